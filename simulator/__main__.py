@@ -1,0 +1,5 @@
+"""``python -m simulator`` is ``adsim``."""
+
+from simulator.cli import main
+
+raise SystemExit(main())

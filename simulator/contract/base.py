@@ -1,0 +1,43 @@
+"""The one base model for every wire type: vendor names on the wire, unset optional keys omitted.
+
+The vendor's widget builds payloads with `withoutUndefinedKeys`, so an optional key that has no
+value is absent, never `null`. Fields declared with ``omit_if_unset()`` follow that rule; fields
+the vendor types as ``T | null`` (``associatedObjects.selected``, ``InitiateResult.id``) are plain
+required fields and keep their ``null``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+__all__ = ["WireModel", "omit_if_unset"]
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def omit_if_unset(*, alias: str | None = None, description: str | None = None) -> Any:
+    """An optional wire key: defaults to unset and is left out of the payload while unset."""
+    return Field(default=None, alias=alias, exclude_if=_is_none, description=description)
+
+
+class WireModel(BaseModel):
+    """Base of every adApi payload type; ``model_dump(mode="json")`` is the wire JSON as-is."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        use_attribute_docstrings=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+    def wire(self) -> dict[str, Any]:
+        """The payload exactly as the vendor's widget posts it."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,105 @@
+"""The JSON Schema of the contract: generated from the models, committed, and checked for drift.
+
+python -m simulator.contract.schema --write   # regenerate the committed file
+python -m simulator.contract.schema --check   # exit 1 when the committed file is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from pydantic.json_schema import models_json_schema
+
+from simulator.contract import models, results
+from simulator.contract.events import EVENTS
+
+__all__ = ["SCHEMA_FILE", "build_schema", "committed_schema", "render_schema"]
+
+SCHEMA_FILE = "adapi-5.19.schema.json"
+
+_MODELS = (
+    models.InteractionData,
+    models.CallParty,
+    models.ChatParty,
+    models.InteractionAssociatedObjectData,
+    models.InteractionAssociatedObject,
+    models.InteractionAssociatedObjectsData,
+    models.AgentStateData,
+    models.LoginStateData,
+    models.LoginData,
+    models.TeamMember,
+    models.Team,
+    models.ServiceData,
+    models.DispositionTarget,
+    models.DispositionData,
+    models.DIDNumber,
+    models.InitiateResult,
+    models.RescheduleData,
+    models.PhoneDeviceData,
+    models.ScreenRecordingState,
+    models.PhoneCapabilities,
+    models.WebScreenPop,
+    models.ServerErrorData,
+    models.RecordsValidationResult,
+    models.InteractionsState,
+    results.ResultError,
+    results.OperationSuccess,
+    results.OperationError,
+)
+
+
+def build_schema() -> dict:
+    """The schema of every wire type (``$defs``) plus the event table."""
+    _, top = models_json_schema(
+        [(model, "serialization") for model in _MODELS],
+        title="Bright Pattern adApi 5.19 (as simulated by agent-desktop-simulator)",
+    )
+    top["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    top["x-events"] = {
+        spec.name.value: {
+            "arguments": list(spec.arguments),
+            "needsResponse": spec.needs_response,
+            "defaultResponse": spec.default_response,
+            "since": spec.since,
+        }
+        for spec in EVENTS.values()
+    }
+    return top
+
+
+def render_schema() -> str:
+    """The schema as the committed text (stable key order, trailing newline)."""
+    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def committed_schema() -> str:
+    """The schema file shipped in the package."""
+    return resources.files("simulator.contract").joinpath(SCHEMA_FILE).read_text("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write or check the committed schema file."""
+    parser = argparse.ArgumentParser(prog="python -m simulator.contract.schema")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", action="store_true", help="regenerate the committed file")
+    group.add_argument("--check", action="store_true", help="fail when the file is stale")
+    args = parser.parse_args(argv)
+    path = Path(__file__).with_name(SCHEMA_FILE)
+    text = render_schema()
+    if args.write:
+        path.write_text(text, "utf-8")
+        return 0
+    if not path.exists() or path.read_text("utf-8") != text:
+        print(
+            f"{path} is stale: run `python -m simulator.contract.schema --write`", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

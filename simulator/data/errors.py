@@ -1,0 +1,24 @@
+"""Errors a user causes with a bad input file: they name the file and line and say what to do."""
+
+from __future__ import annotations
+
+__all__ = ["InputFileError"]
+
+
+class InputFileError(Exception):
+    """A tenant, scenario or handler file that cannot be used."""
+
+    def __init__(self, path: str, line: int | None, message: str, column: int | None = None):
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"

@@ -1,0 +1,271 @@
+"""The tenant directory: the agent, teams, services with dispositions, reasons and numbers.
+
+A tenant is a YAML (or JSON) file validated by ``Tenant``; ``load_tenant()`` with no path gives the
+built-in default (``default_tenant.yaml`` beside this module).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.contract import (
+    DIDNumber,
+    DispositionData,
+    DispositionType,
+    ServiceData,
+    Team,
+    TeamMember,
+    TeamMemberState,
+    WebScreenPop,
+)
+from simulator.data.errors import InputFileError
+
+__all__ = [
+    "AgentProfile",
+    "Disposition",
+    "Member",
+    "Service",
+    "ServiceType",
+    "TeamDefinition",
+    "Tenant",
+    "load_tenant",
+]
+
+
+class _FileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ServiceType(StrEnum):
+    """Service types of the Contact Center Administrator Guide."""
+
+    inbound_voice = "inbound_voice"
+    outbound_voice = "outbound_voice"
+    blended_voice = "blended_voice"
+    chat = "chat"
+    email = "email"
+
+
+class Disposition(_FileModel):
+    """A disposition of a service."""
+
+    id: str
+    code: str
+    name: str
+    type: DispositionType = DispositionType.SUCCESS
+
+    def to_wire(self) -> DispositionData:
+        """The ``DispositionData`` adApi returns."""
+        return DispositionData(id=self.id, code=self.code, name=self.name, type=self.type)
+
+
+class Service(_FileModel):
+    """A service interactions are routed through."""
+
+    id: str
+    name: str
+    type: ServiceType
+    did: str | None = None
+    """The number customers dial for this service (digits); used as DNIS of its inbound calls."""
+    after_call_work: bool = True
+    """Whether the agent goes to After Call Work (and the interaction to wrap-up) on release."""
+    acw_timeout_seconds: int | None = Field(default=None, ge=1)
+    """Complete the interaction automatically after this long in wrap-up; None: no limit."""
+    use_dispositions: bool = True
+    require_disposition: bool = False
+    dispositions: list[Disposition] = Field(default_factory=list)
+    web_screen_pop: WebScreenPop | None = None
+    """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
+
+    @property
+    def is_voice(self) -> bool:
+        """True for the voice service types."""
+        return self.type in {
+            ServiceType.inbound_voice,
+            ServiceType.outbound_voice,
+            ServiceType.blended_voice,
+        }
+
+    def find_disposition(self, key: str) -> Disposition | None:
+        """The disposition whose id, code or name is ``key`` (the vendor matches all three)."""
+        for disposition in self.dispositions:
+            if key in (disposition.id, disposition.code, disposition.name):
+                return disposition
+        return None
+
+    def to_wire(self) -> ServiceData:
+        """The ``ServiceData`` adApi returns."""
+        return ServiceData(
+            id=self.id,
+            name=self.name,
+            use_dispositions=self.use_dispositions,
+            require_disposition=self.require_disposition,
+        )
+
+
+class Member(_FileModel):
+    """A user of a team other than the simulated agent."""
+
+    id: str
+    first_name: str
+    last_name: str
+    extension: str
+    state: TeamMemberState = TeamMemberState.ready
+
+    @property
+    def display_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class TeamDefinition(_FileModel):
+    """A team and its members."""
+
+    id: str
+    name: str
+    supervised: bool = True
+    members: list[Member] = Field(default_factory=list)
+
+    def to_wire(self, extra_members: int = 0) -> Team:
+        """The ``Team`` adApi returns."""
+        return Team(
+            id=self.id,
+            display_name=self.name,
+            is_supervised=self.supervised,
+            users_count=len(self.members) + extra_members,
+        )
+
+    def member_to_wire(self, member: Member) -> TeamMember:
+        """A member as ``TeamMember``."""
+        return TeamMember(
+            id=member.id,
+            team_id=self.id,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            phone=member.extension,
+            state=member.state,
+        )
+
+
+class AgentProfile(_FileModel):
+    """The simulated agent."""
+
+    id: str
+    """The agent's user id (``agentId``)."""
+    login_id: str
+    """The login name (``username``)."""
+    password: str = "password"
+    first_name: str
+    last_name: str
+    extension: str
+    team: str
+    """Id of the agent's team."""
+
+    @property
+    def display_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class Tenant(_FileModel):
+    """Everything the simulated contact center is configured with."""
+
+    name: str
+    host: str
+    """The tenant's host name; URLs in payloads start with ``https://<host>``."""
+    id: str
+    """The tenant GUID (appears in playback URLs)."""
+    agent: AgentProfile
+    teams: list[TeamDefinition]
+    services: list[Service]
+    default_outbound_service: str | None = None
+    """Name of the service agent-initiated calls use until ``setService`` picks another."""
+    not_ready_reasons: list[str] = Field(default_factory=lambda: ["Break", "Lunch"])
+    """The configured custom Not Ready reasons; ``not_ready`` requires one of them."""
+    no_answer_reason: str = "No Answer"
+    """The system Not Ready reason after an unanswered offered interaction."""
+    after_call_break_reason: str = "After Call Work"
+    """The system Not Ready reason used when the after-call state is Not Ready."""
+    dids: list[DIDNumber] = Field(default_factory=list)
+    ivr_numbers: list[str] = Field(default_factory=list)
+    """Numbers that answer with a self-service IVR when dialled."""
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Tenant:
+        team_ids = {team.id for team in self.teams}
+        if self.agent.team not in team_ids:
+            raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
+        names = [service.name for service in self.services]
+        if len(set(names)) != len(names):
+            raise ValueError("service names must be unique")
+        if self.default_outbound_service and self.default_outbound_service not in names:
+            raise ValueError(
+                f"default_outbound_service {self.default_outbound_service!r} is not a service"
+            )
+        return self
+
+    def service(self, key: str) -> Service | None:
+        """The service whose id or name is ``key``."""
+        for service in self.services:
+            if key in (service.id, service.name):
+                return service
+        return None
+
+    def services_of(self, *types: ServiceType) -> list[Service]:
+        """Services of the given types, in file order."""
+        return [service for service in self.services if service.type in types]
+
+    def team(self, team_id: str) -> TeamDefinition | None:
+        """The team with this id."""
+        return next((team for team in self.teams if team.id == team_id), None)
+
+    def member_by_phone(self, phone: str) -> tuple[TeamDefinition, Member] | None:
+        """The team member whose extension is ``phone``."""
+        for team in self.teams:
+            for member in team.members:
+                if member.extension == phone:
+                    return team, member
+        return None
+
+
+def load_tenant(path: str | Path | None = None) -> Tenant:
+    """Load and validate a tenant file; the built-in default when ``path`` is None.
+
+    Raises ``InputFileError`` naming the file, line and problem.
+    """
+    if path is None:
+        text = resources.files("simulator.data").joinpath("default_tenant.yaml").read_text("utf-8")
+        source = "<built-in default tenant>"
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise InputFileError(
+                source, None, f"cannot read the tenant file: {exc.strerror}"
+            ) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise InputFileError(
+            source, line, f"not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputFileError(
+            source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
+        )
+    try:
+        return Tenant.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise InputFileError(
+            source, None, f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)"
+        ) from exc

@@ -1,0 +1,227 @@
+"""Event emission: ordered, re-entrancy safe, with answers for the events that need one.
+
+Events raised while an action runs are queued and delivered in order once the outermost action
+finishes; a subscriber that calls back into the simulator has its events appended after the
+current ones. For events that need an answer (``ON_REQUEST_TRANSFER_DATA`` ...), the last
+non-None subscriber result wins; a subscriber may ``defer()`` and answer later from another
+thread (the simulator runs the continuation on its own thread via ``post``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.contract import EVENTS, EventName
+from simulator.engine.payloads import typed_args
+
+__all__ = ["Event", "EventBus", "Response", "SubscriberError"]
+
+
+class Response:
+    """The answer to an event that needs one."""
+
+    def __init__(self, default: Any):
+        self.value: Any = default
+        self.answered = False
+        self._deferred = 0
+        self._lock = threading.Lock()
+        self._on_done: Callable[[Any], None] | None = None
+        self._done = False
+
+    def answer(self, value: Any) -> None:
+        """Offer an answer; a later non-None answer replaces an earlier one."""
+        if value is not None:
+            self.value = value
+            self.answered = True
+
+    def defer(self) -> Callable[[Any], None]:
+        """Promise an answer later; call the returned function (from any thread) to give it."""
+        with self._lock:
+            self._deferred += 1
+        given = False
+
+        def resolve(value: Any = None) -> None:
+            nonlocal given
+            if given:
+                return
+            given = True
+            self.answer(value)
+            with self._lock:
+                self._deferred -= 1
+                ready = self._deferred == 0
+            if ready:
+                self._finish()
+
+        return resolve
+
+    @property
+    def pending(self) -> bool:
+        """True while a deferred answer is still out."""
+        return self._deferred > 0
+
+    def _settle(self, on_done: Callable[[Any], None]) -> None:
+        self._on_done = on_done
+        with self._lock:
+            ready = self._deferred == 0
+        if ready:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._done or self._on_done is None:
+            return
+        self._done = True
+        self._on_done(self.value)
+
+
+@dataclass(slots=True)
+class Event:
+    """One adApi event as the widget would post it."""
+
+    seq: int
+    """Position in the run, from 1."""
+    name: EventName
+    time_ms: int
+    """Simulation time of emission, epoch ms."""
+    wire_args: tuple[Any, ...]
+    """The callback's positional arguments as wire JSON values."""
+    interaction_id: str | None = None
+    """The interaction the event is about, if any."""
+    response: Response | None = None
+    _typed: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        """The arguments as contract models (``InteractionData``, ``LoginStateData`` ...)."""
+        if self._typed is None:
+            self._typed = typed_args(self.name, self.wire_args)
+        return self._typed
+
+    @property
+    def needs_response(self) -> bool:
+        """True when the widget waits for the handlers' answer."""
+        return self.response is not None
+
+    def to_json(self) -> str:
+        """A stable one-line JSON form (journal, ``--events-out``, golden files)."""
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "time": self.time_ms,
+                "event": self.name.value,
+                "interactionId": self.interaction_id,
+                "args": list(self.wire_args),
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberError:
+    """A subscriber raised; the simulator went on."""
+
+    event: Event
+    subscriber: str
+    traceback: str
+
+
+Subscriber = Callable[[Event], Any]
+
+_NEEDS_RESPONSE = {name: spec for name, spec in EVENTS.items() if spec.needs_response}
+
+
+class EventBus:
+    """Queues events during an action and delivers them in order to subscribers."""
+
+    def __init__(self) -> None:
+        self._all: list[Subscriber] = []
+        self._by_name: dict[EventName, list[Callable[..., Any]]] = {}
+        self._queue: deque[tuple[Event, Callable[[Any], None] | None]] = deque()
+        self._delivering = False
+        self._seq = 0
+        self.errors: list[SubscriberError] = []
+        self.on_error: Callable[[SubscriberError], None] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many events were emitted so far."""
+        return self._seq
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Receive every ``Event``; returns a function that unsubscribes."""
+        self._all.append(subscriber)
+        return lambda: self._all.remove(subscriber) if subscriber in self._all else None
+
+    def on(self, name: EventName | str, callback: Callable[..., Any]) -> None:
+        """Call ``callback(*args)`` with contract models for each ``name`` event (adApi ``on``)."""
+        event_name = EventName(name)
+        self._by_name.setdefault(event_name, []).append(callback)
+
+    def remove(self, name: EventName | str, callback: Callable[..., Any]) -> None:
+        """Stop calling ``callback`` for ``name`` (adApi ``remove``)."""
+        callbacks = self._by_name.get(EventName(name), [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+
+    def emit(
+        self,
+        name: EventName,
+        time_ms: int,
+        wire_args: tuple[Any, ...],
+        interaction_id: str | None = None,
+        then: Callable[[Any], None] | None = None,
+    ) -> Event:
+        """Queue an event; ``then(answer)`` runs once an event that needs an answer has one."""
+        self._seq += 1
+        spec = _NEEDS_RESPONSE.get(name)
+        response = Response(spec.default_response) if spec is not None else None
+        event = Event(self._seq, name, time_ms, wire_args, interaction_id, response)
+        self._queue.append((event, then))
+        return event
+
+    def flush(self) -> None:
+        """Deliver queued events in order; a no-op when already delivering (re-entrant calls)."""
+        if self._delivering:
+            return
+        self._delivering = True
+        try:
+            while self._queue:
+                event, then = self._queue.popleft()
+                self._deliver(event)
+                if event.response is not None:
+                    event.response._settle(then or (lambda _value: None))
+        finally:
+            self._delivering = False
+
+    def _deliver(self, event: Event) -> None:
+        for subscriber in self._all.copy() if len(self._all) > 1 else self._all[:]:
+            try:
+                result = subscriber(event)
+            except Exception:
+                self._report(event, subscriber, traceback.format_exc())
+                continue
+            if event.response is not None and result is not None:
+                event.response.answer(result)
+        callbacks = self._by_name.get(event.name)
+        if callbacks:
+            args = event.args
+            for callback in tuple(callbacks):
+                try:
+                    result = callback(*args)
+                except Exception:
+                    self._report(event, callback, traceback.format_exc())
+                    continue
+                if event.response is not None and result is not None:
+                    event.response.answer(result)
+
+    def _report(self, event: Event, subscriber: Any, trace: str) -> None:
+        error = SubscriberError(event, getattr(subscriber, "__qualname__", repr(subscriber)), trace)
+        self.errors.append(error)
+        if self.on_error is not None:
+            self.on_error(error)

@@ -1,0 +1,172 @@
+"""One interaction as the simulated desktop holds it, and its ``InteractionData`` wire form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.contract import (
+    CallDirection,
+    InteractionOrigination,
+    InteractionState,
+    InteractionType,
+)
+from simulator.data import Customer, Service
+
+__all__ = ["ChatMessage", "Interaction", "Party"]
+
+
+@dataclass(slots=True)
+class Party:
+    """A remote party of a call."""
+
+    id: str
+    name: str
+    phone: str
+    user_id: str | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """``CallParty`` on the wire."""
+        data: dict[str, Any] = {"id": self.id, "name": self.name, "phone": self.phone}
+        if self.user_id is not None:
+            data["userId"] = self.user_id
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """A line of a chat transcript or an email of a thread."""
+
+    time_ms: int
+    sender: str
+    """``agent`` or ``customer``."""
+    text: str
+
+
+@dataclass(slots=True)
+class Interaction:
+    """Everything the desktop knows about one interaction; ``wire()`` converts it for adApi."""
+
+    id: str
+    type: InteractionType
+    state: InteractionState
+    service: Service | None
+    customer: Customer | None
+    created_ms: int
+    call_direction: CallDirection | None = None
+    origination: InteractionOrigination | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    dnis: str | None = None
+    ani: str | None = None
+    global_interaction_id: str | None = None
+    step_id: str | None = None
+    """The scenario step id; ``recordingUrl`` points at it."""
+    parties: list[Party] = field(default_factory=list)
+    muted: bool = False
+    recording: bool = False
+    ever_recorded: bool = False
+    playback_url: str | None = None
+    recording_url: str | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
+    disposition: str | None = None
+    notes: list[str] = field(default_factory=list)
+    attached_data: dict[str, str] = field(default_factory=dict)
+    associated: list[dict[str, Any]] = field(default_factory=list)
+    selected_record: str | None = None
+    active_screen: dict[str, Any] | None = None
+    transcript: list[ChatMessage] = field(default_factory=list)
+    subject_line: str = ""
+    """The email's subject as the agent sees it (``InteractionData.subject`` stays ``""``)."""
+    dtmf_sent: str = ""
+    consult_of: str | None = None
+    """For a consult call: the id of the call it consults about."""
+    consult_id: str | None = None
+    """For a call with a consult call: that call's id."""
+    transfer_data: dict[str, Any] | None = None
+    screen_pop_suppressed: bool | None = None
+    history: list[tuple[int, str]] = field(default_factory=list)
+    """(time, state) each time the state changed: the window's timeline draws it."""
+    last_wire: dict[str, Any] | None = None
+    """The payload last reported to adApi (``ON_INTERACTION_STATE_CHANGE`` compares against it)."""
+
+    def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
+        """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""
+        # ``_value_`` rather than ``.value``: the enum descriptor is the hot spot of a payload.
+        state = self.state._value_
+        if state == "ivr" and ivr_spelling == "IVR":
+            state = "IVR"
+        voice = self.type is InteractionType.voice
+        data: dict[str, Any] = {
+            "interactionId": self.id,
+            "state": state,
+            "type": self.type._value_,
+            "subject": "",
+            "associatedObjects": {
+                "list": [dict(record) for record in self.associated],
+                "selected": self.selected_record,
+            },
+            "callParties": [party.wire() for party in self.parties] if voice else [],
+            "callMuted": self.muted if voice else False,
+            "callRecording": self.recording if voice else False,
+            "attachedData": dict(self.attached_data),
+        }
+        if voice and self.phone_number is not None:
+            data["phoneNumber"] = self.phone_number
+        if self.email is not None and not voice:
+            data["email"] = self.email
+        if voice and self.call_direction is not None:
+            data["callDirection"] = self.call_direction._value_
+        if self.start_ms is not None:
+            data["startTime"] = self.start_ms
+        if self.end_ms is not None:
+            data["endTime"] = self.end_ms
+        duration = self.duration_seconds
+        if duration:
+            data["duration"] = duration
+        if self.notes:
+            data["description"] = "\n".join(self.notes)
+        if self.disposition is not None:
+            data["disposition"] = self.disposition
+        if self.global_interaction_id is not None:
+            data["globalInteractionId"] = self.global_interaction_id
+        if self.service is not None:
+            data["service"] = self.service.name
+        if voice and self.playback_url is not None:
+            data["playbackUrl"] = self.playback_url
+        if voice and self.recording_url is not None:
+            data["recordingUrl"] = self.recording_url
+        if voice and self.dnis is not None:
+            data["DNIS"] = self.dnis
+        if voice and self.ani is not None:
+            data["ANI"] = self.ani
+        if self.origination is not None:
+            data["origination"] = self.origination._value_
+        return data
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """``floor((endTime - startTime) / 1000)``; None when either is missing (or it is 0)."""
+        if self.start_ms is None or self.end_ms is None:
+            return None
+        return (self.end_ms - self.start_ms) // 1000 or None
+
+    @property
+    def is_live(self) -> bool:
+        """True until the interaction is completed."""
+        return self.state is not InteractionState.completed
+
+    @property
+    def in_wrap_up(self) -> bool:
+        """True in after-call work."""
+        return self.state in (InteractionState.wrap_up, InteractionState.wrap_up_hold)
+
+    @property
+    def display_name(self) -> str:
+        """Who the interaction is with, for people."""
+        if self.parties:
+            return self.parties[0].name
+        if self.customer is not None:
+            return self.customer.name
+        return self.phone_number or self.email or self.id
