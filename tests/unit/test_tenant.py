@@ -1,0 +1,40 @@
+"""Tenant files: the default loads; a broken file names itself and the problem."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from simulator.data import InputFileError, load_tenant
+
+
+def test_default_tenant():
+    tenant = load_tenant()
+    assert tenant.service("Sales").require_disposition
+    assert tenant.service("S-SALES").find_disposition("204").name == "Add to DNC"
+    assert tenant.member_by_phone("2001")[1].first_name == "Priya"
+
+
+def test_yaml_error_names_file_and_line(tmp_path):
+    path = tmp_path / "tenant.yaml"
+    path.write_text("name: x\nhost: [unclosed\n")
+    with pytest.raises(InputFileError) as caught:
+        load_tenant(path)
+    assert str(caught.value).startswith(f"{path}:")
+    assert "YAML" in str(caught.value)
+
+
+def test_validation_error_names_the_key(tmp_path):
+    path = tmp_path / "tenant.yaml"
+    path.write_text("name: x\nhost: h\nid: i\n")
+    with pytest.raises(InputFileError, match="agent"):
+        load_tenant(path)
+
+
+def test_bad_reference_is_explained(tmp_path):
+    default = resources.files("simulator.data").joinpath("default_tenant.yaml").read_text()
+    path = tmp_path / "tenant.yaml"
+    path.write_text(default.replace("team: T-SUPPORT", "team: T-NOPE"))
+    with pytest.raises(InputFileError, match="T-NOPE"):
+        load_tenant(path)
