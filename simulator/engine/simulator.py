@@ -160,6 +160,9 @@ class Simulator:
         self.finished: list[Interaction] = []
         """Interactions completed and removed, in order (kept for the window and reports)."""
         self.keep_finished = True
+        self.handler_calls = 0
+        """Above 0 while the handler host runs an adApi call a handler made from its own thread:
+        such actions are recorded ``by_subscriber`` like those made during delivery."""
 
     # ------------------------------------------------------------------ subscribing
 
@@ -297,7 +300,7 @@ class Simulator:
     def _perform(
         self, actor: str, name: str, args: dict[str, Any], body: Callable[[], Any]
     ) -> OperationResult:
-        by_subscriber = self.bus._delivering
+        by_subscriber = self.bus._delivering or self.handler_calls > 0
         self._depth += 1
         try:
             data = body()
@@ -447,6 +450,15 @@ class Simulator:
         if interaction_id != self._active:
             self._active = interaction_id
             self._emit(E.ON_ACTIVE_INTERACTION_SWITCHED, interaction_id)
+            # Rule 8: a saved CRM screen is replayed when its interaction becomes active again.
+            inter = self._interactions.get(interaction_id) if interaction_id else None
+            if inter is not None and inter.active_screen is not None:
+                self._emit(
+                    E.ON_SHOW_SCREEN,
+                    dict(inter.active_screen),
+                    interaction_id,
+                    interaction_id=interaction_id,
+                )
 
     def _schedule(self, seconds: float, work: Callable[[], None], label: str) -> None:
         self.timers.schedule(self.clock.now_ms() + round(seconds * 1000), work, label)

@@ -453,3 +453,15 @@ def test_ivr_number_answers_in_ivr_state_with_configurable_spelling(tenant):
         sim.start_call("18005550199")
         sim.advance(5)
         assert recorder.of(E.ON_INTERACTION_STATE_CHANGE)[-1].wire_args[0]["state"] == spelling
+
+
+def test_saved_screen_is_shown_again_when_switching_back(ready, recorder):
+    first = ready.offer_chat("Web Chat").data["id"]
+    ready.accept_interaction()
+    assert ready.set_interaction_active_screen({"recordId": "003A", "tab": 2}).ok
+    second = ready.offer_chat("Web Chat").data["id"]
+    assert ready.active_interaction_id == second
+    recorder.clear()
+    ready.switch_active_interaction(first)
+    assert _names(recorder) == ["ON_ACTIVE_INTERACTION_SWITCHED", "ON_SHOW_SCREEN"]
+    assert recorder.events[1].wire_args == ({"recordId": "003A", "tab": 2}, first)
