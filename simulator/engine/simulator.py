@@ -1305,6 +1305,12 @@ class Simulator:
             origin = InteractionOrigination(origination)
             number, party = self._dialled(phone_number)
             service = self._outbound_service() if party is None else None
+            did = next((d for d in self.tenant.dids if d.id == self._did_id), None)
+            if party is None and did is not None and not did.is_voice:
+                raise ActionError(
+                    Code.no_permissions_did_call,
+                    f"DID {did.number} is not enabled for calls: pick another (setDIDNumber)",
+                )
             self._no_connected_call()
             record = self._associated_record(initial_object, source) if initial_object else None
             inter = self._new_outbound(number, origin, service, party)

@@ -465,3 +465,19 @@ def test_saved_screen_is_shown_again_when_switching_back(ready, recorder):
     ready.switch_active_interaction(first)
     assert _names(recorder) == ["ON_ACTIVE_INTERACTION_SWITCHED", "ON_SHOW_SCREEN"]
     assert recorder.events[1].wire_args == ({"recordId": "003A", "tab": 2}, first)
+
+
+def test_start_call_validation_errors(ready):
+    code = ResultErrorCode
+    assert ready.start_call("").error.code == code.empty_number
+    assert ready.start_call("1001").error.code == code.self_call
+    assert ready.start_call("12").error.code == code.invalid_args
+    assert ready.set_did_number("DID-SMS").ok
+    assert ready.start_call("+14155550134").error.code == code.no_permissions_did_call
+    assert ready.start_call("2001").ok  # internal calls need no DID nor service
+    ready.advance(4)
+    assert ready.leave_interaction().ok
+    assert ready.interactions == []  # no service, no after-call work
+    assert ready.set_did_number("14155550100").ok
+    assert ready.set_service(None).ok
+    assert ready.start_call("+14155550134").error.code == code.no_service
