@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,24 @@ def test_bad_reference_is_explained(tmp_path):
     path.write_text(default.replace("team: T-SUPPORT", "team: T-NOPE"))
     with pytest.raises(InputFileError, match="T-NOPE"):
         load_tenant(path)
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "tenants"
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.name)
+def test_fixture_tenants_run_a_call(path):
+    from simulator.engine import EventRecorder, Simulator
+
+    tenant = load_tenant(path)
+    sim = Simulator(tenant, seed=1)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    assert sim.login().ok
+    assert sim.set_agent_state("ready").ok
+    service = next(s for s in tenant.services if s.type.value in ("inbound_voice", "blended_voice"))
+    assert sim.offer_call(service.name).ok
+    assert sim.accept_interaction().ok
+    sim.advance(30)
+    assert sim.leave_and_complete_interaction(service.dispositions[0].name, "ok").ok
+    assert recorder.records()[0]["service"] == service.name
