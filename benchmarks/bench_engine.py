@@ -1,6 +1,15 @@
-"""Engine: full voice interactions per second on one core, vs bare InteractionData validate+dump."""
+"""Engine: full voice interactions per second on one core, vs bare InteractionData validate+dump.
+
+One interaction is offer -> accept -> hold -> resume -> mute -> record -> hang-up -> disposition
+-> complete, about 18 events, each delivered to one no-op subscriber. The headline figure uses a
+raw ``sim.subscribe`` subscriber (it receives every ``Event`` with its wire payload, as the
+journal and the window do); the second figure uses a typed ``sim.on("ON_SAVE_ACTIVITY_RECORD")``
+subscriber instead, which adds one ``InteractionData`` validation per interaction.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from benchmarks.measure import Measurement, best_rate
 from simulator.contract import InteractionData
@@ -8,7 +17,15 @@ from simulator.data import load_tenant
 from simulator.engine import Settings, Simulator
 
 
-def _full_calls(n: int) -> None:
+def _subscribe_raw(sim: Simulator) -> None:
+    sim.subscribe(lambda event: None)
+
+
+def _subscribe_typed(sim: Simulator) -> None:
+    sim.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+
+
+def _full_calls(n: int, subscribe: Callable[[Simulator], None] = _subscribe_raw) -> None:
     tenant = load_tenant()
     sim = Simulator(
         tenant,
@@ -17,7 +34,7 @@ def _full_calls(n: int) -> None:
         record_actions=False,
     )
     sim.keep_finished = False
-    sim.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+    subscribe(sim)
     sim.login()
     sim.set_agent_state("ready")
     customer = sim.customers.customer()
@@ -45,15 +62,24 @@ def run() -> list[Measurement]:
     from simulator.demo import run_demo_call
 
     sample = run_demo_call(Simulator(seed=1)).records()[-1]
-    engine = best_rate(_full_calls, 2000, repeat=3)
+    raw = best_rate(_full_calls, 2000, repeat=3)
+    typed = best_rate(lambda n: _full_calls(n, _subscribe_typed), 2000, repeat=3)
     bare = best_rate(lambda n: _validate_dump(sample, n), 20000, repeat=3)
     return [
         Measurement(
-            "engine: full voice interactions/s (SAVE to one subscriber)",
-            engine,
+            "engine: full voice interactions/s (raw subscriber)",
+            raw,
             "interactions/s",
             "InteractionData validate+dump/s",
             bare,
             ">= 10,000 interactions/s",
-        )
+        ),
+        Measurement(
+            "engine: the same, SAVE to a typed sim.on subscriber",
+            typed,
+            "interactions/s",
+            "InteractionData validate+dump/s",
+            bare,
+            "(informative: adds one validation per interaction)",
+        ),
     ]

@@ -7,14 +7,19 @@ exit code. Bad input gives a one-line message naming the file or argument and ex
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from simulator import __version__
-from simulator.data import InputFileError, Tenant, load_tenant
-from simulator.engine import Settings, Simulator
+
+# The engine, handlers, journal and scenarios are imported when a command needs them, not here:
+# ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
+if TYPE_CHECKING:
+    from simulator.data import Tenant
 
 __all__ = ["build_parser", "main"]
 
@@ -30,25 +35,82 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
 
 
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the window (adsim with no command)")
+    # Own dests: a subcommand's defaults would otherwise overwrite these (argparse).
+    group.add_argument(
+        "--handler",
+        dest="window_handlers",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="load a handler plugin (.py or a directory of them) in the window; repeatable",
+    )
+    group.add_argument(
+        "--scenario",
+        dest="window_scenario",
+        type=Path,
+        metavar="FILE",
+        help="play a scenario visibly in the window",
+    )
+    group.add_argument(
+        "--journal", dest="window_journal", metavar="FILE", help="the window's journal file"
+    )
+    group.add_argument(
+        "--theme",
+        dest="window_theme",
+        choices=("system", "light", "dark"),
+        help="palette (default: follow the system)",
+    )
+
+
+def _cmd_window(args: argparse.Namespace) -> int:
+    from simulator.gui.launch import WindowOptions, run_window
+
+    return run_window(
+        WindowOptions(
+            tenant=args.tenant,
+            seed=args.seed,
+            handlers=[str(path) for path in args.window_handlers],
+            scenario=args.window_scenario,
+            journal=args.window_journal,
+            theme=args.window_theme,
+        )
+    )
+
+
 def _tenant(args: argparse.Namespace) -> Tenant:
+    from simulator.data import load_tenant
+
     return load_tenant(args.tenant)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
+    from simulator.engine import Simulator
+    from simulator.handlers.cli_options import build_host, finish_run
 
     sim = Simulator(_tenant(args), seed=args.seed if args.seed is not None else 0)
-    recorder = run_demo_call(sim)
+    host = build_host(sim, args, meta={"command": "demo"})
+    try:
+        recorder = run_demo_call(sim, after_step=host.settle)
+    finally:
+        code = finish_run(host)
     if args.events:
         sys.stdout.write(recorder.jsonl())
-        return EXIT_OK
+        return code
     record = recorder.records()[-1]
     print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
     print(json.dumps(record, indent=2, ensure_ascii=False))
-    return EXIT_OK
+    return code
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    if getattr(args, "scenario", False):
+        from simulator.scenarios.schema import render_schema as render_scenario_schema
+
+        sys.stdout.write(render_scenario_schema())
+        return EXIT_OK
     from simulator.contract.schema import render_schema
 
     sys.stdout.write(render_schema())
@@ -61,15 +123,36 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     )
     _add_engine_options(parser)
     parser.add_argument("--events", action="store_true", help="print every event as JSON lines")
+    from simulator.handlers.cli_options import add_handler_options
+
+    add_handler_options(parser)
     parser.set_defaults(func=_cmd_demo)
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("schema", help="print the JSON Schema of the adApi 5.19 contract")
+    parser.add_argument(
+        "--scenario", action="store_true", help="print the JSON Schema of scenario files instead"
+    )
     parser.set_defaults(func=_cmd_schema)
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_schema]
+def _lazy(module: str, name: str) -> Callable[[argparse._SubParsersAction], None]:
+    """A command adder imported only when the full parser is built."""
+
+    def add(sub: argparse._SubParsersAction) -> None:
+        getattr(importlib.import_module(module), name)(sub)
+
+    return add
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_demo,
+    _add_schema,
+    _lazy("simulator.journal.commands", "add_journal_command"),
+    _lazy("simulator.scenarios.commands", "add_run_command"),
+    _lazy("simulator.scenarios.commands", "add_generate_command"),
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,26 +164,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_engine_options(parser)
+    _add_window_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in _COMMANDS:
         add(sub)
     return parser
 
 
+class _QuietParser(argparse.ArgumentParser):
+    """Raises instead of printing: the full parser reports the error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options when the command line asks for the window (no command, no --help)."""
+    parser = _QuietParser(prog="adsim", add_help=False)
+    _add_engine_options(parser)
+    _add_window_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None  # a bad option: the full parser says so, with every command listed
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args.events = False
-        args.func = _cmd_demo
+    args = _window_args(sys.argv[1:] if argv is None else argv)
+    if args is not None:
+        args.func = _cmd_window
+    else:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            args.func = _cmd_window
     try:
         return args.func(args)
-    except InputFileError as exc:
-        print(f"adsim: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from simulator.data import InputFileError
 
-
-_ = Settings  # re-exported for subcommands that build settings from options
+        if isinstance(exc, InputFileError):
+            print(f"adsim: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        raise

@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.engine import EventRecorder, Simulator
 
 __all__ = ["run_demo_call"]
 
 
-def run_demo_call(sim: Simulator) -> EventRecorder:
-    """Drive one realistic inbound call through ``sim`` and return what it emitted."""
+def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None) -> EventRecorder:
+    """Drive one realistic inbound call through ``sim`` and return what it emitted.
+
+    ``after_step`` runs after each step (the handler host's ``settle``, so handlers' answers
+    and ``ad_api`` calls land before the next step, as in a headless scenario run).
+    """
     recorder = EventRecorder()
     sim.subscribe(recorder)
-    sim.login()
-    sim.set_agent_state("ready")
-    sim.advance(12)
-    sim.offer_call("Sales")
-    sim.advance(4)
-    sim.accept_interaction()
-    sim.set_call_recording(True)
-    sim.advance(95)
-    sim.set_call_hold(True)
-    sim.advance(30)
-    sim.set_call_hold(False)
-    sim.advance(41)
-    sim.add_note("Customer asked for the premium plan.")
-    sim.customer_hang_up()
-    sim.advance(18)
-    sim.set_disposition("Product sold")
-    sim.complete_interaction()
+    steps: list[Callable[[], object]] = [
+        sim.login,
+        lambda: sim.set_agent_state("ready"),
+        lambda: sim.advance(12),
+        lambda: sim.offer_call("Sales"),
+        lambda: sim.advance(4),
+        sim.accept_interaction,
+        lambda: sim.set_call_recording(True),
+        lambda: sim.advance(95),
+        lambda: sim.set_call_hold(True),
+        lambda: sim.advance(30),
+        lambda: sim.set_call_hold(False),
+        lambda: sim.advance(41),
+        lambda: sim.add_note("Customer asked for the premium plan."),
+        sim.customer_hang_up,
+        lambda: sim.advance(18),
+        lambda: sim.set_disposition("Product sold"),
+        sim.complete_interaction,
+    ]
+    for step in steps:
+        step()
+        if after_step is not None:
+            after_step()
     return recorder

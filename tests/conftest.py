@@ -3,3 +3,5 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Runs that journal by default must not write into the developer's data directory.
+os.environ.setdefault("ADSIM_JOURNAL", ":memory:")

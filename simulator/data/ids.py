@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, datetime
 
 __all__ = ["IdFactory"]
+
+# The version (4) and variant (0b10) bits of uuid.UUID(int=..., version=4), applied to 128 random
+# bits without building the object (ids are drawn on every call: a hot path).
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (4 << 76) | (0x8000 << 48)
+_MS_PER_DAY = 86_400_000
+
+
+@functools.lru_cache(maxsize=16)
+def _utc_day(day: int) -> str:
+    """``YYYY-MM-DD`` of a UTC day counted from the epoch (cached: a run spans few days)."""
+    return datetime.fromtimestamp(day * 86_400, tz=UTC).strftime("%Y-%m-%d")
 
 
 class IdFactory:
@@ -14,23 +27,16 @@ class IdFactory:
     def __init__(self, rng: random.Random):
         self._rng = rng
 
-    def _uuid4_hex(self) -> str:
-        # The bits of uuid.UUID(int=..., version=4), without building the object (a hot path).
-        value = self._rng.getrandbits(128)
-        value &= ~(0xC000 << 48)
-        value |= 0x8000 << 48
-        value &= ~(0xF000 << 64)
-        value |= 4 << 76
-        text = f"{value:032x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    def _uuid4_bits(self) -> int:
+        return self._rng.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET
 
     def guid(self) -> str:
         """A server-side GUID: upper case, as in the vendor's examples."""
-        return self._uuid4_hex().upper()
+        return _dashed(f"{self._uuid4_bits():032X}")
 
     def client_uuid(self) -> str:
         """A client-side id (the widget's ``uuid`` v4): lower case."""
-        return self._uuid4_hex()
+        return _dashed(f"{self._uuid4_bits():032x}")
 
     def hex32(self) -> str:
         """32 upper-case hex digits (the CRC of a playback URL)."""
@@ -43,9 +49,14 @@ class IdFactory:
 
     def playback_url(self, host: str, tenant_id: str, when_ms: int) -> str:
         """``playbackUrl``: the recording player, in the legacy ``/msgplayback`` shape."""
-        day = datetime.fromtimestamp(when_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+        day = _utc_day(when_ms // _MS_PER_DAY)
         return (
             f"https://{host}/agentdesktop/msgplayback?tenant_id={tenant_id}"
             f"&rtp_processor_id={self.guid()}&message=recordings/{host}/{day}/{self.guid()}"
             f"&key_id={self.guid()}&CRC={self.hex32()}"
         )
+
+
+def _dashed(hex32: str) -> str:
+    """32 hex digits in the 8-4-4-4-12 groups of a UUID."""
+    return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"

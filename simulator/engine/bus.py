@@ -140,7 +140,9 @@ class EventBus:
     """Queues events during an action and delivers them in order to subscribers."""
 
     def __init__(self) -> None:
-        self._all: list[Subscriber] = []
+        # A tuple, replaced on (un)subscribe: delivery iterates the snapshot it started with
+        # without copying the list for every event.
+        self._all: tuple[Subscriber, ...] = ()
         self._by_name: dict[EventName, list[Callable[..., Any]]] = {}
         self._queue: deque[tuple[Event, Callable[[Any], None] | None]] = deque()
         self._delivering = False
@@ -155,8 +157,15 @@ class EventBus:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Receive every ``Event``; returns a function that unsubscribes."""
-        self._all.append(subscriber)
-        return lambda: self._all.remove(subscriber) if subscriber in self._all else None
+        self._all = (*self._all, subscriber)
+
+        def unsubscribe() -> None:
+            if subscriber in self._all:
+                remaining = list(self._all)
+                remaining.remove(subscriber)
+                self._all = tuple(remaining)
+
+        return unsubscribe
 
     def on(self, name: EventName | str, callback: Callable[..., Any]) -> None:
         """Call ``callback(*args)`` with contract models for each ``name`` event (adApi ``on``)."""
@@ -190,9 +199,10 @@ class EventBus:
         if self._delivering:
             return
         self._delivering = True
+        queue = self._queue
         try:
-            while self._queue:
-                event, then = self._queue.popleft()
+            while queue:
+                event, then = queue.popleft()
                 self._deliver(event)
                 if event.response is not None:
                     event.response._settle(then or (lambda _value: None))
@@ -200,13 +210,13 @@ class EventBus:
             self._delivering = False
 
     def _deliver(self, event: Event) -> None:
-        for subscriber in self._all.copy() if len(self._all) > 1 else self._all[:]:
+        for subscriber in self._all:
             try:
                 result = subscriber(event)
             except Exception:
                 self._report(event, subscriber, traceback.format_exc())
                 continue
-            if event.response is not None and result is not None:
+            if result is not None and event.response is not None:
                 event.response.answer(result)
         callbacks = self._by_name.get(event.name)
         if callbacks:

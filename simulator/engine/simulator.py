@@ -7,6 +7,7 @@ of reference section 6.1 and delivered, in order, once the action is done.
 
 from __future__ import annotations
 
+import functools
 import queue
 import random
 import re
@@ -24,6 +25,7 @@ from simulator.contract import (
     OperationResult,
     ResultErrorCode,
     ServerErrorCode,
+    WebScreenPop,
     fail,
     ok,
 )
@@ -64,6 +66,31 @@ E = EventName
 S = InteractionState
 Code = ResultErrorCode
 _DTMF = re.compile(r"^[0-9*#A-Da-d,]+$")
+_IDLE_PHASES = frozenset({AgentPhase.ready, AgentPhase.not_ready, AgentPhase.supervising})
+_WORKING_PHASES = frozenset({AgentPhase.busy, AgentPhase.after_call_work})
+
+
+@functools.lru_cache(maxsize=64)
+def _dnis(did: str) -> str:
+    """A service's DID as ``DNIS`` digits (cached: the tenant's few DIDs, on every call)."""
+    return digits_only(did)
+
+
+@functools.lru_cache(maxsize=64)
+def _screen_pop_wire(pop: WebScreenPop) -> dict[str, Any]:
+    """A service's screen pop as wire JSON (frozen, so dumped once; callers copy it)."""
+    return pop.model_dump(mode="json")
+
+
+def _origination(value: InteractionOrigination | str) -> InteractionOrigination:
+    """The origination asked for; an unknown one is the caller's error, not a crash."""
+    try:
+        return InteractionOrigination(value)
+    except ValueError:
+        choices = ", ".join(o.value for o in InteractionOrigination)
+        raise ActionError(
+            Code.invalid_args, f"unknown origination {value!r}; one of: {choices}"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +105,8 @@ class ActionRecord:
     ok: bool
     by_subscriber: bool
     """True when a subscriber (a handler) asked for it while an event was being delivered."""
+    error: str | None = None
+    """The error code's name when the action failed (``not_suitable_state`` ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +165,8 @@ class Simulator:
         self.clock: Clock = (
             clock if clock is not None else VirtualClock(self.settings.start_time_ms)
         )
+        self.started_ms = self.clock.now_ms()
+        """When the session began (epoch ms): a recorded session replays from here."""
         self.ids = IdFactory(random.Random(seed))
         self.customers = CustomerFactory(seed)
         self.bus = EventBus()
@@ -311,7 +342,15 @@ class Simulator:
             self._depth -= 1
         if self.record_actions:
             self.actions.append(
-                ActionRecord(self.clock.now_ms(), actor, name, args, result.ok, by_subscriber)
+                ActionRecord(
+                    self.clock.now_ms(),
+                    actor,
+                    name,
+                    args,
+                    result.ok,
+                    by_subscriber,
+                    None if result.ok else result.error.name,
+                )
             )
         if self._depth == 0:
             self._flush()
@@ -381,7 +420,7 @@ class Simulator:
     def _set_state(self, inter: Interaction, state: InteractionState) -> None:
         now = self.clock.now_ms()
         inter.state = state
-        inter.history.append((now, state.value))
+        inter.history.append((now, state._value_))
         if state is S.delivered and inter.start_ms is None:
             inter.start_ms = now
 
@@ -466,7 +505,7 @@ class Simulator:
     def _announce(self, inter: Interaction) -> None:
         """First sight: ``ON_NEW_INTERACTION``, agent Busy, the new item active (6.3 order)."""
         self._interactions[inter.id] = inter
-        inter.history.append((self.clock.now_ms(), inter.state.value))
+        inter.history.append((self.clock.now_ms(), inter.state._value_))
         wire = inter.wire(self.settings.ivr_state_spelling)
         inter.last_wire = wire
         self._emit(E.ON_NEW_INTERACTION, wire, interaction_id=inter.id)
@@ -488,32 +527,32 @@ class Simulator:
     def _set_agent(self, phase: AgentPhase, reason: str | None) -> None:
         if phase is not AgentPhase.not_ready:
             reason = None
-        if (phase, reason) == (self._phase, self._reason):
+        if phase == self._phase and reason == self._reason:
             return
         self._phase, self._reason = phase, reason
         self._since_ms = self.clock.now_ms()
         if phase is AgentPhase.logged_out:
             return
+        state = phase._value_
         if reason is not None:
-            self._emit(E.ON_AGENT_STATE_CHANGE, phase.value, reason)
+            self._emit(E.ON_AGENT_STATE_CHANGE, state, reason)
         else:
-            self._emit(E.ON_AGENT_STATE_CHANGE, phase.value)
-        self._notice("agent_state", None, phase.value)
+            self._emit(E.ON_AGENT_STATE_CHANGE, state)
+        self._notice("agent_state", None, state)
 
     def _refresh_agent(self) -> None:
         """Derive the system moves of 6.2 from the interactions the agent has."""
         if self._phase is AgentPhase.logged_out:
             return
-        live = list(self._interactions.values())
-        if any(not inter.in_wrap_up for inter in live):
-            action = AgentAction.interaction_live
-        elif live:
-            action = AgentAction.all_in_wrap_up
-        elif self._phase in (AgentPhase.busy, AgentPhase.after_call_work):
+        if not self._interactions:
+            if self._phase not in _WORKING_PHASES:
+                return
             action = AgentAction.all_done
+        elif all(inter.in_wrap_up for inter in self._interactions.values()):
+            action = AgentAction.all_in_wrap_up
         else:
-            return
-        if self._phase in (AgentPhase.ready, AgentPhase.not_ready, AgentPhase.supervising):
+            action = AgentAction.interaction_live
+        if self._phase in _IDLE_PHASES:
             self._before_work = (self._phase, self._reason)
         target = self._apply_agent(action)
         if target is None:
@@ -523,6 +562,9 @@ class Simulator:
             self._deliver_queued()
         else:
             self._set_agent(target, self._reason)
+            if self._queue and self._phase is AgentPhase.busy:
+                # A chat slot freed while busy with other chats: the next queued chat comes in.
+                self._deliver_queued()
 
     def _after_work_state(self) -> tuple[AgentPhase, str | None]:
         if self._chosen is not None:
@@ -684,7 +726,8 @@ class Simulator:
 
     def _deliver_queued(self) -> None:
         for offer in list(self._queue):
-            if self._can_take(offer):
+            # A delivery refreshes the agent, which may deliver more: skip what already went.
+            if offer in self._queue and self._can_take(offer):
                 self._queue.remove(offer)
                 self._deliver(offer)
 
@@ -710,7 +753,7 @@ class Simulator:
             inter.phone_number = customer.phone
             inter.ani = customer.phone
             if self.settings.inbound_dnis == "service_did" and service.did:
-                inter.dnis = digits_only(service.did)
+                inter.dnis = _dnis(service.did)
             inter.parties.append(Party(self.ids.guid(), customer.name, customer.phone))
             inter.step_id = self.ids.guid()
             if self.settings.recording_url == "always":
@@ -750,7 +793,7 @@ class Simulator:
         self._emit(
             E.ON_WEB_SCREEN_POP_CUSTOM,
             inter.id,
-            pop.model_dump(mode="json"),
+            dict(_screen_pop_wire(pop)),
             interaction_id=inter.id,
             then=answered,
         )
@@ -1302,7 +1345,7 @@ class Simulator:
 
         def body() -> dict[str, Any]:
             self._require_login()
-            origin = InteractionOrigination(origination)
+            origin = _origination(origination)
             number, party = self._dialled(phone_number)
             service = self._outbound_service() if party is None else None
             did = next((d for d in self.tenant.dids if d.id == self._did_id), None)
@@ -1347,7 +1390,7 @@ class Simulator:
             if main.consult_id is not None or main.consult_of is not None:
                 raise ActionError(Code.not_suitable_state, "a consult call is already going on")
             number, party = self._dialled(phone)
-            origin = InteractionOrigination(origination)
+            origin = _origination(origination)
             if main.state is S.delivered:
                 self._transition(main, Action.hold)
             inter = self._new_outbound(number, origin, main.service, party)

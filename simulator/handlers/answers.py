@@ -1,0 +1,69 @@
+"""Checking a handler's answer to an event that needs one, the way the widget would receive it.
+
+The widget gets the answer through ``postMessage``: it must be JSON data (a model is sent as its
+wire JSON) of the shape the event documents. Anything else is junk: it is reported and the
+vendor's default (or an earlier handler's answer) is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, ValidationError
+
+from simulator.contract import (
+    CustomTransferData,
+    EventName,
+    InteractionAssociatedObjectData,
+    RecordsValidationResult,
+)
+
+__all__ = ["AnswerError", "check_answer"]
+
+
+class AnswerError(ValueError):
+    """An answer the widget cannot use."""
+
+
+class _KnowledgeBaseItem(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    id: StrictStr
+    text: StrictStr | None = None
+
+
+_SHAPES: dict[EventName, TypeAdapter[Any]] = {
+    EventName.ON_WEB_SCREEN_POP_CUSTOM: TypeAdapter(StrictBool),
+    EventName.ON_REQUEST_TRANSFER_DATA: TypeAdapter(CustomTransferData),
+    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: TypeAdapter(RecordsValidationResult),
+    EventName.ON_SEARCH_KNOWLEDGE_BASE: TypeAdapter(list[_KnowledgeBaseItem]),
+    EventName.ON_GET_KNOWLEDGE_BASE_ARTICLE: TypeAdapter(dict[str, Any]),
+    EventName.ON_GET_KNOWLEDGE_BASE_FOLDER: TypeAdapter(list[dict[str, Any]]),
+    EventName.ON_REQUEST_RECORD_INFO: TypeAdapter(InteractionAssociatedObjectData),
+    EventName.ON_REQUEST_RECORD_ON_SCREEN: TypeAdapter(InteractionAssociatedObjectData),
+}
+
+
+def check_answer(name: EventName, value: Any) -> Any:
+    """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    try:
+        wire = json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise AnswerError(
+            f"{name} answer is not JSON ({type(value).__name__}: {exc}); return JSON data"
+        ) from None
+    shape = _SHAPES.get(name)
+    if shape is not None:
+        try:
+            shape.validate_python(wire, strict=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "answer"
+            raise AnswerError(
+                f"{name} answer has the wrong shape ({where}: {first['msg']}); "
+                f"got {json.dumps(wire)[:120]}"
+            ) from None
+    return wire

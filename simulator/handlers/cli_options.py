@@ -1,0 +1,246 @@
+"""The handler options every ``adsim`` subcommand that runs the engine shares.
+
+``add_handler_options(parser)`` adds ``--handler``, ``--handler-timeout``, ``--journal``,
+``--webhook``, ``--webhook-secret``, ``--webhook-events``, ``--webhook-attempts``,
+``--webhook-backoff``, ``--no-entry-points`` and ``--trace-handlers``. ``build_host(sim, args)``
+opens the journal, loads the plugins and returns the running ``HandlerHost``;
+``finish_run(host)`` waits for the handlers, closes everything and returns the exit code (1 when
+a handler failed, with a summary on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from simulator.contract import EventName
+from simulator.data import InputFileError
+from simulator.engine import Simulator
+from simulator.handlers.host import DEFAULT_TIMEOUT, HandlerHost
+from simulator.handlers.outcome import HandlerOutcome
+from simulator.handlers.registry import UnknownEventError, event_name
+from simulator.handlers.webhook import WebhookHandler
+from simulator.journal import Journal, JournalError
+
+__all__ = [
+    "ENV_WEBHOOK_SECRET",
+    "add_handler_options",
+    "build_host",
+    "finish_run",
+    "redacted_argv",
+    "summary",
+]
+
+ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
+_SUMMARY_LINES = 20
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the handler timeout must be more than 0 seconds")
+    return value
+
+
+def _event_list(text: str) -> list[EventName]:
+    names = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            names.append(event_name(part.strip()))
+        except UnknownEventError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one event, e.g. ON_SAVE_ACTIVITY_RECORD")
+    return names
+
+
+def add_handler_options(parser: argparse.ArgumentParser) -> None:
+    """Add the handler, journal and webhook options to a subcommand's parser."""
+    group = parser.add_argument_group("handlers and journal")
+    group.add_argument(
+        "--handler",
+        dest="handlers",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable",
+    )
+    group.add_argument(
+        "--handler-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a handler still running after this is reported api_not_answer "
+        f"(default {DEFAULT_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--journal",
+        default=None,
+        metavar="PATH",
+        help="SQLite journal of every event and handler outcome (default: the user data "
+        "directory, or $ADSIM_JOURNAL; ':memory:' keeps none)",
+    )
+    group.add_argument(
+        "--webhook", default=None, metavar="URL", help="POST each ON_SAVE_ACTIVITY_RECORD here"
+    )
+    group.add_argument(
+        "--webhook-secret",
+        default=None,
+        metavar="SECRET",
+        help=f"sign webhook bodies (HMAC-SHA256); default ${ENV_WEBHOOK_SECRET}",
+    )
+    group.add_argument(
+        "--webhook-events",
+        type=_event_list,
+        default=None,
+        metavar="NAMES",
+        help="comma-separated events the webhook posts (default ON_SAVE_ACTIVITY_RECORD)",
+    )
+    group.add_argument(
+        "--webhook-attempts",
+        type=int,
+        default=4,
+        metavar="N",
+        help="tries per event before the webhook reports an error (default 4)",
+    )
+    group.add_argument(
+        "--webhook-backoff",
+        type=_positive_seconds,
+        default=0.5,
+        metavar="SECONDS",
+        help="wait before the first retry, doubled for each next one (default 0.5)",
+    )
+    group.add_argument(
+        "--no-entry-points",
+        dest="entry_points",
+        action="store_false",
+        help="do not load plugins installed packages declare (agent_desktop_simulator.handlers)",
+    )
+    group.add_argument(
+        "--trace-handlers", action="store_true", help="print every handler call to stderr"
+    )
+
+
+def redacted_argv(argv: Sequence[str]) -> list[str]:
+    """``argv`` with the webhook secret replaced by ``***`` (what may be journaled)."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+        elif arg == "--webhook-secret":
+            out.append(arg)
+            hide_next = True
+        elif arg.startswith("--webhook-secret="):
+            out.append("--webhook-secret=***")
+        else:
+            out.append(arg)
+    return out
+
+
+def build_host(
+    sim: Simulator,
+    args: argparse.Namespace,
+    *,
+    meta: dict[str, Any] | None = None,
+    stderr: TextIO | None = None,
+) -> HandlerHost:
+    """Open the journal, start the host, load every plugin; load errors go to ``stderr``.
+
+    A missing ``--handler`` path or an unusable journal raises ``InputFileError`` (exit 2).
+    """
+    err = stderr if stderr is not None else sys.stderr
+    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    run_meta = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+    try:
+        journal = Journal.open(getattr(args, "journal", None), meta=run_meta)
+    except JournalError as exc:
+        raise InputFileError(exc.path or "--journal", None, exc.message) from None
+    if secret:
+        journal.add_secret(secret)
+    host = HandlerHost(
+        sim, timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT), journal=journal
+    )
+    try:
+        if getattr(args, "trace_handlers", False):
+            host.subscribe_outcomes(lambda outcome: print(f"adsim: {outcome.line()}", file=err))
+        if getattr(args, "entry_points", True):
+            host.load_entry_points()
+        for spec in getattr(args, "handlers", []) or []:
+            host.load(spec)
+        url = getattr(args, "webhook", None)
+        if url:
+            try:
+                webhook = WebhookHandler(
+                    url,
+                    secret=secret,
+                    events=getattr(args, "webhook_events", None)
+                    or (EventName.ON_SAVE_ACTIVITY_RECORD,),
+                    attempts=getattr(args, "webhook_attempts", 4),
+                    backoff=getattr(args, "webhook_backoff", 0.5),
+                )
+            except ValueError as exc:
+                raise InputFileError("--webhook", None, str(exc)) from None
+            host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
+        elif secret and getattr(args, "webhook_secret", None):
+            print("adsim: --webhook-secret without --webhook does nothing", file=err)
+    except BaseException:
+        host.close(timeout=0)
+        journal.close()
+        raise
+    for plugin in host.plugins:
+        if not plugin.loaded:
+            print(f"adsim: handler not loaded: {plugin.error}", file=err)
+    return host
+
+
+def summary(host: HandlerHost) -> list[str]:
+    """Lines describing what failed (empty when every plugin loaded and every call was ok)."""
+    lines: list[str] = []
+    broken = [p for p in host.plugins if not p.loaded]
+    failures = host.failures
+    if not broken and not failures:
+        return lines
+    counts: dict[str, int] = {}
+    for outcome in failures:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    calls = len(host.outcomes)
+    lines.append(
+        f"handlers: {len(failures)} of {calls} calls failed"
+        + (f" ({detail})" if detail else "")
+        + (f"; {len(broken)} plugin(s) did not load" if broken else "")
+    )
+    lines.extend(f"  not loaded: {p.error}" for p in broken)
+    shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
+    lines.extend(f"  {outcome.line()}" for outcome in shown)
+    if len(failures) > len(shown):
+        lines.append(f"  ... and {len(failures) - len(shown)} more (adsim journal export)")
+    return lines
+
+
+def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
+    """Let the handlers finish, close host and journal; 1 with a summary if any failed, else 0."""
+    err = stderr if stderr is not None else sys.stderr
+    host.settle(timeout=max(host.timeout * 2, 1.0))
+    host.close()
+    journal = host.journal
+    lines = summary(host)
+    if journal is not None:
+        if lines and journal.path != ":memory:":
+            lines.append(f"  journal: {journal.path} (run {journal.run_id})")
+        journal.close()
+    for line in lines:
+        print(f"adsim: {line}", file=err)
+    return 1 if lines else 0

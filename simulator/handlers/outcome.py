@@ -1,0 +1,73 @@
+"""What happened to each handler call and to each plugin load."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+__all__ = ["HandlerOutcome", "OutcomeStatus", "PluginStatus", "jsonable"]
+
+OutcomeStatus = Literal["ok", "error", "timeout", "junk"]
+"""``ok``; ``error``: raised; ``timeout``: still running after the timeout (the vendor's
+``api_not_answer``), abandoned; ``junk``: an answer the widget cannot use (not JSON, wrong
+shape)."""
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON data when it is (models dumped to wire JSON), else its ``repr``."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerOutcome:
+    """One handler call: which event, which handler, how long, and how it ended."""
+
+    event_seq: int
+    event_name: str
+    interaction_id: str | None
+    handler: str
+    """The handler's qualified name."""
+    plugin: str
+    duration_ms: float
+    status: OutcomeStatus
+    result: Any = None
+    """What the handler returned, as JSON data (or its ``repr`` when not JSON-able)."""
+    error: str | None = None
+    """``Type: message`` for ``error``; what was wrong for ``timeout`` and ``junk``."""
+    traceback: str | None = None
+    """The traceback of ``error``; for ``timeout``, where the handler was stuck."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the handler returned normally with a usable result."""
+        return self.status == "ok"
+
+    def line(self) -> str:
+        """One line for a trace or a summary."""
+        where = f"#{self.event_seq} {self.event_name} -> {self.plugin}:{self.handler}"
+        text = f"{where} {self.status} in {self.duration_ms:.1f} ms"
+        if self.error:
+            text += f": {self.error}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class PluginStatus:
+    """A plugin and whether it loaded."""
+
+    name: str
+    source: str
+    """The file, ``entry point NAME (module:attr)``, or ``built-in``."""
+    loaded: bool
+    error: str | None = None
+    """``file:line: what went wrong; what to do`` when it did not load."""
+    handler_count: int = 0

@@ -1,0 +1,244 @@
+"""Finding and loading plugins: a ``.py`` file, a directory of them, or installed entry points.
+
+A plugin is a module with a ``register(ad_api)`` function (an entry point may also name the
+function itself). Every way a plugin can fail to load (syntax error, import error, no
+``register``, ``register`` raising, an unknown event name) becomes a ``file:line: message`` on
+the plugin, its handlers are dropped, and the other plugins load as usual. Files are compiled
+from source on every load, never from a stale ``__pycache__``, so ``reload`` sees each edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from simulator.data import InputFileError
+from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Plugin",
+    "PluginSource",
+    "discover_entry_points",
+    "discover_path",
+    "register_plugin",
+]
+
+ENTRY_POINT_GROUP = "agent_desktop_simulator.handlers"
+
+
+@dataclass
+class Plugin:
+    """One plugin being loaded: where it comes from, its ``register``, or why it failed."""
+
+    name: str
+    source: str
+    file: str | None
+    """The file error locations point into (None for built-ins)."""
+    register: Callable[[Any], Any] | None = None
+    error: str | None = None
+    on_close: Callable[[], Any] | None = None
+
+    def close(self) -> None:
+        """Run the plugin's close hook, if it has one (errors are ignored)."""
+        if self.on_close is not None:
+            try:
+                self.on_close()
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _line_in(exc: BaseException, file: str | None) -> int | None:
+    """The deepest line of ``file`` in the traceback of ``exc``."""
+    if file is None:
+        return None
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if _same_file(frame.filename, file):
+            line = frame.lineno
+    return line
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnknownEventError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _module_name(path: Path) -> str:
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    stem = re.sub(r"\W", "_", path.stem)
+    return f"adsim_handlers.{stem}_{digest}"
+
+
+def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
+    """Execute a plugin file as a fresh module; (module, None) or (None, 'file:line: ...')."""
+    name = _module_name(path)
+    shown = str(path)
+    try:
+        source = importlib.util.decode_source(path.read_bytes())
+        code = compile(source, shown, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return None, f"{exc.filename or shown}:{exc.lineno or 1}: syntax error: {exc.msg}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{shown}:1: cannot read it ({exc})"
+    module = ModuleType(name)
+    module.__file__ = shown
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException as exc:
+        del sys.modules[name]
+        line = _line_in(exc, shown) or 1
+        return None, f"{shown}:{line}: {_describe(exc)} while importing it"
+    return module, None
+
+
+def _register_of(module: ModuleType, file: str) -> tuple[Callable[[Any], Any] | None, str | None]:
+    register = getattr(module, "register", None)
+    if not callable(register):
+        return None, f"{file}:1: no register(ad_api) function; add one that calls ad_api.on(...)"
+    return register, None
+
+
+def _close_of(module: ModuleType) -> Callable[[], Any] | None:
+    """The plugin's optional ``close()``: run when the host closes and before a reload."""
+    close = getattr(module, "close", None)
+    return close if callable(close) else None
+
+
+def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> None:
+    """Call the plugin's ``register(ad_api)``; on failure drop its handlers and note where."""
+    if plugin.error is not None or plugin.register is None:
+        return
+    try:
+        result = plugin.register(ad_api)
+        if inspect.isawaitable(result):
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            raise TypeError("register(ad_api) must be a plain function, not a coroutine")
+    except BaseException as exc:
+        registry.remove_plugin(plugin.name)
+        line = _line_in(exc, plugin.file)
+        if line is None and plugin.file is not None:
+            code = getattr(plugin.register, "__code__", None)
+            line = code.co_firstlineno if code is not None else 1
+        where = f"{plugin.file}:{line}" if plugin.file is not None else plugin.source
+        plugin.error = f"{where}: {_describe(exc)}"
+
+
+class PluginSource:
+    """Where plugins come from; ``plugins()`` reads them again each time (``reload``)."""
+
+    def __init__(self, read: Callable[[], list[Plugin]]):
+        self._read = read
+
+    def plugins(self) -> list[Plugin]:
+        """Fresh ``Plugin`` objects, read from disk (or the installed packages)."""
+        return self._read()
+
+    def refresh(self) -> None:
+        """Nothing to do: ``plugins()`` always reads afresh (kept for symmetry with callers)."""
+
+    @classmethod
+    def builtin(
+        cls,
+        name: str,
+        register: Callable[[Any], Any],
+        source: str,
+        close: Callable[[], Any] | None = None,
+    ) -> PluginSource:
+        """A plugin that is already a function (the webhook)."""
+        return cls(lambda: [Plugin(name, source, None, register, None, close)])
+
+
+def _file_plugin(path: Path) -> Plugin:
+    module, error = _import_file(path)
+    plugin = Plugin(path.stem, str(path), str(path))
+    if module is not None:
+        plugin.register, error = _register_of(module, str(path))
+        plugin.on_close = _close_of(module)
+    plugin.error = error
+    return plugin
+
+
+def discover_path(path: Path) -> PluginSource:
+    """A plugin file, or every ``*.py`` (not starting with ``_``) in a directory, sorted."""
+    if path.is_dir():
+
+        def read_dir() -> list[Plugin]:
+            files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+            return [_file_plugin(file) for file in files]
+
+        return PluginSource(read_dir)
+    if not path.exists():
+        raise InputFileError(str(path), None, "no such handler file or directory")
+    if path.suffix != ".py":
+        raise InputFileError(
+            str(path), None, "a handler is a .py file with register(ad_api), or a directory of them"
+        )
+    return PluginSource(lambda: [_file_plugin(path)])
+
+
+def _entry_point_file(module_name: str) -> str | None:
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
+
+
+def _entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plugin:
+    dist = getattr(entry.dist, "name", None) or "?"
+    source = f"entry point {entry.name} = {entry.value} ({dist})"
+    file = _entry_point_file(entry.module)
+    plugin = Plugin(entry.name, source, file)
+    try:
+        if again and entry.module in sys.modules:
+            importlib.reload(sys.modules[entry.module])
+        loaded = entry.load()
+    except SyntaxError as exc:
+        plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
+        return plugin
+    except BaseException as exc:
+        line = _line_in(exc, file) or 1
+        plugin.error = f"{file or source}:{line}: {_describe(exc)} while importing it"
+        return plugin
+    if isinstance(loaded, ModuleType):
+        plugin.register, plugin.error = _register_of(loaded, file or source)
+        plugin.on_close = _close_of(loaded)
+    elif callable(loaded):
+        plugin.register = loaded
+    else:
+        plugin.error = f"{file or source}:1: {entry.value} is neither a module nor register()"
+    return plugin
+
+
+def discover_entry_points(group: str = ENTRY_POINT_GROUP) -> PluginSource:
+    """The plugins installed packages declare under the entry-point ``group``."""
+    calls = 0
+
+    def read() -> list[Plugin]:
+        nonlocal calls
+        calls += 1
+        entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
+        return [_entry_point_plugin(entry, again=calls > 1) for entry in entries]
+
+    return PluginSource(read)

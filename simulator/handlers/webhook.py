@@ -1,0 +1,169 @@
+"""The built-in webhook handler: POST events' wire JSON to a URL, signed, with retries.
+
+``--webhook URL`` posts each ``ON_SAVE_ACTIVITY_RECORD`` (``--webhook-events`` adds others). The
+body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
+array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
+name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
+errors, 5xx and 429 are retried with exponential backoff; other 4xx are not. It is loaded as a
+plugin like any other, so its outcomes are journaled like any handler's. The secret is kept on
+this object only: never in its ``repr``, the plugin's source, the journal or the logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel
+
+from simulator import __version__
+from simulator.contract import EventName
+from simulator.handlers.registry import event_name
+
+if TYPE_CHECKING:
+    import httpx
+
+    from simulator.handlers.ad_api import AdApi
+
+__all__ = ["SIGNATURE_HEADER", "WebhookError", "WebhookHandler", "sign"]
+
+SIGNATURE_HEADER = "X-Adsim-Signature"
+EVENT_HEADER = "X-Adsim-Event"
+_RETRY_STATUS = {429}
+
+
+class WebhookError(Exception):
+    """The endpoint refused the delivery, or did not take it after every attempt."""
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def redact_url(url: str) -> str:
+    """``url`` without a password in it (for messages and the plugin list)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+class WebhookHandler:
+    """POSTs the chosen events to ``url``; ``register`` it like a plugin."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        secret: str | None = None,
+        events: Iterable[EventName | str] = (EventName.ON_SAVE_ACTIVITY_RECORD,),
+        attempts: int = 4,
+        backoff: float = 0.5,
+        request_timeout: float = 10.0,
+        sleep: Callable[[float], Any] = time.sleep,
+        client: httpx.Client | None = None,
+    ):
+        scheme = urlsplit(url).scheme
+        if scheme not in ("http", "https"):
+            raise ValueError(f"a webhook URL starts with http:// or https://, got {url!r}")
+        if attempts < 1:
+            raise ValueError("a webhook needs at least one attempt")
+        self.url = url
+        self.events = tuple(event_name(e) for e in events)
+        self.attempts = attempts
+        self.backoff = backoff
+        self.request_timeout = request_timeout
+        self._secret = secret or None
+        self._sleep = sleep
+        self._client = client
+        self._own_client = client is None
+
+    def __repr__(self) -> str:
+        signed = ", signed" if self._secret else ""
+        return f"<WebhookHandler {redact_url(self.url)} {','.join(self.events)}{signed}>"
+
+    @property
+    def source(self) -> str:
+        """What the plugin list shows: the URL without any password."""
+        return f"webhook {redact_url(self.url)}"
+
+    def register(self, ad_api: AdApi) -> None:
+        """Subscribe a poster for each configured event."""
+        for name in self.events:
+            ad_api.on(name, self._poster(name))
+
+    def _poster(self, name: EventName) -> Callable[..., dict[str, Any]]:
+        def post(*args: Any) -> dict[str, Any]:
+            return self.deliver(name, args)
+
+        post.__qualname__ = f"webhook[{name.value}]"
+        return post
+
+    def body(self, args: tuple[Any, ...]) -> bytes:
+        """The request body for a callback's arguments."""
+        values = [_wire(a) for a in args]
+        payload = values[0] if len(values) == 1 else values
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(timeout=self.request_timeout)
+        return self._client
+
+    def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
+        """POST one event; returns ``{status, attempts}`` or raises ``WebhookError``."""
+        import httpx
+
+        body = self.body(args)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": f"adsim/{__version__}",
+            EVENT_HEADER: name.value,
+        }
+        if self._secret:
+            headers[SIGNATURE_HEADER] = sign(self._secret, body)
+        last = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self._http().post(self.url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                code = response.status_code
+                if code < 400:
+                    return {"status": code, "attempts": attempt}
+                if code < 500 and code not in _RETRY_STATUS:
+                    raise WebhookError(
+                        f"{redact_url(self.url)} refused {name.value} with HTTP {code}; "
+                        "check the endpoint (client errors are not retried)"
+                    )
+                last = f"HTTP {code}"
+            if attempt < self.attempts:
+                self._sleep(self.backoff * 2 ** (attempt - 1))
+        raise WebhookError(
+            f"{redact_url(self.url)} did not take {name.value} after {self.attempts} attempts "
+            f"(last: {last})"
+        )
+
+    def close(self) -> None:
+        """Close the HTTP client this handler opened."""
+        if self._client is not None and self._own_client:
+            self._client.close()
+            self._client = None

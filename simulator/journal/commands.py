@@ -1,0 +1,106 @@
+"""``adsim journal export`` and ``adsim journal show``: reading a journal from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from simulator.data import InputFileError
+from simulator.journal.export import export_csv, export_jsonl
+from simulator.journal.store import Journal, JournalError, default_journal_path
+
+__all__ = ["add_journal_command"]
+
+_ARGS_WIDTH = 160
+
+
+def _open_existing(path: str | None) -> Journal:
+    target = Path(path) if path else default_journal_path()
+    if str(target) != ":memory:" and not target.exists():
+        raise InputFileError(
+            str(target), None, "no journal here; run adsim first or pass --journal PATH"
+        )
+    try:
+        return Journal.open(target)
+    except JournalError as exc:
+        raise InputFileError(str(target), None, exc.message) from None
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with _open_existing(args.journal) as journal:
+        writer = export_jsonl if args.format == "jsonl" else export_csv
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                writer(journal, out, interaction_id=args.interaction, run_id=args.run)
+        else:
+            writer(journal, sys.stdout, interaction_id=args.interaction, run_id=args.run)
+    return 0
+
+
+def _clock(time_ms: int) -> str:
+    return datetime.fromtimestamp(time_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= _ARGS_WIDTH else text[: _ARGS_WIDTH - 3] + "..."
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    with _open_existing(args.journal) as journal:
+        events = journal.events(interaction_id=args.id, run_id=args.run)
+        outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
+        if not events:
+            raise InputFileError(
+                journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
+            )
+        by_event: dict[tuple[int, int], list] = {}
+        for outcome in outcomes:
+            by_event.setdefault((outcome.run_id, outcome.event_seq), []).append(outcome)
+        run = None
+        for event in events:
+            if event.run_id != run:
+                run = event.run_id
+                print(f"run {run}: interaction {args.id}")
+            print(f"  #{event.seq:<5} {_clock(event.time_ms)}  {event.name}  {_short(event.args)}")
+            if event.answer is not None:
+                print(f"         answer used: {_short(event.answer)}")
+            for outcome in by_event.get((event.run_id, event.seq), []):
+                line = f"         -> {outcome.plugin}:{outcome.handler} {outcome.status}"
+                line += f" {outcome.duration_ms:.1f} ms"
+                if outcome.error:
+                    line += f": {outcome.error}"
+                elif outcome.result is not None:
+                    line += f" -> {_short(outcome.result)}"
+                print(line)
+    return 0
+
+
+def add_journal_command(sub: argparse._SubParsersAction) -> None:
+    """``adsim journal {export,show}``."""
+    parser = sub.add_parser("journal", help="read the journal of events and handler outcomes")
+    actions = parser.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
+
+    def journal_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--journal",
+            default=None,
+            metavar="PATH",
+            help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
+        )
+        p.add_argument("--run", type=int, default=None, metavar="N", help="only this run")
+
+    export = actions.add_parser("export", help="every event and handler outcome, in order")
+    journal_option(export)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
+    export.add_argument("--output", "-o", default=None, metavar="FILE", help="default: stdout")
+    export.set_defaults(func=_cmd_export)
+
+    show = actions.add_parser("show", help="one interaction's events and handler outcomes")
+    show.add_argument("id", metavar="ID", help="the interactionId")
+    journal_option(show)
+    show.set_defaults(func=_cmd_show)

@@ -1,0 +1,300 @@
+"""Matching expected values against what came: literals, partial mappings and operators.
+
+An expected value is one of:
+
+- a literal (text, number, true/false): equal to the actual value (``14155550134`` matches the
+  text ``"14155550134"``); ``null`` matches a key that is left out;
+- a mapping of fields: a partial match of a mapping (other keys may be there);
+- a list: the same length, each item matching;
+- a mapping of operators: ``equals``, ``not``, ``at_least``, ``at_most``, ``greater_than``,
+  ``less_than``, ``one_of``, ``contains``, ``matches`` (a regular expression), ``present``
+  (true/false), ``length``, ``interaction`` (the id of an interaction named with ``as``).
+
+``mismatches()`` returns what differs, as readable lines; an empty list is a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "MISSING",
+    "OPERATORS",
+    "check_matcher",
+    "describe",
+    "interaction_names",
+    "is_operator_map",
+    "mismatches",
+]
+
+OPERATORS = frozenset(
+    {
+        "equals",
+        "not",
+        "at_least",
+        "at_most",
+        "greater_than",
+        "less_than",
+        "one_of",
+        "contains",
+        "matches",
+        "present",
+        "length",
+        "interaction",
+    }
+)
+_NUMERIC = ("at_least", "at_most", "greater_than", "less_than")
+_MISSING = object()
+
+
+def is_operator_map(value: Any) -> bool:
+    """True for a mapping whose keys are all operators (``{at_least: 120}``)."""
+    return (
+        isinstance(value, Mapping)
+        and bool(value)
+        and all(isinstance(key, str) and key in OPERATORS for key in value)
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Problems in an expected value (bad operator arguments, bad regular expressions), each with
+    the path inside ``expected`` where it is."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    if isinstance(expected, Mapping):
+        op_keys = [k for k in expected if isinstance(k, str) and k in OPERATORS]
+        if op_keys and len(op_keys) != len(expected):
+            others = [str(k) for k in expected if k not in op_keys]
+            problems.append(
+                (
+                    path,
+                    f"mixes operators ({', '.join(op_keys)}) with fields ({', '.join(others)}); "
+                    "to match a mapping literally write equals: {...}",
+                )
+            )
+            return problems
+        if not op_keys:
+            for key, value in expected.items():
+                problems += check_matcher(value, (*path, key))
+            return problems
+        for key, value in expected.items():
+            where = (*path, key)
+            if key in _NUMERIC and not _is_number(value):
+                problems.append((where, f"{key} needs a number, not {value!r}"))
+            elif key == "present" and not isinstance(value, bool):
+                problems.append((where, "present needs true or false"))
+            elif key == "one_of":
+                if not isinstance(value, list) or not value:
+                    problems.append((where, "one_of needs a list of values"))
+                else:
+                    for index, item in enumerate(value):
+                        problems += check_matcher(item, (*where, index))
+            elif key == "matches":
+                if not isinstance(value, str):
+                    problems.append((where, "matches needs a regular expression (text)"))
+                else:
+                    try:
+                        re.compile(value)
+                    except re.error as exc:
+                        problems.append((where, f"not a regular expression: {exc}"))
+            elif key == "interaction" and not isinstance(value, str):
+                problems.append((where, "interaction needs a name given with as:"))
+            elif key in ("not", "length", "contains"):
+                problems += check_matcher(value, where)
+    elif isinstance(expected, list):
+        for index, item in enumerate(expected):
+            problems += check_matcher(item, (*path, index))
+    return problems
+
+
+def interaction_names(expected: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """Every ``interaction: NAME`` inside an expected value, with its path."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key == "interaction" and is_operator_map(value) and isinstance(item, str):
+                    found.append(((*path, key), item))
+                elif key != "equals":
+                    walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(expected, ())
+    return found
+
+
+def describe(expected: Any) -> str:
+    """The expected value for people: ``'Product sold'``, ``at least 120``."""
+    if is_operator_map(expected):
+        parts = []
+        for key, value in expected.items():
+            if key == "present":
+                parts.append("present" if value else "absent")
+            elif key == "equals":
+                parts.append(f"exactly {value!r}")
+            elif key == "not":
+                parts.append(f"not {describe(value)}")
+            elif key == "one_of":
+                parts.append("one of " + ", ".join(describe(v) for v in value))
+            elif key == "length":
+                parts.append(f"of length {describe(value)}")
+            elif key == "interaction":
+                parts.append(f"the id of `{value}`")
+            else:
+                parts.append(f"{key.replace('_', ' ')} {value!r}")
+        return " and ".join(parts)
+    if isinstance(expected, Mapping):
+        return "{" + ", ".join(f"{k}: {describe(v)}" for k, v in expected.items()) + "}"
+    if expected is None:
+        return "absent"
+    return repr(expected)
+
+
+def _equal(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual or (
+            isinstance(expected, bool) and isinstance(actual, bool) and expected == actual
+        )
+    if _is_number(expected) and isinstance(actual, str):
+        return str(expected) == actual
+    if isinstance(expected, str) and _is_number(actual):
+        return expected == str(actual)
+    return bool(expected == actual)
+
+
+def _literal_equal(expected: Any, actual: Any) -> bool:
+    """Deep equality, with the same leniency for numbers written as text as ``_equal``."""
+    if isinstance(expected, Mapping):
+        return (
+            isinstance(actual, Mapping)
+            and expected.keys() == actual.keys()
+            and all(_literal_equal(value, actual[key]) for key, value in expected.items())
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(_literal_equal(a, b) for a, b in zip(expected, actual, strict=True))
+        )
+    return _equal(expected, actual)
+
+
+def _shown(actual: Any) -> str:
+    if actual is _MISSING:
+        return "absent"
+    text = repr(actual)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def mismatches(
+    expected: Any, actual: Any, names: Mapping[str, str] | None = None, path: str = ""
+) -> list[str]:
+    """What in ``actual`` does not match ``expected`` (empty: it matches). ``actual`` may be
+    ``_MISSING`` for a key that is left out; ``names`` resolves ``interaction: NAME``."""
+    names = names or {}
+    label = f"{path}: " if path else ""
+    if is_operator_map(expected):
+        return _operators(expected, actual, names, path)
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return [f"{label}expected a mapping, was {_shown(actual)}"]
+        found: list[str] = []
+        for key, value in expected.items():
+            child = f"{path}.{key}" if path else str(key)
+            found += mismatches(value, actual.get(key, _MISSING), names, child)
+        return found
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return [f"{label}expected a list, was {_shown(actual)}"]
+        if len(expected) != len(actual):
+            return [f"{label}expected {len(expected)} items, was {len(actual)}: {_shown(actual)}"]
+        found = []
+        for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            found += mismatches(want, got, names, f"{path}[{index}]")
+        return found
+    if expected is None:
+        if actual is _MISSING or actual is None:
+            return []
+        return [f"{label}expected absent, was {_shown(actual)}"]
+    if actual is _MISSING or not _equal(expected, actual):
+        return [f"{label}expected {expected!r}, was {_shown(actual)}"]
+    return []
+
+
+def _operators(
+    expected: Mapping[str, Any], actual: Any, names: Mapping[str, str], path: str
+) -> list[str]:
+    label = f"{path}: " if path else ""
+    found: list[str] = []
+    for key, want in expected.items():
+        if key == "present":
+            there = actual is not _MISSING
+            if there != want:
+                found.append(
+                    f"{label}expected present, was absent"
+                    if want
+                    else f"{label}expected absent, was {_shown(actual)}"
+                )
+            continue
+        if actual is _MISSING:
+            found.append(f"{label}expected {describe({key: want})}, was absent")
+            continue
+        if key == "equals":
+            if not _literal_equal(want, actual):
+                found.append(f"{label}expected exactly {want!r}, was {_shown(actual)}")
+        elif key == "not":
+            if not mismatches(want, actual, names, path):
+                found.append(f"{label}expected not {describe(want)}, was {_shown(actual)}")
+        elif key in _NUMERIC:
+            if not _is_number(actual):
+                found.append(f"{label}expected {describe({key: want})}, was {_shown(actual)}")
+                continue
+            good = {
+                "at_least": actual >= want,
+                "at_most": actual <= want,
+                "greater_than": actual > want,
+                "less_than": actual < want,
+            }[key]
+            if not good:
+                found.append(f"{label}expected {describe({key: want})}, was {_shown(actual)}")
+        elif key == "one_of":
+            if all(mismatches(option, actual, names, path) for option in want):
+                found.append(f"{label}expected {describe({key: want})}, was {_shown(actual)}")
+        elif key == "contains":
+            if isinstance(actual, str):
+                good = isinstance(want, str) and want in actual
+            elif isinstance(actual, list):
+                good = any(not mismatches(want, item, names) for item in actual)
+            elif isinstance(actual, Mapping):
+                good = want in actual
+            else:
+                good = False
+            if not good:
+                found.append(f"{label}expected to contain {want!r}, was {_shown(actual)}")
+        elif key == "matches":
+            if re.search(want, actual if isinstance(actual, str) else str(actual)) is None:
+                found.append(f"{label}expected to match /{want}/, was {_shown(actual)}")
+        elif key == "length":
+            if not isinstance(actual, str | list | Mapping):
+                found.append(f"{label}expected something with a length, was {_shown(actual)}")
+            else:
+                found += mismatches(want, len(actual), names, f"{path} length".strip())
+        elif key == "interaction":
+            iid = names.get(want)
+            if iid is None:
+                found.append(f"{label}`{want}` has no interaction id (was it created?)")
+            elif actual != iid:
+                found.append(f"{label}expected the id of `{want}` ({iid}), was {_shown(actual)}")
+    return found
+
+
+MISSING = _MISSING
+"""The value ``mismatches`` receives for a key that is left out."""

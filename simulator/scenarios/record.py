@@ -1,0 +1,371 @@
+"""Saving an engine session as a scenario file that replays to the same events.
+
+``record_session(sim)`` turns ``sim.actions`` (what the agent, the customer and the window asked
+for, in order, with the simulated time of each) into scenario YAML: one step per action, ``wait``
+steps from the time between them, the seed, the settings and the tenant. Customers are written
+out in full (the engine records them), so a replay does not depend on drawing the same ones.
+
+Actions that handlers took while handling an event (``by_subscriber``) are left out: replay with
+the same handlers loaded and they take them again. Actions that failed are kept, with
+``expect_error``: a refused action can still draw ids and must happen again for the replay to
+match.
+
+Interactions get names (``call1``, ``chat1``, ``dial1`` ...) instead of their ids: the ids are
+learnt by replaying the actions on a shadow simulator while converting.
+
+On the virtual clock the replay is byte-identical. A window session (wall clock) replays to the
+same events in the same order; timers fire at their exact due time in the replay, where the
+window fired them at its next poll, so their times may differ by a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter
+
+from simulator.data import Tenant, load_tenant
+from simulator.engine import ActionRecord, Settings, Simulator, VirtualClock
+from simulator.scenarios.model import Scenario, Step
+from simulator.scenarios.runner import ScenarioRunner, StepRefusedError
+from simulator.scenarios.source import MarkedDict, scenario_resolvers
+
+__all__ = ["record_session", "session_steps"]
+
+_CREATES = {
+    "offer_call": "call",
+    "offer_chat": "chat",
+    "offer_email": "email",
+    "start_call": "dial",
+    "consult_call": "consult",
+}
+_STEP: TypeAdapter[Any] = TypeAdapter(Step)
+_SKIPPED = frozenset({"start_chat", "start_email"})
+"""Not implemented by the engine: they change nothing and emit nothing."""
+
+
+def _start_ms(sim: Simulator, actions: list[ActionRecord]) -> int:
+    started = getattr(sim, "started_ms", None)
+    if started is not None:
+        return int(started)
+    if isinstance(sim.clock, VirtualClock) or not actions:
+        return sim.settings.start_time_ms
+    return actions[0].time_ms
+
+
+def _customer(args: dict[str, Any]) -> dict[str, Any] | None:
+    customer = args.get("customer")
+    if not isinstance(customer, dict):
+        return None
+    out = {key: value for key, value in customer.items() if value not in (None, "")}
+    phone = out.get("phone")
+    if isinstance(phone, str) and phone.isdigit():
+        out["phone"] = "+" + phone
+    return out
+
+
+def _without_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+class _Converter:
+    """Turns action records into step mappings, naming the interactions they create."""
+
+    def __init__(self, sim: Simulator):
+        from simulator.scenarios.loader import ScenarioFile
+
+        self.logged_in = False
+        self.counts: dict[str, int] = {}
+        self.notes: list[str] = []
+        shadow_file = ScenarioFile(
+            "<recording>",
+            Scenario(seed=sim.seed, settings=_settings(sim), agent="logged_out"),
+            MarkedDict(),
+            sim.tenant,
+        )
+        self.shadow = ScenarioRunner(shadow_file)
+        """A replay run alongside the conversion: it learns the ids the steps create."""
+
+    def name_for(self, iid: Any) -> str | None:
+        for name, known in self.shadow.names.items():
+            if known == iid:
+                return name
+        return None
+
+    def step(self, record: ActionRecord) -> dict[str, Any] | str | None:
+        """The step that performs ``record`` again (None when there is none)."""
+        step = self._convert(record)
+        if step is None:
+            return None
+        iid = record.args.get("interaction_id")
+        on = self.name_for(iid) if record.name != "switch_active_interaction" else None
+        if iid is not None and on is None and record.name != "switch_active_interaction":
+            self.notes.append(
+                f"{record.name} acted on an interaction the recording cannot name ({iid}); "
+                "it replays on the active one"
+            )
+        creates = record.name in _CREATES and record.ok
+        if isinstance(step, str) and (on or creates or not record.ok):
+            step = {step: None}
+        if isinstance(step, dict):
+            if on:
+                step["on"] = on
+            if creates:
+                kind = _CREATES[record.name]
+                self.counts[kind] = self.counts.get(kind, 0) + 1
+                step["as"] = f"{kind}{self.counts[kind]}"
+            if not record.ok:
+                step["expect_error"] = getattr(record, "error", None) or "any"
+        if record.name == "login" and record.ok:
+            self.logged_in = True
+        elif record.name == "logout" and record.ok:
+            self.logged_in = False
+        return step
+
+    def replay(self, step: dict[str, Any] | str, at_ms: int) -> None:
+        """Perform ``step`` on the shadow at ``at_ms`` (names it creates become known)."""
+        shadow = self.shadow
+        if at_ms > shadow.sim.now_ms:
+            shadow.sim.advance_ms(at_ms - shadow.sim.now_ms)
+        model = _STEP.validate_python(step)
+        try:
+            outcome = shadow._act(model)
+        except StepRefusedError:
+            return
+        given = model.name_given
+        if outcome.ok and given and isinstance(outcome.data, dict) and "id" in outcome.data:
+            shadow.names[given] = outcome.data["id"]
+
+    def _convert(self, record: ActionRecord) -> dict[str, Any] | str | None:
+        a = record.args
+        name = record.name
+        if name == "login":
+            spec = _without_none({"username": a.get("username")})
+            if not record.ok and not self.logged_in:
+                spec["password"] = "(a wrong password)"
+            return {"login": spec or None} if spec else "login"
+        if name == "logout":
+            return "logout"
+        if name == "set_agent_state":
+            state = a.get("state")
+            reason = a.get("not_ready_reason")
+            return {"set_state": _without_none({"state": state, "reason": reason})}
+        if name in ("offer_call", "offer_chat", "offer_email"):
+            spec = {"service": a.get("service"), "customer": _customer(a)}
+            if a.get("attached_data"):
+                spec["attached_data"] = dict(a["attached_data"])
+            if name == "offer_call":
+                if a.get("transfer_data") is not None:
+                    spec["transfer_data"] = a["transfer_data"]
+                if a.get("direct"):
+                    spec["direct"] = True
+                return {"call": _without_none(spec)}
+            if name == "offer_chat":
+                spec["message"] = a.get("body", "")
+                return {"chat": _without_none(spec)}
+            spec["subject"] = a.get("subject", "")
+            spec["body"] = a.get("body", "")
+            return {"email": _without_none(spec)}
+        simple = {
+            "customer_answer": "answer",
+            "accept_interaction": "accept",
+            "reject_interaction": "reject",
+            "leave_interaction": "leave",
+            "complete_interaction": "complete",
+            "destroy_call_conference": None,
+        }
+        if name in simple and simple[name] is not None:
+            return simple[name]
+        table: dict[str, Any] = {
+            "customer_hang_up": lambda: {"hang_up": "customer"},
+            "customer_message": lambda: {"customer_says": a.get("text")},
+            "set_call_hold": lambda: "hold" if a.get("state") else "resume",
+            "set_call_mute": lambda: "mute" if a.get("state") else "unmute",
+            "set_call_recording": lambda: {"record": "start" if a.get("state") else "stop"},
+            "send_dtmf": lambda: {"dtmf": a.get("dtmf")},
+            "start_call": lambda: {
+                "dial": _without_none(
+                    {
+                        "phone": a.get("phone_number"),
+                        "origination": a.get("origination"),
+                        "initial_object": a.get("initial_object"),
+                    }
+                )
+            },
+            "consult_call": lambda: {
+                "consult": _without_none(
+                    {"phone": a.get("phone"), "origination": a.get("origination")}
+                )
+            },
+            "transfer": lambda: (
+                {"transfer": {"data": a["custom_transfer_data"]}}
+                if a.get("custom_transfer_data") is not None
+                else "transfer"
+            ),
+            "blind_transfer": lambda: {
+                "blind_transfer": _without_none(
+                    {"to": a.get("phone"), "data": a.get("custom_transfer_data")}
+                )
+            },
+            "invite_to_call_conference": lambda: {
+                "conference": _without_none(
+                    {"invite": a.get("phone"), "data": a.get("custom_transfer_data")}
+                )
+            },
+            "remove_from_call_conference": lambda: {"conference": {"remove": a.get("party_id")}},
+            "destroy_call_conference": lambda: {"conference": {"end": True}},
+            "send_chat_message": lambda: {"agent_says": a.get("message")},
+            "send_email_reply": lambda: {"reply": a.get("body_text")},
+            "set_disposition": lambda: {"disposition": a.get("disposition")},
+            "add_note": lambda: {"note": a.get("note")},
+            "update_note": lambda: {"note": {"text": a.get("note"), "mode": "update"}},
+            "replace_note": lambda: {"note": {"text": a.get("note"), "mode": "replace"}},
+            "set_variable": lambda: {"variable": {"name": a.get("key"), "value": a.get("value")}},
+            "add_interaction_associated_object": lambda: {
+                "associate": dict(a.get("associated_object") or {})
+            },
+            "set_interaction_active_screen": lambda: {"screen": dict(a.get("screen") or {})},
+            "leave_and_complete_interaction": lambda: (
+                {
+                    "leave_and_complete": _without_none(
+                        {"disposition": a.get("disposition"), "note": a.get("note")}
+                    )
+                }
+                if a.get("disposition") is not None or a.get("note") is not None
+                else "leave_and_complete"
+            ),
+            "set_service": lambda: {"set_service": a.get("service")},
+            "set_did_number": lambda: {"set_did": a.get("did")},
+            "switch_active_interaction": lambda: {
+                "switch": self.name_for(a.get("interaction_id")) or str(a.get("interaction_id"))
+            },
+        }
+        make = table.get(name)
+        return make() if make is not None else None
+
+
+def _settings(sim: Simulator) -> Settings:
+    return sim.settings.model_copy(update={"start_time_ms": _start_ms(sim, sim.actions)})
+
+
+def session_steps(sim: Simulator) -> tuple[list[Any], list[str]]:
+    """The steps that replay ``sim``'s session, and notes on what could not be kept exactly."""
+    actions = [record for record in sim.actions if not record.by_subscriber]
+    converter = _Converter(sim)
+    steps: list[Any] = []
+    now = _start_ms(sim, actions)
+    for record in actions:
+        if record.name in _SKIPPED:
+            continue
+        step = converter.step(record)
+        if step is None:
+            converter.notes.append(f"not replayable: {record.name} {record.args!r}")
+            continue
+        if record.time_ms > now:
+            steps.append(_Block({"wait": _duration(record.time_ms - now)}))
+            now = record.time_ms
+        converter.replay(step, record.time_ms)
+        steps.append(_tidy(step))
+    if sim.now_ms > now:
+        steps.append(_Block({"wait": _duration(sim.now_ms - now)}))
+    return steps, converter.notes
+
+
+def _duration(ms: int) -> str:
+    if ms % 1000 == 0:
+        seconds = ms // 1000
+        minutes, rest = divmod(seconds, 60)
+        if minutes and not rest:
+            return f"{minutes}m"
+        if minutes:
+            return f"{minutes}m{rest}s"
+        return f"{seconds}s"
+    return f"{ms}ms"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes scenario YAML the way people do: lists indented under their key, steps in block
+    style with short values inline, ``- accept:`` rather than ``accept: null``, and plain
+    scalars wherever the scenario loader (YAML 1.2 scalars) reads them back the same."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Dumper.yaml_implicit_resolvers = scenario_resolvers()
+
+
+class _Block(dict):
+    """A mapping written in block style (a step, the document)."""
+
+
+def _represent_block(dumper: yaml.SafeDumper, data: _Block) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+
+
+def _represent_none(dumper: yaml.SafeDumper, _data: None) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
+_Dumper.add_representer(_Block, _represent_block)
+_Dumper.add_representer(type(None), _represent_none)
+
+
+def _tidy(step: dict[str, Any] | str) -> dict[str, Any] | str:
+    """Short forms where they say the same: ``set_state: ready``, ``consult: "2002"``."""
+    if isinstance(step, str):
+        return step
+    key = next(iter(step))
+    value = step[key]
+    if isinstance(value, dict):
+        if key in ("dial", "consult") and value.get("origination") == "integration-api":
+            value.pop("origination")
+        short = {"set_state": "state", "dial": "phone", "consult": "phone", "blind_transfer": "to"}
+        if key in short and list(value) == [short[key]]:
+            step[key] = value[short[key]]
+        if key == "note" and value.get("mode") == "add":
+            step[key] = value["text"]
+    return _Block(step)
+
+
+def _tenant_value(tenant: Tenant, path: str | None) -> Any:
+    if path is not None:
+        return path
+    if tenant == load_tenant():
+        return None
+    return tenant.model_dump(mode="json", exclude_defaults=True)
+
+
+def record_session(
+    sim: Simulator, *, name: str | None = None, tenant_path: str | None = None
+) -> str:
+    """Scenario YAML that replays ``sim``'s session (``tenant_path``: refer to the tenant file
+    instead of writing a non-default tenant inline)."""
+    steps, notes = session_steps(sim)
+    document: dict[str, Any] = _Block(
+        {
+            "name": name or "Recorded session",
+            "description": "Saved from a simulator session; replays to the same events.",
+            "seed": sim.seed,
+            "agent": "logged_out",
+        }
+    )
+    tenant = _tenant_value(sim.tenant, tenant_path)
+    if tenant is not None:
+        document["tenant"] = tenant
+    settings = _settings(sim).model_dump(mode="json", exclude_defaults=True)
+    if settings:
+        document["settings"] = settings
+    document["steps"] = steps
+    header = "# Recorded by adsim (simulator.scenarios.record_session).\n"
+    header += "".join(f"# {note}\n" for note in notes)
+    body = yaml.dump(
+        document,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=100,
+    )
+    return header + body

@@ -1,0 +1,113 @@
+"""What ``adsim run`` prints: a summary per scenario, the load-mode summary, a progress bar."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from simulator.scenarios.expectations import format_offset
+from simulator.scenarios.load_mode import LoadReport, percentile
+from simulator.scenarios.runner import ScenarioResult
+
+__all__ = ["ProgressBar", "format_load", "format_result"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_result(result: ScenarioResult) -> str:
+    """A few lines per scenario: verdict, counts, and every problem at its file:line."""
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[result.exit_code]
+    lines = [f"{verdict}  {result.name}  ({result.path}, seed {result.seed})"]
+    handler = (
+        f", {_plural(len(result.handler_failures), 'handler error')}"
+        if result.outcomes or result.handler_failures
+        else ""
+    )
+    counts = (
+        f"{_plural(result.interactions, 'interaction')}, {_plural(len(result.events), 'event')}"
+    )
+    lines.append(
+        f"      {counts}, {_plural(result.expectations, 'expectation')} checked{handler}; "
+        f"{format_offset(result.simulated_ms)[1:]} simulated in {result.wall_seconds * 1000:.1f} ms"
+    )
+    for failure in result.failures:
+        lines.append(f"  {failure}")
+    if result.error is not None:
+        lines.append(f"  {result.error}")
+    for outcome in result.handler_failures:
+        mark = " (allowed)" if result.allow_handler_errors else ""
+        error = getattr(outcome, "error", None) or ""
+        lines.append(
+            f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
+            f"{outcome.status}{mark} {error}".rstrip()
+        )
+    for message in result.subscriber_errors:
+        lines.append(f"  subscriber error: {message}")
+    return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms"
+
+
+def format_load(report: LoadReport) -> str:
+    """The load-mode summary: throughput, handler latency percentiles, errors."""
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[report.exit_code]
+    lat = report.latencies_ms
+    lines = [
+        f"{verdict}  {report.name}: {_plural(report.runs, 'run')}, "
+        f"{_plural(report.failed_runs, 'failed run')}",
+        f"      {_plural(report.interactions, 'interaction')} in {report.wall_seconds:.2f} s: "
+        f"{report.interactions_per_second:,.1f} interactions/s; "
+        f"{_plural(report.events, 'event')}; "
+        f"{format_offset(report.simulated_ms)[1:]} simulated",
+    ]
+    if lat:
+        lines.append(
+            f"      handler latency over {len(lat)} calls: p50 {_ms(percentile(lat, 50))}, "
+            f"p95 {_ms(percentile(lat, 95))}, p99 {_ms(percentile(lat, 99))}, "
+            f"max {_ms(max(lat))}; {_plural(report.handler_errors, 'handler error')}"
+        )
+    else:
+        lines.append("      no handler calls (load handlers with --handler)")
+    lines += [f"  {error}" for error in report.errors]
+    if report.stopped:
+        lines.append(f"  stopped: {report.stopped}")
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when the stream is not a TTY."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30):
+        self.total = max(total, 1)
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def update(self, done: int, interactions: int = 0) -> None:
+        """Show ``done`` of ``total`` (redrawn at most ten times a second, and at the end)."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < self.total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = int(self.width * done / self.total)
+        elapsed = max(now - self.started, 1e-9)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(
+            f"\r[{bar}] {done}/{self.total} runs, {interactions / elapsed:,.0f} interactions/s"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the line."""
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -1,0 +1,65 @@
+"""The JSON Schema of the scenario format: generated from the models, committed, drift-checked.
+
+Point an editor at it for completion and checking (VS Code with the YAML extension: add
+``# yaml-language-server: $schema=<path>/scenario.schema.json`` at the top of a scenario file).
+
+python -m simulator.scenarios.schema --write   # regenerate the committed file
+python -m simulator.scenarios.schema --check   # exit 1 when the committed file is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from simulator.scenarios.model import Scenario
+
+__all__ = ["SCHEMA_FILE", "build_schema", "committed_schema", "render_schema"]
+
+SCHEMA_FILE = "scenario.schema.json"
+
+
+def build_schema() -> dict[str, Any]:
+    """The schema of a scenario file."""
+    schema = Scenario.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Agent Desktop Simulator scenario"
+    return schema
+
+
+def render_schema() -> str:
+    """The schema as the committed text (stable key order, trailing newline)."""
+    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def committed_schema() -> str:
+    """The schema file shipped in the package."""
+    return resources.files("simulator.scenarios").joinpath(SCHEMA_FILE).read_text("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write or check the committed schema file."""
+    parser = argparse.ArgumentParser(prog="python -m simulator.scenarios.schema")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", action="store_true", help="regenerate the committed file")
+    group.add_argument("--check", action="store_true", help="fail when the file is stale")
+    args = parser.parse_args(argv)
+    path = Path(__file__).with_name(SCHEMA_FILE)
+    text = render_schema()
+    if args.write:
+        path.write_text(text, "utf-8")
+        return 0
+    if not path.exists() or path.read_text("utf-8") != text:
+        print(
+            f"{path} is stale: run `python -m simulator.scenarios.schema --write`", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

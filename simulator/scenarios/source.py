@@ -1,0 +1,215 @@
+"""Reading a scenario file's YAML while remembering where each value came from.
+
+Mappings and sequences load as ``MarkedDict`` / ``MarkedList``: plain ``dict``/``list`` subclasses
+that also hold the line and column of each key, value and item, so that any problem found later
+(by pydantic, by the checks after it, or while the scenario runs) can be reported as
+``file:line:column``. Scalars resolve as in YAML 1.2 rather than PyYAML's YAML 1.1: only
+``true``/``false`` are booleans (``on``, ``yes`` and ``no`` stay text: ``on:`` is a step
+modifier), and numbers with a sign or a leading zero stay text (``+14155550134``, ``0123``),
+as do dates and ``1e5`` (a float needs a dot, as PyYAML writes them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "DuplicateKeyError",
+    "Mark",
+    "MarkedDict",
+    "MarkedList",
+    "YamlSyntaxError",
+    "key_mark",
+    "locate",
+    "parse_yaml",
+    "scenario_resolvers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A position in the file, 1-based."""
+
+    line: int
+    column: int
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class MarkedDict(dict):
+    """A YAML mapping that knows where it, its keys and its values start."""
+
+    mark: Mark = Mark(1, 1)
+    key_marks: dict[Any, Mark]
+    value_marks: dict[Any, Mark]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.key_marks = {}
+        self.value_marks = {}
+
+
+class MarkedList(list):
+    """A YAML sequence that knows where it and each item start."""
+
+    mark: Mark = Mark(1, 1)
+    item_marks: list[Mark]
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.item_marks = []
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """The same key twice in one mapping (PyYAML would silently keep the last)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 scalars and marked containers."""
+
+
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$"
+        r"|^-?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+    ),
+    list("-0123456789."),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+def scenario_resolvers() -> dict[str, Any]:
+    """The implicit scalar resolvers of the scenario loader (for a dumper that round-trips)."""
+    return _Loader.yaml_implicit_resolvers
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode):
+    data = MarkedDict()
+    data.mark = _mark(node)
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                "a key must be a plain value, not a list or a mapping",
+                key_node.start_mark,
+            ) from None
+        if key in data:
+            raise DuplicateKeyError(
+                "while reading a mapping",
+                node.start_mark,
+                f"the key {key!r} appears twice (each step is its own list item: start it "
+                "with '- ')",
+                key_node.start_mark,
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_marks[key] = _mark(key_node)
+        data.value_marks[key] = _mark(value_node)
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
+    data = MarkedList()
+    data.mark = _mark(node)
+    yield data
+    for item in node.value:
+        data.append(loader.construct_object(item, deep=True))
+        data.item_marks.append(_mark(item))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML; ``mark`` says where the parser gave up."""
+
+    def __init__(self, mark: Mark | None, message: str):
+        self.mark = mark
+        self.message = message
+        super().__init__(message)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document into marked containers; ``YamlSyntaxError`` when it is not YAML."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+        problem = exc.problem or "not valid YAML"
+        if problem == "mapping values are not allowed here":
+            problem += (
+                " (a step with more keys needs a colon after its name: `- accept:`; quote text "
+                "that contains ': ')"
+            )
+        context = (
+            f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
+        )
+        raise YamlSyntaxError(where, f"{problem}{context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlSyntaxError(None, "the YAML is nested too deeply") from None
+
+
+def locate(root: Any, path: Sequence[Any]) -> Mark | None:
+    """Where the value at ``path`` (keys and indexes from ``root``) starts in the file.
+
+    Parts of ``path`` that do not name a key or an index (pydantic adds union tags and type
+    names to its error locations) are skipped; a key that is missing gives the mark of the
+    mapping that lacks it.
+    """
+    node = root
+    best: Mark | None = getattr(root, "mark", None)
+    for part in path:
+        if isinstance(node, MarkedDict) and part in node:
+            best = node.value_marks.get(part, best)
+            node = node[part]
+        elif (
+            isinstance(node, MarkedList)
+            and isinstance(part, int)
+            and not isinstance(part, bool)
+            and 0 <= part < len(node)
+        ):
+            best = node.item_marks[part]
+            node = node[part]
+    return best
+
+
+def key_mark(root: Any, path: Sequence[Any], key: Any) -> Mark | None:
+    """Where ``key`` itself is written in the mapping at ``path`` (for "unknown key" errors)."""
+    node = root
+    for part in path:
+        inside_list = isinstance(node, MarkedList) and isinstance(part, int)
+        if (isinstance(node, MarkedDict) and part in node) or (
+            inside_list and 0 <= part < len(node)
+        ):
+            node = node[part]
+        else:
+            return locate(root, path)
+    if isinstance(node, MarkedDict) and key in node.key_marks:
+        return node.key_marks[key]
+    return locate(root, path)

@@ -1,0 +1,149 @@
+"""``adsim`` with handlers: options, exit codes and summary, ``adsim journal export|show``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "handlers"
+SECRET = "hush-hush-0451"
+
+
+@pytest.fixture
+def journal(tmp_path) -> str:
+    return str(tmp_path / "journal.sqlite3")
+
+
+def _demo(journal: str, *extra: str) -> int:
+    return main(["demo", "--journal", journal, "--no-entry-points", *extra])
+
+
+def test_a_clean_run_exits_0(journal, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ADSIM_CSV_LOG", str(tmp_path / "log.csv"))
+    assert _demo(journal, "--handler", str(FIXTURES / "csv_logger.py")) == 0
+    out, err = capsys.readouterr()
+    record = json.loads(out)
+    assert record["interactionId"] in (tmp_path / "log.csv").read_text(encoding="utf-8")
+    assert "handlers:" not in err
+
+
+def test_a_run_whose_handlers_failed_exits_1_with_a_summary(journal, monkeypatch, capsys):
+    monkeypatch.setenv("ADSIM_MISBEHAVING_HANG", "30")
+    code = _demo(
+        journal,
+        "--handler",
+        str(FIXTURES / "misbehaving.py"),
+        "--handler-timeout",
+        "0.1",
+        "--trace-handlers",
+    )
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert json.loads(out)["state"] == "completed", "the run went on"
+    assert "adsim: handlers: 2 of " in err
+    assert "(1 error, 1 timeout)" in err
+    assert "RuntimeError: CRM lookup failed" in err
+    assert f"journal: {journal}" in err
+    assert "Traceback" not in err, "the summary is one line per failure"
+
+
+def test_load_errors_name_file_and_line_and_the_run_goes_on(journal, tmp_path, capsys):
+    bad = tmp_path / "typo.py"
+    bad.write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORDS', print)\n",
+        encoding="utf-8",
+    )
+    code = _demo(journal, "--handler", str(bad), "--handler", str(FIXTURES / "mini_crm.py"))
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert json.loads(out)["disposition"] == "Product sold"
+    assert (
+        f"adsim: handler not loaded: {bad}:2: unknown event 'ON_SAVE_ACTIVITY_RECORDS'; "
+        "did you mean 'ON_SAVE_ACTIVITY_RECORD'?"
+    ) in err
+    assert "1 plugin(s) did not load" in err
+
+
+def test_a_missing_handler_path_is_bad_input(journal, tmp_path, capsys):
+    assert _demo(journal, "--handler", str(tmp_path / "gone.py")) == 2
+    _, err = capsys.readouterr()
+    assert err.strip() == f"adsim: {tmp_path / 'gone.py'}: no such handler file or directory"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--handler-timeout", "0", "more than 0 seconds"),
+        ("--handler-timeout", "soon", "not a number"),
+        ("--webhook-events", "ON_SAVE_ACTIVITY", "did you mean 'ON_SAVE_ACTIVITY_RECORD'"),
+    ],
+)
+def test_bad_options_exit_2(journal, capsys, option, value, message):
+    with pytest.raises(SystemExit) as exit_info:
+        _demo(journal, option, value)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unusable_journal_is_bad_input(tmp_path, capsys):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database" * 200)
+    assert _demo(str(junk)) == 2
+    assert "not a usable adsim journal" in capsys.readouterr().err
+
+
+def test_journal_export_and_show(journal, capsys):
+    assert _demo(journal) == 0
+    iid = json.loads(capsys.readouterr().out)["interactionId"]
+
+    assert main(["journal", "export", "--journal", journal, "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["event"] == "ON_LOGIN"
+    assert any(r["event"] == "ON_SAVE_ACTIVITY_RECORD" for r in rows)
+
+    assert main(["journal", "export", "--journal", journal, "--format", "csv",
+                 "--interaction", iid])  == 0  # fmt: skip
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert table
+    assert {r["interactionId"] for r in table} == {iid}
+
+    assert main(["journal", "show", iid, "--journal", journal]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"run 1: interaction {iid}")
+    assert "ON_SAVE_ACTIVITY_RECORD" in shown
+
+    assert main(["journal", "show", "NO-SUCH-ID", "--journal", journal]) == 2
+    assert "no events of interaction 'NO-SUCH-ID'" in capsys.readouterr().err
+
+
+def test_journal_commands_need_an_existing_journal(tmp_path, capsys):
+    missing = str(tmp_path / "none.sqlite3")
+    assert main(["journal", "export", "--journal", missing, "--format", "jsonl"]) == 2
+    assert "no journal here" in capsys.readouterr().err
+
+
+def test_the_webhook_secret_never_reaches_the_journal_or_the_output(
+    journal, tmp_path, capsys, httpserver
+):
+    httpserver.expect_request("/hook").respond_with_data("nope", status=500)
+    url = httpserver.url_for("/hook")
+    code = _demo(
+        journal,
+        *("--webhook", url, "--webhook-secret", SECRET, "--trace-handlers"),
+        *("--webhook-attempts", "3", "--webhook-backoff", "0.001"),
+    )
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "webhook" in err
+    assert SECRET not in out + err
+    assert len(httpserver.log) == 3, "retried"
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert SECRET.encode() not in raw
+    assert main(["journal", "export", "--journal", journal, "--format", "jsonl"]) == 0
+    assert SECRET not in capsys.readouterr().out

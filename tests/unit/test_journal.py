@@ -1,0 +1,187 @@
+"""The SQLite journal: what it keeps, its schema version and migrations, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from simulator.demo import run_demo_call
+from simulator.handlers import HandlerHost, HandlerOutcome
+from simulator.journal import (
+    SCHEMA_VERSION,
+    Journal,
+    JournalError,
+    default_journal_path,
+    export_csv,
+    export_jsonl,
+)
+from simulator.journal.store import MIGRATIONS
+
+
+def test_every_event_is_journaled_in_order(sim, tmp_path):
+    with Journal.open(tmp_path / "j.sqlite3", meta={"seed": 7}) as journal:
+        journal.attach(sim)
+        recorder = run_demo_call(sim)
+        events = journal.events()
+        assert [(e.seq, e.name, e.time_ms, e.interaction_id) for e in events] == [
+            (e.seq, e.name.value, e.time_ms, e.interaction_id) for e in recorder.events
+        ]
+        assert [e.args for e in events] == [list(e.wire_args) for e in recorder.events]
+        [(run_id, _, meta)] = journal.runs()
+        assert meta == {"seed": 7}
+        assert {e.run_id for e in events} == {run_id}
+
+
+def test_the_file_is_in_wal_mode_with_the_schema_version(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    Journal.open(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+    db.close()
+
+
+def test_an_older_journal_is_migrated_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with Journal.open(path) as journal:
+        journal.record_event(_FakeEvent(1))
+
+    def add_tags(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE events ADD COLUMN tag TEXT")
+        db.execute("UPDATE events SET tag = 'migrated'")
+
+    with Journal.open(path, migrations=[*MIGRATIONS, add_tags]) as journal:
+        assert journal.schema_version == SCHEMA_VERSION + 1
+        assert [e.name for e in journal.events()] == ["ON_LOGIN"]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT tag FROM events").fetchall() == [("migrated",)]
+    db.close()
+
+
+def test_a_failed_migration_changes_nothing(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    Journal.open(path).close()
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        db.execute("THIS IS NOT SQL")
+
+    with pytest.raises(JournalError, match="not a usable adsim journal"):
+        Journal.open(path, migrations=[*MIGRATIONS, broken])
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in tables
+    db.close()
+
+
+def test_a_newer_journal_or_another_file_is_refused_with_what_to_do(tmp_path):
+    newer = tmp_path / "newer.sqlite3"
+    db = sqlite3.connect(newer)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(JournalError, match="newer than this adsim") as info:
+        Journal.open(newer)
+    assert info.value.path == str(newer)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(JournalError, match="not a usable adsim journal"):
+        Journal.open(junk)
+
+
+def test_default_path_is_in_the_user_data_dir_unless_overridden(monkeypatch, tmp_path):
+    monkeypatch.delenv("ADSIM_JOURNAL", raising=False)
+    default = default_journal_path()
+    assert default.name == "journal.sqlite3"
+    assert "agent-desktop-simulator" in str(default)
+    monkeypatch.setenv("ADSIM_JOURNAL", str(tmp_path / "mine.sqlite3"))
+    assert default_journal_path() == tmp_path / "mine.sqlite3"
+
+
+class _FakeEvent:
+    def __init__(self, seq: int, name: str = "ON_LOGIN", iid: str | None = None):
+        self.seq = seq
+        self.name = name
+        self.time_ms = 1000 + seq
+        self.interaction_id = iid
+        self.wire_args = ({"secret-ish": "token-123"},)
+
+
+def _outcome(seq: int, **kw) -> HandlerOutcome:
+    values = {
+        "event_seq": seq,
+        "event_name": "ON_LOGIN",
+        "interaction_id": None,
+        "handler": "h",
+        "plugin": "p",
+        "duration_ms": 1.5,
+        "status": "ok",
+    }
+    return HandlerOutcome(**{**values, **kw})
+
+
+def test_secrets_are_never_written(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path, meta={"argv": ["--webhook-secret", "token-123"]}) as journal:
+        journal.add_secret("token-123")
+        journal.record_event(_FakeEvent(1))
+        journal.record_outcome(_outcome(1, status="error", error="bad token-123", traceback="x"))
+        journal.record_answer(1, "token-123")
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"token-123" not in raw
+    with Journal.open(path) as journal:
+        assert journal.outcomes()[0].error == "bad ***"
+
+
+def _journal_with_a_call(sim) -> tuple[Journal, str]:
+    journal = Journal.open(":memory:")
+    host = HandlerHost(sim, timeout=5, journal=journal)
+
+    def register(ad_api):
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: {"crmId": "A-1"})
+        ad_api.on("ON_NEW_INTERACTION", lambda interaction: 1 / 0)
+
+    host.add_plugin("crm", register)
+    recorder = run_demo_call(sim, after_step=host.settle)
+    host.close()
+    return journal, recorder.records()[0]["interactionId"]
+
+
+def test_export_jsonl_interleaves_outcomes_after_their_event(sim):
+    journal, iid = _journal_with_a_call(sim)
+    out = io.StringIO()
+    lines = export_jsonl(journal, out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == lines == len(journal.events()) + 2
+    new = next(i for i, r in enumerate(rows) if r["event"] == "ON_NEW_INTERACTION")
+    assert rows[new + 1]["kind"] == "outcome"
+    assert rows[new + 1]["status"] == "error"
+    assert "ZeroDivisionError" in rows[new + 1]["error"]
+    assert "Traceback" in rows[new + 1]["traceback"]
+    saved = next(i for i, r in enumerate(rows) if r["event"] == "ON_SAVE_ACTIVITY_RECORD")
+    assert rows[saved + 1]["result"] == {"crmId": "A-1"}
+
+    only = io.StringIO()
+    export_jsonl(journal, only, interaction_id=iid)
+    selected = [json.loads(line) for line in only.getvalue().splitlines()]
+    assert selected
+    assert {r["interactionId"] for r in selected} == {iid}
+    journal.close()
+
+
+def test_export_csv_has_one_row_per_event_and_outcome(sim):
+    journal, iid = _journal_with_a_call(sim)
+    out = io.StringIO()
+    count = export_csv(journal, out, interaction_id=iid)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(rows) == count
+    assert {r["kind"] for r in rows} == {"event", "outcome"}
+    saved = [r for r in rows if r["kind"] == "outcome" and r["event"] == "ON_SAVE_ACTIVITY_RECORD"]
+    assert json.loads(saved[0]["data"]) == {"crmId": "A-1"}
+    event = next(r for r in rows if r["event"] == "ON_SAVE_ACTIVITY_RECORD")
+    assert json.loads(event["data"])[0]["interactionId"] == iid
+    journal.close()

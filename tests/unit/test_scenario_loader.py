@@ -1,0 +1,257 @@
+"""Scenario files: the format, YAML 1.2 scalars, and messages at file:line:column."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.data import InputFileError
+from simulator.scenarios import STEP_TYPES, ScenarioFileError, parse_scenario
+from simulator.scenarios.model import parse_duration_ms
+from simulator.scenarios.source import parse_yaml
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ScenarioFileError) as exc:
+        parse_scenario(text, "s.yaml")
+    assert isinstance(exc.value, InputFileError)
+    return [str(problem) for problem in exc.value.problems]
+
+
+def steps(text: str) -> list:
+    return parse_scenario(text, "s.yaml").scenario.steps
+
+
+def test_short_and_long_forms_mean_the_same():
+    short = steps(
+        "steps:\n  - call: Sales\n  - accept\n  - wait: 1m30s\n  - record\n"
+        "  - set_state: ready\n  - note: hi\n  - dial: '2001'\n"
+    )
+    long = steps(
+        "steps:\n  - call: {service: Sales}\n  - accept: {}\n  - wait: {seconds: 90}\n"
+        "  - record: start\n  - set_state: {state: ready}\n  - note: {text: hi}\n"
+        "  - dial: {phone: '2001'}\n"
+    )
+    assert [s.key for s in short] == [s.key for s in long]
+    assert short[0].value == long[0].value
+    assert short[2].value.total_ms == long[2].value.total_ms == 90_000
+    assert short[4].value == long[4].value
+    assert short[5].value == long[5].value
+    assert short[6].value == long[6].value
+
+
+def test_modifiers_sit_beside_the_step():
+    first, second = steps(
+        "steps:\n  - call: Sales\n    as: sale\n  - hold:\n    on: sale\n"
+        "    expect_error: not_suitable_state\n"
+    )
+    assert first.name_given == "sale"
+    assert second.target == "sale"
+    assert second.expect_error == "not_suitable_state"
+
+
+def test_yaml_12_scalars_keep_numbers_and_words_as_written():
+    data = parse_yaml("a: on\nb: yes\nc: +14155550134\nd: 0123\ne: 2026-01-05\nf: 1e5\ng: 12\n")
+    assert data == {
+        "a": "on",
+        "b": "yes",
+        "c": "+14155550134",
+        "d": "0123",
+        "e": "2026-01-05",
+        "f": "1e5",
+        "g": 12,
+    }
+    assert parse_yaml("x: [true, false, null, 1.5, -3]\n")["x"] == [True, False, None, 1.5, -3]
+
+
+def test_numbers_are_accepted_as_text_where_text_is_expected():
+    (dtmf,) = steps("steps:\n  - dtmf: 0123\n")
+    assert dtmf.value == "0123"
+    (dial,) = steps("steps:\n  - dial: 2001\n")
+    assert dial.value.phone == "2001"
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [
+        ("30s", 30_000),
+        ("2m", 120_000),
+        ("1m30s", 90_000),
+        ("250ms", 250),
+        ("1.5s", 1500),
+        ("2h", 7_200_000),
+        (45, 45_000),
+        (0.25, 250),
+        ("12", 12_000),
+    ],
+)
+def test_durations(text, ms):
+    assert parse_duration_ms(text) == ms
+
+
+@pytest.mark.parametrize("text", ["soon", "", "5 parsecs", "-3s", True, [1], "1y"])
+def test_bad_durations(text):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration_ms(text)
+
+
+def test_yaml_syntax_error_names_line_and_column():
+    assert problems("name: x\nsteps:\n  - call: {service: Sales\n") == [
+        "s.yaml:4:1: not valid YAML: expected ',' or '}', but got '<stream end>' "
+        "(while parsing a flow mapping)"
+    ]
+
+
+def test_duplicate_key_is_refused():
+    (message,) = problems("steps:\n  - call: a\n    call: b\n")
+    assert message.startswith("s.yaml:3:5:")
+    assert "appears twice" in message
+
+
+def test_unknown_step_suggests_the_closest():
+    (message,) = problems("steps:\n  - call\n  - acept\n")
+    assert message.startswith("s.yaml:3:5: unknown step `acept` (did you mean `accept`?)")
+
+
+def test_two_steps_in_one_item():
+    (message,) = problems("steps:\n  - call: Sales\n    accept:\n")
+    assert message.startswith("s.yaml:3:5: two steps in one item (`call` and `accept`)")
+
+
+def test_step_that_needs_a_value():
+    (message,) = problems("steps:\n  - dtmf\n")
+    assert message == 's.yaml:2:5: `dtmf` needs a value, e.g. `- dtmf: "123#"`'
+
+
+def test_modifier_on_the_wrong_step():
+    (message,) = problems("steps:\n  - accept:\n    as: x\n")
+    assert message.startswith("s.yaml:3:5: `as:` names an interaction a step creates")
+
+
+def test_modifier_inside_the_value_says_where_it_goes():
+    (message,) = problems("steps:\n  - call:\n    as: c\n  - accept: {on: c}\n")
+    assert message.startswith("s.yaml:4:14: unknown key `on` in `accept`")
+    assert "modifiers go beside the step's key" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("seed: abc\n", "s.yaml:1:7: seed: expected a whole number, got the text 'abc'"),
+        ("nme: x\n", "s.yaml:1:1: unknown key `nme` (did you mean `name`?)"),
+        ("steps: 5\n", "s.yaml:1:8: steps: expected a list, got the number 5"),
+        (
+            "steps:\n  - call: [1]\n",
+            "s.yaml:2:11: call: expected a service name or a mapping with service, customer",
+        ),
+        ("steps:\n  - dtmf: {a: 1}\n", "s.yaml:2:11: dtmf: expected text, got a mapping"),
+        ("steps:\n  - call: {servce: x}\n", "s.yaml:2:12: unknown key `servce` in `call` (did you"),
+        (
+            "steps:\n  - set_state: readdy\n",
+            "s.yaml:2:16: set_state: expected one of ready, not_ready, supervising, got the text "
+            "'readdy' (did you mean `ready`?)",
+        ),
+        (
+            "steps:\n  - expect: {event: ON_SAVE_ACTIVITY_RECRD}\n",
+            "s.yaml:2:21: expect.event: expected one of ON_LOGIN",
+        ),
+        ("steps:\n  - expect: {payload: {a: 1}}\n", "s.yaml:2:13: expect: say what to expect"),
+        ("steps:\n  - conference: {}\n", "s.yaml:2:17: conference: give exactly one of invite"),
+        ("steps:\n  - dial: {}\n", "s.yaml:2:11: `phone` is required in `dial`"),
+        ("settings: {ring_timeout_seconds: -1}\n", "s.yaml:1:34: settings.ring_timeout_seconds:"),
+        ("agent: sleepy\n", "s.yaml:1:8: agent: expected one of ready, not_ready, logged_out"),
+        (
+            "steps:\n  - wait: 3 parsecs\n",
+            "s.yaml:2:11: wait: '3 parsecs' is not a duration",
+        ),
+        ("steps:\n  - 5\n", "s.yaml:2:5: a step is a name (`- accept`) or a mapping"),
+        (
+            "steps:\n  - dial: {phone: '1', origination: telepathy}\n",
+            "s.yaml:2:37: dial.origination: expected one of",
+        ),
+    ],
+)
+def test_wrong_values_name_the_place_and_what_was_expected(text, expected):
+    found = problems(text)
+    assert found[0].startswith(expected), found
+
+
+def test_every_problem_is_listed_in_file_order():
+    found = problems("steps:\n  - acept\n  - dtmf: {a: 1}\n  - wait: soon\n")
+    assert [p.split(":")[1] for p in found] == ["2", "3", "4"]
+
+
+def test_names_must_be_given_before_use():
+    found = problems(
+        "steps:\n  - hold:\n    on: first\n  - call:\n    as: first\n"
+        "  - expect: {event: ON_NEW_INTERACTION, on: secnd}\n"
+        "  - expect: {event: ON_ACTIVE_INTERACTION_SWITCHED, args: [{interaction: nobody}]}\n"
+        "  - switch: other\n"
+    )
+    assert found[0].startswith("s.yaml:3:9: no interaction is named `first`")
+    assert found[1].startswith("s.yaml:6:45: no interaction is named `secnd`")
+    assert "names so far: first" in found[1]
+    assert found[2].startswith("s.yaml:7:74: no interaction is named `nobody`")
+    assert found[3].startswith("s.yaml:8:13: no interaction is named `other`")
+
+
+def test_a_name_is_given_once():
+    (message,) = problems("steps:\n  - call:\n    as: a\n  - chat:\n    as: a\n")
+    assert message.startswith("s.yaml:5:9: the name `a` is already given on line 3")
+
+
+def test_payload_keys_are_checked_against_interaction_data():
+    (message,) = problems(
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        "      payload: {dispositon: x}\n"
+    )
+    assert message.startswith("s.yaml:4:17: `dispositon` is not a key of InteractionData")
+    assert "(did you mean `disposition`?)" in message
+
+
+def test_matchers_are_checked():
+    found = problems(
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        "      payload: {duration: {at_least: soon}, service: {matches: '('}, "
+        "description: {present: true, foo: 1}}\n"
+    )
+    assert any("at_least needs a number" in p for p in found)
+    assert any("not a regular expression" in p for p in found)
+    assert any("mixes operators (present) with fields (foo)" in p for p in found)
+
+
+def test_empty_and_non_mapping_files():
+    assert problems("") == [
+        "s.yaml:1:1: the file is empty: a scenario is a mapping with name:, seed: and steps:"
+    ]
+    (message,) = problems("- call\n- accept\n")
+    assert "(a list of steps goes under steps:)" in message
+
+
+def test_inline_tenant_is_validated_with_its_lines():
+    found = problems("tenant:\n  name: x\n  host: 5\nsteps: []\n")
+    assert "s.yaml:3:9: tenant.host: Input should be a valid string" in found
+    assert "s.yaml:2:3: tenant.agent: Field required" in found
+
+
+def test_every_step_has_an_example_that_loads():
+    for key, model in STEP_TYPES.items():
+        assert model.example.startswith(f"- {key}"), key
+        if "..." in model.example:
+            continue
+        text = f"steps:\n  {model.example}\n"
+        if key == "switch":
+            text = "steps:\n  - call:\n    as: first\n  " + model.example + "\n"
+        parse_scenario(text, "example.yaml")
+
+
+def test_load_scenario_reads_files(tmp_path):
+    from simulator.scenarios import load_scenario
+
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ScenarioFileError, match="not a text file"):
+        load_scenario(path)
+    path.write_text("name: Hello\nsteps: [accept]\n", "utf-8")
+    assert load_scenario(path).name == "Hello"
+    path.write_text("steps: []\n", "utf-8")
+    assert load_scenario(path).name == "x"

@@ -1,0 +1,155 @@
+"""The built-in webhook handler against a local HTTP server: body, signature, retries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from werkzeug import Response
+
+from simulator.contract import EventName
+from simulator.demo import run_demo_call
+from simulator.handlers import HandlerHost, WebhookError, WebhookHandler
+from simulator.handlers.cli_options import redacted_argv
+from simulator.journal import Journal
+
+SECRET = "s3cr3t-do-not-log"
+WAIT = 10.0
+
+
+@pytest.fixture
+def journal(tmp_path):
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    journal.add_secret(SECRET)
+    yield journal
+    journal.close()
+
+
+def _run(sim, journal, webhook: WebhookHandler) -> tuple[HandlerHost, dict]:
+    host = HandlerHost(sim, timeout=WAIT, journal=journal)
+    host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
+    recorder = run_demo_call(sim, after_step=host.settle)
+    host.close()
+    return host, recorder.records()[0]
+
+
+def test_each_saved_activity_is_posted_as_its_wire_json_and_signed(sim, journal, httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    webhook = WebhookHandler(httpserver.url_for("/hook"), secret=SECRET)
+    host, record = _run(sim, journal, webhook)
+
+    [(request, _)] = httpserver.log
+    body = request.get_data()
+    assert json.loads(body) == record
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.headers["X-Adsim-Event"] == "ON_SAVE_ACTIVITY_RECORD"
+    expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Adsim-Signature"] == f"sha256={expected}"
+    [outcome] = host.outcomes
+    assert (outcome.plugin, outcome.status, outcome.result) == (
+        "webhook",
+        "ok",
+        {"status": 200, "attempts": 1},
+    )
+    assert journal.outcomes()[0].result == {"status": 200, "attempts": 1}
+
+
+def test_failures_are_retried_with_exponential_backoff(sim, journal, httpserver):
+    for _ in range(2):
+        httpserver.expect_ordered_request("/hook").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/hook").respond_with_data("", status=204)
+    slept: list[float] = []
+    webhook = WebhookHandler(
+        httpserver.url_for("/hook"), secret=SECRET, backoff=0.25, sleep=slept.append
+    )
+    host, _ = _run(sim, journal, webhook)
+    assert slept == [0.25, 0.5]
+    assert len(httpserver.log) == 3
+    signatures = {request.headers["X-Adsim-Signature"] for request, _ in httpserver.log}
+    assert len(signatures) == 1, "every attempt carries the same body and signature"
+    assert host.outcomes[0].result == {"status": 204, "attempts": 3}
+
+
+def test_giving_up_is_an_error_outcome_journaled_like_any_handler(sim, journal, httpserver):
+    httpserver.expect_request("/hook").respond_with_data("down", status=500)
+    slept: list[float] = []
+    webhook = WebhookHandler(
+        httpserver.url_for("/hook"), secret=SECRET, attempts=3, backoff=1, sleep=slept.append
+    )
+    host, _ = _run(sim, journal, webhook)
+    assert slept == [1, 2]
+    [failure] = host.failures
+    assert failure.status == "error"
+    assert "WebhookError" in failure.error
+    assert "after 3 attempts (last: HTTP 500)" in failure.error
+    assert journal.outcomes()[0].status == "error"
+
+
+def test_a_client_error_is_not_retried(sim, journal, httpserver):
+    httpserver.expect_request("/hook").respond_with_response(Response("no", status=401))
+    slept: list[float] = []
+    webhook = WebhookHandler(httpserver.url_for("/hook"), sleep=slept.append)
+    with pytest.raises(WebhookError, match="HTTP 401"):
+        webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    assert slept == []
+    assert len(httpserver.log) == 1
+    assert "X-Adsim-Signature" not in httpserver.log[0][0].headers
+    webhook.close()
+
+
+def test_an_unreachable_endpoint_is_retried_then_reported(httpserver):
+    url = httpserver.url_for("/hook")
+    httpserver.stop()
+    slept: list[float] = []
+    webhook = WebhookHandler(url, attempts=2, sleep=slept.append, request_timeout=2)
+    try:
+        with pytest.raises(WebhookError, match="after 2 attempts"):
+            webhook.deliver(EventName.ON_LOGOUT, ())
+    finally:
+        webhook.close()
+        httpserver.start()
+    assert slept == [0.5]
+
+
+def test_other_events_can_be_posted(sim, journal, httpserver):
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    webhook = WebhookHandler(
+        httpserver.url_for("/hook"),
+        events=["ON_AGENT_STATE_CHANGE", "ON_SAVE_ACTIVITY_RECORD"],
+    )
+    _run(sim, journal, webhook)
+    posted = [(r.headers["X-Adsim-Event"], json.loads(r.get_data())) for r, _ in httpserver.log]
+    assert posted[0] == ("ON_AGENT_STATE_CHANGE", "not_ready")
+    saved = [body for event, body in posted if event == "ON_SAVE_ACTIVITY_RECORD"]
+    assert len(saved) == 1
+    assert saved[0]["state"] == "completed"
+    assert {event for event, _ in posted} == {"ON_AGENT_STATE_CHANGE", "ON_SAVE_ACTIVITY_RECORD"}
+
+
+def test_the_secret_is_never_in_the_journal_repr_or_source(sim, journal, httpserver, tmp_path):
+    httpserver.expect_request("/hook").respond_with_data("down", status=500)
+    url = httpserver.url_for("/hook").replace("http://", f"http://user:{SECRET}@")
+    webhook = WebhookHandler(url, secret=SECRET, attempts=1)
+    assert SECRET not in repr(webhook)
+    assert SECRET not in webhook.source
+    host, _ = _run(sim, journal, webhook)
+    assert host.failures, "the failure message names the URL"
+    assert all(SECRET not in (o.error or "") for o in host.outcomes)
+    assert all(SECRET not in p.source for p in host.plugins)
+    journal.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert SECRET.encode() not in raw
+    assert redacted_argv(["--webhook-secret", SECRET, f"--webhook-secret={SECRET}"]) == [
+        "--webhook-secret",
+        "***",
+        "--webhook-secret=***",
+    ]
+
+
+def test_bad_urls_and_events_are_refused():
+    with pytest.raises(ValueError, match="http"):
+        WebhookHandler("ftp://example.com/x")
+    with pytest.raises(ValueError, match="did you mean"):
+        WebhookHandler("http://example.com/x", events=["ON_SAVE_ACTIVITY"])
