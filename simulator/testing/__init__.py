@@ -1,0 +1,21 @@
+"""Testing an integration with the simulator: the pytest plugin's harness and assertions.
+
+The fixtures (``adsim``, ``adsim_scenario``, ``adsim_window``) come from the ``pytest11`` entry
+point ``simulator.testing.plugin``; these helpers can also be used without pytest.
+"""
+
+from simulator.testing.assertions import (
+    assert_event_sequence,
+    assert_no_handler_failures,
+    assert_record_matches,
+)
+from simulator.testing.harness import AdsimHarness, HandlerLoadError, resolve_handler
+
+__all__ = [
+    "AdsimHarness",
+    "HandlerLoadError",
+    "assert_event_sequence",
+    "assert_no_handler_failures",
+    "assert_record_matches",
+    "resolve_handler",
+]

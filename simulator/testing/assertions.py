@@ -1,0 +1,77 @@
+"""Assertions with readable failure messages: an event sequence, an activity record's fields."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from simulator.engine import Event
+from simulator.scenarios.matching import mismatches
+
+__all__ = ["assert_event_sequence", "assert_no_handler_failures", "assert_record_matches"]
+
+
+def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
+    names = []
+    for event in events:
+        if isinstance(event, str):
+            names.append(event)
+        elif interaction_id is None or event.interaction_id == interaction_id:
+            names.append(event.name.value)
+    return names
+
+
+def assert_event_sequence(
+    events: Iterable[Event | str],
+    expected: Sequence[str],
+    *,
+    interaction_id: str | None = None,
+    exact: bool = False,
+) -> None:
+    """The expected event names occur in this order (as a subsequence; ``exact``: and nothing
+    else). ``interaction_id`` keeps only that interaction's events."""
+    actual = _names(events, interaction_id)
+    if exact:
+        if actual != list(expected):
+            raise AssertionError(_sequence_diff(actual, expected, "exactly these events"))
+        return
+    position = 0
+    for index, name in enumerate(expected):
+        try:
+            position = actual.index(name, position) + 1
+        except ValueError:
+            raise AssertionError(
+                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) never came")
+            ) from None
+
+
+def _sequence_diff(actual: Sequence[str], expected: Sequence[str], headline: str) -> str:
+    lines = [f"event sequence mismatch: {headline}", "  expected (in order):"]
+    lines += [f"    {name}" for name in expected]
+    lines.append("  actual:")
+    lines += [f"    {name}" for name in actual] or ["    (no events)"]
+    return "\n".join(lines)
+
+
+def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    """Every expected field matches (literals, or operators such as ``{"at_least": 120}``,
+    ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything."""
+    problems = mismatches(dict(expected), dict(record))
+    if problems:
+        shown = json.dumps(record, indent=2, ensure_ascii=False)
+        raise AssertionError(
+            "activity record does not match:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+            + f"\nthe record:\n{shown}"
+        )
+
+
+def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
+    """No handler raised, timed out or answered junk."""
+    failed = [outcome for outcome in outcomes if outcome.status != "ok"]
+    if failed:
+        raise AssertionError(
+            f"{len(failed)} handler call(s) failed:\n"
+            + "\n".join(f"  - {outcome.line()}" for outcome in failed)
+        )
