@@ -1,16 +1,20 @@
 """Every Python sample in the README runs, so a sample that stops working fails the build.
 
 A sample whose first line is ``# NAME.py`` is a file the other samples use: it is written to
-``NAME.py`` in the working folder (and imported, so it must at least import cleanly).
+``NAME.py`` in the working folder (and imported, so it must at least import cleanly). A sample
+that defines pytest tests using the ``adsim`` fixture has them called with a real harness.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import re
 from pathlib import Path
 
 import pytest
+
+from simulator.testing import AdsimHarness
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SAMPLES = re.findall(r"```python\n(.*?)```", README.read_text("utf-8"), re.S)
@@ -38,4 +42,10 @@ def test_readme_sample_runs(source, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, "utf-8")
-    exec(compile(source, str(README), "exec"), {"__name__": "readme_sample"})
+    namespace: dict = {"__name__": "readme_sample"}
+    exec(compile(source, str(README), "exec"), namespace)
+    for name, function in namespace.items():
+        if name.startswith("test_") and callable(function):
+            assert list(inspect.signature(function).parameters) == ["adsim"], name
+            with AdsimHarness() as adsim:
+                function(adsim)
