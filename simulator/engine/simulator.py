@@ -332,6 +332,9 @@ class Simulator:
         self, actor: str, name: str, args: dict[str, Any], body: Callable[[], Any]
     ) -> OperationResult:
         by_subscriber = self.bus._delivering or self.handler_calls > 0
+        # The time the action was asked for: on the wall clock the body may cross a millisecond,
+        # and a replay must act at the moment the original did.
+        asked_ms = self.clock.now_ms()
         self._depth += 1
         try:
             data = body()
@@ -343,7 +346,7 @@ class Simulator:
         if self.record_actions:
             self.actions.append(
                 ActionRecord(
-                    self.clock.now_ms(),
+                    asked_ms,
                     actor,
                     name,
                     args,

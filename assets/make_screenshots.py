@@ -1,0 +1,187 @@
+"""Take the README's screenshots of the real window (run under a real X server or Xvfb):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python assets/make_screenshots.py
+
+A session is played on a virtual clock started at the current time (so timers show minutes, not
+zeros), with the sample ``mini_crm`` handler loaded, then the window is grabbed into
+``assets/screenshot-*.png``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from simulator.engine import Settings, Simulator, VirtualClock
+from simulator.gui.bridge import SimBridge
+from simulator.gui.settings import WindowSettings
+from simulator.gui.theme import apply_theme
+from simulator.gui.window import MainWindow
+from simulator.handlers import HandlerHost
+
+ASSETS = Path(__file__).resolve().parent
+ROOT = ASSETS.parent
+
+
+def _session(window: MainWindow) -> tuple[SimBridge, HandlerHost]:
+    start = (int(time.time()) - 15 * 60) * 1000
+    sim = Simulator(
+        seed=11,
+        clock=VirtualClock(start),
+        settings=Settings(start_time_ms=start, ring_timeout_seconds=25),
+    )
+    host = HandlerHost(sim, timeout=5.0)
+    host.load(ROOT / "fixtures" / "handlers" / "mini_crm.py")
+    bridge = SimBridge(sim, host, parent=window)
+    window.attach(bridge)
+    return bridge, host
+
+
+def _step(bridge: SimBridge, host: HandlerHost, seconds: float = 0) -> None:
+    if seconds:
+        bridge.sim.advance(seconds)
+    host.settle(5)
+    bridge.poll()
+    bridge.changed.emit()
+    QApplication.processEvents()
+
+
+def _play(bridge: SimBridge, host: HandlerHost) -> tuple[str, str]:
+    """Earlier calls, then a chat and a direct call going on at once; returns (call, chat)."""
+    sim = bridge.sim
+    act = bridge.act
+    act("login")
+    _step(bridge, host, 20)
+    act("set_agent_state", "ready")
+    _step(bridge, host, 35)
+    # An earlier call: answered, held, wrapped up.
+    act("offer_call", "Customer Support", {"first_name": "Lena", "last_name": "Fischer"})
+    _step(bridge, host, 6)
+    act("accept_interaction")
+    _step(bridge, host, 70)
+    act("set_call_hold", True)
+    _step(bridge, host, 25)
+    act("set_call_hold", False)
+    _step(bridge, host, 40)
+    act("customer_hang_up")
+    _step(bridge, host, 22)
+    act("add_note", "Reset the router remotely; customer confirmed it works.")
+    act("complete_interaction")
+    _step(bridge, host, 50)
+    # A call nobody answered in time: the agent goes Not Ready "No Answer".
+    act("offer_call", "IT Helpdesk", {"first_name": "Noah", "last_name": "Kim"})
+    _step(bridge, host, 26)
+    act("set_agent_state", "ready")
+    _step(bridge, host, 40)
+    # A chat, and a call straight to the agent while chatting.
+    act(
+        "offer_chat",
+        "Web Chat",
+        {"first_name": "Sam", "last_name": "Okafor"},
+        "Hi! Can I change the delivery address of order 4471?",
+    )
+    _step(bridge, host, 4)
+    chat = sim.active_interaction_id
+    assert chat is not None
+    act("accept_interaction", chat)
+    _step(bridge, host, 20)
+    act("send_chat_message", "Hello Sam, sure. What is the new address?", chat)
+    _step(bridge, host, 35)
+    act("customer_message", "12 Harbour Street, Leeds LS1 4DY", chat)
+    _step(bridge, host, 9)
+    act(
+        "offer_call",
+        "Sales",
+        {"first_name": "Maria", "last_name": "Gonzalez", "company": "Northwind Traders"},
+        attached_data={"campaign": "Spring upgrade"},
+        direct=True,
+    )
+    _step(bridge, host, 5)
+    call = sim.active_interaction_id
+    assert call is not None and call != chat
+    act("accept_interaction", call)
+    _step(bridge, host, 48)
+    act("set_call_recording", True, call)
+    _step(bridge, host, 62)
+    act("set_call_mute", True, call)
+    _step(bridge, host, 6)
+    act("set_call_mute", False, call)
+    act("set_disposition", "Product sold", call)
+    act("add_note", "Upgrading to the premium plan from next month.", call)
+    _step(bridge, host, 71)
+    return call, chat
+
+
+def _select_last_state_change(window: MainWindow, interaction_id: str) -> None:
+    inspector = window.inspector
+    assert inspector is not None and inspector.events is not None
+    model = inspector.events
+    row = max(
+        r
+        for r in range(model.rowCount())
+        if model.event_at(r).name.value == "ON_INTERACTION_STATE_CHANGE"
+        and model.event_at(r).interaction_id == interaction_id
+    )
+    inspector.follow.setChecked(False)
+    inspector.event_table.selectRow(row)
+    inspector.event_table.scrollTo(model.index(row, 0))
+
+
+def _grab_inspector(window: MainWindow, tab: int, name: str) -> None:
+    """The inspector on its own, floating and larger than its dock."""
+    dock = window.inspector_dock
+    inspector = window.inspector
+    assert inspector is not None
+    inspector.setCurrentIndex(tab)
+    dock.setFloating(True)
+    dock.resize(1300, 560)
+    QApplication.processEvents()
+    inspector.grab().save(str(ASSETS / name))
+    dock.setFloating(False)
+    QApplication.processEvents()
+
+
+def main() -> int:
+    """Play the session and save the screenshots."""
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = WindowSettings(QSettings(f"{scratch}/adsim.ini", QSettings.Format.IniFormat))
+        apply_theme(app, "light")
+        window = MainWindow(settings)
+        window.resize(1440, 900)
+        window.show()
+        bridge, host = _session(window)
+        bridge._poll.stop()  # the virtual clock moves only when the script says so
+        call, chat = _play(bridge, host)
+        _select_last_state_change(window, call)
+        _step(bridge, host)
+        window.grab().save(str(ASSETS / "screenshot-call.png"))
+
+        window.set_theme("dark")
+        bridge.act("switch_active_interaction", chat)
+        inspector = window.inspector
+        assert inspector is not None
+        inspector.setCurrentIndex(3)
+        _step(bridge, host)
+        window.grab().save(str(ASSETS / "screenshot-dark.png"))
+
+        window.set_theme("light")
+        bridge.act("switch_active_interaction", call)
+        _select_last_state_change(window, call)
+        _step(bridge, host)
+        _grab_inspector(window, 0, "screenshot-inspector.png")
+        _grab_inspector(window, 3, "screenshot-timeline.png")
+        inspector.select_first_outcome()
+        _grab_inspector(window, 1, "screenshot-outcomes.png")
+        window.close()
+        host.close(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

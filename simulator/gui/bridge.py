@@ -1,0 +1,223 @@
+"""The one QObject between the Qt-free simulator and the widgets (psygnal's ``qt.py`` idea).
+
+The bridge subscribes to the simulator (every adApi event, every notice) and to the handler host
+(outcomes), and re-emits them as Qt signals on the GUI thread. Widgets read the simulator's public
+state and ask for actions through ``act``; they never subscribe to the engine themselves. A
+``QTimer`` calls ``sim.poll()`` so ring timeouts, remote answers and deferred handler answers
+happen on the wall clock while the event loop keeps turning.
+
+Threading: the simulator runs on the GUI thread. Handler outcomes arrive on the handler thread
+and cross to the GUI thread through a queued signal; an event emitted from another thread (a
+misbehaving caller) is marshalled the same way rather than touching the models off-thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from simulator.gui.eventlog import EventLog
+
+if TYPE_CHECKING:
+    from simulator.engine import Event, Notice, Simulator
+
+__all__ = ["HandlerHostLike", "SimBridge"]
+
+POLL_MS = 100
+"""How often the wall clock is polled for due timers and posted work."""
+TICK_MS = 1000
+"""How often live timers (time in state, interaction timers) repaint."""
+
+
+class HandlerHostLike(Protocol):
+    """What the window needs of ``simulator.handlers.HandlerHost`` (docs/HELPERS.md)."""
+
+    @property
+    def plugins(self) -> list[Any]:
+        """Load status of each plugin (``.name .source .loaded .error .handler_count``)."""
+        ...
+
+    @property
+    def outcomes(self) -> list[Any]:
+        """Every handler outcome so far, in order."""
+        ...
+
+    def load(self, spec: Any) -> list[Any]:
+        """Load a plugin file or directory."""
+        ...
+
+    def reload(self) -> list[Any]:
+        """Re-read every plugin from disk."""
+        ...
+
+    def subscribe_outcomes(self, callback: Callable[[Any], None]) -> Callable[[], None]:
+        """Call ``callback(outcome)`` on the handler thread for each outcome."""
+        ...
+
+    def close(self) -> None:
+        """Stop the handler thread."""
+        ...
+
+
+class SimBridge(QObject):
+    """Re-emits the simulator's events, notices and handler outcomes as Qt signals."""
+
+    eventArrived = Signal(object)
+    """One adApi ``Event``, in order, on the GUI thread."""
+    noticeArrived = Signal(object)
+    """One ``Notice`` (chat line, DTMF, queued offer ...)."""
+    changed = Signal()
+    """Something changed: emitted once after each action or poll that produced events/notices."""
+    tick = Signal()
+    """Once a second, for live timers."""
+    outcomeArrived = Signal(object)
+    """One handler outcome, delivered on the GUI thread."""
+    pluginsChanged = Signal()
+    """Plugins were loaded or reloaded."""
+    actionFailed = Signal(str)
+    """An action was refused: the engine's message, for the status bar."""
+    actionDone = Signal(str)
+    """An action succeeded (its name)."""
+
+    _crossThreadEvent = Signal(object)
+    _crossThreadNotice = Signal(object)
+    _crossThreadOutcome = Signal(object)
+
+    def __init__(
+        self,
+        sim: Simulator,
+        host: HandlerHostLike | None = None,
+        *,
+        poll_ms: int = POLL_MS,
+        tick_ms: int = TICK_MS,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("simBridge")
+        self._sim = sim
+        self._host = host
+        self._gui_thread = threading.get_ident()
+        self._dirty = False
+        self.events = EventLog()
+        """Every event since the bridge was attached (what the inspector shows)."""
+        self.outcomes: list[Any] = []
+        """Handler outcomes in the order they reached the GUI thread."""
+        queued = Qt.ConnectionType.QueuedConnection
+        self._crossThreadEvent.connect(self._on_queued_event, queued)
+        self._crossThreadNotice.connect(self._on_queued_notice, queued)
+        self._crossThreadOutcome.connect(self._on_outcome, queued)
+        self._unsubscribe: list[Callable[[], Any]] = [
+            sim.subscribe(self._event_from_engine),
+            sim.watch(self._notice_from_engine),
+        ]
+        if host is not None:
+            self.outcomes.extend(host.outcomes)
+            self._unsubscribe.append(host.subscribe_outcomes(self._crossThreadOutcome.emit))
+        self._poll = QTimer(self)
+        self._poll.setObjectName("pollTimer")
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self.poll)
+        self._poll.start()
+        self._tick = QTimer(self)
+        self._tick.setObjectName("tickTimer")
+        self._tick.setInterval(tick_ms)
+        self._tick.timeout.connect(self.tick.emit)
+        self._tick.start()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def sim(self) -> Simulator:
+        """The simulator this bridge shows."""
+        return self._sim
+
+    @property
+    def host(self) -> HandlerHostLike | None:
+        """The handler host, when handlers are loaded."""
+        return self._host
+
+    # ------------------------------------------------------------------ acting
+
+    def act(self, action: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the simulator's public action ``action``; report a refusal, then refresh."""
+        result = getattr(self._sim, action)(*args, **kwargs)
+        if result.ok:
+            self.actionDone.emit(action)
+        else:
+            error = result.error
+            message = error.message or error.name
+            self.actionFailed.emit(f"{action.replace('_', ' ')}: {message} ({error.name})")
+        self._dirty = True
+        self._settle()
+        return result
+
+    def poll(self) -> None:
+        """Fire due timers and posted work (deferred handler answers), then refresh."""
+        self._sim.poll()
+        self._settle()
+
+    def reload_plugins(self) -> None:
+        """Re-read every plugin from disk."""
+        if self._host is not None:
+            self._host.reload()
+            self.pluginsChanged.emit()
+
+    def load_plugin(self, spec: str) -> list[Any]:
+        """Load a plugin file or directory."""
+        if self._host is None:
+            return []
+        statuses = self._host.load(spec)
+        self.pluginsChanged.emit()
+        return statuses
+
+    def close(self) -> None:
+        """Stop polling and unsubscribe from the simulator and the host."""
+        self._poll.stop()
+        self._tick.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _settle(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.changed.emit()
+
+    def _event_from_engine(self, event: Event) -> None:
+        if threading.get_ident() != self._gui_thread:
+            self._crossThreadEvent.emit(event)
+            return
+        self._on_event(event)
+
+    def _notice_from_engine(self, notice: Notice) -> None:
+        if threading.get_ident() != self._gui_thread:
+            self._crossThreadNotice.emit(notice)
+            return
+        self._on_notice(notice)
+
+    def _on_event(self, event: Event) -> None:
+        self.events.append(event)
+        self._dirty = True
+        self.eventArrived.emit(event)
+
+    def _on_notice(self, notice: Notice) -> None:
+        self._dirty = True
+        self.noticeArrived.emit(notice)
+
+    def _on_queued_event(self, event: Event) -> None:
+        # Crossed from another thread: no action or poll on this thread will settle it.
+        self._on_event(event)
+        self._settle()
+
+    def _on_queued_notice(self, notice: Notice) -> None:
+        self._on_notice(notice)
+        self._settle()
+
+    def _on_outcome(self, outcome: Any) -> None:
+        self.outcomes.append(outcome)
+        self.outcomeArrived.emit(outcome)

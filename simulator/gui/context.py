@@ -1,0 +1,353 @@
+"""The context panel: the active interaction with its media page and wrap-up.
+
+Header (who, state, timer, accept/reject/hang up) and caller details are common; below them a
+page per media type (voice controls, chat transcript and composer, email and reply editor) sits
+beside the wrap-up box (disposition, notes, complete, ACW timer). Everything shown comes from the
+simulator on each refresh; the panel remembers only which interaction its widgets were filled
+for, so it does not refill a transcript that has not changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.gui.controls import button, card, plain_label
+from simulator.gui.interactions import MEDIA_ICONS, STATE_NAMES
+from simulator.gui.models import duration_text
+from simulator.gui.theme import icon, set_label_icon, state_color
+
+if TYPE_CHECKING:
+    from simulator.engine import Interaction
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["ContextPanel"]
+
+
+def _badge(label: QLabel, text: str, color: str) -> None:
+    label.setText(text)
+    label.setStyleSheet(
+        f"background: {color}; color: white; border-radius: 10px; padding: 2px 10px;"
+        " font-weight: 600;"
+    )
+
+
+class ContextPanel(QWidget):
+    """The active interaction: header, details, media page, wrap-up."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._bridge: SimBridge | None = None
+        frame = card("contextPanel", self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(frame)
+        self.stack.setObjectName("contextStack")
+        frame_layout.addWidget(self.stack)
+
+        empty = QWidget()
+        empty.setObjectName("contextEmptyPage")
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        picture = plain_label()
+        set_label_icon(picture, "headset", 72, "border")
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(picture)
+        self.empty_text = plain_label("Starting…", role="empty")
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setWordWrap(True)
+        empty_layout.addWidget(self.empty_text)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(empty)
+        self._built = False
+
+    def _build_page(self) -> None:
+        """The interaction page: built at ``attach``, after the window is on screen (it is the
+        biggest part of the window and nothing shows it before there is a simulator)."""
+        if self._built:
+            return
+        self._built = True
+        page = QWidget()
+        page.setObjectName("interactionPage")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(10)
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        self.media_icon = plain_label()
+        self.title = plain_label("", "interactionTitle", role="title", selectable=True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state = plain_label("", "interactionState")
+        self.timer = plain_label("", "interactionTimer", role="timer")
+        self.accept = button("acceptButton", "Accept", "phone", tone="good", tooltip="Ctrl+A")
+        self.reject = button("rejectButton", "Reject", "x", tone="bad", tooltip="Ctrl+Shift+A")
+        self.hang_up = button("hangUpButton", "Hang up", "phone-off", tone="bad", tooltip="Ctrl+E")
+        for widget in (self.accept, self.reject, self.hang_up):
+            widget.setMinimumHeight(36)
+            widget.setIconSize(QSize(18, 18))
+        header.addWidget(self.media_icon)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.state)
+        header.addWidget(self.timer)
+        header.addSpacing(8)
+        header.addWidget(self.accept)
+        header.addWidget(self.reject)
+        header.addWidget(self.hang_up)
+        layout.addLayout(header)
+
+        details = QWidget()
+        details.setObjectName("interactionDetails")
+        grid = QGridLayout(details)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(4)
+        self.details: dict[str, QLabel] = {}
+        fields = (
+            ("Customer", "detailCustomer"),
+            ("Contact", "detailContact"),
+            ("Service", "detailService"),
+            ("Media", "detailDirection"),
+            ("ANI", "detailAni"),
+            ("DNIS", "detailDnis"),
+            ("Interaction", "detailId"),
+        )
+        for position, (caption, name) in enumerate(fields):
+            row, column = divmod(position, 2)
+            value = plain_label("", name, role="value", selectable=True)
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            grid.addWidget(plain_label(caption, role="key"), row, column * 2)
+            grid.addWidget(value, row, column * 2 + 1)
+            self.details[name] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        layout.addWidget(details)
+
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        from simulator.gui.media import ChatPage, EmailPage, VoicePage, WrapUpBox
+
+        self.media = QStackedWidget()
+        self.media.setObjectName("mediaStack")
+        self.voice = VoicePage()
+        self.chat = ChatPage()
+        self.email = EmailPage()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.voice)
+        self.media.addWidget(scroll)
+        self.media.addWidget(self.chat)
+        self.media.addWidget(self.email)
+        self.wrap_up = WrapUpBox()
+        self.wrap_up.setMinimumWidth(250)
+        self.wrap_up.setMaximumWidth(340)
+        body.addWidget(self.media, 3)
+        body.addWidget(self.wrap_up, 2)
+        layout.addLayout(body, 1)
+        self.stack.addWidget(page)
+        self._wire()
+
+    # ------------------------------------------------------------------ wiring
+
+    def _wire(self) -> None:
+        self.accept.clicked.connect(lambda: self._act("accept_interaction"))
+        self.reject.clicked.connect(lambda: self._act("reject_interaction"))
+        self.hang_up.clicked.connect(lambda: self._act("leave_interaction"))
+        voice = self.voice
+        voice.hold.clicked.connect(self._toggle_hold)
+        voice.mute.clicked.connect(
+            lambda: self._with(lambda i: self._act("set_call_mute", not i.muted))
+        )
+        voice.record.clicked.connect(
+            lambda: self._with(lambda i: self._act("set_call_recording", not i.recording))
+        )
+        voice.blind.clicked.connect(
+            lambda: self._act("blind_transfer", voice.number.text().strip(), None)
+        )
+        voice.consult.clicked.connect(self._consult)
+        voice.complete_transfer.clicked.connect(self._complete_transfer)
+        voice.conference.clicked.connect(
+            lambda: self._act("invite_to_call_conference", voice.number.text().strip(), None)
+        )
+        voice.remove_party.clicked.connect(self._remove_party)
+        voice.end_conference.clicked.connect(lambda: self._act("destroy_call_conference"))
+        for key, pad in voice.keys.items():
+            pad.clicked.connect(lambda _=False, k=key: self._act("send_dtmf", k))
+        self.chat.send.clicked.connect(self._send_chat)
+        self.chat.composer.returnPressed.connect(self._send_chat)
+        self.chat.simulate.clicked.connect(self._simulate_reply)
+        self.email.send.clicked.connect(self._send_email)
+        self.wrap_up.disposition.activated.connect(self._disposition)
+        self.wrap_up.add_note.clicked.connect(self._add_note)
+        self.wrap_up.complete.clicked.connect(lambda: self._act("complete_interaction"))
+
+    def retint(self) -> None:
+        """Redraw what carries colours of its own (the chat transcript)."""
+        if self._built:
+            self.chat.forget()
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Show ``bridge``'s active interaction."""
+        self._build_page()
+        self._bridge = bridge
+        self.refresh()
+
+    def _active(self) -> Interaction | None:
+        if self._bridge is None:
+            return None
+        sim = self._bridge.sim
+        iid = sim.active_interaction_id
+        return sim.interaction(iid) if iid else None
+
+    def _act(self, action: str, *args: Any) -> Any:
+        inter = self._active()
+        if self._bridge is None or inter is None:
+            return None
+        return self._bridge.act(action, *args, inter.id)
+
+    def _with(self, work: Any) -> None:
+        inter = self._active()
+        if inter is not None:
+            work(inter)
+
+    def _toggle_hold(self) -> None:
+        inter = self._active()
+        if inter is not None:
+            self._act("set_call_hold", inter.state.value != "hold")
+
+    def _consult(self) -> None:
+        if self._bridge is not None:
+            self._bridge.act("consult_call", self.voice.number.text().strip())
+
+    def _complete_transfer(self) -> None:
+        if self._bridge is not None:
+            self._bridge.act("transfer")
+
+    def _remove_party(self) -> None:
+        party = self.voice.selected_party()
+        if party is not None:
+            self._act("remove_from_call_conference", party)
+        elif self._bridge is not None:
+            self._bridge.actionFailed.emit("remove party: select a party first")
+
+    def _send_chat(self) -> None:
+        text = self.chat.composer.text()
+        if not self.chat.send.isEnabled():
+            return
+        result = self._act("send_chat_message", text)
+        if result is not None and result.ok:
+            self.chat.composer.clear()
+
+    def _simulate_reply(self) -> None:
+        if self._bridge is not None:
+            self._act("customer_message", self._bridge.sim.customers.sentence())
+
+    def _send_email(self) -> None:
+        result = self._act("send_email_reply", self.email.reply.toPlainText())
+        if result is not None and result.ok:
+            self.email.reply.clear()
+
+    def _disposition(self, row: int) -> None:
+        name = self.wrap_up.disposition.itemData(row)
+        if name:
+            self._act("set_disposition", name)
+
+    def _add_note(self) -> None:
+        result = self._act("add_note", self.wrap_up.note.toPlainText())
+        if result is not None and result.ok:
+            self.wrap_up.note.clear()
+
+    # ------------------------------------------------------------------ showing
+
+    def refresh(self) -> None:
+        """Show the engine's active interaction."""
+        if self._bridge is None:
+            return
+        sim = self._bridge.sim
+        inter = self._active()
+        if inter is None:
+            self.empty_text.setText(
+                "No active interaction.\nGo Ready to receive one, dial a number, "
+                "or use the customer side."
+                if sim.agent.logged_in
+                else "Logged out. Log in from the agent bar."
+            )
+            self.stack.setCurrentIndex(0)
+            self.wrap_up.clear()
+            return
+        self.stack.setCurrentIndex(1)
+        state = inter.state.value
+        media = inter.type.value
+        color = state_color(state)
+        self.media_icon.setPixmap(icon(MEDIA_ICONS.get(media, "phone"), color).pixmap(28, 28))
+        self.title.setText(inter.display_name)
+        _badge(self.state, STATE_NAMES.get(state, state), color)
+        ringing = state == "delivery_pending"
+        self.accept.setVisible(ringing)
+        self.reject.setVisible(ringing)
+        self.hang_up.setText({"chat": "End chat", "email": "Close"}.get(media, "Hang up"))
+        self._details(inter)
+        if media == "voice":
+            self.media.setCurrentIndex(0)
+            self.voice.show_interaction(inter)
+        elif media == "chat":
+            self.media.setCurrentIndex(1)
+            customer = inter.customer.name if inter.customer is not None else "Customer"
+            self.chat.show_interaction(inter, customer)
+        else:
+            self.media.setCurrentIndex(2)
+            self.email.show_interaction(inter)
+        self.wrap_up.show_interaction(inter, sim.now_ms)
+        self.tick()
+
+    def tick(self) -> None:
+        """Repaint the timers."""
+        inter = self._active()
+        if inter is None or self._bridge is None:
+            return
+        now = self._bridge.sim.now_ms
+        since = inter.history[-1][0] if inter.history else inter.created_ms
+        self.timer.setText(duration_text(now - since))
+        self.wrap_up.tick(inter, now)
+
+    def _details(self, inter: Interaction) -> None:
+        customer = inter.customer
+        who = ""
+        if customer is not None:
+            who = f"{customer.name} · {customer.company}" if customer.company else customer.name
+        elif inter.parties:
+            who = inter.parties[0].name
+        direction = inter.type.value
+        if inter.call_direction is not None:
+            direction += f" · {inter.call_direction.value}"
+        if inter.consult_of is not None:
+            direction += " · consult"
+        contact = inter.phone_number or inter.email or ""
+        values = {
+            "detailCustomer": who,
+            "detailContact": contact,
+            "detailService": inter.service.name if inter.service else "",
+            "detailDirection": direction,
+            "detailAni": inter.ani or "",
+            "detailDnis": inter.dnis or "",
+            "detailId": inter.id,
+        }
+        for name, value in values.items():
+            label = self.details[name]
+            label.setText(value or "—")
+            label.setToolTip(value)

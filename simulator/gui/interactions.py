@@ -1,0 +1,207 @@
+"""The list of active interactions: several at once, the active one highlighted, a timer each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.gui.controls import card, plain_label, section
+from simulator.gui.models import InteractionListModel, duration_text
+from simulator.gui.theme import colors, icon, state_color
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["InteractionDelegate", "InteractionsPanel"]
+
+MEDIA_ICONS = {"voice": "phone", "chat": "chat", "email": "mail"}
+STATE_NAMES = {
+    "delivery_pending": "Ringing",
+    "unknown": "Dialling",
+    "delivered": "Connected",
+    "hold": "On hold",
+    "ivr": "In IVR",
+    "IVR": "In IVR",
+    "wrap_up": "Wrap-up",
+    "wrap_up_hold": "Wrap-up",
+    "completed": "Completed",
+}
+"""How the agent desktop names interaction states."""
+
+M = InteractionListModel
+
+
+class InteractionDelegate(QStyledItemDelegate):
+    """Paints one interaction: media icon, name, state and service, live timer."""
+
+    HEIGHT = 58
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Rows of fixed height."""
+        return QSize(option.rect.width(), self.HEIGHT)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Draw the row (text is drawn as plain text, never interpreted)."""
+        c = colors()
+        rect: QRect = option.rect.adjusted(4, 3, -4, -3)
+        active = bool(index.data(M.ActiveRole))
+        state = str(index.data(M.StateRole) or "")
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 8, 8)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if active:
+            painter.fillPath(path, QColor(c.accent_soft))
+            painter.fillRect(
+                QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor(c.accent)
+            )
+        elif hovered:
+            painter.fillPath(path, QColor(c.alt))
+        accent = QColor(state_color(state))
+        media = str(index.data(M.MediaRole) or "voice")
+        pixmap = icon(MEDIA_ICONS.get(media, "phone"), accent.name()).pixmap(QSize(22, 22))
+        painter.drawPixmap(rect.left() + 12, rect.top() + (rect.height() - 22) // 2, pixmap)
+        text_left = rect.left() + 44
+        timer_width = 64
+        name_rect = QRect(text_left, rect.top() + 7, rect.width() - 44 - timer_width - 8, 20)
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(c.text))
+        name = painter.fontMetrics().elidedText(
+            str(index.data(M.NameRole) or ""), Qt.TextElideMode.ElideRight, name_rect.width()
+        )
+        painter.drawText(
+            name_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), name
+        )
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        painter.setFont(small)
+        line2 = QRect(text_left, rect.top() + 29, name_rect.width(), 18)
+        state_name = STATE_NAMES.get(state, state)
+        painter.setPen(accent)
+        metrics = painter.fontMetrics()
+        painter.drawText(
+            line2, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), state_name
+        )
+        rest = str(index.data(M.ServiceRole) or "")
+        flags = str(index.data(M.FlagsRole) or "")
+        if flags:
+            rest = f"{rest} · {flags}" if rest else flags
+        if rest:
+            offset = metrics.horizontalAdvance(state_name + "  ")
+            painter.setPen(QColor(c.muted))
+            rest_rect = line2.adjusted(offset, 0, 0, 0)
+            painter.drawText(
+                rest_rect,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                metrics.elidedText("· " + rest, Qt.TextElideMode.ElideRight, rest_rect.width()),
+            )
+        timer_rect = QRect(rect.right() - timer_width - 8, rect.top(), timer_width, rect.height())
+        painter.setFont(font)
+        painter.setPen(QColor(c.text if active else c.muted))
+        elapsed = index.data(M.ElapsedRole)
+        painter.drawText(
+            timer_rect,
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            duration_text(elapsed or 0),
+        )
+        painter.restore()
+
+
+class InteractionsPanel(QWidget):
+    """The interactions card: the list and the queue count."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._bridge: SimBridge | None = None
+        self.model: InteractionListModel | None = None
+        frame = card("interactionsPanel", self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(6)
+        layout.addWidget(section("Interactions"))
+        self.view = QListView(frame)
+        self.view.setObjectName("interactionList")
+        self.view.setItemDelegate(InteractionDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.view.setMouseTracking(True)
+        self.view.setUniformItemSizes(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setFrameShape(QListView.Shape.NoFrame)
+        self.view.setStyleSheet(
+            "QListView#interactionList { border: none; background: transparent; }"
+        )
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        self.empty = plain_label(
+            "No interactions. Go Ready, or make one from the customer side.",
+            role="empty",
+            parent=frame,
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.queue = plain_label("", "queueLabel", role="muted", parent=frame)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.queue)
+
+    def attach(self, bridge: SimBridge) -> None:
+        """List ``bridge``'s interactions."""
+        self._bridge = bridge
+        self.model = InteractionListModel(bridge.sim, self)
+        self.view.setModel(self.model)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Follow the engine's list."""
+        if self._bridge is None or self.model is None:
+            return
+        self.model.sync()
+        count = self.model.rowCount()
+        self.view.setVisible(count > 0)
+        self.empty.setVisible(count == 0)
+        queued = self._bridge.sim.queued
+        if queued:
+            names = ", ".join(f"{offer.type.value} ({offer.service.name})" for offer in queued)
+            self.queue.setText(f"Waiting in queue: {len(queued)} · {names}")
+        else:
+            self.queue.setText("")
+        self.queue.setVisible(bool(queued))
+
+    def tick(self) -> None:
+        """Repaint the live timers."""
+        if self.model is not None:
+            self.model.repaint()
+
+    def switch_to_row(self, row: int) -> None:
+        """Make the interaction on ``row`` active (Ctrl+1…9)."""
+        if self._bridge is None or self.model is None or not 0 <= row < self.model.rowCount():
+            return
+        self._bridge.act("switch_active_interaction", self.model.id_at(row))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.switch_to_row(index.row())

@@ -1,0 +1,137 @@
+"""Starting the window: check for a display, show the window at once, then load the session.
+
+Nothing here imports Qt or the engine at module level: ``adsim`` with no display must be able to
+say so in one line (never a Qt abort), and the window is shown before the engine (pydantic,
+Faker) is imported, so a tester sees it as fast as a bare PySide6 window. The session (tenant,
+simulator on the wall clock, handler host, journal) is built on the first turn of the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EXIT_NO_DISPLAY", "WindowOptions", "display_problem", "run_window"]
+
+EXIT_NO_DISPLAY = 1
+EXIT_BAD_INPUT = 2
+REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
+"""Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
+
+
+@dataclass
+class WindowOptions:
+    """What the window starts with (command line over saved settings)."""
+
+    tenant: Path | None = None
+    seed: int | None = None
+    handlers: list[str] = field(default_factory=list)
+    scenario: Path | None = None
+    journal: str | None = None
+    theme: str | None = None
+    login: bool = True
+
+
+def display_problem(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """One line saying why there is no display to open the window on, or None."""
+    env = os.environ if environ is None else environ
+    where = sys.platform if platform is None else platform
+    if not (where.startswith("linux") or "bsd" in where):
+        return None  # macOS and Windows always have a window system
+    if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "adsim: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+        "run headless with `adsim run` or `adsim demo`, or start the window under a virtual "
+        "display: `xvfb-run -a adsim`"
+    )
+
+
+def _elapsed_ms() -> float:
+    import time
+
+    # Process start, not import time: what a user waits for after pressing Enter.
+    try:
+        with open(f"/proc/{os.getpid()}/stat", encoding="ascii") as stat:
+            start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            up = float(uptime.read().split()[0])
+        return (up - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() * 1000
+
+
+def run_window(options: WindowOptions) -> int:
+    """Open the agent desktop and run until it is closed; returns the exit code."""
+    problem = display_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if options.tenant is not None and not options.tenant.is_file():
+        print(
+            f"adsim: {options.tenant}: no such tenant file; check the --tenant path",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        print(
+            "adsim: the window needs PySide6: pip install 'agent-desktop-simulator[gui]' "
+            "(or run headless with `adsim run` / `adsim demo`)",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
+
+    from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
+    from simulator.gui.theme import apply_style_sheet, apply_theme
+    from simulator.gui.window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Agent Desktop Simulator")
+    settings = WindowSettings()
+    # Palette now, style sheet once the window is on screen (see ``start``).
+    apply_theme(app, options.theme or settings.theme, sheet=False)
+    window = MainWindow(settings)
+    window.show()
+    report = os.environ.get(REPORT_STARTUP) == "1"
+    if report:
+        app.processEvents()
+        print(f"shown {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+    outcome: dict[str, Any] = {"code": 0}
+
+    def start() -> None:
+        from simulator.gui.session import SessionError, open_session
+
+        apply_style_sheet(app)
+
+        try:
+            session = open_session(options, settings, window)
+        except SessionError as exc:
+            print(f"adsim: {exc}", file=sys.stderr)
+            outcome["code"] = EXIT_BAD_INPUT
+            window.close()
+            app.quit()
+            return
+        outcome["session"] = session
+        if report:
+            app.processEvents()
+            print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+            QTimer.singleShot(0, window.close)
+
+    QTimer.singleShot(0, start)
+    code = app.exec()
+    session = outcome.get("session")
+    if session is not None:
+        session.close()
+    return outcome["code"] or code

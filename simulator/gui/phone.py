@@ -1,0 +1,183 @@
+"""The dial pad (number entry, keypad, Call) and the tenant directory (teams, members, states)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.gui.controls import button, card, section, tool_button
+from simulator.gui.models import DirectoryModel
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["KEYS", "DialPad", "DirectoryPanel", "key_name"]
+
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#")
+_LETTERS = {
+    "2": "ABC",
+    "3": "DEF",
+    "4": "GHI",
+    "5": "JKL",
+    "6": "MNO",
+    "7": "PQRS",
+    "8": "TUV",
+    "9": "WXYZ",
+    "0": "+",
+}
+
+
+def key_name(key: str) -> str:
+    """``Star``/``Hash`` for ``*``/``#``: what objectNames use."""
+    return {"*": "Star", "#": "Hash"}.get(key, key)
+
+
+class DialPad(QWidget):
+    """Number entry, a 12-key pad and the Call button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._bridge: SimBridge | None = None
+        frame = card("dialPad", self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        layout.addWidget(section("Dial pad"))
+        row = QHBoxLayout()
+        self.number = QLineEdit(frame)
+        self.number.setObjectName("dialNumber")
+        self.number.setPlaceholderText("Number")
+        self.number.setClearButtonEnabled(True)
+        self.number.returnPressed.connect(self.call)
+        self.number.textEdited.connect(lambda _text: self._set_origin("dialpad"))
+        self._origin = "dialpad"
+        self.backspace = tool_button("dialBackspace", "backspace", "Delete the last digit", frame)
+        self.backspace.clicked.connect(self.number.backspace)
+        row.addWidget(self.number, 1)
+        row.addWidget(self.backspace)
+        layout.addLayout(row)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for position, key in enumerate(KEYS):
+            letters = _LETTERS.get(key, "")
+            pad = button(f"dialKey{key_name(key)}", key, parent=frame)
+            pad.setProperty("key", True)
+            pad.setEnabled(True)
+            pad.setToolTip(letters or key)
+            pad.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            pad.clicked.connect(lambda _=False, k=key: self._type(k))
+            grid.addWidget(pad, position // 3, position % 3)
+        layout.addLayout(grid)
+        self.call_button = button("callButton", "Call", "phone", tone="good", parent=frame)
+        self.call_button.clicked.connect(self.call)
+        layout.addWidget(self.call_button)
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Dial through ``bridge``."""
+        self._bridge = bridge
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Call is possible while logged in (the engine refuses a second connected call)."""
+        logged_in = self._bridge is not None and self._bridge.sim.agent.logged_in
+        self.call_button.setEnabled(logged_in)
+
+    def pick(self, number: str) -> None:
+        """Put a directory member's extension in the number field."""
+        self.number.setText(number)
+        self._set_origin("directory")
+
+    def call(self) -> None:
+        """Start a call to the number (``startCall``; origination dialpad or directory)."""
+        if self._bridge is None or not self.call_button.isEnabled():
+            return
+        self._bridge.act("start_call", self.number.text().strip(), origination=self._origin)
+
+    def _type(self, key: str) -> None:
+        self.number.insert(key)
+        self._set_origin("dialpad")
+
+    def _set_origin(self, origin: str) -> None:
+        self._origin = origin
+
+
+class _MemberFilter(QSortFilterProxyModel):
+    """Filter members by any column; a team stays while one of its members matches."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+
+class DirectoryPanel(QWidget):
+    """Teams and members; picking a member offers its extension to dial or transfer to."""
+
+    numberPicked = Signal(str)
+    """A member was clicked: its extension."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model: DirectoryModel | None = None
+        self.proxy = _MemberFilter(self)
+        frame = card("directoryPanel", self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(6)
+        layout.addWidget(section("Directory"))
+        self.search = QLineEdit(frame)
+        self.search.setObjectName("directorySearch")
+        self.search.setPlaceholderText("Search name, extension or state")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search)
+        layout.addWidget(self.search)
+        self.tree = QTreeView(frame)
+        self.tree.setObjectName("directoryTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.clicked.connect(self._picked)
+        self.tree.activated.connect(self._picked)
+        layout.addWidget(self.tree, 1)
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Show ``bridge``'s tenant directory."""
+        self.model = DirectoryModel(bridge.sim.tenant.teams, self)
+        self.proxy.setSourceModel(self.model)
+        self.tree.expandAll()
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 48)
+        header.resizeSection(2, 104)
+
+    def _search(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.tree.expandAll()
+
+    def _picked(self, index: QModelIndex) -> None:
+        phone = index.siblingAtColumn(0).data(DirectoryModel.PhoneRole)
+        if phone:
+            self.numberPicked.emit(str(phone))

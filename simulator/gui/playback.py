@@ -1,0 +1,133 @@
+"""Playing a scenario file visibly in the window (``adsim --scenario FILE``).
+
+The scenarios workstream's ``ScenarioRunner`` owns the simulator (its tenant, seed, settings and
+virtual clock); the window is attached to ``runner.sim`` and a timer plays one step per tick so a
+tester watches the flow. The GUI thread never blocks on handlers: before each step the player
+waits (on the timer, not in a loop) until the handler host is idle and its deferred answers are
+applied, which is what the headless runner's ``settle`` does by blocking.
+
+The runner has no public step-by-step API yet; the player uses ``_start`` and ``_run_step`` when
+they exist and otherwise runs the whole scenario at once and shows the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.window import MainWindow
+
+__all__ = ["ScenarioPlayer"]
+
+STEP_MS = 600
+"""Pause between steps, so a person can follow."""
+
+
+class ScenarioPlayer(QObject):
+    """Plays a ``ScenarioRunner``'s steps on a timer; emits ``finished(summary)``."""
+
+    finished = Signal(str)
+    stepped = Signal(int)
+    """The index of the step just played."""
+
+    def __init__(
+        self,
+        runner: Any,
+        bridge: SimBridge,
+        window: MainWindow,
+        *,
+        step_ms: int = STEP_MS,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent or window)
+        self.setObjectName("scenarioPlayer")
+        self.runner = runner
+        self.bridge = bridge
+        self.window = window
+        self.host = runner.host
+        self.index = 0
+        self.summary = ""
+        self._result: Any = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(step_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        """Begin playing (the agent's start state first)."""
+        from simulator.scenarios.runner import ScenarioResult
+
+        runner = self.runner
+        if not hasattr(runner, "_run_step") or not hasattr(runner, "_start"):
+            result = runner.run()
+            self._finish(result)
+            return
+        scenario = runner.file.scenario
+        self._result = ScenarioResult(
+            runner.file.name,
+            runner.file.path,
+            runner.seed,
+            allow_handler_errors=scenario.allow_handler_errors,
+        )
+        runner.host = None  # the player settles on the timer, never blocking the GUI thread
+        runner._start(self._result)
+        self.bridge.poll()
+        self.window.show_message(f"Playing scenario {runner.file.name}…")
+        self._timer.start()
+
+    def _idle(self) -> bool:
+        """Handlers done and their answers applied (the runner's ``settle``, without blocking)."""
+        sim = self.bridge.sim
+        before = sim.bus.count
+        self.bridge.poll()  # runs posted work: deferred answers, handlers' ad_api calls
+        if self.host is not None and self.host.pending:
+            return False
+        return sim.bus.count == before
+
+    def _tick(self) -> None:
+        runner = self.runner
+        result = self._result
+        if not self._idle():
+            return
+        steps = runner.file.scenario.steps
+        if result.error is not None or self.index >= len(steps):
+            self._timer.stop()
+            self._finish(result)
+            return
+        step = steps[self.index]
+        is_expect = getattr(step, "key", "") == "expect"
+        if is_expect:
+            runner.host = self.host  # expectations may look at handler outcomes
+        try:
+            played = runner._run_step(self.index, step, result)
+        finally:
+            runner.host = None
+        if played:
+            result.steps_run += 1
+        self.bridge.poll()
+        self.stepped.emit(self.index)
+        self.index += 1
+
+    def _finish(self, result: Any) -> None:
+        name = Path(str(getattr(result, "path", "") or self.runner.file.name)).name
+        failures = list(getattr(result, "failures", []))
+        error = getattr(result, "error", None)
+        if error is not None:
+            summary = f"Scenario {name} stopped: {error}"
+        elif failures:
+            summary = f"Scenario {name}: {len(failures)} expectation(s) failed: {failures[0]}"
+        else:
+            summary = f"Scenario {name} played: {getattr(result, 'steps_run', 0)} steps, passed"
+        self.summary = summary
+        self.window.show_message(summary, error=bool(error or failures))
+        self.finished.emit(summary)
+
+
+def open_scenario(path: Path, seed: int | None = None) -> Any:
+    """A ``ScenarioRunner`` for ``path`` (``ScenarioFileError`` names the file and line)."""
+    from simulator.scenarios import ScenarioRunner, load_scenario
+
+    return ScenarioRunner(load_scenario(path), seed=seed)

@@ -1,0 +1,110 @@
+"""The window's session: tenant, a simulator on the wall clock, the handler host and journal.
+
+Built after the window is shown (see ``launch``). The window gets a ``SimBridge`` and nothing
+else; the session owns the simulator, the host and the journal and closes them at the end.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from simulator.gui.bridge import SimBridge
+
+if TYPE_CHECKING:
+    from simulator.engine import Simulator
+    from simulator.gui.launch import WindowOptions
+    from simulator.gui.settings import WindowSettings
+    from simulator.gui.window import MainWindow
+
+__all__ = ["Session", "SessionError", "make_host", "open_session"]
+
+
+class SessionError(Exception):
+    """A user error starting the session (bad tenant file, missing handler path)."""
+
+
+@dataclass
+class Session:
+    """What the window runs on."""
+
+    sim: Simulator
+    bridge: SimBridge
+    host: Any | None
+    journal: Any | None
+    player: Any | None = None
+    """The scenario being played, if any."""
+
+    def close(self) -> None:
+        """Stop polling, stop the handler thread, close the journal."""
+        self.bridge.close()
+        if self.host is not None:
+            self.host.close()
+        close = getattr(self.journal, "close", None)
+        if close is not None:
+            close()
+
+
+def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any | None]:
+    """A ``HandlerHost`` for ``sim`` and its journal, or (None, None) when the handler package
+    is not available in this build."""
+    try:
+        handlers = importlib.import_module("simulator.handlers")
+        journals = importlib.import_module("simulator.journal")
+        host_class = handlers.HandlerHost
+    except (ImportError, AttributeError):
+        return None, None
+    journal = journals.Journal.open(journal_path or None)
+    host = host_class(sim, timeout=20.0, journal=journal, integration_key="simulator")
+    return host, journal
+
+
+def open_session(options: WindowOptions, settings: WindowSettings, window: MainWindow) -> Session:
+    """Build the session from options (over saved settings) and attach the window to it."""
+    from simulator.data import InputFileError, load_tenant
+    from simulator.engine import Simulator, WallClock
+
+    tenant_file = options.tenant or (Path(settings.tenant_file) if settings.tenant_file else None)
+    try:
+        tenant = load_tenant(tenant_file)
+    except InputFileError as exc:
+        raise SessionError(str(exc)) from None
+    seed = options.seed if options.seed is not None else settings.seed or 0
+    handler_specs = options.handlers or settings.handler_paths
+    for spec in handler_specs:
+        if not Path(spec).exists():
+            raise SessionError(f"{spec}: no such handler file or directory; check --handler")
+    runner = None
+    if options.scenario is not None:
+        from simulator.gui.playback import open_scenario
+        from simulator.scenarios import ScenarioFileError
+
+        try:
+            runner = open_scenario(options.scenario, options.seed)
+        except ScenarioFileError as exc:
+            raise SessionError(str(exc)) from None
+        sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
+    else:
+        sim = Simulator(tenant, seed=seed, clock=WallClock())
+    host, journal = make_host(sim, options.journal or settings.journal_path or None)
+    if handler_specs and host is None:
+        raise SessionError(
+            "handlers need the simulator.handlers package, which this build does not have"
+        )
+    if host is not None:
+        for spec in handler_specs:
+            host.load(spec)
+    bridge = SimBridge(sim, host, parent=window)
+    window.attach(bridge)
+    player = None
+    if runner is not None:
+        from simulator.gui.playback import ScenarioPlayer
+
+        runner.host = host
+        player = ScenarioPlayer(runner, bridge, window)
+        player.start()
+    elif options.login:
+        bridge.act("login")
+    return Session(sim, bridge, host, journal, player)

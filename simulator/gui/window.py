@@ -1,0 +1,417 @@
+"""The main window: agent bar, interactions and dial pad, context panel, directory, customer
+side, and the event inspector in a dock.
+
+The window is built empty (so it can be shown before the engine is even imported) and then
+``attach``-ed to a ``SimBridge``. It holds no domain state: every refresh reads the simulator.
+Action buttons are enabled from ``sim.allowed()`` through the automation table, in one place.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.gui.agent_bar import AgentBar
+from simulator.gui.automation import CONTROLS, enabling_actions, shortcuts
+from simulator.gui.context import ContextPanel
+from simulator.gui.controls import plain_label
+from simulator.gui.customer import CustomerPanel
+from simulator.gui.interactions import InteractionsPanel
+from simulator.gui.models import clock_text
+from simulator.gui.phone import DialPad, DirectoryPanel
+from simulator.gui.settings import WindowSettings
+from simulator.gui.theme import ASSETS, apply_theme, retint
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.inspector import Inspector
+
+__all__ = ["MainWindow"]
+
+DEFAULT_SIZE = QSize(1440, 900)
+_STATUS_CLEAR_MS = 10_000
+
+
+def scenarios_available() -> bool:
+    """True once the scenarios workstream's ``record_session`` can be imported."""
+    return importlib.util.find_spec("simulator.scenarios") is not None
+
+
+class MainWindow(QMainWindow):
+    """The agent desktop."""
+
+    def __init__(self, settings: WindowSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Agent Desktop Simulator")
+        app_icon = ASSETS / "icons" / "app.svg"
+        if app_icon.exists():
+            self.setWindowIcon(QIcon(str(app_icon)))
+        self.settings = settings or WindowSettings()
+        self.bridge: SimBridge | None = None
+        self._enabling = enabling_actions()
+        self._controls: dict[str, QWidget] = {}
+
+        self.agent_bar = AgentBar()
+        self.interactions = InteractionsPanel()
+        self.dial_pad = DialPad()
+        self.context = ContextPanel()
+        self.directory = DirectoryPanel()
+        self.customer = CustomerPanel()
+        self.inspector: Inspector | None = None
+        """Built at ``attach``: nothing to inspect before there is a simulator."""
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.agent_bar)
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(10, 10, 6, 6)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.setHandleWidth(10)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setChildrenCollapsible(False)
+        left.setHandleWidth(10)
+        left.addWidget(self.interactions)
+        left.addWidget(self.dial_pad)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 0)
+        self.interactions.setMinimumWidth(270)
+        split.addWidget(left)
+        split.addWidget(self.context)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([300, 800])
+        body_layout.addWidget(split)
+        column.addWidget(body, 1)
+        self.setCentralWidget(central)
+
+        self.directory_dock = self._dock("directoryDock", "Directory", self.directory)
+        self.customer_dock = self._dock("customerDock", "Customer side", self.customer)
+        self.inspector_dock = self._dock("inspectorDock", "Event inspector", QWidget())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.directory_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.customer_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.directory_dock], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.directory_dock, self.customer_dock], [300, 430], Qt.Orientation.Vertical
+        )
+        self.resizeDocks([self.inspector_dock], [250], Qt.Orientation.Vertical)
+
+        self._status = plain_label("Starting the simulator…", "statusMessage")
+        self._handlers = plain_label("", "handlerStatus")
+        self._clock = plain_label("", "clockLabel")
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self._status, 1)
+        bar.addPermanentWidget(self._handlers)
+        bar.addPermanentWidget(self._clock)
+        self._status_clear = QTimer(self)
+        self._status_clear.setSingleShot(True)
+        self._status_clear.timeout.connect(lambda: self.show_message(""))
+
+        self._build_menus()
+        self.directory.numberPicked.connect(self._number_picked)
+        self.resize(DEFAULT_SIZE)
+        self.settings.restore_window(self)
+        self._collect_controls()
+        self._apply_enabling(frozenset())
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(self._system_scheme_changed)
+
+    # ------------------------------------------------------------------ building
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        # The cards carry their own headings; a second title bar above them is noise. The docks
+        # still move with View menu toggles and keep their size in the saved layout.
+        dock.setTitleBarWidget(QWidget(dock))
+        widget.setContentsMargins(0, 10, 10, 6 if name != "inspectorDock" else 10)
+        return dock
+
+    def _action(self, name: str, text: str, slot: Any, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        menu.setObjectName("menuBar")
+        file_menu = menu.addMenu("&File")
+        self.save_scenario = self._action(
+            "actionSaveScenario",
+            "Save session as scenario…",
+            self.save_session_as_scenario,
+            "Ctrl+Shift+S",
+        )
+        self.save_scenario.setEnabled(scenarios_available())
+        file_menu.addAction(self.save_scenario)
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action("actionPreferences", "Preferences…", self.open_preferences, "Ctrl+,")
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("actionQuit", "Quit", self.close, "Ctrl+Q"))
+        view = menu.addMenu("&View")
+        for dock, key in (
+            (self.inspector_dock, "Ctrl+I"),
+            (self.directory_dock, ""),
+            (self.customer_dock, ""),
+        ):
+            toggle = dock.toggleViewAction()
+            if key:
+                toggle.setShortcut(QKeySequence(key))
+            view.addAction(toggle)
+        view.addSeparator()
+        theme_menu = view.addMenu("Theme")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for value, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            action = self._action(
+                f"actionTheme{value.title()}", text, lambda _=False, v=value: self.set_theme(v)
+            )
+            action.setCheckable(True)
+            action.setChecked(self.settings.theme == value)
+            group.addAction(action)
+            theme_menu.addAction(action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(
+            self._action("actionShortcuts", "Keyboard shortcuts", self.show_shortcuts, "F1")
+        )
+
+    def _build_shortcuts(self) -> None:
+        for name, keys in shortcuts().items():
+            if name.startswith("action") or name == "inspectorDock":
+                continue  # menu actions carry their own
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda n=name: self.trigger(n))
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda n=number: self.interactions.switch_to_row(n - 1))
+
+    def _inspector(self) -> Inspector:
+        if self.inspector is None:
+            from simulator.gui.inspector import Inspector
+
+            self.inspector = Inspector()
+            self.inspector.setContentsMargins(0, 10, 10, 10)
+            self.inspector_dock.setWidget(self.inspector)
+        return self.inspector
+
+    def _collect_controls(self) -> None:
+        for control in CONTROLS:
+            found = self.findChild(QWidget, control.name)
+            if found is not None:
+                self._controls[control.name] = found
+
+    def control(self, name: str) -> QWidget:
+        """The control with this ``objectName`` (see the automation table)."""
+        return self._controls[name]
+
+    def trigger(self, name: str) -> None:
+        """Click the named button when it is enabled (what its shortcut does)."""
+        widget = self._controls.get(name)
+        if isinstance(widget, QAbstractButton) and widget.isEnabled():
+            widget.click()
+
+    # ------------------------------------------------------------------ attaching
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Show and drive ``bridge``'s simulator."""
+        self.bridge = bridge
+        for panel in (
+            self.agent_bar,
+            self.interactions,
+            self.dial_pad,
+            self.context,
+            self.directory,
+            self.customer,
+        ):
+            panel.attach(bridge)
+        self._inspector().attach(bridge)
+        self._collect_controls()
+        self._build_shortcuts()
+        bridge.changed.connect(self.refresh)
+        bridge.tick.connect(self._tick)
+        bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
+        bridge.actionDone.connect(lambda name: self.show_message(f"✓ {name.replace('_', ' ')}"))
+        bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
+        bridge.pluginsChanged.connect(self._handler_status)
+        self.show_message(
+            "Ready to work. Go Ready, or make a contact arrive from the customer side."
+        )
+        self._handler_status()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the simulator as it is now and enable what it allows."""
+        bridge = self.bridge
+        if bridge is None:
+            return
+        sim = bridge.sim
+        self.agent_bar.refresh()
+        self.interactions.refresh()
+        self.dial_pad.refresh()
+        self.context.refresh()
+        if self.inspector is not None:
+            self.inspector.refresh()
+        self._apply_enabling(frozenset(str(action) for action in sim.allowed()))
+        self._tick()
+
+    def _apply_enabling(self, allowed: frozenset[str]) -> None:
+        for name, actions in self._enabling.items():
+            widget = self._controls.get(name)
+            if widget is not None:
+                widget.setEnabled(bool(allowed & actions))
+
+    def _tick(self) -> None:
+        bridge = self.bridge
+        if bridge is None:
+            return
+        self.agent_bar.tick()
+        self.interactions.tick()
+        self.context.tick()
+        if self.inspector is not None:
+            self.inspector.timeline.update()
+        self._clock.setText(clock_text(bridge.sim.now_ms)[:8])
+
+    def show_message(self, message: str, *, error: bool = False) -> None:
+        """Say something in the status bar (``error``: in the error colour)."""
+        self._status.setText(message)
+        self._status.setProperty("error", error)
+        self._status.style().unpolish(self._status)
+        self._status.style().polish(self._status)
+        if message:
+            self._status_clear.start(_STATUS_CLEAR_MS)
+
+    def _handler_status(self) -> None:
+        bridge = self.bridge
+        host = bridge.host if bridge is not None else None
+        if bridge is None or host is None:
+            self._handlers.setText("No handlers")
+            return
+        plugins = list(host.plugins)
+        failures = sum(1 for outcome in bridge.outcomes if getattr(outcome, "status", "") != "ok")
+        text = f"{len(plugins)} plugin(s) · {len(bridge.outcomes)} outcome(s)"
+        if failures:
+            text += f" · {failures} failed"
+        self._handlers.setText(text)
+
+    def _number_picked(self, number: str) -> None:
+        self.dial_pad.pick(number)
+        self.context.voice.number.setText(number)
+
+    # ------------------------------------------------------------------ menus
+
+    def set_theme(self, choice: str) -> None:
+        """Use the light, dark or system palette and remember the choice."""
+        self.settings.theme = choice
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+        self._retint()
+
+    def _system_scheme_changed(self, *_: Any) -> None:
+        if self.settings.theme == "system":
+            self.set_theme("system")
+
+    def _retint(self) -> None:
+        retint(self)
+        self.agent_bar.retint()
+        self.context.retint()
+        if self.inspector is not None:
+            self.inspector.retint()
+        self.refresh()
+        self.update()
+
+    def open_preferences(self) -> None:
+        """Edit the session settings for the next start."""
+        from simulator.gui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts."""
+        from PySide6.QtWidgets import QMessageBox
+
+        lines = [
+            f"{keys:<16} {control.purpose}" for control in CONTROLS if (keys := control.shortcut)
+        ]
+        lines.append(f"{'Ctrl+1 … Ctrl+9':<16} Make the n-th interaction active")
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsDialog")
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText("\n".join(lines))
+        box.open()
+
+    def save_session_as_scenario(self) -> None:
+        """Write what happened so far as a scenario file (``simulator.scenarios``)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.bridge is None:
+            return
+        if not scenarios_available():
+            self.show_message("Saving scenarios needs simulator.scenarios", error=True)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save session as scenario", str(Path.cwd() / "session.yaml"), "YAML (*.yaml)"
+        )
+        if path:
+            self.write_scenario(Path(path))
+
+    def write_scenario(self, path: Path) -> None:
+        """Record the session with ``simulator.scenarios.record_session`` into ``path``."""
+        from simulator import scenarios  # type: ignore[attr-defined]
+
+        assert self.bridge is not None
+        text = scenarios.record_session(self.bridge.sim)
+        path.write_text(text, encoding="utf-8")
+        self.show_message(f"Saved the session as {path}")
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the layout, stop polling."""
+        self.settings.save_window(self)
+        if self.bridge is not None:
+            self.bridge.close()
+        super().closeEvent(event)

@@ -1,0 +1,114 @@
+"""Starting the window: ``adsim`` with no display says what to do in one line; with one (here
+offscreen) it shows the window, loads the session and the ``--handler`` plugins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.gui.launch import display_problem
+
+pytestmark = pytest.mark.gui
+
+
+def _adsim(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=env,
+    )
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    # Settings and the default journal go to the temporary directory.
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    return env
+
+
+def test_without_a_display_adsim_explains_in_one_line(tmp_path):
+    result = _adsim(env=_clean_env(tmp_path))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "adsim run" in lines[0]
+    assert "xvfb-run" in lines[0]
+    assert "Fatal" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_adsim_demo_stays_headless_without_a_display(tmp_path):
+    result = _adsim("demo", env=_clean_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert '"interactionId"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", True),
+        ({"DISPLAY": ":0"}, "linux", False),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", False),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", False),
+        ({}, "darwin", False),
+        ({}, "win32", False),
+        ({}, "freebsd14", True),
+    ],
+)
+def test_display_problem(environ, platform, expected):
+    assert (display_problem(environ, platform) is not None) is expected
+
+
+def test_the_window_starts_with_handlers_offscreen(tmp_path, recorder_plugin):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    journal = tmp_path / "journal.sqlite"
+    result = _adsim("--handler", str(recorder_plugin), "--journal", str(journal), env=env)
+    assert result.returncode == 0, result.stderr
+    reported = [
+        line.split()[0] for line in result.stderr.splitlines() if line[:5] in ("shown", "ready")
+    ]
+    assert reported == ["shown", "ready"]
+    assert journal.exists()
+
+
+def test_a_missing_handler_file_is_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim("--handler", str(tmp_path / "nope.py"), env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1
+    assert "nope.py" in lines[0]
+
+
+def test_a_bad_scenario_file_is_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps: [bogus: 1]\n")
+    result = _adsim("--scenario", str(bad), env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"adsim: {bad}:1:")
+
+
+def test_a_missing_tenant_file_is_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim("--tenant", str(tmp_path / "nope.yaml"), env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "nope.yaml" in result.stderr
