@@ -1,9 +1,9 @@
 """The look: light and dark palettes following the system, one style sheet, tinted SVG icons.
 
-Icons are monochrome SVGs in ``assets/icons`` drawn with ``currentColor``; they are tinted with the
-palette's text colour (or a fixed colour on coloured buttons) and re-tinted when the scheme
-changes. A widget asks for an icon by name with ``set_icon``; ``retint`` repaints them all.
-Without the ``assets`` directory (an installed wheel), Qt's standard icons stand in.
+Icons are monochrome SVGs in ``resources/icons`` (package data) drawn with ``currentColor``; they
+are tinted with the palette's text colour (or a fixed colour on coloured buttons) and re-tinted
+when the scheme changes. A widget asks for an icon by name with ``set_icon``; ``retint`` repaints
+them all. Should the resources be missing, Qt's standard icons stand in.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ __all__ = [
     "system_scheme",
 ]
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-"""The project's ``assets`` directory (icons, style sheet, screenshots)."""
+ASSETS = Path(__file__).resolve().with_name("resources")
+"""The window's icons and style sheet, shipped in the package."""
 
 _ICON_PROPERTY = "adsimIcon"
 _ICON_COLOR_PROPERTY = "adsimIconColor"
@@ -186,7 +186,7 @@ def _style_sheet(c: Colors) -> str:
     try:
         template = path.read_text(encoding="utf-8")
     except OSError:
-        template = ""  # an installed wheel without assets: the palette alone
+        template = ""  # resources missing: the palette alone
     values = {field: getattr(c, field) for field in Colors.__dataclass_fields__}
     return string.Template(template).safe_substitute(values)
 
