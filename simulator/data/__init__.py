@@ -1,6 +1,12 @@
 """Realistic data: the tenant directory, customers, ids and URLs in the vendor's formats."""
 
-from simulator.data.customers import Customer, CustomerFactory, digits_only, normalize_phone
+from simulator.data.customers import (
+    Customer,
+    CustomerFactory,
+    digits_only,
+    email_address,
+    normalize_phone,
+)
 from simulator.data.errors import InputFileError
 from simulator.data.ids import IdFactory
 from simulator.data.tenant import (
@@ -27,6 +33,7 @@ __all__ = [
     "TeamDefinition",
     "Tenant",
     "digits_only",
+    "email_address",
     "load_tenant",
     "normalize_phone",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import phonenumbers
 from faker import Faker
 
-__all__ = ["Customer", "CustomerFactory", "digits_only", "normalize_phone"]
+__all__ = ["Customer", "CustomerFactory", "digits_only", "email_address", "normalize_phone"]
 
 _MAX_DRAWS = 50
 
@@ -33,6 +33,12 @@ def normalize_phone(number: str, region: str = "US") -> str | None:
     if not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+def email_address(first_name: str, last_name: str, domain: str) -> str:
+    """``first.last@domain``, lower case, letters, digits and dots only."""
+    local = re.sub(r"[^a-z0-9.]", "", f"{first_name}.{last_name}".lower()).strip(".")
+    return f"{local or 'customer'}@{domain}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +88,11 @@ class CustomerFactory:
         last = self._faker.last_name()
         company = self._faker.company()
         domain = self._faker.free_email_domain()
-        local = re.sub(r"[^a-z0-9.]", "", f"{first}.{last}".lower())
         return Customer(
             first_name=first,
             last_name=last,
             phone=self.phone(),
-            email=f"{local}@{domain}",
+            email=email_address(first, last, domain),
             company=company,
         )
 

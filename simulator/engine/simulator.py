@@ -38,6 +38,7 @@ from simulator.data import (
     ServiceType,
     Tenant,
     digits_only,
+    email_address,
     load_tenant,
     normalize_phone,
 )
@@ -841,11 +842,17 @@ class Simulator:
         digits = drawn.phone
         if phone:
             digits = normalize_phone(str(phone)) or digits_only(str(phone))
+        first = customer.get("first_name", drawn.first_name)
+        last = customer.get("last_name", drawn.last_name)
+        email = customer.get("email")
+        if not email:
+            # A customer given by name writes from an address that matches the name.
+            email = email_address(first, last, drawn.email.rsplit("@", 1)[1])
         return Customer(
-            first_name=customer.get("first_name", drawn.first_name),
-            last_name=customer.get("last_name", drawn.last_name),
+            first_name=first,
+            last_name=last,
             phone=digits,
-            email=customer.get("email", drawn.email),
+            email=email,
             company=customer.get("company", drawn.company),
         )
 

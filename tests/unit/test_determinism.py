@@ -41,3 +41,8 @@ def test_normalize_phone():
     assert normalize_phone("+44 20 7946 0958") == "442079460958"
     assert normalize_phone("12") is None
     assert normalize_phone("not a number") is None
+
+
+def test_a_customer_given_by_name_writes_from_a_matching_address(ready):
+    ready.offer_email("Email Support", {"first_name": "Sam", "last_name": "O'Kafor"})
+    assert ready.interactions[0].email.startswith("sam.okafor@")
