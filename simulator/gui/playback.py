@@ -6,8 +6,8 @@ tester watches the flow. The GUI thread never blocks on handlers: before each st
 waits (on the timer, not in a loop) until the handler host is idle and its deferred answers are
 applied, which is what the headless runner's ``settle`` does by blocking.
 
-The runner has no public step-by-step API yet; the player uses ``_start`` and ``_run_step`` when
-they exist and otherwise runs the whole scenario at once and shows the result.
+The runner's step-by-step API (``new_result``, ``start``, ``run_step``) is what ``run`` itself
+uses, so a visible run and a headless one perform the same steps.
 """
 
 from __future__ import annotations
@@ -58,22 +58,10 @@ class ScenarioPlayer(QObject):
 
     def start(self) -> None:
         """Begin playing (the agent's start state first)."""
-        from simulator.scenarios.runner import ScenarioResult
-
         runner = self.runner
-        if not hasattr(runner, "_run_step") or not hasattr(runner, "_start"):
-            result = runner.run()
-            self._finish(result)
-            return
-        scenario = runner.file.scenario
-        self._result = ScenarioResult(
-            runner.file.name,
-            runner.file.path,
-            runner.seed,
-            allow_handler_errors=scenario.allow_handler_errors,
-        )
+        self._result = runner.new_result()
         runner.host = None  # the player settles on the timer, never blocking the GUI thread
-        runner._start(self._result)
+        runner.start(self._result)
         self.bridge.poll()
         self.window.show_message(f"Playing scenario {runner.file.name}…")
         self._timer.start()
@@ -102,7 +90,7 @@ class ScenarioPlayer(QObject):
         if is_expect:
             runner.host = self.host  # expectations may look at handler outcomes
         try:
-            played = runner._run_step(self.index, step, result)
+            played = runner.run_step(self.index, step, result)
         finally:
             runner.host = None
         if played:

@@ -171,10 +171,10 @@ class ScenarioRunner:
         )
         started = time.perf_counter()
         try:
-            self._start(result)
+            self.start(result)
             if result.error is None:
                 for index, step in enumerate(scenario.steps):
-                    if not self._run_step(index, step, result):
+                    if not self.run_step(index, step, result):
                         break
                     result.steps_run += 1
         finally:
@@ -196,7 +196,17 @@ class ScenarioRunner:
                     (self._close_host or type(self.host).close)(self.host)
         return result
 
-    def _start(self, result: ScenarioResult) -> None:
+    def new_result(self) -> ScenarioResult:
+        """An empty result for a step-by-step run (``start``, then ``run_step`` per step)."""
+        return ScenarioResult(
+            self.file.name,
+            self.file.path,
+            self.seed,
+            allow_handler_errors=self.file.scenario.allow_handler_errors,
+        )
+
+    def start(self, result: ScenarioResult) -> None:
+        """Bring the agent to the scenario's start state (``result.error`` when refused)."""
         start = self.file.scenario.agent
         where = self.file.where(self.file.mark("agent") or self.file.mark())
         if start == "logged_out":
@@ -208,7 +218,8 @@ class ScenarioRunner:
         if not outcome.ok:
             result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
 
-    def _run_step(self, index: int, step: m.StepModel, result: ScenarioResult) -> bool:
+    def run_step(self, index: int, step: m.StepModel, result: ScenarioResult) -> bool:
+        """Run step ``index``; False when the engine refused it (``result.error``)."""
         mark = self.file.step_mark(index)
         where = self.file.where(mark)
         events = self.recorder.events
