@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 __all__ = ["IdFactory"]
 
 # The version (4) and variant (0b10) bits of uuid.UUID(int=..., version=4), applied to 128 random
-# bits without building the object (ids are drawn on every call: a hot path).
+# bits without building the object (ids are drawn on every call: a hot path; ``bytes.hex`` is the
+# cheapest way to 32 hex digits).
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID4_SET = (4 << 76) | (0x8000 << 48)
 _MS_PER_DAY = 86_400_000
@@ -32,11 +33,11 @@ class IdFactory:
 
     def guid(self) -> str:
         """A server-side GUID: upper case, as in the vendor's examples."""
-        return _dashed(f"{self._uuid4_bits():032X}")
+        return _dashed(self._uuid4_bits().to_bytes(16).hex().upper())
 
     def client_uuid(self) -> str:
         """A client-side id (the widget's ``uuid`` v4): lower case."""
-        return _dashed(f"{self._uuid4_bits():032x}")
+        return _dashed(self._uuid4_bits().to_bytes(16).hex())
 
     def hex32(self) -> str:
         """32 upper-case hex digits (the CRC of a playback URL)."""

@@ -99,8 +99,9 @@ class Interaction:
     def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
         """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""
         # Built on every change of every interaction, so written for speed: ``_value_`` rather
-        # than the ``.value`` descriptor, ``map`` rather than comprehensions, and the voice-only
-        # keys tested once per group (their places in the vendor's key order stay the same).
+        # than the ``.value`` descriptor, no comprehension for the (usually empty) associated
+        # records, and the voice-only keys tested once per group (their places in the vendor's
+        # key order stay the same).
         state = self.state._value_
         if state == "ivr" and ivr_spelling == "IVR":
             state = "IVR"
@@ -111,10 +112,10 @@ class Interaction:
             "type": self.type._value_,
             "subject": "",
             "associatedObjects": {
-                "list": list(map(dict, self.associated)),
+                "list": [dict(record) for record in self.associated] if self.associated else [],
                 "selected": self.selected_record,
             },
-            "callParties": list(map(Party.wire, self.parties)) if voice else [],
+            "callParties": [party.wire() for party in self.parties] if voice else [],
             "callMuted": self.muted if voice else False,
             "callRecording": self.recording if voice else False,
             "attachedData": dict(self.attached_data),

@@ -68,6 +68,14 @@ S = InteractionState
 Code = ResultErrorCode
 _DTMF = re.compile(r"^[0-9*#A-Da-d,]+$")
 _IDLE_PHASES = frozenset({AgentPhase.ready, AgentPhase.not_ready, AgentPhase.supervising})
+# Members read on every action, bound once: on Python 3.11 reading a member off its Enum class
+# goes through the metaclass's __getattr__ hook, several times slower than a module global.
+_LOGGED_OUT = AgentPhase.logged_out
+_NOT_READY = AgentPhase.not_ready
+_DELIVERED = S.delivered
+_COMPLETED = S.completed
+_STATE_CHANGE = E.ON_INTERACTION_STATE_CHANGE
+_AGENT_STATE_CHANGE = E.ON_AGENT_STATE_CHANGE
 _WORKING_PHASES = frozenset({AgentPhase.busy, AgentPhase.after_call_work})
 
 
@@ -393,7 +401,7 @@ class Simulator:
             self._notices.append(Notice(kind, interaction_id, self.clock.now_ms(), detail))
 
     def _require_login(self) -> None:
-        if self._phase is AgentPhase.logged_out:
+        if self._phase is _LOGGED_OUT:
             raise ActionError(Code.not_logged_in, "log in first (login)")
 
     def _get(self, interaction_id: str | None) -> Interaction:
@@ -419,13 +427,13 @@ class Simulator:
         wire = inter.wire(self.settings.ivr_state_spelling)
         if wire != inter.last_wire:
             inter.last_wire = wire
-            self._emit(E.ON_INTERACTION_STATE_CHANGE, wire, interaction_id=inter.id)
+            self._emit(_STATE_CHANGE, wire, interaction_id=inter.id)
 
     def _set_state(self, inter: Interaction, state: InteractionState) -> None:
         now = self.clock.now_ms()
         inter.state = state
         inter.history.append((now, state._value_))
-        if state is S.delivered and inter.start_ms is None:
+        if state is _DELIVERED and inter.start_ms is None:
             inter.start_ms = now
 
     def _transition(self, inter: Interaction, action: Action) -> None:
@@ -433,7 +441,7 @@ class Simulator:
         target = TRANSITIONS[(inter.state, action)]
         if target is RELEASED:
             self._release(inter)
-        elif target is REMOVED or target is S.completed:
+        elif target is REMOVED or target is _COMPLETED:
             self._finish(inter)
         else:
             self._set_state(inter, target)
@@ -461,12 +469,12 @@ class Simulator:
         """Completed: removed from the desktop, its activity record saved."""
         self._unlink_consult(inter)
         if self.settings.emit_completed_state:
-            self._set_state(inter, S.completed)
+            self._set_state(inter, _COMPLETED)
             self._sync(inter)
             payload = inter.last_wire
         else:
             payload = inter.wire(self.settings.ivr_state_spelling)
-            self._set_state(inter, S.completed)
+            self._set_state(inter, _COMPLETED)
         del self._interactions[inter.id]
         if self.keep_finished:
             self.finished.append(inter)
@@ -529,24 +537,24 @@ class Simulator:
         return AGENT_TRANSITIONS[key]
 
     def _set_agent(self, phase: AgentPhase, reason: str | None) -> None:
-        if phase is not AgentPhase.not_ready:
+        if phase is not _NOT_READY:
             reason = None
         if phase == self._phase and reason == self._reason:
             return
         self._phase, self._reason = phase, reason
         self._since_ms = self.clock.now_ms()
-        if phase is AgentPhase.logged_out:
+        if phase is _LOGGED_OUT:
             return
         state = phase._value_
         if reason is not None:
-            self._emit(E.ON_AGENT_STATE_CHANGE, state, reason)
+            self._emit(_AGENT_STATE_CHANGE, state, reason)
         else:
-            self._emit(E.ON_AGENT_STATE_CHANGE, state)
+            self._emit(_AGENT_STATE_CHANGE, state)
         self._notice("agent_state", None, state)
 
     def _refresh_agent(self) -> None:
         """Derive the system moves of 6.2 from the interactions the agent has."""
-        if self._phase is AgentPhase.logged_out:
+        if self._phase is _LOGGED_OUT:
             return
         if not self._interactions:
             if self._phase not in _WORKING_PHASES:

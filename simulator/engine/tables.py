@@ -164,8 +164,7 @@ MEDIA: dict[Action, frozenset[InteractionType]] = {
 }
 
 
-def is_allowed(state: InteractionState, media: InteractionType, action: Action) -> bool:
-    """Whether ``action`` may happen to an interaction of ``media`` in ``state``."""
+def _by_the_tables(state: InteractionState, media: InteractionType, action: Action) -> bool:
     allowed_media = MEDIA.get(action)
     if allowed_media is not None and media not in allowed_media:
         return False
@@ -174,9 +173,28 @@ def is_allowed(state: InteractionState, media: InteractionType, action: Action) 
     return state in GUARDS.get(action, frozenset())
 
 
+_ALLOWED: dict[tuple[InteractionState, InteractionType], frozenset[Action]] = {
+    (state, media): frozenset(action for action in Action if _by_the_tables(state, media, action))
+    for state in InteractionState
+    for media in InteractionType
+}
+"""The tables resolved once for every (state, media): every action is checked against them."""
+
+
+def is_allowed(state: InteractionState, media: InteractionType, action: Action) -> bool:
+    """Whether ``action`` may happen to an interaction of ``media`` in ``state``."""
+    allowed = _ALLOWED.get((state, media))
+    if allowed is None:
+        return _by_the_tables(state, media, action)
+    return action in allowed
+
+
 def allowed_actions(state: InteractionState, media: InteractionType) -> frozenset[Action]:
     """Every action allowed now (flags such as muted are checked by the simulator itself)."""
-    return frozenset(action for action in Action if is_allowed(state, media, action))
+    allowed = _ALLOWED.get((state, media))
+    if allowed is None:
+        return frozenset(action for action in Action if _by_the_tables(state, media, action))
+    return allowed
 
 
 class AgentPhase(StrEnum):

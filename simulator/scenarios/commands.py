@@ -1,7 +1,8 @@
 """``adsim run`` and ``adsim generate``: the scenario subcommands of the command line.
 
 ``adsim run SCENARIO... [--seed N] [--events-out FILE.jsonl] [--repeat N [--rate R]]`` plus the
-handler options (``--handler``, ``--journal``, ``--handler-timeout``, ``--webhook`` ...). Exit
+handler options (``--handler``, ``--journal``, ``--handler-timeout``, ``--webhook`` ...) and
+``--js-handler FILE.mjs`` (a JS handler module run under ``node``, see ``simulator.web``). Exit
 codes: 0 every scenario passed; 1 an expectation or a handler failed; 2 bad input (a file that
 is not a valid scenario, or a step the engine refuses in that state).
 
@@ -46,6 +47,8 @@ def _wants_handlers(args: argparse.Namespace) -> bool:
     """Handlers, a webhook or a journal asked for, or handler packages installed."""
     if getattr(args, "handlers", None) or getattr(args, "webhook", None):
         return True
+    if getattr(args, "js_handlers", None):
+        return True
     if getattr(args, "journal", None) is not None:
         return True
     if not getattr(args, "entry_points", False):
@@ -66,7 +69,20 @@ def _host_factory(
     from simulator.handlers.cli_options import build_host, finish_run
 
     def build(sim: Simulator) -> Any:
-        return build_host(sim, args, meta={"command": "run", "scenario": source.path})
+        host = build_host(sim, args, meta={"command": "run", "scenario": source.path})
+        js_handlers = getattr(args, "js_handlers", None) or []
+        if js_handlers:
+            from simulator.web import NodeHandler
+
+            try:
+                for path in js_handlers:
+                    NodeHandler(host, path).start()
+            except BaseException:
+                host.close(timeout=0)
+                if host.journal is not None:
+                    host.journal.close()
+                raise
+        return host
 
     return build, finish_run
 
@@ -128,6 +144,10 @@ def _run_one(
 
 def _cmd_run(args: argparse.Namespace) -> int:
     sources = [load_scenario(path) for path in args.scenarios]
+    if getattr(args, "js_handlers", None):
+        from simulator.web import check_js_handlers
+
+        check_js_handlers(args.js_handlers)
     worst = EXIT_OK
     with ExitStack() as stack:
         events_out = _open_out(stack, args.events_out, "the events")
@@ -206,7 +226,17 @@ def add_run_command(sub: argparse._SubParsersAction) -> None:
         metavar="R",
         help="load mode: pace the runs at R interactions per wall-clock second",
     )
-    _add_handler_options(parser)
+    if _add_handler_options(parser):
+        parser.add_argument(
+            "--js-handler",
+            dest="js_handlers",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="FILE.mjs",
+            help="a JS handler module (export function register(adApi)) run under node with "
+            "the adApi shim; repeatable",
+        )
     parser.set_defaults(func=_cmd_run)
 
 

@@ -1,0 +1,314 @@
+"""The widget's side of a page's ``adApi``: vendor packets in, vendor packets out, no Qt.
+
+A CRM page (or a Node handler module) loads the shim ``static/api.js``; its ``AdApi`` talks to
+this endpoint as it would to the vendor's widget iframe, with packets ``{uid, type, params,
+noHandlers?}`` over any transport (``send`` given here, ``receive`` called by the transport)::
+
+    page                          endpoint (the widget)
+    __attach__ [integrationKey]   ->            a new AdApi: a new instance, old answers fail
+                                  <-  hello
+    hi [key, search, popup]       ->
+                                  <-  ready     the page flushes its queued calls
+    START_CALL [phone, object]    ->            the ad_api facade, on the engine's thread
+                                  <-  START_CALL_RESPONSE [OperationResult]
+                                  <-  ON_NEW_INTERACTION [InteractionData]
+    __handled__ (error?)          ->            every page handler of that callback finished
+                                  <-  ON_REQUEST_TRANSFER_DATA [interactionId]
+    ON_REQUEST_TRANSFER_DATA_RESPONSE [answer] | [] noHandlers
+    __handled__                   ->
+
+The endpoint is a plugin of a ``HandlerHost`` (``js:<file>``): the host hands it each event on
+the handler thread in order, times it (``api_not_answer`` after the host's timeout, the run goes
+on), defers the engine's answer for needResponse events and journals the outcome, exactly as for
+a Python handler. Requests go through ``simulator.handlers.AdApi`` so the page gets the same
+preconditions and error codes as Python handlers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from queue import SimpleQueue
+from typing import Any
+
+from pydantic import BaseModel
+
+from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
+from simulator.handlers import AdApi, HandlerHost, PluginStatus
+from simulator.handlers.ad_api import request_message
+
+__all__ = [
+    "REQUESTS",
+    "UNSIMULATED",
+    "JsHandlerError",
+    "Packet",
+    "PageEndpoint",
+]
+
+Packet = dict[str, Any]
+"""One vendor packet: ``{uid, type, params, noHandlers?}`` (plus ``error`` on ``__handled__``)."""
+
+_FACADE_ONLY = {"on", "remove", "inject_message_logger"}
+REQUESTS: dict[str, str] = {
+    request_message(name): name
+    for name, member in vars(AdApi).items()
+    if callable(member) and not name.startswith("_") and name not in _FACADE_ONLY
+}
+"""Request message (``SET_CALL_HOLD``) -> ``AdApi`` facade method (``set_call_hold``)."""
+
+UNSIMULATED = frozenset(
+    {
+        "OPEN_LOGIN",
+        "SET_CALL_RECORDING_MUTE",
+        "INVITE_TO_CHAT_CONFERENCE",
+        "REMOVE_FROM_CHAT_CONFERENCE",
+    }
+)
+"""Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
+
+_GRACE_S = 1.0
+
+
+class JsHandlerError(Exception):
+    """A page handler threw, or the page went away before it answered."""
+
+
+@dataclass(slots=True)
+class _Waiter:
+    generation: int
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: Any = None
+    error: str | None = None
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class _Forward:
+    """The endpoint's handler for one event: post it to the page and wait for its handlers."""
+
+    def __init__(self, endpoint: PageEndpoint, event: EventName):
+        self.endpoint = endpoint
+        self.event = event
+        self.__qualname__ = f"page.on({event.value})"
+
+    def __call__(self, *args: Any) -> Any:
+        return self.endpoint.deliver(self.event, [_wire(a) for a in args])
+
+
+class PageEndpoint:
+    """One page's widget: connects its packets to ``host``'s simulation as plugin ``name``.
+
+    ``send(packet)`` must be thread-safe (events leave from the handler thread, answers from the
+    request thread). Call ``receive(packet)`` from any thread for each packet the page posts.
+    """
+
+    def __init__(
+        self,
+        host: HandlerHost,
+        send: Callable[[Packet], Any],
+        *,
+        name: str = "js:page",
+        source: str = "page",
+        close: Callable[[], Any] | None = None,
+    ):
+        self.host = host
+        self._send = send
+        self._lock = threading.Lock()
+        self._uids = itertools.count(1)
+        self._generation = 0
+        self._waiters: dict[str, _Waiter] = {}
+        self._observers: list[Callable[[str, Packet], Any]] = []
+        self._requests: SimpleQueue[tuple[int, Packet] | None] = SimpleQueue()
+        self._api: AdApi | None = None
+        self.ready = threading.Event()
+        """Set once the handshake is done (``ready`` sent); cleared by a reload."""
+        self.registered = threading.Event()
+        """Set when the page says its handlers are registered (``__registered__``/``__error__``)."""
+        self.error: str | None = None
+        """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
+        self.integration_key: str | None = None
+        self.instances = 0
+        """How many AdApi instances attached (1 + reloads)."""
+        self._worker = threading.Thread(
+            target=self._request_loop, name=f"adsim-{name}-requests", daemon=True
+        )
+        self._worker.start()
+        self.status: PluginStatus = host.add_plugin(name, self._register, source, close=close)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _register(self, ad_api: AdApi) -> None:
+        self._api = ad_api
+        for event in EventName:
+            ad_api.on(event, _Forward(self, event))
+
+    def subscribe_packets(self, observer: Callable[[str, Packet], Any]) -> Callable[[], None]:
+        """``observer(direction, packet)`` for every packet (``"in"`` from the page, ``"out"``
+        to it), on the thread that moves it; returns the unsubscribe function."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer) if observer in self._observers else None
+
+    def _notify(self, direction: str, packet: Packet) -> None:
+        for observer in tuple(self._observers):
+            try:
+                observer(direction, packet)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+
+    def _post(self, packet: Packet) -> None:
+        self._notify("out", packet)
+        try:
+            self._send(packet)
+        except (OSError, ValueError):
+            self.disconnect("the page's transport is closed")
+
+    def _uid(self) -> str:
+        return f"w{next(self._uids)}"
+
+    # ------------------------------------------------------------------ from the page
+
+    def receive(self, packet: Packet) -> None:
+        """Handle one packet the page posted (any thread)."""
+        self._notify("in", packet)
+        kind = packet.get("type")
+        uid = packet.get("uid")
+        params = packet.get("params") or []
+        if not isinstance(kind, str):
+            return
+        if kind == "__attach__":
+            self._attach(params)
+        elif kind == "hi":
+            self._hi(params)
+        elif kind == "__handled__":
+            self._settle(uid, error=packet.get("error"))
+        elif kind.startswith("ON_") and kind.endswith("_RESPONSE"):
+            self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
+        elif kind == "__registered__":
+            self.registered.set()
+        elif kind == "__error__":
+            self.error = str(params[0]) if params else "the handler module did not load"
+            self.registered.set()
+        elif kind == "__log__":
+            return
+        else:
+            self._requests.put((self._generation, packet))
+
+    def _attach(self, params: list[Any]) -> None:
+        with self._lock:
+            self._generation += 1
+            self.instances += 1
+            self.ready.clear()
+            stale = list(self._waiters.values())
+            self._waiters.clear()
+        for waiter in stale:
+            waiter.error = "the page reloaded (a new hello) before it answered"
+            waiter.done.set()
+        self._post({"uid": self._uid(), "type": "hello", "params": []})
+
+    def _hi(self, params: list[Any]) -> None:
+        key = params[0] if params and isinstance(params[0], str) else None
+        self.integration_key = key
+        if key and self._api is not None:
+            self._api.integration_key = key
+        self._post({"uid": self._uid(), "type": "ready", "params": []})
+        self.ready.set()
+
+    def _answer(self, uid: Any, answer: Any) -> None:
+        with self._lock:
+            waiter = self._waiters.get(str(uid))
+        if waiter is not None:
+            waiter.answer = answer
+
+    def _settle(self, uid: Any, error: Any = None) -> None:
+        with self._lock:
+            waiter = self._waiters.pop(str(uid), None)
+        if waiter is not None:
+            waiter.error = str(error) if error else None
+            waiter.done.set()
+
+    def disconnect(self, reason: str) -> None:
+        """The page is gone: its pending answers fail with ``reason``; events are not sent."""
+        with self._lock:
+            self._generation += 1
+            self.ready.clear()
+            stale = list(self._waiters.values())
+            self._waiters.clear()
+        for waiter in stale:
+            waiter.error = reason
+            waiter.done.set()
+        self.registered.set()
+
+    # ------------------------------------------------------------------ requests
+
+    def _request_loop(self) -> None:
+        while True:
+            item = self._requests.get()
+            if item is None:
+                return
+            generation, packet = item
+            result = self.call(str(packet["type"]), list(packet.get("params") or []))
+            if generation == self._generation:
+                self._post(
+                    {
+                        "uid": packet.get("uid"),
+                        "type": f"{packet['type']}_RESPONSE",
+                        "params": [result.model_dump(mode="json")],
+                    }
+                )
+
+    def call(self, message: str, params: list[Any]) -> OperationResult:
+        """Run a request message (``SET_CALL_HOLD``) with the page's params on the facade."""
+        method = REQUESTS.get(message)
+        if method is None:
+            if message in UNSIMULATED:
+                return fail(
+                    ResultErrorCode.api_method_not_implemented, f"{message} is not simulated"
+                )
+            return fail(ResultErrorCode.invalid_request, f"{message} is not an adApi request")
+        api = self._api
+        if api is None:
+            return fail(ResultErrorCode.api_not_answer, "the endpoint is not registered")
+        bound = getattr(api, method)
+        try:
+            inspect.signature(bound).bind(*params)
+        except TypeError as exc:
+            return fail(ResultErrorCode.invalid_args, f"{message}: {exc}")
+        return bound(*params)
+
+    # ------------------------------------------------------------------ to the page
+
+    def deliver(self, event: EventName, args: list[Any]) -> Any:
+        """Post ``event`` to the page and wait until its handlers finish; the page's answer for a
+        needResponse event (None: no handlers, the default applies). Called on the handler
+        thread; raises ``JsHandlerError`` when a page handler threw or the page went away."""
+        if not self.ready.is_set():
+            return None  # not connected: the widget posts nothing
+        uid = self._uid()
+        with self._lock:
+            waiter = _Waiter(self._generation)
+            self._waiters[uid] = waiter
+        self._post({"uid": uid, "type": event.value, "params": args})
+        if not waiter.done.wait(self.host.timeout + _GRACE_S):
+            with self._lock:
+                self._waiters.pop(uid, None)
+            raise JsHandlerError(f"the page did not answer {event.value} (api_not_answer)")
+        if waiter.error is not None:
+            raise JsHandlerError(waiter.error)
+        return waiter.answer
+
+    def close(self) -> None:
+        """Stop the request thread and fail what is still waiting."""
+        self.disconnect("the simulator has stopped")
+        self._requests.put(None)

@@ -1,0 +1,433 @@
+/*
+ * Agent Desktop Simulator: the adApi shim (window.brightpattern.AdApi), API 5.19.
+ *
+ * What a CRM page gets from <tenant>/agent/communicator/adapters/api.js, with the vendor's
+ * semantics: `new AdApi(options)`, `on`/`remove`, every method returning a Promise of the
+ * OperationResult envelope, the hello/hi/ready handshake with calls queued until `ready`,
+ * `injectMessageLogger`, needResponse callbacks answered with the last non-undefined handler
+ * result, the built-in default handlers, and the 20 s `api_not_answer` timeout.
+ *
+ * The "widget" on the other side is the simulator (simulator/web/endpoint.py). Packets are the
+ * vendor's `{uid, type, params, noHandlers?}`; they travel over a swappable transport
+ * `{send(packet), listen(onPacket)}` instead of window.postMessage:
+ *   - `brightpattern.transport` set before construction (the Node runner's stdio transport);
+ *   - else QWebChannel when the page runs in the simulator window (qt.webChannelTransport);
+ *   - else none: calls stay queued and time out with api_not_answer.
+ * Three packet types are ours, not the vendor's, and never reach the message logger:
+ * `__attach__` (an AdApi was constructed: the simulator answers `hello`), `__handled__` (every
+ * handler of one callback has finished; `error` when one threw) and `__log__` (console lines).
+ *
+ * Tests shorten the timeout with `brightpattern.apiTimeoutMs` set before construction.
+ * Works as a classic <script>, as CommonJS (`require`) and from ES modules (`import`).
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory(root);
+  var ns = (root.brightpattern = root.brightpattern || {});
+  ns.AdApi = api.AdApi;
+  ns.transports = api.transports;
+  ns.METHODS = api.METHODS;
+  ns.NEED_RESPONSE = api.NEED_RESPONSE;
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = api;
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this, function (root) {
+  "use strict";
+
+  var DEFAULT_TIMEOUT_MS = 20000;
+  var WIDGET_WIDTH_PX = 500;
+  var MINIMIZED_WIDTH_PX = 44;
+
+  // [camelCase method, request message]: every method of API 5.19 (plus the few later ones the
+  // simulator answers api_method_not_implemented for). Keep in step with
+  // simulator/handlers/ad_api.py (tests/unit/test_web_shim.py checks it).
+  var METHODS = [
+    ["getLoginState", "GET_LOGIN_STATE"],
+    ["login", "LOGIN"],
+    ["openLogin", "OPEN_LOGIN"],
+    ["logout", "LOGOUT"],
+    ["getAgentState", "GET_AGENT_STATE"],
+    ["setAgentState", "SET_AGENT_STATE"],
+    ["getAgentNotReadyReasons", "GET_AGENT_NOT_READY_REASONS"],
+    ["acceptInteraction", "ACCEPT_INTERACTION"],
+    ["rejectInteraction", "REJECT_INTERACTION"],
+    ["startCall", "START_CALL"],
+    ["startChat", "START_CHAT"],
+    ["startEmail", "START_EMAIL"],
+    ["sendDtmf", "SEND_DTMF"],
+    ["consultCall", "CONSULT_CALL"],
+    ["blindTransfer", "BLIND_TRANSFER"],
+    ["transfer", "TRANSFER"],
+    ["leaveInteraction", "LEAVE_INTERACTION"],
+    ["completeInteraction", "COMPLETE_INTERACTION"],
+    ["leaveAndCompleteInteraction", "LEAVE_AND_COMPLETE_INTERACTION"],
+    ["switchActiveInteraction", "SWITCH_ACTIVE_INTERACTION"],
+    ["inviteToCallConference", "INVITE_TO_CALL_CONFERENCE"],
+    ["removeFromCallConference", "REMOVE_FROM_CALL_CONFERENCE"],
+    ["destroyCallConference", "DESTROY_CALL_CONFERENCE"],
+    ["mergeAllCallsIntoConference", "MERGE_ALL_CALLS_INTO_CONFERENCE"],
+    ["inviteToChatConference", "INVITE_TO_CHAT_CONFERENCE"],
+    ["removeFromChatConference", "REMOVE_FROM_CHAT_CONFERENCE"],
+    ["getTeams", "GET_TEAMS"],
+    ["getTeamMembers", "GET_TEAM_MEMBERS"],
+    ["getServicesList", "GET_SERVICES_LIST"],
+    ["getService", "GET_SERVICE"],
+    ["setService", "SET_SERVICE"],
+    ["getDIDNumbersList", "GET_DID_LIST"],
+    ["getDIDNumber", "GET_DID"],
+    ["setDIDNumber", "SET_DID"],
+    ["getDispositionsList", "GET_DISPOSITIONS_LIST"],
+    ["setDisposition", "SET_DISPOSITION"],
+    ["setRescheduleWindow", "SET_RESCHEDULE"],
+    ["addNote", "ADD_NOTE"],
+    ["updateNote", "UPDATE_NOTE"],
+    ["replaceNote", "REPLACE_NOTE"],
+    ["getConfig", "GET_CONFIG"],
+    ["setVariable", "SET_VARIABLE"],
+    ["getVariables", "GET_VARIABLES"],
+    ["addInteractionAssociatedObject", "ADD_INTERACTION_ASSOCIATED_OBJECT"],
+    ["setInteractionActiveScreen", "SET_INTERACTION_ACTIVE_SCREEN"],
+    ["getPhoneDevicesList", "GET_PHONE_DEVICES_LIST"],
+    ["getPhoneDevice", "GET_PHONE_DEVICE"],
+    ["setPhoneDevice", "SET_PHONE_DEVICE"],
+    ["setCallHold", "SET_CALL_HOLD"],
+    ["setCallRecording", "SET_CALL_RECORDING"],
+    ["setCallMute", "SET_CALL_MUTE"],
+    ["setCallRecordingMute", "SET_CALL_RECORDING_MUTE"],
+    ["setScreenRecordingMute", "SET_SCREEN_RECORDING_MUTE"],
+    ["getScreenRecordingState", "GET_SCREEN_RECORDING_STATE"],
+    ["setWidgetMinimized", "SET_WIDGET_MINIMIZED"],
+    ["sendChatMessage", "SEND_CHAT_MESSAGE"],
+    ["suggestChatMessage", "SUGGEST_CHAT_MESSAGE"],
+    ["activatePage", "ACTIVATE_PAGE"],
+    ["getInteractionsState", "GET_INTERACTIONS_STATE"],
+    ["setDialCandidates", "SET_DIAL_CANDIDATES"],
+  ];
+
+  // Callbacks whose handlers' result goes back to the widget (the vendor's callbackMessages).
+  var NEED_RESPONSE = [
+    "ON_REQUEST_TRANSFER_DATA",
+    "ON_SEARCH_KNOWLEDGE_BASE",
+    "ON_GET_KNOWLEDGE_BASE_ARTICLE",
+    "ON_GET_KNOWLEDGE_BASE_FOLDER",
+    "ON_WEB_SCREEN_POP_CUSTOM",
+    "ON_VALIDATE_ASSOCIATED_RECORDS",
+    "ON_REQUEST_RECORD_INFO",
+    "ON_REQUEST_RECORD_ON_SCREEN",
+  ];
+
+  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
+
+  function randomUUID() {
+    var c = root.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (ch) {
+      var r = (Math.random() * 16) | 0;
+      return (ch === "x" ? r : (r & 0x3) | 0x8).toString(16);
+    });
+  }
+
+  var uidCounter = 0;
+  function nextUid() {
+    uidCounter += 1;
+    return "a" + uidCounter.toString(36) + "-" + Date.now().toString(36);
+  }
+
+  function describe(error) {
+    if (error && error.stack) {
+      var lines = String(error.stack).split("\n");
+      var where = "";
+      for (var i = 1; i < lines.length; i++) {
+        var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
+        if (m) {
+          where = " (" + m[1].replace(/^file:\/\//, "") + ":" + m[2] + ")";
+          break;
+        }
+      }
+      return (error.name || "Error") + ": " + error.message + where;
+    }
+    return String(error);
+  }
+
+  // ------------------------------------------------------------------ transports
+
+  /** QWebChannel to the simulator window: object `adsim` with `receive(json)` and `packet`. */
+  function qwebchannelTransport() {
+    var listener = null;
+    var bridge = null;
+    var outbox = [];
+    new root.QWebChannel(root.qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.adsim;
+      bridge.packet.connect(function (text) {
+        if (listener) listener(JSON.parse(text));
+      });
+      var queued = outbox;
+      outbox = [];
+      queued.forEach(function (p) {
+        bridge.receive(JSON.stringify(p));
+      });
+    });
+    return {
+      send: function (packet) {
+        if (bridge) bridge.receive(JSON.stringify(packet));
+        else outbox.push(packet);
+      },
+      listen: function (onPacket) {
+        listener = onPacket;
+      },
+    };
+  }
+
+  /** JSON lines on a writable/readable pair (Node: process.stdout/process.stdin). */
+  function streamTransport(input, output) {
+    var listener = null;
+    var buffer = "";
+    input.setEncoding("utf8");
+    input.on("data", function (chunk) {
+      buffer += chunk;
+      var at;
+      while ((at = buffer.indexOf("\n")) >= 0) {
+        var line = buffer.slice(0, at);
+        buffer = buffer.slice(at + 1);
+        if (line.trim() && listener) listener(JSON.parse(line));
+      }
+    });
+    return {
+      send: function (packet) {
+        output.write(JSON.stringify(packet) + "\n");
+      },
+      listen: function (onPacket) {
+        listener = onPacket;
+      },
+    };
+  }
+
+  function defaultTransport() {
+    var ns = root.brightpattern || {};
+    if (ns.transport) return typeof ns.transport === "function" ? ns.transport() : ns.transport;
+    if (root.qt && root.qt.webChannelTransport && root.QWebChannel) return qwebchannelTransport();
+    return null;
+  }
+
+  // ------------------------------------------------------------------ the iframe placeholder
+
+  function mountFrame(api, options) {
+    var doc = root.document;
+    if (!doc || typeof doc.createElement !== "function") return null;
+    var frame = options.adcFrame || doc.createElement("iframe");
+    var loc = root.location || { protocol: "about:", search: "" };
+    var served = /^(https?|adsim):$/.test(loc.protocol);
+    var path = options.standalone ? "/agent/communicator/no-ui/" : "/agent/communicator/";
+    frame.src = served ? loc.origin + path + (loc.search || "") : "about:blank";
+    frame.setAttribute("data-adsim", "widget");
+    frame.setAttribute("allow", "microphone; autoplay");
+    var style = frame.style;
+    style.border = "0";
+    if (options.standalone) {
+      style.position = "absolute";
+      style.left = "-10000px";
+      style.top = "-10000px";
+      style.width = "1px";
+      style.height = "1px";
+    } else {
+      style.width = options.adaptiveWidth ? "100%" : WIDGET_WIDTH_PX + "px";
+      style.height = "100%";
+    }
+    if (!options.adcFrame) {
+      var attach = function () {
+        (options.mountRoot || doc.body).appendChild(frame);
+      };
+      if (options.mountRoot || doc.body) attach();
+      else doc.addEventListener("DOMContentLoaded", attach);
+    }
+    api.on("ON_WIDGET_MINIMIZED_CHANGE", function (minimized) {
+      if (options.standalone) return undefined;
+      var full = options.adaptiveWidth ? "100%" : WIDGET_WIDTH_PX + "px";
+      frame.style.width = minimized ? MINIMIZED_WIDTH_PX + "px" : full;
+      return undefined;
+    });
+    return frame;
+  }
+
+  // ------------------------------------------------------------------ AdApi
+
+  /**
+   * new AdApi(options?) with options {integrationKey?, adcFrame?, mountRoot?, standalone?,
+   * disableNewInteractionPopup?, adaptiveWidth?}; `new AdApi(key)` / `new AdApi(key, mountRoot)`
+   * (very old integrations) are accepted too.
+   */
+  function AdApi(options, legacyMountRoot) {
+    if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot);
+    if (typeof options === "string") {
+      options = { integrationKey: options, mountRoot: legacyMountRoot };
+    }
+    options = options || {};
+    var ns = root.brightpattern || {};
+    this.options = options;
+    this.integrationKey = options.integrationKey || randomUUID();
+    this.timeoutMs = Number(ns.apiTimeoutMs) > 0 ? Number(ns.apiTimeoutMs) : DEFAULT_TIMEOUT_MS;
+    this._handlers = {};
+    this._loggers = [];
+    this._pending = {};
+    this._queue = [];
+    this._ready = false;
+    this.on("ON_WEB_SCREEN_POP_CUSTOM", function () {
+      return false;
+    });
+    this.on("ON_VALIDATE_ASSOCIATED_RECORDS", function () {
+      return { valid: true };
+    });
+    this.frame = mountFrame(this, options);
+    var transport = options.transport || defaultTransport();
+    this._transport = transport;
+    if (transport) {
+      var self = this;
+      transport.listen(function (packet) {
+        self._receive(packet);
+      });
+      transport.send({ uid: nextUid(), type: "__attach__", params: [this.integrationKey] });
+    }
+  }
+
+  AdApi.prototype.on = function (name, handler) {
+    if (typeof handler !== "function") throw new TypeError("adApi.on(" + name + "): handler is not a function");
+    (this._handlers[name] = this._handlers[name] || []).push(handler);
+  };
+
+  AdApi.prototype.remove = function (name, handler) {
+    var list = this._handlers[name];
+    if (!list) return;
+    var at = list.indexOf(handler);
+    if (at >= 0) list.splice(at, 1);
+  };
+
+  AdApi.prototype.injectMessageLogger = function (logger) {
+    if (typeof logger === "function") this._loggers.push(logger);
+  };
+
+  AdApi.prototype._log = function (type, params) {
+    for (var i = 0; i < this._loggers.length; i++) {
+      try {
+        this._loggers[i](type, params);
+      } catch (e) {
+        // A logger must never break the integration.
+      }
+    }
+  };
+
+  AdApi.prototype._post = function (packet) {
+    if (!INTERNAL[packet.type]) {
+      var logged = /_RESPONSE$/.test(packet.type) && !packet.noHandlers ? packet.params[0] : packet.params;
+      this._log(packet.type, logged);
+    }
+    if (this._transport) this._transport.send(packet);
+  };
+
+  AdApi.prototype._request = function (type, args) {
+    var self = this;
+    var params = Array.prototype.slice.call(args);
+    while (params.length && params[params.length - 1] === undefined) params.pop();
+    params = params.map(function (p) {
+      return p === undefined ? null : p;
+    });
+    var packet = { uid: nextUid(), type: type, params: params };
+    return new Promise(function (resolve) {
+      var timer = setTimeout(function () {
+        delete self._pending[packet.uid];
+        resolve({ status: "error", error: { code: 6, name: "api_not_answer" } });
+      }, self.timeoutMs);
+      self._pending[packet.uid] = function (result) {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      if (self._ready) self._post(packet);
+      else self._queue.push(packet);
+    });
+  };
+
+  AdApi.prototype._receive = function (packet) {
+    var type = packet.type;
+    if (type === "hello") {
+      this._log("hello", packet.params || []);
+      this._ready = false;
+      var popup = !!this.options.disableNewInteractionPopup;
+      var search = (root.location && root.location.search) || "";
+      this._post({ uid: nextUid(), type: "hi", params: [this.integrationKey, search, popup] });
+      return;
+    }
+    if (type === "ready") {
+      this._log("ready", packet.params || []);
+      this._ready = true;
+      var queued = this._queue;
+      this._queue = [];
+      for (var i = 0; i < queued.length; i++) this._post(queued[i]);
+      return;
+    }
+    if (/_RESPONSE$/.test(type)) {
+      var result = (packet.params || [])[0];
+      this._log(type, result);
+      var done = this._pending[packet.uid];
+      if (done) {
+        delete this._pending[packet.uid];
+        done(result);
+      }
+      return;
+    }
+    if (/^ON_/.test(type)) {
+      this._dispatch(packet);
+    }
+  };
+
+  AdApi.prototype._dispatch = function (packet) {
+    var self = this;
+    var args = packet.params || [];
+    this._log(packet.type, args);
+    var handlers = (this._handlers[packet.type] || []).slice();
+    var needsAnswer = NEED_RESPONSE.indexOf(packet.type) >= 0;
+    var errors = [];
+    var results = handlers.map(function (handler) {
+      try {
+        return Promise.resolve(handler.apply(null, args)).catch(function (e) {
+          errors.push(describe(e));
+          return undefined;
+        });
+      } catch (e) {
+        errors.push(describe(e));
+        return Promise.resolve(undefined);
+      }
+    });
+    Promise.all(results).then(function (values) {
+      if (needsAnswer) {
+        var reply = { uid: packet.uid, type: packet.type + "_RESPONSE", params: [] };
+        if (!handlers.length) {
+          reply.noHandlers = true;
+        } else {
+          var last;
+          values.forEach(function (v) {
+            if (v !== undefined) last = v;
+          });
+          reply.params = [last === undefined ? null : last];
+        }
+        self._post(reply);
+      }
+      var handled = { uid: packet.uid, type: "__handled__", params: [] };
+      if (errors.length) handled.error = errors.join("; ");
+      self._post(handled);
+    });
+  };
+
+  METHODS.forEach(function (pair) {
+    var name = pair[0];
+    var message = pair[1];
+    AdApi.prototype[name] = function () {
+      return this._request(message, arguments);
+    };
+  });
+
+  return {
+    AdApi: AdApi,
+    METHODS: METHODS,
+    NEED_RESPONSE: NEED_RESPONSE,
+    transports: { qwebchannel: qwebchannelTransport, stream: streamTransport },
+  };
+});

@@ -1,0 +1,187 @@
+"""JS handler modules headless: ``adsim run SCENARIO --js-handler FILE.mjs`` under real Node."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.cli import main
+from simulator.data import load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.journal import Journal
+from simulator.web import NodeHandler, find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+JS = ROOT / "fixtures" / "js_handlers"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@needs_node
+def test_example_handler_runs_a_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "crm.jsonl"
+    events = tmp_path / "events.jsonl"
+    monkeypatch.setenv("ADSIM_CRM_LOG", str(log))
+    code = main(
+        [
+            "run",
+            str(SCENARIOS / "blind_transfer.yaml"),
+            "--js-handler",
+            str(JS / "crm_logger.mjs"),
+            "--events-out",
+            str(events),
+            "--journal",
+            ":memory:",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    entries = _lines(log)
+    packets = [e for e in entries if e["kind"] == "packet"]
+    assert [p["type"] for p in packets[:3]] == ["hello", "hi", "ready"]
+    saved = [e["record"] for e in entries if e["kind"] == "activity"]
+    emitted = [e["args"][0] for e in _lines(events) if e["event"] == "ON_SAVE_ACTIVITY_RECORD"]
+    assert saved == emitted and saved
+    answer = next(p for p in packets if p["type"] == "ON_REQUEST_TRANSFER_DATA_RESPONSE")
+    assert answer["params"]["caseId"].startswith("CASE-")
+    calls = [e for e in entries if e["kind"] == "call"]
+    assert calls and calls[0]["result"] == {"status": "success", "data": None}
+
+
+@needs_node
+def test_journal_and_outcomes_name_the_js_plugin(tmp_path: Path) -> None:
+    sim = Simulator(load_tenant(), seed=3)
+    with Journal.open(":memory:") as journal:
+        host = HandlerHost(sim, timeout=5, journal=journal)
+        try:
+            handler = NodeHandler(host, JS / "crm_logger.mjs").start()
+            assert handler.endpoint.ready.is_set()
+            sim.login()
+            sim.set_agent_state("ready")
+            sim.offer_call("Customer Support")
+            assert host.settle(timeout=10)
+            inter = sim.interactions[0]
+            assert [r["type"] for r in inter.associated] == ["Contact"]
+            assert inter.associated[0]["source"] == handler.endpoint.integration_key
+            plugins = {o.plugin for o in host.outcomes}
+            assert plugins == {"js:crm_logger.mjs"}
+            assert all(o.status == "ok" for o in host.outcomes)
+            assert {o.plugin for o in journal.outcomes()} == {"js:crm_logger.mjs"}
+        finally:
+            host.close(timeout=5)
+    assert handler.process.poll() is not None  # closing the host ends node
+
+
+@needs_node
+def test_a_handler_that_never_answers_gets_api_not_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        [
+            "run",
+            str(SCENARIOS / "blind_transfer.yaml"),
+            "--js-handler",
+            str(JS / "never_answers.mjs"),
+            "--handler-timeout",
+            "0.3",
+            "--journal",
+            ":memory:",
+        ]
+    )
+    err = capsys.readouterr()
+    assert code == 1
+    assert "ON_REQUEST_TRANSFER_DATA -> js:never_answers.mjs" in err.err
+    assert "api_not_answer" in err.err
+    assert "5 expectations checked" in err.out  # the run went on to the end
+
+
+@needs_node
+def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = tmp_path / "handler.cjs"
+    seen = tmp_path / "seen.txt"
+    module.write_text(
+        "const fs = require('node:fs');\n"
+        "module.exports.register = function (adApi) {\n"
+        f"  adApi.on('ON_NEW_INTERACTION', (i) => fs.appendFileSync({json.dumps(str(seen))},"
+        " i.type + '\\n'));\n"
+        "};\n",
+        encoding="utf-8",
+    )
+    code = main(
+        ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module), "--journal", ":memory:"]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert seen.read_text(encoding="utf-8").split() == ["chat"]
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("export function register(a) {\n  let x = ;\n}\n", ":2: SyntaxError"),
+        ("export function register(a) {\n  throw new Error('boom');\n}\n", ":2: Error: boom"),
+        ("export const nothing = 1;\n", ":1: no register(adApi) export"),
+    ],
+)
+def test_a_module_that_does_not_load_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, expected: str
+) -> None:
+    module = tmp_path / "broken.mjs"
+    module.write_text(source, encoding="utf-8")
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith(f"adsim: {module}") and expected in err[0]
+
+
+def test_missing_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.mjs"
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(missing)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [f"adsim: {missing}: no such JS handler file; check the --js-handler path"]
+
+
+def test_missing_node_is_bad_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADSIM_NODE", "adsim-no-such-node")
+    handler = JS / "crm_logger.mjs"
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(handler)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "`node` is not on PATH" in err[0]
+
+
+@needs_node
+def test_seeded_runs_with_a_js_handler_are_reproducible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = []
+    for run in (1, 2):
+        events = tmp_path / f"events{run}.jsonl"
+        code = main(
+            [
+                "run",
+                str(SCENARIOS / "inbound_acw_disposition.yaml"),
+                "--js-handler",
+                str(JS / "crm_logger.mjs"),
+                "--events-out",
+                str(events),
+                "--journal",
+                ":memory:",
+            ]
+        )
+        assert code == 0, capsys.readouterr().err
+        outputs.append(events.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b'"source":"simulator"' in outputs[0]  # the runner's fixed integrationKey

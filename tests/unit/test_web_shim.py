@@ -1,0 +1,53 @@
+"""The adApi shim (static/api.js) stays in step with the Python contract and ships as data."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.contract import EVENTS
+from simulator.web import REQUESTS, UNSIMULATED, runner_path, shim_path
+
+SHIM = shim_path().read_text(encoding="utf-8")
+
+
+def _methods() -> dict[str, str]:
+    table = SHIM.split("var METHODS = [", 1)[1].split("];", 1)[0]
+    return dict(re.findall(r'\["(\w+)", "(\w+)"\]', table))
+
+
+def test_the_shim_and_the_runner_are_package_data() -> None:
+    assert shim_path().is_file() and runner_path().is_file()
+    assert "window.brightpattern" in SHIM or "root.brightpattern" in SHIM
+
+
+def test_every_simulated_method_is_in_the_shim_with_its_request_message() -> None:
+    methods = _methods()
+    messages = set(methods.values())
+    assert set(REQUESTS) <= messages
+    assert messages - set(REQUESTS) == set(UNSIMULATED)
+    assert methods["getDIDNumbersList"] == "GET_DID_LIST"
+    assert methods["setRescheduleWindow"] == "SET_RESCHEDULE"
+    assert methods["setCallHold"] == "SET_CALL_HOLD"
+
+
+def test_camel_case_names_match_the_facade() -> None:
+    def snake(name: str) -> str:
+        name = name.replace("DID", "Did")
+        return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+    for camel, message in _methods().items():
+        if message in REQUESTS:
+            assert REQUESTS[message] == snake(camel), camel
+
+
+def test_need_response_events_match_the_contract() -> None:
+    block = SHIM.split("var NEED_RESPONSE = [", 1)[1].split("];", 1)[0]
+    listed = set(re.findall(r'"(ON_\w+)"', block))
+    assert listed == {name.value for name, spec in EVENTS.items() if spec.needs_response}
+
+
+def test_default_handlers_and_timeout() -> None:
+    assert 'this.on("ON_WEB_SCREEN_POP_CUSTOM"' in SHIM
+    assert 'this.on("ON_VALIDATE_ASSOCIATED_RECORDS"' in SHIM
+    assert "DEFAULT_TIMEOUT_MS = 20000" in SHIM
+    assert 'name: "api_not_answer"' in SHIM
