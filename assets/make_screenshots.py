@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from simulator.engine import Settings, Simulator, VirtualClock
 from simulator.gui.bridge import SimBridge
@@ -146,8 +146,67 @@ def _grab_inspector(window: MainWindow, tab: int, name: str) -> None:
     QApplication.processEvents()
 
 
+def _pump(bridge: SimBridge, host: HandlerHost, seconds: float = 0) -> None:
+    """Like ``_step``, but the page's answers arrive through the Qt event loop: spin it."""
+    if seconds:
+        bridge.sim.advance(seconds)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        bridge.poll()
+        if not host.pending:
+            break
+    bridge.changed.emit()
+    QApplication.processEvents()
+
+
+def _page_shot(settings: WindowSettings) -> None:
+    """The desktop with our example CRM page docked, after two finished calls."""
+    from simulator.gui.web_page import add_crm_page_dock
+
+    window = MainWindow(settings)
+    window.resize(1900, 960)
+    window.show()
+    bridge, host = _session(window)
+    bridge._poll.stop()
+    view = add_crm_page_dock(window, host, ROOT / "fixtures" / "example_page")
+    dock = window.findChild(QDockWidget, "crmPageDock")
+    window.resizeDocks([dock], [720], Qt.Orientation.Horizontal)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (view.endpoint and view.endpoint.ready.is_set()):
+        QApplication.processEvents()
+    act = bridge.act
+    act("login")
+    act("set_agent_state", "ready")
+    _pump(bridge, host, 5)
+    for name, service, disposition in (
+        ({"first_name": "Ann", "last_name": "Lee"}, "Sales", "Product sold"),
+        ({"first_name": "Ravi", "last_name": "Shah"}, "Customer Support", "Problem solved"),
+    ):
+        act("offer_call", service, name)
+        _pump(bridge, host, 3)
+        act("accept_interaction")
+        _pump(bridge, host, 95)
+        act("customer_hang_up")
+        act("set_disposition", disposition)
+        act("complete_interaction")
+        _pump(bridge, host, 10)
+    act("offer_call", "Sales", {"first_name": "Jo", "last_name": "Park"})
+    _pump(bridge, host, 2)
+    act("accept_interaction")
+    _pump(bridge, host, 30)
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        QApplication.processEvents()
+    window.grab().save(str(ASSETS / "screenshot-crm-page.png"))
+    window.close()
+    host.close(timeout=5)
+
+
 def main() -> int:
     """Play the session and save the screenshots."""
+    import simulator.gui.web_page  # noqa: F401  (QtWebEngine loads before the QApplication)
+
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         settings = WindowSettings(QSettings(f"{scratch}/adsim.ini", QSettings.Format.IniFormat))
@@ -180,6 +239,7 @@ def main() -> int:
         _grab_inspector(window, 1, "screenshot-outcomes.png")
         window.close()
         host.close(timeout=5)
+        _page_shot(settings)
     return 0
 
 

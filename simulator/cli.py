@@ -57,6 +57,13 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         "--journal", dest="window_journal", metavar="FILE", help="the window's journal file"
     )
     group.add_argument(
+        "--page",
+        dest="window_page",
+        metavar="URL|DIR",
+        help="open your CRM page (a URL, or a folder served as adsim://crm/) in a dock, with "
+        "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web])",
+    )
+    group.add_argument(
         "--theme",
         dest="window_theme",
         choices=("system", "light", "dark"),
@@ -75,6 +82,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
             scenario=args.window_scenario,
             journal=args.window_journal,
             theme=args.window_theme,
+            page=args.window_page,
         )
     )
 

@@ -34,6 +34,8 @@ class WindowOptions:
     journal: str | None = None
     theme: str | None = None
     login: bool = True
+    page: str | None = None
+    """A CRM page (URL or folder) to open in the "CRM page" dock."""
 
 
 def display_problem(
@@ -51,6 +53,21 @@ def display_problem(
         "run headless with `adsim run` or `adsim demo`, or start the window under a virtual "
         "display: `xvfb-run -a adsim`"
     )
+
+
+def _page_problem(page: str) -> str | None:
+    """Why ``--page`` cannot open, or None. Imports QtWebEngine, which must happen before the
+    QApplication exists (the ``adsim://`` scheme is registered then)."""
+    if "://" not in page and not Path(page).is_dir():
+        return f"{page}: not a URL nor a folder; pass http://... or a folder with index.html"
+    try:
+        import simulator.gui.web_page  # noqa: F401
+    except ImportError:
+        return (
+            "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
+            "(PySide6-Addons==6.11.3)"
+        )
+    return None
 
 
 def _elapsed_ms() -> float:
@@ -90,6 +107,12 @@ def run_window(options: WindowOptions) -> int:
         )
         return EXIT_NO_DISPLAY
 
+    if options.page is not None:
+        problem = _page_problem(options.page)
+        if problem is not None:
+            print(f"adsim: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
     from simulator.gui.theme import apply_style_sheet, apply_theme
     from simulator.gui.window import MainWindow
@@ -124,6 +147,10 @@ def run_window(options: WindowOptions) -> int:
             app.quit()
             return
         outcome["session"] = session
+        if options.page is not None:
+            from simulator.gui.web_page import add_crm_page_dock
+
+            add_crm_page_dock(window, session.host, options.page)
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)

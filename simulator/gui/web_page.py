@@ -32,6 +32,7 @@ from PySide6.QtCore import (
     QFile,
     QObject,
     Qt,
+    QTimer,
     QUrl,
     Signal,
     Slot,
@@ -312,6 +313,18 @@ def add_crm_page_dock(
     dock.setObjectName("crmPageDock")
     dock.setWidget(view)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    # A CRM page needs room: share the right column's first dock as a tab, in front, widened.
+    right = [
+        other
+        for other in window.findChildren(QDockWidget)
+        if other is not dock
+        and window.dockWidgetArea(other) == Qt.DockWidgetArea.RightDockWidgetArea
+        and not other.isFloating()
+    ]
+    if right:
+        window.tabifyDockWidget(right[0], dock)
+        window.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, dock.raise_)  # once the tab bar exists
     inspector = getattr(window, "inspector", None)
     if isinstance(inspector, QTabWidget):
         inspector.addTab(view.log, "CRM page")

@@ -112,3 +112,22 @@ def test_a_missing_tenant_file_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "nope.yaml" in result.stderr
+
+
+def test_the_window_opens_a_crm_page_offscreen(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim("--page", str(page), "--journal", ":memory:", env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+
+
+def test_a_page_that_is_neither_url_nor_folder_is_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim("--page", str(tmp_path / "missing"), env=env)
+    assert result.returncode == 2
+    assert "not a URL nor a folder" in result.stderr
+    assert "Traceback" not in result.stderr
