@@ -200,35 +200,36 @@ class EventBus:
             return
         self._delivering = True
         queue = self._queue
+        # One loop, no helper per event: every action delivers a handful of events.
         try:
             while queue:
                 event, then = queue.popleft()
-                self._deliver(event)
+                for subscriber in self._all:
+                    try:
+                        result = subscriber(event)
+                    except Exception:
+                        self._report(event, subscriber, traceback.format_exc())
+                        continue
+                    if result is not None and event.response is not None:
+                        event.response.answer(result)
+                callbacks = self._by_name.get(event.name)
+                if callbacks:
+                    self._call_back(event, tuple(callbacks))
                 if event.response is not None:
                     event.response._settle(then or (lambda _value: None))
         finally:
             self._delivering = False
 
-    def _deliver(self, event: Event) -> None:
-        for subscriber in self._all:
+    def _call_back(self, event: Event, callbacks: tuple[Callable[..., Any], ...]) -> None:
+        args = event.args
+        for callback in callbacks:
             try:
-                result = subscriber(event)
+                result = callback(*args)
             except Exception:
-                self._report(event, subscriber, traceback.format_exc())
+                self._report(event, callback, traceback.format_exc())
                 continue
-            if result is not None and event.response is not None:
+            if event.response is not None and result is not None:
                 event.response.answer(result)
-        callbacks = self._by_name.get(event.name)
-        if callbacks:
-            args = event.args
-            for callback in tuple(callbacks):
-                try:
-                    result = callback(*args)
-                except Exception:
-                    self._report(event, callback, traceback.format_exc())
-                    continue
-                if event.response is not None and result is not None:
-                    event.response.answer(result)
 
     def _report(self, event: Event, subscriber: Any, trace: str) -> None:
         error = SubscriberError(event, getattr(subscriber, "__qualname__", repr(subscriber)), trace)

@@ -405,7 +405,8 @@ class Simulator:
             raise ActionError(Code.not_logged_in, "log in first (login)")
 
     def _get(self, interaction_id: str | None) -> Interaction:
-        self._require_login()
+        if self._phase is _LOGGED_OUT:  # _require_login(), inline: every action starts here
+            raise ActionError(Code.not_logged_in, "log in first (login)")
         key = interaction_id or self._active
         if key is None:
             raise ActionError(Code.no_interaction, "there is no active interaction; pass an id")
@@ -528,13 +529,13 @@ class Simulator:
     # ------------------------------------------------------------------ agent state
 
     def _apply_agent(self, action: AgentAction) -> AgentPhase | None:
-        key = (self._phase, action)
-        if key not in AGENT_TRANSITIONS:
+        try:
+            return AGENT_TRANSITIONS[(self._phase, action)]
+        except KeyError:
             raise ActionError(
                 Code.not_suitable_state,
                 f"cannot {action.value.replace('_', ' ')} while {self._phase.value}",
-            )
-        return AGENT_TRANSITIONS[key]
+            ) from None
 
     def _set_agent(self, phase: AgentPhase, reason: str | None) -> None:
         if phase is not _NOT_READY:
@@ -560,10 +561,13 @@ class Simulator:
             if self._phase not in _WORKING_PHASES:
                 return
             action = AgentAction.all_done
-        elif all(inter.in_wrap_up for inter in self._interactions.values()):
-            action = AgentAction.all_in_wrap_up
         else:
-            action = AgentAction.interaction_live
+            # A loop rather than all(): this runs after every change of an interaction.
+            action = AgentAction.all_in_wrap_up
+            for inter in self._interactions.values():
+                if not inter.in_wrap_up:
+                    action = AgentAction.interaction_live
+                    break
         if self._phase in _IDLE_PHASES:
             self._before_work = (self._phase, self._reason)
         target = self._apply_agent(action)
