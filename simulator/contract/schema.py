@@ -17,7 +17,14 @@ from pydantic.json_schema import models_json_schema
 from simulator.contract import models, results
 from simulator.contract.events import EVENTS
 
-__all__ = ["SCHEMA_FILE", "build_schema", "committed_schema", "render_schema"]
+__all__ = [
+    "SCHEMA_FILE",
+    "build_schema",
+    "committed_schema",
+    "render_json",
+    "render_schema",
+    "write_or_check",
+]
 
 SCHEMA_FILE = "adapi-5.19.schema.json"
 
@@ -73,7 +80,7 @@ def build_schema() -> dict:
 
 def render_schema() -> str:
     """The schema as the committed text (stable key order, trailing newline)."""
-    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return render_json(build_schema())
 
 
 def committed_schema() -> str:
@@ -81,24 +88,32 @@ def committed_schema() -> str:
     return resources.files("simulator.contract").joinpath(SCHEMA_FILE).read_text("utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write or check the committed schema file."""
-    parser = argparse.ArgumentParser(prog="python -m simulator.contract.schema")
+def render_json(schema: dict) -> str:
+    """A schema as committed text (stable key order, trailing newline)."""
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_or_check(module: str, path: Path, text: str, argv: list[str] | None = None) -> int:
+    """``python -m MODULE --write|--check`` for a committed generated file at ``path``."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}")
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", action="store_true", help="regenerate the committed file")
     group.add_argument("--check", action="store_true", help="fail when the file is stale")
     args = parser.parse_args(argv)
-    path = Path(__file__).with_name(SCHEMA_FILE)
-    text = render_schema()
     if args.write:
         path.write_text(text, "utf-8")
         return 0
     if not path.exists() or path.read_text("utf-8") != text:
-        print(
-            f"{path} is stale: run `python -m simulator.contract.schema --write`", file=sys.stderr
-        )
+        print(f"{path} is stale: run `python -m {module} --write`", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write or check the committed schema file."""
+    return write_or_check(
+        "simulator.contract.schema", Path(__file__).with_name(SCHEMA_FILE), render_schema(), argv
+    )
 
 
 if __name__ == "__main__":

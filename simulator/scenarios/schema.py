@@ -9,13 +9,11 @@ python -m simulator.scenarios.schema --check   # exit 1 when the committed file 
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from simulator.contract.schema import render_json, write_or_check
 from simulator.scenarios.model import Scenario
 
 __all__ = ["SCHEMA_FILE", "build_schema", "committed_schema", "render_schema"]
@@ -33,7 +31,7 @@ def build_schema() -> dict[str, Any]:
 
 def render_schema() -> str:
     """The schema as the committed text (stable key order, trailing newline)."""
-    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return render_json(build_schema())
 
 
 def committed_schema() -> str:
@@ -43,22 +41,9 @@ def committed_schema() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write or check the committed schema file."""
-    parser = argparse.ArgumentParser(prog="python -m simulator.scenarios.schema")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--write", action="store_true", help="regenerate the committed file")
-    group.add_argument("--check", action="store_true", help="fail when the file is stale")
-    args = parser.parse_args(argv)
-    path = Path(__file__).with_name(SCHEMA_FILE)
-    text = render_schema()
-    if args.write:
-        path.write_text(text, "utf-8")
-        return 0
-    if not path.exists() or path.read_text("utf-8") != text:
-        print(
-            f"{path} is stale: run `python -m simulator.scenarios.schema --write`", file=sys.stderr
-        )
-        return 1
-    return 0
+    return write_or_check(
+        "simulator.scenarios.schema", Path(__file__).with_name(SCHEMA_FILE), render_schema(), argv
+    )
 
 
 if __name__ == "__main__":
