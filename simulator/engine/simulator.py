@@ -1747,7 +1747,13 @@ class Simulator:
         try:
             record = InteractionAssociatedObject.model_validate({**data, "source": source})
         except ValidationError as exc:
-            raise ActionError(Code.invalid_args, f"not an associated object: {exc}") from None
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the object"
+            raise ActionError(
+                Code.invalid_args,
+                f"not an associated object: {where}: {first['msg']} "
+                "(needs id, type, displayName, displayType)",
+            ) from None
         return record.wire()
 
     def add_interaction_associated_object(

@@ -138,3 +138,11 @@ def test_initial_object_is_associated_with_its_source(ready, recorder):
         "list": [{**record, "customFields": {}, "source": "salesforce"}],
         "selected": None,
     }
+
+
+def test_a_bad_associated_object_says_which_field(ready):
+    ready.offer_call("Customer Support")
+    result = ready.add_interaction_associated_object({"id": "1", "type": "Contact"})
+    assert result.error.name == "invalid_args"
+    assert "displayName" in result.error.message
+    assert "https://" not in result.error.message
