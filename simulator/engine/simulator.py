@@ -194,6 +194,8 @@ class Simulator:
         self._service_name = self.tenant.default_outbound_service
         self._did_id: str | None = self.tenant.dids[0].id if self.tenant.dids else None
         self._depth = 0
+        self._frozen_ms: int | None = None
+        """While an action runs: its one time (see ``_now``)."""
         self._posted: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._watchers: list[Callable[[Notice], None]] = []
         self._notices: list[Notice] = []
@@ -228,7 +230,7 @@ class Simulator:
     @property
     def now_ms(self) -> int:
         """Simulation time, epoch ms."""
-        return self.clock.now_ms()
+        return self._now()
 
     @property
     def agent(self) -> AgentStatus:
@@ -343,8 +345,9 @@ class Simulator:
         by_subscriber = self.bus._delivering or self.handler_calls > 0
         # The time the action was asked for: on the wall clock the body may cross a millisecond,
         # and a replay must act at the moment the original did.
-        asked_ms = self.clock.now_ms()
+        asked_ms = self._now()
         self._depth += 1
+        self._frozen_ms = asked_ms
         try:
             data = body()
             result: OperationResult = ok(data)
@@ -352,6 +355,8 @@ class Simulator:
             result = fail(exc.code, exc.message)
         finally:
             self._depth -= 1
+            if self._depth == 0:
+                self._frozen_ms = None
         if self.record_actions:
             self.actions.append(
                 ActionRecord(
@@ -368,14 +373,23 @@ class Simulator:
             self._flush()
         return result
 
+    def _now(self) -> int:
+        """The simulation time; one value for everything a single action stamps, so that on the
+        wall clock an action crossing a millisecond replays exactly (startTime, its events)."""
+        frozen = self._frozen_ms
+        return self.clock.now_ms() if frozen is None else frozen
+
     def _system(self, label: str, work: Callable[[], None]) -> None:
         self._depth += 1
+        self._frozen_ms = self._now()
         try:
             work()
         except ActionError:
             pass
         finally:
             self._depth -= 1
+            if self._depth == 0:
+                self._frozen_ms = None
         if self._depth == 0:
             self._flush()
 
@@ -394,11 +408,11 @@ class Simulator:
         interaction_id: str | None = None,
         then: Callable[[Any], None] | None = None,
     ) -> None:
-        self.bus.emit(name, self.clock.now_ms(), args, interaction_id, then)
+        self.bus.emit(name, self._now(), args, interaction_id, then)
 
     def _notice(self, kind: str, interaction_id: str | None, detail: str = "") -> None:
         if self._watchers:
-            self._notices.append(Notice(kind, interaction_id, self.clock.now_ms(), detail))
+            self._notices.append(Notice(kind, interaction_id, self._now(), detail))
 
     def _require_login(self) -> None:
         if self._phase is _LOGGED_OUT:
@@ -431,7 +445,7 @@ class Simulator:
             self._emit(_STATE_CHANGE, wire, interaction_id=inter.id)
 
     def _set_state(self, inter: Interaction, state: InteractionState) -> None:
-        now = self.clock.now_ms()
+        now = self._now()
         inter.state = state
         inter.history.append((now, state._value_))
         if state is _DELIVERED and inter.start_ms is None:
@@ -454,7 +468,7 @@ class Simulator:
         service = inter.service
         if service is not None and service.after_call_work:
             self._set_state(inter, S.wrap_up)
-            inter.end_ms = self.clock.now_ms()
+            inter.end_ms = self._now()
             self._sync(inter)
             if service.acw_timeout_seconds is not None:
                 entered = inter.end_ms
@@ -513,12 +527,12 @@ class Simulator:
                 )
 
     def _schedule(self, seconds: float, work: Callable[[], None], label: str) -> None:
-        self.timers.schedule(self.clock.now_ms() + round(seconds * 1000), work, label)
+        self.timers.schedule(self._now() + round(seconds * 1000), work, label)
 
     def _announce(self, inter: Interaction) -> None:
         """First sight: ``ON_NEW_INTERACTION``, agent Busy, the new item active (6.3 order)."""
         self._interactions[inter.id] = inter
-        inter.history.append((self.clock.now_ms(), inter.state._value_))
+        inter.history.append((self._now(), inter.state._value_))
         wire = inter.wire(self.settings.ivr_state_spelling)
         inter.last_wire = wire
         self._emit(E.ON_NEW_INTERACTION, wire, interaction_id=inter.id)
@@ -543,7 +557,7 @@ class Simulator:
         if phase == self._phase and reason == self._reason:
             return
         self._phase, self._reason = phase, reason
-        self._since_ms = self.clock.now_ms()
+        self._since_ms = self._now()
         if phase is _LOGGED_OUT:
             return
         state = phase._value_
@@ -610,7 +624,7 @@ class Simulator:
                     {
                         "code": int(ServerErrorCode.invalid_credentials),
                         "name": ServerErrorCode.invalid_credentials.name,
-                        "timestamp": self.clock.now_ms(),
+                        "timestamp": self._now(),
                         "message": "wrong username or password",
                     },
                 )
@@ -620,7 +634,7 @@ class Simulator:
             self._session_id = self.ids.guid()
             self._phase = AgentPhase.not_ready
             self._reason = None
-            self._since_ms = self.clock.now_ms()
+            self._since_ms = self._now()
             self._emit(E.ON_LOGIN, self._login_state())
             self._emit(E.ON_AGENT_STATE_CHANGE, AgentState.not_ready.value)
             self._notice("agent_state", None, "not_ready")
@@ -756,7 +770,7 @@ class Simulator:
             state=S.delivery_pending,
             service=service,
             customer=customer,
-            created_ms=self.clock.now_ms(),
+            created_ms=self._now(),
             global_interaction_id=self.ids.guid(),
             attached_data=dict(offer.attached_data),
             transfer_data=offer.transfer_data,
@@ -778,7 +792,7 @@ class Simulator:
             inter.email = customer.email
             first = offer.body or ""
             if first:
-                inter.transcript.append(ChatMessage(self.clock.now_ms(), "customer", first))
+                inter.transcript.append(ChatMessage(self._now(), "customer", first))
         self._announce(inter)
         if offer.transfer_data is not None:
             self._emit(
@@ -901,7 +915,7 @@ class Simulator:
                 type=media,
                 service=found,
                 customer=resolved,
-                queued_ms=self.clock.now_ms(),
+                queued_ms=self._now(),
                 attached_data={
                     str(k): str(v) for k, v in (extra.get("attached_data") or {}).items()
                 },
@@ -1028,7 +1042,7 @@ class Simulator:
             self._check(inter, Action.customer_message)
             if not text.strip():
                 raise ActionError(Code.invalid_args, "a chat message needs some text")
-            inter.transcript.append(ChatMessage(self.clock.now_ms(), "customer", text))
+            inter.transcript.append(ChatMessage(self._now(), "customer", text))
             self._notice("chat_message", inter.id, text)
 
         return self._perform(
@@ -1213,7 +1227,7 @@ class Simulator:
                 inter.ever_recorded = True
                 if inter.playback_url is None:
                     inter.playback_url = self.ids.playback_url(
-                        self.tenant.host, self.tenant.id, self.clock.now_ms()
+                        self.tenant.host, self.tenant.id, self._now()
                     )
                 if inter.recording_url is None and inter.step_id is not None:
                     inter.recording_url = self.ids.recording_url(self.tenant.host, inter.step_id)
@@ -1281,7 +1295,7 @@ class Simulator:
             state=S.unknown,
             service=service,
             customer=None,
-            created_ms=self.clock.now_ms(),
+            created_ms=self._now(),
             call_direction=CallDirection.outbound,
             origination=origination,
             phone_number=phone,
@@ -1597,7 +1611,7 @@ class Simulator:
             self._check(inter, Action.send_chat)
             if not isinstance(message, str) or not message.strip():
                 raise ActionError(Code.invalid_args, "a chat message needs some text")
-            inter.transcript.append(ChatMessage(self.clock.now_ms(), "agent", message))
+            inter.transcript.append(ChatMessage(self._now(), "agent", message))
             self._notice("chat_message", inter.id, message)
 
         return self._perform(
@@ -1617,7 +1631,7 @@ class Simulator:
             self._check(inter, Action.send_email_reply)
             if not isinstance(body_text, str) or not body_text.strip():
                 raise ActionError(Code.invalid_args, "a reply needs some text")
-            inter.transcript.append(ChatMessage(self.clock.now_ms(), "agent", body_text))
+            inter.transcript.append(ChatMessage(self._now(), "agent", body_text))
             self._notice("email_reply", inter.id, body_text)
             self._transition(inter, Action.send_email_reply)
             self._refresh_agent()

@@ -46,3 +46,42 @@ def test_normalize_phone():
 def test_a_customer_given_by_name_writes_from_a_matching_address(ready):
     ready.offer_email("Email Support", {"first_name": "Sam", "last_name": "O'Kafor"})
     assert ready.interactions[0].email.startswith("sam.okafor@")
+
+
+class TickingClock:
+    """The worst wall clock: a millisecond passes at every reading."""
+
+    is_virtual = False
+
+    def __init__(self, start_ms: int):
+        self._now = start_ms
+
+    def now_ms(self) -> int:
+        self._now += 1
+        return self._now
+
+
+def test_one_action_has_one_time_so_a_wall_clock_session_replays_exactly(tenant):
+    from simulator.engine import EventRecorder
+    from simulator.scenarios import ScenarioRunner, parse_scenario, record_session
+
+    sim = Simulator(tenant, seed=4, clock=TickingClock(1_795_548_654_000))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call()
+    sim.accept_interaction()
+    sim.set_call_recording(True)
+    sim.leave_interaction()
+    sim.complete_interaction()
+    accepted = next(
+        e
+        for e in recorder.of("ON_INTERACTION_STATE_CHANGE")
+        if e.wire_args[0]["state"] == "delivered"
+    )
+    assert accepted.wire_args[0]["startTime"] == accepted.time_ms  # one time per action
+    replayed = ScenarioRunner(parse_scenario(record_session(sim), "r.yaml")).run()
+    assert [(e.name, e.time_ms, e.wire_args) for e in replayed.events] == [
+        (e.name, e.time_ms, e.wire_args) for e in recorder.events
+    ]
