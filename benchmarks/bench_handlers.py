@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.bench_engine import full_calls
 from benchmarks.measure import Measurement, best_rate
 from simulator.contract import EventName
 from simulator.data import load_tenant
@@ -26,21 +27,13 @@ def _sim() -> Simulator:
 
 
 def _calls(sim: Simulator, n: int, after: Callable[[], object] | None = None) -> None:
+    # The same full interaction as the engine benchmark, with ``after`` (the host's settle)
+    # between interactions.
     sim.login()
     sim.set_agent_state("ready")
     customer = sim.customers.customer()
     for _ in range(n):
-        sim.offer_call("Customer Support", customer)
-        sim.advance(2)
-        sim.accept_interaction()
-        sim.set_call_hold(True)
-        sim.set_call_hold(False)
-        sim.set_call_mute(True)
-        sim.set_call_recording(True)
-        sim.advance(60)
-        sim.leave_interaction()
-        sim.set_disposition("Problem solved")
-        sim.complete_interaction()
+        full_calls(sim, customer, 1)
         if after is not None:
             after()
 

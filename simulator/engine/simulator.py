@@ -1094,8 +1094,7 @@ class Simulator:
 
         return self._perform("agent", "leave_interaction", {"interaction_id": interaction_id}, body)
 
-    def _check_complete(self, inter: Interaction, disposition_set: bool) -> None:
-        self._check(inter, Action.complete)
+    def _require_disposition(self, inter: Interaction, disposition_set: bool) -> None:
         service = inter.service
         if (
             service is not None
@@ -1114,7 +1113,8 @@ class Simulator:
 
         def body() -> None:
             inter = self._get(interaction_id)
-            self._check_complete(inter, inter.disposition is not None)
+            self._check(inter, Action.complete)
+            self._require_disposition(inter, inter.disposition is not None)
             self._transition(inter, Action.complete)
             self._refresh_agent()
 
@@ -1137,23 +1137,9 @@ class Simulator:
                 self._check(inter, Action.leave)
             found = self._find_disposition(inter, disposition) if disposition else None
             has_disposition = found is not None or inter.disposition is not None
+            # It will reach wrap-up (and so a completion) unless the service has no after-call work.
             if (inter.service is not None and inter.service.after_call_work) or inter.in_wrap_up:
-                probe = inter.state
-                if not inter.in_wrap_up:
-                    probe = S.wrap_up
-                if not is_allowed(probe, inter.type, Action.complete):
-                    self._check(inter, Action.complete)
-                service = inter.service
-                if (
-                    service is not None
-                    and service.use_dispositions
-                    and service.require_disposition
-                    and not has_disposition
-                ):
-                    raise ActionError(
-                        Code.no_disposition,
-                        f"service {service.name!r} requires a disposition before completing",
-                    )
+                self._require_disposition(inter, has_disposition)
             if note is not None and not note.strip():
                 raise ActionError(Code.invalid_args, "a note needs some text")
             if found is not None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import button, card, plain_label
+from simulator.gui.controls import button, card_in, plain_label
 from simulator.gui.interactions import MEDIA_ICONS, STATE_NAMES
 from simulator.gui.models import duration_text
 from simulator.gui.theme import icon, set_label_icon, state_color
@@ -49,12 +49,7 @@ class ContextPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
-        frame = card("contextPanel", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        frame_layout = QVBoxLayout(frame)
-        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame, frame_layout = card_in(self, "contextPanel", margins=0)
         self.stack = QStackedWidget(frame)
         self.stack.setObjectName("contextStack")
         frame_layout.addWidget(self.stack)

@@ -7,11 +7,19 @@ Every label that can show text from a payload, a customer or a handler is create
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from simulator.gui.theme import set_icon
 
-__all__ = ["button", "card", "plain_label", "section", "tool_button"]
+__all__ = ["button", "card", "card_in", "plain_label", "section", "tool_button"]
 
 
 def button(
@@ -83,3 +91,17 @@ def card(name: str, parent: QWidget | None = None) -> QFrame:
     frame.setObjectName(name)
     frame.setProperty("card", True)
     return frame
+
+
+def card_in(
+    owner: QWidget, name: str, *, margins: int = 10, spacing: int = 6
+) -> tuple[QFrame, QVBoxLayout]:
+    """Fill ``owner`` with a card named ``name``; returns the card and its inner layout."""
+    frame = card(name, owner)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(frame)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(margins, margins, margins, margins)
+    layout.setSpacing(spacing)
+    return frame, layout

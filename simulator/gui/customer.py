@@ -12,11 +12,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from simulator.gui.controls import button, card, plain_label, section
+from simulator.gui.controls import button, card_in, plain_label, section
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -39,13 +38,7 @@ class CustomerPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
-        frame = card("customerPanel", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(6)
+        frame, layout = card_in(self, "customerPanel", margins=10, spacing=6)
         layout.addWidget(section("Customer side"))
         form = QFormLayout()
         form.setHorizontalSpacing(8)

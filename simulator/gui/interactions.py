@@ -12,11 +12,10 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from simulator.gui.controls import card, plain_label, section
+from simulator.gui.controls import card_in, plain_label, section
 from simulator.gui.models import InteractionListModel, duration_text
 from simulator.gui.theme import colors, icon, state_color
 
@@ -135,13 +134,7 @@ class InteractionsPanel(QWidget):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
         self.model: InteractionListModel | None = None
-        frame = card("interactionsPanel", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(6)
+        frame, layout = card_in(self, "interactionsPanel", margins=10, spacing=6)
         layout.addWidget(section("Interactions"))
         self.view = QListView(frame)
         self.view.setObjectName("interactionList")

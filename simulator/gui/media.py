@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import button, card, plain_label, section
+from simulator.gui.controls import button, card_in, plain_label, section
 from simulator.gui.models import clock_text, duration_text
 from simulator.gui.phone import KEYS, key_name
 from simulator.gui.theme import colors, set_icon, state_color
@@ -281,13 +281,7 @@ class WrapUpBox(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        frame = card("wrapUpBox", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(8)
+        frame, layout = card_in(self, "wrapUpBox", margins=12, spacing=8)
         top = QHBoxLayout()
         top.addWidget(section("Wrap-up"))
         top.addStretch(1)

@@ -12,11 +12,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from simulator.gui.controls import button, card, section, tool_button
+from simulator.gui.controls import button, card_in, section, tool_button
 from simulator.gui.models import DirectoryModel
 
 if TYPE_CHECKING:
@@ -49,13 +48,7 @@ class DialPad(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
-        frame = card("dialPad", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(8)
+        frame, layout = card_in(self, "dialPad", margins=10, spacing=8)
         layout.addWidget(section("Dial pad"))
         row = QHBoxLayout()
         self.number = QLineEdit(frame)
@@ -135,13 +128,7 @@ class DirectoryPanel(QWidget):
         super().__init__(parent)
         self.model: DirectoryModel | None = None
         self.proxy = _MemberFilter(self)
-        frame = card("directoryPanel", self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(frame)
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(6)
+        frame, layout = card_in(self, "directoryPanel", margins=10, spacing=6)
         layout.addWidget(section("Directory"))
         self.search = QLineEdit(frame)
         self.search.setObjectName("directorySearch")
