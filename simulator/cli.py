@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__
 
@@ -64,6 +64,22 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web])",
     )
     group.add_argument(
+        "--tenant-url",
+        dest="window_tenant_url",
+        metavar="https://HOST",
+        help="strict-CSP mode for --page: serve the shim at https://HOST/agent/communicator/"
+        "adapters/api.js itself (a local TLS server, its certificate accepted for HOST only)",
+    )
+    group.add_argument(
+        "--allow-origin",
+        dest="window_allow_origins",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let the --page page reach this origin too (its API, a CDN: https://host[:port]); "
+        "everything else is blocked; repeatable",
+    )
+    group.add_argument(
         "--theme",
         dest="window_theme",
         choices=("system", "light", "dark"),
@@ -74,6 +90,13 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
 def _cmd_window(args: argparse.Namespace) -> int:
     from simulator.gui.launch import WindowOptions, run_window
 
+    for flag, given in (
+        ("--tenant-url", args.window_tenant_url),
+        ("--allow-origin", args.window_allow_origins),
+    ):
+        if given and args.window_page is None:
+            print(f"adsim: {flag}: needs --page URL|DIR (the page to serve)", file=sys.stderr)
+            return EXIT_BAD_INPUT
     return run_window(
         WindowOptions(
             tenant=args.tenant,
@@ -83,6 +106,8 @@ def _cmd_window(args: argparse.Namespace) -> int:
             journal=args.window_journal,
             theme=args.window_theme,
             page=args.window_page,
+            tenant_url=args.window_tenant_url,
+            allow_origins=list(args.window_allow_origins),
         )
     )
 
@@ -154,11 +179,38 @@ def _lazy(module: str, name: str) -> Callable[[argparse._SubParsersAction], None
     return add
 
 
+def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
+    """``adsim run --page``: the page in offscreen QtWebEngine, the runs beside it."""
+    from simulator.data import InputFileError
+
+    try:
+        from simulator.gui.page_run import drive
+    except ImportError:
+        raise InputFileError(
+            "--page",
+            None,
+            "needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
+            "(PySide6-Addons==6.11.3)",
+        ) from None
+    return drive(
+        options.target,
+        work,
+        tenant_url=options.tenant_url,
+        allow_origins=options.allow_origins,
+    )
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    from simulator.scenarios.commands import add_run_command
+
+    add_run_command(sub, page_driver=_drive_page)
+
+
 _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_demo,
     _add_schema,
     _lazy("simulator.journal.commands", "add_journal_command"),
-    _lazy("simulator.scenarios.commands", "add_run_command"),
+    _add_run,
     _lazy("simulator.scenarios.commands", "add_generate_command"),
 ]
 

@@ -36,6 +36,10 @@ class WindowOptions:
     login: bool = True
     page: str | None = None
     """A CRM page (URL or folder) to open in the "CRM page" dock."""
+    tenant_url: str | None = None
+    """Strict-CSP mode for ``page``: the tenant origin (``https://HOST``) served locally."""
+    allow_origins: list[str] = field(default_factory=list)
+    """More origins the page may reach (its API, a CDN)."""
 
 
 def display_problem(
@@ -58,16 +62,14 @@ def display_problem(
 def _page_problem(page: str) -> str | None:
     """Why ``--page`` cannot open, or None. Imports QtWebEngine, which must happen before the
     QApplication exists (the ``adsim://`` scheme is registered then)."""
-    if "://" not in page and not Path(page).is_dir():
-        return f"{page}: not a URL nor a folder; pass http://... or a folder with index.html"
     try:
-        import simulator.gui.web_page  # noqa: F401
+        from simulator.gui.web_page import page_problem
     except ImportError:
         return (
             "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)"
         )
-    return None
+    return page_problem(page)
 
 
 def _elapsed_ms() -> float:
@@ -107,11 +109,28 @@ def run_window(options: WindowOptions) -> int:
         )
         return EXIT_NO_DISPLAY
 
+    tenant: Any = None
     if options.page is not None:
         problem = _page_problem(options.page)
         if problem is not None:
             print(f"adsim: {problem}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        if options.tenant_url is not None:
+            from simulator.gui.web_page import use_tenant_url
+
+            try:  # before any page exists: Chromium reads the host mapping once
+                tenant = use_tenant_url(options.tenant_url)
+            except ValueError as exc:
+                print(f"adsim: --tenant-url: {exc}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+        from simulator.gui.web_page import parse_origin
+
+        for origin in options.allow_origins:
+            try:
+                parse_origin(origin)
+            except ValueError as exc:
+                print(f"adsim: --allow-origin: {exc}", file=sys.stderr)
+                return EXIT_BAD_INPUT
 
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
     from simulator.gui.theme import apply_style_sheet, apply_theme
@@ -150,7 +169,9 @@ def run_window(options: WindowOptions) -> int:
         if options.page is not None:
             from simulator.gui.web_page import add_crm_page_dock
 
-            add_crm_page_dock(window, session.host, options.page)
+            add_crm_page_dock(
+                window, session.host, options.page, allow_origins=options.allow_origins
+            )
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
@@ -161,4 +182,6 @@ def run_window(options: WindowOptions) -> int:
     session = outcome.get("session")
     if session is not None:
         session.close()
+    if tenant is not None:
+        tenant.close()
     return outcome["code"] or code

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
     from simulator.gui.settings import WindowSettings
     from simulator.gui.window import MainWindow
 
-__all__ = ["Session", "SessionError", "make_host", "open_session"]
+__all__ = ["CLOSE_GRACE_S", "Session", "SessionError", "make_host", "open_session"]
+
+CLOSE_GRACE_S = 2.0
+"""Seconds the window's handlers get to finish when it closes: a handler that hangs must not
+hold a closed window's process for the whole handler timeout. What they never handled is in the
+journal already (events are journaled before handlers see them)."""
 
 
 class SessionError(Exception):
@@ -41,7 +46,7 @@ class Session:
         """Stop polling, stop the handler thread, close the journal."""
         self.bridge.close()
         if self.host is not None:
-            self.host.close()
+            self.host.close(timeout=CLOSE_GRACE_S)
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()

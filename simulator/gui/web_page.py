@@ -8,6 +8,12 @@ talks to ``PageEndpoint`` over QWebChannel. Every other request leaves nowhere: 
 gets only its own files, a URL page only its own origin. Every packet and the page's console go
 to the dock's log.
 
+Strict-CSP mode (``use_tenant_url``, before the first page): a page that pins the tenant in its
+Content-Security-Policy loads the shim from ``https://<tenant>/...`` itself. A local
+``TenantServer`` answers for the tenant's host (Chromium's resolver maps the host to it), its
+self-signed certificate is accepted for that host only, and the tenant's origin is let through;
+everything else stays blocked.
+
 Needs the optional extra ``agent-desktop-simulator[web]`` (PySide6-Addons). Import this module
 before the QApplication exists: it registers the ``adsim`` scheme, which Qt only accepts then.
 """
@@ -17,7 +23,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,7 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QCoreApplication,
+    QCryptographicHash,
     QFile,
     QObject,
     Qt,
@@ -39,6 +46,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
+    QWebEngineCertificateError,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -60,18 +68,34 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.web import PageEndpoint, shim_path
+from simulator.web.tenant_server import SHIM_PATHS, WIDGET_FOLDERS, TenantServer, tenant_resource
 
-__all__ = ["SCHEME", "CrmPageView", "add_crm_page_dock", "page_url", "register_scheme"]
+__all__ = [
+    "SCHEME",
+    "SHIM_PATHS",
+    "CrmPageView",
+    "add_crm_page_dock",
+    "allow_hint",
+    "origin_of",
+    "page_problem",
+    "page_url",
+    "parse_origin",
+    "register_scheme",
+    "tenant_server",
+    "use_tenant_url",
+]
 
 SCHEME = b"adsim"
 HOST = "crm"
-SHIM_PATHS = ("/agent/communicator/adapters/api.js", "/agent/crmembedded/adapters/api.js")
-_WIDGET_PAGE = (
-    b"<!doctype html><meta charset='utf-8'><title>Agent Desktop (simulated)</title>"
-    b"<body style='font:13px system-ui;margin:8px;color:#555'>The simulated agent desktop runs "
-    b"in the simulator window.</body>"
-)
 _LOG_LINES = 5000
+_CHROMIUM_FLAGS = "QTWEBENGINE_CHROMIUM_FLAGS"
+
+
+class _Process:
+    """Process-wide state: Chromium reads its flags once, when the first profile is made."""
+
+    tenant: TenantServer | None = None
+    pages_created = False
 
 
 def register_scheme() -> None:
@@ -92,6 +116,51 @@ if QCoreApplication.instance() is None:
     register_scheme()
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def origin_of(url: QUrl) -> str:
+    """``scheme://host[:port]`` of ``url``, the port only when it is not the scheme's default."""
+    scheme = url.scheme().lower()
+    port = url.port(_DEFAULT_PORTS.get(scheme, -1))
+    suffix = "" if port in (-1, _DEFAULT_PORTS.get(scheme)) else f":{port}"
+    return f"{scheme}://{url.host().lower()}{suffix}"
+
+
+def parse_origin(text: str) -> str:
+    """An origin to allow (``https://api.example.com``, ``http://localhost:8000``), normalised;
+    ``ValueError`` saying what is wrong."""
+    url = QUrl(text.strip().rstrip("/"))
+    if not url.isValid() or url.scheme().lower() not in _DEFAULT_PORTS or not url.host():
+        raise ValueError(
+            f"{text}: not an origin; pass scheme://host[:port], e.g. https://api.example.com"
+        )
+    if url.path() or url.hasQuery() or url.hasFragment() or url.userInfo():
+        raise ValueError(f"{text}: an origin has no path, query or user; drop them")
+    return origin_of(url)
+
+
+def allow_hint(url: str) -> str:
+    """What lets a blocked ``url`` through."""
+    return f"(--allow-origin {origin_of(QUrl(url))} lets it through)"
+
+
+def page_problem(target: str) -> str | None:
+    """Why ``target`` cannot be opened as a CRM page (``"<target>: what to do"``), or None: it
+    must be an http(s) URL or a folder with an ``index.html``."""
+    if "://" in target:
+        scheme = target.split("://", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            return f"{target}: only http:// and https:// pages (or a folder) can be opened"
+        return None
+    path = Path(target)
+    if not path.is_dir():
+        return f"{target}: not a URL nor a folder; pass http://... or a folder with index.html"
+    if not (path / "index.html").is_file():
+        return f"{target}: the folder has no index.html; the page opens at adsim://crm/index.html"
+    return None
+
+
 def page_url(target: str | Path) -> QUrl:
     """The URL a target opens at: a folder's ``index.html`` under ``adsim://crm/``, or the URL."""
     path = Path(target)
@@ -110,6 +179,56 @@ def _qwebchannel_js() -> bytes:
         source.close()
 
 
+def _shim_script() -> bytes:
+    """What the page gets as ``api.js``: ``qwebchannel.js``, then the shim."""
+    return _qwebchannel_js() + b"\n" + shim_path().read_bytes()
+
+
+def use_tenant_url(url: str) -> TenantServer:
+    """Strict-CSP mode for every CRM page created afterwards: ``https://HOST/...`` (``url`` is
+    ``https://HOST``) is answered by a local ``TenantServer`` (the shim at the vendor's script
+    paths), whose certificate those pages accept for HOST only; the pages may reach that origin,
+    and nothing else beyond what the default mode allows.
+
+    Call once, before the first page or profile exists (Chromium reads its flags once per
+    process): ``RuntimeError`` otherwise; ``ValueError`` for a URL that is not ``https://HOST``.
+    The server runs until the process ends (or ``.close()``)."""
+    if _Process.tenant is not None:
+        raise RuntimeError(
+            f"strict-CSP mode is already on for {_Process.tenant.url}: one tenant per process"
+        )
+    if _Process.pages_created or _web_engine_widgets():
+        raise RuntimeError(
+            "use_tenant_url() must be called before the first CRM page is created: Chromium "
+            "reads its flags once per process"
+        )
+    server = TenantServer(url, shim=_shim_script())
+    # Quoted: Qt splits the variable on spaces, and the rule has two.
+    rule = f'--host-resolver-rules="MAP {server.host} 127.0.0.1:{server.port}"'
+    flags = os.environ.get(_CHROMIUM_FLAGS, "").strip()
+    os.environ[_CHROMIUM_FLAGS] = f"{flags} {rule}".strip()
+    _Process.tenant = server
+    return server
+
+
+def tenant_server() -> TenantServer | None:
+    """The strict-CSP mode's tenant server, or None in the default mode."""
+    return _Process.tenant
+
+
+def _web_engine_widgets() -> bool:
+    app = QCoreApplication.instance()
+    widgets = getattr(app, "allWidgets", None)
+    return widgets is not None and any(isinstance(w, QWebEngineView) for w in widgets())
+
+
+def _certificate_fingerprint(error: QWebEngineCertificateError) -> str | None:
+    chain = error.certificateChain()
+    if not chain:
+        return None
+    return bytes(chain[0].digest(QCryptographicHash.Algorithm.Sha256).toHex().data()).decode()
+
+
 class ShimSchemeHandler(QWebEngineUrlSchemeHandler):
     """Serves ``adsim://crm/``: the shim at the tenant's path, the widget placeholder, and the
     files of one folder (nothing outside it)."""
@@ -117,16 +236,14 @@ class ShimSchemeHandler(QWebEngineUrlSchemeHandler):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.root: Path | None = None
-        self._shim = _qwebchannel_js() + b"\n" + shim_path().read_bytes()
+        self._shim = _shim_script()
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         """Answer one request."""
         path = job.requestUrl().path() or "/"
-        if path in SHIM_PATHS:
-            self._reply(job, b"text/javascript", self._shim)
-            return
-        if path.startswith(("/agent/communicator/", "/agent/crmembedded/")):
-            self._reply(job, b"text/html", _WIDGET_PAGE)
+        found = tenant_resource(path, self._shim)
+        if found is not None:
+            self._reply(job, found[0].encode(), found[1])
             return
         root = self.root
         if root is None:
@@ -153,13 +270,18 @@ class ShimSchemeHandler(QWebEngineUrlSchemeHandler):
 
 class NetworkGuard(QWebEngineUrlRequestInterceptor):
     """Blocks every request but ``adsim://``, inline data and the opened URL's own origin; a
-    tenant's ``api.js`` is redirected to the shim."""
+    tenant's ``api.js`` and widget frame (``/agent/communicator/...``) are redirected to the shim
+    and the placeholder. In strict-CSP mode (``tenant_host`` set) the
+    tenant's ``https://`` origin goes through, to the local tenant server."""
 
     blocked = Signal(str)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, *, tenant_host: str | None = None):
         super().__init__(parent)
         self.origin: str | None = None
+        self.tenant_host = tenant_host
+        self.allowed: frozenset[str] = frozenset()
+        """More origins let through (``--allow-origin``: the page's API, its CDN ...)."""
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         """Allow, redirect or block one request (on QtWebEngine's IO thread)."""
@@ -167,11 +289,19 @@ class NetworkGuard(QWebEngineUrlRequestInterceptor):
         scheme = url.scheme()
         if scheme in (SCHEME.decode(), "data", "blob", "qrc", "about"):
             return
-        if url.path() in SHIM_PATHS:
+        if (
+            self.tenant_host is not None
+            and scheme == "https"
+            and url.host().lower() == self.tenant_host
+            and url.port(443) == 443
+        ):
+            return
+        if url.path() in SHIM_PATHS or url.path().startswith(WIDGET_FOLDERS):
+            # The shim, and the widget frame it mounts, whichever host the page names.
             info.redirect(QUrl(f"{SCHEME.decode()}://{HOST}{url.path()}"))
             return
-        origin = f"{scheme}://{url.authority()}"
-        if self.origin is not None and origin == self.origin:
+        origin = origin_of(url)
+        if origin == self.origin or origin in self.allowed:
             return
         info.block(True)
         self.blocked.emit(url.toString())
@@ -225,6 +355,9 @@ class CrmPage(QWebEnginePage):
 class CrmPageView(QWidget):
     """The CRM page (top) and its packet and console log (bottom), bound to a handler host."""
 
+    certificateRefused = Signal(str)
+    """A certificate error refused: ``"<url>: <description>"`` (also in the log)."""
+
     def __init__(self, parent: QWidget | None = None):
         if QWebEngineUrlScheme.schemeByName(SCHEME).name() != QByteArray(SCHEME):
             raise RuntimeError(
@@ -232,14 +365,19 @@ class CrmPageView(QWidget):
                 "the QApplication is created"
             )
         super().__init__(parent)
+        _Process.pages_created = True
         self.setObjectName("crmPageView")
+        self.tenant = _Process.tenant
         # Off the record (nothing kept on disk); released after its page in ``close_page``.
         self.profile = QWebEngineProfile()
         self.schemes = ShimSchemeHandler(self)
         self.profile.installUrlSchemeHandler(SCHEME, self.schemes)
-        self.guard = NetworkGuard(self)
+        tenant_host = None if self.tenant is None else self.tenant.host
+        self.guard = NetworkGuard(self, tenant_host=tenant_host)
         self.profile.setUrlRequestInterceptor(self.guard)
         self.page = CrmPage(self.profile, self)
+        if self.tenant is not None:
+            self.page.certificateError.connect(self._certificate_error)
         self.channel = QWebChannel(self)
         self.packets = PacketChannel(self)
         self.channel.registerObject("adsim", self.packets)
@@ -262,7 +400,21 @@ class CrmPageView(QWidget):
         self.packets.arrived.connect(lambda text: self.log.appendPlainText(f"page -> {text}"))
         self.packets.packet.connect(lambda text: self.log.appendPlainText(f"page <- {text}"))
         self.page.console.connect(self.log.appendPlainText)
-        self.guard.blocked.connect(lambda url: self.log.appendPlainText(f"blocked {url}"))
+        self.guard.blocked.connect(
+            lambda url: self.log.appendPlainText(f"blocked {url} {allow_hint(url)}")
+        )
+
+    def _certificate_error(self, error: QWebEngineCertificateError) -> None:
+        """Strict-CSP mode: accept the tenant server's certificate for the tenant's host only."""
+        host = error.url().host()
+        tenant = self.tenant
+        if tenant is not None and tenant.accepts(host, _certificate_fingerprint(error)):
+            error.acceptCertificate()
+            return
+        error.rejectCertificate()
+        refused = f"{error.url().toString()}: {error.description()}"
+        self.log.appendPlainText(f"certificate refused {refused}")
+        self.certificateRefused.emit(refused)
 
     def connect_host(self, host: Any, name: str = "js:page") -> PageEndpoint:
         """Make this page a plugin ``name`` of ``host`` (a ``HandlerHost``)."""
@@ -277,11 +429,14 @@ class CrmPageView(QWidget):
             self.schemes.root = path
             self.guard.origin = None
         else:
-            url = QUrl(str(target))
-            self.guard.origin = f"{url.scheme()}://{url.authority()}"
+            self.guard.origin = origin_of(QUrl(str(target)))
         url = page_url(target)
         self.view.load(url)
         return url
+
+    def allow_origins(self, origins: Iterable[str]) -> None:
+        """Let requests to these origins through too (``parse_origin`` each first)."""
+        self.guard.allowed = frozenset(parse_origin(origin) for origin in origins)
 
     def run_js(self, script: str, callback: Callable[[Any], Any]) -> None:
         """Run ``script`` in the page; ``callback(result)`` with its JSON-decoded value, on the
@@ -303,7 +458,12 @@ class CrmPageView(QWidget):
 
 
 def add_crm_page_dock(
-    window: QMainWindow, host: Any, target: str | Path | None = None, *, name: str = "js:page"
+    window: QMainWindow,
+    host: Any,
+    target: str | Path | None = None,
+    *,
+    name: str = "js:page",
+    allow_origins: Iterable[str] = (),
 ) -> CrmPageView:
     """Add the "CRM page" dock to ``window``, as plugin ``name`` of ``host``; open ``target``
     (a URL or a folder) if given. The packet and console log becomes a tab of the window's event
@@ -333,6 +493,7 @@ def add_crm_page_dock(
             menu.addAction(dock.toggleViewAction())
             break
     view.connect_host(host, name=name)
+    view.allow_origins(allow_origins)
     if target is not None:
         view.open(target)
     return view

@@ -52,6 +52,7 @@ DEFAULT_TIMEOUT = 20.0
 """Seconds: the widget's ``api_not_answer`` limit."""
 
 _STOP = object()
+_WAIT_STEP_S = 0.02
 
 
 @dataclass(slots=True)
@@ -165,9 +166,13 @@ class HandlerHost:
         register: Callable[[AdApi], Any],
         source: str = "built-in",
         close: Callable[[], Any] | None = None,
+        reopen: Callable[[], str | None] | None = None,
     ) -> PluginStatus:
-        """Register a built-in plugin (the webhook) through the same path as loaded ones."""
-        plugin_source = PluginSource.builtin(name, register, source, close)
+        """Register a built-in plugin (the webhook, a JS page) through the same path as loaded
+        ones. ``close()`` runs when the host closes and before a reload; ``reopen()`` at the
+        reload, before ``register`` runs again: it restarts what ``close`` ended and returns why
+        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None."""
+        plugin_source = PluginSource.builtin(name, register, source, close, reopen)
         self._sources.append(plugin_source)
         return self._load_source(plugin_source)[0]
 
@@ -272,6 +277,23 @@ class HandlerHost:
                 if remaining is not None and remaining <= 0:
                     return False
                 self._idle.wait(remaining)
+
+    def wait_for(self, done: threading.Event, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for ``done`` (a plugin starting up); on the simulation thread
+        run meanwhile the ``ad_api`` calls handlers make, as ``wait_idle`` does: a JS module's
+        ``register`` may await an adApi call before it says it is registered."""
+        deadline = time.monotonic() + timeout
+        if threading.get_ident() != self._engine_thread:
+            return done.wait(timeout)
+        while True:
+            self._run_engine_requests()
+            remaining = deadline - time.monotonic()
+            if done.is_set() or remaining <= 0:
+                return done.is_set()
+            with self._lock:
+                if not self._requests:
+                    # ``done`` is set on another thread that cannot notify us: look again soon.
+                    self._idle.wait(min(remaining, _WAIT_STEP_S))
 
     def settle(self, timeout: float | None = None) -> bool:
         """Wait for the handlers and run their answers' continuations until nothing is left."""

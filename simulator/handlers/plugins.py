@@ -164,9 +164,28 @@ class PluginSource:
         register: Callable[[Any], Any],
         source: str,
         close: Callable[[], Any] | None = None,
+        reopen: Callable[[], str | None] | None = None,
     ) -> PluginSource:
-        """A plugin that is already a function (the webhook)."""
-        return cls(lambda: [Plugin(name, source, None, register, None, close)])
+        """A plugin that is already a function (the webhook, a JS page).
+
+        ``reopen()``, when given, runs at each read after the first (a reload, after ``close``):
+        it starts again what ``close`` ended (a Node handler's process) and returns why the
+        plugin cannot load (``file:line: message``), or None.
+        """
+        reads = 0
+
+        def read() -> list[Plugin]:
+            nonlocal reads
+            reads += 1
+            error = None
+            if reopen is not None and reads > 1:
+                try:
+                    error = reopen()
+                except Exception as exc:
+                    error = f"{source}: {_describe(exc)}"
+            return [Plugin(name, source, None, register, error, close)]
+
+        return cls(read)
 
 
 def _file_plugin(path: Path) -> Plugin:

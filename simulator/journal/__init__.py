@@ -1,7 +1,9 @@
-"""The journal: every emitted event and every handler outcome, in SQLite, committed as it happens.
+"""The journal: every emitted event, every handler outcome and every JS packet, in SQLite,
+committed as it happens.
 
-An event is committed before any handler sees it, so a crash or ``kill -9`` of the simulator
-loses nothing that was emitted. ``adsim journal export`` and ``adsim journal show`` read it back.
+An event is committed before any handler sees it (a packet before it is sent or handled), so a
+crash or ``kill -9`` of the simulator loses nothing that was emitted. ``adsim journal export``
+and ``adsim journal show`` read it back.
 """
 
 from simulator.journal.export import export_csv, export_jsonl
@@ -11,6 +13,7 @@ from simulator.journal.store import (
     JournalError,
     JournalEvent,
     JournalOutcome,
+    JournalPacket,
     default_journal_path,
 )
 
@@ -20,6 +23,7 @@ __all__ = [
     "JournalError",
     "JournalEvent",
     "JournalOutcome",
+    "JournalPacket",
     "default_journal_path",
     "export_csv",
     "export_jsonl",

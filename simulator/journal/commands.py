@@ -32,11 +32,12 @@ def _open_existing(path: str | None) -> Journal:
 def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
         writer = export_jsonl if args.format == "jsonl" else export_csv
+        options = {"interaction_id": args.interaction, "run_id": args.run, "packets": args.packets}
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
-                writer(journal, out, interaction_id=args.interaction, run_id=args.run)
+                writer(journal, out, **options)
         else:
-            writer(journal, sys.stdout, interaction_id=args.interaction, run_id=args.run)
+            writer(journal, sys.stdout, **options)
     return 0
 
 
@@ -96,7 +97,13 @@ def add_journal_command(sub: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="every event and handler outcome, in order")
     journal_option(export)
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    export.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
+    only = export.add_mutually_exclusive_group()
+    only.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
+    only.add_argument(
+        "--packets",
+        action="store_true",
+        help="after each run's events, its JS pages' and handler modules' packets (wall clock)",
+    )
     export.add_argument("--output", "-o", default=None, metavar="FILE", help="default: stdout")
     export.set_defaults(func=_cmd_export)
 

@@ -1,16 +1,34 @@
-"""Writing a journal out: JSON lines or CSV, each event followed by its handler outcomes."""
+"""Writing a journal out: JSON lines or CSV, each event followed by its handler outcomes.
+
+With ``packets=True`` (``adsim journal export --packets``) each run's events and outcomes are
+followed by that run's JS packets (rows of kind ``packet``), in the order they were journaled.
+They are not interleaved with the events: an event's ``time`` is the simulation's (virtual) clock,
+a packet's ``wallTime`` the wall clock, and the two do not compare. Within a run the order is
+still the story: the ``out`` packet of an event, the page's requests and answers, its
+``__handled__``, then the next event's packet. Packets are not tied to an interaction, so they
+cannot be selected with ``interaction_id`` (``--interaction``); select a run instead.
+
+Rows (JSON lines; CSV puts them in ``CSV_COLUMNS``, plus ``PACKET_COLUMNS`` with packets)::
+
+    {"kind": "event", "run", "seq", "time", "event", "interactionId", "args", "answer"?}
+    {"kind": "outcome", "run", "seq", "event", "interactionId", "plugin", "handler", "status",
+     "durationMs", "result", "error"?, "traceback"?}
+    {"kind": "packet", "run", "id", "wallTime", "plugin", "direction", "type", "uid", "params",
+     "noHandlers"?, "error"?}
+"""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from simulator.journal.store import Journal, JournalEvent, JournalOutcome
+from simulator.journal.store import Journal, JournalEvent, JournalOutcome, JournalPacket
 
-__all__ = ["CSV_COLUMNS", "export_csv", "export_jsonl", "journal_rows"]
+__all__ = ["CSV_COLUMNS", "PACKET_COLUMNS", "export_csv", "export_jsonl", "journal_rows"]
 
 CSV_COLUMNS = (
     "run",
@@ -26,20 +44,44 @@ CSV_COLUMNS = (
     "data",
     "error",
 )
-"""One table for both kinds: ``data`` is the event's arguments or the handler's result (JSON)."""
+"""One table for every kind: ``data`` is the event's arguments, the handler's result or the
+packet's params (JSON); a packet's type is in ``event``."""
+
+PACKET_COLUMNS = ("direction", "uid", "wallTime")
+"""Added after ``CSV_COLUMNS`` when packets are exported (empty on event and outcome rows)."""
 
 
 def journal_rows(
-    journal: Journal, *, interaction_id: str | None = None, run_id: int | None = None
+    journal: Journal,
+    *,
+    interaction_id: str | None = None,
+    run_id: int | None = None,
+    packets: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Each event as a dict, then the outcomes of the handlers that received it."""
+    """Each event as a dict, then the outcomes of the handlers that received it; with
+    ``packets``, each run's packets after its events (``ValueError`` with ``interaction_id``)."""
+    if packets and interaction_id is not None:
+        raise ValueError("packets are not tied to an interaction: select a run instead")
     outcomes: dict[tuple[int, int], list[JournalOutcome]] = defaultdict(list)
     for outcome in journal.outcomes(interaction_id=interaction_id, run_id=run_id):
         outcomes[(outcome.run_id, outcome.event_seq)].append(outcome)
-    for event in journal.events(interaction_id=interaction_id, run_id=run_id):
-        yield _event_row(event)
-        for outcome in outcomes.pop((event.run_id, event.seq), ()):
-            yield _outcome_row(outcome)
+    by_run: dict[int, list[JournalEvent]] = {
+        run: list(events)
+        for run, events in itertools.groupby(
+            journal.events(interaction_id=interaction_id, run_id=run_id), lambda e: e.run_id
+        )
+    }
+    packets_by_run: dict[int, list[JournalPacket]] = defaultdict(list)
+    if packets:
+        for packet in journal.packets(run_id=run_id):
+            packets_by_run[packet.run_id].append(packet)
+    for run in sorted(by_run.keys() | packets_by_run.keys()):
+        for event in by_run.get(run, ()):
+            yield _event_row(event)
+            for outcome in outcomes.pop((event.run_id, event.seq), ()):
+                yield _outcome_row(outcome)
+        for packet in packets_by_run.get(run, ()):
+            yield _packet_row(packet)
     # Outcomes whose event is not selected (an interaction filter on an event without an id).
     for leftover in outcomes.values():
         for outcome in leftover:
@@ -81,16 +123,40 @@ def _outcome_row(outcome: JournalOutcome) -> dict[str, Any]:
     return row
 
 
+def _packet_row(packet: JournalPacket) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "kind": "packet",
+        "run": packet.run_id,
+        "id": packet.id,
+        "wallTime": packet.time_ms,
+        "plugin": packet.plugin,
+        "direction": packet.direction,
+        "type": packet.type,
+        "uid": packet.uid,
+        "params": packet.params,
+    }
+    if packet.no_handlers is not None:
+        row["noHandlers"] = packet.no_handlers
+    if packet.error is not None:
+        row["error"] = packet.error
+    return row
+
+
+_DATA = {"event": "args", "outcome": "result", "packet": "params"}
+
+
 def export_jsonl(
     journal: Journal,
     out: TextIO,
     *,
     interaction_id: str | None = None,
     run_id: int | None = None,
+    packets: bool = False,
 ) -> int:
     """Write one JSON object per line; returns the number of lines."""
     count = 0
-    for row in journal_rows(journal, interaction_id=interaction_id, run_id=run_id):
+    rows = journal_rows(journal, interaction_id=interaction_id, run_id=run_id, packets=packets)
+    for row in rows:
         out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += 1
     return count
@@ -102,28 +168,35 @@ def export_csv(
     *,
     interaction_id: str | None = None,
     run_id: int | None = None,
+    packets: bool = False,
 ) -> int:
-    """Write a CSV table with ``CSV_COLUMNS``; returns the number of data rows."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    """Write a CSV table with ``CSV_COLUMNS`` (and ``PACKET_COLUMNS`` with ``packets``);
+    returns the number of data rows."""
+    columns = CSV_COLUMNS + PACKET_COLUMNS if packets else CSV_COLUMNS
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
-    for row in journal_rows(journal, interaction_id=interaction_id, run_id=run_id):
-        data = row.get("args") if row["kind"] == "event" else row.get("result")
-        writer.writerow(
-            {
-                "run": row["run"],
-                "kind": row["kind"],
-                "seq": row["seq"],
-                "time": row.get("time", ""),
-                "event": row["event"],
-                "interactionId": row["interactionId"] or "",
-                "plugin": row.get("plugin", ""),
-                "handler": row.get("handler", ""),
-                "status": row.get("status", ""),
-                "durationMs": row.get("durationMs", ""),
-                "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                "error": row.get("error", ""),
-            }
-        )
+    rows = journal_rows(journal, interaction_id=interaction_id, run_id=run_id, packets=packets)
+    for row in rows:
+        data = row.get(_DATA[row["kind"]])
+        line = {
+            "run": row["run"],
+            "kind": row["kind"],
+            "seq": row.get("seq", ""),
+            "time": row.get("time", ""),
+            "event": row.get("event", row.get("type", "")),
+            "interactionId": row.get("interactionId") or "",
+            "plugin": row.get("plugin", ""),
+            "handler": row.get("handler", ""),
+            "status": row.get("status", ""),
+            "durationMs": row.get("durationMs", ""),
+            "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            "error": row.get("error", ""),
+        }
+        if packets:
+            line["direction"] = row.get("direction", "")
+            line["uid"] = row.get("uid") or ""
+            line["wallTime"] = row.get("wallTime", "")
+        writer.writerow(line)
         count += 1
     return count

@@ -1,10 +1,15 @@
-"""The SQLite journal: runs, events and handler outcomes, with a versioned schema.
+"""The SQLite journal: runs, events, handler outcomes and JS packets, with a versioned schema.
 
 Each write is its own committed transaction (autocommit) in WAL mode: once ``record_event``
 returns, the event is in the database file, and a ``kill -9`` of the process cannot take it back
 (``synchronous=NORMAL`` only trades durability against power loss, not against a killed process).
 The schema version is SQLite's ``PRAGMA user_version``; ``MIGRATIONS[i]`` upgrades a journal from
 version ``i`` to ``i + 1``, so a journal written by an older adsim is upgraded when opened.
+
+Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``packets``: every
+vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
+were journaled, stamped with the wall clock (packets cross threads and processes; the virtual
+clock does not move while they do).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "MIGRATIONS",
@@ -26,6 +31,8 @@ __all__ = [
     "JournalError",
     "JournalEvent",
     "JournalOutcome",
+    "JournalPacket",
+    "PacketDirection",
     "default_journal_path",
 ]
 
@@ -100,7 +107,30 @@ def _schema_1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1]
+def _schema_2(db: sqlite3.Connection) -> None:
+    # ``id`` AUTOINCREMENT: journal order, never reused. ``no_handlers`` is 1/0 when the packet
+    # has ``noHandlers``, else NULL; ``error`` is the ``__handled__`` packet's error.
+    _run_script(
+        db,
+        """
+        CREATE TABLE packets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            time_ms INTEGER NOT NULL,
+            plugin TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            type TEXT NOT NULL,
+            uid TEXT,
+            params TEXT NOT NULL,
+            no_handlers INTEGER,
+            error TEXT
+        );
+        CREATE INDEX packets_by_run ON packets(run_id, id);
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
 """``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -180,6 +210,56 @@ class JournalOutcome:
     result: Any
     error: str | None
     traceback: str | None
+
+
+PacketDirection = Literal["in", "out"]
+"""``in``: from the page (or Node module) to the widget; ``out``: from the widget to the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPacket:
+    """One journaled packet of a JS page or handler module."""
+
+    run_id: int
+    id: int
+    """Journal order (increasing across runs)."""
+    time_ms: int
+    """Wall-clock epoch ms when it was journaled (not the simulation's virtual time)."""
+    plugin: str
+    """The endpoint's plugin (``js:<file>``, ``js:page``)."""
+    direction: PacketDirection
+    type: str
+    uid: str | None
+    params: Any
+    no_handlers: bool | None = None
+    """The packet's ``noHandlers`` (a ``*_RESPONSE`` with no page handler); None when absent."""
+    error: str | None = None
+    """The packet's ``error`` (``__handled__`` when a page handler threw); None when absent."""
+
+    def wire(self) -> dict[str, Any]:
+        """The packet as it travelled: ``{uid, type, params, noHandlers?, error?}``."""
+        packet: dict[str, Any] = {"uid": self.uid, "type": self.type, "params": self.params}
+        if self.no_handlers is not None:
+            packet["noHandlers"] = self.no_handlers
+        if self.error is not None:
+            packet["error"] = self.error
+        return packet
+
+
+def _packet(row: tuple[Any, ...]) -> JournalPacket:
+    run_id, packet_id, time_ms, plugin, direction, kind, uid, params, no_handlers, error = row
+    return JournalPacket(
+        run_id,
+        packet_id,
+        time_ms,
+        plugin,
+        direction,
+        kind,
+        uid,
+        json.loads(params),
+        None if no_handlers is None else bool(no_handlers),
+        error,
+    )
 
 
 def _dumps(value: Any) -> str:
@@ -320,6 +400,35 @@ class Journal:
                 (self._ensure_run(), *row),
             )
 
+    def record_packet(
+        self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
+    ) -> None:
+        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``)."""
+        if direction not in ("in", "out"):
+            raise ValueError(f"a packet's direction is 'in' or 'out', not {direction!r}")
+        kind = packet.get("type")
+        uid = packet.get("uid")
+        no_handlers = packet.get("noHandlers")
+        error = packet.get("error")
+        row = (
+            time.time_ns() // 1_000_000,
+            plugin,
+            direction,
+            self._scrub(kind if isinstance(kind, str) else _dumps(kind)),
+            None if uid is None else self._scrub(uid if isinstance(uid, str) else _dumps(uid)),
+            self._scrub(_dumps(packet.get("params", []))),
+            None if no_handlers is None else int(bool(no_handlers)),
+            None if error is None else self._scrub(str(error)),
+        )
+        with self._lock:
+            if self._closed:
+                return
+            self._db.execute(
+                "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
+                " no_handlers, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._ensure_run(), *row),
+            )
+
     def close(self) -> None:
         """Close the database (idempotent)."""
         with self._lock:
@@ -406,3 +515,23 @@ class Journal:
             )
             for run, seq, name, iid, plugin, handler, status, duration, result, error, trace in rows
         ]
+
+    def packets(
+        self, *, run_id: int | None = None, plugin: str | None = None
+    ) -> list[JournalPacket]:
+        """Journaled packets in journal order, optionally of one run and/or one plugin."""
+        clauses, params = [], []
+        if run_id is not None:
+            clauses.append("run_id = ?")
+            params.append(run_id)
+        if plugin is not None:
+            clauses.append("plugin = ?")
+            params.append(plugin)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT run_id, id, time_ms, plugin, direction, type, uid, params, no_handlers,"
+                f" error FROM packets{where} ORDER BY id",
+                params,
+            ).fetchall()
+        return [_packet(row) for row in rows]

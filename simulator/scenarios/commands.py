@@ -2,9 +2,11 @@
 
 ``adsim run SCENARIO... [--seed N] [--events-out FILE.jsonl] [--repeat N [--rate R]]`` plus the
 handler options (``--handler``, ``--journal``, ``--handler-timeout``, ``--webhook`` ...) and
-``--js-handler FILE.mjs`` (a JS handler module run under ``node``, see ``simulator.web``). Exit
-codes: 0 every scenario passed; 1 an expectation or a handler failed; 2 bad input (a file that
-is not a valid scenario, or a step the engine refuses in that state).
+``--js-handler FILE.mjs`` (a JS handler module run under ``node``, see ``simulator.web``) and
+``--page URL|DIR`` (a CRM page in offscreen QtWebEngine; the Qt side is given by the command line
+as ``page_driver``, since nothing here may import Qt). Exit codes: 0 every scenario passed; 1 an
+expectation or a handler failed; 2 bad input (a file that is not a valid scenario, or a step the
+engine refuses in that state).
 
 ``adsim generate --count N [--seed S] [--mix voice=70,chat=20,email=10] [--out FILE]`` writes
 finished activity records as JSON lines.
@@ -17,8 +19,9 @@ import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from simulator.data import InputFileError
 from simulator.engine import Simulator
@@ -28,7 +31,40 @@ from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
 from simulator.scenarios.runner import EXIT_OK, ScenarioResult, ScenarioRunner
 
-__all__ = ["add_generate_command", "add_run_command"]
+__all__ = [
+    "PageDriver",
+    "PageOptions",
+    "PageSessionLike",
+    "add_generate_command",
+    "add_run_command",
+]
+
+
+class PageSessionLike(Protocol):
+    """A CRM page the runs attach to (``simulator.gui.page_run.PageSession``)."""
+
+    def attach(self, host: Any) -> Any:
+        """Make the page a plugin of ``host``, (re)load it, return once it is connected."""
+
+    def detach(self) -> None:
+        """Stop sending the page events; fail what it still owes."""
+
+    def screenshot(self, path: str | Path) -> bool:
+        """Save the page as a PNG (False when it could not be written)."""
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """``--page`` and the options that go with it."""
+
+    target: str
+    tenant_url: str | None = None
+    allow_origins: tuple[str, ...] = ()
+
+
+PageDriver = Callable[[PageOptions, Callable[[PageSessionLike], int]], int]
+"""``driver(options, work)``: opens the page and runs ``work(session)`` beside it; returns the
+exit code."""
 
 
 def _add_handler_options(parser: argparse.ArgumentParser) -> bool:
@@ -47,7 +83,7 @@ def _wants_handlers(args: argparse.Namespace) -> bool:
     """Handlers, a webhook or a journal asked for, or handler packages installed."""
     if getattr(args, "handlers", None) or getattr(args, "webhook", None):
         return True
-    if getattr(args, "js_handlers", None):
+    if getattr(args, "js_handlers", None) or getattr(args, "page", None):
         return True
     if getattr(args, "journal", None) is not None:
         return True
@@ -61,9 +97,10 @@ def _wants_handlers(args: argparse.Namespace) -> bool:
 
 
 def _host_factory(
-    args: argparse.Namespace, source: ScenarioFile
+    args: argparse.Namespace, source: ScenarioFile, page: PageSessionLike | None = None
 ) -> tuple[Callable[[Simulator], Any] | None, Callable[[Any], int] | None]:
-    """How to build and finish a handler host for each run (None when no handlers are asked)."""
+    """How to build and finish a handler host for each run (None when no handlers are asked);
+    ``page`` is attached to each host built."""
     if not hasattr(args, "handlers") or not _wants_handlers(args):
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
@@ -78,13 +115,23 @@ def _host_factory(
                 for path in js_handlers:
                     NodeHandler(host, path).start()
             except BaseException:
-                host.close(timeout=0)
-                if host.journal is not None:
-                    host.journal.close()
+                _abandon(host)
+                raise
+        if page is not None:
+            try:
+                page.attach(host)
+            except BaseException:
+                _abandon(host)
                 raise
         return host
 
     return build, finish_run
+
+
+def _abandon(host: Any) -> None:
+    host.close(timeout=0)
+    if host.journal is not None:
+        host.journal.close()
 
 
 def _positive_int(text: str) -> int:
@@ -126,20 +173,37 @@ def _open_out(stack: ExitStack, path: Path | None, label: str) -> TextIO | None:
 
 
 def _run_one(
-    source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None
+    source: ScenarioFile,
+    args: argparse.Namespace,
+    events_out: TextIO | None,
+    page: PageSessionLike | None = None,
 ) -> ScenarioResult:
-    build, finish = _host_factory(args, source)
+    build, finish = _host_factory(args, source, page)
     runner = ScenarioRunner(source, seed=args.seed)
     if build is not None:
         runner.host = build(runner.sim)
     try:
         result = runner.run()
+        shots = getattr(args, "page_screenshots", None)
+        if page is not None and shots is not None:
+            _screenshot(page, shots / f"{Path(source.path).stem}.png")
     finally:
+        if page is not None:
+            page.detach()
         if runner.host is not None and finish is not None:
             finish(runner.host)
     if events_out is not None:
         events_out.write(result.jsonl())
     return result
+
+
+def _screenshot(page: PageSessionLike, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(str(path.parent), None, f"cannot create it: {exc.strerror}") from None
+    if not page.screenshot(path):
+        raise InputFileError(str(path), None, "cannot write the page's screenshot here")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -148,6 +212,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from simulator.web import check_js_handlers
 
         check_js_handlers(args.js_handlers)
+    target = getattr(args, "page", None)
+    if target is None:
+        for option in ("page_screenshots", "tenant_url", "allow_origins"):
+            if getattr(args, option, None) is not None:
+                flag = "--" + option.replace("_", "-")
+                raise InputFileError(flag, None, "needs --page URL|DIR")
+        return _run_all(sources, args, None)
+    if args.repeat > 1 or args.rate is not None:
+        raise InputFileError(
+            "--page", None, "a page runs one scenario run at a time; drop --repeat and --rate"
+        )
+    driver: PageDriver | None = getattr(args, "page_driver", None)
+    if driver is None:
+        raise InputFileError("--page", None, "this adsim has no page driver (QtWebEngine)")
+    options = PageOptions(str(target), args.tenant_url, tuple(args.allow_origins or ()))
+    return driver(options, lambda page: _run_all(sources, args, page))
+
+
+def _run_all(
+    sources: list[ScenarioFile], args: argparse.Namespace, page: PageSessionLike | None
+) -> int:
     worst = EXIT_OK
     with ExitStack() as stack:
         events_out = _open_out(stack, args.events_out, "the events")
@@ -155,7 +240,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if args.repeat > 1 or args.rate is not None:
                 code = _load(source, args, events_out)
             else:
-                result = _run_one(source, args, events_out)
+                result = _run_one(source, args, events_out, page)
                 print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
                 code = result.exit_code
             worst = max(worst, code)
@@ -192,8 +277,10 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     return report.exit_code
 
 
-def add_run_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``adsim run``."""
+def add_run_command(
+    sub: argparse._SubParsersAction, *, page_driver: PageDriver | None = None
+) -> None:
+    """Register ``adsim run``; ``--page`` is offered when a ``page_driver`` is given."""
     parser = sub.add_parser(
         "run",
         help="run scenario files headless on the virtual clock (exit 0 pass, 1 fail, 2 bad input)",
@@ -237,6 +324,40 @@ def add_run_command(sub: argparse._SubParsersAction) -> None:
             help="a JS handler module (export function register(adApi)) run under node with "
             "the adApi shim; repeatable",
         )
+        if page_driver is not None:
+            parser.add_argument(
+                "--page",
+                default=None,
+                metavar="URL|DIR",
+                help="your CRM page (a URL, or a folder with index.html) in offscreen "
+                "QtWebEngine with the adApi shim, as plugin js:page; reloaded for each "
+                "scenario (needs agent-desktop-simulator[web])",
+            )
+            parser.add_argument(
+                "--page-screenshots",
+                type=Path,
+                default=None,
+                metavar="DIR",
+                help="after each scenario, save the page as DIR/<scenario>.png (a CI artifact)",
+            )
+            parser.add_argument(
+                "--tenant-url",
+                default=None,
+                metavar="https://HOST",
+                help="strict-CSP mode for --page: serve the shim at https://HOST/agent/"
+                "communicator/adapters/api.js itself (a local TLS server, its certificate "
+                "accepted for HOST only)",
+            )
+            parser.add_argument(
+                "--allow-origin",
+                dest="allow_origins",
+                action="append",
+                default=None,
+                metavar="ORIGIN",
+                help="let the page reach this origin too (its API, a CDN: https://host[:port]); "
+                "everything else is blocked; repeatable",
+            )
+            parser.set_defaults(page_driver=page_driver)
     parser.set_defaults(func=_cmd_run)
 
 

@@ -22,6 +22,16 @@ the handler thread in order, times it (``api_not_answer`` after the host's timeo
 on), defers the engine's answer for needResponse events and journals the outcome, exactly as for
 a Python handler. Requests go through ``simulator.handlers.AdApi`` so the page gets the same
 preconditions and error codes as Python handlers.
+
+Requests run one at a time, in the order the page sent them, on the endpoint's request thread;
+``__handled__`` waits in the same queue, so a handler that fires a request without awaiting it
+(``adApi.setDisposition(...)`` in ``ON_CALL_ENDED``) has its request run before its callback
+counts as finished: once ``host.settle()`` returns, the request's effect is there.
+
+With a journal on the host (``host.journal``) every packet is journaled (``Journal.packets``),
+``in`` from the page and ``out`` to it, before it is handled or sent: the handshake, events,
+requests, answers, ``__handled__`` and our ``__log__`` console lines (useful next to the outcome
+of a handler that failed).
 """
 
 from __future__ import annotations
@@ -53,6 +63,8 @@ __all__ = [
 
 Packet = dict[str, Any]
 """One vendor packet: ``{uid, type, params, noHandlers?}`` (plus ``error`` on ``__handled__``)."""
+
+_Queue = SimpleQueue[tuple[int, Packet] | None]
 
 _FACADE_ONLY = {"on", "remove", "inject_message_logger"}
 REQUESTS: dict[str, str] = {
@@ -112,6 +124,8 @@ class PageEndpoint:
 
     ``send(packet)`` must be thread-safe (events leave from the handler thread, answers from the
     request thread). Call ``receive(packet)`` from any thread for each packet the page posts.
+    ``close`` and ``reopen`` are the plugin's hooks for ``host.close()``/``host.reload()`` (see
+    ``HandlerHost.add_plugin``); a page that outlives a reload needs neither.
     """
 
     def __init__(
@@ -122,15 +136,19 @@ class PageEndpoint:
         name: str = "js:page",
         source: str = "page",
         close: Callable[[], Any] | None = None,
+        reopen: Callable[[], str | None] | None = None,
     ):
         self.host = host
+        self.name = name
+        """The plugin's name in ``host.plugins`` and the journal (made unique by the host)."""
         self._send = send
         self._lock = threading.Lock()
         self._uids = itertools.count(1)
         self._generation = 0
         self._waiters: dict[str, _Waiter] = {}
         self._observers: list[Callable[[str, Packet], Any]] = []
-        self._requests: SimpleQueue[tuple[int, Packet] | None] = SimpleQueue()
+        self._requests: _Queue = SimpleQueue()
+        self._closed = False
         self._api: AdApi | None = None
         self.ready = threading.Event()
         """Set once the handshake is done (``ready`` sent); cleared by a reload."""
@@ -141,16 +159,31 @@ class PageEndpoint:
         self.integration_key: str | None = None
         self.instances = 0
         """How many AdApi instances attached (1 + reloads)."""
-        self._worker = threading.Thread(
-            target=self._request_loop, name=f"adsim-{name}-requests", daemon=True
-        )
-        self._worker.start()
-        self.status: PluginStatus = host.add_plugin(name, self._register, source, close=close)
+        self._worker = self._start_worker()
+        self._first_status = host.add_plugin(name, self._register, source, close, reopen)
+        self.name = self._first_status.name
+
+    @property
+    def status(self) -> PluginStatus:
+        """The plugin's status now (``loaded`` False, with ``error``, after a failed reload)."""
+        return next((p for p in self.host.plugins if p.name == self.name), self._first_status)
 
     # ------------------------------------------------------------------ plumbing
 
+    def _start_worker(self) -> threading.Thread:
+        worker = threading.Thread(
+            target=self._request_loop,
+            args=(self._requests,),
+            name=f"adsim-{self.name}-requests",
+            daemon=True,
+        )
+        worker.start()
+        return worker
+
     def _register(self, ad_api: AdApi) -> None:
         self._api = ad_api
+        if self.integration_key:  # registered again by a reload: the page keeps its key
+            ad_api.integration_key = self.integration_key
         for event in EventName:
             ad_api.on(event, _Forward(self, event))
 
@@ -161,6 +194,12 @@ class PageEndpoint:
         return lambda: self._observers.remove(observer) if observer in self._observers else None
 
     def _notify(self, direction: str, packet: Packet) -> None:
+        journal = self.host.journal
+        if journal is not None:
+            try:
+                journal.record_packet(self.name, direction, packet)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
         for observer in tuple(self._observers):
             try:
                 observer(direction, packet)
@@ -191,8 +230,6 @@ class PageEndpoint:
             self._attach(params)
         elif kind == "hi":
             self._hi(params)
-        elif kind == "__handled__":
-            self._settle(uid, error=packet.get("error"))
         elif kind.startswith("ON_") and kind.endswith("_RESPONSE"):
             self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
         elif kind == "__registered__":
@@ -202,8 +239,11 @@ class PageEndpoint:
             self.registered.set()
         elif kind == "__log__":
             return
-        else:
+        elif self.ready.is_set():
+            # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))
+        # Else it comes from no connected instance (the shim queues calls until ``ready``): an
+        # AdApi that is gone, e.g. the page before a reload; its own timeout answers it.
 
     def _attach(self, params: list[Any]) -> None:
         with self._lock:
@@ -252,12 +292,15 @@ class PageEndpoint:
 
     # ------------------------------------------------------------------ requests
 
-    def _request_loop(self) -> None:
+    def _request_loop(self, requests: _Queue) -> None:
         while True:
-            item = self._requests.get()
+            item = requests.get()
             if item is None:
                 return
             generation, packet = item
+            if packet["type"] == "__handled__":
+                self._settle(packet.get("uid"), error=packet.get("error"))
+                continue
             result = self.call(str(packet["type"]), list(packet.get("params") or []))
             if generation == self._generation:
                 self._post(
@@ -309,6 +352,21 @@ class PageEndpoint:
         return waiter.answer
 
     def close(self) -> None:
-        """Stop the request thread and fail what is still waiting."""
+        """Stop the request thread and fail what is still waiting (idempotent)."""
         self.disconnect("the simulator has stopped")
-        self._requests.put(None)
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._requests.put(None)  # after the requests already queued: they still get answers
+
+    def reopen(self) -> None:
+        """Undo ``close`` for a page that starts again (a Node handler restarted by a reload): a
+        new request thread, and ``registered``/``error`` cleared for its handshake."""
+        with self._lock:
+            if self._closed:
+                self._closed = False
+                self._requests = SimpleQueue()
+                self._worker = self._start_worker()
+        self.error = None
+        self.registered.clear()

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ __all__ = [
 
 STARTUP_TIMEOUT = 15.0
 """Seconds a handler module has to load and register its handlers."""
+
+_EXIT_CHECK_S = 0.05
 
 
 def shim_path() -> Path:
@@ -69,7 +72,13 @@ def check_js_handlers(paths: list[Path]) -> str:
 
 
 class NodeHandler:
-    """One JS handler module in its own ``node`` process, a plugin ``js:<file>`` of ``host``."""
+    """One JS handler module in its own ``node`` process, a plugin ``js:<file>`` of ``host``.
+
+    ``host.reload()`` ends the process and starts a new one for the module as it is on disk now,
+    its handshake done before ``reload`` returns; a module that no longer loads shows its
+    ``file:line: message`` in ``host.plugins`` (``loaded`` False) and the run goes on without it.
+    ``host.close()`` ends the process.
+    """
 
     def __init__(
         self,
@@ -80,14 +89,28 @@ class NodeHandler:
         options: dict[str, Any] | None = None,
     ):
         self.path = Path(path)
-        found = node or check_js_handlers([self.path])
+        self.node = node or check_js_handlers([self.path])
         self.host = host
+        self._options = options or {}
         self._write_lock = threading.Lock()
+        self._process_lock = threading.Lock()
+        self.process = self._spawn()
+        self.endpoint = PageEndpoint(
+            host,
+            self._send,
+            name=f"js:{self.path.name}",
+            source=str(self.path),
+            close=self.close,
+            reopen=self._reopen,
+        )
+        self._reader = self._start_reader(self.process)
+
+    def _spawn(self) -> subprocess.Popen[str]:
         env = dict(os.environ)
-        env["ADSIM_API_TIMEOUT_MS"] = str(round(host.timeout * 1000))
-        env["ADSIM_ADAPI_OPTIONS"] = json.dumps(options or {})
-        self.process = subprocess.Popen(
-            [found, str(runner_path()), str(self.path.resolve())],
+        env["ADSIM_API_TIMEOUT_MS"] = str(round(self.host.timeout * 1000))
+        env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
+        return subprocess.Popen(
+            [self.node, str(runner_path()), str(self.path.resolve())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None,
@@ -96,17 +119,16 @@ class NodeHandler:
             encoding="utf-8",
             bufsize=1,
         )
-        self.endpoint = PageEndpoint(
-            host,
-            self._send,
-            name=f"js:{self.path.name}",
-            source=str(self.path),
-            close=self.close,
+
+    def _start_reader(self, process: subprocess.Popen[str]) -> threading.Thread:
+        reader = threading.Thread(
+            target=self._read_loop,
+            args=(process,),
+            name=f"adsim-node-{self.path.name}",
+            daemon=True,
         )
-        self._reader = threading.Thread(
-            target=self._read_loop, name=f"adsim-node-{self.path.name}", daemon=True
-        )
-        self._reader.start()
+        reader.start()
+        return reader
 
     def _send(self, packet: Packet) -> None:
         stdin = self.process.stdin
@@ -117,8 +139,8 @@ class NodeHandler:
             stdin.write(line)
             stdin.flush()
 
-    def _read_loop(self) -> None:
-        stdout = self.process.stdout
+    def _read_loop(self, process: subprocess.Popen[str]) -> None:
+        stdout = process.stdout
         assert stdout is not None
         for line in stdout:
             text = line.strip()
@@ -133,27 +155,61 @@ class NodeHandler:
                 print(f"[{self.path.name}] {text}", file=sys.stderr)
                 continue
             self.endpoint.receive(packet)
-        code = self.process.wait()
-        self.endpoint.disconnect(f"the node process for {self.path.name} exited (code {code})")
+        code = process.wait()
+        if process is self.process:  # not a process a reload has already replaced
+            self.endpoint.disconnect(f"the node process for {self.path.name} exited (code {code})")
+
+    def _wait_loaded(self, timeout: float) -> str | None:
+        """Wait for the module's registration and handshake; why it did not load, or None."""
+        endpoint, process = self.endpoint, self.process
+        late = f"{self.path}:1: the module did not register its handlers within {timeout:g} s"
+        deadline = time.monotonic() + timeout
+        if not self.host.wait_for(endpoint.registered, timeout):
+            return late
+        while endpoint.error is None and not endpoint.ready.is_set():
+            # ``registered`` is also set when node exits: do not wait out the timeout for it.
+            code = process.poll()
+            if code is not None:
+                return f"{self.path}:1: node exited (code {code}) before the handshake"
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return late
+            self.host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
+        return endpoint.error
 
     def start(self, timeout: float = STARTUP_TIMEOUT) -> NodeHandler:
         """Wait until the module registered its handlers and the handshake is done; a module
         that does not load raises ``InputFileError`` (``file:line: message``)."""
-        done = self.endpoint.registered.wait(timeout) and self.endpoint.ready.wait(
-            0 if self.endpoint.error else timeout
-        )
-        if self.endpoint.error is not None or not done:
-            message = self.endpoint.error or (
-                f"{self.path}:1: the module did not register its handlers within {timeout:g} s"
-            )
+        message = self._wait_loaded(timeout)
+        if message is not None:
             self.close()
             path, _, rest = message.partition(": ")
             raise InputFileError(path, None, rest or message)
         return self
 
+    def _reopen(self) -> str | None:
+        """The reload's restart, after ``close``: a new node process for the module as it is
+        on disk now; why it did not load (``file:line: message``), or None."""
+        if not self.path.is_file():
+            return f"{self.path}:1: no such JS handler file any more; restore it and reload"
+        self.endpoint.reopen()
+        try:
+            process = self._spawn()
+        except OSError as exc:
+            self.endpoint.close()
+            return f"{self.path}:1: cannot start {self.node} ({exc.strerror or exc})"
+        with self._process_lock:
+            self.process = process
+            self._reader = self._start_reader(process)
+        message = self._wait_loaded(STARTUP_TIMEOUT)
+        if message is not None:
+            self.close()
+        return message
+
     def close(self) -> None:
-        """End the node process (stdin closed first, killed if it lingers)."""
-        process = self.process
+        """End the node process (stdin closed first, killed if it lingers); idempotent."""
+        with self._process_lock:
+            process, reader = self.process, self._reader
         if process.poll() is None:
             try:
                 if process.stdin is not None:
@@ -167,8 +223,8 @@ class NodeHandler:
                 process.kill()
                 process.wait(2.0)
         self.endpoint.close()
-        if self._reader.is_alive() and self._reader is not threading.current_thread():
-            self._reader.join(2.0)
+        if reader.is_alive() and reader is not threading.current_thread():
+            reader.join(2.0)
         for stream in (process.stdout, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):

@@ -76,9 +76,139 @@ def test_journal_and_outcomes_name_the_js_plugin(tmp_path: Path) -> None:
             assert plugins == {"js:crm_logger.mjs"}
             assert all(o.status == "ok" for o in host.outcomes)
             assert {o.plugin for o in journal.outcomes()} == {"js:crm_logger.mjs"}
+            packets = journal.packets(plugin="js:crm_logger.mjs")
+            handshake = [p for p in packets if p.type != "__registered__"][:4]  # the runner's
+            assert [(p.direction, p.type) for p in handshake] == [
+                ("in", "__attach__"),
+                ("out", "hello"),
+                ("in", "hi"),
+                ("out", "ready"),
+            ]
+            assert handshake[2].params[0] == "simulator"  # the runner's integrationKey
+            assert [p.type for p in packets].count("__registered__") == 1
+            events = journal.events()
+            sent = [p for p in packets if p.direction == "out" and p.type.startswith("ON_")]
+            assert [p.type for p in sent] == [e.name for e in events]
+            assert [p.params for p in sent] == [e.args for e in events]
+            handled = {p.uid for p in packets if p.direction == "in" and p.type == "__handled__"}
+            assert {p.uid for p in sent} == handled
+            request = next(p for p in packets if p.type == "ADD_INTERACTION_ASSOCIATED_OBJECT")
+            assert request.direction == "in"
+            response = next(p for p in packets if p.uid == request.uid and p.direction == "out")
+            assert response.type == "ADD_INTERACTION_ASSOCIATED_OBJECT_RESPONSE"
+            assert request.id < response.id
         finally:
             host.close(timeout=5)
     assert handler.process.poll() is not None  # closing the host ends node
+
+
+_VERSION = """\
+import {{ appendFileSync }} from "node:fs";
+export function register(adApi) {{
+  adApi.on("ON_AGENT_STATE_CHANGE", (state) => appendFileSync({log}, "{version} " + state + "\\n"));
+}}
+"""
+
+
+@needs_node
+def test_reload_restarts_the_module_from_disk(tmp_path: Path) -> None:
+    module = tmp_path / "crm.mjs"
+    log = tmp_path / "seen.txt"
+
+    def write(version: str) -> None:
+        module.write_text(_VERSION.format(log=json.dumps(str(log)), version=version), "utf-8")
+
+    def seen() -> list[str]:
+        return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+    write("v1")
+    sim = Simulator(load_tenant(), seed=3)
+    with Journal.open(":memory:") as journal:
+        host = HandlerHost(sim, timeout=5, journal=journal)
+        try:
+            handler = NodeHandler(host, module).start()
+            first = handler.process
+            sim.login()
+            sim.set_agent_state("ready")
+            assert host.settle(timeout=10)
+            assert seen()[-1] == "v1 ready"
+
+            write("v2")
+            [status] = host.reload()
+            assert (status.name, status.loaded, status.error) == ("js:crm.mjs", True, None)
+            assert first.poll() is not None  # the old node ended: no leak, no double handling
+            second = handler.process
+            assert second is not first and second.poll() is None
+            assert handler.endpoint.ready.is_set() and handler.endpoint.instances == 2
+            count = len(seen())
+            sim.set_agent_state("not_ready", "Lunch")
+            assert host.settle(timeout=10)
+            assert seen()[count:] == ["v2 not_ready"]
+            assert host.outcomes[-1].plugin == "js:crm.mjs" and host.outcomes[-1].ok
+
+            module.write_text("export function register(a) {\n  let x = ;\n}\n", "utf-8")
+            [broken] = host.reload()
+            assert broken.name == "js:crm.mjs" and not broken.loaded
+            assert broken.error is not None
+            assert broken.error.startswith(f"{module}:2: SyntaxError"), broken.error
+            assert handler.endpoint.status == broken
+            assert second.poll() is not None and handler.process.poll() is not None
+            count, outcomes = len(seen()), len(host.outcomes)
+            sim.set_agent_state("ready")  # the run goes on without the module
+            assert host.settle(timeout=10)
+            assert len(seen()) == count and len(host.outcomes) == outcomes
+
+            write("v3")
+            [fixed] = host.reload()
+            assert fixed.loaded and fixed.handler_count > 0
+            sim.set_agent_state("not_ready", "Lunch")
+            assert host.settle(timeout=10)
+            assert seen()[count:] == ["v3 not_ready"]
+            hellos = [p for p in journal.packets(plugin="js:crm.mjs") if p.type == "hello"]
+            assert len(hellos) == 3  # one handshake per node process that loaded its module
+        finally:
+            host.close(timeout=5)
+    assert handler.process.poll() is not None
+
+
+@needs_node
+def test_register_may_await_an_adapi_call_at_start_and_at_reload(tmp_path: Path) -> None:
+    """start() and reload() wait on the simulation thread: they run the call meanwhile."""
+    module = tmp_path / "asks.mjs"
+    log = tmp_path / "asked.txt"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export async function register(adApi) {\n"
+        "  const result = await adApi.getLoginState();\n"
+        f"  appendFileSync({json.dumps(str(log))}, result.status + '\\n');\n"
+        "}\n",
+        "utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        NodeHandler(host, module).start()
+        [status] = host.reload()
+        assert status.loaded
+        assert log.read_text(encoding="utf-8").split() == ["success", "success"]
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_reload_of_a_deleted_module_is_a_plugin_error(tmp_path: Path) -> None:
+    module = tmp_path / "gone.mjs"
+    module.write_text("export function register(adApi) {}\n", "utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        handler = NodeHandler(host, module).start()
+        module.unlink()
+        [status] = host.reload()
+        assert not status.loaded and status.error == (
+            f"{module}:1: no such JS handler file any more; restore it and reload"
+        )
+        assert handler.process.poll() is not None
+    finally:
+        host.close(timeout=5)
 
 
 @needs_node

@@ -131,3 +131,33 @@ def test_a_page_that_is_neither_url_nor_folder_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert "not a URL nor a folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_closing_the_session_does_not_wait_out_a_hung_handler(qtbot, sim):
+    """A handler stuck when the window closes: the session closes after a short grace, not
+    after the handler timeout (60 s here)."""
+    import threading
+
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.session import Session
+    from simulator.handlers import HandlerHost
+
+    release = threading.Event()
+    entered = threading.Event()
+    host = HandlerHost(sim, timeout=60.0)
+
+    def hang(*_args):
+        entered.set()
+        release.wait(120)
+
+    host.add_plugin("hangs", lambda ad_api: ad_api.on("ON_LOGIN", hang))
+    session = Session(sim, SimBridge(sim, host), host, None)
+    try:
+        sim.login()
+        assert entered.wait(10)
+        closer = threading.Thread(target=session.close, daemon=True)
+        closer.start()
+        closer.join(30)
+        assert not closer.is_alive(), "the session waited for the hung handler"
+    finally:
+        release.set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QTabWidget
 from simulator.gui import web_page
 from simulator.handlers import HandlerHost
 from simulator.scenarios.loader import load_scenario
-from simulator.scenarios.runner import ScenarioResult, ScenarioRunner
+from simulator.scenarios.runner import ScenarioRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "fixtures" / "example_page"
@@ -43,50 +42,6 @@ def page(qtbot: Any) -> Any:
     view.deleteLater()
     # Run the deferred deletes now: QtWebEngine wants each page gone before its profile.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def _play(qtbot: Any, view: web_page.CrmPageView, scenario: str) -> tuple[ScenarioResult, Any]:
-    runner = ScenarioRunner(load_scenario(SCENARIOS / scenario))
-    host = HandlerHost(runner.sim, timeout=10.0)
-    runner.host = host
-    endpoint = view.connect_host(host, name="js:example_page")
-    with qtbot.waitSignal(view.view.loadFinished, timeout=20_000) as loaded:
-        view.open(PAGE)
-    assert loaded.args == [True]
-    qtbot.waitUntil(endpoint.ready.is_set, timeout=20_000)
-    # The runner waits for the handlers (the page) after each step: it cannot do that on the
-    # GUI thread the page needs, so it drives the simulation from its own thread.
-    box: list[ScenarioResult] = []
-    thread = threading.Thread(target=lambda: box.append(runner.run()), daemon=True)
-    thread.start()
-    qtbot.waitUntil(lambda: bool(box), timeout=60_000)
-    thread.join(5)
-    return box[0], host
-
-
-def test_example_page_saves_every_activity_record(qtbot: Any, page: Any) -> None:
-    result, host = _play(qtbot, page, "blind_transfer.yaml")
-    try:
-        assert result.passed, [str(f) for f in result.failures] + [str(result.error)]
-        records = [e.wire_args[0] for e in result.events if e.name == "ON_SAVE_ACTIVITY_RECORD"]
-        assert records
-        shown = _js(
-            qtbot,
-            page,
-            "Array.from(document.querySelectorAll('#activities li'))"
-            ".map(li => li.getAttribute('data-interaction-id'))",
-        )
-        assert shown == [r["interactionId"] for r in records]
-        assert _js(qtbot, page, "window.exampleCrm.activities") == records
-        packets = _js(qtbot, page, "window.exampleCrm.packets.map(p => p[0])")
-        assert packets[:3] == ["hello", "hi", "ready"]
-        assert "ON_REQUEST_TRANSFER_DATA_RESPONSE" in packets
-        assert {o.plugin for o in host.outcomes} == {"js:example_page"}
-        assert all(o.status == "ok" for o in host.outcomes), [o.line() for o in host.failures]
-        log = page.log.toPlainText()
-        assert "page -> " in log and "page <- " in log
-    finally:
-        host.close(timeout=5)
 
 
 def test_page_buttons_call_the_simulator(qtbot: Any, page: Any) -> None:
@@ -158,3 +113,45 @@ def test_crm_page_dock_in_the_window(qtbot: Any, desk: Any, host: Any) -> None:
     finally:
         view.close_page()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+TENANT_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<script src="https://acme.tenant.example/agent/communicator/adapters/api.js"></script>
+<div id="widget"></div>
+<script>
+  window.adApi = new window.brightpattern.AdApi({mountRoot: document.getElementById("widget")});
+</script>
+"""
+
+
+def test_a_page_that_names_its_tenant_gets_the_shim_and_widget_frame(
+    qtbot: Any, page: Any, tmp_path: Path
+) -> None:
+    """Unmodified pages load api.js from their tenant: the shim answers there, and the widget
+    frame the shim mounts at the tenant (as the vendor's does) is the simulator's placeholder."""
+    (tmp_path / "index.html").write_text(TENANT_PAGE, encoding="utf-8")
+    runner = ScenarioRunner(load_scenario(SCENARIOS / "chat.yaml"))
+    host = HandlerHost(runner.sim, timeout=10.0)
+    endpoint = page.connect_host(host)
+    try:
+        with qtbot.waitSignal(page.view.loadFinished, timeout=20_000):
+            page.open(tmp_path)
+        qtbot.waitUntil(endpoint.ready.is_set, timeout=20_000)
+        frame = _js(qtbot, page, "document.querySelector('iframe[data-adsim]').src")
+        assert frame == "https://acme.tenant.example/agent/communicator/"
+        qtbot.waitUntil(lambda: "Agent Desktop" in _frame_title(qtbot, page), timeout=20_000)
+        assert "blocked" not in page.log.toPlainText()
+    finally:
+        host.close(timeout=5)
+
+
+def _frame_title(qtbot: Any, view: web_page.CrmPageView) -> str:
+    """The title of the page's first child frame (the widget), '' until it has loaded."""
+    children = view.page.mainFrame().children()
+    if not children:
+        return ""
+    box: list[Any] = []
+    children[0].runJavaScript("document.title", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return str(box[0] or "")

@@ -185,3 +185,108 @@ def test_export_csv_has_one_row_per_event_and_outcome(sim):
     event = next(r for r in rows if r["event"] == "ON_SAVE_ACTIVITY_RECORD")
     assert json.loads(event["data"])[0]["interactionId"] == iid
     journal.close()
+
+
+def test_a_version_1_journal_gets_the_packets_table_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    with Journal.open(path, migrations=MIGRATIONS[:1]) as old:
+        assert old.schema_version == 1
+        old.record_event(_FakeEvent(1))
+        old.record_outcome(_outcome(1))
+        old_run = old.run_id
+    with Journal.open(path) as journal:  # upgraded in place
+        assert journal.schema_version == 2 == SCHEMA_VERSION
+        assert [(e.run_id, e.seq, e.name) for e in journal.events()] == [(old_run, 1, "ON_LOGIN")]
+        assert [(o.run_id, o.plugin) for o in journal.outcomes()] == [(old_run, "p")]
+        assert journal.packets() == []
+        journal.record_packet("js:a.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+        [packet] = journal.packets()
+        assert (packet.run_id, packet.plugin, packet.direction) == (old_run + 1, "js:a.mjs", "out")
+        assert packet.wire() == {"uid": "w1", "type": "hello", "params": []}
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    db.close()
+
+
+def test_record_packet_keeps_the_wire_fields_and_refuses_a_bad_direction():
+    with Journal.open(":memory:") as journal:
+        journal.record_packet(
+            "js:a.mjs", "in", {"uid": "a1", "type": "__handled__", "params": [], "error": "E: x"}
+        )
+        journal.record_packet(
+            "js:b.mjs",
+            "in",
+            {"uid": 7, "type": "ON_X_RESPONSE", "params": [], "noHandlers": True},
+        )
+        first, second = journal.packets()
+        assert first.wire() == {"uid": "a1", "type": "__handled__", "params": [], "error": "E: x"}
+        assert (second.uid, second.no_handlers, second.error) == ("7", True, None)
+        assert second.id > first.id and second.time_ms >= first.time_ms
+        assert journal.packets(plugin="js:b.mjs") == [second]
+        assert journal.packets(run_id=journal.run_id + 1) == []
+        with pytest.raises(ValueError, match="'in' or 'out'"):
+            journal.record_packet("js:a.mjs", "sideways", {"type": "x"})
+
+
+def _journal_with_packets(sim) -> Journal:
+    journal, _ = _journal_with_a_call(sim)
+    journal.record_packet("js:crm.mjs", "in", {"uid": "a1", "type": "__attach__", "params": ["k"]})
+    journal.record_packet("js:crm.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+    return journal
+
+
+def test_export_puts_packets_after_the_runs_events_only_when_asked(sim):
+    journal = _journal_with_packets(sim)
+    plain = io.StringIO()
+    export_jsonl(journal, plain)
+    assert "packet" not in {json.loads(line)["kind"] for line in plain.getvalue().splitlines()}
+    out = io.StringIO()
+    count = export_jsonl(journal, out, packets=True)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert count == len(rows) == len(plain.getvalue().splitlines()) + 2
+    assert [r["kind"] for r in rows[-2:]] == ["packet", "packet"]
+    assert "packet" not in {r["kind"] for r in rows[:-2]}
+    assert rows[-1] == {
+        "kind": "packet",
+        "run": journal.run_id,
+        "id": rows[-1]["id"],
+        "wallTime": rows[-1]["wallTime"],
+        "plugin": "js:crm.mjs",
+        "direction": "out",
+        "type": "hello",
+        "uid": "w1",
+        "params": [],
+    }
+    with pytest.raises(ValueError, match="not tied to an interaction"):
+        export_jsonl(journal, io.StringIO(), packets=True, interaction_id="x")
+    journal.close()
+
+
+def test_export_csv_with_packets_adds_their_columns(sim):
+    journal = _journal_with_packets(sim)
+    out = io.StringIO()
+    export_csv(journal, out, packets=True)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    packets = [r for r in rows if r["kind"] == "packet"]
+    assert [(r["event"], r["direction"], r["uid"], r["data"]) for r in packets] == [
+        ("__attach__", "in", "a1", '["k"]'),
+        ("hello", "out", "w1", "[]"),
+    ]
+    assert packets[0]["wallTime"] and not packets[0]["time"]
+    assert rows[0]["direction"] == "" and rows[0]["wallTime"] == ""
+    journal.close()
+
+
+def test_journal_export_command_packets(tmp_path, capsys):
+    from simulator.cli import main
+
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as journal:
+        journal.record_packet("js:crm.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+    assert main(["journal", "export", "--journal", str(path), "--packets"]) == 0
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["kind"], row["type"]) == ("packet", "hello")
+    with pytest.raises(SystemExit) as info:
+        main(["journal", "export", "--journal", str(path), "--packets", "--interaction", "X"])
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

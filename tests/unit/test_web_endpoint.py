@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from queue import Empty, SimpleQueue
 from typing import Any
 
 import pytest
@@ -22,10 +23,16 @@ TENANT = load_tenant()
 class FakePage:
     """A page's shim in Python: answers the handshake and the callbacks as told."""
 
-    def __init__(self, answer: Callable[[dict[str, Any]], Any] | None = None):
+    def __init__(
+        self,
+        answer: Callable[[dict[str, Any]], Any] | None = None,
+        fire: dict[str, list[dict[str, Any]]] | None = None,
+    ):
         self.sent: list[dict[str, Any]] = []
         self.endpoint: PageEndpoint | None = None
         self.answer = answer
+        self.fire = fire or {}
+        """Requests a handler of an event sends without awaiting them (before ``__handled__``)."""
         self.handle = True
         self.lock = threading.Condition()
 
@@ -40,6 +47,8 @@ class FakePage:
                 {"uid": "p-hi", "type": "hi", "params": ["crm-key", "?x=1", True]}
             )
         elif kind.startswith("ON_") and self.handle:
+            for fired in self.fire.get(kind, []):
+                self.endpoint.receive(fired)
             reply = self.answer(packet) if self.answer is not None else None
             if reply is not None:
                 self.endpoint.receive(reply)
@@ -308,7 +317,8 @@ def test_reload_brings_a_new_instance_and_fails_pending_answers(host: HandlerHos
     assert _ask_transfer_data(host) == [None]
     outcome = host.outcomes[-1]
     assert outcome.status == "error" and "reloaded" in (outcome.error or "")
-    assert endpoint.instances == 2 and endpoint.ready.is_set()
+    assert endpoint.ready.wait(5)  # the new instance's handshake runs on the reloading thread
+    assert endpoint.instances == 2
     assert page.types().count("hello") == 2
 
 
@@ -329,3 +339,182 @@ def test_disconnect_stops_events(host: HandlerHost) -> None:
     host.sim.login()
     host.settle(timeout=5)
     assert not [p for p in page.sent if p["type"].startswith("ON_")]
+
+
+# ---------------------------------------------------------------------- requests before __handled__
+
+_NOT_AWAITED = {
+    "ON_LOGIN": [
+        {"uid": "nr-1", "type": "SET_AGENT_STATE", "params": ["ready"]},
+        {"uid": "nr-2", "type": "GET_AGENT_STATE", "params": []},
+    ]
+}
+
+
+def test_requests_sent_before_handled_have_run_when_settle_returns(host: HandlerHost) -> None:
+    """``adApi.setAgentState("ready")`` not awaited in a handler: the request packets, then
+    ``__handled__`` at once; the callback is finished only after they ran."""
+    sim = host.sim
+    page = FakePage(fire=_NOT_AWAITED)
+    connect(host, page)
+    emitted: list[str] = []
+    sim.subscribe(lambda event: emitted.append(event.name.value))
+    finished: list[tuple[str, str]] = []  # each callback, and the agent's phase when it finished
+    host.subscribe_outcomes(lambda o: finished.append((o.event_name, sim.agent.phase.value)))
+    sim.login()
+    assert host.settle(timeout=5)
+    assert finished[0] == ("ON_LOGIN", "ready")  # its not-awaited request had run
+    assert sim.agent.phase == "ready"
+    changed = [a for a in sim.actions if a.name == "set_agent_state"]
+    assert len(changed) == 1 and changed[0].ok and changed[0].by_subscriber
+    responses = page.responses()  # answered before their callback counted as finished
+    assert responses["nr-1"]["params"] == [{"status": "success", "data": None}]
+    assert responses["nr-2"]["params"][0]["data"]["state"] == "ready"
+    assert [o.event_name for o in host.outcomes] == emitted
+    assert emitted[0] == "ON_LOGIN" and emitted[-1] == "ON_AGENT_STATE_CHANGE"
+    assert all(o.ok for o in host.outcomes)
+
+
+def test_requests_before_handled_in_the_window_run_at_the_engine_threads_next_poll(
+    sim: Simulator, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window: this thread is the GUI (engine) thread; it never waits for the handlers,
+    it only runs what is posted to it (packets from the page, ``sim.poll`` when work is posted),
+    as Qt's event loop does. Nothing may block it, and the requests still run in order."""
+    gui: SimpleQueue[Callable[[], Any]] = SimpleQueue()
+    post = sim.post
+
+    def post_and_wake(work: Callable[[], None]) -> None:
+        post(work)
+        gui.put(sim.poll)  # the window's timer
+
+    monkeypatch.setattr(sim, "post", post_and_wake)
+    host = HandlerHost(sim, timeout=5, journal=journal)
+    page = FakePage(fire=_NOT_AWAITED)
+    # PacketChannel: the page's packets reach the endpoint on the GUI thread.
+    endpoint = PageEndpoint(host, lambda packet: gui.put(lambda: page.send(packet)))
+    receive = endpoint.receive
+    page.endpoint = endpoint
+    endpoint.receive = lambda packet: gui.put(lambda: receive(packet))  # type: ignore[method-assign]
+    emitted: list[str] = []
+    sim.subscribe(lambda event: emitted.append(event.name.value))
+    finished: list[tuple[str, str]] = []
+
+    def outcome_arrived(outcome: Any) -> None:  # on the handler thread
+        finished.append((outcome.event_name, sim.agent.phase.value))
+        gui.put(lambda: None)  # the bridge's queued signal wakes the GUI thread
+
+    host.subscribe_outcomes(outcome_arrived)
+
+    def run_until(done: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 10
+        while not done():
+            try:
+                work = gui.get(timeout=max(0.0, deadline - time.monotonic()))
+            except Empty:
+                pytest.fail(f"the GUI thread was never woken: {host.outcomes}")
+            work()
+
+    try:
+        endpoint.receive({"uid": "p-1", "type": "__attach__", "params": []})
+        run_until(endpoint.ready.is_set)
+        sim.login()
+        run_until(lambda: sim.agent.phase == "ready" and len(host.outcomes) == len(emitted))
+        assert finished[0] == ("ON_LOGIN", "ready")
+        assert [o.event_name for o in host.outcomes] == emitted
+        assert emitted[0] == "ON_LOGIN" and emitted[-1] == "ON_AGENT_STATE_CHANGE"
+        assert all(o.ok for o in host.outcomes)
+        assert {"nr-1", "nr-2"} <= page.responses().keys()
+    finally:
+        host.close(timeout=1)
+
+
+# ---------------------------------------------------------------------- packets in the journal
+
+
+def test_every_packet_is_journaled_in_order(host: HandlerHost, journal: Journal) -> None:
+    page = FakePage(fire=_NOT_AWAITED)
+    connect(host, page)
+    host.sim.login()
+    assert host.settle(timeout=5)
+    packets = journal.packets(plugin="js:test.mjs")
+    seen = [(p.direction, p.type, p.uid) for p in packets]
+    assert seen[:4] == [
+        ("in", "__attach__", "p-1"),
+        ("out", "hello", "w1"),
+        ("in", "hi", "p-hi"),
+        ("out", "ready", "w2"),
+    ]
+    login = next(p for p in packets if p.type == "ON_LOGIN")
+    assert login.direction == "out"
+    assert [p.params for p in packets[:4]] == [["crm-key"], [], ["crm-key", "?x=1", True], []]
+    after = seen[seen.index(("out", "ON_LOGIN", login.uid)) :]
+    # The page's packets as received; the response to a request is journaled before it leaves,
+    # so a request always comes before its response and the callback's __handled__ after both.
+    assert after.index(("in", "SET_AGENT_STATE", "nr-1")) < after.index(
+        ("out", "SET_AGENT_STATE_RESPONSE", "nr-1")
+    )
+    assert after.index(("out", "GET_AGENT_STATE_RESPONSE", "nr-2")) < after.index(
+        ("in", "__handled__", login.uid)
+    ) or after.index(("in", "__handled__", login.uid)) < after.index(
+        ("out", "SET_AGENT_STATE_RESPONSE", "nr-1")
+    )
+    assert [p.id for p in packets] == sorted(p.id for p in packets)
+    assert all(isinstance(p.time_ms, int) and p.time_ms > 1_600_000_000_000 for p in packets)
+    assert {p.run_id for p in packets} == {journal.run_id}
+    assert len(packets) == len(page.sent) + sum(1 for p in packets if p.direction == "in")
+    assert [p.wire() for p in packets if p.direction == "out"] == page.sent
+
+
+def test_handled_errors_no_handlers_and_logs_are_journaled(
+    host: HandlerHost, journal: Journal
+) -> None:
+    page = FakePage()
+    endpoint = connect(host, page)
+    endpoint.receive({"uid": "l1", "type": "__log__", "params": ["console.log", "hi there"]})
+    endpoint.receive({"uid": "x", "type": "__handled__", "params": [], "error": "E: boom"})
+    endpoint.receive(
+        {"uid": "y", "type": "ON_REQUEST_TRANSFER_DATA_RESPONSE", "params": [], "noHandlers": True}
+    )
+    endpoint.receive({"type": 7})  # junk: journaled as it came, then ignored
+    packets = journal.packets(plugin="js:test.mjs")[-4:]
+    assert [(p.type, p.params, p.error, p.no_handlers) for p in packets] == [
+        ("__log__", ["console.log", "hi there"], None, None),
+        ("__handled__", [], "E: boom", None),
+        ("ON_REQUEST_TRANSFER_DATA_RESPONSE", [], None, True),
+        ("7", [], None, None),
+    ]
+    assert packets[-1].uid is None
+
+
+def test_packets_are_not_journaled_without_a_journal(sim: Simulator) -> None:
+    host = HandlerHost(sim, timeout=1)
+    try:
+        connect(host, FakePage())  # nothing to write to: no error
+    finally:
+        host.close(timeout=1)
+
+
+def test_secrets_are_scrubbed_from_packets(host: HandlerHost, journal: Journal) -> None:
+    journal.add_secret("s3cret")
+    page = FakePage()
+    endpoint = connect(host, page)
+    endpoint.receive({"uid": "s1", "type": "__log__", "params": ["token s3cret"]})
+    assert journal.packets()[-1].params == ["token ***"]
+
+
+def test_requests_from_no_connected_instance_are_dropped(host: HandlerHost) -> None:
+    """The shim queues calls until ``ready``: a request before the handshake comes from an
+    AdApi that is gone (the page before a reload) and must not act on this simulation."""
+    host.sim.login()
+    page = FakePage()
+    endpoint = PageEndpoint(host, page.send, name="js:test.mjs", source="test.mjs")
+    page.endpoint = endpoint
+    endpoint.receive({"uid": "stale", "type": "SET_AGENT_STATE", "params": ["ready"]})
+    endpoint.receive({"uid": "p-1", "type": "__attach__", "params": ["crm-key"]})
+    assert endpoint.ready.is_set()
+    request(endpoint, page, "fresh", "GET_AGENT_STATE")
+    # Requests run in order: had the stale one been queued, it would have run (and been
+    # answered) before this one.
+    assert "stale" not in page.responses()
+    assert host.sim.agent.phase != "ready"

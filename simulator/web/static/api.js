@@ -118,6 +118,13 @@
 
   var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
 
+  // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
+  var SCRIPT_ORIGIN = (function () {
+    var script = root.document && root.document.currentScript;
+    var match = script && /^(https?:\/\/[^/?#]+)\/agent\//.exec(script.src || "");
+    return match ? match[1] : null;
+  })();
+
   function randomUUID() {
     var c = root.crypto;
     if (c && typeof c.randomUUID === "function") return c.randomUUID();
@@ -218,7 +225,10 @@
     var loc = root.location || { protocol: "about:", search: "" };
     var served = /^(https?|adsim):$/.test(loc.protocol);
     var path = options.standalone ? "/agent/communicator/no-ui/" : "/agent/communicator/";
-    frame.src = served ? loc.origin + path + (loc.search || "") : "about:blank";
+    // Like the vendor's script, frame the widget from where this script came from (the
+    // tenant), else from the page's own origin (a page that loads /agent/.../api.js).
+    var origin = SCRIPT_ORIGIN || (served ? loc.origin : null);
+    frame.src = origin ? origin + path + (loc.search || "") : "about:blank";
     frame.setAttribute("data-adsim", "widget");
     frame.setAttribute("allow", "microphone; autoplay");
     var style = frame.style;

@@ -1,0 +1,333 @@
+"""A CRM page headless: ``adsim run SCENARIO --page URL|DIR`` in offscreen QtWebEngine, for CI.
+
+The page is the same ``CrmPageView`` the window docks (shim, scheme, network guard), but
+nothing is shown on a screen (``QT_QPA_PLATFORM=offscreen`` unless set otherwise). Threads::
+
+    main thread     the Qt event loop: the page, its QWebChannel packets, loads and reloads
+    worker thread   the scenario runner: the simulation, its handler host's ``settle()``
+
+The runner waits for the page's handlers after each step; the page's answers arrive on the Qt
+event loop, so the two cannot share a thread. ``HeadlessPage.run(work)`` runs ``work(session)``
+on a worker thread while the main thread runs Qt, and returns what ``work`` returned (or raises
+what it raised). ``session.attach(host)`` makes the page a plugin of ``host`` (``js:page``),
+(re)loads it and blocks until its ``AdApi`` has done the handshake; a page that does not load,
+or never constructs an ``AdApi``, is bad input (``InputFileError``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from simulator.data import InputFileError
+from simulator.handlers import HandlerHost
+from simulator.web import PageEndpoint
+from simulator.web.node import STARTUP_TIMEOUT
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _chromium_flags(*flags: str) -> None:
+    current = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    names = {flag.split("=", 1)[0] for flag in current}
+    current += [flag for flag in flags if flag.split("=", 1)[0] not in names]
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
+
+
+# Chromium's own log lines (no D-Bus on a CI machine ...) are not the user's business headless.
+_chromium_flags("--log-level=3", *(["--no-sandbox"] if os.geteuid() == 0 else []))
+
+# Before the QApplication: registers the adsim:// scheme.
+from simulator.gui import web_page  # noqa: E402, I001  (order matters: before QtWidgets' app)
+
+from PySide6.QtCore import (  # noqa: E402
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QtMsgType,
+    QTimer,
+    Signal,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtWebEngineCore import QWebEngineScript  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+__all__ = ["PLUGIN", "HeadlessPage", "PageSession", "drive"]
+
+PLUGIN = "js:page"
+"""The page's plugin name in outcomes and the journal."""
+
+T = TypeVar("T")
+
+_FRAME_SCRIPT = (
+    "window.__adsimFrame || (window.__adsimFrame = 1, requestAnimationFrame(() => "
+    "requestAnimationFrame(() => { window.__adsimFrame = 2; })), 1)"
+)
+_WORLD = int(QWebEngineScript.ScriptWorldId.ApplicationWorld.value)
+_FRAME_MS = 16
+_FRAME_POLLS = 60
+_STABLE_MS = 50
+
+_RENDERING_NOISE = (
+    "QRhiGles2: ",
+    "Failed to create RHI",
+    "This plugin does not support ",
+    "QVulkanInstance: ",
+    "GBM is not supported",
+    "GPUInfo not initialized",
+)
+"""Warnings every offscreen QtWebEngine start prints (no GPU, no window system): not news."""
+
+
+def _quiet_rendering(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if kind == QtMsgType.QtWarningMsg and message.startswith(_RENDERING_NOISE):
+        return
+    print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
+
+
+class _Main(QObject):
+    """Carries the worker's requests to the main thread (queued signals)."""
+
+    open_requested = Signal()
+    reload_requested = Signal()
+    screenshot_requested = Signal(str)
+    finished = Signal()
+
+
+class PageSession:
+    """What the worker thread uses: attach the page to a host, reload it, detach it."""
+
+    def __init__(self, page: HeadlessPage):
+        self._page = page
+        self.endpoint: PageEndpoint | None = None
+
+    def attach(self, host: HandlerHost, timeout: float = STARTUP_TIMEOUT) -> PageEndpoint:
+        """Make the page plugin ``js:page`` of ``host`` and (re)load it; returns once its
+        ``AdApi`` is connected. Call on the thread that drives ``host``'s simulation."""
+        self.detach()
+        page = self._page
+        endpoint = page.view.connect_host(host, name=PLUGIN)
+        self.endpoint = endpoint
+        page.expect_handshake(endpoint)
+        page.main.open_requested.emit()
+        page.wait_handshake(endpoint, timeout, "load")
+        return endpoint
+
+    def reload(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Reload the page (as F5 would) and wait for its new ``AdApi``: the old instance's
+        pending answers fail, the run goes on with the new one."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            raise RuntimeError("attach the page to a host first")
+        page = self._page
+        page.expect_handshake(endpoint)
+        page.main.reload_requested.emit()
+        page.wait_handshake(endpoint, timeout, "reload")
+
+    def screenshot(self, path: str | Path, timeout: float = STARTUP_TIMEOUT) -> bool:
+        """Save the page as a PNG once it has painted what it has so far; False when it could
+        not be written."""
+        page = self._page
+        page.shot_done.clear()
+        page.main.screenshot_requested.emit(str(path))
+        return page.shot_done.wait(timeout) and page.shot_saved
+
+    def detach(self) -> None:
+        """Fail what the page still owes and stop sending it events."""
+        if self.endpoint is not None:
+            self.endpoint.close()
+            self.endpoint = None
+
+
+class HeadlessPage:
+    """One CRM page in an offscreen QtWebEngine view, driven from a worker thread."""
+
+    def __init__(
+        self,
+        target: str | Path,
+        *,
+        console: TextIO | None = None,
+        size: tuple[int, int] = (1280, 800),
+    ):
+        problem = web_page.page_problem(str(target))
+        if problem is not None:
+            raise InputFileError(str(target), None, problem.split(": ", 1)[-1])
+        self.target = target
+        if QApplication.instance() is None:
+            qInstallMessageHandler(_quiet_rendering)
+        self.app = QApplication.instance() or QApplication(sys.argv[:1])
+        self.view = web_page.CrmPageView()
+        self.view.resize(*size)
+        self.view.show()  # a hidden page's timers are throttled; offscreen, "shown" costs nothing
+        self.main = _Main()
+        self.main.open_requested.connect(self._open, Qt.ConnectionType.QueuedConnection)
+        self.main.screenshot_requested.connect(self._screenshot, Qt.ConnectionType.QueuedConnection)
+        self.shot_done = threading.Event()
+        self.shot_saved = False
+        self.main.reload_requested.connect(
+            self.view.view.reload, Qt.ConnectionType.QueuedConnection
+        )
+        self._console = console if console is not None else sys.stderr
+        self._lock = threading.Lock()
+        self._woken = threading.Event()
+        self._failure: str | None = None
+        self._instances = 0
+        self.view.view.loadFinished.connect(self._loaded)
+        self.view.page.console.connect(self._print)
+        self.view.guard.blocked.connect(
+            lambda url: self._print(f"blocked {url} {web_page.allow_hint(url)}")
+        )
+        self.view.certificateRefused.connect(lambda why: self._print(f"certificate refused {why}"))
+
+    # ------------------------------------------------------------------ main thread
+
+    def _open(self) -> None:
+        with self._lock:
+            self._failure = None
+        self.view.open(self.target)
+
+    def _loaded(self, ok: bool) -> None:
+        if not ok:
+            with self._lock:
+                self._failure = "the page did not load (check the URL or the folder)"
+            self._woken.set()
+
+    def _screenshot(self, path: str, frames: int = 0) -> None:
+        # Two animation frames after the request the page has laid out and painted its latest
+        # DOM (checked in an isolated world: the page's globals are left alone); the picture
+        # reaches the view a little later, so grab until two grabs in a row agree.
+        def painted(value: Any) -> None:
+            if value != 2 and frames < _FRAME_POLLS:
+                QTimer.singleShot(_FRAME_MS, lambda: self._screenshot(path, frames + 1))
+                return
+            self.view.page.runJavaScript("delete window.__adsimFrame", _WORLD)
+            self._grab_when_stable(path, self.view.view.grab().toImage(), 0)
+
+        self.view.page.runJavaScript(_FRAME_SCRIPT, _WORLD, painted)
+
+    def _grab_when_stable(self, path: str, last: QImage, tries: int) -> None:
+        def again() -> None:
+            image = self.view.view.grab().toImage()
+            if image != last and tries < _FRAME_POLLS:
+                self._grab_when_stable(path, image, tries + 1)
+                return
+            self.shot_saved = image.save(path, "PNG")
+            self.shot_done.set()
+
+        QTimer.singleShot(_STABLE_MS, again)
+
+    def _print(self, line: str) -> None:
+        print(f"[page] {line}", file=self._console, flush=True)
+
+    # ------------------------------------------------------------------ worker thread
+
+    def expect_handshake(self, endpoint: PageEndpoint) -> None:
+        """Arm the wait for the next ``AdApi`` instance of ``endpoint``."""
+        with self._lock:
+            self._failure = None
+            self._instances = endpoint.instances
+        self._woken.clear()
+        unsubscribe: Callable[[], None] | None = None
+
+        def watch(direction: str, packet: dict[str, Any]) -> None:
+            if direction == "out" and packet.get("type") == "ready":
+                self._woken.set()
+                if unsubscribe is not None:
+                    unsubscribe()
+
+        unsubscribe = endpoint.subscribe_packets(watch)
+
+    def wait_handshake(self, endpoint: PageEndpoint, timeout: float, what: str) -> None:
+        """Block until ``endpoint`` has a new connected instance; ``InputFileError`` if the
+        page failed to load or did not construct an ``AdApi`` within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        self._woken.wait(timeout)
+        with self._lock:
+            failure = self._failure
+        # ``ready`` is posted just before the endpoint counts itself connected.
+        connected = failure is None and endpoint.ready.wait(max(0.0, deadline - time.monotonic()))
+        if connected and endpoint.instances > self._instances:
+            return
+        if failure is None:
+            failure = (
+                f"the page {'re' if what == 'reload' else ''}loaded but did not construct "
+                f"window.brightpattern.AdApi within {timeout:g} s; does it load "
+                "/agent/communicator/adapters/api.js?"
+            )
+        raise InputFileError(str(self.target), None, failure)
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, work: Callable[[PageSession], T]) -> T:
+        """Run ``work(session)`` on a worker thread while Qt runs here; its result or error."""
+        session = PageSession(self)
+        box: dict[str, Any] = {}
+
+        def body() -> None:
+            try:
+                box["result"] = work(session)
+            except BaseException as exc:  # re-raised on the main thread below
+                box["error"] = exc
+            finally:
+                session.detach()
+                self.main.finished.emit()
+
+        loop = QEventLoop()
+        self.main.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+        worker = threading.Thread(target=body, name="adsim-page-run", daemon=True)
+        # Started from inside the loop, so ``finished`` can never come before ``exec``.
+        QTimer.singleShot(0, worker.start)
+        loop.exec()
+        self.main.finished.disconnect(loop.quit)
+        worker.join()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def close(self) -> None:
+        """Release the page (before its profile, as QtWebEngine requires)."""
+        self.view.close_page()
+        self.view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def drive(
+    target: str,
+    work: Callable[[PageSession], int],
+    *,
+    tenant_url: str | None = None,
+    allow_origins: Sequence[str] = (),
+) -> int:
+    """Open ``target`` headless, run ``work(session)`` (the ``adsim run`` loop) beside it and
+    return its exit code; the page is released afterwards. With ``tenant_url`` the page runs in
+    strict-CSP mode (``web_page.use_tenant_url``); ``allow_origins`` are let through the
+    network guard."""
+    problem = web_page.page_problem(target)
+    if problem is not None:
+        raise InputFileError(target, None, problem.split(": ", 1)[-1])
+    for origin in allow_origins:
+        try:
+            web_page.parse_origin(origin)
+        except ValueError as exc:
+            raise InputFileError("--allow-origin", None, str(exc)) from None
+    if tenant_url is not None:
+        try:
+            web_page.use_tenant_url(tenant_url)
+        except (ValueError, RuntimeError) as exc:
+            raise InputFileError("--tenant-url", None, str(exc)) from None
+    page = HeadlessPage(target)
+    page.view.allow_origins(allow_origins)
+    try:
+        return page.run(work)
+    finally:
+        page.close()
