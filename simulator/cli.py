@@ -197,6 +197,7 @@ def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
         work,
         tenant_url=options.tenant_url,
         allow_origins=options.allow_origins,
+        timeout=options.timeout,
     )
 
 

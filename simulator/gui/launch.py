@@ -59,17 +59,20 @@ def display_problem(
     )
 
 
-def _page_problem(page: str) -> str | None:
-    """Why ``--page`` cannot open, or None. Imports QtWebEngine, which must happen before the
-    QApplication exists (the ``adsim://`` scheme is registered then)."""
+def _page_problem(options: WindowOptions) -> str | None:
+    """What is wrong with the ``--page`` options (``"what: why"``), or None. Imports
+    QtWebEngine, which must happen before the QApplication exists (the ``adsim://`` scheme is
+    registered then)."""
+    assert options.page is not None
     try:
-        from simulator.gui.web_page import page_problem
+        from simulator.gui.web_page import options_problem
     except ImportError:
         return (
             "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)"
         )
-    return page_problem(page)
+    problem = options_problem(options.page, options.tenant_url, options.allow_origins)
+    return None if problem is None else ": ".join(problem)
 
 
 def _elapsed_ms() -> float:
@@ -111,26 +114,15 @@ def run_window(options: WindowOptions) -> int:
 
     tenant: Any = None
     if options.page is not None:
-        problem = _page_problem(options.page)
+        problem = _page_problem(options)
         if problem is not None:
             print(f"adsim: {problem}", file=sys.stderr)
             return EXIT_BAD_INPUT
         if options.tenant_url is not None:
             from simulator.gui.web_page import use_tenant_url
 
-            try:  # before any page exists: Chromium reads the host mapping once
-                tenant = use_tenant_url(options.tenant_url)
-            except ValueError as exc:
-                print(f"adsim: --tenant-url: {exc}", file=sys.stderr)
-                return EXIT_BAD_INPUT
-        from simulator.gui.web_page import parse_origin
-
-        for origin in options.allow_origins:
-            try:
-                parse_origin(origin)
-            except ValueError as exc:
-                print(f"adsim: --allow-origin: {exc}", file=sys.stderr)
-                return EXIT_BAD_INPUT
+            # Before any page exists: Chromium reads the host mapping once.
+            tenant = use_tenant_url(options.tenant_url)
 
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
     from simulator.gui.theme import apply_style_sheet, apply_theme

@@ -17,50 +17,44 @@ or never constructs an ``AdApi``, is bad input (``InputFileError``).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from simulator.data import InputFileError
-from simulator.handlers import HandlerHost
-from simulator.web import PageEndpoint
-from simulator.web.node import STARTUP_TIMEOUT
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def _chromium_flags(*flags: str) -> None:
-    current = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    names = {flag.split("=", 1)[0] for flag in current}
-    current += [flag for flag in flags if flag.split("=", 1)[0] not in names]
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
-
-
-# Chromium's own log lines (no D-Bus on a CI machine ...) are not the user's business headless.
-_chromium_flags("--log-level=3", *(["--no-sandbox"] if os.geteuid() == 0 else []))
-
-# Before the QApplication: registers the adsim:// scheme.
-from simulator.gui import web_page  # noqa: E402, I001  (order matters: before QtWidgets' app)
-
-from PySide6.QtCore import (  # noqa: E402
+from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QEventLoop,
     QMessageLogContext,
     QObject,
     Qt,
-    QtMsgType,
     QTimer,
+    QtMsgType,
     Signal,
     qFormatLogMessage,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWebEngineCore import QWebEngineScript  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtGui import QImage
+from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWidgets import QApplication
+
+from simulator.data import InputFileError
+
+# Registers the adsim:// scheme: imported before any QApplication exists.
+from simulator.gui import web_page
+from simulator.handlers import HandlerHost
+from simulator.web import PageEndpoint
+from simulator.web.node import STARTUP_TIMEOUT
+
+# Both read when the QApplication and the first page are made, not at import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Chromium's own log lines (no D-Bus on a CI machine ...) are not the user's business headless.
+web_page.add_chromium_flags("--log-level=3")
 
 __all__ = ["PLUGIN", "HeadlessPage", "PageSession", "drive"]
 
@@ -75,6 +69,7 @@ _FRAME_SCRIPT = (
 )
 _WORLD = int(QWebEngineScript.ScriptWorldId.ApplicationWorld.value)
 _FRAME_MS = 16
+_SIGNAL_CHECK_MS = 200
 _FRAME_POLLS = 60
 _STABLE_MS = 50
 
@@ -95,6 +90,35 @@ def _quiet_rendering(kind: QtMsgType, context: QMessageLogContext, message: str)
     print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
 
 
+@contextmanager
+def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[bool]]:
+    """While Qt's loop runs, Ctrl-C quits it (the list becomes ``[True]``) instead of raising
+    inside whatever Qt slot Python happens to run next. Only on the main thread, and only when
+    SIGINT has Python's default handler (a shell that ignores it keeps ignoring it)."""
+    interrupted: list[bool] = []
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield interrupted
+        return
+
+    def quit_loop(_signum: int, _frame: Any) -> None:
+        interrupted.append(True)
+        loop.quit()
+
+    previous = signal.signal(signal.SIGINT, quit_loop)
+    # Python runs signal handlers between its own bytecodes; this lets it in while Qt waits.
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(_SIGNAL_CHECK_MS)
+    try:
+        yield interrupted
+    finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Main(QObject):
     """Carries the worker's requests to the main thread (queued signals)."""
 
@@ -111,7 +135,7 @@ class PageSession:
         self._page = page
         self.endpoint: PageEndpoint | None = None
 
-    def attach(self, host: HandlerHost, timeout: float = STARTUP_TIMEOUT) -> PageEndpoint:
+    def attach(self, host: HandlerHost, timeout: float | None = None) -> PageEndpoint:
         """Make the page plugin ``js:page`` of ``host`` and (re)load it; returns once its
         ``AdApi`` is connected. Call on the thread that drives ``host``'s simulation."""
         self.detach()
@@ -120,10 +144,10 @@ class PageSession:
         self.endpoint = endpoint
         page.expect_handshake(endpoint)
         page.main.open_requested.emit()
-        page.wait_handshake(endpoint, timeout, "load")
+        page.wait_handshake(endpoint, timeout or page.startup_timeout, "load")
         return endpoint
 
-    def reload(self, timeout: float = STARTUP_TIMEOUT) -> None:
+    def reload(self, timeout: float | None = None) -> None:
         """Reload the page (as F5 would) and wait for its new ``AdApi``: the old instance's
         pending answers fail, the run goes on with the new one."""
         endpoint = self.endpoint
@@ -132,7 +156,7 @@ class PageSession:
         page = self._page
         page.expect_handshake(endpoint)
         page.main.reload_requested.emit()
-        page.wait_handshake(endpoint, timeout, "reload")
+        page.wait_handshake(endpoint, timeout or page.startup_timeout, "reload")
 
     def screenshot(self, path: str | Path, timeout: float = STARTUP_TIMEOUT) -> bool:
         """Save the page as a PNG once it has painted what it has so far; False when it could
@@ -158,11 +182,14 @@ class HeadlessPage:
         *,
         console: TextIO | None = None,
         size: tuple[int, int] = (1280, 800),
+        startup_timeout: float = STARTUP_TIMEOUT,
     ):
         problem = web_page.page_problem(str(target))
         if problem is not None:
-            raise InputFileError(str(target), None, problem.split(": ", 1)[-1])
+            raise InputFileError(str(target), None, problem)
         self.target = target
+        self.startup_timeout = startup_timeout
+        """Seconds a page has to construct its AdApi after a load or reload."""
         if QApplication.instance() is None:
             qInstallMessageHandler(_quiet_rendering)
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -182,6 +209,7 @@ class HeadlessPage:
         self._woken = threading.Event()
         self._failure: str | None = None
         self._instances = 0
+        self._unwatch: Callable[[], None] = lambda: None
         self.view.view.loadFinished.connect(self._loaded)
         self.view.page.console.connect(self._print)
         self.view.guard.blocked.connect(
@@ -237,21 +265,19 @@ class HeadlessPage:
             self._failure = None
             self._instances = endpoint.instances
         self._woken.clear()
-        unsubscribe: Callable[[], None] | None = None
 
         def watch(direction: str, packet: dict[str, Any]) -> None:
             if direction == "out" and packet.get("type") == "ready":
                 self._woken.set()
-                if unsubscribe is not None:
-                    unsubscribe()
 
-        unsubscribe = endpoint.subscribe_packets(watch)
+        self._unwatch = endpoint.subscribe_packets(watch)
 
     def wait_handshake(self, endpoint: PageEndpoint, timeout: float, what: str) -> None:
         """Block until ``endpoint`` has a new connected instance; ``InputFileError`` if the
         page failed to load or did not construct an ``AdApi`` within ``timeout``."""
         deadline = time.monotonic() + timeout
         self._woken.wait(timeout)
+        self._unwatch()
         with self._lock:
             failure = self._failure
         # ``ready`` is posted just before the endpoint counts itself connected.
@@ -287,8 +313,13 @@ class HeadlessPage:
         worker = threading.Thread(target=body, name="adsim-page-run", daemon=True)
         # Started from inside the loop, so ``finished`` can never come before ``exec``.
         QTimer.singleShot(0, worker.start)
-        loop.exec()
+        with _ctrl_c_quits(loop) as interrupted:
+            loop.exec()
         self.main.finished.disconnect(loop.quit)
+        if interrupted:
+            # The worker may be waiting on a handler: leave it (a daemon); everything it
+            # emitted is journaled already.
+            raise KeyboardInterrupt
         worker.join()
         if "error" in box:
             raise box["error"]
@@ -307,25 +338,22 @@ def drive(
     *,
     tenant_url: str | None = None,
     allow_origins: Sequence[str] = (),
+    timeout: float | None = None,
 ) -> int:
     """Open ``target`` headless, run ``work(session)`` (the ``adsim run`` loop) beside it and
     return its exit code; the page is released afterwards. With ``tenant_url`` the page runs in
     strict-CSP mode (``web_page.use_tenant_url``); ``allow_origins`` are let through the
-    network guard."""
-    problem = web_page.page_problem(target)
+    network guard; ``timeout``: seconds the page has to construct its AdApi (default 15)."""
+    problem = web_page.options_problem(target, tenant_url, allow_origins)
     if problem is not None:
-        raise InputFileError(target, None, problem.split(": ", 1)[-1])
-    for origin in allow_origins:
-        try:
-            web_page.parse_origin(origin)
-        except ValueError as exc:
-            raise InputFileError("--allow-origin", None, str(exc)) from None
+        what, why = problem
+        raise InputFileError(what, None, why)
     if tenant_url is not None:
         try:
             web_page.use_tenant_url(tenant_url)
-        except (ValueError, RuntimeError) as exc:
+        except RuntimeError as exc:  # strict mode already on for another tenant, in-process
             raise InputFileError("--tenant-url", None, str(exc)) from None
-    page = HeadlessPage(target)
+    page = HeadlessPage(target, startup_timeout=timeout or STARTUP_TIMEOUT)
     page.view.allow_origins(allow_origins)
     try:
         return page.run(work)

@@ -27,10 +27,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    # Chromium refuses to start its sandbox as root.
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
-
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -68,14 +64,37 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.web import PageEndpoint, shim_path
-from simulator.web.tenant_server import SHIM_PATHS, WIDGET_FOLDERS, TenantServer, tenant_resource
+from simulator.web.tenant_server import (
+    SHIM_PATHS,
+    WIDGET_FOLDERS,
+    TenantServer,
+    parse_tenant_url,
+    tenant_resource,
+)
+
+
+def add_chromium_flags(*flags: str) -> None:
+    """Append ``flags`` to ``$QTWEBENGINE_CHROMIUM_FLAGS``, each unless one of that name is
+    there already (the user's own wins). Chromium reads them once, at its first page."""
+    current = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    names = {flag.split("=", 1)[0] for flag in current}
+    current += [flag for flag in flags if flag.split("=", 1)[0] not in names]
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
+
+
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # Chromium refuses to start its sandbox as root.
+    add_chromium_flags("--no-sandbox")
+
 
 __all__ = [
     "SCHEME",
     "SHIM_PATHS",
     "CrmPageView",
+    "add_chromium_flags",
     "add_crm_page_dock",
     "allow_hint",
+    "options_problem",
     "origin_of",
     "page_problem",
     "page_url",
@@ -124,7 +143,10 @@ def origin_of(url: QUrl) -> str:
     scheme = url.scheme().lower()
     port = url.port(_DEFAULT_PORTS.get(scheme, -1))
     suffix = "" if port in (-1, _DEFAULT_PORTS.get(scheme)) else f":{port}"
-    return f"{scheme}://{url.host().lower()}{suffix}"
+    host = url.host().lower()
+    if ":" in host:  # IPv6: bracketed in an origin
+        host = f"[{host}]"
+    return f"{scheme}://{host}{suffix}"
 
 
 def parse_origin(text: str) -> str:
@@ -146,18 +168,39 @@ def allow_hint(url: str) -> str:
 
 
 def page_problem(target: str) -> str | None:
-    """Why ``target`` cannot be opened as a CRM page (``"<target>: what to do"``), or None: it
-    must be an http(s) URL or a folder with an ``index.html``."""
+    """Why ``target`` cannot be opened as a CRM page (what to do), or None: it must be an
+    http(s) URL or a folder with an ``index.html``."""
     if "://" in target:
         scheme = target.split("://", 1)[0].lower()
         if scheme not in ("http", "https"):
-            return f"{target}: only http:// and https:// pages (or a folder) can be opened"
+            return "only http:// and https:// pages (or a folder) can be opened"
         return None
     path = Path(target)
     if not path.is_dir():
-        return f"{target}: not a URL nor a folder; pass http://... or a folder with index.html"
+        return "not a URL nor a folder; pass http://... or a folder with index.html"
     if not (path / "index.html").is_file():
-        return f"{target}: the folder has no index.html; the page opens at adsim://crm/index.html"
+        return "the folder has no index.html; the page opens at adsim://crm/index.html"
+    return None
+
+
+def options_problem(
+    target: str, tenant_url: str | None = None, allow_origins: Iterable[str] = ()
+) -> tuple[str, str] | None:
+    """The first thing wrong with a page's options, as ``(what, why)`` (``what`` is the target
+    or the option's flag), or None. Starts nothing: check before ``use_tenant_url``."""
+    problem = page_problem(target)
+    if problem is not None:
+        return target, problem
+    if tenant_url is not None:
+        try:
+            parse_tenant_url(tenant_url)
+        except ValueError as exc:
+            return "--tenant-url", str(exc)
+    for origin in allow_origins:
+        try:
+            parse_origin(origin)
+        except ValueError as exc:
+            return "--allow-origin", str(exc)
     return None
 
 
@@ -203,10 +246,9 @@ def use_tenant_url(url: str) -> TenantServer:
             "reads its flags once per process"
         )
     server = TenantServer(url, shim=_shim_script())
-    # Quoted: Qt splits the variable on spaces, and the rule has two.
-    rule = f'--host-resolver-rules="MAP {server.host} 127.0.0.1:{server.port}"'
-    flags = os.environ.get(_CHROMIUM_FLAGS, "").strip()
-    os.environ[_CHROMIUM_FLAGS] = f"{flags} {rule}".strip()
+    # Quoted: Qt splits the variable on spaces, and the rule has two. A rule the user set
+    # already wins (and then maps the tenant's host wherever they said).
+    add_chromium_flags(f'--host-resolver-rules="MAP {server.host} 127.0.0.1:{server.port}"')
     _Process.tenant = server
     return server
 

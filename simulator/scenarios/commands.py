@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -60,6 +61,8 @@ class PageOptions:
     target: str
     tenant_url: str | None = None
     allow_origins: tuple[str, ...] = ()
+    timeout: float | None = None
+    """Seconds the page has to construct its AdApi (None: the driver's default)."""
 
 
 PageDriver = Callable[[PageOptions, Callable[[PageSessionLike], int]], int]
@@ -129,6 +132,7 @@ def _host_factory(
 
 
 def _abandon(host: Any) -> None:
+    """Close a host whose set-up failed half-way, and its journal."""
     host.close(timeout=0)
     if host.journal is not None:
         host.journal.close()
@@ -141,6 +145,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return value
 
 
@@ -177,6 +191,7 @@ def _run_one(
     args: argparse.Namespace,
     events_out: TextIO | None,
     page: PageSessionLike | None = None,
+    shot: Path | None = None,
 ) -> ScenarioResult:
     build, finish = _host_factory(args, source, page)
     runner = ScenarioRunner(source, seed=args.seed)
@@ -184,9 +199,8 @@ def _run_one(
         runner.host = build(runner.sim)
     try:
         result = runner.run()
-        shots = getattr(args, "page_screenshots", None)
-        if page is not None and shots is not None:
-            _screenshot(page, shots / f"{Path(source.path).stem}.png")
+        if page is not None and shot is not None:
+            _screenshot(page, shot)
     finally:
         if page is not None:
             page.detach()
@@ -197,13 +211,44 @@ def _run_one(
     return result
 
 
-def _screenshot(page: PageSessionLike, path: Path) -> None:
+_PAGE_ONLY = (
+    ("--page-screenshots", "page_screenshots"),
+    ("--page-timeout", "page_timeout"),
+    ("--tenant-url", "tenant_url"),
+    ("--allow-origin", "allow_origins"),
+)
+"""The options that only mean something with ``--page``: (flag, argparse dest)."""
+
+
+def _screenshot_folder(folder: Path) -> None:
+    """Create ``--page-screenshots`` before any run, so a bad folder costs no run."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputFileError(str(path.parent), None, f"cannot create it: {exc.strerror}") from None
+        raise InputFileError(str(folder), None, f"cannot create it: {exc.strerror}") from None
+    if not os.access(folder, os.W_OK):
+        raise InputFileError(str(folder), None, "cannot write here; pick another folder")
+
+
+def _screenshot_paths(folder: Path | None, sources: list[ScenarioFile]) -> list[Path | None]:
+    """``folder/<scenario>.png`` for each source (``<scenario>-2.png`` ... when two scenarios
+    share a name); Nones without a folder."""
+    if folder is None:
+        return [None] * len(sources)
+    taken: list[Path | None] = []
+    for source in sources:
+        stem = Path(source.path).stem
+        path, n = folder / f"{stem}.png", 2
+        while path in taken:
+            path, n = folder / f"{stem}-{n}.png", n + 1
+        taken.append(path)
+    return taken
+
+
+def _screenshot(page: PageSessionLike, path: Path) -> None:
     if not page.screenshot(path):
-        raise InputFileError(str(path), None, "cannot write the page's screenshot here")
+        # Not bad input: the folder was checked before the runs. Say so and go on.
+        print(f"adsim: {path}: the page's screenshot could not be written", file=sys.stderr)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -214,9 +259,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         check_js_handlers(args.js_handlers)
     target = getattr(args, "page", None)
     if target is None:
-        for option in ("page_screenshots", "tenant_url", "allow_origins"):
-            if getattr(args, option, None) is not None:
-                flag = "--" + option.replace("_", "-")
+        for flag, dest in _PAGE_ONLY:
+            if getattr(args, dest, None) is not None:
                 raise InputFileError(flag, None, "needs --page URL|DIR")
         return _run_all(sources, args, None)
     if args.repeat > 1 or args.rate is not None:
@@ -226,7 +270,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     driver: PageDriver | None = getattr(args, "page_driver", None)
     if driver is None:
         raise InputFileError("--page", None, "this adsim has no page driver (QtWebEngine)")
-    options = PageOptions(str(target), args.tenant_url, tuple(args.allow_origins or ()))
+    if args.page_screenshots is not None:
+        _screenshot_folder(args.page_screenshots)
+    options = PageOptions(
+        str(target), args.tenant_url, tuple(args.allow_origins or ()), args.page_timeout
+    )
     return driver(options, lambda page: _run_all(sources, args, page))
 
 
@@ -234,13 +282,14 @@ def _run_all(
     sources: list[ScenarioFile], args: argparse.Namespace, page: PageSessionLike | None
 ) -> int:
     worst = EXIT_OK
+    shots = _screenshot_paths(getattr(args, "page_screenshots", None), sources)
     with ExitStack() as stack:
         events_out = _open_out(stack, args.events_out, "the events")
-        for source in sources:
+        for source, shot in zip(sources, shots, strict=True):
             if args.repeat > 1 or args.rate is not None:
                 code = _load(source, args, events_out)
             else:
-                result = _run_one(source, args, events_out, page)
+                result = _run_one(source, args, events_out, page, shot)
                 print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
                 code = result.exit_code
             worst = max(worst, code)
@@ -356,6 +405,13 @@ def add_run_command(
                 metavar="ORIGIN",
                 help="let the page reach this origin too (its API, a CDN: https://host[:port]); "
                 "everything else is blocked; repeatable",
+            )
+            parser.add_argument(
+                "--page-timeout",
+                type=_positive_seconds,
+                default=None,
+                metavar="SECONDS",
+                help="how long the page has to load and construct its AdApi (default 15)",
             )
             parser.set_defaults(page_driver=page_driver)
     parser.set_defaults(func=_cmd_run)

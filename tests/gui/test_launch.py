@@ -161,3 +161,22 @@ def test_closing_the_session_does_not_wait_out_a_hung_handler(qtbot, sim):
         assert not closer.is_alive(), "the session waited for the hung handler"
     finally:
         release.set()
+
+
+def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim(
+        "--page",
+        str(page),
+        "--tenant-url",
+        "https://tenant.adsim.test",
+        "--allow-origin",
+        "ftp://x.test",
+        env=env,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("adsim: --allow-origin: ftp://x.test: not an origin")
+    assert "Traceback" not in result.stderr

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -241,10 +244,79 @@ def test_adsim_run_page(qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture
         assert len(colours) > 2
 
 
-def test_page_screenshots_need_a_page(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--page-screenshots", "shots"])
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--page-screenshots", "shots"],
+        ["--page-timeout", "5"],
+        ["--tenant-url", "https://tenant.adsim.test"],
+        ["--allow-origin", "https://api.example.com"],
+    ],
+)
+def test_page_options_need_a_page(option: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", str(SCENARIOS / "chat.yaml"), *option])
     assert code == 2
-    assert "needs --page" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"adsim: {option[0]}: needs --page URL|DIR\n"
+
+
+def test_a_bad_screenshot_folder_is_found_before_any_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        ["run", str(SCENARIOS / "chat.yaml"), "--page", str(PAGE), "--page-screenshots", "/proc/x"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "PASS" not in out and err.startswith("adsim: /proc/x: cannot create it")
+
+
+def test_scenarios_with_the_same_name_get_their_own_screenshots(tmp_path: Path) -> None:
+    from simulator.scenarios.commands import _screenshot_paths
+
+    sources = [
+        load_scenario(SCENARIOS / "chat.yaml"),
+        load_scenario(SCENARIOS / "email.yaml"),
+        load_scenario(SCENARIOS / "chat.yaml"),
+    ]
+    names = [path.name for path in _screenshot_paths(tmp_path, sources) if path is not None]
+    assert names == ["chat.png", "email.png", "chat-2.png"]
+    assert _screenshot_paths(None, sources) == [None, None, None]
+
+
+def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path) -> None:
+    """Ctrl-C while the page's handler hangs: exit 130 now, not after the handler timeout, and
+    no traceback from inside a Qt slot."""
+    (tmp_path / "index.html").write_text(
+        HANGING_PAGE.replace(
+            "return new Promise(function () {});",
+            "console.log('hanging'); return new Promise(function () {});",
+        ),
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    command = [sys.executable, "-m", "simulator", "run", str(SCENARIOS / "chat.yaml")]
+    command += ["--page", str(tmp_path), "--handler-timeout", "120"]
+    lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+    seen: list[str] = []
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as process:
+        reader = threading.Thread(
+            target=lambda: [lines.put(line) for line in process.stderr or ()], daemon=True
+        )
+        reader.start()
+        try:
+            while not any("hanging" in line for line in seen):
+                seen.append(lines.get(timeout=60))  # the page's handler started, and hangs
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=30) == 130
+        finally:
+            if process.poll() is None:
+                process.kill()
+        reader.join(10)
+    while not lines.empty():
+        seen.append(lines.get())
+    assert not any("Traceback" in line for line in seen), "".join(seen)
 
 
 @pytest.mark.parametrize(
@@ -270,34 +342,46 @@ def test_adsim_run_page_is_not_load_mode(capsys: pytest.CaptureFixture[str]) -> 
     assert "drop --repeat" in capsys.readouterr().err
 
 
-def test_adsim_run_page_in_strict_csp_mode(tmp_path: Path) -> None:
-    """The strict-CSP fixture page headless, its shim served at the tenant's https:// URL (a
-    process of its own: Chromium reads the tenant's host mapping once per process)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(ADSIM_JOURNAL=str(tmp_path / "journal.sqlite3"))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "run",
-            str(SCENARIOS / "chat.yaml"),
-            "--page",
-            str(ROOT / "fixtures" / "strict_csp_page"),
-            "--tenant-url",
-            "https://tenant.adsim.test",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+@pytest.mark.parametrize("strict", [True, False])
+def test_adsim_run_page_in_strict_csp_mode(tmp_path: Path, httpserver: Any, strict: bool) -> None:
+    """The strict-CSP fixture page served over http, its tenant script loaded with
+    ``crossorigin``: only the shim served at the tenant's own https:// URL satisfies both CSP
+    and CORS (the default mode's redirect to adsim:// fails CORS, so the page never gets its
+    AdApi). A process of its own: Chromium reads the host mapping once per process."""
+    folder = ROOT / "fixtures" / "strict_csp_page"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    html = html.replace("<script src=", '<script crossorigin="anonymous" src=', 1)
+    httpserver.expect_request("/index.html").respond_with_data(html, content_type="text/html")
+    httpserver.expect_request("/app.js").respond_with_data(
+        (folder / "app.js").read_bytes(), content_type="text/javascript"
     )
+    journal = tmp_path / "journal.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "run",
+        str(SCENARIOS / "chat.yaml"),
+        "--page",
+        httpserver.url_for("/index.html"),
+        "--journal",
+        str(journal),
+    ]
+    command += ["--tenant-url", "https://tenant.adsim.test"] if strict else ["--page-timeout", "3"]
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if not strict:
+        assert done.returncode == 2
+        assert "did not construct window.brightpattern.AdApi within 3 s" in done.stderr
+        assert "CORS" in done.stderr  # the page's console says why
+        return
     assert done.returncode == 0, done.stderr[-3000:]
     assert "PASS" in done.stdout
     assert "certificate refused" not in done.stderr and "blocked" not in done.stderr
-    with Journal.open(tmp_path / "journal.sqlite3") as journal:
-        outcomes = journal.outcomes()
+    with Journal.open(journal) as read:
+        outcomes = read.outcomes()
     assert outcomes and {o.plugin for o in outcomes} == {page_run.PLUGIN}
     assert all(o.status == "ok" for o in outcomes)
 

@@ -155,3 +155,20 @@ def _frame_title(qtbot: Any, view: web_page.CrmPageView) -> str:
     children[0].runJavaScript("document.title", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=10_000)
     return str(box[0] or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://API.example.com/v1?q=1", "https://api.example.com"),
+        ("https://api.example.com:443/", "https://api.example.com"),
+        ("http://localhost:8000/x", "http://localhost:8000"),
+        ("http://[::1]:8000/api", "http://[::1]:8000"),
+    ],
+)
+def test_origins_are_normalised_and_round_trip(url: str, origin: str) -> None:
+    from PySide6.QtCore import QUrl
+
+    assert web_page.origin_of(QUrl(url)) == origin
+    assert web_page.parse_origin(origin) == origin  # what the hint says is what the option takes
+    assert web_page.allow_hint(url) == f"(--allow-origin {origin} lets it through)"
