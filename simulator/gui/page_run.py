@@ -16,6 +16,7 @@ or never constructs an ``AdApi``, is bad input (``InputFileError``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -70,6 +71,7 @@ _FRAME_SCRIPT = (
 _WORLD = int(QWebEngineScript.ScriptWorldId.ApplicationWorld.value)
 _FRAME_MS = 16
 _SIGNAL_CHECK_MS = 200
+_CANCEL_GRACE_S = 3.0
 _FRAME_POLLS = 60
 _STABLE_MS = 50
 
@@ -134,6 +136,8 @@ class PageSession:
     def __init__(self, page: HeadlessPage):
         self._page = page
         self.endpoint: PageEndpoint | None = None
+        self.cancelled = threading.Event()
+        """Set by Ctrl-C: the runs stop at their next step and print nothing more."""
 
     def attach(self, host: HandlerHost, timeout: float | None = None) -> PageEndpoint:
         """Make the page plugin ``js:page`` of ``host`` and (re)load it; returns once its
@@ -306,7 +310,8 @@ class HeadlessPage:
                 box["error"] = exc
             finally:
                 session.detach()
-                self.main.finished.emit()
+                with contextlib.suppress(RuntimeError):  # the page is gone after a Ctrl-C
+                    self.main.finished.emit()
 
         loop = QEventLoop()
         self.main.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
@@ -315,11 +320,17 @@ class HeadlessPage:
         QTimer.singleShot(0, worker.start)
         with _ctrl_c_quits(loop) as interrupted:
             loop.exec()
-        self.main.finished.disconnect(loop.quit)
         if interrupted:
-            # The worker may be waiting on a handler: leave it (a daemon); everything it
-            # emitted is journaled already.
+            # Stop the runs: no more steps, and the page's pending answers fail so a handler
+            # that hangs cannot hold them. Give them a moment to stop before the page goes.
+            session.cancelled.set()
+            session.detach()
+            if worker.is_alive():
+                QTimer.singleShot(round(_CANCEL_GRACE_S * 1000), loop.quit)
+                loop.exec()
+            self.main.finished.disconnect(loop.quit)
             raise KeyboardInterrupt
+        self.main.finished.disconnect(loop.quit)
         worker.join()
         if "error" in box:
             raise box["error"]

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ __all__ = [
 
 class PageSessionLike(Protocol):
     """A CRM page the runs attach to (``simulator.gui.page_run.PageSession``)."""
+
+    cancelled: threading.Event
+    """Set on Ctrl-C: stop at the next step, print nothing more."""
 
     def attach(self, host: Any) -> Any:
         """Make the page a plugin of ``host``, (re)load it, return once it is connected."""
@@ -199,12 +203,14 @@ def _run_one(
         runner.host = build(runner.sim)
     try:
         result = runner.run()
-        if page is not None and shot is not None:
+        if page is not None and shot is not None and not page.cancelled.is_set():
             _screenshot(page, shot)
     finally:
         if page is not None:
             page.detach()
-        if runner.host is not None and finish is not None:
+        if runner.host is not None and page is not None and page.cancelled.is_set():
+            _abandon(runner.host)  # Ctrl-C: no summary
+        elif runner.host is not None and finish is not None:
             finish(runner.host)
     if events_out is not None:
         events_out.write(result.jsonl())
@@ -290,6 +296,8 @@ def _run_all(
                 code = _load(source, args, events_out)
             else:
                 result = _run_one(source, args, events_out, page, shot)
+                if page is not None and page.cancelled.is_set():
+                    break
                 print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
                 code = result.exit_code
             worst = max(worst, code)
