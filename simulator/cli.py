@@ -273,4 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, InputFileError):
             print(f"adsim: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        from simulator.handlers import HandlerLoopError
+
+        if isinstance(exc, HandlerLoopError):  # the integration's bug, not bad input
+            print(f"adsim: {exc}", file=sys.stderr)
+            return EXIT_FAILED
         raise

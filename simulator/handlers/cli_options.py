@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import Simulator
+from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.registry import UnknownEventError, event_name
@@ -233,10 +234,16 @@ def summary(host: HandlerHost) -> list[str]:
 def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     """Let the handlers finish, close host and journal; 1 with a summary if any failed, else 0."""
     err = stderr if stderr is not None else sys.stderr
-    host.settle(timeout=max(host.timeout * 2, 1.0))
+    looped = None
+    try:
+        host.settle(timeout=max(host.timeout * 2, 1.0))
+    except HandlerLoopError as exc:  # a run cut short mid-loop (Ctrl-C): still bounded
+        looped = str(exc)
     host.close()
     journal = host.journal
     lines = summary(host)
+    if looped is not None:
+        lines.insert(0, looped)
     if journal is not None:
         if lines and journal.path != ":memory:":
             lines.append(f"  journal: {journal.path} (run {journal.run_id})")

@@ -12,6 +12,10 @@ For an event that needs an answer the simulation defers (``event.response.defer(
 dispatcher posts the last non-None answer back with ``sim.post`` and the simulation continues at
 its next ``drain_posted``/``advance``/``poll``. An ``ad_api`` method called from a handler runs on
 the simulation thread: inside ``wait_idle`` (headless drivers) or at the next ``poll`` (window).
+
+``settle`` also bounds a step: handlers whose actions cause more than ``max_events`` events (a
+handler acting on the event its own action causes) are stopped and ``settle`` raises
+``HandlerLoopError`` (see ``simulator.handlers.feedback``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.answers import AnswerError, check_answer
+from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget
 from simulator.handlers.outcome import HandlerOutcome, PluginStatus, jsonable
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
@@ -78,6 +83,8 @@ class _Call:
 class _EngineRequest:
     method: str
     body: Callable[[], OperationResult]
+    caller: tuple[str, str, str]
+    """(event, plugin, handler) of the call, for naming a feedback loop."""
     done: threading.Event = field(default_factory=threading.Event)
     result: OperationResult | None = None
     state: str = "waiting"  # waiting | running | done | cancelled
@@ -88,6 +95,7 @@ class HandlerHost:
 
     Build it on the thread that drives ``sim``. Headless drivers call ``wait_idle()`` then
     ``sim.drain_posted()`` after each step (``settle()`` does both until nothing is left).
+    ``max_events`` bounds what handlers' actions may cause in one ``settle`` (None: no bound).
     """
 
     def __init__(
@@ -97,13 +105,18 @@ class HandlerHost:
         timeout: float = DEFAULT_TIMEOUT,
         journal: Any = None,
         integration_key: str = "simulator",
+        max_events: int | None = MAX_EVENTS_PER_SETTLE,
     ):
         if timeout <= 0:
             raise ValueError(f"the handler timeout must be positive, got {timeout}")
+        if max_events is not None and max_events <= 0:
+            raise ValueError(f"max_events must be positive or None, got {max_events}")
         self.sim = sim
         self.timeout = float(timeout)
         self.journal = journal
         self.integration_key = integration_key
+        self.max_events = max_events
+        """Events the handlers' actions may cause in one ``settle`` before it stops them."""
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
         self._plugins: list[Plugin] = []
@@ -122,6 +135,7 @@ class HandlerHost:
         self._closed = False
         self._stopped = threading.Event()
         self._requests: deque[_EngineRequest] = deque()
+        self._budget: EventBudget | None = None  # set while settle runs; simulation thread only
         self._engine_thread = threading.get_ident()
         self._thread_names = itertools.count(1)
         self._local = threading.local()
@@ -145,7 +159,7 @@ class HandlerHost:
             plugin=plugin,
             integration_key=self.integration_key,
             widget=self.widget,
-            call_on_engine=self._call_on_engine,
+            call_on_engine=partial(self._call_on_engine, plugin=plugin),
         )
 
     def load(self, spec: str | Path) -> list[PluginStatus]:
@@ -295,15 +309,32 @@ class HandlerHost:
                     # ``done`` is set on another thread that cannot notify us: look again soon.
                     self._idle.wait(min(remaining, _WAIT_STEP_S))
 
-    def settle(self, timeout: float | None = None) -> bool:
-        """Wait for the handlers and run their answers' continuations until nothing is left."""
-        while True:
-            if not self.wait_idle(timeout):
-                return False
-            self.sim.drain_posted()
-            with self._lock:
-                if self._pending == 0 and not self._requests:
-                    return True
+    def settle(self, timeout: float | None = None, max_events: int | None = None) -> bool:
+        """Wait for the handlers and run their answers' continuations until nothing is left;
+        False when ``timeout`` passed first.
+
+        Once the handlers' ``ad_api`` calls have caused ``max_events`` events (default
+        ``self.max_events``) their further calls fail with ``api_not_answer`` and, when the
+        handlers are done, ``HandlerLoopError`` says who kept acting on which event.
+        """
+        limit = self.max_events if max_events is None else max_events
+        budget = None if limit is None else EventBudget(self.sim.bus.count, limit)
+        outer, self._budget = self._budget, budget
+        settled = True
+        try:
+            while True:
+                if not self.wait_idle(timeout):
+                    settled = False
+                    break
+                self.sim.drain_posted()
+                with self._lock:
+                    if self._pending == 0 and not self._requests:
+                        break
+        finally:
+            self._budget = outer
+        if budget is not None and budget.exhausted:
+            raise budget.error()  # even after a timeout: the loop is the news
+        return settled
 
     @property
     def pending(self) -> int:
@@ -327,10 +358,18 @@ class HandlerHost:
         self._queue.put(_Job(event, resolve))
         return None
 
-    def _call_on_engine(self, method: str, body: Callable[[], OperationResult]) -> OperationResult:
+    def _call_on_engine(
+        self, method: str, body: Callable[[], OperationResult], plugin: str = ""
+    ) -> OperationResult:
+        with self._lock:
+            running = self._running
+        if running is not None and running.registration.plugin == plugin:
+            caller = (running.job.event.name.value, plugin, running.registration.name)
+        else:  # not from a handler call (a module's timer, a late abandoned handler ...)
+            caller = ("?", plugin, "")
         if threading.get_ident() == self._engine_thread:
-            return self._as_handler(body)
-        request = _EngineRequest(method, body)
+            return self._run_request(method, body, caller)
+        request = _EngineRequest(method, body, caller)
         with self._lock:
             if self._closed:
                 return fail(ResultErrorCode.api_not_answer, f"{method}: the simulator has stopped")
@@ -349,7 +388,15 @@ class HandlerHost:
         assert request.result is not None
         return request.result
 
-    def _as_handler(self, body: Callable[[], OperationResult]) -> OperationResult:
+    def _run_request(
+        self, method: str, body: Callable[[], OperationResult], caller: tuple[str, str, str]
+    ) -> OperationResult:
+        """Run a handler's ``ad_api`` call on the simulation thread, within the settle's budget."""
+        budget = self._budget
+        if budget is not None:
+            if not budget.allows(self.sim.bus.count):
+                return budget.refusal(method)
+            budget.spend(*caller, method)
         # Actions a handler asks for are recorded as the subscriber's (record-and-replay).
         self.sim.handler_calls += 1
         try:
@@ -368,7 +415,7 @@ class HandlerHost:
                     continue
                 request.state = "running"
             try:
-                request.result = self._as_handler(request.body)
+                request.result = self._run_request(request.method, request.body, request.caller)
             finally:
                 request.state = "done"
                 request.done.set()

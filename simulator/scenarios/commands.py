@@ -199,6 +199,8 @@ def _run_one(
 ) -> ScenarioResult:
     build, finish = _host_factory(args, source, page)
     runner = ScenarioRunner(source, seed=args.seed)
+    if page is not None:
+        runner.should_stop = page.cancelled.is_set
     if build is not None:
         runner.host = build(runner.sim)
     try:

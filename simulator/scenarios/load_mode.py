@@ -55,7 +55,9 @@ class LoadReport:
     errors: list[str] = field(default_factory=list)
     """The first problems, for the summary."""
     stopped: str | None = None
-    """Why the runs stopped early (a step the engine refused: exit code 2)."""
+    """Why the runs stopped early: a step the engine refused (exit code 2), or handlers that
+    kept acting on their own events (``handlers_looped``, exit code 1)."""
+    handlers_looped: bool = False
 
     @property
     def interactions_per_second(self) -> float:
@@ -66,7 +68,7 @@ class LoadReport:
     def exit_code(self) -> int:
         """0 all runs passed, 1 some failed, 2 the scenario cannot run."""
         if self.stopped is not None:
-            return EXIT_BAD_INPUT
+            return EXIT_FAILED if self.handlers_looped else EXIT_BAD_INPUT
         return EXIT_FAILED if self.failed_runs or self.handler_errors else EXIT_OK
 
 
@@ -111,6 +113,7 @@ def run_load(
             on_result(index, result)
         if result.error is not None:
             report.stopped = str(result.error)
+            report.handlers_looped = result.handlers_looped
             report.failed_runs += 1
             break
         if result.exit_code != EXIT_OK:

@@ -9,7 +9,8 @@ run with handlers is as reproducible as the handlers are.
 Exit codes (``ScenarioResult.exit_code``): 0 passed; 1 an expectation failed or a handler
 failed; 2 the scenario asks for something the engine refuses (an action that cannot happen in
 that state, a disposition the service does not have ...): the file is wrong, as with a syntax
-error.
+error. Handlers that keep acting on their own events (``HandlerLoopError`` from the host's
+``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Protocol
 from simulator.contract import EventName, InteractionOrigination, OperationResult
 from simulator.data import digits_only, normalize_phone
 from simulator.engine import Event, EventRecorder, Simulator
+from simulator.handlers import HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.expectations import ExpectContext, check
 from simulator.scenarios.loader import ScenarioFile
@@ -80,7 +82,10 @@ class ScenarioResult:
     failures: list[Failure] = field(default_factory=list)
     """Expectations not met (exit code 1)."""
     error: Failure | None = None
-    """The step the engine refused; the run stopped there (exit code 2)."""
+    """The step the engine refused (exit code 2), or where handlers looped (``handlers_looped``,
+    exit code 1); the run stopped there."""
+    handlers_looped: bool = False
+    """``error`` is handlers acting on their own events for ever: the integration's bug."""
     handler_failures: list[Any] = field(default_factory=list)
     """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
     subscriber_errors: list[str] = field(default_factory=list)
@@ -98,7 +103,7 @@ class ScenarioResult:
     def exit_code(self) -> int:
         """0 passed, 1 an expectation or a handler failed, 2 the scenario cannot run."""
         if self.error is not None:
-            return EXIT_BAD_INPUT
+            return EXIT_FAILED if self.handlers_looped else EXIT_BAD_INPUT
         if self.failures or self.subscriber_errors:
             return EXIT_FAILED
         if self.handler_failures and not self.allow_handler_errors:
@@ -156,6 +161,8 @@ class ScenarioRunner:
         """Interaction names given with ``as`` -> interaction ids."""
         self._last_step_from = 0
         self._last_expect_from = 0
+        self.should_stop: Callable[[], bool] | None = None
+        """Asked before each step; True stops the run there (Ctrl-C under ``--page``)."""
 
     # ------------------------------------------------------------------ running
 
@@ -174,11 +181,17 @@ class ScenarioRunner:
             self.start(result)
             if result.error is None:
                 for index, step in enumerate(scenario.steps):
+                    if self.should_stop is not None and self.should_stop():
+                        break
                     if not self.run_step(index, step, result):
                         break
                     result.steps_run += 1
         finally:
-            self._settle()
+            try:
+                self._settle()
+            except HandlerLoopError as exc:
+                if result.error is None:
+                    self._stop_loop(result, self.file.where(self.file.mark()), exc)
             result.wall_seconds = time.perf_counter() - started
             result.events = list(self.recorder.events)
             result.simulated_ms = sim.now_ms - self.started_ms
@@ -214,14 +227,29 @@ class ScenarioRunner:
         outcome = self.sim.login()
         if outcome.ok and start == "ready":
             outcome = self.sim.set_agent_state("ready")
-        self._settle()
+        try:
+            self._settle()
+        except HandlerLoopError as exc:
+            self._stop_loop(result, where, exc)
+            return
         if not outcome.ok:
             result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
 
     def run_step(self, index: int, step: m.StepModel, result: ScenarioResult) -> bool:
-        """Run step ``index``; False when the engine refused it (``result.error``)."""
-        mark = self.file.step_mark(index)
-        where = self.file.where(mark)
+        """Run step ``index``; False when the engine refused it or handlers looped
+        (``result.error``)."""
+        where = self.file.where(self.file.step_mark(index))
+        try:
+            return self._run_step(index, step, result, where)
+        except HandlerLoopError as exc:
+            self._stop_loop(result, where, exc)
+            return False
+
+    def _stop_loop(self, result: ScenarioResult, where: str, exc: HandlerLoopError) -> None:
+        result.error = Failure(where, str(exc))
+        result.handlers_looped = True
+
+    def _run_step(self, index: int, step: m.StepModel, result: ScenarioResult, where: str) -> bool:
         events = self.recorder.events
         if isinstance(step, STEP_MODELS["wait"]):
             self._last_step_from = len(events)
@@ -300,7 +328,8 @@ class ScenarioRunner:
     # ------------------------------------------------------------------ time and handlers
 
     def _settle(self) -> None:
-        """Let handlers handle everything so far and run their deferred answers."""
+        """Let handlers handle everything so far and run their deferred answers
+        (``HandlerLoopError`` from a host whose handlers keep acting on their own events)."""
         host = self.host
         sim = self.sim
         if host is None:

@@ -2,7 +2,8 @@
 
 Engine actions are called on the harness as on the simulator (``adsim.offer_call("Sales")``);
 after each one the harness waits for the handlers and applies their answers, so a test reads
-the events and records the handlers produced without any waiting of its own.
+the events and records the handlers produced without any waiting of its own. Handlers that keep
+acting on their own events fail the test there with ``HandlerLoopError`` instead of hanging it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from simulator.data import Tenant, load_tenant
 from simulator.engine import Event, EventRecorder, Settings, Simulator
-from simulator.handlers import HandlerHost, HandlerOutcome, PluginStatus
+from simulator.handlers import HandlerHost, HandlerLoopError, HandlerOutcome, PluginStatus
 from simulator.journal import Journal
 
 __all__ = ["AdsimHarness", "HandlerLoadError", "resolve_handler"]
@@ -96,6 +97,7 @@ class AdsimHarness:
             return attribute
 
         def act(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True  # pytest: the test's line, then the error
             result = attribute(*args, **kwargs)
             self.settle()
             return result
@@ -104,32 +106,43 @@ class AdsimHarness:
         return act
 
     def settle(self) -> None:
-        """Wait until every handler has run and every answer and ``ad_api`` call has landed."""
-        self.host.settle()
+        """Wait until every handler has run and every answer and ``ad_api`` call has landed;
+        ``HandlerLoopError`` when the handlers kept acting on their own events (they are
+        stopped, nothing is left pending)."""
+        __tracebackhide__ = True
+        try:
+            self.host.settle()
+        except HandlerLoopError as exc:
+            # What the test needs is its own line and the message, not the host's insides.
+            raise exc.with_traceback(None) from None
 
     # ------------------------------------------------------------------ reading
 
     @property
     def events(self) -> list[Event]:
         """Every event so far, in order."""
+        __tracebackhide__ = True
         self.settle()
         return list(self.recorder.events)
 
     @property
     def records(self) -> list[dict[str, Any]]:
         """Every ``ON_SAVE_ACTIVITY_RECORD`` payload so far (wire JSON)."""
+        __tracebackhide__ = True
         self.settle()
         return self.recorder.records()
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:
         """Every handler call's outcome so far."""
+        __tracebackhide__ = True
         self.settle()
         return self.host.outcomes
 
     @property
     def failures(self) -> list[HandlerOutcome]:
         """Handler calls that raised, timed out or answered junk."""
+        __tracebackhide__ = True
         self.settle()
         return self.host.failures
 

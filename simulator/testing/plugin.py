@@ -92,7 +92,8 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     """A headless simulator (virtual clock) with the configured handlers loaded.
 
-    Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers.
+    Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers (and
+    fails the test with ``HandlerLoopError`` when they keep acting on their own events).
     Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
     """
     from simulator.testing.harness import AdsimHarness, HandlerLoadError

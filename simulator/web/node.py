@@ -3,6 +3,10 @@
 ``NodeHandler(host, "handler.mjs").start()`` starts ``node node-runner.mjs handler.mjs``: the
 runner loads the same shim a page gets (``static/api.js``) with a stdio transport, imports the
 module and calls its ``register(new AdApi(...))``. The module's console goes to our stderr.
+
+Each process has its reader thread, numbered by a generation: a reload starts a new generation
+before the endpoint reopens, so a reader that outlives its process (``close`` waits for it only
+2 s) can neither deliver the old process's packets nor report its exit to the new one.
 """
 
 from __future__ import annotations
@@ -94,6 +98,10 @@ class NodeHandler:
         self._options = options or {}
         self._write_lock = threading.Lock()
         self._process_lock = threading.Lock()
+        # Held by a reader while it hands the endpoint a packet or its process's exit, and by a
+        # reload while it makes the readers so far stale: one cannot slip into the other.
+        self._reader_lock = threading.Lock()
+        self._generation = 0
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -103,7 +111,7 @@ class NodeHandler:
             close=self.close,
             reopen=self._reopen,
         )
-        self._reader = self._start_reader(self.process)
+        self._reader = self._start_reader(self.process, self._generation)
 
     def _spawn(self) -> subprocess.Popen[str]:
         env = dict(os.environ)
@@ -120,10 +128,10 @@ class NodeHandler:
             bufsize=1,
         )
 
-    def _start_reader(self, process: subprocess.Popen[str]) -> threading.Thread:
+    def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
         reader = threading.Thread(
             target=self._read_loop,
-            args=(process,),
+            args=(process, generation),
             name=f"adsim-node-{self.path.name}",
             daemon=True,
         )
@@ -139,7 +147,7 @@ class NodeHandler:
             stdin.write(line)
             stdin.flush()
 
-    def _read_loop(self, process: subprocess.Popen[str]) -> None:
+    def _read_loop(self, process: subprocess.Popen[str], generation: int) -> None:
         stdout = process.stdout
         assert stdout is not None
         for line in stdout:
@@ -154,10 +162,16 @@ class NodeHandler:
                 # The module wrote to process.stdout itself: show it, as console output.
                 print(f"[{self.path.name}] {text}", file=sys.stderr)
                 continue
-            self.endpoint.receive(packet)
+            with self._reader_lock:
+                if generation != self._generation:
+                    continue  # a process a reload replaced: its packets are for nobody
+                self.endpoint.receive(packet)
         code = process.wait()
-        if process is self.process:  # not a process a reload has already replaced
-            self.endpoint.disconnect(f"the node process for {self.path.name} exited (code {code})")
+        with self._reader_lock:
+            if generation == self._generation:  # not a process a reload has already replaced
+                self.endpoint.disconnect(
+                    f"the node process for {self.path.name} exited (code {code})"
+                )
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
@@ -192,6 +206,11 @@ class NodeHandler:
         on disk now; why it did not load (``file:line: message``), or None."""
         if not self.path.is_file():
             return f"{self.path}:1: no such JS handler file any more; restore it and reload"
+        with self._reader_lock:
+            # Before the endpoint reopens: from here on the old reader, if ``close`` could not
+            # wait it out, reports nothing (its process exiting would mark this one registered).
+            self._generation += 1
+            generation = self._generation
         self.endpoint.reopen()
         try:
             process = self._spawn()
@@ -200,7 +219,7 @@ class NodeHandler:
             return f"{self.path}:1: cannot start {self.node} ({exc.strerror or exc})"
         with self._process_lock:
             self.process = process
-            self._reader = self._start_reader(process)
+            self._reader = self._start_reader(process, generation)
         message = self._wait_loaded(STARTUP_TIMEOUT)
         if message is not None:
             self.close()

@@ -315,3 +315,32 @@ def test_seeded_runs_with_a_js_handler_are_reproducible(
         outputs.append(events.read_bytes())
     assert outputs[0] == outputs[1]
     assert b'"source":"simulator"' in outputs[0]  # the runner's fixed integrationKey
+
+
+@needs_node
+def test_a_js_handler_acting_on_its_own_events_ends_the_run_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = tmp_path / "noter.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_INTERACTION_STATE_CHANGE', (interaction) => {\n"
+        "    if (interaction.state === 'wrap_up') adApi.addNote('wrap-up seen');\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "wrap_up.yaml"
+    scenario.write_text(
+        "steps:\n  - call: Sales\n  - wait: 4s\n  - accept\n  - hang_up\n", encoding="utf-8"
+    )
+    code = main(["run", str(scenario), "--js-handler", str(module), "--journal", ":memory:"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines()[2].startswith(
+        f"  {scenario}:5:5: handlers kept acting on their own events: 1,000 events in one step "
+        "(ON_INTERACTION_STATE_CHANGE -> js:noter.mjs:page.on(ON_INTERACTION_STATE_CHANGE) "
+        "calling add_note, 1,000 times); a handler that acts on the event its own action causes "
+        "loops forever"
+    )
+    assert "Traceback" not in err

@@ -13,7 +13,12 @@ from simulator.contract import EVENTS, EventName, ResultErrorCode
 from simulator.demo import run_demo_call
 from simulator.engine import EventRecorder, Settings, Simulator
 from simulator.engine.payloads import typed_args
-from simulator.handlers import HandlerHost, UnknownEventError
+from simulator.handlers import (
+    MAX_EVENTS_PER_SETTLE,
+    HandlerHost,
+    HandlerLoopError,
+    UnknownEventError,
+)
 from simulator.journal import Journal
 
 WAIT = 10.0
@@ -471,3 +476,117 @@ def test_events_nobody_handles_never_reach_the_handler_thread(sim, host, recorde
     assert host.pending == 0
     assert host.outcomes == []
     assert len(host.journal.events()) == len(recorder.events), "but every event is journaled"
+
+
+# ---------------------------------------------------------------------- feedback loops
+
+
+def _note_on_wrap_up(host: HandlerHost, results: list[Any]) -> None:
+    """A plugin with the reviewer's bug: a note on each state change of a call in wrap-up (a
+    note is itself a state change)."""
+
+    def register(ad_api):
+        def on_change(interaction):
+            if interaction.state.value == "wrap_up":
+                results.append(ad_api.add_note("wrap-up seen"))
+
+        ad_api.on("ON_INTERACTION_STATE_CHANGE", on_change)
+
+    assert host.add_plugin("noter", register).loaded
+
+
+def _leave_a_call(sim: Simulator, host: HandlerHost) -> None:
+    """An accepted Sales call the agent leaves: it goes to wrap-up (not settled yet)."""
+    for step in (
+        sim.login,
+        lambda: sim.set_agent_state("ready"),
+        lambda: sim.offer_call("Sales"),
+        lambda: sim.advance(3),
+        sim.accept_interaction,
+    ):
+        step()
+        assert host.settle(WAIT)
+    assert sim.leave_interaction().ok
+
+
+def test_a_handler_acting_on_its_own_events_is_stopped_and_named(sim, host):
+    results: list[Any] = []
+    _note_on_wrap_up(host, results)
+    _leave_a_call(sim, host)
+    before = sim.bus.count
+    with pytest.raises(HandlerLoopError) as caught:
+        host.settle(WAIT, max_events=200)
+    error = caught.value
+    assert error.events == 200
+    assert sim.bus.count - before == 200, "stopped at the limit, not later"
+    [chain] = error.chains
+    assert (chain.event, chain.plugin, chain.method, chain.count) == (
+        "ON_INTERACTION_STATE_CHANGE",
+        "noter",
+        "add_note",
+        200,
+    )
+    assert chain.handler.endswith("on_change")
+    assert str(error).startswith(
+        "handlers kept acting on their own events: 200 events in one step "
+        f"(ON_INTERACTION_STATE_CHANGE -> noter:{chain.handler} calling add_note, 200 times); "
+        "a handler that acts on the event its own action causes loops forever"
+    )
+    # The call past the limit was answered, not run; nothing is left waiting.
+    assert [r.ok for r in results] == [True] * 200 + [False]
+    assert results[-1].error.code == ResultErrorCode.api_not_answer
+    assert "handlers kept acting on their own events" in results[-1].error.message
+    assert host.pending == 0
+    assert host.failures == [], "the handler itself returned normally"
+    # Each settle has its own budget; the host goes on working.
+    assert host.settle(WAIT)
+    assert sim.leave_and_complete_interaction("Product sold", None).ok
+    assert host.settle(WAIT)
+    assert results[-1].error.code == ResultErrorCode.no_interaction, "completed: the loop ends"
+
+
+def test_a_loop_stops_at_the_same_event_every_time(tenant, make_host):
+    runs = []
+    for _ in range(2):
+        sim = Simulator(tenant, seed=11)
+        recorder = EventRecorder()
+        sim.subscribe(recorder)
+        host = make_host(sim)
+        _note_on_wrap_up(host, [])
+        _leave_a_call(sim, host)
+        with pytest.raises(HandlerLoopError):
+            host.settle(WAIT, max_events=50)
+        runs.append(recorder.jsonl())
+    assert runs[0] == runs[1]
+
+
+def test_the_default_limit_stops_a_loop_and_spares_a_busy_step(sim, host):
+    assert host.max_events == MAX_EVENTS_PER_SETTLE
+    results: list[Any] = []
+
+    def register(ad_api):
+        def busy(interaction):
+            # Not a loop: many actions, each a state change nobody here acts on.
+            results.extend(ad_api.add_note(f"note {n}") for n in range(100))
+
+        ad_api.on("ON_NEW_INTERACTION", busy)
+
+    host.add_plugin("busy", register)
+    _note_on_wrap_up(host, results)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Sales")
+    assert host.settle(WAIT)
+    assert len(results) == 100 and all(r.ok for r in results)
+    sim.advance(3)
+    sim.accept_interaction()
+    assert host.settle(WAIT)
+    sim.leave_interaction()
+    with pytest.raises(HandlerLoopError, match=r"^handlers kept acting .*: 1,000 events in one"):
+        host.settle(WAIT)
+    assert host.pending == 0
+
+
+def test_max_events_must_be_positive_or_none(sim):
+    with pytest.raises(ValueError, match="max_events must be positive or None, got 0"):
+        HandlerHost(sim, max_events=0)

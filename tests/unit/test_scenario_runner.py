@@ -40,6 +40,23 @@ def test_a_passing_run():
     assert result.steps_run == 8
 
 
+def test_should_stop_ends_the_run_before_the_next_step():
+    runner = ScenarioRunner(
+        parse_scenario("steps:\n  - call: Sales\n  - wait: 4s\n  - accept\n", "s.yaml")
+    )
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(len(runner.sim.interactions))
+        return len(asked) > 1  # after the first step
+
+    runner.should_stop = stop
+    result = runner.run()
+    assert result.steps_run == 1
+    assert asked == [0, 1]
+    assert result.simulated_ms == 0  # the wait never ran
+
+
 def test_agent_start_states():
     assert run("agent: logged_out\nsteps:\n  - expect: {event: ON_LOGIN, count: 0}\n").passed
     assert run("agent: not_ready\nsteps:\n  - expect: {agent: not_ready}\n").passed
