@@ -116,6 +116,11 @@ class SimBridge(QObject):
         if host is not None:
             self.outcomes.extend(host.outcomes)
             self._unsubscribe.append(host.subscribe_outcomes(self._crossThreadOutcome.emit))
+            # A handler feedback loop: its calls are refused past the host's event budget,
+            # renewed each time the handlers are at rest (``rest`` on every poll and action).
+            subscribe_loops = getattr(host, "subscribe_loops", None)
+            if subscribe_loops is not None:
+                self._unsubscribe.append(subscribe_loops(self._on_loop))
         self._poll = QTimer(self)
         self._poll.setObjectName("pollTimer")
         self._poll.setInterval(poll_ms)
@@ -143,6 +148,7 @@ class SimBridge(QObject):
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> Any:
         """Call the simulator's public action ``action``; report a refusal, then refresh."""
+        self._rest()
         result = getattr(self._sim, action)(*args, **kwargs)
         if result.ok:
             self.actionDone.emit(action)
@@ -156,6 +162,7 @@ class SimBridge(QObject):
 
     def poll(self) -> None:
         """Fire due timers and posted work (deferred handler answers), then refresh."""
+        self._rest()
         self._sim.poll()
         self._settle()
 
@@ -182,6 +189,15 @@ class SimBridge(QObject):
         self._unsubscribe.clear()
 
     # ------------------------------------------------------------------ plumbing
+
+    def _rest(self) -> None:
+        rest = getattr(self._host, "rest", None)
+        if rest is not None:
+            rest()
+
+    def _on_loop(self, error: Any) -> None:
+        # On the simulation thread, which is this (the GUI) thread in the window.
+        self.actionFailed.emit(str(error))
 
     def _settle(self) -> None:
         if self._dirty:

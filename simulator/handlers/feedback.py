@@ -81,6 +81,8 @@ class EventBudget:
         self.limit = limit
         self.spent_at: int | None = None
         """How many events had been caused when the budget ran out (None: not yet)."""
+        self.reported = False
+        """The loop was reported (a standing budget reports once, see ``HandlerHost.rest``)."""
         self._chains: Counter[tuple[str, str, str, str]] = Counter()
 
     @property

@@ -39,7 +39,7 @@ from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.answers import AnswerError, check_answer
-from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget
+from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
 from simulator.handlers.outcome import HandlerOutcome, PluginStatus, jsonable
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
@@ -136,6 +136,9 @@ class HandlerHost:
         self._stopped = threading.Event()
         self._requests: deque[_EngineRequest] = deque()
         self._budget: EventBudget | None = None  # set while settle runs; simulation thread only
+        # Between settles (the window): a budget renewed whenever the handlers are at rest.
+        self._standing: EventBudget | None = None
+        self._loop_callbacks: list[Callable[[HandlerLoopError], Any]] = []
         self._engine_thread = threading.get_ident()
         self._thread_names = itertools.count(1)
         self._local = threading.local()
@@ -341,6 +344,26 @@ class HandlerHost:
         """Events queued or being handled."""
         return self._pending
 
+    def rest(self) -> None:
+        """For drivers that never ``settle`` (the window polls instead): when the handlers are
+        at rest, renew the budget their ``ad_api`` calls run in outside a settle. A feedback
+        loop is never at rest, so past ``max_events`` its calls fail with ``api_not_answer``
+        and ``subscribe_loops`` callbacks hear of it once; the loop stops there."""
+        with self._lock:
+            busy = self._pending > 0 or bool(self._requests)
+        if self.max_events is None:
+            self._standing = None
+        elif not busy or self._standing is None:
+            self._standing = EventBudget(self.sim.bus.count, self.max_events)
+
+    def subscribe_loops(self, callback: Callable[[HandlerLoopError], Any]) -> Callable[[], None]:
+        """``callback(error)`` when handlers looped outside a settle (see ``rest``), on the
+        simulation thread; returns the unsubscribe function."""
+        self._loop_callbacks.append(callback)
+        return lambda: (
+            self._loop_callbacks.remove(callback) if callback in self._loop_callbacks else None
+        )
+
     # ------------------------------------------------------------------ engine side
 
     def _on_event(self, event: Event) -> None:
@@ -392,9 +415,12 @@ class HandlerHost:
         self, method: str, body: Callable[[], OperationResult], caller: tuple[str, str, str]
     ) -> OperationResult:
         """Run a handler's ``ad_api`` call on the simulation thread, within the settle's budget."""
-        budget = self._budget
+        budget = self._budget if self._budget is not None else self._standing
         if budget is not None:
             if not budget.allows(self.sim.bus.count):
+                if budget is self._standing and not budget.reported:
+                    budget.reported = True
+                    self._report_loop(budget.error())
                 return budget.refusal(method)
             budget.spend(*caller, method)
         # Actions a handler asks for are recorded as the subscriber's (record-and-replay).
@@ -403,6 +429,13 @@ class HandlerHost:
             return body()
         finally:
             self.sim.handler_calls -= 1
+
+    def _report_loop(self, error: HandlerLoopError) -> None:
+        for callback in tuple(self._loop_callbacks):
+            try:
+                callback(error)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
 
     def _run_engine_requests(self) -> None:
         """Run the handlers' ``ad_api`` calls (on the simulation thread)."""
