@@ -8,24 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.unit.test_handler_loops import NOTE_LOOP  # the same looping plugin as headless
+
 pytestmark = pytest.mark.gui
-
-NOTE_LOOP = '''
-api = None
-
-
-def on_change(interaction):
-    """A note on each state change of a call in wrap-up: a note is a state change."""
-    if interaction.state.value == "wrap_up":
-        return api.add_note("wrap-up seen")
-    return None
-
-
-def register(ad_api):
-    global api
-    api = ad_api
-    ad_api.on("ON_INTERACTION_STATE_CHANGE", on_change)
-'''
 
 
 def test_a_feedback_loop_is_stopped_in_the_window(
