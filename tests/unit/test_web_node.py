@@ -66,6 +66,14 @@ class FakeProcess:
         self.exit(-9)
 
 
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    """A handler module file (its code never runs: the processes are fakes)."""
+    path = tmp_path / "handler.mjs"
+    path.write_text("export function register(adApi) {}\n", encoding="utf-8")
+    return path
+
+
 HANDSHAKE = (
     {"uid": "p1", "type": "__attach__", "params": ["simulator"]},
     {"uid": "p2", "type": "hi", "params": ["simulator", "", ""]},
@@ -75,10 +83,8 @@ HANDSHAKE = (
 
 
 def test_a_reader_outliving_its_process_does_not_touch_the_reloaded_one(
-    sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sim, module: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = tmp_path / "handler.mjs"
-    module.write_text("export function register(adApi) {}\n", encoding="utf-8")
     first, second = FakeProcess(), FakeProcess(*HANDSHAKE)
     seen: list[bool] = []
 
@@ -111,10 +117,8 @@ def test_a_reader_outliving_its_process_does_not_touch_the_reloaded_one(
 
 
 def test_packets_from_a_replaced_process_reach_nobody(
-    sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sim, module: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = tmp_path / "handler.mjs"
-    module.write_text("export function register(adApi) {}\n", encoding="utf-8")
     first, second = FakeProcess(), FakeProcess(*HANDSHAKE)
     late_registered: list[bool] = []
 
@@ -141,10 +145,8 @@ def test_packets_from_a_replaced_process_reach_nobody(
 
 
 def test_the_current_process_exiting_still_disconnects(
-    sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sim, module: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = tmp_path / "handler.mjs"
-    module.write_text("export function register(adApi) {}\n", encoding="utf-8")
     process = FakeProcess(*HANDSHAKE)
     monkeypatch.setattr(NodeHandler, "_spawn", lambda handler: process)
     host = HandlerHost(sim, timeout=WAIT)
