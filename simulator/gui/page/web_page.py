@@ -403,7 +403,7 @@ class CrmPageView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         if QWebEngineUrlScheme.schemeByName(SCHEME).name() != QByteArray(SCHEME):
             raise RuntimeError(
-                "the adsim:// scheme is not registered: import simulator.gui.web_page before "
+                "the adsim:// scheme is not registered: import simulator.gui.page.web_page before "
                 "the QApplication is created"
             )
         super().__init__(parent)
