@@ -149,6 +149,11 @@ class EventBus:
         self._seq = 0
         self.errors: list[SubscriberError] = []
         self.on_error: Callable[[SubscriberError], None] | None = None
+        self.edge: Callable[[EventName, tuple[Any, ...]], tuple[Any, ...] | None] | None = None
+        """The run's adApi version (``simulator.engine.versioning``): reshapes each event's
+        arguments, or None for an event that version never fires; unset for 5.19."""
+        self.responses: dict[EventName, Any] = _NEEDS_RESPONSE
+        """The events whose handlers' answer is used, with their specs (per version)."""
 
     @property
     def count(self) -> int:
@@ -187,8 +192,17 @@ class EventBus:
         then: Callable[[Any], None] | None = None,
     ) -> Event:
         """Queue an event; ``then(answer)`` runs once an event that needs an answer has one."""
+        spec = self.responses.get(name)
+        if self.edge is not None:
+            converted = self.edge(name, wire_args)
+            if converted is None:
+                # The version never fires it: nobody is asked, the default answer stands.
+                response = Response(spec.default_response) if spec is not None else None
+                if response is not None:
+                    response._settle(then or (lambda _value: None))
+                return Event(0, name, time_ms, wire_args, interaction_id, response)
+            wire_args = converted
         self._seq += 1
-        spec = _NEEDS_RESPONSE.get(name)
         response = Response(spec.default_response) if spec is not None else None
         event = Event(self._seq, name, time_ms, wire_args, interaction_id, response)
         self._queue.append((event, then))

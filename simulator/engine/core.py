@@ -21,6 +21,7 @@ from simulator.contract import (
     fail,
     ok,
 )
+from simulator.contract.versions import ApiVersion
 from simulator.data import CustomerFactory, IdFactory, Tenant, load_tenant
 from simulator.engine.bus import Event, EventBus
 from simulator.engine.clock import Clock, VirtualClock
@@ -30,6 +31,7 @@ from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOf
 from simulator.engine.settings import Settings
 from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allowed
 from simulator.engine.timers import TimerQueue
+from simulator.engine.versioning import install_edge
 
 E = EventName
 S = InteractionState
@@ -106,6 +108,11 @@ class DesktopCore:
         self.handler_calls = 0
         """Above 0 while the handler host runs an adApi call a handler made from its own thread:
         such actions are recorded ``by_subscriber`` like those made during delivery."""
+        self._saved_events: dict[str, Event] = {}
+        """2026: each interaction's ``ON_SAVE_ACTIVITY_RECORD`` (its answer is the record)."""
+        self._payload_edge = install_edge(self)
+        self.api_version = ApiVersion(self.settings.api_version)
+        """The adApi version the events are emitted in (``settings.api_version``)."""
 
     def on(self, event: EventName | str, callback: Callable[..., Any]) -> None:
         """Call ``callback(*args)`` for each ``event``, with contract models as arguments."""

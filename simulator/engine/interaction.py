@@ -70,6 +70,8 @@ class Interaction:
     parties: list[Party] = field(default_factory=list)
     muted: bool = False
     recording: bool = False
+    recording_muted: bool = False
+    """``setCallRecordingMute`` (5.24.1): the recording is paused; ``callRecording`` is false."""
     ever_recorded: bool = False
     playback_url: str | None = None
     recording_url: str | None = None
@@ -117,7 +119,7 @@ class Interaction:
             },
             "callParties": [party.wire() for party in self.parties] if voice else [],
             "callMuted": self.muted if voice else False,
-            "callRecording": self.recording if voice else False,
+            "callRecording": (self.recording and not self.recording_muted) if voice else False,
             "attachedData": dict(self.attached_data),
         }
         if voice:

@@ -26,10 +26,11 @@ from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOf
 from simulator.engine.routing import Routing
 from simulator.engine.session import AgentSession
 from simulator.engine.transfers import Transfers
+from simulator.engine.version_actions import ApiVersionActions
 from simulator.engine.wrapup import WrapUp
 
 __all__ = ["ActionRecord", "AgentStatus", "Notice", "QueuedOffer", "Simulator"]
 
 
-class Simulator(AgentSession, Routing, Transfers, ChatEmail, WrapUp, Directory):
+class Simulator(ApiVersionActions, AgentSession, Routing, Transfers, ChatEmail, WrapUp, Directory):
     """One agent's desktop, driven by actions and the clock, emitting adApi events."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ from simulator.contract import (
     fail,
     ok,
 )
+from simulator.contract.versions import EventNotInVersionError, event_available, method_refusal
 from simulator.engine import Simulator
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 
@@ -126,6 +128,9 @@ class AdApi:
         non-None result is used.
         """
         name = event_name(event)
+        version = self._sim.api_version
+        if not event_available(name, version):
+            raise EventNotInVersionError(name, version)
         if not callable(handler):
             raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
         self._registry.add(Registration.of(name, handler, self._plugin))
@@ -149,6 +154,9 @@ class AdApi:
         widget = self._widget
         if widget.loggers:
             widget.log(message, [_wire(p) for p in params])
+        refusal = method_refusal(method, self._sim.api_version)
+        if refusal is not None:  # as the version's widget answers a request it does not know
+            body = partial(fail, Code.api_method_not_implemented, refusal)
 
         def guarded() -> OperationResult:
             try:
@@ -162,6 +170,10 @@ class AdApi:
         if widget.loggers:
             widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
         return result
+
+    @staticmethod
+    def _unpublished() -> OperationResult:
+        return fail(Code.api_method_not_implemented, "the vendor has not published this method")
 
     def _logged_in(self) -> OperationResult | None:
         if not self._sim.agent.logged_in:
@@ -198,6 +210,11 @@ class AdApi:
             {k: v for k, v in data.items() if k != "password"},
             force,
         )
+
+    def open_login(self) -> OperationResult:
+        """``openLogin()`` (2026, replaces ``login``): opens the desktop's login form, where the
+        simulated agent signs in with the tenant's credentials."""
+        return self._do("open_login", self._sim.login)
 
     def logout(self) -> OperationResult:
         """``logout``."""
@@ -425,6 +442,18 @@ class AdApi:
         )
 
     # ------------------------------------------------------------------ chat
+
+    def set_call_recording_mute(
+        self, state: bool, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``setCallRecordingMute(state, interactionId? | 'all')`` (5.24.1): pause or resume the
+        call's recording (``callRecording`` reads false while it is muted)."""
+        return self._do(
+            "set_call_recording_mute",
+            lambda: self._sim.set_call_recording_mute(state, interaction_id),
+            state,
+            interaction_id,
+        )
 
     def send_chat_message(self, message: str, interaction_id: str | None = None) -> OperationResult:
         """``sendChatMessage(message, interactionId?)``: chat only."""
@@ -695,3 +724,13 @@ class AdApi:
     def set_dial_candidates(self, candidates: list[dict[str, Any]]) -> OperationResult:
         """``setDialCandidates`` (5.24.1): accepted and ignored, as in the vendor's build."""
         return self._do("set_dial_candidates", ok, candidates)
+
+    def get_chat_transcript(self, *args: Any) -> OperationResult:
+        """``getChatTranscript`` (2026): listed by the vendor without a published signature;
+        answers ``api_method_not_implemented``."""
+        return self._do("get_chat_transcript", self._unpublished, *args)
+
+    def get_voice_transcript(self, *args: Any) -> OperationResult:
+        """``getVoiceTranscript`` (2026): listed by the vendor without a published signature;
+        answers ``api_method_not_implemented``."""
+        return self._do("get_voice_transcript", self._unpublished, *args)

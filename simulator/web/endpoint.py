@@ -50,6 +50,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
+from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
 
@@ -76,8 +77,6 @@ REQUESTS: dict[str, str] = {
 
 UNSIMULATED = frozenset(
     {
-        "OPEN_LOGIN",
-        "SET_CALL_RECORDING_MUTE",
         "INVITE_TO_CHAT_CONFERENCE",
         "REMOVE_FROM_CHAT_CONFERENCE",
     }
@@ -184,7 +183,7 @@ class PageEndpoint:
         self._api = ad_api
         if self.integration_key:  # registered again by a reload: the page keeps its key
             ad_api.integration_key = self.integration_key
-        for event in EventName:
+        for event in events_for(self.host.sim.api_version):
             ad_api.on(event, _Forward(self, event))
 
     def subscribe_packets(self, observer: Callable[[str, Packet], Any]) -> Callable[[], None]:
