@@ -39,6 +39,8 @@ def install_edge(sim: Any) -> PayloadEdge | None:
         return edge.convert(name, args)
 
     sim.bus.edge = convert
+    sim.bus.api_version = version.value
+    sim.bus.absent = frozenset(name for name in EventName if name not in edge.events)
     sim.bus.responses = {name: spec for name, spec in edge.events.items() if spec.needs_response}
     if edge.events[_SAVE].needs_response:
         saved: dict[str, Event] = sim._saved_events

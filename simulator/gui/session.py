@@ -69,7 +69,7 @@ def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any
 def open_session(options: WindowOptions, settings: WindowSettings, window: MainWindow) -> Session:
     """Build the session from options (over saved settings) and attach the window to it."""
     from simulator.data import InputFileError, load_tenant
-    from simulator.engine import Simulator, WallClock
+    from simulator.engine import Settings, Simulator, WallClock
 
     tenant_file = options.tenant or (Path(settings.tenant_file) if settings.tenant_file else None)
     try:
@@ -92,7 +92,8 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
             raise SessionError(str(exc)) from None
         sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
     else:
-        sim = Simulator(tenant, seed=seed, clock=WallClock())
+        settings_ = Settings(api_version=options.api_version or "5.19")
+        sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
     host, journal = make_host(sim, options.journal or settings.journal_path or None)
     if handler_specs and host is None:
         raise SessionError(

@@ -61,6 +61,10 @@ __all__ = [
 ]
 
 
+ApiVersionName = Literal["5.19", "5.24.1", "2026"]
+"""An adApi version a scenario can run against."""
+
+
 class _Spec(BaseModel):
     """Base of every scenario model: unknown keys are errors, numbers are accepted as text."""
 
@@ -494,6 +498,19 @@ class ExpectSpec(_Spec):
     """The interaction's state now (``completed`` once it is gone)."""
     agent: AgentExpect | None = None
     handler: HandlerExpect | None = None
+    api_version: list[ApiVersionName] | None = None
+    """Check this only when the run's adApi version is one of these (payloads differ by
+    version: ``api_version: [5.24.1, "2026"]``); every version by default."""
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _versions_as_text(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        values = value if isinstance(value, list) else [value]
+        return [
+            str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values
+        ]
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
@@ -750,6 +767,9 @@ Step = Annotated[
 class Scenario(_Spec):
     """A scripted flow: who the agent is, what happens, and what must have happened."""
 
+    api_version: ApiVersionName | None = None
+    """The adApi contract to simulate: ``"5.19"`` (default), ``"5.24.1"`` or ``"2026"``
+    (``adsim run --api-version`` overrides it)."""
     name: str | None = None
     """A title for reports (the file name by default)."""
     description: str = ""
@@ -770,3 +790,29 @@ class Scenario(_Spec):
     @classmethod
     def _no_settings(cls, value: Any) -> Any:
         return {} if value is None else value
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # ``api_version: 2026`` in YAML is a number; ``5.24.1`` is text, ``5.19`` a float.
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+    @model_validator(mode="after")
+    def _version_into_settings(self) -> Scenario:
+        version = self.api_version
+        if version is None or version == self.settings.api_version:
+            return self
+        if "api_version" in self.settings.model_fields_set:
+            raise ValueError(
+                f"api_version: {version!r} and settings.api_version: "
+                f"{self.settings.api_version!r} disagree: keep one"
+            )
+        settings = self.settings.model_copy(update={"api_version": version})
+        return self.model_copy(update={"settings": settings})
+
+    def for_api_version(self, version: str) -> Scenario:
+        """This scenario run against ``version`` (``adsim run --api-version``)."""
+        settings = self.settings.model_copy(update={"api_version": version})
+        return self.model_copy(update={"api_version": version, "settings": settings})
