@@ -9,6 +9,7 @@ noHandlers?}`` over any transport (``send`` given here, ``receive`` called by th
                                   <-  hello
     hi [key, search, popup]       ->
                                   <-  ready     the page flushes its queued calls
+                                  <-  comm-widget-ready   (2.0 adapters: __attach__ [key, "2.0"])
     START_CALL [phone, object]    ->            the ad_api facade, on the engine's thread
                                   <-  START_CALL_RESPONSE [OperationResult]
                                   <-  ON_NEW_INTERACTION [InteractionData]
@@ -156,6 +157,8 @@ class PageEndpoint:
         self.error: str | None = None
         """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
         self.integration_key: str | None = None
+        self.widget = "1.0"
+        """The page's adapter generation (``__attach__``'s second param): ``1.0`` or ``2.0``."""
         self.instances = 0
         """How many AdApi instances attached (1 + reloads)."""
         self._worker = self._start_worker()
@@ -248,6 +251,7 @@ class PageEndpoint:
         with self._lock:
             self._generation += 1
             self.instances += 1
+            self.widget = "2.0" if len(params) > 1 and params[1] == "2.0" else "1.0"
             self.ready.clear()
             stale = list(self._waiters.values())
             self._waiters.clear()
@@ -262,6 +266,8 @@ class PageEndpoint:
         if key and self._api is not None:
             self._api.integration_key = key
         self._post({"uid": self._uid(), "type": "ready", "params": []})
+        if self.widget == "2.0":  # the Comm.Widget 2.0 tells its adapter it is up
+            self._post({"uid": self._uid(), "type": "comm-widget-ready", "params": []})
         self.ready.set()
 
     def _answer(self, uid: Any, answer: Any) -> None:
