@@ -266,9 +266,11 @@ class PageEndpoint:
         if key and self._api is not None:
             self._api.integration_key = key
         self._post({"uid": self._uid(), "type": "ready", "params": []})
-        if self.widget == "2.0":  # the Comm.Widget 2.0 tells its adapter it is up
-            self._post({"uid": self._uid(), "type": "comm-widget-ready", "params": []})
         self.ready.set()
+        if self.widget == "2.0":
+            # The Comm.Widget 2.0 tells its adapter it is up (after ``ready``: the page's
+            # onCommWidgetReady callbacks may call at once).
+            self._post({"uid": self._uid(), "type": "comm-widget-ready", "params": []})
 
     def _answer(self, uid: Any, answer: Any) -> None:
         with self._lock:

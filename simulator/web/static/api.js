@@ -409,10 +409,12 @@
       this._log(type, packet.params || []);
       var callbacks = this._widgetReady.slice();
       for (var c = 0; c < callbacks.length; c++) {
+        // A page's ready callback must not break the adapter (nor, rejected, end Node).
         try {
-          callbacks[c]();
+          var done = callbacks[c]();
+          if (done && typeof done.catch === "function") done.catch(function () {});
         } catch (e) {
-          // A page's ready callback must not break the adapter.
+          // ignored, as above
         }
       }
       return;
