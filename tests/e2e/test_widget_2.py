@@ -37,7 +37,8 @@ export function register(adApi) {
   adApi.onCommWidgetReady(async () => {
     log({ kind: "ready" });
     log({ kind: "noLogin", result: typeof adApi.login });
-    log({ kind: "login", result: await adApi.apiCall("LOGIN", [{ username: "x", password: "y" }]) });
+    const refused = await adApi.apiCall("LOGIN", [{ username: "x", password: "y" }]);
+    log({ kind: "login", result: refused });
     log({ kind: "openLogin", result: await adApi.openLogin() });
     log({ kind: "state", result: await adApi.apiCall("GET_LOGIN_STATE", []) });
     log({ kind: "transcript", result: await adApi.getChatTranscript() });
