@@ -1,14 +1,24 @@
-"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1) and
-the ``ActivityRecordInfo`` a 2026 ``ON_SAVE_ACTIVITY_RECORD`` handler answers.
+"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1), the
+associated records validated before an interaction is completed (``ON_VALIDATE_ASSOCIATED_RECORDS``,
+5.24.1), ``getInteractionsState`` in the version's shape, and the ``ActivityRecordInfo`` a 2026
+``ON_SAVE_ACTIVITY_RECORD`` handler answers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from simulator.contract import InteractionType, OperationResult, ResultErrorCode, ok
+from simulator.contract import (
+    EventName,
+    InteractionType,
+    OperationResult,
+    ResultErrorCode,
+    ok,
+)
 from simulator.engine.errors import ActionError
+from simulator.engine.interaction import Interaction
 from simulator.engine.lifecycle import Lifecycle
+from simulator.engine.tables import Action
 
 __all__ = ["ApiVersionActions"]
 
@@ -52,6 +62,49 @@ class ApiVersionActions(Lifecycle):
             {"state": bool(state), "interaction_id": interaction_id},
             body,
         )
+
+    def complete_interaction(self, interaction_id: str | None = None) -> OperationResult:
+        """``completeInteraction``; from 5.24.1 an interaction with associated records completes
+        once the integration says they are valid (``ON_VALIDATE_ASSOCIATED_RECORDS``; the
+        vendor's default answer is ``{valid: true}``). ``{valid: false, message}``: it stays in
+        wrap-up and the agent sees the message (a ``records_invalid`` notice)."""
+        if self._payload_edge is None:
+            return super().complete_interaction(interaction_id)  # type: ignore[misc]
+        inter = self._interactions.get(interaction_id or self._active or "")
+        if inter is None or not inter.associated:
+            return super().complete_interaction(interaction_id)  # type: ignore[misc]
+
+        def body() -> None:
+            self._check(inter, Action.complete)
+            self._require_disposition(inter, inter.disposition is not None)  # type: ignore[attr-defined]
+            records = {
+                "list": [dict(record) for record in inter.associated],
+                "selected": [] if inter.selected_record is None else [inter.selected_record],
+            }
+            self._emit(
+                EventName.ON_VALIDATE_ASSOCIATED_RECORDS,
+                inter.id,
+                records,
+                interaction_id=inter.id,
+                then=lambda answer: self._system(
+                    "records validated", lambda: self._complete_validated(inter, answer)
+                ),
+            )
+
+        return self._perform(
+            "agent", "complete_interaction", {"interaction_id": interaction_id}, body
+        )
+
+    def _complete_validated(self, inter: Interaction, answer: Any) -> None:
+        valid = isinstance(answer, dict) and answer.get("valid") is not False
+        if not inter.is_live or not inter.in_wrap_up:
+            return  # completed meanwhile (after-call work limit)
+        if not valid:
+            message = answer.get("message") if isinstance(answer, dict) else None
+            self._notice("records_invalid", inter.id, str(message or "the records are not valid"))
+            return
+        self._transition(inter, Action.complete)
+        self._refresh_agent()
 
     def get_interactions_state(self) -> OperationResult:
         """``getInteractionsState`` (5.24.1): the active id and every live interaction, in the

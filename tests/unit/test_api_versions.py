@@ -473,3 +473,63 @@ def test_run_generate_and_demo_take_the_version(tmp_path, capsys):
     assert len(records) == 3 and all("contactName" in r for r in records)
     assert main(["demo", "--api-version", "5.24.1"]) == 0
     assert json.loads(capsys.readouterr().out)["associatedObjects"]["selected"] == []
+
+
+# ---------------------------------------------------------------------- records validated
+
+
+_RECORD = {"id": "0031", "type": "Contact", "displayName": "Ann", "displayType": "Contact"}
+
+
+def _in_wrap_up_with_a_record(version: str) -> tuple[Simulator, EventRecorder, str]:
+    sim, recorder = _ready(version)
+    iid = _answered_call(sim)
+    assert sim.add_interaction_associated_object(_RECORD, iid).ok
+    assert sim.leave_interaction(iid).ok
+    return sim, recorder, iid
+
+
+def test_records_are_validated_before_completion_from_5_24_1():
+    sim, recorder, iid = _in_wrap_up_with_a_record("5.24.1")
+    assert sim.complete_interaction(iid).ok
+    names = [e.name for e in recorder.events]
+    asked = names.index(EventName.ON_VALIDATE_ASSOCIATED_RECORDS)
+    assert asked < names.index(EventName.ON_SAVE_ACTIVITY_RECORD)
+    event = recorder.events[asked]
+    assert event.wire_args[0] == iid
+    assert event.wire_args[1]["selected"] == ["0031"]
+    assert event.wire_args[1]["list"][0]["id"] == "0031"
+    assert sim.interaction(iid) is None  # the default answer {valid: true}: completed
+
+
+def test_invalid_records_keep_the_interaction_in_wrap_up():
+    sim, recorder, iid = _in_wrap_up_with_a_record("2026")
+    notices = []
+    sim.watch(notices.append)
+    sim.subscribe(
+        lambda e: {"valid": False, "message": "link a case first"}
+        if e.name is EventName.ON_VALIDATE_ASSOCIATED_RECORDS
+        else None
+    )
+    assert sim.complete_interaction(iid).ok
+    assert sim.interaction(iid).state.value == "wrap_up"
+    assert EventName.ON_SAVE_ACTIVITY_RECORD not in [e.name for e in recorder.events]
+    assert [(n.kind, n.detail) for n in notices if n.kind == "records_invalid"] == [
+        ("records_invalid", "link a case first")
+    ]
+
+
+def test_5_19_completes_without_asking():
+    sim, recorder, iid = _in_wrap_up_with_a_record("5.19")
+    assert sim.complete_interaction(iid).ok
+    assert EventName.ON_VALIDATE_ASSOCIATED_RECORDS not in [e.name for e in recorder.events]
+    assert sim.interaction(iid) is None
+
+
+def test_completion_preconditions_still_answer_at_once():
+    sim, recorder = _ready("5.24.1")
+    iid = _answered_call(sim)
+    assert sim.add_interaction_associated_object(_RECORD, iid).ok
+    refused = sim.complete_interaction(iid)  # still talking: not in wrap-up
+    assert refused.error.code == ResultErrorCode.not_suitable_state
+    assert EventName.ON_VALIDATE_ASSOCIATED_RECORDS not in [e.name for e in recorder.events]
