@@ -507,9 +507,11 @@ def test_invalid_records_keep_the_interaction_in_wrap_up():
     notices = []
     sim.watch(notices.append)
     sim.subscribe(
-        lambda e: {"valid": False, "message": "link a case first"}
-        if e.name is EventName.ON_VALIDATE_ASSOCIATED_RECORDS
-        else None
+        lambda e: (
+            {"valid": False, "message": "link a case first"}
+            if e.name is EventName.ON_VALIDATE_ASSOCIATED_RECORDS
+            else None
+        )
     )
     assert sim.complete_interaction(iid).ok
     assert sim.interaction(iid).state.value == "wrap_up"
