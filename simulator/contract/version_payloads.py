@@ -84,18 +84,23 @@ class PayloadEdge:
 
     def interaction(self, wire: dict[str, Any]) -> dict[str, Any]:
         """5.19 ``InteractionData`` -> this version's."""
+        # Built for every interaction event, so: copy the keys up to callParties, add
+        # chatParties after it (the vendor's key order), take the rest in one update.
         out: dict[str, Any] = {}
-        for key, value in wire.items():
-            if key == "associatedObjects":
-                selected = value.get("selected")
-                out[key] = {
-                    "list": value.get("list", []),
-                    "selected": [] if selected is None else [selected],
-                }
-            else:
-                out[key] = value
+        items = iter(wire.items())
+        for key, value in items:
+            out[key] = value
             if key == "callParties":
-                out["chatParties"] = self._chat_parties(wire)
+                out["chatParties"] = self._chat_parties(wire) if wire["type"] == "chat" else []
+                break
+        out.update(items)
+        objects = wire.get("associatedObjects")
+        if objects is not None:
+            selected = objects.get("selected")
+            out["associatedObjects"] = {
+                "list": objects.get("list", []),
+                "selected": [] if selected is None else [selected],
+            }
         if self._v2026:
             out["internal"] = self._internal(wire)
             out["interactionKind"] = self._kind(wire)
@@ -123,8 +128,6 @@ class PayloadEdge:
     # ------------------------------------------------------------------ derived fields
 
     def _chat_parties(self, wire: dict[str, Any]) -> list[dict[str, Any]]:
-        if wire.get("type") != "chat":
-            return []
         iid = wire.get("interactionId", "")
         party: dict[str, Any] = {
             "id": chat_party_id(iid),
