@@ -106,6 +106,69 @@ class ApiVersionActions(Lifecycle):
         self._transition(inter, Action.complete)
         self._refresh_agent()
 
+    def pop_crm_record(
+        self, record_id: str, record_type: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """A Bright Pattern scenario's CRM screen pop of a record it knows only by id and type.
+
+        From 5.24.1 the widget asks the integration for the record's display data
+        (``ON_REQUEST_RECORD_INFO({id, type})``); with an answer the record is associated with
+        the interaction (source ``scenario``) and opened (``ON_OPEN_RECORD(record, id,
+        {inNewTab: false, source: "scenario"})``); ``null`` (not found, or nobody answers): a
+        ``record_not_found`` notice and nothing else. 5.19 has no such question: the record is
+        opened with its id as its name."""
+        request = {"id": str(record_id), "type": str(record_type)}
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            if self._payload_edge is None:
+                record = {
+                    "id": request["id"],
+                    "type": request["type"],
+                    "displayName": request["id"],
+                    "displayType": request["type"],
+                    "customFields": {},
+                }
+                self._open_popped(inter, record)
+                return
+            self._emit(
+                EventName.ON_REQUEST_RECORD_INFO,
+                request,
+                interaction_id=inter.id,
+                then=lambda answer: self._system(
+                    "record info", lambda: self._open_popped(inter, answer, request)
+                ),
+            )
+
+        return self._perform(
+            "scenario",
+            "pop_crm_record",
+            {"record_id": record_id, "record_type": record_type, "interaction_id": interaction_id},
+            body,
+        )
+
+    def _open_popped(
+        self, inter: Interaction, record: Any, request: dict[str, str] | None = None
+    ) -> None:
+        if not isinstance(record, dict) or not inter.is_live:
+            wanted = request or {}
+            self._notice("record_not_found", inter.id, f"{wanted.get('type')} {wanted.get('id')}")
+            return
+        stored = self._associated_record(record, "scenario")  # type: ignore[attr-defined]
+        inter.associated = [r for r in inter.associated if r["id"] != stored["id"]]
+        inter.associated.append(stored)
+        if inter.selected_record is None:
+            inter.selected_record = stored["id"]
+        self._sync(inter)
+        opened = {key: value for key, value in stored.items() if key != "source"}
+        self._emit(
+            EventName.ON_OPEN_RECORD,
+            opened,
+            inter.id,
+            {"inNewTab": False, "source": "scenario"},
+            interaction_id=inter.id,
+        )
+
     def get_interactions_state(self) -> OperationResult:
         """``getInteractionsState`` (5.24.1): the active id and every live interaction, in the
         run's version."""

@@ -616,6 +616,13 @@ class Nothing(_Spec):
     """A step that takes no value: ``- accept``, ``- accept:`` or ``- accept: {}``."""
 
 
+class RecordRef(_Spec):
+    """A CRM record known by id and type only (a Bright Pattern scenario's CRM screen pop)."""
+
+    id: str
+    type: str
+
+
 _NONE = Nothing | None
 _STEPS: list[type[StepModel]] = [
     # the agent's session
@@ -710,6 +717,22 @@ _STEPS: list[type[StepModel]] = [
         _OnStep,
         "Remember the CRM screen of an interaction (setInteractionActiveScreen).",
         "- screen: {url: https://crm.example.com/contact/0031}",
+    ),
+    _step(
+        "crm_pop",
+        RecordRef,
+        _OnStep,
+        "The Bright Pattern scenario pops a CRM record it knows by id and type (from 5.24.1 "
+        "the desktop asks ON_REQUEST_RECORD_INFO, then ON_OPEN_RECORD).",
+        "- crm_pop: {id: '0031', type: Contact}",
+    ),
+    _step(
+        "record_mute",
+        bool | None,
+        _OnStep,
+        "Mute (default) or unmute the call's recording (setCallRecordingMute, 5.24.1).",
+        "- record_mute: true",
+        bare=True,
     ),
     _step("switch", str, _ActionStep, "Make a named interaction active.", "- switch: first"),
     _step("complete", _NONE, _OnStep, "Finish after-call work.", "- complete", bare=True),

@@ -535,3 +535,52 @@ def test_completion_preconditions_still_answer_at_once():
     refused = sim.complete_interaction(iid)  # still talking: not in wrap-up
     assert refused.error.code == ResultErrorCode.not_suitable_state
     assert EventName.ON_VALIDATE_ASSOCIATED_RECORDS not in [e.name for e in recorder.events]
+
+
+# ---------------------------------------------------------------------- a scenario's CRM pop
+
+
+def test_a_scenario_crm_pop_asks_for_the_record_info_from_5_24_1():
+    sim, recorder = _ready("5.24.1")
+    iid = _answered_call(sim)
+    answered = {**_RECORD, "customFields": {"tier": "gold"}}
+    sim.subscribe(lambda e: answered if e.name is EventName.ON_REQUEST_RECORD_INFO else None)
+    assert sim.pop_crm_record("0031", "Contact", iid).ok
+    names = [e.name for e in recorder.events]
+    asked = names.index(EventName.ON_REQUEST_RECORD_INFO)
+    assert recorder.events[asked].wire_args == ({"id": "0031", "type": "Contact"},)
+    opened = recorder.of(EventName.ON_OPEN_RECORD)[-1]
+    assert names.index(EventName.ON_OPEN_RECORD) > asked
+    assert opened.wire_args == (answered, iid, {"inNewTab": False, "source": "scenario"})
+    [record] = sim.interaction(iid).associated
+    assert record["source"] == "scenario" and record["customFields"] == {"tier": "gold"}
+    assert recorder.of(EventName.ON_INTERACTION_STATE_CHANGE)[-1].wire_args[0]["associatedObjects"][
+        "selected"
+    ] == ["0031"]
+
+
+def test_a_record_nobody_knows_is_not_opened():
+    sim, recorder = _ready("2026")
+    iid = _answered_call(sim)
+    notices = []
+    sim.watch(notices.append)
+    assert sim.pop_crm_record("404", "Case", iid).ok  # no handler: the default answer, null
+    assert EventName.ON_REQUEST_RECORD_INFO in [e.name for e in recorder.events]
+    assert not recorder.of(EventName.ON_OPEN_RECORD)
+    assert sim.interaction(iid).associated == []
+    assert [(n.kind, n.detail) for n in notices] == [("record_not_found", "Case 404")]
+
+
+def test_5_19_opens_the_popped_record_without_asking():
+    sim, recorder = _ready("5.19")
+    iid = _answered_call(sim)
+    assert sim.pop_crm_record("0031", "Contact", iid).ok
+    assert EventName.ON_REQUEST_RECORD_INFO not in [e.name for e in recorder.events]
+    opened = recorder.of(EventName.ON_OPEN_RECORD)[-1].wire_args[0]
+    assert opened == {
+        "id": "0031",
+        "type": "Contact",
+        "displayName": "0031",
+        "displayType": "Contact",
+        "customFields": {},
+    }
