@@ -387,6 +387,8 @@ def test_the_save_handlers_activity_record_info_is_stored_in_2026(  # noqa: PLR0
     assert sim.complete_interaction(iid).ok
     assert host.settle(timeout=WAIT)
     assert sim.activity_record_info(iid) == stored
+    [saved] = [e for e in host.journal.events() if e.name == EventName.ON_SAVE_ACTIVITY_RECORD]
+    assert saved.answer == stored  # journaled (2026), and nothing to journal before
     [outcome] = [o for o in host.outcomes if o.event_name == "ON_SAVE_ACTIVITY_RECORD"]
     assert outcome.status == status
     assert outcome.result == json.loads(answer)
