@@ -181,7 +181,8 @@ class ApiVersionActions(Lifecycle):
 
     def activity_record_info(self, interaction_id: str) -> dict[str, Any] | None:
         """The ``ActivityRecordInfo`` the integration answered to the interaction's
-        ``ON_SAVE_ACTIVITY_RECORD`` (2026), or None (no answer, or an earlier version)."""
+        ``ON_SAVE_ACTIVITY_RECORD`` (2026), or None (no answer, an earlier version, or
+        ``keep_finished`` off: load mode and ``adsim generate`` keep no records)."""
         event = self._saved_events.get(interaction_id)
         if event is None or event.response is None or event.response.pending:
             return None

@@ -46,7 +46,8 @@ def install_edge(sim: Any) -> PayloadEdge | None:
         saved: dict[str, Event] = sim._saved_events
 
         def keep(event: Event) -> None:
-            if event.name is _SAVE and event.interaction_id:
+            # Kept as long as finished interactions are (not in load mode or ``generate``).
+            if event.name is _SAVE and event.interaction_id and sim.keep_finished:
                 saved[event.interaction_id] = event
 
         sim.bus.subscribe(keep)
