@@ -142,6 +142,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     record = recorder.records()[-1]
     print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
     print(json.dumps(record, indent=2, ensure_ascii=False))
+    saved = sim.activity_record_info(record["interactionId"])
+    if saved is not None:  # 2026: where the integration saved it
+        print(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}", file=sys.stderr)
     return code
 
 

@@ -586,3 +586,12 @@ def test_5_19_opens_the_popped_record_without_asking():
         "displayType": "Contact",
         "customFields": {},
     }
+
+
+def test_demo_shows_the_2026_save_answer(tmp_path, capsys):
+    plugin = tmp_path / "saver.py"
+    plugin.write_text(_SAVER.replace("{ANSWER}", '{"id": "00T-1"}'), encoding="utf-8")
+    assert main(["demo", "--api-version", "2026", "--handler", str(plugin)]) == 0
+    assert 'ActivityRecordInfo {"id": "00T-1"}' in capsys.readouterr().err
+    assert main(["demo", "--api-version", "5.24.1", "--handler", str(plugin)]) == 0
+    assert "ActivityRecordInfo" not in capsys.readouterr().err  # 5.24.1 does not ask
