@@ -84,7 +84,7 @@ def _bomb(levels: int, indent: str) -> str:
 
 
 def test_an_alias_bomb_under_expect_payload_is_refused_before_it_is_built(tmp_path, capsys):
-    assert 10**7 > MAX_EXPANDED_NODES
+    assert MAX_EXPANDED_NODES < 10**7
     path = _scenario(
         tmp_path,
         "name: bomb\nsteps:\n  - call\n  - expect:\n      event: ON_NEW_INTERACTION\n"

@@ -88,7 +88,7 @@ def test_adsim_refuses_a_locked_journal_at_start_with_one_line_and_exit_2(tmp_pa
         code = main(["run", str(SCENARIO), "--journal", str(path), "--no-entry-points"])
     finally:
         other.close()
-    out, err = capsys.readouterr()
+    err = capsys.readouterr().err
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
