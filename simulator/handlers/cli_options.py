@@ -65,7 +65,9 @@ def _event_list(text: str) -> list[EventName]:
 
 
 def add_handler_options(parser: argparse.ArgumentParser) -> None:
-    """Add the handler, journal and webhook options to a subcommand's parser."""
+    """Add the handler, journal and webhook options to a subcommand's parser (which then
+    refuses abbreviated options: ``--webhook-secr X`` must not be taken for the secret)."""
+    parser.allow_abbrev = False
     group = parser.add_argument_group("handlers and journal")
     group.add_argument(
         "--handler",
