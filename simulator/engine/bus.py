@@ -175,8 +175,10 @@ class EventBus:
         self.on_error: Callable[[SubscriberError], None] | None = None
         self._committers: tuple[Committer, ...] = ()
         self._committed = 0  # how many events at the front of the queue are committed
-        self.held: BaseException | None = None
-        """The committer's error while events are held back (None when delivering)."""
+        self.held: CommitError | None = None
+        """While events are held back because their commit failed: why (None when delivering).
+        Drivers check it after a step: an ``ad_api`` call whose flush failed answers the handler
+        with an error and cannot stop the run itself."""
         self.on_commit_error: Callable[[CommitError], None] | None = None
         """Told (on the simulation thread) when a commit fails; then ``flush`` does not raise."""
 
@@ -281,8 +283,8 @@ class EventBus:
             for commit in self._committers:
                 commit(batch)
         except Exception as exc:
-            self.held = exc
             error = CommitError(exc, batch[0].seq)
+            self.held = error
             if self.on_commit_error is None:
                 raise error from exc
             self.on_commit_error(error)

@@ -237,6 +237,9 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         looped = str(exc)
     except CommitError as exc:  # the run stopped at the step whose events were not journaled
         looped = f"journal {exc}"
+    held = host.sim.bus.held
+    if looped is None and held is not None:  # refused inside a handler's call: never delivered
+        looped = f"journal {held}"
     host.close()
     journal = host.journal
     lines = summary(host)

@@ -347,7 +347,14 @@ class ScenarioRunner:
 
     def _settle(self) -> None:
         """Let handlers handle everything so far and run their deferred answers
-        (``HandlerLoopError`` from a host whose handlers keep acting on their own events)."""
+        (``HandlerLoopError`` from a host whose handlers keep acting on their own events;
+        ``CommitError`` when the journal refused events, which are then held back)."""
+        self._settle_host()
+        held = self.sim.bus.held
+        if held is not None:  # a commit failed where it could not raise (a handler's call)
+            raise held
+
+    def _settle_host(self) -> None:
         host = self.host
         sim = self.sim
         if host is None:

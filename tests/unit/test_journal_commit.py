@@ -294,3 +294,37 @@ def test_adsim_journal_export_of_a_read_only_journal_works(tmp_path, capsys):
     finally:
         other.close()
     assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_a_commit_refused_inside_a_handlers_call_still_stops_the_run(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    scenario = tmp_path / "last.yaml"
+    scenario.write_text("name: last step\nsteps:\n  - call: Sales\n", encoding="utf-8")
+    source = load_scenario(scenario)  # the refused call is in the last step: no flush after it
+    journal = Journal.open(path, busy_timeout=SHORT)
+    locked: list[sqlite3.Connection] = []
+    answers: list = []
+
+    def build(sim: Simulator) -> HandlerHost:
+        host = HandlerHost(sim, timeout=5, journal=journal)
+        ad_api = host.ad_api("acceptor")
+
+        def accept_locked(interaction) -> None:
+            if not locked:
+                locked.append(_lock(path))
+                answers.append(ad_api.accept_interaction(interaction.interaction_id))
+
+        ad_api.on("ON_NEW_INTERACTION", accept_locked)
+        return host
+
+    runner = ScenarioRunner(source, host_factory=build, close_host=lambda host: host.close())
+    try:
+        result = runner.run()
+    finally:
+        for other in locked:
+            other.close()
+    assert [answer.ok for answer in answers] == [False], "the handler was told its call failed"
+    assert result.exit_code == 1 and result.journal_failed
+    assert str(path) in result.error.message
+    assert {e.seq for e in result.events} == {e.seq for e in journal.events()}
+    journal.close()
