@@ -351,7 +351,7 @@ class Journal:
         *,
         meta: dict[str, Any] | None = None,
         migrations: Sequence[Callable[[sqlite3.Connection], None]] = MIGRATIONS,
-        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        busy_timeout: float | None = None,
         writing: bool = True,
     ) -> Journal:
         """Open (creating and migrating as needed) the journal at ``path``.
@@ -359,9 +359,11 @@ class Journal:
         ``None`` means the default file (``default_journal_path``); ``":memory:"`` keeps it in
         memory. ``meta`` is stored with the run this journal records (seed, command ...). With
         ``writing`` (the default) a journal that cannot be written, or that another process
-        keeps locked for more than ``busy_timeout`` seconds, raises ``JournalError`` here rather
-        than at its first write.
+        keeps locked for more than ``busy_timeout`` seconds (default ``DEFAULT_BUSY_TIMEOUT``)
+        raises ``JournalError`` here rather than at its first write.
         """
+        if busy_timeout is None:
+            busy_timeout = DEFAULT_BUSY_TIMEOUT
         target = str(default_journal_path() if path is None else path)
         if target != ":memory:":
             try:

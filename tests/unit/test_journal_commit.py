@@ -328,3 +328,34 @@ def test_a_commit_refused_inside_a_handlers_call_still_stops_the_run(tmp_path):
     assert str(path) in result.error.message
     assert {e.seq for e in result.events} == {e.seq for e in journal.events()}
     journal.close()
+
+
+def test_adsim_demo_stops_with_one_line_when_the_journal_is_locked_mid_run(
+    tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "j.sqlite3"
+    plugin = tmp_path / "locker.py"
+    plugin.write_text(
+        "import os, sqlite3\n"
+        "held = []\n"
+        "def register(ad_api):\n"
+        "    def lock(interaction):\n"
+        "        if not held:\n"
+        "            db = sqlite3.connect(os.environ['LOCK_JOURNAL'], isolation_level=None,\n"
+        "                                 check_same_thread=False)\n"
+        "            db.execute('BEGIN IMMEDIATE')\n"
+        "            held.append(db)\n"
+        "    ad_api.on('ON_NEW_INTERACTION', lock)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LOCK_JOURNAL", str(path))
+    monkeypatch.setattr("simulator.journal.store.DEFAULT_BUSY_TIMEOUT", SHORT)
+    code = main(["demo", "--journal", str(path), "--no-entry-points", "--handler", str(plugin)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    journal_lines = [line for line in err.splitlines() if "journal " in line and "locked" in line]
+    assert len(journal_lines) == 1 and str(path) in journal_lines[0]
+    with Journal.open(path, writing=False) as journal:
+        count = len(journal.events())
+    assert count < 10, "the run stopped at the step the journal refused"
