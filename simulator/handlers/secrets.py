@@ -7,13 +7,15 @@ a secret was given. Nothing else is scrubbed: events, answers and packets are jo
 so an attached-data value or a service that happens to spell the secret stays as it is. What a
 plugin writes itself (an outcome's error and traceback, a load error) is masked by ``SecretMask``
 before the host keeps, journals, prints or shows it; a secret shorter than ``MIN_SECRET_LENGTH``
-is refused, since masking it would rewrite ordinary words.
+is refused, since masking it would rewrite ordinary words. A JS page's console lines and errors
+are plugin text too (``SecretMask.packet``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from simulator.handlers.outcome import HandlerOutcome
@@ -34,6 +36,8 @@ SECRET_OPTION = "--webhook-secret"
 # argparse would take any unambiguous prefix of the option (``--webhook-s``) unless the parser
 # says allow_abbrev=False; the command line stored in the journal leaves those values out too.
 _SHORTEST_PREFIX = "--webhook-s"
+_TEXT_PACKETS = frozenset({"__log__", "__error__"})
+"""JS packets whose params are the page's own text (console lines, a load error)."""
 
 
 def secret_problem(secret: str) -> str | None:
@@ -128,6 +132,23 @@ class SecretMask:
             if secret in value:
                 value = value.replace(secret, replacement)
         return value
+
+    def packet(self, packet: dict[str, Any]) -> dict[str, Any]:
+        """A JS packet with the page's own text masked: the params of its console lines
+        (``__log__``) and load errors (``__error__``), and any packet's ``error``; data packets
+        (events, requests, answers) are returned as they are."""
+        if not self._pairs:
+            return packet
+        kind = packet.get("type")
+        masked = packet
+        if kind in _TEXT_PACKETS and isinstance(packet.get("params"), list):
+            params = [self.text(p) if isinstance(p, str) else p for p in packet["params"]]
+            if params != packet["params"]:
+                masked = {**packet, "params": params}
+        error = packet.get("error")
+        if isinstance(error, str) and self.text(error) != error:
+            masked = {**masked, "error": self.text(error)}
+        return masked
 
     def outcome(self, outcome: HandlerOutcome) -> HandlerOutcome:
         """``outcome`` with its error and traceback masked (its result is data: untouched)."""
