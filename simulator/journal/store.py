@@ -464,8 +464,9 @@ class Journal:
     def _write_events(self, rows: list[tuple[Any, ...]]) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
+        new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
-            run_id = self._run_id if self._run_id is not None else self._ensure_run()
+            run_id = self._ensure_run()
             db.executemany(
                 "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
                 f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
@@ -473,15 +474,11 @@ class Journal:
             )
             db.execute("COMMIT")
         except BaseException:
+            if new_run:
+                self._run_id = None
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            if self._run_id is not None and not self._run_committed():
-                self._run_id = None
             raise
-
-    def _run_committed(self) -> bool:
-        row = self._db.execute("SELECT 1 FROM runs WHERE id = ?", (self._run_id,)).fetchone()
-        return row is not None
 
     def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:
         first = events[0] if events else None

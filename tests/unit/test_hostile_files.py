@@ -174,3 +174,14 @@ def test_an_ad_api_call_with_a_lone_surrogate_is_invalid_args_and_changes_nothin
         assert "lone surrogate" in result.error.message
     assert ready.interaction(iid).notes == ["fine"]
     host.close()
+
+
+def test_a_lone_surrogate_in_a_tenant_file_is_refused_at_its_place(tmp_path):
+    path = tmp_path / "tenant.yaml"
+    path.write_text(
+        TENANT.read_text(encoding="utf-8").replace("name: Card Services", 'name: "Card \\udc00"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="lone surrogate") as info:
+        load_tenant(path)
+    assert (info.value.line, info.value.column) != (None, None)
