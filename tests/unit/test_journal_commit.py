@@ -330,24 +330,30 @@ def test_a_commit_refused_inside_a_handlers_call_still_stops_the_run(tmp_path):
     journal.close()
 
 
-def test_adsim_demo_stops_with_one_line_when_the_journal_is_locked_mid_run(
-    tmp_path, monkeypatch, capsys
-):
-    path = tmp_path / "j.sqlite3"
+def _locker(tmp_path: Path, event: str) -> Path:
+    """A plugin that takes the journal's write lock (another connection) on ``event``."""
     plugin = tmp_path / "locker.py"
     plugin.write_text(
         "import os, sqlite3\n"
         "held = []\n"
         "def register(ad_api):\n"
-        "    def lock(interaction):\n"
+        "    def lock(*args):\n"
         "        if not held:\n"
         "            db = sqlite3.connect(os.environ['LOCK_JOURNAL'], isolation_level=None,\n"
         "                                 check_same_thread=False)\n"
         "            db.execute('BEGIN IMMEDIATE')\n"
         "            held.append(db)\n"
-        "    ad_api.on('ON_NEW_INTERACTION', lock)\n",
+        f"    ad_api.on('{event}', lock)\n",
         encoding="utf-8",
     )
+    return plugin
+
+
+def test_adsim_demo_stops_with_one_line_when_the_journal_is_locked_mid_run(
+    tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "j.sqlite3"
+    plugin = _locker(tmp_path, "ON_NEW_INTERACTION")
     monkeypatch.setenv("LOCK_JOURNAL", str(path))
     monkeypatch.setattr("simulator.journal.store.DEFAULT_BUSY_TIMEOUT", SHORT)
     code = main(["demo", "--journal", str(path), "--no-entry-points", "--handler", str(plugin)])
@@ -359,3 +365,17 @@ def test_adsim_demo_stops_with_one_line_when_the_journal_is_locked_mid_run(
     with Journal.open(path, writing=False) as journal:
         count = len(journal.events())
     assert count < 10, "the run stopped at the step the journal refused"
+
+
+def test_an_outcome_the_journal_could_not_write_fails_the_run_when_nothing_follows(
+    tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "j.sqlite3"
+    plugin = _locker(tmp_path, "ON_SAVE_ACTIVITY_RECORD")  # the demo's last handled event
+    monkeypatch.setenv("LOCK_JOURNAL", str(path))
+    monkeypatch.setattr("simulator.journal.store.DEFAULT_BUSY_TIMEOUT", SHORT)
+    code = main(["demo", "--journal", str(path), "--no-entry-points", "--handler", str(plugin)])
+    err = capsys.readouterr().err
+    assert code == 1, "the journal of this run is incomplete"
+    assert f"journal {path}: cannot write the outcome of locker:" in err
+    assert "incomplete" in err and "Traceback" not in err
