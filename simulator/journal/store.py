@@ -343,6 +343,7 @@ class Journal:
         self.failure: JournalWriteError | None = None
         """The first write of an outcome, answer or packet that failed (None: none failed)."""
         self._failure_told = False
+        self._detach: list[Callable[[], None]] = []
 
     @classmethod
     def open(
@@ -427,7 +428,16 @@ class Journal:
     def attach(self, sim: Any) -> Callable[[], None]:
         """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
         returns the detach function (held events are then delivered unjournaled)."""
-        return sim.bus.add_committer(self.commit)
+        remove = sim.bus.add_committer(self.commit)
+        self._detach.append(remove)
+        return remove
+
+    def detach(self) -> None:
+        """Stop journaling every simulation this journal is attached to (switching it off):
+        events held back by a failed commit are delivered at their bus's next ``flush``."""
+        removers, self._detach = self._detach, []
+        for remove in removers:
+            remove()
 
     def commit(self, events: Sequence[_EventLike]) -> None:
         """Write ``events`` in one transaction; ``JournalWriteError`` (and nothing written)

@@ -177,7 +177,7 @@ def test_held_events_are_delivered_in_order_once_the_journal_is_writable_again(s
 def test_switching_the_journal_off_delivers_what_it_held(sim, tmp_path):
     path = tmp_path / "j.sqlite3"
     journal = Journal.open(path, busy_timeout=SHORT)
-    detach = journal.attach(sim)
+    journal.attach(sim)
     sim.bus.on_commit_error = lambda error: None
     delivered: list[int] = []
     sim.subscribe(lambda event: delivered.append(event.seq))
@@ -185,7 +185,7 @@ def test_switching_the_journal_off_delivers_what_it_held(sim, tmp_path):
     try:
         assert sim.login().ok
         assert delivered == []
-        detach()
+        journal.detach()  # the window switching its journal off
         sim.bus.flush()
         assert delivered == [1, 2]
     finally:
