@@ -320,11 +320,16 @@ _UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "dis
 """Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""
 
 
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, UnicodeEncodeError):
         return "text UTF-8 cannot hold (a lone surrogate)"
     text = str(exc) or type(exc).__name__
-    if "locked" in text or "busy" in text:
+    if _is_locked(exc):
         return f"{text}: another process holds its write lock"
     return text
 
@@ -390,11 +395,14 @@ class Journal:
                 raise JournalError(
                     f"not a usable adsim journal ({exc}); pass another --journal file", target
                 ) from None
-            raise JournalError(
-                f"cannot be written ({_reason(exc)}); pass a writable --journal file, or "
-                "':memory:' to keep none",
-                target,
-            ) from None
+            if _is_locked(exc):
+                advice = (
+                    f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
+                    "--journal file"
+                )
+            else:
+                advice = "pass a writable --journal file, or ':memory:' to keep none"
+            raise JournalError(f"cannot be written ({_reason(exc)}); {advice}", target) from None
         except sqlite3.DatabaseError as exc:
             _close_quietly(db)
             raise JournalError(
