@@ -12,13 +12,8 @@ only trades durability against power loss, not against a killed process).
 
 A journal opened for writing is checked at ``open``: a file that cannot be written, or whose
 write lock another process holds for longer than ``busy_timeout``, raises ``JournalError``.
-The schema version is SQLite's ``PRAGMA user_version``; ``MIGRATIONS[i]`` upgrades a journal from
-version ``i`` to ``i + 1``, so a journal written by an older adsim is upgraded when opened.
-
-Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``packets``: every
-vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
-were journaled, stamped with the wall clock (packets cross threads and processes; the virtual
-clock does not move while they do).
+Opening migrates an older journal (``simulator.journal.schema``); reading gives
+``simulator.journal.rows`` dataclasses, or iterators that stream.
 
 Nothing is scrubbed: the journal stores what the simulation did, byte for byte. Secrets are kept
 out before they get here (``simulator.handlers.secrets``: the run's ``meta`` records that a
@@ -34,9 +29,20 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
+
+from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.rows import (
+    JournalEvent,
+    JournalOutcome,
+    JournalPacket,
+    PacketDirection,
+    _EventLike,
+    _OutcomeLike,
+    _packet,
+)
+from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 __all__ = [
     "MIGRATIONS",
@@ -59,19 +65,6 @@ DEFAULT_BUSY_TIMEOUT = 2.0
 """Seconds a write waits for another process's write lock before it fails."""
 
 
-class JournalError(Exception):
-    """The journal cannot be opened or read: which file, what is wrong, what to do."""
-
-    def __init__(self, message: str, path: str | None = None):
-        self.message = message
-        self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
-
-
-class JournalWriteError(JournalError):
-    """A write failed: what could not be written and why (the events were not delivered)."""
-
-
 def default_journal_path() -> Path:
     """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs)."""
     override = os.environ.get(ENV_JOURNAL)
@@ -80,82 +73,6 @@ def default_journal_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    # Not ``executescript``: it commits first, and a migration must stay one transaction.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _schema_1(db: sqlite3.Connection) -> None:
-    _run_script(
-        db,
-        """
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            started_ms INTEGER NOT NULL,
-            meta TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE TABLE events (
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            seq INTEGER NOT NULL,
-            time_ms INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            interaction_id TEXT,
-            args TEXT NOT NULL,
-            answer TEXT,
-            PRIMARY KEY (run_id, seq)
-        );
-        CREATE INDEX events_by_interaction ON events(interaction_id);
-        CREATE TABLE outcomes (
-            id INTEGER PRIMARY KEY,
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            event_seq INTEGER NOT NULL,
-            event_name TEXT NOT NULL,
-            interaction_id TEXT,
-            plugin TEXT NOT NULL,
-            handler TEXT NOT NULL,
-            status TEXT NOT NULL,
-            duration_ms REAL NOT NULL,
-            result TEXT,
-            error TEXT,
-            traceback TEXT
-        );
-        CREATE INDEX outcomes_by_event ON outcomes(run_id, event_seq);
-        CREATE INDEX outcomes_by_interaction ON outcomes(interaction_id);
-        """,
-    )
-
-
-def _schema_2(db: sqlite3.Connection) -> None:
-    # ``id`` AUTOINCREMENT: journal order, never reused. ``no_handlers`` is 1/0 when the packet
-    # has ``noHandlers``, else NULL; ``error`` is the ``__handled__`` packet's error.
-    _run_script(
-        db,
-        """
-        CREATE TABLE packets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            time_ms INTEGER NOT NULL,
-            plugin TEXT NOT NULL,
-            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-            type TEXT NOT NULL,
-            uid TEXT,
-            params TEXT NOT NULL,
-            no_handlers INTEGER,
-            error TEXT
-        );
-        CREATE INDEX packets_by_run ON packets(run_id, id);
-        """,
-    )
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
-"""``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _probe_write(db: sqlite3.Connection) -> None:
@@ -172,132 +89,6 @@ def _close_quietly(db: sqlite3.Connection | None) -> None:
     if db is not None:
         with contextlib.suppress(sqlite3.Error):
             db.close()
-
-
-def migrate(
-    db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
-) -> int:
-    """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    target = len(migrations)
-    if version > target:
-        raise JournalError(
-            f"schema version {version} is newer than this adsim understands ({target}); "
-            "upgrade adsim or use another --journal file"
-        )
-    while version < target:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            migrations[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-    return version
-
-
-class _EventLike(Protocol):
-    seq: int
-    name: Any
-    time_ms: int
-    interaction_id: str | None
-    wire_args: tuple[Any, ...]
-
-
-class _OutcomeLike(Protocol):
-    event_seq: int
-    event_name: str
-    interaction_id: str | None
-    plugin: str
-    handler: str
-    status: str
-    duration_ms: float
-    result: Any
-    error: str | None
-    traceback: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEvent:
-    """One journaled event."""
-
-    run_id: int
-    seq: int
-    time_ms: int
-    name: str
-    interaction_id: str | None
-    args: list[Any]
-    answer: Any = None
-    """The answer used, for events that need one (``None`` when nobody answered or not needed)."""
-
-
-@dataclass(frozen=True, slots=True)
-class JournalOutcome:
-    """One journaled handler call."""
-
-    run_id: int
-    event_seq: int
-    event_name: str
-    interaction_id: str | None
-    plugin: str
-    handler: str
-    status: str
-    duration_ms: float
-    result: Any
-    error: str | None
-    traceback: str | None
-
-
-PacketDirection = Literal["in", "out"]
-"""``in``: from the page (or Node module) to the widget; ``out``: from the widget to the page."""
-
-
-@dataclass(frozen=True, slots=True)
-class JournalPacket:
-    """One journaled packet of a JS page or handler module."""
-
-    run_id: int
-    id: int
-    """Journal order (increasing across runs)."""
-    time_ms: int
-    """Wall-clock epoch ms when it was journaled (not the simulation's virtual time)."""
-    plugin: str
-    """The endpoint's plugin (``js:<file>``, ``js:page``)."""
-    direction: PacketDirection
-    type: str
-    uid: str | None
-    params: Any
-    no_handlers: bool | None = None
-    """The packet's ``noHandlers`` (a ``*_RESPONSE`` with no page handler); None when absent."""
-    error: str | None = None
-    """The packet's ``error`` (``__handled__`` when a page handler threw); None when absent."""
-
-    def wire(self) -> dict[str, Any]:
-        """The packet as it travelled: ``{uid, type, params, noHandlers?, error?}``."""
-        packet: dict[str, Any] = {"uid": self.uid, "type": self.type, "params": self.params}
-        if self.no_handlers is not None:
-            packet["noHandlers"] = self.no_handlers
-        if self.error is not None:
-            packet["error"] = self.error
-        return packet
-
-
-def _packet(row: tuple[Any, ...]) -> JournalPacket:
-    run_id, packet_id, time_ms, plugin, direction, kind, uid, params, no_handlers, error = row
-    return JournalPacket(
-        run_id,
-        packet_id,
-        time_ms,
-        plugin,
-        direction,
-        kind,
-        uid,
-        json.loads(params),
-        None if no_handlers is None else bool(no_handlers),
-        error,
-    )
 
 
 def _dumps(value: Any) -> str:
