@@ -150,11 +150,8 @@ def build_host(
     if secret:
         problem = secret_problem(secret)
         if problem is not None:
-            where = (
-                "--webhook-secret"
-                if getattr(args, "webhook_secret", None)
-                else "$" + (ENV_WEBHOOK_SECRET)
-            )
+            option = getattr(args, "webhook_secret", None)
+            where = "--webhook-secret" if option else f"${ENV_WEBHOOK_SECRET}"
             raise InputFileError(where, None, problem)
     # The secret's presence, never its value (nor a URL's password: see handlers.secrets).
     run_meta = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
@@ -250,7 +247,8 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
     if journal is not None:
         if lines and journal.path != ":memory:":
-            lines.append(f"  journal: {journal.path} (run {journal.run_id})")
+            run = getattr(journal, "written_run_id", None)  # no write now: it may be locked
+            lines.append(f"  journal: {journal.path}" + (f" (run {run})" if run else ""))
         journal.close()
     for line in lines:
         print(f"adsim: {line}", file=err)

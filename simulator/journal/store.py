@@ -215,6 +215,11 @@ class Journal:
         with self._lock:
             return self._ensure_run()
 
+    @property
+    def written_run_id(self) -> int | None:
+        """The run's id if its row was written already (None before the first write)."""
+        return self._run_id
+
     def _ensure_run(self) -> int:
         if self._run_id is None:
             cursor = self._db.execute(
