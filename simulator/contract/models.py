@@ -269,11 +269,12 @@ class InitiateResult(WireModel):
 
 
 class RescheduleData(WireModel):
-    """A reschedule window for a campaign record."""
+    """A reschedule window for a campaign record. The times are strings (the vendor's types; the
+    reference app's form sends ``"YYYY-MM-DD HH24:MM:SS"``, local to ``timezoneCode``)."""
 
     number_to_dial: str
-    from_time: int
-    until_time: int
+    from_time: str
+    until_time: str
     timezone_code: str | None = omit_if_unset()
 
 

@@ -29,6 +29,7 @@ from simulator.contract import (
     fail,
     ok,
 )
+from simulator.contract.methods import argument_problem
 from simulator.engine import Simulator
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 
@@ -40,6 +41,10 @@ MessageLogger = Callable[[str, list[Any]], Any]
 EngineCall = Callable[[str, Callable[[], OperationResult]], OperationResult]
 """Runs an adApi method body on the simulation's thread: ``(method, body) -> result``."""
 
+_WITHOUT_LOGIN = frozenset(
+    {"GET_LOGIN_STATE", "LOGIN", "OPEN_LOGIN", "ACTIVATE_PAGE", "GET_CONFIG", "SET_DIAL_CANDIDATES"}
+)
+"""Request messages that work logged out (every other one answers ``not_logged_in``)."""
 _NEEDS_PHONE = {PhoneDevice.phone_type_external, PhoneDevice.phone_type_hard_custom}
 _REQUEST_MESSAGES = {
     "get_did_numbers_list": "GET_DID_LIST",
@@ -59,6 +64,14 @@ def _wire(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return value
+
+
+def _one_sentence(message: str, exc: ValidationError) -> str:
+    """A pydantic error as the widget would say it: the first problem, no links, one line."""
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message}: {where + ' ' if where else ''}{text[:1].lower()}{text[1:]}."
 
 
 def _direct(method: str, body: Callable[[], OperationResult]) -> OperationResult:
@@ -143,20 +156,39 @@ class AdApi:
     # ------------------------------------------------------------------ plumbing
 
     def _do(
-        self, method: str, body: Callable[[], OperationResult], *params: Any
+        self,
+        method: str,
+        body: Callable[[], OperationResult],
+        *params: Any,
+        checked: tuple[Any, ...] | None = None,
     ) -> OperationResult:
+        """Run ``body`` on the simulation's thread once ``params`` (or ``checked``, when what is
+        logged differs from what was passed; ``()``: nothing to check) fit the method's
+        published types."""
         message = request_message(method)
         widget = self._widget
         if widget.loggers:
             widget.log(message, [_wire(p) for p in params])
+        problem = (
+            None
+            if checked == ()
+            else argument_problem(message, checked if checked is not None else params)
+        )
 
         def guarded() -> OperationResult:
+            if problem is not None:
+                # Logged out, the widget refuses before it looks at the arguments.
+                if message not in _WITHOUT_LOGIN and not self._sim.agent.logged_in:
+                    return fail(Code.not_logged_in, "log in first (login)")
+                return fail(Code.invalid_args, problem)
             try:
                 return body()
-            except (ValidationError, ValueError, TypeError) as exc:
-                return fail(Code.invalid_args, f"{method}: {exc}")
+            except ValidationError as exc:
+                return fail(Code.invalid_args, _one_sentence(message, exc))
+            except (ValueError, TypeError) as exc:
+                return fail(Code.invalid_args, f"{message}: {exc}")
             except Exception as exc:
-                return fail(Code.unknown_error, f"{method}: {type(exc).__name__}: {exc}")
+                return fail(Code.unknown_error, f"{message}: {type(exc).__name__}: {exc}")
 
         result = self._call(method, guarded)
         if widget.loggers:
@@ -197,6 +229,8 @@ class AdApi:
             lambda: self._sim.login(data.get("username"), data.get("password")),
             {k: v for k, v in data.items() if k != "password"},
             force,
+            # Called from Python without loginData: the tenant's own agent (nothing to check).
+            checked=(data, force) if login_data is not None else (),
         )
 
     def logout(self) -> OperationResult:
@@ -214,7 +248,7 @@ class AdApi:
         return self._do(
             "set_agent_state",
             lambda: self._sim.set_agent_state(state, not_ready_reason),
-            str(state),
+            state,
             not_ready_reason,
         )
 
@@ -534,8 +568,9 @@ class AdApi:
             if key is None:
                 return found
             window = RescheduleData.model_validate(data)
-            if window.until_time < window.from_time:
-                return fail(Code.invalid_args, "untilTime is before fromTime")
+            # Same format on both sides (checked before), so the text order is the time order.
+            if window.until_time.replace("T", " ") < window.from_time.replace("T", " "):
+                return fail(Code.invalid_args, "setRescheduleWindow: untilTime is before fromTime.")
             with self._widget.lock:
                 self._widget.reschedule[key] = window.wire()
             return ok()

@@ -144,5 +144,5 @@ def test_schema_describes_fields_from_docstrings():
 def test_exported_members():
     # pytest rewrites the plugin package's modules and adds @py_builtins, @pytest_ar.
     public = {name for name in dir(contract) if not name.startswith(("_", "@"))}
-    modules = {"base", "enums", "events", "models", "results", "schema"}
+    modules = {"base", "enums", "events", "methods", "models", "results", "schema"}
     assert public - modules == set(contract.__all__)
