@@ -44,7 +44,8 @@ RECORDS: dict[str, dict[str, str]] = {
         "type": "string",
         "displayName": "string",
         "displayType": "string",
-        "customFields": "Record<string, string>",
+        # Required in the types; the contract model (and the widget) take a record without it.
+        "customFields?": "Record<string, string>",
     },
     "DispositionTarget": {"service?": "string", "interactionId?": "string"},
     "PhoneDeviceData": {"type": "PhoneDevice", "phone?": "string"},

@@ -29,11 +29,11 @@ from simulator.contract import (
     fail,
     ok,
 )
-from simulator.contract.methods import argument_problem
+from simulator.contract.methods import argument_problem, method_named
 from simulator.engine import Simulator
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 
-__all__ = ["AdApi", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
+__all__ = ["AdApi", "ApiCall", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
 
 Code = ResultErrorCode
 MessageLogger = Callable[[str, list[Any]], Any]
@@ -78,6 +78,20 @@ def _direct(method: str, body: Callable[[], OperationResult]) -> OperationResult
     return body()
 
 
+@dataclass(frozen=True)
+class ApiCall:
+    """One ``ad_api`` call and the envelope it received (recorded for scenario expectations)."""
+
+    method: str
+    """The vendor's method name (``setDisposition``)."""
+    params: list[Any]
+    """The arguments, as on the wire."""
+    result: dict[str, Any]
+    """The ``OperationResult`` envelope, as on the wire."""
+    plugin: str
+    time_ms: int
+
+
 @dataclass
 class WidgetState:
     """What the widget itself keeps (not the engine): shared by every plugin of one desktop."""
@@ -94,7 +108,17 @@ class WidgetState:
     suggestions: dict[str, str] = field(default_factory=dict)
     """``suggestChatMessage`` text in the agent's input box, per interaction id."""
     loggers: list[MessageLogger] = field(default_factory=list)
+    calls: list[ApiCall] | None = None
+    """Every ``ad_api`` call with its envelope, once ``record_calls()`` turned recording on (a
+    scenario run does; a long window session does not keep them)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_calls(self) -> list[ApiCall]:
+        """Start keeping every call (idempotent); returns the live list."""
+        with self.lock:
+            if self.calls is None:
+                self.calls = []
+            return self.calls
 
     def log(self, packet_type: str, params: list[Any]) -> None:
         """Give a packet to every injected message logger (a failing logger is ignored)."""
@@ -191,6 +215,17 @@ class AdApi:
                 return fail(Code.unknown_error, f"{message}: {type(exc).__name__}: {exc}")
 
         result = self._call(method, guarded)
+        if widget.calls is not None:
+            spec = method_named(message)
+            call = ApiCall(
+                spec.name if spec is not None else message,
+                [_wire(p) for p in params],
+                result.model_dump(mode="json"),
+                self._plugin,
+                self._sim.now_ms,
+            )
+            with widget.lock:
+                widget.calls.append(call)
         if widget.loggers:
             widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
         return result

@@ -87,8 +87,11 @@ def _check(node: ast.AST) -> None:
         if not isinstance(node.value, int | float | str) and node.value is not None:
             raise FormulaError(f"{node.value!r} is not a value the language has", column)
     elif isinstance(node, ast.Name | ast.Attribute):
-        if _path(node) is None:
+        path = _path(node)
+        if path is None:
             raise FormulaError("only field names may be read with '.'", column)
+        if any(part.startswith("_") for part in path.split(".")):
+            raise FormulaError("field names do not start with '_'", column)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             raise FormulaError("operators are + - * / // %", column)

@@ -17,6 +17,7 @@ generated from these models.
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Literal, Union
@@ -37,12 +38,14 @@ from simulator.contract import (
     InteractionState,
     ResultErrorCode,
 )
+from simulator.contract.methods import METHODS, method_named
 from simulator.engine import Settings
 
 __all__ = [
     "ERROR_NAMES",
     "STEP_TYPES",
     "AgentExpect",
+    "ApiExpect",
     "CallSpec",
     "ChatSpec",
     "ConferenceSpec",
@@ -381,6 +384,12 @@ class LeaveAndCompleteSpec(_Spec):
 
 # ---------------------------------------------------------------------- expectations
 
+ERROR_NAMES: tuple[str, ...] = (*(code.name for code in ResultErrorCode), "any")
+"""What ``expect_error`` accepts: a ``ResultErrorCodes`` name, or ``any``."""
+
+ErrorName = Literal[ERROR_NAMES]  # type: ignore[valid-type]
+CodeName = Literal[tuple(code.name for code in ResultErrorCode)]  # type: ignore[valid-type]
+
 
 class CountSpec(_Spec):
     """How many: ``count: 2`` or ``count: {at_least: 1, at_most: 3}``."""
@@ -464,6 +473,37 @@ Matcher = Annotated[
 ]
 
 
+class ApiExpect(_Spec):
+    """The envelopes the handlers' ``ad_api`` calls received (needs ``--handler``):
+    ``api: {method: setDisposition, error: object_not_found}``; ``count: 0`` with ``status:
+    error`` asserts that no call was refused."""
+
+    method: str
+    """The vendor's method name (``setDisposition``) or its request message
+    (``SET_DISPOSITION``)."""
+    plugin: str | None = None
+    """Only calls of this plugin."""
+    status: Literal["success", "error"] | None = None
+    """The envelope's status."""
+    error: CodeName | None = None  # type: ignore[valid-type]
+    """The error's name (``invalid_args`` ...): the call was refused with it."""
+    args: list[Matcher] | None = None
+    """The call's arguments, in order (as for an event's ``args``)."""
+    data: Any = None
+    """A matcher for the envelope's ``data``."""
+    count: CountSpec | None = None
+    """How many calls match; at least one by default."""
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        if method_named(value) is None:
+            close = difflib.get_close_matches(value, list(METHODS), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise ValueError(f"`{value}` is not an adApi method{hint}")
+        return value
+
+
 class ExpectSpec(_Spec):
     """An assertion on what happened so far: events and their payloads, the state of an
     interaction or of the agent, handler outcomes."""
@@ -489,7 +529,21 @@ class ExpectSpec(_Spec):
     """Which events to look at: all, those of the step just before, or those since the
     previous ``expect``."""
     order: list[EventName] | None = None
-    """These events came in this order (others may come in between)."""
+    """These events came in this order (others may come in between unless ``adjacent``)."""
+    adjacent: bool = False
+    """With ``order``: the events came one right after the other, nothing in between (among
+    ``on``'s events when ``on`` is given)."""
+    exact_args: bool = False
+    """With ``args``: the event has exactly these arguments, no more (``[not_ready]`` does not
+    match ``[not_ready, "No Answer"]``)."""
+    no_events: bool = False
+    """No event at all came in the span (``since``; only ``on``'s events when given)."""
+    satisfies: str | None = None
+    """A computed check on the payload, e.g. ``duration == floor((endTime - startTime) / 1000)``
+    (fields, numbers, + - * / // %, comparisons, and/or/not, floor/ceil/round/abs/len/present)."""
+    duration_rule: Literal["floor", "ceil", "round"] | None = None
+    """Named rule: ``duration`` is ``(endTime - startTime) / 1000`` rounded this way."""
+    api: ApiExpect | None = None
     state: InteractionState | None = None
     """The interaction's state now (``completed`` once it is gone)."""
     agent: AgentExpect | None = None
@@ -497,28 +551,29 @@ class ExpectSpec(_Spec):
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
-        if not any(
-            value is not None
-            for value in (self.event, self.order, self.state, self.agent, self.handler)
-        ):
-            raise ValueError("say what to expect: event, order, state, agent or handler")
+        checks = (self.event, self.order, self.state, self.agent, self.handler, self.api)
+        if not self.no_events and not any(value is not None for value in checks):
+            raise ValueError(
+                "say what to expect: event, order, no_events, state, agent, handler or api"
+            )
+        if self.no_events and self.event is not None:
+            raise ValueError("no_events checks that nothing came; for one event use count: 0")
         needs_event = [
-            name for name in ("payload", "args", "count") if getattr(self, name) is not None
+            name
+            for name in ("payload", "args", "count", "satisfies", "duration_rule")
+            if getattr(self, name) is not None
         ]
-        needs_event += [name for name in ("present", "absent") if getattr(self, name)]
-        if self.last:
-            needs_event.append("last")
+        needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
+        if self.adjacent and self.order is None:
+            raise ValueError("adjacent goes with order: list the events that come together")
+        if self.exact_args and self.args is None:
+            raise ValueError("exact_args goes with args: list every argument")
         return self
 
 
 # ---------------------------------------------------------------------- steps
-
-ERROR_NAMES: tuple[str, ...] = (*(code.name for code in ResultErrorCode), "any")
-"""What ``expect_error`` accepts: a ``ResultErrorCodes`` name, or ``any``."""
-
-ErrorName = Literal[ERROR_NAMES]  # type: ignore[valid-type]
 
 
 class StepModel(_Spec):

@@ -222,6 +222,9 @@ class ScenarioRunner:
         """Bring the agent to the scenario's start state (``result.error`` when refused)."""
         start = self.file.scenario.agent
         where = self.file.where(self.file.mark("agent") or self.file.mark())
+        widget = getattr(self.host, "widget", None)
+        if widget is not None and hasattr(widget, "record_calls"):
+            widget.record_calls()  # for `api:` expectations on the envelopes handlers got
         if start == "logged_out":
             return
         outcome = self.sim.login()
