@@ -139,6 +139,11 @@ def _event_mismatches(spec: ExpectSpec, event: Event, names: Mapping[str, str]) 
         if spec.exact_args and len(event.wire_args) > len(spec.args):
             extra = ", ".join(repr(arg) for arg in event.wire_args[len(spec.args) :])
             found.append(f"expected exactly {len(spec.args)} argument(s), also came: {extra}")
+    if spec.answer is not None:
+        if event.response is None:
+            found.append(f"{event.name} takes no answer")
+        else:
+            found += mismatches(spec.answer, event.response.value, names, "answer")
     checks = formulas(spec)
     if checks:
         payload = _payload(event)
@@ -156,6 +161,8 @@ def _conditions(spec: ExpectSpec) -> str:
     parts += [f"argument {i + 1} {describe(v)}" for i, v in enumerate(spec.args or [])]
     if spec.exact_args:
         parts.append("no other arguments")
+    if spec.answer is not None:
+        parts.append(f"answer {describe(spec.answer)}")
     parts += [formula.text for formula in formulas(spec)]
     parts += [f"{key} present" for key in spec.present]
     parts += [f"{key} absent" for key in spec.absent]

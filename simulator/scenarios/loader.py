@@ -67,6 +67,8 @@ class ScenarioFile:
     raw: Any = field(repr=False)
     """The YAML as loaded, with marks."""
     tenant: Tenant = field(repr=False)
+    handler_paths: list[Path] = field(default_factory=list)
+    """The scenario's ``handlers``, resolved against its folder."""
 
     @property
     def name(self) -> str:
@@ -148,9 +150,28 @@ def parse_scenario(
 
     _cross_check(scenario, raw, problem)
     tenant = _tenant(scenario, raw, path, base_dir, problem)
+    handler_paths = _handler_paths(scenario, raw, base_dir, problem)
     if problems or tenant is None:
         raise ScenarioFileError(problems)
-    return ScenarioFile(path, scenario, raw, tenant)
+    return ScenarioFile(path, scenario, raw, tenant, handler_paths)
+
+
+def _handler_paths(
+    scenario: Scenario, raw: MarkedDict, base_dir: str | Path | None, problem: Any
+) -> list[Path]:
+    found = []
+    for index, name in enumerate(scenario.handlers):
+        handler = Path(name)
+        if not handler.is_absolute() and base_dir is not None:
+            handler = Path(base_dir) / handler
+        if not handler.exists():
+            problem(
+                locate(raw, ("handlers", index)),
+                f"no handler file or folder {str(handler)!r} (the path is relative to the "
+                "scenario file)",
+            )
+        found.append(handler)
+    return found
 
 
 # ---------------------------------------------------------------------- describing values
@@ -557,6 +578,8 @@ def _check_expect(
         matchers += [(("api", "args", i), value) for i, value in enumerate(spec.api.args or [])]
         if spec.api.data is not None:
             matchers.append((("api", "data"), spec.api.data))
+    if spec.answer is not None:
+        matchers.append((("answer",), spec.answer))
     if spec.satisfies is not None:
         _check_formula(spec, raw, at, problem)
     for path, value in matchers:

@@ -382,6 +382,59 @@ class LeaveAndCompleteSpec(_Spec):
     note: str | None = None
 
 
+class KbSearchSpec(_Spec):
+    """The agent searches the knowledge base: ``- kb_search: "reset password"`` or
+    ``- kb_search: {query: ..., language: en, folder_id: F-1}`` (``ON_SEARCH_KNOWLEDGE_BASE``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "query"}
+    short_help: ClassVar[str] = "the search text"
+    _short = _text_short("query")
+
+    query: str
+    language: str | None = None
+    folder_id: str | None = None
+    """Search inside this folder (5.24.1)."""
+
+
+class KbFolderSpec(_Spec):
+    """The agent opens a knowledge-base folder (the root without ``folder_id``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "folder"}
+    short_help: ClassVar[str] = "a folder id"
+    _short = _text_short("folder_id")
+
+    folder_id: str | None = None
+    language: str | None = None
+
+
+class RecordRefSpec(_Spec):
+    """A CRM record by id and type: ``{id: "0031", type: Contact}``."""
+
+    id: str
+    type: str
+
+
+class OpenRecordSpec(_Spec):
+    """The agent opens a CRM record (``ON_OPEN_RECORD``)."""
+
+    record: dict[str, Any]
+    """The record (``InteractionAssociatedObjectData``)."""
+    in_new_tab: bool = False
+    source: Literal["user", "scenario"] = "user"
+
+
+class SearchRecordsSpec(_Spec):
+    """The agent searches CRM records: ``- search_records: "Ann Lee"`` (``ON_SEARCH_RECORDS``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "text"}
+    short_help: ClassVar[str] = "the search text"
+    _short = _text_short("text")
+
+    text: str
+    types: list[str] = Field(default_factory=list)
+    """Record types to search (all when empty)."""
+
+
 # ---------------------------------------------------------------------- expectations
 
 ERROR_NAMES: tuple[str, ...] = (*(code.name for code in ResultErrorCode), "any")
@@ -544,6 +597,9 @@ class ExpectSpec(_Spec):
     duration_rule: Literal["floor", "ceil", "round"] | None = None
     """Named rule: ``duration`` is ``(endTime - startTime) / 1000`` rounded this way."""
     api: ApiExpect | None = None
+    answer: Any = None
+    """With ``event``: a matcher for the answer the integration gave to an event that needs one
+    (``ON_SEARCH_KNOWLEDGE_BASE`` ...): the last handler's, or the default when none answered."""
     state: InteractionState | None = None
     """The interaction's state now (``completed`` once it is gone)."""
     agent: AgentExpect | None = None
@@ -560,7 +616,7 @@ class ExpectSpec(_Spec):
             raise ValueError("no_events checks that nothing came; for one event use count: 0")
         needs_event = [
             name
-            for name in ("payload", "args", "count", "satisfies", "duration_rule")
+            for name in ("payload", "args", "count", "satisfies", "duration_rule", "answer")
             if getattr(self, name) is not None
         ]
         needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
@@ -761,6 +817,68 @@ _STEPS: list[type[StepModel]] = [
     ),
     _step("set_service", str | None, _ActionStep, "Pick the outbound service.", "- set_service: X"),
     _step("set_did", str | None, _ActionStep, "Pick the outbound DID.", "- set_did: DID-MAIN"),
+    # the agent's own panels (events the flow of an interaction never sends)
+    _step(
+        "kb_search",
+        KbSearchSpec,
+        _ActionStep,
+        "Search the knowledge base (ON_SEARCH_KNOWLEDGE_BASE).",
+        '- kb_search: "reset password"',
+    ),
+    _step(
+        "kb_article",
+        str,
+        _ActionStep,
+        "Open a knowledge-base article (ON_GET_KNOWLEDGE_BASE_ARTICLE).",
+        "- kb_article: KB-1",
+    ),
+    _step(
+        "kb_folder",
+        KbFolderSpec | None,
+        _ActionStep,
+        "Open a knowledge-base folder, the root by default (ON_GET_KNOWLEDGE_BASE_FOLDER).",
+        "- kb_folder",
+        bare=True,
+    ),
+    _step(
+        "validate_records",
+        _NONE,
+        _OnStep,
+        "Ask the integration whether the associated records are valid "
+        "(ON_VALIDATE_ASSOCIATED_RECORDS).",
+        "- validate_records",
+        bare=True,
+    ),
+    _step(
+        "record_info",
+        RecordRefSpec,
+        _ActionStep,
+        "Ask the integration about a record (ON_REQUEST_RECORD_INFO).",
+        "- record_info: {id: '0031', type: Contact}",
+    ),
+    _step(
+        "record_on_screen",
+        _NONE,
+        _ActionStep,
+        "Ask for the record the CRM shows (ON_REQUEST_RECORD_ON_SCREEN).",
+        "- record_on_screen",
+        bare=True,
+    ),
+    _step(
+        "open_record",
+        OpenRecordSpec,
+        _OnStep,
+        "Open a CRM record (ON_OPEN_RECORD).",
+        "- open_record: {record: {id: '0031', type: Contact, displayName: Ann, displayType: "
+        "Contact}}",
+    ),
+    _step(
+        "search_records",
+        SearchRecordsSpec,
+        _OnStep,
+        "Search CRM records (ON_SEARCH_RECORDS).",
+        '- search_records: "Ann Lee"',
+    ),
     # time and checks
     _step("wait", WaitSpec, StepModel, "Let simulated time pass.", "- wait: 30s", is_action=False),
     _step(
@@ -816,6 +934,9 @@ class Scenario(_Spec):
     """Engine settings to change (timings, where the vendor is silent)."""
     agent: Literal["ready", "not_ready", "logged_out"] = "ready"
     """How the agent starts: logged in and Ready (default), logged in Not Ready, or logged out."""
+    handlers: list[str] = Field(default_factory=list)
+    """Handler files or folders this scenario needs (relative to this file), loaded besides
+    any ``--handler``: a scenario that expects an integration's answers runs with them."""
     allow_handler_errors: bool = False
     """Handler errors do not fail the run (for scenarios that test failing handlers)."""
     steps: list[Step] = Field(default_factory=list)  # type: ignore[valid-type]
