@@ -138,6 +138,9 @@ class InteractionData(WireModel):
     """CRM records associated with the interaction."""
     call_parties: list[CallParty] = Field(default_factory=list)
     """Remote parties of a voice call; ``[]`` for chat and email."""
+    chat_parties: list[ChatParty] | None = omit_if_unset()
+    """Parties of a chat (2023-04, with chat conferences): left out of 5.19 payloads unless the
+    engine setting ``chat_parties: emit`` asks for it."""
     call_muted: bool = False
     """Whether the agent's microphone is muted; always false for chat and email."""
     call_recording: bool = False

@@ -371,7 +371,7 @@ class AdApi:
         record = _wire(initial_object)
         return self._do(
             "start_chat",
-            lambda: self._sim.start_chat(channel, address, record),
+            lambda: self._sim.start_chat(channel, address, record, source=self.integration_key),
             channel,
             address,
             record,
@@ -465,6 +465,28 @@ class AdApi:
             )
 
         return self._do("merge_all_calls_into_conference", body, custom_transfer_data)
+
+    def invite_to_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``inviteToChatConference(partyId, interactionId?)``: a colleague joins the chat."""
+        return self._do(
+            "invite_to_chat_conference",
+            lambda: self._sim.invite_to_chat_conference(party_id, interaction_id),
+            party_id,
+            interaction_id,
+        )
+
+    def remove_from_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``removeFromChatConference(partyId, interactionId?)``: a colleague leaves the chat."""
+        return self._do(
+            "remove_from_chat_conference",
+            lambda: self._sim.remove_from_chat_conference(party_id, interaction_id),
+            party_id,
+            interaction_id,
+        )
 
     def set_call_hold(self, state: bool, interaction_id: str | None = None) -> OperationResult:
         """``setCallHold(state, interactionId?)``: true holds, false resumes."""

@@ -46,7 +46,7 @@ from simulator.scenarios.source import (
 
 __all__ = ["ScenarioFile", "load_scenario", "parse_scenario"]
 
-_NAMING = ("call", "chat", "email", "dial", "consult")
+_NAMING = ("call", "chat", "email", "dial", "consult", "start_chat")
 _INTERACTION_EVENTS = frozenset(
     {
         "ON_NEW_INTERACTION",

@@ -281,6 +281,36 @@ class DialSpec(_Spec):
     """A CRM record to associate (``startCall``'s ``initialObject``)."""
 
 
+class StartChatSpec(_Spec):
+    """The agent starts a chat on the selected chat service (``startChat``):
+    ``- start_chat: {channel: sms, address: "+1 415 555 0134"}``."""
+
+    channel: str
+    """``sms``, ``web``, ``facebook``, ``telegram`` ... (``ChatChannelType``)."""
+    address: str
+    """Where to write: a phone number for SMS, an address or id otherwise."""
+    initial_object: dict[str, Any] | None = None
+    """A CRM record to associate (``initialObject``)."""
+
+
+class ChatConferenceSpec(_Spec):
+    """A colleague joins or leaves a chat: ``{invite: "2001"}`` or ``{remove: "2001"}`` (a user
+    id, an extension, or a ``ChatParty`` id). ``- chat_conference: "2001"`` invites."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
+    short_help: ClassVar[str] = "a colleague to invite"
+    _short = _text_short("invite")
+
+    invite: str | None = None
+    remove: str | None = None
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> ChatConferenceSpec:
+        if (self.invite is None) == (self.remove is None):
+            raise ValueError("give exactly one of invite or remove")
+        return self
+
+
 class ConsultSpec(_Spec):
     """Hold the active call and dial someone to consult: ``- consult: "2001"``."""
 
@@ -787,6 +817,20 @@ _STEPS: list[type[StepModel]] = [
         '- conference: {invite: "2001"}',
     ),
     _step("agent_says", str, _OnStep, "The agent writes in a chat.", '- agent_says: "Hello"'),
+    _step(
+        "start_chat",
+        StartChatSpec,
+        _AsStep,
+        "Start a chat on the selected chat service (startChat).",
+        '- start_chat: {channel: sms, address: "+1 415 555 0134"}',
+    ),
+    _step(
+        "chat_conference",
+        ChatConferenceSpec,
+        _OnStep,
+        "Invite a colleague to a chat or remove one (inviteToChatConference ...).",
+        '- chat_conference: {invite: "2001"}',
+    ),
     _step("reply", str, _OnStep, "The agent replies to an email.", '- reply: "Done."'),
     _step("disposition", str, _OnStep, "Set the disposition.", "- disposition: Product sold"),
     _step("note", NoteSpec, _OnStep, "Add a note.", '- note: "Wants a callback"'),

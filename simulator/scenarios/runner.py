@@ -567,6 +567,12 @@ _ACTIONS: dict[str, _Action] = {
     "blind_transfer": lambda r, v, i: r.sim.blind_transfer(v.to, v.data, i),
     "conference": lambda r, v, i: r._conference(v, i),
     "agent_says": lambda r, v, i: r.sim.send_chat_message(v, i),
+    "start_chat": lambda r, v, i: r.sim.start_chat(v.channel, v.address, v.initial_object),
+    "chat_conference": lambda r, v, i: (
+        r.sim.invite_to_chat_conference(v.invite, i)
+        if v.invite is not None
+        else r.sim.remove_from_chat_conference(v.remove or "", i)
+    ),
     "reply": lambda r, v, i: r.sim.send_email_reply(v, i),
     "disposition": lambda r, v, i: r.sim.set_disposition(v, i),
     "note": _note,

@@ -79,8 +79,6 @@ UNSIMULATED = frozenset(
     {
         "OPEN_LOGIN",
         "SET_CALL_RECORDING_MUTE",
-        "INVITE_TO_CHAT_CONFERENCE",
-        "REMOVE_FROM_CHAT_CONFERENCE",
     }
 )
 """Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
