@@ -860,7 +860,7 @@ _STEPS: list[type[StepModel]] = [
         bare=True,
     ),
     _step("set_service", str | None, _ActionStep, "Pick the outbound service.", "- set_service: X"),
-    _step("set_did", str | None, _ActionStep, "Pick the outbound DID.", "- set_did: DID-MAIN"),
+    _step("set_did", str | None, _ActionStep, "Pick the outbound DID.", '- set_did: "14155550200"'),
     # the agent's own panels (events the flow of an interaction never sends)
     _step(
         "kb_search",

@@ -116,3 +116,17 @@ def test_a_conversation_names_the_same_order_everywhere():
         texts = [talk.subject(), talk.email_body(rng, "Ann"), talk.note(None, True, rng)]
         numbers = {n for text in texts for n in re.findall(r"\b\d{6}\b", text)}
         assert numbers <= {order}
+
+
+_GUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+
+
+def test_the_built_in_tenant_uses_the_vendors_guid_ids():
+    tenant = load_tenant()
+    ids = [tenant.id, tenant.agent.id]
+    ids += [team.id for team in tenant.teams] + [m.id for t in tenant.teams for m in t.members]
+    ids += [service.id for service in tenant.services]
+    ids += [d.id for service in tenant.services for d in service.dispositions]
+    ids += [did.id for did in tenant.dids]
+    bad = [value for value in ids if not _GUID.fullmatch(value)]
+    assert not bad

@@ -75,7 +75,7 @@ def busy_session(sim: Simulator) -> None:
     sim.leave_interaction()
     sim.complete_interaction()
     sim.set_service("Sales")
-    sim.set_did_number("DID-SALES")
+    sim.set_did_number("6EE74DDE-72C1-513A-96D3-A052DACCB5C2")
     sim.start_call("2001", origination="dialpad")
     sim.advance(3)
     sim.leave_and_complete_interaction("Call back later")
