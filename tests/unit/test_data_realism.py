@@ -130,3 +130,10 @@ def test_the_built_in_tenant_uses_the_vendors_guid_ids():
     ids += [did.id for did in tenant.dids]
     bad = [value for value in ids if not _GUID.fullmatch(value)]
     assert not bad
+
+
+def test_generated_sessions_take_human_sub_second_times():
+    records = [r for r in generate_records(100, seed=9) if "startTime" in r and "endTime" in r]
+    assert sum(1 for r in records if r["startTime"] % 1000) > len(records) // 2
+    for record in records:
+        assert record["duration"] == (record["endTime"] - record["startTime"]) // 1000
