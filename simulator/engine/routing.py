@@ -28,7 +28,7 @@ from simulator.engine.errors import ActionError
 from simulator.engine.interaction import ChatMessage, Interaction, Party
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.records import QueuedOffer
-from simulator.engine.screen_pop import fill_screen_pop, variables_of
+from simulator.engine.screen_pop import fill_for
 from simulator.engine.tables import Action, AgentPhase
 
 
@@ -148,7 +148,7 @@ class Routing(Lifecycle):
 
         wire = dict(_screen_pop_wire(pop))
         if self.settings.screen_pop_variables == "substitute":
-            wire = fill_screen_pop(wire, variables_of(inter, self.tenant.agent))
+            wire = fill_for(wire, inter, self.tenant.agent)
         url = wire.get("url", pop.url)
 
         def answered(value: Any) -> None:
