@@ -160,8 +160,6 @@ class ScenarioRunner:
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
-        if host is None and host_factory is None and source.handler_paths:
-            host_factory = _scenario_host  # the scenario names its handlers itself
         self._own_host = host is None and host_factory is not None
         self._close_host = close_host
         self.host: HandlerHostLike | None = host
@@ -232,6 +230,11 @@ class ScenarioRunner:
         """Bring the agent to the scenario's start state (``result.error`` when refused)."""
         start = self.file.scenario.agent
         where = self.file.where(self.file.mark("agent") or self.file.mark())
+        if self.host is None and self.file.handler_paths:
+            # The scenario names its handlers and nobody gave a host (set after construction,
+            # or a factory): the runner builds one here, and closes it after the run.
+            self.host = _scenario_host(self.sim)
+            self._own_host = True
         widget = getattr(self.host, "widget", None)
         if widget is not None and hasattr(widget, "record_calls"):
             widget.record_calls()  # for `api:` expectations on the envelopes handlers got

@@ -99,3 +99,22 @@ def test_a_missing_handler_file_is_named_at_its_place():
     with pytest.raises(ScenarioFileError) as caught:
         parse_scenario("handlers:\n  - nowhere.py\nsteps: []\n", "s.yaml", base_dir=ROOT)
     assert str(caught.value).startswith("s.yaml:2:5: no handler file or folder")
+
+
+def test_a_scenarios_own_host_is_closed_and_a_given_host_gets_its_handlers():
+    from simulator.handlers import HandlerHost
+
+    path = ROOT / "fixtures" / "scenarios" / "knowledge_base.yaml"
+    closed: list[Any] = []
+    own = ScenarioRunner(load_scenario(path), close_host=closed.append)
+    assert own.run().passed
+    assert closed == [own.host]  # the host the runner built for the scenario's handlers
+    own.host.close(timeout=10.0)
+    runner = ScenarioRunner(load_scenario(path))
+    given = HandlerHost(runner.sim, timeout=10.0)
+    runner.host = given
+    try:
+        assert runner.run().passed
+        assert [p.name for p in given.plugins] == ["knowledge_base"]
+    finally:
+        given.close(timeout=10.0)
