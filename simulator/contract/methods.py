@@ -66,6 +66,7 @@ _SCALAR_RECORDS = {
     "InteractionScreen": (str, int, float, bool, type(None)),
     "CustomTransferData": (str, int, float, bool, type(None)),
 }
+_PLURALS = {"string": "strings", "DialCandidate": "DialCandidate objects"}
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$")
 
 
@@ -252,7 +253,8 @@ def _shown(value: Any) -> str:
 def _wanted(kind: str) -> str:
     """The type in words, for the message."""
     if kind.endswith("[]"):
-        return f"an array of {_wanted(kind[:-2]).removeprefix('a ').removeprefix('an ')}"
+        item = kind[:-2]
+        return f"an array of {_PLURALS.get(item, f'{item} objects')}"
     if kind in _ENUMS:
         choices = _ENUMS[kind]
         return "one of " + ", ".join(choices[:6]) + (", ..." if len(choices) > 6 else "")
@@ -284,9 +286,15 @@ def _type_problem(kind: str, value: Any, label: str) -> str | None:
     elif kind == "Record<string, string>":
         fits = isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())
     elif kind in _SCALAR_RECORDS:
-        fits = isinstance(value, Mapping) and all(
-            isinstance(v, _SCALAR_RECORDS[kind]) for v in value.values()
-        )
+        if not isinstance(value, Mapping):
+            return f"{label} must be an object, not {_shown(value)}"
+        for key, item in value.items():
+            if not isinstance(item, _SCALAR_RECORDS[kind]):
+                return (
+                    f"{label}.{key} must be text, a number, true, false or null, "
+                    f"not {_shown(item)}"
+                )
+        return None
     elif kind.endswith("[]"):
         if not isinstance(value, list | tuple):
             return f"{label} must be {_wanted(kind)}, not {_shown(value)}"
