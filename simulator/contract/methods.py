@@ -291,8 +291,7 @@ def _type_problem(kind: str, value: Any, label: str) -> str | None:
         for key, item in value.items():
             if not isinstance(item, _SCALAR_RECORDS[kind]):
                 return (
-                    f"{label}.{key} must be text, a number, true, false or null, "
-                    f"not {_shown(item)}"
+                    f"{label}.{key} must be text, a number, true, false or null, not {_shown(item)}"
                 )
         return None
     elif kind.endswith("[]"):
