@@ -124,7 +124,7 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
-    from simulator.engine import Settings, Simulator
+    from simulator.engine import CommitError, Settings, Simulator
     from simulator.handlers.cli_options import build_host, finish_run
 
     settings = Settings(api_version=args.api_version or "5.19")
@@ -134,8 +134,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)
-    finally:
-        code = finish_run(host)
+    except CommitError:  # the journal refused a step: finish_run names it in one line
+        return finish_run(host)
+    except BaseException:
+        finish_run(host)
+        raise
+    code = finish_run(host)
     if args.events:
         sys.stdout.write(recorder.jsonl())
         return code

@@ -19,6 +19,7 @@ from pathlib import Path
 from simulator.contract import EVENTS, EventName
 from simulator.contract.events import EventSpec
 from simulator.contract.versions import METHODS, ApiVersion, events_for
+from simulator.engine.widget_requests import ANSWERED_BY_REQUEST
 
 __all__ = [
     "EMITTED",
@@ -45,6 +46,13 @@ EMITTED: dict[EventName, str] = {
     EventName.ON_WEB_SCREEN_POP_CUSTOM: "delivery or answer on a service with a web screen pop",
     EventName.ON_SAVE_ACTIVITY_RECORD: "right after ON_INTERACTION_REMOVED, once each "
     "(2026: the answer, an ActivityRecordInfo, is stored)",
+    EventName.ON_SCREEN_RECORDING_STATE_CHANGE: "`setScreenRecordingMute` changes the state",
+    EventName.ON_WIDGET_MINIMIZED_CHANGE: "`setWidgetMinimized` changes it",
+    **{name: f"on request: {how}" for name, how in ANSWERED_BY_REQUEST.items()},
+    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: "completing an interaction that has associated "
+    "records; on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_VALIDATE_ASSOCIATED_RECORDS, ""),
+    EventName.ON_REQUEST_RECORD_INFO: "the scenario pops a CRM record by id and type "
+    "(`crm_pop`); on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_REQUEST_RECORD_INFO, ""),
 }
 """When the simulated desktop emits each event; the others are delivered to handlers but the
 simulation does not produce them yet."""

@@ -27,6 +27,7 @@ from typing import Any, Protocol, TextIO
 
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
+from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
@@ -143,6 +144,10 @@ def _abandon(host: Any) -> None:
         host.journal.close()
 
 
+_MAX_SCENARIO_MB = 4096
+"""``--max-scenario-size`` above this is a typo, not a scenario."""
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -171,6 +176,16 @@ def _positive_rate(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError("the rate must be more than 0 interactions per second")
     return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not 0 < value <= _MAX_SCENARIO_MB:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    return int(value * 1_048_576)
 
 
 def _mix(text: str) -> dict[str, float]:
@@ -261,7 +276,8 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    sources = [load_scenario(path) for path in args.scenarios]
+    limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
+    sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     if getattr(args, "api_version", None) is not None:  # over each file's api_version:
         sources = [
             replace(source, scenario=source.scenario.for_api_version(args.api_version))
@@ -364,6 +380,13 @@ def add_run_command(
         default=None,
         metavar="FILE.jsonl",
         help="write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
+    )
+    parser.add_argument(
+        "--max-scenario-size",
+        type=_megabytes,
+        default=MAX_FILE_BYTES,
+        metavar="MB",
+        help=f"refuse scenario files longer than this (default {MAX_FILE_BYTES // 1_048_576})",
     )
     parser.add_argument(
         "--repeat",
