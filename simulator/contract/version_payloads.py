@@ -76,6 +76,12 @@ class PayloadEdge:
             return None
         if name in _INTERACTION_EVENTS and args and isinstance(args[0], dict):
             return (self.interaction(args[0]), *args[1:])
+        if name is EventName.ON_VALIDATE_ASSOCIATED_RECORDS and len(args) > 1:
+            records = args[1]
+            if isinstance(records, dict) and not isinstance(records.get("selected", []), list):
+                selected = records.get("selected")
+                records = {**records, "selected": [] if selected is None else [selected]}
+            return (args[0], records, *args[2:])
         if name is EventName.ON_SAVE_ACTIVITY_RECORD and args and isinstance(args[0], dict):
             activity = self.activity(args[0])
             self._names.pop(args[0].get("interactionId", ""), None)

@@ -29,6 +29,10 @@ def install_edge(sim: Any) -> PayloadEdge | None:
     if version is ApiVersion.v5_19:
         return None
     edge = PayloadEdge(version)
+    if "chat_parties" not in sim.settings.model_fields_set:
+        # chatParties is part of InteractionData from 5.24.1: the engine's own parties (the
+        # customer and invited colleagues, with ids from the seed), unless a setting says omit.
+        sim.settings = sim.settings.model_copy(update={"chat_parties": "emit"})
     interactions = sim._interactions
 
     def convert(name: EventName, args: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -174,6 +174,12 @@ class AdApi:
         self._widget = widget if widget is not None else WidgetState()
         self._call = call_on_engine or _direct
 
+    @property
+    def api_version(self) -> str:
+        """The adApi version the desktop runs (``5.19``, ``5.24.1`` or ``2026``): a plugin may
+        subscribe to a later event only where the version has it."""
+        return self._sim.api_version.value
+
     def __repr__(self) -> str:
         return f"<AdApi plugin={self._plugin!r} integrationKey={self.integration_key!r}>"
 

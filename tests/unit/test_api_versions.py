@@ -185,7 +185,7 @@ def test_save_is_activity_data_with_the_converters_defaults():
     assert sim.leave_interaction(iid).ok and sim.complete_interaction(iid).ok
     removed = recorder.of(EventName.ON_INTERACTION_REMOVED)[-1].wire_args[0]
     saved = recorder.of(EventName.ON_SAVE_ACTIVITY_RECORD)[-1].wire_args[0]
-    assert removed["callParties"] and removed["callMuted"] and removed["callRecording"]
+    assert removed["callParties"] and removed["callRecording"]
     assert saved["callParties"] == [] and saved["chatParties"] == []
     assert saved["callMuted"] is False and saved["callRecording"] is False
     assert saved["subject"] == "" and "formValues" not in saved
@@ -438,9 +438,9 @@ def test_an_expectation_for_another_version_is_skipped_and_can_fail_in_its_own()
 def test_a_key_only_in_other_versions_is_a_load_error():
     text = (
         "steps:\n  - call: Customer Support\n"
-        "  - expect: {event: ON_NEW_INTERACTION, api_version: '5.19', payload: {chatParties: []}}\n"
+        "  - expect: {event: ON_NEW_INTERACTION, api_version: '5.19', payload: {internal: false}}\n"
     )
-    with pytest.raises(ScenarioFileError, match=r"kinds.yaml:3:.*`chatParties` is not in"):
+    with pytest.raises(ScenarioFileError, match=r"kinds.yaml:3:.*`internal` is not in"):
         parse_scenario(text, "kinds.yaml")
 
 
