@@ -164,7 +164,8 @@ SAMPLE_ARGS: dict[EventName, tuple[Any, ...]] = {
         },
     ),
     EventName.ON_SAVE_ACTIVITY_RECORD: (_INTERACTION,),
-    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: (_IID, {"list": [], "selected": None}),
+    # 5.24.1 and later only: `selected` is a list there.
+    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: (_IID, {"list": [], "selected": []}),
     EventName.ON_REQUEST_RECORD_INFO: ({"id": "R-1", "type": "Contact"},),
     EventName.ON_REQUEST_RECORD_ON_SCREEN: (),
     EventName.ON_SUMMARY_GENERATION_STARTED: (_IID,),
