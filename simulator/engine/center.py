@@ -84,6 +84,10 @@ class ContactCenter:
         if any(other.name == desktop.name for other in self.desktops):
             raise ValueError(f"there is already an agent named {desktop.name!r}")
         self.desktops.append(desktop)
+        if len(self.desktops) > 1:
+            # Several agents: every event says whose desktop it came from.
+            for each in self.desktops:
+                each.bus.agent = each.name
 
     def agent(self, name: str) -> AgentDesktop:
         """The desktop of a simulated agent, by name, login id or extension."""

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from simulator.contract import EventName, InteractionOrigination, OperationResult
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import Event, EventRecorder, Simulator
+from simulator.engine import AgentDesktop, Event, EventRecorder, Simulator
 from simulator.handlers import HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.expectations import ExpectContext, check
@@ -152,6 +152,9 @@ class ScenarioRunner:
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
+        self._agent_problem: Failure | None = None
+        self._start_states: dict[str, str] = {self.sim.name: scenario.agent}
+        self._add_agents(scenario.agents)
         self._own_host = host is None and host_factory is not None
         self._close_host = close_host
         self.host: HandlerHostLike | None = host
@@ -200,7 +203,8 @@ class ScenarioRunner:
             )
             result.subscriber_errors = [
                 f"{error.subscriber} raised on {error.event.name.value} #{error.event.seq}"
-                for error in sim.bus.errors
+                for desk in sim.center.desktops
+                for error in desk.bus.errors
             ]
             if self.host is not None:
                 result.outcomes = list(self.host.outcomes)
@@ -218,22 +222,60 @@ class ScenarioRunner:
             allow_handler_errors=self.file.scenario.allow_handler_errors,
         )
 
-    def start(self, result: ScenarioResult) -> None:
-        """Bring the agent to the scenario's start state (``result.error`` when refused)."""
-        start = self.file.scenario.agent
-        where = self.file.where(self.file.mark("agent") or self.file.mark())
-        if start == "logged_out":
-            return
-        outcome = self.sim.login()
-        if outcome.ok and start == "ready":
-            outcome = self.sim.set_agent_state("ready")
+    def _add_agents(self, agents: list[m.AgentSpec]) -> None:
+        """The scenario's other agents join the center (the tenant's agent is already there)."""
+        center = self.sim.center
+        for index, spec in enumerate(agents):
+            try:
+                profile = center.profile_for(spec.name, spec.team)
+                if profile.id == self.sim.profile.id:
+                    desk: AgentDesktop = self.sim
+                else:
+                    desk = center.add_agent(spec.name, team=spec.team)
+                    desk.subscribe(self.recorder)
+            except ValueError as exc:
+                where = self.file.where(self.file.mark("agents", index) or self.file.mark())
+                self._agent_problem = Failure(where, f"{exc}")
+                return
+            self._start_states[desk.name] = spec.state
+
+    def desk(self, name: str | None) -> AgentDesktop:
+        """The desktop of the agent ``name`` (``by:``); the tenant's agent for None."""
+        if name is None:
+            return self.sim
         try:
-            self._settle()
-        except HandlerLoopError as exc:
-            self._stop_loop(result, where, exc)
+            return self.sim.center.agent(name)
+        except ValueError:
+            known = ", ".join(d.name for d in self.sim.center.desktops)
+            raise StepRefusedError(
+                f"no agent `{name}` in this scenario (list it under agents:); the agents: {known}"
+            ) from None
+
+    def start(self, result: ScenarioResult) -> None:
+        """Bring the agents to the scenario's start states (``result.error`` when refused)."""
+        if self._agent_problem is not None:
+            result.error = self._agent_problem
             return
-        if not outcome.ok:
-            result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
+        for desk in self.sim.center.desktops:
+            start = self._start_states.get(desk.name, "logged_out")
+            if desk is self.sim:
+                where = self.file.where(self.file.mark("agent") or self.file.mark())
+            else:
+                where = self.file.where(self.file.mark("agents") or self.file.mark())
+            if start == "logged_out":
+                continue
+            outcome = desk.login()
+            if outcome.ok and start == "ready":
+                outcome = desk.set_agent_state("ready")
+            try:
+                self._settle()
+            except HandlerLoopError as exc:
+                self._stop_loop(result, where, exc)
+                return
+            if not outcome.ok:
+                who = "the agent" if desk is self.sim else f"agent `{desk.name}`"
+                result.error = Failure(where, f"{who} could not start {start}: {_error(outcome)}")
+                return
 
     def run_step(self, index: int, step: m.StepModel, result: ScenarioResult) -> bool:
         """Run step ``index``; False when the engine refused it or handlers looped
@@ -261,7 +303,8 @@ class ScenarioRunner:
             return True
         self._last_step_from = len(events)
         try:
-            outcome = self._act(step)
+            desk = self.desk(getattr(step, "by", None))
+            outcome = self._act(step, desk)
         except StepRefusedError as exc:
             result.error = Failure(where, exc.message)
             return False
@@ -278,7 +321,7 @@ class ScenarioRunner:
             return True
         name = outcome.error.name
         if wanted is None:
-            result.error = Failure(where, self._refusal(step, outcome))
+            result.error = Failure(where, self._refusal(step, outcome, desk))
             return False
         if wanted not in ("any", name):
             result.failures.append(
@@ -286,16 +329,17 @@ class ScenarioRunner:
             )
         return True
 
-    def _refusal(self, step: m.StepModel, outcome: OperationResult) -> str:
+    def _refusal(self, step: m.StepModel, outcome: OperationResult, desk: AgentDesktop) -> str:
         message = f"`{step.key}` was refused: {_error(outcome)}"
-        for name, iid in self.names.items():
+        names = self._names_for(desk)
+        for name, iid in names.items():
             message = message.replace(repr(iid), f"`{name}`").replace(iid, f"`{name}`")
-        target = self.names.get(step.target or "") or self.sim.active_interaction_id
-        inter = self.sim.interaction(target) if target else None
+        target = names.get(step.target or "") or desk.active_interaction_id
+        inter = desk.interaction(target) if target else None
         if inter is not None:
             allowed = sorted(
                 action.value
-                for action in self.sim.allowed(inter.id)
+                for action in desk.allowed(inter.id)
                 if action.value not in _SYSTEM_ACTIONS
             )
             who = f"`{step.target}`" if step.target else "the active interaction"
@@ -309,21 +353,60 @@ class ScenarioRunner:
     def _expect(self, index: int, step: m.StepModel, result: ScenarioResult) -> None:
         value = step.value
         specs = value if isinstance(value, list) else [value]
-        ctx = ExpectContext(
-            sim=self.sim,
-            events=self.recorder.events,
-            names=self.names,
-            host=self.host,
-            last_step_from=self._last_step_from,
-            last_expect_from=self._last_expect_from,
-            start_ms=self.started_ms,
-        )
         for number, spec in enumerate(specs):
             result.expectations += 1
             path = ("expect", number) if isinstance(value, list) else ()
             where = self.file.where(self.file.step_mark(index, *path))
+            try:
+                ctx = self._expect_context(spec.by)
+            except StepRefusedError as exc:
+                result.failures.append(Failure(where, exc.message))
+                continue
             for message in check(spec, ctx):
                 result.failures.append(Failure(where, message))
+
+    def _expect_context(self, by: str | None) -> ExpectContext:
+        """What an expectation on one agent's desktop sees (its events only, when there are
+        several agents)."""
+        desk = self.desk(by)
+        events: list[Event] = self.recorder.events
+        last_step, last_expect = self._last_step_from, self._last_expect_from
+        if len(self.sim.center.desktops) > 1:
+            mine = [i for i, event in enumerate(events) if event.agent == desk.name]
+            last_step = sum(1 for i in mine if i < last_step)
+            last_expect = sum(1 for i in mine if i < last_expect)
+            events = [events[i] for i in mine]
+        return ExpectContext(
+            sim=desk,
+            events=events,
+            names=self._names_for(desk),
+            host=self.host,
+            last_step_from=last_step,
+            last_expect_from=last_expect,
+            start_ms=self.started_ms,
+        )
+
+    def _names_for(self, desk: AgentDesktop) -> dict[str, str]:
+        """Interaction names as ``desk`` sees them: a name given on another desktop means this
+        desktop's item of the same customer interaction (the same ``globalInteractionId``)."""
+        if len(self.sim.center.desktops) == 1:
+            return self.names
+        mine = [*desk.finished, *desk.interactions]
+        own = {inter.id for inter in mine}
+        giids = {
+            inter.id: inter.global_interaction_id
+            for other in self.sim.center.desktops
+            for inter in (*other.finished, *other.interactions)
+        }
+        names: dict[str, str] = {}
+        for name, iid in self.names.items():
+            giid = giids.get(iid)
+            if iid in own or giid is None:
+                names[name] = iid
+                continue
+            same = [inter.id for inter in mine if inter.global_interaction_id == giid]
+            names[name] = same[-1] if same else iid
+        return names
 
     # ------------------------------------------------------------------ time and handlers
 
@@ -362,18 +445,29 @@ class ScenarioRunner:
 
     # ------------------------------------------------------------------ actions
 
-    def _iid(self, step: m.StepModel) -> str | None:
+    def _iid(self, step: m.StepModel, desk: AgentDesktop | None = None) -> str | None:
         name = step.target
         if name is None:
             return None
         iid = self.names.get(name)
         if iid is None:
             raise StepRefusedError(f"`{name}` was never created (the step that names it failed)")
+        if desk is not None and desk is not self.sim:
+            return self._names_for(desk)[name]
         return iid
 
-    def _act(self, step: m.StepModel) -> OperationResult:
+    def _act(self, step: m.StepModel, desk: AgentDesktop | None = None) -> OperationResult:
         handler = _ACTIONS[step.key]
-        return handler(self, step.value, self._iid(step))
+        if desk is None or desk is self.sim:
+            return handler(self, step.value, self._iid(step))
+        # ``by: NAME``: the step's action runs on that agent's desktop (the actions below all
+        # act on ``r.sim``; time, timers and the queue are the center's, shared by all).
+        iid = self._iid(step, desk)
+        tenant_agent, self.sim = self.sim, desk
+        try:
+            return handler(self, step.value, iid)
+        finally:
+            self.sim = tenant_agent
 
     def _conference(self, value: m.ConferenceSpec, iid: str | None) -> OperationResult:
         sim = self.sim
@@ -452,7 +546,7 @@ def _note(r: ScenarioRunner, v: m.NoteSpec, iid: str | None) -> OperationResult:
 
 
 def _switch(r: ScenarioRunner, v: str, _iid: str | None) -> OperationResult:
-    target = r.names.get(v)
+    target = r._names_for(r.sim).get(v)
     if target is None:
         raise StepRefusedError(f"`{v}` was never created (the step that names it failed)")
     return r.sim.switch_active_interaction(target)
