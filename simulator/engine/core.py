@@ -306,7 +306,8 @@ class DesktopCore:
             self._flush_own()
         else:
             for desktop in tuple(desktops):
-                desktop._flush_own()
+                if desktop.bus._queue or desktop._notices:
+                    desktop._flush_own()
 
     def _flush_own(self) -> None:
         self.bus.flush()
