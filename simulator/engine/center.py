@@ -88,6 +88,7 @@ class ContactCenter:
             # Several agents: every event says whose desktop it came from.
             for each in self.desktops:
                 each.bus.agent = each.name
+                each._several = True
 
     def agent(self, name: str) -> AgentDesktop:
         """The desktop of a simulated agent, by name, login id or extension."""
@@ -165,8 +166,12 @@ class ContactCenter:
     def route(self, offer: QueuedOffer) -> AgentDesktop | None:
         """The agent ``offer`` goes to now: of those who may take it, the longest idle (the
         earliest start of their current state; the first to join on a tie), or None."""
+        desktops = self.desktops
+        if len(desktops) == 1:
+            only = desktops[0]
+            return only if only._takes(offer) else None
         best: AgentDesktop | None = None
-        for desktop in self.desktops:
+        for desktop in desktops:
             if desktop._takes(offer) and (best is None or desktop._since_ms < best._since_ms):
                 best = desktop
         return best

@@ -97,6 +97,8 @@ class DesktopCore:
         self._interactions: dict[str, Interaction] = {}
         self._queue = center.queue
         self._desktops = center.desktops
+        self._several = False
+        """True once the center has more than one desktop (then every one is flushed)."""
         self._active: str | None = None
         self._phase = AgentPhase.logged_out
         self._reason: str | None = None
@@ -301,13 +303,17 @@ class DesktopCore:
 
     def _flush(self) -> None:
         """Deliver what every desktop has queued (an action here may have reached another)."""
-        desktops = self._desktops
-        if len(desktops) == 1:
-            self._flush_own()
-        else:
-            for desktop in tuple(desktops):
+        if self._several:
+            for desktop in tuple(self._desktops):
                 if desktop.bus._queue or desktop._notices:
                     desktop._flush_own()
+            return
+        self.bus.flush()
+        if self._notices:
+            notices, self._notices = self._notices, []
+            for notice in notices:
+                for watcher in tuple(self._watchers):
+                    watcher(notice)
 
     def _flush_own(self) -> None:
         self.bus.flush()
