@@ -160,6 +160,11 @@ class ScenarioRunner:
         self.host: HandlerHostLike | None = host
         if host is None and host_factory is not None:
             self.host = host_factory(self.sim)
+        self.agent_hosts: list[HandlerHostLike] = []
+        """The handler hosts of the scenario's other agents (``agents:``), one per desktop;
+        ``add_agent_hosts`` builds them with the same factory as ``host``."""
+        if self._own_host and host_factory is not None:
+            self.add_agent_hosts(host_factory)
         self.names: dict[str, str] = {}
         """Interaction names given with ``as`` -> interaction ids."""
         self._last_step_from = 0
@@ -211,6 +216,11 @@ class ScenarioRunner:
                 result.handler_failures = list(self.host.failures)
                 if self._own_host:
                     (self._close_host or type(self.host).close)(self.host)
+            for host in self.agent_hosts:
+                result.outcomes += list(host.outcomes)
+                result.handler_failures += list(host.failures)
+                if self._own_host:
+                    (self._close_host or type(host).close)(host)
         return result
 
     def new_result(self) -> ScenarioResult:
@@ -238,6 +248,16 @@ class ScenarioRunner:
                 self._agent_problem = Failure(where, f"{exc}")
                 return
             self._start_states[desk.name] = spec.state
+
+    def other_desks(self) -> list[AgentDesktop]:
+        """The desktops of the scenario's agents other than the tenant's agent."""
+        return [desk for desk in self.sim.center.desktops if desk is not self.sim]
+
+    def add_agent_hosts(self, factory: Callable[[Any], HandlerHostLike]) -> None:
+        """One handler host per other agent, built by ``factory(desktop)``: the same plugins
+        for every agent by default (``ad_api.agent`` tells them apart)."""
+        for desk in self.other_desks():
+            self.agent_hosts.append(factory(desk))
 
     def desk(self, name: str | None) -> AgentDesktop:
         """The desktop of the agent ``name`` (``by:``); the tenant's agent for None."""
@@ -415,6 +435,9 @@ class ScenarioRunner:
         (``HandlerLoopError`` from a host whose handlers keep acting on their own events)."""
         host = self.host
         sim = self.sim
+        if self.agent_hosts:
+            self._settle_all()
+            return
         if host is None:
             sim.drain_posted()
             return
@@ -429,10 +452,27 @@ class ScenarioRunner:
             if sim.bus.count == before:
                 break
 
+    def _settle_all(self) -> None:
+        """Several agents with handlers: settle every host until no desktop emits more (a
+        handler on one desktop may act on another, a transfer lands there)."""
+        hosts = [host for host in (self.host, *self.agent_hosts) if host is not None]
+        desks = self.sim.center.desktops
+        for _ in range(10_000):
+            before = sum(desk.bus.count for desk in desks)
+            for host in hosts:
+                settle = getattr(host, "settle", None)
+                if settle is not None:
+                    settle()
+                else:
+                    host.wait_idle()
+            self.sim.drain_posted()
+            if sum(desk.bus.count for desk in desks) == before:
+                break
+
     def _wait(self, ms: int) -> None:
         sim = self.sim
         target = sim.now_ms + ms
-        if self.host is not None:
+        if self.host is not None or self.agent_hosts:
             # One timer at a time, so handlers see each timer's events before the next fires.
             for _ in range(_MAX_TIMERS_PER_WAIT):
                 due = sim.next_timer_ms()

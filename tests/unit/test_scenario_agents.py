@@ -94,3 +94,59 @@ steps:
     )
     assert all(event.agent is None for event in result.events)
     assert '"agent"' not in result.jsonl()
+
+
+_TRANSFER = """
+agents: [omar]
+steps:
+  - call: Customer Support
+  - accept
+  - blind_transfer: "1002"
+  - accept:
+    by: omar
+"""
+
+_PLUGIN = """
+def register(ad_api):
+    ad_api.on("ON_REQUEST_TRANSFER_DATA", lambda iid: {"from": ad_api.agent})
+
+    def load(iid, data):
+        raise RuntimeError(f"{ad_api.agent} got {data}")
+
+    ad_api.on("ON_LOAD_TRANSFER_DATA", load)
+"""
+
+
+def _cli_run(tmp_path, *handler_args: str):
+    from simulator.cli import main
+
+    scenario = tmp_path / "transfer.yaml"
+    scenario.write_text(_TRANSFER)
+    out = tmp_path / "events.jsonl"
+    code = main(
+        ["run", str(scenario), "--no-entry-points", "--events-out", str(out), *handler_args]
+    )
+    return code, out.read_text()
+
+
+def test_the_same_handlers_run_for_every_agent_and_know_whose_desktop(tmp_path, capsys):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_PLUGIN)
+    code, events = _cli_run(tmp_path, "--handler", str(plugin), "--journal", ":memory:")
+    assert code == EXIT_FAILED
+    assert "omar got {'from': 'jane'}" in capsys.readouterr().err
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' in events and '"agent":"omar"' in events
+
+
+def test_a_handler_for_one_agent_only(tmp_path, capsys):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_PLUGIN)
+    # Only omar's desktop has the plugin: jane's desktop gets no answer, so nothing to load.
+    code, events = _cli_run(tmp_path, "--handler", f"omar={plugin}", "--journal", ":memory:")
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert '"event":"ON_REQUEST_TRANSFER_DATA"' in events
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' not in events
+    # Only jane's: she answers, omar's desktop loads the data, no handler of his fails.
+    code, events = _cli_run(tmp_path, "--handler", f"jane={plugin}", "--journal", ":memory:")
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' in events
