@@ -172,6 +172,24 @@ class Landing(Voice):
             return
         self._refresh_agent()
 
+    def _customer_left_conference(self, inter: Interaction) -> None:
+        """The customer hangs up a conference call between desktops: it ends on every one."""
+        if inter.peer is not None:
+            desktop, host_id = inter.peer
+            host = desktop._interactions.get(host_id)
+            if host is None or not host.guests:
+                return  # a consult call: the customer is not on it
+            for party_id, (guest_desk, guest_id) in list(host.guests.items()):
+                if guest_desk is self and guest_id == inter.id:
+                    del host.guests[party_id]
+            inter.peer = None
+            for party_id in list(host.guests):
+                desktop._hang_up_guest(host, party_id)
+            desktop._remote_left(host)
+            return
+        for party_id in list(inter.guests or ()):
+            self._hang_up_guest(inter, party_id)
+
     def _drop_party(self, inter: Interaction, user_id: str) -> None:
         """Remove a colleague's party from a conference call here."""
         kept = [party for party in inter.parties if party.user_id != user_id]

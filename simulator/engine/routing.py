@@ -357,6 +357,8 @@ class Routing(Lifecycle):
                     return
             inter = self._get(interaction_id)
             self._check(inter, Action.customer_hang_up)
+            if inter.guests or inter.peer is not None:
+                self._customer_left_conference(inter)
             self._transition(inter, Action.customer_hang_up)
             self._refresh_agent()
             self._notice("customer_hang_up", inter.id)

@@ -219,3 +219,23 @@ def test_a_consult_the_colleague_lets_ring_out_fails_and_leaves_them_not_ready()
     jane.advance(20)
     assert mine.state.value == "wrap_up"
     assert (omar.agent.phase.value, omar.agent.reason) == ("not_ready", "No Answer")
+
+
+def test_the_customer_hanging_up_ends_the_conference_on_every_desktop():
+    jane, omar, _rec, call = _two()
+    jane.invite_to_call_conference("1002", {})
+    omar.accept_interaction()
+    (theirs,) = omar.interactions
+    assert jane.customer_hang_up(call.id).ok
+    assert call.state.value == "wrap_up"
+    assert theirs.state.value == "wrap_up"
+
+
+def test_the_customer_hanging_up_on_the_guest_ends_the_hosts_call_too():
+    jane, omar, _rec, call = _two()
+    jane.invite_to_call_conference("1002", {})
+    omar.accept_interaction()
+    (theirs,) = omar.interactions
+    assert omar.customer_hang_up(theirs.id).ok
+    assert theirs.state.value == "wrap_up"
+    assert call.state.value == "wrap_up"
