@@ -25,6 +25,7 @@ from simulator.data import digits_only, normalize_phone
 from simulator.engine import AgentDesktop, Event, EventRecorder, Simulator
 from simulator.handlers import HandlerLoopError
 from simulator.scenarios import model as m
+from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
 from simulator.scenarios.expectations import ExpectContext, check
 from simulator.scenarios.loader import ScenarioFile
 
@@ -152,9 +153,14 @@ class ScenarioRunner:
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
+        self.agents = ScenarioAgents(self.sim, scenario.agent)
+        """The scenario's agents (``agents:``): their desktops and starting states."""
         self._agent_problem: Failure | None = None
-        self._start_states: dict[str, str] = {self.sim.name: scenario.agent}
-        self._add_agents(scenario.agents)
+        problem = self.agents.add(scenario.agents, self.recorder)
+        if problem is not None:
+            index, message = problem
+            where = source.where(source.mark("agents", index) or source.mark())
+            self._agent_problem = Failure(where, message)
         self._own_host = host is None and host_factory is not None
         self._close_host = close_host
         self.host: HandlerHostLike | None = host
@@ -232,44 +238,18 @@ class ScenarioRunner:
             allow_handler_errors=self.file.scenario.allow_handler_errors,
         )
 
-    def _add_agents(self, agents: list[m.AgentSpec]) -> None:
-        """The scenario's other agents join the center (the tenant's agent is already there)."""
-        center = self.sim.center
-        for index, spec in enumerate(agents):
-            try:
-                profile = center.profile_for(spec.name, spec.team)
-                if profile.id == self.sim.profile.id:
-                    desk: AgentDesktop = self.sim
-                else:
-                    desk = center.add_agent(spec.name, team=spec.team)
-                    desk.subscribe(self.recorder)
-            except ValueError as exc:
-                where = self.file.where(self.file.mark("agents", index) or self.file.mark())
-                self._agent_problem = Failure(where, f"{exc}")
-                return
-            self._start_states[desk.name] = spec.state
-
-    def other_desks(self) -> list[AgentDesktop]:
-        """The desktops of the scenario's agents other than the tenant's agent."""
-        return [desk for desk in self.sim.center.desktops if desk is not self.sim]
-
     def add_agent_hosts(self, factory: Callable[[Any], HandlerHostLike]) -> None:
         """One handler host per other agent, built by ``factory(desktop)``: the same plugins
         for every agent by default (``ad_api.agent`` tells them apart)."""
-        for desk in self.other_desks():
+        for desk in self.agents.others():
             self.agent_hosts.append(factory(desk))
 
     def desk(self, name: str | None) -> AgentDesktop:
         """The desktop of the agent ``name`` (``by:``); the tenant's agent for None."""
-        if name is None:
-            return self.sim
         try:
-            return self.sim.center.agent(name)
-        except ValueError:
-            known = ", ".join(d.name for d in self.sim.center.desktops)
-            raise StepRefusedError(
-                f"no agent `{name}` in this scenario (list it under agents:); the agents: {known}"
-            ) from None
+            return self.agents.desk(name)
+        except UnknownStepAgentError as exc:
+            raise StepRefusedError(str(exc)) from None
 
     def start(self, result: ScenarioResult) -> None:
         """Bring the agents to the scenario's start states (``result.error`` when refused)."""
@@ -277,7 +257,7 @@ class ScenarioRunner:
             result.error = self._agent_problem
             return
         for desk in self.sim.center.desktops:
-            start = self._start_states.get(desk.name, "logged_out")
+            start = self.agents.start_states.get(desk.name, "logged_out")
             if desk is self.sim:
                 where = self.file.where(self.file.mark("agent") or self.file.mark())
             else:
@@ -351,7 +331,7 @@ class ScenarioRunner:
 
     def _refusal(self, step: m.StepModel, outcome: OperationResult, desk: AgentDesktop) -> str:
         message = f"`{step.key}` was refused: {_error(outcome)}"
-        names = self._names_for(desk)
+        names = self.agents.names_for(desk, self.names)
         for name, iid in names.items():
             message = message.replace(repr(iid), f"`{name}`").replace(iid, f"`{name}`")
         target = names.get(step.target or "") or desk.active_interaction_id
@@ -389,44 +369,18 @@ class ScenarioRunner:
         """What an expectation on one agent's desktop sees (its events only, when there are
         several agents)."""
         desk = self.desk(by)
-        events: list[Event] = self.recorder.events
-        last_step, last_expect = self._last_step_from, self._last_expect_from
-        if len(self.sim.center.desktops) > 1:
-            mine = [i for i, event in enumerate(events) if event.agent == desk.name]
-            last_step = sum(1 for i in mine if i < last_step)
-            last_expect = sum(1 for i in mine if i < last_expect)
-            events = [events[i] for i in mine]
+        events, (last_step, last_expect) = self.agents.events_of(
+            desk, self.recorder.events, self._last_step_from, self._last_expect_from
+        )
         return ExpectContext(
             sim=desk,
             events=events,
-            names=self._names_for(desk),
+            names=self.agents.names_for(desk, self.names),
             host=self.host,
             last_step_from=last_step,
             last_expect_from=last_expect,
             start_ms=self.started_ms,
         )
-
-    def _names_for(self, desk: AgentDesktop) -> dict[str, str]:
-        """Interaction names as ``desk`` sees them: a name given on another desktop means this
-        desktop's item of the same customer interaction (the same ``globalInteractionId``)."""
-        if len(self.sim.center.desktops) == 1:
-            return self.names
-        mine = [*desk.finished, *desk.interactions]
-        own = {inter.id for inter in mine}
-        giids = {
-            inter.id: inter.global_interaction_id
-            for other in self.sim.center.desktops
-            for inter in (*other.finished, *other.interactions)
-        }
-        names: dict[str, str] = {}
-        for name, iid in self.names.items():
-            giid = giids.get(iid)
-            if iid in own or giid is None:
-                names[name] = iid
-                continue
-            same = [inter.id for inter in mine if inter.global_interaction_id == giid]
-            names[name] = same[-1] if same else iid
-        return names
 
     # ------------------------------------------------------------------ time and handlers
 
@@ -436,7 +390,7 @@ class ScenarioRunner:
         host = self.host
         sim = self.sim
         if self.agent_hosts:
-            self._settle_all()
+            settle_hosts([h for h in (host, *self.agent_hosts) if h is not None], sim)
             return
         if host is None:
             sim.drain_posted()
@@ -450,23 +404,6 @@ class ScenarioRunner:
             host.wait_idle()
             sim.drain_posted()
             if sim.bus.count == before:
-                break
-
-    def _settle_all(self) -> None:
-        """Several agents with handlers: settle every host until no desktop emits more (a
-        handler on one desktop may act on another, a transfer lands there)."""
-        hosts = [host for host in (self.host, *self.agent_hosts) if host is not None]
-        desks = self.sim.center.desktops
-        for _ in range(10_000):
-            before = sum(desk.bus.count for desk in desks)
-            for host in hosts:
-                settle = getattr(host, "settle", None)
-                if settle is not None:
-                    settle()
-                else:
-                    host.wait_idle()
-            self.sim.drain_posted()
-            if sum(desk.bus.count for desk in desks) == before:
                 break
 
     def _wait(self, ms: int) -> None:
@@ -493,7 +430,7 @@ class ScenarioRunner:
         if iid is None:
             raise StepRefusedError(f"`{name}` was never created (the step that names it failed)")
         if desk is not None and desk is not self.sim:
-            return self._names_for(desk)[name]
+            return self.agents.names_for(desk, self.names)[name]
         return iid
 
     def _act(self, step: m.StepModel, desk: AgentDesktop | None = None) -> OperationResult:
@@ -586,7 +523,7 @@ def _note(r: ScenarioRunner, v: m.NoteSpec, iid: str | None) -> OperationResult:
 
 
 def _switch(r: ScenarioRunner, v: str, _iid: str | None) -> OperationResult:
-    target = r._names_for(r.sim).get(v)
+    target = r.agents.names_for(r.sim, r.names).get(v)
     if target is None:
         raise StepRefusedError(f"`{v}` was never created (the step that names it failed)")
     return r.sim.switch_active_interaction(target)
