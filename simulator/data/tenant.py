@@ -89,6 +89,8 @@ class Service(_FileModel):
     dispositions: list[Disposition] = Field(default_factory=list)
     web_screen_pop: WebScreenPop | None = None
     """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
+    teams: list[str] = Field(default_factory=list)
+    """Ids of the teams whose agents take this service's interactions; empty: every team."""
     offer_timeout_seconds: float | Literal["never"] | None = None
     """An offer of this service not accepted in this time is missed (Not Ready "No Answer");
     ``never``: it waits until accepted; unset: the engine settings' default for its media
@@ -219,6 +221,10 @@ class Tenant(_FileModel):
         team_ids = {team.id for team in self.teams}
         if self.agent.team not in team_ids:
             raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
+        for service in self.services:
+            unknown = [team for team in service.teams if team not in team_ids]
+            if unknown:
+                raise ValueError(f"service {service.name!r}: no team {unknown[0]!r}")
         names = [service.name for service in self.services]
         if len(set(names)) != len(names):
             raise ValueError("service names must be unique")
