@@ -33,18 +33,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.automation.contract import CONTROLS, enabling_actions, shortcuts
+from simulator.gui.automation.contract import (
+    ACTION_CONTROLS,
+    CONTROLS,
+    enabling_actions,
+    needed_inputs,
+    not_while_ringing,
+    shortcuts,
+)
 from simulator.gui.controls import plain_label
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
 from simulator.gui.panels.interactions import InteractionsPanel
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
+from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.style import apply_theme
 from simulator.gui.times import clock_text
+from simulator.gui.wording import done_text
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -74,6 +83,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or WindowSettings()
         self.bridge: SimBridge | None = None
         self._enabling = enabling_actions()
+        self._needs = needed_inputs()
+        self._not_while_ringing = not_while_ringing()
+        self._allowed: frozenset[str] = frozenset()
         self._controls: dict[str, QWidget] = {}
 
         self.agent_bar = AgentBar()
@@ -127,18 +139,22 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.inspector_dock], [250], Qt.Orientation.Vertical)
 
         self._status = plain_label("Starting the simulator…", "statusMessage")
+        self._agent_state = plain_label("", "agentStateLabel")
+        self._agent_state.setToolTip("Your agent state as the engine has it")
         self._handlers = plain_label("", "handlerStatus")
         self._clock = plain_label("", "clockLabel")
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         bar.setSizeGripEnabled(False)
         bar.addWidget(self._status, 1)
+        bar.addPermanentWidget(self._agent_state)
         bar.addPermanentWidget(self._handlers)
         bar.addPermanentWidget(self._clock)
         self._status_clear = QTimer(self)
         self._status_clear.setSingleShot(True)
         self._status_clear.timeout.connect(lambda: self.show_message(""))
 
+        self.refusal = RefusalNote(self)
         self._build_menus()
         self.directory.numberPicked.connect(self._number_picked)
         self.resize(DEFAULT_SIZE)
@@ -270,15 +286,15 @@ class MainWindow(QMainWindow):
         self._inspector().attach(bridge)
         self._collect_controls()
         self._build_shortcuts()
+        self._watch_inputs()
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
         bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
-        bridge.actionDone.connect(lambda name: self.show_message(f"✓ {name.replace('_', ' ')}"))
+        bridge.actionRefused.connect(self._refused)
+        bridge.actionDone.connect(self._done)
         bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
         bridge.pluginsChanged.connect(self._handler_status)
-        self.show_message(
-            "Ready to work. Go Ready, or make a contact arrive from the customer side."
-        )
+        self.show_message(self._welcome())
         self._handler_status()
         self.refresh()
 
@@ -294,14 +310,81 @@ class MainWindow(QMainWindow):
         self.context.refresh()
         if self.inspector is not None:
             self.inspector.refresh()
+        self._agent_state.setText(self.agent_bar.current_text())
         self._apply_enabling(frozenset(str(action) for action in sim.allowed()))
         self._tick()
 
     def _apply_enabling(self, allowed: frozenset[str]) -> None:
-        for name, actions in self._enabling.items():
+        """Enable each control exactly when its action can succeed: the engine allows it, its
+        inputs are there, and (for wrap-up and hang up) the interaction is not ringing."""
+        self._allowed = allowed
+        ringing = self._ringing()
+        for name in self._enabling.keys() | self._needs.keys():
             widget = self._controls.get(name)
-            if widget is not None:
-                widget.setEnabled(bool(allowed & actions))
+            if widget is None:
+                continue
+            actions = self._enabling.get(name)
+            enabled = bool(allowed & actions) if actions else True
+            enabled = enabled and all(self._has(need) for need in self._needs.get(name, ()))
+            if ringing and name in self._not_while_ringing:
+                enabled = False
+            widget.setEnabled(enabled)
+        for name in self._not_while_ringing:
+            widget = self._controls.get(name)
+            if widget is not None and name not in self._enabling:
+                widget.setEnabled(not ringing)
+
+    def _ringing(self) -> bool:
+        sim = self.bridge.sim if self.bridge is not None else None
+        iid = sim.active_interaction_id if sim is not None else None
+        inter = sim.interaction(iid) if sim is not None and iid else None
+        return inter is not None and inter.state.value == "delivery_pending"
+
+    def _has(self, need: str) -> bool:
+        """Whether the input ``need`` (a ``NEEDS`` key) is there."""
+        sim = self.bridge.sim if self.bridge is not None else None
+        if sim is None:
+            return False
+        if need == "logged_in":
+            return bool(sim.agent.logged_in)
+        if need == "disposition":
+            iid = sim.active_interaction_id
+            inter = sim.interaction(iid) if iid else None
+            service = inter.service if inter is not None else None
+            required = service is not None and service.use_dispositions
+            required = required and bool(service.require_disposition)
+            return not required or inter.disposition is not None
+        widget = self._controls.get(need)
+        text = widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()
+        return bool(text.strip())
+
+    def _watch_inputs(self) -> None:
+        """Re-enable as the tester types (an empty number field disables Call)."""
+        for needs in self._needs.values():
+            for need in needs:
+                widget = self._controls.get(need)
+                if widget is not None:
+                    widget.textChanged.connect(self._inputs_changed)
+
+    def _inputs_changed(self, *_: Any) -> None:
+        self._apply_enabling(self._allowed)
+
+    def _done(self, action: str) -> None:
+        if self.bridge is not None:
+            self.show_message(done_text(action, self.bridge.sim))
+        self.refusal.dismiss()
+
+    def _refused(self, action: str, text: str) -> None:
+        name = ACTION_CONTROLS.get(action, "")
+        self.refusal.show_for(self._controls.get(name), name, text)
+
+    def _welcome(self) -> str:
+        sim = self.bridge.sim if self.bridge is not None else None
+        if sim is None or not sim.agent.logged_in:
+            return "Log in from the agent bar to start."
+        if str(sim.agent.phase) == "ready":
+            return "You are Ready: contacts come in, or make one arrive from the customer side."
+        return "Choose Ready to take contacts, or make one arrive from the customer side."
 
     def _tick(self) -> None:
         bridge = self.bridge

@@ -13,7 +13,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CONTROLS", "Control", "enabling_actions", "markdown_table", "shortcuts"]
+__all__ = [
+    "ACTION_CONTROLS",
+    "CONTROLS",
+    "NEEDS",
+    "Control",
+    "enabling_actions",
+    "markdown_table",
+    "needed_inputs",
+    "not_while_ringing",
+    "shortcuts",
+]
+
+NEEDS = {
+    "dialNumber": "a number in `dialNumber`",
+    "transferNumber": "a number in `transferNumber`",
+    "chatComposer": "text in `chatComposer`",
+    "emailReply": "text in `emailReply`",
+    "noteEdit": "text in `noteEdit`",
+    "disposition": "a disposition chosen when the service requires one",
+    "logged_in": "the agent logged in",
+}
+"""What each ``Control.needs`` value means (the README table says it in these words)."""
+
+ACTION_CONTROLS = {
+    "login": "agentLoginButton",
+    "logout": "agentStateCombo",
+    "set_agent_state": "agentStateCombo",
+    "accept_interaction": "acceptButton",
+    "reject_interaction": "rejectButton",
+    "leave_interaction": "hangUpButton",
+    "start_call": "callButton",
+    "set_call_hold": "holdButton",
+    "set_call_mute": "muteButton",
+    "set_call_recording": "recordButton",
+    "blind_transfer": "blindTransferButton",
+    "consult_call": "consultButton",
+    "transfer": "completeTransferButton",
+    "invite_to_call_conference": "conferenceButton",
+    "remove_from_call_conference": "removePartyButton",
+    "destroy_call_conference": "endConferenceButton",
+    "send_dtmf": "dtmfSent",
+    "send_chat_message": "chatSendButton",
+    "send_email_reply": "emailSendButton",
+    "set_disposition": "dispositionCombo",
+    "add_note": "addNoteButton",
+    "complete_interaction": "completeButton",
+    "switch_active_interaction": "interactionList",
+    "customer_message": "customerWriteButton",
+    "customer_answer": "customerAnswerButton",
+    "customer_hang_up": "customerHangUpButton",
+    "offer_call": "offerCallButton",
+    "offer_chat": "offerChatButton",
+    "offer_email": "offerEmailButton",
+}
+"""Which control a refused action explains itself next to (``refusalNote``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +83,12 @@ class Control:
     actions: tuple[str, ...] = ()
     """Engine ``Action`` values: enabled exactly when ``sim.allowed()`` holds one of them."""
     shortcut: str = ""
+    needs: tuple[str, ...] = ()
+    """Inputs the action needs besides the engine's permission (``NEEDS``): the control is
+    disabled until it is there, because the engine would refuse the action without it."""
+    not_while_ringing: bool = False
+    """Disabled while the active interaction rings: a ringing offer is answered with Accept or
+    Reject only (wrap-up starts once the agent has the interaction)."""
 
 
 _C = Control
@@ -46,6 +106,13 @@ CONTROLS: tuple[Control, ...] = (
     ),
     _C(
         "statusMessage", "QLabel", "Status bar", "Last action refused (property error=true) or done"
+    ),
+    _C(
+        "refusalNote",
+        "QLabel",
+        "Window",
+        "A refused action explained next to its control (property `control`: that control's "
+        "objectName); hidden after the next success, a click or 10 s",
     ),
     _C("clockLabel", "QLabel", "Status bar", "Wall-clock time of the simulation"),
     _C("handlerStatus", "QLabel", "Status bar", "Plugins loaded, handler outcomes, failures"),
@@ -76,11 +143,26 @@ CONTROLS: tuple[Control, ...] = (
         "agentStateCombo",
         "QComboBox",
         "Agent bar",
-        "Ready, Not Ready (each tenant reason), Log "
-        "out; shows Busy / After Call Work while the system sets them",
+        "The engine's exact state and reason; choose Ready, Not Ready (each tenant reason) "
+        "or Log out. Item data: `ready`, `not_ready:<reason>`, `logout`; a state the agent "
+        "cannot choose shows as a disabled first item (`not_ready`, `not_ready:No Answer`, "
+        "`busy`, `after_call_work`, `supervising`). Select by id: "
+        "`setCurrentIndex(findData(id))`",
+    ),
+    _C(
+        "agentStateLabel",
+        "QLabel",
+        "Status bar",
+        "Read-only: the engine's agent state and reason, e.g. `Ready`, `Not Ready`, "
+        "`Not Ready: No Answer`, `Busy`, `After Call Work`, `Supervising`, `Logged out`",
     ),
     _C("agentStateTimer", "QLabel", "Agent bar", "Time in the current agent state"),
-    _C("agentNextState", "QLabel", "Agent bar", "State chosen while busy, applied after the work"),
+    _C(
+        "agentNextState",
+        "QLabel",
+        "Agent bar",
+        "The state chosen while busy, applied after the work: `→ next: Not Ready: Lunch`",
+    ),
     _C("agentLoginButton", "QPushButton", "Agent bar", "Log in (shown while logged out)"),
     _C("tenantLabel", "QLabel", "Agent bar", "Tenant name and seed"),
     # ------------------------------------------------------------------ interactions
@@ -109,8 +191,9 @@ CONTROLS: tuple[Control, ...] = (
         "callButton",
         "QPushButton",
         "Dial pad",
-        "Start a call to the number (startCall); enabled while logged in",
+        "Call the number in the dial pad",
         shortcut="Ctrl+D",
+        needs=("logged_in", "dialNumber"),
     ),
     # ------------------------------------------------------------------ directory
     _C("directoryPanel", "QFrame", "Directory", "Teams and members"),
@@ -164,9 +247,10 @@ CONTROLS: tuple[Control, ...] = (
         "hangUpButton",
         "QPushButton",
         "Context",
-        "Hang up / end chat / close email (leaveInteraction)",
+        "Hang up / end chat / close email; hidden while ringing (Accept or Reject then)",
         ("leave",),
         "Ctrl+E",
+        not_while_ringing=True,
     ),
     _C("mediaStack", "QStackedWidget", "Context", "Voice, chat or email page"),
     _C("voicePage", "QWidget", "Voice", "Call controls"),
@@ -207,6 +291,7 @@ CONTROLS: tuple[Control, ...] = (
         "Blind transfer to the number",
         ("blind_transfer",),
         "Ctrl+T",
+        needs=("transferNumber",),
     ),
     _C(
         "consultButton",
@@ -215,6 +300,7 @@ CONTROLS: tuple[Control, ...] = (
         "Hold and call the number to consult",
         ("consult",),
         "Ctrl+K",
+        needs=("transferNumber",),
     ),
     _C(
         "completeTransferButton",
@@ -231,6 +317,7 @@ CONTROLS: tuple[Control, ...] = (
         "Add the number to the call (conference)",
         ("conference_invite",),
         "Ctrl+Shift+K",
+        needs=("transferNumber",),
     ),
     _C("partyList", "QListWidget", "Voice", "Call parties (plain text)"),
     _C(
@@ -261,7 +348,14 @@ CONTROLS: tuple[Control, ...] = (
     _C("chatPage", "QWidget", "Chat", "Transcript and composer"),
     _C("chatTranscript", "QTextEdit", "Chat", "Both sides of the chat (plain text)"),
     _C("chatComposer", "QLineEdit", "Chat", "The agent's message (Enter sends)"),
-    _C("chatSendButton", "QPushButton", "Chat", "Send the message", ("send_chat",)),
+    _C(
+        "chatSendButton",
+        "QPushButton",
+        "Chat",
+        "Send the message",
+        ("send_chat",),
+        needs=("chatComposer",),
+    ),
     _C(
         "chatSimulateReplyButton",
         "QPushButton",
@@ -280,12 +374,34 @@ CONTROLS: tuple[Control, ...] = (
         "Email",
         "Send the reply (the email goes to wrap-up)",
         ("send_email_reply",),
+        needs=("emailReply",),
     ),
     _C("wrapUpBox", "QFrame", "Wrap-up", "Disposition, notes, complete"),
     _C("acwTimer", "QLabel", "Wrap-up", "Time in after-call work (and the limit)"),
-    _C("dispositionCombo", "QComboBox", "Wrap-up", "The service's dispositions", ("disposition",)),
-    _C("noteEdit", "QPlainTextEdit", "Wrap-up", "A note to add", ("note",)),
-    _C("addNoteButton", "QPushButton", "Wrap-up", "Add the note", ("note",)),
+    _C(
+        "dispositionCombo",
+        "QComboBox",
+        "Wrap-up",
+        "The service's dispositions; item data: the disposition's name (None on the placeholder)",
+        ("disposition",),
+        not_while_ringing=True,
+    ),
+    _C(
+        "dispositionRequired",
+        "QLabel",
+        "Wrap-up",
+        "Shown when the service requires a disposition: `Required`",
+    ),
+    _C("noteEdit", "QPlainTextEdit", "Wrap-up", "A note to add", ("note",), not_while_ringing=True),
+    _C(
+        "addNoteButton",
+        "QPushButton",
+        "Wrap-up",
+        "Add the note",
+        ("note",),
+        needs=("noteEdit",),
+        not_while_ringing=True,
+    ),
     _C("notesView", "QPlainTextEdit", "Wrap-up", "Notes so far (plain text)"),
     _C(
         "completeButton",
@@ -294,6 +410,8 @@ CONTROLS: tuple[Control, ...] = (
         "Complete after-call work",
         ("complete",),
         "Ctrl+Return",
+        needs=("disposition",),
+        not_while_ringing=True,
     ),
     # ------------------------------------------------------------------ customer side
     _C("customerPanel", "QFrame", "Customer side", "Make things happen on the customer's side"),
@@ -301,7 +419,8 @@ CONTROLS: tuple[Control, ...] = (
         "customerService",
         "QComboBox",
         "Customer side",
-        "Service the contact comes through (first of the right type when it does not fit)",
+        "Service the contact comes through (first of the right type when it does not fit); "
+        "item data: the service's name (None: any service)",
     ),
     _C("customerName", "QLineEdit", "Customer side", "Customer name (empty: generated)"),
     _C("customerPhone", "QLineEdit", "Customer side", "Customer phone (empty: generated)"),
@@ -350,8 +469,18 @@ CONTROLS: tuple[Control, ...] = (
     _C("customerDock", "QDockWidget", "Customer side", "Dock holding the customer side"),
     _C("inspectorTabs", "QTabWidget", "Inspector", "Events, handler outcomes, plugins, timeline"),
     _C("eventsTab", "QWidget", "Inspector", "Every adApi event"),
-    _C("eventFilterName", "QComboBox", "Inspector", "Show one event name (or all)"),
-    _C("eventFilterInteraction", "QComboBox", "Inspector", "Show one interaction (or all)"),
+    _C(
+        "eventFilterName",
+        "QComboBox",
+        "Inspector",
+        "Show one event name (or all); item data: the event name, `*` for all",
+    ),
+    _C(
+        "eventFilterInteraction",
+        "QComboBox",
+        "Inspector",
+        "Show one interaction (or all); item data: the interactionId, `*` for all",
+    ),
     _C(
         "eventFilterText",
         "QLineEdit",
@@ -398,6 +527,16 @@ def enabling_actions() -> dict[str, frozenset[str]]:
     return {control.name: frozenset(control.actions) for control in CONTROLS if control.actions}
 
 
+def needed_inputs() -> dict[str, tuple[str, ...]]:
+    """``objectName`` -> the ``NEEDS`` keys it waits for."""
+    return {control.name: control.needs for control in CONTROLS if control.needs}
+
+
+def not_while_ringing() -> frozenset[str]:
+    """The controls disabled while the active interaction rings."""
+    return frozenset(control.name for control in CONTROLS if control.not_while_ringing)
+
+
 def shortcuts() -> dict[str, str]:
     """``objectName`` -> key sequence."""
     return {control.name: control.shortcut for control in CONTROLS if control.shortcut}
@@ -406,12 +545,17 @@ def shortcuts() -> dict[str, str]:
 def markdown_table() -> str:
     """The README's table of controls."""
     lines = [
-        "| objectName | Qt class | Area | What it does | Enabled when `sim.allowed()` has "
+        "| objectName | Qt class | Area | What it does | Enabled when (`sim.allowed()` has) "
         "| Shortcut |",
         "|---|---|---|---|---|---|",
     ]
     for control in CONTROLS:
         actions = ", ".join(f"`{action}`" for action in control.actions)
+        needs = [NEEDS[need] for need in control.needs]
+        if control.not_while_ringing:
+            needs.append("not while ringing")
+        if needs:
+            actions = f"{actions} and {', '.join(needs)}" if actions else ", ".join(needs)
         shortcut = f"`{control.shortcut}`" if control.shortcut else ""
         lines.append(
             f"| `{control.name}` | {control.kind} | {control.area} | {control.purpose} "

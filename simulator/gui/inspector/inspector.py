@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Inspector"]
 
-_ALL = "__all__"
+_ALL = "*"
 
 
 def _mono() -> QFont:

@@ -89,9 +89,15 @@ class ContextPanel(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = plain_label("", "interactionState")
         self.timer = plain_label("", "interactionTimer", role="timer")
-        self.accept = button("acceptButton", "Accept", "phone", tone="good", tooltip="Ctrl+A")
-        self.reject = button("rejectButton", "Reject", "x", tone="bad", tooltip="Ctrl+Shift+A")
-        self.hang_up = button("hangUpButton", "Hang up", "phone-off", tone="bad", tooltip="Ctrl+E")
+        self.accept = button(
+            "acceptButton", "Accept", "phone", tone="good", tooltip="Accept (Ctrl+A)"
+        )
+        self.reject = button(
+            "rejectButton", "Reject", "x", tone="bad", tooltip="Reject (Ctrl+Shift+A)"
+        )
+        self.hang_up = button(
+            "hangUpButton", "Hang up", "phone-off", tone="bad", tooltip="Hang up (Ctrl+E)"
+        )
         for widget in (self.accept, self.reject, self.hang_up):
             widget.setMinimumHeight(36)
             widget.setIconSize(QSize(18, 18))
@@ -188,7 +194,8 @@ class ContextPanel(QWidget):
         self.chat.composer.returnPressed.connect(self._send_chat)
         self.chat.simulate.clicked.connect(self._simulate_reply)
         self.email.send.clicked.connect(self._send_email)
-        self.wrap_up.disposition.activated.connect(self._disposition)
+        # currentIndexChanged: a test may select by item data (the refresh blocks signals).
+        self.wrap_up.disposition.currentIndexChanged.connect(self._disposition)
         self.wrap_up.add_note.clicked.connect(self._add_note)
         self.wrap_up.complete.clicked.connect(lambda: self._act("complete_interaction"))
 
@@ -294,8 +301,10 @@ class ContextPanel(QWidget):
         self.title.setText(inter.display_name)
         _badge(self.state, STATE_NAMES.get(state, state), color)
         ringing = state == "delivery_pending"
+        # A ringing offer is answered with Accept or Reject only, as agent desktops do.
         self.accept.setVisible(ringing)
         self.reject.setVisible(ringing)
+        self.hang_up.setVisible(not ringing)
         self.hang_up.setText({"chat": "End chat", "email": "Close"}.get(media, "Hang up"))
         self._details(inter)
         if media == "voice":
