@@ -113,6 +113,8 @@ class SimBridge(QObject):
         """Every event since the bridge was attached (what the inspector shows)."""
         self.outcomes: list[Any] = []
         """Handler outcomes in the order they reached the GUI thread."""
+        self.names: dict[str, str] = {}
+        """A playing scenario's ``as`` names -> interaction ids (the runner's own dict)."""
         queued = Qt.ConnectionType.QueuedConnection
         self._crossThreadEvent.connect(self._on_queued_event, queued)
         self._crossThreadNotice.connect(self._on_queued_notice, queued)

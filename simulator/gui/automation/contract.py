@@ -172,9 +172,33 @@ CONTROLS: tuple[Control, ...] = (
         "interactionList",
         "QListView",
         "Interactions",
-        "Live interactions with timers; click to make one active (Ctrl+1…9)",
+        "Live interactions with timers (a ringing offer counts down to its ring timeout: "
+        "`−00:17`); click to make one active (Ctrl+1…9). Rows by id: "
+        "`model().match(model().index(0, 0), Qt.UserRole + 1, interactionId)`, or by a playing "
+        "scenario's `as` name with `Qt.UserRole + 9`",
     ),
     _C("queueLabel", "QLabel", "Interactions", "Offers waiting in the queue"),
+    _C(
+        "missedCallNotice",
+        "QWidget",
+        "Interactions",
+        "Shown after a ring-out until dismissed: who was missed, when, and the agent's state",
+    ),
+    _C(
+        "missedCallText",
+        "QLabel",
+        "Interactions",
+        "`Missed call from <name> at HH:MM:SS. You are Not Ready: No Answer: choose Ready …`",
+    ),
+    _C("dismissMissedButton", "QToolButton", "Interactions", "Dismiss the missed-call notice"),
+    _C(
+        "interactionHistory",
+        "QListWidget",
+        "Interactions",
+        "Interactions that ended, newest first: `<Missed|Done|Not answered> · <name> · <media> "
+        "· HH:MM:SS`; item data: the interactionId (`Qt.UserRole`), the outcome "
+        "(`Qt.UserRole + 1`)",
+    ),
     # ------------------------------------------------------------------ dial pad
     _C("dialPad", "QFrame", "Dial pad", "Number entry and keypad"),
     _C("dialNumber", "QLineEdit", "Dial pad", "Number or extension to call (Enter calls)"),
@@ -212,8 +236,25 @@ CONTROLS: tuple[Control, ...] = (
     _C("contextEmptyPage", "QWidget", "Context", "Shown with no active interaction"),
     _C("interactionPage", "QWidget", "Context", "Shown with an active interaction"),
     _C("interactionTitle", "QLabel", "Context", "Who the interaction is with (plain text)"),
-    _C("interactionState", "QLabel", "Context", "State badge"),
-    _C("interactionTimer", "QLabel", "Context", "Time in the current state"),
+    _C(
+        "interactionState",
+        "QLabel",
+        "Context",
+        "State badge: `Ringing`, `Dialling`, `Connected`, `On hold`, `In IVR`, `Wrap-up`",
+    ),
+    _C(
+        "interactionTimer",
+        "QLabel",
+        "Context",
+        "Time in the current state (hidden in wrap-up: `acwTimer` counts it)",
+    ),
+    _C("interactionDuration", "QLabel", "Context", "Total time: `Total 03:12`"),
+    _C(
+        "ringCountdown",
+        "QLabel",
+        "Context",
+        "While an offer rings with a ring timeout: `Rings out in 17 s`",
+    ),
     _C(
         "interactionDetails",
         "QWidget",
@@ -320,7 +361,12 @@ CONTROLS: tuple[Control, ...] = (
         "Ctrl+Shift+K",
         needs=("transferNumber",),
     ),
-    _C("partyList", "QListWidget", "Voice", "Call parties (plain text)"),
+    _C(
+        "partyList",
+        "QListWidget",
+        "Voice",
+        "Parties on the call (plain text; empty once the call has ended)",
+    ),
     _C(
         "removePartyButton",
         "QPushButton",

@@ -158,7 +158,9 @@ class VoicePage(QWidget):
         self.record.setChecked(inter.recording)
         self.record.setText("Stop recording" if inter.recording else "Record")
         self._icon(self.record, "stop" if inter.recording else "record")
-        parties = [(party.id, party.name, party.phone) for party in inter.parties]
+        # After the call ends (wrap-up) nobody is on it any more, the customer included.
+        on_call = [] if inter.in_wrap_up else inter.parties
+        parties = [(party.id, party.name, party.phone) for party in on_call]
         if parties != self._parties_shown:
             self._parties_shown = parties
             self.parties.clear()

@@ -164,10 +164,17 @@ class DirectoryPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 48)
         header.resizeSection(2, 104)
+        self._span_teams()
+
+    def _span_teams(self) -> None:
+        # A team row has only its name: let it use the whole width instead of being clipped.
+        for row in range(self.proxy.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
 
     def _search(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
         self.tree.expandAll()
+        self._span_teams()
 
     def _picked(self, index: QModelIndex) -> None:
         phone = index.siblingAtColumn(0).data(DirectoryModel.PhoneRole)
