@@ -10,34 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
+from simulator.gui.display import display_problem, gui_problem
 from simulator.gui.options import WindowOptions
 
 __all__ = ["EXIT_NO_DISPLAY", "WindowOptions", "display_problem", "run_window"]
 
-EXIT_NO_DISPLAY = 1
+EXIT_NO_DISPLAY = 2
+"""No window possible here (no ``[gui]`` extra, no display that answers): a usage error."""
 EXIT_BAD_INPUT = 2
 REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
 """Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
-
-
-def display_problem(
-    environ: Mapping[str, str] | None = None, platform: str | None = None
-) -> str | None:
-    """One line saying why there is no display to open the window on, or None."""
-    env = os.environ if environ is None else environ
-    where = sys.platform if platform is None else platform
-    if not (where.startswith("linux") or "bsd" in where):
-        return None  # macOS and Windows always have a window system
-    if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "adsim: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-        "run headless with `adsim run` or `adsim demo`, or start the window under a virtual "
-        "display: `xvfb-run -a adsim`"
-    )
 
 
 def _page_problem(options: WindowOptions) -> str | None:
@@ -72,7 +56,8 @@ def _elapsed_ms() -> float:
 
 def run_window(options: WindowOptions) -> int:
     """Open the agent desktop and run until it is closed; returns the exit code."""
-    problem = display_problem()
+    # The extra first: without PySide6, advice about displays would only lead to a second error.
+    problem = gui_problem() or display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_NO_DISPLAY
