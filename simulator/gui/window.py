@@ -451,22 +451,17 @@ class MainWindow(QMainWindow):
         from simulator.gui.dialogs.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
 
     def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        from PySide6.QtWidgets import QMessageBox
+        """List the keyboard shortcuts (one dialog, shown again on the next F1)."""
+        from simulator.gui.dialogs.shortcuts import ShortcutsDialog
 
-        lines = [
-            f"{keys:<16} {control.purpose}" for control in CONTROLS if (keys := control.shortcut)
-        ]
-        lines.append(f"{'Ctrl+1 … Ctrl+9':<16} Make the n-th interaction active")
-        box = QMessageBox(self)
-        box.setObjectName("shortcutsDialog")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("\n".join(lines))
-        box.open()
+        dialog = self.findChild(ShortcutsDialog, "shortcutsDialog")
+        if dialog is None:
+            dialog = ShortcutsDialog(self)
+        dialog.open()
 
     def save_session_as_scenario(self) -> None:
         """Write what happened so far as a scenario file (``simulator.scenarios``)."""
@@ -475,7 +470,7 @@ class MainWindow(QMainWindow):
         if self.bridge is None:
             return
         if not scenarios_available():
-            self.show_message("Saving scenarios needs simulator.scenarios", error=True)
+            self.show_message("Saving a scenario is not available in this installation", error=True)
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Save session as scenario", str(Path.cwd() / "session.yaml"), "YAML (*.yaml)"

@@ -87,6 +87,9 @@ class Control:
     needs: tuple[str, ...] = ()
     """Inputs the action needs besides the engine's permission (``NEEDS``): the control is
     disabled until it is there, because the engine would refuse the action without it."""
+    dialog: str = ""
+    """The dialog the control lives in (``shortcutsDialog``, ``preferencesDialog``): it exists
+    while that dialog is open."""
     not_while_ringing: bool = False
     """Disabled while the active interaction rings: a ringing offer is answered with Accept or
     Reject only (wrap-up starts once the agent has the interaction)."""
@@ -121,7 +124,7 @@ CONTROLS: tuple[Control, ...] = (
         "actionSaveScenario",
         "QAction",
         "File menu",
-        "Save session as scenario… (needs simulator.scenarios)",
+        "Save what you did as a scenario file",
         shortcut="Ctrl+Shift+S",
     ),
     _C(
@@ -136,6 +139,72 @@ CONTROLS: tuple[Control, ...] = (
     _C("actionThemeLight", "QAction", "View menu", "Light palette"),
     _C("actionThemeDark", "QAction", "View menu", "Dark palette"),
     _C("actionShortcuts", "QAction", "Help menu", "List the keyboard shortcuts", shortcut="F1"),
+    # ------------------------------------------------------------------ dialogs
+    _C(
+        "shortcutsDialog",
+        "QDialog",
+        "Shortcuts (F1)",
+        "The keyboard shortcuts",
+        dialog="shortcutsDialog",
+    ),
+    _C(
+        "shortcutsTable",
+        "QTableWidget",
+        "Shortcuts (F1)",
+        "Keys (as key caps; the item text is the plain keys, e.g. `Ctrl+Shift+T`) and action",
+        dialog="shortcutsDialog",
+    ),
+    _C("shortcutsButtons", "QDialogButtonBox", "Shortcuts (F1)", "Close", dialog="shortcutsDialog"),
+    _C(
+        "preferencesDialog",
+        "QDialog",
+        "Preferences",
+        "Session settings for the next start",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefTenant",
+        "QLineEdit",
+        "Preferences",
+        "Tenant file (empty: built-in)",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefTenantBrowse",
+        "QToolButton",
+        "Preferences",
+        "Choose the tenant file",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefHandlers",
+        "QPlainTextEdit",
+        "Preferences",
+        "Handler files or directories, one per line",
+        dialog="preferencesDialog",
+    ),
+    _C("prefSeed", "QSpinBox", "Preferences", "Seed", dialog="preferencesDialog"),
+    _C(
+        "prefJournal",
+        "QLineEdit",
+        "Preferences",
+        "Journal file (empty: the default one)",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefJournalBrowse",
+        "QToolButton",
+        "Preferences",
+        "Choose the journal file",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefButtons",
+        "QDialogButtonBox",
+        "Preferences",
+        "Save or Cancel",
+        dialog="preferencesDialog",
+    ),
     # ------------------------------------------------------------------ agent bar
     _C("agentBar", "QWidget", "Agent bar", "The strip across the top"),
     _C("agentName", "QLabel", "Agent bar", "The agent's name and extension"),

@@ -143,7 +143,12 @@ class Inspector(QTabWidget):
         self.json.setFont(_mono())
         self.json.setPlaceholderText("Select an event to see its exact payload")
         self.json.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.copy = button("copyJsonButton", "Copy as JSON", "copy", tooltip="Ctrl+Shift+C")
+        self.copy = button(
+            "copyJsonButton",
+            "Copy as JSON",
+            "copy",
+            tooltip="Copy the selected events as JSON (Ctrl+Shift+C)",
+        )
         right_layout.addWidget(self.json, 1)
         row = QHBoxLayout()
         row.addStretch(1)

@@ -80,7 +80,7 @@ class DialPad(QWidget):
             "Call",
             "phone",
             tone="good",
-            tooltip="Call the number (Ctrl+D or Enter)",
+            tooltip="Call the number; Enter in the field does too (Ctrl+D)",
             parent=frame,
         )
         self.call_button.clicked.connect(self.call)
