@@ -136,7 +136,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.directory_dock, self.customer_dock], [300, 430], Qt.Orientation.Vertical
         )
-        self.resizeDocks([self.inspector_dock], [250], Qt.Orientation.Vertical)
+        # Room for the JSON pane: about 14 lines of payload at the default size.
+        self.resizeDocks([self.inspector_dock], [310], Qt.Orientation.Vertical)
 
         self._status = plain_label("Starting the simulator…", "statusMessage")
         self._agent_state = plain_label("", "agentStateLabel")
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         ):
             panel.attach(bridge)
         self._inspector().attach(bridge)
+        self.settings.restore_splitters(self)
         self._collect_controls()
         self._build_shortcuts()
         self._watch_inputs()
