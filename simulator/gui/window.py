@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -132,12 +133,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.customer_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.directory_dock], [360], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.directory_dock, self.customer_dock], [300, 430], Qt.Orientation.Vertical
-        )
-        # Room for the JSON pane: about 14 lines of payload at the default size.
-        self.resizeDocks([self.inspector_dock], [310], Qt.Orientation.Vertical)
 
         self._status = plain_label("Starting the simulator…", "statusMessage")
         self._agent_state = plain_label("", "agentStateLabel")
@@ -159,13 +154,28 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.directory.numberPicked.connect(self._number_picked)
         self.resize(DEFAULT_SIZE)
-        self.settings.restore_window(self)
+        self._laid_out = self.settings.restore_window(self)
         self._collect_controls()
         self._apply_enabling(frozenset())
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
     # ------------------------------------------------------------------ building
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time, with no saved layout: the docks' default sizes (they only take once
+        the window has its size)."""
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            self.default_layout()
+
+    def default_layout(self) -> None:
+        """Directory and customer side on the right, the inspector tall enough to read JSON."""
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.directory_dock], [360], horizontal)
+        self.resizeDocks([self.directory_dock, self.customer_dock], [300, 430], vertical)
+        self.resizeDocks([self.inspector_dock], [max(300, self.height() * 36 // 100)], vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -53,7 +53,7 @@ def test_a_missed_call_leaves_a_notice_and_a_history_entry(ringing_desk):
     desk.wait(notice.isVisible)
     text = desk.widget("missedCallText").text()
     assert text.startswith("Missed call from Ada Lovelace at ")
-    assert "You are Not Ready: No Answer" in text
+    assert text.endswith("\nYou were set to Not Ready: No Answer")
     history = desk.widget("interactionHistory")
     desk.wait(lambda: history.count() == 1)
     item = history.item(0)

@@ -250,16 +250,16 @@ CONTROLS: tuple[Control, ...] = (
     _C(
         "missedCallNotice",
         "QWidget",
-        "Interactions",
+        "Agent bar",
         "Shown after a ring-out until dismissed: who was missed, when, and the agent's state",
     ),
     _C(
         "missedCallText",
         "QLabel",
-        "Interactions",
-        "`Missed call from <name> at HH:MM:SS. You are Not Ready: No Answer: choose Ready …`",
+        "Agent bar",
+        "Two lines: `Missed call from <name> at HH:MM:SS` and `You were set to Not Ready: No Answer`",
     ),
-    _C("dismissMissedButton", "QToolButton", "Interactions", "Dismiss the missed-call notice"),
+    _C("dismissMissedButton", "QToolButton", "Agent bar", "Dismiss the missed-call notice"),
     _C(
         "interactionHistory",
         "QListWidget",

@@ -76,8 +76,8 @@ class EventsTab(QWidget):
         )
         self.split.addWidget(self.empty)
         self.split.addWidget(self._detail())
-        self.split.setStretchFactor(0, 5)
-        self.split.setStretchFactor(1, 4)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 5)
         layout.addWidget(self.split, 1)
 
     def _filter_bar(self) -> QHBoxLayout:
@@ -139,6 +139,8 @@ class EventsTab(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Wrapped values: row heights follow the column widths.
+        header.sectionResized.connect(lambda *_: self.diff.resizeRowsToContents())
         self.diff_empty = EmptyState(
             "eventDiffEmpty",
             self.diff,
@@ -327,6 +329,8 @@ class EventsTab(QWidget):
             items[1].setForeground(QColor(c.bad))
             items[2].setForeground(QColor(c.good))
             for column, item in enumerate(items):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                item.setToolTip(item.text())
                 self.diff.setItem(row, column, item)
         self.diff.resizeRowsToContents()
         if not found:

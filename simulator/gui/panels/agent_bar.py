@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
-from simulator.gui.controls import button, plain_label
+from simulator.gui.controls import button, plain_label, tool_button
 from simulator.gui.theme.icons import icon, set_label_icon
 from simulator.gui.theme.palette import state_color
-from simulator.gui.times import duration_text
+from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
+    from simulator.engine import Notice
     from simulator.gui.bridge import SimBridge
 
 __all__ = ["LOGOUT_ID", "AgentBar", "state_id", "state_text"]
@@ -78,6 +79,19 @@ class AgentBar(QWidget):
         self.login = button("agentLoginButton", "Log in", "log-in", tone="accent", parent=self)
         self.login.clicked.connect(self._login)
         self.login.hide()
+        self.missed = QWidget(self)
+        self.missed.setObjectName("missedCallNotice")
+        self.missed.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        missed_row = QHBoxLayout(self.missed)
+        missed_row.setContentsMargins(10, 2, 2, 2)
+        missed_row.setSpacing(4)
+        self.missed_text = plain_label("", "missedCallText", parent=self.missed)
+        self.missed.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        missed_row.addWidget(self.missed_text, 1)
+        dismiss = tool_button("dismissMissedButton", "x", "Dismiss", self.missed)
+        dismiss.clicked.connect(self.missed.hide)
+        missed_row.addWidget(dismiss)
+        self.missed.hide()
         self.tenant = plain_label("", "tenantLabel", parent=self)
         self.tenant.setMinimumWidth(0)
         layout.addWidget(avatar)
@@ -88,6 +102,8 @@ class AgentBar(QWidget):
         layout.addWidget(self.timer)
         layout.addWidget(self.next_state)
         layout.addWidget(self.login)
+        layout.addSpacing(12)
+        layout.addWidget(self.missed)
         layout.addStretch(1)
         layout.addWidget(self.tenant)
 
@@ -98,7 +114,30 @@ class AgentBar(QWidget):
         agent = sim.tenant.agent
         self.name.setText(f"{agent.display_name} · ext. {agent.extension}")
         self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed}")
+        bridge.noticeArrived.connect(self._notice)
         self.refresh()
+
+    def _notice(self, notice: Notice) -> None:
+        """A ring-out: say who was missed and why the agent is Not Ready now (next to the state
+        it explains), until dismissed."""
+        if notice.kind != "missed" or self._bridge is None:
+            return
+        sim = self._bridge.sim
+        inter = next((i for i in sim.finished if i.id == notice.interaction_id), None)
+        who = inter.display_name if inter is not None else "a customer"
+        kind = inter.type.value if inter is not None else ""
+        media = {"chat": "chat", "email": "email"}.get(kind, "call")
+        self.missed_text.setText(
+            # Two short lines: the bar stays narrow enough for the window's smallest width.
+            f"Missed {media} from {who} at {clock_text(notice.time_ms)[:8]}\n"
+            f"You were set to {self.current_text()}"
+        )
+        self.missed.setToolTip(
+            f"{self.missed_text.text().replace(chr(10), '. ')}. Choose Ready to take contacts "
+            "again; the interaction "
+            "is in the history."
+        )
+        self.missed.show()
 
     def current_text(self) -> str:
         """The engine's state and reason as words (``agentStateLabel`` shows the same)."""

@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import card_in, plain_label, section, tool_button
+from simulator.gui.controls import card_in, plain_label, section
 from simulator.gui.panels.models import InteractionListModel
 from simulator.gui.theme.icons import icon
 from simulator.gui.theme.palette import colors, state_color
@@ -148,7 +147,7 @@ def _outcome(inter: Interaction, missed: set[str]) -> str:
 
 
 class InteractionsPanel(QWidget):
-    """The interactions card: a missed-call notice, the list, the queue count and the history."""
+    """The interactions card: the list, the queue count and the history."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -158,19 +157,6 @@ class InteractionsPanel(QWidget):
         self._history_shown = 0
         frame, layout = card_in(self, "interactionsPanel", margins=10, spacing=6)
         layout.addWidget(section("Interactions"))
-        self.missed = QWidget(frame)
-        self.missed.setObjectName("missedCallNotice")
-        self.missed.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        missed_row = QHBoxLayout(self.missed)
-        missed_row.setContentsMargins(8, 6, 4, 6)
-        self.missed_text = plain_label("", "missedCallText", parent=self.missed)
-        self.missed_text.setWordWrap(True)
-        missed_row.addWidget(self.missed_text, 1)
-        dismiss = tool_button("dismissMissedButton", "x", "Dismiss", self.missed)
-        dismiss.clicked.connect(self.missed.hide)
-        missed_row.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self.missed.hide()
-        layout.addWidget(self.missed)
         self.view = QListView(frame)
         self.view.setObjectName("interactionList")
         self.view.setItemDelegate(InteractionDelegate(self.view))
@@ -194,12 +180,13 @@ class InteractionsPanel(QWidget):
         self.queue = plain_label("", "queueLabel", role="muted", parent=frame)
         self.history = QListWidget(frame)
         self.history.setObjectName("interactionHistory")
-        self.history.setMaximumHeight(96)
+        self.history.setMaximumHeight(62)
         self.history.setToolTip("Interactions that ended, newest first")
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.queue)
-        layout.addWidget(section("History"))
+        self.history_title = section("History")
+        layout.addWidget(self.history_title)
         layout.addWidget(self.history)
 
     def attach(self, bridge: SimBridge) -> None:
@@ -211,22 +198,9 @@ class InteractionsPanel(QWidget):
         self.refresh()
 
     def _notice(self, notice: Notice) -> None:
-        if notice.kind != "missed" or self._bridge is None or notice.interaction_id is None:
+        if notice.kind != "missed" or notice.interaction_id is None:
             return
         self._missed.add(notice.interaction_id)
-        sim = self._bridge.sim
-        inter = next((i for i in sim.finished if i.id == notice.interaction_id), None)
-        who = inter.display_name if inter is not None else "a customer"
-        media = {"chat": "chat", "email": "email"}.get(
-            inter.type.value if inter is not None else "", "call"
-        )
-        agent = sim.agent
-        state = f"Not Ready: {agent.reason}" if agent.reason else str(agent.phase)
-        self.missed_text.setText(
-            f"Missed {media} from {who} at {clock_text(notice.time_ms)[:8]}. "
-            f"You are {state}: choose Ready to take contacts again."
-        )
-        self.missed.show()
         self._history_shown = -1  # relabel: the row may already be listed
 
     def _sync_history(self) -> None:
@@ -236,6 +210,7 @@ class InteractionsPanel(QWidget):
         if len(finished) == self._history_shown:
             return
         self._history_shown = len(finished)
+        self.history_title.setText(f"HISTORY ({len(finished)})" if finished else "HISTORY")
         self.history.clear()
         for inter in reversed(finished[-50:]):
             ended = inter.history[-1][0] if inter.history else inter.created_ms

@@ -53,7 +53,7 @@ class DialPad(QWidget):
         row = QHBoxLayout()
         self.number = QLineEdit(frame)
         self.number.setObjectName("dialNumber")
-        self.number.setPlaceholderText("Number or extension")
+        self.number.setPlaceholderText("Number or ext.")
         self.number.setClearButtonEnabled(True)
         self.number.returnPressed.connect(self.call)
         self.number.textEdited.connect(lambda _text: self._set_origin("dialpad"))
