@@ -257,7 +257,8 @@ CONTROLS: tuple[Control, ...] = (
         "missedCallText",
         "QLabel",
         "Agent bar",
-        "Two lines: `Missed call from <name> at HH:MM:SS` and `You were set to Not Ready: No Answer`",
+        "Two lines: `Missed call from <name> at HH:MM:SS` and "
+        "`You were set to Not Ready: No Answer`",
     ),
     _C("dismissMissedButton", "QToolButton", "Agent bar", "Dismiss the missed-call notice"),
     _C(
