@@ -21,7 +21,8 @@ __all__ = ["JsonHighlighter", "JsonView", "mono_font"]
 _RULES = (
     ("string", r'"(?:\\.|[^"\\])*"'),
     ("key", r'"(?:\\.|[^"\\])*"(?=\s*:)'),
-    ("number", r"-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b"),
+    # Not inside ids like 73AB4876-7734-47C1 (outcome details are not pure JSON).
+    ("number", r"(?<![\w.-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.-])"),
     ("literal", r"\b(?:true|false|null)\b"),
 )
 

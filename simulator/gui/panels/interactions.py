@@ -188,6 +188,7 @@ class InteractionsPanel(QWidget):
         self.history_title = section("History")
         layout.addWidget(self.history_title)
         layout.addWidget(self.history)
+        self.history.hide()
 
     def attach(self, bridge: SimBridge) -> None:
         """List ``bridge``'s interactions."""
@@ -210,7 +211,10 @@ class InteractionsPanel(QWidget):
         if len(finished) == self._history_shown:
             return
         self._history_shown = len(finished)
-        self.history_title.setText(f"HISTORY ({len(finished)})" if finished else "HISTORY")
+        self.history_title.setText(
+            f"HISTORY ({len(finished)})" if finished else "HISTORY: NONE YET"
+        )
+        self.history.setVisible(bool(finished))
         self.history.clear()
         for inter in reversed(finished[-50:]):
             ended = inter.history[-1][0] if inter.history else inter.created_ms
