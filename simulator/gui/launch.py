@@ -90,6 +90,9 @@ def run_window(options: WindowOptions) -> int:
             # Before any page exists: Chromium reads the host mapping once.
             tenant = use_tenant_url(options.tenant_url)
 
+    from simulator.gui.import_speed import speed_up_imports
+
+    speed_up_imports()  # before the window's and the engine's modules are imported
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
     from simulator.gui.theme.style import apply_style_sheet, apply_theme
     from simulator.gui.window import MainWindow
@@ -116,7 +119,7 @@ def run_window(options: WindowOptions) -> int:
         apply_style_sheet(app)
 
         try:
-            session = open_session(options, settings, window)
+            session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
             print(f"adsim: {exc}", file=sys.stderr)
             outcome["code"] = EXIT_BAD_INPUT
@@ -125,6 +128,7 @@ def run_window(options: WindowOptions) -> int:
             return
         outcome["session"] = session
         if options.page is not None:
+            window.complete()  # the page's log goes into the inspector
             from simulator.gui.page.web_page import add_crm_page_dock
 
             add_crm_page_dock(
@@ -133,6 +137,10 @@ def run_window(options: WindowOptions) -> int:
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+        # The interaction page and the inspector: after the first paint of a usable window.
+        QTimer.singleShot(0, window.complete)
+        if report:
+            QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
             QTimer.singleShot(0, window.close)
 
     QTimer.singleShot(0, start)

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._needs = needed_inputs()
         self._not_while_ringing = not_while_ringing()
         self._allowed: frozenset[str] = frozenset()
+        self._watched: set[str] = set()
         self._controls: dict[str, QWidget] = {}
 
         self.agent_bar = AgentBar()
@@ -282,23 +283,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ attaching
 
-    def attach(self, bridge: SimBridge) -> None:
-        """Show and drive ``bridge``'s simulator."""
+    def attach(self, bridge: SimBridge, *, defer: bool = False) -> None:
+        """Show and drive ``bridge``'s simulator.
+
+        ``defer``: build only what the first paint of a logged-in window needs (agent bar,
+        lists, dial pad, customer side); the interaction page and the inspector wait for
+        ``complete()`` (the launcher calls it on the next turn of the event loop).
+        """
         self.bridge = bridge
         for panel in (
             self.agent_bar,
             self.interactions,
             self.dial_pad,
-            self.context,
             self.directory,
             self.customer,
         ):
             panel.attach(bridge)
-        self._inspector().attach(bridge)
-        self.settings.restore_splitters(self)
-        self._collect_controls()
+        self.context.attach(bridge, build=not defer)
         self._build_shortcuts()
-        self._watch_inputs()
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
         bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
@@ -308,6 +310,21 @@ class MainWindow(QMainWindow):
         bridge.pluginsChanged.connect(self._handler_status)
         self.show_message(self._welcome())
         self._handler_status()
+        if not defer:
+            self.complete()
+        self.refresh()
+
+    def complete(self) -> None:
+        """Build what ``attach(defer=True)`` left for later: the interaction page and the
+        inspector (a no-op once built)."""
+        bridge = self.bridge
+        if bridge is None or self.inspector is not None:
+            return
+        self.context.build()
+        self._inspector().attach(bridge)
+        self.settings.restore_splitters(self)
+        self._collect_controls()
+        self._watch_inputs()
         self.refresh()
 
     def refresh(self) -> None:
@@ -316,6 +333,9 @@ class MainWindow(QMainWindow):
         if bridge is None:
             return
         sim = bridge.sim
+        if self.inspector is None and sim.active_interaction_id is not None:
+            self.complete()  # an interaction before the deferred build: everything, now
+            return
         self.agent_bar.refresh()
         self.interactions.refresh()
         self.dial_pad.refresh()
@@ -375,7 +395,8 @@ class MainWindow(QMainWindow):
         for needs in self._needs.values():
             for need in needs:
                 widget = self._controls.get(need)
-                if widget is not None:
+                if widget is not None and need not in self._watched:
+                    self._watched.add(need)
                     widget.textChanged.connect(self._inputs_changed)
 
     def _inputs_changed(self, *_: Any) -> None:
@@ -433,6 +454,7 @@ class MainWindow(QMainWindow):
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)
+        self.complete()
         self.context.voice.number.setText(number)
 
     # ------------------------------------------------------------------ menus

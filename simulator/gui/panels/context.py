@@ -228,10 +228,17 @@ class ContextPanel(QWidget):
         if self._built:
             self.chat.forget()
 
-    def attach(self, bridge: SimBridge) -> None:
-        """Show ``bridge``'s active interaction."""
-        self._build_page()
+    def attach(self, bridge: SimBridge, *, build: bool = True) -> None:
+        """Show ``bridge``'s active interaction (``build=False``: the interaction page is built
+        by ``build()`` or when the first interaction needs it)."""
         self._bridge = bridge
+        if build:
+            self._build_page()
+        self.refresh()
+
+    def build(self) -> None:
+        """Build the interaction page now."""
+        self._build_page()
         self.refresh()
 
     def _active(self) -> Interaction | None:
@@ -307,6 +314,8 @@ class ContextPanel(QWidget):
             return
         sim = self._bridge.sim
         inter = self._active()
+        if inter is not None and not self._built:
+            self._build_page()  # an interaction came before the deferred build: build it now
         if inter is None:
             if not sim.agent.logged_in:
                 text = "Logged out. Log in from the agent bar."
@@ -322,7 +331,8 @@ class ContextPanel(QWidget):
                 )
             self.empty_text.setText(text)
             self.stack.setCurrentIndex(0)
-            self.wrap_up.clear()
+            if self._built:
+                self.wrap_up.clear()
             return
         self.stack.setCurrentIndex(1)
         state = inter.state.value
@@ -353,6 +363,8 @@ class ContextPanel(QWidget):
 
     def tick(self) -> None:
         """Repaint the timers."""
+        if not self._built:
+            return
         inter = self._active()
         if inter is None or self._bridge is None:
             return
