@@ -123,3 +123,11 @@ def test_every_state_badge_is_readable_in_both_schemes():
             background = state_color(state, palette)
             ratio = contrast(background, badge_text_color(background))
             assert ratio >= 4.5, (palette.scheme, state, background, ratio)
+
+
+def test_team_names_use_the_whole_row_of_the_directory(bare_desk):
+    tree = bare_desk.widget("directoryTree")
+    model = tree.model()
+    assert model.rowCount() > 0
+    for row in range(model.rowCount()):
+        assert tree.isFirstColumnSpanned(row, model.index(row, 0).parent())
