@@ -40,7 +40,8 @@ class RefusalNote(QLabel):
         self.setProperty("control", name)
         self.adjustSize()
         window = self._window
-        if control is not None and control.isVisible():
+        # Only a control inside the window itself (not in a floating dock) can anchor the note.
+        if control is not None and control.isVisible() and control.window() is window:
             anchor = control.mapTo(window, QPoint(0, control.height() + 4))
         else:
             anchor = QPoint(window.width() // 2 - self.width() // 2, 60)

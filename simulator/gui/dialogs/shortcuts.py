@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -51,12 +52,14 @@ _EXTRA = (("Ctrl+1 … Ctrl+9", "Make the first … ninth interaction active"),)
 
 def shortcut_rows() -> list[tuple[str, str]]:
     """``(keys, what they do)`` for every shortcut, in the automation table's order."""
-    rows = [
-        (control.shortcut, SHORTCUT_TITLES.get(control.name, control.purpose))
-        for control in CONTROLS
-        if control.shortcut
-    ]
-    return rows + list(_EXTRA)
+    with_keys = [control for control in CONTROLS if control.shortcut]
+    # The agent's work first, then the window's own (menus, the inspector).
+    work = [c for c in with_keys if not c.name.startswith("action") and c.area != "Inspector"]
+    rest = [c for c in with_keys if c not in work]
+    rows = [(c.shortcut, SHORTCUT_TITLES.get(c.name, c.purpose)) for c in work]
+    rows += list(_EXTRA)
+    rows += [(c.shortcut, SHORTCUT_TITLES.get(c.name, c.purpose)) for c in rest]
+    return rows
 
 
 def _key_caps(keys: str, parent: QWidget) -> QWidget:
@@ -74,6 +77,7 @@ def _key_caps(keys: str, parent: QWidget) -> QWidget:
                 row.addWidget(plain_label("+", role="muted", parent=holder))
             label = plain_label("Enter" if key == "Return" else key, role="keycap", parent=holder)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             row.addWidget(label)
     row.addStretch(1)
     return holder
@@ -106,7 +110,7 @@ class ShortcutsDialog(QDialog):
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeRowsToContents()
+        table.verticalHeader().setDefaultSectionSize(34)
         table.resizeColumnToContents(0)
         layout.addWidget(table)
         layout.addWidget(
@@ -121,4 +125,4 @@ class ShortcutsDialog(QDialog):
         buttons.setObjectName("shortcutsButtons")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(620, 620)
+        self.resize(660, 760)
