@@ -584,6 +584,23 @@ CONTROLS: tuple[Control, ...] = (
     ),
     _C("directoryDock", "QDockWidget", "Directory", "Dock holding the directory"),
     _C("customerDock", "QDockWidget", "Customer side", "Dock holding the customer side"),
+    _C("knowledgeDock", "QDockWidget", "Knowledge base", "Dock holding the knowledge base"),
+    _C("knowledgePanel", "QFrame", "Knowledge base", "Search the integration's knowledge base"),
+    _C("kbSearchBox", "QLineEdit", "Knowledge base", "Search text (Enter searches)"),
+    _C(
+        "kbSearchButton",
+        "QPushButton",
+        "Knowledge base",
+        "Send ON_SEARCH_KNOWLEDGE_BASE with the search text",
+    ),
+    _C("kbStatus", "QLabel", "Knowledge base", "How many articles the integration answered"),
+    _C(
+        "kbResults",
+        "QListWidget",
+        "Knowledge base",
+        "The integration's articles; a click opens one (ON_GET_KNOWLEDGE_BASE_ARTICLE)",
+    ),
+    _C("kbArticle", "QTextBrowser", "Knowledge base", "The article the integration answered"),
     _C("inspectorTabs", "QTabWidget", "Inspector", "Events, handler outcomes, plugins, timeline"),
     _C("eventsTab", "QWidget", "Inspector", "Every adApi event"),
     _C(
