@@ -34,15 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.automation.contract import (
-    ACTION_CONTROLS,
-    CONTROLS,
-    enabling_actions,
-    needed_inputs,
-    not_while_ringing,
-    shortcuts,
-)
+from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS, shortcuts
 from simulator.gui.controls import plain_label
+from simulator.gui.enabling import Enabler
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
@@ -84,12 +78,8 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(app_icon)))
         self.settings = settings or WindowSettings()
         self.bridge: SimBridge | None = None
-        self._enabling = enabling_actions()
-        self._needs = needed_inputs()
-        self._not_while_ringing = not_while_ringing()
-        self._allowed: frozenset[str] = frozenset()
-        self._watched: set[str] = set()
         self._controls: dict[str, QWidget] = {}
+        self._enabler = Enabler(self._controls, lambda: self.bridge)
 
         self.agent_bar = AgentBar()
         self.interactions = InteractionsPanel()
@@ -331,7 +321,7 @@ class MainWindow(QMainWindow):
         self._inspector().attach(bridge)
         self.settings.restore_splitters(self)
         self._collect_controls()
-        self._watch_inputs()
+        self._enabler.watch_inputs()
         self.refresh()
 
     def refresh(self) -> None:
@@ -354,60 +344,7 @@ class MainWindow(QMainWindow):
         self._tick()
 
     def _apply_enabling(self, allowed: frozenset[str]) -> None:
-        """Enable each control exactly when its action can succeed: the engine allows it, its
-        inputs are there, and (for wrap-up and hang up) the interaction is not ringing."""
-        self._allowed = allowed
-        ringing = self._ringing()
-        for name in self._enabling.keys() | self._needs.keys():
-            widget = self._controls.get(name)
-            if widget is None:
-                continue
-            actions = self._enabling.get(name)
-            enabled = bool(allowed & actions) if actions else True
-            enabled = enabled and all(self._has(need) for need in self._needs.get(name, ()))
-            if ringing and name in self._not_while_ringing:
-                enabled = False
-            widget.setEnabled(enabled)
-        for name in self._not_while_ringing:
-            widget = self._controls.get(name)
-            if widget is not None and name not in self._enabling:
-                widget.setEnabled(not ringing)
-
-    def _ringing(self) -> bool:
-        sim = self.bridge.sim if self.bridge is not None else None
-        iid = sim.active_interaction_id if sim is not None else None
-        inter = sim.interaction(iid) if sim is not None and iid else None
-        return inter is not None and inter.state.value == "delivery_pending"
-
-    def _has(self, need: str) -> bool:
-        """Whether the input ``need`` (a ``NEEDS`` key) is there."""
-        sim = self.bridge.sim if self.bridge is not None else None
-        if sim is None:
-            return False
-        if need == "logged_in":
-            return bool(sim.agent.logged_in)
-        if need == "disposition":
-            iid = sim.active_interaction_id
-            inter = sim.interaction(iid) if iid else None
-            service = inter.service if inter is not None else None
-            required = service is not None and service.use_dispositions
-            required = required and bool(service.require_disposition)
-            return not required or inter.disposition is not None
-        widget = self._controls.get(need)
-        text = widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()
-        return bool(text.strip())
-
-    def _watch_inputs(self) -> None:
-        """Re-enable as the tester types (an empty number field disables Call)."""
-        for needs in self._needs.values():
-            for need in needs:
-                widget = self._controls.get(need)
-                if widget is not None and need not in self._watched:
-                    self._watched.add(need)
-                    widget.textChanged.connect(self._inputs_changed)
-
-    def _inputs_changed(self, *_: Any) -> None:
-        self._apply_enabling(self._allowed)
+        self._enabler.apply(allowed)
 
     def _done(self, action: str) -> None:
         if self.bridge is not None:
