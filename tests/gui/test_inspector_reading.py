@@ -131,7 +131,7 @@ def test_headers_are_never_clipped(desk):
 
 def test_every_view_has_an_empty_state(bare_desk):
     desk = bare_desk
-    inspector = desk.window.inspector
+    inspector = desk.widget("inspectorTabs")
     assert desk.widget("eventsEmpty").isVisible()
     assert "No events yet" in desk.widget("eventsEmpty").text()
     for tab, name, words in (
