@@ -251,7 +251,9 @@ class AdApi:
         problem = (
             None
             if checked == ()
-            else argument_problem(message, checked if checked is not None else params)
+            else argument_problem(
+                message, checked if checked is not None else params, self._sim.api_version.value
+            )
         )
 
         def guarded() -> OperationResult:
@@ -417,10 +419,17 @@ class AdApi:
     # ------------------------------------------------------------------ starting interactions
 
     def start_call(
-        self, phone_number: str, initial_object: dict[str, Any] | None = None
+        self,
+        phone_number: str,
+        initial_object: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> OperationResult:
-        """``startCall(phoneNumber, initialObject?)`` -> ``InitiateResult`` ``{id}``."""
-        record = _wire(initial_object)
+        """``startCall(phoneNumber, initialObject?)`` -> ``InitiateResult`` ``{id}``; from
+        5.24.1 the second argument may be a list (``InitialObjects``)."""
+        record = (
+            [_wire(item) for item in initial_object]
+            if isinstance(initial_object, list)
+            else _wire(initial_object)
+        )
         return self._do(
             "start_call",
             lambda: self._sim.start_call(phone_number, record, source=self.integration_key),
