@@ -287,10 +287,6 @@ class AdApi:
             widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
         return result
 
-    @staticmethod
-    def _unpublished() -> OperationResult:
-        return fail(Code.api_method_not_implemented, "the vendor has not published this method")
-
     def _logged_in(self) -> OperationResult | None:
         if not self._sim.agent.logged_in:
             return fail(Code.not_logged_in, "log in first (login)")
@@ -873,12 +869,20 @@ class AdApi:
         """``setDialCandidates`` (5.24.1): accepted and ignored, as in the vendor's build."""
         return self._do("set_dial_candidates", ok, candidates)
 
-    def get_chat_transcript(self, *args: Any) -> OperationResult:
-        """``getChatTranscript`` (2026): listed by the vendor without a published signature;
-        answers ``api_method_not_implemented``."""
-        return self._do("get_chat_transcript", self._unpublished, *args)
+    def get_chat_transcript(self, interaction_id: str | None = None) -> OperationResult:
+        """``getChatTranscript(interactionId?)`` (2026) -> the chat's lines so far,
+        ``[{party, text, time}]`` (the vendor publishes no signature: the simulator's shape)."""
+        return self._do(
+            "get_chat_transcript",
+            lambda: self._sim.get_chat_transcript(interaction_id),
+            interaction_id,
+        )
 
-    def get_voice_transcript(self, *args: Any) -> OperationResult:
-        """``getVoiceTranscript`` (2026): listed by the vendor without a published signature;
-        answers ``api_method_not_implemented``."""
-        return self._do("get_voice_transcript", self._unpublished, *args)
+    def get_voice_transcript(self, interaction_id: str | None = None) -> OperationResult:
+        """``getVoiceTranscript(interactionId?)`` (2026) -> what speech recognition heard on the
+        call so far, ``[{party, text, time}]`` (the scenario's ``transcript`` steps)."""
+        return self._do(
+            "get_voice_transcript",
+            lambda: self._sim.get_voice_transcript(interaction_id),
+            interaction_id,
+        )
