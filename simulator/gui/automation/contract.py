@@ -419,7 +419,3 @@ def markdown_table() -> str:
             f"| {actions} | {shortcut} |"
         )
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")
