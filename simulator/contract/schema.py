@@ -11,6 +11,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
@@ -59,7 +60,7 @@ _MODELS = (
 )
 
 
-def build_schema() -> dict:
+def build_schema() -> dict[str, Any]:
     """The schema of every wire type (``$defs``) plus the event table."""
     _, top = models_json_schema(
         [(model, "serialization") for model in _MODELS],
@@ -88,7 +89,7 @@ def committed_schema() -> str:
     return resources.files("simulator.contract").joinpath(SCHEMA_FILE).read_text("utf-8")
 
 
-def render_json(schema: dict) -> str:
+def render_json(schema: dict[str, Any]) -> str:
     """A schema as committed text (stable key order, trailing newline)."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

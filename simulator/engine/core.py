@@ -259,7 +259,7 @@ class DesktopCore:
                     args,
                     result.ok,
                     by_subscriber,
-                    None if result.ok else result.error.name,
+                    None if result.error is None else result.error.name,
                 )
             )
         if self._depth == 0:

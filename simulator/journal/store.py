@@ -140,7 +140,7 @@ def migrate(
     db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
 ) -> int:
     """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
     target = len(migrations)
     if version > target:
         raise JournalError(
@@ -350,7 +350,8 @@ class Journal:
 
     def attach(self, sim: Any) -> Callable[[], None]:
         """Subscribe to ``sim`` (subscribe it before any handler); returns the unsubscribe."""
-        return sim.subscribe(self.record_event)
+        unsubscribe: Callable[[], None] = sim.subscribe(self.record_event)
+        return unsubscribe
 
     def record_event(self, event: _EventLike) -> None:
         """Commit one event (an engine subscriber: returns None so it never answers)."""
@@ -457,7 +458,8 @@ class Journal:
         return list(self._iter_events(interaction_id, run_id))
 
     def _where(self, interaction_id: str | None, run_id: int | None) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if interaction_id is not None:
             clauses.append("interaction_id = ?")
             params.append(interaction_id)
@@ -520,7 +522,8 @@ class Journal:
         self, *, run_id: int | None = None, plugin: str | None = None
     ) -> list[JournalPacket]:
         """Journaled packets in journal order, optionally of one run and/or one plugin."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if run_id is not None:
             clauses.append("run_id = ?")
             params.append(run_id)
