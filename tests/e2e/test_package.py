@@ -61,7 +61,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # Said on every build: nothing matched a MANIFEST.in exclusion; the build does not byte-compile.
 _BENIGN = (
-    "warning: no previously-included files matching",
+    "warning: no previously-included files",
     "warning: build_py: byte-compiling",
     "warning: install_lib: byte-compiling",
 )
@@ -87,6 +87,7 @@ def test_the_sdist_carries_the_fixtures_the_documentation_uses(dist):
     for name in ("LICENSE", "CHANGELOG.md", "fixtures/scenarios/chat.yaml", "docs/index.md"):
         assert name in names, name
     assert not [name for name in names if "__pycache__" in name]
+    assert "dev/HELPERS.md" not in names  # the team's internal note
 
 
 def test_setuptools_does_not_warn_about_the_metadata(dist):
