@@ -23,6 +23,13 @@ from simulator.contract import (
     TeamMemberState,
     WebScreenPop,
 )
+from simulator.data.bounded_yaml import (
+    BoundedLoader,
+    FileTooLargeError,
+    RefusedValueError,
+    node_at,
+    read_limited,
+)
 from simulator.data.errors import InputFileError
 
 __all__ = [
@@ -74,7 +81,7 @@ class Service(_FileModel):
     """The number customers dial for this service (digits); used as DNIS of its inbound calls."""
     after_call_work: bool = True
     """Whether the agent goes to After Call Work (and the interaction to wrap-up) on release."""
-    acw_timeout_seconds: int | None = Field(default=None, ge=1)
+    acw_timeout_seconds: int | None = Field(default=None, ge=1, le=366 * 86_400)
     """Complete the interaction automatically after this long in wrap-up; None: no limit."""
     use_dispositions: bool = True
     require_disposition: bool = False
@@ -244,19 +251,31 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     else:
         source = str(path)
         try:
-            text = Path(path).read_text("utf-8")
+            text = read_limited(path)
+        except FileTooLargeError as exc:
+            raise InputFileError(source, None, f"{exc}; is this a tenant file?") from None
+        except UnicodeDecodeError:
+            raise InputFileError(source, None, "not a text file (UTF-8 expected)") from None
         except OSError as exc:
             raise InputFileError(
                 source, None, f"cannot read the tenant file: {exc.strerror}"
             ) from exc
+    loader = BoundedLoader(text)
     try:
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise InputFileError(
-            source, line, f"not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from exc
+        column = mark.column + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        if not isinstance(exc, RefusedValueError):
+            problem = f"not valid YAML: {problem}"
+        raise InputFileError(source, line, problem, column) from None
+    except RecursionError:
+        raise InputFileError(source, None, "the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise InputFileError(
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
@@ -266,6 +285,12 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        node = node_at(root, first["loc"])
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
         raise InputFileError(
-            source, None, f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)"
-        ) from exc
+            source,
+            line,
+            f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)",
+            column,
+        ) from None

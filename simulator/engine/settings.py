@@ -14,6 +14,11 @@ from simulator.engine.clock import DEFAULT_START_MS
 
 __all__ = ["Settings"]
 
+_YEAR_S = 366 * 86_400
+"""Longer timings are absurd (and would overflow the clock): refused with the file's line."""
+_LAST_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z: the last instant an ISO timestamp can show."""
+
 
 class Settings(BaseModel):
     """How the simulated desktop behaves where the contract leaves a choice."""
@@ -40,15 +45,15 @@ class Settings(BaseModel):
     after_call_state: Literal["previous", "ready", "not_ready"] = "previous"
     """Agent state after the last interaction is done, unless the agent chose one meanwhile:
     the state before Busy, Ready, or Not Ready with the tenant's after-call reason."""
-    ring_timeout_seconds: float | None = Field(default=20, gt=0)
+    ring_timeout_seconds: float | None = Field(default=20, gt=0, le=_YEAR_S, allow_inf_nan=False)
     """An offered interaction not accepted in this time is missed (agent goes Not Ready
     "No Answer"); None: it rings until answered."""
-    outbound_answer_seconds: float | None = Field(default=4, ge=0)
+    outbound_answer_seconds: float | None = Field(default=4, ge=0, le=_YEAR_S, allow_inf_nan=False)
     """The far end of an agent-initiated call answers after this long; None: only when the
     scenario says so."""
-    outbound_no_answer_seconds: float = Field(default=30, gt=0)
+    outbound_no_answer_seconds: float = Field(default=30, gt=0, le=_YEAR_S, allow_inf_nan=False)
     """An agent-initiated call nobody answers fails after this long."""
-    max_concurrent_chats: int = Field(default=3, ge=1)
+    max_concurrent_chats: int = Field(default=3, ge=1, le=1000)
     """Chats and emails delivered at once while the agent is busy with chats only."""
-    start_time_ms: int = DEFAULT_START_MS
+    start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""

@@ -61,6 +61,29 @@ def _wire(value: Any) -> Any:
     return value
 
 
+def _holds_lone_surrogate(value: Any, depth: int = 0) -> bool:
+    """True when a text anywhere in ``value`` (arguments: text, lists, dicts, models) has a
+    surrogate code point UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if depth > 32:  # arguments are shallow; a deeper structure is not searched further
+        return False
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return any(
+            _holds_lone_surrogate(k, depth + 1) or _holds_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(_holds_lone_surrogate(item, depth + 1) for item in value)
+    return False
+
+
 def _direct(method: str, body: Callable[[], OperationResult]) -> OperationResult:
     return body()
 
@@ -149,6 +172,16 @@ class AdApi:
         widget = self._widget
         if widget.loggers:
             widget.log(message, [_wire(p) for p in params])
+        if _holds_lone_surrogate(params):
+            # Refused where it enters: the journal, the webhook and UTF-8 cannot carry it.
+            result: OperationResult = fail(
+                Code.invalid_args,
+                f"{method}: the text has a lone surrogate (an unpaired \\ud800-\\udfff); "
+                "pass valid Unicode text",
+            )
+            if widget.loggers:
+                widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
+            return result
 
         def guarded() -> OperationResult:
             try:

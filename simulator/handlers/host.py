@@ -50,6 +50,7 @@ from simulator.handlers.plugins import (
     register_plugin,
 )
 from simulator.handlers.registry import HandlerRegistry, Registration
+from simulator.handlers.secrets import SecretMask
 
 __all__ = ["DEFAULT_TIMEOUT", "HandlerHost"]
 
@@ -119,6 +120,8 @@ class HandlerHost:
         """Events the handlers' actions may cause in one ``settle`` before it stops them."""
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
+        self.secrets = SecretMask()
+        """Masked in plugins' text (outcome errors, tracebacks, load errors) before it is kept."""
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
@@ -214,7 +217,7 @@ class HandlerHost:
             plugin.name,
             plugin.source,
             plugin.error is None,
-            plugin.error,
+            self.secrets.text(plugin.error),
             self.registry.count(plugin.name) if plugin.error is None else 0,
         )
 
@@ -258,6 +261,7 @@ class HandlerHost:
         return unsubscribe
 
     def _record(self, outcome: HandlerOutcome) -> None:
+        outcome = self.secrets.outcome(outcome)
         self._outcomes.append(outcome)
         if self.journal is not None:
             try:

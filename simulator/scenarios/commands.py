@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from simulator.data import InputFileError
+from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
@@ -142,6 +143,10 @@ def _abandon(host: Any) -> None:
         host.journal.close()
 
 
+_MAX_SCENARIO_MB = 4096
+"""``--max-scenario-size`` above this is a typo, not a scenario."""
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -170,6 +175,16 @@ def _positive_rate(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError("the rate must be more than 0 interactions per second")
     return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not 0 < value <= _MAX_SCENARIO_MB:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    return int(value * 1_048_576)
 
 
 def _mix(text: str) -> dict[str, float]:
@@ -260,7 +275,8 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    sources = [load_scenario(path) for path in args.scenarios]
+    limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
+    sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
@@ -357,6 +373,13 @@ def add_run_command(
         default=None,
         metavar="FILE.jsonl",
         help="write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
+    )
+    parser.add_argument(
+        "--max-scenario-size",
+        type=_megabytes,
+        default=MAX_FILE_BYTES,
+        metavar="MB",
+        help=f"refuse scenario files longer than this (default {MAX_FILE_BYTES // 1_048_576})",
     )
     parser.add_argument(
         "--repeat",

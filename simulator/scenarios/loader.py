@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.contract import InteractionData
 from simulator.data import InputFileError, Tenant, load_tenant
+from simulator.data.bounded_yaml import MAX_FILE_BYTES, FileTooLargeError, read_limited
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.matching import check_matcher, interaction_names
 from simulator.scenarios.model import (
@@ -87,11 +88,18 @@ class ScenarioFile:
         return f"{self.path}:{mark.line}:{mark.column}"
 
 
-def load_scenario(path: str | Path) -> ScenarioFile:
-    """Read, validate and cross-check a scenario file (``ScenarioFileError`` when it cannot run)."""
+def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> ScenarioFile:
+    """Read, validate and cross-check a scenario file (``ScenarioFileError`` when it cannot run).
+
+    A file longer than ``max_bytes`` (10 MB by default) is refused before it is read.
+    """
     shown = str(path)
     try:
-        text = Path(path).read_text("utf-8")
+        text = read_limited(path, max_bytes)
+    except FileTooLargeError as exc:
+        raise ScenarioFileError(
+            [Problem(shown, None, f"{exc}; raise it with --max-scenario-size if it is meant")]
+        ) from None
     except UnicodeDecodeError:
         raise ScenarioFileError(
             [Problem(shown, None, "not a text file (UTF-8 expected)")]
@@ -112,7 +120,11 @@ def parse_scenario(
         raw = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise ScenarioFileError(
-            [Problem(path, exc.mark, f"not valid YAML: {exc.message}")]
+            [
+                Problem(
+                    path, exc.mark, exc.message if exc.refused else f"not valid YAML: {exc.message}"
+                )
+            ]
         ) from None
     problems: list[Problem] = []
 

@@ -11,6 +11,8 @@ failed; 2 the scenario asks for something the engine refuses (an action that can
 that state, a disposition the service does not have ...): the file is wrong, as with a syntax
 error. Handlers that keep acting on their own events (``HandlerLoopError`` from the host's
 ``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
+A journal that cannot commit a step's events (``CommitError``: none of them reached a handler)
+stops the run at that step with exit code 1 too, naming the journal and the cause.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 
 from simulator.contract import EventName, InteractionOrigination, OperationResult
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import Event, EventRecorder, Simulator
+from simulator.engine import CommitError, Event, EventRecorder, Simulator
 from simulator.handlers import HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.expectations import ExpectContext, check
@@ -86,6 +88,8 @@ class ScenarioResult:
     exit code 1); the run stopped there."""
     handlers_looped: bool = False
     """``error`` is handlers acting on their own events for ever: the integration's bug."""
+    journal_failed: bool = False
+    """``error`` is the journal refusing a step's events (they were not delivered)."""
     handler_failures: list[Any] = field(default_factory=list)
     """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
     subscriber_errors: list[str] = field(default_factory=list)
@@ -103,7 +107,8 @@ class ScenarioResult:
     def exit_code(self) -> int:
         """0 passed, 1 an expectation or a handler failed, 2 the scenario cannot run."""
         if self.error is not None:
-            return EXIT_FAILED if self.handlers_looped else EXIT_BAD_INPUT
+            stopped = self.handlers_looped or self.journal_failed
+            return EXIT_FAILED if stopped else EXIT_BAD_INPUT
         if self.failures or self.subscriber_errors:
             return EXIT_FAILED
         if self.handler_failures and not self.allow_handler_errors:
@@ -192,6 +197,9 @@ class ScenarioRunner:
             except HandlerLoopError as exc:
                 if result.error is None:
                     self._stop_loop(result, self.file.where(self.file.mark()), exc)
+            except CommitError as exc:
+                if result.error is None:
+                    self._stop_journal(result, self.file.where(self.file.mark()), exc)
             result.wall_seconds = time.perf_counter() - started
             result.events = list(self.recorder.events)
             result.simulated_ms = sim.now_ms - self.started_ms
@@ -224,13 +232,16 @@ class ScenarioRunner:
         where = self.file.where(self.file.mark("agent") or self.file.mark())
         if start == "logged_out":
             return
-        outcome = self.sim.login()
-        if outcome.ok and start == "ready":
-            outcome = self.sim.set_agent_state("ready")
         try:
+            outcome = self.sim.login()
+            if outcome.ok and start == "ready":
+                outcome = self.sim.set_agent_state("ready")
             self._settle()
         except HandlerLoopError as exc:
             self._stop_loop(result, where, exc)
+            return
+        except CommitError as exc:
+            self._stop_journal(result, where, exc)
             return
         if not outcome.ok:
             result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
@@ -244,10 +255,17 @@ class ScenarioRunner:
         except HandlerLoopError as exc:
             self._stop_loop(result, where, exc)
             return False
+        except CommitError as exc:
+            self._stop_journal(result, where, exc)
+            return False
 
     def _stop_loop(self, result: ScenarioResult, where: str, exc: HandlerLoopError) -> None:
         result.error = Failure(where, str(exc))
         result.handlers_looped = True
+
+    def _stop_journal(self, result: ScenarioResult, where: str, exc: CommitError) -> None:
+        result.error = Failure(where, f"the run stopped here: journal {exc}")
+        result.journal_failed = True
 
     def _run_step(self, index: int, step: m.StepModel, result: ScenarioResult, where: str) -> bool:
         events = self.recorder.events
@@ -329,7 +347,14 @@ class ScenarioRunner:
 
     def _settle(self) -> None:
         """Let handlers handle everything so far and run their deferred answers
-        (``HandlerLoopError`` from a host whose handlers keep acting on their own events)."""
+        (``HandlerLoopError`` from a host whose handlers keep acting on their own events;
+        ``CommitError`` when the journal refused events, which are then held back)."""
+        self._settle_host()
+        held = self.sim.bus.held
+        if held is not None:  # a commit failed where it could not raise (a handler's call)
+            raise held
+
+    def _settle_host(self) -> None:
         host = self.host
         sim = self.sim
         if host is None:

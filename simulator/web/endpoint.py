@@ -194,6 +194,9 @@ class PageEndpoint:
         return lambda: self._observers.remove(observer) if observer in self._observers else None
 
     def _notify(self, direction: str, packet: Packet) -> None:
+        secrets = getattr(self.host, "secrets", None)
+        if secrets is not None:  # the page's own text (console lines, errors): masked
+            packet = secrets.packet(packet)
         journal = self.host.journal
         if journal is not None:
             try:
