@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator.contract import (
     DIDNumber,
@@ -88,6 +89,17 @@ class Service(_FileModel):
     dispositions: list[Disposition] = Field(default_factory=list)
     web_screen_pop: WebScreenPop | None = None
     """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
+    offer_timeout_seconds: float | Literal["never"] | None = None
+    """An offer of this service not accepted in this time is missed (Not Ready "No Answer");
+    ``never``: it waits until accepted; unset: the engine settings' default for its media
+    (calls 20 s, chats 10 s, emails never)."""
+
+    @field_validator("offer_timeout_seconds")
+    @classmethod
+    def _positive_timeout(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not value > 0:
+            raise ValueError("offer_timeout_seconds must be more than 0 (or never)")
+        return value
 
     @property
     def is_voice(self) -> bool:

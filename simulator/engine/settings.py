@@ -46,8 +46,27 @@ class Settings(BaseModel):
     """Agent state after the last interaction is done, unless the agent chose one meanwhile:
     the state before Busy, Ready, or Not Ready with the tenant's after-call reason."""
     ring_timeout_seconds: float | None = Field(default=20, gt=0, le=_YEAR_S, allow_inf_nan=False)
-    """An offered interaction not accepted in this time is missed (agent goes Not Ready
-    "No Answer"); None: it rings until answered."""
+    """An offered call not accepted in this time is missed (agent goes Not Ready "No Answer");
+    None: it rings until answered. A service's ``offer_timeout_seconds`` overrides it."""
+    chat_offer_timeout_seconds: float | None = Field(
+        default=10, gt=0, le=_YEAR_S, allow_inf_nan=False
+    )
+    """The same for an offered chat: 10 s, the documented default No Answer Timeout of the
+    scenario's Connect Chat block; None: it waits until accepted."""
+    email_offer_timeout_seconds: float | None = Field(
+        default=None, gt=0, le=_YEAR_S, allow_inf_nan=False
+    )
+    """The same for an offered email; None (the default): an email waits until accepted (no
+    source shows emails ringing out)."""
+    screen_pop_variables: Literal["substitute", "literal"] = "substitute"
+    """Scenario variables in a service's web screen pop (``$(item.from)`` ...): filled in as the
+    vendor's Web Screen Pop block does, or kept ``literal`` as written in the tenant file."""
+    chat_parties: Literal["omit", "emit"] = "omit"
+    """``chatParties`` in chat payloads (added with chat conferences, 2023-04): left out as in
+    5.19, or ``emit`` the customer and the colleagues invited to the chat."""
+    mute_after_call: Literal["clear", "keep"] = "clear"
+    """``callMuted`` once the call is released: ``clear`` (false: the widget reads it from live
+    call data, gone after the call) or ``keep`` the last value in wrap-up and the saved record."""
     outbound_answer_seconds: float | None = Field(default=4, ge=0, le=_YEAR_S, allow_inf_nan=False)
     """The far end of an agent-initiated call answers after this long; None: only when the
     scenario says so."""
