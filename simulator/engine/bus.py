@@ -102,6 +102,9 @@ class Event:
     interaction_id: str | None = None
     """The interaction the event is about, if any."""
     response: Response | None = None
+    agent: str | None = None
+    """The agent whose desktop emitted it, in a contact center of several agents (None with
+    one agent, so single-agent output stays as it was)."""
     _typed: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
@@ -118,17 +121,16 @@ class Event:
 
     def to_json(self) -> str:
         """A stable one-line JSON form (journal, ``--events-out``, golden files)."""
-        return json.dumps(
-            {
-                "seq": self.seq,
-                "time": self.time_ms,
-                "event": self.name.value,
-                "interactionId": self.interaction_id,
-                "args": list(self.wire_args),
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        data: dict[str, Any] = {
+            "seq": self.seq,
+            "time": self.time_ms,
+            "event": self.name.value,
+            "interactionId": self.interaction_id,
+            "args": list(self.wire_args),
+        }
+        if self.agent is not None:
+            data["agent"] = self.agent
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,8 @@ class EventBus:
         self._queue: deque[tuple[Event, Callable[[Any], None] | None]] = deque()
         self._delivering = False
         self._seq = 0
+        self.agent: str | None = None
+        """Stamped on every event (``Event.agent``) once the center has several agents."""
         self.errors: list[SubscriberError] = []
         self.on_error: Callable[[SubscriberError], None] | None = None
         self._committers: tuple[Committer, ...] = ()
@@ -242,7 +246,7 @@ class EventBus:
         self._seq += 1
         spec = _NEEDS_RESPONSE.get(name)
         response = Response(spec.default_response) if spec is not None else None
-        event = Event(self._seq, name, time_ms, wire_args, interaction_id, response)
+        event = Event(self._seq, name, time_ms, wire_args, interaction_id, response, self.agent)
         self._queue.append((event, then))
         return event
 

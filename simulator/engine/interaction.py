@@ -99,6 +99,12 @@ class Interaction:
     """(time, state) each time the state changed: the window's timeline draws it."""
     last_wire: dict[str, Any] | None = None
     """The payload last reported to adApi (``ON_INTERACTION_STATE_CHANGE`` compares against it)."""
+    offer: Any = None
+    """The routed ``QueuedOffer`` it came from (offered to the next agent on reject)."""
+    peer: Any = None
+    """A call between two simulated desktops: ``(the other desktop, its interaction id)``."""
+    guests: Any = None
+    """A conference host's colleagues on simulated desktops: ``{party id: (desktop, id)}``."""
 
     def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
         """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""

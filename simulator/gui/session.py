@@ -66,8 +66,11 @@ def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any
     return host, journal
 
 
-def open_session(options: WindowOptions, settings: WindowSettings, window: MainWindow) -> Session:
-    """Build the session from options (over saved settings) and attach the window to it."""
+def open_session(
+    options: WindowOptions, settings: WindowSettings, window: MainWindow, *, defer: bool = False
+) -> Session:
+    """Build the session from options (over saved settings) and attach the window to it
+    (``defer``: see ``MainWindow.attach``)."""
     from simulator.data import InputFileError, load_tenant
     from simulator.engine import Simulator, WallClock
 
@@ -102,7 +105,7 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
         for spec in handler_specs:
             host.load(spec)
     bridge = SimBridge(sim, host, parent=window)
-    window.attach(bridge)
+    window.attach(bridge, defer=defer and runner is None)
     player = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer

@@ -176,6 +176,12 @@ class AdApi:
     def __repr__(self) -> str:
         return f"<AdApi plugin={self._plugin!r} integrationKey={self.integration_key!r}>"
 
+    @property
+    def agent(self) -> str:
+        """The name of the agent whose desktop this is (``jane``): with the same plugins loaded
+        for every agent of a contact center, a handler knows whose event it handles."""
+        return self._sim.name
+
     # ------------------------------------------------------------------ events
 
     def on(self, event: EventName | str, handler: Callable[..., Any]) -> None:

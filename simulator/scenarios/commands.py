@@ -113,8 +113,11 @@ def _host_factory(
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
 
-    def build(sim: Simulator) -> Any:
-        host = build_host(sim, args, meta={"command": "run", "scenario": source.path})
+    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
+        meta = {"command": "run", "scenario": source.path}
+        if len(sim.center.desktops) > 1:
+            meta["agent"] = sim.name
+        host = build_host(sim, args, meta=meta)
         js_handlers = getattr(args, "js_handlers", None) or []
         if js_handlers:
             from simulator.web import NodeHandler
@@ -125,7 +128,7 @@ def _host_factory(
             except BaseException:
                 _abandon(host)
                 raise
-        if page is not None:
+        if page is not None and agent_of_page:
             try:
                 page.attach(host)
             except BaseException:
@@ -218,6 +221,8 @@ def _run_one(
         runner.should_stop = page.cancelled.is_set
     if build is not None:
         runner.host = build(runner.sim)
+        # The scenario's other agents (agents:) get the same handlers, each on its desktop.
+        runner.add_agent_hosts(lambda desk: build(desk, agent_of_page=False))
     try:
         result = runner.run()
         if page is not None and shot is not None and not page.cancelled.is_set():
@@ -225,10 +230,11 @@ def _run_one(
     finally:
         if page is not None:
             page.detach()
-        if runner.host is not None and page is not None and page.cancelled.is_set():
-            _abandon(runner.host)  # Ctrl-C: no summary
-        elif runner.host is not None and finish is not None:
-            finish(runner.host)
+        for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
+            if page is not None and page.cancelled.is_set():
+                _abandon(host)  # Ctrl-C: no summary
+            elif finish is not None:
+                finish(host)
     if events_out is not None:
         events_out.write(result.jsonl())
     return result

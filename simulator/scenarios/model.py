@@ -45,6 +45,7 @@ __all__ = [
     "ERROR_NAMES",
     "STEP_TYPES",
     "AgentExpect",
+    "AgentSpec",
     "ApiExpect",
     "CallSpec",
     "ChatSpec",
@@ -634,6 +635,10 @@ class ExpectSpec(_Spec):
     """The interaction's state now (``completed`` once it is gone)."""
     agent: AgentExpect | None = None
     handler: HandlerExpect | None = None
+    by: str | None = None
+    """Look at this agent's desktop (of ``agents``): its events, its interactions (``on``
+    names the item of that customer interaction on this desktop) and its state; the tenant's
+    agent by default."""
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
@@ -705,6 +710,8 @@ class StepModel(_Spec):
 class _ActionStep(StepModel):
     expect_error: ErrorName | None = None  # type: ignore[valid-type]
     """This action must fail with this error code (``any``: with any error)."""
+    by: str | None = None
+    """The agent (of ``agents``) whose desktop acts; the tenant's agent by default."""
 
 
 class _OnStep(_ActionStep):
@@ -964,6 +971,23 @@ Step = Annotated[
 """One step: the union of every step model, told apart by the step's name."""
 
 
+class AgentSpec(_Spec):
+    """A simulated agent of the scenario: ``- omar`` or ``- {name: bob, team: T-SALES,
+    state: not_ready}``."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string"}
+    short_help: ClassVar[str] = "an agent name"
+    _short = _text_short("name")
+
+    name: str
+    """A team member of the tenant (first name, login id or extension), the tenant's agent, or
+    a new agent (then give its ``team``)."""
+    team: str | None = None
+    """The team id of a new agent."""
+    state: Literal["ready", "not_ready", "logged_out"] = "ready"
+    """How the agent starts."""
+
+
 class Scenario(_Spec):
     """A scripted flow: who the agent is, what happens, and what must have happened."""
 
@@ -983,6 +1007,9 @@ class Scenario(_Spec):
     any ``--handler``: a scenario that expects an integration's answers runs with them."""
     allow_handler_errors: bool = False
     """Handler errors do not fail the run (for scenarios that test failing handlers)."""
+    agents: list[AgentSpec] = Field(default_factory=list)
+    """More simulated agents, each with a desktop of their own (steps name one with ``by``);
+    listing the tenant's agent sets how it starts. None: the tenant's agent alone."""
     steps: list[Step] = Field(default_factory=list)  # type: ignore[valid-type]
     """What happens, in order."""
 
