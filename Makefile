@@ -34,4 +34,4 @@ schema: $(STAMP)
 	$(BIN)/python -m simulator.contract.schema --write
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache site

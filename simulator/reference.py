@@ -214,10 +214,11 @@ def refresh(text: str, names: Iterable[str] = tuple(_TABLES)) -> str:
     """``text`` with its ``<!-- NAME:begin -->...<!-- NAME:end -->`` tables regenerated."""
     for name in names:
         pattern = re.compile(rf"(<!-- {name}:begin -->).*?(<!-- {name}:end -->)", re.S)
-        if not pattern.search(text):
+        found = pattern.search(text)
+        if found is None:
             raise ValueError(f"no <!-- {name}:begin --> ... :end --> markers")
         table = _TABLES[name]()
-        text = pattern.sub(lambda m, table=table: f"{m.group(1)}\n{table}\n{m.group(2)}", text)
+        text = f"{text[: found.end(1)]}\n{table}\n{text[found.start(2) :]}"
     return text
 
 

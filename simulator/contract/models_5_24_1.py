@@ -111,7 +111,7 @@ class InteractionData(WireModel):
     recording_url: str | None = omit_if_unset()
     dnis: str | None = omit_if_unset(alias="DNIS")
     ani: str | None = omit_if_unset(alias="ANI")
-    origination: Origination | None = omit_if_unset()  # type: ignore[valid-type]
+    origination: Origination | None = omit_if_unset()
 
 
 class InteractionActivityData(InteractionData):

@@ -11,6 +11,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
@@ -90,7 +91,7 @@ def schema_file(version: ApiVersion | str = DEFAULT_API_VERSION) -> str:
     return f"adapi-{ApiVersion(version).value}.schema.json"
 
 
-def build_schema(version: ApiVersion | str = DEFAULT_API_VERSION) -> dict:
+def build_schema(version: ApiVersion | str = DEFAULT_API_VERSION) -> dict[str, Any]:
     """The schema of every wire type (``$defs``) plus the event table, for ``version``."""
     version = ApiVersion(version)
     _, top = models_json_schema(
@@ -122,7 +123,7 @@ def committed_schema(version: ApiVersion | str = DEFAULT_API_VERSION) -> str:
     return resources.files("simulator.contract").joinpath(schema_file(version)).read_text("utf-8")
 
 
-def render_json(schema: dict) -> str:
+def render_json(schema: dict[str, Any]) -> str:
     """A schema as committed text (stable key order, trailing newline)."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -143,8 +143,8 @@ class ContactCenter:
             raise UnknownAgentError(
                 f"{name!r} is nobody of the tenant's teams: give the new agent a team"
             )
-        definition = tenant.team(team)
-        if definition is None:
+        found = tenant.team(team)
+        if found is None:
             teams = ", ".join(repr(t.name) for t in tenant.teams)
             raise UnknownAgentError(f"no team {team!r}; one of: {teams} (a name or an id)")
         if not _NAME.match(name.strip()):
@@ -159,7 +159,7 @@ class ContactCenter:
             first_name=first,
             last_name="Agent",
             extension=extension,
-            team=definition.id,
+            team=found.id,
         )
 
     # ------------------------------------------------------------------ routing

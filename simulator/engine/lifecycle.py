@@ -37,6 +37,7 @@ class Lifecycle(DesktopCore):
         elif target is REMOVED or target is _COMPLETED:
             self._finish(inter)
         else:
+            assert isinstance(target, InteractionState)  # every Target is handled above
             self._set_state(inter, target)
             self._sync(inter)
 

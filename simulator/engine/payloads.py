@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
+
 from simulator.contract import (
     AgentState,
     EventName,
@@ -47,7 +49,9 @@ _CONVERTERS: dict[EventName, tuple[Callable[[Any], Any], ...]] = {
 }
 
 
-def _later(interaction: type, activity: type) -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
+def _later(
+    interaction: type[BaseModel], activity: type[BaseModel]
+) -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
     return {
         **_CONVERTERS,
         EventName.ON_NEW_INTERACTION: (interaction.model_validate,),

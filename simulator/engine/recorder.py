@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from simulator.contract import EventName
 from simulator.engine.bus import Event
@@ -38,7 +39,7 @@ class EventRecorder:
         wanted = EventName(name)
         return [e for e in self.events if e.name is wanted]
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         """The ``ON_SAVE_ACTIVITY_RECORD`` payloads, as wire JSON."""
         return [e.wire_args[0] for e in self.of(EventName.ON_SAVE_ACTIVITY_RECORD)]
 

@@ -69,10 +69,10 @@ class ApiVersionActions(Lifecycle):
         vendor's default answer is ``{valid: true}``). ``{valid: false, message}``: it stays in
         wrap-up and the agent sees the message (a ``records_invalid`` notice)."""
         if self._payload_edge is None:
-            return super().complete_interaction(interaction_id)  # type: ignore[misc]
+            return super().complete_interaction(interaction_id)  # type: ignore[misc,no-any-return]
         inter = self._interactions.get(interaction_id or self._active or "")
         if inter is None or not inter.associated:
-            return super().complete_interaction(interaction_id)  # type: ignore[misc]
+            return super().complete_interaction(interaction_id)  # type: ignore[misc,no-any-return]
 
         def body() -> None:
             self._check(inter, Action.complete)
@@ -173,7 +173,7 @@ class ApiVersionActions(Lifecycle):
             wanted = request or {}
             self._notice("record_not_found", inter.id, f"{wanted.get('type')} {wanted.get('id')}")
             return
-        stored = self._associated_record(record, "scenario")  # type: ignore[attr-defined]
+        stored = self._associated_record(record, "scenario")
         inter.associated = [r for r in inter.associated if r["id"] != stored["id"]]
         inter.associated.append(stored)
         if inter.selected_record is None:
@@ -191,11 +191,12 @@ class ApiVersionActions(Lifecycle):
     def get_interactions_state(self) -> OperationResult:
         """``getInteractionsState`` (5.24.1): the active id and every live interaction, in the
         run's version."""
-        result = super().get_interactions_state()  # type: ignore[misc]
+        result: OperationResult = super().get_interactions_state()  # type: ignore[misc]
         edge = self._payload_edge
         if edge is None or not result.ok:
             return result
         data = result.data
+        assert isinstance(data, dict)  # getInteractionsState's success always carries its data
         return ok({**data, "interactions": [edge.interaction(w) for w in data["interactions"]]})
 
     def activity_record_info(self, interaction_id: str) -> dict[str, Any] | None:

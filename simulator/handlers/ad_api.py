@@ -234,7 +234,7 @@ class AdApi:
             widget.log(message, [_wire(p) for p in params])
         refusal = method_refusal(method, self._sim.api_version)
         if refusal is not None:  # as the version's widget answers a request it does not know
-            result = fail(Code.api_method_not_implemented, refusal)
+            result: OperationResult = fail(Code.api_method_not_implemented, refusal)
             if widget.loggers:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result

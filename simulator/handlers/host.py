@@ -40,7 +40,7 @@ from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.answers import AnswerError, check_answer
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
-from simulator.handlers.outcome import HandlerOutcome, PluginStatus, jsonable
+from simulator.handlers.outcome import HandlerOutcome, OutcomeStatus, PluginStatus, jsonable
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
     Plugin,
@@ -545,7 +545,7 @@ class HandlerHost:
 
     def _invoke(
         self, registration: Registration, event: Event
-    ) -> tuple[str, Any, str | None, str | None]:
+    ) -> tuple[OutcomeStatus, Any, str | None, str | None]:
         try:
             result = registration.handler(*registration.arguments(event.args))
             if inspect.isawaitable(result):

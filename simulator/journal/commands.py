@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
@@ -58,7 +59,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
             raise InputFileError(
                 journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
             )
-        by_event: dict[tuple[int, int], list] = {}
+        by_event: dict[tuple[int, int], list[Any]] = {}
         for outcome in outcomes:
             by_event.setdefault((outcome.run_id, outcome.event_seq), []).append(outcome)
         run = None
@@ -80,7 +81,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_journal_command(sub: argparse._SubParsersAction) -> None:
+def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``adsim journal {export,show}``."""
     parser = sub.add_parser("journal", help="read the journal of events and handler outcomes")
     actions = parser.add_subparsers(dest="journal_command", metavar="ACTION", required=True)

@@ -98,7 +98,7 @@ def migrate(
     db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
 ) -> int:
     """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
     target = len(migrations)
     if version > target:
         raise JournalError(

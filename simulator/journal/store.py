@@ -232,7 +232,7 @@ class Journal:
     def attach(self, sim: Any) -> Callable[[], None]:
         """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
         returns the detach function (held events are then delivered unjournaled)."""
-        remove = sim.bus.add_committer(self.commit)
+        remove: Callable[[], None] = sim.bus.add_committer(self.commit)
         self._detach.append(remove)
         return remove
 
@@ -410,7 +410,8 @@ class Journal:
     def _where(
         interaction_id: str | None, run_id: int | None, *, plugin: str | None = None
     ) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if interaction_id is not None:
             clauses.append("interaction_id = ?")
             params.append(interaction_id)

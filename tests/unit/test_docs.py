@@ -118,3 +118,12 @@ def test_every_link_of_the_readme_resolves():
     assert local
     missing = [link for link in local if not (ROOT / link).exists()]
     assert missing == []
+
+
+def test_make_docs_serves_the_site():
+    result = subprocess.run(
+        ["make", "-n", "docs"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0 and "No rule" in result.stderr:
+        raise AssertionError("the Makefile has no docs target")
+    assert "mkdocs serve" in result.stdout, result.stdout + result.stderr

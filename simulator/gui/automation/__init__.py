@@ -2,7 +2,7 @@
 
 ``simulator.gui.automation`` is the contract's documented import path (``CONTROLS``,
 ``enabling_actions``, ``shortcuts``, ``markdown_table``); ``python -m simulator.gui.automation``
-prints the README's objectName table.
+prints the objectName table of docs/window.md.
 """
 
 from simulator.gui.automation.contract import (

@@ -1,4 +1,4 @@
-"""``python -m simulator.gui.automation``: print the objectName table the README includes."""
+"""``python -m simulator.gui.automation``: print the objectName table docs/window.md includes."""
 
 from simulator.gui.automation.contract import markdown_table
 
