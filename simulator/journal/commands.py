@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
@@ -33,7 +34,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {"interaction_id": args.interaction, "run_id": args.run, "packets": args.packets}
-        if args.output:
+        if args.output and args.output != "-":
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 writer(journal, out, **options)
         else:
@@ -92,11 +93,19 @@ def add_journal_command(sub: argparse._SubParsersAction) -> None:
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
         )
-        p.add_argument("--run", type=int, default=None, metavar="N", help="only this run")
+        p.add_argument(
+            "--run",
+            type=numbers.whole(1, numbers.MAX_SEED),
+            default=None,
+            metavar="N",
+            help="only this run",
+        )
 
     export = actions.add_parser("export", help="every event and handler outcome, in order")
     journal_option(export)
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
+    )
     only = export.add_mutually_exclusive_group()
     only.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
     only.add_argument(
@@ -104,7 +113,9 @@ def add_journal_command(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="after each run's events, its JS pages' and handler modules' packets (wall clock)",
     )
-    export.add_argument("--output", "-o", default=None, metavar="FILE", help="default: stdout")
+    export.add_argument(
+        "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"
+    )
     export.set_defaults(func=_cmd_export)
 
     show = actions.add_parser("show", help="one interaction's events and handler outcomes")
