@@ -184,12 +184,15 @@ class HandlerHost:
         source: str = "built-in",
         close: Callable[[], Any] | None = None,
         reopen: Callable[[], str | None] | None = None,
+        *,
+        file: str | None = None,
     ) -> PluginStatus:
         """Register a built-in plugin (the webhook, a JS page) through the same path as loaded
         ones. ``close()`` runs when the host closes and before a reload; ``reopen()`` at the
         reload, before ``register`` runs again: it restarts what ``close`` ended and returns why
-        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None."""
-        plugin_source = PluginSource.builtin(name, register, source, close, reopen)
+        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None.
+        ``file``: the file ``register``'s errors are located in."""
+        plugin_source = PluginSource.builtin(name, register, source, close, reopen, file=file)
         self._sources.append(plugin_source)
         return self._load_source(plugin_source)[0]
 
