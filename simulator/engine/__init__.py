@@ -1,6 +1,6 @@
 """The Qt-free simulation engine: agent session, interaction lifecycles, clock and events."""
 
-from simulator.engine.bus import Event, EventBus, Response, SubscriberError
+from simulator.engine.bus import CommitError, Event, EventBus, Response, SubscriberError
 from simulator.engine.clock import DEFAULT_START_MS, Clock, VirtualClock, WallClock
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import ChatMessage, Interaction, Party
@@ -18,6 +18,7 @@ __all__ = [
     "AgentStatus",
     "ChatMessage",
     "Clock",
+    "CommitError",
     "Event",
     "EventBus",
     "EventRecorder",

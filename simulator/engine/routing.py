@@ -28,6 +28,7 @@ from simulator.engine.errors import ActionError
 from simulator.engine.interaction import ChatMessage, Interaction, Party
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.records import QueuedOffer
+from simulator.engine.screen_pop import fill_for
 from simulator.engine.tables import Action, AgentPhase
 
 
@@ -98,6 +99,16 @@ class Routing(Lifecycle):
                 inter.recording_url = self.ids.recording_url(self.tenant.host, inter.step_id)
         else:
             inter.email = customer.email
+            if offer.type is InteractionType.chat:
+                inter.show_chat_parties = self.settings.chat_parties == "emit"
+                inter.chat_parties.append(
+                    {
+                        "id": self.ids.guid() if inter.show_chat_parties else customer.email,
+                        "type": "external",
+                        "name": customer.name,
+                        "email": customer.email,
+                    }
+                )
             first = offer.body or ""
             if first:
                 inter.transcript.append(ChatMessage(self._now(), "customer", first))
@@ -112,26 +123,42 @@ class Routing(Lifecycle):
         pop = service.web_screen_pop
         if pop is not None and not pop.pop_upon_answer:
             self._screen_pop(inter)
-        if self.settings.ring_timeout_seconds is not None:
-            self._schedule(
-                self.settings.ring_timeout_seconds,
-                lambda: self._ring_timeout(inter.id),
-                "ring timeout",
-            )
+        timeout = self._offer_timeout(service, offer.type)
+        if timeout is not None:
+            self._schedule(timeout, lambda: self._ring_timeout(inter.id), "ring timeout")
+
+    def _offer_timeout(self, service: Service, media: InteractionType) -> float | None:
+        """How long an offer rings before it is missed: the service's own setting, else the
+        default for its media (None: it waits until accepted)."""
+        own = service.offer_timeout_seconds
+        if own == "never":
+            return None
+        if own is not None:
+            return float(own)
+        if media is InteractionType.chat:
+            return self.settings.chat_offer_timeout_seconds
+        if media is InteractionType.email:
+            return self.settings.email_offer_timeout_seconds
+        return self.settings.ring_timeout_seconds
 
     def _screen_pop(self, inter: Interaction) -> None:
         pop = inter.service.web_screen_pop if inter.service else None
         if pop is None:
             return
 
+        wire = dict(_screen_pop_wire(pop))
+        if self.settings.screen_pop_variables == "substitute":
+            wire = fill_for(wire, inter, self.tenant.agent)
+        url = wire.get("url", pop.url)
+
         def answered(value: Any) -> None:
             inter.screen_pop_suppressed = value is True
-            self._notice("screen_pop", inter.id, "suppressed" if value is True else pop.url)
+            self._notice("screen_pop", inter.id, "suppressed" if value is True else url)
 
         self._emit(
             E.ON_WEB_SCREEN_POP_CUSTOM,
             inter.id,
-            dict(_screen_pop_wire(pop)),
+            wire,
             interaction_id=inter.id,
             then=answered,
         )

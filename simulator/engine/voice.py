@@ -173,10 +173,15 @@ class Voice(Lifecycle):
             phone_number=phone,
             dnis=phone,
         )
+        internal = party is not None
         if party is None:
             party = Party(self.ids.guid(), phone, phone)
         inter.parties.append(party)
-        if self.settings.outbound_ani == "did":
+        if internal and self.settings.outbound_ani != "omit":
+            # A call to a colleague is internal: it leaves from the agent's extension, not from
+            # a DID (contact-center reference: ANI = sender's extension, DNIS = receiver's).
+            inter.ani = self.tenant.agent.extension
+        elif self.settings.outbound_ani == "did":
             did = self._selected_did()
             if did is not None:
                 inter.ani = digits_only(did)

@@ -13,18 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator import numbers
 from simulator.contract import EventName
 from simulator.data import InputFileError
-from simulator.engine import Simulator
+from simulator.engine import CommitError, Simulator
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.registry import UnknownEventError, event_name
+from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 
@@ -56,7 +56,9 @@ def _event_list(text: str) -> list[EventName]:
 
 
 def add_handler_options(parser: argparse.ArgumentParser) -> None:
-    """Add the handler, journal and webhook options to a subcommand's parser."""
+    """Add the handler, journal and webhook options to a subcommand's parser (which then
+    refuses abbreviated options: ``--webhook-secr X`` must not be taken for the secret)."""
+    parser.allow_abbrev = False
     group = parser.add_argument_group("handlers and journal")
     group.add_argument(
         "--handler",
@@ -123,24 +125,6 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def redacted_argv(argv: Sequence[str]) -> list[str]:
-    """``argv`` with the webhook secret replaced by ``***`` (what may be journaled)."""
-    out: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next:
-            out.append("***")
-            hide_next = False
-        elif arg == "--webhook-secret":
-            out.append(arg)
-            hide_next = True
-        elif arg.startswith("--webhook-secret="):
-            out.append("--webhook-secret=***")
-        else:
-            out.append(arg)
-    return out
-
-
 def build_host(
     sim: Simulator,
     args: argparse.Namespace,
@@ -154,16 +138,25 @@ def build_host(
     """
     err = stderr if stderr is not None else sys.stderr
     secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    if secret:
+        problem = secret_problem(secret)
+        if problem is not None:
+            option = getattr(args, "webhook_secret", None)
+            where = "--webhook-secret" if option else f"${ENV_WEBHOOK_SECRET}"
+            raise InputFileError(where, None, problem)
+    # The secret's presence, never its value (nor a URL's password: see handlers.secrets).
     run_meta = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+    if secret:
+        run_meta["webhook_secret"] = True
     try:
         journal = Journal.open(getattr(args, "journal", None), meta=run_meta)
     except JournalError as exc:
         raise InputFileError(exc.path or "--journal", None, exc.message) from None
-    if secret:
-        journal.add_secret(secret)
     host = HandlerHost(
         sim, timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT), journal=journal
     )
+    host.secrets.add(secret)
+    host.secrets.add_url(getattr(args, "webhook", None))
     try:
         if getattr(args, "trace_handlers", False):
             host.subscribe_outcomes(lambda outcome: print(f"adsim: {outcome.line()}", file=err))
@@ -230,14 +223,23 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         host.settle(timeout=max(host.timeout * 2, 1.0))
     except HandlerLoopError as exc:  # a run cut short mid-loop (Ctrl-C): still bounded
         looped = str(exc)
+    except CommitError as exc:  # the run stopped at the step whose events were not journaled
+        looped = f"journal {exc}"
+    held = host.sim.bus.held
+    if looped is None and held is not None:  # refused inside a handler's call: never delivered
+        looped = f"journal {held}"
     host.close()
     journal = host.journal
     lines = summary(host)
     if looped is not None:
         lines.insert(0, looped)
+    failure = getattr(journal, "failure", None)
+    if failure is not None and looped is None:
+        lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
     if journal is not None:
         if lines and journal.path != ":memory:":
-            lines.append(f"  journal: {journal.path} (run {journal.run_id})")
+            run = getattr(journal, "written_run_id", None)  # no write now: it may be locked
+            lines.append(f"  journal: {journal.path}" + (f" (run {run})" if run else ""))
         journal.close()
     for line in lines:
         print(f"adsim: {line}", file=err)

@@ -49,6 +49,7 @@ from simulator.handlers.plugins import (
     register_plugin,
 )
 from simulator.handlers.registry import HandlerRegistry, Registration
+from simulator.handlers.secrets import SecretMask
 
 if TYPE_CHECKING:
     import asyncio
@@ -121,6 +122,8 @@ class HandlerHost:
         """Events the handlers' actions may cause in one ``settle`` before it stops them."""
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
+        self.secrets = SecretMask()
+        """Masked in plugins' text (outcome errors, tracebacks, load errors) before it is kept."""
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
@@ -219,7 +222,7 @@ class HandlerHost:
             plugin.name,
             plugin.source,
             plugin.error is None,
-            plugin.error,
+            self.secrets.text(plugin.error),
             self.registry.count(plugin.name) if plugin.error is None else 0,
         )
 
@@ -263,6 +266,7 @@ class HandlerHost:
         return unsubscribe
 
     def _record(self, outcome: HandlerOutcome) -> None:
+        outcome = self.secrets.outcome(outcome)
         self._outcomes.append(outcome)
         if self.journal is not None:
             try:

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TextIO
 
 from simulator import numbers
 from simulator.data import InputFileError
+from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
@@ -149,6 +150,8 @@ MAX_REPEAT = 10_000_000
 MIN_RATE = 0.001
 MAX_RATE = 1_000_000.0
 """``--rate`` bounds, interactions per second: one per ~17 minutes to a million."""
+_MAX_SCENARIO_MB = 4096
+"""``--max-scenario-size`` above this is a typo, not a scenario."""
 
 
 def add_output_option(parser: argparse.ArgumentParser, help_text: str, *, old: str) -> None:
@@ -156,6 +159,16 @@ def add_output_option(parser: argparse.ArgumentParser, help_text: str, *, old: s
     goes. ``old`` (the spelling earlier releases documented) still works, hidden from help."""
     parser.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help=help_text)
     parser.add_argument(old, dest="output", type=Path, help=argparse.SUPPRESS)
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not 0 < value <= _MAX_SCENARIO_MB:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    return int(value * 1_048_576)
 
 
 def _mix(text: str) -> dict[str, float]:
@@ -246,7 +259,8 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    sources = [load_scenario(path) for path in args.scenarios]
+    limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
+    sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     if args.tenant is not None:
         from simulator.data import load_tenant
 
@@ -357,6 +371,13 @@ def add_run_command(
         parser,
         "write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
         old="--events-out",
+    )
+    parser.add_argument(
+        "--max-scenario-size",
+        type=_megabytes,
+        default=MAX_FILE_BYTES,
+        metavar="MB",
+        help=f"refuse scenario files longer than this (default {MAX_FILE_BYTES // 1_048_576})",
     )
     parser.add_argument(
         "--repeat",

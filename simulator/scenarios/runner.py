@@ -11,6 +11,8 @@ failed; 2 the scenario asks for something the engine refuses (an action that can
 that state, a disposition the service does not have ...): the file is wrong, as with a syntax
 error. Handlers that keep acting on their own events (``HandlerLoopError`` from the host's
 ``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
+A journal that cannot commit a step's events (``CommitError``: none of them reached a handler)
+stops the run at that step with exit code 1 too, naming the journal and the cause.
 """
 
 from __future__ import annotations
@@ -20,10 +22,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from simulator.contract import EventName, InteractionOrigination, OperationResult
+from simulator.contract import (
+    EventName,
+    InteractionOrigination,
+    OperationResult,
+    ResultErrorCode,
+    fail,
+    ok,
+)
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import Event, EventRecorder, Simulator
-from simulator.handlers import HandlerLoopError
+from simulator.engine import CommitError, Event, EventRecorder, Simulator
+from simulator.engine import widget_requests as requests
+from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.expectations import ExpectContext, check
 from simulator.scenarios.loader import ScenarioFile
@@ -86,6 +96,8 @@ class ScenarioResult:
     exit code 1); the run stopped there."""
     handlers_looped: bool = False
     """``error`` is handlers acting on their own events for ever: the integration's bug."""
+    journal_failed: bool = False
+    """``error`` is the journal refusing a step's events (they were not delivered)."""
     handler_failures: list[Any] = field(default_factory=list)
     """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
     subscriber_errors: list[str] = field(default_factory=list)
@@ -103,7 +115,8 @@ class ScenarioResult:
     def exit_code(self) -> int:
         """0 passed, 1 an expectation or a handler failed, 2 the scenario cannot run."""
         if self.error is not None:
-            return EXIT_FAILED if self.handlers_looped else EXIT_BAD_INPUT
+            stopped = self.handlers_looped or self.journal_failed
+            return EXIT_FAILED if stopped else EXIT_BAD_INPUT
         if self.failures or self.subscriber_errors:
             return EXIT_FAILED
         if self.handler_failures and not self.allow_handler_errors:
@@ -192,6 +205,9 @@ class ScenarioRunner:
             except HandlerLoopError as exc:
                 if result.error is None:
                     self._stop_loop(result, self.file.where(self.file.mark()), exc)
+            except CommitError as exc:
+                if result.error is None:
+                    self._stop_journal(result, self.file.where(self.file.mark()), exc)
             result.wall_seconds = time.perf_counter() - started
             result.events = list(self.recorder.events)
             result.simulated_ms = sim.now_ms - self.started_ms
@@ -222,15 +238,32 @@ class ScenarioRunner:
         """Bring the agent to the scenario's start state (``result.error`` when refused)."""
         start = self.file.scenario.agent
         where = self.file.where(self.file.mark("agent") or self.file.mark())
+        if self.host is None and self.file.handler_paths:
+            # The scenario names its handlers and nobody gave a host (set after construction,
+            # or a factory): the runner builds one here, and closes it after the run.
+            self.host = _scenario_host(self.sim)
+            self._own_host = True
+        widget = getattr(self.host, "widget", None)
+        if widget is not None and hasattr(widget, "record_calls"):
+            widget.record_calls()  # for `api:` expectations on the envelopes handlers got
+        for index, path in enumerate(self.file.handler_paths):
+            failed = self._load_handlers(path)
+            if failed is not None:
+                mark = self.file.mark("handlers", index)
+                result.error = Failure(self.file.where(mark), failed)
+                return
         if start == "logged_out":
             return
-        outcome = self.sim.login()
-        if outcome.ok and start == "ready":
-            outcome = self.sim.set_agent_state("ready")
         try:
+            outcome = self.sim.login()
+            if outcome.ok and start == "ready":
+                outcome = self.sim.set_agent_state("ready")
             self._settle()
         except HandlerLoopError as exc:
             self._stop_loop(result, where, exc)
+            return
+        except CommitError as exc:
+            self._stop_journal(result, where, exc)
             return
         if not outcome.ok:
             result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
@@ -244,10 +277,17 @@ class ScenarioRunner:
         except HandlerLoopError as exc:
             self._stop_loop(result, where, exc)
             return False
+        except CommitError as exc:
+            self._stop_journal(result, where, exc)
+            return False
 
     def _stop_loop(self, result: ScenarioResult, where: str, exc: HandlerLoopError) -> None:
         result.error = Failure(where, str(exc))
         result.handlers_looped = True
+
+    def _stop_journal(self, result: ScenarioResult, where: str, exc: CommitError) -> None:
+        result.error = Failure(where, f"the run stopped here: journal {exc}")
+        result.journal_failed = True
 
     def _run_step(self, index: int, step: m.StepModel, result: ScenarioResult, where: str) -> bool:
         events = self.recorder.events
@@ -329,7 +369,14 @@ class ScenarioRunner:
 
     def _settle(self) -> None:
         """Let handlers handle everything so far and run their deferred answers
-        (``HandlerLoopError`` from a host whose handlers keep acting on their own events)."""
+        (``HandlerLoopError`` from a host whose handlers keep acting on their own events;
+        ``CommitError`` when the journal refused events, which are then held back)."""
+        self._settle_host()
+        held = self.sim.bus.held
+        if held is not None:  # a commit failed where it could not raise (a handler's call)
+            raise held
+
+    def _settle_host(self) -> None:
         host = self.host
         sim = self.sim
         if host is None:
@@ -375,6 +422,20 @@ class ScenarioRunner:
         handler = _ACTIONS[step.key]
         return handler(self, step.value, self._iid(step))
 
+    def _load_handlers(self, path: Any) -> str | None:
+        """Load a scenario's handler file into the host; why it failed, or None."""
+        load = getattr(self.host, "load", None)
+        if load is None:
+            return f"this run's handler host cannot load {path}"
+        try:
+            statuses = load(path)
+        except (OSError, ValueError) as exc:
+            return f"cannot load handlers from {path}: {exc}"
+        for status in statuses:
+            if not status.loaded:
+                return f"handler {status.name} did not load: {status.error}"
+        return None
+
     def _conference(self, value: m.ConferenceSpec, iid: str | None) -> OperationResult:
         sim = self.sim
         if value.invite is not None:
@@ -394,6 +455,11 @@ class ScenarioRunner:
                     party_id = party.id
                     break
         return sim.remove_from_call_conference(party_id, iid)
+
+
+def _scenario_host(sim: Simulator) -> Any:
+    """The handler host of a scenario that names its handlers and runs without ``--handler``."""
+    return HandlerHost(sim)
 
 
 def _error(outcome: OperationResult) -> str:
@@ -476,6 +542,30 @@ def _login(r: ScenarioRunner, v: m.LoginSpec | None, _iid: str | None) -> Operat
     return r.sim.login(v.username, v.password)
 
 
+def _panel(ask: Callable[[ScenarioRunner, Any, str | None], Any]) -> _Action:
+    """A step that sends an event from one of the agent's panels (logged in only)."""
+
+    def act(r: ScenarioRunner, v: Any, iid: str | None) -> OperationResult:
+        if not r.sim.agent.logged_in:
+            return fail(ResultErrorCode.not_logged_in, "log in first (login)")
+        ask(r, v, iid)
+        return ok()
+
+    return act
+
+
+def _validate_records(r: ScenarioRunner, _v: Any, iid: str | None) -> OperationResult:
+    state = r.sim.get_interactions_state()
+    if not state.ok:
+        return state
+    target = iid or state.data["activeInteractionId"]
+    for payload in state.data["interactions"]:
+        if payload["interactionId"] == target:
+            requests.validate_associated_records(r.sim, target, payload["associatedObjects"])
+            return ok()
+    return fail(ResultErrorCode.no_interaction, "there is no active interaction; pass on:")
+
+
 _Action = Callable[[ScenarioRunner, Any, "str | None"], OperationResult]
 
 _ACTIONS: dict[str, _Action] = {
@@ -505,6 +595,12 @@ _ACTIONS: dict[str, _Action] = {
     "blind_transfer": lambda r, v, i: r.sim.blind_transfer(v.to, v.data, i),
     "conference": lambda r, v, i: r._conference(v, i),
     "agent_says": lambda r, v, i: r.sim.send_chat_message(v, i),
+    "start_chat": lambda r, v, i: r.sim.start_chat(v.channel, v.address, v.initial_object),
+    "chat_conference": lambda r, v, i: (
+        r.sim.invite_to_chat_conference(v.invite, i)
+        if v.invite is not None
+        else r.sim.remove_from_chat_conference(v.remove or "", i)
+    ),
     "reply": lambda r, v, i: r.sim.send_email_reply(v, i),
     "disposition": lambda r, v, i: r.sim.set_disposition(v, i),
     "note": _note,
@@ -516,6 +612,24 @@ _ACTIONS: dict[str, _Action] = {
     "leave_and_complete": _leave_and_complete,
     "set_service": lambda r, v, i: r.sim.set_service(v),
     "set_did": lambda r, v, i: r.sim.set_did_number(v),
+    "kb_search": _panel(
+        lambda r, v, i: requests.search_knowledge_base(r.sim, v.query, v.language, v.folder_id)
+    ),
+    "kb_article": _panel(lambda r, v, i: requests.get_knowledge_base_article(r.sim, v)),
+    "kb_folder": _panel(
+        lambda r, v, i: requests.get_knowledge_base_folder(
+            r.sim, v.language if v else None, v.folder_id if v else None
+        )
+    ),
+    "validate_records": _validate_records,
+    "record_info": _panel(lambda r, v, i: requests.request_record_info(r.sim, v.id, v.type)),
+    "record_on_screen": _panel(lambda r, v, i: requests.request_record_on_screen(r.sim)),
+    "open_record": _panel(
+        lambda r, v, i: requests.open_record(r.sim, dict(v.record), i, v.in_new_tab, v.source)
+    ),
+    "search_records": _panel(
+        lambda r, v, i: requests.search_records(r.sim, v.text, list(v.types), i)
+    ),
 }
 
 STEP_MODELS = m.STEP_TYPES
