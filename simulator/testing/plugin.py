@@ -21,6 +21,7 @@ with its own simulators, handler modules and (in-memory) journals.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -140,9 +141,7 @@ def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
         qtbot = request.getfixturevalue("qtbot")
     except pytest.FixtureLookupError:
         pytest.skip(_NO_QTBOT)
-    try:
-        import PySide6  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("PySide6") is None:  # only simulator.gui imports Qt
         pytest.skip(_NO_QTBOT)
     from simulator.gui.testing import open_window
 
