@@ -30,6 +30,17 @@ EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE: what a shell reports for a program the closed pipe ended."""
 
 
+API_VERSIONS_METAVAR = "5.19|5.24.1|2026"
+"""``simulator.contract.versions.API_VERSIONS`` spelt out: the window's options are parsed
+before the contract's models are imported (a test keeps the two equal)."""
+
+
+def _api_version(text: str) -> str:
+    from simulator.contract.versions import _api_version_arg
+
+    return _api_version_arg(text)
+
+
 def _add_engine_options(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, dest_prefix: str = ""
 ) -> None:
@@ -48,6 +59,14 @@ def _add_engine_options(
         default=None,
         metavar="N",
         help="random seed",
+    )
+    parser.add_argument(
+        "--api-version",
+        dest=f"{dest_prefix}api_version",
+        type=_api_version,
+        default=None,
+        metavar=API_VERSIONS_METAVAR,
+        help="the adApi contract to simulate (default: a scenario's api_version:, else 5.19)",
     )
 
 
@@ -119,6 +138,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
         WindowOptions(
             tenant=args.window_tenant,
             seed=args.window_seed,
+            api_version=args.window_api_version,
             handlers=[str(path) for path in args.window_handlers],
             scenario=args.window_scenario,
             journal=args.window_journal,
@@ -138,10 +158,13 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
-    from simulator.engine import CommitError, Simulator
+    from simulator.engine import CommitError, Settings, Simulator
     from simulator.handlers.cli_options import build_host, finish_run
 
-    sim = Simulator(_tenant(args), seed=args.seed if args.seed is not None else 0)
+    settings = Settings(api_version=args.api_version or "5.19")
+    sim = Simulator(
+        _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
+    )
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)
@@ -159,7 +182,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print("adsim: the demo call saved no activity record", file=sys.stderr)
         return EXIT_FAILED
     print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
-    print(json.dumps(records[-1], indent=2, ensure_ascii=False))
+    record = records[-1]
+    print(json.dumps(record, indent=2, ensure_ascii=False))
+    saved = sim.activity_record_info(record["interactionId"])
+    if saved is not None:  # 2026: where the integration saved it
+        print(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}", file=sys.stderr)
     return code
 
 
@@ -171,7 +198,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         return EXIT_OK
     from simulator.contract.schema import render_schema
 
-    sys.stdout.write(render_schema())
+    sys.stdout.write(render_schema(args.api_version or "5.19"))
     return EXIT_OK
 
 
@@ -190,6 +217,9 @@ def _add_schema(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--scenario", action="store_true", help="print the JSON Schema of scenario files instead"
     )
+    from simulator.contract.versions import add_api_version_option
+
+    add_api_version_option(parser)
     parser.set_defaults(func=_cmd_schema)
 
 
@@ -235,7 +265,10 @@ def _add_generate(sub: argparse._SubParsersAction) -> None:
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse._SubParsersAction], None]]] = {
     "demo": ("run one inbound call headless and print its activity record", _add_demo),
-    "schema": ("print the JSON Schema of the adApi 5.19 contract", _add_schema),
+    "schema": (
+        "print the JSON Schema of the adApi contract (5.19 unless --api-version)",
+        _add_schema,
+    ),
     "journal": ("read the journal of events and handler outcomes", _add_journal),
     "run": (
         "run scenario files headless on the virtual clock (exit 0 pass, 1 fail, 2 bad input)",

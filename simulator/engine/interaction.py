@@ -70,6 +70,8 @@ class Interaction:
     parties: list[Party] = field(default_factory=list)
     muted: bool = False
     recording: bool = False
+    recording_muted: bool = False
+    """``setCallRecordingMute`` (5.24.1): the recording is paused; ``callRecording`` is false."""
     ever_recorded: bool = False
     playback_url: str | None = None
     recording_url: str | None = None
@@ -99,6 +101,12 @@ class Interaction:
     """(time, state) each time the state changed: the window's timeline draws it."""
     last_wire: dict[str, Any] | None = None
     """The payload last reported to adApi (``ON_INTERACTION_STATE_CHANGE`` compares against it)."""
+    offer: Any = None
+    """The routed ``QueuedOffer`` it came from (offered to the next agent on reject)."""
+    peer: Any = None
+    """A call between two simulated desktops: ``(the other desktop, its interaction id)``."""
+    guests: Any = None
+    """A conference host's colleagues on simulated desktops: ``{party id: (desktop, id)}``."""
 
     def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
         """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""
@@ -124,7 +132,7 @@ class Interaction:
         if self.show_chat_parties:
             data["chatParties"] = [dict(party) for party in self.chat_parties]
         data["callMuted"] = self.muted if voice else False
-        data["callRecording"] = self.recording if voice else False
+        data["callRecording"] = (self.recording and not self.recording_muted) if voice else False
         data["attachedData"] = dict(self.attached_data)
         if voice:
             if self.phone_number is not None:

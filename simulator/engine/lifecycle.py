@@ -88,6 +88,8 @@ class Lifecycle(DesktopCore):
         self._notice("removed", inter.id)
 
     def _unlink_consult(self, inter: Interaction) -> None:
+        if inter.peer is not None or inter.guests:
+            self._peer_gone(inter)
         if inter.consult_id is not None:
             other = self._interactions.get(inter.consult_id)
             if other is not None:

@@ -25,8 +25,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    api_version: Literal["5.19"] = "5.19"
-    """The adApi version whose payloads are produced."""
+    api_version: Literal["5.19", "5.24.1", "2026"] = "5.19"
+    """The adApi version whose payloads, events and methods are simulated (``5.19``,
+    ``5.24.1`` or ``2026``); a scenario sets it with ``api_version:`` at the top."""
     ivr_state_spelling: Literal["ivr", "IVR"] = "ivr"
     """How the IVR state is spelt: ``ivr`` as documented, or ``IVR`` as the widget's own list."""
     routed_origination: Literal["auto", "omit"] = "auto"
@@ -74,5 +75,15 @@ class Settings(BaseModel):
     """An agent-initiated call nobody answers fails after this long."""
     max_concurrent_chats: int = Field(default=3, ge=1, le=1000)
     """Chats and emails delivered at once while the agent is busy with chats only."""
+    offer_after_reject: Literal["next_agent", "drop"] = "next_agent"
+    """A routed offer an agent rejects or lets ring out: offered to the next agent of its
+    service's teams (the vendor's ACD; dropped when no other agent is logged in), or dropped."""
+    state_after_reject: Literal["previous", "not_ready"] = "previous"
+    """The agent's state after rejecting a routed offer: back to what it was, or Not Ready with
+    the tenant's no-answer reason (the vendor's way)."""
+    transfer_data_request: Literal["always", "desktop_only"] = "always"
+    """When a transfer or conference without data asks ``ON_REQUEST_TRANSFER_DATA``: always, or
+    only when the agent uses the desktop (a step, the window), never for a handler's adApi
+    call, which passes its data as the argument (the vendor's way)."""
     start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -67,7 +68,8 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         type=Path,
         metavar="PATH",
-        help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable",
+        help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable; "
+        "NAME=PATH loads it for that agent of a scenario's agents: only",
     )
     group.add_argument(
         "--handler-timeout",
@@ -125,6 +127,18 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_AGENT_SPEC = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)=(.+)$")
+
+
+def agent_handler(spec: str) -> tuple[str | None, str]:
+    """``--handler NAME=PATH``: the plugin for one agent of a contact center only (``None``:
+    every agent). A spec that is an existing path is a path, ``=`` or not."""
+    found = _AGENT_SPEC.match(str(spec))
+    if found is None or Path(spec).exists():
+        return None, spec
+    return found.group(1).lower(), found.group(2)
+
+
 def build_host(
     sim: Simulator,
     args: argparse.Namespace,
@@ -163,7 +177,9 @@ def build_host(
         if getattr(args, "entry_points", True):
             host.load_entry_points()
         for spec in getattr(args, "handlers", []) or []:
-            host.load(spec)
+            agent, path = agent_handler(spec)
+            if agent is None or agent == getattr(sim, "name", None):
+                host.load(path)
         url = getattr(args, "webhook", None)
         if url:
             try:

@@ -22,11 +22,12 @@ import sys
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from simulator import numbers
+from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
@@ -115,8 +116,11 @@ def _host_factory(
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
 
-    def build(sim: Simulator) -> Any:
-        host = build_host(sim, args, meta={"command": "run", "scenario": source.path})
+    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
+        meta = {"command": "run", "scenario": source.path}
+        if len(sim.center.desktops) > 1:
+            meta["agent"] = sim.name
+        host = build_host(sim, args, meta=meta)
         js_handlers = getattr(args, "js_handlers", None) or []
         if js_handlers:
             from simulator.web import NodeHandler
@@ -127,7 +131,7 @@ def _host_factory(
             except BaseException:
                 _abandon(host)
                 raise
-        if page is not None:
+        if page is not None and agent_of_page:
             try:
                 page.attach(host)
             except BaseException:
@@ -202,6 +206,8 @@ def _run_one(
         runner.should_stop = page.cancelled.is_set
     if build is not None:
         runner.host = build(runner.sim)
+        # The scenario's other agents (agents:) get the same handlers, each on its desktop.
+        runner.add_agent_hosts(lambda desk: build(desk, agent_of_page=False))
     try:
         result = runner.run()
         if page is not None and shot is not None and not page.cancelled.is_set():
@@ -209,10 +215,11 @@ def _run_one(
     finally:
         if page is not None:
             page.detach()
-        if runner.host is not None and page is not None and page.cancelled.is_set():
-            _abandon(runner.host)  # Ctrl-C: no summary
-        elif runner.host is not None and finish is not None:
-            finish(runner.host)
+        for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
+            if page is not None and page.cancelled.is_set():
+                _abandon(host)  # Ctrl-C: no summary
+            elif finish is not None:
+                finish(host)
     if events_out is not None:
         events_out.write(result.jsonl())
     return result
@@ -266,6 +273,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         tenant = load_tenant(args.tenant)
         sources = [dataclasses.replace(source, tenant=tenant) for source in sources]
+    if getattr(args, "api_version", None) is not None:  # over each file's api_version:
+        sources = [
+            replace(source, scenario=source.scenario.for_api_version(args.api_version))
+            for source in sources
+        ]
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
@@ -367,6 +379,7 @@ def add_run_command(
         metavar="N",
         help="override the scenarios' seed",
     )
+    add_api_version_option(parser)
     add_output_option(
         parser,
         "write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
@@ -455,7 +468,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else 0
     with ExitStack() as stack:
         out = _open_out(stack, args.output, "the records") or sys.stdout
-        for record in generate_records(args.count, seed=seed, mix=args.mix, tenant=tenant):
+        records = generate_records(
+            args.count, seed=seed, mix=args.mix, tenant=tenant, api_version=args.api_version
+        )
+        for record in records:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK
 
@@ -476,6 +492,7 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=numbers.seed, default=None, metavar="N", help="random seed (default 0)"
     )
+    add_api_version_option(parser)
     parser.add_argument(
         "--mix",
         type=_mix,

@@ -31,10 +31,11 @@ from simulator.contract import (
     ok,
 )
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import CommitError, Event, EventRecorder, Simulator
+from simulator.engine import AgentDesktop, CommitError, Event, EventRecorder, Simulator
 from simulator.engine import widget_requests as requests
 from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
+from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
 from simulator.scenarios.expectations import ExpectContext, check
 from simulator.scenarios.loader import ScenarioFile
 
@@ -165,11 +166,24 @@ class ScenarioRunner:
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
+        self.agents = ScenarioAgents(self.sim, scenario.agent)
+        """The scenario's agents (``agents:``): their desktops and starting states."""
+        self._agent_problem: Failure | None = None
+        problem = self.agents.add(scenario.agents, self.recorder)
+        if problem is not None:
+            index, message = problem
+            where = source.where(source.mark("agents", index) or source.mark())
+            self._agent_problem = Failure(where, message)
         self._own_host = host is None and host_factory is not None
         self._close_host = close_host
         self.host: HandlerHostLike | None = host
         if host is None and host_factory is not None:
             self.host = host_factory(self.sim)
+        self.agent_hosts: list[HandlerHostLike] = []
+        """The handler hosts of the scenario's other agents (``agents:``), one per desktop;
+        ``add_agent_hosts`` builds them with the same factory as ``host``."""
+        if self._own_host and host_factory is not None:
+            self.add_agent_hosts(host_factory)
         self.names: dict[str, str] = {}
         """Interaction names given with ``as`` -> interaction ids."""
         self._last_step_from = 0
@@ -216,13 +230,19 @@ class ScenarioRunner:
             )
             result.subscriber_errors = [
                 f"{error.subscriber} raised on {error.event.name.value} #{error.event.seq}"
-                for error in sim.bus.errors
+                for desk in sim.center.desktops
+                for error in desk.bus.errors
             ]
             if self.host is not None:
                 result.outcomes = list(self.host.outcomes)
                 result.handler_failures = list(self.host.failures)
                 if self._own_host:
                     (self._close_host or type(self.host).close)(self.host)
+            for host in self.agent_hosts:
+                result.outcomes += list(host.outcomes)
+                result.handler_failures += list(host.failures)
+                if self._own_host:
+                    (self._close_host or type(host).close)(host)
         return result
 
     def new_result(self) -> ScenarioResult:
@@ -234,10 +254,24 @@ class ScenarioRunner:
             allow_handler_errors=self.file.scenario.allow_handler_errors,
         )
 
+    def add_agent_hosts(self, factory: Callable[[Any], HandlerHostLike]) -> None:
+        """One handler host per other agent, built by ``factory(desktop)``: the same plugins
+        for every agent by default (``ad_api.agent`` tells them apart)."""
+        for desk in self.agents.others():
+            self.agent_hosts.append(factory(desk))
+
+    def desk(self, name: str | None) -> AgentDesktop:
+        """The desktop of the agent ``name`` (``by:``); the tenant's agent for None."""
+        try:
+            return self.agents.desk(name)
+        except UnknownStepAgentError as exc:
+            raise StepRefusedError(str(exc)) from None
+
     def start(self, result: ScenarioResult) -> None:
-        """Bring the agent to the scenario's start state (``result.error`` when refused)."""
-        start = self.file.scenario.agent
-        where = self.file.where(self.file.mark("agent") or self.file.mark())
+        """Bring the agents to the scenario's start states (``result.error`` when refused)."""
+        if self._agent_problem is not None:
+            result.error = self._agent_problem
+            return
         if self.host is None and self.file.handler_paths:
             # The scenario names its handlers and nobody gave a host (set after construction,
             # or a factory): the runner builds one here, and closes it after the run.
@@ -252,21 +286,29 @@ class ScenarioRunner:
                 mark = self.file.mark("handlers", index)
                 result.error = Failure(self.file.where(mark), failed)
                 return
-        if start == "logged_out":
-            return
-        try:
-            outcome = self.sim.login()
-            if outcome.ok and start == "ready":
-                outcome = self.sim.set_agent_state("ready")
-            self._settle()
-        except HandlerLoopError as exc:
-            self._stop_loop(result, where, exc)
-            return
-        except CommitError as exc:
-            self._stop_journal(result, where, exc)
-            return
-        if not outcome.ok:
-            result.error = Failure(where, f"the agent could not start {start}: {_error(outcome)}")
+        for desk in self.sim.center.desktops:
+            start = self.agents.start_states.get(desk.name, "logged_out")
+            if desk is self.sim:
+                where = self.file.where(self.file.mark("agent") or self.file.mark())
+            else:
+                where = self.file.where(self.file.mark("agents") or self.file.mark())
+            if start == "logged_out":
+                continue
+            try:
+                outcome = desk.login()
+                if outcome.ok and start == "ready":
+                    outcome = desk.set_agent_state("ready")
+                self._settle()
+            except HandlerLoopError as exc:
+                self._stop_loop(result, where, exc)
+                return
+            except CommitError as exc:
+                self._stop_journal(result, where, exc)
+                return
+            if not outcome.ok:
+                who = "the agent" if desk is self.sim else f"agent `{desk.name}`"
+                result.error = Failure(where, f"{who} could not start {start}: {_error(outcome)}")
+                return
 
     def run_step(self, index: int, step: m.StepModel, result: ScenarioResult) -> bool:
         """Run step ``index``; False when the engine refused it or handlers looped
@@ -301,7 +343,8 @@ class ScenarioRunner:
             return True
         self._last_step_from = len(events)
         try:
-            outcome = self._act(step)
+            desk = self.desk(getattr(step, "by", None))
+            outcome = self._act(step, desk)
         except StepRefusedError as exc:
             result.error = Failure(where, exc.message)
             return False
@@ -318,7 +361,7 @@ class ScenarioRunner:
             return True
         name = outcome.error.name
         if wanted is None:
-            result.error = Failure(where, self._refusal(step, outcome))
+            result.error = Failure(where, self._refusal(step, outcome, desk))
             return False
         if wanted not in ("any", name):
             result.failures.append(
@@ -326,16 +369,17 @@ class ScenarioRunner:
             )
         return True
 
-    def _refusal(self, step: m.StepModel, outcome: OperationResult) -> str:
+    def _refusal(self, step: m.StepModel, outcome: OperationResult, desk: AgentDesktop) -> str:
         message = f"`{step.key}` was refused: {_error(outcome)}"
-        for name, iid in self.names.items():
+        names = self.agents.names_for(desk, self.names)
+        for name, iid in names.items():
             message = message.replace(repr(iid), f"`{name}`").replace(iid, f"`{name}`")
-        target = self.names.get(step.target or "") or self.sim.active_interaction_id
-        inter = self.sim.interaction(target) if target else None
+        target = names.get(step.target or "") or desk.active_interaction_id
+        inter = desk.interaction(target) if target else None
         if inter is not None:
             allowed = sorted(
                 action.value
-                for action in self.sim.allowed(inter.id)
+                for action in desk.allowed(inter.id)
                 if action.value not in _SYSTEM_ACTIONS
             )
             who = f"`{step.target}`" if step.target else "the active interaction"
@@ -349,21 +393,34 @@ class ScenarioRunner:
     def _expect(self, index: int, step: m.StepModel, result: ScenarioResult) -> None:
         value = step.value
         specs = value if isinstance(value, list) else [value]
-        ctx = ExpectContext(
-            sim=self.sim,
-            events=self.recorder.events,
-            names=self.names,
-            host=self.host,
-            last_step_from=self._last_step_from,
-            last_expect_from=self._last_expect_from,
-            start_ms=self.started_ms,
-        )
         for number, spec in enumerate(specs):
             result.expectations += 1
             path = ("expect", number) if isinstance(value, list) else ()
             where = self.file.where(self.file.step_mark(index, *path))
+            try:
+                ctx = self._expect_context(spec.by)
+            except StepRefusedError as exc:
+                result.failures.append(Failure(where, exc.message))
+                continue
             for message in check(spec, ctx):
                 result.failures.append(Failure(where, message))
+
+    def _expect_context(self, by: str | None) -> ExpectContext:
+        """What an expectation on one agent's desktop sees (its events only, when there are
+        several agents)."""
+        desk = self.desk(by)
+        events, (last_step, last_expect) = self.agents.events_of(
+            desk, self.recorder.events, self._last_step_from, self._last_expect_from
+        )
+        return ExpectContext(
+            sim=desk,
+            events=events,
+            names=self.agents.names_for(desk, self.names),
+            host=self.host,
+            last_step_from=last_step,
+            last_expect_from=last_expect,
+            start_ms=self.started_ms,
+        )
 
     # ------------------------------------------------------------------ time and handlers
 
@@ -379,6 +436,9 @@ class ScenarioRunner:
     def _settle_host(self) -> None:
         host = self.host
         sim = self.sim
+        if self.agent_hosts:
+            settle_hosts([h for h in (host, *self.agent_hosts) if h is not None], sim)
+            return
         if host is None:
             sim.drain_posted()
             return
@@ -396,7 +456,7 @@ class ScenarioRunner:
     def _wait(self, ms: int) -> None:
         sim = self.sim
         target = sim.now_ms + ms
-        if self.host is not None:
+        if self.host is not None or self.agent_hosts:
             # One timer at a time, so handlers see each timer's events before the next fires.
             for _ in range(_MAX_TIMERS_PER_WAIT):
                 due = sim.next_timer_ms()
@@ -409,18 +469,29 @@ class ScenarioRunner:
 
     # ------------------------------------------------------------------ actions
 
-    def _iid(self, step: m.StepModel) -> str | None:
+    def _iid(self, step: m.StepModel, desk: AgentDesktop | None = None) -> str | None:
         name = step.target
         if name is None:
             return None
         iid = self.names.get(name)
         if iid is None:
             raise StepRefusedError(f"`{name}` was never created (the step that names it failed)")
+        if desk is not None and desk is not self.sim:
+            return self.agents.names_for(desk, self.names)[name]
         return iid
 
-    def _act(self, step: m.StepModel) -> OperationResult:
+    def _act(self, step: m.StepModel, desk: AgentDesktop | None = None) -> OperationResult:
         handler = _ACTIONS[step.key]
-        return handler(self, step.value, self._iid(step))
+        if desk is None or desk is self.sim:
+            return handler(self, step.value, self._iid(step))
+        # ``by: NAME``: the step's action runs on that agent's desktop (the actions below all
+        # act on ``r.sim``; time, timers and the queue are the center's, shared by all).
+        iid = self._iid(step, desk)
+        tenant_agent, self.sim = self.sim, desk
+        try:
+            return handler(self, step.value, iid)
+        finally:
+            self.sim = tenant_agent
 
     def _load_handlers(self, path: Any) -> str | None:
         """Load a scenario's handler file into the host; why it failed, or None."""
@@ -518,7 +589,7 @@ def _note(r: ScenarioRunner, v: m.NoteSpec, iid: str | None) -> OperationResult:
 
 
 def _switch(r: ScenarioRunner, v: str, _iid: str | None) -> OperationResult:
-    target = r.names.get(v)
+    target = r.agents.names_for(r.sim, r.names).get(v)
     if target is None:
         raise StepRefusedError(f"`{v}` was never created (the step that names it failed)")
     return r.sim.switch_active_interaction(target)
@@ -607,6 +678,8 @@ _ACTIONS: dict[str, _Action] = {
     "variable": lambda r, v, i: r.sim.set_variable(v.name, v.value, i),
     "associate": lambda r, v, i: r.sim.add_interaction_associated_object(dict(v), i),
     "screen": lambda r, v, i: r.sim.set_interaction_active_screen(dict(v), i),
+    "crm_pop": lambda r, v, i: r.sim.pop_crm_record(v.id, v.type, i),
+    "record_mute": lambda r, v, i: r.sim.set_call_recording_mute(v is not False, i),
     "switch": _switch,
     "complete": lambda r, v, i: r.sim.complete_interaction(i),
     "leave_and_complete": _leave_and_complete,

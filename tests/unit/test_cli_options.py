@@ -196,3 +196,10 @@ def test_a_command_imports_only_what_it_needs(argv, absent):
         timeout=120,
     )
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_windows_api_version_metavar_lists_every_version():
+    from simulator.cli import API_VERSIONS_METAVAR
+    from simulator.contract.versions import API_VERSIONS
+
+    assert API_VERSIONS_METAVAR == "|".join(API_VERSIONS)

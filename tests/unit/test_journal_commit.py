@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -96,33 +99,78 @@ def test_adsim_refuses_a_locked_journal_at_start_with_one_line_and_exit_2(tmp_pa
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(ROOT, reason="root writes read-only files anyway")
-def test_an_unwritable_journal_file_is_refused_at_start(tmp_path, capsys):
+def _without_root_override(argv: list[str]) -> list[str]:
+    """``argv`` run so that file permissions bind: as root (CI runs as root), without the
+    capabilities that let root write read-only files (``setpriv`` drops them for the child)."""
+    if not ROOT:
+        return argv
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root without setpriv: read-only files are writable anyway")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", *argv]
+
+
+_OPEN = (
+    "import sys\n"
+    "from simulator.journal import Journal, JournalError\n"
+    "try:\n"
+    "    Journal.open(sys.argv[1], busy_timeout=0.05)\n"
+    "except JournalError as exc:\n"
+    "    print(exc)\n"
+    "    sys.exit(3)\n"
+)
+
+
+def test_an_unwritable_journal_file_is_refused_at_start(tmp_path):
     path = tmp_path / "j.sqlite3"
     Journal.open(path).close()
     path.chmod(0o444)
     try:
-        with pytest.raises(JournalError, match="cannot be written"):
-            Journal.open(path, busy_timeout=SHORT)
-        code = main(["run", str(SCENARIO), "--journal", str(path), "--no-entry-points"])
+        opened = subprocess.run(
+            _without_root_override([sys.executable, "-c", _OPEN, str(path)]),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        run = subprocess.run(
+            _without_root_override(
+                [
+                    *(sys.executable, "-m", "simulator", "run", str(SCENARIO)),
+                    *("--journal", str(path), "--no-entry-points"),
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     finally:
         path.chmod(0o644)
-    err = capsys.readouterr().err
-    assert code == 2
-    assert len(err.strip().splitlines()) == 1 and str(path) in err
+    assert opened.returncode == 3, opened.stdout + opened.stderr
+    assert "cannot be written" in opened.stdout
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and str(path) in run.stderr
+    assert "Traceback" not in run.stderr
 
 
-@pytest.mark.skipif(ROOT, reason="root writes in read-only folders anyway")
 def test_a_journal_in_a_read_only_folder_is_refused_at_start(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     Journal.open(folder / "j.sqlite3").close()
     folder.chmod(0o555)
     try:
-        with pytest.raises(JournalError, match="cannot be written"):
-            Journal.open(folder / "j.sqlite3", busy_timeout=SHORT)
+        opened = subprocess.run(
+            _without_root_override([sys.executable, "-c", _OPEN, str(folder / "j.sqlite3")]),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     finally:
         folder.chmod(0o755)
+    assert opened.returncode == 3, opened.stdout + opened.stderr
+    assert "cannot be written" in opened.stdout
 
 
 def test_a_commit_failing_mid_run_delivers_nothing_that_is_not_journaled(sim, tmp_path):
