@@ -202,4 +202,4 @@ def test_the_windows_api_version_metavar_lists_every_version():
     from simulator.cli import API_VERSIONS_METAVAR
     from simulator.contract.versions import API_VERSIONS
 
-    assert API_VERSIONS_METAVAR == "|".join(API_VERSIONS)
+    assert "|".join(API_VERSIONS) == API_VERSIONS_METAVAR
