@@ -7,14 +7,14 @@ exit code. Bad input gives a one-line message naming the file or argument and ex
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from simulator import __version__
+from simulator import __version__, numbers
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -26,21 +26,55 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a program the closed pipe ended."""
 
 
-def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+API_VERSIONS_METAVAR = "5.19|5.24.1|2026"
+"""``simulator.contract.versions.API_VERSIONS`` spelt out: the window's options are parsed
+before the contract's models are imported (a test keeps the two equal)."""
+
+
+def _api_version(text: str) -> str:
+    from simulator.contract.versions import _api_version_arg
+
+    return _api_version_arg(text)
+
+
+def _add_engine_options(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, dest_prefix: str = ""
+) -> None:
+    """``--tenant FILE`` and ``--seed N``: the same names, metavars and checks everywhere."""
     parser.add_argument(
-        "--tenant", type=Path, metavar="FILE", help="tenant directory file (default: built-in)"
+        "--tenant",
+        dest=f"{dest_prefix}tenant",
+        type=Path,
+        metavar="FILE",
+        help="tenant directory file (default: built-in)",
     )
-    parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
-    from simulator.contract.versions import add_api_version_option
-
-    add_api_version_option(parser)
+    parser.add_argument(
+        "--seed",
+        dest=f"{dest_prefix}seed",
+        type=numbers.seed,
+        default=None,
+        metavar="N",
+        help="random seed",
+    )
+    parser.add_argument(
+        "--api-version",
+        dest=f"{dest_prefix}api_version",
+        type=_api_version,
+        default=None,
+        metavar=API_VERSIONS_METAVAR,
+        help="the adApi contract to simulate (default: a scenario's api_version:, else 5.19)",
+    )
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("the window (adsim with no command)")
-    # Own dests: a subcommand's defaults would otherwise overwrite these (argparse).
+    # Own dests (window_*): a subcommand's options of the same name would otherwise overwrite
+    # them, and ``main`` refuses them before a command (``adsim --seed 5 demo``).
+    _add_engine_options(group, dest_prefix="window_")
     group.add_argument(
         "--handler",
         dest="window_handlers",
@@ -57,7 +91,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         help="play a scenario visibly in the window",
     )
     group.add_argument(
-        "--journal", dest="window_journal", metavar="FILE", help="the window's journal file"
+        "--journal", dest="window_journal", metavar="PATH", help="the window's journal file"
     )
     group.add_argument(
         "--page",
@@ -102,9 +136,9 @@ def _cmd_window(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     return run_window(
         WindowOptions(
-            tenant=args.tenant,
-            seed=args.seed,
-            api_version=args.api_version,
+            tenant=args.window_tenant,
+            seed=args.window_seed,
+            api_version=args.window_api_version,
             handlers=[str(path) for path in args.window_handlers],
             scenario=args.window_scenario,
             journal=args.window_journal,
@@ -143,8 +177,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.events:
         sys.stdout.write(recorder.jsonl())
         return code
-    record = recorder.records()[-1]
+    records = recorder.records()
+    if not records:  # the engine refused a step: the summary above says which handler or why
+        print("adsim: the demo call saved no activity record", file=sys.stderr)
+        return EXIT_FAILED
     print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
+    record = records[-1]
     print(json.dumps(record, indent=2, ensure_ascii=False))
     saved = sim.activity_record_info(record["interactionId"])
     if saved is not None:  # 2026: where the integration saved it
@@ -165,9 +203,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "demo", help="run one inbound call headless and print its activity record"
-    )
+    parser = sub.add_parser("demo")
     _add_engine_options(parser)
     parser.add_argument("--events", action="store_true", help="print every event as JSON lines")
     from simulator.handlers.cli_options import add_handler_options
@@ -177,9 +213,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "schema", help="print the JSON Schema of the adApi contract (5.19 unless --api-version)"
-    )
+    parser = sub.add_parser("schema")
     parser.add_argument(
         "--scenario", action="store_true", help="print the JSON Schema of scenario files instead"
     )
@@ -187,15 +221,6 @@ def _add_schema(sub: argparse._SubParsersAction) -> None:
 
     add_api_version_option(parser)
     parser.set_defaults(func=_cmd_schema)
-
-
-def _lazy(module: str, name: str) -> Callable[[argparse._SubParsersAction], None]:
-    """A command adder imported only when the full parser is built."""
-
-    def add(sub: argparse._SubParsersAction) -> None:
-        getattr(importlib.import_module(module), name)(sub)
-
-    return add
 
 
 def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
@@ -226,29 +251,145 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     add_run_command(sub, page_driver=_drive_page)
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_demo,
-    _add_schema,
-    _lazy("simulator.journal.commands", "add_journal_command"),
-    _add_run,
-    _lazy("simulator.scenarios.commands", "add_generate_command"),
-]
+def _add_journal(sub: argparse._SubParsersAction) -> None:
+    from simulator.journal.commands import add_journal_command
+
+    add_journal_command(sub)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``adsim`` argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+def _add_generate(sub: argparse._SubParsersAction) -> None:
+    from simulator.scenarios.commands import add_generate_command
+
+    add_generate_command(sub)
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[argparse._SubParsersAction], None]]] = {
+    "demo": ("run one inbound call headless and print its activity record", _add_demo),
+    "schema": (
+        "print the JSON Schema of the adApi contract (5.19 unless --api-version)",
+        _add_schema,
+    ),
+    "journal": ("read the journal of events and handler outcomes", _add_journal),
+    "run": (
+        "run scenario files headless on the virtual clock (exit 0 pass, 1 fail, 2 bad input)",
+        _add_run,
+    ),
+    "generate": (
+        "write N finished activity records as JSON lines, from real simulated interactions",
+        _add_generate,
+    ),
+}
+"""Each subcommand: its one-line help, and the function that adds its options. The options are
+added only for the command being run, so ``adsim demo`` never imports what ``adsim run`` needs
+(start-up time); ``build_parser()`` adds them all (the CLI reference, ``--help`` tests)."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    """``adsim``'s parsers: no abbreviated options (``--webhook-secr`` is not
+    ``--webhook-secret``), errors in one line plus a hint, exit 2, and an unknown option is
+    reported by the (sub)command it was given to."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse's, but a subcommand refuses what it does not know itself (argparse
+        would hand it up, and the top-level parser would name itself)."""
+        if self._is_subcommand or self._subparsers is not None:
+            unknown = self._unknown_option(list(sys.argv[1:] if args is None else args))
+            if unknown is not None:  # before "SCENARIO is required" hides the typo
+                self.error(f"unrecognized arguments: {unknown}")
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self._is_subcommand:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def _unknown_option(self, args: list[str]) -> str | None:
+        """The first ``--long`` option this parser does not have, before any ``--`` and, for a
+        parser with subcommands, before the subcommand."""
+        commands: Any = self._subparsers._group_actions[0].choices if self._subparsers else {}
+        for arg in args:
+            if arg == "--" or arg in commands:
+                return None
+            name = arg.split("=", 1)[0]  # never echo the value: it may be a secret
+            if arg.startswith("--") and name not in self._option_string_actions:
+                return name
+        return None
+
+    @property
+    def _is_subcommand(self) -> bool:
+        return " " in self.prog
+
+    def error(self, message: str) -> NoReturn:
+        """One line naming the command and the problem, one hint, exit 2."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\nhint: {self.prog} --help\n")
+
+
+class _Existing:
+    """Stands in for the subparsers action when a command's options are added late: the
+    command's parser already exists (its name and help are listed in ``_COMMANDS``)."""
+
+    def __init__(self, parser: argparse.ArgumentParser):
+        self.parser = parser
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        for key in ("description", "epilog"):
+            if key in kwargs:
+                setattr(self.parser, key, kwargs[key])
+        return self.parser
+
+
+class _Commands(argparse._SubParsersAction):
+    """Subcommands whose options are added when the command is chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.pending: dict[str, Callable[[argparse._SubParsersAction], None]] = {}
+
+    def complete(self, name: str) -> None:
+        """Add the options of command ``name`` (once)."""
+        add = self.pending.pop(name, None)
+        if add is not None:
+            add(_Existing(self.choices[name]))  # type: ignore[arg-type]
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values and values[0] in self.pending:
+            self.complete(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _parser(*, complete: bool) -> argparse.ArgumentParser:
+    parser = CommandParser(
         prog="adsim",
         description="Agent Desktop Simulator: Bright Pattern's agent desktop and adApi, "
         "for testing CRM integrations without a live tenant.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _add_engine_options(parser)
     _add_window_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in _COMMANDS:
-        add(sub)
+    parser.register("action", "commands", _Commands)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action="commands")
+    assert isinstance(sub, _Commands)
+    for name, (help_text, add) in _COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:])
+        sub.pending[name] = add
+    if complete:
+        for name in _COMMANDS:
+            sub.complete(name)
     return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``adsim`` argument parser with every subcommand and all their options."""
+    return _parser(complete=True)
 
 
 class _QuietParser(argparse.ArgumentParser):
@@ -258,32 +399,68 @@ class _QuietParser(argparse.ArgumentParser):
         raise argparse.ArgumentError(None, message)
 
 
-def _window_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+def _window_args(argv: Sequence[str]) -> argparse.Namespace | None:
     """The options when the command line asks for the window (no command, no --help)."""
-    parser = _QuietParser(prog="adsim", add_help=False)
-    _add_engine_options(parser)
+    parser = _QuietParser(prog="adsim", add_help=False, allow_abbrev=False)
     _add_window_options(parser)
     try:
         args, rest = parser.parse_known_args(argv)
     except argparse.ArgumentError:
-        return None  # a bad option: the full parser says so, with every command listed
+        return None  # a bad option: the full parser says so
     if rest:
         return None
     args.command = None
     return args
 
 
+def _window_option_given(args: argparse.Namespace) -> str | None:
+    """The first window option on a command line that also names a command."""
+    parser = _QuietParser(add_help=False)
+    _add_window_options(parser)
+    for action in parser._actions:
+        if action.dest.startswith("window_") and getattr(args, action.dest, None) not in (
+            None,
+            [],
+        ):
+            return action.option_strings[0]
+    return None
+
+
+def _quiet_broken_pipe() -> int:
+    """``adsim ... | head``: the reader left. Point stdout at /dev/null so the interpreter's
+    last flush cannot fail again, and exit as a program killed by SIGPIPE would (141)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (tests): nothing to redirect
+        pass
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
-    args = _window_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _window_args(argv)
     if args is not None:
         args.func = _cmd_window
     else:
-        args = build_parser().parse_args(argv)
+        parser = _parser(complete=False)
+        args = parser.parse_args(argv)
         if args.command is None:
             args.func = _cmd_window
+        else:
+            flag = _window_option_given(args)
+            if flag is not None:
+                parser.error(
+                    f"{flag} before the command is an option of the window; "
+                    f"write it after the command (adsim {args.command} ... {flag} ...)"
+                )
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # here, so a closed pipe is reported below and not at exit
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except KeyboardInterrupt:
         return 130
     except Exception as exc:

@@ -4,9 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.contract import DispositionType
+from simulator.data import InputFileError, ServiceType, Tenant
 from simulator.engine import EventRecorder, Simulator
 
-__all__ = ["run_demo_call"]
+__all__ = ["demo_choice", "run_demo_call"]
+
+_PREFERRED = ("Sales", "Product sold")
+"""The built-in tenant's pair: the demo's output there is what the documentation shows."""
+
+
+def demo_choice(tenant: Tenant) -> tuple[str, str | None]:
+    """The service the demo call comes in on and the disposition it ends with (None: the
+    service takes none): Sales / Product sold when the tenant has them, else its first inbound
+    voice service (one with After Call Work first) and that service's first SUCCESS disposition.
+    ``InputFileError`` for a tenant without an inbound voice service."""
+    service = tenant.service(_PREFERRED[0])
+    if service is None or not service.is_voice:
+        voice = tenant.services_of(ServiceType.inbound_voice, ServiceType.blended_voice)
+        if not voice:
+            raise InputFileError(
+                "--tenant", None, "the tenant has no inbound voice service for the demo call"
+            )
+        service = next((s for s in voice if s.after_call_work), voice[0])
+    if not (service.use_dispositions and service.dispositions):
+        return service.name, None
+    if service.find_disposition(_PREFERRED[1]) is not None:
+        return service.name, _PREFERRED[1]
+    success = [d for d in service.dispositions if d.type == DispositionType.SUCCESS]
+    return service.name, (success or service.dispositions)[0].name
 
 
 def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None) -> EventRecorder:
@@ -15,13 +41,14 @@ def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None
     ``after_step`` runs after each step (the handler host's ``settle``, so handlers' answers
     and ``ad_api`` calls land before the next step, as in a headless scenario run).
     """
+    service, disposition = demo_choice(sim.tenant)
     recorder = EventRecorder()
     sim.subscribe(recorder)
     steps: list[Callable[[], object]] = [
         sim.login,
         lambda: sim.set_agent_state("ready"),
         lambda: sim.advance(12),
-        lambda: sim.offer_call("Sales"),
+        lambda: sim.offer_call(service),
         lambda: sim.advance(4),
         sim.accept_interaction,
         lambda: sim.set_call_recording(True),
@@ -33,9 +60,10 @@ def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None
         lambda: sim.add_note("Customer asked for the premium plan."),
         sim.customer_hang_up,
         lambda: sim.advance(18),
-        lambda: sim.set_disposition("Product sold"),
-        sim.complete_interaction,
     ]
+    if disposition is not None:
+        steps.append(lambda: sim.set_disposition(disposition))
+    steps.append(sim.complete_interaction)
     for step in steps:
         step()
         if after_step is not None:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator import numbers
 from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import CommitError, Simulator
@@ -39,16 +40,6 @@ __all__ = [
 
 ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
 _SUMMARY_LINES = 20
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the handler timeout must be more than 0 seconds")
-    return value
 
 
 def _event_list(text: str) -> list[EventName]:
@@ -82,7 +73,7 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--handler-timeout",
-        type=_positive_seconds,
+        type=numbers.seconds(0.001, 86_400),
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"a handler still running after this is reported api_not_answer "
@@ -113,14 +104,14 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--webhook-attempts",
-        type=int,
+        type=numbers.whole(1, 100),
         default=4,
         metavar="N",
         help="tries per event before the webhook reports an error (default 4)",
     )
     group.add_argument(
         "--webhook-backoff",
-        type=_positive_seconds,
+        type=numbers.seconds(0.001, 3600),
         default=0.5,
         metavar="SECONDS",
         help="wait before the first retry, doubled for each next one (default 0.5)",

@@ -20,7 +20,6 @@ handler acting on the event its own action causes) are stopped and ``settle`` ra
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import itertools
 import sys
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from queue import SimpleQueue
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
@@ -51,6 +50,9 @@ from simulator.handlers.plugins import (
 )
 from simulator.handlers.registry import HandlerRegistry, Registration
 from simulator.handlers.secrets import SecretMask
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["DEFAULT_TIMEOUT", "HandlerHost"]
 
@@ -187,12 +189,15 @@ class HandlerHost:
         source: str = "built-in",
         close: Callable[[], Any] | None = None,
         reopen: Callable[[], str | None] | None = None,
+        *,
+        file: str | None = None,
     ) -> PluginStatus:
         """Register a built-in plugin (the webhook, a JS page) through the same path as loaded
         ones. ``close()`` runs when the host closes and before a reload; ``reopen()`` at the
         reload, before ``register`` runs again: it restarts what ``close`` ended and returns why
-        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None."""
-        plugin_source = PluginSource.builtin(name, register, source, close, reopen)
+        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None.
+        ``file``: the file ``register``'s errors are located in."""
+        plugin_source = PluginSource.builtin(name, register, source, close, reopen, file=file)
         self._sources.append(plugin_source)
         return self._load_source(plugin_source)[0]
 
@@ -472,6 +477,8 @@ class HandlerHost:
     def _loop(self) -> asyncio.AbstractEventLoop:
         loop = getattr(self._local, "loop", None)
         if loop is None:
+            import asyncio  # only for async handlers: ~0.1 s of every adsim start otherwise
+
             loop = asyncio.new_event_loop()
             self._local.loop = loop
         return loop

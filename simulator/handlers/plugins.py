@@ -165,8 +165,11 @@ class PluginSource:
         source: str,
         close: Callable[[], Any] | None = None,
         reopen: Callable[[], str | None] | None = None,
+        *,
+        file: str | None = None,
     ) -> PluginSource:
-        """A plugin that is already a function (the webhook, a JS page).
+        """A plugin that is already a function (the webhook, a JS page, a module the pytest
+        harness imported). ``file``: where ``register``'s errors point (``file:line``).
 
         ``reopen()``, when given, runs at each read after the first (a reload, after ``close``):
         it starts again what ``close`` ended (a Node handler's process) and returns why the
@@ -183,7 +186,7 @@ class PluginSource:
                     error = reopen()
                 except Exception as exc:
                     error = f"{source}: {_describe(exc)}"
-            return [Plugin(name, source, None, register, error, close)]
+            return [Plugin(name, source, file, register, error, close)]
 
         return cls(read)
 

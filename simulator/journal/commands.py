@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
@@ -34,7 +35,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {"interaction_id": args.interaction, "run_id": args.run, "packets": args.packets}
-        if args.output:
+        if args.output and args.output != "-":
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 writer(journal, out, **options)
         else:
@@ -93,11 +94,19 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
         )
-        p.add_argument("--run", type=int, default=None, metavar="N", help="only this run")
+        p.add_argument(
+            "--run",
+            type=numbers.whole(1, numbers.MAX_SEED),
+            default=None,
+            metavar="N",
+            help="only this run",
+        )
 
     export = actions.add_parser("export", help="every event and handler outcome, in order")
     journal_option(export)
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
+    )
     only = export.add_mutually_exclusive_group()
     only.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
     only.add_argument(
@@ -105,7 +114,9 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         action="store_true",
         help="after each run's events, its JS pages' and handler modules' packets (wall clock)",
     )
-    export.add_argument("--output", "-o", default=None, metavar="FILE", help="default: stdout")
+    export.add_argument(
+        "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"
+    )
     export.set_defaults(func=_cmd_export)
 
     show = actions.add_parser("show", help="one interaction's events and handler outcomes")

@@ -1,20 +1,21 @@
 """``adsim run`` and ``adsim generate``: the scenario subcommands of the command line.
 
-``adsim run SCENARIO... [--seed N] [--events-out FILE.jsonl] [--repeat N [--rate R]]`` plus the
-handler options (``--handler``, ``--journal``, ``--handler-timeout``, ``--webhook`` ...) and
-``--js-handler FILE.mjs`` (a JS handler module run under ``node``, see ``simulator.web``) and
-``--page URL|DIR`` (a CRM page in offscreen QtWebEngine; the Qt side is given by the command line
-as ``page_driver``, since nothing here may import Qt). Exit codes: 0 every scenario passed; 1 an
-expectation or a handler failed; 2 bad input (a file that is not a valid scenario, or a step the
-engine refuses in that state).
+``adsim run SCENARIO... [--tenant FILE] [--seed N] [--output FILE] [--repeat N [--rate R]]``
+plus the handler options (``--handler``, ``--journal``, ``--handler-timeout``, ``--webhook``
+...), ``--js-handler FILE.mjs`` (a JS handler module run under ``node``, see ``simulator.web``)
+and ``--page URL|DIR`` (a CRM page in offscreen QtWebEngine; the Qt side is given by the command
+line as ``page_driver``, since nothing here may import Qt). Exit codes: 0 every scenario passed;
+1 an expectation or a handler failed; 2 bad input (a file that is not a valid scenario, or a step
+the engine refuses in that state).
 
-``adsim generate --count N [--seed S] [--mix voice=70,chat=20,email=10] [--out FILE]`` writes
+``adsim generate --count N [--seed N] [--mix voice=70,chat=20,email=10] [--output FILE]`` writes
 finished activity records as JSON lines.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -25,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
@@ -147,38 +149,20 @@ def _abandon(host: Any) -> None:
         host.journal.close()
 
 
+MAX_REPEAT = 10_000_000
+"""The most runs (``--repeat``) or records (``--count``) one command makes."""
+MIN_RATE = 0.001
+MAX_RATE = 1_000_000.0
+"""``--rate`` bounds, interactions per second: one per ~17 minutes to a million."""
 _MAX_SCENARIO_MB = 4096
 """``--max-scenario-size`` above this is a typo, not a scenario."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
-    return value
-
-
-def _positive_rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("the rate must be more than 0 interactions per second")
-    return value
+def add_output_option(parser: argparse.ArgumentParser, help_text: str, *, old: str) -> None:
+    """``--output FILE`` / ``-o FILE``: the one name every command uses for where its data
+    goes. ``old`` (the spelling earlier releases documented) still works, hidden from help."""
+    parser.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help=help_text)
+    parser.add_argument(old, dest="output", type=Path, help=argparse.SUPPRESS)
 
 
 def _megabytes(text: str) -> int:
@@ -284,6 +268,11 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
+    if args.tenant is not None:
+        from simulator.data import load_tenant
+
+        tenant = load_tenant(args.tenant)
+        sources = [dataclasses.replace(source, tenant=tenant) for source in sources]
     if getattr(args, "api_version", None) is not None:  # over each file's api_version:
         sources = [
             replace(source, scenario=source.scenario.for_api_version(args.api_version))
@@ -320,7 +309,7 @@ def _run_all(
     worst = EXIT_OK
     shots = _screenshot_paths(getattr(args, "page_screenshots", None), sources)
     with ExitStack() as stack:
-        events_out = _open_out(stack, args.events_out, "the events")
+        events_out = _open_out(stack, args.output, "the events")
         for source, shot in zip(sources, shots, strict=True):
             if args.repeat > 1 or args.rate is not None:
                 code = _load(source, args, events_out)
@@ -377,15 +366,24 @@ def add_run_command(
     )
     parser.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="YAML files")
     parser.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="override the scenarios' seed"
-    )
-    add_api_version_option(parser)
-    parser.add_argument(
-        "--events-out",
+        "--tenant",
         type=Path,
         default=None,
-        metavar="FILE.jsonl",
-        help="write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
+        metavar="FILE",
+        help="tenant directory file for every scenario (default: each scenario's own)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=numbers.seed,
+        default=None,
+        metavar="N",
+        help="override the scenarios' seed",
+    )
+    add_api_version_option(parser)
+    add_output_option(
+        parser,
+        "write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
+        old="--events-out",
     )
     parser.add_argument(
         "--max-scenario-size",
@@ -396,14 +394,14 @@ def add_run_command(
     )
     parser.add_argument(
         "--repeat",
-        type=_positive_int,
+        type=numbers.whole(1, MAX_REPEAT),
         default=1,
         metavar="N",
         help="load mode: run each scenario N times (seed, seed+1, ...) and summarise",
     )
     parser.add_argument(
         "--rate",
-        type=_positive_rate,
+        type=numbers.rate(MIN_RATE, MAX_RATE),
         default=None,
         metavar="R",
         help="load mode: pace the runs at R interactions per wall-clock second",
@@ -454,7 +452,7 @@ def add_run_command(
             )
             parser.add_argument(
                 "--page-timeout",
-                type=_positive_seconds,
+                type=numbers.seconds(0.1, 3600),
                 default=None,
                 metavar="SECONDS",
                 help="how long the page has to load and construct its AdApi (default 15)",
@@ -469,7 +467,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     tenant = load_tenant(args.tenant) if args.tenant is not None else None
     seed = args.seed if args.seed is not None else 0
     with ExitStack() as stack:
-        out = _open_out(stack, args.out, "the records") or sys.stdout
+        out = _open_out(stack, args.output, "the records") or sys.stdout
         records = generate_records(
             args.count, seed=seed, mix=args.mix, tenant=tenant, api_version=args.api_version
         )
@@ -484,8 +482,16 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
         "generate",
         help="write N finished activity records as JSON lines, from real simulated interactions",
     )
-    parser.add_argument("--count", type=_positive_int, required=True, metavar="N")
-    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    parser.add_argument(
+        "--count",
+        type=numbers.whole(1, MAX_REPEAT),
+        required=True,
+        metavar="N",
+        help="how many records",
+    )
+    parser.add_argument(
+        "--seed", type=numbers.seed, default=None, metavar="N", help="random seed (default 0)"
+    )
     add_api_version_option(parser)
     parser.add_argument(
         "--mix",
@@ -495,9 +501,11 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
         help="share of each medium (weights; default voice=70,chat=20,email=10)",
     )
     parser.add_argument(
-        "--tenant", type=Path, default=None, metavar="FILE", help="tenant file (default: built-in)"
+        "--tenant",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="tenant directory file (default: built-in)",
     )
-    parser.add_argument(
-        "--out", type=Path, default=None, metavar="FILE", help="write here instead of stdout"
-    )
+    add_output_option(parser, "write the records here ('-' or none: stdout)", old="--out")
     parser.set_defaults(func=_cmd_generate)

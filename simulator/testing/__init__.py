@@ -9,12 +9,8 @@ from simulator.testing.assertions import (
     assert_no_handler_failures,
     assert_record_matches,
 )
-from simulator.testing.harness import (
-    AdsimHarness,
-    AgentHarness,
-    HandlerLoadError,
-    resolve_handler,
-)
+from simulator.testing.harness import AdsimHarness, AgentHarness, resolve_handler
+from simulator.testing.imports import HandlerLoadError
 
 __all__ = [
     "AdsimHarness",

@@ -18,17 +18,20 @@ from simulator.data import Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError, HandlerOutcome, PluginStatus
 from simulator.journal import Journal
+from simulator.testing.imports import (
+    HandlerLoadError,
+    close_hook,
+    import_handler,
+    resolve_handlers,
+)
 
 __all__ = ["AdsimHarness", "AgentHarness", "HandlerLoadError", "resolve_handler"]
 
 
-class HandlerLoadError(Exception):
-    """A handler plugin the test asked for did not load."""
-
-
 def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
     """A plugin path from a file or directory path (relative to ``base``) or an importable
-    module name (``my_integration.handler``)."""
+    module name (``my_integration.handler``). The harness itself imports handlers as modules
+    (``simulator.testing.imports``); this is for callers that want the file."""
     text = str(spec)
     path = Path(text)
     if not path.is_absolute() and base is not None:
@@ -69,7 +72,16 @@ class AdsimHarness:
             settings = (settings or Settings()).model_copy(update={"api_version": api_version})
         self.seed = seed
         self.settings = settings
-        self.handler_specs = [resolve_handler(spec, base) for spec in handlers]
+        self.handler_modules = [
+            handler for spec in handlers for handler in resolve_handlers(spec, base)
+        ]
+        """What each handler spec resolved to: an imported module's name, or a loose file."""
+        # Imported once, here: the test, the handler and every scenario run share the module.
+        self._modules = {
+            handler.name: import_handler(handler.name)
+            for handler in self.handler_modules
+            if handler.name is not None
+        }
         self.handler_timeout = handler_timeout
         self.integration_key = integration_key
         self.sim = Simulator(self.tenant, seed=seed, settings=settings)
@@ -87,8 +99,21 @@ class AdsimHarness:
             integration_key=self.integration_key,
         )
         statuses: list[PluginStatus] = []
-        for path in self.handler_specs:
-            statuses += host.load(path)
+        for handler in self.handler_modules:
+            if handler.name is None:
+                assert handler.path is not None
+                statuses += host.load(handler.path)
+                continue
+            module = self._modules[handler.name]
+            statuses.append(
+                host.add_plugin(
+                    handler.name.rsplit(".", 1)[-1],
+                    module.register,
+                    source=module.__file__ or handler.name,
+                    close=close_hook(module),
+                    file=module.__file__,
+                )
+            )
         broken = [status for status in statuses if not status.loaded]
         if broken:
             host.close()
@@ -160,10 +185,25 @@ class AdsimHarness:
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        """Every ``ON_SAVE_ACTIVITY_RECORD`` payload so far (wire JSON)."""
+        """Every ``ON_SAVE_ACTIVITY_RECORD`` payload so far as wire JSON dicts (camelCase keys,
+        optional keys omitted): what the webhook posts, the journal stores and a JS handler
+        gets. ``record_models`` has the same records as Python handlers get them."""
         __tracebackhide__ = True
         self.settle()
         return self.recorder.records()
+
+    @property
+    def record_models(self) -> list[Any]:
+        """Every ``ON_SAVE_ACTIVITY_RECORD`` payload so far as the contract model
+        (``InteractionData``: ``.disposition``, ``.duration`` ...), the object a Python handler's
+        ``ON_SAVE_ACTIVITY_RECORD`` function receives; ``records`` has them as wire JSON."""
+        __tracebackhide__ = True
+        self.settle()
+        return [
+            event.args[0]
+            for event in self.recorder.events
+            if event.name.value == "ON_SAVE_ACTIVITY_RECORD"
+        ]
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:

@@ -13,10 +13,16 @@ Options and ini keys::
 
 Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
 api_version="2026")`` overrides them for one test.
+
+Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
+the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
+be importable: ``pythonpath = src`` in the ini file. Each pytest-xdist worker is its own process
+with its own simulators, handler modules and (in-memory) journals.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,7 +88,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "handler_timeout": float(config.getini("adsim_handler_timeout")),
         "tenant": None,
         "settings": None,
-        "base": Path.cwd(),
+        "base": Path(config.invocation_params.dir),
         "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
     }
     marker = request.node.get_closest_marker("adsim")
@@ -132,16 +138,34 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 @pytest.fixture
-def adsim_scenario(adsim: Any) -> Callable[..., Any]:
-    """Run a scenario file with the configured handlers: ``result = adsim_scenario(path)``;
-    ``result.passed``, ``result.events``, ``result.failures``, ``result.jsonl()``."""
-    return adsim.run_scenario
+def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., Any]:
+    """Run a scenario file with the configured handlers: ``result = adsim_scenario(path)``, a
+    relative ``path`` being relative to the test file's folder; ``result.passed``,
+    ``result.events``, ``result.failures``, ``result.jsonl()``."""
+    here = Path(request.path).parent
+
+    def run(path: str | Path, *, seed: int | None = None) -> Any:
+        __tracebackhide__ = True
+        return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
+
+    return run
+
+
+_NO_QTBOT = (
+    "adsim_window needs pytest-qt and PySide6: pip install 'agent-desktop-simulator[gui]' pytest-qt"
+)
 
 
 @pytest.fixture
 def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
-    """The agent desktop window over the ``adsim`` simulator, shown with ``qtbot``."""
-    qtbot = request.getfixturevalue("qtbot")
+    """The agent desktop window over the ``adsim`` simulator, shown with ``qtbot``; the test
+    is skipped (one line saying what to install) without pytest-qt or PySide6."""
+    try:
+        qtbot = request.getfixturevalue("qtbot")
+    except pytest.FixtureLookupError:
+        pytest.skip(_NO_QTBOT)
+    if importlib.util.find_spec("PySide6") is None:  # only simulator.gui imports Qt
+        pytest.skip(_NO_QTBOT)
     from simulator.gui.testing import open_window
 
     return open_window(qtbot, adsim.sim, adsim.host)

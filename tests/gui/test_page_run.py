@@ -283,6 +283,20 @@ def test_scenarios_with_the_same_name_get_their_own_screenshots(tmp_path: Path) 
     assert _screenshot_paths(None, sources) == [None, None, None]
 
 
+# ``adsim`` as a terminal starts it: SIGINT neither ignored nor blocked. A child inherits both
+# from the process that starts it, and pytest run as a background job of a script (``make test
+# &``: POSIX has such jobs ignore SIGINT) or under a runner that blocks it would hand them on;
+# ``adsim`` then rightly keeps ignoring Ctrl-C, as every Unix program does, and this test would
+# wait for a signal that can never arrive.
+_AS_FOREGROUND_JOB = (
+    "import signal, sys; "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from simulator.cli import main; "
+    "sys.exit(main(sys.argv[1:]))"
+)
+
+
 def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path) -> None:
     """Ctrl-C while the page's handler hangs: exit 130 now, not after the handler timeout, and
     no traceback from inside a Qt slot."""
@@ -294,7 +308,7 @@ def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    command = [sys.executable, "-m", "simulator", "run", str(SCENARIOS / "chat.yaml")]
+    command = [sys.executable, "-c", _AS_FOREGROUND_JOB, "run", str(SCENARIOS / "chat.yaml")]
     command += ["--page", str(tmp_path), "--handler-timeout", "120"]
     lines: queue.SimpleQueue[str] = queue.SimpleQueue()
     seen: list[str] = []

@@ -79,7 +79,7 @@ def test_a_missing_handler_path_is_bad_input(journal, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--handler-timeout", "0", "more than 0 seconds"),
+        ("--handler-timeout", "0", "out of range: use 0.001 to 86,400 seconds"),
         ("--handler-timeout", "soon", "not a number"),
         ("--webhook-events", "ON_SAVE_ACTIVITY", "did you mean 'ON_SAVE_ACTIVITY_RECORD'"),
     ],

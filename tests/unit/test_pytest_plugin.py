@@ -139,3 +139,112 @@ def test_assert_record_matches_lists_each_difference():
     assert "duration" in message
     assert '"state": "completed"' in message
     assert_record_matches(record, {"state": "completed", "duration": {"at_most": 30}})
+
+
+def _integration_package(pytester: pytest.Pytester) -> None:
+    """``src/acme/``: a handler that stores records in a sibling module (relative import)."""
+    (pytester.path / "src" / "acme").mkdir(parents=True)
+    (pytester.path / "src" / "acme" / "__init__.py").write_text("", encoding="utf-8")
+    (pytester.path / "src" / "acme" / "store.py").write_text("RECORDS = []\n", encoding="utf-8")
+    (pytester.path / "src" / "acme" / "handler.py").write_text(
+        "from .store import RECORDS\n\n"
+        "def register(ad_api):\n"
+        '    ad_api.on("ON_SAVE_ACTIVITY_RECORD", RECORDS.append)\n',
+        encoding="utf-8",
+    )
+
+
+CALL_TEST = """
+import acme.store
+from acme import handler
+
+def _call(adsim):
+    adsim.login()
+    adsim.set_agent_state("ready")
+    adsim.offer_call("Sales")
+    adsim.accept_interaction()
+    adsim.advance(60)
+    adsim.customer_hang_up()
+    adsim.set_disposition("Product sold")
+    adsim.complete_interaction()
+
+def test_the_test_reads_what_its_handler_stored(adsim):
+    acme.store.RECORDS.clear()
+    _call(adsim)
+    [saved] = acme.store.RECORDS
+    [model] = adsim.record_models
+    assert type(saved) is type(model)  # handlers and tests get the same kind of object
+    assert saved.disposition == model.disposition == adsim.records[0]["disposition"]
+    assert handler.RECORDS is acme.store.RECORDS
+"""
+
+
+@pytest.mark.parametrize("spec", ["acme.handler", "src/acme/handler.py"])
+def test_a_handler_module_is_imported_not_copied(pytester, spec):
+    """By module name (``pythonpath = src``, as plain ``pytest`` needs) or by a path inside
+    the package: the test and the handler share ``acme.store``, the relative import works."""
+    _integration_package(pytester)
+    pytester.makeini(f"[pytest]\npythonpath = src\nadsim_handlers = {spec}\n")
+    pytester.makepyfile(test_call=CALL_TEST)
+    pytester.runpytest_subprocess(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_a_path_inside_a_package_is_imported_as_that_package_without_pythonpath(pytester):
+    _integration_package(pytester)
+    pytester.makeini("[pytest]\nadsim_handlers = src/acme/handler.py\n")
+    pytester.makepyfile(
+        test_call="""
+        import sys
+
+        def test_shared(adsim):
+            import acme.store  # importable: the harness appended src/ for its package
+
+            assert sys.modules["acme.handler"].RECORDS is acme.store.RECORDS
+        """
+    )
+    pytester.runpytest_subprocess(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_adsim_scenario_paths_are_relative_to_the_test_file(pytester):
+    scenario = (ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml").read_text(
+        encoding="utf-8"
+    )
+    folder = pytester.mkdir("tests")
+    (folder / "call.yaml").write_text(scenario, encoding="utf-8")
+    (folder / "test_scenario.py").write_text(
+        "def test_scenario(adsim_scenario):\n"
+        '    result = adsim_scenario("call.yaml")\n'
+        "    assert result.passed, result.failures\n",
+        encoding="utf-8",
+    )
+    # Run from the project folder: the old behaviour (the working directory) finds no call.yaml.
+    pytester.runpytest_subprocess(*NO_QT, "tests").assert_outcomes(passed=1)
+
+
+def test_adsim_window_without_pytest_qt_skips_with_a_hint(pytester):
+    pytester.makepyfile("def test_window(adsim_window):\n    raise AssertionError\n")
+    result = pytester.runpytest_subprocess(*NO_QT, "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*adsim_window needs pytest-qt and PySide6: pip install*"])
+
+
+def test_the_plugin_under_xdist_two_workers(pytester):
+    """``pytest -n 2``: each worker process has its own simulators, handler modules and
+    journals; every test sees only its own records."""
+    pytest.importorskip("xdist")
+    _integration_package(pytester)
+    pytester.makeini("[pytest]\npythonpath = src\nadsim_handlers = acme.handler\n")
+    body = CALL_TEST + "".join(
+        f"""
+def test_worker_{n}(adsim):
+    acme.store.RECORDS.clear()
+    _call(adsim)
+    assert len(acme.store.RECORDS) == 1
+    assert len(adsim.records) == 1
+"""
+        for n in range(6)
+    )
+    pytester.makepyfile(test_many=body)
+    result = pytester.runpytest_subprocess(*NO_QT, "-n", "2")
+    result.assert_outcomes(passed=7)
+    result.stdout.fnmatch_lines(["*2 workers*"])

@@ -1,0 +1,78 @@
+"""Numbers from the command line: argparse ``type=`` functions that accept only sane values.
+
+Every numeric option of ``adsim`` goes through one of these, so ``nan``, ``inf``, ``1e-300`` or a
+seed past what SQLite stores end as one line naming the option (argparse adds
+``argument --rate:``) and exit 2, never a traceback or an endless wait. No imports beyond the
+standard library: every subcommand's parser uses them before the engine is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+__all__ = ["MAX_SEED", "rate", "seconds", "seed", "whole"]
+
+MAX_SEED = 2**63 - 1
+"""The largest seed: the journal stores it as a SQLite INTEGER (64-bit signed)."""
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high`` inclusive."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: use {low} to {high:,}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _finite(text: str, unit: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of {unit}")
+    return value
+
+
+def seconds(low: float, high: float) -> Callable[[str], float]:
+    """A finite number of seconds from ``low`` to ``high`` inclusive."""
+
+    def parse(text: str) -> float:
+        value = _finite(text, "seconds")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: use {low:,.10g} to {high:,.10g} seconds"
+            )
+        return value
+
+    parse.__name__ = "seconds"
+    return parse
+
+
+def rate(low: float, high: float) -> Callable[[str], float]:
+    """A finite rate (per second) from ``low`` to ``high`` inclusive."""
+
+    def parse(text: str) -> float:
+        value = _finite(text, "interactions per second")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: use {low:,.10g} to {high:,.10g} interactions per second"
+            )
+        return value
+
+    parse.__name__ = "rate"
+    return parse
+
+
+seed = whole(0, MAX_SEED)
+"""A random seed: 0 to 2**63-1."""

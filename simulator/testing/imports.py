@@ -1,0 +1,151 @@
+"""Handler modules for the pytest harness, imported with Python's own import system.
+
+A test and the handler it tests must share one module object: the test reads what the handler
+stored (``my_integration.handler.RECORDS``), patches what it calls, and the handler's relative
+imports (``from .crm import Client``) work. So a handler named by module (``my_pkg.handler``) is
+``importlib.import_module``-ed, and a handler named by path is imported as the module that path
+is: ``src/my_pkg/handler.py`` inside a package (folders with ``__init__.py``) is ``my_pkg.handler``
+(the folder above the top package is appended to ``sys.path`` when it is not there yet); a loose
+``handler.py`` in a folder on ``sys.path`` (pytest puts a test's folder there) is ``handler``. A
+loose file anywhere else is run as its own copy, as ``adsim --handler`` does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "HandlerLoadError",
+    "HandlerModule",
+    "close_hook",
+    "import_handler",
+    "resolve_handlers",
+]
+
+
+class HandlerLoadError(Exception):
+    """A handler plugin the test asked for did not load."""
+
+
+@dataclass(frozen=True)
+class HandlerModule:
+    """One handler to load: a module imported normally (``name``), or a file run as its own
+    copy (``path``: a loose file outside ``sys.path``)."""
+
+    name: str | None = None
+    path: Path | None = None
+
+
+def _is_module_name(text: str) -> bool:
+    return all(part.isidentifier() for part in text.split("."))
+
+
+def _package_name(file: Path) -> tuple[str, Path] | None:
+    """``(dotted name, folder to import from)`` when ``file`` is inside a package."""
+    parts = [file.stem] if file.name != "__init__.py" else []
+    folder = file.parent
+    if not (folder / "__init__.py").is_file():
+        return None
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), folder
+
+
+def _origin(name: str) -> str | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
+
+
+def _same(a: str | None, b: Path) -> bool:
+    return a is not None and os.path.realpath(a) == os.path.realpath(b)
+
+
+def _on_sys_path(folder: Path) -> bool:
+    real = os.path.realpath(folder)
+    return any(os.path.realpath(entry or os.getcwd()) == real for entry in sys.path)
+
+
+def _file_handler(file: Path) -> HandlerModule:
+    packaged = _package_name(file)
+    if packaged is not None:
+        name, root = packaged
+        if not _same(_origin(name), file) and not _on_sys_path(root):
+            sys.path.append(str(root))
+            importlib.invalidate_caches()
+        if not _same(_origin(name), file):
+            raise HandlerLoadError(
+                f"{file}: it is module {name}, but importing {name} finds {_origin(name)}; "
+                "rename the package or fix pythonpath"
+            )
+        return HandlerModule(name=name)
+    if _on_sys_path(file.parent) and _same(_origin(file.stem), file):
+        return HandlerModule(name=file.stem)
+    return HandlerModule(path=file)
+
+
+def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[HandlerModule]:
+    """The handler modules ``spec`` names: a module name, a ``.py`` file, or a folder of them
+    (every ``*.py`` not starting with ``_``, sorted); paths are relative to ``base``."""
+    text = str(spec)
+    path = Path(text)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+        if not files:
+            raise HandlerLoadError(f"{path}: no handler .py files in this folder")
+        return [_file_handler(file.resolve()) for file in files]
+    if path.is_file():
+        return [_file_handler(path.resolve())]
+    if _is_module_name(text):
+        if _origin(text) is None:
+            raise HandlerLoadError(
+                f"{text}: no such file, folder or importable module (plain pytest: add its "
+                "folder to pythonpath in the ini file)"
+            )
+        return [HandlerModule(name=text)]
+    raise HandlerLoadError(f"{text}: no such file, folder or importable module")
+
+
+def _where(exc: BaseException, file: str | None) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if file is not None and _same(frame.filename, Path(file)):
+            line = frame.lineno
+    where = f"{file}:{line or 1}" if file else "?"
+    return f"{where}: {type(exc).__name__}: {exc} while importing it"
+
+
+def import_handler(name: str) -> ModuleType:
+    """Import handler module ``name`` (once per process, as any import); ``HandlerLoadError``
+    with ``file:line`` when it fails, or when it has no ``register(ad_api)``."""
+    try:
+        module = importlib.import_module(name)
+    except BaseException as exc:
+        raise HandlerLoadError(_where(exc, _origin(name))) from None
+    if not callable(getattr(module, "register", None)):
+        raise HandlerLoadError(
+            f"{module.__file__ or name}:1: no register(ad_api) function; add one that calls "
+            "ad_api.on(...)"
+        )
+    return module
+
+
+def close_hook(module: ModuleType) -> Any:
+    """The module's optional ``close()``: run when the harness's host closes."""
+    close = getattr(module, "close", None)
+    return close if callable(close) else None

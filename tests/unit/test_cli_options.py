@@ -1,0 +1,205 @@
+"""The command line's shape: no abbreviations, numbers checked, short errors, quiet broken pipes,
+options where they belong, a demo for any tenant, and only the chosen command's imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
+NORTHWIND = str(ROOT / "fixtures" / "tenants" / "northwind-bank.yaml")
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", CHAT, "--webhook-secr", "s3cr3t-value"],
+        ["demo", "--webhook-secr=s3cr3t-value"],
+        ["demo", "--handler-time", "3"],
+        ["generate", "--cou", "3"],
+        ["journal", "export", "--out", "x.jsonl"],
+        ["--scen", CHAT],
+        ["--them", "dark", "demo"],
+    ],
+)
+def test_abbreviated_options_are_refused(argv, capsys):
+    err = _refused(argv, capsys)
+    abbreviated = next(arg for arg in argv if arg.startswith("--")).split("=")[0]
+    assert err.splitlines()[0].endswith(f"unrecognized arguments: {abbreviated}")
+    assert "s3cr3t-value" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["run", CHAT, "--rate", "1e-300"], "--rate"),
+        (["run", CHAT, "--rate", "inf"], "--rate"),
+        (["run", CHAT, "--rate", "nan"], "--rate"),
+        (["run", CHAT, "--handler-timeout", "nan"], "--handler-timeout"),
+        (["run", CHAT, "--handler-timeout", "-inf"], "--handler-timeout"),
+        (["run", CHAT, "--handler-timeout", "1e308"], "--handler-timeout"),
+        (["run", CHAT, "--repeat", "0"], "--repeat"),
+        (["run", CHAT, "--repeat", "1e9"], "--repeat"),
+        (["run", CHAT, "--repeat", "99999999999999"], "--repeat"),
+        (["run", CHAT, "--seed", "-1"], "--seed"),
+        (["run", CHAT, "--seed", str(2**64)], "--seed"),
+        (["run", CHAT, "--page-timeout", "nan"], "--page-timeout"),
+        (["demo", "--webhook-backoff", "inf"], "--webhook-backoff"),
+        (["demo", "--webhook-attempts", "100000"], "--webhook-attempts"),
+        (["demo", "--seed", "nan"], "--seed"),
+        (["generate", "--count", "0"], "--count"),
+        (["generate", "--count", "3", "--seed", "1e9"], "--seed"),
+        (["journal", "export", "--run", "nan"], "--run"),
+    ],
+)
+def test_bad_numbers_are_one_line_naming_the_option(argv, option, capsys):
+    err = _refused(argv, capsys)
+    first, hint = err.splitlines()
+    assert f"argument {option}" in first
+    assert hint.startswith("hint: adsim ")
+    assert "Traceback" not in err
+
+
+def test_an_unknown_option_is_reported_by_its_subcommand(capsys):
+    err = _refused(["run", "--bogus"], capsys)
+    assert err.splitlines() == [
+        "adsim run: unrecognized arguments: --bogus",
+        "hint: adsim run --help",
+    ]
+    err = _refused(["journal", "export", "--bogus"], capsys)
+    assert err.splitlines()[0] == "adsim journal export: unrecognized arguments: --bogus"
+
+
+def test_argparse_errors_are_two_lines_not_a_usage_block(capsys):
+    err = _refused(["generate"], capsys)
+    assert err.splitlines() == [
+        "adsim generate: the following arguments are required: --count",
+        "hint: adsim generate --help",
+    ]
+    assert "usage:" not in _refused(["nosuchcommand"], capsys)
+
+
+@pytest.mark.parametrize("option", [["--seed", "5"], ["--tenant", "broken.yaml"]])
+def test_window_options_before_a_command_are_refused_not_ignored(option, capsys):
+    err = _refused([*option, "demo"], capsys)
+    assert f"{option[0]} before the command is an option of the window" in err
+    assert len(err.splitlines()) == 2
+
+
+def test_demo_runs_with_the_northwind_tenant(capsys):
+    assert main(["demo", "--tenant", NORTHWIND, "--journal", ":memory:"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["service"] == "Card Services"
+    assert record["disposition"] == "Card blocked"
+
+
+def test_run_takes_a_tenant_for_every_scenario(tmp_path, capsys):
+    out = tmp_path / "events.jsonl"
+    # Chat's service is in the default tenant only: with northwind's the step is refused.
+    code = main(["run", CHAT, "--tenant", NORTHWIND, "--journal", ":memory:", "-o", str(out)])
+    assert code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spelling", ["--output", "-o", "--events-out"])
+def test_one_output_option_with_the_documented_old_spelling_hidden(spelling, tmp_path, capsys):
+    out = tmp_path / "events.jsonl"
+    assert main(["run", CHAT, "--journal", ":memory:", spelling, str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 15
+    help_text = build_parser()._subparsers._group_actions[0].choices["run"].format_help()  # type: ignore[union-attr]
+    assert "--output" in help_text and "--events-out" not in help_text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["generate", "--count", "20000"],
+        ["run", CHAT, "--journal", ":memory:", "--output", "-", "--repeat", "400"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly(argv):
+    """``adsim ... | head -1``: the reader leaves early; no traceback, exit 141 as for SIGPIPE."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "simulator", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"{")
+        process.stdout.close()  # what head does after its line
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code == 141
+
+
+def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
+    journal = tmp_path / "j.sqlite"
+    assert main(["run", CHAT, "--journal", str(journal), "--repeat", "200"]) == 0
+    with subprocess.Popen(
+        [sys.executable, "-m", "simulator", "journal", "export", "--journal", str(journal)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"{")
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert code == 141
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["--help"], ["simulator.engine", "simulator.scenarios", "pydantic"]),
+        (["schema"], ["simulator.engine", "simulator.scenarios", "simulator.handlers"]),
+        (["demo", "--journal", ":memory:"], ["simulator.scenarios", "simulator.web"]),
+    ],
+)
+def test_a_command_imports_only_what_it_needs(argv, absent):
+    code = (
+        "import sys\n"
+        "from simulator.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"loaded = [name for name in {absent!r} if name in sys.modules]\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_windows_api_version_metavar_lists_every_version():
+    from simulator.cli import API_VERSIONS_METAVAR
+    from simulator.contract.versions import API_VERSIONS
+
+    assert "|".join(API_VERSIONS) == API_VERSIONS_METAVAR
