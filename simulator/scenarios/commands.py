@@ -196,8 +196,11 @@ def _run_one(
     events_out: TextIO | None,
     page: PageSessionLike | None = None,
     shot: Path | None = None,
-) -> ScenarioResult:
+) -> tuple[ScenarioResult, int]:
+    """One run; (its result, the exit code of finishing its handlers: 1 when a plugin did not
+    load or a handler failed)."""
     build, finish = _host_factory(args, source, page)
+    finished = EXIT_OK
     runner = ScenarioRunner(source, seed=args.seed)
     if page is not None:
         runner.should_stop = page.cancelled.is_set
@@ -213,10 +216,10 @@ def _run_one(
         if runner.host is not None and page is not None and page.cancelled.is_set():
             _abandon(runner.host)  # Ctrl-C: no summary
         elif runner.host is not None and finish is not None:
-            finish(runner.host)
+            finished = finish(runner.host)
     if events_out is not None:
         events_out.write(result.jsonl())
-    return result
+    return result, finished
 
 
 _PAGE_ONLY = (
@@ -297,11 +300,13 @@ def _run_all(
             if args.repeat > 1 or args.rate is not None:
                 code = _load(source, args, events_out)
             else:
-                result = _run_one(source, args, events_out, page, shot)
+                result, finished = _run_one(source, args, events_out, page, shot)
                 if page is not None and page.cancelled.is_set():
                     break
                 print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
-                code = result.exit_code
+                # A plugin that did not load fails the run as a failed handler does (CI must
+                # not go green while the integration never ran).
+                code = max(result.exit_code, finished)
             worst = max(worst, code)
     return worst
 
@@ -310,6 +315,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     build, finish = _host_factory(args, source)
     bar = ProgressBar(args.repeat)
     interactions = 0
+    finished = EXIT_OK
 
     def seen(index: int, result: ScenarioResult) -> None:
         nonlocal interactions
@@ -319,8 +325,9 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
         bar.update(index + 1, interactions)
 
     def close(host: Any) -> None:
+        nonlocal finished
         if finish is not None:
-            finish(host)
+            finished = max(finished, finish(host))
 
     report = run_load(
         source,
@@ -333,7 +340,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     )
     bar.close()
     print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
-    return report.exit_code
+    return max(report.exit_code, finished)
 
 
 def add_run_command(

@@ -147,3 +147,37 @@ def test_the_webhook_secret_never_reaches_the_journal_or_the_output(
     assert SECRET.encode() not in raw
     assert main(["journal", "export", "--journal", journal, "--format", "jsonl"]) == 0
     assert SECRET not in capsys.readouterr().out
+
+
+SCENARIO = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVTY_RECORD', print)\n", 2, "unknown"),
+        ("def register(ad_api):\n    ad_api.on(\n", 2, "syntax error"),
+    ],
+)
+@pytest.mark.parametrize("repeat", ["1", "3"])
+def test_run_exits_1_when_a_handler_plugin_does_not_load(
+    journal, tmp_path, capsys, text, line, message, repeat
+):
+    bad = tmp_path / "broken.py"
+    bad.write_text(text, encoding="utf-8")
+    code = main(
+        [
+            "run",
+            str(SCENARIO / "inbound_acw_disposition.yaml"),
+            "--handler",
+            str(bad),
+            "--journal",
+            journal,
+            "--no-entry-points",
+            "--repeat",
+            repeat,
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 1, "CI must not go green while the integration never ran"
+    assert f"not loaded: {bad}:{line}: {message}" in err
