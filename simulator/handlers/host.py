@@ -21,6 +21,7 @@ handler acting on the event its own action causes) are stopped and ``settle`` ra
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import itertools
 import sys
@@ -50,8 +51,17 @@ from simulator.handlers.plugins import (
     register_plugin,
 )
 from simulator.handlers.registry import HandlerRegistry, Registration
+from simulator.handlers.supervisor import (
+    CLOSE_GRACE,
+    DEFAULT_LOAD_TIMEOUT,
+    PluginProcess,
+    RemoteHandler,
+)
 
-__all__ = ["DEFAULT_TIMEOUT", "HandlerHost"]
+__all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
+
+ISOLATION_MODES = ("process", "thread")
+"""``process``: each plugin in its own supervised child process; ``thread``: in this process."""
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds: the widget's ``api_not_answer`` limit."""
@@ -96,6 +106,13 @@ class HandlerHost:
     Build it on the thread that drives ``sim``. Headless drivers call ``wait_idle()`` then
     ``sim.drain_posted()`` after each step (``settle()`` does both until nothing is left).
     ``max_events`` bounds what handlers' actions may cause in one ``settle`` (None: no bound).
+
+    ``isolation="process"`` runs each loaded plugin (file, directory entry, entry point) in its
+    own child process (``simulator.handlers.supervisor``): a plugin that exits, is killed by a
+    signal, hangs (GIL held included) or whose ``register`` does not return within
+    ``load_timeout`` is reported and replaced, and the other plugins go on as if it were not
+    there. ``thread`` (the default here; the command line defaults to ``process``) imports
+    plugins into this process. Built-in plugins (the webhook, JS pages) always run here.
     """
 
     def __init__(
@@ -106,7 +123,14 @@ class HandlerHost:
         journal: Any = None,
         integration_key: str = "simulator",
         max_events: int | None = MAX_EVENTS_PER_SETTLE,
+        isolation: str = "thread",
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        close_grace: float = CLOSE_GRACE,
     ):
+        if isolation not in ISOLATION_MODES:
+            raise ValueError(f"isolation is 'process' or 'thread', got {isolation!r}")
+        if not load_timeout > 0 or not close_grace >= 0:
+            raise ValueError("load_timeout must be positive and close_grace not negative")
         if timeout <= 0:
             raise ValueError(f"the handler timeout must be positive, got {timeout}")
         if max_events is not None and max_events <= 0:
@@ -117,6 +141,10 @@ class HandlerHost:
         self.integration_key = integration_key
         self.max_events = max_events
         """Events the handlers' actions may cause in one ``settle`` before it stops them."""
+        self.isolation = isolation
+        self.load_timeout = float(load_timeout)
+        self.close_grace = float(close_grace)
+        self._incidents: list[str] = []
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
         self._plugins: list[Plugin] = []
@@ -167,13 +195,13 @@ class HandlerHost:
 
     def load(self, spec: str | Path) -> list[PluginStatus]:
         """Load a plugin file, or every ``*.py`` in a directory (``FileNotFoundError`` if none)."""
-        source = discover_path(Path(spec))
+        source = discover_path(Path(spec), isolated=self.isolation == "process")
         self._sources.append(source)
         return self._load_source(source)
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[PluginStatus]:
         """Load the plugins installed packages declare in the entry-point ``group``."""
-        source = discover_entry_points(group)
+        source = discover_entry_points(group, isolated=self.isolation == "process")
         self._sources.append(source)
         return self._load_source(source)
 
@@ -197,7 +225,16 @@ class HandlerHost:
         statuses = []
         for plugin in source.plugins():
             plugin.name = self._unique_name(plugin.name)
-            register_plugin(plugin, self.ad_api(plugin.name), self.registry)
+            if plugin.locator is not None and plugin.error is None:
+                process = PluginProcess(
+                    self, plugin, load_timeout=self.load_timeout, grace=self.close_grace
+                )
+                plugin.on_close = process.close
+                plugin.error = process.start()
+                if plugin.error is not None:
+                    self.registry.remove_plugin(plugin.name)
+            else:
+                register_plugin(plugin, self.ad_api(plugin.name), self.registry)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses
@@ -245,6 +282,16 @@ class HandlerHost:
     def failures(self) -> list[HandlerOutcome]:
         """The calls that raised, timed out, or answered junk."""
         return [outcome for outcome in self._outcomes if outcome.status != "ok"]
+
+    @property
+    def incidents(self) -> list[str]:
+        """What plugins' processes did outside any call: died between calls, threads still
+        running at the end (process isolation). Each is a failure of the run."""
+        return list(self._incidents)
+
+    def add_incident(self, text: str) -> None:
+        """Note a plugin failure that is not a handler call's outcome (see ``incidents``)."""
+        self._incidents.append(text)
 
     def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:
         """``callback(outcome)`` for each handler call, on the handler thread; returns the
@@ -542,8 +589,13 @@ class HandlerHost:
     def _invoke(
         self, registration: Registration, event: Event
     ) -> tuple[str, Any, str | None, str | None]:
+        handler = registration.handler
+        if isinstance(handler, RemoteHandler):
+            return handler.process.call(handler.index, event)
         try:
-            result = registration.handler(*registration.arguments(event.args))
+            # Each handler gets its own copy: what one does to its arguments (a dict, a list)
+            # must not reach the next handler, the webhook or the journal.
+            result = handler(*copy.deepcopy(registration.arguments(event.args)))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
         except BaseException as exc:
@@ -588,12 +640,32 @@ class HandlerHost:
                 self._running = None
                 call.job.index += 1
                 self._generation += 1
-                outcome = self._timeout_outcome(call)
-                self._dispatcher = self._start_dispatcher(self._generation, outcome)
+                generation = self._generation
+                self._lock.release()
+                try:  # killing a plugin's process takes a moment: not under the lock
+                    outcome = self._timeout_outcome(call)
+                finally:
+                    self._lock.acquire()
+                self._dispatcher = self._start_dispatcher(generation, outcome)
 
     def _timeout_outcome(self, call: _Call) -> HandlerOutcome:
-        frame = sys._current_frames().get(call.thread)
-        stack = "".join(traceback.format_stack(frame)) if frame is not None else None
+        handler = call.registration.handler
+        error = (
+            f"api_not_answer: still running after {self.timeout:g} s; abandoned, "
+            "the next handlers and events went on"
+        )
+        if isinstance(handler, RemoteHandler):
+            stack = handler.process.abandon()
+            where = handler.process.where(stack)
+            error = (
+                f"api_not_answer: still running after {self.timeout:g} s"
+                + (f" at {where}" if where else "")
+                + "; its process was killed (a fresh one takes its next calls), the next "
+                "handlers and events went on"
+            )
+        else:
+            frame = sys._current_frames().get(call.thread)
+            stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         event = call.job.event
         return HandlerOutcome(
             event.seq,
@@ -604,8 +676,7 @@ class HandlerHost:
             (time.perf_counter() - call.started) * 1000,
             "timeout",
             None,
-            f"api_not_answer: still running after {self.timeout:g} s; abandoned, "
-            "the next handlers and events went on",
+            error,
             stack,
         )
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 
 __all__ = ["HandlerOutcome", "OutcomeStatus", "PluginStatus", "jsonable"]
 
-OutcomeStatus = Literal["ok", "error", "timeout", "junk"]
+OutcomeStatus = Literal["ok", "error", "timeout", "junk", "crashed"]
 """``ok``; ``error``: raised; ``timeout``: still running after the timeout (the vendor's
-``api_not_answer``), abandoned; ``junk``: an answer the widget cannot use (not JSON, wrong
-shape)."""
+``api_not_answer``), abandoned (with process isolation its process is killed); ``junk``: an
+answer the widget cannot use (not JSON, wrong shape); ``crashed``: the plugin's process died
+during the call (an exit, a signal), with process isolation only."""
 
 
 def jsonable(value: Any) -> Any:

@@ -153,16 +153,15 @@ SCENARIO = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "message"),
+    "broken",
     [
         ("def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVTY_RECORD', print)\n", 2, "unknown"),
         ("def register(ad_api):\n    ad_api.on(\n", 2, "syntax error"),
     ],
 )
 @pytest.mark.parametrize("repeat", ["1", "3"])
-def test_run_exits_1_when_a_handler_plugin_does_not_load(
-    journal, tmp_path, capsys, text, line, message, repeat
-):
+def test_run_exits_1_when_a_handler_plugin_does_not_load(journal, tmp_path, capsys, broken, repeat):
+    text, line, message = broken
     bad = tmp_path / "broken.py"
     bad.write_text(text, encoding="utf-8")
     code = main(
