@@ -21,9 +21,10 @@ from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import Simulator
 from simulator.handlers.feedback import HandlerLoopError
-from simulator.handlers.host import DEFAULT_TIMEOUT, HandlerHost
+from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.registry import UnknownEventError, event_name
+from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 
@@ -83,6 +84,22 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"a handler still running after this is reported api_not_answer "
         f"(default {DEFAULT_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--handler-isolation",
+        choices=ISOLATION_MODES,
+        default="process",
+        help="process (default): each plugin in its own supervised process, so a crash, a "
+        "hang or a stray thread is reported and cannot stop the run; thread: in adsim's own "
+        "process (shares its memory, cannot be stopped)",
+    )
+    group.add_argument(
+        "--handler-load-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_LOAD_TIMEOUT,
+        metavar="SECONDS",
+        help="with process isolation, a plugin whose import and register() take longer is "
+        f"killed and not loaded (default {DEFAULT_LOAD_TIMEOUT:g})",
     )
     group.add_argument(
         "--journal",
@@ -171,7 +188,11 @@ def build_host(
     if secret:
         journal.add_secret(secret)
     host = HandlerHost(
-        sim, timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT), journal=journal
+        sim,
+        timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),
+        journal=journal,
+        isolation=getattr(args, "handler_isolation", "process"),
+        load_timeout=getattr(args, "handler_load_timeout", DEFAULT_LOAD_TIMEOUT),
     )
     try:
         if getattr(args, "trace_handlers", False):
@@ -211,7 +232,8 @@ def summary(host: HandlerHost) -> list[str]:
     lines: list[str] = []
     broken = [p for p in host.plugins if not p.loaded]
     failures = host.failures
-    if not broken and not failures:
+    incidents = list(getattr(host, "incidents", []))
+    if not broken and not failures and not incidents:
         return lines
     counts: dict[str, int] = {}
     for outcome in failures:
@@ -222,8 +244,10 @@ def summary(host: HandlerHost) -> list[str]:
         f"handlers: {len(failures)} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
+        + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
     )
     lines.extend(f"  not loaded: {p.error}" for p in broken)
+    lines.extend(f"  {incident}" for incident in incidents)
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if len(failures) > len(shown):

@@ -548,6 +548,8 @@ class HandlerHost:
         event = job.event
         while job.index < len(job.registrations):
             registration = job.registrations[job.index]
+            if isinstance(registration.handler, RemoteHandler):
+                registration.handler.process.ensure_started()  # not on the handler's clock
             started = time.perf_counter()
             call = _Call(
                 job, registration, started, time.monotonic() + self.timeout, threading.get_ident()

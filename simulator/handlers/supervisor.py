@@ -164,6 +164,7 @@ class PluginProcess:
         self._ids = itertools.count(1)
         self._closed = False
         self._logging = False
+        self._restart_error: str | None = None
 
     # ------------------------------------------------------------------ life
 
@@ -252,17 +253,24 @@ class PluginProcess:
             return f"{where}:1: its process {describe_exit(life.process.returncode)} while loading"
         return None
 
+    def ensure_started(self) -> None:
+        """Start a fresh child now if the last one died or was killed: the host calls it before
+        a call's deadline starts, so a restart's load time never counts as handler time."""
+        self._alive()
+
     def _alive(self) -> tuple[_Life | None, str | None]:
-        """The running child, started afresh if the last one died or was killed."""
+        """The running child, started afresh if the last one died or was killed (once: a
+        plugin that cannot start again stays down)."""
         with self._restart_lock:
             life = self._life
             if life is not None and not life.dead and not life.killed:
                 return life, None
             if self._closed:
                 return None, "the simulator has stopped"
-            error = self._load(restart=True)
-            if error is not None:
-                return None, error
+            if self._restart_error is None:
+                self._restart_error = self._load(restart=True)
+            if self._restart_error is not None:
+                return None, self._restart_error
             return self._life, None
 
     def _kill(self, life: _Life, dump: bool = True) -> str | None:

@@ -201,3 +201,27 @@ def test_a_thread_that_never_ends_is_ended_with_its_process(tmp_path, alone):
         "plugin lingers: thread(s) forever still running 0.5 s after the end; its process was ended"
     ]
     assert not host.failures
+
+
+def test_adsim_demo_survives_a_crashing_plugin_and_exits_1(tmp_path, capsys):
+    from simulator.cli import main
+
+    bad = _write(tmp_path, "segfaults", HOSTILE["segfaults"])
+    lingers = _write(
+        tmp_path,
+        "lingers",
+        """
+        import threading
+
+        def register(ad_api):
+            threading.Thread(target=threading.Event().wait, name="forever").start()
+        """,
+    )
+    plugins = ["--handler", str(bad), "--handler", str(lingers)]
+    code = main(["demo", "--journal", ":memory:", "--no-entry-points", *plugins])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert '"state": "completed"' in out, "the run went on to the end"
+    assert "adsim: handlers: 2 of 2 calls failed (2 crashed); 1 plugin process problem(s)" in err
+    assert "killed by signal SIGSEGV (11)" in err
+    assert "plugin lingers: thread(s) forever still running" in err

@@ -42,6 +42,9 @@ def test_a_run_whose_handlers_failed_exits_1_with_a_summary(journal, monkeypatch
         "--handler-timeout",
         "0.1",
         "--trace-handlers",
+        # In-process: its "hang once" state lives on (a killed process forgets it).
+        "--handler-isolation",
+        "thread",
     )
     out, err = capsys.readouterr()
     assert code == 1
