@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 from simulator.engine import Settings, Simulator, VirtualClock
 from simulator.gui.bridge import SimBridge
 from simulator.gui.settings import WindowSettings
-from simulator.gui.theme import apply_theme
+from simulator.gui.theme.style import apply_theme
 from simulator.gui.window import MainWindow
 from simulator.handlers import HandlerHost
 
@@ -162,7 +162,7 @@ def _pump(bridge: SimBridge, host: HandlerHost, seconds: float = 0) -> None:
 
 def _page_shot(settings: WindowSettings) -> None:
     """The desktop with our example CRM page docked, after two finished calls."""
-    from simulator.gui.web_page import add_crm_page_dock
+    from simulator.gui.page.web_page import add_crm_page_dock
 
     window = MainWindow(settings)
     window.resize(1900, 960)
@@ -205,7 +205,7 @@ def _page_shot(settings: WindowSettings) -> None:
 
 def main() -> int:
     """Play the session and save the screenshots."""
-    import simulator.gui.web_page  # noqa: F401  (QtWebEngine loads before the QApplication)
+    import simulator.gui.page.web_page  # noqa: F401  (QtWebEngine loads before the QApplication)
 
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:

@@ -36,7 +36,7 @@ print("shown", file=sys.stderr, flush=True)
 def _event_log():
     """A log of at least ``EVENTS`` events from real voice calls and chats."""
     from simulator.engine import Settings, Simulator
-    from simulator.gui.eventlog import EventLog
+    from simulator.gui.inspector.eventlog import EventLog
 
     sim = Simulator(seed=1, settings=Settings(ring_timeout_seconds=None), record_actions=False)
     sim.keep_finished = False
@@ -62,8 +62,8 @@ def _filtering() -> list[Measurement]:
     from PySide6.QtCore import QSortFilterProxyModel
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from simulator.gui.eventlog import EventFilter
-    from simulator.gui.models import EventTableModel
+    from simulator.gui.inspector.eventlog import EventFilter
+    from simulator.gui.inspector.models import EventTableModel
 
     app = QApplication.instance() or QApplication([])
     log = _event_log()

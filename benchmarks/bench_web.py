@@ -123,7 +123,7 @@ def _qwebchannel_here(calls: int) -> float | None:
     import os
 
     try:
-        from simulator.gui import web_page
+        from simulator.gui.page import web_page
     except ImportError:
         return None
 

@@ -1,7 +1,10 @@
-"""The README's reference tables, generated from the code so they cannot drift from it.
+"""The documentation's reference tables, generated from the code so they cannot drift from it.
 
-python -m simulator.reference --write   # refresh the tables between the README's markers
+python -m simulator.reference --write   # refresh the tables between the pages' markers
 python -m simulator.reference --check   # exit 1 when a table is stale (a test runs this)
+
+The tables live in the documentation site's pages (``docs/``), between
+``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` markers.
 """
 
 from __future__ import annotations
@@ -10,11 +13,20 @@ import argparse
 import inspect
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from simulator.contract import EVENTS, EventName
 
-__all__ = ["EMITTED", "ad_api_table", "events_table", "js_name", "refresh"]
+__all__ = [
+    "EMITTED",
+    "PAGES",
+    "ad_api_table",
+    "cli_reference",
+    "events_table",
+    "js_name",
+    "refresh",
+]
 
 EMITTED: dict[EventName, str] = {
     EventName.ON_LOGIN: "login",
@@ -83,40 +95,104 @@ def ad_api_table() -> str:
     return "\n".join(lines)
 
 
-_TABLES = {"events": events_table, "ad_api": ad_api_table}
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
 
 
-def refresh(text: str) -> str:
-    """``text`` with every ``<!-- NAME:begin -->...<!-- NAME:end -->`` table regenerated."""
-    for name, build in _TABLES.items():
+def _text(text: str) -> str:
+    """A table cell of prose: ``<`` would open an HTML tag in Markdown."""
+    return _cell(text).replace("<", "&lt;")
+
+
+def _options_table(parser: argparse.ArgumentParser) -> list[str]:
+    formatter = parser._get_formatter()
+    lines = ["| Option | What it does |", "|---|---|"]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction | argparse._HelpAction):
+            continue
+        if action.help == argparse.SUPPRESS:
+            continue
+        usage = formatter._format_args(action, formatter._get_default_metavar_for_optional(action))
+        if action.option_strings:
+            flags = ", ".join(action.option_strings)
+            option = f"{flags} {usage}" if action.nargs != 0 else flags
+        else:
+            option = formatter._format_args(action, action.dest)
+        help_text = formatter._expand_help(action) if action.help else ""
+        lines.append(f"| `{_cell(option)}` | {_text(help_text)} |")
+    return lines
+
+
+def _subcommands(
+    parser: argparse.ArgumentParser,
+) -> dict[str, tuple[str, argparse.ArgumentParser]]:
+    """Each subcommand's name, its one-line help and its parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            return {name: (helps.get(name, ""), child) for name, child in action.choices.items()}
+    return {}
+
+
+def cli_reference() -> str:
+    """Every ``adsim`` command and its options, read from the argument parser."""
+    from simulator.cli import build_parser
+
+    def section(prog: str, summary: str, parser: argparse.ArgumentParser) -> list[str]:
+        lines = [f"### `{prog}`", "", *([_text(summary), ""] if summary else [])]
+        options = _options_table(parser)
+        lines += [*options, ""] if len(options) > 2 else []
+        for name, (help_text, child) in _subcommands(parser).items():
+            lines += section(f"{prog} {name}", help_text, child)
+        return lines
+
+    parser = build_parser()
+    return "\n".join(section("adsim", parser.description or "", parser)).rstrip("\n")
+
+
+_TABLES: dict[str, Callable[[], str]] = {
+    "events": events_table,
+    "ad_api": ad_api_table,
+    "cli": cli_reference,
+}
+
+PAGES: dict[str, tuple[str, ...]] = {"handlers.md": ("events", "ad_api"), "cli.md": ("cli",)}
+"""Which generated tables each page of ``docs/`` holds."""
+
+
+def refresh(text: str, names: Iterable[str] = tuple(_TABLES)) -> str:
+    """``text`` with its ``<!-- NAME:begin -->...<!-- NAME:end -->`` tables regenerated."""
+    for name in names:
         pattern = re.compile(rf"(<!-- {name}:begin -->).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
-            raise ValueError(f"the README has no <!-- {name}:begin --> ... :end --> markers")
-        table = build()
+            raise ValueError(f"no <!-- {name}:begin --> ... :end --> markers")
+        table = _TABLES[name]()
         text = pattern.sub(lambda m, table=table: f"{m.group(1)}\n{table}\n{m.group(2)}", text)
     return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write or check the README's generated tables."""
+    """Write or check the generated tables of the pages in ``--docs``."""
     parser = argparse.ArgumentParser(prog="python -m simulator.reference")
-    parser.add_argument("--readme", type=Path, default=Path("README.md"))
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="the pages' folder")
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", action="store_true")
     group.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
-    text = args.readme.read_text("utf-8")
-    fresh = refresh(text)
-    if args.write:
-        args.readme.write_text(fresh, "utf-8")
-        return 0
-    if fresh != text:
-        print(
-            f"{args.readme}: stale tables: run `python -m simulator.reference --write`",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    stale = 0
+    for name, tables in PAGES.items():
+        path = args.docs / name
+        text = path.read_text("utf-8")
+        fresh = refresh(text, tables)
+        if args.write:
+            path.write_text(fresh, "utf-8")
+        elif fresh != text:
+            print(
+                f"{path}: stale tables: run `python -m simulator.reference --write`",
+                file=sys.stderr,
+            )
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Every Python sample in the README runs, so a sample that stops working fails the build.
+"""Every Python sample in the README and the documentation pages runs, so a sample that stops
+working fails the build.
 
 A sample whose first line is ``# NAME.py`` is a file the other samples use: it is written to
 ``NAME.py`` in the working folder (and imported, so it must at least import cleanly). A sample
@@ -9,23 +10,25 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import re
 from pathlib import Path
 
 import pytest
 
 from simulator.testing import AdsimHarness
+from tests.documentation import PAGES, README, ROOT, blocks, file_samples
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-SAMPLES = re.findall(r"```python\n(.*?)```", README.read_text("utf-8"), re.S)
-_FILE = re.compile(r"^# ([\w.-]+\.py)\n")
-FILES = {m.group(1): sample for sample in SAMPLES if (m := _FILE.match(sample))}
-RUNNABLE = [sample for sample in SAMPLES if not _FILE.match(sample)]
+FILES = file_samples()
+RUNNABLE = [(path, source) for path, source in blocks("python") if source not in FILES.values()]
 
 
-def test_the_readme_has_samples():
+def test_the_documentation_has_samples():
     assert RUNNABLE
     assert FILES
+    assert any(path == README for path, _ in RUNNABLE), "the README's example is not run"
+
+
+def test_every_page_exists():
+    assert all(path.is_file() for path in PAGES)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -37,13 +40,20 @@ def test_readme_file_sample_imports(name, tmp_path):
     spec.loader.exec_module(module)
 
 
-@pytest.mark.parametrize("source", RUNNABLE, ids=[f"sample-{i}" for i in range(len(RUNNABLE))])
-def test_readme_sample_runs(source, tmp_path, monkeypatch):
+def _id(sample: tuple[Path, str]) -> str:
+    path = sample[0]
+    same_page = [s for s in RUNNABLE if s[0] == path]
+    return f"{path.relative_to(ROOT)}-{same_page.index(sample)}"
+
+
+@pytest.mark.parametrize("sample", RUNNABLE, ids=[_id(sample) for sample in RUNNABLE])
+def test_readme_sample_runs(sample, tmp_path, monkeypatch):
+    path, source = sample
     monkeypatch.chdir(tmp_path)
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, "utf-8")
     namespace: dict = {"__name__": "readme_sample"}
-    exec(compile(source, str(README), "exec"), namespace)
+    exec(compile(source, str(path), "exec"), namespace)
     for name, function in namespace.items():
         if name.startswith("test_") and callable(function):
             assert list(inspect.signature(function).parameters) == ["adsim"], name

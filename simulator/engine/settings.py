@@ -1,7 +1,7 @@
 """Choices where the vendor's documentation is silent (reference section 11), and timings.
 
 Every gap an integration could depend on is a setting; the defaults are the simulator's documented
-choices (README, "Where the vendor is silent").
+choices (docs/contract.md, "Where the vendor is silent").
 """
 
 from __future__ import annotations

@@ -1,1 +1,20 @@
-"""The window: the only package that imports PySide6."""
+"""The window: the only package that imports PySide6.
+
+Where things are::
+
+    launch.py      ``adsim`` alone: check the display, show the window, load the session
+    options.py     what the window starts with (command line over saved settings)
+    session.py     the tenant, the simulator on the wall clock, the handler host and journal
+    bridge.py      the one QObject between the Qt-free simulator and the widgets
+    window.py      the main window: lays out the panels, enables every action in one place
+    settings.py    what the window remembers between runs (QSettings)
+    testing.py     the window the ``adsim_window`` pytest fixture opens
+    controls.py    building blocks every panel uses (named buttons, plain-text labels, cards)
+    times.py       how clock times and durations are written
+    panels/        agent bar, interactions, dial pad and directory, context and media, customer
+    inspector/     the event inspector dock: event log, outcomes, plugins, timeline
+    dialogs/       Preferences
+    page/          the CRM page host (QtWebEngine) and its headless runs
+    theme/         colour schemes, style sheet, tinted icons and their resources
+    automation/    the objectName contract and visible scenario playback
+"""

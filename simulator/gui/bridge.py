@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from simulator.gui.eventlog import EventLog
+from simulator.gui.inspector.eventlog import EventLog
 
 if TYPE_CHECKING:
     from simulator.engine import Event, Notice, Simulator

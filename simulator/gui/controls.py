@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.theme import set_icon
+from simulator.gui.theme.icons import set_icon
 
 __all__ = ["button", "card", "card_in", "plain_label", "section", "tool_button"]
 

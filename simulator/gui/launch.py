@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from simulator.gui.options import WindowOptions
 
 __all__ = ["EXIT_NO_DISPLAY", "WindowOptions", "display_problem", "run_window"]
 
@@ -21,25 +21,6 @@ EXIT_NO_DISPLAY = 1
 EXIT_BAD_INPUT = 2
 REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
 """Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
-
-
-@dataclass
-class WindowOptions:
-    """What the window starts with (command line over saved settings)."""
-
-    tenant: Path | None = None
-    seed: int | None = None
-    handlers: list[str] = field(default_factory=list)
-    scenario: Path | None = None
-    journal: str | None = None
-    theme: str | None = None
-    login: bool = True
-    page: str | None = None
-    """A CRM page (URL or folder) to open in the "CRM page" dock."""
-    tenant_url: str | None = None
-    """Strict-CSP mode for ``page``: the tenant origin (``https://HOST``) served locally."""
-    allow_origins: list[str] = field(default_factory=list)
-    """More origins the page may reach (its API, a CDN)."""
 
 
 def display_problem(
@@ -65,7 +46,7 @@ def _page_problem(options: WindowOptions) -> str | None:
     registered then)."""
     assert options.page is not None
     try:
-        from simulator.gui.web_page import options_problem
+        from simulator.gui.page.web_page import options_problem
     except ImportError:
         return (
             "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
@@ -119,13 +100,13 @@ def run_window(options: WindowOptions) -> int:
             print(f"adsim: {problem}", file=sys.stderr)
             return EXIT_BAD_INPUT
         if options.tenant_url is not None:
-            from simulator.gui.web_page import use_tenant_url
+            from simulator.gui.page.web_page import use_tenant_url
 
             # Before any page exists: Chromium reads the host mapping once.
             tenant = use_tenant_url(options.tenant_url)
 
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
-    from simulator.gui.theme import apply_style_sheet, apply_theme
+    from simulator.gui.theme.style import apply_style_sheet, apply_theme
     from simulator.gui.window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -159,7 +140,7 @@ def run_window(options: WindowOptions) -> int:
             return
         outcome["session"] = session
         if options.page is not None:
-            from simulator.gui.web_page import add_crm_page_dock
+            from simulator.gui.page.web_page import add_crm_page_dock
 
             add_crm_page_dock(
                 window, session.host, options.page, allow_origins=options.allow_origins

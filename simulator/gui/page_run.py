@@ -47,7 +47,7 @@ from PySide6.QtWidgets import QApplication
 from simulator.data import InputFileError
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
-from simulator.gui import web_page
+from simulator.gui.page import web_page
 from simulator.handlers import HandlerHost
 from simulator.web import PageEndpoint
 from simulator.web.node import STARTUP_TIMEOUT

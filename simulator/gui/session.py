@@ -15,7 +15,7 @@ from simulator.gui.bridge import SimBridge
 
 if TYPE_CHECKING:
     from simulator.engine import Simulator
-    from simulator.gui.launch import WindowOptions
+    from simulator.gui.options import WindowOptions
     from simulator.gui.settings import WindowSettings
     from simulator.gui.window import MainWindow
 
@@ -83,7 +83,7 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
             raise SessionError(f"{spec}: no such handler file or directory; check --handler")
     runner = None
     if options.scenario is not None:
-        from simulator.gui.playback import open_scenario
+        from simulator.gui.automation.playback import open_scenario
         from simulator.scenarios import ScenarioFileError
 
         try:
@@ -105,7 +105,7 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
     window.attach(bridge)
     player = None
     if runner is not None:
-        from simulator.gui.playback import ScenarioPlayer
+        from simulator.gui.automation.playback import ScenarioPlayer
 
         runner.host = host
         player = ScenarioPlayer(runner, bridge, window)

@@ -22,8 +22,8 @@ __all__ = ["open_window"]
 def open_window(qtbot: Any, sim: Any, host: Any | None = None) -> MainWindow:
     """A shown ``MainWindow`` attached to ``sim`` (and ``host``), closed by ``qtbot`` at the end.
 
-    Find controls by ``objectName`` (README, "The automation contract"); the simulator can be
-    driven directly too: the window follows at its next poll (``qtbot.waitUntil``).
+    Find controls by ``objectName`` (docs/window.md, "The automation contract"); the simulator
+    can be driven directly too: the window follows at its next poll (``qtbot.waitUntil``).
     """
     scratch = tempfile.mkdtemp(prefix="adsim-window-")
     settings = WindowSettings(QSettings(f"{scratch}/adsim.ini", QSettings.Format.IniFormat))

@@ -33,20 +33,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.agent_bar import AgentBar
-from simulator.gui.automation import CONTROLS, enabling_actions, shortcuts
-from simulator.gui.context import ContextPanel
+from simulator.gui.automation.contract import CONTROLS, enabling_actions, shortcuts
 from simulator.gui.controls import plain_label
-from simulator.gui.customer import CustomerPanel
-from simulator.gui.interactions import InteractionsPanel
-from simulator.gui.models import clock_text
-from simulator.gui.phone import DialPad, DirectoryPanel
+from simulator.gui.panels.agent_bar import AgentBar
+from simulator.gui.panels.context import ContextPanel
+from simulator.gui.panels.customer import CustomerPanel
+from simulator.gui.panels.interactions import InteractionsPanel
+from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.settings import WindowSettings
-from simulator.gui.theme import ASSETS, apply_theme, retint
+from simulator.gui.theme.assets import ASSETS
+from simulator.gui.theme.icons import retint
+from simulator.gui.theme.style import apply_theme
+from simulator.gui.times import clock_text
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
-    from simulator.gui.inspector import Inspector
+    from simulator.gui.inspector.inspector import Inspector
 
 __all__ = ["MainWindow"]
 
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
 
     def _inspector(self) -> Inspector:
         if self.inspector is None:
-            from simulator.gui.inspector import Inspector
+            from simulator.gui.inspector.inspector import Inspector
 
             self.inspector = Inspector()
             self.inspector.setContentsMargins(0, 10, 10, 10)
@@ -363,7 +365,7 @@ class MainWindow(QMainWindow):
 
     def open_preferences(self) -> None:
         """Edit the session settings for the next start."""
-        from simulator.gui.preferences import PreferencesDialog
+        from simulator.gui.dialogs.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
         dialog.open()

@@ -1,7 +1,7 @@
-"""Every command line in the README's shell samples runs (with a few documented exceptions),
-so a documented command that stops working fails the build.
+"""Every command line in the shell samples of the README and the documentation pages runs (with
+a few documented exceptions), so a documented command that stops working fails the build.
 
-Commands run in a scratch folder holding the README's file samples and the repository's
+Commands run in a scratch folder holding the documentation's file samples and the repository's
 ``fixtures``; window commands run offscreen and quit once the window is ready
 (``ADSIM_REPORT_STARTUP``).
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text("utf-8")
-BLOCKS = re.findall(r"```(?:sh|bash)\n(.*?)```", README, re.S)
-_FILE = re.compile(r"```python\n# ([\w.-]+\.py)\n(.*?)```", re.S)
+from tests.documentation import ROOT, blocks, file_samples, page, text
+
+BLOCKS = [source for _, source in blocks("sh|bash")]
+FILES = file_samples()
 
 # Commands the README says fail on purpose, and the exit code they must give.
 _EXPECTED_EXIT = {"fixtures/handlers/": 1}  # misbehaving.py raises: the run exits 1
@@ -53,8 +53,8 @@ def test_readme_command_runs(command, tmp_path):
     if "--page" in command:
         pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs the [web] extra")
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
-    for match in _FILE.finditer(README):
-        (tmp_path / match.group(1)).write_text(match.group(2))
+    for name, source in FILES.items():
+        (tmp_path / name).write_text(source)
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     bin_dir = str(Path(sys.executable).parent)
     env.update(
@@ -94,7 +94,7 @@ def test_readme_command_runs(command, tmp_path):
 def test_the_readme_js_handler_runs_under_node(tmp_path):
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
-    source = re.search(r"```js\n// (\S+\.mjs).*?\n(.*?)```", README, re.S)
+    source = re.search(r"```js\n// (\S+\.mjs).*?\n(.*?)```", text(page("javascript.md")), re.S)
     assert source is not None
     handler = tmp_path / source.group(1)
     handler.write_text(source.group(2))
@@ -111,9 +111,12 @@ def test_the_readme_js_handler_runs_under_node(tmp_path):
 
 
 def test_the_readme_ini_and_test_samples_run_with_pytest(tmp_path):
-    ini = re.search(r"```ini\n(.*?)```", README, re.S).group(1)
-    test = next(s for s in re.findall(r"```python\n(.*?)```", README, re.S) if "def test_" in s)
-    handler = re.search(r"```python\n# crm_handler\.py\n(.*?)```", README, re.S).group(1)
+    pytest_page = text(page("pytest.md"))
+    ini = re.search(r"```ini\n(.*?)```", pytest_page, re.S).group(1)
+    test = next(
+        s for s in re.findall(r"```python\n(.*?)```", pytest_page, re.S) if "def test_" in s
+    )
+    handler = FILES["crm_handler.py"].split("\n", 1)[1]
     (tmp_path / "pytest.ini").write_text(ini)
     (tmp_path / "my_integration").mkdir()
     (tmp_path / "my_integration" / "__init__.py").write_text("")

@@ -222,8 +222,7 @@ def test_parse_scenario_resolves_a_relative_tenant_from_base_dir(tmp_path):
 
 
 def test_the_readme_example_runs_green():
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme.split("## Scenarios", 1)[1]
+    section = (ROOT / "docs" / "scenarios.md").read_text("utf-8")
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    result = ScenarioRunner(parse_scenario(example, "README.md")).run()
+    result = ScenarioRunner(parse_scenario(example, "docs/scenarios.md")).run()
     assert result.passed, [str(f) for f in result.failures] or result.error

@@ -33,7 +33,7 @@ WAIT_MS = 30_000
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ADSIM_JOURNAL", ":memory:")
 
-from simulator.gui import web_page  # noqa: E402  (before the QApplication: the adsim scheme)
+from simulator.gui.page import web_page  # noqa: E402  (before the QApplication: the adsim scheme)
 
 
 def _serve_page(*, crossorigin: bool) -> str:

@@ -1,5 +1,6 @@
 """The automation contract: every control named in the table exists in the window, every named
-control of the window is in the table, and the README shows the table as it is."""
+control of the window is in the table, and the documentation's window page shows the table as it
+is."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from simulator.gui.automation import CONTROLS, enabling_actions, markdown_table
 
 pytestmark = pytest.mark.gui
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+WINDOW_PAGE = Path(__file__).resolve().parents[2] / "docs" / "window.md"
 # Names Qt gives its own internals, and containers with no meaning for a tester.
 _INTERNAL_PREFIXES = ("qt_", "statusBar", "menuBar", "ScrollLeftButton", "ScrollRightButton")
 
@@ -52,6 +53,6 @@ def test_enabling_actions_are_engine_actions():
         assert actions <= known, name
 
 
-def test_the_readme_shows_the_table():
-    text = README.read_text(encoding="utf-8")
+def test_the_window_page_shows_the_table():
+    text = WINDOW_PAGE.read_text(encoding="utf-8")
     assert markdown_table() in text, "regenerate: python -m simulator.gui.automation"

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.gui.eventlog import EventFilter
-from simulator.gui.models import (
-    DirectoryModel,
-    EventTableModel,
-    InteractionListModel,
-    OutcomeModel,
-    PluginModel,
-)
+from simulator.gui.inspector.eventlog import EventFilter
+from simulator.gui.inspector.models import EventTableModel, OutcomeModel, PluginModel
+from simulator.gui.panels.models import DirectoryModel, InteractionListModel
 
 pytestmark = pytest.mark.gui
 
@@ -28,7 +23,7 @@ def _busy_sim(sim):
 
 
 def test_event_table_model(qtmodeltester, sim):
-    from simulator.gui.eventlog import EventLog
+    from simulator.gui.inspector.eventlog import EventLog
 
     log = EventLog()
     sim.subscribe(log.append)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.gui.automation.playback import ScenarioPlayer, open_scenario
 from simulator.gui.bridge import SimBridge
-from simulator.gui.playback import ScenarioPlayer, open_scenario
 from simulator.scenarios import ScenarioRunner, load_scenario
 
 pytestmark = pytest.mark.gui

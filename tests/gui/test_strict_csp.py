@@ -22,7 +22,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-si
 from PySide6.QtCore import QCoreApplication, QEvent
 
 # Imported at collection, before any QApplication exists: it registers the adsim:// scheme.
-from simulator.gui import web_page
+from simulator.gui.page import web_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).with_name("strict_csp_probe.py")

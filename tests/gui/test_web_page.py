@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QTabWidget
 
 # Imported at collection, before any QApplication exists: it registers the adsim:// scheme.
-from simulator.gui import web_page
+from simulator.gui.page import web_page
 from simulator.handlers import HandlerHost
 from simulator.scenarios.loader import load_scenario
 from simulator.scenarios.runner import ScenarioRunner

@@ -1,36 +1,120 @@
 """Documentation that cannot rot: generated tables are fresh, every command and fixture is
-described in the README."""
+described in the documentation site's pages, and the site builds with warnings as errors."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
-from pathlib import Path
+import subprocess
+import sys
+
+import pytest
 
 from simulator.cli import build_parser
-from simulator.reference import refresh
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-TEXT = README.read_text("utf-8")
+from simulator.reference import PAGES, main, refresh
+from tests.documentation import DOCS, NAV, README, ROOT, page, text
 
 
-def test_generated_tables_are_fresh():
-    assert refresh(TEXT) == TEXT, "run `python -m simulator.reference --write` and commit README"
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_generated_tables_are_fresh(name):
+    current = text(page(name))
+    assert refresh(current, PAGES[name]) == current, (
+        f"run `python -m simulator.reference --write` and commit docs/{name}"
+    )
+
+
+def test_the_check_command_finds_a_stale_table(tmp_path, capsys):
+    for name in PAGES:
+        (tmp_path / name).write_text(text(page(name)), "utf-8")
+    assert main(["--docs", str(tmp_path), "--check"]) == 0
+    stale = text(page("handlers.md")).replace("| `ON_LOGIN` |", "| `ON_LOGGED_IN` |")
+    (tmp_path / "handlers.md").write_text(stale, "utf-8")
+    assert main(["--docs", str(tmp_path), "--check"]) == 1
+    assert "handlers.md: stale tables" in capsys.readouterr().err
+    assert main(["--docs", str(tmp_path), "--write"]) == 0
+    assert text(tmp_path / "handlers.md") == text(page("handlers.md"))
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
 
 
 def test_every_subcommand_is_in_the_command_table():
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    section = TEXT.split("## The command line", 1)[1].split("\n## ", 1)[0]
-    for command in sub.choices:
+    section = text(page("cli.md")).split("## Every command and option", 1)[0]
+    for command in _subcommands(build_parser()):
         assert f"`adsim {command}" in section, f"`adsim {command}` is not documented"
 
 
+def test_every_option_of_every_command_is_in_the_reference():
+    reference = text(page("cli.md"))
+    parser = build_parser()
+    commands = {"adsim": parser} | {
+        f"adsim {name}": child for name, child in _subcommands(parser).items()
+    }
+    for prog, command in commands.items():
+        assert f"### `{prog}`" in reference, prog
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            for flag in action.option_strings:
+                assert f"`{flag}" in reference or f", {flag}" in reference, f"{prog} {flag}"
+
+
 def test_every_fixture_and_option_of_the_plugin_is_documented():
-    plugin = (Path(__file__).resolve().parents[2] / "simulator/testing/plugin.py").read_text()
+    plugin = (ROOT / "simulator/testing/plugin.py").read_text()
     fixtures = re.findall(r"@pytest\.fixture\ndef (\w+)", plugin)
     options = re.findall(r'"(--adsim-[\w-]+)"', plugin)
     inis = re.findall(r'addini\(\s*"(\w+)"', plugin)
-    section = TEXT.split("## Testing your integration with pytest", 1)[1].split("\n## ", 1)[0]
+    section = text(page("pytest.md"))
+    assert fixtures and options and inis
     for name in fixtures + options + inis:
         assert name in section, f"{name} is not documented"
+
+
+def test_every_page_is_in_the_navigation():
+    on_disk = {path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md")}
+    assert on_disk == set(NAV)
+
+
+def test_the_readme_is_a_short_front_page_linking_every_page():
+    front = text(README)
+    assert len(front.splitlines()) <= 250
+    for name in NAV:
+        assert f"](docs/{name})" in front, f"the README does not link docs/{name}"
+    assert "pip install agent-desktop-simulator[gui]" in front
+    assert "make run" in front
+    assert "make test" in front
+
+
+def test_no_page_names_a_machine_path():
+    for path in [README, *DOCS.rglob("*.md"), ROOT / "CHANGELOG.md"]:
+        found = re.findall(r"(?<![\w.])/(?:work|home|root|Users|tmp|opt)/\S*", text(path))
+        assert found == [], f"{path.relative_to(ROOT)} names machine paths: {found}"
+
+
+@pytest.mark.slow
+def test_the_site_builds_with_warnings_as_errors(tmp_path):
+    pytest.importorskip("mkdocs", reason="the dev extra installs mkdocs")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "cli" / "index.html").is_file()
+    assert (tmp_path / "assets" / "screenshot-call.png").is_file()
+
+
+def test_every_link_of_the_readme_resolves():
+    """The front page's links are relative to the repository, as GitHub resolves them."""
+    links = re.findall(r"\]\(([^)\s]+)\)", text(README))
+    local = [link.split("#", 1)[0] for link in links if "://" not in link]
+    assert local
+    missing = [link for link in local if not (ROOT / link).exists()]
+    assert missing == []

@@ -42,7 +42,8 @@ README_EXAMPLE = """
 
 
 def _readme_handler() -> str:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parents[2] / "docs" / "handlers.md"
+    readme = page.read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
     return next(block for block in blocks if "def register(ad_api):" in block)
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label
-from simulator.gui.interactions import MEDIA_ICONS, STATE_NAMES
-from simulator.gui.models import duration_text
-from simulator.gui.theme import icon, set_label_icon, state_color
+from simulator.gui.panels.interactions import MEDIA_ICONS, STATE_NAMES
+from simulator.gui.theme.icons import icon, set_label_icon
+from simulator.gui.theme.palette import state_color
+from simulator.gui.times import duration_text
 
 if TYPE_CHECKING:
     from simulator.engine import Interaction
@@ -133,7 +134,7 @@ class ContextPanel(QWidget):
 
         body = QHBoxLayout()
         body.setSpacing(14)
-        from simulator.gui.media import ChatPage, EmailPage, VoicePage, WrapUpBox
+        from simulator.gui.panels.media import ChatPage, EmailPage, VoicePage, WrapUpBox
 
         self.media = QStackedWidget()
         self.media.setObjectName("mediaStack")

@@ -1,4 +1,4 @@
-"""Qt item models: thin adapters over Qt-free lists (the engine's, the event log, the outcomes).
+"""The inspector's item models: thin adapters over Qt-free lists (event log, outcomes, plugins).
 
 Each model keeps only a list of row keys (indexes or ids) so that ``beginInsertRows`` /
 ``beginRemoveRows`` match what the view saw; the data itself is read from the simulator, the
@@ -7,13 +7,10 @@ event log or the handler host when a view asks for it. Every model passes ``qtmo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -21,21 +18,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from simulator.gui.eventlog import EventFilter, EventLog
-from simulator.gui.theme import colors, state_color
+from simulator.gui.inspector.eventlog import EventFilter, EventLog
+from simulator.gui.theme.palette import colors
+from simulator.gui.times import clock_text
 
 if TYPE_CHECKING:
-    from simulator.engine import Event, Simulator
+    from simulator.engine import Event
 
-__all__ = [
-    "DirectoryModel",
-    "EventTableModel",
-    "InteractionListModel",
-    "OutcomeModel",
-    "PluginModel",
-    "clock_text",
-    "duration_text",
-]
+__all__ = ["EventTableModel", "OutcomeModel", "PluginModel", "repr_result"]
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -46,22 +36,6 @@ _USER = Qt.ItemDataRole.UserRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _ROOT = QModelIndex()
 """The invisible root (a default argument, never mutated)."""
-
-
-def clock_text(epoch_ms: int) -> str:
-    """``HH:MM:SS.mmm`` in local time."""
-    seconds, ms = divmod(int(epoch_ms), 1000)
-    return time.strftime("%H:%M:%S", time.localtime(seconds)) + f".{ms:03d}"
-
-
-def duration_text(ms: int | float) -> str:
-    """``MM:SS`` (or ``H:MM:SS``) for a timer."""
-    total = max(0, int(ms // 1000))
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes:02d}:{seconds:02d}"
 
 
 def _short_id(value: str | None) -> str:
@@ -182,102 +156,6 @@ class EventTableModel(_FlatTable):
                 return QColor(c.good)
         elif role == self.EventRole:
             return self._log.events[position]
-        return None
-
-
-class InteractionListModel(QAbstractListModel):
-    """The agent's live interactions (the engine's list, oldest first)."""
-
-    IdRole = _USER + 1
-    NameRole = _USER + 2
-    MediaRole = _USER + 3
-    StateRole = _USER + 4
-    ServiceRole = _USER + 5
-    ElapsedRole = _USER + 6
-    """Milliseconds in the current state."""
-    ActiveRole = _USER + 7
-    FlagsRole = _USER + 8
-    """Short words: muted, recording, consult."""
-
-    def __init__(self, sim: Simulator, parent: Any = None):
-        super().__init__(parent)
-        self._sim = sim
-        self._ids: list[str] = []
-
-    def sync(self) -> None:
-        """Follow the engine: remove finished rows, append new ones, repaint the rest."""
-        current = [inter.id for inter in self._sim.interactions]
-        wanted = set(current)
-        for row in range(len(self._ids) - 1, -1, -1):
-            if self._ids[row] not in wanted:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._ids[row]
-                self.endRemoveRows()
-        known = set(self._ids)
-        new = [iid for iid in current if iid not in known]
-        if new:
-            first = len(self._ids)
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            self._ids.extend(new)
-            self.endInsertRows()
-        self.repaint()
-
-    def repaint(self) -> None:
-        """Tell views every row changed (live timers)."""
-        if self._ids:
-            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
-
-    def id_at(self, row: int) -> str:
-        """The interaction id on ``row``."""
-        return self._ids[row]
-
-    def row_of(self, interaction_id: str | None) -> int | None:
-        """The row of an interaction, if listed."""
-        try:
-            return self._ids.index(interaction_id or "")
-        except ValueError:
-            return None
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        """Interactions listed."""
-        return 0 if parent.isValid() else len(self._ids)
-
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        """What the delegate paints for one interaction."""
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        iid = self._ids[index.row()]
-        inter = self._sim.interaction(iid)
-        if role == self.IdRole:
-            return iid
-        if inter is None:
-            return None
-        if role in (_DISPLAY, self.NameRole):
-            return inter.display_name
-        if role == _TOOLTIP:
-            return f"{inter.display_name}\n{inter.type.value} · {inter.state.value}\n{iid}"
-        if role == self.MediaRole:
-            return inter.type.value
-        if role == self.StateRole:
-            return inter.state.value
-        if role == self.ServiceRole:
-            return inter.service.name if inter.service else ""
-        if role == self.ElapsedRole:
-            since = inter.history[-1][0] if inter.history else inter.created_ms
-            return max(0, self._sim.now_ms - since)
-        if role == self.ActiveRole:
-            return iid == self._sim.active_interaction_id
-        if role == self.FlagsRole:
-            flags = []
-            if inter.muted:
-                flags.append("muted")
-            if inter.recording:
-                flags.append("rec")
-            if inter.consult_of is not None:
-                flags.append("consult")
-            if len(inter.parties) > 1:
-                flags.append("conference")
-            return " · ".join(flags)
         return None
 
 
@@ -409,84 +287,4 @@ class PluginModel(_FlatTable):
             return str(getattr(plugin, "source" if column == 3 else "error", "") or "")
         elif role == _FOREGROUND and column == 1:
             return QColor(colors().good if loaded else colors().bad)
-        return None
-
-
-class DirectoryModel(QAbstractItemModel):
-    """The tenant directory: teams, then their members (name, extension, state)."""
-
-    HEADERS = ("Name", "Ext.", "State")
-    PhoneRole = _USER + 1
-    """A member's extension (what the dial pad dials)."""
-    StateRole = _USER + 2
-
-    def __init__(self, teams: Sequence[Any], parent: Any = None):
-        super().__init__(parent)
-        self._teams = list(teams)
-
-    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
-        """Teams at the top (internal id 0), members below (internal id team row + 1)."""
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        if parent.internalId() == 0:
-            return self.createIndex(row, column, parent.row() + 1)
-        return QModelIndex()
-
-    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
-        """A member's team; nothing above a team."""
-        if not index.isValid():
-            return QModelIndex()
-        team_id = index.internalId()
-        if team_id == 0:
-            return QModelIndex()
-        return self.createIndex(team_id - 1, 0, 0)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        """Teams, or a team's members (children hang off column 0 only)."""
-        if not parent.isValid():
-            return len(self._teams)
-        if parent.column() != 0 or parent.internalId() != 0:
-            return 0
-        return len(self._teams[parent.row()].members)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        """Name, extension, state."""
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        """Column titles."""
-        horizontal = orientation is Qt.Orientation.Horizontal and role == _DISPLAY
-        if horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        """A team's name, or a member's name, extension and state."""
-        if not index.isValid():
-            return None
-        team_id = index.internalId()
-        column = index.column()
-        if team_id == 0:
-            team = self._teams[index.row()]
-            if role == _DISPLAY and column == 0:
-                return f"{team.name} ({len(team.members)})"
-            if role == _FONT and column == 0:
-                font = QFont()
-                font.setBold(True)
-                return font
-            return None
-        member = self._teams[team_id - 1].members[index.row()]
-        state = str(getattr(member.state, "value", member.state))
-        if role == _DISPLAY:
-            return (member.display_name, member.extension, state.replace("_", " "))[column]
-        if role == _TOOLTIP:
-            return f"{member.display_name} · ext. {member.extension} · {state}"
-        if role == _FOREGROUND and column == 2:
-            return QColor(state_color(state))
-        if role == self.PhoneRole:
-            return member.extension
-        if role == self.StateRole:
-            return state
         return None

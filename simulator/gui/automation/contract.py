@@ -1,12 +1,13 @@
 """The automation contract: every control's stable ``objectName``, what it does, what enables it.
 
 QA's own pytest-qt tests find controls with ``window.findChild(QWidget, "holdButton")``. This
-table is the single source: the README's table is generated from it (``markdown_table``), the
-window enables each control from its ``actions`` (an action button is enabled exactly when
-``sim.allowed()`` contains one of them) and binds its ``shortcut``. A test checks that every
-name here exists in the window and every named control in the window is listed here.
+table is the single source: the documentation's table (docs/window.md) is generated from it
+(``markdown_table``), the window enables each control from its ``actions`` (an action button is
+enabled exactly when ``sim.allowed()`` contains one of them) and binds its ``shortcut``. A test
+checks that every name here exists in the window and every named control in the window is
+listed here.
 
-Qt-free so that it can be read (and the README regenerated) without a display.
+Qt-free so that it can be read (and the table regenerated) without a display.
 """
 
 from __future__ import annotations
@@ -404,7 +405,7 @@ def shortcuts() -> dict[str, str]:
 
 
 def markdown_table() -> str:
-    """The README's table of controls."""
+    """The documentation's table of controls (docs/window.md)."""
     lines = [
         "| objectName | Qt class | Area | What it does | Enabled when `sim.allowed()` has "
         "| Shortcut |",
@@ -418,7 +419,3 @@ def markdown_table() -> str:
             f"| {actions} | {shortcut} |"
         )
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")

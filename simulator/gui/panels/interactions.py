@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import card_in, plain_label, section
-from simulator.gui.models import InteractionListModel, duration_text
-from simulator.gui.theme import colors, icon, state_color
+from simulator.gui.panels.models import InteractionListModel
+from simulator.gui.theme.icons import icon
+from simulator.gui.theme.palette import colors, state_color
+from simulator.gui.times import duration_text
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge

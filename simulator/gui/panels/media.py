@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label, section
-from simulator.gui.models import clock_text, duration_text
-from simulator.gui.phone import KEYS, key_name
-from simulator.gui.theme import colors, set_icon, state_color
+from simulator.gui.panels.phone import KEYS, key_name
+from simulator.gui.theme.icons import set_icon
+from simulator.gui.theme.palette import colors, state_color
+from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
     from simulator.engine import Interaction

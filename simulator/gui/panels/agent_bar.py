@@ -9,8 +9,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from simulator.gui.controls import button, plain_label
-from simulator.gui.models import duration_text
-from simulator.gui.theme import icon, set_label_icon, state_color
+from simulator.gui.theme.icons import icon, set_label_icon
+from simulator.gui.theme.palette import state_color
+from simulator.gui.times import duration_text
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, section, tool_button
-from simulator.gui.models import DirectoryModel
+from simulator.gui.panels.models import DirectoryModel
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge

@@ -15,9 +15,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from simulator.gui.interactions import MEDIA_ICONS
-from simulator.gui.models import clock_text
-from simulator.gui.theme import colors, icon, state_color
+from simulator.gui.panels.interactions import MEDIA_ICONS
+from simulator.gui.theme.icons import icon
+from simulator.gui.theme.palette import colors, state_color
+from simulator.gui.times import clock_text
 
 if TYPE_CHECKING:
     from simulator.engine import Interaction

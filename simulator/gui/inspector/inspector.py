@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, plain_label
-from simulator.gui.eventlog import EventFilter, payload_json
-from simulator.gui.models import EventTableModel, OutcomeModel, PluginModel, repr_result
-from simulator.gui.theme import icon
-from simulator.gui.timeline import Timeline
+from simulator.gui.inspector.eventlog import EventFilter, payload_json
+from simulator.gui.inspector.models import EventTableModel, OutcomeModel, PluginModel, repr_result
+from simulator.gui.inspector.timeline import Timeline
+from simulator.gui.theme.icons import icon
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge

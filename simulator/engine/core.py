@@ -1,0 +1,334 @@
+"""The desktop's plumbing: its state, subscribers, the clock and timers, and how an action runs
+(one time for everything it stamps, recorded, its events delivered in order once it is done).
+
+The concern modules (session, routing, voice, transfers, chat and email, wrap-up, directory) add the
+actions; ``simulator.engine.simulator.Simulator`` composes them.
+"""
+
+from __future__ import annotations
+
+import queue
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from simulator.contract import (
+    AgentState,
+    EventName,
+    InteractionState,
+    OperationResult,
+    ResultErrorCode,
+    fail,
+    ok,
+)
+from simulator.data import CustomerFactory, IdFactory, Tenant, load_tenant
+from simulator.engine.bus import Event, EventBus
+from simulator.engine.clock import Clock, VirtualClock
+from simulator.engine.errors import ActionError
+from simulator.engine.interaction import Interaction
+from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOffer
+from simulator.engine.settings import Settings
+from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allowed
+from simulator.engine.timers import TimerQueue
+
+E = EventName
+S = InteractionState
+Code = ResultErrorCode
+_IDLE_PHASES = frozenset({AgentPhase.ready, AgentPhase.not_ready, AgentPhase.supervising})
+# Members read on every action, bound once: on Python 3.11 reading a member off its Enum class
+# goes through the metaclass's __getattr__ hook, several times slower than a module global.
+_LOGGED_OUT = AgentPhase.logged_out
+_NOT_READY = AgentPhase.not_ready
+_DELIVERED = S.delivered
+_COMPLETED = S.completed
+_STATE_CHANGE = E.ON_INTERACTION_STATE_CHANGE
+_AGENT_STATE_CHANGE = E.ON_AGENT_STATE_CHANGE
+_WORKING_PHASES = frozenset({AgentPhase.busy, AgentPhase.after_call_work})
+
+
+__all__ = ["DesktopCore"]
+
+
+class DesktopCore:
+    """One agent desktop's state and the machinery every action runs through."""
+
+    if TYPE_CHECKING:
+        # Provided by the concern modules the ``Simulator`` composes (declared for type checkers).
+        def _refresh_agent(self) -> None: ...
+        def _deliver_queued(self) -> None: ...
+        def _associated_record(self, data: dict[str, Any], source: str) -> dict[str, Any]: ...
+        def _sync(self, inter: Interaction) -> None: ...
+        def _switch_to(self, interaction_id: str | None) -> None: ...
+
+    def __init__(
+        self,
+        tenant: Tenant | None = None,
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+        record_actions: bool = True,
+    ):
+        self.tenant = tenant if tenant is not None else load_tenant()
+        self.settings = settings if settings is not None else Settings()
+        self.seed = seed
+        self.clock: Clock = (
+            clock if clock is not None else VirtualClock(self.settings.start_time_ms)
+        )
+        self.started_ms = self.clock.now_ms()
+        """When the session began (epoch ms): a recorded session replays from here."""
+        self.ids = IdFactory(random.Random(seed))
+        self.customers = CustomerFactory(seed)
+        self.bus = EventBus()
+        self.timers = TimerQueue()
+        self.actions: list[ActionRecord] = []
+        self.record_actions = record_actions
+        self._interactions: dict[str, Interaction] = {}
+        self._queue: list[QueuedOffer] = []
+        self._active: str | None = None
+        self._phase = AgentPhase.logged_out
+        self._reason: str | None = None
+        self._since_ms = self.clock.now_ms()
+        self._chosen: tuple[AgentState, str | None] | None = None
+        self._before_work: tuple[AgentPhase, str | None] = (AgentPhase.ready, None)
+        self._session_id: str | None = None
+        self._service_name = self.tenant.default_outbound_service
+        self._did_id: str | None = self.tenant.dids[0].id if self.tenant.dids else None
+        self._depth = 0
+        self._frozen_ms: int | None = None
+        """While an action runs: its one time (see ``_now``)."""
+        self._posted: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._watchers: list[Callable[[Notice], None]] = []
+        self._notices: list[Notice] = []
+        self.finished: list[Interaction] = []
+        """Interactions completed and removed, in order (kept for the window and reports)."""
+        self.keep_finished = True
+        self.handler_calls = 0
+        """Above 0 while the handler host runs an adApi call a handler made from its own thread:
+        such actions are recorded ``by_subscriber`` like those made during delivery."""
+
+    def on(self, event: EventName | str, callback: Callable[..., Any]) -> None:
+        """Call ``callback(*args)`` for each ``event``, with contract models as arguments."""
+        self.bus.on(event, callback)
+
+    def remove(self, event: EventName | str, callback: Callable[..., Any]) -> None:
+        """Stop calling ``callback`` for ``event``."""
+        self.bus.remove(event, callback)
+
+    def subscribe(self, subscriber: Callable[[Event], Any]) -> Callable[[], None]:
+        """Receive every ``Event`` in order; returns the unsubscribe function."""
+        return self.bus.subscribe(subscriber)
+
+    def watch(self, watcher: Callable[[Notice], None]) -> Callable[[], None]:
+        """Receive every ``Notice`` (changes that are not adApi events)."""
+        self._watchers.append(watcher)
+        return lambda: self._watchers.remove(watcher) if watcher in self._watchers else None
+
+    @property
+    def now_ms(self) -> int:
+        """Simulation time, epoch ms."""
+        return self._now()
+
+    @property
+    def agent(self) -> AgentStatus:
+        """The agent's session."""
+        return AgentStatus(
+            self._phase is not AgentPhase.logged_out,
+            self._phase,
+            self._reason,
+            self._since_ms,
+            self._chosen,
+        )
+
+    @property
+    def interactions(self) -> list[Interaction]:
+        """The agent's interactions, oldest first."""
+        return list(self._interactions.values())
+
+    @property
+    def queued(self) -> list[QueuedOffer]:
+        """Offers waiting for the agent to become available."""
+        return list(self._queue)
+
+    @property
+    def active_interaction_id(self) -> str | None:
+        """The interaction the agent is looking at."""
+        return self._active
+
+    def interaction(self, interaction_id: str) -> Interaction | None:
+        """A live interaction by id."""
+        return self._interactions.get(interaction_id)
+
+    def allowed(self, interaction_id: str | None = None) -> frozenset[Action]:
+        """Actions allowed now on an interaction (the active one by default)."""
+        inter = self._interactions.get(interaction_id or self._active or "")
+        if inter is None or self._phase is AgentPhase.logged_out:
+            return frozenset()
+        actions = set(allowed_actions(inter.state, inter.type))
+        if inter.muted:
+            actions.discard(Action.mute)
+        else:
+            actions.discard(Action.unmute)
+        if inter.recording:
+            actions.discard(Action.record_start)
+        else:
+            actions.discard(Action.record_stop)
+        if len(inter.parties) < 2:
+            actions.discard(Action.conference_destroy)
+            actions.discard(Action.conference_remove)
+        if inter.consult_id is not None or inter.consult_of is not None:
+            actions.discard(Action.consult)
+        consult = self._interactions.get(inter.consult_id or "")
+        if inter.consult_of is not None:
+            consult, inter_main = inter, self._interactions.get(inter.consult_of)
+            if inter_main is None:
+                consult = None
+        if consult is None or consult.state is not S.delivered:
+            actions.discard(Action.complete_transfer)
+        return frozenset(actions)
+
+    def advance(self, seconds: float) -> None:
+        """Move a virtual clock forward, firing timers in order on the way."""
+        self.advance_ms(round(seconds * 1000))
+
+    def advance_ms(self, ms: int) -> None:
+        """Move a virtual clock forward by ``ms``, firing timers in order on the way."""
+        clock = self.clock
+        if not isinstance(clock, VirtualClock):
+            raise TypeError("advance() needs a VirtualClock; the wall clock moves by itself")
+        target = clock.now_ms() + int(ms)
+        self.drain_posted()
+        while True:
+            timer = self.timers.pop_due(target)
+            if timer is None:
+                break
+            clock.set_ms(max(timer.due_ms, clock.now_ms()))
+            self._system(timer.label, timer.callback)
+            self.drain_posted()
+        clock.set_ms(target)
+
+    def poll(self) -> None:
+        """Fire due timers and posted work (the window calls this on the wall clock)."""
+        self.drain_posted()
+        now = self.clock.now_ms()
+        while (timer := self.timers.pop_due(now)) is not None:
+            self._system(timer.label, timer.callback)
+        self.drain_posted()
+
+    def next_timer_ms(self) -> int | None:
+        """When the next timer fires (ring timeout, remote answer ...), or None."""
+        return self.timers.next_due()
+
+    def post(self, work: Callable[[], None]) -> None:
+        """Run ``work`` on the simulation's thread at the next ``drain_posted`` (thread-safe)."""
+        self._posted.put(work)
+
+    def drain_posted(self) -> None:
+        """Run work posted from other threads (deferred handler answers)."""
+        while not self._posted.empty():
+            try:
+                work = self._posted.get_nowait()
+            except queue.Empty:
+                return
+            self._system("posted", work)
+
+    def _perform(
+        self, actor: str, name: str, args: dict[str, Any], body: Callable[[], Any]
+    ) -> OperationResult:
+        by_subscriber = self.bus._delivering or self.handler_calls > 0
+        # The time the action was asked for: on the wall clock the body may cross a millisecond,
+        # and a replay must act at the moment the original did.
+        asked_ms = self._now()
+        self._depth += 1
+        self._frozen_ms = asked_ms
+        try:
+            data = body()
+            result: OperationResult = ok(data)
+        except ActionError as exc:
+            result = fail(exc.code, exc.message)
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._frozen_ms = None
+        if self.record_actions:
+            self.actions.append(
+                ActionRecord(
+                    asked_ms,
+                    actor,
+                    name,
+                    args,
+                    result.ok,
+                    by_subscriber,
+                    None if result.ok else result.error.name,
+                )
+            )
+        if self._depth == 0:
+            self._flush()
+        return result
+
+    def _now(self) -> int:
+        """The simulation time; one value for everything a single action stamps, so that on the
+        wall clock an action crossing a millisecond replays exactly (startTime, its events)."""
+        frozen = self._frozen_ms
+        return self.clock.now_ms() if frozen is None else frozen
+
+    def _system(self, label: str, work: Callable[[], None]) -> None:
+        self._depth += 1
+        self._frozen_ms = self._now()
+        try:
+            work()
+        except ActionError:
+            pass
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._frozen_ms = None
+        if self._depth == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.bus.flush()
+        if self._notices:
+            notices, self._notices = self._notices, []
+            for notice in notices:
+                for watcher in tuple(self._watchers):
+                    watcher(notice)
+
+    def _emit(
+        self,
+        name: EventName,
+        *args: Any,
+        interaction_id: str | None = None,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.bus.emit(name, self._now(), args, interaction_id, then)
+
+    def _notice(self, kind: str, interaction_id: str | None, detail: str = "") -> None:
+        if self._watchers:
+            self._notices.append(Notice(kind, interaction_id, self._now(), detail))
+
+    def _require_login(self) -> None:
+        if self._phase is _LOGGED_OUT:
+            raise ActionError(Code.not_logged_in, "log in first (login)")
+
+    def _get(self, interaction_id: str | None) -> Interaction:
+        if self._phase is _LOGGED_OUT:  # _require_login(), inline: every action starts here
+            raise ActionError(Code.not_logged_in, "log in first (login)")
+        key = interaction_id or self._active
+        if key is None:
+            raise ActionError(Code.no_interaction, "there is no active interaction; pass an id")
+        inter = self._interactions.get(key)
+        if inter is None:
+            raise ActionError(Code.no_interaction, f"no interaction {key!r}")
+        return inter
+
+    def _check(self, inter: Interaction, action: Action) -> None:
+        if not is_allowed(inter.state, inter.type, action):
+            raise ActionError(
+                Code.not_suitable_state,
+                f"cannot {action.value.replace('_', ' ')} a {inter.type.value} interaction "
+                f"in state {inter.state.value}",
+            )
+
+    def _schedule(self, seconds: float, work: Callable[[], None], label: str) -> None:
+        self.timers.schedule(self._now() + round(seconds * 1000), work, label)

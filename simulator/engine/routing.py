@@ -1,0 +1,343 @@
+"""Routing: customers' offers (calls, chats, emails), the service queue, delivery to the agent,
+screen pops, ring timeouts, and answering or declining an offer.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from simulator.contract import (
+    AgentState,
+    CallDirection,
+    InteractionOrigination,
+    InteractionType,
+    OperationResult,
+    WebScreenPop,
+)
+from simulator.data import (
+    Customer,
+    Service,
+    ServiceType,
+    digits_only,
+    email_address,
+    normalize_phone,
+)
+from simulator.engine.core import Code, E, S
+from simulator.engine.errors import ActionError
+from simulator.engine.interaction import ChatMessage, Interaction, Party
+from simulator.engine.lifecycle import Lifecycle
+from simulator.engine.records import QueuedOffer
+from simulator.engine.tables import Action, AgentPhase
+
+
+@functools.lru_cache(maxsize=64)
+def _dnis(did: str) -> str:
+    """A service's DID as ``DNIS`` digits (cached: the tenant's few DIDs, on every call)."""
+    return digits_only(did)
+
+
+@functools.lru_cache(maxsize=64)
+def _screen_pop_wire(pop: WebScreenPop) -> dict[str, Any]:
+    """A service's screen pop as wire JSON (frozen, so dumped once; callers copy it)."""
+    return pop.model_dump(mode="json")
+
+
+__all__ = ["Routing"]
+
+
+class Routing(Lifecycle):
+    """Offers, the queue and delivery."""
+
+    def _can_take(self, offer: QueuedOffer) -> bool:
+        if offer.direct:
+            return self._phase is not AgentPhase.logged_out
+        if self._phase is AgentPhase.ready:
+            return True
+        if offer.type is InteractionType.voice or self._phase is not AgentPhase.busy:
+            return False
+        live = list(self._interactions.values())
+        return (
+            all(inter.type is not InteractionType.voice for inter in live)
+            and len(live) < self.settings.max_concurrent_chats
+        )
+
+    def _deliver_queued(self) -> None:
+        for offer in list(self._queue):
+            # A delivery refreshes the agent, which may deliver more: skip what already went.
+            if offer in self._queue and self._can_take(offer):
+                self._queue.remove(offer)
+                self._deliver(offer)
+
+    def _deliver(self, offer: QueuedOffer) -> None:
+        customer = offer.customer
+        service = offer.service
+        inter = Interaction(
+            id=offer.id,
+            type=offer.type,
+            state=S.delivery_pending,
+            service=service,
+            customer=customer,
+            created_ms=self._now(),
+            global_interaction_id=self.ids.guid(),
+            attached_data=dict(offer.attached_data),
+            transfer_data=offer.transfer_data,
+            subject_line=offer.subject,
+        )
+        if self.settings.routed_origination == "auto":
+            inter.origination = InteractionOrigination.auto
+        if offer.type is InteractionType.voice:
+            inter.call_direction = CallDirection.inbound
+            inter.phone_number = customer.phone
+            inter.ani = customer.phone
+            if self.settings.inbound_dnis == "service_did" and service.did:
+                inter.dnis = _dnis(service.did)
+            inter.parties.append(Party(self.ids.guid(), customer.name, customer.phone))
+            inter.step_id = self.ids.guid()
+            if self.settings.recording_url == "always":
+                inter.recording_url = self.ids.recording_url(self.tenant.host, inter.step_id)
+        else:
+            inter.email = customer.email
+            first = offer.body or ""
+            if first:
+                inter.transcript.append(ChatMessage(self._now(), "customer", first))
+        self._announce(inter)
+        if offer.transfer_data is not None:
+            self._emit(
+                E.ON_LOAD_TRANSFER_DATA,
+                inter.id,
+                dict(offer.transfer_data),
+                interaction_id=inter.id,
+            )
+        pop = service.web_screen_pop
+        if pop is not None and not pop.pop_upon_answer:
+            self._screen_pop(inter)
+        if self.settings.ring_timeout_seconds is not None:
+            self._schedule(
+                self.settings.ring_timeout_seconds,
+                lambda: self._ring_timeout(inter.id),
+                "ring timeout",
+            )
+
+    def _screen_pop(self, inter: Interaction) -> None:
+        pop = inter.service.web_screen_pop if inter.service else None
+        if pop is None:
+            return
+
+        def answered(value: Any) -> None:
+            inter.screen_pop_suppressed = value is True
+            self._notice("screen_pop", inter.id, "suppressed" if value is True else pop.url)
+
+        self._emit(
+            E.ON_WEB_SCREEN_POP_CUSTOM,
+            inter.id,
+            dict(_screen_pop_wire(pop)),
+            interaction_id=inter.id,
+            then=answered,
+        )
+
+    def _ring_timeout(self, interaction_id: str) -> None:
+        inter = self._interactions.get(interaction_id)
+        if inter is None or inter.state is not S.delivery_pending:
+            return
+        self._chosen = (AgentState.not_ready, self.tenant.no_answer_reason)
+        self._finish(inter)
+        self._refresh_agent()
+        self._notice("missed", interaction_id)
+
+    def _resolve_service(self, key: str | None, *types: ServiceType) -> Service:
+        if key is None:
+            candidates = self.tenant.services_of(*types)
+            if not candidates:
+                raise ActionError(Code.no_service, "the tenant has no service of that type")
+            return candidates[0]
+        service = self.tenant.service(key)
+        if service is None or service.type not in types:
+            names = ", ".join(s.name for s in self.tenant.services_of(*types))
+            raise ActionError(Code.no_service, f"no such service {key!r}; one of: {names}")
+        return service
+
+    def _resolve_customer(self, customer: Customer | dict[str, Any] | None) -> Customer:
+        if customer is None:
+            return self.customers.customer()
+        if isinstance(customer, Customer):
+            return customer
+        drawn = self.customers.customer()
+        phone = customer.get("phone")
+        digits = drawn.phone
+        if phone:
+            digits = normalize_phone(str(phone)) or digits_only(str(phone))
+        first = customer.get("first_name", drawn.first_name)
+        last = customer.get("last_name", drawn.last_name)
+        email = customer.get("email")
+        if not email:
+            # A customer given by name writes from an address that matches the name.
+            email = email_address(first, last, drawn.email.rsplit("@", 1)[1])
+        return Customer(
+            first_name=first,
+            last_name=last,
+            phone=digits,
+            email=email,
+            company=customer.get("company", drawn.company),
+        )
+
+    @staticmethod
+    def _customer_args(customer: Customer) -> dict[str, str]:
+        return {
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "phone": customer.phone,
+            "email": customer.email,
+            "company": customer.company,
+        }
+
+    def _offer(
+        self,
+        name: str,
+        media: InteractionType,
+        service: str | None,
+        customer: Customer | dict[str, Any] | None,
+        types: tuple[ServiceType, ...],
+        **extra: Any,
+    ) -> OperationResult:
+        resolved = self._resolve_customer(customer)
+        record: dict[str, Any] = {
+            "service": service,
+            "customer": self._customer_args(resolved),
+            **{key: value for key, value in extra.items() if value not in (None, "", False, {})},
+        }
+
+        def body() -> dict[str, Any]:
+            found = self._resolve_service(service, *types)
+            offer = QueuedOffer(
+                id=self.ids.guid(),
+                type=media,
+                service=found,
+                customer=resolved,
+                queued_ms=self._now(),
+                attached_data={
+                    str(k): str(v) for k, v in (extra.get("attached_data") or {}).items()
+                },
+                transfer_data=extra.get("transfer_data"),
+                direct=bool(extra.get("direct")),
+                subject=extra.get("subject") or "",
+                body=extra.get("body") or "",
+            )
+            if self._can_take(offer) and not any(queued.type is media for queued in self._queue):
+                self._deliver(offer)
+                return {"id": offer.id, "queued": False}
+            self._queue.append(offer)
+            self._notice("queued", offer.id, found.name)
+            return {"id": offer.id, "queued": True}
+
+        return self._perform("customer", name, record, body)
+
+    def offer_call(
+        self,
+        service: str | None = None,
+        customer: Customer | dict[str, Any] | None = None,
+        *,
+        attached_data: dict[str, str] | None = None,
+        transfer_data: dict[str, Any] | None = None,
+        direct: bool = False,
+    ) -> OperationResult:
+        """A customer calls a service (or the agent directly); delivered when the agent is
+        available, queued (unreported) until then. ``data`` is ``{id, queued}``."""
+        return self._offer(
+            "offer_call",
+            InteractionType.voice,
+            service,
+            customer,
+            (ServiceType.inbound_voice, ServiceType.blended_voice),
+            attached_data=attached_data,
+            transfer_data=transfer_data,
+            direct=direct,
+        )
+
+    def offer_chat(
+        self,
+        service: str | None = None,
+        customer: Customer | dict[str, Any] | None = None,
+        message: str | None = None,
+        *,
+        attached_data: dict[str, str] | None = None,
+    ) -> OperationResult:
+        """A customer starts a chat with a first message."""
+        return self._offer(
+            "offer_chat",
+            InteractionType.chat,
+            service,
+            customer,
+            (ServiceType.chat,),
+            attached_data=attached_data,
+            body=message if message is not None else "Hello, I need some help please.",
+        )
+
+    def offer_email(
+        self,
+        service: str | None = None,
+        customer: Customer | dict[str, Any] | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        *,
+        attached_data: dict[str, str] | None = None,
+    ) -> OperationResult:
+        """A customer's email arrives for a service."""
+        return self._offer(
+            "offer_email",
+            InteractionType.email,
+            service,
+            customer,
+            (ServiceType.email,),
+            attached_data=attached_data,
+            subject=subject if subject is not None else "Question about my order",
+            body=body if body is not None else "Hello, could you tell me where my order is?",
+        )
+
+    def customer_hang_up(self, interaction_id: str | None = None) -> OperationResult:
+        """The customer hangs up a call or leaves a chat (or abandons while queued)."""
+
+        def body() -> None:
+            for offer in self._queue:
+                if offer.id == interaction_id:
+                    self._queue.remove(offer)
+                    self._notice("abandoned", offer.id)
+                    return
+            inter = self._get(interaction_id)
+            self._check(inter, Action.customer_hang_up)
+            self._transition(inter, Action.customer_hang_up)
+            self._refresh_agent()
+            self._notice("customer_hang_up", inter.id)
+
+        return self._perform(
+            "customer", "customer_hang_up", {"interaction_id": interaction_id}, body
+        )
+
+    def accept_interaction(self, interaction_id: str | None = None) -> OperationResult:
+        """``acceptInteraction``: answer an offered interaction (``delivery_pending`` only)."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.accept)
+            self._transition(inter, Action.accept)
+            pop = inter.service.web_screen_pop if inter.service else None
+            if pop is not None and pop.pop_upon_answer:
+                self._screen_pop(inter)
+            self._refresh_agent()
+
+        return self._perform(
+            "agent", "accept_interaction", {"interaction_id": interaction_id}, body
+        )
+
+    def reject_interaction(self, interaction_id: str | None = None) -> OperationResult:
+        """``rejectInteraction``: decline an offered interaction (``delivery_pending`` only)."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.reject)
+            self._transition(inter, Action.reject)
+            self._refresh_agent()
+
+        return self._perform(
+            "agent", "reject_interaction", {"interaction_id": interaction_id}, body
+        )

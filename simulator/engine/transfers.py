@@ -1,0 +1,210 @@
+"""Transfers and conferences: consult calls, blind and consult transfers, the transfer data asked
+of the integration, conference parties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simulator.contract import InteractionOrigination, OperationResult
+from simulator.engine.core import Code, E, S
+from simulator.engine.errors import ActionError
+from simulator.engine.interaction import Interaction, Party
+from simulator.engine.tables import Action, is_allowed
+from simulator.engine.voice import Voice, parse_origination
+
+__all__ = ["Transfers"]
+
+
+class Transfers(Voice):
+    """Consult, transfer and conference."""
+
+    def consult_call(
+        self,
+        phone: str,
+        *,
+        origination: InteractionOrigination | str = InteractionOrigination.integration_api,
+    ) -> OperationResult:
+        """``consultCall``: hold the active call and dial a second one to consult."""
+
+        def body() -> dict[str, Any]:
+            main = self._get(None)
+            self._check(main, Action.consult)
+            if main.consult_id is not None or main.consult_of is not None:
+                raise ActionError(Code.not_suitable_state, "a consult call is already going on")
+            number, party = self._dialled(phone)
+            origin = parse_origination(origination)
+            if main.state is S.delivered:
+                self._transition(main, Action.hold)
+            inter = self._new_outbound(number, origin, main.service, party)
+            inter.consult_of = main.id
+            main.consult_id = inter.id
+            self._dial(inter)
+            return {"id": inter.id}
+
+        return self._perform(
+            "agent", "consult_call", {"phone": phone, "origination": str(origination)}, body
+        )
+
+    def _ask_transfer_data(
+        self,
+        inter: Interaction,
+        custom: dict[str, Any] | None,
+        then: Callable[[dict[str, Any] | None], None],
+    ) -> None:
+        if custom is not None:
+            then(dict(custom))
+            return
+        self._emit(
+            E.ON_REQUEST_TRANSFER_DATA,
+            inter.id,
+            interaction_id=inter.id,
+            then=lambda value: self._system("transfer data", lambda: then(value)),
+        )
+
+    def blind_transfer(
+        self,
+        phone: str,
+        custom_transfer_data: dict[str, Any] | None = None,
+        interaction_id: str | None = None,
+    ) -> OperationResult:
+        """``blindTransfer``: send the call to a number; it ends for this agent."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.blind_transfer)
+            self._dialled(phone)
+
+            def carry_out(data: dict[str, Any] | None) -> None:
+                if inter.id not in self._interactions or not is_allowed(
+                    inter.state, inter.type, Action.blind_transfer
+                ):
+                    return
+                inter.transfer_data = data
+                self._notice("transferred", inter.id, phone)
+                self._transition(inter, Action.blind_transfer)
+                self._refresh_agent()
+
+            self._ask_transfer_data(inter, custom_transfer_data, carry_out)
+
+        return self._perform(
+            "agent",
+            "blind_transfer",
+            {
+                "phone": phone,
+                "custom_transfer_data": custom_transfer_data,
+                "interaction_id": interaction_id,
+            },
+            body,
+        )
+
+    def transfer(self, custom_transfer_data: dict[str, Any] | None = None) -> OperationResult:
+        """``transfer``: complete a consult transfer (the consult call must be connected)."""
+
+        def body() -> None:
+            current = self._get(None)
+            main = current
+            if current.consult_of is not None:
+                main = self._interactions[current.consult_of]
+            consult = self._interactions.get(main.consult_id or "")
+            if consult is None:
+                raise ActionError(Code.not_suitable_state, "start a consult call first")
+            if consult.state is not S.delivered:
+                raise ActionError(Code.not_suitable_state, "the consulted party has not answered")
+            self._check(main, Action.complete_transfer)
+
+            def carry_out(data: dict[str, Any] | None) -> None:
+                if main.id not in self._interactions or consult.id not in self._interactions:
+                    return
+                if consult.state is not S.delivered or not is_allowed(
+                    main.state, main.type, Action.complete_transfer
+                ):
+                    return
+                main.transfer_data = data
+                self._notice("transferred", main.id, consult.phone_number or "")
+                self._transition(main, Action.complete_transfer)
+                self._transition(consult, Action.complete_transfer)
+                self._refresh_agent()
+
+            self._ask_transfer_data(main, custom_transfer_data, carry_out)
+
+        return self._perform(
+            "agent", "transfer", {"custom_transfer_data": custom_transfer_data}, body
+        )
+
+    def invite_to_call_conference(
+        self,
+        phone: str,
+        custom_transfer_data: dict[str, Any] | None = None,
+        interaction_id: str | None = None,
+    ) -> OperationResult:
+        """``inviteToCallConference``: add a party to the call (single-step conference)."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.conference_invite)
+            number, party = self._dialled(phone)
+            if any(existing.phone == number for existing in inter.parties):
+                raise ActionError(Code.invalid_args, f"{number} is already on the call")
+            new_party = party or Party(self.ids.guid(), number, number)
+
+            def carry_out(data: dict[str, Any] | None) -> None:
+                if inter.id not in self._interactions or not is_allowed(
+                    inter.state, inter.type, Action.conference_remove
+                ):
+                    return
+                inter.transfer_data = data
+                inter.parties.append(new_party)
+                self._sync(inter)
+
+            self._ask_transfer_data(inter, custom_transfer_data, carry_out)
+
+        return self._perform(
+            "agent",
+            "invite_to_call_conference",
+            {
+                "phone": phone,
+                "custom_transfer_data": custom_transfer_data,
+                "interaction_id": interaction_id,
+            },
+            body,
+        )
+
+    def remove_from_call_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``removeFromCallConference``: drop a party (by ``CallParty.id``)."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.conference_remove)
+            party = next((p for p in inter.parties if p.id == party_id), None)
+            if party is None:
+                raise ActionError(Code.object_not_found, f"no party {party_id!r} on this call")
+            if len(inter.parties) < 2:
+                raise ActionError(Code.not_suitable_state, "the only party left: hang up instead")
+            inter.parties.remove(party)
+            self._sync(inter)
+
+        return self._perform(
+            "agent",
+            "remove_from_call_conference",
+            {"party_id": party_id, "interaction_id": interaction_id},
+            body,
+        )
+
+    def destroy_call_conference(self, interaction_id: str | None = None) -> OperationResult:
+        """``destroyCallConference``: drop every party added to the call."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.conference_destroy)
+            if len(inter.parties) < 2:
+                raise ActionError(Code.not_suitable_state, "this call is not a conference")
+            del inter.parties[1:]
+            self._sync(inter)
+
+        return self._perform(
+            "agent", "destroy_call_conference", {"interaction_id": interaction_id}, body
+        )

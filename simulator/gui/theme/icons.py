@@ -1,0 +1,135 @@
+"""Tinted SVG icons: monochrome shapes painted in the scheme's colours, re-tinted on a change.
+
+Icons are monochrome SVGs in ``resources/icons`` (package data) drawn with ``currentColor``; they
+are tinted with the palette's text colour (or a fixed colour on coloured buttons) and re-tinted
+when the scheme changes. A widget asks for an icon by name with ``set_icon``; ``retint`` repaints
+them all. Should the resources be missing, Qt's standard icons stand in.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QStyle, QWidget
+
+from simulator.gui.theme.assets import ASSETS
+from simulator.gui.theme.palette import DARK, LIGHT, _InUse
+
+__all__ = ["icon", "retint", "set_icon", "set_label_icon"]
+
+_ICON_PROPERTY = "adsimIcon"
+_ICON_COLOR_PROPERTY = "adsimIconColor"
+
+
+@cache
+def _svg(name: str) -> str | None:
+    try:
+        return (ASSETS / "icons" / f"{name}.svg").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+_STANDARD = {
+    "phone": QStyle.StandardPixmap.SP_DialogYesButton,
+    "phone-off": QStyle.StandardPixmap.SP_DialogNoButton,
+    "pause": QStyle.StandardPixmap.SP_MediaPause,
+    "play": QStyle.StandardPixmap.SP_MediaPlay,
+    "stop": QStyle.StandardPixmap.SP_MediaStop,
+    "record": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "mic": QStyle.StandardPixmap.SP_MediaVolume,
+    "mic-off": QStyle.StandardPixmap.SP_MediaVolumeMuted,
+    "check": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "x": QStyle.StandardPixmap.SP_DialogCancelButton,
+    "refresh": QStyle.StandardPixmap.SP_BrowserReload,
+    "save": QStyle.StandardPixmap.SP_DialogSaveButton,
+    "folder": QStyle.StandardPixmap.SP_DirOpenIcon,
+    "transfer": QStyle.StandardPixmap.SP_ArrowRight,
+    "send": QStyle.StandardPixmap.SP_ArrowForward,
+}
+
+
+def icon(name: str, color: str | None = None) -> QIcon:
+    """The named icon tinted ``color`` (the palette's text colour by default)."""
+    return _icon(name, color, _InUse.colors.scheme)
+
+
+@cache
+def _shape(name: str) -> QPixmap | None:
+    """The icon's shape, rendered once (64 px: 32 px at 2x); colours are painted into it."""
+    svg = _svg(name)
+    if svg is None:
+        return None
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    side = 64
+    shape = QPixmap(QSize(side, side))
+    shape.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(shape)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, side, side))
+    painter.end()
+    return shape
+
+
+def _tinted(shape: QPixmap, color: str) -> QPixmap:
+    # The icons are one colour (currentColor): keep the shape's alpha, paint the colour in.
+    pixmap = QPixmap(shape)
+    painter = QPainter(pixmap)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(pixmap.rect(), QColor(color))
+    painter.end()
+    return pixmap
+
+
+@cache
+def _icon(name: str, color: str | None, scheme: str) -> QIcon:
+    shape = _shape(name)
+    if shape is None:
+        app = QApplication.instance()
+        style = app.style() if isinstance(app, QApplication) else None
+        standard = _STANDARD.get(name, QStyle.StandardPixmap.SP_FileIcon)
+        return style.standardIcon(standard) if style is not None else QIcon()
+    in_use = DARK if scheme == "dark" else LIGHT
+    result = QIcon()
+    result.addPixmap(_tinted(shape, color or in_use.text), QIcon.Mode.Normal)
+    result.addPixmap(_tinted(shape, in_use.faint), QIcon.Mode.Disabled)
+    return result
+
+
+def set_icon(button: QAbstractButton, name: str, color: str | None = None) -> None:
+    """Give ``button`` the named icon and remember it so ``retint`` can repaint it."""
+    button.setProperty(_ICON_PROPERTY, name)
+    button.setProperty(_ICON_COLOR_PROPERTY, color or "")
+    button.setIcon(icon(name, _resolve(color)))
+
+
+def set_label_icon(label: QLabel, name: str, size: int, color: str | None = None) -> None:
+    """Show the named icon on ``label`` and remember it so ``retint`` can repaint it."""
+    label.setProperty(_ICON_PROPERTY, name)
+    label.setProperty(_ICON_COLOR_PROPERTY, color or "")
+    label.setProperty("adsimIconSize", size)
+    label.setPixmap(icon(name, _resolve(color)).pixmap(QSize(size, size)))
+
+
+def _resolve(color: str | None) -> str | None:
+    """A colour name of ``Colors`` (``on_accent``, ``good`` ...) or a literal, or None."""
+    if not color:
+        return None
+    return getattr(_InUse.colors, color, color)
+
+
+def retint(root: QWidget) -> None:
+    """Re-tint every icon set with ``set_icon`` under ``root`` (after a scheme change)."""
+    for button in root.findChildren(QAbstractButton):
+        name = button.property(_ICON_PROPERTY)
+        if name:
+            color = button.property(_ICON_COLOR_PROPERTY) or None
+            button.setIcon(icon(str(name), _resolve(color)))
+    for label in root.findChildren(QLabel):
+        name = label.property(_ICON_PROPERTY)
+        if name:
+            color = label.property(_ICON_COLOR_PROPERTY) or None
+            size = int(label.property("adsimIconSize") or 24)
+            label.setPixmap(icon(str(name), _resolve(color)).pixmap(QSize(size, size)))
