@@ -225,3 +225,49 @@ def test_adsim_demo_survives_a_crashing_plugin_and_exits_1(tmp_path, capsys):
     assert "adsim: handlers: 2 of 2 calls failed (2 crashed); 1 plugin process problem(s)" in err
     assert "killed by signal SIGSEGV (11)" in err
     assert "plugin lingers: thread(s) forever still running" in err
+
+
+MUTATOR = """
+    def save(activity):
+        activity.attached_data["x"] = 1
+        activity.call_parties.clear()
+
+    def register(ad_api):
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+OBSERVER = """
+    def register(ad_api):
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda a: a.model_dump(mode="json"))
+"""
+
+
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_a_handler_changing_its_payload_changes_nobody_elses(tmp_path, httpserver, isolation):
+    from simulator.handlers import WebhookHandler
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    mutator = _write(tmp_path, "mutator", MUTATOR)
+    observer = _write(tmp_path, "observer", OBSERVER)
+    sim = _sim()
+    journal = Journal.open(":memory:")
+    host = HandlerHost(sim, timeout=5.0, journal=journal, isolation=isolation)
+    try:
+        host.load(mutator)
+        host.load(observer)
+        webhook = WebhookHandler(httpserver.url_for("/hook"))
+        host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
+        recorder = run_demo_call(sim, after_step=host.settle)
+        host.settle()
+        [record] = recorder.records()
+        [saved] = [e for e in journal.events() if e.name == "ON_SAVE_ACTIVITY_RECORD"]
+    finally:
+        host.close()
+        journal.close()
+    assert record["callParties"] and "x" not in record.get("attachedData", {})
+    assert not host.failures
+    [seen] = [o.result for o in host.outcomes if o.plugin == "observer"]
+    assert seen == record, "the next handler gets the payload as emitted"
+    [(request, _)] = httpserver.log
+    assert request.get_json() == record, "so does the webhook"
+    assert saved.args == [record], "and the journal"
