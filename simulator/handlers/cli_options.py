@@ -39,6 +39,8 @@ __all__ = [
 
 ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
 _SUMMARY_LINES = 20
+WEBHOOK_BUDGET = 0.8
+"""The share of the handler timeout one webhook delivery (retries included) may take."""
 
 
 def _positive_seconds(text: str) -> float:
@@ -211,6 +213,8 @@ def build_host(
                     or (EventName.ON_SAVE_ACTIVITY_RECORD,),
                     attempts=getattr(args, "webhook_attempts", 4),
                     backoff=getattr(args, "webhook_backoff", 0.5),
+                    # Done before the handler timeout: no retry after "timeout" is journaled.
+                    budget=host.timeout * WEBHOOK_BUDGET,
                 )
             except ValueError as exc:
                 raise InputFileError("--webhook", None, str(exc)) from None
