@@ -30,9 +30,11 @@ from simulator.journal import Journal, JournalError
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
+    "HostSeries",
     "add_handler_options",
     "build_host",
     "finish_run",
+    "open_journal",
     "redacted_argv",
     "summary",
 ]
@@ -169,6 +171,24 @@ def redacted_argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _run_meta(sim: Simulator, meta: dict[str, Any] | None) -> dict[str, Any]:
+    return {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+
+
+def open_journal(
+    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+) -> Journal:
+    """The journal of one run of ``sim`` (``InputFileError`` when it cannot be used)."""
+    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    try:
+        journal = Journal.open(getattr(args, "journal", None), meta=_run_meta(sim, meta))
+    except JournalError as exc:
+        raise InputFileError(exc.path or "--journal", None, exc.message) from None
+    if secret:
+        journal.add_secret(secret)
+    return journal
+
+
 def build_host(
     sim: Simulator,
     args: argparse.Namespace,
@@ -182,13 +202,7 @@ def build_host(
     """
     err = stderr if stderr is not None else sys.stderr
     secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
-    run_meta = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
-    try:
-        journal = Journal.open(getattr(args, "journal", None), meta=run_meta)
-    except JournalError as exc:
-        raise InputFileError(exc.path or "--journal", None, exc.message) from None
-    if secret:
-        journal.add_secret(secret)
+    journal = open_journal(sim, args, meta)
     host = HandlerHost(
         sim,
         timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),
@@ -235,7 +249,7 @@ def summary(host: HandlerHost) -> list[str]:
     """Lines describing what failed (empty when every plugin loaded and every call was ok)."""
     lines: list[str] = []
     broken = [p for p in host.plugins if not p.loaded]
-    failures = host.failures
+    failures = list(getattr(host, "all_failures", host.failures))
     incidents = list(getattr(host, "incidents", []))
     if not broken and not failures and not incidents:
         return lines
@@ -243,7 +257,7 @@ def summary(host: HandlerHost) -> list[str]:
     for outcome in failures:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    calls = len(host.outcomes)
+    calls = len(getattr(host, "all_outcomes", host.outcomes))
     lines.append(
         f"handlers: {len(failures)} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
@@ -279,3 +293,68 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     for line in lines:
         print(f"adsim: {line}", file=err)
     return 1 if lines else 0
+
+
+class HostSeries:
+    """Load mode: one host for every run of a series, its plugins loaded (and their processes
+    started) once; each run gets its own simulator and journal run (``HandlerHost.rebind``).
+
+    ``build(sim)`` is the runner's host factory, ``end_run(host)`` its ``close_host``;
+    ``finish()`` closes the host and prints one summary of every run (the exit code).
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        meta: dict[str, Any] | None = None,
+        *,
+        stderr: TextIO | None = None,
+        start: Any = None,
+    ):
+        self.args = args
+        self.meta = meta
+        self.stderr = stderr
+        self.host: HandlerHost | None = None
+        self._start = start
+        """``start(host)`` once the host is built (JS handlers)."""
+        self._looped: str | None = None
+
+    def build(self, sim: Simulator) -> HandlerHost:
+        """The host, built for the first run and rebound to ``sim`` for the next ones."""
+        if self.host is None:
+            self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)
+            if self._start is not None:
+                self._start(self.host)
+        else:
+            journal = self.host.journal
+            if journal is None:
+                journal = open_journal(sim, self.args, self.meta)
+            else:  # the same file, a new run: reopening costs more than the run itself
+                journal.new_run(_run_meta(sim, self.meta))
+            self.host.rebind(sim, journal)
+        return self.host
+
+    def end_run(self, host: HandlerHost) -> None:
+        """Let the run's handlers finish; the host and the journal stay for the next run."""
+        try:
+            host.settle(timeout=max(host.timeout * 2, 1.0))
+        except HandlerLoopError as exc:
+            self._looped = self._looped or str(exc)
+
+    def finish(self) -> int:
+        """Close the host; one summary of every run on stderr; 1 if anything failed."""
+        if self.host is None:
+            return 0
+        err = self.stderr if self.stderr is not None else sys.stderr
+        self.host.close()
+        lines = summary(self.host)
+        if self._looped is not None:
+            lines.insert(0, self._looped)
+        journal = self.host.journal
+        if journal is not None:
+            if lines and journal.path != ":memory:":
+                lines.append(f"  journal: {journal.path}")
+            journal.close()
+        for line in lines:
+            print(f"adsim: {line}", file=err)
+        return 1 if lines else 0

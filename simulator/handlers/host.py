@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -150,6 +151,8 @@ class HandlerHost:
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
+        self._run_start = 0
+        self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
         self._queue: SimpleQueue[Any] = SimpleQueue()
         self._lock = threading.Lock()
@@ -184,7 +187,7 @@ class HandlerHost:
 
     def ad_api(self, plugin: str = "") -> AdApi:
         """A fresh ``ad_api`` whose ``on`` registrations belong to ``plugin``."""
-        return AdApi(
+        api = AdApi(
             self.sim,
             registry=self.registry,
             plugin=plugin,
@@ -192,6 +195,36 @@ class HandlerHost:
             widget=self.widget,
             call_on_engine=partial(self._call_on_engine, plugin=plugin),
         )
+        self._apis.add(api)
+        return api
+
+    def rebind(self, sim: Simulator, journal: Any = None) -> None:
+        """Serve another simulator (load mode: one per repeat) with the plugins already loaded
+        and their processes running: loading them once per process, not once per run.
+
+        Call it with the handlers idle (after ``settle``). Every ``ad_api`` handed out now acts
+        on ``sim``; the widget's own state starts afresh (its message loggers stay);
+        ``outcomes``/``failures`` start again (``all_failures`` keeps every run's).
+        """
+        self.wait_idle(self.timeout + 1)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.sim = sim
+        self.journal = journal
+        loggers = self.widget.loggers
+        fresh = WidgetState()
+        for name in ("minimized", "phone_device", "screen_recording", "reschedule", "suggestions"):
+            setattr(self.widget, name, getattr(fresh, name))
+        self.widget.loggers = loggers
+        for api in list(self._apis):
+            api._sim = sim
+        self._run_start = len(self._outcomes)
+        self._standing = None
+        self._engine_thread = threading.get_ident()
+        if journal is not None:
+            self._unsubscribe.append(journal.attach(sim))
+        self._unsubscribe.append(sim.subscribe(self._on_event))
 
     def load(self, spec: str | Path) -> list[PluginStatus]:
         """Load a plugin file, or every ``*.py`` in a directory (``FileNotFoundError`` if none)."""
@@ -275,12 +308,23 @@ class HandlerHost:
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:
-        """Every handler call so far, in order."""
-        return list(self._outcomes)
+        """Every handler call so far (since the last ``rebind``), in order."""
+        return self._outcomes[self._run_start :]
 
     @property
     def failures(self) -> list[HandlerOutcome]:
-        """The calls that raised, timed out, or answered junk."""
+        """The calls that raised, timed out, crashed or answered junk (since the last
+        ``rebind``)."""
+        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+
+    @property
+    def all_outcomes(self) -> list[HandlerOutcome]:
+        """Every handler call of every simulator this host served."""
+        return list(self._outcomes)
+
+    @property
+    def all_failures(self) -> list[HandlerOutcome]:
+        """``failures`` of every simulator this host served."""
         return [outcome for outcome in self._outcomes if outcome.status != "ok"]
 
     @property

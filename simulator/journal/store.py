@@ -336,6 +336,13 @@ class Journal:
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
 
+    def new_run(self, meta: dict[str, Any] | None = None) -> None:
+        """Record what follows as another run on the same open file (load mode: one run per
+        repeat without reopening the database)."""
+        with self._lock:
+            self._run_id = None
+            self._meta = dict(meta or {})
+
     def add_secret(self, secret: str) -> None:
         """Never write ``secret``: it is replaced by ``***`` in everything journaled after this."""
         if secret:

@@ -311,8 +311,30 @@ def _run_all(
     return worst
 
 
+def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
+    """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
+    if not hasattr(args, "handlers") or not _wants_handlers(args):
+        return None
+    from simulator.handlers.cli_options import HostSeries
+
+    def start(host: Any) -> None:
+        js_handlers = getattr(args, "js_handlers", None) or []
+        if js_handlers:
+            from simulator.web import NodeHandler
+
+            try:
+                for path in js_handlers:
+                    NodeHandler(host, path).start()
+            except BaseException:
+                _abandon(host)
+                raise
+
+    return HostSeries(args, {"command": "run", "scenario": source.path}, start=start)
+
+
 def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None) -> int:
-    build, finish = _host_factory(args, source)
+    series = _series(args, source)
+    build = series.build if series is not None else None
     bar = ProgressBar(args.repeat)
     interactions = 0
     finished = EXIT_OK
@@ -324,21 +346,20 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
             events_out.write(result.jsonl())
         bar.update(index + 1, interactions)
 
-    def close(host: Any) -> None:
-        nonlocal finished
-        if finish is not None:
-            finished = max(finished, finish(host))
-
-    report = run_load(
-        source,
-        repeat=args.repeat,
-        rate=args.rate,
-        seed=args.seed,
-        host_factory=build,
-        on_result=seen,
-        close_host=close if build is not None else None,
-    )
-    bar.close()
+    try:
+        report = run_load(
+            source,
+            repeat=args.repeat,
+            rate=args.rate,
+            seed=args.seed,
+            host_factory=build,
+            on_result=seen,
+            close_host=series.end_run if series is not None else None,
+        )
+    finally:
+        bar.close()
+        if series is not None:
+            finished = series.finish()
     print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
     return max(report.exit_code, finished)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.journal import Journal
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "handlers"
 SECRET = "hush-hush-0451"
@@ -183,3 +184,44 @@ def test_run_exits_1_when_a_handler_plugin_does_not_load(journal, tmp_path, caps
     _, err = capsys.readouterr()
     assert code == 1, "CI must not go green while the integration never ran"
     assert f"not loaded: {bad}:{line}: {message}" in err
+
+
+def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeypatch, capsys):
+    import importlib.metadata
+
+    from simulator.handlers import plugins
+
+    registered = tmp_path / "registered.txt"
+    plugin = tmp_path / "counts.py"
+    plugin.write_text(
+        "import os\n\n\ndef register(ad_api):\n"
+        f"    with open({str(registered)!r}, 'a') as f:\n"
+        "        f.write(f'{os.getpid()}\\n')\n"
+        "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda activity: None)\n",
+        encoding="utf-8",
+    )
+    scans = []
+    real = importlib.metadata.entry_points
+
+    def counted(**kwargs):
+        scans.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", counted)
+    monkeypatch.setattr(plugins, "_ENTRIES", {})
+    path = tmp_path / "journal.sqlite3"
+    code = main(
+        [
+            "run",
+            str(SCENARIO / "inbound_acw_disposition.yaml"),
+            *("--repeat", "3", "--handler", str(plugin), "--journal", str(path)),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert len(registered.read_text(encoding="utf-8").splitlines()) == 1, "one host, one load"
+    assert len(scans) <= 2, "the entry points are read once for the host (and once to decide)"
+    with Journal.open(path) as journal:
+        runs = journal.runs()
+        assert len(runs) == 3, "each repeat is its own journal run"
+        assert {len(journal.events(run_id=run[0])) for run in runs} == {16}
+        assert len(journal.outcomes()) == 3
