@@ -57,6 +57,7 @@ class AdsimHarness:
         handler_timeout: float = 5.0,
         integration_key: str = "simulator",
         base: Path | None = None,
+        handler_isolation: str = "thread",
     ):
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
@@ -65,6 +66,8 @@ class AdsimHarness:
         self.settings = settings
         self.handler_specs = [resolve_handler(spec, base) for spec in handlers]
         self.handler_timeout = handler_timeout
+        self.handler_isolation = handler_isolation
+        """``thread`` (default: tests share state with their handler modules) or ``process``."""
         self.integration_key = integration_key
         self.sim = Simulator(self.tenant, seed=seed, settings=settings)
         self.recorder = EventRecorder()
@@ -78,6 +81,7 @@ class AdsimHarness:
             timeout=self.handler_timeout,
             journal=self.journal,
             integration_key=self.integration_key,
+            isolation=self.handler_isolation,
         )
         statuses: list[PluginStatus] = []
         for path in self.handler_specs:

@@ -50,13 +50,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "adsim_handler_timeout", "handler timeout in seconds (adsim fixtures)", default="5"
     )
+    parser.addini(
+        "adsim_handler_isolation",
+        "where the adsim fixtures' handler plugins run: thread (default, in the test's "
+        "process) or process (each in its own supervised process)",
+        default="thread",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker."""
     config.addinivalue_line(
         "markers",
-        "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None): "
+        "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
+        "handler_isolation=None): "
         "configure the adsim fixtures for this test",
     )
 
@@ -72,17 +79,20 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "seed": int(config.getini("adsim_seed")) if seed is None else seed,
         "handlers": handlers,
         "handler_timeout": float(config.getini("adsim_handler_timeout")),
+        "handler_isolation": config.getini("adsim_handler_isolation"),
         "tenant": None,
         "settings": None,
         "base": Path.cwd(),
     }
     marker = request.node.get_closest_marker("adsim")
     if marker is not None:
-        unknown = set(marker.kwargs) - {"seed", "tenant", "handlers", "settings", "handler_timeout"}
+        known = {"seed", "tenant", "handlers", "settings", "handler_timeout", "handler_isolation"}
+        unknown = set(marker.kwargs) - known
         if unknown or marker.args:
             raise pytest.UsageError(
                 f"@pytest.mark.adsim takes only keyword arguments seed, tenant, handlers, "
-                f"settings, handler_timeout; got {sorted(unknown) or marker.args}"
+                f"settings, handler_timeout, handler_isolation; got "
+                f"{sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
     return options
