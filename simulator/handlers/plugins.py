@@ -264,16 +264,17 @@ def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plu
     return plugin
 
 
-_ENTRIES: dict[str, list[importlib.metadata.EntryPoint]] = {}
+_ENTRIES: dict[tuple[str, tuple[str, ...]], list[importlib.metadata.EntryPoint]] = {}
 
 
 def installed_entry_points(group: str = ENTRY_POINT_GROUP) -> list[importlib.metadata.EntryPoint]:
-    """The entry points of ``group``, sorted by name: scanned once per process (the scan reads
-    every installed distribution's metadata; load mode builds a host per repeat)."""
-    entries = _ENTRIES.get(group)
+    """The entry points of ``group``, sorted by name: scanned once per process and ``sys.path``
+    (the scan reads every installed distribution's metadata)."""
+    key = (group, tuple(sys.path))
+    entries = _ENTRIES.get(key)
     if entries is None:
         entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
-        _ENTRIES[group] = entries
+        _ENTRIES[key] = entries
     return entries
 
 
@@ -295,7 +296,7 @@ def discover_entry_points(group: str = ENTRY_POINT_GROUP, isolated: bool = False
         nonlocal calls
         calls += 1
         if calls > 1:  # a reload: packages may have been installed meanwhile
-            _ENTRIES.pop(group, None)
+            _ENTRIES.pop((group, tuple(sys.path)), None)
         entries = installed_entry_points(group)
         if isolated:
             return [_isolated_entry(entry, group) for entry in entries]
