@@ -179,11 +179,11 @@ class _Child:
             error = f"{type(exc).__name__}: {exc}"
             self.send(("done", call_id, "error", None, error, traceback.format_exc()))
             return
-        try:
-            pickle.dumps(result)
-        except Exception:
-            result = OpaqueResult(type(result).__name__, repr(result))
-        self.send(("done", call_id, "ok", result, None, None))
+        try:  # pickled before anything is written: a failure leaves the pipe clean
+            self.send(("done", call_id, "ok", result, None, None))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            opaque = OpaqueResult(type(result).__name__, repr(result))
+            self.send(("done", call_id, "ok", opaque, None, None))
 
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends
@@ -219,6 +219,8 @@ class _Child:
 
 def main(argv: list[str]) -> None:
     """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump]``."""
+    # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     read = Connection(int(argv[0]), writable=False)
     write = Connection(int(argv[1]), readable=False)
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
