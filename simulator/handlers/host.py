@@ -21,7 +21,6 @@ handler acting on the event its own action causes) are stopped and ``settle`` ra
 from __future__ import annotations
 
 import asyncio
-import copy
 import inspect
 import itertools
 import sys
@@ -39,6 +38,7 @@ from typing import Any
 
 from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
+from simulator.engine.payloads import typed_args
 from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.answers import AnswerError, check_answer
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
@@ -99,6 +99,15 @@ class _EngineRequest:
     done: threading.Event = field(default_factory=threading.Event)
     result: OperationResult | None = None
     state: str = "waiting"  # waiting | running | done | cancelled
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of JSON data (dicts and lists copied all the way down; the rest is immutable)."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy_json(item) for item in value)
+    return value
 
 
 class HandlerHost:
@@ -640,8 +649,10 @@ class HandlerHost:
             return handler.process.call(handler.index, event)
         try:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
-            # must not reach the next handler, the webhook or the journal.
-            result = handler(*copy.deepcopy(registration.arguments(event.args)))
+            # must not reach the next handler, the webhook or the journal. Built afresh from
+            # the wire values, which is several times cheaper than a deep copy of the models.
+            args = typed_args(event.name, _copy_json(event.wire_args))
+            result = handler(*registration.arguments(args))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
         except BaseException as exc:
