@@ -165,7 +165,9 @@ class _Child:
         register_plugin(plugin, _RemoteAdApi(self, spec["integration_key"]), self.registry)
         self.send(("loaded", plugin.error))
 
-    def call(self, call_id: int, index: int, args: tuple[Any, ...]) -> None:
+    def call(self, call_id: int, index: int, args: tuple[Any, ...], announce: bool = False) -> None:
+        if announce:  # a pipelined call: its timeout counts from now
+            self.send(("start", call_id))
         registration = self.handlers[index]
         try:
             # ``args`` were unpickled for this call alone: what the handler does to them stays.

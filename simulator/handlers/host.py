@@ -161,6 +161,7 @@ class HandlerHost:
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
         self._run_start = 0
+        self._processes: list[PluginProcess] = []
         self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
         self._queue: SimpleQueue[Any] = SimpleQueue()
@@ -272,6 +273,7 @@ class HandlerHost:
                     self, plugin, load_timeout=self.load_timeout, grace=self.close_grace
                 )
                 plugin.on_close = process.close
+                self._processes.append(process)
                 plugin.error = process.start()
                 if plugin.error is not None:
                     self.registry.remove_plugin(plugin.name)
@@ -308,6 +310,7 @@ class HandlerHost:
         for plugin in self._plugins:
             plugin.close()
         self._plugins.clear()
+        self._processes.clear()
         for source in self._sources:
             source.refresh()
             self._load_source(source)
@@ -589,6 +592,15 @@ class HandlerHost:
                     job.registrations = self.registry.handlers(job.event.name)
                     if self.widget.loggers:
                         self.widget.log(job.event.name.value, list(job.event.wire_args))
+                process = self._pipeline_for(job)
+                if process is not None:
+                    self._pipeline(job, process)
+                    with self._lock:
+                        if self._current is job:
+                            self._current = None
+                    continue
+                for process in self._processes:
+                    process.pipeline.drain()  # what was sent earlier ends first
                 if not self._run_handlers(job, generation):
                     return  # abandoned: another dispatcher thread has taken over
                 self._finish(job)
@@ -596,6 +608,66 @@ class HandlerHost:
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
                 loop.close()
+
+    def _pipeline_for(self, job: _Job) -> PluginProcess | None:
+        """The one plugin process ``job`` goes to when it can be sent without waiting: it
+        needs no answer and no other plugin subscribes to it (see ``simulator.handlers.
+        pipeline``); None otherwise."""
+        if not self._processes or job.event.response is not None or not job.registrations:
+            return None
+        first = job.registrations[0].handler
+        if not isinstance(first, RemoteHandler):
+            return None
+        process = first.process
+        for registration in job.registrations:
+            handler = registration.handler
+            if not isinstance(handler, RemoteHandler) or handler.process is not process:
+                return None
+        for other in self._processes:
+            if other is not process:
+                other.pipeline.drain()  # one plugin's pipeline at a time: events stay in order
+        return process
+
+    def _pipeline(self, job: _Job, process: PluginProcess) -> None:
+        left = [len(job.registrations)]
+        for registration in job.registrations:
+            assert isinstance(registration.handler, RemoteHandler)
+            process.pipeline.submit(
+                registration.handler.index,
+                job.event,
+                partial(self._piped, job, registration, left),
+            )
+
+    def _piped(
+        self,
+        job: _Job,
+        registration: Registration,
+        left: list[int],
+        reply: tuple[str, Any, str | None, str | None],
+        duration: float,
+    ) -> None:
+        """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
+        status, result, error, trace = reply
+        event = job.event
+        self._record(
+            HandlerOutcome(
+                event.seq,
+                event.name.value,
+                event.interaction_id,
+                registration.name,
+                registration.plugin,
+                duration,
+                status,  # type: ignore[arg-type]
+                jsonable(result),
+                error,
+                trace,
+            )
+        )
+        with self._lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            self._finish(job)
 
     def _run_handlers(self, job: _Job, generation: int) -> bool:
         event = job.event
@@ -673,7 +745,8 @@ class HandlerHost:
                 except Exception:
                     traceback.print_exc(file=sys.stderr)
         with self._lock:
-            self._current = None
+            if self._current is job:
+                self._current = None
             self._pending -= 1
             if self._pending == 0:
                 self._idle.notify_all()

@@ -4,13 +4,14 @@
 tuples over them (``multiprocessing.connection.Connection``)::
 
     parent -> child   ("load", spec)                      import the plugin, call register()
-                      ("call", id, index, args)            run handler ``index`` on the event
+                      ("call", id, index, args, announce)  run handler ``index`` on the event
                       ("api_result", request, result)     the answer to an ad_api call
                       ("log", type, params)               a packet for injected loggers
                       ("close", grace)                    close hook, grace, then exit
     child -> parent   ("on", event, index, name) / ("remove", index)
                       ("loaded", error | None)
                       ("api", request, method, args, kwargs)
+                      ("start", id)                        a pipelined call starts
                       ("done", id, status, result, error, traceback)
                       ("logger",) / ("closed", [threads still running])
 
@@ -38,12 +39,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.handlers.ad_api import AdApi
+from simulator.handlers.pipeline import Pipeline
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 
@@ -114,8 +117,17 @@ class RemoteHandler:
 
 @dataclass(eq=False)
 class _Pending:
+    """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
+
     done: threading.Event = field(default_factory=threading.Event)
     reply: tuple[Any, ...] = ()
+    callback: Callable[[Any, float], Any] | None = None
+    index: int = 0
+    args: tuple[Any, ...] = ()
+    id: int = 0
+    started: float | None = None
+    finished: bool = False
+    timed_out: bool = False
 
 
 @dataclass(eq=False)
@@ -165,6 +177,8 @@ class PluginProcess:
         self._closed = False
         self._logging = False
         self._restart_error: str | None = None
+        self.pipeline = Pipeline(self, host.timeout)
+        """Calls sent without waiting (``simulator.handlers.pipeline``)."""
 
     # ------------------------------------------------------------------ life
 
@@ -327,13 +341,18 @@ class PluginProcess:
             life.dead = True
             pending = list(life.pending.values())
             life.pending.clear()
-        for call in pending:
-            error = (
-                f"crashed: the plugin's process {describe_exit(code)} during this call; "
-                "a fresh process takes its next calls"
-            )
-            call.reply = ("crashed", None, error, None)
-            call.done.set()
+        error = (
+            f"crashed: the plugin's process {describe_exit(code)} during this call; "
+            "a fresh process takes its next calls"
+        )
+        for call in sorted(pending, key=lambda c: c.id):
+            if call.callback is None:
+                call.reply = ("crashed", None, error, None)
+                call.done.set()
+            elif call.started is None:
+                self.pipeline.orphan(call)  # never ran: the fresh process gets it
+            else:
+                self.pipeline.finished(call, ("crashed", None, error, None))
         life.started.set()
         life.loaded.set()
         if not pending and not life.killed and not life.closing and life.load_error is None:
@@ -352,9 +371,18 @@ class PluginProcess:
         if kind == "done":
             with self._lock:
                 call = life.pending.pop(message[1], None)
-            if call is not None:
+            if call is None:
+                return
+            if call.callback is not None:
+                self.pipeline.finished(call, message[2:])
+            else:
                 call.reply = message[2:]
                 call.done.set()
+        elif kind == "start":
+            started = life.pending.get(message[1])
+            if started is not None:
+                started.started = time.monotonic()
+                self.pipeline.started()
         elif kind == "api":
             self._serve_api(life, *message[1:])
         elif kind == "on":
@@ -443,6 +471,19 @@ class PluginProcess:
         status, result, error, trace = call.reply
         return status, result, error, trace
 
+    def _dispatch(self, life: _Life, call: _Pending) -> None:
+        """Send a pipelined call (``Pipeline``) to ``life``."""
+        if not call.id:
+            call.id = next(self._ids)
+        with self._lock:
+            dead = life.dead
+            if not dead:
+                life.pending[call.id] = call
+        if dead:
+            self.pipeline.orphan(call)
+            return
+        self._send(life, ("call", call.id, call.index, call.args, True))
+
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
         it; the next call starts a fresh one. Returns where it was stuck (or None)."""
@@ -462,6 +503,7 @@ class PluginProcess:
         with self._restart_lock:
             self._closed = True
             life = self._life
+        self.pipeline.close()
         if life is None:
             return
         if not life.dead and not life.killed:

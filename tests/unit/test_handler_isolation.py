@@ -271,3 +271,82 @@ def test_a_handler_changing_its_payload_changes_nobody_elses(tmp_path, httpserve
     [(request, _)] = httpserver.log
     assert request.get_json() == record, "so does the webhook"
     assert saved.args == [record], "and the journal"
+
+
+PIPELINED = {
+    # Events only this plugin subscribes to, and that need no answer: sent without waiting.
+    "crashes_in_a_pipeline": """
+        import os
+
+        def switched(*args):
+            os._exit(3)  # the calls queued behind it never ran
+
+        def register(ad_api):
+            ad_api.on("ON_ACTIVE_INTERACTION_SWITCHED", switched)
+            ad_api.on("ON_INTERACTION_REMOVED", lambda i: "removed")
+            ad_api.on("ON_LOGIN", lambda state: "login")
+    """,
+    "hangs_in_a_pipeline": """
+        import re
+
+        def switched(*args):
+            return re.match(r"(a+)+$", "a" * 64 + "b")
+
+        def register(ad_api):
+            ad_api.on("ON_ACTIVE_INTERACTION_SWITCHED", switched)
+            ad_api.on("ON_INTERACTION_REMOVED", lambda i: "removed")
+            ad_api.on("ON_LOGIN", lambda state: "login")
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINED))
+def test_pipelined_calls_keep_their_order_timeouts_and_crashes(tmp_path, alone, name):
+    bad = _write(tmp_path, name, PIPELINED[name])
+    good = _write(tmp_path, "well_behaved", WELL_BEHAVED)
+    host, seen = _run([bad, good], timeout=1.5)
+    assert seen == alone
+    calls = [(o.event_name, o.status, o.result) for o in host.outcomes if o.plugin == name]
+    first = "crashed" if name.startswith("crashes") else "timeout"
+    assert [(event, status) for event, status, _ in calls] == [
+        ("ON_LOGIN", "ok"),
+        ("ON_ACTIVE_INTERACTION_SWITCHED", first),
+        ("ON_INTERACTION_REMOVED", "ok"),
+        ("ON_ACTIVE_INTERACTION_SWITCHED", first),  # a fresh process, broken the same way
+    ], "every call once, in order; the ones behind a broken call go to a fresh process"
+    [process] = [p for p in host._processes if p.name == name]
+    assert process.pipeline.sent == 4, "none of these events waited for an answer"
+
+
+def test_calls_queued_behind_a_crash_reach_a_fresh_process_in_order(tmp_path):
+    mark = tmp_path / "crashed-once"
+    text = f"""
+        import os
+
+        def seen(*args):
+            return [a.model_dump(mode="json") if hasattr(a, "model_dump") else a for a in args]
+
+        def removed(interaction):
+            if not os.path.exists({str(mark)!r}):
+                open({str(mark)!r}, "w").close()
+                os._exit(3)  # the events of the same step are queued behind this call
+            return seen(interaction)
+
+        def register(ad_api):
+            ad_api.on("ON_INTERACTION_REMOVED", removed)
+            for name in ("ON_INTERACTION_STATE_CHANGE", "ON_SAVE_ACTIVITY_RECORD",
+                         "ON_ACTIVE_INTERACTION_SWITCHED", "ON_AGENT_STATE_CHANGE"):
+                ad_api.on(name, seen)
+    """
+    host, _ = _run([_write(tmp_path, "once", text)])
+    calls = [(o.event_seq, o.event_name, o.status, o.result) for o in host.outcomes]
+    assert [name for _, name, status, _ in calls if status != "ok"] == ["ON_INTERACTION_REMOVED"]
+    (tmp_path / "again").mkdir()
+    unbroken, _ = _run([_write(tmp_path / "again", "once", text)])  # the mark is there now
+    again = [(o.event_seq, o.event_name, o.status, o.result) for o in unbroken.outcomes]
+    assert len(again) == len(calls)
+    for call, ok in zip(calls, again, strict=True):
+        if call[1] == "ON_INTERACTION_REMOVED":
+            assert (call[2], ok[2]) == ("crashed", "ok")
+        else:
+            assert call == ok, "the same calls, in the same order, with the same payloads"
