@@ -183,6 +183,9 @@ class HandlerHost:
         self._engine_thread = threading.get_ident()
         self._thread_names = itertools.count(1)
         self._local = threading.local()
+        self._callers = threading.local()
+        """``value``: (event, plugin, handler) of a pipelined call whose ``ad_api`` call a
+        supervisor thread is running (``simulator.handlers.supervisor``)."""
         self._unsubscribe: list[Callable[[], None]] = []
         if journal is not None:
             self._unsubscribe.append(journal.attach(sim))
@@ -489,7 +492,10 @@ class HandlerHost:
     ) -> OperationResult:
         with self._lock:
             running = self._running
-        if running is not None and running.registration.plugin == plugin:
+        hint = getattr(self._callers, "value", None)
+        if hint is not None and hint[1] == plugin:
+            caller = hint
+        elif running is not None and running.registration.plugin == plugin:
             caller = (running.job.event.name.value, plugin, running.registration.name)
         else:  # not from a handler call (a module's timer, a late abandoned handler ...)
             caller = ("?", plugin, "")
@@ -636,6 +642,7 @@ class HandlerHost:
                 registration.handler.index,
                 job.event,
                 partial(self._piped, job, registration, left),
+                registration.name,
             )
 
     def _piped(

@@ -50,11 +50,13 @@ class Pipeline:
         """Calls sent and not answered yet."""
         return bool(self._calls)
 
-    def submit(self, index: int, event: Event, done: Done) -> None:
-        """Send handler ``index`` the event; ``done(reply, duration_ms)`` once it has ended."""
+    def submit(self, index: int, event: Event, done: Done, handler: str = "") -> None:
+        """Send handler ``index`` (named ``handler``) the event; ``done(reply, duration_ms)``
+        once it has ended."""
         from simulator.handlers.supervisor import _Pending
 
         call = _Pending(callback=done, index=index, args=event.args)
+        call.label = (event.name.value, handler)
         with self._cond:
             self.sent += 1
             self._calls.append(call)
@@ -72,6 +74,14 @@ class Pipeline:
             self.finished(call, ("crashed", None, text, None))
             return
         self.process._dispatch(life, call)
+
+    def running(self) -> tuple[str, str] | None:
+        """(event, handler) of the call the child is running now, if it is a pipelined one."""
+        with self._cond:
+            head = self._calls[0] if self._calls else None
+            if head is not None and head.started is not None and not head.finished:
+                return head.label
+        return None
 
     def started(self) -> None:
         """The child started a call: its deadline is known now."""

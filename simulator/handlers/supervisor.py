@@ -128,6 +128,8 @@ class _Pending:
     started: float | None = None
     finished: bool = False
     timed_out: bool = False
+    label: tuple[str, str] = ("?", "")
+    """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
 
 
 @dataclass(eq=False)
@@ -421,6 +423,10 @@ class PluginProcess:
         if method in _NOT_API or not callable(function) or not hasattr(AdApi, method):
             result = fail(ResultErrorCode.api_method_not_implemented, f"no adApi method {method}")
         else:
+            # Who asks, for naming a feedback loop: the pipelined call the child is running.
+            running = self.pipeline.running()
+            hints = self.host._callers
+            hints.value = None if running is None else (running[0], self.name, running[1])
             try:
                 result = function(*args, **kwargs)
             except TypeError as exc:  # wrong arguments: raised before the body runs
@@ -429,6 +435,8 @@ class PluginProcess:
                 result = fail(
                     ResultErrorCode.unknown_error, f"{method}: {type(exc).__name__}: {exc}"
                 )
+            finally:
+                hints.value = None
         self._send(life, ("api_result", request, result))
 
     def _forward_packets(self) -> None:
