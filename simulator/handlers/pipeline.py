@@ -27,6 +27,8 @@ __all__ = ["Pipeline", "Reply"]
 
 Reply = tuple[str, Any, "str | None", "str | None"]
 """(status, result, error, traceback) of one handler call."""
+_MAX_SENDS = 3
+"""A call is sent to at most this many processes (a plugin that dies before each call)."""
 Done = Callable[[Reply, float], Any]
 """Called once per call with its reply and its duration in ms (on a supervisor thread)."""
 
@@ -68,6 +70,11 @@ class Pipeline:
         self._send(call)
 
     def _send(self, call: _Pending) -> None:
+        call.sends += 1
+        if call.sends > _MAX_SENDS:
+            text = "crashed: its process kept ending before it could run this call"
+            self.finished(call, ("crashed", None, text, None))
+            return
         life, error = self.process._alive()
         if life is None:
             text = f"crashed: its process could not be started again ({error})"

@@ -24,7 +24,8 @@ or the signal; when the host's watchdog gives up on a call (``timeout``) the chi
 dumped (``SIGUSR1`` to faulthandler, which works even while the handler holds the GIL) and the
 child is killed. Either way the next call to the plugin starts a fresh child, which registers
 again; a ``register()`` that does not return within ``load_timeout`` is killed and the plugin is
-not loaded. ``close`` gives the child a short grace to end its threads, then kills it.
+not loaded. ``close`` gives the child a short grace to end its threads, then kills it. Events
+that need no answer and go to this plugin only are sent without waiting (``Pipeline``).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ class _Pending:
     started: float | None = None
     finished: bool = False
     timed_out: bool = False
+    sends: int = 0
     label: tuple[str, str] = ("?", "")
     """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
 
