@@ -13,6 +13,9 @@ dispatcher posts the last non-None answer back with ``sim.post`` and the simulat
 its next ``drain_posted``/``advance``/``poll``. An ``ad_api`` method called from a handler runs on
 the simulation thread: inside ``wait_idle`` (headless drivers) or at the next ``poll`` (window).
 
+The dispatcher and watchdog threads are in ``simulator.handlers.dispatch``; with process
+isolation each plugin's handlers run in its own process (``simulator.handlers.supervisor``).
+
 ``settle`` also bounds a step: handlers whose actions cause more than ``max_events`` events (a
 handler acting on the event its own action causes) are stopped and ``settle`` raises
 ``HandlerLoopError`` (see ``simulator.handlers.feedback``).
@@ -20,8 +23,6 @@ handler acting on the event its own action causes) are stopped and ``settle`` ra
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import itertools
 import sys
 import threading
@@ -36,13 +37,12 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Any
 
-from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
+from simulator.contract import OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
-from simulator.engine.payloads import typed_args
 from simulator.handlers.ad_api import AdApi, WidgetState
-from simulator.handlers.answers import AnswerError, check_answer
+from simulator.handlers.dispatch import STOP, Call, Dispatcher, Job
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
-from simulator.handlers.outcome import HandlerOutcome, PluginStatus, jsonable
+from simulator.handlers.outcome import HandlerOutcome, PluginStatus
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
     Plugin,
@@ -51,12 +51,11 @@ from simulator.handlers.plugins import (
     discover_path,
     register_plugin,
 )
-from simulator.handlers.registry import HandlerRegistry, Registration
+from simulator.handlers.registry import HandlerRegistry
 from simulator.handlers.supervisor import (
     CLOSE_GRACE,
     DEFAULT_LOAD_TIMEOUT,
     PluginProcess,
-    RemoteHandler,
 )
 
 __all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
@@ -67,27 +66,7 @@ ISOLATION_MODES = ("process", "thread")
 DEFAULT_TIMEOUT = 20.0
 """Seconds: the widget's ``api_not_answer`` limit."""
 
-_STOP = object()
 _WAIT_STEP_S = 0.02
-
-
-@dataclass(slots=True)
-class _Job:
-    event: Event
-    resolve: Callable[[Any], None] | None
-    registrations: tuple[Registration, ...] = ()
-    index: int = 0
-    answer: Any = None
-    started: bool = False
-
-
-@dataclass(slots=True)
-class _Call:
-    job: _Job
-    registration: Registration
-    started: float
-    deadline: float
-    thread: int
 
 
 @dataclass(slots=True)
@@ -101,16 +80,7 @@ class _EngineRequest:
     state: str = "waiting"  # waiting | running | done | cancelled
 
 
-def _copy_json(value: Any) -> Any:
-    """A copy of JSON data (dicts and lists copied all the way down; the rest is immutable)."""
-    if isinstance(value, dict):
-        return {key: _copy_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_copy_json(item) for item in value)
-    return value
-
-
-class HandlerHost:
+class HandlerHost(Dispatcher):
     """Loads plugins and runs their handlers off the simulation thread, isolated and timed.
 
     Build it on the thread that drives ``sim``. Headless drivers call ``wait_idle()`` then
@@ -169,8 +139,8 @@ class HandlerHost:
         self._idle = threading.Condition(self._lock)
         self._watch = threading.Condition(self._lock)
         self._pending = 0
-        self._running: _Call | None = None
-        self._current: _Job | None = None
+        self._running: Call | None = None
+        self._current: Job | None = None
         self._generation = 0
         self._watchdog_idle = False
         self._closed = False
@@ -484,7 +454,7 @@ class HandlerHost:
             resolve = event.response.defer()
         with self._lock:
             self._pending += 1
-        self._queue.put(_Job(event, resolve))
+        self._queue.put(Job(event, resolve))
         return None
 
     def _call_on_engine(
@@ -562,261 +532,6 @@ class HandlerHost:
                 request.state = "done"
                 request.done.set()
 
-    # ------------------------------------------------------------------ dispatcher
-
-    def _start_dispatcher(self, generation: int, first: HandlerOutcome | None) -> threading.Thread:
-        thread = threading.Thread(
-            target=self._dispatch_loop,
-            args=(generation, first),
-            name=f"adsim-handlers-{next(self._thread_names)}",
-            daemon=True,
-        )
-        thread.start()
-        return thread
-
-    def _loop(self) -> asyncio.AbstractEventLoop:
-        loop = getattr(self._local, "loop", None)
-        if loop is None:
-            loop = asyncio.new_event_loop()
-            self._local.loop = loop
-        return loop
-
-    def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
-        if first is not None:
-            self._record(first)
-        try:
-            while True:
-                job = self._current
-                if job is None:
-                    job = self._queue.get()
-                    if job is _STOP:
-                        self._stopped.set()
-                        return
-                    self._current = job
-                if not job.started:
-                    job.started = True
-                    job.registrations = self.registry.handlers(job.event.name)
-                    if self.widget.loggers:
-                        self.widget.log(job.event.name.value, list(job.event.wire_args))
-                process = self._pipeline_for(job)
-                if process is not None:
-                    self._pipeline(job, process)
-                    with self._lock:
-                        if self._current is job:
-                            self._current = None
-                    continue
-                for process in self._processes:
-                    process.pipeline.drain()  # what was sent earlier ends first
-                if not self._run_handlers(job, generation):
-                    return  # abandoned: another dispatcher thread has taken over
-                self._finish(job)
-        finally:
-            loop = getattr(self._local, "loop", None)
-            if loop is not None and self._stopped.is_set():
-                loop.close()
-
-    def _pipeline_for(self, job: _Job) -> PluginProcess | None:
-        """The one plugin process ``job`` goes to when it can be sent without waiting: it
-        needs no answer and no other plugin subscribes to it (see ``simulator.handlers.
-        pipeline``); None otherwise."""
-        if not self._processes or job.event.response is not None or not job.registrations:
-            return None
-        first = job.registrations[0].handler
-        if not isinstance(first, RemoteHandler):
-            return None
-        process = first.process
-        for registration in job.registrations:
-            handler = registration.handler
-            if not isinstance(handler, RemoteHandler) or handler.process is not process:
-                return None
-        for other in self._processes:
-            if other is not process:
-                other.pipeline.drain()  # one plugin's pipeline at a time: events stay in order
-        return process
-
-    def _pipeline(self, job: _Job, process: PluginProcess) -> None:
-        left = [len(job.registrations)]
-        for registration in job.registrations:
-            assert isinstance(registration.handler, RemoteHandler)
-            process.pipeline.submit(
-                registration.handler.index,
-                job.event,
-                partial(self._piped, job, registration, left),
-                registration.name,
-            )
-
-    def _piped(
-        self,
-        job: _Job,
-        registration: Registration,
-        left: list[int],
-        reply: tuple[str, Any, str | None, str | None],
-        duration: float,
-    ) -> None:
-        """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
-        status, result, error, trace = reply
-        event = job.event
-        self._record(
-            HandlerOutcome(
-                event.seq,
-                event.name.value,
-                event.interaction_id,
-                registration.name,
-                registration.plugin,
-                duration,
-                status,  # type: ignore[arg-type]
-                jsonable(result),
-                error,
-                trace,
-            )
-        )
-        with self._lock:
-            left[0] -= 1
-            last = left[0] == 0
-        if last:
-            self._finish(job)
-
-    def _run_handlers(self, job: _Job, generation: int) -> bool:
-        event = job.event
-        while job.index < len(job.registrations):
-            registration = job.registrations[job.index]
-            if isinstance(registration.handler, RemoteHandler):
-                registration.handler.process.ensure_started()  # not on the handler's clock
-            started = time.perf_counter()
-            call = _Call(
-                job, registration, started, time.monotonic() + self.timeout, threading.get_ident()
-            )
-            with self._lock:
-                if generation != self._generation:
-                    return False
-                self._running = call
-                if self._watchdog_idle:
-                    self._watch.notify()
-            status, result, error, trace = self._invoke(registration, event)
-            duration = (time.perf_counter() - started) * 1000
-            with self._lock:
-                if self._running is not call:
-                    return False
-                self._running = None
-                job.index += 1
-            if status == "ok" and event.response is not None and result is not None:
-                try:
-                    job.answer = check_answer(event.name, result)
-                except AnswerError as exc:
-                    status, error = "junk", str(exc)
-            self._record(
-                HandlerOutcome(
-                    event.seq,
-                    event.name.value,
-                    event.interaction_id,
-                    registration.name,
-                    registration.plugin,
-                    duration,
-                    status,
-                    jsonable(result),
-                    error,
-                    trace,
-                )
-            )
-        return True
-
-    def _invoke(
-        self, registration: Registration, event: Event
-    ) -> tuple[str, Any, str | None, str | None]:
-        handler = registration.handler
-        if isinstance(handler, RemoteHandler):
-            return handler.process.call(handler.index, event)
-        try:
-            # Each handler gets its own copy: what one does to its arguments (a dict, a list)
-            # must not reach the next handler, the webhook or the journal. Built afresh from
-            # the wire values, which is several times cheaper than a deep copy of the models.
-            args = typed_args(event.name, _copy_json(event.wire_args))
-            result = handler(*registration.arguments(args))
-            if inspect.isawaitable(result):
-                result = self._loop().run_until_complete(result)
-        except BaseException as exc:
-            return "error", None, f"{type(exc).__name__}: {exc}", traceback.format_exc()
-        return "ok", result, None, None
-
-    def _finish(self, job: _Job) -> None:
-        event = job.event
-        if job.resolve is not None:
-            answer = job.answer
-            self.sim.post(partial(job.resolve, answer))
-            if self.journal is not None:
-                spec = EVENTS[event.name]
-                try:
-                    self.journal.record_answer(
-                        event.seq, answer if answer is not None else spec.default_response
-                    )
-                except Exception:
-                    traceback.print_exc(file=sys.stderr)
-        with self._lock:
-            if self._current is job:
-                self._current = None
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
-
-    # ------------------------------------------------------------------ watchdog
-
-    def _watch_loop(self) -> None:
-        with self._lock:
-            while not self._stopped.is_set():
-                call = self._running
-                if call is None:
-                    self._watchdog_idle = True
-                    self._watch.wait()
-                    self._watchdog_idle = False
-                    continue
-                remaining = call.deadline - time.monotonic()
-                if remaining > 0:
-                    self._watch.wait(remaining)
-                    continue
-                # Still running at its deadline: give up on it and go on without it.
-                self._running = None
-                call.job.index += 1
-                self._generation += 1
-                generation = self._generation
-                self._lock.release()
-                try:  # killing a plugin's process takes a moment: not under the lock
-                    outcome = self._timeout_outcome(call)
-                finally:
-                    self._lock.acquire()
-                self._dispatcher = self._start_dispatcher(generation, outcome)
-
-    def _timeout_outcome(self, call: _Call) -> HandlerOutcome:
-        handler = call.registration.handler
-        error = (
-            f"api_not_answer: still running after {self.timeout:g} s; abandoned, "
-            "the next handlers and events went on"
-        )
-        if isinstance(handler, RemoteHandler):
-            stack = handler.process.abandon()
-            where = handler.process.where(stack)
-            error = (
-                f"api_not_answer: still running after {self.timeout:g} s"
-                + (f" at {where}" if where else "")
-                + "; its process was killed (a fresh one takes its next calls), the next "
-                "handlers and events went on"
-            )
-        else:
-            frame = sys._current_frames().get(call.thread)
-            stack = "".join(traceback.format_stack(frame)) if frame is not None else None
-        event = call.job.event
-        return HandlerOutcome(
-            event.seq,
-            event.name.value,
-            event.interaction_id,
-            call.registration.name,
-            call.registration.plugin,
-            (time.perf_counter() - call.started) * 1000,
-            "timeout",
-            None,
-            error,
-            stack,
-        )
-
     # ------------------------------------------------------------------ closing
 
     def close(self, timeout: float | None = None) -> None:
@@ -838,7 +553,7 @@ class HandlerHost:
                 request.result = fail(ResultErrorCode.api_not_answer, "the simulator has stopped")
                 request.state = "done"
                 request.done.set()
-        self._queue.put(_STOP)
+        self._queue.put(STOP)
         self._stopped.wait(1.0)
         self._stopped.set()
         with self._lock:
@@ -849,7 +564,7 @@ class HandlerHost:
                 job = self._queue.get_nowait()
             except Exception:
                 break
-            if isinstance(job, _Job) and job.resolve is not None:
+            if isinstance(job, Job) and job.resolve is not None:
                 self.sim.post(partial(job.resolve, None))
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
