@@ -129,15 +129,19 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
-    from simulator.engine import Simulator
+    from simulator.engine import CommitError, Simulator
     from simulator.handlers.cli_options import build_host, finish_run
 
     sim = Simulator(_tenant(args), seed=args.seed if args.seed is not None else 0)
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)
-    finally:
-        code = finish_run(host)
+    except CommitError:  # the journal refused a step: finish_run names it in one line
+        return finish_run(host)
+    except BaseException:
+        finish_run(host)
+        raise
+    code = finish_run(host)
     if args.events:
         sys.stdout.write(recorder.jsonl())
         return code

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from simulator.contract import EVENTS, EventName
+from simulator.engine.widget_requests import ANSWERED_BY_REQUEST
 
 __all__ = [
     "EMITTED",
@@ -42,6 +43,9 @@ EMITTED: dict[EventName, str] = {
     EventName.ON_SERVER_ERROR: "login with wrong credentials (invalid_credentials 109)",
     EventName.ON_WEB_SCREEN_POP_CUSTOM: "delivery or answer on a service with a web screen pop",
     EventName.ON_SAVE_ACTIVITY_RECORD: "right after ON_INTERACTION_REMOVED, once each",
+    EventName.ON_SCREEN_RECORDING_STATE_CHANGE: "`setScreenRecordingMute` changes the state",
+    EventName.ON_WIDGET_MINIMIZED_CHANGE: "`setWidgetMinimized` changes it",
+    **{name: f"on request: {how}" for name, how in ANSWERED_BY_REQUEST.items()},
 }
 """When the simulated desktop emits each event; the others are delivered to handlers but the
 simulation does not produce them yet."""

@@ -138,6 +138,9 @@ class InteractionData(WireModel):
     """CRM records associated with the interaction."""
     call_parties: list[CallParty] = Field(default_factory=list)
     """Remote parties of a voice call; ``[]`` for chat and email."""
+    chat_parties: list[ChatParty] | None = omit_if_unset()
+    """Parties of a chat (2023-04, with chat conferences): left out of 5.19 payloads unless the
+    engine setting ``chat_parties: emit`` asks for it."""
     call_muted: bool = False
     """Whether the agent's microphone is muted; always false for chat and email."""
     call_recording: bool = False
@@ -269,11 +272,12 @@ class InitiateResult(WireModel):
 
 
 class RescheduleData(WireModel):
-    """A reschedule window for a campaign record."""
+    """A reschedule window for a campaign record. The times are strings (the vendor's types; the
+    reference app's form sends ``"YYYY-MM-DD HH24:MM:SS"``, local to ``timezoneCode``)."""
 
     number_to_dial: str
-    from_time: int
-    until_time: int
+    from_time: str
+    until_time: str
     timezone_code: str | None = omit_if_unset()
 
 

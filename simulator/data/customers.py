@@ -1,31 +1,57 @@
-"""Customers who call, chat and email: Faker names and companies, phone numbers valid per
-``phonenumbers``.
+"""Customers who call, chat and email: names and companies from Faker's data, numbers from
+fictional ranges, email addresses on reserved domains.
 
-Faker has no E.164 generator and many of its numbers are not valid, so each number is parsed and
-validated with ``phonenumbers`` and redrawn until it is. Faker is pinned: its seeded output changes
-between releases.
+A new customer is on the hot path (a README-style flow draws one per call), so Faker's own
+methods (weighted draws through its generator: tens of microseconds each) are not called per
+customer: the names, last names and company formats of the locale's Faker providers are read once
+per process and drawn with the factory's seeded ``random.Random``. Numbers come from the fictional
+ranges of ``simulator.data.numbers`` (US 555-0100 to 0199 ...), email addresses use only domains
+reserved for examples and tests (RFC 2606: ``example.com``, ``example.net``, ``example.org`` and
+``.test``), so generated data can never reach a real person. ``phonenumbers`` parsing is cached.
+Faker is pinned: its data changes between releases.
 """
 
 from __future__ import annotations
 
+import functools
+import random
 import re
+from bisect import bisect
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
 
 import phonenumbers
 from faker import Faker
 
-__all__ = ["Customer", "CustomerFactory", "digits_only", "email_address", "normalize_phone"]
+from simulator.data.numbers import fictional_number
+from simulator.data.texts import Conversation
+
+__all__ = [
+    "EMAIL_DOMAINS",
+    "Customer",
+    "CustomerFactory",
+    "digits_only",
+    "email_address",
+    "normalize_phone",
+]
 
 _MAX_DRAWS = 50
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+"""Domains reserved for examples (RFC 2606); company addresses use ``<company>.test``."""
+_NON_DIGIT = re.compile(r"\D")
+_NOT_LOCAL = re.compile(r"[^a-z0-9.]")
 
 
 def digits_only(number: str) -> str:
     """The number as the widget sends it: digits only (``digitizePhone``)."""
-    return re.sub(r"\D", "", number)
+    return _NON_DIGIT.sub("", number)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_phone(number: str, region: str = "US") -> str | None:
-    """E.164 digits (no ``+``) of a dialled number, or None when it is not a valid number."""
+    """E.164 digits (no ``+``) of a dialled number, or None when it is not a valid number
+    (cached: the same numbers are dialled again and again)."""
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
@@ -37,8 +63,14 @@ def normalize_phone(number: str, region: str = "US") -> str | None:
 
 def email_address(first_name: str, last_name: str, domain: str) -> str:
     """``first.last@domain``, lower case, letters, digits and dots only."""
-    local = re.sub(r"[^a-z0-9.]", "", f"{first_name}.{last_name}".lower()).strip(".")
+    local = _NOT_LOCAL.sub("", f"{first_name}.{last_name}".lower()).strip(".")
     return f"{local or 'customer'}@{domain}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _display(phone: str) -> str:
+    parsed = phonenumbers.parse("+" + phone)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,34 +92,127 @@ class Customer:
     @property
     def phone_display(self) -> str:
         """The number formatted for people (international format)."""
-        parsed = phonenumbers.parse("+" + self.phone)
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return _display(self.phone)
+
+
+_Pool = tuple[tuple[str, ...], tuple[float, ...] | None, float]
+"""Values, their cumulative weights (None: equally likely) and the total weight."""
+
+
+def _weighted(values: Any) -> _Pool:
+    """Faker's data as a pool: a mapping carries weights, a list not."""
+    if isinstance(values, dict):
+        cumulative = tuple(accumulate(float(w) for w in values.values()))
+        return tuple(values), cumulative, cumulative[-1]
+    return tuple(values), None, float(len(values))
+
+
+@dataclass(frozen=True)
+class _LocaleData:
+    """What a customer is drawn from, read once per locale from Faker's providers."""
+
+    first: _Pool
+    last: _Pool
+    company_formats: tuple[tuple[str, ...], ...]
+    """Each company format split into literal text and ``{{token}}`` names, alternating."""
+    suffixes: tuple[str, ...]
+
+
+_TOKEN = re.compile(r"\{\{(\w+)\}\}")
+
+
+@functools.cache
+def _locale_data(locale: str) -> _LocaleData:
+    faker = Faker(locale)
+    person = company = None
+    for provider in faker.factories[0].providers:
+        module = type(provider).__module__
+        if person is None and ".person" in module and hasattr(provider, "last_names"):
+            person = provider
+        if company is None and ".company" in module and hasattr(provider, "formats"):
+            company = provider
+    first_names = getattr(person, "first_names", None) or ("Alex",)
+    last_names = getattr(person, "last_names", None) or ("Smith",)
+    formats = getattr(company, "formats", None) or ("{{last_name}} {{company_suffix}}",)
+    suffixes = tuple(getattr(company, "company_suffixes", None) or ("Inc",))
+    return _LocaleData(
+        _weighted(first_names),
+        _weighted(last_names),
+        tuple(tuple(_TOKEN.split(text)) for text in formats),
+        suffixes,
+    )
 
 
 class CustomerFactory:
-    """Draws reproducible customers from a seed."""
+    """Draws reproducible customers from a seed: the same seed gives the same customers."""
 
     def __init__(self, seed: int, locale: str = "en_US", region: str = "US"):
-        self._faker = Faker(locale)
-        self._faker.seed_instance(seed)
+        self._seed = seed
+        self._locale = locale
+        self._rng = random.Random(f"customers:{seed}")
         self._region = region
+        self._data = _locale_data(locale)
+        self._faker: Faker | None = None
+
+    def _pick(self, pool: _Pool) -> str:
+        values, cumulative, total = pool
+        if cumulative is None:
+            return values[int(self._rng.random() * total)]
+        # random.choices(cum_weights=...) without its list and argument checks: a hot path.
+        return values[bisect(cumulative, self._rng.random() * total, 0, len(values) - 1)]
+
+    def _faker_instance(self) -> Faker:
+        """Faker itself, for what its data tables do not cover (built on first use)."""
+        if self._faker is None:
+            self._faker = Faker(self._locale)
+            self._faker.seed_instance(self._seed)
+        return self._faker
 
     def phone(self) -> str:
-        """A valid phone number of the region, E.164 digits."""
+        """A phone number of the region, E.164 digits: from a fictional range where the region
+        has one (US: 555-0100 to 0199 behind a geographic area code)."""
+        number = fictional_number(self._region, self._rng)
+        if number is not None:
+            return number
+        faker = self._faker_instance()
         for _ in range(_MAX_DRAWS):
-            number = normalize_phone(self._faker.phone_number(), self._region)
+            number = normalize_phone(faker.phone_number(), self._region)
             if number is not None:
                 return number
         # A locale whose patterns are never valid: fall back to the library's example number.
         example = phonenumbers.example_number(self._region)
         return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
 
+    def company(self) -> str:
+        """A company name in one of the locale's formats (``Lee, Diaz and Moss``)."""
+        parts = self._data.company_formats[
+            int(self._rng.random() * len(self._data.company_formats))
+        ]
+        out = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                out.append(part)
+            elif part == "last_name":
+                out.append(self._pick(self._data.last))
+            elif part == "first_name":
+                out.append(self._pick(self._data.first))
+            elif part == "company_suffix":
+                out.append(self._data.suffixes[int(self._rng.random() * len(self._data.suffixes))])
+            else:  # a token this table does not know: ask Faker
+                out.append(str(getattr(self._faker_instance(), part)()))
+        return "".join(out)
+
     def customer(self) -> Customer:
         """A new customer."""
-        first = self._faker.first_name()
-        last = self._faker.last_name()
-        company = self._faker.company()
-        domain = self._faker.free_email_domain()
+        first = self._pick(self._data.first)
+        last = self._pick(self._data.last)
+        company = self.company()
+        rng = self._rng
+        if rng.random() < 0.7:
+            domain = EMAIL_DOMAINS[int(rng.random() * len(EMAIL_DOMAINS))]
+        else:
+            slug = _NOT_LOCAL.sub("", company.split(",")[0].split(" ")[0].lower()) or "company"
+            domain = f"{slug}.test"
         return Customer(
             first_name=first,
             last_name=last,
@@ -96,10 +221,17 @@ class CustomerFactory:
             company=company,
         )
 
+    def conversation(self) -> Conversation:
+        """A topic for an interaction, with its values drawn."""
+        return Conversation.draw(self._rng)
+
     def sentence(self) -> str:
-        """A line a customer might write."""
-        return self._faker.sentence(nb_words=10)
+        """A line a customer might write in a chat."""
+        conversation = self.conversation()
+        if self._rng.random() < 0.5:
+            return conversation.opening(self._rng)
+        return conversation.customer_line(self._rng)
 
     def paragraph(self) -> str:
-        """A paragraph for an email body."""
-        return self._faker.paragraph(nb_sentences=4)
+        """An email body a customer might send."""
+        return self.conversation().email_body(self._rng, self._pick(self._data.first))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator.contract import (
     DIDNumber,
@@ -22,6 +23,13 @@ from simulator.contract import (
     TeamMember,
     TeamMemberState,
     WebScreenPop,
+)
+from simulator.data.bounded_yaml import (
+    BoundedLoader,
+    FileTooLargeError,
+    RefusedValueError,
+    node_at,
+    read_limited,
 )
 from simulator.data.errors import InputFileError
 
@@ -74,13 +82,26 @@ class Service(_FileModel):
     """The number customers dial for this service (digits); used as DNIS of its inbound calls."""
     after_call_work: bool = True
     """Whether the agent goes to After Call Work (and the interaction to wrap-up) on release."""
-    acw_timeout_seconds: int | None = Field(default=None, ge=1)
+    acw_timeout_seconds: int | None = Field(default=None, ge=1, le=366 * 86_400)
     """Complete the interaction automatically after this long in wrap-up; None: no limit."""
     use_dispositions: bool = True
     require_disposition: bool = False
     dispositions: list[Disposition] = Field(default_factory=list)
     web_screen_pop: WebScreenPop | None = None
     """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
+    teams: list[str] = Field(default_factory=list)
+    """Ids of the teams whose agents take this service's interactions; empty: every team."""
+    offer_timeout_seconds: float | Literal["never"] | None = None
+    """An offer of this service not accepted in this time is missed (Not Ready "No Answer");
+    ``never``: it waits until accepted; unset: the engine settings' default for its media
+    (calls 20 s, chats 10 s, emails never)."""
+
+    @field_validator("offer_timeout_seconds")
+    @classmethod
+    def _positive_timeout(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not value > 0:
+            raise ValueError("offer_timeout_seconds must be more than 0 (or never)")
+        return value
 
     @property
     def is_voice(self) -> bool:
@@ -200,6 +221,10 @@ class Tenant(_FileModel):
         team_ids = {team.id for team in self.teams}
         if self.agent.team not in team_ids:
             raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
+        for service in self.services:
+            unknown = [team for team in service.teams if team not in team_ids]
+            if unknown:
+                raise ValueError(f"service {service.name!r}: no team {unknown[0]!r}")
         names = [service.name for service in self.services]
         if len(set(names)) != len(names):
             raise ValueError("service names must be unique")
@@ -244,19 +269,31 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     else:
         source = str(path)
         try:
-            text = Path(path).read_text("utf-8")
+            text = read_limited(path)
+        except FileTooLargeError as exc:
+            raise InputFileError(source, None, f"{exc}; is this a tenant file?") from None
+        except UnicodeDecodeError:
+            raise InputFileError(source, None, "not a text file (UTF-8 expected)") from None
         except OSError as exc:
             raise InputFileError(
                 source, None, f"cannot read the tenant file: {exc.strerror}"
             ) from exc
+    loader = BoundedLoader(text)
     try:
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise InputFileError(
-            source, line, f"not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from exc
+        column = mark.column + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        if not isinstance(exc, RefusedValueError):
+            problem = f"not valid YAML: {problem}"
+        raise InputFileError(source, line, problem, column) from None
+    except RecursionError:
+        raise InputFileError(source, None, "the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise InputFileError(
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
@@ -266,6 +303,12 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        node = node_at(root, first["loc"])
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
         raise InputFileError(
-            source, None, f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)"
-        ) from exc
+            source,
+            line,
+            f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)",
+            column,
+        ) from None

@@ -1,7 +1,10 @@
-"""The Qt-free simulation engine: agent session, interaction lifecycles, clock and events."""
+"""The Qt-free simulation engine: a contact center of agent desktops (sessions, interaction
+lifecycles, routing, transfers), its clock and its events."""
 
-from simulator.engine.bus import Event, EventBus, Response, SubscriberError
+from simulator.engine.bus import CommitError, Event, EventBus, Response, SubscriberError
+from simulator.engine.center import ContactCenter, UnknownAgentError
 from simulator.engine.clock import DEFAULT_START_MS, Clock, VirtualClock, WallClock
+from simulator.engine.desktop import AgentDesktop
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import ChatMessage, Interaction, Party
 from simulator.engine.recorder import EventRecorder
@@ -14,10 +17,13 @@ __all__ = [
     "Action",
     "ActionError",
     "ActionRecord",
+    "AgentDesktop",
     "AgentPhase",
     "AgentStatus",
     "ChatMessage",
     "Clock",
+    "CommitError",
+    "ContactCenter",
     "Event",
     "EventBus",
     "EventRecorder",
@@ -29,6 +35,7 @@ __all__ = [
     "Settings",
     "Simulator",
     "SubscriberError",
+    "UnknownAgentError",
     "VirtualClock",
     "WallClock",
     "allowed_actions",

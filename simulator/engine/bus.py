@@ -5,22 +5,31 @@ finishes; a subscriber that calls back into the simulator has its events appende
 current ones. For events that need an answer (``ON_REQUEST_TRANSFER_DATA`` ...), the last
 non-None subscriber result wins; a subscriber may ``defer()`` and answer later from another
 thread (the simulator runs the continuation on its own thread via ``post``).
+
+Group commit: a committer (``add_committer``; the journal's ``attach``) receives everything one
+flush is about to deliver (one engine step: an action or a timer, with what it caused) before any
+subscriber sees it. If it raises, nothing of that batch is delivered: the events stay queued
+(``held`` is the error) and each later flush tries the commit again (every held event and every
+new one, still in order) until it succeeds or the committer is removed. Without an
+``on_commit_error`` callback the flush raises ``CommitError`` (headless runs stop at that step);
+with one (the window), the callback is told and the flush returns.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.contract import EVENTS, EventName
 from simulator.engine.payloads import typed_args
 
-__all__ = ["Event", "EventBus", "Response", "SubscriberError"]
+__all__ = ["CommitError", "Committer", "Event", "EventBus", "Response", "SubscriberError"]
 
 
 class Response:
@@ -93,6 +102,9 @@ class Event:
     interaction_id: str | None = None
     """The interaction the event is about, if any."""
     response: Response | None = None
+    agent: str | None = None
+    """The agent whose desktop emitted it, in a contact center of several agents (None with
+    one agent, so single-agent output stays as it was)."""
     _typed: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
@@ -109,17 +121,16 @@ class Event:
 
     def to_json(self) -> str:
         """A stable one-line JSON form (journal, ``--events-out``, golden files)."""
-        return json.dumps(
-            {
-                "seq": self.seq,
-                "time": self.time_ms,
-                "event": self.name.value,
-                "interactionId": self.interaction_id,
-                "args": list(self.wire_args),
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        data: dict[str, Any] = {
+            "seq": self.seq,
+            "time": self.time_ms,
+            "event": self.name.value,
+            "interactionId": self.interaction_id,
+            "args": list(self.wire_args),
+        }
+        if self.agent is not None:
+            data["agent"] = self.agent
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +143,21 @@ class SubscriberError:
 
 
 Subscriber = Callable[[Event], Any]
+
+Committer = Callable[[Sequence[Event]], None]
+"""Makes a batch of events durable before delivery (raises when it cannot)."""
+
+
+class CommitError(Exception):
+    """A committer refused a batch: those events (from ``first_seq`` on) were not delivered."""
+
+    def __init__(self, cause: BaseException, first_seq: int):
+        self.cause = cause
+        self.first_seq = first_seq
+        super().__init__(
+            f"{cause}; nothing from event #{first_seq} on reached a handler or subscriber"
+        )
+
 
 _NEEDS_RESPONSE = {name: spec for name, spec in EVENTS.items() if spec.needs_response}
 
@@ -147,8 +173,18 @@ class EventBus:
         self._queue: deque[tuple[Event, Callable[[Any], None] | None]] = deque()
         self._delivering = False
         self._seq = 0
+        self.agent: str | None = None
+        """Stamped on every event (``Event.agent``) once the center has several agents."""
         self.errors: list[SubscriberError] = []
         self.on_error: Callable[[SubscriberError], None] | None = None
+        self._committers: tuple[Committer, ...] = ()
+        self._committed = 0  # how many events at the front of the queue are committed
+        self.held: CommitError | None = None
+        """While events are held back because their commit failed: why (None when delivering).
+        Drivers check it after a step: an ``ad_api`` call whose flush failed answers the handler
+        with an error and cannot stop the run itself."""
+        self.on_commit_error: Callable[[CommitError], None] | None = None
+        """Told (on the simulation thread) when a commit fails; then ``flush`` does not raise."""
 
     @property
     def count(self) -> int:
@@ -166,6 +202,26 @@ class EventBus:
                 self._all = tuple(remaining)
 
         return unsubscribe
+
+    def add_committer(self, commit: Committer) -> Callable[[], None]:
+        """Call ``commit(events)`` with each batch before it is delivered; returns the removal
+        (after which held events are delivered at the next flush)."""
+        self._committers = (*self._committers, commit)
+
+        def remove() -> None:
+            if commit in self._committers:
+                remaining = list(self._committers)
+                remaining.remove(commit)
+                self._committers = tuple(remaining)
+                if not self._committers:
+                    self.held = None
+
+        return remove
+
+    @property
+    def held_count(self) -> int:
+        """Events emitted and not delivered because a commit failed."""
+        return len(self._queue) if self.held is not None else 0
 
     def on(self, name: EventName | str, callback: Callable[..., Any]) -> None:
         """Call ``callback(*args)`` with contract models for each ``name`` event (adApi ``on``)."""
@@ -190,7 +246,7 @@ class EventBus:
         self._seq += 1
         spec = _NEEDS_RESPONSE.get(name)
         response = Response(spec.default_response) if spec is not None else None
-        event = Event(self._seq, name, time_ms, wire_args, interaction_id, response)
+        event = Event(self._seq, name, time_ms, wire_args, interaction_id, response, self.agent)
         self._queue.append((event, then))
         return event
 
@@ -203,7 +259,11 @@ class EventBus:
         # One loop, no helper per event: every action delivers a handful of events.
         try:
             while queue:
+                if self._committers and self._committed < len(queue) and not self._commit():
+                    return
                 event, then = queue.popleft()
+                if self._committed:
+                    self._committed -= 1
                 for subscriber in self._all:
                     try:
                         result = subscriber(event)
@@ -219,6 +279,23 @@ class EventBus:
                     event.response._settle(then or (lambda _value: None))
         finally:
             self._delivering = False
+
+    def _commit(self) -> bool:
+        """Commit the queued events not yet committed; False (or ``CommitError``) when refused."""
+        batch = [event for event, _then in itertools.islice(self._queue, self._committed, None)]
+        try:
+            for commit in self._committers:
+                commit(batch)
+        except Exception as exc:
+            error = CommitError(exc, batch[0].seq)
+            self.held = error
+            if self.on_commit_error is None:
+                raise error from exc
+            self.on_commit_error(error)
+            return False
+        self._committed = len(self._queue)
+        self.held = None
+        return True
 
     def _call_back(self, event: Event, callbacks: tuple[Callable[..., Any], ...]) -> None:
         args = event.args

@@ -1,19 +1,28 @@
-"""Chat and email: messages both ways, the email reply, and the start methods the vendor leaves
-unimplemented.
+"""Chat and email: messages both ways, the email reply, chats the agent starts (``startChat``),
+chat conferences, and ``startEmail`` (which the vendor leaves unimplemented).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from simulator.contract import OperationResult
-from simulator.engine.core import Code
+from simulator.contract import (
+    ChatChannelType,
+    InteractionOrigination,
+    InteractionType,
+    OperationResult,
+)
+from simulator.data import ServiceType, normalize_phone
+from simulator.engine.core import Code, S
 from simulator.engine.errors import ActionError
-from simulator.engine.interaction import ChatMessage
+from simulator.engine.interaction import ChatMessage, Interaction
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.tables import Action
 
 __all__ = ["ChatEmail"]
+
+_PHONE_CHANNELS = frozenset({ChatChannelType.sms, ChatChannelType.viber, ChatChannelType.nexmo})
+"""Channels whose address is a phone number."""
 
 
 class ChatEmail(Lifecycle):
@@ -78,15 +87,169 @@ class ChatEmail(Lifecycle):
         )
 
     def start_chat(
-        self, channel: str, address: str, initial_object: dict[str, Any] | None = None
+        self,
+        channel: str,
+        address: str,
+        initial_object: dict[str, Any] | None = None,
+        *,
+        source: str = "integration",
     ) -> OperationResult:
-        """``startChat``: not simulated in this version (answers ``api_method_not_implemented``)."""
+        """``startChat(channel, address, initialObject?)``: the agent starts a chat on the
+        selected service (``setService``; ``no_service`` without one, ``no_chat_in_service``
+        when it is not a chat service). Phone channels (SMS, WhatsApp, Viber, Nexmo) take a
+        valid number, and SMS needs an SMS-enabled DID when one is selected. ``data`` is
+        ``InitiateResult`` ``{id}``; the chat appears in state ``unknown`` and is connected a
+        second later."""
+
+        def body() -> dict[str, Any]:
+            self._require_login()
+            try:
+                kind = ChatChannelType(channel)
+            except ValueError:
+                choices = ", ".join(c.value for c in ChatChannelType)
+                raise ActionError(
+                    Code.invalid_args, f"{channel!r} is not a chat channel; one of: {choices}"
+                ) from None
+            if not isinstance(address, str) or not address.strip():
+                raise ActionError(Code.empty_number, "startChat needs an address to write to")
+            if self._service_name is None:
+                raise ActionError(Code.no_service, "select a chat service first (setService)")
+            service = self.tenant.service(self._service_name)
+            assert service is not None
+            if service.type is not ServiceType.chat:
+                raise ActionError(Code.no_chat_in_service, f"{service.name} is not a chat service")
+            phone = email = None
+            if kind in _PHONE_CHANNELS:
+                phone = normalize_phone(address.strip())
+                if phone is None:
+                    raise ActionError(Code.invalid_args, f"{address!r} is not a phone number")
+                did = next((d for d in self.tenant.dids if d.id == self._did_id), None)
+                if kind is ChatChannelType.sms and did is not None and not did.is_sms:
+                    raise ActionError(
+                        Code.no_permissions_did_sms,
+                        f"DID {did.number} is not enabled for SMS: pick another (setDIDNumber)",
+                    )
+            elif "@" in address:
+                email = address.strip()
+            record = self._associated_record(initial_object, source) if initial_object else None
+            inter = Interaction(
+                id=self.ids.client_uuid(),
+                type=InteractionType.chat,
+                state=S.unknown,
+                service=service,
+                customer=None,
+                created_ms=self._now(),
+                origination=InteractionOrigination.integration_api,
+                phone_number=phone,
+                email=email,
+                show_chat_parties=self.settings.chat_parties == "emit",
+            )
+            party: dict[str, Any] = {"id": self.ids.guid(), "type": "external"}
+            party["name"] = address.strip()
+            if phone is not None:
+                party["phone"] = phone
+            if email is not None:
+                party["email"] = email
+            inter.chat_parties.append(party)
+            if record is not None:
+                inter.associated.append(record)
+            self._announce(inter)
+            self._schedule(1, lambda: self._chat_connected(inter.id), "chat connected")
+            return {"id": inter.id}
+
         return self._perform(
             "agent",
             "start_chat",
-            {"channel": channel, "address": address},
-            lambda: self._not_implemented("startChat"),
+            {"channel": channel, "address": address, "initial_object": initial_object},
+            body,
         )
+
+    def _chat_connected(self, interaction_id: str) -> None:
+        inter = self._interactions.get(interaction_id)
+        if inter is None or inter.state is not S.unknown:
+            return
+        if inter.global_interaction_id is None:
+            inter.global_interaction_id = self.ids.guid()
+        self._transition(inter, Action.remote_join)
+        self._refresh_agent()
+
+    def _colleague(self, party_id: str) -> tuple[str, str]:
+        """(user id, name) of the team member ``party_id`` names: a user id or an extension."""
+        if not isinstance(party_id, str) or not party_id.strip():
+            raise ActionError(Code.invalid_args, "name the colleague to invite (partyId)")
+        key = party_id.strip()
+        if key in (self.tenant.agent.id, self.tenant.agent.extension):
+            raise ActionError(Code.self_call, "that is the agent's own id")
+        for team in self.tenant.teams:
+            for member in team.members:
+                if key in (member.id, member.extension):
+                    return member.id, member.display_name
+        raise ActionError(Code.object_not_found, f"no user {key!r} in the directory")
+
+    def invite_to_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``inviteToChatConference(partyId, interactionId?)``: bring a colleague (user id or
+        extension) into a connected chat; with ``leaveInteraction`` after it, a chat transfer."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.chat_invite)
+            user_id, name = self._colleague(party_id)
+            if any(party.get("userId") == user_id for party in inter.chat_parties):
+                raise ActionError(Code.not_suitable_state, f"{name} is already in the chat")
+            inter.chat_parties.append(
+                {"id": self.ids.guid(), "type": "internal", "name": name, "userId": user_id}
+            )
+            self._sync(inter)
+            self._notice("chat_conference", inter.id, f"{name} joined")
+
+        return self._perform(
+            "agent",
+            "invite_to_chat_conference",
+            {"party_id": party_id, "interaction_id": interaction_id},
+            body,
+        )
+
+    def remove_from_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``removeFromChatConference(partyId, interactionId?)``: a colleague leaves the chat
+        (``ChatParty.id``, user id or extension); the customer cannot be removed."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.chat_remove)
+            key = party_id.strip() if isinstance(party_id, str) else party_id
+            for party in inter.chat_parties:
+                if party["type"] != "internal":
+                    if party["id"] == key:
+                        raise ActionError(
+                            Code.not_suitable_state, "the customer cannot be removed from a chat"
+                        )
+                    continue
+                if key in (party["id"], party.get("userId")) or key == self._extension_of(
+                    party.get("userId")
+                ):
+                    inter.chat_parties.remove(party)
+                    self._sync(inter)
+                    self._notice("chat_conference", inter.id, f"{party['name']} left")
+                    return
+            raise ActionError(Code.object_not_found, f"{party_id!r} is not in this chat")
+
+        return self._perform(
+            "agent",
+            "remove_from_chat_conference",
+            {"party_id": party_id, "interaction_id": interaction_id},
+            body,
+        )
+
+    def _extension_of(self, user_id: str | None) -> str | None:
+        for team in self.tenant.teams:
+            for member in team.members:
+                if member.id == user_id:
+                    return member.extension
+        return None
 
     def start_email(
         self, email: str, initial_object: dict[str, Any] | None = None

@@ -8,7 +8,6 @@ actions; ``simulator.engine.simulator.Simulator`` composes them.
 from __future__ import annotations
 
 import queue
-import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,15 +20,16 @@ from simulator.contract import (
     fail,
     ok,
 )
-from simulator.data import CustomerFactory, IdFactory, Tenant, load_tenant
 from simulator.engine.bus import Event, EventBus
 from simulator.engine.clock import Clock, VirtualClock
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction
 from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOffer
-from simulator.engine.settings import Settings
 from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allowed
-from simulator.engine.timers import TimerQueue
+
+if TYPE_CHECKING:
+    from simulator.data import AgentProfile
+    from simulator.engine.center import ContactCenter
 
 E = EventName
 S = InteractionState
@@ -59,32 +59,48 @@ class DesktopCore:
         def _associated_record(self, data: dict[str, Any], source: str) -> dict[str, Any]: ...
         def _sync(self, inter: Interaction) -> None: ...
         def _switch_to(self, interaction_id: str | None) -> None: ...
+        def _peer_gone(self, inter: Interaction) -> None: ...
+        def _takes(self, offer: QueuedOffer) -> bool: ...
+        def _deliver(self, offer: QueuedOffer) -> None: ...
+        def _ring_timeout(self, interaction_id: str) -> None: ...
+        def _answer(self, inter: Interaction) -> None: ...
+        def _announce(self, inter: Interaction) -> None: ...
+        def _remote_left(self, inter: Interaction) -> None: ...
+        def _drop_party(self, inter: Interaction, user_id: str) -> None: ...
+        def _customer_left_conference(self, inter: Interaction) -> None: ...
+        def _hang_up_guest(self, inter: Interaction, party_id: str) -> None: ...
 
     def __init__(
         self,
-        tenant: Tenant | None = None,
+        center: ContactCenter,
+        profile: AgentProfile,
         *,
-        seed: int = 0,
-        clock: Clock | None = None,
-        settings: Settings | None = None,
+        name: str | None = None,
         record_actions: bool = True,
     ):
-        self.tenant = tenant if tenant is not None else load_tenant()
-        self.settings = settings if settings is not None else Settings()
-        self.seed = seed
-        self.clock: Clock = (
-            clock if clock is not None else VirtualClock(self.settings.start_time_ms)
-        )
+        self.center = center
+        """The contact center this desktop is logged into (shared clock, ids, queue)."""
+        self.profile = profile
+        """Who the agent is (id, login, names, extension, team)."""
+        self.name = name if name is not None else profile.first_name.lower()
+        """The agent's name in scenarios and journals (``jane``)."""
+        self.tenant = center.tenant
+        self.settings = center.settings
+        self.seed = center.seed
+        self.clock: Clock = center.clock
         self.started_ms = self.clock.now_ms()
         """When the session began (epoch ms): a recorded session replays from here."""
-        self.ids = IdFactory(random.Random(seed))
-        self.customers = CustomerFactory(seed)
+        self.ids = center.ids
+        self.customers = center.customers
         self.bus = EventBus()
-        self.timers = TimerQueue()
+        self.timers = center.timers
         self.actions: list[ActionRecord] = []
         self.record_actions = record_actions
         self._interactions: dict[str, Interaction] = {}
-        self._queue: list[QueuedOffer] = []
+        self._queue = center.queue
+        self._desktops = center.desktops
+        self._several = False
+        """True once the center has more than one desktop (then every one is flushed)."""
         self._active: str | None = None
         self._phase = AgentPhase.logged_out
         self._reason: str | None = None
@@ -94,10 +110,9 @@ class DesktopCore:
         self._session_id: str | None = None
         self._service_name = self.tenant.default_outbound_service
         self._did_id: str | None = self.tenant.dids[0].id if self.tenant.dids else None
-        self._depth = 0
-        self._frozen_ms: int | None = None
-        """While an action runs: its one time (see ``_now``)."""
-        self._posted: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._tick = center.tick
+        """The action running (shared by every desktop): its depth and its one time."""
+        self._posted = center.posted
         self._watchers: list[Callable[[Notice], None]] = []
         self._notices: list[Notice] = []
         self.finished: list[Interaction] = []
@@ -147,7 +162,7 @@ class DesktopCore:
 
     @property
     def queued(self) -> list[QueuedOffer]:
-        """Offers waiting for the agent to become available."""
+        """Offers waiting in the center's queue for an agent to become available."""
         return list(self._queue)
 
     @property
@@ -238,18 +253,19 @@ class DesktopCore:
         by_subscriber = self.bus._delivering or self.handler_calls > 0
         # The time the action was asked for: on the wall clock the body may cross a millisecond,
         # and a replay must act at the moment the original did.
+        tick = self._tick
         asked_ms = self._now()
-        self._depth += 1
-        self._frozen_ms = asked_ms
+        tick.depth += 1
+        tick.frozen_ms = asked_ms
         try:
             data = body()
             result: OperationResult = ok(data)
         except ActionError as exc:
             result = fail(exc.code, exc.message)
         finally:
-            self._depth -= 1
-            if self._depth == 0:
-                self._frozen_ms = None
+            tick.depth -= 1
+            if tick.depth == 0:
+                tick.frozen_ms = None
         if self.record_actions:
             self.actions.append(
                 ActionRecord(
@@ -262,31 +278,46 @@ class DesktopCore:
                     None if result.ok else result.error.name,
                 )
             )
-        if self._depth == 0:
+        if tick.depth == 0:
             self._flush()
         return result
 
     def _now(self) -> int:
         """The simulation time; one value for everything a single action stamps, so that on the
         wall clock an action crossing a millisecond replays exactly (startTime, its events)."""
-        frozen = self._frozen_ms
+        frozen = self._tick.frozen_ms
         return self.clock.now_ms() if frozen is None else frozen
 
     def _system(self, label: str, work: Callable[[], None]) -> None:
-        self._depth += 1
-        self._frozen_ms = self._now()
+        tick = self._tick
+        tick.frozen_ms = self._now()
+        tick.depth += 1
         try:
             work()
         except ActionError:
             pass
         finally:
-            self._depth -= 1
-            if self._depth == 0:
-                self._frozen_ms = None
-        if self._depth == 0:
+            tick.depth -= 1
+            if tick.depth == 0:
+                tick.frozen_ms = None
+        if tick.depth == 0:
             self._flush()
 
     def _flush(self) -> None:
+        """Deliver what every desktop has queued (an action here may have reached another)."""
+        if self._several:
+            for desktop in tuple(self._desktops):
+                if desktop.bus._queue or desktop._notices:
+                    desktop._flush_own()
+            return
+        self.bus.flush()
+        if self._notices:
+            notices, self._notices = self._notices, []
+            for notice in notices:
+                for watcher in tuple(self._watchers):
+                    watcher(notice)
+
+    def _flush_own(self) -> None:
         self.bus.flush()
         if self._notices:
             notices, self._notices = self._notices, []

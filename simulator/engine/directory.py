@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.contract import OperationResult, fail, ok
-from simulator.data import Service
+from simulator.data import AgentProfile, Service
 from simulator.engine.core import Code, DesktopCore
 from simulator.engine.errors import ActionError
 from simulator.engine.tables import AgentPhase
@@ -32,38 +32,58 @@ class Directory(DesktopCore):
             return "offline"
         return self._phase.value
 
+    def _extra_members(self, team_id: str) -> list[tuple[AgentProfile, str]]:
+        """People of a team who are not in the tenant's member list, with their live states:
+        the tenant's agent first, then agents added to the center (``add_agent``)."""
+        listed = {member.id for team in self.tenant.teams for member in team.members}
+        desktops = {desktop.profile.id: desktop for desktop in self._desktops}
+        agent = self.tenant.agent
+        extras: list[tuple[AgentProfile, str]] = []
+        if agent.team == team_id:
+            desk = desktops.get(agent.id)
+            extras.append((agent, desk._agent_member_state() if desk else "offline"))
+        for desktop in self._desktops:
+            profile = desktop.profile
+            if profile.team == team_id and profile.id != agent.id and profile.id not in listed:
+                extras.append((profile, desktop._agent_member_state()))
+        return extras
+
     def get_teams(self) -> OperationResult:
         """``getTeams``."""
-        own = self.tenant.agent.team
         return self._logged(
             lambda: [
-                team.to_wire(extra_members=1 if team.id == own else 0).wire()
+                team.to_wire(extra_members=len(self._extra_members(team.id))).wire()
                 for team in self.tenant.teams
             ]
         )
 
     def get_team_members(self, team_id: str) -> OperationResult:
         """``getTeamMembers``: the members with their states (``object_not_found`` for an
-        unknown team)."""
+        unknown team); a simulated agent's state is its live one (``offline`` when logged
+        out), the others' come from the tenant file."""
 
         def produce() -> list[dict[str, Any]]:
             team = self.tenant.team(team_id)
             if team is None:
                 raise ActionError(Code.object_not_found, f"no team {team_id!r}")
-            members = [team.member_to_wire(member).wire() for member in team.members]
-            if team.id == self.tenant.agent.team:
-                agent = self.tenant.agent
-                members.insert(
-                    0,
-                    {
-                        "id": agent.id,
-                        "teamId": team.id,
-                        "firstName": agent.first_name,
-                        "lastName": agent.last_name,
-                        "phone": agent.extension,
-                        "state": self._agent_member_state(),
-                    },
-                )
+            live = {desktop.profile.id: desktop for desktop in self._desktops}
+            members = [
+                {
+                    "id": profile.id,
+                    "teamId": team.id,
+                    "firstName": profile.first_name,
+                    "lastName": profile.last_name,
+                    "phone": profile.extension,
+                    "state": state,
+                }
+                for profile, state in self._extra_members(team.id)
+            ]
+            for member in team.members:
+                wire = team.member_to_wire(member).wire()
+                desktop = live.get(member.id)
+                if desktop is not None:
+                    wire["state"] = desktop._agent_member_state()
+                members.append(wire)
             return members
 
         return self._logged(produce)

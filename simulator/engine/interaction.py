@@ -90,11 +90,21 @@ class Interaction:
     consult_id: str | None = None
     """For a call with a consult call: that call's id."""
     transfer_data: dict[str, Any] | None = None
+    chat_parties: list[dict[str, Any]] = field(default_factory=list)
+    """``ChatParty`` wire dicts of a chat: the customer, then colleagues invited to it."""
+    show_chat_parties: bool = False
+    """Whether the payload carries ``chatParties`` (2023-04; 5.19 leaves it out)."""
     screen_pop_suppressed: bool | None = None
     history: list[tuple[int, str]] = field(default_factory=list)
     """(time, state) each time the state changed: the window's timeline draws it."""
     last_wire: dict[str, Any] | None = None
     """The payload last reported to adApi (``ON_INTERACTION_STATE_CHANGE`` compares against it)."""
+    offer: Any = None
+    """The routed ``QueuedOffer`` it came from (offered to the next agent on reject)."""
+    peer: Any = None
+    """A call between two simulated desktops: ``(the other desktop, its interaction id)``."""
+    guests: Any = None
+    """A conference host's colleagues on simulated desktops: ``{party id: (desktop, id)}``."""
 
     def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
         """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""
@@ -116,17 +126,23 @@ class Interaction:
                 "selected": self.selected_record,
             },
             "callParties": [party.wire() for party in self.parties] if voice else [],
-            "callMuted": self.muted if voice else False,
-            "callRecording": self.recording if voice else False,
-            "attachedData": dict(self.attached_data),
         }
+        if self.show_chat_parties:
+            data["chatParties"] = [dict(party) for party in self.chat_parties]
+        data["callMuted"] = self.muted if voice else False
+        data["callRecording"] = self.recording if voice else False
+        data["attachedData"] = dict(self.attached_data)
         if voice:
             if self.phone_number is not None:
                 data["phoneNumber"] = self.phone_number
             if self.call_direction is not None:
                 data["callDirection"] = self.call_direction._value_
-        elif self.email is not None:
-            data["email"] = self.email
+        else:
+            # A chat the agent started to a phone channel (SMS ...) has the number.
+            if self.phone_number is not None:
+                data["phoneNumber"] = self.phone_number
+            if self.email is not None:
+                data["email"] = self.email
         if self.start_ms is not None:
             data["startTime"] = self.start_ms
         if self.end_ms is not None:

@@ -40,9 +40,17 @@ class Lifecycle(DesktopCore):
             self._set_state(inter, target)
             self._sync(inter)
 
+    def _end_call_data(self, inter: Interaction) -> None:
+        """The call is gone: the widget reads ``callMuted`` from live call data
+        (``callData.muted ?? false``), so a released call reports false unless the setting keeps
+        the last value."""
+        if self.settings.mute_after_call == "clear":
+            inter.muted = False
+
     def _release(self, inter: Interaction) -> None:
         """The conversation is over: wrap-up with after-call work, else done."""
         self._unlink_consult(inter)
+        self._end_call_data(inter)
         service = inter.service
         if service is not None and service.after_call_work:
             self._set_state(inter, S.wrap_up)
@@ -61,6 +69,7 @@ class Lifecycle(DesktopCore):
     def _finish(self, inter: Interaction) -> None:
         """Completed: removed from the desktop, its activity record saved."""
         self._unlink_consult(inter)
+        self._end_call_data(inter)
         if self.settings.emit_completed_state:
             self._set_state(inter, _COMPLETED)
             self._sync(inter)
@@ -79,6 +88,8 @@ class Lifecycle(DesktopCore):
         self._notice("removed", inter.id)
 
     def _unlink_consult(self, inter: Interaction) -> None:
+        if inter.peer is not None or inter.guests:
+            self._peer_gone(inter)
         if inter.consult_id is not None:
             other = self._interactions.get(inter.consult_id)
             if other is not None:

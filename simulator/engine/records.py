@@ -65,3 +65,9 @@ class QueuedOffer:
     direct: bool = False
     subject: str = ""
     body: str = ""
+    agent: str | None = None
+    """A direct offer: the name of the only agent it rings."""
+    declined: tuple[str, ...] = ()
+    """Agents who rejected it or let it ring out: it is not offered to them again."""
+    global_interaction_id: str | None = None
+    """Set when it is offered again: every agent's item shares the customer's GIID."""

@@ -28,6 +28,7 @@ from simulator.engine.errors import ActionError
 from simulator.engine.interaction import ChatMessage, Interaction, Party
 from simulator.engine.lifecycle import Lifecycle
 from simulator.engine.records import QueuedOffer
+from simulator.engine.screen_pop import fill_for
 from simulator.engine.tables import Action, AgentPhase
 
 
@@ -62,12 +63,59 @@ class Routing(Lifecycle):
             and len(live) < self.settings.max_concurrent_chats
         )
 
+    def _takes(self, offer: QueuedOffer) -> bool:
+        """Whether this agent may be offered ``offer`` now (its target, or of its service's
+        teams and not one who declined it, with room for it)."""
+        if offer.agent is not None:
+            return offer.agent == self.name and self._can_take(offer)
+        if offer.declined and self.name in offer.declined:
+            return False
+        teams = offer.service.teams
+        if teams and self.profile.team not in teams:
+            return False
+        return self._can_take(offer)
+
     def _deliver_queued(self) -> None:
+        route = self.center.route
         for offer in list(self._queue):
             # A delivery refreshes the agent, which may deliver more: skip what already went.
-            if offer in self._queue and self._can_take(offer):
-                self._queue.remove(offer)
-                self._deliver(offer)
+            if offer in self._queue:
+                target = route(offer)
+                if target is not None:
+                    self._queue.remove(offer)
+                    target._deliver(offer)
+
+    def _offer_again(self, inter: Interaction) -> None:
+        """A routed offer this agent rejected or let ring out goes to the next agent (the head
+        of the queue when nobody can take it now); dropped when no other agent of its teams
+        is logged in, or with ``Settings.offer_after_reject`` ``drop``."""
+        offer = inter.offer
+        if offer is None or offer.agent is not None:
+            return
+        if self.settings.offer_after_reject != "next_agent":
+            return
+        declined = (*offer.declined, self.name)
+        if not self.center.could_take(offer, declined):
+            return
+        again = QueuedOffer(
+            id=self.ids.guid(),
+            type=offer.type,
+            service=offer.service,
+            customer=offer.customer,
+            queued_ms=offer.queued_ms,
+            attached_data=dict(offer.attached_data),
+            transfer_data=offer.transfer_data,
+            subject=offer.subject,
+            body=offer.body,
+            declined=declined,
+            global_interaction_id=inter.global_interaction_id,
+        )
+        target = self.center.route(again)
+        if target is not None:
+            target._deliver(again)
+        else:
+            self._queue.insert(0, again)
+            self._notice("queued", again.id, offer.service.name)
 
     def _deliver(self, offer: QueuedOffer) -> None:
         customer = offer.customer
@@ -79,10 +127,11 @@ class Routing(Lifecycle):
             service=service,
             customer=customer,
             created_ms=self._now(),
-            global_interaction_id=self.ids.guid(),
+            global_interaction_id=offer.global_interaction_id or self.ids.guid(),
             attached_data=dict(offer.attached_data),
             transfer_data=offer.transfer_data,
             subject_line=offer.subject,
+            offer=offer,
         )
         if self.settings.routed_origination == "auto":
             inter.origination = InteractionOrigination.auto
@@ -98,6 +147,16 @@ class Routing(Lifecycle):
                 inter.recording_url = self.ids.recording_url(self.tenant.host, inter.step_id)
         else:
             inter.email = customer.email
+            if offer.type is InteractionType.chat:
+                inter.show_chat_parties = self.settings.chat_parties == "emit"
+                inter.chat_parties.append(
+                    {
+                        "id": self.ids.guid() if inter.show_chat_parties else customer.email,
+                        "type": "external",
+                        "name": customer.name,
+                        "email": customer.email,
+                    }
+                )
             first = offer.body or ""
             if first:
                 inter.transcript.append(ChatMessage(self._now(), "customer", first))
@@ -112,26 +171,42 @@ class Routing(Lifecycle):
         pop = service.web_screen_pop
         if pop is not None and not pop.pop_upon_answer:
             self._screen_pop(inter)
-        if self.settings.ring_timeout_seconds is not None:
-            self._schedule(
-                self.settings.ring_timeout_seconds,
-                lambda: self._ring_timeout(inter.id),
-                "ring timeout",
-            )
+        timeout = self._offer_timeout(service, offer.type)
+        if timeout is not None:
+            self._schedule(timeout, lambda: self._ring_timeout(inter.id), "ring timeout")
+
+    def _offer_timeout(self, service: Service, media: InteractionType) -> float | None:
+        """How long an offer rings before it is missed: the service's own setting, else the
+        default for its media (None: it waits until accepted)."""
+        own = service.offer_timeout_seconds
+        if own == "never":
+            return None
+        if own is not None:
+            return float(own)
+        if media is InteractionType.chat:
+            return self.settings.chat_offer_timeout_seconds
+        if media is InteractionType.email:
+            return self.settings.email_offer_timeout_seconds
+        return self.settings.ring_timeout_seconds
 
     def _screen_pop(self, inter: Interaction) -> None:
         pop = inter.service.web_screen_pop if inter.service else None
         if pop is None:
             return
 
+        wire = dict(_screen_pop_wire(pop))
+        if self.settings.screen_pop_variables == "substitute":
+            wire = fill_for(wire, inter, self.tenant.agent)
+        url = wire.get("url", pop.url)
+
         def answered(value: Any) -> None:
             inter.screen_pop_suppressed = value is True
-            self._notice("screen_pop", inter.id, "suppressed" if value is True else pop.url)
+            self._notice("screen_pop", inter.id, "suppressed" if value is True else url)
 
         self._emit(
             E.ON_WEB_SCREEN_POP_CUSTOM,
             inter.id,
-            dict(_screen_pop_wire(pop)),
+            wire,
             interaction_id=inter.id,
             then=answered,
         )
@@ -144,6 +219,7 @@ class Routing(Lifecycle):
         self._finish(inter)
         self._refresh_agent()
         self._notice("missed", interaction_id)
+        self._offer_again(inter)
 
     def _resolve_service(self, key: str | None, *types: ServiceType) -> Service:
         if key is None:
@@ -220,12 +296,15 @@ class Routing(Lifecycle):
                 },
                 transfer_data=extra.get("transfer_data"),
                 direct=bool(extra.get("direct")),
+                agent=self.name if extra.get("direct") else None,
                 subject=extra.get("subject") or "",
                 body=extra.get("body") or "",
             )
-            if self._can_take(offer) and not any(queued.type is media for queued in self._queue):
-                self._deliver(offer)
-                return {"id": offer.id, "queued": False}
+            if not any(queued.type is media for queued in self._queue):
+                target = self.center.route(offer)
+                if target is not None:
+                    target._deliver(offer)
+                    return {"id": offer.id, "queued": False}
             self._queue.append(offer)
             self._notice("queued", offer.id, found.name)
             return {"id": offer.id, "queued": True}
@@ -305,6 +384,8 @@ class Routing(Lifecycle):
                     return
             inter = self._get(interaction_id)
             self._check(inter, Action.customer_hang_up)
+            if inter.guests or inter.peer is not None:
+                self._customer_left_conference(inter)
             self._transition(inter, Action.customer_hang_up)
             self._refresh_agent()
             self._notice("customer_hang_up", inter.id)
@@ -320,6 +401,8 @@ class Routing(Lifecycle):
             inter = self._get(interaction_id)
             self._check(inter, Action.accept)
             self._transition(inter, Action.accept)
+            if inter.peer is not None:
+                self._peer_answered(inter)
             pop = inter.service.web_screen_pop if inter.service else None
             if pop is not None and pop.pop_upon_answer:
                 self._screen_pop(inter)
@@ -335,8 +418,12 @@ class Routing(Lifecycle):
         def body() -> None:
             inter = self._get(interaction_id)
             self._check(inter, Action.reject)
+            routed = inter.offer is not None and inter.offer.agent is None
+            if routed and self.settings.state_after_reject == "not_ready":
+                self._chosen = (AgentState.not_ready, self.tenant.no_answer_reason)
             self._transition(inter, Action.reject)
             self._refresh_agent()
+            self._offer_again(inter)
 
         return self._perform(
             "agent", "reject_interaction", {"interaction_id": interaction_id}, body

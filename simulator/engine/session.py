@@ -92,7 +92,7 @@ class AgentSession(Lifecycle):
 
     def login(self, username: str | None = None, password: str | None = None) -> OperationResult:
         """``login``: start the agent's session (tenant credentials by default)."""
-        profile = self.tenant.agent
+        profile = self.profile
 
         def body() -> None:
             if self._phase is not AgentPhase.logged_out:
@@ -146,8 +146,8 @@ class AgentSession(Lifecycle):
             return {"isLoggedIn": False}
         return {
             "isLoggedIn": True,
-            "agentId": self.tenant.agent.id,
-            "username": self.tenant.agent.login_id,
+            "agentId": self.profile.id,
+            "username": self.profile.login_id,
             "sessionId": self._session_id,
         }
 

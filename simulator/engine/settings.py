@@ -14,6 +14,11 @@ from simulator.engine.clock import DEFAULT_START_MS
 
 __all__ = ["Settings"]
 
+_YEAR_S = 366 * 86_400
+"""Longer timings are absurd (and would overflow the clock): refused with the file's line."""
+_LAST_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z: the last instant an ISO timestamp can show."""
+
 
 class Settings(BaseModel):
     """How the simulated desktop behaves where the contract leaves a choice."""
@@ -40,15 +45,44 @@ class Settings(BaseModel):
     after_call_state: Literal["previous", "ready", "not_ready"] = "previous"
     """Agent state after the last interaction is done, unless the agent chose one meanwhile:
     the state before Busy, Ready, or Not Ready with the tenant's after-call reason."""
-    ring_timeout_seconds: float | None = Field(default=20, gt=0)
-    """An offered interaction not accepted in this time is missed (agent goes Not Ready
-    "No Answer"); None: it rings until answered."""
-    outbound_answer_seconds: float | None = Field(default=4, ge=0)
+    ring_timeout_seconds: float | None = Field(default=20, gt=0, le=_YEAR_S, allow_inf_nan=False)
+    """An offered call not accepted in this time is missed (agent goes Not Ready "No Answer");
+    None: it rings until answered. A service's ``offer_timeout_seconds`` overrides it."""
+    chat_offer_timeout_seconds: float | None = Field(
+        default=10, gt=0, le=_YEAR_S, allow_inf_nan=False
+    )
+    """The same for an offered chat: 10 s, the documented default No Answer Timeout of the
+    scenario's Connect Chat block; None: it waits until accepted."""
+    email_offer_timeout_seconds: float | None = Field(
+        default=None, gt=0, le=_YEAR_S, allow_inf_nan=False
+    )
+    """The same for an offered email; None (the default): an email waits until accepted (no
+    source shows emails ringing out)."""
+    screen_pop_variables: Literal["substitute", "literal"] = "substitute"
+    """Scenario variables in a service's web screen pop (``$(item.from)`` ...): filled in as the
+    vendor's Web Screen Pop block does, or kept ``literal`` as written in the tenant file."""
+    chat_parties: Literal["omit", "emit"] = "omit"
+    """``chatParties`` in chat payloads (added with chat conferences, 2023-04): left out as in
+    5.19, or ``emit`` the customer and the colleagues invited to the chat."""
+    mute_after_call: Literal["clear", "keep"] = "clear"
+    """``callMuted`` once the call is released: ``clear`` (false: the widget reads it from live
+    call data, gone after the call) or ``keep`` the last value in wrap-up and the saved record."""
+    outbound_answer_seconds: float | None = Field(default=4, ge=0, le=_YEAR_S, allow_inf_nan=False)
     """The far end of an agent-initiated call answers after this long; None: only when the
     scenario says so."""
-    outbound_no_answer_seconds: float = Field(default=30, gt=0)
+    outbound_no_answer_seconds: float = Field(default=30, gt=0, le=_YEAR_S, allow_inf_nan=False)
     """An agent-initiated call nobody answers fails after this long."""
-    max_concurrent_chats: int = Field(default=3, ge=1)
+    max_concurrent_chats: int = Field(default=3, ge=1, le=1000)
     """Chats and emails delivered at once while the agent is busy with chats only."""
-    start_time_ms: int = DEFAULT_START_MS
+    offer_after_reject: Literal["next_agent", "drop"] = "next_agent"
+    """A routed offer an agent rejects or lets ring out: offered to the next agent of its
+    service's teams (the vendor's ACD; dropped when no other agent is logged in), or dropped."""
+    state_after_reject: Literal["previous", "not_ready"] = "previous"
+    """The agent's state after rejecting a routed offer: back to what it was, or Not Ready with
+    the tenant's no-answer reason (the vendor's way)."""
+    transfer_data_request: Literal["always", "desktop_only"] = "always"
+    """When a transfer or conference without data asks ``ON_REQUEST_TRANSFER_DATA``: always, or
+    only when the agent uses the desktop (a step, the window), never for a handler's adApi
+    call, which passes its data as the argument (the vendor's way)."""
+    start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""

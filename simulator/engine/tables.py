@@ -57,12 +57,15 @@ class Action(StrEnum):
     note = "note"
     complete = "complete"
     send_chat = "send_chat"
+    chat_invite = "chat_invite"
+    chat_remove = "chat_remove"
     send_email_reply = "send_email_reply"
     switch_active = "switch_active"
     set_data = "set_data"
     # the other side and the system
     remote_answer = "remote_answer"
     remote_answer_ivr = "remote_answer_ivr"
+    remote_join = "remote_join"
     customer_hang_up = "customer_hang_up"
     customer_message = "customer_message"
     ring_timeout = "ring_timeout"
@@ -91,6 +94,7 @@ TRANSITIONS: dict[tuple[InteractionState, Action], InteractionState | Target] = 
     # agent-initiated, dialling
     (S.unknown, Action.remote_answer): S.delivered,
     (S.unknown, Action.remote_answer_ivr): S.ivr,
+    (S.unknown, Action.remote_join): S.delivered,
     (S.unknown, Action.ring_timeout): RELEASED,
     (S.unknown, Action.customer_hang_up): RELEASED,
     # connected
@@ -137,6 +141,8 @@ GUARDS: dict[Action, frozenset[InteractionState]] = {
     Action.switch_active: LIVE_STATES,
     Action.set_data: LIVE_STATES,
     Action.send_chat: frozenset({S.delivered}),
+    Action.chat_invite: frozenset({S.delivered}),
+    Action.chat_remove: frozenset({S.delivered}),
     Action.customer_message: frozenset({S.delivery_pending, S.delivered}),
 }
 
@@ -158,6 +164,9 @@ MEDIA: dict[Action, frozenset[InteractionType]] = {
     Action.remote_answer: _VOICE,
     Action.remote_answer_ivr: _VOICE,
     Action.send_chat: frozenset({V.chat}),
+    Action.chat_invite: frozenset({V.chat}),
+    Action.chat_remove: frozenset({V.chat}),
+    Action.remote_join: frozenset({V.chat}),
     Action.customer_message: frozenset({V.chat}),
     Action.send_email_reply: frozenset({V.email}),
     Action.customer_hang_up: frozenset({V.voice, V.chat}),

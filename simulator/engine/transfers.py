@@ -11,14 +11,15 @@ from simulator.contract import InteractionOrigination, OperationResult
 from simulator.engine.core import Code, E, S
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction, Party
+from simulator.engine.landing import Landing
 from simulator.engine.tables import Action, is_allowed
-from simulator.engine.voice import Voice, parse_origination
+from simulator.engine.voice import parse_origination
 
 __all__ = ["Transfers"]
 
 
-class Transfers(Voice):
-    """Consult, transfer and conference."""
+class Transfers(Landing):
+    """Consult, transfer and conference (to a simulated colleague: landing on their desktop)."""
 
     def consult_call(
         self,
@@ -40,7 +41,18 @@ class Transfers(Voice):
             inter = self._new_outbound(number, origin, main.service, party)
             inter.consult_of = main.id
             main.consult_id = inter.id
-            self._dial(inter)
+            colleague = self._colleague(number) if party is not None else None
+            if colleague is None:
+                self._dial(inter)
+                return {"id": inter.id}
+            # The colleague's desktop rings; their answer (not a timer) connects the call, which
+            # carries the customer's GIID as a consultation does.
+            inter.global_interaction_id = main.global_interaction_id
+            self._announce(inter)
+            self._schedule(1, lambda: self._scenario_arrives(inter.id), "scenario data")
+            received = self._land(colleague, inter, None, consult=True)
+            inter.peer = (colleague, received.id)
+            received.peer = (self, inter.id)
             return {"id": inter.id}
 
         return self._perform(
@@ -55,6 +67,12 @@ class Transfers(Voice):
     ) -> None:
         if custom is not None:
             then(dict(custom))
+            return
+        if self.settings.transfer_data_request == "desktop_only" and (
+            self.bus._delivering or self.handler_calls > 0
+        ):
+            # The vendor asks only when the agent uses the desktop's own buttons.
+            then(None)
             return
         self._emit(
             E.ON_REQUEST_TRANSFER_DATA,
@@ -74,7 +92,7 @@ class Transfers(Voice):
         def body() -> None:
             inter = self._get(interaction_id)
             self._check(inter, Action.blind_transfer)
-            self._dialled(phone)
+            number, party = self._dialled(phone)
 
             def carry_out(data: dict[str, Any] | None) -> None:
                 if inter.id not in self._interactions or not is_allowed(
@@ -85,6 +103,11 @@ class Transfers(Voice):
                 self._notice("transferred", inter.id, phone)
                 self._transition(inter, Action.blind_transfer)
                 self._refresh_agent()
+                colleague = self._colleague(number) if party is not None else None
+                if colleague is not None:
+                    self._land(colleague, inter, data)
+                elif (service := self._service_by_number(number)) is not None:
+                    self._send_to_service(service, inter, data)
 
             self._ask_transfer_data(inter, custom_transfer_data, carry_out)
 
@@ -123,9 +146,12 @@ class Transfers(Voice):
                     return
                 main.transfer_data = data
                 self._notice("transferred", main.id, consult.phone_number or "")
+                peer, consult.peer = consult.peer, None
                 self._transition(main, Action.complete_transfer)
                 self._transition(consult, Action.complete_transfer)
                 self._refresh_agent()
+                if peer is not None:
+                    self._hand_over(peer, main, data)
 
             self._ask_transfer_data(main, custom_transfer_data, carry_out)
 
@@ -157,6 +183,13 @@ class Transfers(Voice):
                 inter.transfer_data = data
                 inter.parties.append(new_party)
                 self._sync(inter)
+                colleague = self._colleague(number) if party is not None else None
+                if colleague is not None:
+                    guest = self._land(colleague, inter, data, with_sender=True)
+                    guest.peer = (self, inter.id)
+                    if inter.guests is None:
+                        inter.guests = {}
+                    inter.guests[new_party.id] = (colleague, guest.id)
 
             self._ask_transfer_data(inter, custom_transfer_data, carry_out)
 
@@ -186,6 +219,8 @@ class Transfers(Voice):
                 raise ActionError(Code.not_suitable_state, "the only party left: hang up instead")
             inter.parties.remove(party)
             self._sync(inter)
+            if inter.guests and party.id in inter.guests:
+                self._hang_up_guest(inter, party.id)
 
         return self._perform(
             "agent",
@@ -204,7 +239,42 @@ class Transfers(Voice):
                 raise ActionError(Code.not_suitable_state, "this call is not a conference")
             del inter.parties[1:]
             self._sync(inter)
+            for party_id in list(inter.guests or ()):
+                self._hang_up_guest(inter, party_id)
 
         return self._perform(
             "agent", "destroy_call_conference", {"interaction_id": interaction_id}, body
         )
+
+    def _hand_over(
+        self, peer: tuple[Any, str], main: Interaction, data: dict[str, Any] | None
+    ) -> None:
+        """A completed consult transfer: the colleague's consult item becomes the customer's
+        call (same ``interactionId``; ANI, parties and GIID of the customer's call) and gets
+        the transfer data."""
+        desktop, received_id = peer
+        received = desktop._interactions.get(received_id)
+        if received is None:
+            return
+        received.peer = None
+        remote = [p for p in main.parties if p.user_id != desktop.profile.id][:1]
+        received.parties[:] = [Party(self.ids.guid(), p.name, p.phone, p.user_id) for p in remote]
+        received.ani = received.phone_number = remote[0].phone if remote else main.ani
+        received.customer = main.customer
+        received.global_interaction_id = main.global_interaction_id
+        received.associated = [dict(record) for record in main.associated]
+        received.selected_record = main.selected_record
+        received.transfer_data = data
+        desktop._sync(received)
+        if data is not None:
+            desktop._emit(
+                E.ON_LOAD_TRANSFER_DATA, received.id, dict(data), interaction_id=received.id
+            )
+
+    def _hang_up_guest(self, inter: Interaction, party_id: str) -> None:
+        """The host dropped a colleague from the conference: the colleague's call ends."""
+        desktop, guest_id = inter.guests.pop(party_id)
+        guest = desktop._interactions.get(guest_id)
+        if guest is not None and guest.peer is not None:
+            guest.peer = None
+            desktop._remote_left(guest)

@@ -132,13 +132,20 @@ class Voice(Lifecycle):
         if not isinstance(phone, str) or not phone.strip():
             raise ActionError(Code.empty_number, "dial a number")
         raw = phone.strip()
-        if digits_only(raw) == self.tenant.agent.extension:
+        if digits_only(raw) == self.profile.extension:
             raise ActionError(Code.self_call, "that is the agent's own extension")
         member = self.tenant.member_by_phone(digits_only(raw))
         if member is not None:
             _team, person = member
             return person.extension, Party(
                 self.ids.guid(), person.display_name, person.extension, person.id
+            )
+        desktop = self.center.by_extension(digits_only(raw))
+        if desktop is not None:
+            # A simulated agent added to the center (not in the tenant's member lists).
+            profile = desktop.profile
+            return profile.extension, Party(
+                self.ids.guid(), profile.display_name, profile.extension, profile.id
             )
         if digits_only(raw) in self.tenant.ivr_numbers:
             return digits_only(raw), None
@@ -173,15 +180,20 @@ class Voice(Lifecycle):
             phone_number=phone,
             dnis=phone,
         )
+        internal = party is not None
         if party is None:
             party = Party(self.ids.guid(), phone, phone)
         inter.parties.append(party)
-        if self.settings.outbound_ani == "did":
+        if internal and self.settings.outbound_ani != "omit":
+            # A call to a colleague is internal: it leaves from the agent's extension, not from
+            # a DID (contact-center reference: ANI = sender's extension, DNIS = receiver's).
+            inter.ani = self.tenant.agent.extension
+        elif self.settings.outbound_ani == "did":
             did = self._selected_did()
             if did is not None:
                 inter.ani = digits_only(did)
         elif self.settings.outbound_ani == "extension":
-            inter.ani = self.tenant.agent.extension
+            inter.ani = self.profile.extension
         return inter
 
     def _selected_did(self) -> str | None:

@@ -39,6 +39,7 @@ from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
 from simulator.gui.panels.interactions import InteractionsPanel
+from simulator.gui.panels.knowledge import KnowledgePanel
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.settings import WindowSettings
 from simulator.gui.theme.assets import ASSETS
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.context = ContextPanel()
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()
+        self.knowledge = KnowledgePanel()
         self.inspector: Inspector | None = None
         """Built at ``attach``: nothing to inspect before there is a simulator."""
 
@@ -118,6 +120,9 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("inspectorDock", "Event inspector", QWidget())
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.directory_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.customer_dock)
+        self.knowledge_dock = self._dock("knowledgeDock", "Knowledge base", self.knowledge)
+        self.tabifyDockWidget(self.customer_dock, self.knowledge_dock)
+        self.customer_dock.raise_()
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.directory_dock], [360], Qt.Orientation.Horizontal)
@@ -196,6 +201,7 @@ class MainWindow(QMainWindow):
             (self.inspector_dock, "Ctrl+I"),
             (self.directory_dock, ""),
             (self.customer_dock, ""),
+            (self.knowledge_dock, ""),
         ):
             toggle = dock.toggleViewAction()
             if key:
@@ -265,6 +271,7 @@ class MainWindow(QMainWindow):
             self.context,
             self.directory,
             self.customer,
+            self.knowledge,
         ):
             panel.attach(bridge)
         self._inspector().attach(bridge)

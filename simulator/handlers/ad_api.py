@@ -29,10 +29,11 @@ from simulator.contract import (
     fail,
     ok,
 )
+from simulator.contract.methods import argument_problem, method_named
 from simulator.engine import Simulator
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 
-__all__ = ["AdApi", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
+__all__ = ["AdApi", "ApiCall", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
 
 Code = ResultErrorCode
 MessageLogger = Callable[[str, list[Any]], Any]
@@ -40,6 +41,10 @@ MessageLogger = Callable[[str, list[Any]], Any]
 EngineCall = Callable[[str, Callable[[], OperationResult]], OperationResult]
 """Runs an adApi method body on the simulation's thread: ``(method, body) -> result``."""
 
+_WITHOUT_LOGIN = frozenset(
+    {"GET_LOGIN_STATE", "LOGIN", "OPEN_LOGIN", "ACTIVATE_PAGE", "GET_CONFIG", "SET_DIAL_CANDIDATES"}
+)
+"""Request messages that work logged out (every other one answers ``not_logged_in``)."""
 _NEEDS_PHONE = {PhoneDevice.phone_type_external, PhoneDevice.phone_type_hard_custom}
 _REQUEST_MESSAGES = {
     "get_did_numbers_list": "GET_DID_LIST",
@@ -61,8 +66,53 @@ def _wire(value: Any) -> Any:
     return value
 
 
+def _holds_lone_surrogate(value: Any, depth: int = 0) -> bool:
+    """True when a text anywhere in ``value`` (arguments: text, lists, dicts, models) has a
+    surrogate code point UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if depth > 32:  # arguments are shallow; a deeper structure is not searched further
+        return False
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return any(
+            _holds_lone_surrogate(k, depth + 1) or _holds_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(_holds_lone_surrogate(item, depth + 1) for item in value)
+    return False
+
+
+def _one_sentence(message: str, exc: ValidationError) -> str:
+    """A pydantic error as the widget would say it: the first problem, no links, one line."""
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message}: {where + ' ' if where else ''}{text[:1].lower()}{text[1:]}."
+
+
 def _direct(method: str, body: Callable[[], OperationResult]) -> OperationResult:
     return body()
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One ``ad_api`` call and the envelope it received (recorded for scenario expectations)."""
+
+    method: str
+    """The vendor's method name (``setDisposition``)."""
+    params: list[Any]
+    """The arguments, as on the wire."""
+    result: dict[str, Any]
+    """The ``OperationResult`` envelope, as on the wire."""
+    plugin: str
+    time_ms: int
 
 
 @dataclass
@@ -81,7 +131,17 @@ class WidgetState:
     suggestions: dict[str, str] = field(default_factory=dict)
     """``suggestChatMessage`` text in the agent's input box, per interaction id."""
     loggers: list[MessageLogger] = field(default_factory=list)
+    calls: list[ApiCall] | None = None
+    """Every ``ad_api`` call with its envelope, once ``record_calls()`` turned recording on (a
+    scenario run does; a long window session does not keep them)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_calls(self) -> list[ApiCall]:
+        """Start keeping every call (idempotent); returns the live list."""
+        with self.lock:
+            if self.calls is None:
+                self.calls = []
+            return self.calls
 
     def log(self, packet_type: str, params: list[Any]) -> None:
         """Give a packet to every injected message logger (a failing logger is ignored)."""
@@ -116,6 +176,12 @@ class AdApi:
     def __repr__(self) -> str:
         return f"<AdApi plugin={self._plugin!r} integrationKey={self.integration_key!r}>"
 
+    @property
+    def agent(self) -> str:
+        """The name of the agent whose desktop this is (``jane``): with the same plugins loaded
+        for every agent of a contact center, a handler knows whose event it handles."""
+        return self._sim.name
+
     # ------------------------------------------------------------------ events
 
     def on(self, event: EventName | str, handler: Callable[..., Any]) -> None:
@@ -143,22 +209,62 @@ class AdApi:
     # ------------------------------------------------------------------ plumbing
 
     def _do(
-        self, method: str, body: Callable[[], OperationResult], *params: Any
+        self,
+        method: str,
+        body: Callable[[], OperationResult],
+        *params: Any,
+        checked: tuple[Any, ...] | None = None,
     ) -> OperationResult:
+        """Run ``body`` on the simulation's thread once ``params`` (or ``checked``, when what is
+        logged differs from what was passed; ``()``: nothing to check) fit the method's
+        published types."""
         message = request_message(method)
         widget = self._widget
         if widget.loggers:
             widget.log(message, [_wire(p) for p in params])
+        if _holds_lone_surrogate(params):
+            # Refused where it enters: the journal, the webhook and UTF-8 cannot carry it.
+            result = fail(
+                Code.invalid_args,
+                f"{method}: the text has a lone surrogate (an unpaired \\ud800-\\udfff); "
+                "pass valid Unicode text",
+            )
+            if widget.loggers:
+                widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
+            return result
+        problem = (
+            None
+            if checked == ()
+            else argument_problem(message, checked if checked is not None else params)
+        )
 
         def guarded() -> OperationResult:
+            if problem is not None:
+                # Logged out, the widget refuses before it looks at the arguments.
+                if message not in _WITHOUT_LOGIN and not self._sim.agent.logged_in:
+                    return fail(Code.not_logged_in, "log in first (login)")
+                return fail(Code.invalid_args, problem)
             try:
                 return body()
-            except (ValidationError, ValueError, TypeError) as exc:
-                return fail(Code.invalid_args, f"{method}: {exc}")
+            except ValidationError as exc:
+                return fail(Code.invalid_args, _one_sentence(message, exc))
+            except (ValueError, TypeError) as exc:
+                return fail(Code.invalid_args, f"{message}: {exc}")
             except Exception as exc:
-                return fail(Code.unknown_error, f"{method}: {type(exc).__name__}: {exc}")
+                return fail(Code.unknown_error, f"{message}: {type(exc).__name__}: {exc}")
 
         result = self._call(method, guarded)
+        if widget.calls is not None:
+            spec = method_named(message)
+            call = ApiCall(
+                spec.name if spec is not None else message,
+                [_wire(p) for p in params],
+                result.model_dump(mode="json"),
+                self._plugin,
+                self._sim.now_ms,
+            )
+            with widget.lock:
+                widget.calls.append(call)
         if widget.loggers:
             widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
         return result
@@ -197,6 +303,8 @@ class AdApi:
             lambda: self._sim.login(data.get("username"), data.get("password")),
             {k: v for k, v in data.items() if k != "password"},
             force,
+            # Called from Python without loginData: the tenant's own agent (nothing to check).
+            checked=(data, force) if login_data is not None else (),
         )
 
     def logout(self) -> OperationResult:
@@ -214,7 +322,7 @@ class AdApi:
         return self._do(
             "set_agent_state",
             lambda: self._sim.set_agent_state(state, not_ready_reason),
-            str(state),
+            state,
             not_ready_reason,
         )
 
@@ -302,7 +410,7 @@ class AdApi:
         record = _wire(initial_object)
         return self._do(
             "start_chat",
-            lambda: self._sim.start_chat(channel, address, record),
+            lambda: self._sim.start_chat(channel, address, record, source=self.integration_key),
             channel,
             address,
             record,
@@ -396,6 +504,28 @@ class AdApi:
             )
 
         return self._do("merge_all_calls_into_conference", body, custom_transfer_data)
+
+    def invite_to_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``inviteToChatConference(partyId, interactionId?)``: a colleague joins the chat."""
+        return self._do(
+            "invite_to_chat_conference",
+            lambda: self._sim.invite_to_chat_conference(party_id, interaction_id),
+            party_id,
+            interaction_id,
+        )
+
+    def remove_from_chat_conference(
+        self, party_id: str, interaction_id: str | None = None
+    ) -> OperationResult:
+        """``removeFromChatConference(partyId, interactionId?)``: a colleague leaves the chat."""
+        return self._do(
+            "remove_from_chat_conference",
+            lambda: self._sim.remove_from_chat_conference(party_id, interaction_id),
+            party_id,
+            interaction_id,
+        )
 
     def set_call_hold(self, state: bool, interaction_id: str | None = None) -> OperationResult:
         """``setCallHold(state, interactionId?)``: true holds, false resumes."""
@@ -534,8 +664,9 @@ class AdApi:
             if key is None:
                 return found
             window = RescheduleData.model_validate(data)
-            if window.until_time < window.from_time:
-                return fail(Code.invalid_args, "untilTime is before fromTime")
+            # Same format on both sides (checked before), so the text order is the time order.
+            if window.until_time.replace("T", " ") < window.from_time.replace("T", " "):
+                return fail(Code.invalid_args, "setRescheduleWindow: untilTime is before fromTime.")
             with self._widget.lock:
                 self._widget.reschedule[key] = window.wire()
             return ok()

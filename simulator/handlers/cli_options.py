@@ -12,30 +12,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.contract import EventName
 from simulator.data import InputFileError
-from simulator.engine import Simulator
+from simulator.engine import CommitError, Simulator
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.registry import UnknownEventError, event_name
+from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
+    "WEBHOOK_BUDGET",
     "HostSeries",
     "add_handler_options",
     "build_host",
     "finish_run",
     "open_journal",
     "redacted_argv",
+    "run_meta",
     "summary",
 ]
 
@@ -70,7 +73,9 @@ def _event_list(text: str) -> list[EventName]:
 
 
 def add_handler_options(parser: argparse.ArgumentParser) -> None:
-    """Add the handler, journal and webhook options to a subcommand's parser."""
+    """Add the handler, journal and webhook options to a subcommand's parser (which then
+    refuses abbreviated options: ``--webhook-secr X`` must not be taken for the secret)."""
+    parser.allow_abbrev = False
     group = parser.add_argument_group("handlers and journal")
     group.add_argument(
         "--handler",
@@ -79,7 +84,8 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         type=Path,
         metavar="PATH",
-        help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable",
+        help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable; "
+        "NAME=PATH loads it for that agent of a scenario's agents: only",
     )
     group.add_argument(
         "--handler-timeout",
@@ -153,40 +159,49 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def redacted_argv(argv: Sequence[str]) -> list[str]:
-    """``argv`` with the webhook secret replaced by ``***`` (what may be journaled)."""
-    out: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next:
-            out.append("***")
-            hide_next = False
-        elif arg == "--webhook-secret":
-            out.append(arg)
-            hide_next = True
-        elif arg.startswith("--webhook-secret="):
-            out.append("--webhook-secret=***")
-        else:
-            out.append(arg)
-    return out
+_AGENT_SPEC = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)=(.+)$")
 
 
-def _run_meta(sim: Simulator, meta: dict[str, Any] | None) -> dict[str, Any]:
-    return {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+def agent_handler(spec: str) -> tuple[str | None, str]:
+    """``--handler NAME=PATH``: the plugin for one agent of a contact center only (``None``:
+    every agent). A spec that is an existing path is a path, ``=`` or not."""
+    found = _AGENT_SPEC.match(str(spec))
+    if found is None or Path(spec).exists():
+        return None, spec
+    return found.group(1).lower(), found.group(2)
+
+
+def _secret(args: argparse.Namespace) -> str | None:
+    """The webhook secret (option or environment); ``InputFileError`` when it is unusable."""
+    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    if secret:
+        problem = secret_problem(secret)
+        if problem is not None:
+            option = getattr(args, "webhook_secret", None)
+            where = "--webhook-secret" if option else f"${ENV_WEBHOOK_SECRET}"
+            raise InputFileError(where, None, problem)
+    return secret
+
+
+def run_meta(
+    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the journal keeps about a run: the secret's presence, never its value (nor a
+    URL's password: see handlers.secrets)."""
+    found = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+    if _secret(args):
+        found["webhook_secret"] = True
+    return found
 
 
 def open_journal(
     sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
 ) -> Journal:
     """The journal of one run of ``sim`` (``InputFileError`` when it cannot be used)."""
-    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
     try:
-        journal = Journal.open(getattr(args, "journal", None), meta=_run_meta(sim, meta))
+        return Journal.open(getattr(args, "journal", None), meta=run_meta(sim, args, meta))
     except JournalError as exc:
         raise InputFileError(exc.path or "--journal", None, exc.message) from None
-    if secret:
-        journal.add_secret(secret)
-    return journal
 
 
 def build_host(
@@ -201,7 +216,7 @@ def build_host(
     A missing ``--handler`` path or an unusable journal raises ``InputFileError`` (exit 2).
     """
     err = stderr if stderr is not None else sys.stderr
-    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    secret = _secret(args)
     journal = open_journal(sim, args, meta)
     host = HandlerHost(
         sim,
@@ -210,13 +225,17 @@ def build_host(
         isolation=getattr(args, "handler_isolation", "process"),
         load_timeout=getattr(args, "handler_load_timeout", DEFAULT_LOAD_TIMEOUT),
     )
+    host.secrets.add(secret)
+    host.secrets.add_url(getattr(args, "webhook", None))
     try:
         if getattr(args, "trace_handlers", False):
             host.subscribe_outcomes(lambda outcome: print(f"adsim: {outcome.line()}", file=err))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
         for spec in getattr(args, "handlers", []) or []:
-            host.load(spec)
+            agent, path = agent_handler(spec)
+            if agent is None or agent == getattr(sim, "name", None):
+                host.load(path)
         url = getattr(args, "webhook", None)
         if url:
             try:
@@ -281,14 +300,23 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         host.settle(timeout=max(host.timeout * 2, 1.0))
     except HandlerLoopError as exc:  # a run cut short mid-loop (Ctrl-C): still bounded
         looped = str(exc)
+    except CommitError as exc:  # the run stopped at the step whose events were not journaled
+        looped = f"journal {exc}"
+    held = host.sim.bus.held
+    if looped is None and held is not None:  # refused inside a handler's call: never delivered
+        looped = f"journal {held}"
     host.close()
     journal = host.journal
     lines = summary(host)
     if looped is not None:
         lines.insert(0, looped)
+    failure = getattr(journal, "failure", None)
+    if failure is not None and looped is None:
+        lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
     if journal is not None:
         if lines and journal.path != ":memory:":
-            lines.append(f"  journal: {journal.path} (run {journal.run_id})")
+            run = getattr(journal, "written_run_id", None)  # no write now: it may be locked
+            lines.append(f"  journal: {journal.path}" + (f" (run {run})" if run else ""))
         journal.close()
     for line in lines:
         print(f"adsim: {line}", file=err)
@@ -330,7 +358,7 @@ class HostSeries:
             if journal is None:
                 journal = open_journal(sim, self.args, self.meta)
             else:  # the same file, a new run: reopening costs more than the run itself
-                journal.new_run(_run_meta(sim, self.meta))
+                journal.new_run(run_meta(sim, self.args, self.meta))
             self.host.rebind(sim, journal)
         return self.host
 
@@ -340,6 +368,8 @@ class HostSeries:
             host.settle(timeout=max(host.timeout * 2, 1.0))
         except HandlerLoopError as exc:
             self._looped = self._looped or str(exc)
+        except CommitError as exc:
+            self._looped = self._looped or f"journal {exc}"
 
     def finish(self) -> int:
         """Close the host; one summary of every run on stderr; 1 if anything failed."""
@@ -351,6 +381,9 @@ class HostSeries:
         if self._looped is not None:
             lines.insert(0, self._looped)
         journal = self.host.journal
+        failure = getattr(journal, "failure", None)
+        if failure is not None and self._looped is None:
+            lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
         if journal is not None:
             if lines and journal.path != ":memory:":
                 lines.append(f"  journal: {journal.path}")

@@ -52,6 +52,7 @@ from simulator.handlers.plugins import (
     register_plugin,
 )
 from simulator.handlers.registry import HandlerRegistry
+from simulator.handlers.secrets import SecretMask
 from simulator.handlers.supervisor import (
     CLOSE_GRACE,
     DEFAULT_LOAD_TIMEOUT,
@@ -127,6 +128,8 @@ class HandlerHost(Dispatcher):
         self._incidents: list[str] = []
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
+        self.secrets = SecretMask()
+        """Masked in plugins' text (outcome errors, tracebacks, load errors) before it is kept."""
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
@@ -268,7 +271,7 @@ class HandlerHost(Dispatcher):
             plugin.name,
             plugin.source,
             plugin.error is None,
-            plugin.error,
+            self.secrets.text(plugin.error),
             self.registry.count(plugin.name) if plugin.error is None else 0,
         )
 
@@ -320,7 +323,7 @@ class HandlerHost(Dispatcher):
 
     def add_incident(self, text: str) -> None:
         """Note a plugin failure that is not a handler call's outcome (see ``incidents``)."""
-        self._incidents.append(text)
+        self._incidents.append(self.secrets.text(text) or text)
 
     def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:
         """``callback(outcome)`` for each handler call, on the handler thread; returns the
@@ -334,6 +337,7 @@ class HandlerHost(Dispatcher):
         return unsubscribe
 
     def _record(self, outcome: HandlerOutcome) -> None:
+        outcome = self.secrets.outcome(outcome)
         self._outcomes.append(outcome)
         if self.journal is not None:
             try:

@@ -1,9 +1,11 @@
-"""The journal: every emitted event, every handler outcome and every JS packet, in SQLite,
-committed as it happens.
+"""The journal: every emitted event, every handler outcome and every JS packet, in SQLite.
 
-An event is committed before any handler sees it (a packet before it is sent or handled), so a
-crash or ``kill -9`` of the simulator loses nothing that was emitted. ``adsim journal export``
-and ``adsim journal show`` read it back.
+Events are committed by group commit before any handler sees them: everything one engine step
+emits in one transaction, then delivered (``Journal.attach`` makes the journal the engine bus's
+committer). A commit that fails delivers nothing (``simulator.engine.CommitError``); a journal
+that cannot be written is refused at ``open``. So a crash or ``kill -9`` of the simulator loses
+nothing that was emitted, and the journal never holds less than what the handlers were given.
+``adsim journal export`` (streaming) and ``adsim journal show`` read it back.
 """
 
 from simulator.journal.export import export_csv, export_jsonl
@@ -14,6 +16,7 @@ from simulator.journal.store import (
     JournalEvent,
     JournalOutcome,
     JournalPacket,
+    JournalWriteError,
     default_journal_path,
 )
 
@@ -24,6 +27,7 @@ __all__ = [
     "JournalEvent",
     "JournalOutcome",
     "JournalPacket",
+    "JournalWriteError",
     "default_journal_path",
     "export_csv",
     "export_jsonl",

@@ -24,7 +24,7 @@ def _open_existing(path: str | None) -> Journal:
             str(target), None, "no journal here; run adsim first or pass --journal PATH"
         )
     try:
-        return Journal.open(target)
+        return Journal.open(target, writing=False)
     except JournalError as exc:
         raise InputFileError(str(target), None, exc.message) from None
 

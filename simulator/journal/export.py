@@ -20,9 +20,7 @@ Rows (JSON lines; CSV puts them in ``CSV_COLUMNS``, plus ``PACKET_COLUMNS`` with
 from __future__ import annotations
 
 import csv
-import itertools
 import json
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -59,33 +57,59 @@ def journal_rows(
     packets: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Each event as a dict, then the outcomes of the handlers that received it; with
-    ``packets``, each run's packets after its events (``ValueError`` with ``interaction_id``)."""
+    ``packets``, each run's packets after its events (``ValueError`` with ``interaction_id``).
+
+    Rows are read from the journal as they are yielded (three ordered cursors merged), so a
+    journal of any size is exported in constant memory.
+    """
     if packets and interaction_id is not None:
         raise ValueError("packets are not tied to an interaction: select a run instead")
-    outcomes: dict[tuple[int, int], list[JournalOutcome]] = defaultdict(list)
-    for outcome in journal.outcomes(interaction_id=interaction_id, run_id=run_id):
-        outcomes[(outcome.run_id, outcome.event_seq)].append(outcome)
-    by_run: dict[int, list[JournalEvent]] = {
-        run: list(events)
-        for run, events in itertools.groupby(
-            journal.events(interaction_id=interaction_id, run_id=run_id), lambda e: e.run_id
-        )
-    }
-    packets_by_run: dict[int, list[JournalPacket]] = defaultdict(list)
-    if packets:
-        for packet in journal.packets(run_id=run_id):
-            packets_by_run[packet.run_id].append(packet)
-    for run in sorted(by_run.keys() | packets_by_run.keys()):
-        for event in by_run.get(run, ()):
-            yield _event_row(event)
-            for outcome in outcomes.pop((event.run_id, event.seq), ()):
-                yield _outcome_row(outcome)
-        for packet in packets_by_run.get(run, ()):
-            yield _packet_row(packet)
-    # Outcomes whose event is not selected (an interaction filter on an event without an id).
-    for leftover in outcomes.values():
-        for outcome in leftover:
-            yield _outcome_row(outcome)
+    events = journal.iter_events(interaction_id=interaction_id, run_id=run_id)
+    outcomes = _Peek(
+        journal.iter_outcomes(interaction_id=interaction_id, run_id=run_id, by_event=True)
+    )
+    runs_packets = _Peek(journal.iter_packets(run_id=run_id, by_run=True) if packets else iter(()))
+    # Outcomes whose event is not selected (an interaction filter on an event without an id):
+    # rare, kept to the end as before.
+    leftovers: list[JournalOutcome] = []
+    current_run: int | None = None
+    for event in events:
+        if event.run_id != current_run:
+            if current_run is not None:
+                yield from _packets_up_to(runs_packets, current_run)
+            yield from _packets_up_to(runs_packets, event.run_id - 1)
+            current_run = event.run_id
+        key = (event.run_id, event.seq)
+        while outcomes.head is not None and (outcomes.head.run_id, outcomes.head.event_seq) < key:
+            leftovers.append(outcomes.pop())
+        yield _event_row(event)
+        while outcomes.head is not None and (outcomes.head.run_id, outcomes.head.event_seq) == key:
+            yield _outcome_row(outcomes.pop())
+    if current_run is not None:
+        yield from _packets_up_to(runs_packets, current_run)
+    while runs_packets.head is not None:
+        yield _packet_row(runs_packets.pop())
+    for outcome in leftovers:
+        yield _outcome_row(outcome)
+    while outcomes.head is not None:
+        yield _outcome_row(outcomes.pop())
+
+
+class _Peek:
+    """An iterator whose next item can be looked at before it is taken."""
+
+    def __init__(self, items: Iterator[Any]):
+        self._items = items
+        self.head: Any = next(items, None)
+
+    def pop(self) -> Any:
+        item, self.head = self.head, next(self._items, None)
+        return item
+
+
+def _packets_up_to(packets: _Peek, run: int) -> Iterator[dict[str, Any]]:
+    while packets.head is not None and packets.head.run_id <= run:
+        yield _packet_row(packets.pop())
 
 
 def _event_row(event: JournalEvent) -> dict[str, Any]:

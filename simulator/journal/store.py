@@ -1,28 +1,48 @@
 """The SQLite journal: runs, events, handler outcomes and JS packets, with a versioned schema.
 
-Each write is its own committed transaction (autocommit) in WAL mode: once ``record_event``
-returns, the event is in the database file, and a ``kill -9`` of the process cannot take it back
-(``synchronous=NORMAL`` only trades durability against power loss, not against a killed process).
-The schema version is SQLite's ``PRAGMA user_version``; ``MIGRATIONS[i]`` upgrades a journal from
-version ``i`` to ``i + 1``, so a journal written by an older adsim is upgraded when opened.
+Events are written by group commit: ``attach(sim)`` makes the journal the engine bus's committer,
+so everything one engine step emits is inserted in one transaction and committed (WAL mode)
+before any handler or subscriber sees it. When that commit fails (the disk is full, another
+process holds the write lock past ``busy_timeout``, the file became unwritable) the bus delivers
+none of those events (``simulator.engine.CommitError``). Outcomes, answers and packets are each
+their own transaction, written as they happen; if one cannot be written, ``failure`` keeps the
+first error and the next commit of events is refused with it, so a run stops there too.
+Once a commit returns, a ``kill -9`` of the process cannot take it back (``synchronous=NORMAL``
+only trades durability against power loss, not against a killed process).
 
-Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``packets``: every
-vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
-were journaled, stamped with the wall clock (packets cross threads and processes; the virtual
-clock does not move while they do).
+A journal opened for writing is checked at ``open``: a file that cannot be written, or whose
+write lock another process holds for longer than ``busy_timeout``, raises ``JournalError``.
+Opening migrates an older journal (``simulator.journal.schema``); reading gives
+``simulator.journal.rows`` dataclasses, or iterators that stream.
+
+Nothing is scrubbed: the journal stores what the simulation did, byte for byte. Secrets are kept
+out before they get here (``simulator.handlers.secrets``: the run's ``meta`` records that a
+webhook secret was given, never its value; plugin text is masked by the handler host).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
+
+from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.rows import (
+    JournalEvent,
+    JournalOutcome,
+    JournalPacket,
+    PacketDirection,
+    _EventLike,
+    _OutcomeLike,
+    _packet,
+)
+from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 __all__ = [
     "MIGRATIONS",
@@ -32,22 +52,17 @@ __all__ = [
     "JournalEvent",
     "JournalOutcome",
     "JournalPacket",
+    "JournalWriteError",
     "PacketDirection",
     "default_journal_path",
 ]
 
 APP_NAME = "agent-desktop-simulator"
 ENV_JOURNAL = "ADSIM_JOURNAL"
-_REDACTED = "***"
-
-
-class JournalError(Exception):
-    """The journal cannot be opened or read: which file, what is wrong, what to do."""
-
-    def __init__(self, message: str, path: str | None = None):
-        self.message = message
-        self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+_BATCH = 500
+"""Rows read at a time by the iterators (``adsim journal export`` streams)."""
+DEFAULT_BUSY_TIMEOUT = 2.0
+"""Seconds a write waits for another process's write lock before it fails."""
 
 
 def default_journal_path() -> Path:
@@ -60,210 +75,54 @@ def default_journal_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"
 
 
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    # Not ``executescript``: it commits first, and a migration must stay one transaction.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _schema_1(db: sqlite3.Connection) -> None:
-    _run_script(
-        db,
-        """
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            started_ms INTEGER NOT NULL,
-            meta TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE TABLE events (
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            seq INTEGER NOT NULL,
-            time_ms INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            interaction_id TEXT,
-            args TEXT NOT NULL,
-            answer TEXT,
-            PRIMARY KEY (run_id, seq)
-        );
-        CREATE INDEX events_by_interaction ON events(interaction_id);
-        CREATE TABLE outcomes (
-            id INTEGER PRIMARY KEY,
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            event_seq INTEGER NOT NULL,
-            event_name TEXT NOT NULL,
-            interaction_id TEXT,
-            plugin TEXT NOT NULL,
-            handler TEXT NOT NULL,
-            status TEXT NOT NULL,
-            duration_ms REAL NOT NULL,
-            result TEXT,
-            error TEXT,
-            traceback TEXT
-        );
-        CREATE INDEX outcomes_by_event ON outcomes(run_id, event_seq);
-        CREATE INDEX outcomes_by_interaction ON outcomes(interaction_id);
-        """,
-    )
-
-
-def _schema_2(db: sqlite3.Connection) -> None:
-    # ``id`` AUTOINCREMENT: journal order, never reused. ``no_handlers`` is 1/0 when the packet
-    # has ``noHandlers``, else NULL; ``error`` is the ``__handled__`` packet's error.
-    _run_script(
-        db,
-        """
-        CREATE TABLE packets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            time_ms INTEGER NOT NULL,
-            plugin TEXT NOT NULL,
-            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-            type TEXT NOT NULL,
-            uid TEXT,
-            params TEXT NOT NULL,
-            no_handlers INTEGER,
-            error TEXT
-        );
-        CREATE INDEX packets_by_run ON packets(run_id, id);
-        """,
-    )
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
-"""``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(
-    db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
-) -> int:
-    """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    target = len(migrations)
-    if version > target:
-        raise JournalError(
-            f"schema version {version} is newer than this adsim understands ({target}); "
-            "upgrade adsim or use another --journal file"
-        )
-    while version < target:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            migrations[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-            db.execute("COMMIT")
-        except BaseException:
+def _probe_write(db: sqlite3.Connection) -> None:
+    """Take the write lock and write a row, then roll back: fails now if writes would fail."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("INSERT INTO runs (started_ms) VALUES (0)")
+    finally:
+        if db.in_transaction:
             db.execute("ROLLBACK")
-            raise
-    return version
 
 
-class _EventLike(Protocol):
-    seq: int
-    name: Any
-    time_ms: int
-    interaction_id: str | None
-    wire_args: tuple[Any, ...]
-
-
-class _OutcomeLike(Protocol):
-    event_seq: int
-    event_name: str
-    interaction_id: str | None
-    plugin: str
-    handler: str
-    status: str
-    duration_ms: float
-    result: Any
-    error: str | None
-    traceback: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEvent:
-    """One journaled event."""
-
-    run_id: int
-    seq: int
-    time_ms: int
-    name: str
-    interaction_id: str | None
-    args: list[Any]
-    answer: Any = None
-    """The answer used, for events that need one (``None`` when nobody answered or not needed)."""
-
-
-@dataclass(frozen=True, slots=True)
-class JournalOutcome:
-    """One journaled handler call."""
-
-    run_id: int
-    event_seq: int
-    event_name: str
-    interaction_id: str | None
-    plugin: str
-    handler: str
-    status: str
-    duration_ms: float
-    result: Any
-    error: str | None
-    traceback: str | None
-
-
-PacketDirection = Literal["in", "out"]
-"""``in``: from the page (or Node module) to the widget; ``out``: from the widget to the page."""
-
-
-@dataclass(frozen=True, slots=True)
-class JournalPacket:
-    """One journaled packet of a JS page or handler module."""
-
-    run_id: int
-    id: int
-    """Journal order (increasing across runs)."""
-    time_ms: int
-    """Wall-clock epoch ms when it was journaled (not the simulation's virtual time)."""
-    plugin: str
-    """The endpoint's plugin (``js:<file>``, ``js:page``)."""
-    direction: PacketDirection
-    type: str
-    uid: str | None
-    params: Any
-    no_handlers: bool | None = None
-    """The packet's ``noHandlers`` (a ``*_RESPONSE`` with no page handler); None when absent."""
-    error: str | None = None
-    """The packet's ``error`` (``__handled__`` when a page handler threw); None when absent."""
-
-    def wire(self) -> dict[str, Any]:
-        """The packet as it travelled: ``{uid, type, params, noHandlers?, error?}``."""
-        packet: dict[str, Any] = {"uid": self.uid, "type": self.type, "params": self.params}
-        if self.no_handlers is not None:
-            packet["noHandlers"] = self.no_handlers
-        if self.error is not None:
-            packet["error"] = self.error
-        return packet
-
-
-def _packet(row: tuple[Any, ...]) -> JournalPacket:
-    run_id, packet_id, time_ms, plugin, direction, kind, uid, params, no_handlers, error = row
-    return JournalPacket(
-        run_id,
-        packet_id,
-        time_ms,
-        plugin,
-        direction,
-        kind,
-        uid,
-        json.loads(params),
-        None if no_handlers is None else bool(no_handlers),
-        error,
-    )
+def _close_quietly(db: sqlite3.Connection | None) -> None:
+    if db is not None:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=repr)
+
+
+def _text(value: str | None) -> str | None:
+    """Text SQLite can store: a lone surrogate (which UTF-8 cannot hold) becomes its escape
+    ``\\udXXX``; inside JSON that escape is exact (``json.loads`` gives the surrogate back)."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+_UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "disk", "full")
+"""Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeEncodeError):
+        return "text UTF-8 cannot hold (a lone surrogate)"
+    text = str(exc) or type(exc).__name__
+    if _is_locked(exc):
+        return f"{text}: another process holds its write lock"
+    return text
 
 
 class Journal:
@@ -276,8 +135,11 @@ class Journal:
         self._lock = threading.Lock()
         self._run_id: int | None = None
         self._meta = dict(meta or {})
-        self._secrets: list[str] = []
         self._closed = False
+        self.failure: JournalWriteError | None = None
+        """The first write of an outcome, answer or packet that failed (None: none failed)."""
+        self._failure_told = False
+        self._detach: list[Callable[[], None]] = []
 
     @classmethod
     def open(
@@ -286,28 +148,54 @@ class Journal:
         *,
         meta: dict[str, Any] | None = None,
         migrations: Sequence[Callable[[sqlite3.Connection], None]] = MIGRATIONS,
+        busy_timeout: float | None = None,
+        writing: bool = True,
     ) -> Journal:
         """Open (creating and migrating as needed) the journal at ``path``.
 
         ``None`` means the default file (``default_journal_path``); ``":memory:"`` keeps it in
-        memory. ``meta`` is stored with the run this journal records (seed, command ...).
+        memory. ``meta`` is stored with the run this journal records (seed, command ...). With
+        ``writing`` (the default) a journal that cannot be written, or that another process
+        keeps locked for more than ``busy_timeout`` seconds (default ``DEFAULT_BUSY_TIMEOUT``)
+        raises ``JournalError`` here rather than at its first write.
         """
+        if busy_timeout is None:
+            busy_timeout = DEFAULT_BUSY_TIMEOUT
         target = str(default_journal_path() if path is None else path)
         if target != ":memory:":
             try:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise JournalError(f"cannot create its folder ({exc.strerror})", target) from None
+        db = None
         try:
             db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA busy_timeout = 5000")
+            db.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
             migrate(db, migrations)
+            if writing:
+                _probe_write(db)
         except JournalError as exc:
+            _close_quietly(db)
             raise JournalError(exc.message, target) from None
+        except sqlite3.OperationalError as exc:
+            _close_quietly(db)
+            if not any(sign in str(exc) for sign in _UNWRITABLE):
+                raise JournalError(
+                    f"not a usable adsim journal ({exc}); pass another --journal file", target
+                ) from None
+            if _is_locked(exc):
+                advice = (
+                    f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
+                    "--journal file"
+                )
+            else:
+                advice = "pass a writable --journal file, or ':memory:' to keep none"
+            raise JournalError(f"cannot be written ({_reason(exc)}); {advice}", target) from None
         except sqlite3.DatabaseError as exc:
+            _close_quietly(db)
             raise JournalError(
                 f"not a usable adsim journal ({exc}); pass another --journal file", target
             ) from None
@@ -327,11 +215,16 @@ class Journal:
         with self._lock:
             return self._ensure_run()
 
+    @property
+    def written_run_id(self) -> int | None:
+        """The run's id if its row was written already (None before the first write)."""
+        return self._run_id
+
     def _ensure_run(self) -> int:
         if self._run_id is None:
             cursor = self._db.execute(
                 "INSERT INTO runs (started_ms, meta) VALUES (?, ?)",
-                (time.time_ns() // 1_000_000, self._scrub(_dumps(self._meta))),
+                (time.time_ns() // 1_000_000, _text(_dumps(self._meta))),
             )
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
@@ -343,69 +236,124 @@ class Journal:
             self._run_id = None
             self._meta = dict(meta or {})
 
-    def add_secret(self, secret: str) -> None:
-        """Never write ``secret``: it is replaced by ``***`` in everything journaled after this."""
-        if secret:
-            self._secrets.append(secret)
-
-    def _scrub(self, text: str | None) -> str | None:
-        if text is None or not self._secrets:
-            return text
-        for secret in self._secrets:
-            text = text.replace(secret, _REDACTED)
-        return text
-
     def attach(self, sim: Any) -> Callable[[], None]:
-        """Subscribe to ``sim`` (subscribe it before any handler); returns the unsubscribe."""
-        return sim.subscribe(self.record_event)
+        """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
+        returns the detach function (held events are then delivered unjournaled)."""
+        remove = sim.bus.add_committer(self.commit)
+        self._detach.append(remove)
+        return remove
+
+    def detach(self) -> None:
+        """Stop journaling every simulation this journal is attached to (switching it off):
+        events held back by a failed commit are delivered at their bus's next ``flush``."""
+        removers, self._detach = self._detach, []
+        for remove in removers:
+            remove()
+
+    def commit(self, events: Sequence[_EventLike]) -> None:
+        """Write ``events`` in one transaction; ``JournalWriteError`` (and nothing written)
+        when it fails, or when an outcome, answer or packet could not be written before."""
+        rows = [
+            (
+                event.seq,
+                event.time_ms,
+                str(event.name),
+                event.interaction_id,
+                _dumps(list(event.wire_args)),
+            )
+            for event in events
+        ]
+        with self._lock:
+            if self._closed:
+                raise JournalWriteError(
+                    "the journal is closed; events cannot be written", self.path
+                )
+            if self.failure is not None and not self._failure_told:
+                self._failure_told = True
+                raise self.failure
+            try:
+                self._write_events(rows)
+            except UnicodeEncodeError:
+                # A lone surrogate got past the entry checks: store its JSON escape (exact).
+                try:
+                    self._write_events([(*row[:4], _text(row[4])) for row in rows])
+                except (sqlite3.Error, UnicodeEncodeError) as exc:
+                    raise self._write_error(exc, events) from None
+            except sqlite3.Error as exc:
+                raise self._write_error(exc, events) from None
+
+    def _write_events(self, rows: list[tuple[Any, ...]]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        new_run = self._run_id is None  # its row is in this transaction: gone if it fails
+        try:
+            run_id = self._ensure_run()
+            db.executemany(
+                "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
+                f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:
+        first = events[0] if events else None
+        what = f"event #{first.seq} {first.name}" if first is not None else "events"
+        return JournalWriteError(f"cannot write {what}: {_reason(exc)}", self.path)
 
     def record_event(self, event: _EventLike) -> None:
-        """Commit one event (an engine subscriber: returns None so it never answers)."""
-        args = self._scrub(_dumps(list(event.wire_args)))
+        """Commit one event on its own (``commit`` writes a step's events together)."""
+        self.commit((event,))
+
+    def _write(self, what: str, sql: str, row: tuple[Any, ...]) -> None:
+        """One row in its own transaction; a failure is kept in ``failure``, not raised (the
+        handler thread cannot stop the run: the next commit of events does)."""
         with self._lock:
             if self._closed:
                 return
-            run_id = self._ensure_run()
-            self._db.execute(
-                "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (run_id, event.seq, event.time_ms, str(event.name), event.interaction_id, args),
-            )
+            try:
+                self._db.execute(sql, (self._ensure_run(), *row))
+            except (sqlite3.Error, UnicodeEncodeError) as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if self.failure is None:
+                    self.failure = JournalWriteError(
+                        f"cannot write {what}: {_reason(exc)}", self.path
+                    )
 
     def record_answer(self, seq: int, answer: Any) -> None:
         """Store the answer used for an event that needs one."""
-        text = self._scrub(_dumps(answer))
-        with self._lock:
-            if self._closed:
-                return
-            self._db.execute(
-                "UPDATE events SET answer = ? WHERE run_id = ? AND seq = ?",
-                (text, self._ensure_run(), seq),
-            )
+        self._write(
+            f"the answer to event #{seq}",
+            "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3",
+            (_text(_dumps(answer)), seq),
+        )
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Commit one handler call's outcome."""
-        row = (
-            outcome.event_seq,
-            outcome.event_name,
-            outcome.interaction_id,
-            outcome.plugin,
-            outcome.handler,
-            outcome.status,
-            float(outcome.duration_ms),
-            self._scrub(_dumps(outcome.result)),
-            self._scrub(outcome.error),
-            self._scrub(outcome.traceback),
+        self._write(
+            f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
+            "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
+            " handler, status, duration_ms, result, error, traceback)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            (
+                outcome.event_seq,
+                outcome.event_name,
+                outcome.interaction_id,
+                _text(outcome.plugin),
+                _text(outcome.handler),
+                outcome.status,
+                float(outcome.duration_ms),
+                _text(_dumps(outcome.result)),
+                _text(outcome.error),
+                _text(outcome.traceback),
+            ),
         )
-        with self._lock:
-            if self._closed:
-                return
-            self._db.execute(
-                "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
-                " handler, status, duration_ms, result, error, traceback)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._ensure_run(), *row),
-            )
 
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
@@ -417,24 +365,21 @@ class Journal:
         uid = packet.get("uid")
         no_handlers = packet.get("noHandlers")
         error = packet.get("error")
-        row = (
-            time.time_ns() // 1_000_000,
-            plugin,
-            direction,
-            self._scrub(kind if isinstance(kind, str) else _dumps(kind)),
-            None if uid is None else self._scrub(uid if isinstance(uid, str) else _dumps(uid)),
-            self._scrub(_dumps(packet.get("params", []))),
-            None if no_handlers is None else int(bool(no_handlers)),
-            None if error is None else self._scrub(str(error)),
+        self._write(
+            f"a {direction} packet of {plugin}",
+            "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
+            " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            (
+                time.time_ns() // 1_000_000,
+                _text(plugin),
+                direction,
+                _text(kind if isinstance(kind, str) else _dumps(kind)),
+                None if uid is None else _text(uid if isinstance(uid, str) else _dumps(uid)),
+                _text(_dumps(packet.get("params", []))),
+                None if no_handlers is None else int(bool(no_handlers)),
+                None if error is None else _text(str(error)),
+            ),
         )
-        with self._lock:
-            if self._closed:
-                return
-            self._db.execute(
-                "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
-                " no_handlers, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._ensure_run(), *row),
-            )
 
     def close(self) -> None:
         """Close the database (idempotent)."""
@@ -457,13 +402,21 @@ class Journal:
             rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
         return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
 
-    def events(
-        self, *, interaction_id: str | None = None, run_id: int | None = None
-    ) -> list[JournalEvent]:
-        """Journaled events in order, optionally of one interaction and/or one run."""
-        return list(self._iter_events(interaction_id, run_id))
+    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query, a batch at a time (constant memory however big the journal)."""
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+        while True:
+            with self._lock:
+                batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            yield from batch
 
-    def _where(self, interaction_id: str | None, run_id: int | None) -> tuple[str, list[Any]]:
+    @staticmethod
+    def _where(
+        interaction_id: str | None, run_id: int | None, *, plugin: str | None = None
+    ) -> tuple[str, list[Any]]:
         clauses, params = [], []
         if interaction_id is not None:
             clauses.append("interaction_id = ?")
@@ -471,18 +424,27 @@ class Journal:
         if run_id is not None:
             clauses.append("run_id = ?")
             params.append(run_id)
+        if plugin is not None:
+            clauses.append("plugin = ?")
+            params.append(plugin)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _iter_events(
-        self, interaction_id: str | None, run_id: int | None
+    def events(
+        self, *, interaction_id: str | None = None, run_id: int | None = None
+    ) -> list[JournalEvent]:
+        """Journaled events in order, optionally of one interaction and/or one run."""
+        return list(self.iter_events(interaction_id=interaction_id, run_id=run_id))
+
+    def iter_events(
+        self, *, interaction_id: str | None = None, run_id: int | None = None
     ) -> Iterator[JournalEvent]:
+        """``events``, read as they are consumed."""
         where, params = self._where(interaction_id, run_id)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT run_id, seq, time_ms, name, interaction_id, args, answer FROM events"
-                f"{where} ORDER BY run_id, seq",
-                params,
-            ).fetchall()
+        rows = self._rows(
+            "SELECT run_id, seq, time_ms, name, interaction_id, args, answer FROM events"
+            f"{where} ORDER BY run_id, seq",
+            params,
+        )
         for run, seq, time_ms, name, iid, args, answer in rows:
             yield JournalEvent(
                 run,
@@ -498,16 +460,26 @@ class Journal:
         self, *, interaction_id: str | None = None, run_id: int | None = None
     ) -> list[JournalOutcome]:
         """Journaled handler outcomes in order, optionally of one interaction and/or one run."""
+        return list(self.iter_outcomes(interaction_id=interaction_id, run_id=run_id))
+
+    def iter_outcomes(
+        self,
+        *,
+        interaction_id: str | None = None,
+        run_id: int | None = None,
+        by_event: bool = False,
+    ) -> Iterator[JournalOutcome]:
+        """``outcomes``, read as they are consumed; ``by_event`` orders them by run and event
+        (journal order within an event) instead of journal order."""
         where, params = self._where(interaction_id, run_id)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT run_id, event_seq, event_name, interaction_id, plugin, handler, status,"
-                f" duration_ms, result, error, traceback FROM outcomes{where}"
-                " ORDER BY run_id, id",
-                params,
-            ).fetchall()
-        return [
-            JournalOutcome(
+        order = "run_id, event_seq, id" if by_event else "run_id, id"
+        rows = self._rows(
+            "SELECT run_id, event_seq, event_name, interaction_id, plugin, handler, status,"
+            f" duration_ms, result, error, traceback FROM outcomes{where} ORDER BY {order}",
+            params,
+        )
+        for run, seq, name, iid, plugin, handler, status, duration, result, error, trace in rows:
+            yield JournalOutcome(
                 run,
                 seq,
                 name,
@@ -520,25 +492,23 @@ class Journal:
                 error,
                 trace,
             )
-            for run, seq, name, iid, plugin, handler, status, duration, result, error, trace in rows
-        ]
 
     def packets(
         self, *, run_id: int | None = None, plugin: str | None = None
     ) -> list[JournalPacket]:
         """Journaled packets in journal order, optionally of one run and/or one plugin."""
-        clauses, params = [], []
-        if run_id is not None:
-            clauses.append("run_id = ?")
-            params.append(run_id)
-        if plugin is not None:
-            clauses.append("plugin = ?")
-            params.append(plugin)
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT run_id, id, time_ms, plugin, direction, type, uid, params, no_handlers,"
-                f" error FROM packets{where} ORDER BY id",
-                params,
-            ).fetchall()
-        return [_packet(row) for row in rows]
+        return list(self.iter_packets(run_id=run_id, plugin=plugin))
+
+    def iter_packets(
+        self, *, run_id: int | None = None, plugin: str | None = None, by_run: bool = False
+    ) -> Iterator[JournalPacket]:
+        """``packets``, read as they are consumed; ``by_run`` orders them by run first."""
+        where, params = self._where(None, run_id, plugin=plugin)
+        order = "run_id, id" if by_run else "id"
+        rows = self._rows(
+            "SELECT run_id, id, time_ms, plugin, direction, type, uid, params, no_handlers,"
+            f" error FROM packets{where} ORDER BY {order}",
+            params,
+        )
+        for row in rows:
+            yield _packet(row)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from simulator.data import InputFileError
+from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
@@ -112,8 +113,11 @@ def _host_factory(
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
 
-    def build(sim: Simulator) -> Any:
-        host = build_host(sim, args, meta={"command": "run", "scenario": source.path})
+    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
+        meta = {"command": "run", "scenario": source.path}
+        if len(sim.center.desktops) > 1:
+            meta["agent"] = sim.name
+        host = build_host(sim, args, meta=meta)
         js_handlers = getattr(args, "js_handlers", None) or []
         if js_handlers:
             from simulator.web import NodeHandler
@@ -124,7 +128,7 @@ def _host_factory(
             except BaseException:
                 _abandon(host)
                 raise
-        if page is not None:
+        if page is not None and agent_of_page:
             try:
                 page.attach(host)
             except BaseException:
@@ -140,6 +144,10 @@ def _abandon(host: Any) -> None:
     host.close(timeout=0)
     if host.journal is not None:
         host.journal.close()
+
+
+_MAX_SCENARIO_MB = 4096
+"""``--max-scenario-size`` above this is a typo, not a scenario."""
 
 
 def _positive_int(text: str) -> int:
@@ -170,6 +178,16 @@ def _positive_rate(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError("the rate must be more than 0 interactions per second")
     return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+    if not 0 < value <= _MAX_SCENARIO_MB:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    return int(value * 1_048_576)
 
 
 def _mix(text: str) -> dict[str, float]:
@@ -206,6 +224,8 @@ def _run_one(
         runner.should_stop = page.cancelled.is_set
     if build is not None:
         runner.host = build(runner.sim)
+        # The scenario's other agents (agents:) get the same handlers, each on its desktop.
+        runner.add_agent_hosts(lambda desk: build(desk, agent_of_page=False))
     try:
         result = runner.run()
         if page is not None and shot is not None and not page.cancelled.is_set():
@@ -213,10 +233,11 @@ def _run_one(
     finally:
         if page is not None:
             page.detach()
-        if runner.host is not None and page is not None and page.cancelled.is_set():
-            _abandon(runner.host)  # Ctrl-C: no summary
-        elif runner.host is not None and finish is not None:
-            finished = finish(runner.host)
+        for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
+            if page is not None and page.cancelled.is_set():
+                _abandon(host)  # Ctrl-C: no summary
+            elif finish is not None:
+                finished = max(finished, finish(host))
     if events_out is not None:
         events_out.write(result.jsonl())
     return result, finished
@@ -263,7 +284,8 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    sources = [load_scenario(path) for path in args.scenarios]
+    limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
+    sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
@@ -385,6 +407,13 @@ def add_run_command(
         default=None,
         metavar="FILE.jsonl",
         help="write every event as JSON lines ('-' for stdout; the summary then goes to stderr)",
+    )
+    parser.add_argument(
+        "--max-scenario-size",
+        type=_megabytes,
+        default=MAX_FILE_BYTES,
+        metavar="MB",
+        help=f"refuse scenario files longer than this (default {MAX_FILE_BYTES // 1_048_576})",
     )
     parser.add_argument(
         "--repeat",

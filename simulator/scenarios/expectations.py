@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from simulator.contract.methods import method_named
 from simulator.engine import Event, Simulator
+from simulator.scenarios.formula import Formula, parse_formula
 from simulator.scenarios.matching import MISSING, describe, mismatches
-from simulator.scenarios.model import ExpectSpec, HandlerExpect
+from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
 
 __all__ = ["ExpectContext", "check", "format_offset"]
 
@@ -55,9 +58,13 @@ def check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
         iid = ctx.names.get(spec.on)
         if iid is None:
             return [f"`{spec.on}` was never created (the step that names it failed)"]
+    if spec.no_events:
+        failures += _check_no_events(spec, ctx, iid)
     if spec.event is not None:
         failures += _check_events(spec, ctx, iid)
-    if spec.order is not None:
+    if spec.order is not None and spec.adjacent:
+        failures += _check_adjacent(spec, ctx, iid)
+    elif spec.order is not None:
         failures += _check_order(spec, ctx, iid)
     if spec.state is not None:
         failures += _check_state(spec, ctx, iid)
@@ -72,7 +79,31 @@ def check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
             failures.append(f"expected the agent {want}, the agent is {got}")
     if spec.handler is not None:
         failures += _check_handler(spec.handler, ctx)
+    if spec.api is not None:
+        failures += _check_api(spec.api, ctx)
     return failures
+
+
+_RULES = {
+    "floor": "duration == floor((endTime - startTime) / 1000)",
+    "ceil": "duration == ceil((endTime - startTime) / 1000)",
+    "round": "duration == round((endTime - startTime) / 1000)",
+}
+
+
+@lru_cache(maxsize=256)
+def _formula(text: str) -> Formula:
+    return parse_formula(text)
+
+
+def formulas(spec: ExpectSpec) -> list[Formula]:
+    """The computed checks of an expectation: ``satisfies`` and the named ``duration_rule``."""
+    found = []
+    if spec.satisfies is not None:
+        found.append(_formula(spec.satisfies))
+    if spec.duration_rule is not None:
+        found.append(_formula(_RULES[spec.duration_rule]))
+    return found
 
 
 def _window(spec: ExpectSpec, ctx: ExpectContext) -> Sequence[Event]:
@@ -105,12 +136,34 @@ def _event_mismatches(spec: ExpectSpec, event: Event, names: Mapping[str, str]) 
         for index, want in enumerate(spec.args):
             got = event.wire_args[index] if index < len(event.wire_args) else MISSING
             found += mismatches(want, got, names, f"argument {index + 1}")
+        if spec.exact_args and len(event.wire_args) > len(spec.args):
+            extra = ", ".join(repr(arg) for arg in event.wire_args[len(spec.args) :])
+            found.append(f"expected exactly {len(spec.args)} argument(s), also came: {extra}")
+    if spec.answer is not None:
+        if event.response is None:
+            found.append(f"{event.name} takes no answer")
+        else:
+            found += mismatches(spec.answer, event.response.value, names, "answer")
+    checks = formulas(spec)
+    if checks:
+        payload = _payload(event)
+        if not isinstance(payload, dict):
+            return [*found, f"its first argument is {payload!r}, not a mapping"]
+        for formula in checks:
+            failure = formula.failure(payload)
+            if failure is not None:
+                found.append(failure)
     return found
 
 
 def _conditions(spec: ExpectSpec) -> str:
     parts = [f"{key} {describe(value)}" for key, value in (spec.payload or {}).items()]
     parts += [f"argument {i + 1} {describe(v)}" for i, v in enumerate(spec.args or [])]
+    if spec.exact_args:
+        parts.append("no other arguments")
+    if spec.answer is not None:
+        parts.append(f"answer {describe(spec.answer)}")
+    parts += [formula.text for formula in formulas(spec)]
     parts += [f"{key} present" for key in spec.present]
     parts += [f"{key} absent" for key in spec.absent]
     return f" with {', '.join(parts)}" if parts else ""
@@ -183,6 +236,58 @@ def _check_order(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[
     return [
         f"expected {chain}{on}; after {last.name} {_label(last, ctx)} no {missing} came "
         f"(came after it: {came}{' ...' if len(after) > 8 else ''})"
+    ]
+
+
+def _check_no_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[str]:
+    window = _window(spec, ctx)
+    if iid is not None:
+        window = [e for e in window if e.interaction_id == iid]
+    if not window:
+        return []
+    since = {"start": "", "last_step": " in the step before", "last_expect": " since last expect"}
+    on = f" on `{spec.on}`" if spec.on else ""
+    shown = ", ".join(f"{e.name} {_label(e, ctx)}" for e in window[:6])
+    more = " ..." if len(window) > 6 else ""
+    return [f"expected no events{on}{since[spec.since]}; came: {shown}{more}"]
+
+
+def _check_adjacent(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[str]:
+    window = list(_window(spec, ctx))
+    if iid is not None:
+        window = [e for e in window if e.interaction_id == iid]
+    wanted = list(spec.order or [])
+    size = len(wanted)
+    best: tuple[int, int] = (0, -1)  # (how many of wanted matched in a row, where)
+    for start, event in enumerate(window):
+        if event.name is not wanted[0]:
+            continue
+        length = 1
+        while (
+            length < size
+            and start + length < len(window)
+            and window[start + length].name is wanted[length]
+        ):
+            length += 1
+        if length == size:
+            return []
+        if length > best[0]:
+            best = (length, start)
+    chain = " right after ".join(name.value for name in reversed(wanted))
+    on = f" on `{spec.on}`" if spec.on else ""
+    length, start = best
+    if start < 0:
+        return [f"expected {chain}{on}; no {wanted[0].value} came ({_tally(window)})"]
+    last = window[start + length - 1]
+    following = window[start + length] if start + length < len(window) else None
+    came = (
+        f"{following.name} {_label(following, ctx)} came"
+        if following is not None
+        else "nothing came"
+    )
+    return [
+        f"expected {chain}{on}; right after {last.name} {_label(last, ctx)} "
+        f"{came} instead of {wanted[length].value}"
     ]
 
 
@@ -268,3 +373,60 @@ def _check_handler(want: HandlerExpect, ctx: ExpectContext) -> list[str]:
             + "; ".join(found[:4])
         ]
     return [f"{head}. No handler outcome{' for ' + want.event.value if want.event else ''} at all"]
+
+
+def _call_mismatches(want: ApiExpect, call: Any, names: Mapping[str, str]) -> list[str]:
+    found: list[str] = []
+    if want.plugin is not None and want.plugin != call.plugin:
+        found.append(f"plugin was {call.plugin}")
+    result = call.result
+    status = result.get("status")
+    error = result.get("error") or {}
+    wanted_status = "error" if want.error is not None else want.status
+    if wanted_status is not None and status != wanted_status:
+        found.append(
+            f"status was {status}" + (f" ({error.get('name')})" if status == "error" else "")
+        )
+    elif want.error is not None and error.get("name") != want.error:
+        found.append(f"error was {error.get('name')}: {error.get('message', '')}")
+    if want.args is not None:
+        for index, expected in enumerate(want.args):
+            got = call.params[index] if index < len(call.params) else MISSING
+            found += mismatches(expected, got, names, f"argument {index + 1}")
+    if want.data is not None:
+        found += mismatches(want.data, result.get("data", MISSING), names, "data")
+    return found
+
+
+def _check_api(want: ApiExpect, ctx: ExpectContext) -> list[str]:
+    widget = getattr(ctx.host, "widget", None)
+    calls = getattr(widget, "calls", None)
+    if calls is None:
+        return ["api expectations need handlers: run with --handler FILE_OR_DIR"]
+    spec = method_named(want.method)
+    name = spec.name if spec is not None else want.method
+    same = [call for call in list(calls) if call.method == name]
+    results = [(call, _call_mismatches(want, call, ctx.names)) for call in same]
+    matching = [call for call, found in results if not found]
+    count = want.count
+    if count.accepts(len(matching)) if count is not None else bool(matching):
+        return []
+    wanted = count.describe() if count is not None else "at least 1"
+    what = want.error or want.status or "any envelope"
+    head = f"expected {wanted} {name} call(s) answered {what}; {len(matching)} came"
+    if matching:
+        detail = "; ".join(
+            f"{call.plugin} at {format_offset(call.time_ms - ctx.start_ms)}: "
+            f"{call.result.get('status')}"
+            for call in matching[:4]
+        )
+        return [f"{head}: {detail}"]
+    if results:
+        call, found = min(reversed(results), key=lambda pair: len(pair[1]))
+        return [
+            f"{head}. Closest: {call.plugin}'s {name}{tuple(call.params)!r}: "
+            + "; ".join(found[:4])
+        ]
+    called = Counter(call.method for call in list(calls))
+    came = ", ".join(f"{method} x{n}" for method, n in called.items()) or "no calls at all"
+    return [f"{head}. No {name} call at all; handlers called: {came}"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from simulator.contract import EventName
 from simulator.data import Customer, ServiceType, Tenant
+from simulator.data.texts import Conversation, choose_disposition, is_sales
 from simulator.engine import Event, Settings, Simulator
 
 __all__ = ["DEFAULT_MIX", "RecordGenerator", "generate_records", "parse_mix"]
@@ -73,33 +74,17 @@ class RecordGenerator:
         self.email_services = [s.name for s in tenant_.services_of(ServiceType.email)]
         self.colleagues = [m.extension for team in tenant_.teams for m in team.members]
         self._customers: list[Customer] = []
-        self._sentences: list[str] = []
-        self._paragraphs: list[str] = []
+        self._talk_about: Conversation | None = None
         self.sim.subscribe(self._keep)
         self._do(self.sim.login())
 
-    # A contact center has repeat customers and its people repeat themselves: drawing from pools
-    # that grow to a few hundred keeps the records varied and the generator fast (Faker is most
-    # of the cost of a new customer).
+    # A contact center has repeat customers: drawing from a pool that grows to a few hundred
+    # keeps the records varied and the same callers coming back.
 
     def _customer(self) -> Customer:
         pool = self._customers
         if len(pool) < _POOL and (not pool or self.rng.random() < 0.6):
             pool.append(self.sim.customers.customer())
-            return pool[-1]
-        return self.rng.choice(pool)
-
-    def _sentence(self) -> str:
-        pool = self._sentences
-        if len(pool) < _POOL and (not pool or self.rng.random() < 0.5):
-            pool.append(self.sim.customers.sentence())
-            return pool[-1]
-        return self.rng.choice(pool)
-
-    def _paragraph(self) -> str:
-        pool = self._paragraphs
-        if len(pool) < _POOL // 4 and (not pool or self.rng.random() < 0.5):
-            pool.append(self.sim.customers.paragraph())
             return pool[-1]
         return self.rng.choice(pool)
 
@@ -134,6 +119,7 @@ class RecordGenerator:
         """Idle a while, maybe take a break, then one interaction of a medium drawn by the mix."""
         sim = self.sim
         rng = self.rng
+        self._talk_about = None
         if sim.agent.phase.value != "ready":
             self._do(sim.set_agent_state("ready"))
         self._wait(3, 90)
@@ -154,18 +140,33 @@ class RecordGenerator:
         else:
             self._inbound_call()
 
-    def _wrap_up(self, iid: str) -> None:
+    def _topic(self, service: Any = None) -> Conversation:
+        """What the current interaction is about: drawn at its first use, to fit its service (a
+        service or a service name)."""
+        if self._talk_about is None:
+            if isinstance(service, str):
+                service = self.sim.tenant.service(service)
+            dispositions = service.dispositions if service is not None else []
+            self._talk_about = Conversation.draw(self.rng, is_sales(dispositions))
+        return self._talk_about
+
+    def _wrap_up(self, iid: str, reached: bool = True) -> None:
+        """Disposition chosen by outcome (``reached``: someone talked to the customer) and a note
+        that fits the topic and the disposition."""
         sim = self.sim
         rng = self.rng
         inter = sim.interaction(iid)
         if inter is None:
             return
         service = inter.service
-        if rng.random() < 0.3:
-            self._do(sim.add_note(self._sentence(), iid))
         dispositions = service.dispositions if service and service.use_dispositions else []
+        chosen = None
         if dispositions and (service.require_disposition or rng.random() < 0.85):
-            self._do(sim.set_disposition(rng.choice(dispositions).name, iid))
+            chosen = choose_disposition(dispositions, reached, rng)
+            if chosen is not None:
+                self._do(sim.set_disposition(chosen.name, iid))
+        if rng.random() < (0.6 if reached else 0.3):
+            self._do(sim.add_note(self._topic(service).note(chosen, reached, rng), iid))
         if inter.in_wrap_up:
             self._wait(5, 60)
             if sim.interaction(iid) is not None:
@@ -188,8 +189,6 @@ class RecordGenerator:
             self._do(sim.set_call_mute(False, iid))
         if rng.random() < 0.05:
             self._do(sim.send_dtmf(str(rng.randint(1, 9)), iid))
-        if rng.random() < 0.4:
-            self._do(sim.add_note(self._sentence(), iid))
 
     def _inbound_call(self) -> None:
         sim = self.sim
@@ -242,21 +241,22 @@ class RecordGenerator:
         if not outcome.ok:
             return
         iid = outcome.data["id"]
-        if rng.random() < 0.2:
+        reached = rng.random() >= 0.2
+        if not reached:
             sim.advance(sim.settings.outbound_no_answer_seconds + 1)
         else:
             self._wait(3, 20)
             self._do(sim.customer_answer(iid))
             self._call_body(iid)
             self._do(sim.leave_interaction(iid))
-        self._wrap_up(iid)
+        self._wrap_up(iid, reached)
 
     def _chat(self) -> None:
         sim = self.sim
         rng = self.rng
-        outcome = self._do(
-            sim.offer_chat(rng.choice(self.chat_services), self._customer(), self._sentence())
-        )
+        service = rng.choice(self.chat_services)
+        topic = self._topic(service)
+        outcome = self._do(sim.offer_chat(service, self._customer(), topic.opening(rng)))
         if not outcome.ok:
             return
         iid = outcome.data["id"]
@@ -264,9 +264,9 @@ class RecordGenerator:
         self._do(sim.accept_interaction(iid))
         for _ in range(rng.randint(1, 5)):
             self._wait(5, 40)
-            self._do(sim.send_chat_message(self._sentence(), iid))
+            self._do(sim.send_chat_message(topic.agent_line(rng), iid))
             self._wait(10, 60)
-            self._do(sim.customer_message(self._sentence(), iid))
+            self._do(sim.customer_message(topic.customer_line(rng), iid))
         if rng.random() < 0.5:
             self._do(sim.customer_hang_up(iid))
         else:
@@ -276,12 +276,15 @@ class RecordGenerator:
     def _email(self) -> None:
         sim = self.sim
         rng = self.rng
+        service = rng.choice(self.email_services)
+        topic = self._topic(service)
+        customer = self._customer()
         outcome = self._do(
             sim.offer_email(
-                rng.choice(self.email_services),
-                self._customer(),
-                self._sentence().rstrip("."),
-                self._paragraph(),
+                service,
+                customer,
+                topic.subject(),
+                topic.email_body(rng, customer.first_name),
             )
         )
         if not outcome.ok:
@@ -290,7 +293,7 @@ class RecordGenerator:
         self._wait(2, 15)
         self._do(sim.accept_interaction(iid))
         self._wait(60, 600)
-        self._do(sim.send_email_reply(self._paragraph(), iid))
+        self._do(sim.send_email_reply(topic.reply(rng), iid))
         self._wrap_up(iid)
 
 

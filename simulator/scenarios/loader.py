@@ -24,7 +24,9 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.contract import InteractionData
 from simulator.data import InputFileError, Tenant, load_tenant
+from simulator.data.bounded_yaml import MAX_FILE_BYTES, FileTooLargeError, read_limited
 from simulator.scenarios.errors import Problem, ScenarioFileError
+from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import check_matcher, interaction_names
 from simulator.scenarios.model import (
     MODIFIERS,
@@ -45,7 +47,7 @@ from simulator.scenarios.source import (
 
 __all__ = ["ScenarioFile", "load_scenario", "parse_scenario"]
 
-_NAMING = ("call", "chat", "email", "dial", "consult")
+_NAMING = ("call", "chat", "email", "dial", "consult", "start_chat")
 _INTERACTION_EVENTS = frozenset(
     {
         "ON_NEW_INTERACTION",
@@ -66,6 +68,8 @@ class ScenarioFile:
     raw: Any = field(repr=False)
     """The YAML as loaded, with marks."""
     tenant: Tenant = field(repr=False)
+    handler_paths: list[Path] = field(default_factory=list)
+    """The scenario's ``handlers``, resolved against its folder."""
 
     @property
     def name(self) -> str:
@@ -87,11 +91,18 @@ class ScenarioFile:
         return f"{self.path}:{mark.line}:{mark.column}"
 
 
-def load_scenario(path: str | Path) -> ScenarioFile:
-    """Read, validate and cross-check a scenario file (``ScenarioFileError`` when it cannot run)."""
+def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> ScenarioFile:
+    """Read, validate and cross-check a scenario file (``ScenarioFileError`` when it cannot run).
+
+    A file longer than ``max_bytes`` (10 MB by default) is refused before it is read.
+    """
     shown = str(path)
     try:
-        text = Path(path).read_text("utf-8")
+        text = read_limited(path, max_bytes)
+    except FileTooLargeError as exc:
+        raise ScenarioFileError(
+            [Problem(shown, None, f"{exc}; raise it with --max-scenario-size if it is meant")]
+        ) from None
     except UnicodeDecodeError:
         raise ScenarioFileError(
             [Problem(shown, None, "not a text file (UTF-8 expected)")]
@@ -112,7 +123,11 @@ def parse_scenario(
         raw = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise ScenarioFileError(
-            [Problem(path, exc.mark, f"not valid YAML: {exc.message}")]
+            [
+                Problem(
+                    path, exc.mark, exc.message if exc.refused else f"not valid YAML: {exc.message}"
+                )
+            ]
         ) from None
     problems: list[Problem] = []
 
@@ -134,6 +149,7 @@ def parse_scenario(
         )
         raise ScenarioFileError(problems)
 
+    raw.source_text = text
     bad_steps = _check_step_shapes(raw, problem)
     try:
         scenario = Scenario.model_validate(raw)
@@ -146,9 +162,28 @@ def parse_scenario(
 
     _cross_check(scenario, raw, problem)
     tenant = _tenant(scenario, raw, path, base_dir, problem)
+    handler_paths = _handler_paths(scenario, raw, base_dir, problem)
     if problems or tenant is None:
         raise ScenarioFileError(problems)
-    return ScenarioFile(path, scenario, raw, tenant)
+    return ScenarioFile(path, scenario, raw, tenant, handler_paths)
+
+
+def _handler_paths(
+    scenario: Scenario, raw: MarkedDict, base_dir: str | Path | None, problem: Any
+) -> list[Path]:
+    found = []
+    for index, name in enumerate(scenario.handlers):
+        handler = Path(name)
+        if not handler.is_absolute() and base_dir is not None:
+            handler = Path(base_dir) / handler
+        if not handler.exists():
+            problem(
+                locate(raw, ("handlers", index)),
+                f"no handler file or folder {str(handler)!r} (the path is relative to the "
+                "scenario file)",
+            )
+        found.append(handler)
+    return found
 
 
 # ---------------------------------------------------------------------- describing values
@@ -551,6 +586,14 @@ def _check_expect(
         matchers += [(("args", index), value) for index, value in enumerate(spec.args)]
     if spec.handler is not None and spec.handler.result is not None:
         matchers.append((("handler", "result"), spec.handler.result))
+    if spec.api is not None:
+        matchers += [(("api", "args", i), value) for i, value in enumerate(spec.api.args or [])]
+        if spec.api.data is not None:
+            matchers.append((("api", "data"), spec.api.data))
+    if spec.answer is not None:
+        matchers.append((("answer",), spec.answer))
+    if spec.satisfies is not None:
+        _check_formula(spec, raw, at, problem)
     for path, value in matchers:
         for inner, message in check_matcher(value):
             problem(locate(raw, (*at, *path, *inner)), message)
@@ -573,6 +616,43 @@ def _check_expect(
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``satisfies`` must parse, and read fields the event's payload has: errors point at the
+    character inside the expression."""
+    text = spec.satisfies or ""
+    mark = locate(raw, (*at, "satisfies"))
+    try:
+        formula = parse_formula(text)
+    except FormulaError as exc:
+        problem(_inside(mark, raw, (*at, "satisfies"), exc.column), f"satisfies: {exc}")
+        return
+    if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
+        return
+    for name in formula.fields:
+        if name not in _PAYLOAD_KEYS:
+            column = text.find(name) + 1
+            problem(
+                _inside(mark, raw, (*at, "satisfies"), column),
+                f"satisfies: `{name}` is not a key of InteractionData"
+                f"{_suggest(name, _PAYLOAD_KEYS)}",
+            )
+
+
+def _inside(mark: Mark | None, raw: MarkedDict, path: tuple[Any, ...], column: int) -> Mark | None:
+    """The mark of character ``column`` (1-based) of a one-line text value at ``path``."""
+    if mark is None:
+        return None
+    quoted = getattr(raw, "source_text", None)
+    shift = 0
+    if isinstance(quoted, str):
+        lines = quoted.splitlines()
+        if 0 < mark.line <= len(lines):
+            line = lines[mark.line - 1]
+            if mark.column - 1 < len(line) and line[mark.column - 1] in "'\"":
+                shift = 1
+    return Mark(mark.line, mark.column + shift + column - 1)
 
 
 def _tenant(

@@ -17,6 +17,7 @@ generated from these models.
 
 from __future__ import annotations
 
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Literal, Union
@@ -37,12 +38,15 @@ from simulator.contract import (
     InteractionState,
     ResultErrorCode,
 )
+from simulator.contract.methods import METHODS, method_named
 from simulator.engine import Settings
 
 __all__ = [
     "ERROR_NAMES",
     "STEP_TYPES",
     "AgentExpect",
+    "AgentSpec",
+    "ApiExpect",
     "CallSpec",
     "ChatSpec",
     "ConferenceSpec",
@@ -278,6 +282,36 @@ class DialSpec(_Spec):
     """A CRM record to associate (``startCall``'s ``initialObject``)."""
 
 
+class StartChatSpec(_Spec):
+    """The agent starts a chat on the selected chat service (``startChat``):
+    ``- start_chat: {channel: sms, address: "+1 415 555 0134"}``."""
+
+    channel: str
+    """``sms``, ``web``, ``facebook``, ``telegram`` ... (``ChatChannelType``)."""
+    address: str
+    """Where to write: a phone number for SMS, an address or id otherwise."""
+    initial_object: dict[str, Any] | None = None
+    """A CRM record to associate (``initialObject``)."""
+
+
+class ChatConferenceSpec(_Spec):
+    """A colleague joins or leaves a chat: ``{invite: "2001"}`` or ``{remove: "2001"}`` (a user
+    id, an extension, or a ``ChatParty`` id). ``- chat_conference: "2001"`` invites."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
+    short_help: ClassVar[str] = "a colleague to invite"
+    _short = _text_short("invite")
+
+    invite: str | None = None
+    remove: str | None = None
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> ChatConferenceSpec:
+        if (self.invite is None) == (self.remove is None):
+            raise ValueError("give exactly one of invite or remove")
+        return self
+
+
 class ConsultSpec(_Spec):
     """Hold the active call and dial someone to consult: ``- consult: "2001"``."""
 
@@ -379,7 +413,66 @@ class LeaveAndCompleteSpec(_Spec):
     note: str | None = None
 
 
+class KbSearchSpec(_Spec):
+    """The agent searches the knowledge base: ``- kb_search: "reset password"`` or
+    ``- kb_search: {query: ..., language: en, folder_id: F-1}`` (``ON_SEARCH_KNOWLEDGE_BASE``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "query"}
+    short_help: ClassVar[str] = "the search text"
+    _short = _text_short("query")
+
+    query: str
+    language: str | None = None
+    folder_id: str | None = None
+    """Search inside this folder (5.24.1)."""
+
+
+class KbFolderSpec(_Spec):
+    """The agent opens a knowledge-base folder (the root without ``folder_id``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "folder"}
+    short_help: ClassVar[str] = "a folder id"
+    _short = _text_short("folder_id")
+
+    folder_id: str | None = None
+    language: str | None = None
+
+
+class RecordRefSpec(_Spec):
+    """A CRM record by id and type: ``{id: "0031", type: Contact}``."""
+
+    id: str
+    type: str
+
+
+class OpenRecordSpec(_Spec):
+    """The agent opens a CRM record (``ON_OPEN_RECORD``)."""
+
+    record: dict[str, Any]
+    """The record (``InteractionAssociatedObjectData``)."""
+    in_new_tab: bool = False
+    source: Literal["user", "scenario"] = "user"
+
+
+class SearchRecordsSpec(_Spec):
+    """The agent searches CRM records: ``- search_records: "Ann Lee"`` (``ON_SEARCH_RECORDS``)."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "text"}
+    short_help: ClassVar[str] = "the search text"
+    _short = _text_short("text")
+
+    text: str
+    types: list[str] = Field(default_factory=list)
+    """Record types to search (all when empty)."""
+
+
 # ---------------------------------------------------------------------- expectations
+
+ERROR_NAMES: tuple[str, ...] = (*(code.name for code in ResultErrorCode), "any")
+"""What ``expect_error`` accepts: a ``ResultErrorCodes`` name, or ``any``."""
+
+ErrorName = Literal[ERROR_NAMES]  # type: ignore[valid-type]
+CodeName = Literal[tuple(code.name for code in ResultErrorCode)]  # type: ignore[valid-type]
 
 
 class CountSpec(_Spec):
@@ -464,6 +557,37 @@ Matcher = Annotated[
 ]
 
 
+class ApiExpect(_Spec):
+    """The envelopes the handlers' ``ad_api`` calls received (needs ``--handler``):
+    ``api: {method: setDisposition, error: object_not_found}``; ``count: 0`` with ``status:
+    error`` asserts that no call was refused."""
+
+    method: str
+    """The vendor's method name (``setDisposition``) or its request message
+    (``SET_DISPOSITION``)."""
+    plugin: str | None = None
+    """Only calls of this plugin."""
+    status: Literal["success", "error"] | None = None
+    """The envelope's status."""
+    error: CodeName | None = None  # type: ignore[valid-type]
+    """The error's name (``invalid_args`` ...): the call was refused with it."""
+    args: list[Matcher] | None = None
+    """The call's arguments, in order (as for an event's ``args``)."""
+    data: Any = None
+    """A matcher for the envelope's ``data``."""
+    count: CountSpec | None = None
+    """How many calls match; at least one by default."""
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, value: str) -> str:
+        if method_named(value) is None:
+            close = difflib.get_close_matches(value, list(METHODS), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise ValueError(f"`{value}` is not an adApi method{hint}")
+        return value
+
+
 class ExpectSpec(_Spec):
     """An assertion on what happened so far: events and their payloads, the state of an
     interaction or of the agent, handler outcomes."""
@@ -489,36 +613,58 @@ class ExpectSpec(_Spec):
     """Which events to look at: all, those of the step just before, or those since the
     previous ``expect``."""
     order: list[EventName] | None = None
-    """These events came in this order (others may come in between)."""
+    """These events came in this order (others may come in between unless ``adjacent``)."""
+    adjacent: bool = False
+    """With ``order``: the events came one right after the other, nothing in between (among
+    ``on``'s events when ``on`` is given)."""
+    exact_args: bool = False
+    """With ``args``: the event has exactly these arguments, no more (``[not_ready]`` does not
+    match ``[not_ready, "No Answer"]``)."""
+    no_events: bool = False
+    """No event at all came in the span (``since``; only ``on``'s events when given)."""
+    satisfies: str | None = None
+    """A computed check on the payload, e.g. ``duration == floor((endTime - startTime) / 1000)``
+    (fields, numbers, + - * / // %, comparisons, and/or/not, floor/ceil/round/abs/len/present)."""
+    duration_rule: Literal["floor", "ceil", "round"] | None = None
+    """Named rule: ``duration`` is ``(endTime - startTime) / 1000`` rounded this way."""
+    api: ApiExpect | None = None
+    answer: Any = None
+    """With ``event``: a matcher for the answer the integration gave to an event that needs one
+    (``ON_SEARCH_KNOWLEDGE_BASE`` ...): the last handler's, or the default when none answered."""
     state: InteractionState | None = None
     """The interaction's state now (``completed`` once it is gone)."""
     agent: AgentExpect | None = None
     handler: HandlerExpect | None = None
+    by: str | None = None
+    """Look at this agent's desktop (of ``agents``): its events, its interactions (``on``
+    names the item of that customer interaction on this desktop) and its state; the tenant's
+    agent by default."""
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
-        if not any(
-            value is not None
-            for value in (self.event, self.order, self.state, self.agent, self.handler)
-        ):
-            raise ValueError("say what to expect: event, order, state, agent or handler")
+        checks = (self.event, self.order, self.state, self.agent, self.handler, self.api)
+        if not self.no_events and not any(value is not None for value in checks):
+            raise ValueError(
+                "say what to expect: event, order, no_events, state, agent, handler or api"
+            )
+        if self.no_events and self.event is not None:
+            raise ValueError("no_events checks that nothing came; for one event use count: 0")
         needs_event = [
-            name for name in ("payload", "args", "count") if getattr(self, name) is not None
+            name
+            for name in ("payload", "args", "count", "satisfies", "duration_rule", "answer")
+            if getattr(self, name) is not None
         ]
-        needs_event += [name for name in ("present", "absent") if getattr(self, name)]
-        if self.last:
-            needs_event.append("last")
+        needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
+        if self.adjacent and self.order is None:
+            raise ValueError("adjacent goes with order: list the events that come together")
+        if self.exact_args and self.args is None:
+            raise ValueError("exact_args goes with args: list every argument")
         return self
 
 
 # ---------------------------------------------------------------------- steps
-
-ERROR_NAMES: tuple[str, ...] = (*(code.name for code in ResultErrorCode), "any")
-"""What ``expect_error`` accepts: a ``ResultErrorCodes`` name, or ``any``."""
-
-ErrorName = Literal[ERROR_NAMES]  # type: ignore[valid-type]
 
 
 class StepModel(_Spec):
@@ -564,6 +710,8 @@ class StepModel(_Spec):
 class _ActionStep(StepModel):
     expect_error: ErrorName | None = None  # type: ignore[valid-type]
     """This action must fail with this error code (``any``: with any error)."""
+    by: str | None = None
+    """The agent (of ``agents``) whose desktop acts; the tenant's agent by default."""
 
 
 class _OnStep(_ActionStep):
@@ -676,6 +824,20 @@ _STEPS: list[type[StepModel]] = [
         '- conference: {invite: "2001"}',
     ),
     _step("agent_says", str, _OnStep, "The agent writes in a chat.", '- agent_says: "Hello"'),
+    _step(
+        "start_chat",
+        StartChatSpec,
+        _AsStep,
+        "Start a chat on the selected chat service (startChat).",
+        '- start_chat: {channel: sms, address: "+1 415 555 0134"}',
+    ),
+    _step(
+        "chat_conference",
+        ChatConferenceSpec,
+        _OnStep,
+        "Invite a colleague to a chat or remove one (inviteToChatConference ...).",
+        '- chat_conference: {invite: "2001"}',
+    ),
     _step("reply", str, _OnStep, "The agent replies to an email.", '- reply: "Done."'),
     _step("disposition", str, _OnStep, "Set the disposition.", "- disposition: Product sold"),
     _step("note", NoteSpec, _OnStep, "Add a note.", '- note: "Wants a callback"'),
@@ -705,7 +867,69 @@ _STEPS: list[type[StepModel]] = [
         bare=True,
     ),
     _step("set_service", str | None, _ActionStep, "Pick the outbound service.", "- set_service: X"),
-    _step("set_did", str | None, _ActionStep, "Pick the outbound DID.", "- set_did: DID-MAIN"),
+    _step("set_did", str | None, _ActionStep, "Pick the outbound DID.", '- set_did: "14155550200"'),
+    # the agent's own panels (events the flow of an interaction never sends)
+    _step(
+        "kb_search",
+        KbSearchSpec,
+        _ActionStep,
+        "Search the knowledge base (ON_SEARCH_KNOWLEDGE_BASE).",
+        '- kb_search: "reset password"',
+    ),
+    _step(
+        "kb_article",
+        str,
+        _ActionStep,
+        "Open a knowledge-base article (ON_GET_KNOWLEDGE_BASE_ARTICLE).",
+        "- kb_article: KB-1",
+    ),
+    _step(
+        "kb_folder",
+        KbFolderSpec | None,
+        _ActionStep,
+        "Open a knowledge-base folder, the root by default (ON_GET_KNOWLEDGE_BASE_FOLDER).",
+        "- kb_folder",
+        bare=True,
+    ),
+    _step(
+        "validate_records",
+        _NONE,
+        _OnStep,
+        "Ask the integration whether the associated records are valid "
+        "(ON_VALIDATE_ASSOCIATED_RECORDS).",
+        "- validate_records",
+        bare=True,
+    ),
+    _step(
+        "record_info",
+        RecordRefSpec,
+        _ActionStep,
+        "Ask the integration about a record (ON_REQUEST_RECORD_INFO).",
+        "- record_info: {id: '0031', type: Contact}",
+    ),
+    _step(
+        "record_on_screen",
+        _NONE,
+        _ActionStep,
+        "Ask for the record the CRM shows (ON_REQUEST_RECORD_ON_SCREEN).",
+        "- record_on_screen",
+        bare=True,
+    ),
+    _step(
+        "open_record",
+        OpenRecordSpec,
+        _OnStep,
+        "Open a CRM record (ON_OPEN_RECORD).",
+        "- open_record: {record: {id: '0031', type: Contact, displayName: Ann, displayType: "
+        "Contact}}",
+    ),
+    _step(
+        "search_records",
+        SearchRecordsSpec,
+        _OnStep,
+        "Search CRM records (ON_SEARCH_RECORDS).",
+        '- search_records: "Ann Lee"',
+    ),
     # time and checks
     _step("wait", WaitSpec, StepModel, "Let simulated time pass.", "- wait: 30s", is_action=False),
     _step(
@@ -747,6 +971,23 @@ Step = Annotated[
 """One step: the union of every step model, told apart by the step's name."""
 
 
+class AgentSpec(_Spec):
+    """A simulated agent of the scenario: ``- omar`` or ``- {name: bob, team: T-SALES,
+    state: not_ready}``."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string"}
+    short_help: ClassVar[str] = "an agent name"
+    _short = _text_short("name")
+
+    name: str
+    """A team member of the tenant (first name, login id or extension), the tenant's agent, or
+    a new agent (then give its ``team``)."""
+    team: str | None = None
+    """The team id of a new agent."""
+    state: Literal["ready", "not_ready", "logged_out"] = "ready"
+    """How the agent starts."""
+
+
 class Scenario(_Spec):
     """A scripted flow: who the agent is, what happens, and what must have happened."""
 
@@ -761,8 +1002,14 @@ class Scenario(_Spec):
     """Engine settings to change (timings, where the vendor is silent)."""
     agent: Literal["ready", "not_ready", "logged_out"] = "ready"
     """How the agent starts: logged in and Ready (default), logged in Not Ready, or logged out."""
+    handlers: list[str] = Field(default_factory=list)
+    """Handler files or folders this scenario needs (relative to this file), loaded besides
+    any ``--handler``: a scenario that expects an integration's answers runs with them."""
     allow_handler_errors: bool = False
     """Handler errors do not fail the run (for scenarios that test failing handlers)."""
+    agents: list[AgentSpec] = Field(default_factory=list)
+    """More simulated agents, each with a desktop of their own (steps name one with ``by``);
+    listing the tenant's agent sets how it starts. None: the tenant's agent alone."""
     steps: list[Step] = Field(default_factory=list)  # type: ignore[valid-type]
     """What happens, in order."""
 

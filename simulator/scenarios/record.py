@@ -39,9 +39,10 @@ _CREATES = {
     "offer_email": "email",
     "start_call": "dial",
     "consult_call": "consult",
+    "start_chat": "started_chat",
 }
 _STEP: TypeAdapter[Any] = TypeAdapter(Step)
-_SKIPPED = frozenset({"start_chat", "start_email"})
+_SKIPPED = frozenset({"start_email"})
 """Not implemented by the engine: they change nothing and emit nothing."""
 
 
@@ -216,6 +217,19 @@ class _Converter:
             "remove_from_call_conference": lambda: {"conference": {"remove": a.get("party_id")}},
             "destroy_call_conference": lambda: {"conference": {"end": True}},
             "send_chat_message": lambda: {"agent_says": a.get("message")},
+            "start_chat": lambda: {
+                "start_chat": _without_none(
+                    {
+                        "channel": a.get("channel"),
+                        "address": a.get("address"),
+                        "initial_object": a.get("initial_object"),
+                    }
+                )
+            },
+            "invite_to_chat_conference": lambda: {"chat_conference": {"invite": a.get("party_id")}},
+            "remove_from_chat_conference": lambda: {
+                "chat_conference": {"remove": a.get("party_id")}
+            },
             "send_email_reply": lambda: {"reply": a.get("body_text")},
             "set_disposition": lambda: {"disposition": a.get("disposition")},
             "add_note": lambda: {"note": a.get("note")},

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from simulator.data.bounded_yaml import BoundedLoader, RefusedValueError
+
 __all__ = [
     "DuplicateKeyError",
     "Mark",
@@ -71,8 +73,9 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     """The same key twice in one mapping (PyYAML would silently keep the last)."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 scalars and marked containers."""
+class _Loader(BoundedLoader):
+    """SafeLoader with YAML 1.2 scalars and marked containers; aliases bounded, numbers and
+    text checked (``simulator.data.bounded_yaml``)."""
 
 
 _Loader.yaml_implicit_resolvers = {}
@@ -146,9 +149,11 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 class YamlSyntaxError(Exception):
     """The text is not YAML; ``mark`` says where the parser gave up."""
 
-    def __init__(self, mark: Mark | None, message: str):
+    def __init__(self, mark: Mark | None, message: str, *, refused: bool = False):
         self.mark = mark
         self.message = message
+        self.refused = refused
+        """Valid YAML holding a value adsim refuses (a number, a text, an alias bomb)."""
         super().__init__(message)
 
 
@@ -168,7 +173,8 @@ def parse_yaml(text: str) -> Any:
         context = (
             f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
         )
-        raise YamlSyntaxError(where, f"{problem}{context}") from None
+        refused = isinstance(exc, RefusedValueError)
+        raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
     except RecursionError:

@@ -9,10 +9,16 @@ from simulator.testing.assertions import (
     assert_no_handler_failures,
     assert_record_matches,
 )
-from simulator.testing.harness import AdsimHarness, HandlerLoadError, resolve_handler
+from simulator.testing.harness import (
+    AdsimHarness,
+    AgentHarness,
+    HandlerLoadError,
+    resolve_handler,
+)
 
 __all__ = [
     "AdsimHarness",
+    "AgentHarness",
     "HandlerLoadError",
     "assert_event_sequence",
     "assert_no_handler_failures",

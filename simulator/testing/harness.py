@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from simulator.data import Tenant, load_tenant
-from simulator.engine import Event, EventRecorder, Settings, Simulator
+from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError, HandlerOutcome, PluginStatus
 from simulator.journal import Journal
 
-__all__ = ["AdsimHarness", "HandlerLoadError", "resolve_handler"]
+__all__ = ["AdsimHarness", "AgentHarness", "HandlerLoadError", "resolve_handler"]
 
 
 class HandlerLoadError(Exception):
@@ -74,12 +74,13 @@ class AdsimHarness:
         self.sim.subscribe(self.recorder)
         self.journal = Journal.open(":memory:", meta={"command": "pytest"})
         self.host = self._host(self.sim)
+        self._agents: dict[str, AgentHarness] = {}
 
-    def _host(self, sim: Simulator) -> HandlerHost:
+    def _host(self, sim: AgentDesktop, journal: Journal | None = None) -> HandlerHost:
         host = HandlerHost(
             sim,
             timeout=self.handler_timeout,
-            journal=self.journal,
+            journal=self.journal if journal is None else journal,
             integration_key=self.integration_key,
             isolation=self.handler_isolation,
         )
@@ -109,13 +110,39 @@ class AdsimHarness:
         act.__doc__ = attribute.__doc__
         return act
 
+    def agent(self, name: str, *, team: str | None = None) -> AgentHarness:
+        """Another simulated agent's desktop, with the same API as ``adsim``: a team member of
+        the tenant (``"omar"``, a login id or an extension) or a new agent of ``team``. It
+        joins the same contact center (logged out) with the same handlers loaded for it
+        (``ad_api.agent`` tells a handler whose desktop called it)."""
+        __tracebackhide__ = True
+        try:
+            desk = self.sim.center.agent(name)
+        except ValueError:
+            desk = self.sim.center.add_agent(name, team=team)
+        found = self._agents.get(desk.name)
+        if found is None:
+            found = self._agents[desk.name] = AgentHarness(self, desk)
+        return found
+
     def settle(self) -> None:
         """Wait until every handler has run and every answer and ``ad_api`` call has landed;
         ``HandlerLoopError`` when the handlers kept acting on their own events (they are
         stopped, nothing is left pending)."""
         __tracebackhide__ = True
         try:
-            self.host.settle()
+            if not self._agents:
+                self.host.settle()
+                return
+            # Several desktops: a handler on one may act for another; settle until all rest.
+            hosts = [self.host, *(agent.host for agent in self._agents.values())]
+            desks = self.sim.center.desktops
+            for _ in range(1000):
+                before = sum(desk.bus.count for desk in desks)
+                for host in hosts:
+                    host.settle()
+                if sum(desk.bus.count for desk in desks) == before:
+                    break
         except HandlerLoopError as exc:
             # What the test needs is its own line and the message, not the host's insides.
             raise exc.with_traceback(None) from None
@@ -161,7 +188,9 @@ class AdsimHarness:
         return runner.run()
 
     def close(self) -> None:
-        """Stop the handlers and close the journal."""
+        """Stop the handlers (every agent's) and close the journal."""
+        for agent in self._agents.values():
+            agent.close()
         self.host.close()
         self.journal.close()
 
@@ -173,3 +202,67 @@ class AdsimHarness:
 
 
 _close: Callable[[HandlerHost], None] = HandlerHost.close
+
+
+class AgentHarness:
+    """One more agent's desktop in an ``AdsimHarness``'s contact center (``adsim.agent``):
+    actions settle every desktop's handlers; ``events`` and ``records`` are this desktop's."""
+
+    def __init__(self, parent: AdsimHarness, desk: AgentDesktop):
+        self.parent = parent
+        self.sim = desk
+        self.recorder = EventRecorder()
+        desk.subscribe(self.recorder)
+        # Its own journal: each desktop numbers its events from 1.
+        self.journal = Journal.open(":memory:", meta={"command": "pytest", "agent": desk.name})
+        self.host = parent._host(desk, self.journal)
+
+    def __getattr__(self, name: str) -> Any:
+        """Engine actions on this desktop, each followed by ``settle()``; other attributes of
+        the desktop."""
+        attribute = getattr(self.sim, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute
+
+        def act(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
+            result = attribute(*args, **kwargs)
+            self.parent.settle()
+            return result
+
+        act.__doc__ = attribute.__doc__
+        return act
+
+    def settle(self) -> None:
+        """Settle every desktop's handlers (see ``AdsimHarness.settle``)."""
+        __tracebackhide__ = True
+        self.parent.settle()
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event of this desktop so far, in order."""
+        self.parent.settle()
+        return list(self.recorder.events)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """This desktop's ``ON_SAVE_ACTIVITY_RECORD`` payloads so far (wire JSON)."""
+        self.parent.settle()
+        return self.recorder.records()
+
+    @property
+    def outcomes(self) -> list[HandlerOutcome]:
+        """Every call of this desktop's handlers so far."""
+        self.parent.settle()
+        return self.host.outcomes
+
+    @property
+    def failures(self) -> list[HandlerOutcome]:
+        """This desktop's handler calls that raised, timed out or answered junk."""
+        self.parent.settle()
+        return self.host.failures
+
+    def close(self) -> None:
+        """Stop this desktop's handlers and close its journal."""
+        self.host.close()
+        self.journal.close()

@@ -50,6 +50,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
+from simulator.contract.methods import argument_problem
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
 
@@ -78,8 +79,6 @@ UNSIMULATED = frozenset(
     {
         "OPEN_LOGIN",
         "SET_CALL_RECORDING_MUTE",
-        "INVITE_TO_CHAT_CONFERENCE",
-        "REMOVE_FROM_CHAT_CONFERENCE",
     }
 )
 """Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
@@ -194,6 +193,9 @@ class PageEndpoint:
         return lambda: self._observers.remove(observer) if observer in self._observers else None
 
     def _notify(self, direction: str, packet: Packet) -> None:
+        secrets = getattr(self.host, "secrets", None)
+        if secrets is not None:  # the page's own text (console lines, errors): masked
+            packet = secrets.packet(packet)
         journal = self.host.journal
         if journal is not None:
             try:
@@ -326,8 +328,11 @@ class PageEndpoint:
         bound = getattr(api, method)
         try:
             inspect.signature(bound).bind(*params)
-        except TypeError as exc:
-            return fail(ResultErrorCode.invalid_args, f"{message}: {exc}")
+        except TypeError:
+            problem = argument_problem(message, params)
+            return fail(
+                ResultErrorCode.invalid_args, problem or f"{message}: wrong number of arguments."
+            )
         return bound(*params)
 
     # ------------------------------------------------------------------ to the page

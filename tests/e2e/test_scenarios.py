@@ -33,6 +33,9 @@ def test_the_library_covers_every_flow():
         "not_ready_reasons",
         "required_disposition",
         "concurrent_interactions",
+        "knowledge_base",
+        "screen_pop",
+        "chat_conference",
     } <= names
 
 

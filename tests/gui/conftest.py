@@ -81,7 +81,11 @@ def sim() -> Any:
     return Simulator(
         seed=7,
         clock=WallClock(),
-        settings=Settings(ring_timeout_seconds=None, outbound_answer_seconds=None),
+        settings=Settings(
+            ring_timeout_seconds=None,
+            chat_offer_timeout_seconds=None,
+            outbound_answer_seconds=None,
+        ),
     )
 
 

@@ -87,7 +87,9 @@ def test_inbound_call_with_hold_mute_record_and_wrap_up(desk, host):
     assert states[:3] == ["delivered", "hold", "delivered"]
     assert "wrap_up" in states
     saved = received[-1][1]
-    assert saved["callMuted"] is True
+    muted = [r for n, r in received if n.endswith("STATE_CHANGE") and r["callMuted"]]
+    assert muted and all(r["state"] in ("delivered", "hold") for r in muted)
+    assert saved["callMuted"] is False  # the call is gone (mute_after_call: clear)
     assert saved["callRecording"] is True
     assert saved["disposition"] == "Problem solved"
     assert saved["description"] == "Asked about the premium plan."

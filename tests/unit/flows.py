@@ -81,6 +81,8 @@ def perform(sim: Simulator, action: Action, iid: str) -> Any:
         Action.note: lambda: sim.add_note("a note", iid),
         Action.complete: lambda: sim.complete_interaction(iid),
         Action.send_chat: lambda: sim.send_chat_message("hello", iid),
+        Action.chat_invite: lambda: sim.invite_to_chat_conference("2001", iid),
+        Action.chat_remove: lambda: sim.remove_from_chat_conference("nobody", iid),
         Action.send_email_reply: lambda: sim.send_email_reply("Dear customer", iid),
         Action.switch_active: lambda: sim.switch_active_interaction(iid),
         Action.set_data: lambda: sim.set_variable("crm", "42", iid),

@@ -472,7 +472,7 @@ def test_start_call_validation_errors(ready):
     assert ready.start_call("").error.code == code.empty_number
     assert ready.start_call("1001").error.code == code.self_call
     assert ready.start_call("12").error.code == code.invalid_args
-    assert ready.set_did_number("DID-SMS").ok
+    assert ready.set_did_number("4354B973-414F-5F6A-8316-B0932237AB3C").ok
     assert ready.start_call("+14155550134").error.code == code.no_permissions_did_call
     assert ready.start_call("2001").ok  # internal calls need no DID nor service
     ready.advance(4)

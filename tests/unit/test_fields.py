@@ -19,7 +19,9 @@ def _one_call(sim, recorder, *, talk=125.7, service="Sales"):
     sim.advance(talk)
     sim.customer_hang_up()
     sim.advance(20)
-    sim.set_disposition("D-SOLD")  # by id: the payload carries the name
+    sim.set_disposition(
+        "FFF0EDE8-A953-5B5F-95BB-B674FE0BC05B"
+    )  # by id: the payload carries the name
     sim.add_note("Repeat customer")
     sim.add_note("Wants the blue one")
     sim.complete_interaction()

@@ -66,7 +66,13 @@ def test_methods_answer_not_logged_in_when_logged_out_except_the_documented_ones
         api.get_screen_recording_state,
         lambda: api.set_widget_minimized(True),
         lambda: api.set_disposition("Problem solved"),
-        lambda: api.set_reschedule_window({"numberToDial": "1", "fromTime": 1, "untilTime": 2}),
+        lambda: api.set_reschedule_window(
+            {
+                "numberToDial": "1",
+                "fromTime": "2026-12-05 09:00:00",
+                "untilTime": "2026-12-05 17:00:00",
+            }
+        ),
         api.merge_all_calls_into_conference,
     ):
         result = call()
@@ -133,13 +139,17 @@ def test_phone_devices(logged):
 
 
 def test_reschedule_window_and_chat_suggestions(sim, logged):
-    window = {"numberToDial": "14155550123", "fromTime": 1000, "untilTime": 2000}
+    window = {
+        "numberToDial": "14155550123",
+        "fromTime": "2026-12-05 09:00:00",
+        "untilTime": "2026-12-05 17:00:00",
+    }
     assert logged.set_reschedule_window(window).error.code == Code.no_interaction
     assert sim.offer_chat("Web Chat", None, "Hello?").ok
     [chat] = sim.interactions
     assert logged.set_reschedule_window(window).ok
     assert logged._widget.reschedule[chat.id] == window
-    backwards = {**window, "untilTime": 10}
+    backwards = {**window, "untilTime": "2026-12-04 17:00:00"}
     assert logged.set_reschedule_window(backwards).error.code == Code.invalid_args
     assert logged.suggest_chat_message("How can I help?").ok
     assert logged.suggest_chat_message("Hi!").ok

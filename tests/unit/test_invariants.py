@@ -64,7 +64,10 @@ STEPS = {
     "write": lambda sim, pick, text: sim.send_chat_message(text, _target(sim, pick)),
     "reply": lambda sim, pick, text: sim.send_email_reply(text, _target(sim, pick)),
     "disposition": lambda sim, pick, text: sim.set_disposition(
-        ["Product sold", "Problem solved", "D-CHAT-SPAM", "nope"][pick % 4], _target(sim, pick)
+        ["Product sold", "Problem solved", "517330FF-82EE-573C-B579-11F55E8E44A4", "nope"][
+            pick % 4
+        ],
+        _target(sim, pick),
     ),
     "note": lambda sim, pick, text: sim.add_note(text, _target(sim, pick)),
     "complete": lambda sim, pick, text: sim.complete_interaction(_target(sim, pick)),

@@ -75,7 +75,7 @@ def busy_session(sim: Simulator) -> None:
     sim.leave_interaction()
     sim.complete_interaction()
     sim.set_service("Sales")
-    sim.set_did_number("DID-SALES")
+    sim.set_did_number("6EE74DDE-72C1-513A-96D3-A052DACCB5C2")
     sim.start_call("2001", origination="dialpad")
     sim.advance(3)
     sim.leave_and_complete_interaction("Call back later")
@@ -179,3 +179,22 @@ def test_a_wall_clock_session_replays_to_the_same_events():
     assert [(e.name, e.wire_args) for e in replayed.events] == [
         (e.name, e.wire_args) for e in recorder.events
     ]
+
+
+def test_started_chats_and_chat_conferences_are_recorded_and_replay():
+    sim = Simulator(seed=5, settings=Settings(chat_parties="emit"))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.set_service("Web Chat")
+    iid = sim.start_chat("sms", "+1 415 555 0134").data["id"]
+    sim.advance(2)
+    sim.invite_to_chat_conference("2001", iid)
+    sim.advance(5)
+    sim.remove_from_chat_conference("2001", iid)
+    sim.leave_interaction(iid)
+    sim.complete_interaction(iid)
+    text = record_session(sim)
+    assert "start_chat:" in text and "chat_conference:" in text
+    assert replay(text) == recorder.jsonl()

@@ -177,7 +177,7 @@ def test_every_step_runs():
     """Each step kind once, through the engine (the library covers the flows)."""
     result = run(
         "settings: {outbound_answer_seconds: null}\nsteps:\n"
-        "  - set_service: Outbound Calls\n  - set_did: DID-SALES\n"
+        "  - set_service: Outbound Calls\n  - set_did: 6EE74DDE-72C1-513A-96D3-A052DACCB5C2\n"
         "  - dial: {phone: '+1 415 555 0134', origination: dialpad, "
         "initial_object: {id: '1', type: Contact, displayName: Ann, displayType: Contact}}\n"
         "    as: d\n"

@@ -27,12 +27,18 @@ from .flows import REACHABLE, drive_to, perform, snapshot
 S = InteractionState
 
 # Driven by timers or by the dialled number, tested on their own below.
-_TIMER_OR_SPECIAL = {Action.ring_timeout, Action.acw_timeout, Action.remote_answer_ivr}
+_TIMER_OR_SPECIAL = {
+    Action.ring_timeout,
+    Action.acw_timeout,
+    Action.remote_answer_ivr,
+    Action.remote_join,
+}
 # Allowed by state, but with a further precondition the pair test does not meet.
 _NEEDS_MORE = {
     Action.complete_transfer: "no consult call",
     Action.conference_remove: "no such party",
     Action.conference_destroy: "not a conference",
+    Action.chat_remove: "no such party",
 }
 ACTIONS = [action for action in Action if action not in _TIMER_OR_SPECIAL]
 

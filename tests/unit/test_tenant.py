@@ -13,7 +13,10 @@ from simulator.data import InputFileError, load_tenant
 def test_default_tenant():
     tenant = load_tenant()
     assert tenant.service("Sales").require_disposition
-    assert tenant.service("S-SALES").find_disposition("204").name == "Add to DNC"
+    assert (
+        tenant.service("7A85D8F6-9AD4-55FA-97A0-1F46B82437E1").find_disposition("204").name
+        == "Add to DNC"
+    )
     assert tenant.member_by_phone("2001")[1].first_name == "Priya"
 
 
@@ -36,7 +39,7 @@ def test_validation_error_names_the_key(tmp_path):
 def test_bad_reference_is_explained(tmp_path):
     default = resources.files("simulator.data").joinpath("default_tenant.yaml").read_text()
     path = tmp_path / "tenant.yaml"
-    path.write_text(default.replace("team: T-SUPPORT", "team: T-NOPE"))
+    path.write_text(default.replace("team: E9237EA0-BB44-5CA6-ABBB-C3D0BCEF7119", "team: T-NOPE"))
     with pytest.raises(InputFileError, match="T-NOPE"):
         load_tenant(path)
 

@@ -490,12 +490,16 @@ def test_packets_are_not_journaled_without_a_journal(sim: Simulator) -> None:
         host.close(timeout=1)
 
 
-def test_secrets_are_scrubbed_from_packets(host: HandlerHost, journal: Journal) -> None:
-    journal.add_secret("s3cret")
+def test_secrets_are_masked_in_the_pages_own_text_only(host: HandlerHost, journal: Journal) -> None:
+    host.secrets.add("s3cret-token")
     page = FakePage()
     endpoint = connect(host, page)
-    endpoint.receive({"uid": "s1", "type": "__log__", "params": ["token s3cret"]})
-    assert journal.packets()[-1].params == ["token ***"]
+    endpoint.receive({"uid": "s1", "type": "__log__", "params": ["token s3cret-token", 3]})
+    assert journal.packets()[-1].params == ["token ***", 3]
+    endpoint.receive({"uid": "s2", "type": "__handled__", "params": [], "error": "s3cret-token"})
+    assert journal.packets()[-1].error == "***"
+    endpoint.receive({"uid": "s3", "type": "ADD_NOTE", "params": ["s3cret-token"]})
+    assert journal.packets()[-1].params == ["s3cret-token"], "data is never rewritten"
 
 
 def test_requests_from_no_connected_instance_are_dropped(host: HandlerHost) -> None:

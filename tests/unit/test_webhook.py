@@ -22,13 +22,14 @@ WAIT = 10.0
 @pytest.fixture
 def journal(tmp_path):
     journal = Journal.open(tmp_path / "journal.sqlite3")
-    journal.add_secret(SECRET)
     yield journal
     journal.close()
 
 
 def _run(sim, journal, webhook: WebhookHandler) -> tuple[HandlerHost, dict]:
     host = HandlerHost(sim, timeout=WAIT, journal=journal)
+    host.secrets.add(SECRET)  # as build_host does for --webhook-secret and the URL's password
+    host.secrets.add_url(webhook.url)
     host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
     recorder = run_demo_call(sim, after_step=host.settle)
     host.close()

@@ -1,0 +1,193 @@
+"""Reading YAML that may be hostile: bounded size, bounded alias expansion, checked numbers/text.
+
+Every YAML file adsim reads (scenarios, tenants, a scenario's ``expect: payload:``) goes through
+``BoundedLoader`` (a ``yaml.SafeLoader``), which refuses, with the line and column:
+
+- a document whose aliases (``&name`` ... ``*name``) would expand to more than
+  ``MAX_EXPANDED_NODES`` values, or that refers to itself (an alias bomb is refused before it is
+  built, in time linear in the file);
+- a number that is not finite (``.inf``, ``.nan``) or beyond ``MAX_NUMBER`` (JSON's exact
+  integers: what every wire payload can carry);
+- text with a lone surrogate (``"\\ud800"``): UTF-8, the journal and the webhook cannot carry it.
+
+``read_limited`` reads a file only if it is at most ``max_bytes`` long (``MAX_FILE_BYTES``).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "MAX_EXPANDED_NODES",
+    "MAX_FILE_BYTES",
+    "MAX_NUMBER",
+    "BoundedLoader",
+    "FileTooLargeError",
+    "RefusedValueError",
+    "has_lone_surrogate",
+    "node_at",
+    "read_limited",
+]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Default size limit of a scenario or tenant file (10 MB)."""
+MAX_EXPANDED_NODES = 1_000_000
+"""Values a document may hold once its aliases are expanded."""
+MAX_NUMBER = 2**53
+"""The largest magnitude of a number in a file (JSON's exact integers)."""
+
+
+class FileTooLargeError(Exception):
+    """The file is longer than the limit; ``size`` is what was found (bytes)."""
+
+    def __init__(self, size: int, limit: int):
+        self.size = size
+        self.limit = limit
+        super().__init__(f"the file is {_megabytes(size)}, over the {_megabytes(limit)} limit")
+
+
+class RefusedValueError(yaml.constructor.ConstructorError):
+    """Valid YAML holding a value adsim refuses (a number, a text, an alias bomb)."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 104_858 else f"{size} bytes"
+
+
+def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of ``path``, read only if it is at most ``max_bytes`` long
+    (``FileTooLargeError``; ``OSError``/``UnicodeDecodeError`` as ``Path.read_text``)."""
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)  # a pipe or a growing file: never more than this
+    if len(data) > max_bytes:
+        try:
+            size = max(Path(path).stat().st_size, len(data))
+        except OSError:
+            size = len(data)
+        raise FileTooLargeError(size, max_bytes)
+    return data.decode("utf-8")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when ``text`` holds a surrogate code point UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> None:
+    """Raise a ``ConstructorError`` when ``root`` expands (aliases followed) to more than
+    ``limit`` nodes or contains itself. Linear in the number of distinct nodes."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > limit:
+                raise RefusedValueError(
+                    None,
+                    None,
+                    f"the YAML expands to more than {limit:,} values through its aliases "
+                    "(&name ... *name): an alias bomb? Write the values out or use fewer aliases",
+                    node.start_mark,
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise RefusedValueError(
+                None,
+                None,
+                "an alias refers to a value that contains it (a loop): write the values out",
+                node.start_mark,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` with alias expansion bounded and numbers and text checked."""
+
+    max_expanded_nodes = MAX_EXPANDED_NODES
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """Check the expansion of the whole document before building any of it."""
+        _expanded_size(node, self.max_expanded_nodes)
+        return super().construct_document(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """An integer no bigger than ``MAX_NUMBER``."""
+        value = super().construct_yaml_int(node)
+        if abs(value) > MAX_NUMBER:
+            raise _bad_number(node, f"{node.value} is too big (at most {MAX_NUMBER:,})")
+        return value
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        """A finite number no bigger than ``MAX_NUMBER``."""
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _bad_number(node, f"{node.value} is not a finite number")
+        if abs(value) > MAX_NUMBER:
+            raise _bad_number(node, f"{node.value} is too big (at most {MAX_NUMBER:,})")
+        return value
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        """Text UTF-8 can carry."""
+        value = super().construct_yaml_str(node)
+        if has_lone_surrogate(value):
+            raise RefusedValueError(
+                None,
+                None,
+                "this text has a lone surrogate (an escape like \\ud800 with no pair): the "
+                "journal and the webhook cannot carry it; write the character itself",
+                node.start_mark,
+            )
+        return value
+
+
+def _bad_number(node: yaml.Node, message: str) -> RefusedValueError:
+    return RefusedValueError(None, None, message, node.start_mark)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
+BoundedLoader.add_constructor("tag:yaml.org,2002:float", BoundedLoader.construct_yaml_float)
+BoundedLoader.add_constructor("tag:yaml.org,2002:str", BoundedLoader.construct_yaml_str)
+
+
+def node_at(root: yaml.Node | None, path: tuple[Any, ...] | list[Any]) -> yaml.Node | None:
+    """The deepest node of ``root`` along ``path`` (mapping keys and list indexes; parts that
+    name neither, as pydantic adds, are skipped): where an error at ``path`` is reported."""
+    node = root
+    if node is None:
+        return None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                    node = value_node
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if 0 <= part < len(node.value) else node
+    return node

@@ -1,0 +1,122 @@
+"""The knowledge-base search box: the agent searches the integration's knowledge base
+(``ON_SEARCH_KNOWLEDGE_BASE``) and opens an article (``ON_GET_KNOWLEDGE_BASE_ARTICLE``); the
+integration's answers are shown as they come (a handler may answer later, from its own thread:
+the answer arrives on the window's thread through the simulation's posted work)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTextBrowser,
+    QWidget,
+)
+
+from simulator.engine import widget_requests as requests
+from simulator.gui.controls import button, card_in, plain_label, section
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["KnowledgePanel"]
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class KnowledgePanel(QWidget):
+    """Search the integration's knowledge base and read its articles."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._bridge: SimBridge | None = None
+        self._asked = 0
+        """Counts searches: an answer to an older search is not shown over a newer one."""
+        frame, layout = card_in(self, "knowledgePanel", margins=10, spacing=6)
+        layout.addWidget(section("Knowledge base"))
+        row = QHBoxLayout()
+        self.query = QLineEdit(frame)
+        self.query.setObjectName("kbSearchBox")
+        self.query.setPlaceholderText("Search the integration's articles")
+        self.query.setClearButtonEnabled(True)
+        self.search = button(
+            "kbSearchButton", "Search", "search", tooltip="ON_SEARCH_KNOWLEDGE_BASE"
+        )
+        row.addWidget(self.query, 1)
+        row.addWidget(self.search)
+        layout.addLayout(row)
+        self.status = plain_label("", "kbStatus", role="muted")
+        layout.addWidget(self.status)
+        self.results = QListWidget(frame)
+        self.results.setObjectName("kbResults")
+        self.results.setMaximumHeight(140)
+        layout.addWidget(self.results)
+        self.article = QTextBrowser(frame)
+        self.article.setObjectName("kbArticle")
+        self.article.setOpenLinks(False)  # the article is the integration's HTML: never navigate
+        layout.addWidget(self.article, 1)
+        self.search.clicked.connect(self._search)
+        self.query.returnPressed.connect(self._search)
+        self.results.itemActivated.connect(self._open)
+        self.results.itemClicked.connect(self._open)
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Search through ``bridge``'s simulator."""
+        self._bridge = bridge
+        self.search.setEnabled(True)
+
+    def _search(self) -> None:
+        bridge = self._bridge
+        text = self.query.text().strip()
+        if bridge is None or not text:
+            return
+        if not bridge.sim.agent.logged_in:
+            self.status.setText("Log in to search the knowledge base.")
+            return
+        self._asked += 1
+        asked = self._asked
+        self.status.setText("Searching…")
+        self.results.clear()
+        self.article.clear()
+        requests.search_knowledge_base(
+            bridge.sim, text, then=lambda answer: self._show_results(asked, answer)
+        )
+
+    def _show_results(self, asked: int, answer: Any) -> None:
+        if asked != self._asked:
+            return
+        self.results.clear()
+        items = answer if isinstance(answer, list) else []
+        for entry in items:
+            if not isinstance(entry, dict) or "id" not in entry:
+                continue
+            title = entry.get("title") or entry.get("text") or str(entry["id"])
+            item = QListWidgetItem(str(title))
+            item.setData(_ID, str(entry["id"]))
+            item.setToolTip(str(entry.get("text", "")))
+            self.results.addItem(item)
+        count = self.results.count()
+        if count:
+            self.status.setText(f"{count} article{'s' if count != 1 else ''} from the integration")
+        else:
+            self.status.setText("The integration found nothing (or does not answer).")
+
+    def _open(self, item: QListWidgetItem) -> None:
+        bridge = self._bridge
+        if bridge is None:
+            return
+        article_id = item.data(_ID)
+        requests.get_knowledge_base_article(bridge.sim, str(article_id), then=self._show_article)
+
+    def _show_article(self, answer: Any) -> None:
+        if not isinstance(answer, dict):
+            self.article.setPlainText("The integration has no such article.")
+            return
+        title = html.escape(str(answer.get("title", "")))
+        body = str(answer.get("answer", ""))
+        self.article.setHtml(f"<h3>{title}</h3>{body}")

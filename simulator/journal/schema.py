@@ -1,0 +1,118 @@
+"""The journal's schema: SQLite's ``PRAGMA user_version`` and the migrations that reach it.
+
+``MIGRATIONS[i]`` upgrades a journal from version ``i`` to ``i + 1`` (append, never edit), each in
+one transaction, so a journal written by an older adsim is upgraded when opened.
+
+Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``packets``: every
+vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
+were journaled, stamped with the wall clock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from simulator.journal.errors import JournalError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # Not ``executescript``: it commits first, and a migration must stay one transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _schema_1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_ms INTEGER NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE events (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            seq INTEGER NOT NULL,
+            time_ms INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            interaction_id TEXT,
+            args TEXT NOT NULL,
+            answer TEXT,
+            PRIMARY KEY (run_id, seq)
+        );
+        CREATE INDEX events_by_interaction ON events(interaction_id);
+        CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            event_seq INTEGER NOT NULL,
+            event_name TEXT NOT NULL,
+            interaction_id TEXT,
+            plugin TEXT NOT NULL,
+            handler TEXT NOT NULL,
+            status TEXT NOT NULL,
+            duration_ms REAL NOT NULL,
+            result TEXT,
+            error TEXT,
+            traceback TEXT
+        );
+        CREATE INDEX outcomes_by_event ON outcomes(run_id, event_seq);
+        CREATE INDEX outcomes_by_interaction ON outcomes(interaction_id);
+        """,
+    )
+
+
+def _schema_2(db: sqlite3.Connection) -> None:
+    # ``id`` AUTOINCREMENT: journal order, never reused. ``no_handlers`` is 1/0 when the packet
+    # has ``noHandlers``, else NULL; ``error`` is the ``__handled__`` packet's error.
+    _run_script(
+        db,
+        """
+        CREATE TABLE packets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            time_ms INTEGER NOT NULL,
+            plugin TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            type TEXT NOT NULL,
+            uid TEXT,
+            params TEXT NOT NULL,
+            no_handlers INTEGER,
+            error TEXT
+        );
+        CREATE INDEX packets_by_run ON packets(run_id, id);
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
+"""``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(
+    db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
+) -> int:
+    """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    target = len(migrations)
+    if version > target:
+        raise JournalError(
+            f"schema version {version} is newer than this adsim understands ({target}); "
+            "upgrade adsim or use another --journal file"
+        )
+    while version < target:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migrations[version](db)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return version

@@ -1,0 +1,119 @@
+"""The agents of a scenario (``agents:``): their desktops in one contact center, ``by: NAME``,
+and what names and events mean on each desktop.
+
+The tenant's agent is always the first desktop (``runner.sim``) and the default of every step and
+expectation. A name given with ``as`` on one desktop means, on another, that desktop's item of the
+same customer interaction (the same ``globalInteractionId``). With several agents every event
+carries its agent (``Event.agent``), and an expectation ``by: NAME`` sees only that agent's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from simulator.engine import AgentDesktop, Event, Simulator
+from simulator.scenarios import model as m
+
+__all__ = ["ScenarioAgents", "UnknownStepAgentError", "settle_hosts"]
+
+
+class UnknownStepAgentError(LookupError):
+    """``by: NAME`` names nobody of the scenario."""
+
+
+class ScenarioAgents:
+    """The desktops of a scenario's agents and their starting states."""
+
+    def __init__(self, sim: Simulator, default_state: str):
+        self.sim = sim
+        self.start_states: dict[str, str] = {sim.name: default_state}
+        """How each agent starts: ``ready``, ``not_ready`` or ``logged_out``."""
+
+    def add(
+        self, agents: Sequence[m.AgentSpec], subscribe: Callable[[Event], Any]
+    ) -> tuple[int, str] | None:
+        """Join the listed agents to the center (the tenant's agent is there already; listing
+        it sets how it starts); ``(index, message)`` of the first that cannot join."""
+        center = self.sim.center
+        for index, spec in enumerate(agents):
+            try:
+                profile = center.profile_for(spec.name, spec.team)
+                if profile.id == self.sim.profile.id:
+                    desk: AgentDesktop = self.sim
+                else:
+                    desk = center.add_agent(spec.name, team=spec.team)
+                    desk.subscribe(subscribe)
+            except ValueError as exc:
+                return index, str(exc)
+            self.start_states[desk.name] = spec.state
+        return None
+
+    @property
+    def several(self) -> bool:
+        """True when the scenario has more than the tenant's agent."""
+        return len(self.sim.center.desktops) > 1
+
+    def others(self) -> list[AgentDesktop]:
+        """The desktops other than the tenant's agent's."""
+        return [desk for desk in self.sim.center.desktops if desk is not self.sim]
+
+    def desk(self, name: str | None) -> AgentDesktop:
+        """The desktop of ``name`` (``by:``); the tenant's agent for None."""
+        if name is None:
+            return self.sim
+        try:
+            return self.sim.center.agent(name)
+        except ValueError:
+            known = ", ".join(d.name for d in self.sim.center.desktops)
+            raise UnknownStepAgentError(
+                f"no agent `{name}` in this scenario (list it under agents:); the agents: {known}"
+            ) from None
+
+    def names_for(self, desk: AgentDesktop, names: Mapping[str, str]) -> Mapping[str, str]:
+        """Interaction names as ``desk`` sees them (see the module doc)."""
+        if not self.several:
+            return names
+        mine = [*desk.finished, *desk.interactions]
+        own = {inter.id for inter in mine}
+        giids = {
+            inter.id: inter.global_interaction_id
+            for other in self.sim.center.desktops
+            for inter in (*other.finished, *other.interactions)
+        }
+        seen: dict[str, str] = {}
+        for name, iid in names.items():
+            giid = giids.get(iid)
+            if iid in own or giid is None:
+                seen[name] = iid
+                continue
+            same = [inter.id for inter in mine if inter.global_interaction_id == giid]
+            seen[name] = same[-1] if same else iid
+        return seen
+
+    def events_of(
+        self, desk: AgentDesktop, events: list[Event], *marks: int
+    ) -> tuple[list[Event], list[int]]:
+        """``desk``'s events, and each index of ``marks`` (into ``events``) moved into them."""
+        if not self.several:
+            return events, list(marks)
+        mine = [i for i, event in enumerate(events) if event.agent == desk.name]
+        moved = [sum(1 for i in mine if i < mark) for mark in marks]
+        return [events[i] for i in mine], moved
+
+
+def settle_hosts(hosts: Sequence[Any], sim: Simulator) -> None:
+    """Several agents with handlers: settle every host until no desktop emits more (a handler
+    on one desktop may act on another; a transfer lands there)."""
+    desks = sim.center.desktops
+    for _ in range(10_000):
+        before = sum(desk.bus.count for desk in desks)
+        for host in hosts:
+            settle = getattr(host, "settle", None)
+            if settle is not None:
+                settle()
+            else:
+                host.wait_idle()
+        sim.drain_posted()
+        if sum(desk.bus.count for desk in desks) == before:
+            break

@@ -1,0 +1,222 @@
+"""A small, safe expression language for computed checks on an event's payload.
+
+``satisfies: "duration == floor((endTime - startTime) / 1000)"`` in an ``expect`` compares fields
+of the event's first argument with each other. The text is parsed with Python's own parser into a
+tree and then *walked* here, never evaluated by Python: only the nodes below are allowed, so an
+expression can read payload fields and compute, nothing else.
+
+- names are payload fields (``duration``); ``a.b`` reads a key of a mapping
+  (``attachedData.order``);
+- numbers, text in quotes, ``true``/``false``/``null``;
+- ``+ - * / // %``, comparisons (``== != < <= > >=``, chained), ``and``, ``or``, ``not``;
+- functions ``floor``, ``ceil``, ``round``, ``abs``, ``len``, ``present(field)``.
+
+A field that the payload leaves out makes the check fail, naming the field (unless it is only
+tested with ``present``).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Formula", "FormulaError", "parse_formula"]
+
+_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "round": round,
+    "abs": abs,
+    "len": len,
+}
+_CONSTANTS = {"true": True, "false": False, "null": None}
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+
+
+class FormulaError(ValueError):
+    """An expression that is not in the language; ``column`` is 1-based inside the text."""
+
+    def __init__(self, message: str, column: int = 1):
+        super().__init__(message)
+        self.column = column
+
+
+class _AbsentError(Exception):
+    """A field the payload leaves out."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+def _path(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _path(node.value)
+        return f"{head}.{node.attr}" if head is not None else None
+    return None
+
+
+def _check(node: ast.AST) -> None:
+    """Refuse every node the language does not have (``FormulaError`` at its column)."""
+    column = getattr(node, "col_offset", 0) + 1
+    if isinstance(node, ast.Expression):
+        _check(node.body)
+    elif isinstance(node, ast.Constant):
+        if not isinstance(node.value, int | float | str) and node.value is not None:
+            raise FormulaError(f"{node.value!r} is not a value the language has", column)
+    elif isinstance(node, ast.Name | ast.Attribute):
+        path = _path(node)
+        if path is None:
+            raise FormulaError("only field names may be read with '.'", column)
+        if any(part.startswith("_") for part in path.split(".")):
+            raise FormulaError("field names do not start with '_'", column)
+    elif isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise FormulaError("operators are + - * / // %", column)
+        _check(node.left)
+        _check(node.right)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
+            raise FormulaError("unary operators are not and -", column)
+        _check(node.operand)
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            _check(value)
+    elif isinstance(node, ast.Compare):
+        for op in node.ops:
+            if type(op) not in _COMPARE:
+                raise FormulaError("comparisons are == != < <= > >=", column)
+        for value in (node.left, *node.comparators):
+            _check(value)
+    elif isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        known = (*_FUNCTIONS, "present")
+        if name not in known or node.keywords or len(node.args) != 1:
+            raise FormulaError(f"functions are {', '.join(known)}, each with one argument", column)
+        if name == "present" and _path(node.args[0]) is None:
+            raise FormulaError("present takes a field name", column)
+        _check(node.args[0])
+    else:
+        raise FormulaError(
+            "not part of the expression language (fields, numbers, text, + - * / // %, "
+            "comparisons, and/or/not, floor/ceil/round/abs/len/present)",
+            column,
+        )
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed expression: ``fields`` it reads, ``holds(payload)`` to test it."""
+
+    text: str
+    tree: ast.Expression
+
+    @property
+    def fields(self) -> list[str]:
+        """The top-level payload fields the expression reads, in order of first use."""
+        seen: list[str] = []
+        for node in ast.walk(self.tree):
+            name = node.id if isinstance(node, ast.Name) else None
+            if name is None or name in seen or name in _CONSTANTS or name in _FUNCTIONS:
+                continue
+            if name != "present":
+                seen.append(name)
+        return seen
+
+    def failure(self, payload: Mapping[str, Any]) -> str | None:
+        """Why ``payload`` does not satisfy the expression (None when it does)."""
+        try:
+            value = _eval(self.tree.body, payload)
+        except _AbsentError as absent:
+            return f"{self.text}: {absent.field} is absent"
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            return f"{self.text}: cannot be computed ({exc})"
+        if value is True:
+            return None
+        shown = ", ".join(
+            f"{name}={payload[name]!r}" if name in payload else f"{name} absent"
+            for name in self.fields
+        )
+        result = "false" if value is False else f"{value!r}, not true"
+        return f"{self.text} is {result}" + (f" ({shown})" if shown else "")
+
+
+def parse_formula(text: str) -> Formula:
+    """Parse ``text`` (``FormulaError`` with a column when it is not in the language)."""
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError("an expression cannot be empty")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        offset = (exc.offset or 1) + (len(text) - len(text.lstrip()))
+        raise FormulaError(f"not an expression: {exc.msg}", offset) from None
+    _check(tree)
+    return Formula(text.strip(), tree)
+
+
+def _read(path: str, payload: Mapping[str, Any]) -> Any:
+    value: Any = payload
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            raise _AbsentError(path)
+        value = value[part]
+    return value
+
+
+def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in _CONSTANTS and node.id not in payload:
+        return _CONSTANTS[node.id]
+    if isinstance(node, ast.Name | ast.Attribute):
+        return _read(_path(node) or "", payload)
+    if isinstance(node, ast.BinOp):
+        return _BINARY[type(node.op)](_eval(node.left, payload), _eval(node.right, payload))
+    if isinstance(node, ast.UnaryOp):
+        operand = _eval(node.operand, payload)
+        if isinstance(node.op, ast.Not):
+            return not operand
+        return -operand if isinstance(node.op, ast.USub) else +operand
+    if isinstance(node, ast.BoolOp):
+        if isinstance(node.op, ast.And):
+            return all(_eval(value, payload) is True for value in node.values)
+        return any(_eval(value, payload) is True for value in node.values)
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, payload)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = _eval(right_node, payload)
+            if not _COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == "present":
+            try:
+                _read(_path(node.args[0]) or "", payload)
+            except _AbsentError:
+                return False
+            return True
+        return _FUNCTIONS[node.func.id](_eval(node.args[0], payload))
+    raise TypeError("unsupported expression")  # _check refused it already

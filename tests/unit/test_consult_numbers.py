@@ -1,0 +1,36 @@
+"""ANI and DNIS of internal calls: a consult call to a colleague leaves from the agent's
+extension, not from the main line (issue 14)."""
+
+from __future__ import annotations
+
+from simulator.engine import Settings, Simulator
+
+
+def _consult(sim: Simulator) -> dict:
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Sales").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(call)
+    consult = sim.consult_call("2001").data["id"]
+    return sim.interaction(consult).wire()
+
+
+def test_a_consult_call_shows_the_agents_extension_as_ani(tenant):
+    wire = _consult(Simulator(tenant, seed=7))
+    assert wire["ANI"] == tenant.agent.extension == "1001"
+    assert wire["DNIS"] == "2001"
+
+
+def test_an_external_call_still_leaves_from_the_did(tenant):
+    sim = Simulator(tenant, seed=7)
+    sim.login()
+    call = sim.start_call("+1 415 555 0134").data["id"]
+    wire = sim.interaction(call).wire()
+    assert wire["ANI"] not in ("1001", None) and len(wire["ANI"]) == 11
+    assert wire["DNIS"] == "14155550134"
+
+
+def test_omit_leaves_ani_out_of_internal_calls_too(tenant):
+    wire = _consult(Simulator(tenant, seed=7, settings=Settings(outbound_ani="omit")))
+    assert "ANI" not in wire

@@ -1,0 +1,152 @@
+"""Scenarios with several agents: ``agents:``, ``by:`` on steps and expectations."""
+
+from __future__ import annotations
+
+from simulator.scenarios import ScenarioRunner, parse_scenario
+from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+
+
+def _run(text: str):
+    return ScenarioRunner(parse_scenario(text, "s.yaml")).run()
+
+
+def test_agents_start_in_their_states_and_by_acts_on_their_desktop():
+    result = _run(
+        """
+agents:
+  - omar
+  - {name: bob, team: T-SALES, state: not_ready}
+steps:
+  - set_state: ready
+    by: bob
+  - expect: {by: bob, agent: ready}
+  - expect: {by: omar, agent: ready}
+  - expect: {agent: ready}
+  - expect: {by: bob, event: ON_AGENT_STATE_CHANGE, last: true, args: [ready]}
+"""
+    )
+    assert result.exit_code == EXIT_OK, [str(f) for f in result.failures] + [str(result.error)]
+    assert {event.agent for event in result.events} == {"jane", "omar", "bob"}
+
+
+def test_an_expectation_on_another_desktop_fails_with_what_came():
+    result = _run(
+        """
+agents: [omar]
+steps:
+  - expect: {by: omar, agent: busy}
+"""
+    )
+    assert result.exit_code == EXIT_FAILED
+    assert "s.yaml:4:5" in str(result.failures[0])
+
+
+def test_an_unknown_agent_in_by_is_bad_input_at_its_step():
+    result = _run(
+        """
+agents: [omar]
+steps:
+  - set_state: ready
+    by: nobody
+"""
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error).startswith("s.yaml:4:5: no agent `nobody`")
+
+
+def test_an_agent_who_is_nobody_of_the_tenant_needs_a_team():
+    result = _run(
+        """
+agents:
+  - omar
+  - zed
+steps:
+  - set_state: ready
+"""
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "s.yaml:4:5" in str(result.error)
+    assert "give the new agent a team" in str(result.error)
+
+
+def test_listing_the_tenants_agent_sets_how_it_starts():
+    result = _run(
+        """
+agents:
+  - {name: jane, state: not_ready}
+  - omar
+steps:
+  - expect: {agent: not_ready}
+  - call: Customer Support
+    as: c
+  - expect: {by: omar, event: ON_NEW_INTERACTION, on: c}
+"""
+    )
+    assert result.exit_code == EXIT_OK, [str(f) for f in result.failures]
+
+
+def test_a_scenario_without_agents_emits_events_without_an_agent_key():
+    result = _run(
+        """
+steps:
+  - call: Customer Support
+"""
+    )
+    assert all(event.agent is None for event in result.events)
+    assert '"agent"' not in result.jsonl()
+
+
+_TRANSFER = """
+agents: [omar]
+steps:
+  - call: Customer Support
+  - accept
+  - blind_transfer: "1002"
+  - accept:
+    by: omar
+"""
+
+_PLUGIN = """
+def register(ad_api):
+    ad_api.on("ON_REQUEST_TRANSFER_DATA", lambda iid: {"from": ad_api.agent})
+
+    def load(iid, data):
+        raise RuntimeError(f"{ad_api.agent} got {data}")
+
+    ad_api.on("ON_LOAD_TRANSFER_DATA", load)
+"""
+
+
+def _cli_run(tmp_path, *handler_args: str):
+    from simulator.cli import main
+
+    scenario = tmp_path / "transfer.yaml"
+    scenario.write_text(_TRANSFER)
+    out = tmp_path / "events.jsonl"
+    code = main(
+        ["run", str(scenario), "--no-entry-points", "--events-out", str(out), *handler_args]
+    )
+    return code, out.read_text()
+
+
+def test_the_same_handlers_run_for_every_agent_and_know_whose_desktop(tmp_path, capsys):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_PLUGIN)
+    code, events = _cli_run(tmp_path, "--handler", str(plugin), "--journal", ":memory:")
+    assert code == EXIT_FAILED
+    assert "omar got {'from': 'jane'}" in capsys.readouterr().err
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' in events and '"agent":"omar"' in events
+
+
+def test_a_handler_for_one_agent_only(tmp_path, capsys):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_PLUGIN)
+    # Only omar's desktop has the plugin: jane's desktop gets no answer, so nothing to load.
+    code, events = _cli_run(tmp_path, "--handler", f"omar={plugin}", "--journal", ":memory:")
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert '"event":"ON_REQUEST_TRANSFER_DATA"' in events
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' not in events
+    # Only jane's: she answers, omar's desktop loads the data, no handler of his fails.
+    code, events = _cli_run(tmp_path, "--handler", f"jane={plugin}", "--journal", ":memory:")
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert '"event":"ON_LOAD_TRANSFER_DATA"' in events
