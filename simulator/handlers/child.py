@@ -18,8 +18,8 @@ import faulthandler
 import importlib.metadata
 import inspect
 import itertools
+import json
 import os
-import pickle
 import queue
 import signal
 import sys
@@ -32,30 +32,35 @@ from pathlib import Path
 from typing import Any
 
 from simulator.contract import ResultErrorCode, fail
+from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 
-__all__ = ["OpaqueResult", "main"]
+__all__ = ["main"]
 
 
-class OpaqueResult:
-    """A handler's return value that cannot cross to the parent (not picklable): its repr."""
+def _portable(value: Any) -> Any:
+    """``value`` as plain JSON data (models dumped to their wire JSON); ``TypeError`` or
+    ``ValueError`` when it is not JSON."""
+    from pydantic import BaseModel
 
-    def __init__(self, type_name: str, text: str):
-        self.type_name = type_name
-        self.text = text
+    def dump(item: Any) -> Any:
+        if isinstance(item, BaseModel):
+            return item.model_dump(mode="json")
+        raise TypeError(f"{type(item).__name__} is not JSON data")
 
-    def __repr__(self) -> str:
-        return self.text
+    return json.loads(json.dumps(value, allow_nan=False, default=dump))
 
 
 class _RemoteAdApi:
     """The ``ad_api`` a plugin gets in its process: ``on``/``remove`` are kept here (and told to
     the parent), every other method is a call the parent runs on the engine and answers."""
 
-    def __init__(self, child: _Child, integration_key: str):
+    def __init__(self, child: _Child, integration_key: str, agent: str | None = None):
         self._child = child
         self.integration_key = integration_key
+        self.agent = agent
+        """The name of the agent whose desktop this is (as ``AdApi.agent``)."""
 
     def __repr__(self) -> str:
         return f"<AdApi plugin={self._child.name!r} integrationKey={self.integration_key!r}>"
@@ -86,8 +91,10 @@ class _RemoteAdApi:
             self._child.send(("logger",))
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
-        if method.startswith("_"):
-            raise AttributeError(method)
+        from simulator.handlers.ad_api import AdApi
+
+        if method.startswith("_") or not callable(getattr(AdApi, method, None)):
+            raise AttributeError(f"'AdApi' object has no attribute {method!r}")
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._child.api(method, args, kwargs)
@@ -120,7 +127,9 @@ class _Child:
         slot: list[Any] = [threading.Event(), None]
         self._waiting[request] = slot
         try:
-            self.send(("api", request, method, args, kwargs))
+            # Plain JSON only: an object of the plugin's own classes cannot be rebuilt there.
+            args, kwargs = _portable(list(args)), _portable(kwargs)
+            self.send(("api", request, method, tuple(args), kwargs))
         except Exception as exc:  # arguments that cannot cross: as the widget, invalid_args
             self._waiting.pop(request, None)
             return fail(ResultErrorCode.invalid_args, f"{method}: {type(exc).__name__}: {exc}")
@@ -162,7 +171,8 @@ class _Child:
             plugin = entry_point_plugin(entry, again=False)
         plugin.name = self.name
         self.plugin = plugin
-        register_plugin(plugin, _RemoteAdApi(self, spec["integration_key"]), self.registry)
+        api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
+        register_plugin(plugin, api, self.registry)
         self.send(("loaded", plugin.error))
 
     def call(self, call_id: int, index: int, args: tuple[Any, ...], announce: bool = False) -> None:
@@ -181,11 +191,11 @@ class _Child:
             error = f"{type(exc).__name__}: {exc}"
             self.send(("done", call_id, "error", None, error, traceback.format_exc()))
             return
-        try:  # pickled before anything is written: a failure leaves the pipe clean
-            self.send(("done", call_id, "ok", result, None, None))
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            opaque = OpaqueResult(type(result).__name__, repr(result))
-            self.send(("done", call_id, "ok", opaque, None, None))
+        try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
+            result = _portable(result)
+        except (TypeError, ValueError, RecursionError):
+            result = OpaqueResult(type(result).__name__, repr(result))
+        self.send(("done", call_id, "ok", result, None, None))
 
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends

@@ -25,7 +25,7 @@ from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
 from simulator.handlers.answers import AnswerError, check_answer
-from simulator.handlers.outcome import HandlerOutcome, jsonable
+from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, jsonable
 from simulator.handlers.registry import Registration
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 
@@ -207,7 +207,12 @@ class Dispatcher:
                     return False
                 self._running = None
                 job.index += 1
-            if status == "ok" and event.response is not None and result is not None:
+            if isinstance(result, OpaqueResult) and event.response is not None:
+                status, error = (
+                    "junk",
+                    (f"{event.name} answer is not JSON ({result.type_name}); return JSON data"),
+                )
+            elif status == "ok" and event.response is not None and result is not None:
                 try:
                     job.answer = check_answer(event.name, result)
                 except AnswerError as exc:

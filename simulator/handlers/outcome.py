@@ -8,7 +8,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["HandlerOutcome", "OutcomeStatus", "PluginStatus", "jsonable"]
+__all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "jsonable"]
+
+
+class OpaqueResult:
+    """A value a plugin's process returned that is not JSON data: its type and ``repr`` (what
+    crosses back; importable here, so the parent can unpickle it)."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
 
 OutcomeStatus = Literal["ok", "error", "timeout", "junk", "crashed"]
 """``ok``; ``error``: raised; ``timeout``: still running after the timeout (the vendor's

@@ -89,8 +89,8 @@ def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
         return None
     frames = []
     for block in dump.split("\n\n"):
-        if _CHILD_FILE not in block.replace("\\", "/"):
-            continue  # not the thread running the plugin (the child's reader)
+        if _CHILD_FILE not in block.replace("\\", "/") or " in serve" not in block:
+            continue  # not the thread running the plugin (the child's reader, its own threads)
         for match in _FRAME.finditer(block):
             if _CHILD_FILE in match["file"].replace("\\", "/"):
                 break
@@ -241,6 +241,7 @@ class PluginProcess:
             **(self.plugin.locator or {}),
             "name": self.name,
             "integration_key": self.host.integration_key,
+            "agent": getattr(self.api, "agent", None),
             "sys_path": list(sys.path),
         }
         # The interpreter's own start-up is not the plugin's: on a busy machine it can take

@@ -350,3 +350,21 @@ def test_calls_queued_behind_a_crash_reach_a_fresh_process_in_order(tmp_path):
             assert (call[2], ok[2]) == ("crashed", "ok")
         else:
             assert call == ok, "the same calls, in the same order, with the same payloads"
+
+
+def test_objects_of_the_plugins_own_classes_do_not_hang_the_pipe(tmp_path):
+    text = """
+        class Thing:
+            def __repr__(self):
+                return "<Thing>"
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda i: Thing())
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda a: ad_api.add_note(Thing()).error.name)
+    """
+    host, _ = _run([_write(tmp_path, "things", text)], timeout=5.0)
+    results = [(o.event_name, o.status, o.result) for o in host.outcomes]
+    assert results == [
+        ("ON_NEW_INTERACTION", "ok", "<Thing>"),
+        ("ON_SAVE_ACTIVITY_RECORD", "ok", "invalid_args"),
+    ]
