@@ -90,7 +90,8 @@ class Service(_FileModel):
     web_screen_pop: WebScreenPop | None = None
     """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
     teams: list[str] = Field(default_factory=list)
-    """Ids of the teams whose agents take this service's interactions; empty: every team."""
+    """The teams (ids or names) whose agents take this service's interactions; empty: every
+    team."""
     offer_timeout_seconds: float | Literal["never"] | None = None
     """An offer of this service not accepted in this time is missed (Not Ready "No Answer");
     ``never``: it waits until accepted; unset: the engine settings' default for its media
@@ -221,10 +222,14 @@ class Tenant(_FileModel):
         team_ids = {team.id for team in self.teams}
         if self.agent.team not in team_ids:
             raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
-        for service in self.services:
-            unknown = [team for team in service.teams if team not in team_ids]
-            if unknown:
-                raise ValueError(f"service {service.name!r}: no team {unknown[0]!r}")
+        for index, service in enumerate(self.services):
+            found = [self.team(team) for team in service.teams]
+            if None in found:
+                unknown = service.teams[found.index(None)]
+                raise ValueError(f"service {service.name!r}: no team {unknown!r}")
+            ids = [team.id for team in found if team is not None]
+            if ids != service.teams:  # named by name: routing compares ids
+                self.services[index] = service.model_copy(update={"teams": ids})
         names = [service.name for service in self.services]
         if len(set(names)) != len(names):
             raise ValueError("service names must be unique")
@@ -245,9 +250,9 @@ class Tenant(_FileModel):
         """Services of the given types, in file order."""
         return [service for service in self.services if service.type in types]
 
-    def team(self, team_id: str) -> TeamDefinition | None:
-        """The team with this id."""
-        return next((team for team in self.teams if team.id == team_id), None)
+    def team(self, key: str) -> TeamDefinition | None:
+        """The team whose id or name is ``key``."""
+        return next((team for team in self.teams if key in (team.id, team.name)), None)
 
     def member_by_phone(self, phone: str) -> tuple[TeamDefinition, Member] | None:
         """The team member whose extension is ``phone``."""

@@ -143,9 +143,10 @@ class ContactCenter:
             raise UnknownAgentError(
                 f"{name!r} is nobody of the tenant's teams: give the new agent a team"
             )
-        if tenant.team(team) is None:
-            teams = ", ".join(t.id for t in tenant.teams)
-            raise UnknownAgentError(f"no team {team!r}; one of: {teams}")
+        definition = tenant.team(team)
+        if definition is None:
+            teams = ", ".join(repr(t.name) for t in tenant.teams)
+            raise UnknownAgentError(f"no team {team!r}; one of: {teams} (a name or an id)")
         if not _NAME.match(name.strip()):
             raise UnknownAgentError(f"{name!r} is not a usable agent name (letters, digits, . _ -)")
         taken = [agent.extension] + [m.extension for t in tenant.teams for m in t.members]
@@ -158,7 +159,7 @@ class ContactCenter:
             first_name=first,
             last_name="Agent",
             extension=extension,
-            team=team,
+            team=definition.id,
         )
 
     # ------------------------------------------------------------------ routing

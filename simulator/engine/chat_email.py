@@ -173,7 +173,7 @@ class ChatEmail(Lifecycle):
         self._transition(inter, Action.remote_join)
         self._refresh_agent()
 
-    def _colleague(self, party_id: str) -> tuple[str, str]:
+    def _chat_colleague(self, party_id: str) -> tuple[str, str]:
         """(user id, name) of the team member ``party_id`` names: a user id or an extension."""
         if not isinstance(party_id, str) or not party_id.strip():
             raise ActionError(Code.invalid_args, "name the colleague to invite (partyId)")
@@ -195,7 +195,7 @@ class ChatEmail(Lifecycle):
         def body() -> None:
             inter = self._get(interaction_id)
             self._check(inter, Action.chat_invite)
-            user_id, name = self._colleague(party_id)
+            user_id, name = self._chat_colleague(party_id)
             if any(party.get("userId") == user_id for party in inter.chat_parties):
                 raise ActionError(Code.not_suitable_state, f"{name} is already in the chat")
             inter.chat_parties.append(

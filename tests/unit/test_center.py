@@ -8,6 +8,9 @@ from simulator.data import load_tenant
 from simulator.engine import EventRecorder, Settings, Simulator
 from simulator.engine.center import ContactCenter, UnknownAgentError
 
+SALES = load_tenant().team("Sales").id
+SUPPORT = load_tenant().team("Customer Support").id
+
 
 def _center(*names: str, settings: Settings | None = None, ready: bool = True):
     """The tenant's agent (jane) and the named colleagues, logged in (and Ready), each with a
@@ -40,10 +43,10 @@ def test_a_simulator_is_a_center_with_one_agent():
 def test_agents_are_found_by_first_name_login_or_extension_and_unknown_ones_are_refused():
     center = ContactCenter(seed=1)
     omar = center.add_agent("Omar")
-    assert (omar.name, omar.profile.extension, omar.profile.team) == ("omar", "1002", "T-SUPPORT")
+    assert (omar.name, omar.profile.extension, omar.profile.team) == ("omar", "1002", SUPPORT)
     assert center.add_agent("2001").name == "priya"
-    bob = center.add_agent("bob", team="T-SALES")
-    assert bob.profile.team == "T-SALES"
+    bob = center.add_agent("bob", team=SALES)
+    assert bob.profile.team == SALES
     assert bob.profile.extension == "3002"  # after the highest extension of the tenant
     with pytest.raises(UnknownAgentError, match="give the new agent a team"):
         center.add_agent("zed")
@@ -67,7 +70,7 @@ def test_the_directory_shows_the_simulated_agents_live_states():
     desks, _ = _center("omar", "mei", ready=False)
 
     def states(desk):
-        return {m["firstName"]: m["state"] for m in desk.get_team_members("T-SUPPORT").data}
+        return {m["firstName"]: m["state"] for m in desk.get_team_members(SUPPORT).data}
 
     members = states(desks["jane"])
     # Omar and Mei are simulated: their live state, not the tenant file's (ready / busy).
@@ -87,11 +90,11 @@ def test_the_directory_shows_the_simulated_agents_live_states():
 
 def test_a_new_agent_counts_in_its_team_and_is_listed_first():
     sim = Simulator(seed=1)
-    bob = sim.center.add_agent("bob", team="T-SALES")
+    bob = sim.center.add_agent("bob", team=SALES)
     sim.login()
     teams = {t["id"]: t["usersCount"] for t in sim.get_teams().data}
-    assert teams["T-SALES"] == 3
-    first = sim.get_team_members("T-SALES").data[0]
+    assert teams[SALES] == 3
+    first = sim.get_team_members(SALES).data[0]
     assert (first["firstName"], first["phone"], first["state"]) == (
         "Bob",
         bob.profile.extension,
@@ -130,8 +133,7 @@ def test_an_offer_waits_in_the_queue_until_an_agent_is_ready():
 def test_a_service_routes_only_to_its_teams():
     base = load_tenant()
     services = [
-        s.model_copy(update={"teams": ["T-SALES"]}) if s.name == "Sales" else s
-        for s in base.services
+        s.model_copy(update={"teams": [SALES]}) if s.name == "Sales" else s for s in base.services
     ]
     tenant = base.model_copy(update={"services": services})
     sim = Simulator(tenant, seed=2)

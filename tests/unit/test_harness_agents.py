@@ -43,7 +43,7 @@ def test_transfer_data_round_trip_between_two_agents_integrations(tmp_path):
 
 def test_a_new_agent_joins_with_a_team_and_acts_on_its_own_desktop():
     with AdsimHarness(seed=1) as adsim:
-        bob = adsim.agent("bob", team="T-SALES")
+        bob = adsim.agent("bob", team="Sales")
         assert bob.login().ok
         assert [e.name.value for e in bob.events] == ["ON_LOGIN", "ON_AGENT_STATE_CHANGE"]
         assert adsim.events == []

@@ -15,7 +15,7 @@ def test_agents_start_in_their_states_and_by_acts_on_their_desktop():
         """
 agents:
   - omar
-  - {name: bob, team: T-SALES, state: not_ready}
+  - {name: bob, team: Sales, state: not_ready}
 steps:
   - set_state: ready
     by: bob

@@ -63,3 +63,16 @@ def test_fixture_tenants_run_a_call(path):
     sim.advance(30)
     assert sim.leave_and_complete_interaction(service.dispositions[0].name, "ok").ok
     assert recorder.records()[0]["service"] == service.name
+
+
+def test_a_service_names_its_teams_by_name_or_id(tmp_path):
+    default = resources.files("simulator.data").joinpath("default_tenant.yaml").read_text()
+    sales_service = "    name: Sales\n    type: blended_voice\n"
+    assert sales_service in default
+    path = tmp_path / "tenant.yaml"
+    path.write_text(default.replace(sales_service, sales_service + "    teams: [Sales]\n"))
+    tenant = load_tenant(path)
+    assert tenant.service("Sales").teams == [tenant.team("Sales").id]
+    path.write_text(default.replace(sales_service, sales_service + "    teams: [Nobody]\n"))
+    with pytest.raises(InputFileError, match="no team 'Nobody'"):
+        load_tenant(path)
