@@ -243,7 +243,9 @@ class Dispatcher:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
             # must not reach the next handler, the webhook or the journal. Built afresh from
             # the wire values, which is several times cheaper than a deep copy of the models.
-            args = typed_args(event.name, _copy_json(event.wire_args))
+            args = typed_args(
+                event.name, _copy_json(event.wire_args), getattr(event, "api_version", "5.19")
+            )
             result = handler(*registration.arguments(args))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
