@@ -172,6 +172,8 @@ class _Child:
         plugin.name = self.name
         self.plugin = plugin
         api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
+        for name, value in spec.get("attributes", {}).items():
+            setattr(api, name, value)
         register_plugin(plugin, api, self.registry)
         self.send(("loaded", plugin.error))
 

@@ -242,6 +242,12 @@ class PluginProcess:
             "name": self.name,
             "integration_key": self.host.integration_key,
             "agent": getattr(self.api, "agent", None),
+            # Every read-only value of ``AdApi`` (agent, api_version ...), as of this load.
+            "attributes": {
+                name: getattr(self.api, name)
+                for name in dir(AdApi)
+                if not name.startswith("_") and isinstance(getattr(AdApi, name), property)
+            },
             "sys_path": list(sys.path),
         }
         # The interpreter's own start-up is not the plugin's: on a busy machine it can take
