@@ -84,6 +84,14 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         help="load a handler plugin (.py or a directory of them) in the window; repeatable",
     )
     group.add_argument(
+        "--handler-isolation",
+        dest="window_isolation",
+        choices=("process", "thread"),
+        default="process",
+        help="process (default): each plugin in its own supervised process; thread: in the "
+        "window's process",
+    )
+    group.add_argument(
         "--scenario",
         dest="window_scenario",
         type=Path,
@@ -142,6 +150,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
             handlers=[str(path) for path in args.window_handlers],
             scenario=args.window_scenario,
             journal=args.window_journal,
+            isolation=args.window_isolation,
             theme=args.window_theme,
             page=args.window_page,
             tenant_url=args.window_tenant_url,

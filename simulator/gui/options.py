@@ -23,6 +23,8 @@ class WindowOptions:
     handlers: list[str] = field(default_factory=list)
     scenario: Path | None = None
     journal: str | None = None
+    isolation: str = "process"
+    """Where handler plugins run: ``process`` (each in its own) or ``thread`` (in ours)."""
     theme: str | None = None
     login: bool = True
     page: str | None = None

@@ -52,7 +52,9 @@ class Session:
             close()
 
 
-def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any | None]:
+def make_host(
+    sim: Simulator, journal_path: str | None, isolation: str = "process"
+) -> tuple[Any | None, Any | None]:
     """A ``HandlerHost`` for ``sim`` and its journal, or (None, None) when the handler package
     is not available in this build."""
     try:
@@ -62,7 +64,11 @@ def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any
     except (ImportError, AttributeError):
         return None, None
     journal = journals.Journal.open(journal_path or None)
-    host = host_class(sim, timeout=20.0, journal=journal, integration_key="simulator")
+    # By default each plugin in its own supervised process: a crashing or hanging plugin
+    # cannot take the window down (simulator.handlers.supervisor).
+    host = host_class(
+        sim, timeout=20.0, journal=journal, integration_key="simulator", isolation=isolation
+    )
     return host, journal
 
 
@@ -97,7 +103,9 @@ def open_session(
     else:
         settings_ = Settings(api_version=options.api_version or settings.api_version or "5.19")
         sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
-    host, journal = make_host(sim, options.journal or settings.journal_path or None)
+    host, journal = make_host(
+        sim, options.journal or settings.journal_path or None, options.isolation
+    )
     if handler_specs and host is None:
         raise SessionError(
             "handlers need the simulator.handlers package, which this build does not have"

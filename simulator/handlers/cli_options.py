@@ -22,24 +22,31 @@ from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import CommitError, Simulator
 from simulator.handlers.feedback import HandlerLoopError
-from simulator.handlers.host import DEFAULT_TIMEOUT, HandlerHost
+from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
+from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
+    "WEBHOOK_BUDGET",
+    "HostSeries",
     "add_handler_options",
     "build_host",
     "finish_run",
+    "open_journal",
     "redacted_argv",
+    "run_meta",
     "summary",
 ]
 
 ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
 _SUMMARY_LINES = 20
+WEBHOOK_BUDGET = 0.8
+"""The share of the handler timeout one webhook delivery (retries included) may take."""
 
 
 def _event_list(text: str) -> list[EventName]:
@@ -78,6 +85,22 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"a handler still running after this is reported api_not_answer "
         f"(default {DEFAULT_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--handler-isolation",
+        choices=ISOLATION_MODES,
+        default="process",
+        help="process (default): each plugin in its own supervised process, so a crash, a "
+        "hang or a stray thread is reported and cannot stop the run; thread: in adsim's own "
+        "process (shares its memory, cannot be stopped)",
+    )
+    group.add_argument(
+        "--handler-load-timeout",
+        type=numbers.seconds(0.001, 86_400),
+        default=DEFAULT_LOAD_TIMEOUT,
+        metavar="SECONDS",
+        help="with process isolation, a plugin whose import and register() take longer is "
+        f"killed and not loaded (default {DEFAULT_LOAD_TIMEOUT:g})",
     )
     group.add_argument(
         "--journal",
@@ -139,6 +162,39 @@ def agent_handler(spec: str) -> tuple[str | None, str]:
     return found.group(1).lower(), found.group(2)
 
 
+def _secret(args: argparse.Namespace) -> str | None:
+    """The webhook secret (option or environment); ``InputFileError`` when it is unusable."""
+    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
+    if secret:
+        problem = secret_problem(secret)
+        if problem is not None:
+            option = getattr(args, "webhook_secret", None)
+            where = "--webhook-secret" if option else f"${ENV_WEBHOOK_SECRET}"
+            raise InputFileError(where, None, problem)
+    return secret
+
+
+def run_meta(
+    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the journal keeps about a run: the secret's presence, never its value (nor a
+    URL's password: see handlers.secrets)."""
+    found = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+    if _secret(args):
+        found["webhook_secret"] = True
+    return found
+
+
+def open_journal(
+    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+) -> Journal:
+    """The journal of one run of ``sim`` (``InputFileError`` when it cannot be used)."""
+    try:
+        return Journal.open(getattr(args, "journal", None), meta=run_meta(sim, args, meta))
+    except JournalError as exc:
+        raise InputFileError(exc.path or "--journal", None, exc.message) from None
+
+
 def build_host(
     sim: Simulator,
     args: argparse.Namespace,
@@ -151,23 +207,14 @@ def build_host(
     A missing ``--handler`` path or an unusable journal raises ``InputFileError`` (exit 2).
     """
     err = stderr if stderr is not None else sys.stderr
-    secret = getattr(args, "webhook_secret", None) or os.environ.get(ENV_WEBHOOK_SECRET)
-    if secret:
-        problem = secret_problem(secret)
-        if problem is not None:
-            option = getattr(args, "webhook_secret", None)
-            where = "--webhook-secret" if option else f"${ENV_WEBHOOK_SECRET}"
-            raise InputFileError(where, None, problem)
-    # The secret's presence, never its value (nor a URL's password: see handlers.secrets).
-    run_meta = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
-    if secret:
-        run_meta["webhook_secret"] = True
-    try:
-        journal = Journal.open(getattr(args, "journal", None), meta=run_meta)
-    except JournalError as exc:
-        raise InputFileError(exc.path or "--journal", None, exc.message) from None
+    secret = _secret(args)
+    journal = open_journal(sim, args, meta)
     host = HandlerHost(
-        sim, timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT), journal=journal
+        sim,
+        timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),
+        journal=journal,
+        isolation=getattr(args, "handler_isolation", "process"),
+        load_timeout=getattr(args, "handler_load_timeout", DEFAULT_LOAD_TIMEOUT),
     )
     host.secrets.add(secret)
     host.secrets.add_url(getattr(args, "webhook", None))
@@ -190,6 +237,8 @@ def build_host(
                     or (EventName.ON_SAVE_ACTIVITY_RECORD,),
                     attempts=getattr(args, "webhook_attempts", 4),
                     backoff=getattr(args, "webhook_backoff", 0.5),
+                    # Done before the handler timeout: no retry after "timeout" is journaled.
+                    budget=host.timeout * WEBHOOK_BUDGET,
                 )
             except ValueError as exc:
                 raise InputFileError("--webhook", None, str(exc)) from None
@@ -210,20 +259,23 @@ def summary(host: HandlerHost) -> list[str]:
     """Lines describing what failed (empty when every plugin loaded and every call was ok)."""
     lines: list[str] = []
     broken = [p for p in host.plugins if not p.loaded]
-    failures = host.failures
-    if not broken and not failures:
+    failures = list(getattr(host, "all_failures", host.failures))
+    incidents = list(getattr(host, "incidents", []))
+    if not broken and not failures and not incidents:
         return lines
     counts: dict[str, int] = {}
     for outcome in failures:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    calls = len(host.outcomes)
+    calls = len(getattr(host, "all_outcomes", host.outcomes))
     lines.append(
         f"handlers: {len(failures)} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
+        + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
     )
     lines.extend(f"  not loaded: {p.error}" for p in broken)
+    lines.extend(f"  {incident}" for incident in incidents)
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if len(failures) > len(shown):
@@ -260,3 +312,73 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     for line in lines:
         print(f"adsim: {line}", file=err)
     return 1 if lines else 0
+
+
+class HostSeries:
+    """Load mode: one host for every run of a series, its plugins loaded (and their processes
+    started) once; each run gets its own simulator and journal run (``HandlerHost.rebind``).
+
+    ``build(sim)`` is the runner's host factory, ``end_run(host)`` its ``close_host``;
+    ``finish()`` closes the host and prints one summary of every run (the exit code).
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        meta: dict[str, Any] | None = None,
+        *,
+        stderr: TextIO | None = None,
+        start: Any = None,
+    ):
+        self.args = args
+        self.meta = meta
+        self.stderr = stderr
+        self.host: HandlerHost | None = None
+        self._start = start
+        """``start(host)`` once the host is built (JS handlers)."""
+        self._looped: str | None = None
+
+    def build(self, sim: Simulator) -> HandlerHost:
+        """The host, built for the first run and rebound to ``sim`` for the next ones."""
+        if self.host is None:
+            self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)
+            if self._start is not None:
+                self._start(self.host)
+        else:
+            journal = self.host.journal
+            if journal is None:
+                journal = open_journal(sim, self.args, self.meta)
+            else:  # the same file, a new run: reopening costs more than the run itself
+                journal.new_run(run_meta(sim, self.args, self.meta))
+            self.host.rebind(sim, journal)
+        return self.host
+
+    def end_run(self, host: HandlerHost) -> None:
+        """Let the run's handlers finish; the host and the journal stay for the next run."""
+        try:
+            host.settle(timeout=max(host.timeout * 2, 1.0))
+        except HandlerLoopError as exc:
+            self._looped = self._looped or str(exc)
+        except CommitError as exc:
+            self._looped = self._looped or f"journal {exc}"
+
+    def finish(self) -> int:
+        """Close the host; one summary of every run on stderr; 1 if anything failed."""
+        if self.host is None:
+            return 0
+        err = self.stderr if self.stderr is not None else sys.stderr
+        self.host.close()
+        lines = summary(self.host)
+        if self._looped is not None:
+            lines.insert(0, self._looped)
+        journal = self.host.journal
+        failure = getattr(journal, "failure", None)
+        if failure is not None and self._looped is None:
+            lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
+        if journal is not None:
+            if lines and journal.path != ":memory:":
+                lines.append(f"  journal: {journal.path}")
+            journal.close()
+        for line in lines:
+            print(f"adsim: {line}", file=err)
+        return 1 if lines else 0

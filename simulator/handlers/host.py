@@ -13,6 +13,9 @@ dispatcher posts the last non-None answer back with ``sim.post`` and the simulat
 its next ``drain_posted``/``advance``/``poll``. An ``ad_api`` method called from a handler runs on
 the simulation thread: inside ``wait_idle`` (headless drivers) or at the next ``poll`` (window).
 
+The dispatcher and watchdog threads are in ``simulator.handlers.dispatch``; with process
+isolation each plugin's handlers run in its own process (``simulator.handlers.supervisor``).
+
 ``settle`` also bounds a step: handlers whose actions cause more than ``max_events`` events (a
 handler acting on the event its own action causes) are stopped and ``settle`` raises
 ``HandlerLoopError`` (see ``simulator.handlers.feedback``).
@@ -20,26 +23,26 @@ handler acting on the event its own action causes) are stopped and ``settle`` ra
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import sys
 import threading
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from queue import SimpleQueue
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
+from simulator.contract import OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
-from simulator.handlers.answers import AnswerError, check_answer
+from simulator.handlers.dispatch import STOP, Call, Dispatcher, Job
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
-from simulator.handlers.outcome import HandlerOutcome, OutcomeStatus, PluginStatus, jsonable
+from simulator.handlers.outcome import HandlerOutcome, PluginStatus
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
     Plugin,
@@ -48,38 +51,23 @@ from simulator.handlers.plugins import (
     discover_path,
     register_plugin,
 )
-from simulator.handlers.registry import HandlerRegistry, Registration
+from simulator.handlers.registry import HandlerRegistry
 from simulator.handlers.secrets import SecretMask
+from simulator.handlers.supervisor import (
+    CLOSE_GRACE,
+    DEFAULT_LOAD_TIMEOUT,
+    PluginProcess,
+)
 
-if TYPE_CHECKING:
-    import asyncio
+__all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
 
-__all__ = ["DEFAULT_TIMEOUT", "HandlerHost"]
+ISOLATION_MODES = ("process", "thread")
+"""``process``: each plugin in its own supervised child process; ``thread``: in this process."""
 
 DEFAULT_TIMEOUT = 20.0
 """Seconds: the widget's ``api_not_answer`` limit."""
 
-_STOP = object()
 _WAIT_STEP_S = 0.02
-
-
-@dataclass(slots=True)
-class _Job:
-    event: Event
-    resolve: Callable[[Any], None] | None
-    registrations: tuple[Registration, ...] = ()
-    index: int = 0
-    answer: Any = None
-    started: bool = False
-
-
-@dataclass(slots=True)
-class _Call:
-    job: _Job
-    registration: Registration
-    started: float
-    deadline: float
-    thread: int
 
 
 @dataclass(slots=True)
@@ -93,12 +81,19 @@ class _EngineRequest:
     state: str = "waiting"  # waiting | running | done | cancelled
 
 
-class HandlerHost:
+class HandlerHost(Dispatcher):
     """Loads plugins and runs their handlers off the simulation thread, isolated and timed.
 
     Build it on the thread that drives ``sim``. Headless drivers call ``wait_idle()`` then
     ``sim.drain_posted()`` after each step (``settle()`` does both until nothing is left).
     ``max_events`` bounds what handlers' actions may cause in one ``settle`` (None: no bound).
+
+    ``isolation="process"`` runs each loaded plugin (file, directory entry, entry point) in its
+    own child process (``simulator.handlers.supervisor``): a plugin that exits, is killed by a
+    signal, hangs (GIL held included) or whose ``register`` does not return within
+    ``load_timeout`` is reported and replaced, and the other plugins go on as if it were not
+    there. ``thread`` (the default here; the command line defaults to ``process``) imports
+    plugins into this process. Built-in plugins (the webhook, JS pages) always run here.
     """
 
     def __init__(
@@ -109,7 +104,14 @@ class HandlerHost:
         journal: Any = None,
         integration_key: str = "simulator",
         max_events: int | None = MAX_EVENTS_PER_SETTLE,
+        isolation: str = "thread",
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        close_grace: float = CLOSE_GRACE,
     ):
+        if isolation not in ISOLATION_MODES:
+            raise ValueError(f"isolation is 'process' or 'thread', got {isolation!r}")
+        if not load_timeout > 0 or not close_grace >= 0:
+            raise ValueError("load_timeout must be positive and close_grace not negative")
         if timeout <= 0:
             raise ValueError(f"the handler timeout must be positive, got {timeout}")
         if max_events is not None and max_events <= 0:
@@ -120,6 +122,10 @@ class HandlerHost:
         self.integration_key = integration_key
         self.max_events = max_events
         """Events the handlers' actions may cause in one ``settle`` before it stops them."""
+        self.isolation = isolation
+        self.load_timeout = float(load_timeout)
+        self.close_grace = float(close_grace)
+        self._incidents: list[str] = []
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
         self.secrets = SecretMask()
@@ -127,14 +133,17 @@ class HandlerHost:
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
+        self._run_start = 0
+        self._processes: list[PluginProcess] = []
+        self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
         self._queue: SimpleQueue[Any] = SimpleQueue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._watch = threading.Condition(self._lock)
         self._pending = 0
-        self._running: _Call | None = None
-        self._current: _Job | None = None
+        self._running: Call | None = None
+        self._current: Job | None = None
         self._generation = 0
         self._watchdog_idle = False
         self._closed = False
@@ -147,6 +156,9 @@ class HandlerHost:
         self._engine_thread = threading.get_ident()
         self._thread_names = itertools.count(1)
         self._local = threading.local()
+        self._callers = threading.local()
+        """``value``: (event, plugin, handler) of a pipelined call whose ``ad_api`` call a
+        supervisor thread is running (``simulator.handlers.supervisor``)."""
         self._unsubscribe: list[Callable[[], None]] = []
         if journal is not None:
             self._unsubscribe.append(journal.attach(sim))
@@ -161,7 +173,7 @@ class HandlerHost:
 
     def ad_api(self, plugin: str = "") -> AdApi:
         """A fresh ``ad_api`` whose ``on`` registrations belong to ``plugin``."""
-        return AdApi(
+        api = AdApi(
             self.sim,
             registry=self.registry,
             plugin=plugin,
@@ -169,16 +181,46 @@ class HandlerHost:
             widget=self.widget,
             call_on_engine=partial(self._call_on_engine, plugin=plugin),
         )
+        self._apis.add(api)
+        return api
+
+    def rebind(self, sim: Simulator, journal: Any = None) -> None:
+        """Serve another simulator (load mode: one per repeat) with the plugins already loaded
+        and their processes running: loading them once per process, not once per run.
+
+        Call it with the handlers idle (after ``settle``). Every ``ad_api`` handed out now acts
+        on ``sim``; the widget's own state starts afresh (its message loggers stay);
+        ``outcomes``/``failures`` start again (``all_failures`` keeps every run's).
+        """
+        self.wait_idle(self.timeout + 1)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.sim = sim
+        self.journal = journal
+        loggers = self.widget.loggers
+        fresh = WidgetState()
+        for name in ("minimized", "phone_device", "screen_recording", "reschedule", "suggestions"):
+            setattr(self.widget, name, getattr(fresh, name))
+        self.widget.loggers = loggers
+        for api in list(self._apis):
+            api._sim = sim
+        self._run_start = len(self._outcomes)
+        self._standing = None
+        self._engine_thread = threading.get_ident()
+        if journal is not None:
+            self._unsubscribe.append(journal.attach(sim))
+        self._unsubscribe.append(sim.subscribe(self._on_event))
 
     def load(self, spec: str | Path) -> list[PluginStatus]:
         """Load a plugin file, or every ``*.py`` in a directory (``FileNotFoundError`` if none)."""
-        source = discover_path(Path(spec))
+        source = discover_path(Path(spec), isolated=self.isolation == "process")
         self._sources.append(source)
         return self._load_source(source)
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[PluginStatus]:
         """Load the plugins installed packages declare in the entry-point ``group``."""
-        source = discover_entry_points(group)
+        source = discover_entry_points(group, isolated=self.isolation == "process")
         self._sources.append(source)
         return self._load_source(source)
 
@@ -205,7 +247,17 @@ class HandlerHost:
         statuses = []
         for plugin in source.plugins():
             plugin.name = self._unique_name(plugin.name)
-            register_plugin(plugin, self.ad_api(plugin.name), self.registry)
+            if plugin.locator is not None and plugin.error is None:
+                process = PluginProcess(
+                    self, plugin, load_timeout=self.load_timeout, grace=self.close_grace
+                )
+                plugin.on_close = process.close
+                self._processes.append(process)
+                plugin.error = process.start()
+                if plugin.error is not None:
+                    self.registry.remove_plugin(plugin.name)
+            else:
+                register_plugin(plugin, self.ad_api(plugin.name), self.registry)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses
@@ -237,6 +289,7 @@ class HandlerHost:
         for plugin in self._plugins:
             plugin.close()
         self._plugins.clear()
+        self._processes.clear()
         for source in self._sources:
             source.refresh()
             self._load_source(source)
@@ -246,13 +299,34 @@ class HandlerHost:
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:
-        """Every handler call so far, in order."""
-        return list(self._outcomes)
+        """Every handler call so far (since the last ``rebind``), in order."""
+        return self._outcomes[self._run_start :]
 
     @property
     def failures(self) -> list[HandlerOutcome]:
-        """The calls that raised, timed out, or answered junk."""
+        """The calls that raised, timed out, crashed or answered junk (since the last
+        ``rebind``)."""
+        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+
+    @property
+    def all_outcomes(self) -> list[HandlerOutcome]:
+        """Every handler call of every simulator this host served."""
+        return list(self._outcomes)
+
+    @property
+    def all_failures(self) -> list[HandlerOutcome]:
+        """``failures`` of every simulator this host served."""
         return [outcome for outcome in self._outcomes if outcome.status != "ok"]
+
+    @property
+    def incidents(self) -> list[str]:
+        """What plugins' processes did outside any call: died between calls, threads still
+        running at the end (process isolation). Each is a failure of the run."""
+        return list(self._incidents)
+
+    def add_incident(self, text: str) -> None:
+        """Note a plugin failure that is not a handler call's outcome (see ``incidents``)."""
+        self._incidents.append(self.secrets.text(text) or text)
 
     def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:
         """``callback(outcome)`` for each handler call, on the handler thread; returns the
@@ -387,7 +461,7 @@ class HandlerHost:
             resolve = event.response.defer()
         with self._lock:
             self._pending += 1
-        self._queue.put(_Job(event, resolve))
+        self._queue.put(Job(event, resolve))
         return None
 
     def _call_on_engine(
@@ -395,7 +469,10 @@ class HandlerHost:
     ) -> OperationResult:
         with self._lock:
             running = self._running
-        if running is not None and running.registration.plugin == plugin:
+        hint = getattr(self._callers, "value", None)
+        if hint is not None and hint[1] == plugin:
+            caller = hint
+        elif running is not None and running.registration.plugin == plugin:
             caller = (running.job.event.name.value, plugin, running.registration.name)
         else:  # not from a handler call (a module's timer, a late abandoned handler ...)
             caller = ("?", plugin, "")
@@ -462,164 +539,6 @@ class HandlerHost:
                 request.state = "done"
                 request.done.set()
 
-    # ------------------------------------------------------------------ dispatcher
-
-    def _start_dispatcher(self, generation: int, first: HandlerOutcome | None) -> threading.Thread:
-        thread = threading.Thread(
-            target=self._dispatch_loop,
-            args=(generation, first),
-            name=f"adsim-handlers-{next(self._thread_names)}",
-            daemon=True,
-        )
-        thread.start()
-        return thread
-
-    def _loop(self) -> asyncio.AbstractEventLoop:
-        loop = getattr(self._local, "loop", None)
-        if loop is None:
-            import asyncio  # only for async handlers: ~0.1 s of every adsim start otherwise
-
-            loop = asyncio.new_event_loop()
-            self._local.loop = loop
-        return loop
-
-    def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
-        if first is not None:
-            self._record(first)
-        try:
-            while True:
-                job = self._current
-                if job is None:
-                    job = self._queue.get()
-                    if job is _STOP:
-                        self._stopped.set()
-                        return
-                    self._current = job
-                if not job.started:
-                    job.started = True
-                    job.registrations = self.registry.handlers(job.event.name)
-                    if self.widget.loggers:
-                        self.widget.log(job.event.name.value, list(job.event.wire_args))
-                if not self._run_handlers(job, generation):
-                    return  # abandoned: another dispatcher thread has taken over
-                self._finish(job)
-        finally:
-            loop = getattr(self._local, "loop", None)
-            if loop is not None and self._stopped.is_set():
-                loop.close()
-
-    def _run_handlers(self, job: _Job, generation: int) -> bool:
-        event = job.event
-        while job.index < len(job.registrations):
-            registration = job.registrations[job.index]
-            started = time.perf_counter()
-            call = _Call(
-                job, registration, started, time.monotonic() + self.timeout, threading.get_ident()
-            )
-            with self._lock:
-                if generation != self._generation:
-                    return False
-                self._running = call
-                if self._watchdog_idle:
-                    self._watch.notify()
-            status, result, error, trace = self._invoke(registration, event)
-            duration = (time.perf_counter() - started) * 1000
-            with self._lock:
-                if self._running is not call:
-                    return False
-                self._running = None
-                job.index += 1
-            if status == "ok" and event.response is not None and result is not None:
-                try:
-                    job.answer = check_answer(event.name, result)
-                except AnswerError as exc:
-                    status, error = "junk", str(exc)
-            self._record(
-                HandlerOutcome(
-                    event.seq,
-                    event.name.value,
-                    event.interaction_id,
-                    registration.name,
-                    registration.plugin,
-                    duration,
-                    status,
-                    jsonable(result),
-                    error,
-                    trace,
-                )
-            )
-        return True
-
-    def _invoke(
-        self, registration: Registration, event: Event
-    ) -> tuple[OutcomeStatus, Any, str | None, str | None]:
-        try:
-            result = registration.handler(*registration.arguments(event.args))
-            if inspect.isawaitable(result):
-                result = self._loop().run_until_complete(result)
-        except BaseException as exc:
-            return "error", None, f"{type(exc).__name__}: {exc}", traceback.format_exc()
-        return "ok", result, None, None
-
-    def _finish(self, job: _Job) -> None:
-        event = job.event
-        if job.resolve is not None:
-            answer = job.answer
-            self.sim.post(partial(job.resolve, answer))
-            if self.journal is not None:
-                spec = EVENTS[event.name]
-                try:
-                    self.journal.record_answer(
-                        event.seq, answer if answer is not None else spec.default_response
-                    )
-                except Exception:
-                    traceback.print_exc(file=sys.stderr)
-        with self._lock:
-            self._current = None
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
-
-    # ------------------------------------------------------------------ watchdog
-
-    def _watch_loop(self) -> None:
-        with self._lock:
-            while not self._stopped.is_set():
-                call = self._running
-                if call is None:
-                    self._watchdog_idle = True
-                    self._watch.wait()
-                    self._watchdog_idle = False
-                    continue
-                remaining = call.deadline - time.monotonic()
-                if remaining > 0:
-                    self._watch.wait(remaining)
-                    continue
-                # Still running at its deadline: give up on it and go on without it.
-                self._running = None
-                call.job.index += 1
-                self._generation += 1
-                outcome = self._timeout_outcome(call)
-                self._dispatcher = self._start_dispatcher(self._generation, outcome)
-
-    def _timeout_outcome(self, call: _Call) -> HandlerOutcome:
-        frame = sys._current_frames().get(call.thread)
-        stack = "".join(traceback.format_stack(frame)) if frame is not None else None
-        event = call.job.event
-        return HandlerOutcome(
-            event.seq,
-            event.name.value,
-            event.interaction_id,
-            call.registration.name,
-            call.registration.plugin,
-            (time.perf_counter() - call.started) * 1000,
-            "timeout",
-            None,
-            f"api_not_answer: still running after {self.timeout:g} s; abandoned, "
-            "the next handlers and events went on",
-            stack,
-        )
-
     # ------------------------------------------------------------------ closing
 
     def close(self, timeout: float | None = None) -> None:
@@ -641,7 +560,7 @@ class HandlerHost:
                 request.result = fail(ResultErrorCode.api_not_answer, "the simulator has stopped")
                 request.state = "done"
                 request.done.set()
-        self._queue.put(_STOP)
+        self._queue.put(STOP)
         self._stopped.wait(1.0)
         self._stopped.set()
         with self._lock:
@@ -652,7 +571,7 @@ class HandlerHost:
                 job = self._queue.get_nowait()
             except Exception:
                 break
-            if isinstance(job, _Job) and job.resolve is not None:
+            if isinstance(job, Job) and job.resolve is not None:
                 self.sim.post(partial(job.resolve, None))
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))

@@ -8,12 +8,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["HandlerOutcome", "OutcomeStatus", "PluginStatus", "jsonable"]
+__all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "jsonable"]
 
-OutcomeStatus = Literal["ok", "error", "timeout", "junk"]
+
+class OpaqueResult:
+    """A value a plugin's process returned that is not JSON data: its type and ``repr`` (what
+    crosses back; importable here, so the parent can unpickle it)."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+OutcomeStatus = Literal["ok", "error", "timeout", "junk", "crashed"]
 """``ok``; ``error``: raised; ``timeout``: still running after the timeout (the vendor's
-``api_not_answer``), abandoned; ``junk``: an answer the widget cannot use (not JSON, wrong
-shape)."""
+``api_not_answer``), abandoned (with process isolation its process is killed); ``junk``: an
+answer the widget cannot use (not JSON, wrong shape); ``crashed``: the plugin's process died
+during the call (an exit, a signal), with process isolation only."""
 
 
 def jsonable(value: Any) -> Any:

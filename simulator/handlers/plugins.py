@@ -24,7 +24,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from simulator.data import InputFileError
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
 
 __all__ = [
@@ -33,6 +32,8 @@ __all__ = [
     "PluginSource",
     "discover_entry_points",
     "discover_path",
+    "entry_point_plugin",
+    "file_plugin",
     "register_plugin",
 ]
 
@@ -50,6 +51,8 @@ class Plugin:
     register: Callable[[Any], Any] | None = None
     error: str | None = None
     on_close: Callable[[], Any] | None = None
+    locator: dict[str, Any] | None = None
+    """For process isolation: how a child process finds the plugin (nothing imported here)."""
 
     def close(self) -> None:
         """Run the plugin's close hook, if it has one (errors are ignored)."""
@@ -191,7 +194,8 @@ class PluginSource:
         return cls(read)
 
 
-def _file_plugin(path: Path) -> Plugin:
+def file_plugin(path: Path) -> Plugin:
+    """Import a plugin file (a fresh module) and find its ``register`` and ``close``."""
     module, error = _import_file(path)
     plugin = Plugin(path.stem, str(path), str(path))
     if module is not None:
@@ -201,13 +205,22 @@ def _file_plugin(path: Path) -> Plugin:
     return plugin
 
 
-def discover_path(path: Path) -> PluginSource:
-    """A plugin file, or every ``*.py`` (not starting with ``_``) in a directory, sorted."""
+def _isolated_file(path: Path) -> Plugin:
+    """A plugin file a child process will import (``simulator.handlers.supervisor``)."""
+    return Plugin(path.stem, str(path), str(path), locator={"kind": "file", "path": str(path)})
+
+
+def discover_path(path: Path, isolated: bool = False) -> PluginSource:
+    """A plugin file, or every ``*.py`` (not starting with ``_``) in a directory, sorted;
+    ``isolated``: described for a child process, not imported here."""
+    from simulator.data import InputFileError  # not in a plugin's process: it starts faster
+
+    read_file = _isolated_file if isolated else file_plugin
     if path.is_dir():
 
         def read_dir() -> list[Plugin]:
             files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
-            return [_file_plugin(file) for file in files]
+            return [read_file(file) for file in files]
 
         return PluginSource(read_dir)
     if not path.exists():
@@ -216,7 +229,7 @@ def discover_path(path: Path) -> PluginSource:
         raise InputFileError(
             str(path), None, "a handler is a .py file with register(ad_api), or a directory of them"
         )
-    return PluginSource(lambda: [_file_plugin(path)])
+    return PluginSource(lambda: [read_file(path)])
 
 
 def _entry_point_file(module_name: str) -> str | None:
@@ -227,7 +240,8 @@ def _entry_point_file(module_name: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
-def _entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plugin:
+def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plugin:
+    """Import an entry point's module (again: reloaded) and find its ``register``."""
     dist = getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     file = _entry_point_file(entry.module)
@@ -253,14 +267,42 @@ def _entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Pl
     return plugin
 
 
-def discover_entry_points(group: str = ENTRY_POINT_GROUP) -> PluginSource:
-    """The plugins installed packages declare under the entry-point ``group``."""
+_ENTRIES: dict[tuple[str, tuple[str, ...]], list[importlib.metadata.EntryPoint]] = {}
+
+
+def installed_entry_points(group: str = ENTRY_POINT_GROUP) -> list[importlib.metadata.EntryPoint]:
+    """The entry points of ``group``, sorted by name: scanned once per process and ``sys.path``
+    (the scan reads every installed distribution's metadata)."""
+    key = (group, tuple(sys.path))
+    entries = _ENTRIES.get(key)
+    if entries is None:
+        entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
+        _ENTRIES[key] = entries
+    return entries
+
+
+def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
+    dist = getattr(entry.dist, "name", None) or "?"
+    source = f"entry point {entry.name} = {entry.value} ({dist})"
+    locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
+    # find_spec of a submodule imports its package: plugin code that must not run here.
+    file = _entry_point_file(entry.module) if "." not in entry.module else None
+    return Plugin(entry.name, source, file, locator=locator)
+
+
+def discover_entry_points(group: str = ENTRY_POINT_GROUP, isolated: bool = False) -> PluginSource:
+    """The plugins installed packages declare under the entry-point ``group``; ``isolated``:
+    described for child processes, not imported here."""
     calls = 0
 
     def read() -> list[Plugin]:
         nonlocal calls
         calls += 1
-        entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
-        return [_entry_point_plugin(entry, again=calls > 1) for entry in entries]
+        if calls > 1:  # a reload: packages may have been installed meanwhile
+            _ENTRIES.pop((group, tuple(sys.path)), None)
+        entries = installed_entry_points(group)
+        if isolated:
+            return [_isolated_entry(entry, group) for entry in entries]
+        return [entry_point_plugin(entry, again=calls > 1) for entry in entries]
 
     return PluginSource(read)

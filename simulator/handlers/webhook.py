@@ -4,7 +4,10 @@
 body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
 array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
 name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
-errors, 5xx and 429 are retried with exponential backoff; other 4xx are not. It is loaded as a
+errors, 5xx and 429 are retried with exponential backoff; other 4xx are not. With a ``budget``
+(the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
+it: the webhook reports its own error before the host would report a timeout, and nothing is
+posted after the journal has the outcome, so the journal and the endpoint agree. It is loaded as a
 plugin like any other, so its outcomes are journaled like any handler's. The secret is kept on
 this object only: never in its ``repr``, the plugin's source, the journal or the logs.
 """
@@ -77,12 +80,17 @@ class WebhookHandler:
         request_timeout: float = 10.0,
         sleep: Callable[[float], Any] = time.sleep,
         client: httpx.Client | None = None,
+        budget: float | None = None,
     ):
         scheme = urlsplit(url).scheme
         if scheme not in ("http", "https"):
             raise ValueError(f"a webhook URL starts with http:// or https://, got {url!r}")
         if attempts < 1:
             raise ValueError("a webhook needs at least one attempt")
+        if budget is not None and not budget > 0:
+            raise ValueError("a webhook's time budget must be positive")
+        self.budget = budget
+        """Seconds one delivery may take, retries included (None: unbounded)."""
         self.url = url
         self.events = tuple(event_name(e) for e in events)
         self.attempts = attempts
@@ -140,9 +148,13 @@ class WebhookHandler:
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, body)
         last = ""
+        deadline = None if self.budget is None else time.monotonic() + self.budget
         for attempt in range(1, self.attempts + 1):
+            wait = self.request_timeout
+            if deadline is not None:
+                wait = min(wait, max(deadline - time.monotonic(), 0.001))
             try:
-                response = self._http().post(self.url, content=body, headers=headers)
+                response = self._http().post(self.url, content=body, headers=headers, timeout=wait)
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:
@@ -156,7 +168,14 @@ class WebhookHandler:
                     )
                 last = f"HTTP {code}"
             if attempt < self.attempts:
-                self._sleep(self.backoff * 2 ** (attempt - 1))
+                pause = self.backoff * 2 ** (attempt - 1)
+                if deadline is not None and time.monotonic() + pause >= deadline:
+                    raise WebhookError(
+                        f"{redact_url(self.url)} did not take {name.value} in {attempt} "
+                        f"attempt(s) within {self.budget:g} s, the time the handler timeout "
+                        f"leaves it; no more retries (last: {last})"
+                    )
+                self._sleep(pause)
         raise WebhookError(
             f"{redact_url(self.url)} did not take {name.value} after {self.attempts} attempts "
             f"(last: {last})"

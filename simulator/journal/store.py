@@ -229,6 +229,13 @@ class Journal:
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
 
+    def new_run(self, meta: dict[str, Any] | None = None) -> None:
+        """Record what follows as another run on the same open file (load mode: one run per
+        repeat without reopening the database)."""
+        with self._lock:
+            self._run_id = None
+            self._meta = dict(meta or {})
+
     def attach(self, sim: Any) -> Callable[[], None]:
         """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
         returns the detach function (held events are then delivered unjournaled)."""

@@ -199,8 +199,11 @@ def _run_one(
     events_out: TextIO | None,
     page: PageSessionLike | None = None,
     shot: Path | None = None,
-) -> ScenarioResult:
+) -> tuple[ScenarioResult, int]:
+    """One run; (its result, the exit code of finishing its handlers: 1 when a plugin did not
+    load or a handler failed)."""
     build, finish = _host_factory(args, source, page)
+    finished = EXIT_OK
     runner = ScenarioRunner(source, seed=args.seed)
     if page is not None:
         runner.should_stop = page.cancelled.is_set
@@ -219,10 +222,10 @@ def _run_one(
             if page is not None and page.cancelled.is_set():
                 _abandon(host)  # Ctrl-C: no summary
             elif finish is not None:
-                finish(host)
+                finished = max(finished, finish(host))
     if events_out is not None:
         events_out.write(result.jsonl())
-    return result
+    return result, finished
 
 
 _PAGE_ONLY = (
@@ -314,19 +317,44 @@ def _run_all(
             if args.repeat > 1 or args.rate is not None:
                 code = _load(source, args, events_out)
             else:
-                result = _run_one(source, args, events_out, page, shot)
+                result, finished = _run_one(source, args, events_out, page, shot)
                 if page is not None and page.cancelled.is_set():
                     break
                 print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
-                code = result.exit_code
+                # A plugin that did not load fails the run as a failed handler does (CI must
+                # not go green while the integration never ran).
+                code = max(result.exit_code, finished)
             worst = max(worst, code)
     return worst
 
 
+def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
+    """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
+    if not hasattr(args, "handlers") or not _wants_handlers(args):
+        return None
+    from simulator.handlers.cli_options import HostSeries
+
+    def start(host: Any) -> None:
+        js_handlers = getattr(args, "js_handlers", None) or []
+        if js_handlers:
+            from simulator.web import NodeHandler
+
+            try:
+                for path in js_handlers:
+                    NodeHandler(host, path).start()
+            except BaseException:
+                _abandon(host)
+                raise
+
+    return HostSeries(args, {"command": "run", "scenario": source.path}, start=start)
+
+
 def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None) -> int:
-    build, finish = _host_factory(args, source)
+    series = _series(args, source)
+    build = series.build if series is not None else None
     bar = ProgressBar(args.repeat)
     interactions = 0
+    finished = EXIT_OK
 
     def seen(index: int, result: ScenarioResult) -> None:
         nonlocal interactions
@@ -335,22 +363,22 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
             events_out.write(result.jsonl())
         bar.update(index + 1, interactions)
 
-    def close(host: Any) -> None:
-        if finish is not None:
-            finish(host)
-
-    report = run_load(
-        source,
-        repeat=args.repeat,
-        rate=args.rate,
-        seed=args.seed,
-        host_factory=build,
-        on_result=seen,
-        close_host=close if build is not None else None,
-    )
-    bar.close()
+    try:
+        report = run_load(
+            source,
+            repeat=args.repeat,
+            rate=args.rate,
+            seed=args.seed,
+            host_factory=build,
+            on_result=seen,
+            close_host=series.end_run if series is not None else None,
+        )
+    finally:
+        bar.close()
+        if series is not None:
+            finished = series.finish()
     print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
-    return report.exit_code
+    return max(report.exit_code, finished)
 
 
 def add_run_command(

@@ -61,6 +61,7 @@ class AdsimHarness:
         handler_timeout: float = 5.0,
         integration_key: str = "simulator",
         base: Path | None = None,
+        handler_isolation: str = "thread",
         api_version: str | None = None,
     ):
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
@@ -83,6 +84,8 @@ class AdsimHarness:
             if handler.name is not None
         }
         self.handler_timeout = handler_timeout
+        self.handler_isolation = handler_isolation
+        """``thread`` (default: tests share state with their handler modules) or ``process``."""
         self.integration_key = integration_key
         self.sim = Simulator(self.tenant, seed=seed, settings=settings)
         self.recorder = EventRecorder()
@@ -97,6 +100,7 @@ class AdsimHarness:
             timeout=self.handler_timeout,
             journal=self.journal if journal is None else journal,
             integration_key=self.integration_key,
+            isolation=self.handler_isolation,
         )
         statuses: list[PluginStatus] = []
         for handler in self.handler_modules:

@@ -58,6 +58,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "adsim_handler_timeout", "handler timeout in seconds (adsim fixtures)", default="5"
     )
     parser.addini(
+        "adsim_handler_isolation",
+        "where the adsim fixtures' handler plugins run: thread (default, in the test's "
+        "process) or process (each in its own supervised process)",
+        default="thread",
+    )
+    parser.addini(
         "adsim_api_version",
         "adApi version of the adsim fixtures: 5.19, 5.24.1 or 2026 (default: 5.19, or a "
         "scenario file's api_version:)",
@@ -70,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
-        "api_version=None): "
+        "handler_isolation=None, api_version=None): "
         "configure the adsim fixtures for this test",
     )
 
@@ -86,6 +92,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "seed": int(config.getini("adsim_seed")) if seed is None else seed,
         "handlers": handlers,
         "handler_timeout": float(config.getini("adsim_handler_timeout")),
+        "handler_isolation": config.getini("adsim_handler_isolation"),
         "tenant": None,
         "settings": None,
         "base": Path(config.invocation_params.dir),
@@ -93,12 +100,21 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     }
     marker = request.node.get_closest_marker("adsim")
     if marker is not None:
-        known = {"seed", "tenant", "handlers", "settings", "handler_timeout", "api_version"}
+        known = {
+            "seed",
+            "tenant",
+            "handlers",
+            "settings",
+            "handler_timeout",
+            "handler_isolation",
+            "api_version",
+        }
         unknown = set(marker.kwargs) - known
         if unknown or marker.args:
             raise pytest.UsageError(
                 f"@pytest.mark.adsim takes only keyword arguments seed, tenant, handlers, "
-                f"settings, handler_timeout, api_version; got {sorted(unknown) or marker.args}"
+                f"settings, handler_timeout, handler_isolation, api_version; got "
+                f"{sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
         if "api_version" in marker.kwargs:

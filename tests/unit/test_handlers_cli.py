@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.journal import Journal
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "handlers"
 SECRET = "hush-hush-0451"
@@ -42,6 +43,9 @@ def test_a_run_whose_handlers_failed_exits_1_with_a_summary(journal, monkeypatch
         "--handler-timeout",
         "0.1",
         "--trace-handlers",
+        # In-process: its "hang once" state lives on (a killed process forgets it).
+        "--handler-isolation",
+        "thread",
     )
     out, err = capsys.readouterr()
     assert code == 1
@@ -147,3 +151,77 @@ def test_the_webhook_secret_never_reaches_the_journal_or_the_output(
     assert SECRET.encode() not in raw
     assert main(["journal", "export", "--journal", journal, "--format", "jsonl"]) == 0
     assert SECRET not in capsys.readouterr().out
+
+
+SCENARIO = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ("def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVTY_RECORD', print)\n", 2, "unknown"),
+        ("def register(ad_api):\n    ad_api.on(\n", 2, "syntax error"),
+    ],
+)
+@pytest.mark.parametrize("repeat", ["1", "3"])
+def test_run_exits_1_when_a_handler_plugin_does_not_load(journal, tmp_path, capsys, broken, repeat):
+    text, line, message = broken
+    bad = tmp_path / "broken.py"
+    bad.write_text(text, encoding="utf-8")
+    code = main(
+        [
+            "run",
+            str(SCENARIO / "inbound_acw_disposition.yaml"),
+            "--handler",
+            str(bad),
+            "--journal",
+            journal,
+            "--no-entry-points",
+            "--repeat",
+            repeat,
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 1, "CI must not go green while the integration never ran"
+    assert f"not loaded: {bad}:{line}: {message}" in err
+
+
+def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeypatch, capsys):
+    import importlib.metadata
+
+    from simulator.handlers import plugins
+
+    registered = tmp_path / "registered.txt"
+    plugin = tmp_path / "counts.py"
+    plugin.write_text(
+        "import os\n\n\ndef register(ad_api):\n"
+        f"    with open({str(registered)!r}, 'a') as f:\n"
+        "        f.write(f'{os.getpid()}\\n')\n"
+        "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda activity: None)\n",
+        encoding="utf-8",
+    )
+    scans = []
+    real = importlib.metadata.entry_points
+
+    def counted(**kwargs):
+        scans.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", counted)
+    monkeypatch.setattr(plugins, "_ENTRIES", {})
+    path = tmp_path / "journal.sqlite3"
+    code = main(
+        [
+            "run",
+            str(SCENARIO / "inbound_acw_disposition.yaml"),
+            *("--repeat", "3", "--handler", str(plugin), "--journal", str(path)),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert len(registered.read_text(encoding="utf-8").splitlines()) == 1, "one host, one load"
+    assert len(scans) <= 2, "the entry points are read once for the host (and once to decide)"
+    with Journal.open(path) as journal:
+        runs = journal.runs()
+        assert len(runs) == 3, "each repeat is its own journal run"
+        assert {len(journal.events(run_id=run[0])) for run in runs} == {16}
+        assert len(journal.outcomes()) == 3

@@ -248,3 +248,25 @@ def test_worker_{n}(adsim):
     result = pytester.runpytest_subprocess(*NO_QT, "-n", "2")
     result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(["*2 workers*"])
+
+
+def test_handlers_run_in_a_process_of_their_own_one_marker_away(pytester):
+    pytester.makepyfile(
+        crashes="import os\n\ndef register(ad_api):\n"
+        "    ad_api.on('ON_NEW_INTERACTION', lambda interaction: os._exit(3))\n"
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handlers=["crashes.py"], handler_isolation="process")
+        def test_call(adsim):
+            adsim.login()
+            adsim.set_agent_state("ready")
+            adsim.offer_call("Sales")
+            [failure] = adsim.failures
+            assert failure.status == "crashed"
+            assert "exited with status 3" in failure.error
+        """
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)

@@ -154,3 +154,23 @@ def test_bad_urls_and_events_are_refused():
         WebhookHandler("ftp://example.com/x")
     with pytest.raises(ValueError, match="did you mean"):
         WebhookHandler("http://example.com/x", events=["ON_SAVE_ACTIVITY"])
+
+
+def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
+    tmp_path, httpserver, capsys
+):
+    from simulator.cli import main
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("busy", status=503)
+    path = tmp_path / "journal.sqlite3"
+    hook = ["--webhook", httpserver.url_for("/hook"), "--webhook-attempts", "4"]
+    timing = ["--webhook-backoff", "0.5", "--handler-timeout", "3"]
+    code = main(["demo", "--journal", str(path), "--no-entry-points", *hook, *timing])
+    assert code == 1
+    # Attempts at 0, 0.5 and 1.5 s; the 4th (at 3.5 s) would outlive the 3 s handler timeout.
+    with Journal.open(path) as journal:
+        [outcome] = journal.outcomes()
+    assert outcome.status == "error", "the webhook gave up itself: no timeout was journaled"
+    assert "in 3 attempt(s) within 2.4 s" in outcome.error
+    assert len(httpserver.log) == 3, "the server received exactly the attempts journaled"
+    assert "webhook" in capsys.readouterr().err

@@ -1,0 +1,250 @@
+"""The child side of process isolation: one plugin in its own Python process.
+
+``python -m simulator.handlers.child READ_FD WRITE_FD`` is started by
+``simulator.handlers.supervisor.PluginProcess``. It reads pickled messages (the protocol is
+described there), loads the plugin the first message names with the same loader the in-process
+host uses (so load errors read the same ``file:line: message``), calls its ``register`` with an
+``ad_api`` whose methods are sent to the parent and answered by the engine there, and then runs
+one handler call at a time on its main thread. ``SIGUSR1`` dumps every thread's stack to a file
+the parent names (faulthandler works even while a handler holds the GIL), so a handler the parent
+gives up on can be reported with where it was stuck.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import faulthandler
+import importlib.metadata
+import inspect
+import itertools
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from simulator.contract import ResultErrorCode, fail
+from simulator.handlers.outcome import OpaqueResult
+from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
+from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+
+__all__ = ["main"]
+
+
+def _portable(value: Any) -> Any:
+    """``value`` as plain JSON data (models dumped to their wire JSON); ``TypeError`` or
+    ``ValueError`` when it is not JSON."""
+    from pydantic import BaseModel
+
+    def dump(item: Any) -> Any:
+        if isinstance(item, BaseModel):
+            return item.model_dump(mode="json")
+        raise TypeError(f"{type(item).__name__} is not JSON data")
+
+    return json.loads(json.dumps(value, allow_nan=False, default=dump))
+
+
+class _RemoteAdApi:
+    """The ``ad_api`` a plugin gets in its process: ``on``/``remove`` are kept here (and told to
+    the parent), every other method is a call the parent runs on the engine and answers."""
+
+    def __init__(self, child: _Child, integration_key: str, agent: str | None = None):
+        self._child = child
+        self.integration_key = integration_key
+        self.agent = agent
+        """The name of the agent whose desktop this is (as ``AdApi.agent``)."""
+
+    def __repr__(self) -> str:
+        return f"<AdApi plugin={self._child.name!r} integrationKey={self.integration_key!r}>"
+
+    def on(self, event: Any, handler: Callable[..., Any]) -> None:
+        """As ``AdApi.on``: call ``handler(*args)`` for each ``event``."""
+        name = event_name(event)
+        if not callable(handler):
+            raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
+        registration = Registration.of(name, handler, self._child.name)
+        self._child.registry.add(registration)
+        index = len(self._child.handlers)
+        self._child.handlers.append(registration)
+        self._child.send(("on", name.value, index, registration.name))
+
+    def remove(self, event: Any, handler: Callable[..., Any]) -> None:
+        """As ``AdApi.remove``."""
+        name = event_name(event)
+        self._child.registry.remove(name, handler)
+        for index, registration in enumerate(self._child.handlers):
+            if registration.event is name and registration.handler == handler:
+                self._child.send(("remove", index))
+
+    def inject_message_logger(self, logger: Callable[[str, list[Any]], Any]) -> None:
+        """``injectMessageLogger``: the parent forwards every packet here."""
+        self._child.loggers.append(logger)
+        if len(self._child.loggers) == 1:
+            self._child.send(("logger",))
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        from simulator.handlers.ad_api import AdApi
+
+        if method.startswith("_") or not callable(getattr(AdApi, method, None)):
+            raise AttributeError(f"'AdApi' object has no attribute {method!r}")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._child.api(method, args, kwargs)
+
+        call.__name__ = method
+        return call
+
+
+class _Child:
+    def __init__(self, read: Connection, write: Connection):
+        self.read = read
+        self.write = write
+        self.name = ""
+        self.registry = HandlerRegistry()
+        self.handlers: list[Registration] = []
+        self.loggers: list[Callable[[str, list[Any]], Any]] = []
+        self.plugin: Plugin | None = None
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._send_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, list[Any]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def send(self, message: Any) -> None:
+        with self._send_lock:
+            self.write.send(message)
+
+    def api(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        request = next(self._ids)
+        slot: list[Any] = [threading.Event(), None]
+        self._waiting[request] = slot
+        try:
+            # Plain JSON only: an object of the plugin's own classes cannot be rebuilt there.
+            args, kwargs = _portable(list(args)), _portable(kwargs)
+            self.send(("api", request, method, tuple(args), kwargs))
+        except Exception as exc:  # arguments that cannot cross: as the widget, invalid_args
+            self._waiting.pop(request, None)
+            return fail(ResultErrorCode.invalid_args, f"{method}: {type(exc).__name__}: {exc}")
+        slot[0].wait()
+        return slot[1]
+
+    def read_loop(self) -> None:
+        """Route the parent's messages: answers to waiting ``ad_api`` calls, the rest to main."""
+        while True:
+            try:
+                message = self.read.recv()
+            except (EOFError, OSError):
+                self.inbox.put(("close", 0.0))
+                return
+            if message[0] == "api_result":
+                slot = self._waiting.pop(message[1], None)
+                if slot is not None:
+                    slot[1] = message[2]
+                    slot[0].set()
+            elif message[0] == "log":
+                for logger in tuple(self.loggers):
+                    try:
+                        logger(message[1], message[2])
+                    except Exception:
+                        continue
+            else:
+                self.inbox.put(message)
+
+    def load(self, spec: dict[str, Any]) -> None:
+        self.name = spec["name"]
+        for entry in reversed(spec["sys_path"]):
+            if entry not in sys.path:
+                sys.path.insert(0, entry)
+        kind = spec["kind"]
+        if kind == "file":
+            plugin = file_plugin(Path(spec["path"]))
+        else:
+            entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
+            plugin = entry_point_plugin(entry, again=False)
+        plugin.name = self.name
+        self.plugin = plugin
+        api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
+        for name, value in spec.get("attributes", {}).items():
+            setattr(api, name, value)
+        register_plugin(plugin, api, self.registry)
+        self.send(("loaded", plugin.error))
+
+    def call(self, call_id: int, index: int, args: tuple[Any, ...], announce: bool = False) -> None:
+        if announce:  # a pipelined call: its timeout counts from now
+            self.send(("start", call_id))
+        registration = self.handlers[index]
+        try:
+            # ``args`` were unpickled for this call alone: what the handler does to them stays.
+            args = registration.arguments(args)
+            result = registration.handler(*args)
+            if inspect.isawaitable(result):
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                result = self._loop.run_until_complete(result)
+        except BaseException as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            self.send(("done", call_id, "error", None, error, traceback.format_exc()))
+            return
+        try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
+            result = _portable(result)
+        except (TypeError, ValueError, RecursionError):
+            result = OpaqueResult(type(result).__name__, repr(result))
+        self.send(("done", call_id, "ok", result, None, None))
+
+    def close(self, grace: float) -> None:
+        """The plugin's close hook, a short grace for its threads, then this process ends
+        whatever threads are left (a non-daemon thread must not keep anything alive)."""
+        if self.plugin is not None:
+            self.plugin.close()
+        deadline = time.monotonic() + grace
+        left = []
+        for thread in threading.enumerate():
+            if thread is threading.main_thread() or thread.daemon:
+                continue
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                left.append(thread.name)
+        with contextlib.suppress(Exception):
+            self.send(("closed", left))
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
+
+    def serve(self) -> None:
+        while True:
+            message = self.inbox.get()
+            kind = message[0]
+            if kind == "load":
+                self.load(message[1])
+            elif kind == "call":
+                self.call(*message[1:])
+            elif kind == "close":
+                self.close(message[1])
+
+
+def main(argv: list[str]) -> None:
+    """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump]``."""
+    # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    read = Connection(int(argv[0]), writable=False)
+    write = Connection(int(argv[1]), readable=False)
+    if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
+        dump = open(argv[2], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
+        faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
+    child = _Child(read, write)
+    child.send(("hello",))  # started: the load timeout counts from here, not from the fork
+    threading.Thread(target=child.read_loop, name="adsim-child-reader", daemon=True).start()
+    child.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,337 @@
+"""The host's dispatcher: handlers called one event at a time, in order, each call timed.
+
+``Dispatcher`` is the part of ``HandlerHost`` that runs on its own threads (see the host's
+module docstring): the dispatcher thread takes each queued event to its handlers (calling a
+plugin process through ``simulator.handlers.supervisor``, or sending it without waiting through
+``simulator.handlers.pipeline`` when nobody else gets the event and no answer is due), and the
+watchdog thread gives up on a handler still running after the timeout and starts a new
+dispatcher thread that goes on with the next handlers and events.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from simulator.contract import EVENTS
+from simulator.engine import Event
+from simulator.engine.payloads import typed_args
+from simulator.handlers.answers import AnswerError, check_answer
+from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, jsonable
+from simulator.handlers.registry import Registration
+from simulator.handlers.supervisor import PluginProcess, RemoteHandler
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["STOP", "Call", "Dispatcher", "Job"]
+
+STOP = object()
+"""Queued by ``close``: the dispatcher thread ends."""
+
+
+@dataclass(slots=True)
+class Job:
+    """One event on its way to its handlers."""
+
+    event: Event
+    resolve: Callable[[Any], None] | None
+    registrations: tuple[Registration, ...] = ()
+    index: int = 0
+    answer: Any = None
+    started: bool = False
+
+
+@dataclass(slots=True)
+class Call:
+    """A handler call in progress (what the watchdog watches)."""
+
+    job: Job
+    registration: Registration
+    started: float
+    deadline: float
+    thread: int
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of JSON data (dicts and lists copied all the way down; the rest is immutable)."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy_json(item) for item in value)
+    return value
+
+
+class Dispatcher:
+    """The dispatcher and watchdog threads of ``HandlerHost`` (a mixin: the state is the host's)."""
+
+    # ------------------------------------------------------------------ dispatcher
+
+    def _start_dispatcher(self, generation: int, first: HandlerOutcome | None) -> threading.Thread:
+        thread = threading.Thread(
+            target=self._dispatch_loop,
+            args=(generation, first),
+            name=f"adsim-handlers-{next(self._thread_names)}",
+            daemon=True,
+        )
+        thread.start()
+        return thread
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop = getattr(self._local, "loop", None)
+        if loop is None:
+            import asyncio  # only for async handlers: ~0.1 s of every adsim start otherwise
+
+            loop = asyncio.new_event_loop()
+            self._local.loop = loop
+        return loop
+
+    def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
+        if first is not None:
+            self._record(first)
+        try:
+            while True:
+                job = self._current
+                if job is None:
+                    job = self._queue.get()
+                    if job is STOP:
+                        self._stopped.set()
+                        return
+                    self._current = job
+                if not job.started:
+                    job.started = True
+                    job.registrations = self.registry.handlers(job.event.name)
+                    if self.widget.loggers:
+                        self.widget.log(job.event.name.value, list(job.event.wire_args))
+                process = self._pipeline_for(job)
+                if process is not None:
+                    self._pipeline(job, process)
+                    with self._lock:
+                        if self._current is job:
+                            self._current = None
+                    continue
+                for process in self._processes:
+                    process.pipeline.drain()  # what was sent earlier ends first
+                if not self._run_handlers(job, generation):
+                    return  # abandoned: another dispatcher thread has taken over
+                self._finish(job)
+        finally:
+            loop = getattr(self._local, "loop", None)
+            if loop is not None and self._stopped.is_set():
+                loop.close()
+
+    def _pipeline_for(self, job: Job) -> PluginProcess | None:
+        """The one plugin process ``job`` goes to when it can be sent without waiting: it
+        needs no answer and no other plugin subscribes to it (see ``simulator.handlers.
+        pipeline``); None otherwise."""
+        if not self._processes or job.event.response is not None or not job.registrations:
+            return None
+        first = job.registrations[0].handler
+        if not isinstance(first, RemoteHandler):
+            return None
+        process = first.process
+        for registration in job.registrations:
+            handler = registration.handler
+            if not isinstance(handler, RemoteHandler) or handler.process is not process:
+                return None
+        for other in self._processes:
+            if other is not process:
+                other.pipeline.drain()  # one plugin's pipeline at a time: events stay in order
+        return process
+
+    def _pipeline(self, job: Job, process: PluginProcess) -> None:
+        left = [len(job.registrations)]
+        for registration in job.registrations:
+            assert isinstance(registration.handler, RemoteHandler)
+            process.pipeline.submit(
+                registration.handler.index,
+                job.event,
+                partial(self._piped, job, registration, left),
+                registration.name,
+            )
+
+    def _piped(
+        self,
+        job: Job,
+        registration: Registration,
+        left: list[int],
+        reply: tuple[str, Any, str | None, str | None],
+        duration: float,
+    ) -> None:
+        """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
+        status, result, error, trace = reply
+        event = job.event
+        self._record(
+            HandlerOutcome(
+                event.seq,
+                event.name.value,
+                event.interaction_id,
+                registration.name,
+                registration.plugin,
+                duration,
+                status,  # type: ignore[arg-type]
+                jsonable(result),
+                error,
+                trace,
+            )
+        )
+        with self._lock:
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            self._finish(job)
+
+    def _run_handlers(self, job: Job, generation: int) -> bool:
+        event = job.event
+        while job.index < len(job.registrations):
+            registration = job.registrations[job.index]
+            if isinstance(registration.handler, RemoteHandler):
+                registration.handler.process.ensure_started()  # not on the handler's clock
+            started = time.perf_counter()
+            call = Call(
+                job, registration, started, time.monotonic() + self.timeout, threading.get_ident()
+            )
+            with self._lock:
+                if generation != self._generation:
+                    return False
+                self._running = call
+                if self._watchdog_idle:
+                    self._watch.notify()
+            status, result, error, trace = self._invoke(registration, event)
+            duration = (time.perf_counter() - started) * 1000
+            with self._lock:
+                if self._running is not call:
+                    return False
+                self._running = None
+                job.index += 1
+            if isinstance(result, OpaqueResult) and event.response is not None:
+                status, error = (
+                    "junk",
+                    (f"{event.name} answer is not JSON ({result.type_name}); return JSON data"),
+                )
+            elif status == "ok" and event.response is not None and result is not None:
+                try:
+                    job.answer = check_answer(event.name, result)
+                except AnswerError as exc:
+                    status, error = "junk", str(exc)
+            self._record(
+                HandlerOutcome(
+                    event.seq,
+                    event.name.value,
+                    event.interaction_id,
+                    registration.name,
+                    registration.plugin,
+                    duration,
+                    status,
+                    jsonable(result),
+                    error,
+                    trace,
+                )
+            )
+        return True
+
+    def _invoke(
+        self, registration: Registration, event: Event
+    ) -> tuple[str, Any, str | None, str | None]:
+        handler = registration.handler
+        if isinstance(handler, RemoteHandler):
+            return handler.process.call(handler.index, event)
+        try:
+            # Each handler gets its own copy: what one does to its arguments (a dict, a list)
+            # must not reach the next handler, the webhook or the journal. Built afresh from
+            # the wire values, which is several times cheaper than a deep copy of the models.
+            args = typed_args(
+                event.name, _copy_json(event.wire_args), getattr(event, "api_version", "5.19")
+            )
+            result = handler(*registration.arguments(args))
+            if inspect.isawaitable(result):
+                result = self._loop().run_until_complete(result)
+        except BaseException as exc:
+            return "error", None, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+        return "ok", result, None, None
+
+    def _finish(self, job: Job) -> None:
+        event = job.event
+        if job.resolve is not None:
+            answer = job.answer
+            self.sim.post(partial(job.resolve, answer))
+            if self.journal is not None:
+                spec = EVENTS[event.name]
+                try:
+                    self.journal.record_answer(
+                        event.seq, answer if answer is not None else spec.default_response
+                    )
+                except Exception:
+                    traceback.print_exc(file=sys.stderr)
+        with self._lock:
+            if self._current is job:
+                self._current = None
+            self._pending -= 1
+            if self._pending == 0:
+                self._idle.notify_all()
+
+    # ------------------------------------------------------------------ watchdog
+
+    def _watch_loop(self) -> None:
+        with self._lock:
+            while not self._stopped.is_set():
+                call = self._running
+                if call is None:
+                    self._watchdog_idle = True
+                    self._watch.wait()
+                    self._watchdog_idle = False
+                    continue
+                remaining = call.deadline - time.monotonic()
+                if remaining > 0:
+                    self._watch.wait(remaining)
+                    continue
+                # Still running at its deadline: give up on it and go on without it.
+                self._running = None
+                call.job.index += 1
+                self._generation += 1
+                generation = self._generation
+                self._lock.release()
+                try:  # killing a plugin's process takes a moment: not under the lock
+                    outcome = self._timeout_outcome(call)
+                finally:
+                    self._lock.acquire()
+                self._dispatcher = self._start_dispatcher(generation, outcome)
+
+    def _timeout_outcome(self, call: Call) -> HandlerOutcome:
+        handler = call.registration.handler
+        error = (
+            f"api_not_answer: still running after {self.timeout:g} s; abandoned, "
+            "the next handlers and events went on"
+        )
+        if isinstance(handler, RemoteHandler):
+            stack = handler.process.abandon()
+            where = handler.process.where(stack)
+            error = (
+                f"api_not_answer: still running after {self.timeout:g} s"
+                + (f" at {where}" if where else "")
+                + "; its process was killed (a fresh one takes its next calls), the next "
+                "handlers and events went on"
+            )
+        else:
+            frame = sys._current_frames().get(call.thread)
+            stack = "".join(traceback.format_stack(frame)) if frame is not None else None
+        event = call.job.event
+        return HandlerOutcome(
+            event.seq,
+            event.name.value,
+            event.interaction_id,
+            call.registration.name,
+            call.registration.plugin,
+            (time.perf_counter() - call.started) * 1000,
+            "timeout",
+            None,
+            error,
+            stack,
+        )

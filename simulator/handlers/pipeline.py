@@ -1,0 +1,170 @@
+"""Pipelined calls to a plugin's process: sent without waiting for the answer.
+
+An event that needs no answer and that only one plugin's process subscribes to cannot be seen, or
+acted on, by any other plugin in between: the host sends it (``Pipeline.submit``) and goes on
+with the next event, so a run of such events is not one round trip each. The child runs its calls
+in the order they were sent and says when it starts each (``("start", id)``), so every call still
+has its own timeout, counted from its start. A call still running at its deadline is reported
+``timeout`` and its process killed; a call that crashes is reported ``crashed``. The calls queued
+behind it never started: they are sent again, in order, to the fresh process, as they would have
+been without pipelining. The host waits for a pipeline to drain before it calls anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.engine import Event
+    from simulator.handlers.supervisor import PluginProcess, _Pending
+
+__all__ = ["Pipeline", "Reply"]
+
+Reply = tuple[str, Any, "str | None", "str | None"]
+"""(status, result, error, traceback) of one handler call."""
+_MAX_SENDS = 3
+"""A call is sent to at most this many processes (a plugin that dies before each call)."""
+Done = Callable[[Reply, float], Any]
+"""Called once per call with its reply and its duration in ms (on a supervisor thread)."""
+
+
+class Pipeline:
+    """The pipelined calls of one plugin process (see the module docstring)."""
+
+    def __init__(self, process: PluginProcess, timeout: float):
+        self.process = process
+        self.timeout = timeout
+        self._cond = threading.Condition()
+        self._calls: deque[_Pending] = deque()
+        self._orphans: list[_Pending] = []
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.sent = 0
+        """Calls sent through the pipeline so far."""
+
+    @property
+    def busy(self) -> bool:
+        """Calls sent and not answered yet."""
+        return bool(self._calls)
+
+    def submit(self, index: int, event: Event, done: Done, handler: str = "") -> None:
+        """Send handler ``index`` (named ``handler``) the event; ``done(reply, duration_ms)``
+        once it has ended."""
+        from simulator.handlers.supervisor import _Pending
+
+        call = _Pending(callback=done, index=index, args=event.args)
+        call.label = (event.name.value, handler)
+        with self._cond:
+            self.sent += 1
+            self._calls.append(call)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._watch, name=f"adsim-pipeline-{self.process.name}", daemon=True
+                )
+                self._thread.start()
+        self._send(call)
+
+    def _send(self, call: _Pending) -> None:
+        call.sends += 1
+        if call.sends > _MAX_SENDS:
+            text = "crashed: its process kept ending before it could run this call"
+            self.finished(call, ("crashed", None, text, None))
+            return
+        life, error = self.process._alive()
+        if life is None:
+            text = f"crashed: its process could not be started again ({error})"
+            self.finished(call, ("crashed", None, text, None))
+            return
+        self.process._dispatch(life, call)
+
+    def running(self) -> tuple[str, str] | None:
+        """(event, handler) of the call the child is running now, if it is a pipelined one."""
+        with self._cond:
+            head = self._calls[0] if self._calls else None
+            if head is not None and head.started is not None and not head.finished:
+                return head.label
+        return None
+
+    def started(self) -> None:
+        """The child started a call: its deadline is known now."""
+        with self._cond:
+            self._cond.notify_all()
+
+    def finished(self, call: _Pending, reply: Reply) -> None:
+        """A call ended (its reply, a crash, or our timeout): report it once."""
+        with self._cond:
+            if call.finished or (call.timed_out and reply[0] != "timeout"):
+                return
+            call.finished = True
+            with contextlib.suppress(ValueError):
+                self._calls.remove(call)
+            self._cond.notify_all()
+        started = call.started
+        duration = (time.monotonic() - started) * 1000 if started is not None else 0.0
+        call.callback(reply, duration)
+
+    def orphan(self, call: _Pending) -> None:
+        """A call that never started in a process that died: send it again to a fresh one."""
+        with self._cond:
+            if not self._closed:
+                self._orphans.append(call)
+                self._cond.notify_all()
+                return
+        self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
+
+    def drain(self) -> None:
+        """Wait until every pipelined call has ended (each is bounded by its timeout)."""
+        with self._cond:
+            while self._calls:
+                self._cond.wait()
+
+    def close(self) -> None:
+        """Stop watching; calls left are reported ``crashed`` when their process ends."""
+        with self._cond:
+            self._closed = True
+            orphans, self._orphans = self._orphans, []
+            self._cond.notify_all()
+        for call in orphans:
+            self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
+
+    def _watch(self) -> None:
+        while True:
+            orphans: list[_Pending] = []
+            late: _Pending | None = None
+            with self._cond:
+                while True:
+                    if self._closed:
+                        return
+                    if self._orphans:
+                        orphans, self._orphans = self._orphans, []
+                        break
+                    head = self._calls[0] if self._calls else None
+                    if head is not None and head.started is not None:
+                        remaining = head.started + self.timeout - time.monotonic()
+                        if remaining <= 0:
+                            head.timed_out = True
+                            late = head
+                            break
+                        self._cond.wait(remaining)
+                    else:
+                        self._cond.wait()
+            for call in sorted(orphans, key=lambda c: c.id):
+                self._send(call)
+            if late is not None:
+                self._time_out(late)
+
+    def _time_out(self, call: _Pending) -> None:
+        dump = self.process.abandon()
+        where = self.process.where(dump)
+        error = (
+            f"api_not_answer: still running after {self.timeout:g} s"
+            + (f" at {where}" if where else "")
+            + "; its process was killed (a fresh one takes its next calls), the next "
+            "handlers and events went on"
+        )
+        self.finished(call, ("timeout", None, error, dump))

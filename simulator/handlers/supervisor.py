@@ -1,0 +1,550 @@
+"""Process isolation: each plugin in its own supervised child process.
+
+``PluginProcess`` starts ``python -m simulator.handlers.child`` with two pipes and speaks pickled
+tuples over them (``multiprocessing.connection.Connection``)::
+
+    parent -> child   ("load", spec)                      import the plugin, call register()
+                      ("call", id, index, args, announce)  run handler ``index`` on the event
+                      ("api_result", request, result)     the answer to an ad_api call
+                      ("log", type, params)               a packet for injected loggers
+                      ("close", grace)                    close hook, grace, then exit
+    child -> parent   ("on", event, index, name) / ("remove", index)
+                      ("loaded", error | None)
+                      ("api", request, method, args, kwargs)
+                      ("start", id)                        a pipelined call starts
+                      ("done", id, status, result, error, traceback)
+                      ("logger",) / ("closed", [threads still running])
+
+The child unpickles its own copy of the event's arguments for each call: what a handler does to
+them never reaches anyone else. An ``ad_api`` call is run by the parent
+on the engine (``HandlerHost._call_on_engine``) and answered as in-process.
+
+When the child dies (an exit, a signal) the call in flight ends ``crashed`` with the exit status
+or the signal; when the host's watchdog gives up on a call (``timeout``) the child's stacks are
+dumped (``SIGUSR1`` to faulthandler, which works even while the handler holds the GIL) and the
+child is killed. Either way the next call to the plugin starts a fresh child, which registers
+again; a ``register()`` that does not return within ``load_timeout`` is killed and the plugin is
+not loaded. ``close`` gives the child a short grace to end its threads, then kills it. Events
+that need no answer and go to this plugin only are sent without waiting (``Pipeline``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.handlers.ad_api import AdApi
+from simulator.handlers.pipeline import Pipeline
+from simulator.handlers.plugins import Plugin
+from simulator.handlers.registry import Registration
+
+if TYPE_CHECKING:
+    from simulator.engine import Event
+    from simulator.handlers.host import HandlerHost
+
+__all__ = ["CLOSE_GRACE", "DEFAULT_LOAD_TIMEOUT", "PluginProcess", "RemoteHandler", "describe_exit"]
+
+DEFAULT_LOAD_TIMEOUT = 10.0
+"""Seconds a plugin's process has to import the plugin and return from ``register``."""
+CLOSE_GRACE = 0.5
+"""Seconds a plugin's threads have to end after its close hook before its process is killed."""
+
+_START_TIMEOUT = 60.0
+_DUMP_WAIT_S = 1.0
+_DUMP_POLL_S = 0.01
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+_CHILD_FILE = "simulator/handlers/child.py"
+_NOT_API = frozenset({"on", "remove", "inject_message_logger"})
+
+
+def describe_exit(code: int | None) -> str:
+    """``exited with status 3`` / ``was killed by signal SIGSEGV (11)``."""
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "?"
+        return f"was killed by signal {name} ({-code})"
+    return f"exited with status {code}"
+
+
+def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
+    """``file:line in function`` where a dumped thread was, the plugin's own file first."""
+    if not dump:
+        return None
+    frames = []
+    for block in dump.split("\n\n"):
+        if _CHILD_FILE not in block.replace("\\", "/") or " in serve" not in block:
+            continue  # not the thread running the plugin (the child's reader, its own threads)
+        for match in _FRAME.finditer(block):
+            if _CHILD_FILE in match["file"].replace("\\", "/"):
+                break
+            frames.append(match)
+    if not frames:
+        return None
+    chosen = frames[0]
+    if prefer is not None:
+        own = [m for m in frames if os.path.realpath(m["file"]) == os.path.realpath(prefer)]
+        if own:
+            chosen = own[0]
+    return f"{chosen['file']}:{chosen['line']} in {chosen['func']}"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteHandler:
+    """A handler living in a plugin's process: the host calls ``process.call(index, event)``."""
+
+    process: PluginProcess
+    index: int
+
+    def __call__(self, *args: Any) -> Any:
+        raise RuntimeError("a remote handler is called through HandlerHost")
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    reply: tuple[Any, ...] = ()
+    callback: Callable[[Any, float], Any] | None = None
+    index: int = 0
+    args: tuple[Any, ...] = ()
+    id: int = 0
+    started: float | None = None
+    finished: bool = False
+    timed_out: bool = False
+    sends: int = 0
+    label: tuple[str, str] = ("?", "")
+    """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
+
+
+@dataclass(eq=False)
+class _Life:
+    """One child process of a plugin (a restart is a new life)."""
+
+    process: subprocess.Popen[bytes]
+    read: Connection
+    write: Connection
+    dump_path: str
+    restart: bool
+    pending: dict[int, _Pending] = field(default_factory=dict)
+    started: threading.Event = field(default_factory=threading.Event)
+    loaded: threading.Event = field(default_factory=threading.Event)
+    load_error: str | None = None
+    dead: bool = False
+    killed: bool = False
+    """Killed by us (a timeout, the end): its exit is no news."""
+    closing: bool = False
+    left_threads: list[str] | None = None
+    reader: threading.Thread | None = None
+
+
+class PluginProcess:
+    """One plugin in a supervised child process (see the module docstring)."""
+
+    def __init__(
+        self,
+        host: HandlerHost,
+        plugin: Plugin,
+        *,
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        grace: float = CLOSE_GRACE,
+    ):
+        self.host = host
+        self.plugin = plugin
+        self.name = plugin.name
+        self.load_timeout = load_timeout
+        self.grace = grace
+        self.api: AdApi = host.ad_api(plugin.name)
+        self.registrations: list[tuple[EventName, str]] = []
+        self._life: _Life | None = None
+        self._lock = threading.Lock()
+        self._restart_lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._closed = False
+        self._logging = False
+        self._restart_error: str | None = None
+        self.pipeline = Pipeline(self, host.timeout)
+        """Calls sent without waiting (``simulator.handlers.pipeline``)."""
+
+    # ------------------------------------------------------------------ life
+
+    def _spawn(self, restart: bool) -> _Life:
+        parent_read, child_write = os.pipe()
+        child_read, parent_write = os.pipe()
+        fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
+        os.close(fd)
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "simulator.handlers.child",
+                    str(child_read),
+                    str(child_write),
+                    dump_path,
+                ],
+                pass_fds=(child_read, child_write),
+                stdin=subprocess.DEVNULL,
+            )
+        except BaseException:
+            for descriptor in (parent_read, parent_write):
+                os.close(descriptor)
+            raise
+        finally:
+            os.close(child_read)
+            os.close(child_write)
+        life = _Life(
+            process,
+            Connection(parent_read, writable=False),
+            Connection(parent_write, readable=False),
+            dump_path,
+            restart,
+        )
+        life.reader = threading.Thread(
+            target=self._read_loop, args=(life,), name=f"adsim-plugin-{self.name}", daemon=True
+        )
+        life.reader.start()
+        return life
+
+    def start(self) -> str | None:
+        """Start the child and load the plugin; why it did not load (``file:line: ...``) or
+        None. On the simulation thread the plugin's ``ad_api`` calls are run meanwhile."""
+        return self._load(restart=False)
+
+    def _load(self, restart: bool) -> str | None:
+        where = self.plugin.file or self.plugin.source
+        try:
+            life = self._spawn(restart)
+        except OSError as exc:
+            return f"{where}:1: cannot start a process for it ({exc.strerror or exc})"
+        with self._lock:
+            self._life = life
+        spec = {
+            **(self.plugin.locator or {}),
+            "name": self.name,
+            "integration_key": self.host.integration_key,
+            "agent": getattr(self.api, "agent", None),
+            # Every read-only value of ``AdApi`` (agent, api_version ...), as of this load.
+            "attributes": {
+                name: getattr(self.api, name)
+                for name in dir(AdApi)
+                if not name.startswith("_") and isinstance(getattr(AdApi, name), property)
+            },
+            "sys_path": list(sys.path),
+        }
+        # The interpreter's own start-up is not the plugin's: on a busy machine it can take
+        # seconds, and only importing the plugin and its register() count against the timeout.
+        if not life.started.wait(max(_START_TIMEOUT, self.load_timeout)) or life.dead:
+            self._kill(life, dump=False)
+            code = life.process.poll()
+            return f"{where}:1: its process did not start ({describe_exit(code)})"
+        self._send(life, ("load", spec))
+        if threading.get_ident() == self.host._engine_thread:
+            done = self.host.wait_for(life.loaded, self.load_timeout)
+        else:
+            done = life.loaded.wait(self.load_timeout)
+        if not done:
+            stuck = stuck_at(self._kill(life), self.plugin.file)
+            line = 1
+            if stuck and self.plugin.file and stuck.startswith(f"{self.plugin.file}:"):
+                line = int(stuck[len(self.plugin.file) + 1 :].split(" ", 1)[0])
+            at = f"; stuck at {stuck}" if stuck else ""
+            return (
+                f"{where}:{line}: register(ad_api) did not return within "
+                f"{self.load_timeout:g} s{at}; its process was killed"
+            )
+        if life.load_error is not None:
+            self._kill(life, dump=False)
+            return life.load_error
+        if life.dead:
+            return f"{where}:1: its process {describe_exit(life.process.returncode)} while loading"
+        return None
+
+    def ensure_started(self) -> None:
+        """Start a fresh child now if the last one died or was killed: the host calls it before
+        a call's deadline starts, so a restart's load time never counts as handler time."""
+        self._alive()
+
+    def _alive(self) -> tuple[_Life | None, str | None]:
+        """The running child, started afresh if the last one died or was killed (once: a
+        plugin that cannot start again stays down)."""
+        with self._restart_lock:
+            life = self._life
+            if life is not None and not life.dead and not life.killed:
+                return life, None
+            if self._closed:
+                return None, "the simulator has stopped"
+            if self._restart_error is None:
+                self._restart_error = self._load(restart=True)
+            if self._restart_error is not None:
+                return None, self._restart_error
+            return self._life, None
+
+    def _kill(self, life: _Life, dump: bool = True) -> str | None:
+        """Kill ``life``'s process (its stacks dumped first when ``dump``); the dump or None."""
+        life.killed = True
+        stacks = self._dump_stacks(life) if dump else None
+        if life.process.poll() is None:
+            life.process.kill()
+        return stacks
+
+    def _dump_stacks(self, life: _Life) -> str | None:
+        if not hasattr(signal, "SIGUSR1") or life.process.poll() is not None:
+            return None
+        try:
+            os.kill(life.process.pid, signal.SIGUSR1)
+        except OSError:
+            return None
+        # faulthandler writes from inside the child's signal handler: wait until it is done.
+        deadline = time.monotonic() + _DUMP_WAIT_S
+        text, seen = "", -1
+        while time.monotonic() < deadline:
+            try:
+                with open(life.dump_path, encoding="utf-8", errors="replace") as dump:
+                    text = dump.read()
+            except OSError:
+                return None
+            if text and len(text) == seen:
+                break
+            seen = len(text) if text else -1
+            time.sleep(_DUMP_POLL_S)
+        return text or None
+
+    # ------------------------------------------------------------------ messages
+
+    def _send(self, life: _Life, message: tuple[Any, ...]) -> bool:
+        try:
+            with self._send_lock:
+                life.write.send(message)
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _read_loop(self, life: _Life) -> None:
+        while True:
+            try:
+                message = life.read.recv()
+            except (EOFError, OSError):
+                break
+            except Exception:  # a message that does not unpickle: the child is not ours
+                continue
+            self._receive(life, message)
+        code = life.process.wait()
+        with self._lock:
+            life.dead = True
+            pending = list(life.pending.values())
+            life.pending.clear()
+        error = (
+            f"crashed: the plugin's process {describe_exit(code)} during this call; "
+            "a fresh process takes its next calls"
+        )
+        for call in sorted(pending, key=lambda c: c.id):
+            if call.callback is None:
+                call.reply = ("crashed", None, error, None)
+                call.done.set()
+            elif call.started is None:
+                self.pipeline.orphan(call)  # never ran: the fresh process gets it
+            else:
+                self.pipeline.finished(call, ("crashed", None, error, None))
+        life.started.set()
+        life.loaded.set()
+        if not pending and not life.killed and not life.closing and life.load_error is None:
+            self.host.add_incident(
+                f"plugin {self.name}: its process {describe_exit(code)} between calls; "
+                "a fresh process takes its next calls"
+            )
+        for connection in (life.read, life.write):
+            connection.close()
+        if not life.closing:
+            with contextlib.suppress(OSError):
+                os.unlink(life.dump_path)
+
+    def _receive(self, life: _Life, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "done":
+            with self._lock:
+                call = life.pending.pop(message[1], None)
+            if call is None:
+                return
+            if call.callback is not None:
+                self.pipeline.finished(call, message[2:])
+            else:
+                call.reply = message[2:]
+                call.done.set()
+        elif kind == "start":
+            started = life.pending.get(message[1])
+            if started is not None:
+                started.started = time.monotonic()
+                self.pipeline.started()
+        elif kind == "api":
+            self._serve_api(life, *message[1:])
+        elif kind == "on":
+            self._on(life, EventName(message[1]), message[2], message[3])
+        elif kind == "remove":
+            index = message[1]
+            if index < len(self.registrations) and not life.restart:
+                event = self.registrations[index][0]
+                self.host.registry.remove(event, RemoteHandler(self, index), self.name)
+        elif kind == "loaded":
+            life.load_error = message[1]
+            if message[1] is not None and not life.restart:
+                self.host.registry.remove_plugin(self.name)
+            life.loaded.set()
+        elif kind == "hello":
+            life.started.set()
+        elif kind == "logger":
+            self._forward_packets()
+        elif kind == "closed":
+            life.left_threads = list(message[1])
+
+    def _on(self, life: _Life, event: EventName, index: int, name: str) -> None:
+        if life.restart and index < len(self.registrations):
+            return  # the fresh process registering again: the host keeps its registrations
+        while len(self.registrations) <= index:
+            self.registrations.append((event, name))
+        self.registrations[index] = (event, name)
+        self.host.registry.add(
+            Registration(event, RemoteHandler(self, index), self.name, name, 0, None)
+        )
+
+    def _serve_api(
+        self, life: _Life, request: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        function = getattr(self.api, method, None) if not method.startswith("_") else None
+        if method in _NOT_API or not callable(function) or not hasattr(AdApi, method):
+            result = fail(ResultErrorCode.api_method_not_implemented, f"no adApi method {method}")
+        else:
+            # Who asks, for naming a feedback loop: the pipelined call the child is running.
+            running = self.pipeline.running()
+            hints = self.host._callers
+            hints.value = None if running is None else (running[0], self.name, running[1])
+            try:
+                result = function(*args, **kwargs)
+            except TypeError as exc:  # wrong arguments: raised before the body runs
+                result = fail(ResultErrorCode.invalid_args, f"{method}: {exc}")
+            except Exception as exc:
+                result = fail(
+                    ResultErrorCode.unknown_error, f"{method}: {type(exc).__name__}: {exc}"
+                )
+            finally:
+                hints.value = None
+        self._send(life, ("api_result", request, result))
+
+    def _forward_packets(self) -> None:
+        if self._logging:
+            return
+        self._logging = True
+
+        def forward(packet_type: str, params: list[Any]) -> None:
+            life = self._life
+            if life is not None and not life.dead:
+                self._send(life, ("log", packet_type, params))
+
+        with self.host.widget.lock:
+            self.host.widget.loggers.append(forward)
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, index: int, event: Event) -> tuple[str, Any, str | None, str | None]:
+        """Run handler ``index`` on ``event`` in the child: (status, result, error, traceback);
+        ``crashed`` when the process died during the call or could not be started again."""
+        life, error = self._alive()
+        if life is None:
+            return (
+                "crashed",
+                None,
+                f"crashed: its process could not be started again ({error})",
+                None,
+            )
+        call = _Pending()
+        call_id = next(self._ids)
+        with self._lock:
+            dead = life.dead
+            if not dead:
+                life.pending[call_id] = call
+        if dead:
+            code = life.process.returncode
+            return "crashed", None, f"crashed: its process {describe_exit(code)}", None
+        self._send(life, ("call", call_id, index, event.args))
+        call.done.wait()
+        status, result, error, trace = call.reply
+        return status, result, error, trace
+
+    def _dispatch(self, life: _Life, call: _Pending) -> None:
+        """Send a pipelined call (``Pipeline``) to ``life``."""
+        if not call.id:
+            call.id = next(self._ids)
+        with self._lock:
+            dead = life.dead
+            if not dead:
+                life.pending[call.id] = call
+        if dead:
+            self.pipeline.orphan(call)
+            return
+        self._send(life, ("call", call.id, call.index, call.args, True))
+
+    def abandon(self) -> str | None:
+        """Give up on the call in flight (the host's timeout): dump where the child is, kill
+        it; the next call starts a fresh one. Returns where it was stuck (or None)."""
+        life = self._life
+        if life is None or life.dead:
+            return None
+        dump = self._kill(life)
+        return dump
+
+    def where(self, dump: str | None) -> str | None:
+        """``file:line in function`` of a dump, this plugin's file first."""
+        return stuck_at(dump, self.plugin.file)
+
+    def close(self) -> None:
+        """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then
+        end the process whatever is left; threads still running are reported."""
+        with self._restart_lock:
+            self._closed = True
+            life = self._life
+        self.pipeline.close()
+        if life is None:
+            return
+        if not life.dead and not life.killed:
+            life.closing = True
+            self._send(life, ("close", self.grace))
+            try:
+                life.process.wait(self.grace + 1.0)
+            except subprocess.TimeoutExpired:
+                life.killed = True
+                life.process.kill()
+                self.host.add_incident(
+                    f"plugin {self.name}: its close did not finish within {self.grace + 1:g} s; "
+                    "its process was killed"
+                )
+        elif life.process.poll() is None:
+            life.process.kill()
+        life.process.wait()
+        if life.reader is not None and life.reader is not threading.current_thread():
+            life.reader.join(2.0)
+        if life.left_threads:
+            names = ", ".join(life.left_threads)
+            self.host.add_incident(
+                f"plugin {self.name}: thread(s) {names} still running {self.grace:g} s after "
+                "the end; its process was ended"
+            )
+        with contextlib.suppress(OSError):
+            os.unlink(life.dump_path)
