@@ -38,6 +38,7 @@ from typing import Any
 from simulator.contract import EVENTS, OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
+from simulator.handlers.answer_budget import AnswerBudget, answer_budget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
 from simulator.handlers.outcome import HandlerOutcome, PluginStatus, jsonable
@@ -69,6 +70,8 @@ class _Job:
     index: int = 0
     answer: Any = None
     started: bool = False
+    budget: AnswerBudget | None = None
+    """The widget's wait for this answer (transfer data: ``transfer_data_wait_seconds``)."""
 
 
 @dataclass(slots=True)
@@ -380,10 +383,19 @@ class HandlerHost:
         resolve = None
         if has_handlers and event.response is not None:
             resolve = event.response.defer()
+        job = _Job(event, resolve)
+        if resolve is not None:
+            job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
         with self._lock:
             self._pending += 1
-        self._queue.put(_Job(event, resolve))
+        self._queue.put(job)
         return None
+
+    def _give_up(self, job: _Job) -> None:
+        """The widget's wait is over: the simulation goes on with no answer (a timer thread)."""
+        if job.resolve is not None:
+            self.sim.post(partial(job.resolve, None))
+            self._record_answer(job.event, None)
 
     def _call_on_engine(
         self, method: str, body: Callable[[], OperationResult], plugin: str = ""
@@ -522,9 +534,15 @@ class HandlerHost:
                     return False
                 self._running = None
                 job.index += 1
-            if status == "ok" and event.response is not None and result is not None:
+            if status == "ok" and job.budget is not None and job.budget.expired:
+                status, error = "timeout", late_answer_error(job.budget)
+            elif status == "ok" and event.response is not None and result is not None:
                 try:
-                    job.answer = check_answer(event.name, result)
+                    job.answer = check_answer(
+                        event.name,
+                        result,
+                        any_transfer_data=self.sim.settings.transfer_data_shape == "any",
+                    )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
             self._record(
@@ -556,22 +574,24 @@ class HandlerHost:
 
     def _finish(self, job: _Job) -> None:
         event = job.event
-        if job.resolve is not None:
-            answer = job.answer
-            self.sim.post(partial(job.resolve, answer))
-            if self.journal is not None:
-                spec = EVENTS[event.name]
-                try:
-                    self.journal.record_answer(
-                        event.seq, answer if answer is not None else spec.default_response
-                    )
-                except Exception:
-                    traceback.print_exc(file=sys.stderr)
+        if job.resolve is not None and (job.budget is None or job.budget.cancel()):
+            self.sim.post(partial(job.resolve, job.answer))
+            self._record_answer(event, job.answer)
         with self._lock:
             self._current = None
             self._pending -= 1
             if self._pending == 0:
                 self._idle.notify_all()
+
+    def _record_answer(self, event: Event, answer: Any) -> None:
+        if self.journal is not None:
+            spec = EVENTS[event.name]
+            try:
+                self.journal.record_answer(
+                    event.seq, answer if answer is not None else spec.default_response
+                )
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
 
     # ------------------------------------------------------------------ watchdog
 
