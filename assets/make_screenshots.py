@@ -111,13 +111,13 @@ def _play(bridge: SimBridge, host: HandlerHost) -> tuple[str, str]:
     act("set_call_mute", True, call)
     _step(bridge, host, 6)
     act("set_call_mute", False, call)
-    act("set_disposition", "Product sold", call)
     act("add_note", "Upgrading to the premium plan from next month.", call)
     _step(bridge, host, 71)
     return call, chat
 
 
-def _select_last_state_change(window: MainWindow, interaction_id: str) -> None:
+def _select_last_state_change(window: MainWindow, interaction_id: str, key: str = "") -> None:
+    """Select the interaction's last state change (whose payload has ``key`` true, if given)."""
     inspector = window.inspector
     assert inspector is not None and inspector.events is not None
     model = inspector.events
@@ -126,6 +126,7 @@ def _select_last_state_change(window: MainWindow, interaction_id: str) -> None:
         for r in range(model.rowCount())
         if model.event_at(r).name.value == "ON_INTERACTION_STATE_CHANGE"
         and model.event_at(r).interaction_id == interaction_id
+        and (not key or model.event_at(r).wire_args[0].get(key) is True)
     )
     inspector.follow.setChecked(False)
     inspector.event_table.selectRow(row)
@@ -203,6 +204,43 @@ def _page_shot(settings: WindowSettings) -> None:
     host.close(timeout=5)
 
 
+def _wrap_up_shot(settings: WindowSettings) -> None:
+    """A Sales call in wrap-up, no handler to pick a default: the disposition is required,
+    Complete waits for it; the inspector shows what the hang-up changed."""
+    window = MainWindow(settings)
+    window.resize(1440, 900)
+    window.show()
+    start = (int(time.time()) - 6 * 60) * 1000
+    sim = Simulator(seed=5, clock=VirtualClock(start), settings=Settings(start_time_ms=start))
+    host = HandlerHost(sim, timeout=5.0)
+    bridge = SimBridge(sim, host, parent=window)
+    window.attach(bridge)
+    bridge._poll.stop()
+    act = bridge.act
+    act("login")
+    _step(bridge, host, 30)
+    act("set_agent_state", "ready")
+    _step(bridge, host, 40)
+    customer = {"first_name": "Ann", "last_name": "Lee", "company": "Contoso"}
+    act("offer_call", "Sales", customer)
+    _step(bridge, host, 5)
+    act("accept_interaction")
+    _step(bridge, host, 95)
+    act("set_call_hold", True)
+    _step(bridge, host, 30)
+    act("set_call_hold", False)
+    _step(bridge, host, 64)
+    act("customer_hang_up")
+    _step(bridge, host, 17)
+    call = sim.active_interaction_id
+    assert call is not None
+    _select_last_state_change(window, call)
+    _step(bridge, host)
+    window.grab().save(str(ASSETS / "screenshot-wrap-up.png"))
+    window.close()
+    host.close(timeout=5)
+
+
 def main() -> int:
     """Play the session and save the screenshots."""
     import simulator.gui.page.web_page  # noqa: F401  (QtWebEngine loads before the QApplication)
@@ -231,7 +269,7 @@ def main() -> int:
 
         window.set_theme("light")
         bridge.act("switch_active_interaction", call)
-        _select_last_state_change(window, call)
+        _select_last_state_change(window, call, "callMuted")
         _step(bridge, host)
         _grab_inspector(window, 0, "screenshot-inspector.png")
         _grab_inspector(window, 3, "screenshot-timeline.png")
@@ -239,6 +277,7 @@ def main() -> int:
         _grab_inspector(window, 1, "screenshot-outcomes.png")
         window.close()
         host.close(timeout=5)
+        _wrap_up_shot(settings)
         _page_shot(settings)
     return 0
 

@@ -160,12 +160,12 @@ def _startup() -> list[Measurement]:
             "<= 2x the bare window",
         ),
         Measurement(
-            "window: process start to session ready (engine loaded, logged in)",
+            "window: process start to usable (engine loaded, logged in, painted)",
             min(ready_s) * 1000,
             "ms",
             "bare PySide6 QMainWindow",
             bare_ms,
-            "(reported, no target)",
+            "<= 2.5x the bare window",
         ),
     ]
 

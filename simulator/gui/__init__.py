@@ -6,7 +6,12 @@ Where things are::
     options.py     what the window starts with (command line over saved settings)
     session.py     the tenant, the simulator on the wall clock, the handler host and journal
     bridge.py      the one QObject between the Qt-free simulator and the widgets
-    window.py      the main window: lays out the panels, enables every action in one place
+    window.py      the main window: lays out the panels, menus, status bar, shortcuts
+    enabling.py    which control is enabled when (engine, inputs, ringing)
+    refusal.py     a refused action explained next to its control
+    wording.py     what the status bar says, in a person's words
+    display.py     whether a window can open at all (the [gui] extra, a display that answers)
+    import_speed.py  imports after PySide6 without its source-reading hook
     settings.py    what the window remembers between runs (QSettings)
     testing.py     the window the ``adsim_window`` pytest fixture opens
     controls.py    building blocks every panel uses (named buttons, plain-text labels, cards)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from simulator.gui.inspector.eventlog import EventLog
+from simulator.gui.wording import refused_text
 
 if TYPE_CHECKING:
     from simulator.engine import Event, Notice, Simulator
@@ -74,11 +75,18 @@ class SimBridge(QObject):
     tick = Signal()
     """Once a second, for live timers."""
     outcomeArrived = Signal(object)
-    """One handler outcome, delivered on the GUI thread."""
+    """One handler outcome (``.event_seq .event_name .interaction_id .status .result``),
+    delivered on the GUI thread. A test waits for an event to reach the handlers with
+    ``qtbot.waitSignal(bridge.outcomeArrived, check_params_cb=...)``."""
+    handlersIdle = Signal()
+    """The handlers have handled every event dispatched so far and each outcome has reached the
+    GUI thread (emitted after the outcome that made it so)."""
     pluginsChanged = Signal()
     """Plugins were loaded or reloaded."""
     actionFailed = Signal(str)
-    """An action was refused: the engine's message, for the status bar."""
+    """An action was refused: what was refused and the engine's message, for the status bar."""
+    actionRefused = Signal(str, str)
+    """An action was refused: its name (``complete_interaction``) and the same message."""
     actionDone = Signal(str)
     """An action succeeded (its name)."""
 
@@ -105,6 +113,8 @@ class SimBridge(QObject):
         """Every event since the bridge was attached (what the inspector shows)."""
         self.outcomes: list[Any] = []
         """Handler outcomes in the order they reached the GUI thread."""
+        self.names: dict[str, str] = {}
+        """A playing scenario's ``as`` names -> interaction ids (the runner's own dict)."""
         queued = Qt.ConnectionType.QueuedConnection
         self._crossThreadEvent.connect(self._on_queued_event, queued)
         self._crossThreadNotice.connect(self._on_queued_notice, queued)
@@ -154,8 +164,9 @@ class SimBridge(QObject):
             self.actionDone.emit(action)
         else:
             error = result.error
-            message = error.message or error.name
-            self.actionFailed.emit(f"{action.replace('_', ' ')}: {message} ({error.name})")
+            text = refused_text(action, error.message or error.name, error.name)
+            self.actionFailed.emit(text)
+            self.actionRefused.emit(action, text)
         self._dirty = True
         self._settle()
         return result
@@ -237,3 +248,7 @@ class SimBridge(QObject):
     def _on_outcome(self, outcome: Any) -> None:
         self.outcomes.append(outcome)
         self.outcomeArrived.emit(outcome)
+        host = self._host
+        idle = host is not None and getattr(host, "pending", 0) == 0
+        if idle and len(self.outcomes) >= len(host.outcomes):  # type: ignore[union-attr]
+            self.handlersIdle.emit()

@@ -10,34 +10,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
+from simulator.gui.display import display_problem, gui_problem
 from simulator.gui.options import WindowOptions
 
 __all__ = ["EXIT_NO_DISPLAY", "WindowOptions", "display_problem", "run_window"]
 
-EXIT_NO_DISPLAY = 1
+EXIT_NO_DISPLAY = 2
+"""No window possible here (no ``[gui]`` extra, no display that answers): a usage error."""
 EXIT_BAD_INPUT = 2
 REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
 """Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
-
-
-def display_problem(
-    environ: Mapping[str, str] | None = None, platform: str | None = None
-) -> str | None:
-    """One line saying why there is no display to open the window on, or None."""
-    env = os.environ if environ is None else environ
-    where = sys.platform if platform is None else platform
-    if not (where.startswith("linux") or "bsd" in where):
-        return None  # macOS and Windows always have a window system
-    if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "adsim: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
-        "run headless with `adsim run` or `adsim demo`, or start the window under a virtual "
-        "display: `xvfb-run -a adsim`"
-    )
 
 
 def _page_problem(options: WindowOptions) -> str | None:
@@ -72,7 +56,8 @@ def _elapsed_ms() -> float:
 
 def run_window(options: WindowOptions) -> int:
     """Open the agent desktop and run until it is closed; returns the exit code."""
-    problem = display_problem()
+    # The extra first: without PySide6, advice about displays would only lead to a second error.
+    problem = gui_problem() or display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_NO_DISPLAY
@@ -105,6 +90,9 @@ def run_window(options: WindowOptions) -> int:
             # Before any page exists: Chromium reads the host mapping once.
             tenant = use_tenant_url(options.tenant_url)
 
+    from simulator.gui.import_speed import speed_up_imports
+
+    speed_up_imports()  # before the window's and the engine's modules are imported
     from simulator.gui.settings import APPLICATION, ORGANIZATION, WindowSettings
     from simulator.gui.theme.style import apply_style_sheet, apply_theme
     from simulator.gui.window import MainWindow
@@ -131,7 +119,7 @@ def run_window(options: WindowOptions) -> int:
         apply_style_sheet(app)
 
         try:
-            session = open_session(options, settings, window)
+            session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
             print(f"adsim: {exc}", file=sys.stderr)
             outcome["code"] = EXIT_BAD_INPUT
@@ -140,6 +128,7 @@ def run_window(options: WindowOptions) -> int:
             return
         outcome["session"] = session
         if options.page is not None:
+            window.complete()  # the page's log goes into the inspector
             from simulator.gui.page.web_page import add_crm_page_dock
 
             add_crm_page_dock(
@@ -148,6 +137,10 @@ def run_window(options: WindowOptions) -> int:
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+        # The interaction page and the inspector: after the first paint of a usable window.
+        QTimer.singleShot(0, window.complete)
+        if report:
+            QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
             QTimer.singleShot(0, window.close)
 
     QTimer.singleShot(0, start)

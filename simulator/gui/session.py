@@ -66,10 +66,13 @@ def make_host(sim: Simulator, journal_path: str | None) -> tuple[Any | None, Any
     return host, journal
 
 
-def open_session(options: WindowOptions, settings: WindowSettings, window: MainWindow) -> Session:
-    """Build the session from options (over saved settings) and attach the window to it."""
+def open_session(
+    options: WindowOptions, settings: WindowSettings, window: MainWindow, *, defer: bool = False
+) -> Session:
+    """Build the session from options (over saved settings) and attach the window to it
+    (``defer``: see ``MainWindow.attach``)."""
     from simulator.data import InputFileError, load_tenant
-    from simulator.engine import Simulator, WallClock
+    from simulator.engine import Settings, Simulator, WallClock
 
     tenant_file = options.tenant or (Path(settings.tenant_file) if settings.tenant_file else None)
     try:
@@ -92,7 +95,8 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
             raise SessionError(str(exc)) from None
         sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
     else:
-        sim = Simulator(tenant, seed=seed, clock=WallClock())
+        settings_ = Settings(api_version=options.api_version or "5.19")
+        sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
     host, journal = make_host(sim, options.journal or settings.journal_path or None)
     if handler_specs and host is None:
         raise SessionError(
@@ -102,7 +106,7 @@ def open_session(options: WindowOptions, settings: WindowSettings, window: MainW
         for spec in handler_specs:
             host.load(spec)
     bridge = SimBridge(sim, host, parent=window)
-    window.attach(bridge)
+    window.attach(bridge, defer=defer and runner is None)
     player = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer

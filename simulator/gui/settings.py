@@ -8,7 +8,7 @@ directory (``QSettings.setPath``) or pass their own ``QSettings``.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 __all__ = ["APPLICATION", "ORGANIZATION", "WindowSettings"]
 
@@ -83,7 +83,18 @@ class WindowSettings:
         """Remember the window's geometry and the docks' layout."""
         self.store.setValue("window/geometry", window.saveGeometry())
         self.store.setValue("window/state", window.saveState())
+        for splitter in window.findChildren(QSplitter):
+            if splitter.objectName():
+                self.store.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
         self.store.sync()
+
+    def restore_splitters(self, window: QMainWindow) -> None:
+        """Put every named splitter (the inspector's) where the tester left it."""
+        for splitter in window.findChildren(QSplitter):
+            name = splitter.objectName()
+            state = self.store.value(f"splitters/{name}") if name else None
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
 
     def restore_window(self, window: QMainWindow) -> bool:
         """Restore geometry and layout; False when there is nothing saved."""

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,19 +34,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.automation.contract import CONTROLS, enabling_actions, shortcuts
+from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS, shortcuts
 from simulator.gui.controls import plain_label
+from simulator.gui.enabling import Enabler
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
 from simulator.gui.panels.interactions import InteractionsPanel
 from simulator.gui.panels.knowledge import KnowledgePanel
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
+from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.style import apply_theme
 from simulator.gui.times import clock_text
+from simulator.gui.wording import done_text
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -74,8 +78,8 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(app_icon)))
         self.settings = settings or WindowSettings()
         self.bridge: SimBridge | None = None
-        self._enabling = enabling_actions()
         self._controls: dict[str, QWidget] = {}
+        self._enabler = Enabler(self._controls, lambda: self.bridge)
 
         self.agent_bar = AgentBar()
         self.interactions = InteractionsPanel()
@@ -125,35 +129,49 @@ class MainWindow(QMainWindow):
         self.customer_dock.raise_()
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.directory_dock], [360], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.directory_dock, self.customer_dock], [300, 430], Qt.Orientation.Vertical
-        )
-        self.resizeDocks([self.inspector_dock], [250], Qt.Orientation.Vertical)
 
         self._status = plain_label("Starting the simulator…", "statusMessage")
+        self._agent_state = plain_label("", "agentStateLabel")
+        self._agent_state.setToolTip("Your agent state as the engine has it")
         self._handlers = plain_label("", "handlerStatus")
         self._clock = plain_label("", "clockLabel")
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         bar.setSizeGripEnabled(False)
         bar.addWidget(self._status, 1)
+        bar.addPermanentWidget(self._agent_state)
         bar.addPermanentWidget(self._handlers)
         bar.addPermanentWidget(self._clock)
         self._status_clear = QTimer(self)
         self._status_clear.setSingleShot(True)
         self._status_clear.timeout.connect(lambda: self.show_message(""))
 
+        self.refusal = RefusalNote(self)
         self._build_menus()
         self.directory.numberPicked.connect(self._number_picked)
         self.resize(DEFAULT_SIZE)
-        self.settings.restore_window(self)
+        self._laid_out = self.settings.restore_window(self)
         self._collect_controls()
         self._apply_enabling(frozenset())
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
     # ------------------------------------------------------------------ building
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time, with no saved layout: the docks' default sizes (they only take once
+        the window has its size)."""
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            self.default_layout()
+
+    def default_layout(self) -> None:
+        """Directory and customer side on the right, the inspector tall enough to read JSON."""
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.directory_dock], [360], horizontal)
+        self.resizeDocks([self.directory_dock, self.customer_dock], [300, 430], vertical)
+        self.resizeDocks([self.inspector_dock], [max(300, self.height() * 36 // 100)], vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -261,32 +279,49 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ attaching
 
-    def attach(self, bridge: SimBridge) -> None:
-        """Show and drive ``bridge``'s simulator."""
+    def attach(self, bridge: SimBridge, *, defer: bool = False) -> None:
+        """Show and drive ``bridge``'s simulator.
+
+        ``defer``: build only what the first paint of a logged-in window needs (agent bar,
+        lists, dial pad, customer side); the interaction page and the inspector wait for
+        ``complete()`` (the launcher calls it on the next turn of the event loop).
+        """
         self.bridge = bridge
         for panel in (
             self.agent_bar,
             self.interactions,
             self.dial_pad,
-            self.context,
             self.directory,
             self.customer,
             self.knowledge,
         ):
             panel.attach(bridge)
-        self._inspector().attach(bridge)
-        self._collect_controls()
+        self.context.attach(bridge, build=not defer)
         self._build_shortcuts()
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
         bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
-        bridge.actionDone.connect(lambda name: self.show_message(f"✓ {name.replace('_', ' ')}"))
+        bridge.actionRefused.connect(self._refused)
+        bridge.actionDone.connect(self._done)
         bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
         bridge.pluginsChanged.connect(self._handler_status)
-        self.show_message(
-            "Ready to work. Go Ready, or make a contact arrive from the customer side."
-        )
+        self.show_message(self._welcome())
         self._handler_status()
+        if not defer:
+            self.complete()
+        self.refresh()
+
+    def complete(self) -> None:
+        """Build what ``attach(defer=True)`` left for later: the interaction page and the
+        inspector (a no-op once built)."""
+        bridge = self.bridge
+        if bridge is None or self.inspector is not None:
+            return
+        self.context.build()
+        self._inspector().attach(bridge)
+        self.settings.restore_splitters(self)
+        self._collect_controls()
+        self._enabler.watch_inputs()
         self.refresh()
 
     def refresh(self) -> None:
@@ -295,20 +330,38 @@ class MainWindow(QMainWindow):
         if bridge is None:
             return
         sim = bridge.sim
+        if self.inspector is None and sim.active_interaction_id is not None:
+            self.complete()  # an interaction before the deferred build: everything, now
+            return
         self.agent_bar.refresh()
         self.interactions.refresh()
         self.dial_pad.refresh()
         self.context.refresh()
         if self.inspector is not None:
             self.inspector.refresh()
+        self._agent_state.setText(self.agent_bar.current_text())
         self._apply_enabling(frozenset(str(action) for action in sim.allowed()))
         self._tick()
 
     def _apply_enabling(self, allowed: frozenset[str]) -> None:
-        for name, actions in self._enabling.items():
-            widget = self._controls.get(name)
-            if widget is not None:
-                widget.setEnabled(bool(allowed & actions))
+        self._enabler.apply(allowed)
+
+    def _done(self, action: str) -> None:
+        if self.bridge is not None:
+            self.show_message(done_text(action, self.bridge.sim))
+        self.refusal.dismiss()
+
+    def _refused(self, action: str, text: str) -> None:
+        name = ACTION_CONTROLS.get(action, "")
+        self.refusal.show_for(self._controls.get(name), name, text)
+
+    def _welcome(self) -> str:
+        sim = self.bridge.sim if self.bridge is not None else None
+        if sim is None or not sim.agent.logged_in:
+            return "Log in from the agent bar to start."
+        if str(sim.agent.phase) == "ready":
+            return "You are Ready: contacts come in, or make one arrive from the customer side."
+        return "Choose Ready to take contacts, or make one arrive from the customer side."
 
     def _tick(self) -> None:
         bridge = self.bridge
@@ -345,6 +398,7 @@ class MainWindow(QMainWindow):
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)
+        self.complete()
         self.context.voice.number.setText(number)
 
     # ------------------------------------------------------------------ menus
@@ -375,22 +429,17 @@ class MainWindow(QMainWindow):
         from simulator.gui.dialogs.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
 
     def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        from PySide6.QtWidgets import QMessageBox
+        """List the keyboard shortcuts (one dialog, shown again on the next F1)."""
+        from simulator.gui.dialogs.shortcuts import ShortcutsDialog
 
-        lines = [
-            f"{keys:<16} {control.purpose}" for control in CONTROLS if (keys := control.shortcut)
-        ]
-        lines.append(f"{'Ctrl+1 … Ctrl+9':<16} Make the n-th interaction active")
-        box = QMessageBox(self)
-        box.setObjectName("shortcutsDialog")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("\n".join(lines))
-        box.open()
+        dialog = self.findChild(ShortcutsDialog, "shortcutsDialog")
+        if dialog is None:
+            dialog = ShortcutsDialog(self)
+        dialog.open()
 
     def save_session_as_scenario(self) -> None:
         """Write what happened so far as a scenario file (``simulator.scenarios``)."""
@@ -399,7 +448,7 @@ class MainWindow(QMainWindow):
         if self.bridge is None:
             return
         if not scenarios_available():
-            self.show_message("Saving scenarios needs simulator.scenarios", error=True)
+            self.show_message("Saving a scenario is not available in this installation", error=True)
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Save session as scenario", str(Path.cwd() / "session.yaml"), "YAML (*.yaml)"

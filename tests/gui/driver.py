@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QWidget
 
-from simulator.gui.automation import enabling_actions
+from simulator.gui.automation.contract import enabling_actions, needed_inputs, not_while_ringing
 from simulator.gui.window import MainWindow
 
 __all__ = ["Desk"]
@@ -85,6 +85,15 @@ class Desk:
         self.qtbot.keyClick(view, Qt.Key.Key_Return)
         self.qtbot.waitUntil(lambda: not view.isVisible(), timeout=TIMEOUT_MS)
 
+    def select(self, name: str, data: Any) -> None:
+        """Select a combo box item by its documented item data (what a test script does)."""
+        combo = self.widget(name)
+        assert isinstance(combo, QComboBox)
+        assert combo.isEnabled(), f"{name} is disabled"
+        row = combo.findData(data)
+        assert row >= 0, f"{name} has no item with data {data!r}"
+        combo.setCurrentIndex(row)
+
     def click_item(self, view_name: str, index: Any) -> None:
         """Click a row of an item view."""
         view = self.widget(view_name)
@@ -117,10 +126,32 @@ class Desk:
         return inter.state.value if inter is not None else None
 
     def check_enabling(self) -> None:
-        """Every action control is enabled exactly when the engine allows one of its actions."""
+        """Every action control is enabled exactly when its action can succeed: the engine allows
+        one of its actions, its inputs are there, and wrap-up controls wait while it rings."""
         allowed = self.allowed()
-        for name, actions in enabling_actions().items():
+        inter = self.active()
+        ringing = inter is not None and inter.state.value == "delivery_pending"
+        service = inter.service if inter is not None else None
+        required = bool(
+            service is not None and service.use_dispositions and service.require_disposition
+        )
+        inputs = {
+            "logged_in": bool(self.sim.agent.logged_in),
+            "disposition": not required or (inter is not None and inter.disposition is not None),
+        }
+        for field in ("dialNumber", "transferNumber", "chatComposer"):
+            inputs[field] = bool(self.widget(field).text().strip())
+        for field in ("emailReply", "noteEdit"):
+            inputs[field] = bool(self.widget(field).toPlainText().strip())
+        names = set(enabling_actions()) | set(needed_inputs())
+        for name in sorted(names):
+            actions = enabling_actions().get(name)
+            expected = bool(allowed & actions) if actions else True
+            expected = expected and all(inputs[need] for need in needed_inputs().get(name, ()))
+            if ringing and name in not_while_ringing():
+                expected = False
             widget = self.widget(name)
-            assert widget.isEnabled() == bool(allowed & actions), (
-                f"{name}: enabled={widget.isEnabled()} but allowed={sorted(allowed)}"
+            assert widget.isEnabled() == expected, (
+                f"{name}: enabled={widget.isEnabled()} but allowed={sorted(allowed)}, "
+                f"inputs={inputs}, ringing={ringing}"
             )

@@ -235,17 +235,13 @@ def test_keyboard_shortcuts_drive_a_call(desk):
 def test_a_refused_action_shows_the_engines_message(bare_desk):
     desk = bare_desk
     _log_in_ready(desk)
-    desk.choose("customerService", "Sales (voice)")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.click("hangUpButton")
-    # Sales requires a disposition: Complete is allowed by the table, refused by the service.
-    desk.click("completeButton")
+    desk.type("dialNumber", "1001")  # the agent's own extension
+    desk.click("callButton")
     status = desk.widget("statusMessage")
-    assert "requires a disposition" in status.text()
+    assert "own extension" in status.text()
+    assert "(self_call)" in status.text()
     assert status.property("error") is True
-    assert desk.state() == "wrap_up"
+    assert desk.sim.interactions == []
 
 
 def test_several_interactions_and_switching(bare_desk):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.gui.launch import display_problem
+from simulator.gui.display import display_problem
 
 pytestmark = pytest.mark.gui
 
@@ -37,15 +37,55 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _unused_display() -> str:
+    number = 99
+    while Path(f"/tmp/.X11-unix/X{number}").exists():
+        number += 1
+    return f":{number}"
+
+
 def test_without_a_display_adsim_explains_in_one_line(tmp_path):
     result = _adsim(env=_clean_env(tmp_path))
-    assert result.returncode != 0
+    assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "adsim run" in lines[0]
     assert "xvfb-run" in lines[0]
     assert "Fatal" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_stale_display_is_one_line_and_exit_2_not_a_qt_abort(tmp_path):
+    env = _clean_env(tmp_path)
+    env["DISPLAY"] = _unused_display()  # an X server that is not there; QT_QPA_PLATFORM unset
+    result = _adsim(env=env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"DISPLAY={env['DISPLAY']}" in lines[0]
+    assert "xvfb-run" in lines[0]
+    assert "qt.qpa" not in result.stderr
+
+
+def test_without_the_gui_extra_the_hint_is_the_extra_not_xvfb(tmp_path):
+    # PySide6 made unimportable in the child: what a pip install without [gui] looks like.
+    code = (
+        "import sys; sys.modules['PySide6'] = None; "
+        "from simulator.cli import main; raise SystemExit(main([]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=_clean_env(tmp_path),
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "agent-desktop-simulator[gui]" in lines[0]
+    assert "xvfb-run" not in lines[0]
 
 
 def test_adsim_demo_stays_headless_without_a_display(tmp_path):
@@ -59,7 +99,7 @@ def test_adsim_demo_stays_headless_without_a_display(tmp_path):
     [
         ({}, "linux", True),
         ({"DISPLAY": ":0"}, "linux", False),
-        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", False),
+        ({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1"}, "linux", False),
         ({"QT_QPA_PLATFORM": "offscreen"}, "linux", False),
         ({}, "darwin", False),
         ({}, "win32", False),
@@ -67,7 +107,39 @@ def test_adsim_demo_stays_headless_without_a_display(tmp_path):
     ],
 )
 def test_display_problem(environ, platform, expected):
-    assert (display_problem(environ, platform) is not None) is expected
+    def everything_answers(address):
+        return True
+
+    problem = display_problem(environ, platform, connect=everything_answers)
+    assert (problem is not None) is expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "answering", "expected"),
+    [
+        ({"DISPLAY": ":0"}, {"/tmp/.X11-unix/X0"}, None),
+        ({"DISPLAY": ":0.1"}, {"\0/tmp/.X11-unix/X0"}, None),
+        ({"DISPLAY": ":0"}, set(), "DISPLAY=:0"),
+        ({"DISPLAY": "localhost:10.0"}, {("localhost", 6010)}, None),
+        ({"DISPLAY": "localhost:10.0"}, set(), "DISPLAY=localhost:10.0"),
+        (
+            {"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1"},
+            {"/run/user/1/wayland-0"},
+            None,
+        ),
+        ({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": "/run/user/1"}, set(), "WAYLAND"),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, set(), None),
+        ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "xcb"}, set(), "DISPLAY=:0"),
+        ({"DISPLAY": "garbage"}, set(), "DISPLAY=garbage"),
+    ],
+)
+def test_display_problem_asks_the_socket(environ, answering, expected):
+    problem = display_problem(environ, "linux", connect=lambda address: address in answering)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and expected in problem
+        assert "\n" not in problem
 
 
 def test_the_window_starts_with_handlers_offscreen(tmp_path, recorder_plugin):

@@ -118,3 +118,11 @@ def test_the_bridge_signals_do_not_leak_either(bare_desk):
     # other threads of this process may hold a True for a moment.
     assert abs(sys.getrefcount(True) - before) < 200
     assert len(bridge.events) > 2_000
+
+
+def test_handlers_idle_is_signalled_once_every_event_is_handled(desk, host, qtbot):
+    bridge = desk.bridge
+    with qtbot.waitSignal(bridge.handlersIdle, timeout=10_000):
+        bridge.act("login")
+    assert host.pending == 0
+    assert len(bridge.outcomes) == len(host.outcomes) > 0

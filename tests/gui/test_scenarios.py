@@ -74,3 +74,26 @@ def test_the_session_saves_as_a_scenario_that_replays(bare_desk, tmp_path):
     assert replay.exit_code == 0, [str(f) for f in replay.failures]
     names = [event.name.value for event in replay.events]
     assert names == [event.name.value for event in desk.bridge.events.events]
+
+
+def test_interaction_rows_answer_to_the_scenarios_as_names(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    runner = open_scenario(FIXTURES / "consult_transfer.yaml")
+    bridge = SimBridge(runner.sim, None, parent=window)
+    window.attach(bridge)
+    player = ScenarioPlayer(runner, bridge, window, step_ms=5)
+    model = window.findChild(object, "interactionList").model()
+    seen: dict[str, str] = {}
+
+    def note_aliases(_step: int) -> None:
+        for row in range(model.rowCount()):
+            alias = model.data(model.index(row, 0), Qt.ItemDataRole.UserRole + 9)
+            if alias is not None:
+                seen[alias] = model.data(model.index(row, 0), Qt.ItemDataRole.UserRole + 1)
+
+    player.stepped.connect(note_aliases)
+    with qtbot.waitSignal(player.finished, timeout=20_000):
+        player.start()
+    assert seen, "no row answered to an as-name"
+    assert seen == {name: runner.names[name] for name in seen}

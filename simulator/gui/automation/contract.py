@@ -14,7 +14,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CONTROLS", "Control", "enabling_actions", "markdown_table", "shortcuts"]
+__all__ = [
+    "ACTION_CONTROLS",
+    "CONTROLS",
+    "NEEDS",
+    "Control",
+    "enabling_actions",
+    "markdown_table",
+    "needed_inputs",
+    "not_while_ringing",
+    "shortcuts",
+]
+
+NEEDS = {
+    "dialNumber": "a number in `dialNumber`",
+    "transferNumber": "a number in `transferNumber`",
+    "chatComposer": "text in `chatComposer`",
+    "emailReply": "text in `emailReply`",
+    "noteEdit": "text in `noteEdit`",
+    "disposition": "a disposition chosen when the service requires one",
+    "logged_in": "the agent logged in",
+}
+"""What each ``Control.needs`` value means (the README table says it in these words)."""
+
+ACTION_CONTROLS = {
+    "login": "agentLoginButton",
+    "logout": "agentStateCombo",
+    "set_agent_state": "agentStateCombo",
+    "accept_interaction": "acceptButton",
+    "reject_interaction": "rejectButton",
+    "leave_interaction": "hangUpButton",
+    "start_call": "callButton",
+    "set_call_hold": "holdButton",
+    "set_call_mute": "muteButton",
+    "set_call_recording": "recordButton",
+    "blind_transfer": "blindTransferButton",
+    "consult_call": "consultButton",
+    "transfer": "completeTransferButton",
+    "invite_to_call_conference": "conferenceButton",
+    "remove_from_call_conference": "removePartyButton",
+    "destroy_call_conference": "endConferenceButton",
+    "send_dtmf": "dtmfSent",
+    "send_chat_message": "chatSendButton",
+    "send_email_reply": "emailSendButton",
+    "set_disposition": "dispositionCombo",
+    "add_note": "addNoteButton",
+    "complete_interaction": "completeButton",
+    "switch_active_interaction": "interactionList",
+    "customer_message": "customerWriteButton",
+    "customer_answer": "customerAnswerButton",
+    "customer_hang_up": "customerHangUpButton",
+    "offer_call": "offerCallButton",
+    "offer_chat": "offerChatButton",
+    "offer_email": "offerEmailButton",
+}
+"""Which control a refused action explains itself next to (``refusalNote``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +84,15 @@ class Control:
     actions: tuple[str, ...] = ()
     """Engine ``Action`` values: enabled exactly when ``sim.allowed()`` holds one of them."""
     shortcut: str = ""
+    needs: tuple[str, ...] = ()
+    """Inputs the action needs besides the engine's permission (``NEEDS``): the control is
+    disabled until it is there, because the engine would refuse the action without it."""
+    dialog: str = ""
+    """The dialog the control lives in (``shortcutsDialog``, ``preferencesDialog``): it exists
+    while that dialog is open."""
+    not_while_ringing: bool = False
+    """Disabled while the active interaction rings: a ringing offer is answered with Accept or
+    Reject only (wrap-up starts once the agent has the interaction)."""
 
 
 _C = Control
@@ -48,13 +111,20 @@ CONTROLS: tuple[Control, ...] = (
     _C(
         "statusMessage", "QLabel", "Status bar", "Last action refused (property error=true) or done"
     ),
+    _C(
+        "refusalNote",
+        "QLabel",
+        "Window",
+        "A refused action explained next to its control (property `control`: that control's "
+        "objectName); hidden after the next success, a click or 10 s",
+    ),
     _C("clockLabel", "QLabel", "Status bar", "Wall-clock time of the simulation"),
     _C("handlerStatus", "QLabel", "Status bar", "Plugins loaded, handler outcomes, failures"),
     _C(
         "actionSaveScenario",
         "QAction",
         "File menu",
-        "Save session as scenario… (needs simulator.scenarios)",
+        "Save what you did as a scenario file",
         shortcut="Ctrl+Shift+S",
     ),
     _C(
@@ -69,6 +139,72 @@ CONTROLS: tuple[Control, ...] = (
     _C("actionThemeLight", "QAction", "View menu", "Light palette"),
     _C("actionThemeDark", "QAction", "View menu", "Dark palette"),
     _C("actionShortcuts", "QAction", "Help menu", "List the keyboard shortcuts", shortcut="F1"),
+    # ------------------------------------------------------------------ dialogs
+    _C(
+        "shortcutsDialog",
+        "QDialog",
+        "Shortcuts (F1)",
+        "The keyboard shortcuts",
+        dialog="shortcutsDialog",
+    ),
+    _C(
+        "shortcutsTable",
+        "QTableWidget",
+        "Shortcuts (F1)",
+        "Keys (as key caps; the item text is the plain keys, e.g. `Ctrl+Shift+T`) and action",
+        dialog="shortcutsDialog",
+    ),
+    _C("shortcutsButtons", "QDialogButtonBox", "Shortcuts (F1)", "Close", dialog="shortcutsDialog"),
+    _C(
+        "preferencesDialog",
+        "QDialog",
+        "Preferences",
+        "Session settings for the next start",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefTenant",
+        "QLineEdit",
+        "Preferences",
+        "Tenant file (empty: built-in)",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefTenantBrowse",
+        "QToolButton",
+        "Preferences",
+        "Choose the tenant file",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefHandlers",
+        "QPlainTextEdit",
+        "Preferences",
+        "Handler files or directories, one per line",
+        dialog="preferencesDialog",
+    ),
+    _C("prefSeed", "QSpinBox", "Preferences", "Seed", dialog="preferencesDialog"),
+    _C(
+        "prefJournal",
+        "QLineEdit",
+        "Preferences",
+        "Journal file (empty: the default one)",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefJournalBrowse",
+        "QToolButton",
+        "Preferences",
+        "Choose the journal file",
+        dialog="preferencesDialog",
+    ),
+    _C(
+        "prefButtons",
+        "QDialogButtonBox",
+        "Preferences",
+        "Save or Cancel",
+        dialog="preferencesDialog",
+    ),
     # ------------------------------------------------------------------ agent bar
     _C("agentBar", "QWidget", "Agent bar", "The strip across the top"),
     _C("agentName", "QLabel", "Agent bar", "The agent's name and extension"),
@@ -77,11 +213,26 @@ CONTROLS: tuple[Control, ...] = (
         "agentStateCombo",
         "QComboBox",
         "Agent bar",
-        "Ready, Not Ready (each tenant reason), Log "
-        "out; shows Busy / After Call Work while the system sets them",
+        "The engine's exact state and reason; choose Ready, Not Ready (each tenant reason) "
+        "or Log out. Item data: `ready`, `not_ready:<reason>`, `logout`; a state the agent "
+        "cannot choose shows as a disabled first item (`not_ready`, `not_ready:No Answer`, "
+        "`busy`, `after_call_work`, `supervising`). Select by id: "
+        "`setCurrentIndex(findData(id))`",
+    ),
+    _C(
+        "agentStateLabel",
+        "QLabel",
+        "Status bar",
+        "Read-only: the engine's agent state and reason, e.g. `Ready`, `Not Ready`, "
+        "`Not Ready: No Answer`, `Busy`, `After Call Work`, `Supervising`, `Logged out`",
     ),
     _C("agentStateTimer", "QLabel", "Agent bar", "Time in the current agent state"),
-    _C("agentNextState", "QLabel", "Agent bar", "State chosen while busy, applied after the work"),
+    _C(
+        "agentNextState",
+        "QLabel",
+        "Agent bar",
+        "The state chosen while busy, applied after the work: `→ next: Not Ready: Lunch`",
+    ),
     _C("agentLoginButton", "QPushButton", "Agent bar", "Log in (shown while logged out)"),
     _C("tenantLabel", "QLabel", "Agent bar", "Tenant name and seed"),
     # ------------------------------------------------------------------ interactions
@@ -90,9 +241,34 @@ CONTROLS: tuple[Control, ...] = (
         "interactionList",
         "QListView",
         "Interactions",
-        "Live interactions with timers; click to make one active (Ctrl+1…9)",
+        "Live interactions with timers (a ringing offer counts down to its ring timeout: "
+        "`−00:17`); click to make one active (Ctrl+1…9). Rows by id: "
+        "`model().match(model().index(0, 0), Qt.UserRole + 1, interactionId)`, or by a playing "
+        "scenario's `as` name with `Qt.UserRole + 9`",
     ),
     _C("queueLabel", "QLabel", "Interactions", "Offers waiting in the queue"),
+    _C(
+        "missedCallNotice",
+        "QWidget",
+        "Agent bar",
+        "Shown after a ring-out until dismissed: who was missed, when, and the agent's state",
+    ),
+    _C(
+        "missedCallText",
+        "QLabel",
+        "Agent bar",
+        "Two lines: `Missed call from <name> at HH:MM:SS` and "
+        "`You were set to Not Ready: No Answer`",
+    ),
+    _C("dismissMissedButton", "QToolButton", "Agent bar", "Dismiss the missed-call notice"),
+    _C(
+        "interactionHistory",
+        "QListWidget",
+        "Interactions",
+        "Interactions that ended, newest first: `<Missed|Done|Not answered> · <name> · <media> "
+        "· HH:MM:SS`; item data: the interactionId (`Qt.UserRole`), the outcome "
+        "(`Qt.UserRole + 1`)",
+    ),
     # ------------------------------------------------------------------ dial pad
     _C("dialPad", "QFrame", "Dial pad", "Number entry and keypad"),
     _C("dialNumber", "QLineEdit", "Dial pad", "Number or extension to call (Enter calls)"),
@@ -110,8 +286,9 @@ CONTROLS: tuple[Control, ...] = (
         "callButton",
         "QPushButton",
         "Dial pad",
-        "Start a call to the number (startCall); enabled while logged in",
+        "Call the number in the dial pad",
         shortcut="Ctrl+D",
+        needs=("logged_in", "dialNumber"),
     ),
     # ------------------------------------------------------------------ directory
     _C("directoryPanel", "QFrame", "Directory", "Teams and members"),
@@ -129,8 +306,25 @@ CONTROLS: tuple[Control, ...] = (
     _C("contextEmptyPage", "QWidget", "Context", "Shown with no active interaction"),
     _C("interactionPage", "QWidget", "Context", "Shown with an active interaction"),
     _C("interactionTitle", "QLabel", "Context", "Who the interaction is with (plain text)"),
-    _C("interactionState", "QLabel", "Context", "State badge"),
-    _C("interactionTimer", "QLabel", "Context", "Time in the current state"),
+    _C(
+        "interactionState",
+        "QLabel",
+        "Context",
+        "State badge: `Ringing`, `Dialling`, `Connected`, `On hold`, `In IVR`, `Wrap-up`",
+    ),
+    _C(
+        "interactionTimer",
+        "QLabel",
+        "Context",
+        "Time in the current state (hidden in wrap-up: `acwTimer` counts it)",
+    ),
+    _C("interactionDuration", "QLabel", "Context", "Total time: `Total 03:12`"),
+    _C(
+        "ringCountdown",
+        "QLabel",
+        "Context",
+        "While an offer rings with a ring timeout: `Rings out in 17 s`",
+    ),
     _C(
         "interactionDetails",
         "QWidget",
@@ -165,9 +359,10 @@ CONTROLS: tuple[Control, ...] = (
         "hangUpButton",
         "QPushButton",
         "Context",
-        "Hang up / end chat / close email (leaveInteraction)",
+        "Hang up / end chat / close email; hidden while ringing (Accept or Reject then)",
         ("leave",),
         "Ctrl+E",
+        not_while_ringing=True,
     ),
     _C("mediaStack", "QStackedWidget", "Context", "Voice, chat or email page"),
     _C("voicePage", "QWidget", "Voice", "Call controls"),
@@ -208,6 +403,7 @@ CONTROLS: tuple[Control, ...] = (
         "Blind transfer to the number",
         ("blind_transfer",),
         "Ctrl+T",
+        needs=("transferNumber",),
     ),
     _C(
         "consultButton",
@@ -216,6 +412,7 @@ CONTROLS: tuple[Control, ...] = (
         "Hold and call the number to consult",
         ("consult",),
         "Ctrl+K",
+        needs=("transferNumber",),
     ),
     _C(
         "completeTransferButton",
@@ -232,8 +429,14 @@ CONTROLS: tuple[Control, ...] = (
         "Add the number to the call (conference)",
         ("conference_invite",),
         "Ctrl+Shift+K",
+        needs=("transferNumber",),
     ),
-    _C("partyList", "QListWidget", "Voice", "Call parties (plain text)"),
+    _C(
+        "partyList",
+        "QListWidget",
+        "Voice",
+        "Parties on the call (plain text; empty once the call has ended)",
+    ),
     _C(
         "removePartyButton",
         "QPushButton",
@@ -262,7 +465,14 @@ CONTROLS: tuple[Control, ...] = (
     _C("chatPage", "QWidget", "Chat", "Transcript and composer"),
     _C("chatTranscript", "QTextEdit", "Chat", "Both sides of the chat (plain text)"),
     _C("chatComposer", "QLineEdit", "Chat", "The agent's message (Enter sends)"),
-    _C("chatSendButton", "QPushButton", "Chat", "Send the message", ("send_chat",)),
+    _C(
+        "chatSendButton",
+        "QPushButton",
+        "Chat",
+        "Send the message",
+        ("send_chat",),
+        needs=("chatComposer",),
+    ),
     _C(
         "chatSimulateReplyButton",
         "QPushButton",
@@ -281,12 +491,34 @@ CONTROLS: tuple[Control, ...] = (
         "Email",
         "Send the reply (the email goes to wrap-up)",
         ("send_email_reply",),
+        needs=("emailReply",),
     ),
     _C("wrapUpBox", "QFrame", "Wrap-up", "Disposition, notes, complete"),
     _C("acwTimer", "QLabel", "Wrap-up", "Time in after-call work (and the limit)"),
-    _C("dispositionCombo", "QComboBox", "Wrap-up", "The service's dispositions", ("disposition",)),
-    _C("noteEdit", "QPlainTextEdit", "Wrap-up", "A note to add", ("note",)),
-    _C("addNoteButton", "QPushButton", "Wrap-up", "Add the note", ("note",)),
+    _C(
+        "dispositionCombo",
+        "QComboBox",
+        "Wrap-up",
+        "The service's dispositions; item data: the disposition's name (None on the placeholder)",
+        ("disposition",),
+        not_while_ringing=True,
+    ),
+    _C(
+        "dispositionRequired",
+        "QLabel",
+        "Wrap-up",
+        "Shown when the service requires a disposition: `Required`",
+    ),
+    _C("noteEdit", "QPlainTextEdit", "Wrap-up", "A note to add", ("note",), not_while_ringing=True),
+    _C(
+        "addNoteButton",
+        "QPushButton",
+        "Wrap-up",
+        "Add the note",
+        ("note",),
+        needs=("noteEdit",),
+        not_while_ringing=True,
+    ),
     _C("notesView", "QPlainTextEdit", "Wrap-up", "Notes so far (plain text)"),
     _C(
         "completeButton",
@@ -295,6 +527,8 @@ CONTROLS: tuple[Control, ...] = (
         "Complete after-call work",
         ("complete",),
         "Ctrl+Return",
+        needs=("disposition",),
+        not_while_ringing=True,
     ),
     # ------------------------------------------------------------------ customer side
     _C("customerPanel", "QFrame", "Customer side", "Make things happen on the customer's side"),
@@ -302,7 +536,8 @@ CONTROLS: tuple[Control, ...] = (
         "customerService",
         "QComboBox",
         "Customer side",
-        "Service the contact comes through (first of the right type when it does not fit)",
+        "Service the contact comes through (first of the right type when it does not fit); "
+        "item data: the service's name (None: any service)",
     ),
     _C("customerName", "QLineEdit", "Customer side", "Customer name (empty: generated)"),
     _C("customerPhone", "QLineEdit", "Customer side", "Customer phone (empty: generated)"),
@@ -368,8 +603,18 @@ CONTROLS: tuple[Control, ...] = (
     _C("kbArticle", "QTextBrowser", "Knowledge base", "The article the integration answered"),
     _C("inspectorTabs", "QTabWidget", "Inspector", "Events, handler outcomes, plugins, timeline"),
     _C("eventsTab", "QWidget", "Inspector", "Every adApi event"),
-    _C("eventFilterName", "QComboBox", "Inspector", "Show one event name (or all)"),
-    _C("eventFilterInteraction", "QComboBox", "Inspector", "Show one interaction (or all)"),
+    _C(
+        "eventFilterName",
+        "QComboBox",
+        "Inspector",
+        "Show one event name (or all); item data: the event name, `*` for all",
+    ),
+    _C(
+        "eventFilterInteraction",
+        "QComboBox",
+        "Inspector",
+        "Show one interaction (or all); item data: the interactionId, `*` for all",
+    ),
     _C(
         "eventFilterText",
         "QLineEdit",
@@ -380,7 +625,39 @@ CONTROLS: tuple[Control, ...] = (
     _C("eventFollow", "QCheckBox", "Inspector", "Keep the newest event in view"),
     _C("eventCount", "QLabel", "Inspector", "Shown and total events"),
     _C("eventTable", "QTableView", "Inspector", "Time, event, interaction, summary"),
-    _C("eventJson", "QPlainTextEdit", "Inspector", "The selected event's exact payload"),
+    _C(
+        "inspectorSplitter",
+        "QSplitter",
+        "Inspector",
+        "The event table beside the details; its position is remembered between runs",
+    ),
+    _C("eventsEmpty", "QLabel", "Inspector", "Why the event table is empty (no events, filtered)"),
+    _C(
+        "eventDetailSplitter",
+        "QSplitter",
+        "Inspector",
+        "The JSON above the changes; its position is remembered between runs",
+    ),
+    _C(
+        "eventJson",
+        "QPlainTextEdit",
+        "Inspector",
+        "The selected event's exact payload (wrapped, syntax colours)",
+    ),
+    _C(
+        "eventDiff",
+        "QTableWidget",
+        "Inspector",
+        "For an ON_INTERACTION_STATE_CHANGE: each field that changed since the interaction's "
+        "previous payload (Field, Before, After; `(absent)` / `(removed)`)",
+    ),
+    _C("eventDiffEmpty", "QLabel", "Inspector", "Why there is no diff to show"),
+    _C(
+        "copyExpectButton",
+        "QPushButton",
+        "Inspector",
+        "Copy the selected event as a scenario `expect` step (YAML)",
+    ),
     _C(
         "copyJsonButton",
         "QPushButton",
@@ -395,13 +672,27 @@ CONTROLS: tuple[Control, ...] = (
         "Inspector",
         "Handler, event, duration, status, result or error",
     ),
+    _C("outcomesEmpty", "QLabel", "Inspector", "Why there are no outcomes yet"),
+    _C(
+        "outcomeSplitter",
+        "QSplitter",
+        "Inspector",
+        "The outcome table beside the detail (remembered)",
+    ),
     _C("outcomeDetail", "QPlainTextEdit", "Inspector", "The selected outcome with its traceback"),
     _C("pluginsTab", "QWidget", "Inspector", "Handler plugins"),
     _C("pluginTable", "QTableView", "Inspector", "Each plugin's load status and error"),
+    _C("pluginsEmpty", "QLabel", "Inspector", "Why there are no plugins"),
     _C("pluginStatus", "QLabel", "Inspector", "Whether handlers are available"),
     _C("loadPluginButton", "QPushButton", "Inspector", "Load a plugin file"),
-    _C("reloadPluginsButton", "QPushButton", "Inspector", "Re-read every plugin from disk"),
+    _C(
+        "reloadPluginsButton",
+        "QPushButton",
+        "Inspector",
+        "Re-read every plugin from disk (enabled with at least one plugin)",
+    ),
     _C("timelineTab", "QWidget", "Inspector", "The timeline"),
+    _C("timelineEmpty", "QLabel", "Inspector", "Shown before the first interaction"),
     _C(
         "timeline",
         "QWidget",
@@ -416,6 +707,16 @@ def enabling_actions() -> dict[str, frozenset[str]]:
     return {control.name: frozenset(control.actions) for control in CONTROLS if control.actions}
 
 
+def needed_inputs() -> dict[str, tuple[str, ...]]:
+    """``objectName`` -> the ``NEEDS`` keys it waits for."""
+    return {control.name: control.needs for control in CONTROLS if control.needs}
+
+
+def not_while_ringing() -> frozenset[str]:
+    """The controls disabled while the active interaction rings."""
+    return frozenset(control.name for control in CONTROLS if control.not_while_ringing)
+
+
 def shortcuts() -> dict[str, str]:
     """``objectName`` -> key sequence."""
     return {control.name: control.shortcut for control in CONTROLS if control.shortcut}
@@ -424,12 +725,17 @@ def shortcuts() -> dict[str, str]:
 def markdown_table() -> str:
     """The documentation's table of controls (docs/window.md)."""
     lines = [
-        "| objectName | Qt class | Area | What it does | Enabled when `sim.allowed()` has "
+        "| objectName | Qt class | Area | What it does | Enabled when (`sim.allowed()` has) "
         "| Shortcut |",
         "|---|---|---|---|---|---|",
     ]
     for control in CONTROLS:
         actions = ", ".join(f"`{action}`" for action in control.actions)
+        needs = [NEEDS[need] for need in control.needs]
+        if control.not_while_ringing:
+            needs.append("not while ringing")
+        if needs:
+            actions = f"{actions} and {', '.join(needs)}" if actions else ", ".join(needs)
         shortcut = f"`{control.shortcut}`" if control.shortcut else ""
         lines.append(
             f"| `{control.name}` | {control.kind} | {control.area} | {control.purpose} "

@@ -62,6 +62,7 @@ class ScenarioPlayer(QObject):
         self._result = runner.new_result()
         runner.host = None  # the player settles on the timer, never blocking the GUI thread
         runner.start(self._result)
+        self.bridge.names = runner.names  # interaction rows answer to their `as` names
         self.bridge.poll()
         self.window.show_message(f"Playing scenario {runner.file.name}…")
         self._timer.start()

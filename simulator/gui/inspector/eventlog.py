@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from simulator.engine import Event
 
-__all__ = ["EventFilter", "EventLog", "payload_json", "summarize"]
+__all__ = ["Change", "EventFilter", "EventLog", "changes", "payload_json", "summarize"]
 
 # Keys of InteractionData a tester cares about when a STATE_CHANGE says "something changed".
 _IGNORED_IN_DIFF = frozenset({"duration"})
@@ -70,6 +70,32 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> str:
     return ", ".join(changed)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field of an interaction payload that differs from the interaction's previous one."""
+
+    key: str
+    before: Any
+    after: Any
+    added: bool = False
+    """The key was not in the previous payload."""
+    removed: bool = False
+    """The key is not in this payload any more."""
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """Every key whose value differs between two payloads of one interaction, in ``after``'s
+    key order, then the keys that went away."""
+    found = [
+        Change(key, before.get(key), value, added=key not in before)
+        for key, value in after.items()
+        if key not in before or before[key] != value
+    ]
+    found += [Change(key, value, None, removed=True) for key, value in before.items()
+              if key not in after]  # fmt: skip
+    return found
+
+
 def summarize(event: Event, previous: dict[str, Any] | None = None) -> str:
     """One line saying what an event carries (a STATE_CHANGE says what changed)."""
     name = str(event.name)
@@ -116,6 +142,8 @@ class EventLog:
         self.summaries: list[str] = []
         self._search: list[str] = []
         self._last_payload: dict[str, dict[str, Any]] = {}
+        self.previous: list[dict[str, Any] | None] = []
+        """For each event, the interaction's payload in its previous event (None: the first)."""
 
     def __len__(self) -> int:
         return len(self.events)
@@ -133,6 +161,7 @@ class EventLog:
         self.names.append(name)
         self.interaction_ids.append(iid)
         self.summaries.append(summary)
+        self.previous.append(previous)
         self._search.append(f"{name} {iid or ''} {summary}".lower())
 
     def clear(self) -> None:

@@ -108,6 +108,10 @@ class EventTableModel(_FlatTable):
             self._rows.extend(new)
             self.endInsertRows()
 
+    def log_index(self, row: int) -> int:
+        """The event log's index of the event on ``row``."""
+        return self._rows[row]
+
     def event_at(self, row: int) -> Event:
         """The event shown on ``row``."""
         return self._log.events[self._rows[row]]

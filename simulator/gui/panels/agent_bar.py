@@ -1,4 +1,10 @@
-"""The agent bar: who is logged in, the agent state selector and the time in state."""
+"""The agent bar: who is logged in, the agent state selector and the time in state.
+
+The selector always shows the engine's exact state and reason, including the ones an agent cannot
+choose (Not Ready after login or after a missed call, Busy, After Call Work, Supervising): those
+appear as a disabled first item while they hold. Each item's data is a stable id (``state_id``),
+so a test selects by id: ``combo.setCurrentIndex(combo.findData("not_ready:Lunch"))``.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
-from simulator.gui.controls import button, plain_label
+from simulator.gui.controls import button, plain_label, tool_button
 from simulator.gui.theme.icons import icon, set_label_icon
 from simulator.gui.theme.palette import state_color
-from simulator.gui.times import duration_text
+from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
+    from simulator.engine import Notice
     from simulator.gui.bridge import SimBridge
 
-__all__ = ["AgentBar"]
+__all__ = ["LOGOUT_ID", "AgentBar", "state_id", "state_text"]
 
 _NAMES = {
     "ready": "Ready",
@@ -26,12 +33,19 @@ _NAMES = {
     "supervising": "Supervising",
     "logged_out": "Logged out",
 }
+LOGOUT_ID = "logout"
+"""The item data of the selector's "Log out" item."""
 
 
 def state_text(phase: str, reason: str | None) -> str:
-    """``Not Ready: Lunch`` and the like."""
+    """``Not Ready: Lunch`` and the like: what the selector and ``agentStateLabel`` show."""
     name = _NAMES.get(phase, phase)
     return f"{name}: {reason}" if reason else name
+
+
+def state_id(phase: str, reason: str | None) -> str:
+    """``not_ready:Lunch`` and the like: the selector's item data for a state."""
+    return f"{phase}:{reason}" if reason else phase
 
 
 class AgentBar(QWidget):
@@ -53,14 +67,33 @@ class AgentBar(QWidget):
         self.combo = QComboBox(self)
         self.combo.setObjectName("agentStateCombo")
         self.combo.setEnabled(False)
+        self.combo.setToolTip("Your state: choose Ready, a Not Ready reason, or Log out")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.activated.connect(self._chosen)
+        # currentIndexChanged, not activated: a test may select by id with setCurrentIndex.
+        # Following the engine blocks signals, so only a choice (click, key, test) acts.
+        self.combo.currentIndexChanged.connect(self._chosen)
         self.timer = plain_label("", "agentStateTimer", parent=self)
+        self.timer.setToolTip("Time in this state")
         self.next_state = plain_label("", "agentNextState", parent=self)
+        self.next_state.setToolTip("The state you chose while busy: it applies when the work ends")
         self.login = button("agentLoginButton", "Log in", "log-in", tone="accent", parent=self)
         self.login.clicked.connect(self._login)
         self.login.hide()
+        self.missed = QWidget(self)
+        self.missed.setObjectName("missedCallNotice")
+        self.missed.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        missed_row = QHBoxLayout(self.missed)
+        missed_row.setContentsMargins(10, 2, 2, 2)
+        missed_row.setSpacing(4)
+        self.missed_text = plain_label("", "missedCallText", parent=self.missed)
+        self.missed.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        missed_row.addWidget(self.missed_text, 1)
+        dismiss = tool_button("dismissMissedButton", "x", "Dismiss", self.missed)
+        dismiss.clicked.connect(self.missed.hide)
+        missed_row.addWidget(dismiss)
+        self.missed.hide()
         self.tenant = plain_label("", "tenantLabel", parent=self)
+        self.tenant.setMinimumWidth(0)
         layout.addWidget(avatar)
         layout.addWidget(self.name)
         layout.addSpacing(12)
@@ -69,6 +102,8 @@ class AgentBar(QWidget):
         layout.addWidget(self.timer)
         layout.addWidget(self.next_state)
         layout.addWidget(self.login)
+        layout.addSpacing(12)
+        layout.addWidget(self.missed)
         layout.addStretch(1)
         layout.addWidget(self.tenant)
 
@@ -79,7 +114,37 @@ class AgentBar(QWidget):
         agent = sim.tenant.agent
         self.name.setText(f"{agent.display_name} · ext. {agent.extension}")
         self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed}")
+        bridge.noticeArrived.connect(self._notice)
         self.refresh()
+
+    def _notice(self, notice: Notice) -> None:
+        """A ring-out: say who was missed and why the agent is Not Ready now (next to the state
+        it explains), until dismissed."""
+        if notice.kind != "missed" or self._bridge is None:
+            return
+        sim = self._bridge.sim
+        inter = next((i for i in sim.finished if i.id == notice.interaction_id), None)
+        who = inter.display_name if inter is not None else "a customer"
+        kind = inter.type.value if inter is not None else ""
+        media = {"chat": "chat", "email": "email"}.get(kind, "call")
+        self.missed_text.setText(
+            # Two short lines: the bar stays narrow enough for the window's smallest width.
+            f"Missed {media} from {who} at {clock_text(notice.time_ms)[:8]}\n"
+            f"You were set to {self.current_text()}"
+        )
+        self.missed.setToolTip(
+            f"{self.missed_text.text().replace(chr(10), '. ')}. Choose Ready to take contacts "
+            "again; the interaction "
+            "is in the history."
+        )
+        self.missed.show()
+
+    def current_text(self) -> str:
+        """The engine's state and reason as words (``agentStateLabel`` shows the same)."""
+        if self._bridge is None:
+            return ""
+        agent = self._bridge.sim.agent
+        return state_text(str(agent.phase), agent.reason)
 
     def refresh(self) -> None:
         """Follow the engine's agent state."""
@@ -89,12 +154,15 @@ class AgentBar(QWidget):
         agent = sim.agent
         phase = str(agent.phase)
         reasons = tuple(sim.tenant.not_ready_reasons)
-        system = phase in ("busy", "after_call_work")
-        signature = (agent.logged_in, system and phase, reasons)
+        current = state_id(phase, agent.reason)
+        selectable = {"ready", *(state_id("not_ready", r) for r in reasons)}
+        shown_only = None if current in selectable else (phase, agent.reason)
+        can_log_out = not sim.interactions
+        signature = (agent.logged_in, shown_only, reasons, can_log_out)
         if signature != self._signature:
-            self._rebuild(agent.logged_in, phase if system else None, reasons)
+            self._rebuild(agent.logged_in, shown_only, reasons, can_log_out)
             self._signature = signature
-        self._select(phase, agent.reason)
+        self._select(current)
         self.combo.setEnabled(agent.logged_in)
         self.login.setVisible(not agent.logged_in)
         self.login.setEnabled(not agent.logged_in)
@@ -124,25 +192,49 @@ class AgentBar(QWidget):
         else:
             self.timer.setText("")
 
-    def _rebuild(self, logged_in: bool, system_phase: str | None, reasons: tuple[str, ...]) -> None:
+    def _rebuild(
+        self,
+        logged_in: bool,
+        shown_only: tuple[str, str | None] | None,
+        reasons: tuple[str, ...],
+        can_log_out: bool,
+    ) -> None:
         combo = self.combo
         combo.blockSignals(True)
         combo.clear()
+        disabled: list[int] = []
         if not logged_in:
-            combo.addItem(icon("log-out"), "Logged out", ("logged_out", None))
+            combo.addItem(icon("log-out"), _NAMES["logged_out"], "logged_out")
+            disabled.append(0)
         else:
-            if system_phase is not None:
-                combo.addItem(icon("clock"), _NAMES[system_phase], ("system", system_phase))
-            combo.addItem(self._dot("ready"), "Ready", ("ready", None))
+            if shown_only is not None:
+                # A state the agent cannot choose, shown while the system holds it.
+                phase, reason = shown_only
+                marker = self._dot(phase) if phase in ("not_ready", "supervising") else None
+                combo.addItem(
+                    marker or icon("clock"), state_text(phase, reason), state_id(phase, reason)
+                )
+                disabled.append(0)
+            combo.addItem(self._dot("ready"), "Ready", "ready")
             for reason in reasons:
-                combo.addItem(self._dot("not_ready"), f"Not Ready: {reason}", ("not_ready", reason))
-            combo.addItem(icon("log-out"), "Log out", ("logout", None))
+                combo.addItem(
+                    self._dot("not_ready"),
+                    state_text("not_ready", reason),
+                    state_id("not_ready", reason),
+                )
+            combo.addItem(icon("log-out"), "Log out", LOGOUT_ID)
+            if not can_log_out:
+                disabled.append(combo.count() - 1)
+                combo.setItemData(
+                    combo.count() - 1,
+                    "Finish your interactions before logging out",
+                    Qt.ItemDataRole.ToolTipRole,
+                )
         model = combo.model()
         if isinstance(model, QStandardItemModel):
-            for row in range(combo.count()):
-                kind = combo.itemData(row)[0]
+            for row in disabled:
                 item = model.item(row)
-                if item is not None and kind in ("system", "logged_out"):
+                if item is not None:
                     item.setEnabled(False)
         combo.blockSignals(False)
 
@@ -158,30 +250,26 @@ class AgentBar(QWidget):
         painter.end()
         return QIcon(pixmap)
 
-    def _select(self, phase: str, reason: str | None) -> None:
-        combo = self.combo
-        want: tuple[str, str | None]
-        if phase in ("busy", "after_call_work"):
-            want = ("system", phase)
-        elif phase == "logged_out":
-            want = ("logged_out", None)
-        else:
-            want = (phase, reason)
-        for row in range(combo.count()):
-            if tuple(combo.itemData(row)) == want:
-                combo.blockSignals(True)
-                combo.setCurrentIndex(row)
-                combo.blockSignals(False)
-                return
+    def _select(self, wanted: str) -> None:
+        row = self.combo.findData(wanted)
+        if row >= 0 and row != self.combo.currentIndex():
+            self.combo.blockSignals(True)
+            self.combo.setCurrentIndex(row)
+            self.combo.blockSignals(False)
 
     def _chosen(self, row: int) -> None:
-        if self._bridge is None:
+        if self._bridge is None or row < 0:
             return
-        kind, value = self.combo.itemData(row)
-        if kind == "logout":
+        value = str(self.combo.itemData(row) or "")
+        if value == LOGOUT_ID:
             self._bridge.act("logout")
-        elif kind in ("ready", "not_ready"):
-            self._bridge.act("set_agent_state", kind, value)
+        elif value == "ready":
+            self._bridge.act("set_agent_state", "ready", None)
+        elif value.startswith("not_ready:"):
+            self._bridge.act("set_agent_state", "not_ready", value.split(":", 1)[1])
+        # Whatever happened, show the engine's state again (while busy the choice is the next
+        # state, shown beside the selector; a refusal leaves the state as it was).
+        self._signature = None
         self.refresh()
 
     def _login(self) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from simulator.gui.controls import button, card_in, plain_label
 from simulator.gui.panels.interactions import MEDIA_ICONS, STATE_NAMES
+from simulator.gui.panels.models import ring_remaining_ms
 from simulator.gui.theme.icons import icon, set_label_icon
 from simulator.gui.theme.palette import state_color
 from simulator.gui.times import duration_text
@@ -33,14 +34,29 @@ if TYPE_CHECKING:
     from simulator.engine import Interaction
     from simulator.gui.bridge import SimBridge
 
-__all__ = ["ContextPanel"]
+__all__ = ["ContextPanel", "badge_text_color"]
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def badge_text_color(background: str) -> str:
+    """White or near-black, whichever contrasts more with ``background`` (WCAG ratio)."""
+    light = _luminance(background)
+    on_white = 1.05 / (light + 0.05)
+    on_black = (light + 0.05) / (_luminance("#111111") + 0.05)
+    return "#ffffff" if on_white >= on_black else "#111111"
 
 
 def _badge(label: QLabel, text: str, color: str) -> None:
     label.setText(text)
     label.setStyleSheet(
-        f"background: {color}; color: white; border-radius: 10px; padding: 2px 10px;"
-        " font-weight: 600;"
+        f"background: {color}; color: {badge_text_color(color)}; border-radius: 10px;"
+        " padding: 2px 10px; font-weight: 600;"
     )
 
 
@@ -89,9 +105,21 @@ class ContextPanel(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = plain_label("", "interactionState")
         self.timer = plain_label("", "interactionTimer", role="timer")
-        self.accept = button("acceptButton", "Accept", "phone", tone="good", tooltip="Ctrl+A")
-        self.reject = button("rejectButton", "Reject", "x", tone="bad", tooltip="Ctrl+Shift+A")
-        self.hang_up = button("hangUpButton", "Hang up", "phone-off", tone="bad", tooltip="Ctrl+E")
+        self.timer.setToolTip("Time in this state")
+        self.total = plain_label("", "interactionDuration", role="muted")
+        self.total.setToolTip("Total time since the interaction started")
+        self.countdown = plain_label("", "ringCountdown", role="countdown")
+        self.countdown.setToolTip("The offer rings out (is missed) when this reaches zero")
+        self.countdown.hide()
+        self.accept = button(
+            "acceptButton", "Accept", "phone", tone="good", tooltip="Accept (Ctrl+A)"
+        )
+        self.reject = button(
+            "rejectButton", "Reject", "x", tone="bad", tooltip="Reject (Ctrl+Shift+A)"
+        )
+        self.hang_up = button(
+            "hangUpButton", "Hang up", "phone-off", tone="bad", tooltip="Hang up (Ctrl+E)"
+        )
         for widget in (self.accept, self.reject, self.hang_up):
             widget.setMinimumHeight(36)
             widget.setIconSize(QSize(18, 18))
@@ -99,6 +127,8 @@ class ContextPanel(QWidget):
         header.addWidget(self.title, 1)
         header.addWidget(self.state)
         header.addWidget(self.timer)
+        header.addWidget(self.total)
+        header.addWidget(self.countdown)
         header.addSpacing(8)
         header.addWidget(self.accept)
         header.addWidget(self.reject)
@@ -188,7 +218,8 @@ class ContextPanel(QWidget):
         self.chat.composer.returnPressed.connect(self._send_chat)
         self.chat.simulate.clicked.connect(self._simulate_reply)
         self.email.send.clicked.connect(self._send_email)
-        self.wrap_up.disposition.activated.connect(self._disposition)
+        # currentIndexChanged: a test may select by item data (the refresh blocks signals).
+        self.wrap_up.disposition.currentIndexChanged.connect(self._disposition)
         self.wrap_up.add_note.clicked.connect(self._add_note)
         self.wrap_up.complete.clicked.connect(lambda: self._act("complete_interaction"))
 
@@ -197,10 +228,17 @@ class ContextPanel(QWidget):
         if self._built:
             self.chat.forget()
 
-    def attach(self, bridge: SimBridge) -> None:
-        """Show ``bridge``'s active interaction."""
-        self._build_page()
+    def attach(self, bridge: SimBridge, *, build: bool = True) -> None:
+        """Show ``bridge``'s active interaction (``build=False``: the interaction page is built
+        by ``build()`` or when the first interaction needs it)."""
         self._bridge = bridge
+        if build:
+            self._build_page()
+        self.refresh()
+
+    def build(self) -> None:
+        """Build the interaction page now."""
+        self._build_page()
         self.refresh()
 
     def _active(self) -> Interaction | None:
@@ -276,15 +314,25 @@ class ContextPanel(QWidget):
             return
         sim = self._bridge.sim
         inter = self._active()
+        if inter is not None and not self._built:
+            self._build_page()  # an interaction came before the deferred build: build it now
         if inter is None:
-            self.empty_text.setText(
-                "No active interaction.\nGo Ready to receive one, dial a number, "
-                "or use the customer side."
-                if sim.agent.logged_in
-                else "Logged out. Log in from the agent bar."
-            )
+            if not sim.agent.logged_in:
+                text = "Logged out. Log in from the agent bar."
+            elif str(sim.agent.phase) == "ready":
+                text = (
+                    "No active interaction.\nYou are Ready: wait for a contact, dial a "
+                    "number, or use the customer side."
+                )
+            else:
+                text = (
+                    "No active interaction.\nChoose Ready to take contacts, dial a number, "
+                    "or use the customer side."
+                )
+            self.empty_text.setText(text)
             self.stack.setCurrentIndex(0)
-            self.wrap_up.clear()
+            if self._built:
+                self.wrap_up.clear()
             return
         self.stack.setCurrentIndex(1)
         state = inter.state.value
@@ -294,8 +342,10 @@ class ContextPanel(QWidget):
         self.title.setText(inter.display_name)
         _badge(self.state, STATE_NAMES.get(state, state), color)
         ringing = state == "delivery_pending"
+        # A ringing offer is answered with Accept or Reject only, as agent desktops do.
         self.accept.setVisible(ringing)
         self.reject.setVisible(ringing)
+        self.hang_up.setVisible(not ringing)
         self.hang_up.setText({"chat": "End chat", "email": "Close"}.get(media, "Hang up"))
         self._details(inter)
         if media == "voice":
@@ -313,12 +363,21 @@ class ContextPanel(QWidget):
 
     def tick(self) -> None:
         """Repaint the timers."""
+        if not self._built:
+            return
         inter = self._active()
         if inter is None or self._bridge is None:
             return
         now = self._bridge.sim.now_ms
         since = inter.history[-1][0] if inter.history else inter.created_ms
         self.timer.setText(duration_text(now - since))
+        # In wrap-up the wrap-up box has the after-call timer: one timer, not two.
+        self.timer.setVisible(not inter.in_wrap_up)
+        self.total.setText(f"Total {duration_text(now - inter.created_ms)}")
+        remaining = ring_remaining_ms(self._bridge.sim, inter)
+        self.countdown.setVisible(remaining is not None)
+        if remaining is not None:
+            self.countdown.setText(f"Rings out in {(remaining + 999) // 1000} s")
         self.wrap_up.tick(inter, now)
 
     def _details(self, inter: Interaction) -> None:

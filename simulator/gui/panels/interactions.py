@@ -9,6 +9,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -19,9 +21,10 @@ from simulator.gui.controls import card_in, plain_label, section
 from simulator.gui.panels.models import InteractionListModel
 from simulator.gui.theme.icons import icon
 from simulator.gui.theme.palette import colors, state_color
-from simulator.gui.times import duration_text
+from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
+    from simulator.engine import Interaction, Notice
     from simulator.gui.bridge import SimBridge
 
 __all__ = ["InteractionDelegate", "InteractionsPanel"]
@@ -120,22 +123,38 @@ class InteractionDelegate(QStyledItemDelegate):
         timer_rect = QRect(rect.right() - timer_width - 8, rect.top(), timer_width, rect.height())
         painter.setFont(font)
         painter.setPen(QColor(c.text if active else c.muted))
-        elapsed = index.data(M.ElapsedRole)
+        remaining = index.data(M.RemainingRole)
+        if remaining is not None:
+            # Ringing with a ring timeout: count down to it, in the ringing colour.
+            painter.setPen(accent)
+            timer_text = "−" + duration_text(remaining + 999)
+        else:
+            timer_text = duration_text(index.data(M.ElapsedRole) or 0)
         painter.drawText(
-            timer_rect,
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            duration_text(elapsed or 0),
+            timer_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), timer_text
         )
         painter.restore()
 
 
+def _outcome(inter: Interaction, missed: set[str]) -> str:
+    """How a finished interaction ended, in the words of the history list."""
+    if inter.id in missed:
+        return "Missed"
+    states = {state.value if hasattr(state, "value") else str(state) for _, state in inter.history}
+    if states & {"delivered", "hold", "wrap_up", "wrap_up_hold", "ivr", "IVR"}:
+        return "Done"
+    return "Not answered"
+
+
 class InteractionsPanel(QWidget):
-    """The interactions card: the list and the queue count."""
+    """The interactions card: the list, the queue count and the history."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
         self.model: InteractionListModel | None = None
+        self._missed: set[str] = set()
+        self._history_shown = 0
         frame, layout = card_in(self, "interactionsPanel", margins=10, spacing=6)
         layout.addWidget(section("Interactions"))
         self.view = QListView(frame)
@@ -159,16 +178,53 @@ class InteractionsPanel(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.queue = plain_label("", "queueLabel", role="muted", parent=frame)
+        self.history = QListWidget(frame)
+        self.history.setObjectName("interactionHistory")
+        self.history.setMaximumHeight(62)
+        self.history.setToolTip("Interactions that ended, newest first")
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.queue)
+        self.history_title = section("History")
+        layout.addWidget(self.history_title)
+        layout.addWidget(self.history)
+        self.history.hide()
 
     def attach(self, bridge: SimBridge) -> None:
         """List ``bridge``'s interactions."""
         self._bridge = bridge
-        self.model = InteractionListModel(bridge.sim, self)
+        self.model = InteractionListModel(bridge.sim, self, names=lambda: bridge.names)
         self.view.setModel(self.model)
+        bridge.noticeArrived.connect(self._notice)
         self.refresh()
+
+    def _notice(self, notice: Notice) -> None:
+        if notice.kind != "missed" or notice.interaction_id is None:
+            return
+        self._missed.add(notice.interaction_id)
+        self._history_shown = -1  # relabel: the row may already be listed
+
+    def _sync_history(self) -> None:
+        if self._bridge is None:
+            return
+        finished = self._bridge.sim.finished
+        if len(finished) == self._history_shown:
+            return
+        self._history_shown = len(finished)
+        self.history_title.setText(
+            f"HISTORY ({len(finished)})" if finished else "HISTORY: NONE YET"
+        )
+        self.history.setVisible(bool(finished))
+        self.history.clear()
+        for inter in reversed(finished[-50:]):
+            ended = inter.history[-1][0] if inter.history else inter.created_ms
+            outcome = _outcome(inter, self._missed)
+            item = QListWidgetItem(
+                f"{outcome} · {inter.display_name} · {inter.type.value} · {clock_text(ended)[:8]}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, inter.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, outcome)
+            self.history.addItem(item)
 
     def refresh(self) -> None:
         """Follow the engine's list."""
@@ -178,6 +234,13 @@ class InteractionsPanel(QWidget):
         count = self.model.rowCount()
         self.view.setVisible(count > 0)
         self.empty.setVisible(count == 0)
+        agent = self._bridge.sim.agent
+        if not agent.logged_in:
+            self.empty.setText("No interactions. Log in from the agent bar.")
+        elif str(agent.phase) == "ready":
+            self.empty.setText("No interactions yet. You are Ready: contacts will come in.")
+        else:
+            self.empty.setText("No interactions. Choose Ready to take contacts.")
         queued = self._bridge.sim.queued
         if queued:
             names = ", ".join(f"{offer.type.value} ({offer.service.name})" for offer in queued)
@@ -185,6 +248,7 @@ class InteractionsPanel(QWidget):
         else:
             self.queue.setText("")
         self.queue.setVisible(bool(queued))
+        self._sync_history()
 
     def tick(self) -> None:
         """Repaint the live timers."""

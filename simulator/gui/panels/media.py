@@ -49,9 +49,19 @@ class VoicePage(QWidget):
         layout.addWidget(section("Call controls"))
         row = QHBoxLayout()
         row.setSpacing(8)
-        self.hold = button("holdButton", "Hold", "pause", checkable=True, tooltip="Ctrl+H")
-        self.mute = button("muteButton", "Mute", "mic-off", checkable=True, tooltip="Ctrl+M")
-        self.record = button("recordButton", "Record", "record", checkable=True, tooltip="Ctrl+R")
+        self.hold = button(
+            "holdButton", "Hold", "pause", checkable=True, tooltip="Hold or resume (Ctrl+H)"
+        )
+        self.mute = button(
+            "muteButton", "Mute", "mic-off", checkable=True, tooltip="Mute or unmute (Ctrl+M)"
+        )
+        self.record = button(
+            "recordButton",
+            "Record",
+            "record",
+            checkable=True,
+            tooltip="Start or stop recording (Ctrl+R)",
+        )
         for widget in (self.hold, self.mute, self.record):
             widget.setIconSize(QSize(18, 18))
             widget.setMinimumHeight(36)
@@ -67,13 +77,29 @@ class VoicePage(QWidget):
         layout.addWidget(self.number)
         grid = QGridLayout()
         grid.setSpacing(6)
-        self.blind = button("blindTransferButton", "Blind transfer", "transfer", tooltip="Ctrl+T")
-        self.consult = button("consultButton", "Consult", "consult", tooltip="Ctrl+K")
+        self.blind = button(
+            "blindTransferButton",
+            "Blind transfer",
+            "transfer",
+            tooltip="Transfer the call to the number (Ctrl+T)",
+        )
+        self.consult = button(
+            "consultButton",
+            "Consult",
+            "consult",
+            tooltip="Hold the call and call the number (Ctrl+K)",
+        )
         self.complete_transfer = button(
-            "completeTransferButton", "Complete transfer", "merge", tooltip="Ctrl+Shift+T"
+            "completeTransferButton",
+            "Complete transfer",
+            "merge",
+            tooltip="Join the customer and the consulted party (Ctrl+Shift+T)",
         )
         self.conference = button(
-            "conferenceButton", "Add to conference", "user-plus", tooltip="Ctrl+Shift+K"
+            "conferenceButton",
+            "Add to conference",
+            "user-plus",
+            tooltip="Add the number to the call (Ctrl+Shift+K)",
         )
         grid.addWidget(self.blind, 0, 0)
         grid.addWidget(self.consult, 0, 1)
@@ -132,7 +158,9 @@ class VoicePage(QWidget):
         self.record.setChecked(inter.recording)
         self.record.setText("Stop recording" if inter.recording else "Record")
         self._icon(self.record, "stop" if inter.recording else "record")
-        parties = [(party.id, party.name, party.phone) for party in inter.parties]
+        # After the call ends (wrap-up) nobody is on it any more, the customer included.
+        on_call = [] if inter.in_wrap_up else inter.parties
+        parties = [(party.id, party.name, party.phone) for party in on_call]
         if parties != self._parties_shown:
             self._parties_shown = parties
             self.parties.clear()
@@ -289,7 +317,14 @@ class WrapUpBox(QWidget):
         self.acw = plain_label("", "acwTimer", role="timer")
         top.addWidget(self.acw)
         layout.addLayout(top)
-        layout.addWidget(plain_label("Disposition", role="key"))
+        heading = QHBoxLayout()
+        heading.addWidget(plain_label("Disposition", role="key"))
+        self.required = plain_label("Required", "dispositionRequired", role="required")
+        self.required.setToolTip("This service needs a disposition before you complete")
+        self.required.hide()
+        heading.addWidget(self.required)
+        heading.addStretch(1)
+        layout.addLayout(heading)
         self.disposition = QComboBox(frame)
         self.disposition.setObjectName("dispositionCombo")
         self.disposition.setEnabled(False)
@@ -310,7 +345,11 @@ class WrapUpBox(QWidget):
         self.notes.setPlaceholderText("No notes yet")
         layout.addWidget(self.notes, 1)
         self.complete = button(
-            "completeButton", "Complete", "check", tone="accent", tooltip="Ctrl+Return"
+            "completeButton",
+            "Complete",
+            "check",
+            tone="accent",
+            tooltip="Finish after-call work (Ctrl+Enter)",
         )
         self.complete.setMinimumHeight(38)
         layout.addWidget(self.complete)
@@ -324,7 +363,14 @@ class WrapUpBox(QWidget):
             self.note.clear()
             self.disposition.blockSignals(True)
             self.disposition.clear()
-            self.disposition.addItem("Choose a disposition…", None)
+            required = bool(
+                service is not None and service.use_dispositions and service.require_disposition
+            )
+            self.required.setVisible(required)
+            self.disposition.setProperty("required", required)
+            self.disposition.addItem(
+                "Choose a disposition (required)…" if required else "Choose a disposition…", None
+            )
             if service is not None and service.use_dispositions:
                 for disposition in service.dispositions:
                     self.disposition.addItem(disposition.name, disposition.name)
@@ -353,6 +399,7 @@ class WrapUpBox(QWidget):
     def clear(self) -> None:
         """No interaction."""
         self._dispositions_for = None
+        self.required.hide()
         self.disposition.clear()
         self.notes.clear()
         self.acw.setText("")

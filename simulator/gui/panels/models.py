@@ -5,7 +5,7 @@ Like the inspector's models, each keeps only row keys and reads the engine when 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -20,9 +20,9 @@ from PySide6.QtGui import QColor, QFont
 from simulator.gui.theme.palette import state_color
 
 if TYPE_CHECKING:
-    from simulator.engine import Simulator
+    from simulator.engine import Interaction, Simulator
 
-__all__ = ["DirectoryModel", "InteractionListModel"]
+__all__ = ["DirectoryModel", "InteractionListModel", "ring_remaining_ms"]
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -34,8 +34,24 @@ _ROOT = QModelIndex()
 """The invisible root (a default argument, never mutated)."""
 
 
+def ring_remaining_ms(sim: Simulator, inter: Interaction) -> int | None:
+    """Milliseconds until a ringing offer rings out (the ring timeout), or None when it is not
+    ringing or rings until answered."""
+    if inter.state.value != "delivery_pending":
+        return None
+    timeout = getattr(sim.settings, "ring_timeout_seconds", None)
+    if timeout is None:
+        return None
+    since = inter.history[-1][0] if inter.history else inter.created_ms
+    return max(0, int(since + timeout * 1000 - sim.now_ms))
+
+
 class InteractionListModel(QAbstractListModel):
-    """The agent's live interactions (the engine's list, oldest first)."""
+    """The agent's live interactions (the engine's list, oldest first).
+
+    Rows are found by interaction id (``IdRole``, ``Qt.UserRole + 1``) or, while a scenario
+    plays, by its ``as`` name (``AliasRole``, ``Qt.UserRole + 9``): ``model.match(...)``.
+    """
 
     IdRole = _USER + 1
     NameRole = _USER + 2
@@ -47,10 +63,20 @@ class InteractionListModel(QAbstractListModel):
     ActiveRole = _USER + 7
     FlagsRole = _USER + 8
     """Short words: muted, recording, consult."""
+    AliasRole = _USER + 9
+    """The scenario's ``as`` name of the interaction (while a scenario plays), else None."""
+    RemainingRole = _USER + 10
+    """Milliseconds until a ringing offer rings out, else None."""
 
-    def __init__(self, sim: Simulator, parent: Any = None):
+    def __init__(
+        self,
+        sim: Simulator,
+        parent: Any = None,
+        names: Callable[[], Mapping[str, str]] | None = None,
+    ):
         super().__init__(parent)
         self._sim = sim
+        self._names = names or dict
         self._ids: list[str] = []
 
     def sync(self) -> None:
@@ -99,8 +125,12 @@ class InteractionListModel(QAbstractListModel):
         inter = self._sim.interaction(iid)
         if role == self.IdRole:
             return iid
+        if role == self.AliasRole:
+            return next((name for name, known in self._names().items() if known == iid), None)
         if inter is None:
             return None
+        if role == self.RemainingRole:
+            return ring_remaining_ms(self._sim, inter)
         if role in (_DISPLAY, self.NameRole):
             return inter.display_name
         if role == _TOOLTIP:

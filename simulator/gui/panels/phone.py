@@ -53,7 +53,7 @@ class DialPad(QWidget):
         row = QHBoxLayout()
         self.number = QLineEdit(frame)
         self.number.setObjectName("dialNumber")
-        self.number.setPlaceholderText("Number")
+        self.number.setPlaceholderText("Number or ext.")
         self.number.setClearButtonEnabled(True)
         self.number.returnPressed.connect(self.call)
         self.number.textEdited.connect(lambda _text: self._set_origin("dialpad"))
@@ -75,7 +75,14 @@ class DialPad(QWidget):
             pad.clicked.connect(lambda _=False, k=key: self._type(k))
             grid.addWidget(pad, position // 3, position % 3)
         layout.addLayout(grid)
-        self.call_button = button("callButton", "Call", "phone", tone="good", parent=frame)
+        self.call_button = button(
+            "callButton",
+            "Call",
+            "phone",
+            tone="good",
+            tooltip="Call the number; Enter in the field does too (Ctrl+D)",
+            parent=frame,
+        )
         self.call_button.clicked.connect(self.call)
         layout.addWidget(self.call_button)
 
@@ -85,9 +92,7 @@ class DialPad(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Call is possible while logged in (the engine refuses a second connected call)."""
-        logged_in = self._bridge is not None and self._bridge.sim.agent.logged_in
-        self.call_button.setEnabled(logged_in)
+        """Nothing to follow: the window enables Call (logged in, a number typed)."""
 
     def pick(self, number: str) -> None:
         """Put a directory member's extension in the number field."""
@@ -159,10 +164,17 @@ class DirectoryPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 48)
         header.resizeSection(2, 104)
+        self._span_teams()
+
+    def _span_teams(self) -> None:
+        # A team row has only its name: let it use the whole width instead of being clipped.
+        for row in range(self.proxy.rowCount()):
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
 
     def _search(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
         self.tree.expandAll()
+        self._span_teams()
 
     def _picked(self, index: QModelIndex) -> None:
         phone = index.siblingAtColumn(0).data(DirectoryModel.PhoneRole)

@@ -1,0 +1,94 @@
+"""Which control is enabled when: exactly when its action can succeed.
+
+The engine says what it allows (``sim.allowed()``); the automation table says which engine
+actions each control performs, which inputs it needs (a number typed, a disposition chosen where
+the service requires one) and which wait while the active interaction rings. This applies all
+three to the window's named controls, and again as the tester types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from simulator.gui.automation.contract import enabling_actions, needed_inputs, not_while_ringing
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["Enabler"]
+
+
+class Enabler:
+    """Enables the window's controls (``controls``: objectName -> widget, filled by the window)."""
+
+    def __init__(self, controls: dict[str, QWidget], bridge: Callable[[], SimBridge | None]):
+        self._controls = controls
+        self._bridge = bridge
+        self._enabling = enabling_actions()
+        self._needs = needed_inputs()
+        self._not_while_ringing = not_while_ringing()
+        self._allowed: frozenset[str] = frozenset()
+        self._watched: set[str] = set()
+
+    def apply(self, allowed: frozenset[str]) -> None:
+        """Enable each control exactly when its action can succeed: the engine allows it, its
+        inputs are there, and (for wrap-up and hang up) the interaction is not ringing."""
+        self._allowed = allowed
+        ringing = self._ringing()
+        for name in self._enabling.keys() | self._needs.keys():
+            widget = self._controls.get(name)
+            if widget is None:
+                continue
+            actions = self._enabling.get(name)
+            enabled = bool(allowed & actions) if actions else True
+            enabled = enabled and all(self._has(need) for need in self._needs.get(name, ()))
+            if ringing and name in self._not_while_ringing:
+                enabled = False
+            widget.setEnabled(enabled)
+        for name in self._not_while_ringing:
+            widget = self._controls.get(name)
+            if widget is not None and name not in self._enabling:
+                widget.setEnabled(not ringing)
+
+    def _ringing(self) -> bool:
+        bridge = self._bridge()
+        sim = bridge.sim if bridge is not None else None
+        iid = sim.active_interaction_id if sim is not None else None
+        inter = sim.interaction(iid) if sim is not None and iid else None
+        return inter is not None and inter.state.value == "delivery_pending"
+
+    def _has(self, need: str) -> bool:
+        """Whether the input ``need`` (a ``NEEDS`` key) is there."""
+        bridge = self._bridge()
+        if bridge is None:
+            return False
+        sim = bridge.sim
+        if need == "logged_in":
+            return bool(sim.agent.logged_in)
+        if need == "disposition":
+            iid = sim.active_interaction_id
+            inter = sim.interaction(iid) if iid else None
+            service = inter.service if inter is not None else None
+            required = service is not None and service.use_dispositions
+            required = required and bool(service.require_disposition)
+            return not required or inter.disposition is not None
+        widget: Any = self._controls.get(need)
+        if widget is None:
+            return False
+        text = widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()
+        return bool(text.strip())
+
+    def watch_inputs(self) -> None:
+        """Re-enable as the tester types (an empty number field disables Call)."""
+        for needs in self._needs.values():
+            for need in needs:
+                widget = self._controls.get(need)
+                if widget is not None and need not in self._watched:
+                    self._watched.add(need)
+                    widget.textChanged.connect(self._inputs_changed)
+
+    def _inputs_changed(self, *_: Any) -> None:
+        self.apply(self._allowed)

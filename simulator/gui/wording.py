@@ -1,0 +1,92 @@
+"""How the window words what happened: an action done, an action refused (human words, never
+method names). Qt-free."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["done_text", "refused_text"]
+
+_DONE = {
+    "login": "Logged in",
+    "logout": "Logged out",
+    "accept_interaction": "Accepted",
+    "reject_interaction": "Rejected",
+    "leave_interaction": "Ended; wrap-up if the service has it",
+    "complete_interaction": "Completed",
+    "start_call": "Calling…",
+    "blind_transfer": "Transferred",
+    "consult_call": "Consult call started; the customer is on hold",
+    "transfer": "Transfer completed",
+    "invite_to_call_conference": "Added to the conference",
+    "remove_from_call_conference": "Removed from the conference",
+    "destroy_call_conference": "Conference ended",
+    "send_dtmf": "Tone sent",
+    "send_chat_message": "Message sent",
+    "send_email_reply": "Reply sent",
+    "set_disposition": "Disposition set",
+    "add_note": "Note added",
+    "switch_active_interaction": "Switched",
+    "customer_message": "The customer wrote",
+    "customer_answer": "The far end answered",
+    "customer_hang_up": "The customer hung up",
+    "offer_call": "A call is coming in",
+    "offer_chat": "A chat is coming in",
+    "offer_email": "An email is coming in",
+}
+
+_VERBS = {
+    "login": "log in",
+    "logout": "log out",
+    "set_agent_state": "change state",
+    "accept_interaction": "accept",
+    "reject_interaction": "reject",
+    "leave_interaction": "end it",
+    "complete_interaction": "complete",
+    "start_call": "call",
+    "set_call_hold": "hold or resume",
+    "set_call_mute": "mute or unmute",
+    "set_call_recording": "record",
+    "blind_transfer": "transfer",
+    "consult_call": "consult",
+    "transfer": "complete the transfer",
+    "invite_to_call_conference": "add to the conference",
+    "remove_from_call_conference": "remove the party",
+    "destroy_call_conference": "end the conference",
+    "send_dtmf": "send the tone",
+    "send_chat_message": "send",
+    "send_email_reply": "send the reply",
+    "set_disposition": "set the disposition",
+    "add_note": "add the note",
+    "switch_active_interaction": "switch",
+    "customer_message": "write as the customer",
+    "customer_answer": "answer as the far end",
+    "customer_hang_up": "hang up as the customer",
+    "offer_call": "offer a call",
+    "offer_chat": "offer a chat",
+    "offer_email": "offer an email",
+}
+
+
+def done_text(action: str, sim: Any) -> str:
+    """``✓`` and what the action did, read from the engine after it (toggles say which way)."""
+    iid = sim.active_interaction_id
+    inter = sim.interaction(iid) if iid else None
+    if action == "set_agent_state":
+        chosen = sim.agent.chosen
+        if chosen is not None:
+            return "✓ Your next state is set: it applies when the work ends"
+        return "✓ State changed"
+    if action == "set_call_hold" and inter is not None:
+        return "✓ Call on hold" if inter.state.value == "hold" else "✓ Call resumed"
+    if action == "set_call_mute" and inter is not None:
+        return "✓ Microphone muted" if inter.muted else "✓ Microphone on"
+    if action == "set_call_recording" and inter is not None:
+        return "✓ Recording" if inter.recording else "✓ Recording stopped"
+    return "✓ " + _DONE.get(action, action.replace("_", " ").capitalize())
+
+
+def refused_text(action: str, message: str, code: str) -> str:
+    """``Cannot complete: service 'Sales' requires a disposition (no_disposition)``."""
+    verb = _VERBS.get(action, action.replace("_", " "))
+    return f"Cannot {verb}: {message} ({code})"

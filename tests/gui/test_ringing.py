@@ -1,0 +1,133 @@
+"""Ringing counts down to the ring timeout; a missed call leaves a notice and a history entry.
+The simulator runs on the virtual clock: the test moves it with ``sim.advance``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def ringing_desk(qtbot: Any, window: Any) -> Any:
+    """The window over a virtual-clock simulator with the default 20 s ring timeout, Ready."""
+    from simulator.engine import Settings, Simulator
+    from simulator.gui.bridge import SimBridge
+    from tests.gui.driver import Desk
+
+    sim = Simulator(seed=7, settings=Settings(outbound_answer_seconds=None))
+    window.attach(SimBridge(sim, None, parent=window))
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.select("agentStateCombo", "ready")
+    return desk
+
+
+def test_a_ringing_offer_counts_down_to_the_ring_timeout(ringing_desk):
+    desk = ringing_desk
+    desk.type("customerName", "Ada Lovelace")
+    desk.click("offerCallButton")
+    countdown = desk.widget("ringCountdown")
+    desk.wait(countdown.isVisible)
+    assert countdown.text() == "Rings out in 20 s"
+    desk.sim.advance(3)
+    desk.wait(lambda: countdown.text() == "Rings out in 17 s")
+    model = desk.widget("interactionList").model()
+    assert model.data(model.index(0, 0), model.RemainingRole) == 17_000
+    desk.click("acceptButton")
+    desk.wait(lambda: not countdown.isVisible())
+    assert model.data(model.index(0, 0), model.RemainingRole) is None
+
+
+def test_a_missed_call_leaves_a_notice_and_a_history_entry(ringing_desk):
+    desk = ringing_desk
+    desk.type("customerName", "Ada Lovelace")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    iid = desk.active().id
+    desk.sim.advance(20)
+    notice = desk.widget("missedCallNotice")
+    desk.wait(notice.isVisible)
+    text = desk.widget("missedCallText").text()
+    assert text.startswith("Missed call from Ada Lovelace at ")
+    assert text.endswith("\nYou were set to Not Ready: No Answer")
+    history = desk.widget("interactionHistory")
+    desk.wait(lambda: history.count() == 1)
+    item = history.item(0)
+    assert item.data(Qt.ItemDataRole.UserRole) == iid
+    assert item.data(Qt.ItemDataRole.UserRole + 1) == "Missed"
+    assert item.text().startswith("Missed · Ada Lovelace · voice · ")
+    desk.click("dismissMissedButton")
+    assert not notice.isVisible()
+
+
+def test_a_handled_call_is_done_in_the_history(ringing_desk):
+    desk = ringing_desk
+    desk.select("customerService", "Customer Support")
+    desk.click("offerCallButton")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.click("completeButton")
+    history = desk.widget("interactionHistory")
+    desk.wait(lambda: history.count() == 1)
+    assert history.item(0).data(Qt.ItemDataRole.UserRole + 1) == "Done"
+    assert not desk.widget("missedCallNotice").isVisible()
+
+
+def test_after_the_call_the_party_list_is_empty_and_one_timer_counts(ringing_desk):
+    desk = ringing_desk
+    desk.select("customerService", "Customer Support")
+    desk.click("offerCallButton")
+    desk.click("acceptButton")
+    assert desk.widget("partyList").count() == 1
+    desk.sim.advance(65)
+    desk.click("customerHangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    assert desk.widget("partyList").count() == 0
+    assert not desk.widget("interactionTimer").isVisible()
+    assert desk.widget("acwTimer").text().startswith("ACW 00:00")
+    assert desk.widget("interactionDuration").text() == "Total 01:05"
+
+
+def test_interaction_rows_are_found_by_id(ringing_desk):
+    desk = ringing_desk
+    desk.click("offerChatButton")
+    desk.click("acceptButton")
+    desk.click("offerChatButton")
+    desk.wait(lambda: len(desk.sim.interactions) == 2)
+    model = desk.widget("interactionList").model()
+    first = desk.sim.interactions[0].id
+    found = model.match(model.index(0, 0), Qt.ItemDataRole.UserRole + 1, first)
+    assert [index.row() for index in found] == [0]
+
+
+def test_every_state_badge_is_readable_in_both_schemes():
+    from simulator.gui.panels.context import badge_text_color
+    from simulator.gui.panels.interactions import STATE_NAMES
+    from simulator.gui.theme.palette import DARK, LIGHT, state_color
+
+    def contrast(a: str, b: str) -> float:
+        def lum(color: str) -> float:
+            values = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+            lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+            return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+        high, low = sorted((lum(a), lum(b)), reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    for palette in (LIGHT, DARK):
+        for state in STATE_NAMES:
+            background = state_color(state, palette)
+            ratio = contrast(background, badge_text_color(background))
+            assert ratio >= 4.5, (palette.scheme, state, background, ratio)
+
+
+def test_team_names_use_the_whole_row_of_the_directory(bare_desk):
+    tree = bare_desk.widget("directoryTree")
+    model = tree.model()
+    assert model.rowCount() > 0
+    for row in range(model.rowCount()):
+        assert tree.isFirstColumnSpanned(row, model.index(row, 0).parent())
