@@ -128,3 +128,12 @@ def test_a_single_agent_export_has_no_agent_key_nor_column(sim):
     assert table.getvalue().splitlines()[0] == (
         "run,kind,seq,time,event,interactionId,plugin,handler,status,durationMs,data,error"
     )
+
+
+def test_journal_show_names_the_agent_of_a_run(tmp_path, capsys):
+    journal_path = _two_agent_run(tmp_path)
+    with Journal.open(journal_path, writing=False) as journal:
+        iid = next(e.interaction_id for e in journal.events(agent="omar") if e.interaction_id)
+    capsys.readouterr()
+    assert main(["journal", "show", iid, "--journal", journal_path]) == 0
+    assert "(agent omar): interaction " + iid in capsys.readouterr().out
