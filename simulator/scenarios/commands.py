@@ -229,15 +229,6 @@ def _run_one(
     build, finish = _host_factory(args, source, page)
     runner = ScenarioRunner(source, seed=args.seed)
     others = _other_pages(page)
-    agents = [desk.name for desk in runner.sim.center.desktops[1:]]
-    for name in others:
-        if name not in agents:
-            listed = ", ".join(agents) or "none"
-            raise InputFileError(
-                f"--page {name}=...",
-                None,
-                f"{source.path} has no agent {name!r} under agents: (its other agents: {listed})",
-            )
     if page is not None:
         runner.should_stop = page.cancelled.is_set
     if build is not None:
@@ -331,6 +322,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.page_screenshots is not None:
         _screenshot_folder(args.page_screenshots)
     main_page, agents = _page_targets(target)
+    _check_page_agents(sources, [name for name, _page in agents])
     options = PageOptions(
         main_page, args.tenant_url, tuple(args.allow_origins or ()), args.page_timeout, agents
     )
@@ -363,6 +355,24 @@ def _page_targets(values: list[str] | str) -> tuple[str, tuple[tuple[str, str], 
             "--page", None, "give the tenant's agent's page too (--page URL|DIR without NAME=)"
         )
     return main_page, tuple(agents.items())
+
+
+def _check_page_agents(sources: list[ScenarioFile], names: list[str]) -> None:
+    """Every ``--page NAME=`` names an agent of every scenario, checked before any run."""
+    for source in sources:
+        if not names:
+            return
+        desks = ScenarioRunner(source).sim.center.desktops[1:]
+        agents = [desk.name for desk in desks]
+        for name in names:
+            if name not in agents:
+                listed = ", ".join(agents) or "none"
+                raise InputFileError(
+                    f"--page {name}=...",
+                    None,
+                    f"{source.path} has no agent {name!r} under agents: "
+                    f"(its other agents: {listed})",
+                )
 
 
 def _run_all(

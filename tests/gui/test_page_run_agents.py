@@ -74,6 +74,20 @@ def test_a_page_for_an_agent_the_scenario_does_not_have_is_bad_input(
     assert "--page bob=...:" in err and "no agent 'bob'" in err and "omar" in err
 
 
+def test_the_page_agents_are_checked_against_every_scenario_before_any_runs(
+    qapp: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    single = ROOT / "fixtures" / "scenarios" / "blind_transfer.yaml"
+    code = main(
+        ["run", str(ROUND_TRIP), str(single), "--page", str(PAGE), "--page", f"omar={PAGE}",
+         "--journal", ":memory:", "--no-entry-points"]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "PASS" not in out
+    assert "blind_transfer.yaml has no agent 'omar'" in err and "(its other agents: none)" in err
+
+
 @pytest.mark.parametrize(
     ("pages", "message"),
     [
