@@ -95,5 +95,9 @@ class Settings(BaseModel):
     """Transfer data the widget takes: a ``flat`` object of strings, numbers, booleans and nulls
     (the vendor's check: nested data is ``invalid_args`` in an action and no data in an
     answer), or ``any`` JSON (the documentation's type)."""
+    acw_limit_validation: Literal["ask", "skip"] = "ask"
+    """From 5.24.1, when a service's after-call-work time limit completes an interaction with
+    associated records: ``ask`` ``ON_VALIDATE_ASSOCIATED_RECORDS`` first (an invalid answer keeps
+    it in wrap-up, as for the agent's completion), or ``skip`` the question and complete."""
     start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""
