@@ -251,6 +251,7 @@ def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
         tenant_url=options.tenant_url,
         allow_origins=options.allow_origins,
         timeout=options.timeout,
+        others=getattr(options, "agents", ()),
     )
 
 

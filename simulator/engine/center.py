@@ -76,6 +76,8 @@ class ContactCenter:
         self.tick = Tick()
         self.desktops: list[AgentDesktop] = []
         """The simulated agents' desktops, in the order they joined."""
+        self.actions_recorded = 0
+        """Actions recorded on every desktop so far (``ActionRecord.order`` of the last)."""
 
     # ------------------------------------------------------------------ agents
 

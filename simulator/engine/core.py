@@ -275,6 +275,7 @@ class DesktopCore:
             if tick.depth == 0:
                 tick.frozen_ms = None
         if self.record_actions:
+            self.center.actions_recorded += 1
             self.actions.append(
                 ActionRecord(
                     asked_ms,
@@ -284,6 +285,7 @@ class DesktopCore:
                     result.ok,
                     by_subscriber,
                     None if result.error is None else result.error.name,
+                    self.center.actions_recorded,
                 )
             )
         if tick.depth == 0:

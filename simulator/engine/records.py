@@ -27,6 +27,9 @@ class ActionRecord:
     """True when a subscriber (a handler) asked for it while an event was being delivered."""
     error: str | None = None
     """The error code's name when the action failed (``not_suitable_state`` ...)."""
+    order: int = 0
+    """Its place among the actions of every desktop of the center (from 1): how a recording
+    interleaves several agents' actions."""
 
 
 @dataclass(frozen=True, slots=True)

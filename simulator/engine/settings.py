@@ -85,6 +85,16 @@ class Settings(BaseModel):
     """When a transfer or conference without data asks ``ON_REQUEST_TRANSFER_DATA``: always, or
     only when the agent uses the desktop (a step, the window), never for a handler's adApi
     call, which passes its data as the argument (the vendor's way)."""
+    transfer_data_wait_seconds: float | None = Field(
+        default=None, gt=0, le=_YEAR_S, allow_inf_nan=False
+    )
+    """How long (wall clock) a transfer without data waits for the handlers' answer to
+    ``ON_REQUEST_TRANSFER_DATA``: None, as long as they run (each up to the handler timeout), or
+    ``2``, the vendor's widget, which then transfers without data and drops a later answer."""
+    transfer_data_shape: Literal["flat", "any"] = "flat"
+    """Transfer data the widget takes: a ``flat`` object of strings, numbers, booleans and nulls
+    (the vendor's check: nested data is ``invalid_args`` in an action and no data in an
+    answer), or ``any`` JSON (the documentation's type)."""
     acw_limit_validation: Literal["ask", "skip"] = "ask"
     """From 5.24.1, when a service's after-call-work time limit completes an interaction with
     associated records: ``ask`` ``ON_VALIDATE_ASSOCIATED_RECORDS`` first (an invalid answer keeps

@@ -17,6 +17,9 @@ from simulator.engine.voice import parse_origination
 
 __all__ = ["Transfers"]
 
+_SCALARS = (str, int, float, bool, type(None))
+"""What a value of transfer data may be (``CustomTransferData``)."""
+
 
 class Transfers(Landing):
     """Consult, transfer and conference (to a simulated colleague: landing on their desktop)."""
@@ -66,6 +69,9 @@ class Transfers(Landing):
         then: Callable[[dict[str, Any] | None], None],
     ) -> None:
         if custom is not None:
+            problem = self._transfer_data_problem(custom)
+            if problem is not None:
+                raise ActionError(Code.invalid_args, problem)
             then(dict(custom))
             return
         if self.settings.transfer_data_request == "desktop_only" and (
@@ -78,8 +84,28 @@ class Transfers(Landing):
             E.ON_REQUEST_TRANSFER_DATA,
             inter.id,
             interaction_id=inter.id,
-            then=lambda value: self._system("transfer data", lambda: then(value)),
+            then=lambda value: self._system("transfer data", lambda: then(self._usable(value))),
         )
+
+    def _transfer_data_problem(self, data: Any) -> str | None:
+        """Why the widget refuses this transfer data (``transfer_data_shape``), or None."""
+        if self.settings.transfer_data_shape == "any":
+            return None
+        if not isinstance(data, dict):
+            return f"transfer data is an object, not {type(data).__name__}"
+        for key, value in data.items():
+            if not isinstance(key, str) or not isinstance(value, _SCALARS):
+                return (
+                    f"transfer data is a flat object of strings, numbers, booleans and nulls; "
+                    f"{key!r} holds {type(value).__name__} (transfer_data_shape: any takes it)"
+                )
+        return None
+
+    def _usable(self, answer: Any) -> dict[str, Any] | None:
+        # The widget rejects an answer it cannot use and transfers without data.
+        if answer is None or self._transfer_data_problem(answer) is not None:
+            return None
+        return answer
 
     def blind_transfer(
         self,

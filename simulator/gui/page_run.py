@@ -133,11 +133,13 @@ class _Main(QObject):
 class PageSession:
     """What the worker thread uses: attach the page to a host, reload it, detach it."""
 
-    def __init__(self, page: HeadlessPage):
+    def __init__(self, page: HeadlessPage, cancelled: threading.Event | None = None):
         self._page = page
         self.endpoint: PageEndpoint | None = None
-        self.cancelled = threading.Event()
+        self.cancelled = cancelled if cancelled is not None else threading.Event()
         """Set by Ctrl-C: the runs stop at their next step and print nothing more."""
+        self.others: dict[str, PageSession] = {}
+        """The other agents' pages (``--page NAME=URL``), by agent name."""
 
     def attach(self, host: HandlerHost, timeout: float | None = None) -> PageEndpoint:
         """Make the page plugin ``js:page`` of ``host`` and (re)load it; returns once its
@@ -298,9 +300,15 @@ class HeadlessPage:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, work: Callable[[PageSession], T]) -> T:
-        """Run ``work(session)`` on a worker thread while Qt runs here; its result or error."""
+    def run(
+        self, work: Callable[[PageSession], T], others: dict[str, HeadlessPage] | None = None
+    ) -> T:
+        """Run ``work(session)`` on a worker thread while Qt runs here; its result or error.
+        ``others``: the other agents' pages, in ``session.others``."""
         session = PageSession(self)
+        session.others = {
+            name: PageSession(page, session.cancelled) for name, page in (others or {}).items()
+        }
         box: dict[str, Any] = {}
 
         def body() -> None:
@@ -310,6 +318,8 @@ class HeadlessPage:
                 box["error"] = exc
             finally:
                 session.detach()
+                for other in session.others.values():
+                    other.detach()
                 with contextlib.suppress(RuntimeError):  # the page is gone after a Ctrl-C
                     self.main.finished.emit()
 
@@ -325,6 +335,8 @@ class HeadlessPage:
             # that hangs cannot hold them. Give them a moment to stop before the page goes.
             session.cancelled.set()
             session.detach()
+            for other in session.others.values():
+                other.detach()
             if worker.is_alive():
                 QTimer.singleShot(round(_CANCEL_GRACE_S * 1000), loop.quit)
                 loop.exec()
@@ -350,9 +362,11 @@ def drive(
     tenant_url: str | None = None,
     allow_origins: Sequence[str] = (),
     timeout: float | None = None,
+    others: Sequence[tuple[str, str]] = (),
 ) -> int:
     """Open ``target`` headless, run ``work(session)`` (the ``adsim run`` loop) beside it and
-    return its exit code; the page is released afterwards. With ``tenant_url`` the page runs in
+    return its exit code; the page is released afterwards. ``others``: ``(agent name, target)``
+    of the other agents' pages (``session.others``). With ``tenant_url`` the page runs in
     strict-CSP mode (``web_page.use_tenant_url``); ``allow_origins`` are let through the
     network guard; ``timeout``: seconds the page has to construct its AdApi (default 15)."""
     problem = web_page.options_problem(target, tenant_url, allow_origins)
@@ -364,9 +378,16 @@ def drive(
             web_page.use_tenant_url(tenant_url)
         except RuntimeError as exc:  # strict mode already on for another tenant, in-process
             raise InputFileError("--tenant-url", None, str(exc)) from None
+    pages: dict[str, HeadlessPage] = {}
     page = HeadlessPage(target, startup_timeout=timeout or STARTUP_TIMEOUT)
-    page.view.allow_origins(allow_origins)
     try:
-        return page.run(work)
+        page.view.allow_origins(allow_origins)
+        # The other agents' pages (``--page NAME=URL``): each a view of its own.
+        for name, other in others:
+            pages[name] = HeadlessPage(other, startup_timeout=timeout or STARTUP_TIMEOUT)
+            pages[name].view.allow_origins(allow_origins)
+        return page.run(work, pages)
     finally:
+        for other_page in pages.values():
+            other_page.close()
         page.close()

@@ -478,12 +478,16 @@ class AdApi:
             phone,
             custom_transfer_data,
             interaction_id,
+            checked=self._data_checked(phone, custom_transfer_data, interaction_id),
         )
 
     def transfer(self, custom_transfer_data: dict[str, Any] | None = None) -> OperationResult:
         """``transfer(customTransferData?)``: complete a consult transfer."""
         return self._do(
-            "transfer", lambda: self._sim.transfer(custom_transfer_data), custom_transfer_data
+            "transfer",
+            lambda: self._sim.transfer(custom_transfer_data),
+            custom_transfer_data,
+            checked=self._data_checked(custom_transfer_data),
         )
 
     def invite_to_call_conference(
@@ -501,7 +505,16 @@ class AdApi:
             phone,
             custom_transfer_data,
             interaction_id,
+            checked=self._data_checked(phone, custom_transfer_data, interaction_id),
         )
+
+    def _data_checked(self, *params: Any) -> tuple[Any, ...] | None:
+        """What ``_do`` checks of a transfer's arguments: all of them (``CustomTransferData``
+        is a flat object), or, with ``transfer_data_shape: "any"``, all but the data (the
+        engine takes any JSON then)."""
+        if self._sim.settings.transfer_data_shape != "any":
+            return None
+        return tuple(p if not isinstance(p, dict) else None for p in params)
 
     def remove_from_call_conference(
         self, party_id: str, interaction_id: str | None = None

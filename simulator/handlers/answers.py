@@ -48,8 +48,12 @@ _SHAPES: dict[EventName, TypeAdapter[Any]] = {
 }
 
 
-def check_answer(name: EventName, value: Any) -> Any:
-    """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong."""
+def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
+    """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong.
+
+    Transfer data must be a flat object of scalars, as the vendor's widget checks it;
+    ``any_transfer_data`` (the setting ``transfer_data_shape: "any"``) takes any JSON, the
+    documentation's type."""
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     try:
@@ -59,6 +63,8 @@ def check_answer(name: EventName, value: Any) -> Any:
             f"{name} answer is not JSON ({type(value).__name__}: {exc}); return JSON data"
         ) from None
     shape = _SHAPES.get(name)
+    if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:
+        shape = None
     if shape is not None:
         try:
             shape.validate_python(wire, strict=True)

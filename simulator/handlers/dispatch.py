@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
+from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer
 from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, jsonable
 from simulator.handlers.registry import Registration
@@ -47,6 +48,8 @@ class Job:
     index: int = 0
     answer: Any = None
     started: bool = False
+    budget: AnswerBudget | None = None
+    """The widget's wait for this answer (transfer data: ``transfer_data_wait_seconds``)."""
 
 
 @dataclass(slots=True)
@@ -216,9 +219,15 @@ class Dispatcher:
                     "junk",
                     (f"{event.name} answer is not JSON ({result.type_name}); return JSON data"),
                 )
+            elif status == "ok" and job.budget is not None and job.budget.expired:
+                status, error = "timeout", late_answer_error(job.budget)
             elif status == "ok" and event.response is not None and result is not None:
                 try:
-                    job.answer = check_answer(event.name, result)
+                    job.answer = check_answer(
+                        event.name,
+                        result,
+                        any_transfer_data=self.sim.settings.transfer_data_shape == "any",
+                    )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
             self._record(
@@ -259,23 +268,31 @@ class Dispatcher:
 
     def _finish(self, job: Job) -> None:
         event = job.event
-        if job.resolve is not None:
-            answer = job.answer
-            self.sim.post(partial(job.resolve, answer))
-            if self.journal is not None:
-                spec = EVENTS[event.name]
-                try:
-                    self.journal.record_answer(
-                        event.seq, answer if answer is not None else spec.default_response
-                    )
-                except Exception:
-                    traceback.print_exc(file=sys.stderr)
+        if job.resolve is not None and (job.budget is None or job.budget.cancel()):
+            self.sim.post(partial(job.resolve, job.answer))
+            self._record_answer(event, job.answer)
         with self._lock:
             if self._current is job:
                 self._current = None
             self._pending -= 1
             if self._pending == 0:
                 self._idle.notify_all()
+
+    def _give_up(self, job: Job) -> None:
+        """The widget's wait is over: the simulation goes on with no answer (a timer thread)."""
+        if job.resolve is not None:
+            self.sim.post(partial(job.resolve, None))
+            self._record_answer(job.event, None)
+
+    def _record_answer(self, event: Event, answer: Any) -> None:
+        if self.journal is not None:
+            spec = EVENTS[event.name]
+            try:
+                self.journal.record_answer(
+                    event.seq, answer if answer is not None else spec.default_response
+                )
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
 
     # ------------------------------------------------------------------ watchdog
 

@@ -40,6 +40,7 @@ from typing import Any
 from simulator.contract import OperationResult, ResultErrorCode, fail
 from simulator.engine import Event, Simulator
 from simulator.handlers.ad_api import AdApi, WidgetState
+from simulator.handlers.answer_budget import answer_budget
 from simulator.handlers.dispatch import STOP, Call, Dispatcher, Job
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
 from simulator.handlers.outcome import HandlerOutcome, PluginStatus
@@ -459,9 +460,12 @@ class HandlerHost(Dispatcher):
         resolve = None
         if has_handlers and event.response is not None:
             resolve = event.response.defer()
+        job = Job(event, resolve)
+        if resolve is not None:
+            job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
         with self._lock:
             self._pending += 1
-        self._queue.put(Job(event, resolve))
+        self._queue.put(job)
         return None
 
     def _call_on_engine(

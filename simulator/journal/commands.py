@@ -34,7 +34,12 @@ def _open_existing(path: str | None) -> Journal:
 def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
         writer = export_jsonl if args.format == "jsonl" else export_csv
-        options = {"interaction_id": args.interaction, "run_id": args.run, "packets": args.packets}
+        options = {
+            "interaction_id": args.interaction,
+            "run_id": args.run,
+            "packets": args.packets,
+            "agent": args.agent,
+        }
         if args.output and args.output != "-":
             with open(args.output, "w", encoding="utf-8", newline="") as out:
                 writer(journal, out, **options)
@@ -67,7 +72,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
         for event in events:
             if event.run_id != run:
                 run = event.run_id
-                print(f"run {run}: interaction {args.id}")
+                whose = f" (agent {event.agent})" if event.agent is not None else ""
+                print(f"run {run}{whose}: interaction {args.id}")
             print(f"  #{event.seq:<5} {_clock(event.time_ms)}  {event.name}  {_short(event.args)}")
             if event.answer is not None:
                 print(f"         answer used: {_short(event.answer)}")
@@ -113,6 +119,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--packets",
         action="store_true",
         help="after each run's events, its JS pages' and handler modules' packets (wall clock)",
+    )
+    only.add_argument(
+        "--agent",
+        default=None,
+        metavar="NAME",
+        help="only this simulated agent's events and outcomes (a center of several agents)",
     )
     export.add_argument(
         "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"

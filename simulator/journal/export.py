@@ -8,11 +8,16 @@ still the story: the ``out`` packet of an event, the page's requests and answers
 ``__handled__``, then the next event's packet. Packets are not tied to an interaction, so they
 cannot be selected with ``interaction_id`` (``--interaction``); select a run instead.
 
-Rows (JSON lines; CSV puts them in ``CSV_COLUMNS``, plus ``PACKET_COLUMNS`` with packets)::
+Rows (JSON lines; CSV puts them in ``CSV_COLUMNS``, plus ``PACKET_COLUMNS`` with packets, plus
+``agent`` when the selected events came from a center of several agents)::
 
-    {"kind": "event", "run", "seq", "time", "event", "interactionId", "args", "answer"?}
-    {"kind": "outcome", "run", "seq", "event", "interactionId", "plugin", "handler", "status",
-     "durationMs", "result", "error"?, "traceback"?}
+    {"kind": "event", "run", "agent"?, "seq", "time", "event", "interactionId", "args", "answer"?}
+    {"kind": "outcome", "run", "agent"?, "seq", "event", "interactionId", "plugin", "handler",
+     "status", "durationMs", "result", "error"?, "traceback"?}
+
+``agent`` is the simulated agent whose desktop emitted the event (the outcome: the event it
+handled); it is absent with one agent, so a single-agent journal exports as it always did.
+``agent=`` (``--agent``) selects one agent's rows (and no packets: select a run for those).
     {"kind": "packet", "run", "id", "wallTime", "plugin", "direction", "type", "uid", "params",
      "noHandlers"?, "error"?}
 """
@@ -26,7 +31,14 @@ from typing import Any, TextIO
 
 from simulator.journal.store import Journal, JournalEvent, JournalOutcome, JournalPacket
 
-__all__ = ["CSV_COLUMNS", "PACKET_COLUMNS", "export_csv", "export_jsonl", "journal_rows"]
+__all__ = [
+    "AGENT_COLUMN",
+    "CSV_COLUMNS",
+    "PACKET_COLUMNS",
+    "export_csv",
+    "export_jsonl",
+    "journal_rows",
+]
 
 CSV_COLUMNS = (
     "run",
@@ -48,6 +60,9 @@ packet's params (JSON); a packet's type is in ``event``."""
 PACKET_COLUMNS = ("direction", "uid", "wallTime")
 """Added after ``CSV_COLUMNS`` when packets are exported (empty on event and outcome rows)."""
 
+AGENT_COLUMN = "agent"
+"""The last column when the selected events carry an agent (empty on packet rows)."""
+
 
 def journal_rows(
     journal: Journal,
@@ -55,6 +70,7 @@ def journal_rows(
     interaction_id: str | None = None,
     run_id: int | None = None,
     packets: bool = False,
+    agent: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Each event as a dict, then the outcomes of the handlers that received it; with
     ``packets``, each run's packets after its events (``ValueError`` with ``interaction_id``).
@@ -64,9 +80,13 @@ def journal_rows(
     """
     if packets and interaction_id is not None:
         raise ValueError("packets are not tied to an interaction: select a run instead")
-    events = journal.iter_events(interaction_id=interaction_id, run_id=run_id)
+    if packets and agent is not None:
+        raise ValueError("packets are not tied to an agent: select a run instead")
+    events = journal.iter_events(interaction_id=interaction_id, run_id=run_id, agent=agent)
     outcomes = _Peek(
-        journal.iter_outcomes(interaction_id=interaction_id, run_id=run_id, by_event=True)
+        journal.iter_outcomes(
+            interaction_id=interaction_id, run_id=run_id, by_event=True, agent=agent
+        )
     )
     runs_packets = _Peek(journal.iter_packets(run_id=run_id, by_run=True) if packets else iter(()))
     # Outcomes whose event is not selected (an interaction filter on an event without an id):
@@ -116,6 +136,10 @@ def _event_row(event: JournalEvent) -> dict[str, Any]:
     row: dict[str, Any] = {
         "kind": "event",
         "run": event.run_id,
+    }
+    if event.agent is not None:
+        row["agent"] = event.agent
+    row |= {
         "seq": event.seq,
         "time": event.time_ms,
         "event": event.name,
@@ -131,6 +155,10 @@ def _outcome_row(outcome: JournalOutcome) -> dict[str, Any]:
     row: dict[str, Any] = {
         "kind": "outcome",
         "run": outcome.run_id,
+    }
+    if outcome.agent is not None:
+        row["agent"] = outcome.agent
+    row |= {
         "seq": outcome.event_seq,
         "event": outcome.event_name,
         "interactionId": outcome.interaction_id,
@@ -176,10 +204,13 @@ def export_jsonl(
     interaction_id: str | None = None,
     run_id: int | None = None,
     packets: bool = False,
+    agent: str | None = None,
 ) -> int:
     """Write one JSON object per line; returns the number of lines."""
     count = 0
-    rows = journal_rows(journal, interaction_id=interaction_id, run_id=run_id, packets=packets)
+    rows = journal_rows(
+        journal, interaction_id=interaction_id, run_id=run_id, packets=packets, agent=agent
+    )
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += 1
@@ -193,14 +224,21 @@ def export_csv(
     interaction_id: str | None = None,
     run_id: int | None = None,
     packets: bool = False,
+    agent: str | None = None,
 ) -> int:
     """Write a CSV table with ``CSV_COLUMNS`` (and ``PACKET_COLUMNS`` with ``packets``);
     returns the number of data rows."""
     columns = CSV_COLUMNS + PACKET_COLUMNS if packets else CSV_COLUMNS
+    # Known before the first row (the header): a single-agent journal keeps its old table.
+    agents = agent is not None or journal.has_agents(interaction_id=interaction_id, run_id=run_id)
+    if agents:
+        columns += (AGENT_COLUMN,)
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
-    rows = journal_rows(journal, interaction_id=interaction_id, run_id=run_id, packets=packets)
+    rows = journal_rows(
+        journal, interaction_id=interaction_id, run_id=run_id, packets=packets, agent=agent
+    )
     for row in rows:
         data = row.get(_DATA[row["kind"]])
         line = {
@@ -221,6 +259,8 @@ def export_csv(
             line["direction"] = row.get("direction", "")
             line["uid"] = row.get("uid") or ""
             line["wallTime"] = row.get("wallTime", "")
+        if agents:
+            line[AGENT_COLUMN] = row.get("agent", "")
         writer.writerow(line)
         count += 1
     return count

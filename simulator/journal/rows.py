@@ -44,6 +44,8 @@ class JournalEvent:
     args: list[Any]
     answer: Any = None
     """The answer used, for events that need one (``None`` when nobody answered or not needed)."""
+    agent: str | None = None
+    """The simulated agent whose desktop emitted it (``None`` in a center of one agent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class JournalOutcome:
     result: Any
     error: str | None
     traceback: str | None
+    agent: str | None = None
+    """The agent of the event it handled (``None`` in a center of one agent)."""
 
 
 PacketDirection = Literal["in", "out"]

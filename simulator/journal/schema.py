@@ -5,11 +5,14 @@ one transaction, so a journal written by an older adsim is upgraded when opened.
 
 Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``packets``: every
 vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
-were journaled, stamped with the wall clock.
+were journaled, stamped with the wall clock; 3 adds ``agent`` to ``events`` and ``outcomes``: the
+simulated agent whose desktop emitted the event (NULL with one agent), filled in on upgrade from
+the run's ``meta`` (``"agent"``), where adsim 0.x kept it before.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -88,7 +91,24 @@ def _schema_2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
+def _schema_3(db: sqlite3.Connection) -> None:
+    # Before version 3 each agent's desktop had a run of its own whose meta named the agent:
+    # that name moves onto the rows (parsed here, not with SQLite's JSON functions, which a
+    # Python build may lack).
+    db.execute("ALTER TABLE events ADD COLUMN agent TEXT")
+    db.execute("ALTER TABLE outcomes ADD COLUMN agent TEXT")
+    db.execute("CREATE INDEX events_by_agent ON events(agent, run_id, seq)")
+    for run_id, meta in db.execute("SELECT id, meta FROM runs").fetchall():
+        try:
+            agent = json.loads(meta).get("agent")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(agent, str):
+            db.execute("UPDATE events SET agent = ? WHERE run_id = ?", (agent, run_id))
+            db.execute("UPDATE outcomes SET agent = ? WHERE run_id = ?", (agent, run_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2, _schema_3]
 """``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

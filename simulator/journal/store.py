@@ -28,11 +28,12 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
     JournalEvent,
     JournalOutcome,
@@ -40,7 +41,6 @@ from simulator.journal.rows import (
     PacketDirection,
     _EventLike,
     _OutcomeLike,
-    _packet,
 )
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
@@ -59,8 +59,6 @@ __all__ = [
 
 APP_NAME = "agent-desktop-simulator"
 ENV_JOURNAL = "ADSIM_JOURNAL"
-_BATCH = 500
-"""Rows read at a time by the iterators (``adsim journal export`` streams)."""
 DEFAULT_BUSY_TIMEOUT = 2.0
 """Seconds a write waits for another process's write lock before it fails."""
 
@@ -125,7 +123,7 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
-class Journal:
+class Journal(JournalReader):
     """An open journal; thread-safe (events come from the engine thread, outcomes from handlers)."""
 
     def __init__(self, db: sqlite3.Connection, path: str, meta: dict[str, Any] | None = None):
@@ -140,6 +138,10 @@ class Journal:
         """The first write of an outcome, answer or packet that failed (None: none failed)."""
         self._failure_told = False
         self._detach: list[Callable[[], None]] = []
+        # ``agent`` came with schema 3; a journal opened with fewer ``migrations`` (an older
+        # adsim's file, as the migration tests write it) is written and read without it.
+        columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
+        self._agent = "agent" if "agent" in columns else "NULL"
 
     @classmethod
     def open(
@@ -260,6 +262,7 @@ class Journal:
                 str(event.name),
                 event.interaction_id,
                 _dumps(list(event.wire_args)),
+                getattr(event, "agent", None),
             )
             for event in events
         ]
@@ -276,7 +279,7 @@ class Journal:
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
                 try:
-                    self._write_events([(*row[:4], _text(row[4])) for row in rows])
+                    self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
                     raise self._write_error(exc, events) from None
             except sqlite3.Error as exc:
@@ -288,11 +291,18 @@ class Journal:
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
-            db.executemany(
-                "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
-                f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            if self._agent == "agent":
+                db.executemany(
+                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args, agent)"
+                    f" VALUES ({run_id}, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            else:
+                db.executemany(
+                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
+                    f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
+                    [row[:5] for row in rows],
+                )
             db.execute("COMMIT")
         except BaseException:
             if new_run:
@@ -336,11 +346,17 @@ class Journal:
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Commit one handler call's outcome."""
+        # The agent is its event's (journaled before any handler saw it).
+        agent = (
+            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
+            if self._agent == "agent"
+            else ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        )
         self._write(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
             "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
-            " handler, status, duration_ms, result, error, traceback)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            f" handler, status, duration_ms, result, error, traceback{agent}",
             (
                 outcome.event_seq,
                 outcome.event_name,
@@ -393,123 +409,3 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # ------------------------------------------------------------------ reading
-
-    def runs(self) -> list[tuple[int, int, dict[str, Any]]]:
-        """Every run: ``(id, started_ms, meta)``."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
-        return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
-
-    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-        """The rows of a query, a batch at a time (constant memory however big the journal)."""
-        with self._lock:
-            cursor = self._db.execute(sql, params)
-        while True:
-            with self._lock:
-                batch = cursor.fetchmany(_BATCH)
-            if not batch:
-                return
-            yield from batch
-
-    @staticmethod
-    def _where(
-        interaction_id: str | None, run_id: int | None, *, plugin: str | None = None
-    ) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if interaction_id is not None:
-            clauses.append("interaction_id = ?")
-            params.append(interaction_id)
-        if run_id is not None:
-            clauses.append("run_id = ?")
-            params.append(run_id)
-        if plugin is not None:
-            clauses.append("plugin = ?")
-            params.append(plugin)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-    def events(
-        self, *, interaction_id: str | None = None, run_id: int | None = None
-    ) -> list[JournalEvent]:
-        """Journaled events in order, optionally of one interaction and/or one run."""
-        return list(self.iter_events(interaction_id=interaction_id, run_id=run_id))
-
-    def iter_events(
-        self, *, interaction_id: str | None = None, run_id: int | None = None
-    ) -> Iterator[JournalEvent]:
-        """``events``, read as they are consumed."""
-        where, params = self._where(interaction_id, run_id)
-        rows = self._rows(
-            "SELECT run_id, seq, time_ms, name, interaction_id, args, answer FROM events"
-            f"{where} ORDER BY run_id, seq",
-            params,
-        )
-        for run, seq, time_ms, name, iid, args, answer in rows:
-            yield JournalEvent(
-                run,
-                seq,
-                time_ms,
-                name,
-                iid,
-                json.loads(args),
-                json.loads(answer) if answer else None,
-            )
-
-    def outcomes(
-        self, *, interaction_id: str | None = None, run_id: int | None = None
-    ) -> list[JournalOutcome]:
-        """Journaled handler outcomes in order, optionally of one interaction and/or one run."""
-        return list(self.iter_outcomes(interaction_id=interaction_id, run_id=run_id))
-
-    def iter_outcomes(
-        self,
-        *,
-        interaction_id: str | None = None,
-        run_id: int | None = None,
-        by_event: bool = False,
-    ) -> Iterator[JournalOutcome]:
-        """``outcomes``, read as they are consumed; ``by_event`` orders them by run and event
-        (journal order within an event) instead of journal order."""
-        where, params = self._where(interaction_id, run_id)
-        order = "run_id, event_seq, id" if by_event else "run_id, id"
-        rows = self._rows(
-            "SELECT run_id, event_seq, event_name, interaction_id, plugin, handler, status,"
-            f" duration_ms, result, error, traceback FROM outcomes{where} ORDER BY {order}",
-            params,
-        )
-        for run, seq, name, iid, plugin, handler, status, duration, result, error, trace in rows:
-            yield JournalOutcome(
-                run,
-                seq,
-                name,
-                iid,
-                plugin,
-                handler,
-                status,
-                duration,
-                json.loads(result) if result else None,
-                error,
-                trace,
-            )
-
-    def packets(
-        self, *, run_id: int | None = None, plugin: str | None = None
-    ) -> list[JournalPacket]:
-        """Journaled packets in journal order, optionally of one run and/or one plugin."""
-        return list(self.iter_packets(run_id=run_id, plugin=plugin))
-
-    def iter_packets(
-        self, *, run_id: int | None = None, plugin: str | None = None, by_run: bool = False
-    ) -> Iterator[JournalPacket]:
-        """``packets``, read as they are consumed; ``by_run`` orders them by run first."""
-        where, params = self._where(None, run_id, plugin=plugin)
-        order = "run_id, id" if by_run else "id"
-        rows = self._rows(
-            "SELECT run_id, id, time_ms, plugin, direction, type, uid, params, no_handlers,"
-            f" error FROM packets{where} ORDER BY {order}",
-            params,
-        )
-        for row in rows:
-            yield _packet(row)

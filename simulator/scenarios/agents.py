@@ -3,7 +3,9 @@ and what names and events mean on each desktop.
 
 The tenant's agent is always the first desktop (``runner.sim``) and the default of every step and
 expectation. A name given with ``as`` on one desktop means, on another, that desktop's item of the
-same customer interaction (the same ``globalInteractionId``). With several agents every event
+same customer interaction (the same ``globalInteractionId``; the latest such item, leaving out
+items that have a name of their own, such as a consult call that desktop dialled). With several
+agents every event
 carries its agent (``Event.agent``), and an expectation ``by: NAME`` sees only that agent's.
 """
 
@@ -42,7 +44,10 @@ class ScenarioAgents:
                 if profile.id == self.sim.profile.id:
                     desk: AgentDesktop = self.sim
                 else:
-                    desk = center.add_agent(spec.name, team=spec.team)
+                    # This profile, not a second ``add_agent``: a new agent's id is drawn once,
+                    # as ``center.add_agent("bob", team=...)`` draws it in Python.
+                    desk = AgentDesktop(center, profile)
+                    center.join(desk)
                     desk.subscribe(subscribe)
             except ValueError as exc:
                 return index, str(exc)
@@ -81,13 +86,20 @@ class ScenarioAgents:
             for other in self.sim.center.desktops
             for inter in (*other.finished, *other.interactions)
         }
+        # An item of this desktop that has a name of its own (a consult it dialled) is not
+        # another name's item too, though it carries the same customer's GIID.
+        named = {iid for iid in names.values() if iid in own}
         seen: dict[str, str] = {}
         for name, iid in names.items():
             giid = giids.get(iid)
             if iid in own or giid is None:
                 seen[name] = iid
                 continue
-            same = [inter.id for inter in mine if inter.global_interaction_id == giid]
+            same = [
+                inter.id
+                for inter in mine
+                if inter.global_interaction_id == giid and inter.id not in named
+            ]
             seen[name] = same[-1] if same else iid
         return seen
 

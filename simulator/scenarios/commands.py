@@ -18,6 +18,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -62,6 +63,11 @@ class PageSessionLike(Protocol):
         """Save the page as a PNG (False when it could not be written)."""
 
 
+def _other_pages(page: PageSessionLike | None) -> dict[str, PageSessionLike]:
+    """The pages of the other agents (``--page NAME=URL``) that came with ``page``."""
+    return dict(getattr(page, "others", None) or {})
+
+
 @dataclass(frozen=True)
 class PageOptions:
     """``--page`` and the options that go with it."""
@@ -71,6 +77,9 @@ class PageOptions:
     allow_origins: tuple[str, ...] = ()
     timeout: float | None = None
     """Seconds the page has to construct its AdApi (None: the driver's default)."""
+    agents: tuple[tuple[str, str], ...] = ()
+    """The other agents' pages (``--page NAME=URL|DIR``): ``(name, target)``, each a plugin
+    ``js:page`` of that agent's handler host."""
 
 
 PageDriver = Callable[[PageOptions, Callable[[PageSessionLike], int]], int]
@@ -131,9 +140,10 @@ def _host_factory(
             except BaseException:
                 _abandon(host)
                 raise
-        if page is not None and agent_of_page:
+        mine = page if agent_of_page else _other_pages(page).get(sim.name)
+        if mine is not None:
             try:
-                page.attach(host)
+                mine.attach(host)
             except BaseException:
                 _abandon(host)
                 raise
@@ -205,6 +215,7 @@ def _run_one(
     build, finish = _host_factory(args, source, page)
     finished = EXIT_OK
     runner = ScenarioRunner(source, seed=args.seed)
+    others = _other_pages(page)
     if page is not None:
         runner.should_stop = page.cancelled.is_set
     if build is not None:
@@ -218,6 +229,8 @@ def _run_one(
     finally:
         if page is not None:
             page.detach()
+        for other in others.values():
+            other.detach()
         for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
             if page is not None and page.cancelled.is_set():
                 _abandon(host)  # Ctrl-C: no summary
@@ -300,10 +313,58 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise InputFileError("--page", None, "this adsim has no page driver (QtWebEngine)")
     if args.page_screenshots is not None:
         _screenshot_folder(args.page_screenshots)
+    main_page, agents = _page_targets(target)
+    _check_page_agents(sources, [name for name, _page in agents])
     options = PageOptions(
-        str(target), args.tenant_url, tuple(args.allow_origins or ()), args.page_timeout
+        main_page, args.tenant_url, tuple(args.allow_origins or ()), args.page_timeout, agents
     )
     return driver(options, lambda page: _run_all(sources, args, page))
+
+
+_PAGE_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$")
+
+
+def _page_targets(values: list[str] | str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``--page URL|DIR`` (the tenant's agent) and ``--page NAME=URL|DIR`` (another agent of
+    the scenarios); a value that is an existing path is a path even with an ``=`` in it."""
+    main_page: str | None = None
+    agents: dict[str, str] = {}
+    for value in [values] if isinstance(values, str) else values:
+        named = None if Path(value).exists() else _PAGE_NAME.match(value)
+        if named is None:
+            if main_page is not None:
+                raise InputFileError(
+                    "--page", None, "one page for the tenant's agent; name the others: NAME=URL"
+                )
+            main_page = value
+            continue
+        name, page = named.group(1).lower(), named.group(2)
+        if name in agents:
+            raise InputFileError(f"--page {name}=...", None, f"two pages for {name!r}")
+        agents[name] = page
+    if main_page is None:
+        raise InputFileError(
+            "--page", None, "give the tenant's agent's page too (--page URL|DIR without NAME=)"
+        )
+    return main_page, tuple(agents.items())
+
+
+def _check_page_agents(sources: list[ScenarioFile], names: list[str]) -> None:
+    """Every ``--page NAME=`` names an agent of every scenario, checked before any run."""
+    for source in sources:
+        if not names:
+            return
+        desks = ScenarioRunner(source).sim.center.desktops[1:]
+        agents = [desk.name for desk in desks]
+        for name in names:
+            if name not in agents:
+                listed = ", ".join(agents) or "none"
+                raise InputFileError(
+                    f"--page {name}=...",
+                    None,
+                    f"{source.path} has no agent {name!r} under agents: "
+                    f"(its other agents: {listed})",
+                )
 
 
 def _run_all(
@@ -449,10 +510,12 @@ def add_run_command(
             parser.add_argument(
                 "--page",
                 default=None,
-                metavar="URL|DIR",
+                action="append",
+                metavar="[NAME=]URL|DIR",
                 help="your CRM page (a URL, or a folder with index.html) in offscreen "
                 "QtWebEngine with the adApi shim, as plugin js:page; reloaded for each "
-                "scenario (needs agent-desktop-simulator[web])",
+                "scenario (needs agent-desktop-simulator[web]); NAME=URL|DIR: the page of the "
+                "scenario's agent NAME (repeatable)",
             )
             parser.add_argument(
                 "--page-screenshots",

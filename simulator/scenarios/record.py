@@ -13,6 +13,11 @@ match.
 Interactions get names (``call1``, ``chat1``, ``dial1`` ...) instead of their ids: the ids are
 learnt by replaying the actions on a shadow simulator while converting.
 
+In a contact center of several agents every desktop's actions are saved, interleaved in the
+order they happened (``ActionRecord.order``): the other agents are listed in ``agents:`` (logged
+out: their ``login`` is a step too) and their steps say ``by: NAME``; a name on another desktop
+means that desktop's item of the same customer interaction, as in a hand-written scenario.
+
 On the virtual clock the replay is byte-identical. A window session (wall clock) replays to the
 same events in the same order; timers fire at their exact due time in the replay, where the
 window fired them at its next poll, so their times may differ by a few milliseconds.
@@ -26,8 +31,9 @@ import yaml
 from pydantic import TypeAdapter
 
 from simulator.data import Tenant, load_tenant
-from simulator.engine import ActionRecord, Settings, Simulator, VirtualClock
-from simulator.scenarios.model import Scenario, Step
+from simulator.engine import ActionRecord, AgentDesktop, Settings, Simulator, VirtualClock
+from simulator.engine.center import UnknownAgentError
+from simulator.scenarios.model import AgentSpec, Scenario, Step
 from simulator.scenarios.runner import ScenarioRunner, StepRefusedError
 from simulator.scenarios.source import MarkedDict, scenario_resolvers
 
@@ -76,12 +82,20 @@ class _Converter:
     def __init__(self, sim: Simulator):
         from simulator.scenarios.loader import ScenarioFile
 
-        self.logged_in = False
+        self.sim = sim
+        self.logged_in: dict[str, bool] = {}
         self.counts: dict[str, int] = {}
         self.notes: list[str] = []
+        self.desk: AgentDesktop = sim
+        """The desktop of the action being converted."""
         shadow_file = ScenarioFile(
             "<recording>",
-            Scenario(seed=sim.seed, settings=_settings(sim), agent="logged_out"),
+            Scenario(
+                seed=sim.seed,
+                settings=_settings(sim),
+                agent="logged_out",
+                agents=_agent_specs(sim),
+            ),
             MarkedDict(),
             sim.tenant,
         )
@@ -89,16 +103,23 @@ class _Converter:
         """A replay run alongside the conversion: it learns the ids the steps create."""
 
     def name_for(self, iid: Any) -> str | None:
-        for name, known in self.shadow.names.items():
+        names = self.shadow.names
+        if self.desk is not self.sim:
+            names = self.shadow.agents.names_for(self.shadow.desk(self.desk.name), names)
+        for name, known in names.items():
             if known == iid:
                 return name
         return None
 
-    def step(self, record: ActionRecord) -> dict[str, Any] | str | None:
-        """The step that performs ``record`` again (None when there is none)."""
+    def step(self, record: ActionRecord, desk: AgentDesktop) -> dict[str, Any] | str | None:
+        """The step that performs ``record`` (an action of ``desk``) again (None: none)."""
+        self.desk = desk
         step = self._convert(record)
         if step is None:
             return None
+        if desk is not self.sim:
+            step = {step: None} if isinstance(step, str) else step
+            step["by"] = desk.name
         iid = record.args.get("interaction_id")
         on = self.name_for(iid) if record.name != "switch_active_interaction" else None
         if iid is not None and on is None and record.name != "switch_active_interaction":
@@ -119,9 +140,9 @@ class _Converter:
             if not record.ok:
                 step["expect_error"] = getattr(record, "error", None) or "any"
         if record.name == "login" and record.ok:
-            self.logged_in = True
+            self.logged_in[desk.name] = True
         elif record.name == "logout" and record.ok:
-            self.logged_in = False
+            self.logged_in[desk.name] = False
         return step
 
     def replay(self, step: dict[str, Any] | str, at_ms: int) -> None:
@@ -131,7 +152,7 @@ class _Converter:
             shadow.sim.advance_ms(at_ms - shadow.sim.now_ms)
         model = _STEP.validate_python(step)
         try:
-            outcome = shadow._act(model)
+            outcome = shadow._act(model, shadow.desk(getattr(model, "by", None)))
         except StepRefusedError:
             return
         given = model.name_given
@@ -143,7 +164,7 @@ class _Converter:
         name = record.name
         if name == "login":
             spec = _without_none({"username": a.get("username")})
-            if not record.ok and not self.logged_in:
+            if not record.ok and not self.logged_in.get(self.desk.name):
                 spec["password"] = "(a wrong password)"
             return {"login": spec or None} if spec else "login"
         if name == "logout":
@@ -279,16 +300,43 @@ def _settings(sim: Simulator) -> Settings:
     return sim.settings.model_copy(update={"start_time_ms": _start_ms(sim, sim.actions)})
 
 
+def _agent_specs(sim: Simulator) -> list[AgentSpec]:
+    """The center's other agents, logged out (the recording logs them in when they did)."""
+    specs = []
+    for desk in sim.center.desktops:
+        if desk is sim:
+            continue
+        try:
+            sim.center.profile_for(desk.name)
+            team = None
+        except UnknownAgentError:  # not of the tenant's teams: a new agent of its team
+            team = desk.profile.team
+        specs.append(AgentSpec(name=desk.name, team=team, state="logged_out"))
+    return specs
+
+
+def _center_actions(sim: Simulator) -> list[tuple[AgentDesktop, ActionRecord]]:
+    """Every desktop's own actions (not a handler's), in the order they happened."""
+    desks = [sim, *(desk for desk in sim.center.desktops if desk is not sim)]
+    actions = [
+        (desk, record) for desk in desks for record in desk.actions if not record.by_subscriber
+    ]
+    if len(desks) > 1:
+        actions.sort(key=lambda pair: pair[1].order)
+    return actions
+
+
 def session_steps(sim: Simulator) -> tuple[list[Any], list[str]]:
-    """The steps that replay ``sim``'s session, and notes on what could not be kept exactly."""
-    actions = [record for record in sim.actions if not record.by_subscriber]
+    """The steps that replay ``sim``'s session (and, in a center of several agents, the other
+    desktops'), and notes on what could not be kept exactly."""
+    actions = _center_actions(sim)
     converter = _Converter(sim)
     steps: list[Any] = []
-    now = _start_ms(sim, actions)
-    for record in actions:
+    now = _start_ms(sim, [record for _desk, record in actions])
+    for desk, record in actions:
         if record.name in _SKIPPED:
             continue
-        step = converter.step(record)
+        step = converter.step(record, desk)
         if step is None:
             converter.notes.append(f"not replayable: {record.name} {record.args!r}")
             continue
@@ -381,6 +429,11 @@ def record_session(
             "agent": "logged_out",
         }
     )
+    agents = _agent_specs(sim)
+    if agents:
+        document["agents"] = [
+            _Block(spec.model_dump(mode="json", exclude_none=True)) for spec in agents
+        ]
     tenant = _tenant_value(sim.tenant, tenant_path)
     if tenant is not None:
         document["tenant"] = tenant

@@ -195,7 +195,7 @@ def test_a_version_1_journal_gets_the_packets_table_and_keeps_its_rows(tmp_path)
         old.record_outcome(_outcome(1))
         old_run = old.run_id
     with Journal.open(path) as journal:  # upgraded in place
-        assert journal.schema_version == 2 == SCHEMA_VERSION
+        assert journal.schema_version == SCHEMA_VERSION
         assert [(e.run_id, e.seq, e.name) for e in journal.events()] == [(old_run, 1, "ON_LOGIN")]
         assert [(o.run_id, o.plugin) for o in journal.outcomes()] == [(old_run, "p")]
         assert journal.packets() == []
@@ -204,7 +204,7 @@ def test_a_version_1_journal_gets_the_packets_table_and_keeps_its_rows(tmp_path)
         assert (packet.run_id, packet.plugin, packet.direction) == (old_run + 1, "js:a.mjs", "out")
         assert packet.wire() == {"uid": "w1", "type": "hello", "params": []}
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
 
 

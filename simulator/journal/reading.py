@@ -1,0 +1,190 @@
+"""Reading a journal back: runs, events, outcomes and packets, as lists or streaming iterators
+(the half of ``Journal`` that ``adsim journal export|show`` uses)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from simulator.journal.rows import JournalEvent, JournalOutcome, JournalPacket, _packet
+
+__all__ = ["JournalReader"]
+
+_BATCH = 500
+"""Rows read at a time by the iterators (``adsim journal export`` streams)."""
+
+
+class JournalReader:
+    """The reading methods of ``Journal`` (which sets ``_db``, ``_lock`` and ``_agent``)."""
+
+    _db: sqlite3.Connection
+    _lock: threading.Lock
+    _agent: str
+    """``agent`` when the schema has the column (version 3 on), else ``NULL``."""
+
+    def runs(self) -> list[tuple[int, int, dict[str, Any]]]:
+        """Every run: ``(id, started_ms, meta)``."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
+        return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query, a batch at a time (constant memory however big the journal)."""
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+        while True:
+            with self._lock:
+                batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            yield from batch
+
+    @staticmethod
+    def _where(
+        interaction_id: str | None,
+        run_id: int | None,
+        *,
+        plugin: str | None = None,
+        agent: str | None = None,
+    ) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if agent is not None:
+            clauses.append("agent = ?")
+            params.append(agent)
+        if interaction_id is not None:
+            clauses.append("interaction_id = ?")
+            params.append(interaction_id)
+        if run_id is not None:
+            clauses.append("run_id = ?")
+            params.append(run_id)
+        if plugin is not None:
+            clauses.append("plugin = ?")
+            params.append(plugin)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def events(
+        self,
+        *,
+        interaction_id: str | None = None,
+        run_id: int | None = None,
+        agent: str | None = None,
+    ) -> list[JournalEvent]:
+        """Journaled events in order, optionally of one interaction, one run and/or one agent."""
+        return list(self.iter_events(interaction_id=interaction_id, run_id=run_id, agent=agent))
+
+    def iter_events(
+        self,
+        *,
+        interaction_id: str | None = None,
+        run_id: int | None = None,
+        agent: str | None = None,
+    ) -> Iterator[JournalEvent]:
+        """``events``, read as they are consumed."""
+        where, params = self._where(interaction_id, run_id, agent=agent)
+        rows = self._rows(
+            "SELECT run_id, seq, time_ms, name, interaction_id, args, answer,"
+            f" {self._agent} FROM events{where} ORDER BY run_id, seq",
+            params,
+        )
+        for run, seq, time_ms, name, iid, args, answer, who in rows:
+            yield JournalEvent(
+                run,
+                seq,
+                time_ms,
+                name,
+                iid,
+                json.loads(args),
+                json.loads(answer) if answer else None,
+                who,
+            )
+
+    def has_agents(self, *, interaction_id: str | None = None, run_id: int | None = None) -> bool:
+        """Whether any of these events came from a center of several agents (has an agent)."""
+        if self._agent != "agent":
+            return False
+        where, params = self._where(interaction_id, run_id)
+        where = f"{where} AND agent IS NOT NULL" if where else " WHERE agent IS NOT NULL"
+        with self._lock:
+            row = self._db.execute(f"SELECT 1 FROM events{where} LIMIT 1", params).fetchone()
+        return row is not None
+
+    def outcomes(
+        self,
+        *,
+        interaction_id: str | None = None,
+        run_id: int | None = None,
+        agent: str | None = None,
+    ) -> list[JournalOutcome]:
+        """Journaled handler outcomes in order, optionally of one interaction, one run and/or
+        one agent."""
+        return list(self.iter_outcomes(interaction_id=interaction_id, run_id=run_id, agent=agent))
+
+    def iter_outcomes(
+        self,
+        *,
+        interaction_id: str | None = None,
+        run_id: int | None = None,
+        by_event: bool = False,
+        agent: str | None = None,
+    ) -> Iterator[JournalOutcome]:
+        """``outcomes``, read as they are consumed; ``by_event`` orders them by run and event
+        (journal order within an event) instead of journal order."""
+        where, params = self._where(interaction_id, run_id, agent=agent)
+        order = "run_id, event_seq, id" if by_event else "run_id, id"
+        rows = self._rows(
+            "SELECT run_id, event_seq, event_name, interaction_id, plugin, handler, status,"
+            f" duration_ms, result, error, traceback, {self._agent} FROM outcomes{where}"
+            f" ORDER BY {order}",
+            params,
+        )
+        for (
+            run,
+            seq,
+            name,
+            iid,
+            plugin,
+            handler,
+            status,
+            duration,
+            result,
+            error,
+            trace,
+            who,
+        ) in rows:
+            yield JournalOutcome(
+                run,
+                seq,
+                name,
+                iid,
+                plugin,
+                handler,
+                status,
+                duration,
+                json.loads(result) if result else None,
+                error,
+                trace,
+                who,
+            )
+
+    def packets(
+        self, *, run_id: int | None = None, plugin: str | None = None
+    ) -> list[JournalPacket]:
+        """Journaled packets in journal order, optionally of one run and/or one plugin."""
+        return list(self.iter_packets(run_id=run_id, plugin=plugin))
+
+    def iter_packets(
+        self, *, run_id: int | None = None, plugin: str | None = None, by_run: bool = False
+    ) -> Iterator[JournalPacket]:
+        """``packets``, read as they are consumed; ``by_run`` orders them by run first."""
+        where, params = self._where(None, run_id, plugin=plugin)
+        order = "run_id, id" if by_run else "id"
+        rows = self._rows(
+            "SELECT run_id, id, time_ms, plugin, direction, type, uid, params, no_handlers,"
+            f" error FROM packets{where} ORDER BY {order}",
+            params,
+        )
+        for row in rows:
+            yield _packet(row)
