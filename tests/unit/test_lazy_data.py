@@ -28,4 +28,3 @@ def test_the_engine_imports_faker_and_phonenumbers_only_for_the_first_customer()
     )
     loaded = json.loads(done.stdout)
     assert loaded == {"ready": [], "offered": ["faker", "phonenumbers"]}
-
