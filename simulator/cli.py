@@ -33,6 +33,9 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
         "--tenant", type=Path, metavar="FILE", help="tenant directory file (default: built-in)"
     )
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
+    from simulator.contract.versions import add_api_version_option
+
+    add_api_version_option(parser)
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +104,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
         WindowOptions(
             tenant=args.tenant,
             seed=args.seed,
+            api_version=args.api_version,
             handlers=[str(path) for path in args.window_handlers],
             scenario=args.window_scenario,
             journal=args.window_journal,
@@ -120,10 +124,13 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
-    from simulator.engine import CommitError, Simulator
+    from simulator.engine import CommitError, Settings, Simulator
     from simulator.handlers.cli_options import build_host, finish_run
 
-    sim = Simulator(_tenant(args), seed=args.seed if args.seed is not None else 0)
+    settings = Settings(api_version=args.api_version or "5.19")
+    sim = Simulator(
+        _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
+    )
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)
@@ -139,6 +146,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     record = recorder.records()[-1]
     print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
     print(json.dumps(record, indent=2, ensure_ascii=False))
+    saved = sim.activity_record_info(record["interactionId"])
+    if saved is not None:  # 2026: where the integration saved it
+        print(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}", file=sys.stderr)
     return code
 
 
@@ -150,7 +160,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         return EXIT_OK
     from simulator.contract.schema import render_schema
 
-    sys.stdout.write(render_schema())
+    sys.stdout.write(render_schema(args.api_version or "5.19"))
     return EXIT_OK
 
 
@@ -167,10 +177,15 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("schema", help="print the JSON Schema of the adApi 5.19 contract")
+    parser = sub.add_parser(
+        "schema", help="print the JSON Schema of the adApi contract (5.19 unless --api-version)"
+    )
     parser.add_argument(
         "--scenario", action="store_true", help="print the JSON Schema of scenario files instead"
     )
+    from simulator.contract.versions import add_api_version_option
+
+    add_api_version_option(parser)
     parser.set_defaults(func=_cmd_schema)
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from simulator.contract import EVENTS, EventName
+from simulator.contract.events import EventSpec
+from simulator.contract.versions import METHODS, ApiVersion, events_for
 from simulator.engine.widget_requests import ANSWERED_BY_REQUEST
 
 __all__ = [
@@ -42,10 +44,15 @@ EMITTED: dict[EventName, str] = {
     EventName.ON_SHOW_SCREEN: "switching back to an interaction with a saved CRM screen",
     EventName.ON_SERVER_ERROR: "login with wrong credentials (invalid_credentials 109)",
     EventName.ON_WEB_SCREEN_POP_CUSTOM: "delivery or answer on a service with a web screen pop",
-    EventName.ON_SAVE_ACTIVITY_RECORD: "right after ON_INTERACTION_REMOVED, once each",
+    EventName.ON_SAVE_ACTIVITY_RECORD: "right after ON_INTERACTION_REMOVED, once each "
+    "(2026: the answer, an ActivityRecordInfo, is stored)",
     EventName.ON_SCREEN_RECORDING_STATE_CHANGE: "`setScreenRecordingMute` changes the state",
     EventName.ON_WIDGET_MINIMIZED_CHANGE: "`setWidgetMinimized` changes it",
     **{name: f"on request: {how}" for name, how in ANSWERED_BY_REQUEST.items()},
+    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: "completing an interaction that has associated "
+    "records; on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_VALIDATE_ASSOCIATED_RECORDS, ""),
+    EventName.ON_REQUEST_RECORD_INFO: "the scenario pops a CRM record by id and type "
+    "(`crm_pop`); on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_REQUEST_RECORD_INFO, ""),
 }
 """When the simulated desktop emits each event; the others are delivered to handlers but the
 simulation does not produce them yet."""
@@ -62,26 +69,53 @@ def js_name(python_name: str) -> str:
 def events_table() -> str:
     """Every adApi event: handler arguments, whether the answer is used, its default."""
     lines = [
-        "| Event | Handler arguments | Answer used | Default answer | Since | Emitted when |",
-        "|---|---|---|---|---|---|",
+        "| Event | Handler arguments | Answer used | Default answer | Since | Versions "
+        "| Emitted when |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, spec in EVENTS.items():
         arguments = ", ".join(f"`{argument}`" for argument in spec.arguments) or "—"
         answer = "yes" if spec.needs_response else "no"
         default = f"`{spec.default_response!r}`" if spec.needs_response else "—"
         default = default.replace("True", "true").replace("False", "false").replace("None", "null")
+        for version, changed in _event_changes(name):
+            if changed.arguments != spec.arguments:
+                arguments += f"; {version}: " + (
+                    ", ".join(f"`{argument}`" for argument in changed.arguments) or "—"
+                )
+            if changed.needs_response and not spec.needs_response:
+                answer += f"; {version}: yes (`null`)"
         when = EMITTED.get(name, "not produced by the simulation yet")
+        versions = ", ".join(v.value for v in ApiVersion if v.has(spec.since))
         lines.append(
-            f"| `{name.value}` | {arguments} | {answer} | {default} | {spec.since} | {when} |"
+            f"| `{name.value}` | {arguments} | {answer} | {default} | {spec.since} | {versions} "
+            f"| {when} |"
         )
     return "\n".join(lines)
+
+
+def _event_changes(name: EventName) -> list[tuple[str, EventSpec]]:
+    """The versions where the event's arguments or answer differ from the one before."""
+    changes = []
+    previous = EVENTS[name]
+    for version in ApiVersion:
+        spec = events_for(version).get(name)
+        if spec is None:
+            continue
+        if (spec.arguments, spec.needs_response) != (previous.arguments, previous.needs_response):
+            changes.append((version.value, spec))
+        previous = spec
+    return changes
 
 
 def ad_api_table() -> str:
     """Every method of the ``ad_api`` a plugin receives, with the vendor's name."""
     from simulator.handlers import AdApi
 
-    lines = ["| `ad_api` method | adApi | What it does |", "|---|---|---|"]
+    lines = [
+        "| `ad_api` method | adApi | Since | Versions | What it does |",
+        "|---|---|---|---|---|",
+    ]
     for name, function in inspect.getmembers(AdApi, inspect.isfunction):
         if name.startswith("_"):
             continue
@@ -95,7 +129,14 @@ def ad_api_table() -> str:
             if parameter.name != "self"
         ]
         signature = f"{name}({', '.join(parameters)})"
-        lines.append(f"| `{signature}` | `{js_name(name)}` | {summary} |")
+        spec = METHODS.get(js_name(name))
+        since = spec.since if spec is not None else "5.19"
+        versions = ", ".join(
+            v.value for v in ApiVersion if spec is None or v.has(spec.since, spec.until)
+        )
+        if spec is not None and not spec.simulated:
+            versions += " (refused: unpublished)"
+        lines.append(f"| `{signature}` | `{js_name(name)}` | {since} | {versions} | {summary} |")
     return "\n".join(lines)
 
 

@@ -1,4 +1,7 @@
-"""The Bright Pattern adApi 5.19 contract: payload models, enums, event names, error codes.
+"""The Bright Pattern adApi contract: payload models, enums, event names, error codes.
+
+The models here are 5.19's (the default); what 5.24.1 and 2026 change is in ``models_5_24_1``,
+``models_2026`` and ``versions`` (which events and methods each version has).
 
 Nothing here knows about the simulation; everything here is what the vendor puts on the wire.
 """
@@ -57,11 +60,21 @@ from simulator.contract.results import (
     fail,
     ok,
 )
+from simulator.contract.versions import (
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
+    ApiVersion,
+    EventNotInVersionError,
+    parse_api_version,
+)
 
 __all__ = [
+    "API_VERSIONS",
+    "DEFAULT_API_VERSION",
     "EVENTS",
     "AgentState",
     "AgentStateData",
+    "ApiVersion",
     "AttachedData",
     "CallDirection",
     "CallParty",
@@ -74,6 +87,7 @@ __all__ = [
     "DispositionTarget",
     "DispositionType",
     "EventName",
+    "EventNotInVersionError",
     "EventSpec",
     "InitiateResult",
     "InteractionAssociatedObject",
@@ -109,5 +123,6 @@ __all__ = [
     "WebScreenPop",
     "fail",
     "ok",
+    "parse_api_version",
     "suggest_event_name",
 ]

@@ -173,6 +173,11 @@ METHODS: dict[str, MethodSpec] = {
         _spec("inviteToChatConference", "INVITE_TO_CHAT_CONFERENCE", "partyId: string", _IID),
         _spec("removeFromChatConference", "REMOVE_FROM_CHAT_CONFERENCE", "partyId: string", _IID),
         _spec("setCallHold", "SET_CALL_HOLD", "state: boolean", _IID),
+        # Later versions (simulator.contract.versions says which version has which method):
+        _spec("setCallRecordingMute", "SET_CALL_RECORDING_MUTE", "state: boolean", _IID),
+        _spec("openLogin", "OPEN_LOGIN"),
+        _spec("getChatTranscript", "GET_CHAT_TRANSCRIPT", "interactionId?: string"),
+        _spec("getVoiceTranscript", "GET_VOICE_TRANSCRIPT", "interactionId?: string"),
         _spec("setCallMute", "SET_CALL_MUTE", "state: boolean", _IID),
         _spec("setCallRecording", "SET_CALL_RECORDING", "state: boolean", _IID),
         _spec("sendChatMessage", "SEND_CHAT_MESSAGE", "message: string", _IID),

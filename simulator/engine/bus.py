@@ -106,12 +106,14 @@ class Event:
     """The agent whose desktop emitted it, in a contact center of several agents (None with
     one agent, so single-agent output stays as it was)."""
     _typed: tuple[Any, ...] | None = field(default=None, repr=False)
+    api_version: str = "5.19"
+    """The adApi version the event was emitted in (its payload models are that version's)."""
 
     @property
     def args(self) -> tuple[Any, ...]:
         """The arguments as contract models (``InteractionData``, ``LoginStateData`` ...)."""
         if self._typed is None:
-            self._typed = typed_args(self.name, self.wire_args)
+            self._typed = typed_args(self.name, self.wire_args, self.api_version)
         return self._typed
 
     @property
@@ -160,6 +162,7 @@ class CommitError(Exception):
 
 
 _NEEDS_RESPONSE = {name: spec for name, spec in EVENTS.items() if spec.needs_response}
+_LATER_EVENTS = frozenset(name for name, spec in EVENTS.items() if spec.since != "5.19")
 
 
 class EventBus:
@@ -177,6 +180,15 @@ class EventBus:
         """Stamped on every event (``Event.agent``) once the center has several agents."""
         self.errors: list[SubscriberError] = []
         self.on_error: Callable[[SubscriberError], None] | None = None
+        self.edge: Callable[[EventName, tuple[Any, ...]], tuple[Any, ...] | None] | None = None
+        """The run's adApi version (``simulator.engine.versioning``): reshapes each event's
+        arguments, or None for an event that version never fires; unset for 5.19."""
+        self.responses: dict[EventName, Any] = _NEEDS_RESPONSE
+        """The events whose handlers' answer is used, with their specs (per version)."""
+        self.api_version = "5.19"
+        """The version of the payloads (set with ``edge``)."""
+        self.absent: frozenset[EventName] = _LATER_EVENTS
+        """Events the run's version does not have: never delivered."""
         self._committers: tuple[Committer, ...] = ()
         self._committed = 0  # how many events at the front of the queue are committed
         self.held: CommitError | None = None
@@ -242,9 +254,45 @@ class EventBus:
         interaction_id: str | None = None,
         then: Callable[[Any], None] | None = None,
     ) -> Event:
-        """Queue an event; ``then(answer)`` runs once an event that needs an answer has one."""
+        """Queue an event; ``then(answer)`` runs once an event that needs an answer has one.
+
+        An event the run's version lacks is not queued: its ``then`` gets the default answer at
+        once and the returned event has ``seq`` 0."""
+        if name in self.absent:
+            # The run's version never fires it: nobody is asked, the default answer stands.
+            known = EVENTS[name]
+            response = Response(known.default_response) if known.needs_response else None
+            if response is not None:
+                response._settle(then or (lambda _value: None))
+            return Event(
+                0,
+                name,
+                time_ms,
+                wire_args,
+                interaction_id,
+                response,
+                agent=self.agent,
+                api_version=self.api_version,
+            )
+        spec = self.responses.get(name)
+        if self.edge is not None:
+            converted = self.edge(name, wire_args)
+            wire_args = wire_args if converted is None else converted
+            self._seq += 1
+            response = Response(spec.default_response) if spec is not None else None
+            event = Event(
+                self._seq,
+                name,
+                time_ms,
+                wire_args,
+                interaction_id,
+                response,
+                agent=self.agent,
+                api_version=self.api_version,
+            )
+            self._queue.append((event, then))
+            return event
         self._seq += 1
-        spec = _NEEDS_RESPONSE.get(name)
         response = Response(spec.default_response) if spec is not None else None
         event = Event(self._seq, name, time_ms, wire_args, interaction_id, response, self.agent)
         self._queue.append((event, then))

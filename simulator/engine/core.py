@@ -20,12 +20,14 @@ from simulator.contract import (
     fail,
     ok,
 )
+from simulator.contract.versions import ApiVersion
 from simulator.engine.bus import Event, EventBus
 from simulator.engine.clock import Clock, VirtualClock
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction
 from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOffer
 from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allowed
+from simulator.engine.versioning import install_edge
 
 if TYPE_CHECKING:
     from simulator.data import AgentProfile
@@ -121,6 +123,11 @@ class DesktopCore:
         self.handler_calls = 0
         """Above 0 while the handler host runs an adApi call a handler made from its own thread:
         such actions are recorded ``by_subscriber`` like those made during delivery."""
+        self._saved_events: dict[str, Event] = {}
+        """2026: each interaction's ``ON_SAVE_ACTIVITY_RECORD`` (its answer is the record)."""
+        self._payload_edge = install_edge(self)
+        self.api_version = ApiVersion(self.settings.api_version)
+        """The adApi version the events are emitted in (``settings.api_version``)."""
 
     def on(self, event: EventName | str, callback: Callable[..., Any]) -> None:
         """Call ``callback(*args)`` for each ``event``, with contract models as arguments."""

@@ -11,7 +11,9 @@ Each concern checks its actions against the literal transition tables in
 - ``transfers``: consult, blind and consult transfer, conference (landing on another desktop);
 - ``chat_email``: chat lines, email replies;
 - ``wrapup``: completion, dispositions, notes, variables, associated records;
-- ``directory``: teams (with the simulated agents' live states), services, DIDs, dispositions.
+- ``directory``: teams (with the simulated agents' live states), services, DIDs, dispositions;
+- ``version_actions``: what adApi versions after 5.19 add (``simulator.engine.versioning``
+  reshapes the events at the emission edge).
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from simulator.engine.directory import Directory
 from simulator.engine.routing import Routing
 from simulator.engine.session import AgentSession
 from simulator.engine.transfers import Transfers
+from simulator.engine.version_actions import ApiVersionActions
 from simulator.engine.wrapup import WrapUp
 
 __all__ = ["AgentDesktop"]
 
 
-class AgentDesktop(AgentSession, Routing, Transfers, ChatEmail, WrapUp, Directory):
+class AgentDesktop(
+    ApiVersionActions, AgentSession, Routing, Transfers, ChatEmail, WrapUp, Directory
+):
     """One agent's desktop in a ``ContactCenter``: its session, its interactions, its adApi
     event stream. Built by ``ContactCenter.add_agent``."""

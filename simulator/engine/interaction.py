@@ -70,6 +70,8 @@ class Interaction:
     parties: list[Party] = field(default_factory=list)
     muted: bool = False
     recording: bool = False
+    recording_muted: bool = False
+    """``setCallRecordingMute`` (5.24.1): the recording is paused; ``callRecording`` is false."""
     ever_recorded: bool = False
     playback_url: str | None = None
     recording_url: str | None = None
@@ -130,7 +132,7 @@ class Interaction:
         if self.show_chat_parties:
             data["chatParties"] = [dict(party) for party in self.chat_parties]
         data["callMuted"] = self.muted if voice else False
-        data["callRecording"] = self.recording if voice else False
+        data["callRecording"] = (self.recording and not self.recording_muted) if voice else False
         data["attachedData"] = dict(self.attached_data)
         if voice:
             if self.phone_number is not None:

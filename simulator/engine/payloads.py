@@ -14,6 +14,8 @@ from simulator.contract import (
     ScreenRecordingState,
     ServerErrorData,
     WebScreenPop,
+    models_5_24_1,
+    models_2026,
 )
 
 __all__ = ["typed_args"]
@@ -45,9 +47,29 @@ _CONVERTERS: dict[EventName, tuple[Callable[[Any], Any], ...]] = {
 }
 
 
-def typed_args(name: EventName, wire_args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The callback arguments as models; plain values (ids, booleans, dicts) stay as they are."""
-    converters = _CONVERTERS.get(name, ())
+def _later(interaction: type, activity: type) -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
+    return {
+        **_CONVERTERS,
+        EventName.ON_NEW_INTERACTION: (interaction.model_validate,),
+        EventName.ON_INTERACTION_STATE_CHANGE: (interaction.model_validate,),
+        EventName.ON_INTERACTION_REMOVED: (interaction.model_validate,),
+        EventName.ON_SAVE_ACTIVITY_RECORD: (activity.model_validate,),
+    }
+
+
+_BY_VERSION = {
+    "5.19": _CONVERTERS,
+    "5.24.1": _later(models_5_24_1.InteractionData, models_5_24_1.InteractionActivityData),
+    "2026": _later(models_2026.InteractionData, models_2026.InteractionActivityData),
+}
+
+
+def typed_args(
+    name: EventName, wire_args: tuple[Any, ...], api_version: str = "5.19"
+) -> tuple[Any, ...]:
+    """The callback arguments as models of ``api_version``; plain values (ids, booleans, dicts)
+    stay as they are."""
+    converters = _BY_VERSION[api_version].get(name, ())
     return tuple(
         converters[index](value) if index < len(converters) else value
         for index, value in enumerate(wire_args)

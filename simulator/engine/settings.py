@@ -25,8 +25,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    api_version: Literal["5.19"] = "5.19"
-    """The adApi version whose payloads are produced."""
+    api_version: Literal["5.19", "5.24.1", "2026"] = "5.19"
+    """The adApi version whose payloads, events and methods are simulated (``5.19``,
+    ``5.24.1`` or ``2026``); a scenario sets it with ``api_version:`` at the top."""
     ivr_state_spelling: Literal["ivr", "IVR"] = "ivr"
     """How the IVR state is spelt: ``ivr`` as documented, or ``IVR`` as the widget's own list."""
     routed_origination: Literal["auto", "omit"] = "auto"

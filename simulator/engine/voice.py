@@ -73,6 +73,7 @@ class Voice(Lifecycle):
             inter = self._get(interaction_id)
             self._check(inter, Action.record_start if state else Action.record_stop)
             inter.recording = bool(state)
+            inter.recording_muted = False
             if state:
                 if inter.step_id is None:
                     self._scenario_data(inter)

@@ -18,6 +18,8 @@ class WindowOptions:
 
     tenant: Path | None = None
     seed: int | None = None
+    api_version: str | None = None
+    """The adApi version to simulate (``--api-version``; 5.19 when None)."""
     handlers: list[str] = field(default_factory=list)
     scenario: Path | None = None
     journal: str | None = None

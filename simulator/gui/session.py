@@ -76,7 +76,7 @@ def open_session(
     """Build the session from options (over saved settings) and attach the window to it
     (``defer``: see ``MainWindow.attach``)."""
     from simulator.data import InputFileError, load_tenant
-    from simulator.engine import Simulator, WallClock
+    from simulator.engine import Settings, Simulator, WallClock
 
     tenant_file = options.tenant or (Path(settings.tenant_file) if settings.tenant_file else None)
     try:
@@ -99,7 +99,8 @@ def open_session(
             raise SessionError(str(exc)) from None
         sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
     else:
-        sim = Simulator(tenant, seed=seed, clock=WallClock())
+        settings_ = Settings(api_version=options.api_version or "5.19")
+        sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
     host, journal = make_host(sim, options.journal or settings.journal_path or None)
     if handler_specs and host is None:
         raise SessionError(

@@ -18,6 +18,7 @@ from simulator.contract import (
     InteractionAssociatedObjectData,
     RecordsValidationResult,
 )
+from simulator.contract.models_2026 import ActivityRecordInfo
 
 __all__ = ["AnswerError", "check_answer"]
 
@@ -42,6 +43,8 @@ _SHAPES: dict[EventName, TypeAdapter[Any]] = {
     EventName.ON_GET_KNOWLEDGE_BASE_FOLDER: TypeAdapter(list[dict[str, Any]]),
     EventName.ON_REQUEST_RECORD_INFO: TypeAdapter(InteractionAssociatedObjectData),
     EventName.ON_REQUEST_RECORD_ON_SCREEN: TypeAdapter(InteractionAssociatedObjectData),
+    # Asked only in 2026 (the other versions do not wait for the SAVE handler).
+    EventName.ON_SAVE_ACTIVITY_RECORD: TypeAdapter(ActivityRecordInfo),
 }
 
 

@@ -21,10 +21,11 @@ import sys
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.engine import Simulator
@@ -283,6 +284,11 @@ def _screenshot(page: PageSessionLike, path: Path) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
+    if getattr(args, "api_version", None) is not None:  # over each file's api_version:
+        sources = [
+            replace(source, scenario=source.scenario.for_api_version(args.api_version))
+            for source in sources
+        ]
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
@@ -373,6 +379,7 @@ def add_run_command(
     parser.add_argument(
         "--seed", type=int, default=None, metavar="N", help="override the scenarios' seed"
     )
+    add_api_version_option(parser)
     parser.add_argument(
         "--events-out",
         type=Path,
@@ -463,7 +470,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else 0
     with ExitStack() as stack:
         out = _open_out(stack, args.out, "the records") or sys.stdout
-        for record in generate_records(args.count, seed=seed, mix=args.mix, tenant=tenant):
+        records = generate_records(
+            args.count, seed=seed, mix=args.mix, tenant=tenant, api_version=args.api_version
+        )
+        for record in records:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK
 
@@ -476,6 +486,7 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--count", type=_positive_int, required=True, metavar="N")
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    add_api_version_option(parser)
     parser.add_argument(
         "--mix",
         type=_mix,

@@ -52,10 +52,14 @@ class RecordGenerator:
     """Drives one simulator through random but seeded flows and collects the saved records."""
 
     def __init__(
-        self, seed: int = 0, mix: dict[str, float] | None = None, tenant: Tenant | None = None
+        self,
+        seed: int = 0,
+        mix: dict[str, float] | None = None,
+        tenant: Tenant | None = None,
+        api_version: str | None = None,
     ):
         # The far end answers when the flow says so (or never: an unanswered outbound call).
-        settings = Settings(outbound_answer_seconds=None)
+        settings = Settings(outbound_answer_seconds=None, api_version=api_version or "5.19")
         self.sim = Simulator(tenant, seed=seed, settings=settings, record_actions=False)
         self.sim.keep_finished = False
         self.rng = random.Random(f"generate:{seed}")
@@ -298,7 +302,13 @@ class RecordGenerator:
 
 
 def generate_records(
-    count: int, *, seed: int = 0, mix: dict[str, float] | None = None, tenant: Tenant | None = None
+    count: int,
+    *,
+    seed: int = 0,
+    mix: dict[str, float] | None = None,
+    tenant: Tenant | None = None,
+    api_version: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` finished activity records (wire JSON), from seeded flows through the engine."""
-    return RecordGenerator(seed, mix, tenant).records_iter(count)
+    """``count`` finished activity records (wire JSON, in ``api_version``'s shape: 5.19 by
+    default), from seeded flows through the engine."""
+    return RecordGenerator(seed, mix, tenant, api_version).records_iter(count)

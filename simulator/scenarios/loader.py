@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.contract import InteractionData
+from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.data.bounded_yaml import MAX_FILE_BYTES, FileTooLargeError, read_limited
 from simulator.scenarios.errors import Problem, ScenarioFileError
@@ -57,6 +57,33 @@ _INTERACTION_EVENTS = frozenset(
     }
 )
 _PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
+
+
+def _keys(model: type) -> tuple[str, ...]:
+    return tuple((info.alias or name) for name, info in model.model_fields.items())
+
+
+# The payload keys of each adApi version (interaction events; the activity record from 5.24.1).
+_VERSION_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "5.19": (_PAYLOAD_KEYS, _PAYLOAD_KEYS),
+    "5.24.1": (
+        _keys(models_5_24_1.InteractionData),
+        _keys(models_5_24_1.InteractionActivityData),
+    ),
+    "2026": (_keys(models_2026.InteractionData), _keys(models_2026.InteractionActivityData)),
+}
+
+
+_ALL_KEYS = frozenset(key for pair in _VERSION_KEYS.values() for keys in pair for key in keys)
+
+
+def _payload_keys(spec: ExpectSpec) -> tuple[str, ...]:
+    """The keys an expectation may name: those of every version it is checked in."""
+    save = spec.event is not None and spec.event.value == "ON_SAVE_ACTIVITY_RECORD"
+    keys: dict[str, None] = {}
+    for version in spec.api_version or _VERSION_KEYS:
+        keys.update(dict.fromkeys(_VERSION_KEYS[version][1 if save else 0]))
+    return tuple(keys)
 
 
 @dataclass
@@ -603,8 +630,19 @@ def _check_expect(
         keys = [("payload", key) for key in (spec.payload or {})]
         keys += [("present", i) for i in range(len(spec.present))]
         keys += [("absent", i) for i in range(len(spec.absent))]
+        known = _payload_keys(spec)
         for path in keys:
             key = path[1] if path[0] == "payload" else getattr(spec, path[0])[path[1]]
+            if key in known or (path[0] == "absent" and key in _ALL_KEYS):
+                continue  # (a later version's key is absent from an earlier one's payload)
+            if key in _ALL_KEYS:
+                versions = ", ".join(spec.api_version or ())
+                problem(
+                    locate(raw, (*at, *path)),
+                    f"`{key}` is not in the {spec.event} payload of adApi {versions}: "
+                    "check api_version: of this expect",
+                )
+                continue
             if key not in _PAYLOAD_KEYS:
                 mark = (
                     key_mark(raw, (*at, "payload"), key)

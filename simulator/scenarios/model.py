@@ -65,6 +65,10 @@ __all__ = [
 ]
 
 
+ApiVersionName = Literal["5.19", "5.24.1", "2026"]
+"""An adApi version a scenario can run against."""
+
+
 class _Spec(BaseModel):
     """Base of every scenario model: unknown keys are errors, numbers are accepted as text."""
 
@@ -639,6 +643,19 @@ class ExpectSpec(_Spec):
     """Look at this agent's desktop (of ``agents``): its events, its interactions (``on``
     names the item of that customer interaction on this desktop) and its state; the tenant's
     agent by default."""
+    api_version: list[ApiVersionName] | None = None
+    """Check this only when the run's adApi version is one of these (payloads differ by
+    version: ``api_version: [5.24.1, "2026"]``); every version by default."""
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _versions_as_text(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        values = value if isinstance(value, list) else [value]
+        return [
+            str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values
+        ]
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
@@ -745,6 +762,13 @@ def _step(
 
 class Nothing(_Spec):
     """A step that takes no value: ``- accept``, ``- accept:`` or ``- accept: {}``."""
+
+
+class RecordRef(_Spec):
+    """A CRM record known by id and type only (a Bright Pattern scenario's CRM screen pop)."""
+
+    id: str
+    type: str
 
 
 _NONE = Nothing | None
@@ -855,6 +879,22 @@ _STEPS: list[type[StepModel]] = [
         _OnStep,
         "Remember the CRM screen of an interaction (setInteractionActiveScreen).",
         "- screen: {url: https://crm.example.com/contact/0031}",
+    ),
+    _step(
+        "crm_pop",
+        RecordRef,
+        _OnStep,
+        "The Bright Pattern scenario pops a CRM record it knows by id and type (from 5.24.1 "
+        "the desktop asks ON_REQUEST_RECORD_INFO, then ON_OPEN_RECORD).",
+        "- crm_pop: {id: '0031', type: Contact}",
+    ),
+    _step(
+        "record_mute",
+        bool | None,
+        _OnStep,
+        "Mute (default) or unmute the call's recording (setCallRecordingMute, 5.24.1).",
+        "- record_mute: true",
+        bare=True,
     ),
     _step("switch", str, _ActionStep, "Make a named interaction active.", "- switch: first"),
     _step("complete", _NONE, _OnStep, "Finish after-call work.", "- complete", bare=True),
@@ -991,6 +1031,9 @@ class AgentSpec(_Spec):
 class Scenario(_Spec):
     """A scripted flow: who the agent is, what happens, and what must have happened."""
 
+    api_version: ApiVersionName | None = None
+    """The adApi contract to simulate: ``"5.19"`` (default), ``"5.24.1"`` or ``"2026"``
+    (``adsim run --api-version`` overrides it)."""
     name: str | None = None
     """A title for reports (the file name by default)."""
     description: str = ""
@@ -1017,3 +1060,29 @@ class Scenario(_Spec):
     @classmethod
     def _no_settings(cls, value: Any) -> Any:
         return {} if value is None else value
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # ``api_version: 2026`` in YAML is a number; ``5.24.1`` is text, ``5.19`` a float.
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+    @model_validator(mode="after")
+    def _version_into_settings(self) -> Scenario:
+        version = self.api_version
+        if version is None or version == self.settings.api_version:
+            return self
+        if "api_version" in self.settings.model_fields_set:
+            raise ValueError(
+                f"api_version: {version!r} and settings.api_version: "
+                f"{self.settings.api_version!r} disagree: keep one"
+            )
+        settings = self.settings.model_copy(update={"api_version": version})
+        return self.model_copy(update={"settings": settings})
+
+    def for_api_version(self, version: str) -> Scenario:
+        """This scenario run against ``version`` (``adsim run --api-version``)."""
+        settings = self.settings.model_copy(update={"api_version": version})
+        return self.model_copy(update={"api_version": version, "settings": settings})

@@ -678,6 +678,8 @@ _ACTIONS: dict[str, _Action] = {
     "variable": lambda r, v, i: r.sim.set_variable(v.name, v.value, i),
     "associate": lambda r, v, i: r.sim.add_interaction_associated_object(dict(v), i),
     "screen": lambda r, v, i: r.sim.set_interaction_active_screen(dict(v), i),
+    "crm_pop": lambda r, v, i: r.sim.pop_crm_record(v.id, v.type, i),
+    "record_mute": lambda r, v, i: r.sim.set_call_recording_mute(v is not False, i),
     "switch": _switch,
     "complete": lambda r, v, i: r.sim.complete_interaction(i),
     "leave_and_complete": _leave_and_complete,

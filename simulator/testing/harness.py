@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,15 @@ class AdsimHarness:
         handler_timeout: float = 5.0,
         integration_key: str = "simulator",
         base: Path | None = None,
+        api_version: str | None = None,
     ):
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
             settings = Settings(**settings)
+        self.api_version = api_version
+        """The adApi version asked for (also over the scenarios' ``api_version:``)."""
+        if api_version is not None:
+            settings = (settings or Settings()).model_copy(update={"api_version": api_version})
         self.seed = seed
         self.settings = settings
         self.handler_specs = [resolve_handler(spec, base) for spec in handlers]
@@ -178,9 +184,10 @@ class AdsimHarness:
         ``events``, ``failures``, ``exit_code`` and ``jsonl()``."""
         from simulator.scenarios import ScenarioRunner, load_scenario
 
-        runner = ScenarioRunner(
-            load_scenario(path), seed=seed, host_factory=self._host, close_host=_close
-        )
+        source = load_scenario(path)
+        if self.api_version is not None:
+            source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
+        runner = ScenarioRunner(source, seed=seed, host_factory=self._host, close_host=_close)
         return runner.run()
 
     def close(self) -> None:

@@ -9,9 +9,10 @@ Options and ini keys::
     adsim_handlers = ...       the same in the ini file (paths relative to the ini file)
     adsim_seed = 0             the seed of the simulator fixtures
     adsim_handler_timeout = 5  seconds before a handler call is reported as api_not_answer
+    adsim_api_version = 5.19   the adApi version (5.19, 5.24.1 or 2026; over scenario files')
 
-Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...})`` overrides
-them for one test.
+Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
+api_version="2026")`` overrides them for one test.
 """
 
 from __future__ import annotations
@@ -50,13 +51,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "adsim_handler_timeout", "handler timeout in seconds (adsim fixtures)", default="5"
     )
+    parser.addini(
+        "adsim_api_version",
+        "adApi version of the adsim fixtures: 5.19, 5.24.1 or 2026 (default: 5.19, or a "
+        "scenario file's api_version:)",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker."""
     config.addinivalue_line(
         "markers",
-        "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None): "
+        "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
+        "api_version=None): "
         "configure the adsim fixtures for this test",
     )
 
@@ -75,17 +83,32 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "tenant": None,
         "settings": None,
         "base": Path.cwd(),
+        "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
     }
     marker = request.node.get_closest_marker("adsim")
     if marker is not None:
-        unknown = set(marker.kwargs) - {"seed", "tenant", "handlers", "settings", "handler_timeout"}
+        known = {"seed", "tenant", "handlers", "settings", "handler_timeout", "api_version"}
+        unknown = set(marker.kwargs) - known
         if unknown or marker.args:
             raise pytest.UsageError(
                 f"@pytest.mark.adsim takes only keyword arguments seed, tenant, handlers, "
-                f"settings, handler_timeout; got {sorted(unknown) or marker.args}"
+                f"settings, handler_timeout, api_version; got {sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
+        if "api_version" in marker.kwargs:
+            options["api_version"] = _api_version(marker.kwargs["api_version"], "api_version=")
     return options
+
+
+def _api_version(value: Any, where: str) -> str | None:
+    if value in ("", None):
+        return None
+    from simulator.contract.versions import parse_api_version
+
+    try:
+        return parse_api_version(value).value
+    except ValueError as exc:
+        raise pytest.UsageError(f"adsim: {where}: {exc}") from None
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ noHandlers?}`` over any transport (``send`` given here, ``receive`` called by th
                                   <-  hello
     hi [key, search, popup]       ->
                                   <-  ready     the page flushes its queued calls
+                                  <-  comm-widget-ready   (2.0 adapters: __attach__ [key, "2.0"])
     START_CALL [phone, object]    ->            the ad_api facade, on the engine's thread
                                   <-  START_CALL_RESPONSE [OperationResult]
                                   <-  ON_NEW_INTERACTION [InteractionData]
@@ -51,6 +52,7 @@ from pydantic import BaseModel
 
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
 from simulator.contract.methods import argument_problem
+from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
 
@@ -75,12 +77,7 @@ REQUESTS: dict[str, str] = {
 }
 """Request message (``SET_CALL_HOLD``) -> ``AdApi`` facade method (``set_call_hold``)."""
 
-UNSIMULATED = frozenset(
-    {
-        "OPEN_LOGIN",
-        "SET_CALL_RECORDING_MUTE",
-    }
-)
+UNSIMULATED: frozenset[str] = frozenset()
 """Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
 
 _GRACE_S = 1.0
@@ -156,6 +153,8 @@ class PageEndpoint:
         self.error: str | None = None
         """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
         self.integration_key: str | None = None
+        self.widget = "1.0"
+        """The page's adapter generation (``__attach__``'s second param): ``1.0`` or ``2.0``."""
         self.instances = 0
         """How many AdApi instances attached (1 + reloads)."""
         self._worker = self._start_worker()
@@ -183,7 +182,7 @@ class PageEndpoint:
         self._api = ad_api
         if self.integration_key:  # registered again by a reload: the page keeps its key
             ad_api.integration_key = self.integration_key
-        for event in EventName:
+        for event in events_for(self.host.sim.api_version):
             ad_api.on(event, _Forward(self, event))
 
     def subscribe_packets(self, observer: Callable[[str, Packet], Any]) -> Callable[[], None]:
@@ -251,6 +250,7 @@ class PageEndpoint:
         with self._lock:
             self._generation += 1
             self.instances += 1
+            self.widget = "2.0" if len(params) > 1 and params[1] == "2.0" else "1.0"
             self.ready.clear()
             stale = list(self._waiters.values())
             self._waiters.clear()
@@ -266,6 +266,10 @@ class PageEndpoint:
             self._api.integration_key = key
         self._post({"uid": self._uid(), "type": "ready", "params": []})
         self.ready.set()
+        if self.widget == "2.0":
+            # The Comm.Widget 2.0 tells its adapter it is up (after ``ready``: the page's
+            # onCommWidgetReady callbacks may call at once).
+            self._post({"uid": self._uid(), "type": "comm-widget-ready", "params": []})
 
     def _answer(self, uid: Any, answer: Any) -> None:
         with self._lock:

@@ -117,6 +117,8 @@ class NodeHandler:
         env = dict(os.environ)
         env["ADSIM_API_TIMEOUT_MS"] = str(round(self.host.timeout * 1000))
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
+        # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
+        env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         return subprocess.Popen(
             [self.node, str(runner_path()), str(self.path.resolve())],
             stdin=subprocess.PIPE,

@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.contract import InteractionData
+from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.scenarios import ScenarioRunner, load_scenario, parse_scenario
 from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "fixtures" / "scenarios").glob("*.yaml"))
+ACTIVITY = {  # the activity record's model in each adApi version (a scenario may pick one)
+    "5.19": InteractionData,
+    "5.24.1": models_5_24_1.InteractionActivityData,
+    "2026": models_2026.InteractionActivityData,
+}
 
 
 def test_the_library_covers_every_flow():
@@ -49,7 +54,7 @@ def test_fixture_runs_green(path):
     assert result.expectations > 0, "every library scenario checks something"
     for event in result.events:
         if event.name.value == "ON_SAVE_ACTIVITY_RECORD":
-            InteractionData.model_validate(event.wire_args[0])
+            ACTIVITY[event.api_version].model_validate(event.wire_args[0])
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=[p.stem for p in LIBRARY])

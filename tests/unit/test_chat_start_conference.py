@@ -106,7 +106,13 @@ def test_without_the_setting_payloads_stay_5_19(tenant):
     )
 
 
-def test_the_facade_has_the_chat_conference_methods(agent):
+def test_the_facade_has_the_chat_conference_methods(agent, tenant):
+    assert AdApi(agent).invite_to_chat_conference("2001").error.code == (
+        Code.api_method_not_implemented  # chat conferences came after 5.19 (2023-04)
+    )
+    agent = Simulator(tenant, seed=7, settings=Settings(api_version="5.24.1"))
+    agent.login()
+    agent.set_agent_state("ready")
     api = AdApi(agent)
     iid = agent.offer_chat("Web Chat", None, "Hi").data["id"]
     agent.accept_interaction(iid)

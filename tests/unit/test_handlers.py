@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from simulator.contract import EVENTS, EventName, ResultErrorCode
+from simulator.contract.versions import events_for
 from simulator.demo import run_demo_call
 from simulator.engine import EventRecorder, Settings, Simulator
 from simulator.engine.payloads import typed_args
@@ -100,9 +101,9 @@ def test_handlers_run_in_registration_order_with_the_exact_payloads(sim, recorde
 
         return handler
 
-    every = {name.value: [keep("a1"), keep("a2")] for name in EventName}
+    every = {name.value: [keep("a1"), keep("a2")] for name in events_for(sim.api_version)}
     _plugin(host, "first", every)
-    _plugin(host, "second", {name.value: keep("b") for name in EventName})
+    _plugin(host, "second", {name.value: keep("b") for name in events_for(sim.api_version)})
     _support_call(sim, host)
 
     expected = [(tag, e) for e in recorder.events for tag in ("a1", "a2", "b")]
@@ -163,7 +164,8 @@ SAMPLE_ARGS: dict[EventName, tuple[Any, ...]] = {
         },
     ),
     EventName.ON_SAVE_ACTIVITY_RECORD: (_INTERACTION,),
-    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: (_IID, {"list": [], "selected": None}),
+    # 5.24.1 and later only: `selected` is a list there.
+    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: (_IID, {"list": [], "selected": []}),
     EventName.ON_REQUEST_RECORD_INFO: ({"id": "R-1", "type": "Contact"},),
     EventName.ON_REQUEST_RECORD_ON_SCREEN: (),
     EventName.ON_SUMMARY_GENERATION_STARTED: (_IID,),
@@ -180,7 +182,12 @@ def test_every_event_name_has_a_delivery_sample():
 
 
 @pytest.mark.parametrize("name", list(EventName), ids=lambda name: name.value)
-def test_every_event_reaches_its_handler_with_the_js_positional_arguments(sim, host, name):
+def test_every_event_reaches_its_handler_with_the_js_positional_arguments(
+    sim, host, make_host, name
+):
+    if EVENTS[name].since != "5.19":  # a later event: a simulator of the version that has it
+        sim = Simulator(seed=7, settings=Settings(api_version=EVENTS[name].since))
+        host = make_host(sim)
     received: list[tuple[Any, ...]] = []
     _plugin(host, "spy", {name.value: lambda *args: received.append(args)})
     wire = SAMPLE_ARGS[name]
@@ -279,7 +286,10 @@ def test_the_last_non_none_answer_wins(sim, host):
     assert journaled.answer == {"second": 2}
 
 
-def test_coroutine_handlers_are_awaited_on_the_handler_thread(sim, host):
+def test_coroutine_handlers_are_awaited_on_the_handler_thread(make_host):
+    sim = Simulator(seed=7, settings=Settings(api_version="5.24.1"))
+    host = make_host(sim)
+
     async def validate(interaction_id, records):
         await asyncio.sleep(0)
         return {"valid": False, "message": f"link a record to {interaction_id}"}
@@ -316,7 +326,12 @@ def test_a_screen_pop_answer_reaches_the_engine(sim, host):
         (EventName.ON_WEB_SCREEN_POP_CUSTOM, float("nan")),
     ],
 )
-def test_junk_answers_are_reported_and_the_default_or_earlier_answer_is_used(sim, host, name, junk):
+def test_junk_answers_are_reported_and_the_default_or_earlier_answer_is_used(
+    sim, host, make_host, name, junk
+):
+    if EVENTS[name].since != "5.19":
+        sim = Simulator(seed=7, settings=Settings(api_version=EVENTS[name].since))
+        host = make_host(sim)
     earlier = {
         EventName.ON_WEB_SCREEN_POP_CUSTOM: None,
         EventName.ON_REQUEST_TRANSFER_DATA: {"crmCaseId": "C-7"},
@@ -370,7 +385,7 @@ def _misbehaving_run(make_host, seed: int, *, misbehave: bool):
                 "ON_SAVE_ACTIVITY_RECORD": [explode, hang],
             },
         )
-    _plugin(host, "good", {name.value: keep for name in EventName})
+    _plugin(host, "good", {name.value: keep for name in events_for(sim.api_version)})
     _support_call(sim, host)
     return recorder, good, host
 

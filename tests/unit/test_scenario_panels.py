@@ -26,6 +26,7 @@ def sent(result, name: EventName) -> list[tuple]:
 
 def test_each_panel_step_sends_its_event_with_the_vendor_arguments():
     result = run(
+        "api_version: '5.24.1'\n"  # folders, record info and validation came with 5.24.1
         "steps:\n"
         "  - call: Sales\n    as: c\n  - accept\n"
         "  - associate: {id: '0031', type: Contact, displayName: Ann Lee, displayType: Contact}\n"

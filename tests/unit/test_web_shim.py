@@ -11,8 +11,11 @@ SHIM = shim_path().read_text(encoding="utf-8")
 
 
 def _methods() -> dict[str, str]:
-    table = SHIM.split("var METHODS = [", 1)[1].split("];", 1)[0]
-    return dict(re.findall(r'\["(\w+)", "(\w+)"\]', table))
+    tables = [SHIM.split(f"var {name} = [", 1)[1].split("];", 1)[0] for name in _TABLES]
+    return dict(re.findall(r'\["(\w+)", "(\w+)"\]', "".join(tables)))
+
+
+_TABLES = ("METHODS", "METHODS_2")  # Comm.Widget 1.0's methods, then the ones 2.0 adds
 
 
 def test_the_shim_and_the_runner_are_package_data() -> None:

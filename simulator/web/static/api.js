@@ -19,12 +19,23 @@
  *
  * Tests shorten the timeout with `brightpattern.apiTimeoutMs` set before construction.
  * Works as a classic <script>, as CommonJS (`require`) and from ES modules (`import`).
+ *
+ * Two widget generations, one file. Loaded from /agent/communicator/adapters/api.js (or with
+ * nothing said) it is the Comm.Widget 1.0 adapter above. Loaded from
+ * /agent/crmembedded/adapters/api.js (or with `brightpattern.widgetVersion = "2.0"` set before
+ * it loads: the Node runner) `brightpattern.AdApi` is the Comm.Widget 2.0 adapter class: a
+ * generic `apiCall(type, args)` behind every method, `on`/`remove`/`injectMessageLogger`/
+ * `onCommWidgetReady` on its prototype and no private members among its methods, `openLogin`
+ * instead of `login`, `getChatTranscript`/`getVoiceTranscript`, the widget frame under
+ * /agent/crmembedded/, a `comm-widget-ready` packet after the handshake, and
+ * ON_SAVE_ACTIVITY_RECORD answered (its handlers may return an ActivityRecordInfo).
  */
 (function (root, factory) {
   "use strict";
   var api = factory(root);
   var ns = (root.brightpattern = root.brightpattern || {});
   ns.AdApi = api.AdApi;
+  ns.widgetVersion = api.WIDGET;
   ns.transports = api.transports;
   ns.METHODS = api.METHODS;
   ns.NEED_RESPONSE = api.NEED_RESPONSE;
@@ -35,6 +46,12 @@
   "use strict";
 
   var DEFAULT_TIMEOUT_MS = 20000;
+  var WIDGET = (function () {
+    var ns = root.brightpattern || {};
+    if (ns.widgetVersion) return String(ns.widgetVersion) === "2.0" ? "2.0" : "1.0";
+    var script = root.document && root.document.currentScript;
+    return script && /\/agent\/crmembedded\/adapters\//.test(script.src || "") ? "2.0" : "1.0";
+  })();
   var WIDGET_WIDTH_PX = 500;
   var MINIMIZED_WIDTH_PX = 44;
 
@@ -104,6 +121,12 @@
     ["setDialCandidates", "SET_DIAL_CANDIDATES"],
   ];
 
+  // The Comm.Widget 2.0 adapter's methods: 1.0's without `login`, plus these.
+  var METHODS_2 = [
+    ["getChatTranscript", "GET_CHAT_TRANSCRIPT"],
+    ["getVoiceTranscript", "GET_VOICE_TRANSCRIPT"],
+  ];
+
   // Callbacks whose handlers' result goes back to the widget (the vendor's callbackMessages).
   var NEED_RESPONSE = [
     "ON_REQUEST_TRANSFER_DATA",
@@ -115,6 +138,9 @@
     "ON_REQUEST_RECORD_INFO",
     "ON_REQUEST_RECORD_ON_SCREEN",
   ];
+
+  // 2.0 waits for the ON_SAVE_ACTIVITY_RECORD handlers' answer (an ActivityRecordInfo) too.
+  var NEED_RESPONSE_2 = NEED_RESPONSE.concat(["ON_SAVE_ACTIVITY_RECORD"]);
 
   var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
 
@@ -218,13 +244,14 @@
 
   // ------------------------------------------------------------------ the iframe placeholder
 
-  function mountFrame(api, options) {
+  function mountFrame(api, options, widget) {
     var doc = root.document;
     if (!doc || typeof doc.createElement !== "function") return null;
     var frame = options.adcFrame || doc.createElement("iframe");
     var loc = root.location || { protocol: "about:", search: "" };
     var served = /^(https?|adsim):$/.test(loc.protocol);
-    var path = options.standalone ? "/agent/communicator/no-ui/" : "/agent/communicator/";
+    var folder = widget === "2.0" ? "/agent/crmembedded/" : "/agent/communicator/";
+    var path = options.standalone ? folder + "no-ui/" : folder;
     // Like the vendor's script, frame the widget from where this script came from (the
     // tenant), else from the page's own origin (a page that loads /agent/.../api.js).
     var origin = SCRIPT_ORIGIN || (served ? loc.origin : null);
@@ -266,8 +293,8 @@
    * disableNewInteractionPopup?, adaptiveWidth?}; `new AdApi(key)` / `new AdApi(key, mountRoot)`
    * (very old integrations) are accepted too.
    */
-  function AdApi(options, legacyMountRoot) {
-    if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot);
+  function AdApi(options, legacyMountRoot, widget) {
+    if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot, widget);
     if (typeof options === "string") {
       options = { integrationKey: options, mountRoot: legacyMountRoot };
     }
@@ -281,13 +308,16 @@
     this._pending = {};
     this._queue = [];
     this._ready = false;
+    this._widget = widget === "2.0" ? "2.0" : "1.0";
+    this._needResponse = this._widget === "2.0" ? NEED_RESPONSE_2 : NEED_RESPONSE;
+    this._widgetReady = [];
     this.on("ON_WEB_SCREEN_POP_CUSTOM", function () {
       return false;
     });
     this.on("ON_VALIDATE_ASSOCIATED_RECORDS", function () {
       return { valid: true };
     });
-    this.frame = mountFrame(this, options);
+    this.frame = mountFrame(this, options, this._widget);
     var transport = options.transport || defaultTransport();
     this._transport = transport;
     if (transport) {
@@ -295,7 +325,9 @@
       transport.listen(function (packet) {
         self._receive(packet);
       });
-      transport.send({ uid: nextUid(), type: "__attach__", params: [this.integrationKey] });
+      var attach = [this.integrationKey];
+      if (this._widget === "2.0") attach.push("2.0");
+      transport.send({ uid: nextUid(), type: "__attach__", params: attach });
     }
   }
 
@@ -373,6 +405,20 @@
       for (var i = 0; i < queued.length; i++) this._post(queued[i]);
       return;
     }
+    if (type === "comm-widget-ready") {
+      this._log(type, packet.params || []);
+      var callbacks = this._widgetReady.slice();
+      for (var c = 0; c < callbacks.length; c++) {
+        // A page's ready callback must not break the adapter (nor, rejected, end Node).
+        try {
+          var done = callbacks[c]();
+          if (done && typeof done.catch === "function") done.catch(function () {});
+        } catch (e) {
+          // ignored, as above
+        }
+      }
+      return;
+    }
     if (/_RESPONSE$/.test(type)) {
       var result = (packet.params || [])[0];
       this._log(type, result);
@@ -393,7 +439,7 @@
     var args = packet.params || [];
     this._log(packet.type, args);
     var handlers = (this._handlers[packet.type] || []).slice();
-    var needsAnswer = NEED_RESPONSE.indexOf(packet.type) >= 0;
+    var needsAnswer = this._needResponse.indexOf(packet.type) >= 0;
     var errors = [];
     var results = handlers.map(function (handler) {
       try {
@@ -434,9 +480,58 @@
     };
   });
 
+  // ------------------------------------------------------------------ Comm.Widget 2.0
+
+  // Each adapter's connection lives here, not on the instance: the 2.0 class has no private
+  // members, only the vendor's methods (third-party code lists its prototype).
+  var connections = new WeakMap();
+
+  function connection(adapter) {
+    var found = connections.get(adapter);
+    if (!found) throw new TypeError("not a CommWidget adapter instance");
+    return found;
+  }
+
+  /** The Comm.Widget 2.0 adapter: new AdApi(options?) as in 1.0. */
+  function CommWidgetAdapter(options, legacyMountRoot) {
+    if (!(this instanceof CommWidgetAdapter)) return new CommWidgetAdapter(options, legacyMountRoot);
+    var core = new AdApi(options, legacyMountRoot, "2.0");
+    connections.set(this, core);
+    this.options = core.options;
+    this.integrationKey = core.integrationKey;
+    this.frame = core.frame;
+  }
+
+  CommWidgetAdapter.prototype.apiCall = function (type, args) {
+    return connection(this)._request(String(type), args || []);
+  };
+  CommWidgetAdapter.prototype.on = function (name, handler) {
+    connection(this).on(name, handler);
+  };
+  CommWidgetAdapter.prototype.remove = function (name, handler) {
+    connection(this).remove(name, handler);
+  };
+  CommWidgetAdapter.prototype.injectMessageLogger = function (logger) {
+    connection(this).injectMessageLogger(logger);
+  };
+  CommWidgetAdapter.prototype.onCommWidgetReady = function (callback) {
+    if (typeof callback === "function") connection(this)._widgetReady.push(callback);
+  };
+  METHODS.concat(METHODS_2).forEach(function (pair) {
+    if (pair[0] === "login") return; // 2.0 replaced it with openLogin
+    var message = pair[1];
+    CommWidgetAdapter.prototype[pair[0]] = function () {
+      return this.apiCall(message, Array.prototype.slice.call(arguments));
+    };
+  });
+
   return {
-    AdApi: AdApi,
+    AdApi: WIDGET === "2.0" ? CommWidgetAdapter : AdApi,
+    AdApi1: AdApi,
+    CommWidgetAdapter: CommWidgetAdapter,
+    WIDGET: WIDGET,
     METHODS: METHODS,
+    METHODS_2: METHODS_2,
     NEED_RESPONSE: NEED_RESPONSE,
     transports: { qwebchannel: qwebchannelTransport, stream: streamTransport },
   };

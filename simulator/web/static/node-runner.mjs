@@ -48,6 +48,7 @@ if (!file) {
   const timeout = Number(process.env.ADSIM_API_TIMEOUT_MS);
   globalThis.brightpattern = globalThis.brightpattern || {};
   if (timeout > 0) globalThis.brightpattern.apiTimeoutMs = timeout;
+  if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
   let module;
