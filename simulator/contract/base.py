@@ -36,6 +36,9 @@ class WireModel(BaseModel):
         use_attribute_docstrings=True,
         extra="forbid",
         frozen=True,
+        # Each model's validator is built on its first use, not at import: a session that has
+        # sent only a login has no use for the other payload types yet (start-up time).
+        defer_build=True,
     )
 
     def wire(self) -> dict[str, Any]:

@@ -9,6 +9,11 @@ ranges of ``simulator.data.numbers`` (US 555-0100 to 0199 ...), email addresses 
 reserved for examples and tests (RFC 2606: ``example.com``, ``example.net``, ``example.org`` and
 ``.test``), so generated data can never reach a real person. ``phonenumbers`` parsing is cached.
 Faker is pinned: its data changes between releases.
+
+Faker and ``phonenumbers`` are imported on first use, not with this module: together they are
+about half the engine's import time, and a session that has not yet drawn a customer (the window
+at start, a login, going Ready) never needs them. Drawing is unchanged by
+when they load: reading the tables draws nothing from the factory's seeded generator.
 """
 
 from __future__ import annotations
@@ -19,13 +24,13 @@ import re
 from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
-
-import phonenumbers
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from simulator.data.numbers import fictional_number
 from simulator.data.texts import Conversation
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 __all__ = [
     "EMAIL_DOMAINS",
@@ -52,6 +57,8 @@ def digits_only(number: str) -> str:
 def normalize_phone(number: str, region: str = "US") -> str | None:
     """E.164 digits (no ``+``) of a dialled number, or None when it is not a valid number
     (cached: the same numbers are dialled again and again)."""
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
@@ -69,6 +76,8 @@ def email_address(first_name: str, last_name: str, domain: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _display(phone: str) -> str:
+    import phonenumbers
+
     parsed = phonenumbers.parse("+" + phone)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
@@ -123,6 +132,8 @@ _TOKEN = re.compile(r"\{\{(\w+)\}\}")
 
 @functools.cache
 def _locale_data(locale: str) -> _LocaleData:
+    from faker import Faker
+
     faker = Faker(locale)
     person = company = None
     for provider in faker.factories[0].providers:
@@ -151,8 +162,13 @@ class CustomerFactory:
         self._locale = locale
         self._rng = random.Random(f"customers:{seed}")
         self._region = region
-        self._data = _locale_data(locale)
         self._faker: Faker | None = None
+
+    @property
+    def _data(self) -> _LocaleData:
+        """The locale's tables, read from Faker on the first customer (not at construction:
+        an engine that never draws a customer never imports Faker)."""
+        return _locale_data(self._locale)
 
     def _pick(self, pool: _Pool) -> str:
         values, cumulative, total = pool
@@ -164,6 +180,8 @@ class CustomerFactory:
     def _faker_instance(self) -> Faker:
         """Faker itself, for what its data tables do not cover (built on first use)."""
         if self._faker is None:
+            from faker import Faker
+
             self._faker = Faker(self._locale)
             self._faker.seed_instance(self._seed)
         return self._faker
@@ -180,6 +198,8 @@ class CustomerFactory:
             if number is not None:
                 return number
         # A locale whose patterns are never valid: fall back to the library's example number.
+        import phonenumbers
+
         example = phonenumbers.example_number(self._region)
         return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 import functools
 import random
 
-import phonenumbers
-
 __all__ = ["FICTIONAL_RANGES", "fictional_number", "fictional_prefixes"]
 
 _NANP_US = (
@@ -42,7 +40,10 @@ FICTIONAL_RANGES: dict[str, tuple[tuple[str, int], ...]] = {
 @functools.cache
 def fictional_prefixes(region: str) -> tuple[tuple[str, int], ...]:
     """The region's fictional blocks that ``phonenumbers`` takes as valid geographic numbers
-    (checked once per process)."""
+    (checked once per process; ``phonenumbers`` is imported here, on the first number drawn, not
+    with the engine)."""
+    import phonenumbers
+
     kept = []
     for prefix, width in FICTIONAL_RANGES.get(region.upper(), ()):
         sample = phonenumbers.parse("+" + prefix + "0" * width)

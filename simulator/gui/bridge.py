@@ -6,6 +6,13 @@ state and ask for actions through ``act``; they never subscribe to the engine th
 ``QTimer`` calls ``sim.poll()`` so ring timeouts, remote answers and deferred handler answers
 happen on the wall clock while the event loop keeps turning.
 
+A journal that cannot be written (another process holds its lock, the disk is full): the engine
+commits each step's events before delivering them, and a failed commit holds them back. The
+bridge is told (``sim.bus.on_commit_error``), says so (``journalStopped``), retries the commit on
+the poll timer and says ``journalResumed`` once the held events went through (or once the tester
+switched the journal off: ``switch_journal_off``). Held events reach nobody meanwhile: not the
+handlers, not the window.
+
 Threading: the simulator runs on the GUI thread. Handler outcomes arrive on the handler thread
 and cross to the GUI thread through a queued signal; an event emitted from another thread (a
 misbehaving caller) is marshalled the same way rather than touching the models off-thread.
@@ -14,6 +21,7 @@ misbehaving caller) is marshalled the same way rather than touching the models o
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,6 +39,9 @@ POLL_MS = 100
 """How often the wall clock is polled for due timers and posted work."""
 TICK_MS = 1000
 """How often live timers (time in state, interaction timers) repaint."""
+JOURNAL_RETRY_S = 1.0
+"""While the journal holds events back: seconds between the end of one failed commit and the
+next try (each try may wait the journal's ``busy_timeout`` for a lock, on the GUI thread)."""
 
 
 class HandlerHostLike(Protocol):
@@ -89,6 +100,11 @@ class SimBridge(QObject):
     """An action was refused: its name (``complete_interaction``) and the same message."""
     actionDone = Signal(str)
     """An action succeeded (its name)."""
+    journalStopped = Signal(str)
+    """A commit to the journal failed: one line naming the journal file and the cause. Until
+    ``journalResumed``, events are held back (neither the handlers nor the window get them)."""
+    journalResumed = Signal()
+    """The held events were committed (or the journal was switched off) and delivered."""
 
     _crossThreadEvent = Signal(object)
     _crossThreadNotice = Signal(object)
@@ -101,14 +117,23 @@ class SimBridge(QObject):
         *,
         poll_ms: int = POLL_MS,
         tick_ms: int = TICK_MS,
+        journal: Any | None = None,
         parent: QObject | None = None,
     ):
+        """``journal``: the session's journal (default: the host's), for ``switch_journal_off``."""
         super().__init__(parent)
         self.setObjectName("simBridge")
         self._sim = sim
         self._host = host
         self._gui_thread = threading.get_ident()
         self._dirty = False
+        self._journal = journal if journal is not None else getattr(host, "journal", None)
+        self._retry_at = 0.0
+        self.journal_problem: str | None = None
+        """While events are held back by a failed journal commit: why (the ``journalStopped``
+        text); None while the journal takes every step."""
+        # Told instead of raising out of a Qt slot; the engine holds the events back meanwhile.
+        sim.bus.on_commit_error = self._on_commit_error
         self.events = EventLog()
         """Every event since the bridge was attached (what the inspector shows)."""
         self.outcomes: list[Any] = []
@@ -168,13 +193,43 @@ class SimBridge(QObject):
             self.actionFailed.emit(text)
             self.actionRefused.emit(action, text)
         self._dirty = True
+        self._check_resumed()
         self._settle()
         return result
 
     def poll(self) -> None:
-        """Fire due timers and posted work (deferred handler answers), then refresh."""
+        """Fire due timers and posted work (deferred handler answers), then refresh; while the
+        journal holds events back, first try their commit again."""
         self._rest()
+        bus = self._sim.bus
+        if bus.held is not None:
+            # No timers while held either: each would try the commit again (and wait for the
+            # lock) only to add its events to the held ones.
+            if time.monotonic() < self._retry_at:
+                return
+            bus.flush()
+            self._retry_at = time.monotonic() + JOURNAL_RETRY_S
+            if bus.held is not None:
+                self._settle()
+                return
         self._sim.poll()
+        self._check_resumed()
+        self._settle()
+
+    @property
+    def journal(self) -> Any | None:
+        """The journal the session writes (None: no journal)."""
+        return self._journal
+
+    def switch_journal_off(self) -> None:
+        """Stop journaling this session (the tester's choice when the journal stays
+        unwritable): the held events are delivered now, and no later event is journaled."""
+        detach = getattr(self._journal, "detach", None)
+        if detach is not None:
+            detach()
+        self._journal = None
+        self._sim.bus.flush()
+        self._check_resumed()
         self._settle()
 
     def reload_plugins(self) -> None:
@@ -195,6 +250,8 @@ class SimBridge(QObject):
         """Stop polling and unsubscribe from the simulator and the host."""
         self._poll.stop()
         self._tick.stop()
+        if self._sim.bus.on_commit_error == self._on_commit_error:
+            self._sim.bus.on_commit_error = None
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
@@ -209,6 +266,22 @@ class SimBridge(QObject):
     def _on_loop(self, error: Any) -> None:
         # On the simulation thread, which is this (the GUI) thread in the window.
         self.actionFailed.emit(str(error))
+
+    def _on_commit_error(self, error: Any) -> None:
+        # On the simulation thread: the GUI thread in the window (the engine is driven here).
+        text = f"The journal cannot be written: {error}"
+        self._retry_at = time.monotonic() + JOURNAL_RETRY_S
+        changed = text != self.journal_problem
+        self.journal_problem = text
+        self._dirty = True
+        if changed:
+            self.journalStopped.emit(text)
+
+    def _check_resumed(self) -> None:
+        if self.journal_problem is not None and self._sim.bus.held is None:
+            self.journal_problem = None
+            self._dirty = True
+            self.journalResumed.emit()
 
     def _settle(self) -> None:
         if self._dirty:

@@ -56,14 +56,18 @@ def make_host(
     sim: Simulator, journal_path: str | None, isolation: str = "process"
 ) -> tuple[Any | None, Any | None]:
     """A ``HandlerHost`` for ``sim`` and its journal, or (None, None) when the handler package
-    is not available in this build."""
+    is not available in this build; ``SessionError`` when the journal cannot be opened for
+    writing (the window's one-line start error, exit 2)."""
     try:
         handlers = importlib.import_module("simulator.handlers")
         journals = importlib.import_module("simulator.journal")
         host_class = handlers.HandlerHost
     except (ImportError, AttributeError):
         return None, None
-    journal = journals.Journal.open(journal_path or None)
+    try:
+        journal = journals.Journal.open(journal_path or None)
+    except journals.JournalError as exc:  # locked, unwritable, not a journal: as `adsim run`
+        raise SessionError(str(exc)) from None
     # By default each plugin in its own supervised process: a crashing or hanging plugin
     # cannot take the window down (simulator.handlers.supervisor).
     host = host_class(
@@ -113,7 +117,7 @@ def open_session(
     if host is not None:
         for spec in handler_specs:
             host.load(spec)
-    bridge = SimBridge(sim, host, parent=window)
+    bridge = SimBridge(sim, host, journal=journal, parent=window)
     window.attach(bridge, defer=defer and runner is None)
     player = None
     if runner is not None:

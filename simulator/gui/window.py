@@ -41,6 +41,7 @@ from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
 from simulator.gui.panels.interactions import InteractionsPanel
+from simulator.gui.panels.journal_banner import JournalBanner
 from simulator.gui.panels.knowledge import KnowledgePanel
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.refusal import RefusalNote
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()
         self.knowledge = KnowledgePanel()
+        self.journal_banner = JournalBanner()
         self.inspector: Inspector | None = None
         """Built at ``attach``: nothing to inspect before there is a simulator."""
 
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.agent_bar)
+        column.addWidget(self.journal_banner)
         body = QWidget()
         body_layout = QHBoxLayout(body)
         body_layout.setContentsMargins(10, 10, 6, 6)
@@ -294,6 +297,7 @@ class MainWindow(QMainWindow):
             self.directory,
             self.customer,
             self.knowledge,
+            self.journal_banner,
         ):
             panel.attach(bridge)
         self.context.attach(bridge, build=not defer)
@@ -339,6 +343,7 @@ class MainWindow(QMainWindow):
         self.context.refresh()
         if self.inspector is not None:
             self.inspector.refresh()
+        self.journal_banner.refresh()
         self._agent_state.setText(self.agent_bar.current_text())
         self._apply_enabling(frozenset(str(action) for action in sim.allowed()))
         self._tick()

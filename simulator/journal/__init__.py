@@ -8,7 +8,8 @@ nothing that was emitted, and the journal never holds less than what the handler
 ``adsim journal export`` (streaming) and ``adsim journal show`` read it back.
 """
 
-from simulator.journal.export import export_csv, export_jsonl
+from typing import Any
+
 from simulator.journal.store import (
     SCHEMA_VERSION,
     Journal,
@@ -32,3 +33,12 @@ __all__ = [
     "export_csv",
     "export_jsonl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The exporters (csv, zipfile...) on first use: the window and `adsim run` only write.
+    if name in ("export_csv", "export_jsonl"):
+        from simulator.journal import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -59,3 +59,22 @@ def test_the_feature_check_reads_the_file_as_pyside_does(tmp_path):
         assert check(module) is expected
     assert check(sys) is False  # built in: PySide's own answer
     assert speed_up_imports()  # idempotent
+
+
+def test_the_window_module_does_not_import_the_engine():
+    """The window is shown before the engine (pydantic, the contract models) is imported: a
+    panel importing it at module level, or the contract package loading its payload models for
+    the command line's version option, doubles the time to the first paint."""
+    import json
+    import subprocess
+
+    probe = (
+        # The command line's --api-version option reads simulator.contract.versions.
+        "import json, sys; import simulator.gui.window, simulator.contract.versions; "
+        "print(json.dumps(sorted(m for m in ('simulator.engine', 'pydantic', 'faker') "
+        "if m in sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout) == []

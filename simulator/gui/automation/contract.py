@@ -106,7 +106,7 @@ CONTROLS: tuple[Control, ...] = (
         "QObject",
         "Window",
         "The bridge to the simulator (signals: eventArrived, "
-        "changed, outcomeArrived, actionFailed)",
+        "changed, outcomeArrived, actionFailed, journalStopped, journalResumed)",
     ),
     _C(
         "statusMessage", "QLabel", "Status bar", "Last action refused (property error=true) or done"
@@ -117,6 +117,30 @@ CONTROLS: tuple[Control, ...] = (
         "Window",
         "A refused action explained next to its control (property `control`: that control's "
         "objectName); hidden after the next success, a click or 10 s",
+    ),
+    _C(
+        "journalBanner",
+        "QFrame",
+        "Window",
+        "Shown while the journal cannot be written (events held back); hidden otherwise",
+    ),
+    _C(
+        "journalBannerText",
+        "QLabel",
+        "Window",
+        "`The journal cannot be written: <file>: <cause>; …`: the journal file and why",
+    ),
+    _C(
+        "journalHeldLabel",
+        "QLabel",
+        "Window",
+        "How many events are held back from the handlers and the window",
+    ),
+    _C(
+        "journalOffButton",
+        "QPushButton",
+        "Window",
+        "Switch the journal off: deliver the held events unjournaled, journal nothing more",
     ),
     _C("clockLabel", "QLabel", "Status bar", "Wall-clock time of the simulation"),
     _C("handlerStatus", "QLabel", "Status bar", "Plugins loaded, handler outcomes, failures"),

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine import widget_requests as requests
 from simulator.gui.controls import button, card_in, plain_label, section
 
 if TYPE_CHECKING:
@@ -83,6 +82,8 @@ class KnowledgePanel(QWidget):
         self.status.setText("Searching…")
         self.results.clear()
         self.article.clear()
+        from simulator.engine import widget_requests as requests  # not before the first paint
+
         requests.search_knowledge_base(
             bridge.sim, text, then=lambda answer: self._show_results(asked, answer)
         )
@@ -111,6 +112,8 @@ class KnowledgePanel(QWidget):
         if bridge is None:
             return
         article_id = item.data(_ID)
+        from simulator.engine import widget_requests as requests  # not before the first paint
+
         requests.get_knowledge_base_article(bridge.sim, str(article_id), then=self._show_article)
 
     def _show_article(self, answer: Any) -> None:

@@ -1,0 +1,82 @@
+"""The journal cannot be written: a banner across the window until it can, or is switched off.
+
+The engine commits each step's events to the journal before anyone sees them; when a commit
+fails (another process holds the journal's lock, the disk is full, the file became read-only)
+it holds the events back. The banner (``journalBanner``) says so in one line naming the journal
+file and the cause (``journalBannerText``), says how many events are held, and offers to switch
+the journal off (``journalOffButton``), which delivers the held events unjournaled. The bridge
+retries the commit on its poll timer; the banner goes away by itself once a retry succeeds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from simulator.gui.controls import button, plain_label
+
+if TYPE_CHECKING:
+    from simulator.gui.bridge import SimBridge
+
+__all__ = ["JournalBanner"]
+
+
+class JournalBanner(QFrame):
+    """Shown while the journal holds events back; hidden otherwise."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("journalBanner")
+        self.setProperty("role", "alert")
+        self._bridge: SimBridge | None = None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 8, 14, 8)
+        row.setSpacing(12)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.text = plain_label("", "journalBannerText", selectable=True)
+        self.text.setWordWrap(True)
+        self.held = plain_label("", "journalHeldLabel")
+        texts.addWidget(self.text)
+        texts.addWidget(self.held)
+        row.addLayout(texts, 1)
+        self.off = button(
+            "journalOffButton",
+            "Switch the journal off",
+            tooltip=(
+                "Deliver the held events without journaling them, and journal nothing more "
+                "this session"
+            ),
+        )
+        self.off.clicked.connect(self._switch_off)
+        row.addWidget(self.off)
+        self.hide()
+
+    def attach(self, bridge: SimBridge) -> None:
+        """Follow ``bridge``'s journal."""
+        self._bridge = bridge
+        bridge.journalStopped.connect(lambda _text: self.refresh())
+        bridge.journalResumed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the journal's problem and the held events, or hide when there is none."""
+        bridge = self._bridge
+        problem = bridge.journal_problem if bridge is not None else None
+        if bridge is None or problem is None:
+            self.hide()
+            return
+        self.text.setText(problem)
+        count = bridge.sim.bus.held_count
+        self.held.setText(
+            f"{count} event{'s' if count != 1 else ''} held back: neither the handlers nor this "
+            "window get them until the journal can be written (retrying every second) or you "
+            "switch it off."
+        )
+        self.off.setEnabled(bridge.journal is not None)
+        self.show()
+
+    def _switch_off(self) -> None:
+        if self._bridge is not None:
+            self._bridge.switch_journal_off()

@@ -1,0 +1,158 @@
+"""A journal that cannot be written: the window says so, holds the events back from the handlers
+(and from itself) until the journal is writable again or switched off, and never lets the
+engine's ``CommitError`` escape a Qt slot. At start, a journal that cannot be opened for writing
+is the window's one-line start error (exit 2), as for ``adsim run``."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 20_000  # a commit may wait the journal's busy_timeout for the lock first
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> Path:
+    return tmp_path / "journal.sqlite"
+
+
+@pytest.fixture
+def journaled(
+    qtbot: Any, window: Any, sim: Any, recorder_plugin: Path, journal_path: Path
+) -> Iterator[Any]:
+    """The window with the recording plugin and a journal on disk (short lock wait)."""
+    from simulator.gui.bridge import SimBridge
+    from simulator.handlers import HandlerHost
+    from simulator.journal import Journal
+    from tests.gui.driver import Desk
+
+    journal = Journal.open(journal_path, busy_timeout=0.2)
+    host = HandlerHost(sim, timeout=10.0, journal=journal)
+    host.load(recorder_plugin)
+    window.attach(SimBridge(sim, host, parent=window))
+    yield Desk(qtbot, window)
+    host.close(timeout=5.0)
+    journal.close()
+
+
+def _lock(path: Path) -> sqlite3.Connection:
+    """Another connection takes the journal's write lock and keeps it."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def _handled(desk: Any) -> list[str]:
+    return [str(outcome.event_name) for outcome in desk.bridge.outcomes]
+
+
+def _journaled(path: Path) -> list[str]:
+    with sqlite3.connect(path) as reader:
+        return [row[0] for row in reader.execute("SELECT name FROM events ORDER BY seq")]
+
+
+def _logged_in(desk: Any) -> None:
+    desk.click("agentLoginButton")
+    desk.wait(lambda: "ON_LOGIN" in _handled(desk), WAIT_MS)
+    desk.wait(lambda: desk.bridge.host.pending == 0, WAIT_MS)
+
+
+def test_a_locked_journal_shows_a_banner_holds_events_and_resumes(journaled, journal_path):
+    desk = journaled
+    _logged_in(desk)
+    banner = desk.widget("journalBanner")
+    assert not banner.isVisible()
+    handled_before = len(_handled(desk))
+    events_before = len(desk.bridge.events)
+    journaled_before = len(_journaled(journal_path))
+    other = _lock(journal_path)
+    try:
+        desk.choose("agentStateCombo", "Ready")
+        desk.wait(banner.isVisible, WAIT_MS)
+        text = desk.widget("journalBannerText").text()
+        assert str(journal_path) in text
+        assert "locked" in text
+        assert "held back" in desk.widget("journalHeldLabel").text()
+        assert desk.widget("journalOffButton").isEnabled()
+        # Held: neither the handlers nor the window's own event log got them.
+        assert len(_handled(desk)) == handled_before
+        assert len(desk.bridge.events) == events_before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(_journaled(journal_path)) == journaled_before
+    # Writable again: the poll timer's retry commits and delivers; the banner goes away.
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+    desk.wait(lambda: _handled(desk)[-1:] == ["ON_AGENT_STATE_CHANGE"], WAIT_MS)
+    assert len(desk.bridge.events) > events_before
+    assert _journaled(journal_path)[journaled_before:] == ["ON_AGENT_STATE_CHANGE"]
+
+
+def test_switching_the_journal_off_delivers_the_held_events_unjournaled(journaled, journal_path):
+    desk = journaled
+    _logged_in(desk)
+    banner = desk.widget("journalBanner")
+    journaled_before = _journaled(journal_path)
+    other = _lock(journal_path)
+    try:
+        desk.choose("agentStateCombo", "Ready")
+        desk.wait(banner.isVisible, WAIT_MS)
+        desk.click("journalOffButton")
+        desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+        desk.wait(lambda: _handled(desk)[-1:] == ["ON_AGENT_STATE_CHANGE"], WAIT_MS)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    # Later events reach the handlers at once and are not journaled either.
+    desk.choose("agentStateCombo", "Not Ready: Break")
+    desk.wait(lambda: len(_handled(desk)) >= 2 + len(journaled_before), WAIT_MS)
+    assert _journaled(journal_path) == journaled_before
+    assert desk.bridge.journal is None
+
+
+def test_a_journal_that_cannot_be_written_at_start_is_one_line_and_exit_2(tmp_path):
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+    }
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "--journal", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"adsim: {folder}: cannot be written")
+    assert "Traceback" not in result.stderr
+
+
+def test_make_host_turns_a_locked_journal_into_a_session_error(sim, journal_path):
+    from simulator.gui.session import SessionError, make_host
+    from simulator.journal import Journal
+
+    Journal.open(journal_path).close()
+    other = _lock(journal_path)
+    try:
+        with pytest.raises(SessionError, match="locked"):
+            make_host(sim, str(journal_path))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
