@@ -50,7 +50,12 @@ EMITTED: dict[EventName, str] = {
     EventName.ON_WIDGET_MINIMIZED_CHANGE: "`setWidgetMinimized` changes it",
     **{name: f"on request: {how}" for name, how in ANSWERED_BY_REQUEST.items()},
     EventName.ON_VALIDATE_ASSOCIATED_RECORDS: "completing an interaction that has associated "
-    "records; on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_VALIDATE_ASSOCIATED_RECORDS, ""),
+    "records (`completeInteraction`, `leaveAndCompleteInteraction`, the after-call-work limit); "
+    "on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_VALIDATE_ASSOCIATED_RECORDS, ""),
+    EventName.ON_SUMMARY_GENERATION_STARTED: "the scenario's `summary` step",
+    EventName.ON_SUMMARY_GENERATION_COMPLETED: "the `summary` step's `seconds` later",
+    EventName.ON_VOICE_TRANSCRIPT_MESSAGE: "the scenario's `transcript` step (a line heard on "
+    "the call)",
     EventName.ON_REQUEST_RECORD_INFO: "the scenario pops a CRM record by id and type "
     "(`crm_pop`); on request: " + ANSWERED_BY_REQUEST.get(EventName.ON_REQUEST_RECORD_INFO, ""),
 }

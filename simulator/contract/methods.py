@@ -335,13 +335,27 @@ def _is_date_time(text: str) -> bool:
     return True
 
 
-def argument_problem(method: str, args: Sequence[Any]) -> str | None:
+# Parameters whose type widened in a later version: (method, parameter) -> (since, type).
+_WIDENED: dict[tuple[str, str], tuple[str, str]] = {
+    # 5.24.1: startCall's second argument is InitialObjects (one record or an array of them).
+    ("startCall", "initialObject"): ("5.24.1", "InteractionAssociatedObjectData[]"),
+}
+_LATER = ("5.24.1", "2026")
+
+
+def argument_problem(method: str, args: Sequence[Any], api_version: str = "5.19") -> str | None:
     """One sentence saying what is wrong with ``args`` for ``method`` (the vendor's name or
-    request message), or None when they fit its published signature."""
+    request message), or None when they fit its published signature in ``api_version``."""
     spec = method_named(method)
     if spec is None:
         raise KeyError(method)
     params = spec.params
+    widened = {
+        param.name: kind
+        for param in params
+        for since, kind in [_WIDENED.get((spec.name, param.name), ("", ""))]
+        if since and api_version in _LATER[_LATER.index(since) :]
+    }
     if len(args) > len(params):
         most = len(params)
         return (
@@ -355,7 +369,10 @@ def argument_problem(method: str, args: Sequence[Any]) -> str | None:
             if param.optional or param.type == "string | null":
                 continue
             return f"{spec.name} needs {param.name} ({_wanted(param.type)}): {spec.signature}."
-        problem = _type_problem(param.type, value, param.name)
+        kind = param.type
+        if param.name in widened and isinstance(value, list | tuple):
+            kind = widened[param.name]
+        problem = _type_problem(kind, value, param.name)
         if problem is not None:
             return f"{spec.name}: {problem}."
     return None

@@ -13,8 +13,10 @@ event to the run's version: it drops the events that version lacks and reshapes 
   ``formValues`` in the activity.
 
 Where the vendor is silent the choices are documented (docs/contract.md, "API versions"):
-``interactionKind`` is ``chat`` for chats, ``outbound`` for agent-initiated calls, ``scenario``
-for everything routed; ``internal`` is true when every call party is a user of the tenant;
+``interactionKind`` is ``chat`` for chats, ``outbound`` for agent-initiated calls,
+``direct_call`` for a call that rings the agent directly (a direct offer, or a colleague's call:
+a consult, transfer or conference landing on the agent's extension), ``scenario`` for everything
+routed through a service; ``internal`` is true when every call party is a user of the tenant;
 ``contactName`` is the customer's name (the first call party, else the chat's customer, else the
 email address or number); ``formValues`` maps the activity form's integration fields to keys of
 the activity (``form_fields``; by default ``disposition`` and ``description``).
@@ -63,12 +65,17 @@ class PayloadEdge:
         self.events = events_for(self.version)
         self.form_fields = dict(DEFAULT_FORM_FIELDS if form_fields is None else form_fields)
         self._names: dict[str, str] = {}
+        self._direct: set[str] = set()
         self._v2026 = self.version is ApiVersion.v2026
 
     def remember(self, interaction_id: str, customer_name: str | None) -> None:
         """The customer of ``interaction_id`` (for ``chatParties`` and ``contactName``)."""
         if customer_name:
             self._names[interaction_id] = customer_name
+
+    def remember_direct(self, interaction_id: str) -> None:
+        """``interaction_id`` is a call that rang the agent directly (``direct_call``)."""
+        self._direct.add(interaction_id)
 
     def convert(self, name: EventName, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """The event's arguments in this version, or None when the version never fires it."""
@@ -85,6 +92,7 @@ class PayloadEdge:
         if name is EventName.ON_SAVE_ACTIVITY_RECORD and args and isinstance(args[0], dict):
             activity = self.activity(args[0])
             self._names.pop(args[0].get("interactionId", ""), None)
+            self._direct.discard(args[0].get("interactionId", ""))
             return (activity, *args[1:])
         return args
 
@@ -156,11 +164,12 @@ class PayloadEdge:
         parties = wire.get("callParties") or []
         return bool(parties) and all("userId" in party for party in parties)
 
-    @staticmethod
-    def _kind(wire: dict[str, Any]) -> str:
+    def _kind(self, wire: dict[str, Any]) -> str:
         kind = wire.get("type")
         if kind == "chat":
             return "chat"
         if kind == "voice" and wire.get("callDirection") == "outbound":
             return "outbound"
+        if kind == "voice" and wire.get("interactionId") in self._direct:
+            return "direct_call"
         return "scenario"

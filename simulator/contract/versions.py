@@ -283,16 +283,14 @@ METHODS: dict[str, MethodSpec] = {
         _m(
             "getChatTranscript",
             "GET_CHAT_TRANSCRIPT",
-            "(unpublished) -> api_method_not_implemented",
+            "(interactionId?) -> {party, text, time}[] (unpublished: the simulator's shape)",
             since="2026",
-            simulated=False,
         ),
         _m(
             "getVoiceTranscript",
             "GET_VOICE_TRANSCRIPT",
-            "(unpublished) -> api_method_not_implemented",
+            "(interactionId?) -> {party, text, time}[] (unpublished: the simulator's shape)",
             since="2026",
-            simulated=False,
         ),
     )
 }

@@ -22,6 +22,7 @@ from simulator.engine.chat_email import ChatEmail
 from simulator.engine.directory import Directory
 from simulator.engine.routing import Routing
 from simulator.engine.session import AgentSession
+from simulator.engine.transcripts import Transcripts
 from simulator.engine.transfers import Transfers
 from simulator.engine.version_actions import ApiVersionActions
 from simulator.engine.wrapup import WrapUp
@@ -30,7 +31,14 @@ __all__ = ["AgentDesktop"]
 
 
 class AgentDesktop(
-    ApiVersionActions, AgentSession, Routing, Transfers, ChatEmail, WrapUp, Directory
+    ApiVersionActions,
+    Transcripts,
+    AgentSession,
+    Routing,
+    Transfers,
+    ChatEmail,
+    WrapUp,
+    Directory,
 ):
     """One agent's desktop in a ``ContactCenter``: its session, its interactions, its adApi
     event stream. Built by ``ContactCenter.add_agent``."""

@@ -84,6 +84,8 @@ class Interaction:
     selected_record: str | None = None
     active_screen: dict[str, Any] | None = None
     transcript: list[ChatMessage] = field(default_factory=list)
+    voice_transcript: list[ChatMessage] = field(default_factory=list)
+    """What speech recognition heard on a call (2026, ``ON_VOICE_TRANSCRIPT_MESSAGE``)."""
     subject_line: str = ""
     """The email's subject as the agent sees it (``InteractionData.subject`` stays ``""``)."""
     dtmf_sent: str = ""

@@ -130,8 +130,13 @@ class Lifecycle(DesktopCore):
         inter = self._interactions.get(interaction_id)
         if inter is None or not inter.in_wrap_up or inter.end_ms != entered_ms:
             return
-        self._transition(inter, Action.acw_timeout)
+        self._complete_checked(inter, Action.acw_timeout)
         self._refresh_agent()
+
+    def _complete_checked(self, inter: Interaction, action: Action) -> None:
+        """Complete ``inter`` (in wrap-up) by ``action``; a later version may first ask the
+        integration whether its records are valid (``ApiVersionActions``)."""
+        self._transition(inter, action)
 
     def leave_interaction(self, interaction_id: str | None = None) -> OperationResult:
         """``leaveInteraction``: hang up, close the chat or close the email."""

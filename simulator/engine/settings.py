@@ -85,5 +85,9 @@ class Settings(BaseModel):
     """When a transfer or conference without data asks ``ON_REQUEST_TRANSFER_DATA``: always, or
     only when the agent uses the desktop (a step, the window), never for a handler's adApi
     call, which passes its data as the argument (the vendor's way)."""
+    acw_limit_validation: Literal["ask", "skip"] = "ask"
+    """From 5.24.1, when a service's after-call-work time limit completes an interaction with
+    associated records: ``ask`` ``ON_VALIDATE_ASSOCIATED_RECORDS`` first (an invalid answer keeps
+    it in wrap-up, as for the agent's completion), or ``skip`` the question and complete."""
     start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""

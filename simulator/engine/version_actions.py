@@ -77,25 +77,44 @@ class ApiVersionActions(Lifecycle):
         def body() -> None:
             self._check(inter, Action.complete)
             self._require_disposition(inter, inter.disposition is not None)  # type: ignore[attr-defined]
-            records = {
-                "list": [dict(record) for record in inter.associated],
-                "selected": [] if inter.selected_record is None else [inter.selected_record],
-            }
-            self._emit(
-                EventName.ON_VALIDATE_ASSOCIATED_RECORDS,
-                inter.id,
-                records,
-                interaction_id=inter.id,
-                then=lambda answer: self._system(
-                    "records validated", lambda: self._complete_validated(inter, answer)
-                ),
-            )
+            self._validate_then(inter, Action.complete)
 
         return self._perform(
             "agent", "complete_interaction", {"interaction_id": interaction_id}, body
         )
 
-    def _complete_validated(self, inter: Interaction, answer: Any) -> None:
+    def _complete_checked(self, inter: Interaction, action: Action) -> None:
+        """From 5.24.1 the records of an interaction that has some are validated before
+        ``leaveAndCompleteInteraction`` completes it, and before the after-call-work limit does
+        (unless ``acw_limit_validation: skip``)."""
+        asks = (
+            self._payload_edge is not None
+            and inter.associated
+            and (action is not Action.acw_timeout or self.settings.acw_limit_validation == "ask")
+        )
+        if not asks:
+            super()._complete_checked(inter, action)
+            return
+        self._validate_then(inter, action)
+
+    def _validate_then(self, inter: Interaction, action: Action) -> None:
+        """Ask ``ON_VALIDATE_ASSOCIATED_RECORDS``; complete by ``action`` once the answer says
+        the records are valid."""
+        records = {
+            "list": [dict(record) for record in inter.associated],
+            "selected": [] if inter.selected_record is None else [inter.selected_record],
+        }
+        self._emit(
+            EventName.ON_VALIDATE_ASSOCIATED_RECORDS,
+            inter.id,
+            records,
+            interaction_id=inter.id,
+            then=lambda answer: self._system(
+                "records validated", lambda: self._complete_validated(inter, answer, action)
+            ),
+        )
+
+    def _complete_validated(self, inter: Interaction, answer: Any, action: Action) -> None:
         valid = isinstance(answer, dict) and answer.get("valid") is not False
         if not inter.is_live or not inter.in_wrap_up:
             return  # completed meanwhile (after-call work limit)
@@ -103,7 +122,7 @@ class ApiVersionActions(Lifecycle):
             message = answer.get("message") if isinstance(answer, dict) else None
             self._notice("records_invalid", inter.id, str(message or "the records are not valid"))
             return
-        self._transition(inter, Action.complete)
+        self._transition(inter, action)
         self._refresh_agent()
 
     def pop_crm_record(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.contract import EventName
+from simulator.contract import CallDirection, EventName, InteractionType
 from simulator.contract.version_payloads import PayloadEdge
 from simulator.contract.versions import ApiVersion
 from simulator.engine.bus import Event
@@ -21,6 +21,17 @@ __all__ = ["install_edge"]
 
 _NEW = EventName.ON_NEW_INTERACTION
 _SAVE = EventName.ON_SAVE_ACTIVITY_RECORD
+
+
+def _rings_directly(sim: Any, inter: Any) -> bool:
+    """A call that rings this agent, not a service: offered with ``direct``, or landed from a
+    colleague on the agent's extension (its ``DNIS``)."""
+    if inter.type is not InteractionType.voice or inter.call_direction is not CallDirection.inbound:
+        return False
+    offer = inter.offer
+    if offer is not None and getattr(offer, "direct", False):
+        return True
+    return offer is None and inter.dnis is not None and inter.dnis == sim.profile.extension
 
 
 def install_edge(sim: Any) -> PayloadEdge | None:
@@ -40,6 +51,8 @@ def install_edge(sim: Any) -> PayloadEdge | None:
             inter = interactions.get(args[0].get("interactionId"))
             if inter is not None and inter.customer is not None:
                 edge.remember(inter.id, inter.customer.name)
+            if inter is not None and _rings_directly(sim, inter):
+                edge.remember_direct(inter.id)
         return edge.convert(name, args)
 
     sim.bus.edge = convert

@@ -254,15 +254,37 @@ class Voice(Lifecycle):
             if inter.type is InteractionType.voice and inter.state is S.delivery_pending:
                 raise ActionError(Code.not_suitable_state, "answer or reject the ringing call")
 
+    def _initial_records(
+        self, initial: dict[str, Any] | list[dict[str, Any]] | None, source: str
+    ) -> list[dict[str, Any]]:
+        """The records ``startCall``'s second argument associates: one object, or from 5.24.1
+        (``InitialObjects``) a list of objects."""
+        if isinstance(initial, list):
+            if not self.api_version.has("5.24.1"):
+                raise ActionError(
+                    Code.invalid_args,
+                    f"startCall takes one initial object in adApi {self.api_version.value}: "
+                    "a list (InitialObjects) needs 5.24.1 or later",
+                )
+            if not all(isinstance(item, dict) for item in initial):
+                raise ActionError(
+                    Code.invalid_args, "InitialObjects: every item must be an associated object"
+                )
+            return [self._associated_record(item, source) for item in initial]
+        return [self._associated_record(initial, source)] if initial else []
+
     def start_call(
         self,
         phone_number: str,
-        initial_object: dict[str, Any] | None = None,
+        initial_object: dict[str, Any] | list[dict[str, Any]] | None = None,
         *,
         origination: InteractionOrigination | str = InteractionOrigination.integration_api,
         source: str = "integration",
     ) -> OperationResult:
-        """``startCall``: dial a number; ``data`` is ``InitiateResult`` ``{id}``."""
+        """``startCall``: dial a number; ``data`` is ``InitiateResult`` ``{id}``.
+
+        ``initial_object`` is one CRM record (5.19's ``initialObject``) or, from 5.24.1, a list
+        of them (``InitialObjects``): each is associated with the call."""
 
         def body() -> dict[str, Any]:
             self._require_login()
@@ -276,9 +298,10 @@ class Voice(Lifecycle):
                     f"DID {did.number} is not enabled for calls: pick another (setDIDNumber)",
                 )
             self._no_connected_call()
-            record = self._associated_record(initial_object, source) if initial_object else None
+            records = self._initial_records(initial_object, source)
             inter = self._new_outbound(number, origin, service, party)
-            if record is not None:
+            for record in records:
+                inter.associated = [r for r in inter.associated if r["id"] != record["id"]]
                 inter.associated.append(record)
             self._dial(inter)
             return {"id": inter.id}

@@ -76,7 +76,7 @@ class WrapUp(Lifecycle):
             if not inter.in_wrap_up:
                 self._transition(inter, Action.leave)
             if inter.is_live and inter.in_wrap_up:
-                self._transition(inter, Action.complete)
+                self._complete_checked(inter, Action.complete)
             self._refresh_agent()
 
         return self._perform(

@@ -95,7 +95,7 @@ def open_session(
             raise SessionError(str(exc)) from None
         sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
     else:
-        settings_ = Settings(api_version=options.api_version or "5.19")
+        settings_ = Settings(api_version=options.api_version or settings.api_version or "5.19")
         sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
     host, journal = make_host(sim, options.journal or settings.journal_path or None)
     if handler_specs and host is None:

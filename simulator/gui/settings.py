@@ -1,8 +1,8 @@
 """What the window remembers between runs (QSettings): session choices and the window layout.
 
-Session choices (tenant file, handler paths, seed, journal path) apply to the next start; the
-command line overrides them for one run without saving. Tests point QSettings at a temporary
-directory (``QSettings.setPath``) or pass their own ``QSettings``.
+Session choices (tenant file, handler paths, seed, adApi version, journal path) apply to the next
+start; the command line overrides them for one run without saving. Tests point QSettings at a
+temporary directory (``QSettings.setPath``) or pass their own ``QSettings``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ class WindowSettings:
     @seed.setter
     def seed(self, value: int | None) -> None:
         self.store.setValue("session/seed", "" if value is None else str(int(value)))
+
+    @property
+    def api_version(self) -> str | None:
+        """The adApi version to simulate (None: 5.19, or the command line's)."""
+        from simulator.contract.versions import ApiVersion
+
+        value = self._text("session/api_version")
+        return value if value in {v.value for v in ApiVersion} else None
+
+    @api_version.setter
+    def api_version(self, value: str | None) -> None:
+        self.store.setValue("session/api_version", value or "")
 
     @property
     def journal_path(self) -> str:

@@ -251,7 +251,9 @@ class AdApi:
         problem = (
             None
             if checked == ()
-            else argument_problem(message, checked if checked is not None else params)
+            else argument_problem(
+                message, checked if checked is not None else params, self._sim.api_version.value
+            )
         )
 
         def guarded() -> OperationResult:
@@ -284,10 +286,6 @@ class AdApi:
         if widget.loggers:
             widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
         return result
-
-    @staticmethod
-    def _unpublished() -> OperationResult:
-        return fail(Code.api_method_not_implemented, "the vendor has not published this method")
 
     def _logged_in(self) -> OperationResult | None:
         if not self._sim.agent.logged_in:
@@ -417,10 +415,17 @@ class AdApi:
     # ------------------------------------------------------------------ starting interactions
 
     def start_call(
-        self, phone_number: str, initial_object: dict[str, Any] | None = None
+        self,
+        phone_number: str,
+        initial_object: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> OperationResult:
-        """``startCall(phoneNumber, initialObject?)`` -> ``InitiateResult`` ``{id}``."""
-        record = _wire(initial_object)
+        """``startCall(phoneNumber, initialObject?)`` -> ``InitiateResult`` ``{id}``; from
+        5.24.1 the second argument may be a list (``InitialObjects``)."""
+        record = (
+            [_wire(item) for item in initial_object]
+            if isinstance(initial_object, list)
+            else _wire(initial_object)
+        )
         return self._do(
             "start_call",
             lambda: self._sim.start_call(phone_number, record, source=self.integration_key),
@@ -864,12 +869,20 @@ class AdApi:
         """``setDialCandidates`` (5.24.1): accepted and ignored, as in the vendor's build."""
         return self._do("set_dial_candidates", ok, candidates)
 
-    def get_chat_transcript(self, *args: Any) -> OperationResult:
-        """``getChatTranscript`` (2026): listed by the vendor without a published signature;
-        answers ``api_method_not_implemented``."""
-        return self._do("get_chat_transcript", self._unpublished, *args)
+    def get_chat_transcript(self, interaction_id: str | None = None) -> OperationResult:
+        """``getChatTranscript(interactionId?)`` (2026) -> the chat's lines so far,
+        ``[{party, text, time}]`` (the vendor publishes no signature: the simulator's shape)."""
+        return self._do(
+            "get_chat_transcript",
+            lambda: self._sim.get_chat_transcript(interaction_id),
+            interaction_id,
+        )
 
-    def get_voice_transcript(self, *args: Any) -> OperationResult:
-        """``getVoiceTranscript`` (2026): listed by the vendor without a published signature;
-        answers ``api_method_not_implemented``."""
-        return self._do("get_voice_transcript", self._unpublished, *args)
+    def get_voice_transcript(self, interaction_id: str | None = None) -> OperationResult:
+        """``getVoiceTranscript(interactionId?)`` (2026) -> what speech recognition heard on the
+        call so far, ``[{party, text, time}]`` (the scenario's ``transcript`` steps)."""
+        return self._do(
+            "get_voice_transcript",
+            lambda: self._sim.get_voice_transcript(interaction_id),
+            interaction_id,
+        )

@@ -771,6 +771,30 @@ class RecordRef(_Spec):
     type: str
 
 
+class SummarySpec(_Spec):
+    """The desktop generates the interaction's summary (2026): ``- summary: {topics: {Reason:
+    Billing}}``, or ``{error: timeout}`` for a failed generation."""
+
+    topics: dict[str, str] | None = None
+    """The summary's topics, name -> value (``ON_SUMMARY_GENERATION_COMPLETED`` success)."""
+    error: str | None = None
+    """A failed generation's ``errorCode`` (instead of topics)."""
+    seconds: float = Field(default=2, ge=0, le=86_400, allow_inf_nan=False)
+    """How long the generation takes (STARTED now, COMPLETED this much later)."""
+
+
+class TranscriptSpec(_Spec):
+    """A line speech recognition heard on a call (2026, ``ON_VOICE_TRANSCRIPT_MESSAGE``):
+    ``- transcript: "I want a refund"`` (the customer) or ``{text: ..., party: agent}``."""
+
+    short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "text"}
+    short_help: ClassVar[str] = "what the customer said"
+    _short = _text_short("text")
+
+    text: str
+    party: Literal["customer", "agent"] = "customer"
+
+
 _NONE = Nothing | None
 _STEPS: list[type[StepModel]] = [
     # the agent's session
@@ -895,6 +919,22 @@ _STEPS: list[type[StepModel]] = [
         "Mute (default) or unmute the call's recording (setCallRecordingMute, 5.24.1).",
         "- record_mute: true",
         bare=True,
+    ),
+    _step(
+        "summary",
+        SummarySpec | None,
+        _OnStep,
+        "The desktop generates the interaction's summary (ON_SUMMARY_GENERATION_STARTED, then "
+        "ON_SUMMARY_GENERATION_COMPLETED; 2026).",
+        "- summary: {topics: {Reason: Billing}}",
+        bare=True,
+    ),
+    _step(
+        "transcript",
+        TranscriptSpec,
+        _OnStep,
+        "Speech recognition hears a line on the call (ON_VOICE_TRANSCRIPT_MESSAGE; 2026).",
+        '- transcript: "I want a refund"',
     ),
     _step("switch", str, _ActionStep, "Make a named interaction active.", "- switch: first"),
     _step("complete", _NONE, _OnStep, "Finish after-call work.", "- complete", bare=True),

@@ -249,6 +249,22 @@ class _Converter:
                 if a.get("disposition") is not None or a.get("note") is not None
                 else "leave_and_complete"
             ),
+            "set_call_recording_mute": lambda: {"record_mute": bool(a.get("state"))},
+            "pop_crm_record": lambda: {
+                "crm_pop": {"id": a.get("record_id"), "type": a.get("record_type")}
+            },
+            "generate_summary": lambda: {
+                "summary": _without_none(
+                    {
+                        "topics": a.get("topics"),
+                        "error": a.get("error"),
+                        "seconds": a.get("seconds"),
+                    }
+                )
+            },
+            "voice_transcript": lambda: {
+                "transcript": {"text": a.get("text"), "party": a.get("party")}
+            },
             "set_service": lambda: {"set_service": a.get("service")},
             "set_did_number": lambda: {"set_did": a.get("did")},
             "switch_active_interaction": lambda: {

@@ -680,6 +680,12 @@ _ACTIONS: dict[str, _Action] = {
     "screen": lambda r, v, i: r.sim.set_interaction_active_screen(dict(v), i),
     "crm_pop": lambda r, v, i: r.sim.pop_crm_record(v.id, v.type, i),
     "record_mute": lambda r, v, i: r.sim.set_call_recording_mute(v is not False, i),
+    "summary": lambda r, v, i: (
+        r.sim.generate_summary(i, v.topics, v.error, v.seconds)
+        if v is not None
+        else r.sim.generate_summary(i)
+    ),
+    "transcript": lambda r, v, i: r.sim.voice_transcript(v.text, v.party, i),
     "switch": _switch,
     "complete": lambda r, v, i: r.sim.complete_interaction(i),
     "leave_and_complete": _leave_and_complete,

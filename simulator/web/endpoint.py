@@ -333,7 +333,7 @@ class PageEndpoint:
         try:
             inspect.signature(bound).bind(*params)
         except TypeError:
-            problem = argument_problem(message, params)
+            problem = argument_problem(message, params, self.host.sim.api_version.value)
             return fail(
                 ResultErrorCode.invalid_args, problem or f"{message}: wrong number of arguments."
             )

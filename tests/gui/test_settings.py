@@ -82,3 +82,36 @@ def test_theme_choice_persists_and_repaints(qtbot, window, settings):
 def test_the_default_scope_is_the_temporary_one(tmp_path):
     default = WindowSettings()
     assert default.store.fileName().startswith(str(tmp_path))
+
+
+def test_the_api_version_preference_starts_the_next_session_in_it(
+    qtbot, window, settings, tmp_path
+):
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+
+    window.open_preferences()
+    dialog = window.findChild(QDialog, "preferencesDialog")
+    qtbot.waitUntil(dialog.isVisible)
+    combo = dialog.findChild(QComboBox, "prefApiVersion")
+    assert [combo.itemData(i) for i in range(combo.count())] == ["5.19", "5.24.1", "2026"]
+    assert combo.currentData() == "5.19"
+    combo.setCurrentIndex(combo.findData("2026"))
+    save = dialog.findChild(QDialogButtonBox, "prefButtons").button(
+        QDialogButtonBox.StandardButton.Save
+    )
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    again = WindowSettings(QSettings(settings.store.fileName(), QSettings.Format.IniFormat))
+    assert again.api_version == "2026"
+
+    settings.journal_path = str(tmp_path / "journal.sqlite")
+    session = open_session(WindowOptions(login=False), settings, window)
+    try:
+        assert session.sim.api_version.value == "2026"
+        label = window.findChild(QLabel, "tenantLabel")
+        assert label.text().endswith("· adApi 2026")
+    finally:
+        session.close()

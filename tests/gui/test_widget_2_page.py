@@ -74,3 +74,33 @@ def test_a_2_0_page_in_adapi_2026(qapp: Any, tmp_path: Path, capsys: pytest.Capt
         ]
         assert save.status == "ok"
         assert save.result["caseId"] == "CASE-1" and save.result["id"].startswith("ACT-")
+
+
+@pytest.mark.parametrize(("version", "attach"), [("5.19", 1), ("2026", 2)])
+def test_the_example_page_folder_loads_the_versions_widget(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], version: str, attach: int
+):
+    journal = tmp_path / "journal.sqlite3"
+    code = main(
+        [
+            "run",
+            str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml"),
+            "--page",
+            str(ROOT / "fixtures" / "example_page"),
+            "--api-version",
+            version,
+            "--journal",
+            str(journal),
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    with Journal.open(journal) as read:
+        [(run_id, _, _)] = read.runs()
+        packets = read.packets(run_id=run_id)
+        assert packets[0].type == "__attach__"
+        # The host opens the folder's index.html with ?version=2.0 in 2026: its switch loads
+        # /agent/crmembedded/adapters/api.js, whose adapter says "2.0" when it attaches.
+        assert len(packets[0].params) == attach
+        ready = ("out", "comm-widget-ready") in [(p.direction, p.type) for p in packets]
+        assert ready is (version == "2026")

@@ -198,3 +198,31 @@ def test_started_chats_and_chat_conferences_are_recorded_and_replay():
     text = record_session(sim)
     assert "start_chat:" in text and "chat_conference:" in text
     assert replay(text) == recorder.jsonl()
+
+
+@pytest.mark.parametrize("version", ["5.24.1", "2026"])
+def test_later_versions_actions_are_recorded_and_replay(version):
+    sim = Simulator(seed=9, settings=Settings(api_version=version))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Customer Support").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(call)
+    sim.set_call_recording(True, call)
+    sim.advance(3)
+    sim.set_call_recording_mute(True, call)
+    sim.advance(4)
+    sim.set_call_recording_mute(False, call)
+    sim.pop_crm_record("0031", "Contact", call)
+    sim.voice_transcript("I want a refund", "customer", call)
+    sim.generate_summary(call, {"Reason": "Refund"}, None, 1.5)
+    sim.advance(2)
+    sim.leave_interaction(call)
+    sim.complete_interaction(call)
+    text = record_session(sim)
+    assert "not replayable" not in text
+    assert "record_mute:" in text and "crm_pop:" in text
+    assert "transcript:" in text and "summary:" in text
+    assert replay(text) == recorder.jsonl()

@@ -185,6 +185,13 @@ CONTROLS: tuple[Control, ...] = (
     ),
     _C("prefSeed", "QSpinBox", "Preferences", "Seed", dialog="preferencesDialog"),
     _C(
+        "prefApiVersion",
+        "QComboBox",
+        "Preferences",
+        "The adApi version to simulate: `5.19`, `5.24.1` or `2026` (item data)",
+        dialog="preferencesDialog",
+    ),
+    _C(
         "prefJournal",
         "QLineEdit",
         "Preferences",
@@ -234,7 +241,7 @@ CONTROLS: tuple[Control, ...] = (
         "The state chosen while busy, applied after the work: `→ next: Not Ready: Lunch`",
     ),
     _C("agentLoginButton", "QPushButton", "Agent bar", "Log in (shown while logged out)"),
-    _C("tenantLabel", "QLabel", "Agent bar", "Tenant name and seed"),
+    _C("tenantLabel", "QLabel", "Agent bar", "Tenant name, seed and adApi version"),
     # ------------------------------------------------------------------ interactions
     _C("interactionsPanel", "QFrame", "Interactions", "The list of active interactions"),
     _C(

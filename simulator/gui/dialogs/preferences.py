@@ -1,8 +1,10 @@
-"""The Preferences dialog: tenant file, handler plugins, seed and journal, for the next start."""
+"""The Preferences dialog: tenant file, handler plugins, seed, adApi version and journal, for the
+next start."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.contract.versions import ApiVersion
 from simulator.gui.controls import plain_label, tool_button
 from simulator.gui.settings import WindowSettings
 
@@ -47,6 +50,13 @@ class PreferencesDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(settings.seed or 0)
         form.addRow("Seed", self.seed)
+        self.api_version = QComboBox(self)
+        self.api_version.setObjectName("prefApiVersion")
+        for version in ApiVersion:
+            self.api_version.addItem(f"adApi {version.value}", version.value)
+        chosen = self.api_version.findData(settings.api_version or ApiVersion.v5_19.value)
+        self.api_version.setCurrentIndex(max(chosen, 0))
+        form.addRow("API version", self.api_version)
         self.journal = QLineEdit(settings.journal_path, self)
         self.journal.setObjectName("prefJournal")
         self.journal.setPlaceholderText("Default journal in the user data directory")
@@ -88,6 +98,7 @@ class PreferencesDialog(QDialog):
         settings.tenant_file = self.tenant.text().strip()
         settings.handler_paths = self.handlers.toPlainText().splitlines()
         settings.seed = self.seed.value()
+        settings.api_version = str(self.api_version.currentData())
         settings.journal_path = self.journal.text().strip()
         settings.sync()
         super().accept()

@@ -204,12 +204,21 @@ def options_problem(
     return None
 
 
-def page_url(target: str | Path) -> QUrl:
-    """The URL a target opens at: a folder's ``index.html`` under ``adsim://crm/``, or the URL."""
+def page_url(target: str | Path, query: str = "") -> QUrl:
+    """The URL a target opens at: a folder's ``index.html`` under ``adsim://crm/`` (with
+    ``?query`` when given), or the URL as it is."""
     path = Path(target)
     if path.is_dir():
-        return QUrl(f"{SCHEME.decode()}://{HOST}/index.html")
+        return QUrl(f"{SCHEME.decode()}://{HOST}/index.html" + (f"?{query}" if query else ""))
     return QUrl(str(target))
+
+
+def widget_query(host: Any) -> str:
+    """What a folder's page is opened with for ``host``'s run: ``version=2.0`` when its adApi
+    version is served by the Comm.Widget 2.0 (2026), as a tenant's page would be asked to load
+    the 2.0 adapter (the example page's switch); nothing otherwise."""
+    version = getattr(getattr(host, "sim", None), "api_version", None)
+    return "version=2.0" if getattr(version, "widget", "1.0") == "2.0" else ""
 
 
 def _qwebchannel_js() -> bytes:
@@ -472,7 +481,8 @@ class CrmPageView(QWidget):
             self.guard.origin = None
         else:
             self.guard.origin = origin_of(QUrl(str(target)))
-        url = page_url(target)
+        endpoint = self.endpoint
+        url = page_url(target, widget_query(endpoint.host) if endpoint is not None else "")
         self.view.load(url)
         return url
 

@@ -113,7 +113,7 @@ class AgentBar(QWidget):
         sim = bridge.sim
         agent = sim.tenant.agent
         self.name.setText(f"{agent.display_name} · ext. {agent.extension}")
-        self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed}")
+        self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed} · adApi {sim.api_version.value}")
         bridge.noticeArrived.connect(self._notice)
         self.refresh()
 

@@ -517,11 +517,18 @@
   CommWidgetAdapter.prototype.onCommWidgetReady = function (callback) {
     if (typeof callback === "function") connection(this)._widgetReady.push(callback);
   };
+  // Arguments the 2.0 adapter sends as an array (InitialObjects): a single object is wrapped.
+  var ARRAY_ARGS = { START_CALL: 1 };
+
   METHODS.concat(METHODS_2).forEach(function (pair) {
     if (pair[0] === "login") return; // 2.0 replaced it with openLogin
     var message = pair[1];
+    var listAt = ARRAY_ARGS[message];
     CommWidgetAdapter.prototype[pair[0]] = function () {
-      return this.apiCall(message, Array.prototype.slice.call(arguments));
+      var args = Array.prototype.slice.call(arguments);
+      var one = listAt === undefined ? null : args[listAt];
+      if (one && typeof one === "object" && !Array.isArray(one)) args[listAt] = [one];
+      return this.apiCall(message, args);
     };
   });
 
