@@ -29,8 +29,19 @@ def _open_existing(path: str | None) -> Journal:
         raise InputFileError(str(target), None, exc.message) from None
 
 
+def _check_run(journal: Journal, run: int | None) -> None:
+    """A ``--run`` the journal does not have is a mistake to report, not an empty export."""
+    if run is None:
+        return
+    ids = [run_id for run_id, _started, _meta in journal.runs()]
+    if run not in ids:
+        have = f"runs {ids[0]} to {ids[-1]}" if ids else "no runs yet"
+        raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
+        _check_run(journal, args.run)
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {"interaction_id": args.interaction, "run_id": args.run, "packets": args.packets}
         if args.output:
@@ -52,6 +63,7 @@ def _short(value: object) -> str:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
+        _check_run(journal, args.run)
         events = journal.events(interaction_id=args.id, run_id=args.run)
         outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
         if not events:
