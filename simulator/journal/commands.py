@@ -104,7 +104,13 @@ def add_journal_command(sub: argparse._SubParsersAction) -> None:
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
         )
-        p.add_argument("--run", type=int, default=None, metavar="N", help="only this run")
+        p.add_argument(
+            "--run",
+            type=int,
+            default=None,
+            metavar="N",
+            help="only this run (exit 2 if the journal has no such run)",
+        )
 
     export = actions.add_parser("export", help="every event and handler outcome, in order")
     journal_option(export)
