@@ -122,7 +122,8 @@ class SecretMask:
     def _add(self, secret: str, replacement: str) -> None:
         # Longest first: a secret that contains another is masked whole.
         pairs = {*self._pairs, (secret, replacement)}
-        self._pairs = tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+        # Ties by text, not by set order: masking must not depend on hash randomisation.
+        self._pairs = tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
 
     def text(self, value: str | None) -> str | None:
         """``value`` with every secret masked."""

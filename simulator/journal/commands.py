@@ -31,8 +31,19 @@ def _open_existing(path: str | None) -> Journal:
         raise InputFileError(str(target), None, exc.message) from None
 
 
+def _check_run(journal: Journal, run: int | None) -> None:
+    """A ``--run`` the journal does not have is a mistake to report, not an empty export."""
+    if run is None:
+        return
+    ids = [run_id for run_id, _started, _meta in journal.runs()]
+    if run not in ids:
+        have = f"runs {ids[0]} to {ids[-1]}" if ids else "no runs yet"
+        raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
+        _check_run(journal, args.run)
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {
             "interaction_id": args.interaction,
@@ -59,6 +70,7 @@ def _short(value: object) -> str:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
+        _check_run(journal, args.run)
         events = journal.events(interaction_id=args.id, run_id=args.run)
         outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
         if not events:
@@ -105,7 +117,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
             type=numbers.whole(1, numbers.MAX_SEED),
             default=None,
             metavar="N",
-            help="only this run",
+            help="only this run (exit 2 if the journal has no such run)",
         )
 
     export = actions.add_parser("export", help="every event and handler outcome, in order")

@@ -42,6 +42,10 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
 }
+# Results beyond these sizes are refused ("cannot be computed") rather than built: a scenario file
+# must not be able to make a check allocate gigabytes or spend minutes multiplying.
+_MAX_INT_BITS = 1024
+_MAX_SHOWN = 200
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -151,15 +155,15 @@ class Formula:
             value = _eval(self.tree.body, payload)
         except _AbsentError as absent:
             return f"{self.text}: {absent.field} is absent"
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError) as exc:
             return f"{self.text}: cannot be computed ({exc})"
         if value is True:
             return None
         shown = ", ".join(
-            f"{name}={payload[name]!r}" if name in payload else f"{name} absent"
+            f"{name}={_shown(payload[name])}" if name in payload else f"{name} absent"
             for name in self.fields
         )
-        result = "false" if value is False else f"{value!r}, not true"
+        result = "false" if value is False else f"{_shown(value)}, not true"
         return f"{self.text} is {result}" + (f" ({shown})" if shown else "")
 
 
@@ -169,11 +173,40 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError("an expression cannot be empty")
     try:
         tree = ast.parse(text.strip(), mode="eval")
+    except (RecursionError, MemoryError):
+        raise FormulaError("the expression is nested too deeply") from None
     except SyntaxError as exc:
         offset = (exc.offset or 1) + (len(text) - len(text.lstrip()))
         raise FormulaError(f"not an expression: {exc.msg}", offset) from None
-    _check(tree)
+    try:
+        _check(tree)
+    except RecursionError:
+        raise FormulaError("the expression is nested too deeply") from None
     return Formula(text.strip(), tree)
+
+
+def _shown(value: Any) -> str:
+    """``repr`` for a message, cut short (a huge int has no decimal repr at all)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return "a number too large to show"
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
+    """``left op right``, without Python's text/list repetition and %-formatting (the language
+    has neither) and without numbers too large to be a payload value."""
+    if isinstance(op, ast.Mult) and (
+        isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple)
+    ):
+        raise TypeError("text and lists cannot be multiplied")
+    if isinstance(op, ast.Mod) and isinstance(left, str | list | tuple):
+        raise TypeError("% takes numbers")
+    value = _BINARY[type(op)](left, right)
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        raise OverflowError("the number is too large")
+    return value
 
 
 def _read(path: str, payload: Mapping[str, Any]) -> Any:
@@ -193,7 +226,7 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Name | ast.Attribute):
         return _read(_path(node) or "", payload)
     if isinstance(node, ast.BinOp):
-        return _BINARY[type(node.op)](_eval(node.left, payload), _eval(node.right, payload))
+        return _arithmetic(node.op, _eval(node.left, payload), _eval(node.right, payload))
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, payload)
         if isinstance(node.op, ast.Not):

@@ -45,6 +45,8 @@ def parse_mix(text: str) -> dict[str, float]:
         mix[name] = weight
     if not mix or sum(mix.values()) <= 0:
         raise ValueError("give at least one medium with a weight above zero, e.g. voice=70,chat=30")
+    if sum(mix.values()) == float("inf"):  # each finite, the total is not: random.choices fails
+        raise ValueError("the weights add up to more than a number can hold; use shares like 70")
     return mix
 
 

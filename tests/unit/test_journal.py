@@ -290,3 +290,19 @@ def test_journal_export_command_packets(tmp_path, capsys):
         main(["journal", "export", "--journal", str(path), "--packets", "--interaction", "X"])
     assert info.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_run_the_journal_does_not_have_is_an_error_not_an_empty_export(tmp_path, capsys):
+    from simulator.cli import main
+
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as journal:
+        journal.record_packet("js:crm.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+    assert main(["journal", "export", "--journal", str(path), "--run", "1", "--packets"]) == 0
+    capsys.readouterr()
+    for argv in (["export", "--run", "7"], ["show", "X", "--run", "7"]):
+        assert main(["journal", *argv, "--journal", str(path)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "no run 7 in this journal (runs 1 to 1)" in captured.err
+        assert "Traceback" not in captured.err

@@ -63,3 +63,9 @@ def test_mix():
 def test_bad_mix(text, message):
     with pytest.raises(ValueError, match=message):
         parse_mix(text)
+
+
+@pytest.mark.parametrize("text", ["voice=1e308,chat=1e308", "voice=nan", "chat=inf", "voice=0"])
+def test_a_mix_that_cannot_be_drawn_from_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_mix(text)

@@ -195,6 +195,36 @@ def test_the_expression_language_computes():
     assert "cannot be computed" in (parse_formula("duration / 0 == 1").failure(payload) or "")
 
 
+def test_a_deeply_nested_expression_is_a_problem_of_the_file_not_a_traceback():
+    deep = "+".join(["1"] * 5000) + " == 1"
+    (message,) = problems(f"steps:\n  - expect: {{event: ON_LOGIN, satisfies: '{deep}'}}\n")
+    assert message.startswith("s.yaml:2:") and "nested too deeply" in message
+    with pytest.raises(FormulaError, match="nested too deeply"):
+        parse_formula("not " * 5000 + "true")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'x' * 1000000000 == 1",  # would build a gigabyte of text
+        "attachedData.a * 1000000000 == 1",
+        "'%0999999999d' % duration == 1",  # %-formatting is not in the language
+        "*".join(["9" * 1000] * 3) + " == 1",  # an int beyond the size of any payload value
+    ],
+)
+def test_a_check_cannot_build_huge_values(text):
+    failure = parse_formula(text).failure({"duration": 5, "attachedData": {"a": "1"}})
+    assert failure is not None and "cannot be computed" in failure
+    assert len(failure) < 4000 + len(text)
+
+
+def test_a_huge_value_in_a_failure_is_shown_cut_short():
+    payload = {"duration": 10**5000, "note": "n" * 10_000}
+    failure = parse_formula("duration == 1 or note == 'x'").failure(payload) or ""
+    assert "is false" in failure and "duration=a number too large to show" in failure
+    assert len(failure) < 600
+
+
 # ---------------------------------------------------------------------- api envelopes
 
 

@@ -4,7 +4,10 @@ in every plugin text adsim prints or journals, and masking never rewrites data."
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,3 +187,22 @@ def test_a_short_url_password_is_masked_only_in_its_userinfo_form():
         "POST https://bob:***@crm.example/hook failed"
     )
     assert mask.text("pw is a word") == "pw is a word"
+
+
+def test_overlapping_secrets_of_one_length_mask_alike_under_every_hash_seed():
+    code = (
+        "from simulator.handlers.secrets import SecretMask\n"
+        "m = SecretMask(); m.add('abcdefgh'); m.add('bcdefghi'); print(m.text('xabcdefghiy'))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for seed in range(8)
+    }
+    assert seen == {"x***iy\n"}
