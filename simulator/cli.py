@@ -87,7 +87,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         "--handler-isolation",
         dest="window_isolation",
         choices=("process", "thread"),
-        default="process",
+        default=None,  # None, not "process": an unset window option is told from a given one
         help="process (default): each plugin in its own supervised process; thread: in the "
         "window's process",
     )
@@ -150,7 +150,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
             handlers=[str(path) for path in args.window_handlers],
             scenario=args.window_scenario,
             journal=args.window_journal,
-            isolation=args.window_isolation,
+            isolation=args.window_isolation or "process",
             theme=args.window_theme,
             page=args.window_page,
             tenant_url=args.window_tenant_url,

@@ -57,9 +57,10 @@ class Response:
 
         def resolve(value: Any = None) -> None:
             nonlocal given
-            if given:
-                return
-            given = True
+            with self._lock:  # two threads may resolve at once (a late handler, a give-up)
+                if given:
+                    return
+                given = True
             self.answer(value)
             with self._lock:
                 self._deferred -= 1
@@ -82,10 +83,14 @@ class Response:
             self._finish()
 
     def _finish(self) -> None:
-        if self._done or self._on_done is None:
-            return
-        self._done = True
-        self._on_done(self.value)
+        # Checked and set under the lock: the simulation thread (``_settle``) and a handler
+        # thread (the last ``resolve``) may both see nothing pending; the continuation runs once.
+        with self._lock:
+            if self._done or self._on_done is None:
+                return
+            self._done = True
+            on_done = self._on_done
+        on_done(self.value)
 
 
 @dataclass(slots=True)
