@@ -78,10 +78,12 @@ class AdsimHarness:
         ]
         """What each handler spec resolved to: an imported module's name, or a loose file."""
         # Imported once, here: the test, the handler and every scenario run share the module.
+        # With process isolation nothing is imported here: each plugin's own process loads it
+        # (a handler that crashes must take down its process, never the test run).
         self._modules = {
             handler.name: import_handler(handler.name)
             for handler in self.handler_modules
-            if handler.name is not None
+            if handler.name is not None and handler_isolation != "process"
         }
         self.handler_timeout = handler_timeout
         self.handler_isolation = handler_isolation
@@ -107,6 +109,9 @@ class AdsimHarness:
             if handler.name is None:
                 assert handler.path is not None
                 statuses += host.load(handler.path)
+                continue
+            if self.handler_isolation == "process":
+                statuses += host.load(_module_file(handler.name))
                 continue
             module = self._modules[handler.name]
             statuses.append(
@@ -313,3 +318,14 @@ class AgentHarness:
         """Stop this desktop's handlers and close its journal."""
         self.host.close()
         self.journal.close()
+
+
+def _module_file(name: str) -> Path:
+    """The file of the handler module ``name``, for a plugin process to load."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError) as exc:
+        raise HandlerLoadError(f"{name}: {exc}") from None
+    if spec is None or spec.origin is None:
+        raise HandlerLoadError(f"{name}: no such module (is its folder on pythonpath?)")
+    return Path(spec.origin)

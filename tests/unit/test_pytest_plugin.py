@@ -269,4 +269,6 @@ def test_handlers_run_in_a_process_of_their_own_one_marker_away(pytester):
             assert "exited with status 3" in failure.error
         """
     )
-    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+    # In a subprocess: were the handler run in the test's own process, os._exit would end the
+    # outer pytest run too.
+    pytester.runpytest_subprocess(*NO_QT).assert_outcomes(passed=1)
