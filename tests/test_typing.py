@@ -17,7 +17,7 @@ STRICT = {
     "contract": "simulator/contract/events.py",
     "engine": "simulator/engine/clock.py",
     "handlers": "simulator/handlers/outcome.py",
-    "journal": "simulator/journal/export.py",
+    "journal": "simulator/journal/store.py",
 }
 
 

@@ -68,6 +68,12 @@ class _RemoteAdApi:
     def on(self, event: Any, handler: Callable[..., Any]) -> None:
         """As ``AdApi.on``: call ``handler(*args)`` for each ``event``."""
         name = event_name(event)
+        version = getattr(self, "api_version", None)  # set from the parent's AdApi at load
+        if version is not None:
+            from simulator.contract.versions import EventNotInVersionError, event_available
+
+            if not event_available(name, version):
+                raise EventNotInVersionError(name, version)
         if not callable(handler):
             raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
         registration = Registration.of(name, handler, self._child.name)
