@@ -72,8 +72,10 @@ _Queue = SimpleQueue[tuple[int, Packet] | None]
 _FACADE_ONLY = {"on", "remove", "inject_message_logger"}
 REQUESTS: dict[str, str] = {
     request_message(name): name
-    for name, member in vars(AdApi).items()
-    if callable(member) and not name.startswith("_") and name not in _FACADE_ONLY
+    for name in dir(
+        AdApi
+    )  # with the inherited ones: the methods live in simulator.handlers.ad_api.*
+    if callable(getattr(AdApi, name)) and not name.startswith("_") and name not in _FACADE_ONLY
 }
 """Request message (``SET_CALL_HOLD``) -> ``AdApi`` facade method (``set_call_hold``)."""
 

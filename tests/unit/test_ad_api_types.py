@@ -70,7 +70,7 @@ CASES = [
 
 def facade(method: str):
     spec = METHODS[method]
-    for name, member in vars(AdApi).items():
+    for name, member in inspect.getmembers(AdApi):
         if callable(member) and not name.startswith("_") and request_message(name) == spec.message:
             return name
     return None
@@ -79,7 +79,7 @@ def facade(method: str):
 def test_the_table_covers_every_facade_method_with_the_same_parameters():
     methods = {
         request_message(name)
-        for name, member in vars(AdApi).items()
+        for name, member in inspect.getmembers(AdApi)
         if callable(member)
         and not name.startswith("_")
         and name not in ("on", "remove", "inject_message_logger")

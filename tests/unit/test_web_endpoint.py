@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -127,7 +128,7 @@ def test_handshake_hello_hi_ready(host: HandlerHost) -> None:
 def test_every_facade_method_has_a_request_message() -> None:
     methods = {
         name
-        for name, member in vars(AdApi).items()
+        for name, member in inspect.getmembers(AdApi)
         if callable(member)
         and not name.startswith("_")
         and name not in {"on", "remove", "inject_message_logger"}

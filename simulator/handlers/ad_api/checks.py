@@ -1,0 +1,66 @@
+"""How the widget reads a method's arguments before it acts: the request message a method
+sends, models taken where the vendor takes plain objects, text UTF-8 cannot carry, and a
+pydantic error said in one sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["WITHOUT_LOGIN", "holds_lone_surrogate", "one_sentence", "request_message", "wire"]
+
+WITHOUT_LOGIN = frozenset(
+    {"GET_LOGIN_STATE", "LOGIN", "OPEN_LOGIN", "ACTIVATE_PAGE", "GET_CONFIG", "SET_DIAL_CANDIDATES"}
+)
+"""Request messages that work logged out (every other one answers ``not_logged_in``)."""
+
+_REQUEST_MESSAGES = {
+    "get_did_numbers_list": "GET_DID_LIST",
+    "get_did_number": "GET_DID",
+    "set_did_number": "SET_DID",
+    "set_reschedule_window": "SET_RESCHEDULE",
+}
+
+
+def request_message(method: str) -> str:
+    """The widget's request message for a method (``set_call_hold`` -> ``SET_CALL_HOLD``)."""
+    return _REQUEST_MESSAGES.get(method, method.upper())
+
+
+def wire(value: Any) -> Any:
+    """Accept models where the vendor takes plain objects."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value
+
+
+def holds_lone_surrogate(value: Any, depth: int = 0) -> bool:
+    """True when a text anywhere in ``value`` (arguments: text, lists, dicts, models) has a
+    surrogate code point UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if depth > 32:  # arguments are shallow; a deeper structure is not searched further
+        return False
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return any(
+            holds_lone_surrogate(k, depth + 1) or holds_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(holds_lone_surrogate(item, depth + 1) for item in value)
+    return False
+
+
+def one_sentence(message: str, exc: ValidationError) -> str:
+    """A pydantic error as the widget would say it: the first problem, no links, one line."""
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"{message}: {where + ' ' if where else ''}{text[:1].lower()}{text[1:]}."
