@@ -105,7 +105,10 @@ class Transfers(Landing):
         # The widget rejects an answer it cannot use and transfers without data.
         if answer is None or self._transfer_data_problem(answer) is not None:
             return None
-        return answer
+        # A flat object; with ``transfer_data_shape: any`` whatever JSON the handler answered,
+        # carried as it is (the engine's transfer data is typed as the vendor documents it).
+        usable: dict[str, Any] = answer
+        return usable
 
     def blind_transfer(
         self,

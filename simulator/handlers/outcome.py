@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "jsonable"]
+__all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "Reply", "jsonable"]
 
 
 class OpaqueResult:
@@ -28,6 +28,9 @@ OutcomeStatus = Literal["ok", "error", "timeout", "junk", "crashed"]
 ``api_not_answer``), abandoned (with process isolation its process is killed); ``junk``: an
 answer the widget cannot use (not JSON, wrong shape); ``crashed``: the plugin's process died
 during the call (an exit, a signal), with process isolation only."""
+
+Reply = tuple[OutcomeStatus, Any, "str | None", "str | None"]
+"""(status, result, error, traceback) of one handler call, as it ended."""
 
 
 def jsonable(value: Any) -> Any:

@@ -19,14 +19,14 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from simulator.handlers.outcome import Reply
+
 if TYPE_CHECKING:
     from simulator.engine import Event
     from simulator.handlers.supervisor import PluginProcess, _Pending
 
 __all__ = ["Pipeline", "Reply"]
 
-Reply = tuple[str, Any, "str | None", "str | None"]
-"""(status, result, error, traceback) of one handler call."""
 _MAX_SENDS = 3
 """A call is sent to at most this many processes (a plugin that dies before each call)."""
 Done = Callable[[Reply, float], Any]
@@ -106,7 +106,8 @@ class Pipeline:
             self._cond.notify_all()
         started = call.started
         duration = (time.monotonic() - started) * 1000 if started is not None else 0.0
-        call.callback(reply, duration)
+        if call.callback is not None:  # every pipelined call has one
+            call.callback(reply, duration)
 
     def orphan(self, call: _Pending) -> None:
         """A call that never started in a process that died: send it again to a fresh one."""

@@ -40,20 +40,20 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.handlers.ad_api import AdApi
-from simulator.handlers.pipeline import Pipeline
+from simulator.handlers.outcome import Reply
+from simulator.handlers.pipeline import Done, Pipeline
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 
 if TYPE_CHECKING:
     from simulator.engine import Event
-    from simulator.handlers.host import HandlerHost
+    from simulator.handlers.host.loading import PluginLoading
 
 __all__ = ["CLOSE_GRACE", "DEFAULT_LOAD_TIMEOUT", "PluginProcess", "RemoteHandler", "describe_exit"]
 
@@ -121,8 +121,8 @@ class _Pending:
     """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
 
     done: threading.Event = field(default_factory=threading.Event)
-    reply: tuple[Any, ...] = ()
-    callback: Callable[[Any, float], Any] | None = None
+    reply: Reply | None = None
+    callback: Done | None = None
     index: int = 0
     args: tuple[Any, ...] = ()
     id: int = 0
@@ -160,7 +160,7 @@ class PluginProcess:
 
     def __init__(
         self,
-        host: HandlerHost,
+        host: PluginLoading,
         plugin: Plugin,
         *,
         load_timeout: float = DEFAULT_LOAD_TIMEOUT,
@@ -384,10 +384,11 @@ class PluginProcess:
                 call = life.pending.pop(message[1], None)
             if call is None:
                 return
+            reply: Reply = (message[2], message[3], message[4], message[5])
             if call.callback is not None:
-                self.pipeline.finished(call, message[2:])
+                self.pipeline.finished(call, reply)
             else:
-                call.reply = message[2:]
+                call.reply = reply
                 call.done.set()
         elif kind == "start":
             started = life.pending.get(message[1])
@@ -463,7 +464,7 @@ class PluginProcess:
 
     # ------------------------------------------------------------------ calls
 
-    def call(self, index: int, event: Event) -> tuple[str, Any, str | None, str | None]:
+    def call(self, index: int, event: Event) -> Reply:
         """Run handler ``index`` on ``event`` in the child: (status, result, error, traceback);
         ``crashed`` when the process died during the call or could not be started again."""
         life, error = self._alive()
@@ -485,8 +486,9 @@ class PluginProcess:
             return "crashed", None, f"crashed: its process {describe_exit(code)}", None
         self._send(life, ("call", call_id, index, event.args))
         call.done.wait()
-        status, result, error, trace = call.reply
-        return status, result, error, trace
+        if call.reply is None:  # set before ``done`` by every path that sets ``done``
+            return "crashed", None, "crashed: the call ended without a reply", None
+        return call.reply
 
     def _dispatch(self, life: _Life, call: _Pending) -> None:
         """Send a pipelined call (``Pipeline``) to ``life``."""

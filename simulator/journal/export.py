@@ -228,7 +228,7 @@ def export_csv(
 ) -> int:
     """Write a CSV table with ``CSV_COLUMNS`` (and ``PACKET_COLUMNS`` with ``packets``);
     returns the number of data rows."""
-    columns = CSV_COLUMNS + PACKET_COLUMNS if packets else CSV_COLUMNS
+    columns: tuple[str, ...] = CSV_COLUMNS + PACKET_COLUMNS if packets else CSV_COLUMNS
     # Known before the first row (the header): a single-agent journal keeps its old table.
     agents = agent is not None or journal.has_agents(interaction_id=interaction_id, run_id=run_id)
     if agents:

@@ -50,7 +50,8 @@ class JournalReader:
         plugin: str | None = None,
         agent: str | None = None,
     ) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if agent is not None:
             clauses.append("agent = ?")
             params.append(agent)

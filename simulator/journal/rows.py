@@ -20,16 +20,36 @@ class _EventLike(Protocol):
 
 
 class _OutcomeLike(Protocol):
-    event_seq: int
-    event_name: str
-    interaction_id: str | None
-    plugin: str
-    handler: str
-    status: str
-    duration_ms: float
-    result: Any
-    error: str | None
-    traceback: str | None
+    # Read-only: the host's outcomes are frozen dataclasses.
+    @property
+    def event_seq(self) -> int: ...
+
+    @property
+    def event_name(self) -> str: ...
+
+    @property
+    def interaction_id(self) -> str | None: ...
+
+    @property
+    def plugin(self) -> str: ...
+
+    @property
+    def handler(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def duration_ms(self) -> float: ...
+
+    @property
+    def result(self) -> Any: ...
+
+    @property
+    def error(self) -> str | None: ...
+
+    @property
+    def traceback(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The host's dispatcher: handlers called one event at a time, in order, each call timed.
 
-``Dispatcher`` is the part of ``HandlerHost`` that runs on its own threads (see the host's
-module docstring): the dispatcher thread takes each queued event to its handlers (calling a
+``Dispatcher`` is the part of ``HandlerHost`` that runs on its own threads (see the package's
+docstring): the dispatcher thread takes each queued event to its handlers (calling a
 plugin process through ``simulator.handlers.supervisor``, or sending it without waiting through
 ``simulator.handlers.pipeline`` when nobody else gets the event and no answer is due), and the
 watchdog thread gives up on a handler still running after the timeout and starts a new
@@ -25,17 +25,15 @@ from simulator.engine import Event
 from simulator.engine.payloads import typed_args
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer
-from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, jsonable
+from simulator.handlers.host.reporting import OutcomeLog
+from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, Reply, jsonable
 from simulator.handlers.registry import Registration
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["STOP", "Call", "Dispatcher", "Job"]
-
-STOP = object()
-"""Queued by ``close``: the dispatcher thread ends."""
+__all__ = ["Call", "Dispatcher", "Job"]
 
 
 @dataclass(slots=True)
@@ -72,8 +70,8 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
-class Dispatcher:
-    """The dispatcher and watchdog threads of ``HandlerHost`` (a mixin: the state is the host's)."""
+class Dispatcher(OutcomeLog):
+    """The dispatcher and watchdog threads of ``HandlerHost`` (the layer above the outcome log)."""
 
     # ------------------------------------------------------------------ dispatcher
 
@@ -104,7 +102,7 @@ class Dispatcher:
                 job = self._current
                 if job is None:
                     job = self._queue.get()
-                    if job is STOP:
+                    if job is None:  # queued by ``close``
                         self._stopped.set()
                         return
                     self._current = job
@@ -165,7 +163,7 @@ class Dispatcher:
         job: Job,
         registration: Registration,
         left: list[int],
-        reply: tuple[str, Any, str | None, str | None],
+        reply: Reply,
         duration: float,
     ) -> None:
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
@@ -179,7 +177,7 @@ class Dispatcher:
                 registration.name,
                 registration.plugin,
                 duration,
-                status,  # type: ignore[arg-type]
+                status,
                 jsonable(result),
                 error,
                 trace,
@@ -246,9 +244,7 @@ class Dispatcher:
             )
         return True
 
-    def _invoke(
-        self, registration: Registration, event: Event
-    ) -> tuple[str, Any, str | None, str | None]:
+    def _invoke(self, registration: Registration, event: Event) -> Reply:
         handler = registration.handler
         if isinstance(handler, RemoteHandler):
             return handler.process.call(handler.index, event)

@@ -1,0 +1,171 @@
+"""The handler host: plugins' handlers run on their own thread, one event at a time, in order.
+
+Threads::
+
+    simulation thread   sim -> journal (commit) -> HandlerHost._on_event -> queue
+    dispatcher thread   queue -> each registered handler, timed -> outcomes -> answer posted back
+    watchdog thread     a handler still running after ``timeout``: reported as ``timeout``
+                        (``api_not_answer``), abandoned on its thread, and a new dispatcher
+                        thread goes on with the next handler and the next events
+
+For an event that needs an answer the simulation defers (``event.response.defer()``); the
+dispatcher posts the last non-None answer back with ``sim.post`` and the simulation continues at
+its next ``drain_posted``/``advance``/``poll``. An ``ad_api`` method called from a handler runs on
+the simulation thread: inside ``wait_idle`` (headless drivers) or at the next ``poll`` (window).
+
+With process isolation each plugin's handlers run in its own process
+(``simulator.handlers.supervisor``).
+
+``settle`` also bounds a step: handlers whose actions cause more than ``max_events`` events (a
+handler acting on the event its own action causes) are stopped and ``settle`` raises
+``HandlerLoopError`` (see ``simulator.handlers.feedback``).
+
+``HandlerHost`` is built in layers, each using only the ones below it::
+
+    state.py      HostState: the settings, checked, and every field the layers share
+    reporting.py  OutcomeLog: each handler call's outcome (masked, journaled), incidents
+    dispatch.py   Dispatcher: the dispatcher and watchdog threads, handlers called and timed
+    delivery.py   Delivery: events in, ad_api calls run on the simulation thread, settle/wait
+    loading.py    PluginLoading: load, add_plugin, reload, the ad_api each plugin gets
+    __init__.py   HandlerHost: starts the threads; rebind to another simulator; close
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from typing import TYPE_CHECKING
+
+from simulator.contract import ResultErrorCode, fail
+from simulator.engine import Simulator
+from simulator.handlers.ad_api import WidgetState
+from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
+from simulator.handlers.host.dispatch import Job
+from simulator.handlers.host.loading import PluginLoading
+from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
+from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
+
+if TYPE_CHECKING:
+    from simulator.journal import Journal
+
+__all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
+
+
+class HandlerHost(PluginLoading):
+    """Loads plugins and runs their handlers off the simulation thread, isolated and timed.
+
+    Build it on the thread that drives ``sim``. Headless drivers call ``wait_idle()`` then
+    ``sim.drain_posted()`` after each step (``settle()`` does both until nothing is left).
+    ``max_events`` bounds what handlers' actions may cause in one ``settle`` (None: no bound).
+
+    ``isolation="process"`` runs each loaded plugin (file, directory entry, entry point) in its
+    own child process (``simulator.handlers.supervisor``): a plugin that exits, is killed by a
+    signal, hangs (GIL held included) or whose ``register`` does not return within
+    ``load_timeout`` is reported and replaced, and the other plugins go on as if it were not
+    there. ``thread`` (the default here; the command line defaults to ``process``) imports
+    plugins into this process. Built-in plugins (the webhook, JS pages) always run here.
+    """
+
+    def __init__(
+        self,
+        sim: Simulator,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        journal: Journal | None = None,
+        integration_key: str = "simulator",
+        max_events: int | None = MAX_EVENTS_PER_SETTLE,
+        isolation: str = "thread",
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        close_grace: float = CLOSE_GRACE,
+    ):
+        super().__init__(
+            sim,
+            timeout=timeout,
+            journal=journal,
+            integration_key=integration_key,
+            max_events=max_events,
+            isolation=isolation,
+            load_timeout=load_timeout,
+            close_grace=close_grace,
+        )
+        if journal is not None:
+            self._unsubscribe.append(journal.attach(sim))
+        self._unsubscribe.append(sim.subscribe(self._on_event))
+        self._dispatcher = self._start_dispatcher(0, None)
+        self._watchdog = threading.Thread(
+            target=self._watch_loop, name="adsim-handler-watchdog", daemon=True
+        )
+        self._watchdog.start()
+
+    def rebind(self, sim: Simulator, journal: Journal | None = None) -> None:
+        """Serve another simulator (load mode: one per repeat) with the plugins already loaded
+        and their processes running: loading them once per process, not once per run.
+
+        Call it with the handlers idle (after ``settle``). Every ``ad_api`` handed out now acts
+        on ``sim``; the widget's own state starts afresh (its message loggers stay);
+        ``outcomes``/``failures`` start again (``all_failures`` keeps every run's).
+        """
+        self.wait_idle(self.timeout + 1)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        self.sim = sim
+        self.journal = journal
+        loggers = self.widget.loggers
+        fresh = WidgetState()
+        for name in ("minimized", "phone_device", "screen_recording", "reschedule", "suggestions"):
+            setattr(self.widget, name, getattr(fresh, name))
+        self.widget.loggers = loggers
+        for api in list(self._apis):
+            api._sim = sim
+        self._run_start = len(self._outcomes)
+        self._standing = None
+        self._engine_thread = threading.get_ident()
+        if journal is not None:
+            self._unsubscribe.append(journal.attach(sim))
+        self._unsubscribe.append(sim.subscribe(self._on_event))
+
+    # ------------------------------------------------------------------ closing
+
+    def close(self, timeout: float | None = None) -> None:
+        """Finish the events already queued (up to ``timeout``, default the handler timeout plus
+        1 s), then stop the threads and unsubscribe. Plugins' close hooks run."""
+        if self._closed:
+            return
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        with self._lock:
+            self._closed = True
+            cancelled = list(self._requests)
+            self._requests.clear()
+            self._watch.notify_all()
+        for request in cancelled:
+            if request.state == "waiting":
+                request.state = "cancelled"
+                request.result = fail(ResultErrorCode.api_not_answer, "the simulator has stopped")
+                request.state = "done"
+                request.done.set()
+        self._queue.put(None)  # the dispatcher thread ends
+        self._stopped.wait(1.0)
+        self._stopped.set()
+        with self._lock:
+            self._watch.notify_all()
+        # Events never handled still owe the simulation an answer: the default.
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except Exception:
+                break
+            if isinstance(job, Job) and job.resolve is not None:
+                self.sim.post(partial(job.resolve, None))
+        if self._current is not None and self._current.resolve is not None:
+            self.sim.post(partial(self._current.resolve, None))
+        for plugin in self._plugins:
+            plugin.close()
+
+    def __enter__(self) -> HandlerHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

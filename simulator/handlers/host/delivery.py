@@ -1,0 +1,213 @@
+"""The simulation thread's side of the host: events handed to the dispatcher (answers deferred),
+handlers' ``ad_api`` calls run on the simulation thread within the settle's event budget, and
+the waits (``wait_idle``, ``wait_for``, ``settle``, ``rest``) that run those calls meanwhile."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from simulator.contract import OperationResult, ResultErrorCode, fail
+from simulator.engine import Event
+from simulator.handlers.answer_budget import answer_budget
+from simulator.handlers.feedback import EventBudget, HandlerLoopError
+from simulator.handlers.host.dispatch import Dispatcher, Job
+from simulator.handlers.host.state import EngineRequest
+
+__all__ = ["Delivery"]
+
+_WAIT_STEP_S = 0.02
+
+
+class Delivery(Dispatcher):
+    """Events in, ``ad_api`` calls out, and the waits (the layer above the dispatcher)."""
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """True once every event emitted so far is handled (or its handler timed out).
+
+        On the simulation thread it also runs the ``ad_api`` calls handlers make meanwhile.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        on_engine = threading.get_ident() == self._engine_thread
+        with self._lock:
+            while True:
+                if on_engine and self._requests:
+                    self._lock.release()
+                    try:
+                        self._run_engine_requests()
+                    finally:
+                        self._lock.acquire()
+                    continue
+                if self._pending == 0:
+                    return True
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._idle.wait(remaining)
+
+    def wait_for(self, done: threading.Event, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for ``done`` (a plugin starting up); on the simulation thread
+        run meanwhile the ``ad_api`` calls handlers make, as ``wait_idle`` does: a JS module's
+        ``register`` may await an adApi call before it says it is registered."""
+        deadline = time.monotonic() + timeout
+        if threading.get_ident() != self._engine_thread:
+            return done.wait(timeout)
+        while True:
+            self._run_engine_requests()
+            remaining = deadline - time.monotonic()
+            if done.is_set() or remaining <= 0:
+                return done.is_set()
+            with self._lock:
+                if not self._requests:
+                    # ``done`` is set on another thread that cannot notify us: look again soon.
+                    self._idle.wait(min(remaining, _WAIT_STEP_S))
+
+    def settle(self, timeout: float | None = None, max_events: int | None = None) -> bool:
+        """Wait for the handlers and run their answers' continuations until nothing is left;
+        False when ``timeout`` passed first.
+
+        Once the handlers' ``ad_api`` calls have caused ``max_events`` events (default
+        ``self.max_events``) their further calls fail with ``api_not_answer`` and, when the
+        handlers are done, ``HandlerLoopError`` says who kept acting on which event.
+        """
+        limit = self.max_events if max_events is None else max_events
+        budget = None if limit is None else EventBudget(self.sim.bus.count, limit)
+        outer, self._budget = self._budget, budget
+        settled = True
+        try:
+            while True:
+                if not self.wait_idle(timeout):
+                    settled = False
+                    break
+                self.sim.drain_posted()
+                with self._lock:
+                    if self._pending == 0 and not self._requests:
+                        break
+        finally:
+            self._budget = outer
+        if budget is not None and budget.exhausted:
+            raise budget.error()  # even after a timeout: the loop is the news
+        return settled
+
+    @property
+    def pending(self) -> int:
+        """Events queued or being handled."""
+        return self._pending
+
+    def rest(self) -> None:
+        """For drivers that never ``settle`` (the window polls instead): when the handlers are
+        at rest, renew the budget their ``ad_api`` calls run in outside a settle. A feedback
+        loop is never at rest, so past ``max_events`` its calls fail with ``api_not_answer``
+        and ``subscribe_loops`` callbacks hear of it once; the loop stops there."""
+        with self._lock:
+            busy = self._pending > 0 or bool(self._requests)
+        if self.max_events is None:
+            self._standing = None
+        elif not busy or self._standing is None:
+            self._standing = EventBudget(self.sim.bus.count, self.max_events)
+
+    def subscribe_loops(self, callback: Callable[[HandlerLoopError], Any]) -> Callable[[], None]:
+        """``callback(error)`` when handlers looped outside a settle (see ``rest``), on the
+        simulation thread; returns the unsubscribe function."""
+        self._loop_callbacks.append(callback)
+        return lambda: (
+            self._loop_callbacks.remove(callback) if callback in self._loop_callbacks else None
+        )
+
+    def _on_event(self, event: Event) -> None:
+        self._engine_thread = threading.get_ident()
+        if self._closed:
+            return None
+        has_handlers = bool(self.registry.handlers(event.name))
+        if not has_handlers and not self.widget.loggers:
+            return None
+        resolve = None
+        if has_handlers and event.response is not None:
+            resolve = event.response.defer()
+        job = Job(event, resolve)
+        if resolve is not None:
+            job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
+        with self._lock:
+            self._pending += 1
+        self._queue.put(job)
+        return None
+
+    def _call_on_engine(
+        self, method: str, body: Callable[[], OperationResult], plugin: str = ""
+    ) -> OperationResult:
+        with self._lock:
+            running = self._running
+        hint = getattr(self._callers, "value", None)
+        if hint is not None and hint[1] == plugin:
+            caller = hint
+        elif running is not None and running.registration.plugin == plugin:
+            caller = (running.job.event.name.value, plugin, running.registration.name)
+        else:  # not from a handler call (a module's timer, a late abandoned handler ...)
+            caller = ("?", plugin, "")
+        if threading.get_ident() == self._engine_thread:
+            return self._run_request(method, body, caller)
+        request = EngineRequest(method, body, caller)
+        with self._lock:
+            if self._closed:
+                return fail(ResultErrorCode.api_not_answer, f"{method}: the simulator has stopped")
+            self._requests.append(request)
+            self._idle.notify_all()
+        self.sim.post(self._run_engine_requests)
+        if not request.done.wait(self.timeout):
+            with self._lock:
+                if request.state == "waiting":
+                    request.state = "cancelled"
+                    return fail(
+                        ResultErrorCode.api_not_answer,
+                        f"{method}: the simulator did not answer within {self.timeout:g} s",
+                    )
+            request.done.wait()
+        assert request.result is not None
+        return request.result
+
+    def _run_request(
+        self, method: str, body: Callable[[], OperationResult], caller: tuple[str, str, str]
+    ) -> OperationResult:
+        """Run a handler's ``ad_api`` call on the simulation thread, within the settle's budget."""
+        budget = self._budget if self._budget is not None else self._standing
+        if budget is not None:
+            if not budget.allows(self.sim.bus.count):
+                if budget is self._standing and not budget.reported:
+                    budget.reported = True
+                    self._report_loop(budget.error())
+                return budget.refusal(method)
+            budget.spend(*caller, method)
+        # Actions a handler asks for are recorded as the subscriber's (record-and-replay).
+        self.sim.handler_calls += 1
+        try:
+            return body()
+        finally:
+            self.sim.handler_calls -= 1
+
+    def _report_loop(self, error: HandlerLoopError) -> None:
+        for callback in tuple(self._loop_callbacks):
+            try:
+                callback(error)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+
+    def _run_engine_requests(self) -> None:
+        """Run the handlers' ``ad_api`` calls (on the simulation thread)."""
+        while True:
+            with self._lock:
+                if not self._requests:
+                    return
+                request = self._requests.popleft()
+                if request.state != "waiting":
+                    continue
+                request.state = "running"
+            try:
+                request.result = self._run_request(request.method, request.body, request.caller)
+            finally:
+                request.state = "done"
+                request.done.set()

@@ -1,0 +1,124 @@
+"""The host's plugins: loading files, directories, entry points and built-ins (each in its own
+process with process isolation), the ``ad_api`` each gets, their status, and reloading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from simulator.handlers.ad_api import AdApi
+from simulator.handlers.host.delivery import Delivery
+from simulator.handlers.outcome import PluginStatus
+from simulator.handlers.plugins import (
+    ENTRY_POINT_GROUP,
+    Plugin,
+    PluginSource,
+    discover_entry_points,
+    discover_path,
+    register_plugin,
+)
+from simulator.handlers.supervisor import PluginProcess
+
+__all__ = ["PluginLoading"]
+
+
+class PluginLoading(Delivery):
+    """Plugins and their ``ad_api`` (the layer above delivery)."""
+
+    def ad_api(self, plugin: str = "") -> AdApi:
+        """A fresh ``ad_api`` whose ``on`` registrations belong to ``plugin``."""
+        api = AdApi(
+            self.sim,
+            registry=self.registry,
+            plugin=plugin,
+            integration_key=self.integration_key,
+            widget=self.widget,
+            call_on_engine=partial(self._call_on_engine, plugin=plugin),
+        )
+        self._apis.add(api)
+        return api
+
+    def load(self, spec: str | Path) -> list[PluginStatus]:
+        """Load a plugin file, or every ``*.py`` in a directory (``FileNotFoundError`` if none)."""
+        source = discover_path(Path(spec), isolated=self.isolation == "process")
+        self._sources.append(source)
+        return self._load_source(source)
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[PluginStatus]:
+        """Load the plugins installed packages declare in the entry-point ``group``."""
+        source = discover_entry_points(group, isolated=self.isolation == "process")
+        self._sources.append(source)
+        return self._load_source(source)
+
+    def add_plugin(
+        self,
+        name: str,
+        register: Callable[[AdApi], Any],
+        source: str = "built-in",
+        close: Callable[[], Any] | None = None,
+        reopen: Callable[[], str | None] | None = None,
+        *,
+        file: str | None = None,
+    ) -> PluginStatus:
+        """Register a built-in plugin (the webhook, a JS page) through the same path as loaded
+        ones. ``close()`` runs when the host closes and before a reload; ``reopen()`` at the
+        reload, before ``register`` runs again: it restarts what ``close`` ended and returns why
+        the plugin cannot load (``file:line: message``, shown in ``plugins``) or None.
+        ``file``: the file ``register``'s errors are located in."""
+        plugin_source = PluginSource.builtin(name, register, source, close, reopen, file=file)
+        self._sources.append(plugin_source)
+        return self._load_source(plugin_source)[0]
+
+    def _load_source(self, source: PluginSource) -> list[PluginStatus]:
+        statuses = []
+        for plugin in source.plugins():
+            plugin.name = self._unique_name(plugin.name)
+            if plugin.locator is not None and plugin.error is None:
+                process = PluginProcess(
+                    self, plugin, load_timeout=self.load_timeout, grace=self.close_grace
+                )
+                plugin.on_close = process.close
+                self._processes.append(process)
+                plugin.error = process.start()
+                if plugin.error is not None:
+                    self.registry.remove_plugin(plugin.name)
+            else:
+                register_plugin(plugin, self.ad_api(plugin.name), self.registry)
+            self._plugins.append(plugin)
+            statuses.append(self._status(plugin))
+        return statuses
+
+    def _unique_name(self, name: str) -> str:
+        taken = {p.name for p in self._plugins}
+        candidate, n = name, 2
+        while candidate in taken:
+            candidate, n = f"{name}#{n}", n + 1
+        return candidate
+
+    def _status(self, plugin: Plugin) -> PluginStatus:
+        return PluginStatus(
+            plugin.name,
+            plugin.source,
+            plugin.error is None,
+            self.secrets.text(plugin.error),
+            self.registry.count(plugin.name) if plugin.error is None else 0,
+        )
+
+    @property
+    def plugins(self) -> list[PluginStatus]:
+        """Every plugin, loaded or not, in load order."""
+        return [self._status(plugin) for plugin in self._plugins]
+
+    def reload(self) -> list[PluginStatus]:
+        """Re-read every plugin from disk (directories are scanned again) and re-register."""
+        self.registry.clear()
+        for plugin in self._plugins:
+            plugin.close()
+        self._plugins.clear()
+        self._processes.clear()
+        for source in self._sources:
+            source.refresh()
+            self._load_source(source)
+        return self.plugins

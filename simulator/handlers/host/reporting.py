@@ -1,0 +1,74 @@
+"""The host's record of what handlers did: every call's outcome (masked, journaled, told to
+subscribers), and incidents outside any call; per served simulator and over all of them."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from simulator.handlers.host.state import HostState
+from simulator.handlers.outcome import HandlerOutcome
+
+__all__ = ["OutcomeLog"]
+
+
+class OutcomeLog(HostState):
+    """Outcomes and incidents (the layer above ``HostState``)."""
+
+    @property
+    def outcomes(self) -> list[HandlerOutcome]:
+        """Every handler call so far (since the last ``rebind``), in order."""
+        return self._outcomes[self._run_start :]
+
+    @property
+    def failures(self) -> list[HandlerOutcome]:
+        """The calls that raised, timed out, crashed or answered junk (since the last
+        ``rebind``)."""
+        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+
+    @property
+    def all_outcomes(self) -> list[HandlerOutcome]:
+        """Every handler call of every simulator this host served."""
+        return list(self._outcomes)
+
+    @property
+    def all_failures(self) -> list[HandlerOutcome]:
+        """``failures`` of every simulator this host served."""
+        return [outcome for outcome in self._outcomes if outcome.status != "ok"]
+
+    @property
+    def incidents(self) -> list[str]:
+        """What plugins' processes did outside any call: died between calls, threads still
+        running at the end (process isolation). Each is a failure of the run."""
+        return list(self._incidents)
+
+    def add_incident(self, text: str) -> None:
+        """Note a plugin failure that is not a handler call's outcome (see ``incidents``)."""
+        self._incidents.append(self.secrets.text(text) or text)
+
+    def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:
+        """``callback(outcome)`` for each handler call, on the handler thread; returns the
+        unsubscribe function."""
+        self._outcome_callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._outcome_callbacks:
+                self._outcome_callbacks.remove(callback)
+
+        return unsubscribe
+
+    def _record(self, outcome: HandlerOutcome) -> None:
+        outcome = self.secrets.outcome(outcome)
+        self._outcomes.append(outcome)
+        if self.journal is not None:
+            try:
+                self.journal.record_outcome(outcome)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+        for callback in tuple(self._outcome_callbacks):
+            try:
+                callback(outcome)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)

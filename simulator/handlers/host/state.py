@@ -1,0 +1,142 @@
+"""What a ``HandlerHost`` holds: its settings, checked, and the state its parts share.
+
+``HostState`` is the bottom of the host's layers (see ``simulator.handlers.host``): every field
+the dispatcher, the delivery of events and calls, the loading of plugins and the outcome log
+read is made here, in one place, with its type.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from queue import SimpleQueue
+from typing import TYPE_CHECKING, Any
+
+from simulator.contract import OperationResult
+from simulator.engine import Simulator
+from simulator.handlers.ad_api import AdApi, WidgetState
+from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
+from simulator.handlers.outcome import HandlerOutcome
+from simulator.handlers.plugins import Plugin, PluginSource
+from simulator.handlers.registry import HandlerRegistry
+from simulator.handlers.secrets import SecretMask
+from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT, PluginProcess
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from simulator.handlers.host.dispatch import Call, Job
+    from simulator.journal import Journal
+
+__all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "EngineRequest", "HostState"]
+
+ISOLATION_MODES = ("process", "thread")
+"""``process``: each plugin in its own supervised child process; ``thread``: in this process."""
+
+DEFAULT_TIMEOUT = 20.0
+"""Seconds: the widget's ``api_not_answer`` limit."""
+
+Caller = tuple[str, str, str]
+"""(event, plugin, handler) of an ``ad_api`` call, for naming a feedback loop."""
+
+
+@dataclass(slots=True)
+class EngineRequest:
+    """A handler's ``ad_api`` call waiting to run on the simulation thread."""
+
+    method: str
+    body: Callable[[], OperationResult]
+    caller: Caller
+    done: threading.Event = field(default_factory=threading.Event)
+    result: OperationResult | None = None
+    state: str = "waiting"  # waiting | running | done | cancelled
+
+
+class DispatcherLocal(threading.local):
+    """Per dispatcher thread: the event loop its async handlers run in (made on first use)."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+class CallerHint(threading.local):
+    """Per supervisor thread: who makes the ``ad_api`` call it is running."""
+
+    value: Caller | None = None
+    """(event, plugin, handler) of a pipelined call whose ``ad_api`` call a supervisor thread
+    is running (``simulator.handlers.supervisor``)."""
+
+
+class HostState:
+    """The host's settings and shared state (its threads' locks, queues and records)."""
+
+    _dispatcher: threading.Thread
+    """The current dispatcher thread (a new one after a handler is abandoned)."""
+    _watchdog: threading.Thread
+
+    def __init__(
+        self,
+        sim: Simulator,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        journal: Journal | None = None,
+        integration_key: str = "simulator",
+        max_events: int | None = MAX_EVENTS_PER_SETTLE,
+        isolation: str = "thread",
+        load_timeout: float = DEFAULT_LOAD_TIMEOUT,
+        close_grace: float = CLOSE_GRACE,
+    ):
+        if isolation not in ISOLATION_MODES:
+            raise ValueError(f"isolation is 'process' or 'thread', got {isolation!r}")
+        if not load_timeout > 0 or not close_grace >= 0:
+            raise ValueError("load_timeout must be positive and close_grace not negative")
+        if timeout <= 0:
+            raise ValueError(f"the handler timeout must be positive, got {timeout}")
+        if max_events is not None and max_events <= 0:
+            raise ValueError(f"max_events must be positive or None, got {max_events}")
+        self.sim = sim
+        self.timeout = float(timeout)
+        self.journal = journal
+        self.integration_key = integration_key
+        self.max_events = max_events
+        """Events the handlers' actions may cause in one ``settle`` before it stops them."""
+        self.isolation = isolation
+        self.load_timeout = float(load_timeout)
+        self.close_grace = float(close_grace)
+        self._incidents: list[str] = []
+        self.registry = HandlerRegistry()
+        self.widget = WidgetState()
+        self.secrets = SecretMask()
+        """Masked in plugins' text (outcome errors, tracebacks, load errors) before it is kept."""
+        self._plugins: list[Plugin] = []
+        self._sources: list[PluginSource] = []
+        self._outcomes: list[HandlerOutcome] = []
+        self._run_start = 0
+        self._processes: list[PluginProcess] = []
+        self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
+        self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
+        self._queue: SimpleQueue[Job | None] = SimpleQueue()
+        """Events on their way to the dispatcher thread; None ends it."""
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._watch = threading.Condition(self._lock)
+        self._pending = 0
+        self._running: Call | None = None
+        self._current: Job | None = None
+        self._generation = 0
+        self._watchdog_idle = False
+        self._closed = False
+        self._stopped = threading.Event()
+        self._requests: deque[EngineRequest] = deque()
+        self._budget: EventBudget | None = None  # set while settle runs; simulation thread only
+        # Between settles (the window): a budget renewed whenever the handlers are at rest.
+        self._standing: EventBudget | None = None
+        self._loop_callbacks: list[Callable[[HandlerLoopError], Any]] = []
+        self._engine_thread = threading.get_ident()
+        self._thread_names = itertools.count(1)
+        self._local = DispatcherLocal()
+        self._callers = CallerHint()
+        self._unsubscribe: list[Callable[[], None]] = []
