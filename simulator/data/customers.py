@@ -201,6 +201,8 @@ class CustomerFactory:
         import phonenumbers
 
         example = phonenumbers.example_number(self._region)
+        if example is None:
+            raise ValueError(f"no phone number can be made for region {self._region!r}")
         return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
 
     def company(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+
 from simulator.gui.automation.contract import enabling_actions, needed_inputs, not_while_ringing
 
 if TYPE_CHECKING:
@@ -72,21 +74,24 @@ class Enabler:
             iid = sim.active_interaction_id
             inter = sim.interaction(iid) if iid else None
             service = inter.service if inter is not None else None
-            required = service is not None and service.use_dispositions
-            required = required and bool(service.require_disposition)
-            return not required or inter.disposition is not None
-        widget: Any = self._controls.get(need)
-        if widget is None:
-            return False
-        text = widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()
-        return bool(text.strip())
+            if inter is None or service is None or not service.use_dispositions:
+                return True
+            return not service.require_disposition or inter.disposition is not None
+        widget = self._controls.get(need)
+        if isinstance(widget, QLineEdit):
+            return bool(widget.text().strip())
+        if isinstance(widget, QPlainTextEdit | QTextEdit):
+            return bool(widget.toPlainText().strip())
+        return False
 
     def watch_inputs(self) -> None:
         """Re-enable as the tester types (an empty number field disables Call)."""
         for needs in self._needs.values():
             for need in needs:
                 widget = self._controls.get(need)
-                if widget is not None and need not in self._watched:
+                if need in self._watched:
+                    continue
+                if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
                     self._watched.add(need)
                     widget.textChanged.connect(self._inputs_changed)
 

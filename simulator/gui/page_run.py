@@ -255,7 +255,8 @@ class HeadlessPage:
             if image != last and tries < _FRAME_POLLS:
                 self._grab_when_stable(path, image, tries + 1)
                 return
-            self.shot_saved = image.save(path, "PNG")
+            # PySide6's stub types the format as bytes; the binding refuses bytes, takes str.
+            self.shot_saved = image.save(path, "PNG")  # type: ignore[call-overload]
             self.shot_done.set()
 
         QTimer.singleShot(_STABLE_MS, again)

@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
 
     def write_scenario(self, path: Path) -> None:
         """Record the session with ``simulator.scenarios.record_session`` into ``path``."""
-        from simulator import scenarios  # type: ignore[attr-defined]
+        from simulator import scenarios
 
         assert self.bridge is not None
         text = scenarios.record_session(self.bridge.sim)

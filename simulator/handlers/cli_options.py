@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from simulator import numbers
 from simulator.contract import EventName
 from simulator.data import InputFileError
-from simulator.engine import CommitError, Simulator
+from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
@@ -175,7 +175,7 @@ def _secret(args: argparse.Namespace) -> str | None:
 
 
 def run_meta(
-    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+    sim: AgentDesktop, args: argparse.Namespace, meta: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """What the journal keeps about a run: the secret's presence, never its value (nor a
     URL's password: see handlers.secrets)."""
@@ -186,7 +186,7 @@ def run_meta(
 
 
 def open_journal(
-    sim: Simulator, args: argparse.Namespace, meta: dict[str, Any] | None = None
+    sim: AgentDesktop, args: argparse.Namespace, meta: dict[str, Any] | None = None
 ) -> Journal:
     """The journal of one run of ``sim`` (``InputFileError`` when it cannot be used)."""
     try:
@@ -196,7 +196,7 @@ def open_journal(
 
 
 def build_host(
-    sim: Simulator,
+    sim: AgentDesktop,
     args: argparse.Namespace,
     *,
     meta: dict[str, Any] | None = None,
@@ -338,7 +338,7 @@ class HostSeries:
         """``start(host)`` once the host is built (JS handlers)."""
         self._looped: str | None = None
 
-    def build(self, sim: Simulator) -> HandlerHost:
+    def build(self, sim: AgentDesktop) -> HandlerHost:
         """The host, built for the first run and rebound to ``sim`` for the next ones."""
         if self.host is None:
             self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)

@@ -167,7 +167,8 @@ class RecordGenerator:
         service = inter.service
         dispositions = service.dispositions if service and service.use_dispositions else []
         chosen = None
-        if dispositions and (service.require_disposition or rng.random() < 0.85):
+        required = service is not None and service.require_disposition
+        if dispositions and (required or rng.random() < 0.85):
             chosen = choose_disposition(dispositions, reached, rng)
             if chosen is not None:
                 self._do(sim.set_disposition(chosen.name, iid))

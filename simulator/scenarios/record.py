@@ -25,6 +25,7 @@ window fired them at its next poll, so their times may differ by a few milliseco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -103,7 +104,7 @@ class _Converter:
         """A replay run alongside the conversion: it learns the ids the steps create."""
 
     def name_for(self, iid: Any) -> str | None:
-        names = self.shadow.names
+        names: Mapping[str, str] = self.shadow.names
         if self.desk is not self.sim:
             names = self.shadow.agents.names_for(self.shadow.desk(self.desk.name), names)
         for name, known in names.items():

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from queue import SimpleQueue
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -55,6 +55,9 @@ from simulator.contract.methods import argument_problem
 from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
+
+if TYPE_CHECKING:
+    from simulator.journal.rows import PacketDirection
 
 __all__ = [
     "REQUESTS",
@@ -144,7 +147,7 @@ class PageEndpoint:
         self._uids = itertools.count(1)
         self._generation = 0
         self._waiters: dict[str, _Waiter] = {}
-        self._observers: list[Callable[[str, Packet], Any]] = []
+        self._observers: list[Callable[[PacketDirection, Packet], Any]] = []
         self._requests: _Queue = SimpleQueue()
         self._closed = False
         self._api: AdApi | None = None
@@ -187,13 +190,15 @@ class PageEndpoint:
         for event in events_for(self.host.sim.api_version):
             ad_api.on(event, _Forward(self, event))
 
-    def subscribe_packets(self, observer: Callable[[str, Packet], Any]) -> Callable[[], None]:
+    def subscribe_packets(
+        self, observer: Callable[[PacketDirection, Packet], Any]
+    ) -> Callable[[], None]:
         """``observer(direction, packet)`` for every packet (``"in"`` from the page, ``"out"``
         to it), on the thread that moves it; returns the unsubscribe function."""
         self._observers.append(observer)
         return lambda: self._observers.remove(observer) if observer in self._observers else None
 
-    def _notify(self, direction: str, packet: Packet) -> None:
+    def _notify(self, direction: PacketDirection, packet: Packet) -> None:
         secrets = getattr(self.host, "secrets", None)
         if secrets is not None:  # the page's own text (console lines, errors): masked
             packet = secrets.packet(packet)

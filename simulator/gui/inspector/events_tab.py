@@ -100,12 +100,13 @@ class EventsTab(QWidget):
         self.follow.setObjectName("eventFollow")
         self.follow.setToolTip("Keep the newest event in view")
         self.follow.setChecked(True)
-        self.count = plain_label("0 events", "eventCount", role="muted")
-        for widget in (self.name_filter, self.interaction_filter):
-            bar.addWidget(widget)
+        self.count_label = plain_label("0 events", "eventCount", role="muted")
+        bar.addWidget(self.name_filter)
+        bar.addWidget(self.interaction_filter)
         bar.addWidget(self.text_filter, 1)
-        for widget in (self.clear_filter, self.follow, self.count):
-            bar.addWidget(widget)
+        bar.addWidget(self.clear_filter)
+        bar.addWidget(self.follow)
+        bar.addWidget(self.count_label)
         self.name_filter.currentIndexChanged.connect(self._apply_filter)
         self.interaction_filter.currentIndexChanged.connect(self._apply_filter)
         self.text_filter.textChanged.connect(self._apply_filter)
@@ -250,7 +251,7 @@ class EventsTab(QWidget):
             return
         shown, total = self.model.rowCount(), self.model.total
         text = f"{total:,} events" if shown == total else f"{shown:,} of {total:,} events"
-        self.count.setText(text)
+        self.count_label.setText(text)
         if total == 0:
             self.empty.set_text(
                 "No events yet. Log in, go Ready, or make a contact arrive from the customer side."

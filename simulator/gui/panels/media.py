@@ -264,10 +264,11 @@ class EmailPage(QWidget):
         layout.addWidget(section("Email"))
         form = QFormLayout()
         form.setHorizontalSpacing(12)
-        self.sender = plain_label("", "emailFrom", selectable=True)
+        # Not ``sender``: that name is QObject.sender(), which Qt itself calls.
+        self.from_label = plain_label("", "emailFrom", selectable=True)
         self.subject = plain_label("", "emailSubject", selectable=True)
         self.subject.setStyleSheet("font-weight: 600;")
-        form.addRow(plain_label("From", role="key"), self.sender)
+        form.addRow(plain_label("From", role="key"), self.from_label)
         form.addRow(plain_label("Subject", role="key"), self.subject)
         layout.addLayout(form)
         self.body = QPlainTextEdit(self)
@@ -296,7 +297,7 @@ class EmailPage(QWidget):
         self._shown = key
         customer = inter.customer
         name = customer.name if customer is not None else ""
-        self.sender.setText(f"{name} <{inter.email}>" if name else str(inter.email or ""))
+        self.from_label.setText(f"{name} <{inter.email}>" if name else str(inter.email or ""))
         self.subject.setText(inter.subject_line or "(no subject)")
         parts = []
         for line in inter.transcript:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail, ok
 from simulator.contract.methods import argument_problem, method_named
 from simulator.contract.versions import EventNotInVersionError, event_available, method_refusal
-from simulator.engine import Simulator
+from simulator.engine import AgentDesktop
 from simulator.handlers.ad_api.checks import (
     WITHOUT_LOGIN,
     holds_lone_surrogate,
@@ -41,7 +41,7 @@ class AdApiCore:
 
     def __init__(
         self,
-        sim: Simulator,
+        sim: AgentDesktop,
         *,
         registry: HandlerRegistry | None = None,
         plugin: str = "",

@@ -37,7 +37,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from simulator.contract import ResultErrorCode, fail
-from simulator.engine import Simulator
+from simulator.engine import AgentDesktop
 from simulator.handlers.ad_api import WidgetState
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host.dispatch import Job
@@ -68,7 +68,7 @@ class HandlerHost(PluginLoading):
 
     def __init__(
         self,
-        sim: Simulator,
+        sim: AgentDesktop,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         journal: Journal | None = None,
@@ -97,7 +97,7 @@ class HandlerHost(PluginLoading):
         )
         self._watchdog.start()
 
-    def rebind(self, sim: Simulator, journal: Journal | None = None) -> None:
+    def rebind(self, sim: AgentDesktop, journal: Journal | None = None) -> None:
         """Serve another simulator (load mode: one per repeat) with the plugins already loaded
         and their processes running: loading them once per process, not once per run.
 

@@ -17,7 +17,7 @@ from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import OperationResult
-from simulator.engine import Simulator
+from simulator.engine import AgentDesktop
 from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
 from simulator.handlers.outcome import HandlerOutcome
@@ -79,7 +79,7 @@ class HostState:
 
     def __init__(
         self,
-        sim: Simulator,
+        sim: AgentDesktop,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         journal: Journal | None = None,
