@@ -137,3 +137,15 @@ def test_generated_sessions_take_human_sub_second_times():
     assert sum(1 for r in records if r["startTime"] % 1000) > len(records) // 2
     for record in records:
         assert record["duration"] == (record["endTime"] - record["startTime"]) // 1000
+
+
+def test_a_region_without_any_usable_number_is_named_not_a_crash_inside_phonenumbers(monkeypatch):
+    """No fictional range, no valid Faker number, no example number: the error names the
+    region (it was an AttributeError from inside ``phonenumbers``)."""
+    from simulator.data import customers
+
+    monkeypatch.setattr(customers, "fictional_number", lambda region, rng: None)
+    monkeypatch.setattr(customers, "normalize_phone", lambda number, region="US": None)
+    monkeypatch.setattr(phonenumbers, "example_number", lambda region: None)
+    with pytest.raises(ValueError, match="region 'US'"):
+        CustomerFactory(7).phone()
