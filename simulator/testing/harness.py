@@ -9,7 +9,7 @@ acting on their own events fail the test there with ``HandlerLoopError`` instead
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -236,7 +236,8 @@ class AdsimHarness:
         source = load_scenario(path)
         if self.api_version is not None:
             source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
-        runner = ScenarioRunner(source, seed=seed, host_factory=self._host, close_host=_close)
+        # Its hosts are closed with HandlerHost.close, the runner's default.
+        runner = ScenarioRunner(source, seed=seed, host_factory=self._host)
         return runner.run()
 
     def close(self) -> None:
@@ -251,9 +252,6 @@ class AdsimHarness:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_close: Callable[[HandlerHost], None] = HandlerHost.close
 
 
 class AgentHarness:
