@@ -20,7 +20,7 @@ from simulator.contract import EventName
 
 if TYPE_CHECKING:
     from simulator.engine.bus import Event
-    from simulator.engine.simulator import Simulator
+    from simulator.engine.desktop import AgentDesktop
 
 __all__ = [
     "ANSWERED_BY_REQUEST",
@@ -60,7 +60,7 @@ def _trim(*args: Any) -> tuple[Any, ...]:
 
 
 def _ask(
-    sim: Simulator,
+    sim: AgentDesktop,
     name: EventName,
     args: tuple[Any, ...],
     interaction_id: str | None = None,
@@ -72,7 +72,7 @@ def _ask(
 
 
 def search_knowledge_base(
-    sim: Simulator,
+    sim: AgentDesktop,
     query: str,
     language: str | None = None,
     folder_id: str | None = None,
@@ -85,13 +85,13 @@ def search_knowledge_base(
     )
 
 
-def get_knowledge_base_article(sim: Simulator, article_id: str, then: Then = None) -> Event:
+def get_knowledge_base_article(sim: AgentDesktop, article_id: str, then: Then = None) -> Event:
     """``ON_GET_KNOWLEDGE_BASE_ARTICLE(articleId)`` -> ``ExternalKBArticleData`` or null."""
     return _ask(sim, EventName.ON_GET_KNOWLEDGE_BASE_ARTICLE, (article_id,), then=then)
 
 
 def get_knowledge_base_folder(
-    sim: Simulator, language: str | None = None, folder_id: str | None = None, then: Then = None
+    sim: AgentDesktop, language: str | None = None, folder_id: str | None = None, then: Then = None
 ) -> Event:
     """``ON_GET_KNOWLEDGE_BASE_FOLDER({language?, folderId?})`` -> ``ExternalKBItemData[]``
     (the root folder without ``folderId``)."""
@@ -104,7 +104,7 @@ def get_knowledge_base_folder(
 
 
 def validate_associated_records(
-    sim: Simulator, interaction_id: str, records: dict[str, Any], then: Then = None
+    sim: AgentDesktop, interaction_id: str, records: dict[str, Any], then: Then = None
 ) -> Event:
     """``ON_VALIDATE_ASSOCIATED_RECORDS(interactionId, records)`` -> ``{valid, message?}``."""
     return _ask(
@@ -117,7 +117,7 @@ def validate_associated_records(
 
 
 def request_record_info(
-    sim: Simulator, record_id: str, record_type: str, then: Then = None
+    sim: AgentDesktop, record_id: str, record_type: str, then: Then = None
 ) -> Event:
     """``ON_REQUEST_RECORD_INFO({id, type})`` -> ``InteractionAssociatedObjectData`` or null."""
     return _ask(
@@ -125,13 +125,13 @@ def request_record_info(
     )
 
 
-def request_record_on_screen(sim: Simulator, then: Then = None) -> Event:
+def request_record_on_screen(sim: AgentDesktop, then: Then = None) -> Event:
     """``ON_REQUEST_RECORD_ON_SCREEN()`` -> the record the CRM shows, or null."""
     return _ask(sim, EventName.ON_REQUEST_RECORD_ON_SCREEN, (), then=then)
 
 
 def open_record(
-    sim: Simulator,
+    sim: AgentDesktop,
     record: dict[str, Any],
     interaction_id: str | None = None,
     in_new_tab: bool = False,
@@ -143,7 +143,7 @@ def open_record(
 
 
 def search_records(
-    sim: Simulator,
+    sim: AgentDesktop,
     text: str,
     types: list[str],
     interaction_id: str | None = None,
