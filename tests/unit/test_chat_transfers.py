@@ -333,3 +333,42 @@ steps:
 """
     result = ScenarioRunner(parse_scenario(text, "inline.yaml")).run()
     assert result.passed, result
+
+
+def test_a_recorded_chat_transfer_replays_byte_for_byte():
+    from simulator.scenarios import parse_scenario, record_session
+
+    sim = Simulator(load_tenant(), seed=6, settings=Settings(chat_parties="emit"))
+    omar = sim.center.add_agent("omar")
+    recorder = EventRecorder()
+    for desk in (sim, omar):
+        desk.subscribe(recorder)
+    for desk in (sim, omar):
+        desk.login()
+        desk.set_agent_state("ready")
+    chat = sim.offer_chat("Web Chat", None, "Hi").data["id"]
+    sim.accept_interaction(chat)
+    sim.advance(5)
+    sim.invite_to_chat_conference("1002", custom_transfer_data={"k": "v"})
+    omar.accept_interaction()
+    sim.advance(5)
+    sim.customer_message("Both of you?", chat)
+    sim.leave_interaction(chat)
+    omar.blind_transfer("1001", {"back": True})
+    sim.advance(3)
+    text = record_session(sim)
+    assert "conference:" in text and "not replayable" not in text
+    result = ScenarioRunner(parse_scenario(text, "recorded.yaml")).run()
+    assert result.error is None and result.failures == []
+    assert result.jsonl() == recorder.jsonl()
+
+
+@pytest.mark.parametrize("name", ["chat_transfer_to_colleague"])
+def test_the_chat_fixture_recorded_replays_to_the_same_events(name):
+    from simulator.scenarios import parse_scenario, record_session
+
+    runner = ScenarioRunner(load_scenario(ROOT / f"fixtures/scenarios/{name}.yaml"))
+    original = runner.run()
+    assert original.error is None and original.failures == []
+    replay = ScenarioRunner(parse_scenario(record_session(runner.sim), "recorded.yaml")).run()
+    assert replay.jsonl() == original.jsonl()
