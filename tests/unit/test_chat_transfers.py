@@ -217,7 +217,7 @@ def test_the_colleague_leaving_drops_them_from_the_hosts_parties():
 
 
 def test_the_host_removing_the_colleague_ends_their_chat():
-    jane, omar, rec, chat = _two()
+    jane, omar, _rec, chat = _two()
     jane.invite_to_chat_conference("1002")
     (item,) = omar.interactions
     omar.accept_interaction(item.id)
@@ -227,7 +227,7 @@ def test_the_host_removing_the_colleague_ends_their_chat():
 
 
 def test_the_customer_leaving_ends_the_chat_on_every_desktop():
-    jane, omar, rec, chat = _two()
+    jane, omar, _rec, chat = _two()
     jane.invite_to_chat_conference("1002")
     (item,) = omar.interactions
     omar.accept_interaction(item.id)
