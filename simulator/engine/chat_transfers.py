@@ -13,7 +13,8 @@ the chat session). As for calls between desktops (``simulator.engine.landing``):
 - a line written afterwards, by the customer or an agent, reaches every desktop in the chat;
 - the inviter leaving keeps the colleague with the customer (that is the transfer); the colleague
   leaving, rejecting or ringing out drops the colleague from the inviter's parties; the inviter
-  removing the colleague ends the colleague's item; the customer leaving ends it on every desktop;
+  removing the colleague ends the colleague's item (and the colleague removing the inviter, the
+  inviter's); the customer leaving ends it on every desktop;
 - ``blindTransfer`` on a chat does the desktop's transfer in one action: the colleague is added
   (or the chat goes to a chat service's queue, routed again, never back to this agent), then the
   agent leaves (``Settings.chat_blind_transfer``: ``no_effect`` is the vendor's 2024 API answer).
@@ -204,6 +205,12 @@ class ChatTransfers(Transfers, ChatEmail):
                 self._notice("chat_conference", inter.id, f"{party['name']} left")
                 if inter.guests and party["id"] in inter.guests:
                     self._hang_up_guest(inter, party["id"])
+                elif inter.peer is not None and inter.peer[0].profile.id == party.get("userId"):
+                    # The colleague who invited this agent: their chat ends, this one stays.
+                    desk, host_id = inter.peer
+                    host = desk._interactions.get(host_id)
+                    if host is not None:
+                        desk._remote_left(host)
                 return
         raise ActionError(Code.object_not_found, f"{party_id!r} is not in this chat")
 

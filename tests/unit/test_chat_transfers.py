@@ -372,3 +372,15 @@ def test_the_chat_fixture_recorded_replays_to_the_same_events(name):
     assert original.error is None and original.failures == []
     replay = ScenarioRunner(parse_scenario(record_session(runner.sim), "recorded.yaml")).run()
     assert replay.jsonl() == original.jsonl()
+
+
+def test_the_colleague_removing_the_inviter_ends_the_inviters_chat():
+    jane, omar, _rec, chat = _two()
+    jane.invite_to_chat_conference("1002")
+    (item,) = omar.interactions
+    omar.accept_interaction(item.id)
+    assert omar.remove_from_chat_conference("1001", item.id).ok
+    assert chat.state.value == "wrap_up" and item.state.value == "delivered"
+    assert [p["name"] for p in item.chat_parties] == ["Ana Ruiz"]
+    assert omar.customer_message("only Omar now", item.id).ok
+    assert _lines(chat)[-1] != ("customer", "only Omar now")
