@@ -305,9 +305,9 @@ def test_the_api_path_invite_and_leave_from_a_handlers_adapi():
     assert rec["omar"].of("ON_LOAD_TRANSFER_DATA") == []
 
 
-def test_the_fixture_scenario_runs_green():
-    path = ROOT / "fixtures" / "scenarios" / "chat_transfer_to_colleague.yaml"
-    source = load_scenario(path)
+@pytest.mark.parametrize("name", ["chat_transfer_to_colleague", "chat_conference_with_colleague"])
+def test_the_fixture_scenarios_run_green(name):
+    source = load_scenario(ROOT / "fixtures" / "scenarios" / f"{name}.yaml")
     result = ScenarioRunner(source).run()
     assert result.passed, result
 
@@ -363,7 +363,7 @@ def test_a_recorded_chat_transfer_replays_byte_for_byte():
     assert result.jsonl() == recorder.jsonl()
 
 
-@pytest.mark.parametrize("name", ["chat_transfer_to_colleague"])
+@pytest.mark.parametrize("name", ["chat_transfer_to_colleague", "chat_conference_with_colleague"])
 def test_the_chat_fixture_recorded_replays_to_the_same_events(name):
     from simulator.scenarios import parse_scenario, record_session
 
