@@ -294,15 +294,28 @@ def test_a_colleague_not_simulated_only_joins_the_parties():
     assert rec["jane"].of("ON_REQUEST_TRANSFER_DATA") == []
 
 
-def test_the_api_path_invite_and_leave_from_a_handlers_adapi():
+def test_the_api_path_invite_and_leave_from_a_handlers_adapi_carries_no_data():
     settings = Settings(api_version="5.24.1", transfer_data_request="desktop_only")
     jane, omar, rec, chat = _two(settings)
+    jane.on("ON_REQUEST_TRANSFER_DATA", lambda iid: {"never": True})
     api = AdApi(jane)
-    assert api.invite_to_chat_conference("1002").ok
-    assert api.leave_interaction().ok
+    jane.handler_calls += 1  # as the handler host marks a handler's adApi call
+    try:
+        assert api.invite_to_chat_conference("1002").ok
+        assert api.leave_interaction().ok
+    finally:
+        jane.handler_calls -= 1
     (item,) = omar.interactions
     assert item.global_interaction_id == chat.global_interaction_id
+    assert rec["jane"].of("ON_REQUEST_TRANSFER_DATA") == []  # the API carries no data
     assert rec["omar"].of("ON_LOAD_TRANSFER_DATA") == []
+    assert chat.state.value == "wrap_up" and item.state.value == "delivery_pending"
+    # The desktop's own invite (a step, the window) asks, as the widget's buttons do.
+    omar.accept_interaction(item.id)
+    omar.on("ON_REQUEST_TRANSFER_DATA", lambda iid: {"from": "omar"})
+    assert omar.invite_to_chat_conference("1001", item.id).ok
+    (back,) = jane.interactions[-1:]
+    assert rec["jane"].of("ON_LOAD_TRANSFER_DATA")[-1].wire_args == (back.id, {"from": "omar"})
 
 
 @pytest.mark.parametrize("name", ["chat_transfer_to_colleague", "chat_conference_with_colleague"])
