@@ -5,6 +5,7 @@ unimplemented). Chat conferences and transfers: ``simulator.engine.chat_transfer
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from simulator.contract import (
@@ -34,43 +35,32 @@ class ChatEmail(Lifecycle):
 
     def send_chat_message(self, message: str, interaction_id: str | None = None) -> OperationResult:
         """``sendChatMessage``: the agent writes in a chat."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.send_chat)
-            if not isinstance(message, str) or not message.strip():
-                raise ActionError(Code.invalid_args, "a chat message needs some text")
-            line = ChatMessage(self._now(), "agent", message)
-            inter.transcript.append(line)
-            self._notice("chat_message", inter.id, message)
-            self._echo(inter, line)
-
         return self._perform(
             "agent",
             "send_chat_message",
             {"message": message, "interaction_id": interaction_id},
-            body,
+            partial(self._write, "agent", Action.send_chat, message, interaction_id),
         )
 
     def customer_message(self, text: str, interaction_id: str | None = None) -> OperationResult:
         """The customer writes in a chat."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.customer_message)
-            if not text.strip():
-                raise ActionError(Code.invalid_args, "a chat message needs some text")
-            line = ChatMessage(self._now(), "customer", text)
-            inter.transcript.append(line)
-            self._notice("chat_message", inter.id, text)
-            self._echo(inter, line)
-
         return self._perform(
             "customer",
             "customer_message",
             {"text": text, "interaction_id": interaction_id},
-            body,
+            partial(self._write, "customer", Action.customer_message, text, interaction_id),
         )
+
+    def _write(self, sender: str, action: Action, text: str, interaction_id: str | None) -> None:
+        """A line of ``sender`` (``agent`` or ``customer``) in a chat, by ``action``."""
+        inter = self._get(interaction_id)
+        self._check(inter, action)
+        if not isinstance(text, str) or not text.strip():
+            raise ActionError(Code.invalid_args, "a chat message needs some text")
+        line = ChatMessage(self._now(), sender, text)
+        inter.transcript.append(line)
+        self._notice("chat_message", inter.id, text)
+        self._echo(inter, line)
 
     def _echo(self, inter: Interaction, line: ChatMessage) -> None:
         """A line written in a chat several desktops are in reaches each of them."""

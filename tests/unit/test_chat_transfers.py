@@ -397,3 +397,11 @@ def test_the_colleague_removing_the_inviter_ends_the_inviters_chat():
     assert [p["name"] for p in item.chat_parties] == ["Ana Ruiz"]
     assert omar.customer_message("only Omar now", item.id).ok
     assert _lines(chat)[-1] != ("customer", "only Omar now")
+
+
+def test_a_line_that_is_not_text_is_invalid_args_not_a_crash():
+    jane, _omar, rec, chat = _two()
+    assert jane.customer_message(42, chat.id).error.code == Code.invalid_args
+    assert jane.send_chat_message(None, chat.id).error.code == Code.invalid_args
+    assert _lines(chat) == [("customer", "Hi"), ("agent", "Let me ask a colleague")]
+    assert len(rec["jane"]) == 0
