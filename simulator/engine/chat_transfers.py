@@ -15,9 +15,11 @@ the chat session). As for calls between desktops (``simulator.engine.landing``):
   leaving, rejecting or ringing out drops the colleague from the inviter's parties; the inviter
   removing the colleague ends the colleague's item (and the colleague removing the inviter, the
   inviter's); the customer leaving ends it on every desktop;
-- ``blindTransfer`` on a chat does the desktop's transfer in one action: the colleague is added
-  (or the chat goes to a chat service's queue, routed again, never back to this agent), then the
-  agent leaves (``Settings.chat_blind_transfer``: ``no_effect`` is the vendor's 2024 API answer).
+- the desktop's blind transfer of a chat (a scenario step, the window) does the transfer in one
+  action: the colleague is added (or the chat goes to a chat service's queue, routed again, never
+  back to this agent), then the agent leaves. The ``blindTransfer`` API method on a chat answers
+  success and sends nothing, as the vendor's 2024 widget does (``Settings.chat_blind_transfer``:
+  ``transfer`` makes it do the desktop's transfer).
 
 Each side produces its own events and saves its own activity record once. Transfer data is asked
 as for calls (``ON_REQUEST_TRANSFER_DATA`` unless the action carries it), only when the chat
@@ -127,8 +129,10 @@ class ChatTransfers(Transfers, ChatEmail):
         self._check(inter, Action.blind_transfer)
         if custom is not None and (problem := self._transfer_data_problem(custom)) is not None:
             raise ActionError(Code.invalid_args, problem)
-        if self.settings.chat_blind_transfer == "no_effect":
-            # The 2024 widget sends its transfer request only for an item with a call id.
+        by_api = self.bus._delivering or self.handler_calls > 0
+        if by_api and self.settings.chat_blind_transfer == "no_effect":
+            # The 2024 widget's API sends its transfer request only for an item with a call id;
+            # the desktop's own chat transfer (add the colleague, then leave) is not the API's.
             self._notice("transfer_ignored", inter.id, to)
             return
         where = self._chat_destination(to)

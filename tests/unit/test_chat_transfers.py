@@ -279,11 +279,35 @@ def test_a_chat_the_agent_started_cannot_go_to_a_service():
     assert sim.center.agent("omar").interactions[0].phone_number == "14155550134"
 
 
-def test_no_effect_is_the_vendors_2024_answer():
-    jane, omar, rec, chat = _two(Settings(chat_blind_transfer="no_effect"))
-    assert jane.blind_transfer("1002", {"a": 1}).ok
+def _api_blind_transfer(desk, to: str, data: dict | None) -> bool:
+    """``adApi.blindTransfer`` as a handler calls it (the host marks a handler's call)."""
+    desk.handler_calls += 1
+    try:
+        return AdApi(desk).blind_transfer(to, data).ok
+    finally:
+        desk.handler_calls -= 1
+
+
+def test_the_api_on_a_chat_answers_success_and_sends_nothing_as_the_vendors_2024_widget():
+    jane, omar, rec, chat = _two(Settings(chat_parties="emit"))
+    seen = []
+    jane.watch(seen.append)
+    assert _api_blind_transfer(jane, "1002", {"a": 1})
     assert chat.state.value == "delivered" and omar.interactions == []
-    assert len(rec["jane"]) == 0
+    assert len(rec["jane"]) == 0 and len(rec["omar"]) == 0
+    assert [(n.kind, n.detail) for n in seen] == [("transfer_ignored", "1002")]
+
+
+def test_the_api_transfers_a_chat_as_the_desktop_does_when_the_setting_says_so():
+    jane, omar, _rec, chat = _two(Settings(chat_parties="emit", chat_blind_transfer="transfer"))
+    assert _api_blind_transfer(jane, "1002", {"a": 1})
+    assert chat.state.value == "wrap_up" and len(omar.interactions) == 1
+
+
+def test_the_desktops_blind_transfer_of_a_chat_transfers_it_whatever_the_setting():
+    jane, omar, _rec, chat = _two(Settings(chat_parties="emit", chat_blind_transfer="no_effect"))
+    assert jane.blind_transfer("1002", {"a": 1}).ok
+    assert chat.state.value == "wrap_up" and len(omar.interactions) == 1
 
 
 def test_a_colleague_not_simulated_only_joins_the_parties():
