@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from simulator import numbers
 from simulator.engine import Settings
 from simulator.scenarios.expect_spec import (
     ERROR_NAMES,
@@ -164,6 +165,14 @@ class Scenario(_Spec):
     listing the tenant's agent sets how it starts. None: the tenant's agent alone."""
     steps: list[Step] = Field(default_factory=list)  # type: ignore[valid-type]
     """What happens, in order."""
+
+    @field_validator("seed")
+    @classmethod
+    def _a_seed(cls, value: int) -> int:
+        problem = numbers.seed_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @field_validator("settings", mode="before")
     @classmethod
