@@ -13,6 +13,11 @@ expression can read payload fields and compute, nothing else.
 
 A field that the payload leaves out makes the check fail, naming the field (unless it is only
 tested with ``present``).
+
+Values compare as JSON values, not as Python's: a number is never a boolean (``1 == true`` and
+``0 == false`` are false, as they are for a matcher); ``true``/``false`` take no arithmetic and no
+ordering (``true + 1``, ``true < 2``, ``abs(true)`` cannot be computed), and ``and``, ``or``,
+``not`` take only ``true`` or ``false`` (``not 0`` cannot be computed: 0 is not false).
 """
 
 from __future__ import annotations
@@ -46,13 +51,42 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 # must not be able to make a check allocate gigabytes or spend minutes multiplying.
 _MAX_INT_BITS = 1024
 _MAX_SHOWN = 200
+
+
+def _json_equal(left: Any, right: Any) -> bool:
+    """Equality of JSON values: a boolean equals only a boolean (Python's ``True == 1`` does not
+    hold in JSON), inside lists and mappings too."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(
+            _json_equal(a, b) for a, b in zip(left, right, strict=True)
+        )
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(
+            _json_equal(v, right[k]) for k, v in left.items()
+        )
+    return bool(left == right)
+
+
+def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """An ordering that refuses booleans (``true < 2`` is Python's ``1 < 2``, not JSON's)."""
+
+    def ordered(left: Any, right: Any) -> bool:
+        if isinstance(left, bool) or isinstance(right, bool):
+            raise TypeError("true and false have no order")
+        return compare(left, right)
+
+    return ordered
+
+
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
+    ast.Eq: _json_equal,
+    ast.NotEq: lambda left, right: not _json_equal(left, right),
+    ast.Lt: _ordered(operator.lt),
+    ast.LtE: _ordered(operator.le),
+    ast.Gt: _ordered(operator.gt),
+    ast.GtE: _ordered(operator.ge),
 }
 
 
@@ -196,7 +230,10 @@ def _shown(value: Any) -> str:
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
     """``left op right``, without Python's text/list repetition and %-formatting (the language
-    has neither) and without numbers too large to be a payload value."""
+    has neither), without booleans as numbers (``true + 1``), and without numbers too large to
+    be a payload value."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        raise TypeError("true and false are not numbers")
     if isinstance(op, ast.Mult) and (
         isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple)
     ):
@@ -206,6 +243,14 @@ def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
     value = _BINARY[type(op)](left, right)
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         raise OverflowError("the number is too large")
+    return value
+
+
+def _boolean(value: Any, word: str) -> bool:
+    """``value`` when it is true or false; ``and``/``or``/``not`` take nothing else (0 is not
+    false, "" is not false, null is not false)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{word} takes true or false, not {_shown(value)}")
     return value
 
 
@@ -230,12 +275,16 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, payload)
         if isinstance(node.op, ast.Not):
-            return not operand
+            return not _boolean(operand, "not")
+        if isinstance(operand, bool):
+            raise TypeError("true and false are not numbers")
         return -operand if isinstance(node.op, ast.USub) else +operand
     if isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            return all(_eval(value, payload) is True for value in node.values)
-        return any(_eval(value, payload) is True for value in node.values)
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        for value in node.values:  # short-circuit: ``present(a) and a > 1`` reads a only if there
+            if _boolean(_eval(value, payload), word) is (word == "or"):
+                return word == "or"
+        return word == "and"
     if isinstance(node, ast.Compare):
         left = _eval(node.left, payload)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
@@ -251,5 +300,8 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
             except _AbsentError:
                 return False
             return True
-        return _FUNCTIONS[node.func.id](_eval(node.args[0], payload))
+        argument = _eval(node.args[0], payload)
+        if isinstance(argument, bool):
+            raise TypeError(f"{node.func.id} takes a number, not {str(argument).lower()}")
+        return _FUNCTIONS[node.func.id](argument)
     raise TypeError("unsupported expression")  # _check refused it already
