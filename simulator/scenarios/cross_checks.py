@@ -10,7 +10,7 @@ from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import check_matcher, interaction_names
 from simulator.scenarios.model import ExpectSpec, Scenario
 from simulator.scenarios.shapes import _NAMING
-from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
+from simulator.scenarios.source import MarkedDict, char_mark, key_mark, locate
 from simulator.scenarios.wording import _suggest
 
 _INTERACTION_EVENTS = frozenset(
@@ -148,33 +148,19 @@ def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], probl
     character inside the expression."""
     text = spec.satisfies or ""
     mark = locate(raw, (*at, "satisfies"))
+    source = getattr(raw, "source_text", None)
     try:
         formula = parse_formula(text)
     except FormulaError as exc:
-        problem(_inside(mark, raw, (*at, "satisfies"), exc.column), f"satisfies: {exc}")
+        problem(char_mark(source, mark, text, exc.offset), f"satisfies: {exc}")
         return
     if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
         return
+    offsets = formula.field_offsets
     for name in formula.fields:
         if name not in _PAYLOAD_KEYS:
-            column = text.find(name) + 1
             problem(
-                _inside(mark, raw, (*at, "satisfies"), column),
+                char_mark(source, mark, text, offsets[name]),
                 f"satisfies: `{name}` is not a key of InteractionData"
                 f"{_suggest(name, _PAYLOAD_KEYS)}",
             )
-
-
-def _inside(mark: Mark | None, raw: MarkedDict, path: tuple[Any, ...], column: int) -> Mark | None:
-    """The mark of character ``column`` (1-based) of a one-line text value at ``path``."""
-    if mark is None:
-        return None
-    quoted = getattr(raw, "source_text", None)
-    shift = 0
-    if isinstance(quoted, str):
-        lines = quoted.splitlines()
-        if 0 < mark.line <= len(lines):
-            line = lines[mark.line - 1]
-            if mark.column - 1 < len(line) and line[mark.column - 1] in "'\"":
-                shift = 1
-    return Mark(mark.line, mark.column + shift + column - 1)

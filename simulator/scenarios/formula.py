@@ -91,11 +91,15 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 
 
 class FormulaError(ValueError):
-    """An expression that is not in the language; ``column`` is 1-based inside the text."""
+    """An expression that is not in the language; ``column`` is 1-based inside the text (on
+    ``line``), ``offset`` the 0-based character offset in the text as written."""
 
-    def __init__(self, message: str, column: int = 1):
+    def __init__(self, message: str, column: int = 1, line: int = 1):
         super().__init__(message)
         self.column = column
+        self.line = line
+        self.offset: int = column - 1
+        """Where the error is in the text given to ``parse_formula`` (0-based characters)."""
 
 
 class _AbsentError(Exception):
@@ -118,26 +122,27 @@ def _path(node: ast.expr) -> str | None:
 
 def _check(node: ast.AST) -> None:
     """Refuse every node the language does not have (``FormulaError`` at its column)."""
-    column = getattr(node, "col_offset", 0) + 1
+    column = getattr(node, "col_offset", 0) + 1  # in UTF-8 bytes: parse_formula converts it
+    line = getattr(node, "lineno", 1)
     if isinstance(node, ast.Expression):
         _check(node.body)
     elif isinstance(node, ast.Constant):
         if not isinstance(node.value, int | float | str) and node.value is not None:
-            raise FormulaError(f"{node.value!r} is not a value the language has", column)
+            raise FormulaError(f"{node.value!r} is not a value the language has", column, line)
     elif isinstance(node, ast.Name | ast.Attribute):
         path = _path(node)
         if path is None:
-            raise FormulaError("only field names may be read with '.'", column)
+            raise FormulaError("only field names may be read with '.'", column, line)
         if any(part.startswith("_") for part in path.split(".")):
-            raise FormulaError("field names do not start with '_'", column)
+            raise FormulaError("field names do not start with '_'", column, line)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise FormulaError("operators are + - * / // %", column)
+            raise FormulaError("operators are + - * / // %", column, line)
         _check(node.left)
         _check(node.right)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
-            raise FormulaError("unary operators are not and -", column)
+            raise FormulaError("unary operators are not and -", column, line)
         _check(node.operand)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
@@ -145,22 +150,25 @@ def _check(node: ast.AST) -> None:
     elif isinstance(node, ast.Compare):
         for op in node.ops:
             if type(op) not in _COMPARE:
-                raise FormulaError("comparisons are == != < <= > >=", column)
+                raise FormulaError("comparisons are == != < <= > >=", column, line)
         for value in (node.left, *node.comparators):
             _check(value)
     elif isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         known = (*_FUNCTIONS, "present")
         if name not in known or node.keywords or len(node.args) != 1:
-            raise FormulaError(f"functions are {', '.join(known)}, each with one argument", column)
+            raise FormulaError(
+                f"functions are {', '.join(known)}, each with one argument", column, line
+            )
         if name == "present" and _path(node.args[0]) is None:
-            raise FormulaError("present takes a field name", column)
+            raise FormulaError("present takes a field name", column, line)
         _check(node.args[0])
     else:
         raise FormulaError(
             "not part of the expression language (fields, numbers, text, + - * / // %, "
             "comparisons, and/or/not, floor/ceil/round/abs/len/present)",
             column,
+            line,
         )
 
 
@@ -170,6 +178,26 @@ class Formula:
 
     text: str
     tree: ast.Expression
+    lead: int = 0
+    """How many characters of the text as written precede ``text`` (stripped blanks)."""
+
+    @property
+    def field_offsets(self) -> dict[str, int]:
+        """Where each field in ``fields`` is first read: its 0-based character offset in the
+        text as written (from the parse tree, so a field name inside a quoted text or inside a
+        longer name earlier on is not mistaken for it)."""
+        lines = self.text.split("\n")
+        fields = set(self.fields)
+        first: dict[str, int] = {}
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Name) or node.id not in fields:
+                continue
+            line = lines[node.lineno - 1]
+            # col_offset counts UTF-8 bytes; the offset is in characters.
+            column = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore"))
+            offset = self.lead + _offset(self.text, node.lineno, column)
+            first[node.id] = min(offset, first.get(node.id, offset))
+        return first
 
     @property
     def fields(self) -> list[str]:
@@ -205,18 +233,32 @@ def parse_formula(text: str) -> Formula:
     """Parse ``text`` (``FormulaError`` with a column when it is not in the language)."""
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("an expression cannot be empty")
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(stripped, mode="eval")
     except (RecursionError, MemoryError):
         raise FormulaError("the expression is nested too deeply") from None
     except SyntaxError as exc:
-        offset = (exc.offset or 1) + (len(text) - len(text.lstrip()))
-        raise FormulaError(f"not an expression: {exc.msg}", offset) from None
+        error = FormulaError(f"not an expression: {exc.msg}", (exc.offset or 1) + lead)
+        error.offset = lead + _offset(stripped, exc.lineno or 1, (exc.offset or 1) - 1)
+        raise error from None
     try:
         _check(tree)
     except RecursionError:
         raise FormulaError("the expression is nested too deeply") from None
-    return Formula(text.strip(), tree)
+    except FormulaError as exc:
+        line = stripped.split("\n")[exc.line - 1] if exc.line <= stripped.count("\n") + 1 else ""
+        chars = len(line.encode("utf-8")[: exc.column - 1].decode("utf-8", "ignore"))
+        exc.offset = lead + _offset(stripped, exc.line, chars)
+        raise
+    return Formula(stripped, tree, lead)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The 0-based character offset of (1-based ``line``, 0-based character ``column``)."""
+    lines = text.split("\n")
+    return sum(len(part) + 1 for part in lines[: max(line, 1) - 1]) + column
 
 
 def _shown(value: Any) -> str:
