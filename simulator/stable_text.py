@@ -27,11 +27,11 @@ def stable_repr(value: Any, _depth: int = 0) -> str:
         return "..."
     inner = _depth + 1
     if isinstance(value, set | frozenset):
-        items = ", ".join(sorted(stable_repr(item, inner) for item in value))
+        shown = ", ".join(sorted(stable_repr(item, inner) for item in value))
         name = type(value).__name__
-        if not items:
+        if not shown:
             return f"{name}()"
-        return f"{{{items}}}" if type(value) is set else f"{name}({{{items}}})"
+        return f"{{{shown}}}" if type(value) is set else f"{name}({{{shown}}})"
     if type(value) is dict:
         pairs = (f"{stable_repr(k, inner)}: {stable_repr(v, inner)}" for k, v in value.items())
         return "{" + ", ".join(pairs) + "}"
