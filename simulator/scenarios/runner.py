@@ -89,7 +89,7 @@ class ScenarioRunner:
         self.file = source
         scenario = source.scenario
         self.seed = scenario.seed if seed is None else seed
-        self.sim = Simulator(source.tenant, seed=self.seed, settings=scenario.settings)
+        self.sim: Simulator = Simulator(source.tenant, seed=self.seed, settings=scenario.settings)
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
