@@ -26,6 +26,7 @@ DEFAULT = {
     "cli": "simulator/cli.py",
     "data": "simulator/data/customers.py",
     "gui": "simulator/gui/enabling.py",
+    "scenarios": "simulator/scenarios/runner.py",
     "testing": "simulator/testing/harness.py",
     "web": "simulator/web/endpoint.py",
 }

@@ -114,7 +114,7 @@ class ScenarioAgents:
         return [events[i] for i in mine], moved
 
 
-def settle_hosts(hosts: Sequence[Any], sim: Simulator) -> None:
+def settle_hosts(hosts: Sequence[Any], sim: AgentDesktop) -> None:
     """Several agents with handlers: settle every host until no desktop emits more (a handler
     on one desktop may act on another; a transfer lands there)."""
     desks = sim.center.desktops

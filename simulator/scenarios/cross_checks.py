@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import check_matcher, interaction_names
@@ -24,7 +26,7 @@ _INTERACTION_EVENTS = frozenset(
 _PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
 
 
-def _keys(model: type) -> tuple[str, ...]:
+def _keys(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple((info.alias or name) for name, info in model.model_fields.items())
 
 
@@ -114,7 +116,7 @@ def _check_expect(
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
     if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
-        keys = [("payload", key) for key in (spec.payload or {})]
+        keys: list[tuple[str, str | int]] = [("payload", key) for key in (spec.payload or {})]
         keys += [("present", i) for i in range(len(spec.present))]
         keys += [("absent", i) for i in range(len(spec.absent))]
         known = _payload_keys(spec)

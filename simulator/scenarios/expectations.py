@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from simulator.contract.methods import method_named
-from simulator.engine import Event, Simulator
+from simulator.engine import AgentDesktop, Event
 from simulator.scenarios.formula import Formula, parse_formula
 from simulator.scenarios.matching import MISSING, describe, mismatches
 from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
@@ -25,7 +25,7 @@ __all__ = ["ExpectContext", "check", "format_offset"]
 class ExpectContext:
     """What an expectation can look at."""
 
-    sim: Simulator
+    sim: AgentDesktop
     events: Sequence[Event]
     names: Mapping[str, str]
     """Interaction names given with ``as`` -> interaction ids."""

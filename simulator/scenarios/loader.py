@@ -114,7 +114,7 @@ def parse_scenario(
             Mark(1, 1), "the file is empty: a scenario is a mapping with name:, seed: and steps:"
         )
         raise ScenarioFileError(problems)
-    if not isinstance(raw, dict):
+    if not isinstance(raw, MarkedDict):  # what the YAML loader makes of every mapping
         hint = ""
         if isinstance(raw, list):
             hint = " (a list of steps goes under steps:)"

@@ -163,7 +163,7 @@ class Scenario(_Spec):
     agents: list[AgentSpec] = Field(default_factory=list)
     """More simulated agents, each with a desktop of their own (steps name one with ``by``);
     listing the tenant's agent sets how it starts. None: the tenant's agent alone."""
-    steps: list[Step] = Field(default_factory=list)  # type: ignore[valid-type]
+    steps: list[Step] = Field(default_factory=list)
     """What happens, in order."""
 
     @field_validator("seed")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from simulator.engine import Simulator
+from simulator.engine import AgentDesktop
 from simulator.scenarios.loader import ScenarioFile
 from simulator.scenarios.run_pages import PageSessionLike, _other_pages
 
@@ -42,16 +42,23 @@ def _wants_handlers(args: argparse.Namespace) -> bool:
     return bool(entry_points(group=ENTRY_POINT_GROUP))
 
 
+class HostBuilder(Protocol):
+    """Builds the handler host of one desktop; ``agent_of_page``: the ``--page`` page goes to
+    this desktop (the others' pages go to theirs)."""
+
+    def __call__(self, sim: AgentDesktop, agent_of_page: bool = True) -> Any: ...
+
+
 def _host_factory(
     args: argparse.Namespace, source: ScenarioFile, page: PageSessionLike | None = None
-) -> tuple[Callable[[Simulator], Any] | None, Callable[[Any], int] | None]:
+) -> tuple[HostBuilder | None, Callable[[Any], int] | None]:
     """How to build and finish a handler host for each run (None when no handlers are asked);
     ``page`` is attached to each host built."""
     if not hasattr(args, "handlers") or not _wants_handlers(args):
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
 
-    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
+    def build(sim: AgentDesktop, agent_of_page: bool = True) -> Any:
         meta = {"command": "run", "scenario": source.path}
         if len(sim.center.desktops) > 1:
             meta["agent"] = sim.name

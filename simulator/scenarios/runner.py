@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from simulator.contract import EventName, InteractionType, OperationResult
+from simulator.contract import EventName, InteractionType, OperationResult, OperationSuccess
 from simulator.data import digits_only, normalize_phone
 from simulator.engine import AgentDesktop, CommitError, EventRecorder, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError
@@ -89,7 +89,10 @@ class ScenarioRunner:
         self.file = source
         scenario = source.scenario
         self.seed = scenario.seed if seed is None else seed
-        self.sim: Simulator = Simulator(source.tenant, seed=self.seed, settings=scenario.settings)
+        # The acting desktop: the tenant's agent's, another agent's during a ``by:`` step.
+        self.sim: AgentDesktop = Simulator(
+            source.tenant, seed=self.seed, settings=scenario.settings
+        )
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
@@ -277,7 +280,7 @@ class ScenarioRunner:
             return False
         self._settle()
         wanted = getattr(step, "expect_error", None)
-        if outcome.ok:
+        if isinstance(outcome, OperationSuccess):
             given = step.name_given
             if given is not None and isinstance(outcome.data, dict) and "id" in outcome.data:
                 self.names[given] = outcome.data["id"]
@@ -463,7 +466,7 @@ class ScenarioRunner:
         return sim.remove_from_call_conference(party_id, iid)
 
 
-def _scenario_host(sim: Simulator) -> Any:
+def _scenario_host(sim: AgentDesktop) -> Any:
     """The handler host of a scenario that names its handlers and runs without ``--handler``."""
     return HandlerHost(sim)
 

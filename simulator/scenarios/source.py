@@ -52,6 +52,8 @@ class MarkedDict(dict):
     mark: Mark = Mark(1, 1)
     key_marks: dict[Any, Mark]
     value_marks: dict[Any, Mark]
+    source_text: str | None = None
+    """The file's text, kept on the root mapping (a formula's marks are found in it)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -112,10 +112,11 @@ def _panel(ask: Callable[[ScenarioRunner, Any, str | None], Any]) -> _Action:
 
 def _validate_records(r: ScenarioRunner, _v: Any, iid: str | None) -> OperationResult:
     state = r.sim.get_interactions_state()
-    if not state.ok:
+    data = state.data
+    if not state.ok or data is None:  # (an answer that is ok always has the state)
         return state
-    target = iid or state.data["activeInteractionId"]
-    for payload in state.data["interactions"]:
+    target = iid or data["activeInteractionId"]
+    for payload in data["interactions"]:
         if payload["interactionId"] == target:
             requests.validate_associated_records(r.sim, target, payload["associatedObjects"])
             return ok()

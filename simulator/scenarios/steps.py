@@ -8,7 +8,7 @@ documentation lists them; the values' models are in ``simulator.scenarios.step_v
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -86,7 +86,7 @@ class StepModel(_Spec):
 
 
 class _ActionStep(StepModel):
-    expect_error: ErrorName | None = None  # type: ignore[valid-type]
+    expect_error: ErrorName | None = None
     """This action must fail with this error code (``any``: with any error)."""
     by: str | None = None
     """The agent (of ``agents``) whose desktop acts; the tenant's agent by default."""
@@ -366,12 +366,16 @@ def step_key(value: Any) -> str | None:
     return None
 
 
-Step = Annotated[
-    Union[tuple(Annotated[model, Tag(model.key)] for model in _STEPS)],  # type: ignore[valid-type]  # noqa: UP007
-    Discriminator(
-        step_key,
-        custom_error_type="unknown_step",
-        custom_error_message="not a step",
-    ),
-]
+if TYPE_CHECKING:
+    # The step models are built at run time (``_step``): statically, a step is a StepModel.
+    Step: TypeAlias = StepModel
+else:
+    Step = Annotated[
+        Union[tuple(Annotated[model, Tag(model.key)] for model in _STEPS)],  # noqa: UP007
+        Discriminator(
+            step_key,
+            custom_error_type="unknown_step",
+            custom_error_message="not a step",
+        ),
+    ]
 """One step: the union of every step model, told apart by the step's name."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
@@ -128,12 +129,12 @@ def _pydantic_problems(
         loc = error["loc"]
         if len(loc) >= 2 and loc[0] == "steps" and loc[1] in bad_steps:
             continue
-        real, _branches, node, fits = _walk(raw, loc)
-        if error["type"] == "extra_forbidden" and real and real[-1] == loc[-1]:
-            real = real[:-1]
-        walked.append((error, tuple(real), node, fits))
+        path, _branches, node, fits = _walk(raw, loc)
+        if error["type"] == "extra_forbidden" and path and path[-1] == loc[-1]:
+            path = path[:-1]
+        walked.append((error, tuple(path), node, fits))
     fitting_paths = [real for _e, real, _n, fits in walked if fits]
-    grouped: dict[tuple[Any, ...], list[tuple[dict[str, Any], bool, Any]]] = {}
+    grouped: dict[tuple[Any, ...], list[tuple[ErrorDetails, bool, Any]]] = {}
     for error, real, node, fits in walked:
         # A union branch that does not fit the data (the list form of a mapping ...) is noise
         # when another branch got further into the same value.
@@ -166,12 +167,12 @@ def _path_text(real: Sequence[Any]) -> tuple[str, type[StepModel] | None]:
 
 
 def _one_problem(
-    raw: MarkedDict, real_key: tuple[Any, ...], errors: list[tuple[dict[str, Any], bool, Any]]
+    raw: MarkedDict, real_key: tuple[Any, ...], errors: list[tuple[ErrorDetails, bool, Any]]
 ) -> tuple[Mark | None, str]:
     error, _fits, node = errors[0]
     kind = error["type"]
     if real_key and isinstance(real_key[-1], tuple) and real_key[-1][0] == "key":
-        real = real_key[:-1]
+        real: Sequence[Any] = real_key[:-1]
         key = real_key[-1][1]
         where, step = _path_text(real)
         model = _model_at(real, raw)
