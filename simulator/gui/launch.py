@@ -28,7 +28,6 @@ def _page_problem(options: WindowOptions) -> str | None:
     """What is wrong with the ``--page`` options (``"what: why"``), or None. Imports
     QtWebEngine, which must happen before the QApplication exists (the ``adsim://`` scheme is
     registered then)."""
-    assert options.page is not None
     try:
         from simulator.gui.page.web_page import options_problem
     except ImportError:
@@ -36,8 +35,12 @@ def _page_problem(options: WindowOptions) -> str | None:
             "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)"
         )
-    problem = options_problem(options.page, options.tenant_url, options.allow_origins)
-    return None if problem is None else ": ".join(problem)
+    targets = [] if options.page is None else [options.page]
+    for target in [*targets, *(target for _name, target in options.pages)]:
+        problem = options_problem(target, options.tenant_url, options.allow_origins)
+        if problem is not None:
+            return ": ".join(problem)
+    return None
 
 
 def _elapsed_ms() -> float:
@@ -79,7 +82,7 @@ def run_window(options: WindowOptions) -> int:
         return EXIT_NO_DISPLAY
 
     tenant: Any = None
-    if options.page is not None:
+    if options.page is not None or options.pages:
         problem = _page_problem(options)
         if problem is not None:
             print(f"adsim: {problem}", file=sys.stderr)
@@ -134,6 +137,10 @@ def run_window(options: WindowOptions) -> int:
             add_crm_page_dock(
                 window, session.host, options.page, allow_origins=options.allow_origins
             )
+        if options.pages:  # --page NAME=URL: each on that agent's desktop
+            from simulator.gui.center import open_agent_pages
+
+            open_agent_pages(session, options.pages, allow_origins=options.allow_origins)
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
@@ -141,7 +148,8 @@ def run_window(options: WindowOptions) -> int:
         QTimer.singleShot(0, window.complete)
         if report:
             QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
-            QTimer.singleShot(0, window.close)
+            # The top-level window: the agent switcher's when the desktop is one of several.
+            QTimer.singleShot(0, lambda: window.window().close())
 
     QTimer.singleShot(0, start)
     code = app.exec()

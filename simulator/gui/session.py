@@ -7,7 +7,7 @@ else; the session owns the simulator, the host and the journal and closes them a
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +41,15 @@ class Session:
     journal: Any | None
     player: Any | None = None
     """The scenario being played, if any."""
+    center: Any | None = None
+    """With ``--agent``: the ``CenterWindow`` holding every agent's desktop (``center``)."""
+    others: list[Session] = field(default_factory=list)
+    """With ``--agent``: the other agents' sessions (their desktops, hosts and journals)."""
 
     def close(self) -> None:
-        """Stop polling, stop the handler thread, close the journal."""
+        """Stop polling, stop the handler thread, close the journal (every agent's)."""
+        for other in self.others:
+            other.close()
         self.bridge.close()
         if self.host is not None:
             self.host.close(timeout=CLOSE_GRACE_S)
@@ -91,10 +97,14 @@ def open_session(
         raise SessionError(str(exc)) from None
     seed = options.seed if options.seed is not None else settings.seed or 0
     handler_specs = options.handlers or settings.handler_paths
-    for spec in handler_specs:
-        if not Path(spec).exists():
-            raise SessionError(f"{spec}: no such handler file or directory; check --handler")
+    several = bool(options.agents or options.pages) or any("=" in spec for spec in handler_specs)
+    if not several:
+        for spec in handler_specs:
+            if not Path(spec).exists():
+                raise SessionError(f"{spec}: no such handler file or directory; check --handler")
     runner = None
+    if options.scenario is not None and options.agents:
+        raise SessionError("--agent: a scenario's agents come from its agents: list; drop --agent")
     if options.scenario is not None:
         from simulator.gui.automation.playback import open_scenario
         from simulator.scenarios import ScenarioFileError
@@ -107,6 +117,18 @@ def open_session(
     else:
         settings_ = Settings(api_version=options.api_version or settings.api_version or "5.19")
         sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
+    own = handler_specs
+    if several:  # --agent, NAME=: names checked once the agents are there (gui.center)
+        from simulator.gui.center import check_agent_names, handler_option
+
+        if not options.agents:
+            check_agent_names(sim, handler_specs, options.pages)
+        mine = (sim.name, sim.profile.login_id.lower(), sim.profile.extension)
+        own = [
+            path
+            for name, path in map(handler_option, handler_specs)
+            if name is None or name in mine
+        ]
     host, journal = make_host(
         sim, options.journal or settings.journal_path or None, options.isolation
     )
@@ -115,10 +137,23 @@ def open_session(
             "handlers need the simulator.handlers package, which this build does not have"
         )
     if host is not None:
-        for spec in handler_specs:
+        for spec in own:
             host.load(spec)
     bridge = SimBridge(sim, host, journal=journal, parent=window)
     window.attach(bridge, defer=defer and runner is None)
+    center, others = None, []
+    if options.agents and runner is None:
+        from simulator.gui.center import open_agents
+
+        try:
+            center, others = open_agents(options, settings, window, handler_specs, defer=defer)
+        except SessionError:
+            bridge.close()
+            if host is not None:
+                host.close(timeout=CLOSE_GRACE_S)
+            if journal is not None:
+                journal.close()
+            raise
     player = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer
@@ -128,4 +163,4 @@ def open_session(
         player.start()
     elif options.login:
         bridge.act("login")
-    return Session(sim, bridge, host, journal, player)
+    return Session(sim, bridge, host, journal, player, center, others)
