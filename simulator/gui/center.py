@@ -311,23 +311,26 @@ def open_agents(
 
 
 def open_agent_pages(
-    session: Session, pages: Iterable[tuple[str, str]], *, allow_origins: Iterable[str] = ()
+    top: QMainWindow, pages: Iterable[tuple[str, str]], *, allow_origins: Iterable[str] = ()
 ) -> list[Any]:
     """``--page NAME=URL|DIR``: each page in a "CRM page" dock of that agent's desktop, as the
-    ``js:page`` plugin of that agent's handler host (QtWebEngine; see ``page.web_page``)."""
+    ``js:page`` plugin of that desktop's handler host (QtWebEngine; see ``page.web_page``).
+    ``top``: the ``CenterWindow``, or the one-agent ``MainWindow``. Returns the page views."""
     from simulator.gui.page.web_page import add_crm_page_dock
 
-    switcher = session.center
-    if switcher is None:
-        raise _session_error("--page NAME=URL needs that agent in the window: add --agent NAME")
+    desks = top.desks if isinstance(top, CenterWindow) else [top]
+    first = desks[0].bridge
+    assert first is not None
     views = []
     origins = list(allow_origins)
     for name, target in pages:
-        agent = _agent_of(session.sim, name, f"--page {name}={target}").name
-        desk_window = switcher.desk(agent)
-        desk_session = next(other for other in session.others if other.sim.name == agent)
+        agent = _agent_of(first.sim, name, f"--page {name}={target}")
+        desk_window = next(
+            window for window in desks if window.bridge is not None and window.bridge.sim is agent
+        )
         desk_window.complete()  # the page's log goes into that desktop's inspector
+        assert desk_window.bridge is not None
         views.append(
-            add_crm_page_dock(desk_window, desk_session.host, target, allow_origins=origins)
+            add_crm_page_dock(desk_window, desk_window.bridge.host, target, allow_origins=origins)
         )
     return views

@@ -140,7 +140,7 @@ def run_window(options: WindowOptions) -> int:
         if options.pages:  # --page NAME=URL: each on that agent's desktop
             from simulator.gui.center import open_agent_pages
 
-            open_agent_pages(session, options.pages, allow_origins=options.allow_origins)
+            open_agent_pages(window.window(), options.pages, allow_origins=options.allow_origins)
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)

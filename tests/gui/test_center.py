@@ -24,22 +24,35 @@ _QT_OWN = ("qt_", "ScrollLeftButton", "ScrollRightButton")
 
 
 @pytest.fixture
-def center(qtbot: Any, window: Any, sim: Any, host: Any, settings: Any, recorder_plugin: Path):
-    """Jane's window (the tenant's agent) and Omar's desktop behind the agent switcher, each
-    desktop with the recording plugin in its own handler host, both logged out."""
+def open_center(qtbot: Any, window: Any, sim: Any, settings: Any) -> Iterator[Any]:
+    """``open_center(agents, handler_specs, host)``: the window attached to ``sim`` (Jane, the
+    tenant's agent) and the agents' desktops behind the agent switcher, all logged out (what
+    ``adsim --agent ...`` builds, with in-memory journals and handlers in threads)."""
     from simulator.gui.bridge import SimBridge
     from simulator.gui.center import open_agents
 
-    window.attach(SimBridge(sim, host, parent=window))
-    options = WindowOptions(
-        agents=[AgentOption("omar")], journal=":memory:", isolation="thread", login=False
-    )
-    switcher, sessions = open_agents(options, settings, window, [str(recorder_plugin)])
-    qtbot.addWidget(switcher)
-    qtbot.waitExposed(switcher)
-    yield switcher
-    for session in sessions:
-        session.close()
+    opened: list[Any] = []
+
+    def build(agents: list[AgentOption], specs: list[str], host: Any = None) -> Any:
+        window.attach(SimBridge(sim, host, parent=window))
+        options = WindowOptions(agents=agents, journal=":memory:", isolation="thread", login=False)
+        switcher, sessions = open_agents(options, settings, window, specs)
+        qtbot.addWidget(switcher)
+        qtbot.waitExposed(switcher)
+        opened.append((switcher, sessions))  # alive until the end: it holds every desktop
+        return switcher
+
+    yield build
+    for _switcher, sessions in opened:
+        for session in sessions:
+            session.close()
+
+
+@pytest.fixture
+def center(open_center: Any, host: Any, recorder_plugin: Path) -> Any:
+    """Jane's window and Omar's desktop behind the agent switcher, each desktop with the
+    recording plugin in its own handler host, both logged out."""
+    return open_center([AgentOption("omar")], [str(recorder_plugin)], host)
 
 
 def _switcher(center: Any) -> QTabBar:
@@ -117,6 +130,9 @@ def test_each_agent_has_a_desktop_behind_the_switcher(qtbot: Any, center: Any) -
             if control.several_agents or control.dialog or control.name == "mainWindow":
                 continue
             assert len(window.findChildren(QObject, control.name)) == 1, (agent, control.name)
+    # Each desktop is its agent's, from the agent bar on.
+    assert _desk(qtbot, center, "jane").widget("agentName").text() == "Jane Agent · ext. 1001"
+    assert _desk(qtbot, center, "omar").widget("agentName").text() == "Omar Haddad · ext. 1002"
     with qtbot.waitSignal(center.agentSwitched, timeout=TIMEOUT_MS) as switched:
         _switch(qtbot, center, "omar")
     assert switched.args == ["omar"]
@@ -261,3 +277,23 @@ def test_center_window_children_are_listed(qtbot: Any, center: Any) -> None:
             named.add(widget.objectName())
     assert named - listed == set()
     assert {"agentSwitcher", "agentDesks", "mainWindow"} <= named
+
+
+def test_a_new_agent_of_a_team_joins_every_colleagues_directory(
+    qtbot: Any, open_center: Any
+) -> None:
+    """``--agent bob@Sales``: Bob is nobody of the tenant file; Jane's directory, built before he
+    joined, lists him in Sales (expanded, as the rest) with his live state."""
+    switcher = open_center([AgentOption("bob", "Sales")], [])
+    jane = _desk(qtbot, switcher, "jane")
+    bob = _desk(qtbot, switcher, "bob")
+    assert bob.widget("agentName").text() == "Bob Agent · ext. 3002"
+    qtbot.waitUntil(lambda: _directory_state(jane, "Bob Agent") == "offline", timeout=TIMEOUT_MS)
+    tree = jane.window.findChild(QTreeView, "directoryTree")
+    model = tree.model()
+    for row in range(model.rowCount()):
+        assert tree.isExpanded(model.index(row, 0))
+    _switch(qtbot, switcher, "bob")
+    bob.click("agentLoginButton")
+    _choose_state(bob, "ready")
+    qtbot.waitUntil(lambda: _directory_state(jane, "Bob Agent") == "ready", timeout=TIMEOUT_MS)

@@ -252,3 +252,61 @@ def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("adsim: --allow-origin: ftp://x.test: not an origin")
     assert "Traceback" not in result.stderr
+
+
+def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    result = _adsim(
+        "--agent", "omar", "--agent", "bob@Sales",
+        "--handler", str(recorder_plugin), "--handler", f"omar={recorder_plugin}",
+        "--journal", ":memory:", "--handler-isolation", "thread",
+        env=env,
+    )  # fmt: skip
+    # Report mode quits once ready: the agent switcher's window closes, not only jane's desk.
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--agent", "nobody"], "adsim: --agent nobody: 'nobody' is nobody of the tenant's teams"),
+        (["--agent", "bob@Nowhere"], "adsim: --agent bob@Nowhere: no team 'Nowhere'"),
+        (["--agent", "omar", "--agent", "omar"], "adsim: --agent omar: there is already"),
+        (["--agent", "bad name"], "adsim: --agent: 'bad name' is not an agent"),
+        (["--handler", "omar=crm.py"], "adsim: --handler omar=crm.py: no simulated agent 'omar'"),
+        (["--agent", "omar", "--handler", "omar=missing.py"], "adsim: missing.py: no such"),
+    ],
+)
+def test_a_bad_agent_option_is_one_line_and_exit_2(tmp_path, args, expected):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim(*args, "--journal", ":memory:", env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(expected), lines[0]
+
+
+def test_a_page_for_an_agent_the_window_does_not_have_is_one_line_and_exit_2(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim("--page", f"omar={page}", "--journal", ":memory:", env=env, timeout=120)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("adsim")]
+    assert lines == [
+        f"adsim: --page omar={page}: no simulated agent 'omar'; the agents are: jane; "
+        "add --agent omar"
+    ], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_two_pages_for_one_agent_are_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim("--page", "https://a.test/", "--page", "https://b.test/", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("adsim: --page: one page for the tenant's agent")

@@ -159,8 +159,10 @@ class DirectoryPanel(QWidget):
         """Show ``bridge``'s tenant directory."""
         self._bridge = bridge
         self.model = DirectoryModel(bridge.sim.tenant.teams, self)
-        self.model.modelReset.connect(self._after_reset)
+        self.model.update(roster(bridge.sim))
         self.proxy.setSourceModel(self.model)
+        # After the proxy has followed a reset (an agent joined a team): expand it again.
+        self.proxy.modelReset.connect(self._after_reset)
         self.tree.expandAll()
         header = self.tree.header()
         header.setStretchLastSection(False)
