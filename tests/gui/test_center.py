@@ -297,3 +297,15 @@ def test_a_new_agent_of_a_team_joins_every_colleagues_directory(
     bob.click("agentLoginButton")
     _choose_state(bob, "ready")
     qtbot.waitUntil(lambda: _directory_state(jane, "Bob Agent") == "ready", timeout=TIMEOUT_MS)
+
+
+def test_the_documented_helpers_find_each_desktop(qtbot: Any, center: Any) -> None:
+    """docs/window.md's ``agent_desktops.py`` works on the real window."""
+    from tests.documentation import file_samples
+
+    namespace: dict[str, Any] = {}
+    exec(compile(file_samples()["agent_desktops.py"], "agent_desktops.py", "exec"), namespace)
+    omar = namespace["switch_to"](center, "omar")
+    assert omar.property("agent") == "omar"
+    assert center.findChild(QObject, "agentDesks").currentWidget() is omar
+    assert namespace["desktop"](center, "jane").findChild(QWidget, "agentLoginButton")
