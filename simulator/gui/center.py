@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPixmap
@@ -29,6 +29,7 @@ from simulator.gui.panels.agent_bar import state_text
 from simulator.gui.theme.palette import colors
 
 if TYPE_CHECKING:
+    from simulator.engine import Simulator
     from simulator.gui.options import WindowOptions
     from simulator.gui.session import Session
     from simulator.gui.settings import WindowSettings
@@ -117,19 +118,27 @@ class CenterWindow(QMainWindow):
 
     # ------------------------------------------------------------------ desks
 
-    def add_desk(self, window: MainWindow) -> None:
-        """Put an attached ``MainWindow`` behind the switcher (the first one added is in front;
-        its size becomes the center's when it was on screen alone)."""
-        bridge = window.bridge
-        assert bridge is not None, "attach the desktop to its bridge first"
-        name = bridge.sim.name
-        if not self._desks:
+    def hold(self, window: MainWindow) -> None:
+        """Take ``window`` in before it is attached or shown (``adsim --agent``: the launcher
+        shows this window, not the desktop, so the desktop never is a window of its own: a
+        QtWebEngine page docked into a former top-level window crashes under X11)."""
+        if self.stack.indexOf(window) >= 0:
+            return
+        if self.stack.count() == 0:
             self.setWindowIcon(window.windowIcon())
             self.resize(window.size())
         window.setWindowFlags(Qt.WindowType.Widget)  # a page of the stack, not a window
+        self.stack.addWidget(window)
+
+    def add_desk(self, window: MainWindow) -> None:
+        """Put an attached ``MainWindow`` behind the switcher, with its tab (the first one added
+        is in front)."""
+        bridge = window.bridge
+        assert bridge is not None, "attach the desktop to its bridge first"
+        name = bridge.sim.name
+        self.hold(window)
         window.setProperty("agent", name)
         self._desks.append(window)
-        self.stack.addWidget(window)
         index = self.switcher.addTab(desk_tab_text(bridge.sim))
         self.switcher.setTabData(index, name)
         bridge.changed.connect(self.refresh)
@@ -276,12 +285,14 @@ def open_agents(
     sessions: list[Session] = []
     windows: list[MainWindow] = []
     try:
-        for desk in desks:
+        for added in desks:
+            # Every desktop has the whole Simulator API (Simulator is the first desktop).
+            desk = cast("Simulator", added)
             host, journal = make_host(desk, journal_path, options.isolation)
             if host is not None:
                 for spec in handler_specs:
                     name, path = handler_option(spec)
-                    if name is None or center.agent(name) is desk:
+                    if name is None or center.agent(name) is added:
                         host.load(path)
             desk_window = MainWindow(settings)
             bridge = SimBridge(desk, host, journal=journal, parent=desk_window)
@@ -292,9 +303,13 @@ def open_agents(
         for session in sessions:
             session.close()
         raise
-    shown = window.isVisible()  # before it becomes a page of the stack
-    position = window.pos()
-    switcher = CenterWindow(settings)
+    held = window.window()
+    if isinstance(held, CenterWindow):  # the launcher's: on screen already
+        switcher, shown, position = held, False, held.pos()
+    else:
+        shown = window.isVisible()  # before it becomes a page of the stack
+        position = window.pos()
+        switcher = CenterWindow(settings)
     switcher.add_desk(window)
     for desk_window in windows:
         switcher.add_desk(desk_window)
@@ -311,7 +326,10 @@ def open_agents(
 
 
 def open_agent_pages(
-    top: QMainWindow, pages: Iterable[tuple[str, str]], *, allow_origins: Iterable[str] = ()
+    top: MainWindow | CenterWindow,
+    pages: Iterable[tuple[str, str]],
+    *,
+    allow_origins: Iterable[str] = (),
 ) -> list[Any]:
     """``--page NAME=URL|DIR``: each page in a "CRM page" dock of that agent's desktop, as the
     ``js:page`` plugin of that desktop's handler host (QtWebEngine; see ``page.web_page``).

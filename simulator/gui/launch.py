@@ -109,7 +109,13 @@ def run_window(options: WindowOptions) -> int:
     # Palette now, style sheet once the window is on screen (see ``start``).
     apply_theme(app, options.theme or settings.theme, sheet=False)
     window = MainWindow(settings)
-    window.show()
+    holder: Any = None  # kept here: the top-level window lives as long as its reference
+    if options.agents:  # several desktops: the agent switcher's window holds this one
+        from simulator.gui.center import CenterWindow
+
+        holder = CenterWindow(settings)
+        holder.hold(window)
+    (holder or window).show()
     report = os.environ.get(REPORT_STARTUP) == "1"
     if report:
         app.processEvents()
@@ -140,7 +146,8 @@ def run_window(options: WindowOptions) -> int:
         if options.pages:  # --page NAME=URL: each on that agent's desktop
             from simulator.gui.center import open_agent_pages
 
-            open_agent_pages(window.window(), options.pages, allow_origins=options.allow_origins)
+            top = session.center or window  # the agent switcher, or the one desktop
+            open_agent_pages(top, options.pages, allow_origins=options.allow_origins)
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)

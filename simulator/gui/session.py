@@ -141,7 +141,8 @@ def open_session(
             host.load(spec)
     bridge = SimBridge(sim, host, journal=journal, parent=window)
     window.attach(bridge, defer=defer and runner is None)
-    center, others = None, []
+    center: Any | None = None
+    others: list[Session] = []
     if options.agents and runner is None:
         from simulator.gui.center import open_agents
 

@@ -310,3 +310,16 @@ def test_two_pages_for_one_agent_are_one_line_and_exit_2(tmp_path):
     result = _adsim("--page", "https://a.test/", "--page", "https://b.test/", env=env)
     assert result.returncode == 2
     assert result.stderr.startswith("adsim: --page: one page for the tenant's agent")
+
+
+def test_the_window_opens_a_page_per_agent_offscreen(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim(
+        "--agent", "omar", "--page", str(page), "--page", f"omar={page}",
+        "--journal", ":memory:", env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
