@@ -260,11 +260,13 @@ def open_agents(
     handler_specs: Sequence[str],
     *,
     defer: bool = False,
+    login: bool | None = None,
 ) -> tuple[CenterWindow, list[Session]]:
-    """Add ``options.agents`` to the center of ``window``'s simulator, give each a desktop
-    (handler host, journal run, bridge, ``MainWindow``) and put them all, ``window`` first,
-    behind the agent switcher. ``SessionError`` for an agent the tenant cannot have or a
-    ``NAME=`` option naming nobody."""
+    """Add ``options.agents`` to the center of ``window``'s simulator, give every other agent
+    of the center a desktop (handler host, journal run, bridge, ``MainWindow``) and put them
+    all, ``window`` first, behind the agent switcher; log them in when ``login`` (default:
+    ``options.login``). ``SessionError`` for an agent the tenant cannot have or a ``NAME=``
+    option naming nobody."""
     from simulator.engine import UnknownAgentError
     from simulator.gui.bridge import SimBridge
     from simulator.gui.session import Session, make_host
@@ -273,13 +275,14 @@ def open_agents(
     first = window.bridge
     assert first is not None
     center = first.sim.center
-    desks = []
     for agent in options.agents:
         what = f"--agent {agent.name}" + (f"@{agent.team}" if agent.team else "")
         try:
-            desks.append(center.add_agent(agent.name, team=agent.team))
+            center.add_agent(agent.name, team=agent.team)
         except (UnknownAgentError, ValueError) as exc:
             raise _session_error(f"{what}: {exc}") from None
+    # The agents just added, or a scenario's (its agents: joined when it was loaded).
+    desks = [desk for desk in center.desktops if desk is not first.sim]
     check_agent_names(first.sim, handler_specs, options.pages)
     journal_path = options.journal or settings.journal_path or None
     sessions: list[Session] = []
@@ -318,7 +321,7 @@ def open_agents(
     if shown:
         switcher.move(position)
         switcher.show()
-    if options.login:
+    if options.login if login is None else login:
         for session in sessions:
             session.bridge.act("login")
     switcher.refresh()

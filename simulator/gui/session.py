@@ -143,11 +143,19 @@ def open_session(
     window.attach(bridge, defer=defer and runner is None)
     center: Any | None = None
     others: list[Session] = []
-    if options.agents and runner is None:
+    several_desks = runner is not None and len(sim.center.desktops) > 1  # a scenario's agents:
+    if (options.agents and runner is None) or several_desks:
         from simulator.gui.center import open_agents
 
         try:
-            center, others = open_agents(options, settings, window, handler_specs, defer=defer)
+            center, others = open_agents(
+                options,
+                settings,
+                window,
+                handler_specs,
+                defer=defer and runner is None,
+                login=options.login and runner is None,  # a scenario sets its start states
+            )
         except SessionError:
             bridge.close()
             if host is not None:
@@ -160,6 +168,7 @@ def open_session(
         from simulator.gui.automation.playback import ScenarioPlayer
 
         runner.host = host
+        runner.agent_hosts = [other.host for other in others if other.host is not None]
         player = ScenarioPlayer(runner, bridge, window)
         player.start()
     elif options.login:

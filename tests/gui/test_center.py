@@ -309,3 +309,58 @@ def test_the_documented_helpers_find_each_desktop(qtbot: Any, center: Any) -> No
     assert omar.property("agent") == "omar"
     assert center.findChild(QObject, "agentDesks").currentWidget() is omar
     assert namespace["desktop"](center, "jane").findChild(QWidget, "agentLoginButton")
+
+
+@pytest.fixture
+def keep() -> Iterator[list[Any]]:
+    """Top-level windows a test opens, alive until the test's widgets are closed."""
+    kept: list[Any] = []
+    yield kept
+    kept.clear()
+
+
+def test_a_scenario_with_agents_plays_on_every_agents_desktop(
+    qtbot: Any, window: Any, settings: Any, recorder_plugin: Path, keep: list[Any]
+) -> None:
+    """``adsim --scenario colleague_blind_transfer.yaml``: Omar (the scenario's ``agents:``) gets
+    a desktop behind the switcher, each desktop shows its own events, the same as headless."""
+    from simulator.gui.automation.playback import ScenarioPlayer, open_scenario
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.center import open_agents
+    from simulator.handlers import HandlerHost
+    from simulator.scenarios import ScenarioRunner, load_scenario
+
+    path = Path(__file__).resolve().parents[2] / "fixtures/scenarios/colleague_blind_transfer.yaml"
+
+    def host_for(desk: Any) -> Any:
+        built = HandlerHost(desk, timeout=10.0)
+        built.load(recorder_plugin)
+        return built
+
+    headless = ScenarioRunner(load_scenario(path), host_factory=host_for).run()
+    assert headless.exit_code == 0, [str(f) for f in headless.failures]
+
+    runner = open_scenario(path)
+    host = host_for(runner.sim)
+    runner.host = host
+    bridge = SimBridge(runner.sim, host, parent=window)
+    window.attach(bridge)
+    options = WindowOptions(scenario=path, journal=":memory:", isolation="thread")
+    switcher, sessions = open_agents(options, settings, window, [str(recorder_plugin)], login=False)
+    qtbot.addWidget(switcher)
+    keep.append(switcher)
+    try:
+        runner.agent_hosts = [session.host for session in sessions]
+        player = ScenarioPlayer(runner, bridge, window, step_ms=5)
+        with qtbot.waitSignal(player.finished, timeout=30_000) as finished:
+            player.start()
+        assert finished.args[0].endswith("passed"), finished.args[0]
+        for agent in ("jane", "omar"):
+            desk = _desk(qtbot, switcher, agent)
+            played = [event.to_json() for event in desk.bridge.events.events]
+            assert played == [e.to_json() for e in headless.events if e.agent == agent], agent
+        assert "ON_LOAD_TRANSFER_DATA" in _events(_desk(qtbot, switcher, "omar"))
+    finally:
+        for session in sessions:
+            session.close()
+        host.close(timeout=5)

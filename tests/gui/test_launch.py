@@ -323,3 +323,17 @@ def test_the_window_opens_a_page_per_agent_offscreen(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert any(line.startswith("ready") for line in result.stderr.splitlines())
+
+
+def test_a_scenario_with_agents_opens_a_desktop_per_agent_offscreen(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    scenario = (
+        Path(__file__).resolve().parents[2] / "fixtures/scenarios/colleague_blind_transfer.yaml"
+    )
+    result = _adsim("--scenario", str(scenario), "--journal", ":memory:", env=env)
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+    refused = _adsim("--scenario", str(scenario), "--agent", "mei", env=env)
+    assert refused.returncode == 2
+    assert "adsim: --agent: a scenario's agents come from its agents: list" in refused.stderr
