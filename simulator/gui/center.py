@@ -291,7 +291,9 @@ def open_agents(
         for added in desks:
             # Every desktop has the whole Simulator API (Simulator is the first desktop).
             desk = cast("Simulator", added)
-            host, journal = make_host(desk, journal_path, options.isolation)
+            host, journal = make_host(
+                desk, journal_path, options.isolation, meta={"agent": desk.name}
+            )
             if host is not None:
                 for spec in handler_specs:
                     name, path = handler_option(spec)

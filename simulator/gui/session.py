@@ -59,11 +59,16 @@ class Session:
 
 
 def make_host(
-    sim: Simulator, journal_path: str | None, isolation: str = "process"
+    sim: Simulator,
+    journal_path: str | None,
+    isolation: str = "process",
+    *,
+    meta: dict[str, Any] | None = None,
 ) -> tuple[Any | None, Any | None]:
     """A ``HandlerHost`` for ``sim`` and its journal, or (None, None) when the handler package
     is not available in this build; ``SessionError`` when the journal cannot be opened for
-    writing (the window's one-line start error, exit 2)."""
+    writing (the window's one-line start error, exit 2). ``meta``: kept with the journal's run
+    (with several agents, ``{"agent": NAME}``: each desktop is a run of its own)."""
     try:
         handlers = importlib.import_module("simulator.handlers")
         journals = importlib.import_module("simulator.journal")
@@ -71,7 +76,7 @@ def make_host(
     except (ImportError, AttributeError):
         return None, None
     try:
-        journal = journals.Journal.open(journal_path or None)
+        journal = journals.Journal.open(journal_path or None, meta=meta)
     except journals.JournalError as exc:  # locked, unwritable, not a journal: as `adsim run`
         raise SessionError(str(exc)) from None
     # By default each plugin in its own supervised process: a crashing or hanging plugin
@@ -129,8 +134,12 @@ def open_session(
             for name, path in map(handler_option, handler_specs)
             if name is None or name in mine
         ]
+    several_agents = bool(options.agents) or len(sim.center.desktops) > 1
     host, journal = make_host(
-        sim, options.journal or settings.journal_path or None, options.isolation
+        sim,
+        options.journal or settings.journal_path or None,
+        options.isolation,
+        meta={"agent": sim.name} if several_agents else None,
     )
     if handler_specs and host is None:
         raise SessionError(

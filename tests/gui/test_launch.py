@@ -257,15 +257,24 @@ def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path):
 def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
     env = _clean_env(tmp_path)
     env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    journal = tmp_path / "journal.sqlite3"
     result = _adsim(
         "--agent", "omar", "--agent", "bob@Sales",
         "--handler", str(recorder_plugin), "--handler", f"omar={recorder_plugin}",
-        "--journal", ":memory:", "--handler-isolation", "thread",
+        "--journal", str(journal), "--handler-isolation", "thread",
         env=env,
     )  # fmt: skip
     # Report mode quits once ready: the agent switcher's window closes, not only jane's desk.
     assert result.returncode == 0, result.stderr
     assert any(line.startswith("ready") for line in result.stderr.splitlines())
+    from simulator.journal import Journal
+
+    # Each desktop is a journal run of its own, logged in (ON_LOGIN) and named by its agent.
+    with Journal.open(journal, writing=False) as read:
+        agents = {meta.get("agent"): run for run, _started, meta in read.runs()}
+        assert set(agents) == {"jane", "omar", "bob"}
+        for run in agents.values():
+            assert "ON_LOGIN" in [event.name for event in read.events(run_id=run)]
 
 
 @pytest.mark.parametrize(
