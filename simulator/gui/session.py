@@ -103,10 +103,14 @@ def open_session(
     seed = options.seed if options.seed is not None else settings.seed or 0
     handler_specs = options.handlers or settings.handler_paths
     several = bool(options.agents or options.pages) or any("=" in spec for spec in handler_specs)
-    if not several:
-        for spec in handler_specs:
-            if not Path(spec).exists():
-                raise SessionError(f"{spec}: no such handler file or directory; check --handler")
+    paths = handler_specs
+    if several:  # NAME=PATH: the path part (the names are checked once the agents are there)
+        from simulator.gui.center import handler_option
+
+        paths = [path for _name, path in map(handler_option, handler_specs)]
+    for spec in paths:
+        if not Path(spec).exists():
+            raise SessionError(f"{spec}: no such handler file or directory; check --handler")
     runner = None
     if options.scenario is not None and options.agents:
         raise SessionError("--agent: a scenario's agents come from its agents: list; drop --agent")

@@ -37,6 +37,9 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+MINI_CRM = Path(__file__).resolve().parents[2] / "fixtures" / "handlers" / "mini_crm.py"
+
+
 def _unused_display() -> str:
     number = 99
     while Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -284,8 +287,12 @@ def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
         (["--agent", "bob@Nowhere"], "adsim: --agent bob@Nowhere: no team 'Nowhere'"),
         (["--agent", "omar", "--agent", "omar"], "adsim: --agent omar: there is already"),
         (["--agent", "bad name"], "adsim: --agent: 'bad name' is not an agent"),
-        (["--handler", "omar=crm.py"], "adsim: --handler omar=crm.py: no simulated agent 'omar'"),
+        (
+            ["--handler", f"omar={MINI_CRM}"],
+            f"adsim: --handler omar={MINI_CRM}: no simulated agent 'omar'",
+        ),
         (["--agent", "omar", "--handler", "omar=missing.py"], "adsim: missing.py: no such"),
+        (["--agent", "omar", "--handler", "missing.py"], "adsim: missing.py: no such"),
     ],
 )
 def test_a_bad_agent_option_is_one_line_and_exit_2(tmp_path, args, expected):
