@@ -133,6 +133,9 @@ def open_session(
         if not options.agents:
             check_agent_names(sim, handler_specs, options.pages)
         mine = (sim.name, sim.profile.login_id.lower(), sim.profile.extension)
+        for name, target in options.pages:
+            if options.page is not None and name in mine:
+                raise SessionError(f"--page {name}={target}: two pages for {sim.name!r}")
         own = [
             path
             for name, path in map(handler_option, handler_specs)

@@ -326,6 +326,11 @@ def test_two_pages_for_one_agent_are_one_line_and_exit_2(tmp_path):
     result = _adsim("--page", "https://a.test/", "--page", "https://b.test/", env=env)
     assert result.returncode == 2
     assert result.stderr.startswith("adsim: --page: one page for the tenant's agent")
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    named = _adsim("--page", "https://a.test/", "--page", "jane=https://b.test/", env=env)
+    assert named.returncode == 2
+    lines = [line for line in named.stderr.splitlines() if line.startswith("adsim")]
+    assert lines == ["adsim: --page jane=https://b.test/: two pages for 'jane'"], named.stderr
 
 
 def test_the_window_opens_a_page_per_agent_offscreen(tmp_path):
