@@ -406,6 +406,7 @@ class MainWindow(QMainWindow):
         self.dial_pad.pick(number)
         self.complete()
         self.context.voice.number.setText(number)
+        self.context.chat.transfer_number.setText(number)
 
     # ------------------------------------------------------------------ menus
 

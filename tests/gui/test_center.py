@@ -364,3 +364,38 @@ def test_a_scenario_with_agents_plays_on_every_agents_desktop(
         for session in sessions:
             session.close()
         host.close(timeout=5)
+
+
+def test_a_chat_transferred_to_a_colleague_lands_on_the_colleagues_desktop(
+    qtbot: Any, center: Any
+) -> None:
+    jane = _log_in_ready(qtbot, center, "jane")
+    omar = _log_in_ready(qtbot, center, "omar")
+    _switch(qtbot, center, "jane")
+    jane.click("offerChatButton")
+    jane.wait(lambda: jane.widget("interactionState").text() == "Ringing")
+    jane.click("acceptButton")
+    jane.wait(lambda: jane.widget("interactionState").text() == "Connected")
+    jane.type("chatComposer", "Let me get my colleague", enter=True)
+    assert not jane.widget("chatTransferButton").isEnabled()  # no number yet
+    tree = jane.widget("directoryTree")
+    match = tree.model().match(
+        tree.model().index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        "Omar Haddad",
+        1,
+        Qt.MatchFlag.MatchRecursive,
+    )[0]
+    jane.click_item("directoryTree", match)
+    assert jane.widget("chatTransferNumber").text() == "1002"
+    jane.wait(lambda: jane.widget("chatTransferButton").isEnabled())
+    jane.click("chatTransferButton")  # jane's handler answers ON_REQUEST_TRANSFER_DATA
+    qtbot.waitUntil(lambda: _tab_text(center, "omar").endswith("· 1 ringing"), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "ON_LOAD_TRANSFER_DATA" in _events(omar), timeout=TIMEOUT_MS)
+    jane.wait(lambda: jane.widget("interactionState").text() == "Wrap-up")
+    _switch(qtbot, center, "omar")
+    omar.wait(lambda: omar.widget("interactionState").text() == "Ringing")
+    omar.click("acceptButton")
+    omar.wait(lambda: omar.widget("interactionState").text() == "Connected")
+    # The lines so far came along with the chat.
+    omar.wait(lambda: "Let me get my colleague" in omar.widget("chatTranscript").toPlainText())
