@@ -217,8 +217,10 @@ class ChatPage(QWidget):
         transfer = QHBoxLayout()
         self.transfer_number = QLineEdit(self)
         self.transfer_number.setObjectName("chatTransferNumber")
-        self.transfer_number.setPlaceholderText(
-            "Extension or chat service to transfer to or invite (pick one in the directory)"
+        self.transfer_number.setPlaceholderText("Extension or chat service")
+        self.transfer_number.setToolTip(
+            "A colleague's extension or a chat service to transfer the chat to or invite "
+            "(a click in the directory fills it in)"
         )
         self.transfer_number.setClearButtonEnabled(True)
         self.transfer = button(
