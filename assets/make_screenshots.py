@@ -352,7 +352,9 @@ def main() -> int:
         host.close(timeout=5)
         _wrap_up_shot(settings)
         _page_shot(settings)
-        _center_shot(settings)
+        # Fresh settings: the page shot saved its wide dock layout, which every desktop would
+        # restore.
+        _center_shot(WindowSettings(QSettings(f"{scratch}/center.ini", QSettings.Format.IniFormat)))
     return 0
 
 
