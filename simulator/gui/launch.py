@@ -9,6 +9,7 @@ simulator on the wall clock, handler host, journal) is built on the first turn o
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -41,6 +42,19 @@ def _page_problem(options: WindowOptions) -> str | None:
         if problem is not None:
             return ": ".join(problem)
     return None
+
+
+def _scenario_has_agents(path: Any) -> bool:
+    """Whether a ``--scenario`` file has a top-level ``agents:`` (read before the window is
+    shown, without the scenario's models: a desktop docked in the agent switcher's window must
+    never have been a window of its own, see ``CenterWindow.hold``)."""
+    if path is None:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # the session reports the file
+    return re.search(r"(?m)^agents[ \t]*:", text) is not None
 
 
 def _elapsed_ms() -> float:
@@ -110,7 +124,8 @@ def run_window(options: WindowOptions) -> int:
     apply_theme(app, options.theme or settings.theme, sheet=False)
     window = MainWindow(settings)
     holder: Any = None  # kept here: the top-level window lives as long as its reference
-    if options.agents:  # several desktops: the agent switcher's window holds this one
+    if options.agents or _scenario_has_agents(options.scenario):
+        # Several desktops: the agent switcher's window holds this one from the start.
         from simulator.gui.center import CenterWindow
 
         holder = CenterWindow(settings)

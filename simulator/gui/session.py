@@ -179,6 +179,13 @@ def open_session(
             if journal is not None:
                 journal.close()
             raise
+    if center is None and window.window() is not window:  # held, yet one agent after all
+        from simulator.gui.center import CenterWindow
+
+        holder = window.window()
+        if isinstance(holder, CenterWindow):
+            holder.add_desk(window)
+            center = holder
     player = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer

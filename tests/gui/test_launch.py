@@ -358,3 +358,15 @@ def test_a_scenario_with_agents_opens_a_desktop_per_agent_offscreen(tmp_path):
     refused = _adsim("--scenario", str(scenario), "--agent", "mei", env=env)
     assert refused.returncode == 2
     assert "adsim: --agent: a scenario's agents come from its agents: list" in refused.stderr
+
+
+def test_the_launcher_knows_a_scenario_with_agents_before_showing_the_window(tmp_path):
+    """Its desktops go behind the agent switcher from the start: a desktop that was a window of
+    its own and then docked a CRM page crashed QtWebEngine under X11."""
+    from simulator.gui.launch import _scenario_has_agents
+
+    scenarios = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+    assert _scenario_has_agents(scenarios / "colleague_blind_transfer.yaml")
+    assert not _scenario_has_agents(scenarios / "chat.yaml")
+    assert not _scenario_has_agents(None)
+    assert not _scenario_has_agents(tmp_path / "missing.yaml")
