@@ -46,7 +46,8 @@ __all__ = [
 
 
 class _FileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # Field docstrings are read only for a schema (simulator.contract.field_docs), not at import.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ServiceType(StrEnum):
