@@ -42,7 +42,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
@@ -52,6 +51,8 @@ from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from simulator.engine import Event
     from simulator.handlers.host import HandlerHost
 
@@ -187,6 +188,10 @@ class PluginProcess:
     # ------------------------------------------------------------------ life
 
     def _spawn(self, restart: bool) -> _Life:
+        # Imported with the first plugin process, not with the host: a run without plugins
+        # (adsim demo) has no use for multiprocessing (~5 ms of its start).
+        from multiprocessing.connection import Connection
+
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
