@@ -48,6 +48,8 @@ __all__ = [
 
 class _FileModel(BaseModel):
     # Field docstrings are read only for a schema (simulator.contract.field_docs), not at import.
+    # Empty lists are plain ``= []`` defaults (pydantic copies them for each instance):
+    # ``default_factory=list`` makes pydantic parse the builtin's text signature (~2 ms a start).
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -88,10 +90,10 @@ class Service(_FileModel):
     """Complete the interaction automatically after this long in wrap-up; None: no limit."""
     use_dispositions: bool = True
     require_disposition: bool = False
-    dispositions: list[Disposition] = Field(default_factory=list)
+    dispositions: list[Disposition] = []
     web_screen_pop: WebScreenPop | None = None
     """Offered to ``ON_WEB_SCREEN_POP_CUSTOM`` when an interaction of this service is delivered."""
-    teams: list[str] = Field(default_factory=list)
+    teams: list[str] = []
     """The teams (ids or names) whose agents take this service's interactions; empty: every
     team."""
     offer_timeout_seconds: float | Literal["never"] | None = None
@@ -153,7 +155,7 @@ class TeamDefinition(_FileModel):
     id: str
     name: str
     supervised: bool = True
-    members: list[Member] = Field(default_factory=list)
+    members: list[Member] = []
 
     def to_wire(self, extra_members: int = 0) -> Team:
         """The ``Team`` adApi returns."""
@@ -215,8 +217,8 @@ class Tenant(_FileModel):
     """The system Not Ready reason after an unanswered offered interaction."""
     after_call_break_reason: str = "After Call Work"
     """The system Not Ready reason used when the after-call state is Not Ready."""
-    dids: list[DIDNumber] = Field(default_factory=list)
-    ivr_numbers: list[str] = Field(default_factory=list)
+    dids: list[DIDNumber] = []
+    ivr_numbers: list[str] = []
     """Numbers that answer with a self-service IVR when dialled."""
 
     @model_validator(mode="after")
