@@ -173,11 +173,11 @@ class BoundedLoader(yaml.SafeLoader):
 
 def _c_bounded_loader() -> type[BoundedLoader] | None:
     try:
-        from yaml.cyaml import CParser
+        from yaml._yaml import CParser  # what yaml.cyaml.CSafeLoader is built on
     except ImportError:  # PyYAML built without libyaml
         return None
 
-    class _CBoundedLoader(CParser, BoundedLoader):  # type: ignore[misc]
+    class _CBoundedLoader(CParser, BoundedLoader):
         """``BoundedLoader``'s checks and constructors over libyaml's parser (as
         ``yaml.CSafeLoader`` puts ``SafeConstructor`` over it)."""
 
