@@ -35,7 +35,6 @@ import itertools
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -51,6 +50,7 @@ from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 
 if TYPE_CHECKING:
+    import subprocess
     from multiprocessing.connection import Connection
 
     from simulator.engine import Event
@@ -189,7 +189,8 @@ class PluginProcess:
 
     def _spawn(self, restart: bool) -> _Life:
         # Imported with the first plugin process, not with the host: a run without plugins
-        # (adsim demo) has no use for multiprocessing (~5 ms of its start).
+        # (adsim demo) has no use for multiprocessing or subprocess (~7 ms of its start).
+        import subprocess
         from multiprocessing.connection import Connection
 
         parent_read, child_write = os.pipe()
@@ -528,6 +529,8 @@ class PluginProcess:
         self.pipeline.close()
         if life is None:
             return
+        import subprocess  # loaded already: the process was started with it
+
         if not life.dead and not life.killed:
             life.closing = True
             self._send(life, ("close", self.grace))
