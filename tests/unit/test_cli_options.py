@@ -174,8 +174,9 @@ def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
         (["--help"], ["simulator.engine", "simulator.scenarios", "pydantic", "yaml"]),
         (["schema"], ["simulator.engine", "simulator.scenarios", "simulator.handlers"]),
         # Start-up (issue 11): what the demo does not use stays out of it. Faker's tables and
-        # the fictional ranges are committed, the process supervisor waits for a plugin, the
-        # later versions' models for a run of those versions, httpx for a webhook.
+        # the fictional ranges are committed; multiprocessing and subprocess wait for a plugin
+        # process, difflib for a misspelt event name, the later versions' models for a run of
+        # those versions, httpx for a webhook.
         (
             ["demo", "--journal", ":memory:"],
             [
@@ -184,6 +185,8 @@ def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
                 "faker",
                 "phonenumbers",
                 "multiprocessing",
+                "subprocess",
+                "difflib",
                 "httpx",
                 "simulator.contract.models_5_24_1",
                 "simulator.contract.models_2026",
