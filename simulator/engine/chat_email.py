@@ -1,9 +1,11 @@
-"""Chat and email: messages both ways, the email reply, chats the agent starts (``startChat``),
-chat conferences, and ``startEmail`` (which the vendor leaves unimplemented).
+"""Chat and email: messages both ways (a chat's lines reach every desktop in it), the email
+reply, chats the agent starts (``startChat``), and ``startEmail`` (which the vendor leaves
+unimplemented). Chat conferences and transfers: ``simulator.engine.chat_transfers``.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from simulator.contract import (
@@ -21,6 +23,9 @@ from simulator.engine.tables import Action
 
 __all__ = ["ChatEmail"]
 
+_IN_CHAT = frozenset({S.delivery_pending, S.delivered})
+"""States of a chat item that still takes the chat's lines."""
+
 _PHONE_CHANNELS = frozenset({ChatChannelType.sms, ChatChannelType.viber, ChatChannelType.nexmo})
 """Channels whose address is a phone number."""
 
@@ -30,39 +35,60 @@ class ChatEmail(Lifecycle):
 
     def send_chat_message(self, message: str, interaction_id: str | None = None) -> OperationResult:
         """``sendChatMessage``: the agent writes in a chat."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.send_chat)
-            if not isinstance(message, str) or not message.strip():
-                raise ActionError(Code.invalid_args, "a chat message needs some text")
-            inter.transcript.append(ChatMessage(self._now(), "agent", message))
-            self._notice("chat_message", inter.id, message)
-
         return self._perform(
             "agent",
             "send_chat_message",
             {"message": message, "interaction_id": interaction_id},
-            body,
+            partial(self._write, "agent", Action.send_chat, message, interaction_id),
         )
 
     def customer_message(self, text: str, interaction_id: str | None = None) -> OperationResult:
         """The customer writes in a chat."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.customer_message)
-            if not text.strip():
-                raise ActionError(Code.invalid_args, "a chat message needs some text")
-            inter.transcript.append(ChatMessage(self._now(), "customer", text))
-            self._notice("chat_message", inter.id, text)
-
         return self._perform(
             "customer",
             "customer_message",
             {"text": text, "interaction_id": interaction_id},
-            body,
+            partial(self._write, "customer", Action.customer_message, text, interaction_id),
         )
+
+    def _write(self, sender: str, action: Action, text: str, interaction_id: str | None) -> None:
+        """A line of ``sender`` (``agent`` or ``customer``) in a chat, by ``action``."""
+        inter = self._get(interaction_id)
+        self._check(inter, action)
+        if not isinstance(text, str) or not text.strip():
+            raise ActionError(Code.invalid_args, "a chat message needs some text")
+        line = ChatMessage(self._now(), sender, text)
+        inter.transcript.append(line)
+        self._notice("chat_message", inter.id, text)
+        self._echo(inter, line)
+
+    def _echo(self, inter: Interaction, line: ChatMessage) -> None:
+        """A line written in a chat several desktops are in reaches each of them."""
+        if inter.peer is None and not inter.guests:
+            return
+        for desk, other in self._chat_room(inter):
+            if other.state in _IN_CHAT:
+                other.transcript.append(line)
+                desk._notice("chat_message", other.id, line.text)
+
+    def _chat_room(self, inter: Interaction) -> list[tuple[Any, Interaction]]:
+        """The other desktops' items of the chat ``inter`` is in (colleagues it invited, the
+        colleague who invited it, theirs in turn): ``(desktop, item)`` in the order met."""
+        room: list[tuple[Any, Interaction]] = []
+        seen = {inter.id}
+        todo = [inter]
+        while todo:
+            item = todo.pop(0)
+            links = [item.peer] if item.peer is not None else []
+            links.extend((item.guests or {}).values())
+            for desk, other_id in links:
+                other = desk._interactions.get(other_id)
+                if other is None or other.id in seen or other.type is not InteractionType.chat:
+                    continue
+                seen.add(other.id)
+                room.append((desk, other))
+                todo.append(other)
+        return room
 
     def send_email_reply(
         self, body_text: str, interaction_id: str | None = None
@@ -172,84 +198,6 @@ class ChatEmail(Lifecycle):
             inter.global_interaction_id = self.ids.guid()
         self._transition(inter, Action.remote_join)
         self._refresh_agent()
-
-    def _chat_colleague(self, party_id: str) -> tuple[str, str]:
-        """(user id, name) of the team member ``party_id`` names: a user id or an extension."""
-        if not isinstance(party_id, str) or not party_id.strip():
-            raise ActionError(Code.invalid_args, "name the colleague to invite (partyId)")
-        key = party_id.strip()
-        if key in (self.tenant.agent.id, self.tenant.agent.extension):
-            raise ActionError(Code.self_call, "that is the agent's own id")
-        for team in self.tenant.teams:
-            for member in team.members:
-                if key in (member.id, member.extension):
-                    return member.id, member.display_name
-        raise ActionError(Code.object_not_found, f"no user {key!r} in the directory")
-
-    def invite_to_chat_conference(
-        self, party_id: str, interaction_id: str | None = None
-    ) -> OperationResult:
-        """``inviteToChatConference(partyId, interactionId?)``: bring a colleague (user id or
-        extension) into a connected chat; with ``leaveInteraction`` after it, a chat transfer."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.chat_invite)
-            user_id, name = self._chat_colleague(party_id)
-            if any(party.get("userId") == user_id for party in inter.chat_parties):
-                raise ActionError(Code.not_suitable_state, f"{name} is already in the chat")
-            inter.chat_parties.append(
-                {"id": self.ids.guid(), "type": "internal", "name": name, "userId": user_id}
-            )
-            self._sync(inter)
-            self._notice("chat_conference", inter.id, f"{name} joined")
-
-        return self._perform(
-            "agent",
-            "invite_to_chat_conference",
-            {"party_id": party_id, "interaction_id": interaction_id},
-            body,
-        )
-
-    def remove_from_chat_conference(
-        self, party_id: str, interaction_id: str | None = None
-    ) -> OperationResult:
-        """``removeFromChatConference(partyId, interactionId?)``: a colleague leaves the chat
-        (``ChatParty.id``, user id or extension); the customer cannot be removed."""
-
-        def body() -> None:
-            inter = self._get(interaction_id)
-            self._check(inter, Action.chat_remove)
-            key = party_id.strip() if isinstance(party_id, str) else party_id
-            for party in inter.chat_parties:
-                if party["type"] != "internal":
-                    if party["id"] == key:
-                        raise ActionError(
-                            Code.not_suitable_state, "the customer cannot be removed from a chat"
-                        )
-                    continue
-                if key in (party["id"], party.get("userId")) or key == self._extension_of(
-                    party.get("userId")
-                ):
-                    inter.chat_parties.remove(party)
-                    self._sync(inter)
-                    self._notice("chat_conference", inter.id, f"{party['name']} left")
-                    return
-            raise ActionError(Code.object_not_found, f"{party_id!r} is not in this chat")
-
-        return self._perform(
-            "agent",
-            "remove_from_chat_conference",
-            {"party_id": party_id, "interaction_id": interaction_id},
-            body,
-        )
-
-    def _extension_of(self, user_id: str | None) -> str | None:
-        for team in self.tenant.teams:
-            for member in team.members:
-                if member.id == user_id:
-                    return member.extension
-        return None
 
     def start_email(
         self, email: str, initial_object: dict[str, Any] | None = None

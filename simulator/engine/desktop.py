@@ -9,7 +9,8 @@ Each concern checks its actions against the literal transition tables in
 - ``routing``: customers' offers, the service queue, delivery, accept and reject;
 - ``voice``: hold, mute, recording, DTMF, agent-initiated calls;
 - ``transfers``: consult, blind and consult transfer, conference (landing on another desktop);
-- ``chat_email``: chat lines, email replies;
+- ``chat_transfers``: chat conferences and chat transfers (landing on another desktop);
+- ``chat_email``: chat lines (shared by every desktop in the chat), email replies;
 - ``wrapup``: completion, dispositions, notes, variables, associated records;
 - ``directory``: teams (with the simulated agents' live states), services, DIDs, dispositions;
 - ``version_actions``: what adApi versions after 5.19 add (``simulator.engine.versioning``
@@ -19,11 +20,11 @@ Each concern checks its actions against the literal transition tables in
 from __future__ import annotations
 
 from simulator.engine.chat_email import ChatEmail
+from simulator.engine.chat_transfers import ChatTransfers
 from simulator.engine.directory import Directory
 from simulator.engine.routing import Routing
 from simulator.engine.session import AgentSession
 from simulator.engine.transcripts import Transcripts
-from simulator.engine.transfers import Transfers
 from simulator.engine.version_actions import ApiVersionActions
 from simulator.engine.wrapup import WrapUp
 
@@ -35,7 +36,7 @@ class AgentDesktop(
     Transcripts,
     AgentSession,
     Routing,
-    Transfers,
+    ChatTransfers,
     ChatEmail,
     WrapUp,
     Directory,

@@ -106,9 +106,11 @@ class Interaction:
     offer: Any = None
     """The routed ``QueuedOffer`` it came from (offered to the next agent on reject)."""
     peer: Any = None
-    """A call between two simulated desktops: ``(the other desktop, its interaction id)``."""
+    """A call between two simulated desktops, or a chat a colleague invited this agent to:
+    ``(the other desktop, its interaction id)``."""
     guests: Any = None
-    """A conference host's colleagues on simulated desktops: ``{party id: (desktop, id)}``."""
+    """A conference host's (or a chat inviter's) colleagues on simulated desktops:
+    ``{party id: (desktop, id)}``."""
 
     def wire(self, ivr_spelling: str = "ivr") -> dict[str, Any]:
         """``InteractionData`` as the widget posts it: vendor key order, unset keys omitted."""

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["Landing"]
 
 _ROUTED_VOICE = (ServiceType.inbound_voice, ServiceType.blended_voice)
+_IN_CHAT = frozenset({S.delivery_pending, S.delivered})
+"""States of a chat item whose parties still change (not once it is in wrap-up)."""
 
 
 class Landing(Voice):
@@ -103,12 +105,13 @@ class Landing(Voice):
     def _send_to_service(
         self, service: Service, source: Interaction, data: dict[str, Any] | None
     ) -> None:
-        """A transfer to a service's number: offered again by routing, never to this agent."""
+        """A transfer to a service (a voice service's number, a chat service): offered again by
+        routing, never to this agent; a chat brings its lines so far."""
         if source.customer is None:
             return
         offer = QueuedOffer(
             id="",
-            type=InteractionType.voice,
+            type=source.type,
             service=service,
             customer=source.customer,
             queued_ms=self._now(),
@@ -116,6 +119,7 @@ class Landing(Voice):
             transfer_data=data,
             declined=(self.name,),
             global_interaction_id=source.global_interaction_id,
+            transcript=tuple(source.transcript) if source.type is InteractionType.chat else (),
         )
         if not self.center.could_take(offer, offer.declined):
             return
@@ -191,7 +195,13 @@ class Landing(Voice):
             self._hang_up_guest(inter, party_id)
 
     def _drop_party(self, inter: Interaction, user_id: str) -> None:
-        """Remove a colleague's party from a conference call here."""
+        """Remove a colleague's party from a conference call (or a chat) here."""
+        if inter.type is InteractionType.chat:
+            chat = [party for party in inter.chat_parties if party.get("userId") != user_id]
+            if len(chat) != len(inter.chat_parties) and inter.state in _IN_CHAT:
+                inter.chat_parties[:] = chat
+                self._sync(inter)
+            return
         kept = [party for party in inter.parties if party.user_id != user_id]
         if len(kept) != len(inter.parties) and inter.is_live:
             inter.parties[:] = kept

@@ -8,6 +8,7 @@ from typing import Any
 
 from simulator.contract import AgentState, InteractionType
 from simulator.data import Customer, Service
+from simulator.engine.interaction import ChatMessage
 from simulator.engine.tables import AgentPhase
 
 __all__ = ["ActionRecord", "AgentStatus", "Notice", "QueuedOffer"]
@@ -74,3 +75,5 @@ class QueuedOffer:
     """Agents who rejected it or let it ring out: it is not offered to them again."""
     global_interaction_id: str | None = None
     """Set when it is offered again: every agent's item shares the customer's GIID."""
+    transcript: tuple[ChatMessage, ...] = ()
+    """A chat sent to a service by an agent: the lines so far, carried to the next agent."""

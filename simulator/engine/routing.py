@@ -109,6 +109,7 @@ class Routing(Lifecycle):
             body=offer.body,
             declined=declined,
             global_interaction_id=inter.global_interaction_id,
+            transcript=offer.transcript,
         )
         target = self.center.route(again)
         if target is not None:
@@ -158,7 +159,9 @@ class Routing(Lifecycle):
                     }
                 )
             first = offer.body or ""
-            if first:
+            if offer.transcript:
+                inter.transcript.extend(offer.transcript)  # a chat an agent sent on
+            elif first:
                 inter.transcript.append(ChatMessage(self._now(), "customer", first))
         self._announce(inter)
         if offer.transfer_data is not None:

@@ -96,6 +96,13 @@ class Settings(BaseModel):
     """Transfer data the widget takes: a ``flat`` object of strings, numbers, booleans and nulls
     (the vendor's check: nested data is ``invalid_args`` in an action and no data in an
     answer), or ``any`` JSON (the documentation's type)."""
+    chat_blind_transfer: Literal["no_effect", "transfer"] = "no_effect"
+    """The ``blindTransfer`` API method on a chat: ``no_effect``, success and nothing sent, as the
+    vendor's 2024 widget answers it for an item without a call id (the simulator posts a
+    ``transfer_ignored`` notice to its watchers), or ``transfer`` it as the desktop's own
+    chat transfer does. The desktop's transfer (a scenario's ``blind_transfer`` step, the
+    window's button) always transfers: the colleague or the chat service is added to the chat,
+    then the agent leaves it."""
     acw_limit_validation: Literal["ask", "skip"] = "ask"
     """From 5.24.1, when a service's after-call-work time limit completes an interaction with
     associated records: ``ask`` ``ON_VALIDATE_ASSOCIATED_RECORDS`` first (an invalid answer keeps

@@ -155,7 +155,8 @@ MEDIA: dict[Action, frozenset[InteractionType]] = {
     Action.record_start: _VOICE,
     Action.record_stop: _VOICE,
     Action.dtmf: _VOICE,
-    Action.blind_transfer: _VOICE,
+    # A chat is transferred by adding the colleague (or a chat service) and leaving it.
+    Action.blind_transfer: frozenset({V.voice, V.chat}),
     Action.consult: _VOICE,
     Action.complete_transfer: _VOICE,
     Action.conference_invite: _VOICE,

@@ -335,21 +335,24 @@ class TransferSpec(_Spec):
 
 
 class BlindTransferSpec(_Spec):
-    """Send the call on: ``- blind_transfer: "2001"``."""
+    """Send the call on: ``- blind_transfer: "2001"``; a chat goes to a colleague or a chat
+    service (added to the chat, then the agent leaves)."""
 
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "number"}
     short_help: ClassVar[str] = "a phone number or extension"
     _short = _text_short("to")
 
     to: str
-    """Where to: a number or an extension."""
+    """Where to: a number or an extension; for a chat, a colleague's extension or user id, or a
+    chat service's name."""
     data: dict[str, Any] | None = None
     """Transfer data; without it the handlers are asked (``ON_REQUEST_TRANSFER_DATA``)."""
 
 
 class ConferenceSpec(_Spec):
     """A conference: ``{invite: "2001"}``, ``{remove: "2001"}`` (a number or a party id) or
-    ``{end: true}`` (drop everyone added). ``- conference: "2001"`` invites."""
+    ``{end: true}`` (drop everyone added). ``- conference: "2001"`` invites. On a chat, a chat
+    conference (as ``chat_conference``)."""
 
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
     short_help: ClassVar[str] = "a number to invite"

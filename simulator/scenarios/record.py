@@ -247,7 +247,12 @@ class _Converter:
                     }
                 )
             },
-            "invite_to_chat_conference": lambda: {"chat_conference": {"invite": a.get("party_id")}},
+            "invite_to_chat_conference": lambda: (
+                # With data it is the ``conference`` step (on a chat: a chat conference).
+                {"conference": {"invite": a.get("party_id"), "data": a["custom_transfer_data"]}}
+                if a.get("custom_transfer_data") is not None
+                else {"chat_conference": {"invite": a.get("party_id")}}
+            ),
             "remove_from_chat_conference": lambda: {
                 "chat_conference": {"remove": a.get("party_id")}
             },

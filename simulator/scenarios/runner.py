@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from simulator.contract import (
     EventName,
     InteractionOrigination,
+    InteractionType,
     OperationResult,
     ResultErrorCode,
     fail,
@@ -509,6 +510,14 @@ class ScenarioRunner:
 
     def _conference(self, value: m.ConferenceSpec, iid: str | None) -> OperationResult:
         sim = self.sim
+        chat = sim.interaction(iid or sim.active_interaction_id or "")
+        if chat is not None and chat.type is InteractionType.chat and not value.end:
+            # On a chat a conference is a chat conference (a colleague joins the chat).
+            if value.invite is not None:
+                return sim.invite_to_chat_conference(
+                    value.invite, iid, custom_transfer_data=value.data
+                )
+            return sim.remove_from_chat_conference(value.remove or "", iid)
         if value.invite is not None:
             return sim.invite_to_call_conference(value.invite, value.data, iid)
         if value.end:
