@@ -22,7 +22,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COMMITTED_LOCALES", "TABLES_FILE", "committed_tables", "faker_tables", "render"]
+__all__ = [
+    "COMMITTED_LOCALES",
+    "TABLES_FILE",
+    "committed_tables",
+    "faker_tables",
+    "installed_faker",
+    "render",
+]
 
 TABLES_FILE = Path(__file__).with_name("faker_tables.json")
 COMMITTED_LOCALES = ("en_US",)
@@ -55,6 +62,18 @@ def faker_tables(locale: str) -> dict[str, Any]:
     }
 
 
+def installed_faker() -> str:
+    """The installed Faker's version, read from the ``Version:`` line of its metadata (not
+    ``importlib.metadata.version``: its email parser is a millisecond of every start)."""
+    text = metadata.distribution("Faker").read_text("METADATA") or ""
+    for line in text.splitlines():
+        if not line:  # the end of the headers
+            break
+        if line.startswith("Version:"):
+            return line.partition(":")[2].strip()
+    return metadata.version("Faker")
+
+
 def committed_tables(locale: str) -> dict[str, Any] | None:
     """The committed tables of ``locale``, or None when there are none for it or the installed
     Faker is not the release they were read from."""
@@ -62,7 +81,7 @@ def committed_tables(locale: str) -> dict[str, Any] | None:
         return None
     try:
         committed = json.loads(TABLES_FILE.read_text("utf-8"))
-        installed = metadata.version("Faker")
+        installed = installed_faker()
     except (OSError, ValueError, metadata.PackageNotFoundError):
         return None  # no file (a trimmed install) or no Faker metadata: read Faker itself
     if committed.get("faker") != installed:
@@ -74,7 +93,7 @@ def committed_tables(locale: str) -> dict[str, Any] | None:
 def render() -> str:
     """The committed file's text, read from the installed Faker."""
     document = {
-        "faker": metadata.version("Faker"),
+        "faker": installed_faker(),
         "locales": {locale: faker_tables(locale) for locale in COMMITTED_LOCALES},
     }
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"

@@ -177,7 +177,7 @@ def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
         # Start-up (issue 11): what the demo does not use stays out of it. Faker's tables and
         # the fictional ranges are committed; multiprocessing and subprocess wait for a plugin
         # process, difflib for a misspelt event name, the later versions' models for a run of
-        # those versions, httpx for a webhook.
+        # those versions, httpx for a webhook; Faker's version is read without email.parser.
         (
             ["demo", "--journal", ":memory:"],
             [
@@ -188,6 +188,7 @@ def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
                 "multiprocessing",
                 "subprocess",
                 "difflib",
+                "email.parser",
                 "httpx",
                 "simulator.contract.models_5_24_1",
                 "simulator.contract.models_2026",

@@ -17,6 +17,7 @@ from simulator.data.faker_tables import (
     TABLES_FILE,
     committed_tables,
     faker_tables,
+    installed_faker,
     main,
 )
 
@@ -85,3 +86,9 @@ def test_a_stale_committed_file_fails_the_check(tmp_path, monkeypatch, capsys):
     assert main(["--check"]) == 1
     assert "--write" in capsys.readouterr().out
     assert committed_tables("en_US") is None  # a file from another release is not used
+
+
+def test_the_installed_faker_version_is_read_as_importlib_metadata_reads_it():
+    from importlib.metadata import version
+
+    assert installed_faker() == version("Faker")
