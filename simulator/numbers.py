@@ -12,10 +12,14 @@ import argparse
 import math
 from collections.abc import Callable
 
-__all__ = ["MAX_SEED", "rate", "seconds", "seed", "whole"]
+__all__ = ["MAX_ROW_ID", "MAX_SEED", "rate", "seconds", "seed", "seed_problem", "whole"]
 
-MAX_SEED = 2**63 - 1
-"""The largest seed: the journal stores it as a SQLite INTEGER (64-bit signed)."""
+MAX_SEED = 2**53
+"""The largest seed: the largest number a scenario file may hold (JSON's exact integers,
+``simulator.data.bounded_yaml.MAX_NUMBER``), so that ``--seed`` and ``seed:`` take the same
+seeds: whatever one accepts, the other does."""
+MAX_ROW_ID = 2**63 - 1
+"""The largest SQLite row id (64-bit signed): a journal's run number."""
 
 
 def whole(low: int, high: int) -> Callable[[str], int]:
@@ -74,5 +78,26 @@ def rate(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
-seed = whole(0, MAX_SEED)
-"""A random seed: 0 to 2**63-1."""
+def seed_problem(value: int) -> str | None:
+    """What is wrong with a seed (None when it is one): ``--seed`` and a scenario's ``seed:``
+    say it in the same words (a file's number past 2**53 is refused in them when read)."""
+    if value < 0:
+        return f"{value} is negative: a seed is a whole number from 0 to {MAX_SEED:,}"
+    if value > MAX_SEED:
+        return f"{value} is too big (at most {MAX_SEED:,})"
+    return None
+
+
+def seed(text: str) -> int:
+    """A random seed: a whole number from 0 to ``MAX_SEED`` (2**53)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    problem = seed_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+seed.__name__ = "seed"

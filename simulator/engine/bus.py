@@ -10,7 +10,9 @@ Group commit: a committer (``add_committer``; the journal's ``attach``) receives
 flush is about to deliver (one engine step: an action or a timer, with what it caused) before any
 subscriber sees it. If it raises, nothing of that batch is delivered: the events stay queued
 (``held`` is the error) and each later flush tries the commit again (every held event and every
-new one, still in order) until it succeeds or the committer is removed. Without an
+new one, still in order) until it succeeds or the committer is removed. With several committers,
+each is given each event once: when a later one refuses a batch an earlier one took, the retry
+gives the earlier one only the events it has not committed yet. Without an
 ``on_commit_error`` callback the flush raises ``CommitError`` (headless runs stop at that step);
 with one (the window), the callback is told and the flush returns.
 """
@@ -155,6 +157,15 @@ Committer = Callable[[Sequence[Event]], None]
 """Makes a batch of events durable before delivery (raises when it cannot)."""
 
 
+@dataclass(eq=False, slots=True)
+class _Committing:
+    """A committer and how far it got: ``upto`` is the ``seq`` of the last event it committed
+    (events are queued in ``seq`` order)."""
+
+    commit: Committer
+    upto: int = 0
+
+
 class CommitError(Exception):
     """A committer refused a batch: those events (from ``first_seq`` on) were not delivered."""
 
@@ -186,16 +197,17 @@ class EventBus:
         self.errors: list[SubscriberError] = []
         self.on_error: Callable[[SubscriberError], None] | None = None
         self.edge: Callable[[EventName, tuple[Any, ...]], tuple[Any, ...] | None] | None = None
-        """The run's adApi version (``simulator.engine.versioning``): reshapes each event's
-        arguments, or None for an event that version never fires; unset for 5.19."""
+        """The run's adApi version (``simulator.engine.versioning``): returns each event's
+        arguments reshaped to that version (None keeps them as they are); unset for 5.19. Events
+        the version lacks never reach it: ``emit`` drops them first (``absent``)."""
         self.responses: dict[EventName, Any] = _NEEDS_RESPONSE
         """The events whose handlers' answer is used, with their specs (per version)."""
         self.api_version = "5.19"
         """The version of the payloads (set with ``edge``)."""
         self.absent: frozenset[EventName] = _LATER_EVENTS
         """Events the run's version does not have: never delivered."""
-        self._committers: tuple[Committer, ...] = ()
-        self._committed = 0  # how many events at the front of the queue are committed
+        self._committers: tuple[_Committing, ...] = ()
+        self._committed = 0  # how many events at the front of the queue are committed (by all)
         self.held: CommitError | None = None
         """While events are held back because their commit failed: why (None when delivering).
         Drivers check it after a step: an ``ad_api`` call whose flush failed answers the handler
@@ -223,13 +235,12 @@ class EventBus:
     def add_committer(self, commit: Committer) -> Callable[[], None]:
         """Call ``commit(events)`` with each batch before it is delivered; returns the removal
         (after which held events are delivered at the next flush)."""
-        self._committers = (*self._committers, commit)
+        committing = _Committing(commit)
+        self._committers = (*self._committers, committing)
 
         def remove() -> None:
-            if commit in self._committers:
-                remaining = list(self._committers)
-                remaining.remove(commit)
-                self._committers = tuple(remaining)
+            if committing in self._committers:
+                self._committers = tuple(c for c in self._committers if c is not committing)
                 if not self._committers:
                     self.held = None
 
@@ -337,8 +348,13 @@ class EventBus:
         """Commit the queued events not yet committed; False (or ``CommitError``) when refused."""
         batch = [event for event, _then in itertools.islice(self._queue, self._committed, None)]
         try:
-            for commit in self._committers:
-                commit(batch)
+            for committing in self._committers:
+                # A committer that took these events before a later one refused them (the
+                # retry after a partial commit) is given only the rest: never an event twice.
+                todo = [event for event in batch if event.seq > committing.upto]
+                if todo:
+                    committing.commit(todo)
+                    committing.upto = todo[-1].seq
         except Exception as exc:
             error = CommitError(exc, batch[0].seq)
             self.held = error

@@ -35,6 +35,7 @@ from simulator.contract import ResultErrorCode, fail
 from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+from simulator.stable_text import stable_repr
 
 __all__ = ["main"]
 
@@ -202,7 +203,7 @@ class _Child:
         try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
             result = _portable(result)
         except (TypeError, ValueError, RecursionError):
-            result = OpaqueResult(type(result).__name__, repr(result))
+            result = OpaqueResult(type(result).__name__, stable_repr(result))
         self.send(("done", call_id, "ok", result, None, None))
 
     def close(self, grace: float) -> None:

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.stable_text import stable_repr
+
 __all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "jsonable"]
 
 
@@ -31,13 +33,14 @@ during the call (an exit, a signal), with process isolation only."""
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` as JSON data when it is (models dumped to wire JSON), else its ``repr``."""
+    """``value`` as JSON data when it is (models dumped to wire JSON), else its ``repr`` text
+    (``simulator.stable_text.stable_repr``: a set's items sorted, no memory addresses)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        return repr(value)
+        return stable_repr(value)  # the same text in every process (a set's items sorted)
     return value
 
 

@@ -114,7 +114,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         )
         p.add_argument(
             "--run",
-            type=numbers.whole(1, numbers.MAX_SEED),
+            type=numbers.whole(1, numbers.MAX_ROW_ID),
             default=None,
             metavar="N",
             help="only this run (exit 2 if the journal has no such run)",

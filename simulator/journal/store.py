@@ -23,7 +23,6 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -32,6 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from simulator import stable_text
 from simulator.journal.errors import JournalError, JournalWriteError
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
@@ -90,7 +90,9 @@ def _close_quietly(db: sqlite3.Connection | None) -> None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=repr)
+    # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
+    # same in every process (sorted sets, no addresses): same seed, same bytes.
+    return stable_text.dumps(value)
 
 
 def _text(value: str | None) -> str | None:

@@ -10,6 +10,8 @@ the engine refuses in that state).
 
 ``adsim generate --count N [--seed N] [--mix voice=70,chat=20,email=10] [--output FILE]`` writes
 finished activity records as JSON lines.
+
+The page side of ``run`` is ``run_pages``; its handler hosts are ``run_hosts``.
 """
 
 from __future__ import annotations
@@ -17,25 +19,33 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import re
 import sys
-import threading
-from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TextIO
 
 from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.engine import Simulator
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
+from simulator.scenarios.run_hosts import _abandon, _add_handler_options, _host_factory, _series
+from simulator.scenarios.run_pages import (
+    _PAGE_ONLY,
+    PageDriver,
+    PageOptions,
+    PageSessionLike,
+    _check_page_agents,
+    _other_pages,
+    _page_targets,
+    _screenshot,
+    _screenshot_folder,
+    _screenshot_paths,
+)
 from simulator.scenarios.runner import EXIT_OK, ScenarioResult, ScenarioRunner
 
 __all__ = [
@@ -45,118 +55,6 @@ __all__ = [
     "add_generate_command",
     "add_run_command",
 ]
-
-
-class PageSessionLike(Protocol):
-    """A CRM page the runs attach to (``simulator.gui.page_run.PageSession``)."""
-
-    cancelled: threading.Event
-    """Set on Ctrl-C: stop at the next step, print nothing more."""
-
-    def attach(self, host: Any) -> Any:
-        """Make the page a plugin of ``host``, (re)load it, return once it is connected."""
-
-    def detach(self) -> None:
-        """Stop sending the page events; fail what it still owes."""
-
-    def screenshot(self, path: str | Path) -> bool:
-        """Save the page as a PNG (False when it could not be written)."""
-
-
-def _other_pages(page: PageSessionLike | None) -> dict[str, PageSessionLike]:
-    """The pages of the other agents (``--page NAME=URL``) that came with ``page``."""
-    return dict(getattr(page, "others", None) or {})
-
-
-@dataclass(frozen=True)
-class PageOptions:
-    """``--page`` and the options that go with it."""
-
-    target: str
-    tenant_url: str | None = None
-    allow_origins: tuple[str, ...] = ()
-    timeout: float | None = None
-    """Seconds the page has to construct its AdApi (None: the driver's default)."""
-    agents: tuple[tuple[str, str], ...] = ()
-    """The other agents' pages (``--page NAME=URL|DIR``): ``(name, target)``, each a plugin
-    ``js:page`` of that agent's handler host."""
-
-
-PageDriver = Callable[[PageOptions, Callable[[PageSessionLike], int]], int]
-"""``driver(options, work)``: opens the page and runs ``work(session)`` beside it; returns the
-exit code."""
-
-
-def _add_handler_options(parser: argparse.ArgumentParser) -> bool:
-    """The handler workstream's shared options; False when that package is not there."""
-    try:
-        from simulator.handlers.cli_options import add_handler_options
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("simulator.handlers"):
-            return False
-        raise
-    add_handler_options(parser)
-    return True
-
-
-def _wants_handlers(args: argparse.Namespace) -> bool:
-    """Handlers, a webhook or a journal asked for, or handler packages installed."""
-    if getattr(args, "handlers", None) or getattr(args, "webhook", None):
-        return True
-    if getattr(args, "js_handlers", None) or getattr(args, "page", None):
-        return True
-    if getattr(args, "journal", None) is not None:
-        return True
-    if not getattr(args, "entry_points", False):
-        return False
-    from importlib.metadata import entry_points
-
-    from simulator.handlers import ENTRY_POINT_GROUP
-
-    return bool(entry_points(group=ENTRY_POINT_GROUP))
-
-
-def _host_factory(
-    args: argparse.Namespace, source: ScenarioFile, page: PageSessionLike | None = None
-) -> tuple[Callable[[Simulator], Any] | None, Callable[[Any], int] | None]:
-    """How to build and finish a handler host for each run (None when no handlers are asked);
-    ``page`` is attached to each host built."""
-    if not hasattr(args, "handlers") or not _wants_handlers(args):
-        return None, None
-    from simulator.handlers.cli_options import build_host, finish_run
-
-    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
-        meta = {"command": "run", "scenario": source.path}
-        if len(sim.center.desktops) > 1:
-            meta["agent"] = sim.name
-        host = build_host(sim, args, meta=meta)
-        js_handlers = getattr(args, "js_handlers", None) or []
-        if js_handlers:
-            from simulator.web import NodeHandler
-
-            try:
-                for path in js_handlers:
-                    NodeHandler(host, path).start()
-            except BaseException:
-                _abandon(host)
-                raise
-        mine = page if agent_of_page else _other_pages(page).get(sim.name)
-        if mine is not None:
-            try:
-                mine.attach(host)
-            except BaseException:
-                _abandon(host)
-                raise
-        return host
-
-    return build, finish_run
-
-
-def _abandon(host: Any) -> None:
-    """Close a host whose set-up failed half-way, and its journal."""
-    host.close(timeout=0)
-    if host.journal is not None:
-        host.journal.close()
 
 
 MAX_REPEAT = 10_000_000
@@ -241,46 +139,6 @@ def _run_one(
     return result, finished
 
 
-_PAGE_ONLY = (
-    ("--page-screenshots", "page_screenshots"),
-    ("--page-timeout", "page_timeout"),
-    ("--tenant-url", "tenant_url"),
-    ("--allow-origin", "allow_origins"),
-)
-"""The options that only mean something with ``--page``: (flag, argparse dest)."""
-
-
-def _screenshot_folder(folder: Path) -> None:
-    """Create ``--page-screenshots`` before any run, so a bad folder costs no run."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(str(folder), None, f"cannot create it: {exc.strerror}") from None
-    if not os.access(folder, os.W_OK):
-        raise InputFileError(str(folder), None, "cannot write here; pick another folder")
-
-
-def _screenshot_paths(folder: Path | None, sources: list[ScenarioFile]) -> list[Path | None]:
-    """``folder/<scenario>.png`` for each source (``<scenario>-2.png`` ... when two scenarios
-    share a name); Nones without a folder."""
-    if folder is None:
-        return [None] * len(sources)
-    taken: list[Path | None] = []
-    for source in sources:
-        stem = Path(source.path).stem
-        path, n = folder / f"{stem}.png", 2
-        while path in taken:
-            path, n = folder / f"{stem}-{n}.png", n + 1
-        taken.append(path)
-    return taken
-
-
-def _screenshot(page: PageSessionLike, path: Path) -> None:
-    if not page.screenshot(path):
-        # Not bad input: the folder was checked before the runs. Say so and go on.
-        print(f"adsim: {path}: the page's screenshot could not be written", file=sys.stderr)
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
@@ -321,52 +179,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return driver(options, lambda page: _run_all(sources, args, page))
 
 
-_PAGE_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$")
-
-
-def _page_targets(values: list[str] | str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """``--page URL|DIR`` (the tenant's agent) and ``--page NAME=URL|DIR`` (another agent of
-    the scenarios); a value that is an existing path is a path even with an ``=`` in it."""
-    main_page: str | None = None
-    agents: dict[str, str] = {}
-    for value in [values] if isinstance(values, str) else values:
-        named = None if Path(value).exists() else _PAGE_NAME.match(value)
-        if named is None:
-            if main_page is not None:
-                raise InputFileError(
-                    "--page", None, "one page for the tenant's agent; name the others: NAME=URL"
-                )
-            main_page = value
-            continue
-        name, page = named.group(1).lower(), named.group(2)
-        if name in agents:
-            raise InputFileError(f"--page {name}=...", None, f"two pages for {name!r}")
-        agents[name] = page
-    if main_page is None:
-        raise InputFileError(
-            "--page", None, "give the tenant's agent's page too (--page URL|DIR without NAME=)"
-        )
-    return main_page, tuple(agents.items())
-
-
-def _check_page_agents(sources: list[ScenarioFile], names: list[str]) -> None:
-    """Every ``--page NAME=`` names an agent of every scenario, checked before any run."""
-    for source in sources:
-        if not names:
-            return
-        desks = ScenarioRunner(source).sim.center.desktops[1:]
-        agents = [desk.name for desk in desks]
-        for name in names:
-            if name not in agents:
-                listed = ", ".join(agents) or "none"
-                raise InputFileError(
-                    f"--page {name}=...",
-                    None,
-                    f"{source.path} has no agent {name!r} under agents: "
-                    f"(its other agents: {listed})",
-                )
-
-
 def _run_all(
     sources: list[ScenarioFile], args: argparse.Namespace, page: PageSessionLike | None
 ) -> int:
@@ -387,27 +199,6 @@ def _run_all(
                 code = max(result.exit_code, finished)
             worst = max(worst, code)
     return worst
-
-
-def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
-    """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
-    if not hasattr(args, "handlers") or not _wants_handlers(args):
-        return None
-    from simulator.handlers.cli_options import HostSeries
-
-    def start(host: Any) -> None:
-        js_handlers = getattr(args, "js_handlers", None) or []
-        if js_handlers:
-            from simulator.web import NodeHandler
-
-            try:
-                for path in js_handlers:
-                    NodeHandler(host, path).start()
-            except BaseException:
-                _abandon(host)
-                raise
-
-    return HostSeries(args, {"command": "run", "scenario": source.path}, start=start)
 
 
 def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None) -> int:

@@ -13,6 +13,11 @@ expression can read payload fields and compute, nothing else.
 
 A field that the payload leaves out makes the check fail, naming the field (unless it is only
 tested with ``present``).
+
+Values compare as JSON values, not as Python's: a number is never a boolean (``1 == true`` and
+``0 == false`` are false, as they are for a matcher); ``true``/``false`` take no arithmetic and no
+ordering (``true + 1``, ``true < 2``, ``abs(true)`` cannot be computed), and ``and``, ``or``,
+``not`` take only ``true`` or ``false`` (``not 0`` cannot be computed: 0 is not false).
 """
 
 from __future__ import annotations
@@ -46,22 +51,55 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 # must not be able to make a check allocate gigabytes or spend minutes multiplying.
 _MAX_INT_BITS = 1024
 _MAX_SHOWN = 200
+
+
+def _json_equal(left: Any, right: Any) -> bool:
+    """Equality of JSON values: a boolean equals only a boolean (Python's ``True == 1`` does not
+    hold in JSON), inside lists and mappings too."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(
+            _json_equal(a, b) for a, b in zip(left, right, strict=True)
+        )
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(
+            _json_equal(v, right[k]) for k, v in left.items()
+        )
+    return bool(left == right)
+
+
+def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """An ordering that refuses booleans (``true < 2`` is Python's ``1 < 2``, not JSON's)."""
+
+    def ordered(left: Any, right: Any) -> bool:
+        if isinstance(left, bool) or isinstance(right, bool):
+            raise TypeError("true and false have no order")
+        return compare(left, right)
+
+    return ordered
+
+
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
+    ast.Eq: _json_equal,
+    ast.NotEq: lambda left, right: not _json_equal(left, right),
+    ast.Lt: _ordered(operator.lt),
+    ast.LtE: _ordered(operator.le),
+    ast.Gt: _ordered(operator.gt),
+    ast.GtE: _ordered(operator.ge),
 }
 
 
 class FormulaError(ValueError):
-    """An expression that is not in the language; ``column`` is 1-based inside the text."""
+    """An expression that is not in the language; ``column`` is 1-based inside the text (on
+    ``line``), ``offset`` the 0-based character offset in the text as written."""
 
-    def __init__(self, message: str, column: int = 1):
+    def __init__(self, message: str, column: int = 1, line: int = 1):
         super().__init__(message)
         self.column = column
+        self.line = line
+        self.offset: int = column - 1
+        """Where the error is in the text given to ``parse_formula`` (0-based characters)."""
 
 
 class _AbsentError(Exception):
@@ -84,26 +122,27 @@ def _path(node: ast.expr) -> str | None:
 
 def _check(node: ast.AST) -> None:
     """Refuse every node the language does not have (``FormulaError`` at its column)."""
-    column = getattr(node, "col_offset", 0) + 1
+    column = getattr(node, "col_offset", 0) + 1  # in UTF-8 bytes: parse_formula converts it
+    line = getattr(node, "lineno", 1)
     if isinstance(node, ast.Expression):
         _check(node.body)
     elif isinstance(node, ast.Constant):
         if not isinstance(node.value, int | float | str) and node.value is not None:
-            raise FormulaError(f"{node.value!r} is not a value the language has", column)
+            raise FormulaError(f"{node.value!r} is not a value the language has", column, line)
     elif isinstance(node, ast.Name | ast.Attribute):
         path = _path(node)
         if path is None:
-            raise FormulaError("only field names may be read with '.'", column)
+            raise FormulaError("only field names may be read with '.'", column, line)
         if any(part.startswith("_") for part in path.split(".")):
-            raise FormulaError("field names do not start with '_'", column)
+            raise FormulaError("field names do not start with '_'", column, line)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise FormulaError("operators are + - * / // %", column)
+            raise FormulaError("operators are + - * / // %", column, line)
         _check(node.left)
         _check(node.right)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
-            raise FormulaError("unary operators are not and -", column)
+            raise FormulaError("unary operators are not and -", column, line)
         _check(node.operand)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
@@ -111,22 +150,25 @@ def _check(node: ast.AST) -> None:
     elif isinstance(node, ast.Compare):
         for op in node.ops:
             if type(op) not in _COMPARE:
-                raise FormulaError("comparisons are == != < <= > >=", column)
+                raise FormulaError("comparisons are == != < <= > >=", column, line)
         for value in (node.left, *node.comparators):
             _check(value)
     elif isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else None
         known = (*_FUNCTIONS, "present")
         if name not in known or node.keywords or len(node.args) != 1:
-            raise FormulaError(f"functions are {', '.join(known)}, each with one argument", column)
+            raise FormulaError(
+                f"functions are {', '.join(known)}, each with one argument", column, line
+            )
         if name == "present" and _path(node.args[0]) is None:
-            raise FormulaError("present takes a field name", column)
+            raise FormulaError("present takes a field name", column, line)
         _check(node.args[0])
     else:
         raise FormulaError(
             "not part of the expression language (fields, numbers, text, + - * / // %, "
             "comparisons, and/or/not, floor/ceil/round/abs/len/present)",
             column,
+            line,
         )
 
 
@@ -136,6 +178,26 @@ class Formula:
 
     text: str
     tree: ast.Expression
+    lead: int = 0
+    """How many characters of the text as written precede ``text`` (stripped blanks)."""
+
+    @property
+    def field_offsets(self) -> dict[str, int]:
+        """Where each field in ``fields`` is first read: its 0-based character offset in the
+        text as written (from the parse tree, so a field name inside a quoted text or inside a
+        longer name earlier on is not mistaken for it)."""
+        lines = self.text.split("\n")
+        fields = set(self.fields)
+        first: dict[str, int] = {}
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Name) or node.id not in fields:
+                continue
+            line = lines[node.lineno - 1]
+            # col_offset counts UTF-8 bytes; the offset is in characters.
+            column = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore"))
+            offset = self.lead + _offset(self.text, node.lineno, column)
+            first[node.id] = min(offset, first.get(node.id, offset))
+        return first
 
     @property
     def fields(self) -> list[str]:
@@ -171,18 +233,32 @@ def parse_formula(text: str) -> Formula:
     """Parse ``text`` (``FormulaError`` with a column when it is not in the language)."""
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("an expression cannot be empty")
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(stripped, mode="eval")
     except (RecursionError, MemoryError):
         raise FormulaError("the expression is nested too deeply") from None
     except SyntaxError as exc:
-        offset = (exc.offset or 1) + (len(text) - len(text.lstrip()))
-        raise FormulaError(f"not an expression: {exc.msg}", offset) from None
+        error = FormulaError(f"not an expression: {exc.msg}", (exc.offset or 1) + lead)
+        error.offset = lead + _offset(stripped, exc.lineno or 1, (exc.offset or 1) - 1)
+        raise error from None
     try:
         _check(tree)
     except RecursionError:
         raise FormulaError("the expression is nested too deeply") from None
-    return Formula(text.strip(), tree)
+    except FormulaError as exc:
+        line = stripped.split("\n")[exc.line - 1] if exc.line <= stripped.count("\n") + 1 else ""
+        chars = len(line.encode("utf-8")[: exc.column - 1].decode("utf-8", "ignore"))
+        exc.offset = lead + _offset(stripped, exc.line, chars)
+        raise
+    return Formula(stripped, tree, lead)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The 0-based character offset of (1-based ``line``, 0-based character ``column``)."""
+    lines = text.split("\n")
+    return sum(len(part) + 1 for part in lines[: max(line, 1) - 1]) + column
 
 
 def _shown(value: Any) -> str:
@@ -196,7 +272,10 @@ def _shown(value: Any) -> str:
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
     """``left op right``, without Python's text/list repetition and %-formatting (the language
-    has neither) and without numbers too large to be a payload value."""
+    has neither), without booleans as numbers (``true + 1``), and without numbers too large to
+    be a payload value."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        raise TypeError("true and false are not numbers")
     if isinstance(op, ast.Mult) and (
         isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple)
     ):
@@ -206,6 +285,14 @@ def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
     value = _BINARY[type(op)](left, right)
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         raise OverflowError("the number is too large")
+    return value
+
+
+def _boolean(value: Any, word: str) -> bool:
+    """``value`` when it is true or false; ``and``/``or``/``not`` take nothing else (0 is not
+    false, "" is not false, null is not false)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{word} takes true or false, not {_shown(value)}")
     return value
 
 
@@ -230,12 +317,16 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, payload)
         if isinstance(node.op, ast.Not):
-            return not operand
+            return not _boolean(operand, "not")
+        if isinstance(operand, bool):
+            raise TypeError("true and false are not numbers")
         return -operand if isinstance(node.op, ast.USub) else +operand
     if isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            return all(_eval(value, payload) is True for value in node.values)
-        return any(_eval(value, payload) is True for value in node.values)
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        for value in node.values:  # short-circuit: ``present(a) and a > 1`` reads a only if there
+            if _boolean(_eval(value, payload), word) is (word == "or"):
+                return word == "or"
+        return word == "and"
     if isinstance(node, ast.Compare):
         left = _eval(node.left, payload)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
@@ -251,5 +342,8 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
             except _AbsentError:
                 return False
             return True
-        return _FUNCTIONS[node.func.id](_eval(node.args[0], payload))
+        argument = _eval(node.args[0], payload)
+        if isinstance(argument, bool):
+            raise TypeError(f"{node.func.id} takes a number, not {str(argument).lower()}")
+        return _FUNCTIONS[node.func.id](argument)
     raise TypeError("unsupported expression")  # _check refused it already

@@ -13,32 +13,34 @@ error. Handlers that keep acting on their own events (``HandlerLoopError`` from 
 ``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
 A journal that cannot commit a step's events (``CommitError``: none of them reached a handler)
 stops the run at that step with exit code 1 too, naming the journal and the cause.
+
+What each step does to the simulator is ``step_actions``; the result and the exit codes are
+``result``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from simulator.contract import (
-    EventName,
-    InteractionOrigination,
-    InteractionType,
-    OperationResult,
-    ResultErrorCode,
-    fail,
-    ok,
-)
+from simulator.contract import EventName, InteractionType, OperationResult
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import AgentDesktop, CommitError, Event, EventRecorder, Simulator
-from simulator.engine import widget_requests as requests
+from simulator.engine import AgentDesktop, CommitError, EventRecorder, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
 from simulator.scenarios.expectations import ExpectContext, check
 from simulator.scenarios.loader import ScenarioFile
+from simulator.scenarios.result import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    Failure,
+    ScenarioResult,
+    StepRefusedError,
+)
+from simulator.scenarios.step_actions import _ACTIONS, _error
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -48,10 +50,6 @@ __all__ = [
     "ScenarioResult",
     "ScenarioRunner",
 ]
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 
 _MAX_TIMERS_PER_WAIT = 1_000_000
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
@@ -69,78 +67,6 @@ class HandlerHostLike(Protocol):
     def wait_idle(self, timeout: float | None = None) -> bool: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Something that went wrong at a place in the file."""
-
-    where: str
-    """``file:line:column``."""
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-@dataclass
-class ScenarioResult:
-    """What one run of a scenario did and whether it passed."""
-
-    name: str
-    path: str
-    seed: int
-    events: list[Event] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    """Expectations not met (exit code 1)."""
-    error: Failure | None = None
-    """The step the engine refused (exit code 2), or where handlers looped (``handlers_looped``,
-    exit code 1); the run stopped there."""
-    handlers_looped: bool = False
-    """``error`` is handlers acting on their own events for ever: the integration's bug."""
-    journal_failed: bool = False
-    """``error`` is the journal refusing a step's events (they were not delivered)."""
-    handler_failures: list[Any] = field(default_factory=list)
-    """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
-    subscriber_errors: list[str] = field(default_factory=list)
-    outcomes: list[Any] = field(default_factory=list)
-    """Every handler outcome, in order (latencies for load mode)."""
-    allow_handler_errors: bool = False
-    interactions: int = 0
-    expectations: int = 0
-    """How many expectations were checked."""
-    simulated_ms: int = 0
-    wall_seconds: float = 0.0
-    steps_run: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        """0 passed, 1 an expectation or a handler failed, 2 the scenario cannot run."""
-        if self.error is not None:
-            stopped = self.handlers_looped or self.journal_failed
-            return EXIT_FAILED if stopped else EXIT_BAD_INPUT
-        if self.failures or self.subscriber_errors:
-            return EXIT_FAILED
-        if self.handler_failures and not self.allow_handler_errors:
-            return EXIT_FAILED
-        return EXIT_OK
-
-    @property
-    def passed(self) -> bool:
-        """True when the exit code is 0."""
-        return self.exit_code == EXIT_OK
-
-    def jsonl(self) -> str:
-        """The events as JSON lines (``Event.to_json``): byte-identical for the same seed."""
-        return "".join(event.to_json() + "\n" for event in self.events)
-
-
-class StepRefusedError(Exception):
-    """The engine refused a step's action (or the step names nothing that exists)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class ScenarioRunner:
@@ -163,7 +89,7 @@ class ScenarioRunner:
         self.file = source
         scenario = source.scenario
         self.seed = scenario.seed if seed is None else seed
-        self.sim = Simulator(source.tenant, seed=self.seed, settings=scenario.settings)
+        self.sim: Simulator = Simulator(source.tenant, seed=self.seed, settings=scenario.settings)
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
         self.sim.subscribe(self.recorder)
@@ -541,183 +467,5 @@ def _scenario_host(sim: Simulator) -> Any:
     """The handler host of a scenario that names its handlers and runs without ``--handler``."""
     return HandlerHost(sim)
 
-
-def _error(outcome: OperationResult) -> str:
-    error = outcome.error
-    assert error is not None
-    return f"{error.name} ({error.code})" + (f": {error.message}" if error.message else "")
-
-
-def _customer(spec: m.CustomerSpec | None) -> dict[str, Any] | None:
-    if spec is None:
-        return None
-    return spec.model_dump(exclude_none=True)
-
-
-def _origination(value: InteractionOrigination | None) -> dict[str, Any]:
-    return {} if value is None else {"origination": value}
-
-
-def _call(r: ScenarioRunner, v: m.CallSpec | None, _iid: str | None) -> OperationResult:
-    v = v or m.CallSpec()
-    return r.sim.offer_call(
-        v.service,
-        _customer(v.customer),
-        attached_data=dict(v.attached_data) or None,
-        transfer_data=v.transfer_data,
-        direct=v.direct,
-    )
-
-
-def _chat(r: ScenarioRunner, v: m.ChatSpec | None, _iid: str | None) -> OperationResult:
-    v = v or m.ChatSpec()
-    return r.sim.offer_chat(
-        v.service, _customer(v.customer), v.message, attached_data=dict(v.attached_data) or None
-    )
-
-
-def _email(r: ScenarioRunner, v: m.EmailSpec | None, _iid: str | None) -> OperationResult:
-    v = v or m.EmailSpec()
-    return r.sim.offer_email(
-        v.service,
-        _customer(v.customer),
-        v.subject,
-        v.body,
-        attached_data=dict(v.attached_data) or None,
-    )
-
-
-def _record(r: ScenarioRunner, v: Any, iid: str | None) -> OperationResult:
-    on = v is None or v is True or v == "start"
-    return r.sim.set_call_recording(on, iid)
-
-
-def _note(r: ScenarioRunner, v: m.NoteSpec, iid: str | None) -> OperationResult:
-    method = {"add": r.sim.add_note, "update": r.sim.update_note, "replace": r.sim.replace_note}
-    return method[v.mode](v.text, iid)
-
-
-def _switch(r: ScenarioRunner, v: str, _iid: str | None) -> OperationResult:
-    target = r.agents.names_for(r.sim, r.names).get(v)
-    if target is None:
-        raise StepRefusedError(f"`{v}` was never created (the step that names it failed)")
-    return r.sim.switch_active_interaction(target)
-
-
-def _hang_up(r: ScenarioRunner, v: str | None, iid: str | None) -> OperationResult:
-    if v == "customer":
-        return r.sim.customer_hang_up(iid)
-    return r.sim.leave_interaction(iid)
-
-
-def _leave_and_complete(
-    r: ScenarioRunner, v: m.LeaveAndCompleteSpec | None, iid: str | None
-) -> OperationResult:
-    v = v or m.LeaveAndCompleteSpec()
-    return r.sim.leave_and_complete_interaction(v.disposition, v.note, iid)
-
-
-def _login(r: ScenarioRunner, v: m.LoginSpec | None, _iid: str | None) -> OperationResult:
-    v = v or m.LoginSpec()
-    return r.sim.login(v.username, v.password)
-
-
-def _panel(ask: Callable[[ScenarioRunner, Any, str | None], Any]) -> _Action:
-    """A step that sends an event from one of the agent's panels (logged in only)."""
-
-    def act(r: ScenarioRunner, v: Any, iid: str | None) -> OperationResult:
-        if not r.sim.agent.logged_in:
-            return fail(ResultErrorCode.not_logged_in, "log in first (login)")
-        ask(r, v, iid)
-        return ok()
-
-    return act
-
-
-def _validate_records(r: ScenarioRunner, _v: Any, iid: str | None) -> OperationResult:
-    state = r.sim.get_interactions_state()
-    if not state.ok:
-        return state
-    target = iid or state.data["activeInteractionId"]
-    for payload in state.data["interactions"]:
-        if payload["interactionId"] == target:
-            requests.validate_associated_records(r.sim, target, payload["associatedObjects"])
-            return ok()
-    return fail(ResultErrorCode.no_interaction, "there is no active interaction; pass on:")
-
-
-_Action = Callable[[ScenarioRunner, Any, "str | None"], OperationResult]
-
-_ACTIONS: dict[str, _Action] = {
-    "login": _login,
-    "logout": lambda r, v, i: r.sim.logout(),
-    "set_state": lambda r, v, i: r.sim.set_agent_state(v.state, v.reason),
-    "call": _call,
-    "chat": _chat,
-    "email": _email,
-    "hang_up": _hang_up,
-    "answer": lambda r, v, i: r.sim.customer_answer(i),
-    "customer_says": lambda r, v, i: r.sim.customer_message(v, i),
-    "accept": lambda r, v, i: r.sim.accept_interaction(i),
-    "reject": lambda r, v, i: r.sim.reject_interaction(i),
-    "leave": lambda r, v, i: r.sim.leave_interaction(i),
-    "hold": lambda r, v, i: r.sim.set_call_hold(True, i),
-    "resume": lambda r, v, i: r.sim.set_call_hold(False, i),
-    "mute": lambda r, v, i: r.sim.set_call_mute(True, i),
-    "unmute": lambda r, v, i: r.sim.set_call_mute(False, i),
-    "record": _record,
-    "dtmf": lambda r, v, i: r.sim.send_dtmf(v, i),
-    "dial": lambda r, v, i: r.sim.start_call(
-        v.phone, v.initial_object, **_origination(v.origination)
-    ),
-    "consult": lambda r, v, i: r.sim.consult_call(v.phone, **_origination(v.origination)),
-    "transfer": lambda r, v, i: r.sim.transfer(v.data if v is not None else None),
-    "blind_transfer": lambda r, v, i: r.sim.blind_transfer(v.to, v.data, i),
-    "conference": lambda r, v, i: r._conference(v, i),
-    "agent_says": lambda r, v, i: r.sim.send_chat_message(v, i),
-    "start_chat": lambda r, v, i: r.sim.start_chat(v.channel, v.address, v.initial_object),
-    "chat_conference": lambda r, v, i: (
-        r.sim.invite_to_chat_conference(v.invite, i)
-        if v.invite is not None
-        else r.sim.remove_from_chat_conference(v.remove or "", i)
-    ),
-    "reply": lambda r, v, i: r.sim.send_email_reply(v, i),
-    "disposition": lambda r, v, i: r.sim.set_disposition(v, i),
-    "note": _note,
-    "variable": lambda r, v, i: r.sim.set_variable(v.name, v.value, i),
-    "associate": lambda r, v, i: r.sim.add_interaction_associated_object(dict(v), i),
-    "screen": lambda r, v, i: r.sim.set_interaction_active_screen(dict(v), i),
-    "crm_pop": lambda r, v, i: r.sim.pop_crm_record(v.id, v.type, i),
-    "record_mute": lambda r, v, i: r.sim.set_call_recording_mute(v is not False, i),
-    "summary": lambda r, v, i: (
-        r.sim.generate_summary(i, v.topics, v.error, v.seconds)
-        if v is not None
-        else r.sim.generate_summary(i)
-    ),
-    "transcript": lambda r, v, i: r.sim.voice_transcript(v.text, v.party, i),
-    "switch": _switch,
-    "complete": lambda r, v, i: r.sim.complete_interaction(i),
-    "leave_and_complete": _leave_and_complete,
-    "set_service": lambda r, v, i: r.sim.set_service(v),
-    "set_did": lambda r, v, i: r.sim.set_did_number(v),
-    "kb_search": _panel(
-        lambda r, v, i: requests.search_knowledge_base(r.sim, v.query, v.language, v.folder_id)
-    ),
-    "kb_article": _panel(lambda r, v, i: requests.get_knowledge_base_article(r.sim, v)),
-    "kb_folder": _panel(
-        lambda r, v, i: requests.get_knowledge_base_folder(
-            r.sim, v.language if v else None, v.folder_id if v else None
-        )
-    ),
-    "validate_records": _validate_records,
-    "record_info": _panel(lambda r, v, i: requests.request_record_info(r.sim, v.id, v.type)),
-    "record_on_screen": _panel(lambda r, v, i: requests.request_record_on_screen(r.sim)),
-    "open_record": _panel(
-        lambda r, v, i: requests.open_record(r.sim, dict(v.record), i, v.in_new_tab, v.source)
-    ),
-    "search_records": _panel(
-        lambda r, v, i: requests.search_records(r.sim, v.text, list(v.types), i)
-    ),
-}
 
 STEP_MODELS = m.STEP_TYPES

@@ -26,6 +26,7 @@ __all__ = [
     "MarkedDict",
     "MarkedList",
     "YamlSyntaxError",
+    "char_mark",
     "key_mark",
     "locate",
     "parse_yaml",
@@ -219,3 +220,77 @@ def key_mark(root: Any, path: Sequence[Any], key: Any) -> Mark | None:
     if isinstance(node, MarkedDict) and key in node.key_marks:
         return node.key_marks[key]
     return locate(root, path)
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BLANK = " \t\r\n\x85\u2028\u2029"
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+
+
+def _index(source: str, mark: Mark) -> int | None:
+    """The 0-based index in ``source`` of a mark (lines broken as YAML breaks them)."""
+    position = 0
+    for _ in range(mark.line - 1):
+        found = _BREAK.search(source, position)
+        if found is None:
+            return None
+        position = found.end()
+    return position + mark.column - 1
+
+
+def _mark_of(source: str, index: int) -> Mark:
+    line, line_start = 1, 0
+    for found in _BREAK.finditer(source, 0, index):
+        line, line_start = line + 1, found.end()
+    return Mark(line, index - line_start + 1)
+
+
+def char_mark(source: str | None, start: Mark | None, value: str, offset: int) -> Mark | None:
+    """Where character ``offset`` (0-based) of the text ``value`` is written in ``source``, the
+    text scalar starting at ``start`` (its node's mark): plain, quoted, or a ``|``/``>`` block
+    over several lines. The value's characters are followed through the file (indentation and
+    folded line breaks skipped, quotes and escapes read), so the mark is exact wherever the
+    value sits; ``start`` when the file does not hold the value as expected."""
+    if start is None or source is None:
+        return start
+    position = _index(source, start)
+    if position is None or position >= len(source):
+        return start
+    style = source[position]
+    if style in "|>":
+        header_end = _BREAK.search(source, position)
+        if header_end is None:
+            return start
+        position = header_end.end()
+    elif style in "'\"":
+        position += 1
+    else:
+        style = ""
+    index = 0
+    offset = max(0, min(offset, len(value)))  # a syntax error may sit just past the end
+    while index < offset:
+        char = value[index]
+        if char in _BLANK:  # a run of blanks: a folded line break, indentation, spaces
+            while index < offset and value[index] in _BLANK:
+                index += 1
+            while position < len(source) and source[position] in _BLANK:
+                position += 1
+            continue
+        while position < len(source) and source[position] in _BLANK:
+            position += 1  # indentation of a continued line
+        if position >= len(source):
+            return start
+        written = source[position]
+        if style == "'" and char == "'" and source.startswith("''", position):
+            position += 2
+        elif style == '"' and written == "\\":
+            code = source[position + 1 : position + 2]
+            position += _ESCAPE_LENGTH.get(code, 2)
+        elif written == char:
+            position += 1
+        else:
+            return start
+        index += 1
+    while position < len(source) and source[position] in _BLANK:
+        position += 1
+    return _mark_of(source, position)

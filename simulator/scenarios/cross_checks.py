@@ -1,0 +1,166 @@
+"""The checks after validation, across the whole scenario: names given with ``as`` before ``on``
+uses them, matchers, ``satisfies`` formulas, and payload keys per adApi version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.contract import InteractionData, models_5_24_1, models_2026
+from simulator.scenarios.formula import FormulaError, parse_formula
+from simulator.scenarios.matching import check_matcher, interaction_names
+from simulator.scenarios.model import ExpectSpec, Scenario
+from simulator.scenarios.shapes import _NAMING
+from simulator.scenarios.source import MarkedDict, char_mark, key_mark, locate
+from simulator.scenarios.wording import _suggest
+
+_INTERACTION_EVENTS = frozenset(
+    {
+        "ON_NEW_INTERACTION",
+        "ON_INTERACTION_STATE_CHANGE",
+        "ON_INTERACTION_REMOVED",
+        "ON_SAVE_ACTIVITY_RECORD",
+    }
+)
+_PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
+
+
+def _keys(model: type) -> tuple[str, ...]:
+    return tuple((info.alias or name) for name, info in model.model_fields.items())
+
+
+# The payload keys of each adApi version (interaction events; the activity record from 5.24.1).
+_VERSION_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "5.19": (_PAYLOAD_KEYS, _PAYLOAD_KEYS),
+    "5.24.1": (
+        _keys(models_5_24_1.InteractionData),
+        _keys(models_5_24_1.InteractionActivityData),
+    ),
+    "2026": (_keys(models_2026.InteractionData), _keys(models_2026.InteractionActivityData)),
+}
+
+
+_ALL_KEYS = frozenset(key for pair in _VERSION_KEYS.values() for keys in pair for key in keys)
+
+
+def _payload_keys(spec: ExpectSpec) -> tuple[str, ...]:
+    """The keys an expectation may name: those of every version it is checked in."""
+    save = spec.event is not None and spec.event.value == "ON_SAVE_ACTIVITY_RECORD"
+    keys: dict[str, None] = {}
+    for version in spec.api_version or _VERSION_KEYS:
+        keys.update(dict.fromkeys(_VERSION_KEYS[version][1 if save else 0]))
+    return tuple(keys)
+
+
+def _cross_check(scenario: Scenario, raw: MarkedDict, problem: Any) -> None:
+    named: dict[str, int] = {}
+
+    def use(name: str | None, path: tuple[Any, ...]) -> None:
+        """``name`` (at ``path`` from the top of the file) must be given earlier with ``as``."""
+        if name is None or name in named:
+            return
+        hint = f"; names so far: {', '.join(named)}" if named else "; no interaction is named yet"
+        problem(
+            locate(raw, path),
+            f"no interaction is named `{name}`: name it first with `as: {name}` on a "
+            f"{', '.join(_NAMING)} step{_suggest(name, list(named))}{hint}",
+        )
+
+    for index, step in enumerate(scenario.steps):
+        at = ("steps", index)
+        use(step.target, (*at, "on"))
+        if step.key == "switch":
+            use(step.value, (*at, "switch"))
+        if step.key == "expect":
+            many = isinstance(step.value, list)
+            specs = step.value if many else [step.value]
+            for number, spec in enumerate(specs):
+                inner = (*at, "expect", number) if many else (*at, "expect")
+                _check_expect(spec, raw, inner, problem, use)
+        given = step.name_given
+        if given is not None:
+            if given in named:
+                first = locate(raw, ("steps", named[given], "as"))
+                problem(
+                    locate(raw, (*at, "as")),
+                    f"the name `{given}` is already given on line {first.line if first else '?'}"
+                    ": give each interaction its own name",
+                )
+            else:
+                named[given] = index
+
+
+def _check_expect(
+    spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, use: Any
+) -> None:
+    use(spec.on, (*at, "on"))
+    matchers: list[tuple[tuple[Any, ...], Any]] = []
+    if spec.payload is not None:
+        matchers += [(("payload", key), value) for key, value in spec.payload.items()]
+    if spec.args is not None:
+        matchers += [(("args", index), value) for index, value in enumerate(spec.args)]
+    if spec.handler is not None and spec.handler.result is not None:
+        matchers.append((("handler", "result"), spec.handler.result))
+    if spec.api is not None:
+        matchers += [(("api", "args", i), value) for i, value in enumerate(spec.api.args or [])]
+        if spec.api.data is not None:
+            matchers.append((("api", "data"), spec.api.data))
+    if spec.answer is not None:
+        matchers.append((("answer",), spec.answer))
+    if spec.satisfies is not None:
+        _check_formula(spec, raw, at, problem)
+    for path, value in matchers:
+        for inner, message in check_matcher(value):
+            problem(locate(raw, (*at, *path, *inner)), message)
+        for inner, name in interaction_names(value):
+            use(name, (*at, *path, *inner))
+    if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
+        keys = [("payload", key) for key in (spec.payload or {})]
+        keys += [("present", i) for i in range(len(spec.present))]
+        keys += [("absent", i) for i in range(len(spec.absent))]
+        known = _payload_keys(spec)
+        for path in keys:
+            key = path[1] if path[0] == "payload" else getattr(spec, path[0])[path[1]]
+            if key in known or (path[0] == "absent" and key in _ALL_KEYS):
+                continue  # (a later version's key is absent from an earlier one's payload)
+            if key in _ALL_KEYS:
+                versions = ", ".join(spec.api_version or ())
+                problem(
+                    locate(raw, (*at, *path)),
+                    f"`{key}` is not in the {spec.event} payload of adApi {versions}: "
+                    "check api_version: of this expect",
+                )
+                continue
+            if key not in _PAYLOAD_KEYS:
+                mark = (
+                    key_mark(raw, (*at, "payload"), key)
+                    if path[0] == "payload"
+                    else locate(raw, (*at, *path))
+                )
+                problem(
+                    mark,
+                    f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
+                    f"keys: {', '.join(_PAYLOAD_KEYS)}",
+                )
+
+
+def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``satisfies`` must parse, and read fields the event's payload has: errors point at the
+    character inside the expression."""
+    text = spec.satisfies or ""
+    mark = locate(raw, (*at, "satisfies"))
+    source = getattr(raw, "source_text", None)
+    try:
+        formula = parse_formula(text)
+    except FormulaError as exc:
+        problem(char_mark(source, mark, text, exc.offset), f"satisfies: {exc}")
+        return
+    if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
+        return
+    offsets = formula.field_offsets
+    for name in formula.fields:
+        if name not in _PAYLOAD_KEYS:
+            problem(
+                char_mark(source, mark, text, offsets[name]),
+                f"satisfies: `{name}` is not a key of InteractionData"
+                f"{_suggest(name, _PAYLOAD_KEYS)}",
+            )

@@ -1,0 +1,94 @@
+"""What one run of a scenario did (``ScenarioResult``), where it went wrong (``Failure``), and
+the exit codes: 0 passed; 1 an expectation or a handler failed; 2 the scenario cannot run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.engine import Event
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "Failure",
+    "ScenarioResult",
+    "StepRefusedError",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Something that went wrong at a place in the file."""
+
+    where: str
+    """``file:line:column``."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class ScenarioResult:
+    """What one run of a scenario did and whether it passed."""
+
+    name: str
+    path: str
+    seed: int
+    events: list[Event] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    """Expectations not met (exit code 1)."""
+    error: Failure | None = None
+    """The step the engine refused (exit code 2), or where handlers looped (``handlers_looped``,
+    exit code 1); the run stopped there."""
+    handlers_looped: bool = False
+    """``error`` is handlers acting on their own events for ever: the integration's bug."""
+    journal_failed: bool = False
+    """``error`` is the journal refusing a step's events (they were not delivered)."""
+    handler_failures: list[Any] = field(default_factory=list)
+    """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
+    subscriber_errors: list[str] = field(default_factory=list)
+    outcomes: list[Any] = field(default_factory=list)
+    """Every handler outcome, in order (latencies for load mode)."""
+    allow_handler_errors: bool = False
+    interactions: int = 0
+    expectations: int = 0
+    """How many expectations were checked."""
+    simulated_ms: int = 0
+    wall_seconds: float = 0.0
+    steps_run: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed, 1 an expectation or a handler failed, 2 the scenario cannot run."""
+        if self.error is not None:
+            stopped = self.handlers_looped or self.journal_failed
+            return EXIT_FAILED if stopped else EXIT_BAD_INPUT
+        if self.failures or self.subscriber_errors:
+            return EXIT_FAILED
+        if self.handler_failures and not self.allow_handler_errors:
+            return EXIT_FAILED
+        return EXIT_OK
+
+    @property
+    def passed(self) -> bool:
+        """True when the exit code is 0."""
+        return self.exit_code == EXIT_OK
+
+    def jsonl(self) -> str:
+        """The events as JSON lines (``Event.to_json``): byte-identical for the same seed."""
+        return "".join(event.to_json() + "\n" for event in self.events)
+
+
+class StepRefusedError(Exception):
+    """The engine refused a step's action (or the step names nothing that exists)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,106 @@
+"""The handler hosts of ``adsim run``: whether handlers are asked for, and how each run (or a
+``--repeat`` series) builds, starts and finishes its host (``--handler``, ``--js-handler``, a
+page)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from simulator.engine import Simulator
+from simulator.scenarios.loader import ScenarioFile
+from simulator.scenarios.run_pages import PageSessionLike, _other_pages
+
+
+def _add_handler_options(parser: argparse.ArgumentParser) -> bool:
+    """The handler workstream's shared options; False when that package is not there."""
+    try:
+        from simulator.handlers.cli_options import add_handler_options
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("simulator.handlers"):
+            return False
+        raise
+    add_handler_options(parser)
+    return True
+
+
+def _wants_handlers(args: argparse.Namespace) -> bool:
+    """Handlers, a webhook or a journal asked for, or handler packages installed."""
+    if getattr(args, "handlers", None) or getattr(args, "webhook", None):
+        return True
+    if getattr(args, "js_handlers", None) or getattr(args, "page", None):
+        return True
+    if getattr(args, "journal", None) is not None:
+        return True
+    if not getattr(args, "entry_points", False):
+        return False
+    from importlib.metadata import entry_points
+
+    from simulator.handlers import ENTRY_POINT_GROUP
+
+    return bool(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def _host_factory(
+    args: argparse.Namespace, source: ScenarioFile, page: PageSessionLike | None = None
+) -> tuple[Callable[[Simulator], Any] | None, Callable[[Any], int] | None]:
+    """How to build and finish a handler host for each run (None when no handlers are asked);
+    ``page`` is attached to each host built."""
+    if not hasattr(args, "handlers") or not _wants_handlers(args):
+        return None, None
+    from simulator.handlers.cli_options import build_host, finish_run
+
+    def build(sim: Simulator, agent_of_page: bool = True) -> Any:
+        meta = {"command": "run", "scenario": source.path}
+        if len(sim.center.desktops) > 1:
+            meta["agent"] = sim.name
+        host = build_host(sim, args, meta=meta)
+        js_handlers = getattr(args, "js_handlers", None) or []
+        if js_handlers:
+            from simulator.web import NodeHandler
+
+            try:
+                for path in js_handlers:
+                    NodeHandler(host, path).start()
+            except BaseException:
+                _abandon(host)
+                raise
+        mine = page if agent_of_page else _other_pages(page).get(sim.name)
+        if mine is not None:
+            try:
+                mine.attach(host)
+            except BaseException:
+                _abandon(host)
+                raise
+        return host
+
+    return build, finish_run
+
+
+def _abandon(host: Any) -> None:
+    """Close a host whose set-up failed half-way, and its journal."""
+    host.close(timeout=0)
+    if host.journal is not None:
+        host.journal.close()
+
+
+def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
+    """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
+    if not hasattr(args, "handlers") or not _wants_handlers(args):
+        return None
+    from simulator.handlers.cli_options import HostSeries
+
+    def start(host: Any) -> None:
+        js_handlers = getattr(args, "js_handlers", None) or []
+        if js_handlers:
+            from simulator.web import NodeHandler
+
+            try:
+                for path in js_handlers:
+                    NodeHandler(host, path).start()
+            except BaseException:
+                _abandon(host)
+                raise
+
+    return HostSeries(args, {"command": "run", "scenario": source.path}, start=start)

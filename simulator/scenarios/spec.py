@@ -1,0 +1,116 @@
+"""What every scenario model shares: the base model (unknown keys refused, a short form such as
+``- call: Sales`` expanded), the adApi version names, and durations (``30s``, ``1m30s``, ``250ms``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+__all__ = ["ApiVersionName", "parse_duration_ms"]
+
+
+ApiVersionName = Literal["5.19", "5.24.1", "2026"]
+"""An adApi version a scenario can run against."""
+
+
+class _Spec(BaseModel):
+    """Base of every scenario model: unknown keys are errors, numbers are accepted as text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+    )
+
+    short_schema: ClassVar[dict[str, Any] | None] = None
+    """JSON Schema of the short form (``- call: Sales``) when the model has one."""
+    short_help: ClassVar[str] = ""
+    """What the short form is, for error messages (``a service name``)."""
+
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        """Turn the short form into the mapping form (unchanged when there is none)."""
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_short_form(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        return cls._short(data)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = handler(core_schema)
+        if cls.short_schema is None:
+            return schema
+        return {"anyOf": [dict(cls.short_schema), handler.resolve_ref_schema(schema)]}
+
+
+def _text_short(field: str):
+    """A ``_short`` that turns a plain value into ``{field: value}``."""
+
+    def short(cls: type[_Spec], value: Any) -> Any:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return {field: value}
+        return value
+
+    return classmethod(short)
+
+
+# ---------------------------------------------------------------------- durations
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|h|m|s)", re.IGNORECASE)
+_UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "m": Decimal(60_000), "h": Decimal(3_600_000)}
+
+
+def parse_duration_ms(value: Any) -> int:
+    """Milliseconds of a duration: seconds as a number, or text like ``30s``, ``1m30s``,
+    ``250ms``, ``1.5s``, ``2h``. Raises ``ValueError`` saying what is accepted."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or text like 30s, 2m, 1m30s, 250ms")
+    if isinstance(value, int | float):
+        try:
+            ms = Decimal(str(value)) * 1000
+        except InvalidOperation:
+            raise ValueError("a duration must be a finite number of seconds") from None
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if not text:
+            raise ValueError("a duration cannot be empty: write 30s, 2m, 1m30s or 250ms")
+        try:
+            ms = Decimal(text) * 1000
+        except InvalidOperation:
+            parts = list(_DURATION.finditer(text))
+            if not parts or "".join(p.group(0) for p in parts) != text:
+                raise ValueError(
+                    f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms"
+                ) from None
+            ms = sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2).lower()] for p in parts), Decimal())
+    else:
+        raise ValueError("a duration is a number of seconds or text like 30s, 2m, 1m30s, 250ms")
+    if not ms.is_finite():
+        raise ValueError("a duration must be a finite number")
+    if ms < 0:
+        raise ValueError("a duration must be zero or more")
+    if ms > 366 * 86_400_000:
+        raise ValueError("a duration must be at most a year")
+    return int(ms.to_integral_value())
+
+
+_DURATION_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "description": "seconds"},
+        {
+            "type": "string",
+            "pattern": r"^\s*((\d+(\.\d+)?|\.\d+)\s*(ms|h|m|s)\s*)+$",
+            "description": "30s, 2m, 1m30s, 1.5s, 250ms",
+        },
+    ]
+}
