@@ -1,6 +1,7 @@
 """Take the README's screenshots of the real window (run under a real X server or Xvfb):
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python assets/make_screenshots.py
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python assets/make_screenshots.py center
 
 A session is played on a virtual clock started at the current time (so timers show minutes, not
 zeros), with the sample ``mini_crm`` handler loaded, then the window is grabbed into
@@ -241,14 +242,86 @@ def _wrap_up_shot(settings: WindowSettings) -> None:
     host.close(timeout=5)
 
 
+def _center_shot(settings: WindowSettings) -> None:
+    """Two agents behind the switcher, mid-transfer: Jane blind-transferred her caller to Omar
+    (her call in wrap-up, Omar's tab says an offer rings there); then Omar's desktop with the
+    offer and, in his inspector, the transfer data Jane's integration gave."""
+    from simulator.gui.center import CenterWindow
+
+    start = (int(time.time()) - 12 * 60) * 1000
+    sim = Simulator(
+        seed=3,
+        clock=VirtualClock(start),
+        settings=Settings(start_time_ms=start, ring_timeout_seconds=30),
+    )
+    omar = sim.center.add_agent("omar")
+    center = CenterWindow(settings)
+    desks = []
+    for desk in (sim, omar):
+        window = MainWindow(settings)
+        host = HandlerHost(desk, timeout=5.0)
+        host.load(ROOT / "fixtures" / "handlers" / "mini_crm.py")
+        bridge = SimBridge(desk, host, parent=window)
+        window.attach(bridge)
+        bridge._poll.stop()  # the virtual clock moves only when the script says so
+        center.add_desk(window)
+        desks.append((window, bridge, host))
+    center.resize(1600, 960)
+    center.show()
+    (jane_window, jane, jane_host), (omar_window, omar_bridge, omar_host) = desks
+
+    def step(seconds: float = 0) -> None:
+        _step(jane, jane_host, seconds)
+        _step(omar_bridge, omar_host)
+        center.refresh()
+
+    jane.act("login")
+    omar_bridge.act("login")
+    step(30)
+    jane.act("set_agent_state", "ready")
+    step(20)
+    omar_bridge.act("set_agent_state", "ready")
+    step(40)
+    jane.act("offer_call", "Customer Support", {"first_name": "Lena", "last_name": "Fischer"})
+    step(4)
+    jane.act("accept_interaction")
+    step(85)
+    jane_window.control("transferNumber").setText("1002")
+    jane_window.control("blindTransferButton").click()
+    step(6)
+    jane.act("add_note", "Router keeps dropping; Omar (2nd line) takes it from here.")
+    step(4)
+    loaded = omar_window.inspector
+    assert loaded is not None
+    center.grab().save(str(ASSETS / "screenshot-agents.png"))
+    center.select("omar")
+    model = loaded.events
+    assert model is not None
+    row = max(
+        r
+        for r in range(model.rowCount())
+        if model.event_at(r).name.value == "ON_LOAD_TRANSFER_DATA"
+    )
+    loaded.follow.setChecked(False)
+    loaded.event_table.selectRow(row)
+    step()
+    center.grab().save(str(ASSETS / "screenshot-agents-colleague.png"))
+    center.close()
+    jane_host.close(timeout=5)
+    omar_host.close(timeout=5)
+
+
 def main() -> int:
-    """Play the session and save the screenshots."""
+    """Play the session and save the screenshots (``center``: only the two-agent ones)."""
     import simulator.gui.page.web_page  # noqa: F401  (QtWebEngine loads before the QApplication)
 
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         settings = WindowSettings(QSettings(f"{scratch}/adsim.ini", QSettings.Format.IniFormat))
         apply_theme(app, "light")
+        if sys.argv[1:] == ["center"]:
+            _center_shot(settings)
+            return 0
         window = MainWindow(settings)
         window.resize(1440, 900)
         window.show()
@@ -279,6 +352,9 @@ def main() -> int:
         host.close(timeout=5)
         _wrap_up_shot(settings)
         _page_shot(settings)
+        # Fresh settings: the page shot saved its wide dock layout, which every desktop would
+        # restore.
+        _center_shot(WindowSettings(QSettings(f"{scratch}/center.ini", QSettings.Format.IniFormat)))
     return 0
 
 

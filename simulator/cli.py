@@ -82,7 +82,18 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="load a handler plugin (.py or a directory of them) in the window; repeatable",
+        help="load a handler plugin (.py or a directory of them) in the window; repeatable; "
+        "NAME=PATH loads it for that --agent only",
+    )
+    group.add_argument(
+        "--agent",
+        dest="window_agents",
+        action="append",
+        default=[],
+        metavar="NAME[@TEAM]",
+        help="one more agent of the contact center, with its own desktop behind the agent "
+        "switcher: a member of the tenant's teams (omar), or a new agent of a team "
+        "(bob@Sales); repeatable",
     )
     group.add_argument(
         "--handler-isolation",
@@ -105,9 +116,12 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--page",
         dest="window_page",
-        metavar="URL|DIR",
+        action="append",
+        default=[],
+        metavar="[NAME=]URL|DIR",
         help="open your CRM page (a URL, or a folder served as adsim://crm/) in a dock, with "
-        "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web])",
+        "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web]); "
+        "NAME=URL|DIR: the page of that --agent's desktop; repeatable",
     )
     group.add_argument(
         "--tenant-url",
@@ -135,14 +149,25 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_window(args: argparse.Namespace) -> int:
     from simulator.gui.launch import WindowOptions, run_window
+    from simulator.gui.options import agent_option, page_options
 
     for flag, given in (
         ("--tenant-url", args.window_tenant_url),
         ("--allow-origin", args.window_allow_origins),
     ):
-        if given and args.window_page is None:
+        if given and not args.window_page:
             print(f"adsim: {flag}: needs --page URL|DIR (the page to serve)", file=sys.stderr)
             return EXIT_BAD_INPUT
+    try:
+        page, pages = page_options(list(args.window_page))
+    except ValueError as exc:
+        print(f"adsim: --page: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        agents = [agent_option(text) for text in args.window_agents]
+    except ValueError as exc:
+        print(f"adsim: --agent: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return run_window(
         WindowOptions(
             tenant=args.window_tenant,
@@ -153,7 +178,9 @@ def _cmd_window(args: argparse.Namespace) -> int:
             journal=args.window_journal,
             isolation=args.window_isolation or "process",
             theme=args.window_theme,
-            page=args.window_page,
+            page=page,
+            pages=pages,
+            agents=agents,
             tenant_url=args.window_tenant_url,
             allow_origins=list(args.window_allow_origins),
         )

@@ -7,6 +7,7 @@ Where things are::
     session.py     the tenant, the simulator on the wall clock, the handler host and journal
     bridge.py      the one QObject between the Qt-free simulator and the widgets
     window.py      the main window: lays out the panels, menus, status bar, shortcuts
+    center.py      several agents (``adsim --agent``): each desktop behind the agent switcher
     enabling.py    which control is enabled when (engine, inputs, ringing)
     refusal.py     a refused action explained next to its control
     wording.py     what the status bar says, in a person's words

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from typing import Any
 
@@ -29,7 +30,6 @@ def _page_problem(options: WindowOptions) -> str | None:
     """What is wrong with the ``--page`` options (``"what: why"``), or None. Imports
     QtWebEngine, which must happen before the QApplication exists (the ``adsim://`` scheme is
     registered then)."""
-    assert options.page is not None
     try:
         from simulator.gui.page.web_page import options_problem
     except ImportError:
@@ -37,8 +37,25 @@ def _page_problem(options: WindowOptions) -> str | None:
             "--page needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)"
         )
-    problem = options_problem(options.page, options.tenant_url, options.allow_origins)
-    return None if problem is None else ": ".join(problem)
+    targets = [] if options.page is None else [options.page]
+    for target in [*targets, *(target for _name, target in options.pages)]:
+        problem = options_problem(target, options.tenant_url, options.allow_origins)
+        if problem is not None:
+            return ": ".join(problem)
+    return None
+
+
+def _scenario_has_agents(path: Any) -> bool:
+    """Whether a ``--scenario`` file has a top-level ``agents:`` (read before the window is
+    shown, without the scenario's models: a desktop docked in the agent switcher's window must
+    never have been a window of its own, see ``CenterWindow.hold``)."""
+    if path is None:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # the session reports the file
+    return re.search(r"(?m)^agents[ \t]*:", text) is not None
 
 
 def _elapsed_ms() -> float:
@@ -107,7 +124,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         return EXIT_NO_DISPLAY
 
     tenant: Any = None
-    if options.page is not None:
+    if options.page is not None or options.pages:
         problem = _page_problem(options)
         if problem is not None:
             print(f"adsim: {problem}", file=sys.stderr)
@@ -134,7 +151,14 @@ def _run(options: WindowOptions, collecting: bool) -> int:
     # Palette now, style sheet once the window is on screen (see ``start``).
     apply_theme(app, options.theme or settings.theme, sheet=False)
     window = MainWindow(settings)
-    window.show()
+    holder: Any = None  # kept here: the top-level window lives as long as its reference
+    if options.agents or _scenario_has_agents(options.scenario):
+        # Several desktops: the agent switcher's window holds this one from the start.
+        from simulator.gui.center import CenterWindow
+
+        holder = CenterWindow(settings)
+        holder.hold(window)
+    (holder or window).show()
     report = os.environ.get(REPORT_STARTUP) == "1"
     if report:
         app.processEvents()
@@ -164,6 +188,11 @@ def _run(options: WindowOptions, collecting: bool) -> int:
             add_crm_page_dock(
                 window, session.host, options.page, allow_origins=options.allow_origins
             )
+        if options.pages:  # --page NAME=URL: each on that agent's desktop
+            from simulator.gui.center import open_agent_pages
+
+            top = session.center or window  # the agent switcher, or the one desktop
+            open_agent_pages(top, options.pages, allow_origins=options.allow_origins)
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
@@ -171,7 +200,8 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         QTimer.singleShot(0, window.complete)
         if report:
             QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
-            QTimer.singleShot(0, window.close)
+            # The top-level window: the agent switcher's when the desktop is one of several.
+            QTimer.singleShot(0, lambda: window.window().close())
 
     QTimer.singleShot(0, start)
     code = app.exec()

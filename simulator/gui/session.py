@@ -7,7 +7,7 @@ else; the session owns the simulator, the host and the journal and closes them a
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +41,15 @@ class Session:
     journal: Any | None
     player: Any | None = None
     """The scenario being played, if any."""
+    center: Any | None = None
+    """With ``--agent``: the ``CenterWindow`` holding every agent's desktop (``center``)."""
+    others: list[Session] = field(default_factory=list)
+    """With ``--agent``: the other agents' sessions (their desktops, hosts and journals)."""
 
     def close(self) -> None:
-        """Stop polling, stop the handler thread, close the journal."""
+        """Stop polling, stop the handler thread, close the journal (every agent's)."""
+        for other in self.others:
+            other.close()
         self.bridge.close()
         if self.host is not None:
             self.host.close(timeout=CLOSE_GRACE_S)
@@ -53,11 +59,16 @@ class Session:
 
 
 def make_host(
-    sim: Simulator, journal_path: str | None, isolation: str = "process"
+    sim: Simulator,
+    journal_path: str | None,
+    isolation: str = "process",
+    *,
+    meta: dict[str, Any] | None = None,
 ) -> tuple[Any | None, Any | None]:
     """A ``HandlerHost`` for ``sim`` and its journal, or (None, None) when the handler package
     is not available in this build; ``SessionError`` when the journal cannot be opened for
-    writing (the window's one-line start error, exit 2)."""
+    writing (the window's one-line start error, exit 2). ``meta``: kept with the journal's run
+    (with several agents, ``{"agent": NAME}``: each desktop is a run of its own)."""
     try:
         handlers = importlib.import_module("simulator.handlers")
         journals = importlib.import_module("simulator.journal")
@@ -65,7 +76,7 @@ def make_host(
     except (ImportError, AttributeError):
         return None, None
     try:
-        journal = journals.Journal.open(journal_path or None)
+        journal = journals.Journal.open(journal_path or None, meta=meta)
     except journals.JournalError as exc:  # locked, unwritable, not a journal: as `adsim run`
         raise SessionError(str(exc)) from None
     # By default each plugin in its own supervised process: a crashing or hanging plugin
@@ -91,10 +102,18 @@ def open_session(
         raise SessionError(str(exc)) from None
     seed = options.seed if options.seed is not None else settings.seed or 0
     handler_specs = options.handlers or settings.handler_paths
-    for spec in handler_specs:
+    several = bool(options.agents or options.pages) or any("=" in spec for spec in handler_specs)
+    paths = handler_specs
+    if several:  # NAME=PATH: the path part (the names are checked once the agents are there)
+        from simulator.gui.center import handler_option
+
+        paths = [path for _name, path in map(handler_option, handler_specs)]
+    for spec in paths:
         if not Path(spec).exists():
             raise SessionError(f"{spec}: no such handler file or directory; check --handler")
     runner = None
+    if options.scenario is not None and options.agents:
+        raise SessionError("--agent: a scenario's agents come from its agents: list; drop --agent")
     if options.scenario is not None:
         from simulator.gui.automation.playback import open_scenario
         from simulator.scenarios import ScenarioFileError
@@ -107,25 +126,74 @@ def open_session(
     else:
         settings_ = Settings(api_version=options.api_version or settings.api_version or "5.19")
         sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
+    own = handler_specs
+    if several:  # --agent, NAME=: names checked once the agents are there (gui.center)
+        from simulator.gui.center import check_agent_names, handler_option
+
+        if not options.agents:
+            check_agent_names(sim, handler_specs, options.pages)
+        mine = (sim.name, sim.profile.login_id.lower(), sim.profile.extension)
+        for name, target in options.pages:
+            if options.page is not None and name in mine:
+                raise SessionError(f"--page {name}={target}: two pages for {sim.name!r}")
+        own = [
+            path
+            for name, path in map(handler_option, handler_specs)
+            if name is None or name in mine
+        ]
+    several_agents = bool(options.agents) or len(sim.center.desktops) > 1
     host, journal = make_host(
-        sim, options.journal or settings.journal_path or None, options.isolation
+        sim,
+        options.journal or settings.journal_path or None,
+        options.isolation,
+        meta={"agent": sim.name} if several_agents else None,
     )
     if handler_specs and host is None:
         raise SessionError(
             "handlers need the simulator.handlers package, which this build does not have"
         )
     if host is not None:
-        for spec in handler_specs:
+        for spec in own:
             host.load(spec)
     bridge = SimBridge(sim, host, journal=journal, parent=window)
     window.attach(bridge, defer=defer and runner is None)
+    center: Any | None = None
+    others: list[Session] = []
+    several_desks = runner is not None and len(sim.center.desktops) > 1  # a scenario's agents:
+    if (options.agents and runner is None) or several_desks:
+        from simulator.gui.center import open_agents
+
+        try:
+            center, others = open_agents(
+                options,
+                settings,
+                window,
+                handler_specs,
+                defer=defer and runner is None,
+                login=options.login and runner is None,  # a scenario sets its start states
+            )
+        except SessionError:
+            bridge.close()
+            if host is not None:
+                host.close(timeout=CLOSE_GRACE_S)
+            if journal is not None:
+                journal.close()
+            raise
+    if center is None and window.window() is not window:  # held, yet one agent after all
+        from simulator.gui.center import CenterWindow
+
+        holder = window.window()
+        if isinstance(holder, CenterWindow):
+            holder.add_desk(window)
+            center = holder
     player = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer
 
         runner.host = host
+        runner.agent_hosts = [other.host for other in others if other.host is not None]
         player = ScenarioPlayer(runner, bridge, window)
         player.start()
     elif options.login:
         bridge.act("login")
-    return Session(sim, bridge, host, journal, player)
+    return Session(sim, bridge, host, journal, player, center, others)

@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
             self._action("actionPreferences", "Preferences…", self.open_preferences, "Ctrl+,")
         )
         file_menu.addSeparator()
-        file_menu.addAction(self._action("actionQuit", "Quit", self.close, "Ctrl+Q"))
+        file_menu.addAction(self._action("actionQuit", "Quit", self.close_window, "Ctrl+Q"))
         view = menu.addMenu("&View")
         for dock, key in (
             (self.inspector_dock, "Ctrl+I"),
@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
         self.agent_bar.refresh()
         self.interactions.refresh()
         self.dial_pad.refresh()
+        self.directory.refresh()
         self.context.refresh()
         if self.inspector is not None:
             self.inspector.refresh()
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
         self.dial_pad.pick(number)
         self.complete()
         self.context.voice.number.setText(number)
+        self.context.chat.transfer_number.setText(number)
 
     # ------------------------------------------------------------------ menus
 
@@ -471,6 +473,10 @@ class MainWindow(QMainWindow):
         self.show_message(f"Saved the session as {path}")
 
     # ------------------------------------------------------------------ closing
+
+    def close_window(self) -> None:
+        """Quit: close the window this desktop is in (the agent switcher's, with several)."""
+        self.window().close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout, stop polling."""

@@ -139,7 +139,7 @@ class Desk:
             "logged_in": bool(self.sim.agent.logged_in),
             "disposition": not required or (inter is not None and inter.disposition is not None),
         }
-        for field in ("dialNumber", "transferNumber", "chatComposer"):
+        for field in ("dialNumber", "transferNumber", "chatComposer", "chatTransferNumber"):
             inputs[field] = bool(self.widget(field).text().strip())
         for field in ("emailReply", "noteEdit"):
             inputs[field] = bool(self.widget(field).toPlainText().strip())

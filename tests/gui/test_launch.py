@@ -37,6 +37,9 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+MINI_CRM = Path(__file__).resolve().parents[2] / "fixtures" / "handlers" / "mini_crm.py"
+
+
 def _unused_display() -> str:
     number = 99
     while Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -252,3 +255,118 @@ def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("adsim: --allow-origin: ftp://x.test: not an origin")
     assert "Traceback" not in result.stderr
+
+
+def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    journal = tmp_path / "journal.sqlite3"
+    result = _adsim(
+        "--agent", "omar", "--agent", "bob@Sales",
+        "--handler", str(recorder_plugin), "--handler", f"omar={recorder_plugin}",
+        "--journal", str(journal), "--handler-isolation", "thread",
+        env=env,
+    )  # fmt: skip
+    # Report mode quits once ready: the agent switcher's window closes, not only jane's desk.
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+    from simulator.journal import Journal
+
+    # Each desktop is a journal run of its own, logged in (ON_LOGIN) and named by its agent.
+    with Journal.open(journal, writing=False) as read:
+        agents = {meta.get("agent"): run for run, _started, meta in read.runs()}
+        assert set(agents) == {"jane", "omar", "bob"}
+        for run in agents.values():
+            assert "ON_LOGIN" in [event.name for event in read.events(run_id=run)]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--agent", "nobody"], "adsim: --agent nobody: 'nobody' is nobody of the tenant's teams"),
+        (["--agent", "bob@Nowhere"], "adsim: --agent bob@Nowhere: no team 'Nowhere'"),
+        (["--agent", "omar", "--agent", "omar"], "adsim: --agent omar: there is already"),
+        (["--agent", "bad name"], "adsim: --agent: 'bad name' is not an agent"),
+        (
+            ["--handler", f"omar={MINI_CRM}"],
+            f"adsim: --handler omar={MINI_CRM}: no simulated agent 'omar'",
+        ),
+        (["--agent", "omar", "--handler", "omar=missing.py"], "adsim: missing.py: no such"),
+        (["--agent", "omar", "--handler", "missing.py"], "adsim: missing.py: no such"),
+    ],
+)
+def test_a_bad_agent_option_is_one_line_and_exit_2(tmp_path, args, expected):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim(*args, "--journal", ":memory:", env=env)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(expected), lines[0]
+
+
+def test_a_page_for_an_agent_the_window_does_not_have_is_one_line_and_exit_2(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim("--page", f"omar={page}", "--journal", ":memory:", env=env, timeout=120)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("adsim")]
+    assert lines == [
+        f"adsim: --page omar={page}: no simulated agent 'omar'; the agents are: jane; "
+        "add --agent omar"
+    ], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_two_pages_for_one_agent_are_one_line_and_exit_2(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    result = _adsim("--page", "https://a.test/", "--page", "https://b.test/", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("adsim: --page: one page for the tenant's agent")
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    named = _adsim("--page", "https://a.test/", "--page", "jane=https://b.test/", env=env)
+    assert named.returncode == 2
+    lines = [line for line in named.stderr.splitlines() if line.startswith("adsim")]
+    assert lines == ["adsim: --page jane=https://b.test/: two pages for 'jane'"], named.stderr
+
+
+def test_the_window_opens_a_page_per_agent_offscreen(tmp_path):
+    pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "example_page"
+    result = _adsim(
+        "--agent", "omar", "--page", str(page), "--page", f"omar={page}",
+        "--journal", ":memory:", env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+
+
+def test_a_scenario_with_agents_opens_a_desktop_per_agent_offscreen(tmp_path):
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    scenario = (
+        Path(__file__).resolve().parents[2] / "fixtures/scenarios/colleague_blind_transfer.yaml"
+    )
+    result = _adsim("--scenario", str(scenario), "--journal", ":memory:", env=env)
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("ready") for line in result.stderr.splitlines())
+    refused = _adsim("--scenario", str(scenario), "--agent", "mei", env=env)
+    assert refused.returncode == 2
+    assert "adsim: --agent: a scenario's agents come from its agents: list" in refused.stderr
+
+
+def test_the_launcher_knows_a_scenario_with_agents_before_showing_the_window(tmp_path):
+    """Its desktops go behind the agent switcher from the start: a desktop that was a window of
+    its own and then docked a CRM page crashed QtWebEngine under X11."""
+    from simulator.gui.launch import _scenario_has_agents
+
+    scenarios = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+    assert _scenario_has_agents(scenarios / "colleague_blind_transfer.yaml")
+    assert not _scenario_has_agents(scenarios / "chat.yaml")
+    assert not _scenario_has_agents(None)
+    assert not _scenario_has_agents(tmp_path / "missing.yaml")

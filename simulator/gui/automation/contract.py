@@ -29,6 +29,7 @@ __all__ = [
 NEEDS = {
     "dialNumber": "a number in `dialNumber`",
     "transferNumber": "a number in `transferNumber`",
+    "chatTransferNumber": "a number in `chatTransferNumber`",
     "chatComposer": "text in `chatComposer`",
     "emailReply": "text in `emailReply`",
     "noteEdit": "text in `noteEdit`",
@@ -56,6 +57,7 @@ ACTION_CONTROLS = {
     "destroy_call_conference": "endConferenceButton",
     "send_dtmf": "dtmfSent",
     "send_chat_message": "chatSendButton",
+    "invite_to_chat_conference": "chatInviteButton",
     "send_email_reply": "emailSendButton",
     "set_disposition": "dispositionCombo",
     "add_note": "addNoteButton",
@@ -93,6 +95,9 @@ class Control:
     not_while_ringing: bool = False
     """Disabled while the active interaction rings: a ringing offer is answered with Accept or
     Reject only (wrap-up starts once the agent has the interaction)."""
+    several_agents: bool = False
+    """Exists only in a window with several agents (``adsim --agent NAME``): around the
+    agents' desktops, each of which has every other control of the table."""
 
 
 _C = Control
@@ -100,7 +105,37 @@ _KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "Star", "0", "Hash")
 
 CONTROLS: tuple[Control, ...] = (
     # ------------------------------------------------------------------ window
-    _C("mainWindow", "QMainWindow", "Window", "The agent desktop window"),
+    _C(
+        "mainWindow",
+        "QMainWindow",
+        "Window",
+        "The agent desktop window; with several agents, each agent's desktop (property "
+        "`agent`: the agent's name)",
+    ),
+    _C(
+        "centerWindow",
+        "QMainWindow",
+        "Agents",
+        "With several agents (`--agent`): the window holding every agent's desktop",
+        several_agents=True,
+    ),
+    _C(
+        "agentSwitcher",
+        "QTabBar",
+        "Agents",
+        "The agent whose desktop is in front; a tab per agent: `<name> (<ext>) · <state>`, "
+        "`· <n> ringing` while offers ring there (another agent's: a dot, in the ringing "
+        "colour). Tab data: the agent's name; select by it: `setCurrentIndex(i)` of the tab "
+        "whose `tabData(i)` is the name",
+        several_agents=True,
+    ),
+    _C(
+        "agentDesks",
+        "QStackedWidget",
+        "Agents",
+        "Every agent's desktop (a `mainWindow` each); the switcher's choice in front",
+        several_agents=True,
+    ),
     _C(
         "simBridge",
         "QObject",
@@ -510,6 +545,29 @@ CONTROLS: tuple[Control, ...] = (
         "Chat",
         "Simulate a customer reply",
         ("customer_message",),
+    ),
+    _C(
+        "chatTransferNumber",
+        "QLineEdit",
+        "Chat",
+        "Extension, user id or chat service to transfer the chat to or invite (a directory "
+        "click fills it in)",
+    ),
+    _C(
+        "chatTransferButton",
+        "QPushButton",
+        "Chat",
+        "Transfer the chat: to a colleague's desktop or a chat service (the agent leaves it)",
+        ("blind_transfer",),
+        needs=("chatTransferNumber",),
+    ),
+    _C(
+        "chatInviteButton",
+        "QPushButton",
+        "Chat",
+        "Invite a colleague into the chat (chat conference)",
+        ("chat_invite",),
+        needs=("chatTransferNumber",),
     ),
     _C("emailPage", "QWidget", "Email", "The message and the reply editor"),
     _C("emailFrom", "QLabel", "Email", "Sender (plain text)"),

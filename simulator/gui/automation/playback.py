@@ -49,6 +49,9 @@ class ScenarioPlayer(QObject):
         self.bridge = bridge
         self.window = window
         self.host = runner.host
+        self.agent_hosts = list(getattr(runner, "agent_hosts", []))
+        """The other agents' handler hosts (a scenario with ``agents:``): settled on the timer
+        too, never by the runner's blocking ``settle``."""
         self.index = 0
         self.summary = ""
         self._result: Any = None
@@ -61,6 +64,7 @@ class ScenarioPlayer(QObject):
         runner = self.runner
         self._result = runner.new_result()
         runner.host = None  # the player settles on the timer, never blocking the GUI thread
+        runner.agent_hosts = []
         runner.start(self._result)
         self.bridge.names = runner.names  # interaction rows answer to their `as` names
         self.bridge.poll()
@@ -69,12 +73,13 @@ class ScenarioPlayer(QObject):
 
     def _idle(self) -> bool:
         """Handlers done and their answers applied (the runner's ``settle``, without blocking)."""
-        sim = self.bridge.sim
-        before = sim.bus.count
+        desks = self.bridge.sim.center.desktops
+        before = sum(desk.bus.count for desk in desks)
         self.bridge.poll()  # runs posted work: deferred answers, handlers' ad_api calls
-        if self.host is not None and self.host.pending:
-            return False
-        return sim.bus.count == before
+        for host in (self.host, *self.agent_hosts):
+            if host is not None and host.pending:
+                return False
+        return sum(desk.bus.count for desk in desks) == before
 
     def _tick(self) -> None:
         runner = self.runner
@@ -90,10 +95,12 @@ class ScenarioPlayer(QObject):
         is_expect = getattr(step, "key", "") == "expect"
         if is_expect:
             runner.host = self.host  # expectations may look at handler outcomes
+            runner.agent_hosts = self.agent_hosts
         try:
             played = runner.run_step(self.index, step, result)
         finally:
             runner.host = None
+            runner.agent_hosts = []
         if played:
             result.steps_run += 1
         self.bridge.poll()

@@ -111,7 +111,7 @@ class AgentBar(QWidget):
         """Show ``bridge``'s agent."""
         self._bridge = bridge
         sim = bridge.sim
-        agent = sim.tenant.agent
+        agent = sim.profile  # this desktop's agent (the tenant's, or a colleague's)
         self.name.setText(f"{agent.display_name} · ext. {agent.extension}")
         self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed} · adApi {sim.api_version.value}")
         bridge.noticeArrived.connect(self._notice)

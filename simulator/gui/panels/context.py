@@ -217,6 +217,13 @@ class ContextPanel(QWidget):
         self.chat.send.clicked.connect(self._send_chat)
         self.chat.composer.returnPressed.connect(self._send_chat)
         self.chat.simulate.clicked.connect(self._simulate_reply)
+        chat = self.chat
+        chat.transfer.clicked.connect(
+            lambda: self._act("blind_transfer", chat.transfer_number.text().strip(), None)
+        )
+        chat.invite.clicked.connect(
+            lambda: self._act("invite_to_chat_conference", chat.transfer_number.text().strip())
+        )
         self.email.send.clicked.connect(self._send_email)
         # currentIndexChanged: a test may select by item data (the refresh blocks signals).
         self.wrap_up.disposition.currentIndexChanged.connect(self._disposition)

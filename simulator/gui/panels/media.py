@@ -213,6 +213,32 @@ class ChatPage(QWidget):
         self.simulate = button("chatSimulateReplyButton", "Simulate customer reply", "sparkles")
         self.simulate.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.simulate)
+        # A chat goes to a colleague's desktop or a chat service (contact-center.md).
+        transfer = QHBoxLayout()
+        self.transfer_number = QLineEdit(self)
+        self.transfer_number.setObjectName("chatTransferNumber")
+        self.transfer_number.setPlaceholderText("Extension or chat service")
+        self.transfer_number.setToolTip(
+            "A colleague's extension or a chat service to transfer the chat to or invite "
+            "(a click in the directory fills it in)"
+        )
+        self.transfer_number.setClearButtonEnabled(True)
+        self.transfer = button(
+            "chatTransferButton",
+            "Transfer chat",
+            "transfer",
+            tooltip="Send the chat to the colleague or service, then leave it",
+        )
+        self.invite = button(
+            "chatInviteButton",
+            "Invite to chat",
+            "user-plus",
+            tooltip="Bring the colleague into the chat (a chat conference)",
+        )
+        transfer.addWidget(self.transfer_number, 1)
+        transfer.addWidget(self.transfer)
+        transfer.addWidget(self.invite)
+        layout.addLayout(transfer)
         self._shown: tuple[str, int] | None = None
 
     def forget(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from simulator.gui.panels.roster import TeamRows, static_roster
 from simulator.gui.theme.palette import state_color
 
 if TYPE_CHECKING:
@@ -161,7 +162,8 @@ class InteractionListModel(QAbstractListModel):
 
 
 class DirectoryModel(QAbstractItemModel):
-    """The tenant directory: teams, then their members (name, extension, state)."""
+    """The tenant directory: teams, then their members (name, extension, state); ``update``
+    follows the simulated agents' live states."""
 
     HEADERS = ("Name", "Ext.", "State")
     PhoneRole = _USER + 1
@@ -170,7 +172,31 @@ class DirectoryModel(QAbstractItemModel):
 
     def __init__(self, teams: Sequence[Any], parent: Any = None):
         super().__init__(parent)
-        self._teams = list(teams)
+        self._teams: tuple[TeamRows, ...] = static_roster(teams)
+
+    def update(self, teams: Sequence[TeamRows]) -> None:
+        """Show ``teams`` (``simulator.gui.panels.roster``): the changed states in place, or
+        everything anew when a member joined or left (expansion and selection are kept when
+        only states change)."""
+        new = tuple(teams)
+        old = self._teams
+        if new == old:
+            return
+        same_shape = len(new) == len(old) and all(
+            a.name == b.name and len(a.members) == len(b.members)
+            for a, b in zip(new, old, strict=True)
+        )
+        if not same_shape:
+            self.beginResetModel()
+            self._teams = new
+            self.endResetModel()
+            return
+        self._teams = new
+        for team_row, (a, b) in enumerate(zip(new, old, strict=True)):
+            parent = self.index(team_row, 0)
+            for row, (now, before) in enumerate(zip(a.members, b.members, strict=True)):
+                if now != before:
+                    self.dataChanged.emit(self.index(row, 0, parent), self.index(row, 2, parent))
 
     def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
         """Teams at the top (internal id 0), members below (internal id team row + 1)."""
@@ -226,11 +252,11 @@ class DirectoryModel(QAbstractItemModel):
                 return font
             return None
         member = self._teams[team_id - 1].members[index.row()]
-        state = str(getattr(member.state, "value", member.state))
+        state = member.state
         if role == _DISPLAY:
-            return (member.display_name, member.extension, state.replace("_", " "))[column]
+            return (member.name, member.extension, state.replace("_", " "))[column]
         if role == _TOOLTIP:
-            return f"{member.display_name} · ext. {member.extension} · {state}"
+            return f"{member.name} · ext. {member.extension} · {state}"
         if role == _FOREGROUND and column == 2:
             return QColor(state_color(state))
         if role == self.PhoneRole:

@@ -1,4 +1,5 @@
-"""The dial pad (number entry, keypad, Call) and the tenant directory (teams, members, states)."""
+"""The dial pad (number entry, keypad, Call) and the tenant directory (teams, members, live
+states)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from simulator.gui.controls import button, card_in, section, tool_button
 from simulator.gui.panels.models import DirectoryModel
+from simulator.gui.panels.roster import roster
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -132,6 +134,7 @@ class DirectoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model: DirectoryModel | None = None
+        self._bridge: SimBridge | None = None
         self.proxy = _MemberFilter(self)
         frame, layout = card_in(self, "directoryPanel", margins=10, spacing=6)
         layout.addWidget(section("Directory"))
@@ -154,8 +157,12 @@ class DirectoryPanel(QWidget):
 
     def attach(self, bridge: SimBridge) -> None:
         """Show ``bridge``'s tenant directory."""
+        self._bridge = bridge
         self.model = DirectoryModel(bridge.sim.tenant.teams, self)
+        self.model.update(roster(bridge.sim))
         self.proxy.setSourceModel(self.model)
+        # After the proxy has followed a reset (an agent joined a team): expand it again.
+        self.proxy.modelReset.connect(self._after_reset)
         self.tree.expandAll()
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -164,6 +171,16 @@ class DirectoryPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 48)
         header.resizeSection(2, 104)
+        self._span_teams()
+
+    def refresh(self) -> None:
+        """Follow the simulated agents' live states (and agents who joined a team)."""
+        if self._bridge is None or self.model is None:
+            return
+        self.model.update(roster(self._bridge.sim))
+
+    def _after_reset(self) -> None:
+        self.tree.expandAll()
         self._span_teams()
 
     def _span_teams(self) -> None:
