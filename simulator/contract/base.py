@@ -33,7 +33,8 @@ class WireModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
-        use_attribute_docstrings=True,
+        # Not use_attribute_docstrings: reading every class's source costs each start ~30 ms;
+        # the schema generators attach the field docstrings (simulator.contract.field_docs).
         extra="forbid",
         frozen=True,
         # Each model's validator is built on its first use, not at import: a session that has

@@ -7,7 +7,6 @@ no handler answers.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -123,5 +122,7 @@ EVENTS: dict[EventName, EventSpec] = {spec.name: spec for spec in _SPECS}
 
 def suggest_event_name(name: str) -> str | None:
     """The closest real event name to a misspelt one, or None when nothing is close."""
+    import difflib  # only for a misspelt name: not with every import of the contract
+
     matches = difflib.get_close_matches(name.upper(), [e.value for e in EventName], n=1, cutoff=0.6)
     return matches[0] if matches else None

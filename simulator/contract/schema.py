@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from simulator.contract import models, models_5_24_1, models_2026, results
 from simulator.contract.events import EVENTS
+from simulator.contract.field_docs import describe_fields
 from simulator.contract.versions import DEFAULT_API_VERSION, ApiVersion, events_for
 
 __all__ = [
@@ -94,6 +95,7 @@ def schema_file(version: ApiVersion | str = DEFAULT_API_VERSION) -> str:
 def build_schema(version: ApiVersion | str = DEFAULT_API_VERSION) -> dict[str, Any]:
     """The schema of every wire type (``$defs``) plus the event table, for ``version``."""
     version = ApiVersion(version)
+    describe_fields(*_models(version))
     _, top = models_json_schema(
         [(model, "serialization") for model in _models(version)],
         title=f"Bright Pattern adApi {version.value} (as simulated by agent-desktop-simulator)",

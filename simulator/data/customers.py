@@ -12,8 +12,10 @@ Faker is pinned: its data changes between releases.
 
 Faker and ``phonenumbers`` are imported on first use, not with this module: together they are
 about half the engine's import time, and a session that has not yet drawn a customer (the window
-at start, a login, going Ready) never needs them. Drawing is unchanged by
-when they load: reading the tables draws nothing from the factory's seeded generator.
+at start, a login, going Ready) never needs them. The default locale's tables come from a
+committed copy of Faker's (``simulator.data.faker_tables``) while the installed Faker is the
+release they were read from, so a US customer needs neither. Drawing is unchanged by when or
+where the tables are read: reading them draws nothing from the factory's seeded generator.
 """
 
 from __future__ import annotations
@@ -132,25 +134,16 @@ _TOKEN = re.compile(r"\{\{(\w+)\}\}")
 
 @functools.cache
 def _locale_data(locale: str) -> _LocaleData:
-    from faker import Faker
+    from simulator.data.faker_tables import committed_tables, faker_tables
 
-    faker = Faker(locale)
-    person = company = None
-    for provider in faker.factories[0].providers:
-        module = type(provider).__module__
-        if person is None and ".person" in module and hasattr(provider, "last_names"):
-            person = provider
-        if company is None and ".company" in module and hasattr(provider, "formats"):
-            company = provider
-    first_names = getattr(person, "first_names", None) or ("Alex",)
-    last_names = getattr(person, "last_names", None) or ("Smith",)
-    formats = getattr(company, "formats", None) or ("{{last_name}} {{company_suffix}}",)
-    suffixes = tuple(getattr(company, "company_suffixes", None) or ("Inc",))
+    # The committed copy of Faker's tables when it matches the installed Faker: the same data
+    # without importing Faker (a third of ``adsim demo``'s start-up).
+    tables = committed_tables(locale) or faker_tables(locale)
     return _LocaleData(
-        _weighted(first_names),
-        _weighted(last_names),
-        tuple(tuple(_TOKEN.split(text)) for text in formats),
-        suffixes,
+        _weighted(tables["first"]),
+        _weighted(tables["last"]),
+        tuple(tuple(_TOKEN.split(text)) for text in tables["company_formats"]),
+        tuple(tables["suffixes"]),
     )
 
 

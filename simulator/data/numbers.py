@@ -9,8 +9,10 @@ geographic area code (never toll-free, premium or non-geographic):
   (Leeds), ``0161 496 0000-0999`` (Manchester);
 - Australia: ACMA's fictitious ranges ``02 5550 xxxx`` and ``03 7010 xxxx``.
 
-Each range is checked once with ``phonenumbers`` (the check is cached); a region without a
-fictional range falls back to valid numbers drawn by Faker (``phonenumbers`` checks each one).
+Every block is a valid geographic number for ``phonenumbers`` (``fictional_prefixes`` checks it,
+and a test runs the check for every region), so drawing from it needs neither ``phonenumbers`` nor
+Faker: importing them is a fifth of ``adsim demo``'s start-up. A region without a fictional range
+falls back to valid numbers drawn by Faker (``phonenumbers`` checks each one).
 """
 
 from __future__ import annotations
@@ -40,8 +42,7 @@ FICTIONAL_RANGES: dict[str, tuple[tuple[str, int], ...]] = {
 @functools.cache
 def fictional_prefixes(region: str) -> tuple[tuple[str, int], ...]:
     """The region's fictional blocks that ``phonenumbers`` takes as valid geographic numbers
-    (checked once per process; ``phonenumbers`` is imported here, on the first number drawn, not
-    with the engine)."""
+    (all of them: ``tests/unit/test_data_realism.py`` checks it with the installed release)."""
     import phonenumbers
 
     kept = []
@@ -60,7 +61,7 @@ def fictional_prefixes(region: str) -> tuple[tuple[str, int], ...]:
 def fictional_number(region: str, rng: random.Random) -> str | None:
     """A number from one of the region's fictional blocks (E.164 digits), or None when the
     region has none."""
-    blocks = fictional_prefixes(region)
+    blocks = FICTIONAL_RANGES.get(region.upper(), ())
     if not blocks:
         return None
     prefix, width = rng.choice(blocks)

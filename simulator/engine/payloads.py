@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,6 @@ from simulator.contract import (
     ScreenRecordingState,
     ServerErrorData,
     WebScreenPop,
-    models_5_24_1,
-    models_2026,
 )
 
 __all__ = ["typed_args"]
@@ -61,11 +60,21 @@ def _later(
     }
 
 
-_BY_VERSION = {
-    "5.19": _CONVERTERS,
-    "5.24.1": _later(models_5_24_1.InteractionData, models_5_24_1.InteractionActivityData),
-    "2026": _later(models_2026.InteractionData, models_2026.InteractionActivityData),
-}
+@functools.cache
+def _by_version(api_version: str) -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
+    """The converters of ``api_version`` (``KeyError`` for an unknown one); a later version's
+    models are imported when a run of that version first needs them (start-up time)."""
+    if api_version == "5.19":
+        return _CONVERTERS
+    if api_version == "5.24.1":
+        from simulator.contract import models_5_24_1
+
+        return _later(models_5_24_1.InteractionData, models_5_24_1.InteractionActivityData)
+    if api_version == "2026":
+        from simulator.contract import models_2026
+
+        return _later(models_2026.InteractionData, models_2026.InteractionActivityData)
+    raise KeyError(api_version)
 
 
 def typed_args(
@@ -73,7 +82,7 @@ def typed_args(
 ) -> tuple[Any, ...]:
     """The callback arguments as models of ``api_version``; plain values (ids, booleans, dicts)
     stay as they are."""
-    converters = _BY_VERSION[api_version].get(name, ())
+    converters = _by_version(api_version).get(name, ())
     return tuple(
         converters[index](value) if index < len(converters) else value
         for index, value in enumerate(wire_args)

@@ -23,7 +23,8 @@ _LAST_MS = 253_402_300_799_999
 class Settings(BaseModel):
     """How the simulated desktop behaves where the contract leaves a choice."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # Field docstrings are read only for a schema (simulator.contract.field_docs), not at import.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_version: Literal["5.19", "5.24.1", "2026"] = "5.19"
     """The adApi version whose payloads, events and methods are simulated (``5.19``,

@@ -8,6 +8,7 @@ simulator on the wall clock, handler host, journal) is built on the first turn o
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -71,8 +72,26 @@ def _elapsed_ms() -> float:
         return time.perf_counter() * 1000
 
 
+def _pause_collector() -> bool:
+    """No cyclic collection until the window is usable: start-up makes some 200,000 long-lived
+    objects (Qt's wrappers, the engine's modules and models) and no garbage, which the collector
+    would walk again and again (a tenth of the start). True when it was on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    return collecting
+
+
+def _resume_collector(collecting: bool) -> None:
+    """The collector on again, the start-up's objects moved out of its sight (``gc.freeze``):
+    they live as long as the window."""
+    if collecting and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_window(options: WindowOptions) -> int:
-    """Open the agent desktop and run until it is closed; returns the exit code."""
+    """Open the agent desktop and run until it is closed; returns the exit code (the process's
+    main loop: its start-up objects are frozen for the collector, see ``_pause_collector``)."""
     # The extra first: without PySide6, advice about displays would only lead to a second error.
     problem = gui_problem() or display_problem()
     if problem is not None:
@@ -84,6 +103,15 @@ def run_window(options: WindowOptions) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    collecting = _pause_collector()
+    try:
+        return _run(options, collecting)
+    finally:
+        _resume_collector(collecting)
+
+
+def _run(options: WindowOptions, collecting: bool) -> int:
+    """``run_window`` once the display is known to be there."""
     try:
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
@@ -145,11 +173,13 @@ def run_window(options: WindowOptions) -> int:
         try:
             session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
+            _resume_collector(collecting)
             print(f"adsim: {exc}", file=sys.stderr)
             outcome["code"] = EXIT_BAD_INPUT
             window.close()
             app.quit()
             return
+        _resume_collector(collecting)
         outcome["session"] = session
         if options.page is not None:
             window.complete()  # the page's log goes into the inspector

@@ -7,6 +7,7 @@ vendor's default (or an earlier handler's answer) is used instead.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -18,7 +19,6 @@ from simulator.contract import (
     InteractionAssociatedObjectData,
     RecordsValidationResult,
 )
-from simulator.contract.models_2026 import ActivityRecordInfo
 
 __all__ = ["AnswerError", "check_answer"]
 
@@ -34,18 +34,24 @@ class _KnowledgeBaseItem(BaseModel):
     text: StrictStr | None = None
 
 
-_SHAPES: dict[EventName, TypeAdapter[Any]] = {
-    EventName.ON_WEB_SCREEN_POP_CUSTOM: TypeAdapter(StrictBool),
-    EventName.ON_REQUEST_TRANSFER_DATA: TypeAdapter(CustomTransferData),
-    EventName.ON_VALIDATE_ASSOCIATED_RECORDS: TypeAdapter(RecordsValidationResult),
-    EventName.ON_SEARCH_KNOWLEDGE_BASE: TypeAdapter(list[_KnowledgeBaseItem]),
-    EventName.ON_GET_KNOWLEDGE_BASE_ARTICLE: TypeAdapter(dict[str, Any]),
-    EventName.ON_GET_KNOWLEDGE_BASE_FOLDER: TypeAdapter(list[dict[str, Any]]),
-    EventName.ON_REQUEST_RECORD_INFO: TypeAdapter(InteractionAssociatedObjectData),
-    EventName.ON_REQUEST_RECORD_ON_SCREEN: TypeAdapter(InteractionAssociatedObjectData),
-    # Asked only in 2026 (the other versions do not wait for the SAVE handler).
-    EventName.ON_SAVE_ACTIVITY_RECORD: TypeAdapter(ActivityRecordInfo),
-}
+@functools.cache
+def _shapes() -> dict[EventName, TypeAdapter[Any]]:
+    """The documented answer shapes, built on the first answer checked (not at import: a run
+    whose handlers answer nothing, or a 5.19 run, never needs the 2026 models)."""
+    from simulator.contract.models_2026 import ActivityRecordInfo
+
+    return {
+        EventName.ON_WEB_SCREEN_POP_CUSTOM: TypeAdapter(StrictBool),
+        EventName.ON_REQUEST_TRANSFER_DATA: TypeAdapter(CustomTransferData),
+        EventName.ON_VALIDATE_ASSOCIATED_RECORDS: TypeAdapter(RecordsValidationResult),
+        EventName.ON_SEARCH_KNOWLEDGE_BASE: TypeAdapter(list[_KnowledgeBaseItem]),
+        EventName.ON_GET_KNOWLEDGE_BASE_ARTICLE: TypeAdapter(dict[str, Any]),
+        EventName.ON_GET_KNOWLEDGE_BASE_FOLDER: TypeAdapter(list[dict[str, Any]]),
+        EventName.ON_REQUEST_RECORD_INFO: TypeAdapter(InteractionAssociatedObjectData),
+        EventName.ON_REQUEST_RECORD_ON_SCREEN: TypeAdapter(InteractionAssociatedObjectData),
+        # Asked only in 2026 (the other versions do not wait for the SAVE handler).
+        EventName.ON_SAVE_ACTIVITY_RECORD: TypeAdapter(ActivityRecordInfo),
+    }
 
 
 def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
@@ -62,7 +68,7 @@ def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False
         raise AnswerError(
             f"{name} answer is not JSON ({type(value).__name__}: {exc}); return JSON data"
         ) from None
-    shape = _SHAPES.get(name)
+    shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:
         shape = None
     if shape is not None:

@@ -35,13 +35,11 @@ import itertools
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
@@ -52,6 +50,9 @@ from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 
 if TYPE_CHECKING:
+    import subprocess
+    from multiprocessing.connection import Connection
+
     from simulator.engine import Event
     from simulator.handlers.host.loading import PluginLoading
 
@@ -187,6 +188,11 @@ class PluginProcess:
     # ------------------------------------------------------------------ life
 
     def _spawn(self, restart: bool) -> _Life:
+        # Imported with the first plugin process, not with the host: a run without plugins
+        # (adsim demo) has no use for multiprocessing or subprocess (~7 ms of its start).
+        import subprocess
+        from multiprocessing.connection import Connection
+
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
@@ -525,6 +531,8 @@ class PluginProcess:
         self.pipeline.close()
         if life is None:
             return
+        import subprocess  # loaded already: the process was started with it
+
         if not life.dead and not life.killed:
             life.closing = True
             self._send(life, ("close", self.grace))

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from simulator.contract.field_docs import describe_fields
 from simulator.contract.schema import render_json, write_or_check
 from simulator.scenarios.model import Scenario
 
@@ -23,6 +24,7 @@ SCHEMA_FILE = "scenario.schema.json"
 
 def build_schema() -> dict[str, Any]:
     """The schema of a scenario file."""
+    describe_fields(Scenario)
     schema = Scenario.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Agent Desktop Simulator scenario"

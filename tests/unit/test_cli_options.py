@@ -3,6 +3,7 @@ options where they belong, a demo for any tenant, and only the chosen command's 
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -171,9 +172,28 @@ def test_journal_export_into_a_closed_pipe_ends_quietly(tmp_path):
 @pytest.mark.parametrize(
     ("argv", "absent"),
     [
-        (["--help"], ["simulator.engine", "simulator.scenarios", "pydantic"]),
+        (["--help"], ["simulator.engine", "simulator.scenarios", "pydantic", "yaml"]),
         (["schema"], ["simulator.engine", "simulator.scenarios", "simulator.handlers"]),
-        (["demo", "--journal", ":memory:"], ["simulator.scenarios", "simulator.web"]),
+        # Start-up (issue 11): what the demo does not use stays out of it. Faker's tables and
+        # the fictional ranges are committed; multiprocessing and subprocess wait for a plugin
+        # process, difflib for a misspelt event name, the later versions' models for a run of
+        # those versions, httpx for a webhook; Faker's version is read without email.parser.
+        (
+            ["demo", "--journal", ":memory:"],
+            [
+                "simulator.scenarios",
+                "simulator.web",
+                "faker",
+                "phonenumbers",
+                "multiprocessing",
+                "subprocess",
+                "difflib",
+                "email.parser",
+                "httpx",
+                "simulator.contract.models_5_24_1",
+                "simulator.contract.models_2026",
+            ],
+        ),
     ],
 )
 def test_a_command_imports_only_what_it_needs(argv, absent):
@@ -203,3 +223,39 @@ def test_the_windows_api_version_metavar_lists_every_version():
     from simulator.contract.versions import API_VERSIONS
 
     assert "|".join(API_VERSIONS) == API_VERSIONS_METAVAR
+
+
+def test_adsim_pauses_the_collector_while_it_imports_and_runs_the_command_with_it_on():
+    # Start-up: the imports' objects are frozen for the collector (gc.freeze), the command
+    # itself runs with the collector on; a caller's main([...]) leaves its collector alone.
+    code = (
+        "import gc, sys\n"
+        "from simulator import cli\n"
+        "seen = []\n"
+        "real = cli._cmd_demo\n"
+        "def demo(args):\n"
+        "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "    return real(args)\n"
+        "cli._cmd_demo = demo\n"
+        "sys.argv = ['adsim', 'demo', '--journal', ':memory:']\n"
+        "assert cli.main() == 0\n"
+        "print(seen, gc.isenabled(), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[(True, True)] True", done.stderr
+
+
+def test_a_callers_main_leaves_its_collector_alone(capsys):
+    frozen = gc.get_freeze_count()
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out.startswith("{")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
