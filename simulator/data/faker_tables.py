@@ -5,12 +5,15 @@ Importing Faker costs about 35 ms (it lists every locale of every provider on im
 its ``en_US`` generator another 15: a third of ``adsim demo``. The customers are drawn from four
 tables only (first names, last names, company formats and suffixes, see
 ``simulator.data.customers``), so those are read from Faker once, here, and committed in
-``faker_tables.json`` with the Faker version they come from. They are used only while that very
-version is installed (its data changes between releases); otherwise, and for any other locale,
-they are read from Faker as before. Either way the tables, and so every seeded draw, are the same.
+``faker_tables.json`` with the Faker version they come from. They are the project's own data
+from then on, used whatever Faker release is installed: a US customer drawn from a seed does not
+change when a user's environment brings another Faker (Faker's data changes between releases),
+and start-up never imports Faker for it. Other locales read the installed Faker's tables.
 
-python -m simulator.data.faker_tables --write   # after upgrading Faker in the dev environment
-python -m simulator.data.faker_tables --check   # exit 1 when the committed file is stale
+Refreshing the copy changes seeded US customers: do it on purpose, with a changelog entry.
+
+python -m simulator.data.faker_tables --write   # take the installed Faker's tables
+python -m simulator.data.faker_tables --check   # exit 1 when they differ from the committed copy
 """
 
 from __future__ import annotations
@@ -75,17 +78,14 @@ def installed_faker() -> str:
 
 
 def committed_tables(locale: str) -> dict[str, Any] | None:
-    """The committed tables of ``locale``, or None when there are none for it or the installed
-    Faker is not the release they were read from."""
+    """The committed tables of ``locale`` (whatever Faker release is installed), or None when
+    there are none for it."""
     if locale not in COMMITTED_LOCALES:
         return None
     try:
         committed = json.loads(TABLES_FILE.read_text("utf-8"))
-        installed = installed_faker()
-    except (OSError, ValueError, metadata.PackageNotFoundError):
-        return None  # no file (a trimmed install) or no Faker metadata: read Faker itself
-    if committed.get("faker") != installed:
-        return None
+    except (OSError, ValueError):
+        return None  # no file (a trimmed install): read Faker itself
     tables = committed.get("locales", {}).get(locale)
     return tables if isinstance(tables, dict) else None
 

@@ -22,6 +22,8 @@ __all__ = ["EXIT_NO_DISPLAY", "WindowOptions", "display_problem", "run_window"]
 EXIT_NO_DISPLAY = 2
 """No window possible here (no ``[gui]`` extra, no display that answers): a usage error."""
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 1
+"""The window could not start for a reason that is not the user's (a bug): traceback, exit 1."""
 REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
 """Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
 
@@ -166,6 +168,26 @@ def _run(options: WindowOptions, collecting: bool) -> int:
     outcome: dict[str, Any] = {"code": 0}
 
     def start() -> None:
+        # A slot's exception is printed by Qt and the event loop goes on: the window would stay
+        # open with no session, a tester clicking controls that do nothing. Never that: say it
+        # and end with exit 1.
+        try:
+            begin()
+        except Exception:
+            import traceback
+
+            traceback.print_exc()
+            print(
+                "adsim: the window could not start (an internal error, the traceback is above: "
+                "please report it)",
+                file=sys.stderr,
+                flush=True,
+            )
+            outcome["code"] = EXIT_INTERNAL_ERROR
+            window.window().close()
+            app.quit()
+
+    def begin() -> None:
         from simulator.gui.session import SessionError, open_session
 
         apply_style_sheet(app)

@@ -370,3 +370,32 @@ def test_the_launcher_knows_a_scenario_with_agents_before_showing_the_window(tmp
     assert not _scenario_has_agents(scenarios / "chat.yaml")
     assert not _scenario_has_agents(None)
     assert not _scenario_has_agents(tmp_path / "missing.yaml")
+
+
+def test_an_internal_error_while_the_session_loads_ends_the_window_with_exit_1(tmp_path):
+    """Not a window left open with no session (a slot's exception does not stop Qt's loop)."""
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    program = (
+        "import sys, simulator.gui.session as session\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('a bug planted by the test')\n"
+        "session.open_session = broken\n"
+        "from simulator.cli import main\n"
+        "sys.exit(main([]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "RuntimeError: a bug planted by the test" in result.stderr
+    assert (
+        result.stderr.rstrip()
+        .splitlines()[-1]
+        .startswith("adsim: the window could not start (an internal error")
+    )

@@ -1,7 +1,7 @@
 """Faker and phonenumbers are not imported to draw a US customer (start-up speed): the numbers
 come from the checked fictional ranges, the names from the committed copy of Faker's tables
-while the installed Faker is the release they were read from. That the drawn values did not
-change is pinned by ``test_determinism``'s and ``test_seeded_data``'s goldens."""
+(the project's own data: the same whatever Faker release is installed). That the drawn values
+did not change is pinned by ``test_determinism``'s and ``test_seeded_data``'s goldens."""
 
 from __future__ import annotations
 
@@ -43,10 +43,9 @@ def test_the_engine_draws_a_us_customer_without_importing_faker_or_phonenumbers(
         [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120, check=True
     )
     loaded = json.loads(done.stdout)
-    # With another Faker release installed the names come from Faker itself (still no
-    # phonenumbers: the fictional ranges are checked by test_data_realism, not at run time).
-    offered = [] if loaded["committed"] else ["faker"]
-    assert loaded == {"ready": [], "offered": offered, "committed": loaded["committed"]}
+    # Neither with another Faker release installed: the committed tables are the project's data
+    # (and the fictional ranges are checked by test_data_realism, not at run time).
+    assert loaded == {"ready": [], "offered": [], "committed": True}
 
 
 @pytest.mark.parametrize("locale", COMMITTED_LOCALES)
@@ -57,8 +56,11 @@ def test_the_committed_tables_are_fakers_own_for_the_installed_release(locale):
     if recorded == version("Faker"):
         assert committed_tables(locale) == faker_tables(locale)
         assert main(["--check"]) == 0
-    else:  # another release: its own data is read, never the stale copy
-        assert committed_tables(locale) is None
+    else:  # another release: the committed copy is still the data drawn from
+        assert (
+            committed_tables(locale)
+            == json.loads(TABLES_FILE.read_text("utf-8"))["locales"][locale]
+        )
 
 
 def test_the_tables_read_from_faker_draw_the_same_customers_as_the_committed_ones():
@@ -85,7 +87,22 @@ def test_a_stale_committed_file_fails_the_check(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("simulator.data.faker_tables.TABLES_FILE", stale)
     assert main(["--check"]) == 1
     assert "--write" in capsys.readouterr().out
-    assert committed_tables("en_US") is None  # a file from another release is not used
+
+
+def test_the_committed_copy_is_drawn_from_whatever_faker_release_is_installed(
+    tmp_path, monkeypatch
+):
+    """A user's own Faker pin never changes a seeded US customer (nor brings Faker's import)."""
+    other = tmp_path / "faker_tables.json"
+    tables = {"first": ["Zed"], "last": ["Quill"], "company_formats": ["Q"], "suffixes": ["X"]}
+    other.write_text(json.dumps({"faker": "0.0.1", "locales": {"en_US": tables}}), "utf-8")
+    monkeypatch.setattr("simulator.data.faker_tables.TABLES_FILE", other)
+    _locale_data.cache_clear()
+    try:
+        assert committed_tables("en_US") == tables
+        assert _locale_data("en_US").suffixes == ("X",)
+    finally:
+        _locale_data.cache_clear()
 
 
 def test_the_installed_faker_version_is_read_as_importlib_metadata_reads_it():
