@@ -19,7 +19,8 @@ from simulator.data import TeamDefinition, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Settings, Simulator
 
 AGENTS_PER_TEAM = 5
-TEAMS = ("T-SUPPORT", "T-SALES", "T-BILLING", "T-RETENTION")
+TEAMS = ("Customer Support", "Sales", "Billing", "Retention")
+"""By name: the tenant's ids are GUIDs (the fourth team is added by ``center_tenant``)."""
 
 
 def center_tenant() -> Tenant:
@@ -27,14 +28,16 @@ def center_tenant() -> Tenant:
     base = load_tenant()
     support = base.service("Customer Support")
     assert support is not None
-    teams = [*base.teams, TeamDefinition(id="T-RETENTION", name="Retention")]
+    retention = TeamDefinition(id="0D3F55A2-3C1B-5E0A-9D6B-2F7A8C4E1B90", name="Retention")
+    teams = [*base.teams, retention]
+    team_ids = {team.name: team.id for team in teams}
     services = [
         support.model_copy(
             update={
                 "id": f"S-Q{n}",
                 "name": f"Queue {n}",
                 "did": f"1415555070{n}",
-                "teams": [team],
+                "teams": [team_ids[team]],
             }
         )
         for n, team in enumerate(TEAMS)
@@ -50,7 +53,8 @@ def ready_center(tenant: Tenant) -> tuple[Simulator, list[AgentDesktop]]:
     desks: list[AgentDesktop] = []
     for team in TEAMS:
         for n in range(AGENTS_PER_TEAM):
-            desk = sim.center.add_agent(f"{team[2:].lower()}{n}", team=team)
+            slug = team.split()[-1].lower()  # support, sales, billing, retention
+            desk = sim.center.add_agent(f"{slug}{n}", team=team)
             desk.record_actions = False
             desks.append(desk)
     for desk in desks:
