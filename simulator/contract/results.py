@@ -66,19 +66,23 @@ class OperationError(WireModel):
 OperationResult = Annotated[OperationSuccess | OperationError, Field(discriminator="status")]
 """The envelope, discriminated by ``status``."""
 
+# Built on first use (tests, tools), not at import: the window's start has no use for it.
 operation_result_adapter: TypeAdapter[OperationSuccess | OperationError] = TypeAdapter(
-    OperationResult
+    OperationResult, config={"defer_build": True}
 )
 
 
-_OK_NULL = OperationSuccess(data=None)
+# ``model_construct``: ``data`` is ``Any`` and ``status`` its default, so validation would
+# change nothing, and building the validator (on a deferred model) at every start's first
+# action costs more than the action (tests/unit/test_start_models.py proves it the same).
+_OK_NULL = OperationSuccess.model_construct(data=None)
 
 
 def ok(data: Any = None) -> OperationSuccess:
     """A success envelope carrying ``data`` (the envelopes are frozen, so ``null`` is shared)."""
     if data is None:
         return _OK_NULL
-    return OperationSuccess(data=data)
+    return OperationSuccess.model_construct(data=data)
 
 
 def fail(code: ResultErrorCode, message: str | None = None) -> OperationError:
