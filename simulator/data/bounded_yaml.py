@@ -11,9 +11,8 @@ Every YAML file adsim reads (scenarios, tenants, a scenario's ``expect: payload:
 - text with a lone surrogate (``"\\ud800"``): UTF-8, the journal and the webhook cannot carry it.
 
 ``read_limited`` reads a file only if it is at most ``max_bytes`` long (``MAX_FILE_BYTES``).
-``CBoundedLoader`` (None without libyaml) makes the same checks on nodes parsed by libyaml, ten
-times faster; it reads the built-in tenant at every start (user files keep the pure-Python
-parser, whose error messages the documentation shows).
+The built-in tenant is not read through here at start: its JSON twin is
+(``simulator.data.builtin_tenant``).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_NUMBER",
     "BoundedLoader",
-    "CBoundedLoader",
     "FileTooLargeError",
     "RefusedValueError",
     "has_lone_surrogate",
@@ -169,28 +167,6 @@ class BoundedLoader(yaml.SafeLoader):
                 node.start_mark,
             )
         return value
-
-
-def _c_bounded_loader() -> type[BoundedLoader] | None:
-    try:
-        from yaml._yaml import CParser  # what yaml.cyaml.CSafeLoader is built on
-    except ImportError:  # PyYAML built without libyaml
-        return None
-
-    class _CBoundedLoader(CParser, BoundedLoader):
-        """``BoundedLoader``'s checks and constructors over libyaml's parser (as
-        ``yaml.CSafeLoader`` puts ``SafeConstructor`` over it)."""
-
-        def __init__(self, stream: str):
-            CParser.__init__(self, stream)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-    return _CBoundedLoader
-
-
-CBoundedLoader = _c_bounded_loader()
-"""``BoundedLoader`` parsed by libyaml, or None when PyYAML was built without it."""
 
 
 def _bad_number(node: yaml.Node, message: str) -> RefusedValueError:

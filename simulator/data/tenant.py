@@ -7,11 +7,9 @@ built-in default (``default_tenant.yaml`` beside this module).
 from __future__ import annotations
 
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from simulator.contract import (
@@ -24,16 +22,7 @@ from simulator.contract import (
     TeamMemberState,
     WebScreenPop,
 )
-from simulator.data.bounded_yaml import (
-    BoundedLoader,
-    CBoundedLoader,
-    FileTooLargeError,
-    RefusedValueError,
-    node_at,
-    read_limited,
-)
 from simulator.data.errors import InputFileError
-from simulator.data.trusted import construct
 
 __all__ = [
     "AgentProfile",
@@ -270,36 +259,38 @@ class Tenant(_FileModel):
         return None
 
 
-def builtin_tenant(data: dict[str, Any]) -> Tenant:
-    """The built-in tenant from its parsed file, without validation: the file is the
-    project's own, and a test proves this gives the tenant ``Tenant.model_validate`` gives."""
-    tenant = construct(Tenant, data)
-    return tenant._check_references()  # the same cross-checks and team ids as validation
-
-
 def load_tenant(path: str | Path | None = None) -> Tenant:
     """Load and validate a tenant file; the built-in default when ``path`` is None.
 
     Raises ``InputFileError`` naming the file, line and problem.
     """
     if path is None:
-        text = resources.files("simulator.data").joinpath("default_tenant.yaml").read_text("utf-8")
-        source = "<built-in default tenant>"
-    else:
-        source = str(path)
-        try:
-            text = read_limited(path)
-        except FileTooLargeError as exc:
-            raise InputFileError(source, None, f"{exc}; is this a tenant file?") from None
-        except UnicodeDecodeError:
-            raise InputFileError(source, None, "not a text file (UTF-8 expected)") from None
-        except OSError as exc:
-            raise InputFileError(
-                source, None, f"cannot read the tenant file: {exc.strerror}"
-            ) from exc
-    # The built-in file through libyaml (~1 ms, not ~12: it is read at every start); a user's
-    # file through the pure-Python parser, whose messages for broken YAML the docs show.
-    loader = (CBoundedLoader or BoundedLoader)(text) if path is None else BoundedLoader(text)
+        # The project's own file, proven valid by the tests: no YAML parser, no validation.
+        from simulator.data.builtin_tenant import builtin_tenant
+
+        return builtin_tenant()
+    # PyYAML only for a user's file (its import is a tenth of the window's start).
+    import yaml
+
+    from simulator.data.bounded_yaml import (
+        BoundedLoader,
+        FileTooLargeError,
+        RefusedValueError,
+        node_at,
+        read_limited,
+    )
+
+    source = str(path)
+    try:
+        text = read_limited(path)
+    except FileTooLargeError as exc:
+        raise InputFileError(source, None, f"{exc}; is this a tenant file?") from None
+    except UnicodeDecodeError:
+        raise InputFileError(source, None, "not a text file (UTF-8 expected)") from None
+    except OSError as exc:
+        raise InputFileError(source, None, f"cannot read the tenant file: {exc.strerror}") from exc
+    # The pure-Python parser, whose messages for broken YAML the docs show.
+    loader = BoundedLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -319,8 +310,6 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         raise InputFileError(
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
         )
-    if path is None:
-        return builtin_tenant(data)
     try:
         return Tenant.model_validate(data)
     except ValidationError as exc:

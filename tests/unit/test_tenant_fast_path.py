@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 
 from simulator.data import Service, Tenant, load_tenant
-from simulator.data.tenant import builtin_tenant
+from simulator.data.builtin_tenant import builtin_data, builtin_tenant, main, render_json
 from simulator.data.trusted import construct
 
 
@@ -79,3 +79,33 @@ def test_a_user_file_is_still_validated(tmp_path):
 
     with pytest.raises(InputFileError, match="acw_timeout_seconds"):
         load_tenant(path)
+
+
+def test_the_json_twin_is_the_yaml():
+    assert builtin_data() == _default_data()
+    assert main(["--check"]) == 0, "run `python -m simulator.data.builtin_tenant --write`"
+
+
+def test_the_check_fails_on_a_stale_twin(tmp_path, monkeypatch):
+    import simulator.data.builtin_tenant as builtin
+
+    stale = tmp_path / "default_tenant.json"
+    stale.write_text(render_json().replace("Acme", "Acne"), "utf-8")
+    monkeypatch.setattr(builtin, "__file__", str(tmp_path / "builtin_tenant.py"))
+    assert builtin.main(["--check"]) == 1
+
+
+def test_the_builtin_tenant_needs_no_yaml_parser():
+    """PyYAML's import is a tenth of the window's start: only a user's file needs it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from simulator.data import load_tenant; load_tenant(); "
+        "from simulator.engine import Simulator; Simulator().login(); "
+        "print('yaml' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "False"
