@@ -78,3 +78,96 @@ def test_the_window_module_does_not_import_the_engine():
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
     assert json.loads(done.stdout) == []
+
+
+_READY_PROBE = """
+import json, os, sys
+from PySide6 import QtWidgets
+from simulator.gui import launch
+from simulator.gui.options import WindowOptions
+
+seen = {"modules": [], "qstyle": []}
+elapsed = launch._elapsed_ms
+ask_style = sys.argv[2] == "style"
+
+def at_each_report():
+    # Called for the "shown", "ready" (and "complete") lines: what is loaded at that moment.
+    seen["modules"].append(
+        {name: name in sys.modules for name in ("yaml", "pydantic", "simulator.engine")}
+    )
+    seen["qstyle"].append("QStyle" in QtWidgets.__dict__)
+    if ask_style and "style" not in seen:  # shown: before the style sheet hides the name
+        seen["style"] = QtWidgets.QApplication.instance().style().name()
+    return elapsed()
+
+launch._elapsed_ms = at_each_report
+seen["code"] = launch.run_window(WindowOptions(journal=sys.argv[1]))
+print(json.dumps(seen))
+"""
+
+
+def _start(tmp_path, what: str, **env_vars: str) -> dict:
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ADSIM_REPORT_STARTUP": "1", **env_vars}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", _READY_PROBE, str(tmp_path / "journal.sqlite"), what],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
+    assert "ready" in done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["code"] == 0
+    return seen
+
+
+def test_the_start_path_to_a_usable_window(tmp_path):
+    """Up to the "ready" line (logged in, painted): no ``QStyle`` in Python (each builds that
+    class's enums), no YAML parser (the built-in tenant comes from its JSON twin); pydantic
+    and the engine only once the window is shown."""
+    seen = _start(tmp_path, "modules")
+    shown, ready = seen["modules"][:2]
+    assert shown == {"yaml": False, "pydantic": False, "simulator.engine": False}
+    assert ready == {"yaml": False, "pydantic": True, "simulator.engine": True}
+    assert seen["qstyle"][:2] == [False, False]
+
+
+def test_the_window_is_fusion_whatever_the_environment_says(tmp_path):
+    """Fusion comes from the application's arguments, not from asking Qt for the style."""
+    seen = _start(tmp_path, "style", QT_STYLE_OVERRIDE="Windows")
+    assert seen["style"] == "fusion"
+
+
+def test_the_status_message_turns_red_and_back(qtbot, window):
+    """The status label is re-polished only when its error flag flips (asking for its style
+    at the welcome message would build ``QStyle`` at start): it still changes colour."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from simulator.gui.theme.palette import colors
+    from simulator.gui.theme.style import apply_style_sheet
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style_sheet(app)
+    label = window.findChild(QLabel, "statusMessage")
+
+    def colour() -> str:
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    window.show_message("Welcome")
+    plain = colour()
+    window.show_message("Refused", error=True)
+    assert label.property("error") is True
+    assert colour() == colors().bad.lower() != plain
+    window.show_message("Refused again", error=True)
+    assert colour() == colors().bad.lower()
+    window.show_message("Fine")
+    assert label.property("error") is False
+    assert colour() == plain

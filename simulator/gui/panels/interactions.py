@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -72,7 +71,10 @@ class InteractionDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
         path.addRoundedRect(rect, 8, 8)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        # ``QStyle.StateFlag`` through the value: importing ``QStyle`` here would build its
+        # enums (~7 ms) at every start, before any row is painted.
+        flags = option.state
+        hovered = bool(flags & type(flags).State_MouseOver)
         if active:
             painter.fillPath(path, QColor(c.accent_soft))
             painter.fillRect(

@@ -13,7 +13,7 @@ from functools import cache
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.palette import DARK, LIGHT, _InUse
@@ -32,23 +32,34 @@ def _svg(name: str) -> str | None:
         return None
 
 
-_STANDARD = {
-    "phone": QStyle.StandardPixmap.SP_DialogYesButton,
-    "phone-off": QStyle.StandardPixmap.SP_DialogNoButton,
-    "pause": QStyle.StandardPixmap.SP_MediaPause,
-    "play": QStyle.StandardPixmap.SP_MediaPlay,
-    "stop": QStyle.StandardPixmap.SP_MediaStop,
-    "record": QStyle.StandardPixmap.SP_DialogApplyButton,
-    "mic": QStyle.StandardPixmap.SP_MediaVolume,
-    "mic-off": QStyle.StandardPixmap.SP_MediaVolumeMuted,
-    "check": QStyle.StandardPixmap.SP_DialogApplyButton,
-    "x": QStyle.StandardPixmap.SP_DialogCancelButton,
-    "refresh": QStyle.StandardPixmap.SP_BrowserReload,
-    "save": QStyle.StandardPixmap.SP_DialogSaveButton,
-    "folder": QStyle.StandardPixmap.SP_DirOpenIcon,
-    "transfer": QStyle.StandardPixmap.SP_ArrowRight,
-    "send": QStyle.StandardPixmap.SP_ArrowForward,
-}
+def _standard_icon(name: str) -> QIcon:
+    """Qt's own icon standing in for ``name`` (the resources are missing). The table is built
+    here, not at import: ``QStyle``'s enums cost a start ~7 ms and are needed only here."""
+    from PySide6.QtWidgets import QStyle
+
+    app = QApplication.instance()
+    style = app.style() if isinstance(app, QApplication) else None
+    if style is None:
+        return QIcon()
+    pixmap = QStyle.StandardPixmap
+    standard = {
+        "phone": pixmap.SP_DialogYesButton,
+        "phone-off": pixmap.SP_DialogNoButton,
+        "pause": pixmap.SP_MediaPause,
+        "play": pixmap.SP_MediaPlay,
+        "stop": pixmap.SP_MediaStop,
+        "record": pixmap.SP_DialogApplyButton,
+        "mic": pixmap.SP_MediaVolume,
+        "mic-off": pixmap.SP_MediaVolumeMuted,
+        "check": pixmap.SP_DialogApplyButton,
+        "x": pixmap.SP_DialogCancelButton,
+        "refresh": pixmap.SP_BrowserReload,
+        "save": pixmap.SP_DialogSaveButton,
+        "folder": pixmap.SP_DirOpenIcon,
+        "transfer": pixmap.SP_ArrowRight,
+        "send": pixmap.SP_ArrowForward,
+    }
+    return style.standardIcon(standard.get(name, pixmap.SP_FileIcon))
 
 
 def icon(name: str, color: str | None = None) -> QIcon:
@@ -87,10 +98,7 @@ def _tinted(shape: QPixmap, color: str) -> QPixmap:
 def _icon(name: str, color: str | None, scheme: str) -> QIcon:
     shape = _shape(name)
     if shape is None:
-        app = QApplication.instance()
-        style = app.style() if isinstance(app, QApplication) else None
-        standard = _STANDARD.get(name, QStyle.StandardPixmap.SP_FileIcon)
-        return style.standardIcon(standard) if style is not None else QIcon()
+        return _standard_icon(name)
     in_use = DARK if scheme == "dark" else LIGHT
     result = QIcon()
     result.addPixmap(_tinted(shape, color or in_use.text), QIcon.Mode.Normal)

@@ -11,7 +11,10 @@ from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.palette import DARK, LIGHT, Colors, _InUse, system_scheme
 
-__all__ = ["apply_style_sheet", "apply_theme"]
+__all__ = ["FUSION_ARGS", "apply_style_sheet", "apply_theme"]
+
+FUSION_ARGS = ["-style", "Fusion"]
+"""Arguments that make a new ``QApplication`` use Fusion from the start."""
 
 
 def _palette(c: Colors) -> QPalette:
@@ -56,16 +59,20 @@ def _style_sheet(c: Colors) -> str:
     return string.Template(template).safe_substitute(values)
 
 
-def apply_theme(app: QApplication, choice: str = "system", *, sheet: bool = True) -> Colors:
+def apply_theme(
+    app: QApplication, choice: str = "system", *, sheet: bool = True, restyle: bool = True
+) -> Colors:
     """Apply ``light``, ``dark`` or the ``system`` scheme to ``app``; returns its colours.
 
     ``sheet=False`` sets the style and palette only: the launcher shows the window with them
     and applies the style sheet (a tenth of a second of polishing) on the next turn of the loop.
+    ``restyle=False``: ``app`` was made with Fusion (``FUSION_ARGS``), so it is not asked for its
+    style (any ``QStyle`` in Python builds that class's enums: ~7 ms of the window's start).
     """
     scheme = system_scheme() if choice == "system" else choice
     chosen = DARK if scheme == "dark" else LIGHT
     _InUse.colors = chosen
-    if app.style().name().lower() != "fusion":
+    if restyle and app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(_palette(chosen))
     if sheet:
