@@ -93,7 +93,10 @@ ask_style = sys.argv[2] == "style"
 def at_each_report():
     # Called for the "shown", "ready" (and "complete") lines: what is loaded at that moment.
     seen["modules"].append(
-        {name: name in sys.modules for name in ("yaml", "pydantic", "simulator.engine")}
+        {
+            name: name in sys.modules
+            for name in ("yaml", "pydantic", "simulator.engine", "PySide6.QtSvg")
+        }
     )
     seen["qstyle"].append("QStyle" in QtWidgets.__dict__)
     if ask_style and "style" not in seen:  # shown: before the style sheet hides the name
@@ -129,12 +132,18 @@ def _start(tmp_path, what: str, **env_vars: str) -> dict:
 
 def test_the_start_path_to_a_usable_window(tmp_path):
     """Up to the "ready" line (logged in, painted): no ``QStyle`` in Python (each builds that
-    class's enums), no YAML parser (the built-in tenant comes from its JSON twin); pydantic
-    and the engine only once the window is shown."""
+    class's enums), no YAML parser (the built-in tenant comes from its JSON twin), no QtSvg
+    (the icons' shapes are shipped rendered); pydantic and the engine once the window is
+    shown."""
     seen = _start(tmp_path, "modules")
     shown, ready = seen["modules"][:2]
-    assert shown == {"yaml": False, "pydantic": False, "simulator.engine": False}
-    assert ready == {"yaml": False, "pydantic": True, "simulator.engine": True}
+    assert shown == {
+        "yaml": False,
+        "pydantic": False,
+        "simulator.engine": False,
+        "PySide6.QtSvg": False,  # the icons' shapes are shipped rendered
+    }
+    assert ready == {**shown, "pydantic": True, "simulator.engine": True}
     assert seen["qstyle"][:2] == [False, False]
 
 

@@ -1,8 +1,9 @@
 """Tinted SVG icons: monochrome shapes painted in the scheme's colours, re-tinted on a change.
 
-Icons are monochrome SVGs in ``resources/icons`` (package data) drawn with ``currentColor``; they
-are tinted with the palette's text colour (or a fixed colour on coloured buttons) and re-tinted
-when the scheme changes. A widget asks for an icon by name with ``set_icon``; ``retint`` repaints
+Icons are monochrome SVGs in ``resources/icons`` (package data) drawn with ``currentColor``,
+shipped also as rendered shapes (``simulator.gui.theme.shapes``); they are tinted with the
+palette's text colour (or a fixed colour on coloured buttons) and re-tinted when the scheme
+changes. A widget asks for an icon by name with ``set_icon``; ``retint`` repaints
 them all. Should the resources be missing, Qt's standard icons stand in.
 """
 
@@ -10,26 +11,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.palette import DARK, LIGHT, _InUse
+from simulator.gui.theme.shapes import shape as shape_of
 
 __all__ = ["icon", "retint", "set_icon", "set_label_icon"]
 
 _ICON_PROPERTY = "adsimIcon"
 _ICON_COLOR_PROPERTY = "adsimIconColor"
-
-
-@cache
-def _svg(name: str) -> str | None:
-    try:
-        return (ASSETS / "icons" / f"{name}.svg").read_text(encoding="utf-8")
-    except OSError:
-        return None
 
 
 def _standard_icon(name: str) -> QIcon:
@@ -67,23 +59,6 @@ def icon(name: str, color: str | None = None) -> QIcon:
     return _icon(name, color, _InUse.colors.scheme)
 
 
-@cache
-def _shape(name: str) -> QPixmap | None:
-    """The icon's shape, rendered once (64 px: 32 px at 2x); colours are painted into it."""
-    svg = _svg(name)
-    if svg is None:
-        return None
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    side = 64
-    shape = QPixmap(QSize(side, side))
-    shape.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(shape)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, side, side))
-    painter.end()
-    return shape
-
-
 def _tinted(shape: QPixmap, color: str) -> QPixmap:
     # The icons are one colour (currentColor): keep the shape's alpha, paint the colour in.
     pixmap = QPixmap(shape)
@@ -96,7 +71,7 @@ def _tinted(shape: QPixmap, color: str) -> QPixmap:
 
 @cache
 def _icon(name: str, color: str | None, scheme: str) -> QIcon:
-    shape = _shape(name)
+    shape = shape_of(name)
     if shape is None:
         return _standard_icon(name)
     in_use = DARK if scheme == "dark" else LIGHT
