@@ -195,10 +195,11 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
-    from simulator.engine import CommitError, Settings, Simulator
+    from simulator.engine import CommitError, Simulator
+    from simulator.engine.settings import settings_for
     from simulator.handlers.cli_options import build_host, finish_run
 
-    settings = Settings(api_version=args.api_version or "5.19")
+    settings = settings_for(args.api_version or "5.19")
     sim = Simulator(
         _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
     )

@@ -37,7 +37,7 @@ def builtin_data() -> dict[str, Any]:
 def builtin_tenant(data: dict[str, Any] | None = None) -> Tenant:
     """The built-in tenant (or one from data already proven valid), without validation."""
     tenant = construct(Tenant, builtin_data() if data is None else data)
-    return tenant._check_references()  # the same cross-checks and team ids as validation
+    return tenant.resolve_references()  # the same cross-checks and team ids as validation
 
 
 def render_json() -> str:

@@ -215,6 +215,13 @@ class Tenant(_FileModel):
 
     @model_validator(mode="after")
     def _check_references(self) -> Tenant:
+        return self.resolve_references()
+
+    def resolve_references(self) -> Tenant:
+        """What validation checks across the file (the agent's team exists, services name
+        known teams, unique service names, the default outbound service exists), services'
+        team names replaced by ids; for a tenant built without validation (the built-in one).
+        Raises ``ValueError``."""
         team_ids = {team.id for team in self.teams}
         if self.agent.team not in team_ids:
             raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")

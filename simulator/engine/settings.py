@@ -6,13 +6,13 @@ choices (docs/contract.md, "Where the vendor is silent").
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.engine.clock import DEFAULT_START_MS
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "settings_for"]
 
 _YEAR_S = 366 * 86_400
 """Longer timings are absurd (and would overflow the clock): refused with the file's line."""
@@ -24,7 +24,9 @@ class Settings(BaseModel):
     """How the simulated desktop behaves where the contract leaves a choice."""
 
     # Field docstrings are read only for a schema (simulator.contract.field_docs), not at import.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The validator is built on the first validation (a scenario's settings:), not at import:
+    # the window and ``adsim demo`` start with ``settings_for`` and never need it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     api_version: Literal["5.19", "5.24.1", "2026"] = "5.19"
     """The adApi version whose payloads, events and methods are simulated (``5.19``,
@@ -109,3 +111,14 @@ class Settings(BaseModel):
     it in wrap-up, as for the agent's completion), or ``skip`` the question and complete."""
     start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""
+
+
+def settings_for(api_version: str) -> Settings:
+    """``Settings(api_version=api_version)``, every other choice its default. A version the
+    field allows is set without validation (the defaults are valid, a test proves the result
+    equal), so a start builds no validator; any other value is validated, and refused, as
+    ``Settings(...)`` refuses it."""
+    for allowed in get_args(Settings.model_fields["api_version"].annotation):
+        if api_version == allowed:
+            return Settings.model_construct(api_version=allowed)
+    return Settings(api_version=api_version)  # refused, as the field refuses it

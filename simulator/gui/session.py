@@ -93,7 +93,8 @@ def open_session(
     """Build the session from options (over saved settings) and attach the window to it
     (``defer``: see ``MainWindow.attach``)."""
     from simulator.data import InputFileError, load_tenant
-    from simulator.engine import Settings, Simulator, WallClock
+    from simulator.engine import Simulator, WallClock
+    from simulator.engine.settings import settings_for
 
     tenant_file = options.tenant or (Path(settings.tenant_file) if settings.tenant_file else None)
     try:
@@ -124,8 +125,8 @@ def open_session(
             raise SessionError(str(exc)) from None
         sim = runner.sim  # the scenario's tenant, seed, settings and virtual clock
     else:
-        settings_ = Settings(api_version=options.api_version or settings.api_version or "5.19")
-        sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_)
+        version = options.api_version or settings.api_version or "5.19"
+        sim = Simulator(tenant, seed=seed, clock=WallClock(), settings=settings_for(version))
     own = handler_specs
     if several:  # --agent, NAME=: names checked once the agents are there (gui.center)
         from simulator.gui.center import check_agent_names, handler_option

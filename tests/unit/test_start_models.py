@@ -11,15 +11,20 @@ import json
 import subprocess
 import sys
 
+import pytest
+from pydantic import ValidationError
+
 from simulator.contract.results import OperationSuccess, ok
+from simulator.engine.settings import Settings, settings_for
 
 _PROBE = """
 import json
 from pydantic import BaseModel
 from simulator.data import load_tenant
 from simulator.engine import Simulator, WallClock
+from simulator.engine.settings import settings_for
 
-sim = Simulator(load_tenant(), clock=WallClock())
+sim = Simulator(load_tenant(), clock=WallClock(), settings=settings_for("5.19"))
 assert sim.login().ok
 
 def models(cls):
@@ -32,7 +37,7 @@ print(json.dumps(sorted({m.__qualname__ for m in models(BaseModel)
 """
 
 
-def test_login_with_the_default_tenant_builds_no_tenant_or_result_validator():
+def test_login_with_the_default_tenant_builds_no_tenant_settings_or_result_validator():
     out = subprocess.run(
         [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120, check=True
     ).stdout
@@ -46,6 +51,7 @@ def test_login_with_the_default_tenant_builds_no_tenant_or_result_validator():
         "Disposition",
         "OperationSuccess",
         "OperationError",
+        "Settings",
     }
     assert not built & unwanted, built
 
@@ -57,3 +63,16 @@ def test_ok_is_the_validated_envelope():
         assert built.model_fields_set == validated.model_fields_set
         assert built.wire() == validated.wire()
         assert built.data is data or data is None
+
+
+@pytest.mark.parametrize("version", ["5.19", "5.24.1", "2026"])
+def test_settings_for_a_version_are_the_validated_settings(version):
+    built, validated = settings_for(version), Settings(api_version=version)
+    assert built == validated
+    assert built.model_fields_set == validated.model_fields_set == {"api_version"}
+    assert built.model_dump() == validated.model_dump()
+
+
+def test_settings_for_an_unknown_version_are_refused_as_before():
+    with pytest.raises(ValidationError, match="api_version"):
+        settings_for("5.20")

@@ -73,8 +73,8 @@ class InteractionDelegate(QStyledItemDelegate):
         path.addRoundedRect(rect, 8, 8)
         # ``QStyle.StateFlag`` through the value: importing ``QStyle`` here would build its
         # enums (~7 ms) at every start, before any row is painted.
-        flags = option.state
-        hovered = bool(flags & type(flags).State_MouseOver)
+        view_state = option.state
+        hovered = bool(view_state & type(view_state).State_MouseOver)
         if active:
             painter.fillPath(path, QColor(c.accent_soft))
             painter.fillRect(

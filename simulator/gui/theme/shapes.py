@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     (ASSETS / "icons" / "shapes").mkdir(exist_ok=True)
     for name in svg_names():
         image = render_shape(name)
-        if image is None or not image.save(shape_file(name), "PNG"):
+        if image is None or not image.save(shape_file(name)):
             print(f"{name}: could not render or write its shape", file=sys.stderr)
             return 1
     del app
