@@ -383,10 +383,11 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
         self._status.setText(message)
-        if bool(self._status.property("error")) != error:
+        flipped = bool(self._status.property("error")) != error
+        self._status.setProperty("error", error)
+        if flipped:
             # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
             # enums would cost the start ~7 ms for the first (welcome) message.
-            self._status.setProperty("error", error)
             self._status.style().unpolish(self._status)
             self._status.style().polish(self._status)
         if message:

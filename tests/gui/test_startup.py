@@ -171,6 +171,7 @@ def test_the_status_message_turns_red_and_back(qtbot, window):
         return label.palette().color(QPalette.ColorRole.WindowText).name()
 
     window.show_message("Welcome")
+    assert label.property("error") is False
     plain = colour()
     window.show_message("Refused", error=True)
     assert label.property("error") is True
