@@ -181,3 +181,25 @@ def test_the_status_message_turns_red_and_back(qtbot, window):
     window.show_message("Fine")
     assert label.property("error") is False
     assert colour() == plain
+
+
+def test_no_standard_library_module_mentions_pyside():
+    """The feature check answers False for Python's own library without reading it: exact,
+    since no file of it contains the text PySide's check looks for."""
+    import os
+    from pathlib import Path
+
+    from simulator.gui.import_speed import is_standard_library
+
+    stdlib = Path(os.__file__).parent
+    checked = 0
+    for path in stdlib.rglob("*.py"):
+        if not is_standard_library(str(path)):
+            continue  # an installed package under the library (no virtual environment)
+        assert b"PySide6" not in path.read_bytes(), path
+        checked += 1
+    assert checked > 500
+    assert is_standard_library(os.__file__)
+    assert is_standard_library(str(stdlib / "email" / "message.py"))
+    assert not is_standard_library(str(stdlib / "site-packages" / "x" / "y.py"))
+    assert not is_standard_library(__file__)
