@@ -138,9 +138,17 @@ class DesktopCore:
         """Stop calling ``callback`` for ``event``."""
         self.bus.remove(event, callback)
 
-    def subscribe(self, subscriber: Callable[[Event], Any]) -> Callable[[], None]:
-        """Receive every ``Event`` in order; returns the unsubscribe function."""
-        return self.bus.subscribe(subscriber)
+    def subscribe(
+        self,
+        subscriber: Callable[[Event], Any],
+        passes_on: Callable[[Event], bool] | None = None,
+    ) -> Callable[[], None]:
+        """Receive every ``Event`` in order; returns the unsubscribe function.
+
+        ``passes_on``: which events the subscriber gives to anyone outside the simulator (None:
+        all; ``simulator.engine.bus.NOBODY``: none); a journal commits each event before a
+        subscriber passing it on sees it (``EventBus.subscribe``)."""
+        return self.bus.subscribe(subscriber, passes_on)
 
     def watch(self, watcher: Callable[[Notice], None]) -> Callable[[], None]:
         """Receive every ``Notice`` (changes that are not adApi events)."""

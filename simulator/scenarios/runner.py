@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from simulator.contract import EventName, InteractionType, OperationResult, OperationSuccess
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import AgentDesktop, CommitError, EventRecorder, Simulator
+from simulator.engine import NOBODY, AgentDesktop, CommitError, EventRecorder, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
@@ -95,7 +95,9 @@ class ScenarioRunner:
         )
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
-        self.sim.subscribe(self.recorder)
+        # The runner's own record (expectations, the result): it passes nothing on, so a journal
+        # commits events when a handler is about to get one, or at the run's end.
+        self.sim.subscribe(self.recorder, NOBODY)
         self.agents = ScenarioAgents(self.sim, scenario.agent)
         """The scenario's agents (``agents:``): their desktops and starting states."""
         self._agent_problem: Failure | None = None
@@ -134,6 +136,9 @@ class ScenarioRunner:
             allow_handler_errors=scenario.allow_handler_errors,
         )
         started = time.perf_counter()
+        desks = self.sim.center.desktops
+        for desk in desks:  # the journal commits when a handler is to get an event, and at the end
+            desk.bus.lazy_commits = True
         try:
             self.start(result)
             if result.error is None:
@@ -152,6 +157,14 @@ class ScenarioRunner:
             except CommitError as exc:
                 if result.error is None:
                     self._stop_journal(result, self.file.where(self.file.mark()), exc)
+            for desk in desks:
+                # The events no handler got: the journal has every event when the run ends.
+                try:
+                    desk.bus.commit_pending()
+                except CommitError as exc:
+                    if result.error is None:
+                        self._stop_journal(result, self.file.where(self.file.mark()), exc)
+                desk.bus.lazy_commits = False
             result.wall_seconds = time.perf_counter() - started
             result.events = list(self.recorder.events)
             result.simulated_ms = sim.now_ms - self.started_ms

@@ -119,6 +119,11 @@ class Delivery(Dispatcher):
             self._loop_callbacks.remove(callback) if callback in self._loop_callbacks else None
         )
 
+    def _passes_on(self, event: Event) -> bool:
+        """Whether ``event`` goes to a handler (the webhook, a JS page ...) or a page's logger:
+        the journal commits it before ``_on_event`` sees it (``EventBus.subscribe``)."""
+        return bool(self.registry.handlers(event.name)) or bool(self.widget.loggers)
+
     def _on_event(self, event: Event) -> None:
         self._engine_thread = threading.get_ident()
         if self._closed:
@@ -184,10 +189,18 @@ class Delivery(Dispatcher):
             budget.spend(*caller, method)
         # Actions a handler asks for are recorded as the subscriber's (record-and-replay).
         self.sim.handler_calls += 1
+        # What a handler's call causes is committed before the call answers (no lazy commit):
+        # a call whose events the journal refuses answers the handler with the error.
+        buses = [desk.bus for desk in self.sim.center.desktops]
+        lazy = [bus.lazy_commits for bus in buses]
+        for bus in buses:
+            bus.lazy_commits = False
         try:
             return body()
         finally:
             self.sim.handler_calls -= 1
+            for bus, was in zip(buses, lazy, strict=True):
+                bus.lazy_commits = was
 
     def _report_loop(self, error: HandlerLoopError) -> None:
         for callback in tuple(self._loop_callbacks):
