@@ -254,6 +254,11 @@ class DesktopCore:
         """Run ``work`` on the simulation's thread at the next ``drain_posted`` (thread-safe)."""
         self._posted.put(work)
 
+    @property
+    def has_posted(self) -> bool:
+        """True when work posted from another thread waits for ``drain_posted``."""
+        return not self._posted.empty()
+
     def drain_posted(self) -> None:
         """Run work posted from other threads (deferred handler answers)."""
         while not self._posted.empty():

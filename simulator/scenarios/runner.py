@@ -12,7 +12,10 @@ that state, a disposition the service does not have ...): the file is wrong, as 
 error. Handlers that keep acting on their own events (``HandlerLoopError`` from the host's
 ``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
 A journal that cannot commit a step's events (``CommitError``: none of them reached a handler)
-stops the run at that step with exit code 1 too, naming the journal and the cause.
+stops the run at that step with exit code 1 too, naming the journal and the cause. During
+``run`` the desktops' buses commit lazily (``EventBus.lazy_commits``): the runner's own record
+passes nothing on, so a step's events are committed with the next step whose events a handler
+gets, and what is left when the run ends.
 
 What each step does to the simulator is ``step_actions``; the result and the exit codes are
 ``result``.

@@ -75,6 +75,8 @@ class Delivery(Dispatcher):
         ``self.max_events``) their further calls fail with ``api_not_answer`` and, when the
         handlers are done, ``HandlerLoopError`` says who kept acting on which event.
         """
+        if not self._pending and not self._requests and not self.sim.has_posted:
+            return True  # nothing in flight, nothing to run (most steps of a run): no budget
         limit = self.max_events if max_events is None else max_events
         budget = None if limit is None else EventBudget(self.sim.bus.count, limit)
         outer, self._budget = self._budget, budget
