@@ -192,7 +192,7 @@ class _Child:
         payload: tuple[str, tuple[Any, ...], str],
         announce: bool = False,
     ) -> None:
-        if announce:  # a pipelined call queued behind others: its timeout counts from now
+        if announce:  # a pipelined call: its timeout counts from now
             self.send(("start", call_id))
         registration = self.handlers[index]
         try:

@@ -61,7 +61,6 @@ class Pipeline:
         call.label = (event.name.value, handler)
         with self._cond:
             self.sent += 1
-            call.first = not self._calls
             self._calls.append(call)
             if self._thread is None:
                 self._thread = threading.Thread(

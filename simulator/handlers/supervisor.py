@@ -134,8 +134,6 @@ class _Pending:
     sends: int = 0
     label: tuple[str, str] = ("?", "")
     """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
-    first: bool = False
-    """A pipelined call sent when no other was in flight (it starts as it arrives)."""
 
 
 def wire_payload(event: Event) -> tuple[str, tuple[Any, ...], str]:
@@ -517,13 +515,7 @@ class PluginProcess:
         if dead:
             self.pipeline.orphan(call)
             return
-        # The child says when it starts a call queued behind others (its timeout counts from
-        # there); one sent to an idle pipeline starts as it arrives: no message for that.
-        announce = not call.first
-        if not announce:
-            call.started = time.monotonic()
-            self.pipeline.started()
-        self._send(life, ("call", call.id, call.index, call.args, announce))
+        self._send(life, ("call", call.id, call.index, call.args, True))
 
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
