@@ -16,9 +16,10 @@ runner) deliver the others before they are committed: they wait, in order, for t
 which takes them with the events of the step that needs it (one transaction for several steps),
 or for ``commit_pending`` (the run's end), or for ``DEFER_LIMIT`` of them. Without
 ``lazy_commits`` (the default: the window, the pytest harness, your own driver) every step is
-committed before delivery. So
-no event reaches anyone outside the simulator (a handler, the webhook, a page, a window) before
-it is committed, and a run whose handlers see few events commits a few times, not at every step.
+committed before delivery. Either way no event reaches anyone outside the simulator (a handler,
+the webhook, a page, a window) before it is committed; lazily, a run whose handlers get few
+events commits a few times rather than at every step. A bus holding events back after a failed
+commit delivers nothing more, lazily or not, until that commit succeeds.
 If a commit raises, nothing of that batch is delivered: the events stay queued
 (``held`` is the error) and each later flush tries the commit again (every held event and every
 new one, still in order) until it succeeds or the committer is removed. With several committers,
@@ -298,7 +299,7 @@ class EventBus:
     def _passed_on(self, event: Event) -> bool:
         """True when some subscriber (or an ``on`` callback) gives ``event`` outside."""
         lookouts = self._lookouts
-        if lookouts is None or not self.lazy_commits or self._by_name.get(event.name):
+        if not self.lazy_commits or lookouts is None or self._by_name.get(event.name):
             return True
         return any(passes_on(event) for passes_on in lookouts)
 
