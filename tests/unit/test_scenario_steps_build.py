@@ -31,7 +31,11 @@ print(sorted(made & set(searched)))
 
 def test_the_step_models_are_built_without_searching_frames_for_their_source():
     done = subprocess.run(
-        [sys.executable, "-c", _FRAME_SEARCHES], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _FRAME_SEARCHES],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", "step models whose source pydantic looked for"
