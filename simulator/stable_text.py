@@ -47,10 +47,14 @@ def stable_repr(value: Any, _depth: int = 0) -> str:
     return _ADDRESS.sub("", text)
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=stable_repr)
+"""``json.dumps`` with these options, built once (the journal encodes every event with it)."""
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text of ``value``; what JSON cannot hold is its ``stable_repr`` text."""
     try:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=stable_repr)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError):
         # Keys JSON cannot have (a tuple key), a cycle: the whole value as text.
         return json.dumps(stable_repr(value), ensure_ascii=False)

@@ -1,7 +1,7 @@
 """The Qt-free simulation engine: a contact center of agent desktops (sessions, interaction
 lifecycles, routing, transfers), its clock and its events."""
 
-from simulator.engine.bus import CommitError, Event, EventBus, Response, SubscriberError
+from simulator.engine.bus import NOBODY, CommitError, Event, EventBus, Response, SubscriberError
 from simulator.engine.center import ContactCenter, UnknownAgentError
 from simulator.engine.clock import DEFAULT_START_MS, Clock, VirtualClock, WallClock
 from simulator.engine.desktop import AgentDesktop
@@ -14,6 +14,7 @@ from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allo
 
 __all__ = [
     "DEFAULT_START_MS",
+    "NOBODY",
     "Action",
     "ActionError",
     "ActionRecord",

@@ -8,7 +8,19 @@ thread (the simulator runs the continuation on its own thread via ``post``).
 
 Group commit: a committer (``add_committer``; the journal's ``attach``) receives everything one
 flush is about to deliver (one engine step: an action or a timer, with what it caused) before any
-subscriber sees it. If it raises, nothing of that batch is delivered: the events stay queued
+subscriber that passes events on sees it. A subscriber that keeps events to itself (a scenario
+runner's own recorder: ``subscribe(..., passes_on=NOBODY)``) or that passes on only some
+(``passes_on=lambda event: ...``: a handler host gives an event only to the handlers that
+subscribed to it) lets a bus with ``lazy_commits`` (a driver that commits at its end: the scenario
+runner) deliver the others before they are committed: they wait, in order, for the next commit,
+which takes them with the events of the step that needs it (one transaction for several steps),
+or for ``commit_pending`` (the run's end), or for ``DEFER_LIMIT`` of them. Without
+``lazy_commits`` (the default: the window, the pytest harness, your own driver) every step is
+committed before delivery. Either way no event reaches anyone outside the simulator (a handler,
+the webhook, a page, a window) before it is committed; lazily, a run whose handlers get few
+events commits a few times rather than at every step. A bus holding events back after a failed
+commit delivers nothing more, lazily or not, until that commit succeeds.
+If a commit raises, nothing of that batch is delivered: the events stay queued
 (``held`` is the error) and each later flush tries the commit again (every held event and every
 new one, still in order) until it succeeds or the committer is removed. With several committers,
 each is given each event once: when a later one refuses a batch an earlier one took, the retry
@@ -31,7 +43,20 @@ from typing import Any
 from simulator.contract import EVENTS, EventName
 from simulator.engine.payloads import typed_args
 
-__all__ = ["CommitError", "Committer", "Event", "EventBus", "Response", "SubscriberError"]
+__all__ = [
+    "DEFER_LIMIT",
+    "NOBODY",
+    "CommitError",
+    "Committer",
+    "Event",
+    "EventBus",
+    "Response",
+    "SubscriberError",
+]
+
+DEFER_LIMIT = 1000
+"""At most this many delivered events wait uncommitted (a run whose handlers see nothing still
+commits every ``DEFER_LIMIT`` events, not only at its end)."""
 
 
 class Response:
@@ -152,6 +177,14 @@ class SubscriberError:
 
 
 Subscriber = Callable[[Event], Any]
+PassesOn = Callable[[Event], bool]
+"""Whether a subscriber passes an event on outside the simulator (see ``EventBus.subscribe``)."""
+
+
+def NOBODY(event: Event) -> bool:
+    """``passes_on`` of a subscriber that keeps every event to itself."""
+    return False
+
 
 Committer = Callable[[Sequence[Event]], None]
 """Makes a batch of events durable before delivery (raises when it cannot)."""
@@ -188,6 +221,13 @@ class EventBus:
         # A tuple, replaced on (un)subscribe: delivery iterates the snapshot it started with
         # without copying the list for every event.
         self._all: tuple[Subscriber, ...] = ()
+        self._passes_on: dict[Subscriber, PassesOn] = {}
+        # The ``passes_on`` of every subscriber, None when one passes on every event.
+        self._lookouts: tuple[PassesOn, ...] | None = ()
+        self._delivered_uncommitted: list[Event] = []
+        self.lazy_commits = False
+        """Commit only before an event reaches a subscriber that passes it on (set by a driver
+        that calls ``commit_pending`` at its end: the scenario runner); False: every step."""
         self._by_name: dict[EventName, list[Callable[..., Any]]] = {}
         self._queue: deque[tuple[Event, Callable[[Any], None] | None]] = deque()
         self._delivering = False
@@ -220,17 +260,54 @@ class EventBus:
         """How many events were emitted so far."""
         return self._seq
 
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
-        """Receive every ``Event``; returns a function that unsubscribes."""
+    def subscribe(
+        self, subscriber: Subscriber, passes_on: PassesOn | None = None
+    ) -> Callable[[], None]:
+        """Receive every ``Event``; returns a function that unsubscribes.
+
+        ``passes_on(event)`` says whether the subscriber gives that event to anyone outside the
+        simulator; the bus commits an event before a subscriber that does sees it. None (the
+        default): every event, so every event is committed before this subscriber sees it.
+        """
         self._all = (*self._all, subscriber)
+        if passes_on is not None:
+            self._passes_on[subscriber] = passes_on
+        self._look_again()
 
         def unsubscribe() -> None:
             if subscriber in self._all:
                 remaining = list(self._all)
                 remaining.remove(subscriber)
                 self._all = tuple(remaining)
+                if subscriber not in self._all:
+                    self._passes_on.pop(subscriber, None)
+                self._look_again()
 
         return unsubscribe
+
+    def _look_again(self) -> None:
+        lookouts = []
+        for subscriber in self._all:
+            passes_on = self._passes_on.get(subscriber)
+            if passes_on is None:
+                self._lookouts = None
+                return
+            if passes_on is not NOBODY:
+                lookouts.append(passes_on)
+        self._lookouts = tuple(lookouts)
+
+    def _passed_on(self, event: Event) -> bool:
+        """True when some subscriber (or an ``on`` callback) gives ``event`` outside."""
+        lookouts = self._lookouts
+        if not self.lazy_commits or lookouts is None or self._by_name.get(event.name):
+            return True
+        return any(passes_on(event) for passes_on in lookouts)
+
+    def commit_pending(self) -> None:
+        """Commit the events delivered so far without a commit (see the module docstring):
+        a run's end. ``CommitError`` (or ``on_commit_error``) as a flush's commit."""
+        if self._committers and self._delivered_uncommitted and not self._delivering:
+            self._commit()
 
     def add_committer(self, commit: Committer) -> Callable[[], None]:
         """Call ``commit(events)`` with each batch before it is delivered; returns the removal
@@ -243,6 +320,7 @@ class EventBus:
                 self._committers = tuple(c for c in self._committers if c is not committing)
                 if not self._committers:
                     self.held = None
+                    self._delivered_uncommitted = []  # delivered already: nothing left to hold
 
         return remove
 
@@ -323,8 +401,17 @@ class EventBus:
         # One loop, no helper per event: every action delivers a handful of events.
         try:
             while queue:
-                if self._committers and self._committed < len(queue) and not self._commit():
-                    return
+                if self._committers and not self._committed:
+                    head = queue[0][0]
+                    if (
+                        self.held is None  # held back by a failed commit: that commit first
+                        and not self._passed_on(head)
+                        and len(self._delivered_uncommitted) < DEFER_LIMIT
+                    ):
+                        # Nobody outside gets it: delivered now, committed with the next commit.
+                        self._delivered_uncommitted.append(head)
+                    elif not self._commit():
+                        return
                 event, then = queue.popleft()
                 if self._committed:
                     self._committed -= 1
@@ -346,7 +433,10 @@ class EventBus:
 
     def _commit(self) -> bool:
         """Commit the queued events not yet committed; False (or ``CommitError``) when refused."""
-        batch = [event for event, _then in itertools.islice(self._queue, self._committed, None)]
+        batch = [
+            *self._delivered_uncommitted,
+            *(event for event, _then in itertools.islice(self._queue, self._committed, None)),
+        ]
         try:
             for committing in self._committers:
                 # A committer that took these events before a later one refused them (the
@@ -363,6 +453,7 @@ class EventBus:
             self.on_commit_error(error)
             return False
         self._committed = len(self._queue)
+        self._delivered_uncommitted = []
         self.held = None
         return True
 

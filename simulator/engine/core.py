@@ -138,9 +138,17 @@ class DesktopCore:
         """Stop calling ``callback`` for ``event``."""
         self.bus.remove(event, callback)
 
-    def subscribe(self, subscriber: Callable[[Event], Any]) -> Callable[[], None]:
-        """Receive every ``Event`` in order; returns the unsubscribe function."""
-        return self.bus.subscribe(subscriber)
+    def subscribe(
+        self,
+        subscriber: Callable[[Event], Any],
+        passes_on: Callable[[Event], bool] | None = None,
+    ) -> Callable[[], None]:
+        """Receive every ``Event`` in order; returns the unsubscribe function.
+
+        ``passes_on``: which events the subscriber gives to anyone outside the simulator (None:
+        all; ``simulator.engine.bus.NOBODY``: none); a journal commits each event before a
+        subscriber passing it on sees it (``EventBus.subscribe``)."""
+        return self.bus.subscribe(subscriber, passes_on)
 
     def watch(self, watcher: Callable[[Notice], None]) -> Callable[[], None]:
         """Receive every ``Notice`` (changes that are not adApi events)."""
@@ -245,6 +253,11 @@ class DesktopCore:
     def post(self, work: Callable[[], None]) -> None:
         """Run ``work`` on the simulation's thread at the next ``drain_posted`` (thread-safe)."""
         self._posted.put(work)
+
+    @property
+    def has_posted(self) -> bool:
+        """True when work posted from another thread waits for ``drain_posted``."""
+        return not self._posted.empty()
 
     def drain_posted(self) -> None:
         """Run work posted from other threads (deferred handler answers)."""

@@ -28,7 +28,8 @@ class AnswerError(ValueError):
 
 
 class _KnowledgeBaseItem(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)
+    # Its validator is built with the shapes (``_shapes``), not at every start of adsim.
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
     id: StrictStr
     text: StrictStr | None = None

@@ -31,7 +31,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from simulator.contract import ResultErrorCode, fail
+from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.engine.payloads import typed_args
 from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
@@ -184,13 +185,21 @@ class _Child:
         register_plugin(plugin, api, self.registry)
         self.send(("loaded", plugin.error))
 
-    def call(self, call_id: int, index: int, args: tuple[Any, ...], announce: bool = False) -> None:
+    def call(
+        self,
+        call_id: int,
+        index: int,
+        payload: tuple[str, tuple[Any, ...], str],
+        announce: bool = False,
+    ) -> None:
         if announce:  # a pipelined call: its timeout counts from now
             self.send(("start", call_id))
         registration = self.handlers[index]
         try:
-            # ``args`` were unpickled for this call alone: what the handler does to them stays.
-            args = registration.arguments(args)
+            # The wire values were unpickled for this call alone, and the models are built
+            # from them here: what the handler does to its arguments stays in this call.
+            name, wire_args, version = payload
+            args = registration.arguments(typed_args(EventName(name), wire_args, version))
             result = registration.handler(*args)
             if inspect.isawaitable(result):
                 if self._loop is None:

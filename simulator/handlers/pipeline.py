@@ -55,9 +55,9 @@ class Pipeline:
     def submit(self, index: int, event: Event, done: Done, handler: str = "") -> None:
         """Send handler ``index`` (named ``handler``) the event; ``done(reply, duration_ms)``
         once it has ended."""
-        from simulator.handlers.supervisor import _Pending
+        from simulator.handlers.supervisor import _Pending, wire_payload
 
-        call = _Pending(callback=done, index=index, args=event.args)
+        call = _Pending(callback=done, index=index, args=wire_payload(event))
         call.label = (event.name.value, handler)
         with self._cond:
             self.sent += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from simulator.engine import AgentDesktop, Event, Simulator
+from simulator.engine import NOBODY, AgentDesktop, Event, Simulator
 from simulator.scenarios import model as m
 
 __all__ = ["ScenarioAgents", "UnknownStepAgentError", "settle_hosts"]
@@ -48,7 +48,7 @@ class ScenarioAgents:
                     # as ``center.add_agent("bob", team=...)`` draws it in Python.
                     desk = AgentDesktop(center, profile)
                     center.join(desk)
-                    desk.subscribe(subscribe)
+                    desk.subscribe(subscribe, NOBODY)
             except ValueError as exc:
                 return index, str(exc)
             self.start_states[desk.name] = spec.state

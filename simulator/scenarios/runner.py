@@ -12,7 +12,10 @@ that state, a disposition the service does not have ...): the file is wrong, as 
 error. Handlers that keep acting on their own events (``HandlerLoopError`` from the host's
 ``settle``) stop the run at that step with exit code 1: the integration is wrong, not the file.
 A journal that cannot commit a step's events (``CommitError``: none of them reached a handler)
-stops the run at that step with exit code 1 too, naming the journal and the cause.
+stops the run at that step with exit code 1 too, naming the journal and the cause. During
+``run`` the desktops' buses commit lazily (``EventBus.lazy_commits``): the runner's own record
+passes nothing on, so a step's events are committed with the next step whose events a handler
+gets, and what is left when the run ends.
 
 What each step does to the simulator is ``step_actions``; the result and the exit codes are
 ``result``.
@@ -26,7 +29,7 @@ from typing import Any, Protocol
 
 from simulator.contract import EventName, InteractionType, OperationResult, OperationSuccess
 from simulator.data import digits_only, normalize_phone
-from simulator.engine import AgentDesktop, CommitError, EventRecorder, Simulator
+from simulator.engine import NOBODY, AgentDesktop, CommitError, EventRecorder, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
 from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
@@ -95,7 +98,9 @@ class ScenarioRunner:
         )
         self.started_ms = self.sim.now_ms
         self.recorder = EventRecorder()
-        self.sim.subscribe(self.recorder)
+        # The runner's own record (expectations, the result): it passes nothing on, so a journal
+        # commits events when a handler is about to get one, or at the run's end.
+        self.sim.subscribe(self.recorder, NOBODY)
         self.agents = ScenarioAgents(self.sim, scenario.agent)
         """The scenario's agents (``agents:``): their desktops and starting states."""
         self._agent_problem: Failure | None = None
@@ -134,6 +139,9 @@ class ScenarioRunner:
             allow_handler_errors=scenario.allow_handler_errors,
         )
         started = time.perf_counter()
+        desks = self.sim.center.desktops
+        for desk in desks:  # the journal commits when a handler is to get an event, and at the end
+            desk.bus.lazy_commits = True
         try:
             self.start(result)
             if result.error is None:
@@ -152,6 +160,14 @@ class ScenarioRunner:
             except CommitError as exc:
                 if result.error is None:
                     self._stop_journal(result, self.file.where(self.file.mark()), exc)
+            for desk in desks:
+                # The events no handler got: the journal has every event when the run ends.
+                try:
+                    desk.bus.commit_pending()
+                except CommitError as exc:
+                    if result.error is None:
+                        self._stop_journal(result, self.file.where(self.file.mark()), exc)
+                desk.bus.lazy_commits = False
             result.wall_seconds = time.perf_counter() - started
             result.events = list(self.recorder.events)
             result.simulated_ms = sim.now_ms - self.started_ms

@@ -90,7 +90,7 @@ class HandlerHost(PluginLoading):
         )
         if journal is not None:
             self._unsubscribe.append(journal.attach(sim))
-        self._unsubscribe.append(sim.subscribe(self._on_event))
+        self._unsubscribe.append(sim.subscribe(self._on_event, self._passes_on))
         self._dispatcher = self._start_dispatcher(0, None)
         self._watchdog = threading.Thread(
             target=self._watch_loop, name="adsim-handler-watchdog", daemon=True
@@ -123,7 +123,7 @@ class HandlerHost(PluginLoading):
         self._engine_thread = threading.get_ident()
         if journal is not None:
             self._unsubscribe.append(journal.attach(sim))
-        self._unsubscribe.append(sim.subscribe(self._on_event))
+        self._unsubscribe.append(sim.subscribe(self._on_event, self._passes_on))
 
     # ------------------------------------------------------------------ closing
 

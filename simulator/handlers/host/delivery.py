@@ -75,6 +75,8 @@ class Delivery(Dispatcher):
         ``self.max_events``) their further calls fail with ``api_not_answer`` and, when the
         handlers are done, ``HandlerLoopError`` says who kept acting on which event.
         """
+        if not self._pending and not self._requests and not self.sim.has_posted:
+            return True  # nothing in flight, nothing to run (most steps of a run): no budget
         limit = self.max_events if max_events is None else max_events
         budget = None if limit is None else EventBudget(self.sim.bus.count, limit)
         outer, self._budget = self._budget, budget
@@ -118,6 +120,11 @@ class Delivery(Dispatcher):
         return lambda: (
             self._loop_callbacks.remove(callback) if callback in self._loop_callbacks else None
         )
+
+    def _passes_on(self, event: Event) -> bool:
+        """Whether ``event`` goes to a handler (the webhook, a JS page ...) or a page's logger:
+        the journal commits it before ``_on_event`` sees it (``EventBus.subscribe``)."""
+        return bool(self.registry.handlers(event.name)) or bool(self.widget.loggers)
 
     def _on_event(self, event: Event) -> None:
         self._engine_thread = threading.get_ident()
@@ -184,10 +191,18 @@ class Delivery(Dispatcher):
             budget.spend(*caller, method)
         # Actions a handler asks for are recorded as the subscriber's (record-and-replay).
         self.sim.handler_calls += 1
+        # What a handler's call causes is committed before the call answers (no lazy commit):
+        # a call whose events the journal refuses answers the handler with the error.
+        buses = [desk.bus for desk in self.sim.center.desktops]
+        lazy = [bus.lazy_commits for bus in buses]
+        for bus in buses:
+            bus.lazy_commits = False
         try:
             return body()
         finally:
             self.sim.handler_calls -= 1
+            for bus, was in zip(buses, lazy, strict=True):
+                bus.lazy_commits = was
 
     def _report_loop(self, error: HandlerLoopError) -> None:
         for callback in tuple(self._loop_callbacks):
