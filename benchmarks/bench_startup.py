@@ -1,4 +1,4 @@
-"""Start-up: ``adsim demo`` and ``adsim --help`` end to end, against importing pydantic and yaml.
+"""Start-up: ``adsim demo``, ``--help`` and ``run`` end to end, against importing pydantic, yaml.
 
 Each is a fresh interpreter (``python -m simulator ...``), timed best of several, interleaved
 with the baseline (``python -c "import pydantic, yaml"``) so both see the same neighbours. The
@@ -22,6 +22,15 @@ BASELINE = [sys.executable, "-c", "import pydantic, yaml"]
 COMMANDS = {
     "adsim demo (end to end)": [sys.executable, "-m", "simulator", "demo", "--journal", ":memory:"],
     "adsim --help": [sys.executable, "-m", "simulator", "--help"],
+    "adsim run (one scenario, end to end)": [
+        sys.executable,
+        "-m",
+        "simulator",
+        "run",
+        str(ROOT / "fixtures/scenarios/inbound_acw_disposition.yaml"),
+        "--journal",
+        ":memory:",
+    ],
 }
 REPEAT = 7
 # As an installed adsim starts: from cached bytecode (pip writes it at install; the first run
