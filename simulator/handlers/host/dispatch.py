@@ -70,6 +70,25 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
+def _outcome(
+    event: Event, registration: Registration, duration_ms: float, reply: Reply
+) -> HandlerOutcome:
+    """What one handler call on ``event`` did: ``reply`` is (status, result, error, trace)."""
+    status, result, error, trace = reply
+    return HandlerOutcome(
+        event.seq,
+        event.name.value,
+        event.interaction_id,
+        registration.name,
+        registration.plugin,
+        duration_ms,
+        status,
+        jsonable(result),
+        error,
+        trace,
+    )
+
+
 class Dispatcher(OutcomeLog):
     """The dispatcher and watchdog threads of ``HandlerHost`` (the layer above the outcome log)."""
 
@@ -167,22 +186,7 @@ class Dispatcher(OutcomeLog):
         duration: float,
     ) -> None:
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
-        status, result, error, trace = reply
-        event = job.event
-        self._record(
-            HandlerOutcome(
-                event.seq,
-                event.name.value,
-                event.interaction_id,
-                registration.name,
-                registration.plugin,
-                duration,
-                status,
-                jsonable(result),
-                error,
-                trace,
-            )
-        )
+        self._record(_outcome(job.event, registration, duration, reply))
         with self._lock:
             left[0] -= 1
             last = left[0] == 0
@@ -228,20 +232,7 @@ class Dispatcher(OutcomeLog):
                     )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
-            self._record(
-                HandlerOutcome(
-                    event.seq,
-                    event.name.value,
-                    event.interaction_id,
-                    registration.name,
-                    registration.plugin,
-                    duration,
-                    status,
-                    jsonable(result),
-                    error,
-                    trace,
-                )
-            )
+            self._record(_outcome(event, registration, duration, (status, result, error, trace)))
         return True
 
     def _invoke(self, registration: Registration, event: Event) -> Reply:
@@ -335,16 +326,6 @@ class Dispatcher(OutcomeLog):
         else:
             frame = sys._current_frames().get(call.thread)
             stack = "".join(traceback.format_stack(frame)) if frame is not None else None
-        event = call.job.event
-        return HandlerOutcome(
-            event.seq,
-            event.name.value,
-            event.interaction_id,
-            call.registration.name,
-            call.registration.plugin,
-            (time.perf_counter() - call.started) * 1000,
-            "timeout",
-            None,
-            error,
-            stack,
-        )
+        duration = (time.perf_counter() - call.started) * 1000
+        reply: Reply = ("timeout", None, error, stack)
+        return _outcome(call.job.event, call.registration, duration, reply)
