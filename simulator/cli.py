@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__, numbers
+from simulator.streams import encodable_streams
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -499,6 +500,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
     program = argv is None  # the process is adsim (not a caller's main([...]))
+    if program:  # a caller's streams are the caller's
+        encodable_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     # Parsing imports what the chosen command needs: the engine and pydantic's models, some
     # 100,000 long-lived objects and no garbage, which the cyclic collector would walk again and
