@@ -24,6 +24,7 @@ from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
+from simulator.handlers.plugins import NO_PLUGINS
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
@@ -225,8 +226,10 @@ def build_host(
             host.load_entry_points()
         for spec in getattr(args, "handlers", []) or []:
             agent, path = agent_handler(spec)
-            if agent is None or agent == getattr(sim, "name", None):
-                host.load(path)
+            if agent is not None and agent != getattr(sim, "name", None):
+                continue
+            if not host.load(path) and Path(path).is_dir():  # CI must not pass on nothing
+                raise InputFileError(str(path), None, f"{NO_PLUGINS}; check --handler")
         url = getattr(args, "webhook", None)
         if url:
             try:

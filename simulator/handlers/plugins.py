@@ -210,6 +210,16 @@ def _isolated_file(path: Path) -> Plugin:
     return Plugin(path.stem, str(path), str(path), locator={"kind": "file", "path": str(path)})
 
 
+def plugin_files(folder: Path) -> list[Path]:
+    """The plugin files of a folder, sorted: every ``*.py`` whose name does not start with
+    ``_``. Empty for a folder with none (a ``--handler`` that would load nothing)."""
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+
+
+NO_PLUGINS = "no handler plugins in this folder (.py files with register(ad_api), not _*.py)"
+"""How a ``--handler`` folder (or a scenario's ``handlers:`` folder) with none is reported."""
+
+
 def discover_path(path: Path, isolated: bool = False) -> PluginSource:
     """A plugin file, or every ``*.py`` (not starting with ``_``) in a directory, sorted;
     ``isolated``: described for a child process, not imported here."""
@@ -219,8 +229,7 @@ def discover_path(path: Path, isolated: bool = False) -> PluginSource:
     if path.is_dir():
 
         def read_dir() -> list[Plugin]:
-            files = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
-            return [read_file(file) for file in files]
+            return [read_file(file) for file in plugin_files(path)]
 
         return PluginSource(read_dir)
     if not path.exists():

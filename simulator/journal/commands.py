@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from simulator import numbers
 from simulator.data import InputFileError
@@ -41,6 +41,14 @@ def _check_run(journal: Journal, run: int | None) -> None:
         raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
 
 
+def _open_output(path: str) -> TextIO:
+    """``--output FILE`` for writing; a missing folder or a directory is the user's to fix."""
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputFileError(path, None, f"cannot write the export: {exc.strerror}") from None
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal:
         _check_run(journal, args.run)
@@ -52,7 +60,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "agent": args.agent,
         }
         if args.output and args.output != "-":
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
+            with _open_output(args.output) as out:
                 writer(journal, out, **options)
         else:
             writer(journal, sys.stdout, **options)

@@ -143,6 +143,13 @@ def parse_scenario(
     return ScenarioFile(path, scenario, raw, tenant, handler_paths)
 
 
+def _empty_folder(folder: Path) -> str | None:
+    """Why a ``handlers:`` folder would load nothing, or None when it has plugins."""
+    from simulator.handlers.plugins import NO_PLUGINS, plugin_files  # only for a folder
+
+    return None if plugin_files(folder) else f"{str(folder)!r}: {NO_PLUGINS}"
+
+
 def _handler_paths(
     scenario: Scenario, raw: MarkedDict, base_dir: str | Path | None, problem: Any
 ) -> list[Path]:
@@ -157,6 +164,8 @@ def _handler_paths(
                 f"no handler file or folder {str(handler)!r} (the path is relative to the "
                 "scenario file)",
             )
+        elif handler.is_dir() and (empty := _empty_folder(handler)) is not None:
+            problem(locate(raw, ("handlers", index)), empty)
         found.append(handler)
     return found
 

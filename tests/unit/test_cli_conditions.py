@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.cli import main
+from simulator.handlers.plugins import NO_PLUGINS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
 WAIT = 60
@@ -67,3 +70,37 @@ def test_text_the_locale_cannot_encode_is_written_not_a_traceback(tmp_path, env)
     records = [json.loads(line) for line in events.stdout.decode("utf-8").splitlines()]
     saved = [r for r in records if r["event"] == "ON_SAVE_ACTIVITY_RECORD"]
     assert saved[0]["args"][0]["description"] == "Café crème ☕"
+
+
+@pytest.mark.parametrize("where", ["missing/out.jsonl", "."], ids=["missing-folder", "a-folder"])
+def test_journal_export_to_an_unwritable_output_is_one_line(tmp_path, capsys, where):
+    journal = str(tmp_path / "j.sqlite")
+    assert main(["run", CHAT, "--journal", journal]) == 0
+    capsys.readouterr()
+    target = str(tmp_path / where)
+    assert main(["journal", "export", "--journal", journal, "--output", target]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {target}: cannot write the export: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_handler_folder_with_no_plugins_is_refused_not_a_green_run(tmp_path, capsys):
+    """``--handler DIR`` where DIR has no plugin loaded nothing and passed: CI went green while
+    the integration never ran."""
+    folder = tmp_path / "handlers"
+    folder.mkdir()
+    (folder / "_shared.py").write_text("X = 1\n")  # not a plugin: names starting with _
+    for argv in (["run", CHAT], ["demo"]):
+        code = main([*argv, "--journal", ":memory:", "--handler", str(folder)])
+        err = capsys.readouterr().err
+        assert code == 2, (argv, err)
+        assert err == f"adsim: {folder}: {NO_PLUGINS}; check --handler\n"
+
+
+def test_a_scenario_handlers_folder_with_no_plugins_is_refused_at_its_line(tmp_path, capsys):
+    (tmp_path / "none").mkdir()
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text("name: x\nhandlers: [none]\nsteps: [login]\n")
+    assert main(["run", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {scenario}:2:12: '{tmp_path / 'none'}': {NO_PLUGINS}")
