@@ -7,6 +7,7 @@ exit code. Bad input gives a one-line message naming the file or argument and ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from simulator import __version__, numbers
+from simulator import __version__, interrupts, numbers
 from simulator.streams import encodable_streams
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
@@ -198,7 +199,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
     from simulator.engine import CommitError, Simulator
     from simulator.engine.settings import settings_for
-    from simulator.handlers.cli_options import build_host, finish_run
+    from simulator.handlers.cli_options import abandon_run, build_host, finish_run
 
     settings = settings_for(args.api_version or "5.19")
     sim = Simulator(
@@ -209,6 +210,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         recorder = run_demo_call(sim, after_step=host.settle)
     except CommitError:  # the journal refused a step: finish_run names it in one line
         return finish_run(host)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: no waiting for handlers, no summary
+        abandon_run(host)
+        raise
     except BaseException:
         finish_run(host)
         raise
@@ -275,14 +279,15 @@ def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
             "needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)",
         ) from None
-    return drive(
-        options.target,
-        work,
-        tenant_url=options.tenant_url,
-        allow_origins=options.allow_origins,
-        timeout=options.timeout,
-        others=getattr(options, "agents", ()),
-    )
+    with interrupts.paused():  # its Qt loop quits on Ctrl-C and stops the runs itself
+        return drive(
+            options.target,
+            work,
+            tenant_url=options.tenant_url,
+            allow_origins=options.allow_origins,
+            timeout=options.timeout,
+            others=getattr(options, "agents", ()),
+        )
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -500,9 +505,17 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
     program = argv is None  # the process is adsim (not a caller's main([...]))
-    if program:  # a caller's streams are the caller's
+    if program:  # a caller's streams and signals are the caller's
         encodable_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
+    with interrupts.stop_on_signals() if program else contextlib.nullcontext():
+        try:
+            return _run(argv, program)
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
+            return interrupts.exit_code(exc)
+
+
+def _run(argv: list[str], program: bool) -> int:
     # Parsing imports what the chosen command needs: the engine and pydantic's models, some
     # 100,000 long-lived objects and no garbage, which the cyclic collector would walk again and
     # again (~30 ms of `adsim demo`). So no collection while they are made, and then they are
@@ -517,14 +530,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if collecting:
             gc.freeze()
             gc.enable()
+    # The window's Qt loop handles Ctrl-C itself, when it finds Python's default handler.
+    window = args.func is _cmd_window
     try:
-        code = args.func(args)
+        with interrupts.paused() if window else contextlib.nullcontext():
+            code = args.func(args)
         sys.stdout.flush()  # here, so a closed pipe is reported below and not at exit
         return code
     except BrokenPipeError:
         return _quiet_broken_pipe()
-    except KeyboardInterrupt:
-        return 130
     except Exception as exc:
         from simulator.data import InputFileError
 

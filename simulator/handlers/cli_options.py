@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator import numbers
+from simulator import interrupts, numbers
 from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import AgentDesktop, CommitError
@@ -35,6 +35,7 @@ __all__ = [
     "ENV_WEBHOOK_SECRET",
     "WEBHOOK_BUDGET",
     "HostSeries",
+    "abandon_run",
     "add_handler_options",
     "build_host",
     "finish_run",
@@ -315,6 +316,17 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     for line in lines:
         print(f"adsim: {line}", file=err)
     return 1 if lines else 0
+
+
+def abandon_run(host: HandlerHost) -> None:
+    """Close ``host`` and its journal without waiting for handlers still running or printing a
+    summary: the user asked to stop (Ctrl-C, SIGTERM), or the set-up failed half-way. Plugin
+    processes are ended (another Ctrl-C meanwhile cannot leave one running); the journal keeps
+    what it committed."""
+    with interrupts.shielded():
+        host.close(timeout=0)
+        if host.journal is not None:
+            host.journal.close()
 
 
 class HostSeries:

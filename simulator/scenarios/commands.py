@@ -120,18 +120,22 @@ def _run_one(
         runner.host = build(runner.sim)
         # The scenario's other agents (agents:) get the same handlers, each on its desktop.
         runner.add_agent_hosts(lambda desk: build(desk, agent_of_page=False))
+    interrupted = False
     try:
         result = runner.run()
         if page is not None and shot is not None and not page.cancelled.is_set():
             _screenshot(page, shot)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         if page is not None:
             page.detach()
         for other in others.values():
             other.detach()
         for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
-            if page is not None and page.cancelled.is_set():
-                _abandon(host)  # Ctrl-C: no summary
+            if interrupted or (page is not None and page.cancelled.is_set()):
+                _abandon(host)  # Ctrl-C, SIGTERM: no summary, no waiting for handlers
             elif finish is not None:
                 finished = max(finished, finish(host))
     if events_out is not None:
@@ -208,9 +212,12 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     interactions = 0
     finished = EXIT_OK
 
+    runs = 0
+
     def seen(index: int, result: ScenarioResult) -> None:
-        nonlocal interactions
+        nonlocal interactions, runs
         interactions += result.interactions
+        runs = index + 1
         if events_out is not None:
             events_out.write(result.jsonl())
         bar.update(index + 1, interactions)
@@ -225,10 +232,23 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
             on_result=seen,
             close_host=series.end_run if series is not None else None,
         )
-    finally:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: what ran, and no waiting for handlers
+        bar.close()
+        if series is not None and series.host is not None:
+            _abandon(series.host)
+        print(
+            f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop",
+            file=sys.stderr,
+        )
+        raise
+    except BaseException:
         bar.close()
         if series is not None:
-            finished = series.finish()
+            series.finish()
+        raise
+    bar.close()
+    if series is not None:
+        finished = series.finish()
     print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
     return max(report.exit_code, finished)
 

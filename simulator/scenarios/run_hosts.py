@@ -86,10 +86,11 @@ def _host_factory(
 
 
 def _abandon(host: Any) -> None:
-    """Close a host whose set-up failed half-way, and its journal."""
-    host.close(timeout=0)
-    if host.journal is not None:
-        host.journal.close()
+    """Close a host whose set-up failed half-way or whose run was stopped (Ctrl-C), and its
+    journal, without waiting for its handlers."""
+    from simulator.handlers.cli_options import abandon_run
+
+    abandon_run(host)
 
 
 def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:

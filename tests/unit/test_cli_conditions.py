@@ -4,10 +4,14 @@ Each runs ``adsim`` as a real process, as a CI job would."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,3 +108,178 @@ def test_a_scenario_handlers_folder_with_no_plugins_is_refused_at_its_line(tmp_p
     assert main(["run", str(scenario)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"adsim: {scenario}:2:12: '{tmp_path / 'none'}': {NO_PLUGINS}")
+
+
+SAVE_HANDLER = """\
+def save(activity):
+    return activity.interaction_id
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+STUCK_HANDLER = """\
+import sys
+
+
+def save(activity):
+    sys.stderr.write("stuck in save\\n")
+    sys.stderr.flush()
+    while True:
+        pass
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+posix_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="signals and /proc: Linux"
+)
+
+
+def _group(pgid: int) -> list[str]:
+    """The command lines of the live processes of process group ``pgid`` (zombies excluded)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:  # it ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+    return found
+
+
+# ``adsim`` as a terminal starts it: SIGINT and SIGTERM neither ignored nor blocked. A child
+# inherits both from its parent, and pytest run as a background job (``make test &``: POSIX has
+# such jobs ignore SIGINT) would hand that on; adsim then rightly keeps ignoring the signal.
+_AS_FOREGROUND_JOB = (
+    "import signal, sys; "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+    "from simulator.cli import main; "
+    "sys.exit(main())"
+)
+
+
+class _Adsim:
+    """``adsim`` in a session (process group) of its own, its stderr read line by line."""
+
+    def __init__(self, argv: list[str]):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _AS_FOREGROUND_JOB, *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def wait_for(self, text: str) -> str:
+        """The first stderr line containing ``text`` (fails after ``WAIT`` s or at the end)."""
+        while True:
+            line = self.lines.get(timeout=WAIT)
+            assert line is not None, f"adsim ended before {text!r}: {self.seen}"
+            self.seen.append(line)
+            if text in line:
+                return line
+
+    def rest(self) -> list[str]:
+        """The remaining stderr lines, once the process has ended."""
+        while (line := self.lines.get(timeout=WAIT)) is not None:
+            self.seen.append(line)
+        return self.seen
+
+    def kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=WAIT)
+        self.reader.join(WAIT)
+        assert self.process.stderr is not None
+        self.process.stderr.close()
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_mid_load_run_stops_it_cleanly(tmp_path, signum):
+    """Ctrl-C or SIGTERM during ``--repeat``: one line, the runs so far, 128 + the signal, no
+    plugin process left, and a journal that ``export`` and ``show`` still read."""
+    (tmp_path / "save.py").write_text(SAVE_HANDLER)
+    journal = str(tmp_path / "j.sqlite")
+    argv = ["run", str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")]
+    argv += ["--repeat", "100000", "--handler", str(tmp_path / "save.py"), "--trace-handlers"]
+    adsim = _Adsim([*argv, "--journal", journal])
+    try:
+        adsim.wait_for("ON_SAVE_ACTIVITY_RECORD -> save:save ok")  # runs are going
+        plugins = [c for c in _group(adsim.process.pid) if "simulator.handlers.child" in c]
+        assert len(plugins) == 1, plugins
+        adsim.process.send_signal(signum)
+        code = adsim.process.wait(timeout=WAIT)
+        err = adsim.rest()
+        assert _group(adsim.process.pid) == []  # the plugin process is gone, not orphaned
+    finally:
+        adsim.kill_group()
+    name = signal.Signals(signum).name
+    assert code == 128 + signum, err
+    assert not any("Traceback" in line for line in err), err
+    said = [line for line in err if line.startswith("adsim: interrupted")]
+    assert said == [
+        f"adsim: interrupted ({name}): stopping; {'Ctrl-C' if name == 'SIGINT' else name} "
+        "again stops without waiting for a handler still running"
+    ]
+    assert any("runs finished before the stop" in line for line in err), err
+    assert not Path(plugins[0].split()[-1]).exists()  # its stacks file is removed
+    exported = _adsim(["journal", "export", "--journal", journal])
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    saved = [r for r in rows if r.get("event") == "ON_SAVE_ACTIVITY_RECORD"]
+    assert saved, "the runs before the stop are in the journal"
+    shown = _adsim(["journal", "show", saved[0]["interactionId"], "--journal", journal])
+    assert shown.returncode == 0, shown.stderr
+    assert b"save:save ok" in shown.stdout
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("repeat", [[], ["--repeat", "1000"]], ids=["one-run", "load"])
+def test_a_signal_while_a_handler_is_stuck_ends_its_process(tmp_path, signum, repeat):
+    """A handler in an endless loop with an hour's timeout: the first signal waits for it, a
+    second one stops at once; its process is killed, not left spinning after adsim."""
+    (tmp_path / "stuck.py").write_text(STUCK_HANDLER)
+    argv = ["run", str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")]
+    argv += [*repeat, "--handler", str(tmp_path / "stuck.py"), "--handler-timeout", "3600"]
+    adsim = _Adsim([*argv, "--journal", str(tmp_path / "j.sqlite")])
+    try:
+        adsim.wait_for("stuck in save")
+        adsim.process.send_signal(signum)
+        adsim.wait_for("adsim: interrupted")
+        code = None
+        for _attempt in range(WAIT):  # again until it stops: once it is waiting, one does
+            adsim.process.send_signal(signum)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = adsim.process.wait(timeout=1)
+                break
+        assert code is not None, adsim.seen
+        assert _group(adsim.process.pid) == []  # the stuck process was ended before adsim
+        err = adsim.rest()
+    finally:
+        adsim.kill_group()
+    assert code == 128 + signum, err
+    assert not any("Traceback" in line for line in err), err

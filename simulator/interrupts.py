@@ -1,0 +1,136 @@
+"""Ctrl-C and SIGTERM: how an ``adsim`` command stops when it is asked to.
+
+Both signals raise ``Interrupted`` (a ``KeyboardInterrupt``) in the main thread, so every
+``finally`` on the way out runs: plugin processes are ended (none is left running, not even one
+stuck in a loop), the journal keeps what it committed and is closed, and the command exits with
+128 + the signal's number, as a shell reports a program the signal ended: 130 for SIGINT, 143
+for SIGTERM. Without this, SIGTERM (what ``timeout``, ``docker stop`` and CI runners send) ended
+adsim on the spot and left a plugin process that was busy in a handler running for ever.
+
+The first signal says so on stderr at once, in one line: handlers still running get their
+timeout to finish (their outcome is journaled). A second signal stops without waiting for them.
+
+Standard library only: it is in place before a command's imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+__all__ = ["Interrupted", "exit_code", "paused", "shielded", "stop_on_signals"]
+
+
+class Interrupted(KeyboardInterrupt):
+    """The command was asked to stop by ``signum`` (SIGINT or SIGTERM)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def exit_code(exc: KeyboardInterrupt) -> int:
+    """128 + the signal's number: 130 for Ctrl-C (also a plain ``KeyboardInterrupt``), 143 for
+    SIGTERM."""
+    return 128 + getattr(exc, "signum", signal.SIGINT)
+
+
+class _Stopper:
+    """The signal handler: says what is happening once, then raises every time."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+        self.shields = 0
+        """While above 0 a signal raises nothing: adsim is ending plugin processes."""
+        self.replaced: dict[int, Any] = {}
+        """The handlers this one replaced, by signal: put back at the end."""
+
+    def __call__(self, signum: int, _frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            name = signal.Signals(signum).name
+            again = "Ctrl-C" if signum == signal.SIGINT else name
+            line = (
+                f"adsim: interrupted ({name}): stopping; {again} again stops without waiting "
+                "for a handler still running\n"
+            )
+            with contextlib.suppress(OSError):
+                # os.write, not print: the signal may come while the main thread is in the
+                # middle of writing to sys.stderr, whose buffer is not re-entrant. On a line of
+                # its own after the terminal's "^C" or a progress bar.
+                os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))
+        if self.shields == 0:
+            raise Interrupted(signum)
+
+    def install(self) -> None:
+        for signum in self.replaced:
+            signal.signal(signum, self)
+
+    def uninstall(self) -> None:
+        for signum, handler in self.replaced.items():
+            signal.signal(signum, handler)
+
+
+_ACTIVE: list[_Stopper] = []
+"""The installed handler, if any (signals belong to the process: one at a time)."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM raise ``Interrupted`` (see the module
+    docstring). Only on the main thread; a signal the parent set to be ignored (``nohup``, a
+    shell's background job) stays ignored."""
+    if threading.current_thread() is not threading.main_thread() or _ACTIVE:
+        yield
+        return
+    stopper = _Stopper()
+    for signum, default in (
+        (signal.SIGINT, signal.default_int_handler),
+        (signal.SIGTERM, signal.SIG_DFL),
+    ):
+        if signal.getsignal(signum) is default:
+            stopper.replaced[signum] = default
+    stopper.install()
+    _ACTIVE.append(stopper)
+    try:
+        yield
+    finally:
+        _ACTIVE.clear()
+        stopper.uninstall()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Python's own handlers while the block runs: for the window and the ``--page`` driver,
+    whose Qt event loop handles Ctrl-C itself when it finds Python's default there."""
+    if not _ACTIVE or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopper = _ACTIVE[0]
+    stopper.uninstall()
+    try:
+        yield
+    finally:
+        stopper.install()
+
+
+@contextmanager
+def shielded() -> Iterator[None]:
+    """No ``Interrupted`` while the block runs: for the short, bounded work of stopping (ending
+    plugin processes, closing the journal), which another Ctrl-C must not cut half-way and leave
+    a process running."""
+    stopper = _ACTIVE[0] if _ACTIVE else None
+    if stopper is None:
+        yield
+        return
+    stopper.shields += 1
+    try:
+        yield
+    finally:
+        stopper.shields -= 1
