@@ -30,6 +30,7 @@ from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
+from simulator.journal.store import ENV_JOURNAL
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
@@ -191,10 +192,15 @@ def open_journal(
     sim: AgentDesktop, args: argparse.Namespace, meta: dict[str, Any] | None = None
 ) -> Journal:
     """The journal of one run of ``sim`` (``InputFileError`` when it cannot be used)."""
+    given = getattr(args, "journal", None)
     try:
-        return Journal.open(getattr(args, "journal", None), meta=run_meta(sim, args, meta))
+        return Journal.open(given, meta=run_meta(sim, args, meta))
     except JournalError as exc:
-        raise InputFileError(exc.path or "--journal", None, exc.message) from None
+        message = exc.message
+        if given is None:  # the default place (an unwritable HOME): say how to choose another
+            source = f"${ENV_JOURNAL}" if os.environ.get(ENV_JOURNAL) else "the default journal"
+            message += f" ({source}; pass --journal PATH, or --journal :memory: to keep none)"
+        raise InputFileError(exc.path or "--journal", None, message) from None
 
 
 def build_host(

@@ -283,3 +283,23 @@ def test_a_signal_while_a_handler_is_stuck_ends_its_process(tmp_path, signum, re
         adsim.kill_group()
     assert code == 128 + signum, err
     assert not any("Traceback" in line for line in err), err
+
+
+def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys, monkeypatch):
+    """HOME (or XDG_DATA_HOME) where no folder can be made: the default journal cannot open; the
+    line says which journal that was and how to pick another."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.delenv("ADSIM_JOURNAL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    monkeypatch.setenv("HOME", str(blocker))
+    (tmp_path / "save.py").write_text(SAVE_HANDLER)
+    assert main(["demo", "--handler", str(tmp_path / "save.py")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {blocker}{os.sep}")
+    assert err.endswith(
+        "(the default journal; pass --journal PATH, or --journal :memory: to keep none)\n"
+    )
+    monkeypatch.setenv("ADSIM_JOURNAL", str(blocker / "j.sqlite"))
+    assert main(["run", CHAT, "--handler", str(tmp_path / "save.py")]) == 2
+    assert "($ADSIM_JOURNAL; pass --journal PATH" in capsys.readouterr().err
