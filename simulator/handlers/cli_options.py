@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -203,6 +204,24 @@ def open_journal(
         raise InputFileError(exc.path or "--journal", None, message) from None
 
 
+def _tracer(err: TextIO) -> Callable[[HandlerOutcome], None]:
+    """``--trace-handlers``: each outcome on ``err``, from the handler thread. A stderr the
+    reader closed (``2>&1 | head``) ends the trace, not the thread: the call is still recorded
+    and the run goes on."""
+    closed = False
+
+    def trace(outcome: HandlerOutcome) -> None:
+        nonlocal closed
+        if closed:
+            return
+        try:
+            print(f"adsim: {outcome.line()}", file=err, flush=True)
+        except (OSError, ValueError):  # EPIPE, or the stream itself closed
+            closed = True
+
+    return trace
+
+
 def build_host(
     sim: AgentDesktop,
     args: argparse.Namespace,
@@ -228,7 +247,7 @@ def build_host(
     host.secrets.add_url(getattr(args, "webhook", None))
     try:
         if getattr(args, "trace_handlers", False):
-            host.subscribe_outcomes(lambda outcome: print(f"adsim: {outcome.line()}", file=err))
+            host.subscribe_outcomes(_tracer(err))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
         for spec in getattr(args, "handlers", []) or []:

@@ -303,3 +303,32 @@ def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys
     monkeypatch.setenv("ADSIM_JOURNAL", str(blocker / "j.sqlite"))
     assert main(["run", CHAT, "--handler", str(tmp_path / "save.py")]) == 2
     assert "($ADSIM_JOURNAL; pass --journal PATH" in capsys.readouterr().err
+
+
+@posix_only
+def test_trace_handlers_into_a_closed_stderr_does_not_hang_the_run(tmp_path):
+    """``adsim run ... --trace-handlers 2>&1 | head -1``: the trace's first write after the
+    reader left failed on the handler thread, whose call then never finished, and the run
+    waited for it for ever."""
+    (tmp_path / "save.py").write_text(SAVE_HANDLER)
+    argv = ["run", str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")]
+    argv += ["--repeat", "20", "--handler", str(tmp_path / "save.py"), "--trace-handlers"]
+    argv += ["--journal", str(tmp_path / "j.sqlite")]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already left: every write to stderr fails
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *argv],
+        stdout=subprocess.PIPE,
+        stderr=write_end,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    os.close(write_end)
+    try:
+        out, _err = process.communicate(timeout=WAIT * 2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=WAIT)
+    assert process.returncode == 0
+    assert out.decode().startswith("PASS  Inbound call answered")

@@ -3,6 +3,7 @@ subscribers), and incidents outside any call; per served simulator and over all 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from collections.abc import Callable
@@ -66,9 +67,16 @@ class OutcomeLog(HostState):
             try:
                 self.journal.record_outcome(outcome)
             except Exception:
-                traceback.print_exc(file=sys.stderr)
+                _print_exc()
         for callback in tuple(self._outcome_callbacks):
             try:
                 callback(outcome)
             except Exception:
-                traceback.print_exc(file=sys.stderr)
+                _print_exc()
+
+
+def _print_exc() -> None:
+    """The traceback on stderr, if stderr can still be written: on the handler thread an error
+    here would end the thread with its call unfinished, and ``settle`` would wait for ever."""
+    with contextlib.suppress(OSError, ValueError):
+        traceback.print_exc(file=sys.stderr)
