@@ -543,11 +543,18 @@ def _run(argv: list[str], program: bool) -> int:
         from simulator.data import InputFileError
 
         if isinstance(exc, InputFileError):
-            print(f"adsim: {exc}", file=sys.stderr)
+            _complain(f"adsim: {exc}")
             return EXIT_BAD_INPUT
         from simulator.handlers import HandlerLoopError
 
         if isinstance(exc, HandlerLoopError):  # the integration's bug, not bad input
-            print(f"adsim: {exc}", file=sys.stderr)
+            _complain(f"adsim: {exc}")
             return EXIT_FAILED
         raise
+
+
+def _complain(line: str) -> None:
+    """An error's one line on stderr. A stderr nobody reads any more (``2>&1 | head -0``) loses
+    the line, not the exit code that says what went wrong."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)

@@ -332,3 +332,24 @@ def test_trace_handlers_into_a_closed_stderr_does_not_hang_the_run(tmp_path):
         process.wait(timeout=WAIT)
     assert process.returncode == 0
     assert out.decode().startswith("PASS  Inbound call answered")
+
+
+@posix_only
+def test_bad_input_into_a_closed_stderr_still_exits_2(tmp_path):
+    """The error line cannot be written (``2>&1 | head -0``): the exit code still says bad
+    input (it was 1, an uncaught BrokenPipeError, read by CI as a failed test)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", "run", str(tmp_path / "missing.yaml")],
+            stdout=subprocess.PIPE,
+            stderr=write_end,
+            cwd=ROOT,
+            timeout=WAIT * 2,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2
+    assert done.stdout == b""
