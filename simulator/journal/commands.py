@@ -25,6 +25,10 @@ def _open_existing(path: str | None) -> Journal:
         raise InputFileError(
             str(target), None, "no journal here; run adsim first or pass --journal PATH"
         )
+    if target.is_dir():  # SQLite would call it unwritable, which is not the point
+        raise InputFileError(
+            str(target), None, "is a folder; pass the journal file itself with --journal PATH"
+        )
     try:
         return Journal.open(target, writing=False)
     except JournalError as exc:

@@ -353,3 +353,11 @@ def test_bad_input_into_a_closed_stderr_still_exits_2(tmp_path):
         os.close(write_end)
     assert done.returncode == 2
     assert done.stdout == b""
+
+
+@pytest.mark.parametrize("command", [["export"], ["show", "some-id"]])
+def test_reading_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
+    assert main(["journal", *command, "--journal", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {tmp_path}: is a folder; pass the journal file itself with --journal PATH\n"
+    )
