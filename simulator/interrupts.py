@@ -1,11 +1,12 @@
-"""Ctrl-C and SIGTERM: how an ``adsim`` command stops when it is asked to.
+"""Ctrl-C, SIGTERM and SIGHUP: how an ``adsim`` command stops when it is asked to.
 
-Both signals raise ``Interrupted`` (a ``KeyboardInterrupt``) in the main thread, so every
-``finally`` on the way out runs: plugin processes are ended (none is left running, not even one
-stuck in a loop), the journal keeps what it committed and is closed, and the command exits with
-128 + the signal's number, as a shell reports a program the signal ended: 130 for SIGINT, 143
-for SIGTERM. Without this, SIGTERM (what ``timeout``, ``docker stop`` and CI runners send) ended
-adsim on the spot and left a plugin process that was busy in a handler running for ever.
+Each raises ``Interrupted`` (a ``KeyboardInterrupt``) in the main thread, so every ``finally`` on
+the way out runs: plugin processes are ended (none is left running, not even one stuck in a
+loop), the journal keeps what it committed and is closed, and the command exits with 128 + the
+signal's number, as a shell reports a program the signal ended: 130 for SIGINT, 143 for SIGTERM,
+129 for SIGHUP (the terminal closed). Without this, SIGTERM (what ``timeout``, ``docker stop``
+and CI runners send) ended adsim on the spot and left a plugin process that was busy in a
+handler running for ever.
 
 The first signal says so on stderr at once, in one line: handlers still running get their
 timeout to finish (their outcome is journaled). A second signal stops without waiting for them.
@@ -83,17 +84,20 @@ _ACTIVE: list[_Stopper] = []
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """While the block runs, SIGINT and SIGTERM raise ``Interrupted`` (see the module
+    """While the block runs, SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` (see the module
     docstring). Only on the main thread; a signal the parent set to be ignored (``nohup``, a
     shell's background job) stays ignored."""
     if threading.current_thread() is not threading.main_thread() or _ACTIVE:
         yield
         return
     stopper = _Stopper()
-    for signum, default in (
+    handled: list[tuple[int, Any]] = [
         (signal.SIGINT, signal.default_int_handler),
         (signal.SIGTERM, signal.SIG_DFL),
-    ):
+    ]
+    if hasattr(signal, "SIGHUP"):  # the terminal went away (a closed ssh session): POSIX only
+        handled.append((signal.SIGHUP, signal.SIG_DFL))
+    for signum, default in handled:
         if signal.getsignal(signum) is default:
             stopper.replaced[signum] = default
     stopper.install()

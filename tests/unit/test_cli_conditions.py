@@ -161,9 +161,10 @@ def _group(pgid: int) -> list[str]:
 # such jobs ignore SIGINT) would hand that on; adsim then rightly keeps ignoring the signal.
 _AS_FOREGROUND_JOB = (
     "import signal, sys; "
-    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}); "
     "signal.signal(signal.SIGINT, signal.default_int_handler); "
     "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+    "signal.signal(signal.SIGHUP, signal.SIG_DFL); "
     "from simulator.cli import main; "
     "sys.exit(main())"
 )
@@ -217,10 +218,11 @@ class _Adsim:
 
 
 @posix_only
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_mid_load_run_stops_it_cleanly(tmp_path, signum):
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_mid_load_run_stops_it_cleanly(tmp_path, name):
     """Ctrl-C or SIGTERM during ``--repeat``: one line, the runs so far, 128 + the signal, no
     plugin process left, and a journal that ``export`` and ``show`` still read."""
+    signum = getattr(signal, name)  # SIGHUP: POSIX only
     (tmp_path / "save.py").write_text(SAVE_HANDLER)
     journal = str(tmp_path / "j.sqlite")
     argv = ["run", str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")]
@@ -236,7 +238,6 @@ def test_a_signal_mid_load_run_stops_it_cleanly(tmp_path, signum):
         assert _group(adsim.process.pid) == []  # the plugin process is gone, not orphaned
     finally:
         adsim.kill_group()
-    name = signal.Signals(signum).name
     assert code == 128 + signum, err
     assert not any("Traceback" in line for line in err), err
     said = [line for line in err if line.startswith("adsim: interrupted")]
