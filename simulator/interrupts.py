@@ -9,7 +9,8 @@ and CI runners send) ended adsim on the spot and left a plugin process that was 
 handler running for ever.
 
 The first signal says so on stderr at once, in one line: handlers still running get their
-timeout to finish (their outcome is journaled). A second signal stops without waiting for them.
+timeout to finish (their outcome is journaled). A second signal stops without waiting for them
+(the line says so when handlers are loaded).
 
 Standard library only: it is in place before a command's imports.
 """
@@ -25,7 +26,14 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-__all__ = ["Interrupted", "exit_code", "paused", "shielded", "stop_on_signals"]
+__all__ = [
+    "Interrupted",
+    "exit_code",
+    "handlers_loaded",
+    "paused",
+    "shielded",
+    "stop_on_signals",
+]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -47,6 +55,8 @@ class _Stopper:
 
     def __init__(self) -> None:
         self.stopping = False
+        self.handlers = False
+        """Handlers are loaded: the line says a second signal does not wait for them."""
         self.shields = 0
         """While above 0 a signal raises nothing: adsim is ending plugin processes."""
         self.replaced: dict[int, Any] = {}
@@ -57,10 +67,10 @@ class _Stopper:
             self.stopping = True
             name = signal.Signals(signum).name
             again = "Ctrl-C" if signum == signal.SIGINT else name
-            line = (
-                f"adsim: interrupted ({name}): stopping; {again} again stops without waiting "
-                "for a handler still running\n"
-            )
+            line = f"adsim: interrupted ({name}): stopping"
+            if self.handlers:
+                line += f"; {again} again stops without waiting for a handler still running"
+            line += "\n"
             with contextlib.suppress(OSError):
                 # os.write, not print: the signal may come while the main thread is in the
                 # middle of writing to sys.stderr, whose buffer is not re-entrant. On a line of
@@ -138,3 +148,10 @@ def shielded() -> Iterator[None]:
         yield
     finally:
         stopper.shields -= 1
+
+
+def handlers_loaded() -> None:
+    """Handlers run from now on: a stop may wait for one still running, and the first signal's
+    line says how not to."""
+    if _ACTIVE:
+        _ACTIVE[0].handlers = True

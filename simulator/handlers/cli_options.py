@@ -236,6 +236,7 @@ def build_host(
     err = stderr if stderr is not None else sys.stderr
     secret = _secret(args)
     journal = open_journal(sim, args, meta)
+    interrupts.handlers_loaded()
     host = HandlerHost(
         sim,
         timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),

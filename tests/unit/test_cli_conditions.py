@@ -362,3 +362,26 @@ def test_reading_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
     assert capsys.readouterr().err == (
         f"adsim: {tmp_path}: is a folder; pass the journal file itself with --journal PATH\n"
     )
+
+
+@posix_only
+def test_a_signal_with_no_handlers_is_one_plain_line():
+    """``adsim generate`` has no handlers: its line promises nothing about them."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _AS_FOREGROUND_JOB, "generate", "--count", "10000000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith(b"{")  # it is generating
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=WAIT)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=WAIT)
+    assert process.returncode == 130
+    assert err == b"adsim: interrupted (SIGINT): stopping\n"
