@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import json
 import os
@@ -482,6 +483,12 @@ def _quiet_broken_pipe() -> int:
     return EXIT_BROKEN_PIPE
 
 
+_NO_ROOM = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
+)
+"""Write errors that mean the output's disk (or quota, or file size limit) is full."""
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
     """The command line, with ``func`` set to the command to run."""
     args = _window_args(argv)
@@ -539,6 +546,15 @@ def _run(argv: list[str], program: bool) -> int:
         return code
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            raise
+        # A full disk or quota under --output or a redirect: the user's to fix, in one line.
+        _quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
+        _complain(
+            f"adsim: cannot write the output: {exc.strerror}; free some space or write elsewhere"
+        )
+        return EXIT_BAD_INPUT
     except Exception as exc:
         from simulator.data import InputFileError
 

@@ -385,3 +385,29 @@ def test_a_signal_with_no_handlers_is_one_plain_line():
         process.wait(timeout=WAIT)
     assert process.returncode == 130
     assert err == b"adsim: interrupted (SIGINT): stopping\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [["generate", "--count", "50"], ["demo"], ["run", CHAT, "--output", "/dev/full"]],
+    ids=["generate", "demo", "run-output"],
+)
+def test_a_full_disk_is_one_line_not_a_traceback(argv):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "ADSIM_JOURNAL": ":memory:"},
+            timeout=WAIT * 2,
+            check=False,
+        )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err.splitlines()[-1] == (
+        "adsim: cannot write the output: No space left on device; free some space or write "
+        "elsewhere"
+    )
