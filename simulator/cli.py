@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import gc
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from simulator import __version__, interrupts, numbers
-from simulator.streams import encodable_streams
+from simulator import __version__, interrupts, numbers, streams
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -30,8 +27,7 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-EXIT_BROKEN_PIPE = 141
-"""128 + SIGPIPE: what a shell reports for a program the closed pipe ended."""
+EXIT_BROKEN_PIPE = streams.EXIT_BROKEN_PIPE
 
 
 API_VERSIONS_METAVAR = "5.19|5.24.1|2026"
@@ -472,23 +468,6 @@ def _window_option_given(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _quiet_broken_pipe() -> int:
-    """``adsim ... | head``: the reader left. Point stdout at /dev/null so the interpreter's
-    last flush cannot fail again, and exit as a program killed by SIGPIPE would (141)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a file (tests): nothing to redirect
-        pass
-    return EXIT_BROKEN_PIPE
-
-
-_NO_ROOM = frozenset(
-    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
-)
-"""Write errors that mean the output's disk (or quota, or file size limit) is full."""
-
-
 def _parse(argv: list[str]) -> argparse.Namespace:
     """The command line, with ``func`` set to the command to run."""
     args = _window_args(argv)
@@ -513,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
     program = argv is None  # the process is adsim (not a caller's main([...]))
     if program:  # a caller's streams and signals are the caller's
-        encodable_streams()
+        streams.encodable_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupts.stop_on_signals() if program else contextlib.nullcontext():
         try:
@@ -545,13 +524,13 @@ def _run(argv: list[str], program: bool) -> int:
         sys.stdout.flush()  # here, so a closed pipe is reported below and not at exit
         return code
     except BrokenPipeError:
-        return _quiet_broken_pipe()
+        return streams.quiet_broken_pipe()
     except OSError as exc:
-        if exc.errno not in _NO_ROOM:
+        if not streams.no_room(exc):
             raise
         # A full disk or quota under --output or a redirect: the user's to fix, in one line.
-        _quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
-        _complain(
+        streams.quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
+        streams.complain(
             f"adsim: cannot write the output: {exc.strerror}; free some space or write elsewhere"
         )
         return EXIT_BAD_INPUT
@@ -559,18 +538,11 @@ def _run(argv: list[str], program: bool) -> int:
         from simulator.data import InputFileError
 
         if isinstance(exc, InputFileError):
-            _complain(f"adsim: {exc}")
+            streams.complain(f"adsim: {exc}")
             return EXIT_BAD_INPUT
         from simulator.handlers import HandlerLoopError
 
         if isinstance(exc, HandlerLoopError):  # the integration's bug, not bad input
-            _complain(f"adsim: {exc}")
+            streams.complain(f"adsim: {exc}")
             return EXIT_FAILED
         raise
-
-
-def _complain(line: str) -> None:
-    """An error's one line on stderr. A stderr nobody reads any more (``2>&1 | head -0``) loses
-    the line, not the exit code that says what went wrong."""
-    with contextlib.suppress(OSError):
-        print(line, file=sys.stderr, flush=True)

@@ -1,4 +1,4 @@
-"""adsim's standard output and error in any locale: they never fail on a character.
+"""adsim's standard output and error: any text in any locale, a reader that left, a full disk.
 
 An ASCII-only locale (``LC_ALL=C`` with ``PYTHONCOERCECLOCALE=0``, ``PYTHONIOENCODING=ascii``)
 or a Windows code page (cp1252) cannot encode a scenario named ``Zoë ✓`` or a customer called
@@ -10,16 +10,31 @@ or a Windows code page (cp1252) cannot encode a scenario named ``Zoë ✓`` or a
 - a terminal keeps its encoding (that is what it shows); a character it lacks is written as an
   escape (``\\u2713``) rather than ending the run. stderr does that already (Python's default).
 
+A reader that left (``adsim ... | head``) ends the command quietly with 141, as SIGPIPE would; a
+full disk or quota is one line and exit 2; an error line stderr cannot take loses the line, not
+the exit code.
+
 Standard library only: it runs before a command's imports.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import io
+import os
 import sys
 
-__all__ = ["encodable_streams"]
+__all__ = ["EXIT_BROKEN_PIPE", "complain", "encodable_streams", "no_room", "quiet_broken_pipe"]
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a program the closed pipe ended."""
+
+_NO_ROOM = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
+)
+"""Write errors that mean the output's disk (or quota, or file size limit) is full."""
 
 
 def _is_utf8(encoding: str | None) -> bool:
@@ -47,3 +62,26 @@ def encodable_streams() -> None:
             stream.reconfigure(encoding="utf-8", errors="surrogateescape")
         else:
             stream.reconfigure(errors="backslashreplace")
+
+
+def quiet_broken_pipe() -> int:
+    """``adsim ... | head``: the reader left. Point stdout at /dev/null so the interpreter's
+    last flush cannot fail again, and exit as a program killed by SIGPIPE would (141)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (tests): nothing to redirect
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def no_room(exc: OSError) -> bool:
+    """Whether a write failed because the disk, the quota or the file size limit is full."""
+    return exc.errno in _NO_ROOM
+
+
+def complain(line: str) -> None:
+    """An error's one line on stderr. A stderr nobody reads any more (``2>&1 | head -0``) loses
+    the line, not the exit code that says what went wrong."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)
