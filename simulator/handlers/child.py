@@ -36,6 +36,7 @@ from simulator.engine.payloads import typed_args
 from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+from simulator.handlers.spawner import die_with_parent
 from simulator.stable_text import stable_repr
 
 __all__ = ["main"]
@@ -251,6 +252,7 @@ def main(argv: list[str]) -> None:
     """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump]``."""
     # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()  # a stuck plugin never outlives a killed adsim
     read = Connection(int(argv[0]), writable=False)
     write = Connection(int(argv[1]), readable=False)
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
