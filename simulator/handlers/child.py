@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import faulthandler
-import importlib.metadata
 import inspect
 import itertools
 import json
@@ -175,6 +174,8 @@ class _Child:
         if kind == "file":
             plugin = file_plugin(Path(spec["path"]))
         else:
+            import importlib.metadata  # only an entry point needs it (email.*, zipfile: ~10 ms)
+
             entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
             plugin = entry_point_plugin(entry, again=False)
         plugin.name = self.name
