@@ -368,3 +368,25 @@ def test_objects_of_the_plugins_own_classes_do_not_hang_the_pipe(tmp_path):
         ("ON_NEW_INTERACTION", "ok", "<Thing>"),
         ("ON_SAVE_ACTIVITY_RECORD", "ok", "invalid_args"),
     ]
+
+
+def test_a_coroutine_handler_in_its_own_process_is_awaited(tmp_path):
+    # The plugin process imports asyncio only for the first coroutine it is handed.
+    waits = _write(
+        tmp_path,
+        "waits",
+        """
+        import asyncio
+
+        async def new(interaction):
+            await asyncio.sleep(0)
+            return {"awaited": interaction.interaction_id}
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", new)
+        """,
+    )
+    host, _ = _run([waits])
+    (outcome,) = [o for o in host.outcomes if o.plugin == "waits"]
+    assert (outcome.status, outcome.error) == ("ok", None)
+    assert outcome.result == {"awaited": outcome.interaction_id}
