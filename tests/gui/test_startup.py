@@ -203,3 +203,49 @@ def test_no_standard_library_module_mentions_pyside():
     assert is_standard_library(str(stdlib / "email" / "message.py"))
     assert not is_standard_library(str(stdlib / "site-packages" / "x" / "y.py"))
     assert not is_standard_library(__file__)
+
+
+_KEEP_PROBE = """
+import json, sys
+from simulator.dataclass_cache import install
+
+cache = install()  # as adsim does before the window's modules are imported
+from simulator.gui import launch
+from simulator.gui.options import WindowOptions
+
+seen = []
+elapsed = launch._elapsed_ms
+
+def at_each_report():
+    seen.append(cache.path.is_file())  # "shown", then "ready" (the benchmark's end)
+    return elapsed()
+
+launch._elapsed_ms = at_each_report
+code = launch.run_window(WindowOptions(journal=sys.argv[1]))
+print(json.dumps({"code": code, "kept": seen[:2], "path": str(cache.path)}))
+"""
+
+
+def test_the_window_keeps_its_dataclass_methods_by_the_time_it_is_usable(tmp_path):
+    """A start ended at "ready" (by the benchmark, or by a signal) must not compile the same
+    dataclass methods again at every start: the cache is written before that line."""
+    import json
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
+    done = subprocess.run(
+        [sys.executable, "-c", _KEEP_PROBE, str(tmp_path / "journal.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["code"] == 0
+    assert seen["path"].startswith(str(tmp_path / "pycache"))
+    assert seen["kept"] == [False, True]
