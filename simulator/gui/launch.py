@@ -91,11 +91,11 @@ def _resume_collector(collecting: bool) -> None:
         gc.enable()
 
 
-def _keep_dataclass_methods() -> None:
-    """Save what this start compiled (see ``simulator.dataclass_cache``) once the session is
+def _keep_generated_code() -> None:
+    """Save what this start compiled (see ``simulator.code_cache``) once the session is
     open, not only at exit: a window ended by a signal (the benchmark ends it at "ready") would
     otherwise compile the same again at every start."""
-    from simulator.dataclass_cache import installed
+    from simulator.code_cache import installed
 
     cache = installed()
     if cache is not None:
@@ -228,7 +228,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
 
             top = session.center or window  # the agent switcher, or the one desktop
             open_agent_pages(top, options.pages, allow_origins=options.allow_origins)
-        _keep_dataclass_methods()
+        _keep_generated_code()
         if report:
             app.processEvents()
             print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)

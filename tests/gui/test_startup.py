@@ -209,7 +209,7 @@ def test_no_standard_library_module_mentions_pyside():
 
 _KEEP_PROBE = """
 import json, sys
-from simulator.dataclass_cache import install
+from simulator.code_cache import install
 
 cache = install()  # as adsim does before the window's modules are imported
 from simulator.gui import launch
@@ -228,9 +228,10 @@ print(json.dumps({"code": code, "kept": seen[:2], "path": str(cache.path)}))
 """
 
 
-def test_the_window_keeps_its_dataclass_methods_by_the_time_it_is_usable(tmp_path):
+def test_the_window_keeps_its_compiled_code_by_the_time_it_is_usable(tmp_path):
     """A start ended at "ready" (by the benchmark, or by a signal) must not compile the same
-    dataclass methods again at every start: the cache is written before that line."""
+    dataclass methods and forward references again at every start (``simulator.code_cache``):
+    the cache is written before that line."""
     import json
     import os
     import subprocess

@@ -1,13 +1,20 @@
-"""Dataclass methods compiled once, not at every start: a cache next to the package's bytecode.
+"""Code that Python generates at every start, compiled once: a cache beside the package's bytecode.
 
-``@dataclass`` writes the source of each class's ``__init__``, ``__repr__``, ``__eq__`` ... and
-compiles it with ``exec`` when the class is created: some 90 classes (the project's and
-pydantic's) on the way to a usable window, 0.2-0.6 ms each, most of it in the compiler. Python
-caches a module's bytecode in ``__pycache__``, but not this. Here the compiled code of each
-generated source is kept, keyed by that source text, in a file beside the package's bytecode
-(``simulator/__pycache__``, or under ``PYTHONPYCACHEPREFIX``), and the next process executes it
-without compiling: the same text compiled the same way gives the same code, so the classes are
-exactly what ``@dataclass`` makes without the cache.
+Python caches a module's bytecode in ``__pycache__``, but not the code it writes and compiles
+while the modules run:
+
+- ``@dataclass`` writes the source of each class's ``__init__``, ``__repr__``, ``__eq__`` ... and
+  compiles it with ``exec``: some 90 classes (the project's and pydantic's) on the way to a
+  usable window, 0.2-0.6 ms each, most of it in the compiler;
+- ``typing.ForwardRef`` compiles each string annotation it is given: some 900 (pydantic-core's
+  ``TypedDict`` schemas, the models' postponed annotations).
+
+Here the compiled code of each such source is kept, keyed by its text and mode, in a file beside
+the package's bytecode (``simulator/__pycache__``, or under ``PYTHONPYCACHEPREFIX``), and the next
+process runs it without compiling. The same text compiled the same way gives the same code, so
+classes and annotations are exactly what they are without the cache. Both modules call the
+builtins by their global names (``exec``, ``compile``); the cache shadows them in those two
+modules only.
 
 Only ``adsim`` itself installs it (``simulator.cli.main``), never an import of the package: a
 library user's process is theirs. The file is written as bytecode is (not when
@@ -17,6 +24,7 @@ an unreadable, foreign or corrupt file is ignored and replaced.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dataclasses
 import importlib.util
@@ -24,17 +32,20 @@ import marshal
 import os
 import sys
 import threading
+import typing
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DataclassCache", "default_path", "install", "installed"]
+__all__ = ["CodeCache", "default_path", "install", "installed"]
 
-_HEADER = b"adsim dataclass methods 1\n" + importlib.util.MAGIC_NUMBER
+_HEADER = b"adsim generated code 1\n" + importlib.util.MAGIC_NUMBER
 """The file's first bytes: this format and this Python's bytecode (marshal is per version)."""
-MAX_ENTRIES = 4000
-"""More than this in the file (classes of many releases): keep only this process's."""
+MAX_ENTRIES = 20_000
+"""More than this in the file (code of many releases): keep only this process's."""
+_FILENAME = "<string>"
+"""The file name ``exec`` gives a source string, and ``typing.ForwardRef`` its annotations."""
 
-_INSTALLED: dict[str, DataclassCache] = {}
+_INSTALLED: dict[str, CodeCache] = {}
 """The one cache of this process, under ``"cache"`` once installed."""
 _lock = threading.Lock()
 
@@ -46,15 +57,16 @@ def default_path() -> Path | None:
         bytecode = importlib.util.cache_from_source(os.path.splitext(__file__)[0] + ".py")
     except (NotImplementedError, ValueError):
         return None
-    return Path(bytecode).with_suffix(".methods")
+    return Path(bytecode).with_suffix(".code")
 
 
-class DataclassCache:
+class CodeCache:
     """Compiled code of generated sources, loaded from ``path`` and saved back to it."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, bytes] = self._read() if path is not None else {}
+        """``mode + "\\0" + source`` -> the marshalled code object."""
         self.used: set[str] = set()
         self.compiled = 0
         """Sources compiled by this process (not found in the file)."""
@@ -76,18 +88,20 @@ class DataclassCache:
             return {}
         return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
 
-    def code(self, source: str) -> Any:
-        """The code object of ``source``, from the file or compiled now, as ``exec(source)``
-        would compile it (file ``<string>``, no ``__future__`` flags of the caller)."""
-        self.used.add(source)
-        stored = self.entries.get(source)
+    def code(self, source: str, mode: str = "exec") -> Any:
+        """The code object of ``source``, from the file or compiled now, as ``exec(source)`` (or
+        ``compile(source, "<string>", mode)`` in ``typing``) compiles it: file ``<string>``, no
+        ``__future__`` flags. A ``SyntaxError`` is raised as the compiler raises it."""
+        key = f"{mode}\0{source}"
+        self.used.add(key)
+        stored = self.entries.get(key)
         if stored is not None:
             try:
                 return marshal.loads(stored)
             except (EOFError, ValueError, TypeError):
                 pass
-        code = compile(source, "<string>", "exec", dont_inherit=True)
-        self.entries[source] = marshal.dumps(code)
+        code = compile(source, _FILENAME, mode, dont_inherit=True)
+        self.entries[key] = marshal.dumps(code)
         self.compiled += 1
         return code
 
@@ -96,6 +110,14 @@ class DataclassCache:
         if isinstance(source, str):
             source = self.code(source)
         exec(source, globals, locals)  # what dataclasses itself does, with the code compiled
+
+    def compile(self, source: Any, filename: Any, mode: str, /, *more: Any, **options: Any) -> Any:
+        """``compile`` for the typing module: a forward reference's expression from the cache
+        (any other call, which typing does not make today, goes to the builtin untouched)."""
+        as_typing_does = not more and not options and filename == _FILENAME and mode == "eval"
+        if as_typing_does and isinstance(source, str):
+            return self.code(source, "eval")
+        return builtins.compile(source, filename, mode, *more, **options)
 
     def save(self) -> bool:
         """Write the file when this process compiled something new; True when written."""
@@ -117,22 +139,23 @@ class DataclassCache:
         return True
 
 
-def install(path: Path | None = None) -> DataclassCache | None:
-    """Make ``@dataclass`` compile through the cache at ``path`` (default: ``default_path()``)
-    from now on in this process; returns it (the one already installed on a second call), or
-    None on an interpreter whose dataclasses this was not made for."""
+def install(path: Path | None = None) -> CodeCache | None:
+    """Make ``@dataclass`` and ``typing.ForwardRef`` compile through the cache at ``path``
+    (default: ``default_path()``) from now on in this process; returns it (the one already
+    installed on a second call), or None on an interpreter this was not made for."""
     with _lock:
         if "cache" in _INSTALLED:
             return _INSTALLED["cache"]
         if sys.implementation.name != "cpython":
             return None
-        cache = DataclassCache(path if path is not None else default_path())
-        # dataclasses calls the builtin exec by its global name: one of its own shadows it.
+        cache = CodeCache(path if path is not None else default_path())
+        # Both call the builtin by its global name: a global of their own shadows it.
         dataclasses.exec = cache.exec  # type: ignore[attr-defined]
+        typing.compile = cache.compile  # type: ignore[attr-defined]
         _INSTALLED["cache"] = cache
         return cache
 
 
-def installed() -> DataclassCache | None:
+def installed() -> CodeCache | None:
     """The installed cache, if any."""
     return _INSTALLED.get("cache")

@@ -1,9 +1,10 @@
-"""Dataclass methods compiled once (``simulator.dataclass_cache``): a class made from the cache is
-the class ``@dataclass`` makes without it, a second ``adsim`` compiles nothing the first one
-compiled, and a bad, unwritable or switched-off cache costs nothing but the compiling.
+"""Generated code compiled once (``simulator.code_cache``): a class made from the cache is the class
+``@dataclass`` makes without it, a forward reference evaluates as it does without it, a second
+``adsim`` compiles nothing the first one compiled, and a bad, unwritable or switched-off cache
+costs nothing but the compiling.
 
-Each case runs in a fresh interpreter: installing the cache changes ``dataclasses`` for the
-whole process, which is ``adsim``'s to do, not this test session's.
+Each case runs in a fresh interpreter: installing the cache changes ``dataclasses`` and ``typing``
+for the whole process, which is ``adsim``'s to do, not this test session's.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from simulator.dataclass_cache import DataclassCache
+from simulator.code_cache import CodeCache
 
 # Every kind of generated method: init with defaults, factories, kw-only, InitVar and
 # __post_init__, ClassVar; repr, eq, order, frozen with slots (setattr/delattr, hash),
 # unsafe_hash, match_args.
 _CLASSES = """
-import dataclasses, inspect, json, sys
+import dataclasses, inspect, json, sys, typing
 from dataclasses import InitVar, KW_ONLY, dataclass, field
-from typing import ClassVar
+from typing import ClassVar, ForwardRef, TypedDict
 
 @dataclass(frozen=True, slots=True, order=True)
 class Point:
@@ -70,6 +71,18 @@ seen = {
     "slots": Point.__slots__,
     "doc": Point.__doc__,
 }
+
+class Shape(TypedDict):  # string annotations: typing compiles each as a forward reference
+    points: "list[Point]"
+    name: "str | None"
+
+hints = typing.get_type_hints(Shape)
+seen["forward"] = [repr(hints["points"]), repr(hints["name"])]
+try:
+    ForwardRef("not an expression(")
+    seen["bad_forward"] = "accepted"
+except SyntaxError as exc:
+    seen["bad_forward"] = str(exc)
 """
 
 _RUN = """
@@ -77,7 +90,7 @@ import json, sys
 from pathlib import Path
 cache = None
 if sys.argv[1] != "-":
-    from simulator.dataclass_cache import install
+    from simulator.code_cache import install
     cache = install(Path(sys.argv[1]))
 {classes}
 seen["compiled"] = None if cache is None else cache.compiled
@@ -116,11 +129,13 @@ def test_classes_from_the_cache_are_the_classes_dataclass_makes(tmp_path):
     assert _without_counts(first) == _without_counts(plain)
     assert _without_counts(again) == _without_counts(plain)
     assert plain["frozen"] == "FrozenInstanceError" and plain["items"] == [1, 1]
+    assert plain["forward"] == ["list[__main__.Point]", "str | None"]
+    assert plain["bad_forward"].startswith("Forward reference must be an expression")
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not a cache", b"adsim dataclass methods 1\nXXXX\x00garbage", None],
+    [b"", b"not a cache", b"adsim generated code 1\nXXXX\x00garbage", None],
     ids=["empty", "foreign", "corrupt", "a directory"],
 )
 def test_a_bad_cache_file_is_ignored_and_replaced(tmp_path, content):
@@ -138,26 +153,28 @@ def test_a_bad_cache_file_is_ignored_and_replaced(tmp_path, content):
 
 
 def test_nothing_is_written_where_bytecode_would_not_be(tmp_path, monkeypatch):
-    cache = DataclassCache(tmp_path / "methods")
+    cache = CodeCache(tmp_path / "methods")
     cache.code("x = 1")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert cache.save() is False and not (tmp_path / "methods").exists()
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    read_only = DataclassCache(tmp_path / "missing" / "methods")
+    read_only = CodeCache(tmp_path / "missing" / "methods")
     read_only.code("x = 1")
     (tmp_path / "missing").write_text("a file where the directory would be", encoding="utf-8")
     assert read_only.save() is False
     assert [p.name for p in tmp_path.iterdir()] == ["missing"], "no temporary file left"
 
 
-def test_a_second_adsim_compiles_no_dataclass_method_the_first_compiled(tmp_path):
+def test_a_second_adsim_compiles_nothing_the_first_compiled(tmp_path):
     """Through ``adsim`` itself: the first run leaves the cache beside the bytecode (here under
     ``PYTHONPYCACHEPREFIX``), the second finds every method there and writes nothing."""
     env = {**_env(), "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
     command = [sys.executable, "-m", "simulator", "demo", "--journal", ":memory:"]
     subprocess.run(command, capture_output=True, timeout=120, check=True, env=env)
-    (cache,) = (tmp_path / "pycache").rglob("dataclass_cache.*.methods")
+    (cache,) = (tmp_path / "pycache").rglob("code_cache.*.code")
     before = (cache.read_bytes(), cache.stat().st_mtime_ns)
-    assert len(DataclassCache(cache).entries) > 100  # the engine's, the journal's, pydantic's
+    modes = [key.split("\0", 1)[0] for key in CodeCache(cache).entries]
+    # The engine's, the journal's and pydantic's dataclasses; pydantic-core's TypedDicts.
+    assert modes.count("exec") > 100 and modes.count("eval") > 100
     subprocess.run(command, capture_output=True, timeout=120, check=True, env=env)
     assert (cache.read_bytes(), cache.stat().st_mtime_ns) == before
