@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import dataclasses
 import importlib.util
 import marshal
 import os
 import sys
-import threading
 import typing
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 __all__ = ["CodeCache", "default_path", "install", "installed"]
@@ -47,7 +47,6 @@ _FILENAME = "<string>"
 
 _INSTALLED: dict[str, CodeCache] = {}
 """The one cache of this process, under ``"cache"`` once installed."""
-_lock = threading.Lock()
 
 
 def default_path() -> Path | None:
@@ -65,12 +64,19 @@ class CodeCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, bytes] = self._read() if path is not None else {}
-        """``mode + "\\0" + source`` -> the marshalled code object."""
+        self._entries: dict[str, bytes] | None = None
         self.used: set[str] = set()
         self.compiled = 0
         """Sources compiled by this process (not found in the file)."""
         self._saved_at = 0
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        """``mode + "\\0" + source`` -> the marshalled code object (the file is read at the
+        first look: ``adsim --help`` makes no class and reads nothing)."""
+        if self._entries is None:
+            self._entries = self._read() if self.path is not None else {}
+        return self._entries
 
     def _read(self) -> dict[str, bytes]:
         assert self.path is not None
@@ -122,7 +128,7 @@ class CodeCache:
     def save(self) -> bool:
         """Write the file when this process compiled something new; True when written."""
         if self.path is None or self.compiled == self._saved_at or sys.dont_write_bytecode:
-            return False
+            return False  # (compiled > 0: the entries were read)
         entries = dict(self.entries)
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in self.used}
@@ -139,21 +145,56 @@ class CodeCache:
         return True
 
 
+class _PatchOnImport:
+    """A ``sys.meta_path`` finder that lets ``dataclasses`` be imported as usual and then gives it
+    the cache's ``exec`` (installing the cache does not import it: ``adsim --help`` never does)."""
+
+    def __init__(self, cache: CodeCache) -> None:
+        self.cache = cache
+
+    def find_spec(self, name: str, path: Sequence[str] | None = None, target: Any = None) -> Any:
+        """The real spec of ``dataclasses``, its loader patching the module once run."""
+        if name != "dataclasses":
+            return None
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = getattr(spec, "loader", None)
+        run = getattr(loader, "exec_module", None)
+        if run is None:
+            return spec
+        cache = self.cache
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            _patch_dataclasses(module, cache)
+
+        loader.exec_module = exec_module  # type: ignore[union-attr]  # this spec's loader only
+        return spec
+
+
+def _patch_dataclasses(module: ModuleType, cache: CodeCache) -> None:
+    # dataclasses calls the builtin by its global name: a global of its own shadows it.
+    module.exec = cache.exec  # type: ignore[attr-defined]
+
+
 def install(path: Path | None = None) -> CodeCache | None:
     """Make ``@dataclass`` and ``typing.ForwardRef`` compile through the cache at ``path``
     (default: ``default_path()``) from now on in this process; returns it (the one already
     installed on a second call), or None on an interpreter this was not made for."""
-    with _lock:
-        if "cache" in _INSTALLED:
-            return _INSTALLED["cache"]
-        if sys.implementation.name != "cpython":
-            return None
-        cache = CodeCache(path if path is not None else default_path())
-        # Both call the builtin by its global name: a global of their own shadows it.
-        dataclasses.exec = cache.exec  # type: ignore[attr-defined]
-        typing.compile = cache.compile  # type: ignore[attr-defined]
-        _INSTALLED["cache"] = cache
-        return cache
+    if "cache" in _INSTALLED:
+        return _INSTALLED["cache"]
+    if sys.implementation.name != "cpython":
+        return None
+    cache = CodeCache(path if path is not None else default_path())
+    typing.compile = cache.compile  # type: ignore[attr-defined]  # as for dataclasses
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None:
+        _patch_dataclasses(dataclasses, cache)
+    else:
+        sys.meta_path.insert(0, _PatchOnImport(cache))
+    _INSTALLED["cache"] = cache
+    return cache
 
 
 def installed() -> CodeCache | None:

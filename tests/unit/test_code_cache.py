@@ -178,3 +178,29 @@ def test_a_second_adsim_compiles_nothing_the_first_compiled(tmp_path):
     assert modes.count("exec") > 100 and modes.count("eval") > 100
     subprocess.run(command, capture_output=True, timeout=120, check=True, env=env)
     assert (cache.read_bytes(), cache.stat().st_mtime_ns) == before
+
+
+def test_installing_imports_nothing_a_command_may_not_need(tmp_path):
+    """``adsim --help`` makes no class: installing reads no file and imports no dataclasses
+    (nor inspect, which it imports); dataclasses imported later gets the cache all the same."""
+    probe = """
+import json, sys
+from pathlib import Path
+from simulator.code_cache import install
+cache = install(Path(sys.argv[1]))
+before = [m for m in ("dataclasses", "inspect") if m in sys.modules]
+read = cache._entries is not None
+import dataclasses
+print(json.dumps([before, read, dataclasses.exec == cache.exec]))
+"""
+    cache = tmp_path / "methods"
+    cache.write_bytes(b"anything")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=_env(),
+    )
+    assert json.loads(done.stdout) == [[], False, True]
