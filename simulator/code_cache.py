@@ -40,8 +40,9 @@ __all__ = ["CodeCache", "default_path", "install", "installed"]
 
 _HEADER = b"adsim generated code 1\n" + importlib.util.MAGIC_NUMBER
 """The file's first bytes: this format and this Python's bytecode (marshal is per version)."""
-MAX_ENTRIES = 20_000
-"""More than this in the file (code of many releases): keep only this process's."""
+MAX_ENTRIES = 4000
+"""More than this in the file (code of many releases; every command together makes ~750, some
+570 kB): keep only this process's, so the file read at every start stays small."""
 _FILENAME = "<string>"
 """The file name ``exec`` gives a source string, and ``typing.ForwardRef`` its annotations."""
 

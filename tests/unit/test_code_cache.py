@@ -204,3 +204,20 @@ print(json.dumps([before, read, dataclasses.exec == cache.exec]))
         env=_env(),
     )
     assert json.loads(done.stdout) == [[], False, True]
+
+
+def test_a_cache_grown_past_its_bound_keeps_only_this_process_s_code(tmp_path, monkeypatch):
+    from simulator import code_cache
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # whatever this session was started with
+    path = tmp_path / "methods"
+    old = CodeCache(path)
+    for number in range(5):
+        old.code(f"x = {number}")
+    assert old.save()
+    monkeypatch.setattr(code_cache, "MAX_ENTRIES", 3)
+    cache = CodeCache(path)
+    cache.code("x = 1")  # from the file, used
+    cache.code("y = 2")  # new
+    assert (cache.compiled, cache.save()) == (1, True)
+    assert sorted(CodeCache(path).entries) == ["exec\0x = 1", "exec\0y = 2"]
