@@ -162,7 +162,7 @@ class _PatchOnImport:
         spec = importlib.util.find_spec(name)
         loader = getattr(spec, "loader", None)
         run = getattr(loader, "exec_module", None)
-        if run is None:
+        if run is None or isinstance(loader, type):  # a frozen module's importer class: shared
             return spec
         cache = self.cache
 
