@@ -129,7 +129,7 @@ class CodeCache:
     def save(self) -> bool:
         """Write the file when this process compiled something new; True when written."""
         if self.path is None or self.compiled == self._saved_at or sys.dont_write_bytecode:
-            return False  # (compiled > 0: the entries were read)
+            return False
         entries = dict(self.entries)
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in self.used}
