@@ -8,6 +8,7 @@ simulator on the wall clock, handler host, journal) is built on the first turn o
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -58,6 +59,13 @@ def _scenario_has_agents(path: Any) -> bool:
     except OSError:
         return False  # the session reports the file
     return re.search(r"(?m)^agents[ \t]*:", text) is not None
+
+
+def _tell(text: str) -> None:
+    """``text`` on stderr, or nowhere when stderr is gone (a closed pipe): inside Qt's event
+    loop a failed print would escape the slot and leave the window open with no session."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
 
 
 def _elapsed_ms() -> float:
@@ -177,7 +185,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
     report = os.environ.get(REPORT_STARTUP) == "1"
     if report:
         app.processEvents()
-        print(f"shown {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+        _tell(f"shown {_elapsed_ms():.0f}")
     outcome: dict[str, Any] = {"code": 0}
 
     def start() -> None:
@@ -189,12 +197,10 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         except Exception:
             import traceback
 
-            traceback.print_exc()
-            print(
+            _tell(traceback.format_exc().rstrip("\n"))
+            _tell(
                 "adsim: the window could not start (an internal error, the traceback is above: "
-                "please report it)",
-                file=sys.stderr,
-                flush=True,
+                "please report it)"
             )
             outcome["code"] = EXIT_INTERNAL_ERROR
             window.window().close()
@@ -209,7 +215,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
             session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
             _resume_collector(collecting)
-            print(f"adsim: {exc}", file=sys.stderr)
+            _tell(f"adsim: {exc}")
             outcome["code"] = EXIT_BAD_INPUT
             window.close()
             app.quit()
@@ -231,11 +237,11 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         _keep_generated_code()
         if report:
             app.processEvents()
-            print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+            _tell(f"ready {_elapsed_ms():.0f}")
         # The interaction page and the inspector: after the first paint of a usable window.
         QTimer.singleShot(0, window.complete)
         if report:
-            QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
+            QTimer.singleShot(0, lambda: _tell(f"complete {_elapsed_ms():.0f}"))
             # The top-level window: the agent switcher's when the desktop is one of several.
             QTimer.singleShot(0, lambda: window.window().close())
 
