@@ -99,6 +99,17 @@ def _resume_collector(collecting: bool) -> None:
         gc.enable()
 
 
+def _keep_generated_code() -> None:
+    """Save what this start compiled (see ``simulator.code_cache``) once the session is
+    open, not only at exit: a window ended by a signal (the benchmark ends it at "ready") would
+    otherwise compile the same again at every start."""
+    from simulator.code_cache import installed
+
+    cache = installed()
+    if cache is not None:
+        cache.save()
+
+
 def run_window(options: WindowOptions) -> int:
     """Open the agent desktop and run until it is closed; returns the exit code (the process's
     main loop: its start-up objects are frozen for the collector, see ``_pause_collector``)."""
@@ -223,6 +234,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
 
             top = session.center or window  # the agent switcher, or the one desktop
             open_agent_pages(top, options.pages, allow_origins=options.allow_origins)
+        _keep_generated_code()
         if report:
             app.processEvents()
             _tell(f"ready {_elapsed_ms():.0f}")

@@ -425,3 +425,25 @@ def test_a_plugin_thread_holding_the_gil_between_calls_does_not_hang_the_run(tmp
     error = calls[1][2]
     assert "did not start this call within 1.5 s" in error
     assert "holds_between_calls.py:11 in _hold_the_gil" in error, "where the plugin's thread was"
+
+
+def test_a_coroutine_handler_in_its_own_process_is_awaited(tmp_path):
+    # The plugin process imports asyncio only for the first coroutine it is handed.
+    waits = _write(
+        tmp_path,
+        "waits",
+        """
+        import asyncio
+
+        async def new(interaction):
+            await asyncio.sleep(0)
+            return {"awaited": interaction.interaction_id}
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", new)
+        """,
+    )
+    host, _ = _run([waits])
+    (outcome,) = [o for o in host.outcomes if o.plugin == "waits"]
+    assert (outcome.status, outcome.error) == ("ok", None)
+    assert outcome.result == {"awaited": outcome.interaction_id}
