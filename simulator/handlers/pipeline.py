@@ -48,10 +48,8 @@ class Pipeline:
         self._cond = threading.Condition(lock)
         """Notified when a call ends (``drain`` waits on it)."""
         self._watching = threading.Condition(lock)
-        """The watcher's own: woken only when it has something new to time (a call sent while
-        it had none, orphans, the close), not at every start and end of a call."""
-        self._idle = False
-        """The watcher is waiting with no call sent to time."""
+        """The watcher's own, notified only for orphans and the close: it times calls by
+        waking at deadlines, never at a call's start or end (see ``_watch``)."""
         self._calls: deque[_Pending] = deque()
         self._orphans: list[_Pending] = []
         self._thread: threading.Thread | None = None
@@ -103,10 +101,7 @@ class Pipeline:
     def sending(self, call: _Pending) -> None:
         """``call`` is about to be written to a running process: from now on it must start
         within the timeout (once the call before it has ended)."""
-        with self._cond:
-            call.sent_at = time.monotonic()
-            if self._idle and self._calls and self._calls[0] is call:
-                self._watching.notify()
+        call.sent_at = time.monotonic()
 
     def running(self) -> tuple[str, str] | None:
         """(event, handler) of the call the child is running now, if it is a pipelined one."""
@@ -173,10 +168,9 @@ class Pipeline:
                         break
                     head = self._calls[0] if self._calls else None
                     if head is None or (head.started is None and head.sent_at is None):
-                        # Nothing sent to time (a call may be on its way: ``sending``).
-                        self._idle = True
-                        self._watching.wait()
-                        self._idle = False
+                        # Nothing sent to time. A call sent from now on has its deadline a
+                        # timeout or more from now: looking again then is never late.
+                        self._watching.wait(self.timeout)
                         continue
                     # Running: its deadline. Sent and not started: the deadline of its start.
                     if head.started is not None:
@@ -188,8 +182,9 @@ class Pipeline:
                         head.timed_out = True
                         late = head
                         break
-                    # Woken only by news (see ``_watching``): a call that starts or ends meanwhile
-                    # only moves the deadline later, which is looked at when this one passes.
+                    # Not woken when this call starts or ends: a start moves its deadline later,
+                    # and the next call's deadline is at least this one's (its turn comes after
+                    # this call started), so looking again at this deadline is never late.
                     self._watching.wait(remaining)
             for call in sorted(orphans, key=lambda c: c.id):
                 self._send(call)
