@@ -111,8 +111,9 @@ class Pipeline:
                 return head.label
         return None
 
-    def finished(self, call: _Pending, reply: Reply) -> None:
-        """A call ended (its reply, a crash, or our timeout): report it once."""
+    def finished(self, call: _Pending, reply: Reply, waited_ms: float | None = None) -> None:
+        """A call ended (its reply, a crash, or our timeout): report it once. ``waited_ms``: the
+        duration of a call that never started (how long its start was waited for)."""
         with self._cond:
             if call.finished or (call.timed_out and reply[0] != "timeout"):
                 return
@@ -125,6 +126,8 @@ class Pipeline:
             self._cond.notify_all()
         started = call.started
         duration = (time.monotonic() - started) * 1000 if started is not None else 0.0
+        if started is None and waited_ms is not None:
+            duration = waited_ms
         if call.callback is not None:  # every pipelined call has one
             call.callback(reply, duration)
 
@@ -192,6 +195,7 @@ class Pipeline:
                 self._time_out(late)
 
     def _time_out(self, call: _Pending) -> None:
+        since = max(call.sent_at or 0.0, self._turn or 0.0)  # its turn (if it never started)
         dump = self.process.abandon()
         if call.started is None:
             where = self.process.where_any(dump)
@@ -202,7 +206,7 @@ class Pipeline:
                 "Its process was killed (a fresh one takes its next calls), the next handlers "
                 "and events went on"
             )
-            self.finished(call, ("timeout", None, error, dump))
+            self.finished(call, ("timeout", None, error, dump), (time.monotonic() - since) * 1000)
             return
         where = self.process.where(dump)
         error = (
