@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import sys
 from collections.abc import Callable, Mapping
 
@@ -35,6 +34,8 @@ def gui_problem() -> str | None:
 def open_socket(address: str | tuple[str, int], timeout: float = 1.0) -> bool:
     """Whether something accepts a connection at ``address`` (a Unix path, ``\\0``-prefixed
     abstract name, or a TCP ``(host, port)``)."""
+    import socket  # only when there is a display to try: not for QT_QPA_PLATFORM=offscreen
+
     family = socket.AF_INET if isinstance(address, tuple) else socket.AF_UNIX
     try:
         if isinstance(address, tuple):

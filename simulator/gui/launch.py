@@ -8,6 +8,7 @@ simulator on the wall clock, handler host, journal) is built on the first turn o
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -60,6 +61,13 @@ def _scenario_has_agents(path: Any) -> bool:
     return re.search(r"(?m)^agents[ \t]*:", text) is not None
 
 
+def _tell(text: str) -> None:
+    """``text`` on stderr, or nowhere when stderr is gone (a closed pipe): inside Qt's event
+    loop a failed print would escape the slot and leave the window open with no session."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
+
+
 def _elapsed_ms() -> float:
     import time
 
@@ -89,6 +97,17 @@ def _resume_collector(collecting: bool) -> None:
     if collecting and not gc.isenabled():
         gc.freeze()
         gc.enable()
+
+
+def _keep_generated_code() -> None:
+    """Save what this start compiled (see ``simulator.code_cache``) once the session is
+    open, not only at exit: a window ended by a signal (the benchmark ends it at "ready") would
+    otherwise compile the same again at every start."""
+    from simulator.code_cache import installed
+
+    cache = installed()
+    if cache is not None:
+        cache.save()
 
 
 def run_window(options: WindowOptions) -> int:
@@ -166,7 +185,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
     report = os.environ.get(REPORT_STARTUP) == "1"
     if report:
         app.processEvents()
-        print(f"shown {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+        _tell(f"shown {_elapsed_ms():.0f}")
     outcome: dict[str, Any] = {"code": 0}
 
     def start() -> None:
@@ -178,12 +197,10 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         except Exception:
             import traceback
 
-            traceback.print_exc()
-            print(
+            _tell(traceback.format_exc().rstrip("\n"))
+            _tell(
                 "adsim: the window could not start (an internal error, the traceback is above: "
-                "please report it)",
-                file=sys.stderr,
-                flush=True,
+                "please report it)"
             )
             outcome["code"] = EXIT_INTERNAL_ERROR
             window.window().close()
@@ -198,7 +215,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
             session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
             _resume_collector(collecting)
-            print(f"adsim: {exc}", file=sys.stderr)
+            _tell(f"adsim: {exc}")
             outcome["code"] = EXIT_BAD_INPUT
             window.close()
             app.quit()
@@ -217,13 +234,14 @@ def _run(options: WindowOptions, collecting: bool) -> int:
 
             top = session.center or window  # the agent switcher, or the one desktop
             open_agent_pages(top, options.pages, allow_origins=options.allow_origins)
+        _keep_generated_code()
         if report:
             app.processEvents()
-            print(f"ready {_elapsed_ms():.0f}", file=sys.stderr, flush=True)
+            _tell(f"ready {_elapsed_ms():.0f}")
         # The interaction page and the inspector: after the first paint of a usable window.
         QTimer.singleShot(0, window.complete)
         if report:
-            QTimer.singleShot(0, lambda: print(f"complete {_elapsed_ms():.0f}", file=sys.stderr))
+            QTimer.singleShot(0, lambda: _tell(f"complete {_elapsed_ms():.0f}"))
             # The top-level window: the agent switcher's when the desktop is one of several.
             QTimer.singleShot(0, lambda: window.window().close())
 

@@ -12,10 +12,8 @@ gives up on can be reported with where it was stuck.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import faulthandler
-import importlib.metadata
 import inspect
 import itertools
 import json
@@ -29,14 +27,18 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
 from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+from simulator.handlers.spawner import die_with_parent
 from simulator.stable_text import stable_repr
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["main"]
 
@@ -175,6 +177,8 @@ class _Child:
         if kind == "file":
             plugin = file_plugin(Path(spec["path"]))
         else:
+            import importlib.metadata  # only an entry point needs it (email.*, zipfile: ~10 ms)
+
             entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
             plugin = entry_point_plugin(entry, again=False)
         plugin.name = self.name
@@ -203,6 +207,8 @@ class _Child:
             result = registration.handler(*args)
             if inspect.isawaitable(result):
                 if self._loop is None:
+                    import asyncio  # only for a coroutine handler: ~13 ms of every child's start
+
                     self._loop = asyncio.new_event_loop()
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
@@ -251,6 +257,7 @@ def main(argv: list[str]) -> None:
     """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump]``."""
     # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()  # a stuck plugin never outlives a killed adsim
     read = Connection(int(argv[0]), writable=False)
     write = Connection(int(argv[1]), readable=False)
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):

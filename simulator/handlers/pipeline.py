@@ -8,6 +8,11 @@ has its own timeout, counted from its start. A call still running at its deadlin
 ``timeout`` and its process killed; a call that crashes is reported ``crashed``. The calls queued
 behind it never started: they are sent again, in order, to the fresh process, as they would have
 been without pipelining. The host waits for a pipeline to drain before it calls anything else.
+
+A call the child does not even start within the timeout of its turn (sent, and the call before
+it ended) is reported ``timeout`` too, with where the plugin's code was, and its process killed:
+a plugin's own thread holding the GIL between calls freezes the whole process, and without that
+deadline the run would wait for the call's start for ever.
 """
 
 from __future__ import annotations
@@ -39,11 +44,19 @@ class Pipeline:
     def __init__(self, process: PluginProcess, timeout: float):
         self.process = process
         self.timeout = timeout
-        self._cond = threading.Condition()
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)
+        """Notified when a call ends (``drain`` waits on it)."""
+        self._watching = threading.Condition(lock)
+        """The watcher's own, notified only for orphans and the close: it times calls by
+        waking at deadlines, never at a call's start or end (see ``_watch``)."""
         self._calls: deque[_Pending] = deque()
         self._orphans: list[_Pending] = []
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._turn: float | None = None
+        """When the call before the first in line ended: the first must start within the
+        timeout of that or of its sending, whichever is later."""
         self.sent = 0
         """Calls sent through the pipeline so far."""
 
@@ -61,6 +74,8 @@ class Pipeline:
         call.label = (event.name.value, handler)
         with self._cond:
             self.sent += 1
+            if not self._calls:
+                self._turn = None  # its turn starts when it is sent
             self._calls.append(call)
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -70,6 +85,7 @@ class Pipeline:
         self._send(call)
 
     def _send(self, call: _Pending) -> None:
+        call.sent_at = None  # a fresh process may take a while to start: not its turn yet
         call.sends += 1
         if call.sends > _MAX_SENDS:
             text = "crashed: its process kept ending before it could run this call"
@@ -82,6 +98,11 @@ class Pipeline:
             return
         self.process._dispatch(life, call)
 
+    def sending(self, call: _Pending) -> None:
+        """``call`` is about to be written to a running process: from now on it must start
+        within the timeout (once the call before it has ended)."""
+        call.sent_at = time.monotonic()
+
     def running(self) -> tuple[str, str] | None:
         """(event, handler) of the call the child is running now, if it is a pipelined one."""
         with self._cond:
@@ -90,31 +111,34 @@ class Pipeline:
                 return head.label
         return None
 
-    def started(self) -> None:
-        """The child started a call: its deadline is known now."""
-        with self._cond:
-            self._cond.notify_all()
-
-    def finished(self, call: _Pending, reply: Reply) -> None:
-        """A call ended (its reply, a crash, or our timeout): report it once."""
+    def finished(self, call: _Pending, reply: Reply, waited_ms: float | None = None) -> None:
+        """A call ended (its reply, a crash, or our timeout): report it once. ``waited_ms``: the
+        duration of a call that never started (how long its start was waited for)."""
         with self._cond:
             if call.finished or (call.timed_out and reply[0] != "timeout"):
                 return
             call.finished = True
+            head = self._calls[0] if self._calls else None
             with contextlib.suppress(ValueError):
                 self._calls.remove(call)
+            if call is head:
+                self._turn = time.monotonic()  # the next call's turn starts now
             self._cond.notify_all()
         started = call.started
         duration = (time.monotonic() - started) * 1000 if started is not None else 0.0
+        if started is None and waited_ms is not None:
+            duration = waited_ms
         if call.callback is not None:  # every pipelined call has one
             call.callback(reply, duration)
 
     def orphan(self, call: _Pending) -> None:
         """A call that never started in a process that died: send it again to a fresh one."""
         with self._cond:
+            if call.finished or call.timed_out:
+                return  # reported already (or about to be): never run twice
             if not self._closed:
                 self._orphans.append(call)
-                self._cond.notify_all()
+                self._watching.notify()
                 return
         self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
 
@@ -130,6 +154,7 @@ class Pipeline:
             self._closed = True
             orphans, self._orphans = self._orphans, []
             self._cond.notify_all()
+            self._watching.notify_all()
         for call in orphans:
             self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
 
@@ -145,22 +170,44 @@ class Pipeline:
                         orphans, self._orphans = self._orphans, []
                         break
                     head = self._calls[0] if self._calls else None
-                    if head is not None and head.started is not None:
-                        remaining = head.started + self.timeout - time.monotonic()
-                        if remaining <= 0:
-                            head.timed_out = True
-                            late = head
-                            break
-                        self._cond.wait(remaining)
+                    if head is None or (head.started is None and head.sent_at is None):
+                        # Nothing sent to time. A call sent from now on has its deadline a
+                        # timeout or more from now: looking again then is never late.
+                        self._watching.wait(self.timeout)
+                        continue
+                    # Running: its deadline. Sent and not started: the deadline of its start.
+                    if head.started is not None:
+                        since = head.started
                     else:
-                        self._cond.wait()
+                        since = max(head.sent_at or 0.0, self._turn or 0.0)
+                    remaining = since + self.timeout - time.monotonic()
+                    if remaining <= 0:
+                        head.timed_out = True
+                        late = head
+                        break
+                    # Not woken when this call starts or ends: a start moves its deadline later,
+                    # and the next call's deadline is at least this one's (its turn comes after
+                    # this call started), so looking again at this deadline is never late.
+                    self._watching.wait(remaining)
             for call in sorted(orphans, key=lambda c: c.id):
                 self._send(call)
             if late is not None:
                 self._time_out(late)
 
     def _time_out(self, call: _Pending) -> None:
+        since = max(call.sent_at or 0.0, self._turn or 0.0)  # its turn (if it never started)
         dump = self.process.abandon()
+        if call.started is None:
+            where = self.process.where_any(dump)
+            error = (
+                f"api_not_answer: its process did not start this call within {self.timeout:g} s"
+                + (f" (busy at {where})" if where else " (busy outside any handler)")
+                + "; a thread of the plugin holding the GIL freezes its whole process. "
+                "Its process was killed (a fresh one takes its next calls), the next handlers "
+                "and events went on"
+            )
+            self.finished(call, ("timeout", None, error, dump), (time.monotonic() - since) * 1000)
+            return
         where = self.process.where(dump)
         error = (
             f"api_not_answer: still running after {self.timeout:g} s"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.metadata
 import importlib.util
 import inspect
 import os
@@ -22,9 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -285,6 +287,10 @@ def installed_entry_points(group: str = ENTRY_POINT_GROUP) -> list[importlib.met
     key = (group, tuple(sys.path))
     entries = _ENTRIES.get(key)
     if entries is None:
+        # Here, not at the top: email.*, zipfile, csv ... (~10 ms) that the window and plugin
+        # processes of .py files never need (only `adsim run/demo` scan entry points).
+        import importlib.metadata
+
         entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
         _ENTRIES[key] = entries
     return entries

@@ -48,6 +48,7 @@ from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import Done, Pipeline
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
+from simulator.handlers.spawner import popen
 
 if TYPE_CHECKING:
     import subprocess
@@ -106,6 +107,18 @@ def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
     return f"{chosen['file']}:{chosen['line']} in {chosen['func']}"
 
 
+def stuck_anywhere(dump: str | None, prefer: str | None) -> str | None:
+    """``file:line in function`` of the first frame of ``prefer`` (the plugin's file) in any
+    dumped thread: where a plugin's own thread was when the process stopped answering."""
+    if not dump or prefer is None:
+        return None
+    wanted = os.path.realpath(prefer)
+    for match in _FRAME.finditer(dump):
+        if os.path.realpath(match["file"]) == wanted:
+            return f"{match['file']}:{match['line']} in {match['func']}"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteHandler:
     """A handler living in a plugin's process: the host calls ``process.call(index, event)``."""
@@ -132,6 +145,9 @@ class _Pending:
     finished: bool = False
     timed_out: bool = False
     sends: int = 0
+    sent_at: float | None = None
+    """When a pipelined call was last sent (``time.monotonic``): it must start within the
+    timeout of that (``Pipeline.sending``)."""
     label: tuple[str, str] = ("?", "")
     """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
 
@@ -206,7 +222,7 @@ class PluginProcess:
         fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
         os.close(fd)
         try:
-            process = subprocess.Popen(
+            process = popen(  # on the spawner thread, tied to our life: spawner.py
                 [
                     sys.executable,
                     "-m",
@@ -407,8 +423,7 @@ class PluginProcess:
         elif kind == "start":
             started = life.pending.get(message[1])
             if started is not None:
-                started.started = time.monotonic()
-                self.pipeline.started()
+                started.started = time.monotonic()  # its deadline: Pipeline's watcher
         elif kind == "api":
             self._serve_api(life, *message[1:])
         elif kind == "on":
@@ -515,6 +530,7 @@ class PluginProcess:
         if dead:
             self.pipeline.orphan(call)
             return
+        self.pipeline.sending(call)
         self._send(life, ("call", call.id, call.index, call.args, True))
 
     def abandon(self) -> str | None:
@@ -529,6 +545,10 @@ class PluginProcess:
     def where(self, dump: str | None) -> str | None:
         """``file:line in function`` of a dump, this plugin's file first."""
         return stuck_at(dump, self.plugin.file)
+
+    def where_any(self, dump: str | None) -> str | None:
+        """Where in this plugin's file any thread of a dump was (a call that never started)."""
+        return stuck_anywhere(dump, self.plugin.file)
 
     def close(self) -> None:
         """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then

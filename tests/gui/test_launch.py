@@ -360,6 +360,39 @@ def test_a_scenario_with_agents_opens_a_desktop_per_agent_offscreen(tmp_path):
     assert "adsim: --agent: a scenario's agents come from its agents: list" in refused.stderr
 
 
+def test_an_internal_error_with_stderr_gone_still_ends_the_window(tmp_path):
+    """A closed stderr (the pipe it wrote to ended) must not leave a window open with no
+    session: the report of the error failing is no reason to keep the event loop running."""
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    program = (
+        "import sys, simulator.gui.session as session\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('a bug planted by the test')\n"
+        "session.open_session = broken\n"
+        "from simulator.cli import main\n"
+        "sys.exit(main([]))\n"
+    )
+    read, write = os.pipe()
+    os.close(read)  # every write to stderr fails: EPIPE
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", program],
+            stdout=subprocess.DEVNULL,
+            stderr=write,
+            env=env,
+        )
+    finally:
+        os.close(write)
+    try:
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 1
+
+
 def test_the_launcher_knows_a_scenario_with_agents_before_showing_the_window(tmp_path):
     """Its desktops go behind the agent switcher from the start: a desktop that was a window of
     its own and then docked a CRM page crashed QtWebEngine under X11."""

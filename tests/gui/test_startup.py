@@ -95,7 +95,7 @@ def at_each_report():
     seen["modules"].append(
         {
             name: name in sys.modules
-            for name in ("yaml", "pydantic", "simulator.engine", "PySide6.QtSvg")
+            for name in ("yaml", "pydantic", "simulator.engine", "PySide6.QtSvg", "html", "socket")
         }
     )
     seen["qstyle"].append("QStyle" in QtWidgets.__dict__)
@@ -133,8 +133,8 @@ def _start(tmp_path, what: str, **env_vars: str) -> dict:
 def test_the_start_path_to_a_usable_window(tmp_path):
     """Up to the "ready" line (logged in, painted): no ``QStyle`` in Python (each builds that
     class's enums), no YAML parser (the built-in tenant comes from its JSON twin), no QtSvg
-    (the icons' shapes are shipped rendered); pydantic and the engine once the window is
-    shown."""
+    (the icons' shapes are shipped rendered), neither ``html`` nor ``socket``; pydantic and the
+    engine once the window is shown."""
     seen = _start(tmp_path, "modules")
     shown, ready = seen["modules"][:2]
     assert shown == {
@@ -142,6 +142,8 @@ def test_the_start_path_to_a_usable_window(tmp_path):
         "pydantic": False,
         "simulator.engine": False,
         "PySide6.QtSvg": False,  # the icons' shapes are shipped rendered
+        "html": False,  # html.entities: for a knowledge-base article, not the first paint
+        "socket": False,  # for trying a display, and QT_QPA_PLATFORM=offscreen needs none
     }
     assert ready == {**shown, "pydantic": True, "simulator.engine": True}
     assert seen["qstyle"][:2] == [False, False]
@@ -203,3 +205,50 @@ def test_no_standard_library_module_mentions_pyside():
     assert is_standard_library(str(stdlib / "email" / "message.py"))
     assert not is_standard_library(str(stdlib / "site-packages" / "x" / "y.py"))
     assert not is_standard_library(__file__)
+
+
+_KEEP_PROBE = """
+import json, sys
+from simulator.code_cache import install
+
+cache = install()  # as adsim does before the window's modules are imported
+from simulator.gui import launch
+from simulator.gui.options import WindowOptions
+
+seen = []
+elapsed = launch._elapsed_ms
+
+def at_each_report():
+    seen.append(cache.path.is_file())  # "shown", then "ready" (the benchmark's end)
+    return elapsed()
+
+launch._elapsed_ms = at_each_report
+code = launch.run_window(WindowOptions(journal=sys.argv[1]))
+print(json.dumps({"code": code, "kept": seen[:2], "path": str(cache.path)}))
+"""
+
+
+def test_the_window_keeps_its_compiled_code_by_the_time_it_is_usable(tmp_path):
+    """A start ended at "ready" (by the benchmark, or by a signal) must not compile the same
+    dataclass methods and forward references again at every start (``simulator.code_cache``):
+    the cache is written before that line."""
+    import json
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
+    done = subprocess.run(
+        [sys.executable, "-c", _KEEP_PROBE, str(tmp_path / "journal.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["code"] == 0
+    assert seen["path"].startswith(str(tmp_path / "pycache"))
+    assert seen["kept"] == [False, True]

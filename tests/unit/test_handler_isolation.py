@@ -368,3 +368,80 @@ def test_objects_of_the_plugins_own_classes_do_not_hang_the_pipe(tmp_path):
         ("ON_NEW_INTERACTION", "ok", "<Thing>"),
         ("ON_SAVE_ACTIVITY_RECORD", "ok", "invalid_args"),
     ]
+
+
+GIL_BETWEEN_CALLS = """
+    import re
+    import sys
+    import threading
+
+    def _hold_the_gil(main):
+        # Once the process's main thread is back waiting for its next call (this call's answer
+        # sent), hold the GIL: the process can no longer even start a call.
+        while sys._current_frames()[main].f_code.co_name != "serve":
+            pass
+        re.match(r"(a+)+$", "a" * 64 + "b")
+
+    def login(state):
+        main = threading.main_thread().ident
+        threading.Thread(target=_hold_the_gil, args=(main,), daemon=True).start()
+        return "login"
+
+    def register(ad_api):
+        ad_api.on("ON_LOGIN", login)
+        ad_api.on("ON_ACTIVE_INTERACTION_SWITCHED", lambda *args: "switched")
+        ad_api.on("ON_INTERACTION_REMOVED", lambda i: "removed")
+"""
+
+
+def test_a_plugin_thread_holding_the_gil_between_calls_does_not_hang_the_run(tmp_path, alone):
+    """Its process cannot start the next call: that call times out (its start has a deadline
+    too), the process is killed, and a fresh one takes the calls behind it."""
+    import threading
+
+    bad = _write(tmp_path, "holds_between_calls", GIL_BETWEEN_CALLS)
+    good = _write(tmp_path, "well_behaved", WELL_BEHAVED)
+    ran: dict[str, Any] = {}
+
+    def run() -> None:
+        ran["host"], ran["seen"] = _run([bad, good], timeout=1.5)
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    runner.join(120)  # a hang is the failure this test is about: never wait for ever
+    assert not runner.is_alive(), "the run waited for ever for a call that could not start"
+    assert ran["seen"] == alone
+    outcomes = [o for o in ran["host"].outcomes if o.plugin == "holds_between_calls"]
+    calls = [(o.event_name, o.status, o.error) for o in outcomes]
+    assert outcomes[1].duration_ms >= 1500, "its duration is how long its start was waited for"
+    assert [(event, status) for event, status, _ in calls] == [
+        ("ON_LOGIN", "ok"),
+        ("ON_ACTIVE_INTERACTION_SWITCHED", "timeout"),
+        ("ON_INTERACTION_REMOVED", "ok"),
+        ("ON_ACTIVE_INTERACTION_SWITCHED", "ok"),  # a fresh process: no thread holds it
+    ]
+    error = calls[1][2]
+    assert "did not start this call within 1.5 s" in error
+    assert "holds_between_calls.py:11 in _hold_the_gil" in error, "where the plugin's thread was"
+
+
+def test_a_coroutine_handler_in_its_own_process_is_awaited(tmp_path):
+    # The plugin process imports asyncio only for the first coroutine it is handed.
+    waits = _write(
+        tmp_path,
+        "waits",
+        """
+        import asyncio
+
+        async def new(interaction):
+            await asyncio.sleep(0)
+            return {"awaited": interaction.interaction_id}
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", new)
+        """,
+    )
+    host, _ = _run([waits])
+    (outcome,) = [o for o in host.outcomes if o.plugin == "waits"]
+    assert (outcome.status, outcome.error) == ("ok", None)
+    assert outcome.result == {"awaited": outcome.interaction_id}

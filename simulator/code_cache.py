@@ -1,0 +1,203 @@
+"""Code that Python generates at every start, compiled once: a cache beside the package's bytecode.
+
+Python caches a module's bytecode in ``__pycache__``, but not the code it writes and compiles
+while the modules run:
+
+- ``@dataclass`` writes the source of each class's ``__init__``, ``__repr__``, ``__eq__`` ... and
+  compiles it with ``exec``: some 90 classes (the project's and pydantic's) on the way to a
+  usable window, 0.2-0.6 ms each, most of it in the compiler;
+- ``typing.ForwardRef`` compiles each string annotation it is given: some 900 (pydantic-core's
+  ``TypedDict`` schemas, the models' postponed annotations).
+
+Here the compiled code of each such source is kept, keyed by its text and mode, in a file beside
+the package's bytecode (``simulator/__pycache__``, or under ``PYTHONPYCACHEPREFIX``), and the next
+process runs it without compiling. The same text compiled the same way gives the same code, so
+classes and annotations are exactly what they are without the cache. Both modules call the
+builtins by their global names (``exec``, ``compile``); the cache shadows them in those two
+modules only.
+
+Only ``adsim`` itself installs it (``simulator.cli.main``), never an import of the package: a
+library user's process is theirs. The file is written as bytecode is (not when
+``PYTHONDONTWRITEBYTECODE`` is set, nor where the package directory is read-only), atomically;
+an unreadable, foreign or corrupt file is ignored and replaced.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import importlib.util
+import marshal
+import os
+import sys
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = ["CodeCache", "default_path", "install", "installed"]
+
+_HEADER = b"adsim generated code 1\n" + importlib.util.MAGIC_NUMBER
+"""The file's first bytes: this format and this Python's bytecode (marshal is per version)."""
+MAX_ENTRIES = 4000
+"""More than this in the file (code of many releases; every command together makes ~750, some
+570 kB): keep only this process's, so the file read at every start stays small."""
+_FILENAME = "<string>"
+"""The file name ``exec`` gives a source string, and ``typing.ForwardRef`` its annotations."""
+
+_INSTALLED: dict[str, CodeCache] = {}
+"""The one cache of this process, under ``"cache"`` once installed."""
+
+
+def default_path() -> Path | None:
+    """Where the cache lives: beside this module's bytecode (``None`` when Python keeps no
+    bytecode cache at all, ``sys.implementation.cache_tag`` unset)."""
+    try:
+        bytecode = importlib.util.cache_from_source(os.path.splitext(__file__)[0] + ".py")
+    except (NotImplementedError, ValueError):
+        return None
+    return Path(bytecode).with_suffix(".code")
+
+
+class CodeCache:
+    """Compiled code of generated sources, loaded from ``path`` and saved back to it."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._entries: dict[str, bytes] | None = None
+        self.used: set[str] = set()
+        self.compiled = 0
+        """Sources compiled by this process (not found in the file)."""
+        self._saved_at = 0
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        """``mode + "\\0" + source`` -> the marshalled code object (the file is read at the
+        first look: ``adsim --help`` makes no class and reads nothing)."""
+        if self._entries is None:
+            self._entries = self._read() if self.path is not None else {}
+        return self._entries
+
+    def _read(self) -> dict[str, bytes]:
+        assert self.path is not None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        if not data.startswith(_HEADER):
+            return {}
+        try:
+            entries = marshal.loads(data[len(_HEADER) :])
+        except (EOFError, ValueError, TypeError):
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+    def code(self, source: str, mode: str = "exec") -> Any:
+        """The code object of ``source``, from the file or compiled now, as ``exec(source)`` (or
+        ``compile(source, "<string>", mode)`` in ``typing``) compiles it: file ``<string>``, no
+        ``__future__`` flags. A ``SyntaxError`` is raised as the compiler raises it."""
+        key = f"{mode}\0{source}"
+        self.used.add(key)
+        stored = self.entries.get(key)
+        if stored is not None:
+            try:
+                return marshal.loads(stored)
+            except (EOFError, ValueError, TypeError):
+                pass
+        code = compile(source, _FILENAME, mode, dont_inherit=True)
+        self.entries[key] = marshal.dumps(code)
+        self.compiled += 1
+        return code
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
+        """``exec`` for the dataclasses module: a source string runs from its cached code."""
+        if isinstance(source, str):
+            source = self.code(source)
+        exec(source, globals, locals)  # what dataclasses itself does, with the code compiled
+
+    def compile(self, source: Any, filename: Any, mode: str, /, *more: Any, **options: Any) -> Any:
+        """``compile`` for the typing module: a forward reference's expression from the cache
+        (any other call, which typing does not make today, goes to the builtin untouched)."""
+        as_typing_does = not more and not options and filename == _FILENAME and mode == "eval"
+        if as_typing_does and isinstance(source, str):
+            return self.code(source, "eval")
+        return builtins.compile(source, filename, mode, *more, **options)
+
+    def save(self) -> bool:
+        """Write the file when this process compiled something new; True when written."""
+        if self.path is None or self.compiled == self._saved_at or sys.dont_write_bytecode:
+            return False
+        entries = dict(self.entries)
+        if len(entries) > MAX_ENTRIES:
+            entries = {k: v for k, v in entries.items() if k in self.used}
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(_HEADER + marshal.dumps(entries))
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only install: no cache, as with bytecode
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return False
+        self._saved_at = self.compiled
+        return True
+
+
+class _PatchOnImport:
+    """A ``sys.meta_path`` finder that lets ``dataclasses`` be imported as usual and then gives it
+    the cache's ``exec`` (installing the cache does not import it: ``adsim --help`` never does)."""
+
+    def __init__(self, cache: CodeCache) -> None:
+        self.cache = cache
+
+    def find_spec(self, name: str, path: Sequence[str] | None = None, target: Any = None) -> Any:
+        """The real spec of ``dataclasses``, its loader patching the module once run."""
+        if name != "dataclasses":
+            return None
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = getattr(spec, "loader", None)
+        run = getattr(loader, "exec_module", None)
+        if run is None or isinstance(loader, type):  # a frozen module's importer class: shared
+            return spec
+        cache = self.cache
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            _patch_dataclasses(module, cache)
+
+        loader.exec_module = exec_module  # type: ignore[union-attr]  # this spec's loader only
+        return spec
+
+
+def _patch_dataclasses(module: ModuleType, cache: CodeCache) -> None:
+    # dataclasses calls the builtin by its global name: a global of its own shadows it.
+    module.exec = cache.exec  # type: ignore[attr-defined]
+
+
+def install(path: Path | None = None) -> CodeCache | None:
+    """Make ``@dataclass`` and ``typing.ForwardRef`` compile through the cache at ``path``
+    (default: ``default_path()``) from now on in this process; returns it (the one already
+    installed on a second call), or None on an interpreter this was not made for."""
+    if "cache" in _INSTALLED:
+        return _INSTALLED["cache"]
+    if sys.implementation.name != "cpython":
+        return None
+    cache = CodeCache(path if path is not None else default_path())
+    typing.compile = cache.compile  # type: ignore[attr-defined]  # as for dataclasses
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None:
+        _patch_dataclasses(dataclasses, cache)
+    else:
+        sys.meta_path.insert(0, _PatchOnImport(cache))
+    _INSTALLED["cache"] = cache
+    return cache
+
+
+def installed() -> CodeCache | None:
+    """The installed cache, if any."""
+    return _INSTALLED.get("cache")

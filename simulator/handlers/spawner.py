@@ -1,0 +1,99 @@
+"""Plugin processes that end with adsim: started from one long-lived thread, killed by the
+kernel when adsim dies.
+
+A plugin's process normally ends when adsim closes it, or when its pipe from adsim reaches its
+end. Neither works when adsim itself is killed (``kill -9``, a CI job's timeout) while the
+plugin is stuck: a handler that never returns, or a thread of the plugin holding the GIL, never
+reads that end. Such a process would run on for ever, holding adsim's stdout open (a
+``| tail`` never ends) and burning a core. So on Linux the child asks the kernel for SIGKILL
+when its parent goes (``die_with_parent``, ``PR_SET_PDEATHSIG``).
+
+The kernel's "parent" is the *thread* that started the process, not the whole process: a child
+started from a dispatcher thread that later ends (one the watchdog replaced) would be killed
+with it. So every plugin process is started from one thread that lives as long as adsim
+(``popen``).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess
+
+__all__ = ["PARENT_ENV", "die_with_parent", "popen"]
+
+PARENT_ENV = "ADSIM_PLUGIN_PARENT"
+"""The pid of the adsim that started a plugin's process (``die_with_parent`` checks it)."""
+
+_PR_SET_PDEATHSIG = 1
+_Request = tuple[tuple[Any, ...], dict[str, Any], list[Any], threading.Event]
+
+
+class _Spawner:
+    """The one thread that starts plugin processes (started with the first of them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests: queue.SimpleQueue[_Request] | None = None
+
+    def popen(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> subprocess.Popen[bytes]:
+        with self._lock:
+            if self._requests is None:
+                self._requests = queue.SimpleQueue()
+                threading.Thread(
+                    target=self._serve, args=(self._requests,), name="adsim-spawner", daemon=True
+                ).start()
+            requests = self._requests
+        slot: list[Any] = []
+        done = threading.Event()
+        requests.put((args, kwargs, slot, done))
+        done.wait()
+        if isinstance(slot[0], BaseException):
+            raise slot[0]
+        process: subprocess.Popen[bytes] = slot[0]
+        return process
+
+    @staticmethod
+    def _serve(requests: queue.SimpleQueue[_Request]) -> None:
+        import subprocess
+
+        while True:
+            args, kwargs, slot, done = requests.get()
+            try:
+                slot.append(subprocess.Popen(*args, **kwargs))
+            except BaseException as exc:  # handed back to the caller, raised there
+                slot.append(exc)
+            done.set()
+
+
+_SPAWNER = _Spawner()
+
+
+def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+    """``subprocess.Popen(*args, **kwargs)`` run on the spawner thread (see the module
+    docstring), with ``PARENT_ENV`` set for the child."""
+    kwargs["env"] = {**(kwargs.get("env") or os.environ), PARENT_ENV: str(os.getpid())}
+    return _SPAWNER.popen(args, kwargs)
+
+
+def die_with_parent() -> None:
+    """In a plugin's process: be killed when the adsim that started it dies (Linux), and end
+    now if it is gone already (it died before this line ran)."""
+    expected = os.environ.get(PARENT_ENV)
+    if not sys.platform.startswith("linux") or not expected:
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # no prctl here: the pipe's end still ends an idle process
+    if str(os.getppid()) != expected:
+        os._exit(0)  # adsim died while this process started: nobody to serve

@@ -1,0 +1,107 @@
+"""A plugin's process never outlives a killed adsim, even while its handler is stuck, and is not
+ended early when the thread that started it ends (``simulator.handlers.spawner``)."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open"),
+    reason="the parent-death signal and pidfd are Linux's",
+)
+
+STUCK = """
+import sys
+import threading
+
+def login(state):
+    print("stuck", flush=True)  # adsim's stdout: the test reads it
+    threading.Event().wait()  # never returns, never reads the end of its pipe
+
+def register(ad_api):
+    ad_api.on("ON_LOGIN", login)
+"""
+
+IDLE = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+HOST = """
+import sys
+import threading
+
+from simulator.data import load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+
+sim = Simulator(load_tenant(), seed=7)
+host = HandlerHost(sim, timeout=600.0, isolation="process")
+host.load(sys.argv[1])
+# Loaded from a thread that ends at once: its process must live on.
+loader = threading.Thread(target=host.load, args=(sys.argv[2],))
+loader.start()
+loader.join()
+pids = [process._life.process.pid for process in host._processes]
+print(" ".join(map(str, pids)), flush=True)
+sim.login()  # the stuck plugin's handler starts and never returns
+threading.Event().wait()
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_plugin_processes_end_with_a_killed_adsim(tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(textwrap.dedent(STUCK), encoding="utf-8")
+    idle = tmp_path / "idle.py"
+    idle.write_text(textwrap.dedent(IDLE), encoding="utf-8")
+    adsim = subprocess.Popen(
+        [sys.executable, "-c", HOST, str(stuck), str(idle)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    pids: list[int] = []
+    try:
+        assert adsim.stdout is not None
+        pids = [int(pid) for pid in adsim.stdout.readline().split()]
+        assert len(pids) == 2, "both plugins loaded"
+        assert adsim.stdout.readline().strip() == "stuck", "the handler is running"
+        assert all(_alive(pid) for pid in pids), (
+            "a process started from a thread that ended is alive"
+        )
+        watched = [os.pidfd_open(pid) for pid in pids]
+        adsim.send_signal(signal.SIGKILL)  # no clean-up of any kind
+        adsim.wait(timeout=30)
+        try:
+            for pidfd in watched:
+                # Readable once that process has ended: no polling, no sleeping.
+                ready, _, _ = select.select([pidfd], [], [], 30)
+                assert ready, "a plugin's process outlived the adsim that started it"
+        finally:
+            for pidfd in watched:
+                os.close(pidfd)
+    finally:
+        if adsim.poll() is None:
+            adsim.kill()
+            adsim.wait()
+        if adsim.stdout is not None:
+            adsim.stdout.close()
+        for pid in pids:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
