@@ -504,6 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
     program = argv is None  # the process is adsim (not a caller's main([...]))
     if program:  # a caller's streams and signals are the caller's
+        streams.open_standard_fds()
         streams.encodable_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupts.stop_on_signals() if program else contextlib.nullcontext():

@@ -26,7 +26,14 @@ import io
 import os
 import sys
 
-__all__ = ["EXIT_BROKEN_PIPE", "complain", "encodable_streams", "no_room", "quiet_broken_pipe"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "complain",
+    "encodable_streams",
+    "no_room",
+    "open_standard_fds",
+    "quiet_broken_pipe",
+]
 
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE: what a shell reports for a program the closed pipe ended."""
@@ -44,6 +51,25 @@ def _is_utf8(encoding: str | None) -> bool:
         return codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         return False
+
+
+def open_standard_fds() -> None:
+    """Standard input, output and error that were closed (``adsim run ... >&-``) become
+    /dev/null. Left closed, the next file adsim opens takes that number: the journal's database
+    would be "stdout", and a plugin process, which inherits it, would print into it. Python
+    then had ``sys.stdout`` None and adsim ended in an AttributeError."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+            continue
+        except OSError:
+            pass
+        devnull = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def encodable_streams() -> None:

@@ -411,3 +411,29 @@ def test_a_full_disk_is_one_line_not_a_traceback(argv):
         "adsim: cannot write the output: No space left on device; free some space or write "
         "elsewhere"
     )
+
+
+@posix_only
+def test_a_closed_stdout_is_dev_null_not_a_traceback_nor_the_journal(tmp_path):
+    """``adsim run ... >&-``: fd 1 closed. A plugin process inherited it, and its handler's
+    print failed (a handler error: the integration blamed, exit 1); adsim ended in an
+    AttributeError; a file adsim opened could take fd 1, where plugin processes print."""
+    (tmp_path / "printer.py").write_text(
+        "def save(activity):\n    print('saved', activity.interaction_id)\n\n\n"
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', save)\n"
+    )
+    journal = str(tmp_path / "j.sqlite")
+    argv = [sys.executable, "-m", "simulator", "run", CHAT]
+    argv += ["--handler", str(tmp_path / "printer.py"), "--journal", journal]
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *argv],
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        timeout=WAIT * 2,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+    exported = _adsim(["journal", "export", "--journal", journal])
+    assert exported.returncode == 0, exported.stderr
+    assert all(json.loads(line) for line in exported.stdout.splitlines())
