@@ -25,12 +25,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import subprocess
 
-__all__ = ["PARENT_ENV", "die_with_parent", "popen"]
+__all__ = ["PARENT_ENV", "die_with_parent", "popen", "tied"]
 
 PARENT_ENV = "ADSIM_PLUGIN_PARENT"
 """The pid of the adsim that started a plugin's process (``die_with_parent`` checks it)."""
 
 _PR_SET_PDEATHSIG = 1
+_TIE = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+except (OSError, AttributeError):
+    pass
+if str(os.getppid()) != os.environ.get(PARENT_ENV):
+    os._exit(0)
+os.execvp(sys.argv[1], sys.argv[1:])
+""".replace("PARENT_ENV", repr(PARENT_ENV))
+"""``python -S -c _TIE PROGRAM ARGS...``: ``die_with_parent`` for a program that is not Python
+(``node``), then the program itself in this process (the signal survives ``exec``)."""
 _Request = tuple[tuple[Any, ...], dict[str, Any], list[Any], threading.Event]
 
 
@@ -41,7 +53,7 @@ class _Spawner:
         self._lock = threading.Lock()
         self._requests: queue.SimpleQueue[_Request] | None = None
 
-    def popen(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> subprocess.Popen[bytes]:
+    def popen(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> subprocess.Popen[Any]:
         with self._lock:
             if self._requests is None:
                 self._requests = queue.SimpleQueue()
@@ -55,7 +67,7 @@ class _Spawner:
         done.wait()
         if isinstance(slot[0], BaseException):
             raise slot[0]
-        process: subprocess.Popen[bytes] = slot[0]
+        process: subprocess.Popen[Any] = slot[0]
         return process
 
     @staticmethod
@@ -74,7 +86,17 @@ class _Spawner:
 _SPAWNER = _Spawner()
 
 
-def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+def tied(argv: list[str]) -> list[str]:
+    """``argv`` (a program that cannot call ``die_with_parent`` itself: ``node``) started so
+    that the kernel kills it when adsim dies, through a Python without ``site`` (~15 ms) that
+    asks for the signal and then becomes the program; ``argv`` itself where that is not Linux.
+    Start it with ``popen``."""
+    if not sys.platform.startswith("linux"):
+        return argv
+    return [sys.executable, "-S", "-c", _TIE, *argv]
+
+
+def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
     """``subprocess.Popen(*args, **kwargs)`` run on the spawner thread (see the module
     docstring), with ``PARENT_ENV`` set for the child."""
     kwargs["env"] = {**(kwargs.get("env") or os.environ), PARENT_ENV: str(os.getpid())}

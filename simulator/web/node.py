@@ -25,6 +25,7 @@ from typing import Any
 
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
+from simulator.handlers.spawner import popen, tied
 from simulator.web.endpoint import Packet, PageEndpoint
 
 __all__ = [
@@ -119,8 +120,9 @@ class NodeHandler:
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
-        return subprocess.Popen(
-            [self.node, str(runner_path()), str(self.path.resolve())],
+        # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
+        return popen(
+            tied([self.node, str(runner_path()), str(self.path.resolve())]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None,

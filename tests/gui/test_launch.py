@@ -360,19 +360,23 @@ def test_a_scenario_with_agents_opens_a_desktop_per_agent_offscreen(tmp_path):
     assert "adsim: --agent: a scenario's agents come from its agents: list" in refused.stderr
 
 
+_BROKEN_SESSION = (
+    "import sys, simulator.gui.session as session\n"
+    "def broken(*args, **kwargs):\n"
+    "    raise RuntimeError('a bug planted by the test')\n"
+    "session.open_session = broken\n"
+    "from simulator.cli import main\n"
+    "sys.exit(main([]))\n"
+)
+"""adsim whose session fails to load with an internal error."""
+
+
 def test_an_internal_error_with_stderr_gone_still_ends_the_window(tmp_path):
     """A closed stderr (the pipe it wrote to ended) must not leave a window open with no
     session: the report of the error failing is no reason to keep the event loop running."""
     env = _clean_env(tmp_path)
     env.update(QT_QPA_PLATFORM="offscreen")
-    program = (
-        "import sys, simulator.gui.session as session\n"
-        "def broken(*args, **kwargs):\n"
-        "    raise RuntimeError('a bug planted by the test')\n"
-        "session.open_session = broken\n"
-        "from simulator.cli import main\n"
-        "sys.exit(main([]))\n"
-    )
+    program = _BROKEN_SESSION
     read, write = os.pipe()
     os.close(read)  # every write to stderr fails: EPIPE
     try:
@@ -409,14 +413,7 @@ def test_an_internal_error_while_the_session_loads_ends_the_window_with_exit_1(t
     """Not a window left open with no session (a slot's exception does not stop Qt's loop)."""
     env = _clean_env(tmp_path)
     env.update(QT_QPA_PLATFORM="offscreen")
-    program = (
-        "import sys, simulator.gui.session as session\n"
-        "def broken(*args, **kwargs):\n"
-        "    raise RuntimeError('a bug planted by the test')\n"
-        "session.open_session = broken\n"
-        "from simulator.cli import main\n"
-        "sys.exit(main([]))\n"
-    )
+    program = _BROKEN_SESSION
     result = subprocess.run(
         [sys.executable, "-c", program],
         capture_output=True,

@@ -1,10 +1,12 @@
-"""A plugin's process never outlives a killed adsim, even while its handler is stuck, and is not
-ended early when the thread that started it ends (``simulator.handlers.spawner``)."""
+"""A plugin's process, and a JS module's ``node``, never outlive a killed adsim, even while a
+handler is stuck, and are not ended early when the thread that started them ends
+(``simulator.handlers.spawner``)."""
 
 from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -105,3 +107,64 @@ def test_plugin_processes_end_with_a_killed_adsim(tmp_path: Path) -> None:
         for pid in pids:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+STUCK_JS = """
+export function register(adApi) {
+  adApi.on("ON_LOGIN", () => {
+    console.error("stuck");  // adsim's stderr: the test reads it
+    for (;;) {}  // never returns: node never reads the end of its stdin
+  });
+}
+"""
+
+JS_HOST = """
+import sys
+import threading
+
+from simulator.data import load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.web import NodeHandler
+
+sim = Simulator(load_tenant(), seed=7)
+host = HandlerHost(sim, timeout=600.0)
+handler = NodeHandler(host, sys.argv[1]).start(timeout=60.0)
+print(handler.process.pid, flush=True)
+sim.login()  # the module's handler starts and never returns
+threading.Event().wait()
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_stuck_js_module_ends_with_a_killed_adsim(tmp_path: Path) -> None:
+    module = tmp_path / "stuck.mjs"
+    module.write_text(STUCK_JS, encoding="utf-8")
+    adsim = subprocess.Popen(
+        [sys.executable, "-c", JS_HOST, str(module)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid = 0
+    try:
+        assert adsim.stdout is not None and adsim.stderr is not None
+        pid = int(adsim.stdout.readline())
+        assert adsim.stderr.readline().strip() == "stuck", "the module's handler is running"
+        watched = os.pidfd_open(pid)
+        adsim.send_signal(signal.SIGKILL)
+        adsim.wait(timeout=30)
+        try:
+            ready, _, _ = select.select([watched], [], [], 30)
+            assert ready, "node outlived the adsim that started it"
+        finally:
+            os.close(watched)
+    finally:
+        if adsim.poll() is None:
+            adsim.kill()
+            adsim.wait()
+        for stream in (adsim.stdout, adsim.stderr):
+            if stream is not None:
+                stream.close()
+        if pid and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
