@@ -83,6 +83,14 @@ def _probe_write(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
 
 
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest of ``folder`` and its parents that exists and is not a folder, if any."""
+    for path in (folder, *folder.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
+
+
 def _close_quietly(db: sqlite3.Connection | None) -> None:
     if db is not None:
         with contextlib.suppress(sqlite3.Error):
@@ -170,6 +178,13 @@ class Journal(JournalReader):
             try:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
+                blocker = _file_in_the_way(Path(target).parent)
+                if blocker is not None:
+                    raise JournalError(
+                        f"cannot create its folder: {blocker} is a file, not a folder; "
+                        "pass another --journal path",
+                        target,
+                    ) from None
                 raise JournalError(f"cannot create its folder ({exc.strerror})", target) from None
         db = None
         try:

@@ -427,3 +427,13 @@ def test_an_outcome_the_journal_could_not_write_fails_the_run_when_nothing_follo
     assert code == 1, "the journal of this run is incomplete"
     assert f"journal {path}: cannot write the outcome of locker:" in err
     assert "incomplete" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("depth", ["a/j.sqlite3", "a/b/j.sqlite3"])
+def test_a_journal_under_a_file_names_the_file(tmp_path, depth):
+    (tmp_path / "a").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(JournalError) as raised:
+        Journal.open(tmp_path / depth)
+    assert f"{tmp_path / 'a'} is a file, not a folder; pass another --journal path" in str(
+        raised.value
+    )

@@ -10,6 +10,7 @@ dispatcher thread that goes on with the next handlers and events.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sys
 import threading
@@ -48,6 +49,8 @@ class Job:
     started: bool = False
     budget: AnswerBudget | None = None
     """The widget's wait for this answer (transfer data: ``transfer_data_wait_seconds``)."""
+    finished: bool = False
+    """Its end was counted (``_finish`` runs once per job, whatever path gets there)."""
 
 
 @dataclass(slots=True)
@@ -125,27 +128,50 @@ class Dispatcher(OutcomeLog):
                         self._stopped.set()
                         return
                     self._current = job
-                if not job.started:
-                    job.started = True
-                    job.registrations = self.registry.handlers(job.event.name)
-                    if self.widget.loggers:
-                        self.widget.log(job.event.name.value, list(job.event.wire_args))
-                process = self._pipeline_for(job)
-                if process is not None:
-                    self._pipeline(job, process)
-                    with self._lock:
-                        if self._current is job:
-                            self._current = None
-                    continue
-                for process in self._processes:
-                    process.pipeline.drain()  # what was sent earlier ends first
-                if not self._run_handlers(job, generation):
-                    return  # abandoned: another dispatcher thread has taken over
-                self._finish(job)
+                try:
+                    if not self._dispatch(job, generation):
+                        return  # abandoned: another dispatcher thread has taken over
+                except Exception:
+                    # A bug of ours must not end this thread with the job unfinished: every
+                    # later event would wait for it, and ``settle`` for ever.
+                    self._lost(job, traceback.format_exc())
         finally:
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
                 loop.close()
+
+    def _dispatch(self, job: Job, generation: int) -> bool:
+        """Take ``job`` to its handlers; False when this thread was abandoned meanwhile."""
+        if not job.started:
+            job.started = True
+            job.registrations = self.registry.handlers(job.event.name)
+            if self.widget.loggers:
+                self.widget.log(job.event.name.value, list(job.event.wire_args))
+        process = self._pipeline_for(job)
+        if process is not None:
+            self._pipeline(job, process)
+            with self._lock:
+                if self._current is job:
+                    self._current = None
+            return True
+        for process in self._processes:
+            process.pipeline.drain()  # what was sent earlier ends first
+        if not self._run_handlers(job, generation):
+            return False
+        self._finish(job)
+        return True
+
+    def _lost(self, job: Job, trace: str) -> None:
+        """An internal error while ``job`` was handled: said (an incident: exit code 1), and
+        the job ended so that the next events and ``settle`` go on."""
+        event = job.event
+        self.add_incident(
+            f"internal error while handling event #{event.seq} {event.name.value} (please "
+            f"report it): {trace.strip().splitlines()[-1]}"
+        )
+        with contextlib.suppress(OSError, ValueError):
+            print(trace, file=sys.stderr, end="", flush=True)
+        self._finish(job)
 
     def _pipeline_for(self, job: Job) -> PluginProcess | None:
         """The one plugin process ``job`` goes to when it can be sent without waiting: it
@@ -186,7 +212,10 @@ class Dispatcher(OutcomeLog):
         duration: float,
     ) -> None:
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
-        self._record(_outcome(job.event, registration, duration, reply))
+        try:
+            self._record(_outcome(job.event, registration, duration, reply))
+        except Exception:
+            self._lost(job, traceback.format_exc())  # ends the job now: its other calls too
         with self._lock:
             left[0] -= 1
             last = left[0] == 0
@@ -254,6 +283,10 @@ class Dispatcher(OutcomeLog):
         return "ok", result, None, None
 
     def _finish(self, job: Job) -> None:
+        with self._lock:
+            if job.finished:
+                return
+            job.finished = True
         event = job.event
         if job.resolve is not None and (job.budget is None or job.budget.cancel()):
             self.sim.post(partial(job.resolve, job.answer))
