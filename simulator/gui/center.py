@@ -247,8 +247,11 @@ def check_agent_names(
         name, path = handler_option(spec)
         if name is not None:
             _agent_of(sim, name, f"--handler {spec}")
-        if not Path(path).exists():
-            raise _session_error(f"{path}: no such handler file or directory; check --handler")
+        from simulator.gui.session import handler_path_problem
+
+        problem = handler_path_problem(path)
+        if problem is not None:
+            raise _session_error(problem)
     for name, target in pages:
         _agent_of(sim, name, f"--page {name}={target}")
 

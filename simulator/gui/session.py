@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from simulator.gui.settings import WindowSettings
     from simulator.gui.window import MainWindow
 
-__all__ = ["CLOSE_GRACE_S", "Session", "SessionError", "make_host", "open_session"]
+__all__ = [
+    "CLOSE_GRACE_S",
+    "Session",
+    "SessionError",
+    "handler_path_problem",
+    "make_host",
+    "open_session",
+]
 
 CLOSE_GRACE_S = 2.0
 """Seconds the window's handlers get to finish when it closes: a handler that hangs must not
@@ -56,6 +63,20 @@ class Session:
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()
+
+
+def handler_path_problem(path: str) -> str | None:
+    """Why ``--handler PATH`` cannot load anything (no such path; a folder without plugins,
+    which would run with no handler at all, as ``adsim run`` refuses), or None."""
+    target = Path(path)
+    if not target.exists():
+        return f"{path}: no such handler file or directory; check --handler"
+    if target.is_dir():
+        from simulator.handlers.plugins import NO_PLUGINS, plugin_files
+
+        if not plugin_files(target):
+            return f"{path}: {NO_PLUGINS}; check --handler"
+    return None
 
 
 def make_host(
@@ -110,8 +131,9 @@ def open_session(
 
         paths = [path for _name, path in map(handler_option, handler_specs)]
     for spec in paths:
-        if not Path(spec).exists():
-            raise SessionError(f"{spec}: no such handler file or directory; check --handler")
+        problem = handler_path_problem(spec)
+        if problem is not None:
+            raise SessionError(problem)
     runner = None
     if options.scenario is not None and options.agents:
         raise SessionError("--agent: a scenario's agents come from its agents: list; drop --agent")

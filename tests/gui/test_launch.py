@@ -189,6 +189,27 @@ def test_a_missing_tenant_file_is_one_line_and_exit_2(tmp_path):
     assert "nope.yaml" in result.stderr
 
 
+@pytest.mark.parametrize("agent", [None, "omar"])
+def test_a_handler_folder_with_no_plugin_is_one_line_and_exit_2(tmp_path, agent):
+    """As ``adsim run`` refuses it: a window whose tester believes the integration is loaded
+    while nothing is would be a lie."""
+    from simulator.handlers.plugins import NO_PLUGINS
+
+    env = _clean_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen")
+    folder = tmp_path / "handlers"
+    folder.mkdir()
+    (folder / "_helpers.py").write_text("X = 1\n", encoding="utf-8")  # not a plugin
+    spec = str(folder) if agent is None else f"{agent}={folder}"
+    more = [] if agent is None else ["--agent", agent]
+    result = _adsim("--handler", spec, *more, env=env)
+    assert result.returncode == 2, result.stderr
+    # (Qt's offscreen platform may say a line of its own first)
+    assert (
+        result.stderr.strip().splitlines()[-1] == f"adsim: {folder}: {NO_PLUGINS}; check --handler"
+    )
+
+
 def test_the_window_opens_a_crm_page_offscreen(tmp_path):
     pytest.importorskip("PySide6.QtWebEngineWidgets", reason="needs agent-desktop-simulator[web]")
     env = _clean_env(tmp_path)
