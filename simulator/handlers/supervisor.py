@@ -33,8 +33,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import re
-import signal
 import sys
 import tempfile
 import threading
@@ -49,6 +47,7 @@ from simulator.handlers.pipeline import Done, Pipeline
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 from simulator.handlers.spawner import popen
+from simulator.handlers.stacks import describe_exit, dump_stacks, stuck_anywhere, stuck_at
 
 if TYPE_CHECKING:
     import subprocess
@@ -65,58 +64,7 @@ CLOSE_GRACE = 0.5
 """Seconds a plugin's threads have to end after its close hook before its process is killed."""
 
 _START_TIMEOUT = 60.0
-_DUMP_WAIT_S = 1.0
-_DUMP_POLL_S = 0.01
-_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
-_CHILD_FILE = "simulator/handlers/child.py"
 _NOT_API = frozenset({"on", "remove", "inject_message_logger"})
-
-
-def describe_exit(code: int | None) -> str:
-    """``exited with status 3`` / ``was killed by signal SIGSEGV (11)``."""
-    if code is None:
-        return "stopped answering"
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = "?"
-        return f"was killed by signal {name} ({-code})"
-    return f"exited with status {code}"
-
-
-def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
-    """``file:line in function`` where a dumped thread was, the plugin's own file first."""
-    if not dump:
-        return None
-    frames = []
-    for block in dump.split("\n\n"):
-        if _CHILD_FILE not in block.replace("\\", "/") or " in serve" not in block:
-            continue  # not the thread running the plugin (the child's reader, its own threads)
-        for match in _FRAME.finditer(block):
-            if _CHILD_FILE in match["file"].replace("\\", "/"):
-                break
-            frames.append(match)
-    if not frames:
-        return None
-    chosen = frames[0]
-    if prefer is not None:
-        own = [m for m in frames if os.path.realpath(m["file"]) == os.path.realpath(prefer)]
-        if own:
-            chosen = own[0]
-    return f"{chosen['file']}:{chosen['line']} in {chosen['func']}"
-
-
-def stuck_anywhere(dump: str | None, prefer: str | None) -> str | None:
-    """``file:line in function`` of the first frame of ``prefer`` (the plugin's file) in any
-    dumped thread: where a plugin's own thread was when the process stopped answering."""
-    if not dump or prefer is None:
-        return None
-    wanted = os.path.realpath(prefer)
-    for match in _FRAME.finditer(dump):
-        if os.path.realpath(match["file"]) == wanted:
-            return f"{match['file']}:{match['line']} in {match['func']}"
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,32 +279,10 @@ class PluginProcess:
     def _kill(self, life: _Life, dump: bool = True) -> str | None:
         """Kill ``life``'s process (its stacks dumped first when ``dump``); the dump or None."""
         life.killed = True
-        stacks = self._dump_stacks(life) if dump else None
+        stacks = dump_stacks(life.process, life.dump_path) if dump else None
         if life.process.poll() is None:
             life.process.kill()
         return stacks
-
-    def _dump_stacks(self, life: _Life) -> str | None:
-        if not hasattr(signal, "SIGUSR1") or life.process.poll() is not None:
-            return None
-        try:
-            os.kill(life.process.pid, signal.SIGUSR1)
-        except OSError:
-            return None
-        # faulthandler writes from inside the child's signal handler: wait until it is done.
-        deadline = time.monotonic() + _DUMP_WAIT_S
-        text, seen = "", -1
-        while time.monotonic() < deadline:
-            try:
-                with open(life.dump_path, encoding="utf-8", errors="replace") as dump:
-                    text = dump.read()
-            except OSError:
-                return None
-            if text and len(text) == seen:
-                break
-            seen = len(text) if text else -1
-            time.sleep(_DUMP_POLL_S)
-        return text or None
 
     # ------------------------------------------------------------------ messages
 

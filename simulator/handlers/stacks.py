@@ -1,0 +1,97 @@
+"""What a plugin's process was doing and how it ended, in the words of the run's reports.
+
+``dump_stacks`` asks a child for every thread's stack (``SIGUSR1`` to faulthandler, which works
+even while a handler holds the GIL) and reads what it wrote; ``stuck_at`` and ``stuck_anywhere``
+find the ``file:line in function`` to name in a ``timeout``; ``describe_exit`` words a
+``crashed`` process's end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
+
+__all__ = ["describe_exit", "dump_stacks", "stuck_anywhere", "stuck_at"]
+
+_DUMP_WAIT_S = 1.0
+_DUMP_POLL_S = 0.01
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+_CHILD_FILE = "simulator/handlers/child.py"
+
+
+def describe_exit(code: int | None) -> str:
+    """``exited with status 3`` / ``was killed by signal SIGSEGV (11)``."""
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "?"
+        return f"was killed by signal {name} ({-code})"
+    return f"exited with status {code}"
+
+
+def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
+    """``file:line in function`` where a dumped thread was, the plugin's own file first."""
+    if not dump:
+        return None
+    frames = []
+    for block in dump.split("\n\n"):
+        if _CHILD_FILE not in block.replace("\\", "/") or " in serve" not in block:
+            continue  # not the thread running the plugin (the child's reader, its own threads)
+        for match in _FRAME.finditer(block):
+            if _CHILD_FILE in match["file"].replace("\\", "/"):
+                break
+            frames.append(match)
+    if not frames:
+        return None
+    chosen = frames[0]
+    if prefer is not None:
+        own = [m for m in frames if os.path.realpath(m["file"]) == os.path.realpath(prefer)]
+        if own:
+            chosen = own[0]
+    return f"{chosen['file']}:{chosen['line']} in {chosen['func']}"
+
+
+def stuck_anywhere(dump: str | None, prefer: str | None) -> str | None:
+    """``file:line in function`` of the first frame of ``prefer`` (the plugin's file) in any
+    dumped thread: where a plugin's own thread was when the process stopped answering."""
+    if not dump or prefer is None:
+        return None
+    wanted = os.path.realpath(prefer)
+    for match in _FRAME.finditer(dump):
+        if os.path.realpath(match["file"]) == wanted:
+            return f"{match['file']}:{match['line']} in {match['func']}"
+    return None
+
+
+def dump_stacks(process: subprocess.Popen[bytes], path: str) -> str | None:
+    """Every thread's stack in ``process`` (a plugin's child, whose faulthandler writes to
+    ``path`` on ``SIGUSR1``), or None when it cannot be had (it has ended, no ``SIGUSR1``)."""
+    if not hasattr(signal, "SIGUSR1") or process.poll() is not None:
+        return None
+    try:
+        os.kill(process.pid, signal.SIGUSR1)
+    except OSError:
+        return None
+    # faulthandler writes from inside the child's signal handler: wait until it is done.
+    deadline = time.monotonic() + _DUMP_WAIT_S
+    text, seen = "", -1
+    while time.monotonic() < deadline:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as dump:
+                text = dump.read()
+        except OSError:
+            return None
+        if text and len(text) == seen:
+            break
+        seen = len(text) if text else -1
+        time.sleep(_DUMP_POLL_S)
+    return text or None
