@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.outcome import Reply
+from simulator.handlers.stacks import killed_running, killed_unstarted
 
 if TYPE_CHECKING:
     from simulator.engine import Event
@@ -198,21 +199,8 @@ class Pipeline:
         since = max(call.sent_at or 0.0, self._turn or 0.0)  # its turn (if it never started)
         dump = self.process.abandon()
         if call.started is None:
-            where = self.process.where_any(dump)
-            error = (
-                f"api_not_answer: its process did not start this call within {self.timeout:g} s"
-                + (f" (busy at {where})" if where else " (busy outside any handler)")
-                + "; a thread of the plugin holding the GIL freezes its whole process. "
-                "Its process was killed (a fresh one takes its next calls), the next handlers "
-                "and events went on"
-            )
+            error = killed_unstarted(self.timeout, self.process.where_any(dump))
             self.finished(call, ("timeout", None, error, dump), (time.monotonic() - since) * 1000)
             return
-        where = self.process.where(dump)
-        error = (
-            f"api_not_answer: still running after {self.timeout:g} s"
-            + (f" at {where}" if where else "")
-            + "; its process was killed (a fresh one takes its next calls), the next "
-            "handlers and events went on"
-        )
+        error = killed_running(self.timeout, self.process.where(dump))
         self.finished(call, ("timeout", None, error, dump))

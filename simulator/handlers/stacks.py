@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import subprocess
 
-__all__ = ["describe_exit", "dump_stacks", "stuck_anywhere", "stuck_at"]
+__all__ = [
+    "describe_exit",
+    "dump_stacks",
+    "killed_running",
+    "killed_unstarted",
+    "stuck_anywhere",
+    "stuck_at",
+]
 
 _DUMP_WAIT_S = 1.0
 _DUMP_POLL_S = 0.01
@@ -70,6 +77,26 @@ def stuck_anywhere(dump: str | None, prefer: str | None) -> str | None:
         if os.path.realpath(match["file"]) == wanted:
             return f"{match['file']}:{match['line']} in {match['func']}"
     return None
+
+
+def killed_running(timeout: float, where: str | None) -> str:
+    """The ``timeout`` error of a call still running at its deadline, its process killed."""
+    return (
+        f"api_not_answer: still running after {timeout:g} s"
+        + (f" at {where}" if where else "")
+        + "; its process was killed (a fresh one takes its next calls), the next handlers and "
+        "events went on"
+    )
+
+
+def killed_unstarted(timeout: float, where: str | None) -> str:
+    """The ``timeout`` error of a call its process did not even start by its deadline."""
+    return (
+        f"api_not_answer: its process did not start this call within {timeout:g} s"
+        + (f" (busy at {where})" if where else " (busy outside any handler)")
+        + "; a thread of the plugin holding the GIL freezes its whole process. Its process was "
+        "killed (a fresh one takes its next calls), the next handlers and events went on"
+    )
 
 
 def dump_stacks(process: subprocess.Popen[bytes], path: str) -> str | None:

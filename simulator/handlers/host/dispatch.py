@@ -29,6 +29,7 @@ from simulator.handlers.answers import AnswerError, check_answer
 from simulator.handlers.host.reporting import OutcomeLog
 from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, Reply, jsonable
 from simulator.handlers.registry import Registration
+from simulator.handlers.stacks import killed_running
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 
 if TYPE_CHECKING:
@@ -349,13 +350,7 @@ class Dispatcher(OutcomeLog):
         )
         if isinstance(handler, RemoteHandler):
             stack = handler.process.abandon()
-            where = handler.process.where(stack)
-            error = (
-                f"api_not_answer: still running after {self.timeout:g} s"
-                + (f" at {where}" if where else "")
-                + "; its process was killed (a fresh one takes its next calls), the next "
-                "handlers and events went on"
-            )
+            error = killed_running(self.timeout, handler.process.where(stack))
         else:
             frame = sys._current_frames().get(call.thread)
             stack = "".join(traceback.format_stack(frame)) if frame is not None else None
