@@ -171,7 +171,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Agent Desktop Simulator")
     settings = WindowSettings()
-    # Palette now, style sheet once the window is on screen (see ``start``).
+    # Palette now, style sheet once the widgets are built (below).
     apply_theme(app, options.theme or settings.theme, sheet=False, restyle=existing is not None)
     window = MainWindow(settings)
     holder: Any = None  # kept here: the top-level window lives as long as its reference
@@ -181,6 +181,11 @@ def _run(options: WindowOptions, collecting: bool) -> int:
 
         holder = CenterWindow(settings)
         holder.hold(window)
+    # The sheet between building and showing: each widget is polished once, as it is first
+    # shown, and the first paint has the window's own look. Before building, every widget is
+    # polished as it is made (slower); after showing, every widget is polished twice (Fusion's
+    # look, then the sheet's) and painted twice (~13 ms of the start to usable).
+    apply_style_sheet(app)
     (holder or window).show()
     report = os.environ.get(REPORT_STARTUP) == "1"
     if report:
@@ -208,8 +213,6 @@ def _run(options: WindowOptions, collecting: bool) -> int:
 
     def begin() -> None:
         from simulator.gui.session import SessionError, open_session
-
-        apply_style_sheet(app)
 
         try:
             session = open_session(options, settings, window, defer=True)

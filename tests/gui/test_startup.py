@@ -85,10 +85,20 @@ import json, os, sys
 from PySide6 import QtWidgets
 from simulator.gui import launch
 from simulator.gui.options import WindowOptions
+from simulator.gui.theme import style
 
-seen = {"modules": [], "qstyle": []}
+seen = {"modules": [], "qstyle": [], "sheet": []}
 elapsed = launch._elapsed_ms
 ask_style = sys.argv[2] == "style"
+apply_style_sheet = style.apply_style_sheet
+
+def before_the_sheet(app):
+    # The style the application was made with: a style sheet wraps it in an unnamed one.
+    if ask_style:
+        seen["style"] = app.style().name()
+    apply_style_sheet(app)
+
+style.apply_style_sheet = before_the_sheet
 
 def at_each_report():
     # Called for the "shown", "ready" (and "complete") lines: what is loaded at that moment.
@@ -99,8 +109,7 @@ def at_each_report():
         }
     )
     seen["qstyle"].append("QStyle" in QtWidgets.__dict__)
-    if ask_style and "style" not in seen:  # shown: before the style sheet hides the name
-        seen["style"] = QtWidgets.QApplication.instance().style().name()
+    seen["sheet"].append(bool(QtWidgets.QApplication.instance().styleSheet()))
     return elapsed()
 
 launch._elapsed_ms = at_each_report
@@ -147,6 +156,14 @@ def test_the_start_path_to_a_usable_window(tmp_path):
     }
     assert ready == {**shown, "pydantic": True, "simulator.engine": True}
     assert seen["qstyle"][:2] == [False, False]
+
+
+def test_the_window_is_first_painted_with_its_style_sheet(tmp_path):
+    """The sheet is applied once the widgets are built and before the window is shown: each
+    widget is polished once and the first paint is the window's own look (applied after the
+    first paint, every widget was polished and painted twice on the way to a usable window)."""
+    seen = _start(tmp_path, "modules")
+    assert seen["sheet"][:2] == [True, True]
 
 
 def test_the_window_is_fusion_whatever_the_environment_says(tmp_path):

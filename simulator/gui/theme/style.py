@@ -64,8 +64,8 @@ def apply_theme(
 ) -> Colors:
     """Apply ``light``, ``dark`` or the ``system`` scheme to ``app``; returns its colours.
 
-    ``sheet=False`` sets the style and palette only: the launcher shows the window with them
-    and applies the style sheet (a tenth of a second of polishing) on the next turn of the loop.
+    ``sheet=False`` sets the style and palette only: the launcher builds the window first and
+    applies the style sheet before showing it (widgets polished as they are made cost more).
     ``restyle=False``: ``app`` was made with Fusion (``FUSION_ARGS``), so it is not asked for its
     style (any ``QStyle`` in Python builds that class's enums: ~7 ms of the window's start).
     """
