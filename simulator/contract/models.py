@@ -22,6 +22,7 @@ from simulator.contract.enums import (
     PhoneDevice,
     TeamMemberState,
 )
+from simulator.contract.tenant_payloads import DIDNumber, WebScreenPop
 
 __all__ = [
     "AgentStateData",
@@ -254,15 +255,6 @@ class DispositionData(WireModel):
     type: DispositionType
 
 
-class DIDNumber(WireModel):
-    """A DID number the agent may call or text from."""
-
-    id: str
-    number: str
-    is_sms: bool = Field(alias="isSMS")
-    is_voice: bool
-
-
 class InitiateResult(WireModel):
     """Result of ``startCall``/``startChat``/``startEmail``."""
 
@@ -303,19 +295,6 @@ class PhoneCapabilities(WireModel):
     can_answer: bool
     can_hold: bool
     can_retrieve: bool
-
-
-class WebScreenPop(WireModel):
-    """A web screen pop configured on the service (``ON_WEB_SCREEN_POP_CUSTOM``)."""
-
-    action: str
-    """``OPEN_WEB_PAGE`` or ``DISPLAY_TEXT``."""
-    url: str
-    content: str
-    label: str
-    pop_upon_answer: bool
-    keep_popup_open_after_finish: bool
-    popup: bool
 
 
 class ServerErrorData(WireModel):

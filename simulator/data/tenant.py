@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from simulator.contract import (
-    DIDNumber,
-    DispositionData,
-    DispositionType,
-    ServiceData,
-    Team,
-    TeamMember,
-    TeamMemberState,
-    WebScreenPop,
-)
+from simulator.contract import DispositionType, TeamMemberState
+from simulator.contract.tenant_payloads import DIDNumber, WebScreenPop
 from simulator.data.errors import InputFileError
+
+if TYPE_CHECKING:
+    from simulator.contract.models import DispositionData, ServiceData, Team, TeamMember
 
 __all__ = [
     "AgentProfile",
@@ -65,6 +60,8 @@ class Disposition(_FileModel):
 
     def to_wire(self) -> DispositionData:
         """The ``DispositionData`` adApi returns."""
+        from simulator.contract.models import DispositionData
+
         return DispositionData(id=self.id, code=self.code, name=self.name, type=self.type)
 
 
@@ -118,6 +115,8 @@ class Service(_FileModel):
 
     def to_wire(self) -> ServiceData:
         """The ``ServiceData`` adApi returns."""
+        from simulator.contract.models import ServiceData
+
         return ServiceData(
             id=self.id,
             name=self.name,
@@ -151,6 +150,8 @@ class TeamDefinition(_FileModel):
 
     def to_wire(self, extra_members: int = 0) -> Team:
         """The ``Team`` adApi returns."""
+        from simulator.contract.models import Team
+
         return Team(
             id=self.id,
             display_name=self.name,
@@ -160,6 +161,8 @@ class TeamDefinition(_FileModel):
 
     def member_to_wire(self, member: Member) -> TeamMember:
         """A member as ``TeamMember``."""
+        from simulator.contract.models import TeamMember
+
         return TeamMember(
             id=member.id,
             team_id=self.id,

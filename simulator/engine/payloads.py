@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from simulator.contract import AgentState, EventName
 
-from simulator.contract import (
-    AgentState,
-    EventName,
-    InteractionData,
-    LoginStateData,
-    PhoneCapabilities,
-    ScreenRecordingState,
-    ServerErrorData,
-    WebScreenPop,
-)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["typed_args"]
 
@@ -26,33 +18,42 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _interaction(value: Any) -> InteractionData:
-    return InteractionData.model_validate(value)
-
-
 def _agent_state(value: Any) -> AgentState:
     return AgentState(value)
 
 
-_CONVERTERS: dict[EventName, tuple[Callable[[Any], Any], ...]] = {
-    EventName.ON_LOGIN: (LoginStateData.model_validate,),
-    EventName.ON_NEW_INTERACTION: (_interaction,),
-    EventName.ON_INTERACTION_STATE_CHANGE: (_interaction,),
-    EventName.ON_INTERACTION_REMOVED: (_interaction,),
-    EventName.ON_SAVE_ACTIVITY_RECORD: (_interaction,),
-    EventName.ON_AGENT_STATE_CHANGE: (_agent_state, _same),
-    EventName.ON_WEB_SCREEN_POP_CUSTOM: (_same, WebScreenPop.model_validate),
-    EventName.ON_SERVER_ERROR: (ServerErrorData.model_validate,),
-    EventName.ON_PHONE_CAPABILITIES_CHANGE: (PhoneCapabilities.model_validate,),
-    EventName.ON_SCREEN_RECORDING_STATE_CHANGE: (ScreenRecordingState.model_validate,),
-}
+def _converters_5_19() -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
+    # The payload models load here, when an event's models are first asked for (a handler, the
+    # inspector): the window logs in and paints before that (start-up time).
+    from simulator.contract.models import (
+        InteractionData,
+        LoginStateData,
+        PhoneCapabilities,
+        ScreenRecordingState,
+        ServerErrorData,
+        WebScreenPop,
+    )
+
+    interaction = InteractionData.model_validate
+    return {
+        EventName.ON_LOGIN: (LoginStateData.model_validate,),
+        EventName.ON_NEW_INTERACTION: (interaction,),
+        EventName.ON_INTERACTION_STATE_CHANGE: (interaction,),
+        EventName.ON_INTERACTION_REMOVED: (interaction,),
+        EventName.ON_SAVE_ACTIVITY_RECORD: (interaction,),
+        EventName.ON_AGENT_STATE_CHANGE: (_agent_state, _same),
+        EventName.ON_WEB_SCREEN_POP_CUSTOM: (_same, WebScreenPop.model_validate),
+        EventName.ON_SERVER_ERROR: (ServerErrorData.model_validate,),
+        EventName.ON_PHONE_CAPABILITIES_CHANGE: (PhoneCapabilities.model_validate,),
+        EventName.ON_SCREEN_RECORDING_STATE_CHANGE: (ScreenRecordingState.model_validate,),
+    }
 
 
 def _later(
     interaction: type[BaseModel], activity: type[BaseModel]
 ) -> dict[EventName, tuple[Callable[[Any], Any], ...]]:
     return {
-        **_CONVERTERS,
+        **_by_version("5.19"),
         EventName.ON_NEW_INTERACTION: (interaction.model_validate,),
         EventName.ON_INTERACTION_STATE_CHANGE: (interaction.model_validate,),
         EventName.ON_INTERACTION_REMOVED: (interaction.model_validate,),
@@ -65,7 +66,7 @@ def _by_version(api_version: str) -> dict[EventName, tuple[Callable[[Any], Any],
     """The converters of ``api_version`` (``KeyError`` for an unknown one); a later version's
     models are imported when a run of that version first needs them (start-up time)."""
     if api_version == "5.19":
-        return _CONVERTERS
+        return _converters_5_19()
     if api_version == "5.24.1":
         from simulator.contract import models_5_24_1
 

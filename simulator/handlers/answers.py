@@ -13,12 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, ValidationError
 
-from simulator.contract import (
-    CustomTransferData,
-    EventName,
-    InteractionAssociatedObjectData,
-    RecordsValidationResult,
-)
+from simulator.contract import EventName
 
 __all__ = ["AnswerError", "check_answer"]
 
@@ -39,6 +34,11 @@ class _KnowledgeBaseItem(BaseModel):
 def _shapes() -> dict[EventName, TypeAdapter[Any]]:
     """The documented answer shapes, built on the first answer checked (not at import: a run
     whose handlers answer nothing, or a 5.19 run, never needs the 2026 models)."""
+    from simulator.contract.models import (
+        CustomTransferData,
+        InteractionAssociatedObjectData,
+        RecordsValidationResult,
+    )
     from simulator.contract.models_2026 import ActivityRecordInfo
 
     return {

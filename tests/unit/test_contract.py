@@ -146,5 +146,5 @@ def test_exported_members():
     # pytest rewrites the plugin package's modules and adds @py_builtins, @pytest_ar.
     public = {name for name in dir(contract) if not name.startswith(("_", "@"))}
     modules = {"base", "enums", "events", "methods", "models", "results", "schema", "versions"}
-    modules |= {"models_5_24_1", "models_2026", "version_payloads", "field_docs"}
+    modules |= {"models_5_24_1", "models_2026", "version_payloads", "field_docs", "tenant_payloads"}
     assert public - modules == set(contract.__all__)

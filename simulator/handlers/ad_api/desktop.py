@@ -9,9 +9,7 @@ from simulator.contract import (
     EventName,
     OperationResult,
     PhoneDevice,
-    PhoneDeviceData,
     ResultErrorCode,
-    ScreenRecordingState,
     fail,
     ok,
 )
@@ -94,6 +92,8 @@ class DesktopMethods(AdApiCore):
             refused = self._logged_in()
             if refused is not None:
                 return refused
+            from simulator.contract.models import PhoneDeviceData  # not at start-up
+
             chosen = PhoneDeviceData.model_validate(data)
             if chosen.type in _NEEDS_PHONE and not chosen.phone:
                 return fail(Code.invalid_args, f"{chosen.type.value} needs a phone number")
@@ -124,6 +124,8 @@ class DesktopMethods(AdApiCore):
             if not current["allowed"]:
                 return fail(Code.banned, "screen recording is not allowed for this agent")
             if current["muted"] != bool(state):
+                from simulator.contract.models import ScreenRecordingState  # not at start-up
+
                 current["muted"] = bool(state)
                 self._emit(
                     EventName.ON_SCREEN_RECORDING_STATE_CHANGE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.contract import OperationResult, RescheduleData, ResultErrorCode, fail, ok
+from simulator.contract import OperationResult, ResultErrorCode, fail, ok
 from simulator.handlers.ad_api.checks import wire
 from simulator.handlers.ad_api.core import AdApiCore
 
@@ -50,6 +50,8 @@ class WrapUpMethods(AdApiCore):
             key, found = self._interaction_id(interaction_id)
             if key is None:
                 return found
+            from simulator.contract.models import RescheduleData  # not at start-up
+
             window = RescheduleData.model_validate(data)
             # Same format on both sides (checked before), so the text order is the time order.
             if window.until_time.replace("T", " ") < window.from_time.replace("T", " "):
