@@ -211,6 +211,16 @@ class CenterWindow(QMainWindow):
             )
             window.directory.refresh()
 
+    def setVisible(self, visible: bool) -> None:
+        """Shown: the desktop in front gets its default layout (a desktop taken in before this
+        window was shown becomes visible with it, not by a ``show`` of its own)."""
+        super().setVisible(visible)
+        current = self.stack.currentWidget()
+        if visible and current is not None:
+            lay_out = getattr(current, "lay_out_once", None)
+            if lay_out is not None:
+                lay_out()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop every desktop's polling (the sessions close the hosts and journals). The
         one-agent window's saved layout is left as it was."""

@@ -16,12 +16,10 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QCloseEvent,
     QGuiApplication,
     QIcon,
     QKeySequence,
     QShortcut,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -42,7 +40,6 @@ from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
 from simulator.gui.panels.interactions import InteractionsPanel
 from simulator.gui.panels.journal_banner import JournalBanner
-from simulator.gui.panels.knowledge import KnowledgePanel
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
@@ -53,8 +50,11 @@ from simulator.gui.times import clock_text
 from simulator.gui.wording import done_text
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from simulator.gui.bridge import SimBridge
     from simulator.gui.inspector.inspector import Inspector
+    from simulator.gui.panels.knowledge import KnowledgePanel
 
 __all__ = ["MainWindow"]
 
@@ -88,8 +88,9 @@ class MainWindow(QMainWindow):
         self.context = ContextPanel()
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()
-        self.knowledge = KnowledgePanel()
         self.journal_banner = JournalBanner()
+        self.knowledge: KnowledgePanel | None = None
+        """Built at ``complete()``: its tab is behind the customer side at the first paint."""
         self.inspector: Inspector | None = None
         """Built at ``attach``: nothing to inspect before there is a simulator."""
 
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock("inspectorDock", "Event inspector", QWidget())
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.directory_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.customer_dock)
-        self.knowledge_dock = self._dock("knowledgeDock", "Knowledge base", self.knowledge)
+        self.knowledge_dock = self._dock("knowledgeDock", "Knowledge base", QWidget())
         self.tabifyDockWidget(self.customer_dock, self.knowledge_dock)
         self.customer_dock.raise_()
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
@@ -161,11 +162,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
-    def showEvent(self, event: QShowEvent) -> None:
-        """The first time, with no saved layout: the docks' default sizes (they only take once
-        the window has its size)."""
-        super().showEvent(event)
-        if not self._laid_out:
+    def setVisible(self, visible: bool) -> None:
+        """Shown the first time, with no saved layout: the docks' default sizes (see
+        ``lay_out_once``). Not in ``showEvent``: overriding an event handler makes PySide build
+        ``QEvent``'s Python enums for the first paint (~1.5 ms)."""
+        super().setVisible(visible)
+        if visible:
+            self.lay_out_once()
+
+    def lay_out_once(self) -> None:
+        """The docks' default sizes, once, when there is no saved layout and the window is on
+        screen (they only take once it has its size). A desktop in the agent switcher's window
+        becomes visible with that window, which calls this then."""
+        if not self._laid_out and self.isVisible():
             self._laid_out = True
             self.default_layout()
 
@@ -190,6 +199,15 @@ class MainWindow(QMainWindow):
         dock.setTitleBarWidget(QWidget(dock))
         widget.setContentsMargins(0, 10, 10, 6 if name != "inspectorDock" else 10)
         return dock
+
+    def _knowledge(self) -> KnowledgePanel:
+        if self.knowledge is None:
+            from simulator.gui.panels.knowledge import KnowledgePanel
+
+            self.knowledge = KnowledgePanel()
+            self.knowledge.setContentsMargins(0, 10, 10, 6)
+            self.knowledge_dock.setWidget(self.knowledge)
+        return self.knowledge
 
     def _action(self, name: str, text: str, slot: Any, shortcut: str = "") -> QAction:
         action = QAction(text, self)
@@ -286,8 +304,9 @@ class MainWindow(QMainWindow):
         """Show and drive ``bridge``'s simulator.
 
         ``defer``: build only what the first paint of a logged-in window needs (agent bar,
-        lists, dial pad, customer side); the interaction page and the inspector wait for
-        ``complete()`` (the launcher calls it on the next turn of the event loop).
+        lists, dial pad, customer side); the interaction page, the knowledge base (a tab behind
+        the customer side) and the inspector wait for ``complete()`` (the launcher calls it on
+        the next turn of the event loop).
         """
         self.bridge = bridge
         for panel in (
@@ -296,7 +315,6 @@ class MainWindow(QMainWindow):
             self.dial_pad,
             self.directory,
             self.customer,
-            self.knowledge,
             self.journal_banner,
         ):
             panel.attach(bridge)
@@ -316,12 +334,13 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def complete(self) -> None:
-        """Build what ``attach(defer=True)`` left for later: the interaction page and the
-        inspector (a no-op once built)."""
+        """Build what ``attach(defer=True)`` left for later: the interaction page, the
+        knowledge base and the inspector (a no-op once built)."""
         bridge = self.bridge
         if bridge is None or self.inspector is not None:
             return
         self.context.build()
+        self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
         self.settings.restore_splitters(self)
         self._collect_controls()

@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
-from simulator.handlers.ad_api import AdApi
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import Done, Pipeline
 from simulator.handlers.plugins import Plugin
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from simulator.engine import Event
+    from simulator.handlers.ad_api import AdApi
     from simulator.handlers.host.loading import PluginLoading
 
 __all__ = ["CLOSE_GRACE", "DEFAULT_LOAD_TIMEOUT", "PluginProcess", "RemoteHandler", "describe_exit"]
@@ -208,6 +208,8 @@ class PluginProcess:
         return self._load(restart=False)
 
     def _load(self, restart: bool) -> str | None:
+        from simulator.handlers.ad_api import AdApi  # loaded with the plugin's (self.api)
+
         where = self.plugin.file or self.plugin.source
         try:
             life = self._spawn(restart)
@@ -384,6 +386,8 @@ class PluginProcess:
     def _serve_api(
         self, life: _Life, request: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
+        from simulator.handlers.ad_api import AdApi  # loaded with the plugin's (self.api)
+
         function = getattr(self.api, method, None) if not method.startswith("_") else None
         if method in _NOT_API or not callable(function) or not hasattr(AdApi, method):
             result = fail(ResultErrorCode.api_method_not_implemented, f"no adApi method {method}")

@@ -47,5 +47,6 @@ def test_logged_out_the_box_says_so(qtbot, kb_desk, sim):
 
     window = kb_desk
     window.findChild(QLineEdit, "kbSearchBox").setText("anything")
+    assert window.knowledge is not None
     window.knowledge._search()
     assert "Log in" in window.findChild(QLabel, "kbStatus").text()

@@ -11,12 +11,14 @@ widget does after 20 s.
 
     core.py      AdApiCore: on/remove, injectMessageLogger, how every call runs (``_do``)
     checks.py    request messages, argument reading (models, lone surrogates, one-line errors)
-    widget.py    WidgetState (what the widget keeps per desktop), ApiCall records
     session.py   login, agent state, accept/reject/leave/complete, startCall/Chat/Email
     calls.py     DTMF, consult, transfers and their data, conferences, hold, mute, recording
     chat.py      chat conference, send/suggest chat messages, the chat transcript
     wrapup.py    dispositions, reschedule window, notes, variables, associated objects, screens
     desktop.py   teams, services, DIDs, config, phone device, screen recording, the widget
+
+``WidgetState`` (what the widget keeps per desktop) and the ``ApiCall`` records live in
+``simulator.handlers.widget_state`` (a host holds one before any plugin needs ``ad_api``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from simulator.handlers.ad_api.checks import request_message
 from simulator.handlers.ad_api.core import EngineCall
 from simulator.handlers.ad_api.desktop import DesktopMethods
 from simulator.handlers.ad_api.session import SessionMethods
-from simulator.handlers.ad_api.widget import ApiCall, MessageLogger, WidgetState
 from simulator.handlers.ad_api.wrapup import WrapUpMethods
+from simulator.handlers.widget_state import ApiCall, MessageLogger, WidgetState
 
 __all__ = ["AdApi", "ApiCall", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
 

@@ -21,8 +21,8 @@ from simulator.handlers.ad_api.checks import (
     request_message,
     wire,
 )
-from simulator.handlers.ad_api.widget import ApiCall, MessageLogger, WidgetState
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+from simulator.handlers.widget_state import ApiCall, MessageLogger, WidgetState
 
 __all__ = ["AdApiCore", "EngineCall"]
 

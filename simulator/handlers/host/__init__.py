@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING
 
 from simulator.contract import ResultErrorCode, fail
 from simulator.engine import AgentDesktop
-from simulator.handlers.ad_api import WidgetState
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
+from simulator.handlers.widget_state import WidgetState
 
 if TYPE_CHECKING:
     from simulator.journal import Journal

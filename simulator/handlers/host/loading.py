@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.handlers.ad_api import AdApi
 from simulator.handlers.host.delivery import Delivery
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
@@ -21,6 +20,9 @@ from simulator.handlers.plugins import (
 )
 from simulator.handlers.supervisor import PluginProcess
 
+if TYPE_CHECKING:
+    from simulator.handlers.ad_api import AdApi
+
 __all__ = ["PluginLoading"]
 
 
@@ -29,6 +31,8 @@ class PluginLoading(Delivery):
 
     def ad_api(self, plugin: str = "") -> AdApi:
         """A fresh ``ad_api`` whose ``on`` registrations belong to ``plugin``."""
+        from simulator.handlers.ad_api import AdApi  # with the first plugin, not the host
+
         api = AdApi(
             self.sim,
             registry=self.registry,

@@ -18,17 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.contract import OperationResult
 from simulator.engine import AgentDesktop
-from simulator.handlers.ad_api import AdApi, WidgetState
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.plugins import Plugin, PluginSource
 from simulator.handlers.registry import HandlerRegistry
 from simulator.handlers.secrets import SecretMask
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT, PluginProcess
+from simulator.handlers.widget_state import WidgetState
 
 if TYPE_CHECKING:
     import asyncio
 
+    from simulator.handlers.ad_api import AdApi
     from simulator.handlers.host.dispatch import Call, Job
     from simulator.journal import Journal
 

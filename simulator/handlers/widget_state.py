@@ -1,6 +1,10 @@
 """What the widget itself keeps for one desktop (not the engine): ``WidgetState``, shared by
 every plugin's ``ad_api``, and the ``ApiCall`` records a scenario run checks its expectations
-against."""
+against.
+
+Outside the ``ad_api`` package (which re-exports it): every ``HandlerHost`` holds a
+``WidgetState`` from the start, and importing ``ad_api`` (its ~25 methods' modules and the
+contract's method table, ~2 ms) waits for the first plugin, so the window is usable sooner."""
 
 from __future__ import annotations
 
