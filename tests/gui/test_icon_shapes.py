@@ -60,3 +60,22 @@ def test_write_renders_every_shape(qapp, monkeypatch, tmp_path):
     assert shapes.main(["--write"]) == 0
     assert sorted(path.stem for path in tmp_path.glob("*.png")) == shapes.svg_names()
     assert shapes.main([]) == 2
+
+
+@pytest.mark.parametrize("color", ["#1f2937", "#ffffff", "#2563eb", "#e5e7eb80"])
+def test_a_tint_is_its_shape_filled_with_the_colour(qapp, color):
+    """``icons._tinted`` paints a pen-less rectangle (``fillRect`` would build ``QGradient``'s
+    enums at start): exactly what filling the shape's rectangle with the colour gives."""
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    from simulator.gui.theme.icons import _tinted
+
+    for name in shapes.svg_names():
+        shape = shapes.shape(name)
+        assert shape is not None
+        filled = QPixmap(shape)
+        painter = QPainter(filled)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(filled.rect(), QColor(color))
+        painter.end()
+        assert _tinted(shape, color).toImage() == filled.toImage(), name
