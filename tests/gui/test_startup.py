@@ -299,3 +299,40 @@ def test_the_window_keeps_its_compiled_code_by_the_time_it_is_usable(tmp_path):
     assert seen["code"] == 0
     assert seen["path"].startswith(str(tmp_path / "pycache"))
     assert seen["kept"] == [False, True]
+
+
+def test_no_module_outside_the_window_package_mentions_pyside_unless_listed():
+    """The feature check answers False for the package's modules outside ``simulator/gui``
+    without reading them: exact, since none but the listed ones contains the text PySide's
+    check looks for (mention PySide6 in another one and add it to the list)."""
+    from pathlib import Path
+
+    import simulator
+    from simulator.gui.import_speed import OUTSIDE_GUI_MENTIONS, is_core_module
+
+    package = Path(simulator.__file__).parent
+    checked = 0
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package)
+        if relative.parts[0] == "gui":
+            assert not is_core_module(str(path))
+            continue
+        mentions = b"PySide6" in path.read_bytes()
+        assert mentions == (str(relative) in OUTSIDE_GUI_MENTIONS), relative
+        assert is_core_module(str(path)) is not mentions
+        checked += 1
+    assert checked > 100
+
+
+def test_the_feature_check_does_not_read_the_engine(monkeypatch):
+    from simulator.engine import core
+    from simulator.gui.import_speed import speed_up_imports
+
+    assert speed_up_imports()
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read")
+
+    monkeypatch.setattr("builtins.open", no_reading)
+    assert check(core) is False
