@@ -68,7 +68,7 @@ class CodeCache:
         self._entries: dict[str, bytes] | None = None
         self.used: set[str] = set()
         self.compiled = 0
-        """Sources compiled by this process (not found in the file)."""
+        """Entries this process added (sources compiled, facts noted): not found in the file."""
         self._saved_at = 0
 
     @property
@@ -111,6 +111,21 @@ class CodeCache:
         self.entries[key] = marshal.dumps(code)
         self.compiled += 1
         return code
+
+    def recall(self, key: str) -> bytes | None:
+        """What ``note`` kept under ``key`` (this or an earlier process), or None."""
+        self.used.add(key)
+        return self.entries.get(key)
+
+    def note(self, key: str, value: bytes) -> None:
+        """Keep ``value`` under ``key`` and save it with the code: a fact another part of adsim
+        derives at a cost at every start, its key naming what it depends on (a file's path,
+        size and modification time, as Python's bytecode does). Keys start with their kind
+        (``pyside\0...``), never ``exec``/``eval``."""
+        self.used.add(key)
+        if self.entries.get(key) != value:
+            self.entries[key] = value
+            self.compiled += 1
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
         """``exec`` for the dataclasses module: a source string runs from its cached code."""

@@ -10,6 +10,9 @@ not read at all, nor are this package's own modules, whose answer is known: outs
 ``simulator.gui`` they do not mention PySide6 (only the window may import it) but for
 ``OUTSIDE_GUI_MENTIONS``, inside it they do but for ``GUI_WITHOUT_MENTION``, and a test reads
 them all to keep both lists exact (some 110 files, ~2 ms of the start to a usable window).
+Any other file (pydantic and its helpers: some 40, ~1.5 ms) is read once and its answer kept in
+``adsim``'s code cache (``simulator.code_cache``), keyed by its path, size and modification time
+as Python keys bytecode: a later start asks the file system for its size and time, not its text.
 Modules without a ``.py`` file still go to PySide6's own check.
 """
 
@@ -79,6 +82,26 @@ def package_answer(path: str) -> bool | None:
     return None
 
 
+def _installed_answer(path: str) -> bool:
+    """Whether the file ``path`` mentions PySide6: from the code cache while the file is as it
+    was, else read (and kept there when adsim runs with one). ``OSError`` if unreadable."""
+    from simulator.code_cache import installed
+
+    cache = installed()
+    key = None
+    if cache is not None:
+        stat = os.stat(path)
+        key = f"pyside\0{path}\0{stat.st_mtime_ns}\0{stat.st_size}"
+        known = cache.recall(key)
+        if known is not None:
+            return known == b"1"
+    with open(path, "rb") as source:
+        answer = b"PySide6" in source.read()
+    if cache is not None and key is not None:
+        cache.note(key, b"1" if answer else b"0")
+    return answer
+
+
 def speed_up_imports() -> bool:
     """Replace PySide6's source check with a byte search; False when PySide6 has none."""
     feature = sys.modules.get("shibokensupport.feature")
@@ -98,8 +121,7 @@ def speed_up_imports() -> bool:
         if known is not None:
             return known
         try:
-            with open(path, "rb") as source:
-                return b"PySide6" in source.read()
+            return _installed_answer(path)
         except OSError:
             return bool(original(module))
 

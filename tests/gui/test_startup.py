@@ -335,3 +335,43 @@ def test_the_feature_check_does_not_read_the_package(monkeypatch):
     monkeypatch.setattr("builtins.open", no_reading)
     assert check(core) is False
     assert check(window) is True
+
+
+def test_another_file_s_answer_is_kept_while_the_file_is_as_it_was(tmp_path, monkeypatch):
+    """A file outside the package and Python's library (pydantic's) is read once; its answer
+    is kept in adsim's code cache under its path, size and modification time, and read again
+    once the file changes."""
+    import builtins
+
+    from simulator import code_cache
+    from simulator.gui.import_speed import speed_up_imports
+
+    assert speed_up_imports()
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    cache = code_cache.CodeCache(tmp_path / "cache.code")
+    monkeypatch.setitem(code_cache._INSTALLED, "cache", cache)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # saved as bytecode would be
+    library = tmp_path / "site-packages" / "somelib.py"
+    library.parent.mkdir()
+    library.write_text("from PySide6 import QtCore\n", encoding="utf-8")
+    module = types.ModuleType("somelib")
+    module.__file__ = str(library)
+    reads = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        reads.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    assert check(module) is True
+    assert reads == [str(library)]
+    assert cache.save()
+    later = code_cache.CodeCache(tmp_path / "cache.code")  # the next start
+    monkeypatch.setitem(code_cache._INSTALLED, "cache", later)
+    reads.clear()
+    assert check(module) is True
+    assert reads == []  # the answer kept, the file not read
+    library.write_text("import json\n", encoding="utf-8")  # changed: another size
+    assert check(module) is False
+    assert reads == [str(library)]

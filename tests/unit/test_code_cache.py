@@ -221,3 +221,16 @@ def test_a_cache_grown_past_its_bound_keeps_only_this_process_s_code(tmp_path, m
     cache.code("y = 2")  # new
     assert (cache.compiled, cache.save()) == (1, True)
     assert sorted(CodeCache(path).entries) == ["exec\0x = 1", "exec\0y = 2"]
+
+
+def test_a_noted_fact_is_saved_and_recalled_by_the_next_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "facts"
+    first = CodeCache(path)
+    assert first.recall("pyside\0/x.py\01\02") is None
+    first.note("pyside\0/x.py\01\02", b"1")
+    assert first.save()
+    second = CodeCache(path)
+    assert second.recall("pyside\0/x.py\01\02") == b"1"
+    second.note("pyside\0/x.py\01\02", b"1")  # known already: nothing to save
+    assert (second.compiled, second.save()) == (0, False)
