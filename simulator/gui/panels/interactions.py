@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -23,6 +22,11 @@ from simulator.gui.theme.palette import colors, state_color
 from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
+    # Annotations only: a Qt class used in Python has its enums built (no row is painted
+    # before the first paint).
+    from PySide6.QtCore import QPersistentModelIndex
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from simulator.engine import Interaction, Notice
     from simulator.gui.bridge import SimBridge
 

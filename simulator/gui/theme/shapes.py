@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import sys
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap
 
 from simulator.gui.theme.assets import ASSETS
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 __all__ = ["SIDE", "main", "render_shape", "shape", "shape_file", "svg_names"]
 
@@ -36,6 +40,7 @@ def shape_file(name: str) -> str:
 
 def render_shape(name: str) -> QImage | None:
     """The shape rendered from its SVG now (None: no such SVG)."""
+    from PySide6.QtGui import QImage  # only here: its enums are not for the first paint
     from PySide6.QtSvg import QSvgRenderer  # only here: ~1 ms of the start otherwise
 
     try:
