@@ -7,14 +7,17 @@ while the modules run:
   compiles it with ``exec``: some 90 classes (the project's and pydantic's) on the way to a
   usable window, 0.2-0.6 ms each, most of it in the compiler;
 - ``typing.ForwardRef`` compiles each string annotation it is given: some 900 (pydantic-core's
-  ``TypedDict`` schemas, the models' postponed annotations).
+  ``TypedDict`` schemas, the models' postponed annotations);
+- importing PySide6 compiles its embedded bootstrap modules (``shibokensupport``: the signature
+  loader and parser, the ``__feature__`` support, some 120 kB of source) from their text: ~18 ms,
+  which the window's start sends through the cache (``CodeCache.compiling``).
 
 Here the compiled code of each such source is kept, keyed by its text and mode, in a file beside
 the package's bytecode (``simulator/__pycache__``, or under ``PYTHONPYCACHEPREFIX``), and the next
 process runs it without compiling. The same text compiled the same way gives the same code, so
 classes and annotations are exactly what they are without the cache. Both modules call the
 builtins by their global names (``exec``, ``compile``); the cache shadows them in those two
-modules only.
+modules only, and the builtin ``compile`` itself only while PySide6 is imported.
 
 Only ``adsim`` itself installs it (``simulator.cli.main``), never an import of the package: a
 library user's process is theirs. The file is written as bytecode is (not when
@@ -23,6 +26,7 @@ an unreadable, foreign or corrupt file is ignored and replaced.
 """
 
 from __future__ import annotations
+import __future__
 
 import builtins
 import contextlib
@@ -31,7 +35,7 @@ import marshal
 import os
 import sys
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,6 +51,12 @@ _FILENAME = "<string>"
 """The file name ``exec`` gives a source string, and ``typing.ForwardRef`` its annotations."""
 
 _INSTALLED: dict[str, CodeCache] = {}
+
+_FUTURE_FLAGS = 0
+"""The compiler flags a ``compile`` call inherits from the code calling it (its ``__future__``
+imports)."""
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
 """The one cache of this process, under ``"cache"`` once installed."""
 
 
@@ -126,6 +136,52 @@ class CodeCache:
         if self.entries.get(key) != value:
             self.entries[key] = value
             self.compiled += 1
+
+    @contextlib.contextmanager
+    def compiling(self) -> Iterator[None]:
+        """Every plain ``compile`` of a source in this block through the cache, whoever calls
+        it: importing PySide6 compiles its embedded bootstrap modules (``shibokensupport``,
+        some 120 kB of source, ~18 ms) at every start. Exactly as the builtin would: the flags
+        the caller's ``__future__`` imports give are part of the key and of the compiling; any
+        other call (flags, ``optimize``, an AST) goes to the builtin untouched."""
+        original = builtins.compile
+        cache = self
+
+        def compile_through_cache(  # noqa: PLR0917 (the builtin's signature)
+            source: Any,
+            filename: Any,
+            mode: str,
+            flags: int = 0,
+            dont_inherit: bool = False,
+            optimize: int = -1,
+            **options: Any,
+        ) -> Any:
+            plain = not flags and not dont_inherit and optimize == -1 and not options
+            if not plain or not isinstance(filename, str) or not isinstance(source, str | bytes):
+                return original(source, filename, mode, flags, dont_inherit, optimize, **options)
+            # What the builtin would inherit: the future flags of the code calling it.
+            inherited = sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+            if isinstance(source, str):
+                key = f"compile\0str\0{mode}\0{inherited}\0{filename}\0{source}"
+            else:  # latin-1: each byte one character, so the key is the bytes exactly
+                key = f"compile\0bytes\0{mode}\0{inherited}\0{filename}\0{source.decode('latin-1')}"
+            cache.used.add(key)
+            stored = cache.entries.get(key)
+            if stored is not None:
+                try:
+                    return marshal.loads(stored)
+                except (EOFError, ValueError, TypeError):
+                    pass
+            code = original(source, filename, mode, inherited, True)
+            cache.entries[key] = marshal.dumps(code)
+            cache.compiled += 1
+            return code
+
+        builtins.compile = compile_through_cache
+        try:
+            yield
+        finally:
+            builtins.compile = original
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
         """``exec`` for the dataclasses module: a source string runs from its cached code."""

@@ -36,7 +36,7 @@ _STDLIB = os.path.dirname(os.__file__) + os.sep
 _THIRD_PARTY = ("site-packages", "dist-packages")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _GUI = os.path.join(_PACKAGE, "gui") + os.sep
-OUTSIDE_GUI_MENTIONS = frozenset({"cli.py", os.path.join("testing", "plugin.py")})
+OUTSIDE_GUI_MENTIONS = frozenset({"cli.py", "code_cache.py", os.path.join("testing", "plugin.py")})
 """The package's files outside ``simulator/gui`` whose text mentions PySide6 (paths relative to
 the package)."""
 GUI_WITHOUT_MENTION = frozenset(

@@ -375,3 +375,56 @@ def test_another_file_s_answer_is_kept_while_the_file_is_as_it_was(tmp_path, mon
     library.write_text("import json\n", encoding="utf-8")  # changed: another size
     assert check(module) is False
     assert reads == [str(library)]
+
+
+_COMPILED_PROBE = """
+import json, sys
+from simulator.code_cache import install
+
+cache = install()  # as adsim does
+from simulator.gui import launch
+from simulator.gui.options import WindowOptions
+
+seen = []
+elapsed = launch._elapsed_ms
+
+def at_each_report():
+    seen.append(cache.compiled)  # "shown", "ready"
+    return elapsed()
+
+launch._elapsed_ms = at_each_report
+code = launch.run_window(WindowOptions(journal=sys.argv[1]))
+bootstrap = [
+    key for key in cache.entries if key.startswith("compile\\0") and "shibokensupport" in key
+]
+print(json.dumps({"code": code, "compiled": seen[:2], "bootstrap": len(bootstrap)}))
+"""
+
+
+def test_the_second_start_compiles_nothing_not_even_pyside_s_bootstrap(tmp_path):
+    """PySide6 compiles its embedded bootstrap modules (``shibokensupport``) from source at
+    every import; the window's start keeps them in the code cache with the rest, so the next
+    start compiles nothing on its way to a usable window."""
+    import json
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(QT_QPA_PLATFORM="offscreen", ADSIM_REPORT_STARTUP="1")
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _COMPILED_PROBE, str(tmp_path / "journal.sqlite")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    first, second = runs
+    assert first["code"] == second["code"] == 0
+    assert first["bootstrap"] > 0 and first["compiled"][0] >= first["bootstrap"]
+    assert second["compiled"] == [0, 0]

@@ -234,3 +234,35 @@ def test_a_noted_fact_is_saved_and_recalled_by_the_next_process(tmp_path, monkey
     assert second.recall("pyside\0/x.py\01\02") == b"1"
     second.note("pyside\0/x.py\01\02", b"1")  # known already: nothing to save
     assert (second.compiled, second.save()) == (0, False)
+
+
+def test_compiling_keeps_what_any_caller_compiles_as_the_builtin_would(tmp_path, monkeypatch):
+    """``CodeCache.compiling`` (PySide6's bootstrap modules, compiled from bytes at every
+    import): the same code as the builtin, with the flags this module's ``__future__`` import
+    gives, and from the file in the next process; the builtin is back after the block."""
+    import ast
+    import builtins
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    real = builtins.compile
+    source = b"def f(x: Undefined) -> int:\n    return x\n"
+    expected = real(source, "embedded/module.py", "exec")  # inherits `annotations` from here
+    path = tmp_path / "bootstrap"
+    first = CodeCache(path)
+    with first.compiling():
+        assert builtins.compile is not real
+        code = compile(source, "embedded/module.py", "exec")
+        tree = compile("x = 1", "<ast>", "exec", ast.PyCF_ONLY_AST)  # not plain: the builtin's
+    assert builtins.compile is real
+    assert code == expected and code.co_flags == expected.co_flags
+    assert isinstance(tree, ast.Module)
+    assert first.compiled == 1 and first.save()
+    second = CodeCache(path)  # the next start
+    with pytest.raises(RuntimeError), second.compiling():
+        assert compile(source, "embedded/module.py", "exec") == expected
+        raise RuntimeError("the block fails")
+    assert builtins.compile is real
+    assert second.compiled == 0  # read, not compiled
+    with second.compiling():
+        plain = compile(source.decode(), "embedded/module.py", "exec")  # a str: its own entry
+    assert plain == expected and second.compiled == 1
