@@ -177,9 +177,11 @@ class CodeCache:
             cache.compiled += 1
             return code
 
+        regex = _RegexPrograms(self)
         builtins.compile = compile_through_cache
         try:
-            yield
+            with regex.installed():
+                yield
         finally:
             builtins.compile = original
 
@@ -215,6 +217,69 @@ class CodeCache:
             return False
         self._saved_at = self.compiled
         return True
+
+
+class _RegexPrograms:
+    """Regular expressions compiled through the cache: ``re`` parses a pattern and builds its
+    program in Python (PySide6's signature parser and stub generator compile some 25 at each
+    import, ~10 ms). Kept: what ``re._compiler.compile`` hands ``_sre.compile`` besides the
+    pattern (flags, program, groups), so the pattern object is the one ``re`` makes (a test
+    compares them). Only on Python 3.11, whose ``re._compiler.compile`` this mirrors."""
+
+    SUPPORTED = sys.version_info[:2] == (3, 11)
+
+    def __init__(self, cache: CodeCache) -> None:
+        self.cache = cache
+        self.original: Any = None
+        """``re._compiler.compile`` while installed: for what is not a plain pattern string."""
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """``re`` compiles new patterns through the cache in this block."""
+        if not self.SUPPORTED:
+            yield
+            return
+        _compiler: Any = importlib.import_module("re._compiler")  # private: no stubs
+        self.original = original = _compiler.compile
+        _compiler.compile = self.compile  # looked up at each call
+        try:
+            yield
+        finally:
+            _compiler.compile = original
+
+    def compile(self, pattern: Any, flags: Any = 0) -> Any:
+        """``re._compiler.compile`` of a pattern string, its program from the cache."""
+        _sre: Any = importlib.import_module("_sre")
+        _compiler: Any = importlib.import_module("re._compiler")
+        _parser: Any = importlib.import_module("re._parser")
+        flags = int(flags)
+        if not isinstance(pattern, str | bytes) or flags & _compiler.SRE_FLAG_DEBUG:
+            return self.original(pattern, flags)
+        text = pattern if isinstance(pattern, str) else pattern.decode("latin-1")
+        key = f"re\0{type(pattern).__name__}\0{flags}\0{text}"
+        stored = self.cache.recall(key)
+        if stored is not None:
+            try:
+                parts = marshal.loads(stored)
+                return _sre.compile(pattern, *parts)
+            except (EOFError, ValueError, TypeError):
+                pass
+        parsed = _parser.parse(pattern, flags)
+        program = _compiler._code(parsed, flags)
+        groupindex = parsed.state.groupdict
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        parts = (
+            int(flags | parsed.state.flags),
+            [int(op) for op in program],  # the opcodes are int subclasses: the same numbers
+            int(parsed.state.groups - 1),
+            {str(name): int(index) for name, index in groupindex.items()},
+            tuple(indexgroup),
+        )
+        with contextlib.suppress(ValueError):  # not marshallable: compiled, not kept
+            self.cache.note(key, marshal.dumps(parts))
+        return _sre.compile(pattern, *parts)
 
 
 class _PatchOnImport:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,41 @@ def test_compiling_keeps_what_any_caller_compiles_as_the_builtin_would(tmp_path,
     with second.compiling():
         plain = compile(source.decode(), "embedded/module.py", "exec")  # a str: its own entry
     assert plain == expected and second.compiled == 1
+
+
+PATTERNS = [
+    (r"(?P<name>\w+)\s*=\s*(?P<value>[^#\n]*)", 0),
+    (r"(?x) \d+ (?: \. \d* )?  # a number", 0),
+    (r"^[a-z_][a-z0-9_]*$", re.IGNORECASE),
+    (r"(?i)(?:ab|cd)+(?=x)|\bq\b", re.MULTILINE | re.DOTALL),
+    (rb"[\x00-\x1f]+(?P<tail>.)", 0),
+    (r"(a)(b)?(?(2)c|d)", re.ASCII),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_compiling_keeps_regular_expressions_as_re_makes_them(
+    tmp_path, monkeypatch, pattern, flags
+):
+    """PySide6's import compiles some 25 regular expressions; ``compiling`` keeps their
+    programs: the pattern objects are equal to ``re``'s (flags, program, groups), also from
+    the file in the next process."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    re.purge()
+    expected = re.compile(pattern, flags)
+    path = tmp_path / "regex"
+    first = CodeCache(path)
+    for cache in (first, CodeCache(path)):
+        re.purge()  # re's own cache: compile again
+        with cache.compiling():
+            made = re.compile(pattern, flags)
+        assert made == expected
+        assert (made.groupindex, made.groups, made.flags) == (
+            expected.groupindex,
+            expected.groups,
+            expected.flags,
+        )
+        if cache is first:
+            assert cache.compiled == 1 and cache.save()
+        else:
+            assert cache.compiled == 0  # from the file
