@@ -13,6 +13,7 @@ import gc
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from simulator.gui.display import display_problem, gui_problem
@@ -125,23 +126,27 @@ def run_window(options: WindowOptions) -> int:
         )
         return EXIT_BAD_INPUT
     collecting = _pause_collector()
-    try:
-        return _run(options, collecting)
-    finally:
-        _resume_collector(collecting)
-
-
-def _run(options: WindowOptions, collecting: bool) -> int:
-    """``run_window`` once the display is known to be there."""
     from simulator.code_cache import installed
 
     cache = installed()
+    with contextlib.ExitStack() as compiling:
+        # Until the session is open: PySide6 compiles its bootstrap modules and some 25
+        # regular expressions at every import, and pydantic and the engine some 20 more
+        # expressions; adsim keeps them compiled (``CodeCache.compiling``, ~20 ms of the start).
+        if cache is not None:
+            compiling.enter_context(cache.compiling())
+        try:
+            return _run(options, collecting, compiling.close)
+        finally:
+            _resume_collector(collecting)
+
+
+def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None]) -> int:
+    """``run_window`` once the display is known to be there (``compiled``: the start's
+    compiling is done, called once the session is open)."""
     try:
-        # PySide6 compiles its bootstrap modules from source at every import: adsim keeps
-        # them compiled (``CodeCache.compiling``, ~18 ms of the start).
-        with cache.compiling() if cache is not None else contextlib.nullcontext():
-            from PySide6.QtCore import QTimer
-            from PySide6.QtWidgets import QApplication
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
     except ImportError:
         print(
             "adsim: the window needs PySide6: pip install 'agent-desktop-simulator[gui]' "
@@ -206,6 +211,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         try:
             begin()
         except Exception:
+            compiled()
             import traceback
 
             _tell(traceback.format_exc().rstrip("\n"))
@@ -223,6 +229,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
         try:
             session = open_session(options, settings, window, defer=True)
         except SessionError as exc:
+            compiled()
             _resume_collector(collecting)
             _tell(f"adsim: {exc}")
             outcome["code"] = EXIT_BAD_INPUT
@@ -230,6 +237,7 @@ def _run(options: WindowOptions, collecting: bool) -> int:
             app.quit()
             return
         _resume_collector(collecting)
+        compiled()
         outcome["session"] = session
         if options.page is not None:
             window.complete()  # the page's log goes into the inspector
