@@ -9,15 +9,18 @@ while the modules run:
 - ``typing.ForwardRef`` compiles each string annotation it is given: some 900 (pydantic-core's
   ``TypedDict`` schemas, the models' postponed annotations);
 - importing PySide6 compiles its embedded bootstrap modules (``shibokensupport``: the signature
-  loader and parser, the ``__feature__`` support, some 120 kB of source) from their text: ~18 ms,
-  which the window's start sends through the cache (``CodeCache.compiling``).
+  loader and parser, the ``__feature__`` support, some 120 kB of source) from their text, ~18 ms,
+  and ``re`` compiles some 45 regular expressions on the way to a usable window (PySide6's,
+  pydantic's, the standard library's), ~13 ms: the window's start sends both through the cache
+  (``CodeCache.compiling``) until its session is open.
 
 Here the compiled code of each such source is kept, keyed by its text and mode, in a file beside
 the package's bytecode (``simulator/__pycache__``, or under ``PYTHONPYCACHEPREFIX``), and the next
 process runs it without compiling. The same text compiled the same way gives the same code, so
 classes and annotations are exactly what they are without the cache. Both modules call the
 builtins by their global names (``exec``, ``compile``); the cache shadows them in those two
-modules only, and the builtin ``compile`` itself only while PySide6 is imported.
+modules only; the builtin ``compile`` and ``re``'s compiler are replaced only inside
+``CodeCache.compiling`` (the window's start, until its session is open).
 
 Only ``adsim`` itself installs it (``simulator.cli.main``), never an import of the package: a
 library user's process is theirs. The file is written as bytecode is (not when
@@ -140,10 +143,11 @@ class CodeCache:
     @contextlib.contextmanager
     def compiling(self) -> Iterator[None]:
         """Every plain ``compile`` of a source in this block through the cache, whoever calls
-        it: importing PySide6 compiles its embedded bootstrap modules (``shibokensupport``,
-        some 120 kB of source, ~18 ms) at every start. Exactly as the builtin would: the flags
-        the caller's ``__future__`` imports give are part of the key and of the compiling; any
-        other call (flags, ``optimize``, an AST) goes to the builtin untouched."""
+        it (importing PySide6 compiles its embedded bootstrap modules, ``shibokensupport``,
+        some 120 kB of source, ~18 ms, at every start), and every new regular expression
+        (``_RegexPrograms``). Exactly as the builtin would: the flags the caller's
+        ``__future__`` imports give are part of the key and of the compiling; any other call
+        (flags, ``optimize``, an AST) goes to the builtin untouched."""
         original = builtins.compile
         cache = self
 
