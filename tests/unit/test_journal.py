@@ -19,6 +19,7 @@ from simulator.journal import (
     export_csv,
     export_jsonl,
 )
+from simulator.journal.schema import migrate
 from simulator.journal.store import MIGRATIONS
 
 
@@ -77,6 +78,34 @@ def test_a_failed_migration_changes_nothing(tmp_path):
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables
     db.close()
+
+
+def test_two_processes_creating_one_journal_at_once_both_open_it(tmp_path):
+    """Two ``adsim run`` started together on a new journal: the second read version 0, waited for
+    the first's write lock, then created the tables again and was refused as "not a usable adsim
+    journal (table runs already exists)". The interleaving is forced here: the other opener
+    migrates the file at the moment this one asks for the write lock."""
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    others: list[Journal] = []
+
+    def the_other_process_first(statement: str) -> None:
+        if statement.startswith("BEGIN IMMEDIATE") and not others:
+            others.append(Journal.open(path))
+
+    db.set_trace_callback(the_other_process_first)
+    try:
+        assert migrate(db, MIGRATIONS) == SCHEMA_VERSION
+    finally:
+        db.set_trace_callback(None)
+        db.close()
+        for other in others:
+            other.close()
+    assert others, "the other opener never ran: the test did not force the race"
+    with Journal.open(path) as journal:
+        assert journal.schema_version == SCHEMA_VERSION
+        assert journal.events() == []
 
 
 def test_a_newer_journal_or_another_file_is_refused_with_what_to_do(tmp_path):
