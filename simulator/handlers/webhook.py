@@ -4,7 +4,8 @@
 body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
 array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
 name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
-errors, 5xx and 429 are retried with exponential backoff; other 4xx are not. With a ``budget``
+errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor a redirect (3xx),
+which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
 it: the webhook reports its own error before the host would report a timeout, and nothing is
 posted after the journal has the outcome, so the journal and the endpoint agree. It is loaded as a
@@ -159,6 +160,16 @@ class WebhookHandler:
                 last = f"{type(exc).__name__}: {exc}"
             else:
                 code = response.status_code
+                if 300 <= code < 400:
+                    # httpx does not follow redirects, and following one would not deliver
+                    # either (301/302/303 turn the POST into a GET without the body): the
+                    # endpoint has not got the event, which is no success.
+                    where = response.headers.get("location")
+                    to = f" to {redact_url(where)}" if where else ""
+                    raise WebhookError(
+                        f"{redact_url(self.url)} redirected {name.value}{to} with HTTP {code}; "
+                        "it was not delivered: give --webhook the URL it redirects to"
+                    )
                 if code < 400:
                     return {"status": code, "attempts": attempt}
                 if code < 500 and code not in _RETRY_STATUS:

@@ -100,6 +100,26 @@ def test_a_client_error_is_not_retried(sim, journal, httpserver):
     webhook.close()
 
 
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_an_error_not_a_delivery(sim, journal, httpserver, status):
+    """An endpoint that answers a redirect has not got the record: the outcome was ``ok``
+    (``{"status": 302}``) and the run passed while nothing reached the CRM."""
+    moved = httpserver.url_for("/moved")
+    httpserver.expect_request("/hook", method="POST").respond_with_response(
+        Response("", status=status, headers={"Location": moved})
+    )
+    slept: list[float] = []
+    webhook = WebhookHandler(httpserver.url_for("/hook"), sleep=slept.append)
+    host, _record = _run(sim, journal, webhook)
+    [outcome] = host.outcomes
+    assert outcome.status == "error"
+    assert f"redirected ON_SAVE_ACTIVITY_RECORD to {moved} with HTTP {status}" in outcome.error
+    assert "not delivered" in outcome.error
+    assert slept == []  # the same answer again: not retried
+    assert [entry[0].path for entry in httpserver.log] == ["/hook"]
+    assert journal.outcomes()[0].status == "error"
+
+
 def test_an_unreachable_endpoint_is_retried_then_reported(httpserver):
     url = httpserver.url_for("/hook")
     httpserver.stop()
