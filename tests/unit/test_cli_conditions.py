@@ -18,6 +18,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.handlers.plugins import NO_PLUGINS
+from simulator.journal.store import ENV_JOURNAL
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
@@ -304,6 +305,23 @@ def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys
     monkeypatch.setenv("ADSIM_JOURNAL", str(blocker / "j.sqlite"))
     assert main(["run", CHAT, "--handler", str(tmp_path / "save.py")]) == 2
     assert "($ADSIM_JOURNAL; pass --journal PATH" in capsys.readouterr().err
+
+
+def test_adsim_journal_in_the_environment_journals_a_run_without_handlers(
+    tmp_path, capsys, monkeypatch
+):
+    """``ADSIM_JOURNAL`` chooses the journal as ``--journal`` does; a run with no handler
+    journaled nothing under it, and ``adsim journal export`` then said there was no journal."""
+    journal = tmp_path / "ci.sqlite3"
+    monkeypatch.setenv(ENV_JOURNAL, str(journal))
+    assert main(["run", CHAT]) == 0
+    capsys.readouterr()
+    assert main(["journal", "export"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["seq"] for row in rows] == list(range(1, 16))  # the summary's 15 events
+    assert rows[0]["event"] == "ON_LOGIN"
+    assert "ON_SAVE_ACTIVITY_RECORD" in {row["event"] for row in rows}
+    assert {row["run"] for row in rows} == {1}
 
 
 @posix_only
