@@ -64,10 +64,13 @@ DEFAULT_BUSY_TIMEOUT = 2.0
 
 
 def default_journal_path() -> Path:
-    """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs)."""
+    """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs).
+
+    A leading ``~`` in the variable is the home folder: a CI file's ``env:`` or a ``.env`` file
+    does not expand it as a shell does, and the journal went into a folder named ``~``."""
     override = os.environ.get(ENV_JOURNAL)
     if override:
-        return Path(override)
+        return Path(override) if override == ":memory:" else Path(override).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"

@@ -131,6 +131,16 @@ def test_default_path_is_in_the_user_data_dir_unless_overridden(monkeypatch, tmp
     assert default_journal_path() == tmp_path / "mine.sqlite3"
 
 
+def test_a_tilde_in_adsim_journal_is_the_home_folder(monkeypatch, tmp_path):
+    """``ADSIM_JOURNAL: ~/adsim/journal.sqlite3`` in a CI file is not expanded by a shell: the
+    journal went into a folder named ``~`` in the working directory."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ADSIM_JOURNAL", "~/adsim/journal.sqlite3")
+    assert default_journal_path() == tmp_path / "adsim" / "journal.sqlite3"
+    monkeypatch.setenv("ADSIM_JOURNAL", ":memory:")
+    assert str(default_journal_path()) == ":memory:"
+
+
 class _FakeEvent:
     def __init__(self, seq: int, name: str = "ON_LOGIN", iid: str | None = None):
         self.seq = seq
