@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import socket
+import threading
 
 import pytest
 from werkzeug import Response
@@ -118,6 +121,48 @@ def test_a_redirect_is_an_error_not_a_delivery(sim, journal, httpserver, status)
     assert slept == []  # the same answer again: not retried
     assert [entry[0].path for entry in httpserver.log] == ["/hook"]
     assert journal.outcomes()[0].status == "error"
+
+
+def test_an_answer_whose_body_never_ends_is_taken_from_its_status_line():
+    """A server that answers 200 and then trickles its body (or never ends it): httpx's timeout
+    bounds each read, not the whole, so reading that body kept the delivery waiting past the
+    budget the docs promise (then the host reported a timeout). The status is the answer."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(WAIT)
+    release = threading.Event()
+    got: list[bytes] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(WAIT)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                got.append(rest)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nfirst bytes")
+                release.wait(WAIT)  # the rest never comes while the webhook is delivering
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    port = listener.getsockname()[1]
+    webhook = WebhookHandler(
+        f"http://127.0.0.1:{port}/hook", attempts=1, request_timeout=WAIT, sleep=lambda s: None
+    )
+    try:
+        answer = webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    finally:
+        release.set()
+        webhook.close()
+        server.join(WAIT)
+        listener.close()
+    assert answer == {"status": 200, "attempts": 1}
+    assert got == [b'{"interactionId":"x"}']
 
 
 def test_an_unreachable_endpoint_is_retried_then_reported(httpserver):
