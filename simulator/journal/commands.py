@@ -13,6 +13,7 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
+from simulator.overwrite import refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
 
@@ -54,6 +55,11 @@ def _open_output(path: str) -> TextIO:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    journal_path = args.journal or str(default_journal_path())
+    refuse_overwriting_inputs(
+        args.output,
+        [("the journal", journal_path), ("the journal", journal_path + "-wal")],
+    )
     with _open_existing(args.journal) as journal:
         _check_run(journal, args.run)
         writer = export_jsonl if args.format == "jsonl" else export_csv

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -29,11 +30,18 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
+from simulator.overwrite import refuse_overwriting_inputs
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
-from simulator.scenarios.run_hosts import _abandon, _add_handler_options, _host_factory, _series
+from simulator.scenarios.run_hosts import (
+    _ENV_JOURNAL,
+    _abandon,
+    _add_handler_options,
+    _host_factory,
+    _series,
+)
 from simulator.scenarios.run_pages import (
     _PAGE_ONLY,
     PageDriver,
@@ -143,7 +151,24 @@ def _run_one(
     return result, finished
 
 
+def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The files ``adsim run`` reads or writes besides its ``--output``."""
+    inputs: list[tuple[str, str | None]] = [("a scenario file", str(p)) for p in args.scenarios]
+    inputs.append(("the tenant file", args.tenant))
+    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
+    inputs.append(("the journal", None if journal is None else os.path.expanduser(journal)))
+    for spec in [
+        *(getattr(args, "handlers", None) or ()),
+        *(getattr(args, "js_handlers", None) or ()),
+    ]:
+        inputs.append(("a handler file", str(spec)))
+        if "=" in str(spec):  # NAME=PATH: one agent's
+            inputs.append(("a handler file", str(spec).split("=", 1)[1]))
+    return inputs
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    refuse_overwriting_inputs(args.output, _run_inputs(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     if args.tenant is not None:
@@ -366,6 +391,7 @@ def add_run_command(
 def _cmd_generate(args: argparse.Namespace) -> int:
     from simulator.data import load_tenant
 
+    refuse_overwriting_inputs(args.output, [("the tenant file", args.tenant)])
     tenant = load_tenant(args.tenant) if args.tenant is not None else None
     seed = args.seed if args.seed is not None else 0
     with ExitStack() as stack:

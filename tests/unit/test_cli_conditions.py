@@ -324,6 +324,64 @@ def test_adsim_journal_in_the_environment_journals_a_run_without_handlers(
     assert {row["run"] for row in rows} == {1}
 
 
+def _overwrite_cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
+    """argv, the input file the output names, and what the line calls it."""
+    journal = tmp_path / "j.sqlite3"
+    assert main(["run", CHAT, "--journal", str(journal)]) == 0
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_bytes(Path(CHAT).read_bytes())
+    tenant = tmp_path / "tenant.yaml"
+    tenant.write_bytes((ROOT / "fixtures" / "tenants" / "northwind-bank.yaml").read_bytes())
+    return {
+        "export-over-its-journal": (
+            ["journal", "export", "--journal", str(journal), "-o", str(journal)],
+            journal,
+            "the journal",
+        ),
+        "run-over-its-scenario": (
+            ["run", str(scenario), "-o", str(scenario)],
+            scenario,
+            "a scenario file",
+        ),
+        "run-over-its-journal": (
+            ["run", CHAT, "--journal", str(journal), "--output", str(journal)],
+            journal,
+            "the journal",
+        ),
+        "generate-over-its-tenant": (
+            ["generate", "--count", "1", "--tenant", str(tenant), "-o", str(tenant)],
+            tenant,
+            "the tenant file",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "export-over-its-journal",
+        "run-over-its-scenario",
+        "run-over-its-journal",
+        "generate-over-its-tenant",
+    ],
+)
+def test_an_output_that_is_one_of_the_inputs_is_refused_before_it_is_opened(tmp_path, capsys, case):
+    """``-o`` naming the journal, scenario or tenant the command uses: the output's open
+    truncated it (an emptied journal and a traceback; a scenario replaced by its events; a run
+    that passed with a journal that was no longer a database)."""
+    argv, victim, what = _overwrite_cases(tmp_path)[case]
+    before = victim.read_bytes()
+    capsys.readouterr()
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"adsim: {victim}: is also {what} of this command ({victim}); writing the output there"
+        " would destroy it: give --output another file\n"
+    )
+    assert victim.read_bytes() == before
+
+
 @posix_only
 def test_trace_handlers_into_a_closed_stderr_does_not_hang_the_run(tmp_path):
     """``adsim run ... --trace-handlers 2>&1 | head -1``: the trace's first write after the
