@@ -1,9 +1,15 @@
-"""An ``--output`` that is one of the command's own inputs is refused before it is opened.
+"""An ``--output`` is checked before it is opened: one of the command's own inputs is refused,
+and the standard output by another name (``/dev/stdout``, or the file stdout is redirected to)
+is the standard output.
 
 Opening the output truncates it: ``adsim journal export --journal j.db -o j.db`` emptied the
 journal it was about to read, ``adsim run flow.yaml -o flow.yaml`` replaced the scenario with its
 events, and ``adsim run ... --journal j.db -o j.db`` passed with a journal that was no longer a
 database. A slip of the keyboard (or of shell completion) must not destroy the user's files.
+
+``adsim run flow.yaml -o /dev/stdout | jq`` opened stdout a second time: the run's summary, meant
+for the terminal when the events go elsewhere, went into the data; redirected to a file, the two
+opens wrote over each other from offset 0.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from pathlib import Path
 
 from simulator.data.errors import InputFileError
 
-__all__ = ["refuse_overwriting_inputs"]
+__all__ = ["is_standard_output", "refuse_overwriting_inputs"]
 
 
 def _same(output: Path, other: str | os.PathLike[str]) -> bool:
@@ -44,3 +50,17 @@ def refuse_overwriting_inputs(
                 f"is also {what} of this command ({path}); writing the output there would "
                 "destroy it: give --output another file",
             )
+
+
+def is_standard_output(output: str | os.PathLike[str] | None) -> bool:
+    """Whether ``output`` is the standard output: ``-``, or a name of the file or pipe that
+    file descriptor 1 already is."""
+    if output is None:
+        return False
+    if str(output) == "-":
+        return True
+    try:
+        mine, stdout = os.stat(output), os.fstat(1)
+    except (OSError, ValueError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (stdout.st_dev, stdout.st_ino)

@@ -13,7 +13,7 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
-from simulator.overwrite import refuse_overwriting_inputs
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
 
@@ -69,7 +69,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "packets": args.packets,
             "agent": args.agent,
         }
-        if args.output and args.output != "-":
+        if args.output and not is_standard_output(args.output):
             with _open_output(args.output) as out:
                 writer(journal, out, **options)
         else:

@@ -30,7 +30,7 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.overwrite import refuse_overwriting_inputs
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
@@ -101,7 +101,7 @@ def _mix(text: str) -> dict[str, float]:
 def _open_out(stack: ExitStack, path: Path | None, label: str) -> TextIO | None:
     if path is None:
         return None
-    if str(path) == "-":
+    if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
         return stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))

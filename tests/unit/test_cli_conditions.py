@@ -383,6 +383,38 @@ def test_an_output_that_is_one_of_the_inputs_is_refused_before_it_is_opened(tmp_
 
 
 @posix_only
+@pytest.mark.parametrize("command", ["run", "generate", "export"])
+@pytest.mark.parametrize("into", ["pipe", "file"])
+def test_output_to_stdout_by_another_name_is_stdout(tmp_path, command, into):
+    """``-o /dev/stdout``: stdout opened a second time. Into a pipe the run's summary went into
+    the JSON lines (``| jq`` failed); into a file the two opens wrote over each other."""
+    journal = tmp_path / "j.sqlite3"
+    argv = {
+        "run": ["run", CHAT, "--journal", str(journal)],
+        "generate": ["generate", "--count", "3"],
+        "export": ["journal", "export", "--journal", str(journal)],
+    }[command]
+    if command == "export":
+        assert _adsim(["run", CHAT, "--journal", str(journal)]).returncode == 0
+    captured = tmp_path / "stdout.txt"
+    with captured.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *argv, "-o", "/dev/stdout"],
+            stdout=subprocess.PIPE if into == "pipe" else sink,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=WAIT * 2,
+            check=False,
+        )
+    out = done.stdout if into == "pipe" else captured.read_bytes()
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.decode().splitlines()]
+    assert len(rows) == (3 if command == "generate" else 15)
+    if command == "run":
+        assert done.stderr.decode().startswith("PASS  Chat")
+
+
+@posix_only
 def test_trace_handlers_into_a_closed_stderr_does_not_hang_the_run(tmp_path):
     """``adsim run ... --trace-handlers 2>&1 | head -1``: the trace's first write after the
     reader left failed on the handler thread, whose call then never finished, and the run
