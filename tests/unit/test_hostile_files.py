@@ -57,6 +57,43 @@ def test_bad_numbers_in_a_scenario_name_file_line_and_column(tmp_path, capsys, v
     assert f"{path}:3:" in line and message in line
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("seed: true\n", "2:7", "seed: expected a whole number, got true"),
+        (
+            "settings: {ring_timeout_seconds: true}\n",
+            "2:34",
+            "settings.ring_timeout_seconds: expected a number, got true",
+        ),
+        (
+            "settings:\n  max_concurrent_chats: false\n",
+            "3:25",
+            "settings.max_concurrent_chats: expected a number, got false",
+        ),
+    ],
+)
+def test_true_or_false_where_a_number_goes_is_refused_not_one(
+    tmp_path, capsys, text, where, message
+):
+    """pydantic takes true as 1: ``seed: true`` ran with seed 1, ``ring_timeout_seconds: true``
+    rang for one second, and nothing said so."""
+    path = _scenario(tmp_path, f"name: numbers\n{text}steps:\n  - call\n")
+    assert _run(path) == 2
+    assert _one_line(capsys.readouterr().err) == f"adsim: {path}:{where}: {message}"
+
+
+def test_true_as_an_expected_count_is_refused_not_one(tmp_path, capsys):
+    path = _scenario(
+        tmp_path,
+        "name: counts\nsteps:\n  - call\n"
+        "  - expect: {event: ON_NEW_INTERACTION, count: {at_least: true}}\n",
+    )
+    assert _run(path) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert f"{path}:4:" in line and "expected a whole number, got true" in line
+
+
 def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
     text = TENANT.read_text(encoding="utf-8")
     path = tmp_path / "tenant.yaml"
