@@ -192,6 +192,12 @@ def _tenant(
     tenant_path = Path(spec)
     if not tenant_path.is_absolute() and base_dir is not None:
         tenant_path = Path(base_dir) / tenant_path
+    if tenant_path.is_dir():  # it is there: "no tenant file" sent the user looking for it
+        problem(
+            locate(raw, ("tenant",)),
+            f"{str(tenant_path)!r} is a folder: give the tenant file (a .yaml) in it",
+        )
+        return None
     if not tenant_path.is_file():
         problem(
             locate(raw, ("tenant",)),

@@ -94,6 +94,17 @@ def test_true_as_an_expected_count_is_refused_not_one(tmp_path, capsys):
     assert f"{path}:4:" in line and "expected a whole number, got true" in line
 
 
+def test_a_tenant_that_is_a_folder_is_called_a_folder(tmp_path, capsys):
+    """``tenant: tenants`` (the folder, not the file in it) said "no tenant file": it is there."""
+    (tmp_path / "tenants").mkdir()
+    path = _scenario(tmp_path, "name: t\ntenant: tenants\nsteps:\n  - call\n")
+    assert _run(path) == 2
+    assert _one_line(capsys.readouterr().err) == (
+        f"adsim: {path}:2:9: {str(tmp_path / 'tenants')!r} is a folder: give the tenant file"
+        " (a .yaml) in it"
+    )
+
+
 def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
     text = TENANT.read_text(encoding="utf-8")
     path = tmp_path / "tenant.yaml"
