@@ -94,6 +94,50 @@ def test_ini_handlers_seed_and_marker(pytester):
     pytester.runpytest(*NO_QT, "--strict-markers").assert_outcomes(passed=2)
 
 
+@pytest.mark.parametrize(
+    ("ini", "line"),
+    [
+        ("adsim_handler_timeout = inf", "adsim_handler_timeout: 'inf' is not a finite number"),
+        ("adsim_handler_timeout = nan", "adsim_handler_timeout: 'nan' is not a finite number"),
+        ("adsim_handler_timeout = 0", "adsim_handler_timeout: 0 is out of range"),
+        ("adsim_seed = -1", "adsim_seed: -1 is negative: a seed is a whole number from 0"),
+        ("adsim_seed = abc", "adsim_seed: 'abc' is not a whole number"),
+    ],
+)
+def test_a_bad_number_in_the_ini_file_is_named_as_the_command_line_names_it(pytester, ini, line):
+    """``adsim_handler_timeout = inf`` waited for a hung handler for ever (the session hung),
+    ``nan`` timed every handler out at once, ``adsim_seed = -1`` was taken though adsim's seed
+    rule refuses it, and ``abc`` was an int() traceback."""
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}*"])
+
+
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        ("handler_timeout=float('inf')", "handler_timeout=): 'inf' is not a finite number"),
+        ("seed=True", "seed=): 'true' is not a whole number"),
+    ],
+)
+def test_a_bad_number_in_the_marker_is_named(pytester, marker, line):
+    pytester.makepyfile(
+        f"import pytest\n\n@pytest.mark.adsim({marker})\ndef test_a(adsim):\n    adsim.login()\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: @pytest.mark.adsim({line}*"])
+
+
+def test_a_negative_seed_option_is_refused_as_adsim_refuses_it(pytester):
+    pytester.makepyfile("def test_a(adsim):\n    pass\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-seed=-1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*argument --adsim-seed: -1 is negative*"])
+
+
 def test_a_broken_handler_fails_the_test_with_file_and_line(pytester):
     pytester.makepyfile(
         broken="def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVTY_RECORD', print)\n"
