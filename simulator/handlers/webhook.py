@@ -21,7 +21,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
@@ -56,6 +56,14 @@ def _wire(value: Any) -> Any:
     return value
 
 
+def _port_ok(parts: SplitResult) -> bool:
+    """The URL's port is absent or a TCP port (``urlsplit`` raises for 99999, allows 0)."""
+    try:
+        return parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return False
+
+
 def redact_url(url: str) -> str:
     """``url`` without a password in it (for messages and the plugin list)."""
     parts = urlsplit(url)
@@ -83,9 +91,18 @@ class WebhookHandler:
         client: httpx.Client | None = None,
         budget: float | None = None,
     ):
-        scheme = urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise ValueError(f"a webhook URL starts with http:// or https://, got {url!r}")
+        parts = urlsplit(url)
+        shown = redact_url(url) if _port_ok(parts) else "..."  # never a password in a message
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"a webhook URL starts with http:// or https://, got {shown!r}")
+        # Refused here rather than after the whole run and every retry (exit 1, blamed on the
+        # webhook's endpoint): a URL with no host, or a port no server can have.
+        if not parts.hostname:
+            raise ValueError(f"a webhook URL names a host (https://HOST/PATH), got {shown!r}")
+        if not _port_ok(parts):
+            raise ValueError(
+                f"the port of webhook URL {parts.hostname!r} is not a number from 1 to 65535"
+            )
         if attempts < 1:
             raise ValueError("a webhook needs at least one attempt")
         if budget is not None and not budget > 0:

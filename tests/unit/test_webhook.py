@@ -8,10 +8,12 @@ import hmac
 import json
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
+from simulator.cli import main
 from simulator.contract import EventName
 from simulator.demo import run_demo_call
 from simulator.handlers import HandlerHost, WebhookError, WebhookHandler
@@ -19,6 +21,7 @@ from simulator.handlers.cli_options import redacted_argv
 from simulator.journal import Journal
 
 SECRET = "s3cr3t-do-not-log"
+SCENARIO = str(Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "chat.yaml")
 WAIT = 10.0
 
 
@@ -217,8 +220,33 @@ def test_the_secret_is_never_in_the_journal_repr_or_source(sim, journal, httpser
 def test_bad_urls_and_events_are_refused():
     with pytest.raises(ValueError, match="http"):
         WebhookHandler("ftp://example.com/x")
+    with pytest.raises(ValueError, match="http") as info:
+        WebhookHandler("ftp://user:hunter2-secret@example.com/x")
+    assert "hunter2" not in str(info.value)
     with pytest.raises(ValueError, match="did you mean"):
         WebhookHandler("http://example.com/x", events=["ON_SAVE_ACTIVITY"])
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("http://", "a webhook URL names a host (https://HOST/PATH), got 'http://'"),
+        ("https:///hook", "a webhook URL names a host (https://HOST/PATH), got 'https:///hook'"),
+        ("http://u:hunter2@/hook", "a webhook URL names a host (https://HOST/PATH), got"),
+        ("http://127.0.0.1:99999/hook", "the port of webhook URL '127.0.0.1' is not a number"),
+        ("http://u:hunter2@host:0/hook", "the port of webhook URL 'host' is not a number"),
+    ],
+)
+def test_a_url_no_request_can_reach_is_bad_input_before_the_run(tmp_path, capsys, url, line):
+    """``--webhook http://`` or a port past 65535: the whole run went by, then every retry
+    failed and the run exited 1, the endpoint blamed; it is a typo in the command line."""
+    argv = ["run", SCENARIO, "--journal", ":memory:", "--webhook", url]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"adsim: --webhook: {line}")
+    assert len(err.splitlines()) == 1
+    assert "hunter2" not in err
 
 
 def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
