@@ -222,10 +222,13 @@ def _run_all(
                 result, finished = _run_one(source, args, events_out, page, shot)
                 if page is not None and page.cancelled.is_set():
                     break
-                print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
                 # A plugin that did not load fails the run as a failed handler does (CI must
-                # not go green while the integration never ran).
+                # not go green while the integration never ran), and the verdict says so.
                 code = max(result.exit_code, finished)
+                print(
+                    format_result(result, code),
+                    file=sys.stderr if events_out is sys.stdout else None,
+                )
             worst = max(worst, code)
     return worst
 
@@ -274,8 +277,9 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     bar.close()
     if series is not None:
         finished = series.finish()
-    print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
-    return max(report.exit_code, finished)
+    code = max(report.exit_code, finished)
+    print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)
+    return code
 
 
 def add_run_command(

@@ -13,6 +13,7 @@ from simulator.cli import main
 from simulator.journal import Journal
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "handlers"
+CHAT = str(FIXTURES.parent / "scenarios" / "chat.yaml")
 SECRET = "hush-hush-0451"
 
 
@@ -72,6 +73,21 @@ def test_load_errors_name_file_and_line_and_the_run_goes_on(journal, tmp_path, c
         "did you mean 'ON_SAVE_ACTIVITY_RECORD'?"
     ) in err
     assert "1 plugin(s) did not load" in err
+
+
+@pytest.mark.parametrize("repeat", [[], ["--repeat", "2"]], ids=["one-run", "load-mode"])
+def test_a_handler_that_did_not_load_is_no_pass_in_the_summary(tmp_path, capsys, repeat):
+    """The command exited 1 (the integration never ran) under a summary that said PASS; in load
+    mode it also said to load handlers with --handler, which the user had done."""
+    bad = tmp_path / "broken.py"
+    bad.write_text("def register(ad_api):\n    raise RuntimeError('no CRM')\n")
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(bad), *repeat]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "PASS" not in out
+    assert out.startswith("FAIL  ")
+    assert "load handlers with --handler" not in out
+    assert f"not loaded: {bad}:2: RuntimeError: no CRM" in err
 
 
 def test_a_missing_handler_path_is_bad_input(journal, tmp_path, capsys):
