@@ -105,6 +105,39 @@ def test_a_tenant_that_is_a_folder_is_called_a_folder(tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("kind", ["scenario", "tenant"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "name: x\nsteps:\n  - note: Caf\u00e9\n".encode("cp1252"),
+            ":3:14",
+            "not UTF-8: byte 0xe9 here (Windows-1252 or Latin-1?); save the file as UTF-8",
+        ),
+        (
+            "name: x\nsteps: []\n".encode("utf-16"),
+            "",
+            "is UTF-16 (Notepad's 'Unicode'): save it as UTF-8",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "", "not a text file (UTF-8 expected)"),
+    ],
+    ids=["windows-1252", "utf-16", "binary"],
+)
+def test_a_file_in_another_encoding_is_named_with_where_and_what_to_do(
+    tmp_path, capsys, kind, case
+):
+    """A Windows-1252 or UTF-16 save was "not a text file": the user looked for a binary file
+    when one accented letter was the problem; it is named at its line and column now."""
+    data, where, message = case
+    path = tmp_path / f"{kind}.yaml"
+    path.write_bytes(data)
+    argv = ["run", str(path)] if kind == "scenario" else ["generate", "--count", "1"]
+    if kind == "tenant":
+        argv += ["--tenant", str(path)]
+    assert main(argv) == 2
+    assert _one_line(capsys.readouterr().err) == f"adsim: {path}{where}: {message}"
+
+
 def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
     text = TENANT.read_text(encoding="utf-8")
     path = tmp_path / "tenant.yaml"
