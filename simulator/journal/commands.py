@@ -46,6 +46,26 @@ def _check_run(journal: Journal, run: int | None) -> None:
         raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
 
 
+def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
+    """An ``--interaction`` or ``--agent`` that matches nothing is a typo to report, as a
+    missing ``--run`` is: it was an empty export and exit 0 (a CI artifact with nothing in it)."""
+    if args.interaction is None and args.agent is None:
+        return
+    found = journal.iter_events(interaction_id=args.interaction, run_id=args.run, agent=args.agent)
+    if next(found, None) is not None:
+        return
+    in_run = f" in run {args.run}" if args.run is not None else ""
+    if args.interaction is not None:
+        raise InputFileError(
+            journal.path,
+            None,
+            f"no events of interaction {args.interaction!r}{in_run}; list ids with export",
+        )
+    names = sorted({event.agent for event in journal.iter_events() if event.agent is not None})
+    have = f"its agents: {', '.join(names)}" if names else "its runs had one agent, unnamed"
+    raise InputFileError(journal.path, None, f"no events of agent {args.agent!r}{in_run} ({have})")
+
+
 def _open_output(path: str) -> TextIO:
     """``--output FILE`` for writing; a missing folder or a directory is the user's to fix."""
     try:
@@ -62,6 +82,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     )
     with _open_existing(args.journal) as journal:
         _check_run(journal, args.run)
+        _check_filter(journal, args)
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {
             "interaction_id": args.interaction,
@@ -144,7 +165,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
     )
     only = export.add_mutually_exclusive_group()
-    only.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
+    only.add_argument(
+        "--interaction",
+        default=None,
+        metavar="ID",
+        help="only this interaction (exit 2 if the journal has none of its events)",
+    )
     only.add_argument(
         "--packets",
         action="store_true",
@@ -154,7 +180,8 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--agent",
         default=None,
         metavar="NAME",
-        help="only this simulated agent's events and outcomes (a center of several agents)",
+        help="only this simulated agent's events and outcomes (a center of several agents; "
+        "exit 2 if it has none)",
     )
     export.add_argument(
         "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"

@@ -345,3 +345,41 @@ def test_a_run_the_journal_does_not_have_is_an_error_not_an_empty_export(tmp_pat
         assert captured.out == ""
         assert "no run 7 in this journal (runs 1 to 1)" in captured.err
         assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("option", "line"),
+    [
+        (
+            ["--interaction", "NOT-AN-ID"],
+            "no events of interaction 'NOT-AN-ID'; list ids with export",
+        ),
+        (["--agent", "omar"], "no events of agent 'omar' (its runs had one agent, unnamed)"),
+        (
+            ["--interaction", "{iid}", "--run", "2"],
+            "no events of interaction '{iid}' in run 2; list ids with export",
+        ),
+    ],
+)
+def test_a_filter_that_matches_nothing_is_an_error_not_an_empty_export(
+    sim, tmp_path, capsys, option, line
+):
+    """``--interaction`` with a typo (or another run's id) was an empty export and exit 0: a CI
+    artifact with nothing in it, as a missing ``--run`` was before it was refused."""
+    from simulator.cli import main
+
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as journal:
+        journal.attach(sim)
+        recorder = run_demo_call(sim)
+        journal.new_run()
+        journal.record_packet("js:crm.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+    iid = recorder.records()[0]["interactionId"]
+    argv = ["journal", "export", "--journal", str(path), *[o.format(iid=iid) for o in option]]
+    out = tmp_path / "out.jsonl"
+    assert main([*argv, "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"adsim: {path}: {line.format(iid=iid)}\n"
+    assert not out.exists()
+    assert main(["journal", "export", "--journal", str(path), "--interaction", iid]) == 0
+    assert iid in capsys.readouterr().out
