@@ -32,6 +32,7 @@ from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 from simulator.journal.store import ENV_JOURNAL
+from simulator.one_line import one_line
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
@@ -281,7 +282,7 @@ def build_host(
         raise
     for plugin in host.plugins:
         if not plugin.loaded:
-            print(f"adsim: handler not loaded: {plugin.error}", file=err)
+            print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
     return host
 
 
@@ -304,8 +305,8 @@ def summary(host: HandlerHost) -> list[str]:
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
         + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
     )
-    lines.extend(f"  not loaded: {p.error}" for p in broken)
-    lines.extend(f"  {incident}" for incident in incidents)
+    lines.extend(f"  not loaded: {one_line(p.error or '')}" for p in broken)
+    lines.extend(f"  {one_line(incident)}" for incident in incidents)
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if len(failures) > len(shown):

@@ -13,6 +13,7 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
+from simulator.one_line import one_line
 from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
@@ -135,7 +136,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
                     line += f": {outcome.error}"
                 elif outcome.result is not None:
                     line += f" -> {_short(outcome.result)}"
-                print(line)
+                print(one_line(line))
     return 0
 
 

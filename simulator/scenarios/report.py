@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from simulator.one_line import one_line
 from simulator.scenarios.expectations import format_offset
 from simulator.scenarios.load_mode import LoadReport, percentile
 from simulator.scenarios.runner import ScenarioResult
@@ -44,11 +45,13 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         mark = " (allowed)" if result.allow_handler_errors else ""
         error = getattr(outcome, "error", None) or ""
         lines.append(
-            f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
-            f"{outcome.status}{mark} {error}".rstrip()
+            one_line(
+                f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
+                f"{outcome.status}{mark} {error}".rstrip()
+            )
         )
     for message in result.subscriber_errors:
-        lines.append(f"  subscriber error: {message}")
+        lines.append(one_line(f"  subscriber error: {message}"))
     if (exit_code or 0) > result.exit_code:
         lines.append("  a handler plugin did not load (adsim's lines above name it)")
     return "\n".join(lines)

@@ -241,3 +241,36 @@ def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeyp
         assert len(runs) == 3, "each repeat is its own journal run"
         assert {len(journal.events(run_id=run[0])) for run in runs} == {16}
         assert len(journal.outcomes()) == 3
+
+
+MULTI_LINE_HANDLER = """\
+def register(ad_api):
+    def on_new(data):
+        raise ValueError("first line\\nsecond line \\x1b[2J")
+    ad_api.on("ON_NEW_INTERACTION", on_new)
+"""
+
+
+def test_a_handler_error_over_several_lines_is_one_line_of_adsim(tmp_path, capsys):
+    """An exception message with a newline split the failure: its second line did not start
+    with ``adsim:`` (read as adsim's own, missed by a grep), and an escape sequence in it
+    reached the terminal. Printed with escapes; the journal keeps the exact text."""
+    handler = tmp_path / "multi.py"
+    handler.write_text(MULTI_LINE_HANDLER)
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", CHAT, "--journal", str(journal), "--handler", str(handler)]
+    assert main([*argv, "--handler-isolation", "thread"]) == 1
+    out, err = capsys.readouterr()
+    escaped = "ValueError: first line\\nsecond line \\x1b[2J"
+    assert all(line.startswith("adsim:") for line in err.splitlines()), err
+    assert sum(escaped in line for line in err.splitlines()) == 1
+    assert f"error {escaped}" in out
+    assert "\x1b" not in out + err
+    with Journal.open(journal, writing=False) as read:
+        [outcome] = read.outcomes()
+        iid = outcome.interaction_id
+    assert outcome.error == "ValueError: first line\nsecond line \x1b[2J"
+    assert main(["journal", "show", iid, "--journal", str(journal)]) == 0
+    shown = capsys.readouterr().out
+    assert escaped in shown
+    assert "\x1b" not in shown
