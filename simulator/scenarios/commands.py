@@ -167,10 +167,26 @@ def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     return inputs
 
 
+def _check_repeat_seeds(sources: list[ScenarioFile], args: argparse.Namespace) -> None:
+    """``--repeat N`` runs seeds S to S+N-1: each must be a seed ``--seed`` takes, or a failed
+    run's seed (which the summary names, to run it again) could not be given back."""
+    for source in sources:
+        first = args.seed if args.seed is not None else source.scenario.seed
+        last = first + args.repeat - 1
+        if last > numbers.MAX_SEED:
+            raise InputFileError(
+                "--repeat",
+                None,
+                f"{source.name} would run seeds {first:,} to {last:,}, past the largest seed "
+                f"({numbers.MAX_SEED:,}); lower --seed or --repeat",
+            )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, _run_inputs(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
+    _check_repeat_seeds(sources, args)
     if args.tenant is not None:
         from simulator.data import load_tenant
 
