@@ -191,7 +191,14 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
 
     def run(path: str | Path, *, seed: int | None = None) -> Any:
         __tracebackhide__ = True
-        return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
+        from simulator.scenarios.errors import ScenarioFileError
+
+        try:
+            return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
+        except ScenarioFileError as exc:
+            # The file's problem (missing, malformed) is the test's, at the test's line: not
+            # a page of the loader's frames above the one line that says it.
+            raise exc.with_traceback(None) from None
 
     return run
 

@@ -265,6 +265,35 @@ def test_adsim_scenario_paths_are_relative_to_the_test_file(pytester):
     pytester.runpytest_subprocess(*NO_QT, "tests").assert_outcomes(passed=1)
 
 
+def test_a_missing_or_broken_scenario_fails_at_the_test_line_with_its_message(pytester):
+    """The failure showed a page of the loader's own frames above the one line that said what
+    was wrong; it is the test's line and that message (still a ``ScenarioFileError``)."""
+    pytester.makefile(".yaml", broken="name: x\nsteps:\n  - wait: [5]\n")
+    pytester.makepyfile(
+        """
+        import pytest
+        from simulator.scenarios.errors import ScenarioFileError
+
+        def test_missing(adsim_scenario):
+            adsim_scenario("nope.yaml")
+
+        def test_broken(adsim_scenario):
+            adsim_scenario("broken.yaml")
+
+        def test_still_catchable(adsim_scenario):
+            with pytest.raises(ScenarioFileError, match="cannot read the scenario file"):
+                adsim_scenario("nope.yaml")
+        """
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=2, passed=1)
+    text = result.stdout.str()
+    assert "cannot read the scenario file: No such file or directory" in text
+    assert "broken.yaml:3:11: wait: expected a duration" in text
+    assert "loader.py" not in text
+    assert "def load_scenario" not in text
+
+
 def test_adsim_window_without_pytest_qt_skips_with_a_hint(pytester):
     pytester.makepyfile("def test_window(adsim_window):\n    raise AssertionError\n")
     result = pytester.runpytest_subprocess(*NO_QT, "-rs")
