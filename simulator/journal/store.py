@@ -232,6 +232,12 @@ class Journal(JournalReader):
         if busy_timeout is None:
             busy_timeout = DEFAULT_BUSY_TIMEOUT
         target = str(default_journal_path() if path is None else path)
+        if target != ":memory:" and Path(target).is_dir():
+            # SQLite says "unable to open database file", and the line said "cannot be written".
+            raise JournalError(
+                f"is a folder; pass a journal file (such as {Path(target) / 'journal.sqlite3'})",
+                target,
+            )
         if target != ":memory:":
             try:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)

@@ -472,6 +472,17 @@ def test_reading_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
     )
 
 
+@pytest.mark.parametrize("command", [["run", CHAT], ["demo"]])
+def test_writing_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
+    """``--journal DIR`` for a run: "cannot be written (unable to open database file)" sent the
+    user checking permissions on a folder they could write."""
+    assert main([*command, "--journal", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {tmp_path}: is a folder; pass a journal file (such as "
+        f"{tmp_path / 'journal.sqlite3'})\n"
+    )
+
+
 @posix_only
 def test_a_signal_with_no_handlers_is_one_plain_line():
     """``adsim generate`` has no handlers: its line promises nothing about them."""
