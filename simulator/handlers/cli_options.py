@@ -25,7 +25,7 @@ from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
-from simulator.handlers.plugins import NO_PLUGINS
+from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
@@ -223,6 +223,30 @@ def _tracer(err: TextIO) -> Callable[[HandlerOutcome], None]:
     return trace
 
 
+def _refuse_a_plugin_twice(specs: list[str]) -> None:
+    """A plugin file named by two ``--handler`` options (``--handler crm/ --handler
+    crm/save.py``) was loaded twice, as ``save`` and ``save#2``: every event reached it twice,
+    and the CRM got each record twice, as if the integration saved twice."""
+    seen: dict[Path, str] = {}
+    for spec in specs:
+        path = Path(spec)
+        files = plugin_files(path) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            key = file.resolve()
+            if key in seen:
+                what = (
+                    "given twice with --handler"
+                    if seen[key] == spec
+                    else f"{file.name} is loaded already by --handler {seen[key]}"
+                )
+                raise InputFileError(
+                    spec,
+                    None,
+                    f"{what}: give each plugin once (loaded twice, it gets every event twice)",
+                )
+            seen[key] = spec
+
+
 def build_host(
     sim: AgentDesktop,
     args: argparse.Namespace,
@@ -252,10 +276,10 @@ def build_host(
             host.subscribe_outcomes(_tracer(err))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
-        for spec in getattr(args, "handlers", []) or []:
-            agent, path = agent_handler(spec)
-            if agent is not None and agent != getattr(sim, "name", None):
-                continue
+        mine = [path for agent, path in map(agent_handler, getattr(args, "handlers", []) or [])
+                if agent is None or agent == getattr(sim, "name", None)]  # fmt: skip
+        _refuse_a_plugin_twice(mine)
+        for path in mine:
             if not host.load(path) and Path(path).is_dir():  # CI must not pass on nothing
                 raise InputFileError(str(path), None, f"{NO_PLUGINS}; check --handler")
         url = getattr(args, "webhook", None)

@@ -274,3 +274,33 @@ def test_a_handler_error_over_several_lines_is_one_line_of_adsim(tmp_path, capsy
     shown = capsys.readouterr().out
     assert escaped in shown
     assert "\x1b" not in shown
+
+
+SAVE_HANDLER = """\
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda record: None)
+"""
+
+
+@pytest.mark.parametrize("twice", ["file-twice", "folder-and-its-file"])
+def test_a_plugin_given_twice_is_refused_not_loaded_twice(tmp_path, capsys, twice):
+    """Loaded twice (``save`` and ``save#2``), a plugin got every event twice: the CRM got each
+    record twice, as if the integration saved twice."""
+    folder = tmp_path / "handlers"
+    folder.mkdir()
+    save = folder / "save.py"
+    save.write_text(SAVE_HANDLER)
+    first = str(save) if twice == "file-twice" else str(folder)
+    argv = ["run", CHAT, "--journal", ":memory:", "--no-entry-points"]
+    assert main([*argv, "--handler", first, "--handler", str(save)]) == 2
+    out, err = capsys.readouterr()
+    what = (
+        "given twice with --handler"
+        if twice == "file-twice"
+        else f"save.py is loaded already by --handler {folder}"
+    )
+    assert out == ""
+    assert err == (
+        f"adsim: {save}: {what}: give each plugin once (loaded twice, it gets every event twice)\n"
+    )
+    assert main([*argv, "--handler", first]) == 0
