@@ -304,3 +304,19 @@ def test_a_plugin_given_twice_is_refused_not_loaded_twice(tmp_path, capsys, twic
         f"adsim: {save}: {what}: give each plugin once (loaded twice, it gets every event twice)\n"
     )
     assert main([*argv, "--handler", first]) == 0
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_scenarios_handler_also_given_with_handler_is_loaded_once(tmp_path, isolation):
+    """A scenario's ``handlers: [save.py]`` run with ``--handler save.py`` (the scenario needs
+    it, the command line names it): ``save`` and ``save#2`` both got every event."""
+    save = tmp_path / "save.py"
+    save.write_text(SAVE_HANDLER)
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(Path(CHAT).read_text().replace("seed: 12", "handlers: [save.py]"))
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", str(scenario), "--journal", str(journal), "--handler", str(save)]
+    assert main([*argv, "--no-entry-points", "--handler-isolation", isolation]) == 0
+    with Journal.open(journal, writing=False) as read:
+        outcomes = read.outcomes()
+    assert [(o.plugin, o.event_name) for o in outcomes] == [("save", "ON_SAVE_ACTIVITY_RECORD")]

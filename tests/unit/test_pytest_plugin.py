@@ -345,3 +345,26 @@ def test_handlers_run_in_a_process_of_their_own_one_marker_away(pytester):
     # In a subprocess: were the handler run in the test's own process, os._exit would end the
     # outer pytest run too.
     pytester.runpytest_subprocess(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_a_scenarios_handler_the_fixture_loads_already_runs_once(tmp_path):
+    """``adsim_handlers = save.py`` and a scenario with ``handlers: [save.py]``: the plugin
+    was loaded twice (``save``, ``save#2``) and got every event twice."""
+    from simulator.testing.harness import AdsimHarness
+
+    (tmp_path / "save.py").write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda r: None)\n"
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        (ROOT / "fixtures" / "scenarios" / "chat.yaml")
+        .read_text(encoding="utf-8")
+        .replace("seed: 12", "handlers: [save.py]"),
+        encoding="utf-8",
+    )
+    with AdsimHarness(handlers=[tmp_path / "save.py"], base=tmp_path) as adsim:
+        result = adsim.run_scenario(scenario)
+    assert result.passed, result.failures
+    assert [(o.plugin, o.event_name) for o in result.outcomes] == [
+        ("save", "ON_SAVE_ACTIVITY_RECORD")
+    ]

@@ -3,6 +3,7 @@ process with process isolation), the ``ad_api`` each gets, their status, and rel
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,13 @@ from simulator.handlers.plugins import (
 from simulator.handlers.supervisor import PluginProcess
 
 __all__ = ["PluginLoading"]
+
+
+def _file_key(plugin: Plugin) -> str | None:
+    """The real path of a plugin loaded from a file (None: an entry point, a built-in)."""
+    if plugin.file is None or plugin.source != plugin.file:
+        return None
+    return os.path.realpath(plugin.file)
 
 
 class PluginLoading(Delivery):
@@ -73,7 +81,12 @@ class PluginLoading(Delivery):
 
     def _load_source(self, source: PluginSource) -> list[PluginStatus]:
         statuses = []
+        loaded = {_file_key(p) for p in self._plugins} - {None}
         for plugin in source.plugins():
+            if _file_key(plugin) in loaded:
+                # The same file asked for twice (a scenario's handlers: and --handler, an ini's
+                # adsim_handlers): loaded twice it got every event twice. Once serves both.
+                continue
             plugin.name = self._unique_name(plugin.name)
             if plugin.locator is not None and plugin.error is None:
                 process = PluginProcess(
