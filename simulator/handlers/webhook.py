@@ -110,7 +110,8 @@ class WebhookHandler:
         self.budget = budget
         """Seconds one delivery may take, retries included (None: unbounded)."""
         self.url = url
-        self.events = tuple(event_name(e) for e in events)
+        # Each once: ``ON_SAVE_ACTIVITY_RECORD,ON_SAVE_ACTIVITY_RECORD`` posted every record twice.
+        self.events = tuple(dict.fromkeys(event_name(e) for e in events))
         self.attempts = attempts
         self.backoff = backoff
         self.request_timeout = request_timeout
@@ -130,12 +131,20 @@ class WebhookHandler:
 
     def register(self, ad_api: AdApi) -> None:
         """Subscribe a poster for each configured event."""
-        for name in self.events:
-            ad_api.on(name, self._poster(name))
+        from simulator.contract.versions import events_for
 
-    def _poster(self, name: EventName) -> Callable[..., dict[str, Any]]:
-        def post(*args: Any) -> dict[str, Any]:
-            return self.deliver(name, args)
+        specs = events_for(ad_api.api_version)
+        for name in self.events:
+            spec = specs.get(name)
+            ad_api.on(name, self._poster(name, answers=spec is not None and spec.needs_response))
+
+    def _poster(self, name: EventName, *, answers: bool) -> Callable[..., dict[str, Any] | None]:
+        def post(*args: Any) -> dict[str, Any] | None:
+            receipt = self.deliver(name, args)
+            # The webhook only posts: where the event takes an answer (ON_REQUEST_TRANSFER_DATA,
+            # ON_SAVE_ACTIVITY_RECORD from 2026) its receipt was taken for the integration's
+            # answer: transfer data {"status": 200, ...}, or "junk" and a failed run.
+            return None if answers else receipt
 
         post.__qualname__ = f"webhook[{name.value}]"
         return post

@@ -267,3 +267,37 @@ def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
     assert "in 3 attempt(s) within 2.4 s" in outcome.error
     assert len(httpserver.log) == 3, "the server received exactly the attempts journaled"
     assert "webhook" in capsys.readouterr().err
+
+
+def test_the_webhook_never_answers_an_event_that_takes_an_answer(tenant, journal, httpserver):
+    """From adApi 2026 ``ON_SAVE_ACTIVITY_RECORD`` takes an answer (its record info): the
+    webhook's receipt ``{"status": 200, "attempts": 1}`` was taken for it, reported ``junk``,
+    and every ``--api-version 2026`` run with ``--webhook`` failed. It posts; it never answers."""
+    from simulator.engine import Simulator
+    from simulator.engine.settings import settings_for
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    sim = Simulator(tenant, seed=7, settings=settings_for("2026"))
+    host, record = _run(sim, journal, WebhookHandler(httpserver.url_for("/hook")))
+    assert [(o.status, o.event_name) for o in host.outcomes] == [("ok", "ON_SAVE_ACTIVITY_RECORD")]
+    assert json.loads(httpserver.log[0][0].get_data()) == record
+    [saved] = [e for e in journal.events() if e.name == "ON_SAVE_ACTIVITY_RECORD"]
+    assert saved.answer is None  # the desktop's own default, not the webhook's receipt
+
+
+def test_transfer_data_is_never_the_webhooks_receipt(tmp_path, httpserver):
+    """``--webhook-events ON_REQUEST_TRANSFER_DATA``: the transfer carried
+    ``{"status": 200, "attempts": 1}`` as its data, as if the integration had answered it."""
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    scenario = Path(SCENARIO).parent / "transfer_data_round_trip.yaml"
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", str(scenario), "--journal", str(journal), "--no-entry-points"]
+    argv += ["--webhook", httpserver.url_for("/hook"), "--webhook-events"]
+    assert main([*argv, "ON_REQUEST_TRANSFER_DATA,ON_REQUEST_TRANSFER_DATA"]) == 0
+    with Journal.open(journal, writing=False) as read:
+        asked = [e for e in read.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
+        outcomes = read.outcomes()
+    assert asked
+    assert all(e.answer is None for e in asked)
+    assert len(httpserver.log) == len(asked) == len(outcomes)  # each event posted once
+    assert {o.status for o in outcomes} == {"ok"}
