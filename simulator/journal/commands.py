@@ -23,7 +23,15 @@ _ARGS_WIDTH = 160
 
 def _open_existing(path: str | None) -> Journal:
     target = Path(path) if path else default_journal_path()
-    if str(target) != ":memory:" and not target.exists():
+    if str(target) == ":memory:":  # an empty export and exit 0 said nothing was wrong
+        where = "--journal" if path else "$ADSIM_JOURNAL"
+        raise InputFileError(
+            where,
+            None,
+            "':memory:' keeps no journal, so there is nothing to read; pass the "
+            "journal file with --journal PATH",
+        )
+    if not target.exists():
         raise InputFileError(
             str(target), None, "no journal here; run adsim first or pass --journal PATH"
         )

@@ -383,3 +383,27 @@ def test_a_filter_that_matches_nothing_is_an_error_not_an_empty_export(
     assert not out.exists()
     assert main(["journal", "export", "--journal", str(path), "--interaction", iid]) == 0
     assert iid in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("given", ["option", "environment"])
+@pytest.mark.parametrize("command", [["export"], ["show", "some-id"]])
+def test_reading_the_memory_journal_is_an_error_not_an_empty_export(
+    capsys, monkeypatch, given, command
+):
+    """``ADSIM_JOURNAL=:memory:`` (a CI job's setting) then ``adsim journal export``: an empty
+    export and exit 0, as if the runs had emitted nothing."""
+    from simulator.cli import main
+
+    argv = ["journal", *command]
+    if given == "option":
+        argv += ["--journal", ":memory:"]
+    else:
+        monkeypatch.setenv("ADSIM_JOURNAL", ":memory:")
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    where = "--journal" if given == "option" else "$ADSIM_JOURNAL"
+    assert out == ""
+    assert err == (
+        f"adsim: {where}: ':memory:' keeps no journal, so there is nothing to read; pass the "
+        "journal file with --journal PATH\n"
+    )
