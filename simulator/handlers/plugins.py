@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -83,7 +84,7 @@ def _line_in(exc: BaseException, file: str | None) -> int | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnknownEventError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    return exception_text(exc)
 
 
 def _module_name(path: Path) -> str:

@@ -53,7 +53,7 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
     for message in result.subscriber_errors:
         lines.append(one_line(f"  subscriber error: {message}"))
     if (exit_code or 0) > result.exit_code:
-        lines.append("  a handler plugin did not load (adsim's lines above name it)")
+        lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return "\n".join(lines)
 
 
@@ -82,7 +82,11 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             f"max {_ms(max(lat))}; {_plural(report.handler_errors, 'handler error')}"
         )
     else:
-        hint = "a plugin did not load" if plugins_failed else "load handlers with --handler"
+        hint = (
+            "adsim's handler lines above say why"
+            if plugins_failed
+            else "load handlers with --handler"
+        )
         lines.append(f"      no handler calls ({hint})")
     lines += [f"  {error}" for error in report.errors]
     if report.stopped:

@@ -320,3 +320,41 @@ def test_a_scenarios_handler_also_given_with_handler_is_loaded_once(tmp_path, is
     with Journal.open(journal, writing=False) as read:
         outcomes = read.outcomes()
     assert [(o.plugin, o.event_name) for o in outcomes] == [("save", "ON_SAVE_ACTIVITY_RECORD")]
+
+
+BROKEN_STR_HANDLER = """\
+class CrmError(Exception):
+    def __str__(self):
+        raise ValueError("the message cannot be built")
+
+
+def register(ad_api):
+    def on_new(data):
+        raise CrmError()
+
+    ad_api.on("ON_NEW_INTERACTION", on_new)
+    if ad_api.api_version == "2026":
+        raise CrmError()
+"""
+
+
+@pytest.mark.parametrize("when", ["call", "load"])
+def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(tmp_path, capsys, when):
+    """Its message could not be formatted: the handler's fault became "internal error while
+    handling event #4 (please report it)", its outcome was lost ("0 of 5 calls failed"), and at
+    load the formatting error escaped the loader."""
+    handler = tmp_path / "broken_str.py"
+    handler.write_text(BROKEN_STR_HANDLER)
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(handler)]
+    argv += ["--handler-isolation", "thread", "--no-entry-points"]
+    if when == "load":
+        argv += ["--api-version", "2026"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    if when == "call":
+        assert "error CrmError: <exception str() failed>" in out
+        assert "1 of 1 calls failed (1 error)" in err
+    else:
+        assert f"not loaded: {handler}:12: CrmError: <exception str() failed>" in err
