@@ -506,6 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if program:  # a caller's streams and signals are the caller's
         streams.open_standard_fds()
         streams.encodable_streams()
+        streams.whole_lines()
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupts.stop_on_signals() if program else contextlib.nullcontext():
         try:

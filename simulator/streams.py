@@ -10,6 +10,12 @@ or a Windows code page (cp1252) cannot encode a scenario named ``Zoë ✓`` or a
 - a terminal keeps its encoding (that is what it shows); a character it lacks is written as an
   escape (``\\u2713``) rather than ending the run. stderr does that already (Python's default).
 
+Every line on stderr is written whole, in one ``write``. Python's own stderr is unbuffered when
+it is not a terminal, so ``print(line)`` is two writes, the text and then its newline; adsim
+prints from several threads (``--trace-handlers``, the summary, the first Ctrl-C's notice) and
+its plugin processes share the same stderr, so a line written between the two ended up in the
+middle of another (``... save okadsim: interrupted``) and a log reader missed both.
+
 A reader that left (``adsim ... | head``) ends the command quietly with 141, as SIGPIPE would; a
 full disk or quota is one line and exit 2; an error line stderr cannot take loses the line, not
 the exit code.
@@ -33,6 +39,7 @@ __all__ = [
     "no_room",
     "open_standard_fds",
     "quiet_broken_pipe",
+    "whole_lines",
 ]
 
 EXIT_BROKEN_PIPE = 141
@@ -88,6 +95,20 @@ def encodable_streams() -> None:
             stream.reconfigure(encoding="utf-8", errors="surrogateescape")
         else:
             stream.reconfigure(errors="backslashreplace")
+
+
+def whole_lines(*names: str) -> None:
+    """Make ``sys.stderr`` (or the named streams: ``"stdout"``, ``"stderr"``) write each line in
+    one piece, at its newline (see the module docstring); a stream a caller replaced (not the
+    interpreter's own) is left alone."""
+    for name in names or ("stderr",):
+        stream = getattr(sys, name)
+        if stream is not getattr(sys, f"__{name}__") or not isinstance(stream, io.TextIOWrapper):
+            continue
+        # The text layer keeps a line until its newline and hands it on in one write. A write
+        # that fails (the reader left) drops that line: nothing is left to fail again at exit.
+        with contextlib.suppress(OSError, ValueError):  # closed
+            stream.reconfigure(line_buffering=True, write_through=False)
 
 
 def quiet_broken_pipe() -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import inspect
+import io
 import itertools
 import json
 import os
@@ -36,6 +37,7 @@ from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, 
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import die_with_parent
 from simulator.stable_text import stable_repr
+from simulator.streams import whole_lines
 
 if TYPE_CHECKING:
     import asyncio
@@ -258,6 +260,13 @@ def main(argv: list[str]) -> None:
     # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()  # a stuck plugin never outlives a killed adsim
+    # The plugin's print goes to adsim's stderr (the parent hands this process its stderr as
+    # stdout: adsim's stdout carries data), each line whole beside adsim's own, and text the
+    # locale cannot encode is escaped, not a UnicodeEncodeError in the plugin's handler.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    whole_lines("stdout", "stderr")
     read = Connection(int(argv[0]), writable=False)
     write = Connection(int(argv[1]), readable=False)
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):

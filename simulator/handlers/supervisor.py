@@ -181,6 +181,9 @@ class PluginProcess:
                 ],
                 pass_fds=(child_read, child_write),
                 stdin=subprocess.DEVNULL,
+                # A plugin's print goes to adsim's stderr: adsim's stdout carries data (the
+                # events as JSON lines with --output -) that a debugging print would corrupt.
+                stdout=2,
             )
         except BaseException:
             for descriptor in (parent_read, parent_write):

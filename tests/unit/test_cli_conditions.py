@@ -135,6 +135,79 @@ def register(ad_api):
     ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
 """
 
+PRINTING_HANDLER = """\
+import sys
+
+
+def save(activity):
+    print("plugin says", activity.interaction_id)
+    print("plugin warns \u2713", file=sys.stderr)
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_plugins_print_goes_to_stderr_and_the_output_stays_json(tmp_path):
+    """A plugin's debugging ``print`` went to adsim's stdout, into the JSON lines of
+    ``--output -``; in an ASCII locale a ``✓`` in it failed the handler."""
+    (tmp_path / "loud.py").write_text(PRINTING_HANDLER, encoding="utf-8")
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(tmp_path / "loud.py")]
+    done = _adsim([*argv, "--output", "-"], {"PYTHONIOENCODING": "ascii"})
+    err = done.stderr.decode("ascii")
+    assert done.returncode == 0, err
+    events = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    (saved,) = [e for e in events if e["event"] == "ON_SAVE_ACTIVITY_RECORD"]
+    assert f"plugin says {saved['interactionId']}\n" in err
+    assert "plugin warns \\u2713\n" in err
+
+
+# A thread printing to adsim's stderr beside the main thread writing whole lines there, as the
+# first Ctrl-C's notice is written (os.write, from the signal handler).
+_THREADS_ON_STDERR = """\
+import os, sys, threading
+
+sys.argv = ["adsim", "--version"]
+from simulator.cli import main
+
+try:
+    main()  # sets up adsim's streams
+except SystemExit:
+    pass
+
+
+def spam():
+    for _ in range(2000):
+        print("x" * 60, file=sys.stderr)
+
+
+thread = threading.Thread(target=spam)
+thread.start()
+for _ in range(2000):
+    os.write(2, b"y" * 60 + b"\\n")
+thread.join()
+"""
+
+
+def test_lines_from_several_threads_on_stderr_stay_whole():
+    """Python's stderr, when it is not a terminal, writes a line's text and its newline
+    separately: a line written in between was glued into the middle of another
+    (``... save okadsim: interrupted ...``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS_ON_STDERR],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=WAIT * 2,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stderr.splitlines()
+    assert len(lines) == 4000
+    assert set(lines) == {"x" * 60, "y" * 60}
+
+
 posix_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="signals and /proc: Linux"
 )

@@ -5,13 +5,16 @@ handler is stuck, and are not ended early when the thread that started them ends
 from __future__ import annotations
 
 import os
+import queue
 import select
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -25,7 +28,7 @@ import sys
 import threading
 
 def login(state):
-    print("stuck", flush=True)  # adsim's stdout: the test reads it
+    print("stuck", flush=True)  # a plugin's print goes to adsim's stderr: the test reads it
     threading.Event().wait()  # never returns, never reads the end of its pipe
 
 def register(ad_api):
@@ -59,6 +62,18 @@ threading.Event().wait()
 """
 
 
+def _line(stream: IO[str] | None, timeout: float = 60) -> str:
+    """The next line of ``stream``, read on a thread of its own: a line that never comes fails
+    the test after ``timeout`` seconds instead of hanging it."""
+    assert stream is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"no line within {timeout} s") from None
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
@@ -76,14 +91,14 @@ def test_plugin_processes_end_with_a_killed_adsim(tmp_path: Path) -> None:
     adsim = subprocess.Popen(
         [sys.executable, "-c", HOST, str(stuck), str(idle)],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     pids: list[int] = []
     try:
-        assert adsim.stdout is not None
-        pids = [int(pid) for pid in adsim.stdout.readline().split()]
+        pids = [int(pid) for pid in _line(adsim.stdout).split()]
         assert len(pids) == 2, "both plugins loaded"
-        assert adsim.stdout.readline().strip() == "stuck", "the handler is running"
+        assert _line(adsim.stderr).strip() == "stuck", "the handler is running"
         assert all(_alive(pid) for pid in pids), (
             "a process started from a thread that ended is alive"
         )
@@ -102,8 +117,9 @@ def test_plugin_processes_end_with_a_killed_adsim(tmp_path: Path) -> None:
         if adsim.poll() is None:
             adsim.kill()
             adsim.wait()
-        if adsim.stdout is not None:
-            adsim.stdout.close()
+        for stream in (adsim.stdout, adsim.stderr):
+            if stream is not None:
+                stream.close()
         for pid in pids:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
@@ -148,9 +164,8 @@ def test_a_stuck_js_module_ends_with_a_killed_adsim(tmp_path: Path) -> None:
     )
     pid = 0
     try:
-        assert adsim.stdout is not None and adsim.stderr is not None
-        pid = int(adsim.stdout.readline())
-        assert adsim.stderr.readline().strip() == "stuck", "the module's handler is running"
+        pid = int(_line(adsim.stdout))
+        assert _line(adsim.stderr).strip() == "stuck", "the module's handler is running"
         watched = os.pidfd_open(pid)
         adsim.send_signal(signal.SIGKILL)
         adsim.wait(timeout=30)
