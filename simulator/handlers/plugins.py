@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
@@ -109,6 +110,9 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     sys.modules[name] = module
     try:
         exec(code, module.__dict__)
+    except Interrupted:  # Ctrl-C or SIGTERM while it imports: adsim stops, not the plugin
+        sys.modules.pop(name, None)
+        raise
     except BaseException as exc:
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
@@ -140,6 +144,8 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
             if close is not None:
                 close()
             raise TypeError("register(ad_api) must be a plain function, not a coroutine")
+    except Interrupted:  # Ctrl-C or SIGTERM while it imports or registers: adsim stops
+        raise
     except BaseException as exc:
         registry.remove_plugin(plugin.name)
         line = _line_in(exc, plugin.file)
@@ -265,6 +271,8 @@ def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plu
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
         return plugin
+    except Interrupted:  # Ctrl-C or SIGTERM while it imports or registers: adsim stops
+        raise
     except BaseException as exc:
         line = _line_in(exc, file) or 1
         plugin.error = f"{file or source}:{line}: {_describe(exc)} while importing it"

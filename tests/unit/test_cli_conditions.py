@@ -360,6 +360,44 @@ def test_a_signal_while_a_handler_is_stuck_ends_its_process(tmp_path, signum, re
     assert not any("Traceback" in line for line in err), err
 
 
+REGISTER_WAITS = """\
+import sys
+import threading
+
+{where}
+
+
+def register(ad_api):
+    {body}
+"""
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("where", ["import", "register"])
+def test_a_signal_while_a_thread_plugin_loads_stops_the_run(tmp_path, signum, where):
+    """``--handler-isolation thread``, a plugin waiting in its import or ``register()``: the
+    signal was taken for the plugin's load error ("not loaded: ...: Interrupted: 15"), then the
+    whole scenario ran and adsim exited 1, not 128 + the signal."""
+    wait = 'print("loading", file=sys.stderr, flush=True)\n    threading.Event().wait()'
+    text = REGISTER_WAITS.format(
+        where=wait.replace("\n    ", "\n") if where == "import" else "",
+        body="pass" if where == "import" else wait,
+    )
+    (tmp_path / "waits.py").write_text(text)
+    argv = ["run", CHAT, "--handler", str(tmp_path / "waits.py")]
+    adsim = _Adsim([*argv, "--handler-isolation", "thread", "--journal", ":memory:"])
+    try:
+        adsim.wait_for("loading")
+        adsim.process.send_signal(signum)
+        code = adsim.process.wait(timeout=WAIT)
+        err = adsim.rest()
+    finally:
+        adsim.kill_group()
+    assert code == 128 + signum, err
+    assert not any("not loaded" in line or "Traceback" in line for line in err), err
+
+
 def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys, monkeypatch):
     """HOME (or XDG_DATA_HOME) where no folder can be made: the default journal cannot open; the
     line says which journal that was and how to pick another."""
