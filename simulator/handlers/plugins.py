@@ -24,7 +24,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
-from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
@@ -110,7 +109,7 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     sys.modules[name] = module
     try:
         exec(code, module.__dict__)
-    except Interrupted:  # Ctrl-C or SIGTERM while it imports: adsim stops, not the plugin
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
         sys.modules.pop(name, None)
         raise
     except BaseException as exc:
@@ -144,7 +143,7 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
             if close is not None:
                 close()
             raise TypeError("register(ad_api) must be a plain function, not a coroutine")
-    except Interrupted:  # Ctrl-C or SIGTERM while it imports or registers: adsim stops
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
         raise
     except BaseException as exc:
         registry.remove_plugin(plugin.name)
@@ -271,7 +270,7 @@ def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plu
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
         return plugin
-    except Interrupted:  # Ctrl-C or SIGTERM while it imports or registers: adsim stops
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
         raise
     except BaseException as exc:
         line = _line_in(exc, file) or 1

@@ -368,3 +368,28 @@ def test_a_scenarios_handler_the_fixture_loads_already_runs_once(tmp_path):
     assert [(o.plugin, o.event_name) for o in result.outcomes] == [
         ("save", "ON_SAVE_ACTIVITY_RECORD")
     ]
+
+
+def test_ctrl_c_while_a_handler_registers_stops_the_session(pytester):
+    """Ctrl-C while a thread-isolated handler's ``register()`` runs (a slow CRM login): the
+    KeyboardInterrupt was taken for the plugin's load error, that test failed and the session
+    went on. It stops the session, as Ctrl-C anywhere else does."""
+    pytester.makepyfile(
+        slow_login="def register(ad_api):\n    raise KeyboardInterrupt  # Ctrl-C, here\n"
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handlers=["slow_login.py"])
+        def test_first(adsim):
+            pass
+
+        def test_second():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT)  # in-process, it would stop this session
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "did not load" not in result.stdout.str()
+    assert "test_second" not in result.stdout.str()
