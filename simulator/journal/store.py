@@ -33,6 +33,7 @@ from typing import Any
 
 from simulator import stable_text
 from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
     JournalEvent,
@@ -84,61 +85,6 @@ def _probe_write(db: sqlite3.Connection) -> None:
     finally:
         if db.in_transaction:
             db.execute("ROLLBACK")
-
-
-def _cannot_write(exc: BaseException) -> bool:
-    """SQLite's ways of saying it cannot write the file or create the ones beside it."""
-    text = str(exc)
-    return "readonly" in text or "read-only" in text or "unable to open" in text
-
-
-def _read_only(
-    target: str, migrations: Sequence[Callable[[sqlite3.Connection], None]]
-) -> sqlite3.Connection:
-    """A connection that reads ``target`` without writing it or anything beside it.
-
-    ``mode=ro`` when SQLite can share the WAL index; else ``immutable=1``, which reads the main
-    file only and so is used only when no ``-wal`` file holds writes the main file lacks (it
-    would read without them). An older schema is upgraded in a copy in memory.
-    """
-    uri = Path(target).resolve().as_uri()
-    db: sqlite3.Connection | None = None
-    try:
-        try:
-            db = sqlite3.connect(
-                f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA user_version").fetchone()
-        except sqlite3.OperationalError:
-            _close_quietly(db)
-            db = None
-            wal = Path(f"{target}-wal")
-            if wal.exists() and wal.stat().st_size > 0:
-                raise JournalError(
-                    f"cannot be read here: {wal.name} beside it holds writes that only a "
-                    "process that can write this folder can read; copy the journal and its "
-                    "-wal file to a writable folder and pass that --journal file",
-                    target,
-                ) from None
-            db = sqlite3.connect(
-                f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
-            )
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version < len(migrations):
-            copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            db.backup(copy)
-            db.close()
-            db = copy
-        migrate(db, migrations)
-    except JournalError as exc:
-        _close_quietly(db)
-        raise JournalError(exc.message, target) from None
-    except sqlite3.DatabaseError as exc:
-        _close_quietly(db)
-        raise JournalError(
-            f"not a usable adsim journal ({exc}); pass another --journal file", target
-        ) from None
-    return db
 
 
 def _file_in_the_way(folder: Path) -> Path | None:
@@ -265,11 +211,11 @@ class Journal(JournalReader):
             raise JournalError(exc.message, target) from None
         except sqlite3.OperationalError as exc:
             _close_quietly(db)
-            if not writing and _cannot_write(exc) and Path(target).is_file():
+            if not writing and cannot_write(exc) and Path(target).is_file():
                 # Reading a journal in a folder this user cannot write (another user's, a
                 # read-only CI artifact): WAL mode needs a -shm file beside it, and an older
                 # schema an upgrade; neither is a reason to refuse a read.
-                return cls(_read_only(target, migrations), target, meta)
+                return cls(read_only(target, migrations), target, meta)
             if not any(sign in str(exc) for sign in _UNWRITABLE):
                 raise JournalError(
                     f"not a usable adsim journal ({exc}); pass another --journal file", target
