@@ -105,7 +105,8 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LOAD_TIMEOUT,
         metavar="SECONDS",
         help="with process isolation, a plugin whose import and register() take longer is "
-        f"killed and not loaded (default {DEFAULT_LOAD_TIMEOUT:g})",
+        "killed and not loaded; with thread isolation, a line says it is still running "
+        f"(default {DEFAULT_LOAD_TIMEOUT:g})",
     )
     group.add_argument(
         "--journal",

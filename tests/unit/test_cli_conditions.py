@@ -376,9 +376,10 @@ def register(ad_api):
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 @pytest.mark.parametrize("where", ["import", "register"])
 def test_a_signal_while_a_thread_plugin_loads_stops_the_run(tmp_path, signum, where):
-    """``--handler-isolation thread``, a plugin waiting in its import or ``register()``: the
-    signal was taken for the plugin's load error ("not loaded: ...: Interrupted: 15"), then the
-    whole scenario ran and adsim exited 1, not 128 + the signal."""
+    """``--handler-isolation thread``, a plugin waiting in its import or ``register()``: adsim
+    waited with nothing said (now a line after the load timeout), and the signal was taken for
+    the plugin's load error ("not loaded: ...: Interrupted: 15"), then the whole scenario ran
+    and adsim exited 1, not 128 + the signal."""
     wait = 'print("loading", file=sys.stderr, flush=True)\n    threading.Event().wait()'
     text = REGISTER_WAITS.format(
         where=wait.replace("\n    ", "\n") if where == "import" else "",
@@ -386,9 +387,11 @@ def test_a_signal_while_a_thread_plugin_loads_stops_the_run(tmp_path, signum, wh
     )
     (tmp_path / "waits.py").write_text(text)
     argv = ["run", CHAT, "--handler", str(tmp_path / "waits.py")]
-    adsim = _Adsim([*argv, "--handler-isolation", "thread", "--journal", ":memory:"])
+    argv += ["--handler-isolation", "thread", "--handler-load-timeout", "0.5"]
+    adsim = _Adsim([*argv, "--journal", ":memory:"])
     try:
         adsim.wait_for("loading")
+        told = adsim.wait_for("still running after 0.5 s")
         adsim.process.send_signal(signum)
         code = adsim.process.wait(timeout=WAIT)
         err = adsim.rest()
@@ -396,6 +399,11 @@ def test_a_signal_while_a_thread_plugin_loads_stops_the_run(tmp_path, signum, wh
         adsim.kill_group()
     assert code == 128 + signum, err
     assert not any("not loaded" in line or "Traceback" in line for line in err), err
+    what = "importing it" if where == "import" else "register(ad_api)"
+    assert told == (
+        f"adsim: {tmp_path / 'waits.py'}: {what} still running after 0.5 s; with thread "
+        "isolation it cannot be stopped: Ctrl-C stops adsim (process isolation would kill it)"
+    )
 
 
 def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys, monkeypatch):
