@@ -32,6 +32,7 @@ __all__ = [
     "RefusedValueError",
     "has_lone_surrogate",
     "node_at",
+    "not_utf8",
     "read_limited",
 ]
 
@@ -72,6 +73,32 @@ def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
             size = len(data)
         raise FileTooLargeError(size, max_bytes)
     return data.decode("utf-8")
+
+
+def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:
+    """Where a file that is not UTF-8 first goes wrong (line, column, what to do), from the
+    ``UnicodeDecodeError`` of ``read_limited``. "Not a text file" sent the user hunting when
+    the file was text saved in another encoding (UTF-16 by Notepad, Windows-1252 by an editor)."""
+    data = bytes(error.object)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # only looks like it
+        else:
+            return None, None, "is UTF-16 (Notepad's 'Unicode'): save it as UTF-8"
+    if b"\x00" in data:  # text in no encoding holds NUL bytes: an image, an archive ...
+        return None, None, "not a text file (UTF-8 expected)"
+    start = error.start
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+    return (
+        line,
+        column,
+        f"not UTF-8: byte 0x{data[start]:02x} here (Windows-1252 or Latin-1?); save the file "
+        "as UTF-8",
+    )
 
 
 def has_lone_surrogate(text: str) -> bool:

@@ -287,6 +287,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         FileTooLargeError,
         RefusedValueError,
         node_at,
+        not_utf8,
         read_limited,
     )
 
@@ -295,8 +296,9 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         text = read_limited(path)
     except FileTooLargeError as exc:
         raise InputFileError(source, None, f"{exc}; is this a tenant file?") from None
-    except UnicodeDecodeError:
-        raise InputFileError(source, None, "not a text file (UTF-8 expected)") from None
+    except UnicodeDecodeError as exc:
+        line, column, message = not_utf8(exc)
+        raise InputFileError(source, line, message, column) from None
     except OSError as exc:
         raise InputFileError(source, None, f"cannot read the tenant file: {exc.strerror}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.

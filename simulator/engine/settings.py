@@ -6,9 +6,9 @@ choices (docs/contract.md, "Where the vendor is silent").
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulator.engine.clock import DEFAULT_START_MS
 
@@ -111,6 +111,24 @@ class Settings(BaseModel):
     it in wrap-up, as for the agent's completion), or ``skip`` the question and complete."""
     start_time_ms: int = Field(default=DEFAULT_START_MS, ge=0, le=_LAST_MS)
     """Where a virtual clock starts (epoch ms)."""
+
+    @field_validator(
+        "ring_timeout_seconds",
+        "chat_offer_timeout_seconds",
+        "email_offer_timeout_seconds",
+        "outbound_answer_seconds",
+        "outbound_no_answer_seconds",
+        "max_concurrent_chats",
+        "transfer_data_wait_seconds",
+        "start_time_ms",
+        mode="before",
+    )
+    @classmethod
+    def _a_number_not_true_or_false(cls, value: Any) -> Any:
+        # pydantic takes true as 1: ``ring_timeout_seconds: true`` rang for one second.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number, got {str(value).lower()}")
+        return value
 
 
 def settings_for(api_version: str) -> Settings:

@@ -25,13 +25,14 @@ from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
-from simulator.handlers.plugins import NO_PLUGINS
+from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 from simulator.journal.store import ENV_JOURNAL
+from simulator.one_line import one_line
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
@@ -104,7 +105,8 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_LOAD_TIMEOUT,
         metavar="SECONDS",
         help="with process isolation, a plugin whose import and register() take longer is "
-        f"killed and not loaded (default {DEFAULT_LOAD_TIMEOUT:g})",
+        "killed and not loaded; with thread isolation, a line says it is still running "
+        f"(default {DEFAULT_LOAD_TIMEOUT:g})",
     )
     group.add_argument(
         "--journal",
@@ -222,6 +224,30 @@ def _tracer(err: TextIO) -> Callable[[HandlerOutcome], None]:
     return trace
 
 
+def _refuse_a_plugin_twice(specs: list[str]) -> None:
+    """A plugin file named by two ``--handler`` options (``--handler crm/ --handler
+    crm/save.py``) was loaded twice, as ``save`` and ``save#2``: every event reached it twice,
+    and the CRM got each record twice, as if the integration saved twice."""
+    seen: dict[Path, str] = {}
+    for spec in specs:
+        path = Path(spec)
+        files = plugin_files(path) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            key = file.resolve()
+            if key in seen:
+                what = (
+                    "given twice with --handler"
+                    if seen[key] == spec
+                    else f"{file.name} is loaded already by --handler {seen[key]}"
+                )
+                raise InputFileError(
+                    spec,
+                    None,
+                    f"{what}: give each plugin once (loaded twice, it gets every event twice)",
+                )
+            seen[key] = spec
+
+
 def build_host(
     sim: AgentDesktop,
     args: argparse.Namespace,
@@ -251,10 +277,10 @@ def build_host(
             host.subscribe_outcomes(_tracer(err))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
-        for spec in getattr(args, "handlers", []) or []:
-            agent, path = agent_handler(spec)
-            if agent is not None and agent != getattr(sim, "name", None):
-                continue
+        mine = [path for agent, path in map(agent_handler, getattr(args, "handlers", []) or [])
+                if agent is None or agent == getattr(sim, "name", None)]  # fmt: skip
+        _refuse_a_plugin_twice(mine)
+        for path in mine:
             if not host.load(path) and Path(path).is_dir():  # CI must not pass on nothing
                 raise InputFileError(str(path), None, f"{NO_PLUGINS}; check --handler")
         url = getattr(args, "webhook", None)
@@ -281,7 +307,7 @@ def build_host(
         raise
     for plugin in host.plugins:
         if not plugin.loaded:
-            print(f"adsim: handler not loaded: {plugin.error}", file=err)
+            print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
     return host
 
 
@@ -304,8 +330,8 @@ def summary(host: HandlerHost) -> list[str]:
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
         + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
     )
-    lines.extend(f"  not loaded: {p.error}" for p in broken)
-    lines.extend(f"  {incident}" for incident in incidents)
+    lines.extend(f"  not loaded: {one_line(p.error or '')}" for p in broken)
+    lines.extend(f"  {one_line(incident)}" for incident in incidents)
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if len(failures) > len(shown):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.one_line import one_line
 from simulator.stable_text import stable_repr
 
 __all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "Reply", "jsonable"]
@@ -72,12 +73,13 @@ class HandlerOutcome:
         return self.status == "ok"
 
     def line(self) -> str:
-        """One line for a trace or a summary."""
+        """One line for a trace or a summary (the plugin's text with its control characters
+        escaped: a newline in an exception's message split it)."""
         where = f"#{self.event_seq} {self.event_name} -> {self.plugin}:{self.handler}"
         text = f"{where} {self.status} in {self.duration_ms:.1f} ms"
         if self.error:
             text += f": {self.error}"
-        return text
+        return one_line(text)
 
 
 @dataclass(frozen=True, slots=True)

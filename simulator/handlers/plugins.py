@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -83,7 +84,7 @@ def _line_in(exc: BaseException, file: str | None) -> int | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnknownEventError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    return exception_text(exc)
 
 
 def _module_name(path: Path) -> str:
@@ -108,6 +109,9 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     sys.modules[name] = module
     try:
         exec(code, module.__dict__)
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
+        sys.modules.pop(name, None)
+        raise
     except BaseException as exc:
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
@@ -139,6 +143,8 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
             if close is not None:
                 close()
             raise TypeError("register(ad_api) must be a plain function, not a coroutine")
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
+        raise
     except BaseException as exc:
         registry.remove_plugin(plugin.name)
         line = _line_in(exc, plugin.file)
@@ -264,6 +270,8 @@ def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plu
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
         return plugin
+    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
+        raise
     except BaseException as exc:
         line = _line_in(exc, file) or 1
         plugin.error = f"{file or source}:{line}: {_describe(exc)} while importing it"

@@ -4,7 +4,8 @@
 body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
 array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
 name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
-errors, 5xx and 429 are retried with exponential backoff; other 4xx are not. With a ``budget``
+errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor a redirect (3xx),
+which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
 it: the webhook reports its own error before the host would report a timeout, and nothing is
 posted after the journal has the outcome, so the journal and the endpoint agree. It is loaded as a
@@ -20,7 +21,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
@@ -55,6 +56,14 @@ def _wire(value: Any) -> Any:
     return value
 
 
+def _port_ok(parts: SplitResult) -> bool:
+    """The URL's port is absent or a TCP port (``urlsplit`` raises for 99999, allows 0)."""
+    try:
+        return parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return False
+
+
 def redact_url(url: str) -> str:
     """``url`` without a password in it (for messages and the plugin list)."""
     parts = urlsplit(url)
@@ -82,9 +91,18 @@ class WebhookHandler:
         client: httpx.Client | None = None,
         budget: float | None = None,
     ):
-        scheme = urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise ValueError(f"a webhook URL starts with http:// or https://, got {url!r}")
+        parts = urlsplit(url)
+        shown = redact_url(url) if _port_ok(parts) else "..."  # never a password in a message
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"a webhook URL starts with http:// or https://, got {shown!r}")
+        # Refused here rather than after the whole run and every retry (exit 1, blamed on the
+        # webhook's endpoint): a URL with no host, or a port no server can have.
+        if not parts.hostname:
+            raise ValueError(f"a webhook URL names a host (https://HOST/PATH), got {shown!r}")
+        if not _port_ok(parts):
+            raise ValueError(
+                f"the port of webhook URL {parts.hostname!r} is not a number from 1 to 65535"
+            )
         if attempts < 1:
             raise ValueError("a webhook needs at least one attempt")
         if budget is not None and not budget > 0:
@@ -92,7 +110,8 @@ class WebhookHandler:
         self.budget = budget
         """Seconds one delivery may take, retries included (None: unbounded)."""
         self.url = url
-        self.events = tuple(event_name(e) for e in events)
+        # Each once: ``ON_SAVE_ACTIVITY_RECORD,ON_SAVE_ACTIVITY_RECORD`` posted every record twice.
+        self.events = tuple(dict.fromkeys(event_name(e) for e in events))
         self.attempts = attempts
         self.backoff = backoff
         self.request_timeout = request_timeout
@@ -112,12 +131,20 @@ class WebhookHandler:
 
     def register(self, ad_api: AdApi) -> None:
         """Subscribe a poster for each configured event."""
-        for name in self.events:
-            ad_api.on(name, self._poster(name))
+        from simulator.contract.versions import events_for
 
-    def _poster(self, name: EventName) -> Callable[..., dict[str, Any]]:
-        def post(*args: Any) -> dict[str, Any]:
-            return self.deliver(name, args)
+        specs = events_for(ad_api.api_version)
+        for name in self.events:
+            spec = specs.get(name)
+            ad_api.on(name, self._poster(name, answers=spec is not None and spec.needs_response))
+
+    def _poster(self, name: EventName, *, answers: bool) -> Callable[..., dict[str, Any] | None]:
+        def post(*args: Any) -> dict[str, Any] | None:
+            receipt = self.deliver(name, args)
+            # The webhook only posts: where the event takes an answer (ON_REQUEST_TRANSFER_DATA,
+            # ON_SAVE_ACTIVITY_RECORD from 2026) its receipt was taken for the integration's
+            # answer: transfer data {"status": 200, ...}, or "junk" and a failed run.
+            return None if answers else receipt
 
         post.__qualname__ = f"webhook[{name.value}]"
         return post
@@ -154,11 +181,26 @@ class WebhookHandler:
             if deadline is not None:
                 wait = min(wait, max(deadline - time.monotonic(), 0.001))
             try:
-                response = self._http().post(self.url, content=body, headers=headers, timeout=wait)
+                # Streamed, and the body never read: httpx's timeout bounds each read, not the
+                # whole, so a server that trickles its answer's body kept the delivery waiting
+                # past the budget. The status line and headers say all the webhook needs.
+                with self._http().stream(
+                    "POST", self.url, content=body, headers=headers, timeout=wait
+                ) as response:
+                    code = response.status_code
+                    where = response.headers.get("location")
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:
-                code = response.status_code
+                if 300 <= code < 400:
+                    # httpx does not follow redirects, and following one would not deliver
+                    # either (301/302/303 turn the POST into a GET without the body): the
+                    # endpoint has not got the event, which is no success.
+                    to = f" to {redact_url(where)}" if where else ""
+                    raise WebhookError(
+                        f"{redact_url(self.url)} redirected {name.value}{to} with HTTP {code}; "
+                        "it was not delivered: give --webhook the URL it redirects to"
+                    )
                 if code < 400:
                     return {"status": code, "attempts": attempt}
                 if code < 500 and code not in _RETRY_STATUS:

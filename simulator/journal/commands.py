@@ -13,6 +13,8 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
+from simulator.one_line import one_line
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
 
@@ -21,7 +23,15 @@ _ARGS_WIDTH = 160
 
 def _open_existing(path: str | None) -> Journal:
     target = Path(path) if path else default_journal_path()
-    if str(target) != ":memory:" and not target.exists():
+    if str(target) == ":memory:":  # an empty export and exit 0 said nothing was wrong
+        where = "--journal" if path else "$ADSIM_JOURNAL"
+        raise InputFileError(
+            where,
+            None,
+            "':memory:' keeps no journal, so there is nothing to read; pass the "
+            "journal file with --journal PATH",
+        )
+    if not target.exists():
         raise InputFileError(
             str(target), None, "no journal here; run adsim first or pass --journal PATH"
         )
@@ -45,6 +55,26 @@ def _check_run(journal: Journal, run: int | None) -> None:
         raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
 
 
+def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
+    """An ``--interaction`` or ``--agent`` that matches nothing is a typo to report, as a
+    missing ``--run`` is: it was an empty export and exit 0 (a CI artifact with nothing in it)."""
+    if args.interaction is None and args.agent is None:
+        return
+    found = journal.iter_events(interaction_id=args.interaction, run_id=args.run, agent=args.agent)
+    if next(found, None) is not None:
+        return
+    in_run = f" in run {args.run}" if args.run is not None else ""
+    if args.interaction is not None:
+        raise InputFileError(
+            journal.path,
+            None,
+            f"no events of interaction {args.interaction!r}{in_run}; list ids with export",
+        )
+    names = sorted({event.agent for event in journal.iter_events() if event.agent is not None})
+    have = f"its agents: {', '.join(names)}" if names else "its runs had one agent, unnamed"
+    raise InputFileError(journal.path, None, f"no events of agent {args.agent!r}{in_run} ({have})")
+
+
 def _open_output(path: str) -> TextIO:
     """``--output FILE`` for writing; a missing folder or a directory is the user's to fix."""
     try:
@@ -54,8 +84,14 @@ def _open_output(path: str) -> TextIO:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    journal_path = args.journal or str(default_journal_path())
+    refuse_overwriting_inputs(
+        args.output,
+        [("the journal", journal_path), ("the journal", journal_path + "-wal")],
+    )
     with _open_existing(args.journal) as journal:
         _check_run(journal, args.run)
+        _check_filter(journal, args)
         writer = export_jsonl if args.format == "jsonl" else export_csv
         options = {
             "interaction_id": args.interaction,
@@ -63,7 +99,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "packets": args.packets,
             "agent": args.agent,
         }
-        if args.output and args.output != "-":
+        if args.output and not is_standard_output(args.output):
             with _open_output(args.output) as out:
                 writer(journal, out, **options)
         else:
@@ -108,7 +144,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
                     line += f": {outcome.error}"
                 elif outcome.result is not None:
                     line += f" -> {_short(outcome.result)}"
-                print(line)
+                print(one_line(line))
     return 0
 
 
@@ -138,7 +174,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
     )
     only = export.add_mutually_exclusive_group()
-    only.add_argument("--interaction", default=None, metavar="ID", help="only this interaction")
+    only.add_argument(
+        "--interaction",
+        default=None,
+        metavar="ID",
+        help="only this interaction (exit 2 if the journal has none of its events)",
+    )
     only.add_argument(
         "--packets",
         action="store_true",
@@ -148,7 +189,8 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--agent",
         default=None,
         metavar="NAME",
-        help="only this simulated agent's events and outcomes (a center of several agents)",
+        help="only this simulated agent's events and outcomes (a center of several agents; "
+        "exit 2 if it has none)",
     )
     export.add_argument(
         "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"

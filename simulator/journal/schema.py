@@ -117,22 +117,35 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def migrate(
     db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
 ) -> int:
-    """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version."""
-    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    """Bring ``db`` up to ``len(migrations)``, one version per transaction; returns the version.
+
+    Another process may be migrating the same file at once (two ``adsim run`` starting on a new
+    journal): the version is read again once this connection holds the write lock, so each
+    migration runs once, by whichever process gets the lock first.
+    """
     target = len(migrations)
+    version = _version(db, target)
+    while version < target:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = _version(db, target)
+            if version < target:
+                migrations[version](db)
+                version += 1
+                db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _version(db: sqlite3.Connection, target: int) -> int:
+    """The file's schema version; one newer than ``target`` is refused."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
     if version > target:
         raise JournalError(
             f"schema version {version} is newer than this adsim understands ({target}); "
             "upgrade adsim or use another --journal file"
         )
-    while version < target:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            migrations[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
     return version

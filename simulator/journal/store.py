@@ -33,6 +33,7 @@ from typing import Any
 
 from simulator import stable_text
 from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
     JournalEvent,
@@ -64,10 +65,13 @@ DEFAULT_BUSY_TIMEOUT = 2.0
 
 
 def default_journal_path() -> Path:
-    """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs)."""
+    """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs).
+
+    A leading ``~`` in the variable is the home folder: a CI file's ``env:`` or a ``.env`` file
+    does not expand it as a shell does, and the journal went into a folder named ``~``."""
     override = os.environ.get(ENV_JOURNAL)
     if override:
-        return Path(override)
+        return Path(override) if override == ":memory:" else Path(override).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"
@@ -174,6 +178,12 @@ class Journal(JournalReader):
         if busy_timeout is None:
             busy_timeout = DEFAULT_BUSY_TIMEOUT
         target = str(default_journal_path() if path is None else path)
+        if target != ":memory:" and Path(target).is_dir():
+            # SQLite says "unable to open database file", and the line said "cannot be written".
+            raise JournalError(
+                f"is a folder; pass a journal file (such as {Path(target) / 'journal.sqlite3'})",
+                target,
+            )
         if target != ":memory:":
             try:
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +211,11 @@ class Journal(JournalReader):
             raise JournalError(exc.message, target) from None
         except sqlite3.OperationalError as exc:
             _close_quietly(db)
+            if not writing and cannot_write(exc) and Path(target).is_file():
+                # Reading a journal in a folder this user cannot write (another user's, a
+                # read-only CI artifact): WAL mode needs a -shm file beside it, and an older
+                # schema an upgrade; neither is a reason to refuse a read.
+                return cls(read_only(target, migrations), target, meta)
             if not any(sign in str(exc) for sign in _UNWRITABLE):
                 raise JournalError(
                     f"not a usable adsim journal ({exc}); pass another --journal file", target

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -29,11 +30,18 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 from simulator.scenarios.generate import generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
-from simulator.scenarios.run_hosts import _abandon, _add_handler_options, _host_factory, _series
+from simulator.scenarios.run_hosts import (
+    _ENV_JOURNAL,
+    _abandon,
+    _add_handler_options,
+    _host_factory,
+    _series,
+)
 from simulator.scenarios.run_pages import (
     _PAGE_ONLY,
     PageDriver,
@@ -93,7 +101,7 @@ def _mix(text: str) -> dict[str, float]:
 def _open_out(stack: ExitStack, path: Path | None, label: str) -> TextIO | None:
     if path is None:
         return None
-    if str(path) == "-":
+    if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
         return stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
@@ -143,9 +151,42 @@ def _run_one(
     return result, finished
 
 
+def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The files ``adsim run`` reads or writes besides its ``--output``."""
+    inputs: list[tuple[str, str | None]] = [("a scenario file", str(p)) for p in args.scenarios]
+    inputs.append(("the tenant file", args.tenant))
+    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
+    inputs.append(("the journal", None if journal is None else os.path.expanduser(journal)))
+    for spec in [
+        *(getattr(args, "handlers", None) or ()),
+        *(getattr(args, "js_handlers", None) or ()),
+    ]:
+        inputs.append(("a handler file", str(spec)))
+        if "=" in str(spec):  # NAME=PATH: one agent's
+            inputs.append(("a handler file", str(spec).split("=", 1)[1]))
+    return inputs
+
+
+def _check_repeat_seeds(sources: list[ScenarioFile], args: argparse.Namespace) -> None:
+    """``--repeat N`` runs seeds S to S+N-1: each must be a seed ``--seed`` takes, or a failed
+    run's seed (which the summary names, to run it again) could not be given back."""
+    for source in sources:
+        first = args.seed if args.seed is not None else source.scenario.seed
+        last = first + args.repeat - 1
+        if last > numbers.MAX_SEED:
+            raise InputFileError(
+                "--repeat",
+                None,
+                f"{source.name} would run seeds {first:,} to {last:,}, past the largest seed "
+                f"({numbers.MAX_SEED:,}); lower --seed or --repeat",
+            )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    refuse_overwriting_inputs(args.output, _run_inputs(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
+    _check_repeat_seeds(sources, args)
     if args.tenant is not None:
         from simulator.data import load_tenant
 
@@ -197,10 +238,13 @@ def _run_all(
                 result, finished = _run_one(source, args, events_out, page, shot)
                 if page is not None and page.cancelled.is_set():
                     break
-                print(format_result(result), file=sys.stderr if events_out is sys.stdout else None)
                 # A plugin that did not load fails the run as a failed handler does (CI must
-                # not go green while the integration never ran).
+                # not go green while the integration never ran), and the verdict says so.
                 code = max(result.exit_code, finished)
+                print(
+                    format_result(result, code),
+                    file=sys.stderr if events_out is sys.stdout else None,
+                )
             worst = max(worst, code)
     return worst
 
@@ -249,8 +293,9 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     bar.close()
     if series is not None:
         finished = series.finish()
-    print(format_load(report), file=sys.stderr if events_out is sys.stdout else None)
-    return max(report.exit_code, finished)
+    code = max(report.exit_code, finished)
+    print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)
+    return code
 
 
 def add_run_command(
@@ -366,6 +411,7 @@ def add_run_command(
 def _cmd_generate(args: argparse.Namespace) -> int:
     from simulator.data import load_tenant
 
+    refuse_overwriting_inputs(args.output, [("the tenant file", args.tenant)])
     tenant = load_tenant(args.tenant) if args.tenant is not None else None
     seed = args.seed if args.seed is not None else 0
     with ExitStack() as stack:

@@ -52,6 +52,14 @@ class CountSpec(_Spec):
     at_least: int | None = Field(default=None, ge=0)
     at_most: int | None = Field(default=None, ge=0)
 
+    @field_validator("exactly", "at_least", "at_most", mode="before")
+    @classmethod
+    def _a_count_not_true_or_false(cls, value: Any) -> Any:
+        # pydantic takes true as 1: ``count: {at_least: true}`` checked for one.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a whole number, got {str(value).lower()}")
+        return value
+
     @classmethod
     def _short(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):

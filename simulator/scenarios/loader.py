@@ -22,7 +22,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.data import InputFileError, Tenant, load_tenant
-from simulator.data.bounded_yaml import MAX_FILE_BYTES, FileTooLargeError, read_limited
+from simulator.data.bounded_yaml import (
+    MAX_FILE_BYTES,
+    FileTooLargeError,
+    not_utf8,
+    read_limited,
+)
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.model import Scenario
@@ -78,10 +83,10 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
         raise ScenarioFileError(
             [Problem(shown, None, f"{exc}; raise it with --max-scenario-size if it is meant")]
         ) from None
-    except UnicodeDecodeError:
-        raise ScenarioFileError(
-            [Problem(shown, None, "not a text file (UTF-8 expected)")]
-        ) from None
+    except UnicodeDecodeError as exc:
+        line, column, message = not_utf8(exc)
+        mark = None if line is None or column is None else Mark(line, column)
+        raise ScenarioFileError([Problem(shown, mark, message)]) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ScenarioFileError(
@@ -192,6 +197,12 @@ def _tenant(
     tenant_path = Path(spec)
     if not tenant_path.is_absolute() and base_dir is not None:
         tenant_path = Path(base_dir) / tenant_path
+    if tenant_path.is_dir():  # it is there: "no tenant file" sent the user looking for it
+        problem(
+            locate(raw, ("tenant",)),
+            f"{str(tenant_path)!r} is a folder: give the tenant file (a .yaml) in it",
+        )
+        return None
     if not tenant_path.is_file():
         problem(
             locate(raw, ("tenant",)),

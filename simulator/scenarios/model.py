@@ -166,6 +166,14 @@ class Scenario(_Spec):
     steps: list[Step] = Field(default_factory=list)
     """What happens, in order."""
 
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _a_seed_not_true_or_false(cls, value: Any) -> Any:
+        # pydantic takes true as 1: ``seed: true`` ran with seed 1, and said so nowhere.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a whole number, got {str(value).lower()}")
+        return value
+
     @field_validator("seed")
     @classmethod
     def _a_seed(cls, value: int) -> int:

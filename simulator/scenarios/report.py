@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from simulator.one_line import one_line
 from simulator.scenarios.expectations import format_offset
 from simulator.scenarios.load_mode import LoadReport, percentile
 from simulator.scenarios.runner import ScenarioResult
@@ -17,9 +18,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def format_result(result: ScenarioResult) -> str:
-    """A few lines per scenario: verdict, counts, and every problem at its file:line."""
-    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[result.exit_code]
+def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
+    """A few lines per scenario: verdict, counts, and every problem at its file:line.
+
+    ``exit_code``: the command's, when more than the run decides it (a ``--handler`` plugin
+    that did not load fails the command; the verdict must not say PASS above that)."""
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[max(result.exit_code, exit_code or 0)]
     lines = [f"{verdict}  {result.name}  ({result.path}, seed {result.seed})"]
     handler = (
         f", {_plural(len(result.handler_failures), 'handler error')}"
@@ -41,11 +45,15 @@ def format_result(result: ScenarioResult) -> str:
         mark = " (allowed)" if result.allow_handler_errors else ""
         error = getattr(outcome, "error", None) or ""
         lines.append(
-            f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
-            f"{outcome.status}{mark} {error}".rstrip()
+            one_line(
+                f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
+                f"{outcome.status}{mark} {error}".rstrip()
+            )
         )
     for message in result.subscriber_errors:
-        lines.append(f"  subscriber error: {message}")
+        lines.append(one_line(f"  subscriber error: {message}"))
+    if (exit_code or 0) > result.exit_code:
+        lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return "\n".join(lines)
 
 
@@ -53,9 +61,11 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
-def format_load(report: LoadReport) -> str:
-    """The load-mode summary: throughput, handler latency percentiles, errors."""
-    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[report.exit_code]
+def format_load(report: LoadReport, exit_code: int | None = None) -> str:
+    """The load-mode summary: throughput, handler latency percentiles, errors (``exit_code``:
+    the command's, as for ``format_result``)."""
+    plugins_failed = (exit_code or 0) > report.exit_code
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR"}[max(report.exit_code, exit_code or 0)]
     lat = report.latencies_ms
     lines = [
         f"{verdict}  {report.name}: {_plural(report.runs, 'run')}, "
@@ -72,7 +82,12 @@ def format_load(report: LoadReport) -> str:
             f"max {_ms(max(lat))}; {_plural(report.handler_errors, 'handler error')}"
         )
     else:
-        lines.append("      no handler calls (load handlers with --handler)")
+        hint = (
+            "adsim's handler lines above say why"
+            if plugins_failed
+            else "load handlers with --handler"
+        )
+        lines.append(f"      no handler calls ({hint})")
     lines += [f"  {error}" for error in report.errors]
     if report.stopped:
         lines.append(f"  stopped: {report.stopped}")

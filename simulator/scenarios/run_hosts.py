@@ -5,6 +5,7 @@ page)."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -25,13 +26,22 @@ def _add_handler_options(parser: argparse.ArgumentParser) -> bool:
     return True
 
 
+_ENV_JOURNAL = "ADSIM_JOURNAL"
+"""``simulator.journal.store.ENV_JOURNAL`` (named here: importing the journal costs a run with
+none of it start-up time)."""
+
+
 def _wants_handlers(args: argparse.Namespace) -> bool:
     """Handlers, a webhook or a journal asked for, or handler packages installed."""
     if getattr(args, "handlers", None) or getattr(args, "webhook", None):
         return True
     if getattr(args, "js_handlers", None) or getattr(args, "page", None):
         return True
+    # ``$ADSIM_JOURNAL`` asks for the journal as ``--journal`` does (a CI job sets it once):
+    # without it here a run with no handler journaled nothing and said nothing.
     if getattr(args, "journal", None) is not None:
+        return True
+    if os.environ.get(_ENV_JOURNAL, ":memory:") != ":memory:":
         return True
     if not getattr(args, "entry_points", False):
         return False

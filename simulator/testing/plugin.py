@@ -22,12 +22,15 @@ with its own simulators, handler modules and (in-memory) journals.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from simulator import numbers
 
 __all__ = [
     "adsim",
@@ -50,7 +53,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="load this handler plugin into the adsim fixtures (file, directory or module)",
     )
     group.addoption(
-        "--adsim-seed", type=int, default=None, metavar="N", help="seed of the adsim fixtures"
+        "--adsim-seed",
+        type=numbers.seed,  # the seed rule of adsim's --seed and scenario files
+        default=None,
+        metavar="N",
+        help="seed of the adsim fixtures",
     )
     parser.addini("adsim_handlers", "handler plugins for the adsim fixtures", type="linelist")
     parser.addini("adsim_seed", "seed of the adsim fixtures", default="0")
@@ -88,10 +95,14 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                                   for spec in config.getini("adsim_handlers")]  # fmt: skip
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
+    if seed is None:
+        seed = _number(numbers.seed, config.getini("adsim_seed"), "adsim_seed")
     options: dict[str, Any] = {
-        "seed": int(config.getini("adsim_seed")) if seed is None else seed,
+        "seed": seed,
         "handlers": handlers,
-        "handler_timeout": float(config.getini("adsim_handler_timeout")),
+        "handler_timeout": _number(
+            _TIMEOUT, config.getini("adsim_handler_timeout"), "adsim_handler_timeout"
+        ),
         "handler_isolation": config.getini("adsim_handler_isolation"),
         "tenant": None,
         "settings": None,
@@ -117,9 +128,27 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                 f"{sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
+        for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
+            if marker.kwargs.get(key) is not None:
+                options[key] = _number(parse, marker.kwargs[key], f"@pytest.mark.adsim({key}=)")
         if "api_version" in marker.kwargs:
             options["api_version"] = _api_version(marker.kwargs["api_version"], "api_version=")
     return options
+
+
+_TIMEOUT = numbers.seconds(0.001, 86_400)
+"""``adsim_handler_timeout``: the bounds of ``adsim run --handler-timeout`` (``inf`` waited for
+a hung handler for ever, ``nan`` timed every handler out at once)."""
+
+
+def _number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
+    """``value`` (ini text or a marker's number) checked as the command line checks it."""
+    if isinstance(value, bool):  # True is 1 to int(): not a seed nor a timeout
+        value = str(value).lower()
+    try:
+        return parse(str(value))
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"adsim: {where}: {exc}") from None
 
 
 def _api_version(value: Any, where: str) -> str | None:
@@ -162,7 +191,14 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
 
     def run(path: str | Path, *, seed: int | None = None) -> Any:
         __tracebackhide__ = True
-        return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
+        from simulator.scenarios.errors import ScenarioFileError
+
+        try:
+            return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
+        except ScenarioFileError as exc:
+            # The file's problem (missing, malformed) is the test's, at the test's line: not
+            # a page of the loader's frames above the one line that says it.
+            raise exc.with_traceback(None) from None
 
     return run
 

@@ -140,7 +140,7 @@ def test_a_journal_that_cannot_be_written_at_start_is_one_line_and_exit_2(tmp_pa
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"adsim: {folder}: cannot be written")
+    assert lines[0].startswith(f"adsim: {folder}: is a folder; pass a journal file")
     assert "Traceback" not in result.stderr
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.handlers.plugins import NO_PLUGINS
+from simulator.journal.store import ENV_JOURNAL
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
@@ -359,6 +360,52 @@ def test_a_signal_while_a_handler_is_stuck_ends_its_process(tmp_path, signum, re
     assert not any("Traceback" in line for line in err), err
 
 
+REGISTER_WAITS = """\
+import sys
+import threading
+
+{where}
+
+
+def register(ad_api):
+    {body}
+"""
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("where", ["import", "register"])
+def test_a_signal_while_a_thread_plugin_loads_stops_the_run(tmp_path, signum, where):
+    """``--handler-isolation thread``, a plugin waiting in its import or ``register()``: adsim
+    waited with nothing said (now a line after the load timeout), and the signal was taken for
+    the plugin's load error ("not loaded: ...: Interrupted: 15"), then the whole scenario ran
+    and adsim exited 1, not 128 + the signal."""
+    wait = 'print("loading", file=sys.stderr, flush=True)\n    threading.Event().wait()'
+    text = REGISTER_WAITS.format(
+        where=wait.replace("\n    ", "\n") if where == "import" else "",
+        body="pass" if where == "import" else wait,
+    )
+    (tmp_path / "waits.py").write_text(text)
+    argv = ["run", CHAT, "--handler", str(tmp_path / "waits.py")]
+    argv += ["--handler-isolation", "thread", "--handler-load-timeout", "0.5"]
+    adsim = _Adsim([*argv, "--journal", ":memory:"])
+    try:
+        adsim.wait_for("loading")
+        told = adsim.wait_for("still running after 0.5 s")
+        adsim.process.send_signal(signum)
+        code = adsim.process.wait(timeout=WAIT)
+        err = adsim.rest()
+    finally:
+        adsim.kill_group()
+    assert code == 128 + signum, err
+    assert not any("not loaded" in line or "Traceback" in line for line in err), err
+    what = "importing it" if where == "import" else "register(ad_api)"
+    assert told == (
+        f"adsim: {tmp_path / 'waits.py'}: {what} still running after 0.5 s; with thread "
+        "isolation it cannot be stopped: Ctrl-C stops adsim (process isolation would kill it)"
+    )
+
+
 def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys, monkeypatch):
     """HOME (or XDG_DATA_HOME) where no folder can be made: the default journal cannot open; the
     line says which journal that was and how to pick another."""
@@ -377,6 +424,113 @@ def test_an_unusable_default_journal_says_how_to_choose_another(tmp_path, capsys
     monkeypatch.setenv("ADSIM_JOURNAL", str(blocker / "j.sqlite"))
     assert main(["run", CHAT, "--handler", str(tmp_path / "save.py")]) == 2
     assert "($ADSIM_JOURNAL; pass --journal PATH" in capsys.readouterr().err
+
+
+def test_adsim_journal_in_the_environment_journals_a_run_without_handlers(
+    tmp_path, capsys, monkeypatch
+):
+    """``ADSIM_JOURNAL`` chooses the journal as ``--journal`` does; a run with no handler
+    journaled nothing under it, and ``adsim journal export`` then said there was no journal."""
+    journal = tmp_path / "ci.sqlite3"
+    monkeypatch.setenv(ENV_JOURNAL, str(journal))
+    assert main(["run", CHAT]) == 0
+    capsys.readouterr()
+    assert main(["journal", "export"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["seq"] for row in rows] == list(range(1, 16))  # the summary's 15 events
+    assert rows[0]["event"] == "ON_LOGIN"
+    assert "ON_SAVE_ACTIVITY_RECORD" in {row["event"] for row in rows}
+    assert {row["run"] for row in rows} == {1}
+
+
+def _overwrite_cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
+    """argv, the input file the output names, and what the line calls it."""
+    journal = tmp_path / "j.sqlite3"
+    assert main(["run", CHAT, "--journal", str(journal)]) == 0
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_bytes(Path(CHAT).read_bytes())
+    tenant = tmp_path / "tenant.yaml"
+    tenant.write_bytes((ROOT / "fixtures" / "tenants" / "northwind-bank.yaml").read_bytes())
+    return {
+        "export-over-its-journal": (
+            ["journal", "export", "--journal", str(journal), "-o", str(journal)],
+            journal,
+            "the journal",
+        ),
+        "run-over-its-scenario": (
+            ["run", str(scenario), "-o", str(scenario)],
+            scenario,
+            "a scenario file",
+        ),
+        "run-over-its-journal": (
+            ["run", CHAT, "--journal", str(journal), "--output", str(journal)],
+            journal,
+            "the journal",
+        ),
+        "generate-over-its-tenant": (
+            ["generate", "--count", "1", "--tenant", str(tenant), "-o", str(tenant)],
+            tenant,
+            "the tenant file",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "export-over-its-journal",
+        "run-over-its-scenario",
+        "run-over-its-journal",
+        "generate-over-its-tenant",
+    ],
+)
+def test_an_output_that_is_one_of_the_inputs_is_refused_before_it_is_opened(tmp_path, capsys, case):
+    """``-o`` naming the journal, scenario or tenant the command uses: the output's open
+    truncated it (an emptied journal and a traceback; a scenario replaced by its events; a run
+    that passed with a journal that was no longer a database)."""
+    argv, victim, what = _overwrite_cases(tmp_path)[case]
+    before = victim.read_bytes()
+    capsys.readouterr()
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"adsim: {victim}: is also {what} of this command ({victim}); writing the output there"
+        " would destroy it: give --output another file\n"
+    )
+    assert victim.read_bytes() == before
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["run", "generate", "export"])
+@pytest.mark.parametrize("into", ["pipe", "file"])
+def test_output_to_stdout_by_another_name_is_stdout(tmp_path, command, into):
+    """``-o /dev/stdout``: stdout opened a second time. Into a pipe the run's summary went into
+    the JSON lines (``| jq`` failed); into a file the two opens wrote over each other."""
+    journal = tmp_path / "j.sqlite3"
+    argv = {
+        "run": ["run", CHAT, "--journal", str(journal)],
+        "generate": ["generate", "--count", "3"],
+        "export": ["journal", "export", "--journal", str(journal)],
+    }[command]
+    if command == "export":
+        assert _adsim(["run", CHAT, "--journal", str(journal)]).returncode == 0
+    captured = tmp_path / "stdout.txt"
+    with captured.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *argv, "-o", "/dev/stdout"],
+            stdout=subprocess.PIPE if into == "pipe" else sink,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=WAIT * 2,
+            check=False,
+        )
+    out = done.stdout if into == "pipe" else captured.read_bytes()
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.decode().splitlines()]
+    assert len(rows) == (3 if command == "generate" else 15)
+    if command == "run":
+        assert done.stderr.decode().startswith("PASS  Chat")
 
 
 @posix_only
@@ -434,6 +588,17 @@ def test_reading_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
     assert main(["journal", *command, "--journal", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         f"adsim: {tmp_path}: is a folder; pass the journal file itself with --journal PATH\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["run", CHAT], ["demo"]])
+def test_writing_a_journal_that_is_a_folder_says_so(tmp_path, capsys, command):
+    """``--journal DIR`` for a run: "cannot be written (unable to open database file)" sent the
+    user checking permissions on a folder they could write."""
+    assert main([*command, "--journal", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {tmp_path}: is a folder; pass a journal file (such as "
+        f"{tmp_path / 'journal.sqlite3'})\n"
     )
 
 

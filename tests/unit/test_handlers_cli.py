@@ -13,6 +13,7 @@ from simulator.cli import main
 from simulator.journal import Journal
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "handlers"
+CHAT = str(FIXTURES.parent / "scenarios" / "chat.yaml")
 SECRET = "hush-hush-0451"
 
 
@@ -72,6 +73,21 @@ def test_load_errors_name_file_and_line_and_the_run_goes_on(journal, tmp_path, c
         "did you mean 'ON_SAVE_ACTIVITY_RECORD'?"
     ) in err
     assert "1 plugin(s) did not load" in err
+
+
+@pytest.mark.parametrize("repeat", [[], ["--repeat", "2"]], ids=["one-run", "load-mode"])
+def test_a_handler_that_did_not_load_is_no_pass_in_the_summary(tmp_path, capsys, repeat):
+    """The command exited 1 (the integration never ran) under a summary that said PASS; in load
+    mode it also said to load handlers with --handler, which the user had done."""
+    bad = tmp_path / "broken.py"
+    bad.write_text("def register(ad_api):\n    raise RuntimeError('no CRM')\n")
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(bad), *repeat]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "PASS" not in out
+    assert out.startswith("FAIL  ")
+    assert "load handlers with --handler" not in out
+    assert f"not loaded: {bad}:2: RuntimeError: no CRM" in err
 
 
 def test_a_missing_handler_path_is_bad_input(journal, tmp_path, capsys):
@@ -225,3 +241,120 @@ def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeyp
         assert len(runs) == 3, "each repeat is its own journal run"
         assert {len(journal.events(run_id=run[0])) for run in runs} == {16}
         assert len(journal.outcomes()) == 3
+
+
+MULTI_LINE_HANDLER = """\
+def register(ad_api):
+    def on_new(data):
+        raise ValueError("first line\\nsecond line \\x1b[2J")
+    ad_api.on("ON_NEW_INTERACTION", on_new)
+"""
+
+
+def test_a_handler_error_over_several_lines_is_one_line_of_adsim(tmp_path, capsys):
+    """An exception message with a newline split the failure: its second line did not start
+    with ``adsim:`` (read as adsim's own, missed by a grep), and an escape sequence in it
+    reached the terminal. Printed with escapes; the journal keeps the exact text."""
+    handler = tmp_path / "multi.py"
+    handler.write_text(MULTI_LINE_HANDLER)
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", CHAT, "--journal", str(journal), "--handler", str(handler)]
+    assert main([*argv, "--handler-isolation", "thread"]) == 1
+    out, err = capsys.readouterr()
+    escaped = "ValueError: first line\\nsecond line \\x1b[2J"
+    assert all(line.startswith("adsim:") for line in err.splitlines()), err
+    assert sum(escaped in line for line in err.splitlines()) == 1
+    assert f"error {escaped}" in out
+    assert "\x1b" not in out + err
+    with Journal.open(journal, writing=False) as read:
+        [outcome] = read.outcomes()
+        iid = outcome.interaction_id
+    assert outcome.error == "ValueError: first line\nsecond line \x1b[2J"
+    assert main(["journal", "show", iid, "--journal", str(journal)]) == 0
+    shown = capsys.readouterr().out
+    assert escaped in shown
+    assert "\x1b" not in shown
+
+
+SAVE_HANDLER = """\
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda record: None)
+"""
+
+
+@pytest.mark.parametrize("twice", ["file-twice", "folder-and-its-file"])
+def test_a_plugin_given_twice_is_refused_not_loaded_twice(tmp_path, capsys, twice):
+    """Loaded twice (``save`` and ``save#2``), a plugin got every event twice: the CRM got each
+    record twice, as if the integration saved twice."""
+    folder = tmp_path / "handlers"
+    folder.mkdir()
+    save = folder / "save.py"
+    save.write_text(SAVE_HANDLER)
+    first = str(save) if twice == "file-twice" else str(folder)
+    argv = ["run", CHAT, "--journal", ":memory:", "--no-entry-points"]
+    assert main([*argv, "--handler", first, "--handler", str(save)]) == 2
+    out, err = capsys.readouterr()
+    what = (
+        "given twice with --handler"
+        if twice == "file-twice"
+        else f"save.py is loaded already by --handler {folder}"
+    )
+    assert out == ""
+    assert err == (
+        f"adsim: {save}: {what}: give each plugin once (loaded twice, it gets every event twice)\n"
+    )
+    assert main([*argv, "--handler", first]) == 0
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_scenarios_handler_also_given_with_handler_is_loaded_once(tmp_path, isolation):
+    """A scenario's ``handlers: [save.py]`` run with ``--handler save.py`` (the scenario needs
+    it, the command line names it): ``save`` and ``save#2`` both got every event."""
+    save = tmp_path / "save.py"
+    save.write_text(SAVE_HANDLER)
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(Path(CHAT).read_text().replace("seed: 12", "handlers: [save.py]"))
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", str(scenario), "--journal", str(journal), "--handler", str(save)]
+    assert main([*argv, "--no-entry-points", "--handler-isolation", isolation]) == 0
+    with Journal.open(journal, writing=False) as read:
+        outcomes = read.outcomes()
+    assert [(o.plugin, o.event_name) for o in outcomes] == [("save", "ON_SAVE_ACTIVITY_RECORD")]
+
+
+BROKEN_STR_HANDLER = """\
+class CrmError(Exception):
+    def __str__(self):
+        raise ValueError("the message cannot be built")
+
+
+def register(ad_api):
+    def on_new(data):
+        raise CrmError()
+
+    ad_api.on("ON_NEW_INTERACTION", on_new)
+    if ad_api.api_version == "2026":
+        raise CrmError()
+"""
+
+
+@pytest.mark.parametrize("when", ["call", "load"])
+def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(tmp_path, capsys, when):
+    """Its message could not be formatted: the handler's fault became "internal error while
+    handling event #4 (please report it)", its outcome was lost ("0 of 5 calls failed"), and at
+    load the formatting error escaped the loader."""
+    handler = tmp_path / "broken_str.py"
+    handler.write_text(BROKEN_STR_HANDLER)
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(handler)]
+    argv += ["--handler-isolation", "thread", "--no-entry-points"]
+    if when == "load":
+        argv += ["--api-version", "2026"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    if when == "call":
+        assert "error CrmError: <exception str() failed>" in out
+        assert "1 of 1 calls failed (1 error)" in err
+    else:
+        assert f"not loaded: {handler}:12: CrmError: <exception str() failed>" in err

@@ -57,6 +57,87 @@ def test_bad_numbers_in_a_scenario_name_file_line_and_column(tmp_path, capsys, v
     assert f"{path}:3:" in line and message in line
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("seed: true\n", "2:7", "seed: expected a whole number, got true"),
+        (
+            "settings: {ring_timeout_seconds: true}\n",
+            "2:34",
+            "settings.ring_timeout_seconds: expected a number, got true",
+        ),
+        (
+            "settings:\n  max_concurrent_chats: false\n",
+            "3:25",
+            "settings.max_concurrent_chats: expected a number, got false",
+        ),
+    ],
+)
+def test_true_or_false_where_a_number_goes_is_refused_not_one(
+    tmp_path, capsys, text, where, message
+):
+    """pydantic takes true as 1: ``seed: true`` ran with seed 1, ``ring_timeout_seconds: true``
+    rang for one second, and nothing said so."""
+    path = _scenario(tmp_path, f"name: numbers\n{text}steps:\n  - call\n")
+    assert _run(path) == 2
+    assert _one_line(capsys.readouterr().err) == f"adsim: {path}:{where}: {message}"
+
+
+def test_true_as_an_expected_count_is_refused_not_one(tmp_path, capsys):
+    path = _scenario(
+        tmp_path,
+        "name: counts\nsteps:\n  - call\n"
+        "  - expect: {event: ON_NEW_INTERACTION, count: {at_least: true}}\n",
+    )
+    assert _run(path) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert f"{path}:4:" in line and "expected a whole number, got true" in line
+
+
+def test_a_tenant_that_is_a_folder_is_called_a_folder(tmp_path, capsys):
+    """``tenant: tenants`` (the folder, not the file in it) said "no tenant file": it is there."""
+    (tmp_path / "tenants").mkdir()
+    path = _scenario(tmp_path, "name: t\ntenant: tenants\nsteps:\n  - call\n")
+    assert _run(path) == 2
+    assert _one_line(capsys.readouterr().err) == (
+        f"adsim: {path}:2:9: {str(tmp_path / 'tenants')!r} is a folder: give the tenant file"
+        " (a .yaml) in it"
+    )
+
+
+@pytest.mark.parametrize("kind", ["scenario", "tenant"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "name: x\nsteps:\n  - note: Caf\u00e9\n".encode("cp1252"),
+            ":3:14",
+            "not UTF-8: byte 0xe9 here (Windows-1252 or Latin-1?); save the file as UTF-8",
+        ),
+        (
+            "name: x\nsteps: []\n".encode("utf-16"),
+            "",
+            "is UTF-16 (Notepad's 'Unicode'): save it as UTF-8",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "", "not a text file (UTF-8 expected)"),
+    ],
+    ids=["windows-1252", "utf-16", "binary"],
+)
+def test_a_file_in_another_encoding_is_named_with_where_and_what_to_do(
+    tmp_path, capsys, kind, case
+):
+    """A Windows-1252 or UTF-16 save was "not a text file": the user looked for a binary file
+    when one accented letter was the problem; it is named at its line and column now."""
+    data, where, message = case
+    path = tmp_path / f"{kind}.yaml"
+    path.write_bytes(data)
+    argv = ["run", str(path)] if kind == "scenario" else ["generate", "--count", "1"]
+    if kind == "tenant":
+        argv += ["--tenant", str(path)]
+    assert main(argv) == 2
+    assert _one_line(capsys.readouterr().err) == f"adsim: {path}{where}: {message}"
+
+
 def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
     text = TENANT.read_text(encoding="utf-8")
     path = tmp_path / "tenant.yaml"

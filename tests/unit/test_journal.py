@@ -19,6 +19,7 @@ from simulator.journal import (
     export_csv,
     export_jsonl,
 )
+from simulator.journal.schema import migrate
 from simulator.journal.store import MIGRATIONS
 
 
@@ -79,6 +80,34 @@ def test_a_failed_migration_changes_nothing(tmp_path):
     db.close()
 
 
+def test_two_processes_creating_one_journal_at_once_both_open_it(tmp_path):
+    """Two ``adsim run`` started together on a new journal: the second read version 0, waited for
+    the first's write lock, then created the tables again and was refused as "not a usable adsim
+    journal (table runs already exists)". The interleaving is forced here: the other opener
+    migrates the file at the moment this one asks for the write lock."""
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    others: list[Journal] = []
+
+    def the_other_process_first(statement: str) -> None:
+        if statement.startswith("BEGIN IMMEDIATE") and not others:
+            others.append(Journal.open(path))
+
+    db.set_trace_callback(the_other_process_first)
+    try:
+        assert migrate(db, MIGRATIONS) == SCHEMA_VERSION
+    finally:
+        db.set_trace_callback(None)
+        db.close()
+        for other in others:
+            other.close()
+    assert others, "the other opener never ran: the test did not force the race"
+    with Journal.open(path) as journal:
+        assert journal.schema_version == SCHEMA_VERSION
+        assert journal.events() == []
+
+
 def test_a_newer_journal_or_another_file_is_refused_with_what_to_do(tmp_path):
     newer = tmp_path / "newer.sqlite3"
     db = sqlite3.connect(newer)
@@ -100,6 +129,16 @@ def test_default_path_is_in_the_user_data_dir_unless_overridden(monkeypatch, tmp
     assert "agent-desktop-simulator" in str(default)
     monkeypatch.setenv("ADSIM_JOURNAL", str(tmp_path / "mine.sqlite3"))
     assert default_journal_path() == tmp_path / "mine.sqlite3"
+
+
+def test_a_tilde_in_adsim_journal_is_the_home_folder(monkeypatch, tmp_path):
+    """``ADSIM_JOURNAL: ~/adsim/journal.sqlite3`` in a CI file is not expanded by a shell: the
+    journal went into a folder named ``~`` in the working directory."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ADSIM_JOURNAL", "~/adsim/journal.sqlite3")
+    assert default_journal_path() == tmp_path / "adsim" / "journal.sqlite3"
+    monkeypatch.setenv("ADSIM_JOURNAL", ":memory:")
+    assert str(default_journal_path()) == ":memory:"
 
 
 class _FakeEvent:
@@ -306,3 +345,65 @@ def test_a_run_the_journal_does_not_have_is_an_error_not_an_empty_export(tmp_pat
         assert captured.out == ""
         assert "no run 7 in this journal (runs 1 to 1)" in captured.err
         assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("option", "line"),
+    [
+        (
+            ["--interaction", "NOT-AN-ID"],
+            "no events of interaction 'NOT-AN-ID'; list ids with export",
+        ),
+        (["--agent", "omar"], "no events of agent 'omar' (its runs had one agent, unnamed)"),
+        (
+            ["--interaction", "{iid}", "--run", "2"],
+            "no events of interaction '{iid}' in run 2; list ids with export",
+        ),
+    ],
+)
+def test_a_filter_that_matches_nothing_is_an_error_not_an_empty_export(
+    sim, tmp_path, capsys, option, line
+):
+    """``--interaction`` with a typo (or another run's id) was an empty export and exit 0: a CI
+    artifact with nothing in it, as a missing ``--run`` was before it was refused."""
+    from simulator.cli import main
+
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as journal:
+        journal.attach(sim)
+        recorder = run_demo_call(sim)
+        journal.new_run()
+        journal.record_packet("js:crm.mjs", "out", {"uid": "w1", "type": "hello", "params": []})
+    iid = recorder.records()[0]["interactionId"]
+    argv = ["journal", "export", "--journal", str(path), *[o.format(iid=iid) for o in option]]
+    out = tmp_path / "out.jsonl"
+    assert main([*argv, "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"adsim: {path}: {line.format(iid=iid)}\n"
+    assert not out.exists()
+    assert main(["journal", "export", "--journal", str(path), "--interaction", iid]) == 0
+    assert iid in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("given", ["option", "environment"])
+@pytest.mark.parametrize("command", [["export"], ["show", "some-id"]])
+def test_reading_the_memory_journal_is_an_error_not_an_empty_export(
+    capsys, monkeypatch, given, command
+):
+    """``ADSIM_JOURNAL=:memory:`` (a CI job's setting) then ``adsim journal export``: an empty
+    export and exit 0, as if the runs had emitted nothing."""
+    from simulator.cli import main
+
+    argv = ["journal", *command]
+    if given == "option":
+        argv += ["--journal", ":memory:"]
+    else:
+        monkeypatch.setenv("ADSIM_JOURNAL", ":memory:")
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    where = "--journal" if given == "option" else "$ADSIM_JOURNAL"
+    assert out == ""
+    assert err == (
+        f"adsim: {where}: ':memory:' keeps no journal, so there is nothing to read; pass the "
+        "journal file with --journal PATH\n"
+    )

@@ -94,6 +94,50 @@ def test_ini_handlers_seed_and_marker(pytester):
     pytester.runpytest(*NO_QT, "--strict-markers").assert_outcomes(passed=2)
 
 
+@pytest.mark.parametrize(
+    ("ini", "line"),
+    [
+        ("adsim_handler_timeout = inf", "adsim_handler_timeout: 'inf' is not a finite number"),
+        ("adsim_handler_timeout = nan", "adsim_handler_timeout: 'nan' is not a finite number"),
+        ("adsim_handler_timeout = 0", "adsim_handler_timeout: 0 is out of range"),
+        ("adsim_seed = -1", "adsim_seed: -1 is negative: a seed is a whole number from 0"),
+        ("adsim_seed = abc", "adsim_seed: 'abc' is not a whole number"),
+    ],
+)
+def test_a_bad_number_in_the_ini_file_is_named_as_the_command_line_names_it(pytester, ini, line):
+    """``adsim_handler_timeout = inf`` waited for a hung handler for ever (the session hung),
+    ``nan`` timed every handler out at once, ``adsim_seed = -1`` was taken though adsim's seed
+    rule refuses it, and ``abc`` was an int() traceback."""
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}*"])
+
+
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        ("handler_timeout=float('inf')", "handler_timeout=): 'inf' is not a finite number"),
+        ("seed=True", "seed=): 'true' is not a whole number"),
+    ],
+)
+def test_a_bad_number_in_the_marker_is_named(pytester, marker, line):
+    pytester.makepyfile(
+        f"import pytest\n\n@pytest.mark.adsim({marker})\ndef test_a(adsim):\n    adsim.login()\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: @pytest.mark.adsim({line}*"])
+
+
+def test_a_negative_seed_option_is_refused_as_adsim_refuses_it(pytester):
+    pytester.makepyfile("def test_a(adsim):\n    pass\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-seed=-1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*argument --adsim-seed: -1 is negative*"])
+
+
 def test_a_broken_handler_fails_the_test_with_file_and_line(pytester):
     pytester.makepyfile(
         broken="def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVTY_RECORD', print)\n"
@@ -221,6 +265,35 @@ def test_adsim_scenario_paths_are_relative_to_the_test_file(pytester):
     pytester.runpytest_subprocess(*NO_QT, "tests").assert_outcomes(passed=1)
 
 
+def test_a_missing_or_broken_scenario_fails_at_the_test_line_with_its_message(pytester):
+    """The failure showed a page of the loader's own frames above the one line that said what
+    was wrong; it is the test's line and that message (still a ``ScenarioFileError``)."""
+    pytester.makefile(".yaml", broken="name: x\nsteps:\n  - wait: [5]\n")
+    pytester.makepyfile(
+        """
+        import pytest
+        from simulator.scenarios.errors import ScenarioFileError
+
+        def test_missing(adsim_scenario):
+            adsim_scenario("nope.yaml")
+
+        def test_broken(adsim_scenario):
+            adsim_scenario("broken.yaml")
+
+        def test_still_catchable(adsim_scenario):
+            with pytest.raises(ScenarioFileError, match="cannot read the scenario file"):
+                adsim_scenario("nope.yaml")
+        """
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=2, passed=1)
+    text = result.stdout.str()
+    assert "cannot read the scenario file: No such file or directory" in text
+    assert "broken.yaml:3:11: wait: expected a duration" in text
+    assert "loader.py" not in text
+    assert "def load_scenario" not in text
+
+
 def test_adsim_window_without_pytest_qt_skips_with_a_hint(pytester):
     pytester.makepyfile("def test_window(adsim_window):\n    raise AssertionError\n")
     result = pytester.runpytest_subprocess(*NO_QT, "-rs")
@@ -272,3 +345,51 @@ def test_handlers_run_in_a_process_of_their_own_one_marker_away(pytester):
     # In a subprocess: were the handler run in the test's own process, os._exit would end the
     # outer pytest run too.
     pytester.runpytest_subprocess(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_a_scenarios_handler_the_fixture_loads_already_runs_once(tmp_path):
+    """``adsim_handlers = save.py`` and a scenario with ``handlers: [save.py]``: the plugin
+    was loaded twice (``save``, ``save#2``) and got every event twice."""
+    from simulator.testing.harness import AdsimHarness
+
+    (tmp_path / "save.py").write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda r: None)\n"
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        (ROOT / "fixtures" / "scenarios" / "chat.yaml")
+        .read_text(encoding="utf-8")
+        .replace("seed: 12", "handlers: [save.py]"),
+        encoding="utf-8",
+    )
+    with AdsimHarness(handlers=[tmp_path / "save.py"], base=tmp_path) as adsim:
+        result = adsim.run_scenario(scenario)
+    assert result.passed, result.failures
+    assert [(o.plugin, o.event_name) for o in result.outcomes] == [
+        ("save", "ON_SAVE_ACTIVITY_RECORD")
+    ]
+
+
+def test_ctrl_c_while_a_handler_registers_stops_the_session(pytester):
+    """Ctrl-C while a thread-isolated handler's ``register()`` runs (a slow CRM login): the
+    KeyboardInterrupt was taken for the plugin's load error, that test failed and the session
+    went on. It stops the session, as Ctrl-C anywhere else does."""
+    pytester.makepyfile(
+        slow_login="def register(ad_api):\n    raise KeyboardInterrupt  # Ctrl-C, here\n"
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handlers=["slow_login.py"])
+        def test_first(adsim):
+            pass
+
+        def test_second():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT)  # in-process, it would stop this session
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "did not load" not in result.stdout.str()
+    assert "test_second" not in result.stdout.str()

@@ -58,6 +58,9 @@ def test_mix():
         ("voice=0", "at least one medium"),
         ("", "at least one medium"),
         ("voice=nan", "zero or more"),
+        # The last one won silently: no calls at all, though voice=70 was written first.
+        ("voice=70,chat=30,voice=0", "voice is given twice; give each medium once"),
+        ("chat=1,CHAT=2", "chat is given twice"),
     ],
 )
 def test_bad_mix(text, message):

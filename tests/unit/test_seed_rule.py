@@ -63,3 +63,24 @@ def test_the_largest_seed_is_taken_by_both(tmp_path, capsys):
     assert main(["run", str(seeded), "--output", str(events_file)]) == 0
     assert events_cli.read_bytes() == events_file.read_bytes()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("where", ["option", "file"])
+def test_repeat_never_runs_a_seed_past_the_rule(tmp_path, capsys, where):
+    """``--repeat N`` runs seeds S to S+N-1: from 2**53 the second run's seed was one no
+    ``--seed`` takes, so a failed run named a seed that could not be given back."""
+    top = numbers.MAX_SEED
+    if where == "option":
+        argv = ["run", CHAT, "--seed", str(top), "--repeat", "2"]
+    else:
+        scenario = tmp_path / "top.yaml"
+        scenario.write_text(Path(CHAT).read_text().replace("seed: 12", f"seed: {top}"))
+        argv = ["run", str(scenario), "--repeat", "2"]
+    assert main([*argv, "--journal", ":memory:"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"adsim: --repeat: Chat would run seeds {top:,} to {top + 1:,}, past the largest seed "
+        f"({top:,}); lower --seed or --repeat\n"
+    )
+    assert main([*argv[:-1], "1", "--journal", ":memory:"]) == 0

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import socket
+import threading
+from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
+from simulator.cli import main
 from simulator.contract import EventName
 from simulator.demo import run_demo_call
 from simulator.handlers import HandlerHost, WebhookError, WebhookHandler
@@ -16,6 +21,7 @@ from simulator.handlers.cli_options import redacted_argv
 from simulator.journal import Journal
 
 SECRET = "s3cr3t-do-not-log"
+SCENARIO = str(Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "chat.yaml")
 WAIT = 10.0
 
 
@@ -100,6 +106,68 @@ def test_a_client_error_is_not_retried(sim, journal, httpserver):
     webhook.close()
 
 
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_an_error_not_a_delivery(sim, journal, httpserver, status):
+    """An endpoint that answers a redirect has not got the record: the outcome was ``ok``
+    (``{"status": 302}``) and the run passed while nothing reached the CRM."""
+    moved = httpserver.url_for("/moved")
+    httpserver.expect_request("/hook", method="POST").respond_with_response(
+        Response("", status=status, headers={"Location": moved})
+    )
+    slept: list[float] = []
+    webhook = WebhookHandler(httpserver.url_for("/hook"), sleep=slept.append)
+    host, _record = _run(sim, journal, webhook)
+    [outcome] = host.outcomes
+    assert outcome.status == "error"
+    assert f"redirected ON_SAVE_ACTIVITY_RECORD to {moved} with HTTP {status}" in outcome.error
+    assert "not delivered" in outcome.error
+    assert slept == []  # the same answer again: not retried
+    assert [entry[0].path for entry in httpserver.log] == ["/hook"]
+    assert journal.outcomes()[0].status == "error"
+
+
+def test_an_answer_whose_body_never_ends_is_taken_from_its_status_line():
+    """A server that answers 200 and then trickles its body (or never ends it): httpx's timeout
+    bounds each read, not the whole, so reading that body kept the delivery waiting past the
+    budget the docs promise (then the host reported a timeout). The status is the answer."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(WAIT)
+    release = threading.Event()
+    got: list[bytes] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(WAIT)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                got.append(rest)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nfirst bytes")
+                release.wait(WAIT)  # the rest never comes while the webhook is delivering
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    port = listener.getsockname()[1]
+    webhook = WebhookHandler(
+        f"http://127.0.0.1:{port}/hook", attempts=1, request_timeout=WAIT, sleep=lambda s: None
+    )
+    try:
+        answer = webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    finally:
+        release.set()
+        webhook.close()
+        server.join(WAIT)
+        listener.close()
+    assert answer == {"status": 200, "attempts": 1}
+    assert got == [b'{"interactionId":"x"}']
+
+
 def test_an_unreachable_endpoint_is_retried_then_reported(httpserver):
     url = httpserver.url_for("/hook")
     httpserver.stop()
@@ -152,8 +220,33 @@ def test_the_secret_is_never_in_the_journal_repr_or_source(sim, journal, httpser
 def test_bad_urls_and_events_are_refused():
     with pytest.raises(ValueError, match="http"):
         WebhookHandler("ftp://example.com/x")
+    with pytest.raises(ValueError, match="http") as info:
+        WebhookHandler("ftp://user:hunter2-secret@example.com/x")
+    assert "hunter2" not in str(info.value)
     with pytest.raises(ValueError, match="did you mean"):
         WebhookHandler("http://example.com/x", events=["ON_SAVE_ACTIVITY"])
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("http://", "a webhook URL names a host (https://HOST/PATH), got 'http://'"),
+        ("https:///hook", "a webhook URL names a host (https://HOST/PATH), got 'https:///hook'"),
+        ("http://u:hunter2@/hook", "a webhook URL names a host (https://HOST/PATH), got"),
+        ("http://127.0.0.1:99999/hook", "the port of webhook URL '127.0.0.1' is not a number"),
+        ("http://u:hunter2@host:0/hook", "the port of webhook URL 'host' is not a number"),
+    ],
+)
+def test_a_url_no_request_can_reach_is_bad_input_before_the_run(tmp_path, capsys, url, line):
+    """``--webhook http://`` or a port past 65535: the whole run went by, then every retry
+    failed and the run exited 1, the endpoint blamed; it is a typo in the command line."""
+    argv = ["run", SCENARIO, "--journal", ":memory:", "--webhook", url]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"adsim: --webhook: {line}")
+    assert len(err.splitlines()) == 1
+    assert "hunter2" not in err
 
 
 def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
@@ -174,3 +267,37 @@ def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
     assert "in 3 attempt(s) within 2.4 s" in outcome.error
     assert len(httpserver.log) == 3, "the server received exactly the attempts journaled"
     assert "webhook" in capsys.readouterr().err
+
+
+def test_the_webhook_never_answers_an_event_that_takes_an_answer(tenant, journal, httpserver):
+    """From adApi 2026 ``ON_SAVE_ACTIVITY_RECORD`` takes an answer (its record info): the
+    webhook's receipt ``{"status": 200, "attempts": 1}`` was taken for it, reported ``junk``,
+    and every ``--api-version 2026`` run with ``--webhook`` failed. It posts; it never answers."""
+    from simulator.engine import Simulator
+    from simulator.engine.settings import settings_for
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    sim = Simulator(tenant, seed=7, settings=settings_for("2026"))
+    host, record = _run(sim, journal, WebhookHandler(httpserver.url_for("/hook")))
+    assert [(o.status, o.event_name) for o in host.outcomes] == [("ok", "ON_SAVE_ACTIVITY_RECORD")]
+    assert json.loads(httpserver.log[0][0].get_data()) == record
+    [saved] = [e for e in journal.events() if e.name == "ON_SAVE_ACTIVITY_RECORD"]
+    assert saved.answer is None  # the desktop's own default, not the webhook's receipt
+
+
+def test_transfer_data_is_never_the_webhooks_receipt(tmp_path, httpserver):
+    """``--webhook-events ON_REQUEST_TRANSFER_DATA``: the transfer carried
+    ``{"status": 200, "attempts": 1}`` as its data, as if the integration had answered it."""
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    scenario = Path(SCENARIO).parent / "transfer_data_round_trip.yaml"
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", str(scenario), "--journal", str(journal), "--no-entry-points"]
+    argv += ["--webhook", httpserver.url_for("/hook"), "--webhook-events"]
+    assert main([*argv, "ON_REQUEST_TRANSFER_DATA,ON_REQUEST_TRANSFER_DATA"]) == 0
+    with Journal.open(journal, writing=False) as read:
+        asked = [e for e in read.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
+        outcomes = read.outcomes()
+    assert asked
+    assert all(e.answer is None for e in asked)
+    assert len(httpserver.log) == len(asked) == len(outcomes)  # each event posted once
+    assert {o.status for o in outcomes} == {"ok"}

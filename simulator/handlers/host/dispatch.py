@@ -31,6 +31,7 @@ from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, Reply, json
 from simulator.handlers.registry import Registration
 from simulator.handlers.stacks import killed_running
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
+from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
     import asyncio
@@ -280,7 +281,7 @@ class Dispatcher(OutcomeLog):
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
         except BaseException as exc:
-            return "error", None, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+            return "error", None, exception_text(exc), traceback.format_exc()
         return "ok", result, None, None
 
     def _finish(self, job: Job) -> None:

@@ -3,7 +3,12 @@ process with process isolation), the ``ad_api`` each gets, their status, and rel
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +29,13 @@ if TYPE_CHECKING:
     from simulator.handlers.ad_api import AdApi
 
 __all__ = ["PluginLoading"]
+
+
+def _file_key(plugin: Plugin) -> str | None:
+    """The real path of a plugin loaded from a file (None: an entry point, a built-in)."""
+    if plugin.file is None or plugin.source != plugin.file:
+        return None
+    return os.path.realpath(plugin.file)
 
 
 class PluginLoading(Delivery):
@@ -48,7 +60,7 @@ class PluginLoading(Delivery):
         """Load a plugin file, or every ``*.py`` in a directory (``FileNotFoundError`` if none)."""
         source = discover_path(Path(spec), isolated=self.isolation == "process")
         self._sources.append(source)
-        return self._load_source(source)
+        return self._load_source(source, str(spec))
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[PluginStatus]:
         """Load the plugins installed packages declare in the entry-point ``group``."""
@@ -75,9 +87,16 @@ class PluginLoading(Delivery):
         self._sources.append(plugin_source)
         return self._load_source(plugin_source)[0]
 
-    def _load_source(self, source: PluginSource) -> list[PluginStatus]:
+    def _load_source(self, source: PluginSource, what: str = "plugins") -> list[PluginStatus]:
         statuses = []
-        for plugin in source.plugins():
+        loaded = {_file_key(p) for p in self._plugins} - {None}
+        with self._told_if_slow(f"{what}: importing it"):  # imported here with thread isolation
+            plugins = source.plugins()
+        for plugin in plugins:
+            if _file_key(plugin) in loaded:
+                # The same file asked for twice (a scenario's handlers: and --handler, an ini's
+                # adsim_handlers): loaded twice it got every event twice. Once serves both.
+                continue
             plugin.name = self._unique_name(plugin.name)
             if plugin.locator is not None and plugin.error is None:
                 process = PluginProcess(
@@ -89,10 +108,38 @@ class PluginLoading(Delivery):
                 if plugin.error is not None:
                     self.registry.remove_plugin(plugin.name)
             else:
-                register_plugin(plugin, self.ad_api(plugin.name), self.registry)
+                with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"):
+                    register_plugin(plugin, self.ad_api(plugin.name), self.registry)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses
+
+    @contextmanager
+    def _told_if_slow(self, what: str) -> Iterator[None]:
+        """A line on stderr when ``what`` still runs in this process after the load timeout:
+        with thread isolation nothing can stop a plugin's import or ``register()``, and adsim
+        waited for ever with nothing said (process isolation kills it at that timeout)."""
+        if self.isolation == "process":
+            yield
+            return
+        after = self.load_timeout
+
+        def tell() -> None:
+            with contextlib.suppress(OSError, ValueError):  # a closed stderr: nothing to tell
+                print(
+                    f"adsim: {what} still running after {after:g} s; with thread isolation it "
+                    "cannot be stopped: Ctrl-C stops adsim (process isolation would kill it)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        timer = threading.Timer(after, tell)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
 
     def _unique_name(self, name: str) -> str:
         taken = {p.name for p in self._plugins}

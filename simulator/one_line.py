@@ -1,0 +1,44 @@
+"""Text from a plugin on one line of adsim's output: control characters as escapes.
+
+A handler's exception message, a plugin's load error or a JS module's ``Error`` is the
+integration's text, printed inside adsim's own lines (``adsim:   #4 ON_NEW_INTERACTION -> ...``,
+the run summary). A newline in it split one failure over lines that no longer start with
+``adsim:`` (CI greps them, and the next line read as adsim's own), and an escape sequence
+(``\\x1b[2J``) reached the terminal as a command. The journal keeps the text exactly; only what
+is printed is escaped, as Python's ``repr`` writes those characters. ``exception_text`` is a
+plugin's exception as text, even one whose ``__str__`` raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["exception_text", "one_line"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 (all but tab), DEL, C1 and the Unicode line and paragraph separators."""
+
+
+def _escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with each control character written as its escape (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(_escape, text)
+
+
+def exception_text(exc: BaseException) -> str:
+    """``Type: message`` of an exception a plugin raised, even one whose ``__str__`` raises
+    (formatted inline, that made the plugin's fault an "internal error" of adsim)."""
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<exception str() failed>"  # as the traceback module writes it
+    return f"{type(exc).__name__}: {message}"
