@@ -90,6 +90,14 @@ class Service(_FileModel):
     ``never``: it waits until accepted; unset: the engine settings' default for its media
     (calls 20 s, chats 10 s, emails never)."""
 
+    @field_validator("acw_timeout_seconds", "offer_timeout_seconds", mode="before")
+    @classmethod
+    def _a_number_not_true_or_false(cls, value: Any) -> Any:
+        # pydantic takes true as 1: ``acw_timeout_seconds: true`` completed wrap-up after 1 s.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number, got {str(value).lower()}")
+        return value
+
     @field_validator("offer_timeout_seconds")
     @classmethod
     def _positive_timeout(cls, value: Any) -> Any:

@@ -36,6 +36,7 @@ from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import die_with_parent
+from simulator.one_line import exception_text
 from simulator.stable_text import stable_repr
 from simulator.streams import whole_lines
 
@@ -144,7 +145,7 @@ class _Child:
             self.send(("api", request, method, tuple(args), kwargs))
         except Exception as exc:  # arguments that cannot cross: as the widget, invalid_args
             self._waiting.pop(request, None)
-            return fail(ResultErrorCode.invalid_args, f"{method}: {type(exc).__name__}: {exc}")
+            return fail(ResultErrorCode.invalid_args, f"{method}: {exception_text(exc)}")
         slot[0].wait()
         return slot[1]
 
@@ -214,7 +215,7 @@ class _Child:
                     self._loop = asyncio.new_event_loop()
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = exception_text(exc)  # even one whose __str__ raises
             self.send(("done", call_id, "error", None, error, traceback.format_exc()))
             return
         try:  # JSON data crosses; anything else (the plugin's own objects) as its repr

@@ -338,15 +338,19 @@ def register(ad_api):
 """
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
 @pytest.mark.parametrize("when", ["call", "load"])
-def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(tmp_path, capsys, when):
+def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(
+    tmp_path, capsys, when, isolation
+):
     """Its message could not be formatted: the handler's fault became "internal error while
     handling event #4 (please report it)", its outcome was lost ("0 of 5 calls failed"), and at
-    load the formatting error escaped the loader."""
+    load the formatting error escaped the loader; in a plugin process, the process died and the
+    call was reported ``crashed``."""
     handler = tmp_path / "broken_str.py"
     handler.write_text(BROKEN_STR_HANDLER)
     argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(handler)]
-    argv += ["--handler-isolation", "thread", "--no-entry-points"]
+    argv += ["--handler-isolation", isolation, "--no-entry-points"]
     if when == "load":
         argv += ["--api-version", "2026"]
     assert main(argv) == 1

@@ -141,7 +141,14 @@ def test_a_file_in_another_encoding_is_named_with_where_and_what_to_do(
 def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
     text = TENANT.read_text(encoding="utf-8")
     path = tmp_path / "tenant.yaml"
-    for value, message in ((".inf", "not a finite number"), ("4000000000", "less than or equal")):
+    cases = (
+        (".inf", "not a finite number"),
+        ("4000000000", "less than or equal"),
+        # pydantic takes true as 1: wrap-up completed itself after one second.
+        ("true", "expected a number, got true"),
+        ("false", "expected a number, got false"),
+    )
+    for value, message in cases:
         marker = "acw_timeout_seconds: 60"
         assert marker in text
         path.write_text(text.replace(marker, f"acw_timeout_seconds: {value}", 1), encoding="utf-8")
@@ -154,6 +161,15 @@ def test_a_bad_number_in_a_tenant_file_names_its_line_and_column(tmp_path):
             .strip()
             .startswith("acw_timeout_seconds")
         )
+
+
+def test_true_as_a_services_offer_timeout_is_refused_not_one_second(tmp_path):
+    text = TENANT.read_text(encoding="utf-8")
+    marker = "acw_timeout_seconds: 60"
+    path = tmp_path / "tenant.yaml"
+    path.write_text(text.replace(marker, f"{marker}\n    offer_timeout_seconds: true", 1))
+    with pytest.raises(InputFileError, match="expected a number, got true"):
+        load_tenant(path)
 
 
 def _bomb(levels: int, indent: str) -> str:
