@@ -38,7 +38,7 @@ import marshal
 import os
 import sys
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -112,7 +112,12 @@ class CodeCache:
         """The code object of ``source``, from the file or compiled now, as ``exec(source)`` (or
         ``compile(source, "<string>", mode)`` in ``typing``) compiles it: file ``<string>``, no
         ``__future__`` flags. A ``SyntaxError`` is raised as the compiler raises it."""
-        key = f"{mode}\0{source}"
+        return self._kept(
+            f"{mode}\0{source}", lambda: compile(source, _FILENAME, mode, dont_inherit=True)
+        )
+
+    def _kept(self, key: str, build: Callable[[], Any]) -> Any:
+        """The code kept under ``key``, or ``build()``'s, compiled now and kept."""
         self.used.add(key)
         stored = self.entries.get(key)
         if stored is not None:
@@ -120,7 +125,7 @@ class CodeCache:
                 return marshal.loads(stored)
             except (EOFError, ValueError, TypeError):
                 pass
-        code = compile(source, _FILENAME, mode, dont_inherit=True)
+        code = build()
         self.entries[key] = marshal.dumps(code)
         self.compiled += 1
         return code
@@ -169,17 +174,7 @@ class CodeCache:
                 key = f"compile\0str\0{mode}\0{inherited}\0{filename}\0{source}"
             else:  # latin-1: each byte one character, so the key is the bytes exactly
                 key = f"compile\0bytes\0{mode}\0{inherited}\0{filename}\0{source.decode('latin-1')}"
-            cache.used.add(key)
-            stored = cache.entries.get(key)
-            if stored is not None:
-                try:
-                    return marshal.loads(stored)
-                except (EOFError, ValueError, TypeError):
-                    pass
-            code = original(source, filename, mode, inherited, True)
-            cache.entries[key] = marshal.dumps(code)
-            cache.compiled += 1
-            return code
+            return cache._kept(key, lambda: original(source, filename, mode, inherited, True))
 
         regex = _RegexPrograms(self)
         builtins.compile = compile_through_cache
