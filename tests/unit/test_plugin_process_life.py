@@ -74,6 +74,20 @@ def _line(stream: IO[str] | None, timeout: float = 60) -> str:
         raise AssertionError(f"no line within {timeout} s") from None
 
 
+def _end(adsim: subprocess.Popen[str], pids: list[int]) -> None:
+    """A test's clean-up, whatever failed: adsim ended and reaped, its pipes closed, and no
+    plugin process of ``pids`` left running."""
+    if adsim.poll() is None:
+        adsim.kill()
+        adsim.wait()
+    for stream in (adsim.stdout, adsim.stderr):
+        if stream is not None:
+            stream.close()
+    for pid in pids:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
@@ -114,15 +128,7 @@ def test_plugin_processes_end_with_a_killed_adsim(tmp_path: Path) -> None:
             for pidfd in watched:
                 os.close(pidfd)
     finally:
-        if adsim.poll() is None:
-            adsim.kill()
-            adsim.wait()
-        for stream in (adsim.stdout, adsim.stderr):
-            if stream is not None:
-                stream.close()
-        for pid in pids:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        _end(adsim, pids)
 
 
 STUCK_JS = """
@@ -175,11 +181,4 @@ def test_a_stuck_js_module_ends_with_a_killed_adsim(tmp_path: Path) -> None:
         finally:
             os.close(watched)
     finally:
-        if adsim.poll() is None:
-            adsim.kill()
-            adsim.wait()
-        for stream in (adsim.stdout, adsim.stderr):
-            if stream is not None:
-                stream.close()
-        if pid and _alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        _end(adsim, [pid] if pid else [])
