@@ -79,11 +79,37 @@ class Pipeline:
                 self._turn = None  # its turn starts when it is sent
             self._calls.append(call)
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._watch, name=f"adsim-pipeline-{self.process.name}", daemon=True
-                )
-                self._thread.start()
+                self._start_watching()
         self._send(call)
+
+    def submit_now(self, index: int, event: Event, done: Done, handler: str = "") -> bool:
+        """As ``submit``, from the simulation thread, which must never wait: only into an empty
+        pipeline, and only when the call can be written at once (``PluginProcess.send_now``);
+        False, and nothing sent, otherwise."""
+        from simulator.handlers.supervisor import _Pending, wire_payload
+
+        call = _Pending(callback=done, index=index, args=wire_payload(event), sends=1)
+        call.label = (event.name.value, handler)
+        with self._cond:
+            if self._calls or self._closed:
+                return False
+            self._turn = None  # its turn starts when it is sent
+            self._calls.append(call)
+            if self._thread is None:
+                self._start_watching()
+        if self.process.send_now(call):
+            with self._cond:
+                self.sent += 1
+            return True
+        with self._cond, contextlib.suppress(ValueError):
+            self._calls.remove(call)
+        return False
+
+    def _start_watching(self) -> None:
+        self._thread = threading.Thread(
+            target=self._watch, name=f"adsim-pipeline-{self.process.name}", daemon=True
+        )
+        self._thread.start()
 
     def _send(self, call: _Pending) -> None:
         call.sent_at = None  # a fresh process may take a while to start: not its turn yet

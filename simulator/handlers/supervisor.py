@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.handlers.frames import frame, write_all, write_some
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import Done, Pipeline
 from simulator.handlers.plugins import Plugin
@@ -82,7 +83,8 @@ class RemoteHandler:
 class _Pending:
     """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
 
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event | None = None
+    """Set when a waited-for call has its reply (``PluginProcess.call``); None when pipelined."""
     reply: Reply | None = None
     callback: Done | None = None
     index: int = 0
@@ -192,6 +194,7 @@ class PluginProcess:
         finally:
             os.close(child_read)
             os.close(child_write)
+        os.set_blocking(parent_write, False)  # see simulator.handlers.frames
         life = _Life(
             process,
             Connection(parent_read, writable=False),
@@ -293,11 +296,65 @@ class PluginProcess:
 
     def _send(self, life: _Life, message: tuple[Any, ...]) -> bool:
         try:
+            data = frame(message)
             with self._send_lock:
-                life.write.send(message)
+                write_all(life.write.fileno(), data)
         except (OSError, ValueError):
             return False
         return True
+
+    def send_now(self, call: _Pending) -> bool:
+        """Send a pipelined call (``Pipeline.submit_now``) without ever waiting: False, and
+        nothing sent, when the process is not running, another thread is writing to it, or
+        its pipe is full (a process that is not reading); the caller then sends it the way
+        that may wait. A call only partly written is finished by a thread of its own."""
+        life = self._life
+        if life is None or life.dead or life.killed or life.closing:
+            return False
+        if not self._send_lock.acquire(blocking=False):
+            return False
+        release = True
+        try:
+            if not call.id:
+                call.id = next(self._ids)
+            try:
+                data = frame(("call", call.id, call.index, call.args, True))
+            except Exception:
+                return False  # the way that may wait says what is wrong with it
+            with self._lock:
+                if life.dead:
+                    return False
+                life.pending[call.id] = call
+            self.pipeline.sending(call)
+            try:
+                written = write_some(life.write.fileno(), data)
+            except OSError:
+                return True  # its process has gone: the reader hands the call on (orphan)
+            if written == 0:
+                with self._lock:
+                    # Taken already when the process died meanwhile: handed on (orphan).
+                    return life.pending.pop(call.id, None) is not call
+            if written < len(data):
+                release = False  # the rest of the message first, whoever writes next
+                threading.Thread(
+                    target=self._write_rest,
+                    args=(life, memoryview(data)[written:]),
+                    name=f"adsim-plugin-{self.name}-write",
+                    daemon=True,
+                ).start()
+            return True
+        finally:
+            if release:
+                self._send_lock.release()
+
+    def _write_rest(self, life: _Life, rest: memoryview) -> None:
+        """The end of a message ``send_now`` began (the send lock is held for it)."""
+        try:
+            write_all(life.write.fileno(), rest)
+        except (OSError, ValueError):
+            pass  # its process has gone: its reader reports the call
+        finally:
+            self._send_lock.release()
 
     def _read_loop(self, life: _Life) -> None:
         while True:
@@ -318,7 +375,7 @@ class PluginProcess:
             "a fresh process takes its next calls"
         )
         for call in sorted(pending, key=lambda c: c.id):
-            if call.callback is None:
+            if call.done is not None:
                 call.reply = ("crashed", None, error, None)
                 call.done.set()
             elif call.started is None:
@@ -346,7 +403,7 @@ class PluginProcess:
             if call is None:
                 return
             reply: Reply = (message[2], message[3], message[4], message[5])
-            if call.callback is not None:
+            if call.done is None:
                 self.pipeline.finished(call, reply)
             else:
                 call.reply = reply
@@ -437,7 +494,7 @@ class PluginProcess:
                 f"crashed: its process could not be started again ({error})",
                 None,
             )
-        call = _Pending()
+        call = _Pending(done=threading.Event())
         call_id = next(self._ids)
         with self._lock:
             dead = life.dead

@@ -141,7 +141,8 @@ class Delivery(Dispatcher):
             job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
         with self._lock:
             self._pending += 1
-        self._queue.put(job)
+        if not self._send_now(job):
+            self._queue.put(job)
         return None
 
     def _call_on_engine(

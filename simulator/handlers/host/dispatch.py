@@ -194,6 +194,31 @@ class Dispatcher(OutcomeLog):
                 other.pipeline.drain()  # one plugin's pipeline at a time: events stay in order
         return process
 
+    def _send_now(self, job: Job) -> bool:
+        """Send ``job`` from the simulation thread, sparing the dispatcher thread's wake-up,
+        when nothing else is queued or running (so it is next in order), it needs no answer,
+        no page logs it, and it goes to one handler in a plugin's process whose pipe takes it
+        at once (``Pipeline.submit_now``); False, with nothing done, otherwise: it is queued."""
+        if job.resolve is not None or self.widget.loggers or not self._processes:
+            return False
+        registrations = self.registry.handlers(job.event.name)
+        if len(registrations) != 1:
+            return False
+        registration = registrations[0]
+        handler = registration.handler
+        if not isinstance(handler, RemoteHandler):
+            return False
+        with self._lock:
+            if self._pending != 1 or self._current is not None or self._running is not None:
+                return False  # another event is ahead of this one
+        job.started = True
+        job.registrations = registrations
+        done = partial(self._piped, job, registration, [1])
+        if handler.process.pipeline.submit_now(handler.index, job.event, done, registration.name):
+            return True
+        job.started = False
+        return False
+
     def _pipeline(self, job: Job, process: PluginProcess) -> None:
         left = [len(job.registrations)]
         for registration in job.registrations:

@@ -1,0 +1,58 @@
+"""Messages to a plugin's process, framed as ``multiprocessing.connection`` reads them, written to
+a pipe that never blocks a thread that must not wait.
+
+The parent's end of the pipe to a plugin's process is non-blocking for the process's whole life.
+A thread that may wait (the dispatcher, a reader answering an ``ad_api`` call) writes a whole
+message with ``write_all``, which waits for room the way a blocking write would. The simulation
+thread, which must never wait on a child that is not reading (a full pipe holds ~64 KB, an event
+~6 KB: the window would freeze), tries once with ``write_some`` and writes nothing when the pipe
+is full; the caller then hands the message to a thread that may wait.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import struct
+from typing import Any
+
+__all__ = ["frame", "write_all", "write_some"]
+
+_HEADER = struct.Struct("!i")
+_LARGEST = 0x7FFFFFFF
+"""Bigger messages need ``Connection``'s longer header: never sent here (``frame`` refuses)."""
+
+
+def frame(message: Any) -> bytes:
+    """``message`` pickled, with the length header ``Connection.recv`` reads first; ValueError
+    for a message over 2 GB, an error of ``pickle`` for one that does not pickle."""
+    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(body) > _LARGEST:
+        raise ValueError("a message to a plugin's process is over 2 GB")
+    return _HEADER.pack(len(body)) + body
+
+
+def write_some(fd: int, data: bytes | memoryview) -> int:
+    """Write what the non-blocking ``fd`` takes now: how many bytes (0 when the pipe is full).
+    ``OSError`` when the reader has gone (``BrokenPipeError``)."""
+    try:
+        return os.write(fd, data)
+    except BlockingIOError:
+        return 0
+
+
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write all of ``data`` to the non-blocking ``fd``, waiting for room as a blocking write
+    would; ``OSError`` when the reader has gone (its process died or was killed)."""
+    view = memoryview(data)
+    poller: select.poll | None = None
+    while view:
+        written = write_some(fd, view)
+        if written:
+            view = view[written:]
+            continue
+        if poller is None:  # ``poll``, not ``select``: a descriptor may be over 1024
+            poller = select.poll()
+            poller.register(fd, select.POLLOUT)
+        poller.poll()  # room, or the reader gone (the next write raises)
