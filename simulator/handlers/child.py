@@ -18,9 +18,11 @@ import inspect
 import io
 import itertools
 import json
+import mmap
 import os
 import queue
 import signal
+import struct
 import sys
 import threading
 import time
@@ -116,8 +118,12 @@ class _RemoteAdApi:
         return call
 
 
+_COUNT = struct.Struct("q")
+_TIME = struct.Struct("d")
+
+
 class _Child:
-    def __init__(self, read: Connection, write: Connection):
+    def __init__(self, read: Connection, write: Connection, marker: mmap.mmap | None = None):
         self.read = read
         self.write = write
         self.name = ""
@@ -130,6 +136,10 @@ class _Child:
         self._ids = itertools.count(1)
         self._waiting: dict[int, list[Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.marker = marker
+        """Where pipelined calls' starts are marked for the parent (``supervisor._Marker``)."""
+        self.started = 0
+        """Pipelined calls started so far."""
 
     def send(self, message: Any) -> None:
         with self._send_lock:
@@ -197,10 +207,13 @@ class _Child:
         call_id: int,
         index: int,
         payload: tuple[str, tuple[Any, ...], str],
-        announce: bool = False,
+        pipelined: bool = False,
     ) -> None:
-        if announce:  # a pipelined call: its timeout counts from now
-            self.send(("start", call_id))
+        started = time.monotonic()
+        if pipelined and self.marker is not None:  # its timeout counts from now
+            self.started += 1
+            _TIME.pack_into(self.marker, 8, started)  # the time first: see _Marker
+            _COUNT.pack_into(self.marker, 0, self.started)
         registration = self.handlers[index]
         try:
             # The wire values were unpickled for this call alone, and the models are built
@@ -216,13 +229,13 @@ class _Child:
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
             error = exception_text(exc)  # even one whose __str__ raises
-            self.send(("done", call_id, "error", None, error, traceback.format_exc()))
+            self.send(("done", call_id, "error", None, error, traceback.format_exc(), started))
             return
         try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
             result = _portable(result)
         except (TypeError, ValueError, RecursionError):
             result = OpaqueResult(type(result).__name__, stable_repr(result))
-        self.send(("done", call_id, "ok", result, None, None))
+        self.send(("done", call_id, "ok", result, None, None, started))
 
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends
@@ -257,7 +270,8 @@ class _Child:
 
 
 def main(argv: list[str]) -> None:
-    """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump]``."""
+    """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump,
+    marker]`` (the file for stack dumps, the descriptor of the start marker)."""
     # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()  # a stuck plugin never outlives a killed adsim
@@ -273,7 +287,11 @@ def main(argv: list[str]) -> None:
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
         dump = open(argv[2], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
-    child = _Child(read, write)
+    marker = None
+    if len(argv) > 3:
+        marker = mmap.mmap(int(argv[3]), 16)  # a mapping of its own: the descriptor can go
+        os.close(int(argv[3]))
+    child = _Child(read, write, marker)
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     threading.Thread(target=child.read_loop, name="adsim-child-reader", daemon=True).start()
     child.serve()

@@ -3,11 +3,12 @@
 An event that needs no answer and that only one plugin's process subscribes to cannot be seen, or
 acted on, by any other plugin in between: the host sends it (``Pipeline.submit``) and goes on
 with the next event, so a run of such events is not one round trip each. The child runs its calls
-in the order they were sent and says when it starts each (``("start", id)``), so every call still
-has its own timeout, counted from its start. A call still running at its deadline is reported
-``timeout`` and its process killed; a call that crashes is reported ``crashed``. The calls queued
-behind it never started: they are sent again, in order, to the fresh process, as they would have
-been without pipelining. The host waits for a pipeline to drain before it calls anything else.
+in the order they were sent and marks when it starts each (``PluginProcess.started``), so every
+call still has its own timeout, counted from its start. A call still running at its deadline is
+reported ``timeout`` and its process killed; a call that crashes is reported ``crashed``. The
+calls queued behind it never started: they are sent again, in order, to the fresh process, as
+they would have been without pipelining. The host waits for a pipeline to drain before it calls
+anything else.
 
 A call the child does not even start within the timeout of its turn (sent, and the call before
 it ended) is reported ``timeout`` too, with where the plugin's code was, and its process killed:
@@ -134,7 +135,7 @@ class Pipeline:
         """(event, handler) of the call the child is running now, if it is a pipelined one."""
         with self._cond:
             head = self._calls[0] if self._calls else None
-            if head is not None and head.started is not None and not head.finished:
+            if head is not None and not head.finished and self.process.started(head) is not None:
                 return head.label
         return None
 
@@ -197,7 +198,9 @@ class Pipeline:
                         orphans, self._orphans = self._orphans, []
                         break
                     head = self._calls[0] if self._calls else None
-                    if head is None or (head.started is None and head.sent_at is None):
+                    if head is None or (
+                        self.process.started(head) is None and head.sent_at is None
+                    ):
                         # Nothing sent to time. A call sent from now on has its deadline a
                         # timeout or more from now: looking again then is never late.
                         self._watching.wait(self.timeout)
@@ -224,7 +227,7 @@ class Pipeline:
     def _time_out(self, call: _Pending) -> None:
         since = max(call.sent_at or 0.0, self._turn or 0.0)  # its turn (if it never started)
         dump = self.process.abandon()
-        if call.started is None:
+        if self.process.started(call) is None:
             error = killed_unstarted(self.timeout, self.process.where_any(dump))
             self.finished(call, ("timeout", None, error, dump), (time.monotonic() - since) * 1000)
             return

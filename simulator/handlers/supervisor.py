@@ -4,16 +4,20 @@
 tuples over them (``multiprocessing.connection.Connection``)::
 
     parent -> child   ("load", spec)                      import the plugin, call register()
-                      ("call", id, index, args, announce)  run handler ``index`` on the event
+                      ("call", id, index, args, pipelined) run handler ``index`` on the event
                       ("api_result", request, result)     the answer to an ad_api call
                       ("log", type, params)               a packet for injected loggers
                       ("close", grace)                    close hook, grace, then exit
     child -> parent   ("on", event, index, name) / ("remove", index)
                       ("loaded", error | None)
                       ("api", request, method, args, kwargs)
-                      ("start", id)                        a pipelined call starts
-                      ("done", id, status, result, error, traceback)
+                      ("done", id, status, result, error, traceback, started)
                       ("logger",) / ("closed", [threads still running])
+
+A pipelined call's start is not a message (one more wake-up of each side per call): the child
+writes how many pipelined calls it has started and when the last one started (``time.monotonic``,
+one clock for every process) into a 16-byte memory both processes map (``_Marker``); the parent
+reads it only when it needs to know (a deadline, a death, who makes an ``ad_api`` call).
 
 The child unpickles its own copy of the event's arguments for each call: what a handler does to
 them never reaches anyone else. An ``ad_api`` call is run by the parent
@@ -32,11 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import mmap
 import os
+import struct
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +105,11 @@ class _Pending:
     timeout of that (``Pipeline.sending``)."""
     label: tuple[str, str] = ("?", "")
     """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
+    ordinal: int = 0
+    """Which pipelined call of its process's life it was (1, 2 ...): started once the process's
+    marker counts that many (``_Marker``); 0 while not written to any."""
+    life: _Life | None = None
+    """The process (life) it was last written to."""
 
 
 def wire_payload(event: Event) -> tuple[str, tuple[Any, ...], str]:
@@ -107,6 +117,36 @@ def wire_payload(event: Event) -> tuple[str, tuple[Any, ...], str]:
     several times faster than the contract models; the child builds the models from them
     (``typed_args``), on its own core, a fresh set for each call."""
     return event.name.value, event.wire_args, getattr(event, "api_version", "5.19")
+
+
+_COUNT = struct.Struct("q")
+_TIME = struct.Struct("d")
+
+
+class _Marker:
+    """16 bytes both processes map: how many pipelined calls the child has started in this life
+    and when the last one started. The child writes the time first, then the count; the parent
+    reads the count first: a count it sees comes with its own time or a later one."""
+
+    SIZE = 16
+
+    def __init__(self) -> None:
+        import tempfile
+
+        with tempfile.TemporaryFile() as file:  # no name: nothing to clean up
+            file.truncate(self.SIZE)
+            self.fd = os.dup(file.fileno())
+        self.memory = mmap.mmap(self.fd, self.SIZE)
+
+    def read(self) -> tuple[int, float]:
+        """(calls started, when the last one started)."""
+        count = _COUNT.unpack_from(self.memory, 0)[0]
+        return count, _TIME.unpack_from(self.memory, 8)[0]
+
+    def release(self) -> None:
+        """The parent's copy of the descriptor (the child has its own once started)."""
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 @dataclass(eq=False)
@@ -118,6 +158,9 @@ class _Life:
     write: Connection
     dump_path: str
     restart: bool
+    marker: _Marker
+    announced: int = 0
+    """Pipelined calls written to it so far (each call's ``ordinal``; under the send lock)."""
     pending: dict[int, _Pending] = field(default_factory=dict)
     started: threading.Event = field(default_factory=threading.Event)
     loaded: threading.Event = field(default_factory=threading.Event)
@@ -171,6 +214,7 @@ class PluginProcess:
         child_read, parent_write = os.pipe()
         fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
         os.close(fd)
+        marker = _Marker()
         try:
             process = popen(  # on the spawner thread, tied to our life: spawner.py
                 [
@@ -180,8 +224,9 @@ class PluginProcess:
                     str(child_read),
                     str(child_write),
                     dump_path,
+                    str(marker.fd),
                 ],
-                pass_fds=(child_read, child_write),
+                pass_fds=(child_read, child_write, marker.fd),
                 stdin=subprocess.DEVNULL,
                 # A plugin's print goes to adsim's stderr: adsim's stdout carries data (the
                 # events as JSON lines with --output -) that a debugging print would corrupt.
@@ -194,6 +239,7 @@ class PluginProcess:
         finally:
             os.close(child_read)
             os.close(child_write)
+            marker.release()
         os.set_blocking(parent_write, False)  # see simulator.handlers.frames
         life = _Life(
             process,
@@ -201,6 +247,7 @@ class PluginProcess:
             Connection(parent_write, readable=False),
             dump_path,
             restart,
+            marker,
         )
         life.reader = threading.Thread(
             target=self._read_loop, args=(life,), name=f"adsim-plugin-{self.name}", daemon=True
@@ -294,10 +341,15 @@ class PluginProcess:
 
     # ------------------------------------------------------------------ messages
 
-    def _send(self, life: _Life, message: tuple[Any, ...]) -> bool:
+    def _send(self, life: _Life, message: tuple[Any, ...], call: _Pending | None = None) -> bool:
+        """Write ``message`` (``call``: the pipelined call it carries); False when the process
+        has gone."""
         try:
             data = frame(message)
             with self._send_lock:
+                if call is not None:  # counted before it is written: it may start at once
+                    life.announced += 1
+                    call.ordinal, call.life = life.announced, life
                 write_all(life.write.fileno(), data)
         except (OSError, ValueError):
             return False
@@ -326,11 +378,15 @@ class PluginProcess:
                     return False
                 life.pending[call.id] = call
             self.pipeline.sending(call)
+            life.announced += 1  # counted before it is written: it may start at once
+            call.ordinal, call.life = life.announced, life
             try:
                 written = write_some(life.write.fileno(), data)
             except OSError:
                 return True  # its process has gone: the reader hands the call on (orphan)
             if written == 0:
+                life.announced -= 1  # never written: the next call is that one
+                call.ordinal = 0
                 with self._lock:
                     # Taken already when the process died meanwhile: handed on (orphan).
                     return life.pending.pop(call.id, None) is not call
@@ -378,7 +434,7 @@ class PluginProcess:
             if call.done is not None:
                 call.reply = ("crashed", None, error, None)
                 call.done.set()
-            elif call.started is None:
+            elif self.started(call) is None:
                 self.pipeline.orphan(call)  # never ran: the fresh process gets it
             else:
                 self.pipeline.finished(call, ("crashed", None, error, None))
@@ -403,15 +459,13 @@ class PluginProcess:
             if call is None:
                 return
             reply: Reply = (message[2], message[3], message[4], message[5])
+            if len(message) > 6 and message[6] is not None:
+                call.started = message[6]  # the child's clock is ours (time.monotonic)
             if call.done is None:
                 self.pipeline.finished(call, reply)
             else:
                 call.reply = reply
                 call.done.set()
-        elif kind == "start":
-            started = life.pending.get(message[1])
-            if started is not None:
-                started.started = time.monotonic()  # its deadline: Pipeline's watcher
         elif kind == "api":
             self._serve_api(life, *message[1:])
         elif kind == "on":
@@ -521,7 +575,18 @@ class PluginProcess:
             self.pipeline.orphan(call)
             return
         self.pipeline.sending(call)
-        self._send(life, ("call", call.id, call.index, call.args, True))
+        self._send(life, ("call", call.id, call.index, call.args, True), call)
+
+    def started(self, call: _Pending) -> float | None:
+        """When the pipelined ``call`` started in its process (``time.monotonic``), as far as
+        is known now; None while it has not (``_Marker``)."""
+        if call.started is None and call.ordinal and call.life is not None:
+            count, at = call.life.marker.read()
+            if count >= call.ordinal:
+                # ``at`` is its start, or a later call's when it has ended already (its reply
+                # on its way): a deadline counted from that is never early.
+                call.started = at
+        return call.started
 
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
