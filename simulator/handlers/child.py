@@ -5,9 +5,12 @@
 described there), loads the plugin the first message names with the same loader the in-process
 host uses (so load errors read the same ``file:line: message``), calls its ``register`` with an
 ``ad_api`` whose methods are sent to the parent and answered by the engine there, and then runs
-one handler call at a time on its main thread. ``SIGUSR1`` dumps every thread's stack to a file
-the parent names (faulthandler works even while a handler holds the GIL), so a handler the parent
-gives up on can be reported with where it was stuck.
+one handler call at a time on its main thread. The parent's messages are read by whichever thread
+needs the next one (``_Mail``): the main thread itself while it waits for a call, a thread waiting
+for an ``ad_api`` answer while the main thread runs a handler; handing each message from a reader
+thread to the main thread would cost a wake-up per call. ``SIGUSR1`` dumps every thread's stack to
+a file the parent names (faulthandler works even while a handler holds the GIL), so a handler the
+parent gives up on can be reported with where it was stuck.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ import itertools
 import json
 import mmap
 import os
-import queue
 import signal
 import struct
 import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -103,6 +106,9 @@ class _RemoteAdApi:
         """``injectMessageLogger``: the parent forwards every packet here."""
         self._child.loggers.append(logger)
         if len(self._child.loggers) == 1:
+            threading.Thread(
+                target=self._child.keep_reading, name="adsim-child-reader", daemon=True
+            ).start()
             self._child.send(("logger",))
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
@@ -122,6 +128,77 @@ _COUNT = struct.Struct("q")
 _TIME = struct.Struct("d")
 
 
+class _Mail:
+    """The parent's messages, read by whichever thread needs one next: at most one thread reads
+    the pipe at a time; what it reads for others is put where they wait (the main thread's
+    ``inbox``, an ``ad_api`` caller's answer) and packets go to the loggers at once."""
+
+    def __init__(self, read: Connection, log: Callable[[str, list[Any]], None]):
+        self._read = read
+        self._log = log
+        self._cond = threading.Condition()
+        self._reading = False
+        self.ended = False
+        """The parent has gone (end of the pipe): nothing more will come."""
+        self.inbox: deque[Any] = deque()
+        """Messages for the main thread (load, call, close)."""
+        self.answers: dict[int, list[Any]] = {}
+        """``ad_api`` calls waiting: request -> [answered, result]."""
+
+    def wait(self, ready: Callable[[], bool]) -> bool:
+        """Read and route messages until ``ready()`` (True) or the parent has gone (False);
+        while another thread is reading, wait for it to route what it reads."""
+        with self._cond:
+            while not ready():
+                if self.ended:
+                    return False
+                if self._reading:
+                    self._cond.wait()
+                    continue
+                self._reading = True
+                self._cond.release()
+                try:
+                    message = self._next()
+                finally:
+                    self._cond.acquire()
+                    self._reading = False
+                if message is None:
+                    self.ended = True
+                    self.inbox.append(("close", 0.0))
+                elif message[0] == "api_result":
+                    slot = self.answers.pop(message[1], None)
+                    if slot is not None:
+                        slot[0], slot[1] = True, message[2]
+                else:
+                    self.inbox.append(message)
+                self._cond.notify_all()  # what it waits for may be here; or it may read now
+            return True
+
+    def _next(self) -> Any:
+        """The next message that is not a logger's packet (those are delivered on the way);
+        None at the end of the pipe."""
+        while True:
+            try:
+                message = self._read.recv()
+            except (EOFError, OSError):
+                return None
+            if message[0] != "log":
+                return message
+            self._log(message[1], message[2])
+
+    def expect(self, request: int) -> list[Any]:
+        """The slot an ``ad_api`` call's answer is put in: [answered, result]."""
+        slot: list[Any] = [False, None]
+        with self._cond:
+            self.answers[request] = slot
+        return slot
+
+    def forget(self, request: int) -> None:
+        """An ``ad_api`` call that was never sent."""
+        with self._cond:
+            self.answers.pop(request, None)
+
+
 class _Child:
     def __init__(self, read: Connection, write: Connection, marker: mmap.mmap | None = None):
         self.read = read
@@ -131,10 +208,9 @@ class _Child:
         self.handlers: list[Registration] = []
         self.loggers: list[Callable[[str, list[Any]], Any]] = []
         self.plugin: Plugin | None = None
-        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.mail = _Mail(read, self._to_loggers)
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
-        self._waiting: dict[int, list[Any]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self.marker = marker
         """Where pipelined calls' starts are marked for the parent (``supervisor._Marker``)."""
@@ -147,39 +223,29 @@ class _Child:
 
     def api(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         request = next(self._ids)
-        slot: list[Any] = [threading.Event(), None]
-        self._waiting[request] = slot
+        slot = self.mail.expect(request)
         try:
             # Plain JSON only: an object of the plugin's own classes cannot be rebuilt there.
             args, kwargs = _portable(list(args)), _portable(kwargs)
             self.send(("api", request, method, tuple(args), kwargs))
         except Exception as exc:  # arguments that cannot cross: as the widget, invalid_args
-            self._waiting.pop(request, None)
+            self.mail.forget(request)
             return fail(ResultErrorCode.invalid_args, f"{method}: {exception_text(exc)}")
-        slot[0].wait()
+        if not self.mail.wait(lambda: slot[0]):
+            return fail(ResultErrorCode.api_not_answer, f"{method}: the simulator has stopped")
         return slot[1]
 
-    def read_loop(self) -> None:
-        """Route the parent's messages: answers to waiting ``ad_api`` calls, the rest to main."""
-        while True:
+    def _to_loggers(self, packet_type: str, params: list[Any]) -> None:
+        for logger in tuple(self.loggers):
             try:
-                message = self.read.recv()
-            except (EOFError, OSError):
-                self.inbox.put(("close", 0.0))
-                return
-            if message[0] == "api_result":
-                slot = self._waiting.pop(message[1], None)
-                if slot is not None:
-                    slot[1] = message[2]
-                    slot[0].set()
-            elif message[0] == "log":
-                for logger in tuple(self.loggers):
-                    try:
-                        logger(message[1], message[2])
-                    except Exception:
-                        continue
-            else:
-                self.inbox.put(message)
+                logger(packet_type, params)
+            except Exception:
+                continue
+
+    def keep_reading(self) -> None:
+        """Read the parent's messages whenever no other thread does, so that packets reach the
+        loggers while a handler runs (started with the first logger)."""
+        self.mail.wait(lambda: False)
 
     def load(self, spec: dict[str, Any]) -> None:
         self.name = spec["name"]
@@ -258,8 +324,10 @@ class _Child:
         os._exit(0)
 
     def serve(self) -> None:
+        inbox = self.mail.inbox
         while True:
-            message = self.inbox.get()
+            self.mail.wait(lambda: bool(inbox))  # the end of the pipe puts a close there
+            message = inbox.popleft()
             kind = message[0]
             if kind == "load":
                 self.load(message[1])
@@ -293,7 +361,6 @@ def main(argv: list[str]) -> None:
         os.close(int(argv[3]))
     child = _Child(read, write, marker)
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
-    threading.Thread(target=child.read_loop, name="adsim-child-reader", daemon=True).start()
     child.serve()
 
 
