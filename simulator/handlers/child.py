@@ -124,6 +124,8 @@ class _RemoteAdApi:
         return call
 
 
+_PLAIN = (type(None), str, int, bool)
+"""JSON as they are (these exact types: a float may be NaN, a subclass may not pickle there)."""
 _COUNT = struct.Struct("q")
 _TIME = struct.Struct("d")
 
@@ -298,7 +300,8 @@ class _Child:
             self.send(("done", call_id, "error", None, error, traceback.format_exc(), started))
             return
         try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
-            result = _portable(result)
+            if type(result) not in _PLAIN:  # most handlers return None
+                result = _portable(result)
         except (TypeError, ValueError, RecursionError):
             result = OpaqueResult(type(result).__name__, stable_repr(result))
         self.send(("done", call_id, "ok", result, None, None, started))

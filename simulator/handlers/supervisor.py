@@ -84,7 +84,7 @@ class RemoteHandler:
         raise RuntimeError("a remote handler is called through HandlerHost")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Pending:
     """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
 

@@ -75,6 +75,11 @@ def _copy_json(value: Any) -> Any:
     return value
 
 
+_PLAIN = (type(None), str, int, bool)
+"""Results that are JSON as they are (these exact types: a float may be NaN, a subclass is not
+what it seems): ``jsonable`` is spared for them (most handlers return None)."""
+
+
 def _outcome(
     event: Event, registration: Registration, duration_ms: float, reply: Reply
 ) -> HandlerOutcome:
@@ -88,7 +93,7 @@ def _outcome(
         registration.plugin,
         duration_ms,
         status,
-        jsonable(result),
+        result if type(result) in _PLAIN else jsonable(result),
         error,
         trace,
     )
