@@ -6,6 +6,10 @@ plugin process through ``simulator.handlers.supervisor``, or sending it without 
 ``simulator.handlers.pipeline`` when nobody else gets the event and no answer is due), and the
 watchdog thread gives up on a handler still running after the timeout and starts a new
 dispatcher thread that goes on with the next handlers and events.
+
+An event that would be pipelined while nothing is queued or running ahead of it is sent by the
+simulation thread itself (``_send_now``), sparing the dispatcher thread's wake-up, when the
+plugin's pipe takes it at once; otherwise it is queued as any other.
 """
 
 from __future__ import annotations
