@@ -4,9 +4,9 @@ a pipe that never blocks a thread that must not wait.
 The parent's end of the pipe to a plugin's process is non-blocking for the process's whole life.
 A thread that may wait (the dispatcher, a reader answering an ``ad_api`` call) writes a whole
 message with ``write_all``, which waits for room the way a blocking write would. The simulation
-thread, which must never wait on a child that is not reading (a full pipe holds ~64 KB, an event
-~6 KB: the window would freeze), tries once with ``write_some`` and writes nothing when the pipe
-is full; the caller then hands the message to a thread that may wait.
+thread, which must never wait on a child that is not reading (a pipe holds ~64 KB, a call a few
+KB: a full pipe would freeze the window), tries once with ``write_some`` and writes nothing when
+the pipe is full; the caller then hands the message to a thread that may wait.
 """
 
 from __future__ import annotations

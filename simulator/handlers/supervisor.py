@@ -548,7 +548,8 @@ class PluginProcess:
                 f"crashed: its process could not be started again ({error})",
                 None,
             )
-        call = _Pending(done=threading.Event())
+        done = threading.Event()
+        call = _Pending(done=done)
         call_id = next(self._ids)
         with self._lock:
             dead = life.dead
@@ -558,7 +559,7 @@ class PluginProcess:
             code = life.process.returncode
             return "crashed", None, f"crashed: its process {describe_exit(code)}", None
         self._send(life, ("call", call_id, index, wire_payload(event)))
-        call.done.wait()
+        done.wait()
         if call.reply is None:  # set before ``done`` by every path that sets ``done``
             return "crashed", None, "crashed: the call ended without a reply", None
         return call.reply
