@@ -28,6 +28,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,61 @@ def _reason(exc: BaseException) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A row written later: the run it belongs to (None: the current one), what it is (for the
+    error line), its statement and its values after the run id."""
+
+    run_id: int | None
+    what: str
+    sql: str
+    values: tuple[Any, ...]
+
+
+_ANSWER_SQL = "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3"
+_PACKET_SQL = (
+    "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
+    " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+)
+
+
+def _statements(agent: bool) -> tuple[str, str]:
+    """The events and outcomes inserts, with the ``agent`` column (schema 3 on) or without.
+
+    The run id is a parameter, not part of the text: one statement for every run, compiled
+    once (SQLite's statement cache is keyed by the text)."""
+    if agent:
+        events = (
+            "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args, agent)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        # The agent is its event's (journaled before any handler saw it).
+        tail = (
+            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
+        )
+    else:
+        events = (
+            "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        tail = ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    outcomes = (
+        "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
+        f" handler, status, duration_ms, result, error, traceback{tail}"
+    )
+    return events, outcomes
+
+
+class _RowError(Exception):
+    """A held-back row could not be written (inside a commit of events)."""
+
+    def __init__(self, pending: _Pending, cause: BaseException):
+        super().__init__(pending.what)
+        self.pending = pending
+        self.cause = cause
+
+
 class Journal(JournalReader):
     """An open journal; thread-safe (events come from the engine thread, outcomes from handlers)."""
 
@@ -156,6 +212,11 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
+        self._events_sql, self._outcome_sql = _statements(self._agent == "agent")
+        self._pending: list[_Pending] = []
+        """Outcome and answer rows held back for the next transaction (see ``flush``)."""
+        self._buses: list[Any] = []
+        """The buses of the simulations attached: while one commits lazily, rows wait."""
 
     @classmethod
     def open(
@@ -265,15 +326,27 @@ class Journal(JournalReader):
 
     def new_run(self, meta: dict[str, Any] | None = None) -> None:
         """Record what follows as another run on the same open file (load mode: one run per
-        repeat without reopening the database)."""
+        repeat without reopening the database). Rows held back keep their run's id."""
         with self._lock:
+            if any(pending.run_id is None for pending in self._pending):
+                self._flush_locked()  # rows of a run whose own row is not written yet
             self._run_id = None
             self._meta = dict(meta or {})
 
     def attach(self, sim: Any) -> Callable[[], None]:
         """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
         returns the detach function (held events are then delivered unjournaled)."""
-        remove: Callable[[], None] = sim.bus.add_committer(self.commit)
+        bus = sim.bus
+        remove_committer: Callable[[], None] = bus.add_committer(self.commit)
+        with self._lock:
+            self._buses.append(bus)
+
+        def remove() -> None:
+            remove_committer()
+            with self._lock:
+                if bus in self._buses:
+                    self._buses.remove(bus)
+
         self._detach.append(remove)
         return remove
 
@@ -285,15 +358,16 @@ class Journal(JournalReader):
             remove()
 
     def commit(self, events: Sequence[_EventLike]) -> None:
-        """Write ``events`` in one transaction; ``JournalWriteError`` (and nothing written)
-        when it fails, or when an outcome, answer or packet could not be written before."""
+        """Write ``events`` in one transaction, with the outcome and answer rows held back;
+        ``JournalWriteError`` (and nothing written) when it fails, or when an outcome, answer
+        or packet could not be written before."""
         rows = [
             (
                 event.seq,
                 event.time_ms,
                 str(event.name),
                 event.interaction_id,
-                _dumps(list(event.wire_args)),
+                _dumps(event.wire_args),  # a tuple is a JSON array, as a list is
                 getattr(event, "agent", None),
             )
             for event in events
@@ -308,10 +382,14 @@ class Journal(JournalReader):
                 raise self.failure
             try:
                 self._write_events(rows)
+            except _RowError as exc:
+                raise self._row_failed(exc) from None
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
                 try:
                     self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
+                except _RowError as exc:
+                    raise self._row_failed(exc) from None
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
                     raise self._write_error(exc, events) from None
             except sqlite3.Error as exc:
@@ -323,18 +401,11 @@ class Journal(JournalReader):
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
+            self._write_pending(run_id)
             if self._agent == "agent":
-                db.executemany(
-                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args, agent)"
-                    f" VALUES ({run_id}, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                db.executemany(self._events_sql, [(run_id, *row) for row in rows])
             else:
-                db.executemany(
-                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
-                    f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
-                    [row[:5] for row in rows],
-                )
+                db.executemany(self._events_sql, [(run_id, *row[:5]) for row in rows])
             db.execute("COMMIT")
         except BaseException:
             if new_run:
@@ -342,6 +413,31 @@ class Journal(JournalReader):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        self._pending.clear()
+
+    def _write_pending(self, run_id: int) -> None:
+        """Insert the held-back rows into the open transaction; ``_RowError`` names the one
+        that cannot be written."""
+        for pending in self._pending:
+            try:
+                self._db.execute(
+                    pending.sql,
+                    (run_id if pending.run_id is None else pending.run_id, *pending.values),
+                )
+            except (sqlite3.Error, UnicodeEncodeError) as exc:
+                raise _RowError(pending, exc) from exc
+
+    def _row_failed(self, exc: _RowError) -> JournalWriteError:
+        """A held-back row failed inside a commit: nothing was written; that row is dropped
+        (the others wait for the next commit) and its error stops the run, as ``failure``."""
+        self._pending.remove(exc.pending)
+        error = JournalWriteError(
+            f"cannot write {exc.pending.what}: {_reason(exc.cause)}", self.path
+        )
+        if self.failure is None:
+            self.failure = error
+        self._failure_told = True
+        return self.failure
 
     def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:
         first = events[0] if events else None
@@ -352,43 +448,72 @@ class Journal(JournalReader):
         """Commit one event on its own (``commit`` writes a step's events together)."""
         self.commit((event,))
 
-    def _write(self, what: str, sql: str, row: tuple[Any, ...]) -> None:
-        """One row in its own transaction; a failure is kept in ``failure``, not raised (the
-        handler thread cannot stop the run: the next commit of events does)."""
+    def _deferring(self) -> bool:
+        # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
+        # and takes the row with it; any other driver (the window, the demo) writes it now.
+        return any(bus.lazy_commits for bus in self._buses)
+
+    def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
+        """Keep a row for the next transaction of events, or write it at once (``now``, or
+        when no attached run commits lazily, or when the run's own row is not written yet).
+        A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
+        the next commit of events does)."""
         with self._lock:
             if self._closed:
                 return
-            try:
-                self._db.execute(sql, (self._ensure_run(), *row))
-            except (sqlite3.Error, UnicodeEncodeError) as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                if self.failure is None:
-                    self.failure = JournalWriteError(
-                        f"cannot write {what}: {_reason(exc)}", self.path
-                    )
+            self._pending.append(_Pending(self._run_id, what, sql, values))
+            if now or self._run_id is None or not self._deferring():
+                self._flush_locked()
+
+    def flush(self) -> None:
+        """Write the outcome and answer rows held back for the next commit (a run's end: the
+        CLI calls it before its summary). A failure is kept in ``failure``."""
+        with self._lock:
+            if not self._closed:
+                self._flush_locked()
+
+    def _before_read(self) -> None:
+        self.flush()
+
+    def _flush_locked(self) -> None:
+        if not self._pending:
+            return
+        db = self._db
+        new_run = self._run_id is None
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            # The current run's row only if a row held back belongs to it: a run that wrote
+            # nothing yet (load mode's next repeat) gets no empty row here.
+            unwritten = any(pending.run_id is None for pending in self._pending)
+            self._write_pending(self._ensure_run() if unwritten else 0)
+            db.execute("COMMIT")
+        except (sqlite3.Error, _RowError) as exc:
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            # What cannot be written now is lost, as a row written at once would be; the
+            # first failure is told at the next commit (or in the run's summary).
+            if self.failure is None:
+                what, cause = (
+                    (exc.pending.what, exc.cause)
+                    if isinstance(exc, _RowError)
+                    else (self._pending[0].what, exc)
+                )
+                self.failure = JournalWriteError(
+                    f"cannot write {what}: {_reason(cause)}", self.path
+                )
+        self._pending.clear()
 
     def record_answer(self, seq: int, answer: Any) -> None:
-        """Store the answer used for an event that needs one."""
-        self._write(
-            f"the answer to event #{seq}",
-            "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3",
-            (_text(_dumps(answer)), seq),
-        )
+        """Store the answer used for an event that needs one (with the next commit)."""
+        self._hold(f"the answer to event #{seq}", _ANSWER_SQL, (_text(_dumps(answer)), seq))
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
-        """Commit one handler call's outcome."""
-        # The agent is its event's (journaled before any handler saw it).
-        agent = (
-            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
-            if self._agent == "agent"
-            else ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        )
-        self._write(
+        """Store one handler call's outcome (with the next commit)."""
+        self._hold(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
-            "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
-            f" handler, status, duration_ms, result, error, traceback{agent}",
+            self._outcome_sql,
             (
                 outcome.event_seq,
                 outcome.event_name,
@@ -406,17 +531,16 @@ class Journal(JournalReader):
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
     ) -> None:
-        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``)."""
+        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``), at once."""
         if direction not in ("in", "out"):
             raise ValueError(f"a packet's direction is 'in' or 'out', not {direction!r}")
         kind = packet.get("type")
         uid = packet.get("uid")
         no_handlers = packet.get("noHandlers")
         error = packet.get("error")
-        self._write(
+        self._hold(
             f"a {direction} packet of {plugin}",
-            "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
-            " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            _PACKET_SQL,
             (
                 time.time_ns() // 1_000_000,
                 _text(plugin),
@@ -427,12 +551,14 @@ class Journal(JournalReader):
                 None if no_handlers is None else int(bool(no_handlers)),
                 None if error is None else _text(str(error)),
             ),
+            now=True,
         )
 
     def close(self) -> None:
-        """Close the database (idempotent)."""
+        """Write the rows held back, then close the database (idempotent)."""
         with self._lock:
             if not self._closed:
+                self._flush_locked()
                 self._closed = True
                 self._db.close()
 
