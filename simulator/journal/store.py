@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator import stable_text
+from simulator.journal.checkpoints import WRITER_LIMIT, Checkpointer
 from simulator.journal.errors import JournalError, JournalWriteError
 from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
@@ -217,6 +218,8 @@ class Journal(JournalReader):
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
         self._buses: list[Any] = []
         """The buses of the simulations attached: while one commits lazily, rows wait."""
+        self._checkpointer: Checkpointer | None = None
+        """WAL checkpoints off the commits' path (a journal file opened for writing)."""
 
     @classmethod
     def open(
@@ -264,6 +267,8 @@ class Journal(JournalReader):
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
+                if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
+                    db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
             migrate(db, migrations)
             if writing:
                 _probe_write(db)
@@ -294,7 +299,10 @@ class Journal(JournalReader):
             raise JournalError(
                 f"not a usable adsim journal ({exc}); pass another --journal file", target
             ) from None
-        return cls(db, target, meta)
+        journal = cls(db, target, meta)
+        if writing and target != ":memory:":
+            journal._checkpointer = Checkpointer(target)
+        return journal
 
     # ------------------------------------------------------------------ writing
 
@@ -414,6 +422,8 @@ class Journal(JournalReader):
                 db.execute("ROLLBACK")
             raise
         self._pending.clear()
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
 
     def _write_pending(self, run_id: int) -> None:
         """Insert the held-back rows into the open transaction; ``_RowError`` names the one
@@ -487,6 +497,8 @@ class Journal(JournalReader):
             unwritten = any(pending.run_id is None for pending in self._pending)
             self._write_pending(self._ensure_run() if unwritten else 0)
             db.execute("COMMIT")
+            if self._checkpointer is not None:
+                self._checkpointer.committed()
         except (sqlite3.Error, _RowError) as exc:
             if new_run:
                 self._run_id = None
@@ -560,6 +572,8 @@ class Journal(JournalReader):
             if not self._closed:
                 self._flush_locked()
                 self._closed = True
+                if self._checkpointer is not None:
+                    self._checkpointer.close()  # its connection first: the writer's is the last
                 self._db.close()
 
     def __enter__(self) -> Journal:

@@ -230,3 +230,21 @@ def test_every_outcome_of_a_load_run_is_in_the_journal_with_its_runs_id(tmp_path
         outcomes = {(o.run_id, o.event_seq, o.result) for o in journal.outcomes()}
     assert len(saves) == 4
     assert outcomes == saves, "one outcome per run, the last run's too, each with its run's id"
+
+
+def test_closing_a_journal_whose_checkpoints_run_on_a_thread_leaves_it_whole(
+    sim, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("simulator.journal.checkpoints.EVERY", 1)  # a checkpoint every commit
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.attach(sim)
+    for seq in range(1, 41):
+        journal.commit([_Event(seq)])
+        journal.record_outcome(_outcome(seq))
+    journal.close()
+    # The thread's connection closed first: the writer's, the last, took the WAL back in.
+    assert not Path(f"{path}-wal").exists()
+    with Journal.open(path, writing=False) as reader:
+        assert [e.seq for e in reader.events()] == list(range(1, 41))
+        assert [o.event_seq for o in reader.outcomes()] == list(range(1, 41))
