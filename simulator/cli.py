@@ -369,6 +369,20 @@ class CommandParser(argparse.ArgumentParser):
         """One line naming the command and the problem, one hint, exit 2."""
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\nhint: {self.prog} --help\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse swallows a failed write: ``adsim --help > /dev/full`` printed nothing and
+        # exited 0. Help and the version are the command's output: a write that fails is said.
+        if not message or (file is not None and file is not sys.stdout):
+            super()._print_message(message, file)  # an error's lines on stderr
+            return
+        try:
+            sys.stdout.write(message)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(streams.quiet_broken_pipe()) from None
+        except OSError as exc:
+            raise SystemExit(_cannot_write(exc)) from None
+
 
 class _Existing:
     """Stands in for the subparsers action when a command's options are added late: the
@@ -515,6 +529,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return interrupts.exit_code(exc)
 
 
+def _cannot_write(exc: OSError) -> int:
+    """The output cannot be written (a full disk or quota under --output or a redirect): the
+    user's to fix, in one line; exit 2."""
+    streams.quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
+    advice = "; free some space or write elsewhere" if streams.no_room(exc) else ""
+    streams.complain(f"adsim: cannot write the output: {exc.strerror or exc}{advice}")
+    return EXIT_BAD_INPUT
+
+
 def _run(argv: list[str], program: bool) -> int:
     # Parsing imports what the chosen command needs: the engine and pydantic's models, some
     # 100,000 long-lived objects and no garbage, which the cyclic collector would walk again and
@@ -544,12 +567,7 @@ def _run(argv: list[str], program: bool) -> int:
     except OSError as exc:
         if not streams.no_room(exc):
             raise
-        # A full disk or quota under --output or a redirect: the user's to fix, in one line.
-        streams.quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
-        streams.complain(
-            f"adsim: cannot write the output: {exc.strerror}; free some space or write elsewhere"
-        )
-        return EXIT_BAD_INPUT
+        return _cannot_write(exc)
     except Exception as exc:
         from simulator.data import InputFileError
 

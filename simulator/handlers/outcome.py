@@ -78,7 +78,9 @@ class HandlerOutcome:
         where = f"#{self.event_seq} {self.event_name} -> {self.plugin}:{self.handler}"
         text = f"{where} {self.status} in {self.duration_ms:.1f} ms"
         if self.error:
-            text += f": {self.error}"
+            # A crash's error begins with its status (the journal keeps it whole): said once.
+            error = self.error.removeprefix(f"{self.status}: ")
+            text += f": {error}"
         return one_line(text)
 
 

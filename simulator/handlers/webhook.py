@@ -75,6 +75,21 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
+def _untrusted_certificate(exc: BaseException) -> str | None:
+    """The reason when ``exc`` (or what caused it) is a failed check of the server's
+    certificate (self-signed, expired, another host's); None for any other failure."""
+    import ssl
+
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause.verify_message or str(cause)
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class WebhookHandler:
     """POSTs the chosen events to ``url``; ``register`` it like a plugin."""
 
@@ -190,6 +205,14 @@ class WebhookHandler:
                     code = response.status_code
                     where = response.headers.get("location")
             except httpx.HTTPError as exc:
+                distrust = _untrusted_certificate(exc)
+                if distrust is not None:
+                    # The same certificate fails every attempt: said now, not after the backoff.
+                    raise WebhookError(
+                        f"{redact_url(self.url)}: its TLS certificate is not trusted ({distrust}); "
+                        f"{name.value} was not delivered: give the endpoint a certificate this "
+                        "machine trusts, or set SSL_CERT_FILE to the file of its CA"
+                    ) from None
                 last = f"{type(exc).__name__}: {exc}"
             else:
                 if 300 <= code < 400:

@@ -628,10 +628,19 @@ def test_a_signal_with_no_handlers_is_one_plain_line():
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "argv",
-    [["generate", "--count", "50"], ["demo"], ["run", CHAT, "--output", "/dev/full"]],
-    ids=["generate", "demo", "run-output"],
+    [
+        ["generate", "--count", "50"],
+        ["demo"],
+        ["run", CHAT, "--output", "/dev/full"],
+        ["--help"],
+        ["run", "--help"],
+        ["--version"],
+    ],
+    ids=["generate", "demo", "run-output", "help", "run-help", "version"],
 )
 def test_a_full_disk_is_one_line_not_a_traceback(argv):
+    """Help and the version too: argparse swallowed the failed write, and ``adsim --help >
+    /dev/full`` exited 0 having printed nothing."""
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "simulator", *argv],

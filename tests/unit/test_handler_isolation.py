@@ -224,6 +224,8 @@ def test_adsim_demo_survives_a_crashing_plugin_and_exits_1(tmp_path, capsys):
     assert '"state": "completed"' in out, "the run went on to the end"
     assert "adsim: handlers: 2 of 2 calls failed (2 crashed); 1 plugin process problem(s)" in err
     assert "killed by signal SIGSEGV (11)" in err
+    # The status once: the call's error text (journaled whole) starts with it too.
+    assert " crashed in " in err and ": crashed:" not in err
     assert "plugin lingers: thread(s) forever still running" in err
 
 

@@ -301,3 +301,51 @@ def test_transfer_data_is_never_the_webhooks_receipt(tmp_path, httpserver):
     assert all(e.answer is None for e in asked)
     assert len(httpserver.log) == len(asked) == len(outcomes)  # each event posted once
     assert {o.status for o in outcomes} == {"ok"}
+
+
+def test_a_certificate_the_client_does_not_trust_is_said_once_not_retried(tmp_path):
+    """A self-signed or expired certificate fails the same way on every attempt: retrying it
+    only made the run wait through the backoff before saying so."""
+    import ssl
+
+    from simulator.web.tenant_server import _certificate
+
+    cert, key, _fingerprint = _certificate("localhost")
+    (tmp_path / "cert.pem").write_bytes(cert)
+    (tmp_path / "key.pem").write_bytes(key)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:  # handshakes (which fail on the client's side) until stopped
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with contextlib.suppress(OSError, ssl.SSLError):
+                conn.settimeout(WAIT)
+                context.wrap_socket(conn, server_side=True).close()
+            conn.close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    slept: list[float] = []
+    webhook = WebhookHandler(
+        f"https://localhost:{port}/hook", attempts=3, sleep=slept.append, request_timeout=WAIT
+    )
+    try:
+        with pytest.raises(WebhookError) as caught:
+            webhook.deliver(EventName.ON_LOGOUT, ())
+    finally:
+        stop.set()
+        webhook.close()
+        server.join(WAIT)
+        listener.close()
+    assert slept == [], "not retried"
+    message = str(caught.value)
+    assert message.startswith(f"https://localhost:{port}/hook: its TLS certificate is not trusted")
+    assert "SSL_CERT_FILE" in message and "\n" not in message
