@@ -4,11 +4,20 @@ Events are written by group commit: ``attach(sim)`` makes the journal the engine
 so everything one engine step emits is inserted in one transaction and committed (WAL mode)
 before any handler or subscriber sees it. When that commit fails (the disk is full, another
 process holds the write lock past ``busy_timeout``, the file became unwritable) the bus delivers
-none of those events (``simulator.engine.CommitError``). Outcomes, answers and packets are each
-their own transaction, written as they happen; if one cannot be written, ``failure`` keeps the
-first error and the next commit of events is refused with it, so a run stops there too.
+none of those events (``simulator.engine.CommitError``).
+
+Outcomes and answers: while an attached bus commits lazily (a scenario run) they are held back
+and written in the transaction of the next commit of events (each row with the id of the run it
+belongs to, across ``new_run``), or by ``flush`` (the CLI, at a run's end, before its summary),
+``close``, a read through this journal, or the next packet. Until then they are in memory only:
+a ``kill -9`` can lose them, never an event. Otherwise (the window, the demo, your own driver)
+each is written at once in its own transaction, as every packet is. A held-back row that cannot
+be written makes the commit it joined fail (nothing of it written, its events not delivered)
+with that row's error; one written on its own that fails is kept in ``failure`` and the next
+commit of events is refused with it: either way the run stops there.
 Once a commit returns, a ``kill -9`` of the process cannot take it back (``synchronous=NORMAL``
-only trades durability against power loss, not against a killed process).
+only trades durability against power loss, not against a killed process). WAL checkpoints run
+on a thread of their own (``simulator.journal.checkpoints``), not inside the commits.
 
 A journal opened for writing is checked at ``open``: a file that cannot be written, or whose
 write lock another process holds for longer than ``busy_timeout``, raises ``JournalError``.
