@@ -37,13 +37,18 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator import stable_text
 from simulator.journal.checkpoints import WRITER_LIMIT, Checkpointer
-from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.errors import (
+    UNWRITABLE,
+    JournalError,
+    JournalWriteError,
+    is_locked,
+    reason,
+)
 from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
@@ -55,6 +60,13 @@ from simulator.journal.rows import (
     _OutcomeLike,
 )
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from simulator.journal.statements import (
+    ANSWER_SQL,
+    PACKET_SQL,
+    Pending,
+    RowError,
+    statements,
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -130,79 +142,6 @@ def _text(value: str | None) -> str | None:
     return value
 
 
-_UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "disk", "full")
-"""Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""
-
-
-def _is_locked(exc: BaseException) -> bool:
-    text = str(exc)
-    return "locked" in text or "busy" in text
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeEncodeError):
-        return "text UTF-8 cannot hold (a lone surrogate)"
-    text = str(exc) or type(exc).__name__
-    if _is_locked(exc):
-        return f"{text}: another process holds its write lock"
-    return text
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A row written later: the run it belongs to (None: the current one), what it is (for the
-    error line), its statement and its values after the run id."""
-
-    run_id: int | None
-    what: str
-    sql: str
-    values: tuple[Any, ...]
-
-
-_ANSWER_SQL = "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3"
-_PACKET_SQL = (
-    "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
-    " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-)
-
-
-def _statements(agent: bool) -> tuple[str, str]:
-    """The events and outcomes inserts, with the ``agent`` column (schema 3 on) or without.
-
-    The run id is a parameter, not part of the text: one statement for every run, compiled
-    once (SQLite's statement cache is keyed by the text)."""
-    if agent:
-        events = (
-            "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args, agent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
-        # The agent is its event's (journaled before any handler saw it).
-        tail = (
-            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
-        )
-    else:
-        events = (
-            "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
-            " VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        tail = ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-    outcomes = (
-        "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
-        f" handler, status, duration_ms, result, error, traceback{tail}"
-    )
-    return events, outcomes
-
-
-class _RowError(Exception):
-    """A held-back row could not be written (inside a commit of events)."""
-
-    def __init__(self, pending: _Pending, cause: BaseException):
-        super().__init__(pending.what)
-        self.pending = pending
-        self.cause = cause
-
-
 class Journal(JournalReader):
     """An open journal; thread-safe (events come from the engine thread, outcomes from handlers)."""
 
@@ -222,8 +161,8 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
-        self._events_sql, self._outcome_sql = _statements(self._agent == "agent")
-        self._pending: list[_Pending] = []
+        self._events_sql, self._outcome_sql = statements(self._agent == "agent")
+        self._pending: list[Pending] = []
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
         self._buses: list[Any] = []
         """The buses of the simulations attached: while one commits lazily, rows wait."""
@@ -291,18 +230,18 @@ class Journal(JournalReader):
                 # read-only CI artifact): WAL mode needs a -shm file beside it, and an older
                 # schema an upgrade; neither is a reason to refuse a read.
                 return cls(read_only(target, migrations), target, meta)
-            if not any(sign in str(exc) for sign in _UNWRITABLE):
+            if not any(sign in str(exc) for sign in UNWRITABLE):
                 raise JournalError(
                     f"not a usable adsim journal ({exc}); pass another --journal file", target
                 ) from None
-            if _is_locked(exc):
+            if is_locked(exc):
                 advice = (
                     f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
                     "--journal file"
                 )
             else:
                 advice = "pass a writable --journal file, or ':memory:' to keep none"
-            raise JournalError(f"cannot be written ({_reason(exc)}); {advice}", target) from None
+            raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None
         except sqlite3.DatabaseError as exc:
             _close_quietly(db)
             raise JournalError(
@@ -399,13 +338,13 @@ class Journal(JournalReader):
                 raise self.failure
             try:
                 self._write_events(rows)
-            except _RowError as exc:
+            except RowError as exc:
                 raise self._row_failed(exc) from None
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
                 try:
                     self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
-                except _RowError as exc:
+                except RowError as exc:
                     raise self._row_failed(exc) from None
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
                     raise self._write_error(exc, events) from None
@@ -435,7 +374,7 @@ class Journal(JournalReader):
             self._checkpointer.committed()
 
     def _write_pending(self, run_id: int) -> None:
-        """Insert the held-back rows into the open transaction; ``_RowError`` names the one
+        """Insert the held-back rows into the open transaction; ``RowError`` names the one
         that cannot be written."""
         for pending in self._pending:
             try:
@@ -444,14 +383,14 @@ class Journal(JournalReader):
                     (run_id if pending.run_id is None else pending.run_id, *pending.values),
                 )
             except (sqlite3.Error, UnicodeEncodeError) as exc:
-                raise _RowError(pending, exc) from exc
+                raise RowError(pending, exc) from exc
 
-    def _row_failed(self, exc: _RowError) -> JournalWriteError:
+    def _row_failed(self, exc: RowError) -> JournalWriteError:
         """A held-back row failed inside a commit: nothing was written; that row is dropped
         (the others wait for the next commit) and its error stops the run, as ``failure``."""
         self._pending.remove(exc.pending)
         error = JournalWriteError(
-            f"cannot write {exc.pending.what}: {_reason(exc.cause)}", self.path
+            f"cannot write {exc.pending.what}: {reason(exc.cause)}", self.path
         )
         if self.failure is None:
             self.failure = error
@@ -461,7 +400,7 @@ class Journal(JournalReader):
     def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:
         first = events[0] if events else None
         what = f"event #{first.seq} {first.name}" if first is not None else "events"
-        return JournalWriteError(f"cannot write {what}: {_reason(exc)}", self.path)
+        return JournalWriteError(f"cannot write {what}: {reason(exc)}", self.path)
 
     def record_event(self, event: _EventLike) -> None:
         """Commit one event on its own (``commit`` writes a step's events together)."""
@@ -480,7 +419,7 @@ class Journal(JournalReader):
         with self._lock:
             if self._closed:
                 return
-            self._pending.append(_Pending(self._run_id, what, sql, values))
+            self._pending.append(Pending(self._run_id, what, sql, values))
             if now or self._run_id is None or not self._deferring():
                 self._flush_locked()
 
@@ -508,7 +447,7 @@ class Journal(JournalReader):
             db.execute("COMMIT")
             if self._checkpointer is not None:
                 self._checkpointer.committed()
-        except (sqlite3.Error, _RowError) as exc:
+        except (sqlite3.Error, RowError) as exc:
             if new_run:
                 self._run_id = None
             if db.in_transaction:
@@ -518,17 +457,15 @@ class Journal(JournalReader):
             if self.failure is None:
                 what, cause = (
                     (exc.pending.what, exc.cause)
-                    if isinstance(exc, _RowError)
+                    if isinstance(exc, RowError)
                     else (self._pending[0].what, exc)
                 )
-                self.failure = JournalWriteError(
-                    f"cannot write {what}: {_reason(cause)}", self.path
-                )
+                self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
         self._pending.clear()
 
     def record_answer(self, seq: int, answer: Any) -> None:
         """Store the answer used for an event that needs one (with the next commit)."""
-        self._hold(f"the answer to event #{seq}", _ANSWER_SQL, (_text(_dumps(answer)), seq))
+        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (_text(_dumps(answer)), seq))
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
@@ -561,7 +498,7 @@ class Journal(JournalReader):
         error = packet.get("error")
         self._hold(
             f"a {direction} packet of {plugin}",
-            _PACKET_SQL,
+            PACKET_SQL,
             (
                 time.time_ns() // 1_000_000,
                 _text(plugin),
