@@ -62,10 +62,12 @@ from simulator.journal.rows import (
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from simulator.journal.statements import (
     ANSWER_SQL,
+    EVENTS_PER_INSERT,
     PACKET_SQL,
     Pending,
     RowError,
-    statements,
+    events_insert,
+    outcome_insert,
 )
 
 __all__ = [
@@ -161,7 +163,7 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
-        self._events_sql, self._outcome_sql = statements(self._agent == "agent")
+        self._outcome_sql = outcome_insert(self._agent == "agent")
         self._pending: list[Pending] = []
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
         self._buses: list[Any] = []
@@ -358,10 +360,12 @@ class Journal(JournalReader):
         try:
             run_id = self._ensure_run()
             self._write_pending(run_id)
-            if self._agent == "agent":
-                db.executemany(self._events_sql, [(run_id, *row) for row in rows])
-            else:
-                db.executemany(self._events_sql, [(run_id, *row[:5]) for row in rows])
+            agent = self._agent == "agent"
+            width = 6 if agent else 5
+            for start in range(0, len(rows), EVENTS_PER_INSERT):
+                chunk = rows[start : start + EVENTS_PER_INSERT]
+                values = [value for row in chunk for value in (run_id, *row[:width])]
+                db.execute(events_insert(agent, len(chunk)), values)
             db.execute("COMMIT")
         except BaseException:
             if new_run:

@@ -248,3 +248,15 @@ def test_closing_a_journal_whose_checkpoints_run_on_a_thread_leaves_it_whole(
     with Journal.open(path, writing=False) as reader:
         assert [e.seq for e in reader.events()] == list(range(1, 41))
         assert [o.event_seq for o in reader.outcomes()] == list(range(1, 41))
+
+
+def test_a_commit_of_more_events_than_one_insert_takes_writes_them_all_in_order(tmp_path):
+    from simulator.journal.statements import EVENTS_PER_INSERT
+
+    count = 2 * EVENTS_PER_INSERT + 5
+    with Journal.open(tmp_path / "j.sqlite3") as journal:
+        journal.commit([_Event(seq) for seq in range(1, count + 1)])
+        events = journal.events()
+    assert [(e.seq, e.time_ms, e.args) for e in events] == [
+        (seq, 1000 + seq, [{"n": seq}]) for seq in range(1, count + 1)
+    ]
