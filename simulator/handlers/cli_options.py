@@ -444,7 +444,8 @@ class HostSeries:
         if journal is not None:
             journal.flush()  # the outcomes held for a next commit: a failure is in the summary
         failure = getattr(journal, "failure", None)
-        if failure is not None and self._looped is None:
+        told = getattr(journal, "failure_told", False)  # the stopped run's report says it
+        if failure is not None and self._looped is None and not told:
             lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
         if journal is not None:
             if lines and journal.path != ":memory:":

@@ -269,6 +269,12 @@ class Journal(JournalReader):
             return self._ensure_run()
 
     @property
+    def failure_told(self) -> bool:
+        """Whether ``failure`` was raised to a run (a commit refused with it: the run stopped
+        there and said so), rather than only kept for the run's summary."""
+        return self.failure is not None and self._failure_told
+
+    @property
     def written_run_id(self) -> int | None:
         """The run's id if its row was written already (None before the first write)."""
         return self._run_id

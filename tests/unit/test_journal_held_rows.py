@@ -201,10 +201,11 @@ def test_in_load_mode_a_held_outcome_that_cannot_be_written_stops_the_next_run(
     options = ["--journal", str(path), "--no-entry-points", "--handler-isolation", "thread"]
     code = main(["run", str(SCENARIO), "--repeat", "3", *options, "--handler", str(plugin)])
     out, err = capsys.readouterr()
-    assert code != 0
+    assert code == 1, "a journal that failed is exit code 1, as for one run (2 is bad input)"
     stopped = [line for line in out.splitlines() if "stopped:" in line]
     assert len(stopped) == 1 and str(path) in stopped[0]
     assert "cannot write the outcome of refuser:" in stopped[0]
+    assert "cannot write the outcome of refuser:" not in err, "said once, not again on stderr"
     assert "Traceback" not in err
     with Journal.open(path, writing=False) as journal:
         assert journal.outcomes() == [], "the refused outcome, and no handler ran after it"
