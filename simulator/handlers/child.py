@@ -21,10 +21,8 @@ import inspect
 import io
 import itertools
 import json
-import mmap
 import os
 import signal
-import struct
 import sys
 import threading
 import time
@@ -41,6 +39,7 @@ from simulator.handlers.outcome import OpaqueResult
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import die_with_parent
+from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
 from simulator.stable_text import stable_repr
 from simulator.streams import whole_lines
@@ -126,8 +125,6 @@ class _RemoteAdApi:
 
 _PLAIN = (type(None), str, int, bool)
 """JSON as they are (these exact types: a float may be NaN, a subclass may not pickle there)."""
-_COUNT = struct.Struct("q")
-_TIME = struct.Struct("d")
 
 
 class _Mail:
@@ -202,7 +199,7 @@ class _Mail:
 
 
 class _Child:
-    def __init__(self, read: Connection, write: Connection, marker: mmap.mmap | None = None):
+    def __init__(self, read: Connection, write: Connection, marker: StartMarker | None = None):
         self.read = read
         self.write = write
         self.name = ""
@@ -215,7 +212,7 @@ class _Child:
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self.marker = marker
-        """Where pipelined calls' starts are marked for the parent (``supervisor._Marker``)."""
+        """Where pipelined calls' starts are marked for the parent."""
         self.started = 0
         """Pipelined calls started so far."""
 
@@ -280,8 +277,7 @@ class _Child:
         started = time.monotonic()
         if pipelined and self.marker is not None:  # its timeout counts from now
             self.started += 1
-            _TIME.pack_into(self.marker, 8, started)  # the time first: see _Marker
-            _COUNT.pack_into(self.marker, 0, self.started)
+            self.marker.mark(self.started, started)
         registration = self.handlers[index]
         try:
             # The wire values were unpickled for this call alone, and the models are built
@@ -358,10 +354,7 @@ def main(argv: list[str]) -> None:
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
         dump = open(argv[2], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
-    marker = None
-    if len(argv) > 3:
-        marker = mmap.mmap(int(argv[3]), 16)  # a mapping of its own: the descriptor can go
-        os.close(int(argv[3]))
+    marker = StartMarker.attach(int(argv[3])) if len(argv) > 3 else None
     child = _Child(read, write, marker)
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     child.serve()

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.outcome import Reply
@@ -30,14 +31,49 @@ from simulator.handlers.stacks import killed_running, killed_unstarted
 
 if TYPE_CHECKING:
     from simulator.engine import Event
-    from simulator.handlers.supervisor import PluginProcess, _Pending
+    from simulator.handlers.supervisor import PluginProcess, _Life
 
-__all__ = ["Pipeline", "Reply"]
+__all__ = ["Pipeline", "Reply", "wire_payload"]
 
 _MAX_SENDS = 3
 """A call is sent to at most this many processes (a plugin that dies before each call)."""
 Done = Callable[[Reply, float], Any]
 """Called once per call with its reply and its duration in ms (on a supervisor thread)."""
+
+
+@dataclass(eq=False, slots=True)
+class _Pending:
+    """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
+
+    done: threading.Event | None = None
+    """Set when a waited-for call has its reply (``PluginProcess.call``); None when pipelined."""
+    reply: Reply | None = None
+    callback: Done | None = None
+    index: int = 0
+    args: tuple[Any, ...] = ()
+    """The event as it crosses: ``(name, wire args, api version)`` (``wire_payload``)."""
+    id: int = 0
+    started: float | None = None
+    finished: bool = False
+    timed_out: bool = False
+    sends: int = 0
+    sent_at: float | None = None
+    """When a pipelined call was last sent (``time.monotonic``): it must start within the
+    timeout of that (``Pipeline.sending``)."""
+    label: tuple[str, str] = ("?", "")
+    """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
+    ordinal: int = 0
+    """Which pipelined call of its process's life it was (1, 2 ...): started once the process's
+    marker counts that many (``StartMarker``); 0 while not written to any."""
+    life: _Life | None = None
+    """The process (life) it was last written to."""
+
+
+def wire_payload(event: Event) -> tuple[str, tuple[Any, ...], str]:
+    """What crosses to a plugin's process for ``event``: its wire JSON values, which pickle
+    several times faster than the contract models; the child builds the models from them
+    (``typed_args``), on its own core, a fresh set for each call."""
+    return event.name.value, event.wire_args, getattr(event, "api_version", "5.19")
 
 
 class Pipeline:
@@ -70,8 +106,6 @@ class Pipeline:
     def submit(self, index: int, event: Event, done: Done, handler: str = "") -> None:
         """Send handler ``index`` (named ``handler``) the event; ``done(reply, duration_ms)``
         once it has ended."""
-        from simulator.handlers.supervisor import _Pending, wire_payload
-
         call = _Pending(callback=done, index=index, args=wire_payload(event))
         call.label = (event.name.value, handler)
         with self._cond:
@@ -87,8 +121,6 @@ class Pipeline:
         """As ``submit``, from the simulation thread, which must never wait: only into an empty
         pipeline, and only when the call can be written at once (``PluginProcess.send_now``);
         False, and nothing sent, otherwise."""
-        from simulator.handlers.supervisor import _Pending, wire_payload
-
         call = _Pending(callback=done, index=index, args=wire_payload(event), sends=1)
         call.label = (event.name.value, handler)
         with self._cond:

@@ -16,7 +16,7 @@ tuples over them (``multiprocessing.connection.Connection``)::
 
 A pipelined call's start is not a message (one more wake-up of each side per call): the child
 writes how many pipelined calls it has started and when the last one started (``time.monotonic``,
-one clock for every process) into a 16-byte memory both processes map (``_Marker``); the parent
+one clock for every process) into a 16-byte memory both processes map (``StartMarker``); the parent
 reads it only when it needs to know (a deadline, a death, who makes an ``ad_api`` call).
 
 The child unpickles its own copy of the event's arguments for each call: what a handler does to
@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import mmap
 import os
-import struct
 import sys
 import tempfile
 import threading
@@ -48,11 +46,12 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.handlers.frames import frame, write_all, write_some
 from simulator.handlers.outcome import Reply
-from simulator.handlers.pipeline import Done, Pipeline
+from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 from simulator.handlers.spawner import popen
 from simulator.handlers.stacks import describe_exit, dump_stacks, stuck_anywhere, stuck_at
+from simulator.handlers.start_marker import StartMarker
 
 if TYPE_CHECKING:
     import subprocess
@@ -84,71 +83,6 @@ class RemoteHandler:
         raise RuntimeError("a remote handler is called through HandlerHost")
 
 
-@dataclass(eq=False, slots=True)
-class _Pending:
-    """A call sent to the child: waited for (``done``) or pipelined (``callback``)."""
-
-    done: threading.Event | None = None
-    """Set when a waited-for call has its reply (``PluginProcess.call``); None when pipelined."""
-    reply: Reply | None = None
-    callback: Done | None = None
-    index: int = 0
-    args: tuple[Any, ...] = ()
-    """The event as it crosses: ``(name, wire args, api version)`` (``wire_payload``)."""
-    id: int = 0
-    started: float | None = None
-    finished: bool = False
-    timed_out: bool = False
-    sends: int = 0
-    sent_at: float | None = None
-    """When a pipelined call was last sent (``time.monotonic``): it must start within the
-    timeout of that (``Pipeline.sending``)."""
-    label: tuple[str, str] = ("?", "")
-    """(event, handler) of a pipelined call: who an ``ad_api`` call comes from."""
-    ordinal: int = 0
-    """Which pipelined call of its process's life it was (1, 2 ...): started once the process's
-    marker counts that many (``_Marker``); 0 while not written to any."""
-    life: _Life | None = None
-    """The process (life) it was last written to."""
-
-
-def wire_payload(event: Event) -> tuple[str, tuple[Any, ...], str]:
-    """What crosses to a plugin's process for ``event``: its wire JSON values, which pickle
-    several times faster than the contract models; the child builds the models from them
-    (``typed_args``), on its own core, a fresh set for each call."""
-    return event.name.value, event.wire_args, getattr(event, "api_version", "5.19")
-
-
-_COUNT = struct.Struct("q")
-_TIME = struct.Struct("d")
-
-
-class _Marker:
-    """16 bytes both processes map: how many pipelined calls the child has started in this life
-    and when the last one started. The child writes the time first, then the count; the parent
-    reads the count first: a count it sees comes with its own time or a later one."""
-
-    SIZE = 16
-
-    def __init__(self) -> None:
-        import tempfile
-
-        with tempfile.TemporaryFile() as file:  # no name: nothing to clean up
-            file.truncate(self.SIZE)
-            self.fd = os.dup(file.fileno())
-        self.memory = mmap.mmap(self.fd, self.SIZE)
-
-    def read(self) -> tuple[int, float]:
-        """(calls started, when the last one started)."""
-        count = _COUNT.unpack_from(self.memory, 0)[0]
-        return count, _TIME.unpack_from(self.memory, 8)[0]
-
-    def release(self) -> None:
-        """The parent's copy of the descriptor (the child has its own once started)."""
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
-
-
 @dataclass(eq=False)
 class _Life:
     """One child process of a plugin (a restart is a new life)."""
@@ -158,7 +92,7 @@ class _Life:
     write: Connection
     dump_path: str
     restart: bool
-    marker: _Marker
+    marker: StartMarker
     announced: int = 0
     """Pipelined calls written to it so far (each call's ``ordinal``; under the send lock)."""
     pending: dict[int, _Pending] = field(default_factory=dict)
@@ -214,7 +148,7 @@ class PluginProcess:
         child_read, parent_write = os.pipe()
         fd, dump_path = tempfile.mkstemp(prefix="adsim-stacks-", suffix=".txt")
         os.close(fd)
-        marker = _Marker()
+        marker = StartMarker()
         try:
             process = popen(  # on the spawner thread, tied to our life: spawner.py
                 [
@@ -224,7 +158,7 @@ class PluginProcess:
                     str(child_read),
                     str(child_write),
                     dump_path,
-                    str(marker.fd),
+                    str(marker.fd),  # an int until release()
                 ],
                 pass_fds=(child_read, child_write, marker.fd),
                 stdin=subprocess.DEVNULL,
@@ -580,7 +514,7 @@ class PluginProcess:
 
     def started(self, call: _Pending) -> float | None:
         """When the pipelined ``call`` started in its process (``time.monotonic``), as far as
-        is known now; None while it has not (``_Marker``)."""
+        is known now; None while it has not (``StartMarker``)."""
         if call.started is None and call.ordinal and call.life is not None:
             count, at = call.life.marker.read()
             if count >= call.ordinal:

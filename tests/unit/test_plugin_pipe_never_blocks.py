@@ -19,7 +19,7 @@ from simulator.demo import run_demo_call
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
 from simulator.handlers.frames import frame
-from simulator.handlers.supervisor import _Pending
+from simulator.handlers.pipeline import _Pending
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP stops a process")
 
