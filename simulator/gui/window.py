@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -402,13 +403,7 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
         self._status.setText(message)
-        flipped = bool(self._status.property("error")) != error
-        self._status.setProperty("error", error)
-        if flipped:
-            # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
-            # enums would cost the start ~7 ms for the first (welcome) message.
-            self._status.style().unpolish(self._status)
-            self._status.style().polish(self._status)
+        _set_error(self._status, error)
         if message:
             self._status_clear.start(_STATUS_CLEAR_MS)
 
@@ -419,11 +414,25 @@ class MainWindow(QMainWindow):
             self._handlers.setText("No handlers")
             return
         plugins = list(host.plugins)
+        # A plugin that did not load is the integration not running at all (``adsim run``
+        # exits 1 for it): said here, in the error colour, for as long as it lasts.
+        broken = [plugin for plugin in plugins if not getattr(plugin, "loaded", True)]
         failures = sum(1 for outcome in bridge.outcomes if getattr(outcome, "status", "") != "ok")
-        text = f"{len(plugins)} plugin(s) · {len(bridge.outcomes)} outcome(s)"
+        text = f"{len(plugins)} plugin(s)"
+        if broken:
+            text += f" · {len(broken)} not loaded"
+        text += f" · {len(bridge.outcomes)} outcome(s)"
         if failures:
             text += f" · {failures} failed"
         self._handlers.setText(text)
+        self._handlers.setToolTip(
+            "\n".join(
+                f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
+                for plugin in broken
+            )
+            or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
+        )
+        _set_error(self._handlers, bool(broken))
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)
@@ -507,3 +516,14 @@ class MainWindow(QMainWindow):
         if self.bridge is not None:
             self.bridge.close()
         super().closeEvent(event)
+
+
+def _set_error(label: QLabel, error: bool) -> None:
+    """Show ``label`` in the error colour or not (its ``error`` property, window.qss)."""
+    flipped = bool(label.property("error")) != error
+    label.setProperty("error", error)
+    if flipped:
+        # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
+        # enums would cost the start ~7 ms for the first (welcome) message.
+        label.style().unpolish(label)
+        label.style().polish(label)
