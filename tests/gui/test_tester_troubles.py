@@ -77,3 +77,17 @@ def test_reloading_a_fixed_plugin_clears_the_error(qtbot, window, tmp_path):
         assert "not loaded" not in label.text()
     finally:
         session.close()
+
+
+def test_a_customer_phone_without_digits_is_refused_under_the_call_button(bare_desk):
+    """Letters typed as the customer's phone made a call with an empty ANI."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.type("customerPhone", "call me")
+    desk.click("offerCallButton")
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: "no digits" in status.text())
+    assert status.property("error") is True
+    assert "'call me'" in status.text()
+    assert not desk.sim.interactions
