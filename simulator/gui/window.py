@@ -8,6 +8,7 @@ Action buttons are enabled from ``sim.allowed()`` through the automation table, 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -496,12 +497,20 @@ class MainWindow(QMainWindow):
             self.write_scenario(Path(path))
 
     def write_scenario(self, path: Path) -> None:
-        """Record the session with ``simulator.scenarios.record_session`` into ``path``."""
+        """Record the session with ``simulator.scenarios.record_session`` into ``path``; a
+        file that cannot be written is said in the status bar (raised out of the menu's slot,
+        it showed nothing), and a file saved before is left whole."""
         from simulator import scenarios
+        from simulator.one_line import exception_text
 
         assert self.bridge is not None
         text = scenarios.record_session(self.bridge.sim)
-        path.write_text(text, encoding="utf-8")
+        try:
+            _write_whole(path, text)
+        except OSError as exc:
+            reason = exc.strerror or exception_text(exc)
+            self.show_message(f"The session was not saved: {path}: {reason}", error=True)
+            return
         self.show_message(f"Saved the session as {path}")
 
     # ------------------------------------------------------------------ closing
@@ -527,3 +536,35 @@ def _set_error(label: QLabel, error: bool) -> None:
         # enums would cost the start ~7 ms for the first (welcome) message.
         label.style().unpolish(label)
         label.style().polish(label)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, never leaving a file cut short: a new file that cannot be
+    written whole is removed, an existing one is replaced by a whole copy written beside it
+    (a full disk leaves the earlier scenario as it was); a device or a pipe is written to."""
+    import os
+    import shutil
+    import tempfile
+
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a folder; choose a file name in it", str(path))
+    if not path.exists() or not path.is_file():
+        existed = path.exists()
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            if not existed:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
+        return
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

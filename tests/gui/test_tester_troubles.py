@@ -91,3 +91,50 @@ def test_a_customer_phone_without_digits_is_refused_under_the_call_button(bare_d
     assert status.property("error") is True
     assert "'call me'" in status.text()
     assert not desk.sim.interactions
+
+
+@pytest.mark.parametrize("where", ["a folder", "a missing folder", "under a file", "a full disk"])
+def test_a_scenario_that_cannot_be_saved_is_said_in_the_status_bar(bare_desk, tmp_path, where):
+    """File → Save session as scenario… onto a folder, into a missing one, under a file or onto
+    a full disk raised out of the menu's slot: nothing on screen, the tester believed it saved."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    if where == "a folder":
+        target = tmp_path
+    elif where == "a missing folder":
+        target = tmp_path / "missing" / "session.yaml"
+    elif where == "under a file":
+        (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+        target = tmp_path / "notes.txt" / "session.yaml"
+    else:
+        target = Path("/dev/full")
+        if not target.exists():
+            pytest.skip("no /dev/full here")
+    desk.window.write_scenario(target)
+    status = desk.widget("statusMessage")
+    assert status.property("error") is True
+    assert str(target) in status.text()
+    assert "not saved" in status.text()
+
+
+def test_a_saved_scenario_is_said_with_its_path(bare_desk, tmp_path):
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    target = tmp_path / "session.yaml"
+    desk.window.write_scenario(target)
+    assert target.read_text(encoding="utf-8").startswith("# Recorded by adsim")
+    status = desk.widget("statusMessage")
+    assert not status.property("error")
+    assert str(target) in status.text()
+
+
+def test_saving_over_a_scenario_replaces_it_whole_keeping_its_mode(bare_desk, tmp_path):
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    target = tmp_path / "session.yaml"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    desk.window.write_scenario(target)
+    assert target.read_text(encoding="utf-8").startswith("# Recorded by adsim")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["session.yaml"]
