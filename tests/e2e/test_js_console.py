@@ -35,9 +35,10 @@ def test_every_console_line_of_a_module_reaches_a_piped_stderr_whole(tmp_path: P
     scenario = tmp_path / "flow.yaml"
     scenario.write_text(SCENARIO, encoding="utf-8")
     env = dict(os.environ, HOME=str(tmp_path))
+    command = [sys.executable, "-m", "simulator", "run", str(scenario)]
+    command += ["--js-handler", str(module), "--journal", ":memory:"]
     done = subprocess.run(
-        [sys.executable, "-m", "simulator", "run", str(scenario), "--js-handler", str(module)]
-        + ["--journal", ":memory:"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,  # one pipe, as `2>&1 | tee log` in CI
         env=env,
