@@ -21,13 +21,18 @@ def _tenant_with(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-SALES_DISPOSITIONS = """    dispositions:
-      - {id: FFF0EDE8-A953-5B5F-95BB-B674FE0BC05B, code: "201", name: Product sold, type: SUCCESS}
-      - {id: 07E7B61B-7CDB-5042-9824-E032E8AAFB01, code: "202", name: Offer rejected, type: FAILURE}
-      - {id: D83F9B66-8B6F-55B4-BC31-27148E836470, code: "203", name: Call back later, type: CONTINUE}
-      - {id: BD6F650B-4B5A-5EBF-9B93-1BECAB0EC95E, code: "204", name: Add to DNC, type: DO_NOT_CALL}
-      - {id: 5424DB43-FA77-5526-BD51-22FACC866408, code: "205", name: Answering machine, type: FAILURE}
-"""
+def _sales_dispositions() -> str:
+    """The Sales service's ``dispositions:`` block of the built-in tenant, as written."""
+    lines = DEFAULT.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines.index("    name: Sales\n", lines.index("services:\n"))
+    start = next(i for i in range(first, len(lines)) if lines[i] == "    dispositions:\n")
+    end = start + 1
+    while lines[end].startswith("      - "):
+        end += 1
+    return "".join(lines[start:end])
+
+
+SALES_DISPOSITIONS = _sales_dispositions()
 
 
 def test_a_required_disposition_with_none_to_choose_is_refused(tmp_path):
