@@ -138,3 +138,33 @@ def test_saving_over_a_scenario_replaces_it_whole_keeping_its_mode(bare_desk, tm
     assert target.read_text(encoding="utf-8").startswith("# Recorded by adsim")
     assert target.stat().st_mode & 0o777 == 0o640
     assert sorted(path.name for path in tmp_path.iterdir()) == ["session.yaml"]
+
+
+def test_a_long_value_full_of_numbers_is_coloured_in_one_pass(qtbot):
+    """A pasted log in a note (20,000 lines with numbers: one JSON line of 800 KB) froze the
+    window for minutes when its event was selected: for each number the highlighter counted
+    the quotes of all the text before it. Run off the GUI thread with a bound a hundred times
+    what one pass takes, so a return to the old way fails here rather than hanging CI."""
+    import threading
+
+    from PySide6.QtGui import QTextDocument
+
+    from simulator.gui.inspector.json_view import JsonHighlighter
+
+    highlighter = JsonHighlighter(QTextDocument())
+    log = "log line 12345 took 67 ms\\n" * 40_000
+    line = f'  "description": "{log}", "duration": 42, "ok": true, "n": null'
+    found: dict[int, str] = {}
+    worker = threading.Thread(
+        target=lambda: found.update(highlighter.token_kinds(line)), daemon=True
+    )
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "colouring one long line did not finish"
+    kinds = {line[start : start + 4]: kind for start, kind in found.items()}
+    assert found[line.index('"description"')] == "key"
+    assert found[line.index('"log line')] == "string"
+    assert kinds["42, "] == "number"
+    assert kinds["true"] == "literal"
+    assert kinds["null"] == "literal"
+    assert "number" not in {kind for start, kind in found.items() if start < line.index('",')}
