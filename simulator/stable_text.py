@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 __all__ = ["dumps", "stable_repr"]
@@ -48,12 +49,23 @@ def stable_repr(value: Any, _depth: int = 0) -> str:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=stable_repr)
-"""``json.dumps`` with these options, built once (the journal encodes every event with it)."""
+"""``json.dumps`` with these options, built once."""
+
+_C_ENCODER = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, stable_repr, encode_basestring, None, ":", ",", False, False, True)
+)
+"""What ``_ENCODER.encode`` builds at every call (the journal encodes every event's arguments):
+the C encoder with the same options, built once. Without the circular-reference check (shared
+state across threads); a cycle is then a ``RecursionError``, which gets the same text."""
 
 
 def dumps(value: Any) -> str:
     """Compact JSON text of ``value``; what JSON cannot hold is its ``stable_repr`` text."""
     try:
+        if _C_ENCODER is not None:
+            return "".join(_C_ENCODER(value, 0))
         return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError):
         # Keys JSON cannot have (a tuple key), a cycle: the whole value as text.

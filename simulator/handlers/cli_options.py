@@ -354,6 +354,8 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         looped = f"journal {held}"
     host.close()
     journal = host.journal
+    if journal is not None:
+        journal.flush()  # the outcomes held for a next commit: a failure is in the summary
     lines = summary(host)
     if looped is not None:
         lines.insert(0, looped)
@@ -439,8 +441,11 @@ class HostSeries:
         if self._looped is not None:
             lines.insert(0, self._looped)
         journal = self.host.journal
+        if journal is not None:
+            journal.flush()  # the outcomes held for a next commit: a failure is in the summary
         failure = getattr(journal, "failure", None)
-        if failure is not None and self._looped is None:
+        told = getattr(journal, "failure_told", False)  # the stopped run's report says it
+        if failure is not None and self._looped is None and not told:
             lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
         if journal is not None:
             if lines and journal.path != ":memory:":

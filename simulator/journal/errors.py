@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["JournalError", "JournalWriteError"]
+__all__ = ["UNWRITABLE", "JournalError", "JournalWriteError", "is_locked", "reason"]
 
 
 class JournalError(Exception):
@@ -16,3 +16,23 @@ class JournalError(Exception):
 
 class JournalWriteError(JournalError):
     """A write failed: what could not be written and why (the events were not delivered)."""
+
+
+UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "disk", "full")
+"""Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether SQLite's error says another connection holds the lock."""
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def reason(exc: BaseException) -> str:
+    """The cause of a failed write, as the one line says it."""
+    if isinstance(exc, UnicodeEncodeError):
+        return "text UTF-8 cannot hold (a lone surrogate)"
+    text = str(exc) or type(exc).__name__
+    if is_locked(exc):
+        return f"{text}: another process holds its write lock"
+    return text

@@ -25,14 +25,20 @@ class JournalReader:
     _agent: str
     """``agent`` when the schema has the column (version 3 on), else ``NULL``."""
 
+    def _before_read(self) -> None:
+        """Called before each read (``Journal`` writes the rows it holds back, so that a read
+        through the journal that wrote them sees them)."""
+
     def runs(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Every run: ``(id, started_ms, meta)``."""
+        self._before_read()
         with self._lock:
             rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
         return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
 
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         """The rows of a query, a batch at a time (constant memory however big the journal)."""
+        self._before_read()
         with self._lock:
             cursor = self._db.execute(sql, params)
         while True:
@@ -108,6 +114,7 @@ class JournalReader:
             return False
         where, params = self._where(interaction_id, run_id)
         where = f"{where} AND agent IS NOT NULL" if where else " WHERE agent IS NOT NULL"
+        self._before_read()
         with self._lock:
             row = self._db.execute(f"SELECT 1 FROM events{where} LIMIT 1", params).fetchone()
         return row is not None

@@ -4,11 +4,20 @@ Events are written by group commit: ``attach(sim)`` makes the journal the engine
 so everything one engine step emits is inserted in one transaction and committed (WAL mode)
 before any handler or subscriber sees it. When that commit fails (the disk is full, another
 process holds the write lock past ``busy_timeout``, the file became unwritable) the bus delivers
-none of those events (``simulator.engine.CommitError``). Outcomes, answers and packets are each
-their own transaction, written as they happen; if one cannot be written, ``failure`` keeps the
-first error and the next commit of events is refused with it, so a run stops there too.
+none of those events (``simulator.engine.CommitError``).
+
+Outcomes and answers: while an attached bus commits lazily (a scenario run) they are held back
+and written in the transaction of the next commit of events (each row with the id of the run it
+belongs to, across ``new_run``), or by ``flush`` (the CLI, at a run's end, before its summary),
+``close``, a read through this journal, or the next packet. Until then they are in memory only:
+a ``kill -9`` can lose them, never an event. Otherwise (the window, the demo, your own driver)
+each is written at once in its own transaction, as every packet is. A held-back row that cannot
+be written makes the commit it joined fail (nothing of it written, its events not delivered)
+with that row's error; one written on its own that fails is kept in ``failure`` and the next
+commit of events is refused with it: either way the run stops there.
 Once a commit returns, a ``kill -9`` of the process cannot take it back (``synchronous=NORMAL``
-only trades durability against power loss, not against a killed process).
+only trades durability against power loss, not against a killed process). WAL checkpoints run
+on a thread of their own (``simulator.journal.checkpoints``), not inside the commits.
 
 A journal opened for writing is checked at ``open``: a file that cannot be written, or whose
 write lock another process holds for longer than ``busy_timeout``, raises ``JournalError``.
@@ -32,7 +41,14 @@ from pathlib import Path
 from typing import Any
 
 from simulator import stable_text
-from simulator.journal.errors import JournalError, JournalWriteError
+from simulator.journal.checkpoints import WRITER_LIMIT, Checkpointer
+from simulator.journal.errors import (
+    UNWRITABLE,
+    JournalError,
+    JournalWriteError,
+    is_locked,
+    reason,
+)
 from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
@@ -44,6 +60,15 @@ from simulator.journal.rows import (
     _OutcomeLike,
 )
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from simulator.journal.statements import (
+    ANSWER_SQL,
+    EVENTS_PER_INSERT,
+    PACKET_SQL,
+    Pending,
+    RowError,
+    events_insert,
+    outcome_insert,
+)
 
 __all__ = [
     "MIGRATIONS",
@@ -119,24 +144,6 @@ def _text(value: str | None) -> str | None:
     return value
 
 
-_UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "disk", "full")
-"""Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""
-
-
-def _is_locked(exc: BaseException) -> bool:
-    text = str(exc)
-    return "locked" in text or "busy" in text
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeEncodeError):
-        return "text UTF-8 cannot hold (a lone surrogate)"
-    text = str(exc) or type(exc).__name__
-    if _is_locked(exc):
-        return f"{text}: another process holds its write lock"
-    return text
-
-
 class Journal(JournalReader):
     """An open journal; thread-safe (events come from the engine thread, outcomes from handlers)."""
 
@@ -156,6 +163,13 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
+        self._outcome_sql = outcome_insert(self._agent == "agent")
+        self._pending: list[Pending] = []
+        """Outcome and answer rows held back for the next transaction (see ``flush``)."""
+        self._buses: list[Any] = []
+        """The buses of the simulations attached: while one commits lazily, rows wait."""
+        self._checkpointer: Checkpointer | None = None
+        """WAL checkpoints off the commits' path (a journal file opened for writing)."""
 
     @classmethod
     def open(
@@ -203,6 +217,8 @@ class Journal(JournalReader):
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
+                if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
+                    db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
             migrate(db, migrations)
             if writing:
                 _probe_write(db)
@@ -216,24 +232,27 @@ class Journal(JournalReader):
                 # read-only CI artifact): WAL mode needs a -shm file beside it, and an older
                 # schema an upgrade; neither is a reason to refuse a read.
                 return cls(read_only(target, migrations), target, meta)
-            if not any(sign in str(exc) for sign in _UNWRITABLE):
+            if not any(sign in str(exc) for sign in UNWRITABLE):
                 raise JournalError(
                     f"not a usable adsim journal ({exc}); pass another --journal file", target
                 ) from None
-            if _is_locked(exc):
+            if is_locked(exc):
                 advice = (
                     f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
                     "--journal file"
                 )
             else:
                 advice = "pass a writable --journal file, or ':memory:' to keep none"
-            raise JournalError(f"cannot be written ({_reason(exc)}); {advice}", target) from None
+            raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None
         except sqlite3.DatabaseError as exc:
             _close_quietly(db)
             raise JournalError(
                 f"not a usable adsim journal ({exc}); pass another --journal file", target
             ) from None
-        return cls(db, target, meta)
+        journal = cls(db, target, meta)
+        if writing and target != ":memory:":
+            journal._checkpointer = Checkpointer(target)
+        return journal
 
     # ------------------------------------------------------------------ writing
 
@@ -248,6 +267,12 @@ class Journal(JournalReader):
         """The id of the run this journal records (created on first use)."""
         with self._lock:
             return self._ensure_run()
+
+    @property
+    def failure_told(self) -> bool:
+        """Whether ``failure`` was raised to a run (a commit refused with it: the run stopped
+        there and said so), rather than only kept for the run's summary."""
+        return self.failure is not None and self._failure_told
 
     @property
     def written_run_id(self) -> int | None:
@@ -265,15 +290,27 @@ class Journal(JournalReader):
 
     def new_run(self, meta: dict[str, Any] | None = None) -> None:
         """Record what follows as another run on the same open file (load mode: one run per
-        repeat without reopening the database)."""
+        repeat without reopening the database). Rows held back keep their run's id."""
         with self._lock:
+            if any(pending.run_id is None for pending in self._pending):
+                self._flush_locked()  # rows of a run whose own row is not written yet
             self._run_id = None
             self._meta = dict(meta or {})
 
     def attach(self, sim: Any) -> Callable[[], None]:
         """Commit every batch of ``sim``'s events before it is delivered (the bus's committer);
         returns the detach function (held events are then delivered unjournaled)."""
-        remove: Callable[[], None] = sim.bus.add_committer(self.commit)
+        bus = sim.bus
+        remove_committer: Callable[[], None] = bus.add_committer(self.commit)
+        with self._lock:
+            self._buses.append(bus)
+
+        def remove() -> None:
+            remove_committer()
+            with self._lock:
+                if bus in self._buses:
+                    self._buses.remove(bus)
+
         self._detach.append(remove)
         return remove
 
@@ -285,15 +322,16 @@ class Journal(JournalReader):
             remove()
 
     def commit(self, events: Sequence[_EventLike]) -> None:
-        """Write ``events`` in one transaction; ``JournalWriteError`` (and nothing written)
-        when it fails, or when an outcome, answer or packet could not be written before."""
+        """Write ``events`` in one transaction, with the outcome and answer rows held back;
+        ``JournalWriteError`` (and nothing written) when it fails, or when an outcome, answer
+        or packet could not be written before."""
         rows = [
             (
                 event.seq,
                 event.time_ms,
                 str(event.name),
                 event.interaction_id,
-                _dumps(list(event.wire_args)),
+                _dumps(event.wire_args),  # a tuple is a JSON array, as a list is
                 getattr(event, "agent", None),
             )
             for event in events
@@ -308,10 +346,14 @@ class Journal(JournalReader):
                 raise self.failure
             try:
                 self._write_events(rows)
+            except RowError as exc:
+                raise self._row_failed(exc) from None
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
                 try:
                     self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
+                except RowError as exc:
+                    raise self._row_failed(exc) from None
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
                     raise self._write_error(exc, events) from None
             except sqlite3.Error as exc:
@@ -323,18 +365,13 @@ class Journal(JournalReader):
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
-            if self._agent == "agent":
-                db.executemany(
-                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args, agent)"
-                    f" VALUES ({run_id}, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-            else:
-                db.executemany(
-                    "INSERT INTO events (run_id, seq, time_ms, name, interaction_id, args)"
-                    f" VALUES ({run_id}, ?, ?, ?, ?, ?)",
-                    [row[:5] for row in rows],
-                )
+            self._write_pending(run_id)
+            agent = self._agent == "agent"
+            width = 6 if agent else 5
+            for start in range(0, len(rows), EVENTS_PER_INSERT):
+                chunk = rows[start : start + EVENTS_PER_INSERT]
+                values = [value for row in chunk for value in (run_id, *row[:width])]
+                db.execute(events_insert(agent, len(chunk)), values)
             db.execute("COMMIT")
         except BaseException:
             if new_run:
@@ -342,53 +379,109 @@ class Journal(JournalReader):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+        self._pending.clear()
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
+
+    def _write_pending(self, run_id: int) -> None:
+        """Insert the held-back rows into the open transaction; ``RowError`` names the one
+        that cannot be written."""
+        for pending in self._pending:
+            try:
+                self._db.execute(
+                    pending.sql,
+                    (run_id if pending.run_id is None else pending.run_id, *pending.values),
+                )
+            except (sqlite3.Error, UnicodeEncodeError) as exc:
+                raise RowError(pending, exc) from exc
+
+    def _row_failed(self, exc: RowError) -> JournalWriteError:
+        """A held-back row failed inside a commit: nothing was written; that row is dropped
+        (the others wait for the next commit) and its error stops the run, as ``failure``."""
+        self._pending.remove(exc.pending)
+        error = JournalWriteError(
+            f"cannot write {exc.pending.what}: {reason(exc.cause)}", self.path
+        )
+        if self.failure is None:
+            self.failure = error
+        self._failure_told = True
+        return self.failure
 
     def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:
         first = events[0] if events else None
         what = f"event #{first.seq} {first.name}" if first is not None else "events"
-        return JournalWriteError(f"cannot write {what}: {_reason(exc)}", self.path)
+        return JournalWriteError(f"cannot write {what}: {reason(exc)}", self.path)
 
     def record_event(self, event: _EventLike) -> None:
         """Commit one event on its own (``commit`` writes a step's events together)."""
         self.commit((event,))
 
-    def _write(self, what: str, sql: str, row: tuple[Any, ...]) -> None:
-        """One row in its own transaction; a failure is kept in ``failure``, not raised (the
-        handler thread cannot stop the run: the next commit of events does)."""
+    def _deferring(self) -> bool:
+        # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
+        # and takes the row with it; any other driver (the window, the demo) writes it now.
+        return any(bus.lazy_commits for bus in self._buses)
+
+    def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
+        """Keep a row for the next transaction of events, or write it at once (``now``, or
+        when no attached run commits lazily, or when the run's own row is not written yet).
+        A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
+        the next commit of events does)."""
         with self._lock:
             if self._closed:
                 return
-            try:
-                self._db.execute(sql, (self._ensure_run(), *row))
-            except (sqlite3.Error, UnicodeEncodeError) as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                if self.failure is None:
-                    self.failure = JournalWriteError(
-                        f"cannot write {what}: {_reason(exc)}", self.path
-                    )
+            self._pending.append(Pending(self._run_id, what, sql, values))
+            if now or self._run_id is None or not self._deferring():
+                self._flush_locked()
+
+    def flush(self) -> None:
+        """Write the outcome and answer rows held back for the next commit (a run's end: the
+        CLI calls it before its summary). A failure is kept in ``failure``."""
+        with self._lock:
+            if not self._closed:
+                self._flush_locked()
+
+    def _before_read(self) -> None:
+        self.flush()
+
+    def _flush_locked(self) -> None:
+        if not self._pending:
+            return
+        db = self._db
+        new_run = self._run_id is None
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            # The current run's row only if a row held back belongs to it: a run that wrote
+            # nothing yet (load mode's next repeat) gets no empty row here.
+            unwritten = any(pending.run_id is None for pending in self._pending)
+            self._write_pending(self._ensure_run() if unwritten else 0)
+            db.execute("COMMIT")
+            if self._checkpointer is not None:
+                self._checkpointer.committed()
+        except (sqlite3.Error, RowError) as exc:
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            # What cannot be written now is lost, as a row written at once would be; the
+            # first failure is told at the next commit (or in the run's summary).
+            if self.failure is None:
+                what, cause = (
+                    (exc.pending.what, exc.cause)
+                    if isinstance(exc, RowError)
+                    else (self._pending[0].what, exc)
+                )
+                self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
+        self._pending.clear()
 
     def record_answer(self, seq: int, answer: Any) -> None:
-        """Store the answer used for an event that needs one."""
-        self._write(
-            f"the answer to event #{seq}",
-            "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3",
-            (_text(_dumps(answer)), seq),
-        )
+        """Store the answer used for an event that needs one (with the next commit)."""
+        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (_text(_dumps(answer)), seq))
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
-        """Commit one handler call's outcome."""
-        # The agent is its event's (journaled before any handler saw it).
-        agent = (
-            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
-            if self._agent == "agent"
-            else ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        )
-        self._write(
+        """Store one handler call's outcome (with the next commit)."""
+        self._hold(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
-            "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
-            f" handler, status, duration_ms, result, error, traceback{agent}",
+            self._outcome_sql,
             (
                 outcome.event_seq,
                 outcome.event_name,
@@ -406,17 +499,16 @@ class Journal(JournalReader):
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
     ) -> None:
-        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``)."""
+        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``), at once."""
         if direction not in ("in", "out"):
             raise ValueError(f"a packet's direction is 'in' or 'out', not {direction!r}")
         kind = packet.get("type")
         uid = packet.get("uid")
         no_handlers = packet.get("noHandlers")
         error = packet.get("error")
-        self._write(
+        self._hold(
             f"a {direction} packet of {plugin}",
-            "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
-            " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            PACKET_SQL,
             (
                 time.time_ns() // 1_000_000,
                 _text(plugin),
@@ -427,13 +519,17 @@ class Journal(JournalReader):
                 None if no_handlers is None else int(bool(no_handlers)),
                 None if error is None else _text(str(error)),
             ),
+            now=True,
         )
 
     def close(self) -> None:
-        """Close the database (idempotent)."""
+        """Write the rows held back, then close the database (idempotent)."""
         with self._lock:
             if not self._closed:
+                self._flush_locked()
                 self._closed = True
+                if self._checkpointer is not None:
+                    self._checkpointer.close()  # its connection first: the writer's is the last
                 self._db.close()
 
     def __enter__(self) -> Journal:

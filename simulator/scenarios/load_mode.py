@@ -55,9 +55,11 @@ class LoadReport:
     errors: list[str] = field(default_factory=list)
     """The first problems, for the summary."""
     stopped: str | None = None
-    """Why the runs stopped early: a step the engine refused (exit code 2), or handlers that
-    kept acting on their own events (``handlers_looped``, exit code 1)."""
+    """Why the runs stopped early: a step the engine refused (exit code 2), handlers that kept
+    acting on their own events (``handlers_looped``) or a journal that could not be written
+    (``journal_failed``), both exit code 1 as for one run."""
     handlers_looped: bool = False
+    journal_failed: bool = False
 
     @property
     def interactions_per_second(self) -> float:
@@ -68,7 +70,7 @@ class LoadReport:
     def exit_code(self) -> int:
         """0 all runs passed, 1 some failed, 2 the scenario cannot run."""
         if self.stopped is not None:
-            return EXIT_FAILED if self.handlers_looped else EXIT_BAD_INPUT
+            return EXIT_FAILED if self.handlers_looped or self.journal_failed else EXIT_BAD_INPUT
         return EXIT_FAILED if self.failed_runs or self.handler_errors else EXIT_OK
 
 
@@ -114,6 +116,7 @@ def run_load(
         if result.error is not None:
             report.stopped = str(result.error)
             report.handlers_looped = result.handlers_looped
+            report.journal_failed = result.journal_failed
             report.failed_runs += 1
             break
         if result.exit_code != EXIT_OK:
