@@ -555,7 +555,8 @@ def _run(argv: list[str], program: bool) -> int:
         if collecting:
             gc.freeze()
             gc.enable()
-    # The window's Qt loop handles Ctrl-C itself, when it finds Python's default handler.
+    # The window handles Ctrl-C, SIGTERM and SIGHUP itself (simulator.gui.launch): it closes
+    # and its session is closed after Qt's loop.
     window = args.func is _cmd_window
     try:
         with interrupts.paused() if window else contextlib.nullcontext():

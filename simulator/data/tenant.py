@@ -105,6 +105,17 @@ class Service(_FileModel):
             raise ValueError("offer_timeout_seconds must be more than 0 (or never)")
         return value
 
+    @model_validator(mode="after")
+    def _a_required_disposition_can_be_chosen(self) -> Service:
+        # Otherwise no interaction of this service could ever be completed.
+        if self.use_dispositions and self.require_disposition and not self.dispositions:
+            raise ValueError(
+                f"service {self.name!r}: require_disposition is true but it has no "
+                "dispositions, so its interactions could never be completed; add dispositions "
+                "or set require_disposition: false"
+            )
+        return self
+
     @property
     def is_voice(self) -> bool:
         """True for the voice service types."""

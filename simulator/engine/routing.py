@@ -245,7 +245,8 @@ class Routing(Lifecycle):
         phone = customer.get("phone")
         digits = drawn.phone
         if phone:
-            digits = normalize_phone(str(phone)) or digits_only(str(phone))
+            # No digits at all (``abc``): kept as given, for the offer to refuse it.
+            digits = normalize_phone(str(phone)) or digits_only(str(phone)) or str(phone)
         first = customer.get("first_name", drawn.first_name)
         last = customer.get("last_name", drawn.last_name)
         email = customer.get("email")
@@ -287,6 +288,14 @@ class Routing(Lifecycle):
         }
 
         def body() -> dict[str, Any]:
+            if not digits_only(resolved.phone):
+                # It would arrive with an empty ANI, and a recording (which leaves empty
+                # values out) would replay it with a generated number.
+                raise ActionError(
+                    Code.invalid_args,
+                    f"the customer's phone {resolved.phone!r} has no digits; "
+                    "leave it empty for a generated one",
+                )
             found = self._resolve_service(service, *types)
             offer = QueuedOffer(
                 id=self.ids.guid(),

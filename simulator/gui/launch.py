@@ -12,8 +12,10 @@ import contextlib
 import gc
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from simulator.gui.display import display_problem, gui_problem
@@ -109,6 +111,32 @@ def _keep_generated_code() -> None:
     cache = installed()
     if cache is not None:
         cache.save()
+
+
+@contextlib.contextmanager
+def _stopping_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
+    """While the window runs, SIGINT, SIGTERM and SIGHUP call ``stop(signum)`` on the main
+    thread: the window closes, its session is closed after the loop (plugin processes ended,
+    the journal closed) and adsim exits 128 + the signal, as ``adsim run`` does. A signal the
+    parent set to be ignored (``nohup``) stays ignored; only on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ["SIGINT", "SIGTERM", "SIGHUP"]
+    replaced: dict[int, Any] = {}
+    for name in names:
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        current = signal.getsignal(signum)
+        if current in (signal.SIG_DFL, signal.default_int_handler):
+            replaced[signum] = current
+            signal.signal(signum, lambda number, _frame: stop(number))
+    try:
+        yield
+    finally:
+        for signum, previous in replaced.items():
+            signal.signal(signum, previous)
 
 
 def run_window(options: WindowOptions) -> int:
@@ -262,8 +290,21 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
             # The top-level window: the agent switcher's when the desktop is one of several.
             QTimer.singleShot(0, lambda: window.window().close())
 
+    def stop(signum: int) -> None:
+        # Python runs this between two bytecodes of a slot (the bridge's poll, every 100 ms):
+        # Qt's own way (quit when it finds Python's default handler) never saw Ctrl-C there,
+        # and the KeyboardInterrupt it raised was printed as a slot's traceback, the window
+        # left open.
+        if outcome.get("signal") is None:
+            outcome["signal"] = signum
+            outcome["code"] = 128 + signum
+            _tell(f"adsim: interrupted ({signal.Signals(signum).name}): closing the window")
+        window.window().close()
+        app.quit()
+
     QTimer.singleShot(0, start)
-    code = app.exec()
+    with _stopping_on_signals(stop):
+        code = app.exec()
     session = outcome.get("session")
     if session is not None:
         session.close()

@@ -8,6 +8,7 @@ Action buttons are enabled from ``sim.allowed()`` through the automation table, 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -402,13 +404,7 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
         self._status.setText(message)
-        flipped = bool(self._status.property("error")) != error
-        self._status.setProperty("error", error)
-        if flipped:
-            # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
-            # enums would cost the start ~7 ms for the first (welcome) message.
-            self._status.style().unpolish(self._status)
-            self._status.style().polish(self._status)
+        _set_error(self._status, error)
         if message:
             self._status_clear.start(_STATUS_CLEAR_MS)
 
@@ -419,11 +415,25 @@ class MainWindow(QMainWindow):
             self._handlers.setText("No handlers")
             return
         plugins = list(host.plugins)
+        # A plugin that did not load is the integration not running at all (``adsim run``
+        # exits 1 for it): said here, in the error colour, for as long as it lasts.
+        broken = [plugin for plugin in plugins if not getattr(plugin, "loaded", True)]
         failures = sum(1 for outcome in bridge.outcomes if getattr(outcome, "status", "") != "ok")
-        text = f"{len(plugins)} plugin(s) · {len(bridge.outcomes)} outcome(s)"
+        text = f"{len(plugins)} plugin(s)"
+        if broken:
+            text += f" · {len(broken)} not loaded"
+        text += f" · {len(bridge.outcomes)} outcome(s)"
         if failures:
             text += f" · {failures} failed"
         self._handlers.setText(text)
+        self._handlers.setToolTip(
+            "\n".join(
+                f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
+                for plugin in broken
+            )
+            or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
+        )
+        _set_error(self._handlers, bool(broken))
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)
@@ -487,12 +497,20 @@ class MainWindow(QMainWindow):
             self.write_scenario(Path(path))
 
     def write_scenario(self, path: Path) -> None:
-        """Record the session with ``simulator.scenarios.record_session`` into ``path``."""
+        """Record the session with ``simulator.scenarios.record_session`` into ``path``; a
+        file that cannot be written is said in the status bar (raised out of the menu's slot,
+        it showed nothing), and a file saved before is left whole."""
         from simulator import scenarios
+        from simulator.one_line import exception_text
 
         assert self.bridge is not None
         text = scenarios.record_session(self.bridge.sim)
-        path.write_text(text, encoding="utf-8")
+        try:
+            _write_whole(path, text)
+        except OSError as exc:
+            reason = exc.strerror or exception_text(exc)
+            self.show_message(f"The session was not saved: {path}: {reason}", error=True)
+            return
         self.show_message(f"Saved the session as {path}")
 
     # ------------------------------------------------------------------ closing
@@ -507,3 +525,46 @@ class MainWindow(QMainWindow):
         if self.bridge is not None:
             self.bridge.close()
         super().closeEvent(event)
+
+
+def _set_error(label: QLabel, error: bool) -> None:
+    """Show ``label`` in the error colour or not (its ``error`` property, window.qss)."""
+    flipped = bool(label.property("error")) != error
+    label.setProperty("error", error)
+    if flipped:
+        # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
+        # enums would cost the start ~7 ms for the first (welcome) message.
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, never leaving a file cut short: a new file that cannot be
+    written whole is removed, an existing one is replaced by a whole copy written beside it
+    (a full disk leaves the earlier scenario as it was); a device or a pipe is written to."""
+    import os
+    import shutil
+    import tempfile
+
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a folder; choose a file name in it", str(path))
+    if not path.exists() or not path.is_file():
+        existed = path.exists()
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            if not existed:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
+        return
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

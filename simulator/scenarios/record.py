@@ -392,8 +392,22 @@ def _represent_none(dumper: yaml.SafeDumper, _data: None) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:null", "")
 
 
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Line breaks to YAML besides CR and LF: in any style but double quotes PyYAML writes them as
+they are, and a reader folds a lone one into a space (U+0085 is also cp1252's ``…`` read as
+Latin-1, so pasted text has it)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if any(brk in data for brk in _UNICODE_BREAKS):
+        # Double quotes escape them (``\N``, ``\L``, ``\P``): read back exactly.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
 _Dumper.add_representer(_Block, _represent_block)
 _Dumper.add_representer(type(None), _represent_none)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _tidy(step: dict[str, Any] | str) -> dict[str, Any] | str:

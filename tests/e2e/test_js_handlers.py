@@ -289,7 +289,19 @@ def test_missing_node_is_bad_input(
     code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(handler)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
-    assert len(err) == 1 and "`node` is not on PATH" in err[0]
+    assert len(err) == 1 and "$ADSIM_NODE (adsim-no-such-node) is not a program" in err[0]
+
+
+def test_missing_node_on_path_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ADSIM_NODE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    handler = JS / "crm_logger.mjs"
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(handler)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "`node` is not on PATH; install Node 18 or later" in err[0]
 
 
 @needs_node

@@ -178,7 +178,13 @@ CONTROLS: tuple[Control, ...] = (
         "Switch the journal off: deliver the held events unjournaled, journal nothing more",
     ),
     _C("clockLabel", "QLabel", "Status bar", "Wall-clock time of the simulation"),
-    _C("handlerStatus", "QLabel", "Status bar", "Plugins loaded, handler outcomes, failures"),
+    _C(
+        "handlerStatus",
+        "QLabel",
+        "Status bar",
+        "Plugins loaded, handler outcomes, failures; plugins that did not load: "
+        "`N not loaded`, property error=true, their errors as its tooltip",
+    ),
     _C(
         "actionSaveScenario",
         "QAction",

@@ -3,6 +3,9 @@ literals in the scheme's colours."""
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
+
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import (
     QColor,
@@ -18,9 +21,12 @@ from simulator.gui.theme.palette import colors
 
 __all__ = ["JsonHighlighter", "JsonView", "mono_font"]
 
+# Strings possessive, no backtracking: a long one (a pasted log in a note, a megabyte of
+# escapes) with ``(?:\\.|[^"\\])*`` hit PCRE2's limits and stopped the line's colouring there.
+_STRING = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
 _RULES = (
-    ("string", r'"(?:\\.|[^"\\])*"'),
-    ("key", r'"(?:\\.|[^"\\])*"(?=\s*:)'),
+    ("string", _STRING),
+    ("key", _STRING + r"(?=\s*:)"),
     # Not inside ids like 73AB4876-7734-47C1 (outcome details are not pure JSON).
     ("number", r"(?<![\w.-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.-])"),
     ("literal", r"\b(?:true|false|null)\b"),
@@ -62,39 +68,40 @@ class JsonHighlighter(QSyntaxHighlighter):
     def token_kinds(self, text: str) -> dict[int, str]:
         """Start offset -> token kind for one line (what ``highlightBlock`` paints; for tests)."""
         found: dict[int, str] = {}
-        for kind, pattern in self._rules:
-            matches = pattern.globalMatch(text)
-            while matches.hasNext():
-                match = matches.next()
-                start = match.capturedStart()
-                if kind in ("number", "literal") and _inside_string(text, start):
-                    continue
-                found[start] = kind  # later rules win: a key is a string followed by ':'
+        for kind, start, _length in self._tokens(text):
+            found[start] = kind  # later rules win: a key is a string followed by ':'
         return found
 
     def highlightBlock(self, text: str) -> None:
         """Paint one line."""
+        for kind, start, length in self._tokens(text):
+            self.setFormat(start, length, self._formats[kind])
+
+    def _tokens(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """``(kind, start, length)`` of each token, rule by rule; a number or literal inside a
+        string is none. The strings are found once per line: asking, for each number, whether
+        the text before it has an odd count of quotes made a long value full of digits (a
+        pasted log in a note, one JSON line) take minutes, the window frozen."""
+        starts: list[int] = []
+        ends: list[int] = []
         for kind, pattern in self._rules:
             matches = pattern.globalMatch(text)
             while matches.hasNext():
                 match = matches.next()
-                start = match.capturedStart()
-                if kind in ("number", "literal") and _inside_string(text, start):
+                start, length = match.capturedStart(), match.capturedLength()
+                if kind == "string":
+                    starts.append(start)
+                    ends.append(start + length)
+                elif kind in ("number", "literal") and _inside(starts, ends, start):
                     continue
-                self.setFormat(start, match.capturedLength(), self._formats[kind])
+                yield kind, start, length
 
 
-def _inside_string(text: str, position: int) -> bool:
-    quotes = 0
-    escaped = False
-    for char in text[:position]:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            quotes += 1
-    return quotes % 2 == 1
+def _inside(starts: list[int], ends: list[int], position: int) -> bool:
+    """Whether ``position`` is within one of the strings ``starts[i]:ends[i]`` (in order, none
+    overlapping)."""
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and position < ends[index]
 
 
 class JsonView(QPlainTextEdit):

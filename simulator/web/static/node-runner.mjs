@@ -14,6 +14,10 @@ import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
+// Console output written as it is made, one line per write: to a pipe (CI's `2>&1 | tee`) Node
+// queues it otherwise, and writes the queue in chunks that split lines (another writer's line
+// glued into the middle of one) and that process.exit drops.
+process.stderr._handle?.setBlocking?.(true);
 for (const level of ["log", "info", "debug", "warn"]) {
   console[level] = (...args) => console.error(...args);
 }
@@ -80,7 +84,8 @@ if (!file) {
         const line = frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] : null;
         fail(`${path}:${line || 1}: ${error.name || "Error"}: ${error.message} in register(adApi)`);
       }
-      process.stdin.on("end", () => process.exit(process.exitCode ?? 0));
+      // The packets still queued for stdout go out first: process.exit drops them.
+      process.stdin.on("end", () => out.write("", () => process.exit(process.exitCode ?? 0)));
     }
   }
 }

@@ -1,0 +1,170 @@
+"""What a tester meets in the window when things go wrong around it: a plugin that does not
+load, a scenario file that cannot be written. The window must say so where the tester looks,
+never carry on as if all were well."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+BROKEN_PLUGIN = textwrap.dedent(
+    """
+    def register(ad_api):
+        raise ValueError("CRM_URL is not set")
+    """
+)
+
+
+def _session(window: Any, tmp_path: Path, *handlers: Path) -> Any:
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+
+    options = WindowOptions(
+        handlers=[str(path) for path in handlers], journal=":memory:", isolation="thread"
+    )
+    return open_session(options, window.settings, window)
+
+
+def test_a_plugin_that_did_not_load_is_said_in_the_status_bar(
+    qtbot, window, tmp_path, recorder_plugin
+):
+    """``adsim run`` exits 1 when a ``--handler`` fails to load; the window said
+    ``1 plugin(s) · 0 outcome(s)`` and "Logged in", as if the integration were running."""
+    from PySide6.QtWidgets import QLabel
+
+    broken = tmp_path / "broken.py"
+    broken.write_text(BROKEN_PLUGIN, encoding="utf-8")
+    session = _session(window, tmp_path, recorder_plugin, broken)
+    try:
+        label = window.findChild(QLabel, "handlerStatus")
+        assert "1 not loaded" in label.text(), label.text()
+        assert label.property("error") is True
+        assert "CRM_URL is not set" in label.toolTip()
+        assert "broken" in label.toolTip()
+    finally:
+        session.close()
+
+
+def test_plugins_that_all_loaded_are_not_an_error(qtbot, window, tmp_path, recorder_plugin):
+    from PySide6.QtWidgets import QLabel
+
+    session = _session(window, tmp_path, recorder_plugin)
+    try:
+        label = window.findChild(QLabel, "handlerStatus")
+        assert "not loaded" not in label.text()
+        assert not label.property("error")
+    finally:
+        session.close()
+
+
+def test_reloading_a_fixed_plugin_clears_the_error(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    broken = tmp_path / "broken.py"
+    broken.write_text(BROKEN_PLUGIN, encoding="utf-8")
+    session = _session(window, tmp_path, broken)
+    try:
+        label = window.findChild(QLabel, "handlerStatus")
+        assert label.property("error") is True
+        broken.write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+        session.bridge.reload_plugins()
+        qtbot.waitUntil(lambda: not label.property("error"), timeout=10_000)
+        assert "not loaded" not in label.text()
+    finally:
+        session.close()
+
+
+def test_a_customer_phone_without_digits_is_refused_under_the_call_button(bare_desk):
+    """Letters typed as the customer's phone made a call with an empty ANI."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.type("customerPhone", "call me")
+    desk.click("offerCallButton")
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: "no digits" in status.text())
+    assert status.property("error") is True
+    assert "'call me'" in status.text()
+    assert not desk.sim.interactions
+
+
+@pytest.mark.parametrize("where", ["a folder", "a missing folder", "under a file", "a full disk"])
+def test_a_scenario_that_cannot_be_saved_is_said_in_the_status_bar(bare_desk, tmp_path, where):
+    """File → Save session as scenario… onto a folder, into a missing one, under a file or onto
+    a full disk raised out of the menu's slot: nothing on screen, the tester believed it saved."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    if where == "a folder":
+        target = tmp_path
+    elif where == "a missing folder":
+        target = tmp_path / "missing" / "session.yaml"
+    elif where == "under a file":
+        (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+        target = tmp_path / "notes.txt" / "session.yaml"
+    else:
+        target = Path("/dev/full")
+        if not target.exists():
+            pytest.skip("no /dev/full here")
+    desk.window.write_scenario(target)
+    status = desk.widget("statusMessage")
+    assert status.property("error") is True
+    assert str(target) in status.text()
+    assert "not saved" in status.text()
+
+
+def test_a_saved_scenario_is_said_with_its_path(bare_desk, tmp_path):
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    target = tmp_path / "session.yaml"
+    desk.window.write_scenario(target)
+    assert target.read_text(encoding="utf-8").startswith("# Recorded by adsim")
+    status = desk.widget("statusMessage")
+    assert not status.property("error")
+    assert str(target) in status.text()
+
+
+def test_saving_over_a_scenario_replaces_it_whole_keeping_its_mode(bare_desk, tmp_path):
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    target = tmp_path / "session.yaml"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    desk.window.write_scenario(target)
+    assert target.read_text(encoding="utf-8").startswith("# Recorded by adsim")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["session.yaml"]
+
+
+def test_a_long_value_full_of_numbers_is_coloured_in_one_pass(qtbot):
+    """A pasted log in a note (20,000 lines with numbers: one JSON line of 800 KB) froze the
+    window for minutes when its event was selected: for each number the highlighter counted
+    the quotes of all the text before it. Run off the GUI thread with a bound a hundred times
+    what one pass takes, so a return to the old way fails here rather than hanging CI."""
+    import threading
+
+    from PySide6.QtGui import QTextDocument
+
+    from simulator.gui.inspector.json_view import JsonHighlighter
+
+    highlighter = JsonHighlighter(QTextDocument())
+    log = "log line 12345 took 67 ms\\n" * 40_000
+    line = f'  "description": "{log}", "duration": 42, "ok": true, "n": null'
+    found: dict[int, str] = {}
+    worker = threading.Thread(
+        target=lambda: found.update(highlighter.token_kinds(line)), daemon=True
+    )
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "colouring one long line did not finish"
+    kinds = {line[start : start + 4]: kind for start, kind in found.items()}
+    assert found[line.index('"description"')] == "key"
+    assert found[line.index('"log line')] == "string"
+    assert kinds["42, "] == "number"
+    assert kinds["true"] == "literal"
+    assert kinds["null"] == "literal"
+    assert "number" not in {kind for start, kind in found.items() if start < line.index('",')}
