@@ -17,7 +17,7 @@ import select
 import struct
 from typing import Any
 
-__all__ = ["frame", "write_all", "write_some"]
+__all__ = ["frame", "write_all", "write_some", "write_within"]
 
 _HEADER = struct.Struct("!i")
 _LARGEST = 0x7FFFFFFF
@@ -56,3 +56,27 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
             poller = select.poll()
             poller.register(fd, select.POLLOUT)
         poller.poll()  # room, or the reader gone (the next write raises)
+
+
+def write_within(fd: int, data: bytes | memoryview, seconds: float) -> bool:
+    """Write all of ``data`` to the non-blocking ``fd`` if the reader takes it within
+    ``seconds``: False when it did not (part of it may be written: the caller gives up on that
+    reader); ``OSError`` when the reader has gone."""
+    import time
+
+    view = memoryview(data)
+    deadline = time.monotonic() + seconds
+    poller: select.poll | None = None
+    while view:
+        written = write_some(fd, view)
+        if written:
+            view = view[written:]
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if poller is None:
+            poller = select.poll()
+            poller.register(fd, select.POLLOUT)
+        poller.poll(max(1, int(left * 1000)))
+    return True

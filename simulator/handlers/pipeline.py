@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Pipeline", "Reply", "wire_payload"]
 
+STOPPED_UNSTARTED = "api_not_answer: adsim stopped before this call could run"
+"""The error of a call queued behind others when adsim stopped (it never ran)."""
 _MAX_SENDS = 3
 """A call is sent to at most this many processes (a plugin that dies before each call)."""
 Done = Callable[[Reply, float], Any]
@@ -200,7 +202,7 @@ class Pipeline:
                 self._orphans.append(call)
                 self._watching.notify()
                 return
-        self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
+        self.finished(call, ("timeout", None, STOPPED_UNSTARTED, None))
 
     def drain(self) -> None:
         """Wait until every pipelined call has ended (each is bounded by its timeout)."""
@@ -209,14 +211,15 @@ class Pipeline:
                 self._cond.wait()
 
     def close(self) -> None:
-        """Stop watching; calls left are reported ``crashed`` when their process ends."""
+        """Stop watching; calls left are reported (``timeout``: adsim stopped) when their
+        process ends."""
         with self._cond:
             self._closed = True
             orphans, self._orphans = self._orphans, []
             self._cond.notify_all()
             self._watching.notify_all()
         for call in orphans:
-            self.finished(call, ("crashed", None, "crashed: the simulator has stopped", None))
+            self.finished(call, ("timeout", None, STOPPED_UNSTARTED, None))
 
     def _watch(self) -> None:
         while True:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
-from simulator.handlers.frames import frame, write_all, write_some
+from simulator.handlers.frames import frame, write_all, write_some, write_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
 from simulator.handlers.plugins import Plugin
@@ -67,6 +67,9 @@ DEFAULT_LOAD_TIMEOUT = 10.0
 """Seconds a plugin's process has to import the plugin and return from ``register``."""
 CLOSE_GRACE = 0.5
 """Seconds a plugin's threads have to end after its close hook before its process is killed."""
+
+STOPPED_RUNNING = "api_not_answer: adsim stopped while this call was running; its process was ended"
+"""The error of a call still running when adsim stopped (Ctrl-C, a signal, the window closed)."""
 
 _START_TIMEOUT = 60.0
 _NOT_API = frozenset({"on", "remove", "inject_message_logger"})
@@ -360,18 +363,23 @@ class PluginProcess:
             life.dead = True
             pending = list(life.pending.values())
             life.pending.clear()
-        error = (
+        reply: Reply = (
+            "crashed",
+            None,
             f"crashed: the plugin's process {describe_exit(code)} during this call; "
-            "a fresh process takes its next calls"
+            "a fresh process takes its next calls",
+            None,
         )
+        if self._closed and life.killed:  # adsim is stopping and ended it: no crash of its own
+            reply = ("timeout", None, STOPPED_RUNNING, None)
         for call in sorted(pending, key=lambda c: c.id):
             if call.done is not None:
-                call.reply = ("crashed", None, error, None)
+                call.reply = reply
                 call.done.set()
             elif self.started(call) is None:
                 self.pipeline.orphan(call)  # never ran: the fresh process gets it
             else:
-                self.pipeline.finished(call, ("crashed", None, error, None))
+                self.pipeline.finished(call, reply)
         life.started.set()
         life.loaded.set()
         if not pending and not life.killed and not life.closing and life.load_error is None:
@@ -540,6 +548,20 @@ class PluginProcess:
         """Where in this plugin's file any thread of a dump was (a call that never started)."""
         return stuck_anywhere(dump, self.plugin.file)
 
+    def _send_close(self, life: _Life) -> bool:
+        """The close message, if it gets through within the grace. A process that is not
+        reading (a handler asleep with calls queued behind it) leaves its pipe full, and the
+        thread sending the next call waits for room holding the pipe: waiting behind it would
+        never end (Ctrl-C would hang). True also when the process has gone meanwhile."""
+        if not self._send_lock.acquire(timeout=self.grace):
+            return False
+        try:
+            return write_within(life.write.fileno(), frame(("close", self.grace)), self.grace)
+        except (OSError, ValueError):
+            return True  # gone: nothing left to close
+        finally:
+            self._send_lock.release()
+
     def close(self) -> None:
         """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then
         end the process whatever is left; threads still running are reported."""
@@ -553,7 +575,13 @@ class PluginProcess:
 
         if not life.dead and not life.killed:
             life.closing = True
-            self._send(life, ("close", self.grace))
+            if not self._send_close(life):
+                life.killed = True
+                life.process.kill()
+                self.host.add_incident(
+                    f"plugin {self.name}: its process took nothing from its pipe for "
+                    f"{self.grace:g} s (a handler still running); its process was killed"
+                )
             try:
                 life.process.wait(self.grace + 1.0)
             except subprocess.TimeoutExpired:

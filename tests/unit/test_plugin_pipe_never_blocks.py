@@ -103,3 +103,76 @@ def test_a_process_that_is_not_reading_never_makes_the_sender_wait(tmp_path: Pat
         assert len({reply for _, reply in ended}) == 1 and ended[0][1][0] == "ok"
     finally:
         host.close()
+
+
+def test_closing_never_waits_on_a_pipe_the_process_does_not_read(tmp_path: Path) -> None:
+    """A handler stuck (asleep, not reading) with a pipe full of calls behind it: the thread
+    sending them waits for room, holding the pipe. Closing (Ctrl-C: ``close(timeout=0)``) must
+    not wait behind it for ever: the close message cannot get through, so the process is
+    killed after its grace, which also frees that thread."""
+    plugin = tmp_path / "saves.py"
+    plugin.write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    host = HandlerHost(_sim(), timeout=600.0, isolation="process", close_grace=0.2)
+    life = None
+    try:
+        host.load(plugin)
+        [process] = host._processes
+        life = process._life
+        assert life is not None
+        payload = _save_payload()
+        _stop(life.process.pid)  # reads nothing from now on, as a handler asleep
+        for _ in range(40):  # until the pipe is full: the last call taken is written in part
+            if not process.send_now(_Pending(index=0, args=payload, callback=lambda *_: None)):
+                break
+        writing = [t for t in threading.enumerate() if t.name.endswith("-write")]
+        assert writing and process._send_lock.locked(), "a sender waits for room, holding it"
+        closer = threading.Thread(target=host.close, kwargs={"timeout": 0}, daemon=True)
+        closer.start()
+        closer.join(60)
+        assert not closer.is_alive(), "close waited behind a write the process never reads"
+        writing[0].join(60)
+        assert not writing[0].is_alive(), "killing the process freed the waiting sender too"
+        assert life.process.poll() is not None
+    finally:
+        if life is not None and life.process.poll() is None:
+            os.kill(life.process.pid, signal.SIGKILL)
+        host.close(timeout=0)
+
+
+ASLEEP = """
+import pathlib, threading
+
+def register(ad_api):
+    def login(*args):
+        pathlib.Path(MARK).write_text("started")
+        threading.Event().wait()  # never returns
+    ad_api.on("ON_LOGIN", login)
+    ad_api.on("ON_LOGOUT", lambda *args: None)
+"""
+
+
+@pytest.mark.parametrize("grace", [0.2, 5.0], ids=["killed", "closed"])
+def test_a_call_cut_short_by_adsims_stop_is_no_crash_of_the_plugin(tmp_path, grace):
+    """Ctrl-C, SIGTERM or the window closed while a handler runs: adsim ended that call (and
+    the one queued behind it), the plugin did not crash, and no fresh process follows."""
+    mark = tmp_path / "started"
+    plugin = tmp_path / "asleep.py"
+    plugin.write_text(f"MARK = {str(mark)!r}\n" + textwrap.dedent(ASLEEP), encoding="utf-8")
+    sim = _sim()
+    host = HandlerHost(sim, timeout=600.0, isolation="process", close_grace=grace)
+    try:
+        host.load(plugin)
+        assert sim.login().ok and sim.logout().ok  # ON_LOGIN runs for ever; ON_LOGOUT waits
+        deadline = time.monotonic() + 60
+        pause = threading.Event()
+        while not mark.exists() and time.monotonic() < deadline:
+            pause.wait(0.01)
+        assert mark.exists(), "the handler is running"
+    finally:
+        host.close(timeout=0)
+    outcomes = {o.event_name: o for o in host.outcomes}
+    assert set(outcomes) == {"ON_LOGIN", "ON_LOGOUT"}, "each call in flight has its outcome"
+    for outcome in outcomes.values():
+        assert outcome.status == "timeout", outcome
+        assert outcome.error is not None and "adsim stopped" in outcome.error
+        assert "crash" not in outcome.error and "fresh process" not in outcome.error
