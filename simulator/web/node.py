@@ -214,8 +214,9 @@ class NodeHandler:
                 packet = json.loads(text)
             except ValueError:
                 packet = None
-            if not isinstance(packet, dict):
-                # The module wrote to process.stdout itself: show it, as console output.
+            if not isinstance(packet, dict) or not isinstance(packet.get("type"), str):
+                # The module wrote to process.stdout itself (the runner's packets are objects
+                # with a type; `{"garbage":1}` is not one): show it, as console output.
                 print(f"[{self.path.name}] {text}", file=sys.stderr)
                 continue
             with self._reader_lock:

@@ -356,3 +356,26 @@ def test_a_js_handler_acting_on_its_own_events_ends_the_run_with_exit_1(
         "loops forever"
     )
     assert "Traceback" not in err
+
+
+@needs_node
+@pytest.mark.parametrize("line", ['{"garbage":1}', "[1, 2]", '{"type": 7}'])
+def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """A line the module writes to its stdout itself is its output, shown like any other: one
+    that parsed as a JSON object was taken for a packet of the protocol and lost."""
+    module = tmp_path / "printer.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        f"  process.stdout.write({json.dumps(line)} + '\\n');\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(
+        ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module), "--journal", ":memory:"]
+    )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"[printer.mjs] {line}" in err.splitlines()
