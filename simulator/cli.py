@@ -276,7 +276,7 @@ def _drive_page(options: Any, work: Callable[[Any], int]) -> int:
             "needs QtWebEngine: pip install 'agent-desktop-simulator[web]' "
             "(PySide6-Addons==6.11.3)",
         ) from None
-    with interrupts.paused():  # its Qt loop quits on Ctrl-C and stops the runs itself
+    with interrupts.paused():  # its Qt loop quits on Ctrl-C, SIGTERM, SIGHUP and stops the runs
         return drive(
             options.target,
             work,

@@ -37,7 +37,7 @@ __all__ = [
 
 
 class Interrupted(KeyboardInterrupt):
-    """The command was asked to stop by ``signum`` (SIGINT or SIGTERM)."""
+    """The command was asked to stop by ``signum`` (SIGINT, SIGTERM or SIGHUP)."""
 
     def __init__(self, signum: int):
         super().__init__(signum)

@@ -45,6 +45,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QApplication
 
 from simulator.data import InputFileError
+from simulator.interrupts import Interrupted
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
@@ -92,24 +93,36 @@ def _quiet_rendering(kind: QtMsgType, context: QMessageLogContext, message: str)
     print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
 
 
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
 @contextmanager
-def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[bool]]:
-    """While Qt's loop runs, Ctrl-C quits it (the list becomes ``[True]``) instead of raising
-    inside whatever Qt slot Python happens to run next. Only on the main thread, and only when
-    SIGINT has Python's default handler (a shell that ignores it keeps ignoring it)."""
-    interrupted: list[bool] = []
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
+def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[int]]:
+    """While Qt's loop runs, Ctrl-C (and SIGTERM, SIGHUP: a CI job's timeout, a closed
+    terminal) quits it (the list gets the signal's number) instead of raising inside whatever Qt
+    slot Python happens to run next, or ending adsim on the spot with nothing said and the page's
+    runs cut half-way. Only on the main thread, and only for a signal with its default handler
+    (a shell that ignores one keeps ignoring it)."""
+    interrupted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
         yield interrupted
         return
 
-    def quit_loop(_signum: int, _frame: Any) -> None:
-        interrupted.append(True)
+    def quit_loop(signum: int, _frame: Any) -> None:
+        interrupted.append(signum)
         loop.quit()
 
-    previous = signal.signal(signal.SIGINT, quit_loop)
+    previous: dict[int, Any] = {}
+    for name in _STOP_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        default = signal.default_int_handler if name == "SIGINT" else signal.SIG_DFL
+        if signal.getsignal(signum) is default:
+            previous[signum] = signal.signal(signum, quit_loop)
+    if not previous:
+        yield interrupted
+        return
     # Python runs signal handlers between its own bytecodes; this lets it in while Qt waits.
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
@@ -118,7 +131,8 @@ def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[bool]]:
         yield interrupted
     finally:
         ticker.stop()
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class _Main(QObject):
@@ -342,7 +356,7 @@ class HeadlessPage:
                 QTimer.singleShot(round(_CANCEL_GRACE_S * 1000), loop.quit)
                 loop.exec()
             self.main.finished.disconnect(loop.quit)
-            raise KeyboardInterrupt
+            raise Interrupted(interrupted[0])  # adsim exits 128 + the signal
         self.main.finished.disconnect(loop.quit)
         worker.join()
         if "error" in box:

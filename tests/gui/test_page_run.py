@@ -290,16 +290,19 @@ def test_scenarios_with_the_same_name_get_their_own_screenshots(tmp_path: Path) 
 # wait for a signal that can never arrive.
 _AS_FOREGROUND_JOB = (
     "import signal, sys; "
-    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); "
     "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
     "from simulator.cli import main; "
     "sys.exit(main(sys.argv[1:]))"
 )
 
 
-def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path) -> None:
-    """Ctrl-C while the page's handler hangs: exit 130 now, not after the handler timeout, and
-    no traceback from inside a Qt slot."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path, signum: signal.Signals) -> None:
+    """Ctrl-C (or a CI job's SIGTERM) while the page's handler hangs: exit 128 + the signal
+    now, not after the handler timeout, and no traceback from inside a Qt slot. SIGTERM ended
+    the run on the spot (status -15), its runs cut half-way and nothing said."""
     (tmp_path / "index.html").write_text(
         HANGING_PAGE.replace(
             "return new Promise(function () {});",
@@ -322,8 +325,8 @@ def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path) -> None:
         try:
             while not any("hanging" in line for line in seen):
                 seen.append(lines.get(timeout=60))  # the page's handler started, and hangs
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=30) == 130
+            process.send_signal(signum)
+            assert process.wait(timeout=30) == 128 + signum
             assert process.stdout is not None
             assert process.stdout.read() == ""  # no result line for a run that was stopped
         finally:
