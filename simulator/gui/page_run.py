@@ -45,11 +45,11 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QApplication
 
 from simulator.data import InputFileError
-from simulator.interrupts import Interrupted
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
 from simulator.handlers import HandlerHost
+from simulator.interrupts import Interrupted
 from simulator.web import PageEndpoint
 from simulator.web.node import STARTUP_TIMEOUT
 
