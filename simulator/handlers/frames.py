@@ -15,6 +15,7 @@ import os
 import pickle
 import select
 import struct
+import time
 from typing import Any
 
 __all__ = ["frame", "write_all", "write_some", "write_within"]
@@ -45,38 +46,29 @@ def write_some(fd: int, data: bytes | memoryview) -> int:
 def write_all(fd: int, data: bytes | memoryview) -> None:
     """Write all of ``data`` to the non-blocking ``fd``, waiting for room as a blocking write
     would; ``OSError`` when the reader has gone (its process died or was killed)."""
+    write_within(fd, data, None)
+
+
+def write_within(fd: int, data: bytes | memoryview, seconds: float | None) -> bool:
+    """Write all of ``data`` to the non-blocking ``fd`` if the reader takes it within
+    ``seconds`` (None: however long it takes): False when it did not (part of it may be
+    written: the caller gives up on that reader); ``OSError`` when the reader has gone."""
     view = memoryview(data)
+    deadline = None if seconds is None else time.monotonic() + seconds
     poller: select.poll | None = None
     while view:
         written = write_some(fd, view)
         if written:
             view = view[written:]
             continue
+        timeout = None
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            timeout = max(1, int(left * 1000))
         if poller is None:  # ``poll``, not ``select``: a descriptor may be over 1024
             poller = select.poll()
             poller.register(fd, select.POLLOUT)
-        poller.poll()  # room, or the reader gone (the next write raises)
-
-
-def write_within(fd: int, data: bytes | memoryview, seconds: float) -> bool:
-    """Write all of ``data`` to the non-blocking ``fd`` if the reader takes it within
-    ``seconds``: False when it did not (part of it may be written: the caller gives up on that
-    reader); ``OSError`` when the reader has gone."""
-    import time
-
-    view = memoryview(data)
-    deadline = time.monotonic() + seconds
-    poller: select.poll | None = None
-    while view:
-        written = write_some(fd, view)
-        if written:
-            view = view[written:]
-            continue
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return False
-        if poller is None:
-            poller = select.poll()
-            poller.register(fd, select.POLLOUT)
-        poller.poll(max(1, int(left * 1000)))
+        poller.poll(timeout)  # room, the reader gone (the next write raises), or the deadline
     return True
