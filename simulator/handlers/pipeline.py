@@ -31,7 +31,8 @@ from simulator.handlers.stacks import killed_running, killed_unstarted
 
 if TYPE_CHECKING:
     from simulator.engine import Event
-    from simulator.handlers.supervisor import PluginProcess, _Life
+    from simulator.handlers.plugin_pipe import Life
+    from simulator.handlers.supervisor import PluginProcess
 
 __all__ = ["Pipeline", "Reply", "wire_payload"]
 
@@ -67,7 +68,7 @@ class _Pending:
     ordinal: int = 0
     """Which pipelined call of its process's life it was (1, 2 ...): started once the process's
     marker counts that many (``StartMarker``); 0 while not written to any."""
-    life: _Life | None = None
+    life: Life | None = None
     """The process (life) it was last written to."""
 
 

@@ -29,7 +29,8 @@ dumped (``SIGUSR1`` to faulthandler, which works even while the handler holds th
 child is killed. Either way the next call to the plugin starts a fresh child, which registers
 again; a ``register()`` that does not return within ``load_timeout`` is killed and the plugin is
 not loaded. ``close`` gives the child a short grace to end its threads, then kills it. Events
-that need no answer and go to this plugin only are sent without waiting (``Pipeline``).
+that need no answer and go to this plugin only are sent without waiting (``Pipeline``). Writing
+to the child (``_send``, ``send_now``, the close) is ``simulator.handlers.plugin_pipe``'s.
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
-from simulator.handlers.frames import frame, write_all, write_some, write_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
+from simulator.handlers.plugin_pipe import Life, PluginPipe
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
 from simulator.handlers.spawner import popen
@@ -54,9 +55,6 @@ from simulator.handlers.stacks import describe_exit, dump_stacks, stuck_anywhere
 from simulator.handlers.start_marker import StartMarker
 
 if TYPE_CHECKING:
-    import subprocess
-    from multiprocessing.connection import Connection
-
     from simulator.engine import Event
     from simulator.handlers.ad_api import AdApi
     from simulator.handlers.host.loading import PluginLoading
@@ -86,31 +84,7 @@ class RemoteHandler:
         raise RuntimeError("a remote handler is called through HandlerHost")
 
 
-@dataclass(eq=False)
-class _Life:
-    """One child process of a plugin (a restart is a new life)."""
-
-    process: subprocess.Popen[bytes]
-    read: Connection
-    write: Connection
-    dump_path: str
-    restart: bool
-    marker: StartMarker
-    announced: int = 0
-    """Pipelined calls written to it so far (each call's ``ordinal``; under the send lock)."""
-    pending: dict[int, _Pending] = field(default_factory=dict)
-    started: threading.Event = field(default_factory=threading.Event)
-    loaded: threading.Event = field(default_factory=threading.Event)
-    load_error: str | None = None
-    dead: bool = False
-    killed: bool = False
-    """Killed by us (a timeout, the end): its exit is no news."""
-    closing: bool = False
-    left_threads: list[str] | None = None
-    reader: threading.Thread | None = None
-
-
-class PluginProcess:
+class PluginProcess(PluginPipe):
     """One plugin in a supervised child process (see the module docstring)."""
 
     def __init__(
@@ -128,7 +102,7 @@ class PluginProcess:
         self.grace = grace
         self.api: AdApi = host.ad_api(plugin.name)
         self.registrations: list[tuple[EventName, str]] = []
-        self._life: _Life | None = None
+        self._life: Life | None = None
         self._lock = threading.Lock()
         self._restart_lock = threading.Lock()
         self._send_lock = threading.Lock()
@@ -141,7 +115,7 @@ class PluginProcess:
 
     # ------------------------------------------------------------------ life
 
-    def _spawn(self, restart: bool) -> _Life:
+    def _spawn(self, restart: bool) -> Life:
         # Imported with the first plugin process, not with the host: a run without plugins
         # (adsim demo) has no use for multiprocessing or subprocess (~7 ms of its start).
         import subprocess
@@ -178,7 +152,7 @@ class PluginProcess:
             os.close(child_write)
             marker.release()
         os.set_blocking(parent_write, False)  # see simulator.handlers.frames
-        life = _Life(
+        life = Life(
             process,
             Connection(parent_read, writable=False),
             Connection(parent_write, readable=False),
@@ -253,7 +227,7 @@ class PluginProcess:
         a call's deadline starts, so a restart's load time never counts as handler time."""
         self._alive()
 
-    def _alive(self) -> tuple[_Life | None, str | None]:
+    def _alive(self) -> tuple[Life | None, str | None]:
         """The running child, started afresh if the last one died or was killed (once: a
         plugin that cannot start again stays down)."""
         with self._restart_lock:
@@ -268,7 +242,7 @@ class PluginProcess:
                 return None, self._restart_error
             return self._life, None
 
-    def _kill(self, life: _Life, dump: bool = True) -> str | None:
+    def _kill(self, life: Life, dump: bool = True) -> str | None:
         """Kill ``life``'s process (its stacks dumped first when ``dump``); the dump or None."""
         life.killed = True
         stacks = dump_stacks(life.process, life.dump_path) if dump else None
@@ -278,78 +252,7 @@ class PluginProcess:
 
     # ------------------------------------------------------------------ messages
 
-    def _send(self, life: _Life, message: tuple[Any, ...], call: _Pending | None = None) -> bool:
-        """Write ``message`` (``call``: the pipelined call it carries); False when the process
-        has gone."""
-        try:
-            data = frame(message)
-            with self._send_lock:
-                if call is not None:  # counted before it is written: it may start at once
-                    life.announced += 1
-                    call.ordinal, call.life = life.announced, life
-                write_all(life.write.fileno(), data)
-        except (OSError, ValueError):
-            return False
-        return True
-
-    def send_now(self, call: _Pending) -> bool:
-        """Send a pipelined call (``Pipeline.submit_now``) without ever waiting: False, and
-        nothing sent, when the process is not running, another thread is writing to it, or
-        its pipe is full (a process that is not reading); the caller then sends it the way
-        that may wait. A call only partly written is finished by a thread of its own."""
-        life = self._life
-        if life is None or life.dead or life.killed or life.closing:
-            return False
-        if not self._send_lock.acquire(blocking=False):
-            return False
-        release = True
-        try:
-            if not call.id:
-                call.id = next(self._ids)
-            try:
-                data = frame(("call", call.id, call.index, call.args, True))
-            except Exception:
-                return False  # the way that may wait says what is wrong with it
-            with self._lock:
-                if life.dead:
-                    return False
-                life.pending[call.id] = call
-            self.pipeline.sending(call)
-            life.announced += 1  # counted before it is written: it may start at once
-            call.ordinal, call.life = life.announced, life
-            try:
-                written = write_some(life.write.fileno(), data)
-            except OSError:
-                return True  # its process has gone: the reader hands the call on (orphan)
-            if written == 0:
-                life.announced -= 1  # never written: the next call is that one
-                call.ordinal = 0
-                with self._lock:
-                    # Taken already when the process died meanwhile: handed on (orphan).
-                    return life.pending.pop(call.id, None) is not call
-            if written < len(data):
-                release = False  # the rest of the message first, whoever writes next
-                threading.Thread(
-                    target=self._write_rest,
-                    args=(life, memoryview(data)[written:]),
-                    name=f"adsim-plugin-{self.name}-write",
-                    daemon=True,
-                ).start()
-            return True
-        finally:
-            if release:
-                self._send_lock.release()
-
-    def _write_rest(self, life: _Life, rest: memoryview) -> None:
-        """The end of a message ``send_now`` began (the send lock is held for it)."""
-        try:
-            write_all(life.write.fileno(), rest)
-        except (OSError, ValueError):
-            pass  # its process has gone: its reader reports the call
-        finally:
-            self._send_lock.release()
-
-    def _read_loop(self, life: _Life) -> None:
+    def _read_loop(self, life: Life) -> None:
         while True:
             try:
                 message = life.read.recv()
@@ -393,7 +296,7 @@ class PluginProcess:
             with contextlib.suppress(OSError):
                 os.unlink(life.dump_path)
 
-    def _receive(self, life: _Life, message: tuple[Any, ...]) -> None:
+    def _receive(self, life: Life, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "done":
             with self._lock:
@@ -429,7 +332,7 @@ class PluginProcess:
         elif kind == "closed":
             life.left_threads = list(message[1])
 
-    def _on(self, life: _Life, event: EventName, index: int, name: str) -> None:
+    def _on(self, life: Life, event: EventName, index: int, name: str) -> None:
         if life.restart and index < len(self.registrations):
             return  # the fresh process registering again: the host keeps its registrations
         while len(self.registrations) <= index:
@@ -440,7 +343,7 @@ class PluginProcess:
         )
 
     def _serve_api(
-        self, life: _Life, request: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+        self, life: Life, request: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
         from simulator.handlers.ad_api import AdApi  # loaded with the plugin's (self.api)
 
@@ -506,7 +409,7 @@ class PluginProcess:
             return "crashed", None, "crashed: the call ended without a reply", None
         return call.reply
 
-    def _dispatch(self, life: _Life, call: _Pending) -> None:
+    def _dispatch(self, life: Life, call: _Pending) -> None:
         """Send a pipelined call (``Pipeline``) to ``life``."""
         if not call.id:
             call.id = next(self._ids)
@@ -547,20 +450,6 @@ class PluginProcess:
     def where_any(self, dump: str | None) -> str | None:
         """Where in this plugin's file any thread of a dump was (a call that never started)."""
         return stuck_anywhere(dump, self.plugin.file)
-
-    def _send_close(self, life: _Life) -> bool:
-        """The close message, if it gets through within the grace. A process that is not
-        reading (a handler asleep with calls queued behind it) leaves its pipe full, and the
-        thread sending the next call waits for room holding the pipe: waiting behind it would
-        never end (Ctrl-C would hang). True also when the process has gone meanwhile."""
-        if not self._send_lock.acquire(timeout=self.grace):
-            return False
-        try:
-            return write_within(life.write.fileno(), frame(("close", self.grace)), self.grace)
-        except (OSError, ValueError):
-            return True  # gone: nothing left to close
-        finally:
-            self._send_lock.release()
 
     def close(self) -> None:
         """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then
