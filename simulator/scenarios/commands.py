@@ -161,9 +161,28 @@ def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
         *(getattr(args, "handlers", None) or ()),
         *(getattr(args, "js_handlers", None) or ()),
     ]:
-        inputs.append(("a handler file", str(spec)))
+        inputs += _handler_inputs(Path(spec))
         if "=" in str(spec):  # NAME=PATH: one agent's
-            inputs.append(("a handler file", str(spec).split("=", 1)[1]))
+            inputs += _handler_inputs(Path(str(spec).split("=", 1)[1]))
+    return inputs
+
+
+def _handler_inputs(path: Path) -> list[tuple[str, str | None]]:
+    """A handler file, or every ``.py`` file of a handler folder (its plugins and the ``_*.py``
+    modules they import): the run loads them after its ``--output`` is opened."""
+    files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+    return [("a handler file", str(file)) for file in files]
+
+
+def _scenario_inputs(sources: list[ScenarioFile]) -> list[tuple[str, str | None]]:
+    """The files the scenarios themselves name: ``handlers:`` and a ``tenant:`` file."""
+    inputs: list[tuple[str, str | None]] = []
+    for source in sources:
+        for path in source.handler_paths:
+            inputs += _handler_inputs(path)
+        tenant = source.scenario.tenant
+        if isinstance(tenant, str):
+            inputs.append(("the tenant file", str(Path(source.path).parent / tenant)))
     return inputs
 
 
@@ -186,6 +205,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, _run_inputs(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
+    refuse_overwriting_inputs(args.output, _scenario_inputs(sources))
     _check_repeat_seeds(sources, args)
     if args.tenant is not None:
         from simulator.data import load_tenant
