@@ -1,0 +1,110 @@
+"""The pytest plugin's configuration mistakes are one line naming the key, as ``adsim`` names an
+option: the marker's ``tenant=``, ``settings=`` and ``handler_isolation=`` and the ini file's
+``adsim_handler_isolation`` were tracebacks from deep inside the harness (pydantic's, the handler
+host's); and ``adsim_window`` with no display aborted the whole session (Qt's fatal error, exit
+134, not one result reported)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+NO_QT = ("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+
+
+def _marked(pytester: pytest.Pytester, marker: str) -> pytest.RunResult:
+    pytester.makepyfile(
+        f"import pytest\n\n@pytest.mark.adsim({marker})\ndef test_a(adsim):\n    adsim.login()\n"
+    )
+    return pytester.runpytest(*NO_QT)
+
+
+def _one_usage_line(result: pytest.RunResult, line: str) -> None:
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
+    raised = [line for line in result.outlines if line.startswith("E ")]
+    assert all("UsageError: adsim: " in line for line in raised), raised
+
+
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        (
+            "handler_isolation='proces'",
+            "@pytest.mark.adsim(handler_isolation=): 'proces' is not thread or process",
+        ),
+        (
+            "settings={'ring_timeout_secs': 5}",
+            "@pytest.mark.adsim(settings=): ring_timeout_secs: not a setting*",
+        ),
+        (
+            "settings={'ring_timeout_seconds': 'soon'}",
+            "@pytest.mark.adsim(settings=): ring_timeout_seconds: *",
+        ),
+        (
+            "tenant='missing.yaml'",
+            "@pytest.mark.adsim(tenant=): missing.yaml: cannot read the tenant file: No such "
+            "file or directory",
+        ),
+    ],
+    ids=["isolation", "unknown-setting", "bad-setting", "tenant"],
+)
+def test_a_bad_marker_value_is_one_line_naming_it(pytester, marker, line):
+    _one_usage_line(_marked(pytester, marker), line)
+
+
+def test_a_bad_tenant_file_in_the_marker_names_its_line(pytester):
+    pytester.path.joinpath("tenant.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    result = _marked(pytester, f"tenant={str(pytester.path / 'tenant.yaml')!r}")
+    _one_usage_line(result, "@pytest.mark.adsim(tenant=): *tenant.yaml:2:1: not valid YAML*")
+
+
+def test_a_bad_isolation_in_the_ini_file_is_named(pytester):
+    pytester.makeini("[pytest]\nadsim_handler_isolation = threads\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    _one_usage_line(
+        pytester.runpytest(*NO_QT),
+        "adsim_handler_isolation: 'threads' is not thread or process",
+    )
+
+
+def test_good_marker_values_still_work(pytester):
+    """The checks take what the docs show."""
+    result = _marked(
+        pytester,
+        "handler_isolation='process', settings={'ring_timeout_seconds': 5}, tenant=None",
+    )
+    result.assert_outcomes(passed=1)
+
+
+_HEADLESS = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
+
+
+@pytest.mark.skipif(not _HEADLESS, reason="X11/Wayland platforms only")
+@pytest.mark.skipif(
+    importlib.util.find_spec("pytestqt") is None or importlib.util.find_spec("PySide6") is None,
+    reason="needs pytest-qt and PySide6",
+)
+def test_adsim_window_without_a_display_fails_the_test_not_the_session(pytester, monkeypatch):
+    """No ``$DISPLAY``, no ``$WAYLAND_DISPLAY`` (a CI runner), no ``QT_QPA_PLATFORM``: Qt's
+    QApplication aborted the process from pytest-qt's ``qapp``; every result was lost."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile(
+        """
+        def test_window(adsim_window):
+            pass
+
+        def test_other():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*adsim_window: no display to show the window on*QT_QPA_PLATFORM=offscreen*xvfb-run*"]
+    )
