@@ -280,10 +280,11 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
 
     def seen(index: int, result: ScenarioResult) -> None:
         nonlocal interactions, runs
-        interactions += result.interactions
-        runs = index + 1
         if events_out is not None:
             events_out.write(result.jsonl())
+        # Counted once its events are written: the stop line counts the runs --output holds.
+        interactions += result.interactions
+        runs = index + 1
         bar.update(index + 1, interactions)
 
     try:
