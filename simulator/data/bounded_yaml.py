@@ -27,10 +27,12 @@ __all__ = [
     "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER",
+    "TAB_PROBLEM",
     "BoundedLoader",
     "FileTooLargeError",
     "RefusedValueError",
     "has_lone_surrogate",
+    "is_tab_problem",
     "node_at",
     "not_utf8",
     "read_limited",
@@ -42,6 +44,19 @@ MAX_EXPANDED_NODES = 1_000_000
 """Values a document may hold once its aliases are expanded."""
 MAX_NUMBER = 2**53
 """The largest magnitude of a number in a file (JSON's exact integers)."""
+
+
+TAB_PROBLEM = (
+    "a tab: YAML indents, and separates a key from its value, with spaces only; replace the "
+    "tab with spaces"
+)
+"""What a tab where YAML wants a space is called (an editor's indentation, ``key:<TAB>value``)."""
+
+
+def is_tab_problem(problem: str | None) -> bool:
+    """Whether PyYAML's ``problem`` is a tab where YAML wants a space: its words, "found
+    character '\\t' that cannot start any token", name a character a tester cannot see."""
+    return problem is not None and problem.startswith("found character '\\t'")
 
 
 class FileTooLargeError(Exception):

@@ -302,9 +302,11 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     import yaml
 
     from simulator.data.bounded_yaml import (
+        TAB_PROBLEM,
         BoundedLoader,
         FileTooLargeError,
         RefusedValueError,
+        is_tab_problem,
         node_at,
         not_utf8,
         read_limited,
@@ -330,7 +332,9 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        if not isinstance(exc, RefusedValueError):
+        if is_tab_problem(problem):
+            problem = TAB_PROBLEM
+        elif not isinstance(exc, RefusedValueError):
             problem = f"not valid YAML: {problem}"
         raise InputFileError(source, line, problem, column) from None
     except RecursionError:

@@ -18,7 +18,12 @@ from typing import Any
 
 import yaml
 
-from simulator.data.bounded_yaml import BoundedLoader, RefusedValueError
+from simulator.data.bounded_yaml import (
+    TAB_PROBLEM,
+    BoundedLoader,
+    RefusedValueError,
+    is_tab_problem,
+)
 
 __all__ = [
     "DuplicateKeyError",
@@ -168,6 +173,8 @@ def parse_yaml(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
         problem = exc.problem or "not valid YAML"
+        if is_tab_problem(problem):
+            raise YamlSyntaxError(where, TAB_PROBLEM, refused=True) from None
         if problem == "mapping values are not allowed here":
             problem += (
                 " (a step with more keys needs a colon after its name: `- accept:`; quote text "
