@@ -44,6 +44,7 @@ def test_a_database_that_is_not_a_journal_is_refused_untouched(tmp_path, capsys,
     before = _app_database(app)
     assert main([*argv, "--journal", str(app)]) == 2
     out, err = capsys.readouterr()
+    assert out == ""
     assert err == (
         f"adsim: {app}: not an adsim journal: an SQLite database with other tables (customers);"
         " pass another --journal file\n"
