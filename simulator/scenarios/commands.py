@@ -31,7 +31,7 @@ from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
-from simulator.scenarios.generate import generate_records, parse_mix
+from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
@@ -435,11 +435,19 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, [("the tenant file", args.tenant)])
     tenant = load_tenant(args.tenant) if args.tenant is not None else None
     seed = args.seed if args.seed is not None else 0
-    with ExitStack() as stack:
-        out = _open_out(stack, args.output, "the records") or sys.stdout
+    try:  # before the output is opened: a refused --mix leaves it as it was
         records = generate_records(
             args.count, seed=seed, mix=args.mix, tenant=tenant, api_version=args.api_version
         )
+    except MediumMissingError as exc:
+        which = f"the tenant ({args.tenant})" if args.tenant is not None else "the tenant"
+        raise InputFileError(
+            "--mix",
+            None,
+            f"{which} has no {exc.medium} service; give {exc.medium}=0 or a tenant with one",
+        ) from None
+    with ExitStack() as stack:
+        out = _open_out(stack, args.output, "the records") or sys.stdout
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK
