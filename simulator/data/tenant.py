@@ -353,9 +353,11 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         node = node_at(root, first["loc"])
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
-        raise InputFileError(
-            source,
-            line,
-            f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)",
-            column,
-        ) from None
+        message = first["msg"].removeprefix("Value error, ")
+        written = getattr(node, "value", None)
+        value = first["input"]
+        if first["type"] == "string_type" and type(value) in (int, float):  # not True/False
+            # YAML reads 1001 (and 0123, as octal) as a number; the tenant wants the text.
+            message = f'expected text, got the number {written}: write it in quotes ("{written}")'
+        more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
+        raise InputFileError(source, line, f"{where}: {message}{more}", column) from None
