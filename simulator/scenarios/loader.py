@@ -87,6 +87,11 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
         line, column, message = not_utf8(exc)
         mark = None if line is None or column is None else Mark(line, column)
         raise ScenarioFileError([Problem(shown, mark, message)]) from None
+    except IsADirectoryError:  # ``adsim run fixtures/scenarios/``: the docs pass *.yaml
+        pattern = Path(path) / "*.yaml"
+        raise ScenarioFileError(
+            [Problem(shown, None, f"is a folder; give the scenario files in it ({pattern})")]
+        ) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ScenarioFileError(
