@@ -14,7 +14,7 @@ from simulator.data import InputFileError
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
 from simulator.one_line import one_line
-from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
+from simulator.overwrite import is_standard_output, output_name, refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
 
@@ -193,7 +193,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "exit 2 if it has none)",
     )
     export.add_argument(
-        "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"
+        "--output",
+        "-o",
+        type=output_name,
+        default=None,
+        metavar="FILE",
+        help="write here ('-' or none: stdout)",
     )
     export.set_defaults(func=_cmd_export)
 

@@ -30,7 +30,7 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
+from simulator.overwrite import is_standard_output, output_name, refuse_overwriting_inputs
 from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
@@ -77,8 +77,14 @@ _MAX_SCENARIO_MB = 4096
 def add_output_option(parser: argparse.ArgumentParser, help_text: str, *, old: str) -> None:
     """``--output FILE`` / ``-o FILE``: the one name every command uses for where its data
     goes. ``old`` (the spelling earlier releases documented) still works, hidden from help."""
-    parser.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help=help_text)
-    parser.add_argument(old, dest="output", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--output", "-o", type=_output, default=None, metavar="FILE", help=help_text
+    )
+    parser.add_argument(old, dest="output", type=_output, help=argparse.SUPPRESS)
+
+
+def _output(text: str) -> Path:
+    return Path(output_name(text))
 
 
 def _megabytes(text: str) -> int:
