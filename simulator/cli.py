@@ -12,10 +12,10 @@ import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__, interrupts, numbers, streams
+from simulator.file_args import file_name, file_path, handler_spec
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -48,7 +48,7 @@ def _add_engine_options(
     parser.add_argument(
         "--tenant",
         dest=f"{dest_prefix}tenant",
-        type=Path,
+        type=file_path,
         metavar="FILE",
         help="tenant directory file (default: built-in)",
     )
@@ -80,6 +80,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         dest="window_handlers",
         action="append",
         default=[],
+        type=handler_spec,
         metavar="PATH",
         help="load a handler plugin (.py or a directory of them) in the window; repeatable; "
         "NAME=PATH loads it for that --agent only",
@@ -105,12 +106,16 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--scenario",
         dest="window_scenario",
-        type=Path,
+        type=file_path,
         metavar="FILE",
         help="play a scenario visibly in the window",
     )
     group.add_argument(
-        "--journal", dest="window_journal", metavar="PATH", help="the window's journal file"
+        "--journal",
+        dest="window_journal",
+        type=file_name,
+        metavar="PATH",
+        help="the window's journal file",
     )
     group.add_argument(
         "--page",

@@ -20,19 +20,7 @@ from pathlib import Path
 
 from simulator.data.errors import InputFileError
 
-__all__ = ["is_standard_output", "output_name", "refuse_overwriting_inputs"]
-
-
-def output_name(text: str) -> str:
-    """An ``--output`` argument (argparse ``type``): an empty one is refused. ``-o "$OUT"`` with
-    the variable unset was the folder ``.`` to ``adsim run`` and stdout to ``journal export``."""
-    if not text:
-        import argparse
-
-        raise argparse.ArgumentTypeError(
-            "an empty file name; give a file, or '-' for the standard output"
-        )
-    return text
+__all__ = ["is_standard_output", "refuse_overwriting_inputs"]
 
 
 def _same(output: Path, other: str | os.PathLike[str]) -> bool:

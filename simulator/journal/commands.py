@@ -11,10 +11,11 @@ from typing import Any, TextIO
 
 from simulator import numbers
 from simulator.data import InputFileError
+from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
 from simulator.one_line import one_line
-from simulator.overwrite import is_standard_output, output_name, refuse_overwriting_inputs
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 
 __all__ = ["add_journal_command"]
 
@@ -156,6 +157,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     def journal_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--journal",
+            type=file_name,
             default=None,
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",

@@ -30,7 +30,8 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.overwrite import is_standard_output, output_name, refuse_overwriting_inputs
+from simulator.file_args import file_path, output_name
+from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
 from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
@@ -336,10 +337,12 @@ def add_run_command(
         "each. Exit code 0: all passed; 1: an expectation or a handler failed; 2: bad input "
         "(a malformed scenario, or a step the engine refuses in that state).",
     )
-    parser.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="YAML files")
+    parser.add_argument(
+        "scenarios", nargs="+", type=file_path, metavar="SCENARIO", help="YAML files"
+    )
     parser.add_argument(
         "--tenant",
-        type=Path,
+        type=file_path,
         default=None,
         metavar="FILE",
         help="tenant directory file for every scenario (default: each scenario's own)",
@@ -384,7 +387,7 @@ def add_run_command(
             dest="js_handlers",
             action="append",
             default=[],
-            type=Path,
+            type=file_path,
             metavar="FILE.mjs",
             help="a JS handler module (export function register(adApi)) run under node with "
             "the adApi shim; repeatable",
@@ -402,7 +405,7 @@ def add_run_command(
             )
             parser.add_argument(
                 "--page-screenshots",
-                type=Path,
+                type=file_path,
                 default=None,
                 metavar="DIR",
                 help="after each scenario, save the page as DIR/<scenario>.png (a CI artifact)",
@@ -485,7 +488,7 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--tenant",
-        type=Path,
+        type=file_path,
         default=None,
         metavar="FILE",
         help="tenant directory file (default: built-in)",
