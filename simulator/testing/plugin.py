@@ -93,8 +93,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     config = request.config
     base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
-    handlers: list[str | Path] = [base / spec if "/" in spec or spec.endswith(".py") else spec
-                                  for spec in config.getini("adsim_handlers")]  # fmt: skip
+    # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
+    handlers: list[str | Path] = [
+        base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
+        for spec in config.getini("adsim_handlers")
+    ]
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
     if seed is None:

@@ -108,3 +108,25 @@ def test_adsim_window_without_a_display_fails_the_test_not_the_session(pytester,
     result.stdout.fnmatch_lines(
         ["*adsim_window: no display to show the window on*QT_QPA_PLATFORM=offscreen*xvfb-run*"]
     )
+
+
+SAVE_HANDLER = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+def test_an_ini_handler_folder_is_relative_to_the_ini_file_from_any_folder(pytester, monkeypatch):
+    """``adsim_handlers = handlers`` (a folder beside pytest.ini, no slash in its name) loaded
+    when pytest ran in the ini's folder and was "no such file, folder or importable module"
+    when it ran in ``tests/``: the docs say a path is relative to the ini file."""
+    pytester.makeini("[pytest]\nadsim_handlers = handlers\n")
+    (pytester.path / "handlers").mkdir()
+    (pytester.path / "handlers" / "save.py").write_text(SAVE_HANDLER, encoding="utf-8")
+    tests = pytester.mkdir("tests")
+    (tests / "test_it.py").write_text(
+        "def test_loaded(adsim):\n    assert [p.name for p in adsim.host.plugins] == ['save']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tests)
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
