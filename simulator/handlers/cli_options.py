@@ -264,7 +264,6 @@ def build_host(
     err = stderr if stderr is not None else sys.stderr
     secret = _secret(args)
     journal = open_journal(sim, args, meta)
-    interrupts.handlers_loaded()
     host = HandlerHost(
         sim,
         timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),
@@ -310,6 +309,9 @@ def build_host(
     for plugin in host.plugins:
         if not plugin.loaded:
             print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
+    # A journal alone builds a host too: the stop line speaks of handlers only when there are.
+    if host.plugins or getattr(args, "js_handlers", None) or getattr(args, "page", None):
+        interrupts.handlers_loaded()
     return host
 
 
