@@ -155,6 +155,8 @@ class AdsimHarness:
         try:
             desk = self.sim.center.agent(name)
         except ValueError:
+            desk = None
+        if desk is None:  # outside the except: a refusal is one error, not a chain of two
             desk = self.sim.center.add_agent(name, team=team)
         found = self._agents.get(desk.name)
         if found is None:

@@ -130,3 +130,13 @@ def test_an_ini_handler_folder_is_relative_to_the_ini_file_from_any_folder(pytes
     )
     monkeypatch.chdir(tests)
     pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_an_unknown_agent_is_one_error_not_a_chain(pytester):
+    """``adsim.agent("nobody")`` failed with two chained errors, the first one ("no simulated
+    agent 'nobody'; the agents are: jane") only adsim's way to find out it was new."""
+    pytester.makepyfile("def test_a(adsim):\n    adsim.agent('nobody')\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*'nobody' is nobody of the tenant's teams: give the new agent*"])
+    assert "During handling of the above exception" not in result.stdout.str()
