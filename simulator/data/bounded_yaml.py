@@ -36,6 +36,7 @@ __all__ = [
     "node_at",
     "not_utf8",
     "read_limited",
+    "unprintable",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -57,6 +58,23 @@ def is_tab_problem(problem: str | None) -> bool:
     """Whether PyYAML's ``problem`` is a tab where YAML wants a space: its words, "found
     character '\\t' that cannot start any token", name a character a tester cannot see."""
     return problem is not None and problem.startswith("found character '\\t'")
+
+
+def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int, int, str]:
+    """Where the character PyYAML's reader refused sits in ``text`` (line, column, what to do).
+    The reader checks the whole text before parsing and gives only an offset into it."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    kind = "a control character" if code < 0x100 else "a character"
+    escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return (
+        line,
+        column,
+        f"{kind} (U+{code:04X}) YAML does not allow: delete it, or write it escaped in double "
+        f'quotes ("{escaped}")',
+    )
 
 
 class FileTooLargeError(Exception):

@@ -310,6 +310,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         node_at,
         not_utf8,
         read_limited,
+        unprintable,
     )
 
     source = str(path)
@@ -323,7 +324,11 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except OSError as exc:
         raise InputFileError(source, None, f"cannot read the tenant file: {exc.strerror}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)  # its reader refuses a control character here
+    except yaml.reader.ReaderError as exc:
+        line, column, message = unprintable(exc, text)
+        raise InputFileError(source, line, message, column) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

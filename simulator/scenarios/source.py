@@ -23,6 +23,7 @@ from simulator.data.bounded_yaml import (
     BoundedLoader,
     RefusedValueError,
     is_tab_problem,
+    unprintable,
 )
 
 __all__ = [
@@ -185,6 +186,9 @@ def parse_yaml(text: str) -> Any:
         )
         refused = isinstance(exc, RefusedValueError)
         raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
+    except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
+        line, column, message = unprintable(exc, text)
+        raise YamlSyntaxError(Mark(line, column), message, refused=True) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
     except RecursionError:
