@@ -33,6 +33,8 @@ def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
     module name (``my_integration.handler``). The harness itself imports handlers as modules
     (``simulator.testing.imports``); this is for callers that want the file."""
     text = str(spec)
+    if not text:  # the working directory to pathlib
+        raise HandlerLoadError("an empty handler name: give a module, a .py file or a folder")
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path

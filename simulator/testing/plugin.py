@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 
 from simulator import numbers
+from simulator.file_args import file_name
 
 __all__ = [
     "adsim",
@@ -50,6 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--adsim-handler",
         action="append",
         default=[],
+        type=file_name,  # "" is the working directory: every *.py there would load
         metavar="PATH",
         dest="adsim_handlers",
         help="load this handler plugin into the adsim fixtures (file, directory or module)",

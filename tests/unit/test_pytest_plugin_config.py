@@ -140,3 +140,21 @@ def test_an_unknown_agent_is_one_error_not_a_chain(pytester):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*'nobody' is nobody of the tenant's teams: give the new agent*"])
     assert "During handling of the above exception" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("how", ["option", "marker"], ids=["--adsim-handler ''", "handlers=['']"])
+def test_an_empty_handler_name_is_refused_not_the_working_directory(pytester, how):
+    """``pytest --adsim-handler "$HANDLER"`` with the variable unset loaded every ``*.py`` of
+    the working directory as a handler (``setup.py``, ``conftest.py`` ...)."""
+    pytester.makepyfile(setup="raise SystemExit('imported as a handler')\n")
+    marker = "@pytest.mark.adsim(handlers=[''])\n" if how == "marker" else ""
+    pytester.makepyfile(test_it=f"import pytest\n\n{marker}def test_a(adsim):\n    pass\n")
+    args = ("--adsim-handler", "") if how == "option" else ()
+    result = pytester.runpytest_subprocess(*NO_QT, *args, "test_it.py")
+    assert "imported as a handler" not in result.stdout.str() + result.stderr.str()
+    if how == "option":
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines(["*argument --adsim-handler: an empty file name*"])
+    else:
+        result.assert_outcomes(errors=1)
+        result.stdout.fnmatch_lines(["*an empty handler name*"])
