@@ -165,6 +165,12 @@ def _handler_paths(
 ) -> list[Path]:
     found = []
     for index, name in enumerate(scenario.handlers):
+        if not name:  # the scenario's own folder to pathlib: every *.py beside it would load
+            problem(
+                locate(raw, ("handlers", index)),
+                "an empty handler path: give a file or folder, relative to the scenario file",
+            )
+            continue
         handler = Path(name)
         if not handler.is_absolute() and base_dir is not None:
             handler = Path(base_dir) / handler
@@ -199,6 +205,12 @@ def _tenant(
                 where = ".".join(str(part) for part in error["loc"])
                 problem(locate(raw, loc), f"tenant.{where}: {error['msg']}")
             return None
+    if not spec:
+        problem(
+            locate(raw, ("tenant",)),
+            "an empty tenant path: give the tenant file, relative to the scenario file",
+        )
+        return None
     tenant_path = Path(spec)
     if not tenant_path.is_absolute() and base_dir is not None:
         tenant_path = Path(base_dir) / tenant_path
