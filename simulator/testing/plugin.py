@@ -249,6 +249,8 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         __tracebackhide__ = True
         from simulator.scenarios.errors import ScenarioFileError
 
+        if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
+            seed = _number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:
             return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
         except ScenarioFileError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,23 @@ def test_an_empty_handler_name_is_refused_not_the_working_directory(pytester, ho
     else:
         result.assert_outcomes(errors=1)
         result.stdout.fnmatch_lines(["*an empty handler name*"])
+
+
+@pytest.mark.parametrize(
+    ("seed", "line"),
+    [
+        ("-1", "adsim_scenario(seed=): -1 is negative*"),
+        ("2**60", "adsim_scenario(seed=): * is too big*"),
+        ("True", "adsim_scenario(seed=): 'true' is not a whole number*"),
+    ],
+)
+def test_a_bad_seed_for_adsim_scenario_is_named(pytester, seed, line):
+    """``adsim_scenario(path, seed=-1)`` ran (Python's random takes any seed), a seed that
+    ``adsim run --seed`` then refused when the failure was to be replayed."""
+    scenario = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "chat.yaml"
+    pytester.makepyfile(
+        f"def test_a(adsim_scenario):\n    adsim_scenario({str(scenario)!r}, seed={seed})\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
