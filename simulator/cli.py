@@ -198,15 +198,24 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from simulator.data import InputFileError
     from simulator.demo import run_demo_call
     from simulator.engine import CommitError, Simulator
     from simulator.engine.settings import settings_for
-    from simulator.handlers.cli_options import abandon_run, build_host, finish_run
+    from simulator.handlers.cli_options import abandon_run, agent_handler, build_host, finish_run
 
     settings = settings_for(args.api_version or "5.19")
     sim = Simulator(
         _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
     )
+    for name, _path in map(agent_handler, args.handlers or []):
+        if name is not None and name != sim.name:  # it would load for nobody, and pass
+            raise InputFileError(
+                f"--handler {name}=...",
+                None,
+                f"adsim demo has one agent, {sim.name}: give the plugin without NAME= "
+                f"(or {sim.name}=)",
+            )
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)

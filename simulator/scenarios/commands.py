@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -36,8 +35,13 @@ from simulator.scenarios.generate import MediumMissingError, generate_records, p
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
+from simulator.scenarios.run_checks import (
+    check_handler_agents,
+    check_repeat_seeds,
+    run_inputs,
+    scenario_inputs,
+)
 from simulator.scenarios.run_hosts import (
-    _ENV_JOURNAL,
     _abandon,
     _add_handler_options,
     _host_factory,
@@ -158,62 +162,12 @@ def _run_one(
     return result, finished
 
 
-def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
-    """The files ``adsim run`` reads or writes besides its ``--output``."""
-    inputs: list[tuple[str, str | None]] = [("a scenario file", str(p)) for p in args.scenarios]
-    inputs.append(("the tenant file", args.tenant))
-    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
-    inputs.append(("the journal", None if journal is None else os.path.expanduser(journal)))
-    for spec in [
-        *(getattr(args, "handlers", None) or ()),
-        *(getattr(args, "js_handlers", None) or ()),
-    ]:
-        inputs += _handler_inputs(Path(spec))
-        if "=" in str(spec):  # NAME=PATH: one agent's
-            inputs += _handler_inputs(Path(str(spec).split("=", 1)[1]))
-    return inputs
-
-
-def _handler_inputs(path: Path) -> list[tuple[str, str | None]]:
-    """A handler file, or every ``.py`` file of a handler folder (its plugins and the ``_*.py``
-    modules they import): the run loads them after its ``--output`` is opened."""
-    files = sorted(path.glob("*.py")) if path.is_dir() else [path]
-    return [("a handler file", str(file)) for file in files]
-
-
-def _scenario_inputs(sources: list[ScenarioFile]) -> list[tuple[str, str | None]]:
-    """The files the scenarios themselves name: ``handlers:`` and a ``tenant:`` file."""
-    inputs: list[tuple[str, str | None]] = []
-    for source in sources:
-        for path in source.handler_paths:
-            inputs += _handler_inputs(path)
-        tenant = source.scenario.tenant
-        if isinstance(tenant, str):
-            inputs.append(("the tenant file", str(Path(source.path).parent / tenant)))
-    return inputs
-
-
-def _check_repeat_seeds(sources: list[ScenarioFile], args: argparse.Namespace) -> None:
-    """``--repeat N`` runs seeds S to S+N-1: each must be a seed ``--seed`` takes, or a failed
-    run's seed (which the summary names, to run it again) could not be given back."""
-    for source in sources:
-        first = args.seed if args.seed is not None else source.scenario.seed
-        last = first + args.repeat - 1
-        if last > numbers.MAX_SEED:
-            raise InputFileError(
-                "--repeat",
-                None,
-                f"{source.name} would run seeds {first:,} to {last:,}, past the largest seed "
-                f"({numbers.MAX_SEED:,}); lower --seed or --repeat",
-            )
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    refuse_overwriting_inputs(args.output, _run_inputs(args))
+    refuse_overwriting_inputs(args.output, run_inputs(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
-    refuse_overwriting_inputs(args.output, _scenario_inputs(sources))
-    _check_repeat_seeds(sources, args)
+    refuse_overwriting_inputs(args.output, scenario_inputs(sources))
+    check_repeat_seeds(sources, args)
     if args.tenant is not None:
         from simulator.data import load_tenant
 
@@ -224,6 +178,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             replace(source, scenario=source.scenario.for_api_version(args.api_version))
             for source in sources
         ]
+    check_handler_agents(sources, args)
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
