@@ -270,7 +270,7 @@ _NO_QTBOT = (
 def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     """The agent desktop window over the ``adsim`` simulator, shown with ``qtbot``; the test
     is skipped (one line saying what to install) without pytest-qt or PySide6."""
-    if importlib.util.find_spec("PySide6") is None:  # only simulator.gui imports Qt
+    if not _installed("PySide6"):  # only simulator.gui imports Qt
         pytest.skip(_NO_QTBOT)
     no_display = _no_display()
     if no_display is not None:  # before qtbot: its QApplication would abort the session
@@ -282,6 +282,13 @@ def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     from simulator.gui.testing import open_window
 
     return open_window(qtbot, adsim.sim, adsim.host)
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # a broken or refused install is not one to use
+        return False
 
 
 def _no_display() -> str | None:
