@@ -199,6 +199,23 @@ class BoundedLoader(yaml.SafeLoader):
         _expanded_size(node, self.max_expanded_nodes)
         return super().construct_document(node)
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys are each written once (PyYAML keeps the last one silently); a
+        merge key's values (``<<: *base``) may still be overridden, as YAML means them to."""
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if (key_node.tag, key_node.value) in seen:
+                raise RefusedValueError(
+                    None,
+                    None,
+                    f"the key {key_node.value!r} appears twice in this mapping: keep one",
+                    key_node.start_mark,
+                )
+            seen.add((key_node.tag, key_node.value))
+        return super().construct_mapping(node, deep=deep)
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """An integer no bigger than ``MAX_NUMBER``."""
         value = super().construct_yaml_int(node)
