@@ -364,5 +364,11 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         if first["type"] == "string_type" and type(value) in (int, float):  # not True/False
             # YAML reads 1001 (and 0123, as octal) as a number; the tenant wants the text.
             message = f'expected text, got the number {written}: write it in quotes ("{written}")'
+        elif first["type"] == "string_type" and type(value) is bool:
+            # YAML 1.1 reads Yes, No, On, Off as true or false: a disposition named "No".
+            message = (
+                f"expected text, got {written}, which YAML reads as {str(value).lower()}: write "
+                f'it in quotes ("{written}")'
+            )
         more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
         raise InputFileError(source, line, f"{where}: {message}{more}", column) from None

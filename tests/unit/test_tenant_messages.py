@@ -32,3 +32,14 @@ def test_a_number_where_the_tenant_takes_text_says_to_quote_it(tmp_path, capsys,
         f"adsim: {path}:{line}:{column + len('extension: ')}: agent.extension: expected text, "
         f'got the number {written}: write it in quotes ("{written}")\n'
     )
+
+
+def test_a_word_yaml_reads_as_a_boolean_says_to_quote_it(tmp_path, capsys):
+    """A disposition named ``No`` (or ``Yes``, ``On``, ``Off``) is ``false`` to YAML 1.1."""
+    path, line, _column = _edited(tmp_path, "name: Offer rejected,", "name: No,")
+    assert main(["generate", "--count", "1", "--tenant", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {path}:{line}:")
+    assert err.endswith(
+        ': expected text, got No, which YAML reads as false: write it in quotes ("No")\n'
+    )
