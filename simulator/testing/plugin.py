@@ -39,9 +39,25 @@ __all__ = [
     "adsim",
     "adsim_scenario",
     "adsim_window",
+    "pytest_addhooks",
     "pytest_addoption",
     "pytest_configure",
 ]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Loaded under one of its names, the entry point ``adsim`` or the module's own, naming it
+    by the other (``pytest_plugins = ["simulator.testing.plugin"]`` in a conftest, ``-p
+    simulator.testing.plugin``) is a no-op, as naming any plugin already loaded is: pytest
+    stopped with "Plugin already registered under a different name" and a page of its state."""
+    mine = pluginmanager.get_name(sys.modules[__name__])
+    for other in (_ENTRY_POINT, __name__):
+        if other != mine and pluginmanager.get_plugin(other) is None:
+            pluginmanager.set_blocked(other)  # pytest skips a blocked name
+
+
+_ENTRY_POINT = "adsim"
+"""The plugin's ``pytest11`` entry point (``-p no:adsim``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -185,3 +185,18 @@ def test_a_bad_seed_for_adsim_scenario_is_named(pytester, seed, line):
     result = pytester.runpytest(*NO_QT)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
+
+
+@pytest.mark.parametrize("how", ["conftest", "-p"])
+def test_naming_the_plugin_module_as_well_as_its_entry_point_is_fine(pytester, how):
+    """``pytest_plugins = ["simulator.testing.plugin"]`` in a conftest (what a project that
+    sets ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` in CI writes) or ``-p simulator.testing.plugin``:
+    with the entry point ``adsim`` loaded too, pytest stopped before any test with "ValueError:
+    Plugin already registered under a different name" and a page of its internals."""
+    if how == "conftest":
+        pytester.makeconftest('pytest_plugins = ["simulator.testing.plugin"]\n')
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    args = ("-p", "simulator.testing.plugin") if how == "-p" else ()
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    result.assert_outcomes(passed=1)
+    assert "ValueError" not in result.stderr.str()
