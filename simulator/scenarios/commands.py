@@ -30,7 +30,11 @@ from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.file_args import file_path, output_name
-from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
+from simulator.overwrite import (
+    is_standard_output,
+    refuse_journal_files,
+    refuse_overwriting_inputs,
+)
 from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
@@ -39,6 +43,7 @@ from simulator.scenarios.run_checks import (
     check_handler_agents,
     check_repeat_seeds,
     run_inputs,
+    run_journal,
     scenario_inputs,
 )
 from simulator.scenarios.run_hosts import (
@@ -164,6 +169,7 @@ def _run_one(
 
 def _cmd_run(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, run_inputs(args))
+    refuse_journal_files(args.output, run_journal(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
     refuse_overwriting_inputs(args.output, scenario_inputs(sources))

@@ -19,16 +19,22 @@ __all__ = [
     "check_handler_agents",
     "check_repeat_seeds",
     "run_inputs",
+    "run_journal",
     "scenario_inputs",
 ]
+
+
+def run_journal(args: argparse.Namespace) -> str | None:
+    """The journal file ``--journal`` or ``$ADSIM_JOURNAL`` names (None: none named)."""
+    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
+    return None if journal is None else os.path.expanduser(journal)
 
 
 def run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     """The files ``adsim run`` reads or writes besides its ``--output``."""
     inputs: list[tuple[str, str | None]] = [("a scenario file", str(p)) for p in args.scenarios]
     inputs.append(("the tenant file", args.tenant))
-    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
-    inputs.append(("the journal", None if journal is None else os.path.expanduser(journal)))
+    inputs.append(("the journal", run_journal(args)))
     for spec in [
         *(getattr(args, "handlers", None) or ()),
         *(getattr(args, "js_handlers", None) or ()),
