@@ -83,7 +83,10 @@ class FileTooLargeError(Exception):
     def __init__(self, size: int, limit: int):
         self.size = size
         self.limit = limit
-        super().__init__(f"the file is {_megabytes(size)}, over the {_megabytes(limit)} limit")
+        shown, limit_shown = _megabytes(size), _megabytes(limit)
+        if shown == limit_shown:  # "10.0 MB, over the 10.0 MB limit" read as a contradiction
+            shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+        super().__init__(f"the file is {shown}, over the {limit_shown} limit")
 
 
 class RefusedValueError(yaml.constructor.ConstructorError):
