@@ -153,6 +153,8 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                 f"{sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
+        if isinstance(marker.kwargs.get("handlers"), (str, Path)):  # one, not its letters
+            options["handlers"] = [marker.kwargs["handlers"]]
         for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
             if marker.kwargs.get(key) is not None:
                 options[key] = _number(parse, marker.kwargs[key], f"@pytest.mark.adsim({key}=)")

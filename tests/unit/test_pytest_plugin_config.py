@@ -200,3 +200,14 @@ def test_naming_the_plugin_module_as_well_as_its_entry_point_is_fine(pytester, h
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)
     assert "ValueError" not in result.stderr.str()
+
+
+def test_one_handler_given_to_the_marker_as_a_string_is_that_handler(pytester):
+    """``@pytest.mark.adsim(handlers="save.py")`` was read letter by letter: "s: no such file,
+    folder or importable module"."""
+    pytester.makepyfile(save=SAVE_HANDLER)
+    pytester.makepyfile(
+        test_it="import pytest\n\n@pytest.mark.adsim(handlers='save.py')\n"
+        "def test_a(adsim):\n    assert [p.name for p in adsim.host.plugins] == ['save']\n"
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
