@@ -75,6 +75,8 @@ class AdsimHarness:
             settings = (settings or Settings()).model_copy(update={"api_version": api_version})
         self.seed = seed
         self.settings = settings
+        if isinstance(handlers, (str, Path)):  # one handler, not its letters
+            handlers = [handlers]
         self.handler_modules = [
             handler for spec in handlers for handler in resolve_handlers(spec, base)
         ]

@@ -50,3 +50,12 @@ def test_an_unknown_event_name_says_so(sale):
 def test_one_name_as_a_string_is_refused(sale):
     with pytest.raises(TypeError, match=r"a list of event names, not one string: \['ON_SAVE"):
         assert_event_sequence(sale.events, "ON_SAVE_ACTIVITY_RECORD")
+
+
+def test_the_harness_takes_one_handler_as_a_string(tmp_path):
+    """``AdsimHarness(handlers="save.py")`` was read letter by letter, as the marker was."""
+    (tmp_path / "save.py").write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda r: None)\n"
+    )
+    with AdsimHarness(handlers=str(tmp_path / "save.py")) as adsim:
+        assert [plugin.name for plugin in adsim.host.plugins] == ["save"]
