@@ -12,6 +12,12 @@ The kernel's "parent" is the *thread* that started the process, not the whole pr
 started from a dispatcher thread that later ends (one the watchdog replaced) would be killed
 with it. So every plugin process is started from one thread that lives as long as adsim
 (``popen``).
+
+What a plugin's process starts itself (a ``subprocess.Popen`` left running) would outlive it the
+same way, holding adsim's stderr open: ``adsim run ... 2>&1 | tee log`` waited for it. So a
+plugin's process leads a process group of its own (``OWN_GROUP``), and once it has ended, what
+is left in that group is killed (``end_leftovers``, Linux). A process that leaves the group
+itself (``setsid``) is beyond reach.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import subprocess
 
-__all__ = ["PARENT_ENV", "die_with_parent", "popen", "tied"]
+__all__ = ["OWN_GROUP", "PARENT_ENV", "die_with_parent", "end_leftovers", "popen", "tied"]
 
 PARENT_ENV = "ADSIM_PLUGIN_PARENT"
 """The pid of the adsim that started a plugin's process (``die_with_parent`` checks it)."""
@@ -101,6 +107,39 @@ def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
     docstring), with ``PARENT_ENV`` set for the child."""
     kwargs["env"] = {**(kwargs.get("env") or os.environ), PARENT_ENV: str(os.getpid())}
     return _SPAWNER.popen(args, kwargs)
+
+
+OWN_GROUP: dict[str, Any] = {"process_group": 0} if os.name == "posix" else {}
+"""``popen`` keyword arguments for a plugin's process: a process group of its own, whose id is
+its pid (POSIX)."""
+
+
+def end_leftovers(group: int) -> int:
+    """Kill what is left in process group ``group`` (a plugin's process, ended: see the module
+    docstring); how many processes that was. Linux only (0 elsewhere): the group's members are
+    found in ``/proc`` first, and while one lives no new process can take the group's id, so the
+    kill reaches none but them."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    import signal
+
+    left = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()  # state ppid pgrp ...
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != b"Z":
+            left += 1
+    if left:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return 0  # gone meanwhile (or not ours to end)
+    return left
 
 
 def die_with_parent() -> None:

@@ -50,7 +50,7 @@ from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
-from simulator.handlers.spawner import popen
+from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen
 from simulator.handlers.stacks import describe_exit, dump_stacks, stuck_anywhere, stuck_at
 from simulator.handlers.start_marker import StartMarker
 
@@ -142,6 +142,7 @@ class PluginProcess(PluginPipe):
                 # A plugin's print goes to adsim's stderr: adsim's stdout carries data (the
                 # events as JSON lines with --output -) that a debugging print would corrupt.
                 stdout=2,
+                **OWN_GROUP,  # what it starts ends with it (end_leftovers)
             )
         except BaseException:
             for descriptor in (parent_read, parent_write):
@@ -262,6 +263,12 @@ class PluginProcess(PluginPipe):
                 continue
             self._receive(life, message)
         code = life.process.wait()
+        left = end_leftovers(life.process.pid) if OWN_GROUP else 0
+        if left:
+            self.host.add_incident(
+                f"plugin {self.name}: {left} process(es) it started still running when its "
+                "process ended; they were killed"
+            )
         with self._lock:
             life.dead = True
             pending = list(life.pending.values())

@@ -213,8 +213,10 @@ posix_only = pytest.mark.skipif(
 )
 
 
-def _group(pgid: int) -> list[str]:
-    """The command lines of the live processes of process group ``pgid`` (zombies excluded)."""
+def _session_processes(sid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the live processes of session ``sid`` (zombies excluded): adsim
+    started with ``start_new_session``, its plugin processes (each leads a process group of its
+    own) and whatever they started."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -224,10 +226,21 @@ def _group(pgid: int) -> list[str]:
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:  # it ended meanwhile
             continue
-        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp session
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append((int(entry), cmdline.replace(b"\0", b" ").decode(errors="replace")))
     return found
+
+
+def _group(sid: int) -> list[str]:
+    """The command lines of the live processes of session ``sid`` (see ``_session_processes``)."""
+    return [command for _pid, command in _session_processes(sid)]
+
+
+def _kill_session(sid: int) -> None:
+    for pid, _command in _session_processes(sid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 # ``adsim`` as a terminal starts it: SIGINT and SIGTERM neither ignored nor blocked. A child
@@ -283,8 +296,7 @@ class _Adsim:
         return self.seen
 
     def kill_group(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        _kill_session(self.process.pid)
         self.process.wait(timeout=WAIT)
         self.reader.join(WAIT)
         assert self.process.stderr is not None
@@ -555,8 +567,7 @@ def test_trace_handlers_into_a_closed_stderr_does_not_hang_the_run(tmp_path):
     try:
         out, _err = process.communicate(timeout=WAIT * 2)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_session(process.pid)
         process.wait(timeout=WAIT)
     assert process.returncode == 0
     assert out.decode().startswith("PASS  Inbound call answered")
@@ -618,8 +629,7 @@ def test_a_signal_with_no_handlers_is_one_plain_line():
         process.send_signal(signal.SIGINT)
         _out, err = process.communicate(timeout=WAIT)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        _kill_session(process.pid)
         process.wait(timeout=WAIT)
     assert process.returncode == 130
     assert err == b"adsim: interrupted (SIGINT): stopping\n"
@@ -684,3 +694,44 @@ def test_a_closed_stdout_is_dev_null_not_a_traceback_nor_the_journal(tmp_path):
     exported = _adsim(["journal", "export", "--journal", journal])
     assert exported.returncode == 0, exported.stderr
     assert all(json.loads(line) for line in exported.stdout.splitlines())
+
+
+LEAVES_A_PROCESS = """\
+import subprocess
+import sys
+
+
+def save(activity):
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+    return activity.interaction_id
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+@posix_only
+def test_a_process_a_plugin_left_running_ends_with_the_run(tmp_path):
+    """A handler that starts a process and leaves it running: that process held adsim's stderr
+    open, so ``adsim run ... 2>&1 | tee log`` waited for it (an hour here). It is killed once the
+    plugin's process ends, and the summary says so (exit 1, as for threads left running)."""
+    (tmp_path / "leaves.py").write_text(LEAVES_A_PROCESS)
+    argv = ["run", str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")]
+    argv += ["--handler", str(tmp_path / "leaves.py"), "--journal", ":memory:"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        _out, err = process.communicate(timeout=WAIT)  # both pipes' ends: nobody holds them
+        left = _group(process.pid)
+    finally:
+        _kill_session(process.pid)
+        process.wait(timeout=WAIT)
+    assert left == []
+    assert process.returncode == 1, err
+    assert b"plugin leaves: 1 process(es) it started still running when its process ended" in err
