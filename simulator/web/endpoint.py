@@ -288,7 +288,8 @@ class PageEndpoint:
         with self._lock:
             waiter = self._waiters.pop(str(uid), None)
         if waiter is not None:
-            waiter.error = str(error) if error else None
+            # ``throw ""`` comes as the error "": still an error, not a handler that succeeded.
+            waiter.error = None if error is None else str(error) or "a page handler threw ''"
             waiter.done.set()
 
     def disconnect(self, reason: str) -> None:
@@ -314,7 +315,16 @@ class PageEndpoint:
             if packet["type"] == "__handled__":
                 self._settle(packet.get("uid"), error=packet.get("error"))
                 continue
-            result = self.call(str(packet["type"]), list(packet.get("params") or []))
+            try:
+                result = self.call(str(packet["type"]), list(packet.get("params") or []))
+            except Exception as exc:
+                # Answered, and the thread goes on: dying here left this request and every
+                # later one of the page unanswered (each its api_not_answer, 20 s later).
+                traceback.print_exc(file=sys.stderr)
+                result = fail(
+                    ResultErrorCode.unknown_error,
+                    f"{packet['type']}: {type(exc).__name__}: {exc}",
+                )
             if generation == self._generation:
                 self._post(
                     {
