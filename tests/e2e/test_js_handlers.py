@@ -262,7 +262,7 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ("export const nothing = 1;\n", ":1: no register(adApi) export"),
         # Values that are no Error: their `.message` showed "Error: undefined", or (null) the
         # runner itself crashed and adsim said only "node exited (code 1)".
-        ('throw "no CRM token";\nexport function register(a) {}\n', ':1: threw "no CRM token" while'),
+        ('throw "no token";\nexport function register(a) {}\n', ':1: threw "no token" while'),
         ("export function register(a) {\n  throw null;\n}\n", ":1: threw null in register"),
         ("export async function register(a) {\n  throw {code: 7};\n}\n", ':1: threw {"code":7} in'),
     ],
