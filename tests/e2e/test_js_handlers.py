@@ -384,3 +384,33 @@ def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"[printer.mjs] {line}" in err.splitlines()
+
+
+@needs_node
+def test_events_after_the_modules_node_process_exited_are_errors_not_ok(tmp_path: Path) -> None:
+    """A module whose process exited (``process.exit`` in a handler) handles nothing more:
+    each later event's outcome was ``ok``, a saved activity record included, as if it had."""
+    module = tmp_path / "quits.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_LOGIN", () => process.exit(0));\n'
+        '  adApi.on("ON_AGENT_STATE_CHANGE", () => {});\n'
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim.login()
+        host.settle(timeout=10)
+        assert handler.process.wait(10) == 0
+        before = len(host.outcomes)
+        sim.set_agent_state("ready")
+        host.settle(timeout=10)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert "the node process for quits.mjs exited (code 0)" in (later[0].error or "")
+        assert "did not run" in (later[0].error or "")
+    finally:
+        host.close(timeout=5)
