@@ -93,9 +93,7 @@ class AgentBar(QWidget):
         missed_row.addWidget(dismiss)
         self.missed.hide()
         self.tenant = plain_label("", "tenantLabel", parent=self)
-        # 1, not 0 (which means "unset": the layout then asked for the whole text): on a small
-        # screen this line gives way first (its text is also the tooltip).
-        self.tenant.setMinimumWidth(1)
+        self.tenant.setMinimumWidth(0)
         layout.addWidget(avatar)
         layout.addWidget(self.name)
         layout.addSpacing(12)
@@ -116,7 +114,6 @@ class AgentBar(QWidget):
         agent = sim.profile  # this desktop's agent (the tenant's, or a colleague's)
         self.name.setText(f"{agent.display_name} · ext. {agent.extension}")
         self.tenant.setText(f"{sim.tenant.name} · seed {sim.seed} · adApi {sim.api_version.value}")
-        self.tenant.setToolTip(self.tenant.text())
         bridge.noticeArrived.connect(self._notice)
         self.refresh()
 
