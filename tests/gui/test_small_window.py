@@ -62,12 +62,51 @@ def test_on_a_small_screen_the_window_fits_and_scrolls_instead_of_squashing(desk
     desk.wait(lambda: desk.state() == "delivery_pending")
     desk.click("acceptButton")
     window = desk.window
+
+    def smallest():
+        return window.minimumSizeHint().expandedTo(window.minimumSize())
+
+    # The style sheet's polish and the page's layout arrive as posted events: let them land.
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
     room = window.screen().availableGeometry().size()
     assert window.height() <= room.height()
-    least = window.minimumSizeHint().expandedTo(window.minimumSize())
+    least = smallest()
     # Its width is at least the agent bar's, whole: it fits a laptop's, 1366 (or 1280).
     assert least.width() <= 1280 and least.height() <= room.height(), (least, room)
     for size in (QSize(1280, room.height()), least):
         window.resize(size)
-        desk.wait(lambda size=size: window.size() == size)
+        desk.wait(lambda size=size: window.size() == size.expandedTo(smallest()))
         desk.wait(lambda: _squashed(window) == [])
+
+
+def test_tab_reaches_only_controls_never_a_scroll_area(desk):
+    """Tab from Hang up stopped on the call page's scroll area (nothing seen focused), then
+    went on to Hold; the scroll areas that let panels fit a small screen are no stops either."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QPlainTextEdit, QTextEdit
+
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    window = desk.window
+    start = desk.widget("agentStateCombo")
+    stops = []
+    widget = start.nextInFocusChain()
+    while widget is not start:
+        tab = widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value
+        if tab and widget.isVisibleTo(window) and widget.isEnabled():
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    # Lists, tables and editors are stops of their own.
+    views = (QAbstractItemView, QTextEdit, QPlainTextEdit)
+    bare = [
+        type(w).__name__
+        for w in stops
+        if isinstance(w, QAbstractScrollArea) and not isinstance(w, views)
+    ]
+    assert bare == []
+    names = [w.objectName() for w in stops]
+    assert names.index("hangUpButton") < names.index("holdButton")

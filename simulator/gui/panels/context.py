@@ -175,6 +175,8 @@ class ContextPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own: Tab went from Hang up to an invisible frame, then to Hold.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.voice)
         self.media.addWidget(scroll)
         self.media.addWidget(self.chat)
