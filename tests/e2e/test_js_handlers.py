@@ -414,3 +414,35 @@ def test_events_after_the_modules_node_process_exited_are_errors_not_ok(tmp_path
         assert "did not run" in (later[0].error or "")
     finally:
         host.close(timeout=5)
+
+
+@needs_node
+def test_a_handler_under_a_name_no_event_has_is_warned_about(tmp_path: Path) -> None:
+    """``adApi.on("ON_SAVE_ACTIVITY_RECORDS", save)`` never ran and nothing said so: the run
+    passed with no record saved (a Python handler's ``ad_api.on`` refuses the name). The shim
+    registers it, as the vendor's does, and warns on the console with the name meant."""
+    import subprocess
+    import sys
+
+    module = tmp_path / "typo.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_SAVE_ACTIVITY_RECORDS", () => {});\n'
+        '  adApi.on("on_login", () => {});\n'
+        '  adApi.on("ON_SAVE_ACTIVITY_RECORD", () => {});\n'
+        "}\n",
+        "utf-8",
+    )
+    command = [sys.executable, "-m", "simulator", "run", str(SCENARIOS / "chat.yaml")]
+    command += ["--js-handler", str(module), "--journal", ":memory:"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    warned = [line for line in done.stderr.splitlines() if "no adApi event has this name" in line]
+    assert warned == [
+        'adApi.on("ON_SAVE_ACTIVITY_RECORDS"): no adApi event has this name, so this handler '
+        "never runs; did you mean ON_SAVE_ACTIVITY_RECORD?",
+        'adApi.on("on_login"): no adApi event has this name, so this handler never runs; '
+        "did you mean ON_LOGIN?",
+    ]
