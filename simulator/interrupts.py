@@ -9,8 +9,10 @@ and CI runners send) ended adsim on the spot and left a plugin process that was 
 handler running for ever.
 
 The first signal says so on stderr at once, in one line: handlers still running get their
-timeout to finish (their outcome is journaled). A second signal stops without waiting for them
-(the line says so when handlers are loaded).
+timeout to finish (their outcome is journaled), and no longer. A second signal stops without
+waiting for them (the line says so when handlers are loaded). A signal that comes inside a
+``deferred`` block (an event being handed to a plugin's process) raises at the block's end, so
+a stop never waits for a call that was counted and never written.
 
 Standard library only: it is in place before a command's imports.
 """
@@ -28,6 +30,7 @@ from typing import Any
 
 __all__ = [
     "Interrupted",
+    "deferred",
     "exit_code",
     "handlers_loaded",
     "paused",
@@ -59,6 +62,10 @@ class _Stopper:
         """Handlers are loaded: the line says a second signal does not wait for them."""
         self.shields = 0
         """While above 0 a signal raises nothing: adsim is ending plugin processes."""
+        self.critical = 0
+        """While above 0 a signal raises at the end of the outermost ``deferred`` block."""
+        self.deferred: int | None = None
+        """The signal that came during a ``deferred`` block, to raise at its end."""
         self.replaced: dict[int, Any] = {}
         """The handlers this one replaced, by signal: put back at the end."""
 
@@ -77,6 +84,9 @@ class _Stopper:
                 # its own after the terminal's "^C" or a progress bar.
                 os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))
         if self.shields == 0:
+            if self.critical > 0:
+                self.deferred = signum
+                return
             raise Interrupted(signum)
 
     def install(self) -> None:
@@ -155,3 +165,33 @@ def handlers_loaded() -> None:
     line says how not to."""
     if _ACTIVE:
         _ACTIVE[0].handlers = True
+
+
+class deferred:  # noqa: N801 - used as ``with interrupts.deferred():``, as ``shielded``
+    """A signal that comes while the block runs on the main thread raises ``Interrupted`` at the
+    block's end rather than in its middle: for the few steps that must happen together (an event
+    counted as in flight and its call written to the plugin's process), which an exception
+    between them would leave half made, with a run waiting for an answer that never comes.
+
+    A class, not a generator: the host enters one for every event a handler gets."""
+
+    __slots__ = ("_stopper",)
+
+    def __enter__(self) -> None:
+        stopper = _ACTIVE[0] if _ACTIVE and threading.get_ident() == _MAIN_THREAD else None
+        self._stopper = stopper
+        if stopper is not None:
+            stopper.critical += 1
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        stopper = self._stopper
+        if stopper is None:
+            return
+        stopper.critical -= 1
+        if stopper.critical == 0 and stopper.deferred is not None and kind is None:
+            signum, stopper.deferred = stopper.deferred, None
+            raise Interrupted(signum)
+
+
+_MAIN_THREAD = threading.main_thread().ident
+"""Signals are handled on the main thread only: ``deferred`` blocks elsewhere change nothing."""

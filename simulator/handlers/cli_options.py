@@ -185,7 +185,13 @@ def run_meta(
 ) -> dict[str, Any]:
     """What the journal keeps about a run: the secret's presence, never its value (nor a
     URL's password: see handlers.secrets)."""
-    found = {"seed": sim.seed, "argv": redacted_argv(sys.argv[1:]), **(meta or {})}
+    return {"seed": sim.seed, **_lasting_meta(args, meta)}
+
+
+def _lasting_meta(args: argparse.Namespace, meta: dict[str, Any] | None) -> dict[str, Any]:
+    """``run_meta`` but the seed: the same for every run of one process (``HostSeries`` keeps
+    it: redacting the command line each repeat cost load mode more than its journal's row)."""
+    found = {"argv": redacted_argv(sys.argv[1:]), **(meta or {})}
     if _secret(args):
         found["webhook_secret"] = True
     return found
@@ -406,6 +412,8 @@ class HostSeries:
         self._start = start
         """``start(host)`` once the host is built (JS handlers)."""
         self._looped: str | None = None
+        self._lasting: dict[str, Any] | None = None
+        """What each run's journal meta has besides its seed (``_lasting_meta``), made once."""
 
     def build(self, sim: AgentDesktop) -> HandlerHost:
         """The host, built for the first run and rebound to ``sim`` for the next ones."""
@@ -418,7 +426,9 @@ class HostSeries:
             if journal is None:
                 journal = open_journal(sim, self.args, self.meta)
             else:  # the same file, a new run: reopening costs more than the run itself
-                journal.new_run(run_meta(sim, self.args, self.meta))
+                if self._lasting is None:
+                    self._lasting = _lasting_meta(self.args, self.meta)
+                journal.new_run({"seed": sim.seed, **self._lasting})
             self.host.rebind(sim, journal)
         return self.host
 

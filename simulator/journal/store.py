@@ -19,8 +19,9 @@ Once a commit returns, a ``kill -9`` of the process cannot take it back (``synch
 only trades durability against power loss, not against a killed process). WAL checkpoints run
 on a thread of their own (``simulator.journal.checkpoints``), not inside the commits.
 
-A journal opened for writing is checked at ``open``: a file that cannot be written, or whose
-write lock another process holds for longer than ``busy_timeout``, raises ``JournalError``.
+A journal opened for writing is checked at ``open`` (``simulator.journal.opening``): a file that
+cannot be written, or whose write lock another process holds for longer than ``busy_timeout``,
+raises ``JournalError``.
 Opening migrates an older journal (``simulator.journal.schema``); reading gives
 ``simulator.journal.rows`` dataclasses, or iterators that stream.
 
@@ -31,8 +32,6 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
 import threading
 import time
@@ -41,15 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from simulator import stable_text
-from simulator.journal.checkpoints import WRITER_LIMIT, Checkpointer
-from simulator.journal.errors import (
-    UNWRITABLE,
-    JournalError,
-    JournalWriteError,
-    is_locked,
-    reason,
+from simulator.journal.checkpoints import Checkpointer
+from simulator.journal.errors import JournalError, JournalWriteError, reason
+from simulator.journal.opening import (
+    APP_NAME,
+    ENV_JOURNAL,
+    default_journal_path,
+    open_database,
 )
-from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.reading import JournalReader
 from simulator.journal.rows import (
     JournalEvent,
@@ -59,7 +57,7 @@ from simulator.journal.rows import (
     _EventLike,
     _OutcomeLike,
 )
-from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from simulator.journal.statements import (
     ANSWER_SQL,
     EVENTS_PER_INSERT,
@@ -71,6 +69,8 @@ from simulator.journal.statements import (
 )
 
 __all__ = [
+    "APP_NAME",
+    "ENV_JOURNAL",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Journal",
@@ -83,47 +83,8 @@ __all__ = [
     "default_journal_path",
 ]
 
-APP_NAME = "agent-desktop-simulator"
-ENV_JOURNAL = "ADSIM_JOURNAL"
 DEFAULT_BUSY_TIMEOUT = 2.0
 """Seconds a write waits for another process's write lock before it fails."""
-
-
-def default_journal_path() -> Path:
-    """``$ADSIM_JOURNAL``, else ``journal.sqlite3`` in the user's data directory (platformdirs).
-
-    A leading ``~`` in the variable is the home folder: a CI file's ``env:`` or a ``.env`` file
-    does not expand it as a shell does, and the journal went into a folder named ``~``."""
-    override = os.environ.get(ENV_JOURNAL)
-    if override:
-        return Path(override) if override == ":memory:" else Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"
-
-
-def _probe_write(db: sqlite3.Connection) -> None:
-    """Take the write lock and write a row, then roll back: fails now if writes would fail."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.execute("INSERT INTO runs (started_ms) VALUES (0)")
-    finally:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-
-
-def _file_in_the_way(folder: Path) -> Path | None:
-    """The nearest of ``folder`` and its parents that exists and is not a folder, if any."""
-    for path in (folder, *folder.parents):
-        if path.exists():
-            return None if path.is_dir() else path
-    return None
-
-
-def _close_quietly(db: sqlite3.Connection | None) -> None:
-    if db is not None:
-        with contextlib.suppress(sqlite3.Error):
-            db.close()
 
 
 def _dumps(value: Any) -> str:
@@ -192,63 +153,9 @@ class Journal(JournalReader):
         if busy_timeout is None:
             busy_timeout = DEFAULT_BUSY_TIMEOUT
         target = str(default_journal_path() if path is None else path)
-        if target != ":memory:" and Path(target).is_dir():
-            # SQLite says "unable to open database file", and the line said "cannot be written".
-            raise JournalError(
-                f"is a folder; pass a journal file (such as {Path(target) / 'journal.sqlite3'})",
-                target,
-            )
-        if target != ":memory:":
-            try:
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                blocker = _file_in_the_way(Path(target).parent)
-                if blocker is not None:
-                    raise JournalError(
-                        f"cannot create its folder: {blocker} is a file, not a folder; "
-                        "pass another --journal path",
-                        target,
-                    ) from None
-                raise JournalError(f"cannot create its folder ({exc.strerror})", target) from None
-        db = None
-        try:
-            db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-            db.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
-            if target != ":memory:":
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = NORMAL")
-                if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
-                    db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
-            migrate(db, migrations)
-            if writing:
-                _probe_write(db)
-        except JournalError as exc:
-            _close_quietly(db)
-            raise JournalError(exc.message, target) from None
-        except sqlite3.OperationalError as exc:
-            _close_quietly(db)
-            if not writing and cannot_write(exc) and Path(target).is_file():
-                # Reading a journal in a folder this user cannot write (another user's, a
-                # read-only CI artifact): WAL mode needs a -shm file beside it, and an older
-                # schema an upgrade; neither is a reason to refuse a read.
-                return cls(read_only(target, migrations), target, meta)
-            if not any(sign in str(exc) for sign in UNWRITABLE):
-                raise JournalError(
-                    f"not a usable adsim journal ({exc}); pass another --journal file", target
-                ) from None
-            if is_locked(exc):
-                advice = (
-                    f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
-                    "--journal file"
-                )
-            else:
-                advice = "pass a writable --journal file, or ':memory:' to keep none"
-            raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None
-        except sqlite3.DatabaseError as exc:
-            _close_quietly(db)
-            raise JournalError(
-                f"not a usable adsim journal ({exc}); pass another --journal file", target
-            ) from None
+        db = open_database(
+            target, busy_timeout=busy_timeout, writing=writing, migrations=migrations
+        )
         journal = cls(db, target, meta)
         if writing and target != ":memory:":
             journal._checkpointer = Checkpointer(target)

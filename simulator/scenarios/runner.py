@@ -142,6 +142,7 @@ class ScenarioRunner:
         desks = self.sim.center.desktops
         for desk in desks:  # the journal commits when a handler is to get an event, and at the end
             desk.bus.lazy_commits = True
+        interrupted = False
         try:
             self.start(result)
             if result.error is None:
@@ -151,9 +152,15 @@ class ScenarioRunner:
                     if not self.run_step(index, step, result):
                         break
                     result.steps_run += 1
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
             try:
-                self._settle()
+                if interrupted:
+                    self._let_handlers_finish()
+                else:
+                    self._settle()
             except HandlerLoopError as exc:
                 if result.error is None:
                     self._stop_loop(result, self.file.where(self.file.mark()), exc)
@@ -323,12 +330,14 @@ class ScenarioRunner:
         target = names.get(step.target or "") or desk.active_interaction_id
         inter = desk.interaction(target) if target else None
         if inter is not None:
+            # ``allowed`` is by state: an action refused for another reason (``complete``
+            # without the disposition its service requires) is not offered back.
             allowed = sorted(
                 action.value
                 for action in desk.allowed(inter.id)
-                if action.value not in _SYSTEM_ACTIONS
+                if action.value not in _SYSTEM_ACTIONS and action.value != step.key
             )
-            who = f"`{step.target}`" if step.target else "the active interaction"
+            who = f"`{step.target}`" if step.target else "The active interaction"
             message += (
                 f". {who} is a {inter.type.value} in state {inter.state.value}; allowed now: "
                 f"{', '.join(allowed) or 'nothing'}"
@@ -378,6 +387,14 @@ class ScenarioRunner:
         held = self.sim.bus.held
         if held is not None:  # a commit failed where it could not raise (a handler's call)
             raise held
+
+    def _let_handlers_finish(self) -> None:
+        """Ctrl-C or SIGTERM: the handlers still running get their timeout to finish, and
+        nothing more is waited for (their answers' continuations do not run), so the stop never
+        waits longer than that, whatever the signal cut short."""
+        for host in (self.host, *self.agent_hosts):
+            if host is not None:
+                host.wait_idle(float(getattr(host, "timeout", 0.0) or 0.0) + 1.0)
 
     def _settle_host(self) -> None:
         host = self.host

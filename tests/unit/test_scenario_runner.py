@@ -135,10 +135,24 @@ def test_refused_step_stops_the_run_with_exit_2():
     assert result.steps_run == 1
     assert str(result.error) == (
         "s.yaml:3:5: `hold` was refused: not_suitable_state (15): cannot hold a voice "
-        "interaction in state delivery_pending. the active interaction is a voice in state "
+        "interaction in state delivery_pending. The active interaction is a voice in state "
         "delivery_pending; allowed now: accept, customer_hang_up, disposition, leave, note, "
         "reject, set_data, switch_active (add expect_error: CODE to the step if that is the point)"
     )
+
+
+def test_a_refused_action_is_not_listed_as_allowed_now():
+    # Sales requires a disposition: `complete` is allowed by state in wrap-up, and refused.
+    steps = "  - call: {service: Sales}\n  - wait: 4s\n  - accept\n  - hang_up: customer\n"
+    result = run(f"steps:\n{steps}  - complete\n")
+    assert result.exit_code == EXIT_BAD_INPUT
+    message = str(result.error)
+    assert "`complete` was refused: no_disposition (16)" in message
+    allowed = (
+        message.split("allowed now: ")[1].split(" (add expect_error", maxsplit=1)[0].split(", ")
+    )
+    assert "complete" not in allowed
+    assert "disposition" in allowed
 
 
 def test_refusal_names_interactions_by_their_names():

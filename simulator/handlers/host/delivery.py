@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from simulator import interrupts
 from simulator.contract import OperationResult, ResultErrorCode, fail
 from simulator.engine import Event
 from simulator.handlers.answer_budget import answer_budget
@@ -133,16 +134,19 @@ class Delivery(Dispatcher):
         has_handlers = bool(self.registry.handlers(event.name))
         if not has_handlers and not self.widget.loggers:
             return None
-        resolve = None
-        if has_handlers and event.response is not None:
-            resolve = event.response.defer()
-        job = Job(event, resolve)
-        if resolve is not None:
-            job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
-        with self._lock:
-            self._pending += 1
-        if not self._send_now(job):
-            self._queue.put(job)
+        # Ctrl-C or SIGTERM in the middle would leave the event counted and its call unwritten
+        # (or written in part): the stop would wait for an answer that never comes.
+        with interrupts.deferred():
+            resolve = None
+            if has_handlers and event.response is not None:
+                resolve = event.response.defer()
+            job = Job(event, resolve)
+            if resolve is not None:
+                job.budget = answer_budget(self.sim, event.name, partial(self._give_up, job))
+            with self._lock:
+                self._pending += 1
+            if not self._send_now(job):
+                self._queue.put(job)
         return None
 
     def _call_on_engine(
