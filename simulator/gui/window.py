@@ -222,9 +222,9 @@ class MainWindow(QMainWindow):
         # still move with View menu toggles and keep their size in the saved layout.
         # With a layout: a bare QWidget's size hint is -1 high, which the dock added to its
         # content's minimum, so each dock got a pixel less than its content needs.
-        title = QWidget(dock)
-        QVBoxLayout(title).setContentsMargins(0, 0, 0, 0)
-        dock.setTitleBarWidget(title)
+        bar = QWidget(dock)
+        QVBoxLayout(bar).setContentsMargins(0, 0, 0, 0)
+        dock.setTitleBarWidget(bar)
         widget.setContentsMargins(0, 10, 10, 6 if name != "inspectorDock" else 10)
         return dock
 
