@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 from simulator.gui.theme.icons import set_icon
 
 if TYPE_CHECKING:  # not at run time: making QEvent's class at start costs its first paint
+    from PySide6.QtCore import QEvent
     from PySide6.QtGui import QPaintEvent
 
 __all__ = [
     "ElidedLabel",
+    "ScrollingPanel",
     "button",
     "card",
     "card_in",
@@ -165,16 +167,44 @@ def card_in(
     return frame, layout
 
 
-class _Scrolling(QScrollArea):
+class _LayoutFollower(QObject):
+    """Tells a scroll area that its content asked for a new layout (its minimum may have
+    changed: the interaction page built, then polished when first shown), so the window's own
+    minimum follows. An object of its own, installed once the window is usable: a Python
+    event filter from the start would build ``QEvent`` for the first paint."""
+
+    def __init__(self, area: QScrollArea):
+        super().__init__(area)
+        self._area = area
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the content's ``LayoutRequest``: ask the area's layout again."""
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._area.updateGeometry()
+        return False
+
+
+class ScrollingPanel(QScrollArea):
     """A scroll area whose minimum is its content's, up to the room it may claim."""
 
     def __init__(self, widget: QWidget, room: Callable[[QSize], QSize]):
         super().__init__()
         self._room = room
+        self._follower: _LayoutFollower | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidget(widget)
+
+    def follow_content(self) -> None:
+        """From now on, a change of the content's minimum reaches the window (idempotent)."""
+        inner = self.widget()
+        if self._follower is None and inner is not None:
+            self._follower = _LayoutFollower(self)
+            inner.installEventFilter(self._follower)
+        self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:
         """The content's minimum (nothing scrolls where the screen has room for it), bounded
@@ -192,11 +222,11 @@ class _Scrolling(QScrollArea):
         return inner.sizeHint().expandedTo(self.minimumSizeHint()) if inner else super().sizeHint()
 
 
-def scrolling(widget: QWidget, room: Callable[[QSize], QSize]) -> QScrollArea:
+def scrolling(widget: QWidget, room: Callable[[QSize], QSize]) -> ScrollingPanel:
     """``widget`` in a frameless scroll area. Its minimum is the content's while that fits in
     ``room(screen's available size)``, so on a big screen nothing changes; on a laptop the
     window no longer asks to be taller than the screen (its bottom out of reach), and where it
     gets less room than the content needs, the content scrolls instead of being squashed until
     its controls overlap. Not a Tab stop: Tab goes to the controls and scrolls the one it
-    reaches into view."""
-    return _Scrolling(widget, room)
+    reaches into view. Call ``follow_content()`` once the window is usable."""
+    return ScrollingPanel(widget, room)

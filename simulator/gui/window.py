@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS, shortcuts
-from simulator.gui.controls import plain_label, scrolling
+from simulator.gui.controls import ScrollingPanel, plain_label, scrolling
 from simulator.gui.enabling import Enabler
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
@@ -138,8 +138,7 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([300, 800])
-        self._body = scrolling(split, _central_room)
-        body_layout.addWidget(self._body)
+        body_layout.addWidget(scrolling(split, _central_room))
         column.addWidget(body, 1)
         self.setCentralWidget(central)
 
@@ -347,9 +346,6 @@ class MainWindow(QMainWindow):
         ):
             panel.attach(bridge)
         self.context.attach(bridge, build=not defer)
-        # The interaction page raised what the body needs: the window's minimum follows (a
-        # scroll area asks its content only when told; an event filter would cost the start).
-        self._body.updateGeometry()
         self._build_shortcuts()
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
@@ -371,9 +367,12 @@ class MainWindow(QMainWindow):
         if bridge is None or self.inspector is not None:
             return
         self.context.build()
-        self._body.updateGeometry()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
+        # From here on the window's minimum follows its panels' (the interaction page, built
+        # just now, is polished when first shown): a scroll area asks its content when told.
+        for area in self.findChildren(ScrollingPanel):
+            area.follow_content()
         self.settings.restore_splitters(self)
         self._collect_controls()
         self._enabler.watch_inputs()

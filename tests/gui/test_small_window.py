@@ -110,3 +110,30 @@ def test_tab_reaches_only_controls_never_a_scroll_area(desk):
     assert bare == []
     names = [w.objectName() for w in stops]
     assert names.index("hangUpButton") < names.index("holdButton")
+
+
+def test_the_window_follows_its_panels_minimum_once_they_are_built(qtbot, window, sim, host):
+    """As the launcher does (the interaction page and the inspector built after the first
+    paint, the page polished when first shown): the window kept the minimum of its empty panels,
+    so on a screen with room for all the call page scrolled inside a window that could grow."""
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.controls import ScrollingPanel
+    from tests.gui.driver import Desk
+
+    window.attach(SimBridge(sim, host, parent=window), defer=True)
+    window.complete()
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+
+    def short():
+        return [
+            (area.widget().objectName(), area.height(), area.minimumSizeHint().height())
+            for area in window.findChildren(ScrollingPanel)
+            if area.isVisibleTo(window) and area.height() < area.minimumSizeHint().height()
+        ]
+
+    desk.wait(lambda: short() == [])
