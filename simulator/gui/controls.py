@@ -6,6 +6,7 @@ Every label that can show text from a payload, a customer or a handler is create
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -174,15 +175,19 @@ class _LayoutFollower(QObject):
     event filter from the start would build ``QEvent`` for the first paint."""
 
     def __init__(self, area: QScrollArea):
+        from PySide6.QtCore import QEvent
+
         super().__init__(area)
         self._area = area
+        # Looked up now, not in the filter: it also sees the events of the window's teardown,
+        # when Python may be finalizing (an import there raises).
+        self._layout_request = QEvent.Type.LayoutRequest
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """On the content's ``LayoutRequest``: ask the area's layout again."""
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._area.updateGeometry()
+        if event.type() == self._layout_request:
+            with contextlib.suppress(RuntimeError):  # the area is being deleted
+                self._area.updateGeometry()
         return False
 
 
