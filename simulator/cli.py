@@ -12,10 +12,10 @@ import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__, interrupts, numbers, streams
+from simulator.file_args import file_name, file_path, handler_spec
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -48,7 +48,7 @@ def _add_engine_options(
     parser.add_argument(
         "--tenant",
         dest=f"{dest_prefix}tenant",
-        type=Path,
+        type=file_path,
         metavar="FILE",
         help="tenant directory file (default: built-in)",
     )
@@ -80,6 +80,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         dest="window_handlers",
         action="append",
         default=[],
+        type=handler_spec,
         metavar="PATH",
         help="load a handler plugin (.py or a directory of them) in the window; repeatable; "
         "NAME=PATH loads it for that --agent only",
@@ -105,12 +106,16 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--scenario",
         dest="window_scenario",
-        type=Path,
+        type=file_path,
         metavar="FILE",
         help="play a scenario visibly in the window",
     )
     group.add_argument(
-        "--journal", dest="window_journal", metavar="PATH", help="the window's journal file"
+        "--journal",
+        dest="window_journal",
+        type=file_name,
+        metavar="PATH",
+        help="the window's journal file",
     )
     group.add_argument(
         "--page",
@@ -193,15 +198,24 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from simulator.data import InputFileError
     from simulator.demo import run_demo_call
     from simulator.engine import CommitError, Simulator
     from simulator.engine.settings import settings_for
-    from simulator.handlers.cli_options import abandon_run, build_host, finish_run
+    from simulator.handlers.cli_options import abandon_run, agent_handler, build_host, finish_run
 
     settings = settings_for(args.api_version or "5.19")
     sim = Simulator(
         _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
     )
+    for name, _path in map(agent_handler, args.handlers or []):
+        if name is not None and name != sim.name:  # it would load for nobody, and pass
+            raise InputFileError(
+                f"--handler {name}=...",
+                None,
+                f"adsim demo has one agent, {sim.name}: give the plugin without NAME= "
+                f"(or {sim.name}=)",
+            )
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from simulator.data.errors import InputFileError
 
-__all__ = ["is_standard_output", "refuse_overwriting_inputs"]
+__all__ = ["is_standard_output", "refuse_journal_files", "refuse_overwriting_inputs"]
 
 
 def _same(output: Path, other: str | os.PathLike[str]) -> bool:
@@ -49,6 +49,33 @@ def refuse_overwriting_inputs(
                 None,
                 f"is also {what} of this command ({path}); writing the output there would "
                 "destroy it: give --output another file",
+            )
+
+
+JOURNAL_FILES = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a journal while it is open."""
+
+
+def refuse_journal_files(
+    output: str | os.PathLike[str] | None, journal: str | os.PathLike[str] | None
+) -> None:
+    """``InputFileError`` when ``output`` is one of the files SQLite keeps beside ``journal``,
+    by name: it need not exist yet (a run's journal makes its ``-wal`` after the output is
+    opened, and the events went into it: the run passed with its journal empty). Writing over
+    the ``-shm`` a reader maps ended adsim in a bus error."""
+    if output is None or journal is None or str(output) in ("-", ""):
+        return
+    if str(journal) == ":memory:":
+        return
+    target = Path(output).expanduser().resolve()
+    base = Path(journal).expanduser().resolve()
+    for suffix in JOURNAL_FILES:
+        if target == Path(f"{base}{suffix}"):
+            raise InputFileError(
+                str(output),
+                None,
+                f"is the {suffix} file of the journal of this command ({journal}); writing the "
+                "output there would destroy the journal: give --output another file",
             )
 
 

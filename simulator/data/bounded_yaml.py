@@ -27,13 +27,16 @@ __all__ = [
     "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER",
+    "TAB_PROBLEM",
     "BoundedLoader",
     "FileTooLargeError",
     "RefusedValueError",
     "has_lone_surrogate",
+    "is_tab_problem",
     "node_at",
     "not_utf8",
     "read_limited",
+    "unprintable",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -44,13 +47,46 @@ MAX_NUMBER = 2**53
 """The largest magnitude of a number in a file (JSON's exact integers)."""
 
 
+TAB_PROBLEM = (
+    "a tab: YAML indents, and separates a key from its value, with spaces only; replace the "
+    "tab with spaces"
+)
+"""What a tab where YAML wants a space is called (an editor's indentation, ``key:<TAB>value``)."""
+
+
+def is_tab_problem(problem: str | None) -> bool:
+    """Whether PyYAML's ``problem`` is a tab where YAML wants a space: its words, "found
+    character '\\t' that cannot start any token", name a character a tester cannot see."""
+    return problem is not None and problem.startswith("found character '\\t'")
+
+
+def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int, int, str]:
+    """Where the character PyYAML's reader refused sits in ``text`` (line, column, what to do).
+    The reader checks the whole text before parsing and gives only an offset into it."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    kind = "a control character" if code < 0x100 else "a character"
+    escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return (
+        line,
+        column,
+        f"{kind} (U+{code:04X}) YAML does not allow: delete it, or write it escaped in double "
+        f'quotes ("{escaped}")',
+    )
+
+
 class FileTooLargeError(Exception):
     """The file is longer than the limit; ``size`` is what was found (bytes)."""
 
     def __init__(self, size: int, limit: int):
         self.size = size
         self.limit = limit
-        super().__init__(f"the file is {_megabytes(size)}, over the {_megabytes(limit)} limit")
+        shown, limit_shown = _megabytes(size), _megabytes(limit)
+        if shown == limit_shown:  # "10.0 MB, over the 10.0 MB limit" read as a contradiction
+            shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+        super().__init__(f"the file is {shown}, over the {limit_shown} limit")
 
 
 class RefusedValueError(yaml.constructor.ConstructorError):
@@ -165,6 +201,23 @@ class BoundedLoader(yaml.SafeLoader):
         """Check the expansion of the whole document before building any of it."""
         _expanded_size(node, self.max_expanded_nodes)
         return super().construct_document(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping whose keys are each written once (PyYAML keeps the last one silently); a
+        merge key's values (``<<: *base``) may still be overridden, as YAML means them to."""
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if (key_node.tag, key_node.value) in seen:
+                raise RefusedValueError(
+                    None,
+                    None,
+                    f"the key {key_node.value!r} appears twice in this mapping: keep one",
+                    key_node.start_mark,
+                )
+            seen.add((key_node.tag, key_node.value))
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """An integer no bigger than ``MAX_NUMBER``."""

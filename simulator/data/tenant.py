@@ -302,12 +302,15 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     import yaml
 
     from simulator.data.bounded_yaml import (
+        TAB_PROBLEM,
         BoundedLoader,
         FileTooLargeError,
         RefusedValueError,
+        is_tab_problem,
         node_at,
         not_utf8,
         read_limited,
+        unprintable,
     )
 
     source = str(path)
@@ -321,7 +324,11 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except OSError as exc:
         raise InputFileError(source, None, f"cannot read the tenant file: {exc.strerror}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)  # its reader refuses a control character here
+    except yaml.reader.ReaderError as exc:
+        line, column, message = unprintable(exc, text)
+        raise InputFileError(source, line, message, column) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -330,7 +337,9 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        if not isinstance(exc, RefusedValueError):
+        if is_tab_problem(problem):
+            problem = TAB_PROBLEM
+        elif not isinstance(exc, RefusedValueError):
             problem = f"not valid YAML: {problem}"
         raise InputFileError(source, line, problem, column) from None
     except RecursionError:
@@ -349,9 +358,17 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         node = node_at(root, first["loc"])
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
-        raise InputFileError(
-            source,
-            line,
-            f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)",
-            column,
-        ) from None
+        message = first["msg"].removeprefix("Value error, ")
+        written = getattr(node, "value", None)
+        value = first["input"]
+        if first["type"] == "string_type" and type(value) in (int, float):  # not True/False
+            # YAML reads 1001 (and 0123, as octal) as a number; the tenant wants the text.
+            message = f'expected text, got the number {written}: write it in quotes ("{written}")'
+        elif first["type"] == "string_type" and type(value) is bool:
+            # YAML 1.1 reads Yes, No, On, Off as true or false: a disposition named "No".
+            message = (
+                f"expected text, got {written}, which YAML reads as {str(value).lower()}: write "
+                f'it in quotes ("{written}")'
+            )
+        more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
+        raise InputFileError(source, line, f"{where}: {message}{more}", column) from None

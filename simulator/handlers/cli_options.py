@@ -22,6 +22,7 @@ from simulator import interrupts, numbers
 from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import AgentDesktop, CommitError
+from simulator.file_args import file_name, handler_spec
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
@@ -78,7 +79,7 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         dest="handlers",
         action="append",
         default=[],
-        type=Path,
+        type=handler_spec,
         metavar="PATH",
         help="a handler plugin (.py with register(ad_api)) or a directory of them; repeatable; "
         "NAME=PATH loads it for that agent of a scenario's agents: only",
@@ -110,6 +111,7 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--journal",
+        type=file_name,
         default=None,
         metavar="PATH",
         help="SQLite journal of every event and handler outcome (default: the user data "
@@ -268,7 +270,6 @@ def build_host(
     err = stderr if stderr is not None else sys.stderr
     secret = _secret(args)
     journal = open_journal(sim, args, meta)
-    interrupts.handlers_loaded()
     host = HandlerHost(
         sim,
         timeout=getattr(args, "handler_timeout", DEFAULT_TIMEOUT),
@@ -314,6 +315,9 @@ def build_host(
     for plugin in host.plugins:
         if not plugin.loaded:
             print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
+    # A journal alone builds a host too: the stop line speaks of handlers only when there are.
+    if host.plugins or getattr(args, "js_handlers", None) or getattr(args, "page", None):
+        interrupts.handlers_loaded()
     return host
 
 

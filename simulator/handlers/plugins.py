@@ -88,7 +88,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def _module_name(path: Path) -> str:
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    # os.fsencode: a file name that is not UTF-8 (bytes Python keeps as surrogates) is still a
+    # file name; str.encode refused it, and the plugin never loaded.
+    digest = hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]
     stem = re.sub(r"\W", "_", path.stem)
     return f"adsim_handlers.{stem}_{digest}"
 

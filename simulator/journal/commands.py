@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator import numbers
 from simulator.data import InputFileError
+from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl
 from simulator.journal.store import Journal, JournalError, default_journal_path
 from simulator.one_line import one_line
-from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
+from simulator.overwrite import (
+    is_standard_output,
+    refuse_journal_files,
+    refuse_overwriting_inputs,
+)
 
 __all__ = ["add_journal_command"]
 
@@ -43,6 +51,18 @@ def _open_existing(path: str | None) -> Journal:
         return Journal.open(target, writing=False)
     except JournalError as exc:
         raise InputFileError(str(target), None, exc.message) from None
+
+
+@contextmanager
+def _damage_told(journal: Journal) -> Iterator[None]:
+    """A journal damaged past its header (a copy cut short, a bad disk) opens, then fails at
+    the first page that cannot be read: one line, as a file that is no journal at all."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise InputFileError(
+            journal.path, None, f"not a usable adsim journal ({exc}); pass another --journal file"
+        ) from None
 
 
 def _check_run(journal: Journal, run: int | None) -> None:
@@ -85,11 +105,9 @@ def _open_output(path: str) -> TextIO:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     journal_path = args.journal or str(default_journal_path())
-    refuse_overwriting_inputs(
-        args.output,
-        [("the journal", journal_path), ("the journal", journal_path + "-wal")],
-    )
-    with _open_existing(args.journal) as journal:
+    refuse_overwriting_inputs(args.output, [("the journal", journal_path)])
+    refuse_journal_files(args.output, journal_path)
+    with _open_existing(args.journal) as journal, _damage_told(journal):
         _check_run(journal, args.run)
         _check_filter(journal, args)
         writer = export_jsonl if args.format == "jsonl" else export_csv
@@ -117,7 +135,7 @@ def _short(value: object) -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    with _open_existing(args.journal) as journal:
+    with _open_existing(args.journal) as journal, _damage_told(journal):
         _check_run(journal, args.run)
         events = journal.events(interaction_id=args.id, run_id=args.run)
         outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
@@ -156,6 +174,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     def journal_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--journal",
+            type=file_name,
             default=None,
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
@@ -193,7 +212,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "exit 2 if it has none)",
     )
     export.add_argument(
-        "--output", "-o", default=None, metavar="FILE", help="write here ('-' or none: stdout)"
+        "--output",
+        "-o",
+        type=output_name,
+        default=None,
+        metavar="FILE",
+        help="write here ('-' or none: stdout)",
     )
     export.set_defaults(func=_cmd_export)
 

@@ -68,8 +68,9 @@ def open_database(
 ) -> sqlite3.Connection:
     """The connection to the journal ``target`` (a file, or ``:memory:``), migrated; with
     ``writing``, checked to take a write now. ``JournalError`` (one line: what is wrong and what
-    to do) when it cannot be used. A journal only read, in a folder this user cannot write, is
-    opened read-only."""
+    to do) when it cannot be used. A journal only read is never written: in a folder this user
+    cannot write it is opened read-only, and one of an older schema is upgraded in a copy in
+    memory."""
     if target != ":memory:" and Path(target).is_dir():
         # SQLite says "unable to open database file", and the line said "cannot be written".
         raise JournalError(
@@ -97,6 +98,13 @@ def open_database(
             db.execute("PRAGMA synchronous = NORMAL")
             if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
                 db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
+        if not writing and target != ":memory:":
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if 0 < version < len(migrations):
+                # Only reading: an older journal is upgraded in a copy in memory, never in place
+                # (the adsim that wrote it could no longer open it).
+                _close_quietly(db)
+                return read_only(target, migrations)
         migrate(db, migrations)
         if writing:
             _probe_write(db)

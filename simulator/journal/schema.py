@@ -129,6 +129,8 @@ def migrate(
         db.execute("BEGIN IMMEDIATE")
         try:
             version = _version(db, target)
+            if version == 0:
+                _refuse_foreign_tables(db)
             if version < target:
                 migrations[version](db)
                 version += 1
@@ -138,6 +140,18 @@ def migrate(
             db.execute("ROLLBACK")
             raise
     return version
+
+
+def _refuse_foreign_tables(db: sqlite3.Connection) -> None:
+    """A database at version 0 is a new journal only when it is empty: one with tables is some
+    other program's (the CRM's ``app.db``), which adsim's tables were added to."""
+    names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if names:
+        shown = ", ".join(sorted(names)[:5]) + (" ..." if len(names) > 5 else "")
+        raise JournalError(
+            f"not an adsim journal: an SQLite database with other tables ({shown}); pass "
+            "another --journal file"
+        )
 
 
 def _version(db: sqlite3.Connection, target: int) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -30,13 +29,24 @@ from simulator import numbers
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.overwrite import is_standard_output, refuse_overwriting_inputs
-from simulator.scenarios.generate import generate_records, parse_mix
+from simulator.file_args import file_path, output_name
+from simulator.overwrite import (
+    is_standard_output,
+    refuse_journal_files,
+    refuse_overwriting_inputs,
+)
+from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
+from simulator.scenarios.run_checks import (
+    check_handler_agents,
+    check_repeat_seeds,
+    run_inputs,
+    run_journal,
+    scenario_inputs,
+)
 from simulator.scenarios.run_hosts import (
-    _ENV_JOURNAL,
     _abandon,
     _add_handler_options,
     _host_factory,
@@ -77,8 +87,14 @@ _MAX_SCENARIO_MB = 4096
 def add_output_option(parser: argparse.ArgumentParser, help_text: str, *, old: str) -> None:
     """``--output FILE`` / ``-o FILE``: the one name every command uses for where its data
     goes. ``old`` (the spelling earlier releases documented) still works, hidden from help."""
-    parser.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help=help_text)
-    parser.add_argument(old, dest="output", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--output", "-o", type=_output, default=None, metavar="FILE", help=help_text
+    )
+    parser.add_argument(old, dest="output", type=_output, help=argparse.SUPPRESS)
+
+
+def _output(text: str) -> Path:
+    return Path(output_name(text))
 
 
 def _megabytes(text: str) -> int:
@@ -151,42 +167,13 @@ def _run_one(
     return result, finished
 
 
-def _run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
-    """The files ``adsim run`` reads or writes besides its ``--output``."""
-    inputs: list[tuple[str, str | None]] = [("a scenario file", str(p)) for p in args.scenarios]
-    inputs.append(("the tenant file", args.tenant))
-    journal = getattr(args, "journal", None) or os.environ.get(_ENV_JOURNAL)
-    inputs.append(("the journal", None if journal is None else os.path.expanduser(journal)))
-    for spec in [
-        *(getattr(args, "handlers", None) or ()),
-        *(getattr(args, "js_handlers", None) or ()),
-    ]:
-        inputs.append(("a handler file", str(spec)))
-        if "=" in str(spec):  # NAME=PATH: one agent's
-            inputs.append(("a handler file", str(spec).split("=", 1)[1]))
-    return inputs
-
-
-def _check_repeat_seeds(sources: list[ScenarioFile], args: argparse.Namespace) -> None:
-    """``--repeat N`` runs seeds S to S+N-1: each must be a seed ``--seed`` takes, or a failed
-    run's seed (which the summary names, to run it again) could not be given back."""
-    for source in sources:
-        first = args.seed if args.seed is not None else source.scenario.seed
-        last = first + args.repeat - 1
-        if last > numbers.MAX_SEED:
-            raise InputFileError(
-                "--repeat",
-                None,
-                f"{source.name} would run seeds {first:,} to {last:,}, past the largest seed "
-                f"({numbers.MAX_SEED:,}); lower --seed or --repeat",
-            )
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    refuse_overwriting_inputs(args.output, _run_inputs(args))
+    refuse_overwriting_inputs(args.output, run_inputs(args))
+    refuse_journal_files(args.output, run_journal(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
     sources = [load_scenario(path, max_bytes=limit) for path in args.scenarios]
-    _check_repeat_seeds(sources, args)
+    refuse_overwriting_inputs(args.output, scenario_inputs(sources))
+    check_repeat_seeds(sources, args)
     if args.tenant is not None:
         from simulator.data import load_tenant
 
@@ -197,6 +184,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             replace(source, scenario=source.scenario.for_api_version(args.api_version))
             for source in sources
         ]
+    check_handler_agents(sources, args)
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 
@@ -260,10 +248,11 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
 
     def seen(index: int, result: ScenarioResult) -> None:
         nonlocal interactions, runs
-        interactions += result.interactions
-        runs = index + 1
         if events_out is not None:
             events_out.write(result.jsonl())
+        # Counted once its events are written: the stop line counts the runs --output holds.
+        interactions += result.interactions
+        runs = index + 1
         bar.update(index + 1, interactions)
 
     try:
@@ -309,10 +298,12 @@ def add_run_command(
         "each. Exit code 0: all passed; 1: an expectation or a handler failed; 2: bad input "
         "(a malformed scenario, or a step the engine refuses in that state).",
     )
-    parser.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="YAML files")
+    parser.add_argument(
+        "scenarios", nargs="+", type=file_path, metavar="SCENARIO", help="YAML files"
+    )
     parser.add_argument(
         "--tenant",
-        type=Path,
+        type=file_path,
         default=None,
         metavar="FILE",
         help="tenant directory file for every scenario (default: each scenario's own)",
@@ -357,7 +348,7 @@ def add_run_command(
             dest="js_handlers",
             action="append",
             default=[],
-            type=Path,
+            type=file_path,
             metavar="FILE.mjs",
             help="a JS handler module (export function register(adApi)) run under node with "
             "the adApi shim; repeatable",
@@ -375,7 +366,7 @@ def add_run_command(
             )
             parser.add_argument(
                 "--page-screenshots",
-                type=Path,
+                type=file_path,
                 default=None,
                 metavar="DIR",
                 help="after each scenario, save the page as DIR/<scenario>.png (a CI artifact)",
@@ -414,11 +405,19 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     refuse_overwriting_inputs(args.output, [("the tenant file", args.tenant)])
     tenant = load_tenant(args.tenant) if args.tenant is not None else None
     seed = args.seed if args.seed is not None else 0
-    with ExitStack() as stack:
-        out = _open_out(stack, args.output, "the records") or sys.stdout
+    try:  # before the output is opened: a refused --mix leaves it as it was
         records = generate_records(
             args.count, seed=seed, mix=args.mix, tenant=tenant, api_version=args.api_version
         )
+    except MediumMissingError as exc:
+        which = f"the tenant ({args.tenant})" if args.tenant is not None else "the tenant"
+        raise InputFileError(
+            "--mix",
+            None,
+            f"{which} has no {exc.medium} service; give {exc.medium}=0 or a tenant with one",
+        ) from None
+    with ExitStack() as stack:
+        out = _open_out(stack, args.output, "the records") or sys.stdout
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     return EXIT_OK
@@ -450,7 +449,7 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--tenant",
-        type=Path,
+        type=file_path,
         default=None,
         metavar="FILE",
         help="tenant directory file (default: built-in)",

@@ -18,7 +18,13 @@ from simulator.data import Customer, ServiceType, Tenant
 from simulator.data.texts import Conversation, choose_disposition, is_sales
 from simulator.engine import Event, Settings, Simulator
 
-__all__ = ["DEFAULT_MIX", "RecordGenerator", "generate_records", "parse_mix"]
+__all__ = [
+    "DEFAULT_MIX",
+    "MediumMissingError",
+    "RecordGenerator",
+    "generate_records",
+    "parse_mix",
+]
 
 _POOL = 400
 
@@ -52,6 +58,14 @@ def parse_mix(text: str) -> dict[str, float]:
     return mix
 
 
+class MediumMissingError(ValueError):
+    """``mix`` gives a weight to a medium (``chat``, ``email``) the tenant has no service of."""
+
+    def __init__(self, medium: str):
+        super().__init__(f"the tenant has no {medium} service")
+        self.medium = medium
+
+
 class RecordGenerator:
     """Drives one simulator through random but seeded flows and collects the saved records."""
 
@@ -81,6 +95,11 @@ class RecordGenerator:
         self.chat_services = [s.name for s in tenant_.services_of(ServiceType.chat)]
         self.email_services = [s.name for s in tenant_.services_of(ServiceType.email)]
         self.colleagues = [m.extension for team in tenant_.teams for m in team.members]
+        if mix is not None:  # asked for: chats the tenant cannot take must not become calls
+            services = {"chat": self.chat_services, "email": self.email_services}
+            for name in self.media:
+                if name in services and not services[name]:
+                    raise MediumMissingError(name)
         self._customers: list[Customer] = []
         self._talk_about: Conversation | None = None
         self.sim.subscribe(self._keep)
@@ -145,8 +164,10 @@ class RecordGenerator:
             self._chat()
         elif medium == "email" and self.email_services:
             self._email()
-        else:
+        elif self.inbound:  # the default mix on a tenant without that medium: a call instead
             self._inbound_call()
+        else:
+            self._outbound_call()
 
     def _topic(self, service: Any = None) -> Conversation:
         """What the current interaction is about: drawn at its first use, to fit its service (a

@@ -87,6 +87,11 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
         line, column, message = not_utf8(exc)
         mark = None if line is None or column is None else Mark(line, column)
         raise ScenarioFileError([Problem(shown, mark, message)]) from None
+    except IsADirectoryError:  # ``adsim run fixtures/scenarios/``: the docs pass *.yaml
+        pattern = Path(path) / "*.yaml"
+        raise ScenarioFileError(
+            [Problem(shown, None, f"is a folder; give the scenario files in it ({pattern})")]
+        ) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ScenarioFileError(
@@ -160,6 +165,12 @@ def _handler_paths(
 ) -> list[Path]:
     found = []
     for index, name in enumerate(scenario.handlers):
+        if not name:  # the scenario's own folder to pathlib: every *.py beside it would load
+            problem(
+                locate(raw, ("handlers", index)),
+                "an empty handler path: give a file or folder, relative to the scenario file",
+            )
+            continue
         handler = Path(name)
         if not handler.is_absolute() and base_dir is not None:
             handler = Path(base_dir) / handler
@@ -194,6 +205,12 @@ def _tenant(
                 where = ".".join(str(part) for part in error["loc"])
                 problem(locate(raw, loc), f"tenant.{where}: {error['msg']}")
             return None
+    if not spec:
+        problem(
+            locate(raw, ("tenant",)),
+            "an empty tenant path: give the tenant file, relative to the scenario file",
+        )
+        return None
     tenant_path = Path(spec)
     if not tenant_path.is_absolute() and base_dir is not None:
         tenant_path = Path(base_dir) / tenant_path

@@ -18,7 +18,13 @@ from typing import Any
 
 import yaml
 
-from simulator.data.bounded_yaml import BoundedLoader, RefusedValueError
+from simulator.data.bounded_yaml import (
+    TAB_PROBLEM,
+    BoundedLoader,
+    RefusedValueError,
+    is_tab_problem,
+    unprintable,
+)
 
 __all__ = [
     "DuplicateKeyError",
@@ -168,6 +174,8 @@ def parse_yaml(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
         problem = exc.problem or "not valid YAML"
+        if is_tab_problem(problem):
+            raise YamlSyntaxError(where, TAB_PROBLEM, refused=True) from None
         if problem == "mapping values are not allowed here":
             problem += (
                 " (a step with more keys needs a colon after its name: `- accept:`; quote text "
@@ -178,6 +186,9 @@ def parse_yaml(text: str) -> Any:
         )
         refused = isinstance(exc, RefusedValueError)
         raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
+    except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
+        line, column, message = unprintable(exc, text)
+        raise YamlSyntaxError(Mark(line, column), message, refused=True) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
     except RecursionError:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from simulator.contract import EventName
 from simulator.engine import Event
 from simulator.scenarios.matching import mismatches
 
@@ -31,6 +33,10 @@ def assert_event_sequence(
 ) -> None:
     """The expected event names occur in this order (as a subsequence; ``exact``: and nothing
     else). ``interaction_id`` keeps only that interaction's events."""
+    if isinstance(expected, str):  # it would be read letter by letter: "O never came"
+        raise TypeError(
+            f"assert_event_sequence takes a list of event names, not one string: [{expected!r}]"
+        )
     actual = _names(events, interaction_id)
     if exact:
         if actual != list(expected):
@@ -42,8 +48,18 @@ def assert_event_sequence(
             position = actual.index(name, position) + 1
         except ValueError:
             raise AssertionError(
-                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) never came")
+                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) {_absent(name)}")
             ) from None
+
+
+def _absent(name: str) -> str:
+    """Why ``name`` is not in the events: a typo is not an event the engine failed to send."""
+    known = [event.value for event in EventName]
+    if name in known:
+        return "never came"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"is not an event name{hint}"
 
 
 def _sequence_diff(actual: Sequence[str], expected: Sequence[str], headline: str) -> str:
@@ -56,7 +72,12 @@ def _sequence_diff(actual: Sequence[str], expected: Sequence[str], headline: str
 
 def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
     """Every expected field matches (literals, or operators such as ``{"at_least": 120}``,
-    ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything."""
+    ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything. ``record`` is
+    the wire dict (``adsim.records``); a contract model (``adsim.record_models``) is compared as
+    its wire JSON."""
+    wire = getattr(record, "wire", None)
+    if callable(wire):  # a contract model (adsim.record_models): its wire JSON, as the vendor's
+        record = wire()
     problems = mismatches(dict(expected), dict(record))
     if problems:
         shown = json.dumps(record, indent=2, ensure_ascii=False)

@@ -33,6 +33,8 @@ def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
     module name (``my_integration.handler``). The harness itself imports handlers as modules
     (``simulator.testing.imports``); this is for callers that want the file."""
     text = str(spec)
+    if not text:  # the working directory to pathlib
+        raise HandlerLoadError("an empty handler name: give a module, a .py file or a folder")
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path
@@ -73,6 +75,8 @@ class AdsimHarness:
             settings = (settings or Settings()).model_copy(update={"api_version": api_version})
         self.seed = seed
         self.settings = settings
+        if isinstance(handlers, (str, Path)):  # one handler, not its letters
+            handlers = [handlers]
         self.handler_modules = [
             handler for spec in handlers for handler in resolve_handlers(spec, base)
         ]
@@ -155,6 +159,8 @@ class AdsimHarness:
         try:
             desk = self.sim.center.agent(name)
         except ValueError:
+            desk = None
+        if desk is None:  # outside the except: a refusal is one error, not a chain of two
             desk = self.sim.center.add_agent(name, team=team)
         found = self._agents.get(desk.name)
         if found is None:

@@ -99,6 +99,8 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
     """The handler modules ``spec`` names: a module name, a ``.py`` file, or a folder of them
     (every ``*.py`` not starting with ``_``, sorted); paths are relative to ``base``."""
     text = str(spec)
+    if not text:  # the working directory to pathlib: every *.py there would load
+        raise HandlerLoadError("an empty handler name: give a module, a .py file or a folder")
     path = Path(text)
     if not path.is_absolute() and base is not None:
         path = base / path

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,14 +33,31 @@ from typing import Any
 import pytest
 
 from simulator import numbers
+from simulator.file_args import file_name
 
 __all__ = [
     "adsim",
     "adsim_scenario",
     "adsim_window",
+    "pytest_addhooks",
     "pytest_addoption",
     "pytest_configure",
 ]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Loaded under one of its names, the entry point ``adsim`` or the module's own, naming it
+    by the other (``pytest_plugins = ["simulator.testing.plugin"]`` in a conftest, ``-p
+    simulator.testing.plugin``) is a no-op, as naming any plugin already loaded is: pytest
+    stopped with "Plugin already registered under a different name" and a page of its state."""
+    mine = pluginmanager.get_name(sys.modules[__name__])
+    for other in (_ENTRY_POINT, __name__):
+        if other != mine and pluginmanager.get_plugin(other) is None:
+            pluginmanager.set_blocked(other)  # pytest skips a blocked name
+
+
+_ENTRY_POINT = "adsim"
+"""The plugin's ``pytest11`` entry point (``-p no:adsim``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--adsim-handler",
         action="append",
         default=[],
+        type=file_name,  # "" is the working directory: every *.py there would load
         metavar="PATH",
         dest="adsim_handlers",
         help="load this handler plugin into the adsim fixtures (file, directory or module)",
@@ -91,8 +111,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     config = request.config
     base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
-    handlers: list[str | Path] = [base / spec if "/" in spec or spec.endswith(".py") else spec
-                                  for spec in config.getini("adsim_handlers")]  # fmt: skip
+    # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
+    handlers: list[str | Path] = [
+        base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
+        for spec in config.getini("adsim_handlers")
+    ]
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
     if seed is None:
@@ -103,7 +126,9 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "handler_timeout": _number(
             _TIMEOUT, config.getini("adsim_handler_timeout"), "adsim_handler_timeout"
         ),
-        "handler_isolation": config.getini("adsim_handler_isolation"),
+        "handler_isolation": _isolation(
+            config.getini("adsim_handler_isolation"), "adsim_handler_isolation"
+        ),
         "tenant": None,
         "settings": None,
         "base": Path(config.invocation_params.dir),
@@ -128,12 +153,61 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                 f"{sorted(unknown) or marker.args}"
             )
         options.update(marker.kwargs)
+        if isinstance(marker.kwargs.get("handlers"), (str, Path)):  # one, not its letters
+            options["handlers"] = [marker.kwargs["handlers"]]
         for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
             if marker.kwargs.get(key) is not None:
                 options[key] = _number(parse, marker.kwargs[key], f"@pytest.mark.adsim({key}=)")
         if "api_version" in marker.kwargs:
             options["api_version"] = _api_version(marker.kwargs["api_version"], "api_version=")
+        if marker.kwargs.get("handler_isolation") is not None:
+            options["handler_isolation"] = _isolation(
+                marker.kwargs["handler_isolation"], "@pytest.mark.adsim(handler_isolation=)"
+            )
+        if isinstance(marker.kwargs.get("settings"), dict):
+            options["settings"] = _settings(marker.kwargs["settings"])
+        if isinstance(marker.kwargs.get("tenant"), (str, Path)):
+            options["tenant"] = _tenant(marker.kwargs["tenant"])
     return options
+
+
+_ISOLATIONS = ("thread", "process")
+
+
+def _isolation(value: Any, where: str) -> str:
+    """``thread`` or ``process``: another value was the handler host's ``ValueError``."""
+    if value not in _ISOLATIONS:
+        raise pytest.UsageError(f"adsim: {where}: {value!r} is not thread or process")
+    return str(value)
+
+
+def _settings(values: dict[str, Any]) -> Any:
+    """The marker's ``settings=`` as engine ``Settings``: a misspelt or mistyped one is a usage
+    error naming it, not a page of pydantic's."""
+    from pydantic import ValidationError
+
+    from simulator.engine import Settings
+
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        message = "not a setting" if first["type"] == "extra_forbidden" else first["msg"]
+        more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
+        raise pytest.UsageError(
+            f"adsim: @pytest.mark.adsim(settings=): {name}: {message}{more}"
+        ) from None
+
+
+def _tenant(path: str | Path) -> Any:
+    """The marker's ``tenant=`` file, loaded: its problem in ``adsim``'s one line."""
+    from simulator.data import InputFileError, load_tenant
+
+    try:
+        return load_tenant(path)
+    except InputFileError as exc:
+        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(tenant=): {exc}") from None
 
 
 _TIMEOUT = numbers.seconds(0.001, 86_400)
@@ -193,6 +267,8 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         __tracebackhide__ = True
         from simulator.scenarios.errors import ScenarioFileError
 
+        if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
+            seed = _number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:
             return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
         except ScenarioFileError as exc:
@@ -212,12 +288,50 @@ _NO_QTBOT = (
 def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     """The agent desktop window over the ``adsim`` simulator, shown with ``qtbot``; the test
     is skipped (one line saying what to install) without pytest-qt or PySide6."""
+    if not _installed("PySide6"):  # only simulator.gui imports Qt
+        pytest.skip(_NO_QTBOT)
+    no_display = _no_display()
+    if no_display is not None:  # before qtbot: its QApplication would abort the session
+        pytest.fail(no_display, pytrace=False)
     try:
         qtbot = request.getfixturevalue("qtbot")
     except pytest.FixtureLookupError:
         pytest.skip(_NO_QTBOT)
-    if importlib.util.find_spec("PySide6") is None:  # only simulator.gui imports Qt
-        pytest.skip(_NO_QTBOT)
     from simulator.gui.testing import open_window
 
     return open_window(qtbot, adsim.sim, adsim.host)
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # a broken or refused install is not one to use
+        return False
+
+
+def _no_display() -> str | None:
+    """Why Qt could not show a window here, or None. On X11 and Wayland systems with no display
+    (a CI runner) and no ``QT_QPA_PLATFORM``, the QApplication pytest-qt makes aborts the whole
+    process (a Qt fatal error): every test's result was lost, and with pytest's capture even
+    Qt's own line saying why."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    widgets = sys.modules.get("PySide6.QtWidgets")  # an application made already works on
+    if widgets is not None and widgets.QApplication.instance() is not None:
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith("xcb"):
+        needed = ["DISPLAY"]
+    elif platform.startswith("wayland"):
+        needed = ["WAYLAND_DISPLAY"]
+    elif not platform:  # Qt's own choice between the two
+        needed = ["DISPLAY", "WAYLAND_DISPLAY"]
+    else:  # offscreen, minimal, vnc, eglfs ...: no display needed
+        return None
+    if any(os.environ.get(name) for name in needed):
+        return None
+    unset = " nor ".join(f"${name}" for name in needed)
+    return (
+        f"adsim_window: no display to show the window on ({unset} is set): run the tests "
+        "with QT_QPA_PLATFORM=offscreen (no display needed) or under xvfb-run"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import textwrap
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.journal import Journal
@@ -261,3 +263,19 @@ def test_reload_picks_up_edited_entry_point_modules(sim, host, installed_plugins
     sim.login()
     assert host.settle(WAIT)
     assert [(o.plugin, o.result) for o in host.outcomes] == [("as_module", "edited")]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names that are not UTF-8: Linux")
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_a_handler_file_whose_name_is_not_utf8_loads(tmp_path, sim, isolation):
+    # Python keeps such a name's bytes as surrogates; encoding it for the module's name raised
+    # UnicodeEncodeError (a traceback in thread isolation, a plugin not loaded in a process).
+    name = os.fsdecode(b"caf\xe9.py")
+    path = _write(tmp_path, name, 'def register(ad_api):\n    ad_api.on("ON_LOGIN", print)\n')
+    host = HandlerHost(sim, timeout=WAIT, isolation=isolation)
+    try:
+        [status] = host.load(path)
+        assert status.loaded, status.error
+        assert [r.plugin for r in host.registry.handlers(EventName.ON_LOGIN)] == [status.name]
+    finally:
+        host.close(timeout=WAIT)

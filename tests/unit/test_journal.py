@@ -407,3 +407,20 @@ def test_reading_the_memory_journal_is_an_error_not_an_empty_export(
         f"adsim: {where}: ':memory:' keeps no journal, so there is nothing to read; pass the "
         "journal file with --journal PATH\n"
     )
+
+
+def test_reading_an_older_journal_upgrades_a_copy_and_leaves_the_file_as_it_was(tmp_path):
+    # `adsim journal export|show` only read: upgrading the file in place would leave a journal
+    # the adsim that wrote it can no longer open.
+    path = tmp_path / "v1.sqlite3"
+    with Journal.open(path, migrations=MIGRATIONS[:1]) as old:
+        old.record_event(_FakeEvent(1))
+        old.record_outcome(_outcome(1))
+    with Journal.open(path, writing=False) as reader:
+        assert reader.schema_version == SCHEMA_VERSION
+        assert [(e.seq, e.name) for e in reader.events()] == [(1, "ON_LOGIN")]
+        assert [o.plugin for o in reader.outcomes()] == ["p"]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "packets" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    db.close()

@@ -1,0 +1,51 @@
+"""A file option given an empty value (``--handler "$HANDLER"`` in a CI script, the variable
+unset) is refused, naming the option, before anything is read.
+
+``--handler ""`` loaded the working directory as a handler folder: every ``*.py`` in it
+(``setup.py``, ``conftest.py`` ...) was imported as a plugin. ``adsim journal export --journal ""``
+read the default journal instead, and ``--tenant ""`` was "adsim: .: cannot read the tenant
+file: Is a directory"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
+
+CASES = {
+    "run-handler": (["run", CHAT, "--journal", ":memory:", "--handler", ""], "--handler"),
+    "run-agent-handler": (
+        ["run", CHAT, "--journal", ":memory:", "--handler", "omar="],
+        "--handler",
+    ),
+    "demo-handler": (["demo", "--journal", ":memory:", "--handler", ""], "--handler"),
+    "run-tenant": (["run", CHAT, "--journal", ":memory:", "--tenant", ""], "--tenant"),
+    "demo-tenant": (["demo", "--journal", ":memory:", "--tenant", ""], "--tenant"),
+    "generate-tenant": (["generate", "--count", "1", "--tenant", ""], "--tenant"),
+    "run-journal": (["run", CHAT, "--journal", ""], "--journal"),
+    "export-journal": (["journal", "export", "--journal", ""], "--journal"),
+    "show-journal": (["journal", "show", "X", "--journal", ""], "--journal"),
+    "run-scenario": (["run", "", "--journal", ":memory:"], "SCENARIO"),
+    "js-handler": (["run", CHAT, "--journal", ":memory:", "--js-handler", ""], "--js-handler"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_an_empty_file_name_is_refused_naming_the_option(tmp_path, capsys, monkeypatch, case):
+    argv, option = CASES[case]
+    monkeypatch.chdir(tmp_path)  # were "" the working directory, this plugin would load
+    (tmp_path / "setup.py").write_text("raise SystemExit('imported as a plugin')\n")
+    monkeypatch.setenv("ADSIM_JOURNAL", str(tmp_path / "default.db"))
+    with pytest.raises(SystemExit) as ended:
+        main(argv)
+    assert ended.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f": argument {option}" in err.splitlines()[0], err
+    assert "an empty file name" in err.splitlines()[0], err
+    assert not (tmp_path / "default.db").exists()

@@ -1,0 +1,40 @@
+"""``adsim run --repeat N -o FILE`` stopped by a signal: the line "K of N runs finished before
+the stop" counts the runs whose events are in ``--output``.
+
+The count was taken before the run's events were written: a signal while they were being
+turned into JSON lines (most of the time spent outside the runs themselves) said one run more
+than the file held.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+from simulator.cli import main
+from simulator.interrupts import Interrupted
+from simulator.scenarios.runner import ScenarioResult
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
+
+
+def test_the_stop_line_counts_the_runs_in_the_output(tmp_path, capsys, monkeypatch):
+    written = ScenarioResult.jsonl
+    calls = []
+
+    def jsonl(self: ScenarioResult) -> str:
+        calls.append(self.seed)
+        if len(calls) == 3:  # SIGTERM while the third run's events are being written
+            raise Interrupted(signal.SIGTERM)
+        return written(self)
+
+    monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
+    out = tmp_path / "events.jsonl"
+    argv = ["run", CHAT, "--repeat", "10", "--journal", ":memory:", "-o", str(out)]
+    assert main(argv) == 143
+    err = capsys.readouterr().err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sum(row["seq"] == 1 for row in rows) == 2  # two runs' events in the file
+    assert "adsim: Chat: 2 of 10 runs finished before the stop\n" in err, err

@@ -1,0 +1,213 @@
+"""The pytest plugin's configuration mistakes are one line naming the key, as ``adsim`` names an
+option: the marker's ``tenant=``, ``settings=`` and ``handler_isolation=`` and the ini file's
+``adsim_handler_isolation`` were tracebacks from deep inside the harness (pydantic's, the handler
+host's); and ``adsim_window`` with no display aborted the whole session (Qt's fatal error, exit
+134, not one result reported)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+NO_QT = ("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+
+
+def _marked(pytester: pytest.Pytester, marker: str) -> pytest.RunResult:
+    pytester.makepyfile(
+        f"import pytest\n\n@pytest.mark.adsim({marker})\ndef test_a(adsim):\n    adsim.login()\n"
+    )
+    return pytester.runpytest(*NO_QT)
+
+
+def _one_usage_line(result: pytest.RunResult, line: str) -> None:
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
+    raised = [line for line in result.outlines if line.startswith("E ")]
+    assert all("UsageError: adsim: " in line for line in raised), raised
+
+
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        (
+            "handler_isolation='proces'",
+            "@pytest.mark.adsim(handler_isolation=): 'proces' is not thread or process",
+        ),
+        (
+            "settings={'ring_timeout_secs': 5}",
+            "@pytest.mark.adsim(settings=): ring_timeout_secs: not a setting*",
+        ),
+        (
+            "settings={'ring_timeout_seconds': 'soon'}",
+            "@pytest.mark.adsim(settings=): ring_timeout_seconds: *",
+        ),
+        (
+            "tenant='missing.yaml'",
+            "@pytest.mark.adsim(tenant=): missing.yaml: cannot read the tenant file: No such "
+            "file or directory",
+        ),
+    ],
+    ids=["isolation", "unknown-setting", "bad-setting", "tenant"],
+)
+def test_a_bad_marker_value_is_one_line_naming_it(pytester, marker, line):
+    _one_usage_line(_marked(pytester, marker), line)
+
+
+def test_a_bad_tenant_file_in_the_marker_names_its_line(pytester):
+    pytester.path.joinpath("tenant.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    result = _marked(pytester, f"tenant={str(pytester.path / 'tenant.yaml')!r}")
+    _one_usage_line(result, "@pytest.mark.adsim(tenant=): *tenant.yaml:2:1: not valid YAML*")
+
+
+def test_a_bad_isolation_in_the_ini_file_is_named(pytester):
+    pytester.makeini("[pytest]\nadsim_handler_isolation = threads\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    _one_usage_line(
+        pytester.runpytest(*NO_QT),
+        "adsim_handler_isolation: 'threads' is not thread or process",
+    )
+
+
+def test_good_marker_values_still_work(pytester):
+    """The checks take what the docs show."""
+    result = _marked(
+        pytester,
+        "handler_isolation='process', settings={'ring_timeout_seconds': 5}, tenant=None",
+    )
+    result.assert_outcomes(passed=1)
+
+
+_HEADLESS = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
+
+
+@pytest.mark.skipif(not _HEADLESS, reason="X11/Wayland platforms only")
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # refused (tests/test_headless.py runs this suite with Qt refused)
+        return False
+
+
+@pytest.mark.skipif(
+    not (_installed("pytestqt") and _installed("PySide6")), reason="needs pytest-qt and PySide6"
+)
+def test_adsim_window_without_a_display_fails_the_test_not_the_session(pytester, monkeypatch):
+    """No ``$DISPLAY``, no ``$WAYLAND_DISPLAY`` (a CI runner), no ``QT_QPA_PLATFORM``: Qt's
+    QApplication aborted the process from pytest-qt's ``qapp``; every result was lost."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile(
+        """
+        def test_window(adsim_window):
+            pass
+
+        def test_other():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*adsim_window: no display to show the window on*QT_QPA_PLATFORM=offscreen*xvfb-run*"]
+    )
+
+
+SAVE_HANDLER = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+def test_an_ini_handler_folder_is_relative_to_the_ini_file_from_any_folder(pytester, monkeypatch):
+    """``adsim_handlers = handlers`` (a folder beside pytest.ini, no slash in its name) loaded
+    when pytest ran in the ini's folder and was "no such file, folder or importable module"
+    when it ran in ``tests/``: the docs say a path is relative to the ini file."""
+    pytester.makeini("[pytest]\nadsim_handlers = handlers\n")
+    (pytester.path / "handlers").mkdir()
+    (pytester.path / "handlers" / "save.py").write_text(SAVE_HANDLER, encoding="utf-8")
+    tests = pytester.mkdir("tests")
+    (tests / "test_it.py").write_text(
+        "def test_loaded(adsim):\n    assert [p.name for p in adsim.host.plugins] == ['save']\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tests)
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_an_unknown_agent_is_one_error_not_a_chain(pytester):
+    """``adsim.agent("nobody")`` failed with two chained errors, the first one ("no simulated
+    agent 'nobody'; the agents are: jane") only adsim's way to find out it was new."""
+    pytester.makepyfile("def test_a(adsim):\n    adsim.agent('nobody')\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*'nobody' is nobody of the tenant's teams: give the new agent*"])
+    assert "During handling of the above exception" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("how", ["option", "marker"], ids=["--adsim-handler ''", "handlers=['']"])
+def test_an_empty_handler_name_is_refused_not_the_working_directory(pytester, how):
+    """``pytest --adsim-handler "$HANDLER"`` with the variable unset loaded every ``*.py`` of
+    the working directory as a handler (``setup.py``, ``conftest.py`` ...)."""
+    pytester.makepyfile(setup="raise SystemExit('imported as a handler')\n")
+    marker = "@pytest.mark.adsim(handlers=[''])\n" if how == "marker" else ""
+    pytester.makepyfile(test_it=f"import pytest\n\n{marker}def test_a(adsim):\n    pass\n")
+    args = ("--adsim-handler", "") if how == "option" else ()
+    result = pytester.runpytest_subprocess(*NO_QT, *args, "test_it.py")
+    assert "imported as a handler" not in result.stdout.str() + result.stderr.str()
+    if how == "option":
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines(["*argument --adsim-handler: an empty file name*"])
+    else:
+        result.assert_outcomes(errors=1)
+        result.stdout.fnmatch_lines(["*an empty handler name*"])
+
+
+@pytest.mark.parametrize(
+    ("seed", "line"),
+    [
+        ("-1", "adsim_scenario(seed=): -1 is negative*"),
+        ("2**60", "adsim_scenario(seed=): * is too big*"),
+        ("True", "adsim_scenario(seed=): 'true' is not a whole number*"),
+    ],
+)
+def test_a_bad_seed_for_adsim_scenario_is_named(pytester, seed, line):
+    """``adsim_scenario(path, seed=-1)`` ran (Python's random takes any seed), a seed that
+    ``adsim run --seed`` then refused when the failure was to be replayed."""
+    scenario = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "chat.yaml"
+    pytester.makepyfile(
+        f"def test_a(adsim_scenario):\n    adsim_scenario({str(scenario)!r}, seed={seed})\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
+
+
+@pytest.mark.parametrize("how", ["conftest", "-p"])
+def test_naming_the_plugin_module_as_well_as_its_entry_point_is_fine(pytester, how):
+    """``pytest_plugins = ["simulator.testing.plugin"]`` in a conftest (what a project that
+    sets ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` in CI writes) or ``-p simulator.testing.plugin``:
+    with the entry point ``adsim`` loaded too, pytest stopped before any test with "ValueError:
+    Plugin already registered under a different name" and a page of its internals."""
+    if how == "conftest":
+        pytester.makeconftest('pytest_plugins = ["simulator.testing.plugin"]\n')
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    args = ("-p", "simulator.testing.plugin") if how == "-p" else ()
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    result.assert_outcomes(passed=1)
+    assert "ValueError" not in result.stderr.str()
+
+
+def test_one_handler_given_to_the_marker_as_a_string_is_that_handler(pytester):
+    """``@pytest.mark.adsim(handlers="save.py")`` was read letter by letter: "s: no such file,
+    folder or importable module"."""
+    pytester.makepyfile(save=SAVE_HANDLER)
+    pytester.makepyfile(
+        test_it="import pytest\n\n@pytest.mark.adsim(handlers='save.py')\n"
+        "def test_a(adsim):\n    assert [p.name for p in adsim.host.plugins] == ['save']\n"
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)

@@ -1,0 +1,61 @@
+"""The pytest helpers' failures name what went wrong.
+
+``assert_record_matches(adsim.record_models[0], ...)`` (a model where the wire dict was meant)
+failed with "Object of type InteractionActivityData is not JSON serializable" from building its
+own message; an event name with a typo "never came", as if the engine had not sent it; one name
+as a string (``"ON_SAVE_ACTIVITY_RECORD"``) was read letter by letter ("O never came")."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.testing import assert_event_sequence, assert_record_matches
+from simulator.testing.harness import AdsimHarness
+
+
+@pytest.fixture
+def sale():
+    with AdsimHarness() as adsim:
+        adsim.login()
+        adsim.set_agent_state("ready")
+        adsim.offer_call("Sales")
+        adsim.accept_interaction()
+        adsim.advance(130)
+        adsim.customer_hang_up()
+        adsim.set_disposition("Product sold")
+        adsim.complete_interaction()
+        yield adsim
+
+
+def test_a_record_model_is_compared_as_its_wire_json(sale):
+    model = sale.record_models[0]
+    assert_record_matches(model, {"disposition": "Product sold", "interactionId": {"present": 1}})
+    with pytest.raises(AssertionError) as caught:
+        assert_record_matches(model, {"disposition": "Nothing sold"})
+    message = str(caught.value)
+    assert "disposition: expected 'Nothing sold', was 'Product sold'" in message
+    assert '"interactionId": ' in message  # the record shown, as wire JSON
+
+
+def test_an_unknown_event_name_says_so(sale):
+    with pytest.raises(AssertionError) as caught:
+        assert_event_sequence(sale.events, ["ON_NEW_INTERACTION", "ON_SAVE_ACTIVTY_RECORD"])
+    first = str(caught.value).splitlines()[0]
+    assert first == (
+        "event sequence mismatch: ON_SAVE_ACTIVTY_RECORD (expected #2) is not an event name "
+        "(did you mean ON_SAVE_ACTIVITY_RECORD?)"
+    )
+
+
+def test_one_name_as_a_string_is_refused(sale):
+    with pytest.raises(TypeError, match=r"a list of event names, not one string: \['ON_SAVE"):
+        assert_event_sequence(sale.events, "ON_SAVE_ACTIVITY_RECORD")
+
+
+def test_the_harness_takes_one_handler_as_a_string(tmp_path):
+    """``AdsimHarness(handlers="save.py")`` was read letter by letter, as the marker was."""
+    (tmp_path / "save.py").write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda r: None)\n"
+    )
+    with AdsimHarness(handlers=str(tmp_path / "save.py")) as adsim:
+        assert [plugin.name for plugin in adsim.host.plugins] == ["save"]
