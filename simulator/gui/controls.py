@@ -6,11 +6,17 @@ Every label that can show text from a payload, a customer or a handler is create
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -19,7 +25,21 @@ from PySide6.QtWidgets import (
 
 from simulator.gui.theme.icons import set_icon
 
-__all__ = ["button", "card", "card_in", "plain_label", "section", "tool_button"]
+if TYPE_CHECKING:  # not at run time: making QEvent's class at start costs its first paint
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QPaintEvent
+
+__all__ = [
+    "ElidedLabel",
+    "ScrollingPanel",
+    "button",
+    "card",
+    "card_in",
+    "plain_label",
+    "scrolling",
+    "section",
+    "tool_button",
+]
 
 
 def button(
@@ -57,16 +77,57 @@ def tool_button(name: str, icon: str, tooltip: str, parent: QWidget | None = Non
     return widget
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" where its text does not fit: a long customer name was
+    cut mid-word with nothing to say so. ``text()`` stays the whole text (tests read it), and
+    so does the tooltip."""
+
+    def setText(self, text: str) -> None:
+        """Show ``text`` (elided when narrow); the tooltip is the whole of it."""
+        super().setText(text)
+        self.setToolTip(text)
+
+    def shown_text(self) -> str:
+        """What the label paints at its width: the text, or its start and "…"."""
+        return self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, max(self.contentsRect().width(), 0)
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        """Narrow: the layout may give it less than its text, it elides."""
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("W…")), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """QLabel's own painting when the text fits (selection included), else the elided."""
+        shown = self.shown_text()
+        if shown == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
 def plain_label(
     text: str = "",
     name: str | None = None,
     *,
     role: str | None = None,
     selectable: bool = False,
+    elide: bool = False,
     parent: QWidget | None = None,
 ) -> QLabel:
-    """A label that never interprets its text as rich text."""
-    label = QLabel(parent)
+    """A label that never interprets its text as rich text; ``elide``: one line that ends in
+    "…" where it does not fit (``ElidedLabel``)."""
+    label = ElidedLabel(parent) if elide else QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     if name:
@@ -105,3 +166,72 @@ def card_in(
     layout.setContentsMargins(margins, margins, margins, margins)
     layout.setSpacing(spacing)
     return frame, layout
+
+
+class _LayoutFollower(QObject):
+    """Tells a scroll area that its content asked for a new layout (its minimum may have
+    changed: the interaction page built, then polished when first shown), so the window's own
+    minimum follows. An object of its own, installed once the window is usable: a Python
+    event filter from the start would build ``QEvent`` for the first paint."""
+
+    def __init__(self, area: QScrollArea):
+        from PySide6.QtCore import QEvent
+
+        super().__init__(area)
+        self._area = area
+        # Looked up now, not in the filter: it also sees the events of the window's teardown,
+        # when Python may be finalizing (an import there raises).
+        self._layout_request = QEvent.Type.LayoutRequest
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the content's ``LayoutRequest``: ask the area's layout again."""
+        if event.type() == self._layout_request:
+            with contextlib.suppress(RuntimeError):  # the area is being deleted
+                self._area.updateGeometry()
+        return False
+
+
+class ScrollingPanel(QScrollArea):
+    """A scroll area whose minimum is its content's, up to the room it may claim."""
+
+    def __init__(self, widget: QWidget, room: Callable[[QSize], QSize]):
+        super().__init__()
+        self._room = room
+        self._follower: _LayoutFollower | None = None
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWidget(widget)
+
+    def follow_content(self) -> None:
+        """From now on, a change of the content's minimum reaches the window (idempotent)."""
+        inner = self.widget()
+        if self._follower is None and inner is not None:
+            self._follower = _LayoutFollower(self)
+            inner.installEventFilter(self._follower)
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        """The content's minimum (nothing scrolls where the screen has room for it), bounded
+        by the room this area may claim on the screen."""
+        inner = self.widget()
+        content = inner.minimumSizeHint().expandedTo(inner.minimumSize()) if inner else QSize()
+        screen = self.screen()
+        if screen is None:
+            return content
+        return content.boundedTo(self._room(screen.availableGeometry().size()))
+
+    def sizeHint(self) -> QSize:
+        """The content's own (QScrollArea's is capped at a few dozen lines)."""
+        inner = self.widget()
+        return inner.sizeHint().expandedTo(self.minimumSizeHint()) if inner else super().sizeHint()
+
+
+def scrolling(widget: QWidget, room: Callable[[QSize], QSize]) -> ScrollingPanel:
+    """``widget`` in a frameless scroll area. Its minimum is the content's while that fits in
+    ``room(screen's available size)``, so on a big screen nothing changes; on a laptop the
+    window no longer asks to be taller than the screen (its bottom out of reach), and where it
+    gets less room than the content needs, the content scrolls instead of being squashed until
+    its controls overlap. Not a Tab stop: Tab goes to the controls and scrolls the one it
+    reaches into view. Call ``follow_content()`` once the window is usable."""
+    return ScrollingPanel(widget, room)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS, shortcuts
-from simulator.gui.controls import plain_label
+from simulator.gui.controls import ScrollingPanel, plain_label, scrolling
 from simulator.gui.enabling import Enabler
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
@@ -61,6 +61,23 @@ if TYPE_CHECKING:
 __all__ = ["MainWindow"]
 
 DEFAULT_SIZE = QSize(1440, 900)
+
+
+# The room on the screen each area may claim as its minimum. On a screen with room for all
+# (1600x1000) every minimum is whole, as it always was; on a laptop's (1366x768, 1280x720) the
+# window fits, the inspector and the docks give way first, and what does not fit scrolls.
+def _central_room(screen: QSize) -> QSize:
+    return QSize(screen.width() - 420, screen.height() - 300)
+
+
+def _dock_room(screen: QSize) -> QSize:
+    return QSize(max(200, screen.width() * 28 // 100), max(150, (screen.height() - 200) // 2))
+
+
+def _inspector_room(screen: QSize) -> QSize:
+    return QSize(screen.width() - 420, max(150, screen.height() - 700))
+
+
 _STATUS_CLEAR_MS = 10_000
 
 
@@ -121,7 +138,7 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([300, 800])
-        body_layout.addWidget(split)
+        body_layout.addWidget(scrolling(split, _central_room))
         column.addWidget(body, 1)
         self.setCentralWidget(central)
 
@@ -155,7 +172,11 @@ class MainWindow(QMainWindow):
         self.refusal = RefusalNote(self)
         self._build_menus()
         self.directory.numberPicked.connect(self._number_picked)
-        self.resize(DEFAULT_SIZE)
+        screen = self.screen()
+        # Never bigger than the screen (a laptop's 1366x768): its bottom would be out of reach.
+        self.resize(
+            DEFAULT_SIZE.boundedTo(screen.availableGeometry().size()) if screen else DEFAULT_SIZE
+        )
         self._laid_out = self.settings.restore_window(self)
         self._collect_controls()
         self._apply_enabling(frozenset())
@@ -190,7 +211,7 @@ class MainWindow(QMainWindow):
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(scrolling(widget, _dock_room))
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -198,7 +219,11 @@ class MainWindow(QMainWindow):
         )
         # The cards carry their own headings; a second title bar above them is noise. The docks
         # still move with View menu toggles and keep their size in the saved layout.
-        dock.setTitleBarWidget(QWidget(dock))
+        # With a layout: a bare QWidget's size hint is -1 high, which the dock added to its
+        # content's minimum, so each dock got a pixel less than its content needs.
+        bar = QWidget(dock)
+        QVBoxLayout(bar).setContentsMargins(0, 0, 0, 0)
+        dock.setTitleBarWidget(bar)
         widget.setContentsMargins(0, 10, 10, 6 if name != "inspectorDock" else 10)
         return dock
 
@@ -208,7 +233,7 @@ class MainWindow(QMainWindow):
 
             self.knowledge = KnowledgePanel()
             self.knowledge.setContentsMargins(0, 10, 10, 6)
-            self.knowledge_dock.setWidget(self.knowledge)
+            self.knowledge_dock.setWidget(scrolling(self.knowledge, _dock_room))
         return self.knowledge
 
     def _action(self, name: str, text: str, slot: Any, shortcut: str = "") -> QAction:
@@ -281,7 +306,7 @@ class MainWindow(QMainWindow):
 
             self.inspector = Inspector()
             self.inspector.setContentsMargins(0, 10, 10, 10)
-            self.inspector_dock.setWidget(self.inspector)
+            self.inspector_dock.setWidget(scrolling(self.inspector, _inspector_room))
         return self.inspector
 
     def _collect_controls(self) -> None:
@@ -344,6 +369,10 @@ class MainWindow(QMainWindow):
         self.context.build()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
+        # From here on the window's minimum follows its panels' (the interaction page, built
+        # just now, is polished when first shown): a scroll area asks its content when told.
+        for area in self.findChildren(ScrollingPanel):
+            area.follow_content()
         self.settings.restore_splitters(self)
         self._collect_controls()
         self._enabler.watch_inputs()

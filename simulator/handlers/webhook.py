@@ -15,9 +15,12 @@ this object only: never in its ``repr``, the plugin's source, the journal or the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -69,9 +72,8 @@ def redact_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
+    # What follows the userinfo as written: ``hostname`` drops an IPv6 literal's brackets.
+    host = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
@@ -88,6 +90,59 @@ def _untrusted_certificate(exc: BaseException) -> str | None:
             return cause.verify_message or str(cause)
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+class _Cutoff:
+    """Ends an attempt at its time limit, whatever the server keeps sending: httpx's timeout
+    bounds each read, not the whole answer, so a server that trickled its headers held the
+    attempt (and the handler thread) for as long as it trickled. The attempt's sockets, seen
+    through httpx's ``trace`` extension as they connect, are shut down when the time is up, which
+    wakes the blocked read. A connection the pool reuses is not seen: the handler's own client
+    keeps none alive."""
+
+    _CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Cutoff:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        """httpx's trace hook: note each socket the attempt connects (TLS: its wrapper too)."""
+        if name not in self._CONNECTED:
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                late = self.fired
+            if late:
+                self._shut(sock)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # The plain socket's shutdown, even on an SSLSocket: its own unwraps the TLS object
+        # under the reading thread's feet (a ValueError instead of an end of stream).
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class WebhookHandler:
@@ -118,6 +173,12 @@ class WebhookHandler:
             raise ValueError(
                 f"the port of webhook URL {parts.hostname!r} is not a number from 1 to 65535"
             )
+        import httpx
+
+        try:  # what httpx refuses only when it sends (a control character) fails every record
+            httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"webhook URL {shown!r} cannot be sent to: {exc}") from None
         if attempts < 1:
             raise ValueError("a webhook needs at least one attempt")
         if budget is not None and not budget > 0:
@@ -174,7 +235,10 @@ class WebhookHandler:
         if self._client is None:
             import httpx
 
-            self._client = httpx.Client(timeout=self.request_timeout)
+            # No connection kept alive: each attempt's socket is one ``_Cutoff`` can see.
+            self._client = httpx.Client(
+                timeout=self.request_timeout, limits=httpx.Limits(max_keepalive_connections=0)
+            )
         return self._client
 
     def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
@@ -195,13 +259,23 @@ class WebhookHandler:
             wait = self.request_timeout
             if deadline is not None:
                 wait = min(wait, max(deadline - time.monotonic(), 0.001))
+            cutoff = _Cutoff(wait)
             try:
                 # Streamed, and the body never read: httpx's timeout bounds each read, not the
                 # whole, so a server that trickles its answer's body kept the delivery waiting
-                # past the budget. The status line and headers say all the webhook needs.
-                with self._http().stream(
-                    "POST", self.url, content=body, headers=headers, timeout=wait
-                ) as response:
+                # past the budget. The status line and headers say all the webhook needs; the
+                # cutoff bounds the wait for those.
+                with (
+                    cutoff,
+                    self._http().stream(
+                        "POST",
+                        self.url,
+                        content=body,
+                        headers=headers,
+                        timeout=wait,
+                        extensions={"trace": cutoff.trace},
+                    ) as response,
+                ):
                     code = response.status_code
                     where = response.headers.get("location")
             except httpx.HTTPError as exc:
@@ -213,7 +287,11 @@ class WebhookHandler:
                         f"{name.value} was not delivered: give the endpoint a certificate this "
                         "machine trusts, or set SSL_CERT_FILE to the file of its CA"
                     ) from None
-                last = f"{type(exc).__name__}: {exc}"
+                last = (
+                    f"no complete answer within {wait:.3g} s"
+                    if cutoff.fired
+                    else f"{type(exc).__name__}: {exc}"
+                )
             else:
                 if 300 <= code < 400:
                     # httpx does not follow redirects, and following one would not deliver

@@ -157,6 +157,8 @@ class PageEndpoint:
         """Set when the page says its handlers are registered (``__registered__``/``__error__``)."""
         self.error: str | None = None
         """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
+        self._gone: str | None = None
+        """Why the page is gone for good (its node process exited), until a reopen or attach."""
         self.integration_key: str | None = None
         self.widget = "1.0"
         """The page's adapter generation (``__attach__``'s second param): ``1.0`` or ``2.0``."""
@@ -219,7 +221,7 @@ class PageEndpoint:
         try:
             self._send(packet)
         except (OSError, ValueError):
-            self.disconnect("the page's transport is closed")
+            self.disconnect("the page's transport is closed", gone=True)
 
     def _uid(self) -> str:
         return f"w{next(self._uids)}"
@@ -255,6 +257,7 @@ class PageEndpoint:
 
     def _attach(self, params: list[Any]) -> None:
         with self._lock:
+            self._gone = None
             self._generation += 1
             self.instances += 1
             self.widget = "2.0" if len(params) > 1 and params[1] == "2.0" else "1.0"
@@ -288,12 +291,17 @@ class PageEndpoint:
         with self._lock:
             waiter = self._waiters.pop(str(uid), None)
         if waiter is not None:
-            waiter.error = str(error) if error else None
+            # ``throw ""`` comes as the error "": still an error, not a handler that succeeded.
+            waiter.error = None if error is None else str(error) or "a page handler threw ''"
             waiter.done.set()
 
-    def disconnect(self, reason: str) -> None:
-        """The page is gone: its pending answers fail with ``reason``; events are not sent."""
+    def disconnect(self, reason: str, *, gone: bool = False) -> None:
+        """The page is gone: its pending answers fail with ``reason``; events are not sent.
+        ``gone``: it will not come back by itself (its process exited), so each later event is
+        an error outcome naming ``reason`` until a reload, not an ``ok`` no handler earned."""
         with self._lock:
+            if gone:
+                self._gone = reason
             self._generation += 1
             self.ready.clear()
             stale = list(self._waiters.values())
@@ -314,7 +322,16 @@ class PageEndpoint:
             if packet["type"] == "__handled__":
                 self._settle(packet.get("uid"), error=packet.get("error"))
                 continue
-            result = self.call(str(packet["type"]), list(packet.get("params") or []))
+            try:
+                result = self.call(str(packet["type"]), list(packet.get("params") or []))
+            except Exception as exc:
+                # Answered, and the thread goes on: dying here left this request and every
+                # later one of the page unanswered (each its api_not_answer, 20 s later).
+                traceback.print_exc(file=sys.stderr)
+                result = fail(
+                    ResultErrorCode.unknown_error,
+                    f"{packet['type']}: {type(exc).__name__}: {exc}",
+                )
             if generation == self._generation:
                 self._post(
                     {
@@ -353,7 +370,10 @@ class PageEndpoint:
         needResponse event (None: no handlers, the default applies). Called on the handler
         thread; raises ``JsHandlerError`` when a page handler threw or the page went away."""
         if not self.ready.is_set():
-            return None  # not connected: the widget posts nothing
+            gone = self._gone
+            if gone is not None:
+                raise JsHandlerError(f"{gone} before {event.value}; its handlers did not run")
+            return None  # not connected yet (a page loading): the widget posts nothing
         uid = self._uid()
         with self._lock:
             waiter = _Waiter(self._generation)
@@ -385,4 +405,5 @@ class PageEndpoint:
                 self._requests = SimpleQueue()
                 self._worker = self._start_worker()
         self.error = None
+        self._gone = None
         self.registered.clear()

@@ -227,7 +227,7 @@ class NodeHandler:
         with self._reader_lock:
             if generation == self._generation:  # not a process a reload has already replaced
                 self.endpoint.disconnect(
-                    f"the node process for {self.path.name} exited (code {code})"
+                    f"the node process for {self.path.name} exited (code {code})", gone=True
                 )
 
     def _wait_loaded(self, timeout: float) -> str | None:

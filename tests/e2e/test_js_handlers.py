@@ -260,6 +260,11 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ("export function register(a) {\n  let x = ;\n}\n", ":2: SyntaxError"),
         ("export function register(a) {\n  throw new Error('boom');\n}\n", ":2: Error: boom"),
         ("export const nothing = 1;\n", ":1: no register(adApi) export"),
+        # Values that are no Error: their `.message` showed "Error: undefined", or (null) the
+        # runner itself crashed and adsim said only "node exited (code 1)".
+        ('throw "no token";\nexport function register(a) {}\n', ':1: threw "no token" while'),
+        ("export function register(a) {\n  throw null;\n}\n", ":1: threw null in register"),
+        ("export async function register(a) {\n  throw {code: 7};\n}\n", ':1: threw {"code":7} in'),
     ],
 )
 def test_a_module_that_does_not_load_is_bad_input(
@@ -379,3 +384,65 @@ def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"[printer.mjs] {line}" in err.splitlines()
+
+
+@needs_node
+def test_events_after_the_modules_node_process_exited_are_errors_not_ok(tmp_path: Path) -> None:
+    """A module whose process exited (``process.exit`` in a handler) handles nothing more:
+    each later event's outcome was ``ok``, a saved activity record included, as if it had."""
+    module = tmp_path / "quits.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_LOGIN", () => process.exit(0));\n'
+        '  adApi.on("ON_AGENT_STATE_CHANGE", () => {});\n'
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim.login()
+        host.settle(timeout=10)
+        assert handler.process.wait(10) == 0
+        before = len(host.outcomes)
+        sim.set_agent_state("ready")
+        host.settle(timeout=10)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert "the node process for quits.mjs exited (code 0)" in (later[0].error or "")
+        assert "did not run" in (later[0].error or "")
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_a_handler_under_a_name_no_event_has_is_warned_about(tmp_path: Path) -> None:
+    """``adApi.on("ON_SAVE_ACTIVITY_RECORDS", save)`` never ran and nothing said so: the run
+    passed with no record saved (a Python handler's ``ad_api.on`` refuses the name). The shim
+    registers it, as the vendor's does, and warns on the console with the name meant."""
+    import subprocess
+    import sys
+
+    module = tmp_path / "typo.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_SAVE_ACTIVITY_RECORDS", () => {});\n'
+        '  adApi.on("on_login", () => {});\n'
+        '  adApi.on("ON_SAVE_ACTIVITY_RECORD", () => {});\n'
+        "}\n",
+        "utf-8",
+    )
+    command = [sys.executable, "-m", "simulator", "run", str(SCENARIOS / "chat.yaml")]
+    command += ["--js-handler", str(module), "--journal", ":memory:"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    warned = [line for line in done.stderr.splitlines() if "no adApi event has this name" in line]
+    assert warned == [
+        'adApi.on("ON_SAVE_ACTIVITY_RECORDS"): no adApi event has this name, so this handler '
+        "never runs; did you mean ON_SAVE_ACTIVITY_RECORD?",
+        'adApi.on("on_login"): no adApi event has this name, so this handler never runs; '
+        "did you mean ON_LOGIN?",
+    ]

@@ -518,3 +518,55 @@ def test_requests_from_no_connected_instance_are_dropped(host: HandlerHost) -> N
     # answered) before this one.
     assert "stale" not in page.responses()
     assert host.sim.agent.phase != "ready"
+
+
+@pytest.mark.parametrize("login_data", [1, "omar", [1], True])
+def test_a_login_with_no_login_data_object_is_invalid_args_and_later_requests_run(
+    host: HandlerHost, login_data: Any
+) -> None:
+    # ``adApi.login(1)`` killed the request thread (an AttributeError before the facade's
+    # checks): that answer and every later request of the page were never answered.
+    page = FakePage()
+    endpoint = connect(host, page)
+    refused = request(endpoint, page, "l1", "LOGIN", login_data)
+    assert refused["error"]["name"] == "invalid_args"
+    assert "loginData" in refused["error"]["message"]
+    assert request(endpoint, page, "l2", "GET_AGENT_STATE")["error"]["name"] == "not_logged_in"
+
+
+def test_a_request_that_fails_inside_is_answered_and_later_requests_run(
+    host: HandlerHost, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = FakePage()
+    endpoint = connect(host, page)
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("a bug in the facade")
+
+    monkeypatch.setattr(AdApi, "get_teams", broken)
+    failed = request(endpoint, page, "f1", "GET_TEAMS")
+    assert failed["error"]["name"] == "unknown_error"
+    assert "GET_TEAMS" in failed["error"]["message"]
+    assert "a bug in the facade" in failed["error"]["message"]
+    assert "RuntimeError: a bug in the facade" in capsys.readouterr().err  # the traceback too
+    assert request(endpoint, page, "f2", "GET_AGENT_STATE")["status"] == "error"
+
+
+def test_a_page_handler_that_throws_an_empty_string_is_an_error_outcome(
+    host: HandlerHost,
+) -> None:
+    # The shim reports ``throw ""`` as the error "": it was taken for no error, outcome ok.
+    page = FakePage()
+    page.handle = False
+    endpoint = connect(host, page)
+
+    def throw(packet: dict[str, Any]) -> None:
+        if packet["type"].startswith("ON_"):
+            endpoint.receive({"uid": packet["uid"], "type": "__handled__", "error": ""})
+
+    page.send = _chain(page.send, throw)  # type: ignore[method-assign]
+    endpoint._send = page.send
+    host.sim.login()
+    host.settle(timeout=5)
+    outcome = host.outcomes[-1]
+    assert outcome.status == "error" and outcome.error

@@ -54,3 +54,10 @@ def test_default_handlers_and_timeout() -> None:
     assert 'this.on("ON_VALIDATE_ASSOCIATED_RECORDS"' in SHIM
     assert "DEFAULT_TIMEOUT_MS = 20000" in SHIM
     assert 'name: "api_not_answer"' in SHIM
+
+
+def test_the_shims_event_names_are_every_versions_events() -> None:
+    from simulator.contract import EventName
+
+    block = SHIM.split("var EVENT_NAMES = [", 1)[1].split("];", 1)[0]
+    assert re.findall(r'"(ON_\w+)"', block) == [name.value for name in EventName]

@@ -235,6 +235,11 @@ def test_bad_urls_and_events_are_refused():
         ("http://u:hunter2@/hook", "a webhook URL names a host (https://HOST/PATH), got"),
         ("http://127.0.0.1:99999/hook", "the port of webhook URL '127.0.0.1' is not a number"),
         ("http://u:hunter2@host:0/hook", "the port of webhook URL 'host' is not a number"),
+        # httpx refused it at each delivery, after the run: an error outcome per record, exit 1.
+        (
+            "http://u:hunter2@host/a\x01b",
+            "webhook URL 'http://u:***@host/a\\x01b' cannot be sent to: Invalid non-printable",
+        ),
     ],
 )
 def test_a_url_no_request_can_reach_is_bad_input_before_the_run(tmp_path, capsys, url, line):
@@ -349,3 +354,71 @@ def test_a_certificate_the_client_does_not_trust_is_said_once_not_retried(tmp_pa
     message = str(caught.value)
     assert message.startswith(f"https://localhost:{port}/hook: its TLS certificate is not trusted")
     assert "SSL_CERT_FILE" in message and "\n" not in message
+
+
+def _trickling_server(stop: threading.Event) -> tuple[socket.socket, threading.Thread]:
+    """A server that takes the request, then sends header lines one by one and never ends them."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(WAIT)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(WAIT)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not stop.wait(0.02):  # a line before each read times out: never does
+                    conn.sendall(b"X-Slow: 1\r\n")
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    return listener, server
+
+
+@pytest.mark.parametrize("budgeted", [True, False])
+def test_an_answer_whose_headers_never_end_does_not_hold_the_delivery(budgeted):
+    """httpx's timeout bounds each read: a server that trickled its status line's headers held
+    the delivery (and the handler thread, every later event behind it) for as long as it
+    trickled, past the budget the docs promise. An attempt now ends at the budget, or without
+    one at the request timeout, whatever the server keeps sending."""
+    stop = threading.Event()
+    listener, server = _trickling_server(stop)
+    port = listener.getsockname()[1]
+    webhook = WebhookHandler(
+        f"http://127.0.0.1:{port}/hook",
+        attempts=1,
+        request_timeout=0.5 if not budgeted else WAIT,
+        budget=0.5 if budgeted else None,
+        sleep=lambda s: None,
+    )
+    caught: list[BaseException] = []
+
+    def deliver() -> None:
+        try:
+            webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+        except BaseException as exc:
+            caught.append(exc)
+
+    delivering = threading.Thread(target=deliver, daemon=True)
+    delivering.start()
+    delivering.join(WAIT * 3)
+    held = delivering.is_alive()
+    stop.set()
+    delivering.join(WAIT)
+    server.join(WAIT)
+    webhook.close()
+    listener.close()
+    assert not held, "the delivery was still waiting for the headers"
+    [error] = caught
+    assert isinstance(error, WebhookError)
+    assert "did not take ON_SAVE_ACTIVITY_RECORD" in str(error)
+    assert "no complete answer within 0.5 s" in str(error)
+
+
+def test_a_password_in_an_ipv6_webhook_url_is_hidden_and_the_brackets_kept():
+    webhook = WebhookHandler("http://crm:hunter22@[::1]:8080/hook")
+    assert webhook.source == "webhook http://crm:***@[::1]:8080/hook"
+    assert "hunter22" not in repr(webhook) and "[::1]:8080" in repr(webhook)

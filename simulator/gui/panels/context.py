@@ -101,7 +101,7 @@ class ContextPanel(QWidget):
         header = QHBoxLayout()
         header.setSpacing(10)
         self.media_icon = plain_label()
-        self.title = plain_label("", "interactionTitle", role="title", selectable=True)
+        self.title = plain_label("", "interactionTitle", role="title", selectable=True, elide=True)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state = plain_label("", "interactionState")
         self.timer = plain_label("", "interactionTimer", role="timer")
@@ -153,7 +153,7 @@ class ContextPanel(QWidget):
         )
         for position, (caption, name) in enumerate(fields):
             row, column = divmod(position, 2)
-            value = plain_label("", name, role="value", selectable=True)
+            value = plain_label("", name, role="value", selectable=True, elide=True)
             value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(plain_label(caption, role="key"), row, column * 2)
             grid.addWidget(value, row, column * 2 + 1)
@@ -175,6 +175,8 @@ class ContextPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own: Tab went from Hang up to an invisible frame, then to Hold.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.voice)
         self.media.addWidget(scroll)
         self.media.addWidget(self.chat)

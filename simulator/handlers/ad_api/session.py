@@ -29,10 +29,14 @@ class SessionMethods(AdApiCore):
         """``login(loginData, force?)``: ``{username, password}`` (the tenant's agent when
         omitted)."""
         data = wire(login_data) or {}
+        # Not an object (``adApi.login(1)`` from a page): the checks below refuse it.
+        shown = (
+            {k: v for k, v in data.items() if k != "password"} if isinstance(data, dict) else data
+        )
         return self._do(
             "login",
             lambda: self._sim.login(data.get("username"), data.get("password")),
-            {k: v for k, v in data.items() if k != "password"},
+            shown,
             force,
             # Called from Python without loginData: the tenant's own agent (nothing to check).
             checked=(data, force) if login_data is not None else (),

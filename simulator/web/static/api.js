@@ -142,6 +142,72 @@
   // 2.0 waits for the ON_SAVE_ACTIVITY_RECORD handlers' answer (an ActivityRecordInfo) too.
   var NEED_RESPONSE_2 = NEED_RESPONSE.concat(["ON_SAVE_ACTIVITY_RECORD"]);
 
+  // Every event of every adApi version. on() with another name warns on the console: the
+  // vendor's widget registers it all the same, and a handler under a misspelled name
+  // ("ON_SAVE_ACTIVITY_RECORDS") never runs, so the integration's tests pass with nothing saved.
+  var EVENT_NAMES = [
+    "ON_LOGIN",
+    "ON_LOGOUT",
+    "ON_NEW_INTERACTION",
+    "ON_INTERACTION_STATE_CHANGE",
+    "ON_INTERACTION_REMOVED",
+    "ON_ACTIVE_INTERACTION_SWITCHED",
+    "ON_AGENT_STATE_CHANGE",
+    "ON_REQUEST_TRANSFER_DATA",
+    "ON_LOAD_TRANSFER_DATA",
+    "ON_SEARCH_KNOWLEDGE_BASE",
+    "ON_GET_KNOWLEDGE_BASE_ARTICLE",
+    "ON_GET_KNOWLEDGE_BASE_FOLDER",
+    "ON_OPEN_RECORD",
+    "ON_SEARCH_RECORDS",
+    "ON_SHOW_SCREEN",
+    "ON_SCREEN_RECORDING_STATE_CHANGE",
+    "ON_WIDGET_MINIMIZED_CHANGE",
+    "ON_SERVER_ERROR",
+    "ON_SOFTPHONE_STATUS_CHANGE",
+    "ON_AUDIO_DEVICE_CHANGE",
+    "ON_PHONE_CAPABILITIES_CHANGE",
+    "ON_CALL_AUDIO_QUALITY_ALERT",
+    "ON_WEB_SCREEN_POP_CUSTOM",
+    "ON_SAVE_ACTIVITY_RECORD",
+    "ON_VALIDATE_ASSOCIATED_RECORDS",
+    "ON_REQUEST_RECORD_INFO",
+    "ON_REQUEST_RECORD_ON_SCREEN",
+    "ON_SUMMARY_GENERATION_STARTED",
+    "ON_SUMMARY_GENERATION_COMPLETED",
+    "ON_VOICE_TRANSCRIPT_MESSAGE",
+  ];
+
+  function editDistance(a, b) {
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var diagonal = row[0];
+      row[0] = i;
+      for (var k = 1; k <= b.length; k++) {
+        var above = row[k];
+        row[k] = Math.min(row[k] + 1, row[k - 1] + 1, diagonal + (a[i - 1] === b[k - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length];
+  }
+
+  /** The event name `name` most likely meant (a few letters off, or another case), or null. */
+  function closestEvent(name) {
+    var best = null;
+    var bestCost = 4;
+    var upper = String(name).toUpperCase();
+    EVENT_NAMES.forEach(function (known) {
+      var cost = editDistance(upper, known);
+      if (cost < bestCost) {
+        best = known;
+        bestCost = cost;
+      }
+    });
+    return best;
+  }
+
   var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
 
   // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
@@ -333,6 +399,13 @@
 
   AdApi.prototype.on = function (name, handler) {
     if (typeof handler !== "function") throw new TypeError("adApi.on(" + name + "): handler is not a function");
+    if (EVENT_NAMES.indexOf(name) < 0 && typeof console !== "undefined") {
+      var guess = closestEvent(name);
+      console.warn(
+        "adApi.on(" + JSON.stringify(String(name)) + "): no adApi event has this name, so this handler never runs" +
+          (guess ? "; did you mean " + guess + "?" : "")
+      );
+    }
     (this._handlers[name] = this._handlers[name] || []).push(handler);
   };
 

@@ -31,9 +31,24 @@ function fail(message) {
   process.exitCode = 2;
 }
 
+/** What was thrown, for the one-line error: `TypeError: x`, or the value when it is no Error
+ * (`throw "x"`, `throw null`: reading their `.message` lost it or crashed the runner). */
+function thrown(error) {
+  if (error instanceof Error || (typeof error?.message === "string" && error.message)) {
+    return `${error.name || "Error"}: ${error.message}`;
+  }
+  let shown;
+  try {
+    shown = JSON.stringify(error);
+  } catch {
+    shown = undefined;
+  }
+  return `threw ${shown ?? String(error)}`;
+}
+
 /** The line of `path` an import error points at (Node omits it for ES module syntax errors). */
 function errorLine(error, path) {
-  const stack = String(error.stack || "");
+  const stack = String(error?.stack || "");
   const frame = stack.split("\n").find((l) => l.includes(path));
   const found = frame ? /:(\d+)(?::\d+)?\)?$/.exec(frame) : null;
   if (found) return found[1];
@@ -59,7 +74,7 @@ if (!file) {
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
-    fail(`${path}:${errorLine(error, path)}: ${error.name || "Error"}: ${error.message} while importing it`);
+    fail(`${path}:${errorLine(error, path)}: ${thrown(error)} while importing it`);
   }
   if (module) {
     const register =
@@ -80,9 +95,9 @@ if (!file) {
         await register(adApi);
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
-        const frame = String(error.stack || "").split("\n").find((l) => l.includes(path));
+        const frame = String(error?.stack || "").split("\n").find((l) => l.includes(path));
         const line = frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] : null;
-        fail(`${path}:${line || 1}: ${error.name || "Error"}: ${error.message} in register(adApi)`);
+        fail(`${path}:${line || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
       process.stdin.on("end", () => out.write("", () => process.exit(process.exitCode ?? 0)));

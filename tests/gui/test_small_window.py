@@ -1,0 +1,139 @@
+"""Long texts and small screens: what does not fit says so ("…", a tooltip, a scroll bar)
+instead of being cut mid-word or squashed until controls overlap."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+LONG = "Maximiliana Alexandrova-Featherstonehaugh de la Cruz y Montenegro-Vasquez III"
+
+
+def test_a_long_customer_name_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(desk):
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.type("customerName", LONG)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    for name in ("interactionTitle", "detailCustomer"):
+        label = desk.widget(name)
+        desk.wait(lambda label=label: label.text().startswith(LONG))
+        assert label.width() < label.fontMetrics().horizontalAdvance(label.text()), name
+        # It was cut mid-word ("Maximilia") with nothing saying the rest is missing.
+        shown = label.shown_text()
+        assert shown.endswith("…") and LONG.startswith(shown[:-1]), name
+        assert label.toolTip() == label.text(), name
+
+
+def _squashed(window):
+    """Visible buttons and fields the layout gave less than their minimum: cut or overlapping."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
+
+    found = []
+    for kind in (QAbstractButton, QLineEdit, QComboBox):
+        for widget in window.findChildren(kind):
+            if not widget.isVisibleTo(window) or not widget.objectName():
+                continue
+            # What a layout grants at least: the minimum size where set, else the hint.
+            hint = widget.minimumSizeHint()
+            width = widget.minimumWidth() or hint.width()
+            height = widget.minimumHeight() or hint.height()
+            if widget.width() < width or widget.height() < height:
+                found.append((widget.objectName(), widget.size(), width, height))
+    return sorted(found)
+
+
+def test_on_a_small_screen_the_window_fits_and_scrolls_instead_of_squashing(desk):
+    """The window asked for at least 1238x951 (its panels' minimums added up): on a laptop
+    (1366x768) its bottom, the inspector and the status bar, was off the screen, and a smaller
+    window had its panels squashed until the dial pad's keys overlapped. Now each area claims at
+    most its room on the screen (offscreen's is 800x800): the window fits its height, and a
+    panel smaller than its content scrolls."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    window = desk.window
+
+    def smallest():
+        return window.minimumSizeHint().expandedTo(window.minimumSize())
+
+    # The style sheet's polish and the page's layout arrive as posted events: let them land.
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    room = window.screen().availableGeometry().size()
+    assert window.height() <= room.height()
+    least = smallest()
+    # Its width is at least the agent bar's, whole: it fits a laptop's, 1366 (or 1280).
+    assert least.width() <= 1280 and least.height() <= room.height(), (least, room)
+    for size in (QSize(1280, room.height()), least):
+        window.resize(size)
+        desk.wait(lambda size=size: window.size() == size.expandedTo(smallest()))
+        desk.wait(lambda: _squashed(window) == [])
+
+
+def test_tab_reaches_only_controls_never_a_scroll_area(desk):
+    """Tab from Hang up stopped on the call page's scroll area (nothing seen focused), then
+    went on to Hold; the scroll areas that let panels fit a small screen are no stops either."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QPlainTextEdit, QTextEdit
+
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    window = desk.window
+    start = desk.widget("agentStateCombo")
+    stops = []
+    widget = start.nextInFocusChain()
+    while widget is not start:
+        tab = widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value
+        if tab and widget.isVisibleTo(window) and widget.isEnabled():
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    # Lists, tables and editors are stops of their own.
+    views = (QAbstractItemView, QTextEdit, QPlainTextEdit)
+    bare = [
+        type(w).__name__
+        for w in stops
+        if isinstance(w, QAbstractScrollArea) and not isinstance(w, views)
+    ]
+    assert bare == []
+    names = [w.objectName() for w in stops]
+    assert names.index("hangUpButton") < names.index("holdButton")
+
+
+def test_the_window_follows_its_panels_minimum_once_they_are_built(qtbot, window, sim, host):
+    """As the launcher does (the interaction page and the inspector built after the first
+    paint, the page polished when first shown): the window kept the minimum of its empty panels,
+    so on a screen with room for all the call page scrolled inside a window that could grow."""
+    from simulator.gui.bridge import SimBridge
+    from simulator.gui.controls import ScrollingPanel
+    from tests.gui.driver import Desk
+
+    window.attach(SimBridge(sim, host, parent=window), defer=True)
+    window.complete()
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+
+    def short():
+        return [
+            (area.widget().objectName(), area.height(), area.minimumSizeHint().height())
+            for area in window.findChildren(ScrollingPanel)
+            if area.isVisibleTo(window) and area.height() < area.minimumSizeHint().height()
+        ]
+
+    desk.wait(lambda: short() == [])
