@@ -47,6 +47,8 @@ class Life:
     closing: bool = False
     left_threads: list[str] | None = None
     reader: threading.Thread | None = None
+    ended_leftovers: bool = False
+    """What it left running was looked for (once: its reader and ``close`` both may)."""
 
 
 class PluginPipe:

@@ -95,16 +95,38 @@ def _module_name(path: Path) -> str:
     return f"adsim_handlers.{stem}_{digest}"
 
 
+def _not_utf8(shown: str, data: bytes) -> str | None:
+    """Where a plugin file without an encoding line is not UTF-8, and what to do (None when it
+    is UTF-8): Python said "invalid or missing encoding declaration" at line 1, or named a byte
+    position."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        return (
+            f"{shown}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file "
+            "as UTF-8, or name its encoding on its first line (# -*- coding: latin-1 -*-)"
+        )
+    return None
+
+
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     """Execute a plugin file as a fresh module; (module, None) or (None, 'file:line: ...')."""
     name = _module_name(path)
     shown = str(path)
     try:
-        source = importlib.util.decode_source(path.read_bytes())
+        data = path.read_bytes()
+        source = importlib.util.decode_source(data)
         code = compile(source, shown, "exec", dont_inherit=True)
-    except SyntaxError as exc:
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        not_utf8 = _not_utf8(shown, data)
+        if not_utf8 is not None:
+            return None, not_utf8
+        if isinstance(exc, UnicodeDecodeError):
+            return None, f"{shown}:1: cannot read it ({exc})"
         return None, f"{exc.filename or shown}:{exc.lineno or 1}: syntax error: {exc.msg}"
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return None, f"{shown}:1: cannot read it ({exc})"
     module = ModuleType(name)
     module.__file__ = shown
@@ -243,6 +265,13 @@ def discover_path(path: Path, isolated: bool = False) -> PluginSource:
 
         return PluginSource(read_dir)
     if not path.exists():
+        if path.is_symlink():  # exists() follows it: a link to nothing, or links that loop
+            raise InputFileError(
+                str(path),
+                None,
+                "is a symbolic link to nothing (its target is missing, or the "
+                "links loop); pass the handler file itself",
+            )
         raise InputFileError(str(path), None, "no such handler file or directory")
     if path.suffix != ".py":
         raise InputFileError(

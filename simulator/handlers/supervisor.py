@@ -243,6 +243,19 @@ class PluginProcess(PluginPipe):
                 return None, self._restart_error
             return self._life, None
 
+    def _end_leftovers(self, life: Life) -> None:
+        """Once its process has ended: kill what the plugin started and left running."""
+        with self._lock:
+            if life.ended_leftovers or not OWN_GROUP:
+                return
+            life.ended_leftovers = True
+        left = end_leftovers(life.process.pid)
+        if left:
+            self.host.add_incident(
+                f"plugin {self.name}: {left} process(es) it started still running when its "
+                "process ended; they were killed"
+            )
+
     def _kill(self, life: Life, dump: bool = True) -> str | None:
         """Kill ``life``'s process (its stacks dumped first when ``dump``); the dump or None."""
         life.killed = True
@@ -263,12 +276,7 @@ class PluginProcess(PluginPipe):
                 continue
             self._receive(life, message)
         code = life.process.wait()
-        left = end_leftovers(life.process.pid) if OWN_GROUP else 0
-        if left:
-            self.host.add_incident(
-                f"plugin {self.name}: {left} process(es) it started still running when its "
-                "process ended; they were killed"
-            )
+        self._end_leftovers(life)
         with self._lock:
             life.dead = True
             pending = list(life.pending.values())
@@ -490,6 +498,7 @@ class PluginProcess(PluginPipe):
         elif life.process.poll() is None:
             life.process.kill()
         life.process.wait()
+        self._end_leftovers(life)  # one holding the pipe from its process keeps the reader waiting
         if life.reader is not None and life.reader is not threading.current_thread():
             life.reader.join(2.0)
         if life.left_threads:

@@ -27,7 +27,7 @@ from typing import Any
 
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
-from simulator.handlers.spawner import popen, tied
+from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.web.endpoint import Packet, PageEndpoint
 
 __all__ = [
@@ -154,6 +154,8 @@ class NodeHandler:
         # Held by a reader while it hands the endpoint a packet or its process's exit, and by a
         # reload while it makes the readers so far stale: one cannot slip into the other.
         self._reader_lock = threading.Lock()
+        self._ended: set[int] = set()
+        """The node processes whose leftovers were looked for (``_end_leftovers``)."""
         self._generation = 0
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
@@ -182,6 +184,7 @@ class NodeHandler:
             text=True,
             encoding="utf-8",
             bufsize=1,
+            **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
         )
 
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
@@ -224,6 +227,7 @@ class NodeHandler:
                     continue  # a process a reload replaced: its packets are for nobody
                 self.endpoint.receive(packet)
         code = process.wait()
+        self._end_leftovers(process)
         with self._reader_lock:
             if generation == self._generation:  # not a process a reload has already replaced
                 self.endpoint.disconnect(
@@ -282,6 +286,20 @@ class NodeHandler:
             self.close()
         return message
 
+    def _end_leftovers(self, process: subprocess.Popen[str]) -> None:
+        """Once node has ended: kill what the module started and left running (a summary line;
+        once per process: its reader and ``close`` both may)."""
+        with self._reader_lock:
+            if process.returncode is None or not OWN_GROUP or process.pid in self._ended:
+                return
+            self._ended.add(process.pid)
+        left = end_leftovers(process.pid)
+        if left:
+            self.host.add_incident(
+                f"js:{self.path.name}: {left} process(es) it started still running when its "
+                "node process ended; they were killed"
+            )
+
     def close(self) -> None:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
         with self._process_lock:
@@ -298,6 +316,9 @@ class NodeHandler:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(2.0)
+        # Here too, not only when the reader sees the end of node's output: a process the module
+        # started with its stdio (``stdio: "inherit"``) holds that output open.
+        self._end_leftovers(process)
         self.endpoint.close()
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -446,3 +451,38 @@ def test_a_handler_under_a_name_no_event_has_is_warned_about(tmp_path: Path) -> 
         'adApi.on("on_login"): no adApi event has this name, so this handler never runs; '
         "did you mean ON_LOGIN?",
     ]
+
+
+LEAVES_A_PROCESS_JS = """\
+import { spawn } from "node:child_process";
+
+export function register(adApi) {
+  adApi.on("ON_SAVE_ACTIVITY_RECORD", () => {
+    spawn(process.execPath, ["-e", "setTimeout(() => {}, 3600 * 1000)"], { stdio: "inherit" });
+  });
+}
+"""
+
+
+@needs_node
+@pytest.mark.skipif(sys.platform != "linux", reason="process groups ended with /proc: Linux")
+def test_a_process_a_module_left_running_ends_with_its_node(tmp_path: Path) -> None:
+    # It held adsim's stderr open: `adsim run ... 2>&1 | tee log` waited an hour for it.
+    module = tmp_path / "leaves.mjs"
+    module.write_text(LEAVES_A_PROCESS_JS, encoding="utf-8")
+    argv = ["run", str(SCENARIOS / "inbound_acw_disposition.yaml"), "--js-handler", str(module)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *argv, "--journal", ":memory:"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        _out, err = process.communicate(timeout=60)  # both pipes' ends: nobody holds them
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # adsim's group: the test's own leftovers
+        process.wait(timeout=60)
+    assert process.returncode == 1, err
+    assert b"js:leaves.mjs: 1 process(es) it started still running" in err

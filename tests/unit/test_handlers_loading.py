@@ -279,3 +279,26 @@ def test_a_handler_file_whose_name_is_not_utf8_loads(tmp_path, sim, isolation):
         assert [r.plugin for r in host.registry.handlers(EventName.ON_LOGIN)] == [status.name]
     finally:
         host.close(timeout=WAIT)
+
+
+def test_a_handler_file_that_is_not_utf8_is_named_at_its_byte(tmp_path, host):
+    # Python's own words were "invalid or missing encoding declaration" (line 1) or a position.
+    path = tmp_path / "latin.py"
+    path.write_bytes(b'y = 1\nx = "caf\xe9"\ndef register(ad_api):\n    pass\n')
+    [status] = host.load(path)
+    assert not status.loaded
+    assert status.error == (
+        f"{path}:2:9: not UTF-8 (byte 0xe9); save the file as UTF-8, or name its encoding on "
+        "its first line (# -*- coding: latin-1 -*-)"
+    )
+    declared = tmp_path / "declared.py"
+    declared.write_bytes(b"# -*- coding: latin-1 -*-\n" + path.read_bytes())
+    [status] = host.load(declared)
+    assert status.loaded, status.error
+
+
+def test_a_symbolic_link_to_nothing_is_named_as_such(tmp_path, host):
+    (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
+    (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
+    with pytest.raises(InputFileError, match="is a symbolic link to nothing"):
+        host.load(tmp_path / "a.py")
