@@ -154,8 +154,9 @@ class NodeHandler:
         # Held by a reader while it hands the endpoint a packet or its process's exit, and by a
         # reload while it makes the readers so far stale: one cannot slip into the other.
         self._reader_lock = threading.Lock()
-        self._ended: set[int] = set()
-        """The node processes whose leftovers were looked for (``_end_leftovers``)."""
+        self._groups: set[int] = set()
+        """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
+        what their module left running (``_end_leftovers``)."""
         self._generation = 0
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
@@ -175,7 +176,7 @@ class NodeHandler:
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
-        return popen(
+        process = popen(
             tied([self.node, str(runner_path()), str(self.path.resolve())]),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -186,6 +187,10 @@ class NodeHandler:
             bufsize=1,
             **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
         )
+        if OWN_GROUP:
+            with self._reader_lock:
+                self._groups.add(process.pid)
+        return process
 
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
         reader = threading.Thread(
@@ -288,12 +293,14 @@ class NodeHandler:
 
     def _end_leftovers(self, process: subprocess.Popen[str]) -> None:
         """Once node has ended: kill what the module started and left running (a summary line;
-        once per process: its reader and ``close`` both may)."""
+        once per process, and only in a group ``_spawn`` made: its reader and ``close`` both
+        may call it)."""
         with self._reader_lock:
-            if process.returncode is None or not OWN_GROUP or process.pid in self._ended:
+            pid = getattr(process, "pid", None)
+            if process.returncode is None or pid not in self._groups:
                 return
-            self._ended.add(process.pid)
-        left = end_leftovers(process.pid)
+            self._groups.discard(pid)
+        left = end_leftovers(pid)
         if left:
             self.host.add_incident(
                 f"js:{self.path.name}: {left} process(es) it started still running when its "
