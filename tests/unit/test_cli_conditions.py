@@ -702,7 +702,7 @@ import sys
 
 
 def save(activity):
-    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+    subprocess.Popen([sys.executable, "-c", "import threading; threading.Event().wait(3600)"])
     return activity.interaction_id
 
 
