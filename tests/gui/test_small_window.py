@@ -10,6 +10,15 @@ pytestmark = pytest.mark.gui
 LONG = "Maximiliana Alexandrova-Featherstonehaugh de la Cruz y Montenegro-Vasquez III"
 
 
+def _answer_a_call(desk) -> None:
+    """Log in, get ready, and answer an offered call: the call page is showing."""
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+
+
 def test_a_long_customer_name_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(desk):
     desk.click("agentLoginButton")
     desk.choose("agentStateCombo", "Ready")
@@ -56,11 +65,7 @@ def test_on_a_small_screen_the_window_fits_and_scrolls_instead_of_squashing(desk
     from simulator.gui.theme.style import apply_style_sheet
 
     apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
+    _answer_a_call(desk)
     window = desk.window
 
     def smallest():
@@ -86,11 +91,7 @@ def test_tab_reaches_only_controls_never_a_scroll_area(desk):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QPlainTextEdit, QTextEdit
 
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
+    _answer_a_call(desk)
     window = desk.window
     start = desk.widget("agentStateCombo")
     stops = []
@@ -123,11 +124,7 @@ def test_the_window_follows_its_panels_minimum_once_they_are_built(qtbot, window
     window.attach(SimBridge(sim, host, parent=window), defer=True)
     window.complete()
     desk = Desk(qtbot, window)
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
+    _answer_a_call(desk)
 
     def short():
         return [

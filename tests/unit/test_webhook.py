@@ -42,6 +42,14 @@ def _run(sim, journal, webhook: WebhookHandler) -> tuple[HandlerHost, dict]:
     return host, recorder.records()[0]
 
 
+def _request_head(conn: socket.socket) -> bytes:
+    """What a test server has received once the request's headers have ended (perhaps more)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    return data
+
+
 def test_each_saved_activity_is_posted_as_its_wire_json_and_signed(sim, journal, httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     webhook = WebhookHandler(httpserver.url_for("/hook"), secret=SECRET)
@@ -140,9 +148,7 @@ def test_an_answer_whose_body_never_ends_is_taken_from_its_status_line():
             conn, _ = listener.accept()
             with conn:
                 conn.settimeout(WAIT)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += conn.recv(65536)
+                data = _request_head(conn)
                 head, _, rest = data.partition(b"\r\n\r\n")
                 length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
                 while len(rest) < length:
@@ -366,9 +372,7 @@ def _trickling_server(stop: threading.Event) -> tuple[socket.socket, threading.T
             conn, _ = listener.accept()
             with conn:
                 conn.settimeout(WAIT)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    data += conn.recv(65536)
+                _request_head(conn)
                 conn.sendall(b"HTTP/1.1 200 OK\r\n")
                 while not stop.wait(0.02):  # a line before each read times out: never does
                     conn.sendall(b"X-Slow: 1\r\n")
