@@ -333,7 +333,9 @@ def summary(host: HandlerHost) -> list[str]:
     for outcome in failures:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    calls = len(getattr(host, "all_outcomes", host.outcomes))
+    calls = getattr(host, "all_calls", None)
+    if calls is None:
+        calls = len(host.outcomes)
     lines.append(
         f"handlers: {len(failures)} of {calls} calls failed"
         + (f" ({detail})" if detail else "")

@@ -217,6 +217,10 @@ class Journal(JournalReader):
             with self._lock:
                 if bus in self._buses:
                     self._buses.remove(bus)
+            # Load mode attaches one simulator per repeat: a remover kept here would keep that
+            # repeat's bus and every event it held for the rest of the process.
+            if remove in self._detach:
+                self._detach.remove(remove)
 
         self._detach.append(remove)
         return remove

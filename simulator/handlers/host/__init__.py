@@ -118,7 +118,9 @@ class HandlerHost(PluginLoading):
         self.widget.loggers = loggers
         for api in list(self._apis):
             api._sim = sim
-        self._run_start = len(self._outcomes)
+        done, self._outcomes = self._outcomes, []
+        self._earlier_calls += len(done)
+        self._earlier_failures += [outcome for outcome in done if outcome.status != "ok"]
         self._standing = None
         self._engine_thread = threading.get_ident()
         if journal is not None:

@@ -21,7 +21,7 @@ class OutcomeLog(HostState):
     @property
     def outcomes(self) -> list[HandlerOutcome]:
         """Every handler call so far (since the last ``rebind``), in order."""
-        return self._outcomes[self._run_start :]
+        return list(self._outcomes)
 
     @property
     def failures(self) -> list[HandlerOutcome]:
@@ -30,14 +30,14 @@ class OutcomeLog(HostState):
         return [outcome for outcome in self.outcomes if outcome.status != "ok"]
 
     @property
-    def all_outcomes(self) -> list[HandlerOutcome]:
-        """Every handler call of every simulator this host served."""
-        return list(self._outcomes)
+    def all_calls(self) -> int:
+        """How many handler calls every simulator this host served had made."""
+        return self._earlier_calls + len(self._outcomes)
 
     @property
     def all_failures(self) -> list[HandlerOutcome]:
         """``failures`` of every simulator this host served."""
-        return [outcome for outcome in self._outcomes if outcome.status != "ok"]
+        return [*self._earlier_failures, *self.failures]
 
     @property
     def incidents(self) -> list[str]:

@@ -115,7 +115,11 @@ class HostState:
         self._plugins: list[Plugin] = []
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
-        self._run_start = 0
+        """This run's calls (since the last ``rebind``)."""
+        self._earlier_calls = 0
+        self._earlier_failures: list[HandlerOutcome] = []
+        """Earlier runs' calls: only their number and their failures are kept (a load run of
+        millions of repeats must not keep every call it made)."""
         self._processes: list[PluginProcess] = []
         self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
