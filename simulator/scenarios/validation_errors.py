@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from simulator.data import Tenant
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
 from simulator.scenarios.wording import _fields_of, _kind, _step_usage, _suggest
@@ -83,6 +84,8 @@ def _model_at(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:
         model = _as_model(current, node)
         if model is Scenario and part == "steps":
             current = "steps"
+        elif model is Scenario and part == "tenant":
+            current = Tenant  # an inline tenant (validated on its own)
         elif current == "steps":
             from simulator.scenarios.model import step_key
 
@@ -122,11 +125,14 @@ def _as_model(annotation: Any, node: Any) -> type[BaseModel] | None:
 
 
 def _pydantic_problems(
-    exc: ValidationError, raw: MarkedDict, bad_steps: set[int]
+    exc: ValidationError, raw: MarkedDict, bad_steps: set[int], within: tuple[str, ...] = ()
 ) -> list[tuple[Mark | None, str]]:
+    """One message per place for ``exc``: the scenario's, or (``within=("tenant",)``) that of a
+    part validated on its own, whose locations start there."""
     walked = []
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
+    for found in exc.errors(include_url=False):
+        loc = (*within, *found["loc"])
+        error: ErrorDetails = {**found, "loc": loc}
         if len(loc) >= 2 and loc[0] == "steps" and loc[1] in bad_steps:
             continue
         path, _branches, node, fits = _walk(raw, loc)
