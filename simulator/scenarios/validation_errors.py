@@ -16,25 +16,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from simulator.data import Tenant
+from simulator.data.model_wording import EXPECTED as _EXPECTED
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
 from simulator.scenarios.wording import _fields_of, _kind, _step_usage, _suggest
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "list_type": "a list",
-    "none_required": "nothing",
-}
 _BRANCH = re.compile(r"^(str|int|float|bool|none|list\[.*|dict\[.*|literal\[.*|[A-Z]\w*)$")
 
 
