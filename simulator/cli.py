@@ -593,6 +593,15 @@ def _run(argv: list[str], program: bool) -> int:
         if not streams.no_room(exc):
             raise
         return _cannot_write(exc)
+    except ValueError:
+        if not getattr(sys.stdout, "closed", False):
+            raise
+        # Only code in this process closes it: a handler run in a thread (not in a process).
+        streams.complain(
+            "adsim: the standard output was closed during the run (by a handler run with "
+            "--handler-isolation thread?); the report could not be written"
+        )
+        return EXIT_FAILED
     except Exception as exc:
         from simulator.data import InputFileError
 
