@@ -89,7 +89,7 @@ def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
             None,
             f"no events of interaction {args.interaction!r}{in_run}; list ids with export",
         )
-    names = sorted({event.agent for event in journal.iter_events() if event.agent is not None})
+    names = journal.agents()
     have = f"its agents: {', '.join(names)}" if names else "its runs had one agent, unnamed"
     raise InputFileError(journal.path, None, f"no events of agent {args.agent!r}{in_run} ({have})")
 

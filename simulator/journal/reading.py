@@ -134,6 +134,18 @@ class JournalReader:
             row = self._db.execute(f"SELECT 1 FROM events{where} LIMIT 1", params).fetchone()
         return row is not None
 
+    def agents(self) -> list[str]:
+        """The names of the simulated agents whose events the journal has, sorted (its index
+        on agents answers: not a read of every event)."""
+        if self._agent != "agent":
+            return []
+        self._before_read()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT agent FROM events WHERE agent IS NOT NULL ORDER BY agent"
+            ).fetchall()
+        return [str(name) for (name,) in rows]
+
     def outcomes(
         self,
         *,
