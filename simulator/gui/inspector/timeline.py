@@ -154,8 +154,13 @@ class Timeline(QWidget):
             )
             tick += step
         self._legend(painter)
-        # the rows
-        for row, inter in enumerate(rows):
+        # the rows: only those on screen. A tester's day of calls is thousands of rows, and
+        # painting each (with its marks) on every event made each call slower than the last.
+        shown = event.rect().united(self.visibleRegion().boundingRect())
+        first = max(0, (shown.top() - self.TOP) // self.ROW)
+        last = min(len(rows), (shown.bottom() - self.TOP) // self.ROW + 1)
+        for row in range(first, last):
+            inter = rows[row]
             top = self.TOP + row * self.ROW
             if row % 2:
                 painter.fillRect(QRectF(0, top, self.width(), self.ROW), QColor(c.alt))
@@ -217,7 +222,8 @@ class Timeline(QWidget):
     # ------------------------------------------------------------------ pointing
 
     def marks(self) -> list[tuple[int, QPointF]]:
-        """Where each event mark was drawn at the last paint: (event seq, point)."""
+        """Where each event mark was drawn at the last paint: (event seq, point); only the
+        rows on screen are drawn."""
         return [(mark.seq, QPointF(mark.x, mark.y)) for mark in self._hit]
 
     def _mark_at(self, x: float, y: float) -> _Mark | None:
