@@ -327,17 +327,20 @@ def summary(host: HandlerHost) -> list[str]:
     broken = [p for p in host.plugins if not p.loaded]
     failures = list(getattr(host, "all_failures", host.failures))
     incidents = list(getattr(host, "incidents", []))
-    if not broken and not failures and not incidents:
+    counts: dict[str, int] | None = getattr(host, "all_failure_counts", None)
+    if counts is None:  # a host that keeps every failure
+        counts = {}
+        for outcome in failures:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    failed = sum(counts.values())
+    if not broken and not failed and not incidents:
         return lines
-    counts: dict[str, int] = {}
-    for outcome in failures:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     calls = getattr(host, "all_calls", None)
     if calls is None:
         calls = len(host.outcomes)
     lines.append(
-        f"handlers: {len(failures)} of {calls} calls failed"
+        f"handlers: {failed} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
         + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
@@ -346,8 +349,8 @@ def summary(host: HandlerHost) -> list[str]:
     lines.extend(f"  {one_line(incident)}" for incident in incidents)
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
-    if len(failures) > len(shown):
-        lines.append(f"  ... and {len(failures) - len(shown)} more (adsim journal export)")
+    if failed > len(shown):
+        lines.append(f"  ... and {failed - len(shown)} more (adsim journal export)")
     return lines
 
 

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from simulator.contract import ResultErrorCode, fail
 from simulator.engine import AgentDesktop
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
+from simulator.handlers.host import state
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
@@ -103,7 +104,7 @@ class HandlerHost(PluginLoading):
 
         Call it with the handlers idle (after ``settle``). Every ``ad_api`` handed out now acts
         on ``sim``; the widget's own state starts afresh (its message loggers stay);
-        ``outcomes``/``failures`` start again (``all_failures`` keeps every run's).
+        ``outcomes``/``failures`` start again (``all_failure_counts`` counts every run's).
         """
         self.wait_idle(self.timeout + 1)
         for unsubscribe in self._unsubscribe:
@@ -120,7 +121,12 @@ class HandlerHost(PluginLoading):
             api._sim = sim
         done, self._outcomes = self._outcomes, []
         self._earlier_calls += len(done)
-        self._earlier_failures += [outcome for outcome in done if outcome.status != "ok"]
+        for outcome in done:
+            if outcome.status != "ok":
+                failed = self._earlier_failed
+                failed[outcome.status] = failed.get(outcome.status, 0) + 1
+                if len(self._earlier_failures) < state.FAILURES_KEPT:
+                    self._earlier_failures.append(outcome)
         self._standing = None
         self._engine_thread = threading.get_ident()
         if journal is not None:

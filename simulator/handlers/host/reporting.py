@@ -36,8 +36,17 @@ class OutcomeLog(HostState):
 
     @property
     def all_failures(self) -> list[HandlerOutcome]:
-        """``failures`` of every simulator this host served."""
+        """``failures`` of every simulator this host served: of the earlier ones, the first
+        ``FAILURES_KEPT`` (``all_failure_counts`` counts them all)."""
         return [*self._earlier_failures, *self.failures]
+
+    @property
+    def all_failure_counts(self) -> dict[str, int]:
+        """How many calls of every simulator this host served failed, by status."""
+        counts = dict(self._earlier_failed)
+        for outcome in self.failures:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        return counts
 
     @property
     def incidents(self) -> list[str]:

@@ -26,6 +26,10 @@ from simulator.handlers.secrets import SecretMask
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT, PluginProcess
 from simulator.handlers.widget_state import WidgetState
 
+FAILURES_KEPT = 100
+"""Failed calls of the earlier simulators a host keeps whole (``all_failures``); the others
+are counted (``all_failure_counts``). The run's summary shows the first 20."""
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -118,8 +122,10 @@ class HostState:
         """This run's calls (since the last ``rebind``)."""
         self._earlier_calls = 0
         self._earlier_failures: list[HandlerOutcome] = []
-        """Earlier runs' calls: only their number and their failures are kept (a load run of
-        millions of repeats must not keep every call it made)."""
+        self._earlier_failed: dict[str, int] = {}
+        """Earlier runs' calls: only their number, their first ``FAILURES_KEPT`` failures and
+        how many failed by status are kept (a load run of millions of repeats must not keep
+        every call it made, nor every failure: ~0.9 KB each with its traceback)."""
         self._processes: list[PluginProcess] = []
         self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
