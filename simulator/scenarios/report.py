@@ -8,7 +8,7 @@ from typing import TextIO
 
 from simulator.one_line import one_line
 from simulator.scenarios.expectations import format_offset
-from simulator.scenarios.load_mode import LoadReport, percentile
+from simulator.scenarios.load_mode import LoadReport
 from simulator.scenarios.runner import ScenarioResult
 
 __all__ = ["ProgressBar", "format_load", "format_result"]
@@ -77,9 +77,9 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     ]
     if lat:
         lines.append(
-            f"      handler latency over {len(lat)} calls: p50 {_ms(percentile(lat, 50))}, "
-            f"p95 {_ms(percentile(lat, 95))}, p99 {_ms(percentile(lat, 99))}, "
-            f"max {_ms(max(lat))}; {_plural(report.handler_errors, 'handler error')}"
+            f"      handler latency over {len(lat)} calls: p50 {_ms(lat.percentile(50))}, "
+            f"p95 {_ms(lat.percentile(95))}, p99 {_ms(lat.percentile(99))}, "
+            f"max {_ms(lat.max())}; {_plural(report.handler_errors, 'handler error')}"
         )
     else:
         hint = (

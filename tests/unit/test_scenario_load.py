@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.scenarios import parse_scenario, run_load
-from simulator.scenarios.load_mode import percentile
+from simulator.scenarios.load_mode import Latencies, percentile
 from simulator.scenarios.report import ProgressBar, format_load
 
 FLOW = "steps:\n  - call\n  - accept\n  - wait: 1m\n  - hang_up\n  - complete\n"
@@ -79,7 +79,7 @@ class Outcome:
 
 def test_summary_reports_latency():
     report = run_load(parse_scenario(FLOW, "s.yaml"), repeat=2)
-    report.latencies_ms = [1.0, 2.0, 3.0, 40.0]
+    report.latencies_ms = Latencies.of([1.0, 2.0, 3.0, 40.0])
     text = format_load(report)
     assert "PASS" in text
     assert "2 interactions in" in text
