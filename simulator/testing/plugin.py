@@ -287,7 +287,8 @@ _NO_QTBOT = (
 @pytest.fixture
 def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     """The agent desktop window over the ``adsim`` simulator, shown with ``qtbot``; the test
-    is skipped (one line saying what to install) without pytest-qt or PySide6."""
+    is skipped (one line saying what to install) without pytest-qt or PySide6. Deleted after
+    the test (pytest-qt closes it first)."""
     if not _installed("PySide6"):  # only simulator.gui imports Qt
         pytest.skip(_NO_QTBOT)
     no_display = _no_display()
@@ -300,6 +301,18 @@ def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     from simulator.gui.testing import open_window
 
     return open_window(qtbot, adsim.sim, adsim.host)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After a test with ``adsim_window``, once every fixture is torn down (``qtmodeltester``
+    lets go of the window's models first): delete the window pytest-qt closed."""
+    result = yield
+    if "adsim_window" in getattr(item, "fixturenames", ()):
+        from simulator.gui.testing import delete_closed_windows
+
+        delete_closed_windows(getattr(item, "fixturenames", ()))
+    return result
 
 
 def _installed(name: str) -> bool:

@@ -120,6 +120,17 @@ def window(qtbot: Any, settings: Any) -> Any:
     return main
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Once a test and its fixtures are torn down, delete the windows pytest-qt closed: each
+    test's window stayed to the session's end otherwise (see ``delete_closed_windows``)."""
+    result = yield
+    from simulator.gui.testing import delete_closed_windows
+
+    delete_closed_windows(getattr(item, "fixturenames", ()))
+    return result
+
+
 @pytest.fixture
 def desk(qtbot: Any, window: Any, sim: Any, host: Any) -> Any:
     """The window attached to ``sim`` with the handler host: what a tester starts from."""
