@@ -85,6 +85,8 @@ def clipped(text: str, limit: int, what: str, *, tail: bool = False) -> str:
         )
 
     kept = max(0, limit - len(marker(limit)))
+    while kept and kept + len(marker(kept)) > limit:  # fewer kept: more cut, maybe a digit more
+        kept -= 1
     note = marker(kept)
     if not tail:
         return text[:kept] + note

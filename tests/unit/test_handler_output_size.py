@@ -1,0 +1,221 @@
+"""Handler output of hostile size: a huge result, exception or answer is kept cut to documented
+limits with a marker saying how long it was (never a silent cut), an answer too big to use is
+refused whole, and a result whose ``repr`` never returns is the handler's timeout, in both
+isolation modes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from simulator.contract import EventName
+from simulator.data import load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost, HandlerOutcome
+from simulator.handlers.outcome import (
+    ANSWER_LIMIT,
+    ERROR_LIMIT,
+    RESULT_LIMIT,
+    TRACEBACK_LIMIT,
+    clipped,
+)
+from simulator.journal import Journal
+
+ISOLATIONS = ["thread", "process"]
+
+HUGE = f"""
+    def big_text(interaction):
+        return "x" * {ANSWER_LIMIT + 1}  # over what may cross whole
+
+    def big_list(interaction):
+        return list(range({ANSWER_LIMIT // 4}))  # over 1 MiB of JSON
+
+    def long_list(interaction):
+        return list(range({RESULT_LIMIT // 4}))  # crosses whole, journaled cut
+
+    def raises(interaction):
+        raise ValueError("y" * {TRACEBACK_LIMIT * 3})
+
+    def register(ad_api):
+        for handler in (big_text, big_list, long_list, raises):
+            ad_api.on("ON_NEW_INTERACTION", handler)
+"""
+
+
+def _host(tmp_path: Path, isolation: str, text: str, timeout: float = 5.0) -> HandlerHost:
+    path = tmp_path / "hostile.py"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    host = HandlerHost(
+        Simulator(load_tenant(), seed=7),
+        timeout=timeout,
+        journal=Journal.open(tmp_path / "journal.sqlite3"),
+        isolation=isolation,
+    )
+    (status,) = host.load(path)
+    assert status.loaded, status.error
+    return host
+
+
+def _call(host: HandlerHost) -> str:
+    """A call offered to the agent and accepted, the handlers done: its interaction id."""
+    sim = host.sim
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Customer Support")
+    host.settle()
+    sim.advance(3)
+    host.settle()
+    iid = sim.active_interaction_id
+    assert iid is not None
+    assert sim.accept_interaction(iid).ok
+    host.settle()
+    return iid
+
+
+def _close(host: HandlerHost) -> None:
+    host.close()
+    assert host.journal is not None
+    host.journal.close()
+
+
+def test_a_short_text_is_kept_whole():
+    assert clipped("abc", 3, "result") == "abc"
+    assert clipped("", 0, "result") == ""
+
+
+@pytest.mark.parametrize("tail", [False, True])
+def test_a_long_text_is_cut_to_the_limit_with_its_length_said(tail):
+    text = "a" * 500 + "b" * 99_500 + "z"
+    cut = clipped(text, 2_000, "traceback", tail=tail)
+    assert len(cut) <= 2_000
+    assert cut.startswith("a" * 100)
+    assert "100,001 characters in all" in cut or "here: 100,001 in all" in cut
+    assert cut.endswith("z") is tail  # a traceback's end (its message) is kept
+    assert clipped(cut, 2_000, "traceback", tail=tail) == cut  # cut once, never again
+
+
+def test_an_outcome_made_with_hostile_text_keeps_it_cut():
+    outcome = HandlerOutcome(
+        1,
+        "ON_NEW_INTERACTION",
+        None,
+        "h",
+        "p",
+        1.0,
+        "error",
+        result="r" * (RESULT_LIMIT + 1),
+        error="ValueError: " + "e" * ERROR_LIMIT,
+        traceback="Traceback (most recent call last):\n" + "t" * TRACEBACK_LIMIT + "\nEnd",
+    )
+    assert len(outcome.result) <= RESULT_LIMIT
+    assert f"{RESULT_LIMIT + 1:,} characters in all" in outcome.result
+    assert len(outcome.error) <= ERROR_LIMIT
+    assert f"{ERROR_LIMIT + 12:,} characters in all" in outcome.error
+    assert outcome.error.startswith("ValueError: eee")
+    assert len(outcome.traceback) <= TRACEBACK_LIMIT
+    assert outcome.traceback.startswith("Traceback (most recent call last):")
+    assert outcome.traceback.endswith("\nEnd")
+    assert len(outcome.line()) < ERROR_LIMIT + 200
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_huge_results_and_exceptions_are_journaled_cut_with_their_size(tmp_path, isolation):
+    host = _host(tmp_path, isolation, HUGE)
+    try:
+        _call(host)
+        assert host.journal is not None
+        host.journal.flush()
+        rows = {row.handler: row for row in host.journal.outcomes()}
+        kept = {outcome.handler: outcome for outcome in host.outcomes}
+    finally:
+        _close(host)
+    assert sorted(rows) == ["big_list", "big_text", "long_list", "raises"]
+    for name in ("big_text", "big_list", "long_list"):
+        assert rows[name].status == "ok", rows[name].error
+        assert isinstance(rows[name].result, str) and len(rows[name].result) <= RESULT_LIMIT
+        assert rows[name].result == kept[name].result
+    assert rows["big_text"].result.startswith("xxxx")
+    assert f"{ANSWER_LIMIT + 1:,} characters in all" in rows["big_text"].result
+    big_list = len(str(list(range(ANSWER_LIMIT // 4))))  # json.dumps's text is as long
+    assert rows["big_list"].result.startswith("[0, 1, 2, ")
+    assert f"JSON text here: {big_list:,} characters in all" in rows["big_list"].result
+    long_list = len(str(list(range(RESULT_LIMIT // 4))))
+    assert f"{long_list:,} characters in all" in rows["long_list"].result
+    raised = rows["raises"]
+    assert raised.status == "error"
+    assert raised.error.startswith("ValueError: yyy") and len(raised.error) <= ERROR_LIMIT
+    assert f"{TRACEBACK_LIMIT * 3 + 12:,} characters in all" in raised.error
+    assert raised.traceback.startswith("Traceback (most recent call last):")
+    assert "hostile.py" in raised.traceback and len(raised.traceback) <= TRACEBACK_LIMIT
+    assert "characters of this traceback here" in raised.traceback
+    assert raised.traceback.rstrip().endswith("yyyy")
+
+
+ANSWERS = f"""
+    def earlier(interaction_id):
+        return {{"crmCase": "C-9"}}
+
+    def huge(interaction_id):
+        return {{"crmCase": "z" * {ANSWER_LIMIT}}}
+
+    def register(ad_api):
+        ad_api.on("ON_REQUEST_TRANSFER_DATA", earlier)
+        ad_api.on("ON_REQUEST_TRANSFER_DATA", huge)
+"""
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_an_answer_over_the_limit_is_refused_whole(tmp_path, isolation):
+    host = _host(tmp_path, isolation, ANSWERS)
+    try:
+        iid = _call(host)
+        assert host.sim.blind_transfer("1002", None, iid).ok
+        host.settle()
+        host.sim.drain_posted()
+        host.settle()
+        assert host.journal is not None
+        host.journal.flush()
+        asked = [e for e in host.journal.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
+        outcomes = [(o.handler, o.status) for o in host.outcomes]
+        huge = host.outcomes[-1]
+    finally:
+        _close(host)
+    assert outcomes == [("earlier", "ok"), ("huge", "junk")]
+    size = len('{"crmCase": ""}') + ANSWER_LIMIT
+    assert huge.error == (
+        f"ON_REQUEST_TRANSFER_DATA answer is {size:,} characters of JSON, over adsim's limit of "
+        f"{ANSWER_LIMIT:,}; it was not used (the earlier answer or the default was): return "
+        "less, or a reference to the data"
+    )
+    assert isinstance(huge.result, str) and len(huge.result) <= RESULT_LIMIT
+    (event,) = asked
+    assert event.answer == {"crmCase": "C-9"}  # the earlier answer, used whole
+
+
+SLOW_REPR = """
+    import threading
+
+    RELEASE = threading.Event()
+
+    class Slow:
+        def __repr__(self):
+            RELEASE.wait(60)  # the test sets it once the timeout is reported
+            return "<Slow>"
+
+    def register(ad_api):
+        ad_api.on("ON_NEW_INTERACTION", lambda interaction: Slow())
+"""
+
+
+def test_a_repr_that_never_returns_is_the_handlers_timeout_in_thread_mode(tmp_path):
+    host = _host(tmp_path, "thread", SLOW_REPR, timeout=0.5)
+    release = host.registry.handlers(EventName.ON_NEW_INTERACTION)[0].handler.__globals__["RELEASE"]
+    try:
+        _call(host)
+        statuses = [(o.event_name, o.status) for o in host.outcomes]
+    finally:
+        release.set()  # the abandoned handler thread ends
+        _close(host)
+    assert statuses == [("ON_NEW_INTERACTION", "timeout")]
