@@ -246,6 +246,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     if getattr(args, "scenario", False):
+        if args.api_version:  # one scenario format for every version: never a silent no-op
+            print(
+                "adsim: --api-version: the scenario schema is the same for every adApi version "
+                "(a scenario names its own in api_version:); drop --api-version, or drop "
+                "--scenario for that version's contract",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         from simulator.scenarios.schema import render_schema as render_scenario_schema
 
         sys.stdout.write(render_scenario_schema())
@@ -269,7 +277,9 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 def _add_schema(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("schema")
     parser.add_argument(
-        "--scenario", action="store_true", help="print the JSON Schema of scenario files instead"
+        "--scenario",
+        action="store_true",
+        help="print the JSON Schema of scenario files instead (one for every version)",
     )
     from simulator.contract.versions import add_api_version_option
 
@@ -583,6 +593,15 @@ def _run(argv: list[str], program: bool) -> int:
         if not streams.no_room(exc):
             raise
         return _cannot_write(exc)
+    except ValueError:
+        if not getattr(sys.stdout, "closed", False):
+            raise
+        # Only code in this process closes it: a handler run in a thread (not in a process).
+        streams.complain(
+            "adsim: the standard output was closed during the run (by a handler run with "
+            "--handler-isolation thread?); the report could not be written"
+        )
+        return EXIT_FAILED
     except Exception as exc:
         from simulator.data import InputFileError
 

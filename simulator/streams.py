@@ -130,5 +130,5 @@ def no_room(exc: OSError) -> bool:
 def complain(line: str) -> None:
     """An error's one line on stderr. A stderr nobody reads any more (``2>&1 | head -0``) loses
     the line, not the exit code that says what went wrong."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):  # ValueError: closed (by a handler's code)
         print(line, file=sys.stderr, flush=True)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulator.contract import DispositionType, TeamMemberState
 from simulator.contract.tenant_payloads import DIDNumber, WebScreenPop
 from simulator.data.errors import InputFileError
+from simulator.data.model_wording import error_text, place_of
 
 if TYPE_CHECKING:
     from simulator.contract.models import DispositionData, ServiceData, Team, TeamMember
@@ -353,22 +354,27 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     try:
         return Tenant.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        errors = exc.errors()
+        # A misspelt key is the likely cause of the key "missing" beside it: say it first.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         node = node_at(root, first["loc"])
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None
-        message = first["msg"].removeprefix("Value error, ")
+        message = error_text(first, Tenant)
+        where, _model = place_of(Tenant, first["loc"])
+        label = f"{where}: " if where else ""
         written = getattr(node, "value", None)
         value = first["input"]
         if first["type"] == "string_type" and type(value) in (int, float):  # not True/False
             # YAML reads 1001 (and 0123, as octal) as a number; the tenant wants the text.
-            message = f'expected text, got the number {written}: write it in quotes ("{written}")'
+            message = (
+                f'{label}expected text, got the number {written}: write it in quotes ("{written}")'
+            )
         elif first["type"] == "string_type" and type(value) is bool:
             # YAML 1.1 reads Yes, No, On, Off as true or false: a disposition named "No".
             message = (
-                f"expected text, got {written}, which YAML reads as {str(value).lower()}: write "
-                f'it in quotes ("{written}")'
+                f"{label}expected text, got {written}, which YAML reads as "
+                f'{str(value).lower()}: write it in quotes ("{written}")'
             )
         more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
-        raise InputFileError(source, line, f"{where}: {message}{more}", column) from None
+        raise InputFileError(source, line, f"{message}{more}", column) from None

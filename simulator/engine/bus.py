@@ -202,11 +202,18 @@ class _Committing:
 class CommitError(Exception):
     """A committer refused a batch: those events (from ``first_seq`` on) were not delivered."""
 
-    def __init__(self, cause: BaseException, first_seq: int):
+    def __init__(self, cause: BaseException, first_seq: int, last_unheld: int | None = None):
         self.cause = cause
         self.first_seq = first_seq
+        self.last_unheld = last_unheld
+        """The last of the events before the held ones that were delivered uncommitted (to no
+        one outside: a scenario run's own record has them; see ``lazy_commits``), if any."""
+        own = ""
+        if last_unheld is not None:
+            span = f"#{first_seq}" if last_unheld == first_seq else f"#{first_seq}-#{last_unheld}"
+            own = f" (only the run's own record of events has {span})"
         super().__init__(
-            f"{cause}; nothing from event #{first_seq} on reached a handler or subscriber"
+            f"{cause}; nothing from event #{first_seq} on reached a handler or subscriber{own}"
         )
 
 
@@ -446,7 +453,8 @@ class EventBus:
                     committing.commit(todo)
                     committing.upto = todo[-1].seq
         except Exception as exc:
-            error = CommitError(exc, batch[0].seq)
+            lazily = self._delivered_uncommitted
+            error = CommitError(exc, batch[0].seq, lazily[-1].seq if lazily else None)
             self.held = error
             if self.on_commit_error is None:
                 raise error from exc

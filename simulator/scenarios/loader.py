@@ -200,10 +200,8 @@ def _tenant(
         try:
             return Tenant.model_validate(spec)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False)[:10]:
-                loc = ("tenant", *error["loc"])
-                where = ".".join(str(part) for part in error["loc"])
-                problem(locate(raw, loc), f"tenant.{where}: {error['msg']}")
+            for mark, message in _pydantic_problems(exc, raw, set(), within=("tenant",))[:10]:
+                problem(mark, message)
             return None
     if not spec:
         problem(

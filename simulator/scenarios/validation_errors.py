@@ -15,25 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from simulator.data import Tenant
+from simulator.data.model_wording import EXPECTED as _EXPECTED
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
 from simulator.scenarios.wording import _fields_of, _kind, _step_usage, _suggest
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "list_type": "a list",
-    "none_required": "nothing",
-}
 _BRANCH = re.compile(r"^(str|int|float|bool|none|list\[.*|dict\[.*|literal\[.*|[A-Z]\w*)$")
 
 
@@ -83,6 +70,8 @@ def _model_at(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:
         model = _as_model(current, node)
         if model is Scenario and part == "steps":
             current = "steps"
+        elif model is Scenario and part == "tenant":
+            current = Tenant  # an inline tenant (validated on its own)
         elif current == "steps":
             from simulator.scenarios.model import step_key
 
@@ -122,11 +111,14 @@ def _as_model(annotation: Any, node: Any) -> type[BaseModel] | None:
 
 
 def _pydantic_problems(
-    exc: ValidationError, raw: MarkedDict, bad_steps: set[int]
+    exc: ValidationError, raw: MarkedDict, bad_steps: set[int], within: tuple[str, ...] = ()
 ) -> list[tuple[Mark | None, str]]:
+    """One message per place for ``exc``: the scenario's, or (``within=("tenant",)``) that of a
+    part validated on its own, whose locations start there."""
     walked = []
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
+    for found in exc.errors(include_url=False):
+        loc = (*within, *found["loc"])
+        error: ErrorDetails = {**found, "loc": loc}
         if len(loc) >= 2 and loc[0] == "steps" and loc[1] in bad_steps:
             continue
         path, _branches, node, fits = _walk(raw, loc)

@@ -209,6 +209,14 @@ def test_schema_scenario_prints_the_committed_schema(capsys):
     assert capsys.readouterr().out == committed_schema()
 
 
+def test_schema_scenario_refuses_a_version_it_would_ignore(capsys):
+    # One scenario format serves every adApi version: a version given here would do nothing.
+    assert main(["schema", "--scenario", "--api-version", "2026"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("adsim: --api-version: the scenario schema is the same")
+
+
 def test_a_scenario_with_its_own_tenant_file(tmp_path):
     tenant = (ROOT / "simulator" / "data" / "default_tenant.yaml").read_text("utf-8")
     (tmp_path / "tenants").mkdir()

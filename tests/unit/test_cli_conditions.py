@@ -163,6 +163,34 @@ def test_a_plugins_print_goes_to_stderr_and_the_output_stays_json(tmp_path):
     assert "plugin warns \\u2713\n" in err
 
 
+CLOSES_STDOUT = """\
+import sys
+
+
+def save(activity):
+    sys.stdout.close()
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_handler_that_closes_stdout_is_one_line_not_a_traceback(tmp_path):
+    """In thread isolation a handler shares adsim's stdout: closing it left the report unwritten
+    with a ``ValueError`` traceback."""
+    (tmp_path / "closes.py").write_text(CLOSES_STDOUT, encoding="utf-8")
+    argv = ["run", CHAT, "--journal", ":memory:", "--handler", str(tmp_path / "closes.py")]
+    done = _adsim([*argv, "--handler-isolation", "thread"])
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 1, err
+    assert "Traceback" not in err
+    assert err.endswith(
+        "adsim: the standard output was closed during the run (by a handler run with "
+        "--handler-isolation thread?); the report could not be written\n"
+    )
+
+
 # A thread printing to adsim's stderr beside the main thread writing whole lines there, as the
 # first Ctrl-C's notice is written (os.write, from the signal handler).
 _THREADS_ON_STDERR = """\

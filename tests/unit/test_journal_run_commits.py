@@ -139,4 +139,13 @@ def test_a_commit_refused_after_lazy_steps_stops_the_run_and_no_handler_saw_more
     # The new interaction's whole step was committed before the handler got it; nothing after.
     assert journaled == list(range(1, len(journaled) + 1)) and taken_seq <= len(journaled)
     assert len(journaled) < len(result.events), "the later steps never reached the journal"
+    # The steps that waited for this commit went to no one outside the run; its own record has
+    # them, and the error says so rather than "nothing from #N on reached ... a subscriber".
+    first = len(journaled) + 1
+    waited = [e.seq for e in result.events if e.seq >= first]
+    held_from = result.error.message.split("nothing from event #")[1].split(" ")[0]
+    assert held_from == str(first)
+    assert result.error.message.endswith(
+        f"(only the run's own record of events has #{first}-#{waited[-1]})"
+    ), result.error.message
     journal.close()

@@ -229,8 +229,21 @@ def test_empty_and_non_mapping_files():
 
 def test_inline_tenant_is_validated_with_its_lines():
     found = problems("tenant:\n  name: x\n  host: 5\nsteps: []\n")
-    assert "s.yaml:3:9: tenant.host: Input should be a valid string" in found
-    assert "s.yaml:2:3: tenant.agent: Field required" in found
+    assert "s.yaml:3:9: tenant.host: expected text, got the number 5" in found
+    assert "s.yaml:2:3: `agent` is required in `tenant`" in found
+
+
+def test_inline_tenant_problems_are_worded_as_the_scenario_s():
+    text = (
+        "tenant:\n  name: x\n  host: h\n  id: t\n  agent: {login: a}\n  teams: 5\n"
+        "  services:\n    - {id: s, name: Sales, type: voice, dispositon: [x]}\nsteps: []\n"
+    )
+    found = problems(text)
+    assert "s.yaml:6:10: tenant.teams: expected a list, got the number 5" in found
+    (unknown,) = [p for p in found if "dispositon" in p]
+    assert unknown.startswith("s.yaml:8:41: unknown key `dispositon` in `tenant.services[0]`")
+    assert "(did you mean `dispositions`?)" in unknown
+    assert not [p for p in found if "Field required" in p or "Input should" in p]
 
 
 def test_every_step_has_an_example_that_loads():

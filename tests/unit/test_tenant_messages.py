@@ -12,6 +12,8 @@ import simulator.data
 from simulator.cli import main
 
 DEFAULT = Path(simulator.data.__file__).parent / "default_tenant.yaml"
+FIRST_NAME = "  - id: BF99153F-684E-5174-9562-645949BD9A8A\n    name: Customer Support\n"
+FIRST_TYPE = "    name: Customer Support\n    type: inbound_voice\n"
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> tuple[Path, int, int]:
@@ -43,3 +45,33 @@ def test_a_word_yaml_reads_as_a_boolean_says_to_quote_it(tmp_path, capsys):
     assert err.endswith(
         ': expected text, got No, which YAML reads as false: write it in quotes ("No")\n'
     )
+
+
+def test_an_unknown_key_names_the_keys_the_place_takes(tmp_path, capsys):
+    """As a scenario's steps say it, not pydantic's "Extra inputs are not permitted"."""
+    path, line, _column = _edited(tmp_path, FIRST_TYPE, FIRST_TYPE.replace("type:", "kind:"))
+    assert main(["generate", "--count", "1", "--tenant", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {path}:{line + 1}:")
+    assert ": unknown key `kind` in `services[0]`" in err
+    assert "; expected one of: id, name, type, did," in err
+    assert "`type` is required" not in err  # the misspelling first, not what it left out ...
+    assert err.rstrip().endswith("(2 problems in all)")  # ... and how many there are
+
+
+def test_a_value_outside_its_choices_lists_them(tmp_path, capsys):
+    path, line, _column = _edited(tmp_path, FIRST_TYPE, FIRST_TYPE.replace("inbound_voice", "fax"))
+    assert main(["generate", "--count", "1", "--tenant", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {path}:{line + 1}:{len('    type: ') + 1}: services[0].type: expected one of "
+        "inbound_voice, outbound_voice, blended_voice, chat, email, got the text 'fax'\n"
+    )
+
+
+def test_a_missing_key_says_where_it_is_required(tmp_path, capsys):
+    path, _line, _column = _edited(
+        tmp_path, FIRST_NAME, "  - id: BF99153F-684E-5174-9562-645949BD9A8A\n"
+    )
+    assert main(["generate", "--count", "1", "--tenant", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(": `name` is required in `services[0]`\n")
