@@ -22,6 +22,7 @@ from simulator.handlers.outcome import (
     clipped,
 )
 from simulator.journal import Journal
+from simulator.web import NodeHandler, find_node
 
 ISOLATIONS = ["thread", "process"]
 
@@ -44,7 +45,7 @@ HUGE = f"""
 """
 
 
-def _host(tmp_path: Path, isolation: str, text: str, timeout: float = 5.0) -> HandlerHost:
+def _host(tmp_path: Path, isolation: str, text: str, timeout: float = 30.0) -> HandlerHost:
     path = tmp_path / "hostile.py"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     host = HandlerHost(
@@ -219,3 +220,43 @@ def test_a_repr_that_never_returns_is_the_handlers_timeout_in_thread_mode(tmp_pa
         release.set()  # the abandoned handler thread ends
         _close(host)
     assert statuses == [("ON_NEW_INTERACTION", "timeout")]
+
+
+JS_MODULE = f"""
+export function register(adApi) {{
+  adApi.on("ON_NEW_INTERACTION", () => {{ throw new Error("j".repeat({TRACEBACK_LIMIT * 3})); }});
+  adApi.on("ON_REQUEST_TRANSFER_DATA", () => ({{ crmCase: "z".repeat({ANSWER_LIMIT}) }}));
+}}
+"""
+
+
+@pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_path):
+    module = tmp_path / "hostile.mjs"
+    module.write_text(JS_MODULE, encoding="utf-8")
+    host = HandlerHost(
+        Simulator(load_tenant(), seed=7), timeout=30.0, journal=Journal.open(":memory:")
+    )
+    try:
+        NodeHandler(host, module).start()
+        iid = _call(host)
+        assert host.sim.blind_transfer("1002", None, iid).ok
+        host.settle()
+        host.sim.drain_posted()
+        host.settle()
+        assert host.journal is not None
+        host.journal.flush()
+        rows = [
+            (row.event_name, row.status, row.error, row.result) for row in host.journal.outcomes()
+        ]
+        asked = [e for e in host.journal.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
+    finally:
+        _close(host)
+    (raised, answered) = [row for row in rows if row[1] != "ok"]
+    assert raised[:2] == ("ON_NEW_INTERACTION", "error")
+    assert len(raised[2]) <= ERROR_LIMIT and "characters in all" in raised[2]
+    assert answered[:2] == ("ON_REQUEST_TRANSFER_DATA", "junk")
+    assert f"over adsim's limit of {ANSWER_LIMIT:,}" in answered[2]
+    assert len(answered[3]) <= RESULT_LIMIT
+    (event,) = asked
+    assert event.answer is None  # the default: the 1 MiB answer was not used
