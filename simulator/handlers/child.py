@@ -298,8 +298,11 @@ class _Child:
         except BaseException as exc:
             # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
             # parent's outcome would cut it.
-            error = clipped(exception_text(exc), ERROR_LIMIT, "error")  # even if __str__ raises
-            trace = clipped(traceback.format_exc(), TRACEBACK_LIMIT, "traceback", tail=True)
+            error = clipped(
+                exception_text(exc), ERROR_LIMIT, "error", tail=True
+            )  # __str__ may raise
+            trace = traceback.format_exc()
+            trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
             self.send(("done", call_id, "error", None, error, trace, started))
             return
         # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);

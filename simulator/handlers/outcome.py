@@ -31,7 +31,8 @@ RESULT_LIMIT = 65_536
 """Characters of a handler's result an outcome keeps (its JSON text, or its ``repr``); a longer
 one is kept as text: its first characters and a marker saying how long it was (``clipped``)."""
 ERROR_LIMIT = 8_192
-"""Characters of an outcome's ``error`` (``Type: message``): the line every report prints."""
+"""Characters of an outcome's ``error`` (``Type: message``): the line every report prints; its
+beginning and its end are kept."""
 TRACEBACK_LIMIT = 65_536
 """Characters of an outcome's ``traceback``: its beginning and its end (the message) are kept."""
 ANSWER_LIMIT = 1_048_576
@@ -66,22 +67,25 @@ class OversizedResult:
         return self.text
 
 
-def clipped(text: str, limit: int, what: str, *, tail: bool = False) -> str:
+def clipped(text: str, limit: int, what: str, *, tail: bool = False, lines: bool = False) -> str:
     """``text`` itself when it has at most ``limit`` characters; else its first characters
     (with ``tail``, its first and last) and a marker naming ``what`` was cut, how long it was
-    and what is kept: never a silent cut, and the whole at most ``limit`` characters."""
+    and what is kept (with ``lines``, on a line of its own): never a silent cut, and the whole
+    at most ``limit`` characters."""
     total = len(text)
     if total <= limit:
         return text
+    around = "\n" if lines else " "
 
     def marker(kept: int) -> str:
         if tail:
             return (
-                f"\n[adsim cut {total - kept:,} characters of this {what} here: {total:,} in "
-                f"all, the first {kept - kept // 2:,} and the last {kept // 2:,} kept]\n"
+                f"{around}[adsim cut {total - kept:,} characters of this {what} here: {total:,} "
+                f"in all, the first {kept - kept // 2:,} and the last {kept // 2:,} kept]{around}"
             )
         return (
-            f" [adsim cut this {what} here: {total:,} characters in all, the first {kept:,} kept]"
+            f"{around}[adsim cut this {what} here: {total:,} characters in all, the first "
+            f"{kept:,} kept]"
         )
 
     kept = max(0, limit - len(marker(limit)))
@@ -174,9 +178,11 @@ class HandlerOutcome:
         if type(self.result) is str and len(self.result) > RESULT_LIMIT:
             object.__setattr__(self, "result", clipped(self.result, RESULT_LIMIT, "result"))
         if self.error is not None and len(self.error) > ERROR_LIMIT:
-            object.__setattr__(self, "error", clipped(self.error, ERROR_LIMIT, "error"))
+            # Its end too: a JS error ends with its file:line.
+            error = clipped(self.error, ERROR_LIMIT, "error", tail=True)
+            object.__setattr__(self, "error", error)
         if self.traceback is not None and len(self.traceback) > TRACEBACK_LIMIT:
-            trace = clipped(self.traceback, TRACEBACK_LIMIT, "traceback", tail=True)
+            trace = clipped(self.traceback, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
             object.__setattr__(self, "traceback", trace)
 
     @property

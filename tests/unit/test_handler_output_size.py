@@ -86,15 +86,16 @@ def test_a_short_text_is_kept_whole():
     assert clipped("", 0, "result") == ""
 
 
-@pytest.mark.parametrize("tail", [False, True])
-def test_a_long_text_is_cut_to_the_limit_with_its_length_said(tail):
+@pytest.mark.parametrize(("tail", "lines"), [(False, False), (True, False), (True, True)])
+def test_a_long_text_is_cut_to_the_limit_with_its_length_said(tail, lines):
     text = "a" * 500 + "b" * 99_500 + "z"
-    cut = clipped(text, 2_000, "traceback", tail=tail)
+    cut = clipped(text, 2_000, "traceback", tail=tail, lines=lines)
     assert len(cut) <= 2_000
     assert cut.startswith("a" * 100)
     assert "100,001 characters in all" in cut or "here: 100,001 in all" in cut
     assert cut.endswith("z") is tail  # a traceback's end (its message) is kept
-    assert clipped(cut, 2_000, "traceback", tail=tail) == cut  # cut once, never again
+    assert ("\n[adsim cut" in cut) is lines
+    assert clipped(cut, 2_000, "traceback", tail=tail, lines=lines) == cut  # never cut again
 
 
 def test_an_outcome_made_with_hostile_text_keeps_it_cut():
@@ -107,14 +108,16 @@ def test_an_outcome_made_with_hostile_text_keeps_it_cut():
         1.0,
         "error",
         result="r" * (RESULT_LIMIT + 1),
-        error="ValueError: " + "e" * ERROR_LIMIT,
+        error="ValueError: " + "e" * ERROR_LIMIT + " (file.mjs:3)",
         traceback="Traceback (most recent call last):\n" + "t" * TRACEBACK_LIMIT + "\nEnd",
     )
     assert len(outcome.result) <= RESULT_LIMIT
     assert f"{RESULT_LIMIT + 1:,} characters in all" in outcome.result
     assert len(outcome.error) <= ERROR_LIMIT
-    assert f"{ERROR_LIMIT + 12:,} characters in all" in outcome.error
+    assert f"{ERROR_LIMIT + 25:,} in all" in outcome.error
     assert outcome.error.startswith("ValueError: eee")
+    assert outcome.error.endswith("eee (file.mjs:3)")  # a JS error's file:line is at its end
+    assert "\n" not in outcome.error
     assert len(outcome.traceback) <= TRACEBACK_LIMIT
     assert outcome.traceback.startswith("Traceback (most recent call last):")
     assert outcome.traceback.endswith("\nEnd")
@@ -147,7 +150,7 @@ def test_huge_results_and_exceptions_are_journaled_cut_with_their_size(tmp_path,
     raised = rows["raises"]
     assert raised.status == "error"
     assert raised.error.startswith("ValueError: yyy") and len(raised.error) <= ERROR_LIMIT
-    assert f"{TRACEBACK_LIMIT * 3 + 12:,} characters in all" in raised.error
+    assert f"{TRACEBACK_LIMIT * 3 + 12:,} in all" in raised.error
     assert raised.traceback.startswith("Traceback (most recent call last):")
     assert "hostile.py" in raised.traceback and len(raised.traceback) <= TRACEBACK_LIMIT
     assert "characters of this traceback here" in raised.traceback
@@ -254,7 +257,8 @@ def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_pat
         _close(host)
     (raised, answered) = [row for row in rows if row[1] != "ok"]
     assert raised[:2] == ("ON_NEW_INTERACTION", "error")
-    assert len(raised[2]) <= ERROR_LIMIT and "characters in all" in raised[2]
+    assert len(raised[2]) <= ERROR_LIMIT and "in all, the first" in raised[2]
+    assert raised[2].endswith(f"jjj ({module}:3)")  # where it was thrown
     assert answered[:2] == ("ON_REQUEST_TRANSFER_DATA", "junk")
     assert f"over adsim's limit of {ANSWER_LIMIT:,}" in answered[2]
     assert len(answered[3]) <= RESULT_LIMIT
