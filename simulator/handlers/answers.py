@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, ValidationError
 
 from simulator.contract import EventName
-from simulator.handlers.outcome import ANSWER_LIMIT
+from simulator.handlers.limits import ANSWER_LIMIT
 
 __all__ = ["AnswerError", "check_answer", "oversized_answer"]
 

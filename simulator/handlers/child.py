@@ -35,12 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
-from simulator.handlers.outcome import (
-    ERROR_LIMIT,
-    TRACEBACK_LIMIT,
-    clipped,
-    kept_result,
-)
+from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
+from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import die_with_parent

@@ -8,37 +8,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.handlers.limits import (
+    ANSWER_LIMIT,
+    ERROR_LIMIT,
+    RESULT_LIMIT,
+    TRACEBACK_LIMIT,
+    clipped,
+)
 from simulator.one_line import one_line
 from simulator.stable_text import stable_repr
 
 __all__ = [
-    "ANSWER_LIMIT",
-    "ERROR_LIMIT",
-    "RESULT_LIMIT",
-    "TRACEBACK_LIMIT",
     "HandlerOutcome",
     "OpaqueResult",
     "OutcomeStatus",
     "OversizedResult",
     "PluginStatus",
     "Reply",
-    "clipped",
     "jsonable",
     "kept_result",
 ]
-
-RESULT_LIMIT = 65_536
-"""Characters of a handler's result an outcome keeps (its JSON text, or its ``repr``); a longer
-one is kept as text: its first characters and a marker saying how long it was (``clipped``)."""
-ERROR_LIMIT = 8_192
-"""Characters of an outcome's ``error`` (``Type: message``): the line every report prints; its
-beginning and its end are kept."""
-TRACEBACK_LIMIT = 65_536
-"""Characters of an outcome's ``traceback``: its beginning and its end (the message) are kept."""
-ANSWER_LIMIT = 1_048_576
-"""Characters of JSON an answer (or any result) may have to be used whole: a longer answer is
-``junk`` (the widget gets the earlier answer or the default), a longer result crosses from a
-plugin's process as its size and its first ``RESULT_LIMIT`` characters only."""
 
 
 class OpaqueResult:
@@ -65,37 +54,6 @@ class OversizedResult:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def clipped(text: str, limit: int, what: str, *, tail: bool = False, lines: bool = False) -> str:
-    """``text`` itself when it has at most ``limit`` characters; else its first characters
-    (with ``tail``, its first and last) and a marker naming ``what`` was cut, how long it was
-    and what is kept (with ``lines``, on a line of its own): never a silent cut, and the whole
-    at most ``limit`` characters."""
-    total = len(text)
-    if total <= limit:
-        return text
-    around = "\n" if lines else " "
-
-    def marker(kept: int) -> str:
-        if tail:
-            return (
-                f"{around}[adsim cut {total - kept:,} characters of this {what} here: {total:,} "
-                f"in all, the first {kept - kept // 2:,} and the last {kept // 2:,} kept]{around}"
-            )
-        return (
-            f"{around}[adsim cut this {what} here: {total:,} characters in all, the first "
-            f"{kept:,} kept]"
-        )
-
-    kept = max(0, limit - len(marker(limit)))
-    while kept and kept + len(marker(kept)) > limit:  # fewer kept: more cut, maybe a digit more
-        kept -= 1
-    note = marker(kept)
-    if not tail:
-        return text[:kept] + note
-    last = kept // 2
-    return text[: kept - last] + note + (text[total - last :] if last else "")
 
 
 def _wire(item: Any) -> Any:

@@ -5,6 +5,7 @@ isolation modes."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -14,15 +15,16 @@ from simulator.contract import EventName
 from simulator.data import load_tenant
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost, HandlerOutcome
-from simulator.handlers.outcome import (
+from simulator.handlers.limits import (
     ANSWER_LIMIT,
     ERROR_LIMIT,
     RESULT_LIMIT,
     TRACEBACK_LIMIT,
     clipped,
+    kept_packet,
 )
 from simulator.journal import Journal
-from simulator.web import NodeHandler, find_node
+from simulator.web import NodeHandler, PageEndpoint, find_node
 
 ISOLATIONS = ["thread", "process"]
 
@@ -252,6 +254,8 @@ def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_pat
         rows = [
             (row.event_name, row.status, row.error, row.result) for row in host.journal.outcomes()
         ]
+        packets = {p.type: p for p in host.journal.packets() if p.direction == "in"}
+        errors = [p.error for p in host.journal.packets() if p.type == "__handled__" and p.error]
         asked = [e for e in host.journal.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
     finally:
         _close(host)
@@ -264,3 +268,38 @@ def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_pat
     assert len(answered[3]) <= RESULT_LIMIT
     (event,) = asked
     assert event.answer is None  # the default: the 1 MiB answer was not used
+    (cut,) = packets["ON_REQUEST_TRANSFER_DATA_RESPONSE"].params  # journaled cut, said so
+    assert len(cut) <= RESULT_LIMIT and cut.startswith('[{"crmCase": "zzz')
+    size = len(json.dumps([{"crmCase": "z" * ANSWER_LIMIT}]))
+    assert f"packet's params here: {size:,} characters in all" in cut
+    (handled,) = errors  # the Error thrown, as the page's __handled__ said it
+    assert len(handled) <= ERROR_LIMIT and "characters of this error here" in handled
+
+
+def test_a_packet_of_hostile_size_from_a_page_is_journaled_cut(tmp_path):
+    journal = Journal.open(":memory:")
+    host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=30.0, journal=journal)
+    shown: list[dict[str, object]] = []
+    try:
+        endpoint = PageEndpoint(host, lambda packet: None, name="js:page")
+        endpoint.subscribe_packets(lambda direction, packet: shown.append(packet))
+        line = "w" * ANSWER_LIMIT
+        endpoint.receive({"uid": "p1", "type": "__log__", "params": ["log", line]})
+        endpoint.receive({"uid": "p2", "type": "__log__", "params": ["log", "short"]})
+        journal.flush()
+        packets = [(p.uid, p.params) for p in journal.packets(plugin="js:page")]
+    finally:
+        host.close()
+        journal.close()
+    ((first, (cut,)), second) = packets
+    assert first == "p1" and len(cut) <= RESULT_LIMIT and cut.startswith('["log", "www')
+    assert f"{len(json.dumps(['log', line])):,} characters in all" in cut
+    assert second == ("p2", ["log", "short"])  # the rest exactly as it came
+    assert [packet["params"] for packet in shown] == [[cut], ["log", "short"]]
+
+
+def test_a_packet_within_the_limit_is_kept_as_it_came():
+    packet = {"uid": "u", "type": "X_RESPONSE", "params": [{"a": "b" * 1000}], "error": "e"}
+    assert kept_packet(packet) is packet
+    cut = kept_packet({**packet, "error": "e" * (ERROR_LIMIT + 1)})
+    assert len(cut["error"]) <= ERROR_LIMIT and cut["params"] == packet["params"]
