@@ -67,12 +67,11 @@ def _damage_told(journal: Journal) -> Iterator[None]:
 
 def _check_run(journal: Journal, run: int | None) -> None:
     """A ``--run`` the journal does not have is a mistake to report, not an empty export."""
-    if run is None:
+    if run is None or journal.has_run(run):
         return
-    ids = [run_id for run_id, _started, _meta in journal.runs()]
-    if run not in ids:
-        have = f"runs {ids[0]} to {ids[-1]}" if ids else "no runs yet"
-        raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
+    span = journal.run_span()  # not every run's row: a load run's journal has one per repeat
+    have = f"runs {span[0]} to {span[1]}" if span else "no runs yet"
+    raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
 
 
 def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
@@ -90,7 +89,7 @@ def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
             None,
             f"no events of interaction {args.interaction!r}{in_run}; list ids with export",
         )
-    names = sorted({event.agent for event in journal.iter_events() if event.agent is not None})
+    names = journal.agents()
     have = f"its agents: {', '.join(names)}" if names else "its runs had one agent, unnamed"
     raise InputFileError(journal.path, None, f"no events of agent {args.agent!r}{in_run} ({have})")
 

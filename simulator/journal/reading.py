@@ -36,6 +36,21 @@ class JournalReader:
             rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
         return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
 
+    def run_span(self) -> tuple[int, int] | None:
+        """The first and last run's ids (None when there is none), without reading every run:
+        a load run's journal holds one per repeat."""
+        self._before_read()
+        with self._lock:
+            first, last = self._db.execute("SELECT MIN(id), MAX(id) FROM runs").fetchone()
+        return None if first is None else (int(first), int(last))
+
+    def has_run(self, run_id: int) -> bool:
+        """Whether the journal has run ``run_id``."""
+        self._before_read()
+        with self._lock:
+            found = self._db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return found is not None
+
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         """The rows of a query, a batch at a time (constant memory however big the journal)."""
         self._before_read()
@@ -118,6 +133,18 @@ class JournalReader:
         with self._lock:
             row = self._db.execute(f"SELECT 1 FROM events{where} LIMIT 1", params).fetchone()
         return row is not None
+
+    def agents(self) -> list[str]:
+        """The names of the simulated agents whose events the journal has, sorted (its index
+        on agents answers: not a read of every event)."""
+        if self._agent != "agent":
+            return []
+        self._before_read()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT agent FROM events WHERE agent IS NOT NULL ORDER BY agent"
+            ).fetchall()
+        return [str(name) for (name,) in rows]
 
     def outcomes(
         self,
