@@ -293,10 +293,8 @@ class _Child:
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
             # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
-            # parent's outcome would cut it.
-            error = clipped(
-                exception_text(exc), ERROR_LIMIT, "error", tail=True
-            )  # __str__ may raise
+            # parent's outcome would cut it; ``exception_text`` even if its __str__ raises.
+            error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
             trace = traceback.format_exc()
             trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
             self.send(("done", call_id, "error", None, error, trace, started))
