@@ -27,6 +27,8 @@ from simulator.journal import Journal
 from simulator.web import NodeHandler, PageEndpoint, find_node
 
 ISOLATIONS = ["thread", "process"]
+WAIT = 120.0
+"""Bound on waits for the handlers (never reached when things work: a failure, not a hang)."""
 
 HUGE = f"""
     def big_text(interaction):
@@ -67,13 +69,13 @@ def _call(host: HandlerHost) -> str:
     sim.login()
     sim.set_agent_state("ready")
     sim.offer_call("Customer Support")
-    host.settle()
+    assert host.settle(timeout=WAIT)
     sim.advance(3)
-    host.settle()
+    assert host.settle(timeout=WAIT)
     iid = sim.active_interaction_id
     assert iid is not None
     assert sim.accept_interaction(iid).ok
-    host.settle()
+    assert host.settle(timeout=WAIT)
     return iid
 
 
@@ -178,9 +180,9 @@ def test_an_answer_over_the_limit_is_refused_whole(tmp_path, isolation):
     try:
         iid = _call(host)
         assert host.sim.blind_transfer("1002", None, iid).ok
-        host.settle()
+        assert host.settle(timeout=WAIT)
         host.sim.drain_posted()
-        host.settle()
+        assert host.settle(timeout=WAIT)
         assert host.journal is not None
         host.journal.flush()
         asked = [e for e in host.journal.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
@@ -246,9 +248,9 @@ def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_pat
         NodeHandler(host, module).start()
         iid = _call(host)
         assert host.sim.blind_transfer("1002", None, iid).ok
-        host.settle()
+        assert host.settle(timeout=WAIT)
         host.sim.drain_posted()
-        host.settle()
+        assert host.settle(timeout=WAIT)
         assert host.journal is not None
         host.journal.flush()
         rows = [
