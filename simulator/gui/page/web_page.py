@@ -107,6 +107,7 @@ __all__ = [
 SCHEME = b"adsim"
 HOST = "crm"
 _LOG_LINES = 5000
+"""Lines the CRM page tab keeps (docs/javascript.md says so): a page open all day logs on."""
 _CHROMIUM_FLAGS = "QTWEBENGINE_CHROMIUM_FLAGS"
 
 
