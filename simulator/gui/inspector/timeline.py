@@ -73,7 +73,7 @@ class Timeline(QWidget):
 
     def sizeHint(self) -> QSize:
         """Tall enough for every row."""
-        return QSize(600, self.TOP + max(3, len(self._rows())) * self.ROW + self.MARGIN)
+        return QSize(600, self.TOP + max(3, self._row_count()) * self.ROW + self.MARGIN)
 
     def minimumSizeHint(self) -> QSize:
         """At least a few rows."""
@@ -97,6 +97,13 @@ class Timeline(QWidget):
         self._seen = len(log)
         self.setMinimumHeight(self.sizeHint().height())
         self.update()
+
+    def _row_count(self) -> int:
+        # Counted, not sorted: asked at every event, over every interaction of the session.
+        if self._bridge is None:
+            return 0
+        sim = self._bridge.sim
+        return len(sim.finished) + len(sim.interactions)
 
     def _rows(self) -> list[Interaction]:
         if self._bridge is None:
