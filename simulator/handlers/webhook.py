@@ -94,11 +94,13 @@ def _untrusted_certificate(exc: BaseException) -> str | None:
     return None
 
 
-_DRAIN_SECONDS = 0.25
+_DRAIN_SECONDS = 0.1
 """How long the answer's body may take once its headers are in: it is read only so that the
 connection can carry the next delivery (the status line is the answer); a body slower than this,
 or longer than ``_DRAIN_BYTES``, costs the connection, never the delivery."""
 _DRAIN_BYTES = 64 * 1024
+_DRAIN_READ = 0.001
+"""The longest one read of that body waits (see ``_drain``)."""
 _IDLE_SECONDS = 30.0
 """How long the cutoff's thread waits unarmed before it ends (a handler nobody closed)."""
 
@@ -210,11 +212,25 @@ class _Cutoff:
 
 
 def _drain(response: httpx.Response) -> None:
-    """Read what is left of the answer's body, up to ``_DRAIN_BYTES``: a body read to its end
-    gives the connection back to the pool; one cut short (too long, too slow: the cutoff shut
-    it) closes the connection with the response. Neither changes the answer."""
+    """Read what is left of the answer's body if it is already here, up to ``_DRAIN_BYTES``: a
+    body read to its end gives the connection back to the pool; one cut short (too long, not
+    here yet) closes the connection with the response. Neither changes the answer."""
     import httpx
 
+    # A server that writes its headers and its body apart, without TCP_NODELAY (Python's
+    # http.server, werkzeug), holds the body until this client acknowledges the headers, which
+    # Linux delays up to 40 ms: they are acknowledged at once (TCP_QUICKACK), and each read of the
+    # body waits at most ``_DRAIN_READ``, as a new connection costs less than 40 ms. (httpcore
+    # reads the timeout from the request's extensions at each read; were that to change, the
+    # cutoff, brought forward to ``_DRAIN_SECONDS``, still ends the wait.)
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        response.request.extensions["timeout"] = {**timeouts, "read": _DRAIN_READ}
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket) and hasattr(socket, "TCP_QUICKACK"):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
     read = 0
     with contextlib.suppress(httpx.HTTPError):
         for chunk in response.iter_raw():
@@ -274,6 +290,7 @@ class WebhookHandler:
         self._client = client
         self._own_client = client is None
         self._cutoff = _Cutoff()
+        self._one_at_a_time = threading.Lock()
 
     def __repr__(self) -> str:
         signed = ", signed" if self._secret else ""
@@ -362,7 +379,6 @@ class WebhookHandler:
 
     def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
         """POST one event; returns ``{status, attempts}`` or raises ``WebhookError``."""
-        import httpx
 
         body = self.body(args)
         headers = {
@@ -372,8 +388,26 @@ class WebhookHandler:
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, body)
-        last = ""
         deadline = None if self.budget is None else time.monotonic() + self.budget
+        # One delivery at a time: the cutoff keeps one clock for the handler's connections. An
+        # earlier one still running (a host that gave up on a call leaves it running) is waited
+        # for, within the budget.
+        if not self._one_at_a_time.acquire(timeout=-1 if self.budget is None else self.budget):
+            raise WebhookError(
+                f"{redact_url(self.url)}: an earlier delivery was still running after "
+                f"{self.budget:g} s; {name.value} was not delivered"
+            )
+        try:
+            return self._deliver(name, body, headers, deadline)
+        finally:
+            self._one_at_a_time.release()
+
+    def _deliver(
+        self, name: EventName, body: bytes, headers: dict[str, str], deadline: float | None
+    ) -> dict[str, Any]:
+        import httpx
+
+        last = ""
         for attempt in range(1, self.attempts + 1):
             wait = self.request_timeout
             if deadline is not None:
@@ -427,7 +461,8 @@ class WebhookHandler:
         )
 
     def close(self) -> None:
-        """Close the HTTP client this handler opened."""
+        """Close the HTTP client this handler opened (and its connections), end its cutoff
+        thread."""
         if self._client is not None and self._own_client:
             self._client.close()
             self._client = None
