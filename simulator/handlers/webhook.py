@@ -8,7 +8,8 @@ errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor
 which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
 it: the webhook reports its own error before the host would report a timeout, and nothing is
-posted after the journal has the outcome, so the journal and the endpoint agree. It is loaded as a
+posted after the journal has the outcome, so the journal and the endpoint agree. The connection
+to the endpoint is kept alive between deliveries, within those bounds. It is loaded as a
 plugin like any other, so its outcomes are journaled like any handler's. The secret is kept on
 this object only: never in its ``repr``, the plugin's source, the journal or the logs.
 """
