@@ -2,7 +2,9 @@
 
 The widget gets the answer through ``postMessage``: it must be JSON data (a model is sent as its
 wire JSON) of the shape the event documents. Anything else is junk: it is reported and the
-vendor's default (or an earlier handler's answer) is used instead.
+vendor's default (or an earlier handler's answer) is used instead. So is an answer over
+``ANSWER_LIMIT`` characters of JSON (1 MiB): the engine never carries (nor the journal keeps) a
+50 MB answer into later events; it is refused whole, never cut.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, ValidationError
 
 from simulator.contract import EventName
+from simulator.handlers.limits import ANSWER_LIMIT
 
-__all__ = ["AnswerError", "check_answer"]
+__all__ = ["AnswerError", "check_answer", "oversized_answer"]
 
 
 class AnswerError(ValueError):
@@ -55,6 +58,15 @@ def _shapes() -> dict[EventName, TypeAdapter[Any]]:
     }
 
 
+def oversized_answer(name: EventName, size: int) -> str:
+    """The ``junk`` error of an answer over ``ANSWER_LIMIT`` characters of JSON."""
+    return (
+        f"{name} answer is {size:,} characters of JSON, over adsim's limit of "
+        f"{ANSWER_LIMIT:,}; it was not used (the earlier answer or the default was): return "
+        "less, or a reference to the data"
+    )
+
+
 def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
     """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong.
 
@@ -64,11 +76,14 @@ def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     try:
-        wire = json.loads(json.dumps(value, allow_nan=False))
+        text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise AnswerError(
             f"{name} answer is not JSON ({type(value).__name__}: {exc}); return JSON data"
         ) from None
+    if len(text) > ANSWER_LIMIT:
+        raise AnswerError(oversized_answer(name, len(text)))
+    wire = json.loads(text)
     shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:
         shape = None

@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
-from simulator.handlers.outcome import OpaqueResult
+from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
+from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import die_with_parent
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
-from simulator.stable_text import stable_repr
 from simulator.streams import whole_lines
 
 if TYPE_CHECKING:
@@ -292,14 +292,17 @@ class _Child:
                     self._loop = asyncio.new_event_loop()
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
-            error = exception_text(exc)  # even one whose __str__ raises
-            self.send(("done", call_id, "error", None, error, traceback.format_exc(), started))
+            # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
+            # parent's outcome would cut it; ``exception_text`` even if its __str__ raises.
+            error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
+            trace = traceback.format_exc()
+            trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
+            self.send(("done", call_id, "error", None, error, trace, started))
             return
-        try:  # JSON data crosses; anything else (the plugin's own objects) as its repr
-            if type(result) not in _PLAIN:  # most handlers return None
-                result = _portable(result)
-        except (TypeError, ValueError, RecursionError):
-            result = OpaqueResult(type(result).__name__, stable_repr(result))
+        # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
+        # anything else (the plugin's own objects) as its repr.
+        if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
+            result = kept_result(result, copy=True)
         self.send(("done", call_id, "ok", result, None, None, started))
 
     def close(self, grace: float) -> None:

@@ -8,10 +8,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.handlers.limits import (
+    ANSWER_LIMIT,
+    ERROR_LIMIT,
+    RESULT_LIMIT,
+    TRACEBACK_LIMIT,
+    clipped,
+)
 from simulator.one_line import one_line
 from simulator.stable_text import stable_repr
 
-__all__ = ["HandlerOutcome", "OpaqueResult", "OutcomeStatus", "PluginStatus", "Reply", "jsonable"]
+__all__ = [
+    "HandlerOutcome",
+    "OpaqueResult",
+    "OutcomeStatus",
+    "OversizedResult",
+    "PluginStatus",
+    "Reply",
+    "jsonable",
+    "kept_result",
+]
 
 
 class OpaqueResult:
@@ -26,6 +42,47 @@ class OpaqueResult:
         return self.text
 
 
+class OversizedResult:
+    """A value over ``ANSWER_LIMIT`` characters of JSON (or a ``str`` that long): its type, its
+    size and its text cut to ``RESULT_LIMIT`` (all that crosses back from a plugin's process)."""
+
+    def __init__(self, type_name: str, size: int, text: str):
+        self.type_name = type_name
+        self.size = size
+        """Characters of its JSON text (of the ``str`` itself for a ``str``)."""
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _wire(item: Any) -> Any:
+    if isinstance(item, BaseModel):
+        return item.model_dump(mode="json")
+    raise TypeError(f"{type(item).__name__} is not JSON data")
+
+
+def kept_result(value: Any, *, copy: bool) -> Any:
+    """What a handler returned as the host keeps it, worked out while its call is still timed
+    (a ``__repr__`` that never returns is the handler's timeout, not a hang of the host): JSON
+    data (with ``copy``, a plain copy, models as their wire JSON), ``OpaqueResult`` for what
+    JSON has no form for, ``OversizedResult`` for JSON over ``ANSWER_LIMIT`` characters."""
+    kind = type(value)
+    if kind is str:
+        if len(value) > ANSWER_LIMIT:
+            return OversizedResult("str", len(value), clipped(value, RESULT_LIMIT, "result"))
+        return value
+    if kind in (type(None), int, bool):
+        return value
+    try:
+        text = json.dumps(value, allow_nan=False, default=_wire)
+    except (TypeError, ValueError, RecursionError):
+        return OpaqueResult(kind.__name__, clipped(stable_repr(value), RESULT_LIMIT, "repr"))
+    if len(text) > ANSWER_LIMIT:
+        return OversizedResult(kind.__name__, len(text), clipped(text, RESULT_LIMIT, "JSON text"))
+    return json.loads(text) if copy else value
+
+
 OutcomeStatus = Literal["ok", "error", "timeout", "junk", "crashed"]
 """``ok``; ``error``: raised; ``timeout``: still running after the timeout (the vendor's
 ``api_not_answer``), abandoned (with process isolation its process is killed); ``junk``: an
@@ -38,13 +95,17 @@ Reply = tuple[OutcomeStatus, Any, "str | None", "str | None"]
 
 def jsonable(value: Any) -> Any:
     """``value`` as JSON data when it is (models dumped to wire JSON), else its ``repr`` text
-    (``simulator.stable_text.stable_repr``: a set's items sorted, no memory addresses)."""
+    (``simulator.stable_text.stable_repr``: a set's items sorted, no memory addresses); JSON
+    text over ``RESULT_LIMIT`` characters is kept as that text, cut (``clipped``)."""
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+        value = value.model_dump(mode="json")
     try:
-        json.dumps(value, allow_nan=False)
+        text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        return stable_repr(value)  # the same text in every process (a set's items sorted)
+        # The same text in every process (a set's items sorted).
+        return clipped(stable_repr(value), RESULT_LIMIT, "repr")
+    if len(text) > RESULT_LIMIT:
+        return clipped(text, RESULT_LIMIT, "result's JSON text")
     return value
 
 
@@ -61,11 +122,26 @@ class HandlerOutcome:
     duration_ms: float
     status: OutcomeStatus
     result: Any = None
-    """What the handler returned, as JSON data (or its ``repr`` when not JSON-able)."""
+    """What the handler returned, as JSON data (or its ``repr`` when not JSON-able); text over
+    ``RESULT_LIMIT`` characters (a long ``str``, the JSON text of a big value) is kept cut, with
+    a marker saying how long it was (``clipped``)."""
     error: str | None = None
     """``Type: message`` for ``error``; what was wrong for ``timeout`` and ``junk``."""
     traceback: str | None = None
     """The traceback of ``error``; for ``timeout``, where the handler was stuck."""
+
+    def __post_init__(self) -> None:
+        # Hostile sizes (a 50 MB message, a 50 MB string returned) are cut where every outcome
+        # is made: the journal, the summary and the window never hold more than the limits.
+        if type(self.result) is str and len(self.result) > RESULT_LIMIT:
+            object.__setattr__(self, "result", clipped(self.result, RESULT_LIMIT, "result"))
+        if self.error is not None and len(self.error) > ERROR_LIMIT:
+            # Its end too: a JS error ends with its file:line.
+            error = clipped(self.error, ERROR_LIMIT, "error", tail=True)
+            object.__setattr__(self, "error", error)
+        if self.traceback is not None and len(self.traceback) > TRACEBACK_LIMIT:
+            trace = clipped(self.traceback, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
+            object.__setattr__(self, "traceback", trace)
 
     @property
     def ok(self) -> bool:

@@ -55,6 +55,7 @@ from simulator.contract.methods import argument_problem
 from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
+from simulator.handlers.limits import kept_packet
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -201,6 +202,8 @@ class PageEndpoint:
         return lambda: self._observers.remove(observer) if observer in self._observers else None
 
     def _notify(self, direction: PacketDirection, packet: Packet) -> None:
+        if direction == "in":  # the integration's output: one of hostile size is kept cut
+            packet = kept_packet(packet)
         secrets = getattr(self.host, "secrets", None)
         if secrets is not None:  # the page's own text (console lines, errors): masked
             packet = secrets.packet(packet)

@@ -29,9 +29,16 @@ from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
-from simulator.handlers.answers import AnswerError, check_answer
+from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
-from simulator.handlers.outcome import HandlerOutcome, OpaqueResult, Reply, jsonable
+from simulator.handlers.outcome import (
+    HandlerOutcome,
+    OpaqueResult,
+    OversizedResult,
+    Reply,
+    jsonable,
+    kept_result,
+)
 from simulator.handlers.registry import Registration
 from simulator.handlers.stacks import killed_running
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
@@ -286,6 +293,8 @@ class Dispatcher(OutcomeLog):
                     "junk",
                     (f"{event.name} answer is not JSON ({result.type_name}); return JSON data"),
                 )
+            elif isinstance(result, OversizedResult) and event.response is not None:
+                status, error = "junk", oversized_answer(event.name, result.size)
             elif status == "ok" and job.budget is not None and job.budget.expired:
                 status, error = "timeout", late_answer_error(job.budget)
             elif status == "ok" and event.response is not None and result is not None:
@@ -314,6 +323,9 @@ class Dispatcher(OutcomeLog):
             result = handler(*registration.arguments(args))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
+            if type(result) not in _PLAIN or type(result) is str:
+                # While the call is timed: a __repr__ that never returns is its timeout.
+                result = kept_result(result, copy=False)
         except BaseException as exc:
             return "error", None, exception_text(exc), traceback.format_exc()
         return "ok", result, None, None
