@@ -8,7 +8,8 @@ errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor
 which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
 it: the webhook reports its own error before the host would report a timeout, and nothing is
-posted after the journal has the outcome, so the journal and the endpoint agree. It is loaded as a
+posted after the journal has the outcome, so the journal and the endpoint agree. The connection
+to the endpoint is kept alive between deliveries, within those bounds. It is loaded as a
 plugin like any other, so its outcomes are journaled like any handler's. The secret is kept on
 this object only: never in its ``repr``, the plugin's source, the journal or the logs.
 """
@@ -19,9 +20,11 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -92,50 +95,114 @@ def _untrusted_certificate(exc: BaseException) -> str | None:
     return None
 
 
+_DRAIN_SECONDS = 0.1
+"""How long the answer's body may take once its headers are in: it is read only so that the
+connection can carry the next delivery (the status line is the answer); a body slower than this,
+or longer than ``_DRAIN_BYTES``, costs the connection, never the delivery."""
+_DRAIN_BYTES = 64 * 1024
+_DRAIN_READ = 0.001
+"""The longest one read of that body waits (see ``_drain``)."""
+_IDLE_SECONDS = 30.0
+"""How long the cutoff's thread waits unarmed before it ends (a handler nobody closed)."""
+
+
 class _Cutoff:
     """Ends an attempt at its time limit, whatever the server keeps sending: httpx's timeout
     bounds each read, not the whole answer, so a server that trickled its headers held the
-    attempt (and the handler thread) for as long as it trickled. The attempt's sockets, seen
-    through httpx's ``trace`` extension as they connect, are shut down when the time is up, which
-    wakes the blocked read. A connection the pool reuses is not seen: the handler's own client
-    keeps none alive."""
+    attempt (and the handler thread) for as long as it trickled.
+
+    Every socket the handler's client connects is noted, through httpx's ``trace`` extension,
+    in a weak set (a closed connection's socket leaves it by itself). The connections are kept
+    alive, so an attempt may run on a socket an earlier attempt connected: when the time is up
+    every noted socket is shut down, which wakes the blocked read; one handler's deliveries run
+    one at a time, so the others are idle and only dropped from the pool (a shut socket reads
+    as closed). One thread per handler keeps the time, armed and disarmed by each attempt: a
+    ``threading.Timer`` per attempt cost more than the keep-alive request it guarded."""
 
     _CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
 
-    def __init__(self, seconds: float):
-        self.seconds = seconds
+    def __init__(self) -> None:
         self.fired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._cut)
-        self._timer.daemon = True
+        """Whether the time ran out since the last ``arm``."""
+        self.connected = False
+        """Whether a new connection was made since the last ``arm`` (False: a reused one)."""
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._lock = threading.Condition()
+        self._deadline: float | None = None
+        self._wakes_at = math.inf  # when the thread looks at the deadline next
+        self._thread: threading.Thread | None = None
+        self._stop = False
 
-    def __enter__(self) -> _Cutoff:
-        self._timer.start()
-        return self
+    def arm(self, until: float) -> None:
+        """Shut the sockets down at ``until`` (``time.monotonic``) unless disarmed before."""
+        with self._lock:
+            self.fired = self.connected = False
+            self._set(until)
+            if self._thread is None:
+                self._stop = False
+                self._thread = threading.Thread(
+                    target=self._watch, name="adsim-webhook-cutoff", daemon=True
+                )
+                self._thread.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+    def shorten(self, until: float) -> None:
+        """Bring an armed deadline forward to ``until`` (never later than it was)."""
+        with self._lock:
+            if self._deadline is not None and until < self._deadline:
+                self._set(until)
+
+    def disarm(self) -> bool:
+        """Stop the clock; whether the time had run out."""
+        with self._lock:
+            self._deadline = None
+            return self.fired
+
+    def _set(self, until: float) -> None:
+        self._deadline = until
+        # Woken only when it would look too late: a later deadline is seen when it wakes.
+        if until < self._wakes_at:
+            self._lock.notify()
 
     def trace(self, name: str, info: dict[str, Any]) -> None:
-        """httpx's trace hook: note each socket the attempt connects (TLS: its wrapper too)."""
+        """httpx's trace hook: note each socket the client connects (TLS: its wrapper too)."""
         if name not in self._CONNECTED:
             return
         stream = info.get("return_value")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if isinstance(sock, socket.socket):
             with self._lock:
-                self._sockets.append(sock)
-                late = self.fired
-            if late:
-                self._shut(sock)
+                self._sockets.add(sock)
+                self.connected = True
+                if self.fired:  # connected after the time was up
+                    self._shut(sock)
 
-    def _cut(self) -> None:
+    def _watch(self) -> None:
         with self._lock:
-            self.fired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            self._shut(sock)
+            while not self._stop:
+                now = time.monotonic()
+                if self._deadline is None:
+                    self._wakes_at = now + _IDLE_SECONDS
+                    if not self._lock.wait(_IDLE_SECONDS) and self._deadline is None:
+                        break
+                elif now >= self._deadline:
+                    self._deadline = None
+                    self.fired = True
+                    # Under the lock: once ``disarm`` has returned, no socket is shut for it.
+                    for sock in list(self._sockets):
+                        self._shut(sock)
+                else:
+                    self._wakes_at = self._deadline
+                    self._lock.wait(self._deadline - now)
+            self._wakes_at = math.inf
+            self._thread = None
+
+    def close(self, timeout: float = 5.0) -> None:
+        """End the thread (it is started again by the next ``arm``)."""
+        with self._lock:
+            thread, self._stop = self._thread, True
+            self._lock.notify()
+        if thread is not None:
+            thread.join(timeout)
 
     @staticmethod
     def _shut(sock: socket.socket) -> None:
@@ -143,6 +210,34 @@ class _Cutoff:
         # under the reading thread's feet (a ValueError instead of an end of stream).
         with contextlib.suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read what is left of the answer's body if it is already here, up to ``_DRAIN_BYTES``: a
+    body read to its end gives the connection back to the pool; one cut short (too long, not
+    here yet) closes the connection with the response. Neither changes the answer."""
+    import httpx
+
+    # A server that writes its headers and its body apart, without TCP_NODELAY (Python's
+    # http.server, werkzeug), holds the body until this client acknowledges the headers, which
+    # Linux delays up to 40 ms: they are acknowledged at once (TCP_QUICKACK), and each read of the
+    # body waits at most ``_DRAIN_READ``, as a new connection costs less than 40 ms. (httpcore
+    # reads the timeout from the request's extensions at each read; were that to change, the
+    # cutoff, brought forward to ``_DRAIN_SECONDS``, still ends the wait.)
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, dict):
+        response.request.extensions["timeout"] = {**timeouts, "read": _DRAIN_READ}
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket) and hasattr(socket, "TCP_QUICKACK"):
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+    read = 0
+    with contextlib.suppress(httpx.HTTPError):
+        for chunk in response.iter_raw():
+            read += len(chunk)
+            if read > _DRAIN_BYTES:
+                break
 
 
 class WebhookHandler:
@@ -195,6 +290,8 @@ class WebhookHandler:
         self._sleep = sleep
         self._client = client
         self._own_client = client is None
+        self._cutoff = _Cutoff()
+        self._one_at_a_time = threading.Lock()
 
     def __repr__(self) -> str:
         signed = ", signed" if self._secret else ""
@@ -235,15 +332,54 @@ class WebhookHandler:
         if self._client is None:
             import httpx
 
-            # No connection kept alive: each attempt's socket is one ``_Cutoff`` can see.
+            # Connections kept alive (one suffices: deliveries run one at a time); each socket
+            # it connects is one ``_Cutoff`` sees, however many attempts it then carries.
             self._client = httpx.Client(
-                timeout=self.request_timeout, limits=httpx.Limits(max_keepalive_connections=0)
+                timeout=self.request_timeout, limits=httpx.Limits(max_keepalive_connections=1)
             )
         return self._client
 
+    def _exchange(
+        self, body: bytes, headers: dict[str, str], wait: float
+    ) -> tuple[int, str | None]:
+        """One attempt: the answer's status and ``Location``, within ``wait`` seconds whatever
+        the server does; raises ``httpx.HTTPError`` (``self._cutoff.fired`` when out of time)."""
+        import httpx
+
+        until = time.monotonic() + wait
+        try:
+            return self._post(body, headers, until)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            # A kept-alive connection the server closed as this request went out: no answer
+            # came, and the request goes again at once on a new connection, no attempt spent.
+            # A new connection that fails so is a failed attempt.
+            cutoff = self._cutoff
+            if cutoff.connected or cutoff.fired or time.monotonic() >= until:
+                raise
+        return self._post(body, headers, until)
+
+    def _post(self, body: bytes, headers: dict[str, str], until: float) -> tuple[int, str | None]:
+        cutoff = self._cutoff
+        cutoff.arm(until)
+        try:
+            with self._http().stream(
+                "POST",
+                self.url,
+                content=body,
+                headers=headers,
+                timeout=max(until - time.monotonic(), 0.001),
+                extensions={"trace": cutoff.trace},
+            ) as response:
+                # The status line and headers say all the webhook needs; the body is read
+                # (briefly, a little) only so that the connection can carry the next one.
+                cutoff.shorten(time.monotonic() + _DRAIN_SECONDS)
+                _drain(response)
+                return response.status_code, response.headers.get("location")
+        finally:
+            cutoff.disarm()
+
     def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
         """POST one event; returns ``{status, attempts}`` or raises ``WebhookError``."""
-        import httpx
 
         body = self.body(args)
         headers = {
@@ -253,31 +389,32 @@ class WebhookHandler:
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, body)
-        last = ""
         deadline = None if self.budget is None else time.monotonic() + self.budget
+        # One delivery at a time: the cutoff keeps one clock for the handler's connections. An
+        # earlier one still running (a host that gave up on a call leaves it running) is waited
+        # for, within the budget.
+        if not self._one_at_a_time.acquire(timeout=-1 if self.budget is None else self.budget):
+            raise WebhookError(
+                f"{redact_url(self.url)}: an earlier delivery was still running after "
+                f"{self.budget:g} s; {name.value} was not delivered"
+            )
+        try:
+            return self._deliver(name, body, headers, deadline)
+        finally:
+            self._one_at_a_time.release()
+
+    def _deliver(
+        self, name: EventName, body: bytes, headers: dict[str, str], deadline: float | None
+    ) -> dict[str, Any]:
+        import httpx
+
+        last = ""
         for attempt in range(1, self.attempts + 1):
             wait = self.request_timeout
             if deadline is not None:
                 wait = min(wait, max(deadline - time.monotonic(), 0.001))
-            cutoff = _Cutoff(wait)
             try:
-                # Streamed, and the body never read: httpx's timeout bounds each read, not the
-                # whole, so a server that trickles its answer's body kept the delivery waiting
-                # past the budget. The status line and headers say all the webhook needs; the
-                # cutoff bounds the wait for those.
-                with (
-                    cutoff,
-                    self._http().stream(
-                        "POST",
-                        self.url,
-                        content=body,
-                        headers=headers,
-                        timeout=wait,
-                        extensions={"trace": cutoff.trace},
-                    ) as response,
-                ):
-                    code = response.status_code
-                    where = response.headers.get("location")
+                code, where = self._exchange(body, headers, wait)
             except httpx.HTTPError as exc:
                 distrust = _untrusted_certificate(exc)
                 if distrust is not None:
@@ -289,7 +426,7 @@ class WebhookHandler:
                     ) from None
                 last = (
                     f"no complete answer within {wait:.3g} s"
-                    if cutoff.fired
+                    if self._cutoff.fired
                     else f"{type(exc).__name__}: {exc}"
                 )
             else:
@@ -325,7 +462,9 @@ class WebhookHandler:
         )
 
     def close(self) -> None:
-        """Close the HTTP client this handler opened."""
+        """Close the HTTP client this handler opened (and its connections), end its cutoff
+        thread."""
         if self._client is not None and self._own_client:
             self._client.close()
             self._client = None
+        self._cutoff.close()
