@@ -327,13 +327,14 @@ def summary(host: HandlerHost) -> list[str]:
     broken = [p for p in host.plugins if not p.loaded]
     failures = list(getattr(host, "all_failures", host.failures))
     incidents = list(getattr(host, "incidents", []))
+    incident_count: int = getattr(host, "incident_count", len(incidents))
     counts: dict[str, int] | None = getattr(host, "all_failure_counts", None)
     if counts is None:  # a host that keeps every failure
         counts = {}
         for outcome in failures:
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
     failed = sum(counts.values())
-    if not broken and not failed and not incidents:
+    if not broken and not failed and not incident_count:
         return lines
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     calls = getattr(host, "all_calls", None)
@@ -343,10 +344,13 @@ def summary(host: HandlerHost) -> list[str]:
         f"handlers: {failed} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
-        + (f"; {len(incidents)} plugin process problem(s)" if incidents else "")
+        + (f"; {incident_count} plugin process problem(s)" if incident_count else "")
     )
     lines.extend(f"  not loaded: {one_line(p.error or '')}" for p in broken)
-    lines.extend(f"  {one_line(incident)}" for incident in incidents)
+    lines.extend(f"  {one_line(incident)}" for incident in incidents[:_SUMMARY_LINES])
+    if incident_count > min(len(incidents), _SUMMARY_LINES):
+        more = incident_count - min(len(incidents), _SUMMARY_LINES)
+        lines.append(f"  ... and {more} more plugin process problem(s)")
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if failed > len(shown):

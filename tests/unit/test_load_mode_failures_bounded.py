@@ -56,3 +56,29 @@ def test_earlier_failures_are_counted_not_kept(tmp_path: Path, monkeypatch) -> N
     assert f"handlers: {total} of {total} calls failed ({total} error)" in text
     assert text.count("the CRM refused") == KEPT + 1  # the kept ones and the last run's
     assert f"... and {total - KEPT - 1} more (adsim journal export)" in text
+
+
+def test_incidents_are_counted_and_the_summary_shows_the_first(monkeypatch) -> None:
+    """A plugin whose process dies between calls every few repeats: each death was kept and
+    printed, one summary line each (a load run of 100,000 repeats: ~33,000 lines)."""
+    from simulator.engine import Simulator
+    from simulator.handlers import HandlerHost
+    from simulator.handlers.cli_options import summary
+
+    monkeypatch.setattr(state, "FAILURES_KEPT", KEPT)
+    host = HandlerHost(Simulator(seed=1), journal=None)
+    try:
+        for number in range(50):
+            host.add_incident(
+                f"plugin p: its process exited with status 5 between calls ({number})"
+            )
+    finally:
+        host.close()
+    assert host.incident_count == 50
+    assert len(host.incidents) == KEPT
+    lines = summary(host)
+    assert lines[0] == "handlers: 0 of 0 calls failed; 50 plugin process problem(s)"
+    assert lines[1:] == [
+        *(f"  {text}" for text in host.incidents),
+        f"  ... and {50 - KEPT} more plugin process problem(s)",
+    ]

@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from simulator.handlers.host import state
 from simulator.handlers.host.state import HostState
 from simulator.handlers.outcome import HandlerOutcome
 
@@ -51,11 +52,22 @@ class OutcomeLog(HostState):
     @property
     def incidents(self) -> list[str]:
         """What plugins' processes did outside any call: died between calls, threads still
-        running at the end (process isolation). Each is a failure of the run."""
+        running at the end (process isolation). Each is a failure of the run. The first
+        ``FAILURES_KEPT`` (``incident_count`` counts them all)."""
         return list(self._incidents)
+
+    @property
+    def incident_count(self) -> int:
+        """How many incidents there were (a load run's plugin may die between calls every
+        few repeats: each kept took ~0.2 KB and a line of the summary)."""
+        return self._incident_count
 
     def add_incident(self, text: str) -> None:
         """Note a plugin failure that is not a handler call's outcome (see ``incidents``)."""
+        with self._incident_lock:  # from the supervisors' reader threads as well
+            self._incident_count += 1
+            if len(self._incidents) >= state.FAILURES_KEPT:
+                return
         self._incidents.append(self.secrets.text(text) or text)
 
     def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:

@@ -112,6 +112,8 @@ class HostState:
         self.load_timeout = float(load_timeout)
         self.close_grace = float(close_grace)
         self._incidents: list[str] = []
+        self._incident_count = 0
+        self._incident_lock = threading.Lock()
         self.registry = HandlerRegistry()
         self.widget = WidgetState()
         self.secrets = SecretMask()
