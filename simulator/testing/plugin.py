@@ -303,16 +303,15 @@ def adsim_window(request: pytest.FixtureRequest, adsim: Any) -> Any:
     return open_window(qtbot, adsim.sim, adsim.host)
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # not ``wrapper=``: pytest 7 has no such
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     """After a test with ``adsim_window``, once every fixture is torn down (``qtmodeltester``
     lets go of the window's models first): delete the window pytest-qt closed."""
-    result = yield
+    yield
     if "adsim_window" in getattr(item, "fixturenames", ()):
         from simulator.gui.testing import delete_closed_windows
 
         delete_closed_windows(getattr(item, "fixturenames", ()))
-    return result
 
 
 def _installed(name: str) -> bool:
