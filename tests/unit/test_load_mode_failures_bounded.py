@@ -4,16 +4,12 @@ summary says how many failed (by status) and shows the first, in flat memory."""
 from __future__ import annotations
 
 import gc
-import io
 from pathlib import Path
 
-from simulator.cli import build_parser
 from simulator.handlers import HandlerOutcome
-from simulator.handlers.cli_options import HostSeries
 from simulator.handlers.host import state
-from simulator.scenarios import parse_scenario, run_load
+from tests.unit.load_series import load_series
 
-FLOW = "steps:\n  - call\n  - accept\n  - wait: 1m\n  - hang_up\n  - complete\n"
 HANDLER = """
 def on_save(activity):
     raise ValueError("the CRM refused " + activity.interaction_id)
@@ -31,27 +27,17 @@ def _live_outcomes() -> int:
 
 def test_earlier_failures_are_counted_not_kept(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(state, "FAILURES_KEPT", KEPT)
-    handler = tmp_path / "refuse.py"
-    handler.write_text(HANDLER, encoding="utf-8")
-    options = ["--no-entry-points", "--handler-isolation", "thread", "--journal", ":memory:"]
-    args = build_parser().parse_args(["run", "s.yaml", *options, "--handler", str(handler)])
-    err = io.StringIO()
-    series = HostSeries(args, {"command": "test"}, stderr=err)
-    source = parse_scenario(FLOW, "s.yaml")
-    kwargs = {"host_factory": series.build, "close_host": series.end_run}
-    try:
-        run_load(source, repeat=2 * KEPT, **kwargs)
+    with load_series(tmp_path, HANDLER) as load:
+        load.run(2 * KEPT)
         before = _live_outcomes()
-        report = run_load(source, repeat=10 * KEPT, **kwargs)
+        report = load.run(10 * KEPT)
         after = _live_outcomes()
-    finally:
-        code = series.finish()
     assert report.runs == 10 * KEPT
     # Without the cap each failed call stayed (with its traceback): 10 * KEPT more.
     assert after <= before, (before, after)
     # Every failure still counted, the first ones shown.
-    assert code == 1
-    text = err.getvalue()
+    assert load.code == 1
+    text = load.err.getvalue()
     total = 12 * KEPT
     assert f"handlers: {total} of {total} calls failed ({total} error)" in text
     assert text.count("the CRM refused") == KEPT + 1  # the kept ones and the last run's

@@ -7,17 +7,13 @@ leave behind is a count and their failures, never their simulators, events or ev
 from __future__ import annotations
 
 import gc
-import io
 from pathlib import Path
 
 import pytest
 
-from simulator.cli import build_parser
 from simulator.engine.bus import EventBus
-from simulator.handlers.cli_options import HostSeries
-from simulator.scenarios import parse_scenario, run_load
+from tests.unit.load_series import load_series
 
-FLOW = "steps:\n  - call\n  - accept\n  - wait: 1m\n  - hang_up\n  - complete\n"
 HANDLER = """
 calls = []
 
@@ -38,25 +34,15 @@ def _live_buses() -> int:
 
 @pytest.mark.parametrize("journal", [":memory:", "file"])
 def test_earlier_repeats_are_let_go(tmp_path: Path, journal: str) -> None:
-    handler = tmp_path / "save.py"
-    handler.write_text(HANDLER, encoding="utf-8")
     where = journal if journal == ":memory:" else str(tmp_path / "journal.sqlite3")
-    options = ["--no-entry-points", "--handler-isolation", "thread", "--journal", where]
-    args = build_parser().parse_args(["run", "s.yaml", *options, "--handler", str(handler)])
-    err = io.StringIO()
-    series = HostSeries(args, {"command": "test"}, stderr=err)
-    source = parse_scenario(FLOW, "s.yaml")
-    kwargs = {"host_factory": series.build, "close_host": series.end_run}
-    try:
-        run_load(source, repeat=5, **kwargs)
+    with load_series(tmp_path, HANDLER, where) as load:
+        load.run(5)
         before = _live_buses()
-        report = run_load(source, repeat=45, **kwargs)
+        report = load.run(45)
         after = _live_buses()
-    finally:
-        code = series.finish()
     assert report.runs == 45
     # Without the fix each repeat's bus (and every event it carried) stayed: 45 more.
     assert after <= before
     # What the earlier repeats leave is still in the summary: every call counted, every failure.
-    assert code == 1
-    assert "handlers: 5 of 50 calls failed (5 error)" in err.getvalue()
+    assert load.code == 1
+    assert "handlers: 5 of 50 calls failed (5 error)" in load.err.getvalue()
