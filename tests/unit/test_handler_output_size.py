@@ -63,6 +63,17 @@ def _host(tmp_path: Path, isolation: str, text: str, timeout: float = 30.0) -> H
     return host
 
 
+def _transfer(host: HandlerHost, iid: str) -> None:
+    """A blind transfer of ``iid`` (which asks the handlers for transfer data), its answers
+    taken and their continuations run; the journal's held rows written."""
+    assert host.sim.blind_transfer("1002", None, iid).ok
+    assert host.settle(timeout=WAIT)
+    host.sim.drain_posted()
+    assert host.settle(timeout=WAIT)
+    assert host.journal is not None
+    host.journal.flush()
+
+
 def _call(host: HandlerHost) -> str:
     """A call offered to the agent and accepted, the handlers done: its interaction id."""
     sim = host.sim
@@ -179,12 +190,7 @@ def test_an_answer_over_the_limit_is_refused_whole(tmp_path, isolation):
     host = _host(tmp_path, isolation, ANSWERS)
     try:
         iid = _call(host)
-        assert host.sim.blind_transfer("1002", None, iid).ok
-        assert host.settle(timeout=WAIT)
-        host.sim.drain_posted()
-        assert host.settle(timeout=WAIT)
-        assert host.journal is not None
-        host.journal.flush()
+        _transfer(host, iid)
         asked = [e for e in host.journal.events() if e.name == "ON_REQUEST_TRANSFER_DATA"]
         outcomes = [(o.handler, o.status) for o in host.outcomes]
         huge = host.outcomes[-1]
@@ -247,12 +253,7 @@ def test_a_js_modules_huge_error_is_kept_cut_and_its_huge_answer_refused(tmp_pat
     try:
         NodeHandler(host, module).start()
         iid = _call(host)
-        assert host.sim.blind_transfer("1002", None, iid).ok
-        assert host.settle(timeout=WAIT)
-        host.sim.drain_posted()
-        assert host.settle(timeout=WAIT)
-        assert host.journal is not None
-        host.journal.flush()
+        _transfer(host, iid)
         rows = [
             (row.event_name, row.status, row.error, row.result) for row in host.journal.outcomes()
         ]
