@@ -186,6 +186,7 @@ def _settings(values: dict[str, Any]) -> Any:
     error naming it, not a page of pydantic's."""
     from pydantic import ValidationError
 
+    from simulator.data.model_wording import error_text, fields_of, suggest
     from simulator.engine import Settings
 
     try:
@@ -193,11 +194,12 @@ def _settings(values: dict[str, Any]) -> Any:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         name = ".".join(str(part) for part in first["loc"]) or "settings"
-        message = "not a setting" if first["type"] == "extra_forbidden" else first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = f"{name}: not a setting{suggest(name, fields_of(Settings))}"
+        else:  # worded as a scenario's or a tenant file's problems are
+            message = error_text(first, Settings)
         more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
-        raise pytest.UsageError(
-            f"adsim: @pytest.mark.adsim(settings=): {name}: {message}{more}"
-        ) from None
+        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(settings=): {message}{more}") from None
 
 
 def _tenant(path: str | Path) -> Any:

@@ -40,11 +40,13 @@ def _one_usage_line(result: pytest.RunResult, line: str) -> None:
         ),
         (
             "settings={'ring_timeout_secs': 5}",
-            "@pytest.mark.adsim(settings=): ring_timeout_secs: not a setting*",
+            "@pytest.mark.adsim(settings=): ring_timeout_secs: not a setting (did you mean "
+            "`ring_timeout_seconds`?)",
         ),
         (
             "settings={'ring_timeout_seconds': 'soon'}",
-            "@pytest.mark.adsim(settings=): ring_timeout_seconds: *",
+            "@pytest.mark.adsim(settings=): ring_timeout_seconds: expected a number, got the "
+            "text 'soon'",
         ),
         (
             "tenant='missing.yaml'",
