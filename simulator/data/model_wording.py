@@ -18,7 +18,7 @@ from pydantic import BaseModel
 if typing.TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["EXPECTED", "error_text", "fields_of", "kind", "place_of", "suggest"]
+__all__ = ["EXPECTED", "error_text", "fields_of", "item_type", "kind", "place_of", "suggest"]
 
 EXPECTED = {
     "string_type": "text",
@@ -81,13 +81,17 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _item_of(annotation: Any) -> Any:
-    """The item type of a list or dict annotation (inside an optional one too)."""
-    if typing.get_origin(annotation) in (list, dict):
-        return typing.get_args(annotation)[-1]
+def item_type(annotation: Any) -> Any:
+    """The item type of a list or dict annotation (inside an optional or a union too); None
+    when it is neither."""
     for arg in typing.get_args(annotation):
+        inner = item_type(arg) if typing.get_origin(arg) is not None else None
         if typing.get_origin(arg) in (list, dict):
             return typing.get_args(arg)[-1]
+        if inner is not None:
+            return inner
+    if typing.get_origin(annotation) in (list, dict):
+        return typing.get_args(annotation)[-1]
     return None
 
 
@@ -99,15 +103,15 @@ def place_of(root: type[BaseModel], loc: Sequence[Any]) -> tuple[str, type[BaseM
     for part in loc:
         model = _model_in(current)
         if isinstance(part, int):
-            current = _item_of(current)
+            current = item_type(current)
             text += f"[{part}]"
             continue
         fields = {(i.alias or n): i for n, i in model.model_fields.items()} if model else {}
         if part in fields:
             current = fields[part].annotation
             text += f".{part}" if text else str(part)
-        elif model is None and _item_of(current) is not None:  # a dict's key
-            current = _item_of(current)
+        elif model is None and item_type(current) is not None:  # a dict's key
+            current = item_type(current)
             text += f".{part}" if text else str(part)
         # else: a union's tag (``str``, ``list[str]``, a model's name): not a place in the file
     return text, _model_in(current)

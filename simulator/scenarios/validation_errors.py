@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 
 from simulator.data import Tenant
 from simulator.data.model_wording import EXPECTED as _EXPECTED
+from simulator.data.model_wording import item_type
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
 from simulator.scenarios.wording import _fields_of, _kind, _step_usage, _suggest
@@ -82,23 +83,11 @@ def _model_at(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:
             info = fields.get(part)
             current = info.annotation if info is not None else None
         else:
-            current = _item_type(current)
+            current = item_type(current)
         node = node[part] if isinstance(node, dict | list) else None
         if current is None:
             return None
     return _as_model(current, node)
-
-
-def _item_type(annotation: Any) -> Any:
-    for arg in typing.get_args(annotation):
-        inner = _item_type(arg) if typing.get_origin(arg) is not None else None
-        if typing.get_origin(arg) in (list, dict):
-            return typing.get_args(arg)[-1]
-        if inner is not None:
-            return inner
-    if typing.get_origin(annotation) in (list, dict):
-        return typing.get_args(annotation)[-1]
-    return None
 
 
 def _as_model(annotation: Any, node: Any) -> type[BaseModel] | None:
