@@ -335,7 +335,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse._SubParsersAction], None]]] =
         "print the JSON Schema of the adApi contract (5.19 unless --api-version)",
         _add_schema,
     ),
-    "journal": ("read the journal of events and handler outcomes", _add_journal),
+    "journal": ("read the journal of events and handler outcomes, or prune it", _add_journal),
     "run": (
         "run scenario files headless on the virtual clock (exit 0 pass, 1 fail, 2 bad input)",
         _add_run,
