@@ -2,8 +2,10 @@
 
 Engine actions are called on the harness as on the simulator (``adsim.offer_call("Sales")``);
 after each one the harness waits for the handlers and applies their answers, so a test reads
-the events and records the handlers produced without any waiting of its own. Handlers that keep
-acting on their own events fail the test there with ``HandlerLoopError`` instead of hanging it.
+the events and records the handlers produced without any waiting of its own. An action the
+engine refuses raises ``ActionRefusedError`` at the test's line (``simulator.testing.refusals``).
+Handlers that keep acting on their own events fail the test there with ``HandlerLoopError``
+instead of hanging it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from simulator.testing.imports import (
     import_handler,
     resolve_handlers,
 )
+from simulator.testing.refusals import refused
 
 __all__ = ["AdsimHarness", "AgentHarness", "HandlerLoadError", "resolve_handler"]
 
@@ -136,7 +139,8 @@ class AdsimHarness:
     # ------------------------------------------------------------------ driving
 
     def __getattr__(self, name: str) -> Any:
-        """Engine actions, each followed by ``settle()``; other attributes of the simulator."""
+        """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
+        refuses one); other attributes of the simulator."""
         attribute = getattr(self.sim, name)
         if name.startswith("_") or not callable(attribute):
             return attribute
@@ -145,6 +149,9 @@ class AdsimHarness:
             __tracebackhide__ = True  # pytest: the test's line, then the error
             result = attribute(*args, **kwargs)
             self.settle()
+            problem = refused(name, result, self.sim)
+            if problem is not None:
+                raise problem
             return result
 
         act.__doc__ = attribute.__doc__
@@ -284,6 +291,9 @@ class AgentHarness:
             __tracebackhide__ = True
             result = attribute(*args, **kwargs)
             self.parent.settle()
+            problem = refused(name, result, self.sim)
+            if problem is not None:
+                raise problem
             return result
 
         act.__doc__ = attribute.__doc__
