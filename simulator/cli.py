@@ -548,9 +548,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupts.stop_on_signals() if program else contextlib.nullcontext():
         try:
-            return _run(argv, program)
+            code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
-            return interrupts.exit_code(exc)
+            code = interrupts.exit_code(exc)
+    if program and "simulator.handlers.leftover_threads" in sys.modules:
+        # A plugin run in this process (--handler-isolation thread) may have left a thread
+        # that is not a daemon: Python would wait for it after the summary, for ever.
+        from simulator.handlers.leftover_threads import exit_past
+
+        return exit_past(code)
+    return code
 
 
 def _cannot_write(exc: OSError) -> int:
