@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["exit_past", "incident", "left_running", "snapshot"]
+__all__ = ["exit_if_held", "exit_past", "held", "incident", "left_running", "snapshot"]
 
 
 def snapshot() -> frozenset[int]:
@@ -50,6 +50,37 @@ def left_running(before: frozenset[int], grace: float) -> list[str]:
         if thread.is_alive():
             left.append(thread.name)
     return left
+
+
+_HELD: list[threading.Thread] = []
+"""Threads that are not daemons a plugin left running in a test process (``held``): the test
+failed at its teardown, and ``exit_if_held`` ends the process rather than wait for them."""
+
+
+def held(before: frozenset[int], grace: float) -> list[str]:
+    """The names of the threads started since ``before`` (not adsim's) that are not daemons and
+    still run after ``grace`` seconds: Python waits for such a thread before the process exits,
+    for ever if it never ends. They are kept for ``exit_if_held``."""
+    deadline = time.monotonic() + grace
+    left = []
+    for thread in _theirs(before):
+        if thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            _HELD.append(thread)
+            left.append(thread.name)
+    return left
+
+
+def exit_if_held(code: int) -> None:
+    """End the process now with ``code`` when a thread ``held`` named still runs (the pytest
+    session's last step: it would wait for that thread for ever)."""
+    if any(thread.is_alive() for thread in _HELD):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code or 1)
 
 
 def incident(names: list[str], grace: float) -> str:

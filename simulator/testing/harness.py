@@ -18,7 +18,14 @@ from typing import Any
 
 from simulator.data import Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
-from simulator.handlers import HandlerHost, HandlerLoopError, HandlerOutcome, PluginStatus
+from simulator.handlers import (
+    HandlerHost,
+    HandlerLoopError,
+    HandlerOutcome,
+    PluginStatus,
+    leftover_threads,
+)
+from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
 from simulator.testing.imports import (
     HandlerLoadError,
@@ -28,7 +35,18 @@ from simulator.testing.imports import (
 )
 from simulator.testing.refusals import refused
 
-__all__ = ["AdsimHarness", "AgentHarness", "HandlerLoadError", "resolve_handler"]
+__all__ = [
+    "AdsimHarness",
+    "AgentHarness",
+    "HandlerLoadError",
+    "LeftoverThreadError",
+    "resolve_handler",
+]
+
+
+class LeftoverThreadError(RuntimeError):
+    """A handler plugin left a thread that is not a daemon running after the test (see
+    ``AdsimHarness.close``)."""
 
 
 def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
@@ -69,6 +87,7 @@ class AdsimHarness:
         handler_isolation: str = "thread",
         api_version: str | None = None,
     ):
+        self._threads_before = leftover_threads.snapshot()  # before any plugin runs
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
             settings = Settings(**settings)
@@ -254,11 +273,24 @@ class AdsimHarness:
         return runner.run()
 
     def close(self) -> None:
-        """Stop the handlers (every agent's) and close the journal."""
+        """Stop the handlers (every agent's) and close the journal. With thread isolation,
+        ``LeftoverThreadError`` when a thread started meanwhile (by a plugin's ``register()``,
+        a handler) that is not a daemon still runs 0.5 s later: the test process could never
+        exit (its plugin's own process would have been ended)."""
         for agent in self._agents.values():
             agent.close()
         self.host.close()
         self.journal.close()
+        if self.handler_isolation == "thread":
+            left = leftover_threads.held(self._threads_before, CLOSE_GRACE)
+            if left:
+                raise LeftoverThreadError(
+                    f"adsim: thread(s) {', '.join(left)} started during this test (by a handler "
+                    f"plugin's register() or a handler) still running {CLOSE_GRACE:g} s after "
+                    "it, and not daemons: the test process could never exit. End them in the "
+                    "plugin's close() (adsim calls it after each test), or start them with "
+                    "daemon=True"
+                )
 
     def __enter__(self) -> AdsimHarness:
         return self
