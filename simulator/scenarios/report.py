@@ -52,6 +52,13 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         )
     for message in result.subscriber_errors:
         lines.append(one_line(f"  subscriber error: {message}"))
+    if result.idle_handlers and result.error is None:
+        taken = result.idle_handlers
+        shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
+        lines.append(
+            f"  note: no handler was called: the handlers loaded take {shown}, and no such "
+            "event came in this run"
+        )
     if (exit_code or 0) > result.exit_code:
         lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return "\n".join(lines)
