@@ -44,3 +44,15 @@ def test_no_note_when_a_handler_ran_or_none_was_loaded(tmp_path, capsys):
     assert "note: no handler was called" not in capsys.readouterr().out
     assert main(["run", flow, "--journal", ":memory:"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_load_mode_says_which_events_never_came(tmp_path, capsys):
+    handler, flow = _files(tmp_path)
+    argv = ["run", flow, "--handler", handler, "--journal", ":memory:", "--repeat", "3"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # It said "load handlers with --handler" to a run that had loaded one.
+    assert (
+        "      no handler calls (the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and none came)"
+        in out.splitlines()
+    )
