@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,9 @@ class AdsimHarness:
         api_version: str | None = None,
     ):
         self._threads_before = leftover_threads.snapshot()  # before any plugin runs
+        if not isinstance(tenant, (Tenant, str, PathLike, type(None))):
+            # open(5) is file descriptor 5 (under pytest its capture file, closed after reading)
+            raise TypeError(f"tenant={tenant!r}: give a tenant file's path or a Tenant")
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
             settings = Settings(**settings)
