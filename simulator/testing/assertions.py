@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import re
+import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from simulator.contract import EventName
@@ -33,6 +37,7 @@ def assert_event_sequence(
 ) -> None:
     """The expected event names occur in this order (as a subsequence; ``exact``: and nothing
     else). ``interaction_id`` keeps only that interaction's events."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     if isinstance(expected, str):  # it would be read letter by letter: "O never came"
         raise TypeError(
             f"assert_event_sequence takes a list of event names, not one string: [{expected!r}]"
@@ -75,6 +80,7 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything. ``record`` is
     the wire dict (``adsim.records``); a contract model (``adsim.record_models``) is compared as
     its wire JSON."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     wire = getattr(record, "wire", None)
     if callable(wire):  # a contract model (adsim.record_models): its wire JSON, as the vendor's
         record = wire()
@@ -90,9 +96,47 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
 
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
     """No handler raised, timed out or answered junk."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     failed = [outcome for outcome in outcomes if outcome.status != "ok"]
     if failed:
-        raise AssertionError(
-            f"{len(failed)} handler call(s) failed:\n"
-            + "\n".join(f"  - {outcome.line()}" for outcome in failed)
-        )
+        raise AssertionError(failed_calls_text(failed))
+
+
+def failed_calls_text(failed: Sequence[Any]) -> str:
+    """``N handler call(s) failed:`` and one line per failed call, with the handler's
+    ``file:line`` where its traceback has one (also ``assert adsim.failures == []``'s
+    explanation, ``simulator.testing.plugin``)."""
+    lines = [f"{len(failed)} handler call(s) failed:"]
+    for outcome in failed:
+        where = _handler_line(outcome.traceback)
+        text = outcome.line()
+        lines.append(f"  - {text} (at {where})" if where and where not in text else f"  - {text}")
+    return "\n".join(lines)
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+_NOT_THEIRS = tuple(
+    {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    | {str(Path(__file__).resolve().parents[1])}
+)
+"""Python's, the installed libraries' and the simulator's own files: a frame in one of them is
+not the line of the integration's code that failed."""
+
+
+def _handler_line(traceback: str | None) -> str | None:
+    """The innermost frame of a traceback (most recent call last) in the integration's own code,
+    as ``file:line``."""
+    found = None
+    for file, line in _FRAME.findall(traceback or ""):
+        if not file.startswith(_NOT_THEIRS) and not file.startswith("<"):
+            found = f"{_shorter(file)}:{line}"
+    return found
+
+
+def _shorter(file: str) -> str:
+    """``file`` relative to the working directory when it is inside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # another drive (Windows)
+        return file
+    return file if relative.startswith("..") else relative

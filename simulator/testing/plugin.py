@@ -129,6 +129,27 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
+    """``assert adsim.failures == []``: each failed handler call on its own line, with the
+    handler's ``file:line`` (pytest showed a clipped ``HandlerOutcome(...)`` repr)."""
+    if op != "==" or "simulator.handlers.outcome" not in sys.modules:  # no outcome made yet
+        return None
+    from simulator.handlers.outcome import HandlerOutcome
+    from simulator.testing.assertions import failed_calls_text
+
+    for outcomes, other in ((left, right), (right, left)):
+        if (
+            isinstance(outcomes, list)
+            and outcomes
+            and all(isinstance(item, HandlerOutcome) for item in outcomes)
+            and other == []
+        ):
+            calls = f"[{len(outcomes)} failed handler call(s)]"
+            headline = f"{calls} == []" if outcomes is left else f"[] == {calls}"
+            return [headline, *failed_calls_text(outcomes).splitlines()]
+    return None
+
+
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     config = request.config
     base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
@@ -304,10 +325,13 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     """
     from simulator.testing.harness import AdsimHarness, HandlerLoadError, LeftoverThreadError
 
+    not_loaded = None
     try:
         harness = AdsimHarness(**_options(request))
     except HandlerLoadError as exc:
-        pytest.fail(f"adsim: a handler plugin did not load:\n{exc}", pytrace=False)
+        not_loaded = str(exc)
+    if not_loaded is not None:  # outside the except: said once, not as a chain of two
+        pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
     try:
         yield harness
     finally:

@@ -1,0 +1,99 @@
+"""What an integration developer reads when a test fails: a handler that did not load is said
+once (it was said twice, joined by "During handling of the above exception, another exception
+occurred"); ``assert adsim.failures == []`` lists each failed call (it was a clipped dataclass
+repr); the assertion helpers fail at the test's line, not inside the helper."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+NO_QT = ("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+
+
+@pytest.mark.parametrize(
+    ("handler", "line"),
+    [
+        ("nope.py", "*nope.py: no such file*"),
+        ("broken.py", "*broken.py:1: ZeroDivisionError: division by zero while importing it"),
+    ],
+    ids=["missing", "raises"],
+)
+def test_a_handler_that_did_not_load_is_said_once(pytester, handler, line):
+    pytester.makepyfile(broken="1 / 0\n")
+    pytester.makepyfile("def test_a(adsim):\n    pass\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", handler)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["adsim: a handler plugin did not load:", line])
+    out = result.stdout.str()
+    assert "During handling of the above exception" not in out
+    assert out.count(handler + ":") == 1, out
+
+
+FAILING = """
+def register(ad_api):
+    def lookup(interaction):
+        raise ValueError("crm down")
+
+    ad_api.on("ON_NEW_INTERACTION", lookup)
+    ad_api.on("ON_REQUEST_TRANSFER_DATA", lambda interaction_id: object())
+"""
+
+FLOW = """
+    adsim.login()
+    adsim.set_agent_state("ready")
+    adsim.offer_call("Sales")
+    adsim.accept_interaction()
+    adsim.blind_transfer("2001")
+"""
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["assert adsim.failures == []", "assert [] == adsim.failures"],
+    ids=["failures-left", "failures-right"],
+)
+def test_assert_failures_empty_lists_each_failed_call_with_its_line(pytester, check):
+    pytester.makepyfile(crm=FAILING)
+    pytester.makepyfile(f"def test_a(adsim):\n{FLOW}    {check}\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E * 2 handler call(s) failed:",
+            "E *#4 ON_NEW_INTERACTION -> crm:register.<locals>.lookup error in * ms: "
+            "ValueError: crm down (at *crm.py:3)",
+            "E *#* ON_REQUEST_TRANSFER_DATA -> crm:register.<locals>.<lambda> junk in * ms: "
+            "ON_REQUEST_TRANSFER_DATA answer is not JSON (object)*",
+        ]
+    )
+    assert "HandlerOutcome(" not in result.stdout.str()
+
+
+def test_the_assertion_helpers_fail_at_the_tests_line(pytester):
+    """Not inside the helper, with its source shown above the message."""
+    pytester.makepyfile(crm=FAILING)
+    pytester.makepyfile(
+        f"""
+        from simulator.testing import (
+            assert_event_sequence, assert_no_handler_failures, assert_record_matches,
+        )
+
+        def test_failures(adsim):
+            {FLOW.strip()}
+            assert_no_handler_failures(adsim.outcomes)
+
+        def test_sequence(adsim):
+            adsim.login()
+            assert_event_sequence(adsim.events, ["ON_SAVE_ACTIVITY_RECORD"])
+
+        def test_record():
+            assert_record_matches({{"duration": 5}}, {{"duration": 6}})
+        """.replace("\n    adsim.", "\n            adsim.")
+    )
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(["E * ValueError: crm down (at *crm.py:3)"])
+    out = result.stdout.str()
+    assert "assertions.py" not in out and "raise AssertionError(" not in out, out
