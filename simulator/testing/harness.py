@@ -276,18 +276,24 @@ class AdsimHarness:
         runner = ScenarioRunner(source, seed=seed, host_factory=self._host)
         return runner.run()
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         """Stop the handlers (every agent's) and close the journal. With thread isolation,
         ``LeftoverThreadError`` when a thread started meanwhile (by a plugin's ``register()``,
         a handler) that is not a daemon still runs 0.5 s later: the test process could never
-        exit (its plugin's own process would have been ended)."""
+        exit (its plugin's own process would have been ended).
+
+        ``wait=False`` (the session was interrupted: Ctrl-C) waits neither for the handlers
+        still running (a stuck one was waited for up to its timeout) nor for the plugin's
+        threads: those that are not daemons are left to the session's end, which exits
+        whatever they do (``leftover_threads.exit_if_held``)."""
+        timeout = None if wait else 0.0
         for agent in self._agents.values():
-            agent.close()
-        self.host.close()
+            agent.close(timeout)
+        self.host.close(timeout)
         self.journal.close()
         if self.handler_isolation == "thread":
-            left = leftover_threads.held(self._threads_before, CLOSE_GRACE)
-            if left:
+            left = leftover_threads.held(self._threads_before, CLOSE_GRACE if wait else 0.0)
+            if left and wait:
                 raise LeftoverThreadError(
                     f"adsim: thread(s) {', '.join(left)} started during this test (by a handler "
                     f"plugin's register() or a handler) still running {CLOSE_GRACE:g} s after "
@@ -364,9 +370,10 @@ class AgentHarness:
         self.parent.settle()
         return self.host.failures
 
-    def close(self) -> None:
-        """Stop this desktop's handlers and close its journal."""
-        self.host.close()
+    def close(self, timeout: float | None = None) -> None:
+        """Stop this desktop's handlers (waiting up to ``timeout`` for those running, default
+        the handler timeout plus 1 s) and close its journal."""
+        self.host.close(timeout)
         self.journal.close()
 
 

@@ -102,6 +102,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 _EXIT_STATUS: list[int] = [0]
 """The session's exit status, for ``pytest_unconfigure``."""
 
+_INTERRUPTED: list[bool] = [False]
+"""Ctrl-C (or ``pytest.exit``) ended the session: the fixtures' teardown waits for nothing."""
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Called before the session's teardown: a handler stuck in a CRM call was waited for there,
+    up to its timeout plus 1 s, and the session looked hung after Ctrl-C."""
+    _INTERRUPTED[0] = True
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Remember the session's exit status."""
@@ -113,6 +122,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
+    _INTERRUPTED[0] = False  # a pytester session run in this process is over
     if "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
@@ -121,6 +131,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker."""
+    _INTERRUPTED[0] = False
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
@@ -337,7 +348,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         problem = None
         try:
-            harness.close()
+            harness.close(wait=not _INTERRUPTED[0])
         except LeftoverThreadError as exc:
             problem = str(exc)
         if problem is not None:  # the plugin's bug, said once (not as a chain of two)
