@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from simulator.contract import EventName
+from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
-from simulator.scenarios.matching import mismatches
+from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
 
 __all__ = ["assert_event_sequence", "assert_no_handler_failures", "assert_record_matches"]
 
@@ -79,12 +79,23 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     """Every expected field matches (literals, or operators such as ``{"at_least": 120}``,
     ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything. ``record`` is
     the wire dict (``adsim.records``); a contract model (``adsim.record_models``) is compared as
-    its wire JSON."""
+    its wire JSON. An expectation that cannot work (``{"at_least": "120"}``) is a
+    ``ValueError`` naming it."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    wrong = check_matcher(dict(expected))
+    if wrong:  # a TypeError or re.error from inside the matcher, or a silent pass, before
+        raise ValueError(
+            "assert_record_matches: "
+            + "; ".join(f"{'.'.join(map(str, path))}: {message}" for path, message in wrong)
+        )
     wire = getattr(record, "wire", None)
     if callable(wire):  # a contract model (adsim.record_models): its wire JSON, as the vendor's
         record = wire()
-    problems = mismatches(dict(expected), dict(record))
+    problems = [
+        problem + _hint(key, value, record)
+        for key, value in expected.items()
+        for problem in mismatches({key: value}, dict(record))
+    ]
     if problems:
         shown = json.dumps(record, indent=2, ensure_ascii=False)
         raise AssertionError(
@@ -92,6 +103,38 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
             + "\n".join(f"  - {problem}" for problem in problems)
             + f"\nthe record:\n{shown}"
         )
+
+
+_WIRE_NAMES = {name: field.alias or name for name, field in InteractionData.model_fields.items()}
+"""An activity record's model attribute names and their wire keys (``interaction_id``:
+``interactionId``)."""
+
+_UNITS = {"duration": "whole seconds", "startTime": "epoch milliseconds"}
+_UNITS["endTime"] = _UNITS["startTime"]
+
+
+def _hint(key: Any, value: Any, record: Mapping[str, Any]) -> str:
+    """What a developer most likely got wrong about ``key``: the model's name for a wire key, a
+    misspelt key or operator, the field's unit."""
+    if not isinstance(key, str):
+        return ""
+    if key not in record:
+        wire = _WIRE_NAMES.get(key)
+        if wire is not None and wire != key:
+            return (
+                f" (did you mean {wire}? adsim.records are wire JSON; adsim.record_models "
+                "have the attributes)"
+            )
+        known = sorted({*record, *_WIRE_NAMES.values()})
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+        return f" (did you mean {close[0]}?)" if close else ""
+    if isinstance(value, Mapping) and not is_operator_map(value):
+        for name in value:
+            close = difflib.get_close_matches(str(name), sorted(OPERATORS), n=1, cutoff=0.75)
+            if close and not isinstance(record[key], Mapping):
+                return f" ({name} is not an operator: did you mean {close[0]}?)"
+    unit = _UNITS.get(key)
+    return f" ({unit})" if unit else ""
 
 
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
