@@ -111,6 +111,9 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
         return [_file_handler(file.resolve()) for file in files]
     if path.is_file():
         return [_file_handler(path.resolve())]
+    if text.endswith(".py") or "/" in text or os.sep in text:
+        # A path, not a module named "py": where it was looked for, not a pythonpath hint.
+        raise HandlerLoadError(f"{text}: no such file or folder (looked for {path.absolute()})")
     if _is_module_name(text):
         if _origin(text) is None:
             raise HandlerLoadError(

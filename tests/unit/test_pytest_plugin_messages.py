@@ -15,7 +15,7 @@ NO_QT = ("-p", "no:pytest-qt", "-p", "no:cacheprovider")
 @pytest.mark.parametrize(
     ("handler", "line"),
     [
-        ("nope.py", "*nope.py: no such file*"),
+        ("nope.py", "nope.py: no such file or folder (looked for */test_*0/nope.py)"),
         ("broken.py", "*broken.py:1: ZeroDivisionError: division by zero while importing it"),
     ],
     ids=["missing", "raises"],
