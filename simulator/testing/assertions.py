@@ -15,7 +15,12 @@ from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
 from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
 
-__all__ = ["assert_event_sequence", "assert_no_handler_failures", "assert_record_matches"]
+__all__ = [
+    "assert_event_sequence",
+    "assert_no_handler_failures",
+    "assert_record_matches",
+    "assert_scenario_passed",
+]
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
@@ -135,6 +140,17 @@ def _hint(key: Any, value: Any, record: Mapping[str, Any]) -> str:
                 return f" ({name} is not an operator: did you mean {close[0]}?)"
     unit = _UNITS.get(key)
     return f" ({unit})" if unit else ""
+
+
+def assert_scenario_passed(result: Any) -> None:
+    """The scenario run (``adsim_scenario(path)``) passed; the failure is its summary, as
+    ``adsim run`` prints it: each expectation not met, the refused step, each failed handler
+    call (``result.failures`` alone holds only the expectations not met)."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
+    if not result.passed:
+        from simulator.scenarios.report import format_result
+
+        raise AssertionError(format_result(result))
 
 
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:

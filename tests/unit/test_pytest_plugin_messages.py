@@ -97,3 +97,47 @@ def test_the_assertion_helpers_fail_at_the_tests_line(pytester):
     result.stdout.fnmatch_lines(["E * ValueError: crm down (at *crm.py:3)"])
     out = result.stdout.str()
     assert "assertions.py" not in out and "raise AssertionError(" not in out, out
+
+
+def test_assert_scenario_passed_says_why_a_run_failed(pytester):
+    """``assert result.passed, result.failures`` said ``AssertionError: []`` when a handler
+    failed or a step was refused: ``failures`` are only the expectations not met."""
+    pytester.makepyfile(crm=FAILING)
+    pytester.makefile(
+        ".yaml",
+        flow="name: Flow\nsteps:\n  - call: Sales\n  - wait: 3s\n  - accept\n"
+        "  - blind_transfer: '2001'\n",
+    )
+    pytester.makepyfile(
+        """
+        from simulator.testing import assert_scenario_passed
+
+        def test_flow(adsim_scenario):
+            assert_scenario_passed(adsim_scenario("flow.yaml"))
+        """
+    )
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E * FAIL  Flow  (*flow.yaml, seed 0)",
+            "E *2 handler errors*",
+            "E *handler register.<locals>.lookup on ON_NEW_INTERACTION #*: error ValueError: "
+            "crm down",
+            "E *ON_REQUEST_TRANSFER_DATA*junk*",
+        ]
+    )
+    assert "assertions.py" not in result.stdout.str()
+
+
+def test_assert_scenario_passed_passes_a_run_that_passed(pytester):
+    pytester.makefile(".yaml", flow="name: Flow\nsteps:\n  - call: Sales\n  - wait: 3s\n")
+    pytester.makepyfile(
+        """
+        from simulator.testing import assert_scenario_passed
+
+        def test_flow(adsim_scenario):
+            assert_scenario_passed(adsim_scenario("flow.yaml"))
+        """
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
