@@ -28,6 +28,11 @@ def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[st
     for event in events:
         if isinstance(event, str):
             names.append(event)
+        elif not isinstance(event, Event):  # adsim.records: dicts, no event names
+            raise TypeError(
+                "assert_event_sequence takes events (adsim.events) or event names, not "
+                f"{type(event).__name__}"
+            )
         elif interaction_id is None or event.interaction_id == interaction_id:
             names.append(event.name.value)
     return names
@@ -67,7 +72,7 @@ def _absent(name: str) -> str:
     known = [event.value for event in EventName]
     if name in known:
         return "never came"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"is not an event name{hint}"
 
@@ -87,6 +92,10 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     its wire JSON. An expectation that cannot work (``{"at_least": "120"}``) is a
     ``ValueError`` naming it."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    if record is None or isinstance(record, (list, tuple)):  # adsim.records, not one of them
+        what = "None" if record is None else f"a list of {len(record)}"
+        raise TypeError(f"assert_record_matches takes one record (adsim.records[0]), not {what}")
+    expected = _python_truths(expected)
     wrong = check_matcher(dict(expected))
     if wrong:  # a TypeError or re.error from inside the matcher, or a silent pass, before
         raise ValueError(
@@ -110,6 +119,21 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
         )
 
 
+def _python_truths(expected: Any) -> Any:
+    """``{"present": 1}`` as ``{"present": True}``: Python's 1 and 0 are its truth values (a
+    scenario file's ``present:`` takes only true and false)."""
+    if isinstance(expected, Mapping):
+        return {
+            key: bool(value)
+            if key == "present" and is_operator_map(expected) and value in (0, 1)
+            else _python_truths(value)
+            for key, value in expected.items()
+        }
+    if isinstance(expected, list):
+        return [_python_truths(item) for item in expected]
+    return expected
+
+
 _WIRE_NAMES = {name: field.alias or name for name, field in InteractionData.model_fields.items()}
 """An activity record's model attribute names and their wire keys (``interaction_id``:
 ``interactionId``)."""
@@ -131,6 +155,8 @@ def _hint(key: Any, value: Any, record: Mapping[str, Any]) -> str:
                 "have the attributes)"
             )
         known = sorted({*record, *_WIRE_NAMES.values()})
+        if key in known:  # a wire key this record leaves out (optional keys are omitted)
+            return ""
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
         return f" (did you mean {close[0]}?)" if close else ""
     if isinstance(value, Mapping) and not is_operator_map(value):

@@ -61,7 +61,7 @@ def test_a_realistic_mistake_is_named(expected, line):
             "duration.at_least: at_least needs a number, not '120'",
         ),
         ({"disposition": {"matches": "[a"}}, "disposition.matches: not a regular expression: "),
-        ({"duration": {"present": 1}}, "duration.present: present needs true or false"),
+        ({"duration": {"present": "yes"}}, "duration.present: present needs true or false"),
         (
             {"duration": {"at_least": 1, "unit": "s"}},
             "duration: mixes operators (at_least) with fields (unit)",
@@ -85,3 +85,44 @@ def test_what_matches_still_passes():
             "disposition": {"one_of": ["Product sold", "Escalated"]},
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ([RECORD], "assert_record_matches takes one record (adsim.records[0]), not a list of 1"),
+        ([], "assert_record_matches takes one record (adsim.records[0]), not a list of 0"),
+        (None, "assert_record_matches takes one record (adsim.records[0]), not None"),
+    ],
+    ids=["the-list", "an-empty-list", "none"],
+)
+def test_the_list_of_records_instead_of_one_is_named(record, message):
+    """``assert_record_matches(adsim.records, ...)``: a ``ValueError`` about "dictionary update
+    sequence element #0", or with no record at all "duration ... was absent"."""
+    with pytest.raises(TypeError) as caught:
+        assert_record_matches(record, {"duration": 130})
+    assert str(caught.value) == message
+
+
+def test_a_key_in_the_record_is_not_suggested_for_itself():
+    with pytest.raises(AssertionError) as caught:
+        assert_record_matches({"state": "completed"}, {"duration": 130})
+    assert "  - duration: expected 130, was absent" in str(caught.value).splitlines()
+
+
+def test_an_event_name_in_lower_case_gets_its_name():
+    from simulator.testing import assert_event_sequence
+
+    with pytest.raises(
+        AssertionError,
+        match=r"on_login \(expected #1\) is not an event name "
+        r"\(did you mean ON_LOGIN\?\)",
+    ):
+        assert_event_sequence(["ON_LOGIN"], ["on_login"])
+
+
+def test_records_given_for_events_are_named():
+    from simulator.testing import assert_event_sequence
+
+    with pytest.raises(TypeError, match=r"takes events \(adsim.events\) or event names, not dict"):
+        assert_event_sequence([RECORD], ["ON_LOGIN"])
