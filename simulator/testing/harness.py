@@ -103,9 +103,11 @@ class AdsimHarness:
         self.settings = settings
         if isinstance(handlers, (str, Path)):  # one handler, not its letters
             handlers = [handlers]
-        self.handler_modules = [
-            handler for spec in handlers for handler in resolve_handlers(spec, base)
-        ]
+        # The same module asked for twice (the ini file's and --adsim-handler) is loaded once:
+        # the handler host would give it every event twice (or refuse the second, a crash).
+        self.handler_modules = list(
+            dict.fromkeys(handler for spec in handlers for handler in resolve_handlers(spec, base))
+        )
         """What each handler spec resolved to: an imported module's name, or a loose file."""
         # Imported once, here: the test, the handler and every scenario run share the module.
         # With process isolation nothing is imported here: each plugin's own process loads it

@@ -141,3 +141,30 @@ def test_assert_scenario_passed_passes_a_run_that_passed(pytester):
         """
     )
     pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("again", ["save.py", "./save.py", "save"], ids=["same", "dot", "module"])
+def test_the_same_handler_from_the_ini_file_and_the_command_line_loads_once(pytester, again):
+    """It was an ``IndexError`` from the handler host at every test's setup."""
+    pytester.makepyfile(
+        save="SAVED = []\n\ndef register(ad_api):\n"
+        "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', SAVED.append)\n"
+    )
+    pytester.makeini("[pytest]\nadsim_handlers = save.py\n")
+    pytester.makepyfile(
+        """
+        import save
+
+        def test_once(adsim):
+            adsim.login()
+            adsim.set_agent_state("ready")
+            adsim.offer_call("Sales")
+            adsim.accept_interaction()
+            adsim.customer_hang_up()
+            adsim.set_disposition("Product sold")
+            adsim.complete_interaction()
+            assert [p.name for p in adsim.host.plugins] == ["save"]
+            assert len(save.SAVED) == 1
+        """
+    )
+    pytester.runpytest(*NO_QT, "--adsim-handler", again).assert_outcomes(passed=1)
