@@ -52,7 +52,22 @@ def assert_event_sequence(
         raise TypeError(
             f"assert_event_sequence takes a list of event names, not one string: [{expected!r}]"
         )
+    if interaction_id is not None and not isinstance(interaction_id, str):
+        # adsim.offer_call(...) is an envelope: its id is .data["id"]
+        raise TypeError(
+            f"assert_event_sequence(interaction_id=) takes an interaction's id (text), not "
+            f"{type(interaction_id).__name__} (the id of adsim.offer_call(...) is .data['id'])"
+        )
+    events = list(events)
     actual = _names(events, interaction_id)
+    if interaction_id is not None and not actual and events:
+        ids = sorted(
+            {e.interaction_id for e in events if isinstance(e, Event) and e.interaction_id}
+        )
+        raise AssertionError(
+            f"event sequence mismatch: no event is of interaction {interaction_id!r}; the "
+            f"events' interactions: {', '.join(ids) or 'none'}"
+        )
     if exact:
         if actual != list(expected):
             raise AssertionError(_sequence_diff(actual, expected, "exactly these events"))

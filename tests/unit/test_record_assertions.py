@@ -126,3 +126,23 @@ def test_records_given_for_events_are_named():
 
     with pytest.raises(TypeError, match=r"takes events \(adsim.events\) or event names, not dict"):
         assert_event_sequence([RECORD], ["ON_LOGIN"])
+
+
+def test_an_interaction_id_no_event_has_is_named(adsim):
+    """A wrong id read "ON_NEW_INTERACTION never came ... actual: (no events)"; the envelope
+    ``adsim.offer_call(...)`` (not its ``.data["id"]``) the same."""
+    from simulator.testing import assert_event_sequence
+
+    adsim.login()
+    adsim.set_agent_state("ready")
+    offered = adsim.offer_call("Sales")
+    call = offered.data["id"]
+    assert_event_sequence(adsim.events, ["ON_NEW_INTERACTION"], interaction_id=call)
+    with pytest.raises(AssertionError) as caught:
+        assert_event_sequence(adsim.events, ["ON_NEW_INTERACTION"], interaction_id="C-1")
+    assert str(caught.value) == (
+        f"event sequence mismatch: no event is of interaction 'C-1'; the events' interactions: "
+        f"{call}"
+    )
+    with pytest.raises(TypeError, match=r"not OperationSuccess \(the id of adsim.offer_call"):
+        assert_event_sequence(adsim.events, ["ON_NEW_INTERACTION"], interaction_id=offered)
