@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
 from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
+from simulator.testing.imports import shown_path
 
 __all__ = [
     "assert_event_sequence",
@@ -229,14 +229,5 @@ def _handler_line(traceback: str | None) -> str | None:
     found = None
     for file, line in _FRAME.findall(traceback or ""):
         if not file.startswith(_NOT_THEIRS) and not file.startswith("<"):
-            found = f"{_shorter(file)}:{line}"
+            found = f"{shown_path(file)}:{line}"
     return found
-
-
-def _shorter(file: str) -> str:
-    """``file`` relative to the working directory when it is inside it."""
-    try:
-        relative = os.path.relpath(file)
-    except ValueError:  # another drive (Windows)
-        return file
-    return file if relative.startswith("..") else relative

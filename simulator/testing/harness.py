@@ -30,6 +30,7 @@ from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
 from simulator.testing.imports import (
     HandlerLoadError,
+    check_loadable_alone,
     close_hook,
     import_handler,
     resolve_handlers,
@@ -117,6 +118,10 @@ class AdsimHarness:
             for handler in self.handler_modules
             if handler.name is not None and handler_isolation != "process"
         }
+        if handler_isolation == "process":
+            for handler in self.handler_modules:
+                if handler.name is not None:
+                    check_loadable_alone(handler.name, _module_file(handler.name))
         self.handler_timeout = handler_timeout
         self.handler_isolation = handler_isolation
         """``thread`` (default: tests share state with their handler modules) or ``process``."""

@@ -168,3 +168,41 @@ def test_the_same_handler_from_the_ini_file_and_the_command_line_loads_once(pyte
         """
     )
     pytester.runpytest(*NO_QT, "--adsim-handler", again).assert_outcomes(passed=1)
+
+
+def test_a_package_handler_with_relative_imports_in_a_process_says_what_to_do(pytester):
+    """A plugin process loads the handler's file alone: ``from .client import Client`` failed
+    there with "No module named 'adsim_handlers'", a module the developer never wrote."""
+    package = pytester.path / "src" / "acme"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "client.py").write_text("class Client:\n    pass\n", encoding="utf-8")
+    (package / "handler.py").write_text(
+        '"""The handler."""\n\nfrom .client import Client\n\n\ndef register(ad_api):\n'
+        "    Client()\n",
+        encoding="utf-8",
+    )
+    pytester.makeini("[pytest]\npythonpath = src\nadsim_handlers = acme.handler\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handler_isolation="process")
+        def test_process(adsim):
+            pass
+
+        def test_thread(adsim):
+            pass
+        """
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "adsim: a handler plugin did not load:",
+            "*src/acme/handler.py:3: acme.handler imports from its package (from .client "
+            "import ...), which a plugin process cannot do: it loads the file alone. Import "
+            "it as acme.client, or use handler_isolation='thread'",
+        ]
+    )
+    assert "adsim_handlers" not in result.stdout.str()
