@@ -37,8 +37,8 @@ PACKET_SQL = (
 
 
 EVENTS_PER_INSERT = 128
-"""Events in one ``INSERT`` at most: 7 values each stays under the 999 parameters an older
-SQLite allows in one statement."""
+"""Events in one ``INSERT`` at most: 6 values each and the run id stay under the 999 parameters
+an older SQLite allows in one statement."""
 
 
 @functools.lru_cache(maxsize=2 * EVENTS_PER_INSERT)
@@ -47,9 +47,11 @@ def events_insert(agent: bool, count: int) -> str:
 
     One statement for a step's events rather than one per event (``executemany``): a fifth less
     of SQLite's time in a commit. The run id is a parameter, not part of the text: the same
-    statement for every run, compiled once (SQLite's statement cache is keyed by the text)."""
+    statement for every run, compiled once (SQLite's statement cache is keyed by the text), and
+    given once (``?1`` in every row; each ``?`` after it numbers on): the values are the run id,
+    then each event's values after it."""
     columns = "run_id, seq, time_ms, name, interaction_id, args" + (", agent" if agent else "")
-    row = "(?, ?, ?, ?, ?, ?, ?)" if agent else "(?, ?, ?, ?, ?, ?)"
+    row = "(?1, ?, ?, ?, ?, ?, ?)" if agent else "(?1, ?, ?, ?, ?, ?)"
     return f"INSERT INTO events ({columns}) VALUES " + ", ".join([row] * count)
 
 

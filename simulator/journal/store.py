@@ -129,6 +129,8 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
+        self._width = 6 if "agent" in columns else 5
+        """Values of an event's row after its run id (``_event_values``)."""
         self._outcome_sql = outcome_insert(self._agent == "agent")
         self._pending: list[Pending] = []
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
@@ -268,17 +270,7 @@ class Journal(JournalReader):
         """Write ``events`` in one transaction, with the outcome and answer rows held back;
         ``JournalWriteError`` (and nothing written) when it fails, or when an outcome, answer
         or packet could not be written before."""
-        rows = [
-            (
-                event.seq,
-                event.time_ms,
-                str(event.name),
-                event.interaction_id,
-                _dumps(event.wire_args),  # a tuple is a JSON array, as a list is
-                getattr(event, "agent", None),
-            )
-            for event in events
-        ]
+        values = self._event_values(events)
         with self._lock:
             if self._closed:
                 raise JournalWriteError(
@@ -288,13 +280,16 @@ class Journal(JournalReader):
                 self._failure_told = True
                 raise self.failure
             try:
-                self._write_events(rows)
+                self._write_events(values)
             except RowError as exc:
                 raise self._row_failed(exc) from None
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
+                width = self._width
+                escaped = values.copy()
+                escaped[4::width] = [_text(args) for args in values[4::width]]
                 try:
-                    self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
+                    self._write_events(escaped)
                 except RowError as exc:
                     raise self._row_failed(exc) from None
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
@@ -302,19 +297,43 @@ class Journal(JournalReader):
             except sqlite3.Error as exc:
                 raise self._write_error(exc, events) from None
 
-    def _write_events(self, rows: list[tuple[Any, ...]]) -> None:
+    def _event_values(self, events: Sequence[_EventLike]) -> list[Any]:
+        """The values of ``events``' rows after the run id, one flat list (``_width`` each):
+        seq, time, name, interaction, arguments' JSON (a tuple is a JSON array, as a list
+        is) and, from schema 3 on, the agent. Built outside the lock, in one pass."""
+        texts = stable_text.dumps_each([event.wire_args for event in events])
+        values: list[Any] = []
+        extend = values.extend
+        if self._width == 6:
+            for event, text in zip(events, texts, strict=True):
+                extend(
+                    (
+                        event.seq,
+                        event.time_ms,
+                        str(event.name),
+                        event.interaction_id,
+                        text,
+                        getattr(event, "agent", None),
+                    )
+                )
+        else:
+            for event, text in zip(events, texts, strict=True):
+                extend((event.seq, event.time_ms, str(event.name), event.interaction_id, text))
+        return values
+
+    def _write_events(self, values: list[Any]) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
-            self._write_pending(run_id)
-            agent = self._agent == "agent"
-            width = 6 if agent else 5
-            for start in range(0, len(rows), EVENTS_PER_INSERT):
-                chunk = rows[start : start + EVENTS_PER_INSERT]
-                values = [value for row in chunk for value in (run_id, *row[:width])]
-                db.execute(events_insert(agent, len(chunk)), values)
+            if self._pending:
+                self._write_pending(run_id)
+            agent = self._width == 6
+            step = EVENTS_PER_INSERT * self._width
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                db.execute(events_insert(agent, len(chunk) // self._width), [run_id, *chunk])
             db.execute("COMMIT")
         except BaseException:
             if new_run:
