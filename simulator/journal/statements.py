@@ -43,7 +43,8 @@ an older SQLite allows in one statement."""
 
 @functools.lru_cache(maxsize=2 * EVENTS_PER_INSERT)
 def events_insert(agent: bool, count: int) -> str:
-    """One ``INSERT`` of ``count`` events, with the ``agent`` column (schema 3 on) or without.
+    """One ``INSERT`` of ``count`` events, with the ``agent`` column or without (before schema
+    3, or a step whose events have no agent: the column's NULL by default).
 
     One statement for a step's events rather than one per event (``executemany``): a fifth less
     of SQLite's time in a commit. The run id is a parameter, not part of the text: the same

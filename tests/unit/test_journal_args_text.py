@@ -139,6 +139,28 @@ def test_a_commit_of_more_events_than_one_insert_takes_keeps_every_row_in_its_ru
     ]
 
 
+def test_each_events_agent_is_stored_with_it_and_none_is_null(tmp_path):
+    def event(seq: int, agent: str | None) -> _Event:
+        made = _Event(seq, (seq,))
+        made.agent = agent  # type: ignore[attr-defined]
+        return made
+
+    with Journal.open(tmp_path / "j.sqlite3") as journal:
+        journal.commit([event(1, None), event(2, "agent-2"), event(3, ""), event(4, None)])
+        journal.commit([event(5, None), _Event(6, (6,))])  # no agent at all in this step
+        rows = journal._db.execute(
+            "SELECT seq, agent, typeof(agent) FROM events ORDER BY seq"
+        ).fetchall()
+    assert rows == [
+        (1, None, "null"),
+        (2, "agent-2", "text"),
+        (3, "", "text"),
+        (4, None, "null"),
+        (5, None, "null"),
+        (6, None, "null"),
+    ]
+
+
 _SCALARS = (
     st.none()
     | st.booleans()
