@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: its __init__ is then a third of the cost (one per outcome)
 class Pending:
     """A row written later: the run it belongs to (None: the current one), what it is (for the
     error line), its statement and its values after the run id."""
@@ -56,16 +56,19 @@ def events_insert(agent: bool, count: int) -> str:
     return f"INSERT INTO events ({columns}) VALUES " + ", ".join([row] * count)
 
 
-def outcome_insert(agent: bool) -> str:
-    """The outcomes insert, with the ``agent`` column (schema 3 on) or without."""
+def outcome_insert(agent: bool, failed: bool = True) -> str:
+    """The outcomes insert, with the ``agent`` column (schema 3 on) or without; not ``failed``
+    (no error nor traceback: most outcomes) it has 8 values after the run id, not 10, and
+    writes NULL for those two (``sqlite3`` looks for an adapter for every ``None`` it binds)."""
+    failure = "?10, ?11" if failed else "NULL, NULL"
     if agent:
         # The agent is its event's (journaled before any handler saw it).
         tail = (
-            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            f", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure},"
             " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
         )
     else:
-        tail = ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        tail = f") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure})"
     return (
         "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
         f" handler, status, duration_ms, result, error, traceback{tail}"

@@ -32,6 +32,7 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import threading
 import time
@@ -92,6 +93,9 @@ keeps about this many runs: load mode starts a run per repeat, and every one kep
 RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this many runs."""
 
 
+_LAZY = operator.attrgetter("lazy_commits")
+
+
 def _dumps(value: Any) -> str:
     # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
     # same in every process (sorted sets, no addresses): same seed, same bytes.
@@ -101,8 +105,8 @@ def _dumps(value: Any) -> str:
 def _text(value: str | None) -> str | None:
     """Text SQLite can store: a lone surrogate (which UTF-8 cannot hold) becomes its escape
     ``\\udXXX``; inside JSON that escape is exact (``json.loads`` gives the surrogate back)."""
-    if value is None:
-        return None
+    if value is None or value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -131,6 +135,7 @@ class Journal(JournalReader):
         self._agent = "agent" if "agent" in columns else "NULL"
         self._agent_column = "agent" in columns
         self._outcome_sql = outcome_insert(self._agent == "agent")
+        self._outcome_ok_sql = outcome_insert(self._agent == "agent", failed=False)
         self._pending: list[Pending] = []
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
         self._buses: list[Any] = []
@@ -384,7 +389,7 @@ class Journal(JournalReader):
     def _deferring(self) -> bool:
         # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
         # and takes the row with it; any other driver (the window, the demo) writes it now.
-        return any(bus.lazy_commits for bus in self._buses)
+        return any(map(_LAZY, self._buses))  # no generator: once per outcome
 
     def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
         """Keep a row for the next transaction of events, or write it at once (``now``, or
@@ -444,21 +449,27 @@ class Journal(JournalReader):
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
+        result = outcome.result
+        values: tuple[Any, ...] = (
+            outcome.event_seq,
+            outcome.event_name,
+            outcome.interaction_id,
+            _text(outcome.plugin),
+            _text(outcome.handler),
+            outcome.status,
+            float(outcome.duration_ms),
+            "null" if result is None else _text(_dumps(result)),  # most handlers return None
+        )
+        error, trace = outcome.error, outcome.traceback
+        if error is None and trace is None:
+            sql = self._outcome_ok_sql
+        else:
+            sql = self._outcome_sql
+            values = (*values, _text(error), _text(trace))
         self._hold(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
-            self._outcome_sql,
-            (
-                outcome.event_seq,
-                outcome.event_name,
-                outcome.interaction_id,
-                _text(outcome.plugin),
-                _text(outcome.handler),
-                outcome.status,
-                float(outcome.duration_ms),
-                _text(_dumps(outcome.result)),
-                _text(outcome.error),
-                _text(outcome.traceback),
-            ),
+            sql,
+            values,
         )
 
     def record_packet(

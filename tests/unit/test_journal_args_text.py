@@ -200,3 +200,38 @@ def test_every_commit_stores_the_plain_algorithms_text(tmp_path_factory, items, 
     with Journal.open(path) as journal:
         journal.commit(events)
         assert _stored(journal) == [_reference(args) for args in wire_args]
+
+
+class _Outcome:
+    event_name = "ON_INTERACTION_STATE_CHANGE"
+    interaction_id = "I-1"
+    handler = "on_change"
+    duration_ms = 1.25
+
+    def __init__(self, plugin: str, result: Any, error: Any, trace: Any, status: str):
+        self.event_seq = 1
+        self.plugin = plugin
+        self.result = result
+        self.error = error
+        self.traceback = trace
+        self.status = status
+
+
+def test_outcomes_are_stored_exactly_with_or_without_an_error(tmp_path):
+    event = _Event(1, (1,))
+    event.agent = "agent-2"  # type: ignore[attr-defined]
+    with Journal.open(tmp_path / "j.sqlite3") as journal:
+        journal.commit([event])
+        journal.record_outcome(_Outcome("plügin.py", None, None, None, "ok"))
+        journal.record_outcome(_Outcome("p.py", {"b", "a"}, "bad \ud800", "Trace\n", "error"))
+        journal.record_outcome(_Outcome("p.py", [1.5, "é"], None, "only a trace", "ok"))
+        journal.flush()
+        rows = journal._db.execute(
+            "SELECT plugin, status, duration_ms, result, error, traceback, typeof(error),"
+            " agent FROM outcomes ORDER BY id"
+        ).fetchall()
+    assert rows == [
+        ("plügin.py", "ok", 1.25, "null", None, None, "null", "agent-2"),
+        ("p.py", "error", 1.25, "\"{'a', 'b'}\"", "bad \\ud800", "Trace\n", "text", "agent-2"),
+        ("p.py", "ok", 1.25, '[1.5,"é"]', None, "only a trace", "null", "agent-2"),
+    ]
