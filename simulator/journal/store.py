@@ -95,6 +95,10 @@ RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this m
 
 _LAZY = operator.attrgetter("lazy_commits")
 
+_NULL = float("nan")
+"""Bound in place of ``None`` in the events' rows: SQLite binds a NaN as NULL (it stores no
+NaN: ``sqlite3_bind_double``), without the adapter search ``sqlite3`` makes for ``None``."""
+
 
 def _dumps(value: Any) -> str:
     # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
@@ -305,9 +309,10 @@ class Journal(JournalReader):
         row has: seq, time, name, interaction, arguments' JSON (a tuple is a JSON array, as a
         list is) and the agent (schema 3 on). Built outside the lock, in one pass.
 
-        A step whose events have no agent (one agent's desktop: always) leaves the column out
-        of its ``INSERT``: SQLite stores the same NULL, and ``sqlite3`` looks for an adapter for
-        every ``None`` it binds (~0.2 us more than a text, 16 a step)."""
+        ``sqlite3`` looks for an adapter for every ``None`` it binds (in load mode ~0.5 us
+        each, 24 an interaction): a step whose events have no agent (one agent's desktop:
+        always) leaves that column out of its ``INSERT`` (its NULL by default), and an event
+        without an interaction binds ``_NULL``; SQLite stores the same NULL either way."""
         texts = stable_text.dumps_each([event.wire_args for event in events])
         values: list[Any] = []
         extend = values.extend
@@ -315,19 +320,29 @@ class Journal(JournalReader):
             agents = [getattr(event, "agent", None) for event in events]
             if agents.count(None) != len(agents):
                 for event, text, agent in zip(events, texts, agents, strict=True):
+                    interaction = event.interaction_id
                     extend(
                         (
                             event.seq,
                             event.time_ms,
                             str(event.name),
-                            event.interaction_id,
+                            _NULL if interaction is None else interaction,
                             text,
-                            agent,
+                            _NULL if agent is None else agent,
                         )
                     )
                 return values, 6
         for event, text in zip(events, texts, strict=True):
-            extend((event.seq, event.time_ms, str(event.name), event.interaction_id, text))
+            interaction = event.interaction_id
+            extend(
+                (
+                    event.seq,
+                    event.time_ms,
+                    str(event.name),
+                    _NULL if interaction is None else interaction,
+                    text,
+                )
+            )
         return values, 5
 
     def _write_events(self, values: list[Any], width: int) -> None:

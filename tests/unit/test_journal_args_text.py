@@ -139,26 +139,38 @@ def test_a_commit_of_more_events_than_one_insert_takes_keeps_every_row_in_its_ru
     ]
 
 
-def test_each_events_agent_is_stored_with_it_and_none_is_null(tmp_path):
-    def event(seq: int, agent: str | None) -> _Event:
+def test_each_events_agent_and_interaction_are_stored_with_it_and_none_is_null(tmp_path):
+    def event(seq: int, agent: str | None, interaction: str | None = "I-1") -> _Event:
         made = _Event(seq, (seq,))
         made.agent = agent  # type: ignore[attr-defined]
+        made.interaction_id = interaction
         return made
 
+    steps = [
+        [event(1, None, None), event(2, "agent-2", ""), event(3, "", None), event(4, None)],
+        [event(5, None, None), _Event(6, (6,))],  # no agent at all in this step
+    ]
     with Journal.open(tmp_path / "j.sqlite3") as journal:
-        journal.commit([event(1, None), event(2, "agent-2"), event(3, ""), event(4, None)])
-        journal.commit([event(5, None), _Event(6, (6,))])  # no agent at all in this step
+        for step in steps:
+            journal.commit(step)
         rows = journal._db.execute(
-            "SELECT seq, agent, typeof(agent) FROM events ORDER BY seq"
+            "SELECT seq, agent, typeof(agent), interaction_id, typeof(interaction_id)"
+            " FROM events ORDER BY seq"
+        ).fetchall()
+    with Journal.open(tmp_path / "old.sqlite3", migrations=MIGRATIONS[:2]) as journal:
+        journal.commit(steps[1])
+        old_rows = journal._db.execute(
+            "SELECT seq, interaction_id, typeof(interaction_id) FROM events ORDER BY seq"
         ).fetchall()
     assert rows == [
-        (1, None, "null"),
-        (2, "agent-2", "text"),
-        (3, "", "text"),
-        (4, None, "null"),
-        (5, None, "null"),
-        (6, None, "null"),
+        (1, None, "null", None, "null"),
+        (2, "agent-2", "text", "", "text"),
+        (3, "", "text", None, "null"),
+        (4, None, "null", "I-1", "text"),
+        (5, None, "null", None, "null"),
+        (6, None, "null", "I-1", "text"),
     ]
+    assert old_rows == [(5, None, "null"), (6, "I-1", "text")]
 
 
 _SCALARS = (
