@@ -335,7 +335,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse._SubParsersAction], None]]] =
         "print the JSON Schema of the adApi contract (5.19 unless --api-version)",
         _add_schema,
     ),
-    "journal": ("read the journal of events and handler outcomes", _add_journal),
+    "journal": ("read the journal of events and handler outcomes, or prune it", _add_journal),
     "run": (
         "run scenario files headless on the virtual clock (exit 0 pass, 1 fail, 2 bad input)",
         _add_run,
@@ -548,9 +548,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     with interrupts.stop_on_signals() if program else contextlib.nullcontext():
         try:
-            return _run(argv, program)
+            code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
-            return interrupts.exit_code(exc)
+            code = interrupts.exit_code(exc)
+    if program and "simulator.handlers.leftover_threads" in sys.modules:
+        # A plugin run in this process (--handler-isolation thread) may have left a thread
+        # that is not a daemon: Python would wait for it after the summary, for ever.
+        from simulator.handlers.leftover_threads import exit_past
+
+        return exit_past(code)
+    return code
 
 
 def _cannot_write(exc: OSError) -> int:

@@ -97,7 +97,9 @@ def make_host(
     except (ImportError, AttributeError):
         return None, None
     try:
-        journal = journals.Journal.open(journal_path or None, meta=meta)
+        # What ``adsim journal runs`` and the exports tell a window's run by, as a command's.
+        kept = {"command": "window", "seed": sim.seed, **(meta or {})}
+        journal = journals.Journal.open(journal_path or None, meta=kept)
     except journals.JournalError as exc:  # locked, unwritable, not a journal: as `adsim run`
         raise SessionError(str(exc)) from None
     # By default each plugin in its own supervised process: a crashing or hanging plugin

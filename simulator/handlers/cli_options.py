@@ -23,13 +23,14 @@ from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import AgentDesktop, CommitError
 from simulator.file_args import file_name, handler_spec
+from simulator.handlers import leftover_threads
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
-from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
+from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 from simulator.journal.store import ENV_JOURNAL
@@ -337,6 +338,9 @@ def summary(host: HandlerHost) -> list[str]:
     if not broken and not failed and not incident_count:
         return lines
     detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    # In adsim's own process (thread isolation) a plugin has no process of its own.
+    isolated = getattr(host, "isolation", "process") == "process"
+    problems = "plugin process problem(s)" if isolated else "plugin problem(s)"
     calls = getattr(host, "all_calls", None)
     if calls is None:
         calls = len(host.outcomes)
@@ -344,13 +348,13 @@ def summary(host: HandlerHost) -> list[str]:
         f"handlers: {failed} of {calls} calls failed"
         + (f" ({detail})" if detail else "")
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
-        + (f"; {incident_count} plugin process problem(s)" if incident_count else "")
+        + (f"; {incident_count} {problems}" if incident_count else "")
     )
     lines.extend(f"  not loaded: {one_line(p.error or '')}" for p in broken)
     lines.extend(f"  {one_line(incident)}" for incident in incidents[:_SUMMARY_LINES])
     if incident_count > min(len(incidents), _SUMMARY_LINES):
         more = incident_count - min(len(incidents), _SUMMARY_LINES)
-        lines.append(f"  ... and {more} more plugin process problem(s)")
+        lines.append(f"  ... and {more} more {problems}")
     shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
     lines.extend(f"  {outcome.line()}" for outcome in shown)
     if failed > len(shown):
@@ -372,6 +376,7 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     if looped is None and held is not None:  # refused inside a handler's call: never delivered
         looped = f"journal {held}"
     host.close()
+    _threads_left(host)
     journal = host.journal
     if journal is not None:
         journal.flush()  # the outcomes held for a next commit: a failure is in the summary
@@ -389,6 +394,16 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     for line in lines:
         print(f"adsim: {line}", file=err)
     return 1 if lines else 0
+
+
+def _threads_left(host: HandlerHost) -> None:
+    """With thread isolation, the threads the plugins left running get the grace a plugin's
+    process gives them, then the summary names those still running (an incident: exit 1)."""
+    if host.isolation != "thread":
+        return
+    left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE)
+    if left:
+        host.add_incident(leftover_threads.incident(left, CLOSE_GRACE))
 
 
 def abandon_run(host: HandlerHost) -> None:
@@ -460,6 +475,7 @@ class HostSeries:
             return 0
         err = self.stderr if self.stderr is not None else sys.stderr
         self.host.close()
+        _threads_left(self.host)
         lines = summary(self.host)
         if self._looped is not None:
             lines.insert(0, self._looped)

@@ -5,6 +5,8 @@ function itself). Every way a plugin can fail to load (syntax error, import erro
 ``register``, ``register`` raising, an unknown event name) becomes a ``file:line: message`` on
 the plugin, its handlers are dropped, and the other plugins load as usual. Files are compiled
 from source on every load, never from a stale ``__pycache__``, so ``reload`` sees each edit.
+A plugin file's folder is importable (appended to ``sys.path``): its modules beside it too are
+read again at a ``reload``.
 """
 
 from __future__ import annotations
@@ -111,6 +113,41 @@ def _not_utf8(shown: str, data: bytes) -> str | None:
     return None
 
 
+_BESIDE: set[str] = set()
+"""The modules that plugin files imported from their own folders (``forget_beside``)."""
+
+
+def _importable_beside(path: Path) -> str:
+    """Make the modules beside a plugin file importable (``from _common import X``, ``from
+    crm_client import Client``), as ``python crm_handler.py`` does for a script's folder (its
+    real folder: a link's target's); returns that folder. Appended to ``sys.path``, not put
+    first: a file there named like a module of the standard library or an installed package
+    (``email.py``, ``json.py``) does not hide that module from adsim or the plugin."""
+    folder = os.path.dirname(os.path.realpath(path))
+    if folder not in sys.path:
+        sys.path.append(folder)
+    return folder
+
+
+def _note_beside(folder: str, before: set[str]) -> None:
+    """Remember the modules the plugin's import brought in from its folder (or below)."""
+    inside = folder.rstrip(os.sep) + os.sep
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(file, str) and os.path.realpath(file).startswith(inside):
+            _BESIDE.add(name)
+
+
+def forget_beside() -> None:
+    """Drop the modules plugins imported from their folders, so that the next import of a
+    plugin reads them from disk again (``HandlerHost.reload``: an edit to ``_common.py`` is
+    seen, as an edit to the plugin file is). Modules imported before any plugin (adsim's own,
+    the tests') are never among them."""
+    for name in _BESIDE:
+        sys.modules.pop(name, None)
+    _BESIDE.clear()
+
+
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     """Execute a plugin file as a fresh module; (module, None) or (None, 'file:line: ...')."""
     name = _module_name(path)
@@ -131,6 +168,8 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     module = ModuleType(name)
     module.__file__ = shown
     sys.modules[name] = module
+    folder = _importable_beside(path)
+    before = set(sys.modules)
     try:
         exec(code, module.__dict__)
     except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
@@ -140,6 +179,8 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
         return None, f"{shown}:{line}: {_describe(exc)} while importing it"
+    finally:
+        _note_beside(folder, before)
     return module, None
 
 

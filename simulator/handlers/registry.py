@@ -147,6 +147,11 @@ class HandlerRegistry:
         """The registrations for ``event``, in order."""
         return self._by_event.get(event, ())
 
+    def events(self) -> tuple[str, ...]:
+        """The names of the events some handler takes, in the contract's order."""
+        by_event = self._by_event
+        return tuple(name.value for name in EventName if by_event.get(name))
+
     def count(self, plugin: str | None = None) -> int:
         """How many registrations (of one plugin, when given)."""
         return sum(

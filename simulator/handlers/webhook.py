@@ -268,6 +268,8 @@ class WebhookHandler:
             raise ValueError(
                 f"the port of webhook URL {parts.hostname!r} is not a number from 1 to 65535"
             )
+        if any(char.isspace() for char in parts.hostname):  # no name server ever answers it
+            raise ValueError(f"a webhook URL's host has no spaces, got {shown!r}")
         import httpx
 
         try:  # what httpx refuses only when it sends (a control character) fails every record

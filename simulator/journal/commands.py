@@ -1,4 +1,5 @@
-"""``adsim journal export`` and ``adsim journal show``: reading a journal from the command line."""
+"""``adsim journal export|show|runs|prune``: reading a journal from the command line, and
+trimming it (``simulator.journal.pruning``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl
-from simulator.journal.store import Journal, JournalError, default_journal_path
+from simulator.journal.opening import LOCKED_ADVICE
+from simulator.journal.store import (
+    DEFAULT_BUSY_TIMEOUT,
+    Journal,
+    JournalError,
+    default_journal_path,
+)
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
@@ -165,9 +172,99 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+_RUNS_SHOWN = 20
+
+
+def _what(meta: dict[str, Any]) -> str:
+    """What a run ran, from its meta: the scenario's file name, the seed, the agent."""
+    parts = []
+    scenario = meta.get("scenario")
+    if isinstance(scenario, str):
+        parts.append(Path(scenario).name)
+    if meta.get("seed") is not None:
+        parts.append(f"seed {meta['seed']}")
+    if isinstance(meta.get("agent"), str):
+        parts.append(f"agent {meta['agent']}")
+    return ", ".join(parts)
+
+
+def _local_time(time_ms: int) -> str:
+    return datetime.fromtimestamp(time_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _cmd_runs(args: argparse.Namespace) -> int:
+    with _open_existing(args.journal) as journal, _damage_told(journal):
+        runs = journal.last_runs(None if args.all else args.last)
+        span = journal.run_span()
+        rows = []
+        for run_id, started_ms, meta in runs:
+            events, calls, failed = journal.run_counts(run_id)
+            command = meta.get("command")
+            rows.append(
+                (
+                    str(run_id),
+                    _local_time(started_ms),
+                    command if isinstance(command, str) else "",
+                    str(events),
+                    str(calls),
+                    str(failed),
+                    _what(meta),
+                )
+            )
+    header = ("RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "WHAT")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+    right = {0, 3, 4, 5}
+    for row in (header, *rows):
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row[:-1])
+        ]
+        print(one_line("  ".join([*cells, row[-1]]).rstrip()))
+    if span is None:
+        print(f"adsim: {journal.path}: no runs yet", file=sys.stderr)
+    elif not args.all and len(rows) < span[1] - span[0] + 1 and len(rows) == args.last:
+        print(
+            f"adsim: the last {len(rows)} runs of {journal.path}; --all lists every one",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 104_858 else f"{size / 1024:.0f} KB"
+
+
+def _cmd_prune(args: argparse.Namespace) -> int:
+    from simulator.journal.pruning import prune
+
+    target = Path(args.journal) if args.journal else default_journal_path()
+    _open_existing(args.journal).close()  # the same refusals as export's: missing, a folder ...
+    try:
+        pruned = prune(target, args.keep, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    except JournalError as exc:
+        message = exc.message.replace(LOCKED_ADVICE, "prune it once the other adsim has finished")
+        raise InputFileError(str(target), None, message) from None
+    sizes = f"{_megabytes(pruned.bytes_before)} -> {_megabytes(pruned.bytes_after)}"
+    if not pruned.deleted:
+        print(f"{target}: {pruned.kept} runs, none to delete ({_megabytes(pruned.bytes_after)})")
+        return 0
+    span = (
+        f"run {pruned.first_deleted}"
+        if pruned.deleted == 1
+        else f"runs {pruned.first_deleted}-{pruned.last_deleted}"
+    )
+    line = f"{target}: deleted {span} ({pruned.deleted}), kept the last {pruned.kept}; {sizes}"
+    if not pruned.shrunk:
+        line += " (another adsim has it open: the file shrinks at a prune without one)"
+    print(line)
+    return 0
+
+
 def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``adsim journal {export,show}``."""
-    parser = sub.add_parser("journal", help="read the journal of events and handler outcomes")
+    """``adsim journal {export,show,runs,prune}``."""
+    parser = sub.add_parser(
+        "journal", help="read the journal of events and handler outcomes, or prune it"
+    )
     actions = parser.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
 
     def journal_option(p: argparse.ArgumentParser) -> None:
@@ -224,3 +321,39 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     show.add_argument("id", metavar="ID", help="the interactionId")
     journal_option(show)
     show.set_defaults(func=_cmd_show)
+
+    runs = actions.add_parser("runs", help="the last runs: when, what, events, handler calls")
+    runs.add_argument(
+        "--journal",
+        type=file_name,
+        default=None,
+        metavar="PATH",
+        help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
+    )
+    shown = runs.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--last",
+        type=numbers.whole(1, numbers.MAX_ROW_ID),
+        default=_RUNS_SHOWN,
+        metavar="N",
+        help=f"list the last N runs (default {_RUNS_SHOWN})",
+    )
+    shown.add_argument("--all", action="store_true", help="list every run")
+    runs.set_defaults(func=_cmd_runs)
+
+    trim = actions.add_parser("prune", help="delete every run but the last N, and shrink the file")
+    trim.add_argument(
+        "--keep",
+        type=numbers.whole(0, numbers.MAX_ROW_ID),
+        required=True,
+        metavar="N",
+        help="how many of the last runs to keep (0: none)",
+    )
+    trim.add_argument(
+        "--journal",
+        type=file_name,
+        default=None,
+        metavar="PATH",
+        help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
+    )
+    trim.set_defaults(func=_cmd_prune)

@@ -18,6 +18,9 @@ from simulator.journal.schema import migrate
 
 __all__ = ["APP_NAME", "ENV_JOURNAL", "default_journal_path", "open_database"]
 
+LOCKED_ADVICE = "let the other adsim finish or pass another --journal file"
+"""What to do about a journal another process keeps locked (the end of the line)."""
+
 APP_NAME = "agent-desktop-simulator"
 ENV_JOURNAL = "ADSIM_JOURNAL"
 
@@ -123,10 +126,7 @@ def open_database(
                 f"not a usable adsim journal ({exc}); pass another --journal file", target
             ) from None
         if is_locked(exc):
-            advice = (
-                f"waited {busy_timeout:g} s; let the other adsim finish or pass another "
-                "--journal file"
-            )
+            advice = f"waited {busy_timeout:g} s; {LOCKED_ADVICE}"
         else:
             advice = "pass a writable --journal file, or ':memory:' to keep none"
         raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None

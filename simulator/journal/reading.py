@@ -17,6 +17,15 @@ _BATCH = 500
 """Rows read at a time by the iterators (``adsim journal export`` streams)."""
 
 
+def _meta(text: str) -> dict[str, Any]:
+    """A run's meta; ``{}`` for one that is not a JSON object (a hand-edited row)."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 class JournalReader:
     """The reading methods of ``Journal`` (which sets ``_db``, ``_lock`` and ``_agent``)."""
 
@@ -43,6 +52,36 @@ class JournalReader:
         with self._lock:
             first, last = self._db.execute("SELECT MIN(id), MAX(id) FROM runs").fetchone()
         return None if first is None else (int(first), int(last))
+
+    def last_runs(self, count: int | None = None) -> list[tuple[int, int, dict[str, Any]]]:
+        """The last ``count`` runs (every run for None), oldest first: ``(id, started_ms,
+        meta)``; only those rows are read (a load run's journal holds one per repeat)."""
+        self._before_read()
+        with self._lock:
+            if count is None:
+                rows = self._db.execute(
+                    "SELECT id, started_ms, meta FROM runs ORDER BY id"
+                ).fetchall()
+            else:
+                rows = self._db.execute(
+                    "SELECT id, started_ms, meta FROM runs ORDER BY id DESC LIMIT ?", (count,)
+                ).fetchall()[::-1]
+        return [(run_id, started, _meta(text)) for run_id, started, text in rows]
+
+    def run_counts(self, run_id: int) -> tuple[int, int, int]:
+        """Run ``run_id``'s events, handler outcomes and failed outcomes (not ``ok``), counted
+        with the tables' indexes on runs."""
+        self._before_read()
+        with self._lock:
+            db = self._db
+            (events,) = db.execute(
+                "SELECT COUNT(*) FROM events WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            outcomes, failed = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(status != 'ok'), 0) FROM outcomes WHERE run_id = ?",
+                (run_id,),
+            ).fetchone()
+        return int(events), int(outcomes), int(failed)
 
     def has_run(self, run_id: int) -> bool:
         """Whether the journal has run ``run_id``."""

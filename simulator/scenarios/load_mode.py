@@ -106,6 +106,8 @@ class LoadReport:
     (``journal_failed``), both exit code 1 as for one run."""
     handlers_looped: bool = False
     journal_failed: bool = False
+    idle_handlers: tuple[str, ...] = ()
+    """The events the loaded handlers take, when no run called any (``ScenarioResult``)."""
 
     @property
     def interactions_per_second(self) -> float:
@@ -156,6 +158,7 @@ def run_load(
         report.simulated_ms += result.simulated_ms
         for outcome in result.outcomes:
             report.latencies_ms.add(outcome.duration_ms)
+        report.idle_handlers = report.idle_handlers or result.idle_handlers
         if not result.allow_handler_errors:
             report.handler_errors += len(result.handler_failures)
         if on_result is not None:

@@ -52,9 +52,18 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         )
     for message in result.subscriber_errors:
         lines.append(one_line(f"  subscriber error: {message}"))
+    if result.idle_handlers and result.error is None:
+        lines.append(
+            f"  note: no handler was called: the handlers loaded take "
+            f"{_events(result.idle_handlers)}, and no such event came in this run"
+        )
     if (exit_code or 0) > result.exit_code:
         lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return "\n".join(lines)
+
+
+def _events(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _ms(value: float | None) -> str:
@@ -82,11 +91,12 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             f"max {_ms(lat.max())}; {_plural(report.handler_errors, 'handler error')}"
         )
     else:
-        hint = (
-            "adsim's handler lines above say why"
-            if plugins_failed
-            else "load handlers with --handler"
-        )
+        if plugins_failed:
+            hint = "adsim's handler lines above say why"
+        elif report.idle_handlers:
+            hint = f"the handlers loaded take {_events(report.idle_handlers)}, and none came"
+        else:
+            hint = "load handlers with --handler"
         lines.append(f"      no handler calls ({hint})")
     lines += [f"  {error}" for error in report.errors]
     if report.stopped:

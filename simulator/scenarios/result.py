@@ -57,6 +57,9 @@ class ScenarioResult:
     outcomes: list[Any] = field(default_factory=list)
     """Every handler outcome, in order (latencies for load mode)."""
     allow_handler_errors: bool = False
+    idle_handlers: tuple[str, ...] = ()
+    """The events the loaded handlers take, when none of them was called (the summary says so:
+    a run whose handlers never ran passed without testing them); empty otherwise."""
     interactions: int = 0
     expectations: int = 0
     """How many expectations were checked."""

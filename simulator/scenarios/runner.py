@@ -189,6 +189,9 @@ class ScenarioRunner:
             if self.host is not None:
                 result.outcomes = list(self.host.outcomes)
                 result.handler_failures = list(self.host.failures)
+                registry = getattr(self.host, "registry", None)
+                if not result.outcomes and not self.agent_hosts and registry is not None:
+                    result.idle_handlers = registry.events()
                 if self._own_host:
                     (self._close_host or type(self.host).close)(self.host)
             for host in self.agent_hosts:

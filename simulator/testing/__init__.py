@@ -11,8 +11,10 @@ from simulator.testing.assertions import (
 )
 from simulator.testing.harness import AdsimHarness, AgentHarness, resolve_handler
 from simulator.testing.imports import HandlerLoadError
+from simulator.testing.refusals import ActionRefusedError
 
 __all__ = [
+    "ActionRefusedError",
     "AdsimHarness",
     "AgentHarness",
     "HandlerLoadError",

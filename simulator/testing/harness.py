@@ -2,8 +2,10 @@
 
 Engine actions are called on the harness as on the simulator (``adsim.offer_call("Sales")``);
 after each one the harness waits for the handlers and applies their answers, so a test reads
-the events and records the handlers produced without any waiting of its own. Handlers that keep
-acting on their own events fail the test there with ``HandlerLoopError`` instead of hanging it.
+the events and records the handlers produced without any waiting of its own. An action the
+engine refuses raises ``ActionRefusedError`` at the test's line (``simulator.testing.refusals``).
+Handlers that keep acting on their own events fail the test there with ``HandlerLoopError``
+instead of hanging it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from typing import Any
 
 from simulator.data import Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
-from simulator.handlers import HandlerHost, HandlerLoopError, HandlerOutcome, PluginStatus
+from simulator.handlers import (
+    HandlerHost,
+    HandlerLoopError,
+    HandlerOutcome,
+    PluginStatus,
+    leftover_threads,
+)
+from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
 from simulator.testing.imports import (
     HandlerLoadError,
@@ -24,8 +33,20 @@ from simulator.testing.imports import (
     import_handler,
     resolve_handlers,
 )
+from simulator.testing.refusals import refused
 
-__all__ = ["AdsimHarness", "AgentHarness", "HandlerLoadError", "resolve_handler"]
+__all__ = [
+    "AdsimHarness",
+    "AgentHarness",
+    "HandlerLoadError",
+    "LeftoverThreadError",
+    "resolve_handler",
+]
+
+
+class LeftoverThreadError(RuntimeError):
+    """A handler plugin left a thread that is not a daemon running after the test (see
+    ``AdsimHarness.close``)."""
 
 
 def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
@@ -66,6 +87,7 @@ class AdsimHarness:
         handler_isolation: str = "thread",
         api_version: str | None = None,
     ):
+        self._threads_before = leftover_threads.snapshot()  # before any plugin runs
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
             settings = Settings(**settings)
@@ -136,7 +158,8 @@ class AdsimHarness:
     # ------------------------------------------------------------------ driving
 
     def __getattr__(self, name: str) -> Any:
-        """Engine actions, each followed by ``settle()``; other attributes of the simulator."""
+        """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
+        refuses one); other attributes of the simulator."""
         attribute = getattr(self.sim, name)
         if name.startswith("_") or not callable(attribute):
             return attribute
@@ -145,6 +168,9 @@ class AdsimHarness:
             __tracebackhide__ = True  # pytest: the test's line, then the error
             result = attribute(*args, **kwargs)
             self.settle()
+            problem = refused(name, result, self.sim)
+            if problem is not None:
+                raise problem
             return result
 
         act.__doc__ = attribute.__doc__
@@ -247,11 +273,24 @@ class AdsimHarness:
         return runner.run()
 
     def close(self) -> None:
-        """Stop the handlers (every agent's) and close the journal."""
+        """Stop the handlers (every agent's) and close the journal. With thread isolation,
+        ``LeftoverThreadError`` when a thread started meanwhile (by a plugin's ``register()``,
+        a handler) that is not a daemon still runs 0.5 s later: the test process could never
+        exit (its plugin's own process would have been ended)."""
         for agent in self._agents.values():
             agent.close()
         self.host.close()
         self.journal.close()
+        if self.handler_isolation == "thread":
+            left = leftover_threads.held(self._threads_before, CLOSE_GRACE)
+            if left:
+                raise LeftoverThreadError(
+                    f"adsim: thread(s) {', '.join(left)} started during this test (by a handler "
+                    f"plugin's register() or a handler) still running {CLOSE_GRACE:g} s after "
+                    "it, and not daemons: the test process could never exit. End them in the "
+                    "plugin's close() (adsim calls it after each test), or start them with "
+                    "daemon=True"
+                )
 
     def __enter__(self) -> AdsimHarness:
         return self
@@ -284,6 +323,9 @@ class AgentHarness:
             __tracebackhide__ = True
             result = attribute(*args, **kwargs)
             self.parent.settle()
+            problem = refused(name, result, self.sim)
+            if problem is not None:
+                raise problem
             return result
 
         act.__doc__ = attribute.__doc__

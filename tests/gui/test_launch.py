@@ -295,8 +295,13 @@ def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
 
     # Each desktop is a journal run of its own, logged in (ON_LOGIN) and named by its agent.
     with Journal.open(journal, writing=False) as read:
-        agents = {meta.get("agent"): run for run, _started, meta in read.runs()}
+        runs = read.runs()
+        agents = {meta.get("agent"): run for run, _started, meta in runs}
         assert set(agents) == {"jane", "omar", "bob"}
+        # What `adsim journal runs` tells a window's runs by (their meta was {"agent": ...}).
+        assert [(meta["command"], type(meta["seed"])) for _run, _at, meta in runs] == [
+            ("window", int)
+        ] * 3
         for run in agents.values():
             assert "ON_LOGIN" in [event.name for event in read.events(run_id=run)]
 

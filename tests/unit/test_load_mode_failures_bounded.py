@@ -52,7 +52,7 @@ def test_incidents_are_counted_and_the_summary_shows_the_first(monkeypatch) -> N
     from simulator.handlers.cli_options import summary
 
     monkeypatch.setattr(state, "FAILURES_KEPT", KEPT)
-    host = HandlerHost(Simulator(seed=1), journal=None)
+    host = HandlerHost(Simulator(seed=1), journal=None, isolation="process")
     try:
         for number in range(50):
             host.add_incident(

@@ -241,6 +241,9 @@ def test_bad_urls_and_events_are_refused():
         ("http://u:hunter2@/hook", "a webhook URL names a host (https://HOST/PATH), got"),
         ("http://127.0.0.1:99999/hook", "the port of webhook URL '127.0.0.1' is not a number"),
         ("http://u:hunter2@host:0/hook", "the port of webhook URL 'host' is not a number"),
+        # Every attempt failed to resolve it (3.6 s for the default four), after the run: exit 1.
+        ("https://crm.exa mple.com/hook", "a webhook URL's host has no spaces, got 'https://crm"),
+        ("https://u:hunter2@crm example.com/", "a webhook URL's host has no spaces, got"),
         # httpx refused it at each delivery, after the run: an error outcome per record, exit 1.
         (
             "http://u:hunter2@host/a\x01b",

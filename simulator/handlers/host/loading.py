@@ -21,6 +21,7 @@ from simulator.handlers.plugins import (
     PluginSource,
     discover_entry_points,
     discover_path,
+    forget_beside,
     register_plugin,
 )
 from simulator.handlers.supervisor import PluginProcess
@@ -169,6 +170,7 @@ class PluginLoading(Delivery):
             plugin.close()
         self._plugins.clear()
         self._processes.clear()
+        forget_beside()  # the modules beside the plugin files are read again too
         for source in self._sources:
             source.refresh()
             self._load_source(source)

@@ -1,0 +1,119 @@
+"""Threads a plugin run in adsim's own process (``--handler-isolation thread``) left running when a
+command ends.
+
+In a process of its own a plugin's threads get a short grace after its close hook, then the
+process ends and the summary names the ones still running (``simulator.handlers.child``). In
+adsim's process the same threads either kept it from exiting after its summary (a thread that is
+not a daemon, started by ``register()``: ``adsim run`` hung for ever after PASS) or were cut off
+without a word (a thread started in a handler is a daemon, as the host's thread that started it:
+an upload it was doing never happened, and the run said nothing). Now both get the same grace
+and the same line in the summary, and the command exits (``exit_past``) whatever they do.
+
+A plugin's threads are told from adsim's own by their names (adsim's all start with ``adsim-``)
+and by the threads that ran before the plugins were loaded (``snapshot``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["exit_if_held", "exit_past", "held", "incident", "left_running", "snapshot"]
+
+
+def snapshot() -> frozenset[int]:
+    """The threads running now (before the plugins are loaded)."""
+    return frozenset(thread.ident for thread in threading.enumerate() if thread.ident is not None)
+
+
+def _theirs(before: frozenset[int]) -> list[threading.Thread]:
+    return [
+        thread
+        for thread in threading.enumerate()
+        if thread.ident not in before
+        and thread is not threading.current_thread()
+        and not thread.name.startswith("adsim-")
+    ]
+
+
+def left_running(before: frozenset[int], grace: float) -> list[str]:
+    """The names of the threads started since ``before`` (not adsim's) still running after
+    ``grace`` seconds; each is waited for within that grace."""
+    deadline = time.monotonic() + grace
+    left = []
+    for thread in _theirs(before):
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            left.append(thread.name)
+    return left
+
+
+_HELD: list[threading.Thread] = []
+"""Threads that are not daemons a plugin left running in a test process (``held``): the test
+failed at its teardown, and ``exit_if_held`` ends the process rather than wait for them."""
+
+
+def held(before: frozenset[int], grace: float) -> list[str]:
+    """The names of the threads started since ``before`` (not adsim's) that are not daemons and
+    still run after ``grace`` seconds: Python waits for such a thread before the process exits,
+    for ever if it never ends. They are kept for ``exit_if_held``."""
+    deadline = time.monotonic() + grace
+    left = []
+    for thread in _theirs(before):
+        if thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            _HELD.append(thread)
+            left.append(thread.name)
+    return left
+
+
+def exit_if_held(code: int) -> None:
+    """End the process now with ``code`` when a thread ``held`` named still runs (the pytest
+    session's last step: it would wait for that thread for ever)."""
+    if any(thread.is_alive() for thread in _HELD):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code or 1)
+
+
+def incident(names: list[str], grace: float) -> str:
+    """The summary's line for ``left_running``'s threads."""
+    counts: dict[str, int] = {}
+    for name in names:  # a load run's handler may leave one per repeat: each name once
+        counts[name] = counts.get(name, 0) + 1
+    shown = ", ".join(name if n == 1 else f"{name} ({n})" for name, n in counts.items())
+    return (
+        f"thread(s) {shown} that a plugin started still running {grace:g} s after "
+        "the end; adsim ended them with itself (--handler-isolation thread), whatever they "
+        "were doing"
+    )
+
+
+def exit_past(code: int, flush: Callable[[], object] | None = None) -> int:
+    """``code``, or the process ends here with it when a thread that is not a daemon is still
+    running (the summary named it): Python would wait for that thread before exiting, for ever."""
+    stuck = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    if not stuck:
+        return code
+    if not code:  # not in a summary: said here
+        with contextlib.suppress(Exception):
+            names = ", ".join(thread.name for thread in stuck)
+            line = f"adsim: thread(s) {names} still running at the end; adsim ends them"
+            print(line, file=sys.stderr)
+    if flush is not None:
+        flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code or 1)

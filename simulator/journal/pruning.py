@@ -1,0 +1,99 @@
+"""``adsim journal prune --keep N``: a journal file keeps only its last runs, and shrinks.
+
+A journal file is never pruned by adsim itself: every run adds to it (a load-mode repeat of one
+call with a SAVE handler, ~7.5 KB: ``--repeat 100000`` adds ~750 MB). ``prune`` deletes every
+run but the last ``keep`` (its events, outcomes and packets with it) in one transaction, then
+rewrites the file without the freed pages (SQLite's ``VACUUM``) and empties the WAL, so the disk
+space comes back. A journal another process keeps locked past the busy timeout is refused as a
+run refuses it (``JournalError``), and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.journal.errors import JournalError, reason
+from simulator.journal.opening import open_database
+from simulator.journal.schema import MIGRATIONS
+
+__all__ = ["Pruned", "prune"]
+
+_TABLES = ("events", "outcomes", "packets")
+"""The tables whose rows belong to a run (``run_id``), besides ``runs`` itself."""
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What ``prune`` did."""
+
+    deleted: int
+    """Runs deleted."""
+    first_deleted: int | None
+    last_deleted: int | None
+    kept: int
+    """Runs left."""
+    bytes_before: int
+    bytes_after: int
+    shrunk: bool
+    """The file was rewritten without the freed pages (False: another process had it open and
+    SQLite could not; the freed pages are reused by the next runs)."""
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal"):
+        try:
+            total += os.path.getsize(f"{path}{suffix}")
+        except OSError:
+            continue
+    return total
+
+
+def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
+    """Delete every run of the journal at ``path`` but the last ``keep`` and shrink the file."""
+    before = _size(path)
+    db = open_database(str(path), busy_timeout=busy_timeout, writing=True, migrations=MIGRATIONS)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            first, count = db.execute("SELECT MIN(id), COUNT(*) FROM runs").fetchone()
+            below = None
+            if count > keep:
+                (below,) = db.execute(
+                    "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)
+                ).fetchone()
+                below += 1  # the newest run deleted is ``below - 1``
+                for table in _TABLES:
+                    db.execute(f"DELETE FROM {table} WHERE run_id < ?", (below,))
+                db.execute("DELETE FROM runs WHERE id < ?", (below,))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        shrunk = False
+        if below is not None:
+            try:
+                db.execute("VACUUM")
+                # Into the file, and the WAL emptied: not while another connection reads.
+                busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                shrunk = busy == 0
+            except sqlite3.OperationalError:
+                shrunk = False  # another adsim reads or writes it: the pages are reused later
+        deleted = count - keep if below is not None else 0
+        return Pruned(
+            deleted=deleted,
+            first_deleted=first if deleted else None,
+            last_deleted=below - 1 if below is not None else None,
+            kept=count - deleted,
+            bytes_before=before,
+            bytes_after=_size(path),
+            shrunk=shrunk,
+        )
+    except sqlite3.OperationalError as exc:
+        raise JournalError(f"cannot be pruned ({reason(exc)})", str(path)) from None
+    finally:
+        db.close()

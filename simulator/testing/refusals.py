@@ -1,0 +1,61 @@
+"""``ActionRefusedError``: an action a test asked of the ``adsim`` fixture and the engine refused.
+
+A scenario step the engine refuses stops ``adsim run`` with exit 2 unless the step says
+``expect_error:``; in a test the same refusal was a returned envelope nobody looked at, so a
+test that forgot ``set_agent_state("ready")`` went on without its call and could pass while
+the handler never ran. The harness raises ``ActionRefusedError`` instead, at the test's line, with
+the vendor's error and what the interaction allows now. A test of the refusal itself says so
+with ``pytest.raises(ActionRefusedError)``; ``adsim.sim.<action>()`` returns the envelope as the
+engine gives it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.contract import OperationError
+
+__all__ = ["ActionRefusedError", "refused"]
+
+_SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
+"""Actions the engine takes itself (timers): never offered to a test."""
+
+
+class ActionRefusedError(AssertionError):
+    """The engine refused an action the test called on ``adsim`` (or ``adsim.agent(...)``):
+    ``action`` (its name), ``result`` (the vendor's error envelope), ``code`` (its error name,
+    ``invalid_state`` ...). An ``AssertionError``: the test fails at its own line."""
+
+    def __init__(self, action: str, result: OperationError, message: str):
+        super().__init__(message)
+        self.action = action
+        self.result = result
+        self.code = result.error.name
+
+
+def refused(action: str, result: Any, desk: Any) -> ActionRefusedError | None:
+    """The ``ActionRefusedError`` for ``result`` of ``action`` on ``desk``; None when it is not a
+    refusal (a success envelope, or a method that returns something else)."""
+    if not isinstance(result, OperationError):
+        return None
+    error = result.error
+    message = f"adsim.{action}() was refused: {error.name} ({error.code})"
+    if error.message:
+        message += f": {error.message}"
+    iid = desk.active_interaction_id
+    inter = desk.interaction(iid) if iid else None
+    if inter is not None:
+        allowed = sorted(
+            value
+            for value in (a.value for a in desk.allowed(inter.id))
+            if value not in _SYSTEM_ACTIONS
+        )
+        message += (
+            f". The active interaction is a {inter.type.value} in state {inter.state.value}; "
+            f"allowed now: {', '.join(allowed) or 'nothing'}"
+        )
+    message += (
+        " (to test the refusal itself: with pytest.raises(ActionRefusedError); "
+        f"adsim.sim.{action}() returns the envelope)"
+    )
+    return ActionRefusedError(action, result, message)

@@ -1,0 +1,58 @@
+"""A run whose loaded handlers were never called says so: ``adsim run flow.yaml --handler
+crm.py`` passed in CI while the flow never produced an event the integration takes, and the
+summary did not mention the handlers at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
+NOTE = (
+    "  note: no handler was called: the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and no "
+    "such event came in this run"
+)
+
+
+def _files(tmp_path: Path) -> tuple[str, str]:
+    handler = tmp_path / "crm.py"
+    handler.write_text(
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda a: None)\n",
+        encoding="utf-8",
+    )
+    flow = tmp_path / "break.yaml"
+    flow.write_text(
+        "name: a break\nsteps:\n  - set_state: {state: not_ready, reason: Lunch}\n  - wait: 5s\n",
+        encoding="utf-8",
+    )
+    return str(handler), str(flow)
+
+
+def test_a_run_whose_handlers_never_ran_says_so(tmp_path, capsys):
+    handler, flow = _files(tmp_path)
+    assert main(["run", flow, "--handler", handler, "--journal", ":memory:"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("PASS  a break")
+    assert NOTE in lines
+
+
+def test_no_note_when_a_handler_ran_or_none_was_loaded(tmp_path, capsys):
+    handler, flow = _files(tmp_path)
+    assert main(["run", CHAT, "--handler", handler, "--journal", ":memory:"]) == 0
+    assert "note: no handler was called" not in capsys.readouterr().out
+    assert main(["run", flow, "--journal", ":memory:"]) == 0
+    assert "note:" not in capsys.readouterr().out
+
+
+def test_load_mode_says_which_events_never_came(tmp_path, capsys):
+    handler, flow = _files(tmp_path)
+    argv = ["run", flow, "--handler", handler, "--journal", ":memory:", "--repeat", "3"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # It said "load handlers with --handler" to a run that had loaded one.
+    assert (
+        "      no handler calls (the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and none came)"
+        in out.splitlines()
+    )

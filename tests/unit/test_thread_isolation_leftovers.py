@@ -1,0 +1,124 @@
+"""With ``--handler-isolation thread`` a plugin's threads left running at the end get the grace
+a plugin's process gives them, then the summary names them and the command exits 1.
+
+Before: a thread that ``register()`` started (not a daemon) kept ``adsim`` from exiting after
+its summary, for ever; a thread a handler started (a daemon, as the host's thread that started
+it) was cut off at exit without a word, exit 0: an upload it was doing never happened."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")
+LIMIT = 120.0  # a guard: a hang fails the test rather than the suite
+
+WORKER = """
+import queue
+import threading
+
+WORK = queue.Queue()
+
+
+def work():
+    while True:
+        WORK.get()
+
+
+def register(ad_api):
+    threading.Thread(target=work, name="crm-worker").start()  # not a daemon
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", WORK.put)
+"""
+
+UPLOADER = """
+import threading
+
+NEVER = threading.Event()
+
+
+def save(activity):
+    # Started on the host's thread: a daemon, as that thread is.
+    threading.Thread(target=NEVER.wait, name="crm-uploader").start()
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+QUICK = """
+import threading
+
+DONE = []
+
+
+def save(activity):
+    thread = threading.Thread(target=DONE.append, args=(activity.interaction_id,), name="quick")
+    thread.start()
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def _adsim(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=LIMIT,
+        check=False,
+    )
+
+
+def _plugin(tmp_path: Path, name: str, source: str) -> str:
+    path = tmp_path / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    return str(path)
+
+
+LINE = (
+    "adsim:   thread(s) {name} that a plugin started still running 0.5 s after the end; adsim "
+    "ended them with itself (--handler-isolation thread), whatever they were doing"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [(WORKER, "crm-worker"), (UPLOADER, "crm-uploader")],
+    ids=["register", "handler"],
+)
+@pytest.mark.parametrize("command", ["demo", "run", "load"])
+def test_a_thread_left_running_is_named_and_the_command_exits_1(tmp_path, source, name, command):
+    plugin = _plugin(tmp_path, "plugin", source)
+    common = ["--journal", ":memory:", "--handler", plugin, "--handler-isolation", "thread"]
+    argv = {
+        "demo": ["demo", *common],
+        "run": ["run", SCENARIO, *common],
+        "load": ["run", SCENARIO, "--repeat", "3", *common],
+    }[command]
+    result = _adsim(*argv)  # before: `demo` and `run` with WORKER never exited
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    left = f"{name} (3)" if command == "load" and source is UPLOADER else name  # one a repeat
+    assert LINE.format(name=left) in lines, result.stderr
+    assert any(
+        line.startswith("adsim: handlers: 0 of ") and line.endswith("1 plugin problem(s)")
+        for line in lines
+    ), result.stderr
+
+
+def test_a_thread_that_ends_in_time_is_no_problem(tmp_path):
+    plugin = _plugin(tmp_path, "quick", QUICK)
+    result = _adsim(
+        "demo", "--journal", ":memory:", "--handler", plugin, "--handler-isolation", "thread"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "still running" not in result.stderr
