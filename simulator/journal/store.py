@@ -217,7 +217,7 @@ class Journal(JournalReader):
         repeat without reopening the database). Rows held back keep their run's id. An
         in-memory journal keeps only its last runs (``MEMORY_RUNS_KEPT``)."""
         with self._lock:
-            if any(pending.run_id is None for pending in self._pending):
+            if self._pending and any(pending.run_id is None for pending in self._pending):
                 self._flush_locked()  # rows of a run whose own row is not written yet
             ended = self._run_id
             if self.path == ":memory:" and ended is not None:
@@ -317,7 +317,10 @@ class Journal(JournalReader):
         values: list[Any] = []
         extend = values.extend
         if self._agent_column:
-            agents = [getattr(event, "agent", None) for event in events]
+            try:
+                agents = [event.agent for event in events]  # type: ignore[attr-defined]
+            except AttributeError:  # an event-like without one (your own driver's)
+                agents = [getattr(event, "agent", None) for event in events]
             if agents.count(None) != len(agents):
                 for event, text, agent in zip(events, texts, agents, strict=True):
                     interaction = event.interaction_id
