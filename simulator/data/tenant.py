@@ -16,6 +16,7 @@ from simulator.contract import DispositionType, TeamMemberState
 from simulator.contract.tenant_payloads import DIDNumber, WebScreenPop
 from simulator.data.errors import InputFileError
 from simulator.data.model_wording import error_text, place_of
+from simulator.data.tenant_unique import check_unique, relocated
 
 if TYPE_CHECKING:
     from simulator.contract.models import DispositionData, ServiceData, Team, TeamMember
@@ -242,9 +243,9 @@ class Tenant(_FileModel):
 
     def resolve_references(self) -> Tenant:
         """What validation checks across the file (the agent's team exists, services name
-        known teams, unique service names, the default outbound service exists), services'
-        team names replaced by ids; for a tenant built without validation (the built-in one).
-        Raises ``ValueError``."""
+        known teams, what must be unique is (``tenant_unique``), the default outbound service
+        exists), services' team names replaced by ids; for a tenant built without validation
+        (the built-in one). Raises ``ValueError``."""
         team_ids = {team.id for team in self.teams}
         if self.agent.team not in team_ids:
             raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
@@ -256,9 +257,8 @@ class Tenant(_FileModel):
             ids = [team.id for team in found if team is not None]
             if ids != service.teams:  # named by name: routing compares ids
                 self.services[index] = service.model_copy(update={"teams": ids})
+        check_unique(self)  # two teams or extensions alike ...: refused where the second is
         names = [service.name for service in self.services]
-        if len(set(names)) != len(names):
-            raise ValueError("service names must be unique")
         if self.default_outbound_service and self.default_outbound_service not in names:
             raise ValueError(
                 f"default_outbound_service {self.default_outbound_service!r} is not a service"
@@ -356,7 +356,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except ValidationError as exc:
         errors = exc.errors()
         # A misspelt key is the likely cause of the key "missing" beside it: say it first.
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        first = relocated(next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]))
         node = node_at(root, first["loc"])
         line = node.start_mark.line + 1 if node is not None else None
         column = node.start_mark.column + 1 if node is not None else None

@@ -37,6 +37,9 @@ def _theirs(before: frozenset[int]) -> list[threading.Thread]:
         if thread.ident not in before
         and thread is not threading.current_thread()
         and not thread.name.startswith("adsim-")
+        # A thread a C library started that ran Python code: not the plugin's to end, and
+        # Python cannot wait for it (join refuses).
+        and type(thread).__name__ != "_DummyThread"
     ]
 
 

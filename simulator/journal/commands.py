@@ -255,7 +255,7 @@ def _cmd_prune(args: argparse.Namespace) -> int:
     )
     line = f"{target}: deleted {span} ({pruned.deleted}), kept the last {pruned.kept}; {sizes}"
     if not pruned.shrunk:
-        line += " (another adsim has it open: the file shrinks at a prune without one)"
+        line += f" (not smaller: {pruned.not_shrunk}; the space is reused by the next runs)"
     print(line)
     return 0
 

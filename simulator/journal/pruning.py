@@ -15,13 +15,14 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.journal.errors import JournalError, reason
+from simulator.journal.errors import JournalError, is_locked, reason
 from simulator.journal.opening import open_database
 from simulator.journal.schema import MIGRATIONS
 
 __all__ = ["Pruned", "prune"]
 
 _TABLES = ("events", "outcomes", "packets")
+_IN_USE = "another adsim has it open"
 """The tables whose rows belong to a run (``run_id``), besides ``runs`` itself."""
 
 
@@ -38,8 +39,11 @@ class Pruned:
     bytes_before: int
     bytes_after: int
     shrunk: bool
-    """The file was rewritten without the freed pages (False: another process had it open and
-    SQLite could not; the freed pages are reused by the next runs)."""
+    """The file was rewritten without the freed pages (False: see ``not_shrunk``; the freed
+    pages are reused by the next runs)."""
+    not_shrunk: str = ""
+    """Why the file was not rewritten: another process has it open, or SQLite's reason (a
+    rewrite needs free disk space about the journal's size)."""
 
 
 def _size(path: Path) -> int:
@@ -75,14 +79,16 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
                 db.execute("ROLLBACK")
             raise
         shrunk = False
+        why = ""
         if below is not None:
             try:
                 db.execute("VACUUM")
                 # Into the file, and the WAL emptied: not while another connection reads.
                 busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                 shrunk = busy == 0
-            except sqlite3.OperationalError:
-                shrunk = False  # another adsim reads or writes it: the pages are reused later
+                why = "" if shrunk else _IN_USE
+            except sqlite3.OperationalError as exc:  # the runs are gone all the same
+                why = _IN_USE if is_locked(exc) else f"it could not be rewritten: {exc}"
         deleted = count - keep if below is not None else 0
         return Pruned(
             deleted=deleted,
@@ -92,6 +98,7 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
             bytes_before=before,
             bytes_after=_size(path),
             shrunk=shrunk,
+            not_shrunk=why,
         )
     except sqlite3.OperationalError as exc:
         raise JournalError(f"cannot be pruned ({reason(exc)})", str(path)) from None

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 from simulator.data import Tenant
 from simulator.data.model_wording import EXPECTED as _EXPECTED
 from simulator.data.model_wording import item_type
+from simulator.data.tenant_unique import relocated
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
 from simulator.scenarios.wording import _fields_of, _kind, _step_usage, _suggest
@@ -105,7 +106,8 @@ def _pydantic_problems(
     """One message per place for ``exc``: the scenario's, or (``within=("tenant",)``) that of a
     part validated on its own, whose locations start there."""
     walked = []
-    for found in exc.errors(include_url=False):
+    for given in exc.errors(include_url=False):
+        found = relocated(given)  # a tenant's value given twice: at the second one
         loc = (*within, *found["loc"])
         error: ErrorDetails = {**found, "loc": loc}
         if len(loc) >= 2 and loc[0] == "steps" and loc[1] in bad_steps:

@@ -160,6 +160,7 @@ def test_prune_of_a_journal_another_reader_has_open_still_deletes(journal):
     finally:
         reader.close()
     assert (pruned.deleted, pruned.kept, pruned.shrunk) == (5, 2, False)
+    assert pruned.not_shrunk == "another adsim has it open"
     with Journal.open(journal, writing=False) as read:
         assert [run for run, _at, _meta in read.runs()] == [6, 7]
 
@@ -184,3 +185,35 @@ def test_bad_input_is_one_line_and_exit_2(journal, tmp_path, capsys, argv, expec
     err = capsys.readouterr().err
     assert expected in err
     assert "Traceback" not in err
+
+
+class _FullDisk:
+    """A connection whose VACUUM finds no room (it needs about the journal's size free)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "VACUUM":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
+
+
+def test_a_rewrite_that_finds_no_room_says_so(journal, capsys, monkeypatch):
+    """It said "another adsim has it open" whatever stopped the rewrite."""
+    from simulator.journal import pruning
+
+    real = pruning.open_database
+    monkeypatch.setattr(pruning, "open_database", lambda *a, **k: _FullDisk(real(*a, **k)))
+    assert main(["journal", "prune", "--journal", str(journal), "--keep", "2"]) == 0
+    line = capsys.readouterr().out
+    assert line.startswith(f"{journal}: deleted runs 1-5 (5), kept the last 2; ")
+    assert line.rstrip().endswith(
+        "(not smaller: it could not be rewritten: database or disk is full; the space is reused "
+        "by the next runs)"
+    )
+    with Journal.open(journal, writing=False) as read:
+        assert [run for run, _at, _meta in read.runs()] == [6, 7]

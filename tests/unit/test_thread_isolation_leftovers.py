@@ -122,3 +122,30 @@ def test_a_thread_that_ends_in_time_is_no_problem(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "still running" not in result.stderr
+
+
+CLOSE_HANGS = """
+import threading
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+
+
+def close():
+    threading.Event().wait()  # never returns
+"""
+
+
+@pytest.mark.parametrize("command", ["demo", "load"])
+def test_a_close_hook_that_never_returns_is_named_and_the_command_ends(tmp_path, command):
+    """It hung ``adsim`` at the end of the run for ever (its process would be killed)."""
+    plugin = _plugin(tmp_path, "closehang", CLOSE_HANGS)
+    common = ["--journal", ":memory:", "--handler", plugin, "--handler-isolation", "thread"]
+    argv = ["demo", *common] if command == "demo" else ["run", SCENARIO, "--repeat", "2", *common]
+    result = _adsim(*argv)
+    assert result.returncode == 1, result.stderr
+    assert (
+        "adsim:   plugin closehang: its close did not finish within 1.5 s; adsim went on without "
+        "it (in adsim's process it cannot be stopped)"
+    ) in result.stderr.splitlines(), result.stderr

@@ -174,7 +174,7 @@ class HandlerHost(PluginLoading):
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:
-            plugin.close()
+            self._close_plugin(plugin)
 
     def __enter__(self) -> HandlerHost:
         return self
