@@ -309,7 +309,7 @@ class Journal(JournalReader):
         row has: seq, time, name, interaction, arguments' JSON (a tuple is a JSON array, as a
         list is) and the agent (schema 3 on). Built outside the lock, in one pass.
 
-        ``sqlite3`` looks for an adapter for every ``None`` it binds (in load mode ~0.5 us
+        ``sqlite3`` looks for an adapter for every ``None`` it binds (in load mode ~0.5 µs
         each, 24 an interaction): a step whose events have no agent (one agent's desktop:
         always) leaves that column out of its ``INSERT`` (its NULL by default), and an event
         without an interaction binds ``_NULL``; SQLite stores the same NULL either way."""
