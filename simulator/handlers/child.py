@@ -81,10 +81,15 @@ class _RemoteAdApi:
         name = event_name(event)
         version = getattr(self, "api_version", None)  # set from the parent's AdApi at load
         if version is not None:
-            from simulator.contract.versions import EventNotInVersionError, event_available
+            from simulator.contract.versions import (
+                ApiVersion,
+                EventNotInVersionError,
+                event_available,
+            )
 
             if not event_available(name, version):
-                raise EventNotInVersionError(name, version)
+                # The version crossed as its text: the error names it as ``AdApi.on``'s does.
+                raise EventNotInVersionError(name, ApiVersion(version))
         if not callable(handler):
             raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
         registration = Registration.of(name, handler, self._child.name)

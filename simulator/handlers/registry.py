@@ -100,16 +100,12 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_event: dict[EventName, tuple[Registration, ...]] = {}
-        self.version = 0
-        """Changes with every ``add``, ``remove``, ``remove_plugin`` and ``clear`` (what a
-        reader decided from ``handlers`` still holds while it is the same)."""
 
     def add(self, registration: Registration) -> None:
         """Append a registration (it runs after every earlier one for the same event)."""
         with self._lock:
             current = self._by_event.get(registration.event, ())
             self._by_event[registration.event] = (*current, registration)
-            self.version += 1
 
     def remove(
         self, event: EventName, handler: Callable[..., Any], plugin: str | None = None
@@ -123,7 +119,6 @@ class HandlerRegistry:
                 if not (r.handler == handler and (plugin is None or r.plugin == plugin))
             )
             self._by_event[event] = kept
-            self.version += 1
             return len(current) - len(kept)
 
     def remove_plugin(self, plugin: str) -> int:
@@ -134,14 +129,12 @@ class HandlerRegistry:
                 kept = tuple(r for r in current if r.plugin != plugin)
                 removed += len(current) - len(kept)
                 self._by_event[event] = kept
-            self.version += 1
         return removed
 
     def clear(self) -> None:
         """Drop everything."""
         with self._lock:
             self._by_event.clear()
-            self.version += 1
 
     def handlers(self, event: EventName) -> tuple[Registration, ...]:
         """The registrations for ``event``, in order."""
