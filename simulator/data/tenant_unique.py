@@ -37,37 +37,38 @@ def _path(loc: Loc) -> str:
     return text
 
 
-def _first_repeat(items: Iterable[tuple[Loc, str]], what: str, why: str) -> None:
+def _first_repeat(items: Iterable[tuple[Loc, str]], why: str) -> None:
+    """``DuplicateError`` at the first value that belongs to two things. ``items``: each
+    value at its place; two places are one thing when only their last key differs (the id,
+    code and name of one disposition may be alike)."""
     seen: dict[str, Loc] = {}
     for loc, value in items:
-        if value in seen:
+        first = seen.get(value)
+        if first is not None and first[:-1] != loc[:-1]:
             raise DuplicateError(
-                loc, f"{value!r} is also the {what} of {_path(seen[value][:-1])}; {why}"
+                loc, f"{value!r} is also the {first[-1]} of {_path(first[:-1])}; {why}"
             )
-        seen[value] = loc
+        seen.setdefault(value, loc)
 
 
 def check_unique(tenant: Tenant) -> None:
-    """``DuplicateError`` for the first value given twice where it must be unique."""
+    """``DuplicateError`` for the first value given twice where it must be unique. A lookup
+    that takes an id or a name (a team, a service) or an id, code or name (a disposition)
+    must find one thing whichever it is given, so those are unique across the fields too."""
     teams = list(enumerate(tenant.teams))
     services = list(enumerate(tenant.services))
     _first_repeat(
-        ((("teams", i, "id"), team.id) for i, team in teams), "id", "each team's id is its own"
+        ((("teams", i, key), getattr(team, key)) for key in ("id", "name") for i, team in teams),
+        "a team is named by its id or name (--agent NAME@TEAM, services' teams): each is one "
+        "team's",
     )
     _first_repeat(
-        ((("teams", i, "name"), team.name) for i, team in teams),
-        "name",
-        "a team is named in --agent NAME@TEAM and in services' teams: each name is one team's",
-    )
-    _first_repeat(
-        ((("services", i, "id"), service.id) for i, service in services),
-        "id",
-        "each service's id is its own",
-    )
-    _first_repeat(
-        ((("services", i, "name"), service.name) for i, service in services),
-        "name",
-        "a step or a handler names a service: each name is one service's",
+        (
+            (("services", i, key), getattr(service, key))
+            for key in ("id", "name")
+            for i, service in services
+        ),
+        "a step or a handler names a service by its id or name: each is one service's",
     )
     people: list[tuple[Loc, str, str]] = [
         (("agent", "extension"), tenant.agent.extension, tenant.agent.id)
@@ -77,25 +78,22 @@ def check_unique(tenant: Tenant) -> None:
             people.append((("teams", i, "members", j, "extension"), member.extension, member.id))
     _first_repeat(
         ((loc, extension) for loc, extension, _id in people),
-        "extension",
         "dialling an extension reaches one agent: give each its own",
     )
     _first_repeat(
         (((*loc[:-1], "id"), user_id) for loc, _extension, user_id in people),
-        "id",
         "each agent's id is its own",
     )
     for i, service in services:
-        for key in ("id", "code", "name"):
-            _first_repeat(
-                (
-                    (("services", i, "dispositions", j, key), getattr(disposition, key))
-                    for j, disposition in enumerate(service.dispositions)
-                ),
-                key,
-                "set_disposition finds a disposition by its id, code or name: each is one "
-                "disposition's",
-            )
+        _first_repeat(
+            (
+                (("services", i, "dispositions", j, key), getattr(disposition, key))
+                for key in ("id", "code", "name")
+                for j, disposition in enumerate(service.dispositions)
+            ),
+            "set_disposition finds a disposition by its id, code or name: each is one "
+            "disposition's",
+        )
 
 
 def relocated(error: ErrorDetails) -> ErrorDetails:

@@ -306,13 +306,16 @@ def build_host(
                 )
             except ValueError as exc:
                 raise InputFileError("--webhook", None, str(exc)) from None
-            host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
+            host.add_plugin(
+                "webhook", webhook.register, webhook.source, close=webhook.close, own=True
+            )
         elif secret and getattr(args, "webhook_secret", None):
             print("adsim: --webhook-secret without --webhook does nothing", file=err)
     except BaseException:
         host.close(timeout=0)
         journal.close()
         raise
+    host.threads_loaded = leftover_threads.snapshot()  # a daemon among them: on purpose
     for plugin in host.plugins:
         if not plugin.loaded:
             print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
@@ -401,7 +404,7 @@ def _threads_left(host: HandlerHost) -> None:
     process gives them, then the summary names those still running (an incident: exit 1)."""
     if host.isolation != "thread":
         return
-    left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE)
+    left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE, host.threads_loaded)
     if left:
         host.add_incident(leftover_threads.incident(left, CLOSE_GRACE))
 

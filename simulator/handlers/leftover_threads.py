@@ -20,35 +20,52 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 __all__ = ["exit_if_held", "exit_past", "held", "incident", "left_running", "snapshot"]
 
 
-def snapshot() -> frozenset[int]:
-    """The threads running now (before the plugins are loaded)."""
-    return frozenset(thread.ident for thread in threading.enumerate() if thread.ident is not None)
+def snapshot() -> frozenset[threading.Thread]:
+    """The threads running now (before the plugins are loaded). The thread objects, not their
+    idents: an ended thread's ident is soon another's."""
+    return frozenset(threading.enumerate())
 
 
-def _theirs(before: frozenset[int]) -> list[threading.Thread]:
+def _pool_workers() -> set[threading.Thread]:
+    """The threads of ``concurrent.futures`` thread pools: Python ends them itself when the
+    process exits (once the work queued is done), so they keep nothing from exiting."""
+    pools = sys.modules.get("concurrent.futures.thread")  # not imported: there is no pool
+    return set(getattr(pools, "_threads_queues", {}) or ())
+
+
+def _theirs(before: frozenset[threading.Thread]) -> list[threading.Thread]:
+    pooled = _pool_workers()
     return [
         thread
         for thread in threading.enumerate()
-        if thread.ident not in before
+        if thread not in before
         and thread is not threading.current_thread()
         and not thread.name.startswith("adsim-")
         # A thread a C library started that ran Python code: not the plugin's to end, and
         # Python cannot wait for it (join refuses).
         and type(thread).__name__ != "_DummyThread"
+        and thread not in pooled
     ]
 
 
-def left_running(before: frozenset[int], grace: float) -> list[str]:
+Threads = frozenset[threading.Thread]
+
+
+def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) -> list[str]:
     """The names of the threads started since ``before`` (not adsim's) still running after
-    ``grace`` seconds; each is waited for within that grace."""
+    ``grace`` seconds; each is waited for within that grace. ``daemons``: the threads running
+    once the plugins were loaded; a daemon among them was made one on purpose (a plugin's
+    ``register()`` runs on adsim's main thread), and is left to end with adsim, as a plugin's
+    process leaves its daemons."""
     deadline = time.monotonic() + grace
     left = []
     for thread in _theirs(before):
+        if thread.daemon and thread in daemons:
+            continue
         thread.join(max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
             left.append(thread.name)
@@ -60,7 +77,7 @@ _HELD: list[threading.Thread] = []
 failed at its teardown, and ``exit_if_held`` ends the process rather than wait for them."""
 
 
-def held(before: frozenset[int], grace: float) -> list[str]:
+def held(before: frozenset[threading.Thread], grace: float) -> list[str]:
     """The names of the threads started since ``before`` (not adsim's) that are not daemons and
     still run after ``grace`` seconds: Python waits for such a thread before the process exits,
     for ever if it never ends. They are kept for ``exit_if_held``."""
@@ -78,7 +95,8 @@ def held(before: frozenset[int], grace: float) -> list[str]:
 
 def exit_if_held(code: int) -> None:
     """End the process now with ``code`` when a thread ``held`` named still runs (the pytest
-    session's last step: it would wait for that thread for ever)."""
+    session's last step: it would wait for that thread for ever). As ``exit_past``, this skips
+    Python's exit handlers."""
     if any(thread.is_alive() for thread in _HELD):
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -99,13 +117,19 @@ def incident(names: list[str], grace: float) -> str:
     )
 
 
-def exit_past(code: int, flush: Callable[[], object] | None = None) -> int:
+def exit_past(code: int) -> int:
     """``code``, or the process ends here with it when a thread that is not a daemon is still
-    running (the summary named it): Python would wait for that thread before exiting, for ever."""
+    running (the summary named it): Python would wait for that thread before exiting, for ever.
+    Ending here skips Python's exit handlers (``atexit``: the compiled-code cache is not saved,
+    ``coverage run`` loses its data): only when the alternative is never exiting."""
+    pooled = _pool_workers()
     stuck = [
         thread
         for thread in threading.enumerate()
-        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+        if thread is not threading.main_thread()
+        and not thread.daemon
+        and thread.is_alive()
+        and thread not in pooled
     ]
     if not stuck:
         return code
@@ -114,8 +138,6 @@ def exit_past(code: int, flush: Callable[[], object] | None = None) -> int:
             names = ", ".join(thread.name for thread in stuck)
             line = f"adsim: thread(s) {names} still running at the end; adsim ends them"
             print(line, file=sys.stderr)
-    if flush is not None:
-        flush()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
 import os
@@ -58,6 +59,8 @@ class Plugin:
     on_close: Callable[[], Any] | None = None
     locator: dict[str, Any] | None = None
     """For process isolation: how a child process finds the plugin (nothing imported here)."""
+    own: bool = False
+    """adsim's own plugin (the webhook, a JS module or page): its close bounds itself."""
 
     def close(self) -> None:
         """Run the plugin's close hook, if it has one (errors are ignored)."""
@@ -113,8 +116,9 @@ def _not_utf8(shown: str, data: bytes) -> str | None:
     return None
 
 
-_BESIDE: set[str] = set()
-"""The modules that plugin files imported from their own folders (``forget_beside``)."""
+_BESIDE: dict[str, str] = {}
+"""The modules plugin files imported from their own folders, by name: that folder
+(``forget_beside``; two folders with a module of one name, ``_clash``)."""
 
 
 def _importable_beside(path: Path) -> str:
@@ -129,20 +133,56 @@ def _importable_beside(path: Path) -> str:
     return folder
 
 
+def _in_folder(folder: str, name: str) -> str | None:
+    """The file of module ``name``'s top package (or module) found in ``folder`` itself (not in
+    a virtual environment or anything else below it), or None."""
+    try:
+        spec = importlib.machinery.PathFinder.find_spec(name.partition(".")[0], [folder])
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    return spec.origin if spec.origin not in (None, "namespace") else folder
+
+
+def _clash(folder: str, shown: str) -> str | None:
+    """Why a plugin in ``folder`` cannot load beside the plugins loaded before (None when it
+    can): one of its modules has the name of one a plugin of another folder imported. In one
+    process a module name is one module, so it would get the other folder's, without a word."""
+    for name, other in _BESIDE.items():
+        if other == folder or "." in name:
+            continue
+        mine = _in_folder(folder, name)
+        if mine is None:
+            continue
+        theirs = getattr(sys.modules.get(name), "__file__", None) or other
+        return (
+            f"{shown}:1: its folder's module {name!r} ({mine}) has the name of {theirs}, which "
+            "a plugin loaded before imported: in one process a name is one module, so this "
+            "plugin would get that one. Rename one of them, or run the plugins in processes "
+            "of their own (--handler-isolation process, the default)"
+        )
+    return None
+
+
 def _note_beside(folder: str, before: set[str]) -> None:
-    """Remember the modules the plugin's import brought in from its folder (or below)."""
+    """Remember the modules the plugin's import brought in from its folder itself."""
     inside = folder.rstrip(os.sep) + os.sep
     for name in set(sys.modules) - before:
+        if name.startswith("adsim_handlers."):
+            continue
         file = getattr(sys.modules.get(name), "__file__", None)
-        if isinstance(file, str) and os.path.realpath(file).startswith(inside):
-            _BESIDE.add(name)
+        if not isinstance(file, str) or not os.path.realpath(file).startswith(inside):
+            continue
+        if _in_folder(folder, name) is not None:  # not a package installed below it
+            _BESIDE[name] = folder
 
 
 def forget_beside() -> None:
     """Drop the modules plugins imported from their folders, so that the next import of a
     plugin reads them from disk again (``HandlerHost.reload``: an edit to ``_common.py`` is
     seen, as an edit to the plugin file is). Modules imported before any plugin (adsim's own,
-    the tests') are never among them."""
+    the tests') and packages installed in a folder below (a ``.venv``) are never among them."""
     for name in _BESIDE:
         sys.modules.pop(name, None)
     _BESIDE.clear()
@@ -165,10 +205,13 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         return None, f"{exc.filename or shown}:{exc.lineno or 1}: syntax error: {exc.msg}"
     except OSError as exc:
         return None, f"{shown}:1: cannot read it ({exc})"
+    folder = _importable_beside(path)
+    clash = _clash(folder, shown)
+    if clash is not None:
+        return None, clash
     module = ModuleType(name)
     module.__file__ = shown
     sys.modules[name] = module
-    folder = _importable_beside(path)
     before = set(sys.modules)
     try:
         exec(code, module.__dict__)
@@ -243,9 +286,11 @@ class PluginSource:
         reopen: Callable[[], str | None] | None = None,
         *,
         file: str | None = None,
+        own: bool = False,
     ) -> PluginSource:
         """A plugin that is already a function (the webhook, a JS page, a module the pytest
-        harness imported). ``file``: where ``register``'s errors point (``file:line``).
+        harness imported). ``file``: where ``register``'s errors point (``file:line``);
+        ``own``: adsim's own (``Plugin.own``).
 
         ``reopen()``, when given, runs at each read after the first (a reload, after ``close``):
         it starts again what ``close`` ended (a Node handler's process) and returns why the
@@ -262,7 +307,7 @@ class PluginSource:
                     error = reopen()
                 except Exception as exc:
                     error = f"{source}: {_describe(exc)}"
-            return [Plugin(name, source, file, register, error, close)]
+            return [Plugin(name, source, file, register, error, close, own=own)]
 
         return cls(read)
 

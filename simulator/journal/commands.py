@@ -344,10 +344,10 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     trim = actions.add_parser("prune", help="delete every run but the last N, and shrink the file")
     trim.add_argument(
         "--keep",
-        type=numbers.whole(0, numbers.MAX_ROW_ID),
+        type=numbers.whole(1, numbers.MAX_ROW_ID),
         required=True,
         metavar="N",
-        help="how many of the last runs to keep (0: none)",
+        help="how many of the last runs to keep (at least the last: run numbers go on from it)",
     )
     trim.add_argument(
         "--journal",

@@ -22,8 +22,8 @@ from simulator.journal.schema import MIGRATIONS
 __all__ = ["Pruned", "prune"]
 
 _TABLES = ("events", "outcomes", "packets")
-_IN_USE = "another adsim has it open"
 """The tables whose rows belong to a run (``run_id``), besides ``runs`` itself."""
+_IN_USE = "another adsim has it open"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,11 @@ def _size(path: Path) -> int:
 
 
 def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
-    """Delete every run of the journal at ``path`` but the last ``keep`` and shrink the file."""
+    """Delete every run of the journal at ``path`` but the last ``keep`` (at least 1: a run's
+    number is the highest one's plus one, so with none left they would start again from 1,
+    and a ``--run N`` in a CI log would name another run) and shrink the file."""
+    if keep < 1:
+        raise ValueError("keep at least the last run: run numbers go on from it")
     before = _size(path)
     db = open_database(str(path), busy_timeout=busy_timeout, writing=True, migrations=MIGRATIONS)
     try:

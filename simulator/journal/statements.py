@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: its __init__ is then a third of the cost (one per outcome)
 class Pending:
     """A row written later: the run it belongs to (None: the current one), what it is (for the
     error line), its statement and its values after the run id."""
@@ -37,32 +37,38 @@ PACKET_SQL = (
 
 
 EVENTS_PER_INSERT = 128
-"""Events in one ``INSERT`` at most: 7 values each stays under the 999 parameters an older
-SQLite allows in one statement."""
+"""Events in one ``INSERT`` at most: 6 values each and the run id stay under the 999 parameters
+an older SQLite allows in one statement."""
 
 
 @functools.lru_cache(maxsize=2 * EVENTS_PER_INSERT)
 def events_insert(agent: bool, count: int) -> str:
-    """One ``INSERT`` of ``count`` events, with the ``agent`` column (schema 3 on) or without.
+    """One ``INSERT`` of ``count`` events, with the ``agent`` column or without (before schema
+    3, or a step whose events have no agent: the column's NULL by default).
 
     One statement for a step's events rather than one per event (``executemany``): a fifth less
     of SQLite's time in a commit. The run id is a parameter, not part of the text: the same
-    statement for every run, compiled once (SQLite's statement cache is keyed by the text)."""
+    statement for every run, compiled once (SQLite's statement cache is keyed by the text), and
+    given once (``?1`` in every row; each ``?`` after it numbers on): the values are the run id,
+    then each event's values after it."""
     columns = "run_id, seq, time_ms, name, interaction_id, args" + (", agent" if agent else "")
-    row = "(?, ?, ?, ?, ?, ?, ?)" if agent else "(?, ?, ?, ?, ?, ?)"
+    row = "(?1, ?, ?, ?, ?, ?, ?)" if agent else "(?1, ?, ?, ?, ?, ?)"
     return f"INSERT INTO events ({columns}) VALUES " + ", ".join([row] * count)
 
 
-def outcome_insert(agent: bool) -> str:
-    """The outcomes insert, with the ``agent`` column (schema 3 on) or without."""
+def outcome_insert(agent: bool, failed: bool = True) -> str:
+    """The outcomes insert, with the ``agent`` column (schema 3 on) or without; not ``failed``
+    (no error nor traceback: most outcomes) it has 8 values after the run id, not 10, and
+    writes NULL for those two (``sqlite3`` looks for an adapter for every ``None`` it binds)."""
+    failure = "?10, ?11" if failed else "NULL, NULL"
     if agent:
         # The agent is its event's (journaled before any handler saw it).
         tail = (
-            ", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            f", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure},"
             " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
         )
     else:
-        tail = ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        tail = f") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure})"
     return (
         "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
         f" handler, status, duration_ms, result, error, traceback{tail}"

@@ -32,6 +32,7 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import threading
 import time
@@ -92,6 +93,13 @@ keeps about this many runs: load mode starts a run per repeat, and every one kep
 RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this many runs."""
 
 
+_LAZY = operator.attrgetter("lazy_commits")
+
+_NULL = float("nan")
+"""Bound in place of ``None`` in the events' rows: SQLite binds a NaN as NULL (it stores no
+NaN: ``sqlite3_bind_double``), without the adapter search ``sqlite3`` makes for ``None``."""
+
+
 def _dumps(value: Any) -> str:
     # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
     # same in every process (sorted sets, no addresses): same seed, same bytes.
@@ -101,8 +109,8 @@ def _dumps(value: Any) -> str:
 def _text(value: str | None) -> str | None:
     """Text SQLite can store: a lone surrogate (which UTF-8 cannot hold) becomes its escape
     ``\\udXXX``; inside JSON that escape is exact (``json.loads`` gives the surrogate back)."""
-    if value is None:
-        return None
+    if value is None or value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -129,7 +137,9 @@ class Journal(JournalReader):
         # adsim's file, as the migration tests write it) is written and read without it.
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
+        self._agent_column = "agent" in columns
         self._outcome_sql = outcome_insert(self._agent == "agent")
+        self._outcome_ok_sql = outcome_insert(self._agent == "agent", failed=False)
         self._pending: list[Pending] = []
         """Outcome and answer rows held back for the next transaction (see ``flush``)."""
         self._buses: list[Any] = []
@@ -207,7 +217,7 @@ class Journal(JournalReader):
         repeat without reopening the database). Rows held back keep their run's id. An
         in-memory journal keeps only its last runs (``MEMORY_RUNS_KEPT``)."""
         with self._lock:
-            if any(pending.run_id is None for pending in self._pending):
+            if self._pending and any(pending.run_id is None for pending in self._pending):
                 self._flush_locked()  # rows of a run whose own row is not written yet
             ended = self._run_id
             if self.path == ":memory:" and ended is not None:
@@ -268,17 +278,7 @@ class Journal(JournalReader):
         """Write ``events`` in one transaction, with the outcome and answer rows held back;
         ``JournalWriteError`` (and nothing written) when it fails, or when an outcome, answer
         or packet could not be written before."""
-        rows = [
-            (
-                event.seq,
-                event.time_ms,
-                str(event.name),
-                event.interaction_id,
-                _dumps(event.wire_args),  # a tuple is a JSON array, as a list is
-                getattr(event, "agent", None),
-            )
-            for event in events
-        ]
+        values, width = self._event_values(events)
         with self._lock:
             if self._closed:
                 raise JournalWriteError(
@@ -288,13 +288,15 @@ class Journal(JournalReader):
                 self._failure_told = True
                 raise self.failure
             try:
-                self._write_events(rows)
+                self._write_events(values, width)
             except RowError as exc:
                 raise self._row_failed(exc) from None
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
+                escaped = values.copy()
+                escaped[4::width] = [_text(args) for args in values[4::width]]
                 try:
-                    self._write_events([(*row[:4], _text(row[4]), row[5]) for row in rows])
+                    self._write_events(escaped, width)
                 except RowError as exc:
                     raise self._row_failed(exc) from None
                 except (sqlite3.Error, UnicodeEncodeError) as exc:
@@ -302,19 +304,62 @@ class Journal(JournalReader):
             except sqlite3.Error as exc:
                 raise self._write_error(exc, events) from None
 
-    def _write_events(self, rows: list[tuple[Any, ...]]) -> None:
+    def _event_values(self, events: Sequence[_EventLike]) -> tuple[list[Any], int]:
+        """The values of ``events``' rows after the run id, one flat list, and how many each
+        row has: seq, time, name, interaction, arguments' JSON (a tuple is a JSON array, as a
+        list is) and the agent (schema 3 on). Built outside the lock, in one pass.
+
+        ``sqlite3`` looks for an adapter for every ``None`` it binds (in load mode ~0.5 µs
+        each, 24 an interaction): a step whose events have no agent (one agent's desktop:
+        always) leaves that column out of its ``INSERT`` (its NULL by default), and an event
+        without an interaction binds ``_NULL``; SQLite stores the same NULL either way."""
+        texts = stable_text.dumps_each([event.wire_args for event in events])
+        values: list[Any] = []
+        extend = values.extend
+        if self._agent_column:
+            try:
+                agents = [event.agent for event in events]  # type: ignore[attr-defined]
+            except AttributeError:  # an event-like without one (your own driver's)
+                agents = [getattr(event, "agent", None) for event in events]
+            if agents.count(None) != len(agents):
+                for event, text, agent in zip(events, texts, agents, strict=True):
+                    interaction = event.interaction_id
+                    extend(
+                        (
+                            event.seq,
+                            event.time_ms,
+                            str(event.name),
+                            _NULL if interaction is None else interaction,
+                            text,
+                            _NULL if agent is None else agent,
+                        )
+                    )
+                return values, 6
+        for event, text in zip(events, texts, strict=True):
+            interaction = event.interaction_id
+            extend(
+                (
+                    event.seq,
+                    event.time_ms,
+                    str(event.name),
+                    _NULL if interaction is None else interaction,
+                    text,
+                )
+            )
+        return values, 5
+
+    def _write_events(self, values: list[Any], width: int) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
-            self._write_pending(run_id)
-            agent = self._agent == "agent"
-            width = 6 if agent else 5
-            for start in range(0, len(rows), EVENTS_PER_INSERT):
-                chunk = rows[start : start + EVENTS_PER_INSERT]
-                values = [value for row in chunk for value in (run_id, *row[:width])]
-                db.execute(events_insert(agent, len(chunk)), values)
+            if self._pending:
+                self._write_pending(run_id)
+            step = EVENTS_PER_INSERT * width
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                db.execute(events_insert(width == 6, len(chunk) // width), [run_id, *chunk])
             db.execute("COMMIT")
         except BaseException:
             if new_run:
@@ -362,7 +407,7 @@ class Journal(JournalReader):
     def _deferring(self) -> bool:
         # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
         # and takes the row with it; any other driver (the window, the demo) writes it now.
-        return any(bus.lazy_commits for bus in self._buses)
+        return any(map(_LAZY, self._buses))  # no generator: once per outcome
 
     def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
         """Keep a row for the next transaction of events, or write it at once (``now``, or
@@ -422,21 +467,27 @@ class Journal(JournalReader):
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
+        result = outcome.result
+        values: tuple[Any, ...] = (
+            outcome.event_seq,
+            outcome.event_name,
+            outcome.interaction_id,
+            _text(outcome.plugin),
+            _text(outcome.handler),
+            outcome.status,
+            float(outcome.duration_ms),
+            "null" if result is None else _text(_dumps(result)),  # most handlers return None
+        )
+        error, trace = outcome.error, outcome.traceback
+        if error is None and trace is None:
+            sql = self._outcome_ok_sql
+        else:
+            sql = self._outcome_sql
+            values = (*values, _text(error), _text(trace))
         self._hold(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
-            self._outcome_sql,
-            (
-                outcome.event_seq,
-                outcome.event_name,
-                outcome.interaction_id,
-                _text(outcome.plugin),
-                _text(outcome.handler),
-                outcome.status,
-                float(outcome.duration_ms),
-                _text(_dumps(outcome.result)),
-                _text(outcome.error),
-                _text(outcome.traceback),
-            ),
+            sql,
+            values,
         )
 
     def record_packet(

@@ -179,7 +179,7 @@ class AdsimHarness:
             __tracebackhide__ = True  # pytest: the test's line, then the error
             result = attribute(*args, **kwargs)
             self.settle()
-            problem = refused(name, result, self.sim)
+            problem = refused(name, result, self.sim, args, kwargs)
             if problem is not None:
                 raise problem
             return result
@@ -340,7 +340,8 @@ class AgentHarness:
             __tracebackhide__ = True
             result = attribute(*args, **kwargs)
             self.parent.settle()
-            problem = refused(name, result, self.sim)
+            who = f"adsim.agent({self.sim.name!r})"
+            problem = refused(name, result, self.sim, args, kwargs, who=who)
             if problem is not None:
                 raise problem
             return result

@@ -33,17 +33,25 @@ class ActionRefusedError(AssertionError):
         self.code = result.error.name
 
 
-def refused(action: str, result: Any, desk: Any) -> ActionRefusedError | None:
-    """The ``ActionRefusedError`` for ``result`` of ``action`` on ``desk``; None when it is not a
-    refusal (a success envelope, or a method that returns something else)."""
+def refused(
+    action: str,
+    result: Any,
+    desk: Any,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    *,
+    who: str = "adsim",
+) -> ActionRefusedError | None:
+    """The ``ActionRefusedError`` for ``result`` of ``action(*args, **kwargs)`` on ``desk``
+    (``who``: how the test names that desktop, ``adsim`` or ``adsim.agent('omar')``); None when
+    it is not a refusal (a success envelope, or a method that returns something else)."""
     if not isinstance(result, OperationError):
         return None
     error = result.error
-    message = f"adsim.{action}() was refused: {error.name} ({error.code})"
+    message = f"{who}.{action}() was refused: {error.name} ({error.code})"
     if error.message:
         message += f": {error.message}"
-    iid = desk.active_interaction_id
-    inter = desk.interaction(iid) if iid else None
+    inter = _named(desk, args, kwargs or {})
     if inter is not None:
         allowed = sorted(
             value
@@ -51,11 +59,31 @@ def refused(action: str, result: Any, desk: Any) -> ActionRefusedError | None:
             if value not in _SYSTEM_ACTIONS
         )
         message += (
-            f". The active interaction is a {inter.type.value} in state {inter.state.value}; "
-            f"allowed now: {', '.join(allowed) or 'nothing'}"
+            f". Its interaction is a {inter.type.value} in state {inter.state.value}; the "
+            f"actions that state allows: {', '.join(allowed) or 'none'}"
         )
+    raw = "adsim.sim" if who == "adsim" else f"{who}.sim"
     message += (
         " (to test the refusal itself: with pytest.raises(ActionRefusedError); "
-        f"adsim.sim.{action}() returns the envelope)"
+        f"{raw}.{action}() returns the envelope)"
     )
     return ActionRefusedError(action, result, message)
+
+
+def _named(desk: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The interaction the call was about: one it named by id, else the active one when it
+    named none (an id the desktop does not have describes nothing: not the active one)."""
+    texts = [value for value in (*args, *kwargs.values()) if isinstance(value, str)]
+    for text in texts:
+        found = desk.interaction(text)
+        if found is not None:
+            return found
+    if any(_looks_like_an_id(text) for text in texts):
+        return None
+    iid = desk.active_interaction_id
+    return desk.interaction(iid) if iid else None
+
+
+def _looks_like_an_id(text: str) -> bool:
+    """An interaction id's shape (a GUID), or a name a test may have passed for one."""
+    return len(text) >= 8 and text.count("-") >= 1 and " " not in text

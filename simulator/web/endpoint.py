@@ -166,7 +166,14 @@ class PageEndpoint:
         self.instances = 0
         """How many AdApi instances attached (1 + reloads)."""
         self._worker = self._start_worker()
-        self._first_status = host.add_plugin(name, self._register, source, close, reopen)
+        self._first_status = host.add_plugin(
+            name,
+            self._register,
+            source,
+            close,
+            reopen,
+            own=True,  # node: its close waits 2 s
+        )
         self.name = self._first_status.name
 
     @property

@@ -173,3 +173,83 @@ def test_reload_leaves_the_modules_imported_before_the_plugin(sim, tmp_path, res
         assert sys.modules["adsim_beside_earlier"] is earlier
     finally:
         host.close(timeout=WAIT)
+
+
+def _two_folders(tmp_path: Path) -> tuple[Path, Path]:
+    for tag in ("A", "B"):
+        folder = tmp_path / f"crm{tag}"
+        _write(folder, "_common.py", f'TAG = "{tag}"\n')
+        _write(
+            folder,
+            "save.py",
+            """
+            from _common import TAG
+
+            def register(ad_api):
+                ad_api.on("ON_LOGIN", lambda state: TAG)
+            """,
+        )
+    return tmp_path / "crmA", tmp_path / "crmB"
+
+
+def test_two_folders_with_a_module_of_one_name_in_one_process_are_refused(
+    sim, tmp_path, restore_path
+):
+    """Plugin B silently got plugin A's ``_common`` (one module per name in a process)."""
+    first, second = _two_folders(tmp_path)
+    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
+    try:
+        [loaded] = host.load(first)
+        [refused] = host.load(second)
+        assert loaded.loaded, loaded.error
+        assert not refused.loaded
+        assert refused.error.startswith(
+            f"{second / 'save.py'}:1: its folder's module '_common' ({second / '_common.py'}) "
+            f"has the name of {first / '_common.py'}, which a plugin loaded before imported"
+        )
+        assert "--handler-isolation process" in refused.error
+        assert _login_results(sim, host) == ["A"]
+    finally:
+        host.close(timeout=WAIT)
+
+
+def test_two_folders_with_a_module_of_one_name_in_processes_each_get_theirs(
+    sim, tmp_path, restore_path
+):
+    first, second = _two_folders(tmp_path)
+    host = HandlerHost(sim, timeout=WAIT, isolation="process")
+    try:
+        assert all(status.loaded for status in [*host.load(first), *host.load(second)])
+        assert sorted(_login_results(sim, host)) == ["A", "B"]
+    finally:
+        host.close(timeout=WAIT)
+
+
+def test_reload_leaves_a_package_installed_below_the_plugins_folder(sim, tmp_path, restore_path):
+    """A plugin at a project's root, its ``.venv`` beside it: a reload made a second copy of
+    every package the plugin imported from there (``isinstance`` and ``except`` broke)."""
+    import importlib
+
+    project = tmp_path / "project"
+    site = project / ".venv" / "lib" / "site-packages"
+    _write(site / "adsim_beside_pkg", "__init__.py", "class Thing:\n    pass\n")
+    sys.path.append(str(site))  # as the venv's site-packages is
+    plugin = _write(
+        project,
+        "save.py",
+        """
+        import adsim_beside_pkg
+
+        def register(ad_api):
+            ad_api.on("ON_LOGIN", lambda state: "ok")
+        """,
+    )
+    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+        installed = importlib.import_module("adsim_beside_pkg")
+        host.reload()
+        assert sys.modules["adsim_beside_pkg"] is installed
+    finally:
+        host.close(timeout=WAIT)

@@ -30,8 +30,10 @@ def test_a_refused_action_raises_with_the_vendors_error_and_what_is_allowed():
         assert refusal.code == refusal.result.error.name
         text = str(refusal)
         assert text.startswith(f"adsim.complete_interaction() was refused: {refusal.code} (")
-        assert "The active interaction is a voice in state delivered; allowed now: " in text
-        assert "hang_up" in text.split("allowed now: ", 1)[1]
+        allowed = text.split("the actions that state allows: ", 1)[1].split(" (to test", 1)[0]
+        assert ". Its interaction is a voice in state delivered; " in text
+        assert "leave" in allowed.split(", ")  # the agent's own hang-up
+        assert "complete" not in allowed.split(", ")
         assert "pytest.raises(ActionRefusedError)" in text
         assert [e.name.value for e in adsim.events] == before  # the refusal changed nothing
 
@@ -53,11 +55,27 @@ def test_successes_and_other_methods_return_what_they_did():
         assert adsim.interaction("no-such-id") is None
 
 
-def test_another_agents_desktop_raises_the_same():
+def test_another_agents_desktop_raises_the_same_and_names_it():
     with AdsimHarness(seed=1) as adsim:
         omar = adsim.agent("omar")
-        with pytest.raises(ActionRefusedError, match=r"adsim\.set_agent_state\(\) was refused"):
+        with pytest.raises(ActionRefusedError) as info:
             omar.set_agent_state("ready")  # not logged in
+        text = str(info.value)
+        assert text.startswith("adsim.agent('omar').set_agent_state() was refused: ")
+        assert "adsim.agent('omar').sim.set_agent_state() returns the envelope" in text
+
+
+def test_an_unknown_interaction_id_describes_no_other_interaction():
+    """It described the active interaction, so ``hold`` looked allowed on a call the test
+    never named."""
+    with AdsimHarness(seed=1) as adsim:
+        adsim.login()
+        adsim.set_agent_state("ready")
+        adsim.offer_call("Sales")
+        adsim.accept_interaction()
+        with pytest.raises(ActionRefusedError) as info:
+            adsim.set_call_hold(True, "no-such-id")
+        assert "Its interaction is" not in str(info.value)
 
 
 def test_the_test_fails_at_its_own_line(pytester):

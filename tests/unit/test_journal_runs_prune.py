@@ -126,10 +126,12 @@ def test_prune_keeps_the_last_runs_and_shrinks_the_file(journal, tmp_path, capsy
 def test_prune_with_nothing_to_delete_says_so(journal, capsys):
     assert main(["journal", "prune", "--journal", str(journal), "--keep", "10"]) == 0
     assert capsys.readouterr().out.startswith(f"{journal}: 7 runs, none to delete (")
-    assert main(["journal", "prune", "--journal", str(journal), "--keep", "0"]) == 0
-    assert "deleted runs 1-7 (7), kept the last 0" in capsys.readouterr().out
+    assert main(["journal", "prune", "--journal", str(journal), "--keep", "1"]) == 0
+    assert "deleted runs 1-6 (6), kept the last 1" in capsys.readouterr().out
+    # Run numbers go on from the last one: a `--run N` in a CI log names one run for good.
+    assert main(["run", CHAT, "--journal", str(journal)]) == 0
     with Journal.open(journal, writing=False) as read:
-        assert (read.runs(), read.events(), read.outcomes()) == ([], [], [])
+        assert [run for run, _at, _meta in read.runs()] == [7, 8]
 
 
 def test_prune_of_a_locked_journal_deletes_nothing(journal, capsys, monkeypatch):
@@ -171,9 +173,10 @@ def test_prune_of_a_journal_another_reader_has_open_still_deletes(journal):
         (["journal", "prune", "--journal", "{missing}", "--keep", "1"], "no journal here"),
         (["journal", "prune", "--journal", "{journal}"], "the following arguments are required"),
         (["journal", "prune", "--journal", "{journal}", "--keep", "-1"], "--keep"),
+        (["journal", "prune", "--journal", "{journal}", "--keep", "0"], "--keep"),
         (["journal", "runs", "--journal", "{journal}", "--last", "0"], "--last"),
     ],
-    ids=["missing", "no-keep", "negative-keep", "last-zero"],
+    ids=["missing", "no-keep", "negative-keep", "keep-zero", "last-zero"],
 )
 def test_bad_input_is_one_line_and_exit_2(journal, tmp_path, capsys, argv, expected):
     filled = [a.format(missing=tmp_path / "none.sqlite3", journal=journal) for a in argv]

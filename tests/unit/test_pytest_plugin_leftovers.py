@@ -38,6 +38,17 @@ def close():
 
 DAEMON = WORKER.replace('name="crm-worker")', 'name="crm-worker", daemon=True)')
 
+POOL = """
+import concurrent.futures
+
+POOL = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="crm-pool")
+
+
+def register(ad_api):
+    POOL.submit(print, "connected")  # a worker stays: Python ends it at exit
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: POOL.submit(print, "saved"))
+"""
+
 TEST = """
 import pytest
 
@@ -78,6 +89,13 @@ def test_a_worker_its_close_hook_ends_is_no_problem(pytester):
 
 def test_a_daemon_worker_is_no_problem(pytester):
     pytester.makepyfile(crm_worker=DAEMON, test_w=TEST)
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
+    result.assert_outcomes(passed=2)
+    assert result.ret == 0
+
+
+def test_a_thread_pools_workers_are_no_problem(pytester):
+    pytester.makepyfile(crm_worker=POOL, test_w=TEST)
     result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
     result.assert_outcomes(passed=2)
     assert result.ret == 0

@@ -43,8 +43,8 @@ def _edited(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
         (
             "    name: Sales\n    members:",
             "    name: Customer Support\n    members:",
-            "teams[1].name: 'Customer Support' is also the name of teams[0]; a team is named in "
-            "--agent NAME@TEAM",
+            "teams[1].name: 'Customer Support' is also the name of teams[0]; a team is named by "
+            "its id or name",
         ),
         (
             'code: "102", name: Answer provided',
@@ -105,3 +105,34 @@ def test_a_scenarios_inline_tenant_is_refused_at_its_line():
         parse_scenario(text, "s.yaml")
     found = str(info.value)
     assert "s.yaml:8:12: tenant.teams[1].id: 't1' is also the id of teams[0]" in found, found
+
+
+def test_a_disposition_named_as_another_ones_code_is_refused(tmp_path, capsys):
+    """``set_disposition("101")`` found whichever came first of the disposition whose code is
+    101 and the one named 101."""
+    path, line = _edited(tmp_path, 'code: "102", name: Answer provided', 'code: "102", name: "101"')
+    assert main(["demo", "--tenant", str(path), "--journal", ":memory:"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adsim: {path}:{line}:")
+    assert (
+        "services[0].dispositions[1].name: '101' is also the code of services[0].dispositions[0]"
+        in err
+    )
+
+
+def test_one_dispositions_own_fields_may_be_alike(tmp_path):
+    old, new = 'code: "102", name: Answer provided', 'code: "102", name: "102"'
+    path, _line = _edited(tmp_path, old, new)
+    load_tenant(path)  # its code and its name are the same: still one disposition
+
+
+def test_a_team_whose_id_is_another_teams_name_is_refused():
+    text = (
+        "tenant:\n  name: x\n  host: h\n  id: t\n"
+        "  agent: {id: a, login_id: a, first_name: A, last_name: B, extension: '1', team: t1}\n"
+        "  teams:\n    - {id: t1, name: Sales}\n    - {id: Sales, name: Support}\n"
+        "  services: []\nsteps: []\n"
+    )
+    with pytest.raises(ScenarioFileError) as info:
+        parse_scenario(text, "s.yaml")
+    assert "tenant.teams[0].name: 'Sales' is also the id of teams[1]" in str(info.value)

@@ -66,6 +66,29 @@ def register(ad_api):
 """
 
 
+POOL = """
+import concurrent.futures
+
+POOL = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="crm-pool")
+DONE = []
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: POOL.submit(DONE.append, 1))
+"""
+
+DAEMON_ON_PURPOSE = """
+import threading
+
+NEVER = threading.Event()
+
+
+def register(ad_api):
+    threading.Thread(target=NEVER.wait, name="crm-telemetry", daemon=True).start()
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
 def _adsim(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simulator", *argv],
@@ -149,3 +172,37 @@ def test_a_close_hook_that_never_returns_is_named_and_the_command_ends(tmp_path,
         "adsim:   plugin closehang: its close did not finish within 1.5 s; adsim went on without "
         "it (in adsim's process it cannot be stopped)"
     ) in result.stderr.splitlines(), result.stderr
+
+
+def test_only_a_plugins_own_close_is_bounded_on_a_thread_of_its_own():
+    """adsim's own plugins (the webhook, a JS module whose node gets 2 s to exit) bound their
+    close themselves: the 1.5 s limit named a JS module's slow exit "in adsim's process" and
+    failed a run that passed."""
+    import threading
+
+    from simulator.engine import Simulator
+    from simulator.handlers import HandlerHost
+
+    ran_on: dict[str, str] = {}
+
+    def closer(name: str):
+        return lambda: ran_on.setdefault(name, threading.current_thread().name)
+
+    host = HandlerHost(Simulator(seed=1), isolation="thread")
+    host.add_plugin("theirs", lambda api: None, close=closer("theirs"))
+    host.add_plugin("ours", lambda api: None, close=closer("ours"), own=True)
+    host.close()
+    assert ran_on == {"theirs": "adsim-close-theirs", "ours": threading.current_thread().name}
+
+
+@pytest.mark.parametrize(
+    "source", [POOL, DAEMON_ON_PURPOSE], ids=["thread-pool", "daemon-from-register"]
+)
+def test_threads_that_keep_nothing_from_exiting_are_no_problem(tmp_path, source):
+    """A thread pool's workers (Python ends them at exit, their work done) and a daemon
+    ``register()`` started on purpose (a plugin's process leaves those too) failed the run."""
+    plugin = _plugin(tmp_path, "fine", source)
+    argv = ["--journal", ":memory:", "--handler", plugin, "--handler-isolation", "thread"]
+    result = _adsim("demo", *argv)
+    assert result.returncode == 0, result.stderr
+    assert "still running" not in result.stderr

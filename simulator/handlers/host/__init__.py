@@ -93,6 +93,9 @@ class HandlerHost(PluginLoading):
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""
+        self.threads_loaded: frozenset[threading.Thread] = frozenset()
+        """The threads running once the plugins were loaded (set by who loads them: a daemon
+        among them was made one on purpose)."""
         if journal is not None:
             self._unsubscribe.append(journal.attach(sim))
         self._unsubscribe.append(sim.subscribe(self._on_event, self._passes_on))

@@ -78,13 +78,17 @@ class PluginLoading(Delivery):
         reopen: Callable[[], str | None] | None = None,
         *,
         file: str | None = None,
+        own: bool = False,
     ) -> PluginStatus:
         """Register a built-in plugin (the webhook, a JS page) through the same path as loaded
         ones. ``close()`` runs when the host closes and before a reload; ``reopen()`` at the
         reload, before ``register`` runs again: it restarts what ``close`` ended and returns why
         the plugin cannot load (``file:line: message``, shown in ``plugins``) or None.
-        ``file``: the file ``register``'s errors are located in."""
-        plugin_source = PluginSource.builtin(name, register, source, close, reopen, file=file)
+        ``file``: the file ``register``'s errors are located in; ``own``: adsim's own plugin
+        (the webhook, a JS module or page), whose close bounds itself."""
+        plugin_source = PluginSource.builtin(
+            name, register, source, close, reopen, file=file, own=own
+        )
         self._sources.append(plugin_source)
         return self._load_source(plugin_source)[0]
 
@@ -120,8 +124,8 @@ class PluginLoading(Delivery):
         plugin's process gives it (``close_grace`` + 1 s), on a thread of its own: one that
         never returns hung adsim at the end of every run. Past that it is an incident and adsim
         goes on (the thread cannot be stopped; it is a daemon, so adsim still exits)."""
-        if plugin.locator is not None or plugin.on_close is None:
-            plugin.close()  # a plugin's process: its own close is bounded (and killed)
+        if plugin.locator is not None or plugin.own or plugin.on_close is None:
+            plugin.close()  # a plugin's process, adsim's own: their close bounds itself
             return
         limit = self.close_grace + 1.0
         closing = threading.Thread(
