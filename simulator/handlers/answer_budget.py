@@ -31,6 +31,7 @@ class AnswerBudget:
         self._give_up = give_up
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
+        self._timer.name = "adsim-answer-budget"  # adsim's own: no plugin's leftover
         self._timer.start()
 
     def _expire(self) -> None:

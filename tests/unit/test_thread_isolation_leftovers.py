@@ -206,3 +206,23 @@ def test_threads_that_keep_nothing_from_exiting_are_no_problem(tmp_path, source)
     result = _adsim("demo", *argv)
     assert result.returncode == 0, result.stderr
     assert "still running" not in result.stderr
+
+
+def test_every_thread_adsim_starts_is_named_as_adsims():
+    """A plugin's leftover threads are told from adsim's own by name (``adsim-...``): a thread
+    of adsim's without that name would be reported as the plugin's."""
+    import re
+
+    unnamed = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"threading\.(Thread|Timer)\(", text):
+            window = text[match.start() : match.start() + 400]
+            if (
+                'name=f"adsim-' not in window
+                and 'name="adsim-' not in window
+                and ('.name = "adsim-' not in window)
+            ):
+                line = text[: match.start()].count("\n") + 1
+                unnamed.append(f"{path.relative_to(ROOT)}:{line}")
+    assert not unnamed, unnamed

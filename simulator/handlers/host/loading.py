@@ -160,6 +160,7 @@ class PluginLoading(Delivery):
 
         timer = threading.Timer(after, tell)
         timer.daemon = True
+        timer.name = "adsim-load-timer"  # adsim's own: no plugin's leftover
         timer.start()
         try:
             yield
