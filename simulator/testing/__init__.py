@@ -8,6 +8,7 @@ from simulator.testing.assertions import (
     assert_event_sequence,
     assert_no_handler_failures,
     assert_record_matches,
+    assert_scenario_passed,
 )
 from simulator.testing.harness import AdsimHarness, AgentHarness, resolve_handler
 from simulator.testing.imports import HandlerLoadError
@@ -21,5 +22,6 @@ __all__ = [
     "assert_event_sequence",
     "assert_no_handler_failures",
     "assert_record_matches",
+    "assert_scenario_passed",
     "resolve_handler",
 ]

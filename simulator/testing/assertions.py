@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from simulator.contract import EventName
+from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
-from simulator.scenarios.matching import mismatches
+from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
+from simulator.testing.imports import shown_path
 
-__all__ = ["assert_event_sequence", "assert_no_handler_failures", "assert_record_matches"]
+__all__ = [
+    "assert_event_sequence",
+    "assert_no_handler_failures",
+    "assert_record_matches",
+    "assert_scenario_passed",
+]
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
@@ -19,6 +28,11 @@ def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[st
     for event in events:
         if isinstance(event, str):
             names.append(event)
+        elif not isinstance(event, Event):  # adsim.records: dicts, no event names
+            raise TypeError(
+                "assert_event_sequence takes events (adsim.events) or event names, not "
+                f"{type(event).__name__}"
+            )
         elif interaction_id is None or event.interaction_id == interaction_id:
             names.append(event.name.value)
     return names
@@ -33,11 +47,27 @@ def assert_event_sequence(
 ) -> None:
     """The expected event names occur in this order (as a subsequence; ``exact``: and nothing
     else). ``interaction_id`` keeps only that interaction's events."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     if isinstance(expected, str):  # it would be read letter by letter: "O never came"
         raise TypeError(
             f"assert_event_sequence takes a list of event names, not one string: [{expected!r}]"
         )
+    if interaction_id is not None and not isinstance(interaction_id, str):
+        # adsim.offer_call(...) is an envelope: its id is .data["id"]
+        raise TypeError(
+            f"assert_event_sequence(interaction_id=) takes an interaction's id (text), not "
+            f"{type(interaction_id).__name__} (the id of adsim.offer_call(...) is .data['id'])"
+        )
+    events = list(events)
     actual = _names(events, interaction_id)
+    if interaction_id is not None and not actual and events:
+        ids = sorted(
+            {e.interaction_id for e in events if isinstance(e, Event) and e.interaction_id}
+        )
+        raise AssertionError(
+            f"event sequence mismatch: no event is of interaction {interaction_id!r}; the "
+            f"events' interactions: {', '.join(ids) or 'none'}"
+        )
     if exact:
         if actual != list(expected):
             raise AssertionError(_sequence_diff(actual, expected, "exactly these events"))
@@ -57,7 +87,7 @@ def _absent(name: str) -> str:
     known = [event.value for event in EventName]
     if name in known:
         return "never came"
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"is not an event name{hint}"
 
@@ -74,11 +104,27 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     """Every expected field matches (literals, or operators such as ``{"at_least": 120}``,
     ``{"one_of": [...]}``, ``{"present": False}``); other fields may be anything. ``record`` is
     the wire dict (``adsim.records``); a contract model (``adsim.record_models``) is compared as
-    its wire JSON."""
+    its wire JSON. An expectation that cannot work (``{"at_least": "120"}``) is a
+    ``ValueError`` naming it."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
+    if record is None or isinstance(record, (list, tuple)):  # adsim.records, not one of them
+        what = "None" if record is None else f"a list of {len(record)}"
+        raise TypeError(f"assert_record_matches takes one record (adsim.records[0]), not {what}")
+    expected = _python_truths(expected)
+    wrong = check_matcher(dict(expected))
+    if wrong:  # a TypeError or re.error from inside the matcher, or a silent pass, before
+        raise ValueError(
+            "assert_record_matches: "
+            + "; ".join(f"{'.'.join(map(str, path))}: {message}" for path, message in wrong)
+        )
     wire = getattr(record, "wire", None)
     if callable(wire):  # a contract model (adsim.record_models): its wire JSON, as the vendor's
         record = wire()
-    problems = mismatches(dict(expected), dict(record))
+    problems = [
+        problem + _hint(key, value, record)
+        for key, value in expected.items()
+        for problem in mismatches({key: value}, dict(record))
+    ]
     if problems:
         shown = json.dumps(record, indent=2, ensure_ascii=False)
         raise AssertionError(
@@ -88,11 +134,100 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
         )
 
 
+def _python_truths(expected: Any) -> Any:
+    """``{"present": 1}`` as ``{"present": True}``: Python's 1 and 0 are its truth values (a
+    scenario file's ``present:`` takes only true and false)."""
+    if isinstance(expected, Mapping):
+        return {
+            key: bool(value)
+            if key == "present" and is_operator_map(expected) and value in (0, 1)
+            else _python_truths(value)
+            for key, value in expected.items()
+        }
+    if isinstance(expected, list):
+        return [_python_truths(item) for item in expected]
+    return expected
+
+
+_WIRE_NAMES = {name: field.alias or name for name, field in InteractionData.model_fields.items()}
+"""An activity record's model attribute names and their wire keys (``interaction_id``:
+``interactionId``)."""
+
+_UNITS = {"duration": "whole seconds", "startTime": "epoch milliseconds"}
+_UNITS["endTime"] = _UNITS["startTime"]
+
+
+def _hint(key: Any, value: Any, record: Mapping[str, Any]) -> str:
+    """What a developer most likely got wrong about ``key``: the model's name for a wire key, a
+    misspelt key or operator, the field's unit."""
+    if not isinstance(key, str):
+        return ""
+    if key not in record:
+        wire = _WIRE_NAMES.get(key)
+        if wire is not None and wire != key:
+            return (
+                f" (did you mean {wire}? adsim.records are wire JSON; adsim.record_models "
+                "have the attributes)"
+            )
+        known = sorted({*record, *_WIRE_NAMES.values()})
+        if key in known:  # a wire key this record leaves out (optional keys are omitted)
+            return ""
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+        return f" (did you mean {close[0]}?)" if close else ""
+    if isinstance(value, Mapping) and not is_operator_map(value):
+        for name in value:
+            close = difflib.get_close_matches(str(name), sorted(OPERATORS), n=1, cutoff=0.75)
+            if close and not isinstance(record[key], Mapping):
+                return f" ({name} is not an operator: did you mean {close[0]}?)"
+    unit = _UNITS.get(key)
+    return f" ({unit})" if unit else ""
+
+
+def assert_scenario_passed(result: Any) -> None:
+    """The scenario run (``adsim_scenario(path)``) passed; the failure is its summary, as
+    ``adsim run`` prints it: each expectation not met, the refused step, each failed handler
+    call (``result.failures`` alone holds only the expectations not met)."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
+    if not result.passed:
+        from simulator.scenarios.report import format_result
+
+        raise AssertionError(format_result(result))
+
+
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
     """No handler raised, timed out or answered junk."""
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     failed = [outcome for outcome in outcomes if outcome.status != "ok"]
     if failed:
-        raise AssertionError(
-            f"{len(failed)} handler call(s) failed:\n"
-            + "\n".join(f"  - {outcome.line()}" for outcome in failed)
-        )
+        raise AssertionError(failed_calls_text(failed))
+
+
+def failed_calls_text(failed: Sequence[Any]) -> str:
+    """``N handler call(s) failed:`` and one line per failed call, with the handler's
+    ``file:line`` where its traceback has one (also ``assert adsim.failures == []``'s
+    explanation, ``simulator.testing.plugin``)."""
+    lines = [f"{len(failed)} handler call(s) failed:"]
+    for outcome in failed:
+        where = _handler_line(outcome.traceback)
+        text = outcome.line()
+        lines.append(f"  - {text} (at {where})" if where and where not in text else f"  - {text}")
+    return "\n".join(lines)
+
+
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+_NOT_THEIRS = tuple(
+    {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    | {str(Path(__file__).resolve().parents[1])}
+)
+"""Python's, the installed libraries' and the simulator's own files: a frame in one of them is
+not the line of the integration's code that failed."""
+
+
+def _handler_line(traceback: str | None) -> str | None:
+    """The innermost frame of a traceback (most recent call last) in the integration's own code,
+    as ``file:line``."""
+    found = None
+    for file, line in _FRAME.findall(traceback or ""):
+        if not file.startswith(_NOT_THEIRS) and not file.startswith("<"):
+            found = f"{shown_path(file)}:{line}"
+    return found

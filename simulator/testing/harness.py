@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
 from simulator.testing.imports import (
     HandlerLoadError,
+    check_loadable_alone,
     close_hook,
     import_handler,
     resolve_handlers,
@@ -88,6 +90,9 @@ class AdsimHarness:
         api_version: str | None = None,
     ):
         self._threads_before = leftover_threads.snapshot()  # before any plugin runs
+        if not isinstance(tenant, (Tenant, str, PathLike, type(None))):
+            # open(5) is file descriptor 5 (under pytest its capture file, closed after reading)
+            raise TypeError(f"tenant={tenant!r}: give a tenant file's path or a Tenant")
         self.tenant = tenant if isinstance(tenant, Tenant) else load_tenant(tenant)
         if isinstance(settings, dict):
             settings = Settings(**settings)
@@ -99,9 +104,11 @@ class AdsimHarness:
         self.settings = settings
         if isinstance(handlers, (str, Path)):  # one handler, not its letters
             handlers = [handlers]
-        self.handler_modules = [
-            handler for spec in handlers for handler in resolve_handlers(spec, base)
-        ]
+        # The same module asked for twice (the ini file's and --adsim-handler) is loaded once:
+        # the handler host would give it every event twice (or refuse the second, a crash).
+        self.handler_modules = list(
+            dict.fromkeys(handler for spec in handlers for handler in resolve_handlers(spec, base))
+        )
         """What each handler spec resolved to: an imported module's name, or a loose file."""
         # Imported once, here: the test, the handler and every scenario run share the module.
         # With process isolation nothing is imported here: each plugin's own process loads it
@@ -111,6 +118,10 @@ class AdsimHarness:
             for handler in self.handler_modules
             if handler.name is not None and handler_isolation != "process"
         }
+        if handler_isolation == "process":
+            for handler in self.handler_modules:
+                if handler.name is not None:
+                    check_loadable_alone(handler.name, _module_file(handler.name))
         self.handler_timeout = handler_timeout
         self.handler_isolation = handler_isolation
         """``thread`` (default: tests share state with their handler modules) or ``process``."""
@@ -272,18 +283,24 @@ class AdsimHarness:
         runner = ScenarioRunner(source, seed=seed, host_factory=self._host)
         return runner.run()
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         """Stop the handlers (every agent's) and close the journal. With thread isolation,
         ``LeftoverThreadError`` when a thread started meanwhile (by a plugin's ``register()``,
         a handler) that is not a daemon still runs 0.5 s later: the test process could never
-        exit (its plugin's own process would have been ended)."""
+        exit (its plugin's own process would have been ended).
+
+        ``wait=False`` (the session was interrupted: Ctrl-C) waits neither for the handlers
+        still running (a stuck one was waited for up to its timeout) nor for the plugin's
+        threads: those that are not daemons are left to the session's end, which exits
+        whatever they do (``leftover_threads.exit_if_held``)."""
+        timeout = None if wait else 0.0
         for agent in self._agents.values():
-            agent.close()
-        self.host.close()
+            agent.close(timeout)
+        self.host.close(timeout)
         self.journal.close()
         if self.handler_isolation == "thread":
-            left = leftover_threads.held(self._threads_before, CLOSE_GRACE)
-            if left:
+            left = leftover_threads.held(self._threads_before, CLOSE_GRACE if wait else 0.0)
+            if left and wait:
                 raise LeftoverThreadError(
                     f"adsim: thread(s) {', '.join(left)} started during this test (by a handler "
                     f"plugin's register() or a handler) still running {CLOSE_GRACE:g} s after "
@@ -361,9 +378,10 @@ class AgentHarness:
         self.parent.settle()
         return self.host.failures
 
-    def close(self) -> None:
-        """Stop this desktop's handlers and close its journal."""
-        self.host.close()
+    def close(self, timeout: float | None = None) -> None:
+        """Stop this desktop's handlers (waiting up to ``timeout`` for those running, default
+        the handler timeout plus 1 s) and close its journal."""
+        self.host.close(timeout)
         self.journal.close()
 
 

@@ -12,6 +12,7 @@ loose file anywhere else is run as its own copy, as ``adsim --handler`` does.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import os
@@ -25,9 +26,11 @@ from typing import Any
 __all__ = [
     "HandlerLoadError",
     "HandlerModule",
+    "check_loadable_alone",
     "close_hook",
     "import_handler",
     "resolve_handlers",
+    "shown_path",
 ]
 
 
@@ -111,6 +114,9 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
         return [_file_handler(file.resolve()) for file in files]
     if path.is_file():
         return [_file_handler(path.resolve())]
+    if text.endswith(".py") or "/" in text or os.sep in text:
+        # A path, not a module named "py": where it was looked for, not a pythonpath hint.
+        raise HandlerLoadError(f"{text}: no such file or folder (looked for {path.absolute()})")
     if _is_module_name(text):
         if _origin(text) is None:
             raise HandlerLoadError(
@@ -151,3 +157,36 @@ def close_hook(module: ModuleType) -> Any:
     """The module's optional ``close()``: run when the harness's host closes."""
     close = getattr(module, "close", None)
     return close if callable(close) else None
+
+
+def check_loadable_alone(name: str, file: Path) -> None:
+    """``HandlerLoadError`` when module ``name`` imports relative to its package: a plugin
+    process loads the file alone (``handler_isolation="process"``), where ``from .client import
+    Client`` failed with "No module named 'adsim_handlers'", a module nobody wrote."""
+    try:
+        tree = ast.parse(file.read_bytes(), str(file))
+    except (OSError, SyntaxError, ValueError):
+        return  # the plugin process says what is wrong with it
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
+    if not found:
+        return
+    first = min(found, key=lambda node: node.lineno)
+    package = name if file.name == "__init__.py" else name.rpartition(".")[0]
+    for _ in range(first.level - 1):
+        package = package.rpartition(".")[0]
+    target = ".".join(part for part in (package, first.module) if part)
+    written = "." * first.level + (first.module or "")
+    raise HandlerLoadError(
+        f"{shown_path(file)}:{first.lineno}: {name} imports from its package (from {written} "
+        f"import ...), which a plugin process cannot do: it loads the file alone. Import it "
+        f"as {target}, or use handler_isolation='thread'"
+    )
+
+
+def shown_path(file: str | Path) -> str:
+    """``file`` relative to the working directory when it is inside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # another drive (Windows)
+        return str(file)
+    return str(file) if relative.startswith("..") else relative

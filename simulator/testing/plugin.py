@@ -23,6 +23,7 @@ with its own simulators, handler modules and (in-memory) journals.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import os
 import sys
@@ -101,6 +102,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 _EXIT_STATUS: list[int] = [0]
 """The session's exit status, for ``pytest_unconfigure``."""
 
+_INTERRUPTED: list[bool] = [False]
+"""Ctrl-C (or ``pytest.exit``) ended the session: the fixtures' teardown waits for nothing."""
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Called before the session's teardown: a handler stuck in a CRM call was waited for there,
+    up to its timeout plus 1 s, and the session looked hung after Ctrl-C."""
+    _INTERRUPTED[0] = True
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Remember the session's exit status."""
@@ -112,6 +122,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
+    _INTERRUPTED[0] = False  # a pytester session run in this process is over
     if "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
@@ -120,12 +131,34 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker."""
+    _INTERRUPTED[0] = False
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
         "handler_isolation=None, api_version=None): "
         "configure the adsim fixtures for this test",
     )
+
+
+def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
+    """``assert adsim.failures == []``: each failed handler call on its own line, with the
+    handler's ``file:line`` (pytest showed a clipped ``HandlerOutcome(...)`` repr)."""
+    if op != "==" or "simulator.handlers.outcome" not in sys.modules:  # no outcome made yet
+        return None
+    from simulator.handlers.outcome import HandlerOutcome
+    from simulator.testing.assertions import failed_calls_text
+
+    for outcomes, other in ((left, right), (right, left)):
+        if (
+            isinstance(outcomes, list)
+            and outcomes
+            and all(isinstance(item, HandlerOutcome) for item in outcomes)
+            and other == []
+        ):
+            calls = f"[{len(outcomes)} failed handler call(s)]"
+            headline = f"{calls} == []" if outcomes is left else f"[] == {calls}"
+            return [headline, *failed_calls_text(outcomes).splitlines()]
+    return None
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -154,44 +187,64 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "base": Path(config.invocation_params.dir),
         "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
     }
-    marker = request.node.get_closest_marker("adsim")
-    if marker is not None:
-        known = {
-            "seed",
-            "tenant",
-            "handlers",
-            "settings",
-            "handler_timeout",
-            "handler_isolation",
-            "api_version",
-        }
-        unknown = set(marker.kwargs) - known
+    # A class's or module's marker and the test's add up, the closest one's keys winning.
+    given: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("adsim"))):
+        unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYS))
         if unknown or marker.args:
+            what = f"{unknown[0]}=: not one of its keys" if unknown else "a positional argument"
+            close = difflib.get_close_matches(unknown[0], _MARKER_KEYS, n=1) if unknown else []
+            hint = f" (did you mean {close[0]}=?)" if close else ""
             raise pytest.UsageError(
-                f"@pytest.mark.adsim takes only keyword arguments seed, tenant, handlers, "
-                f"settings, handler_timeout, handler_isolation, api_version; got "
-                f"{sorted(unknown) or marker.args}"
+                f"adsim: @pytest.mark.adsim({what}{hint}; it takes only the keyword arguments "
+                f"{', '.join(_MARKER_KEYS)}"
             )
-        options.update(marker.kwargs)
-        if isinstance(marker.kwargs.get("handlers"), (str, Path)):  # one, not its letters
-            options["handlers"] = [marker.kwargs["handlers"]]
-        for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
-            if marker.kwargs.get(key) is not None:
-                options[key] = _number(parse, marker.kwargs[key], f"@pytest.mark.adsim({key}=)")
-        if "api_version" in marker.kwargs:
-            options["api_version"] = _api_version(marker.kwargs["api_version"], "api_version=")
-        if marker.kwargs.get("handler_isolation") is not None:
-            options["handler_isolation"] = _isolation(
-                marker.kwargs["handler_isolation"], "@pytest.mark.adsim(handler_isolation=)"
-            )
-        if isinstance(marker.kwargs.get("settings"), dict):
-            options["settings"] = _settings(marker.kwargs["settings"])
-        if isinstance(marker.kwargs.get("tenant"), (str, Path)):
-            options["tenant"] = _tenant(marker.kwargs["tenant"])
+        # None is the default, as the marker's signature says (seed=None was a random seed).
+        given.update((key, value) for key, value in marker.kwargs.items() if value is not None)
+    if "handlers" in given:
+        options["handlers"] = _marker_handlers(given["handlers"])
+    for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
+        if key in given:
+            options[key] = _number(parse, given[key], f"@pytest.mark.adsim({key}=)")
+    if "api_version" in given:
+        options["api_version"] = _api_version(given["api_version"], "api_version=")
+    if "handler_isolation" in given:
+        options["handler_isolation"] = _isolation(
+            given["handler_isolation"], "@pytest.mark.adsim(handler_isolation=)"
+        )
+    if "settings" in given:
+        options["settings"] = _settings(given["settings"])
+    if "tenant" in given:
+        options["tenant"] = _tenant(given["tenant"])
     return options
 
 
+_MARKER_KEYS = (
+    "seed",
+    "tenant",
+    "handlers",
+    "settings",
+    "handler_timeout",
+    "handler_isolation",
+    "api_version",
+)
+
 _ISOLATIONS = ("thread", "process")
+
+
+def _marker_handlers(value: Any) -> list[Any]:
+    """The marker's ``handlers=``: one name or path, or a list of them (another value was a
+    ``TypeError`` from inside the harness)."""
+    items = [value] if isinstance(value, (str, Path)) else value
+    if not isinstance(items, (list, tuple)):
+        items = [value]
+    for item in items:
+        if not isinstance(item, (str, Path)):
+            raise pytest.UsageError(
+                f"adsim: @pytest.mark.adsim(handlers=): {item!r} is not a handler: give a "
+                "module name, a .py file or a folder, or a list of them"
+            )
+    return list(items)
 
 
 def _isolation(value: Any, where: str) -> str:
@@ -201,7 +254,7 @@ def _isolation(value: Any, where: str) -> str:
     return str(value)
 
 
-def _settings(values: dict[str, Any]) -> Any:
+def _settings(values: Any) -> Any:
     """The marker's ``settings=`` as engine ``Settings``: a misspelt or mistyped one is a usage
     error naming it, not a page of pydantic's."""
     from pydantic import ValidationError
@@ -209,6 +262,13 @@ def _settings(values: dict[str, Any]) -> Any:
     from simulator.data.model_wording import error_text, fields_of, suggest
     from simulator.engine import Settings
 
+    if isinstance(values, Settings):
+        return values
+    if not isinstance(values, dict):  # a str was an AttributeError deep in the engine
+        raise pytest.UsageError(
+            f"adsim: @pytest.mark.adsim(settings=): {values!r} is not a dict of settings "
+            "({'ring_timeout_seconds': 5} ...)"
+        )
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -222,10 +282,18 @@ def _settings(values: dict[str, Any]) -> Any:
         raise pytest.UsageError(f"adsim: @pytest.mark.adsim(settings=): {message}{more}") from None
 
 
-def _tenant(path: str | Path) -> Any:
+def _tenant(path: Any) -> Any:
     """The marker's ``tenant=`` file, loaded: its problem in ``adsim``'s one line."""
-    from simulator.data import InputFileError, load_tenant
+    from simulator.data import InputFileError, Tenant, load_tenant
 
+    if isinstance(path, Tenant):
+        return path
+    if not isinstance(path, (str, Path)):
+        # open(5) is file descriptor 5: pytest's capture file, read and closed (the session
+        # ended without a line of output).
+        raise pytest.UsageError(
+            f"adsim: @pytest.mark.adsim(tenant=): {path!r} is not a tenant file: give its path"
+        )
     try:
         return load_tenant(path)
     except InputFileError as exc:
@@ -268,16 +336,19 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     """
     from simulator.testing.harness import AdsimHarness, HandlerLoadError, LeftoverThreadError
 
+    not_loaded = None
     try:
         harness = AdsimHarness(**_options(request))
     except HandlerLoadError as exc:
-        pytest.fail(f"adsim: a handler plugin did not load:\n{exc}", pytrace=False)
+        not_loaded = str(exc)
+    if not_loaded is not None:  # outside the except: said once, not as a chain of two
+        pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
     try:
         yield harness
     finally:
         problem = None
         try:
-            harness.close()
+            harness.close(wait=not _INTERRUPTED[0])
         except LeftoverThreadError as exc:
             problem = str(exc)
         if problem is not None:  # the plugin's bug, said once (not as a chain of two)

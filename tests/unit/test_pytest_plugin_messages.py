@@ -1,0 +1,208 @@
+"""What an integration developer reads when a test fails: a handler that did not load is said
+once (it was said twice, joined by "During handling of the above exception, another exception
+occurred"); ``assert adsim.failures == []`` lists each failed call (it was a clipped dataclass
+repr); the assertion helpers fail at the test's line, not inside the helper."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+NO_QT = ("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+
+
+@pytest.mark.parametrize(
+    ("handler", "line"),
+    [
+        ("nope.py", "nope.py: no such file or folder (looked for */test_*0/nope.py)"),
+        ("broken.py", "*broken.py:1: ZeroDivisionError: division by zero while importing it"),
+    ],
+    ids=["missing", "raises"],
+)
+def test_a_handler_that_did_not_load_is_said_once(pytester, handler, line):
+    pytester.makepyfile(broken="1 / 0\n")
+    pytester.makepyfile("def test_a(adsim):\n    pass\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", handler)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["adsim: a handler plugin did not load:", line])
+    out = result.stdout.str()
+    assert "During handling of the above exception" not in out
+    assert out.count(handler + ":") == 1, out
+
+
+FAILING = """
+def register(ad_api):
+    def lookup(interaction):
+        raise ValueError("crm down")
+
+    ad_api.on("ON_NEW_INTERACTION", lookup)
+    ad_api.on("ON_REQUEST_TRANSFER_DATA", lambda interaction_id: object())
+"""
+
+FLOW = """
+    adsim.login()
+    adsim.set_agent_state("ready")
+    adsim.offer_call("Sales")
+    adsim.accept_interaction()
+    adsim.blind_transfer("2001")
+"""
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["assert adsim.failures == []", "assert [] == adsim.failures"],
+    ids=["failures-left", "failures-right"],
+)
+def test_assert_failures_empty_lists_each_failed_call_with_its_line(pytester, check):
+    pytester.makepyfile(crm=FAILING)
+    pytester.makepyfile(f"def test_a(adsim):\n{FLOW}    {check}\n")
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E * 2 handler call(s) failed:",
+            "E *#4 ON_NEW_INTERACTION -> crm:register.<locals>.lookup error in * ms: "
+            "ValueError: crm down (at *crm.py:3)",
+            "E *#* ON_REQUEST_TRANSFER_DATA -> crm:register.<locals>.<lambda> junk in * ms: "
+            "ON_REQUEST_TRANSFER_DATA answer is not JSON (object)*",
+        ]
+    )
+    assert "HandlerOutcome(" not in result.stdout.str()
+
+
+def test_the_assertion_helpers_fail_at_the_tests_line(pytester):
+    """Not inside the helper, with its source shown above the message."""
+    pytester.makepyfile(crm=FAILING)
+    pytester.makepyfile(
+        f"""
+        from simulator.testing import (
+            assert_event_sequence, assert_no_handler_failures, assert_record_matches,
+        )
+
+        def test_failures(adsim):
+            {FLOW.strip()}
+            assert_no_handler_failures(adsim.outcomes)
+
+        def test_sequence(adsim):
+            adsim.login()
+            assert_event_sequence(adsim.events, ["ON_SAVE_ACTIVITY_RECORD"])
+
+        def test_record():
+            assert_record_matches({{"duration": 5}}, {{"duration": 6}})
+        """.replace("\n    adsim.", "\n            adsim.")
+    )
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(["E * ValueError: crm down (at *crm.py:3)"])
+    out = result.stdout.str()
+    assert "assertions.py" not in out and "raise AssertionError(" not in out, out
+
+
+def test_assert_scenario_passed_says_why_a_run_failed(pytester):
+    """``assert result.passed, result.failures`` said ``AssertionError: []`` when a handler
+    failed or a step was refused: ``failures`` are only the expectations not met."""
+    pytester.makepyfile(crm=FAILING)
+    pytester.makefile(
+        ".yaml",
+        flow="name: Flow\nsteps:\n  - call: Sales\n  - wait: 3s\n  - accept\n"
+        "  - blind_transfer: '2001'\n",
+    )
+    pytester.makepyfile(
+        """
+        from simulator.testing import assert_scenario_passed
+
+        def test_flow(adsim_scenario):
+            assert_scenario_passed(adsim_scenario("flow.yaml"))
+        """
+    )
+    result = pytester.runpytest(*NO_QT, "--adsim-handler", "crm.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E * FAIL  Flow  (*flow.yaml, seed 0)",
+            "E *2 handler errors*",
+            "E *handler register.<locals>.lookup on ON_NEW_INTERACTION #*: error ValueError: "
+            "crm down",
+            "E *ON_REQUEST_TRANSFER_DATA*junk*",
+        ]
+    )
+    assert "assertions.py" not in result.stdout.str()
+
+
+def test_assert_scenario_passed_passes_a_run_that_passed(pytester):
+    pytester.makefile(".yaml", flow="name: Flow\nsteps:\n  - call: Sales\n  - wait: 3s\n")
+    pytester.makepyfile(
+        """
+        from simulator.testing import assert_scenario_passed
+
+        def test_flow(adsim_scenario):
+            assert_scenario_passed(adsim_scenario("flow.yaml"))
+        """
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("again", ["save.py", "./save.py", "save"], ids=["same", "dot", "module"])
+def test_the_same_handler_from_the_ini_file_and_the_command_line_loads_once(pytester, again):
+    """It was an ``IndexError`` from the handler host at every test's setup."""
+    pytester.makepyfile(
+        save="SAVED = []\n\ndef register(ad_api):\n"
+        "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', SAVED.append)\n"
+    )
+    pytester.makeini("[pytest]\nadsim_handlers = save.py\n")
+    pytester.makepyfile(
+        """
+        import save
+
+        def test_once(adsim):
+            adsim.login()
+            adsim.set_agent_state("ready")
+            adsim.offer_call("Sales")
+            adsim.accept_interaction()
+            adsim.customer_hang_up()
+            adsim.set_disposition("Product sold")
+            adsim.complete_interaction()
+            assert [p.name for p in adsim.host.plugins] == ["save"]
+            assert len(save.SAVED) == 1
+        """
+    )
+    pytester.runpytest(*NO_QT, "--adsim-handler", again).assert_outcomes(passed=1)
+
+
+def test_a_package_handler_with_relative_imports_in_a_process_says_what_to_do(pytester):
+    """A plugin process loads the handler's file alone: ``from .client import Client`` failed
+    there with "No module named 'adsim_handlers'", a module the developer never wrote."""
+    package = pytester.path / "src" / "acme"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "client.py").write_text("class Client:\n    pass\n", encoding="utf-8")
+    (package / "handler.py").write_text(
+        '"""The handler."""\n\nfrom .client import Client\n\n\ndef register(ad_api):\n'
+        "    Client()\n",
+        encoding="utf-8",
+    )
+    pytester.makeini("[pytest]\npythonpath = src\nadsim_handlers = acme.handler\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handler_isolation="process")
+        def test_process(adsim):
+            pass
+
+        def test_thread(adsim):
+            pass
+        """
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "adsim: a handler plugin did not load:",
+            "*src/acme/handler.py:3: acme.handler imports from its package (from .client "
+            "import ...), which a plugin process cannot do: it loads the file alone. Import "
+            "it as acme.client, or use handler_isolation='thread'",
+        ]
+    )
+    assert "adsim_handlers" not in result.stdout.str()
