@@ -299,6 +299,8 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         from simulator.data.builtin_tenant import builtin_tenant
 
         return builtin_tenant()
+    if not isinstance(path, str | Path):  # an int would be opened as that file descriptor
+        raise TypeError(f"a tenant is a file's path, not {type(path).__name__} {path!r}")
     # PyYAML only for a user's file (its import is a tenth of the window's start).
     import yaml
 

@@ -253,3 +253,24 @@ def test_reload_leaves_a_package_installed_below_the_plugins_folder(sim, tmp_pat
         assert sys.modules["adsim_beside_pkg"] is installed
     finally:
         host.close(timeout=WAIT)
+
+
+def test_adding_a_plugin_whose_file_is_loaded_gives_that_plugins_status(sim, tmp_path):
+    """``add_plugin`` for a file already loaded (once serves both) was an ``IndexError``."""
+    plugin = _write(tmp_path / "once", "save.py", "def register(ad_api):\n    pass\n")
+    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
+    try:
+        [loaded] = host.load(plugin)
+        again = host.add_plugin("save", lambda api: None, source=str(plugin), file=str(plugin))
+        assert again == loaded
+        assert len(host.plugins) == 1
+    finally:
+        host.close(timeout=WAIT)
+
+
+def test_a_tenant_that_is_not_a_path_is_refused():
+    """``load_tenant(5)`` opened file descriptor 5 (pytest's capture file) and closed it."""
+    from simulator.data import load_tenant
+
+    with pytest.raises(TypeError, match="a tenant is a file's path, not int 5"):
+        load_tenant(5)  # type: ignore[arg-type]

@@ -90,7 +90,14 @@ class PluginLoading(Delivery):
             name, register, source, close, reopen, file=file, own=own
         )
         self._sources.append(plugin_source)
-        return self._load_source(plugin_source)[0]
+        statuses = self._load_source(plugin_source)
+        if statuses:
+            return statuses[0]
+        # Its file is loaded already (once serves both): that plugin's status.
+        key = os.path.realpath(file) if file is not None else None
+        return next(
+            self._status(p) for p in self._plugins if key is not None and _file_key(p) == key
+        )
 
     def _load_source(self, source: PluginSource, what: str = "plugins") -> list[PluginStatus]:
         statuses = []
