@@ -267,7 +267,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     actions = parser.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
 
-    def journal_option(p: argparse.ArgumentParser) -> None:
+    def journal_path(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--journal",
             type=file_name,
@@ -275,6 +275,9 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
             metavar="PATH",
             help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
         )
+
+    def journal_option(p: argparse.ArgumentParser) -> None:
+        journal_path(p)
         p.add_argument(
             "--run",
             type=numbers.whole(1, numbers.MAX_ROW_ID),
@@ -323,13 +326,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     show.set_defaults(func=_cmd_show)
 
     runs = actions.add_parser("runs", help="the last runs: when, what, events, handler calls")
-    runs.add_argument(
-        "--journal",
-        type=file_name,
-        default=None,
-        metavar="PATH",
-        help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
-    )
+    journal_path(runs)
     shown = runs.add_mutually_exclusive_group()
     shown.add_argument(
         "--last",
@@ -349,11 +346,5 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="N",
         help="how many of the last runs to keep (at least the last: run numbers go on from it)",
     )
-    trim.add_argument(
-        "--journal",
-        type=file_name,
-        default=None,
-        metavar="PATH",
-        help="the journal file (default: the user data directory, or $ADSIM_JOURNAL)",
-    )
+    journal_path(trim)
     trim.set_defaults(func=_cmd_prune)

@@ -37,6 +37,37 @@ def restore_path():
             sys.modules.pop(name, None)
 
 
+def _importing(folder: Path, module: str) -> Path:
+    """A plugin in ``folder`` that imports ``module``."""
+    return _write(
+        folder,
+        "save.py",
+        f"""
+        import {module}
+
+        def register(ad_api):
+            ad_api.on("ON_LOGIN", lambda state: "ok")
+        """,
+    )
+
+
+def _reload_keeps(sim, plugin: Path, module: object) -> None:
+    """Load ``plugin`` in this process and reload it: ``module`` (or the module of that name
+    the plugin imported) stays the one imported."""
+    import importlib
+
+    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+        if isinstance(module, str):
+            module = importlib.import_module(module)
+        host.reload()
+        assert sys.modules[module.__name__] is module
+    finally:
+        host.close(timeout=WAIT)
+
+
 def _login_results(sim, host) -> list[object]:
     sim.login()
     assert host.settle(WAIT)
@@ -155,24 +186,7 @@ def test_reload_leaves_the_modules_imported_before_the_plugin(sim, tmp_path, res
     _write(folder, "adsim_beside_earlier.py", "OBJECT = object()\n")
     sys.path.append(str(folder))
     earlier = importlib.import_module("adsim_beside_earlier")
-    _write(
-        folder,
-        "save.py",
-        """
-        import adsim_beside_earlier
-
-        def register(ad_api):
-            ad_api.on("ON_LOGIN", lambda state: "ok")
-        """,
-    )
-    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
-    try:
-        [status] = host.load(folder / "save.py")
-        assert status.loaded, status.error
-        host.reload()
-        assert sys.modules["adsim_beside_earlier"] is earlier
-    finally:
-        host.close(timeout=WAIT)
+    _reload_keeps(sim, _importing(folder, "adsim_beside_earlier"), earlier)
 
 
 def _two_folders(tmp_path: Path) -> tuple[Path, Path]:
@@ -228,31 +242,13 @@ def test_two_folders_with_a_module_of_one_name_in_processes_each_get_theirs(
 def test_reload_leaves_a_package_installed_below_the_plugins_folder(sim, tmp_path, restore_path):
     """A plugin at a project's root, its ``.venv`` beside it: a reload made a second copy of
     every package the plugin imported from there (``isinstance`` and ``except`` broke)."""
-    import importlib
 
     project = tmp_path / "project"
     site = project / ".venv" / "lib" / "site-packages"
     _write(site / "adsim_beside_pkg", "__init__.py", "class Thing:\n    pass\n")
     sys.path.append(str(site))  # as the venv's site-packages is
-    plugin = _write(
-        project,
-        "save.py",
-        """
-        import adsim_beside_pkg
-
-        def register(ad_api):
-            ad_api.on("ON_LOGIN", lambda state: "ok")
-        """,
-    )
-    host = HandlerHost(sim, timeout=WAIT, isolation="thread")
-    try:
-        [status] = host.load(plugin)
-        assert status.loaded, status.error
-        installed = importlib.import_module("adsim_beside_pkg")
-        host.reload()
-        assert sys.modules["adsim_beside_pkg"] is installed
-    finally:
-        host.close(timeout=WAIT)
+    plugin = _importing(project, "adsim_beside_pkg")
+    _reload_keeps(sim, plugin, "adsim_beside_pkg")
 
 
 def test_adding_a_plugin_whose_file_is_loaded_gives_that_plugins_status(sim, tmp_path):
