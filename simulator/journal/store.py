@@ -315,27 +315,15 @@ class Journal(JournalReader):
         without an interaction binds ``_NULL``; SQLite stores the same NULL either way."""
         texts = stable_text.dumps_each([event.wire_args for event in events])
         values: list[Any] = []
-        extend = values.extend
+        extend, append = values.extend, values.append
+        agents: list[Any] = []
         if self._agent_column:
             try:
                 agents = [event.agent for event in events]  # type: ignore[attr-defined]
             except AttributeError:  # an event-like without one (your own driver's)
                 agents = [getattr(event, "agent", None) for event in events]
-            if agents.count(None) != len(agents):
-                for event, text, agent in zip(events, texts, agents, strict=True):
-                    interaction = event.interaction_id
-                    extend(
-                        (
-                            event.seq,
-                            event.time_ms,
-                            str(event.name),
-                            _NULL if interaction is None else interaction,
-                            text,
-                            _NULL if agent is None else agent,
-                        )
-                    )
-                return values, 6
-        for event, text in zip(events, texts, strict=True):
+        with_agent = agents.count(None) != len(agents)
+        for index, (event, text) in enumerate(zip(events, texts, strict=True)):
             interaction = event.interaction_id
             extend(
                 (
@@ -346,7 +334,10 @@ class Journal(JournalReader):
                     text,
                 )
             )
-        return values, 5
+            if with_agent:
+                agent = agents[index]
+                append(_NULL if agent is None else agent)
+        return values, 6 if with_agent else 5
 
     def _write_events(self, values: list[Any], width: int) -> None:
         db = self._db
