@@ -20,11 +20,17 @@ import os
 import sys
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
+from typing import NoReturn
 
 __all__ = ["exit_if_held", "exit_past", "held", "incident", "left_running", "snapshot"]
 
 
-def snapshot() -> frozenset[threading.Thread]:
+Threads = frozenset[threading.Thread]
+
+
+def snapshot() -> Threads:
     """The threads running now (before the plugins are loaded). The thread objects, not their
     idents: an ended thread's ident is soon another's."""
     return frozenset(threading.enumerate())
@@ -37,39 +43,39 @@ def _pool_workers() -> set[threading.Thread]:
     return set(getattr(pools, "_threads_queues", {}) or ())
 
 
-def _theirs(before: frozenset[threading.Thread]) -> list[threading.Thread]:
+def _still_running(
+    before: Threads, grace: float, skip: Callable[[threading.Thread], bool]
+) -> list[threading.Thread]:
+    """The threads started since ``before`` (not adsim's, not ``skip``'s) still running after
+    ``grace`` seconds; each is waited for within that grace."""
     pooled = _pool_workers()
-    return [
-        thread
-        for thread in threading.enumerate()
-        if thread not in before
-        and thread is not threading.current_thread()
-        and not thread.name.startswith("adsim-")
-        # A thread a C library started that ran Python code: not the plugin's to end, and
-        # Python cannot wait for it (join refuses).
-        and type(thread).__name__ != "_DummyThread"
-        and thread not in pooled
-    ]
-
-
-Threads = frozenset[threading.Thread]
+    deadline = time.monotonic() + grace
+    left = []
+    for thread in threading.enumerate():
+        if (
+            thread in before
+            or thread is threading.current_thread()
+            or thread.name.startswith("adsim-")
+            # A thread a C library started that ran Python code: not the plugin's to end,
+            # and Python cannot wait for it (join refuses).
+            or type(thread).__name__ == "_DummyThread"
+            or thread in pooled
+            or skip(thread)
+        ):
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            left.append(thread)
+    return left
 
 
 def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) -> list[str]:
     """The names of the threads started since ``before`` (not adsim's) still running after
-    ``grace`` seconds; each is waited for within that grace. ``daemons``: the threads running
-    once the plugins were loaded; a daemon among them was made one on purpose (a plugin's
-    ``register()`` runs on adsim's main thread), and is left to end with adsim, as a plugin's
-    process leaves its daemons."""
-    deadline = time.monotonic() + grace
-    left = []
-    for thread in _theirs(before):
-        if thread.daemon and thread in daemons:
-            continue
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            left.append(thread.name)
-    return left
+    ``grace`` seconds. ``daemons``: the threads running once the plugins were loaded; a daemon
+    among them was made one on purpose (a plugin's ``register()`` runs on adsim's main thread),
+    and is left to end with adsim, as a plugin's process leaves its daemons."""
+    left = _still_running(before, grace, lambda thread: thread.daemon and thread in daemons)
+    return [thread.name for thread in left]
 
 
 _HELD: list[threading.Thread] = []
@@ -77,20 +83,21 @@ _HELD: list[threading.Thread] = []
 failed at its teardown, and ``exit_if_held`` ends the process rather than wait for them."""
 
 
-def held(before: frozenset[threading.Thread], grace: float) -> list[str]:
+def held(before: Threads, grace: float) -> list[str]:
     """The names of the threads started since ``before`` (not adsim's) that are not daemons and
     still run after ``grace`` seconds: Python waits for such a thread before the process exits,
     for ever if it never ends. They are kept for ``exit_if_held``."""
-    deadline = time.monotonic() + grace
-    left = []
-    for thread in _theirs(before):
-        if thread.daemon:
-            continue
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            _HELD.append(thread)
-            left.append(thread.name)
-    return left
+    left = _still_running(before, grace, lambda thread: thread.daemon)
+    _HELD.extend(left)
+    return [thread.name for thread in left]
+
+
+def _end(code: int) -> NoReturn:
+    """End the process now with ``code`` (1 for 0), what was printed flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code or 1)
 
 
 def exit_if_held(code: int) -> None:
@@ -98,17 +105,12 @@ def exit_if_held(code: int) -> None:
     session's last step: it would wait for that thread for ever). As ``exit_past``, this skips
     Python's exit handlers."""
     if any(thread.is_alive() for thread in _HELD):
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code or 1)
+        _end(code)
 
 
 def incident(names: list[str], grace: float) -> str:
     """The summary's line for ``left_running``'s threads."""
-    counts: dict[str, int] = {}
-    for name in names:  # a load run's handler may leave one per repeat: each name once
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(names)  # a load run's handler may leave one per repeat: each name once
     shown = ", ".join(name if n == 1 else f"{name} ({n})" for name, n in counts.items())
     return (
         f"thread(s) {shown} that a plugin started still running {grace:g} s after "
@@ -136,9 +138,8 @@ def exit_past(code: int) -> int:
     if not code:  # not in a summary: said here
         with contextlib.suppress(Exception):
             names = ", ".join(thread.name for thread in stuck)
-            line = f"adsim: thread(s) {names} still running at the end; adsim ends them"
-            print(line, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code or 1)
+            print(
+                f"adsim: thread(s) {names} still running at the end; adsim ends them",
+                file=sys.stderr,
+            )
+    _end(code)
