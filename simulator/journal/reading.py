@@ -40,10 +40,7 @@ class JournalReader:
 
     def runs(self) -> list[tuple[int, int, dict[str, Any]]]:
         """Every run: ``(id, started_ms, meta)``."""
-        self._before_read()
-        with self._lock:
-            rows = self._db.execute("SELECT id, started_ms, meta FROM runs ORDER BY id").fetchall()
-        return [(run_id, started, json.loads(meta)) for run_id, started, meta in rows]
+        return self.last_runs()
 
     def run_span(self) -> tuple[int, int] | None:
         """The first and last run's ids (None when there is none), without reading every run:
