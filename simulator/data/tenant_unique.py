@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
+from simulator.data.model_wording import place_of
+
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
@@ -30,14 +34,7 @@ class DuplicateError(ValueError):
         self.loc = loc
 
 
-def _path(loc: Loc) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _first_repeat(items: Iterable[tuple[Loc, str]], why: str) -> None:
+def _first_repeat(items: Iterable[tuple[Loc, str]], why: str, root: type[BaseModel]) -> None:
     """``DuplicateError`` at the first value that belongs to two things. ``items``: each
     value at its place; two places are one thing when only their last key differs (the id,
     code and name of one disposition may be alike)."""
@@ -46,7 +43,7 @@ def _first_repeat(items: Iterable[tuple[Loc, str]], why: str) -> None:
         first = seen.get(value)
         if first is not None and first[:-1] != loc[:-1]:
             raise DuplicateError(
-                loc, f"{value!r} is also the {first[-1]} of {_path(first[:-1])}; {why}"
+                loc, f"{value!r} is also the {first[-1]} of {place_of(root, first[:-1])[0]}; {why}"
             )
         seen.setdefault(value, loc)
 
@@ -55,12 +52,14 @@ def check_unique(tenant: Tenant) -> None:
     """``DuplicateError`` for the first value given twice where it must be unique. A lookup
     that takes an id or a name (a team, a service) or an id, code or name (a disposition)
     must find one thing whichever it is given, so those are unique across the fields too."""
+    root = type(tenant)
     teams = list(enumerate(tenant.teams))
     services = list(enumerate(tenant.services))
     _first_repeat(
         ((("teams", i, key), getattr(team, key)) for key in ("id", "name") for i, team in teams),
         "a team is named by its id or name (--agent NAME@TEAM, services' teams): each is one "
         "team's",
+        root,
     )
     _first_repeat(
         (
@@ -69,6 +68,7 @@ def check_unique(tenant: Tenant) -> None:
             for i, service in services
         ),
         "a step or a handler names a service by its id or name: each is one service's",
+        root,
     )
     people: list[tuple[Loc, str, str]] = [
         (("agent", "extension"), tenant.agent.extension, tenant.agent.id)
@@ -79,10 +79,12 @@ def check_unique(tenant: Tenant) -> None:
     _first_repeat(
         ((loc, extension) for loc, extension, _id in people),
         "dialling an extension reaches one agent: give each its own",
+        root,
     )
     _first_repeat(
         (((*loc[:-1], "id"), user_id) for loc, _extension, user_id in people),
         "each agent's id is its own",
+        root,
     )
     for i, service in services:
         _first_repeat(
@@ -93,6 +95,7 @@ def check_unique(tenant: Tenant) -> None:
             ),
             "set_disposition finds a disposition by its id, code or name: each is one "
             "disposition's",
+            root,
         )
 
 
