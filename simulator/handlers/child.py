@@ -313,8 +313,10 @@ class _Child:
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends
         whatever threads are left (a non-daemon thread must not keep anything alive)."""
-        if self.plugin is not None:
-            self.plugin.close()
+        failure = self.plugin.close() if self.plugin is not None else None
+        if failure is not None:  # its traceback here (adsim's stderr), the line in the summary
+            with contextlib.suppress(Exception):
+                sys.stderr.write(failure[1])
         deadline = time.monotonic() + grace
         left = []
         for thread in threading.enumerate():
@@ -324,7 +326,7 @@ class _Child:
             if thread.is_alive():
                 left.append(thread.name)
         with contextlib.suppress(Exception):
-            self.send(("closed", left))
+            self.send(("closed", left, None if failure is None else failure[0]))
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()

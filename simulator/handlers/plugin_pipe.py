@@ -46,6 +46,8 @@ class Life:
     """Killed by us (a timeout, the end): its exit is no news."""
     closing: bool = False
     left_threads: list[str] | None = None
+    close_error: str | None = None
+    """Its close() raised: where and what, one line (``file:line: ValueError: ...``)."""
     reader: threading.Thread | None = None
     ended_leftovers: bool = False
     """What it left running was looked for (once: its reader and ``close`` both may)."""

@@ -62,13 +62,25 @@ class Plugin:
     own: bool = False
     """adsim's own plugin (the webhook, a JS module or page): its close bounds itself."""
 
-    def close(self) -> None:
-        """Run the plugin's close hook, if it has one (errors are ignored)."""
-        if self.on_close is not None:
-            try:
-                self.on_close()
-            except Exception:
-                traceback.print_exc(file=sys.stderr)
+    def close(self) -> tuple[str, str] | None:
+        """Run the plugin's close hook, if it has one. None when it returned; when it raised,
+        where and what as one line (``file:line: ValueError: ...``) and its traceback: the host
+        makes that an incident (the run's summary, exit 1), as a plugin whose close never
+        returns is one. Its last writes failing must not pass as a clean run."""
+        if self.on_close is None:
+            return None
+        try:
+            self.on_close()
+        except KeyboardInterrupt:  # Ctrl-C during the close: a stop, not its error
+            raise
+        except BaseException as exc:  # SystemExit as well: close() has no exit to make
+            line = _line_in(exc, self.file)
+            where = f"{self.file}:{line}" if self.file is not None and line else self.source
+            # From the plugin's own frame: adsim's call of it is no news to its author.
+            frames = exc.__traceback__
+            trace = traceback.format_exception(type(exc), exc, frames and frames.tb_next)
+            return f"{where}: {_describe(exc)}", "".join(trace)
+        return None
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -12,7 +12,7 @@ tuples over them (``multiprocessing.connection.Connection``)::
                       ("loaded", error | None)
                       ("api", request, method, args, kwargs)
                       ("done", id, status, result, error, traceback, started)
-                      ("logger",) / ("closed", [threads still running])
+                      ("logger",) / ("closed", [threads still running], close error)
 
 A pipelined call's start is not a message (one more wake-up of each side per call): the child
 writes how many pipelined calls it has started and when the last one started (``time.monotonic``,
@@ -346,6 +346,7 @@ class PluginProcess(PluginPipe):
             self._forward_packets()
         elif kind == "closed":
             life.left_threads = list(message[1])
+            life.close_error = message[2]
 
     def _on(self, life: Life, event: EventName, index: int, name: str) -> None:
         if life.restart and index < len(self.registrations):
@@ -501,6 +502,8 @@ class PluginProcess(PluginPipe):
         self._end_leftovers(life)  # one holding the pipe from its process keeps the reader waiting
         if life.reader is not None and life.reader is not threading.current_thread():
             life.reader.join(2.0)
+        if life.close_error is not None:
+            self.host.add_incident(f"plugin {self.name}: its close() raised: {life.close_error}")
         if life.left_threads:
             names = ", ".join(life.left_threads)
             self.host.add_incident(

@@ -42,6 +42,7 @@ __all__ = [
     "AgentHarness",
     "HandlerLoadError",
     "LeftoverThreadError",
+    "PluginCloseError",
     "resolve_handler",
 ]
 
@@ -49,6 +50,11 @@ __all__ = [
 class LeftoverThreadError(RuntimeError):
     """A handler plugin left a thread that is not a daemon running after the test (see
     ``AdsimHarness.close``)."""
+
+
+class PluginCloseError(RuntimeError):
+    """A handler plugin's end went wrong after the test: its ``close()`` raised or never
+    returned, or its process left threads running (see ``AdsimHarness.close``)."""
 
 
 def resolve_handler(spec: str | Path, base: Path | None = None) -> Path:
@@ -271,6 +277,19 @@ class AdsimHarness:
         self.settle()
         return self.host.failures
 
+    @property
+    def incidents(self) -> list[str]:
+        """Plugin failures outside any handler call, one line each (every agent's): a plugin's
+        process that died between calls, a ``close()`` that raised or never returned, threads
+        its process left running. Those of the end fail the test at its teardown
+        (``PluginCloseError``): the test cannot check them itself."""
+        __tracebackhide__ = True
+        self.settle()
+        return [line for host in self._hosts() for line in host.incidents]
+
+    def _hosts(self) -> list[HandlerHost]:
+        return [self.host, *(agent.host for agent in self._agents.values())]
+
     def run_scenario(self, path: str | Path, *, seed: int | None = None) -> Any:
         """Run a scenario file on a fresh simulator with the same handlers; its result has
         ``events``, ``failures``, ``exit_code`` and ``jsonl()``."""
@@ -287,27 +306,40 @@ class AdsimHarness:
         """Stop the handlers (every agent's) and close the journal. With thread isolation,
         ``LeftoverThreadError`` when a thread started meanwhile (by a plugin's ``register()``,
         a handler) that is not a daemon still runs 0.5 s later: the test process could never
-        exit (its plugin's own process would have been ended).
+        exit (its plugin's own process would have been ended). ``PluginCloseError`` when a
+        plugin's end went wrong (``incidents`` of the close: its ``close()`` raised or never
+        returned, its process left threads running).
 
         ``wait=False`` (the session was interrupted: Ctrl-C) waits neither for the handlers
         still running (a stuck one was waited for up to its timeout) nor for the plugin's
         threads: those that are not daemons are left to the session's end, which exits
         whatever they do (``leftover_threads.exit_if_held``)."""
         timeout = None if wait else 0.0
+        hosts = self._hosts()
+        before = [len(host.incidents) for host in hosts]
         for agent in self._agents.values():
             agent.close(timeout)
         self.host.close(timeout)
         self.journal.close()
+        ended = [line for host, n in zip(hosts, before, strict=True) for line in host.incidents[n:]]
+        left = []
         if self.handler_isolation == "thread":
             left = leftover_threads.held(self._threads_before, CLOSE_GRACE if wait else 0.0)
-            if left and wait:
-                raise LeftoverThreadError(
-                    f"adsim: thread(s) {', '.join(left)} started during this test (by a handler "
-                    f"plugin's register() or a handler) still running {CLOSE_GRACE:g} s after "
-                    "it, and not daemons: the test process could never exit. End them in the "
-                    "plugin's close() (adsim calls it after each test), or start them with "
-                    "daemon=True"
-                )
+        if not wait:
+            return
+        threads = (
+            f"thread(s) {', '.join(left)} started during this test (by a handler plugin's "
+            f"register() or a handler) still running {CLOSE_GRACE:g} s after it, and not "
+            "daemons: the test process could never exit. End them in the plugin's close() "
+            "(adsim calls it after each test), or start them with daemon=True"
+        )
+        if ended:
+            raise PluginCloseError(
+                "adsim: a handler plugin's end went wrong after this test:\n"
+                + "\n".join(f"  {line}" for line in [*ended, *([threads] if left else [])])
+            )
+        if left:
+            raise LeftoverThreadError(f"adsim: {threads}")
 
     def __enter__(self) -> AdsimHarness:
         return self

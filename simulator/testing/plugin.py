@@ -334,7 +334,12 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     fails the test with ``HandlerLoopError`` when they keep acting on their own events).
     Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
     """
-    from simulator.testing.harness import AdsimHarness, HandlerLoadError, LeftoverThreadError
+    from simulator.testing.harness import (
+        AdsimHarness,
+        HandlerLoadError,
+        LeftoverThreadError,
+        PluginCloseError,
+    )
 
     not_loaded = None
     try:
@@ -349,7 +354,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         problem = None
         try:
             harness.close(wait=not _INTERRUPTED[0])
-        except LeftoverThreadError as exc:
+        except (LeftoverThreadError, PluginCloseError) as exc:
             problem = str(exc)
         if problem is not None:  # the plugin's bug, said once (not as a chain of two)
             pytest.fail(problem, pytrace=False)

@@ -130,14 +130,20 @@ class PluginLoading(Delivery):
         """Run ``plugin``'s close hook. In this process (thread isolation) it gets what a
         plugin's process gives it (``close_grace`` + 1 s), on a thread of its own: one that
         never returns hung adsim at the end of every run. Past that it is an incident and adsim
-        goes on (the thread cannot be stopped; it is a daemon, so adsim still exits)."""
+        goes on (the thread cannot be stopped; it is a daemon, so adsim still exits). A close
+        that raised is an incident too, its traceback on stderr (masked)."""
         if plugin.locator is not None or plugin.own or plugin.on_close is None:
-            plugin.close()  # a plugin's process, adsim's own: their close bounds itself
+            # A plugin's process (its close runs there and is told by its supervisor), adsim's
+            # own plugins: their close bounds itself.
+            self._close_failed(plugin, plugin.close())
             return
         limit = self.close_grace + 1.0
-        closing = threading.Thread(
-            target=plugin.close, name=f"adsim-close-{plugin.name}", daemon=True
-        )
+        failed: list[tuple[str, str] | None] = [None]
+
+        def close() -> None:
+            failed[0] = plugin.close()
+
+        closing = threading.Thread(target=close, name=f"adsim-close-{plugin.name}", daemon=True)
         closing.start()
         closing.join(limit)
         if closing.is_alive():
@@ -145,6 +151,16 @@ class PluginLoading(Delivery):
                 f"plugin {plugin.name}: its close did not finish within {limit:g} s; adsim "
                 "went on without it (in adsim's process it cannot be stopped)"
             )
+            return
+        self._close_failed(plugin, failed[0])
+
+    def _close_failed(self, plugin: Plugin, failure: tuple[str, str] | None) -> None:
+        if failure is None:
+            return
+        line, trace = failure
+        with contextlib.suppress(OSError, ValueError):  # a closed stderr: the summary says it
+            print(self.secrets.text(trace.rstrip("\n")) or trace, file=sys.stderr, flush=True)
+        self.add_incident(f"plugin {plugin.name}: its close() raised: {line}")
 
     @contextmanager
     def _told_if_slow(self, what: str) -> Iterator[None]:
