@@ -175,6 +175,31 @@ def test_wrong_values_name_the_place_and_what_was_expected(text, expected):
     assert found[0].startswith(expected), found
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("steps:\n  - complete:\n    expect_error: bogus\n", "s.yaml:3:19: expect_error:"),
+        ("steps:\n  - disposition: Sold\n    expect_error: bogus\n", "s.yaml:3:19: expect_error:"),
+        ("steps:\n  - call: Sales\n    expect_error: 5\n", "s.yaml:3:19: expect_error:"),
+    ],
+)
+def test_a_bad_expect_error_is_reported_at_itself(text, expected):
+    # It was reported at the step's value, as that value: "2:17: disposition: expected one of
+    # not_enough_privileges, ..., got the text 'Sold'", "complete: ... got nothing".
+    (message,) = problems(text)
+    assert message.startswith(expected + " expected one of not_enough_privileges"), message
+    got = "the number 5" if "5" in text else "the text 'bogus'"
+    assert message.endswith(f"got {got}"), message
+
+
+def test_a_wrong_expectation_in_a_list_is_not_also_called_a_list():
+    # The expect step takes one expectation or a list: the list was also reported as "expected
+    # a mapping ..., got a list", as if a list were not allowed.
+    assert problems("steps:\n  - expect: [{event: ON_LOGIN, count: -1}]\n") == [
+        "s.yaml:2:39: expect[0].count: Input should be greater than or equal to 0"
+    ]
+
+
 def test_every_problem_is_listed_in_file_order():
     found = problems("steps:\n  - acept\n  - dtmf: {a: 1}\n  - wait: soon\n")
     assert [p.split(":")[1] for p in found] == ["2", "3", "4"]
