@@ -59,16 +59,24 @@ JOURNAL_FILES = ("-wal", "-shm", "-journal")
 def refuse_journal_files(
     output: str | os.PathLike[str] | None, journal: str | os.PathLike[str] | None
 ) -> None:
-    """``InputFileError`` when ``output`` is one of the files SQLite keeps beside ``journal``,
-    by name: it need not exist yet (a run's journal makes its ``-wal`` after the output is
-    opened, and the events went into it: the run passed with its journal empty). Writing over
-    the ``-shm`` a reader maps ended adsim in a bus error."""
+    """``InputFileError`` when ``output`` is ``journal`` or one of the files SQLite keeps beside
+    it, by name: they need not exist yet. A run's journal makes its ``-wal`` after the output is
+    opened, and the events went into it: the run passed with its journal empty; ``adsim run
+    --journal new.db -o new.db`` passed with the events and the database in one file. Writing
+    over the ``-shm`` a reader maps ended adsim in a bus error."""
     if output is None or journal is None or str(output) in ("-", ""):
         return
     if str(journal) == ":memory:":
         return
     target = Path(output).expanduser().resolve()
     base = Path(journal).expanduser().resolve()
+    if target == base:  # one not there yet: the output made it, then SQLite wrote into it
+        raise InputFileError(
+            str(output),
+            None,
+            f"is also the journal of this command ({journal}); writing the output there would "
+            "destroy it: give --output another file",
+        )
     for suffix in JOURNAL_FILES:
         if target == Path(f"{base}{suffix}"):
             raise InputFileError(

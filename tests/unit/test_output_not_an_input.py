@@ -108,3 +108,25 @@ def test_an_output_beside_the_handlers_is_written(tmp_path, capsys):
     argv[-1] = str(out)
     assert main(argv) == 0, capsys.readouterr().err
     assert out.read_text().startswith('{"seq":1,')
+
+
+@pytest.mark.parametrize("how", ["--journal", "ADSIM_JOURNAL"])
+def test_an_output_naming_a_journal_not_made_yet_is_refused(tmp_path, capsys, monkeypatch, how):
+    """The journal is made by the run, after its output is opened: compared as files (which
+    must both exist), ``-o new.db --journal new.db`` passed, leaving one file of events with a
+    database written into it, neither readable."""
+    plain = _scenario(tmp_path, "")
+    journal = tmp_path / "new.db"
+    argv = ["run", str(plain), "-o", str(journal)]
+    if how == "--journal":
+        argv += ["--journal", str(journal)]
+    else:
+        monkeypatch.setenv("ADSIM_JOURNAL", str(journal))
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"adsim: {journal}: is also the journal of this command ({journal}); writing the output "
+        "there would destroy it: give --output another file\n"
+    )
+    assert not journal.exists()
