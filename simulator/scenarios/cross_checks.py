@@ -75,6 +75,11 @@ def _cross_check(scenario: Scenario, raw: MarkedDict, problem: Any) -> None:
         if step.key == "expect":
             many = isinstance(step.value, list)
             specs = step.value if many else [step.value]
+            if many and not specs:  # it passed, checking nothing
+                problem(
+                    locate(raw, (*at, "expect")),
+                    "expect: an empty list checks nothing: give at least one expectation",
+                )
             for number, spec in enumerate(specs):
                 inner = (*at, "expect", number) if many else (*at, "expect")
                 _check_expect(spec, raw, inner, problem, use)

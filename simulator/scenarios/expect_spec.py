@@ -68,6 +68,25 @@ class CountSpec(_Spec):
             return {"exactly": int(value)}
         return value
 
+    @model_validator(mode="after")
+    def _some_count_matches(self) -> CountSpec:
+        # ``{at_least: 3, at_most: 1}`` failed every run, and ``{exactly: 2, at_least: 3}``
+        # said only "expected exactly 2" when 2 came: a mistake of the file, not of the run.
+        low = max((n for n in (self.exactly, self.at_least) if n is not None), default=0)
+        high = min((n for n in (self.exactly, self.at_most) if n is not None), default=low)
+        if low > high:
+            given = [
+                f"{name.replace('_', ' ')} {value}"
+                for name, value in (
+                    ("exactly", self.exactly),
+                    ("at_least", self.at_least),
+                    ("at_most", self.at_most),
+                )
+                if value is not None
+            ]
+            raise ValueError(f"no count is {' and '.join(given)}: this can never match")
+        return self
+
     def accepts(self, n: int) -> bool:
         """Whether ``n`` is an accepted count."""
         if self.exactly is not None and n != self.exactly:
@@ -245,6 +264,8 @@ class ExpectSpec(_Spec):
         needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
+        if self.order == []:  # it checked nothing, and counted as a check that passed
+            raise ValueError("order is empty: list the events in the order they must come")
         if self.adjacent and self.order is None:
             raise ValueError("adjacent goes with order: list the events that come together")
         if self.exact_args and self.args is None:

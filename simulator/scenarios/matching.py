@@ -82,9 +82,13 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
             for key, value in expected.items():
                 problems += check_matcher(value, (*path, key))
             return problems
+        if _no_number_between(expected):
+            problems.append((path, f"no number is {describe(expected)}: this can never match"))
         for key, value in expected.items():
             where = (*path, key)
-            if key in _NUMERIC and not _is_number(value):
+            if key == "length" and _is_number(value) and (value < 0 or value != int(value)):
+                problems.append((where, f"length {value} can never match: a length is 0, 1, 2 ..."))
+            elif key in _NUMERIC and not _is_number(value):
                 problems.append((where, f"{key} needs a number, not {value!r}"))
             elif key == "present" and not isinstance(value, bool):
                 problems.append((where, "present needs true or false"))
@@ -110,6 +114,22 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
         for index, item in enumerate(expected):
             problems += check_matcher(item, (*path, index))
     return problems
+
+
+def _no_number_between(expected: Mapping[str, Any]) -> bool:
+    """Whether the numeric operators of ``expected`` leave no number (``{at_least: 10,
+    at_most: 5}``, ``{greater_than: 5, less_than: 5}``): it failed every run, as if the
+    integration were wrong."""
+    bounds = {key: expected[key] for key in _NUMERIC if key in expected}
+    if not all(_is_number(value) for value in bounds.values()):
+        return False  # reported as such
+    lows = [(bounds[k], k == "greater_than") for k in ("at_least", "greater_than") if k in bounds]
+    highs = [(bounds[k], k == "less_than") for k in ("at_most", "less_than") if k in bounds]
+    for low, above in lows:
+        for high, below in highs:
+            if low > high or (low == high and (above or below)):
+                return True
+    return False
 
 
 def interaction_names(expected: Any) -> list[tuple[tuple[Any, ...], str]]:

@@ -244,6 +244,56 @@ def test_matchers_are_checked():
     assert any("mixes operators (present) with fields (foo)" in p for p in found)
 
 
+@pytest.mark.parametrize(
+    ("expect", "expected"),
+    [
+        (
+            "{event: ON_LOGIN, count: {at_least: 3, at_most: 1}}",
+            "s.yaml:2:38: expect.count: no count is at least 3 and at most 1: this can never match",
+        ),
+        (
+            "{event: ON_LOGIN, count: {exactly: 2, at_least: 3}}",
+            "s.yaml:2:38: expect.count: no count is exactly 2 and at least 3: this can never match",
+        ),
+        (
+            "{event: ON_LOGIN, args: [{at_least: 10, at_most: 5}]}",
+            "s.yaml:2:38: no number is at least 10 and at most 5: this can never match",
+        ),
+        (
+            "{event: ON_LOGIN, args: [{greater_than: 5, less_than: 5}]}",
+            "s.yaml:2:38: no number is greater than 5 and less than 5: this can never match",
+        ),
+        (
+            "{event: ON_LOGIN, args: [{at_least: 5, less_than: 5}]}",
+            "s.yaml:2:38: no number is at least 5 and less than 5: this can never match",
+        ),
+        (
+            "{event: ON_LOGIN, args: [{length: -1}]}",
+            "s.yaml:2:47: length -1 can never match: a length is 0, 1, 2 ...",
+        ),
+        (
+            "{event: ON_LOGIN, handler: {count: {at_least: 2, at_most: 1}}}",
+            "s.yaml:2:48: expect.handler.count: no count is at least 2 and at most 1",
+        ),
+        ("{order: []}", "s.yaml:2:13: expect: order is empty: list the events in the order"),
+        ("[]", "s.yaml:2:13: expect: an empty list checks nothing: give at least one expectation"),
+    ],
+)
+def test_an_expectation_that_can_never_match_or_checks_nothing_is_bad_input(expect, expected):
+    # They ran: one failed every run, as if the integration were wrong ("expected between 3 and
+    # 1"; "expected exactly 2" when 2 came), the other passed, counted as a check.
+    (message,) = problems(f"steps:\n  - expect: {expect}\n")
+    assert message.startswith(expected), message
+
+
+@pytest.mark.parametrize(
+    "matcher",
+    ["{at_least: 5, at_most: 5}", "{greater_than: 5, at_most: 5.5}", "{length: 0}", "{not: 3}"],
+)
+def test_bounds_that_leave_a_number_are_taken(matcher):
+    steps(f"steps:\n  - expect: {{event: ON_LOGIN, args: [{matcher}]}}\n")
+
+
 def test_empty_and_non_mapping_files():
     assert problems("") == [
         "s.yaml:1:1: the file is empty: a scenario is a mapping with name:, seed: and steps:"
