@@ -3,13 +3,21 @@ uses them, matchers, ``satisfies`` formulas, and payload keys per adApi version.
 
 from __future__ import annotations
 
+import typing
+from enum import Enum
+from types import NoneType
 from typing import Any
 
 from pydantic import BaseModel
 
 from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.scenarios.formula import FormulaError, parse_formula
-from simulator.scenarios.matching import check_matcher, interaction_names
+from simulator.scenarios.matching import (
+    OPERATORS,
+    check_matcher,
+    interaction_names,
+    is_operator_map,
+)
 from simulator.scenarios.model import ExpectSpec, Scenario
 from simulator.scenarios.shapes import _NAMING
 from simulator.scenarios.source import MarkedDict, char_mark, key_mark, locate
@@ -24,6 +32,24 @@ _INTERACTION_EVENTS = frozenset(
     }
 )
 _PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
+
+
+def _single_value(annotation: Any) -> str | None:
+    """What a payload field of this type holds when it is one value (``a number``), else None."""
+    kinds = [arg for arg in (typing.get_args(annotation) or (annotation,)) if arg is not NoneType]
+    if len(kinds) != 1 or not isinstance(kinds[0], type):
+        return None
+    if issubclass(kinds[0], Enum):
+        return "a name"
+    return {bool: "true or false", int: "a number", float: "a number", str: "text"}.get(kinds[0])
+
+
+_SINGLE_VALUES = {
+    (info.alias or name): kind
+    for name, info in InteractionData.model_fields.items()
+    if (kind := _single_value(info.annotation)) is not None
+}
+"""The payload keys that hold one value, not a mapping: what a mapping of fields never matches."""
 
 
 def _keys(model: type[BaseModel]) -> tuple[str, ...]:
@@ -118,6 +144,8 @@ def _check_expect(
     for path, value in matchers:
         for inner, message in check_matcher(value):
             problem(locate(raw, (*at, *path, *inner)), message)
+        if path[0] == "payload" and spec.event is not None:
+            _check_single_value(str(path[1]), value, locate(raw, (*at, *path)), problem)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
     if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
@@ -148,6 +176,24 @@ def _check_expect(
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _check_single_value(key: str, value: Any, mark: Any, problem: Any) -> None:
+    """A mapping of fields for a payload key that holds one value can never match: most often
+    an operator misspelt (``{atleast: 120}``), which failed the run as if the payload were
+    wrong."""
+    kind = _SINGLE_VALUES.get(key)
+    if kind is None or not isinstance(value, dict) or is_operator_map(value):
+        return
+    if any(name in OPERATORS for name in value):
+        return  # operators mixed with fields: check_matcher says so
+    first = str(next(iter(value), ""))
+    problem(
+        mark,
+        f"`{key}` is {kind}, and a mapping of fields never matches it"
+        f"{_suggest(first, sorted(OPERATORS)) if first else ''}; "
+        f"operators: {', '.join(sorted(OPERATORS))}",
+    )
 
 
 def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:

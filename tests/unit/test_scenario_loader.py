@@ -294,6 +294,37 @@ def test_bounds_that_leave_a_number_are_taken(matcher):
     steps(f"steps:\n  - expect: {{event: ON_LOGIN, args: [{matcher}]}}\n")
 
 
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ("{duration: {atleast: 120}}", "s.yaml:4:27: `duration` is a number, and a mapping"),
+        ("{disposition: {machtes: x}}", "s.yaml:4:30: `disposition` is text, and a mapping"),
+        ("{state: {one: [x]}}", "s.yaml:4:24: `state` is a name, and a mapping"),
+        ("{callMuted: {}}", "s.yaml:4:28: `callMuted` is true or false, and a mapping"),
+    ],
+)
+def test_a_mapping_for_a_payload_key_of_one_value_is_bad_input(payload, expected):
+    # A misspelt operator is a mapping of fields: it failed every run, "expected a mapping".
+    (message,) = problems(
+        f"steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n      payload: {payload}\n"
+    )
+    assert message.startswith(expected + " of fields never matches it"), message
+    if "{}" not in payload:
+        assert "(did you mean `" in message
+    assert message.endswith(
+        "; operators: at_least, at_most, contains, equals, greater_than, "
+        "interaction, length, less_than, matches, not, one_of, present"
+    )
+
+
+def test_a_mapping_of_fields_is_taken_for_a_payload_key_that_holds_one():
+    steps(
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        "      payload: {attachedData: {order: '1'}, associatedObjects: {x: 1}, "
+        "duration: {at_least: 1}}\n"
+    )
+
+
 def test_empty_and_non_mapping_files():
     assert problems("") == [
         "s.yaml:1:1: the file is empty: a scenario is a mapping with name:, seed: and steps:"
