@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import InteractionData, models_5_24_1, models_2026
+from simulator.engine.settings import _LAST_MS
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -93,9 +94,19 @@ def _cross_check(scenario: Scenario, raw: MarkedDict, problem: Any) -> None:
             f"{', '.join(_NAMING)} step{_suggest(name, list(named))}{hint}",
         )
 
+    clock = scenario.settings.start_time_ms
     for index, step in enumerate(scenario.steps):
         at = ("steps", index)
         use(step.target, (*at, "on"))
+        if step.key == "wait" and clock <= _LAST_MS:
+            clock += step.value.total_ms
+            if clock > _LAST_MS:  # as settings.start_time_ms: a timestamp past it is no date
+                problem(
+                    locate(raw, (*at, "wait")),
+                    "wait: the simulated clock would pass 9999-12-31T23:59:59.999Z here, the "
+                    "last instant a timestamp can show: shorten the waits (or an earlier "
+                    "settings.start_time_ms)",
+                )
         if step.key == "switch":
             use(step.value, (*at, "switch"))
         if step.key == "expect":

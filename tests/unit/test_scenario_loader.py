@@ -374,3 +374,16 @@ def test_load_scenario_reads_files(tmp_path):
     assert load_scenario(path).name == "Hello"
     path.write_text("steps: []\n", "utf-8")
     assert load_scenario(path).name == "x"
+
+
+def test_waits_that_take_the_clock_past_the_year_9999_are_bad_input():
+    # settings.start_time_ms stops there, but waits went on: the run passed, and `adsim journal
+    # show` of its journal ended in a traceback (year 10000 is out of range).
+    head = "settings: {start_time_ms: 253402300799000}\nsteps:\n  - wait: 999ms\n"
+    steps(head)
+    (message,) = problems(head + "  - wait: 1ms\n  - wait: 1s\n")
+    assert message == (
+        "s.yaml:4:11: wait: the simulated clock would pass 9999-12-31T23:59:59.999Z here, the "
+        "last instant a timestamp can show: shorten the waits (or an earlier "
+        "settings.start_time_ms)"
+    )
