@@ -94,6 +94,8 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
         ) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if shown == "-" and isinstance(exc, FileNotFoundError):  # ``cat flow.yaml | adsim run -``
+            reason += "; for the standard input give /dev/stdin"
         raise ScenarioFileError(
             [Problem(shown, None, f"cannot read the scenario file: {reason}")]
         ) from None
