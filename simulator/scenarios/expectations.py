@@ -50,10 +50,15 @@ def format_offset(ms: int) -> str:
     return sign + text
 
 
+def applies(spec: ExpectSpec, version: str) -> bool:
+    """Whether ``spec`` is checked under adApi ``version`` (its ``api_version:``, if any)."""
+    return spec.api_version is None or version in spec.api_version
+
+
 def check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
     """Every way ``spec`` is not met (empty when it is)."""
     failures: list[str] = []
-    if spec.api_version is not None and ctx.sim.api_version.value not in spec.api_version:
+    if not applies(spec, ctx.sim.api_version.value):
         return failures  # this version's payload is different: another expect checks it
     iid: str | None = None
     if spec.on is not None:

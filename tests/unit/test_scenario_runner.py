@@ -40,6 +40,20 @@ def test_a_passing_run():
     assert result.steps_run == 8
 
 
+@pytest.mark.parametrize(("version", "checked"), [("5.19", 1), ("5.24.1", 2), ("2026", 1)])
+def test_only_the_expectations_of_the_run_s_version_are_counted_as_checked(version, checked):
+    # An expectation of another adApi version is skipped: the summary counted it as checked
+    # ("2 expectations checked" in a run that checked none).
+    result = run(
+        f"api_version: '{version}'\nsteps:\n  - call: Sales\n"
+        "  - expect:\n    - {event: ON_NEW_INTERACTION, count: 5, api_version: ['2026']}\n"
+        "    - {event: ON_NEW_INTERACTION, api_version: ['5.24.1']}\n"
+        "  - expect: {event: ON_NEW_INTERACTION, api_version: ['5.19', '5.24.1']}\n"
+    )
+    assert result.expectations == checked
+    assert result.passed is (version != "2026")
+
+
 def test_should_stop_ends_the_run_before_the_next_step():
     runner = ScenarioRunner(
         parse_scenario("steps:\n  - call: Sales\n  - wait: 4s\n  - accept\n", "s.yaml")
