@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 from pydantic import Field, field_validator, model_validator
 
 from simulator.contract import EventName, InteractionState, ResultErrorCode
+from simulator.contract.events import EVENTS
 from simulator.contract.methods import METHODS, method_named
 from simulator.scenarios.spec import ApiVersionName, _Spec, _text_short
 
@@ -266,6 +267,13 @@ class ExpectSpec(_Spec):
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
         if self.order == []:  # it checked nothing, and counted as a check that passed
             raise ValueError("order is empty: list the events in the order they must come")
+        if (
+            self.answer is not None
+            and self.event is not None
+            and not EVENTS[self.event].needs_response  # it failed every run
+        ):
+            answered = ", ".join(e.name.value for e in EVENTS.values() if e.needs_response)
+            raise ValueError(f"answer: {self.event.value} takes no answer; these do: {answered}")
         if self.adjacent and self.order is None:
             raise ValueError("adjacent goes with order: list the events that come together")
         if self.exact_args and self.args is None:

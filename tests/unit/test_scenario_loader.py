@@ -275,6 +275,11 @@ def test_matchers_are_checked():
             "{event: ON_LOGIN, handler: {count: {at_least: 2, at_most: 1}}}",
             "s.yaml:2:48: expect.handler.count: no count is at least 2 and at most 1",
         ),
+        (
+            "{event: ON_NEW_INTERACTION, answer: 5}",
+            "s.yaml:2:13: expect: answer: ON_NEW_INTERACTION takes no answer; these do: "
+            "ON_REQUEST_TRANSFER_DATA, ON_SEARCH_KNOWLEDGE_BASE,",
+        ),
         ("{order: []}", "s.yaml:2:13: expect: order is empty: list the events in the order"),
         ("[]", "s.yaml:2:13: expect: an empty list checks nothing: give at least one expectation"),
     ],
