@@ -245,14 +245,19 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     finished = EXIT_OK
 
     runs = 0
+    failed = 0
+    first_failure = ""
 
     def seen(index: int, result: ScenarioResult) -> None:
-        nonlocal interactions, runs
+        nonlocal interactions, runs, failed, first_failure
         if events_out is not None:
             events_out.write(result.jsonl())
         # Counted once its events are written: the stop line counts the runs --output holds.
         interactions += result.interactions
         runs = index + 1
+        if not result.passed:
+            failed += 1
+            first_failure = first_failure or _first_problem(index, result)
         bar.update(index + 1, interactions)
 
     try:
@@ -269,8 +274,10 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
         bar.close()
         if series is not None and series.host is not None:
             _abandon(series.host)
+        # Failed runs are said: stopped after them, the line read as if they had passed.
+        verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
         print(
-            f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop",
+            f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop{verdict}",
             file=sys.stderr,
         )
         raise
@@ -285,6 +292,20 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
     code = max(report.exit_code, finished)
     print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)
     return code
+
+
+def _first_problem(index: int, result: ScenarioResult) -> str:
+    """What made run ``index`` of a series fail, as the load summary says it."""
+    where = f"run {index + 1} (seed {result.seed})"
+    if result.error is not None:
+        return f"{where}: {result.error}"
+    problems = [str(failure) for failure in result.failures] + result.subscriber_errors
+    problems += [
+        f"handler {outcome.handler} on {outcome.event_name}: {outcome.status} "
+        f"{outcome.error or ''}".rstrip()
+        for outcome in result.handler_failures
+    ]
+    return f"{where}: {problems[0]}" if problems else where
 
 
 def add_run_command(

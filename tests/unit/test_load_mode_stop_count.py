@@ -38,3 +38,32 @@ def test_the_stop_line_counts_the_runs_in_the_output(tmp_path, capsys, monkeypat
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sum(row["seq"] == 1 for row in rows) == 2  # two runs' events in the file
     assert "adsim: Chat: 2 of 10 runs finished before the stop\n" in err, err
+
+
+def test_the_stop_line_says_the_runs_that_failed(tmp_path, capsys, monkeypatch):
+    # Stopped after failed runs, the line said only "3 of 10 runs finished before the stop",
+    # read as if they had passed (the summary that lists failures is not printed on a stop).
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(
+        "name: Flow\nseed: 4\nsteps:\n  - call: Sales\n"
+        "  - expect: {event: ON_SAVE_ACTIVITY_RECORD}\n",
+        encoding="utf-8",
+    )
+    written = ScenarioResult.jsonl
+    calls = []
+
+    def jsonl(self: ScenarioResult) -> str:
+        calls.append(self.seed)
+        if len(calls) == 4:
+            raise Interrupted(signal.SIGINT)
+        return written(self)
+
+    monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
+    out = tmp_path / "events.jsonl"
+    argv = ["run", str(flow), "--repeat", "10", "--journal", ":memory:", "-o", str(out)]
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert (
+        "adsim: Flow: 3 of 10 runs finished before the stop; 3 of them failed, the first: run 1 "
+        f"(seed 4): {flow}:5:5: expected at least 1 ON_SAVE_ACTIVITY_RECORD; 0 came."
+    ) in err, err
