@@ -27,6 +27,11 @@ _BRANCH = re.compile(r"^(str|int|float|bool|none|list\[.*|dict\[.*|literal\[.*|[
 _VALIDATED = re.compile(r"^function-\w+\[.*, (\w+)\]$")
 
 
+_KEY_ERRORS = ("extra_forbidden", "invalid_key")
+"""A key that is not one of the mapping's: unknown, or not text (``5: 1`` was reported as
+"[5]: Keys should be strings", at its value)."""
+
+
 def _branch(part: str) -> str:
     """A union branch's name: that of its model for a model with a validator of its own
     (``function-after[_check(), ExpectSpec]``: a list there was reported as not a mapping)."""
@@ -125,7 +130,7 @@ def _pydantic_problems(
         if len(loc) >= 2 and loc[0] == "steps" and loc[1] in bad_steps:
             continue
         path, _branches, node, fits = _walk(raw, loc)
-        if error["type"] == "extra_forbidden" and path and path[-1] == loc[-1]:
+        if error["type"] in _KEY_ERRORS and path and path[-1] == loc[-1]:
             path = path[:-1]
         walked.append((error, tuple(path), node, fits))
     fitting_paths = [real for _e, real, _n, fits in walked if fits]
@@ -135,7 +140,7 @@ def _pydantic_problems(
         # when another branch got further into the same value.
         if not fits and any(path[: len(real)] == real for path in fitting_paths):
             continue
-        if error["type"] in ("missing", "extra_forbidden"):
+        if error["type"] in ("missing", *_KEY_ERRORS):
             real_key: tuple[Any, ...] = (*real, ("key", error["loc"][-1]))
         else:
             real_key = real
@@ -171,7 +176,7 @@ def _one_problem(
         key = real_key[-1][1]
         where, step = _path_text(real)
         model = _model_at(real, raw)
-        if kind == "extra_forbidden":
+        if kind in _KEY_ERRORS:
             choices = _fields_of(model) if model is not None else []
             hint = f"; expected one of: {', '.join(choices)}" if choices else ""
             if key in MODIFIERS and step is not None:

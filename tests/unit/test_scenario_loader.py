@@ -138,6 +138,12 @@ def test_modifier_inside_the_value_says_where_it_goes():
     [
         ("seed: abc\n", "s.yaml:1:7: seed: expected a whole number, got the text 'abc'"),
         ("nme: x\n", "s.yaml:1:1: unknown key `nme` (did you mean `name`?)"),
+        ("5: x\n", "s.yaml:1:1: unknown key `5`; expected one of: api_version, name,"),
+        ("settings: {5: 1}\n", "s.yaml:1:12: unknown key `5` in `settings`; expected one of:"),
+        (
+            "steps:\n  - call: {service: Sales, 6: 1}\n",
+            "s.yaml:2:28: unknown key `6` in `call`; expected one of: service, customer,",
+        ),
         ("steps: 5\n", "s.yaml:1:8: steps: expected a list, got the number 5"),
         (
             "steps:\n  - call: [1]\n",
