@@ -222,9 +222,24 @@ def _one_problem(
         return mark, (
             f"{label}expected one of {listed}, got {_kind(node)}{_suggest(node, choices)}"
         )
+    bound = _BOUNDS.get(kind)
+    if bound is not None:  # pydantic's "Input should be greater than or equal to 0"
+        limit = error.get("ctx", {}).get(bound[0])
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # "greater than 0", not "0.0"
+        return mark, f"{label}expected a number {bound[1]} {limit}, got {_kind(node)}"
     message = error["msg"]
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return mark, f"{label}{message}"
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "of at least"),
+    "greater_than": ("gt", "greater than"),
+    "less_than_equal": ("le", "of at most"),
+    "less_than": ("lt", "less than"),
+}
+"""A number out of its field's range: the bound pydantic names in its context, in words."""
 
 
 def _spec_of_union(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:

@@ -163,7 +163,15 @@ def test_modifier_inside_the_value_says_where_it_goes():
         ("steps:\n  - expect: {payload: {a: 1}}\n", "s.yaml:2:13: expect: say what to expect"),
         ("steps:\n  - conference: {}\n", "s.yaml:2:17: conference: give exactly one of invite"),
         ("steps:\n  - dial: {}\n", "s.yaml:2:11: `phone` is required in `dial`"),
-        ("settings: {ring_timeout_seconds: -1}\n", "s.yaml:1:34: settings.ring_timeout_seconds:"),
+        (
+            "settings: {ring_timeout_seconds: -1}\n",
+            "s.yaml:1:34: settings.ring_timeout_seconds: expected a number greater than 0, got "
+            "the number -1",
+        ),
+        (
+            "steps:\n  - expect: {event: ON_LOGIN, count: -1}\n",
+            "s.yaml:2:38: expect.count: expected a number of at least 0, got the number -1",
+        ),
         ("agent: sleepy\n", "s.yaml:1:8: agent: expected one of ready, not_ready, logged_out"),
         (
             "steps:\n  - wait: 3 parsecs\n",
@@ -202,7 +210,7 @@ def test_a_wrong_expectation_in_a_list_is_not_also_called_a_list():
     # The expect step takes one expectation or a list: the list was also reported as "expected
     # a mapping ..., got a list", as if a list were not allowed.
     assert problems("steps:\n  - expect: [{event: ON_LOGIN, count: -1}]\n") == [
-        "s.yaml:2:39: expect[0].count: Input should be greater than or equal to 0"
+        "s.yaml:2:39: expect[0].count: expected a number of at least 0, got the number -1"
     ]
 
 
