@@ -30,6 +30,7 @@ from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.file_args import file_path, output_name
+from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
     refuse_journal_files,
@@ -277,7 +278,10 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | N
         # Failed runs are said: stopped after them, the line read as if they had passed.
         verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
         print(
-            f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop{verdict}",
+            one_line(
+                f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop"
+                f"{verdict}"
+            ),
             file=sys.stderr,
         )
         raise

@@ -53,8 +53,9 @@ class ScenarioFile:
 
     @property
     def name(self) -> str:
-        """The scenario's title: its ``name``, else the file name."""
-        return self.scenario.name or Path(self.path).stem
+        """The scenario's title: its ``name``, else the file name. Without the spaces and line
+        breaks around it: ``name: >`` ends the name with one."""
+        return (self.scenario.name or "").strip() or Path(self.path).stem
 
     def mark(self, *path: Any) -> Mark | None:
         """Where the value at ``path`` (from the top of the file) starts."""

@@ -45,13 +45,11 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         mark = " (allowed)" if result.allow_handler_errors else ""
         error = getattr(outcome, "error", None) or ""
         lines.append(
-            one_line(
-                f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
-                f"{outcome.status}{mark} {error}".rstrip()
-            )
+            f"  handler {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
+            f"{outcome.status}{mark} {error}".rstrip()
         )
     for message in result.subscriber_errors:
-        lines.append(one_line(f"  subscriber error: {message}"))
+        lines.append(f"  subscriber error: {message}")
     if result.idle_handlers and result.error is None:
         lines.append(
             f"  note: no handler was called: the handlers loaded take "
@@ -59,7 +57,14 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         )
     if (exit_code or 0) > result.exit_code:
         lines.append("  the handlers failed outside these calls: adsim's lines above say how")
-    return "\n".join(lines)
+    return _lines(lines)
+
+
+def _lines(lines: list[str]) -> str:
+    """The lines, each kept on one: a scenario's name or file name is the file's text, and a
+    newline in it (``name: >`` folds to one at the end) printed a line of its own, a ``PASS``
+    that a failed run had written (``\r`` showed it over the ``FAIL``)."""
+    return "\n".join(one_line(line) for line in lines)
 
 
 def _events(names: tuple[str, ...]) -> str:
@@ -101,7 +106,7 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     lines += [f"  {error}" for error in report.errors]
     if report.stopped:
         lines.append(f"  stopped: {report.stopped}")
-    return "\n".join(lines)
+    return _lines(lines)
 
 
 class ProgressBar:

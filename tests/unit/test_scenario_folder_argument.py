@@ -11,14 +11,3 @@ def test_a_folder_given_as_a_scenario_says_to_give_its_files(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"adsim: {tmp_path}: is a folder; give the scenario files in it ({tmp_path}/*.yaml)\n"
     )
-
-
-def test_a_dash_for_a_scenario_says_how_to_read_the_standard_input(tmp_path, capsys, monkeypatch):
-    # ``-`` is the standard output for --output; as a scenario it is a file name, and the line
-    # said only "No such file or directory".
-    monkeypatch.chdir(tmp_path)
-    assert main(["run", "-", "--journal", ":memory:"]) == 2
-    assert capsys.readouterr().err == (
-        "adsim: -: cannot read the scenario file: No such file or directory; for the standard "
-        "input give /dev/stdin\n"
-    )
