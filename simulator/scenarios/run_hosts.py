@@ -31,9 +31,14 @@ _ENV_JOURNAL = "ADSIM_JOURNAL"
 none of it start-up time)."""
 
 
-def _wants_handlers(args: argparse.Namespace) -> bool:
-    """Handlers, a webhook or a journal asked for, or handler packages installed."""
+def _wants_handlers(args: argparse.Namespace, source: ScenarioFile) -> bool:
+    """Handlers (the scenario's own ``handlers:`` too), a webhook or a journal asked for, or
+    handler packages installed."""
     if getattr(args, "handlers", None) or getattr(args, "webhook", None):
+        return True
+    # The scenario's handlers run in the host the options build: in one of its own, the
+    # runner's, --handler-timeout, --handler-isolation, --trace-handlers ... were ignored.
+    if source.handler_paths:
         return True
     if getattr(args, "js_handlers", None) or getattr(args, "page", None):
         return True
@@ -64,7 +69,7 @@ def _host_factory(
 ) -> tuple[HostBuilder | None, Callable[[Any], int] | None]:
     """How to build and finish a handler host for each run (None when no handlers are asked);
     ``page`` is attached to each host built."""
-    if not hasattr(args, "handlers") or not _wants_handlers(args):
+    if not hasattr(args, "handlers") or not _wants_handlers(args, source):
         return None, None
     from simulator.handlers.cli_options import build_host, finish_run
 
@@ -105,7 +110,7 @@ def _abandon(host: Any) -> None:
 
 def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
     """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
-    if not hasattr(args, "handlers") or not _wants_handlers(args):
+    if not hasattr(args, "handlers") or not _wants_handlers(args, source):
         return None
     from simulator.handlers.cli_options import HostSeries
 
