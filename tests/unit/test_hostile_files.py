@@ -44,7 +44,7 @@ def _scenario(tmp_path: Path, text: str) -> Path:
         (".nan", ".nan is not a finite number"),
         ("1.0e400", "1.0e400 is not a finite number"),
         ("99999999999999999999999", "is too big"),
-        ("9000000000", "less than or equal to 31622400"),
+        ("9000000000", "expected a number of at most 31622400, got the number 9000000000"),
     ],
 )
 def test_bad_numbers_in_a_scenario_name_file_line_and_column(tmp_path, capsys, value, message):
