@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from simulator import interrupts
 from simulator.contract import EventName, InteractionType, OperationResult, OperationSuccess
 from simulator.data import digits_only, normalize_phone
 from simulator.engine import NOBODY, AgentDesktop, CommitError, EventRecorder, Simulator
@@ -242,6 +243,8 @@ class ScenarioRunner:
                 mark = self.file.mark("handlers", index)
                 result.error = Failure(self.file.where(mark), failed)
                 return
+        if self.file.handler_paths:  # loaded after the host was built, which could not say so
+            interrupts.handlers_loaded()  # Ctrl-C's line: a second one does not wait for them
         for desk in self.sim.center.desktops:
             start = self.agents.start_states.get(desk.name, "logged_out")
             if desk is self.sim:

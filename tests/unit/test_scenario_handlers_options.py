@@ -51,3 +51,14 @@ def test_a_scenario_s_handlers_take_the_isolation_asked_for(tmp_path, capsys):
     assert main(["run", str(flow), "--handler-isolation", "thread"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("FAIL  Flow  (")
+
+
+def test_a_scenario_s_handlers_make_the_stop_line_say_how_not_to_wait(tmp_path, capsys):
+    # Loaded after the host was built, they were not counted: Ctrl-C's line left out "Ctrl-C
+    # again stops without waiting for a handler still running" while one was.
+    from simulator import interrupts
+
+    flow = _scenario(tmp_path)
+    with interrupts.stop_on_signals():
+        assert main(["run", str(flow)]) == 0, capsys.readouterr()
+        assert interrupts._ACTIVE[0].handlers
