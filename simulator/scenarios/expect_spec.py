@@ -265,6 +265,11 @@ class ExpectSpec(_Spec):
         needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
+        if self.last and self.count is not None and not any(map(self.count.accepts, (0, 1))):
+            raise ValueError(  # it failed every run: "expected exactly 2 the last ..."
+                f"last: true looks at one event, and count {self.count.describe()} never "
+                "matches one: drop last or the count"
+            )
         if self.order == []:  # it checked nothing, and counted as a check that passed
             raise ValueError("order is empty: list the events in the order they must come")
         if (

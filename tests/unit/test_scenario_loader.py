@@ -294,6 +294,11 @@ def test_matchers_are_checked():
             "s.yaml:2:13: expect: answer: ON_NEW_INTERACTION takes no answer; these do: "
             "ON_REQUEST_TRANSFER_DATA, ON_SEARCH_KNOWLEDGE_BASE,",
         ),
+        (
+            "{event: ON_LOGIN, last: true, count: 2}",
+            "s.yaml:2:13: expect: last: true looks at one event, and count exactly 2 never "
+            "matches one: drop last or the count",
+        ),
         ("{order: []}", "s.yaml:2:13: expect: order is empty: list the events in the order"),
         ("[]", "s.yaml:2:13: expect: an empty list checks nothing: give at least one expectation"),
     ],
