@@ -185,6 +185,12 @@ def _handler_paths(
             )
         elif handler.is_dir() and (empty := _empty_folder(handler)) is not None:
             problem(locate(raw, ("handlers", index)), empty)
+        elif not handler.is_dir() and handler.suffix != ".py":  # said with no line, mid-run
+            problem(
+                locate(raw, ("handlers", index)),
+                f"{str(handler)!r} is no handler: a handler is a .py file with "
+                "register(ad_api), or a folder of them (a JavaScript module goes to --js-handler)",
+            )
         found.append(handler)
     return found
 
