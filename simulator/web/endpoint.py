@@ -56,6 +56,7 @@ from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
 from simulator.handlers.limits import kept_packet
+from simulator.handlers.outcome import OpaqueResult
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -251,7 +252,14 @@ class PageEndpoint:
         elif kind == "hi":
             self._hi(params)
         elif kind.startswith("ON_") and kind.endswith("_RESPONSE"):
-            self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
+            junk = packet.get("junk")
+            if isinstance(junk, list) and junk:
+                # What the handlers answered and JSON cannot carry (the shim's ``notJson``):
+                # the outcome's ``junk``, as for a Python handler's answer that is no JSON.
+                text = str(junk[-1])[:200]
+                self._answer(uid, OpaqueResult(str(junk[0])[:200], text))
+            else:
+                self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
         elif kind == "__registered__":
             self.registered.set()
         elif kind == "__error__":

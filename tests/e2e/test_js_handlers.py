@@ -486,3 +486,43 @@ def test_a_process_a_module_left_running_ends_with_its_node(tmp_path: Path) -> N
         process.wait(timeout=60)
     assert process.returncode == 1, err
     assert b"js:leaves.mjs: 1 process(es) it started still running" in err
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("(() => { const o = {caseId: 'C1'}; o.self = o; return o; })()", "object with a cycle"),
+        ("10n", "bigint"),
+        ("() => ({caseId: 'C1'})", "function"),
+        ("Symbol('case')", "symbol"),
+    ],
+)
+def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str, kind: str
+) -> None:
+    """A cyclic object or a BigInt answer made the shim's ``JSON.stringify`` throw: node died
+    (its stack trace on stderr) and every later event was an error; a function was sent as
+    ``null`` and the run passed. Each is the handler's ``junk``, and the module lives on."""
+    module = tmp_path / "junk.mjs"
+    seen = tmp_path / "seen.txt"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  adApi.on('ON_REQUEST_TRANSFER_DATA', () => {answer});\n"
+        f"  adApi.on('ON_SAVE_ACTIVITY_RECORD', (a) => appendFileSync({json.dumps(str(seen))},"
+        " a.interactionId + '\\n'));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "blind_transfer.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert (
+        "#9 ON_REQUEST_TRANSFER_DATA -> js:junk.mjs:page.on(ON_REQUEST_TRANSFER_DATA) junk" in err
+    )
+    assert f"ON_REQUEST_TRANSFER_DATA answer is not JSON ({kind}); return JSON data" in err
+    assert "handlers: 1 of 24 calls failed (1 junk)" in err
+    assert len(seen.read_text(encoding="utf-8").split()) == 1  # the record saved after it
+    assert "Node.js v" not in err  # no crash of node's own

@@ -248,6 +248,21 @@
     return String(error);
   }
 
+  /** Why `value` cannot reach the widget as JSON, as [kind, text], or null when it can. */
+  function notJson(value) {
+    var kind = typeof value;
+    if (kind === "function" || kind === "symbol" || kind === "bigint") {
+      return [kind, (String(value) + (kind === "bigint" ? "n" : "")).slice(0, 200)];
+    }
+    try {
+      JSON.stringify(value);
+      return null;
+    } catch (e) {
+      var message = String((e && e.message) || e).split("\n")[0];
+      return [/circular/i.test(message) ? "object with a cycle" : message, message];
+    }
+  }
+
   // ------------------------------------------------------------------ transports
 
   /** QWebChannel to the simulator window: object `adsim` with `receive(json)` and `packet`. */
@@ -535,7 +550,11 @@
           values.forEach(function (v) {
             if (v !== undefined) last = v;
           });
-          reply.params = [last === undefined ? null : last];
+          // An answer JSON cannot carry is reported (the widget's junk), not sent: a cycle or a
+          // BigInt made the transport throw (Node died), a function went as null.
+          var junk = notJson(last);
+          if (junk) reply.junk = junk;
+          else reply.params = [last === undefined ? null : last];
         }
         self._post(reply);
       }
