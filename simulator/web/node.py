@@ -158,6 +158,8 @@ class NodeHandler:
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
         what their module left running (``_end_leftovers``)."""
         self._generation = 0
+        self._ended: str | None = None
+        """Why adsim ended the current process (its event loop blocked), or None."""
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -166,6 +168,7 @@ class NodeHandler:
             source=str(self.path),
             close=self.close,
             reopen=self._reopen,
+            blocked=self._blocked,
         )
         self._reader = self._start_reader(self.process, self._generation)
 
@@ -235,9 +238,22 @@ class NodeHandler:
         self._end_leftovers(process)
         with self._reader_lock:
             if generation == self._generation:  # not a process a reload has already replaced
+                ended = self._ended
                 self.endpoint.disconnect(
-                    f"the node process for {self.path.name} exited (code {code})", gone=True
+                    f"adsim ended the node process for {self.path.name} ({ended})"
+                    if ended
+                    else f"the node process for {self.path.name} exited (code {code})",
+                    gone=True,
                 )
+
+    def _blocked(self, reason: str) -> None:
+        """The module's event loop is stuck (``while (true) {}`` in a handler): end its process,
+        which would never read another event nor exit, and burns a CPU meanwhile."""
+        with self._process_lock:
+            process = self.process
+            self._ended = reason
+        with contextlib.suppress(OSError):
+            process.kill()
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
@@ -278,6 +294,7 @@ class NodeHandler:
             self._generation += 1
             generation = self._generation
         self.endpoint.reopen()
+        self._ended = None
         try:
             process = self._spawn()
         except OSError as exc:

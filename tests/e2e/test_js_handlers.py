@@ -526,3 +526,48 @@ def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
     assert "handlers: 1 of 24 calls failed (1 junk)" in err
     assert len(seen.read_text(encoding="utf-8").split()) == 1  # the record saved after it
     assert "Node.js v" not in err  # no crash of node's own
+
+
+@needs_node
+def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_per_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``while (true) {}`` in a handler: node reads no event any more, yet each later event
+    waited the whole timeout (a long scenario took hours) and was reported as a handler "still
+    running" that never started. After the ping that follows its timeout goes unanswered, node is
+    ended and every later event is an error saying so at once."""
+    module = tmp_path / "spins.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => { while (true) {} });\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=1)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim = host.sim
+        sim.login()
+        sim.set_agent_state("ready")
+        sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        # The process is ended (killed) once the ping went unanswered: join it, generously.
+        assert handler.process.wait(120) != 0
+        assert host.settle(timeout=120)
+        before = len(host.outcomes)
+        assert sim.accept_interaction(sim.interactions[0].id).ok
+        assert host.settle(timeout=120)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert all("did not run" in (o.error or "") for o in later)
+        # Whether the reader has reported node's end yet ("adsim ended the node process for
+        # spins.mjs (...)") or not, the reason is the same.
+        assert (
+            "js:spins.mjs's event loop is blocked: a handler of ON_NEW_INTERACTION was still "
+            "running after 1 s and it answered no ping for 5 s more (a loop that never ends?)"
+        ) in (later[0].error or "")
+        spun = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
+        assert spun.status == "timeout"
+    finally:
+        host.close(timeout=5)

@@ -13,9 +13,10 @@
  *   - `brightpattern.transport` set before construction (the Node runner's stdio transport);
  *   - else QWebChannel when the page runs in the simulator window (qt.webChannelTransport);
  *   - else none: calls stay queued and time out with api_not_answer.
- * Three packet types are ours, not the vendor's, and never reach the message logger:
+ * Some packet types are ours, not the vendor's, and never reach the message logger:
  * `__attach__` (an AdApi was constructed: the simulator answers `hello`), `__handled__` (every
- * handler of one callback has finished; `error` when one threw) and `__log__` (console lines).
+ * handler of one callback has finished; `error` when one threw), `__log__` (console lines) and
+ * `__pong__` (the answer to the simulator's `__ping__`: this event loop still runs).
  *
  * Tests shorten the timeout with `brightpattern.apiTimeoutMs` set before construction.
  * Works as a classic <script>, as CommonJS (`require`) and from ES modules (`import`).
@@ -208,7 +209,7 @@
     return best;
   }
 
-  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
+  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __pong__: 1 };
 
   // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
   var SCRIPT_ORIGIN = (function () {
@@ -491,6 +492,11 @@
       var queued = this._queue;
       this._queue = [];
       for (var i = 0; i < queued.length; i++) this._post(queued[i]);
+      return;
+    }
+    if (type === "__ping__") {
+      // The simulator asks, after a callback timed out, whether this event loop still runs.
+      this._post({ uid: packet.uid, type: "__pong__", params: [] });
       return;
     }
     if (type === "comm-widget-ready") {
