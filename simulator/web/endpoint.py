@@ -279,8 +279,8 @@ class PageEndpoint:
         elif kind == "__error__":
             self.error = str(params[0]) if params else "the handler module did not load"
             self.registered.set()
-        elif kind == "__log__":
-            return
+        elif kind in ("__log__", "__crash__"):
+            return  # journaled above; a crash is its NodeHandler's to report
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))

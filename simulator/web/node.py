@@ -98,6 +98,12 @@ def check_js_handlers(paths: list[Path]) -> str:
     """The ``node`` to run ``paths`` with; ``InputFileError`` when a file is missing, or
     ``node`` is missing, is not Node or is older than Node 18."""
     for path in paths:
+        if Path(path).is_dir():
+            raise InputFileError(
+                str(path),
+                None,
+                "is a folder; --js-handler takes one module file (repeat it for several)",
+            )
         if not Path(path).is_file():
             raise InputFileError(
                 str(path), None, "no such JS handler file; check the --js-handler path"
@@ -217,6 +223,7 @@ class NodeHandler:
     def _read_loop(self, process: subprocess.Popen[str], generation: int) -> None:
         stdout = process.stdout
         assert stdout is not None
+        crash: str | None = None
         for line in stdout:
             text = line.strip()
             if not text:
@@ -233,6 +240,8 @@ class NodeHandler:
             with self._reader_lock:
                 if generation != self._generation:
                     continue  # a process a reload replaced: its packets are for nobody
+                if packet["type"] == "__crash__":  # why node is about to end (the runner's)
+                    crash = str((packet.get("params") or ["?"])[0])
                 self.endpoint.receive(packet)
         code = process.wait()
         self._end_leftovers(process)
@@ -242,7 +251,8 @@ class NodeHandler:
                 self.endpoint.disconnect(
                     f"adsim ended the node process for {self.path.name} ({ended})"
                     if ended
-                    else f"the node process for {self.path.name} exited (code {code})",
+                    else f"the node process for {self.path.name} exited (code {code})"
+                    + (f" after {crash}" if crash else ""),
                     gone=True,
                 )
 

@@ -270,6 +270,22 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ('throw "no token";\nexport function register(a) {}\n', ':1: threw "no token" while'),
         ("export function register(a) {\n  throw null;\n}\n", ":1: threw null in register"),
         ("export async function register(a) {\n  throw {code: 7};\n}\n", ':1: threw {"code":7} in'),
+        # Node ending mid-load said only "node exited (code 13) before the handshake".
+        (
+            "await new Promise(() => {});\nexport function register(a) {}\n",
+            ":1: its top-level await never settled (it waits for a promise nothing will resolve)"
+            " while importing it",
+        ),
+        ("process.exit(0);\nexport function register(a) {}\n", ":1: process.exit(0) called while"),
+        (
+            "export function register(a) {\n  process.exit(3);\n}\n",
+            ":2: process.exit(3) called in register(adApi)",
+        ),
+        (
+            "export async function register(a) {\n"
+            "  await new Promise(() => setTimeout(() => { throw new Error('late'); }, 0));\n}\n",
+            ":2: Error: late (thrown outside any handler)",
+        ),
     ],
 )
 def test_a_module_that_does_not_load_is_bad_input(
@@ -289,6 +305,20 @@ def test_missing_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert err == [f"adsim: {missing}: no such JS handler file; check the --js-handler path"]
+
+
+def test_a_folder_is_bad_input_named_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder was "no such JS handler file" (it is there: the user looks for a typo)."""
+    folder = tmp_path / "handlers.mjs"
+    folder.mkdir()
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(folder)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [
+        f"adsim: {folder}: is a folder; --js-handler takes one module file (repeat it for several)"
+    ]
 
 
 def test_missing_node_is_bad_input(
@@ -569,5 +599,48 @@ def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_pe
         ) in (later[0].error or "")
         spun = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
         assert spun.status == "timeout"
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("body", "how"),
+    [
+        ("setTimeout(() => { throw new Error('late boom'); }, 0);", "thrown outside any handler"),
+        ("Promise.reject(new Error('late boom'));", "a promise rejected with no catch"),
+    ],
+)
+def test_what_crashes_node_outside_a_handler_is_named_in_the_outcomes(
+    tmp_path: Path, body: str, how: str
+) -> None:
+    """An error thrown in a timer, or a rejection nobody catches, ends node: the outcomes said
+    only "exited (code 1)" (the cause was on node's stderr, in no outcome nor journal)."""
+    module = tmp_path / "crashes.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        f"  adApi.on('ON_LOGIN', () => {{ {body} }});\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => {});\n"
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim.login()
+        host.settle(timeout=30)
+        assert handler.process.wait(30) == 1
+        handler._reader.join(30)  # it has reported the exit: later events meet it, not a pipe
+        assert host.settle(timeout=30)
+        before = len(host.outcomes)
+        sim.set_agent_state("ready")
+        host.settle(timeout=30)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert (
+            f"the node process for crashes.mjs exited (code 1) after {module}:2: Error: late "
+            f"boom ({how}) before ON_AGENT_STATE_CHANGE; its handlers did not run"
+        ) in (later[0].error or "")
     finally:
         host.close(timeout=5)

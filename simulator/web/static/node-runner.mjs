@@ -8,6 +8,7 @@
 // `adApiOptions`). stdout carries packets only: console output goes to stderr.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
+import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -29,6 +30,15 @@ function send(packet) {
 function fail(message) {
   send({ uid: "runner", type: "__error__", params: [message] });
   process.exitCode = 2;
+}
+
+/** The packet written at once (on the way out: a queued write would be lost). */
+function sendNow(packet) {
+  try {
+    writeSync(1, JSON.stringify(packet) + "\n");
+  } catch {
+    // adsim has gone: nobody to tell
+  }
 }
 
 /** What was thrown, for the one-line error: `TypeError: x`, or the value when it is no Error
@@ -60,7 +70,43 @@ function errorLine(error, path) {
   return 1;
 }
 
+/** The line of `path` in the stack of `error`, or null. */
+function lineIn(error, path) {
+  const frame = String(error?.stack || "").split("\n").find((l) => l.includes(path));
+  return frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] ?? null : null;
+}
+
 const file = process.argv[2];
+// Where the module is: "importing", "registering", then "running" (or "failed", said already).
+let phase = "importing";
+let exitCall = null; // process.exit(code) the module called while loading: {code, line}
+
+/** Node is ending while the module loads: say why, as the load's one-line error. */
+function endedWhileLoading(code, path) {
+  const during = phase === "importing" ? "while importing it" : "in register(adApi)";
+  let why;
+  if (exitCall) why = `process.exit(${exitCall.code ?? ""}) called`;
+  else if (phase === "importing" && code === 0) {
+    // Node's loop ran dry with the import still pending (node then exits 13).
+    why = "its top-level await never settled (it waits for a promise nothing will resolve)";
+  } else why = `node exited (code ${code})`;
+  sendNow({ uid: "runner", type: "__error__", params: [`${path}:${exitCall?.line ?? 1}: ${why} ${during}`] });
+}
+
+/** What the module threw outside any handler (a timer, a promise nobody awaited): node ends, and
+ * adsim names the cause in the outcomes (`__crash__`), not only "exited (code 1)". */
+function crashed(error, origin, path) {
+  const line = lineIn(error, path);
+  const where = line ? `${path}:${line}: ` : "";
+  const how = origin === "unhandledRejection" ? "a promise rejected with no catch" : "thrown outside any handler";
+  const message = `${where}${thrown(error)} (${how})`;
+  if (phase === "running") sendNow({ uid: "runner", type: "__crash__", params: [message] });
+  else {
+    phase = "failed";
+    sendNow({ uid: "runner", type: "__error__", params: [`${where || `${path}:1: `}${thrown(error)} (${how})`] });
+  }
+}
+
 if (!file) {
   fail("node-runner.mjs: name the handler module to run");
 } else {
@@ -70,16 +116,29 @@ if (!file) {
   if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
+  const exit = process.exit;
+  process.exit = function (code) {
+    if (phase === "importing" || phase === "registering") {
+      exitCall = { code, line: lineIn(new Error(), path) };
+    }
+    return exit.call(process, code);
+  };
+  process.on("exit", (code) => {
+    if (phase === "importing" || phase === "registering") endedWhileLoading(code, path);
+  });
+  process.on("uncaughtExceptionMonitor", (error, origin) => crashed(error, origin, path));
   let module;
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
+    phase = "failed";
     fail(`${path}:${errorLine(error, path)}: ${thrown(error)} while importing it`);
   }
   if (module) {
     const register =
       module.register ?? module.default?.register ?? (typeof module.default === "function" ? module.default : null);
     if (typeof register !== "function") {
+      phase = "failed";
       fail(`${path}:1: no register(adApi) export; add \`export function register(adApi) { ... }\``);
     } else {
       const transport = transports.stream(process.stdin, out);
@@ -91,13 +150,14 @@ if (!file) {
         ...(module.adApiOptions ?? module.default?.adApiOptions ?? {}),
       };
       const adApi = new AdApi({ ...options, transport });
+      phase = "registering";
       try {
         await register(adApi);
+        phase = "running";
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
-        const frame = String(error?.stack || "").split("\n").find((l) => l.includes(path));
-        const line = frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] : null;
-        fail(`${path}:${line || 1}: ${thrown(error)} in register(adApi)`);
+        phase = "failed";
+        fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
       process.stdin.on("end", () => out.write("", () => process.exit(process.exitCode ?? 0)));
