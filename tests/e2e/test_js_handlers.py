@@ -401,7 +401,7 @@ def test_a_js_handler_acting_on_its_own_events_ends_the_run_with_exit_1(
 @needs_node
 @pytest.mark.parametrize("line", ['{"garbage":1}', "[1, 2]", '{"type": 7}'])
 def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], line: str
 ) -> None:
     """A line the module writes to its stdout itself is its output, shown like any other: one
     that parsed as a JSON object was taken for a packet of the protocol and lost."""
@@ -416,9 +416,29 @@ def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
     code = main(
         ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module), "--journal", ":memory:"]
     )
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert code == 0, err
-    assert f"[printer.mjs] {line}" in err.splitlines()
+    assert line in err.splitlines()  # on stderr, as its console output
+
+
+@needs_node
+def test_a_modules_stdout_write_without_a_newline_loses_no_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``process.stdout.write("saving... ")`` (no newline) was glued to the runner's next packet
+    on stdout, which was lost: a handler that had finished timed out."""
+    module = tmp_path / "progress.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => { process.stdout.write('saving... '); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "saving... " in err
 
 
 @needs_node

@@ -5,7 +5,8 @@
 // Loads the adApi shim (api.js) with a JSON-lines transport on stdin/stdout, imports the handler
 // module (ESM `export function register(adApi)` or CommonJS `module.exports.register`) and calls
 // `register(new AdApi(...))` (integrationKey "simulator" unless the module exports
-// `adApiOptions`). stdout carries packets only: console output goes to stderr.
+// `adApiOptions`). stdout carries packets only: console output (and the module's own
+// process.stdout.write) goes to stderr.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
@@ -15,6 +16,11 @@ import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
+const writePacket = out.write.bind(out);
+// The module's own process.stdout.write goes to stderr, as its console does: on stdout, a write
+// with no newline ("saving... ") was glued to the next packet, which was lost (a handler that
+// had finished timed out; an answer went missing).
+out.write = (...args) => process.stderr.write(...args);
 // Console output written as it is made, one line per write: to a pipe (CI's `2>&1 | tee`) Node
 // queues it otherwise, and writes the queue in chunks that split lines (another writer's line
 // glued into the middle of one) and that process.exit drops.
@@ -24,7 +30,7 @@ for (const level of ["log", "info", "debug", "warn"]) {
 }
 
 function send(packet) {
-  out.write(JSON.stringify(packet) + "\n");
+  writePacket(JSON.stringify(packet) + "\n");
 }
 
 function fail(message) {
@@ -141,7 +147,7 @@ if (!file) {
       phase = "failed";
       fail(`${path}:1: no register(adApi) export; add \`export function register(adApi) { ... }\``);
     } else {
-      const transport = transports.stream(process.stdin, out);
+      const transport = transports.stream(process.stdin, { write: writePacket });
       // A fixed integrationKey (as Python handlers get) keeps seeded runs reproducible; a module
       // may choose its own: `export const adApiOptions = { integrationKey: "my-crm" }`.
       const options = {
@@ -160,7 +166,7 @@ if (!file) {
         fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
-      process.stdin.on("end", () => out.write("", () => process.exit(process.exitCode ?? 0)));
+      process.stdin.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
     }
   }
 }
