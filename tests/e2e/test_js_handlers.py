@@ -664,3 +664,34 @@ def test_what_crashes_node_outside_a_handler_is_named_in_the_outcomes(
         ) in (later[0].error or "")
     finally:
         host.close(timeout=5)
+
+
+@needs_node
+def test_a_module_in_a_folder_with_a_space_or_hash_keeps_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Node names an ES module's frames by file URL, percent-encoded (``my%20crm%231``): the
+    runner, looking for the path, fell back to line 1, and handler errors showed the URL."""
+    folder = tmp_path / "my crm#1"
+    folder.mkdir()
+    broken = folder / "broken.mjs"
+    broken.write_text(
+        "const x = 1;\nthrow new Error('boom');\nexport function register(a) {}\n", encoding="utf-8"
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(broken)])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == f"adsim: {broken}:2: Error: boom while importing it"
+
+    throws = folder / "throws.mjs"
+    throws.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw new Error('in handler'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(
+        ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(throws), "--journal", ":memory:"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"JsHandlerError: Error: in handler ({throws}:2)" in err

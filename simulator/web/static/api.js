@@ -240,7 +240,16 @@
       for (var i = 1; i < lines.length; i++) {
         var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
         if (m) {
-          where = " (" + m[1].replace(/^file:\/\//, "") + ":" + m[2] + ")";
+          var file = m[1];
+          if (/^file:\/\//.test(file)) {
+            // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
+            try {
+              file = decodeURIComponent(file.replace(/^file:\/\//, ""));
+            } catch (e) {
+              file = file.replace(/^file:\/\//, "");
+            }
+          }
+          where = " (" + file + ":" + m[2] + ")";
           break;
         }
       }

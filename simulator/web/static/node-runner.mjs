@@ -62,10 +62,18 @@ function thrown(error) {
   return `threw ${shown ?? String(error)}`;
 }
 
+/** The first frame of `error`'s stack in `path`: named by its path, or by its file URL (an ES
+ * module's frames are, percent-encoded: "my crm" is "my%20crm" there). */
+function frameOf(error, path) {
+  const href = pathToFileURL(path).href;
+  return String(error?.stack || "")
+    .split("\n")
+    .find((l) => l.includes(path) || l.includes(href));
+}
+
 /** The line of `path` an import error points at (Node omits it for ES module syntax errors). */
 function errorLine(error, path) {
-  const stack = String(error?.stack || "");
-  const frame = stack.split("\n").find((l) => l.includes(path));
+  const frame = frameOf(error, path);
   const found = frame ? /:(\d+)(?::\d+)?\)?$/.exec(frame) : null;
   if (found) return found[1];
   if (error instanceof SyntaxError) {
@@ -78,7 +86,7 @@ function errorLine(error, path) {
 
 /** The line of `path` in the stack of `error`, or null. */
 function lineIn(error, path) {
-  const frame = String(error?.stack || "").split("\n").find((l) => l.includes(path));
+  const frame = frameOf(error, path);
   return frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] ?? null : null;
 }
 
