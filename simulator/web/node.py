@@ -166,6 +166,8 @@ class NodeHandler:
         self._generation = 0
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
+        self._attached_before = 0
+        """The endpoint's AdApi instances before the current process started."""
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -268,10 +270,23 @@ class NodeHandler:
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
         endpoint, process = self.endpoint, self.process
-        late = f"{self.path}:1: the module did not register its handlers within {timeout:g} s"
+        instances = self._attached_before
         deadline = time.monotonic() + timeout
+
+        def late() -> str:
+            # The runner constructs the AdApi (``__attach__``) after the import, before
+            # ``register``: which of the two is still running.
+            if endpoint.instances > instances or endpoint.ready.is_set():
+                what = "register(adApi) did not return (a promise it awaits never settles?)"
+            else:
+                what = (
+                    "the module did not finish importing (its top-level code still runs: a loop, "
+                    "or an await that never settles?)"
+                )
+            return f"{self.path}:1: {what} within {timeout:g} s"
+
         if not self.host.wait_for(endpoint.registered, timeout):
-            return late
+            return late()
         while endpoint.error is None and not endpoint.ready.is_set():
             # ``registered`` is also set when node exits: do not wait out the timeout for it.
             code = process.poll()
@@ -279,7 +294,7 @@ class NodeHandler:
                 return f"{self.path}:1: node exited (code {code}) before the handshake"
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return late
+                return late()
             self.host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
         return endpoint.error
 
@@ -305,6 +320,7 @@ class NodeHandler:
             generation = self._generation
         self.endpoint.reopen()
         self._ended = None
+        self._attached_before = self.endpoint.instances
         try:
             process = self._spawn()
         except OSError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from simulator.cli import main
-from simulator.data import load_tenant
+from simulator.data import InputFileError, load_tenant
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
 from simulator.journal import Journal
@@ -695,3 +695,44 @@ def test_a_module_in_a_folder_with_a_space_or_hash_keeps_its_file_and_line(
     err = capsys.readouterr().err
     assert code == 1
     assert f"JsHandlerError: Error: in handler ({throws}:2)" in err
+
+
+IMPORTING = (
+    "the module did not finish importing (its top-level code still runs: a loop, or an await "
+    "that never settles?)"
+)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("source", "expected", "timeout"),
+    [
+        ("while (true) {}\nexport function register(a) {}\n", IMPORTING, 2),
+        (
+            "setInterval(() => {}, 1000);\nawait new Promise(() => {});\n"
+            "export function register(a) {}\n",
+            IMPORTING,
+            2,
+        ),
+        # Node must reach register() first: a bound that a loaded machine never reaches.
+        (
+            "export async function register(a) {\n  await new Promise(() => {});\n}\n",
+            "register(adApi) did not return (a promise it awaits never settles?)",
+            10,
+        ),
+    ],
+)
+def test_a_module_that_never_finishes_loading_says_which_part_hangs(
+    tmp_path: Path, source: str, expected: str, timeout: float
+) -> None:
+    """Both said "the module did not register its handlers within 15 s": the import or the
+    register(adApi) call, the user had to find out which."""
+    module = tmp_path / "slow.mjs"
+    module.write_text(source, encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        with pytest.raises(InputFileError) as raised:
+            NodeHandler(host, module).start(timeout=timeout)
+        assert str(raised.value) == f"{module}:1: {expected} within {timeout:g} s"
+    finally:
+        host.close(timeout=5)
