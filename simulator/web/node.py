@@ -28,6 +28,7 @@ from typing import Any
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
+from simulator.one_line import one_line
 from simulator.web.endpoint import Packet, PageEndpoint
 
 __all__ = [
@@ -296,7 +297,9 @@ class NodeHandler:
             if remaining <= 0:
                 return late()
             self.host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
-        return endpoint.error
+        # One line, as every load error: a message of the module's may hold newlines (Node's
+        # "Cannot find module 'x'\nRequire stack:\n- ...").
+        return None if endpoint.error is None else one_line(endpoint.error)
 
     def start(self, timeout: float = STARTUP_TIMEOUT) -> NodeHandler:
         """Wait until the module registered its handlers and the handshake is done; a module

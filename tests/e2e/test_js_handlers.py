@@ -270,6 +270,13 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ('throw "no token";\nexport function register(a) {}\n', ':1: threw "no token" while'),
         ("export function register(a) {\n  throw null;\n}\n", ":1: threw null in register"),
         ("export async function register(a) {\n  throw {code: 7};\n}\n", ':1: threw {"code":7} in'),
+        # A message over several lines (Node's "Cannot find module 'x'\nRequire stack:...")
+        # broke the one-line rule: its newlines are escapes.
+        (
+            "const x = 1;\nthrow new Error('no token\\nsee the docs');\n"
+            "export function register(a) {}\n",
+            ":2: Error: no token\\nsee the docs while importing it",
+        ),
         # Node ending mid-load said only "node exited (code 13) before the handshake".
         (
             "await new Promise(() => {});\nexport function register(a) {}\n",
