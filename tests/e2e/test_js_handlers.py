@@ -743,3 +743,28 @@ def test_a_module_that_never_finishes_loading_says_which_part_hangs(
         assert str(raised.value) == f"{module}:1: {expected} within {timeout:g} s"
     finally:
         host.close(timeout=5)
+
+
+@needs_node
+def test_a_handler_that_throws_no_error_names_the_value(tmp_path: Path) -> None:
+    """``throw {code: 7}`` was "[object Object]", ``Promise.reject()`` a bare "undefined"."""
+    module = tmp_path / "throws.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw {code: 7}; });\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => Promise.reject());\n"
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        NodeHandler(host, module).start()
+        sim.login()
+        sim.set_agent_state("ready")
+        assert host.settle(timeout=30)
+        errors = {o.event_name: o.error for o in host.outcomes}
+        assert errors["ON_LOGIN"] == 'JsHandlerError: threw {"code":7}'
+        assert errors["ON_AGENT_STATE_CHANGE"] == "JsHandlerError: rejected with undefined"
+    finally:
+        host.close(timeout=5)

@@ -233,7 +233,7 @@
     return "a" + uidCounter.toString(36) + "-" + Date.now().toString(36);
   }
 
-  function describe(error) {
+  function describe(error, how) {
     if (error && error.stack) {
       var lines = String(error.stack).split("\n");
       var where = "";
@@ -255,7 +255,25 @@
       }
       return (error.name || "Error") + ": " + error.message + where;
     }
-    return String(error);
+    // No Error (`throw {code: 7}`, `Promise.reject()`): the value, not "[object Object]" or a
+    // bare "undefined" that reads as adsim's own fault.
+    if (error && typeof error.message === "string" && error.message) {
+      return (error.name || "Error") + ": " + error.message;
+    }
+    var shown;
+    try {
+      shown = JSON.stringify(error);
+    } catch (e) {
+      shown = undefined;
+    }
+    if (shown === undefined) {
+      try {
+        shown = String(error);
+      } catch (e) {
+        shown = typeof error;
+      }
+    }
+    return (how || "threw") + " " + shown;
   }
 
   /** Why `value` cannot reach the widget as JSON, as [kind, text], or null when it can. */
@@ -547,7 +565,7 @@
     var results = handlers.map(function (handler) {
       try {
         return Promise.resolve(handler.apply(null, args)).catch(function (e) {
-          errors.push(describe(e));
+          errors.push(describe(e, "rejected with"));
           return undefined;
         });
       } catch (e) {
