@@ -46,7 +46,8 @@ MIN_NODE = 18
 _VERSION_TIMEOUT_S = 10.0
 
 STARTUP_TIMEOUT = 15.0
-"""Seconds a handler module has to load and register its handlers."""
+"""Seconds a handler module has to load and register its handlers (the host's
+``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
 _EXIT_CHECK_S = 0.05
 
@@ -301,10 +302,16 @@ class NodeHandler:
         # "Cannot find module 'x'\nRequire stack:\n- ...").
         return None if endpoint.error is None else one_line(endpoint.error)
 
-    def start(self, timeout: float = STARTUP_TIMEOUT) -> NodeHandler:
-        """Wait until the module registered its handlers and the handshake is done; a module
-        that does not load raises ``InputFileError`` (``file:line: message``)."""
-        message = self._wait_loaded(timeout)
+    def _load_timeout(self) -> float:
+        # A longer --handler-load-timeout is for every plugin, JS modules too (one that fetches
+        # its configuration while it loads); Node's own start needs the 15 s at least.
+        return max(STARTUP_TIMEOUT, float(getattr(self.host, "load_timeout", 0.0)))
+
+    def start(self, timeout: float | None = None) -> NodeHandler:
+        """Wait until the module registered its handlers and the handshake is done (within
+        ``timeout``, by default ``STARTUP_TIMEOUT`` or the host's longer ``load_timeout``); a
+        module that does not load raises ``InputFileError`` (``file:line: message``)."""
+        message = self._wait_loaded(self._load_timeout() if timeout is None else timeout)
         if message is not None:
             self.close()
             path, _, rest = message.partition(": ")
@@ -332,7 +339,7 @@ class NodeHandler:
         with self._process_lock:
             self.process = process
             self._reader = self._start_reader(process, generation)
-        message = self._wait_loaded(STARTUP_TIMEOUT)
+        message = self._wait_loaded(self._load_timeout())
         if message is not None:
             self.close()
         return message

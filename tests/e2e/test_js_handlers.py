@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -708,6 +709,7 @@ IMPORTING = (
     "the module did not finish importing (its top-level code still runs: a loop, or an await "
     "that never settles?)"
 )
+IMPORTING_RE = re.escape(IMPORTING)
 
 
 @needs_node
@@ -766,5 +768,24 @@ def test_a_handler_that_throws_no_error_names_the_value(tmp_path: Path) -> None:
         errors = {o.event_name: o.error for o in host.outcomes}
         assert errors["ON_LOGIN"] == 'JsHandlerError: threw {"code":7}'
         assert errors["ON_AGENT_STATE_CHANGE"] == "JsHandlerError: rejected with undefined"
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_a_longer_handler_load_timeout_is_a_js_modules_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--handler-load-timeout 60`` did nothing for ``--js-handler``: a module that loads for
+    20 s (it fetches its configuration) was bad input after a fixed 15 s."""
+    from simulator.web import node
+
+    monkeypatch.setattr(node, "STARTUP_TIMEOUT", 0.5)  # shortened, as is the host's below
+    module = tmp_path / "slow.mjs"
+    module.write_text("while (true) {}\nexport function register(a) {}\n", encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5, load_timeout=2)
+    try:
+        with pytest.raises(InputFileError, match=f"{IMPORTING_RE} within 2 s$"):
+            NodeHandler(host, module).start()
     finally:
         host.close(timeout=5)
