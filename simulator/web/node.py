@@ -197,6 +197,10 @@ class NodeHandler:
             env=env,
             text=True,
             encoding="utf-8",
+            # Packets are JSON (UTF-8); what else reaches node's stdout (a child process the
+            # module started with its stdio, a write to fd 1) may not be: a byte that is no
+            # UTF-8 killed the reader (a traceback, every later packet lost).
+            errors="replace",
             bufsize=1,
             **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
         )

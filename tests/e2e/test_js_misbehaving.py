@@ -265,3 +265,28 @@ def test_a_longer_handler_load_timeout_is_a_js_modules_too(
             NodeHandler(host, module).start()
     finally:
         host.close(timeout=5)
+
+
+@needs_node
+def test_bytes_that_are_no_utf8_on_nodes_stdout_are_shown_and_lose_no_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A write to fd 1 itself (or a child process's output) in Latin-1 made adsim's reader
+    thread die with a UnicodeDecodeError traceback: every later packet was lost, each event
+    timed out."""
+    module = tmp_path / "latin1.mjs"
+    module.write_text(
+        'import { writeSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    writeSync(1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "[latin1.mjs] caf\ufffd" in err.splitlines()
