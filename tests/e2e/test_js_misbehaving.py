@@ -290,3 +290,28 @@ def test_bytes_that_are_no_utf8_on_nodes_stdout_are_shown_and_lose_no_packet(
     assert code == 0, err
     assert "Traceback" not in err
     assert "[latin1.mjs] caf\ufffd" in err.splitlines()
+
+
+@needs_node
+def test_a_message_logger_that_throws_is_said_once_not_swallowed(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The shim swallowed a logger's exception without a word: the integration's packet log
+    stayed empty and nothing said why."""
+    module = tmp_path / "logs.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.injectMessageLogger((type) => { throw new Error('log full ' + type); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capfd.readouterr().err
+    assert code == 0, err  # the integration goes on: a logger never breaks it
+    said = [line for line in err.splitlines() if "message logger failed" in line]
+    assert said == [
+        # The first packet it sees: register() runs before the runner reads any.
+        "adApi: a message logger failed on hello (later failures are not shown): "
+        f"Error: log full hello ({module}:2)"
+    ]

@@ -414,6 +414,7 @@
     this.timeoutMs = Number(ns.apiTimeoutMs) > 0 ? Number(ns.apiTimeoutMs) : DEFAULT_TIMEOUT_MS;
     this._handlers = {};
     this._loggers = [];
+    this._failedLoggers = [];
     this._pending = {};
     this._queue = [];
     this._ready = false;
@@ -463,12 +464,23 @@
     if (typeof logger === "function") this._loggers.push(logger);
   };
 
+  /** The integration's own code failed where the adapter must go on (a message logger, a
+   * ready callback): said on the console, not swallowed without a word. */
+  function warnFailed(what, error, how) {
+    if (typeof console !== "undefined") console.warn("adApi: " + what + " " + describe(error, how));
+  }
+
   AdApi.prototype._log = function (type, params) {
     for (var i = 0; i < this._loggers.length; i++) {
+      var logger = this._loggers[i];
       try {
-        this._loggers[i](type, params);
+        logger(type, params);
       } catch (e) {
-        // A logger must never break the integration.
+        // A logger must never break the integration; said once per logger, not per packet.
+        if (this._failedLoggers.indexOf(logger) < 0) {
+          this._failedLoggers.push(logger);
+          warnFailed("a message logger failed on " + type + " (later failures are not shown):", e);
+        }
       }
     }
   };
@@ -533,9 +545,13 @@
         // A page's ready callback must not break the adapter (nor, rejected, end Node).
         try {
           var done = callbacks[c]();
-          if (done && typeof done.catch === "function") done.catch(function () {});
+          if (done && typeof done.catch === "function") {
+            done.catch(function (e) {
+              warnFailed("an onCommWidgetReady callback failed:", e, "rejected with");
+            });
+          }
         } catch (e) {
-          // ignored, as above
+          warnFailed("an onCommWidgetReady callback failed:", e);
         }
       }
       return;
