@@ -408,8 +408,14 @@ class PageEndpoint:
             return None  # not connected yet (a page loading): the widget posts nothing
         blocked = self._blocked
         if blocked is not None:
-            # Not another full timeout per event for a page that reads nothing any more.
-            raise JsHandlerError(f"{blocked}; {event.value} was not sent, its handlers did not run")
+            # Not another full timeout per event for a page that reads nothing any more; sent all
+            # the same, so a page that comes back (a breakpoint, an alert() closed) has every
+            # event, in order.
+            self._post({"uid": self._uid(), "type": event.value, "params": args})
+            raise JsHandlerError(
+                f"{blocked}; {event.value} was not waited for (its handlers run only if the "
+                "page's event loop comes back)"
+            )
         waiter = self._expect()
         self._post({"uid": waiter[0], "type": event.value, "params": args})
         if not waiter[1].done.wait(self.host.timeout + _GRACE_S):
