@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         self._agent_state = plain_label("", "agentStateLabel")
         self._agent_state.setToolTip("Your agent state as the engine has it")
         self._handlers = plain_label("", "handlerStatus")
+        self._incidents_seen = 0
+        """The host's ``incident_count`` the handler status last showed."""
         self._clock = plain_label("", "clockLabel")
         bar = self.statusBar()
         bar.setObjectName("statusBar")
@@ -423,6 +425,9 @@ class MainWindow(QMainWindow):
         bridge = self.bridge
         if bridge is None:
             return
+        host = bridge.host
+        if host is not None and getattr(host, "incident_count", 0) != self._incidents_seen:
+            self._handler_status()  # told from a plugin's reader thread: no signal of its own
         self.agent_bar.tick()
         self.interactions.tick()
         self.context.tick()
@@ -448,21 +453,32 @@ class MainWindow(QMainWindow):
         # exits 1 for it): said here, in the error colour, for as long as it lasts.
         broken = [plugin for plugin in plugins if not getattr(plugin, "loaded", True)]
         failures = sum(1 for outcome in bridge.outcomes if getattr(outcome, "status", "") != "ok")
+        # What a plugin did outside any call (its process died between calls, its close raised
+        # on a reload): ``adsim run`` fails for it; here it is said as long as the window lasts.
+        self._incidents_seen = getattr(host, "incident_count", 0)
+        incidents = list(getattr(host, "incidents", ()))
         text = f"{len(plugins)} plugin(s)"
         if broken:
             text += f" · {len(broken)} not loaded"
         text += f" · {len(bridge.outcomes)} outcome(s)"
         if failures:
             text += f" · {failures} failed"
+        if self._incidents_seen:
+            text += f" · {self._incidents_seen} plugin problem(s)"
         self._handlers.setText(text)
         self._handlers.setToolTip(
             "\n".join(
-                f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
-                for plugin in broken
+                [
+                    *(
+                        f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
+                        for plugin in broken
+                    ),
+                    *incidents,
+                ]
             )
             or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
         )
-        _set_error(self._handlers, bool(broken))
+        _set_error(self._handlers, bool(broken))  # failures and problems are counted, as runs
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)

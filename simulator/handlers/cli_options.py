@@ -26,7 +26,7 @@ from simulator.file_args import file_name, handler_spec
 from simulator.handlers import leftover_threads
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
-from simulator.handlers.outcome import HandlerOutcome
+from simulator.handlers.outcome import HandlerOutcome, PluginStatus
 from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
@@ -318,11 +318,25 @@ def build_host(
     host.threads_loaded = leftover_threads.snapshot()  # a daemon among them: on purpose
     for plugin in host.plugins:
         if not plugin.loaded:
-            print(f"adsim: handler not loaded: {one_line(plugin.error or '')}", file=err)
+            print(f"adsim: handler not loaded: {_not_loaded(plugin)}", file=err)
     # A journal alone builds a host too: the stop line speaks of handlers only when there are.
     if host.plugins or getattr(args, "js_handlers", None) or getattr(args, "page", None):
         interrupts.handlers_loaded()
     return host
+
+
+def _not_loaded(plugin: PluginStatus) -> str:
+    """Why ``plugin`` did not load; for an installed package's plugin (one nobody named on
+    the command line, loaded on every run) which package it is and how to run without it."""
+    text = one_line(plugin.error or "")
+    if plugin.source.startswith("entry point "):
+        package = re.search(r"\(([^()]*)\)$", plugin.source)  # "entry point N = M (package)"
+        text += (
+            f"; it is the plugin {plugin.name!r} of the installed package "
+            f"{package.group(1) if package else '?'} (--no-entry-points runs without "
+            "installed plugins)"
+        )
+    return text
 
 
 def summary(host: HandlerHost) -> list[str]:
@@ -353,7 +367,7 @@ def summary(host: HandlerHost) -> list[str]:
         + (f"; {len(broken)} plugin(s) did not load" if broken else "")
         + (f"; {incident_count} {problems}" if incident_count else "")
     )
-    lines.extend(f"  not loaded: {one_line(p.error or '')}" for p in broken)
+    lines.extend(f"  not loaded: {_not_loaded(p)}" for p in broken)
     lines.extend(f"  {one_line(incident)}" for incident in incidents[:_SUMMARY_LINES])
     if incident_count > min(len(incidents), _SUMMARY_LINES):
         more = incident_count - min(len(incidents), _SUMMARY_LINES)

@@ -298,9 +298,18 @@ class PluginProcess(PluginPipe):
                 self.pipeline.orphan(call)  # never ran: the fresh process gets it
             else:
                 self.pipeline.finished(call, reply)
+        # Dead before it said it loaded: the load says so ("... while loading"), once; it never
+        # served a call, so "between calls" and "a fresh process" would be untrue.
+        had_loaded = life.loaded.is_set()
         life.started.set()
         life.loaded.set()
-        if not pending and not life.killed and not life.closing and life.load_error is None:
+        if (
+            had_loaded
+            and not pending
+            and not life.killed
+            and not life.closing
+            and life.load_error is None
+        ):
             self.host.add_incident(
                 f"plugin {self.name}: its process {describe_exit(code)} between calls; "
                 "a fresh process takes its next calls"

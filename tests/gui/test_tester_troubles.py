@@ -168,3 +168,26 @@ def test_a_long_value_full_of_numbers_is_coloured_in_one_pass(qtbot):
     assert kinds["true"] == "literal"
     assert kinds["null"] == "literal"
     assert "number" not in {kind for start, kind in found.items() if start < line.index('",')}
+
+
+def test_a_plugin_problem_outside_any_call_is_counted_in_the_status_bar(qtbot, window, tmp_path):
+    """``adsim run`` fails for a plugin whose close() raised or whose process died between
+    calls; the window showed nothing of it (only calls' outcomes were counted)."""
+    from PySide6.QtWidgets import QLabel
+
+    plugin = tmp_path / "crm_flush.py"
+    plugin.write_text(
+        "def register(ad_api):\n    pass\n\n\ndef close():\n    raise OSError('flush failed')\n",
+        encoding="utf-8",
+    )
+    session = _session(window, tmp_path, plugin)
+    try:
+        label = window.findChild(QLabel, "handlerStatus")
+        assert "problem" not in label.text()
+        session.bridge.reload_plugins()  # its close() runs first, and raises
+        qtbot.waitUntil(lambda: "1 plugin problem(s)" in label.text(), timeout=10_000)
+        assert f"plugin crm_flush: its close() raised: {plugin}:6: OSError: flush failed" in (
+            label.toolTip()
+        )
+    finally:
+        session.close()

@@ -182,6 +182,28 @@ def test_a_register_that_never_returns_is_killed_at_the_load_timeout(tmp_path, a
     assert not [o for o in host.outcomes if o.plugin == "hangs"], "none of its handlers ran"
 
 
+def test_a_plugin_that_exits_while_loading_is_said_once_as_not_loaded(tmp_path, alone):
+    """It was also told as "its process exited with status 0 between calls; a fresh process
+    takes its next calls": it never served a call, and no process took any."""
+    exits = _write(
+        tmp_path,
+        "exits",
+        """
+        import os
+
+        def register(ad_api):
+            os._exit(0)
+        """,
+    )
+    good = _write(tmp_path, "well_behaved", WELL_BEHAVED)
+    host, seen = _run([exits, good])
+    assert seen == alone
+    (status, _) = host.plugins
+    assert not status.loaded
+    assert status.error == f"{exits}:1: its process exited with status 0 while loading"
+    assert host.incidents == []
+
+
 def test_a_thread_that_never_ends_is_ended_with_its_process(tmp_path, alone):
     lingers = _write(
         tmp_path,

@@ -252,6 +252,25 @@ def test_installed_entry_points_are_loaded(sim, host, installed_plugins):
     }
 
 
+def test_an_installed_plugin_that_did_not_load_names_its_package(installed_plugins, capsys):
+    """Nobody named it on the command line, and it fails every run: the line says which
+    installed package it comes from and how to run without it."""
+    from simulator.cli import main
+
+    scenario = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios" / "chat.yaml"
+    assert main(["run", str(scenario), "--journal", ":memory:"]) == 1
+    err = capsys.readouterr().err
+    hint = (
+        "ImportError: needs a CRM SDK while importing it; it is the plugin 'broken' of the "
+        "installed package adsim-sample-plugins (--no-entry-points runs without installed "
+        "plugins)"
+    )
+    assert f"adsim:   not loaded: {installed_plugins / 'adsim_sample_broken.py'}:2: {hint}" in (
+        err.splitlines()
+    ), err
+    assert main(["run", str(scenario), "--journal", ":memory:", "--no-entry-points"]) == 0
+
+
 def test_reload_picks_up_edited_entry_point_modules(sim, host, installed_plugins):
     host.load_entry_points()
     (installed_plugins / "adsim_sample_crm.py").write_text(

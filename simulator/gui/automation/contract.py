@@ -183,7 +183,9 @@ CONTROLS: tuple[Control, ...] = (
         "QLabel",
         "Status bar",
         "Plugins loaded, handler outcomes, failures; plugins that did not load: "
-        "`N not loaded`, property error=true, their errors as its tooltip",
+        "`N not loaded`, property error=true, their errors as its tooltip; plugin failures "
+        "outside any call (a process that died between calls, a close() that raised): "
+        "`N plugin problem(s)`, each in its tooltip",
     ),
     _C(
         "actionSaveScenario",
