@@ -4,7 +4,6 @@ trimming it (``simulator.journal.pruning``)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any, TextIO
 from simulator import numbers
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
-from simulator.journal.export import export_csv, export_jsonl
+from simulator.journal.export import export_csv, export_jsonl, json_text
 from simulator.journal.opening import LOCKED_ADVICE
 from simulator.journal.store import (
     DEFAULT_BUSY_TIMEOUT,
@@ -34,6 +33,20 @@ from simulator.overwrite import (
 __all__ = ["add_journal_command"]
 
 _ARGS_WIDTH = 160
+
+
+def _id(text: str) -> str:
+    """An interaction id or agent name to look for. One that is not UTF-8 (bytes from a terminal
+    in another encoding, which Python keeps as lone surrogates) matches nothing a journal can
+    hold, and SQLite cannot even be asked for it: refused, as any bad argument is."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not UTF-8 text, and every id and name a journal holds is; "
+            "copy it from the export"
+        ) from None
+    return text
 
 
 def _open_existing(path: str | None) -> Journal:
@@ -136,7 +149,7 @@ def _clock(time_ms: int) -> str:
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json_text(value)
     return text if len(text) <= _ARGS_WIDTH else text[: _ARGS_WIDTH - 3] + "..."
 
 
@@ -294,6 +307,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     only = export.add_mutually_exclusive_group()
     only.add_argument(
         "--interaction",
+        type=_id,
         default=None,
         metavar="ID",
         help="only this interaction (exit 2 if the journal has none of its events)",
@@ -305,6 +319,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     only.add_argument(
         "--agent",
+        type=_id,
         default=None,
         metavar="NAME",
         help="only this simulated agent's events and outcomes (a center of several agents; "
@@ -321,7 +336,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     export.set_defaults(func=_cmd_export)
 
     show = actions.add_parser("show", help="one interaction's events and handler outcomes")
-    show.add_argument("id", metavar="ID", help="the interactionId")
+    show.add_argument("id", type=_id, metavar="ID", help="the interactionId")
     journal_option(show)
     show.set_defaults(func=_cmd_show)
 

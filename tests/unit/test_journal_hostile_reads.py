@@ -1,0 +1,98 @@
+"""``adsim journal export|show|runs|prune`` on what a tester or a CI job hands them: a journal
+holding text a handler returned (a lone surrogate), an id typed in another encoding, a row
+damaged by hand or by a bad disk, an empty file, a device. Each either works or ends in one line
+naming the journal (or the argument) and what to do, exit 2; never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.handlers import HandlerOutcome
+from simulator.journal import Journal
+
+IID = "I-1"
+RESULT = {"k\udc80": "v\ud800", "rtl": "\u202eevil", "nul": "\x00"}
+"""What a handler may return: the journal keeps it exactly (lone surrogates as escapes)."""
+
+
+class _Event:
+    def __init__(self, seq: int, args: object):
+        self.seq = seq
+        self.name = "ON_NEW_INTERACTION"
+        self.time_ms = 1000 + seq
+        self.interaction_id = IID
+        self.wire_args = (args,)
+
+
+def _journal(path: Path) -> Path:
+    """A journal of one run: two events of ``IID``, the first answered by a handler that
+    returned ``RESULT``."""
+    with Journal.open(path, meta={"command": "run"}) as journal:
+        journal.commit([_Event(1, {"n": 1}), _Event(2, {"n": 2})])
+        journal.record_outcome(
+            HandlerOutcome(
+                event_seq=1,
+                event_name="ON_NEW_INTERACTION",
+                interaction_id=IID,
+                handler="on_new",
+                plugin="p",
+                duration_ms=1.0,
+                status="ok",
+                result=RESULT,
+            )
+        )
+    return path
+
+
+def _exit_code(argv: list[str]) -> int | str | None:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse's usage errors
+        return exc.code
+
+
+def test_a_lone_surrogate_a_handler_returned_is_exported_as_its_exact_escape(tmp_path, capsys):
+    """It ended ``export`` (both formats, stdout or ``-o``) and ``show`` in a
+    ``UnicodeEncodeError`` traceback: that journal could not be read back at all."""
+    journal = str(_journal(tmp_path / "j.db"))
+    assert main(["journal", "export", "--journal", journal]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "\\ud800" in lines[1]
+    assert json.loads(lines[1])["result"] == RESULT
+
+    out = tmp_path / "j.csv"
+    argv = ["journal", "export", "--journal", journal, "--format", "csv", "-o", str(out)]
+    assert main(argv) == 0
+    with out.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert json.loads(rows[1]["data"]) == RESULT
+
+    assert main(["journal", "show", IID, "--journal", journal]) == 0
+    shown = capsys.readouterr().out
+    assert (
+        '-> p:on_new ok 1.0 ms -> {"k\\udc80":"v\\ud800","rtl":"\u202eevil","nul":"\\u0000"}'
+        in shown
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["journal", "show", "I-\udcff"], "ID"),
+        (["journal", "export", "--interaction", "I-\udcff"], "--interaction"),
+        (["journal", "export", "--agent", "omar\udcff"], "--agent"),
+    ],
+)
+def test_an_id_that_is_not_utf8_is_refused_in_one_line(tmp_path, capsys, argv, option):
+    """An id from a terminal in another encoding: SQLite cannot bind it (a traceback)."""
+    journal = str(_journal(tmp_path / "j.db"))
+    assert _exit_code([*argv, "--journal", journal]) == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: " in err
+    assert "is not UTF-8 text, and every id and name a journal holds is; copy it from the " in err
+    assert "Traceback" not in err
