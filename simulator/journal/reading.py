@@ -9,7 +9,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from simulator.journal.rows import JournalEvent, JournalOutcome, JournalPacket, _packet
+from simulator.journal.rows import (
+    JournalEvent,
+    JournalOutcome,
+    JournalPacket,
+    _packet,
+    row_json,
+)
 
 __all__ = ["JournalReader"]
 
@@ -154,8 +160,8 @@ class JournalReader:
                 time_ms,
                 name,
                 iid,
-                json.loads(args),
-                json.loads(answer) if answer else None,
+                row_json(args, run, f"event #{seq}", "args"),
+                row_json(answer, run, f"event #{seq}", "answer") if answer else None,
                 who,
             )
 
@@ -234,7 +240,7 @@ class JournalReader:
                 handler,
                 status,
                 duration,
-                json.loads(result) if result else None,
+                row_json(result, run, f"outcome of event #{seq}", "result") if result else None,
                 error,
                 trace,
                 who,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,8 @@ class _Event:
 
 
 def _journal(path: Path) -> Path:
-    """A journal of one run: two events of ``IID``, the first answered by a handler that
-    returned ``RESULT``."""
+    """A journal of one run: two events of ``IID``, the first handled by a handler that
+    returned ``RESULT`` and answered, and a JS page's packet."""
     with Journal.open(path, meta={"command": "run"}) as journal:
         journal.commit([_Event(1, {"n": 1}), _Event(2, {"n": 2})])
         journal.record_outcome(
@@ -46,6 +47,8 @@ def _journal(path: Path) -> Path:
                 result=RESULT,
             )
         )
+        journal.record_answer(1, {"answered": True})
+        journal.record_packet("js:page", "out", {"type": "EVENT", "uid": "u1", "params": [1]})
     return path
 
 
@@ -96,3 +99,30 @@ def test_an_id_that_is_not_utf8_is_refused_in_one_line(tmp_path, capsys, argv, o
     assert f"argument {option}: " in err
     assert "is not UTF-8 text, and every id and name a journal holds is; copy it from the " in err
     assert "Traceback" not in err
+
+
+_DAMAGE = {
+    "event #2-args": ("UPDATE events SET args = '{oops' WHERE seq = 2", ["export"]),
+    "event #1-answer": ("UPDATE events SET answer = '{oops'", ["export", "--format", "csv"]),
+    "outcome of event #1-result": ("UPDATE outcomes SET result = '{oops'", ["show", IID]),
+    "packet 1-params": ("UPDATE packets SET params = '{oops'", ["export", "--packets"]),
+}
+
+
+@pytest.mark.parametrize("case", list(_DAMAGE))
+def test_a_row_whose_json_is_damaged_is_named_in_one_line(tmp_path, capsys, case):
+    """SQLite checks no text: a bit flipped by a bad disk or an edit by hand left JSON that
+    is not JSON, and export and show ended in a ``JSONDecodeError`` traceback (exit 1)."""
+    sql, argv = _DAMAGE[case]
+    row, column = case.rsplit("-", 1)
+    journal = _journal(tmp_path / "j.db")
+    db = sqlite3.connect(journal)
+    with db:
+        db.execute(sql)
+    db.close()
+    assert main(["journal", *argv, "--journal", str(journal)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {journal}: not a usable adsim journal (run 1 {row}: its {column} column is not "
+        "JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); "
+        "pass another --journal file\n"
+    )
