@@ -67,6 +67,20 @@ def _open_existing(path: str | None) -> Journal:
         raise InputFileError(
             str(target), None, "is a folder; pass the journal file itself with --journal PATH"
         )
+    if not target.is_file():  # SQLite said "cannot rollback", or "cannot be written"
+        raise InputFileError(
+            str(target),
+            None,
+            "is a device or a pipe, not a journal file; pass the journal file with --journal PATH",
+        )
+    if target.stat().st_size == 0:
+        # No journal is empty (adsim writes its tables on opening one): reading it said "no
+        # runs yet", exit 0, and wrote a new journal into a file a reader must not change.
+        raise InputFileError(
+            str(target),
+            None,
+            "is empty, not a journal; pass the journal file a run wrote with --journal PATH",
+        )
     try:
         return Journal.open(target, writing=False)
     except JournalError as exc:

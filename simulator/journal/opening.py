@@ -14,7 +14,7 @@ from pathlib import Path
 from simulator.journal.checkpoints import WRITER_LIMIT
 from simulator.journal.errors import UNWRITABLE, JournalError, is_locked, reason
 from simulator.journal.read_only import cannot_write, read_only
-from simulator.journal.schema import migrate
+from simulator.journal.schema import adsim_version, migrate
 
 __all__ = ["APP_NAME", "ENV_JOURNAL", "default_journal_path", "open_database"]
 
@@ -80,6 +80,12 @@ def open_database(
             f"is a folder; pass a journal file (such as {Path(target) / 'journal.sqlite3'})",
             target,
         )
+    if target != ":memory:" and Path(target).exists() and not Path(target).is_file():
+        # /dev/null, a pipe: SQLite said "cannot rollback - no transaction is active".
+        raise JournalError(
+            "is a device or a pipe, not a journal file; pass a file, or ':memory:' to keep none",
+            target,
+        )
     if target != ":memory:":
         try:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -96,18 +102,17 @@ def open_database(
     try:
         db = connected = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
+        version = adsim_version(db, len(migrations))  # refused before WAL mode changes it
         if target != ":memory:":
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
                 db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
-        if not writing and target != ":memory:":
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if 0 < version < len(migrations):
-                # Only reading: an older journal is upgraded in a copy in memory, never in place
-                # (the adsim that wrote it could no longer open it).
-                _close_quietly(db)
-                return read_only(target, migrations)
+        if not writing and target != ":memory:" and 0 < version < len(migrations):
+            # Only reading: an older journal is upgraded in a copy in memory, never in place
+            # (the adsim that wrote it could no longer open it).
+            _close_quietly(db)
+            return read_only(target, migrations)
         migrate(db, migrations)
         if writing:
             _probe_write(db)

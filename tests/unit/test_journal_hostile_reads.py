@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,4 +127,50 @@ def test_a_row_whose_json_is_damaged_is_named_in_one_line(tmp_path, capsys, case
         f"adsim: {journal}: not a usable adsim journal (run 1 {row}: its {column} column is not "
         "JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); "
         "pass another --journal file\n"
+    )
+
+
+READERS = [
+    ["export"],
+    ["export", "--format", "csv"],
+    ["show", IID],
+    ["runs"],
+    ["prune", "--keep", "1"],
+]
+
+
+@pytest.mark.parametrize("argv", READERS, ids=" ".join)
+def test_an_empty_file_is_refused_and_left_empty(tmp_path, capsys, argv):
+    """A file cut to nothing, or one made by ``touch``: export and runs said "no runs yet",
+    exit 0, and every command wrote a new 48 KB journal into the file they only read."""
+    empty = tmp_path / "j.db"
+    empty.touch()
+    assert main(["journal", *argv, "--journal", str(empty)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {empty}: is empty, not a journal; pass the journal file a run wrote with "
+        "--journal PATH\n"
+    )
+    assert [path.name for path in tmp_path.iterdir()] == ["j.db"]
+    assert empty.stat().st_size == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX devices")
+@pytest.mark.parametrize("argv", READERS, ids=" ".join)
+def test_a_device_is_refused_in_one_line(capsys, argv):
+    """``--journal /dev/null``: "not a usable adsim journal (cannot rollback - no transaction
+    is active)", SQLite's words for it; a pipe was "cannot be written (disk I/O error)"."""
+    assert main(["journal", *argv, "--journal", os.devnull]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {os.devnull}: is a device or a pipe, not a journal file; pass the journal file "
+        "with --journal PATH\n"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX devices")
+def test_a_device_as_the_journal_of_a_run_is_refused_in_one_line(capsys):
+    """``adsim demo --journal /dev/null`` (to keep none) is refused saying what keeps none."""
+    assert main(["demo", "--journal", os.devnull]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {os.devnull}: is a device or a pipe, not a journal file; pass a file, "
+        "or ':memory:' to keep none\n"
     )
