@@ -16,7 +16,7 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl, json_text
-from simulator.journal.opening import LOCKED_ADVICE
+from simulator.journal.opening import LOCKED_ADVICE, UNWRITABLE_ADVICE
 from simulator.journal.store import (
     DEFAULT_BUSY_TIMEOUT,
     Journal,
@@ -270,6 +270,10 @@ def _cmd_prune(args: argparse.Namespace) -> int:
         pruned = prune(target, args.keep, busy_timeout=DEFAULT_BUSY_TIMEOUT)
     except JournalError as exc:
         message = exc.message.replace(LOCKED_ADVICE, "prune it once the other adsim has finished")
+        # Another file, or none, is no answer to a journal that must shrink.
+        message = message.replace(
+            UNWRITABLE_ADVICE, "prune it as a user who may write it and its folder"
+        )
         raise InputFileError(str(target), None, message) from None
     sizes = f"{_megabytes(pruned.bytes_before)} -> {_megabytes(pruned.bytes_after)}"
     if not pruned.deleted:

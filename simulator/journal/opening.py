@@ -21,6 +21,9 @@ __all__ = ["APP_NAME", "ENV_JOURNAL", "default_journal_path", "open_database"]
 LOCKED_ADVICE = "let the other adsim finish or pass another --journal file"
 """What to do about a journal another process keeps locked (the end of the line)."""
 
+UNWRITABLE_ADVICE = "pass a writable --journal file, or ':memory:' to keep none"
+"""What to do about a journal this process cannot write (the end of the line)."""
+
 APP_NAME = "agent-desktop-simulator"
 ENV_JOURNAL = "ADSIM_JOURNAL"
 
@@ -133,7 +136,7 @@ def open_database(
         if is_locked(exc):
             advice = f"waited {busy_timeout:g} s; {LOCKED_ADVICE}"
         else:
-            advice = "pass a writable --journal file, or ':memory:' to keep none"
+            advice = UNWRITABLE_ADVICE
         raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None
     except sqlite3.DatabaseError as exc:
         _close_quietly(db)
