@@ -21,6 +21,7 @@ from simulator.journal.store import (
     DEFAULT_BUSY_TIMEOUT,
     Journal,
     JournalError,
+    JournalOutcome,
     default_journal_path,
 )
 from simulator.one_line import one_line
@@ -170,15 +171,11 @@ def _short(value: object) -> str:
 def _cmd_show(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal, _damage_told(journal):
         _check_run(journal, args.run)
-        events = journal.events(interaction_id=args.id, run_id=args.run)
-        outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
-        if not events:
-            raise InputFileError(
-                journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
-            )
-        by_event: dict[tuple[int, int], list[Any]] = {}
-        for outcome in outcomes:
-            by_event.setdefault((outcome.run_id, outcome.event_seq), []).append(outcome)
+        # Read as printed, as export does: an interaction's events of 5 MB each (a handler set
+        # a 5 MB variable) were all held at once, decoded.
+        events = journal.iter_events(interaction_id=args.id, run_id=args.run)
+        outcomes = journal.iter_outcomes(interaction_id=args.id, run_id=args.run, by_event=True)
+        outcome = next(outcomes, None)
         run = None
         for event in events:
             if event.run_id != run:
@@ -188,15 +185,27 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(f"  #{event.seq:<5} {_clock(event.time_ms)}  {event.name}  {_short(event.args)}")
             if event.answer is not None:
                 print(f"         answer used: {_short(event.answer)}")
-            for outcome in by_event.get((event.run_id, event.seq), []):
-                line = f"         -> {outcome.plugin}:{outcome.handler} {outcome.status}"
-                line += f" {outcome.duration_ms:.1f} ms"
-                if outcome.error:
-                    line += f": {outcome.error}"
-                elif outcome.result is not None:
-                    line += f" -> {_short(outcome.result)}"
-                print(one_line(line))
+            key = (event.run_id, event.seq)
+            # Outcomes come in the events' order; one of an event not shown is passed over.
+            while outcome is not None and (outcome.run_id, outcome.event_seq) <= key:
+                if (outcome.run_id, outcome.event_seq) == key:
+                    print(one_line(_outcome_line(outcome)))
+                outcome = next(outcomes, None)
+        if run is None:
+            raise InputFileError(
+                journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
+            )
     return 0
+
+
+def _outcome_line(outcome: JournalOutcome) -> str:
+    line = f"         -> {outcome.plugin}:{outcome.handler} {outcome.status}"
+    line += f" {outcome.duration_ms:.1f} ms"
+    if outcome.error:
+        line += f": {outcome.error}"
+    elif outcome.result is not None:
+        line += f" -> {_short(outcome.result)}"
+    return line
 
 
 _RUNS_SHOWN = 20
