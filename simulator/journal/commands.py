@@ -160,7 +160,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _clock(time_ms: int) -> str:
-    return datetime.fromtimestamp(time_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    """An event's (virtual) time, UTC to the millisecond; past the year 9999, which Python's
+    dates do not reach (a scenario may start at its last second), the epoch ms as they are."""
+    try:
+        moment = datetime.fromtimestamp(time_ms / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return f"{time_ms} ms"
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 def _short(value: object) -> str:
@@ -225,7 +231,11 @@ def _what(meta: dict[str, Any]) -> str:
 
 
 def _local_time(time_ms: int) -> str:
-    return datetime.fromtimestamp(time_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        moment = datetime.fromtimestamp(time_ms / 1000, UTC).astimezone()
+    except (OverflowError, OSError, ValueError):  # a start no clock gives (an edit by hand)
+        return f"{time_ms} ms"
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:

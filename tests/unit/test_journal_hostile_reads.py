@@ -174,3 +174,17 @@ def test_a_device_as_the_journal_of_a_run_is_refused_in_one_line(capsys):
         f"adsim: {os.devnull}: is a device or a pipe, not a journal file; pass a file, "
         "or ':memory:' to keep none\n"
     )
+
+
+def test_show_of_events_past_the_year_9999_gives_their_epoch_ms(tmp_path, capsys):
+    """A scenario may start at the last second of 9999 (``settings: {start_time_ms: ...}``);
+    its events' times were a ``ValueError: year 10000 is out of range`` traceback."""
+    journal = tmp_path / "j.db"
+    late = _Event(1, {})
+    late.time_ms = 253_402_300_800_000  # 10000-01-01T00:00:00Z
+    with Journal.open(journal) as writing:
+        writing.commit([late])
+    assert main(["journal", "show", IID, "--journal", str(journal)]) == 0
+    assert capsys.readouterr().out == (
+        f"run 1: interaction {IID}\n  #1     253402300800000 ms  ON_NEW_INTERACTION  [{{}}]\n"
+    )
