@@ -75,8 +75,8 @@ def open_database(
     """The connection to the journal ``target`` (a file, or ``:memory:``), migrated; with
     ``writing``, checked to take a write now. ``JournalError`` (one line: what is wrong and what
     to do) when it cannot be used. A journal only read is never written: in a folder this user
-    cannot write it is opened read-only, and one of an older schema is upgraded in a copy in
-    memory."""
+    cannot write it is opened read-only, and one of an older schema is upgraded in a temporary
+    copy."""
     if target != ":memory:" and Path(target).is_dir():
         # SQLite says "unable to open database file", and the line said "cannot be written".
         raise JournalError(
@@ -112,7 +112,7 @@ def open_database(
             if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
                 db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
         if not writing and target != ":memory:" and 0 < version < len(migrations):
-            # Only reading: an older journal is upgraded in a copy in memory, never in place
+            # Only reading: an older journal is upgraded in a temporary copy, never in place
             # (the adsim that wrote it could no longer open it).
             _close_quietly(db)
             return read_only(target, migrations)
