@@ -198,8 +198,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
                     print(one_line(_outcome_line(outcome)))
                 outcome = next(outcomes, None)
         if run is None:
+            in_run = f" in run {args.run}" if args.run is not None else ""
             raise InputFileError(
-                journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
+                journal.path,
+                None,
+                f"no events of interaction {args.id!r}{in_run}; list ids with export",
             )
     return 0
 

@@ -188,3 +188,17 @@ def test_show_of_events_past_the_year_9999_gives_their_epoch_ms(tmp_path, capsys
     assert capsys.readouterr().out == (
         f"run 1: interaction {IID}\n  #1     253402300800000 ms  ON_NEW_INTERACTION  [{{}}]\n"
     )
+
+
+def test_show_of_an_interaction_another_run_has_names_the_run(tmp_path, capsys):
+    """``show ID --run 2`` of an interaction of run 1 said "no events of interaction ID", as
+    if the journal had none (``export --interaction ID --run 2`` says "in run 2")."""
+    journal = str(_journal(tmp_path / "j.db"))
+    other = _Event(1, {})
+    other.interaction_id = "I-2"
+    with Journal.open(journal) as second:
+        second.commit([other])  # run 2
+    assert main(["journal", "show", IID, "--run", "2", "--journal", journal]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {journal}: no events of interaction {IID!r} in run 2; list ids with export\n"
+    )
