@@ -140,6 +140,7 @@ class _Main(QObject):
 
     open_requested = Signal()
     reload_requested = Signal()
+    end_renderer_requested = Signal()
     screenshot_requested = Signal(str)
     finished = Signal()
 
@@ -160,7 +161,9 @@ class PageSession:
         ``AdApi`` is connected. Call on the thread that drives ``host``'s simulation."""
         self.detach()
         page = self._page
-        endpoint = page.view.connect_host(host, name=PLUGIN)
+        endpoint = page.view.connect_host(
+            host, name=PLUGIN, blocked=lambda _why: page.main.end_renderer_requested.emit()
+        )
         self.endpoint = endpoint
         page.expect_handshake(endpoint)
         page.main.open_requested.emit()
@@ -224,6 +227,9 @@ class HeadlessPage:
         self.main.reload_requested.connect(
             self.view.view.reload, Qt.ConnectionType.QueuedConnection
         )
+        self.main.end_renderer_requested.connect(
+            self._end_renderer, Qt.ConnectionType.QueuedConnection
+        )
         self._console = console if console is not None else sys.stderr
         self._lock = threading.Lock()
         self._woken = threading.Event()
@@ -243,6 +249,16 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
         self.view.open(self.target)
+
+    def _end_renderer(self) -> None:
+        """The page's event loop is stuck (``while (true) {}`` in a handler): end its renderer
+        process, or the next scenario's load waits behind the loop and fails as a page that
+        never constructs an ``AdApi`` (bad input). The next load starts a new renderer."""
+        pid = self.view.page.renderProcessPid()
+        if pid > 0:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            self._print("its renderer process was ended: its event loop was blocked")
 
     def _loaded(self, ok: bool) -> None:
         if not ok:

@@ -68,6 +68,8 @@ def kept_result(value: Any, *, copy: bool) -> Any:
     data (with ``copy``, a plain copy, models as their wire JSON), ``OpaqueResult`` for what
     JSON has no form for, ``OversizedResult`` for JSON over ``ANSWER_LIMIT`` characters."""
     kind = type(value)
+    if kind is OpaqueResult or kind is OversizedResult:
+        return value  # already judged where it was made (a JS page's answer: the shim's)
     if kind is str:
         if len(value) > ANSWER_LIMIT:
             return OversizedResult("str", len(value), clipped(value, RESULT_LIMIT, "result"))

@@ -4,7 +4,6 @@ trimming it (``simulator.journal.pruning``)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -16,12 +15,13 @@ from typing import Any, TextIO
 from simulator import numbers
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
-from simulator.journal.export import export_csv, export_jsonl
-from simulator.journal.opening import LOCKED_ADVICE
+from simulator.journal.export import export_csv, export_jsonl, json_text
+from simulator.journal.opening import LOCKED_ADVICE, UNWRITABLE_ADVICE
 from simulator.journal.store import (
     DEFAULT_BUSY_TIMEOUT,
     Journal,
     JournalError,
+    JournalOutcome,
     default_journal_path,
 )
 from simulator.one_line import one_line
@@ -34,6 +34,20 @@ from simulator.overwrite import (
 __all__ = ["add_journal_command"]
 
 _ARGS_WIDTH = 160
+
+
+def _id(text: str) -> str:
+    """An interaction id or agent name to look for. One that is not UTF-8 (bytes from a terminal
+    in another encoding, which Python keeps as lone surrogates) matches nothing a journal can
+    hold, and SQLite cannot even be asked for it: refused, as any bad argument is."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not UTF-8 text, and every id and name a journal holds is; "
+            "copy it from the export"
+        ) from None
+    return text
 
 
 def _open_existing(path: str | None) -> Journal:
@@ -53,6 +67,20 @@ def _open_existing(path: str | None) -> Journal:
     if target.is_dir():  # SQLite would call it unwritable, which is not the point
         raise InputFileError(
             str(target), None, "is a folder; pass the journal file itself with --journal PATH"
+        )
+    if not target.is_file():  # SQLite said "cannot rollback", or "cannot be written"
+        raise InputFileError(
+            str(target),
+            None,
+            "is a device or a pipe, not a journal file; pass the journal file with --journal PATH",
+        )
+    if target.stat().st_size == 0:
+        # No journal is empty (adsim writes its tables on opening one): reading it said "no
+        # runs yet", exit 0, and wrote a new journal into a file a reader must not change.
+        raise InputFileError(
+            str(target),
+            None,
+            "is empty, not a journal; pass the journal file a run wrote with --journal PATH",
         )
     try:
         return Journal.open(target, writing=False)
@@ -132,26 +160,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _clock(time_ms: int) -> str:
-    return datetime.fromtimestamp(time_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    """An event's (virtual) time, UTC to the millisecond; past the year 9999, which Python's
+    dates do not reach (a scenario may start at its last second), the epoch ms as they are."""
+    try:
+        moment = datetime.fromtimestamp(time_ms / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return f"{time_ms} ms"
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json_text(value)
     return text if len(text) <= _ARGS_WIDTH else text[: _ARGS_WIDTH - 3] + "..."
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     with _open_existing(args.journal) as journal, _damage_told(journal):
         _check_run(journal, args.run)
-        events = journal.events(interaction_id=args.id, run_id=args.run)
-        outcomes = journal.outcomes(interaction_id=args.id, run_id=args.run)
-        if not events:
-            raise InputFileError(
-                journal.path, None, f"no events of interaction {args.id!r}; list ids with export"
-            )
-        by_event: dict[tuple[int, int], list[Any]] = {}
-        for outcome in outcomes:
-            by_event.setdefault((outcome.run_id, outcome.event_seq), []).append(outcome)
+        # Read as printed, as export does: an interaction's events of 5 MB each (a handler set
+        # a 5 MB variable) were all held at once, decoded.
+        events = journal.iter_events(interaction_id=args.id, run_id=args.run)
+        outcomes = journal.iter_outcomes(interaction_id=args.id, run_id=args.run, by_event=True)
+        outcome = next(outcomes, None)
         run = None
         for event in events:
             if event.run_id != run:
@@ -161,15 +191,30 @@ def _cmd_show(args: argparse.Namespace) -> int:
             print(f"  #{event.seq:<5} {_clock(event.time_ms)}  {event.name}  {_short(event.args)}")
             if event.answer is not None:
                 print(f"         answer used: {_short(event.answer)}")
-            for outcome in by_event.get((event.run_id, event.seq), []):
-                line = f"         -> {outcome.plugin}:{outcome.handler} {outcome.status}"
-                line += f" {outcome.duration_ms:.1f} ms"
-                if outcome.error:
-                    line += f": {outcome.error}"
-                elif outcome.result is not None:
-                    line += f" -> {_short(outcome.result)}"
-                print(one_line(line))
+            key = (event.run_id, event.seq)
+            # Outcomes come in the events' order; one of an event not shown is passed over.
+            while outcome is not None and (outcome.run_id, outcome.event_seq) <= key:
+                if (outcome.run_id, outcome.event_seq) == key:
+                    print(one_line(_outcome_line(outcome)))
+                outcome = next(outcomes, None)
+        if run is None:
+            in_run = f" in run {args.run}" if args.run is not None else ""
+            raise InputFileError(
+                journal.path,
+                None,
+                f"no events of interaction {args.id!r}{in_run}; list ids with export",
+            )
     return 0
+
+
+def _outcome_line(outcome: JournalOutcome) -> str:
+    line = f"         -> {outcome.plugin}:{outcome.handler} {outcome.status}"
+    line += f" {outcome.duration_ms:.1f} ms"
+    if outcome.error:
+        line += f": {outcome.error}"
+    elif outcome.result is not None:
+        line += f" -> {_short(outcome.result)}"
+    return line
 
 
 _RUNS_SHOWN = 20
@@ -189,7 +234,11 @@ def _what(meta: dict[str, Any]) -> str:
 
 
 def _local_time(time_ms: int) -> str:
-    return datetime.fromtimestamp(time_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        moment = datetime.fromtimestamp(time_ms / 1000, UTC).astimezone()
+    except (OverflowError, OSError, ValueError):  # a start no clock gives (an edit by hand)
+        return f"{time_ms} ms"
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
@@ -243,6 +292,10 @@ def _cmd_prune(args: argparse.Namespace) -> int:
         pruned = prune(target, args.keep, busy_timeout=DEFAULT_BUSY_TIMEOUT)
     except JournalError as exc:
         message = exc.message.replace(LOCKED_ADVICE, "prune it once the other adsim has finished")
+        # Another file, or none, is no answer to a journal that must shrink.
+        message = message.replace(
+            UNWRITABLE_ADVICE, "prune it as a user who may write it and its folder"
+        )
         raise InputFileError(str(target), None, message) from None
     sizes = f"{_megabytes(pruned.bytes_before)} -> {_megabytes(pruned.bytes_after)}"
     if not pruned.deleted:
@@ -294,6 +347,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     only = export.add_mutually_exclusive_group()
     only.add_argument(
         "--interaction",
+        type=_id,
         default=None,
         metavar="ID",
         help="only this interaction (exit 2 if the journal has none of its events)",
@@ -305,6 +359,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     only.add_argument(
         "--agent",
+        type=_id,
         default=None,
         metavar="NAME",
         help="only this simulated agent's events and outcomes (a center of several agents; "
@@ -321,7 +376,7 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     export.set_defaults(func=_cmd_export)
 
     show = actions.add_parser("show", help="one interaction's events and handler outcomes")
-    show.add_argument("id", metavar="ID", help="the interactionId")
+    show.add_argument("id", type=_id, metavar="ID", help="the interactionId")
     journal_option(show)
     show.set_defaults(func=_cmd_show)
 

@@ -29,7 +29,13 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from simulator.journal.store import Journal, JournalEvent, JournalOutcome, JournalPacket
+from simulator.journal.store import (
+    Journal,
+    JournalEvent,
+    JournalOutcome,
+    JournalPacket,
+    utf8_text,
+)
 
 __all__ = [
     "AGENT_COLUMN",
@@ -38,6 +44,7 @@ __all__ = [
     "export_csv",
     "export_jsonl",
     "journal_rows",
+    "json_text",
 ]
 
 CSV_COLUMNS = (
@@ -197,6 +204,13 @@ def _packet_row(packet: JournalPacket) -> dict[str, Any]:
 _DATA = {"event": "args", "outcome": "result", "packet": "params"}
 
 
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON that a UTF-8 file or pipe takes: a lone surrogate a handler
+    returned (journaled as its escape) is written as that escape, ``\\ud800``, which JSON
+    reads back exactly; written raw, it ended the export in a ``UnicodeEncodeError``."""
+    return utf8_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
 def export_jsonl(
     journal: Journal,
     out: TextIO,
@@ -212,7 +226,8 @@ def export_jsonl(
         journal, interaction_id=interaction_id, run_id=run_id, packets=packets, agent=agent
     )
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(json_text(row))
+        out.write("\n")  # not added to the text: a copy of a row of 50 MB
         count += 1
     return count
 
@@ -252,7 +267,7 @@ def export_csv(
             "handler": row.get("handler", ""),
             "status": row.get("status", ""),
             "durationMs": row.get("durationMs", ""),
-            "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            "data": json_text(data),
             "error": row.get("error", ""),
         }
         if packets:

@@ -14,12 +14,15 @@ from pathlib import Path
 from simulator.journal.checkpoints import WRITER_LIMIT
 from simulator.journal.errors import UNWRITABLE, JournalError, is_locked, reason
 from simulator.journal.read_only import cannot_write, read_only
-from simulator.journal.schema import migrate
+from simulator.journal.schema import adsim_version, migrate
 
 __all__ = ["APP_NAME", "ENV_JOURNAL", "default_journal_path", "open_database"]
 
 LOCKED_ADVICE = "let the other adsim finish or pass another --journal file"
 """What to do about a journal another process keeps locked (the end of the line)."""
+
+UNWRITABLE_ADVICE = "pass a writable --journal file, or ':memory:' to keep none"
+"""What to do about a journal this process cannot write (the end of the line)."""
 
 APP_NAME = "agent-desktop-simulator"
 ENV_JOURNAL = "ADSIM_JOURNAL"
@@ -72,12 +75,18 @@ def open_database(
     """The connection to the journal ``target`` (a file, or ``:memory:``), migrated; with
     ``writing``, checked to take a write now. ``JournalError`` (one line: what is wrong and what
     to do) when it cannot be used. A journal only read is never written: in a folder this user
-    cannot write it is opened read-only, and one of an older schema is upgraded in a copy in
-    memory."""
+    cannot write it is opened read-only, and one of an older schema is upgraded in a temporary
+    copy."""
     if target != ":memory:" and Path(target).is_dir():
         # SQLite says "unable to open database file", and the line said "cannot be written".
         raise JournalError(
             f"is a folder; pass a journal file (such as {Path(target) / 'journal.sqlite3'})",
+            target,
+        )
+    if target != ":memory:" and Path(target).exists() and not Path(target).is_file():
+        # /dev/null, a pipe: SQLite said "cannot rollback - no transaction is active".
+        raise JournalError(
+            "is a device or a pipe, not a journal file; pass a file, or ':memory:' to keep none",
             target,
         )
     if target != ":memory:":
@@ -96,18 +105,17 @@ def open_database(
     try:
         db = connected = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {max(0, int(busy_timeout * 1000))}")
+        version = adsim_version(db, len(migrations))  # refused before WAL mode changes it
         if target != ":memory:":
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             if writing:  # the checkpoints are the thread's (simulator.journal.checkpoints)
                 db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
-        if not writing and target != ":memory:":
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if 0 < version < len(migrations):
-                # Only reading: an older journal is upgraded in a copy in memory, never in place
-                # (the adsim that wrote it could no longer open it).
-                _close_quietly(db)
-                return read_only(target, migrations)
+        if not writing and target != ":memory:" and 0 < version < len(migrations):
+            # Only reading: an older journal is upgraded in a temporary copy, never in place
+            # (the adsim that wrote it could no longer open it).
+            _close_quietly(db)
+            return read_only(target, migrations)
         migrate(db, migrations)
         if writing:
             _probe_write(db)
@@ -128,7 +136,7 @@ def open_database(
         if is_locked(exc):
             advice = f"waited {busy_timeout:g} s; {LOCKED_ADVICE}"
         else:
-            advice = "pass a writable --journal file, or ':memory:' to keep none"
+            advice = UNWRITABLE_ADVICE
         raise JournalError(f"cannot be written ({reason(exc)}); {advice}", target) from None
     except sqlite3.DatabaseError as exc:
         _close_quietly(db)

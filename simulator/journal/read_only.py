@@ -22,6 +22,20 @@ def _close_quietly(db: sqlite3.Connection | None) -> None:
             db.close()
 
 
+def _copy(db: sqlite3.Connection) -> sqlite3.Connection:
+    """A copy of ``db`` to upgrade: in a temporary file of its own, which SQLite deletes on
+    closing (in memory, a journal of 750 MB took 750 MB to export, or to list its runs); in
+    memory only when no temporary folder can take it."""
+    copy = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    try:
+        db.backup(copy)
+    except sqlite3.OperationalError:  # no temporary folder can take it
+        _close_quietly(copy)
+        copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        db.backup(copy)
+    return copy
+
+
 def cannot_write(exc: BaseException) -> bool:
     """SQLite's ways of saying it cannot write the file or create the ones beside it."""
     text = str(exc)
@@ -35,7 +49,7 @@ def read_only(
 
     ``mode=ro`` when SQLite can share the WAL index; else ``immutable=1``, which reads the main
     file only and so is used only when no ``-wal`` file holds writes the main file lacks (it
-    would read without them). An older schema is upgraded in a copy in memory.
+    would read without them). An older schema is upgraded in a temporary copy.
     """
     uri = Path(target).resolve().as_uri()
     db: sqlite3.Connection | None = None
@@ -61,8 +75,7 @@ def read_only(
             )
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         if version < len(migrations):
-            copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            db.backup(copy)
+            copy = _copy(db)
             db.close()
             db = copy
         migrate(db, migrations)

@@ -9,12 +9,22 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from simulator.journal.rows import JournalEvent, JournalOutcome, JournalPacket, _packet
+from simulator.journal.rows import (
+    JournalEvent,
+    JournalOutcome,
+    JournalPacket,
+    _packet,
+    row_json,
+)
 
 __all__ = ["JournalReader"]
 
 _BATCH = 500
-"""Rows read at a time by the iterators (``adsim journal export`` streams)."""
+"""Rows read at a time by the iterators (``adsim journal export`` streams), at most."""
+
+_BATCH_TEXT = 4_000_000
+"""Characters of text a batch may hold, about: one of 500 rows of 5 MB (an event after a
+handler set a 5 MB variable) held 2.5 GB before the first of them was written."""
 
 
 def _meta(text: str) -> dict[str, Any]:
@@ -92,12 +102,31 @@ class JournalReader:
         self._before_read()
         with self._lock:
             cursor = self._db.execute(sql, params)
+        count = 1  # doubled while the rows are small: no batch of large rows is read at once
         while True:
             with self._lock:
-                batch = cursor.fetchmany(_BATCH)
+                batch = cursor.fetchmany(count)
             if not batch:
                 return
+            text = sum(len(value) for row in batch for value in row if type(value) is str)
+            fit = _BATCH_TEXT * len(batch) // max(text, 1)  # rows of this size the budget holds
+            count = max(1, min(_BATCH, 2 * len(batch), fit))
             yield from batch
+
+    def _rows_by_key(
+        self, keys_sql: str, params: Sequence[Any], row_sql: str
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows whose keys ``keys_sql`` gives, in its order, each read by ``row_sql``.
+
+        For a filter whose index is not in the rows' order (an interaction's): SQLite sorts
+        what it selects, and sorting the rows themselves held every one in its memory at once
+        (``adsim journal show`` of an interaction whose events are 5 MB each). Only the keys are
+        sorted; a row deleted meanwhile (a prune) is passed over."""
+        for key in self._rows(keys_sql, params):
+            with self._lock:
+                row: tuple[Any, ...] | None = self._db.execute(row_sql, key).fetchone()
+            if row is not None:
+                yield row
 
     @staticmethod
     def _where(
@@ -142,11 +171,15 @@ class JournalReader:
     ) -> Iterator[JournalEvent]:
         """``events``, read as they are consumed."""
         where, params = self._where(interaction_id, run_id, agent=agent)
-        rows = self._rows(
-            "SELECT run_id, seq, time_ms, name, interaction_id, args, answer,"
-            f" {self._agent} FROM events{where} ORDER BY run_id, seq",
-            params,
-        )
+        select = f"SELECT run_id, seq, time_ms, name, interaction_id, args, answer, {self._agent}"
+        if interaction_id is None:  # the table's key, or the agents' index, is in this order
+            rows = self._rows(f"{select} FROM events{where} ORDER BY run_id, seq", params)
+        else:
+            rows = self._rows_by_key(
+                f"SELECT run_id, seq FROM events{where} ORDER BY run_id, seq",
+                params,
+                f"{select} FROM events WHERE run_id = ? AND seq = ?",
+            )
         for run, seq, time_ms, name, iid, args, answer, who in rows:
             yield JournalEvent(
                 run,
@@ -154,8 +187,8 @@ class JournalReader:
                 time_ms,
                 name,
                 iid,
-                json.loads(args),
-                json.loads(answer) if answer else None,
+                row_json(args, run, f"event #{seq}", "args"),
+                row_json(answer, run, f"event #{seq}", "answer") if answer else None,
                 who,
             )
 
@@ -205,12 +238,18 @@ class JournalReader:
         (journal order within an event) instead of journal order."""
         where, params = self._where(interaction_id, run_id, agent=agent)
         order = "run_id, event_seq, id" if by_event else "run_id, id"
-        rows = self._rows(
+        select = (
             "SELECT run_id, event_seq, event_name, interaction_id, plugin, handler, status,"
-            f" duration_ms, result, error, traceback, {self._agent} FROM outcomes{where}"
-            f" ORDER BY {order}",
-            params,
+            f" duration_ms, result, error, traceback, {self._agent}"
         )
+        if interaction_id is None:
+            rows = self._rows(f"{select} FROM outcomes{where} ORDER BY {order}", params)
+        else:
+            rows = self._rows_by_key(
+                f"SELECT id FROM outcomes{where} ORDER BY {order}",
+                params,
+                f"{select} FROM outcomes WHERE id = ?",
+            )
         for (
             run,
             seq,
@@ -234,7 +273,7 @@ class JournalReader:
                 handler,
                 status,
                 duration,
-                json.loads(result) if result else None,
+                row_json(result, run, f"outcome of event #{seq}", "result") if result else None,
                 error,
                 trace,
                 who,

@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-__all__ = ["JournalEvent", "JournalOutcome", "JournalPacket", "PacketDirection"]
+__all__ = [
+    "JournalEvent",
+    "JournalOutcome",
+    "JournalPacket",
+    "PacketDirection",
+    "RowDamaged",
+    "row_json",
+]
+
+
+class RowDamaged(sqlite3.DatabaseError):
+    """A row whose JSON column is not JSON (a bad disk, an edit by hand): SQLite, which checks
+    no text, reads it; the row is named (``run 2 event #4: its args column``) instead of a
+    ``JSONDecodeError`` traceback. A ``sqlite3.DatabaseError``, as a page SQLite cannot read
+    is."""
+
+
+def row_json(text: str, run: int, row: object, column: str) -> Any:
+    """The value of ``column`` (JSON text) of run ``run``'s ``row``; ``RowDamaged`` when it
+    is not JSON."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise RowDamaged(f"run {run} {row}: its {column} column is not JSON: {exc}") from None
 
 
 # What the journal writes from: the engine's Event and the host's HandlerOutcome (structurally,
@@ -131,7 +155,7 @@ def _packet(row: tuple[Any, ...]) -> JournalPacket:
         direction,
         kind,
         uid,
-        json.loads(params),
+        row_json(params, run_id, f"packet {packet_id}", "params"),
         None if no_handlers is None else bool(no_handlers),
         error,
     )

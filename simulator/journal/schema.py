@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from simulator.journal.errors import JournalError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "adsim_version", "migrate"]
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -139,6 +139,16 @@ def migrate(
         except BaseException:
             db.execute("ROLLBACK")
             raise
+    return version
+
+
+def adsim_version(db: sqlite3.Connection, target: int) -> int:
+    """The schema version of an adsim journal, or ``JournalError`` for a database that is none:
+    another program's (tables, and no version) or a newer adsim's. Asked before anything is
+    written to the file: setting WAL mode alone changed the CRM's ``app.db`` for good."""
+    version = _version(db, target)
+    if version == 0:
+        _refuse_foreign_tables(db)
     return version
 
 

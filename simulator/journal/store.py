@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from simulator import stable_text
 from simulator.journal.checkpoints import Checkpointer
@@ -82,6 +82,7 @@ __all__ = [
     "JournalWriteError",
     "PacketDirection",
     "default_journal_path",
+    "utf8_text",
 ]
 
 DEFAULT_BUSY_TIMEOUT = 2.0
@@ -106,9 +107,14 @@ def _dumps(value: Any) -> str:
     return stable_text.dumps(value)
 
 
-def _text(value: str | None) -> str | None:
-    """Text SQLite can store: a lone surrogate (which UTF-8 cannot hold) becomes its escape
-    ``\\udXXX``; inside JSON that escape is exact (``json.loads`` gives the surrogate back)."""
+@overload
+def utf8_text(value: str) -> str: ...
+@overload
+def utf8_text(value: None) -> None: ...
+def utf8_text(value: str | None) -> str | None:
+    """Text SQLite can store, and a UTF-8 file or pipe can take: a lone surrogate (which UTF-8
+    cannot hold) becomes its escape ``\\udXXX``; inside JSON that escape is exact
+    (``json.loads`` gives the surrogate back)."""
     if value is None or value.isascii():
         return value
     try:
@@ -207,7 +213,7 @@ class Journal(JournalReader):
         if self._run_id is None:
             cursor = self._db.execute(
                 "INSERT INTO runs (started_ms, meta) VALUES (?, ?)",
-                (time.time_ns() // 1_000_000, _text(_dumps(self._meta))),
+                (time.time_ns() // 1_000_000, utf8_text(_dumps(self._meta))),
             )
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
@@ -294,7 +300,7 @@ class Journal(JournalReader):
             except UnicodeEncodeError:
                 # A lone surrogate got past the entry checks: store its JSON escape (exact).
                 escaped = values.copy()
-                escaped[4::width] = [_text(args) for args in values[4::width]]
+                escaped[4::width] = [utf8_text(args) for args in values[4::width]]
                 try:
                     self._write_events(escaped, width)
                 except RowError as exc:
@@ -454,7 +460,7 @@ class Journal(JournalReader):
 
     def record_answer(self, seq: int, answer: Any) -> None:
         """Store the answer used for an event that needs one (with the next commit)."""
-        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (_text(_dumps(answer)), seq))
+        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (utf8_text(_dumps(answer)), seq))
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
@@ -463,18 +469,18 @@ class Journal(JournalReader):
             outcome.event_seq,
             outcome.event_name,
             outcome.interaction_id,
-            _text(outcome.plugin),
-            _text(outcome.handler),
+            utf8_text(outcome.plugin),
+            utf8_text(outcome.handler),
             outcome.status,
             float(outcome.duration_ms),
-            "null" if result is None else _text(_dumps(result)),  # most handlers return None
+            "null" if result is None else utf8_text(_dumps(result)),  # most handlers return None
         )
         error, trace = outcome.error, outcome.traceback
         if error is None and trace is None:
             sql = self._outcome_ok_sql
         else:
             sql = self._outcome_sql
-            values = (*values, _text(error), _text(trace))
+            values = (*values, utf8_text(error), utf8_text(trace))
         self._hold(
             f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
             sql,
@@ -496,13 +502,13 @@ class Journal(JournalReader):
             PACKET_SQL,
             (
                 time.time_ns() // 1_000_000,
-                _text(plugin),
+                utf8_text(plugin),
                 direction,
-                _text(kind if isinstance(kind, str) else _dumps(kind)),
-                None if uid is None else _text(uid if isinstance(uid, str) else _dumps(uid)),
-                _text(_dumps(packet.get("params", []))),
+                utf8_text(kind if isinstance(kind, str) else _dumps(kind)),
+                None if uid is None else utf8_text(uid if isinstance(uid, str) else _dumps(uid)),
+                utf8_text(_dumps(packet.get("params", []))),
                 None if no_handlers is None else int(bool(no_handlers)),
-                None if error is None else _text(str(error)),
+                None if error is None else utf8_text(str(error)),
             ),
             now=True,
         )

@@ -56,6 +56,7 @@ from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.ad_api import request_message
 from simulator.handlers.limits import kept_packet
+from simulator.handlers.outcome import OpaqueResult
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -87,6 +88,10 @@ UNSIMULATED: frozenset[str] = frozenset()
 """Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
 
 _GRACE_S = 1.0
+
+_PING_FLOOR_S = 5.0
+"""The least time a page has to answer the ping after a timed-out callback: a loaded machine
+must not make a live event loop look blocked, whatever ``--handler-timeout`` says."""
 
 
 class JsHandlerError(Exception):
@@ -127,7 +132,8 @@ class PageEndpoint:
     ``send(packet)`` must be thread-safe (events leave from the handler thread, answers from the
     request thread). Call ``receive(packet)`` from any thread for each packet the page posts.
     ``close`` and ``reopen`` are the plugin's hooks for ``host.close()``/``host.reload()`` (see
-    ``HandlerHost.add_plugin``); a page that outlives a reload needs neither.
+    ``HandlerHost.add_plugin``); a page that outlives a reload needs neither. ``blocked(reason)``
+    is called when the page's event loop looks blocked (a Node handler ends its process).
     """
 
     def __init__(
@@ -139,6 +145,7 @@ class PageEndpoint:
         source: str = "page",
         close: Callable[[], Any] | None = None,
         reopen: Callable[[], str | None] | None = None,
+        blocked: Callable[[str], Any] | None = None,
     ):
         self.host = host
         self.name = name
@@ -160,6 +167,10 @@ class PageEndpoint:
         """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
         self._gone: str | None = None
         """Why the page is gone for good (its node process exited), until a reopen or attach."""
+        self._blocked: str | None = None
+        """Why the page's event loop looks blocked (a callback timed out and the ping after it
+        went unanswered), until the page sends anything again."""
+        self._on_blocked = blocked
         self.integration_key: str | None = None
         self.widget = "1.0"
         """The page's adapter generation (``__attach__``'s second param): ``1.0`` or ``2.0``."""
@@ -241,24 +252,35 @@ class PageEndpoint:
     def receive(self, packet: Packet) -> None:
         """Handle one packet the page posted (any thread)."""
         self._notify("in", packet)
+        self._blocked = None  # whatever it sends, its event loop runs
         kind = packet.get("type")
         uid = packet.get("uid")
         params = packet.get("params") or []
         if not isinstance(kind, str):
+            return
+        if kind == "__pong__":
+            self._settle(uid)
             return
         if kind == "__attach__":
             self._attach(params)
         elif kind == "hi":
             self._hi(params)
         elif kind.startswith("ON_") and kind.endswith("_RESPONSE"):
-            self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
+            junk = packet.get("junk")
+            if isinstance(junk, list) and junk:
+                # What the handlers answered and JSON cannot carry (the shim's ``notJson``):
+                # the outcome's ``junk``, as for a Python handler's answer that is no JSON.
+                text = str(junk[-1])[:200]
+                self._answer(uid, OpaqueResult(str(junk[0])[:200], text))
+            else:
+                self._answer(uid, None if packet.get("noHandlers") or not params else params[0])
         elif kind == "__registered__":
             self.registered.set()
         elif kind == "__error__":
             self.error = str(params[0]) if params else "the handler module did not load"
             self.registered.set()
-        elif kind == "__log__":
-            return
+        elif kind in ("__log__", "__crash__"):
+            return  # journaled above; a crash is its NodeHandler's to report
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))
@@ -384,18 +406,68 @@ class PageEndpoint:
             if gone is not None:
                 raise JsHandlerError(f"{gone} before {event.value}; its handlers did not run")
             return None  # not connected yet (a page loading): the widget posts nothing
+        blocked = self._blocked
+        if blocked is not None:
+            # Not another full timeout per event for a page that reads nothing any more; sent all
+            # the same, so a page that comes back (a breakpoint, an alert() closed) has every
+            # event, in order.
+            self._post({"uid": self._uid(), "type": event.value, "params": args})
+            raise JsHandlerError(
+                f"{blocked}; {event.value} was not waited for (its handlers run only if the "
+                "page's event loop comes back)"
+            )
+        waiter = self._expect()
+        self._post({"uid": waiter[0], "type": event.value, "params": args})
+        if not waiter[1].done.wait(self.host.timeout + _GRACE_S):
+            with self._lock:
+                self._waiters.pop(waiter[0], None)
+            # The host has already recorded the timeout and gone on: here, on the abandoned
+            # call's thread, find out whether the page is waiting (a promise that never
+            # settles: later events still run) or stuck (`while (true) {}`: they never would).
+            if not self._answers_ping():
+                self._block(
+                    f"{self.name}'s event loop is blocked: a handler of {event.value} was still "
+                    f"running after {self.host.timeout:g} s and it answered no ping for "
+                    f"{self._ping_timeout():g} s more (a loop that never ends?)"
+                )
+            raise JsHandlerError(f"the page did not answer {event.value} (api_not_answer)")
+        if waiter[1].error is not None:
+            raise JsHandlerError(waiter[1].error)
+        return waiter[1].answer
+
+    def _block(self, reason: str) -> None:
+        """The page reads nothing any more: the events it was sent fail with ``reason`` now, and
+        later ones at once (until it sends anything again); ``blocked`` is told."""
+        with self._lock:
+            self._blocked = reason
+            stale = list(self._waiters.values())
+            self._waiters.clear()
+        for waiter in stale:
+            waiter.error = reason
+            waiter.done.set()
+        if self._on_blocked is not None:
+            self._on_blocked(reason)
+
+    def _expect(self) -> tuple[str, _Waiter]:
+        """A new uid and the waiter for the page's answer to it."""
         uid = self._uid()
         with self._lock:
             waiter = _Waiter(self._generation)
             self._waiters[uid] = waiter
-        self._post({"uid": uid, "type": event.value, "params": args})
-        if not waiter.done.wait(self.host.timeout + _GRACE_S):
-            with self._lock:
-                self._waiters.pop(uid, None)
-            raise JsHandlerError(f"the page did not answer {event.value} (api_not_answer)")
-        if waiter.error is not None:
-            raise JsHandlerError(waiter.error)
-        return waiter.answer
+        return uid, waiter
+
+    def _ping_timeout(self) -> float:
+        return max(self.host.timeout, _PING_FLOOR_S)
+
+    def _answers_ping(self) -> bool:
+        """Whether the page's event loop still reads packets: a ``__ping__`` it answers (or a
+        disconnect meanwhile: then it is not blocked, it is gone) within ``_ping_timeout``."""
+        uid, waiter = self._expect()
+        self._post({"uid": uid, "type": "__ping__", "params": []})
+        answered = waiter.done.wait(self._ping_timeout())
+        with self._lock:
+            self._waiters.pop(uid, None)
+        return answered
 
     def close(self) -> None:
         """Stop the request thread and fail what is still waiting (idempotent)."""
@@ -416,4 +488,5 @@ class PageEndpoint:
                 self._worker = self._start_worker()
         self.error = None
         self._gone = None
+        self._blocked = None
         self.registered.clear()

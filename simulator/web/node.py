@@ -28,6 +28,7 @@ from typing import Any
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
+from simulator.one_line import one_line
 from simulator.web.endpoint import Packet, PageEndpoint
 
 __all__ = [
@@ -45,7 +46,8 @@ MIN_NODE = 18
 _VERSION_TIMEOUT_S = 10.0
 
 STARTUP_TIMEOUT = 15.0
-"""Seconds a handler module has to load and register its handlers."""
+"""Seconds a handler module has to load and register its handlers (the host's
+``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
 _EXIT_CHECK_S = 0.05
 
@@ -98,6 +100,12 @@ def check_js_handlers(paths: list[Path]) -> str:
     """The ``node`` to run ``paths`` with; ``InputFileError`` when a file is missing, or
     ``node`` is missing, is not Node or is older than Node 18."""
     for path in paths:
+        if Path(path).is_dir():
+            raise InputFileError(
+                str(path),
+                None,
+                "is a folder; --js-handler takes one module file (repeat it for several)",
+            )
         if not Path(path).is_file():
             raise InputFileError(
                 str(path), None, "no such JS handler file; check the --js-handler path"
@@ -158,6 +166,10 @@ class NodeHandler:
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
         what their module left running (``_end_leftovers``)."""
         self._generation = 0
+        self._ended: str | None = None
+        """Why adsim ended the current process (its event loop blocked), or None."""
+        self._attached_before = 0
+        """The endpoint's AdApi instances before the current process started."""
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -166,6 +178,7 @@ class NodeHandler:
             source=str(self.path),
             close=self.close,
             reopen=self._reopen,
+            blocked=self._blocked,
         )
         self._reader = self._start_reader(self.process, self._generation)
 
@@ -184,6 +197,10 @@ class NodeHandler:
             env=env,
             text=True,
             encoding="utf-8",
+            # Packets are JSON (UTF-8); what else reaches node's stdout (a child process the
+            # module started with its stdio, a write to fd 1) may not be: a byte that is no
+            # UTF-8 killed the reader (a traceback, every later packet lost).
+            errors="replace",
             bufsize=1,
             **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
         )
@@ -214,6 +231,7 @@ class NodeHandler:
     def _read_loop(self, process: subprocess.Popen[str], generation: int) -> None:
         stdout = process.stdout
         assert stdout is not None
+        crash: str | None = None
         for line in stdout:
             text = line.strip()
             if not text:
@@ -230,22 +248,51 @@ class NodeHandler:
             with self._reader_lock:
                 if generation != self._generation:
                     continue  # a process a reload replaced: its packets are for nobody
+                if packet["type"] == "__crash__":  # why node is about to end (the runner's)
+                    crash = str((packet.get("params") or ["?"])[0])
                 self.endpoint.receive(packet)
         code = process.wait()
         self._end_leftovers(process)
         with self._reader_lock:
             if generation == self._generation:  # not a process a reload has already replaced
+                ended = self._ended
                 self.endpoint.disconnect(
-                    f"the node process for {self.path.name} exited (code {code})", gone=True
+                    f"adsim ended the node process for {self.path.name} ({ended})"
+                    if ended
+                    else f"the node process for {self.path.name} exited (code {code})"
+                    + (f" after {crash}" if crash else ""),
+                    gone=True,
                 )
+
+    def _blocked(self, reason: str) -> None:
+        """The module's event loop is stuck (``while (true) {}`` in a handler): end its process,
+        which would never read another event nor exit, and burns a CPU meanwhile."""
+        with self._process_lock:
+            process = self.process
+            self._ended = reason
+        with contextlib.suppress(OSError):
+            process.kill()
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
         endpoint, process = self.endpoint, self.process
-        late = f"{self.path}:1: the module did not register its handlers within {timeout:g} s"
+        instances = self._attached_before
         deadline = time.monotonic() + timeout
+
+        def late() -> str:
+            # The runner constructs the AdApi (``__attach__``) after the import, before
+            # ``register``: which of the two is still running.
+            if endpoint.instances > instances or endpoint.ready.is_set():
+                what = "register(adApi) did not return (a promise it awaits never settles?)"
+            else:
+                what = (
+                    "the module did not finish importing (its top-level code still runs: a loop, "
+                    "or an await that never settles?)"
+                )
+            return f"{self.path}:1: {what} within {timeout:g} s"
+
         if not self.host.wait_for(endpoint.registered, timeout):
-            return late
+            return late()
         while endpoint.error is None and not endpoint.ready.is_set():
             # ``registered`` is also set when node exits: do not wait out the timeout for it.
             code = process.poll()
@@ -253,14 +300,22 @@ class NodeHandler:
                 return f"{self.path}:1: node exited (code {code}) before the handshake"
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return late
+                return late()
             self.host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
-        return endpoint.error
+        # One line, as every load error: a message of the module's may hold newlines (Node's
+        # "Cannot find module 'x'\nRequire stack:\n- ...").
+        return None if endpoint.error is None else one_line(endpoint.error)
 
-    def start(self, timeout: float = STARTUP_TIMEOUT) -> NodeHandler:
-        """Wait until the module registered its handlers and the handshake is done; a module
-        that does not load raises ``InputFileError`` (``file:line: message``)."""
-        message = self._wait_loaded(timeout)
+    def _load_timeout(self) -> float:
+        # A longer --handler-load-timeout is for every plugin, JS modules too (one that fetches
+        # its configuration while it loads); Node's own start needs the 15 s at least.
+        return max(STARTUP_TIMEOUT, float(getattr(self.host, "load_timeout", 0.0)))
+
+    def start(self, timeout: float | None = None) -> NodeHandler:
+        """Wait until the module registered its handlers and the handshake is done (within
+        ``timeout``, by default ``STARTUP_TIMEOUT`` or the host's longer ``load_timeout``); a
+        module that does not load raises ``InputFileError`` (``file:line: message``)."""
+        message = self._wait_loaded(self._load_timeout() if timeout is None else timeout)
         if message is not None:
             self.close()
             path, _, rest = message.partition(": ")
@@ -278,6 +333,8 @@ class NodeHandler:
             self._generation += 1
             generation = self._generation
         self.endpoint.reopen()
+        self._ended = None
+        self._attached_before = self.endpoint.instances
         try:
             process = self._spawn()
         except OSError as exc:
@@ -286,7 +343,7 @@ class NodeHandler:
         with self._process_lock:
             self.process = process
             self._reader = self._start_reader(process, generation)
-        message = self._wait_loaded(STARTUP_TIMEOUT)
+        message = self._wait_loaded(self._load_timeout())
         if message is not None:
             self.close()
         return message

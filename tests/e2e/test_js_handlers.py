@@ -270,6 +270,29 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ('throw "no token";\nexport function register(a) {}\n', ':1: threw "no token" while'),
         ("export function register(a) {\n  throw null;\n}\n", ":1: threw null in register"),
         ("export async function register(a) {\n  throw {code: 7};\n}\n", ':1: threw {"code":7} in'),
+        # A message over several lines (Node's "Cannot find module 'x'\nRequire stack:...")
+        # broke the one-line rule: its newlines are escapes.
+        (
+            "const x = 1;\nthrow new Error('no token\\nsee the docs');\n"
+            "export function register(a) {}\n",
+            ":2: Error: no token\\nsee the docs while importing it",
+        ),
+        # Node ending mid-load said only "node exited (code 13) before the handshake".
+        (
+            "await new Promise(() => {});\nexport function register(a) {}\n",
+            ":1: its top-level await never settled (it waits for a promise nothing will resolve)"
+            " while importing it",
+        ),
+        ("process.exit(0);\nexport function register(a) {}\n", ":1: process.exit(0) called while"),
+        (
+            "export function register(a) {\n  process.exit(3);\n}\n",
+            ":2: process.exit(3) called in register(adApi)",
+        ),
+        (
+            "export async function register(a) {\n"
+            "  await new Promise(() => setTimeout(() => { throw new Error('late'); }, 0));\n}\n",
+            ":2: Error: late (thrown outside any handler)",
+        ),
     ],
 )
 def test_a_module_that_does_not_load_is_bad_input(
@@ -289,6 +312,20 @@ def test_missing_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert err == [f"adsim: {missing}: no such JS handler file; check the --js-handler path"]
+
+
+def test_a_folder_is_bad_input_named_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder was "no such JS handler file" (it is there: the user looks for a typo)."""
+    folder = tmp_path / "handlers.mjs"
+    folder.mkdir()
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(folder)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [
+        f"adsim: {folder}: is a folder; --js-handler takes one module file (repeat it for several)"
+    ]
 
 
 def test_missing_node_is_bad_input(
@@ -371,7 +408,7 @@ def test_a_js_handler_acting_on_its_own_events_ends_the_run_with_exit_1(
 @needs_node
 @pytest.mark.parametrize("line", ['{"garbage":1}', "[1, 2]", '{"type": 7}'])
 def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], line: str
 ) -> None:
     """A line the module writes to its stdout itself is its output, shown like any other: one
     that parsed as a JSON object was taken for a packet of the protocol and lost."""
@@ -386,9 +423,29 @@ def test_a_modules_own_json_looking_stdout_line_is_shown_not_swallowed(
     code = main(
         ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module), "--journal", ":memory:"]
     )
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert code == 0, err
-    assert f"[printer.mjs] {line}" in err.splitlines()
+    assert line in err.splitlines()  # on stderr, as its console output
+
+
+@needs_node
+def test_a_modules_stdout_write_without_a_newline_loses_no_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``process.stdout.write("saving... ")`` (no newline) was glued to the runner's next packet
+    on stdout, which was lost: a handler that had finished timed out."""
+    module = tmp_path / "progress.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => { process.stdout.write('saving... '); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "saving... " in err
 
 
 @needs_node

@@ -452,3 +452,31 @@ def test_a_bad_allow_origin_is_bad_input(
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("adsim: --allow-origin: ") and "Traceback" not in err
+
+
+SPINNING_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<script src="/agent/communicator/adapters/api.js"></script>
+<script>
+  var adApi = new window.brightpattern.AdApi({integrationKey: "spins"});
+  // A chat makes this page loop for ever: its renderer never reads another packet.
+  adApi.on("ON_NEW_INTERACTION", function (i) { while (i.type === "chat") {} });
+</script>
+"""
+
+
+def test_a_page_stuck_in_a_loop_does_not_make_the_next_scenario_bad_input(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stuck renderer kept the next scenario's load from running its script: "the page
+    loaded but did not construct window.brightpattern.AdApi", exit 2, the rest not run. Once
+    the ping after the timeout goes unanswered its renderer is ended; the next load is fresh."""
+    (tmp_path / "index.html").write_text(SPINNING_PAGE, encoding="utf-8")
+    argv = ["run", str(SCENARIOS / "chat.yaml"), str(SCENARIOS / "inbound_acw_disposition.yaml")]
+    code = main([*argv, "--page", str(tmp_path), "--handler-timeout", "1", "--journal", ":memory:"])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "did not construct" not in err
+    assert "js:page's event loop is blocked: a handler of ON_NEW_INTERACTION" in err
+    verdicts = [line.split("  ")[0] for line in out.splitlines() if line[:4] in ("PASS", "FAIL")]
+    assert verdicts == ["FAIL", "PASS"]

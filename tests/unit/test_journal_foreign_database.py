@@ -26,6 +26,14 @@ def _app_database(path: Path) -> list[str]:
     return _tables(path)
 
 
+def _journal_mode(path: Path) -> str:
+    db = sqlite3.connect(path)
+    try:
+        return str(db.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        db.close()
+
+
 def _tables(path: Path) -> list[str]:
     db = sqlite3.connect(path)
     try:
@@ -42,6 +50,7 @@ def _tables(path: Path) -> list[str]:
 def test_a_database_that_is_not_a_journal_is_refused_untouched(tmp_path, capsys, argv):
     app = tmp_path / "app.db"
     before = _app_database(app)
+    contents = app.read_bytes()
     assert main([*argv, "--journal", str(app)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -50,6 +59,9 @@ def test_a_database_that_is_not_a_journal_is_refused_untouched(tmp_path, capsys,
         " pass another --journal file\n"
     )
     assert _tables(app) == before
+    # Byte for byte: a refused run or read had switched it to WAL mode, for good.
+    assert app.read_bytes() == contents
+    assert _journal_mode(app) == "delete"
 
 
 def test_a_new_empty_file_still_becomes_a_journal(tmp_path, capsys):

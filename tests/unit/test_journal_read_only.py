@@ -140,3 +140,15 @@ def test_unreadable_writes_in_a_wal_file_are_refused_not_left_out(folder):
         "that only a process that can write this folder can read; copy the journal and its "
         "-wal file to a writable folder and pass that --journal file\n"
     )
+
+
+def test_prune_of_a_journal_the_user_cannot_write_says_what_to_do(folder):
+    """Its line ended "pass a writable --journal file, or ':memory:' to keep none", advice
+    for a run: another file, or none, does not shrink this one."""
+    journal = folder / "journal.sqlite3"
+    _journal(journal)
+    done = _reader(folder, ["journal", "prune", "--keep", "1", "--journal", str(journal)])
+    assert (done.returncode, done.stdout) == (2, b"")
+    err = done.stderr.decode()
+    assert err.startswith(f"adsim: {journal}: cannot be written (")
+    assert err.endswith("); prune it as a user who may write it and its folder\n")

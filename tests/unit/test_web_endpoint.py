@@ -570,3 +570,40 @@ def test_a_page_handler_that_throws_an_empty_string_is_an_error_outcome(
     host.settle(timeout=5)
     outcome = host.outcomes[-1]
     assert outcome.status == "error" and outcome.error
+
+
+def test_a_page_whose_event_loop_is_blocked_fails_later_events_at_once(
+    host: HandlerHost,
+) -> None:
+    """A page stuck in a handler (``while (true) {}``, a breakpoint) reads nothing more: each
+    later event waited out the whole timeout. The ping after its timeout goes unanswered:
+    ``blocked`` is told, later events fail at once (still sent, in order, for a page that comes
+    back), until the page sends anything again."""
+    page = FakePage()
+    page.handle = False  # answers neither events nor the ping: its loop is stuck
+    told: SimpleQueue[str] = SimpleQueue()
+    endpoint = PageEndpoint(host, page.send, name="js:test.mjs", blocked=told.put)
+    page.endpoint = endpoint
+    endpoint.receive({"uid": "p-1", "type": "__attach__", "params": ["crm-key"]})
+    host.sim.login()
+    assert host.settle(timeout=30)
+    assert host.outcomes[-1].status == "timeout"
+    reason = told.get(timeout=60)  # the ping's wait, then the verdict (generous bound)
+    # Of ON_LOGIN, or of an event after it if that one's ping was judged first.
+    assert reason.startswith("js:test.mjs's event loop is blocked: a handler of ON_")
+    assert "__ping__" in page.types()
+    sent = page.types().count("ON_AGENT_STATE_CHANGE")
+    before = len(host.outcomes)
+    assert host.sim.set_agent_state("ready").ok
+    assert host.settle(timeout=30)
+    [later] = host.outcomes[before:]
+    assert later.status == "error" and (later.error or "").startswith(f"JsHandlerError: {reason}")
+    assert "ON_AGENT_STATE_CHANGE was not waited for" in (later.error or "")
+    assert page.types().count("ON_AGENT_STATE_CHANGE") == sent + 1  # posted all the same
+
+    page.handle = True
+    endpoint.receive({"uid": "p-log", "type": "__log__", "params": ["back"]})  # it runs again
+    assert host.sim.set_agent_state("not_ready", "Lunch").ok
+    assert host.settle(timeout=30)
+    assert host.outcomes[-1].status == "ok"
+    assert page.types().count("ON_AGENT_STATE_CHANGE") == sent + 2

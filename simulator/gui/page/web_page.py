@@ -468,9 +468,14 @@ class CrmPageView(QWidget):
         self.log.appendPlainText(f"certificate refused {refused}")
         self.certificateRefused.emit(refused)
 
-    def connect_host(self, host: Any, name: str = "js:page") -> PageEndpoint:
-        """Make this page a plugin ``name`` of ``host`` (a ``HandlerHost``)."""
-        self.endpoint = PageEndpoint(host, self.packets.send, name=name, source=name)
+    def connect_host(
+        self, host: Any, name: str = "js:page", blocked: Callable[[str], Any] | None = None
+    ) -> PageEndpoint:
+        """Make this page a plugin ``name`` of ``host`` (a ``HandlerHost``); ``blocked(reason)``
+        when its event loop looks stuck (``PageEndpoint``)."""
+        self.endpoint = PageEndpoint(
+            host, self.packets.send, name=name, source=name, blocked=blocked
+        )
         self.packets.on_packet = self.endpoint.receive
         return self.endpoint
 

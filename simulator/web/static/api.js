@@ -13,9 +13,10 @@
  *   - `brightpattern.transport` set before construction (the Node runner's stdio transport);
  *   - else QWebChannel when the page runs in the simulator window (qt.webChannelTransport);
  *   - else none: calls stay queued and time out with api_not_answer.
- * Three packet types are ours, not the vendor's, and never reach the message logger:
+ * Some packet types are ours, not the vendor's, and never reach the message logger:
  * `__attach__` (an AdApi was constructed: the simulator answers `hello`), `__handled__` (every
- * handler of one callback has finished; `error` when one threw) and `__log__` (console lines).
+ * handler of one callback has finished; `error` when one threw), `__log__` (console lines) and
+ * `__pong__` (the answer to the simulator's `__ping__`: this event loop still runs).
  *
  * Tests shorten the timeout with `brightpattern.apiTimeoutMs` set before construction.
  * Works as a classic <script>, as CommonJS (`require`) and from ES modules (`import`).
@@ -208,7 +209,7 @@
     return best;
   }
 
-  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1 };
+  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __pong__: 1 };
 
   // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
   var SCRIPT_ORIGIN = (function () {
@@ -232,20 +233,62 @@
     return "a" + uidCounter.toString(36) + "-" + Date.now().toString(36);
   }
 
-  function describe(error) {
+  function describe(error, how) {
     if (error && error.stack) {
       var lines = String(error.stack).split("\n");
       var where = "";
       for (var i = 1; i < lines.length; i++) {
         var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
         if (m) {
-          where = " (" + m[1].replace(/^file:\/\//, "") + ":" + m[2] + ")";
+          var file = m[1];
+          if (/^file:\/\//.test(file)) {
+            // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
+            try {
+              file = decodeURIComponent(file.replace(/^file:\/\//, ""));
+            } catch (e) {
+              file = file.replace(/^file:\/\//, "");
+            }
+          }
+          where = " (" + file + ":" + m[2] + ")";
           break;
         }
       }
       return (error.name || "Error") + ": " + error.message + where;
     }
-    return String(error);
+    // No Error (`throw {code: 7}`, `Promise.reject()`): the value, not "[object Object]" or a
+    // bare "undefined" that reads as adsim's own fault.
+    if (error && typeof error.message === "string" && error.message) {
+      return (error.name || "Error") + ": " + error.message;
+    }
+    var shown;
+    try {
+      shown = JSON.stringify(error);
+    } catch (e) {
+      shown = undefined;
+    }
+    if (shown === undefined) {
+      try {
+        shown = String(error);
+      } catch (e) {
+        shown = typeof error;
+      }
+    }
+    return (how || "threw") + " " + shown;
+  }
+
+  /** Why `value` cannot reach the widget as JSON, as [kind, text], or null when it can. */
+  function notJson(value) {
+    var kind = typeof value;
+    if (kind === "function" || kind === "symbol" || kind === "bigint") {
+      return [kind, (String(value) + (kind === "bigint" ? "n" : "")).slice(0, 200)];
+    }
+    try {
+      JSON.stringify(value);
+      return null;
+    } catch (e) {
+      var message = String((e && e.message) || e).split("\n")[0];
+      return [/circular/i.test(message) ? "object with a cycle" : message, message];
+    }
   }
 
   // ------------------------------------------------------------------ transports
@@ -371,6 +414,7 @@
     this.timeoutMs = Number(ns.apiTimeoutMs) > 0 ? Number(ns.apiTimeoutMs) : DEFAULT_TIMEOUT_MS;
     this._handlers = {};
     this._loggers = [];
+    this._failedLoggers = [];
     this._pending = {};
     this._queue = [];
     this._ready = false;
@@ -420,12 +464,23 @@
     if (typeof logger === "function") this._loggers.push(logger);
   };
 
+  /** The integration's own code failed where the adapter must go on (a message logger, a
+   * ready callback): said on the console, not swallowed without a word. */
+  function warnFailed(what, error, how) {
+    if (typeof console !== "undefined") console.warn("adApi: " + what + " " + describe(error, how));
+  }
+
   AdApi.prototype._log = function (type, params) {
     for (var i = 0; i < this._loggers.length; i++) {
+      var logger = this._loggers[i];
       try {
-        this._loggers[i](type, params);
+        logger(type, params);
       } catch (e) {
-        // A logger must never break the integration.
+        // A logger must never break the integration; said once per logger, not per packet.
+        if (this._failedLoggers.indexOf(logger) < 0) {
+          this._failedLoggers.push(logger);
+          warnFailed("a message logger failed on " + type + " (later failures are not shown):", e);
+        }
       }
     }
   };
@@ -478,6 +533,11 @@
       for (var i = 0; i < queued.length; i++) this._post(queued[i]);
       return;
     }
+    if (type === "__ping__") {
+      // The simulator asks, after a callback timed out, whether this event loop still runs.
+      this._post({ uid: packet.uid, type: "__pong__", params: [] });
+      return;
+    }
     if (type === "comm-widget-ready") {
       this._log(type, packet.params || []);
       var callbacks = this._widgetReady.slice();
@@ -485,9 +545,13 @@
         // A page's ready callback must not break the adapter (nor, rejected, end Node).
         try {
           var done = callbacks[c]();
-          if (done && typeof done.catch === "function") done.catch(function () {});
+          if (done && typeof done.catch === "function") {
+            done.catch(function (e) {
+              warnFailed("an onCommWidgetReady callback failed:", e, "rejected with");
+            });
+          }
         } catch (e) {
-          // ignored, as above
+          warnFailed("an onCommWidgetReady callback failed:", e);
         }
       }
       return;
@@ -517,7 +581,7 @@
     var results = handlers.map(function (handler) {
       try {
         return Promise.resolve(handler.apply(null, args)).catch(function (e) {
-          errors.push(describe(e));
+          errors.push(describe(e, "rejected with"));
           return undefined;
         });
       } catch (e) {
@@ -535,7 +599,11 @@
           values.forEach(function (v) {
             if (v !== undefined) last = v;
           });
-          reply.params = [last === undefined ? null : last];
+          // An answer JSON cannot carry is reported (the widget's junk), not sent: a cycle or a
+          // BigInt made the transport throw (Node died), a function went as null.
+          var junk = notJson(last);
+          if (junk) reply.junk = junk;
+          else reply.params = [last === undefined ? null : last];
         }
         self._post(reply);
       }

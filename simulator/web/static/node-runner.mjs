@@ -5,15 +5,22 @@
 // Loads the adApi shim (api.js) with a JSON-lines transport on stdin/stdout, imports the handler
 // module (ESM `export function register(adApi)` or CommonJS `module.exports.register`) and calls
 // `register(new AdApi(...))` (integrationKey "simulator" unless the module exports
-// `adApiOptions`). stdout carries packets only: console output goes to stderr.
+// `adApiOptions`). stdout carries packets only: console output (and the module's own
+// process.stdout.write) goes to stderr.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
+import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
+const writePacket = out.write.bind(out);
+// The module's own process.stdout.write goes to stderr, as its console does: on stdout, a write
+// with no newline ("saving... ") was glued to the next packet, which was lost (a handler that
+// had finished timed out; an answer went missing).
+out.write = (...args) => process.stderr.write(...args);
 // Console output written as it is made, one line per write: to a pipe (CI's `2>&1 | tee`) Node
 // queues it otherwise, and writes the queue in chunks that split lines (another writer's line
 // glued into the middle of one) and that process.exit drops.
@@ -23,12 +30,21 @@ for (const level of ["log", "info", "debug", "warn"]) {
 }
 
 function send(packet) {
-  out.write(JSON.stringify(packet) + "\n");
+  writePacket(JSON.stringify(packet) + "\n");
 }
 
 function fail(message) {
   send({ uid: "runner", type: "__error__", params: [message] });
   process.exitCode = 2;
+}
+
+/** The packet written at once (on the way out: a queued write would be lost). */
+function sendNow(packet) {
+  try {
+    writeSync(1, JSON.stringify(packet) + "\n");
+  } catch {
+    // adsim has gone: nobody to tell
+  }
 }
 
 /** What was thrown, for the one-line error: `TypeError: x`, or the value when it is no Error
@@ -46,10 +62,18 @@ function thrown(error) {
   return `threw ${shown ?? String(error)}`;
 }
 
+/** The first frame of `error`'s stack in `path`: named by its path, or by its file URL (an ES
+ * module's frames are, percent-encoded: "my crm" is "my%20crm" there). */
+function frameOf(error, path) {
+  const href = pathToFileURL(path).href;
+  return String(error?.stack || "")
+    .split("\n")
+    .find((l) => l.includes(path) || l.includes(href));
+}
+
 /** The line of `path` an import error points at (Node omits it for ES module syntax errors). */
 function errorLine(error, path) {
-  const stack = String(error?.stack || "");
-  const frame = stack.split("\n").find((l) => l.includes(path));
+  const frame = frameOf(error, path);
   const found = frame ? /:(\d+)(?::\d+)?\)?$/.exec(frame) : null;
   if (found) return found[1];
   if (error instanceof SyntaxError) {
@@ -60,7 +84,43 @@ function errorLine(error, path) {
   return 1;
 }
 
+/** The line of `path` in the stack of `error`, or null. */
+function lineIn(error, path) {
+  const frame = frameOf(error, path);
+  return frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] ?? null : null;
+}
+
 const file = process.argv[2];
+// Where the module is: "importing", "registering", then "running" (or "failed", said already).
+let phase = "importing";
+let exitCall = null; // process.exit(code) the module called while loading: {code, line}
+
+/** Node is ending while the module loads: say why, as the load's one-line error. */
+function endedWhileLoading(code, path) {
+  const during = phase === "importing" ? "while importing it" : "in register(adApi)";
+  let why;
+  if (exitCall) why = `process.exit(${exitCall.code ?? ""}) called`;
+  else if (phase === "importing" && code === 0) {
+    // Node's loop ran dry with the import still pending (node then exits 13).
+    why = "its top-level await never settled (it waits for a promise nothing will resolve)";
+  } else why = `node exited (code ${code})`;
+  sendNow({ uid: "runner", type: "__error__", params: [`${path}:${exitCall?.line ?? 1}: ${why} ${during}`] });
+}
+
+/** What the module threw outside any handler (a timer, a promise nobody awaited): node ends, and
+ * adsim names the cause in the outcomes (`__crash__`), not only "exited (code 1)". */
+function crashed(error, origin, path) {
+  const line = lineIn(error, path);
+  const where = line ? `${path}:${line}: ` : "";
+  const how = origin === "unhandledRejection" ? "a promise rejected with no catch" : "thrown outside any handler";
+  const message = `${where}${thrown(error)} (${how})`;
+  if (phase === "running") sendNow({ uid: "runner", type: "__crash__", params: [message] });
+  else {
+    phase = "failed";
+    sendNow({ uid: "runner", type: "__error__", params: [`${where || `${path}:1: `}${thrown(error)} (${how})`] });
+  }
+}
+
 if (!file) {
   fail("node-runner.mjs: name the handler module to run");
 } else {
@@ -70,19 +130,32 @@ if (!file) {
   if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
+  const exit = process.exit;
+  process.exit = function (code) {
+    if (phase === "importing" || phase === "registering") {
+      exitCall = { code, line: lineIn(new Error(), path) };
+    }
+    return exit.call(process, code);
+  };
+  process.on("exit", (code) => {
+    if (phase === "importing" || phase === "registering") endedWhileLoading(code, path);
+  });
+  process.on("uncaughtExceptionMonitor", (error, origin) => crashed(error, origin, path));
   let module;
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
+    phase = "failed";
     fail(`${path}:${errorLine(error, path)}: ${thrown(error)} while importing it`);
   }
   if (module) {
     const register =
       module.register ?? module.default?.register ?? (typeof module.default === "function" ? module.default : null);
     if (typeof register !== "function") {
+      phase = "failed";
       fail(`${path}:1: no register(adApi) export; add \`export function register(adApi) { ... }\``);
     } else {
-      const transport = transports.stream(process.stdin, out);
+      const transport = transports.stream(process.stdin, { write: writePacket });
       // A fixed integrationKey (as Python handlers get) keeps seeded runs reproducible; a module
       // may choose its own: `export const adApiOptions = { integrationKey: "my-crm" }`.
       const options = {
@@ -91,16 +164,17 @@ if (!file) {
         ...(module.adApiOptions ?? module.default?.adApiOptions ?? {}),
       };
       const adApi = new AdApi({ ...options, transport });
+      phase = "registering";
       try {
         await register(adApi);
+        phase = "running";
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
-        const frame = String(error?.stack || "").split("\n").find((l) => l.includes(path));
-        const line = frame ? /:(\d+):\d+\)?$/.exec(frame)?.[1] : null;
-        fail(`${path}:${line || 1}: ${thrown(error)} in register(adApi)`);
+        phase = "failed";
+        fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
-      process.stdin.on("end", () => out.write("", () => process.exit(process.exitCode ?? 0)));
+      process.stdin.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
     }
   }
 }

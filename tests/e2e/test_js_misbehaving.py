@@ -1,0 +1,317 @@
+"""JS handler modules that misbehave under Node: answers JSON cannot carry, a handler that never
+gives the event loop back, node crashing outside a handler, a module that never finishes loading,
+paths Node writes as URLs. Each is reported (right status, file:line where it can be known), the
+run goes on, and the exit code is honest."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.data import InputFileError, load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.web import NodeHandler, find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ("(() => { const o = {caseId: 'C1'}; o.self = o; return o; })()", "object with a cycle"),
+        ("10n", "bigint"),
+        ("() => ({caseId: 'C1'})", "function"),
+        ("Symbol('case')", "symbol"),
+    ],
+)
+def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str, kind: str
+) -> None:
+    """A cyclic object or a BigInt answer made the shim's ``JSON.stringify`` throw: node died
+    (its stack trace on stderr) and every later event was an error; a function was sent as
+    ``null`` and the run passed. Each is the handler's ``junk``, and the module lives on."""
+    module = tmp_path / "junk.mjs"
+    seen = tmp_path / "seen.txt"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  adApi.on('ON_REQUEST_TRANSFER_DATA', () => {answer});\n"
+        f"  adApi.on('ON_SAVE_ACTIVITY_RECORD', (a) => appendFileSync({json.dumps(str(seen))},"
+        " a.interactionId + '\\n'));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "blind_transfer.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert (
+        "#9 ON_REQUEST_TRANSFER_DATA -> js:junk.mjs:page.on(ON_REQUEST_TRANSFER_DATA) junk" in err
+    )
+    assert f"ON_REQUEST_TRANSFER_DATA answer is not JSON ({kind}); return JSON data" in err
+    assert "handlers: 1 of 24 calls failed (1 junk)" in err
+    assert len(seen.read_text(encoding="utf-8").split()) == 1  # the record saved after it
+    assert "Node.js v" not in err  # no crash of node's own
+
+
+@needs_node
+def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_per_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``while (true) {}`` in a handler: node reads no event any more, yet each later event
+    waited the whole timeout (a long scenario took hours) and was reported as a handler "still
+    running" that never started. After the ping that follows its timeout goes unanswered, node is
+    ended and every later event is an error saying so at once."""
+    module = tmp_path / "spins.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => { while (true) {} });\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=1)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim = host.sim
+        sim.login()
+        sim.set_agent_state("ready")
+        sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        # The process is ended (killed) once the ping went unanswered: join it, generously.
+        assert handler.process.wait(120) != 0
+        handler._reader.join(120)  # it has reported the end: later events meet that
+        assert host.settle(timeout=120)
+        before = len(host.outcomes)
+        assert sim.accept_interaction(sim.interactions[0].id).ok
+        assert host.settle(timeout=120)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert all("did not run" in (o.error or "") for o in later)
+        assert "adsim ended the node process for spins.mjs (" in (later[0].error or "")
+        assert (
+            "js:spins.mjs's event loop is blocked: a handler of ON_NEW_INTERACTION was still "
+            "running after 1 s and it answered no ping for 5 s more (a loop that never ends?)"
+        ) in (later[0].error or "")
+        spun = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
+        assert spun.status == "timeout"
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("body", "how"),
+    [
+        ("setTimeout(() => { throw new Error('late boom'); }, 0);", "thrown outside any handler"),
+        ("Promise.reject(new Error('late boom'));", "a promise rejected with no catch"),
+    ],
+)
+def test_what_crashes_node_outside_a_handler_is_named_in_the_outcomes(
+    tmp_path: Path, body: str, how: str
+) -> None:
+    """An error thrown in a timer, or a rejection nobody catches, ends node: the outcomes said
+    only "exited (code 1)" (the cause was on node's stderr, in no outcome nor journal)."""
+    module = tmp_path / "crashes.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        f"  adApi.on('ON_LOGIN', () => {{ {body} }});\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => {});\n"
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module).start()
+        sim.login()
+        host.settle(timeout=30)
+        assert handler.process.wait(30) == 1
+        handler._reader.join(30)  # it has reported the exit: later events meet it, not a pipe
+        assert host.settle(timeout=30)
+        before = len(host.outcomes)
+        sim.set_agent_state("ready")
+        host.settle(timeout=30)
+        later = host.outcomes[before:]
+        assert later and all(o.status == "error" for o in later)
+        assert (
+            f"the node process for crashes.mjs exited (code 1) after {module}:2: Error: late "
+            f"boom ({how}) before ON_AGENT_STATE_CHANGE; its handlers did not run"
+        ) in (later[0].error or "")
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_a_module_in_a_folder_with_a_space_or_hash_keeps_its_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Node names an ES module's frames by file URL, percent-encoded (``my%20crm%231``): the
+    runner, looking for the path, fell back to line 1, and handler errors showed the URL."""
+    folder = tmp_path / "my crm#1"
+    folder.mkdir()
+    broken = folder / "broken.mjs"
+    broken.write_text(
+        "const x = 1;\nthrow new Error('boom');\nexport function register(a) {}\n", encoding="utf-8"
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(broken)])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == f"adsim: {broken}:2: Error: boom while importing it"
+
+    throws = folder / "throws.mjs"
+    throws.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw new Error('in handler'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(
+        ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(throws), "--journal", ":memory:"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"JsHandlerError: Error: in handler ({throws}:2)" in err
+
+
+IMPORTING = (
+    "the module did not finish importing (its top-level code still runs: a loop, or an await "
+    "that never settles?)"
+)
+IMPORTING_RE = re.escape(IMPORTING)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("source", "expected", "timeout"),
+    [
+        ("while (true) {}\nexport function register(a) {}\n", IMPORTING, 2),
+        (
+            "setInterval(() => {}, 1000);\nawait new Promise(() => {});\n"
+            "export function register(a) {}\n",
+            IMPORTING,
+            2,
+        ),
+        # Node must reach register() first: a bound that a loaded machine never reaches.
+        (
+            "export async function register(a) {\n  await new Promise(() => {});\n}\n",
+            "register(adApi) did not return (a promise it awaits never settles?)",
+            10,
+        ),
+    ],
+)
+def test_a_module_that_never_finishes_loading_says_which_part_hangs(
+    tmp_path: Path, source: str, expected: str, timeout: float
+) -> None:
+    """Both said "the module did not register its handlers within 15 s": the import or the
+    register(adApi) call, the user had to find out which."""
+    module = tmp_path / "slow.mjs"
+    module.write_text(source, encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        with pytest.raises(InputFileError) as raised:
+            NodeHandler(host, module).start(timeout=timeout)
+        assert str(raised.value) == f"{module}:1: {expected} within {timeout:g} s"
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_a_handler_that_throws_no_error_names_the_value(tmp_path: Path) -> None:
+    """``throw {code: 7}`` was "[object Object]", ``Promise.reject()`` a bare "undefined"."""
+    module = tmp_path / "throws.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw {code: 7}; });\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => Promise.reject());\n"
+        "}\n",
+        "utf-8",
+    )
+    sim = Simulator(load_tenant(), seed=3)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        NodeHandler(host, module).start()
+        sim.login()
+        sim.set_agent_state("ready")
+        assert host.settle(timeout=30)
+        errors = {o.event_name: o.error for o in host.outcomes}
+        assert errors["ON_LOGIN"] == 'JsHandlerError: threw {"code":7}'
+        assert errors["ON_AGENT_STATE_CHANGE"] == "JsHandlerError: rejected with undefined"
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_a_longer_handler_load_timeout_is_a_js_modules_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--handler-load-timeout 60`` did nothing for ``--js-handler``: a module that loads for
+    20 s (it fetches its configuration) was bad input after a fixed 15 s."""
+    from simulator.web import node
+
+    monkeypatch.setattr(node, "STARTUP_TIMEOUT", 0.5)  # shortened, as is the host's below
+    module = tmp_path / "slow.mjs"
+    module.write_text("while (true) {}\nexport function register(a) {}\n", encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5, load_timeout=2)
+    try:
+        with pytest.raises(InputFileError, match=f"{IMPORTING_RE} within 2 s$"):
+            NodeHandler(host, module).start()
+    finally:
+        host.close(timeout=5)
+
+
+@needs_node
+def test_bytes_that_are_no_utf8_on_nodes_stdout_are_shown_and_lose_no_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A write to fd 1 itself (or a child process's output) in Latin-1 made adsim's reader
+    thread die with a UnicodeDecodeError traceback: every later packet was lost, each event
+    timed out."""
+    module = tmp_path / "latin1.mjs"
+    module.write_text(
+        'import { writeSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    writeSync(1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "[latin1.mjs] caf\ufffd" in err.splitlines()
+
+
+@needs_node
+def test_a_message_logger_that_throws_is_said_once_not_swallowed(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The shim swallowed a logger's exception without a word: the integration's packet log
+    stayed empty and nothing said why."""
+    module = tmp_path / "logs.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.injectMessageLogger((type) => { throw new Error('log full ' + type); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capfd.readouterr().err
+    assert code == 0, err  # the integration goes on: a logger never breaks it
+    said = [line for line in err.splitlines() if "message logger failed" in line]
+    assert said == [
+        # The first packet it sees: register() runs before the runner reads any.
+        "adApi: a message logger failed on hello (later failures are not shown): "
+        f"Error: log full hello ({module}:2)"
+    ]
