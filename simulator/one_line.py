@@ -15,8 +15,10 @@ import re
 
 __all__ = ["exception_text", "one_line"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-"""C0 (all but tab), DEL, C1 and the Unicode line and paragraph separators."""
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C0 (all but tab), DEL, C1, the Unicode line and paragraph separators, and the bidirectional
+embeddings, overrides and isolates: a U+202E in a handler's message drew the rest of adsim's line
+right to left (``FAIL`` read as ``LIAF``, a status moved before the handler's name)."""
 
 
 def _escape(found: re.Match[str]) -> str:
