@@ -79,8 +79,9 @@ def test_a_lone_surrogate_a_handler_returned_is_exported_as_its_exact_escape(tmp
 
     assert main(["journal", "show", IID, "--journal", journal]) == 0
     shown = capsys.readouterr().out
+    # The right-to-left override is escaped on show's line (``one_line``), exact in the export.
     assert (
-        '-> p:on_new ok 1.0 ms -> {"k\\udc80":"v\\ud800","rtl":"\u202eevil","nul":"\\u0000"}'
+        '-> p:on_new ok 1.0 ms -> {"k\\udc80":"v\\ud800","rtl":"\\u202eevil","nul":"\\u0000"}'
         in shown
     )
 
