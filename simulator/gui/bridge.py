@@ -138,6 +138,8 @@ class SimBridge(QObject):
         """Every event since the bridge was attached (what the inspector shows)."""
         self.outcomes: list[Any] = []
         """Handler outcomes in the order they reached the GUI thread."""
+        self._idle_owed = False
+        """An outcome arrived and ``handlersIdle`` has not been said since."""
         self.names: dict[str, str] = {}
         """A playing scenario's ``as`` names -> interaction ids (the runner's own dict)."""
         queued = Qt.ConnectionType.QueuedConnection
@@ -215,6 +217,7 @@ class SimBridge(QObject):
         self._sim.poll()
         self._check_resumed()
         self._settle()
+        self._tell_idle()
 
     @property
     def journal(self) -> Any | None:
@@ -321,7 +324,17 @@ class SimBridge(QObject):
     def _on_outcome(self, outcome: Any) -> None:
         self.outcomes.append(outcome)
         self.outcomeArrived.emit(outcome)
+        self._idle_owed = True
+        self._tell_idle()
+
+    def _tell_idle(self) -> None:
+        """``handlersIdle`` once the handlers have nothing pending and every outcome is here.
+        An outcome is told before its call stops counting as pending (the host records it
+        first): the last one can reach this thread while ``pending`` is still 1, and then the
+        next poll says it (under load nothing else came, and the signal never did)."""
         host = self._host
-        idle = host is not None and getattr(host, "pending", 0) == 0
-        if idle and len(self.outcomes) >= len(host.outcomes):  # type: ignore[union-attr]
+        if not self._idle_owed or host is None or getattr(host, "pending", 0) != 0:
+            return
+        if len(self.outcomes) >= len(host.outcomes):
+            self._idle_owed = False
             self.handlersIdle.emit()

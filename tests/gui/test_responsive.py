@@ -126,3 +126,34 @@ def test_handlers_idle_is_signalled_once_every_event_is_handled(desk, host, qtbo
         bridge.act("login")
     assert host.pending == 0
     assert len(bridge.outcomes) == len(host.outcomes) > 0
+
+
+def test_handlers_idle_is_signalled_when_the_last_outcome_came_before_pending_fell(qtbot, sim):
+    """The host tells an outcome before its call stops counting as pending: the last outcome
+    could reach the GUI thread while ``pending`` was still 1, and ``handlersIdle`` never came
+    (the CI run under load timed out waiting for it). The next poll says it."""
+    from simulator.gui.bridge import SimBridge
+
+    class Host:
+        def __init__(self) -> None:
+            self.outcomes: list[object] = []
+            self.pending = 1
+            self.told: list = []
+
+        def subscribe_outcomes(self, callback):
+            self.told.append(callback)
+            return lambda: None
+
+    host = Host()
+    bridge = SimBridge(sim, host)  # type: ignore[arg-type]
+    idle: list[bool] = []
+    bridge.handlersIdle.connect(lambda: idle.append(True))
+    outcome = object()
+    host.outcomes.append(outcome)
+    bridge._on_outcome(outcome)  # what the queued signal runs: its call is still pending
+    assert idle == []
+    host.pending = 0  # the handler thread finishes the call
+    bridge.poll()
+    assert idle == [True]
+    bridge.poll()
+    assert idle == [True], "said once per outcome, not at every poll"
