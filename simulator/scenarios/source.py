@@ -19,7 +19,9 @@ from typing import Any
 import yaml
 
 from simulator.data.bounded_yaml import (
+    FAST_PARSER,
     TAB_PROBLEM,
+    BoundedCLoader,
     BoundedLoader,
     RefusedValueError,
     is_tab_problem,
@@ -155,6 +157,15 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+class _FastLoader(BoundedCLoader):
+    """``_Loader`` on libyaml's parser: the same resolvers and constructors, the same values and
+    marks; a file it cannot load is read again by ``_Loader``, whose messages the docs show."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+_FastLoader.yaml_constructors = dict(_Loader.yaml_constructors)
+
+
 class YamlSyntaxError(Exception):
     """The text is not YAML; ``mark`` says where the parser gave up."""
 
@@ -166,8 +177,30 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
+_PYTHON_ONLY = re.compile(
+    "[\t?\ufeff]|[>|][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern
+)
+"""What only the pure-Python parser reads (see ``parse_yaml``)."""
+
+
 def parse_yaml(text: str) -> Any:
-    """Parse one YAML document into marked containers; ``YamlSyntaxError`` when it is not YAML."""
+    """Parse one YAML document into marked containers; ``YamlSyntaxError`` when it is not YAML.
+
+    libyaml's parser reads it when PyYAML has it (a 4 MB scenario: ~4 s, against ~16 s in
+    PyYAML's own Python), with the same resolvers and constructors: the same values and marks.
+    A file it refuses is read again by the pure-Python parser, which says what is wrong in its
+    own words: the messages stay the same whichever parser is installed. So is a file libyaml
+    may read where PyYAML refuses it: one with a tab (PyYAML refuses ``key:<TAB>value``, and
+    adsim names the tab), a ``?`` (PyYAML ends a plain value at it inside ``{...}`` and
+    ``[...]``), a byte order mark after the file's first character (libyaml skips it), a
+    block scalar's ``>`` or ``|`` with a ``#`` right after it, or a
+    character PyYAML's reader refuses. (Found by feeding both parsers the fixtures with YAML's
+    characters inserted, deleted and replaced at random: tests/unit/test_scenario_fast_parser.)"""
+    if FAST_PARSER and not _PYTHON_ONLY.search(text, 1 if text.startswith("\ufeff") else 0):
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # a SafeLoader's constructors
+        except (yaml.YAMLError, RecursionError):
+            pass  # said below, in the pure-Python parser's words
     try:
         return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.MarkedYAMLError as exc:
