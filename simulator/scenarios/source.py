@@ -177,9 +177,7 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
-_PYTHON_ONLY = re.compile(
-    "[\t?\ufeff]|[>|][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern
-)
+_PYTHON_ONLY = re.compile("[\t?\ufeff]|[>|][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
 """What only the pure-Python parser reads (see ``parse_yaml``)."""
 
 
