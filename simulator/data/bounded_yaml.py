@@ -62,9 +62,33 @@ def is_tab_problem(problem: str | None) -> bool:
     return problem is not None and problem.startswith("found character '\\t'")
 
 
-def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int, int, str]:
+UTF16_WITHOUT_BOM = (
+    "is UTF-16 without a byte order mark (every other byte is zero): save it as UTF-8"
+)
+"""What a UTF-16 file with no byte order mark is called: its bytes are valid UTF-8, and the
+reader refused its first zero byte as a control character at 1:1 or 1:2."""
+
+
+def _utf16_without_bom(text: str) -> bool:
+    """Whether ``text`` (decoded as UTF-8) is UTF-16 text with no byte order mark: in its start,
+    a zero every other character (ASCII written as UTF-16, little- or big-endian)."""
+    start = text[:1000]
+    if len(start) < 4:
+        return False
+    zeros = [index for index, char in enumerate(start) if char == "\0"]
+    if len(zeros) < len(start) // 3:
+        return False
+    odd = sum(index % 2 for index in zeros)
+    return max(odd, len(zeros) - odd) >= 0.9 * len(zeros)
+
+
+def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, int | None, str]:
     """Where the character PyYAML's reader refused sits in ``text`` (line, column, what to do).
-    The reader checks the whole text before parsing and gives only an offset into it."""
+    The reader checks the whole text before parsing and gives only an offset into it. A UTF-16
+    file without a byte order mark is said as such, with no line (its zero bytes are not
+    characters the user typed)."""
+    if error.character in (0, "\0") and _utf16_without_bom(text):
+        return None, None, UTF16_WITHOUT_BOM
     before = text[: error.position]
     line = before.count("\n") + 1
     column = error.position - (before.rfind("\n") + 1) + 1

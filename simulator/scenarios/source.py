@@ -219,7 +219,8 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
     except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
         line, column, message = unprintable(exc, text)
-        raise YamlSyntaxError(Mark(line, column), message, refused=True) from None
+        mark = Mark(line, column) if line is not None and column is not None else None
+        raise YamlSyntaxError(mark, message, refused=True) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
     except RecursionError:

@@ -120,8 +120,20 @@ def test_a_tenant_that_is_a_folder_is_called_a_folder(tmp_path, capsys):
             "is UTF-16 (Notepad's 'Unicode'): save it as UTF-8",
         ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "", "not a text file (UTF-8 expected)"),
+        # No byte order mark: valid UTF-8, and its first zero byte was "a control character
+        # (U+0000) YAML does not allow" at 1:2, with "delete it" as the advice.
+        (
+            "name: x\nsteps: []\n".encode("utf-16-le"),
+            "",
+            "is UTF-16 without a byte order mark (every other byte is zero): save it as UTF-8",
+        ),
+        (
+            "name: x\nsteps: []\n".encode("utf-16-be"),
+            "",
+            "is UTF-16 without a byte order mark (every other byte is zero): save it as UTF-8",
+        ),
     ],
-    ids=["windows-1252", "utf-16", "binary"],
+    ids=["windows-1252", "utf-16", "binary", "utf-16-le-no-bom", "utf-16-be-no-bom"],
 )
 def test_a_file_in_another_encoding_is_named_with_where_and_what_to_do(
     tmp_path, capsys, kind, case
