@@ -219,8 +219,8 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
     except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
         line, column, message = unprintable(exc, text)
-        mark = Mark(line, column) if line is not None and column is not None else None
-        raise YamlSyntaxError(mark, message, refused=True) from None
+        at = Mark(line, column) if line is not None and column is not None else None
+        raise YamlSyntaxError(at, message, refused=True) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
     except RecursionError:
