@@ -28,6 +28,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +118,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _EXIT_STATUS[0] = int(exitstatus)
 
 
+def _stop_capturing(config: pytest.Config) -> None:
+    """Give stderr back (a handler plugin ends the process: ``simulator.handlers.exit_guard``)."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.suspend_global_capture(in_=False)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    guard = sys.modules.get("simulator.handlers.exit_guard")
+    if guard is not None:
+        guard.before_saying[:] = [
+            call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
+        ]
     if "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
@@ -130,8 +143,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker."""
+    """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
+    from simulator.handlers import exit_guard
+
+    exit_guard.before_saying.append(partial(_stop_capturing, config))
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulator.handlers import exit_guard
 from simulator.handlers.host.delivery import Delivery
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
@@ -102,7 +103,9 @@ class PluginLoading(Delivery):
     def _load_source(self, source: PluginSource, what: str = "plugins") -> list[PluginStatus]:
         statuses = []
         loaded = {_file_key(p) for p in self._plugins} - {None}
-        with self._told_if_slow(f"{what}: importing it"):  # imported here with thread isolation
+        in_here = self.isolation != "process"  # plugins imported and run in this process
+        guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
+        with self._told_if_slow(f"{what}: importing it"), guard:
             plugins = source.plugins()
         for plugin in plugins:
             if _file_key(plugin) in loaded:
@@ -120,7 +123,10 @@ class PluginLoading(Delivery):
                 if plugin.error is not None:
                     self.registry.remove_plugin(plugin.name)
             else:
-                with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"):
+                if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
+                    exit_guard.watch(plugin.name, plugin.file)
+                guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
+                with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"), guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))

@@ -1,0 +1,143 @@
+"""A plugin in adsim's own process (thread isolation) that calls ``os._exit`` ends adsim with
+it, never as a pass: a line on stderr names the plugin and where, and the status is the one
+asked for, 1 for 0 (it was a silent exit 0: no summary, and CI saw a pass). Process isolation
+is untouched, and so is an ``os._exit`` that is not a plugin's (a forked child's)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+pytest_plugins = ["pytester"]
+
+ADSIM = [sys.executable, "-m", "simulator"]
+SAID = "in adsim's own process (thread isolation) its exit ends adsim with it"
+
+
+def _demo(tmp_path, source: str, isolation: str = "thread") -> subprocess.CompletedProcess[str]:
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(textwrap.dedent(source), encoding="utf-8")
+    argv = [*ADSIM, "demo", "--handler", str(plugin), "--handler-isolation", isolation]
+    return subprocess.run(
+        [*argv, "--journal", ":memory:"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUTF8": "1"},
+        check=False,
+    )
+
+
+def test_an_exit_0_in_a_handler_is_said_and_exits_1(tmp_path):
+    done = _demo(
+        tmp_path,
+        """
+        import os
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: os._exit(0))
+        """,
+    )
+    assert done.returncode == 1, done.stderr
+    assert (
+        f"adsim: plugin crm called os._exit(0) at {tmp_path / 'crm.py'}:5: {SAID}, before the "
+        "run's end; exit 1 (process isolation, adsim's default, reports it as a crash and goes "
+        "on)"
+    ) in done.stderr
+
+
+def test_an_exit_while_the_plugin_is_imported_is_said(tmp_path):
+    done = _demo(
+        tmp_path,
+        """
+        import os
+        os._exit(0)
+
+        def register(ad_api):
+            pass
+        """,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"called os._exit(0) at {tmp_path / 'crm.py'}:3: {SAID}" in done.stderr
+
+
+def test_an_exit_from_a_thread_the_plugin_started_keeps_its_status(tmp_path):
+    done = _demo(
+        tmp_path,
+        """
+        import os, threading
+
+        def work():
+            os._exit(3)
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *a: threading.Thread(target=work).start())
+        """,
+    )
+    assert done.returncode == 3, done.stderr
+    assert f"adsim: plugin crm called os._exit(3) at {tmp_path / 'crm.py'}:5: {SAID}" in (
+        done.stderr
+    )
+
+
+def test_a_forked_childs_exit_is_its_own(tmp_path):
+    done = _demo(
+        tmp_path,
+        """
+        import os
+
+        def fork(*args):
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+            os.waitpid(pid, 0)
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", fork)
+        """,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "os._exit" not in done.stderr
+    assert '"interactionId"' in done.stdout  # the run went on to its record
+
+
+def test_process_isolation_reports_it_as_a_crash(tmp_path):
+    done = _demo(
+        tmp_path,
+        """
+        import os
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: os._exit(0))
+        """,
+        isolation="process",
+    )
+    assert done.returncode == 1, done.stderr
+    assert "crashed" in done.stderr
+    assert SAID not in done.stderr
+
+
+def test_a_pytest_run_whose_handler_exits_does_not_pass(pytester):
+    pytester.makepyfile(
+        crm_exits="""
+        import os
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: os._exit(0))
+        """,
+        test_sale="""
+        import pytest
+
+        @pytest.mark.adsim(handlers=["crm_exits.py"])
+        def test_a_call(adsim):
+            adsim.login()
+            adsim.set_agent_state("ready")
+            adsim.offer_call("Sales")
+        """,
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == 1
+    where = "*crm_exits.py:4 during test_sale.py::test_a_call"
+    result.stderr.fnmatch_lines([f"adsim: plugin crm_exits called os._exit(0) at {where}: {SAID}*"])
