@@ -23,13 +23,14 @@ from simulator.contract import EventName
 from simulator.data import InputFileError
 from simulator.engine import AgentDesktop, CommitError
 from simulator.file_args import file_name, handler_spec
-from simulator.handlers import leftover_threads
+from simulator.handlers import leftover_processes, leftover_threads
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
 from simulator.handlers.outcome import HandlerOutcome, PluginStatus
 from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
 from simulator.handlers.secrets import redacted_argv, secret_problem
+from simulator.handlers.spawner import STARTED
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
@@ -414,13 +415,17 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
 
 
 def _threads_left(host: HandlerHost) -> None:
-    """With thread isolation, the threads the plugins left running get the grace a plugin's
-    process gives them, then the summary names those still running (an incident: exit 1)."""
+    """With thread isolation, the threads and processes the plugins left running get the grace
+    a plugin's process gives them, then the summary names those still running (an incident:
+    exit 1); the processes are killed."""
     if host.isolation != "thread":
         return
     left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE, host.threads_loaded)
     if left:
         host.add_incident(leftover_threads.incident(left, CLOSE_GRACE))
+    started = leftover_processes.left_running(host.children_before, STARTED, CLOSE_GRACE)
+    if started:
+        host.add_incident(leftover_processes.incident(started, CLOSE_GRACE))
 
 
 def abandon_run(host: HandlerHost) -> None:

@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import subprocess
 
-__all__ = ["OWN_GROUP", "PARENT_ENV", "die_with_parent", "end_leftovers", "popen", "tied"]
+__all__ = [
+    "OWN_GROUP",
+    "PARENT_ENV",
+    "STARTED",
+    "die_with_parent",
+    "end_leftovers",
+    "popen",
+    "tied",
+]
 
 PARENT_ENV = "ADSIM_PLUGIN_PARENT"
 """The pid of the adsim that started a plugin's process (``die_with_parent`` checks it)."""
@@ -50,6 +58,9 @@ os.execvp(sys.argv[1], sys.argv[1:])
 """``python -S -c _TIE PROGRAM ARGS...``: ``die_with_parent`` for a program that is not Python
 (``node``), then the program itself in this process (the signal survives ``exec``)."""
 _Request = tuple[tuple[Any, ...], dict[str, Any], list[Any], threading.Event]
+STARTED: set[int] = set()
+"""The pids of every process ``popen`` started: adsim's own, not a plugin's leftovers
+(``simulator.handlers.leftover_processes``)."""
 
 
 class _Spawner:
@@ -74,6 +85,7 @@ class _Spawner:
         if isinstance(slot[0], BaseException):
             raise slot[0]
         process: subprocess.Popen[Any] = slot[0]
+        STARTED.add(process.pid)
         return process
 
     @staticmethod

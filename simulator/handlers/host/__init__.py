@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from simulator.contract import ResultErrorCode, fail
 from simulator.engine import AgentDesktop
+from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
 from simulator.handlers.host.dispatch import Job
@@ -91,6 +92,9 @@ class HandlerHost(PluginLoading):
             close_grace=close_grace,
         )
         self.threads_before = snapshot()
+        self.children_before = leftover_processes.snapshot()
+        """This process's children before any plugin was loaded (``simulator.handlers.
+        leftover_processes``)."""
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""
         self.threads_loaded: frozenset[threading.Thread] = frozenset()

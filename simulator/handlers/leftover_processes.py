@@ -1,0 +1,109 @@
+"""Processes a plugin run in adsim's own process (``--handler-isolation thread``) started and left
+running when a command ends.
+
+A plugin's own process leads a process group, and what it leaves running is killed once it has
+ended (``simulator.handlers.spawner.end_leftovers``). In adsim's own process nothing did: a
+``subprocess.Popen`` a handler left running outlived adsim, holding its stdout and stderr open
+(``adsim run ... | tee log`` and a CI step waited for it) and the run said nothing. Now, at the
+end of ``adsim run`` and ``adsim demo``, adsim's children that were not there when the host was
+built and that adsim did not start itself (``spawner.popen``: plugin processes, node) get the
+same grace as a plugin's threads; those still running are killed, with what they started, and
+named in the summary (an incident: exit 1). Linux only (``/proc``): elsewhere nothing is found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+
+__all__ = ["incident", "left_running", "snapshot"]
+
+_POLL_S = 0.02
+
+
+def _children(pid: int | str = "self") -> set[int]:
+    """The pids of ``pid``'s children (each of its threads' ``children`` file)."""
+    found: set[int] = set()
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as f:
+                found.update(int(part) for part in f.read().split())
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is alive and not a zombie (ended, not yet waited for)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _qt_web_engine(pid: int) -> bool:
+    """Whether ``pid`` is one of Qt WebEngine's helper processes (``adsim run --page``: a page's
+    renderer, started again when a stuck page is reloaded): adsim's, never a plugin's."""
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "QtWebEngineProcess"
+    except OSError:
+        return False
+
+
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as comm:
+            return f"{comm.read().strip()} (pid {pid})"
+    except OSError:
+        return f"pid {pid}"
+
+
+def snapshot() -> frozenset[int]:
+    """This process's children now (before the plugins are loaded)."""
+    if not sys.platform.startswith("linux"):
+        return frozenset()
+    return frozenset(_children())
+
+
+def left_running(before: frozenset[int], own: set[int], grace: float) -> list[str]:
+    """The children started since ``before`` (not in ``own``: adsim's) still running after
+    ``grace`` seconds, killed with their descendants; their names (``sleep (pid 123)``)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    deadline = time.monotonic() + grace
+    while True:
+        new = _children() - before - own
+        left = sorted(pid for pid in new if _running(pid) and not _qt_web_engine(pid))
+        if not left or time.monotonic() >= deadline:
+            break
+        time.sleep(_POLL_S)
+    names = [_name(pid) for pid in left]
+    for pid in left:
+        _kill_tree(pid)
+    return names
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill ``pid`` and everything it started (children first found, then killed: a child
+    killed first would be handed to init, out of sight)."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(_children(current))
+    for member in tree:
+        with contextlib.suppress(OSError):
+            os.kill(member, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)  # ours: no zombie left behind
+
+
+def incident(names: list[str], grace: float) -> str:
+    """The summary's line for ``left_running``'s processes."""
+    return (
+        f"process(es) {', '.join(names)} that a plugin started still running {grace:g} s after "
+        "the end; adsim killed them and what they started (--handler-isolation thread): left "
+        "running, they would outlive adsim, holding its output open"
+    )

@@ -1,0 +1,127 @@
+"""Processes a plugin in adsim's own process (thread isolation) started and left running are
+killed at the end, with what they started, and named in the summary (exit 1): they outlived
+adsim, holding its output open (``adsim run ... | tee log`` waited for them), and the run said
+nothing. A plugin that ends its processes in ``close()`` is not named."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux")
+
+ADSIM = [sys.executable, "-m", "simulator"]
+SCENARIO = Path(__file__).resolve().parents[2] / "fixtures/scenarios/inbound_acw_disposition.yaml"
+
+
+def _adsim(tmp_path: Path, source: str, *command: str) -> subprocess.CompletedProcess[str]:
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(textwrap.dedent(source), encoding="utf-8")
+    argv = [*ADSIM, *command, "--handler", str(plugin), "--handler-isolation", "thread"]
+    return subprocess.run(
+        [*argv, "--journal", ":memory:"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def test_a_process_left_running_is_killed_and_named(tmp_path):
+    done = _adsim(
+        tmp_path,
+        """
+        import subprocess
+
+        def register(ad_api):
+            child = subprocess.Popen(["sleep", "300"])
+            open("child.pid", "w").write(str(child.pid))
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+        """,
+        "demo",
+    )
+    pid = int((tmp_path / "child.pid").read_text())
+    assert done.returncode == 1, done.stderr
+    assert (
+        f"adsim:   process(es) sleep (pid {pid}) that a plugin started still running 0.5 s after "
+        "the end; adsim killed them and what they started (--handler-isolation thread): left "
+        "running, they would outlive adsim, holding its output open"
+    ) in done.stderr
+    assert not _alive(pid)
+
+
+def test_what_the_process_started_is_killed_too(tmp_path):
+    done = _adsim(
+        tmp_path,
+        """
+        import subprocess
+
+        def save(activity):
+            subprocess.Popen(["sh", "-c", "sleep 300 & echo $! > grandchild.pid; wait"])
+
+        def register(ad_api):
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+        """,
+        "run",
+        str(SCENARIO),
+        "--repeat",
+        "2",
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("process(es) sh (pid ") == 1  # one line: both runs' shells
+    assert done.stderr.count("sh (pid") == 2
+    grandchild = int((tmp_path / "grandchild.pid").read_text())
+    assert not _alive(grandchild)
+
+
+def test_a_process_the_plugin_ends_in_close_is_not_named(tmp_path):
+    done = _adsim(
+        tmp_path,
+        """
+        import subprocess
+
+        children = []
+
+        def register(ad_api):
+            children.append(subprocess.Popen(["sleep", "300"]))
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+
+        def close():
+            for child in children:
+                child.terminate()
+        """,
+        "demo",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "process(es)" not in done.stderr
+
+
+def test_a_process_running_before_the_plugins_is_left_alone(tmp_path):
+    """In a process that had children before (adsim's ``main`` called from a test), only the
+    children started since the host was built are the plugins'."""
+    from simulator.handlers import leftover_processes
+
+    before = subprocess.Popen(["sleep", "300"])
+    try:
+        snapshot = leftover_processes.snapshot()
+        assert before.pid in snapshot
+        assert leftover_processes.left_running(snapshot, set(), 0.0) == []
+        assert before.poll() is None
+    finally:
+        before.kill()
+        before.wait()
+    assert os.getpid() not in snapshot
