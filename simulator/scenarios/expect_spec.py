@@ -124,6 +124,17 @@ class AgentExpect(_Spec):
     state: AgentStateName
     reason: str | None = None
 
+    @model_validator(mode="after")
+    def _reason_only_when_not_ready(self) -> AgentExpect:
+        # The agent has a reason in not_ready only (the engine drops it otherwise): this
+        # expectation failed every run, "expected the agent ready (X), the agent is ready".
+        if self.reason is not None and self.state != "not_ready":
+            raise ValueError(
+                f"an agent has a reason in not_ready only, never in {self.state}: this can "
+                "never match; drop reason:, or expect state: not_ready"
+            )
+        return self
+
 
 class HandlerExpect(_Spec):
     """Handler outcomes (needs ``--handler``): ``handler: {event: ON_SAVE_ACTIVITY_RECORD,

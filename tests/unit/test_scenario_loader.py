@@ -299,6 +299,11 @@ def test_matchers_are_checked():
             "s.yaml:2:13: expect: last: true looks at one event, and count exactly 2 never "
             "matches one: drop last or the count",
         ),
+        (
+            "{agent: {state: ready, reason: Lunch}}",
+            "s.yaml:2:21: expect.agent: an agent has a reason in not_ready only, never in ready: "
+            "this can never match; drop reason:, or expect state: not_ready",
+        ),
         ("{order: []}", "s.yaml:2:13: expect: order is empty: list the events in the order"),
         ("[]", "s.yaml:2:13: expect: an empty list checks nothing: give at least one expectation"),
     ],
