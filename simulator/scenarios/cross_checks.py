@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import InteractionData, models_5_24_1, models_2026
+from simulator.contract.versions import API_VERSIONS, events_for
 from simulator.engine.settings import _LAST_MS
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
@@ -133,6 +134,31 @@ def _cross_check(scenario: Scenario, raw: MarkedDict, problem: Any) -> None:
                 named[given] = index
 
 
+def _check_args_count(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """An argument past the event's last (in every adApi version) is never there: expecting a
+    value there failed every run ("argument 3: expected 1, was absent"). ``null`` (absent) is
+    true anyway."""
+    assert spec.event is not None and spec.args is not None
+    names = max(
+        (
+            events[spec.event].arguments
+            for events in map(events_for, API_VERSIONS)
+            if spec.event in events
+        ),
+        key=len,
+        default=(),
+    )
+    for index in range(len(names), len(spec.args)):
+        if spec.args[index] is not None:
+            listed = ", ".join(names) or "none"
+            problem(
+                locate(raw, (*at, "args", index)),
+                f"{spec.event} has {len(names)} argument(s) ({listed}): argument {index + 1} "
+                "is never there, this can never match; drop it",
+            )
+            return
+
+
 def _check_expect(
     spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, use: Any
 ) -> None:
@@ -152,6 +178,8 @@ def _check_expect(
         matchers.append((("answer",), spec.answer))
     if spec.satisfies is not None:
         _check_formula(spec, raw, at, problem)
+    if spec.event is not None and spec.args:
+        _check_args_count(spec, raw, at, problem)
     for path, value in matchers:
         for inner, message in check_matcher(value):
             problem(locate(raw, (*at, *path, *inner)), message)

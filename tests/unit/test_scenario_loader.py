@@ -304,6 +304,11 @@ def test_matchers_are_checked():
             "s.yaml:2:21: expect.agent: an agent has a reason in not_ready only, never in ready: "
             "this can never match; drop reason:, or expect state: not_ready",
         ),
+        (
+            "{event: ON_LOGIN, args: [ok, null, 3]}",
+            "s.yaml:2:48: ON_LOGIN has 1 argument(s) (loginState): argument 3 is never there, "
+            "this can never match; drop it",
+        ),
         ("{order: []}", "s.yaml:2:13: expect: order is empty: list the events in the order"),
         ("[]", "s.yaml:2:13: expect: an empty list checks nothing: give at least one expectation"),
     ],
