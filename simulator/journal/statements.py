@@ -36,9 +36,14 @@ class Pending:
 
 ANSWER_SQL = "UPDATE events SET answer = ?2 WHERE run_id = ?1 AND seq = ?3"
 
+_RUN_KEPT = "WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1)"
+"""A row held back for a run is written only while its run is: ``adsim journal prune`` in
+another process may have deleted that run since (its rows would have been left with no run, and
+``journal runs`` would count them nowhere until the next prune)."""
+
 PACKET_SQL = (
     "INSERT INTO packets (run_id, time_ms, plugin, direction, type, uid, params,"
-    " no_handlers, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    f" no_handlers, error) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 {_RUN_KEPT}"
 )
 
 _NULL = float("nan")
@@ -74,11 +79,11 @@ def outcome_insert(agent: bool, failed: bool = True) -> str:
     if agent:
         # The agent is its event's (journaled before any handler saw it).
         tail = (
-            f", agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure},"
-            " (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2))"
+            f", agent) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure},"
+            f" (SELECT agent FROM events WHERE run_id = ?1 AND seq = ?2) {_RUN_KEPT}"
         )
     else:
-        tail = f") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure})"
+        tail = f") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {failure} {_RUN_KEPT}"
     return (
         "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
         f" handler, status, duration_ms, result, error, traceback{tail}"

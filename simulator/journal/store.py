@@ -103,6 +103,10 @@ RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this m
 
 _LAZY = operator.attrgetter("lazy_commits")
 
+_RUN_ROW = "SELECT 1 FROM runs WHERE id = ?"
+"""Asked in each commit of a run's events: another process's prune may have deleted the run
+(its events would be left with no run)."""
+
 
 def _dumps(value: Any) -> str:
     # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
@@ -352,6 +356,11 @@ class Journal(JournalReader):
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
+            if not new_run and db.execute(_RUN_ROW, (run_id,)).fetchone() is None:
+                raise sqlite3.DatabaseError(
+                    f"run {run_id} was deleted (adsim journal prune) while it ran; "
+                    "its events are no longer journaled"
+                )
             if self._pending:
                 self._write_pending(run_id)
             step = EVENTS_PER_INSERT * width
