@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,6 +103,17 @@ def _process_start(pid: int) -> str | None:
     return f"{_boot_id()}:{fields[19]}"  # field 22 of the line, the 20th after the name
 
 
+def _host() -> str:
+    """The host name: ``uname``'s where there is one (the window writes its first run before it
+    is ready, and its start path has no ``socket``, which takes time to import)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket  # Windows
+
+    return socket.gethostname()
+
+
 def _has_proc() -> bool:
     return sys.platform.startswith("linux") and Path("/proc/self/stat").exists()
 
@@ -111,7 +121,7 @@ def _has_proc() -> bool:
 def writer() -> tuple[str, int, str | None]:
     """This process as a run's row names it: host name, pid, and its start (or None)."""
     pid = os.getpid()
-    return socket.gethostname(), pid, _process_start(pid) if _has_proc() else None
+    return _host(), pid, _process_start(pid) if _has_proc() else None
 
 
 def _alive(pid: int) -> bool | None:
@@ -137,7 +147,7 @@ def run_end(row: Sequence[Any]) -> RunEnd:
         return RunEnd("finished", ended_ms)
     if ending == "interrupted":
         return RunEnd("interrupted", ended_ms, stop_signal)
-    if pid is None or host is None or host != socket.gethostname():
+    if pid is None or host is None or host != _host():
         return RunEnd("unknown")
     if pid_start is not None and _has_proc():
         # The same process only if it started at the same moment of the same boot.

@@ -238,8 +238,8 @@ class Journal(JournalReader):
 
     def end_run(self, *, interrupted: bool = False, signum: int | None = None) -> None:
         """Record that the current run is over: ``finished``, or ``interrupted`` (by the signal
-        ``signum``: Ctrl-C, SIGTERM ...). Held back with its last outcomes, so the end is in the
-        journal only with every row of the run; written at the next transaction (``flush``,
+        ``signum``: Ctrl-C, SIGTERM ...). Held back with its last outcomes, so the end is never in
+        the journal before them; written at the next transaction (``flush``,
         ``close``, the next run's first commit). Once per run: the first end stays. A run that
         wrote nothing has no row, and gets no end."""
         with self._lock:
@@ -274,7 +274,7 @@ class Journal(JournalReader):
     def _forget_runs_before(self, run_id: int) -> None:
         """An in-memory journal: drop the rows of the runs before ``run_id`` once there are
         ``MEMORY_RUNS_KEPT`` of them (a range delete on each table's run index; rows held back
-        for those runs are written later and go at the next sweep)."""
+        for those runs are not written: their run is gone)."""
         if run_id - self._swept_below < MEMORY_RUNS_KEPT:
             return
         db = self._db
