@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -428,14 +429,19 @@ def _threads_left(host: HandlerHost) -> None:
         host.add_incident(leftover_processes.incident(started, CLOSE_GRACE))
 
 
-def abandon_run(host: HandlerHost) -> None:
+def abandon_run(host: HandlerHost, *, interrupted: bool = False) -> None:
     """Close ``host`` and its journal without waiting for handlers still running or printing a
     summary: the user asked to stop (Ctrl-C, SIGTERM), or the set-up failed half-way. Plugin
     processes are ended (another Ctrl-C meanwhile cannot leave one running); the journal keeps
-    what it committed."""
+    what it committed, and its run is recorded as interrupted (with the signal) when a stop is
+    on its way out (``Interrupted``) or ``interrupted`` says so (a page run's Ctrl-C)."""
+    stop = sys.exception()
     with interrupts.shielded():
         host.close(timeout=0)
         if host.journal is not None:
+            if interrupted or isinstance(stop, KeyboardInterrupt):
+                signum = getattr(stop, "signum", signal.SIGINT if stop is not None else None)
+                host.journal.end_run(interrupted=True, signum=signum)
             host.journal.close()
 
 
@@ -483,13 +489,18 @@ class HostSeries:
         return self.host
 
     def end_run(self, host: HandlerHost) -> None:
-        """Let the run's handlers finish; the host and the journal stay for the next run."""
+        """Let the run's handlers finish; the host and the journal stay for the next run, whose
+        first commit writes this one's end (``finished``) with its last outcomes."""
         try:
             host.settle(timeout=max(host.timeout * 2, 1.0))
         except HandlerLoopError as exc:
             self._looped = self._looped or str(exc)
         except CommitError as exc:
             self._looped = self._looped or f"journal {exc}"
+        # The runner ends its run's host in a ``finally``: on a stop (Ctrl-C, SIGTERM) this
+        # run did not finish, and ``abandon_run`` records it interrupted.
+        if host.journal is not None and not isinstance(sys.exception(), KeyboardInterrupt):
+            host.journal.end_run()
 
     def finish(self) -> int:
         """Close the host; one summary of every run on stderr; 1 if anything failed."""

@@ -187,7 +187,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
             if event.run_id != run:
                 run = event.run_id
                 whose = f" (agent {event.agent})" if event.agent is not None else ""
-                print(f"run {run}{whose}: interaction {args.id}")
+                print(f"run {run}{whose}: interaction {args.id}{_cut_short(journal, run)}")
             print(f"  #{event.seq:<5} {_clock(event.time_ms)}  {event.name}  {_short(event.args)}")
             if event.answer is not None:
                 print(f"         answer used: {_short(event.answer)}")
@@ -218,6 +218,21 @@ def _outcome_line(outcome: JournalOutcome) -> str:
 
 
 _RUNS_SHOWN = 20
+
+
+def _cut_short(journal: Journal, run_id: int) -> str:
+    """What ``show`` adds to a run's line when the run did not reach its end, or is still being
+    written, so that its events are not read as a whole run (``unknown``, which every run of an
+    older adsim is, is said by ``journal runs`` only)."""
+    end = journal.run_end(run_id)
+    if end.status in ("finished", "unknown"):
+        return ""
+    if end.status == "interrupted":
+        by = f" by {end.signal}" if end.signal else ""
+        return f" (the run was interrupted{by}: what follows is all it journaled)"
+    if end.status == "unfinished":
+        return " (the run is unfinished: its process ended without recording its end)"
+    return " (the run is still being written)"
 
 
 def _what(meta: dict[str, Any]) -> str:
@@ -257,10 +272,12 @@ def _cmd_runs(args: argparse.Namespace) -> int:
                     str(events),
                     str(calls),
                     str(failed),
+                    journal.run_end(run_id).label,
                     _what(meta),
                 )
             )
-    header = ("RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "WHAT")
+    # END before WHAT: WHAT, free text, stays last; END is one word (run_ends.RunEnd.label).
+    header = ("RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "END", "WHAT")
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
     right = {0, 3, 4, 5}
     for row in (header, *rows):
@@ -380,7 +397,9 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     journal_option(show)
     show.set_defaults(func=_cmd_show)
 
-    runs = actions.add_parser("runs", help="the last runs: when, what, events, handler calls")
+    runs = actions.add_parser(
+        "runs", help="the last runs: when, what, events, handler calls, how each ended"
+    )
     journal_path(runs)
     shown = runs.add_mutually_exclusive_group()
     shown.add_argument(

@@ -6,6 +6,11 @@ run but the last ``keep`` (its events, outcomes and packets with it) in one tran
 rewrites the file without the freed pages (SQLite's ``VACUUM``) and empties the WAL, so the disk
 space comes back. A journal another process keeps locked past the busy timeout is refused as a
 run refuses it (``JournalError``), and nothing is deleted.
+
+Another adsim may be writing the journal meanwhile: its rows held back for a run this deletes
+(outcomes, answers, packets, the run's end) are then not written (each insert asks for its run's
+row in its own transaction: ``simulator.journal.statements``), and a run it is still writing,
+deleted here, refuses its next commit (``Journal.commit``): no row is left without its run.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from simulator.journal.rows import (
     _packet,
     row_json,
 )
+from simulator.journal.run_ends import END_COLUMNS, RunEnd, run_end
 
 __all__ = ["JournalReader"]
 
@@ -43,6 +44,8 @@ class JournalReader:
     _lock: threading.Lock
     _agent: str
     """``agent`` when the schema has the column (version 3 on), else ``NULL``."""
+    _ends: bool
+    """The runs' rows have their ends and writers (version 4 on)."""
 
     def _before_read(self) -> None:
         """Called before each read (``Journal`` writes the rows it holds back, so that a read
@@ -89,6 +92,19 @@ class JournalReader:
                 (run_id,),
             ).fetchone()
         return int(events), int(outcomes), int(failed)
+
+    def run_end(self, run_id: int) -> RunEnd:
+        """How run ``run_id`` ended (``finished``, ``interrupted``), or, with no end recorded,
+        whether it is being written (``running``), was cut short (``unfinished``) or nothing
+        here can tell (``unknown``): ``simulator.journal.run_ends``."""
+        if not self._ends:
+            return RunEnd("unknown")
+        self._before_read()
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {END_COLUMNS} FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        return RunEnd("unknown") if row is None else run_end(row)
 
     def has_run(self, run_id: int) -> bool:
         """Whether the journal has run ``run_id``."""

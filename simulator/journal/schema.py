@@ -7,7 +7,11 @@ Schema versions: 1 ``runs``, ``events`` (virtual time), ``outcomes``; 2 adds ``p
 vendor packet a JS page or handler module exchanged with the simulated widget, in the order they
 were journaled, stamped with the wall clock; 3 adds ``agent`` to ``events`` and ``outcomes``: the
 simulated agent whose desktop emitted the event (NULL with one agent), filled in on upgrade from
-the run's ``meta`` (``"agent"``), where adsim 0.x kept it before.
+the run's ``meta`` (``"agent"``), where adsim 0.x kept it before; 4 adds to ``runs`` how the
+run ended (``ended_ms``, ``ending``: ``finished`` or ``interrupted``, ``stop_signal``) and which
+process writes it (``host``, ``pid``, ``pid_start``), so that a run cut short is told from one
+that finished (``simulator.journal.run_ends``); the runs of an older journal get NULL in each:
+no end recorded, no writer known.
 """
 
 from __future__ import annotations
@@ -108,7 +112,26 @@ def _schema_3(db: sqlite3.Connection) -> None:
             db.execute("UPDATE outcomes SET agent = ? WHERE run_id = ?", (agent, run_id))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2, _schema_3]
+def _schema_4(db: sqlite3.Connection) -> None:
+    # Columns, not the run's meta: an end is written once the run is over, by an UPDATE that
+    # a prune or a reader never sees half made (the meta is one JSON text, written at the start).
+    for column in (
+        "ended_ms INTEGER",
+        "ending TEXT CHECK (ending IN ('finished', 'interrupted'))",
+        "stop_signal TEXT",
+        "host TEXT",
+        "pid INTEGER",
+        "pid_start TEXT",
+    ):
+        db.execute(f"ALTER TABLE runs ADD COLUMN {column}")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _schema_1,
+    _schema_2,
+    _schema_3,
+    _schema_4,
+]
 """``MIGRATIONS[i]`` takes a journal from schema version ``i`` to ``i + 1`` (append, never edit)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,11 @@ raises ``JournalError``.
 Opening migrates an older journal (``simulator.journal.schema``); reading gives
 ``simulator.journal.rows`` dataclasses, or iterators that stream.
 
+Each run's end is written when it is over (schema 4): ``end_run`` (``finished``, or ``interrupted``
+by a signal), else ``close`` and ``new_run`` write ``finished``; its row names the process that
+writes it, so a run killed before its end is told from one being written
+(``simulator.journal.run_ends``).
+
 Nothing is scrubbed: the journal stores what the simulation did, byte for byte. Secrets are kept
 out before they get here (``simulator.handlers.secrets``: the run's ``meta`` records that a
 webhook secret was given, never its value; plugin text is masked by the handler host).
@@ -58,6 +63,7 @@ from simulator.journal.rows import (
     _EventLike,
     _OutcomeLike,
 )
+from simulator.journal.run_ends import END_SQL, signal_name, writer
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from simulator.journal.statements import (
     ANSWER_SQL,
@@ -65,6 +71,7 @@ from simulator.journal.statements import (
     PACKET_SQL,
     Pending,
     RowError,
+    event_values,
     events_insert,
     outcome_insert,
 )
@@ -96,9 +103,9 @@ RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this m
 
 _LAZY = operator.attrgetter("lazy_commits")
 
-_NULL = float("nan")
-"""Bound in place of ``None`` in the events' rows: SQLite binds a NaN as NULL (it stores no
-NaN: ``sqlite3_bind_double``), without the adapter search ``sqlite3`` makes for ``None``."""
+_RUN_ROW = "SELECT 1 FROM runs WHERE id = ?"
+"""Asked in each commit of a run's events: another process's prune may have deleted the run
+(its events would be left with no run)."""
 
 
 def _dumps(value: Any) -> str:
@@ -144,6 +151,10 @@ class Journal(JournalReader):
         columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
         self._agent = "agent" if "agent" in columns else "NULL"
         self._agent_column = "agent" in columns
+        runs = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+        self._ends = "ending" in runs  # schema 4 on
+        self._ended = False
+        """The current run's end is written, or held back to be (``end_run``)."""
         self._outcome_sql = outcome_insert(self._agent == "agent")
         self._outcome_ok_sql = outcome_insert(self._agent == "agent", failed=False)
         self._pending: list[Pending] = []
@@ -211,21 +222,50 @@ class Journal(JournalReader):
 
     def _ensure_run(self) -> int:
         if self._run_id is None:
-            cursor = self._db.execute(
-                "INSERT INTO runs (started_ms, meta) VALUES (?, ?)",
-                (time.time_ns() // 1_000_000, utf8_text(_dumps(self._meta))),
-            )
+            started, meta = time.time_ns() // 1_000_000, utf8_text(_dumps(self._meta))
+            if self._ends:
+                cursor = self._db.execute(
+                    "INSERT INTO runs (started_ms, meta, host, pid, pid_start)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (started, meta, *writer()),
+                )
+            else:
+                cursor = self._db.execute(
+                    "INSERT INTO runs (started_ms, meta) VALUES (?, ?)", (started, meta)
+                )
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
+
+    def end_run(self, *, interrupted: bool = False, signum: int | None = None) -> None:
+        """Record that the current run is over: ``finished``, or ``interrupted`` (by the signal
+        ``signum``: Ctrl-C, SIGTERM ...). Held back with its last outcomes, so the end is never in
+        the journal before them; written at the next transaction (``flush``,
+        ``close``, the next run's first commit). Once per run: the first end stays. A run that
+        wrote nothing has no row, and gets no end."""
+        with self._lock:
+            self._end_locked(interrupted, signum)
+
+    def _end_locked(self, interrupted: bool, signum: int | None) -> None:
+        if self._closed or not self._ends or self._ended:
+            return
+        if self._run_id is None and not any(p.run_id is None for p in self._pending):
+            return  # nothing of it written nor held: it has no row to end
+        self._ended = True
+        ending = "interrupted" if interrupted else "finished"
+        values = (time.time_ns() // 1_000_000, ending, signal_name(signum))
+        what = f"the end of the run ({ending})"
+        self._pending.append(Pending(self._run_id, what, END_SQL, values))
 
     def new_run(self, meta: dict[str, Any] | None = None) -> None:
         """Record what follows as another run on the same open file (load mode: one run per
         repeat without reopening the database). Rows held back keep their run's id. An
         in-memory journal keeps only its last runs (``MEMORY_RUNS_KEPT``)."""
         with self._lock:
+            self._end_locked(False, None)  # the next run begins: this one got to its end
             if self._pending and any(pending.run_id is None for pending in self._pending):
                 self._flush_locked()  # rows of a run whose own row is not written yet
             ended = self._run_id
+            self._ended = False
             if self.path == ":memory:" and ended is not None:
                 self._forget_runs_before(ended)
             self._run_id = None
@@ -234,7 +274,7 @@ class Journal(JournalReader):
     def _forget_runs_before(self, run_id: int) -> None:
         """An in-memory journal: drop the rows of the runs before ``run_id`` once there are
         ``MEMORY_RUNS_KEPT`` of them (a range delete on each table's run index; rows held back
-        for those runs are written later and go at the next sweep)."""
+        for those runs are not written: their run is gone)."""
         if run_id - self._swept_below < MEMORY_RUNS_KEPT:
             return
         db = self._db
@@ -284,7 +324,7 @@ class Journal(JournalReader):
         """Write ``events`` in one transaction, with the outcome and answer rows held back;
         ``JournalWriteError`` (and nothing written) when it fails, or when an outcome, answer
         or packet could not be written before."""
-        values, width = self._event_values(events)
+        values, width = event_values(events, self._agent_column)
         with self._lock:
             if self._closed:
                 raise JournalWriteError(
@@ -310,47 +350,17 @@ class Journal(JournalReader):
             except sqlite3.Error as exc:
                 raise self._write_error(exc, events) from None
 
-    def _event_values(self, events: Sequence[_EventLike]) -> tuple[list[Any], int]:
-        """The values of ``events``' rows after the run id, one flat list, and how many each
-        row has: seq, time, name, interaction, arguments' JSON (a tuple is a JSON array, as a
-        list is) and the agent (schema 3 on). Built outside the lock, in one pass.
-
-        ``sqlite3`` looks for an adapter for every ``None`` it binds (in load mode ~0.5 µs
-        each, 24 an interaction): a step whose events have no agent (one agent's desktop:
-        always) leaves that column out of its ``INSERT`` (its NULL by default), and an event
-        without an interaction binds ``_NULL``; SQLite stores the same NULL either way."""
-        texts = stable_text.dumps_each([event.wire_args for event in events])
-        values: list[Any] = []
-        extend, append = values.extend, values.append
-        agents: list[Any] = []
-        if self._agent_column:
-            try:
-                agents = [event.agent for event in events]  # type: ignore[attr-defined]
-            except AttributeError:  # an event-like without one (your own driver's)
-                agents = [getattr(event, "agent", None) for event in events]
-        with_agent = agents.count(None) != len(agents)
-        for index, (event, text) in enumerate(zip(events, texts, strict=True)):
-            interaction = event.interaction_id
-            extend(
-                (
-                    event.seq,
-                    event.time_ms,
-                    str(event.name),
-                    _NULL if interaction is None else interaction,
-                    text,
-                )
-            )
-            if with_agent:
-                agent = agents[index]
-                append(_NULL if agent is None else agent)
-        return values, 6 if with_agent else 5
-
     def _write_events(self, values: list[Any], width: int) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             run_id = self._ensure_run()
+            if not new_run and db.execute(_RUN_ROW, (run_id,)).fetchone() is None:
+                raise sqlite3.DatabaseError(
+                    f"run {run_id} was deleted (adsim journal prune) while it ran; "
+                    "its events are no longer journaled"
+                )
             if self._pending:
                 self._write_pending(run_id)
             step = EVENTS_PER_INSERT * width
@@ -517,6 +527,7 @@ class Journal(JournalReader):
         """Write the rows held back, then close the database (idempotent)."""
         with self._lock:
             if not self._closed:
+                self._end_locked(False, None)  # no end said (the window, a driver): finished
                 self._flush_locked()
                 self._closed = True
                 if self._checkpointer is not None:

@@ -159,8 +159,10 @@ def _run_one(
         for other in others.values():
             other.detach()
         for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
-            if interrupted or (page is not None and page.cancelled.is_set()):
-                _abandon(host)  # Ctrl-C, SIGTERM: no summary, no waiting for handlers
+            cancelled = page is not None and page.cancelled.is_set()
+            if interrupted or cancelled:
+                # Ctrl-C, SIGTERM: no summary, no waiting for handlers; the run interrupted
+                _abandon(host, interrupted=cancelled)
             elif finish is not None:
                 finished = max(finished, finish(host))
     if events_out is not None:

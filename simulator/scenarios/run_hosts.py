@@ -100,12 +100,13 @@ def _host_factory(
     return build, finish_run
 
 
-def _abandon(host: Any) -> None:
+def _abandon(host: Any, *, interrupted: bool = False) -> None:
     """Close a host whose set-up failed half-way or whose run was stopped (Ctrl-C), and its
-    journal, without waiting for its handlers."""
+    journal, without waiting for its handlers (``interrupted``: a page run's Ctrl-C, which
+    raised nothing here, is recorded in the journal as a stop is)."""
     from simulator.handlers.cli_options import abandon_run
 
-    abandon_run(host)
+    abandon_run(host, interrupted=interrupted)
 
 
 def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:

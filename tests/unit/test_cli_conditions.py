@@ -369,6 +369,14 @@ def test_a_signal_mid_load_run_stops_it_cleanly(tmp_path, name):
     shown = _adsim(["journal", "show", saved[0]["interactionId"], "--journal", journal])
     assert shown.returncode == 0, shown.stderr
     assert b"save:save ok" in shown.stdout
+    # The run the signal cut is marked so (unless it came between two runs: then none was cut).
+    listed = _adsim(["journal", "runs", "--all", "--journal", journal])
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.decode().splitlines()
+    start, stop = header.index("END"), header.index("WHAT")
+    ends = [row[start:stop].strip() for row in rows]
+    assert set(ends[:-1]) <= {"finished"}, ends
+    assert ends[-1] in ("finished", f"interrupted({name})"), ends
 
 
 @posix_only

@@ -51,8 +51,8 @@ def test_runs_lists_each_run_with_what_it_ran_and_its_counts(journal, capsys):
     assert main(["journal", "runs", "--journal", str(journal)]) == 0
     captured = capsys.readouterr()
     header, *rows = _table(captured.out)
-    assert header == ["RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "WHAT"]
-    # RUN, STARTED (date and time), COMMAND, EVENTS, CALLS, FAILED, then WHAT
+    assert header == ["RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "END", "WHAT"]
+    # RUN, STARTED (date and time), COMMAND, EVENTS, CALLS, FAILED, END (one word), then WHAT
     assert [row[0] for row in rows] == ["1", "2", "3", "4", "5", "6", "7"]
     with Journal.open(journal, writing=False) as read:
         for row in rows:
@@ -61,8 +61,9 @@ def test_runs_lists_each_run_with_what_it_ran_and_its_counts(journal, capsys):
             assert row[4] == str(len(read.events(run_id=run)))  # the events it journaled
             assert row[5] == str(len(read.outcomes(run_id=run)))  # the handler calls
             assert row[6] == "0"
-    assert " ".join(rows[0][7:]) == "chat.yaml, seed 1"
-    assert " ".join(rows[6][7:]) == "inbound_acw_disposition.yaml, seed 10"
+            assert row[7] == "finished"  # each got to its end
+    assert " ".join(rows[0][8:]) == "chat.yaml, seed 1"
+    assert " ".join(rows[6][8:]) == "inbound_acw_disposition.yaml, seed 10"
     assert [row[5] for row in rows] == ["0", "0", "0", "1", "1", "1", "1"]  # a SAVE call each
     assert captured.err == ""
 
