@@ -6,7 +6,10 @@ Where things are::
     options.py     what the window starts with (command line over saved settings)
     session.py     the tenant, the simulator on the wall clock, the handler host and journal
     bridge.py      the one QObject between the Qt-free simulator and the widgets
-    window.py      the main window: lays out the panels, menus, status bar, shortcuts
+    window.py      the main window: lays out the panels and docks, attaches, refreshes
+    menus.py       its menu bar and keyboard shortcuts
+    status_line.py   its status bar: messages, agent state, handler status, clock
+    scenario_saving.py  File → Save session as scenario, the file written whole
     center.py      several agents (``adsim --agent``): each desktop behind the agent switcher
     enabling.py    which control is enabled when (engine, inputs, ringing)
     refusal.py     a refused action explained next to its control

@@ -4,39 +4,35 @@ side, and the event inspector in a dock.
 The window is built empty (so it can be shown before the engine is even imported) and then
 ``attach``-ed to a ``SimBridge``. It holds no domain state: every refresh reads the simulator.
 Action buttons are enabled from ``sim.allowed()`` through the automation table, in one place.
+
+Here: the layout, the docks, attaching, refreshing and what the menus' actions do. Beside it:
+``menus`` (the menu bar and the keyboard shortcuts), ``status_line`` (what the status bar
+says), ``scenario_saving`` (File → Save session as scenario, the file written whole),
+``enabling`` (which control is enabled when) and ``refusal`` (a refused action's note).
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QShortcut,
-)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDockWidget,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS, shortcuts
-from simulator.gui.controls import ScrollingPanel, plain_label, scrolling
+from simulator.gui import scenario_saving
+from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS
+from simulator.gui.controls import ScrollingPanel, scrolling
 from simulator.gui.enabling import Enabler
+from simulator.gui.menus import build_menus, build_shortcuts
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
@@ -45,13 +41,15 @@ from simulator.gui.panels.journal_banner import JournalBanner
 from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
+from simulator.gui.status_line import StatusLine, welcome_text
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.style import apply_theme
-from simulator.gui.times import clock_text
 from simulator.gui.wording import done_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtGui import QCloseEvent
 
     from simulator.gui.bridge import SimBridge
@@ -76,14 +74,6 @@ def _dock_room(screen: QSize) -> QSize:
 
 def _inspector_room(screen: QSize) -> QSize:
     return QSize(screen.width() - 420, max(150, screen.height() - 700))
-
-
-_STATUS_CLEAR_MS = 10_000
-
-
-def scenarios_available() -> bool:
-    """True once the scenarios workstream's ``record_session`` can be imported."""
-    return importlib.util.find_spec("simulator.scenarios") is not None
 
 
 class MainWindow(QMainWindow):
@@ -153,26 +143,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self._status = plain_label("Starting the simulator…", "statusMessage")
-        self._agent_state = plain_label("", "agentStateLabel")
-        self._agent_state.setToolTip("Your agent state as the engine has it")
-        self._handlers = plain_label("", "handlerStatus")
-        self._incidents_seen = 0
-        """The host's ``incident_count`` the handler status last showed."""
-        self._clock = plain_label("", "clockLabel")
-        bar = self.statusBar()
-        bar.setObjectName("statusBar")
-        bar.setSizeGripEnabled(False)
-        bar.addWidget(self._status, 1)
-        bar.addPermanentWidget(self._agent_state)
-        bar.addPermanentWidget(self._handlers)
-        bar.addPermanentWidget(self._clock)
-        self._status_clear = QTimer(self)
-        self._status_clear.setSingleShot(True)
-        self._status_clear.timeout.connect(lambda: self.show_message(""))
-
+        self._status_line = StatusLine(self)
         self.refusal = RefusalNote(self)
-        self._build_menus()
+        self.save_scenario = build_menus(self)
+        """File → Save session as scenario (``menus``)."""
         self.directory.numberPicked.connect(self._number_picked)
         screen = self.screen()
         # Never bigger than the screen (a laptop's 1366x768): its bottom would be out of reach.
@@ -238,70 +212,6 @@ class MainWindow(QMainWindow):
             self.knowledge_dock.setWidget(scrolling(self.knowledge, _dock_room))
         return self.knowledge
 
-    def _action(self, name: str, text: str, slot: Any, shortcut: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        menu.setObjectName("menuBar")
-        file_menu = menu.addMenu("&File")
-        self.save_scenario = self._action(
-            "actionSaveScenario",
-            "Save session as scenario…",
-            self.save_session_as_scenario,
-            "Ctrl+Shift+S",
-        )
-        self.save_scenario.setEnabled(scenarios_available())
-        file_menu.addAction(self.save_scenario)
-        file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("actionPreferences", "Preferences…", self.open_preferences, "Ctrl+,")
-        )
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("actionQuit", "Quit", self.close_window, "Ctrl+Q"))
-        view = menu.addMenu("&View")
-        for dock, key in (
-            (self.inspector_dock, "Ctrl+I"),
-            (self.directory_dock, ""),
-            (self.customer_dock, ""),
-            (self.knowledge_dock, ""),
-        ):
-            toggle = dock.toggleViewAction()
-            if key:
-                toggle.setShortcut(QKeySequence(key))
-            view.addAction(toggle)
-        view.addSeparator()
-        theme_menu = view.addMenu("Theme")
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        for value, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
-            action = self._action(
-                f"actionTheme{value.title()}", text, lambda _=False, v=value: self.set_theme(v)
-            )
-            action.setCheckable(True)
-            action.setChecked(self.settings.theme == value)
-            group.addAction(action)
-            theme_menu.addAction(action)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(
-            self._action("actionShortcuts", "Keyboard shortcuts", self.show_shortcuts, "F1")
-        )
-
-    def _build_shortcuts(self) -> None:
-        for name, keys in shortcuts().items():
-            if name.startswith("action") or name == "inspectorDock":
-                continue  # menu actions carry their own
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(lambda n=name: self.trigger(n))
-        for number in range(1, 10):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(lambda n=number: self.interactions.switch_to_row(n - 1))
-
     def _inspector(self) -> Inspector:
         if self.inspector is None:
             from simulator.gui.inspector.inspector import Inspector
@@ -348,7 +258,7 @@ class MainWindow(QMainWindow):
         ):
             panel.attach(bridge)
         self.context.attach(bridge, build=not defer)
-        self._build_shortcuts()
+        build_shortcuts(self)
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
         bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
@@ -356,7 +266,7 @@ class MainWindow(QMainWindow):
         bridge.actionDone.connect(self._done)
         bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
         bridge.pluginsChanged.connect(self._handler_status)
-        self.show_message(self._welcome())
+        self.show_message(welcome_text(bridge))
         self._handler_status()
         if not defer:
             self.complete()
@@ -397,7 +307,7 @@ class MainWindow(QMainWindow):
         if self.inspector is not None:
             self.inspector.refresh()
         self.journal_banner.refresh()
-        self._agent_state.setText(self.agent_bar.current_text())
+        self._status_line.agent_state.setText(self.agent_bar.current_text())
         self._apply_enabling(frozenset(str(action) for action in sim.allowed()))
         self._tick()
 
@@ -413,72 +323,24 @@ class MainWindow(QMainWindow):
         name = ACTION_CONTROLS.get(action, "")
         self.refusal.show_for(self._controls.get(name), name, text)
 
-    def _welcome(self) -> str:
-        sim = self.bridge.sim if self.bridge is not None else None
-        if sim is None or not sim.agent.logged_in:
-            return "Log in from the agent bar to start."
-        if str(sim.agent.phase) == "ready":
-            return "You are Ready: contacts come in, or make one arrive from the customer side."
-        return "Choose Ready to take contacts, or make one arrive from the customer side."
-
     def _tick(self) -> None:
         bridge = self.bridge
         if bridge is None:
             return
-        host = bridge.host
-        if host is not None and getattr(host, "incident_count", 0) != self._incidents_seen:
-            self._handler_status()  # told from a plugin's reader thread: no signal of its own
+        self._status_line.follow_incidents(bridge)
         self.agent_bar.tick()
         self.interactions.tick()
         self.context.tick()
         if self.inspector is not None:
             self.inspector.timeline.update()
-        self._clock.setText(clock_text(bridge.sim.now_ms)[:8])
+        self._status_line.show_clock(bridge.sim.now_ms)
 
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
-        self._status.setText(message)
-        _set_error(self._status, error)
-        if message:
-            self._status_clear.start(_STATUS_CLEAR_MS)
+        self._status_line.say(message, error=error)
 
     def _handler_status(self) -> None:
-        bridge = self.bridge
-        host = bridge.host if bridge is not None else None
-        if bridge is None or host is None:
-            self._handlers.setText("No handlers")
-            return
-        plugins = list(host.plugins)
-        # A plugin that did not load is the integration not running at all (``adsim run``
-        # exits 1 for it): said here, in the error colour, for as long as it lasts.
-        broken = [plugin for plugin in plugins if not getattr(plugin, "loaded", True)]
-        failures = sum(1 for outcome in bridge.outcomes if getattr(outcome, "status", "") != "ok")
-        # What a plugin did outside any call (its process died between calls, its close raised
-        # on a reload): ``adsim run`` fails for it; here it is said as long as the window lasts.
-        self._incidents_seen = getattr(host, "incident_count", 0)
-        incidents = list(getattr(host, "incidents", ()))
-        text = f"{len(plugins)} plugin(s)"
-        if broken:
-            text += f" · {len(broken)} not loaded"
-        text += f" · {len(bridge.outcomes)} outcome(s)"
-        if failures:
-            text += f" · {failures} failed"
-        if self._incidents_seen:
-            text += f" · {self._incidents_seen} plugin problem(s)"
-        self._handlers.setText(text)
-        self._handlers.setToolTip(
-            "\n".join(
-                [
-                    *(
-                        f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
-                        for plugin in broken
-                    ),
-                    *incidents,
-                ]
-            )
-            or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
-        )
-        _set_error(self._handlers, bool(broken))  # failures and problems are counted, as runs
+        self._status_line.show_handlers(self.bridge)
 
     def _number_picked(self, number: str) -> None:
         self.dial_pad.pick(number)
@@ -486,7 +348,7 @@ class MainWindow(QMainWindow):
         self.context.voice.number.setText(number)
         self.context.chat.transfer_number.setText(number)
 
-    # ------------------------------------------------------------------ menus
+    # ------------------------------------------------------------------ the menus' actions
 
     def set_theme(self, choice: str) -> None:
         """Use the light, dark or system palette and remember the choice."""
@@ -528,35 +390,13 @@ class MainWindow(QMainWindow):
 
     def save_session_as_scenario(self) -> None:
         """Write what happened so far as a scenario file (``simulator.scenarios``)."""
-        from PySide6.QtWidgets import QFileDialog
-
-        if self.bridge is None:
-            return
-        if not scenarios_available():
-            self.show_message("Saving a scenario is not available in this installation", error=True)
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save session as scenario", str(Path.cwd() / "session.yaml"), "YAML (*.yaml)"
-        )
-        if path:
-            self.write_scenario(Path(path))
+        scenario_saving.save_session_as_scenario(self)
 
     def write_scenario(self, path: Path) -> None:
         """Record the session with ``simulator.scenarios.record_session`` into ``path``; a
         file that cannot be written is said in the status bar (raised out of the menu's slot,
         it showed nothing), and a file saved before is left whole."""
-        from simulator import scenarios
-        from simulator.one_line import exception_text
-
-        assert self.bridge is not None
-        text = scenarios.record_session(self.bridge.sim)
-        try:
-            _write_whole(path, text)
-        except OSError as exc:
-            reason = exc.strerror or exception_text(exc)
-            self.show_message(f"The session was not saved: {path}: {reason}", error=True)
-            return
-        self.show_message(f"Saved the session as {path}")
+        scenario_saving.write_scenario(self, path)
 
     # ------------------------------------------------------------------ closing
 
@@ -570,46 +410,3 @@ class MainWindow(QMainWindow):
         if self.bridge is not None:
             self.bridge.close()
         super().closeEvent(event)
-
-
-def _set_error(label: QLabel, error: bool) -> None:
-    """Show ``label`` in the error colour or not (its ``error`` property, window.qss)."""
-    flipped = bool(label.property("error")) != error
-    label.setProperty("error", error)
-    if flipped:
-        # Re-polished only when the colour changes: ``style()`` is a ``QStyle``, whose
-        # enums would cost the start ~7 ms for the first (welcome) message.
-        label.style().unpolish(label)
-        label.style().polish(label)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, never leaving a file cut short: a new file that cannot be
-    written whole is removed, an existing one is replaced by a whole copy written beside it
-    (a full disk leaves the earlier scenario as it was); a device or a pipe is written to."""
-    import os
-    import shutil
-    import tempfile
-
-    if path.is_dir():
-        raise IsADirectoryError(21, "it is a folder; choose a file name in it", str(path))
-    if not path.exists() or not path.is_file():
-        existed = path.exists()
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError:
-            if not existed:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            raise
-        return
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
