@@ -118,10 +118,19 @@ def _has_proc() -> bool:
     return sys.platform.startswith("linux") and Path("/proc/self/stat").exists()
 
 
+_WRITER: dict[int, tuple[str, int, str | None]] = {}
+"""``writer()`` by pid: asked once per process (load mode starts a run per repeat, and reading
+``/proc`` and ``uname`` each time cost ~25 % of a repeat's journal work); a forked child is
+another pid."""
+
+
 def writer() -> tuple[str, int, str | None]:
     """This process as a run's row names it: host name, pid, and its start (or None)."""
     pid = os.getpid()
-    return _host(), pid, _process_start(pid) if _has_proc() else None
+    known = _WRITER.get(pid)
+    if known is None:
+        known = _WRITER[pid] = (_host(), pid, _process_start(pid) if _has_proc() else None)
+    return known
 
 
 def _alive(pid: int) -> bool | None:

@@ -9,6 +9,7 @@ runs ``running``, and one nothing here can tell about ``unknown`` (never called 
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -215,3 +216,24 @@ def test_an_older_journal_is_upgraded_and_its_runs_are_unknown(tmp_path, capsys)
         assert journal.run_end(run).status == "unknown"
         new = journal.run_id
     assert _ends(path, capsys) == {run: "unknown", new: "finished"}
+
+
+def test_the_writer_is_asked_once_per_process():
+    """Load mode starts a run per repeat: reading /proc and uname each time cost ~50 µs of a
+    repeat. A forked child is another process, with its own pid."""
+    from simulator.journal import run_ends
+
+    first = run_ends.writer()
+    assert run_ends.writer() is first
+    assert first[1] == os.getpid()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's exit status says it
+        os.close(read)
+        os.write(write, str(run_ends.writer()[1]).encode())
+        os._exit(0)
+    os.close(write)
+    told = os.read(read, 64).decode()
+    os.close(read)
+    os.waitpid(child, 0)
+    assert told == str(child)
