@@ -3,9 +3,10 @@
 With ``--handler-isolation thread`` (and the pytest fixtures' default) a plugin shares adsim's
 process, and ``os._exit(0)`` in one of its handlers ended adsim at once with status 0: no
 summary, no journal flush, and CI saw a pass. Once such a plugin is loaded ``os._exit`` is this
-module's: called from a plugin's code (a frame in the folder of a plugin's file, innermost
-first), or on a thread importing a plugin or running its ``register``, it says so on stderr,
-with where, and ends the process with the status asked for, 1 for 0: the plugin's exit still
+module's: called from a plugin's code (a frame of its module or of a helper module it imported
+from its folder, innermost first), or on a thread importing a plugin or running its
+``register``, it says so on stderr, with where, and ends the process with the status asked
+for, 1 for 0 (or for 256, which the shell sees as 0): the plugin's exit still
 ends adsim (nothing else can run after it), but never as a pass. Anything else (adsim's own
 exits, a library's, a forked child's) goes straight to the real ``os._exit``. Process isolation
 needs none of this: a plugin's exit ends only its own process, reported as ``crashed``.
@@ -17,19 +18,22 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from types import FrameType
-from typing import NoReturn
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any, NoReturn
 
 __all__ = ["before_saying", "loading", "watch"]
 
 _REAL_EXIT = os._exit
-_folders: dict[str, str] = {}
-"""The folder of each plugin file loaded in this process (real path) -> the plugin's name."""
-_local = threading.local()
 before_saying: list[Callable[[], object]] = []
 """Called before the line is written (the pytest plugin: stop capturing stderr, or the line
 would go to a capture file the exit never shows)."""
+_plugins: dict[int, tuple[dict[str, Any], list[str]]] = {}
+"""The globals of each plugin module loaded in this process (kept: an id is only unique while
+its object lives), by id -> (them, the plugins' names: a helper module in a folder of plugins
+may be any of theirs)."""
+_local = threading.local()
 _installed_in: list[int] = []
 """The process the guard was installed in (a forked child's exits are its own business)."""
 
@@ -40,17 +44,40 @@ def _install() -> None:
         os._exit = _guarded
 
 
-def watch(name: str, file: str | None) -> None:
-    """``name``'s code is in ``file`` (and its folder): its ``os._exit`` is said."""
+def _site_folder(path: str) -> bool:
+    return any(part in ("site-packages", "dist-packages") for part in Path(path).parts)
+
+
+def watch(name: str, register: Callable[..., Any] | None, imported: Iterable[ModuleType]) -> None:
+    """``name``'s code is its ``register``'s module and the modules ``imported`` with it from
+    that module's folder and below (its helpers; not a library a venv in that folder holds):
+    an ``os._exit`` from a frame of theirs is said. Told by the frame's module, not its file's
+    path: a relative path after ``os.chdir``, or a conftest beside the plugin, would mislead."""
     _install()
-    if file is not None:
-        _folders.setdefault(os.path.dirname(os.path.realpath(file)), name)
+    globals_ = getattr(register, "__globals__", None)
+    if not isinstance(globals_, dict):
+        return
+    _plugins[id(globals_)] = (globals_, [name])  # its own module: that plugin's alone
+    file = globals_.get("__file__")
+    if not isinstance(file, str):
+        return
+    root = os.path.dirname(os.path.realpath(file))
+    in_site = _site_folder(root)
+    for module in imported:
+        found = getattr(module, "__file__", None)
+        if not isinstance(found, str):
+            continue
+        real = os.path.realpath(found)
+        if (real == root or real.startswith(root + os.sep)) and (in_site or not _site_folder(real)):
+            names = _plugins.setdefault(id(module.__dict__), (module.__dict__, []))[1]
+            if name not in names:
+                names.append(name)
 
 
 @contextlib.contextmanager
 def loading(what: str) -> Iterator[None]:
     """An ``os._exit`` on this thread meanwhile is ``what``'s (a plugin's import or
-    ``register``, whose file may not be known yet: an installed package's)."""
+    ``register``, whose modules are not known yet)."""
     _install()
     outer = getattr(_local, "loading", None)
     _local.loading = what
@@ -62,13 +89,18 @@ def loading(what: str) -> Iterator[None]:
 
 def _culprit(frame: FrameType | None) -> tuple[str, str] | None:
     """(plugin, file:line) of the plugin code that called ``os._exit``; None when not a plugin."""
-    first = frame
+    first, where, names = frame, "", None
     while frame is not None:
-        code = frame.f_code
-        name = _folders.get(os.path.dirname(os.path.realpath(code.co_filename)))
-        if name is not None:
-            return name, f"{code.co_filename}:{frame.f_lineno}"
+        known = _plugins.get(id(frame.f_globals))
+        if known is not None and known[0] is frame.f_globals:
+            if not where:  # the innermost plugin code: where it exited
+                where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
+            names = known[1]
+            if len(names) == 1:  # the plugin's own module (or a helper only it imported)
+                break
         frame = frame.f_back
+    if names:
+        return " or ".join(names), where
     what = getattr(_local, "loading", None)
     if what is not None and first is not None:
         return what, f"{first.f_code.co_filename}:{first.f_lineno}"
@@ -80,7 +112,7 @@ def _guarded(status: int) -> NoReturn:
         culprit = _culprit(sys._getframe(1))
         if culprit is not None:
             name, where = culprit
-            code = status or 1
+            code = status if status & 0xFF else 1  # 256 is 0 to the shell
             for stream in (sys.stdout, sys.stderr):
                 with contextlib.suppress(Exception):
                     stream.flush()

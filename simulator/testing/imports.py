@@ -141,8 +141,11 @@ def _where(exc: BaseException, file: str | None) -> str:
 def import_handler(name: str) -> ModuleType:
     """Import handler module ``name`` (once per process, as any import); ``HandlerLoadError``
     with ``file:line`` when it fails, or when it has no ``register(ad_api)``."""
+    from simulator.handlers import exit_guard
+
     try:
-        module = importlib.import_module(name)
+        with exit_guard.loading(name):  # its os._exit at import is said (thread isolation)
+            module = importlib.import_module(name)
     except BaseException as exc:
         raise HandlerLoadError(_where(exc, _origin(name))) from None
     if not callable(getattr(module, "register", None)):

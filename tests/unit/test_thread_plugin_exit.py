@@ -141,3 +141,117 @@ def test_a_pytest_run_whose_handler_exits_does_not_pass(pytester):
     assert result.ret == 1
     where = "*crm_exits.py:4 during test_sale.py::test_a_call"
     result.stderr.fnmatch_lines([f"adsim: plugin crm_exits called os._exit(0) at {where}: {SAID}*"])
+
+
+def _run(cwd, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ADSIM, *argv, "--handler-isolation", "thread", "--journal", ":memory:"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_exit_256_is_not_a_pass(tmp_path):
+    """The shell sees 256 as 0."""
+    done = _demo(
+        tmp_path,
+        """
+        import os
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: os._exit(256))
+        """,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "called os._exit(256)" in done.stderr
+
+
+def test_the_plugin_that_exits_is_named_and_found_through_its_helpers(tmp_path):
+    """A helper module in a folder below the plugins exits on a thread of its own: it is found
+    (as the code of the plugins of that folder), and a relative --handler path and an
+    os.chdir do not hide it."""
+    folder = tmp_path / "handlers"
+    (folder / "crmlib").mkdir(parents=True)
+    (folder / "audit.py").write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+    (folder / "crmlib" / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "crmlib" / "client.py").write_text(
+        "import os, threading\n\n\ndef upload():\n    threading.Thread(target=os._exit, "
+        "args=(0,)).start()\n\n\ndef later():\n    os._exit(0)\n",
+        encoding="utf-8",
+    )
+    (folder / "crm.py").write_text(
+        textwrap.dedent(
+            """
+            import os, sys, threading
+            sys.path.insert(0, os.path.dirname(__file__))
+            from crmlib import client
+
+            def save(*args):
+                os.chdir("/")
+                threading.Thread(target=client.later).start()
+
+            def register(ad_api):
+                ad_api.on("ON_NEW_INTERACTION", save)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = _run(tmp_path, "demo", "--handler", "handlers")
+    assert done.returncode == 1, done.stderr
+    # Its helper is in the folder of both: either may have imported it.
+    assert "adsim: plugin audit or crm called os._exit(0) at " in done.stderr
+    assert "crmlib/client.py:9" in done.stderr
+
+
+def test_adsims_own_exit_is_not_a_plugins(tmp_path):
+    """A plugin in the working directory that leaves a thread running: adsim's own exit past
+    it (run from ``<frozen runpy>``) is not the plugin's."""
+    (tmp_path / "crm.py").write_text(
+        textwrap.dedent(
+            """
+            import threading, time
+
+            def register(ad_api):
+                threading.Thread(target=time.sleep, args=(300,), name="crm-worker").start()
+                ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = _run(tmp_path, "demo", "--handler", "crm.py")
+    assert done.returncode == 1, done.stderr
+    assert "crm-worker" in done.stderr
+    assert "os._exit" not in done.stderr
+
+
+def test_a_conftest_beside_the_handler_exits_as_it_likes(pytester):
+    """Code beside a plugin that is not the plugin's (a conftest.py that ends the session with
+    os._exit) is not blamed: the run passed."""
+    pytester.makepyfile(
+        crm="""
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: None)
+        """,
+        test_sale="""
+        import pytest
+
+        @pytest.mark.adsim(handlers=["crm.py"])
+        def test_a_call(adsim):
+            adsim.login()
+        """,
+    )
+    pytester.makeconftest(
+        """
+        import os, sys
+
+        def pytest_unconfigure(config):
+            sys.stdout.flush()
+            os._exit(0)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == 0
+    assert "os._exit" not in result.stderr.str()

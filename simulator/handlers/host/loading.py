@@ -105,6 +105,7 @@ class PluginLoading(Delivery):
         loaded = {_file_key(p) for p in self._plugins} - {None}
         in_here = self.isolation != "process"  # plugins imported and run in this process
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
+        modules = set(sys.modules)
         with self._told_if_slow(f"{what}: importing it"), guard:
             plugins = source.plugins()
         for plugin in plugins:
@@ -123,11 +124,12 @@ class PluginLoading(Delivery):
                 if plugin.error is not None:
                     self.registry.remove_plugin(plugin.name)
             else:
-                if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
-                    exit_guard.watch(plugin.name, plugin.file)
                 guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
                 with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"), guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
+                if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
+                    imported = [sys.modules[name] for name in sys.modules.keys() - modules]
+                    exit_guard.watch(plugin.name, plugin.register, imported)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses
