@@ -25,9 +25,11 @@ import yaml
 
 __all__ = [
     "FAST_PARSER",
+    "MAX_DEPTH",
     "MAX_EXPANDED_NODES",
     "MAX_FILE_BYTES",
     "MAX_NUMBER",
+    "NESTED_TOO_DEEPLY",
     "TAB_PROBLEM",
     "BoundedCLoader",
     "BoundedLoader",
@@ -47,6 +49,11 @@ MAX_EXPANDED_NODES = 1_000_000
 """Values a document may hold once its aliases are expanded."""
 MAX_NUMBER = 2**53
 """The largest magnitude of a number in a file (JSON's exact integers)."""
+MAX_DEPTH = 100
+"""Levels a document may nest (a mapping in a list in a mapping ...)."""
+NESTED_TOO_DEEPLY = f"the YAML is nested more than {MAX_DEPTH} levels deep: flatten it"
+"""What a deeper document is told, by either parser, at any depth (past ~490 levels
+PyYAML's own recursion gives up first: the same words, see ``simulator.scenarios.source``)."""
 
 
 TAB_PROBLEM = (
@@ -80,6 +87,23 @@ def _utf16_without_bom(text: str) -> bool:
         return False
     odd = sum(index % 2 for index in zeros)
     return max(odd, len(zeros) - odd) >= 0.9 * len(zeros)
+
+
+def _utf16_bytes_without_bom(data: bytes) -> bool:
+    """Whether ``data`` is UTF-16 text with no byte order mark: a zero every other byte in its
+    start (its ASCII characters), and it reads as UTF-16 of that order."""
+    start = data[:1000]
+    zeros = [index for index, byte in enumerate(start) if byte == 0]
+    if len(start) < 4 or len(zeros) < len(start) // 3:
+        return False
+    odd = sum(index % 2 for index in zeros)
+    if max(odd, len(zeros) - odd) < 0.9 * len(zeros):
+        return False
+    try:
+        data[: len(data) // 2 * 2].decode("utf-16-le" if odd > len(zeros) - odd else "utf-16-be")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, int | None, str]:
@@ -149,6 +173,8 @@ def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:
             pass  # only looks like it
         else:
             return None, None, "is UTF-16 (Notepad's 'Unicode'): save it as UTF-8"
+    if _utf16_bytes_without_bom(data):  # with a character past ASCII (Café)
+        return None, None, UTF16_WITHOUT_BOM
     if b"\x00" in data:  # text in no encoding holds NUL bytes: an image, an archive ...
         return None, None, "not a text file (UTF-8 expected)"
     start = error.start
@@ -204,6 +230,8 @@ def _expanded_size(root: yaml.Node, limit: int) -> None:
                 node.start_mark,
             )
         on_path.add(key)
+        if len(on_path) > MAX_DEPTH:  # both parsers: PyYAML's own recursion is ~490 levels
+            raise RefusedValueError(None, None, NESTED_TOO_DEEPLY, None)
         stack.append((node, True))
         for child in _children(node):
             if id(child) not in sizes:
@@ -233,7 +261,20 @@ class _Bounded(_Constructing):
     def construct_document(self, node: yaml.Node) -> Any:
         """Check the expansion of the whole document before building any of it."""
         _expanded_size(node, self.max_expanded_nodes)
-        return super().construct_document(node)
+        try:
+            return super().construct_document(node)
+        except _NOT_BUILT as exc:  # a mapping's items: built after its first yield
+            raise RefusedValueError(None, None, _not_built(exc), None) from None
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value its tag cannot be built from (``!!float x``, ``!!map [1]``) is refused at
+        its line; it was a ``ValueError``/``TypeError`` traceback."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except _NOT_BUILT as exc:
+            raise RefusedValueError(
+                None, None, _not_built(exc, node.tag), node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping whose keys are each written once (PyYAML keeps the last one silently); a
@@ -280,6 +321,17 @@ class _Bounded(_Constructing):
                 node.start_mark,
             )
         return value
+
+
+_NOT_BUILT = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+"""What PyYAML's constructors raise for a value their tag cannot hold."""
+
+
+def _not_built(exc: BaseException, tag: str | None = None) -> str:
+    what = (
+        f"a {tag.rsplit(':', 1)[-1]} value" if tag and tag.startswith("tag:yaml.org") else "a value"
+    )
+    return f"{what} that cannot be read ({type(exc).__name__}: {exc}): check its tag (!!...)"
 
 
 def _bad_number(node: yaml.Node, message: str) -> RefusedValueError:

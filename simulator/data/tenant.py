@@ -305,6 +305,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     import yaml
 
     from simulator.data.bounded_yaml import (
+        NESTED_TOO_DEEPLY,
         TAB_PROBLEM,
         BoundedLoader,
         FileTooLargeError,
@@ -346,7 +347,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
             problem = f"not valid YAML: {problem}"
         raise InputFileError(source, line, problem, column) from None
     except RecursionError:
-        raise InputFileError(source, None, "the YAML is nested too deeply") from None
+        raise InputFileError(source, None, NESTED_TOO_DEEPLY) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

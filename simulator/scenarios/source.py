@@ -20,6 +20,7 @@ import yaml
 
 from simulator.data.bounded_yaml import (
     FAST_PARSER,
+    NESTED_TOO_DEEPLY,
     TAB_PROBLEM,
     BoundedCLoader,
     BoundedLoader,
@@ -177,7 +178,18 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
-_PYTHON_ONLY = re.compile("[\t?\ufeff]|[>|][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+_PYTHON_ONLY = re.compile(
+    "|".join(
+        (
+            "[\t?\ufeff]",
+            "[>|][-+0-9]*#",  # a block scalar's header with a comment and no space before it
+            r"(?:^|(?<=[\s\[\]{},]))!(?=[\s,\]}]|$)",  # the tag ! alone
+            r":[ \t\r\n]*[,}\]]|:[ \t]+#",  # an empty value in {...} or before a comment
+            "(?m:^%)",  # a directive
+            yaml.reader.Reader.NON_PRINTABLE.pattern,
+        )
+    )
+)
 """What only the pure-Python parser reads (see ``parse_yaml``)."""
 
 
@@ -187,44 +199,61 @@ def parse_yaml(text: str) -> Any:
     libyaml's parser reads it when PyYAML has it (a 4 MB scenario: ~4 s, against ~16 s in
     PyYAML's own Python), with the same resolvers and constructors: the same values and marks.
     A file it refuses is read again by the pure-Python parser, which says what is wrong in its
-    own words: the messages stay the same whichever parser is installed. So is a file libyaml
-    may read where PyYAML refuses it: one with a tab (PyYAML refuses ``key:<TAB>value``, and
-    adsim names the tab), a ``?`` (PyYAML ends a plain value at it inside ``{...}`` and
-    ``[...]``), a byte order mark after the file's first character (libyaml skips it), a
-    block scalar's ``>`` or ``|`` with a ``#`` right after it, or a
-    character PyYAML's reader refuses. (Found by feeding both parsers the fixtures with YAML's
-    characters inserted, deleted and replaced at random: tests/unit/test_scenario_fast_parser.)"""
+    own words: the messages stay the same whichever parser is installed (a value the
+    constructors refuse is the same refusal either way: said at once, an alias bomb not read
+    twice). So is a file libyaml may read where PyYAML refuses it, or reads otherwise: one with
+    a tab (PyYAML refuses ``key:<TAB>value``, and adsim names the tab), a ``?`` (PyYAML ends a
+    plain value at it inside ``{...}`` and ``[...]``), a byte order mark after the file's first
+    character (libyaml skips it), a block scalar's ``>`` or ``|`` with a ``#`` right after it,
+    the tag ``!`` alone (an empty value: ``''`` to libyaml, null to PyYAML), an empty value in
+    ``{...}`` or before a comment (its column), a directive (``%YAML``), or a character
+    PyYAML's reader refuses. (Found by feeding both parsers the fixtures with YAML's characters
+    inserted, deleted and replaced at random, and by review: tests/unit/
+    test_scenario_fast_parser.)"""
     if FAST_PARSER and not _PYTHON_ONLY.search(text, 1 if text.startswith("\ufeff") else 0):
         try:
             return yaml.load(text, Loader=_FastLoader)  # a SafeLoader's constructors
-        except (yaml.YAMLError, RecursionError):
-            pass  # said below, in the pure-Python parser's words
+        except (RefusedValueError, DuplicateKeyError) as exc:
+            raise _syntax_error(exc) from None
+        except Exception:
+            pass
+    loader: _Loader | None = None
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+        loader = _Loader(text)  # its reader refuses a control character here
+        try:
+            return loader.get_single_data()  # a SafeLoader subclass: no arbitrary objects
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
-        problem = exc.problem or "not valid YAML"
-        if is_tab_problem(problem):
-            raise YamlSyntaxError(where, TAB_PROBLEM, refused=True) from None
-        if problem == "mapping values are not allowed here":
-            problem += (
-                " (a step with more keys needs a colon after its name: `- accept:`; quote text "
-                "that contains ': ')"
-            )
-        context = (
-            f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
-        )
-        refused = isinstance(exc, RefusedValueError)
-        raise YamlSyntaxError(where, f"{problem}{context}", refused=refused) from None
+        raise _syntax_error(exc) from None
     except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
         line, column, message = unprintable(exc, text)
         at = Mark(line, column) if line is not None and column is not None else None
         raise YamlSyntaxError(at, message, refused=True) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(None, f"not valid YAML: {exc}") from None
+        raise YamlSyntaxError(None, str(exc)) from None
     except RecursionError:
-        raise YamlSyntaxError(None, "the YAML is nested too deeply") from None
+        raise YamlSyntaxError(None, NESTED_TOO_DEEPLY, refused=True) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # the scanner: "\U00110000"
+        mark = loader.get_mark() if loader is not None else None
+        at = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+        raise YamlSyntaxError(at, f"cannot be read here ({exc})") from None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """``exc`` said as a scenario's problem: where, and what to do."""
+    mark = exc.problem_mark or exc.context_mark
+    where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+    problem = exc.problem or "not valid YAML"
+    if is_tab_problem(problem):
+        return YamlSyntaxError(where, TAB_PROBLEM, refused=True)
+    if problem == "mapping values are not allowed here":
+        problem += (
+            " (a step with more keys needs a colon after its name: `- accept:`; quote text "
+            "that contains ': ')"
+        )
+    context = f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
+    return YamlSyntaxError(where, f"{problem}{context}", refused=isinstance(exc, RefusedValueError))
 
 
 def locate(root: Any, path: Sequence[Any]) -> Mark | None:

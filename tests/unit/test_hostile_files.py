@@ -132,8 +132,20 @@ def test_a_tenant_that_is_a_folder_is_called_a_folder(tmp_path, capsys):
             "",
             "is UTF-16 without a byte order mark (every other byte is zero): save it as UTF-8",
         ),
+        (
+            "name: Caf\u00e9 call\nsteps: []\n".encode("utf-16-le"),
+            "",
+            "is UTF-16 without a byte order mark (every other byte is zero): save it as UTF-8",
+        ),
     ],
-    ids=["windows-1252", "utf-16", "binary", "utf-16-le-no-bom", "utf-16-be-no-bom"],
+    ids=[
+        "windows-1252",
+        "utf-16",
+        "binary",
+        "utf-16-le-no-bom",
+        "utf-16-be-no-bom",
+        "utf-16-no-bom-beyond-ascii",
+    ],
 )
 def test_a_file_in_another_encoding_is_named_with_where_and_what_to_do(
     tmp_path, capsys, kind, case

@@ -167,3 +167,74 @@ def test_mutated_fixtures_load_alike_or_fail_alike(monkeypatch):
             patch.setattr(source, "FAST_PARSER", False)
             slow = outcome(text)
         assert fast == slow, text
+
+
+def _outcome(text: str) -> Any:
+    try:
+        return _shape(parse_yaml(text))
+    except YamlSyntaxError as exc:
+        return (exc.mark, exc.message, exc.refused)
+
+
+REVIEWED = [
+    "a: !\n",  # '' to libyaml, null to PyYAML
+    "- !\n",
+    "a: &x !\nb: 1\n",
+    "name: x\nsteps:\n  - {wait: }\n",  # the empty value's column
+    "a: {b: \n}\n",
+    "a: {b: , c: 1}\n",
+    "a: [b: ]\n",
+    "a: # a comment\nb: 1\n",
+    "%YAML 1.1#\n---\na: 1\n",  # libyaml reads the directive
+    "a: !!float x\n",  # a ValueError in the constructor
+    "a: !!int ''\n",
+    "a: !!bool x\n",
+    "a: !!timestamp x\n",
+    "a: !!map [1]\n",
+    "a: !!seq {x: 1}\n",
+    "!!map [1]\n",
+    'a: "\\U00110000"\n',  # past the last character: a ValueError in the scanner
+    "[" * 200 + "]" * 200 + "\n",  # deeper than MAX_DEPTH
+    "- " * 150 + "x\n",
+    "[" * 495 + "]" * 495 + "\n",  # where PyYAML's own recursion gives up
+]
+
+
+@pytest.mark.parametrize("text", REVIEWED, ids=range(len(REVIEWED)))
+def test_what_review_found_loads_alike_or_fails_alike(monkeypatch, text):
+    fast = _outcome(text)
+    with monkeypatch.context() as patch:
+        patch.setattr(source, "FAST_PARSER", False)
+        slow = _outcome(text)
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("a: !!float x\n", (1, 4), "a float value that cannot be read (ValueError: "),
+        ("a: !!map [1]\n", (1, 4), "a map value that cannot be read ("),
+        ("[" * 200 + "]" * 200 + "\n", None, "the YAML is nested more than 100 levels deep"),
+        ("[" * 600 + "]" * 600 + "\n", None, "the YAML is nested more than 100 levels deep"),
+    ],
+)
+def test_a_value_no_tag_can_hold_and_a_deep_nest_are_bad_input_not_tracebacks(text, where, message):
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml(text)
+    mark = caught.value.mark
+    assert (None if mark is None else (mark.line, mark.column)) == where
+    assert caught.value.message.startswith(message)
+    assert caught.value.refused
+
+
+def test_an_alias_bomb_is_refused_without_a_second_read(monkeypatch):
+    class Refusing(source._Loader):
+        def __init__(self, *_: Any):
+            raise AssertionError("the pure-Python parser read it again")
+
+    monkeypatch.setattr(source, "_Loader", Refusing)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(7)
+    )
+    with pytest.raises(YamlSyntaxError, match="alias bomb"):
+        parse_yaml(bomb)
