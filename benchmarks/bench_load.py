@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks.measure import Measurement
 from simulator.cli import build_parser
-from simulator.handlers.cli_options import HostSeries
+from simulator.handlers.host_series import HostSeries
 from simulator.scenarios.load_mode import run_load
 from simulator.scenarios.loader import load_scenario
 

@@ -41,15 +41,16 @@ from simulator.one_line import one_line
 __all__ = [
     "ENV_WEBHOOK_SECRET",
     "WEBHOOK_BUDGET",
-    "HostSeries",
     "abandon_run",
     "add_handler_options",
     "build_host",
     "finish_run",
+    "lasting_meta",
     "open_journal",
     "redacted_argv",
     "run_meta",
     "summary",
+    "threads_left",
 ]
 
 ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
@@ -190,10 +191,10 @@ def run_meta(
 ) -> dict[str, Any]:
     """What the journal keeps about a run: the secret's presence, never its value (nor a
     URL's password: see handlers.secrets)."""
-    return {"seed": sim.seed, **_lasting_meta(args, meta)}
+    return {"seed": sim.seed, **lasting_meta(args, meta)}
 
 
-def _lasting_meta(args: argparse.Namespace, meta: dict[str, Any] | None) -> dict[str, Any]:
+def lasting_meta(args: argparse.Namespace, meta: dict[str, Any] | None) -> dict[str, Any]:
     """``run_meta`` but the seed: the same for every run of one process (``HostSeries`` keeps
     it: redacting the command line each repeat cost load mode more than its journal's row)."""
     found = {"argv": redacted_argv(sys.argv[1:]), **(meta or {})}
@@ -395,7 +396,7 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     if looped is None and held is not None:  # refused inside a handler's call: never delivered
         looped = f"journal {held}"
     host.close()
-    _threads_left(host)
+    threads_left(host)
     journal = host.journal
     if journal is not None:
         journal.flush()  # the outcomes held for a next commit: a failure is in the summary
@@ -415,7 +416,7 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     return 1 if lines else 0
 
 
-def _threads_left(host: HandlerHost) -> None:
+def threads_left(host: HandlerHost) -> None:
     """With thread isolation, the threads and processes the plugins left running get the grace
     a plugin's process gives them, then the summary names those still running (an incident:
     exit 1); the processes are killed."""
@@ -443,86 +444,3 @@ def abandon_run(host: HandlerHost, *, interrupted: bool = False) -> None:
                 signum = getattr(stop, "signum", signal.SIGINT if stop is not None else None)
                 host.journal.end_run(interrupted=True, signum=signum)
             host.journal.close()
-
-
-class HostSeries:
-    """Load mode: one host for every run of a series, its plugins loaded (and their processes
-    started) once; each run gets its own simulator and journal run (``HandlerHost.rebind``).
-
-    ``build(sim)`` is the runner's host factory, ``end_run(host)`` its ``close_host``;
-    ``finish()`` closes the host and prints one summary of every run (the exit code).
-    """
-
-    def __init__(
-        self,
-        args: argparse.Namespace,
-        meta: dict[str, Any] | None = None,
-        *,
-        stderr: TextIO | None = None,
-        start: Any = None,
-    ):
-        self.args = args
-        self.meta = meta
-        self.stderr = stderr
-        self.host: HandlerHost | None = None
-        self._start = start
-        """``start(host)`` once the host is built (JS handlers)."""
-        self._looped: str | None = None
-        self._lasting: dict[str, Any] | None = None
-        """What each run's journal meta has besides its seed (``_lasting_meta``), made once."""
-
-    def build(self, sim: AgentDesktop) -> HandlerHost:
-        """The host, built for the first run and rebound to ``sim`` for the next ones."""
-        if self.host is None:
-            self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)
-            if self._start is not None:
-                self._start(self.host)
-        else:
-            journal = self.host.journal
-            if journal is None:
-                journal = open_journal(sim, self.args, self.meta)
-            else:  # the same file, a new run: reopening costs more than the run itself
-                if self._lasting is None:
-                    self._lasting = _lasting_meta(self.args, self.meta)
-                journal.new_run({"seed": sim.seed, **self._lasting})
-            self.host.rebind(sim, journal)
-        return self.host
-
-    def end_run(self, host: HandlerHost) -> None:
-        """Let the run's handlers finish; the host and the journal stay for the next run, whose
-        first commit writes this one's end (``finished``) with its last outcomes."""
-        try:
-            host.settle(timeout=max(host.timeout * 2, 1.0))
-        except HandlerLoopError as exc:
-            self._looped = self._looped or str(exc)
-        except CommitError as exc:
-            self._looped = self._looped or f"journal {exc}"
-        # The runner ends its run's host in a ``finally``: on a stop (Ctrl-C, SIGTERM) this
-        # run did not finish, and ``abandon_run`` records it interrupted.
-        if host.journal is not None and not isinstance(sys.exception(), KeyboardInterrupt):
-            host.journal.end_run()
-
-    def finish(self) -> int:
-        """Close the host; one summary of every run on stderr; 1 if anything failed."""
-        if self.host is None:
-            return 0
-        err = self.stderr if self.stderr is not None else sys.stderr
-        self.host.close()
-        _threads_left(self.host)
-        lines = summary(self.host)
-        if self._looped is not None:
-            lines.insert(0, self._looped)
-        journal = self.host.journal
-        if journal is not None:
-            journal.flush()  # the outcomes held for a next commit: a failure is in the summary
-        failure = getattr(journal, "failure", None)
-        told = getattr(journal, "failure_told", False)  # the stopped run's report says it
-        if failure is not None and self._looped is None and not told:
-            lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
-        if journal is not None:
-            if lines and journal.path != ":memory:":
-                lines.append(f"  journal: {journal.path}")
-            journal.close()
-        for line in lines:
-            print(f"adsim: {line}", file=err)
-        return 1 if lines else 0

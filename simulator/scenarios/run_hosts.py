@@ -113,7 +113,7 @@ def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
     """One handler host for every repeat (``HostSeries``), or None when no handlers are asked."""
     if not hasattr(args, "handlers") or not _wants_handlers(args, source):
         return None
-    from simulator.handlers.cli_options import HostSeries
+    from simulator.handlers.host_series import HostSeries
 
     def start(host: Any) -> None:
         js_handlers = getattr(args, "js_handlers", None) or []

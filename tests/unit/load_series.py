@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.cli import build_parser
-from simulator.handlers.cli_options import HostSeries
+from simulator.handlers.host_series import HostSeries
 from simulator.scenarios import LoadReport, parse_scenario, run_load
 
 __all__ = ["FLOW", "LoadSeries", "load_series"]

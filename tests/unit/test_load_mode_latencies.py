@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import build_parser
-from simulator.handlers.cli_options import HostSeries
+from simulator.handlers.host_series import HostSeries
 from simulator.scenarios import parse_scenario, run_load
 from simulator.scenarios.load_mode import Latencies, percentile
 

@@ -1,0 +1,108 @@
+"""Load mode's handler host: one host for every run of a series (``adsim run ... --repeat N``).
+
+The plugins are loaded (and their processes started) once per process; each repeat gets its own
+simulator and journal run (``HandlerHost.rebind``), and the series ends in one summary of every
+run (``simulator.handlers.cli_options``: the host built, the summary said, as for one run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from simulator.engine import AgentDesktop, CommitError
+from simulator.handlers.cli_options import (
+    build_host,
+    lasting_meta,
+    open_journal,
+    summary,
+    threads_left,
+)
+from simulator.handlers.feedback import HandlerLoopError
+from simulator.handlers.host import HandlerHost
+
+__all__ = ["HostSeries"]
+
+
+class HostSeries:
+    """Load mode: one host for every run of a series, its plugins loaded (and their processes
+    started) once; each run gets its own simulator and journal run (``HandlerHost.rebind``).
+
+    ``build(sim)`` is the runner's host factory, ``end_run(host)`` its ``close_host``;
+    ``finish()`` closes the host and prints one summary of every run (the exit code).
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        meta: dict[str, Any] | None = None,
+        *,
+        stderr: TextIO | None = None,
+        start: Any = None,
+    ):
+        self.args = args
+        self.meta = meta
+        self.stderr = stderr
+        self.host: HandlerHost | None = None
+        self._start = start
+        """``start(host)`` once the host is built (JS handlers)."""
+        self._looped: str | None = None
+        self._lasting: dict[str, Any] | None = None
+        """What each run's journal meta has besides its seed (``lasting_meta``), made once."""
+
+    def build(self, sim: AgentDesktop) -> HandlerHost:
+        """The host, built for the first run and rebound to ``sim`` for the next ones."""
+        if self.host is None:
+            self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)
+            if self._start is not None:
+                self._start(self.host)
+        else:
+            journal = self.host.journal
+            if journal is None:
+                journal = open_journal(sim, self.args, self.meta)
+            else:  # the same file, a new run: reopening costs more than the run itself
+                if self._lasting is None:
+                    self._lasting = lasting_meta(self.args, self.meta)
+                journal.new_run({"seed": sim.seed, **self._lasting})
+            self.host.rebind(sim, journal)
+        return self.host
+
+    def end_run(self, host: HandlerHost) -> None:
+        """Let the run's handlers finish; the host and the journal stay for the next run, whose
+        first commit writes this one's end (``finished``) with its last outcomes."""
+        try:
+            host.settle(timeout=max(host.timeout * 2, 1.0))
+        except HandlerLoopError as exc:
+            self._looped = self._looped or str(exc)
+        except CommitError as exc:
+            self._looped = self._looped or f"journal {exc}"
+        # The runner ends its run's host in a ``finally``: on a stop (Ctrl-C, SIGTERM) this
+        # run did not finish, and ``abandon_run`` records it interrupted.
+        if host.journal is not None and not isinstance(sys.exception(), KeyboardInterrupt):
+            host.journal.end_run()
+
+    def finish(self) -> int:
+        """Close the host; one summary of every run on stderr; 1 if anything failed."""
+        if self.host is None:
+            return 0
+        err = self.stderr if self.stderr is not None else sys.stderr
+        self.host.close()
+        threads_left(self.host)
+        lines = summary(self.host)
+        if self._looped is not None:
+            lines.insert(0, self._looped)
+        journal = self.host.journal
+        if journal is not None:
+            journal.flush()  # the outcomes held for a next commit: a failure is in the summary
+        failure = getattr(journal, "failure", None)
+        told = getattr(journal, "failure_told", False)  # the stopped run's report says it
+        if failure is not None and self._looped is None and not told:
+            lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
+        if journal is not None:
+            if lines and journal.path != ":memory:":
+                lines.append(f"  journal: {journal.path}")
+            journal.close()
+        for line in lines:
+            print(f"adsim: {line}", file=err)
+        return 1 if lines else 0
