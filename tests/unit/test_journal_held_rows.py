@@ -11,33 +11,12 @@ import pytest
 
 from simulator.cli import main
 from simulator.engine import Simulator
-from simulator.handlers import HandlerHost, HandlerOutcome
+from simulator.handlers import HandlerHost
 from simulator.journal import Journal, JournalWriteError
 from simulator.scenarios import ScenarioRunner, load_scenario
+from tests.unit.journal_fakes import FakeEvent, fake_outcome
 
 SCENARIO = Path(__file__).resolve().parents[2] / "fixtures/scenarios/inbound_acw_disposition.yaml"
-
-
-class _Event:
-    def __init__(self, seq: int, name: str = "ON_LOGIN"):
-        self.seq = seq
-        self.name = name
-        self.time_ms = 1000 + seq
-        self.interaction_id = None
-        self.wire_args = ({"n": seq},)
-
-
-def _outcome(seq: int, result: object = None) -> HandlerOutcome:
-    return HandlerOutcome(
-        event_seq=seq,
-        event_name="ON_LOGIN",
-        interaction_id=None,
-        handler="h",
-        plugin="p",
-        duration_ms=1.5,
-        status="ok",
-        result=result,
-    )
 
 
 def _lazy(journal: Journal, sim: Simulator) -> None:
@@ -96,14 +75,14 @@ def test_rows_held_back_keep_their_runs_id_across_new_run(sim, tmp_path):
     path = tmp_path / "j.sqlite3"
     journal = Journal.open(path)
     _lazy(journal, sim)
-    journal.commit([_Event(1)])
+    journal.commit([FakeEvent(1)])
     first = journal.written_run_id
-    journal.record_outcome(_outcome(1, result="first"))
+    journal.record_outcome(fake_outcome(1, result="first"))
     journal.record_answer(1, "first's answer")
     observer = sqlite3.connect(path)
     assert observer.execute("SELECT count(*) FROM outcomes").fetchone() == (0,), "held back"
     journal.new_run({"n": 2})
-    journal.commit([_Event(1)])
+    journal.commit([FakeEvent(1)])
     second = journal.written_run_id
     assert second != first
     assert observer.execute("SELECT run_id, result FROM outcomes").fetchall() == [
@@ -120,8 +99,8 @@ def test_rows_held_back_keep_their_runs_id_across_new_run(sim, tmp_path):
 def test_a_read_through_the_journal_sees_the_rows_it_holds_back(sim, tmp_path):
     journal = Journal.open(tmp_path / "j.sqlite3")
     _lazy(journal, sim)
-    journal.commit([_Event(1)])
-    journal.record_outcome(_outcome(1))
+    journal.commit([FakeEvent(1)])
+    journal.record_outcome(fake_outcome(1))
     assert [o.event_seq for o in journal.outcomes()] == [1]
     journal.close()
 
@@ -130,8 +109,8 @@ def test_without_a_lazy_run_an_outcome_is_written_at_once(sim, tmp_path):
     path = tmp_path / "j.sqlite3"
     journal = Journal.open(path)
     journal.attach(sim)  # the window, the demo, your own driver: nothing commits later
-    journal.commit([_Event(1)])
-    journal.record_outcome(_outcome(1))
+    journal.commit([FakeEvent(1)])
+    journal.record_outcome(fake_outcome(1))
     observer = sqlite3.connect(path)
     assert observer.execute("SELECT count(*) FROM outcomes").fetchone() == (1,)
     observer.close()
@@ -142,14 +121,14 @@ def test_a_held_outcome_that_cannot_be_written_stops_the_next_commit(sim, tmp_pa
     path = tmp_path / "j.sqlite3"
     journal = Journal.open(path)
     _lazy(journal, sim)
-    journal.commit([_Event(1)])
-    journal.record_outcome(_outcome(1))
+    journal.commit([FakeEvent(1)])
+    journal.record_outcome(fake_outcome(1))
     _refuse_outcomes(path)
     with pytest.raises(JournalWriteError) as caught:
-        journal.commit([_Event(2)])
+        journal.commit([FakeEvent(2)])
     assert "cannot write the outcome of p:h on event #1: refused" in str(caught.value)
     assert [e.seq for e in journal.events()] == [1], "nothing of that commit was written"
-    journal.commit([_Event(2)])  # told once: the window's retry goes on
+    journal.commit([FakeEvent(2)])  # told once: the window's retry goes on
     assert [e.seq for e in journal.events()] == [1, 2]
     assert journal.failure is caught.value
     journal.close()
@@ -241,8 +220,8 @@ def test_closing_a_journal_whose_checkpoints_run_on_a_thread_leaves_it_whole(
     journal = Journal.open(path)
     journal.attach(sim)
     for seq in range(1, 41):
-        journal.commit([_Event(seq)])
-        journal.record_outcome(_outcome(seq))
+        journal.commit([FakeEvent(seq)])
+        journal.record_outcome(fake_outcome(seq))
     journal.close()
     # The thread's connection closed first: the writer's, the last, took the WAL back in.
     assert not Path(f"{path}-wal").exists()
@@ -256,7 +235,7 @@ def test_a_commit_of_more_events_than_one_insert_takes_writes_them_all_in_order(
 
     count = 2 * EVENTS_PER_INSERT + 5
     with Journal.open(tmp_path / "j.sqlite3") as journal:
-        journal.commit([_Event(seq) for seq in range(1, count + 1)])
+        journal.commit([FakeEvent(seq) for seq in range(1, count + 1)])
         events = journal.events()
     assert [(e.seq, e.time_ms, e.args) for e in events] == [
         (seq, 1000 + seq, [{"n": seq}]) for seq in range(1, count + 1)

@@ -17,30 +17,8 @@ import pytest
 
 from simulator.cli import main
 from simulator.engine import Simulator
-from simulator.handlers import HandlerOutcome
 from simulator.journal import Journal, JournalWriteError
-
-
-class _Event:
-    def __init__(self, seq: int):
-        self.seq = seq
-        self.name = "ON_LOGIN"
-        self.time_ms = 1000 + seq
-        self.interaction_id = None
-        self.wire_args = ({"n": seq},)
-
-
-def _outcome(seq: int) -> HandlerOutcome:
-    return HandlerOutcome(
-        event_seq=seq,
-        event_name="ON_LOGIN",
-        interaction_id=None,
-        handler="h",
-        plugin="p",
-        duration_ms=1.5,
-        status="ok",
-        result=None,
-    )
+from tests.unit.journal_fakes import FakeEvent, fake_outcome
 
 
 def _orphans(path: Path) -> dict[str, int]:
@@ -66,10 +44,10 @@ def writer(tmp_path):
     sim = Simulator()
     sim.bus.lazy_commits = True
     journal.attach(sim)
-    journal.commit([_Event(1)])
-    journal.record_outcome(_outcome(1))  # held for the next commit
+    journal.commit([FakeEvent(1)])
+    journal.record_outcome(fake_outcome(1))  # held for the next commit
     with Journal.open(path) as other:
-        other.commit([_Event(1)])
+        other.commit([FakeEvent(1)])
     yield path, journal
     journal.close()
 
@@ -79,7 +57,7 @@ def test_prune_keep_1_while_a_run_holds_outcomes_leaves_no_orphan(writer, capsys
     assert main(["journal", "prune", "--keep", "1", "--journal", str(path)]) == 0
     assert "deleted run 1 (1), kept the last 1" in capsys.readouterr().out
     journal.new_run()  # load mode: run 1 is over, the next one starts
-    journal.commit([_Event(1)])  # the held outcome of run 1 comes with this commit
+    journal.commit([FakeEvent(1)])  # the held outcome of run 1 comes with this commit
     journal.close()
     assert _orphans(path) == {"events": 0, "outcomes": 0, "packets": 0}
     with Journal.open(path, writing=False) as read:
@@ -101,7 +79,7 @@ def test_a_run_a_prune_deleted_while_it_ran_is_not_written_further(writer, capsy
     path, journal = writer
     assert main(["journal", "prune", "--keep", "1", "--journal", str(path)]) == 0
     with pytest.raises(JournalWriteError) as caught:
-        journal.commit([_Event(2)])
+        journal.commit([FakeEvent(2)])
     assert "run 1 was deleted (adsim journal prune) while it ran" in str(caught.value)
     journal.close()
     assert _orphans(path) == {"events": 0, "outcomes": 0, "packets": 0}

@@ -19,12 +19,16 @@ SAID = "in adsim's own process (thread isolation) its exit ends adsim with it"
 def _demo(tmp_path, source: str, isolation: str = "thread") -> subprocess.CompletedProcess[str]:
     plugin = tmp_path / "crm.py"
     plugin.write_text(textwrap.dedent(source), encoding="utf-8")
-    argv = [*ADSIM, "demo", "--handler", str(plugin), "--handler-isolation", isolation]
+    return _run(tmp_path, "demo", "--handler", str(plugin), isolation=isolation)
+
+
+def _run(cwd, *argv: str, isolation: str = "thread") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*argv, "--journal", ":memory:"],
+        [*ADSIM, *argv, "--handler-isolation", isolation, "--journal", ":memory:"],
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=cwd,
         env={**os.environ, "PYTHONUTF8": "1"},
         check=False,
     )
@@ -141,17 +145,6 @@ def test_a_pytest_run_whose_handler_exits_does_not_pass(pytester):
     assert result.ret == 1
     where = "*crm_exits.py:4 during test_sale.py::test_a_call"
     result.stderr.fnmatch_lines([f"adsim: plugin crm_exits called os._exit(0) at {where}: {SAID}*"])
-
-
-def _run(cwd, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ADSIM, *argv, "--handler-isolation", "thread", "--journal", ":memory:"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def test_exit_256_is_not_a_pass(tmp_path):
