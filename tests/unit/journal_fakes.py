@@ -8,8 +8,9 @@ from simulator.handlers import HandlerOutcome
 class FakeEvent:
     """What ``Journal.commit`` needs of an event: ``ON_LOGIN`` number ``seq`` by default."""
 
-    def __init__(self, seq: int, name: str = "ON_LOGIN"):
+    def __init__(self, seq: int, agent: str | None = None, name: str = "ON_LOGIN"):
         self.seq = seq
+        self.agent = agent
         self.name = name
         self.time_ms = 1000 + seq
         self.interaction_id = None

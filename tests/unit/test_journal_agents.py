@@ -9,34 +9,12 @@ import sqlite3
 from pathlib import Path
 
 from simulator.cli import main
-from simulator.handlers import HandlerOutcome
 from simulator.journal import SCHEMA_VERSION, Journal, export_csv, export_jsonl
 from simulator.journal.store import MIGRATIONS
+from tests.unit.journal_fakes import FakeEvent, fake_outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLER = ROOT / "fixtures/handlers/mini_crm.py"
-
-
-class _Event:
-    def __init__(self, seq: int, agent: str | None = None, name: str = "ON_LOGIN"):
-        self.seq = seq
-        self.name = name
-        self.time_ms = 1000 + seq
-        self.interaction_id = None
-        self.wire_args = ({},)
-        self.agent = agent
-
-
-def _outcome(seq: int) -> HandlerOutcome:
-    return HandlerOutcome(
-        event_seq=seq,
-        event_name="ON_LOGIN",
-        interaction_id=None,
-        handler="h",
-        plugin="p",
-        duration_ms=1.0,
-        status="ok",
-    )
 
 
 def test_a_version_2_journal_of_per_agent_runs_gets_the_agent_on_its_rows(tmp_path):
@@ -46,8 +24,8 @@ def test_a_version_2_journal_of_per_agent_runs_gets_the_agent_on_its_rows(tmp_pa
     for meta in ({"command": "run"}, {"command": "run", "agent": "jane"}, {"agent": "omar"}):
         with Journal.open(path, meta=meta, migrations=MIGRATIONS[:2]) as old:
             assert old.schema_version == 2
-            old.record_event(_Event(1))
-            old.record_outcome(_outcome(1))
+            old.record_event(FakeEvent(1))
+            old.record_outcome(fake_outcome(1))
             runs[meta.get("agent")] = old.run_id
     db = sqlite3.connect(path)
     columns = {row[1] for row in db.execute("PRAGMA table_info(events)")}
@@ -64,10 +42,10 @@ def test_a_version_2_journal_of_per_agent_runs_gets_the_agent_on_its_rows(tmp_pa
 
 def test_events_and_their_outcomes_keep_the_agent_and_one_agent_keeps_none():
     with Journal.open(":memory:") as journal:
-        journal.record_event(_Event(1, "omar"))
-        journal.record_outcome(_outcome(1))
-        journal.record_event(_Event(2))
-        journal.record_outcome(_outcome(2))
+        journal.record_event(FakeEvent(1, "omar"))
+        journal.record_outcome(fake_outcome(1))
+        journal.record_event(FakeEvent(2))
+        journal.record_outcome(fake_outcome(2))
         assert [(e.seq, e.agent) for e in journal.events()] == [(1, "omar"), (2, None)]
         assert [(o.event_seq, o.agent) for o in journal.outcomes()] == [(1, "omar"), (2, None)]
         assert journal.has_agents()
