@@ -48,7 +48,9 @@ def _site_folder(path: str) -> bool:
     return any(part in ("site-packages", "dist-packages") for part in Path(path).parts)
 
 
-def watch(name: str, register: Callable[..., Any] | None, imported: Iterable[ModuleType]) -> None:
+def watch(
+    name: str, register: Callable[..., Any] | None, imported: Iterable[ModuleType | None]
+) -> None:
     """``name``'s code is its ``register``'s module and the modules ``imported`` with it from
     that module's folder and below (its helpers; not a library a venv in that folder holds):
     an ``os._exit`` from a frame of theirs is said. Told by the frame's module, not its file's

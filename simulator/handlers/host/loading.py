@@ -128,7 +128,7 @@ class PluginLoading(Delivery):
                 with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"), guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
-                    imported = [sys.modules[name] for name in sys.modules.keys() - modules]
+                    imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]
                     exit_guard.watch(plugin.name, plugin.register, imported)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
