@@ -18,6 +18,7 @@ import contextlib
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -29,10 +30,11 @@ _REAL_EXIT = os._exit
 before_saying: list[Callable[[], object]] = []
 """Called before the line is written (the pytest plugin: stop capturing stderr, or the line
 would go to a capture file the exit never shows)."""
-_plugins: dict[int, tuple[dict[str, Any], list[str]]] = {}
-"""The globals of each plugin module loaded in this process (kept: an id is only unique while
-its object lives), by id -> (them, the plugins' names: a helper module in a folder of plugins
-may be any of theirs)."""
+_plugins: dict[int, tuple[Callable[[], Any], list[str]]] = {}
+"""The plugin modules loaded in this process, by the id of their globals -> (a weak reference
+to what holds them: the module, or its ``register``; an id is only its own while that lives),
+the plugins' names: a helper module in a folder of plugins may be any of theirs). Weak: a
+pytest session loads a loose handler file afresh for each test."""
 _local = threading.local()
 _installed_in: list[int] = []
 """The process the guard was installed in (a forked child's exits are its own business)."""
@@ -56,10 +58,13 @@ def watch(
     an ``os._exit`` from a frame of theirs is said. Told by the frame's module, not its file's
     path: a relative path after ``os.chdir``, or a conftest beside the plugin, would mislead."""
     _install()
-    globals_ = getattr(register, "__globals__", None)
+    for key in [key for key, (held, _names) in _plugins.items() if _globals(held) is None]:
+        del _plugins[key]  # their plugin is gone (an earlier test's)
+    function = getattr(register, "__func__", register)  # a bound method's function lives on
+    globals_ = getattr(function, "__globals__", None)
     if not isinstance(globals_, dict):
         return
-    _plugins[id(globals_)] = (globals_, [name])  # its own module: that plugin's alone
+    _plugins[id(globals_)] = (weakref.ref(function), [name])  # its own module: that plugin's
     file = globals_.get("__file__")
     if not isinstance(file, str):
         return
@@ -71,9 +76,17 @@ def watch(
             continue
         real = os.path.realpath(found)
         if (real == root or real.startswith(root + os.sep)) and (in_site or not _site_folder(real)):
-            names = _plugins.setdefault(id(module.__dict__), (module.__dict__, []))[1]
+            names = _plugins.setdefault(id(module.__dict__), (weakref.ref(module), []))[1]
             if name not in names:
                 names.append(name)
+
+
+def _globals(held: Callable[[], Any]) -> dict[str, Any] | None:
+    """The globals a weak reference of ``_plugins`` stands for; None once it is gone."""
+    found = held()
+    if found is None:
+        return None
+    return found.__dict__ if isinstance(found, ModuleType) else found.__globals__
 
 
 @contextlib.contextmanager
@@ -94,7 +107,7 @@ def _culprit(frame: FrameType | None) -> tuple[str, str] | None:
     first, where, names = frame, "", None
     while frame is not None:
         known = _plugins.get(id(frame.f_globals))
-        if known is not None and known[0] is frame.f_globals:
+        if known is not None and _globals(known[0]) is frame.f_globals:
             if not where:  # the innermost plugin code: where it exited
                 where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
             names = known[1]

@@ -248,3 +248,23 @@ def test_a_conftest_beside_the_handler_exits_as_it_likes(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret == 0
     assert "os._exit" not in result.stderr.str()
+
+
+def test_a_plugin_module_is_not_kept_alive_for_its_exit():
+    """A pytest session loads a loose handler file afresh for each test: the guard must not
+    keep every copy (and what it holds) alive for the session."""
+    import gc
+    import types
+    import weakref
+
+    from simulator.handlers import exit_guard
+
+    module = types.ModuleType("crm_copy")
+    exec("def register(ad_api):\n    pass\n", module.__dict__)
+    exit_guard.watch("crm", module.register, [])
+    gone = weakref.ref(module)
+    del module
+    gc.collect()
+    assert gone() is None
+    exit_guard.watch("other", None, [])  # forgets the copies that are gone
+    assert all(exit_guard._globals(held) is not None for held, _ in exit_guard._plugins.values())
