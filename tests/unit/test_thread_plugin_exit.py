@@ -262,7 +262,7 @@ def test_a_plugin_module_is_not_kept_alive_for_its_exit():
     module = types.ModuleType("crm_copy")
     exec("def register(ad_api):\n    pass\n", module.__dict__)
     exit_guard.watch("crm", module.register, [])
-    gone = weakref.ref(module)
+    gone = weakref.ref(module.register)  # lives as long as its module's globals
     del module
     gc.collect()
     assert gone() is None
