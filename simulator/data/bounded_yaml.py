@@ -199,8 +199,9 @@ def has_lone_surrogate(text: str) -> bool:
 
 
 def _expanded_size(root: yaml.Node, limit: int) -> None:
-    """Raise a ``ConstructorError`` when ``root`` expands (aliases followed) to more than
-    ``limit`` nodes or contains itself. Linear in the number of distinct nodes."""
+    """Raise a ``ConstructorError`` when ``root``'s aliases expand it by more than ``limit``
+    nodes beyond the distinct ones it holds, or it contains itself. Linear in the number of
+    distinct nodes."""
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -210,7 +211,9 @@ def _expanded_size(root: yaml.Node, limit: int) -> None:
         if children_done:
             on_path.discard(key)
             total = 1 + sum(sizes[id(child)] for child in _children(node))
-            if total > limit:
+            # What the aliases add beyond the values the file holds (a big file without an
+            # alias, 1.5 million values in 10 MB, was called an alias bomb).
+            if total - len(sizes) - 1 > limit:
                 raise RefusedValueError(
                     None,
                     None,

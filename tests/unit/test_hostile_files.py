@@ -306,3 +306,17 @@ def test_a_lone_surrogate_in_a_tenant_file_is_refused_at_its_place(tmp_path):
     with pytest.raises(InputFileError, match="lone surrogate") as info:
         load_tenant(path)
     assert (info.value.line, info.value.column) != (None, None)
+
+
+def test_a_big_file_without_aliases_is_no_alias_bomb():
+    """The bound is on what aliases add beyond the values the file holds: a 10 MB scenario of
+    220,000 steps (1.5 million values, no alias) was refused as "an alias bomb?"."""
+    import yaml
+
+    from simulator.data.bounded_yaml import RefusedValueError, _expanded_size
+
+    plain = yaml.compose("steps:\n" + "".join(f"  - {{wait: {n}s}}\n" for n in range(20)))
+    _expanded_size(plain, limit=10)  # 60 values, none from an alias
+    aliased = yaml.compose("a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a]\n")
+    with pytest.raises(RefusedValueError, match="through its aliases"):
+        _expanded_size(aliased, limit=10)
