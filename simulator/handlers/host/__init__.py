@@ -92,11 +92,11 @@ class HandlerHost(PluginLoading):
             close_grace=close_grace,
         )
         self.threads_before = snapshot()
+        """The threads running before any plugin was loaded (``simulator.handlers.
+        leftover_threads``: what a plugin run in this process left running at the end)."""
         self.children_before = leftover_processes.snapshot()
         """This process's children before any plugin was loaded (``simulator.handlers.
         leftover_processes``)."""
-        """The threads running before any plugin was loaded (``simulator.handlers.
-        leftover_threads``: what a plugin run in this process left running at the end)."""
         self.threads_loaded: frozenset[threading.Thread] = frozenset()
         """The threads running once the plugins were loaded (set by who loads them: a daemon
         among them was made one on purpose)."""

@@ -105,7 +105,7 @@ class PluginLoading(Delivery):
         loaded = {_file_key(p) for p in self._plugins} - {None}
         in_here = self.isolation != "process"  # plugins imported and run in this process
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
-        modules = set(sys.modules)
+        modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
         with self._told_if_slow(f"{what}: importing it"), guard:
             plugins = source.plugins()
         for plugin in plugins:
