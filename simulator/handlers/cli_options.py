@@ -386,6 +386,9 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     """Let the handlers finish, close host and journal; 1 with a summary if any failed, else 0."""
     err = stderr if stderr is not None else sys.stderr
     looped = None
+    stop = sys.exception()
+    if host.journal is not None and stop is not None and not isinstance(stop, KeyboardInterrupt):
+        host.journal.end_run(failed=True)  # an error ends it here (a finally): not finished
     try:
         host.settle(timeout=max(host.timeout * 2, 1.0))
     except HandlerLoopError as exc:  # a run cut short mid-loop (Ctrl-C): still bounded

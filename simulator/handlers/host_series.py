@@ -78,9 +78,11 @@ class HostSeries:
         except CommitError as exc:
             self._looped = self._looped or f"journal {exc}"
         # The runner ends its run's host in a ``finally``: on a stop (Ctrl-C, SIGTERM) this
-        # run did not finish, and ``abandon_run`` records it interrupted.
-        if host.journal is not None and not isinstance(sys.exception(), KeyboardInterrupt):
-            host.journal.end_run()
+        # run did not finish, and ``abandon_run`` records it interrupted; on an error of ours it
+        # did not finish either, and no end is written (``unfinished``).
+        stop = sys.exception()
+        if host.journal is not None and not isinstance(stop, KeyboardInterrupt):
+            host.journal.end_run(failed=stop is not None)
 
     def finish(self) -> int:
         """Close the host; one summary of every run on stderr; 1 if anything failed."""

@@ -236,14 +236,21 @@ class Journal(JournalReader):
             self._run_id = int(cursor.lastrowid or 0)
         return self._run_id
 
-    def end_run(self, *, interrupted: bool = False, signum: int | None = None) -> None:
+    def end_run(
+        self, *, interrupted: bool = False, signum: int | None = None, failed: bool = False
+    ) -> None:
         """Record that the current run is over: ``finished``, or ``interrupted`` (by the signal
         ``signum``: Ctrl-C, SIGTERM ...). Held back with its last outcomes, so the end is never in
         the journal before them; written at the next transaction (``flush``,
         ``close``, the next run's first commit). Once per run: the first end stays. A run that
-        wrote nothing has no row, and gets no end."""
+        wrote nothing has no row, and gets no end. ``failed``: an error of adsim's own ended it
+        before its end; no end is written (it is no ``finished`` run), so ``adsim journal runs``
+        calls it ``unfinished`` once its process is gone."""
         with self._lock:
-            self._end_locked(interrupted, signum)
+            if failed:
+                self._ended = True
+            else:
+                self._end_locked(interrupted, signum)
 
     def _end_locked(self, interrupted: bool, signum: int | None) -> None:
         if self._closed or not self._ends or self._ended:

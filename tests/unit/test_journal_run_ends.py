@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,6 +125,66 @@ def test_a_stop_between_two_runs_leaves_the_last_one_finished(tmp_path, capsys, 
     assert main(argv) == 143
     capsys.readouterr()
     assert _ends(journal, capsys) == {1: "finished", 2: "finished"}
+
+
+_FAILING_RUN = """
+import sys
+from simulator.cli import main
+from simulator.scenarios.runner import ScenarioRunner
+
+step, runs = ScenarioRunner.run_step, []
+
+def run_step(self, index, item, result):
+    if index == 3:
+        runs.append(index)
+        if len(runs) == int(sys.argv[1]):
+            raise RuntimeError("a bug of adsim's own")
+    return step(self, index, item, result)
+
+ScenarioRunner.run_step = run_step
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "load run"])
+def test_a_run_an_error_of_adsims_ended_is_unfinished_not_finished(tmp_path, capsys, command):
+    # It was recorded "finished": the journal said a run got to its end that stopped at step 4
+    # on a traceback. Its process is gone: unfinished, as a crash is.
+    journal = tmp_path / "j.sqlite3"
+    argv = ["run", SAVE, "--journal", str(journal), "--handler", _handler(tmp_path)]
+    failing, ends = "1", {1: "unfinished"}
+    if command == "load run":
+        argv += ["--repeat", "5"]
+        failing, ends = "3", {1: "finished", 2: "finished", 3: "unfinished"}
+    done = subprocess.run(
+        [sys.executable, "-c", _FAILING_RUN, failing, *argv],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "RuntimeError: a bug of adsim's own" in done.stderr
+    assert _ends(journal, capsys) == ends
+
+
+def test_the_demo_ended_by_an_error_writes_no_end(tmp_path, monkeypatch):
+    import simulator.demo
+
+    demo = simulator.demo.run_demo_call
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        demo(*args, **kwargs)  # its events journaled, then a bug of ours
+        raise RuntimeError("a bug of adsim's own")
+
+    monkeypatch.setattr(simulator.demo, "run_demo_call", broken)
+    journal = tmp_path / "j.sqlite3"
+    with pytest.raises(RuntimeError):
+        main(["demo", "--journal", str(journal), "--handler", _handler(tmp_path)])
+    with sqlite3.connect(journal) as db:
+        assert db.execute("SELECT ending, ended_ms FROM runs").fetchall() == [(None, None)]
+        assert db.execute("SELECT COUNT(*) FROM events").fetchone()[0] > 10
 
 
 def test_a_journal_closed_without_an_end_said_records_it_finished(tmp_path):
