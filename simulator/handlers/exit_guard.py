@@ -5,7 +5,9 @@ process, and ``os._exit(0)`` in one of its handlers ended adsim at once with sta
 summary, no journal flush, and CI saw a pass. Once such a plugin is loaded ``os._exit`` is this
 module's: called from a plugin's code (a frame of its module or of a helper module it imported
 from its folder, innermost first), or on a thread importing a plugin or running its
-``register``, it says so on stderr, with where, and ends the process with the status asked
+``register``, or on a thread such code started (``threading.Timer(0, os._exit, [0])``: no frame
+of the plugin is on that thread's stack, so where it was started is said), it says so on stderr,
+with where, and ends the process with the status asked
 for, 1 for 0 (or for 256, which the shell sees as 0): the plugin's exit still
 ends adsim (nothing else can run after it), but never as a pass. Anything else (adsim's own
 exits, a library's, a forked child's) goes straight to the real ``os._exit``. Process isolation
@@ -36,6 +38,12 @@ to what holds them: the module, or its ``register``; an id is only its own while
 the plugins' names: a helper module in a folder of plugins may be any of theirs). Weak: a
 pytest session loads a loose handler file afresh for each test."""
 _local = threading.local()
+_REAL_START = threading.Thread.start
+_started_by: weakref.WeakKeyDictionary[threading.Thread, tuple[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
+"""The threads plugin code started (and the threads those started) -> (plugin, the file:line
+that started it)."""
 _installed_in: list[int] = []
 """The process the guard was installed in (a forked child's exits are its own business)."""
 
@@ -44,6 +52,17 @@ def _install() -> None:
     if os._exit is not _guarded:
         _installed_in[:] = [os.getpid()]
         os._exit = _guarded
+    if threading.Thread.start is not _start:
+        setattr(threading.Thread, "start", _start)  # noqa: B010 (a method replaced: typed apart)
+
+
+def _start(thread: threading.Thread) -> None:
+    """``Thread.start``, remembering the plugin whose code starts ``thread`` (or started the
+    thread that starts it): an exit on it is that plugin's, whatever is on its stack."""
+    culprit = _culprit(sys._getframe(1)) or _started_by.get(threading.current_thread())
+    if culprit is not None:
+        _started_by[thread] = culprit
+    _REAL_START(thread)
 
 
 def _site_folder(path: str) -> bool:
@@ -125,6 +144,9 @@ def _culprit(frame: FrameType | None) -> tuple[str, str] | None:
 def _guarded(status: int) -> NoReturn:
     if [os.getpid()] == _installed_in:
         culprit = _culprit(sys._getframe(1))
+        if culprit is None and threading.current_thread() in _started_by:
+            name, started = _started_by[threading.current_thread()]
+            culprit = name, f"{started} (on a thread started there)"
         if culprit is not None:
             name, where = culprit
             code = status if status & 0xFF else 1  # 256 is 0 to the shell

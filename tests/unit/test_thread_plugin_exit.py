@@ -162,6 +162,46 @@ def test_exit_256_is_not_a_pass(tmp_path):
     assert "called os._exit(256)" in done.stderr
 
 
+def test_an_exit_on_a_timer_the_plugin_started_is_said(tmp_path):
+    """No frame of the plugin is on a ``threading.Timer``'s stack when it calls ``os._exit``:
+    it was a silent exit 0. The thread is the plugin's because its code started it."""
+    done = _demo(
+        tmp_path,
+        """
+        import os, threading
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", lambda *args: threading.Timer(0, os._exit, [0]).start())
+        """,
+    )
+    assert done.returncode == 1, done.stderr
+    assert (
+        f"adsim: plugin crm called os._exit(0) at {tmp_path / 'crm.py'}:5 (on a thread started "
+        f"there): {SAID}"
+    ) in done.stderr
+
+
+def test_an_exit_on_a_thread_a_plugins_thread_started_is_said(tmp_path):
+    """A thread the plugin started starts another from library code (``threading``'s own
+    frames only): that one is the plugin's too."""
+    done = _demo(
+        tmp_path,
+        """
+        import os, threading
+
+        def later(*args):
+            timer = threading.Timer(0, os._exit, [3])
+            threading.Thread(target=timer.start).start()
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", later)
+        """,
+    )
+    assert done.returncode == 3, done.stderr
+    where = f"{tmp_path / 'crm.py'}:6 (on a thread started there)"
+    assert f"adsim: plugin crm called os._exit(3) at {where}: {SAID}" in done.stderr
+
+
 def test_the_plugin_that_exits_is_named_and_found_through_its_helpers(tmp_path):
     """A helper module in a folder below the plugins exits on a thread of its own: it is found
     (as the code of the plugins of that folder), and a relative --handler path and an
