@@ -4,12 +4,14 @@ transaction (``Journal`` holds a scenario run's outcomes and answers for its nex
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from simulator import stable_text
-from simulator.journal.rows import _EventLike
+from simulator.journal.rows import PacketDirection, _EventLike, _OutcomeLike
+from simulator.journal.text import dumps, utf8_text
 
 __all__ = [
     "ANSWER_SQL",
@@ -20,6 +22,8 @@ __all__ = [
     "event_values",
     "events_insert",
     "outcome_insert",
+    "outcome_row",
+    "packet_row",
 ]
 
 
@@ -87,6 +91,50 @@ def outcome_insert(agent: bool, failed: bool = True) -> str:
     return (
         "INSERT INTO outcomes (run_id, event_seq, event_name, interaction_id, plugin,"
         f" handler, status, duration_ms, result, error, traceback{tail}"
+    )
+
+
+def outcome_row(outcome: _OutcomeLike) -> tuple[str, tuple[Any, ...], bool]:
+    """One handler call's outcome row: what it is (for an error line), its values after the run
+    id, and whether it failed (``outcome_insert(failed=...)``: 10 values, else 8)."""
+    result = outcome.result
+    values: tuple[Any, ...] = (
+        outcome.event_seq,
+        outcome.event_name,
+        outcome.interaction_id,
+        utf8_text(outcome.plugin),
+        utf8_text(outcome.handler),
+        outcome.status,
+        float(outcome.duration_ms),
+        "null" if result is None else utf8_text(dumps(result)),  # most handlers return None
+    )
+    error, trace = outcome.error, outcome.traceback
+    failed = error is not None or trace is not None
+    if failed:
+        values = (*values, utf8_text(error), utf8_text(trace))
+    what = f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}"
+    return what, values, failed
+
+
+def packet_row(
+    plugin: str, direction: PacketDirection, packet: dict[str, Any]
+) -> tuple[str, tuple[Any, ...]]:
+    """A JS page's packet row (``PACKET_SQL``): what it is, and its values after the run id."""
+    if direction not in ("in", "out"):
+        raise ValueError(f"a packet's direction is 'in' or 'out', not {direction!r}")
+    kind = packet.get("type")
+    uid = packet.get("uid")
+    no_handlers = packet.get("noHandlers")
+    error = packet.get("error")
+    return f"a {direction} packet of {plugin}", (
+        time.time_ns() // 1_000_000,
+        utf8_text(plugin),
+        direction,
+        utf8_text(kind if isinstance(kind, str) else dumps(kind)),
+        None if uid is None else utf8_text(uid if isinstance(uid, str) else dumps(uid)),
+        utf8_text(dumps(packet.get("params", []))),
+        None if no_handlers is None else int(bool(no_handlers)),
+        None if error is None else utf8_text(str(error)),
     )
 
 

@@ -43,9 +43,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
-from simulator import stable_text
 from simulator.journal.checkpoints import Checkpointer
 from simulator.journal.errors import JournalError, JournalWriteError, reason
 from simulator.journal.opening import (
@@ -74,7 +73,11 @@ from simulator.journal.statements import (
     event_values,
     events_insert,
     outcome_insert,
+    outcome_row,
+    packet_row,
 )
+from simulator.journal.text import dumps as _dumps
+from simulator.journal.text import utf8_text
 
 __all__ = [
     "APP_NAME",
@@ -106,29 +109,6 @@ _LAZY = operator.attrgetter("lazy_commits")
 _RUN_ROW = "SELECT 1 FROM runs WHERE id = ?"
 """Asked in each commit of a run's events: another process's prune may have deleted the run
 (its events would be left with no run)."""
-
-
-def _dumps(value: Any) -> str:
-    # What JSON cannot hold (a set a handler returned ...) is stored as its repr text, made the
-    # same in every process (sorted sets, no addresses): same seed, same bytes.
-    return stable_text.dumps(value)
-
-
-@overload
-def utf8_text(value: str) -> str: ...
-@overload
-def utf8_text(value: None) -> None: ...
-def utf8_text(value: str | None) -> str | None:
-    """Text SQLite can store, and a UTF-8 file or pipe can take: a lone surrogate (which UTF-8
-    cannot hold) becomes its escape ``\\udXXX``; inside JSON that escape is exact
-    (``json.loads`` gives the surrogate back)."""
-    if value is None or value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
 
 
 class Journal(JournalReader):
@@ -481,54 +461,15 @@ class Journal(JournalReader):
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
-        result = outcome.result
-        values: tuple[Any, ...] = (
-            outcome.event_seq,
-            outcome.event_name,
-            outcome.interaction_id,
-            utf8_text(outcome.plugin),
-            utf8_text(outcome.handler),
-            outcome.status,
-            float(outcome.duration_ms),
-            "null" if result is None else utf8_text(_dumps(result)),  # most handlers return None
-        )
-        error, trace = outcome.error, outcome.traceback
-        if error is None and trace is None:
-            sql = self._outcome_ok_sql
-        else:
-            sql = self._outcome_sql
-            values = (*values, utf8_text(error), utf8_text(trace))
-        self._hold(
-            f"the outcome of {outcome.plugin}:{outcome.handler} on event #{outcome.event_seq}",
-            sql,
-            values,
-        )
+        what, values, failed = outcome_row(outcome)
+        self._hold(what, self._outcome_sql if failed else self._outcome_ok_sql, values)
 
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
     ) -> None:
         """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``), at once."""
-        if direction not in ("in", "out"):
-            raise ValueError(f"a packet's direction is 'in' or 'out', not {direction!r}")
-        kind = packet.get("type")
-        uid = packet.get("uid")
-        no_handlers = packet.get("noHandlers")
-        error = packet.get("error")
-        self._hold(
-            f"a {direction} packet of {plugin}",
-            PACKET_SQL,
-            (
-                time.time_ns() // 1_000_000,
-                utf8_text(plugin),
-                direction,
-                utf8_text(kind if isinstance(kind, str) else _dumps(kind)),
-                None if uid is None else utf8_text(uid if isinstance(uid, str) else _dumps(uid)),
-                utf8_text(_dumps(packet.get("params", []))),
-                None if no_handlers is None else int(bool(no_handlers)),
-                None if error is None else utf8_text(str(error)),
-            ),
-            now=True,
-        )
+        what, values = packet_row(plugin, direction, packet)
+        self._hold(what, PACKET_SQL, values, now=True)
 
     def close(self) -> None:
         """Write the rows held back, then close the database (idempotent)."""
