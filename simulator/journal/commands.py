@@ -263,6 +263,9 @@ def _cmd_runs(args: argparse.Namespace) -> int:
         rows = []
         for run_id, started_ms, meta in runs:
             events, calls, failed = journal.run_counts(run_id)
+            if args.format == "jsonl":
+                _print_run(run_id, started_ms, meta, (events, calls, failed), journal)
+                continue
             command = meta.get("command")
             rows.append(
                 (
@@ -276,6 +279,8 @@ def _cmd_runs(args: argparse.Namespace) -> int:
                     _what(meta),
                 )
             )
+    if args.format == "jsonl":
+        return _runs_told(args, journal.path, span, len(runs))
     # END before WHAT: WHAT, free text, stays last; END is one word (run_ends.RunEnd.label).
     header = ("RUN", "STARTED", "COMMAND", "EVENTS", "CALLS", "FAILED", "END", "WHAT")
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
@@ -286,13 +291,32 @@ def _cmd_runs(args: argparse.Namespace) -> int:
             for i, cell in enumerate(row[:-1])
         ]
         print(one_line("  ".join([*cells, row[-1]]).rstrip()))
+    return _runs_told(args, journal.path, span, len(rows))
+
+
+def _print_run(
+    run_id: int, started_ms: int, meta: dict[str, Any], counts: tuple[int, int, int], journal: Any
+) -> None:
+    """One run as a JSON line (``--format jsonl``): what the table shows, as values."""
+    events, calls, failed = counts
+    end = journal.run_end(run_id)
+    record: dict[str, Any] = {"run": run_id, "startedMs": started_ms, "meta": meta}
+    record.update(events=events, calls=calls, failed=failed, end=end.status)
+    if end.signal is not None:
+        record["signal"] = end.signal
+    if end.ended_ms is not None:
+        record["endedMs"] = end.ended_ms
+    print(json_text(record))
+
+
+def _runs_told(
+    args: argparse.Namespace, path: str, span: tuple[int, int] | None, shown: int
+) -> int:
+    """On stderr: an empty journal, or a list cut at ``--last``."""
     if span is None:
-        print(f"adsim: {journal.path}: no runs yet", file=sys.stderr)
-    elif not args.all and len(rows) < span[1] - span[0] + 1 and len(rows) == args.last:
-        print(
-            f"adsim: the last {len(rows)} runs of {journal.path}; --all lists every one",
-            file=sys.stderr,
-        )
+        print(f"adsim: {path}: no runs yet", file=sys.stderr)
+    elif not args.all and shown < span[1] - span[0] + 1 and shown == args.last:
+        print(f"adsim: the last {shown} runs of {path}; --all lists every one", file=sys.stderr)
     return 0
 
 
@@ -410,6 +434,12 @@ def add_journal_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help=f"list the last N runs (default {_RUNS_SHOWN})",
     )
     shown.add_argument("--all", action="store_true", help="list every run")
+    runs.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        default="table",
+        help="default: table; jsonl: one JSON object a run (for scripts)",
+    )
     runs.set_defaults(func=_cmd_runs)
 
     trim = actions.add_parser("prune", help="delete every run but the last N, and shrink the file")

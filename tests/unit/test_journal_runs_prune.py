@@ -4,6 +4,8 @@ load run adds ~7.5 KB a repeat, and nothing else ever trimmed it)."""
 
 from __future__ import annotations
 
+import json
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -90,6 +92,48 @@ def test_runs_shows_the_last_ones_unless_all(journal, capsys):
     assert captured.err == f"adsim: the last 2 runs of {journal}; --all lists every one\n"
     assert main(["journal", "runs", "--journal", str(journal), "--all"]) == 0
     assert len(_table(capsys.readouterr().out)) == 8
+
+
+def test_runs_as_json_lines_for_scripts(journal, tmp_path, capsys):
+    # A CI step asks "did any run end cut short, or with a failed call?" without parsing columns.
+    argv = ["journal", "runs", "--journal", str(journal), "--format", "jsonl"]
+    assert main([*argv, "--last", "3"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["run"] for r in records] == [5, 6, 7]
+    assert captured.err == f"adsim: the last 3 runs of {journal}; --all lists every one\n"
+    with Journal.open(journal, writing=False) as read:
+        for record in records:
+            run = record["run"]
+            started, meta = next((s, m) for i, s, m in read.runs() if i == run)
+            end = read.run_end(run)
+            assert record == {
+                "run": run,
+                "startedMs": started,
+                "meta": meta,
+                "events": len(read.events(run_id=run)),
+                "calls": 1,
+                "failed": 0,
+                "end": "finished",
+                "endedMs": end.ended_ms,
+            }
+    assert records[-1]["meta"]["seed"] == 10 and records[-1]["meta"]["command"] == "run"
+    # an interrupted run has its signal; none is empty output, as the table has its header only
+    with Journal.open(journal) as writing:
+        writing.new_run({"command": "mine"})
+        writing.record_event(_Event())
+        writing.end_run(interrupted=True, signum=signal.SIGTERM)
+    assert main([*argv, "--last", "1"]) == 0
+    [last] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (last["run"], last["end"], last["signal"]) == (8, "interrupted", "SIGTERM")
+    empty = tmp_path / "empty.sqlite3"
+    Journal.open(empty).close()
+    assert main(["journal", "runs", "--journal", str(empty), "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+class _Event:
+    seq, name, time_ms, interaction_id, wire_args = 1, "ON_LOGIN", 0, None, ()
 
 
 def test_runs_of_a_journal_with_none(tmp_path, capsys):
