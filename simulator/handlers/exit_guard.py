@@ -5,13 +5,13 @@ process, and ``os._exit(0)`` in one of its handlers ended adsim at once with sta
 summary, no journal flush, and CI saw a pass. Once such a plugin is loaded ``os._exit`` is this
 module's: called from a plugin's code (a frame of its module or of a helper module it imported
 from its folder, innermost first), or on a thread importing a plugin or running its
-``register``, or on a thread such code started (``threading.Timer(0, os._exit, [0])``: no frame
-of the plugin is on that thread's stack, so where it was started is said), it says so on stderr,
-with where, and ends the process with the status asked
-for, 1 for 0 (or for 256, which the shell sees as 0): the plugin's exit still
-ends adsim (nothing else can run after it), but never as a pass. Anything else (adsim's own
-exits, a library's, a forked child's) goes straight to the real ``os._exit``. Process isolation
-needs none of this: a plugin's exit ends only its own process, reported as ``crashed``.
+``register``, or on a thread such code started (a ``threading.Timer`` that calls
+``os._exit``: no frame of the plugin is on that thread's stack, so where it was started is said),
+it says so on stderr, with where, and ends the process with the status asked for, 1 for 0 (or
+for 256, which the shell sees as 0): the plugin's exit still ends adsim (nothing else can run
+after it), but never as a pass. Anything else (adsim's own exits, a library's, a forked child's)
+goes straight to the real ``os._exit``. Process isolation needs none of this: a plugin's exit
+ends only its own process, reported as ``crashed``.
 """
 
 from __future__ import annotations
