@@ -597,6 +597,9 @@ def _run(argv: list[str], program: bool) -> int:
     except BrokenPipeError:
         return streams.quiet_broken_pipe()
     except OSError as exc:
+        if isinstance(exc, streams.OutputFailedError):  # an I/O error of its disk or share
+            streams.complain(f"adsim: {exc.filename}: cannot write the output: {exc.strerror}")
+            return EXIT_BAD_INPUT
         if not streams.no_room(exc):
             raise
         return _cannot_write(exc)

@@ -23,9 +23,8 @@ import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
-from simulator import numbers
+from simulator import numbers, streams
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
@@ -115,21 +114,22 @@ def _mix(text: str) -> dict[str, float]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _open_out(stack: ExitStack, path: Path | None, label: str) -> TextIO | None:
+def _open_out(stack: ExitStack, path: Path | None, label: str) -> streams.Writer | None:
     if path is None:
         return None
     if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
-        return stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
+        handle = path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputFileError(str(path), None, f"cannot write {label}: {exc.strerror}") from None
+    return stack.enter_context(streams.OutputFile(handle, str(path)))
 
 
 def _run_one(
     source: ScenarioFile,
     args: argparse.Namespace,
-    events_out: TextIO | None,
+    events_out: streams.Writer | None,
     page: PageSessionLike | None = None,
     shot: Path | None = None,
 ) -> tuple[ScenarioResult, int]:
@@ -240,7 +240,7 @@ def _run_all(
     return worst
 
 
-def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None) -> int:
+def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Writer | None) -> int:
     series = _series(args, source)
     build = series.build if series is not None else None
     bar = ProgressBar(args.repeat)
