@@ -172,6 +172,15 @@ def test_modifier_inside_the_value_says_where_it_goes():
             "steps:\n  - expect: {event: ON_LOGIN, count: -1}\n",
             "s.yaml:2:38: expect.count: expected a number of at least 0, got the number -1",
         ),
+        (  # "expected a mapping" sent the tester to write one for what is a whole number
+            "steps:\n  - expect: {event: ON_LOGIN, count: 1.5}\n",
+            "s.yaml:2:38: expect.count: expected a whole number or a mapping with exactly, "
+            "at_least, at_most, got the number 1.5",
+        ),
+        (
+            "steps:\n  - expect: {handler: 5}\n",
+            "s.yaml:2:23: expect.handler: expected a mapping with event, handler, plugin,",
+        ),
         ("agent: sleepy\n", "s.yaml:1:8: agent: expected one of ready, not_ready, logged_out"),
         (
             "steps:\n  - wait: 3 parsecs\n",
