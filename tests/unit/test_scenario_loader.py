@@ -430,3 +430,33 @@ def test_waits_that_take_the_clock_past_the_year_9999_are_bad_input():
         "last instant a timestamp can show: shorten the waits (or an earlier "
         "settings.start_time_ms)"
     )
+
+
+def test_a_tenant_file_given_as_a_scenario_is_called_one():
+    """``adsim run tenant.yaml`` said, in ten lines, that every tenant key was unknown."""
+    text = "name: Acme\nhost: acme.example.com\nservices:\n  - name: Sales\n"
+    with pytest.raises(ScenarioFileError) as exc:
+        parse_scenario(text, "tenant.yaml")
+    assert [str(problem) for problem in exc.value.problems] == [
+        "tenant.yaml:3:1: this is a tenant file (services:), not a scenario: give it with "
+        "--tenant FILE, or name it in a scenario's tenant:"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "hint"),
+    [
+        ("crm.py", "import json\n\ndef register(ad_api):\n    pass\n", "give it with --handler"),
+        ("one.py", "x = 1\n", "give it with --handler"),
+        ("crm.mjs", "export function register(adApi) {\n  adApi.on('x', f);\n}\n", "--js-handler"),
+        ("events.jsonl", '{"seq": 1}\n{"seq": 2}\n', "not a scenario"),
+    ],
+)
+def test_a_handler_or_an_output_given_as_a_scenario_is_called_one(name, text, hint):
+    """A .py file given to ``adsim run`` was "expected '<document start>', but found
+    '<scalar>'": nothing said it was a handler, which goes to --handler."""
+    with pytest.raises(ScenarioFileError) as exc:
+        parse_scenario(text, name)
+    (problem,) = exc.value.problems
+    assert str(problem).startswith(f"{name}:") and str(problem).endswith(f"{hint})")
+    assert hint not in str(problems("x = 1\n")[0])  # a .yaml file is not told so
