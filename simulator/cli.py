@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__, interrupts, numbers, streams
-from simulator.file_args import file_name, file_path, handler_spec
+from simulator.file_args import file_name, file_path, handler_spec, page_spec
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -122,6 +122,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         dest="window_page",
         action="append",
         default=[],
+        type=page_spec,
         metavar="[NAME=]URL|DIR",
         help="open your CRM page (a URL, or a folder served as adsim://crm/) in a dock, with "
         "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web]); "

@@ -28,7 +28,7 @@ from simulator import numbers, streams
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.file_args import file_path, output_name
+from simulator.file_args import file_path, output_name, page_spec
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
@@ -385,6 +385,7 @@ def add_run_command(
                 "--page",
                 default=None,
                 action="append",
+                type=page_spec,
                 metavar="[NAME=]URL|DIR",
                 help="your CRM page (a URL, or a folder with index.html) in offscreen "
                 "QtWebEngine with the adApi shim, as plugin js:page; reloaded for each "

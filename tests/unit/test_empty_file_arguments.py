@@ -49,3 +49,20 @@ def test_an_empty_file_name_is_refused_naming_the_option(tmp_path, capsys, monke
     assert f": argument {option}" in err.splitlines()[0], err
     assert "an empty file name" in err.splitlines()[0], err
     assert not (tmp_path / "default.db").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["run", CHAT, "--journal", ":memory:", "--page", ""], ["--page", ""]],
+    ids=["run", "window"],
+)
+def test_an_empty_page_is_refused_not_the_working_directory_served(tmp_path, capsys, argv):
+    """``--page "$PAGE"`` with the variable unset served the working directory as the CRM page
+    (its index.html, and every file beside it), and the run passed."""
+    with pytest.raises(SystemExit) as ended:
+        main(argv)
+    assert ended.value.code == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.endswith(
+        "argument --page: an empty page; give a URL or a folder with index.html"
+    ), first
