@@ -104,6 +104,8 @@ def _megabytes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
     if not 0 < value <= _MAX_SCENARIO_MB:
         raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    if value * 1_048_576 < 1:  # 1e-300 was "more than 0", and every file over a 0-byte limit
+        raise argparse.ArgumentTypeError(f"{text} MB is less than a byte: give megabytes, e.g. 10")
     return int(value * 1_048_576)
 
 

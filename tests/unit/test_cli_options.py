@@ -61,6 +61,7 @@ def test_abbreviated_options_are_refused(argv, capsys):
         (["run", CHAT, "--seed", "-1"], "--seed"),
         (["run", CHAT, "--seed", str(2**64)], "--seed"),
         (["run", CHAT, "--page-timeout", "nan"], "--page-timeout"),
+        (["run", CHAT, "--max-scenario-size", "1e-300"], "--max-scenario-size"),
         (["demo", "--webhook-backoff", "inf"], "--webhook-backoff"),
         (["demo", "--webhook-attempts", "100000"], "--webhook-attempts"),
         (["demo", "--seed", "nan"], "--seed"),
