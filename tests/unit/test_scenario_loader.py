@@ -88,7 +88,9 @@ def test_durations(text, ms):
     assert parse_duration_ms(text) == ms
 
 
-@pytest.mark.parametrize("text", ["soon", "", "5 parsecs", "-3s", True, [1], "1y"])
+@pytest.mark.parametrize(
+    "text", ["soon", "", "5 parsecs", "-3s", True, [1], "1y", "1h1h", "30s30s", "1M1m"]
+)
 def test_bad_durations(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration_ms(text)
