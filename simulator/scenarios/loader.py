@@ -270,7 +270,7 @@ def _tenant(
             f"{str(tenant_path)!r} is a folder: give the tenant file (a .yaml) in it",
         )
         return None
-    if not tenant_path.is_file():
+    if not tenant_path.exists():  # a device or a pipe is there: read as --tenant reads it
         problem(
             locate(raw, ("tenant",)),
             f"no tenant file {str(tenant_path)!r} (the path is relative to the scenario file)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from simulator.data import InputFileError
@@ -462,3 +464,12 @@ def test_a_handler_or_an_output_given_as_a_scenario_is_called_one(name, text, hi
     (problem,) = exc.value.problems
     assert str(problem).startswith(f"{name}:") and str(problem).endswith(f"{hint})")
     assert hint not in str(problems("x = 1\n")[0])  # a .yaml file is not told so
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_tenant_that_is_no_regular_file_is_read_not_said_to_be_missing():
+    """``tenant: /dev/zero`` (or a pipe) was "no tenant file '/dev/zero'": it is there, and
+    ``--tenant`` reads it; the scenario's ``tenant:`` reads it as that does."""
+    (problem,) = problems("name: x\ntenant: /dev/zero\nsteps: []\n")
+    assert "no tenant file" not in problem
+    assert problem.startswith("s.yaml:2:9: the tenant file is not usable: /dev/zero: the file is")
