@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator import __version__, interrupts, numbers, streams
-from simulator.file_args import file_name, file_path, handler_spec
+from simulator.file_args import file_name, file_path, handler_spec, page_spec
 
 # The engine, handlers, journal and scenarios are imported when a command needs them, not here:
 # ``adsim`` with no command shows the window before pydantic and Faker are even loaded.
@@ -122,6 +122,7 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
         dest="window_page",
         action="append",
         default=[],
+        type=page_spec,
         metavar="[NAME=]URL|DIR",
         help="open your CRM page (a URL, or a folder served as adsim://crm/) in a dock, with "
         "the adApi shim at the vendor's script path (needs agent-desktop-simulator[web]); "
@@ -358,16 +359,19 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+        self._dashed: str | None = None
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         """As argparse's, but a subcommand refuses what it does not know itself (argparse
         would hand it up, and the top-level parser would name itself)."""
+        given = list(sys.argv[1:] if args is None else args)
         if self._is_subcommand or self._subparsers is not None:
-            unknown = self._unknown_option(list(sys.argv[1:] if args is None else args))
+            unknown = self._unknown_option(given)
             if unknown is not None:  # before "SCENARIO is required" hides the typo
                 self.error(f"unrecognized arguments: {unknown}")
+        self._dashed = self._dashed_name(given)
         parsed, extras = super().parse_known_args(args, namespace)
         if extras and self._is_subcommand:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
@@ -385,12 +389,31 @@ class CommandParser(argparse.ArgumentParser):
                 return name
         return None
 
+    def _dashed_name(self, args: list[str]) -> str | None:
+        """The first ``-name`` that is none of this parser's options, before any ``--``:
+        argparse takes it for an option, never for a file (``adsim run -flow.yaml``)."""
+        for arg in args:
+            if arg == "--":
+                return None
+            if (
+                arg.startswith("-")
+                and not arg.startswith("--")
+                and arg[:2] not in self._option_string_actions  # -o, -oFILE
+                and not self._negative_number_matcher.match(arg)
+            ):
+                return arg
+        return None
+
     @property
     def _is_subcommand(self) -> bool:
         return " " in self.prog
 
     def error(self, message: str) -> NoReturn:
         """One line naming the command and the problem, one hint, exit 2."""
+        dashed = self._dashed
+        if dashed is not None and message.startswith("the following arguments are required"):
+            # ``adsim run -flow.yaml``: said "SCENARIO is required" of a file that was given
+            message += f" ({dashed} was read as an option: give a file so named as ./{dashed})"
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\nhint: {self.prog} --help\n")
 
     def _print_message(self, message: str, file: Any = None) -> None:
@@ -597,6 +620,9 @@ def _run(argv: list[str], program: bool) -> int:
     except BrokenPipeError:
         return streams.quiet_broken_pipe()
     except OSError as exc:
+        if isinstance(exc, streams.OutputFailedError):  # an I/O error of its disk or share
+            streams.complain(f"adsim: {exc.filename}: cannot write the output: {exc.strerror}")
+            return EXIT_BAD_INPUT
         if not streams.no_room(exc):
             raise
         return _cannot_write(exc)

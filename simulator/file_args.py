@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["file_name", "file_path", "handler_spec", "output_name"]
+__all__ = ["file_name", "file_path", "handler_spec", "output_name", "page_spec"]
 
 _EMPTY = "an empty file name; give a file"
 
@@ -41,4 +41,11 @@ def output_name(text: str) -> str:
     """An ``--output`` argument: a file, or ``-`` for the standard output."""
     if not text:
         raise argparse.ArgumentTypeError(f"{_EMPTY}, or '-' for the standard output")
+    return text
+
+
+def page_spec(text: str) -> str:
+    """``--page [NAME=]URL|DIR``: not empty (``--page "$PAGE"`` served the working directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty page; give a URL or a folder with index.html")
     return text

@@ -31,9 +31,13 @@ import errno
 import io
 import os
 import sys
+from typing import Protocol, TextIO
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
+    "OutputFailedError",
+    "OutputFile",
+    "Writer",
     "complain",
     "encodable_streams",
     "no_room",
@@ -132,3 +136,49 @@ def complain(line: str) -> None:
     the line, not the exit code that says what went wrong."""
     with contextlib.suppress(OSError, ValueError):  # ValueError: closed (by a handler's code)
         print(line, file=sys.stderr, flush=True)
+
+
+class Writer(Protocol):
+    """Where a command writes its data: ``sys.stdout`` or an ``OutputFile``."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+class OutputFailedError(OSError):
+    """A write to an ``--output`` file (or its close) failed for another reason than a full
+    disk (``no_room``) or a reader that left: an I/O error of its disk or network share."""
+
+
+class OutputFile:
+    """An ``--output`` file open for writing. Its writes that fail, but for a full disk or a
+    closed pipe (said as such by the command line), raise ``OutputFailedError`` naming the file:
+    the command line says so in one line, exit 2, where an ``EIO`` ended in a traceback."""
+
+    def __init__(self, handle: TextIO, name: str):
+        self._handle = handle
+        self.name = name
+
+    def write(self, text: str, /) -> int:
+        """Write ``text`` (see the class docstring for a write that fails)."""
+        try:
+            return self._handle.write(text)
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def close(self) -> None:
+        """Flush what is buffered and close the file."""
+        try:
+            self._handle.close()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __enter__(self) -> OutputFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _failed(self, exc: OSError) -> OSError:
+        if isinstance(exc, BrokenPipeError) or no_room(exc):
+            return exc
+        return OutputFailedError(exc.errno, exc.strerror or str(exc), self.name)

@@ -128,11 +128,15 @@ def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, 
 
 
 class FileTooLargeError(Exception):
-    """The file is longer than the limit; ``size`` is what was found (bytes)."""
+    """The file is longer than the limit; ``size`` is what was found (bytes), or None when it
+    is not known (a pipe or a device, read only up to the limit)."""
 
-    def __init__(self, size: int, limit: int):
+    def __init__(self, size: int | None, limit: int):
         self.size = size
         self.limit = limit
+        if size is None:  # ``<(generate)``, /dev/zero: a size would be the limit + 1, a guess
+            super().__init__(f"the file is longer than the {_megabytes(limit)} limit")
+            return
         shown, limit_shown = _megabytes(size), _megabytes(limit)
         if shown == limit_shown:  # "10.0 MB, over the 10.0 MB limit" read as a contradiction
             shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
@@ -154,10 +158,11 @@ def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         data = handle.read(max_bytes + 1)  # a pipe or a growing file: never more than this
     if len(data) > max_bytes:
         try:
-            size = max(Path(path).stat().st_size, len(data))
+            size: int | None = Path(path).stat().st_size
         except OSError:
-            size = len(data)
-        raise FileTooLargeError(size, max_bytes)
+            size = None
+        # A pipe or a device has no size (0): only that it goes on past the limit is known.
+        raise FileTooLargeError(size if size and size >= len(data) else None, max_bytes)
     return data.decode("utf-8")
 
 

@@ -23,13 +23,12 @@ import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
-from simulator import numbers
+from simulator import numbers, streams
 from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
-from simulator.file_args import file_path, output_name
+from simulator.file_args import file_path, output_name, page_spec
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
@@ -105,6 +104,8 @@ def _megabytes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
     if not 0 < value <= _MAX_SCENARIO_MB:
         raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+    if value * 1_048_576 < 1:  # 1e-300 was "more than 0", and every file over a 0-byte limit
+        raise argparse.ArgumentTypeError(f"{text} MB is less than a byte: give megabytes, e.g. 10")
     return int(value * 1_048_576)
 
 
@@ -115,21 +116,22 @@ def _mix(text: str) -> dict[str, float]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _open_out(stack: ExitStack, path: Path | None, label: str) -> TextIO | None:
+def _open_out(stack: ExitStack, path: Path | None, label: str) -> streams.Writer | None:
     if path is None:
         return None
     if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
-        return stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
+        handle = path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputFileError(str(path), None, f"cannot write {label}: {exc.strerror}") from None
+    return stack.enter_context(streams.OutputFile(handle, str(path)))
 
 
 def _run_one(
     source: ScenarioFile,
     args: argparse.Namespace,
-    events_out: TextIO | None,
+    events_out: streams.Writer | None,
     page: PageSessionLike | None = None,
     shot: Path | None = None,
 ) -> tuple[ScenarioResult, int]:
@@ -240,7 +242,7 @@ def _run_all(
     return worst
 
 
-def _load(source: ScenarioFile, args: argparse.Namespace, events_out: TextIO | None) -> int:
+def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Writer | None) -> int:
     series = _series(args, source)
     build = series.build if series is not None else None
     bar = ProgressBar(args.repeat)
@@ -385,6 +387,7 @@ def add_run_command(
                 "--page",
                 default=None,
                 action="append",
+                type=page_spec,
                 metavar="[NAME=]URL|DIR",
                 help="your CRM page (a URL, or a folder with index.html) in offscreen "
                 "QtWebEngine with the adApi shim, as plugin js:page; reloaded for each "

@@ -129,6 +129,10 @@ def _check(node: ast.AST) -> None:
     elif isinstance(node, ast.Constant):
         if not isinstance(node.value, int | float | str) and node.value is not None:
             raise FormulaError(f"{node.value!r} is not a value the language has", column, line)
+        if isinstance(node.value, float) and not math.isfinite(node.value):  # 1e400: infinity
+            raise FormulaError(
+                "this number is infinite (past 1.8e308): write a smaller one", column, line
+            )
     elif isinstance(node, ast.Name | ast.Attribute):
         path = _path(node)
         if path is None:
@@ -285,6 +289,8 @@ def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
     value = _BINARY[type(op)](left, right)
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         raise OverflowError("the number is too large")
+    if isinstance(value, float) and not math.isfinite(value):  # 1e308 * 10 > 0 held: no JSON
+        raise OverflowError("the result is not a finite number")
     return value
 
 

@@ -47,7 +47,7 @@ def parse_mix(text: str) -> dict[str, float]:
         except ValueError:
             raise ValueError(f"{part.strip()!r}: the weight must be a number") from None
         if not weight >= 0 or weight == float("inf"):
-            raise ValueError(f"{part.strip()!r}: the weight must be zero or more")
+            raise ValueError(f"{part.strip()!r}: the weight must be a finite number, zero or more")
         if name in mix:  # the last one won silently: voice=70,chat=30,voice=0 made no calls
             raise ValueError(f"{name} is given twice; give each medium once")
         mix[name] = weight

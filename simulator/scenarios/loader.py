@@ -33,7 +33,14 @@ from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.model import Scenario
 from simulator.scenarios.shapes import _check_step_shapes
-from simulator.scenarios.source import Mark, MarkedDict, YamlSyntaxError, locate, parse_yaml
+from simulator.scenarios.source import (
+    Mark,
+    MarkedDict,
+    YamlSyntaxError,
+    key_mark,
+    locate,
+    parse_yaml,
+)
 from simulator.scenarios.validation_errors import _pydantic_problems
 from simulator.scenarios.wording import _kind
 
@@ -126,12 +133,9 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
     try:
         raw = parse_yaml(text)
     except YamlSyntaxError as exc:
+        message = exc.message if exc.refused else f"not valid YAML: {exc.message}"
         raise ScenarioFileError(
-            [
-                Problem(
-                    path, exc.mark, exc.message if exc.refused else f"not valid YAML: {exc.message}"
-                )
-            ]
+            [Problem(path, exc.mark, message + _not_a_scenario(path))]
         ) from None
     problems: list[Problem] = []
 
@@ -149,10 +153,18 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
             hint = " (a list of steps goes under steps:)"
         problem(
             getattr(raw, "mark", Mark(1, 1)),
-            f"a scenario is a mapping with name:, seed: and steps:, not {_kind(raw)}{hint}",
+            f"a scenario is a mapping with name:, seed: and steps:, not {_kind(raw)}{hint}"
+            f"{_not_a_scenario(path)}",
         )
         raise ScenarioFileError(problems)
 
+    if "services" in raw and "steps" not in raw:  # ``adsim run tenant.yaml``: ten lines said
+        problem(  # every tenant key was unknown, as if the scenario were misspelt
+            key_mark(raw, (), "services"),
+            "this is a tenant file (services:), not a scenario: give it with --tenant FILE, "
+            "or name it in a scenario's tenant:",
+        )
+        raise ScenarioFileError(problems)
     raw.source_text = text
     bad_steps = _check_step_shapes(raw, problem)
     try:
@@ -170,6 +182,21 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
     if problems or tenant is None:
         raise ScenarioFileError(problems)
     return ScenarioFile(path, scenario, raw, tenant, handler_paths)
+
+
+_OTHER_FILES = {
+    ".py": "a .py file is a handler: give it with --handler",
+    ".mjs": "a JavaScript module is a handler: give it with --js-handler",
+    ".js": "a JavaScript module is a handler: give it with --js-handler",
+    ".jsonl": "JSON lines are what adsim writes, events or records, not a scenario",
+}
+"""What a file that is no YAML is, by its suffix: a scenario's place got another file."""
+
+
+def _not_a_scenario(path: str) -> str:
+    """``; <what the file is>`` for a file no scenario is (a handler ...), else nothing."""
+    hint = _OTHER_FILES.get(Path(path).suffix.lower())
+    return f" ({hint})" if hint else ""
 
 
 def _empty_folder(folder: Path) -> str | None:
@@ -243,7 +270,7 @@ def _tenant(
             f"{str(tenant_path)!r} is a folder: give the tenant file (a .yaml) in it",
         )
         return None
-    if not tenant_path.is_file():
+    if not tenant_path.exists():  # a device or a pipe is there: read as --tenant reads it
         problem(
             locate(raw, ("tenant",)),
             f"no tenant file {str(tenant_path)!r} (the path is relative to the scenario file)",

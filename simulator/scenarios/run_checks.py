@@ -42,6 +42,24 @@ def run_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
         inputs += _handler_inputs(Path(spec))
         if "=" in str(spec):  # NAME=PATH: one agent's
             inputs += _handler_inputs(Path(str(spec).split("=", 1)[1]))
+    inputs += _page_inputs(args)
+    return inputs
+
+
+def _page_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The ``--output`` when it is a file of a ``--page`` folder (``-o page/index.html``: the
+    page was emptied before it loaded). Only that file is named: a folder may hold thousands."""
+    output = getattr(args, "output", None)
+    if output is None or not Path(output).is_file():
+        return []
+    target = Path(output).resolve()
+    inputs: list[tuple[str, str | None]] = []
+    for value in getattr(args, "page", None) or []:
+        folder = Path(value)
+        if not folder.exists() and "=" in value:  # NAME=DIR: that agent's page
+            folder = Path(value.split("=", 1)[1])
+        if folder.is_dir() and target.is_relative_to(folder.resolve()):
+            inputs.append(("a file of the --page folder", str(output)))
     return inputs
 
 

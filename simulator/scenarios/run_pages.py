@@ -70,6 +70,8 @@ _PAGE_ONLY = (
 
 def _screenshot_folder(folder: Path) -> None:
     """Create ``--page-screenshots`` before any run, so a bad folder costs no run."""
+    if folder.exists() and not folder.is_dir():  # "cannot create it: File exists" said less
+        raise InputFileError(str(folder), None, "is a file: give a folder for the screenshots")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -87,12 +87,7 @@ def parse_duration_ms(value: Any) -> int:
         try:
             ms = Decimal(text) * 1000
         except InvalidOperation:
-            parts = list(_DURATION.finditer(text))
-            if not parts or "".join(p.group(0) for p in parts) != text:
-                raise ValueError(
-                    f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms"
-                ) from None
-            ms = sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2).lower()] for p in parts), Decimal())
+            ms = _text_duration_ms(value, text)
     else:
         raise ValueError("a duration is a number of seconds or text like 30s, 2m, 1m30s, 250ms")
     if not ms.is_finite():
@@ -102,6 +97,20 @@ def parse_duration_ms(value: Any) -> int:
     if ms > 366 * 86_400_000:
         raise ValueError("a duration must be at most a year")
     return int(ms.to_integral_value())
+
+
+def _text_duration_ms(value: str, text: str) -> Decimal:
+    """Milliseconds of a duration with units (``1m30s``); each unit at most once."""
+    parts = list(_DURATION.finditer(text))
+    if not parts or "".join(p.group(0) for p in parts) != text:
+        raise ValueError(f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms")
+    units = [p.group(2).lower() for p in parts]
+    twice = next((unit for unit in units if units.count(unit) > 1), None)
+    if twice is not None:  # ``1h1h`` was 2 hours: a typo of 1h1m, or of 1h?
+        raise ValueError(
+            f"{value!r} is not a duration: it gives {twice} twice; write each unit once (1m30s)"
+        )
+    return sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2).lower()] for p in parts), Decimal())
 
 
 _DURATION_SCHEMA: dict[str, Any] = {

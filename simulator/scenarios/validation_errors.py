@@ -81,8 +81,10 @@ def _walk(raw: Any, loc: Sequence[Any]) -> tuple[list[Any], list[str], Any, bool
     return real, branches, node, fits
 
 
-def _model_at(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:
-    """The model class that validates the value at ``real`` (best effort, for key hints)."""
+def _model_at(real: Sequence[Any], raw: Any, *, any_value: bool = False) -> type[BaseModel] | None:
+    """The model class that validates the value at ``real`` (best effort, for key hints);
+    ``any_value``: of a field that takes a model or something else, the model even when the
+    value there is no mapping (what a mapping there would hold: ``count: 1.5``)."""
     current: Any = Scenario
     node = raw
     for part in real:
@@ -105,14 +107,15 @@ def _model_at(real: Sequence[Any], raw: Any) -> type[BaseModel] | None:
         node = node[part] if isinstance(node, dict | list) else None
         if current is None:
             return None
-    return _as_model(current, node)
+    return _as_model(current, node, any_value=any_value)
 
 
-def _as_model(annotation: Any, node: Any) -> type[BaseModel] | None:
+def _as_model(annotation: Any, node: Any, *, any_value: bool = False) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel) and isinstance(node, dict):
+        model = isinstance(arg, type) and issubclass(arg, BaseModel)
+        if model and (isinstance(node, dict) or any_value):
             return arg
     return None
 
@@ -202,7 +205,7 @@ def _one_problem(
         if text is None:
             continue
         if err["type"] in ("model_type", "dict_type", "model_attributes_type"):
-            model = _model_at(real, raw) if not real or real[-1] else None
+            model = _model_at(real, raw, any_value=True) if not real or real[-1] else None
             if model is None:
                 model = _spec_of_union(real, raw)
             if model is not None:

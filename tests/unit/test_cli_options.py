@@ -61,6 +61,7 @@ def test_abbreviated_options_are_refused(argv, capsys):
         (["run", CHAT, "--seed", "-1"], "--seed"),
         (["run", CHAT, "--seed", str(2**64)], "--seed"),
         (["run", CHAT, "--page-timeout", "nan"], "--page-timeout"),
+        (["run", CHAT, "--max-scenario-size", "1e-300"], "--max-scenario-size"),
         (["demo", "--webhook-backoff", "inf"], "--webhook-backoff"),
         (["demo", "--webhook-attempts", "100000"], "--webhook-attempts"),
         (["demo", "--seed", "nan"], "--seed"),
@@ -85,6 +86,21 @@ def test_an_unknown_option_is_reported_by_its_subcommand(capsys):
     ]
     err = _refused(["journal", "export", "--bogus"], capsys)
     assert err.splitlines()[0] == "adsim journal export: unrecognized arguments: --bogus"
+
+
+@pytest.mark.parametrize("before", [[], ["-o", "events.jsonl"]])
+def test_a_scenario_whose_name_starts_with_a_dash_is_not_said_to_be_missing(before, capsys):
+    """``adsim run -flow.yaml``: argparse takes it for an option, and said only that SCENARIO
+    is required, of a scenario that was given."""
+    err = _refused(["run", *before, "-flow.yaml"], capsys)
+    assert err.splitlines() == [
+        "adsim run: the following arguments are required: SCENARIO (-flow.yaml was read as an "
+        "option: give a file so named as ./-flow.yaml)",
+        "hint: adsim run --help",
+    ]
+    # an option's value is none: -oFILE, and a negative number (refused as a seed)
+    assert "read as an option" not in _refused(["run", "-oevents.jsonl"], capsys)
+    assert "read as an option" not in _refused(["run", "--seed", "-1"], capsys)
 
 
 def test_argparse_errors_are_two_lines_not_a_usage_block(capsys):

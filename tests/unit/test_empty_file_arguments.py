@@ -49,3 +49,33 @@ def test_an_empty_file_name_is_refused_naming_the_option(tmp_path, capsys, monke
     assert f": argument {option}" in err.splitlines()[0], err
     assert "an empty file name" in err.splitlines()[0], err
     assert not (tmp_path / "default.db").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["run", CHAT, "--journal", ":memory:", "--page", ""], ["--page", ""]],
+    ids=["run", "window"],
+)
+def test_an_empty_page_is_refused_not_the_working_directory_served(tmp_path, capsys, argv):
+    """``--page "$PAGE"`` with the variable unset served the working directory as the CRM page
+    (its index.html, and every file beside it), and the run passed."""
+    with pytest.raises(SystemExit) as ended:
+        main(argv)
+    assert ended.value.code == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.endswith(
+        "argument --page: an empty page; give a URL or a folder with index.html"
+    ), first
+
+
+def test_a_file_given_as_the_screenshot_folder_is_called_a_file(tmp_path, capsys):
+    """``--page-screenshots report.html`` was "cannot create it: File exists"."""
+    page = ROOT / "fixtures" / "example_page"
+    taken = tmp_path / "report.html"
+    taken.write_text("<p>mine</p>")
+    argv = ["run", CHAT, "--journal", ":memory:", "--page", str(page)]
+    assert main([*argv, "--page-screenshots", str(taken)]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {taken}: is a file: give a folder for the screenshots\n"
+    )
+    assert taken.read_text() == "<p>mine</p>"

@@ -88,3 +88,20 @@ def test_boolean_operators_still_short_circuit():
     assert _holds("present(missing) or true")
     assert not _holds("present(missing) and missing > 1")  # missing is never read
     assert _holds("not present(missing) and not no")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["one * 1e308 * 10 > 0", "1e308 + 1e308 != 0", "-1e308 * 10 < 0", "1e308 * 10 == 1e308 * 10"],
+)
+def test_a_result_past_what_json_holds_cannot_be_computed(text):
+    """``duration * 1e308 * 1e308 > 0`` held: infinity, which no payload can hold (JSON has no
+    such number, and a file's own .inf is refused), compared as a number."""
+    failure = parse_formula(text).failure(PAYLOAD) or ""
+    assert "cannot be computed (the result is not a finite number)" in failure, text
+
+
+def test_a_literal_too_large_to_be_finite_is_refused_where_it_is():
+    with pytest.raises(FormulaError, match="this number is infinite") as exc:
+        parse_formula("one < 1e400")
+    assert exc.value.column == 7

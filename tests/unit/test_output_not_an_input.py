@@ -46,6 +46,10 @@ def _cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
     plain = tmp_path / "plain.yaml"
     plain.write_text("name: p\nseed: 1\nsteps:\n  - wait: 1s\n")
     journal = ["--journal", ":memory:"]
+    page = tmp_path / "page"  # ``-o page/index.html`` emptied the page before it loaded
+    page.mkdir()
+    (page / "index.html").write_text("<script src='app.js'></script>\n", encoding="utf-8")
+    (page / "app.js").write_text("console.log('crm');\n", encoding="utf-8")
     return {
         "scenario-handler": (
             ["run", str(named), *journal, "-o", str(plugins / "save.py")],
@@ -74,6 +78,11 @@ def _cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
             plugins / "_settings.py",
             "a handler file",
         ),
+        "page-folder": (
+            ["run", str(plain), "--page", str(page), *journal, "-o", str(page / "index.html")],
+            page / "index.html",
+            "a file of the --page folder",
+        ),
     }  # fmt: skip
 
 
@@ -85,6 +94,7 @@ def _cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
         "scenario-tenant",
         "handler-folder",
         "handler-folder-helper",
+        "page-folder",
     ],
 )
 def test_an_output_naming_a_file_the_run_uses_is_refused(tmp_path, capsys, case):

@@ -57,7 +57,8 @@ def test_mix():
         ("voice=-1", "zero or more"),
         ("voice=0", "at least one medium"),
         ("", "at least one medium"),
-        ("voice=nan", "zero or more"),
+        ("voice=nan", "must be a finite number"),
+        ("voice=inf", "must be a finite number"),  # was "must be zero or more", as if negative
         # The last one won silently: no calls at all, though voice=70 was written first.
         ("voice=70,chat=30,voice=0", "voice is given twice; give each medium once"),
         ("chat=1,CHAT=2", "chat is given twice"),

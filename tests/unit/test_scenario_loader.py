@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from simulator.data import InputFileError
@@ -88,7 +90,9 @@ def test_durations(text, ms):
     assert parse_duration_ms(text) == ms
 
 
-@pytest.mark.parametrize("text", ["soon", "", "5 parsecs", "-3s", True, [1], "1y"])
+@pytest.mark.parametrize(
+    "text", ["soon", "", "5 parsecs", "-3s", True, [1], "1y", "1h1h", "30s30s", "1M1m"]
+)
 def test_bad_durations(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration_ms(text)
@@ -171,6 +175,15 @@ def test_modifier_inside_the_value_says_where_it_goes():
         (
             "steps:\n  - expect: {event: ON_LOGIN, count: -1}\n",
             "s.yaml:2:38: expect.count: expected a number of at least 0, got the number -1",
+        ),
+        (  # "expected a mapping" sent the tester to write one for what is a whole number
+            "steps:\n  - expect: {event: ON_LOGIN, count: 1.5}\n",
+            "s.yaml:2:38: expect.count: expected a whole number or a mapping with exactly, "
+            "at_least, at_most, got the number 1.5",
+        ),
+        (
+            "steps:\n  - expect: {handler: 5}\n",
+            "s.yaml:2:23: expect.handler: expected a mapping with event, handler, plugin,",
         ),
         ("agent: sleepy\n", "s.yaml:1:8: agent: expected one of ready, not_ready, logged_out"),
         (
@@ -421,3 +434,42 @@ def test_waits_that_take_the_clock_past_the_year_9999_are_bad_input():
         "last instant a timestamp can show: shorten the waits (or an earlier "
         "settings.start_time_ms)"
     )
+
+
+def test_a_tenant_file_given_as_a_scenario_is_called_one():
+    """``adsim run tenant.yaml`` said, in ten lines, that every tenant key was unknown."""
+    text = "name: Acme\nhost: acme.example.com\nservices:\n  - name: Sales\n"
+    with pytest.raises(ScenarioFileError) as exc:
+        parse_scenario(text, "tenant.yaml")
+    assert [str(problem) for problem in exc.value.problems] == [
+        "tenant.yaml:3:1: this is a tenant file (services:), not a scenario: give it with "
+        "--tenant FILE, or name it in a scenario's tenant:"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "hint"),
+    [
+        ("crm.py", "import json\n\ndef register(ad_api):\n    pass\n", "give it with --handler"),
+        ("one.py", "x = 1\n", "give it with --handler"),
+        ("crm.mjs", "export function register(adApi) {\n  adApi.on('x', f);\n}\n", "--js-handler"),
+        ("events.jsonl", '{"seq": 1}\n{"seq": 2}\n', "not a scenario"),
+    ],
+)
+def test_a_handler_or_an_output_given_as_a_scenario_is_called_one(name, text, hint):
+    """A .py file given to ``adsim run`` was "expected '<document start>', but found
+    '<scalar>'": nothing said it was a handler, which goes to --handler."""
+    with pytest.raises(ScenarioFileError) as exc:
+        parse_scenario(text, name)
+    (problem,) = exc.value.problems
+    assert str(problem).startswith(f"{name}:") and str(problem).endswith(f"{hint})")
+    assert hint not in str(problems("x = 1\n")[0])  # a .yaml file is not told so
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_tenant_that_is_no_regular_file_is_read_not_said_to_be_missing():
+    """``tenant: /dev/zero`` (or a pipe) was "no tenant file '/dev/zero'": it is there, and
+    ``--tenant`` reads it; the scenario's ``tenant:`` reads it as that does."""
+    (problem,) = problems("name: x\ntenant: /dev/zero\nsteps: []\n")
+    assert "no tenant file" not in problem
+    assert problem.startswith("s.yaml:2:9: the tenant file is not usable: /dev/zero: the file is")
