@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import inspect
 import io
 import itertools
@@ -118,14 +119,30 @@ class _RemoteAdApi:
     def __getattr__(self, method: str) -> Callable[..., Any]:
         from simulator.handlers.ad_api import AdApi
 
-        if method.startswith("_") or not callable(getattr(AdApi, method, None)):
+        function = getattr(AdApi, method, None)
+        if method.startswith("_") or not callable(function):
             raise AttributeError(f"'AdApi' object has no attribute {method!r}")
+        signature = _signature(method)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            # Arguments the method does not take raise here, as in adsim's process (thread
+            # isolation): not an invalid_args envelope the handler may never look at.
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{method}() {exc}") from None
             return self._child.api(method, args, kwargs)
 
         call.__name__ = method
         return call
+
+
+@functools.cache
+def _signature(method: str) -> inspect.Signature:
+    """The signature of ``AdApi.method`` (its ``self`` first)."""
+    from simulator.handlers.ad_api import AdApi
+
+    return inspect.signature(getattr(AdApi, method))
 
 
 _PLAIN = (type(None), str, int, bool)
