@@ -290,7 +290,7 @@ class _Child:
             import importlib.metadata  # only an entry point needs it (email.*, zipfile: ~10 ms)
 
             entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
-            plugin = entry_point_plugin(entry, again=False)
+            plugin = entry_point_plugin(entry, again=False, dist=spec.get("dist"))
         plugin.name = self.name
         self.plugin = plugin
         api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))

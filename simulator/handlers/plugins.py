@@ -399,9 +399,12 @@ def _entry_point_file(module_name: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
-def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plugin:
-    """Import an entry point's module (again: reloaded) and find its ``register``."""
-    dist = getattr(entry.dist, "name", None) or "?"
+def entry_point_plugin(
+    entry: importlib.metadata.EntryPoint, again: bool, dist: str | None = None
+) -> Plugin:
+    """Import an entry point's module (again: reloaded) and find its ``register``; ``dist``:
+    its package's name, where ``entry`` was rebuilt without it (a plugin's process)."""
+    dist = dist or getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     file = _entry_point_file(entry.module)
     plugin = Plugin(entry.name, source, file)
@@ -450,6 +453,7 @@ def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
     dist = getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
+    locator["dist"] = dist  # the rebuilt entry point has none: its errors name it as here
     # find_spec of a submodule imports its package: plugin code that must not run here.
     file = _entry_point_file(entry.module) if "." not in entry.module else None
     return Plugin(entry.name, source, file, locator=locator)
