@@ -333,7 +333,7 @@ class _Child:
             error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
             trace = traceback.format_exc()
             trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
-            self.send(("done", call_id, "error", None, error, trace, started))
+            self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
         if os.getpid() != self.pid:
             self.forked_copy(registration.name)
@@ -341,7 +341,23 @@ class _Child:
         # anything else (the plugin's own objects) as its repr.
         if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
             result = kept_result(result, copy=True)
-        self.send(("done", call_id, "ok", result, None, None, started))
+        self.reply(registration, ("done", call_id, "ok", result, None, None, started))
+
+    def reply(self, registration: Registration, message: Any) -> None:
+        """Send a call's outcome. A handler that closed or replaced the pipe's descriptors
+        (``os.closerange(3, ...)``, ``os.dup2``) left this process no way to answer: one line
+        says so, not adsim's own traceback, and the process ends (the call is ``crashed``)."""
+        try:
+            self.send(message)
+        except OSError as exc:
+            line = (
+                f"adsim: plugin {self.name}: after {registration.name}, its process cannot "
+                f"answer adsim ({exc.strerror}): a handler closed or replaced the descriptors "
+                "it talks to adsim on (os.closerange, os.dup2); the process ends here\n"
+            )
+            with contextlib.suppress(OSError):
+                os.write(2, line.encode("utf-8", "backslashreplace"))
+            os._exit(1)
 
     def forked_copy(self, function: str) -> NoReturn:
         """In a copy of this process that ``os.fork()`` made in a handler or ``register()``,
