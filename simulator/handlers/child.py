@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import functools
 import inspect
 import io
 import itertools
@@ -31,7 +32,7 @@ from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
@@ -39,7 +40,7 @@ from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
-from simulator.handlers.spawner import die_with_parent
+from simulator.handlers.spawner import PARENT_ENV, die_with_parent
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
 from simulator.streams import whole_lines
@@ -118,14 +119,30 @@ class _RemoteAdApi:
     def __getattr__(self, method: str) -> Callable[..., Any]:
         from simulator.handlers.ad_api import AdApi
 
-        if method.startswith("_") or not callable(getattr(AdApi, method, None)):
+        function = getattr(AdApi, method, None)
+        if method.startswith("_") or not callable(function):
             raise AttributeError(f"'AdApi' object has no attribute {method!r}")
+        signature = _signature(method)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            # Arguments the method does not take raise here, as in adsim's process (thread
+            # isolation): not an invalid_args envelope the handler may never look at.
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{method}() {exc}") from None
             return self._child.api(method, args, kwargs)
 
         call.__name__ = method
         return call
+
+
+@functools.cache
+def _signature(method: str) -> inspect.Signature:
+    """The signature of ``AdApi.method`` (its ``self`` first)."""
+    from simulator.handlers.ad_api import AdApi
+
+    return inspect.signature(getattr(AdApi, method))
 
 
 _PLAIN = (type(None), str, int, bool)
@@ -220,12 +237,22 @@ class _Child:
         """Where pipelined calls' starts are marked for the parent."""
         self.started = 0
         """Pipelined calls started so far."""
+        self.pid = os.getpid()
+        """This process: a handler's ``os.fork()`` makes a copy with another pid."""
 
     def send(self, message: Any) -> None:
+        if os.getpid() != self.pid:  # a copy os.fork() made: the pipe is the plugin's process's
+            return
         with self._send_lock:
             self.write.send(message)
 
     def api(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if os.getpid() != self.pid:  # a copy os.fork() made: the pipe is the plugin's process's
+            return fail(
+                ResultErrorCode.api_not_answer,
+                f"{method}: not run: called in a process the plugin forked (pid {os.getpid()}); "
+                "only the plugin's own process talks to adsim",
+            )
         request = next(self._ids)
         slot = self.mail.expect(request)
         try:
@@ -263,13 +290,15 @@ class _Child:
             import importlib.metadata  # only an entry point needs it (email.*, zipfile: ~10 ms)
 
             entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
-            plugin = entry_point_plugin(entry, again=False)
+            plugin = entry_point_plugin(entry, again=False, dist=spec.get("dist"))
         plugin.name = self.name
         self.plugin = plugin
         api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
         for name, value in spec.get("attributes", {}).items():
             setattr(api, name, value)
         register_plugin(plugin, api, self.registry)
+        if os.getpid() != self.pid:
+            self.forked_copy("register()")
         self.send(("loaded", plugin.error))
 
     def call(
@@ -297,18 +326,63 @@ class _Child:
                     self._loop = asyncio.new_event_loop()
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
+            if os.getpid() != self.pid:
+                self.forked_copy(registration.name)
             # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
             # parent's outcome would cut it; ``exception_text`` even if its __str__ raises.
             error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
             trace = traceback.format_exc()
             trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
-            self.send(("done", call_id, "error", None, error, trace, started))
+            self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
+        if os.getpid() != self.pid:
+            self.forked_copy(registration.name)
         # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
         # anything else (the plugin's own objects) as its repr.
         if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
             result = kept_result(result, copy=True)
-        self.send(("done", call_id, "ok", result, None, None, started))
+        self.reply(registration, ("done", call_id, "ok", result, None, None, started))
+
+    def reply(self, registration: Registration, message: Any) -> None:
+        """Send a call's outcome. A handler that closed or replaced the pipe's descriptors
+        (``os.closerange(3, ...)``, ``os.dup2``) left this process no way to answer: one line
+        says so, not adsim's own traceback, and the process ends (the call is ``crashed``)."""
+        try:
+            self.send(message)
+        except OSError as exc:
+            line = (
+                f"adsim: plugin {self.name}: after {registration.name}, its process cannot "
+                f"answer adsim ({exc.strerror}): a handler closed or replaced the descriptors "
+                "it talks to adsim on (os.closerange, os.dup2); the process ends here\n"
+            )
+            with contextlib.suppress(OSError):
+                os.write(2, line.encode("utf-8", "backslashreplace"))
+            os._exit(1)
+
+    def forked_copy(self, function: str) -> NoReturn:
+        """In a copy of this process that ``os.fork()`` made in a handler or ``register()``,
+        back from it (a forked child that did not end with ``os._exit``): were it to answer and
+        serve the pipe, it would take the plugin's next calls and its close from it. It says
+        so, then waits: once the plugin's process ends it is killed with what the plugin left
+        running (a summary line, exit 1); it ends by itself once adsim is gone."""
+        line = (
+            f"adsim: plugin {self.name}: the process {function} forked (os.fork(), "
+            f"pid {os.getpid()}) returned from it; it would take the plugin's calls "
+            "from it, so it waits here and is killed when the plugin's process ends (end a "
+            "forked child with os._exit)\n"
+        )
+        with contextlib.suppress(OSError):  # not sys.stderr: a lock held at the fork is held
+            os.write(2, line.encode("utf-8", "backslashreplace"))
+        adsim = os.environ.get(PARENT_ENV, "")
+        while True:
+            time.sleep(1.0)
+            if adsim.isdigit():
+                try:
+                    os.kill(int(adsim), 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except OSError:
+                    continue
 
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends

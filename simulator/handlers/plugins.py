@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import os
 import re
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
@@ -71,9 +73,9 @@ class Plugin:
             return None
         try:
             self.on_close()
-        except KeyboardInterrupt:  # Ctrl-C during the close: a stop, not its error
-            raise
         except BaseException as exc:  # SystemExit as well: close() has no exit to make
+            if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C: a stop, no error
+                raise
             line = _line_in(exc, self.file)
             where = f"{self.file}:{line}" if self.file is not None and line else self.source
             # From the plugin's own frame: adsim's call of it is no news to its author.
@@ -81,6 +83,17 @@ class Plugin:
             trace = traceback.format_exception(type(exc), exc, frames and frames.tb_next)
             return f"{where}: {_describe(exc)}", "".join(trace)
         return None
+
+
+def _a_stop(exc: KeyboardInterrupt) -> bool:
+    """Whether a ``KeyboardInterrupt`` out of a plugin's import, ``register()`` or ``close()`` is
+    a stop (Ctrl-C, SIGTERM) rather than the plugin's own ``raise``. adsim's command line raises
+    its stops as ``Interrupted``; where SIGINT is Python's own (pytest, a driver of one's own) a
+    plain one may be Ctrl-C. Elsewhere (a plugin's process ignores SIGINT, adsim's stopper is
+    installed) only the plugin raised it: its error, not a stop that ended adsim without a word."""
+    if isinstance(exc, Interrupted):
+        return True
+    return signal.getsignal(signal.SIGINT) in (signal.default_int_handler, None)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -227,10 +240,10 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     before = set(sys.modules)
     try:
         exec(code, module.__dict__)
-    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
-        sys.modules.pop(name, None)
-        raise
     except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
+            sys.modules.pop(name, None)
+            raise
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
         return None, f"{shown}:{line}: {_describe(exc)} while importing it"
@@ -263,9 +276,9 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
             if close is not None:
                 close()
             raise TypeError("register(ad_api) must be a plain function, not a coroutine")
-    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
-        raise
     except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
+            raise
         registry.remove_plugin(plugin.name)
         line = _line_in(exc, plugin.file)
         if line is None and plugin.file is not None:
@@ -386,9 +399,12 @@ def _entry_point_file(module_name: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
-def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plugin:
-    """Import an entry point's module (again: reloaded) and find its ``register``."""
-    dist = getattr(entry.dist, "name", None) or "?"
+def entry_point_plugin(
+    entry: importlib.metadata.EntryPoint, again: bool, dist: str | None = None
+) -> Plugin:
+    """Import an entry point's module (again: reloaded) and find its ``register``; ``dist``:
+    its package's name, where ``entry`` was rebuilt without it (a plugin's process)."""
+    dist = dist or getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     file = _entry_point_file(entry.module)
     plugin = Plugin(entry.name, source, file)
@@ -399,9 +415,9 @@ def entry_point_plugin(entry: importlib.metadata.EntryPoint, again: bool) -> Plu
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
         return plugin
-    except KeyboardInterrupt:  # Ctrl-C (adsim's, pytest's) or SIGTERM: a stop, not its error
-        raise
     except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
+            raise
         line = _line_in(exc, file) or 1
         plugin.error = f"{file or source}:{line}: {_describe(exc)} while importing it"
         return plugin
@@ -437,6 +453,7 @@ def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
     dist = getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
+    locator["dist"] = dist  # the rebuilt entry point has none: its errors name it as here
     # find_spec of a submodule imports its package: plugin code that must not run here.
     file = _entry_point_file(entry.module) if "." not in entry.module else None
     return Plugin(entry.name, source, file, locator=locator)

@@ -138,6 +138,8 @@ class AdsimHarness:
         self.journal = Journal.open(":memory:", meta={"command": "pytest"})
         self.host = self._host(self.sim)
         self._agents: dict[str, AgentHarness] = {}
+        self.closed = False
+        """``close()`` ran (the test ended): its handlers no longer run, so actions raise."""
 
     def _host(self, sim: AgentDesktop, journal: Journal | None = None) -> HandlerHost:
         host = HandlerHost(
@@ -183,6 +185,7 @@ class AdsimHarness:
 
         def act(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True  # pytest: the test's line, then the error
+            self._check_open(f"adsim.{name}()")
             result = attribute(*args, **kwargs)
             self.settle()
             problem = refused(name, result, self.sim, args, kwargs)
@@ -192,6 +195,16 @@ class AdsimHarness:
 
         act.__doc__ = attribute.__doc__
         return act
+
+    def _check_open(self, action: str) -> None:
+        """Refuse an action once closed: the engine would run it and no handler would see it,
+        so a test holding an earlier test's ``adsim`` passed with its handler never called."""
+        __tracebackhide__ = True
+        if self.closed:
+            raise RuntimeError(
+                f"{action}: this adsim was closed (its test ended, or close() was called): its "
+                "handlers no longer run; use the adsim fixture of the test that runs"
+            )
 
     def agent(self, name: str, *, team: str | None = None) -> AgentHarness:
         """Another simulated agent's desktop, with the same API as ``adsim``: a team member of
@@ -315,6 +328,7 @@ class AdsimHarness:
         threads: those that are not daemons are left to the session's end, which exits
         whatever they do (``leftover_threads.exit_if_held``)."""
         timeout = None if wait else 0.0
+        self.closed = True
         hosts = self._hosts()
         before = [len(host.incidents) for host in hosts]
         for agent in self._agents.values():
@@ -370,9 +384,10 @@ class AgentHarness:
 
         def act(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
+            who = f"adsim.agent({self.sim.name!r})"
+            self.parent._check_open(f"{who}.{name}()")
             result = attribute(*args, **kwargs)
             self.parent.settle()
-            who = f"adsim.agent({self.sim.name!r})"
             problem = refused(name, result, self.sim, args, kwargs, who=who)
             if problem is not None:
                 raise problem

@@ -271,6 +271,29 @@ def test_an_installed_plugin_that_did_not_load_names_its_package(installed_plugi
     assert main(["run", str(scenario), "--journal", ":memory:", "--no-entry-points"]) == 0
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_an_entry_point_whose_module_is_missing_names_its_package(tmp_path, sim, isolation):
+    # In a plugin's process the entry point is rebuilt without its distribution: the line
+    # said "(?)" where thread isolation said the package.
+    dist = tmp_path / "acme_crm_adsim-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-crm-adsim\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[adsim_test_missing]\ncrm = adsim_sample_not_there\n", encoding="utf-8"
+    )
+    host = HandlerHost(sim, timeout=WAIT, isolation=isolation)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        [status] = host.load_entry_points("adsim_test_missing")
+    finally:
+        sys.path.remove(str(tmp_path))
+        host.close(timeout=WAIT)
+    assert status.error == (
+        "entry point crm = adsim_sample_not_there (acme-crm-adsim):1: ModuleNotFoundError: No "
+        "module named 'adsim_sample_not_there' while importing it"
+    )
+
+
 def test_reload_picks_up_edited_entry_point_modules(sim, host, installed_plugins):
     host.load_entry_points()
     (installed_plugins / "adsim_sample_crm.py").write_text(

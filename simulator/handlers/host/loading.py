@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from simulator.handlers.plugins import (
     register_plugin,
 )
 from simulator.handlers.supervisor import PluginProcess
+from simulator.streams import complain
 
 if TYPE_CHECKING:
     from simulator.handlers.ad_api import AdApi
@@ -38,6 +40,37 @@ def _file_key(plugin: Plugin) -> str | None:
     if plugin.file is None or plugin.source != plugin.file:
         return None
     return os.path.realpath(plugin.file)
+
+
+_STOPS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""The signals that stop adsim (``simulator.interrupts``)."""
+
+
+@contextmanager
+def _signals_kept(who: str) -> Iterator[None]:
+    """Put back the handlers of the signals that stop adsim if a plugin's import or
+    ``register()`` replaced them (``signal.signal(SIGTERM, ...)``, its own or a library's), and
+    say so. In adsim's own process (thread isolation) its handler decided how adsim stopped: a
+    SIGTERM ignored, or one that ended adsim with exit 0, no summary and an unfinished journal.
+    A plugin's process (process isolation) keeps what its plugin sets there."""
+    before = {signum: signal.getsignal(signum) for signum in _STOPS}
+    try:
+        yield
+    finally:
+        changed = [signum for signum, was in before.items() if signal.getsignal(signum) != was]
+        main = threading.current_thread() is threading.main_thread()  # none set elsewhere
+        if changed and main:
+            for signum in changed:
+                if before[signum] is not None:  # None: not set from Python; nothing to put back
+                    signal.signal(signum, before[signum])
+            names = " and ".join(signal.Signals(signum).name for signum in changed)
+            complain(
+                f"adsim: {who} set its own handler of {names} (signal.signal); in adsim's own "
+                "process (thread isolation) it would decide how adsim stops: adsim put its own "
+                "back (leave these signals to adsim, or use process isolation)"
+            )
 
 
 class PluginLoading(Delivery):
@@ -106,7 +139,7 @@ class PluginLoading(Delivery):
         in_here = self.isolation != "process"  # plugins imported and run in this process
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
         modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
-        with self._told_if_slow(f"{what}: importing it"), guard:
+        with self._told_if_slow(f"{what}: importing it"), _signals_kept(what), guard:
             plugins = source.plugins()
         for plugin in plugins:
             if _file_key(plugin) in loaded:
@@ -125,7 +158,9 @@ class PluginLoading(Delivery):
                     self.registry.remove_plugin(plugin.name)
             else:
                 guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
-                with self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)"), guard:
+                kept = contextlib.nullcontext() if plugin.own else _signals_kept(plugin.name)
+                slow = self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)")
+                with slow, kept, guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
                     imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]

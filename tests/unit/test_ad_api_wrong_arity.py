@@ -1,0 +1,55 @@
+"""An ``ad_api`` method called with arguments it does not take raises ``TypeError`` in the
+handler in both isolations, as the method does in adsim's own process.
+
+Before: with process isolation (``adsim run``'s default) the call answered an ``invalid_args``
+envelope instead, so a handler that never looked at it passed there (exit 0) while the same
+handler failed under the pytest fixtures' thread isolation: one plugin, two verdicts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.demo import run_demo_call
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.journal import Journal
+
+PLUGIN = """
+CALLS = {
+    "too_many": lambda api: api.set_disposition("Product sold", None, "one too many"),
+    "unknown_keyword": lambda api: api.add_note(note="hello", interactionid="x"),
+    "missing": lambda api: api.add_note(),
+}
+
+
+def register(ad_api):
+    for call in CALLS.values():
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity, call=call: call(ad_api))
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: ad_api.get_agent_state().ok)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_wrong_arguments_raise_type_error_in_the_handler(tmp_path, isolation):
+    from simulator.data import load_tenant
+
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(PLUGIN, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=60, journal=Journal.open(":memory:"), isolation=isolation)
+    try:
+        host.load(plugin)
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+        host.journal.close()
+    outcomes = [(o.status, (o.error or "").split(":")[0], o.result) for o in host.outcomes]
+    assert outcomes == [
+        ("error", "TypeError", None),
+        ("error", "TypeError", None),
+        ("error", "TypeError", None),
+        ("ok", "", True),
+    ], host.outcomes
+    assert all("crm.py" in o.traceback for o in host.outcomes if o.status == "error")
