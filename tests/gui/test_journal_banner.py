@@ -156,3 +156,34 @@ def test_make_host_turns_a_locked_journal_into_a_session_error(sim, journal_path
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_while_events_are_held_the_desktop_shows_the_engine_and_the_inspector_waits(
+    journaled, journal_path
+):
+    """The docs said the interaction view stopped with the journal; it shows the engine (the
+    offer that rang meanwhile), and only the inspector and the handlers wait."""
+    desk = journaled
+    _logged_in(desk)
+    desk.select("agentStateCombo", "ready")
+    desk.wait(lambda: desk.bridge.host.pending == 0, WAIT_MS)
+    banner = desk.widget("journalBanner")
+    events_before = len(desk.bridge.events)
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        desk.wait(banner.isVisible, WAIT_MS)
+        (call,) = desk.sim.interactions
+        assert desk.widget("interactionList").model().rowCount() == 1
+        assert desk.widget("interactionState").text() == "Ringing"
+        desk.click("acceptButton")
+        assert call.state.value == "delivered"
+        assert desk.widget("interactionState").text() == "Connected"
+        assert len(desk.bridge.events) == events_before
+        assert "ON_NEW_INTERACTION" not in _handled(desk)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+    desk.wait(lambda: "ON_NEW_INTERACTION" in _handled(desk), WAIT_MS)
+    assert len(desk.bridge.events) > events_before
