@@ -50,3 +50,55 @@ def test_logged_out_the_box_says_so(qtbot, kb_desk, sim):
     assert window.knowledge is not None
     window.knowledge._search()
     assert "Log in" in window.findChild(QLabel, "kbStatus").text()
+
+
+ARTICLE_NAMING_FILES = """
+def article(article_id):
+    return {"title": "Pictures", "answer": (
+        '<p>before</p><img src="%s"><img src="file://%s"><p>after</p>'
+    )}
+
+
+def register(ad_api):
+    ad_api.on("ON_GET_KNOWLEDGE_BASE_ARTICLE", article)
+"""
+
+
+def test_an_article_never_makes_the_window_read_a_file_it_names(qtbot, window, sim, tmp_path):
+    """``<img src="/dev/zero">`` in an article: the window read /dev/zero until memory ran out.
+    A file the article names is not read at all."""
+    from PySide6.QtCore import Qt, QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTextBrowser
+
+    from simulator.gui.bridge import SimBridge
+    from simulator.handlers import HandlerHost
+
+    picture = tmp_path / "picture.png"
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    image.fill(0xFF0000)
+    assert image.save(str(picture))
+    plugin = tmp_path / "kb.py"
+    plugin.write_text(ARTICLE_NAMING_FILES % (picture, picture), encoding="utf-8")
+    host = HandlerHost(sim, timeout=10.0, journal=None)
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+        window.attach(SimBridge(sim, host, parent=window))
+        assert sim.login().ok
+        results = window.findChild(QListWidget, "kbResults")
+        item = QListWidgetItem("Pictures")
+        item.setData(Qt.ItemDataRole.UserRole, "KB-1")
+        results.addItem(item)  # what a search answered
+        results.itemClicked.emit(item)
+        article = window.findChild(QTextBrowser, "kbArticle")
+        qtbot.waitUntil(lambda: "after" in article.toPlainText(), timeout=20_000)
+        article.grab()  # laid out and painted: every image asked for
+        kind = int(QTextDocument.ResourceType.ImageResource.value)
+        for url in (QUrl(str(picture)), QUrl.fromLocalFile(str(picture))):
+            loaded = article.document().resource(kind, url)
+            # Read, it is the file's bytes (or the 4x4 image made of them).
+            assert isinstance(loaded, QImage), (url, type(loaded))
+            assert loaded.width() != 4, url
+    finally:
+        host.close(timeout=5.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +26,19 @@ if TYPE_CHECKING:
 __all__ = ["KnowledgePanel"]
 
 _ID = Qt.ItemDataRole.UserRole
+
+
+class _ArticleDocument(QTextDocument):
+    """The article's HTML, reading no file it names: Qt read an ``<img>``'s or a stylesheet's
+    local file on the window's thread (``<img src="/dev/zero">`` until memory ran out)."""
+
+    def loadResource(self, kind: int, name: Any) -> Any:
+        """An empty image or text, whatever is asked (nothing would make Qt read the file)."""
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+            blank.fill(0)
+            return blank
+        return ""
 
 
 class KnowledgePanel(QWidget):
@@ -57,6 +71,7 @@ class KnowledgePanel(QWidget):
         self.article = QTextBrowser(frame)
         self.article.setObjectName("kbArticle")
         self.article.setOpenLinks(False)  # the article is the integration's HTML: never navigate
+        self.article.setDocument(_ArticleDocument(self.article))
         layout.addWidget(self.article, 1)
         self.search.clicked.connect(self._search)
         self.query.returnPressed.connect(self._search)
