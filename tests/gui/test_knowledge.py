@@ -102,3 +102,47 @@ def test_an_article_never_makes_the_window_read_a_file_it_names(qtbot, window, s
             assert loaded.width() != 4, url
     finally:
         host.close(timeout=5.0)
+
+
+def test_an_answer_to_an_older_request_is_not_shown_over_a_newer_one(
+    qtbot, window, sim, monkeypatch
+):
+    """An integration answering later: article A's answer arriving after B was clicked (or
+    after a new search) showed A under B's title or the new results."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QTextBrowser
+
+    from simulator.engine import widget_requests
+    from simulator.gui.bridge import SimBridge
+
+    waiting: dict[str, Any] = {}
+    monkeypatch.setattr(
+        widget_requests,
+        "get_knowledge_base_article",
+        lambda _sim, article_id, then=None: waiting.__setitem__(article_id, then),
+    )
+    monkeypatch.setattr(
+        widget_requests,
+        "search_knowledge_base",
+        lambda _sim, query, then=None: waiting.__setitem__(query, then),
+    )
+    window.attach(SimBridge(sim, None, parent=window))
+    assert sim.login().ok
+    results = window.findChild(QListWidget, "kbResults")
+    article = window.findChild(QTextBrowser, "kbArticle")
+    for article_id in ("KB-A", "KB-B"):
+        item = QListWidgetItem(article_id)
+        item.setData(Qt.ItemDataRole.UserRole, article_id)
+        results.addItem(item)
+    results.itemClicked.emit(results.item(0))
+    results.itemClicked.emit(results.item(1))
+    waiting.pop("KB-B")({"title": "B", "answer": "<p>bee</p>"})
+    waiting.pop("KB-A")({"title": "A", "answer": "<p>ay</p>"})
+    assert "bee" in article.toPlainText()
+    assert "ay" not in article.toPlainText()
+
+    results.itemClicked.emit(results.item(0))
+    window.findChild(QLineEdit, "kbSearchBox").setText("password")
+    window.findChild(QLineEdit, "kbSearchBox").returnPressed.emit()
+    waiting.pop("KB-A")({"title": "A", "answer": "<p>ay</p>"})
+    assert article.toPlainText() == ""

@@ -49,6 +49,8 @@ class KnowledgePanel(QWidget):
         self._bridge: SimBridge | None = None
         self._asked = 0
         """Counts searches: an answer to an older search is not shown over a newer one."""
+        self._opened = 0
+        """Counts articles asked for (and searches): an answer to an older one is not shown."""
         frame, layout = card_in(self, "knowledgePanel", margins=10, spacing=6)
         layout.addWidget(section("Knowledge base"))
         row = QHBoxLayout()
@@ -92,6 +94,7 @@ class KnowledgePanel(QWidget):
             self.status.setText("Log in to search the knowledge base.")
             return
         self._asked += 1
+        self._opened += 1  # an article still on its way belongs to the old results
         asked = self._asked
         self.status.setText("Searching…")
         self.results.clear()
@@ -126,11 +129,17 @@ class KnowledgePanel(QWidget):
         if bridge is None:
             return
         article_id = item.data(_ID)
+        self._opened += 1
+        opened = self._opened
         from simulator.engine import widget_requests as requests  # not before the first paint
 
-        requests.get_knowledge_base_article(bridge.sim, str(article_id), then=self._show_article)
+        requests.get_knowledge_base_article(
+            bridge.sim, str(article_id), then=lambda answer: self._show_article(opened, answer)
+        )
 
-    def _show_article(self, answer: Any) -> None:
+    def _show_article(self, opened: int, answer: Any) -> None:
+        if opened != self._opened:
+            return
         if not isinstance(answer, dict):
             self.article.setPlainText("The integration has no such article.")
             return
