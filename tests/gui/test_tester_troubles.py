@@ -191,3 +191,19 @@ def test_a_plugin_problem_outside_any_call_is_counted_in_the_status_bar(qtbot, w
         )
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("offer", ["offerCallButton", "offerChatButton", "offerEmailButton"])
+def test_a_refused_offer_keeps_the_customers_message(bare_desk, offer):
+    """The message typed for the customer was cleared even when the offer was refused."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.type("customerPhone", "call me")
+    desk.type("customerEmail", "nobody")
+    desk.type("customerMessage", "My parcel is late.")
+    desk.click(offer)
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: status.property("error") is True)
+    assert not desk.sim.interactions
+    assert desk.widget("customerMessage").toPlainText() == "My parcel is late."
