@@ -187,3 +187,42 @@ def test_while_events_are_held_the_desktop_shows_the_engine_and_the_inspector_wa
     desk.wait(lambda: not banner.isVisible(), WAIT_MS)
     desk.wait(lambda: "ON_NEW_INTERACTION" in _handled(desk), WAIT_MS)
     assert len(desk.bridge.events) > events_before
+
+
+@pytest.mark.parametrize("at_close", ["still locked", "writable again"])
+def test_closing_with_events_held_says_what_nobody_got(qtbot, window, journal_path, at_close):
+    """The window closed under the banner: the held events were neither journaled nor handled,
+    and nothing said so (exit 0). The close tries the commit once more, and what it still
+    cannot journal is said (``adsim`` prints it and exits 1)."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+    from tests.gui.driver import Desk
+
+    options = WindowOptions(journal=str(journal_path), isolation="thread")
+    session = open_session(options, window.settings, window)
+    sim = session.sim
+    desk = Desk(qtbot, window)
+    desk.select("agentStateCombo", "ready")
+    journaled_before = _journaled(journal_path)
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        qtbot.waitUntil(lambda: sim.bus.held is not None, timeout=WAIT_MS)
+        held = sim.bus.held_count
+        assert held >= 1
+        if at_close == "writable again":
+            other.execute("ROLLBACK")
+        lost = session.close()
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    if at_close == "still locked":
+        assert len(lost) == 1, lost
+        assert lost[0].startswith(f"the window closed with {held} event(s) of ")
+        assert "never journaled nor delivered" in lost[0]
+        assert str(journal_path) in lost[0]
+        assert _journaled(journal_path) == journaled_before
+    else:
+        assert lost == []
+        assert "ON_NEW_INTERACTION" in _journaled(journal_path)[len(journaled_before) :]
