@@ -1,5 +1,6 @@
 """Wrap-up as a tester does it: a note typed but not added yet belongs to the activity record
-when the tester completes (with the button or Ctrl+Return from the note field)."""
+when the tester completes (with the button or Ctrl+Return from the note field), or hangs up on
+a service without after-call work."""
 
 from __future__ import annotations
 
@@ -58,3 +59,28 @@ def test_an_added_note_is_not_added_twice_at_complete(desk, host):
     desk.wait(lambda: not desk.sim.interactions)
     assert call.notes == ["Called back."]
     assert _saved(desk, host, call.id)["description"] == "Called back."
+
+
+@pytest.mark.parametrize("service", ["IT Helpdesk", "Customer Support"])
+def test_a_note_typed_during_the_call_is_in_the_record_without_after_call_work(desk, host, service):
+    """IT Helpdesk has no after-call work: hanging up saved the record without the note typed
+    during the call. With wrap-up the note stays in the field for Complete."""
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", service)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    call = desk.active()
+    assert call.service.name == service
+    desk.click("acceptButton")
+    desk.type("noteEdit", "Printer on floor 3.")
+    desk.click("hangUpButton")
+    if call.service.after_call_work:
+        assert desk.state() == "wrap_up"
+        assert call.notes == []
+        assert desk.widget("noteEdit").toPlainText() == "Printer on floor 3."
+        desk.click("completeButton")
+    desk.wait(lambda: not desk.sim.interactions)
+    assert call.notes == ["Printer on floor 3."]
+    assert _saved(desk, host, call.id)["description"] == "Printer on floor 3."

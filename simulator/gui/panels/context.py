@@ -195,7 +195,7 @@ class ContextPanel(QWidget):
     def _wire(self) -> None:
         self.accept.clicked.connect(lambda: self._act("accept_interaction"))
         self.reject.clicked.connect(lambda: self._act("reject_interaction"))
-        self.hang_up.clicked.connect(lambda: self._act("leave_interaction"))
+        self.hang_up.clicked.connect(self._hang_up)
         voice = self.voice
         voice.hold.clicked.connect(self._toggle_hold)
         voice.mute.clicked.connect(
@@ -315,6 +315,17 @@ class ContextPanel(QWidget):
         if result is not None and result.ok:
             self.wrap_up.note.clear()
         return result
+
+    def _hang_up(self) -> None:
+        """Hang up; without after-call work the activity record is saved now, so a note still
+        in the note field is added first (as at Complete)."""
+        inter = self._active()
+        service = inter.service if inter is not None else None
+        if self.wrap_up.note.toPlainText().strip() and not (service and service.after_call_work):
+            result = self._add_note()
+            if result is None or not result.ok:
+                return
+        self._act("leave_interaction")
 
     def _complete(self) -> None:
         """Complete; a note still in the note field is added first: it went nowhere (the
