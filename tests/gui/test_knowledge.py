@@ -146,3 +146,50 @@ def test_an_answer_to_an_older_request_is_not_shown_over_a_newer_one(
     window.findChild(QLineEdit, "kbSearchBox").returnPressed.emit()
     waiting.pop("KB-A")({"title": "A", "answer": "<p>ay</p>"})
     assert article.toPlainText() == ""
+
+
+FAILING_KNOWLEDGE_BASE = """
+def fail(*args):
+    raise ConnectionError("the knowledge base is down")
+
+
+def register(ad_api):
+    ad_api.on("ON_SEARCH_KNOWLEDGE_BASE", fail)
+    ad_api.on("ON_GET_KNOWLEDGE_BASE_ARTICLE", fail)
+"""
+
+
+def test_a_failing_integration_is_said_not_found_nothing(qtbot, window, sim, tmp_path):
+    """A handler that raised (or timed out, or crashed) was shown as "found nothing"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QTextBrowser
+
+    from simulator.gui.bridge import SimBridge
+    from simulator.handlers import HandlerHost
+
+    plugin = tmp_path / "kb_down.py"
+    plugin.write_text(FAILING_KNOWLEDGE_BASE, encoding="utf-8")
+    host = HandlerHost(sim, timeout=10.0, journal=None)
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+        window.attach(SimBridge(sim, host, parent=window))
+        assert sim.login().ok
+        box = window.findChild(QLineEdit, "kbSearchBox")
+        box.setText("password")
+        box.returnPressed.emit()
+        kb_status = window.findChild(QLabel, "kbStatus")
+        qtbot.waitUntil(lambda: kb_status.text() != "Searching…", timeout=20_000)
+        assert kb_status.text() == (
+            "The integration's search failed (error): see Handler outcomes in the event inspector."
+        )
+        results = window.findChild(QListWidget, "kbResults")
+        item = QListWidgetItem("An article")
+        item.setData(Qt.ItemDataRole.UserRole, "KB-1")
+        results.addItem(item)
+        results.itemClicked.emit(item)
+        article = window.findChild(QTextBrowser, "kbArticle")
+        qtbot.waitUntil(lambda: article.toPlainText() != "", timeout=20_000)
+        assert article.toPlainText().startswith("The integration failed to answer (error)")
+    finally:
+        host.close(timeout=5.0)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["KnowledgePanel"]
 
 _ID = Qt.ItemDataRole.UserRole
+_SEE_OUTCOMES = "see Handler outcomes in the event inspector."
 
 
 class _ArticleDocument(QTextDocument):
@@ -101,11 +102,24 @@ class KnowledgePanel(QWidget):
         self.article.clear()
         from simulator.engine import widget_requests as requests  # not before the first paint
 
-        requests.search_knowledge_base(
-            bridge.sim, text, then=lambda answer: self._show_results(asked, answer)
+        sent: list[Any] = []
+        sent.append(
+            requests.search_knowledge_base(
+                bridge.sim, text, then=lambda answer: self._show_results(asked, answer, sent)
+            )
         )
 
-    def _show_results(self, asked: int, answer: Any) -> None:
+    def _failed(self, sent: list[Any]) -> str | None:
+        """How the handlers of the request in ``sent`` failed (``timeout``, ``crashed`` ...),
+        or None: their outcomes are recorded before the answer runs ``then``."""
+        host = self._bridge.host if self._bridge is not None else None
+        seq = getattr(sent[0], "seq", None) if sent else None
+        if host is None or seq is None:
+            return None
+        failed = [o.status for o in host.outcomes if o.event_seq == seq and o.status != "ok"]
+        return ", ".join(failed) or None
+
+    def _show_results(self, asked: int, answer: Any, sent: list[Any]) -> None:
         if asked != self._asked:
             return
         self.results.clear()
@@ -119,8 +133,11 @@ class KnowledgePanel(QWidget):
             item.setToolTip(str(entry.get("text", "")))
             self.results.addItem(item)
         count = self.results.count()
+        failed = self._failed(sent)
         if count:
             self.status.setText(f"{count} article{'s' if count != 1 else ''} from the integration")
+        elif failed:
+            self.status.setText(f"The integration's search failed ({failed}): {_SEE_OUTCOMES}")
         else:
             self.status.setText("The integration found nothing (or does not answer).")
 
@@ -133,15 +150,25 @@ class KnowledgePanel(QWidget):
         opened = self._opened
         from simulator.engine import widget_requests as requests  # not before the first paint
 
-        requests.get_knowledge_base_article(
-            bridge.sim, str(article_id), then=lambda answer: self._show_article(opened, answer)
+        sent: list[Any] = []
+        sent.append(
+            requests.get_knowledge_base_article(
+                bridge.sim,
+                str(article_id),
+                then=lambda answer: self._show_article(opened, answer, sent),
+            )
         )
 
-    def _show_article(self, opened: int, answer: Any) -> None:
+    def _show_article(self, opened: int, answer: Any, sent: list[Any] | None = None) -> None:
         if opened != self._opened:
             return
         if not isinstance(answer, dict):
-            self.article.setPlainText("The integration has no such article.")
+            failed = self._failed(sent or [])
+            self.article.setPlainText(
+                f"The integration failed to answer ({failed}): {_SEE_OUTCOMES}"
+                if failed
+                else "The integration has no such article."
+            )
             return
         import html  # here: html.entities (~2 ms) is not for the first paint
 
