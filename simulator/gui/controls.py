@@ -35,6 +35,7 @@ __all__ = [
     "button",
     "card",
     "card_in",
+    "guard_wheel",
     "plain_label",
     "scrolling",
     "section",
@@ -189,6 +190,33 @@ class _LayoutFollower(QObject):
             with contextlib.suppress(RuntimeError):  # the area is being deleted
                 self._area.updateGeometry()
         return False
+
+
+class _WheelGuard(QObject):
+    """Wheel turns over a combo box the tester has not clicked into go nowhere: scrolling the
+    window over the wrap-up chose a disposition (an adApi action), over the agent bar a next
+    state. Installed once the window is usable (see ``_LayoutFollower`` on ``QEvent``)."""
+
+    def __init__(self, parent: QObject):
+        from PySide6.QtCore import QEvent
+
+        super().__init__(parent)
+        self._wheel = QEvent.Type.Wheel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Swallow a wheel event unless the combo box has the focus."""
+        if event.type() == self._wheel and isinstance(watched, QWidget):
+            return not watched.hasFocus()
+        return False
+
+
+def guard_wheel(owner: QObject, widgets: list[QWidget]) -> None:
+    """Make ``widgets`` (combo boxes that act when changed) take the wheel only with the focus,
+    which a wheel turn no longer gives them."""
+    guard = _WheelGuard(owner)
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(guard)
 
 
 class ScrollingPanel(QScrollArea):

@@ -28,6 +28,8 @@ EXIT_NO_DISPLAY = 2
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
 """The window could not start for a reason that is not the user's (a bug): traceback, exit 1."""
+EXIT_EVENTS_LOST = 1
+"""The window closed with events the journal held back: nobody got them (as ``adsim run``)."""
 REPORT_STARTUP = "ADSIM_REPORT_STARTUP"
 """Set to 1: print ``shown <ms>`` and ``ready <ms>`` on stderr and quit once ready (benchmark)."""
 
@@ -307,7 +309,11 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
         code = app.exec()
     session = outcome.get("session")
     if session is not None:
-        session.close()
+        lost = session.close()
+        for line in lost:
+            _tell(f"adsim: {line}")
+        if lost and not outcome["code"]:
+            outcome["code"] = EXIT_EVENTS_LOST
     if tenant is not None:
         tenant.close()
     return outcome["code"] or code

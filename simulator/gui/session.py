@@ -53,16 +53,30 @@ class Session:
     others: list[Session] = field(default_factory=list)
     """With ``--agent``: the other agents' sessions (their desktops, hosts and journals)."""
 
-    def close(self) -> None:
-        """Stop polling, stop the handler thread, close the journal (every agent's)."""
+    def close(self) -> list[str]:
+        """Stop polling, stop the handler thread, close the journal (every agent's). Returns
+        what the tester must be told: events the journal still held back, which nobody got
+        (a window closed under the banner lost them without a word)."""
+        lost: list[str] = []
         for other in self.others:
-            other.close()
+            lost += other.close()
+        bus = self.sim.bus
+        if bus.held is not None:
+            # A last try (the bridge still takes a failure): delivered now if it goes through.
+            bus.flush()
         self.bridge.close()
+        if bus.held is not None:
+            lost.append(
+                f"the window closed with {bus.held_count} event(s) of {self.sim.name} never "
+                f"journaled nor delivered to the handlers: the journal cannot be written: "
+                f"{bus.held}"
+            )
         if self.host is not None:
             self.host.close(timeout=CLOSE_GRACE_S)
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()
+        return lost
 
 
 def handler_path_problem(path: str) -> str | None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from simulator.gui import scenario_saving
 from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS
-from simulator.gui.controls import ScrollingPanel, scrolling
+from simulator.gui.controls import ScrollingPanel, guard_wheel, scrolling
 from simulator.gui.enabling import Enabler
 from simulator.gui.menus import build_menus, build_shortcuts
 from simulator.gui.panels.agent_bar import AgentBar
@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         self.settings.restore_splitters(self)
         self._collect_controls()
         self._enabler.watch_inputs()
+        wheel_guarded = ("agentStateCombo", "dispositionCombo", "customerService")
+        guard_wheel(self, [self._controls[name] for name in wheel_guarded])
         self.refresh()
 
     def refresh(self) -> None:

@@ -156,3 +156,73 @@ def test_make_host_turns_a_locked_journal_into_a_session_error(sim, journal_path
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_while_events_are_held_the_desktop_shows_the_engine_and_the_inspector_waits(
+    journaled, journal_path
+):
+    """The docs said the interaction view stopped with the journal; it shows the engine (the
+    offer that rang meanwhile), and only the inspector and the handlers wait."""
+    desk = journaled
+    _logged_in(desk)
+    desk.select("agentStateCombo", "ready")
+    desk.wait(lambda: desk.bridge.host.pending == 0, WAIT_MS)
+    banner = desk.widget("journalBanner")
+    events_before = len(desk.bridge.events)
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        desk.wait(banner.isVisible, WAIT_MS)
+        (call,) = desk.sim.interactions
+        assert desk.widget("interactionList").model().rowCount() == 1
+        assert desk.widget("interactionState").text() == "Ringing"
+        desk.click("acceptButton")
+        assert call.state.value == "delivered"
+        assert desk.widget("interactionState").text() == "Connected"
+        assert len(desk.bridge.events) == events_before
+        assert "ON_NEW_INTERACTION" not in _handled(desk)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+    desk.wait(lambda: "ON_NEW_INTERACTION" in _handled(desk), WAIT_MS)
+    assert len(desk.bridge.events) > events_before
+
+
+@pytest.mark.parametrize("at_close", ["still locked", "writable again"])
+def test_closing_with_events_held_says_what_nobody_got(qtbot, window, journal_path, at_close):
+    """The window closed under the banner: the held events were neither journaled nor handled,
+    and nothing said so (exit 0). The close tries the commit once more, and what it still
+    cannot journal is said (``adsim`` prints it and exits 1)."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+    from tests.gui.driver import Desk
+
+    options = WindowOptions(journal=str(journal_path), isolation="thread")
+    session = open_session(options, window.settings, window)
+    sim = session.sim
+    desk = Desk(qtbot, window)
+    desk.select("agentStateCombo", "ready")
+    journaled_before = _journaled(journal_path)
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        qtbot.waitUntil(lambda: sim.bus.held is not None, timeout=WAIT_MS)
+        held = sim.bus.held_count
+        assert held >= 1
+        if at_close == "writable again":
+            other.execute("ROLLBACK")
+        lost = session.close()
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    if at_close == "still locked":
+        assert len(lost) == 1, lost
+        assert lost[0].startswith(f"the window closed with {held} event(s) of ")
+        assert "never journaled nor delivered" in lost[0]
+        assert str(journal_path) in lost[0]
+        assert _journaled(journal_path) == journaled_before
+    else:
+        assert lost == []
+        assert "ON_NEW_INTERACTION" in _journaled(journal_path)[len(journaled_before) :]

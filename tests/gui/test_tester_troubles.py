@@ -191,3 +191,64 @@ def test_a_plugin_problem_outside_any_call_is_counted_in_the_status_bar(qtbot, w
         )
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("offer", ["offerCallButton", "offerChatButton", "offerEmailButton"])
+def test_a_refused_offer_keeps_the_customers_message(bare_desk, offer):
+    """The message typed for the customer was cleared even when the offer was refused."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.type("customerPhone", "call me")
+    desk.type("customerEmail", "nobody")
+    desk.type("customerMessage", "My parcel is late.")
+    desk.click(offer)
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: status.property("error") is True)
+    assert not desk.sim.interactions
+    assert desk.widget("customerMessage").toPlainText() == "My parcel is late."
+
+
+def _wheel(widget: Any) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(widget.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, -120),  # one notch down
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_scrolling_over_a_combo_box_never_acts(bare_desk):
+    """The wheel over the wrap-up's disposition chose one (an adApi action), over the agent
+    state a next state: a tester scrolling the window set them without knowing."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    call = desk.active()
+    service = desk.widget("customerService").currentText()
+    for name in ("dispositionCombo", "agentStateCombo", "customerService"):
+        _wheel(desk.widget(name))
+    assert call.disposition is None
+    assert desk.widget("dispositionCombo").currentData() is None
+    assert desk.widget("agentNextState").text() == ""
+    assert desk.widget("customerService").currentText() == service
+    # Clicked into, a combo box takes the wheel as before.
+    desk.window.activateWindow()
+    desk.widget("dispositionCombo").setFocus()
+    desk.wait(desk.widget("dispositionCombo").hasFocus)
+    _wheel(desk.widget("dispositionCombo"))
+    assert call.disposition is not None

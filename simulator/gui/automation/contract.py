@@ -690,7 +690,13 @@ CONTROLS: tuple[Control, ...] = (
         "Knowledge base",
         "Send ON_SEARCH_KNOWLEDGE_BASE with the search text",
     ),
-    _C("kbStatus", "QLabel", "Knowledge base", "How many articles the integration answered"),
+    _C(
+        "kbStatus",
+        "QLabel",
+        "Knowledge base",
+        "How many articles the integration answered, or that its handler failed"
+        " (`The integration's search failed (timeout): …`)",
+    ),
     _C(
         "kbResults",
         "QListWidget",

@@ -195,7 +195,7 @@ class ContextPanel(QWidget):
     def _wire(self) -> None:
         self.accept.clicked.connect(lambda: self._act("accept_interaction"))
         self.reject.clicked.connect(lambda: self._act("reject_interaction"))
-        self.hang_up.clicked.connect(lambda: self._act("leave_interaction"))
+        self.hang_up.clicked.connect(self._hang_up)
         voice = self.voice
         voice.hold.clicked.connect(self._toggle_hold)
         voice.mute.clicked.connect(
@@ -230,7 +230,7 @@ class ContextPanel(QWidget):
         # currentIndexChanged: a test may select by item data (the refresh blocks signals).
         self.wrap_up.disposition.currentIndexChanged.connect(self._disposition)
         self.wrap_up.add_note.clicked.connect(self._add_note)
-        self.wrap_up.complete.clicked.connect(lambda: self._act("complete_interaction"))
+        self.wrap_up.complete.clicked.connect(self._complete)
 
     def retint(self) -> None:
         """Redraw what carries colours of its own (the chat transcript)."""
@@ -310,10 +310,31 @@ class ContextPanel(QWidget):
         if name:
             self._act("set_disposition", name)
 
-    def _add_note(self) -> None:
+    def _add_note(self) -> Any:
         result = self._act("add_note", self.wrap_up.note.toPlainText())
         if result is not None and result.ok:
             self.wrap_up.note.clear()
+        return result
+
+    def _hang_up(self) -> None:
+        """Hang up; without after-call work the activity record is saved now, so a note still
+        in the note field is added first (as at Complete)."""
+        inter = self._active()
+        service = inter.service if inter is not None else None
+        if self.wrap_up.note.toPlainText().strip() and not (service and service.after_call_work):
+            result = self._add_note()
+            if result is None or not result.ok:
+                return
+        self._act("leave_interaction")
+
+    def _complete(self) -> None:
+        """Complete; a note still in the note field is added first: it went nowhere (the
+        activity record without it, nothing said). A refused note stops the completion."""
+        if self.wrap_up.note.toPlainText().strip():
+            result = self._add_note()
+            if result is None or not result.ok:
+                return
+        self._act("complete_interaction")
 
     # ------------------------------------------------------------------ showing
 

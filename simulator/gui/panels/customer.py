@@ -151,14 +151,17 @@ class CustomerPanel(QWidget):
         text = self.message.toPlainText().strip() or None
         customer = self._customer()
         if action == "offer_call":
-            self._bridge.act(action, self._service_for(_VOICE_TYPES), customer)
+            result = self._bridge.act(action, self._service_for(_VOICE_TYPES), customer)
         elif action == "offer_chat":
-            self._bridge.act(action, self._service_for(("chat",)), customer, text)
+            result = self._bridge.act(action, self._service_for(("chat",)), customer, text)
         else:
             subject = self.subject.text().strip() or None
             body = text or self._bridge.sim.customers.paragraph()
-            self._bridge.act(action, self._service_for(("email",)), customer, subject, body)
-        self.message.clear()
+            result = self._bridge.act(
+                action, self._service_for(("email",)), customer, subject, body
+            )
+        if result.ok:  # refused, the tester's message stays to correct and offer again
+            self.message.clear()
 
     def _write(self) -> None:
         if self._bridge is None:

@@ -32,9 +32,11 @@ from simulator.gui.theme.palette import colors, state_color
 from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from simulator.engine import Interaction
 
-__all__ = ["ChatPage", "EmailPage", "VoicePage", "WrapUpBox"]
+__all__ = ["ChatPage", "Drafts", "EmailPage", "VoicePage", "WrapUpBox"]
 
 
 class VoicePage(QWidget):
@@ -187,6 +189,27 @@ class VoicePage(QWidget):
             set_icon(widget, name)
 
 
+class Drafts:
+    """What the tester typed in one field, kept per interaction: switching to another
+    interaction and back keeps it (it was cleared, or worse, stayed to be sent to the other
+    customer)."""
+
+    def __init__(self, read: Callable[[], str], write: Callable[[str], None]):
+        self._read = read
+        self._write = write
+        self._for: str | None = None
+        self._kept: dict[str, str] = {}
+
+    def show(self, interaction_id: str) -> None:
+        """The field now belongs to ``interaction_id``: keep the last one's text, show its own."""
+        if interaction_id == self._for:
+            return
+        if self._for is not None and self._read():
+            self._kept[self._for] = self._read()
+        self._for = interaction_id
+        self._write(self._kept.pop(interaction_id, ""))
+
+
 class ChatPage(QWidget):
     """The transcript with both sides, a composer and a simulated customer reply."""
 
@@ -240,6 +263,7 @@ class ChatPage(QWidget):
         transfer.addWidget(self.invite)
         layout.addLayout(transfer)
         self._shown: tuple[str, int] | None = None
+        self._drafts = Drafts(self.composer.text, self.composer.setText)
 
     def forget(self) -> None:
         """Refill the transcript at the next refresh (after a colour scheme change)."""
@@ -247,6 +271,7 @@ class ChatPage(QWidget):
 
     def show_interaction(self, inter: Interaction, customer_name: str) -> None:
         """Append lines not shown yet (inserted as plain text, never as HTML)."""
+        self._drafts.show(inter.id)
         key = (inter.id, len(inter.transcript))
         if key == self._shown:
             return
@@ -312,14 +337,14 @@ class EmailPage(QWidget):
         row.addWidget(self.send)
         layout.addLayout(row)
         self._shown: tuple[str, int] | None = None
+        self._drafts = Drafts(self.reply.toPlainText, self.reply.setPlainText)
 
     def show_interaction(self, inter: Interaction) -> None:
         """Fill the message once per email (and again when the thread grows)."""
+        self._drafts.show(inter.id)
         key = (inter.id, len(inter.transcript))
         if key == self._shown:
             return
-        if self._shown is None or self._shown[0] != inter.id:
-            self.reply.clear()
         self._shown = key
         customer = inter.customer
         name = customer.name if customer is not None else ""
@@ -381,13 +406,14 @@ class WrapUpBox(QWidget):
         self.complete.setMinimumHeight(38)
         layout.addWidget(self.complete)
         self._dispositions_for: str | None = None
+        self._drafts = Drafts(self.note.toPlainText, self.note.setPlainText)
 
     def show_interaction(self, inter: Interaction, now_ms: int) -> None:
         """Dispositions of the service, notes so far, ACW timer in wrap-up."""
         service = inter.service
+        self._drafts.show(inter.id)
         if self._dispositions_for != inter.id:
             self._dispositions_for = inter.id
-            self.note.clear()
             self.disposition.blockSignals(True)
             self.disposition.clear()
             required = bool(

@@ -1,0 +1,86 @@
+"""Wrap-up as a tester does it: a note typed but not added yet belongs to the activity record
+when the tester completes (with the button or Ctrl+Return from the note field), or hangs up on
+a service without after-call work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+pytestmark = pytest.mark.gui
+
+
+def _in_wrap_up(desk: Any) -> Any:
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    return desk.active()
+
+
+def _saved(desk: Any, host: Any, iid: str) -> dict[str, Any]:
+    desk.wait(lambda: host.pending == 0 and len(desk.bridge.outcomes) == len(host.outcomes))
+    (record,) = [
+        outcome.result
+        for outcome in host.outcomes
+        if outcome.event_name == "ON_SAVE_ACTIVITY_RECORD" and outcome.interaction_id == iid
+    ]
+    return record
+
+
+@pytest.mark.parametrize("how", ["Complete button", "Ctrl+Return in the note field"])
+def test_a_note_typed_but_not_added_is_in_the_activity_record(desk, host, how):
+    """It was dropped without a word: the record had no description."""
+    call = _in_wrap_up(desk)
+    desk.type("noteEdit", "Asked about the premium plan.")
+    if how == "Complete button":
+        desk.click("completeButton")
+    else:
+        desk.qtbot.keyClick(
+            desk.widget("noteEdit"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+    desk.wait(lambda: not desk.sim.interactions)
+    assert call.notes == ["Asked about the premium plan."]
+    assert desk.widget("noteEdit").toPlainText() == ""
+    assert _saved(desk, host, call.id)["description"] == "Asked about the premium plan."
+
+
+def test_an_added_note_is_not_added_twice_at_complete(desk, host):
+    call = _in_wrap_up(desk)
+    desk.type("noteEdit", "Called back.")
+    desk.click("addNoteButton")
+    desk.click("completeButton")
+    desk.wait(lambda: not desk.sim.interactions)
+    assert call.notes == ["Called back."]
+    assert _saved(desk, host, call.id)["description"] == "Called back."
+
+
+@pytest.mark.parametrize("service", ["IT Helpdesk", "Customer Support"])
+def test_a_note_typed_during_the_call_is_in_the_record_without_after_call_work(desk, host, service):
+    """IT Helpdesk has no after-call work: hanging up saved the record without the note typed
+    during the call. With wrap-up the note stays in the field for Complete."""
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", service)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    call = desk.active()
+    assert call.service.name == service
+    desk.click("acceptButton")
+    desk.type("noteEdit", "Printer on floor 3.")
+    desk.click("hangUpButton")
+    if call.service.after_call_work:
+        assert desk.state() == "wrap_up"
+        assert call.notes == []
+        assert desk.widget("noteEdit").toPlainText() == "Printer on floor 3."
+        desk.click("completeButton")
+    desk.wait(lambda: not desk.sim.interactions)
+    assert call.notes == ["Printer on floor 3."]
+    assert _saved(desk, host, call.id)["description"] == "Printer on floor 3."
