@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from simulator import interrupts
 from simulator.journal.checkpoints import Checkpointer
 from simulator.journal.errors import JournalError, JournalWriteError, reason
 from simulator.journal.opening import (
@@ -338,10 +339,18 @@ class Journal(JournalReader):
                 raise self._write_error(exc, events) from None
 
     def _write_events(self, values: list[Any], width: int) -> None:
+        # A stop (Ctrl-C, SIGTERM) raised in the middle of a transaction, right after its BEGIN
+        # or its COMMIT, left it open, or the rows held back written and kept to write again:
+        # the close then failed to write them (the last run's outcomes and end were lost). So it
+        # is raised once the transaction is over, whichever way it ended.
+        with interrupts.deferred():
+            self._transaction(values, width)
+
+    def _transaction(self, values: list[Any], width: int) -> None:
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
+            db.execute("BEGIN IMMEDIATE")
             run_id = self._ensure_run()
             if not new_run and db.execute(_RUN_ROW, (run_id,)).fetchone() is None:
                 raise sqlite3.DatabaseError(
@@ -428,6 +437,10 @@ class Journal(JournalReader):
     def _flush_locked(self) -> None:
         if not self._pending:
             return
+        with interrupts.deferred():  # a stop in its middle would leave it open (_write_events)
+            self._flush_transaction()
+
+    def _flush_transaction(self) -> None:
         db = self._db
         new_run = self._run_id is None
         try:
@@ -453,6 +466,12 @@ class Journal(JournalReader):
                     else (self._pending[0].what, exc)
                 )
                 self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
+        except BaseException:  # not the rows' fault: none lost, none left half-written
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         self._pending.clear()
 
     def record_answer(self, seq: int, answer: Any) -> None:
