@@ -100,6 +100,20 @@ def _host_factory(
     return build, finish_run
 
 
+def only_call_errors(host: Any) -> bool:
+    """Whether all that went wrong in ``host`` is handler calls that failed: what a scenario's
+    ``allow_handler_errors: true`` allows. A plugin that did not load, a plugin process
+    problem, a journal that failed or held a refused commit still fail the run."""
+    if any(not plugin.loaded for plugin in host.plugins):
+        return False
+    if getattr(host, "incident_count", len(getattr(host, "incidents", []))):
+        return False
+    journal = host.journal
+    if journal is not None and getattr(journal, "failure", None) is not None:
+        return False
+    return host.sim.bus.held is None
+
+
 def _abandon(host: Any, *, interrupted: bool = False) -> None:
     """Close a host whose set-up failed half-way or whose run was stopped (Ctrl-C), and its
     journal, without waiting for its handlers (``interrupted``: a page run's Ctrl-C, which
