@@ -46,7 +46,7 @@ def _wants_handlers(args: argparse.Namespace, source: ScenarioFile) -> bool:
     # without it here a run with no handler journaled nothing and said nothing.
     if getattr(args, "journal", None) is not None:
         return True
-    if os.environ.get(_ENV_JOURNAL, ":memory:") != ":memory:":
+    if (os.environ.get(_ENV_JOURNAL) or ":memory:") != ":memory:":  # empty: as unset
         return True
     if not getattr(args, "entry_points", False):
         return False

@@ -491,6 +491,16 @@ def test_adsim_journal_in_the_environment_journals_a_run_without_handlers(
     assert {row["run"] for row in rows} == {1}
 
 
+def test_an_empty_adsim_journal_is_as_unset(tmp_path, capsys, monkeypatch):
+    """``ADSIM_JOURNAL=`` (a CI file's empty value) chose the default journal for a run with no
+    handler, which journals nothing when the variable is unset."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv(ENV_JOURNAL, "")
+    assert main(["run", CHAT]) == 0
+    capsys.readouterr()
+    assert not (tmp_path / "data").exists()
+
+
 def _overwrite_cases(tmp_path: Path) -> dict[str, tuple[list[str], Path, str]]:
     """argv, the input file the output names, and what the line calls it."""
     journal = tmp_path / "j.sqlite3"
