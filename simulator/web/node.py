@@ -64,7 +64,7 @@ def runner_path() -> Path:
 
 def find_node() -> str | None:
     """The ``node`` executable on PATH (``$ADSIM_NODE`` overrides), or None."""
-    return shutil.which(os.environ.get("ADSIM_NODE", "node"))
+    return shutil.which(os.environ.get("ADSIM_NODE") or "node")  # empty: as unset
 
 
 @functools.lru_cache(maxsize=8)

@@ -74,3 +74,15 @@ def test_an_adsim_node_that_is_not_there_is_named(tmp_path, monkeypatch, capsys)
     assert len(err) == 1, err
     assert f"$ADSIM_NODE ({missing})" in err[0]
     assert "`node` is not on PATH" not in err[0]
+
+
+def test_an_empty_adsim_node_is_as_unset(tmp_path, monkeypatch):
+    """``ADSIM_NODE=`` (a CI file's empty value) said "`node` is not on PATH" while it was."""
+    from simulator.web.node import find_node
+
+    node = tmp_path / "node"
+    node.write_text("#!/bin/sh\necho v20.0.0\n", encoding="utf-8")
+    node.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("ADSIM_NODE", "")
+    assert find_node() == str(node)
