@@ -11,6 +11,7 @@ exit 1, in both isolations; a real Ctrl-C (adsim's ``Interrupted``) still stops 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,13 @@ def test_a_stop_during_a_close_is_still_a_stop():
 
 def test_a_keyboard_interrupt_under_pythons_own_sigint_handler_is_still_a_stop(tmp_path):
     # pytest, or a driver of one's own: a plain KeyboardInterrupt may be the user's Ctrl-C.
+    # Python's handler set here: a suite started in the background of a script (nohup, `&`)
+    # inherits SIGINT ignored, and then no Ctrl-C can come.
     plugin_file = tmp_path / "crm.py"
     plugin_file.write_text("raise KeyboardInterrupt\n", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt):
-        file_plugin(plugin_file)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            file_plugin(plugin_file)
+    finally:
+        signal.signal(signal.SIGINT, before)

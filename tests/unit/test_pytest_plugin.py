@@ -377,6 +377,11 @@ def test_ctrl_c_while_a_handler_registers_stops_the_session(pytester):
     pytester.makepyfile(
         slow_login="def register(ad_api):\n    raise KeyboardInterrupt  # Ctrl-C, here\n"
     )
+    # Ctrl-C is Python's, as in a terminal: a suite started in the background of a script
+    # (nohup, `&`) passes SIGINT on ignored, and then no Ctrl-C can come.
+    pytester.makeconftest(
+        "import signal\n\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    )
     pytester.makepyfile(
         """
         import pytest
