@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.demo import run_demo_call
-from simulator.engine import Simulator
-from simulator.handlers import HandlerHost
-from simulator.journal import Journal
+from tests.unit.plugin_demo import demo_through
 
 PLUGIN = """
 CALLS = {
@@ -32,19 +29,7 @@ def register(ad_api):
 
 @pytest.mark.parametrize("isolation", ["process", "thread"])
 def test_wrong_arguments_raise_type_error_in_the_handler(tmp_path, isolation):
-    from simulator.data import load_tenant
-
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(PLUGIN, encoding="utf-8")
-    sim = Simulator(load_tenant(), seed=7)
-    host = HandlerHost(sim, timeout=60, journal=Journal.open(":memory:"), isolation=isolation)
-    try:
-        host.load(plugin)
-        run_demo_call(sim, after_step=host.settle)
-        host.settle()
-    finally:
-        host.close()
-        host.journal.close()
+    host = demo_through(tmp_path, PLUGIN, isolation)
     outcomes = [(o.status, (o.error or "").split(":")[0], o.result) for o in host.outcomes]
     assert outcomes == [
         ("error", "TypeError", None),

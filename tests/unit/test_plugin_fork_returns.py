@@ -14,10 +14,7 @@ import sys
 
 import pytest
 
-from simulator.demo import run_demo_call
-from simulator.engine import Simulator
-from simulator.handlers import HandlerHost
-from simulator.journal import Journal
+from tests.unit.plugin_demo import demo_through
 
 PLUGIN = """
 import os
@@ -51,19 +48,7 @@ def register(ad_api):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
 def test_a_forked_copy_returning_from_a_handler_answers_nothing(tmp_path):
-    from simulator.data import load_tenant
-
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(PLUGIN, encoding="utf-8")
-    sim = Simulator(load_tenant(), seed=7)
-    host = HandlerHost(sim, timeout=60, journal=Journal.open(":memory:"), isolation="process")
-    try:
-        host.load(plugin)
-        run_demo_call(sim, after_step=host.settle)
-        host.settle()
-    finally:
-        host.close()
-        host.journal.close()
+    host = demo_through(tmp_path, PLUGIN)
     first, *others = host.outcomes
     assert first.status == "ok", first
     assert first.result[0] == "api_not_answer\n"
@@ -88,19 +73,7 @@ def register(ad_api):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
 def test_a_forked_copy_returning_from_register_registers_nothing(tmp_path):
-    from simulator.data import load_tenant
-
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(FORKS_IN_REGISTER, encoding="utf-8")
-    sim = Simulator(load_tenant(), seed=7)
-    host = HandlerHost(sim, timeout=60, journal=Journal.open(":memory:"), isolation="process")
-    try:
-        host.load(plugin)
-        run_demo_call(sim, after_step=host.settle)
-        host.settle()
-    finally:
-        host.close()
-        host.journal.close()
+    host = demo_through(tmp_path, FORKS_IN_REGISTER)
     assert [(o.event_name, o.status, o.result) for o in host.outcomes] == [
         ("ON_SAVE_ACTIVITY_RECORD", "ok", "saved")
     ]

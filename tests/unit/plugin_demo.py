@@ -1,0 +1,32 @@
+"""One demo call through a handler plugin file, for the tests of what a plugin does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.data import load_tenant
+from simulator.demo import run_demo_call
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.journal import Journal
+
+
+def demo_through(
+    folder: Path, source: str, isolation: str = "process", timeout: float = 60
+) -> HandlerHost:
+    """Write ``source`` as ``crm.py`` in ``folder``, load it (``isolation``) into a host with an
+    in-memory journal, run the demo call and let its handlers finish; the closed host, its
+    outcomes and incidents to read."""
+    plugin = folder / "crm.py"
+    plugin.write_text(source, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    journal = Journal.open(":memory:")
+    host = HandlerHost(sim, timeout=timeout, journal=journal, isolation=isolation)
+    try:
+        host.load(plugin)
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+        journal.close()
+    return host
