@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from pathlib import Path
 
 __all__ = ["EVERY", "WRITER_LIMIT", "Checkpointer"]
 
@@ -55,7 +56,9 @@ class Checkpointer:
 
     def _loop(self) -> None:
         try:
-            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            # ``mode=rw``: a journal file deleted meanwhile is not made again, empty, here.
+            uri = f"{Path(self._path).resolve().as_uri()}?mode=rw"
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error:
             return  # the writer's own checkpoints go on as SQLite's default
         try:

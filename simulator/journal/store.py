@@ -48,6 +48,7 @@ from typing import Any
 from simulator import interrupts
 from simulator.journal.checkpoints import Checkpointer
 from simulator.journal.errors import JournalError, JournalWriteError, reason
+from simulator.journal.file_identity import FileIdentity
 from simulator.journal.opening import (
     APP_NAME,
     ENV_JOURNAL,
@@ -146,6 +147,8 @@ class Journal(JournalReader):
         """WAL checkpoints off the commits' path (a journal file opened for writing)."""
         self._swept_below = 0
         """An in-memory journal's runs before this id were dropped (``new_run``)."""
+        self._file: FileIdentity | None = None
+        """The file opened for writing: each transaction checks that its path still names it."""
 
     @classmethod
     def open(
@@ -174,6 +177,7 @@ class Journal(JournalReader):
         journal = cls(db, target, meta)
         if writing and target != ":memory:":
             journal._checkpointer = Checkpointer(target)
+            journal._file = FileIdentity.of(target)
         return journal
 
     # ------------------------------------------------------------------ writing
@@ -351,6 +355,8 @@ class Journal(JournalReader):
         new_run = self._run_id is None  # its row is in this transaction: gone if it fails
         try:
             db.execute("BEGIN IMMEDIATE")
+            if self._file is not None:
+                self._file.check()
             run_id = self._ensure_run()
             if not new_run and db.execute(_RUN_ROW, (run_id,)).fetchone() is None:
                 raise sqlite3.DatabaseError(
@@ -445,6 +451,8 @@ class Journal(JournalReader):
         new_run = self._run_id is None
         try:
             db.execute("BEGIN IMMEDIATE")
+            if self._file is not None:
+                self._file.check()
             # The current run's row only if a row held back belongs to it: a run that wrote
             # nothing yet (load mode's next repeat) gets no empty row here.
             unwritten = any(pending.run_id is None for pending in self._pending)

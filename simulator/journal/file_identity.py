@@ -1,0 +1,51 @@
+"""Which file a journal's path named when it was opened, and whether it still does.
+
+SQLite writes through the file descriptor it opened: a journal file deleted while adsim writes
+it (a clean-up script, ``rm -rf`` of an output folder, a test's temporary folder removed) takes
+every later commit with it, and one moved away or replaced by another file (``mv``, a copy put
+back over it) gets them where nobody looks. Both went unnoticed: the run passed and the journal
+the user asked for did not have it. Each transaction now checks, under the write lock, that the
+path still names the file opened (device and inode, one ``stat``); when it does not, the
+transaction fails like any write that cannot be done, with one line that says why.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+__all__ = ["FileIdentity"]
+
+_GONE = "the file was deleted or moved while adsim wrote to it; nothing more is written"
+_REPLACED = "another file took its place while adsim wrote to it; nothing more is written"
+
+
+class FileIdentity:
+    """The file a path named at open (its device and inode)."""
+
+    def __init__(self, path: str, identity: tuple[int, int]):
+        self.path = path
+        self._identity = identity
+
+    @classmethod
+    def of(cls, path: str) -> FileIdentity | None:
+        """The file ``path`` names now; None for ``:memory:`` or a path that names none."""
+        if path == ":memory:":
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return cls(path, (stat.st_dev, stat.st_ino))
+
+    def check(self) -> None:
+        """``sqlite3.DatabaseError`` (the reason, for the one line) when the path no longer
+        names the file opened."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise sqlite3.DatabaseError(_GONE) from None
+        except OSError:
+            return  # not ours to judge (a folder made unreadable): SQLite's writes say it
+        if (stat.st_dev, stat.st_ino) != self._identity:
+            raise sqlite3.DatabaseError(_REPLACED)

@@ -1,0 +1,136 @@
+"""A journal file deleted, moved or replaced while adsim writes it stops the run, with one line.
+
+SQLite writes through the descriptor it opened: the run went on writing into a deleted file (or
+into one moved away) and passed, exit 0, and the journal the user asked for did not have it.
+Each transaction now checks that the path still names the file opened
+(``simulator.journal.file_identity``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.engine import Simulator
+from simulator.journal import Journal, JournalWriteError
+from simulator.journal.checkpoints import EVERY, Checkpointer
+from tests.unit.journal_fakes import FakeEvent, fake_outcome
+
+SCENARIO = Path(__file__).resolve().parents[2] / "fixtures/scenarios/inbound_acw_disposition.yaml"
+
+
+def _files(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+def test_a_commit_after_the_file_was_deleted_fails_and_says_why(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(1)])
+    for leftover in path.parent.glob("j.sqlite3*"):
+        leftover.unlink()
+    with pytest.raises(JournalWriteError) as caught:
+        journal.commit([FakeEvent(2)])
+    assert "cannot write event #2 ON_LOGIN: the file was deleted or moved" in str(caught.value)
+    assert str(path) in str(caught.value)
+    journal.close()
+    assert _files(path) == []  # nothing made again, empty, at its path
+
+
+def test_a_commit_after_the_file_was_moved_away_fails(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(1)])
+    path.rename(tmp_path / "moved.sqlite3")
+    with pytest.raises(JournalWriteError, match="deleted or moved while adsim wrote to it"):
+        journal.commit([FakeEvent(2)])
+    journal.close()
+
+
+def test_a_commit_after_another_file_took_its_place_fails_and_leaves_that_file_alone(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(1)])
+    other = tmp_path / "other.sqlite3"
+    with Journal.open(other) as written:
+        written.commit([FakeEvent(1)])
+    os.replace(other, path)
+    with pytest.raises(JournalWriteError, match="another file took its place"):
+        journal.commit([FakeEvent(2)])
+    journal.close()
+    with Journal.open(path, writing=False) as read:
+        assert [event.seq for event in read.events()] == [1]  # the other file's one event
+
+
+def test_held_rows_flushed_after_the_file_was_deleted_are_a_failure_not_a_silence(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    sim = Simulator()
+    sim.bus.lazy_commits = True
+    journal.attach(sim)
+    journal.commit([FakeEvent(1)])
+    journal.record_outcome(fake_outcome(1))  # held for the next commit
+    path.unlink()
+    journal.flush()
+    assert journal.failure is not None
+    assert "the file was deleted or moved" in str(journal.failure)
+    journal.close()
+
+
+def test_the_checkpoint_thread_never_makes_a_deleted_journal_again(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    sqlite3.connect(path).close()
+    path.unlink()
+    checkpointer = Checkpointer(str(path))
+    for _ in range(EVERY):
+        checkpointer.committed()
+    checkpointer.close()
+    assert _files(path) == []
+
+
+DELETING_HANDLER = """
+import os
+
+def register(ad_api):
+    def save(activity):
+        path = os.environ["ADSIM_TEST_JOURNAL"]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_load_run_whose_journal_a_handler_deleted_stops_with_exit_1(
+    tmp_path, monkeypatch, capsys, isolation
+):
+    journal = tmp_path / "j.sqlite3"
+    handler = tmp_path / "deleting.py"
+    handler.write_text(DELETING_HANDLER, encoding="utf-8")
+    monkeypatch.setenv("ADSIM_TEST_JOURNAL", str(journal))
+    code = main(
+        [
+            "run",
+            str(SCENARIO),
+            "--repeat",
+            "3",
+            "--no-entry-points",
+            "--handler-isolation",
+            isolation,
+            "--handler",
+            str(handler),
+            "--journal",
+            str(journal),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "2 runs, 1 failed run" in out
+    assert "the file was deleted or moved while adsim wrote to it" in out + err
+    assert "Traceback" not in out + err
+    assert not journal.exists()
