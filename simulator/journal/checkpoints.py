@@ -36,7 +36,7 @@ class Checkpointer:
     """The checkpoint thread of one journal file (started at the ``EVERY``-th commit)."""
 
     def __init__(self, path: str):
-        self._path = path
+        self._path = str(Path(path).resolve())  # now: a handler's ``os.chdir`` comes later
         self._wake = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -57,7 +57,7 @@ class Checkpointer:
     def _loop(self) -> None:
         try:
             # ``mode=rw``: a journal file deleted meanwhile is not made again, empty, here.
-            uri = f"{Path(self._path).resolve().as_uri()}?mode=rw"
+            uri = f"{Path(self._path).as_uri()}?mode=rw"
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error:
             return  # the writer's own checkpoints go on as SQLite's default

@@ -32,11 +32,14 @@ class FileIdentity:
         """The file ``path`` names now; None for ``:memory:`` or a path that names none."""
         if path == ":memory:":
             return None
+        # Absolute now, as SQLite made it at open: a handler's ``os.chdir`` (thread isolation
+        # runs it in adsim's process) must not move the path checked.
+        absolute = os.path.abspath(path)
         try:
-            stat = os.stat(path)
+            stat = os.stat(absolute)
         except OSError:
             return None
-        return cls(path, (stat.st_dev, stat.st_ino))
+        return cls(absolute, (stat.st_dev, stat.st_ino))
 
     def check(self) -> None:
         """``sqlite3.DatabaseError`` (the reason, for the one line) when the path no longer

@@ -134,3 +134,22 @@ def test_a_load_run_whose_journal_a_handler_deleted_stops_with_exit_1(
     assert "the file was deleted or moved while adsim wrote to it" in out + err
     assert "Traceback" not in out + err
     assert not journal.exists()
+
+
+def test_a_relative_journal_path_still_names_its_file_after_a_handler_changed_directory(
+    tmp_path, monkeypatch
+):
+    # Thread isolation runs handlers in adsim's process: one that calls ``os.chdir`` must not
+    # make the journal look deleted, nor the checkpoint thread open (and make) another file.
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    work.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(work)
+    journal = Journal.open("j.sqlite3")
+    monkeypatch.chdir(elsewhere)
+    for seq in range(1, 2 * EVERY + 2):  # the checkpoint thread starts at the EVERY-th
+        journal.commit([FakeEvent(seq)])
+    journal.close()
+    assert sorted(p.name for p in elsewhere.iterdir()) == []
+    with Journal.open(work / "j.sqlite3", writing=False) as read:
+        assert len(read.events()) == 2 * EVERY + 1
