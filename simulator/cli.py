@@ -574,6 +574,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
             code = interrupts.exit_code(exc)
+        except RuntimeError as exc:
+            stop = interrupts.stop_in(exc)  # a signal during an import (``__set_name__``)
+            if stop is None:
+                raise
+            code = interrupts.exit_code(stop)
     if program and "simulator.handlers.leftover_threads" in sys.modules:
         # A plugin run in this process (--handler-isolation thread) may have left a thread
         # that is not a daemon: Python would wait for it after the summary, for ever.

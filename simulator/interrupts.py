@@ -14,6 +14,13 @@ waiting for them (the line says so when handlers are loaded). A signal that come
 ``deferred`` block (an event being handed to a plugin's process) raises at the block's end, so
 a stop never waits for a call that was counted and never written.
 
+Python cannot pass on every exception: one raised in a finalizer (``__del__``, a weakref
+callback, the garbage collector's work) is printed as "Exception ignored in ..." and dropped, and
+one raised in a class's ``__set_name__`` (a signal during an import) comes out wrapped in a
+``RuntimeError``. A stop that lands there is not lost: the first is kept, without the
+traceback, and raised again at the next ``check`` (a load run's next repeat, a scenario's next
+step); the second is told from a bug by ``stop_in``.
+
 Standard library only: it is in place before a command's imports.
 """
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,11 +38,13 @@ from typing import Any
 
 __all__ = [
     "Interrupted",
+    "check",
     "deferred",
     "exit_code",
     "handlers_loaded",
     "paused",
     "shielded",
+    "stop_in",
     "stop_on_signals",
 ]
 
@@ -53,6 +63,21 @@ def exit_code(exc: KeyboardInterrupt) -> int:
     return 128 + getattr(exc, "signum", signal.SIGINT)
 
 
+def stop_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The stop (Ctrl-C, SIGTERM ...) ``exc`` is, or was caused by: Python wraps one raised in
+    a class's ``__set_name__`` (a signal while a module is imported) in a ``RuntimeError``.
+    Only the causes (``raise ... from``): an error raised while a stop was being handled has it
+    as its context, and is a bug to show, not a stop."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__
+    return None
+
+
 class _Stopper:
     """The signal handler: says what is happening once, then raises every time."""
 
@@ -68,6 +93,18 @@ class _Stopper:
         """The signal that came during a ``deferred`` block, to raise at its end."""
         self.replaced: dict[int, Any] = {}
         """The handlers this one replaced, by signal: put back at the end."""
+        self.lost: int | None = None
+        """A stop raised where Python drops exceptions (a finalizer), for ``check`` to raise."""
+        self.hooked: Any = None
+        """``sys.unraisablehook`` before this one's (put back at the end)."""
+
+    def unraisable(self, unraisable: Any) -> None:
+        """``sys.unraisablehook``: a stop raised in a finalizer is kept, not printed."""
+        value = unraisable.exc_value
+        if isinstance(value, Interrupted):
+            self.lost = value.signum
+            return
+        self.hooked(unraisable)
 
     def __call__(self, signum: int, _frame: FrameType | None) -> None:
         if not self.stopping:
@@ -121,12 +158,30 @@ def stop_on_signals() -> Iterator[None]:
         if signal.getsignal(signum) is default:
             stopper.replaced[signum] = default
     stopper.install()
+    stopper.hooked, sys.unraisablehook = sys.unraisablehook, stopper.unraisable
     _ACTIVE.append(stopper)
     try:
         yield
     finally:
         _ACTIVE.clear()
         stopper.uninstall()
+        if sys.unraisablehook == stopper.unraisable:
+            sys.unraisablehook = stopper.hooked
+
+
+def check() -> None:
+    """Raise the stop Python dropped (a signal that came while a finalizer ran: see the module
+    docstring), if any: called where the next unit of work starts."""
+    stopper = _ACTIVE[0] if _ACTIVE else None
+    if (
+        stopper is not None
+        and stopper.lost is not None
+        and stopper.shields == 0
+        and stopper.critical == 0
+        and threading.get_ident() == _MAIN_THREAD
+    ):
+        signum, stopper.lost = stopper.lost, None
+        raise Interrupted(signum)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator import interrupts
 from simulator.engine import Simulator
 from simulator.scenarios.loader import ScenarioFile
 from simulator.scenarios.runner import (
@@ -143,6 +144,7 @@ def run_load(
     report = LoadReport(source.name)
     started = clock()
     for index in range(repeat):
+        interrupts.check()  # a stop Python dropped (a signal in a finalizer) ends it here
         if rate is not None and rate > 0 and report.interactions:
             due = started + report.interactions / rate
             now = clock()

@@ -148,6 +148,7 @@ class ScenarioRunner:
             self.start(result)
             if result.error is None:
                 for index, step in enumerate(scenario.steps):
+                    interrupts.check()  # a stop Python dropped (a signal in a finalizer)
                     if self.should_stop is not None and self.should_stop():
                         break
                     if not self.run_step(index, step, result):
