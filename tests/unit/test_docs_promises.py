@@ -1,0 +1,173 @@
+"""What docs/contract.md, docs/versions.md and docs/contact-center.md promise, word for word,
+checked against the engine: the settings their tables name, the keys the payload rules list, the
+samples they show, the differences between versions they quote."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from simulator.engine import EventRecorder, Settings, Simulator
+from simulator.scenarios import ScenarioRunner, load_scenario, parse_scenario
+from tests.documentation import ROOT, page, text
+
+CONTRACT = text(page("contract.md"))
+VERSIONS = text(page("versions.md"))
+
+
+def _row(page_text: str, first_cell: str) -> list[str]:
+    """The cells of the table row whose first cell is ``first_cell``."""
+    for line in page_text.splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if cells and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no table row {first_cell!r}")
+
+
+def _gap_rows() -> list[list[str]]:
+    section = CONTRACT.split("## Where the vendor is silent", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows[2:]]
+
+
+def test_every_setting_the_gap_table_names_is_a_setting_with_that_value():
+    """`name: "value"` (or `name: 2`) in the Setting column must build a ``Settings``."""
+    named = set()
+    for cells in _gap_rows():
+        for name, values in re.findall(r"`(\w+): ([^`]+)`", cells[-1]):
+            for shown in re.split(r"\s*\\?\|\s*", values):
+                value = shown.strip().strip('"')
+                parsed = json.loads(value) if re.fullmatch(r"[\d.]+", value) else value
+                Settings(**{name: parsed})  # raises when the page names a value that is not
+        named.update(re.findall(r"`([a-z]+_[a-z_]+)[`:]", cells[-1]))
+    assert len(named) > 20
+    assert named <= set(Settings.model_fields), named - set(Settings.model_fields)
+
+
+def test_every_choice_setting_is_documented():
+    """Each field of ``Settings`` (the vendor-silent choices) is named on the contract page."""
+    timings = {"api_version", "max_concurrent_chats", "start_time_ms"}
+    for name in set(Settings.model_fields) - timings:
+        assert f"`{name}" in CONTRACT or f"`settings: {{{name}" in VERSIONS, name
+
+
+def _payloads(recorder: EventRecorder) -> list[dict]:
+    return [
+        arg
+        for event in recorder.events
+        for arg in event.wire_args
+        if isinstance(arg, dict) and "interactionId" in arg and "type" in arg
+    ]
+
+
+def _chats_and_an_email() -> list[dict]:
+    sim = Simulator(seed=5)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    for offer in (lambda: sim.offer_chat("Web Chat"), lambda: sim.offer_email("Email Support")):
+        iid = offer().data["id"]
+        sim.accept_interaction(iid)
+        sim.advance(5)
+        if sim.interaction(iid).state.value != "wrap_up":  # an email's reply ends it
+            sim.leave_interaction(iid)
+        sim.complete_interaction(iid)
+    sim.set_service("Web Chat")
+    iid = sim.start_chat("sms", "+1 415 555 0134").data["id"]
+    sim.advance(3)
+    sim.leave_interaction(iid)
+    sim.complete_interaction(iid)
+    return _payloads(recorder)
+
+
+def test_the_voice_only_keys_never_appear_on_chats_or_emails():
+    cells = _row(CONTRACT, "voice-only keys")
+    never = cells[1].split(" never appear on chat or email", 1)[0]
+    keys = re.findall(r"`(\w+)`", never)
+    assert keys
+    payloads = _chats_and_an_email()
+    assert {p["type"] for p in payloads} == {"chat", "email"}
+    for payload in payloads:
+        assert not set(keys) & set(payload), payload
+        assert payload["callParties"] == [] and payload["callMuted"] is payload["callRecording"]
+    # phoneNumber: the customer's number on a chat over a phone channel, never on a web chat
+    assert "phoneNumber" not in never
+    with_number = [p for p in payloads if "phoneNumber" in p]
+    assert with_number and all(p["type"] == "chat" for p in with_number)
+    assert all(p["phoneNumber"] == "14155550134" for p in with_number)
+
+
+@pytest.mark.parametrize("version", ["5.24.1", "2026"])
+def test_an_offer_makes_the_agent_busy_never_ringing_or_reserved(version):
+    """versions.md: 5.24.1's ``reserved`` and ``ringing`` are never sent."""
+    sim = Simulator(seed=5, settings=Settings(api_version=version))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Sales")
+    sim.advance(25)  # rings out: Not Ready "No Answer"
+    states = [e.wire_args[0] for e in recorder.of("ON_AGENT_STATE_CHANGE")]
+    assert states == ["not_ready", "ready", "busy", "not_ready"]
+    assert sim.get_agent_state().data["reservedForIncomingInteraction"] is False
+
+
+def _run(path: Path, version: str):
+    source = load_scenario(path)
+    source = replace(source, scenario=source.scenario.for_api_version(version))
+    return ScenarioRunner(source).run()
+
+
+def test_the_upgrade_changes_the_chat_records_in_the_two_keys_the_page_quotes():
+    """versions.md, "Testing an integration across an upgrade": same events at the same times;
+    the chat fixture's activity record differs in `associatedObjects.selected` and
+    `chatParties`; every interaction event gains `chatParties` (the customer)."""
+    quoted = re.search(r"For the chat fixture\s.*?```\n(.*?)```", VERSIONS, re.S)
+    assert quoted is not None
+    lines = [line.split() for line in quoted.group(1).strip().splitlines()]
+    differs = {line[0]: (" ".join(line[1:]).split(" -> ")) for line in lines}
+    path = ROOT / "fixtures" / "scenarios" / "chat.yaml"
+    today, upgraded = _run(path, "5.19"), _run(path, "5.24.1")
+    assert [(e.name, e.time_ms) for e in today.events] == [
+        (e.name, e.time_ms) for e in upgraded.events
+    ]
+    shown = {None: "null", (): "[]"}
+    for before, after in zip(today.events, upgraded.events, strict=True):
+        if before.name.value == "ON_SAVE_ACTIVITY_RECORD":
+            old, new = before.wire_args[0], after.wire_args[0]
+            keys = set(old) | set(new)
+            changed = {k for k in keys if old.get(k, "absent") != new.get(k, "absent")}
+            inner = old["associatedObjects"]["selected"], new["associatedObjects"]["selected"]
+            assert changed == {"associatedObjects", "chatParties"}
+            assert list(differs) == ["associatedObjects.selected", "chatParties"]
+            assert differs["associatedObjects.selected"] == [
+                shown[inner[0]],
+                shown[tuple(inner[1])],
+            ]
+            assert differs["chatParties"] == ["(absent)", "[]"]
+            assert "chatParties" not in old and new["chatParties"] == []
+        elif before.name.value in ("ON_NEW_INTERACTION", "ON_INTERACTION_STATE_CHANGE"):
+            (party,) = after.wire_args[0]["chatParties"]
+            assert party["type"] == "external"
+
+
+def test_the_contact_center_scenario_sample_passes(tmp_path):
+    (sample,) = re.findall(r"```yaml\n(.*?)```", text(page("contact-center.md")), re.S)
+    result = ScenarioRunner(parse_scenario(sample, "contact-center.md")).run()
+    assert result.exit_code == 0, [str(f) for f in result.failures]
+
+
+@pytest.mark.parametrize("version", ["5.19", "5.24.1", "2026"])
+def test_the_version_specific_expectations_sample_passes_in_every_version(version):
+    (sample,) = re.findall(r"```yaml\n(.*?)```", VERSIONS, re.S)
+    call = "steps:\n  - call: Customer Support\n    as: c\n  - accept\n  - wait: 30\n"
+    call += "  - hang_up\n  - complete\n"
+    source = parse_scenario(call + sample, "versions.md")
+    source = replace(source, scenario=source.scenario.for_api_version(version))
+    result = ScenarioRunner(source).run()
+    assert result.exit_code == 0, [str(f) for f in result.failures]
