@@ -171,3 +171,42 @@ def test_the_version_specific_expectations_sample_passes_in_every_version(versio
     source = replace(source, scenario=source.scenario.for_api_version(version))
     result = ScenarioRunner(source).run()
     assert result.exit_code == 0, [str(f) for f in result.failures]
+
+
+def _token(event) -> str:
+    """An event as contract.md's order block writes it."""
+    name, args = event.name.value, event.wire_args
+    if name == "ON_INTERACTION_STATE_CHANGE":
+        return f"STATE_CHANGE({args[0]['state']})"
+    if name == "ON_AGENT_STATE_CHANGE":
+        return f"{name}({args[0]})"
+    if name == "ON_ACTIVE_INTERACTION_SWITCHED":
+        return f"{name}({'id' if args[0] else 'null'})"
+    return name
+
+
+def test_the_event_order_block_is_what_a_call_emits():
+    """Each `→` chain of the order block is a run of consecutive events of a call on a service
+    with after-call work and a screen pop on answer (Customer Support)."""
+    block = CONTRACT.split("Event order follows", 1)[1].split("```", 2)[1]
+    chains = []
+    for line in block.replace("\n         →", " →").splitlines():
+        if "→" in line:
+            words = [part.split(" (", 1)[0].strip() for part in line.split("→")]
+            chains.append([w for w in words if w.startswith(("ON_", "STATE_CHANGE"))])
+    assert len(chains) == 5
+    sim = Simulator(seed=5)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Customer Support")
+    sim.advance(3)
+    sim.accept_interaction()
+    sim.advance(60)
+    sim.customer_hang_up()
+    sim.complete_interaction()
+    emitted = [_token(event) for event in recorder.events]
+    for chain in chains:
+        runs = [emitted[i : i + len(chain)] for i in range(len(emitted))]
+        assert chain in runs, (chain, emitted)
