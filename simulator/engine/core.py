@@ -388,7 +388,8 @@ class DesktopCore:
         if not is_allowed(inter.state, inter.type, action):
             raise ActionError(
                 Code.not_suitable_state,
-                f"cannot {action.value.replace('_', ' ')} a {inter.type.value} interaction "
+                f"cannot {action.value.replace('_', ' ')} "
+                f"{'an' if inter.type.value[0] in 'aeiou' else 'a'} {inter.type.value} interaction "
                 f"in state {inter.state.value}",
             )
 

@@ -210,3 +210,27 @@ def test_the_event_order_block_is_what_a_call_emits():
     for chain in chains:
         runs = [emitted[i : i + len(chain)] for i in range(len(emitted))]
         assert chain in runs, (chain, emitted)
+
+
+def test_methods_take_a_tenant_object_by_id_or_by_its_name_number_or_code():
+    """tenant.md: a team or service by name, a DID by number, a disposition by code or name."""
+    assert "a team's or\nservice's name, a DID's number, and a disposition's code or name" in text(
+        page("tenant.md")
+    )
+    sim = Simulator(seed=5)
+    sim.login()
+    tenant = sim.tenant
+    team, service, did = tenant.teams[1], tenant.services[1], tenant.dids[1]
+    for key in (team.id, team.name):
+        assert sim.get_team_members(key).ok, key
+    for key in (service.id, service.name):
+        assert sim.set_service(key).ok, key
+        assert sim.get_dispositions_list({"service": key}).ok, key
+    for key in (did.id, did.number):
+        assert sim.set_did_number(key).ok, key
+    sim.set_agent_state("ready")
+    sim.offer_call(service.name)
+    sim.accept_interaction()
+    disposition = service.dispositions[0]
+    for key in (disposition.id, disposition.code, disposition.name):
+        assert sim.set_disposition(key).ok, key
