@@ -234,3 +234,31 @@ def test_methods_take_a_tenant_object_by_id_or_by_its_name_number_or_code():
     disposition = service.dispositions[0]
     for key in (disposition.id, disposition.code, disposition.name):
         assert sim.set_disposition(key).ok, key
+
+
+def test_the_screen_pop_variables_table_lists_every_variable_the_engine_fills():
+    from simulator.engine.screen_pop import VARIABLES
+
+    section = CONTRACT.split("### Scenario variables in screen pops", 1)[1].split("\n### ", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `$(")]
+    listed = [name for row in rows for name in re.findall(r"`\$\(([\w.]+)\)`", row)]
+    assert listed[:-1] == list(VARIABLES)
+    assert listed[-1] == "NAME"  # any scenario variable
+
+
+def test_a_new_item_is_active_and_a_removed_one_hands_over_to_the_newest_left():
+    assert "when the active item is removed, the newest one left becomes active" in CONTRACT
+    sim = Simulator(seed=5)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    first, second, third = (sim.offer_chat("Web Chat").data["id"] for _ in range(3))
+    for iid in (first, second, third):
+        sim.accept_interaction(iid)
+    sim.switch_active_interaction(first)
+    for iid in (first, third, second):  # the active one, then the others
+        sim.leave_interaction(iid)
+        sim.complete_interaction(iid)
+    switched = [e.wire_args[0] for e in recorder.of("ON_ACTIVE_INTERACTION_SWITCHED")]
+    assert switched == [first, second, third, first, third, second, None]
