@@ -262,3 +262,46 @@ def test_a_new_item_is_active_and_a_removed_one_hands_over_to_the_newest_left():
         sim.complete_interaction(iid)
     switched = [e.wire_args[0] for e in recorder.of("ON_ACTIVE_INTERACTION_SWITCHED")]
     assert switched == [first, second, third, first, third, second, None]
+
+
+def test_what_the_contact_center_page_says_is_not_simulated_answers_so():
+    from simulator.contract import ResultErrorCode
+    from simulator.handlers import AdApi
+
+    section = text(page("contact-center.md")).split("## Not simulated yet", 1)[1]
+    assert "`mergeAllCallsIntoConference` answers\n`api_method_not_implemented`" in section
+    sim = Simulator(seed=5)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Sales")
+    sim.accept_interaction()
+    sim.consult_call("2001")
+    merged = AdApi(sim).merge_all_calls_into_conference()
+    assert merged.error.code == ResultErrorCode.api_method_not_implemented
+
+
+def test_a_blind_transfer_to_a_colleague_carries_what_the_table_says():
+    row = _row(text(page("contact-center.md")), "`blind_transfer(ext, data)`")[2]
+    assert "associated records and scenario variables (`attachedData`), not its notes" in row
+    sim = Simulator(seed=7)
+    omar = sim.center.add_agent("omar")
+    recorder = EventRecorder()
+    omar.subscribe(recorder)
+    for desk in (sim, omar):
+        desk.login()
+        desk.set_agent_state("ready")
+    sim.offer_call("Customer Support", direct=True)
+    sim.accept_interaction()
+    record = {"id": "1", "type": "Contact", "displayName": "Ann", "displayType": "Contact"}
+    sim.add_interaction_associated_object({**record, "customFields": {}})
+    sim.add_note("promised a refund")
+    sim.set_variable("caseId", "9")
+    sim.set_disposition("Escalated")
+    sim.blind_transfer("1002", {"caseId": "42"})
+    landed = recorder.of("ON_NEW_INTERACTION")[0].wire_args[0]
+    assert landed["callDirection"] == "inbound" and "origination" not in landed
+    assert landed["DNIS"] == "1002" and landed["ANI"] == landed["callParties"][0]["phone"]
+    assert landed["associatedObjects"]["list"][0]["id"] == "1"
+    assert landed["attachedData"] == {"caseId": "9"}
+    assert "description" not in landed and "disposition" not in landed
+    assert recorder.events[-1].name.value == "ON_LOAD_TRANSFER_DATA"
