@@ -305,3 +305,27 @@ def test_a_blind_transfer_to_a_colleague_carries_what_the_table_says():
     assert landed["attachedData"] == {"caseId": "9"}
     assert "description" not in landed and "disposition" not in landed
     assert recorder.events[-1].name.value == "ON_LOAD_TRANSFER_DATA"
+
+
+LIBRARY = sorted((ROOT / "fixtures" / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=[p.stem for p in LIBRARY])
+def test_an_upgrade_keeps_the_events_and_their_times_but_the_new_questions(path):
+    """versions.md: 5.19 and 5.24.1 runs of a library scenario send the same events at the same
+    times, but for the events only 5.24.1 has and what their answers change (a CRM pop
+    answered `null` associates and opens nothing)."""
+    from simulator.contract.versions import event_available
+
+    for name in ("ON_VALIDATE_ASSOCIATED_RECORDS", "ON_REQUEST_RECORD_INFO"):
+        assert f"`{name}`" in VERSIONS.split("Same seed, same flow", 1)[1].split("```", 1)[0]
+    today = [(e.name.value, e.time_ms) for e in _run(path, "5.19").events]
+    later = _run(path, "5.24.1").events
+    asked = [e for e in later if not event_available(e.name, "5.19")]
+    kept = [(e.name.value, e.time_ms) for e in later if event_available(e.name, "5.19")]
+    pops = [e.time_ms for e in asked if e.name.value == "ON_REQUEST_RECORD_INFO"]
+    for when in pops:  # 5.19 associates the popped record and opens it; `null` does neither
+        opened = today.index(("ON_OPEN_RECORD", when))
+        assert today[opened - 1] == ("ON_INTERACTION_STATE_CHANGE", when)
+        del today[opened - 1 : opened + 1]
+    assert kept == today
