@@ -329,3 +329,28 @@ def test_an_upgrade_keeps_the_events_and_their_times_but_the_new_questions(path)
         assert today[opened - 1] == ("ON_INTERACTION_STATE_CHANGE", when)
         del today[opened - 1 : opened + 1]
     assert kept == today
+
+
+def test_leave_and_complete_is_one_action_as_the_contract_page_says():
+    assert "never reported in\n`after_call_work` in between" in CONTRACT
+    sim = Simulator(seed=5)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Sales")
+    sim.accept_interaction()
+    sim.advance(30)
+    recorder.clear()
+    assert sim.leave_and_complete_interaction("201", "Wants the blue one").ok
+    assert [_token(e) for e in recorder.events] == [
+        "STATE_CHANGE(delivered)",
+        "STATE_CHANGE(wrap_up)",
+        "STATE_CHANGE(completed)",
+        "ON_INTERACTION_REMOVED",
+        "ON_SAVE_ACTIVITY_RECORD",
+        "ON_ACTIVE_INTERACTION_SWITCHED(null)",
+        "ON_AGENT_STATE_CHANGE(ready)",
+    ]
+    first = recorder.events[0].wire_args[0]
+    assert first["disposition"] == "Product sold" and first["description"] == "Wants the blue one"
