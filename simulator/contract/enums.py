@@ -107,7 +107,8 @@ class SystemNotReadyReason(IntEnum):
 
 
 class ChatChannelType(StrEnum):
-    """Chat channels accepted by ``startChat`` (5.19.99)."""
+    """Chat channels accepted by ``startChat``: 5.19.99's nine, ``whatsapp`` from 5.24.1 and
+    ``ms_teams`` from 2026 (reference 4.3; ``CHAT_CHANNEL_SINCE``)."""
 
     telegram = "telegram"
     line = "line"
@@ -118,6 +119,15 @@ class ChatChannelType(StrEnum):
     viber = "viber"
     twitter = "twitter"
     wechat = "wechat"
+    whatsapp = "whatsapp"
+    ms_teams = "ms_teams"
+
+
+CHAT_CHANNEL_SINCE: dict[ChatChannelType, str] = {
+    ChatChannelType.whatsapp: "5.24.1",
+    ChatChannelType.ms_teams: "2026",
+}
+"""The adApi version that added each chat channel after 5.19; the others are in every version."""
 
 
 class ChatPartyType(StrEnum):

@@ -14,6 +14,7 @@ from simulator.contract import (
     InteractionType,
     OperationResult,
 )
+from simulator.contract.enums import CHAT_CHANNEL_SINCE
 from simulator.data import ServiceType, normalize_phone
 from simulator.engine.core import Code, S
 from simulator.engine.errors import ActionError
@@ -26,8 +27,15 @@ __all__ = ["ChatEmail"]
 _IN_CHAT = frozenset({S.delivery_pending, S.delivered})
 """States of a chat item that still takes the chat's lines."""
 
-_PHONE_CHANNELS = frozenset({ChatChannelType.sms, ChatChannelType.viber, ChatChannelType.nexmo})
+_PHONE_CHANNELS = frozenset(
+    {ChatChannelType.sms, ChatChannelType.whatsapp, ChatChannelType.viber, ChatChannelType.nexmo}
+)
 """Channels whose address is a phone number."""
+
+
+def _since(channel: ChatChannelType) -> str:
+    """The adApi version that has ``channel`` first."""
+    return CHAT_CHANNEL_SINCE.get(channel, "5.19")
 
 
 class ChatEmail(Lifecycle):
@@ -129,13 +137,7 @@ class ChatEmail(Lifecycle):
 
         def body() -> dict[str, Any]:
             self._require_login()
-            try:
-                kind = ChatChannelType(channel)
-            except ValueError:
-                choices = ", ".join(c.value for c in ChatChannelType)
-                raise ActionError(
-                    Code.invalid_args, f"{channel!r} is not a chat channel; one of: {choices}"
-                ) from None
+            kind = self._chat_channel(channel)
             if not isinstance(address, str) or not address.strip():
                 raise ActionError(Code.empty_number, "startChat needs an address to write to")
             if self._service_name is None:
@@ -189,6 +191,27 @@ class ChatEmail(Lifecycle):
             {"channel": channel, "address": address, "initial_object": initial_object},
             body,
         )
+
+    def _chat_channel(self, channel: Any) -> ChatChannelType:
+        """``channel`` as a channel of this adApi version; ``invalid_args`` otherwise (a later
+        version's channel says which version has it)."""
+        version = self.api_version
+        choices = ", ".join(c.value for c in ChatChannelType if version.has(_since(c)))
+        try:
+            kind = ChatChannelType(channel)
+        except ValueError:
+            kind = None
+        if kind is None:
+            raise ActionError(
+                Code.invalid_args, f"{channel!r} is not a chat channel; one of: {choices}"
+            )
+        if not version.has(_since(kind)):
+            raise ActionError(
+                Code.invalid_args,
+                f"{kind.value!r} is not a chat channel of adApi {version.value}: it appeared in "
+                f"{_since(kind)}; one of: {choices}",
+            )
+        return kind
 
     def _chat_connected(self, interaction_id: str) -> None:
         inter = self._interactions.get(interaction_id)

@@ -300,7 +300,7 @@ class ChatTransfers(Transfers, ChatEmail):
         """Offer ``target`` its own item of the chat ``source`` (see the module doc)."""
         me = self.profile
         inter = Interaction(
-            id=self.ids.guid(),
+            id=self._routed_id(),
             type=_CHAT,
             state=S.delivery_pending,
             service=source.service,

@@ -311,6 +311,14 @@ class DesktopCore:
         frozen = self._tick.frozen_ms
         return self.clock.now_ms() if frozen is None else frozen
 
+    def _routed_id(self) -> str:
+        """A routed item's ``interactionId`` (``Settings.routed_interaction_id``): a server GUID
+        as in the 5.19 docs' examples, or the widget's client ``uuid`` as the 2024 build mints
+        every item's id. Both draw the same bits, so only the letters' case differs."""
+        if self.settings.routed_interaction_id == "client":
+            return self.ids.client_uuid()
+        return self.ids.guid()
+
     def _system(self, label: str, work: Callable[[], None]) -> None:
         tick = self._tick
         tick.frozen_ms = self._now()
@@ -380,7 +388,8 @@ class DesktopCore:
         if not is_allowed(inter.state, inter.type, action):
             raise ActionError(
                 Code.not_suitable_state,
-                f"cannot {action.value.replace('_', ' ')} a {inter.type.value} interaction "
+                f"cannot {action.value.replace('_', ' ')} "
+                f"{'an' if inter.type.value[0] in 'aeiou' else 'a'} {inter.type.value} interaction "
                 f"in state {inter.state.value}",
             )
 

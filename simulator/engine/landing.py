@@ -63,7 +63,7 @@ class Landing(Voice):
         """Ring ``target`` with its own item for the call ``source`` (see the module doc)."""
         now = self._now()
         inter = Interaction(
-            id=self.ids.guid(),
+            id=self._routed_id(),
             type=InteractionType.voice,
             state=S.delivery_pending,
             service=source.service,
@@ -123,7 +123,7 @@ class Landing(Voice):
         )
         if not self.center.could_take(offer, offer.declined):
             return
-        offer.id = self.ids.guid()
+        offer.id = self._routed_id()
         target = self.center.route(offer)
         if target is not None:
             target._deliver(offer)

@@ -98,7 +98,7 @@ class Routing(Lifecycle):
         if not self.center.could_take(offer, declined):
             return
         again = QueuedOffer(
-            id=self.ids.guid(),
+            id=self._routed_id(),
             type=offer.type,
             service=offer.service,
             customer=offer.customer,
@@ -298,7 +298,7 @@ class Routing(Lifecycle):
                 )
             found = self._resolve_service(service, *types)
             offer = QueuedOffer(
-                id=self.ids.guid(),
+                id=self._routed_id(),
                 type=media,
                 service=found,
                 customer=resolved,

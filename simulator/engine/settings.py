@@ -40,6 +40,11 @@ class Settings(BaseModel):
     left out."""
     inbound_dnis: Literal["service_did", "omit"] = "service_did"
     """``DNIS`` of an inbound call: the number of its service, or left out."""
+    routed_interaction_id: Literal["server", "client"] = "server"
+    """``interactionId`` of a routed item (an offer, a transfer landing on a colleague): the
+    server's upper-case GUID, as in the 5.19 docs' examples, or a lower-case ``uuid`` v4, as the
+    2024 widget mints every item's id client-side. Agent-initiated items always get the
+    latter."""
     emit_completed_state: bool = True
     """Emit ``ON_INTERACTION_STATE_CHANGE`` with state ``completed`` before removal (the removed
     and saved payloads then carry ``completed``; otherwise they carry the last state)."""

@@ -41,6 +41,30 @@ def test_sms_needs_an_sms_did_when_one_is_chosen(agent):
     assert agent.start_chat("sms", "+14155550134").ok
 
 
+@pytest.mark.parametrize(
+    ("version", "whatsapp", "ms_teams"),
+    [("5.19", False, False), ("5.24.1", True, False), ("2026", True, True)],
+)
+def test_later_versions_add_whatsapp_and_ms_teams(tenant, version, whatsapp, ms_teams):
+    """Reference 4.3: ``ChatChannelType`` adds ``whatsapp`` in 5.24.1 (a number, as SMS) and
+    ``ms_teams`` in 2026; an earlier version refuses them, naming the version that has them."""
+    sim = Simulator(tenant, seed=7, settings=Settings(api_version=version))
+    sim.login()
+    sim.set_service("Web Chat")
+    started = sim.start_chat("whatsapp", "+1 415 555 0134")
+    assert started.ok is whatsapp
+    if whatsapp:
+        assert sim.interaction(started.data["id"]).phone_number == "14155550134"
+        assert sim.start_chat("whatsapp", "not a number").error.code == Code.invalid_args
+    else:
+        assert started.error.code == Code.invalid_args
+        assert "appeared in 5.24.1" in started.error.message
+    teams = sim.start_chat("ms_teams", "ann@example.com")
+    assert teams.ok is ms_teams
+    if not ms_teams:
+        assert "appeared in 2026" in teams.error.message
+
+
 def test_a_started_chat_appears_then_connects(agent):
     events = []
     agent.subscribe(events.append)

@@ -88,6 +88,15 @@ def test_the_readme_is_a_short_front_page_linking_every_page():
     assert "make test" in front
 
 
+def test_every_page_has_one_title():
+    """One `# ` heading a page (outside code): the site and GitHub take it as the title, and a
+    second one splits the page's table of contents."""
+    for path in [README, *DOCS.rglob("*.md")]:
+        prose = re.sub(r"```.*?```", "", text(path), flags=re.S)
+        titles = re.findall(r"^# .*", prose, re.M)
+        assert len(titles) == 1, f"{path.relative_to(ROOT)}: {titles}"
+
+
 def test_no_page_names_a_machine_path():
     for path in [README, *DOCS.rglob("*.md"), ROOT / "CHANGELOG.md"]:
         found = re.findall(r"(?<![\w.])/(?:work|home|root|Users|tmp|opt)/\S*", text(path))
@@ -111,13 +120,28 @@ def test_the_site_builds_with_warnings_as_errors(tmp_path):
     assert (tmp_path / "assets" / "screenshot-call.png").is_file()
 
 
+def _slugs(path) -> set[str]:
+    """The anchors GitHub (and the site's ``toc``) give a page's headings."""
+    prose = re.sub(r"```.*?```", "", text(path), flags=re.S)
+    slugs = set()
+    for heading in re.findall(r"^#+ (.*)", prose, re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        slugs.add(slug)
+    return slugs
+
+
 def test_every_link_of_the_readme_resolves():
-    """The front page's links are relative to the repository, as GitHub resolves them."""
+    """The front page's links are relative to the repository, as GitHub resolves them; an
+    anchor must be a heading of the page it points into."""
     links = re.findall(r"\]\(([^)\s]+)\)", text(README))
-    local = [link.split("#", 1)[0] for link in links if "://" not in link]
+    local = [link for link in links if "://" not in link]
     assert local
-    missing = [link for link in local if not (ROOT / link).exists()]
+    missing = [link for link in local if not (ROOT / link.split("#", 1)[0]).exists()]
     assert missing == []
+    anchored = [link.split("#", 1) for link in local if "#" in link]
+    assert anchored, "the README links no section (the vendor-silent choices)"
+    dangling = [f"{p}#{a}" for p, a in anchored if a not in _slugs(ROOT / p)]
+    assert dangling == []
 
 
 def test_make_docs_serves_the_site():

@@ -481,3 +481,12 @@ def test_start_call_validation_errors(ready):
     assert ready.set_did_number("14155550100").ok
     assert ready.set_service(None).ok
     assert ready.start_call("+14155550134").error.code == code.no_service
+
+
+def test_a_refusal_names_the_media_with_its_article(ready):
+    iid = ready.offer_email("Email Support").data["id"]
+    ready.accept_interaction(iid)
+    refused = ready.blind_transfer("1002")
+    assert refused.error.message == (
+        "cannot blind transfer an email interaction in state delivered"
+    )

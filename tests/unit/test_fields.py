@@ -132,6 +132,41 @@ def test_outbound_ani_settings(tenant):
         assert recorder.of("ON_NEW_INTERACTION")[0].wire_args[0].get("ANI") == expected
 
 
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def _routed_ids(tenant, style: str) -> list[str]:
+    """The ids of a routed call, the colleague's item it is blind-transferred to, and the
+    customer's call routed again after a reject, with ``routed_interaction_id`` ``style``."""
+    from simulator.engine import EventRecorder, Settings, Simulator
+
+    sim = Simulator(tenant, seed=4, settings=Settings(routed_interaction_id=style))
+    omar = sim.center.add_agent("omar")
+    recorder = EventRecorder()
+    omar.subscribe(recorder)
+    for desk in (sim, omar):
+        desk.login()
+        desk.set_agent_state("ready")
+    first = sim.offer_call("Customer Support").data["id"]
+    sim.accept_interaction()
+    sim.blind_transfer("1002", {"caseId": "1"})
+    landed = recorder.of("ON_NEW_INTERACTION")[0].wire_args[0]["interactionId"]
+    omar.reject_interaction()  # rings nobody else: jane is in wrap-up
+    start = sim.start_call("4155550134").data["id"]
+    return [first, landed, start]
+
+
+def test_routed_interaction_ids_are_server_guids_or_client_uuids(tenant):
+    """Reference 5 (conflict, turn 2): the style of a routed item's id is a gap with a setting;
+    agent-initiated items get a client uuid either way, and the id stream is the same."""
+    server = _routed_ids(tenant, "server")
+    client = _routed_ids(tenant, "client")
+    assert all(GUID.match(iid) for iid in server[:2])
+    assert all(UUID4.match(iid) for iid in client)
+    assert UUID4.match(server[2])  # startCall: a client id in both styles
+    assert [iid.lower() for iid in server] == client
+
+
 def test_initial_object_is_associated_with_its_source(ready, recorder):
     record = {"id": "003A", "type": "Contact", "displayName": "Ann Lee", "displayType": "Contact"}
     ready.start_call("+14155550134", record, source="salesforce")
