@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,14 @@ STARTUP_TIMEOUT = 15.0
 ``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
 _EXIT_CHECK_S = 0.05
+
+
+def _packet_tag() -> str:
+    """A mark no other output has: the runner starts each packet line with it. Node's stdout is
+    also the module's file descriptor 1 (``fs.writeSync(1, ...)``, a logger writing there, a
+    child process started with ``stdio: "inherit"``): a line without the mark is that output,
+    however much it looks like a packet, and text glued before a packet costs no packet."""
+    return f"\x1eadsim-{secrets.token_hex(8)}:"
 
 
 def shim_path() -> Path:
@@ -170,6 +179,9 @@ class NodeHandler:
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
         """The endpoint's AdApi instances before the current process started."""
+        self._tag = _packet_tag()
+        """What starts each packet line on node's stdout (the runner reads it from, and takes it
+        out of, its environment: the module's child processes never see it)."""
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -188,6 +200,7 @@ class NodeHandler:
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
+        env["ADSIM_PACKET_TAG"] = self._tag
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
         process = popen(
             tied([self.node, str(runner_path()), str(self.path.resolve())]),
@@ -233,17 +246,22 @@ class NodeHandler:
         assert stdout is not None
         crash: str | None = None
         for line in stdout:
-            text = line.strip()
-            if not text:
+            mark = line.find(self._tag)
+            before = line if mark < 0 else line[:mark]
+            if before.strip():
+                # The module's own output on file descriptor 1 (a packet follows when it wrote
+                # no newline): shown as its console output is, never taken for a packet.
+                print(f"[{self.path.name}] {before.rstrip()}", file=sys.stderr)
+            if mark < 0:
                 continue
+            text = line[mark + len(self._tag) :]
             try:
                 packet = json.loads(text)
             except ValueError:
                 packet = None
             if not isinstance(packet, dict) or not isinstance(packet.get("type"), str):
-                # The module wrote to process.stdout itself (the runner's packets are objects
-                # with a type; `{"garbage":1}` is not one): show it, as console output.
-                print(f"[{self.path.name}] {text}", file=sys.stderr)
+                # Not the runner's (its packets are whole JSON objects with a type): shown.
+                print(f"[{self.path.name}] {text.strip()}", file=sys.stderr)
                 continue
             with self._reader_lock:
                 if generation != self._generation:

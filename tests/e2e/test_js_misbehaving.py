@@ -315,3 +315,37 @@ def test_a_message_logger_that_throws_is_said_once_not_swallowed(
         "adApi: a message logger failed on hello (later failures are not shown): "
         f"Error: log full hello ({module}:2)"
     ]
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("write", "shown"),
+    [
+        # No newline: glued to the runner's next packet, which was lost (a timeout, exit 1).
+        ("'saving... '", "saving..."),
+        # Lines that parse as the protocol's: taken for packets (swallowed, or a load error).
+        ("JSON.stringify({uid: 'x', type: 'log', params: ['hi']}) + '\\n'", '"type": "log"'),
+        ("JSON.stringify({uid: 'runner', type: '__error__', params: ['no']}) + '\\n'", "__error__"),
+    ],
+)
+def test_what_the_module_writes_to_fd_1_is_its_output_never_a_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], write: str, shown: str
+) -> None:
+    """``fs.writeSync(1, ...)``, a logger writing to fd 1 or a child process started with
+    ``stdio: "inherit"`` bypass ``process.stdout``: what they wrote was read as the protocol."""
+    module = tmp_path / "fd1.mjs"
+    module.write_text(
+        'import { writeSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  writeSync(1, {write});\n"
+        f"  adApi.on('ON_NEW_INTERACTION', () => {{ writeSync(1, {write}); }});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    shown_lines = [line for line in err.splitlines() if line.startswith("[fd1.mjs] ")]
+    assert len(shown_lines) == 2, err
+    assert all(shown in line.replace('":"', '": "') for line in shown_lines), err
