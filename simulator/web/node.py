@@ -30,7 +30,7 @@ from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.one_line import one_line
-from simulator.web.endpoint import Packet, PageEndpoint
+from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
 
 __all__ = [
     "STARTUP_TIMEOUT",
@@ -51,6 +51,18 @@ STARTUP_TIMEOUT = 15.0
 ``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
 _EXIT_CHECK_S = 0.05
+_CLOSE_GRACE_S = 2.0
+"""How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+
+
+def _process_state(pid: int) -> str | None:
+    """The state letter of process ``pid`` (``T``: stopped), None where ``/proc`` cannot say."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # the name, in parentheses, may hold spaces
+    return fields[0] if fields else None
 
 
 def _packet_tag() -> str:
@@ -282,14 +294,21 @@ class NodeHandler:
                     gone=True,
                 )
 
-    def _blocked(self, reason: str) -> None:
+    def _blocked(self, reason: str) -> str:
         """The module's event loop is stuck (``while (true) {}`` in a handler): end its process,
-        which would never read another event nor exit, and burns a CPU meanwhile."""
+        which would never read another event nor exit, and burns a CPU meanwhile. The reason,
+        truer when node was not looping but stopped (``process.kill(process.pid, "SIGSTOP")``)."""
         with self._process_lock:
             process = self.process
+        state = _process_state(process.pid)
+        if state is not None and state in "Tt":
+            how = "stopped by a debugger" if state == "t" else "stopped, by SIGSTOP or SIGTSTP"
+            reason = f"{reason.removesuffix(LOOP_HINT)} (its node process was {how})"
+        with self._process_lock:
             self._ended = reason
         with contextlib.suppress(OSError):
             process.kill()
+        return reason
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
@@ -386,6 +405,9 @@ class NodeHandler:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
         with self._process_lock:
             process, reader = self.process, self._reader
+        endpoint = self.endpoint
+        # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
+        running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
         if process.poll() is None:
             try:
                 if process.stdin is not None:
@@ -394,10 +416,19 @@ class NodeHandler:
             except OSError:
                 pass
             try:
-                process.wait(2.0)
+                process.wait(_CLOSE_GRACE_S)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(2.0)
+                process.wait(_CLOSE_GRACE_S)
+                if running:
+                    # What the module did on the way out (a ``process.on("exit")`` hook that
+                    # never returns) was cut short: an incident, as a Python plugin's close
+                    # that does not finish is (it passed without a word).
+                    self.host.add_incident(
+                        f"js:{self.path.name}: its node process did not end within "
+                        f"{_CLOSE_GRACE_S:g} s of its stdin closing (a process.on('exit') hook "
+                        "or a handler still running?); it was killed"
+                    )
         # Here too, not only when the reader sees the end of node's output: a process the module
         # started with its stdio (``stdio: "inherit"``) holds that output open.
         self._end_leftovers(process)

@@ -63,8 +63,16 @@ def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
 
 
 @needs_node
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("while (true) {}", "(a loop that never ends?)"),
+        # Said to loop, as if it did: the process was stopped.
+        ("process.kill(process.pid, 'SIGSTOP')", "(its node process was stopped, by SIGSTOP or"),
+    ],
+)
 def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_per_event(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, body: str, why: str
 ) -> None:
     """``while (true) {}`` in a handler: node reads no event any more, yet each later event
     waited the whole timeout (a long scenario took hours) and was reported as a handler "still
@@ -73,7 +81,7 @@ def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_pe
     module = tmp_path / "spins.mjs"
     module.write_text(
         "export function register(adApi) {\n"
-        "  adApi.on('ON_NEW_INTERACTION', () => { while (true) {} });\n"
+        f"  adApi.on('ON_NEW_INTERACTION', () => {{ {body}; }});\n"
         "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
         "}\n",
         encoding="utf-8",
@@ -99,7 +107,7 @@ def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_pe
         assert "adsim ended the node process for spins.mjs (" in (later[0].error or "")
         assert (
             "js:spins.mjs's event loop is blocked: a handler of ON_NEW_INTERACTION was still "
-            "running after 1 s and it answered no ping for 5 s more (a loop that never ends?)"
+            f"running after 1 s and it answered no ping for 5 s more {why}"
         ) in (later[0].error or "")
         spun = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
         assert spun.status == "timeout"
@@ -349,3 +357,28 @@ def test_what_the_module_writes_to_fd_1_is_its_output_never_a_packet(
     shown_lines = [line for line in err.splitlines() if line.startswith("[fd1.mjs] ")]
     assert len(shown_lines) == 2, err
     assert all(shown in line.replace('":"', '": "') for line in shown_lines), err
+
+
+@needs_node
+def test_an_exit_hook_that_never_returns_is_killed_and_said(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``process.on("exit", ...)`` that never returns: adsim killed node 2 s after closing its
+    stdin and the run passed without a word, though what the module did on the way out was cut
+    short (a Python plugin's close that does not finish is an incident)."""
+    module = tmp_path / "exit_hook.mjs"
+    module.write_text(
+        "process.on('exit', () => { while (true) {} });\n"
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capfd.readouterr().err
+    assert code == 1, err
+    assert (
+        "adsim:   js:exit_hook.mjs: its node process did not end within 2 s of its stdin closing "
+        "(a process.on('exit') hook or a handler still running?); it was killed"
+    ) in err.splitlines()
