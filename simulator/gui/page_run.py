@@ -217,6 +217,7 @@ class HeadlessPage:
             qInstallMessageHandler(_quiet_rendering)
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
         self.view = web_page.CrmPageView()
+        self.view.page.headless = True  # an alert() nobody can close hung adsim for ever
         self.view.resize(*size)
         self.view.show()  # a hidden page's timers are throttled; offscreen, "shown" costs nothing
         self.main = _Main()
