@@ -520,3 +520,25 @@ def test_a_dialog_the_page_opens_is_dismissed_and_said(tmp_path: Path) -> None:
         line.startswith('[page] prompt("Case?") dismissed, the page got null') for line in lines
     )
     assert any("confirm: false, prompt: null" in line for line in lines), done.stderr
+
+
+def test_a_page_that_navigates_away_is_said_to_have_left_not_to_loop(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``location.href = ...`` in a handler: the document, and its AdApi with it, is gone (here
+    to an origin the guard blocks: an error page). adsim said the page's event loop was blocked
+    by "a loop that never ends?", and ended its renderer "as its event loop was blocked"."""
+    (tmp_path / "index.html").write_text(
+        HANGING_PAGE.replace(
+            "return new Promise(function () {});", "location.href = 'https://example.com/crm';"
+        ),
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--page", str(tmp_path), "--journal", ":memory:"]
+    code = main([*argv, "--handler-timeout", "1"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    ended = "[page] its renderer process was ended: the page had left for https://example.com/crm"
+    assert ended in err.splitlines()
+    assert "(not a loop: the page had left for https://example.com/crm, its AdApi with it)" in err
+    assert "a loop that never ends" not in err
