@@ -482,9 +482,10 @@ class WebhookHandler:
                         f"the handler timeout leaves it; no more retries (last: {last})"
                     )
                 self._sleep(pause)
+        sent = self.attempts + self._resent
         raise WebhookError(
-            f"{redact_url(self.url)} did not take {name.value} after "
-            f"{self.attempts + self._resent} attempts (last: {last})"
+            f"{redact_url(self.url)} did not take {name.value} after {sent} "
+            f"attempt{'s' if sent > 1 else ''} (last: {last})"
         )
 
     def close(self) -> None:
