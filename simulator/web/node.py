@@ -242,7 +242,21 @@ class NodeHandler:
             daemon=True,
         )
         reader.start()
+        if OWN_GROUP:
+            threading.Thread(
+                target=self._watch_exit,
+                args=(process,),
+                name=f"adsim-node-exit-{self.path.name}",
+                daemon=True,
+            ).start()
         return reader
+
+    def _watch_exit(self, process: subprocess.Popen[str]) -> None:
+        """Once node has exited, end what its module left running: a process it started with
+        its stdio (``stdio: "inherit"``) holds node's stdout open, so the reader never saw the
+        exit, and each later event was a timeout, then a "blocked event loop", not the exit."""
+        process.wait()
+        self._end_leftovers(process)
 
     def _send(self, packet: Packet) -> None:
         stdin = self.process.stdin

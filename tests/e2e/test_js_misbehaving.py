@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,39 @@ def test_an_exit_hook_that_never_returns_is_killed_and_said(
         "adsim:   js:exit_hook.mjs: its node process did not end within 2 s of its stdin closing "
         "(a process.on('exit') hook or a handler still running?); it was killed"
     ) in err.splitlines()
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+def test_node_exiting_while_a_process_it_started_holds_its_stdout_is_the_exit(
+    tmp_path: Path,
+) -> None:
+    """A process the module started with ``stdio: "inherit"`` kept node's stdout open after
+    node exited: adsim never saw the exit, the handler that called ``process.exit`` was a
+    ``timeout`` and each later event blamed "a loop that never ends?"."""
+    module = tmp_path / "exits.mjs"
+    module.write_text(
+        'import { spawn } from "node:child_process";\n'
+        "export function register(adApi) {\n"
+        "  spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], {stdio: 'inherit'});\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => process.exit(3));\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        NodeHandler(host, module).start()
+        sim = host.sim
+        sim.login()
+        sim.set_agent_state("ready")
+        sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        exited = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
+        assert exited.status == "error", exited
+        assert "the node process for exits.mjs exited (code 3)" in (exited.error or "")
+        later = host.outcomes[host.outcomes.index(exited) + 1 :]
+        assert later and all("exited (code 3)" in (o.error or "") for o in later)
+    finally:
+        host.close(timeout=5)
+    assert any("1 process(es) it started still running" in text for text in host.incidents)
