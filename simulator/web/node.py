@@ -242,7 +242,9 @@ class NodeHandler:
             daemon=True,
         )
         reader.start()
-        if OWN_GROUP:
+        with self._reader_lock:
+            grouped = getattr(process, "pid", None) in self._groups
+        if grouped:  # a group ``_spawn`` made: what the module leaves in it can be ended
             threading.Thread(
                 target=self._watch_exit,
                 args=(process,),
