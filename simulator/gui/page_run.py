@@ -41,7 +41,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QImage
-from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineScript
 from PySide6.QtWidgets import QApplication
 
 from simulator.data import InputFileError
@@ -51,6 +51,7 @@ from simulator.gui.page import web_page
 from simulator.handlers import HandlerHost
 from simulator.interrupts import Interrupted
 from simulator.web import PageEndpoint
+from simulator.web.endpoint import LOOP_HINT
 from simulator.web.node import STARTUP_TIMEOUT
 
 # Both read when the QApplication and the first page are made, not at import.
@@ -161,9 +162,7 @@ class PageSession:
         ``AdApi`` is connected. Call on the thread that drives ``host``'s simulation."""
         self.detach()
         page = self._page
-        endpoint = page.view.connect_host(
-            host, name=PLUGIN, blocked=lambda _why: page.main.end_renderer_requested.emit()
-        )
+        endpoint = page.view.connect_host(host, name=PLUGIN, blocked=page.blocked)
         self.endpoint = endpoint
         page.expect_handshake(endpoint)
         page.main.open_requested.emit()
@@ -217,6 +216,7 @@ class HeadlessPage:
             qInstallMessageHandler(_quiet_rendering)
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
         self.view = web_page.CrmPageView()
+        self.view.page.headless = True  # an alert() nobody can close hung adsim for ever
         self.view.resize(*size)
         self.view.show()  # a hidden page's timers are throttled; offscreen, "shown" costs nothing
         self.main = _Main()
@@ -236,6 +236,11 @@ class HeadlessPage:
         self._failure: str | None = None
         self._instances = 0
         self._unwatch: Callable[[], None] = lambda: None
+        self._opened = ""
+        """The URL adsim last opened the page at (no fragment)."""
+        self._left_for = ""
+        """The URL of a document the page loaded since, itself (``location.href = ...``), or ""."""
+        self.view.page.loadingChanged.connect(self._loading)
         self.view.view.loadFinished.connect(self._loaded)
         self.view.page.console.connect(self._print)
         self.view.guard.blocked.connect(
@@ -248,7 +253,26 @@ class HeadlessPage:
     def _open(self) -> None:
         with self._lock:
             self._failure = None
-        self.view.open(self.target)
+        self._left_for = ""
+        self._opened = self.view.open(self.target).toString().partition("#")[0]
+
+    def _loading(self, info: QWebEngineLoadingInfo) -> None:
+        """Note a document the page loads that adsim did not open (it navigated away)."""
+        if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            return
+        url = info.url().toString().partition("#")[0]
+        self._left_for = "" if url == self._opened else url
+
+    def blocked(self, reason: str) -> str:
+        """The endpoint's verdict that the page reads nothing any more (any thread): its renderer
+        is ended, and the reason says so when the page had navigated away rather than looped
+        (its AdApi went with the document, and the renderer showed an error page or another)."""
+        left = self._left_for
+        self.main.end_renderer_requested.emit()
+        if not left:
+            return reason
+        why = f"not a loop: the page had left for {left}, its AdApi with it"
+        return f"{reason.removesuffix(LOOP_HINT)} ({why})"
 
     def _end_renderer(self) -> None:
         """The page's event loop is stuck (``while (true) {}`` in a handler): end its renderer
@@ -258,7 +282,9 @@ class HeadlessPage:
         if pid > 0:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            self._print("its renderer process was ended: its event loop was blocked")
+            left = self._left_for
+            why = f"the page had left for {left}" if left else "its event loop was blocked"
+            self._print(f"its renderer process was ended: {why}")
 
     def _loaded(self, ok: bool) -> None:
         if not ok:

@@ -45,6 +45,8 @@ __all__ = ["SIGNATURE_HEADER", "WebhookError", "WebhookHandler", "sign"]
 SIGNATURE_HEADER = "X-Adsim-Signature"
 EVENT_HEADER = "X-Adsim-Event"
 _RETRY_STATUS = {429}
+_BAD_LOCATION = "Invalid URL in location header"
+"""httpx's message for a redirect whose ``Location`` it cannot read (httpx 0.28)."""
 
 
 class WebhookError(Exception):
@@ -273,8 +275,9 @@ class WebhookHandler:
         import httpx
 
         try:  # what httpx refuses only when it sends (a control character) fails every record
-            httpx.URL(url)
-        except httpx.InvalidURL as exc:
+            # ``host`` decodes an IDNA name: ``xn--a.example`` failed each delivery, not the URL.
+            httpx.URL(url).host  # noqa: B018
+        except (httpx.InvalidURL, UnicodeError) as exc:
             raise ValueError(f"webhook URL {shown!r} cannot be sent to: {exc}") from None
         if attempts < 1:
             raise ValueError("a webhook needs at least one attempt")
@@ -294,6 +297,10 @@ class WebhookHandler:
         self._own_client = client is None
         self._cutoff = _Cutoff()
         self._one_at_a_time = threading.Lock()
+        self._resent = 0
+        """Requests of the current delivery sent again, at once, on a new connection after a
+        kept one closed with no answer once they had gone out (no attempt spent, but the
+        endpoint may have each): its receipt's ``attempts`` counts them."""
 
     def __repr__(self) -> str:
         signed = ", signed" if self._secret else ""
@@ -351,13 +358,17 @@ class WebhookHandler:
         until = time.monotonic() + wait
         try:
             return self._post(body, headers, until)
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             # A kept-alive connection the server closed as this request went out: no answer
             # came, and the request goes again at once on a new connection, no attempt spent.
             # A new connection that fails so is a failed attempt.
             cutoff = self._cutoff
             if cutoff.connected or cutoff.fired or time.monotonic() >= until:
                 raise
+            if not isinstance(exc, httpx.WriteError):
+                # Closed once the request had gone out: the endpoint may have it (a server that
+                # died handling it), and now gets it again; the receipt counts both.
+                self._resent += 1
         return self._post(body, headers, until)
 
     def _post(self, body: bytes, headers: dict[str, str], until: float) -> tuple[int, str | None]:
@@ -411,6 +422,7 @@ class WebhookHandler:
         import httpx
 
         last = ""
+        self._resent = 0
         for attempt in range(1, self.attempts + 1):
             wait = self.request_timeout
             if deadline is not None:
@@ -418,6 +430,13 @@ class WebhookHandler:
             try:
                 code, where = self._exchange(body, headers, wait)
             except httpx.HTTPError as exc:
+                if isinstance(exc, httpx.RemoteProtocolError) and _BAD_LOCATION in str(exc):
+                    # httpx reads a redirect's Location even when it follows none: a redirect
+                    # whose Location is no URL was retried as a broken answer, each a new POST.
+                    raise WebhookError(
+                        f"{redact_url(self.url)} redirected {name.value} to a Location that is "
+                        f"no URL ({exc}); it was not delivered: check the endpoint"
+                    ) from None
                 distrust = _untrusted_certificate(exc)
                 if distrust is not None:
                     # The same certificate fails every attempt: said now, not after the backoff.
@@ -436,13 +455,18 @@ class WebhookHandler:
                     # httpx does not follow redirects, and following one would not deliver
                     # either (301/302/303 turn the POST into a GET without the body): the
                     # endpoint has not got the event, which is no success.
-                    to = f" to {redact_url(where)}" if where else ""
+                    if not where:  # 304 Not Modified, or a redirect that names no place
+                        raise WebhookError(
+                            f"{redact_url(self.url)} answered {name.value} with HTTP {code} and "
+                            "no Location; it was not delivered: check the endpoint"
+                        )
                     raise WebhookError(
-                        f"{redact_url(self.url)} redirected {name.value}{to} with HTTP {code}; "
-                        "it was not delivered: give --webhook the URL it redirects to"
+                        f"{redact_url(self.url)} redirected {name.value} to "
+                        f"{redact_url(where)} with HTTP {code}; it was not delivered: give "
+                        "--webhook the URL it redirects to"
                     )
                 if code < 400:
-                    return {"status": code, "attempts": attempt}
+                    return {"status": code, "attempts": attempt + self._resent}
                 if code < 500 and code not in _RETRY_STATUS:
                     raise WebhookError(
                         f"{redact_url(self.url)} refused {name.value} with HTTP {code}; "
@@ -453,14 +477,15 @@ class WebhookHandler:
                 pause = self.backoff * 2 ** (attempt - 1)
                 if deadline is not None and time.monotonic() + pause >= deadline:
                     raise WebhookError(
-                        f"{redact_url(self.url)} did not take {name.value} in {attempt} "
-                        f"attempt(s) within {self.budget:g} s, the time the handler timeout "
-                        f"leaves it; no more retries (last: {last})"
+                        f"{redact_url(self.url)} did not take {name.value} in "
+                        f"{attempt + self._resent} attempt(s) within {self.budget:g} s, the time "
+                        f"the handler timeout leaves it; no more retries (last: {last})"
                     )
                 self._sleep(pause)
+        sent = self.attempts + self._resent
         raise WebhookError(
-            f"{redact_url(self.url)} did not take {name.value} after {self.attempts} attempts "
-            f"(last: {last})"
+            f"{redact_url(self.url)} did not take {name.value} after {sent} "
+            f"attempt{'s' if sent > 1 else ''} (last: {last})"
         )
 
     def close(self) -> None:

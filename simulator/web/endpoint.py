@@ -89,6 +89,8 @@ UNSIMULATED: frozenset[str] = frozenset()
 
 _GRACE_S = 1.0
 
+LOOP_HINT = " (a loop that never ends?)"
+"""How a blocked page's reason ends: what most often keeps an event loop from a ping."""
 _PING_FLOOR_S = 5.0
 """The least time a page has to answer the ping after a timed-out callback: a loaded machine
 must not make a live event loop look blocked, whatever ``--handler-timeout`` says."""
@@ -242,7 +244,8 @@ class PageEndpoint:
         try:
             self._send(packet)
         except (OSError, ValueError):
-            self.disconnect("the page's transport is closed", gone=True)
+            # A page adsim found blocked (and ended, a node process) keeps saying so.
+            self.disconnect(self._blocked or "the page's transport is closed", gone=True)
 
     def _uid(self) -> str:
         return f"w{next(self._uids)}"
@@ -428,7 +431,7 @@ class PageEndpoint:
                 self._block(
                     f"{self.name}'s event loop is blocked: a handler of {event.value} was still "
                     f"running after {self.host.timeout:g} s and it answered no ping for "
-                    f"{self._ping_timeout():g} s more (a loop that never ends?)"
+                    f"{self._ping_timeout():g} s more{LOOP_HINT}"
                 )
             raise JsHandlerError(f"the page did not answer {event.value} (api_not_answer)")
         if waiter[1].error is not None:
@@ -436,8 +439,13 @@ class PageEndpoint:
         return waiter[1].answer
 
     def _block(self, reason: str) -> None:
-        """The page reads nothing any more: the events it was sent fail with ``reason`` now, and
-        later ones at once (until it sends anything again); ``blocked`` is told."""
+        """The page reads nothing any more: ``blocked`` is told (it may return a truer reason),
+        and the events it was sent fail with ``reason`` now, later ones at once (until it sends
+        anything again)."""
+        if self._on_blocked is not None:
+            said = self._on_blocked(reason)
+            if isinstance(said, str) and said:
+                reason = said
         with self._lock:
             self._blocked = reason
             stale = list(self._waiters.values())
@@ -445,8 +453,6 @@ class PageEndpoint:
         for waiter in stale:
             waiter.error = reason
             waiter.done.set()
-        if self._on_blocked is not None:
-            self._on_blocked(reason)
 
     def _expect(self) -> tuple[str, _Waiter]:
         """A new uid and the waiter for the page's answer to it."""

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.one_line import one_line
-from simulator.web.endpoint import Packet, PageEndpoint
+from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
 
 __all__ = [
     "STARTUP_TIMEOUT",
@@ -50,6 +51,26 @@ STARTUP_TIMEOUT = 15.0
 ``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
 _EXIT_CHECK_S = 0.05
+_CLOSE_GRACE_S = 2.0
+"""How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+
+
+def _process_state(pid: int) -> str | None:
+    """The state letter of process ``pid`` (``T``: stopped), None where ``/proc`` cannot say."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # the name, in parentheses, may hold spaces
+    return fields[0] if fields else None
+
+
+def _packet_tag() -> str:
+    """A mark no other output has: the runner starts each packet line with it. Node's stdout is
+    also the module's file descriptor 1 (``fs.writeSync(1, ...)``, a logger writing there, a
+    child process started with ``stdio: "inherit"``): a line without the mark is that output,
+    however much it looks like a packet, and text glued before a packet costs no packet."""
+    return f"\x1eadsim-{secrets.token_hex(8)}:"
 
 
 def shim_path() -> Path:
@@ -170,6 +191,9 @@ class NodeHandler:
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
         """The endpoint's AdApi instances before the current process started."""
+        self._tag = _packet_tag()
+        """What starts each packet line on node's stdout (the runner reads it from, and takes it
+        out of, its environment: the module's child processes never see it)."""
         self.process = self._spawn()
         self.endpoint = PageEndpoint(
             host,
@@ -188,6 +212,7 @@ class NodeHandler:
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
+        env["ADSIM_PACKET_TAG"] = self._tag
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
         process = popen(
             tied([self.node, str(runner_path()), str(self.path.resolve())]),
@@ -217,7 +242,23 @@ class NodeHandler:
             daemon=True,
         )
         reader.start()
+        with self._reader_lock:
+            grouped = getattr(process, "pid", None) in self._groups
+        if grouped:  # a group ``_spawn`` made: what the module leaves in it can be ended
+            threading.Thread(
+                target=self._watch_exit,
+                args=(process,),
+                name=f"adsim-node-exit-{self.path.name}",
+                daemon=True,
+            ).start()
         return reader
+
+    def _watch_exit(self, process: subprocess.Popen[str]) -> None:
+        """Once node has exited, end what its module left running: a process it started with
+        its stdio (``stdio: "inherit"``) holds node's stdout open, so the reader never saw the
+        exit, and each later event was a timeout, then a "blocked event loop", not the exit."""
+        process.wait()
+        self._end_leftovers(process)
 
     def _send(self, packet: Packet) -> None:
         stdin = self.process.stdin
@@ -233,17 +274,22 @@ class NodeHandler:
         assert stdout is not None
         crash: str | None = None
         for line in stdout:
-            text = line.strip()
-            if not text:
+            mark = line.find(self._tag)
+            before = line if mark < 0 else line[:mark]
+            if before.strip():
+                # The module's own output on file descriptor 1 (a packet follows when it wrote
+                # no newline): shown as its console output is, never taken for a packet.
+                print(f"[{self.path.name}] {before.rstrip()}", file=sys.stderr)
+            if mark < 0:
                 continue
+            text = line[mark + len(self._tag) :]
             try:
                 packet = json.loads(text)
             except ValueError:
                 packet = None
             if not isinstance(packet, dict) or not isinstance(packet.get("type"), str):
-                # The module wrote to process.stdout itself (the runner's packets are objects
-                # with a type; `{"garbage":1}` is not one): show it, as console output.
-                print(f"[{self.path.name}] {text}", file=sys.stderr)
+                # Not the runner's (its packets are whole JSON objects with a type): shown.
+                print(f"[{self.path.name}] {text.strip()}", file=sys.stderr)
                 continue
             with self._reader_lock:
                 if generation != self._generation:
@@ -264,14 +310,21 @@ class NodeHandler:
                     gone=True,
                 )
 
-    def _blocked(self, reason: str) -> None:
+    def _blocked(self, reason: str) -> str:
         """The module's event loop is stuck (``while (true) {}`` in a handler): end its process,
-        which would never read another event nor exit, and burns a CPU meanwhile."""
+        which would never read another event nor exit, and burns a CPU meanwhile. The reason,
+        truer when node was not looping but stopped (``process.kill(process.pid, "SIGSTOP")``)."""
         with self._process_lock:
             process = self.process
+        state = _process_state(process.pid)
+        if state is not None and state in "Tt":
+            how = "stopped by a debugger" if state == "t" else "stopped, by SIGSTOP or SIGTSTP"
+            reason = f"{reason.removesuffix(LOOP_HINT)} (its node process was {how})"
+        with self._process_lock:
             self._ended = reason
         with contextlib.suppress(OSError):
             process.kill()
+        return reason
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
@@ -368,6 +421,9 @@ class NodeHandler:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
         with self._process_lock:
             process, reader = self.process, self._reader
+        endpoint = self.endpoint
+        # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
+        running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
         if process.poll() is None:
             try:
                 if process.stdin is not None:
@@ -376,10 +432,19 @@ class NodeHandler:
             except OSError:
                 pass
             try:
-                process.wait(2.0)
+                process.wait(_CLOSE_GRACE_S)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(2.0)
+                process.wait(_CLOSE_GRACE_S)
+                if running:
+                    # What the module did on the way out (a ``process.on("exit")`` hook that
+                    # never returns) was cut short: an incident, as a Python plugin's close
+                    # that does not finish is (it passed without a word).
+                    self.host.add_incident(
+                        f"js:{self.path.name}: its node process did not end within "
+                        f"{_CLOSE_GRACE_S:g} s of its stdin closing (a process.on('exit') hook "
+                        "or a handler still running?); it was killed"
+                    )
         # Here too, not only when the reader sees the end of node's output: a process the module
         # started with its stdio (``stdio: "inherit"``) holds that output open.
         self._end_leftovers(process)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,16 @@ def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
 
 
 @needs_node
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("while (true) {}", "(a loop that never ends?)"),
+        # Said to loop, as if it did: the process was stopped.
+        ("process.kill(process.pid, 'SIGSTOP')", "(its node process was stopped, by SIGSTOP or"),
+    ],
+)
 def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_per_event(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, body: str, why: str
 ) -> None:
     """``while (true) {}`` in a handler: node reads no event any more, yet each later event
     waited the whole timeout (a long scenario took hours) and was reported as a handler "still
@@ -73,7 +82,7 @@ def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_pe
     module = tmp_path / "spins.mjs"
     module.write_text(
         "export function register(adApi) {\n"
-        "  adApi.on('ON_NEW_INTERACTION', () => { while (true) {} });\n"
+        f"  adApi.on('ON_NEW_INTERACTION', () => {{ {body}; }});\n"
         "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
         "}\n",
         encoding="utf-8",
@@ -99,7 +108,7 @@ def test_a_handler_that_never_returns_blocks_node_and_is_ended_not_waited_out_pe
         assert "adsim ended the node process for spins.mjs (" in (later[0].error or "")
         assert (
             "js:spins.mjs's event loop is blocked: a handler of ON_NEW_INTERACTION was still "
-            "running after 1 s and it answered no ping for 5 s more (a loop that never ends?)"
+            f"running after 1 s and it answered no ping for 5 s more {why}"
         ) in (later[0].error or "")
         spun = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
         assert spun.status == "timeout"
@@ -315,3 +324,98 @@ def test_a_message_logger_that_throws_is_said_once_not_swallowed(
         "adApi: a message logger failed on hello (later failures are not shown): "
         f"Error: log full hello ({module}:2)"
     ]
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("write", "shown"),
+    [
+        # No newline: glued to the runner's next packet, which was lost (a timeout, exit 1).
+        ("'saving... '", "saving..."),
+        # Lines that parse as the protocol's: taken for packets (swallowed, or a load error).
+        ("JSON.stringify({uid: 'x', type: 'log', params: ['hi']}) + '\\n'", '"type": "log"'),
+        ("JSON.stringify({uid: 'runner', type: '__error__', params: ['no']}) + '\\n'", "__error__"),
+    ],
+)
+def test_what_the_module_writes_to_fd_1_is_its_output_never_a_packet(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], write: str, shown: str
+) -> None:
+    """``fs.writeSync(1, ...)``, a logger writing to fd 1 or a child process started with
+    ``stdio: "inherit"`` bypass ``process.stdout``: what they wrote was read as the protocol."""
+    module = tmp_path / "fd1.mjs"
+    module.write_text(
+        'import { writeSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  writeSync(1, {write});\n"
+        f"  adApi.on('ON_NEW_INTERACTION', () => {{ writeSync(1, {write}); }});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "5"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    shown_lines = [line for line in err.splitlines() if line.startswith("[fd1.mjs] ")]
+    assert len(shown_lines) == 2, err
+    assert all(shown in line.replace('":"', '": "') for line in shown_lines), err
+
+
+@needs_node
+def test_an_exit_hook_that_never_returns_is_killed_and_said(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``process.on("exit", ...)`` that never returns: adsim killed node 2 s after closing its
+    stdin and the run passed without a word, though what the module did on the way out was cut
+    short (a Python plugin's close that does not finish is an incident)."""
+    module = tmp_path / "exit_hook.mjs"
+    module.write_text(
+        "process.on('exit', () => { while (true) {} });\n"
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capfd.readouterr().err
+    assert code == 1, err
+    assert (
+        "adsim:   js:exit_hook.mjs: its node process did not end within 2 s of its stdin closing "
+        "(a process.on('exit') hook or a handler still running?); it was killed"
+    ) in err.splitlines()
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+def test_node_exiting_while_a_process_it_started_holds_its_stdout_is_the_exit(
+    tmp_path: Path,
+) -> None:
+    """A process the module started with ``stdio: "inherit"`` kept node's stdout open after
+    node exited: adsim never saw the exit, the handler that called ``process.exit`` was a
+    ``timeout`` and each later event blamed "a loop that never ends?"."""
+    module = tmp_path / "exits.mjs"
+    module.write_text(
+        'import { spawn } from "node:child_process";\n'
+        "export function register(adApi) {\n"
+        "  spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], {stdio: 'inherit'});\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => process.exit(3));\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=5)
+    try:
+        NodeHandler(host, module).start()
+        sim = host.sim
+        sim.login()
+        sim.set_agent_state("ready")
+        sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        exited = next(o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION")
+        assert exited.status == "error", exited
+        assert "the node process for exits.mjs exited (code 3)" in (exited.error or "")
+        later = host.outcomes[host.outcomes.index(exited) + 1 :]
+        assert later and all("exited (code 3)" in (o.error or "") for o in later)
+    finally:
+        host.close(timeout=5)
+    assert any("1 process(es) it started still running" in text for text in host.incidents)

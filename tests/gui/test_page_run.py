@@ -480,3 +480,65 @@ def test_a_page_stuck_in_a_loop_does_not_make_the_next_scenario_bad_input(
     assert "js:page's event loop is blocked: a handler of ON_NEW_INTERACTION" in err
     verdicts = [line.split("  ")[0] for line in out.splitlines() if line[:4] in ("PASS", "FAIL")]
     assert verdicts == ["FAIL", "PASS"]
+
+
+DIALOG_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<script src="/agent/communicator/adapters/api.js"></script>
+<script>
+  var adApi = new window.brightpattern.AdApi({integrationKey: "asks"});
+  adApi.on("ON_NEW_INTERACTION", function () { alert("A new chat!"); });
+  adApi.on("ON_SAVE_ACTIVITY_RECORD", function () {
+    console.log("confirm: " + confirm("Save it?") + ", prompt: " + prompt("Case?", "C1"));
+  });
+</script>
+"""
+
+
+def test_a_dialog_the_page_opens_is_dismissed_and_said(tmp_path: Path) -> None:
+    """``alert()`` in a page handler, headless: Qt's modal dialog waited for a click nobody
+    could give, and adsim hung for ever, deaf to SIGTERM (a CI job's timeout). In a process of
+    its own, so that without the fix this test fails instead of hanging the suite."""
+    (tmp_path / "index.html").write_text(DIALOG_PAGE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    command = [sys.executable, "-m", "simulator", "run", str(SCENARIOS / "chat.yaml")]
+    command += ["--page", str(tmp_path), "--journal", ":memory:"]
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        '[page] alert("A new chat!") dismissed, the page got nothing: headless, nobody answers '
+        "a dialog"
+    ) in lines
+    assert any(
+        line.startswith('[page] confirm("Save it?") dismissed, the page got false')
+        for line in lines
+    )
+    assert any(
+        line.startswith('[page] prompt("Case?") dismissed, the page got null') for line in lines
+    )
+    assert any("confirm: false, prompt: null" in line for line in lines), done.stderr
+
+
+def test_a_page_that_navigates_away_is_said_to_have_left_not_to_loop(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``location.href = ...`` in a handler: the document, and its AdApi with it, is gone (here
+    to an origin the guard blocks: an error page). adsim said the page's event loop was blocked
+    by "a loop that never ends?", and ended its renderer "as its event loop was blocked"."""
+    (tmp_path / "index.html").write_text(
+        HANGING_PAGE.replace(
+            "return new Promise(function () {});", "location.href = 'https://example.com/crm';"
+        ),
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--page", str(tmp_path), "--journal", ":memory:"]
+    code = main([*argv, "--handler-timeout", "1"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    ended = "[page] its renderer process was ended: the page had left for https://example.com/crm"
+    assert ended in err.splitlines()
+    assert "(not a loop: the page had left for https://example.com/crm, its AdApi with it)" in err
+    assert "a loop that never ends" not in err

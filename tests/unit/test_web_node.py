@@ -16,6 +16,13 @@ from simulator.web import NodeHandler
 
 WAIT = 10.0
 """Generous bound for waits on threads (never reached when things work)."""
+TAG = "\x1eadsim-test:"
+"""The mark the runner starts each packet line with (each handler draws its own)."""
+
+
+@pytest.fixture(autouse=True)
+def _fixed_tag(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.web.node._packet_tag", lambda: TAG)
 
 
 class _Stdout:
@@ -26,7 +33,7 @@ class _Stdout:
         self.closed = False
 
     def feed(self, packet: dict[str, Any]) -> None:
-        self._lines.put(json.dumps(packet) + "\n")
+        self._lines.put(TAG + json.dumps(packet) + "\n")
 
     def end(self) -> None:
         self._lines.put(None)

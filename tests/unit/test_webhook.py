@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import re
 import socket
 import threading
 from pathlib import Path
@@ -134,6 +135,62 @@ def test_a_redirect_is_an_error_not_a_delivery(sim, journal, httpserver, status)
     assert journal.outcomes()[0].status == "error"
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        # httpx reads the Location even when it follows none: the POST went out four times.
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://[::1/moved\r\nContent-Length: 0\r\n\r\n",
+            "redirected ON_SAVE_ACTIVITY_RECORD to a Location that is no URL",
+        ),
+        # Said "redirected", and to give --webhook "the URL it redirects to", which it names not.
+        (
+            b"HTTP/1.1 304 Not Modified\r\n\r\n",
+            "answered ON_SAVE_ACTIVITY_RECORD with HTTP 304 and no Location",
+        ),
+        (
+            b"HTTP/1.1 300 Multiple Choices\r\nContent-Length: 0\r\n\r\n",
+            "answered ON_SAVE_ACTIVITY_RECORD with HTTP 300 and no Location",
+        ),
+    ],
+)
+def test_a_redirect_to_nowhere_is_said_once_not_retried(answer, said):
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(WAIT)
+    requests: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while True:
+            with contextlib.suppress(OSError):
+                conn, _ = listener.accept()
+                with conn:
+                    if stop.is_set():  # the test's own connection, made to end the wait
+                        return
+                    conn.settimeout(WAIT)
+                    requests.append(_request_head(conn))
+                    conn.sendall(answer)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    port = listener.getsockname()[1]
+    slept: list[float] = []
+    webhook = WebhookHandler(f"http://127.0.0.1:{port}/hook", sleep=slept.append)
+    try:
+        with pytest.raises(WebhookError) as info:
+            webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    finally:
+        webhook.close()
+        stop.set()
+        socket.create_connection(("127.0.0.1", port), timeout=WAIT).close()
+        server.join(WAIT)
+        listener.close()
+    assert said in str(info.value)
+    assert "not delivered" in str(info.value)
+    assert slept == []
+    assert len(requests) == 1
+
+
 def test_an_answer_whose_body_never_ends_is_taken_from_its_status_line():
     """A server that answers 200 and then trickles its body (or never ends it): httpx's timeout
     bounds each read, not the whole, so reading that body kept the delivery waiting past the
@@ -174,18 +231,19 @@ def test_an_answer_whose_body_never_ends_is_taken_from_its_status_line():
     assert got == [b'{"interactionId":"x"}']
 
 
-def test_an_unreachable_endpoint_is_retried_then_reported(httpserver):
+@pytest.mark.parametrize(("attempts", "said"), [(2, "after 2 attempts"), (1, "after 1 attempt (")])
+def test_an_unreachable_endpoint_is_retried_then_reported(httpserver, attempts, said):
     url = httpserver.url_for("/hook")
     httpserver.stop()
     slept: list[float] = []
-    webhook = WebhookHandler(url, attempts=2, sleep=slept.append, request_timeout=2)
+    webhook = WebhookHandler(url, attempts=attempts, sleep=slept.append, request_timeout=2)
     try:
-        with pytest.raises(WebhookError, match="after 2 attempts"):
+        with pytest.raises(WebhookError, match=re.escape(said)):
             webhook.deliver(EventName.ON_LOGOUT, ())
     finally:
         webhook.close()
         httpserver.start()
-    assert slept == [0.5]
+    assert slept == [0.5] * (attempts - 1)
 
 
 def test_other_events_can_be_posted(sim, journal, httpserver):
@@ -248,6 +306,11 @@ def test_bad_urls_and_events_are_refused():
         (
             "http://u:hunter2@host/a\x01b",
             "webhook URL 'http://u:***@host/a\\x01b' cannot be sent to: Invalid non-printable",
+        ),
+        # An IDNA name that is no name: an error outcome per record, after the run.
+        (
+            "http://xn--a.example/hook",
+            "webhook URL 'http://xn--a.example/hook' cannot be sent to: Codepoint U+0080",
         ),
     ],
 )

@@ -6,7 +6,8 @@
 // module (ESM `export function register(adApi)` or CommonJS `module.exports.register`) and calls
 // `register(new AdApi(...))` (integrationKey "simulator" unless the module exports
 // `adApiOptions`). stdout carries packets only: console output (and the module's own
-// process.stdout.write) goes to stderr.
+// process.stdout.write) goes to stderr. Each packet line starts with $ADSIM_PACKET_TAG: what else
+// reaches file descriptor 1 (fs.writeSync(1, ...), a child process's output) is never a packet.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
@@ -16,7 +17,13 @@ import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
-const writePacket = out.write.bind(out);
+// Taken out of the environment: the module's child processes, writing to the same stdout, never
+// see it.
+const TAG = process.env.ADSIM_PACKET_TAG ?? "";
+delete process.env.ADSIM_PACKET_TAG;
+const writeOut = out.write.bind(out);
+/** One packet line (JSON and its newline) to adsim, marked; "" (a flush) as it is. */
+const writePacket = (line, ...rest) => writeOut(line ? TAG + line : line, ...rest);
 // The module's own process.stdout.write goes to stderr, as its console does: on stdout, a write
 // with no newline ("saving... ") was glued to the next packet, which was lost (a handler that
 // had finished timed out; an answer went missing).
@@ -41,7 +48,7 @@ function fail(message) {
 /** The packet written at once (on the way out: a queued write would be lost). */
 function sendNow(packet) {
   try {
-    writeSync(1, JSON.stringify(packet) + "\n");
+    writeSync(1, TAG + JSON.stringify(packet) + "\n");
   } catch {
     // adsim has gone: nobody to tell
   }
