@@ -53,6 +53,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "page/__init__.py",
         "panels/__init__.py",
         "panels/roster.py",
+        "plugin_loading.py",
         "session.py",
         "theme/__init__.py",
         "theme/assets.py",

@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from simulator.gui.controls import plain_label
+from simulator.gui.plugin_loading import loading_text
 from simulator.gui.times import clock_text
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class StatusLine:
         self.handlers = plain_label("", "handlerStatus")
         self._incidents_seen = 0
         """The host's ``incident_count`` the handler status last showed."""
+        self._loading_shown = False
+        """The handler status last said that plugins were loading (counted up each second)."""
         self.clock = plain_label("", "clockLabel")
         bar = window.statusBar()
         bar.setObjectName("statusBar")
@@ -61,7 +64,13 @@ class StatusLine:
         """Count the handlers again when the host has had a plugin problem since they were
         last counted (told from a plugin's reader thread: no signal of its own)."""
         host = bridge.host
-        if host is not None and getattr(host, "incident_count", 0) != self._incidents_seen:
+        if host is None:
+            return
+        if (
+            getattr(host, "incident_count", 0) != self._incidents_seen
+            or self._loading_shown
+            or bridge.loading is not None
+        ):
             self.show_handlers(bridge)
 
     def show_handlers(self, bridge: SimBridge | None) -> None:
@@ -69,6 +78,14 @@ class StatusLine:
         host = bridge.host if bridge is not None else None
         if bridge is None or host is None:
             self.handlers.setText("No handlers")
+            return
+        loading = loading_text(bridge)
+        self._loading_shown = loading is not None
+        if loading is not None:
+            text, tip, stuck = loading
+            self.handlers.setText(text)
+            self.handlers.setToolTip(tip)
+            _set_error(self.handlers, stuck)
             return
         plugins = list(host.plugins)
         # A plugin that did not load is the integration not running at all (``adsim run``
@@ -105,6 +122,8 @@ class StatusLine:
 
 def welcome_text(bridge: SimBridge | None) -> str:
     """The first message once attached: what to do next."""
+    if bridge is not None and bridge.loading is not None:
+        return "Loading the handler plugins… (the status bar says which, and for how long)"
     sim = bridge.sim if bridge is not None else None
     if sim is None or not sim.agent.logged_in:
         return "Log in from the agent bar to start."

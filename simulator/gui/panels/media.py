@@ -209,6 +209,19 @@ class Drafts:
         self._for = interaction_id
         self._write(self._kept.pop(interaction_id, ""))
 
+    def text_of(self, interaction_id: str) -> str:
+        """What was typed for ``interaction_id`` (shown in the field now, or kept aside)."""
+        if interaction_id == self._for:
+            return self._read()
+        return self._kept.get(interaction_id, "")
+
+    def forget(self, interaction_id: str) -> None:
+        """The text typed for ``interaction_id`` was used up."""
+        if interaction_id == self._for:
+            self._write("")
+        else:
+            self._kept.pop(interaction_id, None)
+
 
 class ChatPage(QWidget):
     """The transcript with both sides, a composer and a simulated customer reply."""
@@ -407,6 +420,14 @@ class WrapUpBox(QWidget):
         layout.addWidget(self.complete)
         self._dispositions_for: str | None = None
         self._drafts = Drafts(self.note.toPlainText, self.note.setPlainText)
+
+    def draft_note(self, interaction_id: str) -> str:
+        """The note typed for ``interaction_id`` and not added yet."""
+        return self._drafts.text_of(interaction_id)
+
+    def forget_draft_note(self, interaction_id: str) -> None:
+        """The typed note of ``interaction_id`` was added."""
+        self._drafts.forget(interaction_id)
 
     def show_interaction(self, inter: Interaction, now_ms: int) -> None:
         """Dispositions of the service, notes so far, ACW timer in wrap-up."""
