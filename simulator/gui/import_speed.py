@@ -49,6 +49,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "inspector/__init__.py",
         "inspector/eventlog.py",
         "inspector/expect_step.py",
+        "long_lines.py",
         "options.py",
         "page/__init__.py",
         "panels/__init__.py",

@@ -124,6 +124,7 @@ class EventsTab(QWidget):
         self.json = JsonView(
             "eventJson", "Select an event to see its exact payload", self.detail_split
         )
+        self.json.whole = "Copy as JSON and the journal have it whole"
         changes_box = QWidget(self.detail_split)
         changes_column = QVBoxLayout(changes_box)
         changes_column.setContentsMargins(0, 0, 0, 0)

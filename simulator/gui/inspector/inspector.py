@@ -100,6 +100,7 @@ class Inspector(QTabWidget):
         self.outcome_detail = JsonView(
             "outcomeDetail", "Select an outcome to see its result or traceback", split
         )
+        self.outcome_detail.whole = "the journal has it whole"
         split.addWidget(self.outcomes_empty)
         split.addWidget(self.outcome_detail)
         split.setStretchFactor(0, 5)

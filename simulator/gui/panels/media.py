@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label, section
+from simulator.gui.long_lines import clipped
 from simulator.gui.panels.phone import KEYS, key_name
 from simulator.gui.theme.icons import set_icon
 from simulator.gui.theme.palette import colors, state_color
@@ -310,7 +311,7 @@ class ChatPage(QWidget):
             cursor.insertText("You" if agent else customer_name, who_format)
             cursor.insertText(f"  {clock_text(line.time_ms)[:8]}", time_format)
             cursor.insertBlock()
-            cursor.insertText(line.text, text_format)
+            cursor.insertText(clipped(line.text, "the transcript event has it whole"), text_format)
             cursor.insertBlock()
         self.transcript.setTextCursor(cursor)
         self.transcript.ensureCursorVisible()
@@ -367,7 +368,7 @@ class EmailPage(QWidget):
         for line in inter.transcript:
             who = "You" if line.sender == "agent" else name or "Customer"
             parts.append(f"— {who}, {clock_text(line.time_ms)[:8]} —\n{line.text}")
-        self.body.setPlainText("\n\n".join(parts))
+        self.body.setPlainText(clipped("\n\n".join(parts), "the email's event has it whole"))
 
 
 class WrapUpBox(QWidget):
@@ -453,7 +454,8 @@ class WrapUpBox(QWidget):
         self.disposition.blockSignals(True)
         self.disposition.setCurrentIndex(max(0, chosen))
         self.disposition.blockSignals(False)
-        notes = "\n".join(inter.notes)
+        # Long lines cut (a plugin's note of a megabyte froze the window for minutes).
+        notes = clipped("\n".join(inter.notes), "the interaction and its record have it whole")
         if self.notes.toPlainText() != notes:
             self.notes.setPlainText(notes)
         self.tick(inter, now_ms)
