@@ -319,6 +319,8 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
         code = app.exec()
     session = outcome.get("session")
     if session is not None:
+        for line in session.open_work():  # said, the exit code as it was: the tester's choice
+            _tell(f"adsim: {line}")
         lost = session.close()
         for line in lost:
             _tell(f"adsim: {line}")

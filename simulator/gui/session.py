@@ -56,6 +56,20 @@ class Session:
     others: list[Session] = field(default_factory=list)
     """With ``--agent``: the other agents' sessions (their desktops, hosts and journals)."""
 
+    def open_work(self) -> list[str]:
+        """The interactions still open on every desktop, in a line each: closing the window
+        ends them with no activity record (``ON_SAVE_ACTIVITY_RECORD`` never comes), which
+        the tester is told rather than left to find in the CRM."""
+        lines = []
+        for session in (self, *self.others):
+            for inter in session.sim.interactions:
+                lines.append(
+                    f"note: the window closed with {session.sim.name}'s {inter.type.value} "
+                    f"with {inter.display_name} still open ({inter.state.value}): no activity "
+                    "record was saved for it"
+                )
+        return lines
+
     def close(self) -> list[str]:
         """Stop polling, stop the handler thread, close the journal (every agent's). Returns
         what the tester must be told: events the journal still held back, which nobody got

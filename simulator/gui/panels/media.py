@@ -138,7 +138,9 @@ class VoicePage(QWidget):
             pad = button(f"dtmfKey{key_name(key)}", key)
             pad.setProperty("key", True)
             pad.setProperty("dtmf", True)
-            pad.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Tab reaches them (a keyboard-only tester had no way to send a digit); a click
+            # leaves the focus where it was.
+            pad.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             keypad.addWidget(pad, position // 3, position % 3)
             self.keys[key] = pad
         keypad_column.addLayout(keypad)
@@ -342,6 +344,7 @@ class EmailPage(QWidget):
         layout.addWidget(self.body, 2)
         layout.addWidget(section("Reply"))
         self.reply = QPlainTextEdit(self)
+        self.reply.setTabChangesFocus(True)  # Tab leaves the field, as in every other one
         self.reply.setObjectName("emailReply")
         self.reply.setPlaceholderText("Write the reply")
         layout.addWidget(self.reply, 2)
@@ -397,6 +400,9 @@ class WrapUpBox(QWidget):
         layout.addWidget(self.disposition)
         layout.addWidget(plain_label("Note", role="key"))
         self.note = QPlainTextEdit(frame)
+        # Tab leaves the field: it typed a tab into the note and a keyboard-only tester
+        # could go no further (Ctrl+Tab was the only way out).
+        self.note.setTabChangesFocus(True)
         self.note.setObjectName("noteEdit")
         self.note.setPlaceholderText("Add a note for the activity record")
         self.note.setMaximumHeight(80)
