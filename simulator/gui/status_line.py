@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from simulator.gui.controls import plain_label
+from simulator.gui.long_lines import tip
 from simulator.gui.plugin_loading import loading_text
 from simulator.gui.times import clock_text
 
@@ -51,7 +52,7 @@ class StatusLine:
 
     def say(self, message: str, *, error: bool = False) -> None:
         """Show ``message`` (``error``: in the error colour) until the next, or ten seconds."""
-        self.status.setText(message)
+        self.status.setText(tip(message))
         _set_error(self.status, error)
         if message:
             self._clear.start(_STATUS_CLEAR_MS)
@@ -82,9 +83,9 @@ class StatusLine:
         loading = loading_text(bridge)
         self._loading_shown = loading is not None
         if loading is not None:
-            text, tip, stuck = loading
+            text, hint, stuck = loading
             self.handlers.setText(text)
-            self.handlers.setToolTip(tip)
+            self.handlers.setToolTip(hint)
             _set_error(self.handlers, stuck)
             return
         plugins = list(host.plugins)
@@ -109,10 +110,10 @@ class StatusLine:
             "\n".join(
                 [
                     *(
-                        f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
+                        tip(f"{getattr(plugin, 'name', '?')} not loaded: {plugin_error(plugin)}")
                         for plugin in broken
                     ),
-                    *incidents,
+                    *map(tip, incidents),
                 ]
             )
             or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
@@ -141,3 +142,8 @@ def _set_error(label: QLabel, error: bool) -> None:
         # enums would cost the start ~7 ms for the first (welcome) message.
         label.style().unpolish(label)
         label.style().polish(label)
+
+
+def plugin_error(plugin: object) -> str:
+    """Why ``plugin`` did not load (its status's ``error``)."""
+    return str(getattr(plugin, "error", "") or "")

@@ -68,3 +68,18 @@ def test_a_note_of_a_megabyte_is_cut_in_the_notes_view_and_whole_in_the_record(b
 
     desk.window.inspector.copy_json()
     assert note in QGuiApplication.clipboard().text()
+
+
+def test_a_tooltip_or_a_message_of_a_megabyte_shows_its_start_and_how_much_more(bare_desk):
+    """Qt took 9 s to show a tooltip of 1 MB, at each hover over a long customer name (its
+    label's tooltip is the whole name), a diff cell or a plugin's error."""
+    from simulator.gui.controls import ElidedLabel
+    from simulator.gui.long_lines import TIP_LIMIT
+
+    name = "Z" * 1_000_000
+    label = ElidedLabel()
+    label.setText(name)
+    assert label.text() == name
+    assert label.toolTip() == "Z" * TIP_LIMIT + " … [998,000 more characters not shown]"
+    bare_desk.window.show_message("Cannot call: " + name, error=True)
+    assert len(bare_desk.widget("statusMessage").text()) < TIP_LIMIT + 100

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label
+from simulator.gui.long_lines import tip
 from simulator.gui.panels.interactions import MEDIA_ICONS, STATE_NAMES
 from simulator.gui.panels.models import ring_remaining_ms
 from simulator.gui.theme.icons import icon, set_label_icon
@@ -456,4 +457,4 @@ class ContextPanel(QWidget):
         for name, value in values.items():
             label = self.details[name]
             label.setText(value or "—")
-            label.setToolTip(value)
+            label.setToolTip(tip(value))
