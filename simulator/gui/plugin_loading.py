@@ -21,6 +21,11 @@ from typing import Any
 
 __all__ = ["LoadJob", "PluginLoader", "loading_text"]
 
+_ONE_AT_A_TIME = threading.Lock()
+"""Loads run one at a time across the window (every agent's desktop), as they did on the GUI
+thread: two imports of one plugin file at once (each agent's ``--handler``) would race over the
+modules beside it (``forget_beside``)."""
+
 
 @dataclass
 class LoadJob:
@@ -97,11 +102,11 @@ class PluginLoader:
             self._start(following)
 
     def _start(self, job: LoadJob) -> None:
-        job.started = time.monotonic()
-
         def run() -> None:
             try:
-                job.work()
+                with _ONE_AT_A_TIME:
+                    job.started = time.monotonic()
+                    job.work()
             except BaseException as exc:  # a plugin's SystemExit too: said, never silent
                 job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             finally:
@@ -120,6 +125,10 @@ def loading_text(bridge: Any) -> tuple[str, str, bool] | None:
     host = bridge.host
     if job is None or host is None:
         return None
+    if job.started is None:
+        text = f"Plugins: {job.what} wait for another desktop's to load"
+        tip = "Plugins load one at a time; these are next. Events meanwhile reach only the "
+        return text, tip + "plugins already loaded.", False
     seconds = int(time.monotonic() - (job.started or time.monotonic()))
     limit = float(getattr(host, "load_timeout", 10.0))
     in_here = getattr(host, "isolation", "process") != "process"

@@ -209,3 +209,27 @@ def test_closing_the_window_while_a_plugin_hangs_exits_promptly_and_says_so(tmp_
     assert code == 128 + signal.SIGTERM, rest
     assert "forever.py were loading" in rest, rest
     assert "never got an event" in rest
+
+
+def test_two_desktops_load_one_at_a_time_and_the_second_says_it_waits():
+    """Each agent's desktop loads its plugins off the GUI thread; two imports of one plugin
+    file at once would race over the modules beside it, so loads take turns (as they did on
+    the GUI thread), and the one waiting says so rather than count seconds it is not loading."""
+    from simulator.gui.plugin_loading import PluginLoader, loading_text
+
+    began, release = threading.Event(), threading.Event()
+    first, second = PluginLoader(), PluginLoader()
+    ran: list[str] = []
+    first.submit("jane.py", lambda: (began.set(), release.wait(30), ran.append("jane")))
+    assert began.wait(10)
+    second.submit("omar.py", lambda: ran.append("omar"))
+    host = types.SimpleNamespace(load_timeout=10.0, isolation="thread")
+    desk = types.SimpleNamespace(loading=second.current, host=host, loading_all=second.waiting)
+    text, _tip, stuck = loading_text(desk)
+    assert text == "Plugins: omar.py wait for another desktop's to load"
+    assert not stuck
+    assert ran == []
+    release.set()
+    assert first.wait(10) and second.wait(10)
+    assert ran == ["jane", "omar"]
+    assert [job.what for job in first.collect() + second.collect()] == ["jane.py", "omar.py"]
