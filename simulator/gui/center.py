@@ -283,7 +283,7 @@ def open_agents(
     option naming nobody."""
     from simulator.engine import UnknownAgentError
     from simulator.gui.bridge import SimBridge
-    from simulator.gui.session import Session, make_host
+    from simulator.gui.session import Session, log_in_once_loaded, make_host
     from simulator.gui.window import MainWindow
 
     first = window.bridge
@@ -342,7 +342,7 @@ def open_agents(
     logging_in = options.login if login is None else login
     for bridge, paths in loads:
         # Off the GUI thread (see ``SimBridge.load_plugins``); the agent logs in once loaded.
-        bridge.load_plugins(paths, partial(bridge.act, "login") if logging_in else None)
+        bridge.load_plugins(paths, partial(log_in_once_loaded, bridge) if logging_in else None)
     switcher.refresh()
     return switcher, sessions
 

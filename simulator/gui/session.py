@@ -27,6 +27,7 @@ __all__ = [
     "Session",
     "SessionError",
     "handler_path_problem",
+    "log_in_once_loaded",
     "make_host",
     "open_session",
 ]
@@ -257,7 +258,7 @@ def open_session(
         player = ScenarioPlayer(runner, bridge, window)
         begin = _after_loading(player.start, bridge, others)
     elif options.login:
-        begin = partial(bridge.act, "login")
+        begin = partial(log_in_once_loaded, bridge)
     # Off the GUI thread: a plugin whose import hangs must not freeze the window (for ever
     # with thread isolation). The agent logs in, or the scenario plays, once they are loaded.
     bridge.load_plugins(list(own) if host is not None else [], begin)
@@ -270,6 +271,13 @@ def open_session(
             else "Loading the handler plugins (the status bar says which, and for how long)"
         )
     return Session(sim, bridge, host, journal, player, center, others)
+
+
+def log_in_once_loaded(bridge: SimBridge) -> None:
+    """The start's login, once the plugins are loaded; not when the tester logged in by hand
+    meanwhile (a second login was refused in red, as if the tester had done something wrong)."""
+    if not bridge.sim.agent.logged_in:
+        bridge.act("login")
 
 
 def _after_loading(

@@ -233,3 +233,25 @@ def test_two_desktops_load_one_at_a_time_and_the_second_says_it_waits():
     assert first.wait(10) and second.wait(10)
     assert ran == ["jane", "omar"]
     assert [job.what for job in first.collect() + second.collect()] == ["jane.py", "omar.py"]
+
+
+def test_logging_in_by_hand_while_plugins_load_is_not_refused_later(qtbot, window, tmp_path, gate):
+    """The start's login waits for the plugins; a tester who logged in meanwhile got a red
+    "Cannot log in" once they were loaded, as if they had done something wrong."""
+    from PySide6.QtWidgets import QLabel
+
+    plugin = tmp_path / "hangs.py"
+    plugin.write_text(HANGING_PLUGIN, encoding="utf-8")
+    session = _open(window, plugin)
+    try:
+        assert gate.started.wait(10)
+        session.bridge.act("login")
+        assert session.sim.agent.logged_in
+        gate.gate.set()
+        qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=10_000)
+        message = window.findChild(QLabel, "statusMessage")
+        assert not message.property("error"), message.text()
+        assert [e.name.value for e in session.bridge.events.events].count("ON_LOGIN") == 1
+    finally:
+        gate.gate.set()
+        session.close()
