@@ -23,11 +23,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from simulator.gui.inspector.eventlog import EventLog
+from simulator.gui.plugin_loading import LoadJob, PluginLoader
 from simulator.gui.wording import refused_text
 
 if TYPE_CHECKING:
@@ -94,6 +96,9 @@ class SimBridge(QObject):
     GUI thread (emitted after the outcome that made it so)."""
     pluginsChanged = Signal()
     """Plugins were loaded or reloaded."""
+    pluginsLoading = Signal(str)
+    """A plugin load began (off the GUI thread): what is loading. ``pluginsChanged`` follows
+    when it ended; ``loading`` says what is still loading meanwhile."""
     actionFailed = Signal(str)
     """An action was refused: what was refused and the engine's message, for the status bar."""
     actionRefused = Signal(str, str)
@@ -158,6 +163,10 @@ class SimBridge(QObject):
             subscribe_loops = getattr(host, "subscribe_loops", None)
             if subscribe_loops is not None:
                 self._unsubscribe.append(subscribe_loops(self._on_loop))
+        self._loader = PluginLoader()
+        self.before_timers: list[Callable[[int], Any]] = []
+        """Called with the clock's time before each poll fires the timers due by then (the
+        window adds the note typed in wrap-up before the after-call work limit ends it)."""
         self._poll = QTimer(self)
         self._poll.setObjectName("pollTimer")
         self._poll.setInterval(poll_ms)
@@ -203,6 +212,7 @@ class SimBridge(QObject):
         """Fire due timers and posted work (deferred handler answers), then refresh; while the
         journal holds events back, first try their commit again."""
         self._rest()
+        self._collect_loads()
         bus = self._sim.bus
         if bus.held is not None:
             # No timers while held either: each would try the commit again (and wait for the
@@ -214,6 +224,8 @@ class SimBridge(QObject):
             if bus.held is not None:
                 self._settle()
                 return
+        for before in tuple(self.before_timers):
+            before(self._sim.now_ms)
         self._sim.poll()
         self._check_resumed()
         self._settle()
@@ -235,19 +247,73 @@ class SimBridge(QObject):
         self._check_resumed()
         self._settle()
 
-    def reload_plugins(self) -> None:
-        """Re-read every plugin from disk."""
-        if self._host is not None:
-            self._host.reload()
-            self.pluginsChanged.emit()
+    def load_plugins(
+        self, specs: list[str], then: Callable[[], Any] | None = None, *, what: str = ""
+    ) -> None:
+        """Load each plugin file or directory of ``specs`` off the GUI thread, in order, then
+        call ``then()`` on the GUI thread (at once when there is nothing to load). A load that
+        raised is said with ``actionFailed``."""
+        host = self._host
+        if host is None or not specs:
+            if then is not None:
+                then()
+            return
+        label = what or ", ".join(_short(spec) for spec in specs)
 
-    def load_plugin(self, spec: str) -> list[Any]:
-        """Load a plugin file or directory."""
-        if self._host is None:
-            return []
-        statuses = self._host.load(spec)
-        self.pluginsChanged.emit()
-        return statuses
+        def work() -> None:
+            for spec in specs:
+                if not host.load(spec) and not Path(spec).is_file():
+                    # A folder without a plugin loads nothing: said, not a silent no-op.
+                    raise LookupError(f"{spec}: no handler plugin (*.py with register) there")
+
+        self._submit(label, work, then)
+
+    def reload_plugins(self) -> None:
+        """Re-read every plugin from disk (off the GUI thread)."""
+        host = self._host
+        if host is not None:
+            self._submit("every plugin (reload)", host.reload)
+
+    def load_plugin(self, spec: str) -> None:
+        """Load a plugin file or directory (off the GUI thread; ``pluginsChanged`` when done)."""
+        self.load_plugins([spec])
+
+    @property
+    def loading(self) -> LoadJob | None:
+        """The plugin load running now (``.what``, ``.started``), or None."""
+        return self._loader.current
+
+    @property
+    def loading_all(self) -> list[LoadJob]:
+        """Every plugin load not finished yet, the running one first."""
+        return self._loader.waiting
+
+    def wait_plugins(self, timeout: float) -> bool:
+        """Block up to ``timeout`` s until every plugin load has ended, then take them in (their
+        ``pluginsChanged``, their follow-ups); False if one is still running (tests)."""
+        done = self._loader.wait(timeout)
+        self._collect_loads()
+        return done
+
+    def _submit(
+        self, what: str, work: Callable[[], Any], then: Callable[[], Any] | None = None
+    ) -> None:
+        def ended(error: str | None) -> None:
+            self.pluginsChanged.emit()
+            if error is not None:
+                self.actionFailed.emit(f"Loading {what} failed: {error}")
+            if then is not None:
+                then()
+
+        self._loader.submit(what, work, ended)
+        self.pluginsLoading.emit(what)
+        self._dirty = True
+        self._settle()
+
+    def _collect_loads(self) -> None:
+        for job in self._loader.collect():
+            if job.then is not None:
+                job.then(job.error)
 
     def close(self) -> None:
         """Stop polling and unsubscribe from the simulator and the host."""
@@ -338,3 +404,9 @@ class SimBridge(QObject):
         if len(self.outcomes) >= len(host.outcomes):
             self._idle_owed = False
             self.handlersIdle.emit()
+
+
+def _short(spec: str) -> str:
+    """A plugin path as the tester knows it: its file or folder name."""
+    name = spec.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    return name or spec

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -282,7 +283,7 @@ def open_agents(
     option naming nobody."""
     from simulator.engine import UnknownAgentError
     from simulator.gui.bridge import SimBridge
-    from simulator.gui.session import Session, make_host
+    from simulator.gui.session import Session, log_in_once_loaded, make_host
     from simulator.gui.window import MainWindow
 
     first = window.bridge
@@ -300,6 +301,7 @@ def open_agents(
     journal_path = options.journal or settings.journal_path or None
     sessions: list[Session] = []
     windows: list[MainWindow] = []
+    loads: list[tuple[SimBridge, list[str]]] = []
     try:
         for added in desks:
             # Every desktop has the whole Simulator API (Simulator is the first desktop).
@@ -307,14 +309,15 @@ def open_agents(
             host, journal = make_host(
                 desk, journal_path, options.isolation, meta={"agent": desk.name}
             )
-            if host is not None:
-                for spec in handler_specs:
-                    name, path = handler_option(spec)
-                    if name is None or center.agent(name) is added:
-                        host.load(path)
+            paths = [
+                path
+                for name, path in map(handler_option, handler_specs)
+                if host is not None and (name is None or center.agent(name) is added)
+            ]
             desk_window = MainWindow(settings)
             bridge = SimBridge(desk, host, journal=journal, parent=desk_window)
             desk_window.attach(bridge, defer=defer)
+            loads.append((bridge, paths))
             sessions.append(Session(desk, bridge, host, journal))
             windows.append(desk_window)
     except BaseException:
@@ -336,9 +339,10 @@ def open_agents(
     if shown:
         switcher.move(position)
         switcher.show()
-    if options.login if login is None else login:
-        for session in sessions:
-            session.bridge.act("login")
+    logging_in = options.login if login is None else login
+    for bridge, paths in loads:
+        # Off the GUI thread (see ``SimBridge.load_plugins``); the agent logs in once loaded.
+        bridge.load_plugins(paths, partial(log_in_once_loaded, bridge) if logging_in else None)
     switcher.refresh()
     return switcher, sessions
 

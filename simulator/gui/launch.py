@@ -289,8 +289,18 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
         QTimer.singleShot(0, window.complete)
         if report:
             QTimer.singleShot(0, lambda: _tell(f"complete {_elapsed_ms():.0f}"))
-            # The top-level window: the agent switcher's when the desktop is one of several.
-            QTimer.singleShot(0, lambda: window.window().close())
+            QTimer.singleShot(0, close_when_loaded)
+
+    def close_when_loaded() -> None:
+        # Report mode quits once the plugins are loaded (and the agents logged in): what a
+        # start with handlers costs. Looked at on the timer: the loads end on the poll's.
+        session = outcome["session"]
+        bridges = [session.bridge, *(other.bridge for other in session.others)]
+        if any(bridge.loading is not None for bridge in bridges):
+            QTimer.singleShot(20, close_when_loaded)
+            return
+        # The top-level window: the agent switcher's when the desktop is one of several.
+        window.window().close()
 
     def stop(signum: int) -> None:
         # Python runs this between two bytecodes of a slot (the bridge's poll, every 100 ms):
@@ -309,6 +319,8 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
         code = app.exec()
     session = outcome.get("session")
     if session is not None:
+        for line in session.open_work():  # said, the exit code as it was: the tester's choice
+            _tell(f"adsim: {line}")
         lost = session.close()
         for line in lost:
             _tell(f"adsim: {line}")

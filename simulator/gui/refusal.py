@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from simulator.gui.long_lines import tip
+
 __all__ = ["RefusalNote"]
 
 _SHOWN_MS = 10_000
@@ -36,7 +38,7 @@ class RefusalNote(QLabel):
     def show_for(self, control: QWidget | None, name: str, text: str) -> None:
         """Show ``text`` below ``control`` (named ``name``), or below the window's top edge when
         the control is not on screen."""
-        self.setText(text)
+        self.setText(tip(text))  # a refusal quoting a megabyte froze the window (long_lines)
         self.setProperty("control", name)
         self.adjustSize()
         window = self._window

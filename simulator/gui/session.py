@@ -7,7 +7,10 @@ else; the session owns the simulator, the host and the journal and closes them a
 from __future__ import annotations
 
 import importlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +27,7 @@ __all__ = [
     "Session",
     "SessionError",
     "handler_path_problem",
+    "log_in_once_loaded",
     "make_host",
     "open_session",
 ]
@@ -53,6 +57,20 @@ class Session:
     others: list[Session] = field(default_factory=list)
     """With ``--agent``: the other agents' sessions (their desktops, hosts and journals)."""
 
+    def open_work(self) -> list[str]:
+        """The interactions still open on every desktop, in a line each: closing the window
+        ends them with no activity record (``ON_SAVE_ACTIVITY_RECORD`` never comes), which
+        the tester is told rather than left to find in the CRM."""
+        lines = []
+        for session in (self, *self.others):
+            for inter in session.sim.interactions:
+                lines.append(
+                    f"note: the window closed with {session.sim.name}'s {inter.type.value} "
+                    f"with {inter.display_name} still open ({inter.state.value}): no activity "
+                    "record was saved for it"
+                )
+        return lines
+
     def close(self) -> list[str]:
         """Stop polling, stop the handler thread, close the journal (every agent's). Returns
         what the tester must be told: events the journal still held back, which nobody got
@@ -60,6 +78,14 @@ class Session:
         lost: list[str] = []
         for other in self.others:
             lost += other.close()
+        now = time.monotonic()
+        for job in self.bridge.loading_all:
+            ran = f", still running after {now - job.started:.0f} s" if job.started else ""
+            lost.append(
+                f"the window closed while {self.sim.name}'s plugins {job.what} were loading"
+                f"{ran}: they never got an event (a plugin whose import or register() does not "
+                "return: see --handler-isolation)"
+            )
         bus = self.sim.bus
         if bus.held is not None:
             # A last try (the bridge still takes a failure): delivered now if it goes through.
@@ -191,9 +217,6 @@ def open_session(
         raise SessionError(
             "handlers need the simulator.handlers package, which this build does not have"
         )
-    if host is not None:
-        for spec in own:
-            host.load(spec)
     bridge = SimBridge(sim, host, journal=journal, parent=window)
     window.attach(bridge, defer=defer and runner is None)
     center: Any | None = None
@@ -226,13 +249,51 @@ def open_session(
             holder.add_desk(window)
             center = holder
     player = None
+    begin: Any = None
     if runner is not None:
         from simulator.gui.automation.playback import ScenarioPlayer
 
         runner.host = host
         runner.agent_hosts = [other.host for other in others if other.host is not None]
         player = ScenarioPlayer(runner, bridge, window)
-        player.start()
+        begin = _after_loading(player.start, bridge, others)
     elif options.login:
-        bridge.act("login")
+        begin = partial(log_in_once_loaded, bridge)
+    # Off the GUI thread: a plugin whose import hangs must not freeze the window (for ever
+    # with thread isolation). The agent logs in, or the scenario plays, once they are loaded.
+    bridge.load_plugins(list(own) if host is not None else [], begin)
+    if bridge.loading is not None:
+        window.show_message(
+            "Loading the handler plugins: "
+            + ("the scenario plays" if runner is not None else "you are logged in")
+            + " once they are loaded (the status bar says which, and for how long)"
+            if begin is not None
+            else "Loading the handler plugins (the status bar says which, and for how long)"
+        )
     return Session(sim, bridge, host, journal, player, center, others)
+
+
+def log_in_once_loaded(bridge: SimBridge) -> None:
+    """The start's login, once the plugins are loaded; not when the tester logged in by hand
+    meanwhile (a second login was refused in red, as if the tester had done something wrong)."""
+    if not bridge.sim.agent.logged_in:
+        bridge.act("login")
+
+
+def _after_loading(
+    start: Callable[[], Any], mine: SimBridge, others: list[Session]
+) -> Callable[[], Any]:
+    """``start`` once the other agents' plugins are loaded too (a scenario with ``agents:``
+    plays when every desktop's integration is there), once."""
+    started = [False]
+
+    def go() -> None:
+        bridges = [mine, *(other.bridge for other in others)]
+        if started[0] or any(bridge.loading is not None for bridge in bridges):
+            return
+        started[0] = True
+        start()
+
+    for other in others:  # the last load to end starts it
+        other.bridge.pluginsChanged.connect(go)
+    return go

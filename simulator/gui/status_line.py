@@ -14,6 +14,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from simulator.gui.controls import plain_label
+from simulator.gui.long_lines import tip
+from simulator.gui.plugin_loading import loading_text
 from simulator.gui.times import clock_text
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ class StatusLine:
         self.handlers = plain_label("", "handlerStatus")
         self._incidents_seen = 0
         """The host's ``incident_count`` the handler status last showed."""
+        self._loading_shown = False
+        """The handler status last said that plugins were loading (counted up each second)."""
         self.clock = plain_label("", "clockLabel")
         bar = window.statusBar()
         bar.setObjectName("statusBar")
@@ -48,7 +52,7 @@ class StatusLine:
 
     def say(self, message: str, *, error: bool = False) -> None:
         """Show ``message`` (``error``: in the error colour) until the next, or ten seconds."""
-        self.status.setText(message)
+        self.status.setText(tip(message))
         _set_error(self.status, error)
         if message:
             self._clear.start(_STATUS_CLEAR_MS)
@@ -61,7 +65,13 @@ class StatusLine:
         """Count the handlers again when the host has had a plugin problem since they were
         last counted (told from a plugin's reader thread: no signal of its own)."""
         host = bridge.host
-        if host is not None and getattr(host, "incident_count", 0) != self._incidents_seen:
+        if host is None:
+            return
+        if (
+            getattr(host, "incident_count", 0) != self._incidents_seen
+            or self._loading_shown
+            or bridge.loading is not None
+        ):
             self.show_handlers(bridge)
 
     def show_handlers(self, bridge: SimBridge | None) -> None:
@@ -69,6 +79,14 @@ class StatusLine:
         host = bridge.host if bridge is not None else None
         if bridge is None or host is None:
             self.handlers.setText("No handlers")
+            return
+        loading = loading_text(bridge)
+        self._loading_shown = loading is not None
+        if loading is not None:
+            text, hint, stuck = loading
+            self.handlers.setText(text)
+            self.handlers.setToolTip(hint)
+            _set_error(self.handlers, stuck)
             return
         plugins = list(host.plugins)
         # A plugin that did not load is the integration not running at all (``adsim run``
@@ -92,10 +110,10 @@ class StatusLine:
             "\n".join(
                 [
                     *(
-                        f"{getattr(plugin, 'name', '?')} not loaded: {getattr(plugin, 'error', '')}"
+                        tip(f"{getattr(plugin, 'name', '?')} not loaded: {plugin_error(plugin)}")
                         for plugin in broken
                     ),
-                    *incidents,
+                    *map(tip, incidents),
                 ]
             )
             or "Plugins loaded, handler outcomes, failures (details: Event inspector → Plugins)"
@@ -105,6 +123,8 @@ class StatusLine:
 
 def welcome_text(bridge: SimBridge | None) -> str:
     """The first message once attached: what to do next."""
+    if bridge is not None and bridge.loading is not None:
+        return "Loading the handler plugins… (the status bar says which, and for how long)"
     sim = bridge.sim if bridge is not None else None
     if sim is None or not sim.agent.logged_in:
         return "Log in from the agent bar to start."
@@ -122,3 +142,8 @@ def _set_error(label: QLabel, error: bool) -> None:
         # enums would cost the start ~7 ms for the first (welcome) message.
         label.style().unpolish(label)
         label.style().polish(label)
+
+
+def plugin_error(plugin: object) -> str:
+    """Why ``plugin`` did not load (its status's ``error``)."""
+    return str(getattr(plugin, "error", "") or "")

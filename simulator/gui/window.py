@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         bridge.actionDone.connect(self._done)
         bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
         bridge.pluginsChanged.connect(self._handler_status)
+        bridge.pluginsLoading.connect(lambda _what: self._handler_status())
         self.show_message(welcome_text(bridge))
         self._handler_status()
         if not defer:

@@ -10,6 +10,7 @@ __all__ = ["done_text", "refused_text"]
 _DONE = {
     "login": "Logged in",
     "logout": "Logged out",
+    "acw_limit_note": "After-call work limit: the wrap-up ends with your typed note in its record",
     "accept_interaction": "Accepted",
     "reject_interaction": "Rejected",
     "leave_interaction": "Ended; wrap-up if the service has it",

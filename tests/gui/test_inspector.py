@@ -85,7 +85,7 @@ def test_handler_outcomes_show_errors_with_their_traceback(desk, host, tmp_path)
     )
     desk.bridge.load_plugin(str(failing))
     plugins = desk.widget("pluginTable").model()
-    assert plugins.rowCount() == 2
+    desk.wait(lambda: plugins.rowCount() == 2)
     desk.bridge.act("login")
     desk.bridge.act("set_agent_state", "ready")
     desk.bridge.act("offer_call", None, None)
@@ -108,8 +108,8 @@ def test_plugins_reload_from_disk(desk, host, recorder_plugin):
     model = desk.widget("pluginTable").model()
     assert model.data(model.index(0, 1)) == "loaded"
     recorder_plugin.write_text("def register(ad_api):\n    raise RuntimeError('broken now')\n")
-    desk.click("reloadPluginsButton")
-    assert model.data(model.index(0, 1)) == "failed"
+    desk.click("reloadPluginsButton")  # off the GUI thread: the window waits for nothing
+    desk.wait(lambda: model.data(model.index(0, 1)) == "failed")
     assert "broken now" in model.data(model.index(0, 4))
     assert "failed to load" in desk.widget("pluginStatus").text()
 

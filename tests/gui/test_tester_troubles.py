@@ -20,14 +20,18 @@ BROKEN_PLUGIN = textwrap.dedent(
 )
 
 
-def _session(window: Any, tmp_path: Path, *handlers: Path) -> Any:
+def _session(window: Any, tmp_path: Path, *handlers: Path, qtbot: Any = None) -> Any:
+    """The window's session with ``handlers`` loaded (they load off the GUI thread)."""
     from simulator.gui.options import WindowOptions
     from simulator.gui.session import open_session
 
     options = WindowOptions(
         handlers=[str(path) for path in handlers], journal=":memory:", isolation="thread"
     )
-    return open_session(options, window.settings, window)
+    session = open_session(options, window.settings, window)
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=10_000)
+    return session
 
 
 def test_a_plugin_that_did_not_load_is_said_in_the_status_bar(
@@ -39,7 +43,7 @@ def test_a_plugin_that_did_not_load_is_said_in_the_status_bar(
 
     broken = tmp_path / "broken.py"
     broken.write_text(BROKEN_PLUGIN, encoding="utf-8")
-    session = _session(window, tmp_path, recorder_plugin, broken)
+    session = _session(window, tmp_path, recorder_plugin, broken, qtbot=qtbot)
     try:
         label = window.findChild(QLabel, "handlerStatus")
         assert "1 not loaded" in label.text(), label.text()
@@ -53,7 +57,7 @@ def test_a_plugin_that_did_not_load_is_said_in_the_status_bar(
 def test_plugins_that_all_loaded_are_not_an_error(qtbot, window, tmp_path, recorder_plugin):
     from PySide6.QtWidgets import QLabel
 
-    session = _session(window, tmp_path, recorder_plugin)
+    session = _session(window, tmp_path, recorder_plugin, qtbot=qtbot)
     try:
         label = window.findChild(QLabel, "handlerStatus")
         assert "not loaded" not in label.text()
@@ -67,7 +71,7 @@ def test_reloading_a_fixed_plugin_clears_the_error(qtbot, window, tmp_path):
 
     broken = tmp_path / "broken.py"
     broken.write_text(BROKEN_PLUGIN, encoding="utf-8")
-    session = _session(window, tmp_path, broken)
+    session = _session(window, tmp_path, broken, qtbot=qtbot)
     try:
         label = window.findChild(QLabel, "handlerStatus")
         assert label.property("error") is True
@@ -180,7 +184,7 @@ def test_a_plugin_problem_outside_any_call_is_counted_in_the_status_bar(qtbot, w
         "def register(ad_api):\n    pass\n\n\ndef close():\n    raise OSError('flush failed')\n",
         encoding="utf-8",
     )
-    session = _session(window, tmp_path, plugin)
+    session = _session(window, tmp_path, plugin, qtbot=qtbot)
     try:
         label = window.findChild(QLabel, "handlerStatus")
         assert "problem" not in label.text()

@@ -172,3 +172,16 @@ def test_origins_are_normalised_and_round_trip(url: str, origin: str) -> None:
     assert web_page.origin_of(QUrl(url)) == origin
     assert web_page.parse_origin(origin) == origin  # what the hint says is what the option takes
     assert web_page.allow_hint(url) == f"(--allow-origin {origin} lets it through)"
+
+
+def test_a_page_logging_a_megabyte_in_one_line_is_cut_in_the_log(qtbot: Any, page: Any) -> None:
+    """Laid out whole, one unbroken line of 1 MB froze the window for minutes (Qt's layout of
+    a line with nowhere to break grows with the square of its length)."""
+    with qtbot.waitSignal(page.view.loadFinished, timeout=20_000):
+        page.open(PAGE)
+    page.run_js("console.log('A'.repeat(1000000)), true", lambda _: None)
+    qtbot.waitUntil(
+        lambda: "more characters of this line" in page.log.toPlainText(), timeout=20_000
+    )
+    (line,) = [text for text in page.log.toPlainText().splitlines() if "AAAA" in text]
+    assert len(line) < 11_000

@@ -84,3 +84,76 @@ def test_a_note_typed_during_the_call_is_in_the_record_without_after_call_work(d
     desk.wait(lambda: not desk.sim.interactions)
     assert call.notes == ["Printer on floor 3."]
     assert _saved(desk, host, call.id)["description"] == "Printer on floor 3."
+
+
+@pytest.fixture
+def acw_desk(qtbot: Any, window: Any, recorder_plugin: Any) -> Any:
+    """The window on a tenant whose Card Services ends after-call work after 60 s, on a clock
+    the test moves (as the wall clock moves: the window's poll fires what is due)."""
+    from pathlib import Path
+
+    from simulator.data import load_tenant
+    from simulator.engine import Settings, Simulator, VirtualClock
+    from simulator.gui.bridge import SimBridge
+    from simulator.handlers import HandlerHost
+    from tests.gui.driver import Desk
+
+    tenant = load_tenant(Path(__file__).parents[2] / "fixtures" / "tenants" / "northwind-bank.yaml")
+    sim = Simulator(
+        tenant,
+        seed=7,
+        clock=VirtualClock(),
+        settings=Settings(ring_timeout_seconds=None, outbound_answer_seconds=None),
+    )
+    host = HandlerHost(sim, timeout=5.0)
+    host.load(recorder_plugin)
+    window.attach(SimBridge(sim, host, parent=window))
+    yield Desk(qtbot, window), host
+    host.close(timeout=2)
+
+
+def test_the_after_call_work_limit_keeps_the_note_typed_but_not_added(acw_desk):
+    """The limit completed the interaction without the note in the note field: the record had
+    no description and the note was gone, nothing said. The window adds it first, as Complete
+    does (the vendor's desktop has no unsaved note: what is in the notes field is the note)."""
+    desk, host = acw_desk
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", "Card Services")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    call = desk.active()
+    desk.type("noteEdit", "Card blocked, new one posted.")
+    clock = desk.sim.clock
+    clock.set_ms(clock.now_ms() + 60_000)  # the wall clock's minute, fired at the next poll
+    desk.bridge.poll()
+    assert not desk.sim.interactions
+    assert call.notes == ["Card blocked, new one posted."]
+    assert _saved(desk, host, call.id)["description"] == "Card blocked, new one posted."
+    assert desk.widget("noteEdit").toPlainText() == ""
+    assert "typed note" in desk.widget("statusMessage").text()
+
+
+def test_the_limit_before_its_time_adds_nothing(acw_desk):
+    desk, _host = acw_desk
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", "Card Services")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    call = desk.active()
+    desk.type("noteEdit", "Still typing")
+    clock = desk.sim.clock
+    clock.set_ms(clock.now_ms() + 59_000)
+    desk.bridge.poll()
+    assert desk.state() == "wrap_up"
+    assert call.notes == []
+    assert desk.widget("noteEdit").toPlainText() == "Still typing"

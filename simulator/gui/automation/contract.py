@@ -141,7 +141,8 @@ CONTROLS: tuple[Control, ...] = (
         "QObject",
         "Window",
         "The bridge to the simulator (signals: eventArrived, "
-        "changed, outcomeArrived, actionFailed, journalStopped, journalResumed)",
+        "changed, outcomeArrived, actionFailed, journalStopped, journalResumed, "
+        "pluginsLoading, pluginsChanged)",
     ),
     _C(
         "statusMessage", "QLabel", "Status bar", "Last action refused (property error=true) or done"
@@ -185,7 +186,9 @@ CONTROLS: tuple[Control, ...] = (
         "Plugins loaded, handler outcomes, failures; plugins that did not load: "
         "`N not loaded`, property error=true, their errors as its tooltip; plugin failures "
         "outside any call (a process that died between calls, a close() that raised): "
-        "`N plugin problem(s)`, each in its tooltip",
+        "`N plugin problem(s)`, each in its tooltip; while plugins load: `Loading plugins: "
+        "<file>… <n> s`, or past the load timeout with thread isolation `Plugins: <file> still "
+        "loading after <n> s` (property error=true)",
     ),
     _C(
         "actionSaveScenario",

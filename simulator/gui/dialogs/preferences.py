@@ -41,6 +41,7 @@ class PreferencesDialog(QDialog):
         self.tenant.setPlaceholderText("Built-in tenant (Acme Corporation)")
         form.addRow("Tenant file", self._with_browse(self.tenant, "prefTenantBrowse", "*.yaml"))
         self.handlers = QPlainTextEdit("\n".join(settings.handler_paths), self)
+        self.handlers.setTabChangesFocus(True)  # Tab goes on to the next setting
         self.handlers.setObjectName("prefHandlers")
         self.handlers.setPlaceholderText("One handler file or directory per line")
         self.handlers.setMaximumHeight(90)

@@ -33,6 +33,7 @@ from simulator.gui.inspector.expect_step import expect_step
 from simulator.gui.inspector.json_view import JsonView, mono_font
 from simulator.gui.inspector.models import EventTableModel
 from simulator.gui.inspector.tables import fit_headers, table
+from simulator.gui.long_lines import tip
 from simulator.gui.theme.palette import colors
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class EventsTab(QWidget):
         self.json = JsonView(
             "eventJson", "Select an event to see its exact payload", self.detail_split
         )
+        self.json.whole = "Copy as JSON and the journal have it whole"
         changes_box = QWidget(self.detail_split)
         changes_column = QVBoxLayout(changes_box)
         changes_column.setContentsMargins(0, 0, 0, 0)
@@ -331,7 +333,7 @@ class EventsTab(QWidget):
             items[2].setForeground(QColor(c.good))
             for column, item in enumerate(items):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-                item.setToolTip(item.text())
+                item.setToolTip(tip(item.text()))
                 self.diff.setItem(row, column, item)
         self.diff.resizeRowsToContents()
         if not found:

@@ -26,6 +26,7 @@ from simulator.gui.inspector.json_view import JsonView
 from simulator.gui.inspector.models import EventTableModel, OutcomeModel, PluginModel, repr_result
 from simulator.gui.inspector.tables import fit_headers, table
 from simulator.gui.inspector.timeline import Timeline
+from simulator.gui.plugin_loading import loading_text
 from simulator.gui.theme.icons import icon
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Inspector(QTabWidget):
         self._bridge: SimBridge | None = None
         self.outcomes: OutcomeModel | None = None
         self.plugins: PluginModel | None = None
+        self._loading_shown = False
         self.events_tab = EventsTab(self)
         self.addTab(self.events_tab, "Events")
         # The events tab's parts under the names the window and tests have always used.
@@ -98,6 +100,7 @@ class Inspector(QTabWidget):
         self.outcome_detail = JsonView(
             "outcomeDetail", "Select an outcome to see its result or traceback", split
         )
+        self.outcome_detail.whole = "the journal has it whole"
         split.addWidget(self.outcomes_empty)
         split.addWidget(self.outcome_detail)
         split.setStretchFactor(0, 5)
@@ -148,6 +151,8 @@ class Inspector(QTabWidget):
             plugin_header.resizeSection(column, width)
         fit_headers(self.plugin_table)
         bridge.pluginsChanged.connect(self.refresh_plugins)
+        bridge.pluginsLoading.connect(lambda _what: self.refresh_plugins())
+        bridge.tick.connect(self._loading_tick)
         bridge.outcomeArrived.connect(self._outcome_arrived)
         self.reload_plugins.clicked.connect(bridge.reload_plugins)
         self.timeline.attach(bridge)
@@ -171,9 +176,18 @@ class Inspector(QTabWidget):
             self.plugins.sync()
         has_host = host is not None
         plugins = list(host.plugins) if host is not None else []
-        self.load_plugin.setEnabled(has_host)
+        loading = loading_text(self._bridge) if self._bridge is not None else None
+        self._loading_shown = loading is not None
+        # One load at a time: a second would wait behind one that may never end.
+        self.load_plugin.setEnabled(has_host and loading is None)
         # Reloading nothing would only look like it did something.
-        self.reload_plugins.setEnabled(bool(plugins))
+        self.reload_plugins.setEnabled(bool(plugins) and loading is None)
+        if loading is not None:
+            text, tip, _stuck = loading
+            self.plugin_status.setText(f"{text}. {tip}")
+            self.plugins_empty.show_content(bool(plugins))
+            self.plugins_empty.set_text(text)
+            return
         self.plugins_empty.show_content(bool(plugins))
         if not has_host:
             text = (
@@ -215,6 +229,11 @@ class Inspector(QTabWidget):
         self.events_tab.select_event(seq)
 
     # ------------------------------------------------------------------ outcomes, plugins
+
+    def _loading_tick(self) -> None:
+        """Count a load's seconds while it lasts, and show its end."""
+        if self._loading_shown or (self._bridge is not None and self._bridge.loading):
+            self.refresh_plugins()
 
     def _outcome_arrived(self, _outcome: Any) -> None:
         if self.outcomes is not None:

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from simulator.gui.long_lines import clipped
 from simulator.gui.theme.palette import colors
 
 __all__ = ["JsonHighlighter", "JsonView", "mono_font"]
@@ -117,3 +118,9 @@ class JsonView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.highlighter = JsonHighlighter(self.document())
+        self.whole = ""
+        """Where the whole text is, said where a long line is cut (``long_lines``)."""
+
+    def setPlainText(self, text: str) -> None:
+        """Show ``text``, its long lines cut (a line of a megabyte froze the window)."""
+        super().setPlainText(clipped(text, self.whole))

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from simulator.gui.inspector.eventlog import EventFilter, EventLog
+from simulator.gui.long_lines import tip
 from simulator.gui.theme.palette import colors
 from simulator.gui.times import clock_text
 
@@ -288,7 +289,7 @@ class PluginModel(_FlatTable):
             if column == 4:
                 return _one_line(str(getattr(plugin, "error", "") or ""))
         elif role == _TOOLTIP and column in (3, 4):
-            return str(getattr(plugin, "source" if column == 3 else "error", "") or "")
+            return tip(str(getattr(plugin, "source" if column == 3 else "error", "") or ""))
         elif role == _FOREGROUND and column == 1:
             return QColor(colors().good if loaded else colors().bad)
         return None

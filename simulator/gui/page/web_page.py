@@ -63,6 +63,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.gui.long_lines import clipped
 from simulator.web import PageEndpoint, shim_path
 from simulator.web.tenant_server import (
     SHIM_PATHS,
@@ -481,12 +482,17 @@ class CrmPageView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
         self.endpoint: PageEndpoint | None = None
-        self.packets.arrived.connect(lambda text: self.log.appendPlainText(f"page -> {text}"))
-        self.packets.packet.connect(lambda text: self.log.appendPlainText(f"page <- {text}"))
-        self.page.console.connect(self.log.appendPlainText)
+        self.packets.arrived.connect(lambda text: self._log(f"page -> {text}"))
+        self.packets.packet.connect(lambda text: self._log(f"page <- {text}"))
+        self.page.console.connect(self._log)
         self.guard.blocked.connect(
             lambda url: self.log.appendPlainText(f"blocked {url} {allow_hint(url)}")
         )
+
+    def _log(self, line: str) -> None:
+        """One line of the log, cut when long: a page logging a megabyte in one line froze
+        the window for minutes (``long_lines``); the packets are in the journal whole."""
+        self.log.appendPlainText(clipped(line, "the journal has the packets whole"))
 
     def _certificate_error(self, error: QWebEngineCertificateError) -> None:
         """Strict-CSP mode: accept the tenant server's certificate for the tenant's host only."""

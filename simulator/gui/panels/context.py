@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label
+from simulator.gui.long_lines import tip
 from simulator.gui.panels.interactions import MEDIA_ICONS, STATE_NAMES
 from simulator.gui.panels.models import ring_remaining_ms
 from simulator.gui.theme.icons import icon, set_label_icon
@@ -241,6 +242,7 @@ class ContextPanel(QWidget):
         """Show ``bridge``'s active interaction (``build=False``: the interaction page is built
         by ``build()`` or when the first interaction needs it)."""
         self._bridge = bridge
+        bridge.before_timers.append(self._before_timers)
         if build:
             self._build_page()
         self.refresh()
@@ -315,6 +317,26 @@ class ContextPanel(QWidget):
         if result is not None and result.ok:
             self.wrap_up.note.clear()
         return result
+
+    def _before_timers(self, now_ms: int) -> None:
+        """The after-call work limit is about to complete an interaction: the note typed for
+        it and not added yet is added first, as Complete does (the limit dropped it: the
+        activity record had no description, nothing said). A refused note is said."""
+        if not self._built or self._bridge is None:
+            return
+        for inter in self._bridge.sim.interactions:
+            limit = inter.service.acw_timeout_seconds if inter.service else None
+            if not inter.in_wrap_up or inter.end_ms is None or limit is None:
+                continue
+            if now_ms < inter.end_ms + round(limit * 1000):
+                continue
+            note = self.wrap_up.draft_note(inter.id)
+            if not note.strip():
+                continue
+            result = self._bridge.act("add_note", note, inter.id)
+            if result.ok:
+                self.wrap_up.forget_draft_note(inter.id)
+                self._bridge.actionDone.emit("acw_limit_note")
 
     def _hang_up(self) -> None:
         """Hang up; without after-call work the activity record is saved now, so a note still
@@ -435,4 +457,4 @@ class ContextPanel(QWidget):
         for name, value in values.items():
             label = self.details[name]
             label.setText(value or "—")
-            label.setToolTip(value)
+            label.setToolTip(tip(value))

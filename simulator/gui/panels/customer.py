@@ -61,6 +61,7 @@ class CustomerPanel(QWidget):
         form.addRow(plain_label("Subject", role="key"), self.subject)
         layout.addLayout(form)
         self.message = QPlainTextEdit(frame)
+        self.message.setTabChangesFocus(True)  # Tab leaves the field (see WrapUpBox's note)
         self.message.setObjectName("customerMessage")
         self.message.setPlaceholderText("Message (empty: the customer makes one up)")
         self.message.setMaximumHeight(64)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label, section
+from simulator.gui.long_lines import tip
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -130,7 +131,7 @@ class KnowledgePanel(QWidget):
             title = entry.get("title") or entry.get("text") or str(entry["id"])
             item = QListWidgetItem(str(title))
             item.setData(_ID, str(entry["id"]))
-            item.setToolTip(str(entry.get("text", "")))
+            item.setToolTip(tip(str(entry.get("text", ""))))
             self.results.addItem(item)
         count = self.results.count()
         failed = self._failed(sent)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.controls import button, card_in, plain_label, section
+from simulator.gui.long_lines import clipped
 from simulator.gui.panels.phone import KEYS, key_name
 from simulator.gui.theme.icons import set_icon
 from simulator.gui.theme.palette import colors, state_color
@@ -137,7 +138,9 @@ class VoicePage(QWidget):
             pad = button(f"dtmfKey{key_name(key)}", key)
             pad.setProperty("key", True)
             pad.setProperty("dtmf", True)
-            pad.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Tab reaches them (a keyboard-only tester had no way to send a digit); a click
+            # leaves the focus where it was.
+            pad.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             keypad.addWidget(pad, position // 3, position % 3)
             self.keys[key] = pad
         keypad_column.addLayout(keypad)
@@ -208,6 +211,19 @@ class Drafts:
             self._kept[self._for] = self._read()
         self._for = interaction_id
         self._write(self._kept.pop(interaction_id, ""))
+
+    def text_of(self, interaction_id: str) -> str:
+        """What was typed for ``interaction_id`` (shown in the field now, or kept aside)."""
+        if interaction_id == self._for:
+            return self._read()
+        return self._kept.get(interaction_id, "")
+
+    def forget(self, interaction_id: str) -> None:
+        """The text typed for ``interaction_id`` was used up."""
+        if interaction_id == self._for:
+            self._write("")
+        else:
+            self._kept.pop(interaction_id, None)
 
 
 class ChatPage(QWidget):
@@ -297,7 +313,7 @@ class ChatPage(QWidget):
             cursor.insertText("You" if agent else customer_name, who_format)
             cursor.insertText(f"  {clock_text(line.time_ms)[:8]}", time_format)
             cursor.insertBlock()
-            cursor.insertText(line.text, text_format)
+            cursor.insertText(clipped(line.text, "the transcript event has it whole"), text_format)
             cursor.insertBlock()
         self.transcript.setTextCursor(cursor)
         self.transcript.ensureCursorVisible()
@@ -328,6 +344,7 @@ class EmailPage(QWidget):
         layout.addWidget(self.body, 2)
         layout.addWidget(section("Reply"))
         self.reply = QPlainTextEdit(self)
+        self.reply.setTabChangesFocus(True)  # Tab leaves the field, as in every other one
         self.reply.setObjectName("emailReply")
         self.reply.setPlaceholderText("Write the reply")
         layout.addWidget(self.reply, 2)
@@ -354,7 +371,7 @@ class EmailPage(QWidget):
         for line in inter.transcript:
             who = "You" if line.sender == "agent" else name or "Customer"
             parts.append(f"— {who}, {clock_text(line.time_ms)[:8]} —\n{line.text}")
-        self.body.setPlainText("\n\n".join(parts))
+        self.body.setPlainText(clipped("\n\n".join(parts), "the email's event has it whole"))
 
 
 class WrapUpBox(QWidget):
@@ -383,6 +400,9 @@ class WrapUpBox(QWidget):
         layout.addWidget(self.disposition)
         layout.addWidget(plain_label("Note", role="key"))
         self.note = QPlainTextEdit(frame)
+        # Tab leaves the field: it typed a tab into the note and a keyboard-only tester
+        # could go no further (Ctrl+Tab was the only way out).
+        self.note.setTabChangesFocus(True)
         self.note.setObjectName("noteEdit")
         self.note.setPlaceholderText("Add a note for the activity record")
         self.note.setMaximumHeight(80)
@@ -408,6 +428,14 @@ class WrapUpBox(QWidget):
         self._dispositions_for: str | None = None
         self._drafts = Drafts(self.note.toPlainText, self.note.setPlainText)
 
+    def draft_note(self, interaction_id: str) -> str:
+        """The note typed for ``interaction_id`` and not added yet."""
+        return self._drafts.text_of(interaction_id)
+
+    def forget_draft_note(self, interaction_id: str) -> None:
+        """The typed note of ``interaction_id`` was added."""
+        self._drafts.forget(interaction_id)
+
     def show_interaction(self, inter: Interaction, now_ms: int) -> None:
         """Dispositions of the service, notes so far, ACW timer in wrap-up."""
         service = inter.service
@@ -432,7 +460,8 @@ class WrapUpBox(QWidget):
         self.disposition.blockSignals(True)
         self.disposition.setCurrentIndex(max(0, chosen))
         self.disposition.blockSignals(False)
-        notes = "\n".join(inter.notes)
+        # Long lines cut (a plugin's note of a megabyte froze the window for minutes).
+        notes = clipped("\n".join(inter.notes), "the interaction and its record have it whole")
         if self.notes.toPlainText() != notes:
             self.notes.setPlainText(notes)
         self.tick(inter, now_ms)

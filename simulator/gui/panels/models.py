@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from simulator.gui.long_lines import tip
 from simulator.gui.panels.roster import TeamRows, static_roster
 from simulator.gui.theme.palette import state_color
 
@@ -135,7 +136,7 @@ class InteractionListModel(QAbstractListModel):
         if role in (_DISPLAY, self.NameRole):
             return inter.display_name
         if role == _TOOLTIP:
-            return f"{inter.display_name}\n{inter.type.value} · {inter.state.value}\n{iid}"
+            return f"{tip(inter.display_name)}\n{inter.type.value} · {inter.state.value}\n{iid}"
         if role == self.MediaRole:
             return inter.type.value
         if role == self.StateRole:
@@ -256,7 +257,7 @@ class DirectoryModel(QAbstractItemModel):
         if role == _DISPLAY:
             return (member.name, member.extension, state.replace("_", " "))[column]
         if role == _TOOLTIP:
-            return f"{member.name} · ext. {member.extension} · {state}"
+            return tip(f"{member.name} · ext. {member.extension} · {state}")
         if role == _FOREGROUND and column == 2:
             return QColor(state_color(state))
         if role == self.PhoneRole:
