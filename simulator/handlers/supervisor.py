@@ -13,6 +13,8 @@ tuples over them (``multiprocessing.connection.Connection``)::
                       ("api", request, method, args, kwargs)
                       ("done", id, status, result, error, traceback, started)
                       ("logger",) / ("closed", [threads still running], close error)
+                      ("incident", line)   outside any call: a thread or an asyncio task of
+                                           the plugin raised, a descriptor it replaced ...
 
 A pipelined call's start is not a message (one more wake-up of each side per call): the child
 writes how many pipelined calls it has started and when the last one started (``time.monotonic``,
@@ -356,6 +358,8 @@ class PluginProcess(PluginPipe):
         elif kind == "closed":
             life.left_threads = list(message[1])
             life.close_error = message[2]
+        elif kind == "incident":  # its thread or task raised, it replaced the pipe's descriptors
+            self.host.add_incident(f"plugin {self.name}: {message[1]}")
 
     def _on(self, life: Life, event: EventName, index: int, name: str) -> None:
         if life.restart and index < len(self.registrations):

@@ -44,6 +44,7 @@ from simulator.handlers.host import state
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
+from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.leftover_threads import snapshot
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.widget_state import WidgetState
@@ -91,6 +92,8 @@ class HandlerHost(PluginLoading):
             load_timeout=load_timeout,
             close_grace=close_grace,
         )
+        if self.isolation == "thread":
+            self.streams = KeptStreams(self.add_incident)
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""

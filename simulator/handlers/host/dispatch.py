@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import sys
 import threading
 import time
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
+from simulator.handlers import background_errors
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
@@ -127,12 +129,30 @@ class Dispatcher(OutcomeLog):
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         loop = getattr(self._local, "loop", None)
-        if loop is None:
-            import asyncio  # only for async handlers: ~0.1 s of every adsim start otherwise
-
-            loop = asyncio.new_event_loop()
+        if loop is None:  # asyncio only for async handlers: ~0.1 s of every adsim start
+            loop = background_errors.new_loop(self._task_error, self._plugin_files)
             self._local.loop = loop
         return loop
+
+    def _task_error(self, line: str, trace: str) -> None:
+        """An asyncio task a handler left raised (or a callback it scheduled): an incident."""
+        background_errors.print_trace(self.secrets.text(trace) or trace)
+        name = self._plugin_named(line)
+        self.add_incident(
+            f"plugin {name}: {line}" if name else line.replace("its ", "a plugin's ", 1)
+        )
+
+    def _plugin_files(self) -> list[str]:
+        return [os.path.realpath(p.file) for p in self._plugins if p.file and not p.own]
+
+    def _plugin_named(self, line: str) -> str | None:
+        """The plugin whose file a ``file:line`` in ``line`` is in."""
+        for plugin in self._plugins:
+            if plugin.file is None or plugin.own:
+                continue
+            if any(f" {file}:" in line for file in (plugin.file, os.path.realpath(plugin.file))):
+                return plugin.name
+        return None
 
     def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
         if first is not None:
@@ -143,6 +163,7 @@ class Dispatcher(OutcomeLog):
                 if job is None:
                     job = self._queue.get()
                     if job is None:  # queued by ``close``
+                        self._end_tasks()
                         self._stopped.set()
                         return
                     self._current = job
@@ -157,6 +178,17 @@ class Dispatcher(OutcomeLog):
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
                 loop.close()
+
+    def _end_tasks(self) -> None:
+        """The asyncio tasks handlers left pending get the grace a plugin's threads get;
+        those still pending are cancelled and named (an incident)."""
+        loop = getattr(self._local, "loop", None)
+        if loop is not None:
+            left = background_errors.finish_tasks(loop, self.close_grace)
+            if left:
+                line = background_errors.tasks_left_line(left, self.close_grace)
+                name = self._plugin_named(line)
+                self.add_incident(f"plugin {name}: {line}" if name else f"a plugin's {line}")
 
     def _dispatch(self, job: Job, generation: int) -> bool:
         """Take ``job`` to its handlers; False when this thread was abandoned meanwhile."""
@@ -313,6 +345,18 @@ class Dispatcher(OutcomeLog):
         handler = registration.handler
         if isinstance(handler, RemoteHandler):
             return handler.process.call(handler.index, event)
+        streams = self.streams
+        if streams is None:
+            return self._invoke_here(registration, event)
+        before = streams.now()
+        try:
+            return self._invoke_here(registration, event)
+        finally:  # adsim's stdout and stderr as the call found them (thread isolation)
+            streams.mend(f"plugin {registration.plugin}: {registration.name}", before)
+
+    def _invoke_here(self, registration: Registration, event: Event) -> Reply:
+        """Call an in-process handler."""
+        handler = registration.handler
         try:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
             # must not reach the next handler, the webhook or the journal. Built afresh from
