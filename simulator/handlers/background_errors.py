@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "finish_tasks",
+    "keep_first",
     "new_loop",
     "print_trace",
     "task_error_line",
@@ -163,6 +164,14 @@ def watch_threads(host: OutcomeLog) -> None:
     _hosts[:] = [ref for ref in _hosts if ref() is not None and ref() is not host]
     _hosts.append(weakref.ref(host))
     if threading.excepthook is not _hook:
+        _previous[:] = [threading.excepthook]
+        threading.excepthook = _hook
+
+
+def keep_first() -> None:
+    """Once ``watch_threads`` has hooked ``threading.excepthook``: if a plugin set a hook of
+    its own, hook it again in front of that one (which it then calls)."""
+    if _previous and threading.excepthook is not _hook:
         _previous[:] = [threading.excepthook]
         threading.excepthook = _hook
 

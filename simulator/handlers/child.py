@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
-from simulator.handlers import background_errors
+from simulator.handlers import background_errors, kept_builtins
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
@@ -40,6 +39,7 @@ from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import PARENT_ENV, die_with_parent
+from simulator.handlers.stacks import traceback_text
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
 
@@ -162,6 +162,12 @@ class _Child:
         """This process's stdout and stderr, whose open line each call's end ends."""
         self.kept = KeptPipe(read.fileno(), write.fileno())
         self.running = "its import and register()"
+        self.builtins = kept_builtins.now()
+        self.thread_hook = self._thread_error
+        """``threading.excepthook`` here: what the plugin's threads raise is said."""
+        self.their_hook: Callable[[threading.ExceptHookArgs], Any] | None = None
+        """A hook the plugin set itself, called by ``thread_hook`` (it stays first)."""
+        """The builtins before the plugin loaded: adsim's code here uses them too."""
         """Who runs on the main thread (for naming who replaced the pipe's descriptors)."""
         self.registry = HandlerRegistry()
         self.handlers: list[Registration] = []
@@ -217,7 +223,8 @@ class _Child:
             threading.__excepthook__(args)
             return
         name = thread.name if thread is not None else "?"
-        threading.__excepthook__(args)  # Python's own lines: "Exception in thread ...", traceback
+        with contextlib.suppress(Exception):  # the plugin's hook, or Python's own lines
+            (self.their_hook or threading.__excepthook__)(args)
         self.incident(background_errors.thread_error_line(name, exc, self._files()))
 
     def _files(self) -> list[str]:
@@ -277,6 +284,7 @@ class _Child:
         register_plugin(plugin, api, self.registry)
         if os.getpid() != self.pid:
             self.forked_copy("register()")
+        self.keep_builtins()
         self.end_lines()
         self.send(("loaded", plugin.error))
         self.running = "its code between calls"
@@ -307,22 +315,34 @@ class _Child:
         except BaseException as exc:
             if os.getpid() != self.pid:
                 self.forked_copy(registration.name)
+            self.keep_builtins()  # before the traceback is written: it uses them
             # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
             # parent's outcome would cut it; ``exception_text`` even if its __str__ raises.
             error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
-            trace = traceback.format_exc()
+            trace = traceback_text(exc)
             trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
             self.end_lines()
             self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
         if os.getpid() != self.pid:
             self.forked_copy(registration.name)
+        self.keep_builtins()
         # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
         # anything else (the plugin's own objects) as its repr.
         if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
             result = kept_result(result, copy=True)
         self.end_lines()
         self.reply(registration, ("done", call_id, "ok", result, None, None, started))
+
+    def keep_builtins(self) -> None:
+        """Put back the builtins the plugin replaced or deleted (``simulator.handlers.
+        kept_builtins``): this process's answers to adsim are written with them."""
+        changed = kept_builtins.mend_builtins(self.builtins)
+        if changed:
+            self.incident(kept_builtins.builtins_line(self.running, changed, "in its process"))
+        if threading.excepthook is not self.thread_hook:  # the plugin set its own: called by ours
+            self.their_hook = threading.excepthook
+            threading.excepthook = self.thread_hook
 
     def end_lines(self) -> None:
         """End a line the plugin's output left open: before the reply, so before any other
@@ -433,7 +453,7 @@ def main(argv: list[str]) -> None:
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
     marker = StartMarker.attach(int(argv[3])) if len(argv) > 3 else None
     child = _Child(read, write, marker, lines)
-    threading.excepthook = child._thread_error  # a thread of the plugin's that raised: said
+    threading.excepthook = child.thread_hook  # a thread of the plugin's that raised: said
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     child.serve()
 

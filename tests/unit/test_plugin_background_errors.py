@@ -104,3 +104,43 @@ def test_the_command_line_fails_a_run_whose_plugin_thread_raised(tmp_path):
         assert result.returncode == 1, result.stderr
         assert "Exception in thread uploader" in result.stderr  # its traceback, as Python's
         assert "adsim:   plugin crm: its thread uploader raised: " in result.stderr
+
+
+OWN_HOOK = """
+import threading
+
+SEEN = []
+
+
+def boom():
+    raise ValueError("boom")
+
+
+def save(activity):
+    worker = threading.Thread(target=boom, name="worker")
+    worker.start()
+    worker.join()
+    return len(SEEN)
+
+
+def register(ad_api):
+    threading.excepthook = SEEN.append  # its own, which does not call the one before it
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_plugins_own_threading_excepthook_is_called_and_the_error_still_said(
+    tmp_path, isolation
+):
+    import threading
+
+    before = threading.excepthook
+    try:
+        host = demo_through(tmp_path, OWN_HOOK, isolation)
+    finally:
+        threading.excepthook = before  # thread isolation: this process's, put back for pytest
+    assert [(o.status, o.result) for o in host.outcomes] == [("ok", 1)]
+    assert [line for line in host.incidents if "its thread worker raised" in line] == [
+        host.incidents[0]
+    ], host.incidents

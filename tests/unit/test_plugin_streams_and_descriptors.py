@@ -151,3 +151,49 @@ def test_a_handler_that_dup2s_over_its_pipe_is_put_right_and_said(tmp_path):
     assert (
         "which it talks to adsim on (os.dup2, os.close); adsim put it back" in (host.incidents[0])
     )
+
+
+BUILTINS = """
+import builtins
+
+
+def save(activity):
+    builtins.print = lambda *args, **kwargs: None  # adsim's summary is printed with it
+    builtins.{name} = lambda *args: 0
+    builtins._ = str  # a name of its own (gettext.install): left alone
+    raise RuntimeError("the CRM is down")
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_handler_replacing_builtins_gets_them_put_back_in_adsims_process(tmp_path):
+    import builtins
+
+    real_print = builtins.print
+    host = demo_through(tmp_path, BUILTINS.replace("{name}", "input"), "thread")
+    assert builtins.print is real_print
+    assert builtins.__dict__.pop("_") is str
+    [outcome] = host.outcomes
+    assert (outcome.status, outcome.error) == ("error", "RuntimeError: the CRM is down")
+    assert host.incidents == [
+        "plugin crm: save replaced or deleted the builtin(s) input, print, which adsim's own "
+        "code (all of adsim, in thread isolation) uses; adsim put them back (change a name of "
+        "the plugin's own, not builtins)"
+    ]
+
+
+def test_a_handler_replacing_len_in_its_process_is_its_error_not_a_hang(tmp_path):
+    # len() frames the process's answers to adsim: they went out wrong, or its traceback could
+    # not be written and the process ended with adsim's own.
+    host = demo_through(tmp_path, BUILTINS.replace("{name}", "len"), "process")
+    [outcome] = host.outcomes
+    assert (outcome.status, outcome.error) == ("error", "RuntimeError: the CRM is down")
+    assert 'crm.py", line 9, in save' in (outcome.traceback or ""), outcome.traceback
+    assert host.incidents == [
+        "plugin crm: save replaced or deleted the builtin(s) len, print, which adsim's own code "
+        "in its process uses; adsim put them back (change a name of the plugin's own, not "
+        "builtins)"
+    ]

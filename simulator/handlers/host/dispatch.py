@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
-from simulator.handlers import background_errors
+from simulator.handlers import background_errors, kept_builtins
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
@@ -42,7 +42,7 @@ from simulator.handlers.outcome import (
     kept_result,
 )
 from simulator.handlers.registry import Registration
-from simulator.handlers.stacks import killed_running
+from simulator.handlers.stacks import killed_running, traceback_text
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 from simulator.one_line import exception_text
 
@@ -170,10 +170,10 @@ class Dispatcher(OutcomeLog):
                 try:
                     if not self._dispatch(job, generation):
                         return  # abandoned: another dispatcher thread has taken over
-                except Exception:
+                except Exception as exc:
                     # A bug of ours must not end this thread with the job unfinished: every
                     # later event would wait for it, and ``settle`` for ever.
-                    self._lost(job, traceback.format_exc())
+                    self._lost(job, traceback_text(exc))
         finally:
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
@@ -289,8 +289,8 @@ class Dispatcher(OutcomeLog):
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
         try:
             self._record(_outcome(job.event, registration, duration, reply))
-        except Exception:
-            self._lost(job, traceback.format_exc())  # ends the job now: its other calls too
+        except Exception as exc:
+            self._lost(job, traceback_text(exc))  # ends the job now: its other calls too
         with self._lock:
             left[0] -= 1
             last = left[0] == 0
@@ -345,18 +345,7 @@ class Dispatcher(OutcomeLog):
         handler = registration.handler
         if isinstance(handler, RemoteHandler):
             return handler.process.call(handler.index, event)
-        streams = self.streams
-        if streams is None:
-            return self._invoke_here(registration, event)
-        before = streams.now()
-        try:
-            return self._invoke_here(registration, event)
-        finally:  # adsim's stdout and stderr as the call found them (thread isolation)
-            streams.mend(f"plugin {registration.plugin}: {registration.name}", before)
-
-    def _invoke_here(self, registration: Registration, event: Event) -> Reply:
-        """Call an in-process handler."""
-        handler = registration.handler
+        before = self._kept_now()
         try:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
             # must not reach the next handler, the webhook or the journal. Built afresh from
@@ -371,8 +360,29 @@ class Dispatcher(OutcomeLog):
                 # While the call is timed: a __repr__ that never returns is its timeout.
                 result = kept_result(result, copy=False)
         except BaseException as exc:
-            return "error", None, exception_text(exc), traceback.format_exc()
+            # What adsim's own code needs put back first: the traceback is written with it.
+            self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
+            return "error", None, exception_text(exc), traceback_text(exc)
+        self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
         return "ok", result, None, None
+
+    def _kept_now(self) -> tuple[Any, kept_builtins.Builtins] | None:
+        """With thread isolation, what a plugin must leave as it found it (adsim's streams,
+        the builtins), as it is now; None with process isolation."""
+        if self.streams is None:
+            return None
+        return self.streams.now(), kept_builtins.now()
+
+    def _mend_kept(self, who: str, before: tuple[Any, kept_builtins.Builtins] | None) -> None:
+        """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so."""
+        if before is None or self.streams is None:
+            return
+        changed = kept_builtins.mend_builtins(before[1])
+        if changed:
+            where = "(all of adsim, in thread isolation)"
+            self.add_incident(kept_builtins.builtins_line(who, changed, where))
+        self.streams.mend(who, before[0])
+        background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
 
     def _finish(self, job: Job) -> None:
         with self._lock:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.handlers import background_errors, exit_guard
 from simulator.handlers.host.delivery import Delivery
-from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
@@ -140,11 +139,10 @@ class PluginLoading(Delivery):
         in_here = self.isolation != "process"  # plugins imported and run in this process
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
         modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
-        streams = KeptStreams.now()
+        found = self._kept_now() if in_here else None
         with self._told_if_slow(f"{what}: importing it"), _signals_kept(what), guard:
             plugins = source.plugins()
-        if self.streams is not None:
-            self.streams.mend(f"{what}: its import", streams)
+        self._mend_kept(f"{what}: its import", found)
         for plugin in plugins:
             if _file_key(plugin) in loaded:
                 # The same file asked for twice (a scenario's handlers: and --handler, an ini's
@@ -164,7 +162,7 @@ class PluginLoading(Delivery):
                 guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
                 kept = contextlib.nullcontext() if plugin.own else _signals_kept(plugin.name)
                 slow = self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)")
-                streams = KeptStreams.now()
+                before = None if plugin.own else self._kept_now()
                 with slow, kept, guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
@@ -172,8 +170,7 @@ class PluginLoading(Delivery):
                     exit_guard.watch(plugin.name, plugin.register, imported)
                     # What its threads raise is said and counted (background_errors).
                     background_errors.watch_threads(self)
-                    if self.streams is not None:
-                        self.streams.mend(f"plugin {plugin.name}: its register()", streams)
+                    self._mend_kept(f"plugin {plugin.name}: its register()", before)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses
