@@ -515,6 +515,12 @@ class PluginProcess(PluginPipe):
         self._end_leftovers(life)  # one holding the pipe from its process keeps the reader waiting
         if life.reader is not None and life.reader is not threading.current_thread():
             life.reader.join(2.0)
+        if life.closing and not life.killed and life.left_threads is None:
+            # It ended before it said so: its close() called os._exit, a signal, a crash.
+            self.host.add_incident(
+                f"plugin {self.name}: its process {describe_exit(life.process.returncode)} "
+                "during its close(), before it could say how its close went"
+            )
         if life.close_error is not None:
             self.host.add_incident(f"plugin {self.name}: its close() raised: {life.close_error}")
         if life.left_threads:

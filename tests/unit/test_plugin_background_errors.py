@@ -130,9 +130,7 @@ def register(ad_api):
 
 
 @pytest.mark.parametrize("isolation", ["process", "thread"])
-def test_a_plugins_own_threading_excepthook_is_called_and_the_error_still_said(
-    tmp_path, isolation
-):
+def test_a_plugins_own_threading_excepthook_is_called_and_the_error_still_said(tmp_path, isolation):
     import threading
 
     before = threading.excepthook
