@@ -17,6 +17,7 @@ with the handler changes nothing and is not reported.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import sys
@@ -58,10 +59,22 @@ class KeptStreams:
         self._streams: dict[str, Any] = {name: getattr(sys, name) for name in _NAMES}
         self._fds_of = {name: _fileno(stream) for name, stream in self._streams.items()}
         self._copies: dict[int, tuple[int, tuple[int, int] | None]] = {}
+        self._guarded: list[Any] = []
+        self._refused: list[str] = []
+        """The streams a plugin tried to close since the last ``mend``."""
 
     def keep_descriptors(self) -> None:
-        """Keep a copy of descriptors 1 and 2 too, to put back at ``mend`` (the command line:
-        a test runner's capture moves them itself)."""
+        """The command line's: keep a copy of descriptors 1 and 2 too, to put back at ``mend``,
+        and keep adsim's streams from being closed (what adsim writes its output with holds
+        them: ``--output -`` ended in adsim's traceback). A test runner's capture moves the
+        descriptors and closes its streams itself: not there."""
+        for name in _NAMES:
+            stream = self._streams[name]
+            try:  # the instance's close() before its type's: a close a plugin calls is said
+                stream.close = functools.partial(self._refuse_close, name, stream)
+            except (AttributeError, TypeError):
+                continue
+            self._guarded.append(stream)
         for fd in (1, 2):
             if fd in self._copies:
                 continue
@@ -78,6 +91,11 @@ class KeptStreams:
                 except OSError:
                     continue
             self._copies[fd] = (copy, identity)
+
+    def _refuse_close(self, name: str, stream: Any) -> None:
+        with contextlib.suppress(Exception):
+            stream.flush()
+        self._refused.append(name)
 
     @staticmethod
     def now() -> tuple[tuple[Any, bool], ...]:
@@ -96,6 +114,8 @@ class KeptStreams:
                 except OSError:
                     continue
                 changed.append(f"descriptor {fd}")
+        refused, self._refused = self._refused, []
+        changed.extend(f"sys.{name}" for name in dict.fromkeys(refused))
         if before is None:
             before = tuple((self._streams[name], False) for name in _NAMES)
         for name, (was, was_closed) in zip(_NAMES, before, strict=True):
@@ -107,7 +127,8 @@ class KeptStreams:
                 if back is None:
                     continue
             setattr(sys, name, back)
-            changed.append(f"sys.{name}")
+            if f"sys.{name}" not in changed:
+                changed.append(f"sys.{name}")
             if self._streams[name] is was:
                 self._streams[name] = back
         if changed:
@@ -140,7 +161,11 @@ class KeptStreams:
         return stream
 
     def release(self) -> None:
-        """Close the copies of the descriptors."""
+        """Close the copies of the descriptors; adsim's streams close as streams do again."""
+        for stream in self._guarded:
+            with contextlib.suppress(Exception):
+                del stream.close
+        self._guarded = []
         for copy, _identity in self._copies.values():
             with contextlib.suppress(OSError):
                 os.close(copy)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ def _demo(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_plugin_replacing_sys_stderr_in_register_gets_adsims_back(tmp_path):
     source = """
 import io
+import json
 import sys
 
 
@@ -57,6 +59,7 @@ def test_a_redirect_inside_a_handler_is_no_incident(tmp_path):
     source = """
 import contextlib
 import io
+import json
 
 
 def save(activity):
@@ -197,3 +200,41 @@ def test_a_handler_replacing_len_in_its_process_is_its_error_not_a_hang(tmp_path
         "in its process uses; adsim put them back (change a name of the plugin's own, not "
         "builtins)"
     ]
+
+
+def test_a_plugin_closing_sys_stdout_leaves_the_events_of_output_dash_whole(tmp_path):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(
+        "import sys\n\n\ndef changed(*args):\n    sys.stdout.close()\n\n\n"
+        "def register(ad_api):\n    ad_api.on('ON_INTERACTION_STATE_CHANGE', changed)\n",
+        encoding="utf-8",
+    )
+    scenario = str(ROOT / "fixtures" / "scenarios" / "consult_transfer.yaml")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            scenario,
+            "--output",
+            "-",
+            "--journal",
+            ":memory:",
+            "--handler",
+            str(plugin),
+            "--handler-isolation",
+            "thread",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr  # it was adsim's, writing the events
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(events) == 25
+    assert "adsim:   plugin crm: changed replaced or closed adsim's sys.stdout; " in result.stderr
