@@ -6,9 +6,7 @@ described there), loads the plugin the first message names with the same loader 
 host uses (so load errors read the same ``file:line: message``), calls its ``register`` with an
 ``ad_api`` whose methods are sent to the parent and answered by the engine there, and then runs
 one handler call at a time on its main thread. The parent's messages are read by whichever thread
-needs the next one (``_Mail``): the main thread itself while it waits for a call, a thread waiting
-for an ``ad_api`` answer while the main thread runs a handler; handing each message from a reader
-thread to the main thread would cost a wake-up per call. ``SIGUSR1`` dumps every thread's stack to
+needs the next one (``simulator.handlers.child_mail``). ``SIGUSR1`` dumps every thread's stack to
 a file the parent names (faulthandler works even while a handler holds the GIL), so a handler the
 parent gives up on can be reported with where it was stuck.
 """
@@ -19,7 +17,6 @@ import contextlib
 import faulthandler
 import functools
 import inspect
-import io
 import itertools
 import json
 import os
@@ -27,8 +24,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
-from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,14 +31,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import typed_args
+from simulator.handlers import background_errors, kept_builtins
+from simulator.handlers.child_fds import EndedLines, KeptPipe
+from simulator.handlers.child_mail import Mail
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import PARENT_ENV, die_with_parent
+from simulator.handlers.stacks import traceback_text
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
-from simulator.streams import whole_lines
 
 if TYPE_CHECKING:
     import asyncio
@@ -149,87 +147,33 @@ _PLAIN = (type(None), str, int, bool)
 """JSON as they are (these exact types: a float may be NaN, a subclass may not pickle there)."""
 
 
-class _Mail:
-    """The parent's messages, read by whichever thread needs one next: at most one thread reads
-    the pipe at a time; what it reads for others is put where they wait (the main thread's
-    ``inbox``, an ``ad_api`` caller's answer) and packets go to the loggers at once."""
-
-    def __init__(self, read: Connection, log: Callable[[str, list[Any]], None]):
-        self._read = read
-        self._log = log
-        self._cond = threading.Condition()
-        self._reading = False
-        self.ended = False
-        """The parent has gone (end of the pipe): nothing more will come."""
-        self.inbox: deque[Any] = deque()
-        """Messages for the main thread (load, call, close)."""
-        self.answers: dict[int, list[Any]] = {}
-        """``ad_api`` calls waiting: request -> [answered, result]."""
-
-    def wait(self, ready: Callable[[], bool]) -> bool:
-        """Read and route messages until ``ready()`` (True) or the parent has gone (False);
-        while another thread is reading, wait for it to route what it reads."""
-        with self._cond:
-            while not ready():
-                if self.ended:
-                    return False
-                if self._reading:
-                    self._cond.wait()
-                    continue
-                self._reading = True
-                self._cond.release()
-                try:
-                    message = self._next()
-                finally:
-                    self._cond.acquire()
-                    self._reading = False
-                if message is None:
-                    self.ended = True
-                    self.inbox.append(("close", 0.0))
-                elif message[0] == "api_result":
-                    slot = self.answers.pop(message[1], None)
-                    if slot is not None:
-                        slot[0], slot[1] = True, message[2]
-                else:
-                    self.inbox.append(message)
-                self._cond.notify_all()  # what it waits for may be here; or it may read now
-            return True
-
-    def _next(self) -> Any:
-        """The next message that is not a logger's packet (those are delivered on the way);
-        None at the end of the pipe."""
-        while True:
-            try:
-                message = self._read.recv()
-            except (EOFError, OSError):
-                return None
-            if message[0] != "log":
-                return message
-            self._log(message[1], message[2])
-
-    def expect(self, request: int) -> list[Any]:
-        """The slot an ``ad_api`` call's answer is put in: [answered, result]."""
-        slot: list[Any] = [False, None]
-        with self._cond:
-            self.answers[request] = slot
-        return slot
-
-    def forget(self, request: int) -> None:
-        """An ``ad_api`` call that was never sent."""
-        with self._cond:
-            self.answers.pop(request, None)
-
-
 class _Child:
-    def __init__(self, read: Connection, write: Connection, marker: StartMarker | None = None):
+    def __init__(
+        self,
+        read: Connection,
+        write: Connection,
+        marker: StartMarker | None = None,
+        lines: EndedLines | None = None,
+    ):
         self.read = read
         self.write = write
         self.name = ""
+        self.lines = lines
+        """This process's stdout and stderr, whose open line each call's end ends."""
+        self.kept = KeptPipe(read.fileno(), write.fileno())
+        self.running = "its import and register()"
+        self.builtins = kept_builtins.now()
+        self.thread_hook = self._thread_error
+        """``threading.excepthook`` here: what the plugin's threads raise is said."""
+        self.their_hook: Callable[[threading.ExceptHookArgs], Any] | None = None
+        """A hook the plugin set itself, called by ``thread_hook`` (it stays first)."""
+        """The builtins before the plugin loaded: adsim's code here uses them too."""
+        """Who runs on the main thread (for naming who replaced the pipe's descriptors)."""
         self.registry = HandlerRegistry()
         self.handlers: list[Registration] = []
         self.loggers: list[Callable[[str, list[Any]], Any]] = []
         self.plugin: Plugin | None = None
-        self.mail = _Mail(read, self._to_loggers)
+        self.mail = Mail(read, self._to_loggers, self.mend)
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -243,8 +187,49 @@ class _Child:
     def send(self, message: Any) -> None:
         if os.getpid() != self.pid:  # a copy os.fork() made: the pipe is the plugin's process's
             return
+        self.mend()
         with self._send_lock:
             self.write.send(message)
+
+    def mend(self) -> bool:
+        """Put back the pipe's descriptors if the plugin replaced or closed one (``os.dup2``
+        over it, ``os.close`` of a wrong number): its answers went nowhere and the call waited
+        for its timeout. An incident names who ran meanwhile; True when one was put back."""
+        mended = self.kept.mend()
+        if not mended:
+            return False
+        who = self.running
+        if threading.current_thread() is not threading.main_thread():
+            who = f"its thread {threading.current_thread().name}"
+        numbers = " and ".join(str(fd) for fd in sorted(mended))
+        self.incident(
+            f"{who} replaced or closed descriptor(s) {numbers} of its process, which it talks "
+            "to adsim on (os.dup2, os.close); adsim put it back and the run went on (leave "
+            "descriptors the plugin did not open alone)"
+        )
+        return True
+
+    def incident(self, line: str, trace: str | None = None) -> None:
+        """A failure outside any call (the run's summary, exit 1); ``trace`` on stderr."""
+        if trace is not None:
+            background_errors.print_trace(trace)
+        with contextlib.suppress(Exception), self._send_lock:
+            self.write.send(("incident", line))
+
+    def _thread_error(self, args: threading.ExceptHookArgs) -> None:
+        """``threading.excepthook``: a thread the plugin started ended in an exception."""
+        exc, thread = args.exc_value, args.thread
+        if exc is None or isinstance(exc, SystemExit) or os.getpid() != self.pid:
+            threading.__excepthook__(args)
+            return
+        name = thread.name if thread is not None else "?"
+        with contextlib.suppress(Exception):  # the plugin's hook, or Python's own lines
+            (self.their_hook or threading.__excepthook__)(args)
+        self.incident(background_errors.thread_error_line(name, exc, self._files()))
+
+    def _files(self) -> list[str]:
+        file = self.plugin.file if self.plugin is not None else None
+        return [os.path.realpath(file)] if file else []
 
     def api(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if os.getpid() != self.pid:  # a copy os.fork() made: the pipe is the plugin's process's
@@ -299,7 +284,10 @@ class _Child:
         register_plugin(plugin, api, self.registry)
         if os.getpid() != self.pid:
             self.forked_copy("register()")
+        self.keep_builtins()
+        self.end_lines()
         self.send(("loaded", plugin.error))
+        self.running = "its code between calls"
 
     def call(
         self,
@@ -313,6 +301,7 @@ class _Child:
             self.started += 1
             self.marker.mark(self.started, started)
         registration = self.handlers[index]
+        self.running = registration.name
         try:
             # The wire values were unpickled for this call alone, and the models are built
             # from them here: what the handler does to its arguments stays in this call.
@@ -320,28 +309,46 @@ class _Child:
             args = registration.arguments(typed_args(EventName(name), wire_args, version))
             result = registration.handler(*args)
             if inspect.isawaitable(result):
-                if self._loop is None:
-                    import asyncio  # only for a coroutine handler: ~13 ms of every child's start
-
-                    self._loop = asyncio.new_event_loop()
+                if self._loop is None:  # asyncio only for a coroutine handler: ~13 ms
+                    self._loop = background_errors.new_loop(self.incident, self._files)
                 result = self._loop.run_until_complete(result)
         except BaseException as exc:
             if os.getpid() != self.pid:
                 self.forked_copy(registration.name)
+            self.keep_builtins()  # before the traceback is written: it uses them
             # Cut here (a 50 MB message is no 100 MB message to pickle and pipe), as the
             # parent's outcome would cut it; ``exception_text`` even if its __str__ raises.
             error = clipped(exception_text(exc), ERROR_LIMIT, "error", tail=True)
-            trace = traceback.format_exc()
+            trace = traceback_text(exc)
             trace = clipped(trace, TRACEBACK_LIMIT, "traceback", tail=True, lines=True)
+            self.end_lines()
             self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
         if os.getpid() != self.pid:
             self.forked_copy(registration.name)
+        self.keep_builtins()
         # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
         # anything else (the plugin's own objects) as its repr.
         if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
             result = kept_result(result, copy=True)
+        self.end_lines()
         self.reply(registration, ("done", call_id, "ok", result, None, None, started))
+
+    def keep_builtins(self) -> None:
+        """Put back the builtins the plugin replaced or deleted (``simulator.handlers.
+        kept_builtins``): this process's answers to adsim are written with them."""
+        changed = kept_builtins.mend_builtins(self.builtins)
+        if changed:
+            self.incident(kept_builtins.builtins_line(self.running, changed, "in its process"))
+        if threading.excepthook is not self.thread_hook:  # the plugin set its own: called by ours
+            self.their_hook = threading.excepthook
+            threading.excepthook = self.thread_hook
+
+    def end_lines(self) -> None:
+        """End a line the plugin's output left open: before the reply, so before any other
+        plugin prints (``simulator.handlers.child_fds``)."""
+        if self.lines is not None:
+            self.lines.end()
 
     def reply(self, registration: Registration, message: Any) -> None:
         """Send a call's outcome. A handler that closed or replaced the pipe's descriptors
@@ -349,6 +356,7 @@ class _Child:
         says so, not adsim's own traceback, and the process ends (the call is ``crashed``)."""
         try:
             self.send(message)
+            self.running = "its code between calls"
         except OSError as exc:
             line = (
                 f"adsim: plugin {self.name}: after {registration.name}, its process cannot "
@@ -387,11 +395,16 @@ class _Child:
     def close(self, grace: float) -> None:
         """The plugin's close hook, a short grace for its threads, then this process ends
         whatever threads are left (a non-daemon thread must not keep anything alive)."""
+        self.running = "its close()"
         failure = self.plugin.close() if self.plugin is not None else None
         if failure is not None:  # its traceback here (adsim's stderr), the line in the summary
             with contextlib.suppress(Exception):
                 sys.stderr.write(failure[1])
         deadline = time.monotonic() + grace
+        if self._loop is not None:  # what a coroutine handler left pending: the same grace
+            tasks = background_errors.finish_tasks(self._loop, grace)
+            if tasks:
+                self.incident(background_errors.tasks_left_line(tasks, grace))
         left = []
         for thread in threading.enumerate():
             if thread is threading.main_thread() or thread.daemon:
@@ -404,6 +417,8 @@ class _Child:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+        if self.lines is not None:
+            self.lines.end()
         os._exit(0)
 
     def serve(self) -> None:
@@ -429,17 +444,16 @@ def main(argv: list[str]) -> None:
     # The plugin's print goes to adsim's stderr (the parent hands this process its stderr as
     # stdout: adsim's stdout carries data), each line whole beside adsim's own, and text the
     # locale cannot encode is escaped, not a UnicodeEncodeError in the plugin's handler.
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-    whole_lines("stdout", "stderr")
+    # A line it leaves open is ended at each call's end (simulator.handlers.child_fds).
+    lines = EndedLines()
     read = Connection(int(argv[0]), writable=False)
     write = Connection(int(argv[1]), readable=False)
     if len(argv) > 2 and hasattr(signal, "SIGUSR1"):
         dump = open(argv[2], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
     marker = StartMarker.attach(int(argv[3])) if len(argv) > 3 else None
-    child = _Child(read, write, marker)
+    child = _Child(read, write, marker, lines)
+    threading.excepthook = child.thread_hook  # a thread of the plugin's that raised: said
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     child.serve()
 

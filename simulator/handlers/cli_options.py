@@ -218,10 +218,11 @@ def open_journal(
         raise InputFileError(exc.path or "--journal", None, message) from None
 
 
-def _tracer(err: TextIO) -> Callable[[HandlerOutcome], None]:
-    """``--trace-handlers``: each outcome on ``err``, from the handler thread. A stderr the
-    reader closed (``2>&1 | head``) ends the trace, not the thread: the call is still recorded
-    and the run goes on."""
+def _tracer(err: TextIO | None) -> Callable[[HandlerOutcome], None]:
+    """``--trace-handlers``: each outcome on ``err`` (None: ``sys.stderr`` as it is then, which
+    adsim puts back if a plugin replaced it), from the handler thread. A stderr the reader
+    closed (``2>&1 | head``) ends the trace, not the thread: the call is still recorded and the
+    run goes on."""
     closed = False
 
     def trace(outcome: HandlerOutcome) -> None:
@@ -229,7 +230,7 @@ def _tracer(err: TextIO) -> Callable[[HandlerOutcome], None]:
         if closed:
             return
         try:
-            print(f"adsim: {outcome.line()}", file=err, flush=True)
+            print(f"adsim: {outcome.line()}", file=err or sys.stderr, flush=True)
         except (OSError, ValueError):  # EPIPE, or the stream itself closed
             closed = True
 
@@ -283,9 +284,11 @@ def build_host(
     )
     host.secrets.add(secret)
     host.secrets.add_url(getattr(args, "webhook", None))
+    if host.streams is not None:  # a plugin in adsim's process may move descriptors 1 and 2
+        host.streams.keep_descriptors()
     try:
         if getattr(args, "trace_handlers", False):
-            host.subscribe_outcomes(_tracer(err))
+            host.subscribe_outcomes(_tracer(stderr))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
         mine = [path for agent, path in map(agent_handler, getattr(args, "handlers", []) or [])
@@ -384,7 +387,6 @@ def summary(host: HandlerHost) -> list[str]:
 
 def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     """Let the handlers finish, close host and journal; 1 with a summary if any failed, else 0."""
-    err = stderr if stderr is not None else sys.stderr
     looped = None
     stop = sys.exception()
     if host.journal is not None and stop is not None and not isinstance(stop, KeyboardInterrupt):
@@ -400,6 +402,7 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
         looped = f"journal {held}"
     host.close()
     threads_left(host)
+    err = stderr if stderr is not None else sys.stderr  # adsim's own again (threads_left)
     journal = host.journal
     if journal is not None:
         journal.flush()  # the outcomes held for a next commit: a failure is in the summary
@@ -422,10 +425,15 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
 def threads_left(host: HandlerHost) -> None:
     """With thread isolation, the threads and processes the plugins left running get the grace
     a plugin's process gives them, then the summary names those still running (an incident:
-    exit 1); the processes are killed."""
+    exit 1); the processes are killed. adsim's stdout and stderr (descriptors 1 and 2 too) are
+    put back if a plugin replaced or closed them (an incident too)."""
     if host.isolation != "thread":
         return
     left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE, host.threads_loaded)
+    if host.streams is not None:  # the summary reaches the user whatever a plugin did to them
+        who = "a plugin's code (a thread of its own, or a handler past its timeout)"
+        host.streams.mend(who)
+        host.streams.release()
     if left:
         host.add_incident(leftover_threads.incident(left, CLOSE_GRACE))
     started = leftover_processes.left_running(host.children_before, STARTED, CLOSE_GRACE)

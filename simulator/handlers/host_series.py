@@ -88,9 +88,9 @@ class HostSeries:
         """Close the host; one summary of every run on stderr; 1 if anything failed."""
         if self.host is None:
             return 0
-        err = self.stderr if self.stderr is not None else sys.stderr
         self.host.close()
         threads_left(self.host)
+        err = self.stderr if self.stderr is not None else sys.stderr  # adsim's own again
         lines = summary(self.host)
         if self._looped is not None:
             lines.insert(0, self._looped)

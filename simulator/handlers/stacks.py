@@ -14,6 +14,8 @@ import signal
 import time
 from typing import TYPE_CHECKING
 
+from simulator.one_line import exception_text
+
 if TYPE_CHECKING:
     import subprocess
 
@@ -24,6 +26,7 @@ __all__ = [
     "killed_unstarted",
     "stuck_anywhere",
     "stuck_at",
+    "traceback_text",
 ]
 
 _DUMP_WAIT_S = 1.0
@@ -122,3 +125,25 @@ def dump_stacks(process: subprocess.Popen[bytes], path: str) -> str | None:
         seen = len(text) if text else -1
         time.sleep(_DUMP_POLL_S)
     return text or None
+
+
+def traceback_text(exc: BaseException) -> str:
+    """The traceback of ``exc`` as ``traceback.format_exception`` writes it. If that fails
+    itself (a plugin replaced a builtin or spoilt ``linecache``), the frames' ``file:line``
+    without their source, then the exception and why: a failure is reported, never lost."""
+    import traceback
+
+    try:
+        return "".join(traceback.format_exception(exc))
+    except Exception as failure:
+        lines = ["Traceback (most recent call last):\n"]
+        frames = exc.__traceback__
+        while frames is not None:  # nothing a plugin may have replaced: no len(), no linecache
+            code = frames.tb_frame.f_code
+            lines.append(
+                f'  File "{code.co_filename}", line {frames.tb_lineno}, in {code.co_name}\n'
+            )
+            frames = frames.tb_next
+        lines.append(f"{exception_text(exc)}\n")
+        lines.append(f"(adsim could not format this traceback: {exception_text(failure)})\n")
+        return "".join(lines)

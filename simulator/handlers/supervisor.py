@@ -13,6 +13,8 @@ tuples over them (``multiprocessing.connection.Connection``)::
                       ("api", request, method, args, kwargs)
                       ("done", id, status, result, error, traceback, started)
                       ("logger",) / ("closed", [threads still running], close error)
+                      ("incident", line)   outside any call: a thread or an asyncio task of
+                                           the plugin raised, a descriptor it replaced ...
 
 A pipelined call's start is not a message (one more wake-up of each side per call): the child
 writes how many pipelined calls it has started and when the last one started (``time.monotonic``,
@@ -356,6 +358,8 @@ class PluginProcess(PluginPipe):
         elif kind == "closed":
             life.left_threads = list(message[1])
             life.close_error = message[2]
+        elif kind == "incident":  # its thread or task raised, it replaced the pipe's descriptors
+            self.host.add_incident(f"plugin {self.name}: {message[1]}")
 
     def _on(self, life: Life, event: EventName, index: int, name: str) -> None:
         if life.restart and index < len(self.registrations):
@@ -511,6 +515,12 @@ class PluginProcess(PluginPipe):
         self._end_leftovers(life)  # one holding the pipe from its process keeps the reader waiting
         if life.reader is not None and life.reader is not threading.current_thread():
             life.reader.join(2.0)
+        if life.closing and not life.killed and life.left_threads is None:
+            # It ended before it said so: its close() called os._exit, a signal, a crash.
+            self.host.add_incident(
+                f"plugin {self.name}: its process {describe_exit(life.process.returncode)} "
+                "during its close(), before it could say how its close went"
+            )
         if life.close_error is not None:
             self.host.add_incident(f"plugin {self.name}: its close() raised: {life.close_error}")
         if life.left_threads:

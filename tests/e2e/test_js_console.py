@@ -52,3 +52,36 @@ def test_every_console_line_of_a_module_reaches_a_piped_stderr_whole(tmp_path: P
     assert len(logged) == LINES
     assert all(line.endswith("x" * 90) and len(line) < 110 for line in logged)
     assert any(line.startswith("PASS  flow") for line in lines), lines[-3:]
+
+
+OPEN_LINE = """
+export function register(adApi) {
+  adApi.on("ON_NEW_INTERACTION", () => {
+    process.stdout.write("saving without a newline");
+    return "saved";
+  });
+}
+"""
+
+
+@needs_node
+def test_a_line_a_module_leaves_open_is_ended_before_adsims_next_line(tmp_path: Path) -> None:
+    """``process.stdout.write("saving... ")`` with no newline had the next line, adsim's own
+    (``adsim: #4 ON_NEW_INTERACTION -> ...``) or another plugin's, glued to its end."""
+    module = tmp_path / "open.mjs"
+    module.write_text(OPEN_LINE, encoding="utf-8")
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    command = [sys.executable, "-m", "simulator", "run", str(scenario), "--trace-handlers"]
+    command += ["--js-handler", str(module), "--journal", ":memory:"]
+    done = subprocess.run(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ, HOME=str(tmp_path)),
+        timeout=300,
+        check=False,
+    )
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert done.returncode == 0, lines[-5:]
+    assert "saving without a newline" in lines, lines

@@ -44,7 +44,9 @@ from simulator.handlers.host import state
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
+from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.leftover_threads import snapshot
+from simulator.handlers.stray_signals import StraySignals
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.widget_state import WidgetState
 
@@ -91,6 +93,10 @@ class HandlerHost(PluginLoading):
             load_timeout=load_timeout,
             close_grace=close_grace,
         )
+        self._signals: StraySignals | None = None
+        if self.isolation == "thread":
+            self.streams = KeptStreams(self.add_incident)
+            self._signals = StraySignals(self.add_incident)  # a plugin's alarm ends no run
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""
@@ -182,6 +188,8 @@ class HandlerHost(PluginLoading):
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:
             self._close_plugin(plugin)
+        if self._signals is not None:
+            self._signals.release()
 
     def __enter__(self) -> HandlerHost:
         return self

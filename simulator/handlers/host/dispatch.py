@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import sys
 import threading
 import time
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
+from simulator.handlers import background_errors, kept_builtins
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
@@ -40,7 +42,7 @@ from simulator.handlers.outcome import (
     kept_result,
 )
 from simulator.handlers.registry import Registration
-from simulator.handlers.stacks import killed_running
+from simulator.handlers.stacks import killed_running, traceback_text
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 from simulator.one_line import exception_text
 
@@ -127,12 +129,30 @@ class Dispatcher(OutcomeLog):
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         loop = getattr(self._local, "loop", None)
-        if loop is None:
-            import asyncio  # only for async handlers: ~0.1 s of every adsim start otherwise
-
-            loop = asyncio.new_event_loop()
+        if loop is None:  # asyncio only for async handlers: ~0.1 s of every adsim start
+            loop = background_errors.new_loop(self._task_error, self._plugin_files)
             self._local.loop = loop
         return loop
+
+    def _task_error(self, line: str, trace: str) -> None:
+        """An asyncio task a handler left raised (or a callback it scheduled): an incident."""
+        background_errors.print_trace(self.secrets.text(trace) or trace)
+        name = self._plugin_named(line)
+        self.add_incident(
+            f"plugin {name}: {line}" if name else line.replace("its ", "a plugin's ", 1)
+        )
+
+    def _plugin_files(self) -> list[str]:
+        return [os.path.realpath(p.file) for p in self._plugins if p.file and not p.own]
+
+    def _plugin_named(self, line: str) -> str | None:
+        """The plugin whose file a ``file:line`` in ``line`` is in."""
+        for plugin in self._plugins:
+            if plugin.file is None or plugin.own:
+                continue
+            if any(f" {file}:" in line for file in (plugin.file, os.path.realpath(plugin.file))):
+                return plugin.name
+        return None
 
     def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
         if first is not None:
@@ -143,20 +163,32 @@ class Dispatcher(OutcomeLog):
                 if job is None:
                     job = self._queue.get()
                     if job is None:  # queued by ``close``
+                        self._end_tasks()
                         self._stopped.set()
                         return
                     self._current = job
                 try:
                     if not self._dispatch(job, generation):
                         return  # abandoned: another dispatcher thread has taken over
-                except Exception:
+                except Exception as exc:
                     # A bug of ours must not end this thread with the job unfinished: every
                     # later event would wait for it, and ``settle`` for ever.
-                    self._lost(job, traceback.format_exc())
+                    self._lost(job, traceback_text(exc))
         finally:
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
                 loop.close()
+
+    def _end_tasks(self) -> None:
+        """The asyncio tasks handlers left pending get the grace a plugin's threads get;
+        those still pending are cancelled and named (an incident)."""
+        loop = getattr(self._local, "loop", None)
+        if loop is not None:
+            left = background_errors.finish_tasks(loop, self.close_grace)
+            if left:
+                line = background_errors.tasks_left_line(left, self.close_grace)
+                name = self._plugin_named(line)
+                self.add_incident(f"plugin {name}: {line}" if name else f"a plugin's {line}")
 
     def _dispatch(self, job: Job, generation: int) -> bool:
         """Take ``job`` to its handlers; False when this thread was abandoned meanwhile."""
@@ -257,8 +289,8 @@ class Dispatcher(OutcomeLog):
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
         try:
             self._record(_outcome(job.event, registration, duration, reply))
-        except Exception:
-            self._lost(job, traceback.format_exc())  # ends the job now: its other calls too
+        except Exception as exc:
+            self._lost(job, traceback_text(exc))  # ends the job now: its other calls too
         with self._lock:
             left[0] -= 1
             last = left[0] == 0
@@ -313,6 +345,7 @@ class Dispatcher(OutcomeLog):
         handler = registration.handler
         if isinstance(handler, RemoteHandler):
             return handler.process.call(handler.index, event)
+        before = self._kept_now()
         try:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
             # must not reach the next handler, the webhook or the journal. Built afresh from
@@ -327,8 +360,29 @@ class Dispatcher(OutcomeLog):
                 # While the call is timed: a __repr__ that never returns is its timeout.
                 result = kept_result(result, copy=False)
         except BaseException as exc:
-            return "error", None, exception_text(exc), traceback.format_exc()
+            # What adsim's own code needs put back first: the traceback is written with it.
+            self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
+            return "error", None, exception_text(exc), traceback_text(exc)
+        self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
         return "ok", result, None, None
+
+    def _kept_now(self) -> tuple[Any, kept_builtins.Builtins] | None:
+        """With thread isolation, what a plugin must leave as it found it (adsim's streams,
+        the builtins), as it is now; None with process isolation."""
+        if self.streams is None:
+            return None
+        return self.streams.now(), kept_builtins.now()
+
+    def _mend_kept(self, who: str, before: tuple[Any, kept_builtins.Builtins] | None) -> None:
+        """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so."""
+        if before is None or self.streams is None:
+            return
+        changed = kept_builtins.mend_builtins(before[1])
+        if changed:
+            where = "(all of adsim, in thread isolation)"
+            self.add_incident(kept_builtins.builtins_line(who, changed, where))
+        self.streams.mend(who, before[0])
+        background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
 
     def _finish(self, job: Job) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.handlers import exit_guard
+from simulator.handlers import background_errors, exit_guard
 from simulator.handlers.host.delivery import Delivery
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
@@ -139,8 +139,10 @@ class PluginLoading(Delivery):
         in_here = self.isolation != "process"  # plugins imported and run in this process
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
         modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
+        found = self._kept_now() if in_here else None
         with self._told_if_slow(f"{what}: importing it"), _signals_kept(what), guard:
             plugins = source.plugins()
+        self._mend_kept(f"{what}: its import", found)
         for plugin in plugins:
             if _file_key(plugin) in loaded:
                 # The same file asked for twice (a scenario's handlers: and --handler, an ini's
@@ -160,11 +162,15 @@ class PluginLoading(Delivery):
                 guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
                 kept = contextlib.nullcontext() if plugin.own else _signals_kept(plugin.name)
                 slow = self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)")
+                before = None if plugin.own else self._kept_now()
                 with slow, kept, guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
                     imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]
                     exit_guard.watch(plugin.name, plugin.register, imported)
+                    # What its threads raise is said and counted (background_errors).
+                    background_errors.watch_threads(self)
+                    self._mend_kept(f"plugin {plugin.name}: its register()", before)
             self._plugins.append(plugin)
             statuses.append(self._status(plugin))
         return statuses

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import OperationResult
 from simulator.engine import AgentDesktop
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
+from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.plugins import Plugin, PluginSource
 from simulator.handlers.registry import HandlerRegistry
@@ -153,3 +154,6 @@ class HostState:
         self._local = DispatcherLocal()
         self._callers = CallerHint()
         self._unsubscribe: list[Callable[[], None]] = []
+        self.streams: KeptStreams | None = None
+        """With thread isolation, adsim's stdout and stderr, put back when a plugin replaced
+        or closed them (``simulator.handlers.kept_streams``)."""

@@ -32,6 +32,24 @@ out.write = (...args) => process.stderr.write(...args);
 // queues it otherwise, and writes the queue in chunks that split lines (another writer's line
 // glued into the middle of one) and that process.exit drops.
 process.stderr._handle?.setBlocking?.(true);
+// A line the module's output leaves open ("saving... " with no newline) is ended before it says
+// it has handled an event (and before node ends on an error of it), as a Python plugin's process
+// does: the next module's line, or adsim's, starts a line of its own (it was glued to its end).
+const err = process.stderr;
+const writeErr = err.write.bind(err);
+let lineOpen = false;
+err.write = (chunk, ...rest) => {
+  if (chunk?.length) {
+    lineOpen = typeof chunk === "string" ? !chunk.endsWith("\n") : chunk[chunk.length - 1] !== 10;
+  }
+  return writeErr(chunk, ...rest);
+};
+function endLine() {
+  if (lineOpen) {
+    lineOpen = false;
+    writeErr("\n");
+  }
+}
 for (const level of ["log", "info", "debug", "warn"]) {
   console[level] = (...args) => console.error(...args);
 }
@@ -117,6 +135,7 @@ function endedWhileLoading(code, path) {
 /** What the module threw outside any handler (a timer, a promise nobody awaited): node ends, and
  * adsim names the cause in the outcomes (`__crash__`), not only "exited (code 1)". */
 function crashed(error, origin, path) {
+  endLine(); // node's own lines about the error follow
   const line = lineIn(error, path);
   const where = line ? `${path}:${line}: ` : "";
   const how = origin === "unhandledRejection" ? "a promise rejected with no catch" : "thrown outside any handler";
@@ -162,7 +181,11 @@ if (!file) {
       phase = "failed";
       fail(`${path}:1: no register(adApi) export; add \`export function register(adApi) { ... }\``);
     } else {
-      const transport = transports.stream(process.stdin, { write: writePacket });
+      const write = (data, ...rest) => {
+        if (String(data).slice(0, 200).includes('"type":"__handled__"')) endLine();
+        return writePacket(data, ...rest);
+      };
+      const transport = transports.stream(process.stdin, { write });
       // A fixed integrationKey (as Python handlers get) keeps seeded runs reproducible; a module
       // may choose its own: `export const adApiOptions = { integrationKey: "my-crm" }`.
       const options = {
