@@ -252,3 +252,14 @@ def their_traceback(trace: str) -> str:
 
 def _theirs(file: str) -> bool:
     return not file.startswith(_NOT_THEIRS) and not file.startswith("<")
+
+
+def their_frame(stack: Iterable[Any]) -> str | None:
+    """The innermost frame of ``stack`` (``traceback.FrameSummary``s, outermost first) in the
+    integration's own code, as ``file:line in function``."""
+    found = None
+    for frame in stack:
+        # PySide's import hook (shibokensupport/feature.py) runs from no file: not theirs.
+        if _theirs(frame.filename) and Path(frame.filename).is_file():
+            found = f"{shown_path(frame.filename)}:{frame.lineno} in {frame.name}"
+    return found

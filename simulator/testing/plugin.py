@@ -39,6 +39,7 @@ import pytest
 
 from simulator import numbers
 from simulator.file_args import file_name
+from simulator.testing import terminal
 from simulator.testing.configuration import fixture_options, number
 from simulator.testing.handler_failures import report
 
@@ -144,6 +145,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    terminal.release(config)
     guard = sys.modules.get("simulator.handlers.exit_guard")
     if guard is not None:
         guard.before_saying[:] = [
@@ -158,6 +160,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
+    terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
     from simulator.handlers import exit_guard
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
@@ -198,6 +201,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     fails the test with ``HandlerLoopError`` when they keep acting on their own events).
     Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
     """
+    from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
     from simulator.testing.harness import (
         AdsimHarness,
         HandlerLoadError,
@@ -208,8 +212,10 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     not_loaded = None
     options = fixture_options(request)
     checked = options.pop("handler_failures") == "fail"
+    what = f"{request.node.nodeid}: setting up adsim: a handler module's import or register()"
     try:
-        harness = AdsimHarness(**options)
+        with terminal.told_if_slow(request.config, what, DEFAULT_LOAD_TIMEOUT):
+            harness = AdsimHarness(**options)
     except HandlerLoadError as exc:
         not_loaded = str(exc)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two

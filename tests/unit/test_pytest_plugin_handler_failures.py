@@ -268,3 +268,46 @@ def test_expected(adsim, adsim_scenario):
     result.stdout.fnmatch_lines(
         ["*  - scenario ring.yaml: #4 ON_NEW_INTERACTION -> crm:*ValueError: crm down*"]
     )
+
+
+def test_a_register_that_never_returns_is_said_past_the_capture(pytester, monkeypatch, capfd):
+    """With thread isolation nothing can stop it: the session hung with nothing said (the
+    host's line on stderr was captured until the test's end, which never came). The load
+    timer is a fake that ``register()`` itself makes go off: no waiting."""
+    import sys
+    import types
+
+    from simulator.testing import terminal
+
+    gate = types.SimpleNamespace(afters=[])
+
+    class Timer:
+        def __init__(self, after, function):
+            gate.afters.append(after)
+            gate.go_off = function
+
+        def start(self):
+            pass
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
+    monkeypatch.setattr(terminal, "Timer", Timer)
+    pytester.makepyfile(
+        stuck="""
+import adsim_gate
+
+def register(ad_api):
+    adsim_gate.go_off()
+"""
+    )
+    pytester.makepyfile("def test_sale(adsim):\n    pass\n")
+    pytester.runpytest(*NO_QT, "--adsim-handler", "stuck.py").assert_outcomes(passed=1)
+    assert gate.afters == [10.0]  # the handler host's load timeout
+    err = capfd.readouterr().err  # the terminal's stderr, not the inner test's capture
+    assert (
+        "adsim: test_a_register_that_never_returns_is_said_past_the_capture.py::test_sale: "
+        "setting up adsim: a handler module's import or register() still running after 10 s; "
+        'stuck at stuck.py:4 in register; with handler_isolation="thread" nothing can stop it'
+    ) in err
