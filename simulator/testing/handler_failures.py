@@ -1,4 +1,5 @@
-"""Handler failures a test did not look at: they fail the test (``simulator.testing.plugin``).
+"""Handler failures a test did not look at: they fail the test at the ``adsim`` fixture's
+teardown (``simulator.testing.plugin``), after the test's own fixtures have had their say.
 
 A handler call that raised, timed out, crashed or answered junk during a test, and a plugin
 process that died between calls, fail that test unless the test

@@ -438,6 +438,12 @@ class AgentHarness:
         __tracebackhide__ = True
         self.parent.settle()
 
+    def expect_handler_failure(
+        self, *, status: str | None = None, match: str | re.Pattern[str] | None = None
+    ) -> AbstractContextManager[list[HandlerOutcome]]:
+        """``adsim.expect_handler_failure``: a handler call on any desktop fails in the block."""
+        return self.parent.expect_handler_failure(status=status, match=match)
+
     @property
     def events(self) -> list[Event]:
         """Every event of this desktop so far, in order."""

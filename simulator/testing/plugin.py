@@ -15,9 +15,9 @@ Options and ini keys::
 Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
 api_version="2026", handler_failures="allow")`` overrides them for one test.
 
-A handler that raised, timed out, crashed or answered junk during a test fails it, unless the
-test read ``adsim.failures``, expected it (``with adsim.expect_handler_failure(): ...``) or
-allowed it (``simulator.testing.handler_failures``).
+A handler that raised, timed out, crashed or answered junk during a test fails it at its
+teardown, unless the test read ``adsim.failures``, expected it (``with
+adsim.expect_handler_failure(): ...``) or allowed it (``simulator.testing.handler_failures``).
 
 Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
 the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
@@ -50,7 +50,6 @@ __all__ = [
     "pytest_addhooks",
     "pytest_addoption",
     "pytest_configure",
-    "pytest_runtest_call",
     "pytest_runtest_makereport",
 ]
 
@@ -230,7 +229,8 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
             harness.close(wait=not _INTERRUPTED[0])
         except (LeftoverThreadError, PluginCloseError) as exc:
             problems.append(str(exc))
-        # Failures since the test's end (a fixture's teardown acting on adsim), not reported yet.
+        # At the teardown, not the end of the test's body: a fixture of the test's that checks
+        # adsim.failures after its yield (its teardown runs before this one) has its say.
         calls, incidents = harness.ledger.unseen(harness.desks())
         if checked and not _INTERRUPTED[0] and (calls or incidents):
             problems.append(report(calls, incidents))
@@ -240,19 +240,6 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
-
-
-@pytest.hookimpl(trylast=True)  # after pytest's own, which runs the test: it passed
-def pytest_runtest_call(item: pytest.Item) -> None:
-    """A test that passed with handler failures it did not check fails, each failure with its
-    traceback (``simulator.testing.handler_failures``)."""
-    harness = item.stash.get(_CHECKED, None)
-    if harness is None or harness.closed:
-        return
-    harness.settle()
-    calls, incidents = harness.ledger.unseen(harness.desks())
-    if calls or incidents:
-        pytest.fail(report(calls, incidents), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
