@@ -194,7 +194,10 @@ def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | Non
 
 @pytest.fixture
 def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A headless simulator (virtual clock) with the configured handlers loaded.
+    """A headless simulator (virtual clock) with the configured handlers loaded; a handler
+    call that failed during the test fails it at teardown unless the test read
+    ``adsim.failures``, wrapped it in ``adsim.expect_handler_failure()`` or allowed it
+    (``@pytest.mark.adsim(handler_failures="allow")``).
 
     Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers (and
     fails the test with ``HandlerLoopError`` when they keep acting on their own events).
