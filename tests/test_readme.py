@@ -57,5 +57,8 @@ def test_readme_sample_runs(sample, tmp_path, monkeypatch):
     for name, function in namespace.items():
         if name.startswith("test_") and callable(function):
             assert list(inspect.signature(function).parameters) == ["adsim"], name
-            with AdsimHarness() as adsim:
+            # A sample's @pytest.mark.adsim(handlers=[...]) (the files written above) is kept.
+            marks = [m for m in getattr(function, "pytestmark", []) if m.name == "adsim"]
+            options = {key: v for mark in marks for key, v in mark.kwargs.items()}
+            with AdsimHarness(**options) as adsim:
                 function(adsim)

@@ -228,6 +228,38 @@ def _handler_line(traceback: str | None) -> str | None:
     as ``file:line``."""
     found = None
     for file, line in _FRAME.findall(traceback or ""):
-        if not file.startswith(_NOT_THEIRS) and not file.startswith("<"):
+        if _theirs(file):
             found = f"{shown_path(file)}:{line}"
+    return found
+
+
+def their_traceback(trace: str) -> str:
+    """``trace`` from the first frame of the integration's own code (the frames above it are
+    the handler host's and Python's threads: noise above a hung handler's line); whole when
+    its first exception has no such frame."""
+    lines = trace.rstrip().splitlines()
+    # An exception's traceback has a header; a hung handler's stack (a timeout's) has none.
+    header = lines[:1] if lines and lines[0].startswith("Traceback") else []
+    for index in range(len(header), len(lines)):
+        line = lines[index]
+        if not line.startswith(" "):  # the first exception's end: its frames are all others'
+            break
+        found = _FRAME.search(line)
+        if found and line.lstrip().startswith("File ") and _theirs(found.group(1)):
+            return "\n".join([*header, *lines[index:]])
+    return trace.rstrip()
+
+
+def _theirs(file: str) -> bool:
+    return not file.startswith(_NOT_THEIRS) and not file.startswith("<")
+
+
+def their_frame(stack: Iterable[Any]) -> str | None:
+    """The innermost frame of ``stack`` (``traceback.FrameSummary``s, outermost first) in the
+    integration's own code, as ``file:line in function``."""
+    found = None
+    for frame in stack:
+        # PySide's import hook (shibokensupport/feature.py) runs from no file: not theirs.
+        if _theirs(frame.filename) and Path(frame.filename).is_file():
+            found = f"{shown_path(frame.filename)}:{frame.lineno} in {frame.name}"
     return found

@@ -11,7 +11,9 @@ instead of hanging it.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -28,6 +30,7 @@ from simulator.handlers import (
 )
 from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
+from simulator.testing.handler_failures import FailureLedger, RunFailures
 from simulator.testing.imports import (
     HandlerLoadError,
     check_loadable_alone,
@@ -138,6 +141,10 @@ class AdsimHarness:
         self.journal = Journal.open(":memory:", meta={"command": "pytest"})
         self.host = self._host(self.sim)
         self._agents: dict[str, AgentHarness] = {}
+        self.ledger = FailureLedger()
+        self._runs: list[tuple[str, RunFailures]] = []
+        """The handler failures the test has seen (read ``failures``, expected them): the
+        pytest plugin fails a test over the others (``simulator.testing.handler_failures``)."""
         self.closed = False
         """``close()`` ran (the test ended): its handlers no longer run, so actions raise."""
 
@@ -285,10 +292,37 @@ class AdsimHarness:
 
     @property
     def failures(self) -> list[HandlerOutcome]:
-        """Handler calls that raised, timed out or answered junk."""
+        """Handler calls that raised, timed out or answered junk (of the first desktop; the
+        test has seen them: the pytest plugin fails it over those it has not)."""
         __tracebackhide__ = True
         self.settle()
-        return self.host.failures
+        found = self.host.failures
+        self.ledger.saw(found)
+        return found
+
+    def expect_handler_failure(
+        self, *, status: str | None = None, match: str | re.Pattern[str] | None = None
+    ) -> AbstractContextManager[list[HandlerOutcome]]:
+        """``with adsim.expect_handler_failure(): ...``: a handler call on any desktop fails
+        in the block (of ``status``: error, timeout, junk, crashed; with an error ``match``
+        finds, ``re.search``), else ``AssertionError``; yields those failures' list, filled
+        at the block's end. They count as seen: the pytest plugin does not fail the test
+        over them."""
+
+        def desks() -> list[tuple[str, HandlerHost | RunFailures]]:
+            self.settle()
+            return self.desks()
+
+        return self.ledger.expect(desks, status=status, match=match)
+
+    def desks(self) -> list[tuple[str, HandlerHost | RunFailures]]:
+        """Each desktop's handler host, with how a report names the desktop (``""`` for the
+        first, ``"adsim.agent('omar'): "``), then each scenario run's failed calls."""
+        return [
+            ("", self.host),
+            *((f"adsim.agent({name!r}): ", agent.host) for name, agent in self._agents.items()),
+            *self._runs,
+        ]
 
     @property
     def incidents(self) -> list[str]:
@@ -298,6 +332,7 @@ class AdsimHarness:
         (``PluginCloseError``): the test cannot check them itself."""
         __tracebackhide__ = True
         self.settle()
+        self.ledger.saw_incidents(self._hosts())
         return [line for host in self._hosts() for line in host.incidents]
 
     def _hosts(self) -> list[HandlerHost]:
@@ -313,7 +348,9 @@ class AdsimHarness:
             source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
         # Its hosts are closed with HandlerHost.close, the runner's default.
         runner = ScenarioRunner(source, seed=seed, host_factory=self._host)
-        return runner.run()
+        result = runner.run()
+        self._runs.append((f"scenario {Path(path).name}: ", RunFailures(result)))
+        return result
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the handlers (every agent's) and close the journal. With thread isolation,
@@ -401,6 +438,12 @@ class AgentHarness:
         __tracebackhide__ = True
         self.parent.settle()
 
+    def expect_handler_failure(
+        self, *, status: str | None = None, match: str | re.Pattern[str] | None = None
+    ) -> AbstractContextManager[list[HandlerOutcome]]:
+        """``adsim.expect_handler_failure``: a handler call on any desktop fails in the block."""
+        return self.parent.expect_handler_failure(status=status, match=match)
+
     @property
     def events(self) -> list[Event]:
         """Every event of this desktop so far, in order."""
@@ -421,9 +464,12 @@ class AgentHarness:
 
     @property
     def failures(self) -> list[HandlerOutcome]:
-        """This desktop's handler calls that raised, timed out or answered junk."""
+        """This desktop's handler calls that raised, timed out or answered junk (seen, as
+        ``adsim.failures``)."""
         self.parent.settle()
-        return self.host.failures
+        found = self.host.failures
+        self.parent.ledger.saw(found)
+        return found
 
     def close(self, timeout: float | None = None) -> None:
         """Stop this desktop's handlers (waiting up to ``timeout`` for those running, default

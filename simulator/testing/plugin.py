@@ -10,9 +10,14 @@ Options and ini keys::
     adsim_seed = 0             the seed of the simulator fixtures
     adsim_handler_timeout = 5  seconds before a handler call is reported as api_not_answer
     adsim_api_version = 5.19   the adApi version (5.19, 5.24.1 or 2026; over scenario files')
+    adsim_handler_failures = fail   a handler failure the test did not check fails it (or allow)
 
 Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
-api_version="2026")`` overrides them for one test.
+api_version="2026", handler_failures="allow")`` overrides them for one test.
+
+A handler that raised, timed out, crashed or answered junk during a test fails it at its
+teardown, unless the test read ``adsim.failures``, expected it (``with
+adsim.expect_handler_failure(): ...``) or allowed it (``simulator.testing.handler_failures``).
 
 Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
 the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
@@ -22,12 +27,10 @@ with its own simulators, handler modules and (in-memory) journals.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,9 @@ import pytest
 
 from simulator import numbers
 from simulator.file_args import file_name
+from simulator.testing import terminal
+from simulator.testing.configuration import fixture_options, number
+from simulator.testing.handler_failures import report
 
 __all__ = [
     "adsim",
@@ -44,6 +50,7 @@ __all__ = [
     "pytest_addhooks",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_runtest_makereport",
 ]
 
 
@@ -98,6 +105,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "scenario file's api_version:)",
         default="",
     )
+    parser.addini(
+        "adsim_handler_failures",
+        "fail (default): a handler call that failed during a test (raised, timed out, "
+        "crashed) and that the test did not check in adsim.failures fails it; allow: not",
+        default="fail",
+    )
 
 
 _EXIT_STATUS: list[int] = [0]
@@ -131,6 +144,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    terminal.release(config)
     guard = sys.modules.get("simulator.handlers.exit_guard")
     if guard is not None:
         guard.before_saying[:] = [
@@ -145,13 +159,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
+    terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
     from simulator.handlers import exit_guard
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
-        "handler_isolation=None, api_version=None): "
+        "handler_isolation=None, api_version=None, handler_failures=None): "
         "configure the adsim fixtures for this test",
     )
 
@@ -177,179 +192,18 @@ def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | Non
     return None
 
 
-def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
-    config = request.config
-    base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
-    # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
-    handlers: list[str | Path] = [
-        base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
-        for spec in config.getini("adsim_handlers")
-    ]
-    handlers += config.getoption("adsim_handlers")
-    seed = config.getoption("adsim_seed")
-    if seed is None:
-        seed = _number(numbers.seed, config.getini("adsim_seed"), "adsim_seed")
-    options: dict[str, Any] = {
-        "seed": seed,
-        "handlers": handlers,
-        "handler_timeout": _number(
-            _TIMEOUT, config.getini("adsim_handler_timeout"), "adsim_handler_timeout"
-        ),
-        "handler_isolation": _isolation(
-            config.getini("adsim_handler_isolation"), "adsim_handler_isolation"
-        ),
-        "tenant": None,
-        "settings": None,
-        "base": Path(config.invocation_params.dir),
-        "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
-    }
-    # A class's or module's marker and the test's add up, the closest one's keys winning.
-    given: dict[str, Any] = {}
-    for marker in reversed(list(request.node.iter_markers("adsim"))):
-        unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYS))
-        if unknown or marker.args:
-            what = f"{unknown[0]}=: not one of its keys" if unknown else "a positional argument"
-            close = difflib.get_close_matches(unknown[0], _MARKER_KEYS, n=1) if unknown else []
-            hint = f" (did you mean {close[0]}=?)" if close else ""
-            raise pytest.UsageError(
-                f"adsim: @pytest.mark.adsim({what}{hint}; it takes only the keyword arguments "
-                f"{', '.join(_MARKER_KEYS)}"
-            )
-        # None is the default, as the marker's signature says (seed=None was a random seed).
-        given.update((key, value) for key, value in marker.kwargs.items() if value is not None)
-    if "handlers" in given:
-        options["handlers"] = _marker_handlers(given["handlers"])
-    for key, parse in (("seed", numbers.seed), ("handler_timeout", _TIMEOUT)):
-        if key in given:
-            options[key] = _number(parse, given[key], f"@pytest.mark.adsim({key}=)")
-    if "api_version" in given:
-        options["api_version"] = _api_version(given["api_version"], "api_version=")
-    if "handler_isolation" in given:
-        options["handler_isolation"] = _isolation(
-            given["handler_isolation"], "@pytest.mark.adsim(handler_isolation=)"
-        )
-    if "settings" in given:
-        options["settings"] = _settings(given["settings"])
-    if "tenant" in given:
-        options["tenant"] = _tenant(given["tenant"])
-    return options
-
-
-_MARKER_KEYS = (
-    "seed",
-    "tenant",
-    "handlers",
-    "settings",
-    "handler_timeout",
-    "handler_isolation",
-    "api_version",
-)
-
-_ISOLATIONS = ("thread", "process")
-
-
-def _marker_handlers(value: Any) -> list[Any]:
-    """The marker's ``handlers=``: one name or path, or a list of them (another value was a
-    ``TypeError`` from inside the harness)."""
-    items = [value] if isinstance(value, (str, Path)) else value
-    if not isinstance(items, (list, tuple)):
-        items = [value]
-    for item in items:
-        if not isinstance(item, (str, Path)):
-            raise pytest.UsageError(
-                f"adsim: @pytest.mark.adsim(handlers=): {item!r} is not a handler: give a "
-                "module name, a .py file or a folder, or a list of them"
-            )
-    return list(items)
-
-
-def _isolation(value: Any, where: str) -> str:
-    """``thread`` or ``process``: another value was the handler host's ``ValueError``."""
-    if value not in _ISOLATIONS:
-        raise pytest.UsageError(f"adsim: {where}: {value!r} is not thread or process")
-    return str(value)
-
-
-def _settings(values: Any) -> Any:
-    """The marker's ``settings=`` as engine ``Settings``: a misspelt or mistyped one is a usage
-    error naming it, not a page of pydantic's."""
-    from pydantic import ValidationError
-
-    from simulator.data.model_wording import error_text, fields_of, suggest
-    from simulator.engine import Settings
-
-    if isinstance(values, Settings):
-        return values
-    if not isinstance(values, dict):  # a str was an AttributeError deep in the engine
-        raise pytest.UsageError(
-            f"adsim: @pytest.mark.adsim(settings=): {values!r} is not a dict of settings "
-            "({'ring_timeout_seconds': 5} ...)"
-        )
-    try:
-        return Settings(**values)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        name = ".".join(str(part) for part in first["loc"]) or "settings"
-        if first["type"] == "extra_forbidden":
-            message = f"{name}: not a setting{suggest(name, fields_of(Settings))}"
-        else:  # worded as a scenario's or a tenant file's problems are
-            message = error_text(first, Settings)
-        more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
-        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(settings=): {message}{more}") from None
-
-
-def _tenant(path: Any) -> Any:
-    """The marker's ``tenant=`` file, loaded: its problem in ``adsim``'s one line."""
-    from simulator.data import InputFileError, Tenant, load_tenant
-
-    if isinstance(path, Tenant):
-        return path
-    if not isinstance(path, (str, Path)):
-        # open(5) is file descriptor 5: pytest's capture file, read and closed (the session
-        # ended without a line of output).
-        raise pytest.UsageError(
-            f"adsim: @pytest.mark.adsim(tenant=): {path!r} is not a tenant file: give its path"
-        )
-    try:
-        return load_tenant(path)
-    except InputFileError as exc:
-        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(tenant=): {exc}") from None
-
-
-_TIMEOUT = numbers.seconds(0.001, 86_400)
-"""``adsim_handler_timeout``: the bounds of ``adsim run --handler-timeout`` (``inf`` waited for
-a hung handler for ever, ``nan`` timed every handler out at once)."""
-
-
-def _number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
-    """``value`` (ini text or a marker's number) checked as the command line checks it."""
-    if isinstance(value, bool):  # True is 1 to int(): not a seed nor a timeout
-        value = str(value).lower()
-    try:
-        return parse(str(value))
-    except argparse.ArgumentTypeError as exc:
-        raise pytest.UsageError(f"adsim: {where}: {exc}") from None
-
-
-def _api_version(value: Any, where: str) -> str | None:
-    if value in ("", None):
-        return None
-    from simulator.contract.versions import parse_api_version
-
-    try:
-        return parse_api_version(value).value
-    except ValueError as exc:
-        raise pytest.UsageError(f"adsim: {where}: {exc}") from None
-
-
 @pytest.fixture
 def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A headless simulator (virtual clock) with the configured handlers loaded.
+    """A headless simulator (virtual clock) with the configured handlers loaded; a handler
+    call that failed during the test fails it at teardown unless the test read
+    ``adsim.failures``, wrapped it in ``adsim.expect_handler_failure()`` or allowed it
+    (``@pytest.mark.adsim(handler_failures="allow")``).
 
     Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers (and
     fails the test with ``HandlerLoopError`` when they keep acting on their own events).
     Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
     """
+    from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
     from simulator.testing.harness import (
         AdsimHarness,
         HandlerLoadError,
@@ -358,22 +212,53 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     )
 
     not_loaded = None
+    options = fixture_options(request)
+    checked = options.pop("handler_failures") == "fail"
+    what = f"{request.node.nodeid}: setting up adsim: a handler module's import or register()"
     try:
-        harness = AdsimHarness(**_options(request))
+        with terminal.told_if_slow(request.config, what, DEFAULT_LOAD_TIMEOUT):
+            harness = AdsimHarness(**options)
     except HandlerLoadError as exc:
         not_loaded = str(exc)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two
         pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
+    if checked:
+        request.node.stash[_CHECKED] = harness
     try:
         yield harness
     finally:
-        problem = None
+        problems = []
         try:
             harness.close(wait=not _INTERRUPTED[0])
         except (LeftoverThreadError, PluginCloseError) as exc:
-            problem = str(exc)
-        if problem is not None:  # the plugin's bug, said once (not as a chain of two)
-            pytest.fail(problem, pytrace=False)
+            problems.append(str(exc))
+        # At the teardown, not the end of the test's body: a fixture of the test's that checks
+        # adsim.failures after its yield (its teardown runs before this one) has its say.
+        calls, incidents = harness.ledger.unseen(harness.desks())
+        if checked and not _INTERRUPTED[0] and (calls or incidents):
+            problems.append(report(calls, incidents))
+        if problems:  # the plugin's bug, said once (not as a chain of two)
+            pytest.fail("\n".join(problems), pytrace=False)
+
+
+_CHECKED = pytest.StashKey[Any]()
+"""The test's ``adsim`` harness, when handler failures it did not check fail it."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """A test that failed (or was skipped) on its own: the handler failures it did not check
+    are a section of its report, not a second error at its teardown."""
+    outcome = yield
+    harness = item.stash.get(_CHECKED, None)
+    if harness is None or call.when != "call" or call.excinfo is None:
+        return
+    calls, incidents = harness.ledger.unseen(harness.desks())
+    report_ = outcome.get_result()
+    if report_.failed and (calls or incidents):
+        report_.sections.append(("adsim: handler failures", report(calls, incidents)))
 
 
 @pytest.fixture
@@ -388,7 +273,7 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         from simulator.scenarios.errors import ScenarioFileError
 
         if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
-            seed = _number(numbers.seed, seed, "adsim_scenario(seed=)")
+            seed = number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:
             return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
         except ScenarioFileError as exc:

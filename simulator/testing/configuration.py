@@ -1,0 +1,202 @@
+"""The ``adsim`` fixtures' configuration: the ini keys, the command-line options and the
+``@pytest.mark.adsim(...)`` marker, each value checked as ``adsim`` checks its options (another
+value is a ``pytest.UsageError`` naming the key)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import numbers
+from simulator.testing.handler_failures import HANDLER_FAILURE_CHOICES
+
+__all__ = ["TIMEOUT", "fixture_options", "number"]
+
+
+def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The ``AdsimHarness`` arguments of ``request``'s test, and ``handler_failures``."""
+    config = request.config
+    base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
+    # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
+    handlers: list[str | Path] = [
+        base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
+        for spec in config.getini("adsim_handlers")
+    ]
+    handlers += config.getoption("adsim_handlers")
+    seed = config.getoption("adsim_seed")
+    if seed is None:
+        seed = number(numbers.seed, config.getini("adsim_seed"), "adsim_seed")
+    options: dict[str, Any] = {
+        "seed": seed,
+        "handlers": handlers,
+        "handler_timeout": number(
+            TIMEOUT, config.getini("adsim_handler_timeout"), "adsim_handler_timeout"
+        ),
+        "handler_isolation": _isolation(
+            config.getini("adsim_handler_isolation"), "adsim_handler_isolation"
+        ),
+        "tenant": None,
+        "settings": None,
+        "base": Path(config.invocation_params.dir),
+        "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
+        "handler_failures": _handler_failures(
+            config.getini("adsim_handler_failures"), "adsim_handler_failures"
+        ),
+    }
+    # A class's or module's marker and the test's add up, the closest one's keys winning.
+    given: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("adsim"))):
+        unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYS))
+        if unknown or marker.args:
+            what = f"{unknown[0]}=: not one of its keys" if unknown else "a positional argument"
+            close = difflib.get_close_matches(unknown[0], _MARKER_KEYS, n=1) if unknown else []
+            hint = f" (did you mean {close[0]}=?)" if close else ""
+            raise pytest.UsageError(
+                f"adsim: @pytest.mark.adsim({what}{hint}; it takes only the keyword arguments "
+                f"{', '.join(_MARKER_KEYS)}"
+            )
+        # None is the default, as the marker's signature says (seed=None was a random seed).
+        given.update((key, value) for key, value in marker.kwargs.items() if value is not None)
+    if "handlers" in given:
+        options["handlers"] = _marker_handlers(given["handlers"])
+    for key, parse in (("seed", numbers.seed), ("handler_timeout", TIMEOUT)):
+        if key in given:
+            options[key] = number(parse, given[key], f"@pytest.mark.adsim({key}=)")
+    if "api_version" in given:
+        options["api_version"] = _api_version(given["api_version"], "api_version=")
+    if "handler_isolation" in given:
+        options["handler_isolation"] = _isolation(
+            given["handler_isolation"], "@pytest.mark.adsim(handler_isolation=)"
+        )
+    if "handler_failures" in given:
+        options["handler_failures"] = _handler_failures(
+            given["handler_failures"], "@pytest.mark.adsim(handler_failures=)"
+        )
+    if "settings" in given:
+        options["settings"] = _settings(given["settings"])
+    if "tenant" in given:
+        options["tenant"] = _tenant(given["tenant"])
+    return options
+
+
+_MARKER_KEYS = (
+    "seed",
+    "tenant",
+    "handlers",
+    "settings",
+    "handler_timeout",
+    "handler_isolation",
+    "api_version",
+    "handler_failures",
+)
+
+_ISOLATIONS = ("thread", "process")
+
+
+def _handler_failures(value: Any, where: str) -> str:
+    """``fail`` (default) or ``allow``: what a handler failure the test did not check does."""
+    if value not in HANDLER_FAILURE_CHOICES:
+        raise pytest.UsageError(
+            f"adsim: {where}: {value!r} is not fail (the default: a handler failure the test "
+            "did not check fails it) or allow"
+        )
+    return str(value)
+
+
+def _marker_handlers(value: Any) -> list[Any]:
+    """The marker's ``handlers=``: one name or path, or a list of them (another value was a
+    ``TypeError`` from inside the harness)."""
+    items = [value] if isinstance(value, (str, Path)) else value
+    if not isinstance(items, (list, tuple)):
+        items = [value]
+    for item in items:
+        if not isinstance(item, (str, Path)):
+            raise pytest.UsageError(
+                f"adsim: @pytest.mark.adsim(handlers=): {item!r} is not a handler: give a "
+                "module name, a .py file or a folder, or a list of them"
+            )
+    return list(items)
+
+
+def _isolation(value: Any, where: str) -> str:
+    """``thread`` or ``process``: another value was the handler host's ``ValueError``."""
+    if value not in _ISOLATIONS:
+        raise pytest.UsageError(f"adsim: {where}: {value!r} is not thread or process")
+    return str(value)
+
+
+def _settings(values: Any) -> Any:
+    """The marker's ``settings=`` as engine ``Settings``: a misspelt or mistyped one is a usage
+    error naming it, not a page of pydantic's."""
+    from pydantic import ValidationError
+
+    from simulator.data.model_wording import error_text, fields_of, suggest
+    from simulator.engine import Settings
+
+    if isinstance(values, Settings):
+        return values
+    if not isinstance(values, dict):  # a str was an AttributeError deep in the engine
+        raise pytest.UsageError(
+            f"adsim: @pytest.mark.adsim(settings=): {values!r} is not a dict of settings "
+            "({'ring_timeout_seconds': 5} ...)"
+        )
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        if first["type"] == "extra_forbidden":
+            message = f"{name}: not a setting{suggest(name, fields_of(Settings))}"
+        else:  # worded as a scenario's or a tenant file's problems are
+            message = error_text(first, Settings)
+        more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
+        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(settings=): {message}{more}") from None
+
+
+def _tenant(path: Any) -> Any:
+    """The marker's ``tenant=`` file, loaded: its problem in ``adsim``'s one line."""
+    from simulator.data import InputFileError, Tenant, load_tenant
+
+    if isinstance(path, Tenant):
+        return path
+    if not isinstance(path, (str, Path)):
+        # open(5) is file descriptor 5: pytest's capture file, read and closed (the session
+        # ended without a line of output).
+        raise pytest.UsageError(
+            f"adsim: @pytest.mark.adsim(tenant=): {path!r} is not a tenant file: give its path"
+        )
+    try:
+        return load_tenant(path)
+    except InputFileError as exc:
+        raise pytest.UsageError(f"adsim: @pytest.mark.adsim(tenant=): {exc}") from None
+
+
+TIMEOUT = numbers.seconds(0.001, 86_400)
+"""``adsim_handler_timeout``: the bounds of ``adsim run --handler-timeout`` (``inf`` waited for
+a hung handler for ever, ``nan`` timed every handler out at once)."""
+
+
+def number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
+    """``value`` (ini text or a marker's number) checked as the command line checks it."""
+    if isinstance(value, bool):  # True is 1 to int(): not a seed nor a timeout
+        value = str(value).lower()
+    try:
+        return parse(str(value))
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"adsim: {where}: {exc}") from None
+
+
+def _api_version(value: Any, where: str) -> str | None:
+    if value in ("", None):
+        return None
+    from simulator.contract.versions import parse_api_version
+
+    try:
+        return parse_api_version(value).value
+    except ValueError as exc:
+        raise pytest.UsageError(f"adsim: {where}: {exc}") from None

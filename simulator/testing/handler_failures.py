@@ -1,0 +1,167 @@
+"""Handler failures a test did not look at: they fail the test at the ``adsim`` fixture's
+teardown (``simulator.testing.plugin``), after the test's own fixtures have had their say.
+
+A handler call that raised, timed out, crashed or answered junk during a test, and a plugin
+process that died between calls, fail that test unless the test
+
+- looked at them: read ``adsim.failures`` (``adsim.agent(...).failures``) or ``adsim.incidents``
+  after they happened (``assert adsim.failures == []`` is the usual way);
+- expected them: ``with adsim.expect_handler_failure(): ...`` (``FailureLedger.expect``), which
+  itself fails when no handler call failed in its block;
+- allowed them: ``@pytest.mark.adsim(handler_failures="allow")`` or the ini key
+  ``adsim_handler_failures = allow``.
+
+A test that passed while the integration's handler raised would be a lie: pytest-qt fails a test
+the same way when an exception is raised inside a Qt virtual method during it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.handlers import HandlerHost, HandlerOutcome
+
+__all__ = ["HANDLER_FAILURE_CHOICES", "FailureLedger", "RunFailures"]
+
+HANDLER_FAILURE_CHOICES = ("fail", "allow")
+"""``adsim_handler_failures`` / ``handler_failures=``: what a failure nobody looked at does."""
+
+_STATUSES = ("error", "timeout", "junk", "crashed")
+
+_WAYS_OUT = (
+    "Check them (assert adsim.failures == [] lists them: reading adsim.failures counts as "
+    "checking; a scenario run's: assert_scenario_passed(result)), expect them (with "
+    "adsim.expect_handler_failure(): ...), or allow them for this test "
+    '(@pytest.mark.adsim(handler_failures="allow")) or every test (ini '
+    "adsim_handler_failures = allow)."
+)
+
+
+class RunFailures:
+    """A scenario run's (``adsim_scenario``) failed calls, as a desktop's host shows its own:
+    none when the scenario file says ``allow_handler_errors: true``."""
+
+    def __init__(self, result: Any):
+        self._result = result
+
+    @property
+    def failures(self) -> list[HandlerOutcome]:
+        """The run's failed handler calls its scenario does not allow."""
+        if self._result.allow_handler_errors:
+            return []
+        return list(self._result.handler_failures)
+
+    @property
+    def incidents(self) -> list[str]:
+        """None: a run's plugin failures outside calls are its result's (``result.passed``)."""
+        return []
+
+
+class FailureLedger:
+    """Which handler failures and incidents of a harness's desktops the test has seen."""
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+        self._kept: list[Any] = []  # the outcomes seen, alive: their ids stay theirs
+        self._incidents_seen: dict[int, int] = {}
+
+    def saw(self, outcomes: list[HandlerOutcome]) -> None:
+        """The test has these failed calls in hand (it read ``failures``, or expected them)."""
+        for outcome in outcomes:
+            if id(outcome) not in self._seen:
+                self._seen.add(id(outcome))
+                self._kept.append(outcome)
+
+    def saw_incidents(self, hosts: list[HandlerHost]) -> None:
+        """The test read ``incidents``: those of each host so far are seen."""
+        for host in hosts:
+            self._incidents_seen[id(host)] = len(host.incidents)
+
+    def unseen(
+        self, desks: list[tuple[str, HandlerHost | RunFailures]]
+    ) -> tuple[list[str], list[str]]:
+        """The failed calls and incidents nobody looked at, each as its report's text (the
+        line, the desktop when not the first, the traceback); they count as seen from now on
+        (each is reported once)."""
+        calls, incidents = [], []
+        for who, host in desks:
+            fresh = [o for o in host.failures if id(o) not in self._seen]
+            self.saw(fresh)
+            calls += [_call_text(who, outcome) for outcome in fresh]
+            lines = host.incidents
+            incidents += [f"{who}{line}" for line in lines[self._incidents_seen.get(id(host), 0) :]]
+            self._incidents_seen[id(host)] = len(lines)
+        return calls, incidents
+
+    @contextmanager
+    def expect(
+        self,
+        desks: Any,
+        *,
+        status: str | None = None,
+        match: str | re.Pattern[str] | None = None,
+    ) -> Iterator[list[HandlerOutcome]]:
+        """Assert that a handler call fails in the block (of ``status``, with an error that
+        ``match`` finds, ``re.search``); yields the list of those failures, filled at the
+        block's end. ``desks()``: the ``(who, host)`` pairs after the block, settled."""
+        __tracebackhide__ = True
+        if status is not None and status not in _STATUSES:
+            raise ValueError(
+                f"expect_handler_failure(status={status!r}): a failed call's status is one of "
+                f"{', '.join(_STATUSES)}"
+            )
+        pattern = re.compile(match) if isinstance(match, str) else match
+        before = {id(o) for _, host in desks() for o in host.failures}
+        caught: list[HandlerOutcome] = []
+        yield caught
+        new = [(who, o) for who, host in desks() for o in host.failures if id(o) not in before]
+        wanted = [
+            outcome
+            for _, outcome in new
+            if (status is None or outcome.status == status)
+            and (pattern is None or pattern.search(outcome.error or ""))
+        ]
+        if not wanted:
+            what = "a handler call to fail" + (f" ({status})" if status else "")
+            if pattern is not None:
+                what += f" with an error matching {pattern.pattern!r}"
+            others = [_call_text(who, outcome) for who, outcome in new]
+            said = (
+                ". The calls that failed in it:\n" + "\n".join(others)
+                if others
+                else ": every handler call in it returned normally"
+            )
+            raise AssertionError(f"adsim.expect_handler_failure(): expected {what}{said}")
+        self.saw(wanted)
+        caught.extend(wanted)
+
+
+def report(calls: list[str], incidents: list[str]) -> str:
+    """The message that fails the test: each failed call with its traceback, each incident."""
+    parts = []
+    if calls:
+        parts.append(
+            f"adsim: {len(calls)} handler call(s) failed during this test, and the test did "
+            "not check them:\n" + "\n".join(calls)
+        )
+    if incidents:
+        parts.append(
+            "adsim: handler plugin failure(s) outside any call during this test, not checked "
+            "in adsim.incidents:\n" + "\n".join(f"  - {line}" for line in incidents)
+        )
+    return "\n".join([*parts, _WAYS_OUT])
+
+
+def _call_text(who: str, outcome: HandlerOutcome) -> str:
+    from simulator.testing.assertions import failed_calls_text, their_traceback
+
+    line = failed_calls_text([outcome]).splitlines()[1]  # "  - #4 ... (at crm.py:12)"
+    text = f"  - {who}{line.removeprefix('  - ')}"
+    if outcome.traceback:
+        trace = their_traceback(outcome.traceback)
+        text += "\n" + "\n".join(f"      {row}" for row in trace.splitlines())
+    return text
