@@ -100,9 +100,9 @@ def _output(text: str) -> Path:
 
 def _megabytes(text: str) -> int:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+        value = numbers.decimal(text, "a number of megabytes")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     if not 0 < value <= _MAX_SCENARIO_MB:
         raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
     if value * 1_048_576 < 1:  # 1e-300 was "more than 0", and every file over a 0-byte limit
