@@ -84,6 +84,11 @@ class MarkedList(list):
 class DuplicateKeyError(yaml.MarkedYAMLError):
     """The same key twice in one mapping (PyYAML would silently keep the last)."""
 
+    def __init__(self, *args: Any, key: Any = None):
+        super().__init__(*args)
+        self.key = key
+        """The key, as YAML read it."""
+
 
 class _Loader(BoundedLoader):
     """SafeLoader with YAML 1.2 scalars and marked containers; aliases bounded, numbers and
@@ -116,11 +121,45 @@ def scenario_resolvers() -> dict[str, Any]:
     return _Loader.yaml_implicit_resolvers
 
 
+def _written(node: yaml.Node) -> str:
+    """A key as the file writes it (``true``, ``~``, ``1.0``), not as Python shows its value."""
+    return node.value if isinstance(node, yaml.ScalarNode) else "?"
+
+
+def _what(key: Any) -> str:
+    """What YAML read a key as, in words."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return f"the boolean {str(key).lower()}"
+    if isinstance(key, int | float):
+        return f"the number {key}"
+    return f"the text {key!r}"
+
+
+def _twice(first: tuple[Any, yaml.Node], key: Any, again: yaml.Node) -> str:
+    """The message for ``key`` written at ``again``, the key ``first`` (value, node) again."""
+    first_key, first_node = first
+    line = first_node.start_mark.line + 1
+    was, now = _written(first_node), _written(again)
+    if was == now:
+        return f"the key `{now}` appears twice in this mapping (first on line {line}): keep one"
+    if _what(first_key) == _what(key):
+        read = f"both as {_what(key)}"
+    else:  # 1 and true, 1 and 1.0: equal keys to a mapping
+        read = f"`{was}` as {_what(first_key)} and `{now}` as {_what(key)}, one key in a mapping"
+    return (
+        f"the key `{now}` is the key `{was}` of line {line} again: YAML reads {read}; keep "
+        f'one, or quote both to make them two texts ("{was}", "{now}")'
+    )
+
+
 def _construct_map(loader: _Loader, node: yaml.MappingNode):
     data = MarkedDict()
     data.mark = _mark(node)
     yield data
     loader.flatten_mapping(node)
+    key_nodes: dict[Any, tuple[Any, yaml.Node]] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -136,10 +175,11 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
             raise DuplicateKeyError(
                 "while reading a mapping",
                 node.start_mark,
-                f"the key {key!r} appears twice (each step is its own list item: start it "
-                "with '- ')",
+                _twice(key_nodes[key], key, key_node),
                 key_node.start_mark,
+                key=key,
             )
+        key_nodes[key] = (key, key_node)
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_marks[key] = _mark(key_node)
         data.value_marks[key] = _mark(value_node)
@@ -252,8 +292,18 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
             " (a step with more keys needs a colon after its name: `- accept:`; quote text "
             "that contains ': ')"
         )
+    if isinstance(exc, DuplicateKeyError) and _is_step_name(exc.key):
+        problem += " (each step is its own list item: start it with '- ')"
     context = f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
-    return YamlSyntaxError(where, f"{problem}{context}", refused=isinstance(exc, RefusedValueError))
+    refused = isinstance(exc, RefusedValueError | DuplicateKeyError)  # valid YAML, said as such
+    return YamlSyntaxError(where, f"{problem}{context}", refused=refused)
+
+
+def _is_step_name(key: Any) -> bool:
+    """Whether ``key`` names a step (``- call: a`` then ``call: b`` in the same item)."""
+    from simulator.scenarios.steps import STEP_TYPES  # a file's error only: steps import this
+
+    return isinstance(key, str) and key in STEP_TYPES
 
 
 def locate(root: Any, path: Sequence[Any]) -> Mark | None:
