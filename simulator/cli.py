@@ -574,6 +574,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
             code = interrupts.exit_code(exc)
+            if program and not isinstance(exc, interrupts.Interrupted):
+                # Python's own handler raised it (the window's, while Qt is imported): said too
+                streams.complain("adsim: interrupted (SIGINT): stopping")
     if program and "simulator.handlers.leftover_threads" in sys.modules:
         # A plugin run in this process (--handler-isolation thread) may have left a thread
         # that is not a daemon: Python would wait for it after the summary, for ever.
