@@ -198,9 +198,48 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+class _ReadAgainError(Exception):
+    """libyaml read the file otherwise than PyYAML would: read it with ``_Loader``."""
+
+
 class _FastLoader(BoundedCLoader):
     """``_Loader`` on libyaml's parser: the same resolvers and constructors, the same values and
     marks; a file it cannot load is read again by ``_Loader``, whose messages the docs show."""
+
+    questions = False
+    """The text has a ``?``: check that none is in a plain value inside ``{...}``/``[...]``."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """Build the document, unless PyYAML would read one of its ``?`` otherwise."""
+        if self.questions and _question_in_flow(node):
+            raise _ReadAgainError
+        return super().construct_document(node)
+
+
+def _question_in_flow(root: yaml.Node) -> bool:
+    """Whether a plain value inside a flow collection holds a ``?``: libyaml reads ``{b: c?d}``
+    as ``c?d``, PyYAML ends the value at the ``?`` (and refuses the file). Everywhere else (a
+    comment, quoted text, a block value, ``? key``) both read it alike. Each node once: aliases
+    share them."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, in_flow = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if in_flow and not node.style and "?" in node.value:
+                return True
+            continue
+        in_flow = in_flow or bool(node.flow_style)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, in_flow))
+                stack.append((value, in_flow))
+        else:
+            stack.extend((item, in_flow) for item in node.value)
+    return False
 
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
@@ -221,7 +260,7 @@ class YamlSyntaxError(Exception):
 _PYTHON_ONLY = re.compile(
     "|".join(
         (
-            "[\t?\ufeff]",
+            "[\t\ufeff]",
             "[>|][-+0-9]*#",  # a block scalar's header with a comment and no space before it
             r"(?:^|(?<=[\s\[\]{},]))!(?=[\s,\]}]|$)",  # the tag ! alone
             r":[ \t\r\n]*[,}\]]|:[ \t]+#",  # an empty value in {...} or before a comment
@@ -242,17 +281,19 @@ def parse_yaml(text: str) -> Any:
     own words: the messages stay the same whichever parser is installed (a value the
     constructors refuse is the same refusal either way: said at once, an alias bomb not read
     twice). So is a file libyaml may read where PyYAML refuses it, or reads otherwise: one with
-    a tab (PyYAML refuses ``key:<TAB>value``, and adsim names the tab), a ``?`` (PyYAML ends a
-    plain value at it inside ``{...}`` and ``[...]``), a byte order mark after the file's first
-    character (libyaml skips it), a block scalar's ``>`` or ``|`` with a ``#`` right after it,
-    the tag ``!`` alone (an empty value: ``''`` to libyaml, null to PyYAML), an empty value in
-    ``{...}`` or before a comment (its column), a directive (``%YAML``), or a character
-    PyYAML's reader refuses. (Found by feeding both parsers the fixtures with YAML's characters
-    inserted, deleted and replaced at random, and by review: tests/unit/
+    a tab (PyYAML refuses ``key:<TAB>value``, and adsim names the tab), a ``?`` in a plain
+    value inside ``{...}`` or ``[...]`` (PyYAML ends the value at it; found in what libyaml
+    read, so a ``?`` elsewhere, in a comment or a text, keeps the fast parser), a byte order
+    mark after the file's first character (libyaml skips it), a block scalar's ``>`` or ``|``
+    with a ``#`` right after it, the tag ``!`` alone (an empty value: ``''`` to libyaml, null
+    to PyYAML), an empty value in ``{...}`` or before a comment (its column), a directive
+    (``%YAML``), or a character PyYAML's reader refuses. (Found by feeding both parsers the
+    fixtures with YAML's characters inserted, deleted and replaced at random, and by review:
+    tests/unit/
     test_scenario_fast_parser.)"""
     if FAST_PARSER and not _PYTHON_ONLY.search(text, 1 if text.startswith("\ufeff") else 0):
         try:
-            return yaml.load(text, Loader=_FastLoader)  # a SafeLoader's constructors
+            return _fast_load(text)
         except (RefusedValueError, DuplicateKeyError) as exc:
             raise _syntax_error(exc) from None
         except Exception:
@@ -278,6 +319,16 @@ def parse_yaml(text: str) -> Any:
         mark = loader.get_mark() if loader is not None else None
         at = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
         raise YamlSyntaxError(at, f"cannot be read here ({exc})") from None
+
+
+def _fast_load(text: str) -> Any:
+    """``text`` read by libyaml (``_ReadAgainError``, or its own error, when it cannot be)."""
+    loader = _FastLoader(text)
+    loader.questions = "?" in text
+    try:
+        return loader.get_single_data()  # a SafeLoader's constructors
+    finally:
+        loader.dispose()
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
