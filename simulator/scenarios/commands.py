@@ -32,6 +32,7 @@ from simulator.file_args import file_path, output_name, page_spec
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
+    open_output,
     refuse_journal_files,
     refuse_overwriting_inputs,
 )
@@ -123,9 +124,10 @@ def _open_out(stack: ExitStack, path: Path | None, label: str) -> streams.Writer
     if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
-        handle = path.open("w", encoding="utf-8", newline="\n")
+        handle = open_output(path)
     except OSError as exc:
-        raise InputFileError(str(path), None, f"cannot write {label}: {exc.strerror}") from None
+        reason = exc.strerror or str(exc)
+        raise InputFileError(str(path), None, f"cannot write {label}: {reason}") from None
     return stack.enter_context(streams.OutputFile(handle, str(path)))
 
 
