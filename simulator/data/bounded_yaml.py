@@ -113,6 +113,12 @@ def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, 
     characters the user typed)."""
     if error.character in (0, "\0") and _utf16_without_bom(text):
         return None, None, UTF16_WITHOUT_BOM
+    if error.character in (0, "\0") and text[:1000].count("\0") >= 0.6 * len(text[:1000]):
+        return (
+            None,
+            None,
+            "is UTF-32 without a byte order mark (three bytes in four are zero): save it as UTF-8",
+        )
     before = text[: error.position]
     line = before.count("\n") + 1
     column = error.position - (before.rfind("\n") + 1) + 1
@@ -171,6 +177,13 @@ def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:
     ``UnicodeDecodeError`` of ``read_limited``. "Not a text file" sent the user hunting when
     the file was text saved in another encoding (UTF-16 by Notepad, Windows-1252 by an editor)."""
     data = bytes(error.object)
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # before UTF-16's: FF FE
+        try:
+            data.decode("utf-32")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return None, None, "is UTF-32: save it as UTF-8"
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             data.decode("utf-16")

@@ -16,6 +16,7 @@ wording: ``wording``); the YAML with positions is ``source``.
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,8 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
         reason = exc.strerror or str(exc)
         if shown == "-" and isinstance(exc, FileNotFoundError):  # ``cat flow.yaml | adsim run -``
             reason += "; for the standard input give /dev/stdin"
+        elif isinstance(exc, FileNotFoundError) and os.path.islink(path):  # it is there: a link
+            reason = f"it is a symbolic link to {os.readlink(path)!r}, which is not there"
         raise ScenarioFileError(
             [Problem(shown, None, f"cannot read the scenario file: {reason}")]
         ) from None

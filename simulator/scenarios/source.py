@@ -338,6 +338,13 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     problem = exc.problem or "not valid YAML"
     if is_tab_problem(problem):
         return YamlSyntaxError(where, TAB_PROBLEM, refused=True)
+    if problem == "but found another document":  # PyYAML's words, after "expected a single"
+        return YamlSyntaxError(
+            where,
+            "a second YAML document (after ---) here: a scenario file holds one scenario; put "
+            "each in a file of its own",
+            refused=True,
+        )
     if problem == "mapping values are not allowed here":
         problem += (
             " (a step with more keys needs a colon after its name: `- accept:`; quote text "
