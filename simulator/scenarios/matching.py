@@ -23,6 +23,7 @@ expectation fails, saying so.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -56,19 +57,32 @@ def _pattern(text: str) -> Any:
 
 
 def _pattern_problem(text: str) -> str | None:
-    """Why ``text`` is no regular expression (None when it is one)."""
+    """Why ``text`` is no regular expression (None when it is one). One Python reads, with a
+    ``FutureWarning``, otherwise than other languages do (``[[:alpha:]]``, ``[a-z&&b]``) is
+    refused too: the warning was two lines of Python's on stderr, and the pattern matched other
+    text than meant (a traceback under ``filterwarnings = error``)."""
     try:
-        re.compile(text)  # the syntax the docs promise, and its messages
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            re.compile(text)  # the syntax the docs promise, and its messages
         _pattern(text)
     except (re.error, regex.error) as exc:
         return f"not a regular expression: {exc}"
+    except FutureWarning as exc:
+        return (
+            f"a regular expression Python reads otherwise than other languages ({exc}): "
+            "escape [ and the doubled &, -, |, ~ inside [...] with \\ (Python has no [:alpha:] "
+            "classes: write [a-zA-Z] or \\w)"
+        )
     return None
 
 
 def pattern_error_offset(text: str) -> int | None:
     """Where in ``text`` (0-based) its syntax error is, when Python's ``re`` says."""
     try:
-        re.compile(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # said at the pattern's start
+            re.compile(text)
     except re.error as exc:
         return exc.pos
     return None

@@ -69,3 +69,14 @@ def test_a_pattern_that_is_no_regular_expression_is_refused_at_its_character():
     # the unterminated set starts at `[`: column 99 of line 11
     line = _scenario("{matches: 'ab[cd'}").splitlines()[10]
     assert str(problem).startswith(f"s.yaml:11:{line.index('[') + 1}: not a regular expression")
+
+
+@pytest.mark.parametrize("pattern", ["[[:alpha:]]+", "[a-z&&b]", "[a--b]"])
+def test_a_pattern_python_warns_about_is_refused_in_one_line(pattern):
+    """``[[:alpha:]]`` (a POSIX class elsewhere, a set with ``[`` in Python) printed Python's
+    FutureWarning, two lines on stderr, and matched other text than meant."""
+    with pytest.raises(ScenarioFileError) as caught:
+        parse_scenario(_scenario(f"{{matches: '{pattern}'}}"), "s.yaml")
+    (problem,) = caught.value.problems
+    assert "a regular expression Python reads otherwise than other languages" in str(problem)
+    assert str(problem).startswith("s.yaml:11:")
