@@ -20,6 +20,7 @@ LONG = "x" * 5000
 @pytest.fixture(autouse=True)
 def _short_timeout(monkeypatch):
     monkeypatch.setattr(matching, "MATCH_TIMEOUT_SECONDS", 0.01)
+    monkeypatch.setattr(matching, "_GAVE_UP", set())
 
 
 def test_a_search_that_gives_up_raises_naming_the_pattern_and_the_value():
@@ -80,3 +81,18 @@ def test_a_pattern_python_warns_about_is_refused_in_one_line(pattern):
     (problem,) = caught.value.problems
     assert "a regular expression Python reads otherwise than other languages" in str(problem)
     assert str(problem).startswith("s.yaml:11:")
+
+
+def test_a_pattern_that_gave_up_once_gets_less_time_after(monkeypatch):
+    """A series (``--repeat``) that fails on one pattern is not one full timeout a run."""
+    monkeypatch.setattr(matching, "MATCH_TIMEOUT_SECONDS", 0.2)
+    said = []
+    for _ in range(2):
+        with pytest.raises(matching.MatchTimeoutError) as caught:
+            matching.mismatches({"matches": BOMB}, LONG)
+        said.append(str(caught.value).split(" on a value")[0])
+    assert said == [
+        f"matches /{BOMB}/ took more than 0.2 s",
+        f"matches /{BOMB}/ took more than 0.01 s",
+    ]
+    assert matching.mismatches({"matches": "x+"}, LONG) == []  # others keep their time
