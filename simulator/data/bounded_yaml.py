@@ -18,6 +18,7 @@ The built-in tenant is not read through here at start: its JSON twin is
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ __all__ = [
     "not_utf8",
     "read_limited",
     "unprintable",
+    "unreadable",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -170,6 +172,14 @@ def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         # A pipe or a device has no size (0): only that it goes on past the limit is known.
         raise FileTooLargeError(size if size and size >= len(data) else None, max_bytes)
     return data.decode("utf-8")
+
+
+def unreadable(exc: OSError, path: str | Path) -> str:
+    """Why ``path`` could not be read, in words: a symbolic link whose target is gone is said
+    to be one ("No such file or directory" of a file the user can see listed)."""
+    if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        return f"it is a symbolic link to {os.readlink(path)!r}, which is not there"
+    return exc.strerror or str(exc)
 
 
 def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:

@@ -16,7 +16,6 @@ wording: ``wording``); the YAML with positions is ``source``.
 from __future__ import annotations
 
 import gc
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from simulator.data.bounded_yaml import (
     FileTooLargeError,
     not_utf8,
     read_limited,
+    unreadable,
 )
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
@@ -103,11 +103,9 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
             [Problem(shown, None, f"is a folder; give the scenario files in it ({pattern})")]
         ) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = unreadable(exc, path)
         if shown == "-" and isinstance(exc, FileNotFoundError):  # ``cat flow.yaml | adsim run -``
             reason += "; for the standard input give /dev/stdin"
-        elif isinstance(exc, FileNotFoundError) and os.path.islink(path):  # it is there: a link
-            reason = f"it is a symbolic link to {os.readlink(path)!r}, which is not there"
         raise ScenarioFileError(
             [Problem(shown, None, f"cannot read the scenario file: {reason}")]
         ) from None

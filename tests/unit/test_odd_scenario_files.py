@@ -53,3 +53,13 @@ def test_a_link_to_nowhere_is_named_a_link(tmp_path, capsys):
         f"adsim: {link}: cannot read the scenario file: it is a symbolic link to "
         "'moved-away.yaml', which is not there\n"
     )
+
+
+def test_a_tenant_link_to_nowhere_is_named_a_link(tmp_path, capsys):
+    link = tmp_path / "tenant.yaml"
+    link.symlink_to("moved-away.yaml")
+    assert main(["demo", "--tenant", str(link), "--journal", ":memory:"]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {link}: cannot read the tenant file: it is a symbolic link to "
+        "'moved-away.yaml', which is not there\n"
+    )
