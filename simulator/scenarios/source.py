@@ -232,6 +232,8 @@ def _question_in_flow(root: yaml.Node) -> bool:
             if in_flow and not node.style and "?" in node.value:
                 return True
             continue
+        if not isinstance(node, yaml.CollectionNode):
+            continue
         in_flow = in_flow or bool(node.flow_style)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
