@@ -1,5 +1,5 @@
 """``python -m simulator`` is ``adsim``."""
 
-from simulator.cli import main
+from simulator.entry_point import main
 
 raise SystemExit(main())

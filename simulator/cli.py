@@ -574,6 +574,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr
             code = interrupts.exit_code(exc)
+            if program and not isinstance(exc, interrupts.Interrupted):
+                # Python's own handler raised it (the window's, while Qt is imported): said too
+                streams.complain("adsim: interrupted (SIGINT): stopping")
         except RuntimeError as exc:
             stop = interrupts.stop_in(exc)  # a signal during an import (``__set_name__``)
             if stop is None:

@@ -18,6 +18,7 @@ The built-in tenant is not read through here at start: its JSON twin is
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ __all__ = [
     "not_utf8",
     "read_limited",
     "unprintable",
+    "unreadable",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -113,6 +115,12 @@ def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, 
     characters the user typed)."""
     if error.character in (0, "\0") and _utf16_without_bom(text):
         return None, None, UTF16_WITHOUT_BOM
+    if error.character in (0, "\0") and text[:1000].count("\0") >= 0.6 * len(text[:1000]):
+        return (
+            None,
+            None,
+            "is UTF-32 without a byte order mark (three bytes in four are zero): save it as UTF-8",
+        )
     before = text[: error.position]
     line = before.count("\n") + 1
     column = error.position - (before.rfind("\n") + 1) + 1
@@ -166,11 +174,26 @@ def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     return data.decode("utf-8")
 
 
+def unreadable(exc: OSError, path: str | Path) -> str:
+    """Why ``path`` could not be read, in words: a symbolic link whose target is gone is said
+    to be one ("No such file or directory" of a file the user can see listed)."""
+    if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        return f"it is a symbolic link to {os.readlink(path)!r}, which is not there"
+    return exc.strerror or str(exc)
+
+
 def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:
     """Where a file that is not UTF-8 first goes wrong (line, column, what to do), from the
     ``UnicodeDecodeError`` of ``read_limited``. "Not a text file" sent the user hunting when
     the file was text saved in another encoding (UTF-16 by Notepad, Windows-1252 by an editor)."""
     data = bytes(error.object)
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # before UTF-16's: FF FE
+        try:
+            data.decode("utf-32")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return None, None, "is UTF-32: save it as UTF-8"
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             data.decode("utf-16")

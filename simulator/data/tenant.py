@@ -315,6 +315,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         not_utf8,
         read_limited,
         unprintable,
+        unreadable,
     )
 
     source = str(path)
@@ -326,7 +327,8 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         line, column, message = not_utf8(exc)
         raise InputFileError(source, line, message, column) from None
     except OSError as exc:
-        raise InputFileError(source, None, f"cannot read the tenant file: {exc.strerror}") from exc
+        reason = unreadable(exc, path)
+        raise InputFileError(source, None, f"cannot read the tenant file: {reason}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.
     try:
         loader = BoundedLoader(text)  # its reader refuses a control character here

@@ -32,6 +32,7 @@ from simulator.file_args import file_path, output_name, page_spec
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
+    open_output,
     refuse_journal_files,
     refuse_overwriting_inputs,
 )
@@ -100,9 +101,9 @@ def _output(text: str) -> Path:
 
 def _megabytes(text: str) -> int:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes") from None
+        value = numbers.decimal(text, "a number of megabytes")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     if not 0 < value <= _MAX_SCENARIO_MB:
         raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
     if value * 1_048_576 < 1:  # 1e-300 was "more than 0", and every file over a 0-byte limit
@@ -123,9 +124,10 @@ def _open_out(stack: ExitStack, path: Path | None, label: str) -> streams.Writer
     if is_standard_output(path):  # ``-``, ``/dev/stdout``: once, and the summary to stderr
         return sys.stdout
     try:
-        handle = path.open("w", encoding="utf-8", newline="\n")
+        handle = open_output(path)
     except OSError as exc:
-        raise InputFileError(str(path), None, f"cannot write {label}: {exc.strerror}") from None
+        reason = exc.strerror or str(exc)
+        raise InputFileError(str(path), None, f"cannot write {label}: {reason}") from None
     return stack.enter_context(streams.OutputFile(handle, str(path)))
 
 

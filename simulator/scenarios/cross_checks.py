@@ -19,10 +19,11 @@ from simulator.scenarios.matching import (
     check_matcher,
     interaction_names,
     is_operator_map,
+    pattern_error_offset,
 )
 from simulator.scenarios.model import ExpectSpec, Scenario
 from simulator.scenarios.shapes import _NAMING
-from simulator.scenarios.source import MarkedDict, char_mark, key_mark, locate
+from simulator.scenarios.source import Mark, MarkedDict, char_mark, key_mark, locate
 from simulator.scenarios.wording import _suggest
 
 _INTERACTION_EVENTS = frozenset(
@@ -159,6 +160,21 @@ def _check_args_count(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], pr
             return
 
 
+def _matcher_mark(
+    raw: MarkedDict, where: tuple[Any, ...], value: Any, inner: tuple[Any, ...]
+) -> Mark | None:
+    """Where a matcher's problem is: a bad pattern's character, else the value's start."""
+    mark = locate(raw, where)
+    if inner and inner[-1] == "matches":
+        pattern = value
+        for part in inner:
+            pattern = pattern[part]
+        offset = pattern_error_offset(pattern) if isinstance(pattern, str) else None
+        if offset is not None:
+            return char_mark(raw.source_text, mark, pattern, offset)
+    return mark
+
+
 def _check_expect(
     spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, use: Any
 ) -> None:
@@ -182,7 +198,7 @@ def _check_expect(
         _check_args_count(spec, raw, at, problem)
     for path, value in matchers:
         for inner, message in check_matcher(value):
-            problem(locate(raw, (*at, *path, *inner)), message)
+            problem(_matcher_mark(raw, (*at, *path, *inner), value, inner), message)
         if path[0] == "payload" and spec.event is not None:
             _check_single_value(str(path[1]), value, locate(raw, (*at, *path)), problem)
         for inner, name in interaction_names(value):

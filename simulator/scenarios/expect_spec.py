@@ -65,7 +65,7 @@ class CountSpec(_Spec):
     def _short(cls, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return {"exactly": value}
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             return {"exactly": int(value)}
         return value
 

@@ -15,7 +15,7 @@ from typing import Any
 from simulator.contract.methods import method_named
 from simulator.engine import AgentDesktop, Event
 from simulator.scenarios.formula import Formula, parse_formula
-from simulator.scenarios.matching import MISSING, describe, mismatches
+from simulator.scenarios.matching import MISSING, MatchTimeoutError, describe, mismatches
 from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
 
 __all__ = ["ExpectContext", "check", "format_offset"]
@@ -56,7 +56,15 @@ def applies(spec: ExpectSpec, version: str) -> bool:
 
 
 def check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
-    """Every way ``spec`` is not met (empty when it is)."""
+    """Every way ``spec`` is not met (empty when it is). A ``matches`` search that gave up is
+    a failure of its own, once: never a pass, and no search of the other events after it."""
+    try:
+        return _check(spec, ctx)
+    except MatchTimeoutError as exc:
+        return [str(exc)]
+
+
+def _check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
     failures: list[str] = []
     if not applies(spec, ctx.sim.api_version.value):
         return failures  # this version's payload is different: another expect checks it

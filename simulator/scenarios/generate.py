@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from simulator import numbers
 from simulator.contract import EventName
 from simulator.data import Customer, ServiceType, Tenant
 from simulator.data.texts import Conversation, choose_disposition, is_sales
@@ -43,9 +44,11 @@ def parse_mix(text: str) -> dict[str, float]:
         if not sep or name not in DEFAULT_MIX:
             raise ValueError(f"{part.strip()!r}: write MEDIUM=WEIGHT with voice, chat or email")
         try:
-            weight = float(value)
+            weight = numbers.decimal(value)
         except ValueError:
-            raise ValueError(f"{part.strip()!r}: the weight must be a number") from None
+            raise ValueError(
+                f"{part.strip()!r}: the weight must be a number in ASCII digits (70, 12.5)"
+            ) from None
         if not weight >= 0 or weight == float("inf"):
             raise ValueError(f"{part.strip()!r}: the weight must be a finite number, zero or more")
         if name in mix:  # the last one won silently: voice=70,chat=30,voice=0 made no calls

@@ -28,6 +28,7 @@ from simulator.data.bounded_yaml import (
     FileTooLargeError,
     not_utf8,
     read_limited,
+    unreadable,
 )
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
@@ -102,7 +103,7 @@ def load_scenario(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Scena
             [Problem(shown, None, f"is a folder; give the scenario files in it ({pattern})")]
         ) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = unreadable(exc, path)
         if shown == "-" and isinstance(exc, FileNotFoundError):  # ``cat flow.yaml | adsim run -``
             reason += "; for the standard input give /dev/stdin"
         raise ScenarioFileError(

@@ -11,23 +11,102 @@ An expected value is one of:
   (true/false), ``length``, ``interaction`` (the id of an interaction named with ``as``).
 
 ``mismatches()`` returns what differs, as readable lines; an empty list is a match.
+
+A ``matches`` pattern is checked when the file is read (Python's ``re`` syntax) and searched
+with the ``regex`` module, in its ``re``-compatible mode, for its ``timeout``: a pattern that
+backtracks catastrophically (``(x+x+)+y`` on a long text) ran for minutes, in C, deaf to a
+thread's timer. A search that gives up after ``MATCH_TIMEOUT_SECONDS`` raises
+``MatchTimeoutError``, which no operator can turn into a pass (``not``, ``one_of``): the
+expectation fails, saying so.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+import regex
+
 __all__ = [
+    "MATCH_TIMEOUT_SECONDS",
     "MISSING",
     "OPERATORS",
+    "MatchTimeoutError",
     "check_matcher",
     "describe",
     "interaction_names",
     "is_operator_map",
     "mismatches",
+    "pattern_error_offset",
 ]
+
+MATCH_TIMEOUT_SECONDS = 1.0
+"""How long one ``matches`` search may take: far more than any sane pattern needs on a payload."""
+
+
+class MatchTimeoutError(Exception):
+    """A ``matches`` search gave up: its pattern backtracks catastrophically on the value."""
+
+
+@lru_cache(maxsize=256)
+def _pattern(text: str) -> Any:
+    return regex.compile(text, regex.VERSION0)
+
+
+def _pattern_problem(text: str) -> str | None:
+    """Why ``text`` is no regular expression (None when it is one). One Python reads, with a
+    ``FutureWarning``, otherwise than other languages do (``[[:alpha:]]``, ``[a-z&&b]``) is
+    refused too: the warning was two lines of Python's on stderr, and the pattern matched other
+    text than meant (a traceback under ``filterwarnings = error``)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            re.compile(text)  # the syntax the docs promise, and its messages
+        _pattern(text)
+    except (re.error, regex.error) as exc:
+        return f"not a regular expression: {exc}"
+    except FutureWarning as exc:
+        return (
+            f"a regular expression Python reads otherwise than other languages ({exc}): "
+            "escape [ and the doubled &, -, |, ~ inside [...] with \\ (Python has no [:alpha:] "
+            "classes: write [a-zA-Z] or \\w)"
+        )
+    return None
+
+
+def pattern_error_offset(text: str) -> int | None:
+    """Where in ``text`` (0-based) its syntax error is, when Python's ``re`` says."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # said at the pattern's start
+            re.compile(text)
+    except re.error as exc:
+        return exc.pos
+    return None
+
+
+_GAVE_UP: set[str] = set()
+"""Patterns a search gave up on in this process: later ones get a twentieth of the time, so
+that ``--repeat 1000`` of a run that fails on one is not 1000 timeouts long."""
+
+
+def _search(pattern: str, value: str, label: str) -> bool:
+    """Whether ``pattern`` is found in ``value``; ``MatchTimeoutError`` when the search gives up."""
+    timeout = MATCH_TIMEOUT_SECONDS / (20 if pattern in _GAVE_UP else 1)
+    try:
+        return _pattern(pattern).search(value, timeout=timeout) is not None
+    except TimeoutError:
+        _GAVE_UP.add(pattern)
+        raise MatchTimeoutError(
+            f"{label}matches /{pattern}/ took more than {timeout:g} s on a value of "
+            f"{len(value):,} characters ({_shown(value)}) and was stopped: the pattern backtracks "
+            "catastrophically on it; simplify it (no nested repeats such as (a+)+, no "
+            "alternatives that match the same text)"
+        ) from None
+
 
 OPERATORS = frozenset(
     {
@@ -101,11 +180,8 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
             elif key == "matches":
                 if not isinstance(value, str):
                     problems.append((where, "matches needs a regular expression (text)"))
-                else:
-                    try:
-                        re.compile(value)
-                    except re.error as exc:
-                        problems.append((where, f"not a regular expression: {exc}"))
+                elif (wrong := _pattern_problem(value)) is not None:
+                    problems.append((where, wrong))
             elif key == "interaction" and not isinstance(value, str):
                 problems.append((where, "interaction needs a name given with as:"))
             elif key in ("not", "length", "contains"):
@@ -300,7 +376,8 @@ def _operators(
             if not good:
                 found.append(f"{label}expected to contain {want!r}, was {_shown(actual)}")
         elif key == "matches":
-            if re.search(want, actual if isinstance(actual, str) else str(actual)) is None:
+            text = actual if isinstance(actual, str) else str(actual)
+            if not _search(want, text, label):
                 found.append(f"{label}expected to match /{want}/, was {_shown(actual)}")
         elif key == "length":
             if not isinstance(actual, str | list | Mapping):

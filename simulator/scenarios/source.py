@@ -84,6 +84,11 @@ class MarkedList(list):
 class DuplicateKeyError(yaml.MarkedYAMLError):
     """The same key twice in one mapping (PyYAML would silently keep the last)."""
 
+    def __init__(self, *args: Any, key: Any = None):
+        super().__init__(*args)
+        self.key = key
+        """The key, as YAML read it."""
+
 
 class _Loader(BoundedLoader):
     """SafeLoader with YAML 1.2 scalars and marked containers; aliases bounded, numbers and
@@ -116,11 +121,45 @@ def scenario_resolvers() -> dict[str, Any]:
     return _Loader.yaml_implicit_resolvers
 
 
+def _written(node: yaml.Node) -> str:
+    """A key as the file writes it (``true``, ``~``, ``1.0``), not as Python shows its value."""
+    return node.value if isinstance(node, yaml.ScalarNode) else "?"
+
+
+def _what(key: Any) -> str:
+    """What YAML read a key as, in words."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return f"the boolean {str(key).lower()}"
+    if isinstance(key, int | float):
+        return f"the number {key}"
+    return f"the text {key!r}"
+
+
+def _twice(first: tuple[Any, yaml.Node], key: Any, again: yaml.Node) -> str:
+    """The message for ``key`` written at ``again``, the key ``first`` (value, node) again."""
+    first_key, first_node = first
+    line = first_node.start_mark.line + 1
+    was, now = _written(first_node), _written(again)
+    if was == now:
+        return f"the key `{now}` appears twice in this mapping (first on line {line}): keep one"
+    if _what(first_key) == _what(key):
+        read = f"both as {_what(key)}"
+    else:  # 1 and true, 1 and 1.0: equal keys to a mapping
+        read = f"`{was}` as {_what(first_key)} and `{now}` as {_what(key)}, one key in a mapping"
+    return (
+        f"the key `{now}` is the key `{was}` of line {line} again: YAML reads {read}; keep "
+        f'one, or quote both to make them two texts ("{was}", "{now}")'
+    )
+
+
 def _construct_map(loader: _Loader, node: yaml.MappingNode):
     data = MarkedDict()
     data.mark = _mark(node)
     yield data
     loader.flatten_mapping(node)
+    key_nodes: dict[Any, tuple[Any, yaml.Node]] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -136,10 +175,11 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
             raise DuplicateKeyError(
                 "while reading a mapping",
                 node.start_mark,
-                f"the key {key!r} appears twice (each step is its own list item: start it "
-                "with '- ')",
+                _twice(key_nodes[key], key, key_node),
                 key_node.start_mark,
+                key=key,
             )
+        key_nodes[key] = (key, key_node)
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_marks[key] = _mark(key_node)
         data.value_marks[key] = _mark(value_node)
@@ -158,9 +198,50 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+class _ReadAgainError(Exception):
+    """libyaml read the file otherwise than PyYAML would: read it with ``_Loader``."""
+
+
 class _FastLoader(BoundedCLoader):
     """``_Loader`` on libyaml's parser: the same resolvers and constructors, the same values and
     marks; a file it cannot load is read again by ``_Loader``, whose messages the docs show."""
+
+    questions = False
+    """The text has a ``?``: check that none is in a plain value inside ``{...}``/``[...]``."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """Build the document, unless PyYAML would read one of its ``?`` otherwise."""
+        if self.questions and _question_in_flow(node):
+            raise _ReadAgainError
+        return super().construct_document(node)
+
+
+def _question_in_flow(root: yaml.Node) -> bool:
+    """Whether a plain value inside a flow collection holds a ``?``: libyaml reads ``{b: c?d}``
+    as ``c?d``, PyYAML ends the value at the ``?`` (and refuses the file). Everywhere else (a
+    comment, quoted text, a block value, ``? key``) both read it alike. Each node once: aliases
+    share them."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, in_flow = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if in_flow and not node.style and "?" in node.value:
+                return True
+            continue
+        if not isinstance(node, yaml.CollectionNode):
+            continue
+        in_flow = in_flow or bool(node.flow_style)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, in_flow))
+                stack.append((value, in_flow))
+        else:
+            stack.extend((item, in_flow) for item in node.value)
+    return False
 
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
@@ -181,7 +262,7 @@ class YamlSyntaxError(Exception):
 _PYTHON_ONLY = re.compile(
     "|".join(
         (
-            "[\t?\ufeff]",
+            "[\t\ufeff]",
             "[>|][-+0-9]*#",  # a block scalar's header with a comment and no space before it
             r"(?:^|(?<=[\s\[\]{},]))!(?=[\s,\]}]|$)",  # the tag ! alone
             r":[ \t\r\n]*[,}\]]|:[ \t]+#",  # an empty value in {...} or before a comment
@@ -202,17 +283,19 @@ def parse_yaml(text: str) -> Any:
     own words: the messages stay the same whichever parser is installed (a value the
     constructors refuse is the same refusal either way: said at once, an alias bomb not read
     twice). So is a file libyaml may read where PyYAML refuses it, or reads otherwise: one with
-    a tab (PyYAML refuses ``key:<TAB>value``, and adsim names the tab), a ``?`` (PyYAML ends a
-    plain value at it inside ``{...}`` and ``[...]``), a byte order mark after the file's first
-    character (libyaml skips it), a block scalar's ``>`` or ``|`` with a ``#`` right after it,
-    the tag ``!`` alone (an empty value: ``''`` to libyaml, null to PyYAML), an empty value in
-    ``{...}`` or before a comment (its column), a directive (``%YAML``), or a character
-    PyYAML's reader refuses. (Found by feeding both parsers the fixtures with YAML's characters
-    inserted, deleted and replaced at random, and by review: tests/unit/
+    a tab (PyYAML refuses ``key:<TAB>value``, and adsim names the tab), a ``?`` in a plain
+    value inside ``{...}`` or ``[...]`` (PyYAML ends the value at it; found in what libyaml
+    read, so a ``?`` elsewhere, in a comment or a text, keeps the fast parser), a byte order
+    mark after the file's first character (libyaml skips it), a block scalar's ``>`` or ``|``
+    with a ``#`` right after it, the tag ``!`` alone (an empty value: ``''`` to libyaml, null
+    to PyYAML), an empty value in ``{...}`` or before a comment (its column), a directive
+    (``%YAML``), or a character PyYAML's reader refuses. (Found by feeding both parsers the
+    fixtures with YAML's characters inserted, deleted and replaced at random, and by review:
+    tests/unit/
     test_scenario_fast_parser.)"""
     if FAST_PARSER and not _PYTHON_ONLY.search(text, 1 if text.startswith("\ufeff") else 0):
         try:
-            return yaml.load(text, Loader=_FastLoader)  # a SafeLoader's constructors
+            return _fast_load(text)
         except (RefusedValueError, DuplicateKeyError) as exc:
             raise _syntax_error(exc) from None
         except Exception:
@@ -240,6 +323,16 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(at, f"cannot be read here ({exc})") from None
 
 
+def _fast_load(text: str) -> Any:
+    """``text`` read by libyaml (``_ReadAgainError``, or its own error, when it cannot be)."""
+    loader = _FastLoader(text)
+    loader.questions = "?" in text
+    try:
+        return loader.get_single_data()  # a SafeLoader's constructors
+    finally:
+        loader.dispose()
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     """``exc`` said as a scenario's problem: where, and what to do."""
     mark = exc.problem_mark or exc.context_mark
@@ -247,13 +340,30 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
     problem = exc.problem or "not valid YAML"
     if is_tab_problem(problem):
         return YamlSyntaxError(where, TAB_PROBLEM, refused=True)
+    if problem == "but found another document":  # PyYAML's words, after "expected a single"
+        return YamlSyntaxError(
+            where,
+            "a second YAML document (after ---) here: a scenario file holds one scenario; put "
+            "each in a file of its own",
+            refused=True,
+        )
     if problem == "mapping values are not allowed here":
         problem += (
             " (a step with more keys needs a colon after its name: `- accept:`; quote text "
             "that contains ': ')"
         )
+    if isinstance(exc, DuplicateKeyError) and _is_step_name(exc.key):
+        problem += " (each step is its own list item: start it with '- ')"
     context = f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
-    return YamlSyntaxError(where, f"{problem}{context}", refused=isinstance(exc, RefusedValueError))
+    refused = isinstance(exc, RefusedValueError | DuplicateKeyError)  # valid YAML, said as such
+    return YamlSyntaxError(where, f"{problem}{context}", refused=refused)
+
+
+def _is_step_name(key: Any) -> bool:
+    """Whether ``key`` names a step (``- call: a`` then ``call: b`` in the same item)."""
+    from simulator.scenarios.steps import STEP_TYPES  # a file's error only: steps import this
+
+    return isinstance(key, str) and key in STEP_TYPES
 
 
 def locate(root: Any, path: Sequence[Any]) -> Mark | None:

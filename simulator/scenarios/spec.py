@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["ApiVersionName", "parse_duration_ms"]
+__all__ = ["ApiVersionName", "parse_duration_ms", "whole_ms"]
 
 
 ApiVersionName = Literal["5.19", "5.24.1", "2026"]
@@ -66,7 +66,10 @@ def _text_short(field: str):
 
 # ---------------------------------------------------------------------- durations
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|h|m|s)", re.IGNORECASE)
+# ASCII digits only: ``Decimal()`` and ``\d`` also read other scripts' digits (``wait: ٣s`` was
+# 3 seconds) and ``Decimal()`` underscores (``1_0``), as no other reader of the file would.
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)", re.IGNORECASE | re.ASCII)
+_SECONDS = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "m": Decimal(60_000), "h": Decimal(3_600_000)}
 
 
@@ -84,10 +87,8 @@ def parse_duration_ms(value: Any) -> int:
         text = value.strip().replace(" ", "")
         if not text:
             raise ValueError("a duration cannot be empty: write 30s, 2m, 1m30s or 250ms")
-        try:
-            ms = Decimal(text) * 1000
-        except InvalidOperation:
-            ms = _text_duration_ms(value, text)
+        plain = _SECONDS.fullmatch(text)
+        ms = Decimal(text) * 1000 if plain else _text_duration_ms(value, text)
     else:
         raise ValueError("a duration is a number of seconds or text like 30s, 2m, 1m30s, 250ms")
     if not ms.is_finite():
@@ -96,14 +97,29 @@ def parse_duration_ms(value: Any) -> int:
         raise ValueError("a duration must be zero or more")
     if ms > 366 * 86_400_000:
         raise ValueError("a duration must be at most a year")
-    return int(ms.to_integral_value())
+    return whole_ms(ms, value)
+
+
+def whole_ms(ms: Decimal, written: Any) -> int:
+    """``ms`` as an ``int``, or a ``ValueError`` when it is a fraction of a millisecond: the
+    virtual clock counts whole milliseconds, and ``wait: 0.0004`` waited 0 ms, silently."""
+    whole = ms.to_integral_value()
+    if ms != whole:
+        low = int(ms)  # ms >= 0: towards zero is down
+        raise ValueError(
+            f"{written!r} is {ms.normalize():f} ms, and the virtual clock counts whole "
+            f"milliseconds: write {low}ms or {low + 1}ms"
+        )
+    return int(whole)
 
 
 def _text_duration_ms(value: str, text: str) -> Decimal:
     """Milliseconds of a duration with units (``1m30s``); each unit at most once."""
     parts = list(_DURATION.finditer(text))
     if not parts or "".join(p.group(0) for p in parts) != text:
-        raise ValueError(f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms")
+        digits = any(char.isdigit() and not char.isascii() for char in text)
+        hint = " in ASCII digits" if digits else ""
+        raise ValueError(f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms{hint}")
     units = [p.group(2).lower() for p in parts]
     twice = next((unit for unit in units if units.count(unit) > 1), None)
     if twice is not None:  # ``1h1h`` was 2 hours: a typo of 1h1m, or of 1h?

@@ -12,7 +12,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from simulator.contract import InteractionOrigination
-from simulator.scenarios.spec import _DURATION_SCHEMA, _Spec, _text_short, parse_duration_ms
+from simulator.scenarios.spec import (
+    _DURATION_SCHEMA,
+    _Spec,
+    _text_short,
+    parse_duration_ms,
+    whole_ms,
+)
 
 __all__ = [
     "BlindTransferSpec",
@@ -68,20 +74,23 @@ class WaitSpec(_Spec):
             return {"ms": parse_duration_ms(value)}
         return value
 
-    @property
-    def total_ms(self) -> int:
-        """The whole duration in milliseconds."""
-        total = Decimal(str(self.ms)) + 1000 * (
+    def _exact_ms(self) -> Decimal:
+        return Decimal(str(self.ms)) + 1000 * (
             Decimal(str(self.seconds))
             + 60 * (Decimal(str(self.minutes)) + 60 * Decimal(str(self.hours)))
         )
-        return int(total.to_integral_value())
+
+    @property
+    def total_ms(self) -> int:
+        """The whole duration in milliseconds."""
+        return int(self._exact_ms().to_integral_value())
 
     @model_validator(mode="after")
     def _not_too_long(self) -> WaitSpec:
         total = self.ms + 1000 * (self.seconds + 60 * (self.minutes + 60 * self.hours))
         if total > 366 * 86_400_000:
             raise ValueError("a duration must be at most a year")
+        whole_ms(self._exact_ms(), self.model_dump(exclude_defaults=True))
         return self
 
 

@@ -49,12 +49,18 @@ def test_an_io_error_writing_the_output_is_one_line_naming_it(
     opened = pathlib.Path.open
 
     def open_(self, *args, **kwargs):
-        if self == target:
+        # the output, or the new file written beside it (renamed over it at the end)
+        if self == target or self.name.startswith(f".{target.name}."):
             return _FailingDisk(when)
         return opened(self, *args, **kwargs)
 
+    target.write_text("the last run's output\n")
     monkeypatch.setattr(pathlib.Path, "open", open_)
     assert main([*argv, "--output", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == f"adsim: {target}: cannot write the output: Input/output error"
     assert "Traceback" not in err
+    # a failed write leaves the output as it was, and no new file beside it
+    monkeypatch.undo()
+    assert target.read_text() == "the last run's output\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["events.jsonl"]

@@ -238,3 +238,69 @@ def test_an_alias_bomb_is_refused_without_a_second_read(monkeypatch):
     )
     with pytest.raises(YamlSyntaxError, match="alias bomb"):
         parse_yaml(bomb)
+
+
+QUESTIONS_OUTSIDE_FLOW_VALUES = [
+    "# why?\nname: x\nsteps: [accept]\n",  # a comment
+    'name: "what?"\nsteps: [accept]\n',  # quoted text
+    "name: what? really?\nsteps: [accept]\n",  # a plain value in a block mapping
+    "name: x\nsteps:\n  - note: is it? yes\n  - expect: {event: ON_LOGIN, payload: {a: 'b?'}}\n",
+    "name: |\n  a ? b\nsteps: [accept]\n",  # a block value
+    "? name\n: x\nsteps: [accept]\n",  # a complex key, in block context
+    "name: x\nsteps: [accept] # ok?\n",
+]
+
+
+@pytest.mark.parametrize("text", QUESTIONS_OUTSIDE_FLOW_VALUES)
+def test_a_question_mark_outside_flow_values_is_read_by_libyaml(monkeypatch, text):
+    """Any ``?`` sent the whole file to the pure-Python parser, ~3x slower (a 2.3 MB file:
+    7.1 s against 2.2 s to parse): only one in a plain value inside ``{...}``/``[...]`` is read
+    otherwise by the two parsers."""
+    expected = _shape(_slow(monkeypatch, text))
+
+    class Refusing(source._Loader):
+        def __init__(self, *_: Any):
+            raise AssertionError("the pure-Python parser read a file libyaml reads alike")
+
+    monkeypatch.setattr(source, "_Loader", Refusing)
+    assert _shape(parse_yaml(text)) == expected
+
+
+QUESTIONS_IN_FLOW = [
+    "a: [x, {b: c?}]\n",
+    "a: [b, ?c]\n",
+    "a: {? b: c}\n",
+    "a: {? b}\n",
+    "a: &x {b: c?d}\nb: *x\n",
+    "a: {\n  b: c?d\n}\n",
+    "a: [b\n  ?c]\n",
+    "- {a: b}\n- c?d\n",
+    "a: {b?: c}\n",
+    "a: [[[x?]]]\n",
+    "a: [{b: [c, d?e]}]\n",
+]
+
+
+@pytest.mark.parametrize("text", QUESTIONS_IN_FLOW)
+def test_a_question_mark_in_a_flow_collection_loads_or_fails_as_pyyaml_says(monkeypatch, text):
+    fast = _outcome(text)
+    with monkeypatch.context() as patch:
+        patch.setattr(source, "FAST_PARSER", False)
+        slow = _outcome(text)
+    assert fast == slow
+
+
+def test_question_marks_inserted_at_random_load_alike_or_fail_alike(monkeypatch):
+    """``?``, ``? `` and `` ?`` inserted at random (seeded) places of the fixtures."""
+    texts = [path.read_text(encoding="utf-8") for path in FILES]
+    rng = random.Random(5)
+    for _ in range(200):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 2)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(["?", "? ", " ?", "?\n"]) + text[at:]
+        fast = _outcome(text)
+        with monkeypatch.context() as patch:
+            patch.setattr(source, "FAST_PARSER", False)
+            slow = _outcome(text)
+        assert fast == slow, text
