@@ -39,7 +39,9 @@ def test_unit_suite_passes_without_pyside6():
         capture_output=True,
         text=True,
         check=False,
-        timeout=600,
+        # A guard against a hang only, never a speed check: the unit suite alone takes 5-15 min
+        # on a shared 2-core machine (600 s failed there under other work).
+        timeout=3600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert " passed" in result.stdout
