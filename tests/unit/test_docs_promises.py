@@ -354,3 +354,18 @@ def test_leave_and_complete_is_one_action_as_the_contract_page_says():
     ]
     first = recorder.events[0].wire_args[0]
     assert first["disposition"] == "Product sold" and first["description"] == "Wants the blue one"
+
+
+def test_logout_with_an_interaction_is_refused_as_the_gap_table_says():
+    from simulator.contract import ResultErrorCode
+
+    row = _row(CONTRACT, "`logout` while interactions are on the desktop")
+    assert "`not_suitable_state`" in row[1]
+    sim = Simulator(seed=5)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_chat("Web Chat")
+    refused = sim.logout()
+    assert refused.error.code == ResultErrorCode.not_suitable_state
+    assert refused.error.message in row[1]
+    assert sim.get_login_state().data["isLoggedIn"] is True
