@@ -354,3 +354,43 @@ def test_leave_and_complete_is_one_action_as_the_contract_page_says():
     ]
     first = recorder.events[0].wire_args[0]
     assert first["disposition"] == "Product sold" and first["description"] == "Wants the blue one"
+
+
+def test_logout_with_an_interaction_is_refused_as_the_gap_table_says():
+    from simulator.contract import ResultErrorCode
+
+    row = _row(CONTRACT, "`logout` while interactions are on the desktop")
+    assert "`not_suitable_state`" in row[1]
+    sim = Simulator(seed=5)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_chat("Web Chat")
+    refused = sim.logout()
+    assert refused.error.code == ResultErrorCode.not_suitable_state
+    assert refused.error.message in row[1]
+    assert sim.get_login_state().data["isLoggedIn"] is True
+
+
+def test_contact_name_and_form_values_in_2026_as_the_versions_page_says():
+    assert "else the customer's name (a routed chat's or\n  email's)" in VERSIONS
+    assert "each present once set (`{}` before)" in VERSIONS
+    sim = Simulator(seed=5, settings=Settings(api_version="2026"))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    ann = {"first_name": "Ann", "last_name": "Lee", "email": "ann.lee@example.com"}
+    email = sim.offer_email("Email Support", ann).data["id"]
+    sim.accept_interaction(email)
+    sim.send_email_reply("Done.")
+    sim.set_disposition("Answer provided", email)
+    sim.complete_interaction(email)
+    sim.set_service("Web Chat")
+    started = sim.start_chat("web", "ann@example.com").data["id"]
+    sim.advance(2)
+    sim.leave_interaction(started)
+    sim.complete_interaction(started)
+    mail, chat = recorder.records()
+    assert mail["contactName"] == "Ann Lee" and mail["email"] == "ann.lee@example.com"
+    assert mail["formValues"] == {"disposition": "Answer provided"}
+    assert chat["contactName"] == "ann@example.com" and chat["formValues"] == {}
