@@ -157,3 +157,34 @@ def test_the_limit_before_its_time_adds_nothing(acw_desk):
     assert desk.state() == "wrap_up"
     assert call.notes == []
     assert desk.widget("noteEdit").toPlainText() == "Still typing"
+
+
+def test_the_limit_keeps_the_note_of_an_interaction_not_in_front(acw_desk):
+    """The note typed for the call in wrap-up stays with it while the tester dials another
+    number; the limit then ends that call's wrap-up with the note, and the other's field
+    keeps what was typed there."""
+    desk, host = acw_desk
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", "Card Services")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    first = desk.active()
+    desk.type("noteEdit", "Card blocked.")
+    desk.type("dialNumber", "5102", enter=True)  # a colleague: the new call comes in front
+    desk.wait(lambda: desk.active() is not first)
+    second = desk.active()
+    assert desk.widget("noteEdit").toPlainText() == ""
+    desk.type("noteEdit", "Asked Ada")
+    clock = desk.sim.clock
+    clock.set_ms(clock.now_ms() + 60_000)
+    desk.bridge.poll()
+    desk.wait(lambda: first.id not in {inter.id for inter in desk.sim.interactions})
+    assert first.notes == ["Card blocked."]
+    assert _saved(desk, host, first.id)["description"] == "Card blocked."
+    assert second.notes == []
+    assert desk.widget("noteEdit").toPlainText() == "Asked Ada"
