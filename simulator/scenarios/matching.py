@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import regex
-
 __all__ = [
     "MATCH_TIMEOUT_SECONDS",
     "MISSING",
@@ -53,6 +51,8 @@ class MatchTimeoutError(Exception):
 
 @lru_cache(maxsize=256)
 def _pattern(text: str) -> Any:
+    import regex  # ~5-10 ms: only for a scenario that has a pattern
+
     return regex.compile(text, regex.VERSION0)
 
 
@@ -61,6 +61,8 @@ def _pattern_problem(text: str) -> str | None:
     ``FutureWarning``, otherwise than other languages do (``[[:alpha:]]``, ``[a-z&&b]``) is
     refused too: the warning was two lines of Python's on stderr, and the pattern matched other
     text than meant (a traceback under ``filterwarnings = error``)."""
+    import regex
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", FutureWarning)
