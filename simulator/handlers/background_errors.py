@@ -214,7 +214,7 @@ def _plugin_of(host: OutcomeLog, thread: threading.Thread, exc: BaseException) -
             return name
     from simulator.handlers import exit_guard
 
-    started = getattr(exit_guard, "_started_by", {}).get(thread)  # (plugin, file:line)
+    started = exit_guard.started_by(thread)  # (plugin, file:line)
     names = {p.name for p in plugins}
     if started is not None and started[0] in names:
         return str(started[0])

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
-__all__ = ["before_saying", "loading", "watch"]
+__all__ = ["before_saying", "loading", "started_by", "watch"]
 
 _REAL_EXIT = os._exit
 before_saying: list[Callable[[], object]] = []
@@ -63,6 +63,12 @@ def _start(thread: threading.Thread) -> None:
     if culprit is not None:
         _started_by[thread] = culprit
     _REAL_START(thread)
+
+
+def started_by(thread: threading.Thread) -> tuple[str, str] | None:
+    """(plugin, ``file:line``) of the plugin whose code started ``thread`` (directly, or from
+    a thread it started); None for adsim's own threads and the library's."""
+    return _started_by.get(thread)
 
 
 def _site_folder(path: str) -> bool:

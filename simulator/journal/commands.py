@@ -27,6 +27,7 @@ from simulator.journal.store import (
 from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
+    open_output,
     refuse_journal_files,
     refuse_overwriting_inputs,
 )
@@ -130,9 +131,11 @@ def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
 
 
 def _open_output(path: str) -> TextIO:
-    """``--output FILE`` for writing; a missing folder or a directory is the user's to fix."""
+    """``--output FILE`` for writing; a missing folder or a directory is the user's to fix.
+    Written beside it and renamed over it at the end (``open_output``): two exports to one file
+    at once left it one's lines over the other's, cut mid-line."""
     try:
-        return open(path, "w", encoding="utf-8", newline="")
+        return open_output(path)
     except OSError as exc:
         raise InputFileError(path, None, f"cannot write the export: {exc.strerror}") from None
 

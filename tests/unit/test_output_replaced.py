@@ -111,3 +111,29 @@ def test_an_output_that_cannot_be_opened_is_one_line(target, tmp_path, monkeypat
     assert err.startswith(f"adsim: {target}: cannot write the events: ")
     assert "Traceback" not in err
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_a_journal_export_is_written_beside_its_output_too(tmp_path, monkeypatch, capsys, form):
+    journal = tmp_path / "j.sqlite3"
+    assert main(["run", CHAT, "--journal", str(journal)]) == 0
+    out = tmp_path / f"export.{form}"
+    out.write_text("the last export\n")
+    seen: list[str] = []
+    from simulator.journal import commands
+
+    writer = commands.export_jsonl if form == "jsonl" else commands.export_csv
+
+    def watched(journal_, stream, **options):  # what another reader sees mid-export
+        writer(journal_, stream, **options)
+        seen.append(out.read_text())
+
+    monkeypatch.setattr(commands, f"export_{form}", watched)
+    assert (
+        main(["journal", "export", "--journal", str(journal), "--format", form, "-o", str(out)])
+        == 0
+    )
+    capsys.readouterr()
+    assert seen == ["the last export\n"]
+    assert out.read_text().count("ON_LOGIN") == 1
+    assert _leftovers(tmp_path) == []
