@@ -291,8 +291,11 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
 class PluginSource:
     """Where plugins come from; ``plugins()`` reads them again each time (``reload``)."""
 
-    def __init__(self, read: Callable[[], list[Plugin]]):
+    def __init__(self, read: Callable[[], list[Plugin]], *, own: bool = False):
         self._read = read
+        self.own = own
+        """adsim's own plugin (a JS page or module, the webhook): reading it runs no plugin
+        code in this process, so no guard watches it (``HandlerHost.add_plugin``)."""
 
     def plugins(self) -> list[Plugin]:
         """Fresh ``Plugin`` objects, read from disk (or the installed packages)."""
@@ -334,7 +337,7 @@ class PluginSource:
                     error = f"{source}: {_describe(exc)}"
             return [Plugin(name, source, file, register, error, close, own=own)]
 
-        return cls(read)
+        return cls(read, own=own)
 
 
 def file_plugin(path: Path) -> Plugin:

@@ -136,11 +136,16 @@ class PluginLoading(Delivery):
     def _load_source(self, source: PluginSource, what: str = "plugins") -> list[PluginStatus]:
         statuses = []
         loaded = {_file_key(p) for p in self._plugins} - {None}
-        in_here = self.isolation != "process"  # plugins imported and run in this process
+        # Plugins imported and run in this process. Not adsim's own (a JS page, the webhook):
+        # the window adds its CRM page on its own thread while a plugin may be loading on
+        # another (simulator.gui.plugin_loading), and the guards below, which compare what the
+        # process holds before and after, would take that plugin's doings for the page's.
+        in_here = self.isolation != "process" and not source.own
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
         modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
         found = self._kept_now() if in_here else None
-        with self._told_if_slow(f"{what}: importing it"), _signals_kept(what), guard:
+        kept = contextlib.nullcontext() if source.own else _signals_kept(what)
+        with self._told_if_slow(f"{what}: importing it"), kept, guard:
             plugins = source.plugins()
         self._mend_kept(f"{what}: its import", found)
         for plugin in plugins:
