@@ -41,8 +41,14 @@ def _api_version(text: str) -> str:
     return _api_version_arg(text)
 
 
+SCENARIO_API_HELP = "the adApi contract to simulate (default: a scenario's api_version:, else 5.19)"
+
+
 def _add_engine_options(
-    parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, dest_prefix: str = ""
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    *,
+    dest_prefix: str = "",
+    api_help: str = SCENARIO_API_HELP,
 ) -> None:
     """``--tenant FILE`` and ``--seed N``: the same names, metavars and checks everywhere."""
     parser.add_argument(
@@ -66,7 +72,7 @@ def _add_engine_options(
         type=_api_version,
         default=None,
         metavar=API_VERSIONS_METAVAR,
-        help="the adApi contract to simulate (default: a scenario's api_version:, else 5.19)",
+        help=api_help,
     )
 
 
@@ -267,7 +273,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo")
-    _add_engine_options(parser)
+    _add_engine_options(parser, api_help="the adApi contract to simulate (default 5.19)")
     parser.add_argument("--events", action="store_true", help="print every event as JSON lines")
     from simulator.handlers.cli_options import add_handler_options
 
@@ -284,7 +290,9 @@ def _add_schema(sub: argparse._SubParsersAction) -> None:
     )
     from simulator.contract.versions import add_api_version_option
 
-    add_api_version_option(parser)
+    add_api_version_option(
+        parser, help="the adApi contract whose JSON Schema to print (default 5.19)"
+    )
     parser.set_defaults(func=_cmd_schema)
 
 

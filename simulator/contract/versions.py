@@ -340,15 +340,22 @@ def _api_version_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+_SCENARIO_DEFAULT = "the adApi contract to simulate (default: a scenario's api_version:, else 5.19)"
+
+
 def add_api_version_option(
-    parser: argparse.ArgumentParser | Any, *, dest: str = "api_version"
+    parser: argparse.ArgumentParser | Any,
+    *,
+    dest: str = "api_version",
+    help: str = _SCENARIO_DEFAULT,
 ) -> None:
-    """``--api-version 5.19|5.24.1|2026`` (default: the scenario's, else 5.19)."""
+    """``--api-version 5.19|5.24.1|2026`` (default: the scenario's, else 5.19; ``help`` for a
+    command that runs no scenario)."""
     parser.add_argument(
         "--api-version",
         dest=dest,
         type=_api_version_arg,
         default=None,
         metavar="|".join(API_VERSIONS),
-        help="the adApi contract to simulate (default: a scenario's api_version:, else 5.19)",
+        help=help,
     )

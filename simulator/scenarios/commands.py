@@ -478,7 +478,7 @@ def add_generate_command(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--seed", type=numbers.seed, default=None, metavar="N", help="random seed (default 0)"
     )
-    add_api_version_option(parser)
+    add_api_version_option(parser, help="the adApi contract the records follow (default 5.19)")
     parser.add_argument(
         "--mix",
         type=_mix,
