@@ -311,6 +311,12 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
             outcome["signal"] = signum
             outcome["code"] = 128 + signum
             _tell(f"adsim: interrupted ({signal.Signals(signum).name}): closing the window")
+        # Closed from the event loop, once the slot it came in has returned: closed in the
+        # middle of one that was painting, Qt went on flushing a window with no native handle
+        # and said so on stderr ("QBackingStore::flush() called for QWidgetWindow ...").
+        QTimer.singleShot(0, close_and_quit)
+
+    def close_and_quit() -> None:
         window.window().close()
         app.quit()
 
