@@ -4,8 +4,10 @@ teardown (``simulator.testing.plugin``), after the test's own fixtures have had 
 A handler call that raised, timed out, crashed or answered junk during a test, and a plugin
 process that died between calls, fail that test unless the test
 
-- looked at them: read ``adsim.failures`` (``adsim.agent(...).failures``) or ``adsim.incidents``
-  after they happened (``assert adsim.failures == []`` is the usual way);
+- looked at them: read ``adsim.failures`` or ``adsim.outcomes`` (``adsim.agent(...)``'s), or
+  ``adsim.incidents``, after they happened (``assert adsim.failures == []`` is the usual way);
+  for an ``adsim_scenario`` run, read its result's ``passed``, ``exit_code``,
+  ``handler_failures`` or ``outcomes`` (``assert_scenario_passed(result)`` does);
 - expected them: ``with adsim.expect_handler_failure(): ...`` (``FailureLedger.expect``), which
   itself fails when no handler call failed in its block;
 - allowed them: ``@pytest.mark.adsim(handler_failures="allow")`` or the ini key
@@ -17,6 +19,7 @@ the same way when an exception is raised inside a Qt virtual method during it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,19 +44,52 @@ _WAYS_OUT = (
 )
 
 
+_CHECKING = frozenset({"passed", "exit_code", "handler_failures", "outcomes"})
+"""What a test reads of a scenario run's result to learn of its failed handler calls."""
+_CHECKED = "_adsim_checked"
+
+
+_WATCHED: dict[type, type] = {}
+
+
+def _watched(kind: type) -> type:
+    """``kind`` (``ScenarioResult``) noting in the instance when a test read ``_CHECKING``."""
+    if kind in _WATCHED.values():
+        return kind
+    if kind in _WATCHED:
+        return _WATCHED[kind]
+
+    class Watched(kind):
+        def __getattribute__(self, name: str) -> Any:
+            if name in _CHECKING:
+                object.__setattr__(self, _CHECKED, True)
+            return super().__getattribute__(name)
+
+    Watched.__name__, Watched.__qualname__ = kind.__name__, kind.__qualname__
+    Watched.__module__ = kind.__module__
+    _WATCHED[kind] = Watched
+    return Watched
+
+
 class RunFailures:
     """A scenario run's (``adsim_scenario``) failed calls, as a desktop's host shows its own:
-    none when the scenario file says ``allow_handler_errors: true``."""
+    none when the scenario file says ``allow_handler_errors: true``, nor once the test read
+    whether the run passed (``passed``, ``exit_code``, ``handler_failures``, ``outcomes``):
+    ``assert not result.passed`` checked them, as ``adsim.failures`` does a desktop's."""
 
     def __init__(self, result: Any):
         self._result = result
+        with contextlib.suppress(TypeError):  # a result of another shape: not watched
+            result.__class__ = _watched(type(result))
 
     @property
     def failures(self) -> list[HandlerOutcome]:
-        """The run's failed handler calls its scenario does not allow."""
-        if self._result.allow_handler_errors:
+        """The run's failed handler calls its scenario does not allow (and the test has not
+        read)."""
+        state = vars(self._result)
+        if state.get("allow_handler_errors") or state.get(_CHECKED):
             return []
-        return list(self._result.handler_failures)
+        return list(state.get("handler_failures", ()))
 
     @property
     def incidents(self) -> list[str]:

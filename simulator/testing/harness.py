@@ -285,9 +285,11 @@ class AdsimHarness:
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:
-        """Every handler call's outcome so far."""
+        """Every handler call's outcome so far (the failed ones among them are seen, as with
+        ``failures``: a test that checks statuses here checked them)."""
         __tracebackhide__ = True
         self.settle()
+        self.ledger.saw(self.host.failures)
         return self.host.outcomes
 
     @property
@@ -458,8 +460,9 @@ class AgentHarness:
 
     @property
     def outcomes(self) -> list[HandlerOutcome]:
-        """Every call of this desktop's handlers so far."""
+        """Every call of this desktop's handlers so far (its failed ones seen, as ``failures``)."""
         self.parent.settle()
+        self.parent.ledger.saw(self.host.failures)
         return self.host.outcomes
 
     @property

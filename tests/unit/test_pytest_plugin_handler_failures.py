@@ -332,3 +332,48 @@ def register(ad_api):
         "setting up adsim: a handler module's import or register() still running after 10 s; "
         'stuck at stuck.py:4 in register; with handler_isolation="thread" nothing can stop it'
     ) in err
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "assert [o.status for o in adsim.outcomes if o.event_name == 'ON_NEW_INTERACTION'] "
+        "== ['error']",
+        "assert adsim.agent('omar').outcomes == [] or True\n    assert adsim.outcomes",
+    ],
+)
+def test_a_test_that_read_adsim_outcomes_checked_the_failed_ones_among_them(pytester, check):
+    # Every call's status is there: a test that looks at them has seen the failed ones.
+    run(pytester, f"def test_sale(adsim):\n    ring(adsim)\n    {check}\n").assert_outcomes(
+        passed=1
+    )
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "assert not result.passed",
+        "assert result.exit_code == 1",
+        "assert [o.status for o in result.handler_failures] == ['error']",
+        "assert any(o.status == 'error' for o in result.outcomes)",
+    ],
+)
+def test_a_test_that_read_whether_its_scenario_run_passed_checked_its_failures(pytester, check):
+    pytester.makefile(".yaml", ring="name: ring\nsteps:\n  - call: {service: Sales}\n")
+    test = f"def test_run(adsim_scenario):\n    result = adsim_scenario('ring.yaml')\n    {check}\n"
+    run(pytester, test).assert_outcomes(passed=1)
+
+
+def test_a_scenario_result_still_reads_and_compares_as_one(pytester):
+    pytester.makefile(".yaml", ring="name: ring\nsteps:\n  - call: {service: Customer Support}\n")
+    test = """
+import copy
+
+from simulator.scenarios.result import ScenarioResult
+
+def test_run(adsim_scenario):
+    result = adsim_scenario("ring.yaml")
+    assert isinstance(result, ScenarioResult) and type(result).__name__ == "ScenarioResult"
+    assert copy.copy(result) == result and result.jsonl()
+"""
+    run(pytester, test).assert_outcomes(passed=1)
