@@ -1,7 +1,11 @@
-"""One demo call through a handler plugin file, for the tests of what a plugin does."""
+"""For the tests of what a plugin does: one demo call through a handler plugin file
+(``demo_through``), or an ``adsim`` command in a process of its own (``run_adsim``)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from simulator.data import load_tenant
@@ -9,6 +13,8 @@ from simulator.demo import run_demo_call
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
 from simulator.journal import Journal
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo_through(
@@ -30,3 +36,20 @@ def demo_through(
         host.close()
         journal.close()
     return host
+
+
+def run_adsim(
+    *argv: str, env: dict[str, str] | None = None, timeout: float = 120.0
+) -> subprocess.CompletedProcess[str]:
+    """``python -m simulator ARGV`` from the repository's root, its output captured as text,
+    stdin empty; ``env`` on top of this process's; ``timeout`` guards a hang only."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+    )

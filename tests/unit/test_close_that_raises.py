@@ -7,12 +7,12 @@ fails the test at its teardown."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.unit.plugin_demo import run_adsim
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")
@@ -34,15 +34,7 @@ def close():
 
 
 def _adsim(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-        check=False,
-    )
+    return run_adsim(*argv, env={"PYTHONDONTWRITEBYTECODE": "1"})
 
 
 @pytest.mark.parametrize("isolation", ["process", "thread"])

@@ -7,16 +7,10 @@ retrieved``, ``Task was destroyed but it is pending!``) and the run passed, exit
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.unit.plugin_demo import demo_through
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = [sys.executable, "-m", "simulator", "demo", "--journal", ":memory:"]
+from tests.unit.plugin_demo import demo_through, run_adsim
 
 THREAD = """
 import threading
@@ -92,14 +86,14 @@ def test_the_command_line_fails_a_run_whose_plugin_thread_raised(tmp_path):
     plugin = tmp_path / "crm.py"
     plugin.write_text(THREAD, encoding="utf-8")
     for isolation in ("process", "thread"):
-        result = subprocess.run(
-            [*DEMO, "--handler", str(plugin), "--handler-isolation", isolation],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
+        result = run_adsim(
+            "demo",
+            "--journal",
+            ":memory:",
+            "--handler",
+            str(plugin),
+            "--handler-isolation",
+            isolation,
         )
         assert result.returncode == 1, result.stderr
         assert "Exception in thread uploader" in result.stderr  # its traceback, as Python's

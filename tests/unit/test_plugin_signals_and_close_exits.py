@@ -7,13 +7,7 @@ passed, exit 0."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-from tests.unit.plugin_demo import demo_through
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.plugin_demo import demo_through, run_adsim
 
 SIGNALS_ITSELF = """
 import os
@@ -33,25 +27,8 @@ def register(ad_api):
 def test_a_signal_a_plugin_sends_adsims_process_is_a_failure_not_its_end(tmp_path):
     plugin = tmp_path / "crm.py"
     plugin.write_text(SIGNALS_ITSELF, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "demo",
-            "--journal",
-            ":memory:",
-            "--handler",
-            str(plugin),
-            "--handler-isolation",
-            "thread",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+    result = run_adsim(
+        "demo", "--journal", ":memory:", "--handler", str(plugin), "--handler-isolation", "thread"
     )
     assert result.returncode == 1, (result.returncode, result.stderr)
     assert "adsim: handlers: 0 of 1 calls failed; 1 plugin problem(s)" in result.stderr

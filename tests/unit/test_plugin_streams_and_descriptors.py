@@ -16,21 +16,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.unit.plugin_demo import demo_through
+from tests.unit.plugin_demo import demo_through, run_adsim
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _demo(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", "demo", "--journal", ":memory:", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_adsim("demo", "--journal", ":memory:", *args)
 
 
 def test_a_plugin_replacing_sys_stderr_in_register_gets_adsims_back(tmp_path):
@@ -210,28 +202,17 @@ def test_a_plugin_closing_sys_stdout_leaves_the_events_of_output_dash_whole(tmp_
         encoding="utf-8",
     )
     scenario = str(ROOT / "fixtures" / "scenarios" / "consult_transfer.yaml")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "run",
-            scenario,
-            "--output",
-            "-",
-            "--journal",
-            ":memory:",
-            "--handler",
-            str(plugin),
-            "--handler-isolation",
-            "thread",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
+    result = run_adsim(
+        "run",
+        scenario,
+        "--output",
+        "-",
+        "--journal",
+        ":memory:",
+        "--handler",
+        str(plugin),
+        "--handler-isolation",
+        "thread",
     )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr, result.stderr  # it was adsim's, writing the events

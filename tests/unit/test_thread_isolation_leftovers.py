@@ -7,12 +7,12 @@ it) was cut off at exit without a word, exit 0: an upload it was doing never hap
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.unit.plugin_demo import run_adsim
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")
@@ -90,15 +90,7 @@ def register(ad_api):
 
 
 def _adsim(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=LIMIT,
-        check=False,
-    )
+    return run_adsim(*argv, env={"PYTHONDONTWRITEBYTECODE": "1"}, timeout=LIMIT)
 
 
 def _plugin(tmp_path: Path, name: str, source: str) -> str:
