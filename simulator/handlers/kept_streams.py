@@ -12,6 +12,10 @@ at the end of the run it puts back whatever a plugin changed (a closed stream is
 its descriptor) and says so: an incident of the run naming who did it (exit 1), since adsim's
 output may have gone astray meanwhile. A handler's ``contextlib.redirect_stdout`` that ends
 with the handler changes nothing and is not reported.
+
+A handler abandoned past its timeout may end at any time, in its own thread, and mend then,
+while the run's end mends and releases: one lock makes each of those whole (a copy of a
+descriptor is never put back after it was closed, and its number perhaps reused).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import functools
 import io
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -62,12 +67,22 @@ class KeptStreams:
         self._guarded: list[Any] = []
         self._refused: list[str] = []
         """The streams a plugin tried to close since the last ``mend``."""
+        self._released = False
+        """After ``release`` the run is over: a handler abandoned past its timeout that ends
+        then must not put back streams its run had (a test runner's next capture)."""
+        self._lock = threading.Lock()
+        """Held by ``keep_descriptors``, ``mend`` and ``release``: a dispatcher thread, a
+        handler abandoned past its timeout and the run's end may call them at once."""
 
     def keep_descriptors(self) -> None:
         """The command line's: keep a copy of descriptors 1 and 2 too, to put back at ``mend``,
         and keep adsim's streams from being closed (what adsim writes its output with holds
         them: ``--output -`` ended in adsim's traceback). A test runner's capture moves the
         descriptors and closes its streams itself: not there."""
+        with self._lock:
+            self._keep_descriptors()
+
+    def _keep_descriptors(self) -> None:
         for name in _NAMES:
             stream = self._streams[name]
             try:  # the instance's close() before its type's: a close a plugin calls is said
@@ -106,6 +121,20 @@ class KeptStreams:
     def mend(self, who: str, before: tuple[tuple[Any, bool], ...] | None = None) -> list[str]:
         """Put back what ``who`` changed since ``before`` (``now()`` then; None: since this
         keeper was made) and the descriptors kept; what that was (empty: nothing), reported."""
+        with self._lock:
+            changed = self._mend(before)
+        if changed:  # outside the lock: the report takes the host's
+            self._report(
+                f"{who} replaced or closed adsim's {' and '.join(changed)}; in adsim's own "
+                "process (thread isolation) adsim's output (its summary, --output -) went "
+                "there: adsim put its own back (write to a file of the plugin's own, or use "
+                "process isolation)"
+            )
+        return changed
+
+    def _mend(self, before: tuple[tuple[Any, bool], ...] | None) -> list[str]:
+        if self._released:
+            return []
         changed = []
         for fd, (copy, identity) in self._copies.items():
             if _identity(fd) != identity:
@@ -131,13 +160,6 @@ class KeptStreams:
                 changed.append(f"sys.{name}")
             if self._streams[name] is was:
                 self._streams[name] = back
-        if changed:
-            self._report(
-                f"{who} replaced or closed adsim's {' and '.join(changed)}; in adsim's own "
-                "process (thread isolation) adsim's output (its summary, --output -) went "
-                "there: adsim put its own back (write to a file of the plugin's own, or use "
-                "process isolation)"
-            )
         return changed
 
     def _reopen(self, name: str, closed: Any) -> io.TextIOWrapper | None:
@@ -162,6 +184,11 @@ class KeptStreams:
 
     def release(self) -> None:
         """Close the copies of the descriptors; adsim's streams close as streams do again."""
+        with self._lock:
+            self._release()
+
+    def _release(self) -> None:
+        self._released = True
         for stream in self._guarded:
             with contextlib.suppress(Exception):
                 del stream.close

@@ -4,6 +4,7 @@ later event, and ``settle``, wait for ever."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 import threading
 from pathlib import Path
@@ -57,5 +58,61 @@ def test_an_error_recording_an_outcome_does_not_stall_the_host(tmp_path: Path, i
         assert "RuntimeError: a bug planted by the test" in incident
         saved = [o for o in host.outcomes if o.event_name == "ON_SAVE_ACTIVITY_RECORD"]
         assert [o.status for o in saved] == ["ok"], "the next call's outcome is recorded"
+    finally:
+        host.close(timeout=10)
+
+
+HANGS_ONCE = """
+import threading
+
+release = threading.Event()
+hung = []
+
+
+def hang_once(interaction):
+    if not hung:
+        hung.append(threading.current_thread())
+        release.wait(60)
+    return None
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", hang_once)
+"""
+
+
+def test_an_internal_error_in_an_abandoned_thread_ends_that_thread(tmp_path: Path):
+    """A handler abandoned past its timeout ended and a bug of ours hit its thread (CI: the
+    streams mended at once by it and by the run's end): said, and the thread ends; it went on
+    as a second dispatcher thread, finishing jobs that were another thread's."""
+    plugin = tmp_path / "hangs_once.py"
+    plugin.write_text(textwrap.dedent(HANGS_ONCE), encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=0.1, isolation="thread")
+    assert host.streams is not None
+    real = host.streams.mend
+    module: dict[str, Any] = {}
+
+    def mend(who: str, before: Any = None) -> list[str]:
+        if module and threading.current_thread() in module["hung"]:
+            raise RuntimeError("a bug planted by the test")
+        return real(who, before)
+
+    host.streams.mend = mend  # type: ignore[method-assign]
+    try:
+        assert not host.load(plugin)[0].error
+        [loaded] = [
+            m for m in list(sys.modules.values()) if getattr(m, "__file__", 0) == str(plugin)
+        ]
+        module.update(vars(loaded))
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+        [hung] = module["hung"]
+        module["release"].set()
+        hung.join(30)
+        assert not hung.is_alive(), "the abandoned thread went on as a second dispatcher"
+        assert any("RuntimeError: a bug planted by the test" in i for i in host.incidents)
+        run_demo_call(sim, after_step=host.settle)  # the host goes on
+        host.settle()
     finally:
         host.close(timeout=10)

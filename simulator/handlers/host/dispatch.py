@@ -173,7 +173,13 @@ class Dispatcher(OutcomeLog):
                 except Exception as exc:
                     # A bug of ours must not end this thread with the job unfinished: every
                     # later event would wait for it, and ``settle`` for ever.
-                    self._lost(job, traceback_text(exc))
+                    with self._lock:
+                        abandoned = generation != self._generation
+                    # Abandoned (its handler ended past its timeout): said, but the job is
+                    # another dispatcher thread's now, and this thread ends.
+                    self._lost(job, traceback_text(exc), finish=not abandoned)
+                    if abandoned:
+                        return
         finally:
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
@@ -211,9 +217,9 @@ class Dispatcher(OutcomeLog):
         self._finish(job)
         return True
 
-    def _lost(self, job: Job, trace: str) -> None:
+    def _lost(self, job: Job, trace: str, *, finish: bool = True) -> None:
         """An internal error while ``job`` was handled: said (an incident: exit code 1), and
-        the job ended so that the next events and ``settle`` go on."""
+        (``finish``) the job ended so that the next events and ``settle`` go on."""
         event = job.event
         self.add_incident(
             f"internal error while handling event #{event.seq} {event.name.value} (please "
@@ -221,7 +227,8 @@ class Dispatcher(OutcomeLog):
         )
         with contextlib.suppress(OSError, ValueError):
             print(trace, file=sys.stderr, end="", flush=True)
-        self._finish(job)
+        if finish:
+            self._finish(job)
 
     def _pipeline_for(self, job: Job) -> PluginProcess | None:
         """The one plugin process ``job`` goes to when it can be sent without waiting: it
