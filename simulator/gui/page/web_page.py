@@ -14,6 +14,11 @@ Content-Security-Policy loads the shim from ``https://<tenant>/...`` itself. A l
 self-signed certificate is accepted for that host only, and the tenant's origin is let through;
 everything else stays blocked.
 
+The dock's view and the dock are here; the rest is beside this module, a concept each:
+``chromium`` (flags, strict-CSP mode), ``scheme`` (``adsim://``), ``origins``, ``targets`` (what a
+page opens), ``network_guard``, ``packet_channel`` and ``crm_page``. Their public names are
+importable from here too.
+
 Needs the optional extra ``agent-desktop-simulator[web]`` (PySide6-Addons). Import this module
 before the QApplication exists: it registers the ``adsim`` scheme, which Qt only accepts then.
 """
@@ -21,35 +26,16 @@ before the QApplication exists: it registers the ``adsim`` scheme, which Qt only
 from __future__ import annotations
 
 import json
-import mimetypes
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QCoreApplication,
-    QCryptographicHash,
-    QFile,
-    QObject,
-    Qt,
-    QTimer,
-    QUrl,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QByteArray, QCryptographicHash, Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
-    QWebEnginePage,
     QWebEngineProfile,
-    QWebEngineUrlRequestInfo,
-    QWebEngineUrlRequestInterceptor,
-    QWebEngineUrlRequestJob,
     QWebEngineUrlScheme,
-    QWebEngineUrlSchemeHandler,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
@@ -64,29 +50,25 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.long_lines import clipped
-from simulator.web import PageEndpoint, shim_path
-from simulator.web.tenant_server import (
-    SHIM_PATHS,
-    WIDGET_FOLDERS,
-    TenantServer,
-    parse_tenant_url,
-    tenant_resource,
+from simulator.gui.page.chromium import (
+    _Process,
+    add_chromium_flags,
+    tenant_server,
+    use_tenant_url,
 )
-
-
-def add_chromium_flags(*flags: str) -> None:
-    """Append ``flags`` to ``$QTWEBENGINE_CHROMIUM_FLAGS``, each unless one of that name is
-    there already (the user's own wins). Chromium reads them once, at its first page."""
-    current = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    names = {flag.split("=", 1)[0] for flag in current}
-    current += [flag for flag in flags if flag.split("=", 1)[0] not in names]
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
-
-
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    # Chromium refuses to start its sandbox as root.
-    add_chromium_flags("--no-sandbox")
-
+from simulator.gui.page.crm_page import CrmPage
+from simulator.gui.page.network_guard import NetworkGuard
+from simulator.gui.page.origins import allow_hint, origin_of, parse_origin
+from simulator.gui.page.packet_channel import PacketChannel
+from simulator.gui.page.scheme import (  # HOST: importable from here, as before
+    HOST,  # noqa: F401
+    SCHEME,
+    ShimSchemeHandler,
+    register_scheme,
+)
+from simulator.gui.page.targets import options_problem, page_problem, page_url, widget_query
+from simulator.web import PageEndpoint
+from simulator.web.tenant_server import SHIM_PATHS
 
 __all__ = [
     "SCHEME",
@@ -105,174 +87,8 @@ __all__ = [
     "use_tenant_url",
 ]
 
-SCHEME = b"adsim"
-HOST = "crm"
 _LOG_LINES = 5000
 """Lines the CRM page tab keeps (docs/javascript.md says so): a page open all day logs on."""
-_CHROMIUM_FLAGS = "QTWEBENGINE_CHROMIUM_FLAGS"
-
-
-class _Process:
-    """Process-wide state: Chromium reads its flags once, when the first profile is made."""
-
-    tenant: TenantServer | None = None
-    pages_created = False
-
-
-def register_scheme() -> None:
-    """Register ``adsim://`` with QtWebEngine (only possible before the QApplication exists)."""
-    if QWebEngineUrlScheme.schemeByName(SCHEME).name() == QByteArray(SCHEME):
-        return
-    scheme = QWebEngineUrlScheme(SCHEME)
-    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
-    scheme.setFlags(
-        QWebEngineUrlScheme.Flag.SecureScheme
-        | QWebEngineUrlScheme.Flag.CorsEnabled
-        | QWebEngineUrlScheme.Flag.ContentSecurityPolicyIgnored
-    )
-    QWebEngineUrlScheme.registerScheme(scheme)
-
-
-if QCoreApplication.instance() is None:
-    register_scheme()
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-
-def origin_of(url: QUrl) -> str:
-    """``scheme://host[:port]`` of ``url``, the port only when it is not the scheme's default."""
-    scheme = url.scheme().lower()
-    port = url.port(_DEFAULT_PORTS.get(scheme, -1))
-    suffix = "" if port in (-1, _DEFAULT_PORTS.get(scheme)) else f":{port}"
-    host = url.host().lower()
-    if ":" in host:  # IPv6: bracketed in an origin
-        host = f"[{host}]"
-    return f"{scheme}://{host}{suffix}"
-
-
-def parse_origin(text: str) -> str:
-    """An origin to allow (``https://api.example.com``, ``http://localhost:8000``), normalised;
-    ``ValueError`` saying what is wrong."""
-    url = QUrl(text.strip().rstrip("/"))
-    if not url.isValid() or url.scheme().lower() not in _DEFAULT_PORTS or not url.host():
-        raise ValueError(
-            f"{text}: not an origin; pass scheme://host[:port], e.g. https://api.example.com"
-        )
-    if url.path() or url.hasQuery() or url.hasFragment() or url.userInfo():
-        raise ValueError(f"{text}: an origin has no path, query or user; drop them")
-    return origin_of(url)
-
-
-def allow_hint(url: str) -> str:
-    """What lets a blocked ``url`` through."""
-    return f"(--allow-origin {origin_of(QUrl(url))} lets it through)"
-
-
-def page_problem(target: str) -> str | None:
-    """Why ``target`` cannot be opened as a CRM page (what to do), or None: it must be an
-    http(s) URL or a folder with an ``index.html``."""
-    if "://" in target:
-        scheme = target.split("://", 1)[0].lower()
-        if scheme not in ("http", "https"):
-            return "only http:// and https:// pages (or a folder) can be opened"
-        return None
-    path = Path(target)
-    if not path.is_dir():
-        return "not a URL nor a folder; pass http://... or a folder with index.html"
-    if not (path / "index.html").is_file():
-        return "the folder has no index.html; the page opens at adsim://crm/index.html"
-    return None
-
-
-def options_problem(
-    target: str, tenant_url: str | None = None, allow_origins: Iterable[str] = ()
-) -> tuple[str, str] | None:
-    """The first thing wrong with a page's options, as ``(what, why)`` (``what`` is the target
-    or the option's flag), or None. Starts nothing: check before ``use_tenant_url``."""
-    problem = page_problem(target)
-    if problem is not None:
-        return target, problem
-    if tenant_url is not None:
-        try:
-            parse_tenant_url(tenant_url)
-        except ValueError as exc:
-            return "--tenant-url", str(exc)
-    for origin in allow_origins:
-        try:
-            parse_origin(origin)
-        except ValueError as exc:
-            return "--allow-origin", str(exc)
-    return None
-
-
-def page_url(target: str | Path, query: str = "") -> QUrl:
-    """The URL a target opens at: a folder's ``index.html`` under ``adsim://crm/`` (with
-    ``?query`` when given), or the URL as it is."""
-    path = Path(target)
-    if path.is_dir():
-        return QUrl(f"{SCHEME.decode()}://{HOST}/index.html" + (f"?{query}" if query else ""))
-    return QUrl(str(target))
-
-
-def widget_query(host: Any) -> str:
-    """What a folder's page is opened with for ``host``'s run: ``version=2.0`` when its adApi
-    version is served by the Comm.Widget 2.0 (2026), as a tenant's page would be asked to load
-    the 2.0 adapter (the example page's switch); nothing otherwise."""
-    version = getattr(getattr(host, "sim", None), "api_version", None)
-    return "version=2.0" if getattr(version, "widget", "1.0") == "2.0" else ""
-
-
-def _qwebchannel_js() -> bytes:
-    source = QFile(":/qtwebchannel/qwebchannel.js")
-    if not source.open(QFile.OpenModeFlag.ReadOnly):
-        return b""
-    try:
-        return bytes(source.readAll().data())
-    finally:
-        source.close()
-
-
-def _shim_script() -> bytes:
-    """What the page gets as ``api.js``: ``qwebchannel.js``, then the shim."""
-    return _qwebchannel_js() + b"\n" + shim_path().read_bytes()
-
-
-def use_tenant_url(url: str) -> TenantServer:
-    """Strict-CSP mode for every CRM page created afterwards: ``https://HOST/...`` (``url`` is
-    ``https://HOST``) is answered by a local ``TenantServer`` (the shim at the vendor's script
-    paths), whose certificate those pages accept for HOST only; the pages may reach that origin,
-    and nothing else beyond what the default mode allows.
-
-    Call once, before the first page or profile exists (Chromium reads its flags once per
-    process): ``RuntimeError`` otherwise; ``ValueError`` for a URL that is not ``https://HOST``.
-    The server runs until the process ends (or ``.close()``)."""
-    if _Process.tenant is not None:
-        raise RuntimeError(
-            f"strict-CSP mode is already on for {_Process.tenant.url}: one tenant per process"
-        )
-    if _Process.pages_created or _web_engine_widgets():
-        raise RuntimeError(
-            "use_tenant_url() must be called before the first CRM page is created: Chromium "
-            "reads its flags once per process"
-        )
-    server = TenantServer(url, shim=_shim_script())
-    # Quoted: Qt splits the variable on spaces, and the rule has two. A rule the user set
-    # already wins (and then maps the tenant's host wherever they said).
-    add_chromium_flags(f'--host-resolver-rules="MAP {server.host} 127.0.0.1:{server.port}"')
-    _Process.tenant = server
-    return server
-
-
-def tenant_server() -> TenantServer | None:
-    """The strict-CSP mode's tenant server, or None in the default mode."""
-    return _Process.tenant
-
-
-def _web_engine_widgets() -> bool:
-    app = QCoreApplication.instance()
-    widgets = getattr(app, "allWidgets", None)
-    return widgets is not None and any(isinstance(w, QWebEngineView) for w in widgets())
 
 
 def _certificate_fingerprint(error: QWebEngineCertificateError) -> str | None:
@@ -280,161 +96,6 @@ def _certificate_fingerprint(error: QWebEngineCertificateError) -> str | None:
     if not chain:
         return None
     return bytes(chain[0].digest(QCryptographicHash.Algorithm.Sha256).toHex().data()).decode()
-
-
-class ShimSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves ``adsim://crm/``: the shim at the tenant's path, the widget placeholder, and the
-    files of one folder (nothing outside it)."""
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.root: Path | None = None
-        self._shim = _shim_script()
-
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
-        """Answer one request."""
-        path = job.requestUrl().path() or "/"
-        found = tenant_resource(path, self._shim)
-        if found is not None:
-            self._reply(job, found[0].encode(), found[1])
-            return
-        root = self.root
-        if root is None:
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
-        wanted = (root / path.lstrip("/")).resolve()
-        if wanted.is_dir():
-            wanted = wanted / "index.html"
-        if not wanted.is_relative_to(root.resolve()) or not wanted.is_file():
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
-        kind = mimetypes.guess_type(wanted.name)[0] or "application/octet-stream"
-        if wanted.suffix in (".js", ".mjs"):
-            kind = "text/javascript"
-        self._reply(job, kind.encode(), wanted.read_bytes())
-
-    @staticmethod
-    def _reply(job: QWebEngineUrlRequestJob, kind: bytes, body: bytes) -> None:
-        buffer = QBuffer(job)
-        buffer.setData(body)
-        buffer.open(QBuffer.OpenModeFlag.ReadOnly)
-        job.reply(kind, buffer)
-
-
-class NetworkGuard(QWebEngineUrlRequestInterceptor):
-    """Blocks every request but ``adsim://``, inline data and the opened URL's own origin; a
-    tenant's ``api.js`` and widget frame (``/agent/communicator/...``) are redirected to the shim
-    and the placeholder. In strict-CSP mode (``tenant_host`` set) the
-    tenant's ``https://`` origin goes through, to the local tenant server."""
-
-    blocked = Signal(str)
-
-    def __init__(self, parent: QObject | None = None, *, tenant_host: str | None = None):
-        super().__init__(parent)
-        self.origin: str | None = None
-        self.tenant_host = tenant_host
-        self.allowed: frozenset[str] = frozenset()
-        """More origins let through (``--allow-origin``: the page's API, its CDN ...)."""
-
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
-        """Allow, redirect or block one request (on QtWebEngine's IO thread)."""
-        url = info.requestUrl()
-        scheme = url.scheme()
-        if scheme in (SCHEME.decode(), "data", "blob", "qrc", "about"):
-            return
-        if (
-            self.tenant_host is not None
-            and scheme == "https"
-            and url.host().lower() == self.tenant_host
-            and url.port(443) == 443
-        ):
-            return
-        if url.path() in SHIM_PATHS or url.path().startswith(WIDGET_FOLDERS):
-            # The shim, and the widget frame it mounts, whichever host the page names.
-            info.redirect(QUrl(f"{SCHEME.decode()}://{HOST}{url.path()}"))
-            return
-        origin = origin_of(url)
-        if origin == self.origin or origin in self.allowed:
-            return
-        info.block(True)
-        self.blocked.emit(url.toString())
-
-
-class PacketChannel(QObject):
-    """The object the shim reaches as ``channel.objects.adsim``: ``receive(json)`` from the page,
-    ``packet(json)`` to it. ``send`` may be called from any thread."""
-
-    packet = Signal(str)
-    arrived = Signal(str)
-    _outgoing = Signal(str)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self.on_packet: Callable[[dict[str, Any]], Any] | None = None
-        self._outgoing.connect(self.packet, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(str)
-    def receive(self, text: str) -> None:
-        """A packet from the page (JSON)."""
-        self.arrived.emit(text)
-        try:
-            packet = json.loads(text)
-        except ValueError:
-            return
-        if isinstance(packet, dict) and self.on_packet is not None:
-            self.on_packet(packet)
-
-    def send(self, packet: dict[str, Any]) -> None:
-        """Post a packet to the page (thread-safe: crosses to the GUI thread)."""
-        self._outgoing.emit(json.dumps(packet, separators=(",", ":"), ensure_ascii=False))
-
-
-class CrmPage(QWebEnginePage):
-    """A page whose console lines are signalled; ``headless``: its dialogs are dismissed."""
-
-    console = Signal(str)
-    headless = False
-    """Dismiss ``alert``/``confirm``/``prompt`` at once, each said as a console line: headless
-    (``adsim run --page``) Qt's dialog waited for a click nobody could give, and adsim hung
-    for ever, deaf to Ctrl-C and SIGTERM (they quit Qt's loop, not the dialog's)."""
-
-    def _dismissed(self, kind: str, message: str, answer: str) -> None:
-        shown = message if len(message) <= 200 else message[:200] + "..."
-        self.console.emit(
-            f"{kind}({json.dumps(shown, ensure_ascii=False)}) dismissed, the page got {answer}: "
-            "headless, nobody answers a dialog"
-        )
-
-    def javaScriptAlert(self, origin: QUrl | str, message: str) -> None:
-        """Headless: said and dismissed; else Qt's dialog."""
-        if not self.headless:
-            super().javaScriptAlert(origin, message)
-            return
-        self._dismissed("alert", message, "nothing")
-
-    def javaScriptConfirm(self, origin: QUrl | str, message: str) -> bool:
-        """Headless: said and answered ``false`` (Cancel); else Qt's dialog."""
-        if not self.headless:
-            return super().javaScriptConfirm(origin, message)
-        self._dismissed("confirm", message, "false")
-        return False
-
-    def javaScriptPrompt(self, origin: QUrl | str, message: str, default: str) -> tuple[bool, str]:
-        """Headless: said and answered ``null`` (Cancel); else Qt's dialog."""
-        if not self.headless:
-            return super().javaScriptPrompt(origin, message, default)
-        self._dismissed("prompt", message, "null")
-        return False, ""
-
-    def javaScriptConsoleMessage(
-        self,
-        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
-        message: str,
-        line: int,
-        source: str,
-    ) -> None:
-        """Forward the page's console to the log."""
-        self.console.emit(f"console {level.name}: {message} ({source}:{line})")
 
 
 class CrmPageView(QWidget):
