@@ -185,3 +185,35 @@ def test_a_page_logging_a_megabyte_in_one_line_is_cut_in_the_log(qtbot: Any, pag
     )
     (line,) = [text for text in page.log.toPlainText().splitlines() if "AAAA" in text]
     assert len(line) < 11_000
+
+
+def test_a_window_with_a_crm_page_closes_without_qtwebengine_s_warning(tmp_path: Path) -> None:
+    """``adsim --page DIR`` printed "Release of profile requested but WebEnginePage still not
+    deleted. Expect troubles !" each time its window closed: the page was left to Python's exit,
+    which released its profile first."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ADSIM_REPORT_STARTUP": "1"}
+    env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--page",
+            str(PAGE),
+            "--journal",
+            str(tmp_path / "journal.sqlite3"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ready" in done.stderr, "the window opened with its page"
+    assert "WebEnginePage still not deleted" not in done.stderr

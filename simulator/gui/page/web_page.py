@@ -30,7 +30,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCryptographicHash, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QCryptographicHash,
+    QEvent,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEngineCertificateError,
@@ -122,6 +131,10 @@ class CrmPageView(QWidget):
         self.guard = NetworkGuard(self, tenant_host=tenant_host)
         self.profile.setUrlRequestInterceptor(self.guard)
         self.page = CrmPage(self.profile, self)
+        self._released = False
+        app = QCoreApplication.instance()
+        if app is not None:  # the window's page: released as the app quits, not by Python's exit
+            app.aboutToQuit.connect(self._release_at_quit)
         if self.tenant is not None:
             self.page.certificateError.connect(self._certificate_error)
         self.channel = QWebChannel(self)
@@ -205,13 +218,26 @@ class CrmPageView(QWidget):
 
     def close_page(self) -> None:
         """Fail what the page still owed and release it (the page before its profile, as
-        QtWebEngine requires)."""
+        QtWebEngine requires). Once: again, it does nothing."""
+        if self._released:
+            return
+        self._released = True
         if self.endpoint is not None:
             self.endpoint.close()
             self.endpoint = None
         self.view.deleteLater()
         self.page.deleteLater()
         self.profile.deleteLater()
+
+    def _release_at_quit(self) -> None:
+        """The app quits with the page still open (the window's dock): released now, the page
+        before its profile. Left to Python's exit, the profile (which has no parent) went
+        first, and QtWebEngine said "Release of profile requested but WebEnginePage still not
+        deleted. Expect troubles !" on every window with a CRM page that closed."""
+        if self._released:
+            return
+        self.close_page()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def add_crm_page_dock(
