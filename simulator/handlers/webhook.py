@@ -27,13 +27,14 @@ import time
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel
 
 from simulator import __version__
 from simulator.contract import EventName
 from simulator.handlers.registry import event_name
+from simulator.handlers.secrets import redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -70,16 +71,6 @@ def _port_ok(parts: SplitResult) -> bool:
         return parts.port is None or 0 < parts.port < 65536
     except ValueError:
         return False
-
-
-def redact_url(url: str) -> str:
-    """``url`` without a password in it (for messages and the plugin list)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    # What follows the userinfo as written: ``hostname`` drops an IPv6 literal's brackets.
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _untrusted_certificate(exc: BaseException) -> str | None:
