@@ -263,6 +263,15 @@ class WebhookHandler:
             )
         if any(char.isspace() for char in parts.hostname):  # no name server ever answers it
             raise ValueError(f"a webhook URL's host has no spaces, got {shown!r}")
+        zone = parts.hostname.partition("%")[2]
+        if parts.netloc.rpartition("@")[2].startswith("[") and zone.startswith("25"):
+            # httpx hands ``fe80::1%25eth0`` to the resolver as written (RFC 6874's ``%25`` not
+            # decoded): every attempt failed with "Name or service not known", after the run.
+            raise ValueError(
+                f"webhook URL {shown!r} names an IPv6 address with a zone (%{zone}), which adsim's "
+                "HTTP client cannot send to; give the endpoint's host name, or an address that "
+                "needs no zone"
+            )
         import httpx
 
         try:  # what httpx refuses only when it sends (a control character) fails every record

@@ -307,6 +307,13 @@ def test_bad_urls_and_events_are_refused():
             "http://u:hunter2@host/a\x01b",
             "webhook URL 'http://u:***@host/a\\x01b' cannot be sent to: Invalid non-printable",
         ),
+        # A link-local address's zone (RFC 6874): every attempt failed to resolve it, exit 1.
+        (
+            "http://[fe80::1%25eth0]:8080/hook",
+            "webhook URL 'http://[fe80::1%25eth0]:8080/hook' names an IPv6 address with a zone "
+            "(%25eth0), which adsim's HTTP client cannot send to; give the endpoint's host name",
+        ),
+        ("http://u:hunter2@[fe80::1%25lo]/", "webhook URL 'http://u:***@[fe80::1%25lo]/' names"),
         # An IDNA name that is no name: an error outcome per record, after the run.
         (
             "http://xn--a.example/hook",
