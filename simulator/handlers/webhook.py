@@ -3,7 +3,9 @@
 ``--webhook URL`` posts each ``ON_SAVE_ACTIVITY_RECORD`` (``--webhook-events`` adds others). The
 body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
 array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
-name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
+name), ``X-Adsim-Delivery`` (an id of the delivery, the same in each of its attempts, so that a
+receiver can drop a retry it has already taken) and, with a secret, ``X-Adsim-Signature:
+sha256=<hex HMAC-SHA256 of the body>``. Connection
 errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor a redirect (3xx),
 which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
@@ -24,6 +26,7 @@ import math
 import socket
 import threading
 import time
+import uuid
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -41,10 +44,20 @@ if TYPE_CHECKING:
 
     from simulator.handlers.ad_api import AdApi
 
-__all__ = ["SIGNATURE_HEADER", "WebhookError", "WebhookHandler", "sign"]
+__all__ = [
+    "DELIVERY_HEADER",
+    "EVENT_HEADER",
+    "SIGNATURE_HEADER",
+    "WebhookError",
+    "WebhookHandler",
+    "sign",
+]
 
 SIGNATURE_HEADER = "X-Adsim-Signature"
 EVENT_HEADER = "X-Adsim-Event"
+DELIVERY_HEADER = "X-Adsim-Delivery"
+"""A UUID for each delivery, sent unchanged with each of its attempts (retries, a request sent
+again on a new connection): a receiver that has it already can drop the copy."""
 _RETRY_STATUS = {429}
 _BAD_LOCATION = "Invalid URL in location header"
 """httpx's message for a redirect whose ``Location`` it cannot read (httpx 0.28)."""
@@ -399,6 +412,9 @@ class WebhookHandler:
             "Content-Type": "application/json",
             "User-Agent": f"adsim/{__version__}",
             EVENT_HEADER: name.value,
+            # Random, not drawn from the seed: a seeded run made again must not look to the
+            # receiver like a retry of the first one.
+            DELIVERY_HEADER: str(uuid.uuid4()),
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, body)
