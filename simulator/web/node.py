@@ -31,6 +31,7 @@ from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.one_line import one_line
 from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
+from simulator.web.node_leftovers import MARK_ENV, end_marked, new_mark
 
 __all__ = [
     "STARTUP_TIMEOUT",
@@ -183,9 +184,10 @@ class NodeHandler:
         # Held by a reader while it hands the endpoint a packet or its process's exit, and by a
         # reload while it makes the readers so far stale: one cannot slip into the other.
         self._reader_lock = threading.Lock()
-        self._groups: set[int] = set()
+        self._groups: dict[int, str] = {}
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
-        what their module left running (``_end_leftovers``)."""
+        what their module left running (``_end_leftovers``), each with the mark its node's
+        environment carries (``node_leftovers``: what the module started detached)."""
         self._generation = 0
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
@@ -213,6 +215,7 @@ class NodeHandler:
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         env["ADSIM_PACKET_TAG"] = self._tag
+        env[MARK_ENV] = mark = new_mark()
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
         process = popen(
             tied([self.node, str(runner_path()), str(self.path.resolve())]),
@@ -231,7 +234,7 @@ class NodeHandler:
         )
         if OWN_GROUP:
             with self._reader_lock:
-                self._groups.add(process.pid)
+                self._groups[process.pid] = mark
         return process
 
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
@@ -409,8 +412,9 @@ class NodeHandler:
             pid = getattr(process, "pid", None)
             if process.returncode is None or pid not in self._groups:
                 return
-            self._groups.discard(pid)
-        left = end_leftovers(pid)
+            mark = self._groups.pop(pid)
+        # Those it started detached (``{detached: true}``: a group of their own) too.
+        left = end_leftovers(pid) + end_marked(mark, pid)
         if left:
             self.host.add_incident(
                 f"js:{self.path.name}: {left} process(es) it started still running when its "

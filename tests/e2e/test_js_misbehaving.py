@@ -6,7 +6,9 @@ run goes on, and the exit code is honest."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import sys
 from pathlib import Path
 
@@ -418,4 +420,44 @@ def test_node_exiting_while_a_process_it_started_holds_its_stdout_is_the_exit(
         assert later and all("exited (code 3)" in (o.error or "") for o in later)
     finally:
         host.close(timeout=5)
+    assert any("1 process(es) it started still running" in text for text in host.incidents)
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+def test_a_process_the_module_started_detached_ends_with_its_node_and_is_said(
+    tmp_path: Path,
+) -> None:
+    """``spawn(..., {detached: true})`` puts the child in a process group of its own, which the
+    end of node's group did not reach: it ran on after the run, and nothing said so."""
+    pid_file = tmp_path / "child.pid"
+    module = tmp_path / "detaches.mjs"
+    module.write_text(
+        'import { spawn } from "node:child_process";\n'
+        'import { writeFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'],"
+        " {detached: true, stdio: 'ignore'});\n"
+        "    child.unref();\n"
+        f"    writeFileSync({json.dumps(str(pid_file))}, String(child.pid));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    try:
+        NodeHandler(host, module).start()
+        host.sim.login()
+        host.sim.set_agent_state("ready")
+        host.sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        child = os.pidfd_open(int(pid_file.read_text(encoding="utf-8")))
+    finally:
+        host.close(timeout=5)
+    try:
+        ended, _, _ = select.select([child], [], [], 30)  # readable once it has ended
+        assert ended, "the detached child still runs after the run"
+    finally:
+        os.close(child)
     assert any("1 process(es) it started still running" in text for text in host.incidents)
