@@ -54,6 +54,9 @@ STARTUP_TIMEOUT = 15.0
 _EXIT_CHECK_S = 0.05
 _CLOSE_GRACE_S = 2.0
 """How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+_LEFTOVERS_WAIT_S = 30.0
+"""Bound of the wait for another thread ending what a module left running (a look through
+``/proc``: milliseconds)."""
 
 
 def _process_state(pid: int) -> str | None:
@@ -188,6 +191,8 @@ class NodeHandler:
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
         what their module left running (``_end_leftovers``), each with the mark its node's
         environment carries (``node_leftovers``: what the module started detached)."""
+        self._ending: dict[int, threading.Event] = {}
+        """Set for each of those groups once what its module left running has been ended."""
         self._generation = 0
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
@@ -406,20 +411,32 @@ class NodeHandler:
 
     def _end_leftovers(self, process: subprocess.Popen[str]) -> None:
         """Once node has ended: kill what the module started and left running (a summary line;
-        once per process, and only in a group ``_spawn`` made: its reader and ``close`` both
-        may call it)."""
+        once per process, and only in a group ``_spawn`` made: its reader, its exit watcher and
+        ``close`` may each call it, and each returns once the line is there, whoever wrote it:
+        ``close`` returning first let the run's summary go out without it)."""
         with self._reader_lock:
             pid = getattr(process, "pid", None)
-            if process.returncode is None or pid not in self._groups:
+            if process.returncode is None or pid is None:
                 return
-            mark = self._groups.pop(pid)
-        # Those it started detached (``{detached: true}``: a group of their own) too.
-        left = end_leftovers(pid) + end_marked(mark, pid)
-        if left:
-            self.host.add_incident(
-                f"js:{self.path.name}: {left} process(es) it started still running when its "
-                "node process ended; they were killed"
-            )
+            mark = self._groups.pop(pid, None)
+            if mark is None:
+                ending = self._ending.get(pid)
+            else:
+                ending = self._ending[pid] = threading.Event()
+        if mark is None:
+            if ending is not None:
+                ending.wait(_LEFTOVERS_WAIT_S)
+            return
+        try:
+            # Those it started detached (``{detached: true}``: a group of their own) too.
+            left = end_leftovers(pid) + end_marked(mark, pid)
+            if left:
+                self.host.add_incident(
+                    f"js:{self.path.name}: {left} process(es) it started still running when its "
+                    "node process ended; they were killed"
+                )
+        finally:
+            ending.set()
 
     def close(self) -> None:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
