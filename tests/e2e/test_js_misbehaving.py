@@ -461,3 +461,41 @@ def test_a_process_the_module_started_detached_ends_with_its_node_and_is_said(
     finally:
         os.close(child)
     assert any("1 process(es) it started still running" in text for text in host.incidents)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    "how",
+    [
+        "process.stdin.pause()",
+        "process.stdin.destroy()",
+        "process.stdin.removeAllListeners('data')",
+        "process.stdin.resume()",  # nothing wrong: its own stdin ends as the run ends
+    ],
+)
+def test_a_module_done_with_its_stdin_still_gets_every_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    """Node's stdin was the transport: a module that paused or destroyed ``process.stdin`` got
+    no event after it, each a ``timeout``, then "blocked ... (a loop that never ends?)" for an
+    event loop that ran. Its own ``process.stdin`` still ends at the end of the run."""
+    saved = tmp_path / "saved.txt"
+    module = tmp_path / "no_stdin.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  const note = (text) => appendFileSync({json.dumps(str(saved))}, text + '\\n');\n"
+        "  process.stdin.on('end', () => note('stdin ended'));\n"
+        f"  adApi.on('ON_LOGIN', () => {{ {how}; }});\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', (a) => note(a.interactionId));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] != "stdin ended", lines  # the record saved
+    still_read = "pause" not in how and "destroy" not in how  # its own stdin, as the module left it
+    assert lines[1:] == (["stdin ended"] if still_read else []), lines

@@ -13,10 +13,25 @@ import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
+// stdin is the transport's alone: the module gets a process.stdin of its own, which carries no
+// data and ends when adsim closes the real one (at the end of the run). A module that paused,
+// destroyed or stopped listening to process.stdin stopped every event after it, and adsim blamed
+// "a loop that never ends?" on an event loop that ran.
+const input = process.stdin;
+const moduleStdin = new Readable({ read() {} });
+moduleStdin.resume(); // flowing, as the real one was: its "end" comes without a reader
+input.on("end", () => moduleStdin.push(null));
+Object.defineProperty(process, "stdin", {
+  value: moduleStdin,
+  configurable: true,
+  enumerable: true,
+  writable: true,
+});
 // Taken out of the environment: the module's child processes, writing to the same stdout, never
 // see it.
 const TAG = process.env.ADSIM_PACKET_TAG ?? "";
@@ -185,7 +200,7 @@ if (!file) {
         if (String(data).slice(0, 200).includes('"type":"__handled__"')) endLine();
         return writePacket(data, ...rest);
       };
-      const transport = transports.stream(process.stdin, { write });
+      const transport = transports.stream(input, { write });
       // A fixed integrationKey (as Python handlers get) keeps seeded runs reproducible; a module
       // may choose its own: `export const adApiOptions = { integrationKey: "my-crm" }`.
       const options = {
@@ -204,7 +219,7 @@ if (!file) {
         fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
-      process.stdin.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
+      input.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
     }
   }
 }
