@@ -244,8 +244,11 @@ class PageEndpoint:
         try:
             self._send(packet)
         except (OSError, ValueError):
-            # A page adsim found blocked (and ended, a node process) keeps saying so.
-            self.disconnect(self._blocked or "the page's transport is closed", gone=True)
+            # A page adsim found blocked (and ended, a node process) keeps saying so, and one
+            # whose exit was said keeps that.
+            self.disconnect(
+                self._blocked or self._gone or "the page's transport is closed", gone=True
+            )
 
     def _uid(self) -> str:
         return f"w{next(self._uids)}"

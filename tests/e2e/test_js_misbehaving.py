@@ -10,6 +10,7 @@ import os
 import re
 import select
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -499,3 +500,66 @@ def test_a_module_done_with_its_stdin_still_gets_every_event(
     assert lines[0] != "stdin ended", lines  # the record saved
     still_read = "pause" not in how and "destroy" not in how  # its own stdin, as the module left it
     assert lines[1:] == (["stdin ended"] if still_read else []), lines
+
+
+FLOODS_THEN_CRASHES_JS = """\
+import { writeSync } from "node:fs";
+
+function fill(text) {
+  for (;;) {
+    try {
+      writeSync(1, text);
+    } catch (error) {
+      if (error.code === "EAGAIN") return;
+      throw error;
+    }
+  }
+}
+
+export function register(adApi) {
+  adApi.on("ON_LOGIN", () => {
+    adApi.getAgentState(); // the test holds adsim's reader at this request
+    fill("x".repeat(4095) + "\\n");
+    fill("y"); // node's stdout is full to the last byte
+    setImmediate(() => {
+      throw new Error("boom with the pipe full");
+    });
+  });
+}
+"""
+
+
+@needs_node
+def test_why_node_ended_is_said_though_its_stdout_pipe_was_full(tmp_path: Path) -> None:
+    """The runner said why node ends (``__crash__``) with one write to node's stdout, a pipe
+    node does not block on: when adsim read behind, the pipe was full, the write failed and
+    each later event said only "exited (code 1)"; and the request's answer, finding node gone,
+    could make it "the page's transport is closed". Here adsim's reader is held until node has
+    exited, its stdout full."""
+    module = tmp_path / "floods.mjs"
+    module.write_text(FLOODS_THEN_CRASHES_JS, encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    held, release = threading.Event(), threading.Event()
+
+    def hold(direction: str, packet: dict) -> None:
+        if direction == "in" and packet.get("type") == "GET_AGENT_STATE":
+            held.set()
+            release.wait(60)
+
+    try:
+        handler = NodeHandler(host, module).start()
+        handler.endpoint.subscribe_packets(hold)
+        host.sim.login()
+        assert held.wait(60), "the module's request never came"
+        assert handler.process.wait(60) == 1, "node did not end on its error"
+        release.set()
+        assert host.settle(timeout=120)
+        host.sim.set_agent_state("ready")
+        assert host.settle(timeout=120)
+    finally:
+        release.set()
+        host.close(timeout=5)
+    said = f"exited (code 1) after {module}:20: Error: boom with the pipe full (thrown outside"
+    errors = [(o.event_name, o.error or "") for o in host.outcomes]
+    assert [name for name, _ in errors][:1] == ["ON_LOGIN"], errors
+    assert all(said in error for _, error in errors), errors

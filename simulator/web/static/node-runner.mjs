@@ -78,10 +78,28 @@ function fail(message) {
   process.exitCode = 2;
 }
 
+// Where the runner's last words go (why node ends: a crash, an exit while loading): a pipe of
+// their own, which nothing else fills, so they never wait for room. On stdout, a pipe that does
+// not block, they were lost when adsim read behind (a burst of requests before a crash): the
+// write failed (EAGAIN), and node ended unexplained. Taken out of the environment, as the tag is.
+const LAST_WORDS_FD = Number(process.env.ADSIM_LAST_WORDS_FD);
+delete process.env.ADSIM_LAST_WORDS_FD;
+const LAST_WORDS_CHARS = 4000; // two packets fit the pipe (64 KiB) whatever their characters
+
 /** The packet written at once (on the way out: a queued write would be lost). */
 function sendNow(packet) {
+  const [said] = packet.params;
+  if (Number.isInteger(LAST_WORDS_FD) && LAST_WORDS_FD > 2) {
+    const cut = said.length > LAST_WORDS_CHARS ? `${said.slice(0, LAST_WORDS_CHARS)}...` : said;
+    try {
+      writeSync(LAST_WORDS_FD, TAG + JSON.stringify({ ...packet, params: [cut] }) + "\n");
+      return;
+    } catch {
+      // closed: try stdout
+    }
+  }
   try {
-    writeSync(1, TAG + JSON.stringify(packet) + "\n");
+    writeSync(1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
   } catch {
     // adsim has gone: nobody to tell
   }
