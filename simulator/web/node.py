@@ -115,6 +115,10 @@ class NodeHandler:
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
+        self._loaded = False
+        """Whether the current process's module loaded (its exit is then worth a word)."""
+        self._crash: str | None = None
+        """What the current process's runner said ended it (``__crash__``), once read."""
         """The endpoint's AdApi instances before the current process started."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
@@ -251,13 +255,15 @@ class NodeHandler:
                 self.endpoint.receive(packet)
         code = process.wait()
         with self._reader_lock:
+            if generation == self._generation:
+                self._crash = crash
             words = self._last_words.pop(getattr(process, "pid", None), None)
         for packet in words.packets(self._tag) if words is not None else ():
             with self._reader_lock:  # why node ended, once all it wrote on stdout is in
                 if generation != self._generation:
                     break
                 if packet["type"] == "__crash__":
-                    crash = str((packet.get("params") or ["?"])[0])
+                    crash = self._crash = str((packet.get("params") or ["?"])[0])
                 self.endpoint.receive(packet)
         self._end_leftovers(process)
         with self._reader_lock:
@@ -334,6 +340,7 @@ class NodeHandler:
             self.close()
             path, _, rest = message.partition(": ")
             raise InputFileError(path, None, rest or message)
+        self._loaded = True
         return self
 
     def _reopen(self) -> str | None:
@@ -348,6 +355,7 @@ class NodeHandler:
             generation = self._generation
         self.endpoint.reopen()
         self._ended = None
+        self._loaded, self._crash = False, None
         self._attached_before = self.endpoint.instances
         try:
             process = self._spawn()
@@ -360,6 +368,7 @@ class NodeHandler:
         message = self._wait_loaded(self._load_timeout())
         if message is not None:
             self.close()
+        self._loaded = message is None
         return message
 
     def _end_leftovers(self, process: subprocess.Popen[str]) -> None:
@@ -391,6 +400,17 @@ class NodeHandler:
         finally:
             ending.set()
 
+    def _say_unseen_exit(self, code: int, *, alive: bool) -> None:
+        """A failed exit no handler outcome names (after the last event it was sent, on the way
+        out) is an incident: an error thrown there, said only on node's stderr, passed the run."""
+        if not alive and self.endpoint.gone_said:
+            return  # the outcomes of the call in flight and the events after it name it
+        crash = self._crash
+        self.host.add_incident(
+            f"js:{self.path.name}: its node process ended after the last event it was sent: "
+            f"exited (code {code})" + (f" after {crash}" if crash else "")
+        )
+
     def close(self) -> None:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
         with self._process_lock:
@@ -398,7 +418,8 @@ class NodeHandler:
         endpoint = self.endpoint
         # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
         running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
-        if process.poll() is None:
+        alive = killed = process.poll() is None
+        if alive:
             try:
                 if process.stdin is not None:
                     with self._write_lock:
@@ -407,6 +428,7 @@ class NodeHandler:
                 pass
             try:
                 process.wait(_CLOSE_GRACE_S)
+                killed = False
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(_CLOSE_GRACE_S)
@@ -429,6 +451,15 @@ class NodeHandler:
             words = self._last_words.pop(getattr(process, "pid", None), None)
         if words is not None:
             words.close()
+        # An error thrown in a process.on("exit") hook leaves process.exit's code 0: its crash
+        # says it.
+        if (
+            self._loaded
+            and not killed
+            and self._ended is None
+            and (process.returncode or self._crash)
+        ):
+            self._say_unseen_exit(process.returncode, alive=alive and running)
         for stream in (process.stdout, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):

@@ -563,3 +563,41 @@ def test_why_node_ended_is_said_though_its_stdout_pipe_was_full(tmp_path: Path) 
     errors = [(o.event_name, o.error or "") for o in host.outcomes]
     assert [name for name, _ in errors][:1] == ["ON_LOGIN"], errors
     assert all(said in error for _, error in errors), errors
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        # After the last event's handler has finished: no later event could name it.
+        (
+            "let n = 0; adApi.on('ON_AGENT_STATE_CHANGE', () => {"
+            " if (++n === 5) Promise.reject(new Error('late')); });",  # chat.yaml's last event
+            "exited (code 1) after {}:2: Error: late (a promise rejected with no catch)",
+        ),
+        # On the way out: process.exit(0) keeps its code, only the crash says it.
+        (
+            "process.on('exit', () => { throw new Error('flush failed'); });",
+            "exited (code 0) after {}:2: Error: flush failed (thrown outside any handler)",
+        ),
+    ],
+)
+def test_an_error_that_ends_node_after_its_last_event_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, said: str
+) -> None:
+    """Node's own lines on stderr were all that said it: every outcome was ``ok``, the run
+    passed, exit 0, while the module's last work (a flush on the way out) had failed."""
+    module = tmp_path / "ends_badly.mjs"
+    module.write_text(
+        f"export function register(adApi) {{\n  {body}\n}}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "0 of 15 calls failed" in err
+    assert (
+        "adsim:   js:ends_badly.mjs: its node process ended after the last event it was sent: "
+        + said.format(module)
+    ) in err.splitlines(), err
