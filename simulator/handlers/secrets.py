@@ -1,9 +1,11 @@
 """Keeping the webhook's secrets out of what adsim stores and prints.
 
-The secret (``--webhook-secret``, ``$ADSIM_WEBHOOK_SECRET``) and a password in the webhook URL
-are never stored in any form: the run's ``meta`` in the journal keeps the command line with the
-secret option's value and the URL's password left out (``redacted_argv``) and records only that
-a secret was given. Nothing else is scrubbed: events, answers and packets are journaled exactly,
+The secret (``--webhook-secret``, ``$ADSIM_WEBHOOK_SECRET``), a password in the webhook URL and
+the values of its query string (``?token=...``: where receivers put their keys, under names no
+list could cover: ``code``, ``sig``, ``token``, ``apikey`` ...) are never stored in any form: the
+run's ``meta`` in the journal keeps the command line with the secret option's value, a URL's
+password and its query values left out (``redacted_argv``) and records only that a secret was
+given. Nothing else is scrubbed: events, answers and packets are journaled exactly,
 so an attached-data value or a service that happens to spell the secret stays as it is. What a
 plugin writes itself (an outcome's error and traceback, a load error) is masked by ``SecretMask``
 before the host keeps, journals, prints or shows it; a secret shorter than ``MIN_SECRET_LENGTH``
@@ -16,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from simulator.handlers.outcome import HandlerOutcome
 
@@ -50,17 +52,38 @@ def secret_problem(secret: str) -> str | None:
     return None
 
 
+def _masked_query(query: str) -> str:
+    """``query`` with each value replaced by ``***``, its names kept (``token=***&user=***``); an
+    item with no ``=`` is a value (``?abc123`` is ``?***``)."""
+    items = []
+    for item in query.split("&"):
+        name, equals, value = item.partition("=")
+        if equals:
+            items.append(f"{name}={MASK}" if value else item)
+        else:
+            items.append(MASK if item else item)
+    return "&".join(items)
+
+
 def redact_url(url: str) -> str:
-    """``url`` with the password of its userinfo replaced by ``***``."""
+    """``url`` with the password of its userinfo and each value of its query string replaced by
+    ``***`` (``https://bob:***@crm.example/hook?token=***``); text that is no URL with a host (a
+    file path with a ``?`` in it) as it is."""
     try:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:
         return url
-    if password is None:
+    if not (parts.scheme and parts.netloc):
         return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:{MASK}@{host}"))
+    query = _masked_query(parts.query) if parts.query else parts.query
+    if password is None and query == parts.query:
+        return url
+    netloc = parts.netloc
+    if password is not None:
+        host = netloc.rpartition("@")[2]
+        netloc = f"{parts.username or ''}:{MASK}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def _is_secret_option(name: str) -> bool:
@@ -70,7 +93,7 @@ def _is_secret_option(name: str) -> bool:
 def redacted_argv(argv: Sequence[str]) -> list[str]:
     """``argv`` as it may be stored: the secret option's value replaced by ``***`` in every
     spelling (``--webhook-secret X``, ``--webhook-secret=X``, an abbreviation), and the password
-    of any URL left out."""
+    and query values of any URL left out (``redact_url``)."""
     out: list[str] = []
     hide_next = False
     for arg in argv:
@@ -107,17 +130,30 @@ class SecretMask:
             self._add(secret, MASK)
 
     def add_url(self, url: str | None) -> None:
-        """Mask the password of ``url``'s userinfo (as ``:password@`` when it is short, so that
-        a short password does not rewrite other words)."""
+        """Mask the password of ``url``'s userinfo and the values of its query string (each as
+        ``name=value`` too, and alone when it is long enough not to rewrite other words: a short
+        password as ``:password@``)."""
         try:
-            password = urlsplit(url).password if url else None
+            parts = urlsplit(url) if url else None
+            password = parts.password if parts else None
         except ValueError:
-            password = None
-        if not password:
             return
-        if len(password) >= MIN_SECRET_LENGTH:
-            self._add(password, MASK)
-        self._add(f":{password}@", f":{MASK}@")
+        if parts is None:
+            return
+        if password:
+            if len(password) >= MIN_SECRET_LENGTH:
+                self._add(password, MASK)
+            self._add(f":{password}@", f":{MASK}@")
+        for item in parts.query.split("&") if parts.query else ():
+            name, equals, value = item.partition("=")
+            value = value if equals else name
+            if not value:
+                continue
+            for form in {value, unquote_plus(value)}:  # as typed, and as a message may quote it
+                if len(form) >= MIN_SECRET_LENGTH:
+                    self._add(form, MASK)
+            if equals:
+                self._add(item, f"{name}={MASK}")
 
     def _add(self, secret: str, replacement: str) -> None:
         # Longest first: a secret that contains another is masked whole.

@@ -3,7 +3,9 @@
 ``--webhook URL`` posts each ``ON_SAVE_ACTIVITY_RECORD`` (``--webhook-events`` adds others). The
 body is the callback's argument as wire JSON (the ``InteractionData`` for a saved activity; a JSON
 array when the callback has several arguments or none). Headers: ``X-Adsim-Event`` (the event
-name) and, with a secret, ``X-Adsim-Signature: sha256=<hex HMAC-SHA256 of the body>``. Connection
+name), ``X-Adsim-Delivery`` (an id of the delivery, the same in each of its attempts, so that a
+receiver can drop a retry it has already taken) and, with a secret, ``X-Adsim-Signature:
+sha256=<hex HMAC-SHA256 of the body>``. Connection
 errors, 5xx and 429 are retried with exponential backoff; other 4xx are not, nor a redirect (3xx),
 which is an error: the event was not delivered. With a ``budget``
 (the command line gives 80% of the handler timeout) no attempt starts, and no request waits, past
@@ -24,26 +26,38 @@ import math
 import socket
 import threading
 import time
+import uuid
 import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel
 
 from simulator import __version__
 from simulator.contract import EventName
 from simulator.handlers.registry import event_name
+from simulator.handlers.secrets import redact_url
 
 if TYPE_CHECKING:
     import httpx
 
     from simulator.handlers.ad_api import AdApi
 
-__all__ = ["SIGNATURE_HEADER", "WebhookError", "WebhookHandler", "sign"]
+__all__ = [
+    "DELIVERY_HEADER",
+    "EVENT_HEADER",
+    "SIGNATURE_HEADER",
+    "WebhookError",
+    "WebhookHandler",
+    "sign",
+]
 
 SIGNATURE_HEADER = "X-Adsim-Signature"
 EVENT_HEADER = "X-Adsim-Event"
+DELIVERY_HEADER = "X-Adsim-Delivery"
+"""A UUID for each delivery, sent unchanged with each of its attempts (retries, a request sent
+again on a new connection): a receiver that has it already can drop the copy."""
 _RETRY_STATUS = {429}
 _BAD_LOCATION = "Invalid URL in location header"
 """httpx's message for a redirect whose ``Location`` it cannot read (httpx 0.28)."""
@@ -70,16 +84,6 @@ def _port_ok(parts: SplitResult) -> bool:
         return parts.port is None or 0 < parts.port < 65536
     except ValueError:
         return False
-
-
-def redact_url(url: str) -> str:
-    """``url`` without a password in it (for messages and the plugin list)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    # What follows the userinfo as written: ``hostname`` drops an IPv6 literal's brackets.
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _untrusted_certificate(exc: BaseException) -> str | None:
@@ -272,6 +276,15 @@ class WebhookHandler:
             )
         if any(char.isspace() for char in parts.hostname):  # no name server ever answers it
             raise ValueError(f"a webhook URL's host has no spaces, got {shown!r}")
+        zone = parts.hostname.partition("%")[2]
+        if parts.netloc.rpartition("@")[2].startswith("[") and zone.startswith("25"):
+            # httpx hands ``fe80::1%25eth0`` to the resolver as written (RFC 6874's ``%25`` not
+            # decoded): every attempt failed with "Name or service not known", after the run.
+            raise ValueError(
+                f"webhook URL {shown!r} names an IPv6 address with a zone (%{zone}), which adsim's "
+                "HTTP client cannot send to; give the endpoint's host name, or an address that "
+                "needs no zone"
+            )
         import httpx
 
         try:  # what httpx refuses only when it sends (a control character) fails every record
@@ -399,6 +412,9 @@ class WebhookHandler:
             "Content-Type": "application/json",
             "User-Agent": f"adsim/{__version__}",
             EVENT_HEADER: name.value,
+            # Random, not drawn from the seed: a seeded run made again must not look to the
+            # receiver like a retry of the first one.
+            DELIVERY_HEADER: str(uuid.uuid4()),
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, body)

@@ -169,6 +169,8 @@ class PageEndpoint:
         """Why the page could not load its handlers (``__error__``), as ``file:line: message``."""
         self._gone: str | None = None
         """Why the page is gone for good (its node process exited), until a reopen or attach."""
+        self.gone_said = False
+        """Whether a handler outcome has named ``_gone`` (a call it failed, an event after it)."""
         self._blocked: str | None = None
         """Why the page's event loop looks blocked (a callback timed out and the ping after it
         went unanswered), until the page sends anything again."""
@@ -244,8 +246,11 @@ class PageEndpoint:
         try:
             self._send(packet)
         except (OSError, ValueError):
-            # A page adsim found blocked (and ended, a node process) keeps saying so.
-            self.disconnect(self._blocked or "the page's transport is closed", gone=True)
+            # A page adsim found blocked (and ended, a node process) keeps saying so, and one
+            # whose exit was said keeps that.
+            self.disconnect(
+                self._blocked or self._gone or "the page's transport is closed", gone=True
+            )
 
     def _uid(self) -> str:
         return f"w{next(self._uids)}"
@@ -293,6 +298,7 @@ class PageEndpoint:
     def _attach(self, params: list[Any]) -> None:
         with self._lock:
             self._gone = None
+            self.gone_said = False
             self._generation += 1
             self.instances += 1
             self.widget = "2.0" if len(params) > 1 and params[1] == "2.0" else "1.0"
@@ -341,6 +347,7 @@ class PageEndpoint:
             self.ready.clear()
             stale = list(self._waiters.values())
             self._waiters.clear()
+            self.gone_said = self.gone_said or bool(gone and stale)
         for waiter in stale:
             waiter.error = reason
             waiter.done.set()
@@ -407,6 +414,7 @@ class PageEndpoint:
         if not self.ready.is_set():
             gone = self._gone
             if gone is not None:
+                self.gone_said = True
                 raise JsHandlerError(f"{gone} before {event.value}; its handlers did not run")
             return None  # not connected yet (a page loading): the widget posts nothing
         blocked = self._blocked
@@ -494,5 +502,6 @@ class PageEndpoint:
                 self._worker = self._start_worker()
         self.error = None
         self._gone = None
+        self.gone_said = False
         self._blocked = None
         self.registered.clear()

@@ -12,17 +12,13 @@ before the endpoint reopens, so a reader that outlives its process (``close`` wa
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
-import re
 import secrets
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +27,15 @@ from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.one_line import one_line
 from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
+from simulator.web.last_words import LastWords
+from simulator.web.node_leftovers import MARK_ENV, end_marked, new_mark
+from simulator.web.node_program import (
+    check_js_handlers,
+    find_node,
+    node_problem,
+    runner_path,
+    shim_path,
+)
 
 __all__ = [
     "STARTUP_TIMEOUT",
@@ -42,10 +47,6 @@ __all__ = [
     "shim_path",
 ]
 
-MIN_NODE = 18
-"""The oldest Node major version handler modules run under."""
-_VERSION_TIMEOUT_S = 10.0
-
 STARTUP_TIMEOUT = 15.0
 """Seconds a handler module has to load and register its handlers (the host's
 ``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
@@ -53,6 +54,9 @@ STARTUP_TIMEOUT = 15.0
 _EXIT_CHECK_S = 0.05
 _CLOSE_GRACE_S = 2.0
 """How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+_LEFTOVERS_WAIT_S = 30.0
+"""Bound of the wait for another thread ending what a module left running (a look through
+``/proc``: milliseconds)."""
 
 
 def _process_state(pid: int) -> str | None:
@@ -71,90 +75,6 @@ def _packet_tag() -> str:
     child process started with ``stdio: "inherit"``): a line without the mark is that output,
     however much it looks like a packet, and text glued before a packet costs no packet."""
     return f"\x1eadsim-{secrets.token_hex(8)}:"
-
-
-def shim_path() -> Path:
-    """The adApi shim served to pages and loaded by the Node runner."""
-    return Path(str(files("simulator.web") / "static" / "api.js"))
-
-
-def runner_path() -> Path:
-    """The Node runner script."""
-    return Path(str(files("simulator.web") / "static" / "node-runner.mjs"))
-
-
-def find_node() -> str | None:
-    """The ``node`` executable on PATH (``$ADSIM_NODE`` overrides), or None."""
-    return shutil.which(os.environ.get("ADSIM_NODE") or "node")  # empty: as unset
-
-
-@functools.lru_cache(maxsize=8)
-def node_problem(node: str) -> str | None:
-    """Why ``node`` cannot run handler modules (not Node, older than ``MIN_NODE``), or None.
-    Asked once per executable: ``node --version``, some 40 ms."""
-    try:
-        done = subprocess.run(
-            [node, "--version"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=_VERSION_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"{node} --version did not answer within {_VERSION_TIMEOUT_S:g} s"
-    except OSError as exc:
-        return f"cannot start {node} ({exc.strerror or exc})"
-    said = (done.stdout.strip() or done.stderr.strip()).splitlines()
-    first = said[0][:80] if said else "nothing"
-    found = re.fullmatch(r"v(\d+)\.\d+\.\d+\S*", first)
-    if done.returncode != 0 or found is None:
-        return f"{node} does not answer --version as Node does (it said {first!r})"
-    if int(found.group(1)) < MIN_NODE:
-        return f"{node} is Node {first}, too old to run handler modules"
-    return None
-
-
-def check_js_handlers(paths: list[Path]) -> str:
-    """The ``node`` to run ``paths`` with; ``InputFileError`` when a file is missing, or
-    ``node`` is missing, is not Node or is older than Node 18."""
-    for path in paths:
-        if Path(path).is_dir():
-            raise InputFileError(
-                str(path),
-                None,
-                "is a folder; --js-handler takes one module file (repeat it for several)",
-            )
-        if not Path(path).is_file():
-            raise InputFileError(
-                str(path), None, "no such JS handler file; check the --js-handler path"
-            )
-    where = str(paths[0]) if paths else "--js-handler"
-    found = find_node()
-    chosen = os.environ.get("ADSIM_NODE")
-    if found is None:
-        missing = (
-            f"$ADSIM_NODE ({chosen}) is not a program adsim can run"
-            if chosen
-            else "`node` is not on PATH"
-        )
-        raise InputFileError(
-            where,
-            None,
-            f"--js-handler needs Node.js but {missing}; install Node {MIN_NODE} or later"
-            + (" or point $ADSIM_NODE at its node" if chosen else ""),
-        )
-    problem = node_problem(found)
-    if problem is not None:
-        raise InputFileError(
-            where,
-            None,
-            f"--js-handler needs Node {MIN_NODE} or later: {problem}; install it, or point "
-            "$ADSIM_NODE at its node",
-        )
-    return found
 
 
 class NodeHandler:
@@ -183,13 +103,22 @@ class NodeHandler:
         # Held by a reader while it hands the endpoint a packet or its process's exit, and by a
         # reload while it makes the readers so far stale: one cannot slip into the other.
         self._reader_lock = threading.Lock()
-        self._groups: set[int] = set()
+        self._groups: dict[int, str] = {}
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
-        what their module left running (``_end_leftovers``)."""
+        what their module left running (``_end_leftovers``), each with the mark its node's
+        environment carries (``node_leftovers``: what the module started detached)."""
+        self._last_words: dict[int, LastWords] = {}
+        """Each node process's pipe for why it ends (``last_words``), until its reader reads it."""
+        self._ending: dict[int, threading.Event] = {}
+        """Set for each of those groups once what its module left running has been ended."""
         self._generation = 0
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
+        self._loaded = False
+        """Whether the current process's module loaded (its exit is then worth a word)."""
+        self._crash: str | None = None
+        """What the current process's runner said ended it (``__crash__``), once read."""
         """The endpoint's AdApi instances before the current process started."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
@@ -213,25 +142,36 @@ class NodeHandler:
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         env["ADSIM_PACKET_TAG"] = self._tag
+        env[MARK_ENV] = mark = new_mark()
+        words = LastWords()
+        env.update(words.env)
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
-        process = popen(
-            tied([self.node, str(runner_path()), str(self.path.resolve())]),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=None,
-            env=env,
-            text=True,
-            encoding="utf-8",
-            # Packets are JSON (UTF-8); what else reaches node's stdout (a child process the
-            # module started with its stdio, a write to fd 1) may not be: a byte that is no
-            # UTF-8 killed the reader (a traceback, every later packet lost).
-            errors="replace",
-            bufsize=1,
-            **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
-        )
-        if OWN_GROUP:
-            with self._reader_lock:
-                self._groups.add(process.pid)
+        try:
+            process = popen(
+                tied([self.node, str(runner_path()), str(self.path.resolve())]),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,
+                env=env,
+                text=True,
+                encoding="utf-8",
+                # Packets are JSON (UTF-8); what else reaches node's stdout (a child process the
+                # module started with its stdio, a write to fd 1) may not be: a byte that is no
+                # UTF-8 killed the reader (a traceback, every later packet lost).
+                errors="replace",
+                bufsize=1,
+                pass_fds=words.pass_fds,
+                **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
+            )
+        except BaseException:
+            words.close()
+            raise
+        finally:
+            words.started()
+        with self._reader_lock:
+            self._last_words[process.pid] = words
+            if OWN_GROUP:
+                self._groups[process.pid] = mark
         return process
 
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
@@ -265,9 +205,25 @@ class NodeHandler:
         if stdin is None:
             return
         line = json.dumps(packet, separators=(",", ":"), ensure_ascii=False) + "\n"
-        with self._write_lock:
-            stdin.write(line)
-            stdin.flush()
+        try:
+            with self._write_lock:
+                stdin.write(line)
+                stdin.flush()
+        except (OSError, ValueError):
+            # Node has exited (or is exiting): its reader, once through what node wrote, says
+            # why (a crash, an exit code); said first, it is the reason the endpoint keeps, not
+            # "the page's transport is closed" (what a request's answer found, racing the reader).
+            self._await_exit_report()
+            raise
+
+    def _await_exit_report(self) -> None:
+        with self._process_lock:
+            process, reader = self.process, self._reader
+        if reader is threading.current_thread():
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(_CLOSE_GRACE_S)
+            reader.join(_LEFTOVERS_WAIT_S)
 
     def _read_loop(self, process: subprocess.Popen[str], generation: int) -> None:
         stdout = process.stdout
@@ -298,6 +254,17 @@ class NodeHandler:
                     crash = str((packet.get("params") or ["?"])[0])
                 self.endpoint.receive(packet)
         code = process.wait()
+        with self._reader_lock:
+            if generation == self._generation:
+                self._crash = crash
+            words = self._last_words.pop(getattr(process, "pid", None), None)
+        for packet in words.packets(self._tag) if words is not None else ():
+            with self._reader_lock:  # why node ended, once all it wrote on stdout is in
+                if generation != self._generation:
+                    break
+                if packet["type"] == "__crash__":
+                    crash = self._crash = str((packet.get("params") or ["?"])[0])
+                self.endpoint.receive(packet)
         self._end_leftovers(process)
         with self._reader_lock:
             if generation == self._generation:  # not a process a reload has already replaced
@@ -373,6 +340,7 @@ class NodeHandler:
             self.close()
             path, _, rest = message.partition(": ")
             raise InputFileError(path, None, rest or message)
+        self._loaded = True
         return self
 
     def _reopen(self) -> str | None:
@@ -387,6 +355,7 @@ class NodeHandler:
             generation = self._generation
         self.endpoint.reopen()
         self._ended = None
+        self._loaded, self._crash = False, None
         self._attached_before = self.endpoint.instances
         try:
             process = self._spawn()
@@ -399,23 +368,48 @@ class NodeHandler:
         message = self._wait_loaded(self._load_timeout())
         if message is not None:
             self.close()
+        self._loaded = message is None
         return message
 
     def _end_leftovers(self, process: subprocess.Popen[str]) -> None:
         """Once node has ended: kill what the module started and left running (a summary line;
-        once per process, and only in a group ``_spawn`` made: its reader and ``close`` both
-        may call it)."""
+        once per process, and only in a group ``_spawn`` made: its reader, its exit watcher and
+        ``close`` may each call it, and each returns once the line is there, whoever wrote it:
+        ``close`` returning first let the run's summary go out without it)."""
         with self._reader_lock:
             pid = getattr(process, "pid", None)
-            if process.returncode is None or pid not in self._groups:
+            if process.returncode is None or pid is None:
                 return
-            self._groups.discard(pid)
-        left = end_leftovers(pid)
-        if left:
-            self.host.add_incident(
-                f"js:{self.path.name}: {left} process(es) it started still running when its "
-                "node process ended; they were killed"
-            )
+            mark = self._groups.pop(pid, None)
+            if mark is None:
+                ending = self._ending.get(pid)
+            else:
+                ending = self._ending[pid] = threading.Event()
+        if mark is None:
+            if ending is not None:
+                ending.wait(_LEFTOVERS_WAIT_S)
+            return
+        try:
+            # Those it started detached (``{detached: true}``: a group of their own) too.
+            left = end_leftovers(pid) + end_marked(mark, pid)
+            if left:
+                self.host.add_incident(
+                    f"js:{self.path.name}: {left} process(es) it started still running when its "
+                    "node process ended; they were killed"
+                )
+        finally:
+            ending.set()
+
+    def _say_unseen_exit(self, code: int, *, alive: bool) -> None:
+        """A failed exit no handler outcome names (after the last event it was sent, on the way
+        out) is an incident: an error thrown there, said only on node's stderr, passed the run."""
+        if not alive and self.endpoint.gone_said:
+            return  # the outcomes of the call in flight and the events after it name it
+        crash = self._crash
+        self.host.add_incident(
+            f"js:{self.path.name}: its node process ended after the last event it was sent: "
+            f"exited (code {code})" + (f" after {crash}" if crash else "")
+        )
 
     def close(self) -> None:
         """End the node process (stdin closed first, killed if it lingers); idempotent."""
@@ -424,7 +418,8 @@ class NodeHandler:
         endpoint = self.endpoint
         # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
         running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
-        if process.poll() is None:
+        alive = killed = process.poll() is None
+        if alive:
             try:
                 if process.stdin is not None:
                     with self._write_lock:
@@ -433,6 +428,7 @@ class NodeHandler:
                 pass
             try:
                 process.wait(_CLOSE_GRACE_S)
+                killed = False
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(_CLOSE_GRACE_S)
@@ -451,6 +447,19 @@ class NodeHandler:
         self.endpoint.close()
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)
+        with self._reader_lock:  # a reader that could not read it (stuck, or never started)
+            words = self._last_words.pop(getattr(process, "pid", None), None)
+        if words is not None:
+            words.close()
+        # An error thrown in a process.on("exit") hook leaves process.exit's code 0: its crash
+        # says it.
+        if (
+            self._loaded
+            and not killed
+            and self._ended is None
+            and (process.returncode or self._crash)
+        ):
+            self._say_unseen_exit(process.returncode, alive=alive and running)
         for stream in (process.stdout, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):

@@ -6,8 +6,11 @@ run goes on, and the exit code is honest."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -419,3 +422,182 @@ def test_node_exiting_while_a_process_it_started_holds_its_stdout_is_the_exit(
     finally:
         host.close(timeout=5)
     assert any("1 process(es) it started still running" in text for text in host.incidents)
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+def test_a_process_the_module_started_detached_ends_with_its_node_and_is_said(
+    tmp_path: Path,
+) -> None:
+    """``spawn(..., {detached: true})`` puts the child in a process group of its own, which the
+    end of node's group did not reach: it ran on after the run, and nothing said so."""
+    pid_file = tmp_path / "child.pid"
+    module = tmp_path / "detaches.mjs"
+    module.write_text(
+        'import { spawn } from "node:child_process";\n'
+        'import { writeFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'],"
+        " {detached: true, stdio: 'ignore'});\n"
+        "    child.unref();\n"
+        f"    writeFileSync({json.dumps(str(pid_file))}, String(child.pid));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    try:
+        NodeHandler(host, module).start()
+        host.sim.login()
+        host.sim.set_agent_state("ready")
+        host.sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        child = os.pidfd_open(int(pid_file.read_text(encoding="utf-8")))
+    finally:
+        host.close(timeout=5)
+    try:
+        ended, _, _ = select.select([child], [], [], 30)  # readable once it has ended
+        assert ended, "the detached child still runs after the run"
+    finally:
+        os.close(child)
+    assert any("1 process(es) it started still running" in text for text in host.incidents)
+
+
+@needs_node
+@pytest.mark.parametrize(
+    "how",
+    [
+        "process.stdin.pause()",
+        "process.stdin.destroy()",
+        "process.stdin.removeAllListeners('data')",
+        "process.stdin.resume()",  # nothing wrong: its own stdin ends as the run ends
+    ],
+)
+def test_a_module_done_with_its_stdin_still_gets_every_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    """Node's stdin was the transport: a module that paused or destroyed ``process.stdin`` got
+    no event after it, each a ``timeout``, then "blocked ... (a loop that never ends?)" for an
+    event loop that ran. Its own ``process.stdin`` still ends at the end of the run."""
+    saved = tmp_path / "saved.txt"
+    module = tmp_path / "no_stdin.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        f"  const note = (text) => appendFileSync({json.dumps(str(saved))}, text + '\\n');\n"
+        "  process.stdin.on('end', () => note('stdin ended'));\n"
+        f"  adApi.on('ON_LOGIN', () => {{ {how}; }});\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', (a) => note(a.interactionId));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0] != "stdin ended", lines  # the record saved
+    still_read = "pause" not in how and "destroy" not in how  # its own stdin, as the module left it
+    assert lines[1:] == (["stdin ended"] if still_read else []), lines
+
+
+FLOODS_THEN_CRASHES_JS = """\
+import { writeSync } from "node:fs";
+
+function fill(text) {
+  for (;;) {
+    try {
+      writeSync(1, text);
+    } catch (error) {
+      if (error.code === "EAGAIN") return;
+      throw error;
+    }
+  }
+}
+
+export function register(adApi) {
+  adApi.on("ON_LOGIN", () => {
+    adApi.getAgentState(); // the test holds adsim's reader at this request
+    fill("x".repeat(4095) + "\\n");
+    fill("y"); // node's stdout is full to the last byte
+    setImmediate(() => {
+      throw new Error("boom with the pipe full");
+    });
+  });
+}
+"""
+
+
+@needs_node
+def test_why_node_ended_is_said_though_its_stdout_pipe_was_full(tmp_path: Path) -> None:
+    """The runner said why node ends (``__crash__``) with one write to node's stdout, a pipe
+    node does not block on: when adsim read behind, the pipe was full, the write failed and
+    each later event said only "exited (code 1)"; and the request's answer, finding node gone,
+    could make it "the page's transport is closed". Here adsim's reader is held until node has
+    exited, its stdout full."""
+    module = tmp_path / "floods.mjs"
+    module.write_text(FLOODS_THEN_CRASHES_JS, encoding="utf-8")
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    held, release = threading.Event(), threading.Event()
+
+    def hold(direction: str, packet: dict) -> None:
+        if direction == "in" and packet.get("type") == "GET_AGENT_STATE":
+            held.set()
+            release.wait(60)
+
+    try:
+        handler = NodeHandler(host, module).start()
+        handler.endpoint.subscribe_packets(hold)
+        host.sim.login()
+        assert held.wait(60), "the module's request never came"
+        assert handler.process.wait(60) == 1, "node did not end on its error"
+        release.set()
+        assert host.settle(timeout=120)
+        host.sim.set_agent_state("ready")
+        assert host.settle(timeout=120)
+    finally:
+        release.set()
+        host.close(timeout=5)
+    said = f"exited (code 1) after {module}:20: Error: boom with the pipe full (thrown outside"
+    errors = [(o.event_name, o.error or "") for o in host.outcomes]
+    assert [name for name, _ in errors][:1] == ["ON_LOGIN"], errors
+    assert all(said in error for _, error in errors), errors
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        # After the last event's handler has finished: no later event could name it.
+        (
+            "let n = 0; adApi.on('ON_AGENT_STATE_CHANGE', () => {"
+            " if (++n === 5) Promise.reject(new Error('late')); });",  # chat.yaml's last event
+            "exited (code 1) after {}:2: Error: late (a promise rejected with no catch)",
+        ),
+        # On the way out: process.exit(0) keeps its code, only the crash says it.
+        (
+            "process.on('exit', () => { throw new Error('flush failed'); });",
+            "exited (code 0) after {}:2: Error: flush failed (thrown outside any handler)",
+        ),
+    ],
+)
+def test_an_error_that_ends_node_after_its_last_event_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, said: str
+) -> None:
+    """Node's own lines on stderr were all that said it: every outcome was ``ok``, the run
+    passed, exit 0, while the module's last work (a flush on the way out) had failed."""
+    module = tmp_path / "ends_badly.mjs"
+    module.write_text(
+        f"export function register(adApi) {{\n  {body}\n}}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "0 of 15 calls failed" in err
+    assert (
+        "adsim:   js:ends_badly.mjs: its node process ended after the last event it was sent: "
+        + said.format(module)
+    ) in err.splitlines(), err

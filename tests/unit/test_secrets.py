@@ -206,3 +206,62 @@ def test_overlapping_secrets_of_one_length_mask_alike_under_every_hash_seed():
         for seed in range(8)
     }
     assert seen == {"x***iy\n"}
+
+
+TOKEN = "tok-5e1f-77aa"
+
+
+def test_the_values_of_a_webhook_urls_query_are_never_stored_nor_printed(
+    tmp_path, monkeypatch, capsys, httpserver
+):
+    """A token in the query string (``?token=...``, ``?code=...``) was printed in every error
+    line and the summary, and stored in the journal's command line; a short value too."""
+    httpserver.expect_request("/hook").respond_with_data("down", status=503)
+    url = httpserver.url_for("/hook") + f"?token={TOKEN}&v=42"
+    data = tmp_path / "data"
+    data.mkdir()
+    journal = data / "journal.sqlite3"
+    argv = [
+        "run",
+        str(_scenario(tmp_path, "Sales")),
+        *("--journal", str(journal), "--no-entry-points", "--trace-handlers"),
+        *("--handler", str(_plugin(tmp_path, f"{url} v=42"))),
+        *("--webhook", url, "--webhook-attempts", "1"),
+    ]
+    monkeypatch.setattr("sys.argv", ["adsim", *argv])
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "/hook?token=***&v=*** did not take ON_SAVE_ACTIVITY_RECORD" in err
+    assert "token /hook?token=***&v=*** v=*** refused" in err.replace(
+        httpserver.url_for(""), "/"
+    ), "the plugin's own text, masked"
+    assert TOKEN not in out + err and "v=42" not in out + err
+    assert TOKEN.encode() not in _raw(data) and b"v=42" not in _raw(data)
+    [meta] = _meta(journal)
+    assert f"{httpserver.url_for('/hook')}?token=***&v=***" in meta["argv"]
+    [request] = [entry[0] for entry in httpserver.log]
+    assert dict(request.args) == {"token": TOKEN, "v": "42"}, "the endpoint got the URL as given"
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("https://crm.example/hook?sig=abc&sv=2024", "https://crm.example/hook?sig=***&sv=***"),
+        ("https://u:pw@crm.example/h?code=x", "https://u:***@crm.example/h?code=***"),
+        ("https://crm.example/h?abc123&empty=", "https://crm.example/h?***&empty="),
+        ("https://crm.example/hook", "https://crm.example/hook"),
+        ("fixtures/odd?name=x.yaml", "fixtures/odd?name=x.yaml"),  # a path, not a URL
+        ("--webhook=https://crm.example/h?key=k", "--webhook=https://crm.example/h?key=***"),
+    ],
+)
+def test_redacted_argv_leaves_out_query_values_of_urls_only(given, stored):
+    assert redacted_argv([given]) == [stored]
+
+
+def test_query_values_are_masked_in_plugin_text_short_ones_only_with_their_name():
+    mask = SecretMask()
+    mask.add_url("https://crm.example/hook?token=a%2Fb-long-value&v=2")
+    assert mask.text("GET /hook?token=a%2Fb-long-value&v=2 said a/b-long-value") == (
+        "GET /hook?token=***&v=*** said ***"
+    )
+    assert mask.text("v2 and 2 stay") == "v2 and 2 stay"

@@ -88,6 +88,24 @@ def test_failures_are_retried_with_exponential_backoff(sim, journal, httpserver)
     assert host.outcomes[0].result == {"status": 204, "attempts": 3}
 
 
+def test_each_delivery_has_an_id_its_retries_repeat_so_a_receiver_can_drop_copies(httpserver):
+    """A receiver that took a record whose answer was lost got it again on the retry, with
+    nothing to tell it from a new record of the same content."""
+    httpserver.expect_ordered_request("/hook").respond_with_data("busy", status=503)
+    httpserver.expect_ordered_request("/hook").respond_with_data("", status=204)
+    httpserver.expect_ordered_request("/hook").respond_with_data("", status=204)
+    webhook = WebhookHandler(httpserver.url_for("/hook"), sleep=lambda _: None)
+    try:
+        record = ({"interactionId": "x"},)
+        assert webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, record)["attempts"] == 2
+        assert webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, record)["attempts"] == 1
+    finally:
+        webhook.close()
+    ids = [request.headers.get("X-Adsim-Delivery") for request, _ in httpserver.log]
+    assert ids[0] and ids[0] == ids[1], "the retry carries its delivery's id"
+    assert ids[2] and ids[2] != ids[0], "the next delivery, same body, has its own"
+
+
 def test_giving_up_is_an_error_outcome_journaled_like_any_handler(sim, journal, httpserver):
     httpserver.expect_request("/hook").respond_with_data("down", status=500)
     slept: list[float] = []
@@ -307,6 +325,13 @@ def test_bad_urls_and_events_are_refused():
             "http://u:hunter2@host/a\x01b",
             "webhook URL 'http://u:***@host/a\\x01b' cannot be sent to: Invalid non-printable",
         ),
+        # A link-local address's zone (RFC 6874): every attempt failed to resolve it, exit 1.
+        (
+            "http://[fe80::1%25eth0]:8080/hook",
+            "webhook URL 'http://[fe80::1%25eth0]:8080/hook' names an IPv6 address with a zone "
+            "(%25eth0), which adsim's HTTP client cannot send to; give the endpoint's host name",
+        ),
+        ("http://u:hunter2@[fe80::1%25lo]/", "webhook URL 'http://u:***@[fe80::1%25lo]/' names"),
         # An IDNA name that is no name: an error outcome per record, after the run.
         (
             "http://xn--a.example/hook",

@@ -13,10 +13,25 @@ import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 const out = process.stdout;
+// stdin is the transport's alone: the module gets a process.stdin of its own, which carries no
+// data and ends when adsim closes the real one (at the end of the run). A module that paused,
+// destroyed or stopped listening to process.stdin stopped every event after it, and adsim blamed
+// "a loop that never ends?" on an event loop that ran.
+const input = process.stdin;
+const moduleStdin = new Readable({ read() {} });
+moduleStdin.resume(); // flowing, as the real one was: its "end" comes without a reader
+input.on("end", () => moduleStdin.push(null));
+Object.defineProperty(process, "stdin", {
+  value: moduleStdin,
+  configurable: true,
+  enumerable: true,
+  writable: true,
+});
 // Taken out of the environment: the module's child processes, writing to the same stdout, never
 // see it.
 const TAG = process.env.ADSIM_PACKET_TAG ?? "";
@@ -63,10 +78,28 @@ function fail(message) {
   process.exitCode = 2;
 }
 
+// Where the runner's last words go (why node ends: a crash, an exit while loading): a pipe of
+// their own, which nothing else fills, so they never wait for room. On stdout, a pipe that does
+// not block, they were lost when adsim read behind (a burst of requests before a crash): the
+// write failed (EAGAIN), and node ended unexplained. Taken out of the environment, as the tag is.
+const LAST_WORDS_FD = Number(process.env.ADSIM_LAST_WORDS_FD);
+delete process.env.ADSIM_LAST_WORDS_FD;
+const LAST_WORDS_CHARS = 4000; // two packets fit the pipe (64 KiB) whatever their characters
+
 /** The packet written at once (on the way out: a queued write would be lost). */
 function sendNow(packet) {
+  const [said] = packet.params;
+  if (Number.isInteger(LAST_WORDS_FD) && LAST_WORDS_FD > 2) {
+    const cut = said.length > LAST_WORDS_CHARS ? `${said.slice(0, LAST_WORDS_CHARS)}...` : said;
+    try {
+      writeSync(LAST_WORDS_FD, TAG + JSON.stringify({ ...packet, params: [cut] }) + "\n");
+      return;
+    } catch {
+      // closed: try stdout
+    }
+  }
   try {
-    writeSync(1, TAG + JSON.stringify(packet) + "\n");
+    writeSync(1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
   } catch {
     // adsim has gone: nobody to tell
   }
@@ -185,7 +218,7 @@ if (!file) {
         if (String(data).slice(0, 200).includes('"type":"__handled__"')) endLine();
         return writePacket(data, ...rest);
       };
-      const transport = transports.stream(process.stdin, { write });
+      const transport = transports.stream(input, { write });
       // A fixed integrationKey (as Python handlers get) keeps seeded runs reproducible; a module
       // may choose its own: `export const adApiOptions = { integrationKey: "my-crm" }`.
       const options = {
@@ -204,7 +237,7 @@ if (!file) {
         fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
       // The packets still queued for stdout go out first: process.exit drops them.
-      process.stdin.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
+      input.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
     }
   }
 }

@@ -1,0 +1,88 @@
+"""The Node runner's last words: why its node process ends, on a pipe of their own.
+
+The runner says why node ends (``__crash__``: an error thrown outside any handler; ``__error__``:
+an exit while the module loads) with one write, on the way out (a queued write dies with the
+process). On node's stdout, a pipe node does not block on, that write failed when the pipe was
+full (adsim reading behind a burst of packets): node ended unexplained. This pipe carries nothing
+else, so the write always finds room (the runner cuts each message to a few KB), and adsim reads
+it once node has exited, after what node wrote on stdout. POSIX only: elsewhere the runner
+writes them on stdout, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any
+
+__all__ = ["ENV", "LastWords"]
+
+ENV = "ADSIM_LAST_WORDS_FD"
+"""The environment variable naming, to the runner, the descriptor of the pipe's write end."""
+_MAX_BYTES = 1 << 17
+
+
+class LastWords:
+    """One node process's pipe: ``env`` and ``pass_fds`` for its start, then ``packets``."""
+
+    def __init__(self) -> None:
+        self._read: int | None = None
+        self.write: int | None = None
+        if os.name == "posix":
+            self._read, self.write = os.pipe()
+            os.set_blocking(self._read, False)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the runner's environment needs."""
+        return {} if self.write is None else {ENV: str(self.write)}
+
+    @property
+    def pass_fds(self) -> tuple[int, ...]:
+        """``subprocess.Popen``'s ``pass_fds``."""
+        return () if self.write is None else (self.write,)
+
+    def started(self) -> None:
+        """Once the process has started (or failed to): the write end is its alone."""
+        if self.write is not None:
+            os.close(self.write)
+            self.write = None
+
+    def packets(self, tag: str) -> list[dict[str, Any]]:
+        """What the runner said there (each line starts with ``tag``; what a process the module
+        started wrote there is no packet), then the pipe is closed. Call it once node has
+        exited: what it wrote is all there, and nothing waits for the pipe's end (a process
+        the module left running may hold it)."""
+        self.started()
+        fd, self._read = self._read, None
+        if fd is None:
+            return []
+        data = b""
+        try:
+            with contextlib.suppress(BlockingIOError, OSError):
+                while len(data) < _MAX_BYTES:
+                    chunk = os.read(fd, 1 << 16)
+                    if not chunk:
+                        break
+                    data += chunk
+        finally:
+            os.close(fd)
+        found = []
+        for line in data.decode("utf-8", "replace").split("\n"):
+            if not line.startswith(tag):
+                continue
+            try:
+                packet = json.loads(line[len(tag) :])
+            except ValueError:
+                continue
+            if isinstance(packet, dict) and packet.get("type") in ("__crash__", "__error__"):
+                found.append(packet)
+        return found
+
+    def close(self) -> None:
+        """Close both ends, unread (idempotent)."""
+        self.started()
+        fd, self._read = self._read, None
+        if fd is not None:
+            os.close(fd)
