@@ -17,12 +17,15 @@ The built-in tenant is not read through here at start: its JSON twin is
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from simulator.file_args import not_a_file
 
 __all__ = [
     "FAST_PARSER",
@@ -161,7 +164,14 @@ def _megabytes(size: int) -> str:
 
 def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The UTF-8 text of ``path``, read only if it is at most ``max_bytes`` long
-    (``FileTooLargeError``; ``OSError``/``UnicodeDecodeError`` as ``Path.read_text``)."""
+    (``FileTooLargeError``; ``OSError``/``UnicodeDecodeError`` as ``Path.read_text``). A named
+    pipe, a device or a socket is refused before it is opened (an ``OSError`` saying what it
+    is): a pipe nobody writes blocked ``open`` for ever; the standard input and ``<(...)``
+    (``/dev/stdin``, ``/dev/fd/N``) are read."""
+    problem = not_a_file(path)
+    if problem is not None:
+        advice = "give the file itself (the standard input is /dev/stdin)"
+        raise OSError(errno.EINVAL, f"{problem}: {advice}", str(path))
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)  # a pipe or a growing file: never more than this
     if len(data) > max_bytes:

@@ -30,6 +30,7 @@ from simulator.data.bounded_yaml import (
     read_limited,
     unreadable,
 )
+from simulator.file_args import not_a_file
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.model import Scenario
@@ -227,6 +228,8 @@ def _handler_paths(
                 f"no handler file or folder {str(handler)!r} (the path is relative to the "
                 "scenario file)",
             )
+        elif (not_file := not_a_file(handler)) is not None:  # a pipe: its import waited 10 s
+            problem(locate(raw, ("handlers", index)), f"{str(handler)!r}: {not_file}")
         elif handler.is_dir() and (empty := _empty_folder(handler)) is not None:
             problem(locate(raw, ("handlers", index)), empty)
         elif not handler.is_dir() and handler.suffix != ".py":  # said with no line, mid-run
