@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "BoundedLoader",
     "FileTooLargeError",
     "RefusedValueError",
+    "TenantLoader",
     "has_lone_surrogate",
     "is_tab_problem",
     "node_at",
@@ -46,6 +48,7 @@ __all__ = [
     "read_limited",
     "unprintable",
     "unreadable",
+    "use_yaml12_scalars",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -402,6 +405,43 @@ for _loader in (BoundedLoader, BoundedCLoader):
     _loader.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
     _loader.add_constructor("tag:yaml.org,2002:float", _Bounded.construct_yaml_float)
     _loader.add_constructor("tag:yaml.org,2002:str", _Bounded.construct_yaml_str)
+
+
+def use_yaml12_scalars(loader: type[yaml.SafeLoader]) -> None:
+    """Make ``loader`` resolve plain scalars as YAML 1.2 does rather than PyYAML's YAML 1.1:
+    only ``true``/``false`` are booleans (``on``, ``yes``, ``No`` stay text: a service named
+    ``On``, a disposition ``No``, a key ``on:``), and numbers with a sign, a leading zero or an
+    underscore stay text (``+14155550134``, ``0123``, ``1_0``), as do dates and ``1e5`` (a
+    float needs a dot, as PyYAML writes them). Scenario and tenant files read alike, so a tenant
+    inline in a scenario reads as its file does."""
+    loader.yaml_implicit_resolvers = {}
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$"
+            r"|^-?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+        ),
+        list("-0123456789."),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+class TenantLoader(BoundedLoader):
+    """``BoundedLoader`` with YAML 1.2 scalars (``use_yaml12_scalars``): a tenant file."""
+
+
+use_yaml12_scalars(TenantLoader)
 
 
 def node_at(root: yaml.Node | None, path: tuple[Any, ...] | list[Any]) -> yaml.Node | None:

@@ -307,9 +307,9 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     from simulator.data.bounded_yaml import (
         NESTED_TOO_DEEPLY,
         TAB_PROBLEM,
-        BoundedLoader,
         FileTooLargeError,
         RefusedValueError,
+        TenantLoader,
         is_tab_problem,
         node_at,
         not_utf8,
@@ -331,7 +331,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         raise InputFileError(source, None, f"cannot read the tenant file: {reason}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.
     try:
-        loader = BoundedLoader(text)  # its reader refuses a control character here
+        loader = TenantLoader(text)  # its reader refuses a control character here
     except yaml.reader.ReaderError as exc:
         line, column, message = unprintable(exc, text)
         raise InputFileError(source, line, message, column) from None
@@ -357,7 +357,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
         )
     try:
-        return Tenant.model_validate(data)
+        tenant = Tenant.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         # A misspelt key is the likely cause of the key "missing" beside it: say it first.
@@ -376,10 +376,22 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
                 f'{label}expected text, got the number {written}: write it in quotes ("{written}")'
             )
         elif first["type"] == "string_type" and type(value) is bool:
-            # YAML 1.1 reads Yes, No, On, Off as true or false: a disposition named "No".
+            # A service or disposition named true or false (Yes, No, On, Off are text).
             message = (
                 f"{label}expected text, got {written}, which YAML reads as "
                 f'{str(value).lower()}: write it in quotes ("{written}")'
             )
         more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
         raise InputFileError(source, line, f"{message}{more}", column) from None
+    from simulator.data.as_written import place_text, retyped, retyped_problem
+
+    changed = retyped(tenant, data)
+    if changed:  # ``acw_timeout_seconds: "1_0"`` was 10 seconds
+        where, written, value = changed[0]
+        node = node_at(root, where)
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        more = f" ({len(changed)} problems in all)" if len(changed) > 1 else ""
+        message = retyped_problem(written, value, place_text(where))
+        raise InputFileError(source, line, f"{message}{more}", column)
+    return tenant

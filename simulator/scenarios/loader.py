@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.data import InputFileError, Tenant, load_tenant
+from simulator.data.as_written import place_text, retyped, retyped_problem
 from simulator.data.bounded_yaml import (
     MAX_FILE_BYTES,
     FileTooLargeError,
@@ -43,7 +44,7 @@ from simulator.scenarios.source import (
     locate,
     parse_yaml,
 )
-from simulator.scenarios.validation_errors import _pydantic_problems
+from simulator.scenarios.validation_errors import _path_text, _pydantic_problems
 from simulator.scenarios.wording import _kind
 
 __all__ = ["ScenarioFile", "load_scenario", "parse_scenario"]
@@ -175,6 +176,9 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
         for mark, message in _pydantic_problems(exc, raw, bad_steps):
             problem(mark, message)
         raise ScenarioFileError(problems) from None
+    for where, written, value in retyped(scenario, raw):  # ``seed: "1_0"`` was seed 10
+        text, _step = _path_text(where)
+        problem(locate(raw, where), retyped_problem(written, value, f"{text}: " if text else ""))
     if problems:
         raise ScenarioFileError(problems)
 
@@ -254,11 +258,16 @@ def _tenant(
         return _default_tenant()
     if isinstance(spec, dict):
         try:
-            return Tenant.model_validate(spec)
+            tenant = Tenant.model_validate(spec)
         except ValidationError as exc:
             for mark, message in _pydantic_problems(exc, raw, set(), within=("tenant",))[:10]:
                 problem(mark, message)
             return None
+        changed = retyped(tenant, spec)
+        for where, written, value in changed:
+            label = place_text(("tenant", *where))
+            problem(locate(raw, ("tenant", *where)), retyped_problem(written, value, label))
+        return None if changed else tenant
     if not spec:
         problem(
             locate(raw, ("tenant",)),

@@ -27,6 +27,7 @@ from simulator.data.bounded_yaml import (
     RefusedValueError,
     is_tab_problem,
     unprintable,
+    use_yaml12_scalars,
 )
 
 __all__ = [
@@ -95,25 +96,7 @@ class _Loader(BoundedLoader):
     text checked (``simulator.data.bounded_yaml``)."""
 
 
-_Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$"
-        r"|^-?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
-    ),
-    list("-0123456789."),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+use_yaml12_scalars(_Loader)
 
 
 def scenario_resolvers() -> dict[str, Any]:
