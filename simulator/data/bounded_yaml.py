@@ -17,12 +17,16 @@ The built-in tenant is not read through here at start: its JSON twin is
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from simulator.file_args import not_a_file
 
 __all__ = [
     "FAST_PARSER",
@@ -34,8 +38,11 @@ __all__ = [
     "TAB_PROBLEM",
     "BoundedCLoader",
     "BoundedLoader",
+    "EditorLines",
     "FileTooLargeError",
     "RefusedValueError",
+    "TenantLoader",
+    "editor_position",
     "has_lone_surrogate",
     "is_tab_problem",
     "node_at",
@@ -43,6 +50,7 @@ __all__ = [
     "read_limited",
     "unprintable",
     "unreadable",
+    "use_yaml12_scalars",
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -121,9 +129,7 @@ def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, 
             None,
             "is UTF-32 without a byte order mark (three bytes in four are zero): save it as UTF-8",
         )
-    before = text[: error.position]
-    line = before.count("\n") + 1
-    column = error.position - (before.rfind("\n") + 1) + 1
+    line, column = editor_position(text, error.position)
     code = error.character if isinstance(error.character, int) else ord(error.character)
     kind = "a control character" if code < 0x100 else "a character"
     escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -133,6 +139,79 @@ def unprintable(error: yaml.reader.ReaderError, text: str) -> tuple[int | None, 
         f"{kind} (U+{code:04X}) YAML does not allow: delete it, or write it escaped in double "
         f'quotes ("{escaped}")',
     )
+
+
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Where PyYAML and libyaml (YAML 1.1) break lines."""
+_UNSEEN_BREAK = frozenset("\x85\u2028\u2029")
+"""The line breaks of YAML 1.1 (and Python's ``splitlines``) that editors show inside a line."""
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+"""Where an editor breaks lines: LF, CR LF, or a lone CR (old Mac files; VS Code, Notepad++ ...)."""
+_EDITOR_BREAK_BYTES = re.compile(b"\r\n|[\r\n]")
+
+
+class EditorLines:
+    """Positions in a file's text as the user's editor shows them, from YAML's.
+
+    YAML 1.1 (both of PyYAML's parsers) also breaks lines at U+0085, U+2028 and U+2029, which an
+    editor shows inside a line: every error after one named a line the editor does not have.
+    ``at`` turns a parser's 0-based line and column into the editor's 1-based ones; it costs
+    nothing for a text with none of those characters (nearly every file)."""
+
+    def __init__(self, text: str):
+        self._starts: list[tuple[int, int]] | None = None
+        self._text = text
+        if not any(char in text for char in _UNSEEN_BREAK):
+            return
+        starts = [(0, 0)]  # for each YAML line: the editor's line, and the column it starts at
+        line, line_start = 0, 0
+        for found in _YAML_BREAK.finditer(text):
+            if found.group() in _UNSEEN_BREAK:
+                starts.append((line, found.end() - line_start))
+            else:
+                line, line_start = line + 1, found.end()
+                starts.append((line, 0))
+        self._starts = starts
+
+    def break_before(self, line: int) -> str:
+        """For a syntax error on the parser's 0-based ``line``: ``; ...`` naming the last
+        U+0085/U+2028/U+2029 before it, which the parser took for a line break where the
+        editor shows none (in a comment it ends the comment), else nothing."""
+        if self._starts is None:
+            return ""
+        for at in range(min(line, len(self._starts) - 1), 0, -1):
+            editor_line, column = self._starts[at]
+            if column:  # this parser's line starts after an unseen break
+                code = ord(self._text[self._index(editor_line, column) - 1])
+                return (
+                    f"; {editor_line + 1}:{column} holds U+{code:04X}, which YAML reads as a "
+                    f'line break: delete it, or write it escaped in double quotes ("\\u{code:04x}")'
+                )
+        return ""
+
+    def _index(self, editor_line: int, column: int) -> int:
+        position = 0
+        for _ in range(editor_line):
+            found = _EDITOR_BREAK.search(self._text, position)
+            if found is None:
+                break
+            position = found.end()
+        return position + column
+
+    def at(self, line: int, column: int) -> tuple[int, int]:
+        """The editor's 1-based (line, column) of a parser's 0-based ``line`` and ``column``."""
+        if self._starts is None or not 0 <= line < len(self._starts):
+            return line + 1, column + 1
+        editor_line, offset = self._starts[line]
+        return editor_line + 1, offset + column + 1
+
+
+def editor_position(text: str, index: int) -> tuple[int, int]:
+    """The editor's 1-based (line, column) of character ``index`` of ``text``."""
+    line, line_start = 1, 0
+    for found in _EDITOR_BREAK.finditer(text, 0, index):
+        line, line_start = line + 1, found.end()
+    return line, index - line_start + 1
 
 
 class FileTooLargeError(Exception):
@@ -161,7 +240,14 @@ def _megabytes(size: int) -> str:
 
 def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The UTF-8 text of ``path``, read only if it is at most ``max_bytes`` long
-    (``FileTooLargeError``; ``OSError``/``UnicodeDecodeError`` as ``Path.read_text``)."""
+    (``FileTooLargeError``; ``OSError``/``UnicodeDecodeError`` as ``Path.read_text``). A named
+    pipe, a device or a socket is refused before it is opened (an ``OSError`` saying what it
+    is): a pipe nobody writes blocked ``open`` for ever; the standard input and ``<(...)``
+    (``/dev/stdin``, ``/dev/fd/N``) are read."""
+    problem = not_a_file(path)
+    if problem is not None:
+        advice = "give the file itself (the standard input is /dev/stdin)"
+        raise OSError(errno.EINVAL, f"{problem}: {advice}", str(path))
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)  # a pipe or a growing file: never more than this
     if len(data) > max_bytes:
@@ -206,8 +292,9 @@ def not_utf8(error: UnicodeDecodeError) -> tuple[int | None, int | None, str]:
     if b"\x00" in data:  # text in no encoding holds NUL bytes: an image, an archive ...
         return None, None, "not a text file (UTF-8 expected)"
     start = error.start
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line = data.count(b"\n", 0, start) + 1
+    line, line_start = 1, 0
+    for found in _EDITOR_BREAK_BYTES.finditer(data, 0, start):  # a lone CR breaks a line too
+        line, line_start = line + 1, found.end()
     column = len(data[line_start:start].decode("utf-8", "replace")) + 1
     return (
         line,
@@ -392,6 +479,43 @@ for _loader in (BoundedLoader, BoundedCLoader):
     _loader.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
     _loader.add_constructor("tag:yaml.org,2002:float", _Bounded.construct_yaml_float)
     _loader.add_constructor("tag:yaml.org,2002:str", _Bounded.construct_yaml_str)
+
+
+def use_yaml12_scalars(loader: type[yaml.SafeLoader]) -> None:
+    """Make ``loader`` resolve plain scalars as YAML 1.2 does rather than PyYAML's YAML 1.1:
+    only ``true``/``false`` are booleans (``on``, ``yes``, ``No`` stay text: a service named
+    ``On``, a disposition ``No``, a key ``on:``), and numbers with a sign, a leading zero or an
+    underscore stay text (``+14155550134``, ``0123``, ``1_0``), as do dates and ``1e5`` (a
+    float needs a dot, as PyYAML writes them). Scenario and tenant files read alike, so a tenant
+    inline in a scenario reads as its file does."""
+    loader.yaml_implicit_resolvers = {}
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$"
+            r"|^-?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+        ),
+        list("-0123456789."),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+class TenantLoader(BoundedLoader):
+    """``BoundedLoader`` with YAML 1.2 scalars (``use_yaml12_scalars``): a tenant file."""
+
+
+use_yaml12_scalars(TenantLoader)
 
 
 def node_at(root: yaml.Node | None, path: tuple[Any, ...] | list[Any]) -> yaml.Node | None:

@@ -42,10 +42,15 @@ def builtin_tenant(data: dict[str, Any] | None = None) -> Tenant:
 
 def render_json() -> str:
     """``default_tenant.json`` as it must be: the YAML's data, stable and readable."""
-    import yaml
+    from simulator.data.bounded_yaml import TenantLoader
 
     text = resources.files("simulator.data").joinpath(YAML_FILE).read_text("utf-8")
-    return json.dumps(yaml.safe_load(text), indent=1, ensure_ascii=False) + "\n"
+    loader = TenantLoader(text)  # as ``load_tenant`` reads a file
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -307,9 +307,10 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     from simulator.data.bounded_yaml import (
         NESTED_TOO_DEEPLY,
         TAB_PROBLEM,
-        BoundedLoader,
+        EditorLines,
         FileTooLargeError,
         RefusedValueError,
+        TenantLoader,
         is_tab_problem,
         node_at,
         not_utf8,
@@ -330,8 +331,9 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         reason = unreadable(exc, path)
         raise InputFileError(source, None, f"cannot read the tenant file: {reason}") from exc
     # The pure-Python parser, whose messages for broken YAML the docs show.
+    lines = EditorLines(text)  # U+2028 ...: YAML's lines are not the editor's
     try:
-        loader = BoundedLoader(text)  # its reader refuses a control character here
+        loader = TenantLoader(text)  # its reader refuses a control character here
     except yaml.reader.ReaderError as exc:
         line, column, message = unprintable(exc, text)
         raise InputFileError(source, line, message, column) from None
@@ -340,13 +342,13 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
+        line, column = lines.at(mark.line, mark.column) if mark else (None, None)
         problem = getattr(exc, "problem", None) or str(exc)
         if is_tab_problem(problem):
             problem = TAB_PROBLEM
         elif not isinstance(exc, RefusedValueError):
             problem = f"not valid YAML: {problem}"
+            problem += lines.break_before(mark.line) if mark else ""
         raise InputFileError(source, line, problem, column) from None
     except RecursionError:
         raise InputFileError(source, None, NESTED_TOO_DEEPLY) from None
@@ -357,14 +359,15 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
         )
     try:
-        return Tenant.model_validate(data)
+        tenant = Tenant.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         # A misspelt key is the likely cause of the key "missing" beside it: say it first.
         first = relocated(next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]))
         node = node_at(root, first["loc"])
-        line = node.start_mark.line + 1 if node is not None else None
-        column = node.start_mark.column + 1 if node is not None else None
+        line, column = (
+            lines.at(node.start_mark.line, node.start_mark.column) if node else (None, None)
+        )
         message = error_text(first, Tenant)
         where, _model = place_of(Tenant, first["loc"])
         label = f"{where}: " if where else ""
@@ -376,10 +379,23 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
                 f'{label}expected text, got the number {written}: write it in quotes ("{written}")'
             )
         elif first["type"] == "string_type" and type(value) is bool:
-            # YAML 1.1 reads Yes, No, On, Off as true or false: a disposition named "No".
+            # A service or disposition named true or false (Yes, No, On, Off are text).
             message = (
                 f"{label}expected text, got {written}, which YAML reads as "
                 f'{str(value).lower()}: write it in quotes ("{written}")'
             )
         more = f" ({exc.error_count()} problems in all)" if exc.error_count() > 1 else ""
         raise InputFileError(source, line, f"{message}{more}", column) from None
+    from simulator.data.as_written import place_text, retyped, retyped_problem
+
+    changed = retyped(tenant, data)
+    if changed:  # ``acw_timeout_seconds: "1_0"`` was 10 seconds
+        where, written, value = changed[0]
+        node = node_at(root, where)
+        line, column = (
+            lines.at(node.start_mark.line, node.start_mark.column) if node else (None, None)
+        )
+        more = f" ({len(changed)} problems in all)" if len(changed) > 1 else ""
+        message = retyped_problem(written, value, place_text(where))
+        raise InputFileError(source, line, f"{message}{more}", column)
+    return tenant

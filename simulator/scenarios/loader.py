@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.data import InputFileError, Tenant, load_tenant
+from simulator.data.as_written import place_text, retyped, retyped_problem
 from simulator.data.bounded_yaml import (
     MAX_FILE_BYTES,
     FileTooLargeError,
@@ -30,6 +31,7 @@ from simulator.data.bounded_yaml import (
     read_limited,
     unreadable,
 )
+from simulator.file_args import not_a_file
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.model import Scenario
@@ -42,7 +44,7 @@ from simulator.scenarios.source import (
     locate,
     parse_yaml,
 )
-from simulator.scenarios.validation_errors import _pydantic_problems
+from simulator.scenarios.validation_errors import _path_text, _pydantic_problems
 from simulator.scenarios.wording import _kind
 
 __all__ = ["ScenarioFile", "load_scenario", "parse_scenario"]
@@ -174,6 +176,9 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
         for mark, message in _pydantic_problems(exc, raw, bad_steps):
             problem(mark, message)
         raise ScenarioFileError(problems) from None
+    for where, written, value in retyped(scenario, raw):  # ``seed: "1_0"`` was seed 10
+        text, _step = _path_text(where)
+        problem(locate(raw, where), retyped_problem(written, value, f"{text}: " if text else ""))
     if problems:
         raise ScenarioFileError(problems)
 
@@ -227,6 +232,8 @@ def _handler_paths(
                 f"no handler file or folder {str(handler)!r} (the path is relative to the "
                 "scenario file)",
             )
+        elif (not_file := not_a_file(handler)) is not None:  # a pipe: its import waited 10 s
+            problem(locate(raw, ("handlers", index)), f"{str(handler)!r}: {not_file}")
         elif handler.is_dir() and (empty := _empty_folder(handler)) is not None:
             problem(locate(raw, ("handlers", index)), empty)
         elif not handler.is_dir() and handler.suffix != ".py":  # said with no line, mid-run
@@ -251,11 +258,16 @@ def _tenant(
         return _default_tenant()
     if isinstance(spec, dict):
         try:
-            return Tenant.model_validate(spec)
+            tenant = Tenant.model_validate(spec)
         except ValidationError as exc:
             for mark, message in _pydantic_problems(exc, raw, set(), within=("tenant",))[:10]:
                 problem(mark, message)
             return None
+        changed = retyped(tenant, spec)
+        for where, written, value in changed:
+            label = place_text(("tenant", *where))
+            problem(locate(raw, ("tenant", *where)), retyped_problem(written, value, label))
+        return None if changed else tenant
     if not spec:
         problem(
             locate(raw, ("tenant",)),

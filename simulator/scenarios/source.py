@@ -24,9 +24,11 @@ from simulator.data.bounded_yaml import (
     TAB_PROBLEM,
     BoundedCLoader,
     BoundedLoader,
+    EditorLines,
     RefusedValueError,
     is_tab_problem,
     unprintable,
+    use_yaml12_scalars,
 )
 
 __all__ = [
@@ -51,8 +53,9 @@ class Mark:
     column: int
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(loader: Any, node: yaml.Node) -> Mark:
+    """Where ``node`` starts, as the user's editor counts lines (``EditorLines``)."""
+    return Mark(*loader.lines.at(node.start_mark.line, node.start_mark.column))
 
 
 class MarkedDict(dict):
@@ -94,26 +97,11 @@ class _Loader(BoundedLoader):
     """SafeLoader with YAML 1.2 scalars and marked containers; aliases bounded, numbers and
     text checked (``simulator.data.bounded_yaml``)."""
 
+    lines = EditorLines("")
+    """The text's lines as an editor counts them (set by ``parse_yaml``)."""
 
-_Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?$"
-        r"|^-?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
-    ),
-    list("-0123456789."),
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+use_yaml12_scalars(_Loader)
 
 
 def scenario_resolvers() -> dict[str, Any]:
@@ -137,10 +125,10 @@ def _what(key: Any) -> str:
     return f"the text {key!r}"
 
 
-def _twice(first: tuple[Any, yaml.Node], key: Any, again: yaml.Node) -> str:
+def _twice(loader: Any, first: tuple[Any, yaml.Node], key: Any, again: yaml.Node) -> str:
     """The message for ``key`` written at ``again``, the key ``first`` (value, node) again."""
     first_key, first_node = first
-    line = first_node.start_mark.line + 1
+    line = _mark(loader, first_node).line
     was, now = _written(first_node), _written(again)
     if was == now:
         return f"the key `{now}` appears twice in this mapping (first on line {line}): keep one"
@@ -156,7 +144,7 @@ def _twice(first: tuple[Any, yaml.Node], key: Any, again: yaml.Node) -> str:
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode):
     data = MarkedDict()
-    data.mark = _mark(node)
+    data.mark = _mark(loader, node)
     yield data
     loader.flatten_mapping(node)
     key_nodes: dict[Any, tuple[Any, yaml.Node]] = {}
@@ -175,23 +163,23 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode):
             raise DuplicateKeyError(
                 "while reading a mapping",
                 node.start_mark,
-                _twice(key_nodes[key], key, key_node),
+                _twice(loader, key_nodes[key], key, key_node),
                 key_node.start_mark,
                 key=key,
             )
         key_nodes[key] = (key, key_node)
         data[key] = loader.construct_object(value_node, deep=True)
-        data.key_marks[key] = _mark(key_node)
-        data.value_marks[key] = _mark(value_node)
+        data.key_marks[key] = _mark(loader, key_node)
+        data.value_marks[key] = _mark(loader, value_node)
 
 
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
     data = MarkedList()
-    data.mark = _mark(node)
+    data.mark = _mark(loader, node)
     yield data
     for item in node.value:
         data.append(loader.construct_object(item, deep=True))
-        data.item_marks.append(_mark(item))
+        data.item_marks.append(_mark(loader, item))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
@@ -206,6 +194,8 @@ class _FastLoader(BoundedCLoader):
     """``_Loader`` on libyaml's parser: the same resolvers and constructors, the same values and
     marks; a file it cannot load is read again by ``_Loader``, whose messages the docs show."""
 
+    lines = EditorLines("")
+    """The text's lines as an editor counts them (set by ``_fast_load``)."""
     questions = False
     """The text has a ``?``: check that none is in a plain value inside ``{...}``/``[...]``."""
 
@@ -293,22 +283,24 @@ def parse_yaml(text: str) -> Any:
     fixtures with YAML's characters inserted, deleted and replaced at random, and by review:
     tests/unit/
     test_scenario_fast_parser.)"""
+    lines = EditorLines(text)
     if FAST_PARSER and not _PYTHON_ONLY.search(text, 1 if text.startswith("\ufeff") else 0):
         try:
-            return _fast_load(text)
+            return _fast_load(text, lines)
         except (RefusedValueError, DuplicateKeyError) as exc:
-            raise _syntax_error(exc) from None
+            raise _syntax_error(exc, lines) from None
         except Exception:
             pass
     loader: _Loader | None = None
     try:
         loader = _Loader(text)  # its reader refuses a control character here
+        loader.lines = lines
         try:
             return loader.get_single_data()  # a SafeLoader subclass: no arbitrary objects
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, lines) from None
     except yaml.reader.ReaderError as exc:  # a control character: checked before parsing
         line, column, message = unprintable(exc, text)
         at = Mark(line, column) if line is not None and column is not None else None
@@ -319,13 +311,14 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(None, NESTED_TOO_DEEPLY, refused=True) from None
     except (ValueError, TypeError, OverflowError) as exc:  # the scanner: "\U00110000"
         mark = loader.get_mark() if loader is not None else None
-        at = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+        at = Mark(*lines.at(mark.line, mark.column)) if mark is not None else None
         raise YamlSyntaxError(at, f"cannot be read here ({exc})") from None
 
 
-def _fast_load(text: str) -> Any:
+def _fast_load(text: str, lines: EditorLines) -> Any:
     """``text`` read by libyaml (``_ReadAgainError``, or its own error, when it cannot be)."""
     loader = _FastLoader(text)
+    loader.lines = lines
     loader.questions = "?" in text
     try:
         return loader.get_single_data()  # a SafeLoader's constructors
@@ -333,10 +326,10 @@ def _fast_load(text: str) -> Any:
         loader.dispose()
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+def _syntax_error(exc: yaml.MarkedYAMLError, lines: EditorLines) -> YamlSyntaxError:
     """``exc`` said as a scenario's problem: where, and what to do."""
     mark = exc.problem_mark or exc.context_mark
-    where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+    where = Mark(*lines.at(mark.line, mark.column)) if mark is not None else None
     problem = exc.problem or "not valid YAML"
     if is_tab_problem(problem):
         return YamlSyntaxError(where, TAB_PROBLEM, refused=True)
@@ -356,6 +349,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
         problem += " (each step is its own list item: start it with '- ')"
     context = f" ({exc.context})" if exc.context and not isinstance(exc, DuplicateKeyError) else ""
     refused = isinstance(exc, RefusedValueError | DuplicateKeyError)  # valid YAML, said as such
+    if mark is not None and not refused:
+        context += lines.break_before(mark.line)  # a comment's U+2028 ended the comment
     return YamlSyntaxError(where, f"{problem}{context}", refused=refused)
 
 
@@ -407,15 +402,17 @@ def key_mark(root: Any, path: Sequence[Any], key: Any) -> Mark | None:
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+"""Where an editor breaks lines: marks are its lines (``EditorLines``)."""
 _BLANK = " \t\r\n\x85\u2028\u2029"
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 
 
 def _index(source: str, mark: Mark) -> int | None:
-    """The 0-based index in ``source`` of a mark (lines broken as YAML breaks them)."""
+    """The 0-based index in ``source`` of a mark (lines broken as an editor breaks them)."""
     position = 0
     for _ in range(mark.line - 1):
-        found = _BREAK.search(source, position)
+        found = _EDITOR_BREAK.search(source, position)
         if found is None:
             return None
         position = found.end()
@@ -424,7 +421,7 @@ def _index(source: str, mark: Mark) -> int | None:
 
 def _mark_of(source: str, index: int) -> Mark:
     line, line_start = 1, 0
-    for found in _BREAK.finditer(source, 0, index):
+    for found in _EDITOR_BREAK.finditer(source, 0, index):
         line, line_start = line + 1, found.end()
     return Mark(line, index - line_start + 1)
 

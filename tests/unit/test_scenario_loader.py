@@ -467,9 +467,12 @@ def test_a_handler_or_an_output_given_as_a_scenario_is_called_one(name, text, hi
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_a_tenant_that_is_no_regular_file_is_read_not_said_to_be_missing():
+def test_a_tenant_that_is_no_regular_file_is_not_said_to_be_missing():
     """``tenant: /dev/zero`` (or a pipe) was "no tenant file '/dev/zero'": it is there, and
-    ``--tenant`` reads it; the scenario's ``tenant:`` reads it as that does."""
+    the scenario's ``tenant:`` says what it is as ``--tenant`` does."""
     (problem,) = problems("name: x\ntenant: /dev/zero\nsteps: []\n")
     assert "no tenant file" not in problem
-    assert problem.startswith("s.yaml:2:9: the tenant file is not usable: /dev/zero: the file is")
+    assert problem.startswith(
+        "s.yaml:2:9: the tenant file is not usable: /dev/zero: cannot read the tenant file: it "
+        "is a device, not a file"
+    )
