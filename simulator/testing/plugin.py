@@ -236,7 +236,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         # adsim.failures after its yield (its teardown runs before this one) has its say.
         calls, incidents = harness.ledger.unseen(harness.desks())
         if checked and not _INTERRUPTED[0] and (calls or incidents):
-            problems.append(report(calls, incidents))
+            problems.append(report(calls, incidents, request.node.stash.get(_STOPPED, None)))
         if problems:  # the plugin's bug, said once (not as a chain of two)
             pytest.fail("\n".join(problems), pytrace=False)
 
@@ -245,20 +245,46 @@ _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # the outermost: the report as it ends
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
-    """A test that failed (or was skipped) on its own: the handler failures it did not check
-    are a section of its report, not a second error at its teardown."""
+    """A test that failed on its own: the handler failures it did not check are a section of
+    its report, not a second error at its teardown. A test that skipped itself (``pytest.skip``,
+    ``importorskip``, ``pytest.xfail``) or failed as its ``xfail`` marker expects has decided
+    nothing about them: they fail it at its teardown, saying why (a skip showed them nowhere)."""
     outcome = yield
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
-    calls, incidents = harness.ledger.unseen(harness.desks())
     report_ = outcome.get_result()
-    if report_.failed and (calls or incidents):
+    if not report_.failed:
+        item.stash[_STOPPED] = _how_it_stopped(report_, call.excinfo.value)
+        return
+    calls, incidents = harness.ledger.unseen(harness.desks())
+    if calls or incidents:
         report_.sections.append(("adsim: handler failures", report(calls, incidents)))
+
+
+_STOPPED = pytest.StashKey[str]()
+"""How a test that did not fail stopped early (skipped itself, failed as expected)."""
+
+
+def _how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
+    """Why a test that did not fail has its handler failures said at its teardown."""
+    reason = str(getattr(error, "msg", "") or "")
+    if isinstance(error, pytest.xfail.Exception):
+        what = "called pytest.xfail()"
+    elif hasattr(report_, "wasxfail"):
+        reason = str(report_.wasxfail)
+        what = "failed as its xfail marker expects"
+    else:
+        what = "skipped itself"
+    said = f" ({reason})" if reason else ""
+    return (
+        f"The test {what} after they failed{said}: that does not check them; check, expect "
+        "or allow them before it."
+    )
 
 
 @pytest.fixture

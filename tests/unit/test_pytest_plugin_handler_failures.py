@@ -377,3 +377,69 @@ def test_run(adsim_scenario):
     assert copy.copy(result) == result and result.jsonl()
 """
     run(pytester, test).assert_outcomes(passed=1)
+
+
+def test_a_test_that_skipped_itself_after_a_handler_failed_errors_at_its_teardown(pytester):
+    """The skip was its report (shown as skipped), and the failure was heard of nowhere."""
+    test = """
+import pytest
+
+def test_skip(adsim):
+    ring(adsim)
+    pytest.skip("no crm today")
+
+def test_importorskip(adsim):
+    ring(adsim)
+    pytest.importorskip("adsim_no_such_module")
+
+def test_xfail(adsim):
+    ring(adsim)
+    pytest.xfail("known")
+
+def test_skip_after_checking(adsim):
+    ring(adsim)
+    assert len(adsim.failures) == 1
+    pytest.skip("checked first")
+"""
+    result = run(pytester, test)
+    result.assert_outcomes(skipped=3, xfailed=1, errors=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_skip*",
+            "*ValueError: crm down (at crm.py:4)",
+            "The test skipped itself after they failed (no crm today): that does not check "
+            "them; check, expect or allow them before it.",
+            "*ERROR at teardown of test_importorskip*",
+            "The test skipped itself after they failed (could not import 'adsim_no_such_module'*",
+            "*ERROR at teardown of test_xfail*",
+            "The test called pytest.xfail() after they failed (known): *",
+        ]
+    )
+    assert "test_skip_after_checking" not in result.stdout.str()
+
+
+def test_an_xfail_marked_test_that_failed_keeps_its_handler_failures_for_pytests_verdict(pytester):
+    """As any error at the teardown of an xfail-marked test, pytest counts it as expected
+    (XFAIL at teardown); with ``raises=`` of another type it is an error."""
+    test = """
+import pytest
+
+@pytest.mark.xfail(reason="bug 12")
+def test_marked(adsim):
+    ring(adsim)
+    assert 0
+
+@pytest.mark.xfail(reason="bug 13", raises=ZeroDivisionError)
+def test_raises(adsim):
+    ring(adsim)
+    1 / 0
+"""
+    result = run(pytester, test, "-rx")
+    result.assert_outcomes(xfailed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_raises*",
+            "The test failed as its xfail marker expects after they failed (bug 13): *",
+            "XFAIL at teardown of test_*.py::test_marked - bug 12",
+        ]
+    )
