@@ -39,7 +39,7 @@ import pytest
 
 from simulator import numbers
 from simulator.file_args import file_name
-from simulator.testing import terminal
+from simulator.testing import slow_loads, terminal
 from simulator.testing.configuration import fixture_options, number
 from simulator.testing.handler_failures import report
 
@@ -144,6 +144,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    teller = config.stash.get(_TELLER, None)
+    if teller is not None:
+        slow_loads.remove(teller)
     terminal.release(config)
     guard = sys.modules.get("simulator.handlers.exit_guard")
     if guard is not None:
@@ -160,6 +163,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
     terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
+    teller: slow_loads.Teller = partial(_tell_if_slow, config)
+    config.stash[_TELLER] = teller
+    slow_loads.install(teller)  # wherever a plugin loads: set-up, adsim.agent(), a reload
     from simulator.handlers import exit_guard
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
@@ -169,6 +175,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "handler_isolation=None, api_version=None, handler_failures=None): "
         "configure the adsim fixtures for this test",
     )
+
+
+_TELLER = pytest.StashKey[slow_loads.Teller]()
+_TEST = pytest.StashKey[str]()
+"""The test that runs (its set-up, call and teardown), for a line about a stuck load."""
+
+
+def _tell_if_slow(config: pytest.Config, what: str, after: float) -> Any:
+    """A load still running ``after`` seconds in, said on the terminal, naming the test."""
+    test = config.stash.get(_TEST, None)
+    return terminal.told_if_slow(config, f"{test}: {what}" if test else what, after)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """A test's set-up, call and teardown: what loads meanwhile is its."""
+    item.config.stash[_TEST] = item.nodeid
+    try:
+        yield
+    finally:
+        del item.config.stash[_TEST]
 
 
 def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
@@ -214,9 +241,9 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     not_loaded = None
     options = fixture_options(request)
     checked = options.pop("handler_failures") == "fail"
-    what = f"{request.node.nodeid}: setting up adsim: a handler module's import or register()"
+    what = "setting up adsim: a handler module's import or register()"
     try:
-        with terminal.told_if_slow(request.config, what, DEFAULT_LOAD_TIMEOUT):
+        with slow_loads.watched(what, DEFAULT_LOAD_TIMEOUT):
             harness = AdsimHarness(**options)
     except HandlerLoadError as exc:
         not_loaded = str(exc)

@@ -4,6 +4,8 @@ failure or allowed it: a test passed while the integration's handler raised."""
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -443,3 +445,73 @@ def test_raises(adsim):
             "XFAIL at teardown of test_*.py::test_marked - bug 12",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("test", "what"),
+    [
+        (
+            "def test_it(adsim):\n    adsim.agent('omar')\n",
+            "adsim.agent('omar'): loading its handlers",
+        ),
+        ("def test_it(adsim):\n    adsim.host.reload()\n", "*stuck.py: register(ad_api)"),
+        (
+            "def test_it(adsim_scenario):\n    adsim_scenario('ring.yaml')\n",
+            "adsim_scenario(ring.yaml): loading its handlers",
+        ),
+        (
+            "import pytest\n"
+            "from simulator.testing import AdsimHarness\n\n"
+            "@pytest.fixture(scope='session')\n"
+            "def shared():\n"
+            "    with AdsimHarness(handlers=['stuck.py']):\n"
+            "        yield\n\n"
+            "def test_it(shared):\n    pass\n",
+            "*stuck.py: register(ad_api)",
+        ),
+    ],
+    ids=["agent", "reload", "scenario", "session-fixture"],
+)
+def test_a_register_that_never_returns_mid_test_is_said_past_the_capture(
+    pytester, monkeypatch, capfd, test, what
+):
+    """Not only the fixture's set-up loads a plugin: each of these registers it again (a
+    harness of session scope for the first time), and one stuck there hung with nothing said.
+    The fake load timer goes off from inside that register()."""
+    import sys
+    import types
+
+    from simulator.testing import terminal
+
+    gate = types.SimpleNamespace(afters=[], loads=0, stuck_at=1 if "shared" in test else 2)
+
+    class Timer:
+        def __init__(self, after, function):
+            gate.afters.append(after)
+            gate.go_off = function
+
+        def start(self):
+            pass
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
+    monkeypatch.setattr(terminal, "Timer", Timer)
+    pytester.makefile(".yaml", ring="name: ring\nsteps:\n  - call: {service: Sales}\n")
+    pytester.makepyfile(
+        stuck="""
+import adsim_gate
+
+def register(ad_api):
+    adsim_gate.loads += 1
+    if adsim_gate.loads == adsim_gate.stuck_at:
+        adsim_gate.go_off()
+"""
+    )
+    pytester.makepyfile(test_it=test)
+    pytester.runpytest(*NO_QT, "--adsim-handler", "stuck.py").assert_outcomes(passed=1)
+    err = capfd.readouterr().err
+    line = next(line for line in err.splitlines() if line.startswith("adsim: "))
+    assert fnmatch.fnmatch(line, f"adsim: test_it.py::test_it: {what} still running after 10 s; *")
+    assert "; stuck at stuck.py:" in line
