@@ -176,8 +176,9 @@ class FailureLedger:
         caught.extend(wanted)
 
 
-def report(calls: list[str], incidents: list[str]) -> str:
-    """The message that fails the test: each failed call with its traceback, each incident."""
+def report(calls: list[str], incidents: list[str], why: str | None = None) -> str:
+    """The message that fails the test: each failed call with its traceback, each incident
+    (``why``: a line on how the test stopped, when it skipped itself after them)."""
     parts = []
     if calls:
         parts.append(
@@ -189,7 +190,7 @@ def report(calls: list[str], incidents: list[str]) -> str:
             "adsim: handler plugin failure(s) outside any call during this test, not checked "
             "in adsim.incidents:\n" + "\n".join(f"  - {line}" for line in incidents)
         )
-    return "\n".join([*parts, _WAYS_OUT])
+    return "\n".join([*parts, *([why] if why else []), _WAYS_OUT])
 
 
 def _call_text(who: str, outcome: HandlerOutcome) -> str:

@@ -30,6 +30,7 @@ from simulator.handlers import (
 )
 from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.journal import Journal
+from simulator.testing import slow_loads
 from simulator.testing.handler_failures import FailureLedger, RunFailures
 from simulator.testing.imports import (
     HandlerLoadError,
@@ -122,11 +123,12 @@ class AdsimHarness:
         # Imported once, here: the test, the handler and every scenario run share the module.
         # With process isolation nothing is imported here: each plugin's own process loads it
         # (a handler that crashes must take down its process, never the test run).
-        self._modules = {
-            handler.name: import_handler(handler.name)
-            for handler in self.handler_modules
-            if handler.name is not None and handler_isolation != "process"
-        }
+        with slow_loads.watched("AdsimHarness(): importing its handler modules"):
+            self._modules = {
+                handler.name: import_handler(handler.name)
+                for handler in self.handler_modules
+                if handler.name is not None and handler_isolation != "process"
+            }
         if handler_isolation == "process":
             for handler in self.handler_modules:
                 if handler.name is not None:
@@ -149,7 +151,7 @@ class AdsimHarness:
         """``close()`` ran (the test ended): its handlers no longer run, so actions raise."""
 
     def _host(self, sim: AgentDesktop, journal: Journal | None = None) -> HandlerHost:
-        host = HandlerHost(
+        host = slow_loads.TellingHost(
             sim,
             timeout=self.handler_timeout,
             journal=self.journal if journal is None else journal,
@@ -226,8 +228,9 @@ class AdsimHarness:
         if desk is None:  # outside the except: a refusal is one error, not a chain of two
             desk = self.sim.center.add_agent(name, team=team)
         found = self._agents.get(desk.name)
-        if found is None:
-            found = self._agents[desk.name] = AgentHarness(self, desk)
+        if found is None:  # its handlers' register() runs now: one stuck is said
+            with slow_loads.watched(f"adsim.agent({name!r}): loading its handlers"):
+                found = self._agents[desk.name] = AgentHarness(self, desk)
         return found
 
     def settle(self) -> None:
@@ -348,8 +351,14 @@ class AdsimHarness:
         source = load_scenario(path)
         if self.api_version is not None:
             source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
+        what = f"adsim_scenario({Path(path).name}): loading its handlers"
+
+        def host(sim: AgentDesktop) -> HandlerHost:
+            with slow_loads.watched(what):  # not the run: its steps may take long
+                return self._host(sim)
+
         # Its hosts are closed with HandlerHost.close, the runner's default.
-        runner = ScenarioRunner(source, seed=seed, host_factory=self._host)
+        runner = ScenarioRunner(source, seed=seed, host_factory=host)
         result = runner.run()
         self._runs.append((f"scenario {Path(path).name}: ", RunFailures(result)))
         return result

@@ -39,7 +39,7 @@ import pytest
 
 from simulator import numbers
 from simulator.file_args import file_name
-from simulator.testing import terminal
+from simulator.testing import slow_loads, terminal
 from simulator.testing.configuration import fixture_options, number
 from simulator.testing.handler_failures import report
 
@@ -144,6 +144,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
     with the session's exit status."""
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    teller = config.stash.get(_TELLER, None)
+    if teller is not None:
+        slow_loads.remove(teller)
     terminal.release(config)
     guard = sys.modules.get("simulator.handlers.exit_guard")
     if guard is not None:
@@ -160,6 +163,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
     terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
+    teller: slow_loads.Teller = partial(_tell_if_slow, config)
+    config.stash[_TELLER] = teller
+    slow_loads.install(teller)  # wherever a plugin loads: set-up, adsim.agent(), a reload
     from simulator.handlers import exit_guard
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
@@ -169,6 +175,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "handler_isolation=None, api_version=None, handler_failures=None): "
         "configure the adsim fixtures for this test",
     )
+
+
+_TELLER = pytest.StashKey[slow_loads.Teller]()
+_TEST = pytest.StashKey[str]()
+"""The test that runs (its set-up, call and teardown), for a line about a stuck load."""
+
+
+def _tell_if_slow(config: pytest.Config, what: str, after: float) -> Any:
+    """A load still running ``after`` seconds in, said on the terminal, naming the test."""
+    test = config.stash.get(_TEST, None)
+    return terminal.told_if_slow(config, f"{test}: {what}" if test else what, after)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """A test's set-up, call and teardown: what loads meanwhile is its."""
+    item.config.stash[_TEST] = item.nodeid
+    try:
+        yield
+    finally:
+        del item.config.stash[_TEST]
 
 
 def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
@@ -214,9 +241,9 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     not_loaded = None
     options = fixture_options(request)
     checked = options.pop("handler_failures") == "fail"
-    what = f"{request.node.nodeid}: setting up adsim: a handler module's import or register()"
+    what = "setting up adsim: a handler module's import or register()"
     try:
-        with terminal.told_if_slow(request.config, what, DEFAULT_LOAD_TIMEOUT):
+        with slow_loads.watched(what, DEFAULT_LOAD_TIMEOUT):
             harness = AdsimHarness(**options)
     except HandlerLoadError as exc:
         not_loaded = str(exc)
@@ -236,7 +263,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         # adsim.failures after its yield (its teardown runs before this one) has its say.
         calls, incidents = harness.ledger.unseen(harness.desks())
         if checked and not _INTERRUPTED[0] and (calls or incidents):
-            problems.append(report(calls, incidents))
+            problems.append(report(calls, incidents, request.node.stash.get(_STOPPED, None)))
         if problems:  # the plugin's bug, said once (not as a chain of two)
             pytest.fail("\n".join(problems), pytrace=False)
 
@@ -245,20 +272,46 @@ _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # the outermost: the report as it ends
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
-    """A test that failed (or was skipped) on its own: the handler failures it did not check
-    are a section of its report, not a second error at its teardown."""
+    """A test that failed on its own: the handler failures it did not check are a section of
+    its report, not a second error at its teardown. A test that skipped itself (``pytest.skip``,
+    ``importorskip``, ``pytest.xfail``) or failed as its ``xfail`` marker expects has decided
+    nothing about them: they fail it at its teardown, saying why (a skip showed them nowhere)."""
     outcome = yield
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
-    calls, incidents = harness.ledger.unseen(harness.desks())
     report_ = outcome.get_result()
-    if report_.failed and (calls or incidents):
+    if not report_.failed:
+        item.stash[_STOPPED] = _how_it_stopped(report_, call.excinfo.value)
+        return
+    calls, incidents = harness.ledger.unseen(harness.desks())
+    if calls or incidents:
         report_.sections.append(("adsim: handler failures", report(calls, incidents)))
+
+
+_STOPPED = pytest.StashKey[str]()
+"""How a test that did not fail stopped early (skipped itself, failed as expected)."""
+
+
+def _how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
+    """Why a test that did not fail has its handler failures said at its teardown."""
+    reason = str(getattr(error, "msg", "") or "")
+    if isinstance(error, pytest.xfail.Exception):
+        what = "called pytest.xfail()"
+    elif hasattr(report_, "wasxfail"):
+        reason = str(report_.wasxfail)
+        what = "failed as its xfail marker expects"
+    else:
+        what = "skipped itself"
+    said = f" ({reason})" if reason else ""
+    return (
+        f"The test {what} after they failed{said}: that does not check them; check, expect "
+        "or allow them before it."
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ failure or allowed it: a test passed while the integration's handler raised."""
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -377,3 +379,139 @@ def test_run(adsim_scenario):
     assert copy.copy(result) == result and result.jsonl()
 """
     run(pytester, test).assert_outcomes(passed=1)
+
+
+def test_a_test_that_skipped_itself_after_a_handler_failed_errors_at_its_teardown(pytester):
+    """The skip was its report (shown as skipped), and the failure was heard of nowhere."""
+    test = """
+import pytest
+
+def test_skip(adsim):
+    ring(adsim)
+    pytest.skip("no crm today")
+
+def test_importorskip(adsim):
+    ring(adsim)
+    pytest.importorskip("adsim_no_such_module")
+
+def test_xfail(adsim):
+    ring(adsim)
+    pytest.xfail("known")
+
+def test_skip_after_checking(adsim):
+    ring(adsim)
+    assert len(adsim.failures) == 1
+    pytest.skip("checked first")
+"""
+    result = run(pytester, test)
+    result.assert_outcomes(skipped=3, xfailed=1, errors=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_skip*",
+            "*ValueError: crm down (at crm.py:4)",
+            "The test skipped itself after they failed (no crm today): that does not check "
+            "them; check, expect or allow them before it.",
+            "*ERROR at teardown of test_importorskip*",
+            "The test skipped itself after they failed (could not import 'adsim_no_such_module'*",
+            "*ERROR at teardown of test_xfail*",
+            "The test called pytest.xfail() after they failed (known): *",
+        ]
+    )
+    assert "test_skip_after_checking" not in result.stdout.str()
+
+
+def test_an_xfail_marked_test_that_failed_keeps_its_handler_failures_for_pytests_verdict(pytester):
+    """As any error at the teardown of an xfail-marked test, pytest counts it as expected
+    (XFAIL at teardown); with ``raises=`` of another type it is an error."""
+    test = """
+import pytest
+
+@pytest.mark.xfail(reason="bug 12")
+def test_marked(adsim):
+    ring(adsim)
+    assert 0
+
+@pytest.mark.xfail(reason="bug 13", raises=ZeroDivisionError)
+def test_raises(adsim):
+    ring(adsim)
+    1 / 0
+"""
+    result = run(pytester, test, "-rx")
+    result.assert_outcomes(xfailed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_raises*",
+            "The test failed as its xfail marker expects after they failed (bug 13): *",
+            "XFAIL at teardown of test_*.py::test_marked - bug 12",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("test", "what"),
+    [
+        (
+            "def test_it(adsim):\n    adsim.agent('omar')\n",
+            "adsim.agent('omar'): loading its handlers",
+        ),
+        ("def test_it(adsim):\n    adsim.host.reload()\n", "*stuck.py: register(ad_api)"),
+        (
+            "def test_it(adsim_scenario):\n    adsim_scenario('ring.yaml')\n",
+            "adsim_scenario(ring.yaml): loading its handlers",
+        ),
+        (
+            "import pytest\n"
+            "from simulator.testing import AdsimHarness\n\n"
+            "@pytest.fixture(scope='session')\n"
+            "def shared():\n"
+            "    with AdsimHarness(handlers=['stuck.py']):\n"
+            "        yield\n\n"
+            "def test_it(shared):\n    pass\n",
+            "*stuck.py: register(ad_api)",
+        ),
+    ],
+    ids=["agent", "reload", "scenario", "session-fixture"],
+)
+def test_a_register_that_never_returns_mid_test_is_said_past_the_capture(
+    pytester, monkeypatch, capfd, test, what
+):
+    """Not only the fixture's set-up loads a plugin: each of these registers it again (a
+    harness of session scope for the first time), and one stuck there hung with nothing said.
+    The fake load timer goes off from inside that register()."""
+    import sys
+    import types
+
+    from simulator.testing import terminal
+
+    gate = types.SimpleNamespace(afters=[], loads=0, stuck_at=1 if "shared" in test else 2)
+
+    class Timer:
+        def __init__(self, after, function):
+            gate.afters.append(after)
+            gate.go_off = function
+
+        def start(self):
+            pass
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
+    monkeypatch.setattr(terminal, "Timer", Timer)
+    pytester.makefile(".yaml", ring="name: ring\nsteps:\n  - call: {service: Sales}\n")
+    pytester.makepyfile(
+        stuck="""
+import adsim_gate
+
+def register(ad_api):
+    adsim_gate.loads += 1
+    if adsim_gate.loads == adsim_gate.stuck_at:
+        adsim_gate.go_off()
+"""
+    )
+    pytester.makepyfile(test_it=test)
+    pytester.runpytest(*NO_QT, "--adsim-handler", "stuck.py").assert_outcomes(passed=1)
+    err = capfd.readouterr().err
+    line = next(line for line in err.splitlines() if line.startswith("adsim: "))
+    assert fnmatch.fnmatch(line, f"adsim: test_it.py::test_it: {what} still running after 10 s; *")
+    assert "; stuck at stuck.py:" in line
