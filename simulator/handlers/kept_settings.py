@@ -84,7 +84,7 @@ def _put_back_cwd(who: str, cwd: str, current: str | None) -> str:
         done = f"adsim put back {cwd}"
     return (
         f"{who} changed adsim's current directory to {there} (os.chdir); in adsim's own process "
-        "(thread isolation) the relative paths adsim opens later (a scenario's handlers and "
-        f"journal, the next scenario's) went there: {done} (open the plugin's files by absolute "
-        "path, Path(__file__).parent / NAME, or use process isolation)"
+        "(thread isolation) every relative path opened later (the next scenario's handlers "
+        f"and journal, a test's files) went there too: {done} (open the plugin's files by "
+        "absolute path, Path(__file__).parent / NAME, or use process isolation)"
     )

@@ -32,8 +32,8 @@ def register(ad_api):
 def _cwd_line(who: str, there: Path, back: str) -> str:
     return (
         f"plugin crm: {who} changed adsim's current directory to {there} (os.chdir); in adsim's "
-        "own process (thread isolation) the relative paths adsim opens later (a scenario's "
-        f"handlers and journal, the next scenario's) went there: adsim put back {back} (open the "
+        "own process (thread isolation) every relative path opened later (the next scenario's "
+        f"handlers and journal, a test's files) went there too: adsim put back {back} (open the "
         "plugin's files by absolute path, Path(__file__).parent / NAME, or use process isolation)"
     )
 
