@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
-from simulator.handlers import background_errors, kept_builtins
+from simulator.handlers import background_errors, kept_builtins, kept_settings
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     import asyncio
 
 __all__ = ["Call", "Dispatcher", "Job"]
+
+Kept = tuple[Any, kept_builtins.Builtins, kept_settings.Settings]
+"""What a plugin in adsim's process must leave as it found it (``Dispatcher._kept_now``)."""
 
 
 @dataclass(slots=True)
@@ -373,14 +376,14 @@ class Dispatcher(OutcomeLog):
         self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
         return "ok", result, None, None
 
-    def _kept_now(self) -> tuple[Any, kept_builtins.Builtins] | None:
+    def _kept_now(self) -> Kept | None:
         """With thread isolation, what a plugin must leave as it found it (adsim's streams,
-        the builtins), as it is now; None with process isolation."""
+        the builtins, the current directory ...), as it is now; None with process isolation."""
         if self.streams is None:
             return None
-        return self.streams.now(), kept_builtins.now()
+        return self.streams.now(), kept_builtins.now(), kept_settings.now()
 
-    def _mend_kept(self, who: str, before: tuple[Any, kept_builtins.Builtins] | None) -> None:
+    def _mend_kept(self, who: str, before: Kept | None) -> None:
         """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so."""
         if before is None or self.streams is None:
             return
@@ -388,6 +391,10 @@ class Dispatcher(OutcomeLog):
         if changed:
             where = "(all of adsim, in thread isolation)"
             self.add_incident(kept_builtins.builtins_line(who, changed, where))
+        if not self._closed:  # a handler abandoned past its timeout that ends after the run:
+            # the directory is no longer the run's to put back (a test runner's next test's)
+            for line in kept_settings.mend_settings(who, before[2]):
+                self.add_incident(line)
         self.streams.mend(who, before[0])
         background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
 
