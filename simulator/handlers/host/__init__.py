@@ -55,6 +55,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
 
+_END_LIMIT = 10.0
+"""Seconds past the close grace ``close`` waits for the dispatcher thread's end (a task that
+blocks its event loop is a plugin's hang: adsim goes on after that)."""
+
 
 class HandlerHost(PluginLoading):
     """Loads plugins and runs their handlers off the simulation thread, isolated and timed.
@@ -159,7 +163,7 @@ class HandlerHost(PluginLoading):
             return
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-        self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
         with self._lock:
             self._closed = True
             cancelled = list(self._requests)
@@ -172,7 +176,16 @@ class HandlerHost(PluginLoading):
                 request.state = "done"
                 request.done.set()
         self._queue.put(None)  # the dispatcher thread ends
-        self._stopped.wait(1.0)
+        # Idle, the dispatcher thread has its end left only: the close grace it gives the
+        # asyncio tasks handlers left pending, then their names (an incident). That is waited
+        # for however slow the machine (1 s was not, under load, and the summary went out
+        # without them); a handler still running (a stop) is not.
+        limit = self.close_grace + _END_LIMIT if idle else 1.0
+        if not self._stopped.wait(limit) and idle:
+            self.add_incident(
+                f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
+                "blocks the event loop); adsim went on without them"
+            )
         self._stopped.set()
         with self._lock:
             self._watch.notify_all()

@@ -163,8 +163,10 @@ class Dispatcher(OutcomeLog):
                 if job is None:
                     job = self._queue.get()
                     if job is None:  # queued by ``close``
-                        self._end_tasks()
-                        self._stopped.set()
+                        try:
+                            self._end_tasks()
+                        finally:
+                            self._stopped.set()
                         return
                     self._current = job
                 try:
