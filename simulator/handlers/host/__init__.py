@@ -186,8 +186,11 @@ class HandlerHost(PluginLoading):
                 f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
                 "blocks the event loop); adsim went on without them"
             )
-        self._stopped.set()
         with self._lock:
+            self._stopped.set()
+            # A dispatcher thread still running is given up: it ends at its next step (the
+            # call in flight has its outcome), calling nothing else.
+            self._generation += 1
             self._watch.notify_all()
         # Events never handled still owe the simulation an answer: the default.
         while True:
@@ -197,6 +200,7 @@ class HandlerHost(PluginLoading):
                 break
             if isinstance(job, Job) and job.resolve is not None:
                 self.sim.post(partial(job.resolve, None))
+        self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:
