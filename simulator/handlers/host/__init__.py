@@ -55,6 +55,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
 
+_END_LIMIT = 10.0
+"""Seconds past the close grace ``close`` waits for the dispatcher thread's end (a task that
+blocks its event loop is a plugin's hang: adsim goes on after that)."""
+
 
 class HandlerHost(PluginLoading):
     """Loads plugins and runs their handlers off the simulation thread, isolated and timed.
@@ -159,7 +163,7 @@ class HandlerHost(PluginLoading):
             return
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-        self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
         with self._lock:
             self._closed = True
             cancelled = list(self._requests)
@@ -172,9 +176,21 @@ class HandlerHost(PluginLoading):
                 request.state = "done"
                 request.done.set()
         self._queue.put(None)  # the dispatcher thread ends
-        self._stopped.wait(1.0)
-        self._stopped.set()
+        # Idle, the dispatcher thread has its end left only: the close grace it gives the
+        # asyncio tasks handlers left pending, then their names (an incident). That is waited
+        # for however slow the machine (1 s was not, under load, and the summary went out
+        # without them); a handler still running (a stop) is not.
+        limit = self.close_grace + _END_LIMIT if idle else 1.0
+        if not self._stopped.wait(limit) and idle:
+            self.add_incident(
+                f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
+                "blocks the event loop); adsim went on without them"
+            )
         with self._lock:
+            self._stopped.set()
+            # A dispatcher thread still running is given up: it ends at its next step (the
+            # call in flight has its outcome), calling nothing else.
+            self._generation += 1
             self._watch.notify_all()
         # Events never handled still owe the simulation an answer: the default.
         while True:
@@ -184,6 +200,7 @@ class HandlerHost(PluginLoading):
                 break
             if isinstance(job, Job) and job.resolve is not None:
                 self.sim.post(partial(job.resolve, None))
+        self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:

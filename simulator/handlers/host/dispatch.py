@@ -165,11 +165,23 @@ class Dispatcher(OutcomeLog):
                 job = self._current
                 if job is None:
                     job = self._queue.get()
+                    with self._lock:
+                        given_up = generation != self._generation
+                        if job is not None and not given_up:
+                            self._current = job
                     if job is None:  # queued by ``close``
-                        self._end_tasks()
-                        self._stopped.set()
+                        if given_up:  # its end is not this thread's: the next one's too
+                            self._queue.put(None)
+                            return
+                        try:
+                            self._end_tasks()
+                        finally:
+                            self._stopped.set()
                         return
-                    self._current = job
+                    if given_up:  # by ``close``: the simulation has its default answer
+                        if job.resolve is not None:
+                            self.sim.post(partial(job.resolve, None))
+                        return
                 try:
                     if not self._dispatch(job, generation):
                         return  # abandoned: another dispatcher thread has taken over

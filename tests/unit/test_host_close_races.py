@@ -1,0 +1,142 @@
+"""``HandlerHost.close`` beside the host's own threads: the dispatcher thread's end-of-run work
+is waited for however slow the machine, and a dispatcher thread ``close`` gave up on (a handler
+still running) ends without calling anything else."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from typing import Any
+
+from simulator.data import load_tenant
+from simulator.demo import run_demo_call
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+
+TASKS = """
+import asyncio
+
+
+async def forever():
+    await asyncio.Event().wait()
+
+
+async def save(activity):
+    asyncio.get_running_loop().create_task(forever())
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def _plugin(folder: Path, source: str) -> Path:
+    plugin = folder / "crm.py"
+    plugin.write_text(textwrap.dedent(source), encoding="utf-8")
+    return plugin
+
+
+def _module(plugin: Path) -> dict[str, Any]:
+    [loaded] = [m for m in list(sys.modules.values()) if getattr(m, "__file__", 0) == str(plugin)]
+    return vars(loaded)
+
+
+def test_close_waits_for_the_tasks_left_pending_to_be_named(tmp_path):
+    """The dispatcher thread gives the asyncio tasks a handler left pending the close grace,
+    then names them (an incident); ``close`` waited 1 s for that thread whatever the grace, so
+    on a slow machine (CI) or with a longer grace the run's summary went out without them."""
+    plugin = _plugin(tmp_path, TASKS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=60.0, isolation="thread", close_grace=1.5)
+    try:
+        assert not host.load(plugin)[0].error
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+    assert [o.status for o in host.outcomes] == ["ok"]
+    [left] = [line for line in host.incidents if "still pending" in line]
+    assert "forever() at " in left and "still pending 1.5 s after the end" in left, left
+
+
+TWO_HANDLERS = """
+import threading
+
+release = threading.Event()
+running = threading.Event()
+calls = []
+
+
+def first(interaction):
+    if not calls:
+        calls.append(("first", threading.current_thread()))
+        running.set()
+        release.wait(60)
+
+
+def second(interaction):
+    calls.append(("second", threading.current_thread()))
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", first)
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", second)
+"""
+
+
+def test_a_dispatcher_thread_close_gave_up_on_calls_nothing_more(tmp_path):
+    """A stop (``close(timeout=0)``) while a handler runs: once that handler ends, its thread
+    called the next handlers (after their plugin's close), then waited for ever for an event
+    that ``close`` had taken from it."""
+    plugin = _plugin(tmp_path, TWO_HANDLERS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="thread")
+    assert not host.load(plugin)[0].error
+    module = _module(plugin)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert module["running"].wait(60), "the first handler runs"
+        [(_, thread)] = module["calls"]
+    finally:
+        host.close(timeout=0)
+    module["release"].set()
+    thread.join(60)
+    assert not thread.is_alive(), "the dispatcher thread close gave up on ended"
+    assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
+    assert [o.handler for o in host.outcomes] == ["first"], "the call in flight has its outcome"
+
+
+def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_close(tmp_path):
+    """The watchdog gave up on a handler past its timeout while ``close`` ran: the dispatcher
+    thread it started then called the next handlers after the close and waited for ever."""
+    plugin = _plugin(tmp_path, TWO_HANDLERS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=0.1, isolation="thread")
+    assert not host.load(plugin)[0].error
+    module = _module(plugin)
+    abandoning, closed = threading.Event(), threading.Event()
+    real = host._timeout_outcome
+
+    def timeout_outcome(call: Any) -> Any:
+        abandoning.set()
+        assert closed.wait(60), "the host closed"
+        return real(call)
+
+    host._timeout_outcome = timeout_outcome  # type: ignore[method-assign]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert abandoning.wait(60), "the watchdog gives up on the first handler"
+    finally:
+        host.close(timeout=0)
+        closed.set()
+    host._watchdog.join(60)
+    assert not host._watchdog.is_alive()
+    host._dispatcher.join(60)
+    assert not host._dispatcher.is_alive(), "the dispatcher thread started at the close ended"
+    module["release"].set()
+    assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
+    assert [(o.handler, o.status) for o in host.outcomes] == [("first", "timeout")]
