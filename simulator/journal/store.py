@@ -30,6 +30,10 @@ by a signal), else ``close`` and ``new_run`` write ``finished``; its row names t
 writes it, so a run killed before its end is told from one being written
 (``simulator.journal.run_ends``).
 
+This module opens the journal and commits a step's events; the run's own row and end are
+``simulator.journal.run_rows``, the outcome, answer and packet rows ``simulator.journal.held_rows``
+(``Journal`` inherits both, and ``JournalReader``'s reading).
+
 Nothing is scrubbed: the journal stores what the simulation did, byte for byte. Secrets are kept
 out before they get here (``simulator.handlers.secrets``: the run's ``meta`` records that a
 webhook secret was given, never its value; plugin text is masked by the handler host).
@@ -37,10 +41,8 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 
 from __future__ import annotations
 
-import operator
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,7 @@ from simulator import interrupts
 from simulator.journal.checkpoints import Checkpointer
 from simulator.journal.errors import JournalError, JournalWriteError, reason
 from simulator.journal.file_identity import FileIdentity
+from simulator.journal.held_rows import HeldRows
 from simulator.journal.opening import (
     APP_NAME,
     ENV_JOURNAL,
@@ -62,23 +65,16 @@ from simulator.journal.rows import (
     JournalPacket,
     PacketDirection,
     _EventLike,
-    _OutcomeLike,
 )
-from simulator.journal.run_ends import END_SQL, signal_name, writer
 from simulator.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from simulator.journal.statements import (
-    ANSWER_SQL,
     EVENTS_PER_INSERT,
-    PACKET_SQL,
     Pending,
     RowError,
     event_values,
     events_insert,
     outcome_insert,
-    outcome_row,
-    packet_row,
 )
-from simulator.journal.text import dumps as _dumps
 from simulator.journal.text import utf8_text
 
 __all__ = [
@@ -106,14 +102,12 @@ keeps about this many runs: load mode starts a run per repeat, and every one kep
 RAM (``--repeat 100000`` ~850 MB). ``new_run`` drops the older ones every this many runs."""
 
 
-_LAZY = operator.attrgetter("lazy_commits")
-
 _RUN_ROW = "SELECT 1 FROM runs WHERE id = ?"
 """Asked in each commit of a run's events: another process's prune may have deleted the run
 (its events would be left with no run)."""
 
 
-class Journal(JournalReader):
+class Journal(HeldRows, JournalReader):
     """An open journal; thread-safe (events come from the engine thread, outcomes from handlers)."""
 
     def __init__(self, db: sqlite3.Connection, path: str, meta: dict[str, Any] | None = None):
@@ -189,64 +183,10 @@ class Journal(JournalReader):
             return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @property
-    def run_id(self) -> int:
-        """The id of the run this journal records (created on first use)."""
-        with self._lock:
-            return self._ensure_run()
-
-    @property
     def failure_told(self) -> bool:
         """Whether ``failure`` was raised to a run (a commit refused with it: the run stopped
         there and said so), rather than only kept for the run's summary."""
         return self.failure is not None and self._failure_told
-
-    @property
-    def written_run_id(self) -> int | None:
-        """The run's id if its row was written already (None before the first write)."""
-        return self._run_id
-
-    def _ensure_run(self) -> int:
-        if self._run_id is None:
-            started, meta = time.time_ns() // 1_000_000, utf8_text(_dumps(self._meta))
-            if self._ends:
-                cursor = self._db.execute(
-                    "INSERT INTO runs (started_ms, meta, host, pid, pid_start)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (started, meta, *writer()),
-                )
-            else:
-                cursor = self._db.execute(
-                    "INSERT INTO runs (started_ms, meta) VALUES (?, ?)", (started, meta)
-                )
-            self._run_id = int(cursor.lastrowid or 0)
-        return self._run_id
-
-    def end_run(
-        self, *, interrupted: bool = False, signum: int | None = None, failed: bool = False
-    ) -> None:
-        """Record that the current run is over: ``finished``, or ``interrupted`` (by the signal
-        ``signum``: Ctrl-C, SIGTERM ...). Held back with its last outcomes, so the end is never in
-        the journal before them; written at the next transaction (``flush``,
-        ``close``, the next run's first commit). Once per run: the first end stays. A run that
-        wrote nothing has no row, and gets no end. ``failed``: an error of adsim's own ended it
-        before its end; no end is written (it is no ``finished`` run), so ``adsim journal runs``
-        calls it ``unfinished`` once its process is gone."""
-        with self._lock:
-            if failed:
-                self._ended = True
-            else:
-                self._end_locked(interrupted, signum)
-
-    def _end_locked(self, interrupted: bool, signum: int | None) -> None:
-        if self._closed or not self._ends or self._ended:
-            return
-        if self._run_id is None and not any(p.run_id is None for p in self._pending):
-            return  # nothing of it written nor held: it has no row to end
-        self._ended = True
-        ending = "interrupted" if interrupted else "finished"
-        values = (time.time_ns() // 1_000_000, ending, signal_name(signum))
-        what = f"the end of the run ({ending})"
-        self._pending.append(Pending(self._run_id, what, END_SQL, values))
 
     def new_run(self, meta: dict[str, Any] | None = None) -> None:
         """Record what follows as another run on the same open file (load mode: one run per
@@ -380,18 +320,6 @@ class Journal(JournalReader):
         if self._checkpointer is not None:
             self._checkpointer.committed()
 
-    def _write_pending(self, run_id: int) -> None:
-        """Insert the held-back rows into the open transaction; ``RowError`` names the one
-        that cannot be written."""
-        for pending in self._pending:
-            try:
-                self._db.execute(
-                    pending.sql,
-                    (run_id if pending.run_id is None else pending.run_id, *pending.values),
-                )
-            except (sqlite3.Error, UnicodeEncodeError) as exc:
-                raise RowError(pending, exc) from exc
-
     def _row_failed(self, exc: RowError) -> JournalWriteError:
         """A held-back row failed inside a commit: nothing was written; that row is dropped
         (the others wait for the next commit) and its error stops the run, as ``failure``."""
@@ -412,91 +340,6 @@ class Journal(JournalReader):
     def record_event(self, event: _EventLike) -> None:
         """Commit one event on its own (``commit`` writes a step's events together)."""
         self.commit((event,))
-
-    def _deferring(self) -> bool:
-        # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
-        # and takes the row with it; any other driver (the window, the demo) writes it now.
-        return any(map(_LAZY, self._buses))  # no generator: once per outcome
-
-    def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
-        """Keep a row for the next transaction of events, or write it at once (``now``, or
-        when no attached run commits lazily, or when the run's own row is not written yet).
-        A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
-        the next commit of events does)."""
-        with self._lock:
-            if self._closed:
-                return
-            self._pending.append(Pending(self._run_id, what, sql, values))
-            if now or self._run_id is None or not self._deferring():
-                self._flush_locked()
-
-    def flush(self) -> None:
-        """Write the outcome and answer rows held back for the next commit (a run's end: the
-        CLI calls it before its summary). A failure is kept in ``failure``."""
-        with self._lock:
-            if not self._closed:
-                self._flush_locked()
-
-    def _before_read(self) -> None:
-        self.flush()
-
-    def _flush_locked(self) -> None:
-        if not self._pending:
-            return
-        with interrupts.deferred():  # a stop in its middle would leave it open (_write_events)
-            self._flush_transaction()
-
-    def _flush_transaction(self) -> None:
-        db = self._db
-        new_run = self._run_id is None
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            if self._file is not None:
-                self._file.check()
-            # The current run's row only if a row held back belongs to it: a run that wrote
-            # nothing yet (load mode's next repeat) gets no empty row here.
-            unwritten = any(pending.run_id is None for pending in self._pending)
-            self._write_pending(self._ensure_run() if unwritten else 0)
-            db.execute("COMMIT")
-            if self._checkpointer is not None:
-                self._checkpointer.committed()
-        except (sqlite3.Error, RowError) as exc:
-            if new_run:
-                self._run_id = None
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            # What cannot be written now is lost, as a row written at once would be; the
-            # first failure is told at the next commit (or in the run's summary).
-            if self.failure is None:
-                what, cause = (
-                    (exc.pending.what, exc.cause)
-                    if isinstance(exc, RowError)
-                    else (self._pending[0].what, exc)
-                )
-                self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
-        except BaseException:  # not the rows' fault: none lost, none left half-written
-            if new_run:
-                self._run_id = None
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        self._pending.clear()
-
-    def record_answer(self, seq: int, answer: Any) -> None:
-        """Store the answer used for an event that needs one (with the next commit)."""
-        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (utf8_text(_dumps(answer)), seq))
-
-    def record_outcome(self, outcome: _OutcomeLike) -> None:
-        """Store one handler call's outcome (with the next commit)."""
-        what, values, failed = outcome_row(outcome)
-        self._hold(what, self._outcome_sql if failed else self._outcome_ok_sql, values)
-
-    def record_packet(
-        self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
-    ) -> None:
-        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``), at once."""
-        what, values = packet_row(plugin, direction, packet)
-        self._hold(what, PACKET_SQL, values, now=True)
 
     def close(self) -> None:
         """Write the rows held back, then close the database (idempotent)."""

@@ -17,23 +17,22 @@ stops the run at that step with exit code 1 too, naming the journal and the caus
 passes nothing on, so a step's events are committed with the next step whose events a handler
 gets, and what is left when the run ends.
 
-What each step does to the simulator is ``step_actions``; the result and the exit codes are
-``result``.
+What each step does to the simulator is ``step_actions``; how handlers and time settle between
+steps, ``settling``; the result and the exit codes are ``result``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from simulator import interrupts
-from simulator.contract import EventName, InteractionType, OperationResult, OperationSuccess
-from simulator.data import digits_only, normalize_phone
+from simulator.contract import EventName, OperationResult, OperationSuccess
 from simulator.engine import NOBODY, AgentDesktop, CommitError, EventRecorder, Simulator
 from simulator.handlers import HandlerHost, HandlerLoopError
 from simulator.scenarios import model as m
-from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError, settle_hosts
+from simulator.scenarios.agents import ScenarioAgents, UnknownStepAgentError
 from simulator.scenarios.expectations import ExpectContext, applies, check
 from simulator.scenarios.loader import ScenarioFile
 from simulator.scenarios.result import (
@@ -44,6 +43,7 @@ from simulator.scenarios.result import (
     ScenarioResult,
     StepRefusedError,
 )
+from simulator.scenarios.settling import HandlerHostLike, Settling
 from simulator.scenarios.step_actions import _ACTIONS, _error
 
 __all__ = [
@@ -55,25 +55,10 @@ __all__ = [
     "ScenarioRunner",
 ]
 
-_MAX_TIMERS_PER_WAIT = 1_000_000
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
 
 
-class HandlerHostLike(Protocol):
-    """What the runner needs of ``simulator.handlers.HandlerHost``."""
-
-    @property
-    def outcomes(self) -> list[Any]: ...
-
-    @property
-    def failures(self) -> list[Any]: ...
-
-    def wait_idle(self, timeout: float | None = None) -> bool: ...
-
-    def close(self) -> None: ...
-
-
-class ScenarioRunner:
+class ScenarioRunner(Settling):
     """Runs one scenario file on a fresh simulator (``runner.sim``) and returns its result.
 
     ``host`` is a handler host already bound to ``runner.sim`` (set it after construction), or
@@ -386,59 +371,6 @@ class ScenarioRunner:
             start_ms=self.started_ms,
         )
 
-    # ------------------------------------------------------------------ time and handlers
-
-    def _settle(self) -> None:
-        """Let handlers handle everything so far and run their deferred answers
-        (``HandlerLoopError`` from a host whose handlers keep acting on their own events;
-        ``CommitError`` when the journal refused events, which are then held back)."""
-        self._settle_host()
-        held = self.sim.bus.held
-        if held is not None:  # a commit failed where it could not raise (a handler's call)
-            raise held
-
-    def _let_handlers_finish(self) -> None:
-        """Ctrl-C or SIGTERM: the handlers still running get their timeout to finish, and
-        nothing more is waited for (their answers' continuations do not run), so the stop never
-        waits longer than that, whatever the signal cut short."""
-        for host in (self.host, *self.agent_hosts):
-            if host is not None:
-                host.wait_idle(float(getattr(host, "timeout", 0.0) or 0.0) + 1.0)
-
-    def _settle_host(self) -> None:
-        host = self.host
-        sim = self.sim
-        if self.agent_hosts:
-            settle_hosts([h for h in (host, *self.agent_hosts) if h is not None], sim)
-            return
-        if host is None:
-            sim.drain_posted()
-            return
-        settle = getattr(host, "settle", None)
-        if settle is not None:
-            settle()
-            return
-        for _ in range(10_000):
-            before = sim.bus.count
-            host.wait_idle()
-            sim.drain_posted()
-            if sim.bus.count == before:
-                break
-
-    def _wait(self, ms: int) -> None:
-        sim = self.sim
-        target = sim.now_ms + ms
-        if self.host is not None or self.agent_hosts:
-            # One timer at a time, so handlers see each timer's events before the next fires.
-            for _ in range(_MAX_TIMERS_PER_WAIT):
-                due = sim.next_timer_ms()
-                if due is None or due > target:
-                    break
-                sim.advance_ms(max(0, due - sim.now_ms))
-                self._settle()
-        sim.advance_ms(target - sim.now_ms)
-        self._settle()
-
     # ------------------------------------------------------------------ actions
 
     def _iid(self, step: m.StepModel, desk: AgentDesktop | None = None) -> str | None:
@@ -478,34 +410,6 @@ class ScenarioRunner:
             if not status.loaded:
                 return f"handler {status.name} did not load: {status.error}"
         return None
-
-    def _conference(self, value: m.ConferenceSpec, iid: str | None) -> OperationResult:
-        sim = self.sim
-        chat = sim.interaction(iid or sim.active_interaction_id or "")
-        if chat is not None and chat.type is InteractionType.chat and not value.end:
-            # On a chat a conference is a chat conference (a colleague joins the chat).
-            if value.invite is not None:
-                return sim.invite_to_chat_conference(
-                    value.invite, iid, custom_transfer_data=value.data
-                )
-            return sim.remove_from_chat_conference(value.remove or "", iid)
-        if value.invite is not None:
-            return sim.invite_to_call_conference(value.invite, value.data, iid)
-        if value.end:
-            return sim.destroy_call_conference(iid)
-        assert value.remove is not None
-        party_id = value.remove
-        inter = sim.interaction(iid or sim.active_interaction_id or "")
-        if inter is not None:
-            wanted = {value.remove, digits_only(value.remove)}
-            normal = normalize_phone(value.remove)
-            if normal:
-                wanted.add(normal)
-            for party in inter.parties:
-                if party.id == value.remove or party.phone in wanted:
-                    party_id = party.id
-                    break
-        return sim.remove_from_call_conference(party_id, iid)
 
 
 def _scenario_host(sim: AgentDesktop) -> Any:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from simulator.contract import InteractionOrigination, OperationResult, ResultErrorCode, fail, ok
+from simulator.contract import (
+    InteractionOrigination,
+    InteractionType,
+    OperationResult,
+    ResultErrorCode,
+    fail,
+    ok,
+)
+from simulator.data import digits_only, normalize_phone
 from simulator.engine import widget_requests as requests
 from simulator.scenarios import model as m
 from simulator.scenarios.result import StepRefusedError
@@ -125,6 +133,34 @@ def _validate_records(r: ScenarioRunner, _v: Any, iid: str | None) -> OperationR
 
 _Action = Callable[["ScenarioRunner", Any, "str | None"], OperationResult]
 
+
+def _conference(r: ScenarioRunner, value: m.ConferenceSpec, iid: str | None) -> OperationResult:
+    sim = r.sim
+    chat = sim.interaction(iid or sim.active_interaction_id or "")
+    if chat is not None and chat.type is InteractionType.chat and not value.end:
+        # On a chat a conference is a chat conference (a colleague joins the chat).
+        if value.invite is not None:
+            return sim.invite_to_chat_conference(value.invite, iid, custom_transfer_data=value.data)
+        return sim.remove_from_chat_conference(value.remove or "", iid)
+    if value.invite is not None:
+        return sim.invite_to_call_conference(value.invite, value.data, iid)
+    if value.end:
+        return sim.destroy_call_conference(iid)
+    assert value.remove is not None
+    party_id = value.remove
+    inter = sim.interaction(iid or sim.active_interaction_id or "")
+    if inter is not None:
+        wanted = {value.remove, digits_only(value.remove)}
+        normal = normalize_phone(value.remove)
+        if normal:
+            wanted.add(normal)
+        for party in inter.parties:
+            if party.id == value.remove or party.phone in wanted:
+                party_id = party.id
+                break
+    return sim.remove_from_call_conference(party_id, iid)
+
+
 _ACTIONS: dict[str, _Action] = {
     "login": _login,
     "logout": lambda r, v, i: r.sim.logout(),
@@ -150,7 +186,7 @@ _ACTIONS: dict[str, _Action] = {
     "consult": lambda r, v, i: r.sim.consult_call(v.phone, **_origination(v.origination)),
     "transfer": lambda r, v, i: r.sim.transfer(v.data if v is not None else None),
     "blind_transfer": lambda r, v, i: r.sim.blind_transfer(v.to, v.data, i),
-    "conference": lambda r, v, i: r._conference(v, i),
+    "conference": _conference,
     "agent_says": lambda r, v, i: r.sim.send_chat_message(v, i),
     "start_chat": lambda r, v, i: r.sim.start_chat(v.channel, v.address, v.initial_object),
     "chat_conference": lambda r, v, i: (

@@ -1,0 +1,141 @@
+"""Rows written beside the events: handler outcomes, answers and JS packets. While an attached
+bus commits lazily (a scenario run) outcomes and answers are held back for the transaction of the
+next commit of events (``Journal.commit``), else each is written at once in its own transaction;
+``flush`` writes what is held (a run's end, a read through the journal, ``close``). A failure is
+kept in ``failure``, not raised: the next commit of events is refused with it."""
+
+from __future__ import annotations
+
+import operator
+import sqlite3
+from typing import Any
+
+from simulator import interrupts
+from simulator.journal.checkpoints import Checkpointer
+from simulator.journal.errors import JournalWriteError, reason
+from simulator.journal.file_identity import FileIdentity
+from simulator.journal.rows import PacketDirection, _OutcomeLike
+from simulator.journal.run_rows import RunRows
+from simulator.journal.statements import (
+    ANSWER_SQL,
+    PACKET_SQL,
+    Pending,
+    RowError,
+    outcome_row,
+    packet_row,
+)
+from simulator.journal.text import dumps as _dumps
+from simulator.journal.text import utf8_text
+
+__all__ = ["HeldRows"]
+
+_LAZY = operator.attrgetter("lazy_commits")
+
+
+class HeldRows(RunRows):
+    """The held-back rows' methods of ``Journal`` (which sets the attributes below)."""
+
+    path: str
+    failure: JournalWriteError | None
+    _buses: list[Any]
+    _checkpointer: Checkpointer | None
+    _file: FileIdentity | None
+    _outcome_sql: str
+    _outcome_ok_sql: str
+
+    def _write_pending(self, run_id: int) -> None:
+        """Insert the held-back rows into the open transaction; ``RowError`` names the one
+        that cannot be written."""
+        for pending in self._pending:
+            try:
+                self._db.execute(
+                    pending.sql,
+                    (run_id if pending.run_id is None else pending.run_id, *pending.values),
+                )
+            except (sqlite3.Error, UnicodeEncodeError) as exc:
+                raise RowError(pending, exc) from exc
+
+    def _deferring(self) -> bool:
+        # A scenario run's bus commits lazily: its next commit (or the run's end) comes soon,
+        # and takes the row with it; any other driver (the window, the demo) writes it now.
+        return any(map(_LAZY, self._buses))  # no generator: once per outcome
+
+    def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
+        """Keep a row for the next transaction of events, or write it at once (``now``, or
+        when no attached run commits lazily, or when the run's own row is not written yet).
+        A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
+        the next commit of events does)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._pending.append(Pending(self._run_id, what, sql, values))
+            if now or self._run_id is None or not self._deferring():
+                self._flush_locked()
+
+    def flush(self) -> None:
+        """Write the outcome and answer rows held back for the next commit (a run's end: the
+        CLI calls it before its summary). A failure is kept in ``failure``."""
+        with self._lock:
+            if not self._closed:
+                self._flush_locked()
+
+    def _before_read(self) -> None:
+        self.flush()
+
+    def _flush_locked(self) -> None:
+        if not self._pending:
+            return
+        with interrupts.deferred():  # a stop in its middle would leave it open (_write_events)
+            self._flush_transaction()
+
+    def _flush_transaction(self) -> None:
+        db = self._db
+        new_run = self._run_id is None
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if self._file is not None:
+                self._file.check()
+            # The current run's row only if a row held back belongs to it: a run that wrote
+            # nothing yet (load mode's next repeat) gets no empty row here.
+            unwritten = any(pending.run_id is None for pending in self._pending)
+            self._write_pending(self._ensure_run() if unwritten else 0)
+            db.execute("COMMIT")
+            if self._checkpointer is not None:
+                self._checkpointer.committed()
+        except (sqlite3.Error, RowError) as exc:
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            # What cannot be written now is lost, as a row written at once would be; the
+            # first failure is told at the next commit (or in the run's summary).
+            if self.failure is None:
+                what, cause = (
+                    (exc.pending.what, exc.cause)
+                    if isinstance(exc, RowError)
+                    else (self._pending[0].what, exc)
+                )
+                self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
+        except BaseException:  # not the rows' fault: none lost, none left half-written
+            if new_run:
+                self._run_id = None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        self._pending.clear()
+
+    def record_answer(self, seq: int, answer: Any) -> None:
+        """Store the answer used for an event that needs one (with the next commit)."""
+        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (utf8_text(_dumps(answer)), seq))
+
+    def record_outcome(self, outcome: _OutcomeLike) -> None:
+        """Store one handler call's outcome (with the next commit)."""
+        what, values, failed = outcome_row(outcome)
+        self._hold(what, self._outcome_sql if failed else self._outcome_ok_sql, values)
+
+    def record_packet(
+        self, plugin: str, direction: PacketDirection, packet: dict[str, Any]
+    ) -> None:
+        """Commit one packet ``plugin``'s page sent (``in``) or was sent (``out``), at once."""
+        what, values = packet_row(plugin, direction, packet)
+        self._hold(what, PACKET_SQL, values, now=True)
