@@ -257,7 +257,7 @@ class NodeHandler:
         with self._reader_lock:
             if generation == self._generation:
                 self._crash = crash
-            words = self._last_words.pop(getattr(process, "pid", None), None)
+            words = self._last_words.pop(getattr(process, "pid", -1), None)
         for packet in words.packets(self._tag) if words is not None else ():
             with self._reader_lock:  # why node ended, once all it wrote on stdout is in
                 if generation != self._generation:
@@ -381,6 +381,7 @@ class NodeHandler:
             if process.returncode is None or pid is None:
                 return
             mark = self._groups.pop(pid, None)
+            ending: threading.Event | None
             if mark is None:
                 ending = self._ending.get(pid)
             else:
@@ -398,7 +399,8 @@ class NodeHandler:
                     "node process ended; they were killed"
                 )
         finally:
-            ending.set()
+            if ending is not None:
+                ending.set()
 
     def _say_unseen_exit(self, code: int, *, alive: bool) -> None:
         """A failed exit no handler outcome names (after the last event it was sent, on the way
@@ -448,7 +450,7 @@ class NodeHandler:
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)
         with self._reader_lock:  # a reader that could not read it (stuck, or never started)
-            words = self._last_words.pop(getattr(process, "pid", None), None)
+            words = self._last_words.pop(getattr(process, "pid", -1), None)
         if words is not None:
             words.close()
         # An error thrown in a process.on("exit") hook leaves process.exit's code 0: its crash
