@@ -6,7 +6,7 @@ adsim's own code depends on:
 - the current directory: a plugin's ``os.chdir()`` (in ``register()``, to find its own files;
   in a handler) moved adsim's, and the relative paths adsim opened later went there: the next
   scenario of ``adsim run a.yaml b.yaml --handler crm.py`` was refused ("no such handler file",
-  exit 2) and its ``--journal runs.db`` was made in the plugin's folder, with nothing said;
+  exit 2) and its ``--journal runs.db`` was made in the plugin's folder, nothing saying why;
 - the recursion limit: lowered (``sys.setrecursionlimit(40)``), adsim's own code ran out of it
   and the run ended in adsim's own ``RecursionError``, with no summary. Raised, it is the
   plugin's own (a parser's deep recursion) and stays;
