@@ -351,16 +351,23 @@ class AdsimHarness:
         source = load_scenario(path)
         if self.api_version is not None:
             source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
-        what = f"adsim_scenario({Path(path).name}): loading its handlers"
+        name = Path(path).name
+        journals: list[Journal] = []
 
         def host(sim: AgentDesktop) -> HandlerHost:
-            with slow_loads.watched(what):  # not the run: its steps may take long
-                return self._host(sim)
+            # A journal of each desktop's own, as each numbers its events from 1: the test's
+            # (or an earlier run's) refused them, and a second run in a test failed.
+            journals.append(Journal.open(":memory:", meta={"command": "pytest", "run": name}))
+            with slow_loads.watched(f"adsim_scenario({name}): loading its handlers"):
+                return self._host(sim, journals[-1])  # the load, not the run's long steps
 
         # Its hosts are closed with HandlerHost.close, the runner's default.
-        runner = ScenarioRunner(source, seed=seed, host_factory=host)
-        result = runner.run()
-        self._runs.append((f"scenario {Path(path).name}: ", RunFailures(result)))
+        try:
+            result = ScenarioRunner(source, seed=seed, host_factory=host).run()
+        finally:
+            for journal in journals:
+                journal.close()
+        self._runs.append((f"scenario {name}: ", RunFailures(result)))
         return result
 
     def close(self, *, wait: bool = True) -> None:

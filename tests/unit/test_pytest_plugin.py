@@ -161,6 +161,29 @@ def test_adsim_scenario_fixture_runs_a_fixture_scenario(pytester):
     pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_scenario_runs_after_the_tests_own_actions_and_each_other_pass(pytester, isolation):
+    """A run shared the test's journal: its events (numbered from 1 again) were refused once
+    the test had driven ``adsim`` or run a scenario, and the run failed on the journal."""
+    scenarios = ROOT / "fixtures" / "scenarios"
+    pytester.makepyfile(
+        crm=HANDLER,
+        test_runs=f"""
+        import pytest
+        from simulator.testing import assert_scenario_passed
+
+        @pytest.mark.adsim(handlers=["crm.py"], handler_isolation={isolation!r})
+        def test_runs(adsim, adsim_scenario):
+            adsim.login()
+            adsim.agent("omar").login()
+            for name in ["inbound_acw_disposition.yaml", "colleague_blind_transfer.yaml"] * 2:
+                assert_scenario_passed(adsim_scenario({str(scenarios)!r} + "/" + name))
+            assert adsim.failures == []
+        """,
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
 def test_assert_event_sequence_explains_what_came():
     with pytest.raises(AssertionError) as caught:
         assert_event_sequence(["ON_LOGIN", "ON_AGENT_STATE_CHANGE"], ["ON_LOGIN", "ON_LOGOUT"])
