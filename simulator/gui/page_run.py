@@ -76,6 +76,8 @@ _SIGNAL_CHECK_MS = 200
 _CANCEL_GRACE_S = 3.0
 _FRAME_POLLS = 60
 _STABLE_MS = 50
+_RENDERER_END_WAIT_MS = 10_000
+"""Bound of the wait for Chromium to see a killed renderer end before the next load starts."""
 
 _RENDERING_NOISE = (
     "QRhiGles2: ",
@@ -221,12 +223,14 @@ class HeadlessPage:
         self.view.show()  # a hidden page's timers are throttled; offscreen, "shown" costs nothing
         self.main = _Main()
         self.main.open_requested.connect(self._open, Qt.ConnectionType.QueuedConnection)
+        self._renderer_ending = False
+        """A renderer adsim killed that Chromium has not yet seen end: the next load waits."""
+        self._waiting: list[Callable[[], None]] = []
+        self.view.page.renderProcessTerminated.connect(self._renderer_ended)
         self.main.screenshot_requested.connect(self._screenshot, Qt.ConnectionType.QueuedConnection)
         self.shot_done = threading.Event()
         self.shot_saved = False
-        self.main.reload_requested.connect(
-            self.view.view.reload, Qt.ConnectionType.QueuedConnection
-        )
+        self.main.reload_requested.connect(self._reload, Qt.ConnectionType.QueuedConnection)
         self.main.end_renderer_requested.connect(
             self._end_renderer, Qt.ConnectionType.QueuedConnection
         )
@@ -251,10 +255,29 @@ class HeadlessPage:
     # ------------------------------------------------------------------ main thread
 
     def _open(self) -> None:
+        if self._renderer_ending:  # a load now could land in the renderer being killed
+            self._waiting.append(self._open)
+            return
         with self._lock:
             self._failure = None
         self._left_for = ""
         self._opened = self.view.open(self.target).toString().partition("#")[0]
+
+    def _reload(self) -> None:
+        if self._renderer_ending:
+            self._waiting.append(self._reload)
+            return
+        self.view.view.reload()
+
+    def _renderer_ended(self, *_status: Any) -> None:
+        """Chromium saw the page's renderer end (or the wait for it is over): the loads that
+        waited for it start, in a new renderer."""
+        if not self._renderer_ending:
+            return
+        self._renderer_ending = False
+        waiting, self._waiting = self._waiting, []
+        for load in waiting:
+            load()
 
     def _loading(self, info: QWebEngineLoadingInfo) -> None:
         """Note a document the page loads that adsim did not open (it navigated away)."""
@@ -280,8 +303,16 @@ class HeadlessPage:
         never constructs an ``AdApi`` (bad input). The next load starts a new renderer."""
         pid = self.view.page.renderProcessPid()
         if pid > 0:
-            with contextlib.suppress(OSError):
+            try:
                 os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            else:
+                # The next scenario's load waits until Chromium has seen this renderer end:
+                # started sooner, on a busy machine, it went to the dying renderer and failed
+                # as "the page did not load" (bad input, exit 2).
+                self._renderer_ending = True
+                QTimer.singleShot(_RENDERER_END_WAIT_MS, self._renderer_ended)
             left = self._left_for
             why = f"the page had left for {left}" if left else "its event loop was blocked"
             self._print(f"its renderer process was ended: {why}")

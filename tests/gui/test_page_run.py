@@ -542,3 +542,21 @@ def test_a_page_that_navigates_away_is_said_to_have_left_not_to_loop(
     assert ended in err.splitlines()
     assert "(not a loop: the page had left for https://example.com/crm, its AdApi with it)" in err
     assert "a loop that never ends" not in err
+
+
+def test_the_load_after_a_killed_renderer_waits_for_chromium_to_see_it_end(
+    qtbot: Any, headless: Any
+) -> None:
+    """CI, on a busy machine: the next scenario's load, started as the stuck page's renderer
+    was killed, went to the dying renderer and failed as "the page did not load" (exit 2)."""
+    page = headless(PAGE)
+    with qtbot.waitSignal(page.view.view.loadFinished, timeout=60_000):
+        page._open()
+    seen: list[str] = []
+    page.view.page.renderProcessTerminated.connect(lambda *_: seen.append("ended"))
+    page.view.page.loadStarted.connect(lambda: seen.append("load"))
+    with qtbot.waitSignal(page.view.view.loadFinished, timeout=60_000) as loaded:
+        page._end_renderer()
+        page._open()  # as the worker's next attach asks, at once
+    assert loaded.args == [True]
+    assert seen[:2] == ["ended", "load"]
