@@ -115,11 +115,11 @@ class NodeHandler:
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
+        """The endpoint's AdApi instances before the current process started."""
         self._loaded = False
         """Whether the current process's module loaded (its exit is then worth a word)."""
         self._crash: str | None = None
         """What the current process's runner said ended it (``__crash__``), once read."""
-        """The endpoint's AdApi instances before the current process started."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
         out of, its environment: the module's child processes never see it)."""
@@ -217,6 +217,7 @@ class NodeHandler:
             raise
 
     def _await_exit_report(self) -> None:
+        """Wait (bounded) for node's exit and its reader's report of it, off the reader."""
         with self._process_lock:
             process, reader = self.process, self._reader
         if reader is threading.current_thread():
@@ -460,6 +461,7 @@ class NodeHandler:
             and (process.returncode or self._crash)
         ):
             self._say_unseen_exit(process.returncode, alive=alive and running)
+        self._loaded = False  # said once: ``close`` is called again by the host after a reload
         for stream in (process.stdout, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):
