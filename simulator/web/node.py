@@ -258,7 +258,7 @@ class NodeHandler:
         with self._reader_lock:
             if generation == self._generation:
                 self._crash = crash
-            words = self._last_words.pop(getattr(process, "pid", None), None)
+            words = self._last_words.pop(getattr(process, "pid", -1), None)
         for packet in words.packets(self._tag) if words is not None else ():
             with self._reader_lock:  # why node ended, once all it wrote on stdout is in
                 if generation != self._generation:
@@ -382,13 +382,13 @@ class NodeHandler:
             if process.returncode is None or pid is None:
                 return
             mark = self._groups.pop(pid, None)
-            if mark is None:
-                ending = self._ending.get(pid)
-            else:
+            ending = self._ending.get(pid)
+            if mark is not None:
                 ending = self._ending[pid] = threading.Event()
-        if mark is None:
-            if ending is not None:
-                ending.wait(_LEFTOVERS_WAIT_S)
+        if ending is None:
+            return
+        if mark is None:  # another thread is at it: its line must be in first
+            ending.wait(_LEFTOVERS_WAIT_S)
             return
         try:
             # Those it started detached (``{detached: true}``: a group of their own) too.
@@ -449,7 +449,7 @@ class NodeHandler:
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)
         with self._reader_lock:  # a reader that could not read it (stuck, or never started)
-            words = self._last_words.pop(getattr(process, "pid", None), None)
+            words = self._last_words.pop(getattr(process, "pid", -1), None)
         if words is not None:
             words.close()
         # An error thrown in a process.on("exit") hook leaves process.exit's code 0: its crash
