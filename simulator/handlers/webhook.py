@@ -404,6 +404,29 @@ class WebhookHandler:
         finally:
             cutoff.disarm()
 
+    def _redirected(self, name: EventName, code: int, where: str) -> str:
+        """Why a redirect to ``where`` (a ``Location``, perhaps relative) is no delivery, and
+        what to do: to give ``--webhook`` the URL it redirects to, unless that is this one (it
+        said so of an endpoint redirecting to itself, or named a bare path)."""
+        import httpx
+
+        shown = redact_url(self.url)
+        try:
+            target = httpx.URL(self.url).join(where)
+        except (httpx.InvalidURL, UnicodeError):  # httpx read it already: not expected
+            target = None
+        if target == httpx.URL(self.url):
+            return (
+                f"{shown} redirected {name.value} to itself with HTTP {code} (Location "
+                f"{redact_url(where)}); it was not delivered: the endpoint answers a POST with a "
+                "redirect to the same URL (a login, a proxy's rule?): check the endpoint"
+            )
+        to = redact_url(str(target)) if target is not None else redact_url(where)
+        return (
+            f"{shown} redirected {name.value} to {to} with HTTP {code}; it was not delivered: "
+            "give --webhook the URL it redirects to"
+        )
+
     def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
         """POST one event; returns ``{status, attempts}`` or raises ``WebhookError``."""
 
@@ -476,11 +499,7 @@ class WebhookHandler:
                             f"{redact_url(self.url)} answered {name.value} with HTTP {code} and "
                             "no Location; it was not delivered: check the endpoint"
                         )
-                    raise WebhookError(
-                        f"{redact_url(self.url)} redirected {name.value} to "
-                        f"{redact_url(where)} with HTTP {code}; it was not delivered: give "
-                        "--webhook the URL it redirects to"
-                    )
+                    raise WebhookError(self._redirected(name, code, where))
                 if code < 400:
                     return {"status": code, "attempts": attempt + self._resent}
                 if code < 500 and code not in _RETRY_STATUS:

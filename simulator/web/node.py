@@ -115,11 +115,11 @@ class NodeHandler:
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
+        """The endpoint's AdApi instances before the current process started."""
         self._loaded = False
         """Whether the current process's module loaded (its exit is then worth a word)."""
         self._crash: str | None = None
         """What the current process's runner said ended it (``__crash__``), once read."""
-        """The endpoint's AdApi instances before the current process started."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
         out of, its environment: the module's child processes never see it)."""
@@ -217,6 +217,7 @@ class NodeHandler:
             raise
 
     def _await_exit_report(self) -> None:
+        """Wait (bounded) for node's exit and its reader's report of it, off the reader."""
         with self._process_lock:
             process, reader = self.process, self._reader
         if reader is threading.current_thread():
@@ -381,14 +382,13 @@ class NodeHandler:
             if process.returncode is None or pid is None:
                 return
             mark = self._groups.pop(pid, None)
-            ending: threading.Event | None
-            if mark is None:
-                ending = self._ending.get(pid)
-            else:
+            ending = self._ending.get(pid)
+            if mark is not None:
                 ending = self._ending[pid] = threading.Event()
-        if mark is None:
-            if ending is not None:
-                ending.wait(_LEFTOVERS_WAIT_S)
+        if ending is None:
+            return
+        if mark is None:  # another thread is at it: its line must be in first
+            ending.wait(_LEFTOVERS_WAIT_S)
             return
         try:
             # Those it started detached (``{detached: true}``: a group of their own) too.
@@ -399,8 +399,7 @@ class NodeHandler:
                     "node process ended; they were killed"
                 )
         finally:
-            if ending is not None:
-                ending.set()
+            ending.set()
 
     def _say_unseen_exit(self, code: int, *, alive: bool) -> None:
         """A failed exit no handler outcome names (after the last event it was sent, on the way
@@ -462,6 +461,7 @@ class NodeHandler:
             and (process.returncode or self._crash)
         ):
             self._say_unseen_exit(process.returncode, alive=alive and running)
+        self._loaded = False  # said once: ``close`` is called again by the host after a reload
         for stream in (process.stdout, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):

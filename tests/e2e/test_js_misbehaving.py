@@ -601,3 +601,25 @@ def test_an_error_that_ends_node_after_its_last_event_fails_the_run(
         "adsim:   js:ends_badly.mjs: its node process ended after the last event it was sent: "
         + said.format(module)
     ) in err.splitlines(), err
+
+
+@needs_node
+def test_an_exit_no_outcome_named_is_said_once_however_often_the_module_is_closed(
+    tmp_path: Path,
+) -> None:
+    module = tmp_path / "exit_hook.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  process.on('exit', () => { throw new Error('flush failed'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    try:
+        handler = NodeHandler(host, module).start()
+        handler.close()
+        handler.close()  # as the host does again at its end
+    finally:
+        host.close(timeout=5)
+    said = [text for text in host.incidents if "after the last event it was sent" in text]
+    assert len(said) == 1, host.incidents

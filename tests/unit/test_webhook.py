@@ -153,6 +153,39 @@ def test_a_redirect_is_an_error_not_a_delivery(sim, journal, httpserver, status)
     assert journal.outcomes()[0].status == "error"
 
 
+@pytest.mark.parametrize("location", ["{url}", "/hook", "hook"])
+def test_a_redirect_to_itself_is_said_so_not_to_give_webhook_the_same_url(httpserver, location):
+    """It said to "give --webhook the URL it redirects to": the one it was given already (and a
+    relative Location was named as a bare path, no URL to give)."""
+    url = httpserver.url_for("/hook")
+    httpserver.expect_request("/hook", method="POST").respond_with_response(
+        Response("", status=307, headers={"Location": location.format(url=url)})
+    )
+    webhook = WebhookHandler(url)
+    try:
+        with pytest.raises(WebhookError) as info:
+            webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    finally:
+        webhook.close()
+    said = str(info.value)
+    assert f"{url} redirected ON_SAVE_ACTIVITY_RECORD to itself with HTTP 307" in said
+    assert "give --webhook" not in said
+
+
+def test_a_relative_redirect_names_the_url_to_give(httpserver):
+    httpserver.expect_request("/hook", method="POST").respond_with_response(
+        Response("", status=308, headers={"Location": "/v2/hook?token=t0k3n-abcdef"})
+    )
+    webhook = WebhookHandler(httpserver.url_for("/hook"))
+    try:
+        with pytest.raises(WebhookError) as info:
+            webhook.deliver(EventName.ON_SAVE_ACTIVITY_RECORD, ({"interactionId": "x"},))
+    finally:
+        webhook.close()
+    moved = httpserver.url_for("/v2/hook") + "?token=***"
+    assert f"redirected ON_SAVE_ACTIVITY_RECORD to {moved} with HTTP 308" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("answer", "said"),
     [
