@@ -57,13 +57,34 @@ def kind(value: Any) -> str:
 
 
 def suggest(word: Any, choices: Sequence[str]) -> str:
-    """`` (did you mean `x`?)`` for the choice closest to a misspelt ``word``, else empty."""
+    """`` (did you mean `x`?)`` for the choice closest to a misspelt ``word``, else empty; and
+    the invisible characters ``word`` holds, named: ``name`` with a zero-width space pasted from
+    a web page (or a second byte order mark) read "unknown key `name` (did you mean `name`?)"."""
     if not isinstance(word, str):
         return ""
     import difflib  # only for a misspelling: every tenant file's load imports this module
 
+    parts = []
+    hidden = _invisible(word)
+    if hidden:
+        parts.append(f"it holds {hidden}, which an editor shows as a space or not at all")
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    if close:
+        parts.append(f"did you mean `{close[0]}`?")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _invisible(word: str) -> str:
+    """The characters of ``word`` an editor shows as nothing or as a plain space (``U+200B
+    ZERO WIDTH SPACE``), or empty."""
+    import unicodedata
+
+    found = []
+    for char in dict.fromkeys(word):  # each once, in order
+        if char != " " and unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp"):
+            name = unicodedata.name(char, "")
+            found.append(f"U+{ord(char):04X}" + (f" {name}" if name else ""))
+    return ", ".join(found[:3])
 
 
 def fields_of(model: type[BaseModel]) -> list[str]:
