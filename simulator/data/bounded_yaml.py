@@ -45,6 +45,7 @@ __all__ = [
     "editor_position",
     "has_lone_surrogate",
     "is_tab_problem",
+    "key_node_at",
     "node_at",
     "not_utf8",
     "read_limited",
@@ -533,3 +534,13 @@ def node_at(root: yaml.Node | None, path: tuple[Any, ...] | list[Any]) -> yaml.N
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             node = node.value[part] if 0 <= part < len(node.value) else node
     return node
+
+
+def key_node_at(mapping: yaml.Node | None, key: Any) -> yaml.Node | None:
+    """The node of ``key`` itself in ``mapping`` (where an unknown key is written), or None."""
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    for key_node, _value in mapping.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
+            return key_node
+    return None
