@@ -414,6 +414,12 @@ class _Bounded(_Constructing):
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """An integer no bigger than ``MAX_NUMBER``."""
+        if len(node.value) > 40:  # Python refuses past 4,300 digits, naming its own internals
+            raise _bad_number(
+                node,
+                f"{node.value[:20]}... ({len(node.value):,} characters) is too big (at most "
+                f"{MAX_NUMBER:,})",
+            )
         value = super().construct_yaml_int(node)
         if abs(value) > MAX_NUMBER:
             raise _bad_number(node, f"{node.value} is too big (at most {MAX_NUMBER:,})")

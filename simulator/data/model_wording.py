@@ -18,7 +18,16 @@ from pydantic import BaseModel
 if typing.TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["EXPECTED", "error_text", "fields_of", "item_type", "kind", "place_of", "suggest"]
+__all__ = [
+    "EXPECTED",
+    "error_text",
+    "fields_of",
+    "item_type",
+    "kind",
+    "place_of",
+    "suggest",
+    "written",
+]
 
 EXPECTED = {
     "string_type": "text",
@@ -54,6 +63,13 @@ def kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return type(value).__name__
+
+
+def written(word: Any, limit: int = 60) -> str:
+    """A key or step name as a message shows it: cut to ``limit`` characters (a 1 MB step name
+    was a 1 MB line of the message)."""
+    text = str(word)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def suggest(word: Any, choices: Sequence[str]) -> str:
@@ -151,7 +167,7 @@ def error_text(error: ErrorDetails, root: type[BaseModel]) -> str:
             return f"`{key}` is required{inside}"
         choices = fields_of(model) if model is not None else []
         listed = f"; expected one of: {', '.join(choices)}" if choices else ""
-        return f"unknown key `{key}`{inside}{suggest(key, choices)}{listed}"
+        return f"unknown key `{written(key)}`{inside}{suggest(key, choices)}{listed}"
     where, _model = place_of(root, loc)
     label = f"{where}: " if where else ""
     value = error.get("input")
