@@ -401,12 +401,12 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
 
     changed = retyped(tenant, data)
     if changed:  # ``acw_timeout_seconds: "1_0"`` was 10 seconds
-        where, written, value = changed[0]
-        node = node_at(root, where)
+        place, given, value = changed[0]
+        node = node_at(root, place)
         line, column = (
             lines.at(node.start_mark.line, node.start_mark.column) if node else (None, None)
         )
         more = f" ({len(changed)} problems in all)" if len(changed) > 1 else ""
-        message = retyped_problem(written, value, place_text(where))
+        message = retyped_problem(given, value, place_text(place))
         raise InputFileError(source, line, f"{message}{more}", column)
     return tenant

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def _error(outcome: OperationResult) -> str:
     error = outcome.error
     assert error is not None
-    message = error.message
+    message = error.message or ""
     if len(message) > 1000:  # it quotes the file's value: a 1 MB service name was a 1 MB line
         message = f"{message[:997]}..."
     return f"{error.name} ({error.code})" + (f": {message}" if message else "")

@@ -49,3 +49,15 @@ def test_an_engine_refusal_quoting_a_long_value_is_cut():
     text = str(result.error)
     assert "no_service (11)" in text
     assert len(text) < 3000
+
+
+def test_a_key_longer_than_yaml_reads_says_so():
+    """PyYAML's words were "could not find expected ':' (while scanning a simple key)", of a key
+    whose ':' is right there, 1,030 characters on."""
+    (problem,) = problems(f"name: x\n{'k' * 1030}: 1\nsteps: []\n")
+    assert problem == (
+        "s.yaml:2:1: not valid YAML: a key longer than 1,024 characters (YAML reads no longer "
+        "one before its ':'): shorten it"
+    )
+    (problem,) = problems("name: x\nnot a key\nsteps: []\n")  # a short one: PyYAML's words
+    assert "could not find expected ':'" in problem
