@@ -18,7 +18,16 @@ from pydantic import BaseModel
 if typing.TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
-__all__ = ["EXPECTED", "error_text", "fields_of", "item_type", "kind", "place_of", "suggest"]
+__all__ = [
+    "EXPECTED",
+    "error_text",
+    "fields_of",
+    "item_type",
+    "kind",
+    "place_of",
+    "suggest",
+    "written",
+]
 
 EXPECTED = {
     "string_type": "text",
@@ -56,14 +65,42 @@ def kind(value: Any) -> str:
     return type(value).__name__
 
 
+def written(word: Any, limit: int = 60) -> str:
+    """A key or step name as a message shows it: cut to ``limit`` characters (a 1 MB step name
+    was a 1 MB line of the message)."""
+    text = str(word)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def suggest(word: Any, choices: Sequence[str]) -> str:
-    """`` (did you mean `x`?)`` for the choice closest to a misspelt ``word``, else empty."""
+    """`` (did you mean `x`?)`` for the choice closest to a misspelt ``word``, else empty; and
+    the invisible characters ``word`` holds, named: ``name`` with a zero-width space pasted from
+    a web page (or a second byte order mark) read "unknown key `name` (did you mean `name`?)"."""
     if not isinstance(word, str):
         return ""
     import difflib  # only for a misspelling: every tenant file's load imports this module
 
+    parts = []
+    hidden = _invisible(word)
+    if hidden:
+        parts.append(f"it holds {hidden}, which an editor shows as a space or not at all")
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    if close:
+        parts.append(f"did you mean `{close[0]}`?")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _invisible(word: str) -> str:
+    """The characters of ``word`` an editor shows as nothing or as a plain space (``U+200B
+    ZERO WIDTH SPACE``), or empty."""
+    import unicodedata
+
+    found = []
+    for char in dict.fromkeys(word):  # each once, in order
+        if char != " " and unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp"):
+            name = unicodedata.name(char, "")
+            found.append(f"U+{ord(char):04X}" + (f" {name}" if name else ""))
+    return ", ".join(found[:3])
 
 
 def fields_of(model: type[BaseModel]) -> list[str]:
@@ -130,7 +167,7 @@ def error_text(error: ErrorDetails, root: type[BaseModel]) -> str:
             return f"`{key}` is required{inside}"
         choices = fields_of(model) if model is not None else []
         listed = f"; expected one of: {', '.join(choices)}" if choices else ""
-        return f"unknown key `{key}`{inside}{suggest(key, choices)}{listed}"
+        return f"unknown key `{written(key)}`{inside}{suggest(key, choices)}{listed}"
     where, _model = place_of(root, loc)
     label = f"{where}: " if where else ""
     value = error.get("input")

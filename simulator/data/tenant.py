@@ -312,6 +312,7 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         RefusedValueError,
         TenantLoader,
         is_tab_problem,
+        key_node_at,
         node_at,
         not_utf8,
         read_limited,
@@ -327,6 +328,10 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
     except UnicodeDecodeError as exc:
         line, column, message = not_utf8(exc)
         raise InputFileError(source, line, message, column) from None
+    except IsADirectoryError:  # as a scenario's tenant: says it
+        raise InputFileError(
+            source, None, "is a folder: give the tenant file (a .yaml) in it"
+        ) from None
     except OSError as exc:
         reason = unreadable(exc, path)
         raise InputFileError(source, None, f"cannot read the tenant file: {reason}") from exc
@@ -354,6 +359,10 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         raise InputFileError(source, None, NESTED_TOO_DEEPLY) from None
     finally:
         loader.dispose()
+    if data is None:  # nothing, blanks or comments only
+        raise InputFileError(
+            source, 1, "the file is empty: a tenant is a mapping (name:, host:, agent: ...)", 1
+        )
     if not isinstance(data, dict):
         raise InputFileError(
             source, 1, "a tenant file must be a mapping (name:, host:, agent: ...)"
@@ -365,6 +374,8 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
         # A misspelt key is the likely cause of the key "missing" beside it: say it first.
         first = relocated(next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]))
         node = node_at(root, first["loc"])
+        if first["type"] == "extra_forbidden" and first["loc"]:  # the key, not its value
+            node = key_node_at(node_at(root, first["loc"][:-1]), first["loc"][-1]) or node
         line, column = (
             lines.at(node.start_mark.line, node.start_mark.column) if node else (None, None)
         )
@@ -390,12 +401,12 @@ def load_tenant(path: str | Path | None = None) -> Tenant:
 
     changed = retyped(tenant, data)
     if changed:  # ``acw_timeout_seconds: "1_0"`` was 10 seconds
-        at, written, value = changed[0]
-        node = node_at(root, at)
+        place, given, value = changed[0]
+        node = node_at(root, place)
         line, column = (
             lines.at(node.start_mark.line, node.start_mark.column) if node else (None, None)
         )
         more = f" ({len(changed)} problems in all)" if len(changed) > 1 else ""
-        message = retyped_problem(written, value, place_text(at))
+        message = retyped_problem(given, value, place_text(place))
         raise InputFileError(source, line, f"{message}{more}", column)
     return tenant

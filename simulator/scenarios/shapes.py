@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.data.model_wording import written
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES
 from simulator.scenarios.source import MarkedDict, MarkedList
 from simulator.scenarios.wording import _kind, _step_usage, _suggest
@@ -30,7 +31,8 @@ def _check_step_shapes(raw: MarkedDict, problem: Any) -> set[int]:
             if model is None:
                 problem(
                     mark,
-                    f"unknown step `{item}`{_suggest(item, names)}; steps: " + ", ".join(names),
+                    f"unknown step `{written(item)}`{_suggest(item, names)}; steps: "
+                    + ", ".join(names),
                 )
                 bad.add(index)
             elif not model.bare:
@@ -52,7 +54,8 @@ def _check_step_shapes(raw: MarkedDict, problem: Any) -> set[int]:
                 word = unknown[0]
                 problem(
                     item.key_marks.get(word, mark),
-                    f"unknown step `{word}`{_suggest(word, names)}; steps: " + ", ".join(names),
+                    f"unknown step `{written(word)}`{_suggest(word, names)}; steps: "
+                    + ", ".join(names),
                 )
             else:
                 problem(mark, "this item has only modifiers (on, as, expect_error): add a step")
@@ -97,7 +100,8 @@ def _check_step_shapes(raw: MarkedDict, problem: Any) -> set[int]:
                 beside = sorted(allowed) or ["nothing"]
                 problem(
                     key_at,
-                    f"unknown key `{key}` beside `{model.key}`{_suggest(key, list(STEP_TYPES))}"
+                    f"unknown key `{written(key)}` beside `{model.key}`"
+                    f"{_suggest(key, list(STEP_TYPES))}"
                     f"; beside a step may go: {', '.join(beside)} (one step per '- ' item)",
                 )
             bad.add(index)

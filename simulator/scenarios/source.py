@@ -32,6 +32,7 @@ from simulator.data.bounded_yaml import (
 )
 
 __all__ = [
+    "LONG_KEY",
     "DuplicateKeyError",
     "Mark",
     "MarkedDict",
@@ -340,6 +341,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, lines: EditorLines) -> YamlSyntaxEr
             "each in a file of its own",
             refused=True,
         )
+    if _key_too_long(exc):  # at the key's start: PyYAML's mark is past its 1,024th character
+        start = exc.context_mark
+        assert start is not None
+        return YamlSyntaxError(Mark(*lines.at(start.line, start.column)), LONG_KEY)
     if problem == "mapping values are not allowed here":
         problem += (
             " (a step with more keys needs a colon after its name: `- accept:`; quote text "
@@ -352,6 +357,24 @@ def _syntax_error(exc: yaml.MarkedYAMLError, lines: EditorLines) -> YamlSyntaxEr
     if mark is not None and not refused:
         context += lines.break_before(mark.line)  # a comment's U+2028 ended the comment
     return YamlSyntaxError(where, f"{problem}{context}", refused=refused)
+
+
+LONG_KEY = (
+    "a key longer than 1,024 characters (YAML reads no longer one before its ':'): shorten it"
+)
+"""What PyYAML calls "could not find expected ':'", at the 1,025th character of a long key."""
+
+
+def _key_too_long(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether ``exc`` is PyYAML giving up on a key of more than 1,024 characters."""
+    start, end = exc.context_mark, exc.problem_mark
+    return (
+        exc.context == "while scanning a simple key"
+        and start is not None
+        and end is not None
+        and start.line == end.line
+        and end.column - start.column >= 1024
+    )
 
 
 def _is_step_name(key: Any) -> bool:

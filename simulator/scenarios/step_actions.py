@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 def _error(outcome: OperationResult) -> str:
     error = outcome.error
     assert error is not None
-    return f"{error.name} ({error.code})" + (f": {error.message}" if error.message else "")
+    message = error.message or ""
+    if len(message) > 1000:  # it quotes the file's value: a 1 MB service name was a 1 MB line
+        message = f"{message[:997]}..."
+    return f"{error.name} ({error.code})" + (f": {message}" if message else "")
 
 
 def _customer(spec: m.CustomerSpec | None) -> dict[str, Any] | None:

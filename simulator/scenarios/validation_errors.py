@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from simulator.data import Tenant
 from simulator.data.model_wording import EXPECTED as _EXPECTED
-from simulator.data.model_wording import item_type
+from simulator.data.model_wording import item_type, written
 from simulator.data.tenant_unique import relocated
 from simulator.scenarios.model import MODIFIERS, STEP_TYPES, Scenario, StepModel
 from simulator.scenarios.source import Mark, MarkedDict, key_mark, locate
@@ -189,7 +189,7 @@ def _one_problem(
                 )
             inside = f" in `{where}`" if where else ""
             return key_mark(raw, real, key), (
-                f"unknown key `{key}`{inside}{_suggest(key, choices)}{hint}"
+                f"unknown key `{written(key)}`{inside}{_suggest(key, choices)}{hint}"
             )
         inside = f" in `{where}`" if where else ""
         usage = f", {_step_usage(step)}" if step is not None else ""

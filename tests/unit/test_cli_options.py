@@ -246,13 +246,13 @@ def test_adsim_pauses_the_collector_while_it_imports_and_runs_the_command_with_i
     # itself runs with the collector on; a caller's main([...]) leaves its collector alone.
     code = (
         "import gc, sys\n"
-        "from simulator import cli\n"
+        "from simulator import cli, cli_commands\n"
         "seen = []\n"
-        "real = cli._cmd_demo\n"
+        "real = cli_commands._cmd_demo\n"
         "def demo(args):\n"
         "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
         "    return real(args)\n"
-        "cli._cmd_demo = demo\n"
+        "cli_commands._cmd_demo = demo\n"
         "sys.argv = ['adsim', 'demo', '--journal', ':memory:']\n"
         "assert cli.main() == 0\n"
         "print(seen, gc.isenabled(), file=sys.stderr)\n"

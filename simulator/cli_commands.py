@@ -1,0 +1,121 @@
+"""``adsim demo`` and ``adsim schema``: their options and what they do.
+
+``adsim run``, ``generate`` and ``journal`` live with what they drive
+(``simulator.scenarios.commands``, ``simulator.journal.commands``); ``simulator.cli`` lists them
+all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from simulator.cli_parser import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from simulator.cli_window import add_engine_options
+
+if TYPE_CHECKING:
+    from simulator.data import Tenant
+
+__all__ = ["add_demo", "add_schema"]
+
+
+def _tenant(args: argparse.Namespace) -> Tenant:
+    from simulator.data import load_tenant
+
+    return load_tenant(args.tenant)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from simulator.data import InputFileError
+    from simulator.demo import run_demo_call
+    from simulator.engine import CommitError, Simulator
+    from simulator.engine.settings import settings_for
+    from simulator.handlers.cli_options import abandon_run, agent_handler, build_host, finish_run
+
+    settings = settings_for(args.api_version or "5.19")
+    sim = Simulator(
+        _tenant(args), seed=args.seed if args.seed is not None else 0, settings=settings
+    )
+    for name, _path in map(agent_handler, args.handlers or []):
+        if name is not None and name != sim.name:  # it would load for nobody, and pass
+            raise InputFileError(
+                f"--handler {name}=...",
+                None,
+                f"adsim demo has one agent, {sim.name}: give the plugin without NAME= "
+                f"(or {sim.name}=)",
+            )
+    host = build_host(sim, args, meta={"command": "demo"})
+    try:
+        recorder = run_demo_call(sim, after_step=host.settle)
+    except CommitError:  # the journal refused a step: finish_run names it in one line
+        return finish_run(host)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: no waiting for handlers, no summary
+        abandon_run(host)
+        raise
+    except BaseException:
+        finish_run(host)
+        raise
+    code = finish_run(host)
+    if args.events:
+        sys.stdout.write(recorder.jsonl())
+        return code
+    records = recorder.records()
+    if not records:  # the engine refused a step: the summary above says which handler or why
+        print("adsim: the demo call saved no activity record", file=sys.stderr)
+        return EXIT_FAILED
+    print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
+    record = records[-1]
+    print(json.dumps(record, indent=2, ensure_ascii=False))
+    saved = sim.activity_record_info(record["interactionId"])
+    if saved is not None:  # 2026: where the integration saved it
+        print(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}", file=sys.stderr)
+    return code
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    if getattr(args, "scenario", False):
+        if args.api_version:  # one scenario format for every version: never a silent no-op
+            print(
+                "adsim: --api-version: the scenario schema is the same for every adApi version "
+                "(a scenario names its own in api_version:); drop --api-version, or drop "
+                "--scenario for that version's contract",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        from simulator.scenarios.schema import render_schema as render_scenario_schema
+
+        sys.stdout.write(render_scenario_schema())
+        return EXIT_OK
+    from simulator.contract.schema import render_schema
+
+    sys.stdout.write(render_schema(args.api_version or "5.19"))
+    return EXIT_OK
+
+
+def add_demo(sub: argparse._SubParsersAction) -> None:
+    """``adsim demo``'s options (the engine's and the handlers')."""
+    parser = sub.add_parser("demo")
+    add_engine_options(parser, api_help="the adApi contract to simulate (default 5.19)")
+    parser.add_argument("--events", action="store_true", help="print every event as JSON lines")
+    from simulator.handlers.cli_options import add_handler_options
+
+    add_handler_options(parser)
+    parser.set_defaults(func=_cmd_demo)
+
+
+def add_schema(sub: argparse._SubParsersAction) -> None:
+    """``adsim schema``'s options."""
+    parser = sub.add_parser("schema")
+    parser.add_argument(
+        "--scenario",
+        action="store_true",
+        help="print the JSON Schema of scenario files instead (one for every version)",
+    )
+    from simulator.contract.versions import add_api_version_option
+
+    add_api_version_option(
+        parser, help="the adApi contract whose JSON Schema to print (default 5.19)"
+    )
+    parser.set_defaults(func=_cmd_schema)
