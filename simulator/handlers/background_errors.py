@@ -14,6 +14,10 @@ where it raised, its traceback on stderr, exit 1), in a plugin's process as in a
   threads get, then cancels those still pending and names them.
 - ``watch_threads`` (thread isolation) hooks ``threading.excepthook`` for the threads a
   plugin's code started in adsim's process (``simulator.handlers.exit_guard`` knows which).
+- ``watch_own_loops`` hears what Python's default asyncio exception handler says on an event
+  loop of the plugin's own (its ``asyncio.run(main())``, whose ``create_task`` failed with
+  nobody awaiting it): that handler logs to the ``asyncio`` logger, and a filter there (which
+  lets every record through: Python's own lines stay) makes it an incident too.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
     import asyncio
+    import logging
 
     from simulator.handlers.host.reporting import OutcomeLog
 
@@ -44,6 +49,7 @@ __all__ = [
     "task_error_line",
     "tasks_left_line",
     "thread_error_line",
+    "watch_own_loops",
     "watch_threads",
     "where",
 ]
@@ -83,6 +89,43 @@ def task_error_line(context: dict[str, Any], files: Iterable[str] = ()) -> str |
     name = getattr(coro, "__qualname__", None)
     subject = f"its asyncio task {name}()" if name else "an asyncio callback of its"
     return f"{subject} raised: {where(exc.__traceback__, files)}: {exception_text(exc)}"
+
+
+def own_loop_error_line(record: logging.LogRecord, files: Iterable[str] = ()) -> str | None:
+    """The incident of an ``asyncio`` log record with an exception (what Python's default
+    exception handler says of a loop adsim did not make); None for other records."""
+    exc = record.exc_info[1] if record.exc_info else None
+    if not isinstance(exc, BaseException) or record.levelno < _ERROR:
+        return None
+    try:
+        said = str(record.getMessage()).partition("\n")[0].rstrip(".")
+    except Exception:  # a message the plugin's own logging call could not format
+        said = ""
+    said = said or "an asyncio error"
+    return (
+        f"its own asyncio event loop said {said!r}: {where(exc.__traceback__, files)}: "
+        f"{exception_text(exc)}"
+    )
+
+
+_ERROR = 40
+"""``logging.ERROR`` (``logging`` is imported only once a plugin loads)."""
+
+
+def watch_own_loops(said: Callable[[logging.LogRecord], None]) -> Callable[[], None]:
+    """Pass ``said`` each ``asyncio`` log record with an exception, and let every record
+    through (Python's own lines, or the plugin's logging, as before); returns the undoing."""
+    import logging
+
+    def watcher(record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            with contextlib.suppress(Exception):  # whatever goes wrong, the record goes on
+                said(record)
+        return True
+
+    logger = logging.getLogger("asyncio")
+    logger.addFilter(watcher)
+    return lambda: logger.removeFilter(watcher)
 
 
 def _trace(exc: BaseException) -> str:
@@ -163,9 +206,35 @@ def watch_threads(host: OutcomeLog) -> None:
     raise (thread isolation): an incident naming the plugin, as well as Python's own lines."""
     _hosts[:] = [ref for ref in _hosts if ref() is not None and ref() is not host]
     _hosts.append(weakref.ref(host))
+    if not _own_loops_watched:
+        _own_loops_watched.append(watch_own_loops(_own_loop_said))
     if threading.excepthook is not _hook:
         _previous[:] = [threading.excepthook]
         threading.excepthook = _hook
+
+
+_own_loops_watched: list[Callable[[], None]] = []
+
+
+def _own_loop_said(record: logging.LogRecord) -> None:
+    """Thread isolation: an error an event loop of a plugin's own logged, as an incident of
+    the host whose plugin's file is in its traceback (none: another's, a test's; not said)."""
+    exc = record.exc_info[1] if record.exc_info else None
+    if exc is None:
+        return
+    for ref in reversed(_hosts):
+        host = ref()
+        if host is None or host._closed:
+            continue
+        plugins = [p for p in host._plugins if p.file and not p.own]
+        by_file = {os.path.realpath(p.file): p.name for p in plugins if p.file}
+        for frame, _line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+            name = by_file.get(os.path.realpath(frame.f_code.co_filename))
+            if name is not None:
+                line = own_loop_error_line(record, by_file)
+                if line is not None:
+                    host.add_incident(f"plugin {name}: {line}")
+                return
 
 
 def keep_first() -> None:

@@ -45,6 +45,7 @@ from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
     import asyncio
+    import logging
 
 __all__ = ["main"]
 
@@ -226,6 +227,15 @@ class _Child:
         with contextlib.suppress(Exception):  # the plugin's hook, or Python's own lines
             (self.their_hook or threading.__excepthook__)(args)
         self.incident(background_errors.thread_error_line(name, exc, self._files()))
+
+    def own_loop_error(self, record: logging.LogRecord) -> None:
+        """What Python's default asyncio exception handler said of an event loop the plugin
+        made itself (``background_errors.watch_own_loops``): an incident too."""
+        if os.getpid() != self.pid:
+            return
+        line = background_errors.own_loop_error_line(record, self._files())
+        if line is not None:
+            self.incident(line)
 
     def _files(self) -> list[str]:
         file = self.plugin.file if self.plugin is not None else None
@@ -454,6 +464,7 @@ def main(argv: list[str]) -> None:
     marker = StartMarker.attach(int(argv[3])) if len(argv) > 3 else None
     child = _Child(read, write, marker, lines)
     threading.excepthook = child.thread_hook  # a thread of the plugin's that raised: said
+    background_errors.watch_own_loops(child.own_loop_error)  # its own asyncio.run's tasks too
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     child.serve()
 

@@ -136,3 +136,38 @@ def test_a_plugins_own_threading_excepthook_is_called_and_the_error_still_said(t
     assert [line for line in host.incidents if "its thread worker raised" in line] == [
         host.incidents[0]
     ], host.incidents
+
+
+OWN_LOOP = """
+import asyncio
+
+
+async def refuse():
+    raise KeyError("refused")
+
+
+async def main():
+    asyncio.get_running_loop().create_task(refuse())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+
+
+def save(activity):
+    asyncio.run(main())  # an event loop of the plugin's own
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_task_that_failed_in_the_plugins_own_event_loop_is_an_incident(tmp_path, isolation):
+    """A handler's ``asyncio.run(main())`` whose ``create_task`` failed with nobody awaiting
+    it: Python's default exception handler said "Task exception was never retrieved" on stderr
+    and the run passed, exit 0 (the same task on adsim's loop is an incident)."""
+    host = demo_through(tmp_path, OWN_LOOP, isolation)
+    line = _one(host.incidents, "Task exception was never retrieved")
+    assert line.startswith("plugin crm: its own asyncio event loop said "), line
+    assert "crm.py:6: KeyError: 'refused'" in line, line
+    assert [outcome.status for outcome in host.outcomes] == ["ok"]  # the call itself was fine
