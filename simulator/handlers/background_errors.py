@@ -270,12 +270,13 @@ def _attribute(args: threading.ExceptHookArgs) -> None:
 
 
 def _files(host: OutcomeLog) -> set[str]:
-    return {os.path.realpath(p.file) for p in host._plugins if p.file}
+    return {os.path.realpath(p.file) for p in (*host._plugins, *host._registering) if p.file}
 
 
 def _plugin_of(host: OutcomeLog, thread: threading.Thread, exc: BaseException) -> str | None:
-    """The name of ``host``'s plugin whose code raised ``exc`` on ``thread``, or started it."""
-    plugins = [p for p in host._plugins if p.file and not p.own]
+    """The name of ``host``'s plugin whose code raised ``exc`` on ``thread``, or started it
+    (one whose ``register()`` runs now included)."""
+    plugins = [p for p in (*host._plugins, *host._registering) if p.file and not p.own]
     by_file = {os.path.realpath(p.file): p.name for p in plugins if p.file}
     for frame, _line in reversed(list(traceback.walk_tb(exc.__traceback__))):
         name = by_file.get(os.path.realpath(frame.f_code.co_filename))

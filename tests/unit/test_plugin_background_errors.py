@@ -171,3 +171,31 @@ def test_a_task_that_failed_in_the_plugins_own_event_loop_is_an_incident(tmp_pat
     assert line.startswith("plugin crm: its own asyncio event loop said "), line
     assert "crm.py:6: KeyError: 'refused'" in line, line
     assert [outcome.status for outcome in host.outcomes] == ["ok"]  # the call itself was fine
+
+
+IN_REGISTER = """
+import threading
+
+
+def warm_up():
+    raise ValueError("the CRM cache could not warm up")
+
+
+def register(ad_api):
+    worker = threading.Thread(target=warm_up, name="warmer")
+    worker.start()
+    worker.join()  # its exception has been handled by the time it is joined
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_thread_that_raised_while_register_ran_is_an_incident(tmp_path, isolation):
+    """In adsim's process the threads were watched only once ``register()`` had returned: one
+    that raised meanwhile was Python's lines (pytest's warning) and the run passed, while the
+    same thread a moment later failed it."""
+    host = demo_through(tmp_path, IN_REGISTER, isolation)
+    line = _one(host.incidents, "its thread warmer raised")
+    assert line.startswith("plugin crm: its thread warmer raised: "), line
+    assert "crm.py:6: ValueError: the CRM cache could not warm up" in line, line

@@ -168,15 +168,19 @@ class PluginLoading(Delivery):
                 kept = contextlib.nullcontext() if plugin.own else _signals_kept(plugin.name)
                 slow = self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)")
                 before = None if plugin.own else self._kept_now()
+                if not plugin.own:
+                    # What its threads raise is said and counted (background_errors), from the
+                    # first: a thread that raised while register() ran was Python's lines only.
+                    self._registering = [plugin]
+                    background_errors.watch_threads(self)
                 with slow, kept, guard:
                     register_plugin(plugin, self.ad_api(plugin.name), self.registry)
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
                     imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]
                     exit_guard.watch(plugin.name, plugin.register, imported)
-                    # What its threads raise is said and counted (background_errors).
-                    background_errors.watch_threads(self)
                     self._mend_kept(f"plugin {plugin.name}: its register()", before)
             self._plugins.append(plugin)
+            self._registering = []
             statuses.append(self._status(plugin))
         return statuses
 

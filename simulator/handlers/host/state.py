@@ -120,6 +120,9 @@ class HostState:
         self.secrets = SecretMask()
         """Masked in plugins' text (outcome errors, tracebacks, load errors) before it is kept."""
         self._plugins: list[Plugin] = []
+        self._registering: list[Plugin] = []
+        """The plugin whose ``register()`` runs in this process now (not yet in ``_plugins``):
+        what its threads raise meanwhile is its (``background_errors``)."""
         self._sources: list[PluginSource] = []
         self._outcomes: list[HandlerOutcome] = []
         """This run's calls (since the last ``rebind``)."""
