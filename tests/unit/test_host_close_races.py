@@ -4,6 +4,7 @@ still running) ends without calling anything else."""
 
 from __future__ import annotations
 
+import io
 import sys
 import textwrap
 import threading
@@ -140,3 +141,45 @@ def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_clos
     module["release"].set()
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
     assert [(o.handler, o.status) for o in host.outcomes] == [("first", "timeout")]
+
+
+HANGS = """
+import threading
+
+release = threading.Event()
+hung = []
+
+
+def hang(interaction):
+    if not hung:
+        hung.append(threading.current_thread())
+        release.wait(60)
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", hang)
+"""
+
+
+def test_a_handler_that_ends_after_its_host_closed_puts_back_nothing(tmp_path, monkeypatch):
+    """A handler abandoned past its timeout ended after its host had closed (a test's end
+    released it) and put back the ``sys.stdout`` it had begun with over the next test's
+    capture: that test's output went to the test before."""
+    plugin = _plugin(tmp_path, HANGS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=0.1, isolation="thread")
+    try:
+        assert not host.load(plugin)[0].error
+        module = _module(plugin)
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+    [hung] = module["hung"]
+    assert hung.is_alive(), "the handler still runs, abandoned"
+    capture = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", capture)  # the next test's
+    module["release"].set()
+    hung.join(60)
+    assert not hung.is_alive()
+    assert sys.stdout is capture
