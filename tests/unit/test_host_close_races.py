@@ -15,6 +15,7 @@ from simulator.data import load_tenant
 from simulator.demo import run_demo_call
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
+from simulator.handlers.supervisor import PluginProcess
 
 TASKS = """
 import asyncio
@@ -183,3 +184,38 @@ def test_a_handler_that_ends_after_its_host_closed_puts_back_nothing(tmp_path, m
     hung.join(60)
     assert not hung.is_alive()
     assert sys.stdout is capture
+
+
+IDLE = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+def test_a_plugin_process_closed_well_is_said_to_be_so_however_late_its_reader(
+    tmp_path, monkeypatch
+):
+    """The reader thread of a plugin's process reads what its close said ("closed": the
+    threads left, a close that raised); on a busy machine it read that after ``close`` had
+    waited 2 s for it, and a close that went well was an incident (``its process exited 0
+    during its close(), before it could say how its close went``)."""
+    plugin = _plugin(tmp_path, IDLE)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=60.0, isolation="process")
+    closed = threading.Event()
+    real = PluginProcess._receive
+
+    def receive(self: PluginProcess, life: Any, message: tuple[Any, ...]) -> None:
+        if message[0] == "closed":
+            closed.wait(5)  # a reader thread that gets no CPU for a while
+        real(self, life, message)
+
+    monkeypatch.setattr(PluginProcess, "_receive", receive)
+    try:
+        assert not host.load(plugin)[0].error
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+        closed.set()
+    assert host.incidents == []
