@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.handlers.outcome import Reply
-from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
+from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
@@ -418,6 +418,8 @@ class PluginProcess(PluginPipe):
         ``crashed`` when the process died during the call or could not be started again."""
         life, error = self._alive()
         if life is None:
+            if self._closed:  # adsim stopped before it could run (no crash of the plugin's)
+                return "timeout", None, STOPPED_UNSTARTED, None
             return (
                 "crashed",
                 None,

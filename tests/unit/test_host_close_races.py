@@ -15,6 +15,7 @@ from simulator.data import load_tenant
 from simulator.demo import run_demo_call
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
+from simulator.handlers.pipeline import STOPPED_UNSTARTED
 from simulator.handlers.supervisor import PluginProcess
 
 TASKS = """
@@ -219,3 +220,28 @@ def test_a_plugin_process_closed_well_is_said_to_be_so_however_late_its_reader(
         host.close()
         closed.set()
     assert host.incidents == []
+
+
+def test_a_call_that_comes_after_the_stop_is_no_crash_of_the_plugin(tmp_path):
+    """A call that reached a plugin's process after adsim stopped (a pipelined call sent again
+    to a fresh process, a handler thread's last call): "crashed: its process could not be
+    started again (the simulator has stopped)", as if the plugin had crashed."""
+    plugin = _plugin(tmp_path, IDLE)
+    sim = Simulator(load_tenant(), seed=7)
+    events: list[Any] = []
+    sim.subscribe(events.append)
+    host = HandlerHost(sim, timeout=60.0, isolation="process")
+    try:
+        assert not host.load(plugin)[0].error
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+    [process] = host._processes
+    [saved] = [e for e in events if e.name.value == "ON_SAVE_ACTIVITY_RECORD"]
+    status, _, error, _ = process.call(0, saved)
+    assert (status, error) == ("timeout", STOPPED_UNSTARTED)
+    replies: list[Any] = []
+    process.pipeline.submit(0, saved, lambda reply, duration: replies.append(reply))
+    [(status, _, error, _)] = replies
+    assert (status, error) == ("timeout", STOPPED_UNSTARTED)
