@@ -155,6 +155,9 @@ class Pipeline:
             self.finished(call, ("crashed", None, text, None))
             return
         life, error = self.process._alive()
+        if life is None and self.process._closed:  # adsim stopped meanwhile: it never ran
+            self.finished(call, ("timeout", None, STOPPED_UNSTARTED, None))
+            return
         if life is None:
             text = f"crashed: its process could not be started again ({error})"
             self.finished(call, ("crashed", None, text, None))

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.handlers.outcome import Reply
-from simulator.handlers.pipeline import Pipeline, _Pending, wire_payload
+from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
 from simulator.handlers.plugins import Plugin
 from simulator.handlers.registry import Registration
@@ -72,6 +72,8 @@ STOPPED_RUNNING = "api_not_answer: adsim stopped while this call was running; it
 """The error of a call still running when adsim stopped (Ctrl-C, a signal, the window closed)."""
 
 _START_TIMEOUT = 60.0
+_READER_LIMIT = 30.0
+"""Seconds ``close`` waits for the reader of a process that has ended (its pipe's end)."""
 _NOT_API = frozenset({"on", "remove", "inject_message_logger"})
 
 
@@ -416,6 +418,8 @@ class PluginProcess(PluginPipe):
         ``crashed`` when the process died during the call or could not be started again."""
         life, error = self._alive()
         if life is None:
+            if self._closed:  # adsim stopped before it could run (no crash of the plugin's)
+                return "timeout", None, STOPPED_UNSTARTED, None
             return (
                 "crashed",
                 None,
@@ -514,7 +518,11 @@ class PluginProcess(PluginPipe):
         life.process.wait()
         self._end_leftovers(life)  # one holding the pipe from its process keeps the reader waiting
         if life.reader is not None and life.reader is not threading.current_thread():
-            life.reader.join(2.0)
+            # What its reader has left to do (the close's own word, the calls in flight ended
+            # and their outcomes) is waited for however slow the machine: 2 s was not, under
+            # load, and a close that went well was said to have ended the process early. Only
+            # a process of the plugin's that left its group holding the pipe keeps it longer.
+            life.reader.join(_READER_LIMIT)
         if life.closing and not life.killed and life.left_threads is None:
             # It ended before it said so: its close() called os._exit, a signal, a crash.
             self.host.add_incident(

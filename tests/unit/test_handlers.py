@@ -21,6 +21,7 @@ from simulator.handlers import (
     UnknownEventError,
 )
 from simulator.journal import Journal
+from tests.unit.give_up import Hang
 
 WAIT = 10.0
 """Generous bound for waits on threads (never reached when things work)."""
@@ -354,8 +355,9 @@ def _misbehaving_run(make_host, seed: int, *, misbehave: bool):
     sim = Simulator(seed=seed, settings=Settings(ring_timeout_seconds=None))
     recorder = EventRecorder()
     sim.subscribe(recorder)
-    host = make_host(sim, timeout=0.2)
-    release = threading.Event()
+    # A hang is given up at once (``Hang``); any other call has the time a busy machine may take.
+    host = make_host(sim, timeout=WAIT)
+    release = Hang(host)
     make_host.releases.append(release)
     good: list[tuple[int, str]] = []
 
@@ -371,7 +373,7 @@ def _misbehaving_run(make_host, seed: int, *, misbehave: bool):
 
         def hang(*args):
             kind = type(args[0]).__name__
-            if kind not in hung:  # once per event kind: each timeout costs real time
+            if kind not in hung:  # once per event kind
                 hung.add(kind)
                 release.wait(WAIT)
 
@@ -409,7 +411,7 @@ def test_raising_hanging_and_junk_handlers_cost_the_others_nothing(make_host):
     timeout = next(o for o in dirty_host.failures if o.status == "timeout")
     assert "api_not_answer" in timeout.error
     assert "release.wait" in timeout.traceback, "the timeout shows where the handler was stuck"
-    assert timeout.duration_ms >= 200
+    assert timeout.duration_ms > 0
     journaled = {(o.event_name, o.status) for o in dirty_host.journal.outcomes()}
     assert set(statuses) <= journaled
 

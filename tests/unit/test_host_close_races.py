@@ -4,6 +4,7 @@ still running) ends without calling anything else."""
 
 from __future__ import annotations
 
+import io
 import sys
 import textwrap
 import threading
@@ -14,6 +15,8 @@ from simulator.data import load_tenant
 from simulator.demo import run_demo_call
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
+from simulator.handlers.pipeline import STOPPED_UNSTARTED
+from simulator.handlers.supervisor import PluginProcess
 
 TASKS = """
 import asyncio
@@ -140,3 +143,105 @@ def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_clos
     module["release"].set()
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
     assert [(o.handler, o.status) for o in host.outcomes] == [("first", "timeout")]
+
+
+HANGS = """
+import threading
+
+release = threading.Event()
+hung = []
+
+
+def hang(interaction):
+    if not hung:
+        hung.append(threading.current_thread())
+        release.wait(60)
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", hang)
+"""
+
+
+def test_a_handler_that_ends_after_its_host_closed_puts_back_nothing(tmp_path, monkeypatch):
+    """A handler abandoned past its timeout ended after its host had closed (a test's end
+    released it) and put back the ``sys.stdout`` it had begun with over the next test's
+    capture: that test's output went to the test before."""
+    plugin = _plugin(tmp_path, HANGS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=0.1, isolation="thread")
+    try:
+        assert not host.load(plugin)[0].error
+        module = _module(plugin)
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+    [hung] = module["hung"]
+    assert hung.is_alive(), "the handler still runs, abandoned"
+    capture = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", capture)  # the next test's
+    module["release"].set()
+    hung.join(60)
+    assert not hung.is_alive()
+    assert sys.stdout is capture
+
+
+IDLE = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+def test_a_plugin_process_closed_well_is_said_to_be_so_however_late_its_reader(
+    tmp_path, monkeypatch
+):
+    """The reader thread of a plugin's process reads what its close said ("closed": the
+    threads left, a close that raised); on a busy machine it read that after ``close`` had
+    waited 2 s for it, and a close that went well was an incident (``its process exited 0
+    during its close(), before it could say how its close went``)."""
+    plugin = _plugin(tmp_path, IDLE)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=60.0, isolation="process")
+    closed = threading.Event()
+    real = PluginProcess._receive
+
+    def receive(self: PluginProcess, life: Any, message: tuple[Any, ...]) -> None:
+        if message[0] == "closed":
+            closed.wait(5)  # a reader thread that gets no CPU for a while
+        real(self, life, message)
+
+    monkeypatch.setattr(PluginProcess, "_receive", receive)
+    try:
+        assert not host.load(plugin)[0].error
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+        closed.set()
+    assert host.incidents == []
+
+
+def test_a_call_that_comes_after_the_stop_is_no_crash_of_the_plugin(tmp_path):
+    """A call that reached a plugin's process after adsim stopped (a pipelined call sent again
+    to a fresh process, a handler thread's last call): "crashed: its process could not be
+    started again (the simulator has stopped)", as if the plugin had crashed."""
+    plugin = _plugin(tmp_path, IDLE)
+    sim = Simulator(load_tenant(), seed=7)
+    events: list[Any] = []
+    sim.subscribe(events.append)
+    host = HandlerHost(sim, timeout=60.0, isolation="process")
+    try:
+        assert not host.load(plugin)[0].error
+        run_demo_call(sim, after_step=host.settle)
+        host.settle()
+    finally:
+        host.close()
+    [process] = host._processes
+    [saved] = [e for e in events if e.name.value == "ON_SAVE_ACTIVITY_RECORD"]
+    status, _, error, _ = process.call(0, saved)
+    assert (status, error) == ("timeout", STOPPED_UNSTARTED)
+    replies: list[Any] = []
+    process.pipeline.submit(0, saved, lambda reply, duration: replies.append(reply))
+    [(status, _, error, _)] = replies
+    assert (status, error) == ("timeout", STOPPED_UNSTARTED)

@@ -164,6 +164,8 @@ class HandlerHost(PluginLoading):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        with self._kept_lock:  # a mend in progress ends first (dispatch ``_mend_kept``)
+            self._kept_over = True
         with self._lock:
             self._closed = True
             cancelled = list(self._requests)

@@ -396,18 +396,23 @@ class Dispatcher(OutcomeLog):
         return self.streams.now(), kept_builtins.now(), kept_settings.now()
 
     def _mend_kept(self, who: str, before: Kept | None) -> None:
-        """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so."""
+        """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so; nothing once
+        the host is closing (``_kept_over``)."""
         if before is None or self.streams is None:
             return
-        changed = kept_builtins.mend_builtins(before[1])
-        if changed:
-            where = "(all of adsim, in thread isolation)"
-            self.add_incident(kept_builtins.builtins_line(who, changed, where))
-        if not self._closed:  # a handler abandoned past its timeout that ends after the run:
-            # the directory is no longer the run's to put back (a test runner's next test's)
+        # A handler abandoned past its timeout may end after its host has closed: what it began
+        # with is no longer what adsim has (a test runner's next capture, its directory); the
+        # command line's end mends against what adsim had at the start (``threads_left``).
+        with self._kept_lock:
+            if self._kept_over:
+                return
+            changed = kept_builtins.mend_builtins(before[1])
+            if changed:
+                where = "(all of adsim, in thread isolation)"
+                self.add_incident(kept_builtins.builtins_line(who, changed, where))
             for line in kept_settings.mend_settings(who, before[2]):
                 self.add_incident(line)
-        self.streams.mend(who, before[0])
+            self.streams.mend(who, before[0])
         background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
 
     def _finish(self, job: Job) -> None:

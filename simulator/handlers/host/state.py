@@ -157,6 +157,9 @@ class HostState:
         self._local = DispatcherLocal()
         self._callers = CallerHint()
         self._unsubscribe: list[Callable[[], None]] = []
+        self._kept_lock = threading.Lock()
+        self._kept_over = False
+        """Set by ``close`` (under ``_kept_lock``): a handler that ends later mends nothing."""
         self.streams: KeptStreams | None = None
         """With thread isolation, adsim's stdout and stderr, put back when a plugin replaced
         or closed them (``simulator.handlers.kept_streams``)."""
