@@ -110,7 +110,8 @@ class KeptStreams:
     def _refuse_close(self, name: str, stream: Any) -> None:
         with contextlib.suppress(Exception):
             stream.flush()
-        self._refused.append(name)
+        with self._lock:  # not into the list a mend is taking meanwhile (it would go unsaid)
+            self._refused.append(name)
 
     @staticmethod
     def now() -> tuple[tuple[Any, bool], ...]:
