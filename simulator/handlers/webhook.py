@@ -246,6 +246,28 @@ def _drain(response: httpx.Response) -> None:
                 break
 
 
+def _check_zone(shown: str, address: str, zone: str) -> None:
+    """An IPv6 address's zone (``[fe80::1%eth0]``) that no request could use: RFC 6874's
+    ``%25eth0`` (httpx hands it to the resolver as written, and every attempt failed with "Name
+    or service not known", after the run), an interface this machine does not have, or a zone
+    on an address that takes none (``[::1%lo]``): each failed every attempt the same way."""
+    if zone.startswith("25") and len(zone) > 2:
+        raise ValueError(
+            f"webhook URL {shown!r} writes its IPv6 zone as %{zone}, which adsim's HTTP client "
+            f"cannot send to; write it unencoded: [{address}%{zone[2:]}]"
+        )
+    import socket
+
+    try:  # a numeric address: no name server is asked
+        socket.getaddrinfo(f"{address}%{zone}", None, flags=socket.AI_NUMERICHOST)
+    except OSError:
+        raise ValueError(
+            f"webhook URL {shown!r} names the IPv6 zone %{zone}, which this machine cannot send "
+            "to: a zone names a network interface (`ip link` lists them) and goes with a "
+            "link-local address (fe80::...)"
+        ) from None
+
+
 class WebhookHandler:
     """POSTs the chosen events to ``url``; ``register`` it like a plugin."""
 
@@ -277,14 +299,8 @@ class WebhookHandler:
         if any(char.isspace() for char in parts.hostname):  # no name server ever answers it
             raise ValueError(f"a webhook URL's host has no spaces, got {shown!r}")
         zone = parts.hostname.partition("%")[2]
-        if parts.netloc.rpartition("@")[2].startswith("[") and zone.startswith("25"):
-            # httpx hands ``fe80::1%25eth0`` to the resolver as written (RFC 6874's ``%25`` not
-            # decoded): every attempt failed with "Name or service not known", after the run.
-            raise ValueError(
-                f"webhook URL {shown!r} names an IPv6 address with a zone (%{zone}), which adsim's "
-                "HTTP client cannot send to; give the endpoint's host name, or an address that "
-                "needs no zone"
-            )
+        if zone and parts.netloc.rpartition("@")[2].startswith("["):
+            _check_zone(shown, parts.hostname.partition("%")[0], zone)
         import httpx
 
         try:  # what httpx refuses only when it sends (a control character) fails every record

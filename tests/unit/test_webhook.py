@@ -361,10 +361,18 @@ def test_bad_urls_and_events_are_refused():
         # A link-local address's zone (RFC 6874): every attempt failed to resolve it, exit 1.
         (
             "http://[fe80::1%25eth0]:8080/hook",
-            "webhook URL 'http://[fe80::1%25eth0]:8080/hook' names an IPv6 address with a zone "
-            "(%25eth0), which adsim's HTTP client cannot send to; give the endpoint's host name",
+            "webhook URL 'http://[fe80::1%25eth0]:8080/hook' writes its IPv6 zone as %25eth0, "
+            "which adsim's HTTP client cannot send to; write it unencoded: [fe80::1%eth0]",
         ),
-        ("http://u:hunter2@[fe80::1%25lo]/", "webhook URL 'http://u:***@[fe80::1%25lo]/' names"),
+        ("http://u:hunter2@[fe80::1%25lo]/", "webhook URL 'http://u:***@[fe80::1%25lo]/' writes"),
+        # A zone that names no interface here: every attempt failed the same way, after the run.
+        (
+            "http://[fe80::1%adsim-no-such0]/hook",
+            "webhook URL 'http://[fe80::1%adsim-no-such0]/hook' names the IPv6 zone "
+            "%adsim-no-such0, which this machine cannot send to: a zone names a network "
+            "interface (`ip link` lists them) and goes with a link-local address (fe80::...)",
+        ),
+        ("http://[::1%lo]:8080/hook", "webhook URL 'http://[::1%lo]:8080/hook' names the IPv6 "),
         # An IDNA name that is no name: an error outcome per record, after the run.
         (
             "http://xn--a.example/hook",
@@ -382,6 +390,13 @@ def test_a_url_no_request_can_reach_is_bad_input_before_the_run(tmp_path, capsys
     assert err.startswith(f"adsim: --webhook: {line}")
     assert len(err.splitlines()) == 1
     assert "hunter2" not in err
+
+
+def test_a_link_local_address_with_its_zone_unencoded_is_taken():
+    """``[fe80::1%lo]`` (a zone written as the resolver takes it) is sent to: only the encoded
+    ``%25lo`` and a zone no request can use are refused."""
+    hook = WebhookHandler("http://[fe80::1%lo]:8080/hook")
+    assert hook.url == "http://[fe80::1%lo]:8080/hook"
 
 
 def test_retries_end_before_the_handler_timeout_so_journal_and_server_agree(
