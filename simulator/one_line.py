@@ -43,4 +43,6 @@ def exception_text(exc: BaseException) -> str:
         message = str(exc)
     except Exception:
         message = "<exception str() failed>"  # as the traceback module writes it
+    if not message:  # ``raise KeyboardInterrupt``: no "KeyboardInterrupt: " with nothing after
+        return type(exc).__name__
     return f"{type(exc).__name__}: {message}"

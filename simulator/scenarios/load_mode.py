@@ -126,6 +126,14 @@ class LoadReport:
 _KEPT_ERRORS = 10
 
 
+def _failure_line(outcome: Any) -> str:
+    """A failed handler call, as the run's summary says it: which plugin's handler, on which
+    event, and what happened (a crash's error begins with its status: said once)."""
+    text = f"handler {outcome.plugin}:{outcome.handler} on {outcome.event_name}: {outcome.status}"
+    error = (outcome.error or "").removeprefix(f"{outcome.status}: ")
+    return f"{text}: {error}" if error else text
+
+
 def run_load(
     source: ScenarioFile,
     *,
@@ -178,9 +186,6 @@ def run_load(
                     report.errors.append(f"run {index + 1} (seed {base + index}): {failure}")
             for outcome in result.handler_failures:
                 if len(report.errors) < _KEPT_ERRORS and not result.allow_handler_errors:
-                    report.errors.append(
-                        f"run {index + 1}: handler {outcome.handler} on {outcome.event_name}: "
-                        f"{outcome.status} {outcome.error or ''}".rstrip()
-                    )
+                    report.errors.append(f"run {index + 1}: {_failure_line(outcome)}")
     report.wall_seconds = clock() - started
     return report

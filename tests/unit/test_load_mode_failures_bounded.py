@@ -68,3 +68,37 @@ def test_incidents_are_counted_and_the_summary_shows_the_first(monkeypatch) -> N
         *(f"  {text}" for text in host.incidents),
         f"  ... and {50 - KEPT} more plugin process problem(s)",
     ]
+
+
+BARE = """
+import os
+
+def on_save(activity):
+    if activity.interaction_id.endswith(("0", "2", "4", "6", "8", "A", "C", "E")):
+        raise KeyboardInterrupt
+    os._exit(7)
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", on_save)
+"""
+
+
+def test_a_failed_call_in_the_report_names_its_plugin_and_says_its_status_once(
+    tmp_path: Path,
+) -> None:
+    """The load report's lines read as the summary's: ``crashed crashed: the plugin's
+    process ...`` said the status twice, a bare ``raise KeyboardInterrupt`` ended in a colon
+    with nothing after it, and the plugin was not named."""
+    with load_series(tmp_path, BARE, isolation="process") as load:
+        report = load.run(6)
+    assert report.errors, load.err.getvalue()
+    shapes = set()
+    for line in report.errors:
+        assert line.startswith("run "), line
+        assert ": handler plugin:on_save on ON_SAVE_ACTIVITY_RECORD: " in line, line
+        assert "crashed crashed" not in line and not line.endswith(":"), line
+        if line.endswith(": error: KeyboardInterrupt"):
+            shapes.add("interrupt")
+        elif ": crashed: the plugin's process exited with status 7 during this call" in line:
+            shapes.add("crash")
+    assert shapes == {"interrupt", "crash"}, report.errors

@@ -35,3 +35,11 @@ def test_an_exception_whose_str_raises_is_still_text():
             raise RuntimeError("no")
 
     assert exception_text(OddError()) == "OddError: <exception str() failed>"
+
+
+def test_an_exception_with_no_message_is_its_type_alone():
+    """``raise KeyboardInterrupt``: "KeyboardInterrupt", as the traceback's last line says it,
+    not "KeyboardInterrupt: " with nothing after the colon."""
+    assert exception_text(KeyboardInterrupt()) == "KeyboardInterrupt"
+    assert exception_text(ValueError("")) == "ValueError"
+    assert exception_text(ValueError("no")) == "ValueError: no"
