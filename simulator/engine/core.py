@@ -72,6 +72,7 @@ class DesktopCore:
         def _drop_party(self, inter: Interaction, user_id: str) -> None: ...
         def _customer_left_conference(self, inter: Interaction) -> None: ...
         def _hang_up_guest(self, inter: Interaction, party_id: str) -> None: ...
+        def _can_merge(self) -> bool: ...
 
     def __init__(
         self,
@@ -216,6 +217,8 @@ class DesktopCore:
                 consult = None
         if consult is None or consult.state is not S.delivered:
             actions.discard(Action.complete_transfer)
+        if Action.conference_merge in actions and not self._can_merge():
+            actions.discard(Action.conference_merge)
         return frozenset(actions)
 
     def advance(self, seconds: float) -> None:

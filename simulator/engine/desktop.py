@@ -9,6 +9,7 @@ Each concern checks its actions against the literal transition tables in
 - ``routing``: customers' offers, the service queue, delivery, accept and reject;
 - ``voice``: hold, mute, recording, DTMF, agent-initiated calls;
 - ``transfers``: consult, blind and consult transfer, conference (landing on another desktop);
+- ``conference_merge``: the agent's calls merged into one conference;
 - ``chat_transfers``: chat conferences and chat transfers (landing on another desktop);
 - ``chat_email``: chat lines (shared by every desktop in the chat), email replies;
 - ``wrapup``: completion, dispositions, notes, variables, associated records;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from simulator.engine.chat_email import ChatEmail
 from simulator.engine.chat_transfers import ChatTransfers
+from simulator.engine.conference_merge import ConferenceMerge
 from simulator.engine.directory import Directory
 from simulator.engine.routing import Routing
 from simulator.engine.session import AgentSession
@@ -36,6 +38,7 @@ class AgentDesktop(
     Transcripts,
     AgentSession,
     Routing,
+    ConferenceMerge,
     ChatTransfers,
     ChatEmail,
     WrapUp,

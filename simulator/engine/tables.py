@@ -52,6 +52,8 @@ class Action(StrEnum):
     conference_invite = "conference_invite"
     conference_remove = "conference_remove"
     conference_destroy = "conference_destroy"
+    conference_merge = "conference_merge"
+    """``mergeAllCallsIntoConference``: every call of the agent (this one included) merged."""
     leave = "leave"
     disposition = "disposition"
     note = "note"
@@ -136,6 +138,7 @@ GUARDS: dict[Action, frozenset[InteractionState]] = {
     Action.conference_invite: frozenset({S.delivered}),
     Action.conference_remove: _CONNECTED,
     Action.conference_destroy: _CONNECTED,
+    Action.conference_merge: _CONNECTED,
     Action.disposition: LIVE_STATES,
     Action.note: LIVE_STATES,
     Action.switch_active: LIVE_STATES,
@@ -162,6 +165,7 @@ MEDIA: dict[Action, frozenset[InteractionType]] = {
     Action.conference_invite: _VOICE,
     Action.conference_remove: _VOICE,
     Action.conference_destroy: _VOICE,
+    Action.conference_merge: _VOICE,
     Action.remote_answer: _VOICE,
     Action.remote_answer_ivr: _VOICE,
     Action.send_chat: frozenset({V.chat}),

@@ -238,6 +238,11 @@ class _Converter:
             },
             "remove_from_call_conference": lambda: {"conference": {"remove": a.get("party_id")}},
             "destroy_call_conference": lambda: {"conference": {"end": True}},
+            "merge_all_calls_into_conference": lambda: (
+                {"merge": {"data": a["custom_transfer_data"]}}
+                if a.get("custom_transfer_data") is not None
+                else "merge"
+            ),
             "send_chat_message": lambda: {"agent_says": a.get("message")},
             "start_chat": lambda: {
                 "start_chat": _without_none(

@@ -91,6 +91,8 @@ def _check_step_shapes(raw: MarkedDict, problem: Any) -> set[int]:
                     + (
                         " (it acts on the active call)"
                         if model.key in ("consult", "transfer")
+                        else " (it merges all the agent's calls)"
+                        if model.key == "merge"
                         else ""
                     ),
                 )

@@ -190,6 +190,9 @@ _ACTIONS: dict[str, _Action] = {
     "transfer": lambda r, v, i: r.sim.transfer(v.data if v is not None else None),
     "blind_transfer": lambda r, v, i: r.sim.blind_transfer(v.to, v.data, i),
     "conference": _conference,
+    "merge": lambda r, v, i: r.sim.merge_all_calls_into_conference(
+        v.data if v is not None else None
+    ),
     "agent_says": lambda r, v, i: r.sim.send_chat_message(v, i),
     "start_chat": lambda r, v, i: r.sim.start_chat(v.channel, v.address, v.initial_object),
     "chat_conference": lambda r, v, i: (

@@ -201,6 +201,14 @@ _STEPS: list[type[StepModel]] = [
         "Invite to, remove from or end a conference.",
         '- conference: {invite: "2001"}',
     ),
+    _step(
+        "merge",
+        TransferSpec | None,
+        _ActionStep,
+        "Merge the agent's calls into one conference (mergeAllCallsIntoConference).",
+        "- merge",
+        bare=True,
+    ),
     _step("agent_says", str, _OnStep, "The agent writes in a chat.", '- agent_says: "Hello"'),
     _step(
         "start_chat",

@@ -76,6 +76,7 @@ def perform(sim: Simulator, action: Action, iid: str) -> Any:
         Action.conference_invite: lambda: sim.invite_to_call_conference("2001", None, iid),
         Action.conference_remove: lambda: sim.remove_from_call_conference("nobody", iid),
         Action.conference_destroy: lambda: sim.destroy_call_conference(iid),
+        Action.conference_merge: sim.merge_all_calls_into_conference,
         Action.leave: lambda: sim.leave_interaction(iid),
         Action.disposition: lambda: sim.set_disposition(_a_disposition(sim, iid), iid),
         Action.note: lambda: sim.add_note("a note", iid),

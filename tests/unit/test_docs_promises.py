@@ -264,20 +264,22 @@ def test_a_new_item_is_active_and_a_removed_one_hands_over_to_the_newest_left():
     assert switched == [first, second, third, first, third, second, None]
 
 
-def test_what_the_contact_center_page_says_is_not_simulated_answers_so():
-    from simulator.contract import ResultErrorCode
+def test_the_contact_center_page_says_the_calls_merge_and_they_do():
     from simulator.handlers import AdApi
 
-    section = text(page("contact-center.md")).split("## Not simulated yet", 1)[1]
-    assert "`mergeAllCallsIntoConference` answers\n`api_method_not_implemented`" in section
+    section = text(page("contact-center.md")).split("### Merging the calls into a conference", 1)
+    assert "needs no\n`CAN_TRANSFER` privilege" in section[1]
+    assert "mergeAllCallsIntoConference" not in section[1].split("## Not simulated yet", 1)[1]
     sim = Simulator(seed=5)
     sim.login()
     sim.set_agent_state("ready")
-    sim.offer_call("Sales")
+    customer = sim.offer_call("Sales").data["id"]
     sim.accept_interaction()
-    sim.consult_call("2001")
-    merged = AdApi(sim).merge_all_calls_into_conference()
-    assert merged.error.code == ResultErrorCode.api_method_not_implemented
+    consult = sim.consult_call("2001").data["id"]
+    sim.customer_answer(consult)
+    assert AdApi(sim).merge_all_calls_into_conference().ok
+    assert [inter.id for inter in sim.interactions] == [customer]
+    assert [party.phone for party in sim.interaction(customer).parties][1:] == ["2001"]
 
 
 def test_a_blind_transfer_to_a_colleague_carries_what_the_table_says():

@@ -36,6 +36,7 @@ FIXTURES = (
     "blind_transfer",
     "consult_transfer",
     "colleague_consult_transfer",
+    "colleague_merge_conference",
     "record_info_and_recording_mute",
     "screen_pop",
     "not_ready_reasons",

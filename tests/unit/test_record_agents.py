@@ -14,6 +14,7 @@ CENTER_FIXTURES = [
     "colleague_blind_transfer",
     "colleague_consult_transfer",
     "colleague_conference",
+    "colleague_merge_conference",
     "transfer_data_round_trip",
     "queue_overflow",
 ]

@@ -143,6 +143,13 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         needs=("transferNumber",),
     ),
     _C(
+        "mergeCallsButton",
+        "QPushButton",
+        "Voice",
+        "Merge the calls (the held one and the consult call) into one conference",
+        ("conference_merge",),
+    ),
+    _C(
         "partyList",
         "QListWidget",
         "Voice",

@@ -54,6 +54,7 @@ ACTION_CONTROLS = {
     "invite_to_call_conference": "conferenceButton",
     "remove_from_call_conference": "removePartyButton",
     "destroy_call_conference": "endConferenceButton",
+    "merge_all_calls_into_conference": "mergeCallsButton",
     "send_dtmf": "dtmfSent",
     "send_chat_message": "chatSendButton",
     "invite_to_chat_conference": "chatInviteButton",

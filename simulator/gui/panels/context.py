@@ -210,6 +210,7 @@ class ContextPanel(QWidget):
         )
         voice.consult.clicked.connect(self._consult)
         voice.complete_transfer.clicked.connect(self._complete_transfer)
+        voice.merge.clicked.connect(self._merge_calls)
         voice.conference.clicked.connect(
             lambda: self._act("invite_to_call_conference", voice.number.text().strip(), None)
         )
@@ -282,6 +283,11 @@ class ContextPanel(QWidget):
     def _complete_transfer(self) -> None:
         if self._bridge is not None:
             self._bridge.act("transfer")
+
+    def _merge_calls(self) -> None:
+        # The desktop's own button: without data the integration is asked for it.
+        if self._bridge is not None:
+            self._bridge.act("merge_all_calls_into_conference")
 
     def _remove_party(self) -> None:
         party = self.voice.selected_party()

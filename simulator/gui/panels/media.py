@@ -41,7 +41,7 @@ __all__ = ["ChatPage", "Drafts", "EmailPage", "VoicePage", "WrapUpBox"]
 
 
 class VoicePage(QWidget):
-    """Hold, mute, record; transfer, consult, conference; parties; DTMF keypad."""
+    """Hold, mute, record; transfer, consult, conference, merge; parties; DTMF keypad."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -104,10 +104,17 @@ class VoicePage(QWidget):
             "user-plus",
             tooltip="Add the number to the call (Ctrl+Shift+K)",
         )
+        self.merge = button(
+            "mergeCallsButton",
+            "Merge calls",
+            "users",
+            tooltip="Merge the held call and the consult call into one conference",
+        )
         grid.addWidget(self.blind, 0, 0)
         grid.addWidget(self.consult, 0, 1)
         grid.addWidget(self.complete_transfer, 1, 1)
         grid.addWidget(self.conference, 1, 0)
+        grid.addWidget(self.merge, 2, 1)
         layout.addLayout(grid)
         layout.addSpacing(4)
         lower = QHBoxLayout()

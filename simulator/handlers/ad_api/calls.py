@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.contract import OperationResult, ResultErrorCode, fail
+from simulator.contract import OperationResult
 from simulator.handlers.ad_api.core import AdApiCore
 
 __all__ = ["CallMethods"]
-
-Code = ResultErrorCode
 
 
 class CallMethods(AdApiCore):
@@ -101,15 +99,14 @@ class CallMethods(AdApiCore):
     def merge_all_calls_into_conference(
         self, custom_transfer_data: dict[str, Any] | None = None
     ) -> OperationResult:
-        """``mergeAllCallsIntoConference(customTransferData?)`` (5.19.99): not simulated yet."""
-
-        def body() -> OperationResult:
-            return self._logged_in() or fail(
-                Code.api_method_not_implemented,
-                "mergeAllCallsIntoConference is not simulated; use inviteToCallConference",
-            )
-
-        return self._do("merge_all_calls_into_conference", body, custom_transfer_data)
+        """``mergeAllCallsIntoConference(customTransferData?)`` (5.19.99): merge the agent's calls
+        (a held customer and a consult call) into one conference the agent hosts."""
+        return self._do(
+            "merge_all_calls_into_conference",
+            lambda: self._sim.merge_all_calls_into_conference(custom_transfer_data),
+            custom_transfer_data,
+            checked=self._data_checked(custom_transfer_data),
+        )
 
     def set_call_hold(self, state: bool, interaction_id: str | None = None) -> OperationResult:
         """``setCallHold(state, interactionId?)``: true holds, false resumes."""
