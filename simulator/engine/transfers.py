@@ -44,13 +44,14 @@ class Transfers(Landing):
             inter = self._new_outbound(number, origin, main.service, party)
             inter.consult_of = main.id
             main.consult_id = inter.id
+            # A manual consult call, internal or outbound, carries the held call's GIID (the
+            # reference's contact-center.md, [DOC D6]); a connected call has its GIID already.
+            inter.global_interaction_id = main.global_interaction_id
             colleague = self._colleague(number) if party is not None else None
             if colleague is None:
                 self._dial(inter)
                 return {"id": inter.id}
-            # The colleague's desktop rings; their answer (not a timer) connects the call, which
-            # carries the customer's GIID as a consultation does.
-            inter.global_interaction_id = main.global_interaction_id
+            # The colleague's desktop rings; their answer (not a timer) connects the call.
             self._announce(inter)
             self._schedule(1, lambda: self._scenario_arrives(inter.id), "scenario data")
             received = self._land(colleague, inter, None, consult=True)

@@ -34,3 +34,19 @@ def test_an_external_call_still_leaves_from_the_did(tenant):
 def test_omit_leaves_ani_out_of_internal_calls_too(tenant):
     wire = _consult(Simulator(tenant, seed=7, settings=Settings(outbound_ani="omit")))
     assert "ANI" not in wire
+
+
+def test_a_consult_to_an_outside_number_carries_the_held_calls_giid(tenant):
+    """Manual consult calls, internal or outbound, inherit the held call's GIID (the
+    reference's contact-center.md, [DOC D6]): a consult to a number no simulated desktop has
+    got a GIID of its own."""
+    sim = Simulator(tenant, seed=7)
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Sales").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(call)
+    giid = sim.interaction(call).wire()["globalInteractionId"]
+    consult = sim.consult_call("+1 415 555 0134").data["id"]
+    sim.advance(2)  # its scenario data arrives
+    assert sim.interaction(consult).wire()["globalInteractionId"] == giid
