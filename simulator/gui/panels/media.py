@@ -110,11 +110,13 @@ class VoicePage(QWidget):
             "users",
             tooltip="Merge the held call and the consult call into one conference",
         )
+        # What starts with the number on the first row; what ends a consult on the second
+        # (a third row pushed the parties' buttons out of sight at the window's usual size).
         grid.addWidget(self.blind, 0, 0)
         grid.addWidget(self.consult, 0, 1)
+        grid.addWidget(self.conference, 0, 2)
         grid.addWidget(self.complete_transfer, 1, 1)
-        grid.addWidget(self.conference, 1, 0)
-        grid.addWidget(self.merge, 2, 1)
+        grid.addWidget(self.merge, 1, 2)
         layout.addLayout(grid)
         layout.addSpacing(4)
         lower = QHBoxLayout()
