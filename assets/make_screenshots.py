@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from simulator.engine import Settings, Simulator, VirtualClock
@@ -355,6 +355,10 @@ def main() -> int:
         # Fresh settings: the page shot saved its wide dock layout, which every desktop would
         # restore.
         _center_shot(WindowSettings(QSettings(f"{scratch}/center.ini", QSettings.Format.IniFormat)))
+        # Quit through Qt's loop, as the app does: the CRM page is released before its profile
+        # at ``aboutToQuit`` (else QtWebEngine's "Expect troubles !" at exit).
+        QTimer.singleShot(0, app.quit)
+        app.exec()
     return 0
 
 
