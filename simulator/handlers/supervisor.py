@@ -469,12 +469,17 @@ class PluginProcess(PluginPipe):
 
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
-        it; the next call starts a fresh one. Returns where it was stuck (or None)."""
-        life = self._life
-        if life is None or life.dead:
-            return None
-        dump = self._kill(life)
-        return dump
+        it; the next call starts a fresh one. Returns where it was stuck (or None).
+
+        The process is read under the lock that ``_load`` replaces it and its reader marks it
+        dead under. One still loading (a restart another thread began, its last process having
+        died meanwhile) runs no call yet, and its load has a timeout of its own: it is not
+        killed, and its plugin is not said to be stuck where that fresh process was."""
+        with self._lock:
+            life = self._life
+            if life is None or life.dead or not life.loaded.is_set():
+                return None
+        return self._kill(life)
 
     def where(self, dump: str | None) -> str | None:
         """``file:line in function`` of a dump, this plugin's file first."""
