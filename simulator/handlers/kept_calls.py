@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator import interrupts
 from simulator.handlers import background_errors, kept_builtins, kept_settings
 from simulator.handlers.kept_streams import KeptStreams
 
@@ -135,6 +136,7 @@ class KeptCalls:
             self._report(line)
         self.streams.mend(who, window.streams)
         background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
+        interrupts.keep_unraisable_first()  # its sys.unraisablehook: a Ctrl-C is not lost in it
 
 
 def _late(window: Window, beside: list[Window]) -> str:
