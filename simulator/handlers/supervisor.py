@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.handlers.leftover_threads import process_delay, wait_runnable
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
@@ -509,9 +510,17 @@ class PluginProcess(PluginPipe):
                     f"plugin {self.name}: its process took nothing from its pipe for "
                     f"{self.grace:g} s (a handler still running); its process was killed"
                 )
-            try:
-                life.process.wait(self.grace + 1.0)
-            except subprocess.TimeoutExpired:
+
+            def ended(seconds: float) -> bool:
+                try:
+                    life.process.wait(seconds)
+                except subprocess.TimeoutExpired:
+                    return False
+                return True
+
+            # Of time its process could run: waiting for a CPU on a loaded machine is not slow.
+            pid = life.process.pid
+            if not wait_runnable(ended, self.grace + 1.0, lambda: process_delay(pid)):
                 life.killed = True
                 life.process.kill()
                 self.host.add_incident(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.handlers import background_errors, exit_guard
 from simulator.handlers.host.delivery import Delivery
+from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
@@ -204,8 +205,7 @@ class PluginLoading(Delivery):
 
         closing = threading.Thread(target=close, name=f"adsim-close-{plugin.name}", daemon=True)
         closing.start()
-        closing.join(limit)
-        if closing.is_alive():
+        if not join_within(closing, limit):  # of time it could run: a loaded machine's is not
             self.add_incident(
                 f"plugin {plugin.name}: its close did not finish within {limit:g} s; adsim "
                 "went on without it (in adsim's process it cannot be stopped)"
