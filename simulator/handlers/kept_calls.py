@@ -74,10 +74,14 @@ class KeptCalls:
 
     def begin(self, who: str) -> Window:
         """What the code about to run (on this thread) finds."""
+        thread = threading.get_ident()
         with self._lock:
+            # A thread runs one window at a time: one of its own still open is one whose end
+            # an exception went past (a Ctrl-C in an import), not code running beside this.
+            self._active = [w for w in self._active if w.thread != thread or w.late]
             window = Window(
                 who,
-                threading.get_ident(),
+                thread,
                 self.streams.now(),
                 kept_builtins.now(),
                 kept_settings.now(),

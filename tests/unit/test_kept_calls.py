@@ -195,3 +195,14 @@ def test_a_handler_abandoned_for_ever_holds_back_no_mend(tmp_path, back):
         "plugin slow: wait (a handler abandoned past its timeout, which went on running; or "
         "plugin loop: spin, a handler abandoned past its timeout, which ran beside it) changed "
     )
+
+
+def test_a_window_whose_end_never_came_is_not_taken_for_code_running_beside(tmp_path, back):
+    incidents: list[str] = []
+    kept = KeptCalls(KeptStreams(incidents.append), incidents.append)
+    kept.begin("crm.py: its import")  # a Ctrl-C went past its end
+    save = kept.begin("plugin crm: save")
+    os.chdir(tmp_path / "..")
+    kept.end(save)
+    [line] = incidents
+    assert line.startswith("plugin crm: save changed adsim's current directory")
