@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
-from simulator.handlers.leftover_threads import process_delay, wait_runnable
+from simulator.handlers.leftover_processes import ended_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
@@ -470,12 +470,9 @@ class PluginProcess(PluginPipe):
 
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
-        it; the next call starts a fresh one. Returns where it was stuck (or None).
-
-        The process is read under the lock that ``_load`` replaces it and its reader marks it
-        dead under. One still loading (a restart another thread began, its last process having
-        died meanwhile) runs no call yet, and its load has a timeout of its own: it is not
-        killed, and its plugin is not said to be stuck where that fresh process was."""
+        it; the next call starts a fresh one. Returns where it was stuck (or None). Read under
+        the lock ``_load`` replaces it under; one still loading (a restart, the last process
+        having died meanwhile) runs no call yet and has a load timeout of its own: left alone."""
         with self._lock:
             life = self._life
             if life is None or life.dead or not life.loaded.is_set():
@@ -499,8 +496,6 @@ class PluginProcess(PluginPipe):
         self.pipeline.close()
         if life is None:
             return
-        import subprocess  # loaded already: the process was started with it
-
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
@@ -510,17 +505,7 @@ class PluginProcess(PluginPipe):
                     f"plugin {self.name}: its process took nothing from its pipe for "
                     f"{self.grace:g} s (a handler still running); its process was killed"
                 )
-
-            def ended(seconds: float) -> bool:
-                try:
-                    life.process.wait(seconds)
-                except subprocess.TimeoutExpired:
-                    return False
-                return True
-
-            # Of time its process could run: waiting for a CPU on a loaded machine is not slow.
-            pid = life.process.pid
-            if not wait_runnable(ended, self.grace + 1.0, lambda: process_delay(pid)):
+            if not ended_within(life.process, self.grace + 1.0):  # of time it could run
                 life.killed = True
                 life.process.kill()
                 self.host.add_incident(
