@@ -42,6 +42,7 @@ __all__ = [
     "deferred",
     "exit_code",
     "handlers_loaded",
+    "keep_unraisable_first",
     "paused",
     "shielded",
     "stop_in",
@@ -182,6 +183,18 @@ def check() -> None:
     ):
         signum, stopper.lost = stopper.lost, None
         raise Interrupted(signum)
+
+
+def keep_unraisable_first() -> None:
+    """While ``stop_on_signals`` runs: if a plugin in adsim's own process (thread isolation)
+    set a ``sys.unraisablehook`` of its own, which would print or drop a stop raised in a
+    finalizer (a Ctrl-C lost), hook adsim's again in front of it: it gets everything else."""
+    stopper = _ACTIVE[0] if _ACTIVE else None
+    if stopper is None or sys.unraisablehook == stopper.unraisable:
+        return
+    hook = sys.unraisablehook
+    stopper.hooked = hook if callable(hook) else sys.__unraisablehook__
+    sys.unraisablehook = stopper.unraisable
 
 
 @contextmanager

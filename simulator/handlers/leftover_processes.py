@@ -18,8 +18,14 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
-__all__ = ["incident", "left_running", "snapshot"]
+from simulator.handlers.leftover_threads import process_delay, wait_runnable
+
+if TYPE_CHECKING:
+    import subprocess
+
+__all__ = ["ended_within", "incident", "left_running", "snapshot"]
 
 _POLL_S = 0.02
 
@@ -107,3 +113,19 @@ def incident(names: list[str], grace: float) -> str:
         "the end; adsim killed them and what they started (--handler-isolation thread): left "
         "running, they would outlive adsim, holding its output open"
     )
+
+
+def ended_within(process: subprocess.Popen[bytes], grace: float) -> bool:
+    """Whether ``process`` ended within ``grace`` seconds of time it could run: waiting for a
+    CPU on a loaded machine is not being slow (``leftover_threads.wait_runnable``)."""
+    import subprocess  # loaded already: the process was started with it
+
+    def ended(seconds: float) -> bool:
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    pid = process.pid
+    return wait_runnable(ended, grace, lambda: process_delay(pid))

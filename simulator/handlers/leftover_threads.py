@@ -24,7 +24,23 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NoReturn
 
-__all__ = ["exit_if_held", "exit_past", "held", "incident", "left_running", "snapshot"]
+__all__ = [
+    "LONGEST_WAIT",
+    "exit_if_held",
+    "exit_past",
+    "held",
+    "incident",
+    "join_within",
+    "left_running",
+    "process_delay",
+    "run_delay",
+    "snapshot",
+    "wait_runnable",
+]
+
+LONGEST_WAIT = 10.0
+"""Seconds a grace may be lengthened by in all (``wait_runnable``): a thread that is busy for
+ever on a loaded machine keeps waiting for a CPU, and must not hold the end of a run for ever."""
 
 
 Threads = frozenset[threading.Thread]
@@ -34,6 +50,71 @@ def snapshot() -> Threads:
     """The threads running now (before the plugins are loaded). The thread objects, not their
     idents: an ended thread's ident is soon another's."""
     return frozenset(threading.enumerate())
+
+
+def run_delay(tid: int | None, pid: int | str = "self") -> int | None:
+    """Nanoseconds the thread ``tid`` (its ``native_id``; of process ``pid``) has spent so far
+    waiting for a CPU while it could run (Linux's ``schedstat``); None where that is unknown."""
+    if tid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as stats:
+            return int(stats.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def wait_runnable(
+    wait: Callable[[float], bool],
+    grace: float,
+    delay: Callable[[], int | None],
+    start: float | None = None,
+) -> bool:
+    """Wait (``wait(seconds)``, True once what it waits for is done) for ``grace`` seconds from
+    ``start`` (``time.monotonic``; now by default) of time the code waited for could run: as
+    long again as it waited for a CPU meanwhile (``delay()``: nanoseconds it waited so far), up
+    to ``LONGEST_WAIT`` seconds more. On a loaded machine a thread about to end (a last write,
+    an interpreter's exit) could wait longer than the whole grace for a CPU, and was said to
+    have run past it; one waiting on something else (an event, a socket) waits for no CPU and
+    gets the grace, as documented. Whether it was done."""
+    start = time.monotonic() if start is None else start
+    first = delay()
+    deadline = start + grace
+    while True:
+        if wait(max(0.0, deadline - time.monotonic())):
+            return True
+        now = delay()
+        if first is None or now is None:
+            return False
+        later = start + grace + min((now - first) / 1e9, LONGEST_WAIT)
+        if later <= deadline:
+            return False  # it waited for no CPU since: its grace is over
+        deadline = later
+
+
+def join_within(thread: threading.Thread, grace: float, start: float | None = None) -> bool:
+    """Join ``thread`` within ``grace`` seconds of time it could run (``wait_runnable``) from
+    ``start``; whether it ended."""
+
+    def joined(seconds: float) -> bool:
+        thread.join(seconds)
+        return not thread.is_alive()
+
+    tid = thread.native_id
+    wait_runnable(joined, grace, lambda: run_delay(tid), start)
+    return not thread.is_alive()  # ended as its grace ran out: ended
+
+
+def process_delay(pid: int) -> int | None:
+    """Nanoseconds the threads of process ``pid`` have spent so far waiting for a CPU (the
+    sum of ``run_delay``'s), None where that is unknown."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    delays = [run_delay(int(tid), pid) for tid in tasks if tid.isdigit()]
+    known = [delay for delay in delays if delay is not None]
+    return sum(known) if known else None
 
 
 def _pool_workers() -> set[threading.Thread]:
@@ -47,9 +128,9 @@ def _still_running(
     before: Threads, grace: float, skip: Callable[[threading.Thread], bool]
 ) -> list[threading.Thread]:
     """The threads started since ``before`` (not adsim's, not ``skip``'s) still running after
-    ``grace`` seconds; each is waited for within that grace."""
+    ``grace`` seconds; each is waited for within that grace (of time it could run)."""
     pooled = _pool_workers()
-    deadline = time.monotonic() + grace
+    start = time.monotonic()
     left = []
     for thread in threading.enumerate():
         if (
@@ -63,8 +144,7 @@ def _still_running(
             or skip(thread)
         ):
             continue
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
+        if not join_within(thread, grace, start):
             left.append(thread)
     return left
 

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.handlers.leftover_processes import ended_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
 from simulator.handlers.plugin_pipe import Life, PluginPipe
@@ -469,12 +470,14 @@ class PluginProcess(PluginPipe):
 
     def abandon(self) -> str | None:
         """Give up on the call in flight (the host's timeout): dump where the child is, kill
-        it; the next call starts a fresh one. Returns where it was stuck (or None)."""
-        life = self._life
-        if life is None or life.dead:
-            return None
-        dump = self._kill(life)
-        return dump
+        it; the next call starts a fresh one. Returns where it was stuck (or None). Read under
+        the lock ``_load`` replaces it under; one still loading (a restart, the last process
+        having died meanwhile) runs no call yet and has a load timeout of its own: left alone."""
+        with self._lock:
+            life = self._life
+            if life is None or life.dead or not life.loaded.is_set():
+                return None
+        return self._kill(life)
 
     def where(self, dump: str | None) -> str | None:
         """``file:line in function`` of a dump, this plugin's file first."""
@@ -493,8 +496,6 @@ class PluginProcess(PluginPipe):
         self.pipeline.close()
         if life is None:
             return
-        import subprocess  # loaded already: the process was started with it
-
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
@@ -504,9 +505,7 @@ class PluginProcess(PluginPipe):
                     f"plugin {self.name}: its process took nothing from its pipe for "
                     f"{self.grace:g} s (a handler still running); its process was killed"
                 )
-            try:
-                life.process.wait(self.grace + 1.0)
-            except subprocess.TimeoutExpired:
+            if not ended_within(life.process, self.grace + 1.0):  # of time it could run
                 life.killed = True
                 life.process.kill()
                 self.host.add_incident(

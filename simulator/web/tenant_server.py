@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import itertools
 import re
 import ssl
 import sys
@@ -181,13 +182,28 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, shim: bytes, context: ssl.SSLContext):
+    def __init__(self, shim: bytes, context: ssl.SSLContext, host: str):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.shim = shim
+        self.host = host
+        self._connections = itertools.count(1)
         # The handshake runs on the connection's own thread, not in accept().
         self.socket = context.wrap_socket(
             self.socket, server_side=True, do_handshake_on_connect=False
         )
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Each connection on a daemon thread of its own, named ``adsim-...`` as every thread
+        adsim starts: a thread of another name is taken for a plugin's, and a page's connection
+        still open at the end of a run was said to be a thread a plugin left running
+        (``simulator.handlers.leftover_threads``). As ``ThreadingMixIn``'s, which names none
+        (a daemon is not waited for at ``server_close``)."""
+        threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"adsim-tenant-{self.host}-{next(self._connections)}",
+            daemon=True,
+        ).start()
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         request.settimeout(_HANDSHAKE_S)
@@ -226,7 +242,9 @@ class TenantServer:
             cert_file.write_bytes(certificate)
             key_file.write_bytes(key)
             context.load_cert_chain(cert_file, key_file)
-        self._server = _Server(shim_path().read_bytes() if shim is None else shim, context)
+        self._server = _Server(
+            shim_path().read_bytes() if shim is None else shim, context, self.host
+        )
         self.port: int = self._server.server_address[1]
         self._closed = False
         self._thread = threading.Thread(

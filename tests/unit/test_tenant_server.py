@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 import ssl
+import threading
 
 import httpx
 import pytest
@@ -181,3 +183,23 @@ def test_the_window_needs_a_page_for_a_tenant_url(capsys):
     assert main(["--tenant-url", f"https://{HOST}"]) == 2
     err = capsys.readouterr().err
     assert err == "adsim: --tenant-url: needs --page URL|DIR (the page to serve)\n"
+
+
+def test_a_connection_left_open_is_not_taken_for_a_plugins_thread():
+    """A page's connection still open at the end of a run (HTTP/1.1 keeps it) is served by a
+    thread of adsim's own, which the run's count of a plugin's leftover threads leaves out."""
+    from simulator.handlers import leftover_threads
+
+    before = leftover_threads.snapshot()
+    with TenantServer(f"https://{HOST}", shim=SHIM) as running:
+        pinned = ssl.create_default_context(cadata=running.certificate_pem.decode())
+        with (
+            socket.create_connection(("127.0.0.1", running.port), timeout=30) as raw,
+            pinned.wrap_socket(raw, server_hostname=HOST) as connection,
+        ):
+            connection.sendall(f"HEAD {SHIM_PATHS[0]} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")  # its thread is running
+            serving = [t for t in threading.enumerate() if t not in before]
+            assert len(serving) == 2  # the server's and the connection's
+            assert all(thread.name.startswith("adsim-tenant-") for thread in serving)
+            assert leftover_threads.left_running(before, 0.0) == []

@@ -202,19 +202,34 @@ def test_threads_that_keep_nothing_from_exiting_are_no_problem(tmp_path, source)
 
 def test_every_thread_adsim_starts_is_named_as_adsims():
     """A plugin's leftover threads are told from adsim's own by name (``adsim-...``): a thread
-    of adsim's without that name would be reported as the plugin's."""
-    import re
+    of adsim's without that name would be reported as the plugin's. A threading server's
+    connections too (the tenant server's: a page's connection left open was one)."""
+    import ast
+
+    def own_name(call: ast.Call) -> bool:
+        for keyword in call.keywords:
+            if keyword.arg in ("name", "thread_name_prefix"):
+                value = keyword.value
+                if isinstance(value, ast.JoinedStr) and value.values:
+                    value = value.values[0]
+                return isinstance(value, ast.Constant) and str(value.value).startswith("adsim-")
+        return False
 
     unnamed = []
     for path in sorted((ROOT / "simulator").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        for match in re.finditer(r"threading\.(Thread|Timer)\(", text):
-            window = text[match.start() : match.start() + 400]
-            if (
-                'name=f"adsim-' not in window
-                and 'name="adsim-' not in window
-                and ('.name = "adsim-' not in window)
-            ):
-                line = text[: match.start()].count("\n") + 1
-                unnamed.append(f"{path.relative_to(ROOT)}:{line}")
+        where = path.relative_to(ROOT)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Call):
+                called = ast.unparse(node.func)
+                if called in ("threading.Thread", "ThreadPoolExecutor") and not own_name(node):
+                    unnamed.append(f"{where}:{node.lineno}")
+                if called == "threading.Timer" and '.name = "adsim-' not in text:
+                    unnamed.append(f"{where}:{node.lineno}")  # named by an assignment after it
+            elif isinstance(node, ast.ClassDef) and any(
+                "Threading" in ast.unparse(base) for base in node.bases
+            ):  # a threading server names none of its connections' threads
+                methods = {item.name for item in node.body if isinstance(item, ast.FunctionDef)}
+                if "process_request" not in methods:
+                    unnamed.append(f"{where}:{node.lineno}")
     assert not unnamed, unnamed

@@ -44,6 +44,7 @@ from simulator.handlers.host import state
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
+from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.leftover_threads import snapshot
 from simulator.handlers.stray_signals import StraySignals
@@ -100,6 +101,7 @@ class HandlerHost(PluginLoading):
         self._signals: StraySignals | None = None
         if self.isolation == "thread":
             self.streams = KeptStreams(self.add_incident)
+            self.kept = KeptCalls(self.streams, self.add_incident)
             self._signals = StraySignals(self.add_incident)  # a plugin's alarm ends no run
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
@@ -164,8 +166,8 @@ class HandlerHost(PluginLoading):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
-        with self._kept_lock:  # a mend in progress ends first (dispatch ``_mend_kept``)
-            self._kept_over = True
+        if self.kept is not None:  # a mend in progress ends first; none after
+            self.kept.over()
         with self._lock:
             self._closed = True
             cancelled = list(self._requests)

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import EVENTS
 from simulator.engine import Event
 from simulator.engine.payloads import typed_args
-from simulator.handlers import background_errors, kept_builtins, kept_settings
+from simulator.handlers import background_errors
 from simulator.handlers.answer_budget import AnswerBudget, late_answer_error
 from simulator.handlers.answers import AnswerError, check_answer, oversized_answer
 from simulator.handlers.host.reporting import OutcomeLog
+from simulator.handlers.kept_calls import Window
 from simulator.handlers.outcome import (
     HandlerOutcome,
     OpaqueResult,
@@ -50,9 +51,6 @@ if TYPE_CHECKING:
     import asyncio
 
 __all__ = ["Call", "Dispatcher", "Job"]
-
-Kept = tuple[Any, kept_builtins.Builtins, kept_settings.Settings]
-"""What a plugin in adsim's process must leave as it found it (``Dispatcher._kept_now``)."""
 
 
 @dataclass(slots=True)
@@ -367,7 +365,8 @@ class Dispatcher(OutcomeLog):
         handler = registration.handler
         if isinstance(handler, RemoteHandler):
             return handler.process.call(handler.index, event)
-        before = self._kept_now()
+        who = f"plugin {registration.plugin}: {registration.name}"
+        before = self._kept_now(who)
         try:
             # Each handler gets its own copy: what one does to its arguments (a dict, a list)
             # must not reach the next handler, the webhook or the journal. Built afresh from
@@ -383,37 +382,22 @@ class Dispatcher(OutcomeLog):
                 result = kept_result(result, copy=False)
         except BaseException as exc:
             # What adsim's own code needs put back first: the traceback is written with it.
-            self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
+            self._mend_kept(who, before)
             return "error", None, exception_text(exc), traceback_text(exc)
-        self._mend_kept(f"plugin {registration.plugin}: {registration.name}", before)
+        self._mend_kept(who, before)
         return "ok", result, None, None
 
-    def _kept_now(self) -> Kept | None:
-        """With thread isolation, what a plugin must leave as it found it (adsim's streams,
-        the builtins, the current directory ...), as it is now; None with process isolation."""
-        if self.streams is None:
-            return None
-        return self.streams.now(), kept_builtins.now(), kept_settings.now()
+    def _kept_now(self, who: str = "a plugin's code") -> Window | None:
+        """With thread isolation, what ``who`` about to run on this thread must leave as it
+        finds it (adsim's streams, the builtins, the current directory ...); None with process
+        isolation (``simulator.handlers.kept_calls``)."""
+        return None if self.kept is None else self.kept.begin(who)
 
-    def _mend_kept(self, who: str, before: Kept | None) -> None:
-        """Put back what ``who`` changed of ``before`` (``_kept_now``), and say so; nothing once
-        the host is closing (``_kept_over``)."""
-        if before is None or self.streams is None:
-            return
-        # A handler abandoned past its timeout may end after its host has closed: what it began
-        # with is no longer what adsim has (a test runner's next capture, its directory); the
-        # command line's end mends against what adsim had at the start (``threads_left``).
-        with self._kept_lock:
-            if self._kept_over:
-                return
-            changed = kept_builtins.mend_builtins(before[1])
-            if changed:
-                where = "(all of adsim, in thread isolation)"
-                self.add_incident(kept_builtins.builtins_line(who, changed, where))
-            for line in kept_settings.mend_settings(who, before[2]):
-                self.add_incident(line)
-            self.streams.mend(who, before[0])
-        background_errors.keep_first()  # a plugin's own threading.excepthook: called by adsim's
+    def _mend_kept(self, who: str, before: Window | None) -> None:
+        """Put back what the code since ``before`` (``_kept_now``) changed, and say so; nothing
+        once the host is closing."""
+        if before is not None and self.kept is not None:
+            self.kept.end(before)
 
     def _finish(self, job: Job) -> None:
         with self._lock:
@@ -484,6 +468,8 @@ class Dispatcher(OutcomeLog):
             stack = handler.process.abandon()
             error = killed_running(self.timeout, handler.process.where(stack))
         else:
+            if self.kept is not None:  # what it changed so far is its own: put back now
+                self.kept.abandon(call.thread)
             frame = sys._current_frames().get(call.thread)
             stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.handlers import background_errors, exit_guard
 from simulator.handlers.host.delivery import Delivery
+from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.outcome import PluginStatus
 from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
@@ -143,7 +144,7 @@ class PluginLoading(Delivery):
         in_here = self.isolation != "process" and not source.own
         guard = exit_guard.loading(what) if in_here else contextlib.nullcontext()
         modules = set(sys.modules) if in_here else set()  # what the plugins import: theirs
-        found = self._kept_now() if in_here else None
+        found = self._kept_now(f"{what}: its import") if in_here else None
         kept = contextlib.nullcontext() if source.own else _signals_kept(what)
         with self._told_if_slow(f"{what}: importing it"), kept, guard:
             plugins = source.plugins()
@@ -167,7 +168,8 @@ class PluginLoading(Delivery):
                 guard = contextlib.nullcontext() if plugin.own else exit_guard.loading(plugin.name)
                 kept = contextlib.nullcontext() if plugin.own else _signals_kept(plugin.name)
                 slow = self._told_if_slow(f"{plugin.file or plugin.source}: register(ad_api)")
-                before = None if plugin.own else self._kept_now()
+                who = f"plugin {plugin.name}: its register()"
+                before = None if plugin.own else self._kept_now(who)
                 if not plugin.own:
                     # What its threads raise is said and counted (background_errors), from the
                     # first: a thread that raised while register() ran was Python's lines only.
@@ -178,7 +180,7 @@ class PluginLoading(Delivery):
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
                     imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]
                     exit_guard.watch(plugin.name, plugin.register, imported)
-                    self._mend_kept(f"plugin {plugin.name}: its register()", before)
+                    self._mend_kept(who, before)
             self._plugins.append(plugin)
             self._registering = []
             statuses.append(self._status(plugin))
@@ -203,8 +205,7 @@ class PluginLoading(Delivery):
 
         closing = threading.Thread(target=close, name=f"adsim-close-{plugin.name}", daemon=True)
         closing.start()
-        closing.join(limit)
-        if closing.is_alive():
+        if not join_within(closing, limit):  # of time it could run: a loaded machine's is not
             self.add_incident(
                 f"plugin {plugin.name}: its close did not finish within {limit:g} s; adsim "
                 "went on without it (in adsim's process it cannot be stopped)"

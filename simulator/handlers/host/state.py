@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.contract import OperationResult
 from simulator.engine import AgentDesktop
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE, EventBudget, HandlerLoopError
+from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.plugins import Plugin, PluginSource
@@ -157,9 +158,9 @@ class HostState:
         self._local = DispatcherLocal()
         self._callers = CallerHint()
         self._unsubscribe: list[Callable[[], None]] = []
-        self._kept_lock = threading.Lock()
-        self._kept_over = False
-        """Set by ``close`` (under ``_kept_lock``): a handler that ends later mends nothing."""
+        self.kept: KeptCalls | None = None
+        """With thread isolation, what the plugins' code must leave of adsim's process as it
+        found it, and whose a change was (``simulator.handlers.kept_calls``)."""
         self.streams: KeptStreams | None = None
         """With thread isolation, adsim's stdout and stderr, put back when a plugin replaced
         or closed them (``simulator.handlers.kept_streams``)."""

@@ -1,0 +1,91 @@
+"""The grace a plugin's threads (and its close, and its process's end) get is time they could
+run: on a loaded machine, a thread about to end waited longer than the whole 0.5 s for a CPU and
+was said to have been left running (a false summary line, exit 1). The wait is lengthened by the
+time they waited for a CPU meanwhile (Linux's schedstat); one waiting on something else gets the
+documented grace. The machine's load is faked here: no test waits for time to pass."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from simulator.handlers import leftover_threads
+
+
+class _Loaded:
+    """A machine so loaded that the thread waited ``starved`` seconds for a CPU by the end of
+    its grace; ``release`` (what the thread waited for) is set then: it would end now."""
+
+    def __init__(self, starved: float, release: threading.Event | None = None):
+        self.starved = starved
+        self.release = release
+        self.reads = 0
+
+    def __call__(self, tid: int | None, pid: int | str = "self") -> int:
+        self.reads += 1
+        if self.reads == 1:
+            return 1_000
+        if self.release is not None:
+            self.release.set()
+        return 1_000 + int(self.starved * 1e9)
+
+
+@pytest.fixture
+def long_wait(monkeypatch):
+    monkeypatch.setattr(leftover_threads, "LONGEST_WAIT", 60.0)
+
+
+def _waiting(event: threading.Event, name: str) -> threading.Thread:
+    thread = threading.Thread(target=event.wait, args=(60,), name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_thread_starved_of_cpu_at_the_end_of_its_grace_is_waited_for(monkeypatch, long_wait):
+    before = leftover_threads.snapshot()
+    release = threading.Event()
+    thread = _waiting(release, "crm-upload")
+    monkeypatch.setattr(leftover_threads, "run_delay", _Loaded(60.0, release))
+    assert leftover_threads.left_running(before, 0.0) == []
+    assert not thread.is_alive()
+
+
+def test_a_thread_waiting_for_no_cpu_gets_the_grace_and_is_named(monkeypatch, long_wait):
+    before = leftover_threads.snapshot()
+    never = threading.Event()
+    thread = _waiting(never, "crm-stuck")
+    try:
+        monkeypatch.setattr(leftover_threads, "run_delay", _Loaded(0.0))
+        assert leftover_threads.left_running(before, 0.0) == ["crm-stuck"]
+    finally:
+        never.set()
+        thread.join(60)
+
+
+def test_the_lengthening_is_bounded(monkeypatch):
+    """A thread busy for ever on a loaded machine keeps waiting for a CPU: the end of a run is
+    held up to ``LONGEST_WAIT`` more, not for ever."""
+    waits: list[float] = []
+    delays = iter([0, 10**12, 10**13, 10**14])
+    monkeypatch.setattr(leftover_threads, "LONGEST_WAIT", 5.0)
+    monkeypatch.setattr(leftover_threads.time, "monotonic", lambda: 100.0)
+    done = leftover_threads.wait_runnable(
+        lambda seconds: bool(waits.append(seconds)), 0.5, lambda: next(delays)
+    )
+    assert not done
+    assert waits == [0.5, 5.5]  # the grace, then until 5 s after it; the next read: no more
+
+
+def test_unknown_delays_leave_the_grace_as_it_was():
+    waits: list[float] = []
+    done = leftover_threads.wait_runnable(lambda s: bool(waits.append(s)), 0.0, lambda: None)
+    assert (done, waits) == (False, [0.0])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="schedstat is Linux's")
+def test_the_delays_are_read_on_linux():
+    assert isinstance(leftover_threads.run_delay(threading.get_native_id()), int)
+    assert isinstance(leftover_threads.process_delay(os.getpid()), int)
