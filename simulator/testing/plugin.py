@@ -189,13 +189,19 @@ def _tell_if_slow(config: pytest.Config, what: str, after: float) -> Any:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, None]:
     """A test's set-up, call and teardown: what loads meanwhile is its."""
     item.config.stash[_TEST] = item.nodeid
     try:
-        yield
+        outcome = yield
     finally:
         del item.config.stash[_TEST]
+    failed = outcome.excinfo  # pluggy's ``exception`` is newer than pytest 7's
+    if failed is not None and issubclass(failed[0], KeyboardInterrupt):
+        # Ctrl-C, said as soon as it leaves the test: a second one that lands while pytest
+        # reports the first (before ``pytest_keyboard_interrupt``) skipped that hook, and the
+        # teardown waited for a stuck handler up to its timeout (ten minutes) with both spent.
+        _INTERRUPTED[0] = True
 
 
 def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:

@@ -48,3 +48,50 @@ def test_ctrl_c_while_a_handler_is_stuck_ends_the_session_without_waiting_for_it
     result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert "test_second" not in result.stdout.str()
+
+
+def test_a_second_ctrl_c_while_pytest_reports_the_first_still_tears_down_without_waiting(
+    pytester,
+):
+    """The second Ctrl-C lands while pytest reports the first, before the plugin's
+    ``pytest_keyboard_interrupt`` ran: the teardown took the session for one that was not
+    interrupted and waited for the stuck handler up to its timeout, both Ctrl-Cs spent (the
+    session hung ten minutes). Here the teardown's ``close`` is asked whether to wait, and never
+    waits whatever it is told (the handler is not stuck; nothing here takes time)."""
+    closes = pytester.path / "closes.txt"
+    pytester.makeconftest(
+        f"""
+        import pytest
+
+        from simulator.testing import harness
+
+        real = harness.AdsimHarness.close
+
+
+        def close(self, *, wait=True):
+            with open({str(closes)!r}, "a") as told:
+                told.write(f"wait={{wait}}\\n")
+            real(self, wait=False)
+
+
+        harness.AdsimHarness.close = close
+
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_keyboard_interrupt(excinfo):
+            raise KeyboardInterrupt  # the second Ctrl-C, while pytest reports the first
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_first(adsim):
+            adsim.login()
+            raise KeyboardInterrupt  # what Ctrl-C raises in the test
+
+        def test_second():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
+    assert closes.read_text() == "wait=False\n", result.stdout.str() + result.stderr.str()
+    assert "test_second" not in result.stdout.str()
