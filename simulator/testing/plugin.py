@@ -37,7 +37,7 @@ from typing import Any
 
 import pytest
 
-from simulator import numbers
+from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import slow_loads, terminal
 from simulator.testing.configuration import fixture_options, number
@@ -262,7 +262,13 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         problems = []
         try:
-            harness.close(wait=not _INTERRUPTED[0])
+            if _INTERRUPTED[0]:
+                # Waiting for nothing, a second or so: a Ctrl-C meanwhile lets it end (cut, it
+                # left plugins open and the process could hang on a thread one left running).
+                with interrupts.held_off():
+                    harness.close(wait=False)
+            else:
+                harness.close()
         except (LeftoverThreadError, PluginCloseError) as exc:
             problems.append(str(exc))
         # At the teardown, not the end of the test's body: a fixture of the test's that checks

@@ -95,3 +95,46 @@ def test_a_second_ctrl_c_while_pytest_reports_the_first_still_tears_down_without
     result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
     assert closes.read_text() == "wait=False\n", result.stdout.str() + result.stderr.str()
     assert "test_second" not in result.stdout.str()
+
+
+def test_a_second_ctrl_c_while_the_teardown_ends_the_plugins_lets_it_end_them(pytester):
+    """The second Ctrl-C lands while the ``adsim`` teardown ends the plugins after the first
+    (waiting for nothing, a second or so): it cut that close half-way (plugins left open) and
+    left pytest's session end with it, skipping the step that ends a thread a plugin left
+    running, on which pytest then waited for ever. Here it is sent to the main thread from the
+    close itself: the close ends, then the session, interrupted, as after one Ctrl-C."""
+    closes = pytester.path / "closes.txt"
+    pytester.makeconftest(
+        f"""
+        import signal
+
+        from simulator.testing import harness
+
+        real = harness.AdsimHarness.close
+
+
+        def close(self, *, wait=True):
+            signal.raise_signal(signal.SIGINT)  # the second Ctrl-C
+            real(self, wait=wait)
+            with open({str(closes)!r}, "a") as told:
+                told.write(f"closed, wait={{wait}}\\n")
+
+
+        harness.AdsimHarness.close = close
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_first(adsim):
+            adsim.login()
+            raise KeyboardInterrupt  # what the first Ctrl-C raises in the test
+
+        def test_second():
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
+    assert closes.read_text() == "closed, wait=False\n", result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*! KeyboardInterrupt !*"])
+    assert "test_second" not in result.stdout.str()
