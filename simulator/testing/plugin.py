@@ -131,6 +131,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _EXIT_STATUS[0] = int(exitstatus)
 
 
+def _end_interrupted_if_held() -> None:
+    """After Ctrl-C: end the process with exit code 2 when a thread a handler plugin left
+    running (not a daemon) still runs (``leftover_threads.exit_if_held``), saying so on stderr:
+    the teardown after a Ctrl-C names nothing."""
+    module = sys.modules.get("simulator.handlers.leftover_threads")
+    if module is None:
+        return
+    # Its kept threads (simulator.handlers.leftover_threads), to name them before it ends.
+    alive = [thread.name for thread in getattr(module, "_HELD", ()) if thread.is_alive()]
+    if alive:
+        print(
+            f"adsim: interrupted: thread(s) {', '.join(alive)} that a handler plugin started still "
+            "running, not daemons (pytest would wait for them for ever): the process ends here",
+            file=sys.stderr,
+            flush=True,
+        )
+    module.exit_if_held(pytest.ExitCode.INTERRUPTED)
+
+
 def _stop_capturing(config: pytest.Config) -> None:
     """Give stderr back (a handler plugin ends the process: ``simulator.handlers.exit_guard``)."""
     capture = config.pluginmanager.getplugin("capturemanager")
@@ -142,7 +161,8 @@ def _stop_capturing(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
-    with the session's exit status."""
+    with the session's exit status (2 after Ctrl-C, whatever pytest was told)."""
+    interrupted = _INTERRUPTED[0]
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
     teller = config.stash.get(_TELLER, None)
     if teller is not None:
@@ -153,7 +173,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.before_saying[:] = [
             call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
         ]
-    if "simulator.handlers.leftover_threads" in sys.modules:
+    if interrupted:  # a second Ctrl-C in pytest's own handling of the first: it was told 0
+        _end_interrupted_if_held()
+    elif "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
         exit_if_held(_EXIT_STATUS[0])

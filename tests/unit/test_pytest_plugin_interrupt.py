@@ -138,3 +138,46 @@ def test_a_second_ctrl_c_while_the_teardown_ends_the_plugins_lets_it_end_them(py
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*! KeyboardInterrupt !*"])
     assert "test_second" not in result.stdout.str()
+
+
+POLLER = """
+import threading
+
+FOREVER = threading.Event()
+
+
+def register(ad_api):
+    threading.Thread(target=FOREVER.wait, name="crm-poller").start()  # not a daemon
+"""
+
+
+def test_a_second_ctrl_c_with_a_thread_a_plugin_left_running_ends_the_session_interrupted(
+    pytester,
+):
+    """The second Ctrl-C lands while pytest reports the first: pytest ends the session with 0,
+    and the process, ended over the thread a plugin left running, exited 1 saying nothing."""
+    pytester.makepyfile(poller=POLLER)
+    pytester.makeconftest(
+        """
+        import pytest
+
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_keyboard_interrupt():
+            raise KeyboardInterrupt  # the second Ctrl-C
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handlers=["poller.py"], handler_isolation="thread")
+        def test_first(adsim):
+            raise KeyboardInterrupt  # what the first Ctrl-C raises in the test
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str() + result.stderr.str()
+    result.stderr.fnmatch_lines(
+        ["adsim: *: thread(s) crm-poller that a handler plugin started still running, *"]
+    )
