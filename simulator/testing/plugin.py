@@ -131,10 +131,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _EXIT_STATUS[0] = int(exitstatus)
 
 
-def _end_interrupted_if_held() -> None:
-    """After Ctrl-C: end the process with exit code 2 when a thread a handler plugin left
-    running (not a daemon) still runs (``leftover_threads.exit_if_held``), saying so on stderr:
-    the teardown after a Ctrl-C names nothing."""
+def _end_interrupted_if_held(code: int) -> None:
+    """After Ctrl-C (or ``pytest.exit``): end the process with ``code`` when a thread a handler
+    plugin left running (not a daemon) still runs (``leftover_threads.exit_if_held``), saying
+    so on stderr: the teardown after a Ctrl-C names nothing."""
     module = sys.modules.get("simulator.handlers.leftover_threads")
     if module is None:
         return
@@ -147,7 +147,7 @@ def _end_interrupted_if_held() -> None:
             file=sys.stderr,
             flush=True,
         )
-    module.exit_if_held(pytest.ExitCode.INTERRUPTED)
+    module.exit_if_held(code)
 
 
 def _stop_capturing(config: pytest.Config) -> None:
@@ -161,7 +161,7 @@ def _stop_capturing(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
-    with the session's exit status (2 after Ctrl-C, whatever pytest was told)."""
+    with the session's exit status (2 after Ctrl-C, even when pytest was told 0)."""
     interrupted = _INTERRUPTED[0]
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
     teller = config.stash.get(_TELLER, None)
@@ -174,7 +174,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
         ]
     if interrupted:  # a second Ctrl-C in pytest's own handling of the first: it was told 0
-        _end_interrupted_if_held()
+        _end_interrupted_if_held(_EXIT_STATUS[0] or pytest.ExitCode.INTERRUPTED)
     elif "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
