@@ -353,17 +353,26 @@ class AdsimHarness:
             source = replace(source, scenario=source.scenario.for_api_version(self.api_version))
         name = Path(path).name
         journals: list[Journal] = []
+        hosts: list[HandlerHost] = []
 
         def host(sim: AgentDesktop) -> HandlerHost:
             # A journal of each desktop's own, as each numbers its events from 1: the test's
             # (or an earlier run's) refused them, and a second run in a test failed.
             journals.append(Journal.open(":memory:", meta={"command": "pytest", "run": name}))
             with slow_loads.watched(f"adsim_scenario({name}): loading its handlers"):
-                return self._host(sim, journals[-1])  # the load, not the run's long steps
+                hosts.append(self._host(sim, journals[-1]))  # the load, not the long steps
+            return hosts[-1]
 
         # Its hosts are closed with HandlerHost.close, the runner's default.
         try:
             result = ScenarioRunner(source, seed=seed, host_factory=host).run()
+        except KeyboardInterrupt:
+            # Ctrl-C again, while the run gave its handlers their timeout: that wait and the
+            # closing of its hosts after it were cut. They end here, waiting for nothing, as
+            # the adsim teardown's do (their plugins' close() runs, their processes end).
+            for made in hosts:
+                made.close(0.0)
+            raise
         finally:
             for journal in journals:
                 journal.close()

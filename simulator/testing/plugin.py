@@ -37,7 +37,7 @@ from typing import Any
 
 import pytest
 
-from simulator import numbers
+from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import slow_loads, terminal
 from simulator.testing.configuration import fixture_options, number
@@ -131,6 +131,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _EXIT_STATUS[0] = int(exitstatus)
 
 
+def _end_interrupted_if_held(code: int) -> None:
+    """After Ctrl-C (or ``pytest.exit``): end the process with ``code`` when a thread a handler
+    plugin left running (not a daemon) still runs (``leftover_threads.exit_if_held``), saying
+    so on stderr: the teardown after a Ctrl-C names nothing."""
+    module = sys.modules.get("simulator.handlers.leftover_threads")
+    if module is None:
+        return
+    # Its kept threads (simulator.handlers.leftover_threads), to name them before it ends.
+    alive = [thread.name for thread in getattr(module, "_HELD", ()) if thread.is_alive()]
+    if alive:
+        print(
+            f"adsim: interrupted: thread(s) {', '.join(alive)} that a handler plugin started still "
+            "running, not daemons (pytest would wait for them for ever): the process ends here",
+            file=sys.stderr,
+            flush=True,
+        )
+    module.exit_if_held(code)
+
+
 def _stop_capturing(config: pytest.Config) -> None:
     """Give stderr back (a handler plugin ends the process: ``simulator.handlers.exit_guard``)."""
     capture = config.pluginmanager.getplugin("capturemanager")
@@ -142,7 +161,8 @@ def _stop_capturing(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
     teardown, naming it) would keep the process from exiting for ever; it ends here instead,
-    with the session's exit status."""
+    with the session's exit status (2 after Ctrl-C, even when pytest was told 0)."""
+    interrupted = _INTERRUPTED[0]
     _INTERRUPTED[0] = False  # a pytester session run in this process is over
     teller = config.stash.get(_TELLER, None)
     if teller is not None:
@@ -153,7 +173,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.before_saying[:] = [
             call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
         ]
-    if "simulator.handlers.leftover_threads" in sys.modules:
+    if interrupted:  # a second Ctrl-C in pytest's own handling of the first: it was told 0
+        _end_interrupted_if_held(_EXIT_STATUS[0] or pytest.ExitCode.INTERRUPTED)
+    elif "simulator.handlers.leftover_threads" in sys.modules:
         from simulator.handlers.leftover_threads import exit_if_held
 
         exit_if_held(_EXIT_STATUS[0])
@@ -189,13 +211,19 @@ def _tell_if_slow(config: pytest.Config, what: str, after: float) -> Any:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, None]:
     """A test's set-up, call and teardown: what loads meanwhile is its."""
     item.config.stash[_TEST] = item.nodeid
     try:
-        yield
+        outcome = yield
     finally:
         del item.config.stash[_TEST]
+    failed = outcome.excinfo  # pluggy's ``exception`` is newer than pytest 7's
+    if failed is not None and issubclass(failed[0], KeyboardInterrupt):
+        # Ctrl-C, said as soon as it leaves the test: a second one that lands while pytest
+        # reports the first (before ``pytest_keyboard_interrupt``) skipped that hook, and the
+        # teardown waited for a stuck handler up to its timeout (ten minutes) with both spent.
+        _INTERRUPTED[0] = True
 
 
 def pytest_assertrepr_compare(op: str, left: Any, right: Any) -> list[str] | None:
@@ -256,7 +284,13 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         problems = []
         try:
-            harness.close(wait=not _INTERRUPTED[0])
+            if _INTERRUPTED[0]:
+                # Waiting for nothing, a second or so: a Ctrl-C meanwhile lets it end (cut, it
+                # left plugins open and the process could hang on a thread one left running).
+                with interrupts.held_off():
+                    harness.close(wait=False)
+            else:
+                harness.close()
         except (LeftoverThreadError, PluginCloseError) as exc:
             problems.append(str(exc))
         # At the teardown, not the end of the test's body: a fixture of the test's that checks

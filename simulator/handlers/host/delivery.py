@@ -25,6 +25,18 @@ __all__ = ["Delivery"]
 _WAIT_STEP_S = 0.02
 
 
+def _raise_the_stop_under(error: RuntimeError) -> None:
+    """Raise the stop (Ctrl-C: ``KeyboardInterrupt``) that ``error`` hides, if any. A stop
+    that lands while a wait has let the host's lock go (Python's ``Condition.wait`` lets it go,
+    then checks for signals before its ``try``; a contended ``acquire`` is interrupted) leaves
+    it untaken, and the ``with`` that ends said "cannot release un-acquired lock" over the stop:
+    the test failed with that error (a lie, and its teardown then waited for the stuck handler
+    up to its timeout), or a scenario run went on settling with both Ctrl-Cs spent."""
+    stop = error.__context__
+    if isinstance(stop, KeyboardInterrupt):
+        raise stop from None
+
+
 class Delivery(Dispatcher):
     """Events in, ``ad_api`` calls out, and the waits (the layer above the dispatcher)."""
 
@@ -35,21 +47,25 @@ class Delivery(Dispatcher):
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         on_engine = threading.get_ident() == self._engine_thread
-        with self._lock:
-            while True:
-                if on_engine and self._requests:
-                    self._lock.release()
-                    try:
-                        self._run_engine_requests()
-                    finally:
-                        self._lock.acquire()
-                    continue
-                if self._pending == 0:
-                    return True
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self._idle.wait(remaining)
+        try:
+            with self._lock:
+                while True:
+                    if on_engine and self._requests:
+                        self._lock.release()
+                        try:
+                            self._run_engine_requests()
+                        finally:
+                            self._lock.acquire()
+                        continue
+                    if self._pending == 0:
+                        return True
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return False
+                    self._idle.wait(remaining)
+        except RuntimeError as exc:
+            _raise_the_stop_under(exc)
+            raise
 
     def wait_for(self, done: threading.Event, timeout: float) -> bool:
         """Wait up to ``timeout`` s for ``done`` (a plugin starting up); on the simulation thread
@@ -63,10 +79,14 @@ class Delivery(Dispatcher):
             remaining = deadline - time.monotonic()
             if done.is_set() or remaining <= 0:
                 return done.is_set()
-            with self._lock:
-                if not self._requests:
-                    # ``done`` is set on another thread that cannot notify us: look again soon.
-                    self._idle.wait(min(remaining, _WAIT_STEP_S))
+            try:
+                with self._lock:
+                    if not self._requests:
+                        # ``done`` is set on another thread that cannot notify us: look again.
+                        self._idle.wait(min(remaining, _WAIT_STEP_S))
+            except RuntimeError as exc:
+                _raise_the_stop_under(exc)
+                raise
 
     def settle(self, timeout: float | None = None, max_events: int | None = None) -> bool:
         """Wait for the handlers and run their answers' continuations until nothing is left;

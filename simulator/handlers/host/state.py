@@ -138,7 +138,11 @@ class HostState:
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
         self._queue: SimpleQueue[Job | None] = SimpleQueue()
         """Events on their way to the dispatcher thread; None ends it."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        """An ``RLock``, not a ``Lock``: a ``Condition`` takes it back after a wait in C, where
+        no signal lands. Over a ``Lock`` it did so in Python, and a second Ctrl-C that came
+        there left it untaken: "release unlocked lock" hid the stop (the run went on settling,
+        for ever) or released another thread's hold (``simulator.handlers.host.delivery``)."""
         self._idle = threading.Condition(self._lock)
         self._watch = threading.Condition(self._lock)
         self._pending = 0
