@@ -110,7 +110,10 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
             not_shrunk=why,
         )
     except sqlite3.OperationalError as exc:
-        raise JournalError(f"cannot be pruned ({reason(exc)})", str(path)) from None
+        # The deletes' transaction rolled back (the rewrite's failures are told above).
+        raise JournalError(
+            f"cannot be pruned ({reason(exc)}); nothing was deleted", str(path)
+        ) from None
     except sqlite3.DatabaseError as exc:
         # A page SQLite cannot read (a bad disk, a copy cut short) past the ones opening reads:
         # the one line export and runs give, not a traceback; the transaction rolled back.
