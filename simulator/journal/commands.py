@@ -16,7 +16,7 @@ from simulator import numbers
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl, json_text
-from simulator.journal.opening import LOCKED_ADVICE, UNWRITABLE_ADVICE
+from simulator.journal.opening import LOCKED_ADVICE, UNWRITABLE_ADVICE, broken_link
 from simulator.journal.store import (
     DEFAULT_BUSY_TIMEOUT,
     Journal,
@@ -60,6 +60,11 @@ def _open_existing(path: str | None) -> Journal:
             None,
             "':memory:' keeps no journal, so there is nothing to read; pass the "
             "journal file with --journal PATH",
+        )
+    link = broken_link(target)
+    if link is not None:
+        raise InputFileError(
+            str(target), None, f"{link}; pass the journal file with --journal PATH"
         )
     if not target.exists():
         raise InputFileError(

@@ -35,4 +35,8 @@ def reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     if is_locked(exc):
         return f"{text}: another process holds its write lock"
+    if "disk is full" in text:  # SQLITE_FULL: the disk, a quota, a size limit of SQLite's
+        return f"{text}: free some space on its disk"
+    if "malformed" in text:  # SQLITE_CORRUPT, met at a page the open did not read
+        return f"{text}: the file is damaged; pass another --journal file"
     return text

@@ -41,6 +41,14 @@ class FileIdentity:
             return None
         return cls(absolute, (stat.st_dev, stat.st_ino))
 
+    def moved(self) -> bool:
+        """Whether the path no longer names the file opened (deleted, moved or replaced)."""
+        try:
+            self.check()
+        except sqlite3.DatabaseError:
+            return True
+        return False
+
     def check(self) -> None:
         """``sqlite3.DatabaseError`` (the reason, for the one line) when the path no longer
         names the file opened."""

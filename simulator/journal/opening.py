@@ -6,6 +6,7 @@ written or whose write lock another process keeps), SQLite's settings (WAL, ``sy
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from simulator.journal.errors import UNWRITABLE, JournalError, is_locked, reason
 from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.schema import adsim_version, migrate
 
-__all__ = ["APP_NAME", "ENV_JOURNAL", "default_journal_path", "open_database"]
+__all__ = ["APP_NAME", "ENV_JOURNAL", "broken_link", "default_journal_path", "open_database"]
 
 LOCKED_ADVICE = "let the other adsim finish or pass another --journal file"
 """What to do about a journal another process keeps locked (the end of the line)."""
@@ -39,6 +40,24 @@ def default_journal_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "journal.sqlite3"
+
+
+def broken_link(path: Path) -> str | None:
+    """What is wrong with ``path`` when it is a symbolic link that reaches no file it could be: a
+    loop, or a target whose folder does not exist (SQLite said "unable to open database file",
+    and a reader "no journal here; run adsim first", which then failed the same way). None
+    otherwise: a link to a file not made yet, in a folder that is there, is made by a run."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link that loops (to itself, or through others back to it)"
+        target = Path(os.path.join(path.parent, os.readlink(path)))
+        if not target.parent.is_dir():
+            return f"is a symbolic link to {target}, whose folder does not exist"
+    return None
 
 
 def _probe_write(db: sqlite3.Connection) -> None:
@@ -77,6 +96,9 @@ def open_database(
     to do) when it cannot be used. A journal only read is never written: in a folder this user
     cannot write it is opened read-only, and one of an older schema is upgraded in a temporary
     copy."""
+    link = broken_link(Path(target)) if target != ":memory:" else None
+    if link is not None:
+        raise JournalError(f"{link}; pass another --journal file", target)
     if target != ":memory:" and Path(target).is_dir():
         # SQLite says "unable to open database file", and the line said "cannot be written".
         raise JournalError(

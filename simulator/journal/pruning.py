@@ -96,7 +96,7 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
                 busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                 shrunk = busy == 0
                 why = "" if shrunk else _IN_USE
-            except sqlite3.OperationalError as exc:  # the runs are gone all the same
+            except sqlite3.DatabaseError as exc:  # the runs are gone all the same
                 why = _IN_USE if is_locked(exc) else f"it could not be rewritten: {exc}"
         deleted = count - keep if below is not None else 0
         return Pruned(
@@ -110,6 +110,15 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
             not_shrunk=why,
         )
     except sqlite3.OperationalError as exc:
-        raise JournalError(f"cannot be pruned ({reason(exc)})", str(path)) from None
+        # The deletes' transaction rolled back (the rewrite's failures are told above).
+        raise JournalError(
+            f"cannot be pruned ({reason(exc)}); nothing was deleted", str(path)
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        # A page SQLite cannot read (a bad disk, a copy cut short) past the ones opening reads:
+        # the one line export and runs give, not a traceback; the transaction rolled back.
+        raise JournalError(
+            f"not a usable adsim journal ({exc}); pass another --journal file", str(path)
+        ) from None
     finally:
         db.close()

@@ -24,6 +24,9 @@ from simulator.journal.errors import JournalError
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "adsim_version", "migrate"]
 
+_EXPECTED: dict[tuple[Callable[[sqlite3.Connection], None], ...], dict[str, set[str]]] = {}
+"""The tables and columns ``migrations`` make, by the migrations (built once, in memory)."""
+
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # Not ``executescript``: it commits first, and a migration must stay one transaction.
@@ -162,7 +165,50 @@ def migrate(
         except BaseException:
             db.execute("ROLLBACK")
             raise
+    _refuse_altered(db, migrations, version)
     return version
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {
+        name: {row[1] for row in db.execute(f'PRAGMA table_info("{name}")')} for (name,) in tables
+    }
+
+
+def _refuse_altered(
+    db: sqlite3.Connection,
+    migrations: Sequence[Callable[[sqlite3.Connection], None]],
+    version: int,
+) -> None:
+    """A journal of the right version whose tables someone changed (a table dropped, a column
+    dropped or renamed) is refused in one line: it was read as an empty journal (no ``runs``
+    table: an export of nothing, exit 0), or a run wrote its events, then stopped at the first
+    outcome. Tables and columns added are left alone; so is a dropped index (slower reads,
+    the same rows)."""
+    key = tuple(migrations)
+    if key not in _EXPECTED:
+        model = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            for step in migrations:
+                step(model)
+            _EXPECTED[key] = _columns(model)
+        finally:
+            model.close()
+    have = _columns(db)
+    for table, columns in _EXPECTED[key].items():
+        if table == "sqlite_sequence":
+            continue  # SQLite's own (AUTOINCREMENT), made again when needed
+        if table not in have:
+            missing = f"has no table {table}"
+        elif columns - have[table]:
+            missing = f"has no column {sorted(columns - have[table])[0]} in its table {table}"
+        else:
+            continue
+        raise JournalError(
+            f"not a usable adsim journal: it is of schema version {version} but {missing} "
+            "(changed by another program or by hand); pass another --journal file"
+        )
 
 
 def adsim_version(db: sqlite3.Connection, target: int) -> int:

@@ -41,6 +41,7 @@ webhook secret was given, never its value; plugin text is masked by the handler 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -350,7 +351,18 @@ class Journal(HeldRows, JournalReader):
                 self._closed = True
                 if self._checkpointer is not None:
                     self._checkpointer.close()  # its connection first: the writer's is the last
+                if self._file is not None and self._file.moved():
+                    self._checkpoint_moved()
                 self._db.close()
+
+    def _checkpoint_moved(self) -> None:
+        """The file was moved or replaced while open: SQLite's close leaves its WAL at the old
+        path (it checkpoints no file that moved), where the journal moved away lacks the
+        commits it holds, and a file put in its place (a copy put back) read as damaged
+        (``database disk image is malformed``): its pages are copied into the file opened, and
+        the WAL emptied (best effort: a reader on an old snapshot keeps it)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def __enter__(self) -> Journal:
         return self

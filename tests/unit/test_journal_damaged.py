@@ -27,12 +27,21 @@ def _journal(tmp_path: Path) -> Path:
     return journal
 
 
-@pytest.mark.parametrize("argv", [["journal", "export"], ["journal", "show", "X"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["journal", "export"],
+        ["journal", "show", "X"],
+        ["journal", "runs"],
+        ["journal", "prune", "--keep", "1"],  # a traceback: only OperationalError was told
+    ],
+)
 def test_a_journal_damaged_past_its_header_is_one_line(tmp_path, capsys, argv):
     journal = _journal(tmp_path)
     with journal.open("r+b") as file:  # the header (page 1) intact, the tables' pages not
         file.seek(4096 * 5)
         file.write(b"\xff" * 4096 * 3)
+    damaged = journal.read_bytes()
     capsys.readouterr()
     assert main([*argv, "--journal", str(journal)]) == 2
     err = capsys.readouterr().err
@@ -40,6 +49,7 @@ def test_a_journal_damaged_past_its_header_is_one_line(tmp_path, capsys, argv):
         f"adsim: {journal}: not a usable adsim journal (database disk image is malformed); "
         "pass another --journal file\n"
     )
+    assert journal.read_bytes() == damaged  # nothing deleted, nothing rewritten
 
 
 @pytest.mark.parametrize("suffix", ["-wal", "-shm"])

@@ -153,3 +153,47 @@ def test_a_relative_journal_path_still_names_its_file_after_a_handler_changed_di
     assert sorted(p.name for p in elsewhere.iterdir()) == []
     with Journal.open(work / "j.sqlite3", writing=False) as read:
         assert len(read.events()) == 2 * EVERY + 1
+
+
+def _wal_left(path: Path) -> int:
+    wal = Path(f"{path}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_a_journal_moved_away_keeps_every_commit_made_before(tmp_path):
+    """SQLite's close leaves the WAL of a file that moved at the old path: the file moved away
+    lacked the commits still in it (every one, up to 16 MB of them)."""
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(1)])
+    journal.commit([FakeEvent(2)])
+    moved = tmp_path / "moved.sqlite3"
+    path.rename(moved)
+    with pytest.raises(JournalWriteError, match="deleted or moved while adsim wrote to it"):
+        journal.commit([FakeEvent(3)])
+    journal.close()
+    assert _wal_left(path) == 0
+    with Journal.open(moved, writing=False) as read:
+        assert [event.seq for event in read.events()] == [1, 2]
+
+
+def test_a_file_put_in_the_journals_place_is_not_read_through_its_wal(tmp_path):
+    """The WAL left at the path was read as the new file's: ``database disk image is
+    malformed`` (or the old journal's rows in it), and a run opening it would have copied them
+    in for good."""
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(seq) for seq in range(1, 200)])
+    other = tmp_path / "other.sqlite3"
+    with Journal.open(other) as written:
+        written.commit([FakeEvent(7)])
+    os.replace(other, path)
+    with pytest.raises(JournalWriteError, match="another file took its place"):
+        journal.commit([FakeEvent(200)])
+    journal.close()
+    assert _wal_left(path) == 0
+    with Journal.open(path, writing=False) as read:
+        assert [event.seq for event in read.events()] == [7]
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check.close()

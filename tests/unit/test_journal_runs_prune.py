@@ -265,3 +265,30 @@ def test_a_rewrite_that_finds_no_room_says_so(journal, capsys, monkeypatch):
     )
     with Journal.open(journal, writing=False) as read:
         assert [run for run, _at, _meta in read.runs()] == [6, 7]
+
+
+class _FullDiskDeleting(_FullDisk):
+    """The deletes themselves find no room (the WAL grows with what they delete)."""
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql.startswith("DELETE"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._db.execute(sql, *args)
+
+
+def test_a_prune_that_finds_no_room_says_what_to_do_and_deletes_nothing(
+    journal, capsys, monkeypatch
+):
+    """It said "cannot be pruned (database or disk is full)": neither what to do nor that the
+    runs were all still there."""
+    from simulator.journal import pruning
+
+    real = pruning.open_database
+    monkeypatch.setattr(pruning, "open_database", lambda *a, **k: _FullDiskDeleting(real(*a, **k)))
+    assert main(["journal", "prune", "--journal", str(journal), "--keep", "2"]) == 2
+    assert capsys.readouterr().err == (
+        f"adsim: {journal}: cannot be pruned (database or disk is full: free some space on its "
+        "disk); nothing was deleted\n"
+    )
+    with Journal.open(journal, writing=False) as read:
+        assert len(read.runs()) == 7
