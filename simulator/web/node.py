@@ -25,6 +25,7 @@ from typing import Any
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
+from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.one_line import one_line
 from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
 from simulator.web.last_words import LastWords
@@ -53,7 +54,8 @@ STARTUP_TIMEOUT = 15.0
 
 _EXIT_CHECK_S = 0.05
 _CLOSE_GRACE_S = 2.0
-"""How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+"""How long ``close`` waits for node to end once its stdin is closed and the grace of the work
+its module left pending is over (``_end_grace``), before killing it."""
 _LEFTOVERS_WAIT_S = 30.0
 """Bound of the wait for another thread ending what a module left running (a look through
 ``/proc``: milliseconds)."""
@@ -120,6 +122,8 @@ class NodeHandler:
         """Whether the current process's module loaded (its exit is then worth a word)."""
         self._crash: str | None = None
         """What the current process's runner said ended it (``__crash__``), once read."""
+        self._pending_said: set[int] = set()
+        """The node processes whose work left pending at the end (``__pending__``) is said."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
         out of, its environment: the module's child processes never see it)."""
@@ -142,6 +146,7 @@ class NodeHandler:
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         env["ADSIM_PACKET_TAG"] = self._tag
+        env["ADSIM_END_GRACE_MS"] = str(round(self._end_grace() * 1000))
         env[MARK_ENV] = mark = new_mark()
         words = LastWords()
         env.update(words.env)
@@ -173,6 +178,26 @@ class NodeHandler:
             if OWN_GROUP:
                 self._groups[process.pid] = mark
         return process
+
+    def _end_grace(self) -> float:
+        """Seconds the module's pending work (a fetch not awaited, a timer) has to finish once
+        its stdin has closed: the host's close grace, which a plugin's threads get."""
+        grace = getattr(self.host, "close_grace", CLOSE_GRACE)
+        return float(grace) if isinstance(grace, (int, float)) and grace >= 0 else CLOSE_GRACE
+
+    def _say_pending(self, process: subprocess.Popen[str], packet: Packet) -> None:
+        """The runner's word (``__pending__``) that work its module left was still pending after
+        its grace at the end, and was dropped: an incident, once per process."""
+        pid = getattr(process, "pid", -1)
+        with self._reader_lock:
+            if pid in self._pending_said:
+                return
+            self._pending_said.add(pid)
+        what = one_line(str((packet.get("params") or ["?"])[0]))
+        self.host.add_incident(
+            f"js:{self.path.name}: work it left pending still running {self._end_grace():g} s "
+            f"after the end: {what}; its node process was ended, that work with it"
+        )
 
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
         reader = threading.Thread(
@@ -248,6 +273,9 @@ class NodeHandler:
                 # Not the runner's (its packets are whole JSON objects with a type): shown.
                 print(f"[{self.path.name}] {text.strip()}", file=sys.stderr)
                 continue
+            if packet["type"] == "__pending__":  # no pipe for last words (not POSIX)
+                self._say_pending(process, packet)
+                continue
             with self._reader_lock:
                 if generation != self._generation:
                     continue  # a process a reload replaced: its packets are for nobody
@@ -260,6 +288,8 @@ class NodeHandler:
                 self._crash = crash
             words = self._last_words.pop(getattr(process, "pid", -1), None)
         for packet in words.packets(self._tag) if words is not None else ():
+            if packet["type"] == "__pending__":  # ``close`` says it (it waits for no reader)
+                continue
             with self._reader_lock:  # why node ended, once all it wrote on stdout is in
                 if generation != self._generation:
                     break
@@ -420,6 +450,9 @@ class NodeHandler:
         # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
         running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
         alive = killed = process.poll() is None
+        with self._reader_lock:  # before its reader may take them: what it left pending
+            words = self._last_words.get(getattr(process, "pid", -1))
+        ending = self._end_grace() + _CLOSE_GRACE_S
         if alive:
             try:
                 if process.stdin is not None:
@@ -428,7 +461,8 @@ class NodeHandler:
             except OSError:
                 pass
             try:
-                process.wait(_CLOSE_GRACE_S)
+                # The module's pending work gets its grace, then node exits (node-runner.mjs).
+                process.wait(ending)
                 killed = False
             except subprocess.TimeoutExpired:
                 process.kill()
@@ -439,9 +473,14 @@ class NodeHandler:
                     # that does not finish is (it passed without a word).
                     self.host.add_incident(
                         f"js:{self.path.name}: its node process did not end within "
-                        f"{_CLOSE_GRACE_S:g} s of its stdin closing (a process.on('exit') hook "
+                        f"{ending:g} s of its stdin closing (a process.on('exit') hook "
                         "or a handler still running?); it was killed"
                     )
+        if words is not None and process.returncode is not None:
+            # Said here, not by the reader: the summary must not go out before it.
+            for packet in words.packets(self._tag):
+                if packet["type"] == "__pending__":
+                    self._say_pending(process, packet)
         # Here too, not only when the reader sees the end of node's output: a process the module
         # started with its stdio (``stdio: "inherit"``) holds that output open.
         self._end_leftovers(process)

@@ -180,6 +180,63 @@ function crashed(error, origin, path) {
   }
 }
 
+// At the end of the run (adsim closes node's stdin) the module's pending work (a fetch it did not
+// await, a timer, a write) gets a grace to finish: node ends by itself once nothing keeps its
+// event loop alive, as a plain script does. Node used to exit at once: that work was lost with
+// nothing said. What still keeps it alive after the grace is named (`__pending__`: adsim makes it
+// a line of the summary) and node exits.
+const graceSet = Number(process.env.ADSIM_END_GRACE_MS || "none");
+const END_GRACE_MS = graceSet >= 0 ? graceSet : 500;
+delete process.env.ADSIM_END_GRACE_MS;
+/** What the kinds of resources Node names are, said in the summary beside them. */
+const KINDS = {
+  Timeout: "timer",
+  Immediate: "setImmediate",
+  TCPSocketWrap: "socket: a fetch or connection",
+  TCPConnectWrap: "connection being made",
+  TCPServerWrap: "server listening",
+  GetAddrInfoReqWrap: "DNS lookup",
+  FSReqCallback: "file operation",
+  FSReqPromise: "file operation",
+  FileHandle: "open file",
+  ProcessWrap: "child process",
+  PipeWrap: "pipe",
+  WriteWrap: "write",
+  UDPWrap: "UDP socket",
+  FSEventWrap: "file watcher",
+  StatWatcher: "file watcher",
+};
+/** The handle kinds of the runner's own stdout and stderr (a pipe, a TTY), which Node lists. */
+const OWN = { Pipe: "PipeWrap", TTY: "TTYWrap", TCP: "TCPSocketWrap" };
+
+/** What keeps node's event loop alive besides the runner's own stdio, said ("Timeout (timer)
+ * x2, ..."), or "" when nothing does. */
+function pendingWork() {
+  const kinds = process.getActiveResourcesInfo();
+  for (const stream of [out, err]) {
+    const own = OWN[stream._handle?.constructor?.name];
+    const at = own && stream._handle.hasRef?.() !== false ? kinds.indexOf(own) : -1;
+    if (at >= 0) kinds.splice(at, 1);
+  }
+  const counts = new Map();
+  for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts]
+    .map(([kind, n]) => `${kind}${KINDS[kind] ? ` (${KINDS[kind]})` : ""}${n > 1 ? ` x${n}` : ""}`)
+    .join(", ");
+}
+
+/** The grace is over and node still runs: name what keeps it, then exit. */
+function endOfGrace() {
+  // The packets still queued for stdout go out first (process.exit drops them), and are no
+  // pending work of the module's.
+  writePacket("", () => {
+    const left = pendingWork();
+    if (!left) return; // node ends by itself, as it would have without this timer
+    sendNow({ uid: "runner", type: "__pending__", params: [left] });
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 if (!file) {
   fail("node-runner.mjs: name the handler module to run");
 } else {
@@ -236,8 +293,7 @@ if (!file) {
         phase = "failed";
         fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
-      // The packets still queued for stdout go out first: process.exit drops them.
-      input.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
+      input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }
   }
 }

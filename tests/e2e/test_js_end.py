@@ -1,0 +1,187 @@
+"""The end of a JS handler module's run: the work it left pending (a fetch it did not await, a
+timer) gets a grace to finish before its node process ends; what is still pending after it is
+named in the summary and fails the run. Node used to exit as soon as its stdin closed: that work
+was dropped, and nothing said so."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.data import load_tenant
+from simulator.engine import Simulator
+from simulator.handlers import HandlerHost
+from simulator.web import NodeHandler, find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+WAIT_S = 60.0
+
+
+class _CrmServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    release: threading.Event
+
+
+class _Crm(http.server.BaseHTTPRequestHandler):
+    """A CRM answering ``POST /save`` once ``/release`` has been asked for (or at once when no
+    release is awaited), keeping its connections alive (HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
+    server: _CrmServer
+
+    def _answer(self, text: str) -> None:
+        body = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path == "/release":
+            self.server.release.set()
+        self._answer("ok")
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/save-after-release":
+            self.server.release.wait(WAIT_S)
+        self._answer("saved")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def crm() -> Iterator[str]:
+    server = _CrmServer(("127.0.0.1", 0), _Crm)
+    server.release = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, name="test-crm", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run(module: Path, *, close_grace: float) -> HandlerHost:
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30, close_grace=close_grace)
+    try:
+        NodeHandler(host, module).start()
+        host.sim.login()
+        host.sim.set_agent_state("ready")
+        host.sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+    finally:
+        host.close(timeout=30)
+    return host
+
+
+@needs_node
+def test_a_post_the_module_did_not_await_finishes_within_its_grace(
+    tmp_path: Path, crm: str
+) -> None:
+    """The CRM answers the POST only once the run has ended (the module's stdin closed): node
+    exited at that moment, and the activity record never reached the CRM."""
+    marker = tmp_path / "saved.txt"
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { writeFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', (interaction) => {\n"
+        f"    fetch('{crm}/save-after-release',\n"
+        "      {method: 'POST', body: JSON.stringify(interaction)})\n"
+        "      .then((r) => r.text())\n"
+        f"      .then((text) => writeFileSync({json.dumps(str(marker))}, text));\n"
+        "  });\n"
+        f"  process.stdin.on('end', () => fetch('{crm}/release').then((r) => r.text()));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = _run(module, close_grace=WAIT_S)
+    assert marker.read_text(encoding="utf-8") == "saved"
+    ended = [text for text in host.incidents if "pending" in text or "did not end" in text]
+    assert not ended, host.incidents
+
+
+@needs_node
+def test_work_still_pending_after_the_grace_is_named_and_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A timer and a request nobody answers, left by a handler: node was ended with them at the
+    end of the run, and the run passed."""
+    silent = socket.socket()  # connections are taken (the backlog) and never answered
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    module = tmp_path / "pending.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    setTimeout(() => {}, 600000);\n"
+        f"    fetch('http://127.0.0.1:{port}/save', {{method: 'POST', body: '{{}}'}})\n"
+        "      .catch(() => {});\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    try:
+        argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+        code = main([*argv, "--journal", ":memory:"])
+    finally:
+        silent.close()
+    err = capsys.readouterr().err
+    assert code == 1, err
+    [line] = [line for line in err.splitlines() if "js:pending.mjs:" in line]
+    assert line.startswith(
+        "adsim:   js:pending.mjs: work it left pending still running 0.5 s after the end: "
+    ), line
+    assert line.endswith("; its node process was ended, that work with it"), line
+    assert "Timeout (timer)" in line, line
+    assert "TCPSocketWrap (socket: a fetch or connection)" in line, line
+
+
+@needs_node
+def test_idle_sockets_unref_timers_and_the_runners_own_pipes_are_no_pending_work(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], crm: str
+) -> None:
+    """What keeps nothing running is not named: the idle keep-alive socket of an awaited fetch,
+    an ``unref()``'d interval, node's stdio. A call made once the run has ended is
+    ``api_not_answer`` at once (nobody is left to answer), not a timer pending for the whole
+    API timeout."""
+    marker = tmp_path / "late.json"
+    module = tmp_path / "tidy.mjs"
+    module.write_text(
+        'import { writeFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  setInterval(() => {}, 1000).unref();\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', async (activity) => {\n"
+        f"    const saved = await fetch('{crm}/save', {{method: 'POST', body: 'x'}});\n"
+        "    console.log('crm said', await saved.text());\n"
+        "    process.stdout.write('done\\n');\n"
+        "  });\n"
+        "  process.stdin.on('end', async () => {\n"
+        "    const state = await adApi.getAgentState();\n"
+        f"    writeFileSync({json.dumps(str(marker))}, JSON.stringify(state));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:", "--handler-timeout", "60"])
+    err = capfd.readouterr().err
+    assert code == 0, err
+    assert "crm said saved" in err
+    late = json.loads(marker.read_text(encoding="utf-8"))
+    assert late["status"] == "error", late
+    assert late["error"]["name"] == "api_not_answer", late
