@@ -185,3 +185,68 @@ def test_idle_sockets_unref_timers_and_the_runners_own_pipes_are_no_pending_work
     late = json.loads(marker.read_text(encoding="utf-8"))
     assert late["status"] == "error", late
     assert late["error"]["name"] == "api_not_answer", late
+
+
+def _said_by_module(server: socket.socket) -> str:
+    """What the module sent to ``server`` on one connection (bounded waits, no sleeps)."""
+    server.settimeout(WAIT_S)
+    conn, _ = server.accept()
+    with conn:
+        conn.settimeout(WAIT_S)
+        data = b""
+        while chunk := conn.recv(4096):
+            data += chunk
+    return data.decode()
+
+
+@needs_node
+def test_what_the_module_writes_to_fd_1_is_whole_though_adsim_reads_its_packets_behind(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Node's stdout carried the packets and was non-blocking: with adsim's reader behind (here
+    held at a request), a module's ``fs.writeSync(1, ...)`` of 100 KB wrote what fitted the pipe
+    and returned (or threw ``EAGAIN``), the rest of its output lost. Its output now has node's
+    stdout to itself, blocking as a terminal is, and the packets a pipe of their own."""
+    told = socket.create_server(("127.0.0.1", 0))
+    module = tmp_path / "writes.mjs"
+    module.write_text(
+        'import { writeSync } from "node:fs";\n'
+        'import { connect } from "node:net";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => {\n"
+        "    adApi.getAgentState(); // the test holds adsim's reader at this request\n"
+        "    let wrote;\n"
+        "    try {\n"
+        "      wrote = String(writeSync(1, 'z'.repeat(100000) + '\\n'));\n"
+        "    } catch (error) {\n"
+        "      wrote = error.code;\n"
+        "    }\n"
+        f"    connect({told.getsockname()[1]}, '127.0.0.1').end(wrote);\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    held, release = threading.Event(), threading.Event()
+
+    def hold(direction: str, packet: dict[str, object]) -> None:
+        if direction == "in" and packet.get("type") == "GET_AGENT_STATE":
+            held.set()
+            release.wait(WAIT_S)
+
+    try:
+        handler = NodeHandler(host, module).start()
+        handler.endpoint.subscribe_packets(hold)
+        host.sim.login()
+        assert held.wait(WAIT_S), "the module's request never came"
+        wrote = _said_by_module(told)
+        release.set()
+        assert host.settle(timeout=120)
+    finally:
+        release.set()
+        told.close()
+        host.close(timeout=30)
+    assert wrote == "100001"
+    err = capfd.readouterr().err
+    assert f"[writes.mjs] {'z' * 100000}" in err.splitlines()
+    assert [o.status for o in host.outcomes] == ["ok"] * len(host.outcomes), host.outcomes

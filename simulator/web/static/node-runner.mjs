@@ -2,22 +2,34 @@
 //
 //   node node-runner.mjs HANDLER.mjs
 //
-// Loads the adApi shim (api.js) with a JSON-lines transport on stdin/stdout, imports the handler
-// module (ESM `export function register(adApi)` or CommonJS `module.exports.register`) and calls
+// Loads the adApi shim (api.js) with a JSON-lines transport, imports the handler module (ESM
+// `export function register(adApi)` or CommonJS `module.exports.register`) and calls
 // `register(new AdApi(...))` (integrationKey "simulator" unless the module exports
-// `adApiOptions`). stdout carries packets only: console output (and the module's own
-// process.stdout.write) goes to stderr. Each packet line starts with $ADSIM_PACKET_TAG: what else
-// reaches file descriptor 1 (fs.writeSync(1, ...), a child process's output) is never a packet.
+// `adApiOptions`). Packets come on stdin and go out on a pipe of their own ($ADSIM_PACKET_FD;
+// stdout where there is none), each line starting with $ADSIM_PACKET_TAG. Console output (and the
+// module's own process.stdout.write) goes to stderr; what reaches file descriptor 1 another way
+// (fs.writeSync(1, ...), a child process's output) is the module's output, shown by adsim.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
+import { Socket } from "node:net";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
-const out = process.stdout;
+// The packets' own pipe: on node's stdout, the module's file descriptor 1 too, a child process
+// writing there (`stdio: "inherit"`) while a long packet went out in pieces landed in its middle
+// (the packet was lost), and the pipe was non-blocking: the module's writeSync(1, ...) of 100 KB
+// was cut short, or threw EAGAIN, when adsim read behind. Taken out of the environment.
+const PACKET_FD = Number(process.env.ADSIM_PACKET_FD);
+delete process.env.ADSIM_PACKET_FD;
+const piped = Number.isInteger(PACKET_FD) && PACKET_FD > 2;
+const out = piped ? new Socket({ fd: PACKET_FD, readable: false, writable: true }) : process.stdout;
+// Node's stdout is then the module's output alone: blocking, as a terminal is (what the module
+// and its child processes write there is whole; adsim shows it).
+if (piped) process.stdout._handle?.setBlocking?.(true);
 // stdin is the transport's alone: the module gets a process.stdin of its own, which carries no
 // data and ends when adsim closes the real one (at the end of the run). A module that paused,
 // destroyed or stopped listening to process.stdin stopped every event after it, and adsim blamed
@@ -32,17 +44,17 @@ Object.defineProperty(process, "stdin", {
   enumerable: true,
   writable: true,
 });
-// Taken out of the environment: the module's child processes, writing to the same stdout, never
-// see it.
+// Taken out of the environment: the module's child processes never see it.
 const TAG = process.env.ADSIM_PACKET_TAG ?? "";
 delete process.env.ADSIM_PACKET_TAG;
 const writeOut = out.write.bind(out);
+const stdout = process.stdout;
 /** One packet line (JSON and its newline) to adsim, marked; "" (a flush) as it is. */
 const writePacket = (line, ...rest) => writeOut(line ? TAG + line : line, ...rest);
-// The module's own process.stdout.write goes to stderr, as its console does: on stdout, a write
-// with no newline ("saving... ") was glued to the next packet, which was lost (a handler that
-// had finished timed out; an answer went missing).
-out.write = (...args) => process.stderr.write(...args);
+// The module's own process.stdout.write goes to stderr, as its console does (where the packets
+// share stdout, a write with no newline, "saving... ", was glued to the next packet, which was
+// lost).
+stdout.write = (...args) => process.stderr.write(...args);
 // Console output written as it is made, one line per write: to a pipe (CI's `2>&1 | tee`) Node
 // queues it otherwise, and writes the queue in chunks that split lines (another writer's line
 // glued into the middle of one) and that process.exit drops.
@@ -99,7 +111,7 @@ function sendNow(packet) {
     }
   }
   try {
-    writeSync(1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
+    writeSync(piped ? PACKET_FD : 1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
   } catch {
     // adsim has gone: nobody to tell
   }
@@ -206,14 +218,14 @@ const KINDS = {
   FSEventWrap: "file watcher",
   StatWatcher: "file watcher",
 };
-/** The handle kinds of the runner's own stdout and stderr (a pipe, a TTY), which Node lists. */
+/** The handle kinds of the runner's own pipes and stdio (a pipe, a TTY), which Node lists. */
 const OWN = { Pipe: "PipeWrap", TTY: "TTYWrap", TCP: "TCPSocketWrap" };
 
 /** What keeps node's event loop alive besides the runner's own stdio, said ("Timeout (timer)
  * x2, ..."), or "" when nothing does. */
 function pendingWork() {
   const kinds = process.getActiveResourcesInfo();
-  for (const stream of [out, err]) {
+  for (const stream of new Set([out, err, stdout])) {
     const own = OWN[stream._handle?.constructor?.name];
     const at = own && stream._handle.hasRef?.() !== false ? kinds.indexOf(own) : -1;
     if (at >= 0) kinds.splice(at, 1);
@@ -227,7 +239,7 @@ function pendingWork() {
 
 /** The grace is over and node still runs: name what keeps it, then exit. */
 function endOfGrace() {
-  // The packets still queued for stdout go out first (process.exit drops them), and are no
+  // The packets still queued for adsim go out first (process.exit drops them), and are no
   // pending work of the module's.
   writePacket("", () => {
     const left = pendingWork();
