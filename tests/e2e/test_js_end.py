@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
+import select
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -250,3 +253,60 @@ def test_what_the_module_writes_to_fd_1_is_whole_though_adsim_reads_its_packets_
     err = capfd.readouterr().err
     assert f"[writes.mjs] {'z' * 100000}" in err.splitlines()
     assert [o.status for o in host.outcomes] == ["ok"] * len(host.outcomes), host.outcomes
+
+
+LINGERS = "['-e', 'setTimeout(() => {}, 600000)']"
+"""A node child's arguments: it runs 10 minutes unless killed."""
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+@pytest.mark.parametrize(
+    "start",
+    [
+        # Detached, with an environment of its own.
+        "const child = spawn(process.execPath, LINGERS,"
+        " {detached: true, stdio: 'ignore', env: {}}); child.unref(); return child.pid;",
+        # A sync call with an environment of its own, whose child leaves one detached.
+        "return execFileSync(process.execPath, ['-e', `const c = require('child_process')"
+        ".spawn(process.execPath, ${JSON.stringify(LINGERS)}, {detached: true, stdio: 'ignore'});"
+        " c.unref(); process.stdout.write(String(c.pid));`], {env: {}}).toString();",
+    ],
+)
+def test_a_process_started_with_an_environment_of_its_own_ends_with_its_node(
+    tmp_path: Path, start: str
+) -> None:
+    """``spawn(..., {detached: true, env: {}})``: the child had neither node's process group nor
+    the mark in node's environment by which adsim finds the others: it ran on after the run,
+    unsaid."""
+    pid_file = tmp_path / "child.pid"
+    module = tmp_path / "detaches.mjs"
+    module.write_text(
+        'import { execFileSync, spawn } from "node:child_process";\n'
+        'import { writeFileSync } from "node:fs";\n'
+        f"const LINGERS = {LINGERS};\n"
+        f"function start() {{ {start} }}\n"
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        f"    writeFileSync({json.dumps(str(pid_file))}, String(start()));\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    try:
+        NodeHandler(host, module).start()
+        host.sim.login()
+        host.sim.set_agent_state("ready")
+        host.sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+        assert [o.status for o in host.outcomes] == ["ok"] * len(host.outcomes), host.outcomes
+        child = os.pidfd_open(int(pid_file.read_text(encoding="utf-8")))
+    finally:
+        host.close(timeout=30)
+    try:
+        ended, _, _ = select.select([child], [], [], WAIT_S)  # readable once it has ended
+        assert ended, "the child still runs after the run"
+    finally:
+        os.close(child)
+    assert any("1 process(es) it started still running" in text for text in host.incidents)

@@ -12,7 +12,7 @@
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { Socket } from "node:net";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -190,6 +190,44 @@ function crashed(error, origin, path) {
     phase = "failed";
     sendNow({ uid: "runner", type: "__error__", params: [`${where || `${path}:1: `}${thrown(error)} (${how})`] });
   }
+}
+
+// Node's environment carries a mark ($ADSIM_NODE_MARK) by which adsim finds, once node has ended,
+// what the module started and left running outside node's process group (`detached: true`). A
+// child given an environment of its own (`env: {}`) did not carry it, and ran on after the run,
+// unsaid: the mark now goes into whatever environment the module gives a child process.
+const MARK_ENV = "ADSIM_NODE_MARK";
+const MARK = process.env[MARK_ENV];
+
+/** `args` of a child_process function, the mark put into the environment its options give. */
+function marked(args) {
+  const at = args.findLastIndex((arg) => arg !== null && typeof arg === "object" && !Array.isArray(arg));
+  const options = args[at];
+  if (at < 0 || options.env === null || typeof options.env !== "object") return args;
+  const copy = [...args];
+  copy[at] = { ...options, env: { ...options.env, [MARK_ENV]: MARK } };
+  return copy;
+}
+
+if (MARK) {
+  const childProcess = require("node:child_process");
+  const pair = `${MARK_ENV}=${MARK}`;
+  // spawn, exec, execFile and fork (and what a library calls) all start here, the environment
+  // made into envPairs.
+  const spawnChild = childProcess.ChildProcess.prototype.spawn;
+  childProcess.ChildProcess.prototype.spawn = function (options) {
+    if (Array.isArray(options?.envPairs) && !options.envPairs.includes(pair)) {
+      options.envPairs = [...options.envPairs.filter((p) => !p.startsWith(`${MARK_ENV}=`)), pair];
+    }
+    return spawnChild.call(this, options);
+  };
+  for (const name of ["spawnSync", "execSync", "execFileSync"]) {
+    const original = childProcess[name];
+    childProcess[name] = function (...args) {
+      return original.apply(this, marked(args));
+    };
+  }
+  syncBuiltinESMExports(); // `import { spawnSync } from "node:child_process"` gets these too
 }
 
 // At the end of the run (adsim closes node's stdin) the module's pending work (a fetch it did not
