@@ -482,6 +482,11 @@ class NodeHandler:
             output = self._output.pop(getattr(process, "pid", -1), None)
         if output is not None and process.returncode is not None:
             output.join(_LEFTOVERS_WAIT_S)  # the module's last lines, before the summary
+            if output.is_alive():  # held open by a process beyond reach (``node_leftovers``)
+                self.host.add_incident(
+                    f"js:{self.path.name}: node's stdout still open {_LEFTOVERS_WAIT_S:g} s "
+                    "after node ended (a process the module started holds it); adsim went on"
+                )
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)
         with self._reader_lock:  # a reader that could not read it (stuck, or never started)

@@ -5,10 +5,14 @@ was dropped, and nothing said so."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
 import select
+import shlex
+import shutil
+import signal
 import socket
 import sys
 import threading
@@ -310,3 +314,48 @@ def test_a_process_started_with_an_environment_of_its_own_ends_with_its_node(
     finally:
         os.close(child)
     assert any("1 process(es) it started still running" in text for text in host.incidents)
+
+
+@needs_node
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leftovers are found in /proc")
+def test_stdout_held_open_by_a_process_beyond_reach_is_said_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that left node's group and cleared its environment itself (``env -i``), node's
+    stdout its own: adsim cannot find it, and node's output never ends. The wait for the
+    module's last lines is bounded, and said."""
+    monkeypatch.setattr("simulator.web.node._LEFTOVERS_WAIT_S", 2.0)
+    pid_file = tmp_path / "child.pid"
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("no setsid")
+    module = tmp_path / "escapes.mjs"
+    script = (
+        f"env -i {setsid} {sys.executable} -c 'import time; time.sleep(600)' & "
+        f"echo $! > {shlex.quote(str(pid_file))}"
+    )
+    module.write_text(
+        'import { execFileSync } from "node:child_process";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        f"    execFileSync('/bin/sh', ['-c', {json.dumps(script)}], {{stdio: 'inherit'}});\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
+    try:
+        NodeHandler(host, module).start()
+        host.sim.login()
+        host.sim.set_agent_state("ready")
+        host.sim.offer_chat("Web Chat", None, "Hello")
+        assert host.settle(timeout=120)
+    finally:
+        host.close(timeout=30)
+        if pid_file.exists():
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
+    assert (
+        "js:escapes.mjs: node's stdout still open 2 s after node ended (a process the module "
+        "started holds it); adsim went on"
+    ) in host.incidents, host.incidents
