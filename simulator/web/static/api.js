@@ -323,9 +323,6 @@
       listen: function (onPacket) {
         listener = onPacket;
       },
-      onEnd: function (callback) {
-        ended.push(callback);
-      },
     };
   }
 
