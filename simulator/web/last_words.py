@@ -1,7 +1,8 @@
 """The Node runner's last words: why its node process ends, on a pipe of their own.
 
 The runner says why node ends (``__crash__``: an error thrown outside any handler; ``__error__``:
-an exit while the module loads) with one write, on the way out (a queued write dies with the
+an exit while the module loads; ``__pending__``: the work its module left pending at the end of the
+run, still unfinished after its grace) with one write, on the way out (a queued write dies with the
 process). On node's stdout, a pipe node does not block on, that write failed when the pipe was
 full (adsim reading behind a burst of packets): node ended unexplained. This pipe carries nothing
 else, so the write always finds room (the runner cuts each message to a few KB), and adsim reads
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from typing import Any
 
 __all__ = ["ENV", "LastWords"]
@@ -21,12 +23,16 @@ __all__ = ["ENV", "LastWords"]
 ENV = "ADSIM_LAST_WORDS_FD"
 """The environment variable naming, to the runner, the descriptor of the pipe's write end."""
 _MAX_BYTES = 1 << 17
+PACKETS = ("__crash__", "__error__", "__pending__")
+"""What the runner says there: why node ends, and the work its module left pending at the end."""
 
 
 class LastWords:
     """One node process's pipe: ``env`` and ``pass_fds`` for its start, then ``packets``."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: list[dict[str, Any]] | None = None
         self._read: int | None = None
         self.write: int | None = None
         if os.name == "posix":
@@ -51,9 +57,16 @@ class LastWords:
 
     def packets(self, tag: str) -> list[dict[str, Any]]:
         """What the runner said there (each line starts with ``tag``; what a process the module
-        started wrote there is no packet), then the pipe is closed. Call it once node has
+        started wrote there is no packet), then the pipe is closed; the same list again on a
+        later call (node's reader and ``NodeHandler.close`` both look). Call it once node has
         exited: what it wrote is all there, and nothing waits for the pipe's end (a process
         the module left running may hold it)."""
+        with self._lock:
+            if self._found is None:
+                self._found = self._read_packets(tag)
+            return list(self._found)
+
+    def _read_packets(self, tag: str) -> list[dict[str, Any]]:
         self.started()
         fd, self._read = self._read, None
         if fd is None:
@@ -76,13 +89,14 @@ class LastWords:
                 packet = json.loads(line[len(tag) :])
             except ValueError:
                 continue
-            if isinstance(packet, dict) and packet.get("type") in ("__crash__", "__error__"):
+            if isinstance(packet, dict) and packet.get("type") in PACKETS:
                 found.append(packet)
         return found
 
     def close(self) -> None:
-        """Close both ends, unread (idempotent)."""
-        self.started()
-        fd, self._read = self._read, None
-        if fd is not None:
-            os.close(fd)
+        """Close both ends, unread if ``packets`` has not read them (idempotent)."""
+        with self._lock:
+            self.started()
+            fd, self._read = self._read, None
+            if fd is not None:
+                os.close(fd)

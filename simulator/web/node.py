@@ -1,4 +1,5 @@
-"""JS handler modules run headless: a ``node`` subprocess speaking JSON lines on stdin/stdout.
+"""JS handler modules run headless: a ``node`` subprocess speaking JSON lines, on its stdin and
+on a pipe of its own (``node_pipes``: node's stdout is the module's output).
 
 ``NodeHandler(host, "handler.mjs").start()`` starts ``node node-runner.mjs handler.mjs``: the
 runner loads the same shim a page gets (``static/api.js``) with a stdio transport, imports the
@@ -18,17 +19,19 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from simulator.data import InputFileError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
+from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.one_line import one_line
 from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
 from simulator.web.last_words import LastWords
 from simulator.web.node_leftovers import MARK_ENV, end_marked, new_mark
+from simulator.web.node_load import wait_loaded
+from simulator.web.node_pipes import PacketPipe, copy_output, process_state
 from simulator.web.node_program import (
     check_js_handlers,
     find_node,
@@ -51,28 +54,18 @@ STARTUP_TIMEOUT = 15.0
 """Seconds a handler module has to load and register its handlers (the host's
 ``load_timeout``, ``--handler-load-timeout``, when that is longer)."""
 
-_EXIT_CHECK_S = 0.05
 _CLOSE_GRACE_S = 2.0
-"""How long ``close`` waits for node to end once its stdin is closed, before killing it."""
+"""How long ``close`` waits for node to end once its stdin is closed and the grace of the work
+its module left pending is over (``_end_grace``), before killing it."""
 _LEFTOVERS_WAIT_S = 30.0
 """Bound of the wait for another thread ending what a module left running (a look through
 ``/proc``: milliseconds)."""
 
 
-def _process_state(pid: int) -> str | None:
-    """The state letter of process ``pid`` (``T``: stopped), None where ``/proc`` cannot say."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    fields = stat.rpartition(")")[2].split()  # the name, in parentheses, may hold spaces
-    return fields[0] if fields else None
-
-
 def _packet_tag() -> str:
-    """A mark no other output has: the runner starts each packet line with it. Node's stdout is
-    also the module's file descriptor 1 (``fs.writeSync(1, ...)``, a logger writing there, a
-    child process started with ``stdio: "inherit"``): a line without the mark is that output,
+    """A mark no other output has: the runner starts each packet line with it. Where the packets
+    share node's stdout with the module's file descriptor 1 (not POSIX: ``fs.writeSync(1, ...)``,
+    a child process started with ``stdio: "inherit"``), a line without the mark is that output,
     however much it looks like a packet, and text glued before a packet costs no packet."""
     return f"\x1eadsim-{secrets.token_hex(8)}:"
 
@@ -107,6 +100,10 @@ class NodeHandler:
         """The process groups ``_spawn`` made (their leaders' pids) not yet looked through for
         what their module left running (``_end_leftovers``), each with the mark its node's
         environment carries (``node_leftovers``: what the module started detached)."""
+        self._packets: dict[int, IO[str]] = {}
+        """Each node process's pipe for packets (``node_pipes``), until its reader takes it."""
+        self._output: dict[int, threading.Thread] = {}
+        """Each node process's thread showing what its stdout carries (the module's output)."""
         self._last_words: dict[int, LastWords] = {}
         """Each node process's pipe for why it ends (``last_words``), until its reader reads it."""
         self._ending: dict[int, threading.Event] = {}
@@ -120,6 +117,8 @@ class NodeHandler:
         """Whether the current process's module loaded (its exit is then worth a word)."""
         self._crash: str | None = None
         """What the current process's runner said ended it (``__crash__``), once read."""
+        self._pending_said: set[int] = set()
+        """The node processes whose work left pending at the end (``__pending__``) is said."""
         self._tag = _packet_tag()
         """What starts each packet line on node's stdout (the runner reads it from, and takes it
         out of, its environment: the module's child processes never see it)."""
@@ -142,9 +141,11 @@ class NodeHandler:
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         env["ADSIM_PACKET_TAG"] = self._tag
+        env["ADSIM_END_GRACE_MS"] = str(round(self._end_grace() * 1000))
         env[MARK_ENV] = mark = new_mark()
-        words = LastWords()
+        words, packets = LastWords(), PacketPipe()
         env.update(words.env)
+        env.update(packets.env)
         # Tied to adsim's life: a module stuck in a loop never outlives a killed adsim.
         try:
             process = popen(
@@ -155,35 +156,70 @@ class NodeHandler:
                 env=env,
                 text=True,
                 encoding="utf-8",
-                # Packets are JSON (UTF-8); what else reaches node's stdout (a child process the
-                # module started with its stdio, a write to fd 1) may not be: a byte that is no
-                # UTF-8 killed the reader (a traceback, every later packet lost).
+                # What reaches node's stdout (a child process the module started with its
+                # stdio, a write to fd 1) may not be UTF-8: a byte that is not killed the reader
+                # (a traceback, every later packet lost).
                 errors="replace",
                 bufsize=1,
-                pass_fds=words.pass_fds,
+                pass_fds=words.pass_fds + packets.pass_fds,
                 **OWN_GROUP,  # what the module starts ends with it (spawner.end_leftovers)
             )
         except BaseException:
             words.close()
+            packets.close()
             raise
         finally:
             words.started()
+        stream = packets.stream()
         with self._reader_lock:
             self._last_words[process.pid] = words
+            if stream is not None:
+                self._packets[process.pid] = stream
             if OWN_GROUP:
                 self._groups[process.pid] = mark
         return process
 
+    def _end_grace(self) -> float:
+        """Seconds the module's pending work (a fetch not awaited, a timer) has to finish once
+        its stdin has closed: the host's close grace, which a plugin's threads get."""
+        grace = getattr(self.host, "close_grace", CLOSE_GRACE)
+        return float(grace) if isinstance(grace, (int, float)) and grace >= 0 else CLOSE_GRACE
+
+    def _say_pending(self, process: subprocess.Popen[str], packet: Packet) -> None:
+        """The runner's word (``__pending__``) that work its module left was still pending after
+        its grace at the end, and was dropped: an incident, once per process."""
+        pid = getattr(process, "pid", -1)
+        with self._reader_lock:
+            if pid in self._pending_said:
+                return
+            self._pending_said.add(pid)
+        what = one_line(str((packet.get("params") or ["?"])[0]))
+        self.host.add_incident(
+            f"js:{self.path.name}: work it left pending still running {self._end_grace():g} s "
+            f"after the end: {what}; its node process was ended, that work with it"
+        )
+
     def _start_reader(self, process: subprocess.Popen[str], generation: int) -> threading.Thread:
+        with self._reader_lock:
+            grouped = getattr(process, "pid", None) in self._groups
+            packets = self._packets.pop(getattr(process, "pid", -1), None)
         reader = threading.Thread(
             target=self._read_loop,
-            args=(process, generation),
+            args=(process, generation, packets or process.stdout),
             name=f"adsim-node-{self.path.name}",
             daemon=True,
         )
         reader.start()
-        with self._reader_lock:
-            grouped = getattr(process, "pid", None) in self._groups
+        if packets is not None and process.stdout is not None:  # stdout is the output alone
+            output = threading.Thread(
+                target=copy_output,
+                args=(process.stdout, self.path.name),
+                name=f"adsim-node-output-{self.path.name}",
+                daemon=True,
+            )
+            output.start()
+            with self._reader_lock:
+                self._output[process.pid] = output
         if grouped:  # a group ``_spawn`` made: what the module leaves in it can be ended
             threading.Thread(
                 target=self._watch_exit,
@@ -226,16 +262,17 @@ class NodeHandler:
             process.wait(_CLOSE_GRACE_S)
             reader.join(_LEFTOVERS_WAIT_S)
 
-    def _read_loop(self, process: subprocess.Popen[str], generation: int) -> None:
-        stdout = process.stdout
-        assert stdout is not None
+    def _read_loop(
+        self, process: subprocess.Popen[str], generation: int, stream: IO[str] | None
+    ) -> None:
+        assert stream is not None
         crash: str | None = None
-        for line in stdout:
+        for line in stream:
             mark = line.find(self._tag)
             before = line if mark < 0 else line[:mark]
             if before.strip():
-                # The module's own output on file descriptor 1 (a packet follows when it wrote
-                # no newline): shown as its console output is, never taken for a packet.
+                # Not the runner's (the module's output on stdout, where the packets share it:
+                # a packet follows when it wrote no newline): shown, never taken for a packet.
                 print(f"[{self.path.name}] {before.rstrip()}", file=sys.stderr)
             if mark < 0:
                 continue
@@ -248,18 +285,26 @@ class NodeHandler:
                 # Not the runner's (its packets are whole JSON objects with a type): shown.
                 print(f"[{self.path.name}] {text.strip()}", file=sys.stderr)
                 continue
+            if packet["type"] == "__pending__":  # no pipe for last words (not POSIX)
+                self._say_pending(process, packet)
+                continue
             with self._reader_lock:
                 if generation != self._generation:
                     continue  # a process a reload replaced: its packets are for nobody
                 if packet["type"] == "__crash__":  # why node is about to end (the runner's)
                     crash = str((packet.get("params") or ["?"])[0])
                 self.endpoint.receive(packet)
+        if stream is not process.stdout:
+            with contextlib.suppress(OSError):
+                stream.close()
         code = process.wait()
         with self._reader_lock:
             if generation == self._generation:
                 self._crash = crash
             words = self._last_words.pop(getattr(process, "pid", -1), None)
         for packet in words.packets(self._tag) if words is not None else ():
+            if packet["type"] == "__pending__":  # ``close`` says it (it waits for no reader)
+                continue
             with self._reader_lock:  # why node ended, once all it wrote on stdout is in
                 if generation != self._generation:
                     break
@@ -284,7 +329,7 @@ class NodeHandler:
         truer when node was not looping but stopped (``process.kill(process.pid, "SIGSTOP")``)."""
         with self._process_lock:
             process = self.process
-        state = _process_state(process.pid)
+        state = process_state(process.pid)
         if state is not None and state in "Tt":
             how = "stopped by a debugger" if state == "t" else "stopped, by SIGSTOP or SIGTSTP"
             reason = f"{reason.removesuffix(LOOP_HINT)} (its node process was {how})"
@@ -296,36 +341,14 @@ class NodeHandler:
 
     def _wait_loaded(self, timeout: float) -> str | None:
         """Wait for the module's registration and handshake; why it did not load, or None."""
-        endpoint, process = self.endpoint, self.process
-        instances = self._attached_before
-        deadline = time.monotonic() + timeout
-
-        def late() -> str:
-            # The runner constructs the AdApi (``__attach__``) after the import, before
-            # ``register``: which of the two is still running.
-            if endpoint.instances > instances or endpoint.ready.is_set():
-                what = "register(adApi) did not return (a promise it awaits never settles?)"
-            else:
-                what = (
-                    "the module did not finish importing (its top-level code still runs: a loop, "
-                    "or an await that never settles?)"
-                )
-            return f"{self.path}:1: {what} within {timeout:g} s"
-
-        if not self.host.wait_for(endpoint.registered, timeout):
-            return late()
-        while endpoint.error is None and not endpoint.ready.is_set():
-            # ``registered`` is also set when node exits: do not wait out the timeout for it.
-            code = process.poll()
-            if code is not None:
-                return f"{self.path}:1: node exited (code {code}) before the handshake"
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return late()
-            self.host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
-        # One line, as every load error: a message of the module's may hold newlines (Node's
-        # "Cannot find module 'x'\nRequire stack:\n- ...").
-        return None if endpoint.error is None else one_line(endpoint.error)
+        return wait_loaded(
+            self.host,
+            self.endpoint,
+            self.process,
+            self.path,
+            instances=self._attached_before,
+            timeout=timeout,
+        )
 
     def _load_timeout(self) -> float:
         # A longer --handler-load-timeout is for every plugin, JS modules too (one that fetches
@@ -420,6 +443,9 @@ class NodeHandler:
         # A module that had loaded and still runs (not one failing to load, nor one adsim ended).
         running = endpoint.error is None and endpoint.ready.is_set() and self._ended is None
         alive = killed = process.poll() is None
+        with self._reader_lock:  # before its reader may take them: what it left pending
+            words = self._last_words.get(getattr(process, "pid", -1))
+        ending = self._end_grace() + _CLOSE_GRACE_S
         if alive:
             try:
                 if process.stdin is not None:
@@ -428,7 +454,8 @@ class NodeHandler:
             except OSError:
                 pass
             try:
-                process.wait(_CLOSE_GRACE_S)
+                # The module's pending work gets its grace, then node exits (node-runner.mjs).
+                process.wait(ending)
                 killed = False
             except subprocess.TimeoutExpired:
                 process.kill()
@@ -439,13 +466,27 @@ class NodeHandler:
                     # that does not finish is (it passed without a word).
                     self.host.add_incident(
                         f"js:{self.path.name}: its node process did not end within "
-                        f"{_CLOSE_GRACE_S:g} s of its stdin closing (a process.on('exit') hook "
+                        f"{ending:g} s of its stdin closing (a process.on('exit') hook "
                         "or a handler still running?); it was killed"
                     )
+        if words is not None and process.returncode is not None:
+            # Said here, not by the reader: the summary must not go out before it.
+            for packet in words.packets(self._tag):
+                if packet["type"] == "__pending__":
+                    self._say_pending(process, packet)
         # Here too, not only when the reader sees the end of node's output: a process the module
         # started with its stdio (``stdio: "inherit"``) holds that output open.
         self._end_leftovers(process)
         self.endpoint.close()
+        with self._reader_lock:
+            output = self._output.pop(getattr(process, "pid", -1), None)
+        if output is not None and process.returncode is not None:
+            output.join(_LEFTOVERS_WAIT_S)  # the module's last lines, before the summary
+            if output.is_alive():  # held open by a process beyond reach (``node_leftovers``)
+                self.host.add_incident(
+                    f"js:{self.path.name}: node's stdout still open {_LEFTOVERS_WAIT_S:g} s "
+                    "after node ended (a process the module started holds it); adsim went on"
+                )
         if reader.is_alive() and reader is not threading.current_thread():
             reader.join(2.0)
         with self._reader_lock:  # a reader that could not read it (stuck, or never started)
@@ -462,7 +503,10 @@ class NodeHandler:
         ):
             self._say_unseen_exit(process.returncode, alive=alive and running)
         self._loaded = False  # said once: ``close`` is called again by the host after a reload
-        for stream in (process.stdout, process.stdin):
+        # The output's thread closes stdout itself (closing a file another thread reads waits
+        # for that read).
+        out = process.stdout if output is None else None
+        for stream in (out, process.stdin):
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):
                     stream.close()

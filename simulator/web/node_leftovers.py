@@ -5,8 +5,9 @@ killed (``simulator.handlers.spawner.end_leftovers``). A child the module starte
 ``child_process.spawn(..., {detached: true})`` calls ``setsid``: a group (and session) of its own,
 beyond that reach. It ran on after the run, unsaid. So node's environment carries a mark drawn
 for that process (``MARK_ENV``), which the module's child processes inherit with the rest of it
-(a child given an environment of its own, ``env: {}``, does not: it stays beyond reach), and once
-node has ended, what still carries the mark is killed. Linux only (``/proc``).
+(the runner puts it into an environment the module gives a child, ``env: {}``; a process that
+clears its environment itself, ``env -i``, stays beyond reach), and once node has ended, what
+still carries the mark is killed. Linux only (``/proc``).
 """
 
 from __future__ import annotations

@@ -47,6 +47,12 @@
   "use strict";
 
   var DEFAULT_TIMEOUT_MS = 20000;
+  /** A call's answer once the transport has ended (the run is over, or a reload): nobody is
+   * left to answer it. */
+  function gone() {
+    var message = "adsim has closed this connection (the run ended, or a reload)";
+    return { status: "error", error: { code: 6, name: "api_not_answer", message: message } };
+  }
   var WIDGET = (function () {
     var ns = root.brightpattern || {};
     if (ns.widgetVersion) return String(ns.widgetVersion) === "2.0" ? "2.0" : "1.0";
@@ -323,8 +329,12 @@
   /** JSON lines on a writable/readable pair (Node: process.stdout/process.stdin). */
   function streamTransport(input, output) {
     var listener = null;
+    var ended = [];
     var buffer = "";
     input.setEncoding("utf8");
+    input.on("end", function () {
+      for (var i = 0; i < ended.length; i++) ended[i]();
+    });
     input.on("data", function (chunk) {
       buffer += chunk;
       var at;
@@ -340,6 +350,9 @@
       },
       listen: function (onPacket) {
         listener = onPacket;
+      },
+      onEnd: function (callback) {
+        ended.push(callback);
       },
     };
   }
@@ -435,6 +448,17 @@
       transport.listen(function (packet) {
         self._receive(packet);
       });
+      // Nothing can answer once the transport has ended (the run is over): each call waiting
+      // for an answer, and each made later, is api_not_answer at once, not a timer that kept a
+      // headless module's process alive for the whole timeout.
+      if (typeof transport.onEnd === "function") {
+        transport.onEnd(function () {
+          self._gone = true;
+          var pending = self._pending;
+          self._pending = {};
+          for (var uid in pending) pending[uid](gone());
+        });
+      }
       var attach = [this.integrationKey];
       if (this._widget === "2.0") attach.push("2.0");
       transport.send({ uid: nextUid(), type: "__attach__", params: attach });
@@ -501,6 +525,7 @@
       return p === undefined ? null : p;
     });
     var packet = { uid: nextUid(), type: type, params: params };
+    if (this._gone) return Promise.resolve(gone());
     return new Promise(function (resolve) {
       var timer = setTimeout(function () {
         delete self._pending[packet.uid];

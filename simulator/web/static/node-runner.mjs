@@ -2,22 +2,34 @@
 //
 //   node node-runner.mjs HANDLER.mjs
 //
-// Loads the adApi shim (api.js) with a JSON-lines transport on stdin/stdout, imports the handler
-// module (ESM `export function register(adApi)` or CommonJS `module.exports.register`) and calls
+// Loads the adApi shim (api.js) with a JSON-lines transport, imports the handler module (ESM
+// `export function register(adApi)` or CommonJS `module.exports.register`) and calls
 // `register(new AdApi(...))` (integrationKey "simulator" unless the module exports
-// `adApiOptions`). stdout carries packets only: console output (and the module's own
-// process.stdout.write) goes to stderr. Each packet line starts with $ADSIM_PACKET_TAG: what else
-// reaches file descriptor 1 (fs.writeSync(1, ...), a child process's output) is never a packet.
+// `adApiOptions`). Packets come on stdin and go out on a pipe of their own ($ADSIM_PACKET_FD;
+// stdout where there is none), each line starting with $ADSIM_PACKET_TAG. Console output (and the
+// module's own process.stdout.write) goes to stderr; what reaches file descriptor 1 another way
+// (fs.writeSync(1, ...), a child process's output) is the module's output, shown by adsim.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
 import { writeSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, syncBuiltinESMExports } from "node:module";
+import { Socket } from "node:net";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
-const out = process.stdout;
+// The packets' own pipe: on node's stdout, the module's file descriptor 1 too, a child process
+// writing there (`stdio: "inherit"`) while a long packet went out in pieces landed in its middle
+// (the packet was lost), and the pipe was non-blocking: the module's writeSync(1, ...) of 100 KB
+// was cut short, or threw EAGAIN, when adsim read behind. Taken out of the environment.
+const PACKET_FD = Number(process.env.ADSIM_PACKET_FD);
+delete process.env.ADSIM_PACKET_FD;
+const piped = Number.isInteger(PACKET_FD) && PACKET_FD > 2;
+const out = piped ? new Socket({ fd: PACKET_FD, readable: false, writable: true }) : process.stdout;
+// Node's stdout is then the module's output alone: blocking, as a terminal is (what the module
+// and its child processes write there is whole; adsim shows it).
+if (piped) process.stdout._handle?.setBlocking?.(true);
 // stdin is the transport's alone: the module gets a process.stdin of its own, which carries no
 // data and ends when adsim closes the real one (at the end of the run). A module that paused,
 // destroyed or stopped listening to process.stdin stopped every event after it, and adsim blamed
@@ -32,17 +44,17 @@ Object.defineProperty(process, "stdin", {
   enumerable: true,
   writable: true,
 });
-// Taken out of the environment: the module's child processes, writing to the same stdout, never
-// see it.
+// Taken out of the environment: the module's child processes never see it.
 const TAG = process.env.ADSIM_PACKET_TAG ?? "";
 delete process.env.ADSIM_PACKET_TAG;
 const writeOut = out.write.bind(out);
+const stdout = process.stdout;
 /** One packet line (JSON and its newline) to adsim, marked; "" (a flush) as it is. */
 const writePacket = (line, ...rest) => writeOut(line ? TAG + line : line, ...rest);
-// The module's own process.stdout.write goes to stderr, as its console does: on stdout, a write
-// with no newline ("saving... ") was glued to the next packet, which was lost (a handler that
-// had finished timed out; an answer went missing).
-out.write = (...args) => process.stderr.write(...args);
+// The module's own process.stdout.write goes to stderr, as its console does (where the packets
+// share stdout, a write with no newline, "saving... ", was glued to the next packet, which was
+// lost).
+stdout.write = (...args) => process.stderr.write(...args);
 // Console output written as it is made, one line per write: to a pipe (CI's `2>&1 | tee`) Node
 // queues it otherwise, and writes the queue in chunks that split lines (another writer's line
 // glued into the middle of one) and that process.exit drops.
@@ -99,7 +111,7 @@ function sendNow(packet) {
     }
   }
   try {
-    writeSync(1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
+    writeSync(piped ? PACKET_FD : 1, "\n" + TAG + JSON.stringify(packet) + "\n"); // a line of its own
   } catch {
     // adsim has gone: nobody to tell
   }
@@ -180,6 +192,101 @@ function crashed(error, origin, path) {
   }
 }
 
+// Node's environment carries a mark ($ADSIM_NODE_MARK) by which adsim finds, once node has ended,
+// what the module started and left running outside node's process group (`detached: true`). A
+// child given an environment of its own (`env: {}`) did not carry it, and ran on after the run,
+// unsaid: the mark now goes into whatever environment the module gives a child process.
+const MARK_ENV = "ADSIM_NODE_MARK";
+const MARK = process.env[MARK_ENV];
+
+/** `args` of a child_process function, the mark put into the environment its options give. */
+function marked(args) {
+  const at = args.findLastIndex((arg) => arg !== null && typeof arg === "object" && !Array.isArray(arg));
+  const options = args[at];
+  if (at < 0 || options.env === null || typeof options.env !== "object") return args;
+  const copy = [...args];
+  copy[at] = { ...options, env: { ...options.env, [MARK_ENV]: MARK } };
+  return copy;
+}
+
+if (MARK) {
+  const childProcess = require("node:child_process");
+  const pair = `${MARK_ENV}=${MARK}`;
+  // spawn, exec, execFile and fork (and what a library calls) all start here, the environment
+  // made into envPairs.
+  const spawnChild = childProcess.ChildProcess.prototype.spawn;
+  childProcess.ChildProcess.prototype.spawn = function (options) {
+    if (Array.isArray(options?.envPairs) && !options.envPairs.includes(pair)) {
+      options.envPairs = [...options.envPairs.filter((p) => !p.startsWith(`${MARK_ENV}=`)), pair];
+    }
+    return spawnChild.call(this, options);
+  };
+  for (const name of ["spawnSync", "execSync", "execFileSync"]) {
+    const original = childProcess[name];
+    childProcess[name] = function (...args) {
+      return original.apply(this, marked(args));
+    };
+  }
+  syncBuiltinESMExports(); // `import { spawnSync } from "node:child_process"` gets these too
+}
+
+// At the end of the run (adsim closes node's stdin) the module's pending work (a fetch it did not
+// await, a timer, a write) gets a grace to finish: node ends by itself once nothing keeps its
+// event loop alive, as a plain script does. Node used to exit at once: that work was lost with
+// nothing said. What still keeps it alive after the grace is named (`__pending__`: adsim makes it
+// a line of the summary) and node exits.
+const graceSet = Number(process.env.ADSIM_END_GRACE_MS || "none");
+const END_GRACE_MS = graceSet >= 0 ? graceSet : 500;
+delete process.env.ADSIM_END_GRACE_MS;
+/** What the kinds of resources Node names are, said in the summary beside them. */
+const KINDS = {
+  Timeout: "timer",
+  Immediate: "setImmediate",
+  TCPSocketWrap: "socket: a fetch or connection",
+  TCPConnectWrap: "connection being made",
+  TCPServerWrap: "server listening",
+  GetAddrInfoReqWrap: "DNS lookup",
+  FSReqCallback: "file operation",
+  FSReqPromise: "file operation",
+  FileHandle: "open file",
+  ProcessWrap: "child process",
+  PipeWrap: "pipe",
+  WriteWrap: "write",
+  UDPWrap: "UDP socket",
+  FSEventWrap: "file watcher",
+  StatWatcher: "file watcher",
+};
+/** The handle kinds of the runner's own pipes and stdio (a pipe, a TTY), which Node lists. */
+const OWN = { Pipe: "PipeWrap", TTY: "TTYWrap", TCP: "TCPSocketWrap" };
+
+/** What keeps node's event loop alive besides the runner's own stdio, said ("Timeout (timer)
+ * x2, ..."), or "" when nothing does. */
+function pendingWork() {
+  const kinds = process.getActiveResourcesInfo();
+  for (const stream of new Set([out, err, stdout])) {
+    const own = OWN[stream._handle?.constructor?.name];
+    const at = own && stream._handle.hasRef?.() !== false ? kinds.indexOf(own) : -1;
+    if (at >= 0) kinds.splice(at, 1);
+  }
+  const counts = new Map();
+  for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts]
+    .map(([kind, n]) => `${kind}${KINDS[kind] ? ` (${KINDS[kind]})` : ""}${n > 1 ? ` x${n}` : ""}`)
+    .join(", ");
+}
+
+/** The grace is over and node still runs: name what keeps it, then exit. */
+function endOfGrace() {
+  // The packets still queued for adsim go out first (process.exit drops them), and are no
+  // pending work of the module's.
+  writePacket("", () => {
+    const left = pendingWork();
+    if (!left) return; // node ends by itself, as it would have without this timer
+    sendNow({ uid: "runner", type: "__pending__", params: [left] });
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 if (!file) {
   fail("node-runner.mjs: name the handler module to run");
 } else {
@@ -236,8 +343,7 @@ if (!file) {
         phase = "failed";
         fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
       }
-      // The packets still queued for stdout go out first: process.exit drops them.
-      input.on("end", () => writePacket("", () => process.exit(process.exitCode ?? 0)));
+      input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }
   }
 }

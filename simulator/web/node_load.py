@@ -1,0 +1,58 @@
+"""Waiting for a JS module's ``node`` process to load it: its ``register(adApi)`` done and the
+handshake through, or why not (one line, ``file:line: message``)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from simulator.handlers import HandlerHost
+from simulator.one_line import one_line
+from simulator.web.endpoint import PageEndpoint
+
+__all__ = ["wait_loaded"]
+
+_EXIT_CHECK_S = 0.05
+
+
+def wait_loaded(
+    host: HandlerHost,
+    endpoint: PageEndpoint,
+    process: subprocess.Popen[str],
+    path: Path,
+    *,
+    instances: int,
+    timeout: float,
+) -> str | None:
+    """Wait up to ``timeout`` for the module at ``path`` to register and shake hands through
+    ``endpoint`` (``instances``: its AdApi instances before this process started); why it did
+    not load, or None."""
+    deadline = time.monotonic() + timeout
+
+    def late() -> str:
+        # The runner constructs the AdApi (``__attach__``) after the import, before
+        # ``register``: which of the two is still running.
+        if endpoint.instances > instances or endpoint.ready.is_set():
+            what = "register(adApi) did not return (a promise it awaits never settles?)"
+        else:
+            what = (
+                "the module did not finish importing (its top-level code still runs: a loop, "
+                "or an await that never settles?)"
+            )
+        return f"{path}:1: {what} within {timeout:g} s"
+
+    if not host.wait_for(endpoint.registered, timeout):
+        return late()
+    while endpoint.error is None and not endpoint.ready.is_set():
+        # ``registered`` is also set when node exits: do not wait out the timeout for it.
+        code = process.poll()
+        if code is not None:
+            return f"{path}:1: node exited (code {code}) before the handshake"
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return late()
+        host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
+    # One line, as every load error: a message of the module's may hold newlines (Node's
+    # "Cannot find module 'x'\nRequire stack:\n- ...").
+    return None if endpoint.error is None else one_line(endpoint.error)
