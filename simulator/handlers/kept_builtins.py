@@ -36,10 +36,28 @@ def mend_builtins(before: Builtins) -> list[str]:
             return []
     except Exception:  # a replacement whose == raises (a numpy array's): the loop below says it
         pass
-    changed = [name for name, value in before.items() if current.get(name, _MISSING) is not value]
+    changed = [
+        name
+        for name, value in before.items()
+        if current.get(name, _MISSING) is not value and not _qt_import(name, current)
+    ]
     for name in changed:
         current[name] = before[name]
     return changed
+
+
+_QT_IMPORTS = frozenset({"__feature_import__", "__lazy_import__"})
+"""shiboken's own ``__import__``s: PySide6 puts ``__feature_import__`` in place as it is
+imported, and ``__lazy_import__`` for a moment during imports on any thread."""
+
+
+def _qt_import(name: str, current: dict[str, object]) -> bool:
+    """Whether ``name`` is ``__import__`` and PySide6's shiboken has it now: its own doing (an
+    import on another thread while the call ran, or PySide6 imported), not the plugin's; put
+    "back", it would undo Qt's import hook (or a lazy import in progress)."""
+    if name != "__import__":
+        return False
+    return getattr(current.get(name), "__name__", None) in _QT_IMPORTS
 
 
 def builtins_line(who: str, names: list[str], where: str) -> str:
