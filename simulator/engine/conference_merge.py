@@ -24,11 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.contract import InteractionType, OperationResult
-from simulator.engine.core import Code, E, S
+from simulator.engine.core import Code, S
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction, Party
 from simulator.engine.tables import Action, is_allowed
-from simulator.engine.transfers import Transfers
+from simulator.engine.transfers import Transfers, take_customer
 
 __all__ = ["ConferenceMerge"]
 
@@ -190,14 +190,7 @@ class ConferenceMerge(Transfers):
             if p.user_id != desktop.profile.id
         ]
         guest.parties[:] = others + host
-        guest.customer = main.customer
-        guest.global_interaction_id = main.global_interaction_id
-        guest.associated = [dict(record) for record in main.associated]
-        guest.selected_record = main.selected_record
-        guest.transfer_data = data
-        desktop._sync(guest)
-        if data is not None:
-            desktop._emit(E.ON_LOAD_TRANSFER_DATA, guest.id, dict(data), interaction_id=guest.id)
+        take_customer(desktop, guest, main, data)
 
 
 def _same_party(one: Party, other: Party) -> bool:

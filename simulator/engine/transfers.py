@@ -21,6 +21,22 @@ _SCALARS = (str, int, float, bool, type(None))
 """What a value of transfer data may be (``CustomTransferData``)."""
 
 
+def take_customer(
+    desktop: Any, item: Interaction, main: Interaction, data: dict[str, Any] | None
+) -> None:
+    """A colleague's consult item takes on the customer's call (a consult transfer completed, a
+    merge into a conference): its customer, GIID and associated records, then the transfer
+    data (``ON_LOAD_TRANSFER_DATA`` when there is some) on the colleague's ``desktop``."""
+    item.customer = main.customer
+    item.global_interaction_id = main.global_interaction_id
+    item.associated = [dict(record) for record in main.associated]
+    item.selected_record = main.selected_record
+    item.transfer_data = data
+    desktop._sync(item)
+    if data is not None:
+        desktop._emit(E.ON_LOAD_TRANSFER_DATA, item.id, dict(data), interaction_id=item.id)
+
+
 class Transfers(Landing):
     """Consult, transfer and conference (to a simulated colleague: landing on their desktop)."""
 
@@ -290,16 +306,7 @@ class Transfers(Landing):
         remote = [p for p in main.parties if p.user_id != desktop.profile.id][:1]
         received.parties[:] = [Party(self.ids.guid(), p.name, p.phone, p.user_id) for p in remote]
         received.ani = received.phone_number = remote[0].phone if remote else main.ani
-        received.customer = main.customer
-        received.global_interaction_id = main.global_interaction_id
-        received.associated = [dict(record) for record in main.associated]
-        received.selected_record = main.selected_record
-        received.transfer_data = data
-        desktop._sync(received)
-        if data is not None:
-            desktop._emit(
-                E.ON_LOAD_TRANSFER_DATA, received.id, dict(data), interaction_id=received.id
-            )
+        take_customer(desktop, received, main, data)
 
     def _hang_up_guest(self, inter: Interaction, party_id: str) -> None:
         """The host dropped a colleague from the conference: the colleague's call ends."""

@@ -18,6 +18,8 @@ import os
 import threading
 from typing import Any
 
+from simulator.web.child_pipe import ChildPipe
+
 __all__ = ["ENV", "LastWords"]
 
 ENV = "ADSIM_LAST_WORDS_FD"
@@ -27,33 +29,17 @@ PACKETS = ("__crash__", "__error__", "__pending__")
 """What the runner says there: why node ends, and the work its module left pending at the end."""
 
 
-class LastWords:
+class LastWords(ChildPipe):
     """One node process's pipe: ``env`` and ``pass_fds`` for its start, then ``packets``."""
+
+    ENV = ENV
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._found: list[dict[str, Any]] | None = None
-        self._read: int | None = None
-        self.write: int | None = None
-        if os.name == "posix":
-            self._read, self.write = os.pipe()
+        super().__init__()
+        if self._read is not None:
             os.set_blocking(self._read, False)
-
-    @property
-    def env(self) -> dict[str, str]:
-        """What the runner's environment needs."""
-        return {} if self.write is None else {ENV: str(self.write)}
-
-    @property
-    def pass_fds(self) -> tuple[int, ...]:
-        """``subprocess.Popen``'s ``pass_fds``."""
-        return () if self.write is None else (self.write,)
-
-    def started(self) -> None:
-        """Once the process has started (or failed to): the write end is its alone."""
-        if self.write is not None:
-            os.close(self.write)
-            self.write = None
 
     def packets(self, tag: str) -> list[dict[str, Any]]:
         """What the runner said there (each line starts with ``tag``; what a process the module

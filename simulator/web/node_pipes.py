@@ -19,35 +19,19 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from simulator.web.child_pipe import ChildPipe
+
 __all__ = ["ENV", "PacketPipe", "copy_output", "process_state"]
 
 ENV = "ADSIM_PACKET_FD"
 """The environment variable naming, to the runner, the descriptor its packets go on."""
 
 
-class PacketPipe:
+class PacketPipe(ChildPipe):
     """One node process's pipe for packets: ``env`` and ``pass_fds`` for its start, ``started``
     once it has, then ``stream`` (the read end, text) for its reader."""
 
-    def __init__(self) -> None:
-        self._read: int | None = None
-        self.write: int | None = None
-        if os.name == "posix":
-            self._read, self.write = os.pipe()
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {} if self.write is None else {ENV: str(self.write)}
-
-    @property
-    def pass_fds(self) -> tuple[int, ...]:
-        return () if self.write is None else (self.write,)
-
-    def started(self) -> None:
-        """Once the process has started (or failed to): the write end is its alone."""
-        if self.write is not None:
-            os.close(self.write)
-            self.write = None
+    ENV = ENV
 
     def stream(self) -> IO[str] | None:
         """The read end, as text (JSON is UTF-8; a byte that is not is replaced, never a reader
