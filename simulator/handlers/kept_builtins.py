@@ -47,13 +47,13 @@ def mend_builtins(before: Builtins) -> list[str]:
 
 
 _QT_IMPORTS = frozenset({"__feature_import__", "__lazy_import__"})
-"""shiboken's own ``__import__``s: PySide6 puts ``__feature_import__`` in place as it is
+"""shiboken's own ``__import__``s (Qt for Python): it puts ``__feature_import__`` in place as it is
 imported, and ``__lazy_import__`` for a moment during imports on any thread."""
 
 
 def _qt_import(name: str, current: dict[str, object]) -> bool:
-    """Whether ``name`` is ``__import__`` and PySide6's shiboken has it now: its own doing (an
-    import on another thread while the call ran, or PySide6 imported), not the plugin's; put
+    """Whether ``name`` is ``__import__`` and Qt's shiboken has it now: its own doing (an
+    import on another thread while the call ran, or Qt imported), not the plugin's; put
     "back", it would undo Qt's import hook (or a lazy import in progress)."""
     if name != "__import__":
         return False

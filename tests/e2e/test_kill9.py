@@ -70,18 +70,25 @@ def test_kill_9_mid_run_leaves_every_reported_event_in_the_journal(tmp_path):
     guard.start()
     reported: list[int] = []
     try:
-        assert child.stdout is not None
+        assert child.stdout is not None and child.stderr is not None
         for line in child.stdout:
             reported.append(int(line))
             if len(reported) >= KILL_AFTER:
                 os.kill(child.pid, signal.SIGKILL)
                 break
-        rest, errors = child.communicate(timeout=30)
+        # The rest from the same stream: the lines it read ahead are in its buffer (a
+        # ``communicate()`` reads the pipe only, and the lines in between looked unjournaled).
+        rest = child.stdout.read()
+        errors = child.stderr.read()
+        child.wait(timeout=30)
     finally:
         guard.cancel()
         if child.poll() is None:
             child.kill()
             child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
     reported += [int(line) for line in rest.split()]
     assert child.returncode == -signal.SIGKILL, errors
     assert len(reported) >= KILL_AFTER
