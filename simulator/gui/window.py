@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         left.addWidget(self.dial_pad)
         left.setStretchFactor(0, 1)
         left.setStretchFactor(1, 0)
-        self.interactions.setMinimumWidth(270)
+        self.interactions.setMinimumWidth(250)
         split.addWidget(left)
         split.addWidget(self.context)
         split.setStretchFactor(0, 0)
