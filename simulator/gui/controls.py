@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # not at run time: making QEvent's class at start costs its f
 __all__ = [
     "ElidedLabel",
     "ScrollingPanel",
+    "VerticalScroll",
     "button",
     "card",
     "card_in",
@@ -265,3 +266,45 @@ def scrolling(widget: QWidget, room: Callable[[QSize], QSize]) -> ScrollingPanel
     its controls overlap. Not a Tab stop: Tab goes to the controls and scrolls the one it
     reaches into view. Call ``follow_content()`` once the window is usable."""
     return ScrollingPanel(widget, room)
+
+
+class VerticalScroll(QScrollArea):
+    """A scroll area that scrolls up and down only: it claims its content's minimum width and
+    room for its vertical scroll bar, so the content is never cut at its right edge.
+
+    A plain ``QScrollArea`` with its horizontal bar off claims almost no width: on a laptop
+    (1366x768) the voice page's right column (Add to conference, Merge calls, the DTMF keys
+    3, 6, 9 and #) was cut off with no way to scroll to it."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own: Tab went from Hang up to an invisible frame, then to Hold.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWidget(widget)
+
+    def _claimed(self, content: QSize, own: QSize) -> QSize:
+        # The bar's room always: it comes and goes as the height changes, and a width that
+        # followed it would make the window's layout jump.
+        bar = self.verticalScrollBar().sizeHint().width()
+        frame = 2 * self.frameWidth()
+        return QSize(content.width() + bar + frame, own.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """The content's minimum width (and the bar's); the height of a scroll area."""
+        inner = self.widget()
+        if inner is None:
+            return super().minimumSizeHint()
+        content = inner.minimumSizeHint().expandedTo(inner.minimumSize())
+        return self._claimed(content, super().minimumSizeHint())
+
+    def sizeHint(self) -> QSize:
+        """The content's width (and the bar's)."""
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        return self._claimed(inner.sizeHint(), super().sizeHint()).expandedTo(
+            self.minimumSizeHint()
+        )

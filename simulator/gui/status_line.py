@@ -8,6 +8,7 @@ every error in its tooltip); ``clockLabel`` is the simulation's wall-clock time.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["StatusLine", "welcome_text"]
 
 _STATUS_CLEAR_MS = 10_000
+BUSY_SHOWN_S = 2
+"""Events waiting this long with no handler outcome coming are said in the status bar."""
 
 
 class StatusLine:
@@ -38,6 +41,10 @@ class StatusLine:
         """The host's ``incident_count`` the handler status last showed."""
         self._loading_shown = False
         """The handler status last said that plugins were loading (counted up each second)."""
+        self._busy: tuple[int, float] | None = None
+        """(outcomes, since): events wait for the handlers and no outcome came since ``since``."""
+        self._busy_shown = False
+        """The handler status last said that the handlers were busy (counted up each second)."""
         self.clock = plain_label("", "clockLabel")
         bar = window.statusBar()
         bar.setObjectName("statusBar")
@@ -71,8 +78,25 @@ class StatusLine:
             getattr(host, "incident_count", 0) != self._incidents_seen
             or self._loading_shown
             or bridge.loading is not None
+            or self._busy_seconds(bridge) is not None
+            or self._busy_shown
         ):
             self.show_handlers(bridge)
+
+    def _busy_seconds(self, bridge: SimBridge) -> int | None:
+        """How long events have waited for the handlers with no outcome coming, once that is
+        ``BUSY_SHOWN_S`` or more (a handler stuck until its timeout holds back every later
+        event, for every plugin: the window looked idle, the other plugins silent)."""
+        pending = int(getattr(bridge.host, "pending", 0) or 0)
+        outcomes = len(bridge.outcomes)
+        if pending <= 0:
+            self._busy = None
+            return None
+        now = time.monotonic()
+        if self._busy is None or self._busy[0] != outcomes:
+            self._busy = (outcomes, now)
+        waited = int(now - self._busy[1])
+        return waited if waited >= BUSY_SHOWN_S else None
 
     def show_handlers(self, bridge: SimBridge | None) -> None:
         """Plugins, outcomes, failures and plugin problems as ``bridge`` has them now."""
@@ -105,10 +129,23 @@ class StatusLine:
             text += f" · {failures} failed"
         if self._incidents_seen:
             text += f" · {self._incidents_seen} plugin problem(s)"
+        busy = self._busy_seconds(bridge)
+        self._busy_shown = busy is not None
+        if busy is not None:
+            text += f" · a handler busy {busy} s: events wait"
         self.handlers.setText(text)
         self.handlers.setToolTip(
             "\n".join(
                 [
+                    *(
+                        [
+                            f"A handler has been running for {busy} s: every later event waits "
+                            "for it, for every plugin, until it returns or its timeout ends it "
+                            "(then it is under Handler outcomes)"
+                        ]
+                        if busy is not None
+                        else []
+                    ),
                     *(
                         tip(f"{getattr(plugin, 'name', '?')} not loaded: {plugin_error(plugin)}")
                         for plugin in broken

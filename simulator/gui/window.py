@@ -13,6 +13,7 @@ says), ``scenario_saving`` (File → Save session as scenario, the file written 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
@@ -76,6 +77,21 @@ def _inspector_room(screen: QSize) -> QSize:
     return QSize(screen.width() - 420, max(150, screen.height() - 700))
 
 
+def _less_the_banner(
+    room: Callable[[QSize], QSize], banner: JournalBanner
+) -> Callable[[QSize], QSize]:
+    """``room``, less the journal banner's height while it shows: the window made room for the
+    banner by growing, taller than the screen (its status bar out of reach)."""
+
+    def less(screen: QSize) -> QSize:
+        size = room(screen)
+        if banner.claims_room:
+            size.setHeight(max(150, size.height() - banner.sizeHint().height()))
+        return size
+
+    return less
+
+
 class MainWindow(QMainWindow):
     """The agent desktop."""
 
@@ -98,6 +114,7 @@ class MainWindow(QMainWindow):
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()
         self.journal_banner = JournalBanner()
+        self.journal_banner.shownOrHidden.connect(self._rooms_changed)
         self.knowledge: KnowledgePanel | None = None
         """Built at ``complete()``: its tab is behind the customer side at the first paint."""
         self.inspector: Inspector | None = None
@@ -122,13 +139,14 @@ class MainWindow(QMainWindow):
         left.addWidget(self.dial_pad)
         left.setStretchFactor(0, 1)
         left.setStretchFactor(1, 0)
-        self.interactions.setMinimumWidth(270)
+        self.interactions.setMinimumWidth(250)
         split.addWidget(left)
         split.addWidget(self.context)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         split.setSizes([300, 800])
-        body_layout.addWidget(scrolling(split, _central_room))
+        room = _less_the_banner(_central_room, self.journal_banner)
+        body_layout.addWidget(scrolling(split, room))
         column.addWidget(body, 1)
         self.setCentralWidget(central)
 
@@ -218,7 +236,8 @@ class MainWindow(QMainWindow):
 
             self.inspector = Inspector()
             self.inspector.setContentsMargins(0, 10, 10, 10)
-            self.inspector_dock.setWidget(scrolling(self.inspector, _inspector_room))
+            room = _less_the_banner(_inspector_room, self.journal_banner)
+            self.inspector_dock.setWidget(scrolling(self.inspector, room))
         return self.inspector
 
     def _collect_controls(self) -> None:
@@ -341,6 +360,11 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
         self._status_line.say(message, error=error)
+
+    def _rooms_changed(self) -> None:
+        """The banner came or went: each area asks its room again."""
+        for area in self.findChildren(ScrollingPanel):
+            area.updateGeometry()
 
     def _handler_status(self) -> None:
         self._status_line.show_handlers(self.bridge)

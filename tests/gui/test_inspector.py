@@ -103,6 +103,37 @@ def test_handler_outcomes_show_errors_with_their_traceback(desk, host, tmp_path)
     assert "failed" in desk.widget("handlerStatus").text()
 
 
+def test_a_failed_outcome_says_so_in_view_beside_its_handler(desk, tmp_path):
+    """The status was the fifth column, out of view in the docked inspector: a handler that
+    raised looked like one that passed until you scrolled sideways. It is shown second now
+    (the view's order; the model's columns are unchanged: status is still column 4)."""
+    failing = tmp_path / "failing.py"
+    failing.write_text(
+        "def boom(interaction):\n"
+        "    raise ValueError('no CRM')\n\n"
+        "def register(ad_api):\n"
+        "    ad_api.on('ON_NEW_INTERACTION', boom)\n"
+    )
+    desk.bridge.load_plugin(str(failing))
+    desk.wait(lambda: desk.bridge.loading is None and len(desk.bridge.host.plugins) == 2)
+    desk.window.inspector.setCurrentIndex(1)
+    desk.bridge.act("login")
+    desk.bridge.act("set_agent_state", "ready")
+    desk.bridge.act("offer_call", None, None)
+    table = desk.widget("outcomeTable")
+    model = table.model()
+    desk.wait(lambda: any(model.outcome_at(r).status == "error" for r in range(model.rowCount())))
+    row = next(r for r in range(model.rowCount()) if model.outcome_at(r).status == "error")
+    status = model.index(row, 4)
+    assert model.data(status) == "error"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Status"
+    header = table.horizontalHeader()
+    assert header.visualIndex(4) == 1
+    desk.wait(lambda: table.viewport().width() > 0)
+    cell = table.visualRect(status)
+    assert cell.left() >= 0 and cell.right() <= table.viewport().width(), (cell, table.viewport())
+
+
 def test_plugins_reload_from_disk(desk, host, recorder_plugin):
     desk.window.inspector.setCurrentIndex(2)
     model = desk.widget("pluginTable").model()

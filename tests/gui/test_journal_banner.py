@@ -226,3 +226,39 @@ def test_closing_with_events_held_says_what_nobody_got(qtbot, window, journal_pa
     else:
         assert lost == []
         assert "ON_NEW_INTERACTION" in _journaled(journal_path)[len(journaled_before) :]
+
+
+def test_the_banner_takes_its_room_from_the_areas_never_the_screen(journaled, journal_path):
+    """On a 1600x1000 screen the window (952 pixels at least) grew to 1012 when the banner
+    appeared, its status bar below the screen. The central area and the inspector now give the
+    banner's height up while it shows (they scroll): the window asks for no more room."""
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
+    desk = journaled
+    _logged_in(desk)
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending", WAIT_MS)
+    desk.click("acceptButton")  # the call page: the central area needs all its room
+    desk.wait(lambda: desk.bridge.host.pending == 0, WAIT_MS)
+    window = desk.window
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    least = window.minimumSizeHint().height()
+    before = window.height()
+    banner = desk.widget("journalBanner")
+    other = _lock(journal_path)
+    try:
+        desk.click("holdButton")
+        desk.wait(banner.isVisible, WAIT_MS)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        assert window.minimumSizeHint().height() <= least
+        assert window.height() == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)

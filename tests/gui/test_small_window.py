@@ -134,3 +134,46 @@ def test_the_window_follows_its_panels_minimum_once_they_are_built(qtbot, window
         ]
 
     desk.wait(lambda: short() == [])
+
+
+def test_the_call_page_is_never_cut_at_its_right_edge(desk):
+    """On a laptop (1366x768) Add to conference, Merge calls and the DTMF keys 3, 6, 9 and #
+    were cut off: the call page's scroll area scrolls up and down only, yet claimed no width,
+    so the page was narrower than its controls with no way to scroll to them. Now the area
+    claims the page's minimum width (and its scroll bar's): the page is whole at every size,
+    and where the window is too narrow for it the central area scrolls sideways instead."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
+    _answer_a_call(desk)
+    desk.type("transferNumber", "+1 415 555 0177")
+    desk.click("consultButton")
+    desk.wait(lambda: desk.widget("customerAnswerButton").isEnabled())
+    desk.click("customerAnswerButton")
+    desk.wait(lambda: desk.widget("mergeCallsButton").isEnabled())
+    window = desk.window
+    voice = desk.widget("voicePage")
+    area = voice.parentWidget().parentWidget()  # the page's viewport's scroll area
+    assert isinstance(area, QScrollArea) and area.widget() is voice
+
+    def cut():
+        """The call page's controls that stick out of its area's right edge."""
+        viewport = area.viewport()
+        return [
+            name
+            for name in ("conferenceButton", "mergeCallsButton", "dtmfKey3", "dtmfKeyHash")
+            if desk.widget(name).mapTo(viewport, desk.widget(name).rect().topRight()).x()
+            >= viewport.width()
+        ]
+
+    def smallest():
+        return window.minimumSizeHint().expandedTo(window.minimumSize())
+
+    for size in (QSize(1366, 742), QSize(1280, 720), QSize(600, 500)):
+        window.resize(size)
+        # The width is the point here (the height may keep an earlier minimum's).
+        desk.wait(lambda size=size: window.width() == max(size.width(), smallest().width()))
+        desk.wait(lambda: voice.width() <= area.viewport().width() and cut() == [])

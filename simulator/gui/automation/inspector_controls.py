@@ -80,7 +80,9 @@ INSPECTOR_CONTROLS: tuple[Control, ...] = (
         "outcomeTable",
         "QTableView",
         "Inspector",
-        "Handler, event, duration, status, result or error",
+        "Handler, status, event, interaction, duration, result or error (shown in that "
+        "order; the model's columns: handler 0, event 1, interaction 2, duration 3, status 4, "
+        "result or error 5)",
     ),
     _C("outcomesEmpty", "QLabel", "Inspector", "Why there are no outcomes yet"),
     _C(

@@ -95,7 +95,8 @@ WINDOW_CONTROLS: tuple[Control, ...] = (
         "outside any call (a process that died between calls, a close() that raised): "
         "`N plugin problem(s)`, each in its tooltip; while plugins load: `Loading plugins: "
         "<file>… <n> s`, or past the load timeout with thread isolation `Plugins: <file> still "
-        "loading after <n> s` (property error=true)",
+        "loading after <n> s` (property error=true); while events have waited 2 s or more "
+        "for a handler with no outcome coming: `· a handler busy <n> s: events wait`",
     ),
     _C(
         "actionSaveScenario",

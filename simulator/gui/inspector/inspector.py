@@ -142,6 +142,10 @@ class Inspector(QTabWidget):
         for column, width in enumerate((150, 230, 104, 80, 66)):
             outcome_header.resizeSection(column, width)
         fit_headers(self.outcome_table)
+        # Status beside the handler, where it is seen: fifth, it was out of view in the docked
+        # inspector (a handler that raised, timed out or crashed looked like the ones that
+        # passed). The view's order only: the model's columns stay as documented.
+        outcome_header.moveSection(outcome_header.visualIndex(OutcomeModel.STATUS), 1)
         self.outcome_table.selectionModel().selectionChanged.connect(self._outcome_selected)
         host = bridge.host
         self.plugins = PluginModel(lambda: list(host.plugins) if host is not None else [], self)

@@ -168,6 +168,8 @@ class OutcomeModel(_FlatTable):
     """Handler outcomes as they reached the GUI thread."""
 
     HEADERS = ("Handler", "Event", "Interaction", "Duration", "Status", "Result or error")
+    STATUS = 4
+    """The status column (shown second: the view moves it beside the handler)."""
     OutcomeRole = _USER + 1
 
     def __init__(self, outcomes: list[Any], parent: Any = None):

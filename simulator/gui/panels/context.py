@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from simulator.gui.controls import button, card_in, plain_label
+from simulator.gui.controls import VerticalScroll, button, card_in, plain_label
 from simulator.gui.long_lines import tip
 from simulator.gui.panels.interactions import MEDIA_ICONS, STATE_NAMES
 from simulator.gui.panels.models import ring_remaining_ms
@@ -172,18 +171,11 @@ class ContextPanel(QWidget):
         self.voice = VoicePage()
         self.chat = ChatPage()
         self.email = EmailPage()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Not a Tab stop of its own: Tab went from Hang up to an invisible frame, then to Hold.
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setWidget(self.voice)
-        self.media.addWidget(scroll)
+        self.media.addWidget(VerticalScroll(self.voice))
         self.media.addWidget(self.chat)
         self.media.addWidget(self.email)
         self.wrap_up = WrapUpBox()
-        self.wrap_up.setMinimumWidth(250)
+        self.wrap_up.setMinimumWidth(220)
         self.wrap_up.setMaximumWidth(340)
         body.addWidget(self.media, 3)
         body.addWidget(self.wrap_up, 2)

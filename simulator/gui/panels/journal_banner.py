@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from simulator.gui.controls import button, plain_label
@@ -24,6 +25,12 @@ __all__ = ["JournalBanner"]
 
 class JournalBanner(QFrame):
     """Shown while the journal holds events back; hidden otherwise."""
+
+    shownOrHidden = Signal()
+    """The banner comes or goes (the window's areas give it room: see ``MainWindow``)."""
+
+    claims_room = False
+    """Shown, or being shown."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +66,15 @@ class JournalBanner(QFrame):
         bridge.journalStopped.connect(lambda _text: self.refresh())
         bridge.journalResumed.connect(self.refresh)
         self.refresh()
+
+    def setVisible(self, visible: bool) -> None:
+        """Show or hide, saying so first when that changes (showing lays the window out at
+        once: its areas must know the banner's room by then)."""
+        changed = visible != self.claims_room
+        self.claims_room = visible
+        if changed:
+            self.shownOrHidden.emit()
+        super().setVisible(visible)
 
     def refresh(self) -> None:
         """Show the journal's problem and the held events, or hide when there is none."""
