@@ -331,7 +331,7 @@ def test_stdout_held_open_by_a_process_beyond_reach_is_said_not_waited_for(
         pytest.skip("no setsid")
     module = tmp_path / "escapes.mjs"
     script = (
-        f"env -i {setsid} {sys.executable} -c 'import time; time.sleep(600)' & "
+        f"env -i {setsid} {sys.executable} -c 'import threading; threading.Event().wait(600)' & "
         f"echo $! > {shlex.quote(str(pid_file))}"
     )
     module.write_text(
