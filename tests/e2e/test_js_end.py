@@ -81,14 +81,19 @@ def crm() -> Iterator[str]:
         server.server_close()
 
 
+def _chat(host: HandlerHost, module: Path) -> None:
+    """``module`` under node in ``host``: the agent ready, one chat offered, everything handled."""
+    NodeHandler(host, module).start()
+    host.sim.login()
+    host.sim.set_agent_state("ready")
+    host.sim.offer_chat("Web Chat", None, "Hello")
+    assert host.settle(timeout=120)
+
+
 def _run(module: Path, *, close_grace: float) -> HandlerHost:
     host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30, close_grace=close_grace)
     try:
-        NodeHandler(host, module).start()
-        host.sim.login()
-        host.sim.set_agent_state("ready")
-        host.sim.offer_chat("Web Chat", None, "Hello")
-        assert host.settle(timeout=120)
+        _chat(host, module)
     finally:
         host.close(timeout=30)
     return host
@@ -299,11 +304,7 @@ def test_a_process_started_with_an_environment_of_its_own_ends_with_its_node(
     )
     host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
     try:
-        NodeHandler(host, module).start()
-        host.sim.login()
-        host.sim.set_agent_state("ready")
-        host.sim.offer_chat("Web Chat", None, "Hello")
-        assert host.settle(timeout=120)
+        _chat(host, module)
         assert [o.status for o in host.outcomes] == ["ok"] * len(host.outcomes), host.outcomes
         child = os.pidfd_open(int(pid_file.read_text(encoding="utf-8")))
     finally:
@@ -345,11 +346,7 @@ def test_stdout_held_open_by_a_process_beyond_reach_is_said_not_waited_for(
     )
     host = HandlerHost(Simulator(load_tenant(), seed=3), timeout=30)
     try:
-        NodeHandler(host, module).start()
-        host.sim.login()
-        host.sim.set_agent_state("ready")
-        host.sim.offer_chat("Web Chat", None, "Hello")
-        assert host.settle(timeout=120)
+        _chat(host, module)
     finally:
         host.close(timeout=30)
         if pid_file.exists():

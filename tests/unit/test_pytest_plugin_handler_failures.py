@@ -29,6 +29,29 @@ def ring(desk, service="Sales"):
 """
 
 
+def _gate_timers(monkeypatch, gate):
+    """The plugin's terminal timers never fire by themselves: ``gate.go_off()`` fires the last
+    one made, and ``gate.afters`` are their delays (the test's plugin module reads ``gate`` as
+    ``adsim_gate``)."""
+    import sys
+
+    from simulator.testing import terminal
+
+    class Timer:
+        def __init__(self, after, function):
+            gate.afters.append(after)
+            gate.go_off = function
+
+        def start(self):
+            pass
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
+    monkeypatch.setattr(terminal, "Timer", Timer)
+
+
 def run(pytester, test, *args):
     pytester.makepyfile(crm=HANDLER)
     pytester.makepyfile(CALL + test)
@@ -297,26 +320,11 @@ def test_a_register_that_never_returns_is_said_past_the_capture(pytester, monkey
     """With thread isolation nothing can stop it: the session hung with nothing said (the
     host's line on stderr was captured until the test's end, which never came). The load
     timer is a fake that ``register()`` itself makes go off: no waiting."""
-    import sys
     import types
-
-    from simulator.testing import terminal
 
     gate = types.SimpleNamespace(afters=[])
 
-    class Timer:
-        def __init__(self, after, function):
-            gate.afters.append(after)
-            gate.go_off = function
-
-        def start(self):
-            pass
-
-        def cancel(self):
-            pass
-
-    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
-    monkeypatch.setattr(terminal, "Timer", Timer)
+    _gate_timers(monkeypatch, gate)
     pytester.makepyfile(
         stuck="""
 import adsim_gate
@@ -478,26 +486,11 @@ def test_a_register_that_never_returns_mid_test_is_said_past_the_capture(
     """Not only the fixture's set-up loads a plugin: each of these registers it again (a
     harness of session scope for the first time), and one stuck there hung with nothing said.
     The fake load timer goes off from inside that register()."""
-    import sys
     import types
-
-    from simulator.testing import terminal
 
     gate = types.SimpleNamespace(afters=[], loads=0, stuck_at=1 if "shared" in test else 2)
 
-    class Timer:
-        def __init__(self, after, function):
-            gate.afters.append(after)
-            gate.go_off = function
-
-        def start(self):
-            pass
-
-        def cancel(self):
-            pass
-
-    monkeypatch.setitem(sys.modules, "adsim_gate", gate)
-    monkeypatch.setattr(terminal, "Timer", Timer)
+    _gate_timers(monkeypatch, gate)
     pytester.makefile(".yaml", ring="name: ring\nsteps:\n  - call: {service: Sales}\n")
     pytester.makepyfile(
         stuck="""
