@@ -240,6 +240,8 @@ def _cut_short(journal: Journal, run_id: int) -> str:
         return f" (the run was interrupted{by}: what follows is all it journaled)"
     if end.status == "unfinished":
         return " (the run is unfinished: its process ended without recording its end)"
+    if end.status == "journal-off":
+        return " (its journal was switched off in the window: what follows is all it journaled)"
     return " (the run is still being written)"
 
 

@@ -60,17 +60,30 @@ class HeldRows(RunRows):
         # and takes the row with it; any other driver (the window, the demo) writes it now.
         return any(map(_LAZY, self._buses))  # no generator: once per outcome
 
-    def _hold(self, what: str, sql: str, values: tuple[Any, ...], *, now: bool = False) -> None:
+    def _hold(
+        self,
+        what: str,
+        sql: str,
+        values: tuple[Any, ...],
+        *,
+        now: bool = False,
+        seq: int | None = None,
+    ) -> None:
         """Keep a row for the next transaction of events, or write it at once (``now``, or
-        when no attached run commits lazily, or when the run's own row is not written yet).
+        when no attached run commits lazily, or when the run's own row is not written yet;
+        ``seq``: the event it is about, if any; once the journal is switched off, a row is
+        kept only for an event journaled before).
         A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
         the next commit of events does)."""
         with self._lock:
-            if self._closed:
-                return
+            if self._closed or (self._off_ms is not None and self._unjournaled(seq)):
+                return  # switched off: nothing more is journaled (see ``switch_off``)
             self._pending.append(Pending(self._run_id, what, sql, values))
             if now or self._run_id is None or not self._deferring():
                 self._flush_locked()
+
+    def _unjournaled(self, seq: int | None) -> bool:
+        return seq is None or seq > self._journaled_seq
 
     def flush(self) -> None:
         """Write the outcome and answer rows held back for the next commit (a run's end: the
@@ -83,12 +96,18 @@ class HeldRows(RunRows):
         self.flush()
 
     def _flush_locked(self) -> None:
+        off = self._off_end()
+        if off is not None:
+            self._pending.append(off)  # the last: the end is never written before the rows
         if not self._pending:
             return
         with interrupts.deferred():  # a stop in its middle would leave it open (_write_events)
-            self._flush_transaction()
+            written = self._flush_transaction()
+        if off is not None and written:
+            self._off_written = True
 
-    def _flush_transaction(self) -> None:
+    def _flush_transaction(self) -> bool:
+        """Write the rows held back in one transaction; False when it failed (``failure``)."""
         db = self._db
         new_run = self._run_id is None
         try:
@@ -116,6 +135,8 @@ class HeldRows(RunRows):
                     else (self._pending[0].what, exc)
                 )
                 self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
+            self._pending.clear()
+            return False
         except BaseException:  # not the rows' fault: none lost, none left half-written
             if new_run:
                 self._run_id = None
@@ -123,15 +144,19 @@ class HeldRows(RunRows):
                 db.execute("ROLLBACK")
             raise
         self._pending.clear()
+        return True
 
     def record_answer(self, seq: int, answer: Any) -> None:
         """Store the answer used for an event that needs one (with the next commit)."""
-        self._hold(f"the answer to event #{seq}", ANSWER_SQL, (utf8_text(_dumps(answer)), seq))
+        self._hold(
+            f"the answer to event #{seq}", ANSWER_SQL, (utf8_text(_dumps(answer)), seq), seq=seq
+        )
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
         what, values, failed = outcome_row(outcome)
-        self._hold(what, self._outcome_sql if failed else self._outcome_ok_sql, values)
+        sql = self._outcome_sql if failed else self._outcome_ok_sql
+        self._hold(what, sql, values, seq=outcome.event_seq)
 
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]

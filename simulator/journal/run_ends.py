@@ -3,8 +3,12 @@
 A run's end is written when it is over (schema 4, ``runs.ended_ms`` and ``runs.ending``):
 ``finished`` when its process got to the end of it and closed it (whether it passed or failed),
 ``interrupted`` (with ``stop_signal``: SIGINT, SIGTERM, SIGHUP) when adsim was asked to stop in
-the middle of it. A process killed with ``kill -9`` (or that crashed, or lost its power) cannot
-write anything, so a run without an end is told by its writer, which each run's row names
+the middle of it; ``journal-off`` when its journal was switched off in its middle (the window's
+**Switch the journal off**, ``Journal.detach``): the run went on, unjournaled, and its row has
+``ended_ms`` (when the journal was switched off) and no ``ending`` (the schema's ``ending`` takes
+only the first two; an adsim before this one reads such a run as ``unfinished``). A process
+killed with ``kill -9`` (or that crashed, or lost its power) cannot write anything, so a run
+without an end is told by its writer, which each run's row names
 (``host``, ``pid`` and, where the system gives it, ``pid_start``: the boot and the process's start
 time, so that a later process that got the same pid is not taken for it):
 
@@ -32,6 +36,7 @@ from typing import Any, Literal
 __all__ = [
     "END_COLUMNS",
     "END_SQL",
+    "OFF_SQL",
     "RunEnd",
     "RunStatus",
     "run_end",
@@ -39,7 +44,7 @@ __all__ = [
     "writer",
 ]
 
-RunStatus = Literal["finished", "interrupted", "running", "unfinished", "unknown"]
+RunStatus = Literal["finished", "interrupted", "journal-off", "running", "unfinished", "unknown"]
 
 END_COLUMNS = "ending, ended_ms, stop_signal, host, pid, pid_start"
 """The columns ``run_end`` reads, in its arguments' order."""
@@ -48,6 +53,9 @@ END_SQL = (
     "UPDATE runs SET ended_ms = ?2, ending = ?3, stop_signal = ?4 WHERE id = ?1 AND ending IS NULL"
 )
 """A run's end (the first one written stays: an interrupted run is not finished later)."""
+
+OFF_SQL = "UPDATE runs SET ended_ms = ?2 WHERE id = ?1 AND ending IS NULL AND ended_ms IS NULL"
+"""A run's journal switched off at ``ended_ms`` (``journal-off``: no ``ending``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,8 @@ class RunEnd:
 
     @property
     def cut_short(self) -> bool:
-        """The run did not reach its end (interrupted, or its process gone without an end)."""
+        """The run did not reach its end (interrupted, or its process gone without an end); a
+        run whose journal was switched off went on to its end, unjournaled: not cut short."""
         return self.status in ("interrupted", "unfinished")
 
 
@@ -156,6 +165,8 @@ def run_end(row: Sequence[Any]) -> RunEnd:
         return RunEnd("finished", ended_ms)
     if ending == "interrupted":
         return RunEnd("interrupted", ended_ms, stop_signal)
+    if ended_ms is not None:  # an end with no ``ending``: its journal was switched off then
+        return RunEnd("journal-off", ended_ms)
     if pid is None or host is None or host != _host():
         return RunEnd("unknown")
     if pid_start is not None and _has_proc():

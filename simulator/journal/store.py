@@ -132,6 +132,9 @@ class Journal(HeldRows, JournalReader):
         self._ends = "ending" in runs  # schema 4 on
         self._ended = False
         """The current run's end is written, or held back to be (``end_run``)."""
+        self._off_ms: int | None = None
+        self._off_written = False
+        self._journaled_seq = 0
         self._outcome_sql = outcome_insert(self._agent == "agent")
         self._outcome_ok_sql = outcome_insert(self._agent == "agent", failed=False)
         self._pending: list[Pending] = []
@@ -199,6 +202,7 @@ class Journal(HeldRows, JournalReader):
                 self._flush_locked()  # rows of a run whose own row is not written yet
             ended = self._run_id
             self._ended = False
+            self._off_ms, self._off_written = None, False  # journaled again if attached again
             if self.path == ":memory:" and ended is not None:
                 self._forget_runs_before(ended)
             self._run_id = None
@@ -247,11 +251,13 @@ class Journal(HeldRows, JournalReader):
         return remove
 
     def detach(self) -> None:
-        """Stop journaling every simulation this journal is attached to (switching it off):
-        events held back by a failed commit are delivered at their bus's next ``flush``."""
+        """Switch the journal off: stop journaling every simulation it is attached to (events
+        held back by a failed commit are delivered at their bus's next ``flush``, unjournaled),
+        write nothing more of the run, and record its end as ``journal-off`` (``switch_off``)."""
         removers, self._detach = self._detach, []
         for remove in removers:
             remove()
+        self.switch_off()
 
     def commit(self, events: Sequence[_EventLike]) -> None:
         """Write ``events`` in one transaction, with the outcome and answer rows held back;
@@ -318,6 +324,8 @@ class Journal(HeldRows, JournalReader):
                 db.execute("ROLLBACK")
             raise
         self._pending.clear()
+        if values:
+            self._journaled_seq = max(self._journaled_seq, values[-width])
         if self._checkpointer is not None:
             self._checkpointer.committed()
 
