@@ -37,6 +37,10 @@ def reason(exc: BaseException) -> str:
         return f"{text}: another process holds its write lock"
     if "disk is full" in text:  # SQLITE_FULL: the disk, a quota, a size limit of SQLite's
         return f"{text}: free some space on its disk"
+    if getattr(exc, "sqlite_errorname", None) == "SQLITE_IOERR_SHMSIZE":
+        # WAL mode's -shm file could not grow (a disk with room for the journal's first page
+        # but not the 32 KB of its -shm): SQLite says only "disk I/O error".
+        return f"{text}: its -shm file could not grow; free some space on its disk"
     if "malformed" in text:  # SQLITE_CORRUPT, met at a page the open did not read
         return f"{text}: the file is damaged; pass another --journal file"
     return text

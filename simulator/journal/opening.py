@@ -14,6 +14,7 @@ from pathlib import Path
 
 from simulator.journal.checkpoints import WRITER_LIMIT
 from simulator.journal.errors import UNWRITABLE, JournalError, is_locked, reason
+from simulator.journal.new_file import Created
 from simulator.journal.read_only import cannot_write, read_only
 from simulator.journal.schema import adsim_version, migrate
 
@@ -111,9 +112,10 @@ def open_database(
             "is a device or a pipe, not a journal file; pass a file, or ':memory:' to keep none",
             target,
         )
+    created = Created()
     if target != ":memory:":
         try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            created = Created.make_folders(Path(target).parent)
         except OSError as exc:
             blocker = _file_in_the_way(Path(target).parent)
             if blocker is not None:
@@ -123,6 +125,25 @@ def open_database(
                     target,
                 ) from None
             raise JournalError(f"cannot create its folder ({exc.strerror})", target) from None
+        created.make_file(target)
+    try:
+        return _connect(target, busy_timeout, writing, migrations)
+    except JournalError as exc:
+        if not is_locked(exc):  # locked: another adsim has the file open, and it is theirs too
+            created.remove()  # a refused open leaves nothing it made (simulator.journal.new_file)
+        raise
+    except BaseException:
+        created.remove()
+        raise
+
+
+def _connect(
+    target: str,
+    busy_timeout: float,
+    writing: bool,
+    migrations: Sequence[Callable[[sqlite3.Connection], None]],
+) -> sqlite3.Connection:
+    """``open_database`` once the path is checked and its folder is there."""
     db: sqlite3.Connection | None = None
     try:
         db = connected = sqlite3.connect(target, isolation_level=None, check_same_thread=False)

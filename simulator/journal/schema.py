@@ -163,7 +163,11 @@ def migrate(
                 db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite rolls a transaction back itself on some errors (SQLITE_FULL): a ROLLBACK
+            # then raised "cannot rollback - no transaction is active" over the cause, and a
+            # new journal on a full disk was "not a usable adsim journal".
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
     _refuse_altered(db, migrations, version)
     return version
