@@ -80,3 +80,25 @@ def test_an_output_that_is_the_journals_wal_or_shm_is_refused(tmp_path, capsys, 
     capsys.readouterr()
     assert main(["journal", "export", "--journal", str(journal)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 20 * 15  # every run still there
+
+
+@pytest.mark.parametrize("page", ["the third", "the last"])
+def test_a_run_on_a_journal_damaged_where_it_writes_is_refused_at_start(tmp_path, capsys, page):
+    """The pages a run's first commit writes were damaged: the run was refused there, mid-run
+    (exit 1, its summary a FAIL), not at start as a journal that cannot be written is (one
+    line, exit 2). Opening now writes a row of each table and rolls it back: those pages."""
+    journal = _journal(tmp_path)
+    offset = 4096 * 2 if page == "the third" else journal.stat().st_size - 4096
+    with journal.open("r+b") as file:
+        file.seek(offset)
+        file.write(b"\xff" * 4096)
+    damaged = journal.read_bytes()
+    capsys.readouterr()
+    assert main(["run", CHAT, "--journal", str(journal)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"adsim: {journal}: not a usable adsim journal (database disk image is malformed); "
+        "pass another --journal file\n"
+    )
+    assert journal.read_bytes() == damaged
