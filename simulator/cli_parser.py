@@ -160,8 +160,10 @@ class QuietParser(argparse.ArgumentParser):
 
 def cannot_write(exc: OSError) -> int:
     """The output cannot be written (a full disk or quota under --output or a redirect): the
-    user's to fix, in one line; exit 2."""
+    user's to fix, in one line naming the ``--output`` file (a redirect has no name here);
+    exit 2."""
     streams.quiet_broken_pipe()  # what is still buffered for stdout cannot be written either
     advice = "; free some space or write elsewhere" if streams.no_room(exc) else ""
-    streams.complain(f"adsim: cannot write the output: {exc.strerror or exc}{advice}")
+    where = f"{exc.filename}: " if isinstance(exc, streams.OutputFullError) else ""
+    streams.complain(f"adsim: {where}cannot write the output: {exc.strerror or exc}{advice}")
     return EXIT_BAD_INPUT

@@ -37,11 +37,13 @@ __all__ = [
     "EXIT_BROKEN_PIPE",
     "OutputFailedError",
     "OutputFile",
+    "OutputFullError",
     "Writer",
     "complain",
     "encodable_streams",
     "no_room",
     "open_standard_fds",
+    "output_failure",
     "quiet_broken_pipe",
     "whole_lines",
 ]
@@ -149,6 +151,20 @@ class OutputFailedError(OSError):
     disk (``no_room``) or a reader that left: an I/O error of its disk or network share."""
 
 
+class OutputFullError(OSError):
+    """A write to an ``--output`` file (or its close) found no room (``no_room``): a full disk or
+    quota, said as a redirect's is, with the file's name (``filename``)."""
+
+
+def output_failure(exc: OSError, name: str) -> OSError:
+    """What a failed write to the ``--output`` file ``name`` raises: a reader that left as it
+    is; a full disk ``OutputFullError``, any other failure ``OutputFailedError``, naming it."""
+    if isinstance(exc, BrokenPipeError):
+        return exc
+    kind = OutputFullError if no_room(exc) else OutputFailedError
+    return kind(exc.errno, exc.strerror or str(exc), name)
+
+
 class OutputFile:
     """An ``--output`` file open for writing. Its writes that fail, but for a full disk or a
     closed pipe (said as such by the command line), raise ``OutputFailedError`` naming the file:
@@ -179,6 +195,4 @@ class OutputFile:
         self.close()
 
     def _failed(self, exc: OSError) -> OSError:
-        if isinstance(exc, BrokenPipeError) or no_room(exc):
-            return exc
-        return OutputFailedError(exc.errno, exc.strerror or str(exc), self.name)
+        return output_failure(exc, self.name)

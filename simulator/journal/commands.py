@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator import numbers
+from simulator import numbers, streams
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl, json_text
@@ -160,8 +160,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "agent": args.agent,
         }
         if args.output and not is_standard_output(args.output):
-            with _open_output(args.output) as out:
-                writer(journal, out, **options)
+            try:
+                with _open_output(args.output) as out:
+                    writer(journal, out, **options)
+            except OSError as exc:  # a full disk, an I/O error: the line names the file
+                raise streams.output_failure(exc, args.output) from None
         else:
             writer(journal, sys.stdout, **options)
     return 0

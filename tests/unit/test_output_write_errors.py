@@ -64,3 +64,41 @@ def test_an_io_error_writing_the_output_is_one_line_naming_it(
     monkeypatch.undo()
     assert target.read_text() == "the last run's output\n"
     assert [path.name for path in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+class _FullDisk(io.StringIO):
+    """A file on a full disk: the flush of what was buffered finds no room (``ENOSPC``)."""
+
+    def close(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("command", ["run", "generate", "journal export"])
+def test_a_full_disk_under_an_output_file_names_the_file(command, tmp_path, monkeypatch, capsys):
+    """It said ``adsim: cannot write the output: No space left on device; ...``, as for a
+    redirect (whose file adsim cannot name): with ``--output FILE`` the line names it."""
+    journal = tmp_path / "j.sqlite3"
+    argv = {
+        "run": ["run", CHAT, "--journal", ":memory:"],
+        "generate": ["generate", "--count", "3"],
+        "journal export": ["journal", "export", "--journal", str(journal)],
+    }[command]
+    if command == "journal export":
+        assert main(["run", CHAT, "--journal", str(journal)]) == 0
+    capsys.readouterr()
+    target = tmp_path / "events.jsonl"
+    opened = pathlib.Path.open
+
+    def open_(self, *args, **kwargs):
+        if self == target or self.name.startswith(f".{target.name}."):
+            return _FullDisk()
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", open_)
+    assert main([*argv, "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"adsim: {target}: cannot write the output: No space left on device; free some space "
+        "or write elsewhere"
+    )
+    assert "Traceback" not in err
