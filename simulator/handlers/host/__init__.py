@@ -102,7 +102,8 @@ class HandlerHost(PluginLoading):
         if self.isolation == "thread":
             self.streams = KeptStreams(self.add_incident)
             self.kept = KeptCalls(self.streams, self.add_incident)
-            self._signals = StraySignals(self.add_incident)  # a plugin's alarm ends no run
+            # A plugin's alarm ends no run, nor does its SIGTERM stop it as the user's.
+            self._signals = StraySignals(self.add_incident, self.kept.running_here)
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""
