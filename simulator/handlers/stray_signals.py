@@ -6,7 +6,8 @@ an alarm that ends it is a ``crashed`` call). In adsim's own process the signal'
 ended adsim there: no summary, no journal end, exit 138 or 142 and not one line saying why. So
 while a host runs plugins in adsim's process, those signals (SIGUSR1, SIGUSR2, SIGALRM,
 SIGVTALRM, SIGPROF) are caught when nobody else handles them: each is an incident of the run
-(exit 1), and the run goes on. A handler the plugin sets itself in ``register()`` (its own
+(exit 1), naming the plugin's code that sent it where the audit hook below saw it, and the run
+goes on. A handler the plugin sets itself in ``register()`` (its own
 ``SIGALRM`` timeout) is its own and is left alone.
 
 SIGINT, SIGTERM and SIGHUP are adsim's stops (``simulator.interrupts``). One a plugin's code
@@ -44,6 +45,7 @@ _SIGNALS = tuple(
 _STOPS = frozenset(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+_WATCHED = _STOPS | frozenset(_SIGNALS)
 _KILLS = frozenset({"os.kill", "os.killpg"})
 
 _listening: list[StraySignals] = []
@@ -64,6 +66,8 @@ class StraySignals:
         self._running = running
         self._handler = self._caught
         self._installed: list[signal.Signals] = []
+        self._senders: dict[int, str] = {}
+        """Who sent the signals caught here (``sending``), by signal: for ``_caught``'s line."""
         _listen(self)
         if threading.current_thread() is not threading.main_thread():
             return  # only the main thread sets handlers: nothing to catch them with
@@ -78,17 +82,23 @@ class StraySignals:
 
     def _caught(self, signum: int, frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
+        sender = self._senders.pop(signum, None)
+        how = (
+            f"{sender} in adsim's own process (thread isolation)"
+            if sender is not None
+            else "a plugin's signal.alarm, signal.setitimer or os.kill(os.getpid(), ...) in "
+            "adsim's own process (thread isolation)"
+        )
         self._report(
             f"signal {name} ({signum}) reached adsim's process, whose default action would "
-            "have ended adsim there with no summary: a plugin's signal.alarm, signal.setitimer "
-            "or os.kill(os.getpid(), ...) in adsim's own process (thread isolation); adsim went "
-            "on (use process isolation, or set a handler of the plugin's own in register())"
+            f"have ended adsim there with no summary: {how}; adsim went on (use process "
+            "isolation, or set a handler of the plugin's own in register())"
         )
 
     def sending(self, call: str, signum: int, frame: FrameType | None) -> None:
-        """``call`` (``os.kill``) on this thread is about to send adsim's process the stop
-        ``signum``: when a plugin's code sends it, say so, and have it stop nothing when adsim's
-        stopper is the one to get it."""
+        """``call`` (``os.kill``) on this thread is about to send adsim's process ``signum``:
+        when a plugin's code sends it, say so (a stop: have it stop nothing when adsim's
+        stopper is the one to get it; one caught here: ``_caught`` names the sender)."""
         code = exit_guard.plugin_code(frame)
         who = self._running() if self._running is not None else None
         if who is None and code is None:
@@ -98,6 +108,10 @@ class StraySignals:
         where = f" at {code[1]}" if code is not None else ""
         name = signal.Signals(signum).name
         sent = f"{who} sent {name} ({signum}) to adsim's own process ({call}{where})"
+        if signum not in _STOPS:
+            if signum in self._installed and signal.getsignal(signum) == self._handler:
+                self._senders[signum] = f"{who} sent it ({call}{where})"
+            return
         if interrupts.sent_by_plugin(signum):
             self._report(
                 f"{sent}; in adsim's own process (thread isolation) adsim took it as the "
@@ -149,7 +163,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         return
     try:
         target, signum = args
-        if signum not in _STOPS or [os.getpid()] != _hooked_in or not _own(event, target):
+        if signum not in _WATCHED or [os.getpid()] != _hooked_in or not _own(event, target):
             return
         _listening[-1].sending(event, signum, sys._getframe(1))
     except Exception:  # a report that failed must not fail the plugin's call
