@@ -21,6 +21,10 @@ one raised in a class's ``__set_name__`` (a signal during an import) comes out w
 traceback, and raised again at the next ``check`` (a load run's next repeat, a scenario's next
 step); the second is told from a bug by ``stop_in``.
 
+A stop a plugin's code sends adsim's own process (thread isolation: ``os.kill(os.getpid(),
+signal.SIGTERM)``) is the plugin's, not the user's: ``sent_by_plugin`` says it is coming, and it
+stops nothing (``simulator.handlers.stray_signals`` names the plugin).
+
 Standard library only: it is in place before a command's imports.
 """
 
@@ -45,6 +49,7 @@ __all__ = [
     "held_off",
     "keep_unraisable_first",
     "paused",
+    "sent_by_plugin",
     "shielded",
     "stop_in",
     "stop_on_signals",
@@ -99,6 +104,8 @@ class _Stopper:
         """A stop raised where Python drops exceptions (a finalizer), for ``check`` to raise."""
         self.hooked: Any = None
         """``sys.unraisablehook`` before this one's (put back at the end)."""
+        self.plugins: set[int] = set()
+        """Signals a plugin's code is sending adsim's process (``sent_by_plugin``): no stop."""
 
     def unraisable(self, unraisable: Any) -> None:
         """``sys.unraisablehook``: a stop raised in a finalizer is kept, not printed."""
@@ -109,6 +116,9 @@ class _Stopper:
         self.hooked(unraisable)
 
     def __call__(self, signum: int, _frame: FrameType | None) -> None:
+        if signum in self.plugins:  # a plugin's (said where it sent it), not the user's
+            self.plugins.discard(signum)
+            return
         if not self.stopping:
             self.stopping = True
             name = signal.Signals(signum).name
@@ -250,6 +260,26 @@ def held_off() -> Iterator[list[int]]:
         yield came
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def sent_by_plugin(signum: int) -> bool:
+    """A plugin's code run in adsim's own process (thread isolation) is sending ``signum`` to
+    it (``os.kill(os.getpid(), signal.SIGTERM)``, seen by ``simulator.handlers.stray_signals``,
+    which says who): True when it will come to this module's handler, which then takes it as
+    the plugin's and stops nothing, as it would stop only the plugin's own process (process
+    isolation). Any thread may ask. A stop of the user's that comes before this one is handled
+    (signals of one kind that arrive together are handled once) is taken as the plugin's."""
+    if not _ACTIVE or signum not in _ACTIVE[0].replaced:
+        return False
+    stopper = _ACTIVE[0]
+    plugins = stopper.plugins
+    try:
+        if signal.getsignal(signum) is not stopper:  # paused (the window's own): a stop
+            return False
+    except (OSError, ValueError):
+        return False
+    plugins.add(signum)
+    return True
 
 
 def handlers_loaded() -> None:

@@ -30,6 +30,7 @@ import traceback
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -154,19 +155,24 @@ def new_loop(
 
 
 def finish_tasks(loop: asyncio.AbstractEventLoop, grace: float) -> list[str]:
-    """Run the tasks still pending on ``loop`` for up to ``grace`` seconds (a coroutine
-    handler's ``create_task`` runs only while a handler does); cancel those still pending and
-    return their names (``upload() at crm.py:12``). Their errors go to the loop's exception
-    handler."""
+    """Run the tasks still pending on ``loop`` (on this thread) for up to ``grace`` seconds of
+    time they could run (a coroutine handler's ``create_task`` runs only while a handler does):
+    on a loaded machine as long again as this thread waited for a CPU meanwhile
+    (``leftover_threads.wait_runnable``); cancel those still pending and return their names
+    (``upload() at crm.py:12``). Their errors go to the loop's exception handler."""
     import asyncio
+
+    from simulator.handlers import leftover_threads
 
     if loop.is_closed() or loop.is_running():
         return []
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if not pending:
         return []
-    with contextlib.suppress(Exception):
-        loop.run_until_complete(asyncio.wait(pending, timeout=grace))
+    tid = threading.get_native_id()
+    leftover_threads.wait_runnable(
+        partial(_ran_within, loop, pending), grace, lambda: leftover_threads.run_delay(tid)
+    )
     left = [task for task in pending if not task.done()]
     for task in left:
         task.cancel()
@@ -183,6 +189,15 @@ def finish_tasks(loop: asyncio.AbstractEventLoop, grace: float) -> list[str]:
     # the last reference to it goes (``Task exception was never retrieved``): these lists.
     del pending, left
     return names
+
+
+def _ran_within(loop: asyncio.AbstractEventLoop, tasks: list[Any], seconds: float) -> bool:
+    """Run ``loop`` until ``tasks`` are done or ``seconds`` have passed; whether they are."""
+    import asyncio
+
+    with contextlib.suppress(Exception):
+        loop.run_until_complete(asyncio.wait(tasks, timeout=seconds))
+    return all(task.done() for task in tasks)
 
 
 def tasks_left_line(names: list[str], grace: float) -> str:

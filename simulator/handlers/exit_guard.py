@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
-__all__ = ["before_saying", "loading", "started_by", "watch"]
+__all__ = ["before_saying", "loading", "plugin_code", "started_by", "watch"]
 
 _REAL_EXIT = os._exit
 before_saying: list[Callable[[], object]] = []
@@ -147,12 +147,20 @@ def _culprit(frame: FrameType | None) -> tuple[str, str] | None:
     return None
 
 
+def plugin_code(frame: FrameType | None) -> tuple[str, str] | None:
+    """(plugin, file:line) of the plugin whose code is on this thread's stack from ``frame``
+    out (its import or ``register`` too), or whose code started this thread (where it did);
+    None when it is no plugin's."""
+    culprit = _culprit(frame)
+    if culprit is None and threading.current_thread() in _started_by:
+        name, started = _started_by[threading.current_thread()]
+        culprit = name, f"{started} (on a thread started there)"
+    return culprit
+
+
 def _guarded(status: int) -> NoReturn:
     if [os.getpid()] == _installed_in:
-        culprit = _culprit(sys._getframe(1))
-        if culprit is None and threading.current_thread() in _started_by:
-            name, started = _started_by[threading.current_thread()]
-            culprit = name, f"{started} (on a thread started there)"
+        culprit = plugin_code(sys._getframe(1))
         if culprit is not None:
             name, where = culprit
             code = status if status & 0xFF else 1  # 256 is 0 to the shell

@@ -16,7 +16,10 @@ import pickle
 import select
 import struct
 import time
+from collections.abc import Callable
 from typing import Any
+
+from simulator.handlers.leftover_threads import wait_runnable
 
 __all__ = ["frame", "write_all", "write_some", "write_within"]
 
@@ -49,26 +52,47 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
     write_within(fd, data, None)
 
 
-def write_within(fd: int, data: bytes | memoryview, seconds: float | None) -> bool:
+def write_within(
+    fd: int,
+    data: bytes | memoryview,
+    seconds: float | None,
+    delay: Callable[[], int | None] | None = None,
+) -> bool:
     """Write all of ``data`` to the non-blocking ``fd`` if the reader takes it within
     ``seconds`` (None: however long it takes): False when it did not (part of it may be
-    written: the caller gives up on that reader); ``OSError`` when the reader has gone."""
+    written: the caller gives up on that reader); ``OSError`` when the reader has gone.
+    ``delay``: nanoseconds the reader has waited for a CPU so far (``leftover_threads.
+    process_delay``): the wait is as long again as it waited for one meanwhile
+    (``leftover_threads.wait_runnable``), so a reader slow only for a loaded machine is not
+    one that takes nothing."""
     view = memoryview(data)
-    deadline = None if seconds is None else time.monotonic() + seconds
     poller: select.poll | None = None
-    while view:
-        written = write_some(fd, view)
-        if written:
-            view = view[written:]
-            continue
-        timeout = None
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            timeout = max(1, int(left * 1000))
-        if poller is None:  # ``poll``, not ``select``: a descriptor may be over 1024
-            poller = select.poll()
-            poller.register(fd, select.POLLOUT)
-        poller.poll(timeout)  # room, the reader gone (the next write raises), or the deadline
-    return True
+
+    def written(wait: float | None) -> bool:
+        nonlocal view, poller
+        deadline = None if wait is None else time.monotonic() + wait
+        while view:
+            count = write_some(fd, view)
+            if count:
+                view = view[count:]
+                continue
+            timeout = None
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                timeout = max(1, int(left * 1000))
+            if poller is None:  # ``poll``, not ``select``: a descriptor may be over 1024
+                poller = select.poll()
+                poller.register(fd, select.POLLOUT)
+            poller.poll(timeout)  # room, the reader gone (the next write raises), or the deadline
+        return True
+
+    if seconds is None:
+        return written(None)
+    return wait_runnable(written, seconds, delay or _unknown)
+
+
+def _unknown() -> None:
+    """No reader's delay to go by: the wait is ``seconds``."""
+    return None

@@ -93,6 +93,15 @@ class KeptCalls:
             self._active.append(window)
             return window
 
+    def running_here(self) -> str | None:
+        """Whose code runs on this thread now (``plugin crm: save``), None when none's does.
+        Takes no lock: asked from an audit hook, whatever this thread holds."""
+        thread = threading.get_ident()
+        for window in reversed(list(self._active)):
+            if window.thread == thread:
+                return window.label()
+        return None
+
     def end(self, window: Window) -> None:
         """Put back what ``window``'s code changed, and say so in the name of whoever may have
         changed it."""

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simulator.handlers import leftover_threads
 from simulator.handlers.frames import frame, write_all, write_some, write_within
 from simulator.handlers.pipeline import Pipeline, _Pending
 from simulator.handlers.start_marker import StartMarker
@@ -139,11 +140,22 @@ class PluginPipe:
         """The close message, if it gets through within the grace. A process that is not
         reading (a handler asleep with calls queued behind it) leaves its pipe full, and the
         thread sending the next call waits for room holding the pipe: waiting behind it would
-        never end (Ctrl-C would hang). True also when the process has gone meanwhile."""
-        if not self._send_lock.acquire(timeout=self.grace):
+        never end (Ctrl-C would hang). The grace is of time the process could run
+        (``leftover_threads.wait_runnable``): on a loaded machine one waiting for a CPU took
+        nothing meanwhile, and was killed as one stuck in a handler. True also when the
+        process has gone meanwhile."""
+        pid = life.process.pid
+
+        def delay() -> int | None:
+            return leftover_threads.process_delay(pid)
+
+        if not leftover_threads.wait_runnable(
+            lambda seconds: self._send_lock.acquire(timeout=seconds), self.grace, delay
+        ):
             return False
         try:
-            return write_within(life.write.fileno(), frame(("close", self.grace)), self.grace)
+            data = frame(("close", self.grace))
+            return write_within(life.write.fileno(), data, self.grace, delay)
         except (OSError, ValueError):
             return True  # gone: nothing left to close
         finally:

@@ -6,17 +6,34 @@ an alarm that ends it is a ``crashed`` call). In adsim's own process the signal'
 ended adsim there: no summary, no journal end, exit 138 or 142 and not one line saying why. So
 while a host runs plugins in adsim's process, those signals (SIGUSR1, SIGUSR2, SIGALRM,
 SIGVTALRM, SIGPROF) are caught when nobody else handles them: each is an incident of the run
-(exit 1), and the run goes on. A handler the plugin sets itself in ``register()`` (its own
-``SIGALRM`` timeout) is its own and is left alone. SIGINT, SIGTERM and SIGHUP are adsim's
-stops (``simulator.interrupts``).
+(exit 1), naming the plugin's code that sent it where the audit hook below saw it, and the run
+goes on. A handler the plugin sets itself in ``register()`` (its own
+``SIGALRM`` timeout) is its own and is left alone.
+
+SIGINT, SIGTERM and SIGHUP are adsim's stops (``simulator.interrupts``). One a plugin's code
+sends adsim's process (``os.kill(os.getpid(), signal.SIGTERM)``, ``os.killpg``: seen by an audit
+hook as it is sent, on the sending thread) only ended the plugin's process in process isolation
+(a ``crashed`` call); here it stopped the run as the user's SIGTERM does, and nothing said it
+was the plugin's. Now it is an incident that names the plugin, its handler and the file:line,
+and the run goes on. What the hook cannot see is a stop as before: a signal sent another way
+(``signal.raise_signal``, a ``kill`` command the plugin runs, a C library), or one no plugin's
+code sent. Where adsim's stopper is not in place (the window, under pytest) the signal does what
+it does there, and a line on stderr says who sent it first.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
+from typing import Any
+
+from simulator import interrupts
+from simulator.handlers import exit_guard
 
 __all__ = ["StraySignals"]
 
@@ -25,15 +42,33 @@ _SIGNALS = tuple(
     for name in ("SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF")
     if hasattr(signal, name)
 )
+_STOPS = frozenset(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+_WATCHED = _STOPS | frozenset(_SIGNALS)
+_KILLS = frozenset({"os.kill", "os.killpg"})
+
+_listening: list[StraySignals] = []
+"""The hosts' catchers, latest last: the audit hook reports to the latest."""
+_hooked_in: list[int] = []
+"""The process the audit hook was added in (it cannot be removed: inert once none listens)."""
 
 
 class StraySignals:
-    """The signals above caught for a host (made and released on the main thread)."""
+    """The signals above caught for a host (made and released on the main thread), and the
+    stops a plugin's code sends adsim's process told apart; ``running``: whose code runs on
+    the calling thread (``plugin crm: save``), None when none's does."""
 
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, report: Callable[[str], None], running: Callable[[], str | None] | None = None
+    ) -> None:
         self._report = report
+        self._running = running
         self._handler = self._caught
         self._installed: list[signal.Signals] = []
+        self._senders: dict[int, str] = {}
+        """Who sent the signals caught here (``sending``), by signal: for ``_caught``'s line."""
+        _listen(self)
         if threading.current_thread() is not threading.main_thread():
             return  # only the main thread sets handlers: nothing to catch them with
         for signum in _SIGNALS:
@@ -47,15 +82,55 @@ class StraySignals:
 
     def _caught(self, signum: int, frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
+        sender = self._senders.pop(signum, None)
+        how = (
+            f"{sender} in adsim's own process (thread isolation)"
+            if sender is not None
+            else "a plugin's signal.alarm, signal.setitimer or os.kill(os.getpid(), ...) in "
+            "adsim's own process (thread isolation)"
+        )
         self._report(
             f"signal {name} ({signum}) reached adsim's process, whose default action would "
-            "have ended adsim there with no summary: a plugin's signal.alarm, signal.setitimer "
-            "or os.kill(os.getpid(), ...) in adsim's own process (thread isolation); adsim went "
-            "on (use process isolation, or set a handler of the plugin's own in register())"
+            f"have ended adsim there with no summary: {how}; adsim went on (use process "
+            "isolation, or set a handler of the plugin's own in register())"
         )
+
+    def sending(self, call: str, signum: int, frame: FrameType | None) -> None:
+        """``call`` (``os.kill``) on this thread is about to send adsim's process ``signum``:
+        when a plugin's code sends it, say so (a stop: have it stop nothing when adsim's
+        stopper is the one to get it; one caught here: ``_caught`` names the sender)."""
+        code = exit_guard.plugin_code(frame)
+        who = self._running() if self._running is not None else None
+        if who is None and code is None:
+            return  # adsim's own, a library's: a stop as any
+        if who is None:
+            who = f"plugin {code[0]}" if code is not None else "a plugin's code"
+        where = f" at {code[1]}" if code is not None else ""
+        name = signal.Signals(signum).name
+        sent = f"{who} sent {name} ({signum}) to adsim's own process ({call}{where})"
+        if signum not in _STOPS:
+            if signum in self._installed and signal.getsignal(signum) == self._handler:
+                self._senders[signum] = f"{who} sent it ({call}{where})"
+            return
+        if interrupts.sent_by_plugin(signum):
+            self._report(
+                f"{sent}; in adsim's own process (thread isolation) adsim took it as the "
+                "plugin's, not as a stop, and went on (a process of the plugin's own ends: "
+                "a crashed call)"
+            )
+            return
+        if signal.getsignal(signum) is signal.SIG_DFL:  # it ends the process
+            for before in exit_guard.before_saying:
+                with contextlib.suppress(Exception):
+                    before()
+        line = f"adsim: {sent}: in adsim's own process (thread isolation) it stops adsim\n"
+        with contextlib.suppress(OSError):
+            os.write(2, line.encode("utf-8", "replace"))
 
     def release(self) -> None:
         """Put the default action back where ours is still set."""
+        with contextlib.suppress(ValueError):
+            _listening.remove(self)
         if threading.current_thread() is not threading.main_thread():
             return
         for signum in self._installed:
@@ -65,3 +140,31 @@ class StraySignals:
             except (OSError, ValueError):
                 continue
         self._installed = []
+
+
+def _listen(catcher: StraySignals) -> None:
+    _listening.append(catcher)
+    if not _hooked_in:
+        _hooked_in.append(os.getpid())
+        sys.addaudithook(_audit)
+
+
+def _own(call: str, target: int) -> bool:
+    """Whether ``call`` (``os.kill``, ``os.killpg``) to ``target`` reaches this process."""
+    if call == "os.kill":
+        return target in (os.getpid(), 0) or target == -os.getpgrp()
+    return target in (0, os.getpgrp())
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    """The audit hook: every audited event of the process passes here, so it is quick to
+    return; it never raises (the raise would be the audited call's)."""
+    if event not in _KILLS or not _listening:
+        return
+    try:
+        target, signum = args
+        if signum not in _WATCHED or [os.getpid()] != _hooked_in or not _own(event, target):
+            return
+        _listening[-1].sending(event, signum, sys._getframe(1))
+    except Exception:  # a report that failed must not fail the plugin's call
+        pass

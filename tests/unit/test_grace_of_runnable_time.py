@@ -6,13 +6,16 @@ documented grace. The machine's load is faked here: no test waits for time to pa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+from types import SimpleNamespace
 
 import pytest
 
-from simulator.handlers import leftover_threads
+from simulator.handlers import frames, leftover_threads
+from simulator.handlers.plugin_pipe import PluginPipe
 
 
 class _Loaded:
@@ -89,3 +92,131 @@ def test_unknown_delays_leave_the_grace_as_it_was():
 def test_the_delays_are_read_on_linux():
     assert isinstance(leftover_threads.run_delay(threading.get_native_id()), int)
     assert isinstance(leftover_threads.process_delay(os.getpid()), int)
+
+
+# The same grace elsewhere: the asyncio tasks a coroutine handler left pending, and the close
+# message to a plugin's process (both were 0.5 s of the wall clock).
+
+
+def test_a_task_starved_of_cpu_at_the_end_of_its_grace_is_waited_for(monkeypatch, long_wait):
+    import asyncio
+
+    from simulator.handlers import background_errors
+
+    loop = asyncio.new_event_loop()
+    try:
+        release = asyncio.Event()
+
+        async def upload() -> None:
+            await release.wait()
+
+        task = loop.create_task(upload())
+        monkeypatch.setattr(leftover_threads, "run_delay", _Loaded(60.0, release))
+        assert background_errors.finish_tasks(loop, 0.0) == []
+        assert task.done() and not task.cancelled()
+    finally:
+        loop.close()
+
+
+def test_a_task_waiting_for_no_cpu_gets_the_grace_and_is_named(monkeypatch, long_wait):
+    import asyncio
+
+    from simulator.handlers import background_errors
+
+    loop = asyncio.new_event_loop()
+    try:
+        never = asyncio.Event()
+
+        async def upload() -> None:
+            await never.wait()
+
+        task = loop.create_task(upload())
+        monkeypatch.setattr(leftover_threads, "run_delay", _Loaded(0.0))
+        [name] = background_errors.finish_tasks(loop, 0.0)
+        assert name.startswith("test_a_task_waiting_for_no_cpu_gets_the_grace_and_is_named.")
+        assert task.cancelled()
+    finally:
+        loop.close()
+
+
+class _Full:
+    """A pipe whose reader has taken nothing yet: its write end non-blocking and full."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+        os.set_blocking(self.write, False)
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                os.write(self.write, b"x" * 65536)
+
+    def set(self) -> None:
+        """The reader takes what is there (``_Loaded``'s release)."""
+        os.set_blocking(self.read, False)
+        with contextlib.suppress(BlockingIOError):
+            while os.read(self.read, 65536):
+                pass
+
+    def close(self) -> None:
+        os.close(self.read)
+        os.close(self.write)
+
+
+def test_a_reader_starved_of_cpu_is_written_to_past_the_grace(long_wait):
+    """A plugin's process that took nothing from its pipe only because it waited for a CPU is
+    not one stuck in a handler (it was killed: "took nothing from its pipe for 0.5 s")."""
+    pipe = _Full()
+    try:
+        delay = _Loaded(60.0, pipe)
+        assert frames.write_within(pipe.write, b"close", 0.0, lambda: delay(None))
+    finally:
+        pipe.close()
+
+
+def test_a_reader_waiting_for_no_cpu_gets_the_grace(long_wait):
+    pipe = _Full()
+    try:
+        delay = _Loaded(0.0)
+        assert not frames.write_within(pipe.write, b"close", 0.0, lambda: delay(None))
+    finally:
+        pipe.close()
+
+
+def test_the_close_waits_for_the_pipe_past_its_grace_when_the_process_waited_for_a_cpu(
+    monkeypatch, long_wait
+):
+    """The thread writing the call before the close holds the pipe until the process reads
+    it: a process slow for the machine's load frees it past the grace."""
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    pipe = PluginPipe()
+    pipe.name, pipe.grace, pipe._send_lock = "crm", 0.0, threading.Lock()
+    release = threading.Event()
+
+    def holding() -> None:  # the call before the close, written once the process reads
+        with pipe._send_lock:
+            held.set()
+            release.wait(60)
+
+    held = threading.Event()
+    holder = threading.Thread(target=holding, daemon=True)
+    holder.start()
+    try:
+        assert held.wait(60)
+        starved = _Loaded(60.0, release)
+        monkeypatch.setattr(leftover_threads, "process_delay", lambda pid: starved(None, pid))
+        life = SimpleNamespace(process=SimpleNamespace(pid=4242), write=_Fd(writer))
+        assert pipe._send_close(life)  # type: ignore[arg-type]
+        assert os.read(reader, 65536)  # the close message
+    finally:
+        release.set()
+        holder.join(60)
+        os.close(reader)
+        os.close(writer)
+
+
+class _Fd:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def fileno(self) -> int:
+        return self.fd

@@ -33,6 +33,8 @@ def test_a_signal_a_plugin_sends_adsims_process_is_a_failure_not_its_end(tmp_pat
     assert result.returncode == 1, (result.returncode, result.stderr)
     assert "adsim: handlers: 0 of 1 calls failed; 1 plugin problem(s)" in result.stderr
     assert "adsim:   signal SIGUSR1 (10) reached adsim's process, " in result.stderr
+    # Who sent it, seen as it was sent (an audit hook of os.kill)
+    assert f"plugin crm: save sent it (os.kill at {plugin}:7) in adsim's own" in result.stderr
 
 
 def test_a_close_that_ends_its_process_is_an_incident(tmp_path):

@@ -46,7 +46,7 @@ from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
-from simulator.handlers.leftover_threads import snapshot
+from simulator.handlers.leftover_threads import run_delay, snapshot, wait_runnable
 from simulator.handlers.stray_signals import StraySignals
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.widget_state import WidgetState
@@ -102,7 +102,8 @@ class HandlerHost(PluginLoading):
         if self.isolation == "thread":
             self.streams = KeptStreams(self.add_incident)
             self.kept = KeptCalls(self.streams, self.add_incident)
-            self._signals = StraySignals(self.add_incident)  # a plugin's alarm ends no run
+            # A plugin's alarm ends no run, nor does its SIGTERM stop it as the user's.
+            self._signals = StraySignals(self.add_incident, self.kept.running_here)
         self.threads_before = snapshot()
         """The threads running before any plugin was loaded (``simulator.handlers.
         leftover_threads``: what a plugin run in this process left running at the end)."""
@@ -183,9 +184,16 @@ class HandlerHost(PluginLoading):
         # Idle, the dispatcher thread has its end left only: the close grace it gives the
         # asyncio tasks handlers left pending, then their names (an incident). That is waited
         # for however slow the machine (1 s was not, under load, and the summary went out
-        # without them); a handler still running (a stop) is not.
+        # without them; the tasks' grace is lengthened by the thread's wait for a CPU, and so
+        # is this); a handler still running (a stop) is not.
         limit = self.close_grace + _END_LIMIT if idle else 1.0
-        if not self._stopped.wait(limit) and idle:
+        tid = self._dispatcher.native_id
+        ended = (
+            wait_runnable(self._stopped.wait, limit, lambda: run_delay(tid))
+            if idle
+            else self._stopped.wait(limit)
+        )
+        if not ended and idle:
             self.add_incident(
                 f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
                 "blocks the event loop); adsim went on without them"

@@ -1,0 +1,93 @@
+"""A stop (SIGTERM, SIGINT, SIGHUP) a plugin's code sends its own process, which is adsim's with
+``--handler-isolation thread``, is the plugin's: named in the summary, and the run goes on.
+
+Before: ``os.kill(os.getpid(), signal.SIGTERM)`` in a handler stopped the run as the user's
+SIGTERM does (``adsim: interrupted (SIGTERM): stopping``, exit 143), and nothing named the
+plugin; in a process of its own the same handler is a crashed call and the run goes on."""
+
+from __future__ import annotations
+
+import signal
+
+from simulator.handlers import exit_guard
+from simulator.handlers.stray_signals import StraySignals
+from tests.unit.plugin_demo import run_adsim
+
+_PLUGIN = """
+import os
+import signal
+import threading
+
+
+def save(activity):
+    {body}
+    return "went on"
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def _thread_run(tmp_path, body: str):
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_PLUGIN.format(body=body), encoding="utf-8")
+    return run_adsim(
+        "demo", "--journal", ":memory:", "--handler", str(plugin), "--handler-isolation", "thread"
+    )
+
+
+def test_a_handlers_sigterm_to_adsims_process_names_it_and_stops_nothing(tmp_path):
+    result = _thread_run(tmp_path, "os.kill(os.getpid(), signal.SIGTERM)")
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "interrupted" not in result.stderr
+    assert "adsim: handlers: 0 of 1 calls failed; 1 plugin problem(s)" in result.stderr
+    assert (
+        f"adsim:   plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill at "
+        f"{tmp_path / 'crm.py'}:8); in adsim's own process (thread isolation) adsim took it as "
+        "the plugin's, not as a stop, and went on"
+    ) in result.stderr
+
+
+def test_one_a_thread_of_the_plugins_sends_names_where_it_was_started(tmp_path):
+    body = (
+        "sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGHUP))\n"
+        "    sender.start()\n"
+        "    sender.join()"
+    )
+    result = _thread_run(tmp_path, body)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "interrupted" not in result.stderr
+    assert (
+        f"adsim:   plugin crm sent SIGHUP (1) to adsim's own process (os.kill at "
+        f"{tmp_path / 'crm.py'}:9 (on a thread started there))"
+    ) in result.stderr
+
+
+def test_without_adsims_stopper_the_sender_is_said_before_the_signal_does_its_work(
+    monkeypatch, capfd
+):
+    """Under pytest or in the window the stop is theirs to handle (pytest's SIGINT, a SIGTERM
+    that ends the process): a line on stderr names who sent it first."""
+    monkeypatch.setattr(exit_guard, "before_saying", [])  # pytest's capture stays as it is
+    reports: list[str] = []
+    catcher = StraySignals(reports.append, lambda: "plugin crm: save")
+    try:
+        catcher.sending("os.kill", signal.SIGTERM, None)
+    finally:
+        catcher.release()
+    assert reports == []
+    assert capfd.readouterr().err == (
+        "adsim: plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill): in "
+        "adsim's own process (thread isolation) it stops adsim\n"
+    )
+
+
+def test_adsims_own_kills_and_other_signals_are_not_the_plugins():
+    reports: list[str] = []
+    catcher = StraySignals(reports.append, lambda: None)
+    try:
+        catcher.sending("os.kill", signal.SIGTERM, None)  # no plugin's code on this thread
+    finally:
+        catcher.release()
+    assert reports == []
