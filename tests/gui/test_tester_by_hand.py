@@ -1,0 +1,58 @@
+"""What a tester driving the window by hand under Xvfb ran into: a missed contact's notice that
+made the window wider than the screen, and the keyboard trapped in the inspector's tables."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+LONG = "Maximilian Alexander-Featherstonehaugh von Hohenzollern-Sigmaringen"
+
+
+@pytest.fixture
+def ringing_desk(qtbot: Any, window: Any) -> Any:
+    """The window over a virtual-clock simulator with the default 20 s ring timeout, Ready."""
+    from simulator.engine import Settings, Simulator
+    from simulator.gui.bridge import SimBridge
+    from tests.gui.driver import Desk
+
+    sim = Simulator(seed=7, settings=Settings(outbound_answer_seconds=None))
+    window.attach(SimBridge(sim, None, parent=window))
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.select("agentStateCombo", "ready")
+    return desk
+
+
+def test_a_missed_contact_with_a_long_name_does_not_widen_the_window(ringing_desk):
+    """A chat from a long-named customer rang out: the notice asked the agent bar for the whole
+    name on one line, and the window grew past the screen's right edge (1660 pixels on a
+    1600-pixel screen: the directory, the customer side and the status bar's clock cut off), and
+    kept that width after the notice was dismissed, saved for the next start."""
+    desk = ringing_desk
+    window = desk.window
+    window.resize(1440, 900)  # the window's default size
+    desk.wait(lambda: window.width() == 1440)
+    desk.type("customerName", LONG)
+    desk.click("offerChatButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.sim.advance(120)  # past any ring timeout
+    notice = desk.widget("missedCallNotice")
+    desk.wait(notice.isVisible)
+    text = desk.widget("missedCallText")
+    desk.wait(lambda: desk.widget("agentStateLabel").text() == "Not Ready: No Answer")
+    assert window.width() == 1440
+    assert window.minimumSizeHint().width() <= 1440
+    # The notice asks for a few characters of room, whatever the name's length.
+    assert notice.minimumSizeHint().width() < text.fontMetrics().horizontalAdvance(LONG) / 2
+    # The name ends in "…", the time of the miss after it; the tooltip has it whole.
+    first_line, second_line = text.shown_text().split("\n")
+    name = first_line.removeprefix("Missed chat from ").rsplit(" at ", 1)[0]
+    assert name.endswith("…") and LONG.startswith(name[:-1])
+    assert re.fullmatch(r"Missed chat from .+ at \d\d:\d\d:\d\d", first_line)
+    assert second_line == "You were set to Not Ready: No Answer"
+    assert f"Missed chat from {LONG} at " in text.toolTip()
