@@ -56,3 +56,7 @@ def test_a_missed_contact_with_a_long_name_does_not_widen_the_window(ringing_des
     assert re.fullmatch(r"Missed chat from .+ at \d\d:\d\d:\d\d", first_line)
     assert second_line == "You were set to Not Ready: No Answer"
     assert f"Missed chat from {LONG} at " in text.toolTip()
+    tenant = desk.widget("tenantLabel")
+    assert not tenant.isVisible()  # the notice has its room
+    desk.click("dismissMissedButton")
+    assert tenant.isVisible() and not notice.isVisible()

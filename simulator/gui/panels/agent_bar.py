@@ -94,15 +94,12 @@ class AgentBar(QWidget):
         self.missed.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         missed_row.addWidget(self.missed_text, 1)
         dismiss = tool_button("dismissMissedButton", "x", "Dismiss", self.missed)
-        dismiss.clicked.connect(self.missed.hide)
+        dismiss.clicked.connect(self._dismiss_missed)
         missed_row.addWidget(dismiss)
         self.missed.hide()
-        # The tenant gives up its room first (its hint ignored, elided, whole in its tooltip),
-        # then the missed-contact notice its name: the state selector never shrinks.
-        self.tenant = plain_label("", "tenantLabel", elide=True, parent=self)
+        self.tenant = plain_label("", "tenantLabel", parent=self)
         self.tenant.setMinimumWidth(0)
-        self.tenant.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.tenant.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Never squeezed below its text (`Not Ready: No Answe`): the bar's other items give.
         self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout.addWidget(avatar)
         layout.addWidget(self.name)
@@ -114,7 +111,8 @@ class AgentBar(QWidget):
         layout.addWidget(self.login)
         layout.addSpacing(12)
         layout.addWidget(self.missed)
-        layout.addWidget(self.tenant, 1)
+        layout.addStretch(1)
+        layout.addWidget(self.tenant)
 
     def attach(self, bridge: SimBridge) -> None:
         """Show ``bridge``'s agent."""
@@ -151,7 +149,13 @@ class AgentBar(QWidget):
             )
         )
         self.missed_text.setToolTip(self.missed.toolTip())
+        # The notice takes the tenant's room while it shows (the tenant's name came back cut).
+        self.tenant.hide()
         self.missed.show()
+
+    def _dismiss_missed(self) -> None:
+        self.missed.hide()
+        self.tenant.show()
 
     def current_text(self) -> str:
         """The engine's state and reason as words (``agentStateLabel`` shows the same)."""
