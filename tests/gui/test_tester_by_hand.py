@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 pytestmark = pytest.mark.gui
 
@@ -60,3 +61,37 @@ def test_a_missed_contact_with_a_long_name_does_not_widen_the_window(ringing_des
     assert not tenant.isVisible()  # the notice has its room
     desk.click("dismissMissedButton")
     assert tenant.isVisible() and not notice.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("tab", "name"),
+    [(0, "eventTable"), (0, "eventDiff"), (1, "outcomeTable"), (2, "pluginTable")],
+)
+def test_tab_leaves_the_inspector_tables(desk, tab, name):
+    """Tab in the event table moved from cell to cell, four a row, through every event of the
+    session: a keyboard-only tester never got past it to Copy as JSON, the other tabs, or back
+    to the call (the docs promise Tab reaches every control)."""
+    bridge = desk.bridge
+    bridge.act("login")
+    bridge.act("set_agent_state", "ready")
+    bridge.act("offer_call", None, None)
+    bridge.act("accept_interaction")
+    bridge.act("set_call_hold", True)  # a state change with fields that changed
+    desk.wait(lambda: desk.widget("outcomeTable").model().rowCount() >= 4)
+    desk.widget("inspectorTabs").setCurrentIndex(tab)
+    if name == "eventDiff":
+        model = desk.widget("eventTable").model()
+        last = model.rowCount() - 1
+        row = next(
+            r
+            for r in range(last, -1, -1)
+            if model.event_at(r).name == "ON_INTERACTION_STATE_CHANGE"
+        )
+        desk.click_item("eventTable", model.index(row, 1))
+    view = desk.widget(name)
+    desk.wait(lambda: view.model().rowCount() >= 1 and view.isVisible())
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    view.setCurrentIndex(view.model().index(0, 0))
+    desk.wait(view.hasFocus)
+    desk.qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus(), f"Tab stayed in {name} at {view.currentIndex().column()}"
