@@ -95,3 +95,27 @@ def test_tab_leaves_the_inspector_tables(desk, tab, name):
     desk.wait(view.hasFocus)
     desk.qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert not view.hasFocus(), f"Tab stayed in {name} at {view.currentIndex().column()}"
+
+
+@pytest.mark.parametrize(
+    ("field", "front"),
+    [("kbSearchBox", "knowledgeDock"), ("customerName", "customerDock")],
+)
+def test_tab_into_a_dock_behind_another_brings_it_to_the_front(desk, field, front):
+    """The customer side and the knowledge base share a place, one behind the other: Tab went
+    on into the one behind, and the tester typed a search (Enter sent it to the integration)
+    into a box nobody could see."""
+    from PySide6.QtWidgets import QTabBar
+
+    window = desk.window
+    window.complete()
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.count() == 2]
+    (bar,) = [bar for bar in bars if {bar.tabText(0), bar.tabText(1)} >= {"Knowledge base"}]
+    other = {"knowledgeDock": "customerDock", "customerDock": "knowledgeDock"}[front]
+    desk.widget(other).raise_()
+    box = desk.widget(field)
+    desk.wait(lambda: box.visibleRegion().isEmpty())  # behind the other dock
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    desk.wait(box.hasFocus)
+    desk.wait(lambda: not box.visibleRegion().isEmpty())
+    assert bar.tabText(bar.currentIndex()) == desk.widget(front).windowTitle()
