@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def _done(self, action: str) -> None:
         if self.bridge is not None:
-            self.show_message(done_text(action, self.bridge.sim))
+            self.show_message(done_text(action, self.bridge.sim, self.bridge.done_data))
         self.refusal.dismiss()
 
     def _refused(self, action: str, text: str) -> None:

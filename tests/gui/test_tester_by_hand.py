@@ -119,3 +119,30 @@ def test_tab_into_a_dock_behind_another_brings_it_to_the_front(desk, field, fron
     desk.wait(box.hasFocus)
     desk.wait(lambda: not box.visibleRegion().isEmpty())
     assert bar.tabText(bar.currentIndex()) == desk.widget(front).windowTitle()
+
+
+@pytest.mark.parametrize(
+    ("button", "kind"), [("offerCallButton", "call"), ("offerChatButton", "chat")]
+)
+def test_an_offer_that_waits_in_the_queue_says_so(desk, button, kind):
+    """Offered while the agent was Not Ready, the call went into the queue and the status bar
+    said "✓ A call is coming in": the tester waited for a ring that could not come."""
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.click(button)
+    desk.wait(lambda: len(desk.sim.queued) == 1)
+    assert desk.sim.interactions == []
+    message = desk.widget("statusMessage").text()
+    assert message.startswith(f"✓ A {kind} waits in the queue"), message
+    assert desk.widget("queueLabel").isVisible()
+    desk.select("agentStateCombo", "ready")  # now it rings
+    desk.wait(lambda: desk.state() == "delivery_pending")
+
+
+def test_an_offer_that_rings_is_coming_in(desk):
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.select("agentStateCombo", "ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    assert desk.widget("statusMessage").text() == "✓ A call is coming in"
