@@ -132,6 +132,8 @@ class SimBridge(QObject):
         self._host = host
         self._gui_thread = threading.get_ident()
         self._dirty = False
+        self.done_data: Any = None
+        """The ``data`` of the last action done (an offer's ``{id, queued}``), for its words."""
         self._journal = journal if journal is not None else getattr(host, "journal", None)
         self._retry_at = 0.0
         self.journal_problem: str | None = None
@@ -197,6 +199,7 @@ class SimBridge(QObject):
         self._rest()
         result = getattr(self._sim, action)(*args, **kwargs)
         if result.ok:
+            self.done_data = result.data
             self.actionDone.emit(action)
         else:
             error = result.error

@@ -81,9 +81,9 @@ def tool_button(name: str, icon: str, tooltip: str, parent: QWidget | None = Non
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" where its text does not fit: a long customer name was
-    cut mid-word with nothing to say so. ``text()`` stays the whole text (tests read it), and
-    so does the tooltip, up to ``long_lines.TIP_LIMIT`` characters."""
+    """A label whose lines end in "…" where they do not fit: a long customer name was cut
+    mid-word with nothing to say so. ``text()`` stays the whole text (tests read it), and so
+    does the tooltip, up to ``long_lines.TIP_LIMIT`` characters."""
 
     def setText(self, text: str) -> None:
         """Show ``text`` (elided when narrow); the tooltip is the whole of it (a megabyte's
@@ -92,9 +92,11 @@ class ElidedLabel(QLabel):
         self.setToolTip(tip(text))
 
     def shown_text(self) -> str:
-        """What the label paints at its width: the text, or its start and "…"."""
-        return self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, max(self.contentsRect().width(), 0)
+        """What the label paints at its width: each line whole, or its start and "…"."""
+        metrics, width = self.fontMetrics(), max(self.contentsRect().width(), 0)
+        return "\n".join(
+            metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+            for line in self.text().split("\n")
         )
 
     def minimumSizeHint(self) -> QSize:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from simulator.gui import scenario_saving
 from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS
 from simulator.gui.controls import ScrollingPanel, guard_wheel, scrolling
+from simulator.gui.dock_focus import DockFocus
 from simulator.gui.enabling import Enabler
 from simulator.gui.menus import build_menus, build_shortcuts
 from simulator.gui.panels.agent_bar import AgentBar
@@ -301,6 +302,9 @@ class MainWindow(QMainWindow):
         self.context.build()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
+        # Tab into the dock behind brings it to the front (after the first paint: a Python
+        # slot on focusChanged made PySide build QEvent's enums for it).
+        DockFocus(self)
         # From here on the window's minimum follows its panels' (the interaction page, built
         # just now, is polished when first shown): a scroll area asks its content when told.
         for area in self.findChildren(ScrollingPanel):
@@ -338,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def _done(self, action: str) -> None:
         if self.bridge is not None:
-            self.show_message(done_text(action, self.bridge.sim))
+            self.show_message(done_text(action, self.bridge.sim, self.bridge.done_data))
         self.refusal.dismiss()
 
     def _refused(self, action: str, text: str) -> None:

@@ -36,6 +36,8 @@ _DONE = {
     "offer_email": "An email is coming in",
 }
 
+_OFFERS = {"offer_call": "A call", "offer_chat": "A chat", "offer_email": "An email"}
+
 _VERBS = {
     "login": "log in",
     "logout": "log out",
@@ -69,8 +71,9 @@ _VERBS = {
 }
 
 
-def done_text(action: str, sim: Any) -> str:
-    """``✓`` and what the action did, read from the engine after it (toggles say which way)."""
+def done_text(action: str, sim: Any, data: Any = None) -> str:
+    """``✓`` and what the action did, read from the engine after it (toggles say which way);
+    ``data``: the action's result data (an offer's ``{id, queued}``)."""
     iid = sim.active_interaction_id
     inter = sim.interaction(iid) if iid else None
     if action == "set_agent_state":
@@ -78,6 +81,9 @@ def done_text(action: str, sim: Any) -> str:
         if chosen is not None:
             return "✓ Your next state is set: it applies when the work ends"
         return "✓ State changed"
+    if action in _OFFERS and isinstance(data, dict) and data.get("queued"):
+        # Queued, not ringing: "is coming in" had the tester wait for a ring that could not come.
+        return f"✓ {_OFFERS[action]} waits in the queue: it rings when an agent is Ready and free"
     if action == "set_call_hold" and inter is not None:
         return "✓ Call on hold" if inter.state.value == "hold" else "✓ Call resumed"
     if action == "set_call_mute" and inter is not None:

@@ -64,7 +64,8 @@ DESK_CONTROLS: tuple[Control, ...] = (
         "QLabel",
         "Agent bar",
         "Two lines: `Missed call from <name> at HH:MM:SS` and "
-        "`You were set to Not Ready: No Answer`",
+        '`You were set to Not Ready: No Answer`; a long name ends in "…" (whole in the '
+        "tooltip)",
     ),
     _C("dismissMissedButton", "QToolButton", "Agent bar", "Dismiss the missed-call notice"),
     _C(

@@ -136,6 +136,7 @@ class EventsTab(QWidget):
         self.diff.setHorizontalHeaderLabels(["Field", "Before", "After"])
         self.diff.verticalHeader().hide()
         self.diff.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.diff.setTabKeyNavigation(False)  # Tab leaves it, as it leaves the tables
         self.diff.setWordWrap(True)
         self.diff.setFont(mono_font())
         header = self.diff.horizontalHeader()

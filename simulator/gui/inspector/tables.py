@@ -19,6 +19,9 @@ def table(name: str, parent: QWidget) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # Tab leaves the table (the arrow keys move in it): it went from cell to cell through
+    # every row, a keyboard-only tester never got past the events of the session.
+    view.setTabKeyNavigation(False)
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.setWordWrap(False)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
 from simulator.gui.controls import button, plain_label, tool_button
+from simulator.gui.long_lines import tip
 from simulator.gui.theme.icons import icon, set_label_icon
 from simulator.gui.theme.palette import state_color
 from simulator.gui.times import clock_text, duration_text
@@ -33,6 +34,8 @@ _NAMES = {
     "supervising": "Supervising",
     "logged_out": "Logged out",
 }
+MISSED_NAME_ROOM = 200
+"""Pixels of the missed-contact notice for the customer's name (then "…")."""
 LOGOUT_ID = "logout"
 """The item data of the selector's "Log out" item."""
 
@@ -85,15 +88,19 @@ class AgentBar(QWidget):
         missed_row = QHBoxLayout(self.missed)
         missed_row.setContentsMargins(10, 2, 2, 2)
         missed_row.setSpacing(4)
-        self.missed_text = plain_label("", "missedCallText", parent=self.missed)
+        # Elided where the bar has no room: the whole name asked for one line of the agent
+        # bar, and the window grew past the screen's edge.
+        self.missed_text = plain_label("", "missedCallText", elide=True, parent=self.missed)
         self.missed.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         missed_row.addWidget(self.missed_text, 1)
         dismiss = tool_button("dismissMissedButton", "x", "Dismiss", self.missed)
-        dismiss.clicked.connect(self.missed.hide)
+        dismiss.clicked.connect(self._dismiss_missed)
         missed_row.addWidget(dismiss)
         self.missed.hide()
         self.tenant = plain_label("", "tenantLabel", parent=self)
         self.tenant.setMinimumWidth(0)
+        # Never squeezed below its text (`Not Ready: No Answe`): the bar's other items give.
+        self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout.addWidget(avatar)
         layout.addWidget(self.name)
         layout.addSpacing(12)
@@ -127,17 +134,28 @@ class AgentBar(QWidget):
         who = inter.display_name if inter is not None else "a customer"
         kind = inter.type.value if inter is not None else ""
         media = {"chat": "chat", "email": "email"}.get(kind, "call")
-        self.missed_text.setText(
-            # Two short lines: the bar stays narrow enough for the window's smallest width.
-            f"Missed {media} from {who} at {clock_text(notice.time_ms)[:8]}\n"
-            f"You were set to {self.current_text()}"
+        at = clock_text(notice.time_ms)[:8]
+        state = self.current_text()
+        # Two short lines: the bar stays narrow enough for the window's smallest width. A long
+        # name ends in "…" (whole in the tooltip), the time after it still shown.
+        name = self.missed_text.fontMetrics().elidedText(
+            who, Qt.TextElideMode.ElideRight, MISSED_NAME_ROOM
         )
+        self.missed_text.setText(f"Missed {media} from {name} at {at}\nYou were set to {state}")
         self.missed.setToolTip(
-            f"{self.missed_text.text().replace(chr(10), '. ')}. Choose Ready to take contacts "
-            "again; the interaction "
-            "is in the history."
+            tip(
+                f"Missed {media} from {who} at {at}. You were set to {state}. Choose Ready to "
+                "take contacts again; the interaction is in the history."
+            )
         )
+        self.missed_text.setToolTip(self.missed.toolTip())
+        # The notice takes the tenant's room while it shows (the tenant's name came back cut).
+        self.tenant.hide()
         self.missed.show()
+
+    def _dismiss_missed(self) -> None:
+        self.missed.hide()
+        self.tenant.show()
 
     def current_text(self) -> str:
         """The engine's state and reason as words (``agentStateLabel`` shows the same)."""
