@@ -1,0 +1,97 @@
+"""Where a JS handler module's load error lies, when it lies in another file of the module's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.web import find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+
+
+def _load(module: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    return err[0]
+
+
+UNEXPECTED = "SyntaxError: Unexpected token ';'"
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("helper", "source", "said"),
+    [
+        # Node gives no place for a syntax error in an ES module: the module's line 1 was named,
+        # a line with no import on it, and nothing named the file at fault.
+        ("lib.mjs", "export const a = 1;\n\nexport const b = ;\n", (UNEXPECTED, 3)),
+        # A CommonJS file's place was dropped for the module's, and Node's own rejected promise
+        # said "a promise rejected with no catch".
+        ("lib.cjs", "const a = 1;\n\nconst b = ;\nmodule.exports = { a };\n", (UNEXPECTED, 3)),
+        (
+            "lib.mjs",
+            "const a = 1;\n\nthrow new Error('no CRM token');\n",
+            ("Error: no CRM token", 3),
+        ),
+    ],
+)
+def test_an_error_in_a_file_the_module_imports_is_placed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    helper: str,
+    source: str,
+    said: tuple[str, int],
+) -> None:
+    """The module's line is its import of the file at fault, whose own place follows the error."""
+    (tmp_path / helper).write_text(source, encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        f'// the CRM\nimport * as lib from "./{helper}";\nexport function register(adApi) {{}}\n',
+        encoding="utf-8",
+    )
+    error, line = said
+    assert _load(module, capsys) == (
+        f"adsim: {module}:2: {error} ({tmp_path / helper}:{line}) while importing it"
+    )
+
+
+@needs_node
+def test_a_syntax_error_two_imports_away_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "deep.mjs").write_text("export const b = ;\n", encoding="utf-8")
+    (tmp_path / "lib" / "mid.mjs").write_text('export * from "./deep.mjs";\n', encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import fs from "node:fs";\n\nimport { b } from "./lib/mid.mjs";\n'
+        "export function register(adApi) {}\n",
+        encoding="utf-8",
+    )
+    assert _load(module, capsys) == (
+        f"adsim: {module}:3: SyntaxError: Unexpected token ';' ({tmp_path / 'lib' / 'deep.mjs'}:1)"
+        " while importing it"
+    )
+
+
+@needs_node
+def test_an_error_of_a_function_register_calls_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lib.mjs").write_text(
+        "export function init() {\n  throw new Error('no CRM token');\n}\n", encoding="utf-8"
+    )
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { init } from "./lib.mjs";\nexport function register(adApi) {\n  init();\n}\n',
+        encoding="utf-8",
+    )
+    assert _load(module, capsys) == (
+        f"adsim: {module}:3: Error: no CRM token ({tmp_path / 'lib.mjs'}:2) in register(adApi)"
+    )
