@@ -134,6 +134,12 @@
     ["getVoiceTranscript", "GET_VOICE_TRANSCRIPT"],
   ];
 
+  // Each request message's method name, as a refusal names it.
+  var METHOD_NAMES = {};
+  METHODS.concat(METHODS_2).forEach(function (pair) {
+    METHOD_NAMES[pair[1]] = pair[0];
+  });
+
   // Callbacks whose handlers' result goes back to the widget (the vendor's callbackMessages).
   var NEED_RESPONSE = [
     "ON_REQUEST_TRANSFER_DATA",
@@ -526,6 +532,17 @@
     });
     var packet = { uid: nextUid(), type: type, params: params };
     if (this._gone) return Promise.resolve(gone());
+    // An argument JSON cannot carry (an object with a cycle, a BigInt) is refused here, as the
+    // facade refuses a bad one: sent, it made the transport throw, and a call queued before
+    // `ready` threw there, which ended Node with every later call and event.
+    for (var i = 0; i < params.length; i++) {
+      var junk = notJson(params[i]);
+      if (junk && junk[0] !== "function" && junk[0] !== "symbol") {
+        var said = (METHOD_NAMES[type] || type) + ": argument " + (i + 1) + " cannot be sent as JSON (";
+        var message = said + junk[0] + (junk[1] !== junk[0] ? ": " + junk[1] : "") + "); nothing was sent";
+        return Promise.resolve({ status: "error", error: { code: 3, name: "invalid_args", message: message } });
+      }
+    }
     return new Promise(function (resolve) {
       var timer = setTimeout(function () {
         delete self._pending[packet.uid];
