@@ -10,6 +10,7 @@ from pathlib import Path
 from simulator.handlers import HandlerHost
 from simulator.one_line import one_line
 from simulator.web.endpoint import PageEndpoint
+from simulator.web.last_words import exit_words
 
 __all__ = ["wait_loaded"]
 
@@ -48,7 +49,7 @@ def wait_loaded(
         # ``registered`` is also set when node exits: do not wait out the timeout for it.
         code = process.poll()
         if code is not None:
-            return f"{path}:1: node exited (code {code}) before the handshake"
+            return f"{path}:1: node {exit_words(code)} before the handshake"
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return late()
