@@ -95,3 +95,18 @@ def test_an_error_of_a_function_register_calls_is_placed(
     assert _load(module, capsys) == (
         f"adsim: {module}:3: Error: no CRM token ({tmp_path / 'lib.mjs'}:2) in register(adApi)"
     )
+
+
+def test_a_name_before_the_module_is_said_to_be_no_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--js-handler omar=crm.mjs``, as ``--handler`` and ``--page`` take one agent's, said the
+    file was missing."""
+    module = tmp_path / "crm.mjs"
+    module.write_text("export function register(adApi) {}\n", encoding="utf-8")
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", f"omar={module}"])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"adsim: omar={module}: --js-handler takes no NAME= (--handler and --page do): a module"
+        f" runs for every agent of a scenario; pass the file alone (--js-handler {module})"
+    ]
