@@ -1,4 +1,4 @@
-"""Where a JS handler module's load error lies, when it lies in another file of the module's own."""
+"""Where a JS handler module's error lies, when it lies in another file of the module's own."""
 
 from __future__ import annotations
 
@@ -110,3 +110,28 @@ def test_a_name_before_the_module_is_said_to_be_no_option(
         f"adsim: omar={module}: --js-handler takes no NAME= (--handler and --page do): a module"
         f" runs for every agent of a scenario; pass the file alone (--js-handler {module})"
     ]
+
+
+@needs_node
+def test_an_error_thrown_outside_any_handler_in_another_file_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each outcome after it said "exited (code 1) after Error: sync failed", no file nor line."""
+    lib = tmp_path / "lib.mjs"
+    lib.write_text(
+        "export function sync() {\n  setTimeout(() => {\n    throw new Error('sync failed');\n"
+        "  }, 0);\n}\n",
+        encoding="utf-8",
+    )
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { sync } from "./lib.mjs";\nexport function register(adApi) {\n'
+        "  adApi.on('ON_NEW_INTERACTION', () => sync());\n}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    assert code == 1
+    assert (
+        f"the node process for crm.mjs exited (code 1) after {lib}:3: Error: sync failed (thrown"
+        " outside any handler)"
+    ) in capsys.readouterr().err

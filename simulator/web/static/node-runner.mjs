@@ -195,6 +195,11 @@ function placesOf(error) {
   return places;
 }
 
+/** Where an error was thrown, of `places`: the innermost outside any package, else the first. */
+function thrownAt(places) {
+  return places.find((p) => !/[\\/]node_modules[\\/]/.test(p.file)) ?? places[0];
+}
+
 /** Whether `file` is the module at `path` (Node names a module by its real path). */
 function isModule(file, path) {
   if (file === path) return true;
@@ -234,18 +239,18 @@ function importLine(path, specifier) {
   return at >= 0 ? at + 1 : 1;
 }
 
-/** `file:line: what` for an error importing the module at `path` (or, `importing` false, in its
+/** `file:line: what` for an error loading the module at `path` (importing it, or in its
  * register). The line is the module's own (where it imports or calls the file at fault); the
  * error's place in another file of its own follows the error, as for a Python plugin: `crm.mjs:2:
  * SyntaxError: Unexpected token ';' (/x/helper.mjs:3)`. Node gives no place for a syntax error
  * in an ES module: a walk of the module's imports finds it. */
-function loadError(error, path, importing = true) {
+function loadError(error, path) {
   const places = placesOf(error);
-  const at = places.find((p) => !/[\\/]node_modules[\\/]/.test(p.file)) ?? places[0];
+  const at = thrownAt(places);
   let line = places.find((p) => isModule(p.file, path))?.line;
   let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}` : null;
-  if (importing && elsewhere && line === undefined) line = importLine(path, importTrail(path, at.file).specifier);
-  if (importing && !at && error instanceof SyntaxError) {
+  if (elsewhere && line === undefined) line = importLine(path, importTrail(path, at.file).specifier);
+  if (!at && error instanceof SyntaxError) {
     const trail = importTrail(path);
     const place = trail.place ? /^(.*):(\d+)$/.exec(trail.place) : null;
     if (place && isModule(place[1], path)) line = Number(place[2]);
@@ -284,8 +289,10 @@ function endedWhileLoading(code, path) {
  * adsim names the cause in the outcomes (`__crash__`), not only "exited (code 1)". */
 function crashed(error, origin, path) {
   endLine(); // node's own lines about the error follow
-  const line = lineIn(error, path);
-  const where = line ? `${path}:${line}: ` : "";
+  // Where it was thrown in the module's own files: one it imports too (a timer set there), which
+  // went unsaid ("after Error: boom"); in a package's, the module's own line that called it.
+  const at = thrownAt(placesOf(error));
+  const where = at ? `${at.file}:${at.line}: ` : "";
   const how = origin === "unhandledRejection" ? "a promise rejected with no catch" : "thrown outside any handler";
   const message = `${where}${thrown(error)} (${how})`;
   if (phase === "running") sendNow({ uid: "runner", type: "__crash__", params: [message] });
@@ -295,8 +302,9 @@ function crashed(error, origin, path) {
     // a promise of its own too, with no catch).
     sendNow({ uid: "runner", type: "__error__", params: [failure] });
   } else {
+    const said = `${loadError(error, path)} (${how})`;
     phase = "failed";
-    sendNow({ uid: "runner", type: "__error__", params: [`${where || `${path}:1: `}${thrown(error)} (${how})`] });
+    sendNow({ uid: "runner", type: "__error__", params: [said] });
   }
 }
 
@@ -449,7 +457,7 @@ if (!file) {
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
         phase = "failed";
-        fail(`${loadError(error, path, false)} in register(adApi)`);
+        fail(`${loadError(error, path)} in register(adApi)`);
       }
       input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }
