@@ -135,3 +135,25 @@ def test_an_error_thrown_outside_any_handler_in_another_file_is_placed(
         f"the node process for crm.mjs exited (code 1) after {lib}:3: Error: sync failed (thrown"
         " outside any handler)"
     ) in capsys.readouterr().err
+
+
+@needs_node
+def test_an_error_the_shim_throws_at_a_handlers_call_is_placed_at_the_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``adApi.on(name, "not a function")`` in a handler was placed in adsim's own api.js."""
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    adApi.on('ON_LOGOUT', 'not a function');\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    assert code == 1
+    assert (
+        f"TypeError: adApi.on(ON_LOGOUT): handler is not a function ({module}:3)"
+        in capsys.readouterr().err
+    )

@@ -230,6 +230,14 @@
     return match ? match[1] : null;
   })();
 
+  // This script's own file (a path under Node, a URL in a page): never the place of an
+  // integration's error ("handler is not a function" thrown here is the caller's line's).
+  var SHIM_FILE = (function () {
+    if (typeof __filename === "string") return __filename;
+    var script = root.document && root.document.currentScript;
+    return script && script.src ? String(script.src).replace(/[?#].*$/, "") : null;
+  })();
+
   function randomUUID() {
     var c = root.crypto;
     if (c && typeof c.randomUUID === "function") return c.randomUUID();
@@ -251,7 +259,7 @@
       var where = "";
       for (var i = 1; i < lines.length; i++) {
         var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
-        if (m) {
+        if (m && m[1].replace(/[?#].*$/, "") !== SHIM_FILE) {
           var file = m[1];
           if (/^file:\/\//.test(file)) {
             // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
