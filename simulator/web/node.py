@@ -131,6 +131,7 @@ class NodeHandler:
             close=self.close,
             reopen=self._reopen,
             blocked=self._blocked,
+            blocked_ends=True,
         )
         self._reader = self._start_reader(self.process, self._generation)
 
