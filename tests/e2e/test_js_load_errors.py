@@ -157,3 +157,55 @@ def test_an_error_the_shim_throws_at_a_handlers_call_is_placed_at_the_call(
         f"TypeError: adApi.on(ON_LOGOUT): handler is not a function ({module}:3)"
         in capsys.readouterr().err
     )
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        (
+            "const sdk = require('@acme/crm-sdk/client');\nmodule.exports.register = (a) => {};\n",
+            "Error: Cannot find module '@acme/crm-sdk/client' while importing it; install it (npm"
+            " install @acme/crm-sdk) in the module's folder or one above it",
+        ),
+        # A file of the module's own: nothing to install.
+        (
+            "module.exports.register = (a) => {\n  require('./settings.cjs');\n};\n",
+            "Error: Cannot find module './settings.cjs' in register(adApi)",
+        ),
+    ],
+)
+def test_a_missing_package_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, said: str
+) -> None:
+    """It said "Cannot find module 'x'\\nRequire stack:\\n- /path/crm.cjs", and nothing to do."""
+    module = tmp_path / "crm.cjs"
+    module.write_text(source, encoding="utf-8")
+    line = 1 if "sdk" in source else 2
+    assert _load(module, capsys) == f"adsim: {module}:{line}: {said}"
+
+
+@needs_node
+def test_a_handlers_error_is_placed_in_the_module_not_in_node(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A handler's missing ``require`` was placed at "/modules/cjs/loader:1207" (a piece of
+    Node's "node:internal/..."), after its "Require stack" lines; a CommonJS module in a folder
+    with a space in its name was placed nowhere."""
+    folder = tmp_path / "my crm"
+    folder.mkdir()
+    module = folder / "crm.cjs"
+    module.write_text(
+        "module.exports.register = (adApi) => {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => require('left-pad-nowhere'));\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {\n"
+        "    throw new Error('not saved');\n"
+        "  });\n"
+        "};\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"JsHandlerError: Error: Cannot find module 'left-pad-nowhere' ({module}:2)" in err
+    assert f"JsHandlerError: Error: not saved ({module}:4)" in err

@@ -258,7 +258,12 @@
       var lines = String(error.stack).split("\n");
       var where = "";
       for (var i = 1; i < lines.length; i++) {
-        var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
+        // A frame's location only: "at f (LOCATION)" or "at LOCATION", a URL or an absolute
+        // path (spaces allowed). Not a path inside Node's own "node:internal/modules/..." (it
+        // was shown as "/modules/cjs/loader:1207"), nor a line of a multi-line message.
+        var m = /^\s*at (?:.*? \()?((?:file|https?|adsim):\/\/[^)]+?|\/[^)]+?|[A-Za-z]:\\[^)]+?):(\d+):\d+\)?$/.exec(
+          lines[i]
+        );
         if (m && m[1].replace(/[?#].*$/, "") !== SHIM_FILE) {
           var file = m[1];
           if (/^file:\/\//.test(file)) {
@@ -273,7 +278,11 @@
           break;
         }
       }
-      return (error.name || "Error") + ": " + error.message + where;
+      var message = String(error.message);
+      // Node's "Require stack:" lines after a missing module (the file that required it, the
+      // place said already).
+      if (error.code === "MODULE_NOT_FOUND") message = message.split("\nRequire stack:")[0];
+      return (error.name || "Error") + ": " + message + where;
     }
     // No Error (`throw {code: 7}`, `Promise.reject()`): the value, not "[object Object]" or a
     // bare "undefined" that reads as adsim's own fault.

@@ -124,7 +124,10 @@ function sendNow(packet) {
  * (`throw "x"`, `throw null`: reading their `.message` lost it or crashed the runner). */
 function thrown(error) {
   if (error instanceof Error || (typeof error?.message === "string" && error.message)) {
-    return `${error.name || "Error"}: ${error.message}`;
+    let message = error.message;
+    // Node's "Require stack:" lines after a missing module name the module itself: said already.
+    if (error.code === "MODULE_NOT_FOUND") message = message.split("\nRequire stack:")[0];
+    return `${error.name || "Error"}: ${message}`;
   }
   let shown;
   try {
@@ -262,6 +265,17 @@ function loadError(error, path) {
   return `${path}:${line ?? 1}: ${thrown(error)}${elsewhere ? ` (${elsewhere})` : ""}`;
 }
 
+/** What to do about a package the module imports that is not installed, or "": Node's message
+ * says only that it cannot find it (and, from `require`, the "Require stack" after it). */
+function missingPackage(error) {
+  if (error?.code !== "MODULE_NOT_FOUND" && error?.code !== "ERR_MODULE_NOT_FOUND") return "";
+  const name = /Cannot find (?:module|package) '([^']+)'/.exec(String(error.message))?.[1];
+  if (!name || /^(\.{1,2}[\\/]|[\\/]|file:|node:|[A-Za-z]:)/.test(name)) return "";
+  const parts = name.split("/");
+  const pkg = name.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  return `; install it (npm install ${pkg}) in the module's folder or one above it`;
+}
+
 /** The line of `path` in the stack of `error`, or null. */
 function lineIn(error, path) {
   const frame = frameOf(error, path);
@@ -302,7 +316,7 @@ function crashed(error, origin, path) {
     // a promise of its own too, with no catch).
     sendNow({ uid: "runner", type: "__error__", params: [failure] });
   } else {
-    const said = `${loadError(error, path)} (${how})`;
+    const said = `${loadError(error, path)} (${how})${missingPackage(error)}`;
     phase = "failed";
     sendNow({ uid: "runner", type: "__error__", params: [said] });
   }
@@ -428,7 +442,7 @@ if (!file) {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
     phase = "failed";
-    fail(`${loadError(error, path)} while importing it`);
+    fail(`${loadError(error, path)} while importing it${missingPackage(error)}`);
   }
   if (module) {
     const register =
@@ -457,7 +471,7 @@ if (!file) {
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
         phase = "failed";
-        fail(`${loadError(error, path)} in register(adApi)`);
+        fail(`${loadError(error, path)} in register(adApi)${missingPackage(error)}`);
       }
       input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }
