@@ -135,7 +135,8 @@ class PageEndpoint:
     request thread). Call ``receive(packet)`` from any thread for each packet the page posts.
     ``close`` and ``reopen`` are the plugin's hooks for ``host.close()``/``host.reload()`` (see
     ``HandlerHost.add_plugin``); a page that outlives a reload needs neither. ``blocked(reason)``
-    is called when the page's event loop looks blocked (a Node handler ends its process).
+    is called when the page's event loop looks blocked (a Node handler ends its process, and
+    says so with ``blocked_ends``).
     """
 
     def __init__(
@@ -148,6 +149,7 @@ class PageEndpoint:
         close: Callable[[], Any] | None = None,
         reopen: Callable[[], str | None] | None = None,
         blocked: Callable[[str], Any] | None = None,
+        blocked_ends: bool = False,
     ):
         self.host = host
         self.name = name
@@ -175,6 +177,9 @@ class PageEndpoint:
         """Why the page's event loop looks blocked (a callback timed out and the ping after it
         went unanswered), until the page sends anything again."""
         self._on_blocked = blocked
+        self._blocked_ends = blocked_ends
+        """Whether ``blocked`` ends the page for good (a Node module's process): the events sent
+        meanwhile never run, rather than run once its event loop comes back."""
         self.integration_key: str | None = None
         self.widget = "1.0"
         """The page's adapter generation (``__attach__``'s second param): ``1.0`` or ``2.0``."""
@@ -423,10 +428,12 @@ class PageEndpoint:
             # the same, so a page that comes back (a breakpoint, an alert() closed) has every
             # event, in order.
             self._post({"uid": self._uid(), "type": event.value, "params": args})
-            raise JsHandlerError(
-                f"{blocked}; {event.value} was not waited for (its handlers run only if the "
-                "page's event loop comes back)"
+            later = (
+                "its node process was ended for it: its handlers did not run"
+                if self._blocked_ends
+                else "its handlers run only if the page's event loop comes back"
             )
+            raise JsHandlerError(f"{blocked}; {event.value} was not waited for ({later})")
         waiter = self._expect()
         self._post({"uid": waiter[0], "type": event.value, "params": args})
         if not waiter[1].done.wait(self.host.timeout + _GRACE_S):

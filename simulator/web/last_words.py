@@ -15,18 +15,33 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import threading
 from typing import Any
 
 from simulator.web.child_pipe import ChildPipe
 
-__all__ = ["ENV", "LastWords"]
+__all__ = ["ENV", "LastWords", "exit_words"]
 
 ENV = "ADSIM_LAST_WORDS_FD"
 """The environment variable naming, to the runner, the descriptor of the pipe's write end."""
 _MAX_BYTES = 1 << 17
 PACKETS = ("__crash__", "__error__", "__pending__")
 """What the runner says there: why node ends, and the work its module left pending at the end."""
+
+
+def exit_words(code: int | None) -> str:
+    """How node ended, said: ``exited (code 3)``, or ``was killed by signal SIGKILL (9)`` (the
+    negative return code read as ``exited (code -9)``, a code no process exits with)."""
+    if code is None or code >= 0:
+        return f"exited (code {code})"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = "?"
+    if name == "SIGABRT":  # how node ends when its heap is full: its FATAL ERROR line says so
+        return f"was killed by signal {name} ({-code}; node aborts so when out of memory)"
+    return f"was killed by signal {name} ({-code})"
 
 
 class LastWords(ChildPipe):

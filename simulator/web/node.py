@@ -28,7 +28,7 @@ from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.handlers.supervisor import CLOSE_GRACE
 from simulator.one_line import one_line
 from simulator.web.endpoint import LOOP_HINT, Packet, PageEndpoint
-from simulator.web.last_words import LastWords
+from simulator.web.last_words import LastWords, exit_words
 from simulator.web.node_leftovers import MARK_ENV, end_marked, new_mark
 from simulator.web.node_load import wait_loaded
 from simulator.web.node_pipes import PacketPipe, copy_output, process_state
@@ -131,6 +131,7 @@ class NodeHandler:
             close=self.close,
             reopen=self._reopen,
             blocked=self._blocked,
+            blocked_ends=True,
         )
         self._reader = self._start_reader(self.process, self._generation)
 
@@ -318,7 +319,7 @@ class NodeHandler:
                 self.endpoint.disconnect(
                     f"adsim ended the node process for {self.path.name} ({ended})"
                     if ended
-                    else f"the node process for {self.path.name} exited (code {code})"
+                    else f"the node process for {self.path.name} {exit_words(code)}"
                     + (f" after {crash}" if crash else ""),
                     gone=True,
                 )
@@ -432,7 +433,7 @@ class NodeHandler:
         crash = self._crash
         self.host.add_incident(
             f"js:{self.path.name}: its node process ended after the last event it was sent: "
-            f"exited (code {code})" + (f" after {crash}" if crash else "")
+            f"{exit_words(code)}" + (f" after {crash}" if crash else "")
         )
 
     def close(self) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from simulator.handlers import HandlerHost
 from simulator.one_line import one_line
 from simulator.web.endpoint import PageEndpoint
+from simulator.web.last_words import exit_words
+from simulator.web.node_pipes import process_state
 
 __all__ = ["wait_loaded"]
 
@@ -33,8 +35,19 @@ def wait_loaded(
     def late() -> str:
         # The runner constructs the AdApi (``__attach__``) after the import, before
         # ``register``: which of the two is still running.
-        if endpoint.instances > instances or endpoint.ready.is_set():
+        if endpoint.ready.is_set():
             what = "register(adApi) did not return (a promise it awaits never settles?)"
+        elif endpoint.instances > instances:
+            # Its AdApi never answered adsim's hello: node's event loop did not run since.
+            what = (
+                "register(adApi) blocked its event loop ("
+                + (
+                    "its node process was stopped, by SIGSTOP or SIGTSTP"
+                    if process_state(process.pid) == "T"
+                    else "its AdApi answered no hello: a loop that never ends?"
+                )
+                + ") and did not return"
+            )
         else:
             what = (
                 "the module did not finish importing (its top-level code still runs: a loop, "
@@ -48,7 +61,7 @@ def wait_loaded(
         # ``registered`` is also set when node exits: do not wait out the timeout for it.
         code = process.poll()
         if code is not None:
-            return f"{path}:1: node exited (code {code}) before the handshake"
+            return f"{path}:1: node {exit_words(code)} before the handshake"
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return late()

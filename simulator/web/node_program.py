@@ -79,6 +79,16 @@ def check_js_handlers(paths: list[Path]) -> str:
                 "is a folder; --js-handler takes one module file (repeat it for several)",
             )
         if not Path(path).is_file():
+            name, sep, file = str(path).partition("=")
+            if sep and name and Path(file).is_file():
+                # --handler NAME=PATH and --page NAME=URL take one agent's; this took the
+                # whole text for a file name and said it was missing.
+                raise InputFileError(
+                    str(path),
+                    None,
+                    "--js-handler takes no NAME= (--handler and --page do): a module runs for "
+                    f"every agent of a scenario; pass the file alone (--js-handler {file})",
+                )
             raise InputFileError(
                 str(path), None, "no such JS handler file; check the --js-handler path"
             )

@@ -217,6 +217,15 @@ IMPORTING_RE = re.escape(IMPORTING)
             "register(adApi) did not return (a promise it awaits never settles?)",
             10,
         ),
+        # A loop was said to be "a promise it awaits never settles?": node's event loop never
+        # ran again after register began (the runner calls it right after constructing the
+        # AdApi), so its AdApi never answered adsim's hello.
+        (
+            "export function register(a) {\n  while (true) {}\n}\n",
+            "register(adApi) blocked its event loop (its AdApi answered no hello: a loop that never"
+            " ends?) and did not return",
+            10,
+        ),
     ],
 )
 def test_a_module_that_never_finishes_loading_says_which_part_hangs(

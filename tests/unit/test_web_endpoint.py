@@ -572,6 +572,34 @@ def test_a_page_handler_that_throws_an_empty_string_is_an_error_outcome(
     assert outcome.status == "error" and outcome.error
 
 
+def test_an_event_sent_while_a_node_module_is_ended_for_a_block_says_it_never_runs(
+    host: HandlerHost,
+) -> None:
+    """A Node module's process is ended when its loop is blocked (``blocked_ends``): an event
+    sent meanwhile said "its handlers run only if the page's event loop comes back", of a
+    module, and of a process that would never come back."""
+    page = FakePage()
+    page.handle = False
+    told: SimpleQueue[str] = SimpleQueue()
+    endpoint = PageEndpoint(
+        host, page.send, name="js:test.mjs", blocked=told.put, blocked_ends=True
+    )
+    page.endpoint = endpoint
+    endpoint.receive({"uid": "p-1", "type": "__attach__", "params": ["crm-key"]})
+    host.sim.login()
+    assert host.settle(timeout=30)
+    told.get(timeout=60)  # the ping's wait, then the verdict (generous bound)
+    before = len(host.outcomes)
+    assert host.sim.set_agent_state("ready").ok
+    assert host.settle(timeout=30)
+    [later] = host.outcomes[before:]
+    assert later.status == "error"
+    assert (later.error or "").endswith(
+        "; ON_AGENT_STATE_CHANGE was not waited for (its node process was ended for it: its"
+        " handlers did not run)"
+    )
+
+
 def test_a_page_whose_event_loop_is_blocked_fails_later_events_at_once(
     host: HandlerHost,
 ) -> None:
@@ -598,7 +626,10 @@ def test_a_page_whose_event_loop_is_blocked_fails_later_events_at_once(
     assert host.settle(timeout=30)
     [later] = host.outcomes[before:]
     assert later.status == "error" and (later.error or "").startswith(f"JsHandlerError: {reason}")
-    assert "ON_AGENT_STATE_CHANGE was not waited for" in (later.error or "")
+    assert (
+        "ON_AGENT_STATE_CHANGE was not waited for (its handlers run only if the page's event"
+        in (later.error or "")
+    )
     assert page.types().count("ON_AGENT_STATE_CHANGE") == sent + 1  # posted all the same
 
     page.handle = True

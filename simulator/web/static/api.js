@@ -134,6 +134,12 @@
     ["getVoiceTranscript", "GET_VOICE_TRANSCRIPT"],
   ];
 
+  // Each request message's method name, as a refusal names it.
+  var METHOD_NAMES = {};
+  METHODS.concat(METHODS_2).forEach(function (pair) {
+    METHOD_NAMES[pair[1]] = pair[0];
+  });
+
   // Callbacks whose handlers' result goes back to the widget (the vendor's callbackMessages).
   var NEED_RESPONSE = [
     "ON_REQUEST_TRANSFER_DATA",
@@ -224,6 +230,14 @@
     return match ? match[1] : null;
   })();
 
+  // This script's own file (a path under Node, a URL in a page): never the place of an
+  // integration's error ("handler is not a function" thrown here is the caller's line's).
+  var SHIM_FILE = (function () {
+    if (typeof __filename === "string") return __filename;
+    var script = root.document && root.document.currentScript;
+    return script && script.src ? String(script.src).replace(/[?#].*$/, "") : null;
+  })();
+
   function randomUUID() {
     var c = root.crypto;
     if (c && typeof c.randomUUID === "function") return c.randomUUID();
@@ -244,8 +258,13 @@
       var lines = String(error.stack).split("\n");
       var where = "";
       for (var i = 1; i < lines.length; i++) {
-        var m = /\(?((?:file|https?|adsim):\/\/[^)\s]+|\/[^)\s]+):(\d+):\d+\)?$/.exec(lines[i]);
-        if (m) {
+        // A frame's location only: "at f (LOCATION)" or "at LOCATION", a URL or an absolute
+        // path (spaces allowed). Not a path inside Node's own "node:internal/modules/..." (it
+        // was shown as "/modules/cjs/loader:1207"), nor a line of a multi-line message.
+        var m = /^\s*at (?:.*? \()?((?:file|https?|adsim):\/\/[^)]+?|\/[^)]+?|[A-Za-z]:\\[^)]+?):(\d+):\d+\)?$/.exec(
+          lines[i]
+        );
+        if (m && m[1].replace(/[?#].*$/, "") !== SHIM_FILE) {
           var file = m[1];
           if (/^file:\/\//.test(file)) {
             // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
@@ -259,7 +278,11 @@
           break;
         }
       }
-      return (error.name || "Error") + ": " + error.message + where;
+      var message = String(error.message);
+      // Node's "Require stack:" lines after a missing module (the file that required it, the
+      // place said already).
+      if (error.code === "MODULE_NOT_FOUND") message = message.split("\nRequire stack:")[0];
+      return (error.name || "Error") + ": " + message + where;
     }
     // No Error (`throw {code: 7}`, `Promise.reject()`): the value, not "[object Object]" or a
     // bare "undefined" that reads as adsim's own fault.
@@ -526,6 +549,17 @@
     });
     var packet = { uid: nextUid(), type: type, params: params };
     if (this._gone) return Promise.resolve(gone());
+    // An argument JSON cannot carry (an object with a cycle, a BigInt) is refused here, as the
+    // facade refuses a bad one: sent, it made the transport throw, and a call queued before
+    // `ready` threw there, which ended Node with every later call and event.
+    for (var i = 0; i < params.length; i++) {
+      var junk = notJson(params[i]);
+      if (junk && junk[0] !== "function" && junk[0] !== "symbol") {
+        var said = (METHOD_NAMES[type] || type) + ": argument " + (i + 1) + " cannot be sent as JSON (";
+        var message = said + junk[0] + (junk[1] !== junk[0] ? ": " + junk[1] : "") + "); nothing was sent";
+        return Promise.resolve({ status: "error", error: { code: 3, name: "invalid_args", message: message } });
+      }
+    }
     return new Promise(function (resolve) {
       var timer = setTimeout(function () {
         delete self._pending[packet.uid];

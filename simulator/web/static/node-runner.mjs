@@ -11,12 +11,12 @@
 // (fs.writeSync(1, ...), a child process's output) is the module's output, shown by adsim.
 // `adsim run SCENARIO --js-handler HANDLER.mjs` starts this; the simulator is the widget.
 import { spawnSync } from "node:child_process";
-import { writeSync } from "node:fs";
+import { readFileSync, realpathSync, writeSync } from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { Socket } from "node:net";
-import { resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 // The packets' own pipe: on node's stdout, the module's file descriptor 1 too, a child process
@@ -85,7 +85,10 @@ function send(packet) {
   writePacket(JSON.stringify(packet) + "\n");
 }
 
+let failure = null; // the load error said (fail), said again should node then end on an error
+
 function fail(message) {
+  failure = message;
   send({ uid: "runner", type: "__error__", params: [message] });
   process.exitCode = 2;
 }
@@ -121,7 +124,10 @@ function sendNow(packet) {
  * (`throw "x"`, `throw null`: reading their `.message` lost it or crashed the runner). */
 function thrown(error) {
   if (error instanceof Error || (typeof error?.message === "string" && error.message)) {
-    return `${error.name || "Error"}: ${error.message}`;
+    let message = error.message;
+    // Node's "Require stack:" lines after a missing module name the module itself: said already.
+    if (error.code === "MODULE_NOT_FOUND") message = message.split("\nRequire stack:")[0];
+    return `${error.name || "Error"}: ${message}`;
   }
   let shown;
   try {
@@ -141,17 +147,133 @@ function frameOf(error, path) {
     .find((l) => l.includes(path) || l.includes(href));
 }
 
-/** The line of `path` an import error points at (Node omits it for ES module syntax errors). */
-function errorLine(error, path) {
-  const frame = frameOf(error, path);
-  const found = frame ? /:(\d+)(?::\d+)?\)?$/.exec(frame) : null;
-  if (found) return found[1];
-  if (error instanceof SyntaxError) {
-    const check = spawnSync(process.execPath, ["--check", path], { encoding: "utf8" });
-    const line = new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(check.stderr || "");
-    if (line) return line[1];
+// The runner's own files, never the place of a module's error.
+const RUNNER = fileURLToPath(import.meta.url);
+const OWN_FILES = new Set([RUNNER, resolve(dirname(RUNNER), "api.js")]);
+
+/** The file and line of one line of a stack ("    at f (file:///x/a.mjs:3:7)", "    at
+ * /x/a.cjs:3:7"), or null (Node's own code, an eval). */
+function placeIn(stackLine) {
+  const body = stackLine.trim();
+  if (!body.startsWith("at ")) return null;
+  // The location follows the function's name in parentheses, or stands alone; a path may hold
+  // parentheses itself ("/tmp/a (copy)/x.mjs"), so each opening one is tried from the left.
+  const starts = [3];
+  for (let at = body.indexOf("(", 3); at >= 0; at = body.indexOf("(", at + 1)) starts.push(at + 1);
+  for (const start of starts) {
+    const found = /^(.+):(\d+):\d+\)?$/.exec(body.slice(start));
+    if (!found) continue;
+    let file = found[1];
+    if (file.startsWith("file:")) {
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        continue;
+      }
+    } else if (!isAbsolute(file)) continue;
+    return { file, line: Number(found[2]) };
   }
-  return 1;
+  return null;
+}
+
+/** The places of the module's own code in `error`'s stack, the innermost first: where a
+ * CommonJS syntax error is (its stack starts with Node's "file:line"), then each frame. */
+function placesOf(error) {
+  const lines = String(error?.stack || "").split("\n");
+  const places = [];
+  const arrow = /^(.+):(\d+)$/.exec(lines[0]);
+  let file = arrow?.[1];
+  if (file?.startsWith("file:")) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      file = null;
+    }
+  }
+  if (file && isAbsolute(file)) places.push({ file, line: Number(arrow[2]) });
+  for (const line of lines.slice(1)) {
+    const place = placeIn(line);
+    if (place && !OWN_FILES.has(place.file)) places.push(place);
+  }
+  return places;
+}
+
+/** Where an error was thrown, of `places`: the innermost outside any package, else the first. */
+function thrownAt(places) {
+  return places.find((p) => !/[\\/]node_modules[\\/]/.test(p.file)) ?? places[0];
+}
+
+/** Whether `file` is the module at `path` (Node names a module by its real path). */
+function isModule(file, path) {
+  if (file === path) return true;
+  try {
+    return realpathSync(file) === realpathSync(path);
+  } catch {
+    return false;
+  }
+}
+
+/** Walk the module's imports (import-trail.mjs, which runs none of them): the specifier of its
+ * import that leads to `target`, or to the file with a syntax error, and that error's place. */
+function importTrail(path, target) {
+  const walk = spawnSync(
+    process.execPath,
+    ["--experimental-vm-modules", "--no-warnings", resolve(dirname(RUNNER), "import-trail.mjs"), path]
+      .concat(target ? [target] : []),
+    { encoding: "utf8", timeout: 30000 }
+  );
+  try {
+    return JSON.parse(walk.stdout || "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** The line of the module at `path` that names `specifier` (its import of it), or 1. */
+function importLine(path, specifier) {
+  if (!specifier) return 1;
+  let source;
+  try {
+    source = readFileSync(path, "utf8");
+  } catch {
+    return 1;
+  }
+  const at = source.split("\n").findIndex((l) => [`"`, `'`, "`"].some((q) => l.includes(q + specifier + q)));
+  return at >= 0 ? at + 1 : 1;
+}
+
+/** `file:line: what` for an error loading the module at `path` (importing it, or in its
+ * register). The line is the module's own (where it imports or calls the file at fault); the
+ * error's place in another file of its own follows the error, as for a Python plugin: `crm.mjs:2:
+ * SyntaxError: Unexpected token ';' (/x/helper.mjs:3)`. Node gives no place for a syntax error
+ * in an ES module: a walk of the module's imports finds it. */
+function loadError(error, path) {
+  const places = placesOf(error);
+  const at = thrownAt(places);
+  let line = places.find((p) => isModule(p.file, path))?.line;
+  let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}` : null;
+  if (elsewhere && line === undefined) line = importLine(path, importTrail(path, at.file).specifier);
+  if (!at && error instanceof SyntaxError) {
+    const trail = importTrail(path);
+    const place = trail.place ? /^(.*):(\d+)$/.exec(trail.place) : null;
+    if (place && isModule(place[1], path)) line = Number(place[2]);
+    else if (place) {
+      line = importLine(path, trail.specifier);
+      elsewhere = trail.place;
+    }
+  }
+  return `${path}:${line ?? 1}: ${thrown(error)}${elsewhere ? ` (${elsewhere})` : ""}`;
+}
+
+/** What to do about a package the module imports that is not installed, or "": Node's message
+ * says only that it cannot find it (and, from `require`, the "Require stack" after it). */
+function missingPackage(error) {
+  if (error?.code !== "MODULE_NOT_FOUND" && error?.code !== "ERR_MODULE_NOT_FOUND") return "";
+  const name = /Cannot find (?:module|package) '([^']+)'/.exec(String(error.message))?.[1];
+  if (!name || /^(\.{1,2}[\\/]|[\\/]|file:|node:|[A-Za-z]:)/.test(name)) return "";
+  const parts = name.split("/");
+  const pkg = name.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  return `; install it (npm install ${pkg}) in the module's folder or one above it`;
 }
 
 /** The line of `path` in the stack of `error`, or null. */
@@ -181,14 +303,22 @@ function endedWhileLoading(code, path) {
  * adsim names the cause in the outcomes (`__crash__`), not only "exited (code 1)". */
 function crashed(error, origin, path) {
   endLine(); // node's own lines about the error follow
-  const line = lineIn(error, path);
-  const where = line ? `${path}:${line}: ` : "";
+  // Where it was thrown in the module's own files: one it imports too (a timer set there), which
+  // went unsaid ("after Error: boom"); in a package's, the module's own line that called it.
+  const at = thrownAt(placesOf(error));
+  const where = at ? `${at.file}:${at.line}: ` : "";
   const how = origin === "unhandledRejection" ? "a promise rejected with no catch" : "thrown outside any handler";
   const message = `${where}${thrown(error)} (${how})`;
   if (phase === "running") sendNow({ uid: "runner", type: "__crash__", params: [message] });
-  else {
+  else if (failure) {
+    // Said already: the load error itself, at once (the queued packet dies with node), not an
+    // error that follows from it (importing a CommonJS file with a syntax error, Node 20 rejects
+    // a promise of its own too, with no catch).
+    sendNow({ uid: "runner", type: "__error__", params: [failure] });
+  } else {
+    const said = `${loadError(error, path)} (${how})${missingPackage(error)}`;
     phase = "failed";
-    sendNow({ uid: "runner", type: "__error__", params: [`${where || `${path}:1: `}${thrown(error)} (${how})`] });
+    sendNow({ uid: "runner", type: "__error__", params: [said] });
   }
 }
 
@@ -312,7 +442,7 @@ if (!file) {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
     phase = "failed";
-    fail(`${path}:${errorLine(error, path)}: ${thrown(error)} while importing it`);
+    fail(`${loadError(error, path)} while importing it${missingPackage(error)}`);
   }
   if (module) {
     const register =
@@ -341,7 +471,7 @@ if (!file) {
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
         phase = "failed";
-        fail(`${path}:${lineIn(error, path) || 1}: ${thrown(error)} in register(adApi)`);
+        fail(`${loadError(error, path)} in register(adApi)${missingPackage(error)}`);
       }
       input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }

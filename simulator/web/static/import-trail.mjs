@@ -1,0 +1,63 @@
+// Agent Desktop Simulator: where in a JS handler module's imports an import error lies.
+//
+//   node --experimental-vm-modules --no-warnings import-trail.mjs MAIN [TARGET]
+//
+// node-runner.mjs starts this when importing MAIN failed, to name the file and line at fault
+// (Node gives none for a syntax error in an ES module, and MAIN's own line for none of the files it
+// imports). Walks MAIN's static imports of its own files (relative, absolute or file: specifiers;
+// packages are not walked), parsing each without running any of it, and prints one JSON line:
+// `{specifier, place}`: the specifier of MAIN's import that leads to the file at fault, and that
+// file's `file:line` when it has a syntax error (`node --check` says where). With TARGET, the walk
+// stops at that file (an error was thrown there) and `place` is null. `{}` when nothing is found.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { SourceTextModule } from "node:vm";
+
+const [main, target] = process.argv.slice(2);
+const MAX_FILES = 300;
+const OWN_FILE = /^(\.{1,2}\/|\/|file:)/; // the module's own files, not packages
+const SCRIPT = /\.(m|c)?js$/; // what `node --check` can check (a .json file is no script)
+
+/** The `file:line` `node --check` gives for `file`, or null when it parses. */
+function syntaxError(file) {
+  const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
+  const head = String(check.stderr || "").split("\n")[0];
+  return check.status !== 0 && head.startsWith(`${file}:`) && /:\d+$/.test(head) ? head : null;
+}
+
+/** The static import specifiers of `file`, or [] when it does not parse as an ES module. */
+function specifiers(file) {
+  try {
+    return new SourceTextModule(readFileSync(file, "utf8"), { identifier: file }).dependencySpecifiers;
+  } catch {
+    return [];
+  }
+}
+
+const seen = new Set([main]);
+const todo = [{ file: main, first: null }];
+let found = {};
+while (todo.length && seen.size <= MAX_FILES) {
+  const { file, first } = todo.shift();
+  if (target ? file === target && first : SCRIPT.test(file)) {
+    const place = target ? null : syntaxError(file);
+    if (target || place) {
+      found = { specifier: first, place };
+      break;
+    }
+  }
+  for (const specifier of specifiers(file)) {
+    if (!OWN_FILE.test(specifier)) continue;
+    let next;
+    try {
+      next = fileURLToPath(new URL(specifier, pathToFileURL(file)));
+    } catch {
+      continue;
+    }
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push({ file: next, first: first ?? specifier });
+  }
+}
+process.stdout.write(JSON.stringify(found) + "\n");

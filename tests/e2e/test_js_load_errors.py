@@ -1,0 +1,211 @@
+"""Where a JS handler module's error lies, when it lies in another file of the module's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.web import find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+
+
+def _load(module: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    return err[0]
+
+
+UNEXPECTED = "SyntaxError: Unexpected token ';'"
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("helper", "source", "said"),
+    [
+        # Node gives no place for a syntax error in an ES module: the module's line 1 was named,
+        # a line with no import on it, and nothing named the file at fault.
+        ("lib.mjs", "export const a = 1;\n\nexport const b = ;\n", (UNEXPECTED, 3)),
+        # A CommonJS file's place was dropped for the module's, and Node's own rejected promise
+        # said "a promise rejected with no catch".
+        ("lib.cjs", "const a = 1;\n\nconst b = ;\nmodule.exports = { a };\n", (UNEXPECTED, 3)),
+        (
+            "lib.mjs",
+            "const a = 1;\n\nthrow new Error('no CRM token');\n",
+            ("Error: no CRM token", 3),
+        ),
+    ],
+)
+def test_an_error_in_a_file_the_module_imports_is_placed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    helper: str,
+    source: str,
+    said: tuple[str, int],
+) -> None:
+    """The module's line is its import of the file at fault, whose own place follows the error."""
+    (tmp_path / helper).write_text(source, encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        f'// the CRM\nimport * as lib from "./{helper}";\nexport function register(adApi) {{}}\n',
+        encoding="utf-8",
+    )
+    error, line = said
+    assert _load(module, capsys) == (
+        f"adsim: {module}:2: {error} ({tmp_path / helper}:{line}) while importing it"
+    )
+
+
+@needs_node
+def test_a_syntax_error_two_imports_away_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "deep.mjs").write_text("export const b = ;\n", encoding="utf-8")
+    (tmp_path / "lib" / "mid.mjs").write_text('export * from "./deep.mjs";\n', encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import fs from "node:fs";\n\nimport { b } from "./lib/mid.mjs";\n'
+        "export function register(adApi) {}\n",
+        encoding="utf-8",
+    )
+    assert _load(module, capsys) == (
+        f"adsim: {module}:3: SyntaxError: Unexpected token ';' ({tmp_path / 'lib' / 'deep.mjs'}:1)"
+        " while importing it"
+    )
+
+
+@needs_node
+def test_an_error_of_a_function_register_calls_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "lib.mjs").write_text(
+        "export function init() {\n  throw new Error('no CRM token');\n}\n", encoding="utf-8"
+    )
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { init } from "./lib.mjs";\nexport function register(adApi) {\n  init();\n}\n',
+        encoding="utf-8",
+    )
+    assert _load(module, capsys) == (
+        f"adsim: {module}:3: Error: no CRM token ({tmp_path / 'lib.mjs'}:2) in register(adApi)"
+    )
+
+
+def test_a_name_before_the_module_is_said_to_be_no_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--js-handler omar=crm.mjs``, as ``--handler`` and ``--page`` take one agent's, said the
+    file was missing."""
+    module = tmp_path / "crm.mjs"
+    module.write_text("export function register(adApi) {}\n", encoding="utf-8")
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", f"omar={module}"])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"adsim: omar={module}: --js-handler takes no NAME= (--handler and --page do): a module"
+        f" runs for every agent of a scenario; pass the file alone (--js-handler {module})"
+    ]
+
+
+@needs_node
+def test_an_error_thrown_outside_any_handler_in_another_file_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each outcome after it said "exited (code 1) after Error: sync failed", no file nor line."""
+    lib = tmp_path / "lib.mjs"
+    lib.write_text(
+        "export function sync() {\n  setTimeout(() => {\n    throw new Error('sync failed');\n"
+        "  }, 0);\n}\n",
+        encoding="utf-8",
+    )
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { sync } from "./lib.mjs";\nexport function register(adApi) {\n'
+        "  adApi.on('ON_NEW_INTERACTION', () => sync());\n}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    assert code == 1
+    assert (
+        f"the node process for crm.mjs exited (code 1) after {lib}:3: Error: sync failed (thrown"
+        " outside any handler)"
+    ) in capsys.readouterr().err
+
+
+@needs_node
+def test_an_error_the_shim_throws_at_a_handlers_call_is_placed_at_the_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``adApi.on(name, "not a function")`` in a handler was placed in adsim's own api.js."""
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => {\n"
+        "    adApi.on('ON_LOGOUT', 'not a function');\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    assert code == 1
+    assert (
+        f"TypeError: adApi.on(ON_LOGOUT): handler is not a function ({module}:3)"
+        in capsys.readouterr().err
+    )
+
+
+@needs_node
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        (
+            "const sdk = require('@acme/crm-sdk/client');\nmodule.exports.register = (a) => {};\n",
+            "Error: Cannot find module '@acme/crm-sdk/client' while importing it; install it (npm"
+            " install @acme/crm-sdk) in the module's folder or one above it",
+        ),
+        # A file of the module's own: nothing to install.
+        (
+            "module.exports.register = (a) => {\n  require('./settings.cjs');\n};\n",
+            "Error: Cannot find module './settings.cjs' in register(adApi)",
+        ),
+    ],
+)
+def test_a_missing_package_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, said: str
+) -> None:
+    """It said "Cannot find module 'x'\\nRequire stack:\\n- /path/crm.cjs", and nothing to do."""
+    module = tmp_path / "crm.cjs"
+    module.write_text(source, encoding="utf-8")
+    line = 1 if "sdk" in source else 2
+    assert _load(module, capsys) == f"adsim: {module}:{line}: {said}"
+
+
+@needs_node
+def test_a_handlers_error_is_placed_in_the_module_not_in_node(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A handler's missing ``require`` was placed at "/modules/cjs/loader:1207" (a piece of
+    Node's "node:internal/..."), after its "Require stack" lines; a CommonJS module in a folder
+    with a space in its name was placed nowhere."""
+    folder = tmp_path / "my crm"
+    folder.mkdir()
+    module = folder / "crm.cjs"
+    module.write_text(
+        "module.exports.register = (adApi) => {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => require('left-pad-nowhere'));\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {\n"
+        "    throw new Error('not saved');\n"
+        "  });\n"
+        "};\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"JsHandlerError: Error: Cannot find module 'left-pad-nowhere' ({module}:2)" in err
+    assert f"JsHandlerError: Error: not saved ({module}:4)" in err

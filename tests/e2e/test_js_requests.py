@@ -1,0 +1,54 @@
+"""A JS module's adApi calls whose arguments JSON cannot carry, through ``--js-handler``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.web import find_node
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "fixtures" / "scenarios"
+needs_node = pytest.mark.skipif(find_node() is None, reason="node is not installed (Node 18+)")
+
+
+@needs_node
+def test_an_argument_json_cannot_carry_is_invalid_args_and_nothing_else_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cycle in a call queued before ``ready`` ended node at the handshake (every event after it
+    an error); a BigInt in a handler's call rejected its promise with a TypeError."""
+    said = tmp_path / "said.jsonl"
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        f"const say = (what, r) => appendFileSync({json.dumps(str(said))},"
+        " JSON.stringify([what, r]) + '\\n');\n"
+        "export function register(adApi) {\n"
+        "  const contact = { id: 'C-1' };\n"
+        "  contact.self = contact;\n"
+        "  adApi.addNote(contact).then((r) => say('cycle', r));\n"
+        "  adApi.getLoginState().then((r) => say('after', r));\n"
+        "  adApi.on('ON_NEW_INTERACTION', async (it) => {\n"
+        "    say('bigint', await adApi.setVariable('n', 10n, it.interactionId));\n"
+        "  });\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', (a) => say('saved', a.interactionId));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    assert code == 0, capsys.readouterr().err
+    lines = dict(json.loads(line) for line in said.read_text(encoding="utf-8").splitlines())
+    assert lines["cycle"]["error"] == {
+        "code": 3,
+        "name": "invalid_args",
+        "message": "addNote: argument 1 cannot be sent as JSON (object with a cycle: Converting"
+        " circular structure to JSON); nothing was sent",
+    }
+    assert lines["after"]["status"] == "success"
+    assert lines["bigint"]["error"]["name"] == "invalid_args"
+    assert lines["bigint"]["error"]["message"].startswith("setVariable: argument 2 cannot be sent")
+    assert "saved" in lines
