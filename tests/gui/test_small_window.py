@@ -268,3 +268,50 @@ def test_a_refusal_note_covers_no_section_title_and_goes_at_a_click(desk, size):
         ), name
         desk.click("muteButton")  # a click anywhere else
         desk.wait(lambda: not note.isVisible())
+
+
+@pytest.mark.parametrize("how", ["greyed", "hidden"])
+def test_a_control_greyed_or_hidden_under_the_focus_scrolls_nothing(qtbot, how):
+    """Merge calls had the keyboard focus when its wait greyed it (Complete, when its page was
+    hidden): Qt handed the focus on to the next control, and the scroll area (the central one,
+    on a laptop) scrolled that control into view, the call's header and Hang up out of sight.
+    The focus moves on without scrolling; Tab still scrolls to the control it reaches."""
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from simulator.gui.controls import scrolling
+
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    top = QPushButton("Merge calls")
+    low = QPushButton("Far below")
+    layout.addWidget(top)
+    layout.addSpacing(2000)
+    layout.addWidget(low)
+    area = scrolling(content, lambda room: QSize(200, 100))
+    holder = QWidget()
+    QVBoxLayout(holder).addWidget(area)
+    qtbot.addWidget(holder)
+    holder.resize(300, 300)
+    holder.show()
+    qtbot.waitExposed(holder)
+    holder.activateWindow()
+    qtbot.waitUntil(holder.isActiveWindow)
+    top.setFocus()
+    qtbot.waitUntil(top.hasFocus)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    if how == "greyed":
+        top.setEnabled(False)
+    else:
+        top.hide()
+    qtbot.waitUntil(low.hasFocus)
+    assert bar.value() == 0
+    # Tab is the tester's own move: the control it reaches scrolls into view.
+    top.setEnabled(True)
+    top.show()
+    top.setFocus()
+    qtbot.waitUntil(top.hasFocus)
+    qtbot.keyClick(top, Qt.Key.Key_Tab)
+    qtbot.waitUntil(low.hasFocus)
+    assert bar.value() > 0
