@@ -13,7 +13,9 @@ note under Blind transfer covered the PARTIES title for its ten seconds).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -27,6 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.gui.long_lines import tip
+
+if TYPE_CHECKING:
+    # Not at import: PySide builds ``QEvent``'s enums as the name is first asked for, and
+    # the window's first paint does without them.
+    from PySide6.QtCore import QEvent
 
 __all__ = ["RefusalNote"]
 
@@ -61,7 +68,9 @@ class RefusalNote(QLabel):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dismiss)
-        self._clicks = _ClickAnywhere(self)
+        # Made at the first refusal: a Python ``eventFilter`` made with the window had PySide
+        # build ``QEvent``'s enums for its first paint.
+        self._clicks: _ClickAnywhere | None = None
 
     def show_for(self, control: QWidget | None, name: str, text: str) -> None:
         """Show ``text`` below ``control`` (named ``name``), or below the window's top edge when
@@ -81,6 +90,8 @@ class RefusalNote(QLabel):
         self._timer.start(_SHOWN_MS)
         app = QApplication.instance()
         if app is not None:  # only while shown: no Python filter on every event otherwise
+            if self._clicks is None:
+                self._clicks = _ClickAnywhere(self)
             app.installEventFilter(self._clicks)
 
     def dismiss(self) -> None:
@@ -89,7 +100,7 @@ class RefusalNote(QLabel):
         self.setProperty("control", "")
         self.hide()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._clicks is not None:
             app.removeEventFilter(self._clicks)
 
     def mousePressEvent(self, event: object) -> None:
@@ -185,6 +196,8 @@ class _ClickAnywhere(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Dismiss the note at a press in its window (the press goes on as usual)."""
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget):
             note = self._note
             if watched.window() is note.window() and watched is not note:
