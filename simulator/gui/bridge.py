@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from simulator.gui.inspector.eventlog import EventLog
 from simulator.gui.plugin_loading import LoadJob, PluginLoader
+from simulator.gui.transfer_wait import TransferWait, TransferWaits
 from simulator.gui.wording import refused_text
 
 if TYPE_CHECKING:
@@ -104,7 +105,12 @@ class SimBridge(QObject):
     actionRefused = Signal(str, str)
     """An action was refused: its name (``complete_interaction``) and the same message."""
     actionDone = Signal(str)
-    """An action succeeded (its name)."""
+    """An action succeeded (its name). One that waited for the handlers' transfer data
+    (``actionWaiting``) is said once it happened."""
+    actionWaiting = Signal(str)
+    """An action was accepted and waits for the handlers' answer to
+    ``ON_REQUEST_TRANSFER_DATA`` (its name): ``actionDone`` follows once it happened, or
+    ``actionFailed`` when it could not happen any more (the calls changed meanwhile)."""
     journalStopped = Signal(str)
     """A commit to the journal failed: one line naming the journal file and the cause. Until
     ``journalResumed``, events are held back (neither the handlers nor the window get them)."""
@@ -147,6 +153,9 @@ class SimBridge(QObject):
         """Handler outcomes in the order they reached the GUI thread."""
         self._idle_owed = False
         """An outcome arrived and ``handlersIdle`` has not been said since."""
+        self._waits = TransferWaits()
+        self._acting: list[Event] | None = None
+        """The events of the action running now (``act``)."""
         self.names: dict[str, str] = {}
         """A playing scenario's ``as`` names -> interaction ids (the runner's own dict)."""
         queued = Qt.ConnectionType.QueuedConnection
@@ -197,9 +206,20 @@ class SimBridge(QObject):
     def act(self, action: str, *args: Any, **kwargs: Any) -> Any:
         """Call the simulator's public action ``action``; report a refusal, then refresh."""
         self._rest()
-        result = getattr(self._sim, action)(*args, **kwargs)
+        acted: list[Event] = []
+        self._acting = acted
+        try:
+            result = getattr(self._sim, action)(*args, **kwargs)
+        finally:
+            self._acting = None
+        wait = None
         if result.ok:
             self.done_data = result.data
+            target = kwargs.get("interaction_id", args[2] if len(args) > 2 else None)
+            wait = self._waits.begin(action, acted, self._sim, target)
+        if wait is not None:
+            self.actionWaiting.emit(action)
+        elif result.ok:
             self.actionDone.emit(action)
         else:
             error = result.error
@@ -230,9 +250,24 @@ class SimBridge(QObject):
         for before in tuple(self.before_timers):
             before(self._sim.now_ms)
         self._sim.poll()
+        self._tell_settled()
         self._check_resumed()
         self._settle()
         self._tell_idle()
+
+    @property
+    def waiting(self) -> list[TransferWait]:
+        """The actions waiting for the handlers' answer to ``ON_REQUEST_TRANSFER_DATA``
+        (``.action``, ``.waiting_text()``), oldest first."""
+        return list(self._waits.waits)
+
+    def _tell_settled(self) -> None:
+        for wait in self._waits.settled():
+            self._dirty = True
+            if wait.carried_out():
+                self.actionDone.emit(wait.action)
+            else:
+                self.actionFailed.emit(wait.not_done_text())
 
     @property
     def journal(self) -> Any | None:
@@ -373,11 +408,14 @@ class SimBridge(QObject):
         self._on_notice(notice)
 
     def _on_event(self, event: Event) -> None:
+        if self._acting is not None:
+            self._acting.append(event)
         self.events.append(event)
         self._dirty = True
         self.eventArrived.emit(event)
 
     def _on_notice(self, notice: Notice) -> None:
+        self._waits.note(notice)
         self._dirty = True
         self.noticeArrived.emit(notice)
 

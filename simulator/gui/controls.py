@@ -224,6 +224,17 @@ def guard_wheel(owner: QObject, widgets: list[QWidget]) -> None:
         widget.installEventFilter(guard)
 
 
+def _focus_moved_on(area: QScrollArea, forward: bool) -> bool:
+    """``QScrollArea.focusNextPrevChild`` that scrolls only for Tab: the focus handed on by a
+    control greyed or hidden under it (Merge calls greyed while it waits, Complete's page
+    hidden) moves on without scrolling. Qt scrolled the next control in the chain into view,
+    low in the central area on a laptop, and the call's header and Hang up went out of sight."""
+    leaving = area.window().focusWidget()
+    if leaving is not None and not (leaving.isEnabled() and leaving.isVisible()):
+        return QWidget.focusNextPrevChild(area, forward)
+    return QScrollArea.focusNextPrevChild(area, forward)
+
+
 class ScrollingPanel(QScrollArea):
     """A scroll area whose minimum is its content's, up to the room it may claim."""
 
@@ -243,6 +254,10 @@ class ScrollingPanel(QScrollArea):
             self._follower = _LayoutFollower(self)
             inner.installEventFilter(self._follower)
         self.updateGeometry()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab scrolls the control it reaches into view; a greyed or hidden one does not."""
+        return _focus_moved_on(self, next)
 
     def minimumSizeHint(self) -> QSize:
         """The content's minimum (nothing scrolls where the screen has room for it), bounded
@@ -286,6 +301,10 @@ class VerticalScroll(QScrollArea):
         # Not a Tab stop of its own: Tab went from Hang up to an invisible frame, then to Hold.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidget(widget)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab scrolls the control it reaches into view; a greyed or hidden one does not."""
+        return _focus_moved_on(self, next)
 
     def _claimed(self, content: QSize, own: QSize) -> QSize:
         # The bar's room always: it comes and goes as the height changes, and a width that

@@ -70,6 +70,8 @@ class Enabler:
         sim = bridge.sim
         if need == "logged_in":
             return bool(sim.agent.logged_in)
+        if need == "no_transfer_wait":
+            return not bridge.waiting
         if need == "disposition":
             iid = sim.active_interaction_id
             inter = sim.interaction(iid) if iid else None

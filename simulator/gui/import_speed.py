@@ -66,6 +66,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "theme/__init__.py",
         "theme/assets.py",
         "times.py",
+        "transfer_wait.py",
         "web_page.py",
         "wording.py",
     )

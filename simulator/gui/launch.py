@@ -327,7 +327,14 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
     if session is not None:
         for line in session.open_work():  # said, the exit code as it was: the tester's choice
             _tell(f"adsim: {line}")
-        lost = session.close()
+        # Ctrl-C or SIGTERM: the tester asked to stop, as ``adsim run``'s stop waits for no
+        # handler; a window closed gives them its grace for the events they were given.
+        from simulator.gui.session import CLOSE_GRACE_S  # loaded: the session is open
+
+        stopped = outcome.get("signal") is not None
+        lost = session.close(
+            wait=0 if stopped else CLOSE_GRACE_S, say=lambda line: _tell(f"adsim: {line}")
+        )
         for line in lost:
             _tell(f"adsim: {line}")
         if lost and not outcome["code"]:

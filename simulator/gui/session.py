@@ -33,9 +33,11 @@ __all__ = [
 ]
 
 CLOSE_GRACE_S = 2.0
-"""Seconds the window's handlers get to finish when it closes: a handler that hangs must not
-hold a closed window's process for the whole handler timeout. What they never handled is in the
-journal already (events are journaled before handlers see them)."""
+"""Seconds the window's handlers get, all desktops together, to finish the events they were
+given when it closes (a save after the last Complete): a handler that hangs must not hold a
+closed window's process for the whole handler timeout. What they never handled is in the
+journal already (events are journaled before handlers see them). Ctrl-C and SIGTERM do not wait
+(``adsim run`` does not either); a plugin's process then gets its own close grace."""
 
 
 class SessionError(Exception):
@@ -71,13 +73,38 @@ class Session:
                 )
         return lines
 
-    def close(self) -> list[str]:
-        """Stop polling, stop the handler thread, close the journal (every agent's). Returns
-        what the tester must be told: events the journal still held back, which nobody got
-        (a window closed under the banner lost them without a word)."""
+    def close(
+        self, wait: float = CLOSE_GRACE_S, say: Callable[[str], Any] | None = None
+    ) -> list[str]:
+        """Stop polling, stop the handler thread, close the journal (every agent's). The
+        handlers get ``wait`` seconds in all (every desktop's at once, not each in turn) to
+        finish the events they were given; when some are still to handle, ``say`` is told
+        first, so a terminal that waits says why. Returns what the tester must be told: events
+        the journal still held back, which nobody got (a window closed under the banner lost
+        them without a word)."""
+        sessions = (*self.others, self)
+        pending = {
+            session.sim.name: getattr(session.host, "pending", 0)
+            for session in sessions
+            if session.host is not None
+        }
+        owed = sum(pending.values())
+        if owed and wait > 0 and say is not None:
+            names = ", ".join(name for name, count in pending.items() if count)
+            say(
+                f"waiting up to {wait:g} s for {names}'s handlers to finish the {owed} event(s) "
+                "they were given (one still running then is stopped, and its plugin's process "
+                "ended after its close grace)"
+            )
+        deadline = time.monotonic() + (wait if owed else 0)
         lost: list[str] = []
-        for other in self.others:
-            lost += other.close()
+        for session in sessions:
+            lost += session._close_own(max(0.0, deadline - time.monotonic()))
+        return lost
+
+    def _close_own(self, wait: float) -> list[str]:
+        """Close this desktop's bridge, host (its handlers get ``wait`` s) and journal."""
+        lost: list[str] = []
         now = time.monotonic()
         for job in self.bridge.loading_all:
             ran = f", still running after {now - job.started:.0f} s" if job.started else ""
@@ -98,7 +125,7 @@ class Session:
                 f"{bus.held}"
             )
         if self.host is not None:
-            self.host.close(timeout=CLOSE_GRACE_S)
+            self.host.close(timeout=wait)
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()

@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or WindowSettings()
         self.bridge: SimBridge | None = None
         self._controls: dict[str, QWidget] = {}
+        self._waiting_shown = False
+        """The status bar says an action waits for the handlers' transfer data."""
         self._enabler = Enabler(self._controls, lambda: self.bridge)
 
         self.agent_bar = AgentBar()
@@ -281,9 +283,11 @@ class MainWindow(QMainWindow):
         build_shortcuts(self)
         bridge.changed.connect(self.refresh)
         bridge.tick.connect(self._tick)
+        bridge.tick.connect(self._still_waiting)
         bridge.actionFailed.connect(lambda message: self.show_message(message, error=True))
         bridge.actionRefused.connect(self._refused)
         bridge.actionDone.connect(self._done)
+        bridge.actionWaiting.connect(self._waiting)
         bridge.outcomeArrived.connect(lambda _outcome: self._handler_status())
         bridge.pluginsChanged.connect(self._handler_status)
         bridge.pluginsLoading.connect(lambda _what: self._handler_status())
@@ -345,6 +349,23 @@ class MainWindow(QMainWindow):
             self.show_message(done_text(action, self.bridge.sim, self.bridge.done_data))
         self.refusal.dismiss()
 
+    def _waiting(self, _action: str) -> None:
+        """The action waits for the handlers' transfer data: said until it happened."""
+        self._say_waiting()
+        self.refusal.dismiss()
+
+    def _say_waiting(self) -> None:
+        bridge = self.bridge
+        if bridge is not None and bridge.waiting:
+            self.show_message(bridge.waiting[-1].waiting_text())
+            self._waiting_shown = True
+
+    def _still_waiting(self) -> None:
+        """Count the wait up each second, unless something else was said since (a refusal
+        stays until the status clears)."""
+        if self._waiting_shown or not self._status_line.status.text():
+            self._say_waiting()
+
     def _refused(self, action: str, text: str) -> None:
         name = ACTION_CONTROLS.get(action, "")
         self.refusal.show_for(self._controls.get(name), name, text)
@@ -363,6 +384,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, message: str, *, error: bool = False) -> None:
         """Say something in the status bar (``error``: in the error colour)."""
+        self._waiting_shown = False
         self._status_line.say(message, error=error)
 
     def _rooms_changed(self) -> None:

@@ -138,6 +138,7 @@ class Desk:
         inputs = {
             "logged_in": bool(self.sim.agent.logged_in),
             "disposition": not required or (inter is not None and inter.disposition is not None),
+            "no_transfer_wait": not self.bridge.waiting,
         }
         for field in ("dialNumber", "transferNumber", "chatComposer", "chatTransferNumber"):
             inputs[field] = bool(self.widget(field).text().strip())

@@ -177,3 +177,141 @@ def test_the_call_page_is_never_cut_at_its_right_edge(desk):
         # The width is the point here (the height may keep an earlier minimum's).
         desk.wait(lambda size=size: window.width() == max(size.width(), smallest().width()))
         desk.wait(lambda: voice.width() <= area.viewport().width() and cut() == [])
+
+
+def _central_area(window):
+    """The scroll area around the central panels (interactions, dial pad, the active one)."""
+    from simulator.gui.controls import ScrollingPanel
+
+    widget = window.context.parentWidget()
+    while widget is not None and not isinstance(widget, ScrollingPanel):
+        widget = widget.parentWidget()
+    assert widget is not None
+    return widget
+
+
+def test_the_next_interaction_opens_with_its_header_in_view(desk):
+    """On a laptop the central area scrolls up and down. Completing hid the page that had the
+    keyboard focus (Complete): Qt moved the focus to the next control in the chain, low in the
+    central area, and scrolled it into view; the next interaction opened scrolled down, its
+    Accept, Reject and Hang up out of view. An interaction shown anew shows its header."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
+    window = desk.window
+    window.resize(QSize(1366, 600))
+    window.activateWindow()
+    desk.qtbot.waitUntil(window.isActiveWindow)
+    _answer_a_call(desk)
+    area = _central_area(window)
+    desk.wait(lambda: area.verticalScrollBar().maximum() > 0)
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.widget("completeButton").isEnabled())
+    complete = desk.widget("completeButton")
+    complete.setFocus()
+    desk.wait(complete.hasFocus)
+    desk.click("completeButton")
+    desk.wait(lambda: desk.active() is None)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    context = window.context
+    top = context.mapTo(area.widget(), context.rect().topLeft()).y()
+    desk.wait(lambda: not desk.widget("acceptButton").visibleRegion().isEmpty())
+    assert area.verticalScrollBar().value() <= top
+
+
+def _titles_under(window, note):
+    """The section titles (their words) the note covers."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QLabel
+
+    covered = []
+    for label in window.findChildren(QLabel):
+        if label.property("role") != "section" or not label.isVisible():
+            continue
+        width = label.fontMetrics().horizontalAdvance(label.text())
+        words = QRect(label.mapTo(window, label.rect().topLeft()), label.size())
+        words.setWidth(min(words.width(), width))
+        if words.intersects(note.geometry()):
+            covered.append(label.text())
+    return covered
+
+
+@pytest.mark.parametrize("size", [(1366, 742), (1440, 900)])
+def test_a_refusal_note_covers_no_section_title_and_goes_at_a_click(desk, size):
+    """A refused Blind transfer's note, narrow and four lines tall under the button, covered
+    the PARTIES title for its ten seconds. It takes the place under the button that covers
+    least (no title), and a click anywhere in the window dismisses it."""
+    from PySide6.QtCore import QPoint, QRect, QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its sizes are its own
+    window = desk.window
+    window.resize(QSize(*size))
+    _answer_a_call(desk)
+    desk.type("transferNumber", "12ab")
+    note = desk.widget("refusalNote")
+    for name in ("blindTransferButton", "consultButton", "conferenceButton"):
+        desk.click(name)
+        desk.wait(lambda name=name: note.isVisible() and note.property("control") == name)
+        control = desk.widget(name)
+        below = control.mapTo(window, control.rect().bottomLeft()).y()
+        assert 0 <= note.y() - below < 20, name  # right under the button
+        assert _titles_under(window, note) == [], name
+        assert not note.geometry().intersects(
+            QRect(control.mapTo(window, QPoint(0, 0)), control.size())
+        ), name
+        desk.click("muteButton")  # a click anywhere else
+        desk.wait(lambda: not note.isVisible())
+
+
+@pytest.mark.parametrize("how", ["greyed", "hidden"])
+def test_a_control_greyed_or_hidden_under_the_focus_scrolls_nothing(qtbot, how):
+    """Merge calls had the keyboard focus when its wait greyed it (Complete, when its page was
+    hidden): Qt handed the focus on to the next control, and the scroll area (the central one,
+    on a laptop) scrolled that control into view, the call's header and Hang up out of sight.
+    The focus moves on without scrolling; Tab still scrolls to the control it reaches."""
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from simulator.gui.controls import scrolling
+
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    top = QPushButton("Merge calls")
+    low = QPushButton("Far below")
+    layout.addWidget(top)
+    layout.addSpacing(2000)
+    layout.addWidget(low)
+    area = scrolling(content, lambda room: QSize(200, 100))
+    holder = QWidget()
+    QVBoxLayout(holder).addWidget(area)
+    qtbot.addWidget(holder)
+    holder.resize(300, 300)
+    holder.show()
+    qtbot.waitExposed(holder)
+    holder.activateWindow()
+    qtbot.waitUntil(holder.isActiveWindow)
+    top.setFocus()
+    qtbot.waitUntil(top.hasFocus)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    if how == "greyed":
+        top.setEnabled(False)
+    else:
+        top.hide()
+    qtbot.waitUntil(low.hasFocus)
+    assert bar.value() == 0
+    # Tab is the tester's own move: the control it reaches scrolls into view.
+    top.setEnabled(True)
+    top.show()
+    top.setFocus()
+    qtbot.waitUntil(top.hasFocus)
+    qtbot.keyClick(top, Qt.Key.Key_Tab)
+    qtbot.waitUntil(low.hasFocus)
+    assert bar.value() > 0

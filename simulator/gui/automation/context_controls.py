@@ -114,7 +114,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Blind transfer to the number",
         ("blind_transfer",),
         "Ctrl+T",
-        needs=("transferNumber",),
+        needs=("transferNumber", "no_transfer_wait"),
     ),
     _C(
         "consultButton",
@@ -123,7 +123,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Hold and call the number to consult",
         ("consult",),
         "Ctrl+K",
-        needs=("transferNumber",),
+        needs=("transferNumber", "no_transfer_wait"),
     ),
     _C(
         "completeTransferButton",
@@ -132,6 +132,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Complete the consult transfer",
         ("complete_transfer",),
         "Ctrl+Shift+T",
+        needs=("no_transfer_wait",),
     ),
     _C(
         "conferenceButton",
@@ -140,7 +141,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Add the number to the call (conference)",
         ("conference_invite",),
         "Ctrl+Shift+K",
-        needs=("transferNumber",),
+        needs=("transferNumber", "no_transfer_wait"),
     ),
     _C(
         "mergeCallsButton",
@@ -148,6 +149,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Voice",
         "Merge the calls (the held one and the consult call) into one conference",
         ("conference_merge",),
+        needs=("no_transfer_wait",),
     ),
     _C(
         "partyList",
@@ -211,7 +213,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Chat",
         "Transfer the chat: to a colleague's desktop or a chat service (the agent leaves it)",
         ("blind_transfer",),
-        needs=("chatTransferNumber",),
+        needs=("chatTransferNumber", "no_transfer_wait"),
     ),
     _C(
         "chatInviteButton",
@@ -219,7 +221,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "Chat",
         "Invite a colleague into the chat (chat conference)",
         ("chat_invite",),
-        needs=("chatTransferNumber",),
+        needs=("chatTransferNumber", "no_transfer_wait"),
     ),
     _C("emailPage", "QWidget", "Email", "The message and the reply editor"),
     _C("emailFrom", "QLabel", "Email", "Sender (plain text)"),

@@ -20,6 +20,7 @@ NEEDS = {
     "noteEdit": "text in `noteEdit`",
     "disposition": "a disposition chosen when the service requires one",
     "logged_in": "the agent logged in",
+    "no_transfer_wait": "nothing waiting for `ON_REQUEST_TRANSFER_DATA`",
 }
 """What each ``Control.needs`` value means (the README table says it in these words)."""
 

@@ -48,11 +48,16 @@ WINDOW_CONTROLS: tuple[Control, ...] = (
         "QObject",
         "Window",
         "The bridge to the simulator (signals: eventArrived, "
-        "changed, outcomeArrived, actionFailed, journalStopped, journalResumed, "
+        "changed, outcomeArrived, actionDone, actionWaiting, actionFailed, journalStopped, "
+        "journalResumed, "
         "pluginsLoading, pluginsChanged)",
     ),
     _C(
-        "statusMessage", "QLabel", "Status bar", "Last action refused (property error=true) or done"
+        "statusMessage",
+        "QLabel",
+        "Status bar",
+        "Last action refused (property error=true) or done, or what an action waits for "
+        "(`ON_REQUEST_TRANSFER_DATA`)",
     ),
     _C(
         "refusalNote",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -86,6 +87,8 @@ class ContextPanel(QWidget):
         empty_layout.addStretch(2)
         self.stack.addWidget(empty)
         self._built = False
+        self._shown: tuple[str, bool] | None = None
+        """The interaction the page showed last and whether it rang (None: the empty page)."""
 
     def _build_page(self) -> None:
         """The interaction page: built at ``attach``, after the window is on screen (it is the
@@ -383,6 +386,7 @@ class ContextPanel(QWidget):
             self.stack.setCurrentIndex(0)
             if self._built:
                 self.wrap_up.clear()
+            self._opened(None)
             return
         self.stack.setCurrentIndex(1)
         state = inter.state.value
@@ -410,6 +414,31 @@ class ContextPanel(QWidget):
             self.email.show_interaction(inter)
         self.wrap_up.show_interaction(inter, sim.now_ms)
         self.tick()
+        self._opened((inter.id, ringing))
+
+    def _opened(self, shown: tuple[str, bool] | None) -> None:
+        """An interaction shown anew (or none; or answered) shows the page's top, its header
+        with Accept, Reject and Hang up. Where the window is short (a laptop's) the central
+        area scrolls: a page hidden with the keyboard focus in it (Complete) had Qt move the
+        focus to the next control in the chain, low in that area, and scroll it into view, and
+        the next interaction opened scrolled down, its header out of view."""
+        if shown == self._shown:
+            return
+        self._shown = shown
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, QScrollArea):
+            widget = widget.parentWidget()
+        content = widget.widget() if widget is not None else None
+        if widget is None or content is None:
+            return
+        top = self.mapTo(content, QPoint(0, 0)).y()
+        bar = widget.verticalScrollBar()
+        if bar.value() > top:
+            bar.setValue(top)
+        for index in range(self.media.count() if self._built else 0):
+            page = self.media.widget(index)
+            if isinstance(page, QScrollArea):  # the call page's own
+                page.verticalScrollBar().setValue(0)
 
     def tick(self) -> None:
         """Repaint the timers."""
