@@ -402,6 +402,24 @@ def _entry_point_file(module_name: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
+def _entry_module(entry: importlib.metadata.EntryPoint) -> str | None:
+    """The module an entry point names; ``None`` when its value names none (``acme-crm.handler``,
+    the distribution's name: ``EntryPoint.module`` raises ``AttributeError`` there)."""
+    try:
+        return entry.module
+    except AttributeError:
+        return None
+
+
+def _malformed_entry(entry: importlib.metadata.EntryPoint, source: str) -> str:
+    """The load error of an entry point whose value names no module."""
+    module = re.sub(r"[^\w.]", "_", entry.value.split(":")[0].strip()) or "my_package.handler"
+    return (
+        f"{source}:1: {entry.value!r} names no module: an entry point's value is a module's "
+        f"dotted name ({module}), or module:function ({module}:register)"
+    )
+
+
 def entry_point_plugin(
     entry: importlib.metadata.EntryPoint, again: bool, dist: str | None = None
 ) -> Plugin:
@@ -409,11 +427,14 @@ def entry_point_plugin(
     its package's name, where ``entry`` was rebuilt without it (a plugin's process)."""
     dist = dist or getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
-    file = _entry_point_file(entry.module)
+    module = _entry_module(entry)
+    if module is None:
+        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
+    file = _entry_point_file(module)
     plugin = Plugin(entry.name, source, file)
     try:
-        if again and entry.module in sys.modules:
-            importlib.reload(sys.modules[entry.module])
+        if again and module in sys.modules:
+            importlib.reload(sys.modules[module])
         loaded = entry.load()
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
@@ -457,8 +478,11 @@ def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
     locator["dist"] = dist  # the rebuilt entry point has none: its errors name it as here
+    module = _entry_module(entry)
+    if module is None:  # nothing to start a process for
+        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
     # find_spec of a submodule imports its package: plugin code that must not run here.
-    file = _entry_point_file(entry.module) if "." not in entry.module else None
+    file = _entry_point_file(module) if "." not in module else None
     return Plugin(entry.name, source, file, locator=locator)
 
 
