@@ -117,12 +117,15 @@ def _describe(exc: BaseException) -> str:
     return exception_text(exc)
 
 
+_PACKAGE = "adsim_handlers"
+
+
 def _module_name(path: Path) -> str:
     # os.fsencode: a file name that is not UTF-8 (bytes Python keeps as surrogates) is still a
     # file name; str.encode refused it, and the plugin never loaded.
     digest = hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]
     stem = re.sub(r"\W", "_", path.stem)
-    return f"adsim_handlers.{stem}_{digest}"
+    return f"{_PACKAGE}.{stem}_{digest}"
 
 
 def _not_utf8(shown: str, data: bytes) -> str | None:
@@ -213,6 +216,18 @@ def forget_beside() -> None:
     _BESIDE.clear()
 
 
+def _package_of_plugins() -> None:
+    """Put the package plugin files' modules are named in (``adsim_handlers``) in
+    ``sys.modules``: pickle imports a function's module by its name, so a plugin's own function
+    or class given to a ``ProcessPoolExecutor`` (fork) or a pickle cache said "import of module
+    'adsim_handlers.crm_...' failed", where a script's own are pickled."""
+    if _PACKAGE not in sys.modules:
+        package = ModuleType(_PACKAGE, "handler plugin files, each a module named after its path")
+        package.__path__ = []  # a package, in which nothing is found on disk
+        package.__spec__ = importlib.machinery.ModuleSpec(_PACKAGE, None, is_package=True)
+        sys.modules[_PACKAGE] = package
+
+
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     """Execute a plugin file as a fresh module; (module, None) or (None, 'file:line: ...')."""
     name = _module_name(path)
@@ -236,6 +251,7 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         return None, clash
     module = ModuleType(name)
     module.__file__ = shown
+    _package_of_plugins()
     sys.modules[name] = module
     before = set(sys.modules)
     try:

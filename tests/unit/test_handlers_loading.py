@@ -348,6 +348,44 @@ def test_a_handler_file_whose_name_is_not_utf8_loads(tmp_path, sim, isolation):
         host.close(timeout=WAIT)
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_what_a_plugin_file_defines_can_be_pickled(tmp_path, sim, isolation):
+    # A ProcessPoolExecutor (fork) or a pickle cache of the plugin's own function or class said
+    # "PicklingError: ... import of module 'adsim_handlers.crm_1a2b3c4d' failed": its package
+    # was in no sys.modules, as it is for a script's own functions.
+    path = _write(
+        tmp_path,
+        "crm.py",
+        """
+        import pickle
+
+        class Upload:
+            def __init__(self, record):
+                self.record = record
+
+        def upload(item):
+            return item.record
+
+        def on_login(state):
+            again = pickle.loads(pickle.dumps((upload, Upload("x"))))
+            return [again[0] is upload, again[0](again[1])]
+
+        def register(ad_api):
+            ad_api.on("ON_LOGIN", on_login)
+        """,
+    )
+    host = HandlerHost(sim, timeout=WAIT, isolation=isolation)
+    try:
+        [status] = host.load(path)
+        assert status.loaded, status.error
+        sim.login()
+        assert host.settle(WAIT)
+        [outcome] = host.outcomes
+        assert (outcome.status, outcome.error, outcome.result) == ("ok", None, [True, "x"])
+    finally:
+        host.close(timeout=WAIT)
+
+
 def test_a_handler_file_that_is_not_utf8_is_named_at_its_byte(tmp_path, host):
     # Python's own words were "invalid or missing encoding declaration" (line 1) or a position.
     path = tmp_path / "latin.py"
