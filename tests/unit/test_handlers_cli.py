@@ -365,3 +365,32 @@ def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(
         assert "1 of 1 calls failed (1 error)" in err
     else:
         assert f"not loaded: {handler}:12: CrmError: <exception str() failed>" in err
+
+
+def test_api_expectations_in_load_mode_see_their_own_runs_calls(tmp_path, capsys):
+    """The envelopes handlers got were kept across the repeats: run 2 of a scenario expecting
+    one setDisposition saw 2 ("2 came"), and a call of run 1 could pass run 5."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(
+        "def on_state(interaction):\n"
+        "    if interaction.state.value == 'wrap_up' and not interaction.disposition:\n"
+        "        API.set_disposition('Product sold', interaction.interaction_id)\n\n"
+        "def register(ad_api):\n"
+        "    global API\n"
+        "    API = ad_api\n"
+        "    ad_api.on('ON_INTERACTION_STATE_CHANGE', on_state)\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        "name: one disposition a run\nseed: 5\nsteps:\n  - call: Sales\n  - wait: 4s\n"
+        "  - accept\n  - hang_up: customer\n  - complete\n"
+        "  - expect: {api: {method: setDisposition, count: 1}}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(scenario), "--handler", str(plugin), "--journal", ":memory:"]
+    argv += ["--handler-isolation", "thread", "--no-entry-points", "--repeat", "3"]
+    code = main(argv)
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+    assert "3 runs, 0 failed runs" in out
