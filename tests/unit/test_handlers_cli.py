@@ -394,3 +394,48 @@ def test_api_expectations_in_load_mode_see_their_own_runs_calls(tmp_path, capsys
     out, _ = capsys.readouterr()
     assert code == 0, out
     assert "3 runs, 0 failed runs" in out
+
+
+@pytest.mark.parametrize(
+    ("expectation", "said"),
+    [
+        (
+            "{handler: {plugin: crm_sycn, count: 0}}",
+            "`plugin: crm_sycn` names no plugin this run loaded (did you mean `crm_sync`?); "
+            "plugins: crm_sync",
+        ),
+        (
+            "{handler: {handler: on_sav, count: 0}}",
+            "`handler: on_sav` names no handler a plugin registered (did you mean `on_save`?); "
+            "handlers: on_save",
+        ),
+        (
+            "{api: {method: setDisposition, plugin: crm_sycn, count: 0}}",
+            "`plugin: crm_sycn` names no plugin this run loaded (did you mean `crm_sync`?); "
+            "plugins: crm_sync",
+        ),
+    ],
+)
+def test_an_expectation_naming_no_loaded_plugin_or_handler_fails(
+    tmp_path, capsys, expectation, said
+):
+    """`count: 0` of a misspelt plugin matched no outcome, so "never called" passed whatever
+    the plugin did."""
+    plugin = tmp_path / "crm_sync.py"
+    plugin.write_text(
+        "def on_save(activity):\n    return 'saved'\n\n"
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', on_save)\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        "name: typo\nseed: 5\nsteps:\n  - call: Sales\n  - wait: 4s\n  - accept\n"
+        f"  - hang_up: customer\n  - disposition: Product sold\n  - complete\n"
+        f"  - expect: {expectation}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(scenario), "--handler", str(plugin), "--journal", ":memory:"]
+    code = main([*argv, "--handler-isolation", "thread", "--no-entry-points"])
+    out, _ = capsys.readouterr()
+    assert code == 1, out
+    assert f"flow.yaml:10:5: {said}" in out

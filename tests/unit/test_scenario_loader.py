@@ -254,8 +254,7 @@ def test_a_name_is_given_once():
 def test_a_key_written_in_another_case_is_suggested_in_the_vendors():
     # `dnis` had no suggestion (difflib sees no likeness between "dnis" and "DNIS").
     (message,) = problems(
-        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
-        "      payload: {dnis: x}\n"
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n      payload: {dnis: x}\n"
     )
     assert "`dnis` is not a key of InteractionData (did you mean `DNIS`?)" in message
 
