@@ -84,7 +84,11 @@ def suggest(word: Any, choices: Sequence[str]) -> str:
     hidden = _invisible(word)
     if hidden:
         parts.append(f"it holds {hidden}, which an editor shows as a space or not at all")
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    # The vendor's spelling of a word written in another case first (`dnis`: `DNIS`), which
+    # difflib, comparing characters as they are, does not find alike.
+    folded = word.casefold()
+    same = [c for c in choices if isinstance(c, str) and c != word and c.casefold() == folded]
+    close = same[:1] or difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         parts.append(f"did you mean `{close[0]}`?")
     return f" ({'; '.join(parts)})" if parts else ""

@@ -17,6 +17,21 @@ from simulator.engine.tables import Action, is_allowed
 __all__ = ["WrapUp"]
 
 
+def _closest_disposition(inter: Interaction, key: object) -> str:
+    """`` (did you mean 'Product sold'?)`` for a disposition name written in another case or
+    misspelt (``Product Sold``), else empty."""
+    service = inter.service
+    if not isinstance(key, str) or service is None or not service.use_dispositions:
+        return ""
+    names = [d.name for d in service.dispositions]
+    same = [name for name in names if name.casefold() == key.casefold()]
+    if not same:
+        import difflib  # only for a misspelt disposition
+
+        same = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    return f" (did you mean {same[0]!r}?)" if same else ""
+
+
 class WrapUp(Lifecycle):
     """Completion and the data an activity record carries."""
 
@@ -92,7 +107,8 @@ class WrapUp(Lifecycle):
         if found is None:
             raise ActionError(
                 Code.object_not_found,
-                f"no disposition {key!r} in service {service.name if service else '(none)'!r}",
+                f"no disposition {key!r} in service {service.name if service else '(none)'!r}"
+                + _closest_disposition(inter, key),
             )
         return found
 

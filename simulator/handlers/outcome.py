@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,9 +35,12 @@ class OpaqueResult:
     """A value a plugin's process returned that is not JSON data: its type and ``repr`` (what
     crosses back; importable here, so the parent can unpickle it)."""
 
-    def __init__(self, type_name: str, text: str):
+    def __init__(self, type_name: str, text: str, why: str | None = None):
         self.type_name = type_name
         self.text = text
+        self.why = why
+        """Where inside it JSON failed (``['due'] is of type datetime.date``); None when the value
+        itself is of no JSON type, or it could not be told."""
 
     def __repr__(self) -> str:
         return self.text
@@ -54,6 +58,60 @@ class OversizedResult:
 
     def __repr__(self) -> str:
         return self.text
+
+
+_PLUGIN_MODULES = "adsim_handlers."
+"""How the names of plugin files' modules begin (``simulator.handlers.plugins._module_name``)."""
+_JSON_SCALARS = (str, int, bool, type(None))
+_BLAME_BUDGET = 10_000
+"""Items ``_not_json_at`` looks at before it gives up (it runs on the handler's clock)."""
+
+
+def _not_json_at(value: Any) -> str | None:
+    """Where inside ``value`` (a dict or a list) the first thing JSON has no form for is, and
+    what it is: ``['due'] is of type datetime.date``, ``['x'] is nan``, ``a key of ['m'] is of
+    type tuple``;
+    None for a value that is itself no JSON (its type says it all) or when it cannot be told."""
+    budget = [_BLAME_BUDGET]
+
+    def kind(item: Any) -> str:
+        of = type(item)
+        if of.__module__ == "builtins" or of.__module__.startswith(_PLUGIN_MODULES):
+            return of.__qualname__  # a plugin file's own class: its module's name is adsim's
+        return f"{of.__module__}.{of.__qualname__}"
+
+    def walk(item: Any, path: str, depth: int) -> str | None:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > 100:
+            raise RecursionError
+        if isinstance(item, (*_JSON_SCALARS, BaseModel)):
+            return None
+        if isinstance(item, float):
+            return None if math.isfinite(item) else f"{path} is {float.__repr__(item)}"
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if not isinstance(key, (*_JSON_SCALARS, float)):
+                    return f"a key{' of ' + path if path else ''} is of type {kind(key)}"
+                # Not the key's own repr (a subclass's may raise or never return).
+                shown = str.__repr__(key) if isinstance(key, str) else json.dumps(key)
+                found = walk(inner, f"{path}[{shown[:40]}]", depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(item, (list, tuple)):
+            for index, inner in enumerate(item):
+                found = walk(inner, f"{path}[{index}]", depth + 1)
+                if found is not None:
+                    return found
+            return None
+        return f"{path} is of type {kind(item)}" if path else None
+
+    if not isinstance(value, (dict, list, tuple)):
+        return None
+    try:
+        return walk(value, "", 0)
+    except RecursionError:  # too big, too deep, or it contains itself: the type says enough
+        return None
 
 
 def _wire(item: Any) -> Any:
@@ -79,7 +137,8 @@ def kept_result(value: Any, *, copy: bool) -> Any:
     try:
         text = json.dumps(value, allow_nan=False, default=_wire)
     except (TypeError, ValueError, RecursionError):
-        return OpaqueResult(kind.__name__, clipped(stable_repr(value), RESULT_LIMIT, "repr"))
+        text = clipped(stable_repr(value), RESULT_LIMIT, "repr")
+        return OpaqueResult(kind.__name__, text, _not_json_at(value))
     if len(text) > ANSWER_LIMIT:
         return OversizedResult(kind.__name__, len(text), clipped(text, RESULT_LIMIT, "JSON text"))
     return json.loads(text) if copy else value

@@ -117,12 +117,15 @@ def _describe(exc: BaseException) -> str:
     return exception_text(exc)
 
 
+_PACKAGE = "adsim_handlers"
+
+
 def _module_name(path: Path) -> str:
     # os.fsencode: a file name that is not UTF-8 (bytes Python keeps as surrogates) is still a
     # file name; str.encode refused it, and the plugin never loaded.
     digest = hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]
     stem = re.sub(r"\W", "_", path.stem)
-    return f"adsim_handlers.{stem}_{digest}"
+    return f"{_PACKAGE}.{stem}_{digest}"
 
 
 def _not_utf8(shown: str, data: bytes) -> str | None:
@@ -213,6 +216,18 @@ def forget_beside() -> None:
     _BESIDE.clear()
 
 
+def _package_of_plugins() -> None:
+    """Put the package plugin files' modules are named in (``adsim_handlers``) in
+    ``sys.modules``: pickle imports a function's module by its name, so a plugin's own function
+    or class given to a ``ProcessPoolExecutor`` (fork) or a pickle cache said "import of module
+    'adsim_handlers.crm_...' failed", where a script's own are pickled."""
+    if _PACKAGE not in sys.modules:
+        package = ModuleType(_PACKAGE, "handler plugin files, each a module named after its path")
+        package.__path__ = []  # a package, in which nothing is found on disk
+        package.__spec__ = importlib.machinery.ModuleSpec(_PACKAGE, None, is_package=True)
+        sys.modules[_PACKAGE] = package
+
+
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     """Execute a plugin file as a fresh module; (module, None) or (None, 'file:line: ...')."""
     name = _module_name(path)
@@ -236,6 +251,7 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         return None, clash
     module = ModuleType(name)
     module.__file__ = shown
+    _package_of_plugins()
     sys.modules[name] = module
     before = set(sys.modules)
     try:
@@ -402,6 +418,24 @@ def _entry_point_file(module_name: str) -> str | None:
     return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
 
 
+def _entry_module(entry: importlib.metadata.EntryPoint) -> str | None:
+    """The module an entry point names; ``None`` when its value names none (``acme-crm.handler``,
+    the distribution's name: ``EntryPoint.module`` raises ``AttributeError`` there)."""
+    try:
+        return entry.module
+    except AttributeError:
+        return None
+
+
+def _malformed_entry(entry: importlib.metadata.EntryPoint, source: str) -> str:
+    """The load error of an entry point whose value names no module."""
+    module = re.sub(r"[^\w.]", "_", entry.value.split(":")[0].strip()) or "my_package.handler"
+    return (
+        f"{source}:1: {entry.value!r} names no module: an entry point's value is a module's "
+        f"dotted name ({module}), or module:function ({module}:register)"
+    )
+
+
 def entry_point_plugin(
     entry: importlib.metadata.EntryPoint, again: bool, dist: str | None = None
 ) -> Plugin:
@@ -409,11 +443,14 @@ def entry_point_plugin(
     its package's name, where ``entry`` was rebuilt without it (a plugin's process)."""
     dist = dist or getattr(entry.dist, "name", None) or "?"
     source = f"entry point {entry.name} = {entry.value} ({dist})"
-    file = _entry_point_file(entry.module)
+    module = _entry_module(entry)
+    if module is None:
+        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
+    file = _entry_point_file(module)
     plugin = Plugin(entry.name, source, file)
     try:
-        if again and entry.module in sys.modules:
-            importlib.reload(sys.modules[entry.module])
+        if again and module in sys.modules:
+            importlib.reload(sys.modules[module])
         loaded = entry.load()
     except SyntaxError as exc:
         plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
@@ -457,8 +494,11 @@ def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
     source = f"entry point {entry.name} = {entry.value} ({dist})"
     locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
     locator["dist"] = dist  # the rebuilt entry point has none: its errors name it as here
+    module = _entry_module(entry)
+    if module is None:  # nothing to start a process for
+        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
     # find_spec of a submodule imports its package: plugin code that must not run here.
-    file = _entry_point_file(entry.module) if "." not in entry.module else None
+    file = _entry_point_file(module) if "." not in module else None
     return Plugin(entry.name, source, file, locator=locator)
 
 

@@ -326,6 +326,9 @@ class WebhookHandler:
         self._own_client = client is None
         self._cutoff = _Cutoff()
         self._one_at_a_time = threading.Lock()
+        self._one_argument: dict[EventName, bool] = {}
+        """Per event (``register``): whether its callback takes one argument, posted as it is;
+        the arguments of one that takes several (or none) are posted as an array."""
         self._resent = 0
         """Requests of the current delivery sent again, at once, on a new connection after a
         kept one closed with no answer once they had gone out (no attempt spent, but the
@@ -347,6 +350,8 @@ class WebhookHandler:
         specs = events_for(ad_api.api_version)
         for name in self.events:
             spec = specs.get(name)
+            if spec is not None:
+                self._one_argument[name] = len(spec.arguments) == 1
             ad_api.on(name, self._poster(name, answers=spec is not None and spec.needs_response))
 
     def _poster(self, name: EventName, *, answers: bool) -> Callable[..., dict[str, Any] | None]:
@@ -360,10 +365,13 @@ class WebhookHandler:
         post.__qualname__ = f"webhook[{name.value}]"
         return post
 
-    def body(self, args: tuple[Any, ...]) -> bytes:
-        """The request body for a callback's arguments."""
+    def body(self, args: tuple[Any, ...], name: EventName | None = None) -> bytes:
+        """The request body for a callback's arguments: the argument of an event that takes one,
+        else an array of those it carries (one shape per event: ON_AGENT_STATE_CHANGE posted
+        ``"ready"`` and ``["not_ready", "Lunch"]``)."""
         values = [_wire(a) for a in args]
-        payload = values[0] if len(values) == 1 else values
+        one = name is None or self._one_argument.get(name, True)
+        payload = values[0] if one and len(values) == 1 else values
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
     def _http(self) -> httpx.Client:
@@ -446,7 +454,7 @@ class WebhookHandler:
     def deliver(self, name: EventName, args: tuple[Any, ...]) -> dict[str, Any]:
         """POST one event; returns ``{status, attempts}`` or raises ``WebhookError``."""
 
-        body = self.body(args)
+        body = self.body(args, name)
         headers = {
             "Content-Type": "application/json",
             "User-Agent": f"adsim/{__version__}",

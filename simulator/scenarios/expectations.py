@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from simulator.contract import EventName
 from simulator.contract.methods import method_named
+from simulator.data.model_wording import suggest
 from simulator.engine import AgentDesktop, Event
 from simulator.scenarios.formula import Formula, parse_formula
 from simulator.scenarios.matching import MISSING, MatchTimeoutError, describe, mismatches
@@ -345,10 +347,46 @@ def _outcome_mismatches(want: HandlerExpect, outcome: Any, names: Mapping[str, s
     return found
 
 
+def _names_nothing(plugin: str | None, handler: str | None, host: Any) -> str | None:
+    """Why an expectation's ``plugin:`` or ``handler:`` names nothing the run loaded, or None: a
+    typo there matched no outcome, so ``count: 0`` ("the sync plugin was never called") passed
+    whatever the plugin did."""
+    registry = getattr(host, "registry", None)
+    if registry is None or (plugin is None and handler is None):
+        return None
+    registrations = [r for event in EventName for r in registry.handlers(event)]
+    done = list(getattr(host, "outcomes", ()))
+    plugins = sorted(
+        {p.name for p in getattr(host, "plugins", ()) if p.loaded}
+        | {r.plugin for r in registrations}
+        | {str(o.plugin) for o in done}
+    )
+    if plugin is not None and plugin not in plugins:
+        return (
+            f"`plugin: {plugin}` names no plugin this run loaded{suggest(plugin, plugins)}; "
+            f"plugins: {', '.join(plugins) or 'none'}"
+        )
+    if handler is None:
+        return None
+    names = {r.name for r in registrations if plugin in (None, r.plugin)}
+    names |= {str(o.handler) for o in done if plugin in (None, o.plugin)}
+    short = sorted(names | {name.rsplit(".", 1)[-1] for name in names})
+    if handler in short:
+        return None
+    listed = ", ".join(sorted(names)) or "none"
+    return (
+        f"`handler: {handler}` names no handler {'plugin ' + plugin if plugin else 'a plugin'} "
+        f"registered{suggest(handler, short)}; handlers: {listed}"
+    )
+
+
 def _check_handler(want: HandlerExpect, ctx: ExpectContext) -> list[str]:
     host = ctx.host
     if host is None:
         return ["handler outcomes need handlers: run with --handler FILE_OR_DIR"]
+    unknown = _names_nothing(want.plugin, want.handler, host)
+    if unknown is not None:
+        return [unknown]
     outcomes = list(host.outcomes)
     if want.event is not None:
         same_event = [o for o in outcomes if str(o.event_name) == want.event.value]
@@ -418,6 +456,9 @@ def _check_api(want: ApiExpect, ctx: ExpectContext) -> list[str]:
     calls = getattr(widget, "calls", None)
     if calls is None:
         return ["api expectations need handlers: run with --handler FILE_OR_DIR"]
+    unknown = _names_nothing(want.plugin, None, ctx.host)
+    if unknown is not None:
+        return [unknown]
     spec = method_named(want.method)
     name = spec.name if spec is not None else want.method
     same = [call for call in list(calls) if call.method == name]

@@ -490,3 +490,20 @@ def test_a_refusal_names_the_media_with_its_article(ready):
     assert refused.error.message == (
         "cannot blind transfer an email interaction in state delivered"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Product Sold", " (did you mean 'Product sold'?)"),
+        ("Produkt sold", " (did you mean 'Product sold'?)"),
+        ("Nonsense", ""),
+    ],
+)
+def test_a_disposition_misspelt_names_the_one_meant(ready, written, said):
+    # "no disposition 'Product Sold' in service 'Sales'" left the agent's spelling to guess.
+    ready.offer_call("Sales")
+    ready.accept_interaction()
+    refused = ready.set_disposition(written)
+    assert refused.error.code == ResultErrorCode.object_not_found
+    assert refused.error.message == f"no disposition {written!r} in service 'Sales'{said}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import threading
 from typing import Any
 
@@ -346,6 +347,31 @@ def test_junk_answers_are_reported_and_the_default_or_earlier_answer_is_used(
     assert bad.status == "junk"
     assert name.value in bad.error
     assert host.failures == [bad]
+
+
+@pytest.mark.parametrize(
+    ("junk", "where"),
+    [
+        (
+            {"case": "C-1", "due": datetime.date(2026, 1, 2)},
+            "dict: ['due'] is of type datetime.date",
+        ),
+        ({"case": {"score": float("nan")}}, "dict: ['case']['score'] is nan"),
+        ({"tags": [1, b"x"]}, "dict: ['tags'][1] is of type bytes"),
+        ({(1, 2): "x"}, "dict: a key is of type tuple"),
+        (object(), "object"),
+    ],
+)
+def test_a_junk_answer_says_where_inside_it_json_failed(sim, host, junk, where):
+    # "answer is not JSON (dict); return JSON data" named no key: a date deep in a CRM case
+    # was left to guess.
+    _plugin(host, "junk", {"ON_REQUEST_TRANSFER_DATA": lambda *args: junk})
+    _ask(sim, host, EventName.ON_REQUEST_TRANSFER_DATA)
+    [bad] = host.outcomes
+    assert (bad.status, bad.error) == (
+        "junk",
+        f"ON_REQUEST_TRANSFER_DATA answer is not JSON ({where}); return JSON data",
+    )
 
 
 # ---------------------------------------------------------------------- isolation

@@ -365,3 +365,77 @@ def test_an_exception_whose_str_raises_is_the_handlers_error_not_adsims(
         assert "1 of 1 calls failed (1 error)" in err
     else:
         assert f"not loaded: {handler}:12: CrmError: <exception str() failed>" in err
+
+
+def test_api_expectations_in_load_mode_see_their_own_runs_calls(tmp_path, capsys):
+    """The envelopes handlers got were kept across the repeats: run 2 of a scenario expecting
+    one setDisposition saw 2 ("2 came"), and a call of run 1 could pass run 5."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(
+        "def on_state(interaction):\n"
+        "    if interaction.state.value == 'wrap_up' and not interaction.disposition:\n"
+        "        API.set_disposition('Product sold', interaction.interaction_id)\n\n"
+        "def register(ad_api):\n"
+        "    global API\n"
+        "    API = ad_api\n"
+        "    ad_api.on('ON_INTERACTION_STATE_CHANGE', on_state)\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        "name: one disposition a run\nseed: 5\nsteps:\n  - call: Sales\n  - wait: 4s\n"
+        "  - accept\n  - hang_up: customer\n  - complete\n"
+        "  - expect: {api: {method: setDisposition, count: 1}}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(scenario), "--handler", str(plugin), "--journal", ":memory:"]
+    argv += ["--handler-isolation", "thread", "--no-entry-points", "--repeat", "3"]
+    code = main(argv)
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+    assert "3 runs, 0 failed runs" in out
+
+
+@pytest.mark.parametrize(
+    ("expectation", "said"),
+    [
+        (
+            "{handler: {plugin: crm_sycn, count: 0}}",
+            "`plugin: crm_sycn` names no plugin this run loaded (did you mean `crm_sync`?); "
+            "plugins: crm_sync",
+        ),
+        (
+            "{handler: {handler: on_sav, count: 0}}",
+            "`handler: on_sav` names no handler a plugin registered (did you mean `on_save`?); "
+            "handlers: on_save",
+        ),
+        (
+            "{api: {method: setDisposition, plugin: crm_sycn, count: 0}}",
+            "`plugin: crm_sycn` names no plugin this run loaded (did you mean `crm_sync`?); "
+            "plugins: crm_sync",
+        ),
+    ],
+)
+def test_an_expectation_naming_no_loaded_plugin_or_handler_fails(
+    tmp_path, capsys, expectation, said
+):
+    """`count: 0` of a misspelt plugin matched no outcome, so "never called" passed whatever
+    the plugin did."""
+    plugin = tmp_path / "crm_sync.py"
+    plugin.write_text(
+        "def on_save(activity):\n    return 'saved'\n\n"
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', on_save)\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "flow.yaml"
+    scenario.write_text(
+        "name: typo\nseed: 5\nsteps:\n  - call: Sales\n  - wait: 4s\n  - accept\n"
+        f"  - hang_up: customer\n  - disposition: Product sold\n  - complete\n"
+        f"  - expect: {expectation}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(scenario), "--handler", str(plugin), "--journal", ":memory:"]
+    code = main([*argv, "--handler-isolation", "thread", "--no-entry-points"])
+    out, _ = capsys.readouterr()
+    assert code == 1, out
+    assert f"flow.yaml:10:5: {said}" in out

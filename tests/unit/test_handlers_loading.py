@@ -294,6 +294,31 @@ def test_an_entry_point_whose_module_is_missing_names_its_package(tmp_path, sim,
     )
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_an_entry_point_whose_value_is_malformed_is_a_plugin_not_loaded(tmp_path, sim, isolation):
+    # `acme-crm.handler` (the distribution's name, with its hyphen) is no module reference:
+    # importlib's EntryPoint.module raised AttributeError, a traceback from every adsim command.
+    dist = tmp_path / "acme_crm_adsim-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-crm-adsim\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[adsim_test_malformed]\ncrm = acme-crm.handler\n", encoding="utf-8"
+    )
+    host = HandlerHost(sim, timeout=WAIT, isolation=isolation)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        [status] = host.load_entry_points("adsim_test_malformed")
+    finally:
+        sys.path.remove(str(tmp_path))
+        host.close(timeout=WAIT)
+    assert not status.loaded
+    assert status.error == (
+        "entry point crm = acme-crm.handler (acme-crm-adsim):1: 'acme-crm.handler' names no "
+        "module: an entry point's value is a module's dotted name (acme_crm.handler), or "
+        "module:function (acme_crm.handler:register)"
+    )
+
+
 def test_reload_picks_up_edited_entry_point_modules(sim, host, installed_plugins):
     host.load_entry_points()
     (installed_plugins / "adsim_sample_crm.py").write_text(
@@ -319,6 +344,44 @@ def test_a_handler_file_whose_name_is_not_utf8_loads(tmp_path, sim, isolation):
         [status] = host.load(path)
         assert status.loaded, status.error
         assert [r.plugin for r in host.registry.handlers(EventName.ON_LOGIN)] == [status.name]
+    finally:
+        host.close(timeout=WAIT)
+
+
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_what_a_plugin_file_defines_can_be_pickled(tmp_path, sim, isolation):
+    # A ProcessPoolExecutor (fork) or a pickle cache of the plugin's own function or class said
+    # "PicklingError: ... import of module 'adsim_handlers.crm_1a2b3c4d' failed": its package
+    # was in no sys.modules, as it is for a script's own functions.
+    path = _write(
+        tmp_path,
+        "crm.py",
+        """
+        import pickle
+
+        class Upload:
+            def __init__(self, record):
+                self.record = record
+
+        def upload(item):
+            return item.record
+
+        def on_login(state):
+            again = pickle.loads(pickle.dumps((upload, Upload("x"))))
+            return [again[0] is upload, again[0](again[1])]
+
+        def register(ad_api):
+            ad_api.on("ON_LOGIN", on_login)
+        """,
+    )
+    host = HandlerHost(sim, timeout=WAIT, isolation=isolation)
+    try:
+        [status] = host.load(path)
+        assert status.loaded, status.error
+        sim.login()
+        assert host.settle(WAIT)
+        [outcome] = host.outcomes
+        assert (outcome.status, outcome.error, outcome.result) == ("ok", None, [True, "x"])
     finally:
         host.close(timeout=WAIT)
 

@@ -251,6 +251,14 @@ def test_a_name_is_given_once():
     assert message.startswith("s.yaml:5:9: the name `a` is already given on line 3")
 
 
+def test_a_key_written_in_another_case_is_suggested_in_the_vendors():
+    # `dnis` had no suggestion (difflib sees no likeness between "dnis" and "DNIS").
+    (message,) = problems(
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n      payload: {dnis: x}\n"
+    )
+    assert "`dnis` is not a key of InteractionData (did you mean `DNIS`?)" in message
+
+
 def test_payload_keys_are_checked_against_interaction_data():
     (message,) = problems(
         "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"

@@ -72,6 +72,39 @@ def test_each_saved_activity_is_posted_as_its_wire_json_and_signed(sim, journal,
     assert journal.outcomes()[0].result == {"status": 200, "attempts": 1}
 
 
+def test_an_event_of_several_arguments_posts_them_as_an_array_whatever_it_carries(
+    sim, journal, httpserver
+):
+    # ON_AGENT_STATE_CHANGE (state, notReadyReason) posted "ready" and ["not_ready", "Lunch"]:
+    # two shapes for one event, and a receiver written for the first broke on the second.
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    webhook = WebhookHandler(
+        httpserver.url_for("/hook"),
+        events=[EventName.ON_AGENT_STATE_CHANGE, EventName.ON_LOGIN, EventName.ON_LOGOUT],
+    )
+    host = HandlerHost(sim, timeout=WAIT, journal=journal)
+    host.add_plugin("webhook", webhook.register, webhook.source, close=webhook.close)
+    for step in (
+        sim.login,
+        lambda: sim.set_agent_state("ready"),
+        lambda: sim.set_agent_state("not_ready", "Lunch"),
+        sim.logout,
+    ):
+        step()
+        assert host.settle(WAIT)
+    host.close()
+    posted = [
+        (request.headers["X-Adsim-Event"], json.loads(request.get_data()))
+        for request, _ in httpserver.log
+    ]
+    states = [body for event, body in posted if event == "ON_AGENT_STATE_CHANGE"]
+    assert states and all(isinstance(body, list) for body in states), states
+    assert ["ready"] in states and ["not_ready", "Lunch"] in states
+    login = next(body for event, body in posted if event == "ON_LOGIN")
+    assert isinstance(login, dict), "an event of one argument posts that argument"
+    assert ("ON_LOGOUT", []) in posted
+
+
 def test_failures_are_retried_with_exponential_backoff(sim, journal, httpserver):
     for _ in range(2):
         httpserver.expect_ordered_request("/hook").respond_with_data("busy", status=503)
@@ -305,7 +338,7 @@ def test_other_events_can_be_posted(sim, journal, httpserver):
     )
     _run(sim, journal, webhook)
     posted = [(r.headers["X-Adsim-Event"], json.loads(r.get_data())) for r, _ in httpserver.log]
-    assert posted[0] == ("ON_AGENT_STATE_CHANGE", "not_ready")
+    assert posted[0] == ("ON_AGENT_STATE_CHANGE", ["not_ready"])
     saved = [body for event, body in posted if event == "ON_SAVE_ACTIVITY_RECORD"]
     assert len(saved) == 1
     assert saved[0]["state"] == "completed"

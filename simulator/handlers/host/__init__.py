@@ -127,7 +127,8 @@ class HandlerHost(PluginLoading):
         and their processes running: loading them once per process, not once per run.
 
         Call it with the handlers idle (after ``settle``). Every ``ad_api`` handed out now acts
-        on ``sim``; the widget's own state starts afresh (its message loggers stay);
+        on ``sim``; the widget's own state and the ``ad_api`` calls it records start afresh
+        (its message loggers stay);
         ``outcomes``/``failures`` start again (``all_failure_counts`` counts every run's).
         """
         self.wait_idle(self.timeout + 1)
@@ -141,6 +142,9 @@ class HandlerHost(PluginLoading):
         for name in ("minimized", "phone_device", "screen_recording", "reschedule", "suggestions"):
             setattr(self.widget, name, getattr(fresh, name))
         self.widget.loggers = loggers
+        with self.widget.lock:  # each run's `api:` expectations see its own calls (not 2 of 1)
+            if self.widget.calls is not None:
+                self.widget.calls = []
         for api in list(self._apis):
             api._sim = sim
         done, self._outcomes = self._outcomes, []

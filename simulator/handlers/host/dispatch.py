@@ -343,7 +343,9 @@ class Dispatcher(OutcomeLog):
             if isinstance(result, OpaqueResult) and event.response is not None:
                 status, error = (
                     "junk",
-                    (f"{event.name} answer is not JSON ({result.type_name}); return JSON data"),
+                    f"{event.name} answer is not JSON ({result.type_name}"
+                    + (f": {result.why}" if getattr(result, "why", None) else "")
+                    + "); return JSON data",
                 )
             elif isinstance(result, OversizedResult) and event.response is not None:
                 status, error = "junk", oversized_answer(event.name, result.size)
