@@ -67,6 +67,15 @@ def oversized_answer(name: EventName, size: int) -> str:
     )
 
 
+def _lone_surrogate(value: Any) -> bool:
+    """Whether ``value``'s JSON holds text UTF-8 cannot encode (a lone surrogate)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
     """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong.
 
@@ -83,6 +92,13 @@ def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False
         ) from None
     if len(text) > ANSWER_LIMIT:
         raise AnswerError(oversized_answer(name, len(text)))
+    if "\\ud" in text.lower() and _lone_surrogate(value):
+        # Carried on, it reached the colleague's handlers and ended `adsim run -o` in a
+        # UnicodeEncodeError: no UTF-8 text (the widget's, a file's) can hold it.
+        raise AnswerError(
+            f"{name} answer has a lone surrogate (an unpaired \\ud800-\\udfff); return valid "
+            "Unicode text"
+        )
     wire = json.loads(text)
     shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:

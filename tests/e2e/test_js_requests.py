@@ -52,3 +52,26 @@ def test_an_argument_json_cannot_carry_is_invalid_args_and_nothing_else_breaks(
     assert lines["bigint"]["error"]["name"] == "invalid_args"
     assert lines["bigint"]["error"]["message"].startswith("setVariable: argument 2 cannot be sent")
     assert "saved" in lines
+
+
+@needs_node
+def test_an_answer_with_a_lone_surrogate_is_junk_and_the_output_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JS strings may hold a lone surrogate: the transfer data answer reached the colleague and
+    ``-o`` ended in a UnicodeEncodeError traceback."""
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_REQUEST_TRANSFER_DATA', () => ({ caseId: 'x\\uD800y' }));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "events.jsonl"
+    scenario = SCENARIOS / "transfer_data_round_trip.yaml"
+    code = main(["run", str(scenario), "--js-handler", str(module), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert "ON_REQUEST_TRANSFER_DATA answer has a lone surrogate" in err
+    assert out.read_text(encoding="utf-8").count("\n") > 10

@@ -16,6 +16,8 @@ import { SourceTextModule } from "node:vm";
 
 const [main, target] = process.argv.slice(2);
 const MAX_FILES = 300;
+// The walk stops looking after this: adsim waits 15 s for the module's load error.
+const DEADLINE = Date.now() + 5000;
 const OWN_FILE = /^(\.{1,2}\/|\/|file:)/; // the module's own files, not packages
 const SCRIPT = /\.(m|c)?js$/; // what `node --check` can check (a .json file is no script)
 
@@ -38,7 +40,7 @@ function specifiers(file) {
 const seen = new Set([main]);
 const todo = [{ file: main, first: null }];
 let found = {};
-while (todo.length && seen.size <= MAX_FILES) {
+while (todo.length && seen.size <= MAX_FILES && Date.now() < DEADLINE) {
   const { file, first } = todo.shift();
   if (target ? file === target && first : SCRIPT.test(file)) {
     const place = target ? null : syntaxError(file);
