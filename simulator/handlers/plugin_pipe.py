@@ -140,14 +140,17 @@ class PluginPipe:
         """The close message, if it gets through within the grace. A process that is not
         reading (a handler asleep with calls queued behind it) leaves its pipe full, and the
         thread sending the next call waits for room holding the pipe: waiting behind it would
-        never end (Ctrl-C would hang). The grace is of time the process could run
-        (``leftover_threads.wait_runnable``): on a loaded machine one waiting for a CPU took
-        nothing meanwhile, and was killed as one stuck in a handler. True also when the
-        process has gone meanwhile."""
+        never end (Ctrl-C would hang). With no call in flight the grace is of time the process
+        could run (``leftover_threads.wait_runnable``): on a loaded machine one waiting for a
+        CPU took nothing meanwhile, and was killed as one stuck in a handler. With one (a stop,
+        a handler past its timeout) a handler is what holds it: a busy one waits for a CPU too,
+        and lengthening its grace held a second Ctrl-C up to 10 s. True also when the process
+        has gone meanwhile."""
         pid = life.process.pid
+        busy = bool(life.pending)
 
         def delay() -> int | None:
-            return leftover_threads.process_delay(pid)
+            return None if busy else leftover_threads.process_delay(pid)
 
         if not leftover_threads.wait_runnable(
             lambda seconds: self._send_lock.acquire(timeout=seconds), self.grace, delay

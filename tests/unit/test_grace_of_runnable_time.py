@@ -204,7 +204,7 @@ def test_the_close_waits_for_the_pipe_past_its_grace_when_the_process_waited_for
         assert held.wait(60)
         starved = _Loaded(60.0, release)
         monkeypatch.setattr(leftover_threads, "process_delay", lambda pid: starved(None, pid))
-        life = SimpleNamespace(process=SimpleNamespace(pid=4242), write=_Fd(writer))
+        life = SimpleNamespace(process=SimpleNamespace(pid=4242), write=_Fd(writer), pending={})
         assert pipe._send_close(life)  # type: ignore[arg-type]
         assert os.read(reader, 65536)  # the close message
     finally:
@@ -212,6 +212,24 @@ def test_the_close_waits_for_the_pipe_past_its_grace_when_the_process_waited_for
         holder.join(60)
         os.close(reader)
         os.close(writer)
+
+
+def test_a_close_behind_a_call_in_flight_gets_the_grace_as_it_is(monkeypatch, long_wait):
+    """A handler still running (a stop, a timeout) is what keeps the process from reading: a
+    busy one waits for a CPU too, and a second Ctrl-C must not wait for it."""
+    pipe = _Full()
+    try:
+        plugin = PluginPipe()
+        plugin.name, plugin.grace, plugin._send_lock = "crm", 0.0, threading.Lock()
+        starved = _Loaded(60.0, pipe)
+        monkeypatch.setattr(leftover_threads, "process_delay", lambda pid: starved(None, pid))
+        life = SimpleNamespace(
+            process=SimpleNamespace(pid=4242), write=_Fd(pipe.write), pending={7: object()}
+        )
+        assert not plugin._send_close(life)  # type: ignore[arg-type]
+        assert starved.reads == 0
+    finally:
+        pipe.close()
 
 
 class _Fd:
