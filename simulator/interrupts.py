@@ -10,9 +10,10 @@ handler running for ever.
 
 The first signal says so on stderr at once, in one line: handlers still running get their
 timeout to finish (their outcome is journaled), and no longer. A second signal stops without
-waiting for them (the line says so when handlers are loaded). A signal that comes inside a
-``deferred`` block (an event being handed to a plugin's process) raises at the block's end, so
-a stop never waits for a call that was counted and never written.
+waiting for them (the line says so when handlers are loaded); one more while adsim ends after
+that (its summary, ``atexit``) exits at once, still with 128 + the signal. A signal that comes
+inside a ``deferred`` block (an event being handed to a plugin's process) raises at the block's
+end, so a stop never waits for a call that was counted and never written.
 
 Python cannot pass on every exception: one raised in a finalizer (``__del__``, a weakref
 callback, the garbage collector's work) is printed as "Exception ignored in ..." and dropped, and
@@ -105,6 +106,8 @@ class _Stopper:
         self.hooked: Any = None
         """``sys.unraisablehook`` before this one's (put back at the end)."""
         self.plugins: set[int] = set()
+        self.exit_after = False
+        """After a stop, a signal ends the process at once (the process is adsim: ``uninstall``)."""
         """Signals a plugin's code is sending adsim's process (``sent_by_plugin``): no stop."""
 
     def unraisable(self, unraisable: Any) -> None:
@@ -143,8 +146,20 @@ class _Stopper:
             signal.signal(signum, self)
 
     def uninstall(self) -> None:
+        # Once stopping, adsim is on its way out (summary, ``atexit``): a signal then ends it at
+        # once with the stop's code, not Python's KeyboardInterrupt or SIGTERM's default mid-way
+        # through its shutdown (killed by the signal: -2, -15), and a hung ``atexit`` still ends.
         for signum, handler in self.replaced.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, _exit_now if self.stopping and self.exit_after else handler)
+
+
+def _exit_now(signum: int, _frame: FrameType | None) -> None:
+    """A signal after a stop, while adsim ends: exit now, 128 + the signal, what it has written
+    flushed (as far as a buffer the main thread may be writing to allows)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(128 + signum)
 
 
 _ACTIVE: list[_Stopper] = []
@@ -152,14 +167,17 @@ _ACTIVE: list[_Stopper] = []
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[None]:
+def stop_on_signals(*, exit_after_stop: bool = False) -> Iterator[None]:
     """While the block runs, SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` (see the module
     docstring). Only on the main thread; a signal the parent set to be ignored (``nohup``, a
-    shell's background job) stays ignored."""
+    shell's background job) stays ignored. ``exit_after_stop`` (the process is adsim, ending
+    when the block does): once a stop came, a signal after the block exits at once with 128 +
+    the signal; otherwise the handlers it replaced are put back."""
     if threading.current_thread() is not threading.main_thread() or _ACTIVE:
         yield
         return
     stopper = _Stopper()
+    stopper.exit_after = exit_after_stop
     handled: list[tuple[int, Any]] = [
         (signal.SIGINT, signal.default_int_handler),
         (signal.SIGTERM, signal.SIG_DFL),

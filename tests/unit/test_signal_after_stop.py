@@ -1,0 +1,74 @@
+"""A signal that comes after a stop, while ``adsim`` ends, keeps the stop's exit code.
+
+Once ``stop_on_signals`` has let go (the command returned, its summary written), Python's own
+handlers were back: a further Ctrl-C raised ``KeyboardInterrupt`` in the middle of the
+interpreter's shutdown and Python ended itself with SIGINT (exit -2), SIGTERM's default killed it
+(-15), where the run had said it stopped and would exit 130 or 143. A user pressing Ctrl-C
+again, or a CI runner sending SIGTERM twice, hit it (``test_cli_conditions`` did, under load).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.unit.test_signal_python_dropped import ROOT
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+SCRIPT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from simulator import interrupts
+
+    signum = int(sys.argv[1])
+    stop = sys.argv[2] == "stop"
+    try:
+        with interrupts.stop_on_signals(exit_after_stop=sys.argv[3] == 'exit'):
+            if stop:
+                os.kill(os.getpid(), signum)
+    except interrupts.Interrupted:
+        pass
+    print("summary", flush=False)
+    os.kill(os.getpid(), signum)  # while adsim ends
+    print("not reached", flush=True)
+    """
+)
+
+
+def _run(signum: int, mode: str, exit_after: str = "exit") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(int(signum)), mode, exit_after],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_ending_after_a_stop_exits_with_the_stops_code(signum):
+    done = _run(signum, "stop")
+    assert done.returncode == 128 + signum, done
+    assert done.stdout == "summary\n"  # flushed, and nothing after the signal ran
+    assert "Traceback" not in done.stderr, done.stderr
+
+
+@posix_only
+def test_without_a_stop_the_signals_are_pythons_again():
+    done = _run(signal.SIGTERM, "none")
+    assert done.returncode == -signal.SIGTERM, done
+
+
+@posix_only
+def test_a_caller_of_the_block_gets_its_handlers_back_even_after_a_stop():
+    """In a process that goes on after the block (a test run, a caller's own loop), a later
+    signal is the process's own business again: it must not end it on adsim's behalf."""
+    done = _run(signal.SIGTERM, "stop", "keep")
+    assert done.returncode == -signal.SIGTERM, done
