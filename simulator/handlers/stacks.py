@@ -70,6 +70,15 @@ def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
     return f"{chosen['file']}:{chosen['line']} in {chosen['func']}"
 
 
+def registering(dump: str | None) -> bool:
+    """Whether the dumped thread running the plugin was in its ``register(ad_api)`` (else, with
+    a stack, still importing it: its module's body, or a module that body imports)."""
+    for block in (dump or "").split("\n\n"):
+        if _CHILD_FILE in block.replace("\\", "/") and " in serve" in block:
+            return " in register_plugin" in block
+    return True  # no stack to tell by: as said before
+
+
 def stuck_anywhere(dump: str | None, prefer: str | None) -> str | None:
     """``file:line in function`` of the first frame of ``prefer`` (the plugin's file) in any
     dumped thread: where a plugin's own thread was when the process stopped answering."""

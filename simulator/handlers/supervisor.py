@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, ResultErrorCode, fail
+from simulator.handlers import stacks
 from simulator.handlers.leftover_processes import ended_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
@@ -212,14 +213,19 @@ class PluginProcess(PluginPipe):
         else:
             done = life.loaded.wait(self.load_timeout)
         if not done:
-            stuck = stuck_at(self._kill(life), self.plugin.file)
+            dump = self._kill(life)
+            stuck = stuck_at(dump, self.plugin.file)
             line = 1
             if stuck and self.plugin.file and stuck.startswith(f"{self.plugin.file}:"):
                 line = int(stuck[len(self.plugin.file) + 1 :].split(" ", 1)[0])
             at = f"; stuck at {stuck}" if stuck else ""
+            what = (
+                "register(ad_api) did not return"
+                if stacks.registering(dump)
+                else "its import did not end"
+            )
             return (
-                f"{where}:{line}: register(ad_api) did not return within "
-                f"{self.load_timeout:g} s{at}; its process was killed"
+                f"{where}:{line}: {what} within {self.load_timeout:g} s{at}; its process was killed"
             )
         if life.load_error is not None:
             self._kill(life, dump=False)

@@ -182,6 +182,29 @@ def test_a_register_that_never_returns_is_killed_at_the_load_timeout(tmp_path, a
     assert not [o for o in host.outcomes if o.plugin == "hangs"], "none of its handlers ran"
 
 
+def test_an_import_that_never_ends_is_said_as_its_import_not_register(tmp_path, alone):
+    """The load timeout said "register(ad_api) did not return" of a plugin whose module body
+    was still running: register() was never reached."""
+    hangs = _write(
+        tmp_path,
+        "hangs_at_import",
+        """
+        import threading
+        threading.Event().wait()  # the module's body never ends
+
+        def register(ad_api):
+            ad_api.on("ON_NEW_INTERACTION", print)
+        """,
+    )
+    good = _write(tmp_path, "well_behaved", WELL_BEHAVED)
+    host, seen = _run([hangs, good])
+    assert seen == alone
+    (status, _) = host.plugins
+    assert not status.loaded
+    assert status.error.startswith(f"{hangs}:3: its import did not end within 2 s"), status.error
+    assert f"stuck at {hangs}:3 in <module>" in status.error
+
+
 def test_a_plugin_that_exits_while_loading_is_said_once_as_not_loaded(tmp_path, alone):
     """It was also told as "its process exited with status 0 between calls; a fresh process
     takes its next calls": it never served a call, and no process took any."""
