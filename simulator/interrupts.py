@@ -106,9 +106,11 @@ class _Stopper:
         self.hooked: Any = None
         """``sys.unraisablehook`` before this one's (put back at the end)."""
         self.plugins: set[int] = set()
+        """Signals a plugin's code is sending adsim's process (``sent_by_plugin``): no stop."""
         self.exit_after = False
         """After a stop, a signal ends the process at once (the process is adsim: ``uninstall``)."""
-        """Signals a plugin's code is sending adsim's process (``sent_by_plugin``): no stop."""
+        self.stop_signum: int | None = None
+        """The signal of the stop (the first the user sent): the exit code is 128 + it."""
 
     def unraisable(self, unraisable: Any) -> None:
         """``sys.unraisablehook``: a stop raised in a finalizer is kept, not printed."""
@@ -124,6 +126,7 @@ class _Stopper:
             return
         if not self.stopping:
             self.stopping = True
+            self.stop_signum = signum
             name = signal.Signals(signum).name
             again = "Ctrl-C" if signum == signal.SIGINT else name
             line = f"adsim: interrupted ({name}): stopping"
@@ -145,21 +148,23 @@ class _Stopper:
         for signum in self.replaced:
             signal.signal(signum, self)
 
-    def uninstall(self) -> None:
-        # Once stopping, adsim is on its way out (summary, ``atexit``): a signal then ends it at
-        # once with the stop's code, not Python's KeyboardInterrupt or SIGTERM's default mid-way
-        # through its shutdown (killed by the signal: -2, -15), and a hung ``atexit`` still ends.
+    def uninstall(self, *, ending: bool = False) -> None:
+        # Ending after a stop, adsim is on its way out (summary, ``atexit``): a signal then ends
+        # it at once with the stop's code, not Python's KeyboardInterrupt or SIGTERM's default
+        # mid-way through its shutdown (killed by the signal: -2, -15), and a hung ``atexit``
+        # still ends.
+        quit_now = ending and self.exit_after and self.stop_signum is not None
         for signum, handler in self.replaced.items():
-            signal.signal(signum, _exit_now if self.stopping and self.exit_after else handler)
+            signal.signal(signum, self._exit_now if quit_now else handler)
 
-
-def _exit_now(signum: int, _frame: FrameType | None) -> None:
-    """A signal after a stop, while adsim ends: exit now, 128 + the signal, what it has written
-    flushed (as far as a buffer the main thread may be writing to allows)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(128 + signum)
+    def _exit_now(self, signum: int, _frame: FrameType | None) -> None:
+        """A signal after a stop, while adsim ends: exit now with the stop's code (128 + its
+        signal, whichever this one is), what it has written flushed (as far as a buffer the
+        main thread may be writing to allows)."""
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(128 + (self.stop_signum or signum))
 
 
 _ACTIVE: list[_Stopper] = []
@@ -194,7 +199,7 @@ def stop_on_signals(*, exit_after_stop: bool = False) -> Iterator[None]:
         yield
     finally:
         _ACTIVE.clear()
-        stopper.uninstall()
+        stopper.uninstall(ending=True)
         if sys.unraisablehook == stopper.unraisable:
             sys.unraisablehook = stopper.hooked
 
@@ -298,6 +303,12 @@ def sent_by_plugin(signum: int) -> bool:
         return False
     plugins.add(signum)
     return True
+
+
+def stopping() -> bool:
+    """Whether a stop (a signal the user sent) is under way: its waits are not lengthened by the
+    machine's load, so that another Ctrl-C is never held up by it."""
+    return bool(_ACTIVE) and _ACTIVE[0].stopping
 
 
 def handlers_loaded() -> None:

@@ -73,7 +73,10 @@ class TransferWaits:
         self._notices: Counter[str] = Counter()
 
     def note(self, notice: Any) -> None:
-        """Count a notice of the engine (``merged``, ``transferred`` ...)."""
+        """Count a notice of the engine (``merged``, ``transferred`` ...); a chat conference's
+        only when someone joined (it says so too when a party left)."""
+        if notice.kind == "chat_conference" and not str(notice.detail).endswith(" joined"):
+            return
         self._notices[notice.kind] += 1
 
     def begin(

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simulator import interrupts
 from simulator.handlers import leftover_threads
 from simulator.handlers.frames import frame, write_all, write_some, write_within
 from simulator.handlers.pipeline import Pipeline, _Pending
@@ -144,10 +145,11 @@ class PluginPipe:
         could run (``leftover_threads.wait_runnable``): on a loaded machine one waiting for a
         CPU took nothing meanwhile, and was killed as one stuck in a handler. With one (a stop,
         a handler past its timeout) a handler is what holds it: a busy one waits for a CPU too,
-        and lengthening its grace held a second Ctrl-C up to 10 s. True also when the process
+        and lengthening its grace held a second Ctrl-C up to 10 s (nor during any stop: the
+        close is shielded from Ctrl-C). True also when the process
         has gone meanwhile."""
         pid = life.process.pid
-        busy = bool(life.pending)
+        busy = bool(life.pending) or interrupts.stopping()
 
         def delay() -> int | None:
             return None if busy else leftover_threads.process_delay(pid)

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from simulator import interrupts
 from simulator.handlers import frames, leftover_threads
 from simulator.handlers.plugin_pipe import PluginPipe
 
@@ -230,6 +231,33 @@ def test_a_close_behind_a_call_in_flight_gets_the_grace_as_it_is(monkeypatch, lo
         assert starved.reads == 0
     finally:
         pipe.close()
+
+
+def test_a_close_during_a_stop_gets_the_grace_as_it_is(monkeypatch, long_wait):
+    """A stop's close is shielded from Ctrl-C: an idle process slow to read (a plugin's own
+    thread spinning on its CPU) must not hold a second Ctrl-C up to 10 s more."""
+    pipe = _Full()
+    try:
+        plugin = PluginPipe()
+        plugin.name, plugin.grace, plugin._send_lock = "crm", 0.0, threading.Lock()
+        starved = _Loaded(60.0, pipe)
+        monkeypatch.setattr(leftover_threads, "process_delay", lambda pid: starved(None, pid))
+        monkeypatch.setattr(interrupts, "stopping", lambda: True)
+        life = SimpleNamespace(process=SimpleNamespace(pid=4242), write=_Fd(pipe.write), pending={})
+        assert not plugin._send_close(life)  # type: ignore[arg-type]
+        assert starved.reads == 0
+    finally:
+        pipe.close()
+
+
+def test_stopping_is_told_by_the_stop_under_way():
+    assert not interrupts.stopping()
+    with interrupts.stop_on_signals():
+        assert not interrupts.stopping()
+        stopper = interrupts._ACTIVE[0]
+        stopper.stopping = True
+        assert interrupts.stopping()
+    assert not interrupts.stopping()
 
 
 class _Fd:

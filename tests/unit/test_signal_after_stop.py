@@ -25,7 +25,9 @@ SCRIPT = textwrap.dedent(
     import os, signal, sys
     from simulator import interrupts
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a test worker may ignore it
     signum = int(sys.argv[1])
+    later = int(sys.argv[4])
     stop = sys.argv[2] == "stop"
     try:
         with interrupts.stop_on_signals(exit_after_stop=sys.argv[3] == 'exit'):
@@ -34,15 +36,18 @@ SCRIPT = textwrap.dedent(
     except interrupts.Interrupted:
         pass
     print("summary", flush=False)
-    os.kill(os.getpid(), signum)  # while adsim ends
+    os.kill(os.getpid(), later)  # while adsim ends
     print("not reached", flush=True)
     """
 )
 
 
-def _run(signum: int, mode: str, exit_after: str = "exit") -> subprocess.CompletedProcess[str]:
+def _run(
+    signum: int, mode: str, exit_after: str = "exit", later: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    later = signum if later is None else later
     return subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(int(signum)), mode, exit_after],
+        [sys.executable, "-c", SCRIPT, str(int(signum)), mode, exit_after, str(int(later))],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,6 +63,14 @@ def test_a_signal_while_ending_after_a_stop_exits_with_the_stops_code(signum):
     assert done.returncode == 128 + signum, done
     assert done.stdout == "summary\n"  # flushed, and nothing after the signal ran
     assert "Traceback" not in done.stderr, done.stderr
+
+
+@posix_only
+def test_another_signal_while_ending_keeps_the_first_stops_code():
+    """Ctrl-C said the run exits 130; a CI runner's SIGTERM while it ends does not make it 143."""
+    done = _run(signal.SIGINT, "stop", later=signal.SIGTERM)
+    assert done.returncode == 128 + signal.SIGINT, done
+    assert "not reached" not in done.stdout
 
 
 @posix_only

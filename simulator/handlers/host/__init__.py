@@ -36,6 +36,7 @@ import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
+from simulator import interrupts
 from simulator.contract import ResultErrorCode, fail
 from simulator.engine import AgentDesktop
 from simulator.handlers import leftover_processes
@@ -189,12 +190,13 @@ class HandlerHost(PluginLoading):
         # asyncio tasks handlers left pending, then their names (an incident). That is waited
         # for however slow the machine (1 s was not, under load, and the summary went out
         # without them; the tasks' grace is lengthened by the thread's wait for a CPU, and so
-        # is this); a handler still running (a stop) is not.
+        # is this); a handler still running, or a stop (``timeout=0``: shielded, so another
+        # Ctrl-C could not cut a lengthened wait short), is not.
         limit = self.close_grace + _END_LIMIT if idle else 1.0
         tid = self._dispatcher.native_id
         ended = (
             wait_runnable(self._stopped.wait, limit, lambda: run_delay(tid))
-            if idle
+            if idle and timeout != 0 and not interrupts.stopping()
             else self._stopped.wait(limit)
         )
         if not ended and idle:
