@@ -151,3 +151,18 @@ def bare_desk(qtbot: Any, window: Any, sim: Any) -> Any:
     bridge = SimBridge(sim, None, parent=window)
     window.attach(bridge)
     return Desk(qtbot, window)
+
+
+@pytest.fixture
+def ringing_desk(qtbot: Any, window: Any) -> Any:
+    """The window over a virtual-clock simulator with the default 20 s ring timeout, Ready."""
+    from simulator.engine import Settings, Simulator
+    from simulator.gui.bridge import SimBridge
+    from tests.gui.driver import Desk
+
+    sim = Simulator(seed=7, settings=Settings(outbound_answer_seconds=None))
+    window.attach(SimBridge(sim, None, parent=window))
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.select("agentStateCombo", "ready")
+    return desk

@@ -3,27 +3,10 @@ The simulator runs on the virtual clock: the test moves it with ``sim.advance``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def ringing_desk(qtbot: Any, window: Any) -> Any:
-    """The window over a virtual-clock simulator with the default 20 s ring timeout, Ready."""
-    from simulator.engine import Settings, Simulator
-    from simulator.gui.bridge import SimBridge
-    from tests.gui.driver import Desk
-
-    sim = Simulator(seed=7, settings=Settings(outbound_answer_seconds=None))
-    window.attach(SimBridge(sim, None, parent=window))
-    desk = Desk(qtbot, window)
-    desk.click("agentLoginButton")
-    desk.select("agentStateCombo", "ready")
-    return desk
 
 
 def test_a_ringing_offer_counts_down_to_the_ring_timeout(ringing_desk):

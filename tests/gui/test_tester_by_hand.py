@@ -4,7 +4,6 @@ made the window wider than the screen, and the keyboard trapped in the inspector
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,21 +11,6 @@ from PySide6.QtCore import Qt
 pytestmark = pytest.mark.gui
 
 LONG = "Maximilian Alexander-Featherstonehaugh von Hohenzollern-Sigmaringen"
-
-
-@pytest.fixture
-def ringing_desk(qtbot: Any, window: Any) -> Any:
-    """The window over a virtual-clock simulator with the default 20 s ring timeout, Ready."""
-    from simulator.engine import Settings, Simulator
-    from simulator.gui.bridge import SimBridge
-    from tests.gui.driver import Desk
-
-    sim = Simulator(seed=7, settings=Settings(outbound_answer_seconds=None))
-    window.attach(SimBridge(sim, None, parent=window))
-    desk = Desk(qtbot, window)
-    desk.click("agentLoginButton")
-    desk.select("agentStateCombo", "ready")
-    return desk
 
 
 def test_a_missed_contact_with_a_long_name_does_not_widen_the_window(ringing_desk):
