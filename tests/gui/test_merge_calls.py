@@ -86,16 +86,22 @@ def slow_desk(qtbot: Any, window: Any, sim: Any, slow_host: Any) -> Any:
     return Desk(qtbot, window)
 
 
-def _two_calls(desk: Any) -> Any:
-    """The customer on hold and a connected consult call; the customer's call."""
+def _one_call(desk: Any) -> Any:
+    """A customer's call accepted, a colleague's number typed for a transfer; the call."""
     desk.click("agentLoginButton")
     desk.wait(lambda: desk.sim.agent.logged_in)
     desk.choose("agentStateCombo", "Ready")
     desk.click("offerCallButton")
     desk.wait(lambda: desk.state() == "delivery_pending")
-    customer = desk.active()
+    call = desk.active()
     desk.click("acceptButton")
     desk.type("transferNumber", "+1 415 555 0177")
+    return call
+
+
+def _two_calls(desk: Any) -> Any:
+    """The customer on hold and a connected consult call; the customer's call."""
+    customer = _one_call(desk)
     desk.click("consultButton")
     desk.wait(lambda: desk.active() is not None and desk.active().id != customer.id)
     desk.click("customerAnswerButton")
@@ -143,14 +149,7 @@ def test_a_blind_transfer_waiting_for_the_handler_is_not_said_done(
     slow_desk: Any, gate: Any
 ) -> None:
     desk = slow_desk
-    desk.click("agentLoginButton")
-    desk.wait(lambda: desk.sim.agent.logged_in)
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    call = desk.active()
-    desk.click("acceptButton")
-    desk.type("transferNumber", "+1 415 555 0177")
+    call = _one_call(desk)
     desk.click("blindTransferButton")
     status = desk.widget("statusMessage")
     assert status.text().startswith("Transferring: waiting"), status.text()
