@@ -11,9 +11,9 @@ handler running for ever.
 The first signal says so on stderr at once, in one line: handlers still running get their
 timeout to finish (their outcome is journaled), and no longer. A second signal stops without
 waiting for them (the line says so when handlers are loaded); one more while adsim ends after
-that (its summary, ``atexit``) exits at once, still with 128 + the signal. A signal that comes
-inside a ``deferred`` block (an event being handed to a plugin's process) raises at the block's
-end, so a stop never waits for a call that was counted and never written.
+that (its summary, ``atexit``) exits at once, with the stop's code (128 + the first signal).
+A signal that comes inside a ``deferred`` block (an event being handed to a plugin's process)
+raises at the block's end, so a stop never waits for a call that was counted and never written.
 
 Python cannot pass on every exception: one raised in a finalizer (``__del__``, a weakref
 callback, the garbage collector's work) is printed as "Exception ignored in ..." and dropped, and

@@ -145,9 +145,8 @@ class PluginPipe:
         could run (``leftover_threads.wait_runnable``): on a loaded machine one waiting for a
         CPU took nothing meanwhile, and was killed as one stuck in a handler. With one (a stop,
         a handler past its timeout) a handler is what holds it: a busy one waits for a CPU too,
-        and lengthening its grace held a second Ctrl-C up to 10 s (nor during any stop: the
-        close is shielded from Ctrl-C). True also when the process
-        has gone meanwhile."""
+        and lengthening its grace held a second Ctrl-C up to 10 s. Nor during any stop: its
+        close is shielded from Ctrl-C. True also when the process has gone meanwhile."""
         pid = life.process.pid
         busy = bool(life.pending) or interrupts.stopping()
 
