@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.contract.versions import API_VERSIONS, events_for
 from simulator.engine.settings import _LAST_MS
+from simulator.scenarios.epoch_fields import epoch_mistakes
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -127,7 +128,9 @@ def _cross_check(scenario: Scenario, raw: MarkedDict, problem: Any) -> None:
                 )
             for number, spec in enumerate(specs):
                 inner = (*at, "expect", number) if many else (*at, "expect")
-                _check_expect(spec, raw, inner, problem, use)
+                _check_expect(
+                    spec, raw, inner, problem, use, clock_start_ms=scenario.settings.start_time_ms
+                )
         given = step.name_given
         if given is not None:
             if given in named:
@@ -182,7 +185,13 @@ def _matcher_mark(
 
 
 def _check_expect(
-    spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, use: Any
+    spec: ExpectSpec,
+    raw: MarkedDict,
+    at: tuple[Any, ...],
+    problem: Any,
+    use: Any,
+    *,
+    clock_start_ms: int,
 ) -> None:
     use(spec.on, (*at, "on"))
     matchers: list[tuple[tuple[Any, ...], Any]] = []
@@ -207,6 +216,10 @@ def _check_expect(
             problem(_matcher_mark(raw, (*at, *path, *inner), value, inner), message)
         if path[0] == "payload" and spec.event is not None:
             _check_single_value(str(path[1]), value, locate(raw, (*at, *path)), problem)
+        if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
+            for field, inner, expected in _payload_fields(path, value):
+                for number_at, message in epoch_mistakes(field, expected, clock_start_ms):
+                    problem(locate(raw, (*at, *inner, *number_at)), message)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
     if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
@@ -239,6 +252,17 @@ def _check_expect(
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _payload_fields(path: tuple[Any, ...], value: Any) -> list[tuple[str, tuple[Any, ...], Any]]:
+    """The payload fields a matcher at ``path`` names, each with where it is and what is
+    expected of it: ``payload: {startTime: ...}``, or the first argument's fields (``args:
+    [{startTime: ...}]``: the same payload)."""
+    if path[0] == "payload":
+        return [(str(path[1]), path, value)]
+    if path == ("args", 0) and isinstance(value, dict) and not is_operator_map(value):
+        return [(str(key), (*path, key), item) for key, item in value.items()]
+    return []
 
 
 def _check_single_value(key: str, value: Any, mark: Any, problem: Any) -> None:

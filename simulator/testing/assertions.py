@@ -12,6 +12,7 @@ from typing import Any
 
 from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
+from simulator.scenarios.epoch_fields import PLAUSIBLE_EPOCH_MS, epoch_mistakes
 from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
 from simulator.testing.imports import shown_path
 
@@ -120,6 +121,19 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     wire = getattr(record, "wire", None)
     if callable(wire):  # a contract model (adsim.record_models): its wire JSON, as the vendor's
         record = wire()
+    # ``{"startTime": {"at_least": 30}}`` (seconds meant) passed every record: a moment of 1970
+    # against this record's (the clock's start may be set small: then small moments are real).
+    early = [
+        (key, path, message)
+        for key, value in expected.items()
+        if _is_moment(record.get(key))
+        for path, message in epoch_mistakes(key, value)
+    ]
+    if early:
+        raise ValueError(
+            "assert_record_matches: "
+            + "; ".join(f"{'.'.join(map(str, (key, *path)))}: {text}" for key, path, text in early)
+        )
     problems = [
         problem + _hint(key, value, record)
         for key, value in expected.items()
@@ -132,6 +146,11 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
             + "\n".join(f"  - {problem}" for problem in problems)
             + f"\nthe record:\n{shown}"
         )
+
+
+def _is_moment(value: Any) -> bool:
+    """A record's epoch-ms value that is a real moment (1973 on), not a small clock's."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= PLAUSIBLE_EPOCH_MS
 
 
 def _python_truths(expected: Any) -> Any:

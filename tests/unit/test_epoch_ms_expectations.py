@@ -1,0 +1,104 @@
+"""``startTime`` and ``endTime`` are epoch milliseconds: a small number expected of them (seconds
+or a duration meant) is bad input at its place, where ``startTime: {at_least: 30}`` passed every
+run silently; a real moment, a "set" check and a clock started at 0 are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scenarios import ScenarioFileError, parse_scenario
+from simulator.testing import assert_record_matches
+
+
+def _expect(payload: str, settings: str = "") -> str:
+    return (
+        f"{settings}steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        f"      payload: {payload}\n"
+    )
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(ScenarioFileError) as caught:
+        parse_scenario(text, "s.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("payload", "column", "number"),
+    [
+        ("{startTime: {at_least: 30}}", 39, "30"),  # true of every call
+        ("{endTime: {at_most: 120}}", 36, "120"),  # true of none
+        ("{startTime: 1700000000}", 28, "1700000000"),  # epoch seconds
+        ("{endTime: {not: {less_than: 5}}}", 44, "5"),
+        ("{startTime: {one_of: [1767603600000, 30]}}", 53, "30"),
+        ("{startTime: {greater_than: 1.5}}", 43, "1.5"),
+    ],
+)
+def test_a_small_number_for_a_moment_is_refused_at_its_place(payload, column, number):
+    (message,) = _problems(_expect(payload))
+    assert message.startswith(f"s.yaml:4:{column}: `"), message
+    assert f"is a moment in epoch milliseconds, and {number} is 1970-01-" in message
+    assert "before the simulated clock starts (2026-01-05T09:00:00Z, 1767603600000)" in message
+    if number == "1700000000":
+        assert message.endswith("Epoch seconds meant? In milliseconds: 1700000000000")
+    else:
+        assert "use duration (whole seconds): duration: " in message
+
+
+def test_the_message_says_what_to_write_instead():
+    (message,) = _problems(_expect("{startTime: {at_least: 30}}"))
+    assert message.endswith(
+        "Seconds meant? For how long, use duration (whole seconds): duration: {at_least: 30}; "
+        "for a moment, 30 s after the clock's start is 1767603630000"
+    )
+
+
+def test_the_first_argument_is_the_same_payload():
+    text = (
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        "      args: [{endTime: {at_least: 60}}]\n"
+    )
+    (message,) = _problems(text)
+    assert message.startswith("s.yaml:4:35: `endTime` is a moment in epoch milliseconds")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{startTime: {greater_than: 0}}",  # "set"
+        "{startTime: {at_least: 0}, endTime: {present: true}}",
+        "{startTime: {at_least: 1700000000000}}",  # after 2023: a moment
+        "{startTime: {not: 1767603600000}}",
+        "{duration: {at_least: 30}}",  # the duration is seconds
+        "{startTime: {at_least: -1}}",
+    ],
+)
+def test_moments_and_set_checks_are_taken(payload):
+    parse_scenario(_expect(payload), "s.yaml")
+
+
+def test_a_clock_started_at_0_has_small_moments():
+    settings = "settings: {start_time_ms: 0}\n"
+    parse_scenario(_expect("{startTime: {at_least: 30000}}", settings), "s.yaml")
+    settings = "settings: {start_time_ms: 1000}\n"
+    (message,) = _problems(_expect("{startTime: {at_least: 30}}", settings))
+    assert "before the simulated clock starts (1970-01-01T00:00:01Z, 1000)" in message
+
+
+def test_only_interaction_events_have_the_moments():
+    text = (
+        "steps:\n  - expect:\n      event: ON_AGENT_STATE_CHANGE\n"
+        "      args: [{startTime: {at_least: 30}}]\n"
+    )
+    parse_scenario(text, "s.yaml")
+
+
+RECORD = {"interactionId": "F7", "startTime": 1767603604000, "endTime": 1767603734000}
+
+
+def test_assert_record_matches_refuses_a_small_number_for_a_moment():
+    with pytest.raises(ValueError, match=r"startTime\.at_least: `startTime` is a moment in epoch"):
+        assert_record_matches(RECORD, {"startTime": {"at_least": 30}})
+    assert_record_matches(RECORD, {"startTime": {"greater_than": 0}, "endTime": {"present": True}})
+    # A clock started at 0 (settings start_time_ms=0): the record's moments are small too.
+    assert_record_matches({"startTime": 30_000}, {"startTime": {"at_least": 30}})
