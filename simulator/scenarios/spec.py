@@ -68,7 +68,11 @@ def _text_short(field: str):
 
 # ASCII digits only: ``Decimal()`` and ``\d`` also read other scripts' digits (``wait: ٣s`` was
 # 3 seconds) and ``Decimal()`` underscores (``1_0``), as no other reader of the file would.
-_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)", re.IGNORECASE | re.ASCII)
+# Spaces may stand between a number and its unit and between parts (``4 s``, ``1m 30s``), never
+# inside a number: ``1 0s`` was 10 s and ``3 0`` 30 s, the spaces dropped.
+_DURATION = re.compile(
+    r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)\s*", re.IGNORECASE | re.ASCII
+)
 _SECONDS = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "m": Decimal(60_000), "h": Decimal(3_600_000)}
 
@@ -84,7 +88,7 @@ def parse_duration_ms(value: Any) -> int:
         except InvalidOperation:
             raise ValueError("a duration must be a finite number of seconds") from None
     elif isinstance(value, str):
-        text = value.strip().replace(" ", "")
+        text = value.strip()
         if not text:
             raise ValueError("a duration cannot be empty: write 30s, 2m, 1m30s or 250ms")
         plain = _SECONDS.fullmatch(text)
@@ -119,6 +123,9 @@ def _text_duration_ms(value: str, text: str) -> Decimal:
     if not parts or "".join(p.group(0) for p in parts) != text:
         digits = any(char.isdigit() and not char.isascii() for char in text)
         hint = " in ASCII digits" if digits else ""
+        joined = "".join(text.split())
+        if joined != text and _reads(joined):
+            hint = f" (no space inside a number: {joined}?)"
         raise ValueError(f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms{hint}")
     units = [p.group(2).lower() for p in parts]
     twice = next((unit for unit in units if units.count(unit) > 1), None)
@@ -127,6 +134,14 @@ def _text_duration_ms(value: str, text: str) -> Decimal:
             f"{value!r} is not a duration: it gives {twice} twice; write each unit once (1m30s)"
         )
     return sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2).lower()] for p in parts), Decimal())
+
+
+def _reads(text: str) -> bool:
+    """Whether ``text`` is a duration without any space (for the hint: ``1 0s`` is 10s?)."""
+    if _SECONDS.fullmatch(text):
+        return True
+    parts = list(_DURATION.finditer(text))
+    return bool(parts) and "".join(p.group(0) for p in parts) == text
 
 
 _DURATION_SCHEMA: dict[str, Any] = {

@@ -98,6 +98,22 @@ def test_bad_durations(text):
         parse_duration_ms(text)
 
 
+@pytest.mark.parametrize(("text", "ms"), [("4 s", 4000), ("1m 30s", 90_000), (" 1.5 s ", 1500)])
+def test_a_space_may_stand_between_a_number_and_its_unit(text, ms):
+    assert parse_duration_ms(text) == ms
+
+
+@pytest.mark.parametrize(
+    ("wait", "meant"), [("1 0s", "10s"), ("3 0", "30"), ("1 . 5s", "1.5s"), ("2m 3 0s", "2m30s")]
+)
+def test_a_space_inside_a_number_is_refused_at_its_place(wait, meant):
+    # The spaces were dropped: ``1 0s`` waited 10 s, ``3 0`` 30 s.
+    assert problems(f"steps:\n  - wait: {wait}\n") == [
+        f"s.yaml:2:11: wait: {wait!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms "
+        f"(no space inside a number: {meant}?)"
+    ]
+
+
 def test_yaml_syntax_error_names_line_and_column():
     assert problems("name: x\nsteps:\n  - call: {service: Sales\n") == [
         "s.yaml:4:1: not valid YAML: expected ',' or '}', but got '<stream end>' "
