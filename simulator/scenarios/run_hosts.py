@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from simulator.engine import AgentDesktop
@@ -29,6 +30,16 @@ def _add_handler_options(parser: argparse.ArgumentParser) -> bool:
 _ENV_JOURNAL = "ADSIM_JOURNAL"
 """``simulator.journal.store.ENV_JOURNAL`` (named here: importing the journal costs a run with
 none of it start-up time)."""
+
+
+def journaled_path(path: str) -> str:
+    """The scenario's path as a run's journal ``meta`` keeps it: absolute, its folders' links
+    resolved, so that a reader in another folder (``adsim journal runs``, a script reading the
+    journal later) finds the file; an absolute path (``/dev/stdin``, ``/dev/fd/63``) as given."""
+    if os.path.isabs(path):
+        return path
+    given = Path(path)
+    return str(given.parent.resolve() / given.name)
 
 
 def _wants_handlers(args: argparse.Namespace, source: ScenarioFile) -> bool:
@@ -74,7 +85,7 @@ def _host_factory(
     from simulator.handlers.cli_options import build_host, finish_run
 
     def build(sim: AgentDesktop, agent_of_page: bool = True) -> Any:
-        meta = {"command": "run", "scenario": source.path}
+        meta = {"command": "run", "scenario": journaled_path(source.path)}
         if len(sim.center.desktops) > 1:
             meta["agent"] = sim.name
         host = build_host(sim, args, meta=meta)
@@ -141,4 +152,5 @@ def _series(args: argparse.Namespace, source: ScenarioFile) -> Any:
                 _abandon(host)
                 raise
 
-    return HostSeries(args, {"command": "run", "scenario": source.path}, start=start)
+    meta = {"command": "run", "scenario": journaled_path(source.path)}
+    return HostSeries(args, meta, start=start)
