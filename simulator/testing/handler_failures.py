@@ -52,6 +52,10 @@ _WAYS_OUT_INCIDENTS = _WAYS_OUT.replace(
 _CHECKING = frozenset({"passed", "exit_code", "handler_failures", "outcomes"})
 """What a test reads of a scenario run's result to learn of its failed handler calls."""
 _CHECKED = "_adsim_checked"
+_VERDICT = frozenset({"passed", "exit_code", "failures", "error"})
+"""What a test reads of a scenario run's result to learn whether its expectations were met
+and its steps ran."""
+_JUDGED = "_adsim_judged"
 
 
 _WATCHED: dict[type, type] = {}
@@ -68,6 +72,8 @@ def _watched(kind: type) -> type:
         def __getattribute__(self, name: str) -> Any:
             if name in _CHECKING:
                 object.__setattr__(self, _CHECKED, True)
+            if name in _VERDICT:
+                object.__setattr__(self, _JUDGED, True)
             return super().__getattribute__(name)
 
     Watched.__name__, Watched.__qualname__ = kind.__name__, kind.__qualname__
@@ -100,6 +106,19 @@ class RunFailures:
     def incidents(self) -> list[str]:
         """None: a run's plugin failures outside calls are its result's (``result.passed``)."""
         return []
+
+    @property
+    def unjudged(self) -> Any:
+        """The run's result when its expectations were not met or a step was refused, and the
+        test read none of ``passed``, ``exit_code``, ``failures``, ``error``: a test that ran a
+        failing scenario and asserted nothing passed. None otherwise (its failed handler calls
+        alone are ``failures``'s)."""
+        state = vars(self._result)
+        if state.get(_JUDGED) or not (
+            state.get("failures") or state.get("error") or state.get("subscriber_errors")
+        ):
+            return None
+        return self._result
 
 
 class FailureLedger:

@@ -342,6 +342,11 @@ class AdsimHarness:
         self.ledger.saw_incidents(self._hosts())
         return [line for host in self._hosts() for line in host.incidents]
 
+    def unjudged_runs(self) -> list[Any]:
+        """The results of the scenario runs that failed (an expectation not met, a step
+        refused) whose verdict the test never read (``RunFailures.unjudged``)."""
+        return [run.unjudged for _, run in self._runs if run.unjudged is not None]
+
     def _hosts(self) -> list[HandlerHost]:
         return [self.host, *(agent.host for agent in self._agents.values())]
 

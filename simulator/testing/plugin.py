@@ -18,6 +18,8 @@ api_version="2026", handler_failures="allow")`` overrides them for one test.
 A handler that raised, timed out, crashed or answered junk during a test fails it at its
 teardown, unless the test read ``adsim.failures``, expected it (``with
 adsim.expect_handler_failure(): ...``) or allowed it (``simulator.testing.handler_failures``).
+An ``adsim_scenario`` run that failed (an expectation not met, a step refused) fails a test
+that passed without reading its verdict (``result.passed`` ...), at the same teardown.
 
 Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
 the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
@@ -298,12 +300,32 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         calls, incidents = harness.ledger.unseen(harness.desks())
         if checked and not _INTERRUPTED[0] and (calls or incidents):
             problems.append(report(calls, incidents, request.node.stash.get(_STOPPED, None)))
+        if request.node.stash.get(_PASSED, False) and not _INTERRUPTED[0]:
+            problems += _unjudged_runs(harness.unjudged_runs())
         if problems:  # the plugin's bug, said once (not as a chain of two)
             pytest.fail("\n".join(problems), pytrace=False)
 
 
 _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
+_PASSED = pytest.StashKey[bool]()
+"""The test's body passed (its report): a failed scenario run it did not check fails it."""
+
+
+def _unjudged_runs(results: list[Any]) -> list[str]:
+    """The message failing a test that passed over ``adsim_scenario`` runs that failed and
+    whose verdict it never read (``result = adsim_scenario(path)`` and no assertion)."""
+    if not results:
+        return []
+    from simulator.scenarios.report import format_result
+
+    summaries = "\n".join(format_result(result) for result in results)
+    return [
+        f"adsim: {len(results)} scenario run(s) failed during this test, and the test did not "
+        f"check them:\n{summaries}\nCheck each run: assert_scenario_passed(result) (reading "
+        "result.passed, result.exit_code, result.failures or result.error counts as checking; "
+        "a run that fails on purpose: assert not result.passed)."
+    ]
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # the outermost: the report as it ends
@@ -315,6 +337,8 @@ def pytest_runtest_makereport(
     ``importorskip``, ``pytest.xfail``) or failed as its ``xfail`` marker expects has decided
     nothing about them: they fail it at its teardown, saying why (a skip showed them nowhere)."""
     outcome = yield
+    if call.when == "call":
+        item.stash[_PASSED] = outcome.get_result().passed
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
