@@ -142,7 +142,8 @@ class HandlerExpect(_Spec):
     handler: str | None = None
     """The handler's qualified name, or its last part."""
     plugin: str | None = None
-    status: Literal["ok", "error", "timeout", "junk"] | None = None
+    status: Literal["ok", "error", "timeout", "junk", "crashed"] | None = None
+    """The outcome's status; ``crashed``: the plugin's process died during the call."""
     result: Any = None
     """A matcher for what the handler returned (as for ``payload``)."""
     count: CountSpec | None = None
