@@ -15,11 +15,18 @@ import pytest
 from simulator import numbers
 from simulator.testing.handler_failures import HANDLER_FAILURE_CHOICES
 
-__all__ = ["TIMEOUT", "fixture_options", "number"]
+__all__ = ["TIMEOUT", "fixture_options", "number", "usage_error"]
+
+
+def usage_error(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+    """For ``__tracebackhide__``: a usage error's frames are hidden, its one line says it all (a
+    page of the plugin's code stood above it); any other error's are shown."""
+    return excinfo.errisinstance(pytest.UsageError)
 
 
 def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The ``AdsimHarness`` arguments of ``request``'s test, and ``handler_failures``."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     config = request.config
     base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
     # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
@@ -100,6 +107,7 @@ _ISOLATIONS = ("thread", "process")
 
 def _handler_failures(value: Any, where: str) -> str:
     """``fail`` (default) or ``allow``: what a handler failure the test did not check does."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     if value not in HANDLER_FAILURE_CHOICES:
         raise pytest.UsageError(
             f"adsim: {where}: {value!r} is not fail (the default: a handler failure the test "
@@ -111,6 +119,7 @@ def _handler_failures(value: Any, where: str) -> str:
 def _marker_handlers(value: Any) -> list[Any]:
     """The marker's ``handlers=``: one name or path, or a list of them (another value was a
     ``TypeError`` from inside the harness)."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     items = [value] if isinstance(value, (str, Path)) else value
     if not isinstance(items, (list, tuple)):
         items = [value]
@@ -125,6 +134,7 @@ def _marker_handlers(value: Any) -> list[Any]:
 
 def _isolation(value: Any, where: str) -> str:
     """``thread`` or ``process``: another value was the handler host's ``ValueError``."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     if value not in _ISOLATIONS:
         raise pytest.UsageError(f"adsim: {where}: {value!r} is not thread or process")
     return str(value)
@@ -133,6 +143,7 @@ def _isolation(value: Any, where: str) -> str:
 def _settings(values: Any) -> Any:
     """The marker's ``settings=`` as engine ``Settings``: a misspelt or mistyped one is a usage
     error naming it, not a page of pydantic's."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     from pydantic import ValidationError
 
     from simulator.data.model_wording import error_text, fields_of, suggest
@@ -160,6 +171,7 @@ def _settings(values: Any) -> Any:
 
 def _tenant(path: Any) -> Any:
     """The marker's ``tenant=`` file, loaded: its problem in ``adsim``'s one line."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     from simulator.data import InputFileError, Tenant, load_tenant
 
     if isinstance(path, Tenant):
@@ -183,6 +195,7 @@ a hung handler for ever, ``nan`` timed every handler out at once)."""
 
 def number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
     """``value`` (ini text or a marker's number) checked as the command line checks it."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     if isinstance(value, bool):  # True is 1 to int(): not a seed nor a timeout
         value = str(value).lower()
     try:
@@ -192,6 +205,7 @@ def number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
 
 
 def _api_version(value: Any, where: str) -> str | None:
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     if value in ("", None):
         return None
     from simulator.contract.versions import parse_api_version

@@ -42,7 +42,7 @@ import pytest
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import slow_loads, terminal
-from simulator.testing.configuration import fixture_options, number
+from simulator.testing.configuration import fixture_options, number, usage_error
 from simulator.testing.handler_failures import report
 
 __all__ = [
@@ -268,6 +268,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         PluginCloseError,
     )
 
+    __tracebackhide__ = usage_error  # a mistake in the options: its one line
     not_loaded = None
     options = fixture_options(request)
     checked = options.pop("handler_failures") == "fail"

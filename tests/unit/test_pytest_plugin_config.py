@@ -29,6 +29,8 @@ def _one_usage_line(result: pytest.RunResult, line: str) -> None:
     result.stdout.fnmatch_lines([f"*UsageError: adsim: {line}"])
     raised = [line for line in result.outlines if line.startswith("E ")]
     assert all("UsageError: adsim: " in line for line in raised), raised
+    # The line alone: a page of the plugin's own code stood above it.
+    assert "simulator/testing/" not in result.stdout.str(), result.stdout.str()
 
 
 @pytest.mark.parametrize(
