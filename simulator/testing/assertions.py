@@ -59,6 +59,11 @@ def assert_event_sequence(
             f"assert_event_sequence(interaction_id=) takes an interaction's id (text), not "
             f"{type(interaction_id).__name__} (the id of adsim.offer_call(...) is .data['id'])"
         )
+    if not exact and not list(expected):  # a subsequence of anything: it passed, checking nothing
+        raise ValueError(
+            "assert_event_sequence: an empty list of names checks nothing: list the events "
+            "that must come, or give exact=True to assert that none came"
+        )
     events = list(events)
     actual = _names(events, interaction_id)
     if interaction_id is not None and not actual and events:
@@ -111,6 +116,11 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
     if record is None or isinstance(record, (list, tuple)):  # adsim.records, not one of them
         what = "None" if record is None else f"a list of {len(record)}"
         raise TypeError(f"assert_record_matches takes one record (adsim.records[0]), not {what}")
+    if isinstance(expected, Mapping) and not expected:  # every record matches: it checked nothing
+        raise ValueError(
+            "assert_record_matches: no fields to check: give the fields the record must have "
+            '({"disposition": "Product sold"})'
+        )
     expected = _python_truths(expected)
     wrong = check_matcher(dict(expected))
     if wrong:  # a TypeError or re.error from inside the matcher, or a silent pass, before

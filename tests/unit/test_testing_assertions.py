@@ -59,3 +59,13 @@ def test_the_harness_takes_one_handler_as_a_string(tmp_path):
     )
     with AdsimHarness(handlers=str(tmp_path / "save.py")) as adsim:
         assert [plugin.name for plugin in adsim.host.plugins] == ["save"]
+
+
+def test_an_empty_expectation_checks_nothing_and_says_so(sale):
+    # Both passed whatever came: a test asserting nothing passed as if it had.
+    with pytest.raises(ValueError, match="an empty list of names checks nothing"):
+        assert_event_sequence(sale.events, [])
+    with pytest.raises(ValueError, match="no fields to check"):
+        assert_record_matches(sale.records[0], {})
+    with pytest.raises(AssertionError, match="event sequence mismatch"):
+        assert_event_sequence(sale.events, [], exact=True)  # "nothing came": a check
