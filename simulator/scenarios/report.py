@@ -94,6 +94,7 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             f"      handler latency over {len(lat)} calls: p50 {_ms(lat.percentile(50))}, "
             f"p95 {_ms(lat.percentile(95))}, p99 {_ms(lat.percentile(99))}, "
             f"max {_ms(lat.max())}; {_plural(report.handler_errors, 'handler error')}"
+            + (" (allowed)" if report.handler_errors and report.errors_allowed else "")
         )
     else:
         if plugins_failed:
