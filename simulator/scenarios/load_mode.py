@@ -156,18 +156,38 @@ def run_load(
     ``on_result(index, result)`` sees each run (progress, ``--events-out``)."""
     base = source.scenario.seed if seed is None else seed
     report = LoadReport(source.name)
-    started = clock()
+    # The series' clock starts at its first run's first step: the plugins' loading (their
+    # processes, imports and register(), in the first run's set-up) is neither part of the pace
+    # (the runs after it went back to back to catch up) nor of the interactions per second.
+    began: float | None = None
+    behind = 0.0
+    """How far the pace was put back by runs later than their slot (a slow run, a handler at
+    its timeout): the next runs keep the rate from there, not a burst to catch up."""
+
+    def first_step() -> bool:  # asked before each step of the first run: never stops it
+        nonlocal began
+        if began is None:
+            began = clock()
+        return False
+
     for index in range(repeat):
         interrupts.check()  # a stop Python dropped (a signal in a finalizer) ends it here
-        if rate is not None and rate > 0 and report.interactions:
-            due = started + report.interactions / rate
+        if rate is not None and rate > 0 and report.interactions and began is not None:
+            due = began + behind + report.interactions / rate
             now = clock()
             if due > now:
                 sleep(due - now)
+            else:
+                behind += now - due
+        set_up = clock()
         runner = ScenarioRunner(
             source, seed=base + index, host_factory=host_factory, close_host=close_host
         )
+        if began is None:
+            runner.should_stop = first_step
         result = runner.run()
+        if began is None:  # a run that ended before its first step
+            began = set_up
         report.runs += 1
         report.interactions += result.interactions
         report.events += len(result.events)
@@ -196,5 +216,5 @@ def run_load(
             if len(report.errors) < _KEPT_ERRORS:
                 line = _failure_line(outcome, allowed=result.allow_handler_errors)
                 report.errors.append(f"run {index + 1}: {line}")
-    report.wall_seconds = clock() - started
+    report.wall_seconds = clock() - began if began is not None else 0.0
     return report
