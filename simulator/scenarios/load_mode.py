@@ -112,6 +112,8 @@ class LoadReport:
     journal_failed: bool = False
     idle_handlers: tuple[str, ...] = ()
     """The events the loaded handlers take, when no run called any (``ScenarioResult``)."""
+    rate: float | None = None
+    """``--rate``: interactions per wall-clock second (a series with none is not paced)."""
 
     @property
     def interactions_per_second(self) -> float:
@@ -155,7 +157,7 @@ def run_load(
     """Run ``source`` ``repeat`` times (paced at ``rate`` interactions per wall second);
     ``on_result(index, result)`` sees each run (progress, ``--events-out``)."""
     base = source.scenario.seed if seed is None else seed
-    report = LoadReport(source.name)
+    report = LoadReport(source.name, rate=rate)
     # The series' clock starts at its first run's first step: the plugins' loading (their
     # processes, imports and register(), in the first run's set-up) is neither part of the pace
     # (the runs after it went back to back to catch up) nor of the interactions per second.

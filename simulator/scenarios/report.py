@@ -104,6 +104,10 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
         else:
             hint = "load handlers with --handler"
         lines.append(f"      no handler calls ({hint})")
+    if report.rate is not None and report.runs > 1 and not report.interactions:
+        lines.append(
+            "  note: --rate paces interactions and these runs had none: they ran back to back"
+        )
     lines += [f"  {error}" for error in report.errors]
     if report.stopped:
         lines.append(f"  stopped: {report.stopped}")

@@ -152,3 +152,20 @@ def test_a_run_late_for_its_slot_is_not_caught_up_with_a_burst():
     # runs at 0, 0.5, then 3.5 (late: at once), 4.0, 4.5: never two in one half second
     assert time.slept == [0.5, 0.5, 0.5]
     assert report.wall_seconds == 4.5
+
+
+def test_a_rate_with_no_interaction_to_pace_says_so():
+    # --rate 1 on a flow with no interaction ran the series back to back without a word.
+    time = FakeTime()
+    flow = "steps:\n  - set_state: {state: not_ready, reason: Lunch}\n  - set_state: ready\n"
+    report = run_load(
+        parse_scenario(flow, "s.yaml"), repeat=3, rate=1.0, sleep=time.sleep, clock=time.clock
+    )
+    assert time.slept == []
+    assert (
+        "  note: --rate paces interactions and these runs had none: they ran back to back"
+        in format_load(report).splitlines()
+    )
+    paced = run_load(parse_scenario(FLOW, "s.yaml"), repeat=2, rate=1.0, sleep=time.sleep)
+    assert "note:" not in format_load(paced)
+    assert "note:" not in format_load(run_load(parse_scenario(flow, "s.yaml"), repeat=2))
