@@ -104,6 +104,8 @@ class LoadReport:
     """The scenario's ``allow_handler_errors: true``: its failed calls fail no run."""
     errors: list[str] = field(default_factory=list)
     """The first problems, for the summary."""
+    errors_left_out: int = 0
+    """The problems after those (the summary counts them)."""
     stopped: str | None = None
     """Why the runs stopped early: a step the engine refused (exit code 2), handlers that kept
     acting on their own events (``handlers_looped``) or a journal that could not be written
@@ -130,6 +132,14 @@ class LoadReport:
 
 
 _KEPT_ERRORS = 10
+
+
+def _keep(report: LoadReport, problem: str) -> None:
+    """One more problem for the summary: kept among the first, else counted."""
+    if len(report.errors) < _KEPT_ERRORS:
+        report.errors.append(problem)
+    else:
+        report.errors_left_out += 1
 
 
 def _failure_line(outcome: Any, *, allowed: bool = False) -> str:
@@ -212,11 +222,9 @@ def run_load(
         if result.exit_code != EXIT_OK:
             report.failed_runs += 1
             for failure in result.failures:
-                if len(report.errors) < _KEPT_ERRORS:
-                    report.errors.append(f"run {index + 1} (seed {base + index}): {failure}")
+                _keep(report, f"run {index + 1} (seed {base + index}): {failure}")
         for outcome in result.handler_failures:
-            if len(report.errors) < _KEPT_ERRORS:
-                line = _failure_line(outcome, allowed=result.allow_handler_errors)
-                report.errors.append(f"run {index + 1}: {line}")
+            line = _failure_line(outcome, allowed=result.allow_handler_errors)
+            _keep(report, f"run {index + 1}: {line}")
     report.wall_seconds = clock() - began if began is not None else 0.0
     return report

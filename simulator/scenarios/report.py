@@ -109,6 +109,8 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             "  note: --rate paces interactions and these runs had none: they ran back to back"
         )
     lines += [f"  {error}" for error in report.errors]
+    if report.errors_left_out:
+        lines.append(f"  ... and {report.errors_left_out} more")
     if report.stopped:
         lines.append(f"  stopped: {report.stopped}")
     return _lines(lines)

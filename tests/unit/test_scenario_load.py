@@ -169,3 +169,14 @@ def test_a_rate_with_no_interaction_to_pace_says_so():
     paced = run_load(parse_scenario(FLOW, "s.yaml"), repeat=2, rate=1.0, sleep=time.sleep)
     assert "note:" not in format_load(paced)
     assert "note:" not in format_load(run_load(parse_scenario(flow, "s.yaml"), repeat=2))
+
+
+def test_the_errors_left_out_of_the_summary_are_counted():
+    # 30 failed runs listed 10 and nothing after them: the list read as complete.
+    failing = parse_scenario(FLOW + "  - expect: {event: ON_LOGOUT}\n", "f.yaml")
+    report = run_load(failing, repeat=13)
+    lines = format_load(report).splitlines()
+    assert lines[-2].startswith("  run 10 (seed 9): f.yaml:7:5: expected at least 1")
+    assert lines[-1] == "  ... and 3 more"
+    shown = run_load(failing, repeat=10)
+    assert "more" not in format_load(shown)
