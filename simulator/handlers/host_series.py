@@ -1,4 +1,5 @@
-"""Load mode's handler host: one host for every run of a series (``adsim run ... --repeat N``).
+"""Load mode's handler hosts: one host for every run of a series (``adsim run ... --repeat N``),
+one per agent's desktop of a scenario with ``agents:``, as one run has.
 
 The plugins are loaded (and their processes started) once per process; each repeat gets its own
 simulator and journal run (``HandlerHost.rebind``), and the series ends in one summary of every
@@ -26,8 +27,9 @@ __all__ = ["HostSeries"]
 
 
 class HostSeries:
-    """Load mode: one host for every run of a series, its plugins loaded (and their processes
-    started) once; each run gets its own simulator and journal run (``HandlerHost.rebind``).
+    """Load mode: one host for every run of a series (one per agent: ``hosts``), its plugins
+    loaded (and their processes started) once; each run gets its own simulator and journal run
+    (``HandlerHost.rebind``).
 
     ``build(sim)`` is the runner's host factory, ``end_run(host)`` its ``close_host``;
     ``finish()`` closes the host and prints one summary of every run (the exit code).
@@ -44,29 +46,50 @@ class HostSeries:
         self.args = args
         self.meta = meta
         self.stderr = stderr
-        self.host: HandlerHost | None = None
+        self.by_agent: dict[str, HandlerHost] = {}
+        """The host of each agent's desktop (the tenant's agent first), kept from run to run: one
+        host rebound from desktop to desktop gave the last agent's events to every agent's
+        plugins, and the others' to none."""
         self._start = start
         """``start(host)`` once the host is built (JS handlers)."""
         self._looped: str | None = None
         self._lasting: dict[str, Any] | None = None
         """What each run's journal meta has besides its seed (``lasting_meta``), made once."""
 
+    @property
+    def host(self) -> HandlerHost | None:
+        """The tenant's agent's host (the only one without ``agents:``); None before the first
+        run."""
+        return next(iter(self.by_agent.values()), None)
+
+    @property
+    def hosts(self) -> list[HandlerHost]:
+        """Every agent's host, the tenant's agent's first."""
+        return list(self.by_agent.values())
+
     def build(self, sim: AgentDesktop) -> HandlerHost:
-        """The host, built for the first run and rebound to ``sim`` for the next ones."""
-        if self.host is None:
-            self.host = build_host(sim, self.args, meta=self.meta, stderr=self.stderr)
+        """``sim``'s agent's host, built for the first run and rebound to ``sim`` for the next
+        ones."""
+        meta = dict(self.meta or {})
+        if len(sim.center.desktops) > 1:  # as one run's journal says whose run it is
+            meta["agent"] = sim.name
+        host = self.by_agent.get(sim.name)
+        if host is None:
+            host = build_host(sim, self.args, meta=meta, stderr=self.stderr)
+            self.by_agent[sim.name] = host
             if self._start is not None:
-                self._start(self.host)
-        else:
-            journal = self.host.journal
-            if journal is None:
-                journal = open_journal(sim, self.args, self.meta)
-            else:  # the same file, a new run: reopening costs more than the run itself
-                if self._lasting is None:
-                    self._lasting = lasting_meta(self.args, self.meta)
-                journal.new_run({"seed": sim.seed, **self._lasting})
-            self.host.rebind(sim, journal)
-        return self.host
+                self._start(host)
+            return host
+        journal = host.journal
+        if journal is None:
+            journal = open_journal(sim, self.args, meta)
+        else:  # the same file, a new run: reopening costs more than the run itself
+            if self._lasting is None:
+                self._lasting = lasting_meta(self.args, self.meta)
+            extra = {"agent": meta["agent"]} if "agent" in meta else {}
+            journal.new_run({"seed": sim.seed, **self._lasting, **extra})
+        host.rebind(sim, journal)
+        return host
 
     def end_run(self, host: HandlerHost) -> None:
         """Let the run's handlers finish; the host and the journal stay for the next run, whose
@@ -85,16 +108,23 @@ class HostSeries:
             host.journal.end_run(failed=stop is not None)
 
     def finish(self) -> int:
-        """Close the host; one summary of every run on stderr; 1 if anything failed."""
-        if self.host is None:
-            return 0
-        self.host.close()
-        threads_left(self.host)
-        err = self.stderr if self.stderr is not None else sys.stderr  # adsim's own again
-        lines = summary(self.host)
+        """Close the hosts; one summary of every run on stderr; 1 if anything failed."""
+        lines: list[str] = []
+        for host in self.hosts:
+            lines += self._finish(host)
         if self._looped is not None:
             lines.insert(0, self._looped)
-        journal = self.host.journal
+        err = self.stderr if self.stderr is not None else sys.stderr  # adsim's own again
+        for line in lines:
+            print(f"adsim: {line}", file=err)
+        return 1 if lines else 0
+
+    def _finish(self, host: HandlerHost) -> list[str]:
+        """Close ``host``; its summary lines (none when all went well)."""
+        host.close()
+        threads_left(host)
+        lines = summary(host)
+        journal = host.journal
         if journal is not None:
             journal.flush()  # the outcomes held for a next commit: a failure is in the summary
         failure = getattr(journal, "failure", None)
@@ -105,6 +135,4 @@ class HostSeries:
             if lines and journal.path != ":memory:":
                 lines.append(f"  journal: {journal.path}")
             journal.close()
-        for line in lines:
-            print(f"adsim: {line}", file=err)
-        return 1 if lines else 0
+        return lines

@@ -283,8 +283,8 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
         )
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM: what ran, and no waiting for handlers
         bar.close()
-        if series is not None and series.host is not None:
-            _abandon(series.host)
+        for host in series.hosts if series is not None else []:
+            _abandon(host)
         # Failed runs are said: stopped after them, the line read as if they had passed.
         verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
         print(
@@ -304,7 +304,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
     if series is not None:
         finished = series.finish()
         allowed = source.scenario.allow_handler_errors and series.host is not None
-        if finished and allowed and only_call_errors(series.host):
+        if finished and allowed and all(only_call_errors(host) for host in series.hosts):
             finished = EXIT_OK
     code = max(report.exit_code, finished)
     print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)

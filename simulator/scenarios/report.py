@@ -94,6 +94,7 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             f"      handler latency over {len(lat)} calls: p50 {_ms(lat.percentile(50))}, "
             f"p95 {_ms(lat.percentile(95))}, p99 {_ms(lat.percentile(99))}, "
             f"max {_ms(lat.max())}; {_plural(report.handler_errors, 'handler error')}"
+            + (" (allowed)" if report.handler_errors and report.errors_allowed else "")
         )
     else:
         if plugins_failed:
@@ -103,7 +104,13 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
         else:
             hint = "load handlers with --handler"
         lines.append(f"      no handler calls ({hint})")
+    if report.rate is not None and report.runs > 1 and not report.interactions:
+        lines.append(
+            "  note: --rate paces interactions and these runs had none: they ran back to back"
+        )
     lines += [f"  {error}" for error in report.errors]
+    if report.errors_left_out:
+        lines.append(f"  ... and {report.errors_left_out} more")
     if report.stopped:
         lines.append(f"  stopped: {report.stopped}")
     return _lines(lines)

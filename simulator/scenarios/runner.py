@@ -173,19 +173,17 @@ class ScenarioRunner(Settling):
                 for desk in sim.center.desktops
                 for error in desk.bus.errors
             ]
-            if self.host is not None:
-                result.outcomes = list(self.host.outcomes)
-                result.handler_failures = list(self.host.failures)
-                registry = getattr(self.host, "registry", None)
-                if not result.outcomes and not self.agent_hosts and registry is not None:
-                    result.idle_handlers = registry.events()
-                if self._own_host:
-                    (self._close_host or type(self.host).close)(self.host)
-            for host in self.agent_hosts:
+            taken: list[str] = []  # the events the hosts' handlers take, every agent's
+            for host in ([self.host] if self.host is not None else []) + self.agent_hosts:
                 result.outcomes += list(host.outcomes)
                 result.handler_failures += list(host.failures)
+                registry = getattr(host, "registry", None)
+                taken += registry.events() if registry is not None else ()
                 if self._own_host:
                     (self._close_host or type(host).close)(host)
+            if not result.outcomes and taken:
+                order = [name.value for name in EventName]
+                result.idle_handlers = tuple(sorted(set(taken), key=order.index))
         return result
 
     def new_result(self) -> ScenarioResult:

@@ -42,3 +42,15 @@ def test_a_plugin_that_did_not_load_fails_it_even_so(tmp_path, capsys):
     flow = _scenario(tmp_path, BROKEN, allow=True)
     assert main(["run", flow, "--journal", ":memory:"]) != 0
     assert "did not load" in capsys.readouterr().err
+
+
+def test_load_mode_counts_the_allowed_errors_and_says_they_were_allowed(tmp_path, capsys):
+    # The series' summary said "0 handler errors" above adsim's own "2 of 2 calls failed" (and
+    # the journal's failed calls): a single run says "1 handler error" and lists it "(allowed)".
+    flow = _scenario(tmp_path, FAILING, allow=True)
+    assert main(["run", flow, "--journal", ":memory:", "--repeat", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(": 2 runs, 0 failed runs"), lines
+    assert lines[2].endswith("; 2 handler errors (allowed)"), lines
+    assert lines[3].startswith("  run 1: handler crm:register.<locals>.<lambda> on ON_NEW_")
+    assert lines[3].endswith(": error (allowed): ZeroDivisionError: division by zero"), lines

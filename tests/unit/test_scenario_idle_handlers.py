@@ -56,3 +56,33 @@ def test_load_mode_says_which_events_never_came(tmp_path, capsys):
         "      no handler calls (the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and none came)"
         in out.splitlines()
     )
+
+
+def _colleague(tmp_path: Path) -> tuple[str, str]:
+    """A handler for ON_SAVE_ACTIVITY_RECORD, and a flow of two agents that saves no record."""
+    handler, _flow = _files(tmp_path)
+    flow = tmp_path / "two.yaml"
+    flow.write_text(
+        "name: two on a break\nagents: [omar]\n"
+        "steps:\n  - set_state: {state: not_ready, reason: Lunch}\n  - wait: 5s\n",
+        encoding="utf-8",
+    )
+    return handler, str(flow)
+
+
+def test_a_run_of_several_agents_whose_handlers_never_ran_says_so(tmp_path, capsys):
+    # With agents: (a host per desktop) the note was never written.
+    handler, flow = _colleague(tmp_path)
+    assert main(["run", flow, "--handler", handler, "--journal", ":memory:"]) == 0
+    assert NOTE in capsys.readouterr().out.splitlines()
+
+
+def test_load_mode_of_several_agents_says_which_events_never_came(tmp_path, capsys):
+    # It said "load handlers with --handler" to a series that had loaded them.
+    handler, flow = _colleague(tmp_path)
+    argv = ["run", flow, "--handler", handler, "--journal", ":memory:", "--repeat", "2"]
+    assert main(argv) == 0
+    assert (
+        "      no handler calls (the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and none came)"
+        in capsys.readouterr().out.splitlines()
+    )

@@ -100,3 +100,83 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert plain.getvalue() == ""
     assert "[##############################] 10/10 runs" in tty.getvalue()
+
+
+def test_the_pace_starts_when_the_first_run_does_not_when_its_plugins_load():
+    # A plugin that took 2 s to load put the series 2 s behind its pace at its first run: the
+    # next runs went back to back to catch up (20 runs at --rate 10 reached the handler within
+    # 30 ms), and the summary's interactions/s counted the loading.
+    time = FakeTime()
+    built = []
+
+    def host_factory(sim):
+        from simulator.handlers import HandlerHost
+
+        if not built:  # a series loads its plugins once: their processes, imports, register()
+            time.now += 2.0
+        built.append(sim)
+        return HandlerHost(sim, isolation="thread")
+
+    report = run_load(
+        parse_scenario(FLOW, "s.yaml"),
+        repeat=4,
+        rate=2.0,
+        sleep=time.sleep,
+        clock=time.clock,
+        host_factory=host_factory,
+        close_host=lambda host: None,
+    )
+    assert report.runs == 4
+    assert time.slept == [0.5, 0.5, 0.5]
+    assert report.wall_seconds == 1.5
+
+
+def test_a_run_late_for_its_slot_is_not_caught_up_with_a_burst():
+    # A run that stalled (a handler at its timeout) made the next runs go back to back until
+    # the schedule was met again: the handlers felt the machine's top speed, not --rate.
+    time = FakeTime()
+
+    def seen(index, result):
+        if index == 1:
+            time.now += 3.0
+
+    report = run_load(
+        parse_scenario(FLOW, "s.yaml"),
+        repeat=5,
+        rate=2.0,
+        sleep=time.sleep,
+        clock=time.clock,
+        on_result=seen,
+    )
+    assert report.runs == 5
+    # runs at 0, 0.5, then 3.5 (late: at once), 4.0, 4.5: never two in one half second
+    assert time.slept == [0.5, 0.5, 0.5]
+    assert report.wall_seconds == 4.5
+
+
+def test_a_rate_with_no_interaction_to_pace_says_so():
+    # --rate 1 on a flow with no interaction ran the series back to back without a word.
+    time = FakeTime()
+    flow = "steps:\n  - set_state: {state: not_ready, reason: Lunch}\n  - set_state: ready\n"
+    report = run_load(
+        parse_scenario(flow, "s.yaml"), repeat=3, rate=1.0, sleep=time.sleep, clock=time.clock
+    )
+    assert time.slept == []
+    assert (
+        "  note: --rate paces interactions and these runs had none: they ran back to back"
+        in format_load(report).splitlines()
+    )
+    paced = run_load(parse_scenario(FLOW, "s.yaml"), repeat=2, rate=1.0, sleep=time.sleep)
+    assert "note:" not in format_load(paced)
+    assert "note:" not in format_load(run_load(parse_scenario(flow, "s.yaml"), repeat=2))
+
+
+def test_the_errors_left_out_of_the_summary_are_counted():
+    # 30 failed runs listed 10 and nothing after them: the list read as complete.
+    failing = parse_scenario(FLOW + "  - expect: {event: ON_LOGOUT}\n", "f.yaml")
+    report = run_load(failing, repeat=13)
+    lines = format_load(report).splitlines()
+    assert lines[-2].startswith("  run 10 (seed 9): f.yaml:7:5: expected at least 1")
+    assert lines[-1] == "  ... and 3 more"
+    shown = run_load(failing, repeat=10)
+    assert "more" not in format_load(shown)
