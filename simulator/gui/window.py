@@ -63,19 +63,24 @@ __all__ = ["MainWindow"]
 DEFAULT_SIZE = QSize(1440, 900)
 
 
-# The room on the screen each area may claim as its minimum. On a screen with room for all
-# (1600x1000) every minimum is whole, as it always was; on a laptop's (1366x768, 1280x720) the
-# window fits, the inspector and the docks give way first, and what does not fit scrolls.
+# The room each area may claim as its minimum: its share of the window's default size, or of
+# the screen when that is smaller. On a laptop's screen (1366x768, 1280x720) the window fits, the
+# inspector and the docks give way first, and what does not fit scrolls. Shares of a bigger
+# screen's room added up to more than the default size: on a 1600x1000 screen the window opened
+# at 1440x900 and grew to 1440x952 as the call page came (the docs promise 1440x900).
 def _central_room(screen: QSize) -> QSize:
-    return QSize(screen.width() - 420, screen.height() - 300)
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(room.width() - 420, room.height() - 300)
 
 
 def _dock_room(screen: QSize) -> QSize:
-    return QSize(max(200, screen.width() * 28 // 100), max(150, (screen.height() - 200) // 2))
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(max(200, room.width() * 28 // 100), max(150, (room.height() - 200) // 2))
 
 
 def _inspector_room(screen: QSize) -> QSize:
-    return QSize(screen.width() - 420, max(150, screen.height() - 700))
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(room.width() - 420, max(150, room.height() - 700))
 
 
 def _less_the_banner(
