@@ -114,3 +114,38 @@ def test_team_names_use_the_whole_row_of_the_directory(bare_desk):
     assert model.rowCount() > 0
     for row in range(model.rowCount()):
         assert tree.isFirstColumnSpanned(row, model.index(row, 0).parent())
+
+
+@pytest.mark.parametrize("name", ["Maria Gonzalez", "Priya Natarajan"])
+def test_a_ringing_header_at_1440_wide_shows_a_short_name_whole(ringing_desk, name):
+    """At 1440 wide the ringing header (state, timer, total, countdown, Accept, Reject) left
+    the name about 107 pixels: `Priya N…`. While the countdown shows, the timer and the total
+    (both the time it has rung) give it their room; a name that does not fit still ends in
+    "…"."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its sizes are its own
+    desk = ringing_desk
+    window = desk.window
+    window.resize(QSize(1440, 900))
+    desk.wait(lambda: window.width() == 1440)
+    window.default_layout()  # the docks as the window opens at that size (offscreen's is small)
+    desk.wait(lambda: window.directory_dock.width() >= 360)
+    title = desk.widget("interactionTitle")
+    for customer, whole in ((name, True), (f"{name} {name} {name} {name}", False)):
+        desk.widget("customerName").clear()
+        desk.type("customerName", customer)
+        desk.click("offerCallButton")
+        desk.wait(lambda customer=customer: title.text() == customer)
+        desk.wait(desk.widget("ringCountdown").isVisible)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        assert (title.shown_text() == customer) is whole, (title.shown_text(), title.width())
+        assert not desk.widget("interactionTimer").isVisible()
+        assert not desk.widget("interactionDuration").isVisible()
+        desk.click("rejectButton")
+        desk.wait(lambda: not desk.sim.interactions)
+        desk.select("agentStateCombo", "ready")
