@@ -351,7 +351,10 @@ class MainWindow(QMainWindow):
 
     def _done(self, action: str) -> None:
         if self.bridge is not None:
-            self.show_message(done_text(action, self.bridge.sim, self.bridge.done_data))
+            bridge = self.bridge
+            self.show_message(
+                done_text(action, bridge.sim, bridge.done_data, bridge.done_interaction)
+            )
         self.refusal.dismiss()
 
     def _waiting(self, _action: str) -> None:

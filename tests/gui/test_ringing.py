@@ -149,3 +149,57 @@ def test_a_ringing_header_at_1440_wide_shows_a_short_name_whole(ringing_desk, na
         desk.click("rejectButton")
         desk.wait(lambda: not desk.sim.interactions)
         desk.select("agentStateCombo", "ready")
+
+
+@pytest.mark.parametrize(
+    ("service", "limit", "said"),
+    [
+        (
+            "Customer Support",
+            None,
+            "✓ Ended: in wrap-up ('Customer Support' has after-call work): complete it when "
+            "you are done",
+        ),
+        (
+            "Customer Support",
+            30,
+            "✓ Ended: in wrap-up ('Customer Support' has after-call work): complete it, or it "
+            "completes by itself after 30 s",
+        ),
+        (
+            "IT Helpdesk",
+            None,
+            "✓ Ended and completed ('IT Helpdesk' has no after-call work): its activity record "
+            "is saved",
+        ),
+    ],
+)
+def test_hang_up_says_what_the_service_does_after_it(qtbot, window, service, limit, said):
+    """The status bar said `Ended; wrap-up if the service has it`: whether there was a
+    wrap-up, the window knew; it says which, by the service's own after-call work setting."""
+    from simulator.data import load_tenant
+    from simulator.engine import Settings, Simulator
+    from simulator.gui.bridge import SimBridge
+    from tests.gui.driver import Desk
+
+    tenant = load_tenant(None)
+    services = [
+        s.model_copy(update={"acw_timeout_seconds": limit}) if s.name == service else s
+        for s in tenant.services
+    ]
+    sim = Simulator(
+        tenant.model_copy(update={"services": services}),
+        seed=7,
+        settings=Settings(outbound_answer_seconds=None),
+    )
+    window.attach(SimBridge(sim, None, parent=window))
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", service)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: status.text() == said)
