@@ -258,11 +258,21 @@ class MainWindow(QMainWindow):
         """The control with this ``objectName`` (see the automation table)."""
         return self._controls[name]
 
-    def trigger(self, name: str) -> None:
-        """Click the named button when it is enabled (what its shortcut does)."""
+    def trigger(self, name: str, keys: str = "") -> None:
+        """Click the named button when it is enabled (what its shortcut ``keys`` does); when
+        it is greyed, say why, as a refused click is said (status bar and a note under it)."""
         widget = self._controls.get(name)
         if isinstance(widget, QAbstractButton) and widget.isEnabled():
             widget.click()
+            return
+        if widget is None or self.bridge is None:
+            return
+        label = widget.text().replace("&", "") if isinstance(widget, QAbstractButton) else ""
+        what = label or name
+        text = f"{keys or 'The shortcut'} did nothing: {what} is greyed: "
+        text += self._enabler.why_disabled(name)
+        self.show_message(text, error=True)
+        self.refusal.show_for(widget, name, text)
 
     # ------------------------------------------------------------------ attaching
 
