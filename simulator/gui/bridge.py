@@ -140,6 +140,9 @@ class SimBridge(QObject):
         self._dirty = False
         self.done_data: Any = None
         """The ``data`` of the last action done (an offer's ``{id, queued}``), for its words."""
+        self.done_interaction: Any = None
+        """The interaction the last action done was about, as it is now (gone from the desktop
+        once completed), for its words: what Hang up did depends on its service."""
         self._journal = journal if journal is not None else getattr(host, "journal", None)
         self._retry_at = 0.0
         self.journal_problem: str | None = None
@@ -208,6 +211,9 @@ class SimBridge(QObject):
         self._rest()
         acted: list[Event] = []
         self._acting = acted
+        target = kwargs.get("interaction_id", args[2] if len(args) > 2 else None)
+        about = target or self._sim.active_interaction_id
+        before = self._sim.interaction(about) if about else None
         try:
             result = getattr(self._sim, action)(*args, **kwargs)
         finally:
@@ -215,7 +221,7 @@ class SimBridge(QObject):
         wait = None
         if result.ok:
             self.done_data = result.data
-            target = kwargs.get("interaction_id", args[2] if len(args) > 2 else None)
+            self.done_interaction = before
             wait = self._waits.begin(action, acted, self._sim, target)
         if wait is not None:
             self.actionWaiting.emit(action)

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
 
-from simulator.gui.automation.contract import enabling_actions, needed_inputs, not_while_ringing
+from simulator.gui.automation.contract import (
+    NEEDS,
+    enabling_actions,
+    needed_inputs,
+    not_while_ringing,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -21,6 +26,32 @@ if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
 
 __all__ = ["Enabler"]
+
+_MISSING = {
+    "dialNumber": "type a number or extension in the dial pad first",
+    "transferNumber": "type a number or extension to send it to first (or click a colleague "
+    "in the directory)",
+    "chatTransferNumber": "type an extension, user or chat service first (or click a colleague "
+    "in the directory)",
+    "chatComposer": "type a message first",
+    "emailReply": "write the reply first",
+    "noteEdit": "type a note first",
+    "disposition": "the service requires a disposition: choose one first",
+    "logged_in": "log in first",
+    "no_transfer_wait": "it waits for the handlers' answer to ON_REQUEST_TRANSFER_DATA",
+}
+"""Why a control waits for its ``NEEDS`` input, said as what to do."""
+_MEDIA = {"voice": "call", "chat": "chat", "email": "email"}
+_STATES = {
+    "delivery_pending": "ringing",
+    "unknown": "dialling",
+    "delivered": "connected",
+    "hold": "on hold",
+    "ivr": "in IVR",
+    "IVR": "in IVR",
+    "wrap_up": "in wrap-up",
+    "wrap_up_hold": "in wrap-up",
+}
 
 
 class Enabler:
@@ -54,6 +85,35 @@ class Enabler:
             widget = self._controls.get(name)
             if widget is not None and name not in self._enabling:
                 widget.setEnabled(not ringing)
+
+    def why_disabled(self, name: str) -> str:
+        """Why the control ``name`` is greyed now, in the tester's words (a shortcut pressed
+        on it says so: Ctrl+H on a greyed Hold did nothing, with nothing said)."""
+        if self._ringing() and name in self._not_while_ringing:
+            return "the interaction rings: accept or reject it first"
+        for need in self._needs.get(name, ()):
+            if not self._has(need):
+                return _MISSING.get(need, NEEDS.get(need, need))
+        actions = self._enabling.get(name)
+        if actions and not self._allowed & actions:
+            return self._engine_refuses()
+        return "it is not available now"
+
+    def _engine_refuses(self) -> str:
+        """What in the engine's state keeps a control's actions from being allowed."""
+        bridge = self._bridge()
+        if bridge is None:
+            return "the simulator is not loaded yet"
+        sim = bridge.sim
+        if not sim.agent.logged_in:
+            return "you are logged out"
+        iid = sim.active_interaction_id
+        inter = sim.interaction(iid) if iid else None
+        if inter is None:
+            return "there is no active interaction"
+        media = _MEDIA.get(inter.type.value, inter.type.value)
+        state = _STATES.get(inter.state.value, inter.state.value)
+        return f"not while the active {media} is {state}"
 
     def _ringing(self) -> bool:
         bridge = self._bridge()

@@ -256,6 +256,12 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
     def begin() -> None:
         from simulator.gui.session import SessionError, open_session
 
+        if options.isolation == "thread":
+            # The plugins load in this process, off the window's thread, while the session
+            # opens: the builtin ``compile`` the cache puts back under them (``compiled``) was
+            # said as the plugin's doing (`replaced or deleted the builtin(s) compile`, exit
+            # 1), and "put back" as the cache's for the rest of the session.
+            compiled()
         try:
             session = open_session(options, settings, window, defer=True)
         except SessionError as exc:

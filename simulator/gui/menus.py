@@ -81,7 +81,7 @@ def build_shortcuts(window: MainWindow) -> None:
         if name.startswith("action") or name == "inspectorDock":
             continue  # menu actions carry their own
         shortcut = QShortcut(QKeySequence(keys), window)
-        shortcut.activated.connect(lambda n=name: window.trigger(n))
+        shortcut.activated.connect(lambda n=name, k=keys: window.trigger(n, k))
     for number in range(1, 10):
         shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), window)
         shortcut.activated.connect(lambda n=number: window.interactions.switch_to_row(n - 1))

@@ -118,7 +118,8 @@ class Session:
             # A last try (the bridge still takes a failure): delivered now if it goes through.
             bus.flush()
         self.bridge.close()
-        if bus.held is not None:
+        held = bus.held is not None
+        if held:
             lost.append(
                 f"the window closed with {bus.held_count} event(s) of {self.sim.name} never "
                 f"journaled nor delivered to the handlers: the journal cannot be written: "
@@ -126,10 +127,31 @@ class Session:
             )
         if self.host is not None:
             self.host.close(timeout=wait)
+            lost += self._handler_summary()
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()
+        failure = getattr(self.journal, "failure", None)
+        if failure is not None and not held:  # held: the line above says the journal failed
+            # A row that could not be written (an outcome; the end of a run whose journal was
+            # switched off, still unwritable at the close): what ``adsim run`` says, exit 1.
+            lost.append(f"journal {failure}; the journal of {self.sim.name}'s run is incomplete")
         return lost
+
+    def _handler_summary(self) -> list[str]:
+        """What failed in this desktop's handlers (``adsim run``'s summary, its first line
+        naming the agent when the window has several): a handler still running at the close
+        is stopped, a failure (``timeout``) as in ``adsim run``, exit 1."""
+        try:
+            from simulator.handlers.cli_options import summary
+        except ImportError:  # a build without the handler package has no host either
+            return []
+        if self.host is None:
+            return []
+        lines = summary(self.host)
+        if lines and len(self.sim.center.desktops) > 1:
+            lines[0] = f"{self.sim.name}'s {lines[0]}"
+        return lines
 
 
 def handler_path_problem(path: str) -> str | None:

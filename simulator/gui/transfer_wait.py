@@ -70,14 +70,16 @@ class TransferWaits:
 
     def __init__(self) -> None:
         self.waits: list[TransferWait] = []
-        self._notices: Counter[str] = Counter()
+        self._notices: Counter[tuple[str, str | None]] = Counter()
+        """Notices by kind and interaction: another interaction's transfer at the same moment
+        is not this one's carried out."""
 
     def note(self, notice: Any) -> None:
-        """Count a notice of the engine (``merged``, ``transferred`` ...); a chat conference's
-        only when someone joined (it says so too when a party left)."""
+        """Count a notice of the engine (``merged``, ``transferred`` ...) for its interaction;
+        a chat conference's only when someone joined (it says so too when a party left)."""
         if notice.kind == "chat_conference" and not str(notice.detail).endswith(" joined"):
             return
-        self._notices[notice.kind] += 1
+        self._notices[(notice.kind, notice.interaction_id)] += 1
 
     def begin(
         self, action: str, events: Sequence[Any], sim: Any, interaction_id: str | None
@@ -93,7 +95,16 @@ class TransferWaits:
         )
         if not responses:
             return None
-        wait = TransferWait(action, responses, self._check(action, sim, interaction_id))
+        # The interaction the handlers were asked about is the one the notice names (a
+        # complete transfer's or a merge's is the customer's call, not the active consult).
+        asked = tuple(
+            dict.fromkeys(
+                event.interaction_id or interaction_id
+                for event in events
+                if str(event.name) == _EVENT and event.response is not None
+            )
+        )
+        wait = TransferWait(action, responses, self._check(action, sim, interaction_id, asked))
         self.waits.append(wait)
         return wait
 
@@ -104,9 +115,12 @@ class TransferWaits:
             self.waits = [wait for wait in self.waits if wait.pending]
         return done
 
-    def _check(self, action: str, sim: Any, interaction_id: str | None) -> Callable[[], bool]:
-        """How to tell, once answered, that ``action`` happened: the engine's notice of it, or
-        (an added party, which has none) the party on the call."""
+    def _check(
+        self, action: str, sim: Any, interaction_id: str | None, asked: tuple[str | None, ...]
+    ) -> Callable[[], bool]:
+        """How to tell, once answered, that ``action`` happened: the engine's notice of it on
+        an interaction ``asked`` about, or (an added party, which has none) the party on the
+        call."""
         if action == "invite_to_call_conference":
             iid = interaction_id or sim.active_interaction_id
             inter = sim.interaction(iid) if iid else None
@@ -121,5 +135,6 @@ class TransferWaits:
             "merge_all_calls_into_conference": "merged",
             "invite_to_chat_conference": "chat_conference",
         }.get(action, "transferred")
-        seen = self._notices[kind]
-        return lambda: self._notices[kind] > seen
+        keys = [(kind, iid) for iid in asked]
+        seen = [self._notices[key] for key in keys]
+        return lambda: any(self._notices[key] > was for key, was in zip(keys, seen, strict=True))

@@ -63,19 +63,24 @@ __all__ = ["MainWindow"]
 DEFAULT_SIZE = QSize(1440, 900)
 
 
-# The room on the screen each area may claim as its minimum. On a screen with room for all
-# (1600x1000) every minimum is whole, as it always was; on a laptop's (1366x768, 1280x720) the
-# window fits, the inspector and the docks give way first, and what does not fit scrolls.
+# The room each area may claim as its minimum: its share of the window's default size, or of
+# the screen when that is smaller. On a laptop's screen (1366x768, 1280x720) the window fits, the
+# inspector and the docks give way first, and what does not fit scrolls. Shares of a bigger
+# screen's room added up to more than the default size: on a 1600x1000 screen the window opened
+# at 1440x900 and grew to 1440x952 as the call page came (the docs promise 1440x900).
 def _central_room(screen: QSize) -> QSize:
-    return QSize(screen.width() - 420, screen.height() - 300)
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(room.width() - 420, room.height() - 300)
 
 
 def _dock_room(screen: QSize) -> QSize:
-    return QSize(max(200, screen.width() * 28 // 100), max(150, (screen.height() - 200) // 2))
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(max(200, room.width() * 28 // 100), max(150, (room.height() - 200) // 2))
 
 
 def _inspector_room(screen: QSize) -> QSize:
-    return QSize(screen.width() - 420, max(150, screen.height() - 700))
+    room = screen.boundedTo(DEFAULT_SIZE)
+    return QSize(room.width() - 420, max(150, room.height() - 700))
 
 
 def _less_the_banner(
@@ -253,11 +258,21 @@ class MainWindow(QMainWindow):
         """The control with this ``objectName`` (see the automation table)."""
         return self._controls[name]
 
-    def trigger(self, name: str) -> None:
-        """Click the named button when it is enabled (what its shortcut does)."""
+    def trigger(self, name: str, keys: str = "") -> None:
+        """Click the named button when it is enabled (what its shortcut ``keys`` does); when
+        it is greyed, say why, as a refused click is said (status bar and a note under it)."""
         widget = self._controls.get(name)
         if isinstance(widget, QAbstractButton) and widget.isEnabled():
             widget.click()
+            return
+        if widget is None or self.bridge is None:
+            return
+        label = widget.text().replace("&", "") if isinstance(widget, QAbstractButton) else ""
+        what = label or name
+        text = f"{keys or 'The shortcut'} did nothing: {what} is greyed: "
+        text += self._enabler.why_disabled(name)
+        self.show_message(text, error=True)
+        self.refusal.show_for(widget, name, text)
 
     # ------------------------------------------------------------------ attaching
 
@@ -346,7 +361,10 @@ class MainWindow(QMainWindow):
 
     def _done(self, action: str) -> None:
         if self.bridge is not None:
-            self.show_message(done_text(action, self.bridge.sim, self.bridge.done_data))
+            bridge = self.bridge
+            self.show_message(
+                done_text(action, bridge.sim, bridge.done_data, bridge.done_interaction)
+            )
         self.refusal.dismiss()
 
     def _waiting(self, _action: str) -> None:

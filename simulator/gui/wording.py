@@ -13,7 +13,7 @@ _DONE = {
     "acw_limit_note": "After-call work limit: the wrap-up ends with your typed note in its record",
     "accept_interaction": "Accepted",
     "reject_interaction": "Rejected",
-    "leave_interaction": "Ended; wrap-up if the service has it",
+    "leave_interaction": "Ended",
     "complete_interaction": "Completed",
     "start_call": "Calling…",
     "blind_transfer": "Transferred",
@@ -73,11 +73,14 @@ _VERBS = {
 }
 
 
-def done_text(action: str, sim: Any, data: Any = None) -> str:
+def done_text(action: str, sim: Any, data: Any = None, about: Any = None) -> str:
     """``✓`` and what the action did, read from the engine after it (toggles say which way);
-    ``data``: the action's result data (an offer's ``{id, queued}``)."""
+    ``data``: the action's result data (an offer's ``{id, queued}``); ``about``: the
+    interaction it was about, as it is now."""
     iid = sim.active_interaction_id
     inter = sim.interaction(iid) if iid else None
+    if action == "leave_interaction" and about is not None:
+        return "✓ " + _ended(about)
     if action == "set_agent_state":
         chosen = sim.agent.chosen
         if chosen is not None:
@@ -93,6 +96,24 @@ def done_text(action: str, sim: Any, data: Any = None) -> str:
     if action == "set_call_recording" and inter is not None:
         return "✓ Recording" if inter.recording else "✓ Recording stopped"
     return "✓ " + _DONE.get(action, action.replace("_", " ").capitalize())
+
+
+def _ended(inter: Any) -> str:
+    """What Hang up did, by the service's after-call work setting: the interaction went to
+    wrap-up (until Complete, or the service's limit), or it was completed at once."""
+    service = inter.service
+    named = f"{service.name!r}" if service is not None else "no service"
+    if inter.in_wrap_up:
+        limit = service.acw_timeout_seconds if service is not None else None
+        then = (
+            "complete it when you are done"
+            if limit is None
+            else f"complete it, or it completes by itself after {limit} s"
+        )
+        return f"Ended: in wrap-up ({named} has after-call work): {then}"
+    if getattr(inter.state, "value", "") == "completed":
+        return f"Ended and completed ({named} has no after-call work): its activity record is saved"
+    return "Ended"
 
 
 def refused_text(action: str, message: str, code: str) -> str:

@@ -32,6 +32,8 @@ class _Host:
         self.closed_with: float | None = None
         self.said_before_close: list[str] = []
         self.outcomes: list[Any] = []
+        self.plugins: list[Any] = []  # loaded, none failed: nothing for the summary
+        self.failures: list[Any] = []
 
     def subscribe_outcomes(self, _callback: Any) -> Any:
         return lambda: None
@@ -162,3 +164,25 @@ def test_sigterm_closes_the_window_without_waiting_for_a_stuck_handler(tmp_path:
     text = "".join(lines)
     assert "interrupted (SIGTERM): closing the window" in text
     assert "waiting up to" not in text, text
+
+
+def test_closing_on_a_stuck_handler_says_the_handlers_failed(
+    qtbot: Any, window: Any, tmp_path: Any
+) -> None:
+    """A handler stuck when the window closed was stopped (``timeout``): that is a failed
+    handler, as in ``adsim run``, not a clean run (it exited 0 and said nothing of it)."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+
+    plugin = tmp_path / "stuck.py"
+    plugin.write_text(STUCK_PLUGIN, encoding="utf-8")
+    options = WindowOptions(handlers=[str(plugin)], login=False)
+    session = open_session(options, window.settings, window)
+    bridge = session.bridge
+    qtbot.waitUntil(lambda: bridge.loading is None, timeout=30_000)
+    bridge.act("login")
+    qtbot.waitUntil(lambda: session.host.pending > 0, timeout=30_000)
+    lines = session.close(wait=0)
+    assert lines, "a stuck handler stopped at the close was not said"
+    assert lines[0].startswith("handlers: 1 of "), lines
+    assert "1 timeout" in lines[0], lines

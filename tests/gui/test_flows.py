@@ -279,3 +279,39 @@ def test_not_ready_reason_and_logout(bare_desk):
     assert not desk.sim.agent.logged_in
     assert desk.widget("agentLoginButton").isVisible()
     assert not combo.isEnabled()
+
+
+def test_a_shortcut_on_a_greyed_control_says_why(ringing_desk):
+    """Ctrl+H with no call, Ctrl+T with no number, Ctrl+Return on a required disposition did
+    nothing and said nothing: the tester could not tell a dead key from a dead window. Each
+    says why, in the status bar and under the control, as a refused click does."""
+    desk = ringing_desk
+    status = desk.widget("statusMessage")
+    note = desk.widget("refusalNote")
+    control = Qt.KeyboardModifier.ControlModifier
+    desk.keys(Qt.Key.Key_H, control)
+    said = "Ctrl+H did nothing: Hold is greyed: there is no active interaction"
+    desk.wait(lambda: status.text() == said)
+    assert note.isVisible() and note.property("control") == "holdButton"
+    assert status.property("error") is True
+    desk.select("customerService", "Sales")  # requires a disposition
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.keys(Qt.Key.Key_H, control)
+    desk.wait(
+        lambda: status.text().endswith("Hold is greyed: not while the active call is ringing")
+    )
+    desk.click("acceptButton")
+    desk.keys(Qt.Key.Key_T, control)
+    desk.wait(
+        lambda: status.text().startswith("Ctrl+T did nothing: Blind transfer is greyed: type")
+    )
+    desk.click("hangUpButton")
+    desk.keys(Qt.Key.Key_Return, control)
+    desk.wait(
+        lambda: (
+            status.text()
+            == "Ctrl+Return did nothing: Complete is greyed: the service requires a disposition: "
+            "choose one first"
+        )
+    )

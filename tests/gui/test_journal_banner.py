@@ -262,3 +262,34 @@ def test_the_banner_takes_its_room_from_the_areas_never_the_screen(journaled, jo
         other.execute("ROLLBACK")
         other.close()
     desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+
+
+def test_closing_with_the_journal_switched_off_and_still_unwritable_says_so(
+    qtbot, window, journal_path
+):
+    """Switched off because it could not be written, the journal could not take the end of
+    its run (``journal-off``) at the close either: ``adsim journal runs`` cannot say how the
+    run ended, and the close said nothing (exit 0). Said as ``adsim run`` says an incomplete
+    journal (``adsim`` exits 1)."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+    from tests.gui.driver import Desk
+
+    options = WindowOptions(journal=str(journal_path), isolation="thread")
+    session = open_session(options, window.settings, window)
+    sim = session.sim
+    desk = Desk(qtbot, window)
+    desk.select("agentStateCombo", "ready")
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        qtbot.waitUntil(lambda: sim.bus.held is not None, timeout=WAIT_MS)
+        desk.click("journalOffButton")
+        qtbot.waitUntil(lambda: sim.bus.held is None, timeout=WAIT_MS)
+        lost = session.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(lost) == 1, lost
+    assert lost[0].startswith(f"journal {journal_path}: cannot write the end of the run"), lost
+    assert lost[0].endswith("the journal of jane's run is incomplete"), lost

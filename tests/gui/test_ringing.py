@@ -114,3 +114,92 @@ def test_team_names_use_the_whole_row_of_the_directory(bare_desk):
     assert model.rowCount() > 0
     for row in range(model.rowCount()):
         assert tree.isFirstColumnSpanned(row, model.index(row, 0).parent())
+
+
+@pytest.mark.parametrize("name", ["Maria Gonzalez", "Priya Natarajan"])
+def test_a_ringing_header_at_1440_wide_shows_a_short_name_whole(ringing_desk, name):
+    """At 1440 wide the ringing header (state, timer, total, countdown, Accept, Reject) left
+    the name about 107 pixels: `Priya N…`. While the countdown shows, the timer and the total
+    (both the time it has rung) give it their room; a name that does not fit still ends in
+    "…"."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its sizes are its own
+    desk = ringing_desk
+    window = desk.window
+    window.resize(QSize(1440, 900))
+    desk.wait(lambda: window.width() == 1440)
+    window.default_layout()  # the docks as the window opens at that size (offscreen's is small)
+    desk.wait(lambda: window.directory_dock.width() >= 360)
+    title = desk.widget("interactionTitle")
+    for customer, whole in ((name, True), (f"{name} {name} {name} {name}", False)):
+        desk.widget("customerName").clear()
+        desk.type("customerName", customer)
+        desk.click("offerCallButton")
+        desk.wait(lambda customer=customer: title.text() == customer)
+        desk.wait(desk.widget("ringCountdown").isVisible)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        assert (title.shown_text() == customer) is whole, (title.shown_text(), title.width())
+        assert not desk.widget("interactionTimer").isVisible()
+        assert not desk.widget("interactionDuration").isVisible()
+        desk.click("rejectButton")
+        desk.wait(lambda: not desk.sim.interactions)
+        desk.select("agentStateCombo", "ready")
+
+
+@pytest.mark.parametrize(
+    ("service", "limit", "said"),
+    [
+        (
+            "Customer Support",
+            None,
+            "✓ Ended: in wrap-up ('Customer Support' has after-call work): complete it when "
+            "you are done",
+        ),
+        (
+            "Customer Support",
+            30,
+            "✓ Ended: in wrap-up ('Customer Support' has after-call work): complete it, or it "
+            "completes by itself after 30 s",
+        ),
+        (
+            "IT Helpdesk",
+            None,
+            "✓ Ended and completed ('IT Helpdesk' has no after-call work): its activity record "
+            "is saved",
+        ),
+    ],
+)
+def test_hang_up_says_what_the_service_does_after_it(qtbot, window, service, limit, said):
+    """The status bar said `Ended; wrap-up if the service has it`: whether there was a
+    wrap-up, the window knew; it says which, by the service's own after-call work setting."""
+    from simulator.data import load_tenant
+    from simulator.engine import Settings, Simulator
+    from simulator.gui.bridge import SimBridge
+    from tests.gui.driver import Desk
+
+    tenant = load_tenant(None)
+    services = [
+        s.model_copy(update={"acw_timeout_seconds": limit}) if s.name == service else s
+        for s in tenant.services
+    ]
+    sim = Simulator(
+        tenant.model_copy(update={"services": services}),
+        seed=7,
+        settings=Settings(outbound_answer_seconds=None),
+    )
+    window.attach(SimBridge(sim, None, parent=window))
+    desk = Desk(qtbot, window)
+    desk.click("agentLoginButton")
+    desk.select("agentStateCombo", "ready")
+    desk.select("customerService", service)
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: status.text() == said)

@@ -315,3 +315,71 @@ def test_a_control_greyed_or_hidden_under_the_focus_scrolls_nothing(qtbot, how):
     qtbot.keyClick(top, Qt.Key.Key_Tab)
     qtbot.waitUntil(low.hasFocus)
     assert bar.value() > 0
+
+
+OPENING = """
+import sys, tempfile
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from simulator.gui.theme.style import FUSION_ARGS, apply_style_sheet
+app = QApplication(sys.argv[:1] + FUSION_ARGS)
+folder = tempfile.mkdtemp()
+from simulator.engine import Simulator
+from simulator.gui.bridge import SimBridge
+from simulator.gui.settings import WindowSettings
+from simulator.gui.window import MainWindow
+window = MainWindow(WindowSettings(QSettings(folder + "/adsim.ini", QSettings.Format.IniFormat)))
+apply_style_sheet(app)
+window.show()
+bridge = SimBridge(Simulator(seed=1), None, parent=window)
+window.attach(bridge)
+window.complete()
+def settle():
+    for _ in range(5):  # a layout's change arrives as posted events, each may post more
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+settle()
+for action, args in (
+    ("login", ()), ("set_agent_state", ("ready",)), ("offer_call", ()), ("accept_interaction", ())
+):
+    assert bridge.act(action, *args).ok, action
+    settle()
+print(window.width(), window.height(), window.minimumSizeHint().height())
+"""
+
+
+def test_on_a_big_screen_the_window_opens_at_1440x900_and_stays_so(tmp_path):
+    """The docs promise 1440x900; on a 1600x1000 screen the window opened so and grew to
+    1440x952-956 as the call page came: each area claimed its share of the screen, and the
+    shares of a screen taller than 900 added up to more. They are shares of 1440x900 now."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    screen = tmp_path / "screen.json"
+    screen.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
+                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
+    env.update(XDG_CONFIG_HOME=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", OPENING],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    width, height, least = map(int, result.stdout.split())
+    assert (width, height) == (1440, 900), result.stdout
+    assert least <= 900

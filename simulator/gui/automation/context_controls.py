@@ -27,9 +27,15 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "interactionTimer",
         "QLabel",
         "Context",
-        "Time in the current state (hidden in wrap-up: `acwTimer` counts it)",
+        "Time in the current state (hidden in wrap-up: `acwTimer` counts it; and while "
+        "`ringCountdown` shows)",
     ),
-    _C("interactionDuration", "QLabel", "Context", "Total time: `Total 03:12`"),
+    _C(
+        "interactionDuration",
+        "QLabel",
+        "Context",
+        "Total time: `Total 03:12` (hidden while `ringCountdown` shows)",
+    ),
     _C(
         "ringCountdown",
         "QLabel",

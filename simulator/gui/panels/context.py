@@ -450,10 +450,14 @@ class ContextPanel(QWidget):
         now = self._bridge.sim.now_ms
         since = inter.history[-1][0] if inter.history else inter.created_ms
         self.timer.setText(duration_text(now - since))
-        # In wrap-up the wrap-up box has the after-call timer: one timer, not two.
-        self.timer.setVisible(not inter.in_wrap_up)
-        self.total.setText(f"Total {duration_text(now - inter.created_ms)}")
         remaining = ring_remaining_ms(self._bridge.sim, inter)
+        # In wrap-up the wrap-up box has the after-call timer: one timer, not two. While an
+        # offer rings out, the countdown is its timer: the time in state and the total (the
+        # same, the time it has rung) gave the header's room up, and at 1440 wide the name
+        # was cut to "Maria …".
+        self.timer.setVisible(not inter.in_wrap_up and remaining is None)
+        self.total.setText(f"Total {duration_text(now - inter.created_ms)}")
+        self.total.setVisible(remaining is None)
         self.countdown.setVisible(remaining is not None)
         if remaining is not None:
             self.countdown.setText(f"Rings out in {(remaining + 999) // 1000} s")
