@@ -189,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if stop is None:
                 raise
             code = interrupts.exit_code(stop)
+        interrupts.result(code)  # a signal while adsim ends keeps it
     if program and "simulator.handlers.leftover_threads" in sys.modules:
         # A plugin run in this process (--handler-isolation thread) may have left a thread
         # that is not a daemon: Python would wait for it after the summary, for ever.

@@ -12,6 +12,10 @@ The first signal says so on stderr at once, in one line: handlers still running 
 timeout to finish (their outcome is journaled), and no longer. A second signal stops without
 waiting for them (the line says so when handlers are loaded); one more while adsim ends after
 that (its summary, ``atexit``) exits at once, with the stop's code (128 + the first signal).
+A signal while adsim ends after a run that ended by itself (its result known: ``result``) exits
+at once too, with the run's own code and one line saying so: the run's report is complete, and
+the signal cut only Python's exit (a Ctrl-C there printed a ``KeyboardInterrupt`` traceback, a
+SIGTERM ended adsim killed by it, a pass reported as a kill).
 A signal that comes inside a ``deferred`` block (an event being handed to a plugin's process)
 raises at the block's end, so a stop never waits for a call that was counted and never written.
 
@@ -50,6 +54,7 @@ __all__ = [
     "held_off",
     "keep_unraisable_first",
     "paused",
+    "result",
     "sent_by_plugin",
     "shielded",
     "stop_in",
@@ -111,6 +116,8 @@ class _Stopper:
         """After a stop, a signal ends the process at once (the process is adsim: ``uninstall``)."""
         self.stop_signum: int | None = None
         """The signal of the stop (the first the user sent): the exit code is 128 + it."""
+        self.result: int | None = None
+        """The command's exit code, once it is known (``result``)."""
 
     def unraisable(self, unraisable: Any) -> None:
         """``sys.unraisablehook``: a stop raised in a finalizer is kept, not printed."""
@@ -149,22 +156,33 @@ class _Stopper:
             signal.signal(signum, self)
 
     def uninstall(self, *, ending: bool = False) -> None:
-        # Ending after a stop, adsim is on its way out (summary, ``atexit``): a signal then ends
-        # it at once with the stop's code, not Python's KeyboardInterrupt or SIGTERM's default
-        # mid-way through its shutdown (killed by the signal: -2, -15), and a hung ``atexit``
-        # still ends.
-        quit_now = ending and self.exit_after and self.stop_signum is not None
+        # Ending after a stop or with its result known, adsim is on its way out (summary,
+        # ``atexit``): a signal then ends it at once with the stop's code or the result's, not
+        # Python's KeyboardInterrupt or SIGTERM's default mid-way through its shutdown (killed
+        # by the signal: -2, -15), and a hung ``atexit`` still ends. With neither (adsim's own
+        # error on its way out, a traceback) Python's handlers are back.
+        known = self.stop_signum is not None or self.result is not None
+        quit_now = ending and self.exit_after and known
         for signum, handler in self.replaced.items():
             signal.signal(signum, self._exit_now if quit_now else handler)
 
     def _exit_now(self, signum: int, _frame: FrameType | None) -> None:
-        """A signal after a stop, while adsim ends: exit now with the stop's code (128 + its
-        signal, whichever this one is), what it has written flushed (as far as a buffer the
-        main thread may be writing to allows)."""
+        """A signal while adsim ends: exit now with the stop's code (128 + its signal,
+        whichever this one is) or, after a run that ended by itself, the run's own (said in one
+        line), what it has written flushed (as far as a buffer the main thread may be writing
+        to allows)."""
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
-        os._exit(128 + (self.stop_signum or signum))
+        if self.stop_signum is not None or self.result is None:
+            os._exit(128 + (self.stop_signum or signum))
+        line = (
+            f"adsim: {signal.Signals(signum).name} while adsim was ending, after the run had "
+            f"ended: exit {self.result}, the run's own result\n"
+        )
+        with contextlib.suppress(OSError):
+            os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))
+        os._exit(self.result)
 
 
 _ACTIVE: list[_Stopper] = []
@@ -202,6 +220,14 @@ def stop_on_signals(*, exit_after_stop: bool = False) -> Iterator[None]:
         stopper.uninstall(ending=True)
         if sys.unraisablehook == stopper.unraisable:
             sys.unraisablehook = stopper.hooked
+
+
+def result(code: int) -> None:
+    """The command running in ``stop_on_signals(exit_after_stop=True)`` ended with ``code``: a
+    signal while the process ends after the block exits at once with it (see the module
+    docstring)."""
+    if _ACTIVE:
+        _ACTIVE[0].result = code
 
 
 def check() -> None:

@@ -4,7 +4,10 @@ The widget gets the answer through ``postMessage``: it must be JSON data (a mode
 wire JSON) of the shape the event documents. Anything else is junk: it is reported and the
 vendor's default (or an earlier handler's answer) is used instead. So is an answer over
 ``ANSWER_LIMIT`` characters of JSON (1 MiB): the engine never carries (nor the journal keeps) a
-50 MB answer into later events; it is refused whole, never cut.
+50 MB answer into later events; it is refused whole, never cut. And so is an answer holding an
+integer beyond 2^53: the widget reads the JSON as JavaScript, whose numbers hold integers exactly
+only that far (``9007199254740993`` arrives as ``9007199254740992``), so the integration would
+have passed here and sent another number there.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, 
 from simulator.contract import EventName
 from simulator.handlers.limits import ANSWER_LIMIT
 
-__all__ = ["AnswerError", "check_answer", "oversized_answer"]
+__all__ = ["MAX_EXACT_INTEGER", "AnswerError", "check_answer", "oversized_answer"]
+
+MAX_EXACT_INTEGER = 2**53
+"""The largest integer (either sign) a JavaScript number holds exactly, as a scenario file's
+(``simulator.data.bounded_yaml.MAX_NUMBER``); every one up to it is exact."""
 
 
 class AnswerError(ValueError):
@@ -76,6 +83,24 @@ def _lone_surrogate(value: Any) -> bool:
     return False
 
 
+def _inexact_integer(wire: Any) -> tuple[str, int] | None:
+    """Where the first integer beyond ``MAX_EXACT_INTEGER`` in ``wire`` (JSON data) is
+    (``['case']['id']``; ``answer`` for the answer itself), and the integer; None when none."""
+    todo: list[tuple[str, Any]] = [("", wire)]
+    while todo:
+        path, item = todo.pop()
+        if type(item) is int and abs(item) > MAX_EXACT_INTEGER:
+            return path or "answer", item
+        if isinstance(item, dict):
+            inner = [(f"{path}[{str.__repr__(key)[:40]}]", v) for key, v in item.items()]
+        elif isinstance(item, list):
+            inner = [(f"{path}[{index}]", v) for index, v in enumerate(item)]
+        else:
+            continue
+        todo.extend(reversed(inner))  # the first found is the first in the text
+    return None
+
+
 def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
     """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong.
 
@@ -100,6 +125,16 @@ def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False
             "Unicode text"
         )
     wire = json.loads(text)
+    inexact = _inexact_integer(wire)
+    if inexact is not None:
+        where, number = inexact
+        digits = str(number)
+        shown = digits if len(digits) <= 30 else f"{digits[:20]}..., {len(digits):,} digits"
+        raise AnswerError(
+            f"{name} answer has an integer beyond 2^53 at {where} ({shown}): the widget reads "
+            "it as a JavaScript number, exact only up to 2^53 (9,007,199,254,740,992), and "
+            "would get another number; return it as a string"
+        )
     shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:
         shape = None

@@ -26,7 +26,15 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
-__all__ = ["before_saying", "loading", "plugin_code", "started_by", "watch"]
+__all__ = [
+    "before_saying",
+    "loading",
+    "owner_finders",
+    "plugin_code",
+    "started_by",
+    "started_for",
+    "watch",
+]
 
 _REAL_EXIT = os._exit
 before_saying: list[Callable[[], object]] = []
@@ -44,6 +52,12 @@ _started_by: weakref.WeakKeyDictionary[threading.Thread, tuple[str, str]] = (
 )
 """The threads plugin code started (and the threads those started) -> (plugin, the file:line
 that started it)."""
+_started_for: weakref.WeakKeyDictionary[threading.Thread, object] = weakref.WeakKeyDictionary()
+"""The threads plugin code started -> who ran that code (an ``owner_finders`` answer: the host
+whose call started it), so that what such a thread does is credited to that host."""
+owner_finders: list[Callable[[], object | None]] = []
+"""Asked, on the thread starting a thread from plugin code, who runs that code there (the
+first answer that is not None is kept: ``started_for``)."""
 _installed_in: list[int] = []
 """The process the guard was installed in (a forked child's exits are its own business)."""
 
@@ -59,9 +73,18 @@ def _install() -> None:
 def _start(thread: threading.Thread) -> None:
     """``Thread.start``, remembering the plugin whose code starts ``thread`` (or started the
     thread that starts it): an exit on it is that plugin's, whatever is on its stack."""
-    culprit = _culprit(sys._getframe(1)) or _started_by.get(threading.current_thread())
+    starter = threading.current_thread()
+    culprit = _culprit(sys._getframe(1)) or _started_by.get(starter)
     if culprit is not None:
         _started_by[thread] = culprit
+        owner = _started_for.get(starter)
+        for find in owner_finders if owner is None else ():
+            with contextlib.suppress(Exception):
+                owner = find()
+            if owner is not None:
+                break
+        if owner is not None:
+            _started_for[thread] = owner
     _REAL_START(thread)
 
 
@@ -69,6 +92,12 @@ def started_by(thread: threading.Thread) -> tuple[str, str] | None:
     """(plugin, ``file:line``) of the plugin whose code started ``thread`` (directly, or from
     a thread it started); None for adsim's own threads and the library's."""
     return _started_by.get(thread)
+
+
+def started_for(thread: threading.Thread) -> object | None:
+    """Who ran the plugin code that started ``thread`` (or the thread that started it), as an
+    ``owner_finders`` function answered then; None when none did."""
+    return _started_for.get(thread)
 
 
 def _site_folder(path: str) -> bool:

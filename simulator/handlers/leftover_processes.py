@@ -66,6 +66,23 @@ def _name(pid: int) -> str:
         return f"pid {pid}"
 
 
+def _stdlib_services() -> set[int]:
+    """The processes ``multiprocessing`` runs for the whole process, started on its first use
+    (a spawn pool, a semaphore): its resource tracker and its fork server. Python's, not a
+    plugin's work left running: each ends by itself when adsim does (its pipe from adsim ends),
+    and a tracker killed under it is found dead at exit (``resource_tracker: process died
+    unexpectedly, relaunching``), the plugin's resources unlinked by nobody."""
+    found: set[int] = set()
+    for module, holder, attribute in (
+        ("multiprocessing.resource_tracker", "_resource_tracker", "_pid"),
+        ("multiprocessing.forkserver", "_forkserver", "_forkserver_pid"),
+    ):
+        pid = getattr(getattr(sys.modules.get(module), holder, None), attribute, None)
+        if isinstance(pid, int):
+            found.add(pid)
+    return found
+
+
 def snapshot() -> frozenset[int]:
     """This process's children now (before the plugins are loaded)."""
     if not sys.platform.startswith("linux"):
@@ -80,7 +97,7 @@ def left_running(before: frozenset[int], own: set[int], grace: float) -> list[st
         return []
     deadline = time.monotonic() + grace
     while True:
-        new = _children() - before - own
+        new = _children() - before - own - _stdlib_services()
         left = sorted(pid for pid in new if _running(pid) and not _qt_web_engine(pid))
         if not left or time.monotonic() >= deadline:
             break

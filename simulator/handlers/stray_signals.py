@@ -15,7 +15,9 @@ sends adsim's process (``os.kill(os.getpid(), signal.SIGTERM)``, ``os.killpg``: 
 hook as it is sent, on the sending thread) only ended the plugin's process in process isolation
 (a ``crashed`` call); here it stopped the run as the user's SIGTERM does, and nothing said it
 was the plugin's. Now it is an incident that names the plugin, its handler and the file:line,
-and the run goes on. What the hook cannot see is a stop as before: a signal sent another way
+and the run goes on. With several hosts (a scenario's ``agents:``) it is the incident of the host
+whose plugin's code runs on the sending thread, or started it (it went to the last host made).
+What the hook cannot see is a stop as before: a signal sent another way
 (``signal.raise_signal``, a ``kill`` command the plugin runs, a C library), or one no plugin's
 code sent. Where adsim's stopper is not in place (the window, under pytest) the signal does what
 it does there, and a line on stderr says who sent it first.
@@ -49,7 +51,12 @@ _WATCHED = _STOPS | frozenset(_SIGNALS)
 _KILLS = frozenset({"os.kill", "os.killpg"})
 
 _listening: list[StraySignals] = []
-"""The hosts' catchers, latest last: the audit hook reports to the latest."""
+"""The hosts' catchers, latest last (several: a scenario's ``agents:``, one host each). The
+audit hook reports to the one whose plugin's code runs on the sending thread (or started it)."""
+_sent: dict[int, tuple[StraySignals, str]] = {}
+"""Who sent the signals the catching handler will get (``sending``), by signal: the catcher of
+the host whose plugin sent it, and what to say. The handler is set by the first catcher made,
+whichever host's plugin sends the signal."""
 _hooked_in: list[int] = []
 """The process the audit hook was added in (it cannot be removed: inert once none listens)."""
 
@@ -66,8 +73,6 @@ class StraySignals:
         self._running = running
         self._handler = self._caught
         self._installed: list[signal.Signals] = []
-        self._senders: dict[int, str] = {}
-        """Who sent the signals caught here (``sending``), by signal: for ``_caught``'s line."""
         _listen(self)
         if threading.current_thread() is not threading.main_thread():
             return  # only the main thread sets handlers: nothing to catch them with
@@ -82,14 +87,15 @@ class StraySignals:
 
     def _caught(self, signum: int, frame: FrameType | None) -> None:
         name = signal.Signals(signum).name
-        sender = self._senders.pop(signum, None)
+        sent = _sent.pop(signum, None)
+        target, sender = sent if sent is not None and sent[0] in _listening else (self, None)
         how = (
             f"{sender} in adsim's own process (thread isolation)"
             if sender is not None
             else "a plugin's signal.alarm, signal.setitimer or os.kill(os.getpid(), ...) in "
             "adsim's own process (thread isolation)"
         )
-        self._report(
+        target._report(
             f"signal {name} ({signum}) reached adsim's process, whose default action would "
             f"have ended adsim there with no summary: {how}; adsim went on (use process "
             "isolation, or set a handler of the plugin's own in register())"
@@ -109,8 +115,8 @@ class StraySignals:
         name = signal.Signals(signum).name
         sent = f"{who} sent {name} ({signum}) to adsim's own process ({call}{where})"
         if signum not in _STOPS:
-            if signum in self._installed and signal.getsignal(signum) == self._handler:
-                self._senders[signum] = f"{who} sent it ({call}{where})"
+            if _catching(signum):
+                _sent[signum] = (self, f"{who} sent it ({call}{where})")
             return
         if interrupts.sent_by_plugin(signum):
             self._report(
@@ -127,10 +133,16 @@ class StraySignals:
         with contextlib.suppress(OSError):
             os.write(2, line.encode("utf-8", "replace"))
 
+    def running(self) -> bool:
+        """Whether this host's plugins' code runs on the calling thread."""
+        return self._running is not None and self._running() is not None
+
     def release(self) -> None:
         """Put the default action back where ours is still set."""
         with contextlib.suppress(ValueError):
             _listening.remove(self)
+        for signum in [signum for signum, (catcher, _said) in _sent.items() if catcher is self]:
+            _sent.pop(signum, None)
         if threading.current_thread() is not threading.main_thread():
             return
         for signum in self._installed:
@@ -147,6 +159,32 @@ def _listen(catcher: StraySignals) -> None:
     if not _hooked_in:
         _hooked_in.append(os.getpid())
         sys.addaudithook(_audit)
+        exit_guard.owner_finders.append(_running_here)
+
+
+def _running_here() -> StraySignals | None:
+    """The catcher of the host whose plugin's code runs on this thread, if any."""
+    for catcher in reversed(_listening):
+        if catcher.running():
+            return catcher
+    return None
+
+
+def _sender() -> StraySignals:
+    """The catcher of the host whose plugin's code is sending a signal on this thread: running
+    on it, or having started it; the latest when none can be told (one host: that one)."""
+    found = _running_here()
+    if found is None:
+        owner = exit_guard.started_for(threading.current_thread())
+        found = owner if isinstance(owner, StraySignals) and owner in _listening else None
+    return found if found is not None else _listening[-1]
+
+
+def _catching(signum: int) -> bool:
+    """Whether a catcher's handler of ``signum`` is in place (the first catcher's: one for the
+    process, whichever host's plugin sends it)."""
+    handler = signal.getsignal(signum)
+    return any(handler == catcher._handler for catcher in _listening)
 
 
 def _own(call: str, target: int) -> bool:
@@ -165,6 +203,6 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         target, signum = args
         if signum not in _WATCHED or [os.getpid()] != _hooked_in or not _own(event, target):
             return
-        _listening[-1].sending(event, signum, sys._getframe(1))
+        _sender().sending(event, signum, sys._getframe(1))
     except Exception:  # a report that failed must not fail the plugin's call
         pass

@@ -91,3 +91,89 @@ def test_adsims_own_kills_and_other_signals_are_not_the_plugins():
     finally:
         catcher.release()
     assert reports == []
+
+
+_AGENTS_PLUGIN = """
+import os
+import signal
+import threading
+
+AGENT = None
+
+
+def save(activity):
+    if AGENT == "omar":
+        raise ValueError("omar's own failure")
+    {body}
+    return "went on"
+
+
+def register(ad_api):
+    global AGENT
+    AGENT = ad_api.agent
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def _agents_run(tmp_path, body: str):
+    """The colleague scenario (jane, then omar, each a host of its own) through a plugin whose
+    save sends a signal on jane's desktop and raises on omar's: each host's summary is its own."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(_AGENTS_PLUGIN.format(body=body), encoding="utf-8")
+    return run_adsim(
+        "run",
+        "fixtures/scenarios/colleague_blind_transfer.yaml",
+        "--journal",
+        ":memory:",
+        "--handler",
+        str(plugin),
+        "--handler-isolation",
+        "thread",
+    )
+
+
+def _blocks(stderr: str) -> list[str]:
+    """The hosts' summaries, one text each (from each ``adsim: handlers:`` line)."""
+    lines = [line for line in stderr.splitlines() if line.startswith("adsim:")]
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line.startswith("adsim: handlers:"):
+            blocks.append([])
+        if blocks:
+            blocks[-1].append(line)
+    return ["\n".join(block) for block in blocks]
+
+
+def test_with_several_agents_the_stop_is_credited_to_the_host_whose_plugin_sent_it(tmp_path):
+    """It went to the last host made (omar's), as ``plugin crm`` with no handler named."""
+    result = _agents_run(tmp_path, "os.kill(os.getpid(), signal.SIGTERM)")
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "interrupted" not in result.stderr
+    jane, omar = _blocks(result.stderr)
+    assert jane == (
+        "adsim: handlers: 0 of 1 calls failed; 1 plugin problem(s)\n"
+        f"adsim:   plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill at "
+        f"{tmp_path / 'crm.py'}:12); in adsim's own process (thread isolation) adsim took it as "
+        "the plugin's, not as a stop, and went on (a process of the plugin's own ends: a "
+        "crashed call)"
+    )
+    assert omar.startswith("adsim: handlers: 1 of 1 calls failed (1 error)\n"), omar
+    assert "sent" not in omar
+
+
+def test_with_several_agents_a_caught_signal_from_a_plugins_thread_is_its_hosts(tmp_path):
+    """A thread started by jane's plugin sends SIGUSR1: the handler catching it was set by the
+    first host, but the line goes to the sender's."""
+    body = (
+        "sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGUSR1))\n"
+        "    sender.start()\n"
+        "    sender.join()"
+    )
+    result = _agents_run(tmp_path, body)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    jane, omar = _blocks(result.stderr)
+    assert jane.startswith("adsim: handlers: 0 of 1 calls failed; 1 plugin problem(s)\n"), jane
+    assert (
+        f"plugin crm sent it (os.kill at {tmp_path / 'crm.py'}:13 (on a thread started there))"
+    ) in jane
+    assert "SIGUSR1" not in omar

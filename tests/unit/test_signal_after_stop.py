@@ -85,3 +85,77 @@ def test_a_caller_of_the_block_gets_its_handlers_back_even_after_a_stop():
     signal is the process's own business again: it must not end it on adsim's behalf."""
     done = _run(signal.SIGTERM, "stop", "keep")
     assert done.returncode == -signal.SIGTERM, done
+
+
+ENDED = textwrap.dedent(
+    """
+    import os, signal, sys
+    from simulator import interrupts
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a test worker may ignore it
+    with interrupts.stop_on_signals(exit_after_stop=True):
+        interrupts.result(int(sys.argv[2]))  # the run ended by itself, with this code
+    print("summary", flush=False)
+    os.kill(os.getpid(), int(sys.argv[1]))  # while adsim ends
+    print("not reached", flush=True)
+    """
+)
+
+
+@posix_only
+@pytest.mark.parametrize("code", [0, 1])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_ending_after_a_run_that_ended_keeps_the_runs_code(signum, code):
+    """Its result written, the run is over: a late Ctrl-C turned a pass into a KeyboardInterrupt
+    traceback, a late SIGTERM into a kill (-15)."""
+    done = subprocess.run(
+        [sys.executable, "-c", ENDED, str(int(signum)), str(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == code, done
+    assert done.stdout == "summary\n"  # flushed, and nothing after the signal ran
+    name = signal.Signals(signum).name
+    assert done.stderr == (
+        f"adsim: {name} while adsim was ending, after the run had ended: exit {code}, the "
+        "run's own result\n"
+    )
+
+
+LATE_IN_ADSIM = textwrap.dedent(
+    """
+    import atexit, os, signal, sys
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a test worker may ignore it
+    signum = int(sys.argv[1])
+    sys.argv = ["adsim", "demo", "--journal", ":memory:"]
+    atexit.register(os.kill, os.getpid(), signum)  # runs last: while adsim ends
+    from simulator.entry_point import main
+
+    raise SystemExit(main())
+    """
+)
+
+
+@posix_only
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_adsims_own_end_after_a_pass_keeps_the_pass(signum):
+    """``adsim demo`` passes; the signal comes in Python's exit (``atexit``), after main()."""
+    done = subprocess.run(
+        [sys.executable, "-c", LATE_IN_ADSIM, str(int(signum))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done
+    assert "Traceback" not in done.stderr, done.stderr
+    name = signal.Signals(signum).name
+    assert done.stderr.endswith(
+        f"adsim: {name} while adsim was ending, after the run had ended: exit 0, the run's "
+        "own result\n"
+    ), done.stderr

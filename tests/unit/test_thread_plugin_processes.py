@@ -125,3 +125,36 @@ def test_a_process_running_before_the_plugins_is_left_alone(tmp_path):
         before.kill()
         before.wait()
     assert os.getpid() not in snapshot
+
+
+def test_a_spawn_pool_shut_down_in_close_ends_clean(tmp_path):
+    """multiprocessing's resource tracker (started with a spawn pool's first semaphore, living
+    until its process ends) was taken for a process the plugin left running: killed, named (exit
+    1, though the plugin shut its pool down), and found dead at exit, after the summary
+    (``resource_tracker: process died unexpectedly, relaunching. Some resources might leak.``)."""
+    done = _adsim(
+        tmp_path,
+        """
+        import concurrent.futures
+        import multiprocessing
+
+        POOL = None
+
+        def save(activity):
+            return POOL.submit(abs, -42).result()
+
+        def register(ad_api):
+            global POOL
+            spawn = multiprocessing.get_context("spawn")
+            POOL = concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn)
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+
+        def close():
+            POOL.shutdown()
+        """,
+        "demo",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "process(es)" not in done.stderr
+    assert "resource_tracker" not in done.stderr
+    assert "Traceback" not in done.stderr
