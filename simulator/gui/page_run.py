@@ -48,6 +48,7 @@ from simulator.data import InputFileError
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
+from simulator.gui.page.load_error import CONSTRUCTED_SCRIPT, thrown_while_loading
 from simulator.handlers import HandlerHost
 from simulator.interrupts import Interrupted
 from simulator.web import PageEndpoint
@@ -237,7 +238,12 @@ class HeadlessPage:
         self._console = console if console is not None else sys.stderr
         self._lock = threading.Lock()
         self._woken = threading.Event()
-        self._failure: str | None = None
+        self._failure: str | InputFileError | None = None
+        self._armed = False
+        """A load's handshake is awaited: an error the page throws before its AdApi may end it."""
+        self._loading_now = False
+        self._thrown: tuple[str, int, str] | None = None
+        """The first error the page threw (uncaught) while its handshake was awaited."""
         self._instances = 0
         self._unwatch: Callable[[], None] = lambda: None
         self._opened = ""
@@ -247,6 +253,7 @@ class HeadlessPage:
         self.view.page.loadingChanged.connect(self._loading)
         self.view.view.loadFinished.connect(self._loaded)
         self.view.page.console.connect(self._print)
+        self.view.page.uncaught.connect(self._uncaught)
         self.view.guard.blocked.connect(
             lambda url: self._print(f"blocked {url} {web_page.allow_hint(url)}")
         )
@@ -261,12 +268,14 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
         self._left_for = ""
+        self._loading_now = True
         self._opened = self.view.open(self.target).toString().partition("#")[0]
 
     def _reload(self) -> None:
         if self._renderer_ending:
             self._waiting.append(self._reload)
             return
+        self._loading_now = True
         self.view.view.reload()
 
     def _renderer_ended(self, *_status: Any) -> None:
@@ -318,10 +327,34 @@ class HeadlessPage:
             self._print(f"its renderer process was ended: {why}")
 
     def _loaded(self, ok: bool) -> None:
+        self._loading_now = False
         if not ok:
             with self._lock:
                 self._failure = "the page did not load (check the URL or the folder)"
             self._woken.set()
+        elif self._thrown is not None:
+            self._check_thrown()
+
+    def _uncaught(self, source: str, line: int, message: str) -> None:
+        """The page threw and nobody caught it: while its handshake is awaited, once it has
+        loaded, and with no AdApi constructed, that error is why it will never connect."""
+        if not self._armed or self._thrown is not None:
+            return
+        self._thrown = (source, line, message)
+        if not self._loading_now:
+            self._check_thrown()
+
+    def _check_thrown(self) -> None:
+        # Asked of the page itself: its AdApi's ``__attach__`` may still be on its way here.
+        def constructed(count: Any) -> None:
+            thrown = self._thrown
+            if count or thrown is None or not self._armed:
+                return  # an AdApi exists: the error was not fatal, the handshake is awaited
+            with self._lock:
+                self._failure = thrown_while_loading(self.target, *thrown)
+            self._woken.set()
+
+        self.view.run_js(CONSTRUCTED_SCRIPT, constructed)
 
     def _screenshot(self, path: str, frames: int = 0) -> None:
         # Two animation frames after the request the page has laid out and painted its latest
@@ -358,6 +391,8 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
             self._instances = endpoint.instances
+        self._thrown = None
+        self._armed = True
         self._woken.clear()
 
         def watch(direction: str, packet: dict[str, Any]) -> None:
@@ -371,9 +406,12 @@ class HeadlessPage:
         page failed to load or did not construct an ``AdApi`` within ``timeout``."""
         deadline = time.monotonic() + timeout
         self._woken.wait(timeout)
+        self._armed = False
         self._unwatch()
         with self._lock:
             failure = self._failure
+        if isinstance(failure, InputFileError):
+            raise failure
         # ``ready`` is posted just before the endpoint counts itself connected.
         connected = failure is None and endpoint.ready.wait(max(0.0, deadline - time.monotonic()))
         if connected and endpoint.instances > self._instances:
