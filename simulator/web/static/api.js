@@ -225,6 +225,9 @@
   }
 
   var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __pong__: 1 };
+  // Packet types that are the transport's own, not requests: `apiCall("__handled__")` sent as
+  // one was taken for a callback's end (or a handshake, an answer) and never answered.
+  var RESERVED = /^(__.*|hello|hi|ready|comm-widget-ready|.*_RESPONSE)$/;
 
   // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
   var SCRIPT_ORIGIN = (function () {
@@ -555,6 +558,10 @@
     });
     var packet = { uid: nextUid(), type: type, params: params };
     if (this._gone) return Promise.resolve(gone());
+    if (RESERVED.test(type)) {
+      var refused = type + " is not an adApi request (a packet type of the widget's own); nothing was sent";
+      return Promise.resolve({ status: "error", error: { code: 7, name: "invalid_request", message: refused } });
+    }
     // An argument JSON cannot carry (an object with a cycle, a BigInt) is refused here, as the
     // facade refuses a bad one: sent, it made the transport throw, and a call queued before
     // `ready` threw there, which ended Node with every later call and event.
