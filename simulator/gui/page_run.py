@@ -22,8 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -49,6 +48,7 @@ from simulator.data import InputFileError
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
 from simulator.gui.page.load_error import CONSTRUCTED_SCRIPT, thrown_while_loading
+from simulator.gui.page.stop_signals import ctrl_c_quits
 from simulator.handlers import HandlerHost
 from simulator.interrupts import Interrupted
 from simulator.web import PageEndpoint
@@ -73,7 +73,6 @@ _FRAME_SCRIPT = (
 )
 _WORLD = int(QWebEngineScript.ScriptWorldId.ApplicationWorld.value)
 _FRAME_MS = 16
-_SIGNAL_CHECK_MS = 200
 _CANCEL_GRACE_S = 3.0
 _FRAME_POLLS = 60
 _STABLE_MS = 50
@@ -95,48 +94,6 @@ def _quiet_rendering(kind: QtMsgType, context: QMessageLogContext, message: str)
     if kind == QtMsgType.QtWarningMsg and message.startswith(_RENDERING_NOISE):
         return
     print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
-
-
-_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextmanager
-def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[int]]:
-    """While Qt's loop runs, Ctrl-C (and SIGTERM, SIGHUP: a CI job's timeout, a closed
-    terminal) quits it (the list gets the signal's number) instead of raising inside whatever Qt
-    slot Python happens to run next, or ending adsim on the spot with nothing said and the page's
-    runs cut half-way. Only on the main thread, and only for a signal with its default handler
-    (a shell that ignores one keeps ignoring it)."""
-    interrupted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
-
-    def quit_loop(signum: int, _frame: Any) -> None:
-        interrupted.append(signum)
-        loop.quit()
-
-    previous: dict[int, Any] = {}
-    for name in _STOP_SIGNALS:
-        signum = getattr(signal, name, None)
-        if signum is None:
-            continue
-        default = signal.default_int_handler if name == "SIGINT" else signal.SIG_DFL
-        if signal.getsignal(signum) is default:
-            previous[signum] = signal.signal(signum, quit_loop)
-    if not previous:
-        yield interrupted
-        return
-    # Python runs signal handlers between its own bytecodes; this lets it in while Qt waits.
-    ticker = QTimer()
-    ticker.timeout.connect(lambda: None)
-    ticker.start(_SIGNAL_CHECK_MS)
-    try:
-        yield interrupted
-    finally:
-        ticker.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 class _Main(QObject):
@@ -190,6 +147,19 @@ class PageSession:
         page.shot_done.clear()
         page.main.screenshot_requested.emit(str(path))
         return page.shot_done.wait(timeout) and page.shot_saved
+
+    def say_running(self) -> None:
+        """On stderr, each page handler still running when adsim stops: not waited for."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            return
+        for event in endpoint.running():
+            print(
+                f"adsim: {endpoint.name}: a handler of {event} was still running when adsim "
+                "stopped; not waited for",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def detach(self) -> None:
         """Fail what the page still owes and stop sending it events."""
@@ -454,11 +424,13 @@ class HeadlessPage:
         worker = threading.Thread(target=body, name="adsim-page-run", daemon=True)
         # Started from inside the loop, so ``finished`` can never come before ``exec``.
         QTimer.singleShot(0, worker.start)
-        with _ctrl_c_quits(loop) as interrupted:
+        with ctrl_c_quits(loop) as interrupted:
             loop.exec()
         if interrupted:
             # Stop the runs: no more steps, and the page's pending answers fail so a handler
             # that hangs cannot hold them. Give them a moment to stop before the page goes.
+            for stopped in (session, *session.others.values()):
+                stopped.say_running()
             session.cancelled.set()
             session.detach()
             for other in session.others.values():
