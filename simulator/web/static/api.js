@@ -284,6 +284,13 @@
           break;
         }
       }
+      var hook = root.brightpattern && root.brightpattern.placeOfSyntaxError;
+      if (!where && error.name === "SyntaxError" && typeof hook === "function") {
+        // No place of the module's own (a dynamic import of a file that does not parse): the
+        // Node runner's walk of its imports finds the file at fault.
+        var place = hook(error);
+        if (place) where = " (" + place + ")";
+      }
       var message = String(error.message);
       // Node's "Require stack:" lines after a missing module (the file that required it, the
       // place said already).

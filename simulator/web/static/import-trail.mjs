@@ -4,11 +4,12 @@
 //
 // node-runner.mjs starts this when importing MAIN failed, to name the file and line at fault
 // (Node gives none for a syntax error in an ES module, and MAIN's own line for none of the files it
-// imports). Walks MAIN's static imports of its own files (relative, absolute or file: specifiers;
-// packages are not walked), parsing each without running any of it, and prints one JSON line:
-// `{specifier, place}`: the specifier of MAIN's import that leads to the file at fault, and that
-// file's `file:line` when it has a syntax error (`node --check` says where). With TARGET, the walk
-// stops at that file (an error was thrown there) and `place` is null. `{}` when nothing is found.
+// imports). Walks MAIN's imports of its own files (relative, absolute or file: specifiers, static
+// ones and `import("...")` of a literal; packages are not walked), parsing each without running
+// any of it, and prints one JSON line: `{specifier, place}`: the specifier of MAIN's import that
+// leads to the file at fault, and that file's `file:line:column` when it has a syntax error (`node
+// --check` says where). With TARGET, the walk stops at that file (an error was thrown there) and
+// `place` is null. `{}` when nothing is found.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -21,20 +22,36 @@ const DEADLINE = Date.now() + 5000;
 const OWN_FILE = /^(\.{1,2}\/|\/|file:)/; // the module's own files, not packages
 const SCRIPT = /\.(m|c)?js$/; // what `node --check` can check (a .json file is no script)
 
-/** The `file:line` `node --check` gives for `file`, or null when it parses. */
+/** The `file:line:column` `node --check` gives for `file` (the column from its caret line), or
+ * null when it parses. */
 function syntaxError(file) {
   const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
-  const head = String(check.stderr || "").split("\n")[0];
-  return check.status !== 0 && head.startsWith(`${file}:`) && /:\d+$/.test(head) ? head : null;
+  const [head, , caret] = String(check.stderr || "").split("\n");
+  if (check.status === 0 || !head.startsWith(`${file}:`) || !/:\d+$/.test(head)) return null;
+  const column = /^\s*\^/.test(caret || "") ? caret.indexOf("^") + 1 : 0;
+  return column ? `${head}:${column}` : head;
 }
 
-/** The static import specifiers of `file`, or [] when it does not parse as an ES module. */
+// `import("./x.mjs")` with a literal specifier (a dynamic import the module's code makes).
+const DYNAMIC = /\bimport\s*\(\s*(["'`])([^"'`$\n]+)\1\s*[,)]/g;
+
+/** The import specifiers of `file`: its static ones (when it parses as an ES module), then its
+ * dynamic imports of a literal. */
 function specifiers(file) {
+  let source;
   try {
-    return new SourceTextModule(readFileSync(file, "utf8"), { identifier: file }).dependencySpecifiers;
+    source = readFileSync(file, "utf8");
   } catch {
     return [];
   }
+  let found = [];
+  try {
+    found = [...new SourceTextModule(source, { identifier: file }).dependencySpecifiers];
+  } catch {
+    // Not an ES module that parses (CommonJS, a syntax error): its dynamic imports still count.
+  }
+  for (const match of source.matchAll(DYNAMIC)) if (!found.includes(match[2])) found.push(match[2]);
+  return found;
 }
 
 const seen = new Set([main]);

@@ -177,7 +177,8 @@ function placeIn(stackLine) {
 }
 
 /** The places of the module's own code in `error`'s stack, the innermost first: where a
- * CommonJS syntax error is (its stack starts with Node's "file:line"), then each frame. */
+ * CommonJS syntax error is (its stack starts with Node's "file:line", the source line and a caret
+ * under the column), then each frame. */
 function placesOf(error) {
   const lines = String(error?.stack || "").split("\n");
   const places = [];
@@ -190,7 +191,10 @@ function placesOf(error) {
       file = null;
     }
   }
-  if (file && isAbsolute(file)) places.push({ file, line: Number(arrow[2]) });
+  if (file && isAbsolute(file)) {
+    const column = /^\s*\^/.test(lines[2] || "") ? lines[2].indexOf("^") + 1 : 0;
+    places.push({ file, line: Number(arrow[2]), column });
+  }
   for (const line of lines.slice(1)) {
     const place = placeIn(line);
     if (place && !OWN_FILES.has(place.file)) places.push(place);
@@ -251,11 +255,12 @@ function loadError(error, path) {
   const places = placesOf(error);
   const at = thrownAt(places);
   let line = places.find((p) => isModule(p.file, path))?.line;
-  let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}` : null;
+  const column = at?.column ? `:${at.column}` : ""; // a syntax error's, under its caret
+  let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}${column}` : null;
   if (elsewhere && line === undefined) line = importLine(path, importTrail(path, at.file).specifier);
   if (!at && error instanceof SyntaxError) {
     const trail = importTrail(path);
-    const place = trail.place ? /^(.*):(\d+)$/.exec(trail.place) : null;
+    const place = trail.place ? /^(.*?):(\d+)(?::\d+)?$/.exec(trail.place) : null;
     if (place && isModule(place[1], path)) line = Number(place[2]);
     else if (place) {
       line = importLine(path, trail.specifier);
@@ -426,6 +431,9 @@ if (!file) {
   if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
+  // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
+  // the shim names that file's place, found by a walk of the module's imports.
+  globalThis.brightpattern.placeOfSyntaxError = () => importTrail(path).place ?? null;
   const exit = process.exit;
   process.exit = function (code) {
     if (phase === "importing" || phase === "registering") {
