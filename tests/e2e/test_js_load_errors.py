@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,49 @@ def test_a_dynamic_import_of_a_file_with_a_syntax_error_is_placed(
     assert code == 1, err
     assert "ON_LOGIN -> js:crm.mjs:" in err
     assert f": JsHandlerError: {UNEXPECTED} {place}\n" in err
+
+
+def _broken_two_imports_away(tmp_path: Path) -> Path:
+    (tmp_path / "bad.mjs").write_text("export const b = ;\n", encoding="utf-8")
+    (tmp_path / "mid.mjs").write_text('export * from "./bad.mjs";\n', encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { b } from "./mid.mjs";\n'
+        "export async function register(adApi) {\n"
+        '  if (process.env.NEVER_SET) await import("./pipe.mjs");\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    return module
+
+
+@needs_node
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_the_walk_of_the_imports_reads_no_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO among the module's imports blocked the walk's ``node --check`` for ever: adsim's
+    load timeout came first and said the import was still running (it had failed)."""
+    module = _broken_two_imports_away(tmp_path)
+    os.mkfifo(tmp_path / "pipe.mjs")
+    assert _load(module, capsys) == (
+        f"adsim: {module}:1: {UNEXPECTED} ({tmp_path / 'bad.mjs'}:1:18) while importing it"
+    )
+
+
+@needs_node
+def test_a_walk_of_the_imports_out_of_time_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's ``node --check`` had no time limit of its own (the walk's had 30 s, past
+    adsim's 15 s load timeout). Each now has what is left of the walk's (at most 5 s, within the
+    load timeout); one that does not end in it is said, the place not guessed."""
+    module = _broken_two_imports_away(tmp_path)
+    monkeypatch.setenv("ADSIM_IMPORT_WALK_MS", "1")  # no node --check ends in 1 ms
+    assert _load(module, capsys) == (
+        f"adsim: {module}:1: {UNEXPECTED} (its place was not found: node --check {module} did"
+        " not end within the 0.001 s the walk has) while importing it"
+    )
 
 
 @needs_node
