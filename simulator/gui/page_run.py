@@ -22,8 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -48,6 +47,8 @@ from simulator.data import InputFileError
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
+from simulator.gui.page.load_error import CONSTRUCTED_SCRIPT, thrown_while_loading
+from simulator.gui.page.stop_signals import ctrl_c_quits
 from simulator.handlers import HandlerHost
 from simulator.interrupts import Interrupted
 from simulator.web import PageEndpoint
@@ -72,7 +73,6 @@ _FRAME_SCRIPT = (
 )
 _WORLD = int(QWebEngineScript.ScriptWorldId.ApplicationWorld.value)
 _FRAME_MS = 16
-_SIGNAL_CHECK_MS = 200
 _CANCEL_GRACE_S = 3.0
 _FRAME_POLLS = 60
 _STABLE_MS = 50
@@ -94,48 +94,6 @@ def _quiet_rendering(kind: QtMsgType, context: QMessageLogContext, message: str)
     if kind == QtMsgType.QtWarningMsg and message.startswith(_RENDERING_NOISE):
         return
     print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
-
-
-_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextmanager
-def _ctrl_c_quits(loop: QEventLoop) -> Iterator[list[int]]:
-    """While Qt's loop runs, Ctrl-C (and SIGTERM, SIGHUP: a CI job's timeout, a closed
-    terminal) quits it (the list gets the signal's number) instead of raising inside whatever Qt
-    slot Python happens to run next, or ending adsim on the spot with nothing said and the page's
-    runs cut half-way. Only on the main thread, and only for a signal with its default handler
-    (a shell that ignores one keeps ignoring it)."""
-    interrupted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
-
-    def quit_loop(signum: int, _frame: Any) -> None:
-        interrupted.append(signum)
-        loop.quit()
-
-    previous: dict[int, Any] = {}
-    for name in _STOP_SIGNALS:
-        signum = getattr(signal, name, None)
-        if signum is None:
-            continue
-        default = signal.default_int_handler if name == "SIGINT" else signal.SIG_DFL
-        if signal.getsignal(signum) is default:
-            previous[signum] = signal.signal(signum, quit_loop)
-    if not previous:
-        yield interrupted
-        return
-    # Python runs signal handlers between its own bytecodes; this lets it in while Qt waits.
-    ticker = QTimer()
-    ticker.timeout.connect(lambda: None)
-    ticker.start(_SIGNAL_CHECK_MS)
-    try:
-        yield interrupted
-    finally:
-        ticker.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 class _Main(QObject):
@@ -190,6 +148,19 @@ class PageSession:
         page.main.screenshot_requested.emit(str(path))
         return page.shot_done.wait(timeout) and page.shot_saved
 
+    def say_running(self) -> None:
+        """On stderr, each page handler still running when adsim stops: not waited for."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            return
+        for event in endpoint.running():
+            print(
+                f"adsim: {endpoint.name}: a handler of {event} was still running when adsim "
+                "stopped; not waited for",
+                file=sys.stderr,
+                flush=True,
+            )
+
     def detach(self) -> None:
         """Fail what the page still owes and stop sending it events."""
         if self.endpoint is not None:
@@ -237,7 +208,12 @@ class HeadlessPage:
         self._console = console if console is not None else sys.stderr
         self._lock = threading.Lock()
         self._woken = threading.Event()
-        self._failure: str | None = None
+        self._failure: str | InputFileError | None = None
+        self._armed = False
+        """A load's handshake is awaited: an error the page throws before its AdApi may end it."""
+        self._loading_now = False
+        self._thrown: tuple[str, int, str] | None = None
+        """The first error the page threw (uncaught) while its handshake was awaited."""
         self._instances = 0
         self._unwatch: Callable[[], None] = lambda: None
         self._opened = ""
@@ -247,6 +223,7 @@ class HeadlessPage:
         self.view.page.loadingChanged.connect(self._loading)
         self.view.view.loadFinished.connect(self._loaded)
         self.view.page.console.connect(self._print)
+        self.view.page.uncaught.connect(self._uncaught)
         self.view.guard.blocked.connect(
             lambda url: self._print(f"blocked {url} {web_page.allow_hint(url)}")
         )
@@ -261,12 +238,14 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
         self._left_for = ""
+        self._loading_now = True
         self._opened = self.view.open(self.target).toString().partition("#")[0]
 
     def _reload(self) -> None:
         if self._renderer_ending:
             self._waiting.append(self._reload)
             return
+        self._loading_now = True
         self.view.view.reload()
 
     def _renderer_ended(self, *_status: Any) -> None:
@@ -318,10 +297,34 @@ class HeadlessPage:
             self._print(f"its renderer process was ended: {why}")
 
     def _loaded(self, ok: bool) -> None:
+        self._loading_now = False
         if not ok:
             with self._lock:
                 self._failure = "the page did not load (check the URL or the folder)"
             self._woken.set()
+        elif self._thrown is not None:
+            self._check_thrown()
+
+    def _uncaught(self, source: str, line: int, message: str) -> None:
+        """The page threw and nobody caught it: while its handshake is awaited, once it has
+        loaded, and with no AdApi constructed, that error is why it will never connect."""
+        if not self._armed or self._thrown is not None:
+            return
+        self._thrown = (source, line, message)
+        if not self._loading_now:
+            self._check_thrown()
+
+    def _check_thrown(self) -> None:
+        # Asked of the page itself: its AdApi's ``__attach__`` may still be on its way here.
+        def constructed(count: Any) -> None:
+            thrown = self._thrown
+            if count or thrown is None or not self._armed:
+                return  # an AdApi exists: the error was not fatal, the handshake is awaited
+            with self._lock:
+                self._failure = thrown_while_loading(self.target, *thrown)
+            self._woken.set()
+
+        self.view.run_js(CONSTRUCTED_SCRIPT, constructed)
 
     def _screenshot(self, path: str, frames: int = 0) -> None:
         # Two animation frames after the request the page has laid out and painted its latest
@@ -358,6 +361,8 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
             self._instances = endpoint.instances
+        self._thrown = None
+        self._armed = True
         self._woken.clear()
 
         def watch(direction: str, packet: dict[str, Any]) -> None:
@@ -371,9 +376,12 @@ class HeadlessPage:
         page failed to load or did not construct an ``AdApi`` within ``timeout``."""
         deadline = time.monotonic() + timeout
         self._woken.wait(timeout)
+        self._armed = False
         self._unwatch()
         with self._lock:
             failure = self._failure
+        if isinstance(failure, InputFileError):
+            raise failure
         # ``ready`` is posted just before the endpoint counts itself connected.
         connected = failure is None and endpoint.ready.wait(max(0.0, deadline - time.monotonic()))
         if connected and endpoint.instances > self._instances:
@@ -416,11 +424,13 @@ class HeadlessPage:
         worker = threading.Thread(target=body, name="adsim-page-run", daemon=True)
         # Started from inside the loop, so ``finished`` can never come before ``exec``.
         QTimer.singleShot(0, worker.start)
-        with _ctrl_c_quits(loop) as interrupted:
+        with ctrl_c_quits(loop) as interrupted:
             loop.exec()
         if interrupted:
             # Stop the runs: no more steps, and the page's pending answers fail so a handler
             # that hangs cannot hold them. Give them a moment to stop before the page goes.
+            for stopped in (session, *session.others.values()):
+                stopped.say_running()
             session.cancelled.set()
             session.detach()
             for other in session.others.values():

@@ -37,10 +37,10 @@ of a handler that failed).
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,13 +50,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from simulator import interrupts
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
-from simulator.contract.methods import argument_problem
 from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
-from simulator.handlers.ad_api import request_message
 from simulator.handlers.limits import kept_packet
 from simulator.handlers.outcome import OpaqueResult
+from simulator.web.adapi_requests import REQUESTS, UNSIMULATED, run_request
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -74,19 +74,6 @@ Packet = dict[str, Any]
 
 _Queue = SimpleQueue[tuple[int, Packet] | None]
 
-_FACADE_ONLY = {"on", "remove", "inject_message_logger"}
-REQUESTS: dict[str, str] = {
-    request_message(name): name
-    for name in dir(
-        AdApi
-    )  # with the inherited ones: the methods live in simulator.handlers.ad_api.*
-    if callable(getattr(AdApi, name)) and not name.startswith("_") and name not in _FACADE_ONLY
-}
-"""Request message (``SET_CALL_HOLD``) -> ``AdApi`` facade method (``set_call_hold``)."""
-
-UNSIMULATED: frozenset[str] = frozenset()
-"""Later-version methods the shim has and the simulator answers ``api_method_not_implemented``."""
-
 _GRACE_S = 1.0
 
 LOOP_HINT = " (a loop that never ends?)"
@@ -94,6 +81,8 @@ LOOP_HINT = " (a loop that never ends?)"
 _PING_FLOOR_S = 5.0
 """The least time a page has to answer the ping after a timed-out callback: a loaded machine
 must not make a live event loop look blocked, whatever ``--handler-timeout`` says."""
+_STOP_CHECK_S = 0.2
+"""How often a wait for the page's handlers looks whether a stop (Ctrl-C, SIGTERM) began."""
 
 
 class JsHandlerError(Exception):
@@ -103,6 +92,8 @@ class JsHandlerError(Exception):
 @dataclass(slots=True)
 class _Waiter:
     generation: int
+    event: str = ""
+    """The event whose handlers are awaited ("" for a ping)."""
     done: threading.Event = field(default_factory=threading.Event)
     answer: Any = None
     error: str | None = None
@@ -390,25 +381,7 @@ class PageEndpoint:
 
     def call(self, message: str, params: list[Any]) -> OperationResult:
         """Run a request message (``SET_CALL_HOLD``) with the page's params on the facade."""
-        method = REQUESTS.get(message)
-        if method is None:
-            if message in UNSIMULATED:
-                return fail(
-                    ResultErrorCode.api_method_not_implemented, f"{message} is not simulated"
-                )
-            return fail(ResultErrorCode.invalid_request, f"{message} is not an adApi request")
-        api = self._api
-        if api is None:
-            return fail(ResultErrorCode.api_not_answer, "the endpoint is not registered")
-        bound = getattr(api, method)
-        try:
-            inspect.signature(bound).bind(*params)
-        except TypeError:
-            problem = argument_problem(message, params, self.host.sim.api_version.value)
-            return fail(
-                ResultErrorCode.invalid_args, problem or f"{message}: wrong number of arguments."
-            )
-        return bound(*params)
+        return run_request(self._api, message, params, self.host.sim.api_version.value)
 
     # ------------------------------------------------------------------ to the page
 
@@ -434,9 +407,9 @@ class PageEndpoint:
                 else "its handlers run only if the page's event loop comes back"
             )
             raise JsHandlerError(f"{blocked}; {event.value} was not waited for ({later})")
-        waiter = self._expect()
+        waiter = self._expect(event.value)
         self._post({"uid": waiter[0], "type": event.value, "params": args})
-        if not waiter[1].done.wait(self.host.timeout + _GRACE_S):
+        if not self._wait_answer(waiter[1].done, event):
             with self._lock:
                 self._waiters.pop(waiter[0], None)
             # The host has already recorded the timeout and gone on: here, on the abandoned
@@ -453,10 +426,34 @@ class PageEndpoint:
             raise JsHandlerError(waiter[1].error)
         return waiter[1].answer
 
-    def _block(self, reason: str) -> None:
+    def _wait_answer(self, done: threading.Event, event: EventName) -> bool:
+        """Wait for the page's handlers of ``event`` up to the host's timeout. A stop (Ctrl-C,
+        SIGTERM) meanwhile pings the page at once: one whose event loop is blocked (``while
+        (true) {}``) is found so now and the wait ends, rather than holding the stop for the
+        whole timeout; one that answers (a promise still pending) keeps its timeout, as a
+        handler does."""
+        deadline = time.monotonic() + self.host.timeout + _GRACE_S
+        asked = False
+        while not done.wait(min(_STOP_CHECK_S, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                return False
+            if asked or not interrupts.stopping():
+                continue
+            asked = True
+            if not self._answers_ping(_PING_FLOOR_S):
+                reason = self._block(
+                    f"{self.name}'s event loop is blocked: a handler of {event.value} was still "
+                    f"running when adsim stopped and it answered no ping for {_PING_FLOOR_S:g} s"
+                    f"{LOOP_HINT}"
+                )
+                ended = "its node process was ended" if self._blocked_ends else "not waited for"
+                print(f"adsim: {reason}; {ended}", file=sys.stderr, flush=True)
+        return True
+
+    def _block(self, reason: str) -> str:
         """The page reads nothing any more: ``blocked`` is told (it may return a truer reason),
         and the events it was sent fail with ``reason`` now, later ones at once (until it sends
-        anything again)."""
+        anything again). Returns the reason said."""
         if self._on_blocked is not None:
             said = self._on_blocked(reason)
             if isinstance(said, str) and said:
@@ -468,24 +465,31 @@ class PageEndpoint:
         for waiter in stale:
             waiter.error = reason
             waiter.done.set()
+        return reason
 
-    def _expect(self) -> tuple[str, _Waiter]:
+    def _expect(self, event: str = "") -> tuple[str, _Waiter]:
         """A new uid and the waiter for the page's answer to it."""
         uid = self._uid()
         with self._lock:
-            waiter = _Waiter(self._generation)
+            waiter = _Waiter(self._generation, event)
             self._waiters[uid] = waiter
         return uid, waiter
+
+    def running(self) -> list[str]:
+        """The events whose page handlers are still running (sent, not yet finished)."""
+        with self._lock:
+            return [waiter.event for waiter in self._waiters.values() if waiter.event]
 
     def _ping_timeout(self) -> float:
         return max(self.host.timeout, _PING_FLOOR_S)
 
-    def _answers_ping(self) -> bool:
+    def _answers_ping(self, timeout: float | None = None) -> bool:
         """Whether the page's event loop still reads packets: a ``__ping__`` it answers (or a
-        disconnect meanwhile: then it is not blocked, it is gone) within ``_ping_timeout``."""
+        disconnect meanwhile: then it is not blocked, it is gone) within ``timeout`` (default
+        ``_ping_timeout``)."""
         uid, waiter = self._expect()
         self._post({"uid": uid, "type": "__ping__", "params": []})
-        answered = waiter.done.wait(self._ping_timeout())
+        answered = waiter.done.wait(self._ping_timeout() if timeout is None else timeout)
         with self._lock:
             self._waiters.pop(uid, None)
         return answered

@@ -138,6 +138,8 @@ class NodeHandler:
     def _spawn(self) -> subprocess.Popen[str]:
         env = dict(os.environ)
         env["ADSIM_API_TIMEOUT_MS"] = str(round(self.host.timeout * 1000))
+        # What the runner's walk of a module's imports (a load error's place) must fit inside.
+        env["ADSIM_LOAD_TIMEOUT_MS"] = str(round(self._load_timeout() * 1000))
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,14 @@ UNEXPECTED = "SyntaxError: Unexpected token ';'"
     [
         # Node gives no place for a syntax error in an ES module: the module's line 1 was named,
         # a line with no import on it, and nothing named the file at fault.
-        ("lib.mjs", "export const a = 1;\n\nexport const b = ;\n", (UNEXPECTED, 3)),
+        ("lib.mjs", "export const a = 1;\n\nexport const b = ;\n", (UNEXPECTED, "3:18")),
         # A CommonJS file's place was dropped for the module's, and Node's own rejected promise
         # said "a promise rejected with no catch".
-        ("lib.cjs", "const a = 1;\n\nconst b = ;\nmodule.exports = { a };\n", (UNEXPECTED, 3)),
+        ("lib.cjs", "const a = 1;\n\nconst b = ;\nmodule.exports = { a };\n", (UNEXPECTED, "3:11")),
         (
             "lib.mjs",
             "const a = 1;\n\nthrow new Error('no CRM token');\n",
-            ("Error: no CRM token", 3),
+            ("Error: no CRM token", "3"),
         ),
     ],
 )
@@ -46,9 +47,10 @@ def test_an_error_in_a_file_the_module_imports_is_placed(
     capsys: pytest.CaptureFixture[str],
     helper: str,
     source: str,
-    said: tuple[str, int],
+    said: tuple[str, str],
 ) -> None:
-    """The module's line is its import of the file at fault, whose own place follows the error."""
+    """The module's line is its import of the file at fault, whose own place follows the error
+    (with the column of a syntax error)."""
     (tmp_path / helper).write_text(source, encoding="utf-8")
     module = tmp_path / "crm.mjs"
     module.write_text(
@@ -75,8 +77,88 @@ def test_a_syntax_error_two_imports_away_is_placed(
         encoding="utf-8",
     )
     assert _load(module, capsys) == (
-        f"adsim: {module}:3: SyntaxError: Unexpected token ';' ({tmp_path / 'lib' / 'deep.mjs'}:1)"
-        " while importing it"
+        f"adsim: {module}:3: {UNEXPECTED} ({tmp_path / 'lib' / 'deep.mjs'}:1:18) while importing it"
+    )
+
+
+@needs_node
+@pytest.mark.parametrize("when", ["register", "handler"])
+def test_a_dynamic_import_of_a_file_with_a_syntax_error_is_placed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], when: str
+) -> None:
+    """``await import("./lib.mjs")`` of a file that does not parse: Node's error has no place at
+    all, and the module's line 1 was named in register (nothing in a handler's outcome). The
+    walk of its imports now takes in a dynamic import of a literal: the file, line and column."""
+    (tmp_path / "lib.mjs").write_text(
+        "// a library\nexport const a = 1;\n\nexport function f() {\n  return 2 +;\n}\n",
+        encoding="utf-8",
+    )
+    module = tmp_path / "crm.mjs"
+    place = f"({tmp_path / 'lib.mjs'}:5:13)"
+    if when == "register":
+        module.write_text(
+            "export async function register(adApi) {\n"
+            '  const lib = await import("./lib.mjs");\n'
+            "}\n",
+            encoding="utf-8",
+        )
+        assert (
+            _load(module, capsys) == f"adsim: {module}:2: {UNEXPECTED} {place} in register(adApi)"
+        )
+        return
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', async () => (await import('./lib.mjs')).f());\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "ON_LOGIN -> js:crm.mjs:" in err
+    assert f": JsHandlerError: {UNEXPECTED} {place}\n" in err
+
+
+def _broken_two_imports_away(tmp_path: Path) -> Path:
+    (tmp_path / "bad.mjs").write_text("export const b = ;\n", encoding="utf-8")
+    (tmp_path / "mid.mjs").write_text('export * from "./bad.mjs";\n', encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { b } from "./mid.mjs";\n'
+        "export async function register(adApi) {\n"
+        '  if (process.env.NEVER_SET) await import("./pipe.mjs");\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    return module
+
+
+@needs_node
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_the_walk_of_the_imports_reads_no_fifo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO among the module's imports blocked the walk's ``node --check`` for ever: adsim's
+    load timeout came first and said the import was still running (it had failed)."""
+    module = _broken_two_imports_away(tmp_path)
+    os.mkfifo(tmp_path / "pipe.mjs")
+    assert _load(module, capsys) == (
+        f"adsim: {module}:1: {UNEXPECTED} ({tmp_path / 'bad.mjs'}:1:18) while importing it"
+    )
+
+
+@needs_node
+def test_a_walk_of_the_imports_out_of_time_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's ``node --check`` had no time limit of its own (the walk's had 30 s, past
+    adsim's 15 s load timeout). Each now has what is left of the walk's (at most 5 s, within the
+    load timeout); one that does not end in it is said, the place not guessed."""
+    module = _broken_two_imports_away(tmp_path)
+    monkeypatch.setenv("ADSIM_IMPORT_WALK_MS", "1")  # no node --check ends in 1 ms
+    assert _load(module, capsys) == (
+        f"adsim: {module}:1: {UNEXPECTED} (its place was not found: node --check {module} did"
+        " not end within the 0.001 s the walk has) while importing it"
     )
 
 

@@ -75,3 +75,40 @@ def test_an_answer_with_a_lone_surrogate_is_junk_and_the_output_is_written(
     assert "Traceback" not in err
     assert "ON_REQUEST_TRANSFER_DATA answer has a lone surrogate" in err
     assert out.read_text(encoding="utf-8").count("\n") > 10
+
+
+@needs_node
+def test_api_call_with_a_packet_type_of_the_widgets_own_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``apiCall("__handled__")`` was sent as a request, taken for the end of a callback and never
+    answered: the call waited for its timeout (and the handler that awaited it with it)."""
+    said = tmp_path / "said.jsonl"
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', async () => {\n"
+        "    for (const name of ['__handled__', '__attach__', 'hi', 'ON_LOGIN_RESPONSE']) {\n"
+        "      const r = await adApi.apiCall(name, []);\n"
+        f"      appendFileSync({json.dumps(str(said))}, JSON.stringify([name, r]) + '\\n');\n"
+        "    }\n"
+        "  });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--api-version", "2026", "--handler-timeout", "60"])
+    assert code == 0, capsys.readouterr().err
+    lines = dict(json.loads(line) for line in said.read_text(encoding="utf-8").splitlines())
+    assert list(lines) == ["__handled__", "__attach__", "hi", "ON_LOGIN_RESPONSE"]
+    for name, result in lines.items():
+        assert result == {
+            "status": "error",
+            "error": {
+                "code": 7,
+                "name": "invalid_request",
+                "message": f"{name} is not an adApi request (a packet type of the widget's own); "
+                "nothing was sent",
+            },
+        }

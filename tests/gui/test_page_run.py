@@ -336,6 +336,9 @@ def test_ctrl_c_stops_a_page_run_at_once(tmp_path: Path, signum: signal.Signals)
     while not lines.empty():
         seen.append(lines.get())
     assert not any("Traceback" in line or "handlers:" in line for line in seen), "".join(seen)
+    # The handler the stop did not wait for is named (nothing was said of it).
+    stuck = "adsim: js:page: a handler of ON_NEW_INTERACTION was still running when adsim stopped"
+    assert f"{stuck}; not waited for\n" in seen, "".join(seen)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ class CrmPage(QWebEnginePage):
     """A page whose console lines are signalled; ``headless``: its dialogs are dismissed."""
 
     console = Signal(str)
+    uncaught = Signal(str, int, str)
+    """An error the page's script threw and nobody caught: source URL, line, message."""
     headless = False
     """Dismiss ``alert``/``confirm``/``prompt`` at once, each said as a console line: headless
     (``adsim run --page``) Qt's dialog waited for a click nobody could give, and adsim hung
@@ -58,3 +60,6 @@ class CrmPage(QWebEnginePage):
     ) -> None:
         """Forward the page's console to the log."""
         self.console.emit(f"console {level.name}: {message} ({source}:{line})")
+        error = QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel
+        if level == error and message.startswith("Uncaught"):
+            self.uncaught.emit(source, line, message)

@@ -40,6 +40,9 @@
   ns.transports = api.transports;
   ns.METHODS = api.METHODS;
   ns.NEED_RESPONSE = api.NEED_RESPONSE;
+  // How many AdApi instances this page constructed (read by adsim run --page when the page
+  // throws while loading: before one, its error is why it never connects).
+  Object.defineProperty(ns, "instances", { get: api.instances, configurable: true });
   if (typeof module === "object" && module && module.exports) {
     module.exports = api;
   }
@@ -222,6 +225,9 @@
   }
 
   var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __pong__: 1 };
+  // Packet types that are the transport's own, not requests: `apiCall("__handled__")` sent as
+  // one was taken for a callback's end (or a handshake, an answer) and never answered.
+  var RESERVED = /^(__.*|hello|hi|ready|comm-widget-ready|.*_RESPONSE)$/;
 
   // The origin this script was loaded from when that is a tenant's https:// (or http://) URL.
   var SCRIPT_ORIGIN = (function () {
@@ -277,6 +283,13 @@
           where = " (" + file + ":" + m[2] + ")";
           break;
         }
+      }
+      var hook = root.brightpattern && root.brightpattern.placeOfSyntaxError;
+      if (!where && error.name === "SyntaxError" && typeof hook === "function") {
+        // No place of the module's own (a dynamic import of a file that does not parse): the
+        // Node runner's walk of its imports finds the file at fault.
+        var place = hook(error);
+        if (place) where = " (" + place + ")";
       }
       var message = String(error.message);
       // Node's "Require stack:" lines after a missing module (the file that required it, the
@@ -438,8 +451,11 @@
    * disableNewInteractionPopup?, adaptiveWidth?}; `new AdApi(key)` / `new AdApi(key, mountRoot)`
    * (very old integrations) are accepted too.
    */
+  var constructed = 0;
+
   function AdApi(options, legacyMountRoot, widget) {
     if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot, widget);
+    constructed += 1;
     if (typeof options === "string") {
       options = { integrationKey: options, mountRoot: legacyMountRoot };
     }
@@ -549,6 +565,10 @@
     });
     var packet = { uid: nextUid(), type: type, params: params };
     if (this._gone) return Promise.resolve(gone());
+    if (RESERVED.test(type)) {
+      var refused = type + " is not an adApi request (a packet type of the widget's own); nothing was sent";
+      return Promise.resolve({ status: "error", error: { code: 7, name: "invalid_request", message: refused } });
+    }
     // An argument JSON cannot carry (an object with a cycle, a BigInt) is refused here, as the
     // facade refuses a bad one: sent, it made the transport throw, and a call queued before
     // `ready` threw there, which ended Node with every later call and event.
@@ -741,5 +761,8 @@
     METHODS_2: METHODS_2,
     NEED_RESPONSE: NEED_RESPONSE,
     transports: { qwebchannel: qwebchannelTransport, stream: streamTransport },
+    instances: function () {
+      return constructed;
+    },
   };
 });

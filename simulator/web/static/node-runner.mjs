@@ -177,7 +177,8 @@ function placeIn(stackLine) {
 }
 
 /** The places of the module's own code in `error`'s stack, the innermost first: where a
- * CommonJS syntax error is (its stack starts with Node's "file:line"), then each frame. */
+ * CommonJS syntax error is (its stack starts with Node's "file:line", the source line and a caret
+ * under the column), then each frame. */
 function placesOf(error) {
   const lines = String(error?.stack || "").split("\n");
   const places = [];
@@ -190,7 +191,10 @@ function placesOf(error) {
       file = null;
     }
   }
-  if (file && isAbsolute(file)) places.push({ file, line: Number(arrow[2]) });
+  if (file && isAbsolute(file)) {
+    const column = /^\s*\^/.test(lines[2] || "") ? lines[2].indexOf("^") + 1 : 0;
+    places.push({ file, line: Number(arrow[2]), column });
+  }
   for (const line of lines.slice(1)) {
     const place = placeIn(line);
     if (place && !OWN_FILES.has(place.file)) places.push(place);
@@ -213,15 +217,35 @@ function isModule(file, path) {
   }
 }
 
-/** Walk the module's imports (import-trail.mjs, which runs none of them): the specifier of its
- * import that leads to `target`, or to the file with a syntax error, and that error's place. */
-function importTrail(path, target) {
+// The walk of the module's imports, and its word, must reach adsim within its load timeout
+// (counted from node's start, $ADSIM_LOAD_TIMEOUT_MS): it looks for at most WALK_MAX_MS, less
+// when the import itself took long; the walker's own node gets WALK_START_MS more to start.
+const LOAD_TIMEOUT_MS = Number(process.env.ADSIM_LOAD_TIMEOUT_MS) || 15000;
+const WALK_MAX_MS = Number(process.env.ADSIM_IMPORT_WALK_MS) || 5000; // tests shorten it
+const WALK_START_MS = 5000;
+const WORD_MS = 1000; // the load error's way to adsim, after the walk
+
+/** How long a walk may look while the module loads (0: no time is left for one). */
+function loadWalkMs() {
+  return Math.max(0, Math.min(WALK_MAX_MS, LOAD_TIMEOUT_MS - WALK_START_MS - WORD_MS - performance.now()));
+}
+
+const seconds = (ms) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** Walk the module's imports (import-trail.mjs, which runs none of them) for up to `budgetMs`:
+ * the specifier of its import that leads to `target`, or to the file with a syntax error, and
+ * that error's place; `slow` says why nothing could be found in time. */
+function importTrail(path, target, budgetMs = WALK_MAX_MS) {
+  if (budgetMs <= 0) return { slow: "no time was left to walk its imports within the load timeout" };
+  const walker = resolve(dirname(RUNNER), "import-trail.mjs");
   const walk = spawnSync(
     process.execPath,
-    ["--experimental-vm-modules", "--no-warnings", resolve(dirname(RUNNER), "import-trail.mjs"), path]
-      .concat(target ? [target] : []),
-    { encoding: "utf8", timeout: 30000 }
+    ["--experimental-vm-modules", "--no-warnings", walker, path, target || "", String(Math.round(budgetMs))],
+    { encoding: "utf8", timeout: budgetMs + WALK_START_MS, killSignal: "SIGKILL" }
   );
+  if (walk.error?.code === "ETIMEDOUT" || walk.signal) {
+    return { slow: `the walk of its imports did not end within ${seconds(budgetMs + WALK_START_MS)}` };
+  }
   try {
     return JSON.parse(walk.stdout || "{}");
   } catch {
@@ -251,16 +275,19 @@ function loadError(error, path) {
   const places = placesOf(error);
   const at = thrownAt(places);
   let line = places.find((p) => isModule(p.file, path))?.line;
-  let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}` : null;
-  if (elsewhere && line === undefined) line = importLine(path, importTrail(path, at.file).specifier);
+  const column = at?.column ? `:${at.column}` : ""; // a syntax error's, under its caret
+  let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}${column}` : null;
+  if (elsewhere && line === undefined) {
+    line = importLine(path, importTrail(path, at.file, loadWalkMs()).specifier);
+  }
   if (!at && error instanceof SyntaxError) {
-    const trail = importTrail(path);
-    const place = trail.place ? /^(.*):(\d+)$/.exec(trail.place) : null;
+    const trail = importTrail(path, null, loadWalkMs());
+    const place = trail.place ? /^(.*?):(\d+)(?::\d+)?$/.exec(trail.place) : null;
     if (place && isModule(place[1], path)) line = Number(place[2]);
     else if (place) {
       line = importLine(path, trail.specifier);
       elsewhere = trail.place;
-    }
+    } else if (trail.slow) elsewhere = `its place was not found: ${trail.slow}`;
   }
   return `${path}:${line ?? 1}: ${thrown(error)}${elsewhere ? ` (${elsewhere})` : ""}`;
 }
@@ -426,6 +453,9 @@ if (!file) {
   if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
+  // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
+  // the shim names that file's place, found by a walk of the module's imports.
+  globalThis.brightpattern.placeOfSyntaxError = () => importTrail(path).place ?? null;
   const exit = process.exit;
   process.exit = function (code) {
     if (phase === "importing" || phase === "registering") {
