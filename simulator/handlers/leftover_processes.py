@@ -25,7 +25,7 @@ from simulator.handlers.leftover_threads import process_delay, wait_runnable
 if TYPE_CHECKING:
     import subprocess
 
-__all__ = ["ended_within", "incident", "left_running", "snapshot"]
+__all__ = ["end_pools", "ended_within", "incident", "left_running", "snapshot"]
 
 _POLL_S = 0.02
 
@@ -81,6 +81,22 @@ def _stdlib_services() -> set[int]:
         if isinstance(pid, int):
             found.add(pid)
     return found
+
+
+def end_pools() -> None:
+    """Terminate the ``multiprocessing`` pools a plugin left open, as Python's exit would (their
+    own finalizers, run now): killed among the leftover processes, a pool's worker could die
+    holding its task queue's lock, and Python's end of that pool at exit then waited for ever
+    (``adsim`` hung after its summary)."""
+    util = sys.modules.get("multiprocessing.util")
+    registry = getattr(util, "_finalizer_registry", None)
+    if not isinstance(registry, dict):
+        return
+    for finalizer in list(registry.values()):
+        callback = getattr(finalizer, "_callback", None)
+        if getattr(callback, "__qualname__", "") == "Pool._terminate_pool":
+            with contextlib.suppress(Exception):
+                finalizer()  # runs once: Python's exit will not run it again
 
 
 def snapshot() -> frozenset[int]:

@@ -158,3 +158,30 @@ def test_a_spawn_pool_shut_down_in_close_ends_clean(tmp_path):
     assert "process(es)" not in done.stderr
     assert "resource_tracker" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_multiprocessing_pool_left_open_is_ended_as_pythons_exit_would(tmp_path):
+    """Its workers were killed among the leftover processes; one killed holding the pool's task
+    queue lock left Python's own end of the pool at exit waiting for ever: adsim hung after its
+    summary. Now the pool is terminated first (its finalizer, what Python's exit runs)."""
+    done = _adsim(
+        tmp_path,
+        """
+        import multiprocessing
+
+        POOL = None
+
+        def save(activity):
+            return POOL.apply(abs, (-42,))
+
+        def register(ad_api):
+            global POOL
+            POOL = multiprocessing.get_context("spawn").Pool(2)
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+        """,
+        "demo",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "process(es)" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "resource_tracker" not in done.stderr
