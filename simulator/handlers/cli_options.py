@@ -429,8 +429,9 @@ def threads_left(host: HandlerHost) -> None:
     put back if a plugin replaced or closed them (an incident too)."""
     if host.isolation != "thread":
         return
-    leftover_processes.end_pools()  # as Python's exit would: never killed half-way
-    left = leftover_threads.left_running(host.threads_before, CLOSE_GRACE, host.threads_loaded)
+    ending = leftover_processes.end_pools(CLOSE_GRACE)  # as Python's exit would, bounded
+    before = host.threads_before | ending
+    left = leftover_threads.left_running(before, CLOSE_GRACE, host.threads_loaded)
     if host.streams is not None:  # the summary reaches the user whatever a plugin did to them
         who = "a plugin's code (a thread of its own, or a handler past its timeout)"
         host.streams.mend(who)

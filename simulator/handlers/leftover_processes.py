@@ -17,10 +17,11 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
-from simulator.handlers.leftover_threads import process_delay, wait_runnable
+from simulator.handlers.leftover_threads import join_within, process_delay, wait_runnable
 
 if TYPE_CHECKING:
     import subprocess
@@ -83,20 +84,35 @@ def _stdlib_services() -> set[int]:
     return found
 
 
-def end_pools() -> None:
+def end_pools(grace: float) -> frozenset[threading.Thread]:
     """Terminate the ``multiprocessing`` pools a plugin left open, as Python's exit would (their
     own finalizers, run now): killed among the leftover processes, a pool's worker could die
     holding its task queue's lock, and Python's end of that pool at exit then waited for ever
-    (``adsim`` hung after its summary)."""
+    (``adsim`` hung after its summary). A pool's end joins its workers after their SIGTERM, for
+    ever if they ignore it: it gets ``grace`` seconds on a thread of its own (returned, not a
+    plugin's leftover), then its workers are killed with the other leftovers."""
     util = sys.modules.get("multiprocessing.util")
     registry = getattr(util, "_finalizer_registry", None)
     if not isinstance(registry, dict):
-        return
-    for finalizer in list(registry.values()):
-        callback = getattr(finalizer, "_callback", None)
-        if getattr(callback, "__qualname__", "") == "Pool._terminate_pool":
+        return frozenset()
+    pools = [
+        finalizer
+        for finalizer in list(registry.values())
+        if getattr(getattr(finalizer, "_callback", None), "__qualname__", "")
+        == "Pool._terminate_pool"
+    ]
+    if not pools:
+        return frozenset()
+
+    def end() -> None:
+        for finalizer in pools:
             with contextlib.suppress(Exception):
                 finalizer()  # runs once: Python's exit will not run it again
+
+    ending = threading.Thread(target=end, name="adsim-end-pools", daemon=True)
+    ending.start()
+    join_within(ending, grace)
+    return frozenset({ending})
 
 
 def snapshot() -> frozenset[int]:

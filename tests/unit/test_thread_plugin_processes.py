@@ -185,3 +185,37 @@ def test_a_multiprocessing_pool_left_open_is_ended_as_pythons_exit_would(tmp_pat
     assert "process(es)" not in done.stderr
     assert "Traceback" not in done.stderr
     assert "resource_tracker" not in done.stderr
+
+
+def test_a_pool_whose_worker_ignores_sigterm_does_not_hang_adsim(tmp_path):
+    """Ending a pool (its terminate) joins its workers after a SIGTERM, for ever when one is busy
+    and ignores it: the end waits the close's grace, then the worker is killed and named as any
+    process a plugin left running."""
+    done = _adsim(
+        tmp_path,
+        """
+        import multiprocessing
+        import os
+        import signal
+        import time
+
+        POOL = None
+
+        def register(ad_api):
+            global POOL
+            context = multiprocessing.get_context("spawn")
+            ignored = (signal.SIGTERM, signal.SIG_IGN)
+            POOL = context.Pool(1, initializer=signal.signal, initargs=ignored)
+            # Busy for ever (no sentinel ends it), once it has begun: a task still queued at
+            # the end is taken back, and the worker ends by itself.
+            POOL.apply_async(os.system, ("touch begun && exec sleep 3600",))
+            deadline = time.monotonic() + 60
+            while not os.path.exists("begun") and time.monotonic() < deadline:
+                time.sleep(0.01)
+            ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+        """,
+        "demo",
+    )
+    assert done.returncode == 1, done.stderr
+    assert "process(es)" in done.stderr
+    assert "Traceback" not in done.stderr
