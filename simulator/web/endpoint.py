@@ -38,6 +38,7 @@ of a handler that failed).
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 import threading
 import time
@@ -113,7 +114,9 @@ class _Forward:
     def __init__(self, endpoint: PageEndpoint, event: EventName):
         self.endpoint = endpoint
         self.event = event
-        self.__qualname__ = f"page.on({event.value})"
+        # A Node module's are renamed for where it calls ``adApi.on`` (``__on__``).
+        who = "" if endpoint.places else "page."
+        self.__qualname__ = f"{who}on({event.value})"
 
     def __call__(self, *args: Any) -> Any:
         return self.endpoint.deliver(self.event, [_wire(a) for a in args])
@@ -141,8 +144,14 @@ class PageEndpoint:
         reopen: Callable[[], str | None] | None = None,
         blocked: Callable[[str], Any] | None = None,
         blocked_ends: bool = False,
+        places: bool = False,
     ):
         self.host = host
+        self.places = places
+        """A Node module's: its ``__on__`` packets (where it registered its handlers of an
+        event) name that event's handler in its outcomes (``on(ON_LOGIN) at crm.mjs:3``)."""
+        self._source_dir = os.path.dirname(source) + os.sep
+        self._forwards: dict[str, _Forward] = {}
         self.name = name
         """The plugin's name in ``host.plugins`` and the journal (made unique by the host)."""
         self._send = send
@@ -208,8 +217,10 @@ class PageEndpoint:
         self._api = ad_api
         if self.integration_key:  # registered again by a reload: the page keeps its key
             ad_api.integration_key = self.integration_key
+        self._forwards = {}
         for event in events_for(self.host.sim.api_version):
-            ad_api.on(event, _Forward(self, event))
+            forward = self._forwards[event.value] = _Forward(self, event)
+            ad_api.on(event, forward)
 
     def subscribe_packets(
         self, observer: Callable[[PacketDirection, Packet], Any]
@@ -285,6 +296,8 @@ class PageEndpoint:
             self.registered.set()
         elif kind in ("__log__", "__crash__"):
             return  # journaled above; a crash is its NodeHandler's to report
+        elif kind == "__on__":
+            self._placed(params)
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))
@@ -305,6 +318,20 @@ class PageEndpoint:
             waiter.error = "the page reloaded (a new hello) before it answered"
             waiter.done.set()
         self._post({"uid": self._uid(), "type": "hello", "params": []})
+
+    def _placed(self, params: list[Any]) -> None:
+        """``__on__ [event, [file:line, ...]]``: where the module registered its handlers of the
+        event, which names them in its outcomes (paths in the module's folder made relative)."""
+        forward = self._forwards.get(str(params[0])) if self.places and params else None
+        places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
+        if forward is None:
+            return
+        said = ", ".join(str(p).removeprefix(self._source_dir) for p in places[:5])
+        name = f"on({forward.event.value})" + (f" at {said}" if said else "")
+        forward.__qualname__ = name
+        registry = getattr(self.host, "registry", None)
+        if registry is not None:
+            registry.rename(forward, name)
 
     def _hi(self, params: list[Any]) -> None:
         key = params[0] if params and isinstance(params[0], str) else None

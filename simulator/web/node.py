@@ -132,6 +132,7 @@ class NodeHandler:
             reopen=self._reopen,
             blocked=self._blocked,
             blocked_ends=True,
+            places=True,
         )
         self._reader = self._start_reader(self.process, self._generation)
 

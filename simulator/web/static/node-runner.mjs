@@ -456,6 +456,7 @@ if (!file) {
   // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
   // the shim names that file's place, found by a walk of the module's imports.
   globalThis.brightpattern.placeOfSyntaxError = () => importTrail(path).place ?? null;
+  globalThis.brightpattern.sayPlaces = true; // where the module calls adApi.on: its outcomes' name
   const exit = process.exit;
   process.exit = function (code) {
     if (phase === "importing" || phase === "registering") {
