@@ -579,3 +579,28 @@ def test_a_js_outcome_names_where_the_module_registered_its_handler(
     new = "ON_NEW_INTERACTION -> js:crm.mjs:on(ON_NEW_INTERACTION) at lib/chat.mjs:2 error in "
     assert new in err
     assert "page.on" not in err
+
+
+@needs_node
+def test_a_module_knows_whose_desktop_it_serves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A module runs for every agent of a scenario, in a node of each agent's, and could not tell
+    which (a Python plugin has ``ad_api.agent``): ``adApi.agent``, not among the instance's
+    keys."""
+    seen = tmp_path / "seen.txt"
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  const keyed = Object.keys(adApi).includes('agent');\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => appendFileSync(\n"
+        f"    {json.dumps(str(seen))}, `${{adApi.agent}} ${{keyed}}\\n`\n"
+        "  ));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "colleague_blind_transfer.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(seen.read_text(encoding="utf-8").splitlines()) == ["jane false", "omar false"]

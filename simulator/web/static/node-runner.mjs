@@ -495,6 +495,9 @@ if (!file) {
         ...(module.adApiOptions ?? module.default?.adApiOptions ?? {}),
       };
       const adApi = new AdApi({ ...options, transport });
+      // Whose desktop this node serves (a module runs for every agent of a scenario), as a
+      // Python plugin's ad_api.agent: not enumerable, the vendor's instance keeps its own keys.
+      Object.defineProperty(adApi, "agent", { value: process.env.ADSIM_AGENT ?? "", enumerable: false });
       phase = "registering";
       try {
         await register(adApi);
