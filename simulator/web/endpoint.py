@@ -38,18 +38,14 @@ of a handler that failed).
 from __future__ import annotations
 
 import itertools
-import os
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from simulator import interrupts
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
@@ -58,6 +54,7 @@ from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.limits import kept_packet
 from simulator.handlers.outcome import OpaqueResult
 from simulator.web.adapi_requests import REQUESTS, UNSIMULATED, run_request
+from simulator.web.forwards import Forwards
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -100,28 +97,6 @@ class _Waiter:
     error: str | None = None
 
 
-def _wire(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-class _Forward:
-    """The endpoint's handler for one event: post it to the page and wait for its handlers."""
-
-    def __init__(self, endpoint: PageEndpoint, event: EventName):
-        self.endpoint = endpoint
-        self.event = event
-        # A Node module's are renamed for where it calls ``adApi.on`` (``__on__``).
-        who = "" if endpoint.places else "page."
-        self.__qualname__ = f"{who}on({event.value})"
-
-    def __call__(self, *args: Any) -> Any:
-        return self.endpoint.deliver(self.event, [_wire(a) for a in args])
-
-
 class PageEndpoint:
     """One page's widget: connects its packets to ``host``'s simulation as plugin ``name``.
 
@@ -147,11 +122,8 @@ class PageEndpoint:
         places: bool = False,
     ):
         self.host = host
-        self.places = places
-        """A Node module's: its ``__on__`` packets (where it registered its handlers of an
-        event) name that event's handler in its outcomes (``on(ON_LOGIN) at crm.mjs:3``)."""
-        self._source_dir = os.path.dirname(source) + os.sep
-        self._forwards: dict[str, _Forward] = {}
+        # A Node module's (``places``) are named for where it calls adApi.on (``__on__``).
+        self._forwards = Forwards(self.deliver, places=places, source=source)
         self.name = name
         """The plugin's name in ``host.plugins`` and the journal (made unique by the host)."""
         self._send = send
@@ -217,10 +189,7 @@ class PageEndpoint:
         self._api = ad_api
         if self.integration_key:  # registered again by a reload: the page keeps its key
             ad_api.integration_key = self.integration_key
-        self._forwards = {}
-        for event in events_for(self.host.sim.api_version):
-            forward = self._forwards[event.value] = _Forward(self, event)
-            ad_api.on(event, forward)
+        self._forwards.register(ad_api, events_for(self.host.sim.api_version))
 
     def subscribe_packets(
         self, observer: Callable[[PacketDirection, Packet], Any]
@@ -297,7 +266,7 @@ class PageEndpoint:
         elif kind in ("__log__", "__crash__"):
             return  # journaled above; a crash is its NodeHandler's to report
         elif kind == "__on__":
-            self._placed(params)
+            self._forwards.placed(params, getattr(self.host, "registry", None))
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))
@@ -318,20 +287,6 @@ class PageEndpoint:
             waiter.error = "the page reloaded (a new hello) before it answered"
             waiter.done.set()
         self._post({"uid": self._uid(), "type": "hello", "params": []})
-
-    def _placed(self, params: list[Any]) -> None:
-        """``__on__ [event, [file:line, ...]]``: where the module registered its handlers of the
-        event, which names them in its outcomes (paths in the module's folder made relative)."""
-        forward = self._forwards.get(str(params[0])) if self.places and params else None
-        places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
-        if forward is None:
-            return
-        said = ", ".join(str(p).removeprefix(self._source_dir) for p in places[:5])
-        name = f"on({forward.event.value})" + (f" at {said}" if said else "")
-        forward.__qualname__ = name
-        registry = getattr(self.host, "registry", None)
-        if registry is not None:
-            registry.rename(forward, name)
 
     def _hi(self, params: list[Any]) -> None:
         key = params[0] if params and isinstance(params[0], str) else None
