@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.contract import EventName, suggest_event_name
@@ -120,6 +120,16 @@ class HandlerRegistry:
             )
             self._by_event[event] = kept
             return len(current) - len(kept)
+
+    def rename(self, handler: Callable[..., Any], name: str) -> None:
+        """Give ``handler``'s registrations another name (a JS module's forwarder, once the module
+        says where it registered its own handlers), keeping their place in the order."""
+        with self._lock:
+            for event, current in list(self._by_event.items()):
+                if any(r.handler is handler for r in current):
+                    self._by_event[event] = tuple(
+                        replace(r, name=name) if r.handler is handler else r for r in current
+                    )
 
     def remove_plugin(self, plugin: str) -> int:
         """Drop every registration of ``plugin``; returns how many."""

@@ -44,11 +44,8 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from simulator import interrupts
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
@@ -57,6 +54,7 @@ from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.limits import kept_packet
 from simulator.handlers.outcome import OpaqueResult
 from simulator.web.adapi_requests import REQUESTS, UNSIMULATED, run_request
+from simulator.web.forwards import Forwards
 
 if TYPE_CHECKING:
     from simulator.journal.rows import PacketDirection
@@ -99,26 +97,6 @@ class _Waiter:
     error: str | None = None
 
 
-def _wire(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-class _Forward:
-    """The endpoint's handler for one event: post it to the page and wait for its handlers."""
-
-    def __init__(self, endpoint: PageEndpoint, event: EventName):
-        self.endpoint = endpoint
-        self.event = event
-        self.__qualname__ = f"page.on({event.value})"
-
-    def __call__(self, *args: Any) -> Any:
-        return self.endpoint.deliver(self.event, [_wire(a) for a in args])
-
-
 class PageEndpoint:
     """One page's widget: connects its packets to ``host``'s simulation as plugin ``name``.
 
@@ -141,8 +119,11 @@ class PageEndpoint:
         reopen: Callable[[], str | None] | None = None,
         blocked: Callable[[str], Any] | None = None,
         blocked_ends: bool = False,
+        places: bool = False,
     ):
         self.host = host
+        # A Node module's (``places``) are named for where it calls adApi.on (``__on__``).
+        self._forwards = Forwards(self.deliver, places=places, source=source)
         self.name = name
         """The plugin's name in ``host.plugins`` and the journal (made unique by the host)."""
         self._send = send
@@ -208,8 +189,7 @@ class PageEndpoint:
         self._api = ad_api
         if self.integration_key:  # registered again by a reload: the page keeps its key
             ad_api.integration_key = self.integration_key
-        for event in events_for(self.host.sim.api_version):
-            ad_api.on(event, _Forward(self, event))
+        self._forwards.register(ad_api, events_for(self.host.sim.api_version))
 
     def subscribe_packets(
         self, observer: Callable[[PacketDirection, Packet], Any]
@@ -285,6 +265,8 @@ class PageEndpoint:
             self.registered.set()
         elif kind in ("__log__", "__crash__"):
             return  # journaled above; a crash is its NodeHandler's to report
+        elif kind == "__on__":
+            self._forwards.placed(params, getattr(self.host, "registry", None))
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))

@@ -132,6 +132,7 @@ class NodeHandler:
             reopen=self._reopen,
             blocked=self._blocked,
             blocked_ends=True,
+            places=True,
         )
         self._reader = self._start_reader(self.process, self._generation)
 
@@ -141,6 +142,7 @@ class NodeHandler:
         # What the runner's walk of a module's imports (a load error's place) must fit inside.
         env["ADSIM_LOAD_TIMEOUT_MS"] = str(round(self._load_timeout() * 1000))
         env["ADSIM_ADAPI_OPTIONS"] = json.dumps(self._options)
+        env["ADSIM_AGENT"] = self.host.sim.name  # the module's adApi.agent (ad_api.agent's)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
         env["ADSIM_PACKET_TAG"] = self._tag

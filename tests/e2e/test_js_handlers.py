@@ -82,7 +82,8 @@ def test_journal_and_outcomes_name_the_js_plugin(tmp_path: Path) -> None:
             assert all(o.status == "ok" for o in host.outcomes)
             assert {o.plugin for o in journal.outcomes()} == {"js:crm_logger.mjs"}
             packets = journal.packets(plugin="js:crm_logger.mjs")
-            handshake = [p for p in packets if p.type != "__registered__"][:4]  # the runner's
+            # Not the runner's __registered__, nor where the module calls adApi.on (__on__).
+            handshake = [p for p in packets if p.type not in ("__registered__", "__on__")][:4]
             assert [(p.direction, p.type) for p in handshake] == [
                 ("in", "__attach__"),
                 ("out", "hello"),
@@ -398,9 +399,9 @@ def test_a_js_handler_acting_on_its_own_events_ends_the_run_with_exit_1(
     assert code == 1
     assert out.splitlines()[2].startswith(
         f"  {scenario}:5:5: handlers kept acting on their own events: 1,000 events in one step "
-        "(ON_INTERACTION_STATE_CHANGE -> js:noter.mjs:page.on(ON_INTERACTION_STATE_CHANGE) "
-        "calling add_note, 1,000 times); a handler that acts on the event its own action causes "
-        "loops forever"
+        "(ON_INTERACTION_STATE_CHANGE -> js:noter.mjs:on(ON_INTERACTION_STATE_CHANGE) at "
+        "noter.mjs:2 calling add_note, 1,000 times); a handler that acts on the event its own "
+        "action causes loops forever"
     )
     assert "Traceback" not in err
 
@@ -543,3 +544,63 @@ def test_a_process_a_module_left_running_ends_with_its_node(tmp_path: Path) -> N
         process.wait(timeout=60)
     assert process.returncode == 1, err
     assert b"js:leaves.mjs: 1 process(es) it started still running" in err
+
+
+@needs_node
+def test_a_js_outcome_names_where_the_module_registered_its_handler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Node module's outcomes read ``page.on(ON_LOGIN)``: a page's name, and no place. They
+    name where the module called ``adApi.on`` (a file it imports too; one removed is dropped)."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "chat.mjs").write_text(
+        "export function watchChats(adApi) {\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => { throw new Error('no chat table'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { watchChats } from "./lib/chat.mjs";\n'
+        "export function register(adApi) {\n"
+        "  const quiet = () => undefined;\n"
+        "  adApi.on('ON_LOGIN', quiet);\n"
+        "  adApi.on('ON_LOGIN', () => { throw new Error('no CRM session'); });\n"
+        "  adApi.remove('ON_LOGIN', quiet);\n"
+        "  watchChats(adApi);\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "#1 ON_LOGIN -> js:crm.mjs:on(ON_LOGIN) at crm.mjs:5 error in " in err
+    new = "ON_NEW_INTERACTION -> js:crm.mjs:on(ON_NEW_INTERACTION) at lib/chat.mjs:2 error in "
+    assert new in err
+    assert "page.on" not in err
+
+
+@needs_node
+def test_a_module_knows_whose_desktop_it_serves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A module runs for every agent of a scenario, in a node of each agent's, and could not tell
+    which (a Python plugin has ``ad_api.agent``): ``adApi.agent``, not among the instance's
+    keys."""
+    seen = tmp_path / "seen.txt"
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { appendFileSync } from "node:fs";\n'
+        "export function register(adApi) {\n"
+        "  const keyed = Object.keys(adApi).includes('agent');\n"
+        "  adApi.on('ON_NEW_INTERACTION', () => appendFileSync(\n"
+        f"    {json.dumps(str(seen))}, `${{adApi.agent}} ${{keyed}}\\n`\n"
+        "  ));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", str(SCENARIOS / "colleague_blind_transfer.yaml"), "--js-handler", str(module)]
+    code = main([*argv, "--journal", ":memory:"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(seen.read_text(encoding="utf-8").splitlines()) == ["jane false", "omar false"]

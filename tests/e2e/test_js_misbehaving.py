@@ -57,9 +57,8 @@ def test_an_answer_that_is_not_json_is_junk_and_node_lives_on(
     code = main([*argv, "--journal", ":memory:"])
     err = capsys.readouterr().err
     assert code == 1, err
-    assert (
-        "#9 ON_REQUEST_TRANSFER_DATA -> js:junk.mjs:page.on(ON_REQUEST_TRANSFER_DATA) junk" in err
-    )
+    said = "#9 ON_REQUEST_TRANSFER_DATA -> js:junk.mjs:on(ON_REQUEST_TRANSFER_DATA) at junk.mjs:3"
+    assert f"{said} junk" in err
     assert f"ON_REQUEST_TRANSFER_DATA answer is not JSON ({kind}); return JSON data" in err
     assert "handlers: 1 of 24 calls failed (1 junk)" in err
     assert len(seen.read_text(encoding="utf-8").split()) == 1  # the record saved after it

@@ -224,7 +224,7 @@
     return best;
   }
 
-  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __pong__: 1 };
+  var INTERNAL = { __attach__: 1, __handled__: 1, __log__: 1, __on__: 1, __pong__: 1 };
   // Packet types that are the transport's own, not requests: `apiCall("__handled__")` sent as
   // one was taken for a callback's end (or a handshake, an answer) and never answered.
   var RESERVED = /^(__.*|hello|hi|ready|comm-widget-ready|.*_RESPONSE)$/;
@@ -259,31 +259,36 @@
     return "a" + uidCounter.toString(36) + "-" + Date.now().toString(36);
   }
 
+  /** The first place in `stack` outside this script, as "file:line", or "". */
+  function ownPlace(stack) {
+    var lines = String(stack || "").split("\n");
+    for (var i = 1; i < lines.length; i++) {
+      // A frame's location only: "at f (LOCATION)" or "at LOCATION", a URL or an absolute
+      // path (spaces allowed). Not a path inside Node's own "node:internal/modules/..." (it
+      // was shown as "/modules/cjs/loader:1207"), nor a line of a multi-line message.
+      var m = /^\s*at (?:.*? \()?((?:file|https?|adsim):\/\/[^)]+?|\/[^)]+?|[A-Za-z]:\\[^)]+?):(\d+):\d+\)?$/.exec(
+        lines[i]
+      );
+      if (m && m[1].replace(/[?#].*$/, "") !== SHIM_FILE) {
+        var file = m[1];
+        if (/^file:\/\//.test(file)) {
+          // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
+          try {
+            file = decodeURIComponent(file.replace(/^file:\/\//, ""));
+          } catch (e) {
+            file = file.replace(/^file:\/\//, "");
+          }
+        }
+        return file + ":" + m[2];
+      }
+    }
+    return "";
+  }
+
   function describe(error, how) {
     if (error && error.stack) {
-      var lines = String(error.stack).split("\n");
-      var where = "";
-      for (var i = 1; i < lines.length; i++) {
-        // A frame's location only: "at f (LOCATION)" or "at LOCATION", a URL or an absolute
-        // path (spaces allowed). Not a path inside Node's own "node:internal/modules/..." (it
-        // was shown as "/modules/cjs/loader:1207"), nor a line of a multi-line message.
-        var m = /^\s*at (?:.*? \()?((?:file|https?|adsim):\/\/[^)]+?|\/[^)]+?|[A-Za-z]:\\[^)]+?):(\d+):\d+\)?$/.exec(
-          lines[i]
-        );
-        if (m && m[1].replace(/[?#].*$/, "") !== SHIM_FILE) {
-          var file = m[1];
-          if (/^file:\/\//.test(file)) {
-            // A file URL is percent-encoded ("my%20crm"): show the path as it is on disk.
-            try {
-              file = decodeURIComponent(file.replace(/^file:\/\//, ""));
-            } catch (e) {
-              file = file.replace(/^file:\/\//, "");
-            }
-          }
-          where = " (" + file + ":" + m[2] + ")";
-          break;
-        }
-      }
+      var own = ownPlace(error.stack);
+      var where = own ? " (" + own + ")" : "";
       var hook = root.brightpattern && root.brightpattern.placeOfSyntaxError;
       if (!where && error.name === "SyntaxError" && typeof hook === "function") {
         // No place of the module's own (a dynamic import of a file that does not parse): the
@@ -453,6 +458,10 @@
    */
   var constructed = 0;
 
+  function namespace() {
+    return root.brightpattern || {};
+  }
+
   function AdApi(options, legacyMountRoot, widget) {
     if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot, widget);
     constructed += 1;
@@ -465,6 +474,7 @@
     this.integrationKey = options.integrationKey || randomUUID();
     this.timeoutMs = Number(ns.apiTimeoutMs) > 0 ? Number(ns.apiTimeoutMs) : DEFAULT_TIMEOUT_MS;
     this._handlers = {};
+    this._places = {};
     this._loggers = [];
     this._failedLoggers = [];
     this._pending = {};
@@ -514,13 +524,28 @@
       );
     }
     (this._handlers[name] = this._handlers[name] || []).push(handler);
+    var places = (this._places[name] = this._places[name] || []);
+    places.push(this._transport && namespace().sayPlaces ? ownPlace(new Error().stack) : "");
+    this._sayPlaces(name);
   };
 
   AdApi.prototype.remove = function (name, handler) {
     var list = this._handlers[name];
     if (!list) return;
     var at = list.indexOf(handler);
-    if (at >= 0) list.splice(at, 1);
+    if (at >= 0) {
+      list.splice(at, 1);
+      this._places[name].splice(at, 1);
+      this._sayPlaces(name);
+    }
+  };
+
+  /** Under the Node runner (`brightpattern.sayPlaces`): tell the simulator where the module
+   * registered its handlers of `name` (`__on__`), which names them in its outcomes. */
+  AdApi.prototype._sayPlaces = function (name) {
+    if (!this._transport || !namespace().sayPlaces) return;
+    var places = this._places[name].filter(Boolean);
+    this._transport.send({ uid: nextUid(), type: "__on__", params: [name, places] });
   };
 
   AdApi.prototype.injectMessageLogger = function (logger) {

@@ -456,6 +456,7 @@ if (!file) {
   // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
   // the shim names that file's place, found by a walk of the module's imports.
   globalThis.brightpattern.placeOfSyntaxError = () => importTrail(path).place ?? null;
+  globalThis.brightpattern.sayPlaces = true; // where the module calls adApi.on: its outcomes' name
   const exit = process.exit;
   process.exit = function (code) {
     if (phase === "importing" || phase === "registering") {
@@ -494,6 +495,9 @@ if (!file) {
         ...(module.adApiOptions ?? module.default?.adApiOptions ?? {}),
       };
       const adApi = new AdApi({ ...options, transport });
+      // Whose desktop this node serves (a module runs for every agent of a scenario), as a
+      // Python plugin's ad_api.agent: not enumerable, the vendor's instance keeps its own keys.
+      Object.defineProperty(adApi, "agent", { value: process.env.ADSIM_AGENT ?? "", enumerable: false });
       phase = "registering";
       try {
         await register(adApi);

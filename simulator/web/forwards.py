@@ -1,0 +1,77 @@
+"""An endpoint's handlers on the ``ad_api`` facade: one ``Forward`` per adApi event posts it to
+the page (or Node module) and waits for its handlers. A page's are named ``page.on(ON_LOGIN)``;
+a Node module's ``on(ON_LOGIN) at crm.mjs:3``, once the module says where it calls ``adApi.on``
+(its ``__on__`` packets)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from simulator.contract import EventName
+
+if TYPE_CHECKING:
+    from simulator.handlers import AdApi
+    from simulator.handlers.registry import HandlerRegistry
+
+__all__ = ["Forward", "Forwards"]
+
+Deliver = Callable[[EventName, list[Any]], Any]
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class Forward:
+    """The endpoint's handler for one event: post it to the page and wait for its handlers."""
+
+    def __init__(self, deliver: Deliver, event: EventName, name: str):
+        self._deliver = deliver
+        self.event = event
+        self.__qualname__ = name
+
+    def __call__(self, *args: Any) -> Any:
+        return self._deliver(self.event, [_wire(a) for a in args])
+
+
+class Forwards:
+    """Every event's ``Forward`` of one endpoint. ``places``: a Node module's, named for where
+    it registered its handlers (paths in the folder of ``source``, its file, made relative)."""
+
+    def __init__(self, deliver: Deliver, *, places: bool, source: str):
+        self._deliver = deliver
+        self.places = places
+        self._folder = os.path.dirname(source) + os.sep
+        self._by_event: dict[str, Forward] = {}
+
+    def register(self, ad_api: AdApi, events: Iterable[EventName]) -> None:
+        """A ``Forward`` for each event, on ``ad_api`` (again after a reload: new ones)."""
+        self._by_event = {}
+        who = "" if self.places else "page."
+        for event in events:
+            forward = self._by_event[event.value] = Forward(
+                self._deliver, event, f"{who}on({event.value})"
+            )
+            ad_api.on(event, forward)
+
+    def placed(self, params: list[Any], registry: HandlerRegistry | None) -> None:
+        """``__on__ [event, [file:line, ...]]``: where the module registered its handlers of the
+        event, which then names that event's handler in its outcomes."""
+        forward = self._by_event.get(str(params[0])) if self.places and params else None
+        if forward is None:
+            return
+        places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
+        said = ", ".join(str(p).removeprefix(self._folder) for p in places[:5])
+        name = f"on({forward.event.value})" + (f" at {said}" if said else "")
+        forward.__qualname__ = name
+        if registry is not None:
+            registry.rename(forward, name)
