@@ -176,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         streams.encodable_streams()
         streams.whole_lines()
     argv = list(sys.argv[1:] if argv is None else argv)
-    with interrupts.stop_on_signals(exit_after_stop=True) if program else contextlib.nullcontext():
+    stopping = interrupts.stop_on_signals(exit_after_stop=True, command=_run.__code__)
+    with stopping if program else contextlib.nullcontext():
         try:
             code = _run(argv, program)
         except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: the stopper said so on stderr

@@ -42,7 +42,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 __all__ = [
@@ -118,6 +118,9 @@ class _Stopper:
         """The signal of the stop (the first the user sent): the exit code is 128 + it."""
         self.result: int | None = None
         """The command's exit code, once it is known (``result``)."""
+        self.command: CodeType | None = None
+        """The function whose frame is the command running (``stop_on_signals``): a signal
+        after a stop, with none of its frames left on the stack, ends the process at once."""
 
     def unraisable(self, unraisable: Any) -> None:
         """``sys.unraisablehook``: a stop raised in a finalizer is kept, not printed."""
@@ -131,6 +134,12 @@ class _Stopper:
         if signum in self.plugins:  # a plugin's (said where it sent it), not the user's
             self.plugins.discard(signum)
             return
+        # Another signal once the stop has left the command (on its way to the exit code,
+        # before the handlers are switched): raised there, it escaped every handler of the
+        # stop, and Python's ended adsim killed by it (-2) instead of 128 + the stop.
+        command = self.command if self.exit_after and self.stop_signum is not None else None
+        if command is not None and not _on_stack(_frame, command):
+            self._exit_now(signum, _frame)
         if not self.stopping:
             self.stopping = True
             self.stop_signum = signum
@@ -185,22 +194,36 @@ class _Stopper:
         os._exit(self.result)
 
 
+def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
+    """Whether a frame of ``code`` is ``frame`` or one of its callers."""
+    while frame is not None:
+        if frame.f_code is code:
+            return True
+        frame = frame.f_back
+    return False
+
+
 _ACTIVE: list[_Stopper] = []
 """The installed handler, if any (signals belong to the process: one at a time)."""
 
 
 @contextmanager
-def stop_on_signals(*, exit_after_stop: bool = False) -> Iterator[None]:
+def stop_on_signals(
+    *, exit_after_stop: bool = False, command: CodeType | None = None
+) -> Iterator[None]:
     """While the block runs, SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` (see the module
     docstring). Only on the main thread; a signal the parent set to be ignored (``nohup``, a
     shell's background job) stays ignored. ``exit_after_stop`` (the process is adsim, ending
     when the block does): once a stop came, a signal after the block exits at once with 128 +
-    the signal; otherwise the handlers it replaced are put back."""
+    the signal; otherwise the handlers it replaced are put back. ``command`` (with it): the
+    code of the function that runs the command; a signal after a stop, once none of its frames is
+    on the stack, exits at once too (the stop is on its way out of the block)."""
     if threading.current_thread() is not threading.main_thread() or _ACTIVE:
         yield
         return
     stopper = _Stopper()
     stopper.exit_after = exit_after_stop
+    stopper.command = command
     handled: list[tuple[int, Any]] = [
         (signal.SIGINT, signal.default_int_handler),
         (signal.SIGTERM, signal.SIG_DFL),

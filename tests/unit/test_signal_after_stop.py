@@ -159,3 +159,48 @@ def test_adsims_own_end_after_a_pass_keeps_the_pass(signum):
         f"adsim: {name} while adsim was ending, after the run had ended: exit 0, the run's "
         "own result\n"
     ), done.stderr
+
+
+LEFT_THE_COMMAND = textwrap.dedent(
+    """
+    import os, signal, sys
+    from simulator import interrupts
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a test worker may ignore it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def command():
+        os.kill(os.getpid(), signal.SIGINT)  # the stop
+        while True:
+            pass
+
+    with interrupts.stop_on_signals(exit_after_stop=True, command=command.__code__):
+        try:
+            command()
+        except KeyboardInterrupt:
+            # Another signal while the stop is handled, out of the command and still in the
+            # block: it escaped everything and Python ended the process with SIGINT (-2).
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(10_000_000):
+                pass
+    print("not reached", flush=True)
+    """
+)
+
+
+@posix_only
+def test_a_signal_after_a_stop_left_the_command_keeps_the_stops_code():
+    """``test_cli_conditions``' stuck-handler test sends signals until adsim ends: one that came
+    once the stop had left the command, before the block let go, ended adsim killed by SIGINT
+    (-2) now and then under load, not 130."""
+    done = subprocess.run(
+        [sys.executable, "-c", LEFT_THE_COMMAND],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 128 + signal.SIGINT, done.stderr
+    assert "not reached" not in done.stdout
+    assert "Traceback" not in done.stderr
