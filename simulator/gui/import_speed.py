@@ -59,6 +59,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "long_lines.py",
         "options.py",
         "page/__init__.py",
+        "page/load_error.py",
         "panels/__init__.py",
         "panels/roster.py",
         "plugin_loading.py",
