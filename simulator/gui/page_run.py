@@ -11,7 +11,8 @@ event loop, so the two cannot share a thread. ``HeadlessPage.run(work)`` runs ``
 on a worker thread while the main thread runs Qt, and returns what ``work`` returned (or raises
 what it raised). ``session.attach(host)`` makes the page a plugin of ``host`` (``js:page``),
 (re)loads it and blocks until its ``AdApi`` has done the handshake; a page that does not load,
-or never constructs an ``AdApi``, is bad input (``InputFileError``).
+or never constructs an ``AdApi``, is bad input (``InputFileError``), naming the errors its script
+threw uncaught meanwhile, if any.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from simulator.data import InputFileError
 
 # Registers the adsim:// scheme: imported before any QApplication exists.
 from simulator.gui.page import web_page
-from simulator.gui.page.load_error import CONSTRUCTED_SCRIPT, thrown_while_loading
+from simulator.gui.page.load_error import THROWN_NAMED, not_connected
 from simulator.gui.page.stop_signals import ctrl_c_quits
 from simulator.handlers import HandlerHost
 from simulator.interrupts import Interrupted
@@ -208,12 +209,14 @@ class HeadlessPage:
         self._console = console if console is not None else sys.stderr
         self._lock = threading.Lock()
         self._woken = threading.Event()
-        self._failure: str | InputFileError | None = None
+        self._failure: str | None = None
         self._armed = False
-        """A load's handshake is awaited: an error the page throws before its AdApi may end it."""
-        self._loading_now = False
-        self._thrown: tuple[str, int, str] | None = None
-        """The first error the page threw (uncaught) while its handshake was awaited."""
+        """A load's handshake is awaited: the errors the page throws uncaught are kept."""
+        self._thrown: list[tuple[str, int, str]] = []
+        """The first errors the page threw uncaught while its handshake was awaited (source,
+        line, message): named if it never connects."""
+        self._thrown_more = 0
+        """How many more it threw than ``_thrown`` keeps."""
         self._instances = 0
         self._unwatch: Callable[[], None] = lambda: None
         self._opened = ""
@@ -238,14 +241,12 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
         self._left_for = ""
-        self._loading_now = True
         self._opened = self.view.open(self.target).toString().partition("#")[0]
 
     def _reload(self) -> None:
         if self._renderer_ending:
             self._waiting.append(self._reload)
             return
-        self._loading_now = True
         self.view.view.reload()
 
     def _renderer_ended(self, *_status: Any) -> None:
@@ -297,34 +298,23 @@ class HeadlessPage:
             self._print(f"its renderer process was ended: {why}")
 
     def _loaded(self, ok: bool) -> None:
-        self._loading_now = False
         if not ok:
             with self._lock:
                 self._failure = "the page did not load (check the URL or the folder)"
             self._woken.set()
-        elif self._thrown is not None:
-            self._check_thrown()
 
     def _uncaught(self, source: str, line: int, message: str) -> None:
-        """The page threw and nobody caught it: while its handshake is awaited, once it has
-        loaded, and with no AdApi constructed, that error is why it will never connect."""
-        if not self._armed or self._thrown is not None:
-            return
-        self._thrown = (source, line, message)
-        if not self._loading_now:
-            self._check_thrown()
-
-    def _check_thrown(self) -> None:
-        # Asked of the page itself: its AdApi's ``__attach__`` may still be on its way here.
-        def constructed(count: Any) -> None:
-            thrown = self._thrown
-            if count or thrown is None or not self._armed:
-                return  # an AdApi exists: the error was not fatal, the handshake is awaited
-            with self._lock:
-                self._failure = thrown_while_loading(self.target, *thrown)
-            self._woken.set()
-
-        self.view.run_js(CONSTRUCTED_SCRIPT, constructed)
+        """The page threw and nobody caught it while its handshake is awaited: kept, to be named
+        if the page never connects. It ends nothing: a page may construct its AdApi later (after
+        a fetch, a timer, a framework's mount), and an unrelated script's error (an analytics
+        call the network guard blocked) is no reason to fail one that does."""
+        with self._lock:
+            if not self._armed:
+                return
+            if len(self._thrown) < THROWN_NAMED:
+                self._thrown.append((source, line, message))
+            else:
+                self._thrown_more += 1
 
     def _screenshot(self, path: str, frames: int = 0) -> None:
         # Two animation frames after the request the page has laid out and painted its latest
@@ -361,8 +351,9 @@ class HeadlessPage:
         with self._lock:
             self._failure = None
             self._instances = endpoint.instances
-        self._thrown = None
-        self._armed = True
+            self._thrown = []
+            self._thrown_more = 0
+            self._armed = True
         self._woken.clear()
 
         def watch(direction: str, packet: dict[str, Any]) -> None:
@@ -373,19 +364,22 @@ class HeadlessPage:
 
     def wait_handshake(self, endpoint: PageEndpoint, timeout: float, what: str) -> None:
         """Block until ``endpoint`` has a new connected instance; ``InputFileError`` if the
-        page failed to load or did not construct an ``AdApi`` within ``timeout``."""
+        page failed to load or did not construct an ``AdApi`` within ``timeout`` (naming the
+        errors it threw uncaught meanwhile)."""
         deadline = time.monotonic() + timeout
         self._woken.wait(timeout)
-        self._armed = False
         self._unwatch()
         with self._lock:
             failure = self._failure
-        if isinstance(failure, InputFileError):
-            raise failure
         # ``ready`` is posted just before the endpoint counts itself connected.
         connected = failure is None and endpoint.ready.wait(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            self._armed = False
+            thrown, more = self._thrown, self._thrown_more
         if connected and endpoint.instances > self._instances:
             return
+        if failure is None and thrown:
+            raise not_connected(self.target, thrown, more, timeout, what)
         if failure is None:
             failure = (
                 f"the page {'re' if what == 'reload' else ''}loaded but did not construct "

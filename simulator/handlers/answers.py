@@ -4,10 +4,11 @@ The widget gets the answer through ``postMessage``: it must be JSON data (a mode
 wire JSON) of the shape the event documents. Anything else is junk: it is reported and the
 vendor's default (or an earlier handler's answer) is used instead. So is an answer over
 ``ANSWER_LIMIT`` characters of JSON (1 MiB): the engine never carries (nor the journal keeps) a
-50 MB answer into later events; it is refused whole, never cut. And so is an answer holding an
-integer beyond 2^53: the widget reads the JSON as JavaScript, whose numbers hold integers exactly
-only that far (``9007199254740993`` arrives as ``9007199254740992``), so the integration would
-have passed here and sent another number there.
+50 MB answer into later events; it is refused whole, never cut. And so is a Python handler's
+answer holding an integer no JavaScript number (a double) holds exactly: the widget reads the JSON
+as JavaScript (``9007199254740993`` arrives as ``9007199254740992``), so the integration would
+have passed here and sent another number there. A JS handler's numbers are JavaScript's already:
+the widget gets exactly what the handler returned.
 """
 
 from __future__ import annotations
@@ -21,11 +22,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, 
 from simulator.contract import EventName
 from simulator.handlers.limits import ANSWER_LIMIT
 
-__all__ = ["MAX_EXACT_INTEGER", "AnswerError", "check_answer", "oversized_answer"]
-
-MAX_EXACT_INTEGER = 2**53
-"""The largest integer (either sign) a JavaScript number holds exactly, as a scenario file's
-(``simulator.data.bounded_yaml.MAX_NUMBER``); every one up to it is exact."""
+__all__ = ["AnswerError", "check_answer", "oversized_answer"]
 
 
 class AnswerError(ValueError):
@@ -83,13 +80,30 @@ def _lone_surrogate(value: Any) -> bool:
     return False
 
 
+def _as_javascript(number: int) -> str:
+    """The number JavaScript's ``JSON.parse`` makes of ``number``'s digits (the nearest
+    double), as digits; ``Infinity`` past the largest double."""
+    try:
+        return str(int(float(number)))
+    except OverflowError:
+        return "Infinity" if number > 0 else "-Infinity"
+
+
+def _exact_in_javascript(number: int) -> bool:
+    """Whether a JavaScript number (a double) holds ``number`` exactly (2**60 yes, 2**53+1 no)."""
+    try:
+        return float(number) == number
+    except OverflowError:
+        return False
+
+
 def _inexact_integer(wire: Any) -> tuple[str, int] | None:
-    """Where the first integer beyond ``MAX_EXACT_INTEGER`` in ``wire`` (JSON data) is
+    """Where the first integer no JavaScript number holds exactly in ``wire`` (JSON data) is
     (``['case']['id']``; ``answer`` for the answer itself), and the integer; None when none."""
     todo: list[tuple[str, Any]] = [("", wire)]
     while todo:
         path, item = todo.pop()
-        if type(item) is int and abs(item) > MAX_EXACT_INTEGER:
+        if type(item) is int and not _exact_in_javascript(item):
             return path or "answer", item
         if isinstance(item, dict):
             inner = [(f"{path}[{str.__repr__(key)[:40]}]", v) for key, v in item.items()]
@@ -101,12 +115,20 @@ def _inexact_integer(wire: Any) -> tuple[str, int] | None:
     return None
 
 
-def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False) -> Any:
+def _shown(digits: str) -> str:
+    return digits if len(digits) <= 30 else f"{digits[:20]}..., {len(digits):,} digits"
+
+
+def check_answer(
+    name: EventName, value: Any, *, any_transfer_data: bool = False, from_javascript: bool = False
+) -> Any:
     """The wire JSON of a non-None answer to ``name``, or ``AnswerError`` saying what is wrong.
 
     Transfer data must be a flat object of scalars, as the vendor's widget checks it;
     ``any_transfer_data`` (the setting ``transfer_data_shape: "any"``) takes any JSON, the
-    documentation's type."""
+    documentation's type. ``from_javascript``: a JS handler's answer, whose numbers are
+    JavaScript's already (``JSON.stringify`` writes 2**60 as ``1152921504606847000``, which
+    the widget reads back as 2**60): not checked for exactness."""
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json")
     try:
@@ -125,15 +147,13 @@ def check_answer(name: EventName, value: Any, *, any_transfer_data: bool = False
             "Unicode text"
         )
     wire = json.loads(text)
-    inexact = _inexact_integer(wire)
+    inexact = None if from_javascript else _inexact_integer(wire)
     if inexact is not None:
         where, number = inexact
-        digits = str(number)
-        shown = digits if len(digits) <= 30 else f"{digits[:20]}..., {len(digits):,} digits"
         raise AnswerError(
-            f"{name} answer has an integer beyond 2^53 at {where} ({shown}): the widget reads "
-            "it as a JavaScript number, exact only up to 2^53 (9,007,199,254,740,992), and "
-            "would get another number; return it as a string"
+            f"{name} answer has an integer not representable exactly as a JavaScript number "
+            f"(a double) at {where} ({_shown(str(number))}): the widget reads the answer as "
+            f"JavaScript and would get {_shown(_as_javascript(number))}; return it as a string"
         )
     shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:

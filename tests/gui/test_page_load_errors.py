@@ -1,8 +1,10 @@
-"""``adsim run --page``: a page whose script throws while loading, before it constructs its
-``AdApi``, is bad input at once, naming the error's file:line and message."""
+"""``adsim run --page``: a page that never connects its ``AdApi`` is named with the errors its
+script threw uncaught meanwhile, file:line and message, when the page timeout runs out; an error
+ends nothing early (a page may construct its ``AdApi`` later, and connect)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -47,21 +49,87 @@ def _page(folder: Path, app: str, later: str = "") -> Path:
     return folder
 
 
-def test_a_page_whose_script_has_a_syntax_error_is_bad_input_at_once(
+WAIT = 60.0
+"""Bound on the test's own waits (never reached when things work: a failure, not a hang)."""
+
+LATER_INDEX = """<!doctype html>
+<meta charset="utf-8">
+<script src="/agent/communicator/adapters/api.js"></script>
+<script>window.analytics.track("crm-loaded");</script>
+<script>
+setTimeout(() => {
+  const script = document.createElement("script");
+  script.src = "app.js";
+  document.body.appendChild(script);
+}, 1000);
+</script>
+<body></body>
+"""
+
+
+def test_a_page_that_constructs_its_adapi_later_connects_despite_an_unrelated_error(
     qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """It waited out the whole load timeout, then guessed ("does it load api.js?"), though the
-    console had said what was wrong at once."""
-    page = _page(tmp_path, BROKEN_APP)
-    # A long load timeout: the error must end the wait, not the timeout.
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--page", str(page), "--page-timeout", "90"])
+    """An analytics call that throws (the network guard blocked its script), then the AdApi a
+    second later (after a config fetch, a timer, a framework's mount): the page was refused
+    at its load, the analytics error named as the cause (exit 2), though it connects."""
+    (tmp_path / "index.html").write_text(LATER_INDEX, encoding="utf-8")
+    (tmp_path / "app.js").write_text(WORKING_APP, encoding="utf-8")
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--page", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "PASS" in captured.out
+    assert "Uncaught TypeError" in captured.err  # said as the page's console line, no more
+    assert "adsim: " not in captured.err
+
+
+def test_a_page_whose_script_errors_keep_its_adapi_away_is_named_with_them(
+    qapp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It waited out the page timeout, then guessed ("does it load api.js?"), though the
+    console had said what was wrong: the errors are named, first where it is bad input."""
+    seen = threading.Event()
+    uncaught = page_run.HeadlessPage._uncaught
+    wait_handshake = page_run.HeadlessPage.wait_handshake
+
+    def noted(self: page_run.HeadlessPage, *error: Any) -> None:
+        uncaught(self, *error)
+        if len(self._thrown) == 2:
+            seen.set()
+
+    def after_the_errors(self: page_run.HeadlessPage, *args: Any) -> None:
+        # The page timeout starts once both errors are in: however slow the machine, they are
+        # thrown before it runs out (this test is about naming them, not about the clock).
+        assert seen.wait(WAIT), "the page threw no errors"
+        wait_handshake(self, *args)
+
+    monkeypatch.setattr(page_run.HeadlessPage, "_uncaught", noted)
+    monkeypatch.setattr(page_run.HeadlessPage, "wait_handshake", after_the_errors)
+    page = _page(tmp_path, BROKEN_APP, "undefinedGlobal.track();")
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--page", str(page), "--page-timeout", "1"])
     err = capsys.readouterr().err
     assert code == 2, err
     assert (
         f"adsim: {page / 'app.js'}:3: Uncaught SyntaxError: Unexpected token ';' (thrown while "
-        "the page loaded, before it constructed window.brightpattern.AdApi)\n"
+        "the page loaded, which did not construct window.brightpattern.AdApi within 1 s; also "
+        f"uncaught: {page / 'later.js'}:1: Uncaught ReferenceError: undefinedGlobal is not "
+        "defined)\n"
     ) in err
-    assert "did not construct" not in err
+    assert "does it load" not in err
+
+
+def test_the_errors_named_are_the_first_three_the_others_counted() -> None:
+    """A page throwing in a loop does not make a line of thousands of errors."""
+    from simulator.gui.page.load_error import not_connected
+
+    url = "https://crm.example/app.js"
+    thrown = [(url, n, f"Uncaught Error: {n}") for n in (1, 2, 3)]
+    error = not_connected(url, thrown, 40, 15, "reload")
+    assert str(error) == (
+        f"{url}:1: Uncaught Error: 1 (thrown while the page reloaded, which did not construct "
+        f"window.brightpattern.AdApi within 15 s; also uncaught: {url}:2: Uncaught Error: 2; "
+        f"{url}:3: Uncaught Error: 3; 40 more on stderr ([page] console lines))"
+    )
 
 
 def test_an_error_after_the_page_constructed_its_adapi_does_not_end_the_load(

@@ -357,6 +357,8 @@ class Dispatcher(OutcomeLog):
                         event.name,
                         result,
                         any_transfer_data=self.sim.settings.transfer_data_shape == "any",
+                        # A JS plugin (``js:page``, ``js:crm.mjs``) answers JavaScript numbers.
+                        from_javascript=registration.plugin.startswith("js:"),
                     )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
