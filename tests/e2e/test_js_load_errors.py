@@ -119,6 +119,29 @@ def test_a_dynamic_import_of_a_file_with_a_syntax_error_is_placed(
     assert f": JsHandlerError: {UNEXPECTED} {place}\n" in err
 
 
+@needs_node
+def test_a_syntax_error_not_of_an_import_names_no_file_that_does_not_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A handler's ``JSON.parse`` of an HTML body (a SyntaxError with no place of its own) was
+    said to lie in a file of the module's that does not parse, imported or not: the walk of the
+    imports is for errors Node's module loader threw."""
+    (tmp_path / "legacy.mjs").write_text("export const b = ;\n", encoding="utf-8")
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  if (process.env.NEVER_SET) import('./legacy.mjs');\n"
+        "  adApi.on('ON_LOGIN', () => Promise.resolve('<html>').then(JSON.parse));\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "is not valid JSON" in err
+    assert "legacy.mjs" not in err
+
+
 def _broken_two_imports_away(tmp_path: Path) -> Path:
     (tmp_path / "bad.mjs").write_text("export const b = ;\n", encoding="utf-8")
     (tmp_path / "mid.mjs").write_text('export * from "./bad.mjs";\n', encoding="utf-8")

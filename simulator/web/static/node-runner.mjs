@@ -454,8 +454,16 @@ if (!file) {
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
   // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
-  // the shim names that file's place, found by a walk of the module's imports.
-  globalThis.brightpattern.placeOfSyntaxError = () => importTrail(path).place ?? null;
+  // the shim names that file's place, found by a walk of the module's imports. Only an error
+  // Node's module loader threw: a JSON.parse of an HTML body has no place either, and the walk
+  // named an unrelated file that does not parse (and took its seconds at each failed call). The
+  // walk's answer is the same at each call: it is made once.
+  let walked;
+  globalThis.brightpattern.placeOfSyntaxError = (error) => {
+    if (!/node:internal\/modules\//.test(String(error?.stack ?? ""))) return null;
+    walked ??= importTrail(path).place ?? null;
+    return walked;
+  };
   globalThis.brightpattern.sayPlaces = true; // where the module calls adApi.on: its outcomes' name
   const exit = process.exit;
   process.exit = function (code) {
