@@ -186,8 +186,8 @@ class _Stopper:
         if self.stop_signum is not None or self.result is None:
             os._exit(128 + (self.stop_signum or signum))
         line = (
-            f"adsim: {signal.Signals(signum).name} while adsim was ending, after the run had "
-            f"ended: exit {self.result}, the run's own result\n"
+            f"adsim: {signal.Signals(signum).name} while adsim was ending, after the command "
+            f"had ended: exit {self.result}, its own result\n"
         )
         with contextlib.suppress(OSError):
             os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))

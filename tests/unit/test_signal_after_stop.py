@@ -120,8 +120,8 @@ def test_a_signal_while_ending_after_a_run_that_ended_keeps_the_runs_code(signum
     assert done.stdout == "summary\n"  # flushed, and nothing after the signal ran
     name = signal.Signals(signum).name
     assert done.stderr == (
-        f"adsim: {name} while adsim was ending, after the run had ended: exit {code}, the "
-        "run's own result\n"
+        f"adsim: {name} while adsim was ending, after the command had ended: exit {code}, "
+        "its own result\n"
     )
 
 
@@ -156,7 +156,7 @@ def test_adsims_own_end_after_a_pass_keeps_the_pass(signum):
     assert "Traceback" not in done.stderr, done.stderr
     name = signal.Signals(signum).name
     assert done.stderr.endswith(
-        f"adsim: {name} while adsim was ending, after the run had ended: exit 0, the run's "
+        f"adsim: {name} while adsim was ending, after the command had ended: exit 0, its "
         "own result\n"
     ), done.stderr
 
