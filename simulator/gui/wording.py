@@ -102,7 +102,8 @@ def _ended(inter: Any) -> str:
     """What Hang up did, by the service's after-call work setting: the interaction went to
     wrap-up (until Complete, or the service's limit), or it was completed at once."""
     service = inter.service
-    named = f"{service.name!r}" if service is not None else "no service"
+    # Quoted as the other names are (repr quoted "Bob's line" with double quotes).
+    named = f"'{service.name}'" if service is not None else "no service"
     if inter.in_wrap_up:
         limit = service.acw_timeout_seconds if service is not None else None
         then = (
