@@ -197,7 +197,6 @@ def test_a_pool_whose_worker_ignores_sigterm_does_not_hang_adsim(tmp_path):
         import multiprocessing
         import os
         import signal
-        import time
 
         POOL = None
 
@@ -207,11 +206,12 @@ def test_a_pool_whose_worker_ignores_sigterm_does_not_hang_adsim(tmp_path):
             ignored = (signal.SIGTERM, signal.SIG_IGN)
             POOL = context.Pool(1, initializer=signal.signal, initargs=ignored)
             # Busy for ever (no sentinel ends it), once it has begun: a task still queued at
-            # the end is taken back, and the worker ends by itself.
-            POOL.apply_async(os.system, ("touch begun && exec sleep 3600",))
-            deadline = time.monotonic() + 60
-            while not os.path.exists("begun") and time.monotonic() < deadline:
-                time.sleep(0.01)
+            # the end is taken back, and the worker ends by itself. The FIFO's read returns
+            # once the task has written to it.
+            os.mkfifo("begun")
+            POOL.apply_async(os.system, ("echo begun > begun && exec sleep 3600",))
+            with open("begun", encoding="utf-8") as begun:
+                begun.read()
             ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
         """,
         "demo",
