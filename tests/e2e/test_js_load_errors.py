@@ -22,6 +22,14 @@ def _load(module: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return err[0]
 
 
+def _handled(module: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """stderr of a run whose handler failed (exit 1)."""
+    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    return err
+
+
 UNEXPECTED = "SyntaxError: Unexpected token ';'"
 
 
@@ -112,9 +120,7 @@ def test_a_dynamic_import_of_a_file_with_a_syntax_error_is_placed(
         "}\n",
         encoding="utf-8",
     )
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
-    err = capsys.readouterr().err
-    assert code == 1, err
+    err = _handled(module, capsys)
     assert "ON_LOGIN -> js:crm.mjs:" in err
     assert f": JsHandlerError: {UNEXPECTED} {place}\n" in err
 
@@ -135,9 +141,7 @@ def test_a_syntax_error_not_of_an_import_names_no_file_that_does_not_parse(
         "}\n",
         encoding="utf-8",
     )
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
-    err = capsys.readouterr().err
-    assert code == 1, err
+    err = _handled(module, capsys)
     assert "is not valid JSON" in err
     assert "legacy.mjs" not in err
 
@@ -234,12 +238,10 @@ def test_an_error_thrown_outside_any_handler_in_another_file_is_placed(
         "  adApi.on('ON_NEW_INTERACTION', () => sync());\n}\n",
         encoding="utf-8",
     )
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
-    assert code == 1
     assert (
         f"the node process for crm.mjs exited (code 1) after {lib}:3: Error: sync failed (thrown"
         " outside any handler)"
-    ) in capsys.readouterr().err
+    ) in _handled(module, capsys)
 
 
 @needs_node
@@ -256,12 +258,8 @@ def test_an_error_the_shim_throws_at_a_handlers_call_is_placed_at_the_call(
         "}\n",
         encoding="utf-8",
     )
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
-    assert code == 1
-    assert (
-        f"TypeError: adApi.on(ON_LOGOUT): handler is not a function ({module}:3)"
-        in capsys.readouterr().err
-    )
+    err = _handled(module, capsys)
+    assert f"TypeError: adApi.on(ON_LOGOUT): handler is not a function ({module}:3)" in err
 
 
 @needs_node
@@ -309,8 +307,6 @@ def test_a_handlers_error_is_placed_in_the_module_not_in_node(
         "};\n",
         encoding="utf-8",
     )
-    code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
-    err = capsys.readouterr().err
-    assert code == 1
+    err = _handled(module, capsys)
     assert f"JsHandlerError: Error: Cannot find module 'left-pad-nowhere' ({module}:2)" in err
     assert f"JsHandlerError: Error: not saved ({module}:4)" in err
