@@ -20,9 +20,29 @@ def _is_none(value: Any) -> bool:
     return value is None
 
 
+def _never_null(schema: dict[str, Any]) -> None:
+    """An omitted key's schema: its value when present, no ``null`` branch and no default (the
+    key is absent instead; the vendor never sends ``null`` for it)."""
+    branches = schema.get("anyOf")
+    if branches is not None:
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        del schema["anyOf"]
+        if len(kept) == 1:
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+    schema.pop("default", None)
+
+
 def omit_if_unset(*, alias: str | None = None, description: str | None = None) -> Any:
     """An optional wire key: defaults to unset and is left out of the payload while unset."""
-    return Field(default=None, alias=alias, exclude_if=_is_none, description=description)
+    return Field(
+        default=None,
+        alias=alias,
+        exclude_if=_is_none,
+        description=description,
+        json_schema_extra=_never_null,
+    )
 
 
 class WireModel(BaseModel):
@@ -33,6 +53,10 @@ class WireModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        # The committed JSON Schema describes the wire: a key the payload always carries (a
+        # field with a default, ``subject``, ``callMuted`` ...) is required there; the keys
+        # ``omit_if_unset`` leaves out are not.
+        json_schema_serialization_defaults_required=True,
         # Not use_attribute_docstrings: reading every class's source costs each start ~30 ms;
         # the schema generators attach the field docstrings (simulator.contract.field_docs).
         extra="forbid",

@@ -184,3 +184,27 @@ def test_a_save_payload_of_one_version_fails_the_others_schema():
         list(e.absolute_path) == ["associatedObjects", "selected"]
         for e in new_save.iter_errors(old)
     )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_schema_holds_the_keys_the_wire_always_has_and_never_a_null(version):
+    """Keys always sent (``callMuted`` ...) are required; an omitted key is never ``null``."""
+    saved = _selected_save(version)
+    interaction = _validator(_schema(version), _INTERACTION)
+    activity = _validator(_schema(version), _save_ref(version))
+    activity.validate(saved)
+    for key in ("subject", "callMuted", "callRecording", "attachedData", "callParties"):
+        missing = {k: v for k, v in saved.items() if k != key}
+        assert not interaction.is_valid(missing), f"{version}: {key} may be left out"
+    for key in ("startTime", "DNIS", "disposition", "callDirection", "origination"):
+        assert not interaction.is_valid({**saved, key: None}), f"{version}: {key} may be null"
+    # ``selected`` is the one required ``string | null`` of the 5.19 form.
+    if version == "5.19":
+        record_less = {**saved, "associatedObjects": {"list": [], "selected": None}}
+        interaction.validate(record_less)
+        assert not interaction.is_valid({**saved, "associatedObjects": {"list": []}})
+    state = _validator(_schema(version), "#/$defs/AgentStateData")
+    assert not state.is_valid(
+        {"state": "ready", "reservedForIncomingInteraction": False, "notReadyReason": None}
+    )
+    assert not state.is_valid({"state": "ready"})
