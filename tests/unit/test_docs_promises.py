@@ -396,3 +396,31 @@ def test_contact_name_and_form_values_in_2026_as_the_versions_page_says():
     assert mail["contactName"] == "Ann Lee" and mail["email"] == "ann.lee@example.com"
     assert mail["formValues"] == {"disposition": "Answer provided"}
     assert chat["contactName"] == "ann@example.com" and chat["formValues"] == {}
+
+
+@pytest.mark.parametrize("stop_first", [False, True])
+def test_call_recording_after_the_call_is_as_the_gap_table_says(stop_first):
+    row = _row(CONTRACT, "`callRecording` after the call")
+    assert "as it was when the call was released" in row[1] and row[2] == "—"
+    sim = Simulator(seed=5)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_call("Customer Support")
+    sim.accept_interaction()
+    sim.set_call_mute(True)
+    sim.set_call_recording(True)
+    sim.advance(30)
+    if stop_first:
+        sim.set_call_recording(False)
+    sim.leave_interaction()
+    wrap_up = recorder.of("ON_INTERACTION_STATE_CHANGE")[-1].wire_args[0]
+    assert wrap_up["state"] == "wrap_up"
+    sim.complete_interaction()
+    record = recorder.records()[0]
+    # Mute is live call data (cleared); recording is the item's (kept).
+    assert wrap_up["callMuted"] is False and record["callMuted"] is False
+    assert wrap_up["callRecording"] is not stop_first
+    assert record["callRecording"] is not stop_first
+    assert "playbackUrl" in record
