@@ -195,9 +195,11 @@ class AgentSession(Lifecycle):
             if wanted is AgentState.not_ready:
                 if reason not in self.tenant.not_ready_reasons:
                     choices = ", ".join(self.tenant.not_ready_reasons)
-                    raise ActionError(
-                        Code.invalid_args, f"not_ready needs a reason, one of: {choices}"
-                    )
+                    if reason is None:
+                        problem = "not_ready needs a reason"
+                    else:
+                        problem = f"{reason!r} is not a Not Ready reason of the tenant"
+                    raise ActionError(Code.invalid_args, f"{problem}, one of: {choices}")
             else:
                 reason = None
             action = {

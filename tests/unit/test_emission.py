@@ -374,6 +374,20 @@ def test_agent_choice_while_busy_applies_after_the_work(ready, recorder):
 
 
 @pytest.mark.parametrize(
+    ("reason", "problem"),
+    [(None, "not_ready needs a reason"), ("Nap", "'Nap' is not a Not Ready reason of the tenant")],
+)
+def test_a_not_ready_reason_missing_or_unknown_is_named_and_changes_nothing(
+    ready, recorder, reason, problem
+):
+    recorder.clear()
+    result = ready.set_agent_state("not_ready", reason)
+    assert result.error.code == ResultErrorCode.invalid_args
+    assert result.error.message == f"{problem}, one of: Break, Lunch, Meeting, Training"
+    assert ready.agent.phase.value == "ready" and recorder.events == []
+
+
+@pytest.mark.parametrize(
     ("setting", "expected"),
     [("ready", ("ready",)), ("not_ready", ("not_ready", "After Call Work"))],
 )
