@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.contract import OperationResult, fail, ok
+from simulator.contract.methods import argument_problem
 from simulator.data import Disposition
 from simulator.engine.core import Code
 from simulator.engine.errors import ActionError
@@ -169,7 +170,12 @@ class WrapUp(Lifecycle):
             self._check(inter, Action.set_data)
             if not isinstance(key, str) or not key:
                 raise ActionError(Code.invalid_args, "a variable needs a name")
-            inter.attached_data[key] = str(value)
+            # attachedData is Record<string, string>: a Python None or True would reach the wire
+            # as "None" or "True", which no widget sends; the vendor's types take a string.
+            problem = argument_problem("setVariable", [key, value])
+            if problem is not None:
+                raise ActionError(Code.invalid_args, problem)
+            inter.attached_data[key] = value
             self._sync(inter)
 
         return self._perform(
@@ -240,6 +246,10 @@ class WrapUp(Lifecycle):
         def body() -> None:
             inter = self._get(interaction_id)
             self._check(inter, Action.set_data)
+            # InteractionScreen holds flat values; ON_SHOW_SCREEN replays it as given.
+            problem = argument_problem("setInteractionActiveScreen", [screen])
+            if problem is not None:
+                raise ActionError(Code.invalid_args, problem)
             inter.active_screen = dict(screen)
 
         return self._perform(

@@ -481,6 +481,37 @@ def test_saved_screen_is_shown_again_when_switching_back(ready, recorder):
     assert recorder.events[1].wire_args == ({"recordId": "003A", "tab": 2}, first)
 
 
+@pytest.mark.parametrize(
+    ("act", "problem"),
+    [
+        (lambda d: d.set_variable("caseId", None), "setVariable needs value (a string)"),
+        (lambda d: d.set_variable("vip", True), "setVariable: value must be a string, not true."),
+        (
+            lambda d: d.set_variable("n", 5),
+            "setVariable: value must be a string, not the number 5.",
+        ),
+        (
+            lambda d: d.set_interaction_active_screen({"tab": {"id": 2}}),
+            "setInteractionActiveScreen: screenData.tab must be text, a number, true, false or "
+            "null, not an object.",
+        ),
+    ],
+)
+def test_data_the_wire_cannot_carry_is_invalid_args_and_changes_nothing(
+    ready, recorder, act, problem
+):
+    """attachedData maps strings to strings ("None", "True" are no widget's); a screen is flat."""
+    iid = ready.offer_chat("Web Chat").data["id"]
+    ready.accept_interaction()
+    recorder.clear()
+    result = act(ready)
+    assert result.error.code == ResultErrorCode.invalid_args
+    assert result.error.message.startswith(problem)
+    assert recorder.events == []
+    inter = ready.interaction(iid)
+    assert inter.attached_data == {} and inter.active_screen is None
+
+
 def test_start_call_validation_errors(ready):
     code = ResultErrorCode
     assert ready.start_call("").error.code == code.empty_number
