@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from simulator.data import Tenant, load_tenant
 from simulator.engine import ActionRecord, AgentDesktop, Settings, Simulator, VirtualClock
@@ -350,6 +350,13 @@ def session_steps(sim: Simulator) -> tuple[list[Any], list[str]]:
         step = converter.step(record, desk)
         if step is None:
             converter.notes.append(f"not replayable: {record.name} {record.args!r}")
+            continue
+        try:  # a call a step cannot hold (refused: set_variable's value not a string)
+            _STEP.validate_python(step)
+        except ValidationError:
+            converter.notes.append(
+                f"not replayable: {record.name} {record.args!r} (no step holds its arguments)"
+            )
             continue
         if record.time_ms > now:
             steps.append(_Block({"wait": _duration(record.time_ms - now)}))

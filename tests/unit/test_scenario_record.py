@@ -226,3 +226,20 @@ def test_later_versions_actions_are_recorded_and_replay(version):
     assert "record_mute:" in text and "crm_pop:" in text
     assert "transcript:" in text and "summary:" in text
     assert replay(text) == recorder.jsonl()
+
+
+def test_a_call_no_step_can_hold_is_a_note_not_a_crash():
+    # set_variable with a value that is not a string is refused (invalid_args); the variable
+    # step holds strings only, so saving the session raised pydantic's ValidationError.
+    sim = Simulator(seed=3)
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Sales").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(call)
+    assert sim.set_variable("order", {"id": 1}, call).status == "error"
+    sim.set_variable("order", "123", call)
+    text = record_session(sim)
+    assert "# not replayable: set_variable" in text and "no step holds its arguments" in text
+    assert "variable: {name: order, value: '123'}" in text
+    replay(text)
