@@ -189,10 +189,14 @@ class DesktopCore:
 
     def interaction(self, interaction_id: str) -> Interaction | None:
         """A live interaction by id."""
+        if not isinstance(interaction_id, str):
+            raise TypeError(_not_an_id(interaction_id))
         return self._interactions.get(interaction_id)
 
     def allowed(self, interaction_id: str | None = None) -> frozenset[Action]:
         """Actions allowed now on an interaction (the active one by default)."""
+        if interaction_id is not None and not isinstance(interaction_id, str):
+            raise TypeError(_not_an_id(interaction_id))
         inter = self._interactions.get(interaction_id or self._active or "")
         if inter is None or self._phase is AgentPhase.logged_out:
             return frozenset()
@@ -382,6 +386,8 @@ class DesktopCore:
         key = interaction_id or self._active
         if key is None:
             raise ActionError(Code.no_interaction, "there is no active interaction; pass an id")
+        if not isinstance(key, str):  # the Python API: ``result`` given, not its ``data["id"]``
+            raise ActionError(Code.invalid_args, _not_an_id(key))
         inter = self._interactions.get(key)
         if inter is None:
             raise ActionError(Code.no_interaction, f"no interaction {key!r}")
@@ -398,3 +404,12 @@ class DesktopCore:
 
     def _schedule(self, seconds: float, work: Callable[[], None], label: str) -> None:
         self.timers.schedule(self._now() + round(seconds * 1000), work, label)
+
+
+def _not_an_id(value: object) -> str:
+    """The refusal of an interaction id that is not a string (what to pass instead)."""
+    text = f"an interaction id is a string, not {type(value).__name__}"
+    data = getattr(value, "data", None)
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        text += " (pass the result's data['id'])"
+    return text

@@ -552,3 +552,24 @@ def test_a_disposition_misspelt_names_the_one_meant(ready, written, said):
     refused = ready.set_disposition(written)
     assert refused.error.code == ResultErrorCode.object_not_found
     assert refused.error.message == f"no disposition {written!r} in service 'Sales'{said}"
+
+
+def test_a_result_given_for_an_interaction_id_is_invalid_args_naming_what_to_pass(
+    ready, recorder
+):
+    """``accept_interaction(result)`` (not ``result.data["id"]``) raised pydantic's
+    ``TypeError: unhashable type: 'dict'`` from deep in the engine."""
+    offered = ready.offer_call("Sales")
+    recorder.clear()
+    result = ready.accept_interaction(offered)
+    assert result.error.code == ResultErrorCode.invalid_args
+    assert result.error.message == (
+        "an interaction id is a string, not OperationSuccess (pass the result's data['id'])"
+    )
+    assert ready.accept_interaction(7).error.message == "an interaction id is a string, not int"
+    assert recorder.events == []
+    with pytest.raises(TypeError, match=r"pass the result's data\['id'\]"):
+        ready.interaction(offered)
+    with pytest.raises(TypeError, match="not int"):
+        ready.allowed(7)
+    assert ready.interaction(offered.data["id"]).state.value == "delivery_pending"
