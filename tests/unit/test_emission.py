@@ -554,9 +554,7 @@ def test_a_disposition_misspelt_names_the_one_meant(ready, written, said):
     assert refused.error.message == f"no disposition {written!r} in service 'Sales'{said}"
 
 
-def test_a_result_given_for_an_interaction_id_is_invalid_args_naming_what_to_pass(
-    ready, recorder
-):
+def test_a_result_given_for_an_interaction_id_is_invalid_args_naming_what_to_pass(ready, recorder):
     """``accept_interaction(result)`` (not ``result.data["id"]``) raised pydantic's
     ``TypeError: unhashable type: 'dict'`` from deep in the engine."""
     offered = ready.offer_call("Sales")
