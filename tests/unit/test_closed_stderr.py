@@ -42,3 +42,20 @@ def test_demo_writes_its_record_and_passes(tmp_path):
     done = _with_stderr_gone(["demo"], tmp_path)
     assert done.returncode == 0
     assert json.loads(done.stdout)["disposition"] == "Product sold"
+
+
+@pytest.mark.parametrize("runs", [0, 2], ids=["empty", "cut-at-last"])
+def test_journal_runs_lists_the_runs_and_passes(tmp_path, runs):
+    """Its note on stderr ("no runs yet", "the last N runs ...") failed after the table: 141."""
+    journal = tmp_path / "j.sqlite3"
+    for _ in range(runs):
+        made = _with_stderr_gone(["demo", "--journal", str(journal)], tmp_path)
+        assert made.returncode == 0
+    if not runs:  # a journal with no run in it
+        from simulator.journal import Journal
+
+        Journal.open(journal).close()
+    argv = ["journal", "runs", "--journal", str(journal), "--last", "1"]
+    done = _with_stderr_gone(argv, tmp_path)
+    assert done.returncode == 0
+    assert len(done.stdout.decode().splitlines()) == (2 if runs else 1)  # the header, a run
