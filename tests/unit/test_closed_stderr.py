@@ -59,3 +59,16 @@ def test_journal_runs_lists_the_runs_and_passes(tmp_path, runs):
     done = _with_stderr_gone(argv, tmp_path)
     assert done.returncode == 0
     assert len(done.stdout.decode().splitlines()) == (2 if runs else 1)  # the header, a run
+
+
+@pytest.mark.parametrize("repeat", [[], ["--repeat", "2"]], ids=["runs", "load-mode"])
+def test_run_writes_every_scenarios_events_and_passes(tmp_path, repeat):
+    """``-o -`` puts the summary on stderr: the first scenario's failed, and the second never
+    ran (its events missing from stdout), exit 141."""
+    scenarios = [
+        str(ROOT / "fixtures" / "scenarios" / name) for name in ("chat.yaml", "email.yaml")
+    ]
+    done = _with_stderr_gone(["run", *scenarios, *repeat, "--output", "-"], tmp_path)
+    assert done.returncode == 0
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert sum(row["seq"] == 1 for row in rows) == 2 * (2 if repeat else 1)  # each run's first
