@@ -72,3 +72,36 @@ def test_run_writes_every_scenarios_events_and_passes(tmp_path, repeat):
     assert done.returncode == 0
     rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert sum(row["seq"] == 1 for row in rows) == 2 * (2 if repeat else 1)  # each run's first
+
+
+RAISES = """\
+def lookup(interaction):
+    raise ConnectionError("crm down")
+
+
+def register(ad_api):
+    ad_api.on("ON_NEW_INTERACTION", lookup)
+"""
+
+MISSPELT = """\
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECRD", print)
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        (["--webhook-secret", "s3cret-for-nothing"], 0),  # its warning line came before the run
+        (["--handler", "raises.py"], 1),  # the summary of failed calls
+        (["--handler", "misspelt.py"], 1),  # "handler not loaded", before the run
+    ],
+    ids=["warning", "failed-call", "not-loaded"],
+)
+def test_demo_keeps_the_exit_code_its_handler_lines_say(tmp_path, options, code):
+    """Their lines on stderr failed: exit 141, and before the run, no record on stdout."""
+    (tmp_path / "raises.py").write_text(RAISES)
+    (tmp_path / "misspelt.py").write_text(MISSPELT)
+    done = _with_stderr_gone(["demo", *options], tmp_path)
+    assert done.returncode == code
+    assert json.loads(done.stdout)["disposition"] == "Product sold"
