@@ -105,3 +105,13 @@ def test_demo_keeps_the_exit_code_its_handler_lines_say(tmp_path, options, code)
     done = _with_stderr_gone(["demo", *options], tmp_path)
     assert done.returncode == code
     assert json.loads(done.stdout)["disposition"] == "Product sold"
+
+
+def test_load_mode_keeps_the_exit_code_of_its_failed_handler_calls(tmp_path):
+    """The series' summary of failed calls on stderr failed: exit 141."""
+    (tmp_path / "raises.py").write_text(RAISES)
+    scenario = str(ROOT / "fixtures" / "scenarios" / "inbound_acw_disposition.yaml")
+    argv = ["run", scenario, "--repeat", "2", "--handler", "raises.py", "--output", "-"]
+    done = _with_stderr_gone(argv, tmp_path)
+    assert done.returncode == 1
+    assert sum(json.loads(line)["seq"] == 1 for line in done.stdout.decode().splitlines()) == 2
