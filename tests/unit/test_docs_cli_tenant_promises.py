@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.cli import main
-from tests.documentation import page, text
+from simulator.data import load_tenant
+from tests.documentation import ROOT, page, text
 
 
 def test_a_bad_argument_has_a_hint_line_and_a_bad_file_its_one_line(tmp_path, capsys):
@@ -23,3 +24,11 @@ def test_a_bad_argument_has_a_hint_line_and_a_bad_file_its_one_line(tmp_path, ca
     assert main(["run", str(bad)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"adsim: {bad}:2:5: ")
+
+
+def test_a_tenant_files_ids_may_be_any_text():
+    """The page said every id is a GUID; the sample tenant it names has ``NW-D1``."""
+    assert "(`fixtures/tenants/northwind-bank.yaml` has `NW-D1`)" in text(page("tenant.md"))
+    tenant = load_tenant(str(ROOT / "fixtures" / "tenants" / "northwind-bank.yaml"))
+    ids = [d.id for service in tenant.services for d in service.dispositions]
+    assert "NW-D1" in ids
