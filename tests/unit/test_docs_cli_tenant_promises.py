@@ -1,7 +1,10 @@
-"""What docs/cli.md says of a bad argument and a bad file, and what docs/tenant.md says of a
-tenant file's ids, word for word."""
+"""What docs/cli.md says of a bad argument, a bad file and the events' JSON lines, and what
+docs/tenant.md says of a tenant file's ids, word for word."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 
@@ -32,3 +35,13 @@ def test_a_tenant_files_ids_may_be_any_text():
     tenant = load_tenant(str(ROOT / "fixtures" / "tenants" / "northwind-bank.yaml"))
     ids = [d.id for service in tenant.services for d in service.dispositions]
     assert "NW-D1" in ids
+
+
+def test_an_event_line_has_the_keys_the_page_lists(capsys):
+    """The page named no key of the events' JSON lines: a consumer had to guess them."""
+    sample = re.search(r"`(\{\"seq\": 1, .*?\})`", " ".join(text(page("cli.md")).split()))
+    documented = list(json.loads(sample.group(1).replace("[...]", "[]")))
+    assert main(["demo", "--events", "--journal", ":memory:"]) == 0
+    first = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert list(first) == documented
+    assert (first["seq"], first["event"], first["interactionId"]) == (1, "ON_LOGIN", None)
