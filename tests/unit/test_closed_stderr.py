@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.documentation import page, text
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 120
 """Seconds a child process has for what takes about one (a loaded 2-core machine)."""
@@ -115,3 +117,8 @@ def test_load_mode_keeps_the_exit_code_of_its_failed_handler_calls(tmp_path):
     done = _with_stderr_gone(argv, tmp_path)
     assert done.returncode == 1
     assert sum(json.loads(line)["seq"] == 1 for line in done.stdout.decode().splitlines()) == 2
+
+
+def test_the_command_line_page_says_so():
+    said = " ".join(text(page("cli.md")).split())
+    assert "(`adsim demo 2>&1 >record.json | head -0` writes the record and exits 0;" in said
