@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from simulator.cli_parser import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from simulator.cli_window import add_engine_options
+from simulator.streams import complain
 
 if TYPE_CHECKING:
     from simulator.data import Tenant
@@ -63,14 +64,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return code
     records = recorder.records()
     if not records:  # the engine refused a step: the summary above says which handler or why
-        print("adsim: the demo call saved no activity record", file=sys.stderr)
+        complain("adsim: the demo call saved no activity record")
         return EXIT_FAILED
-    print("ON_SAVE_ACTIVITY_RECORD", file=sys.stderr)
+    # The titles go to stderr as complain() writes them: a stderr whose reader left
+    # (``2>&1 >record.json | head -0``) loses them, not the record nor the exit code.
+    complain("ON_SAVE_ACTIVITY_RECORD")
     record = records[-1]
     print(json.dumps(record, indent=2, ensure_ascii=False))
     saved = sim.activity_record_info(record["interactionId"])
     if saved is not None:  # 2026: where the integration saved it
-        print(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}", file=sys.stderr)
+        complain(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}")
     return code
 
 

@@ -11,6 +11,7 @@ a handler failed, with a summary on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -316,7 +317,7 @@ def build_host(
                 "webhook", webhook.register, webhook.source, close=webhook.close, own=True
             )
         elif secret and getattr(args, "webhook_secret", None):
-            print("adsim: --webhook-secret without --webhook does nothing", file=err)
+            _tell("adsim: --webhook-secret without --webhook does nothing", err)
     except BaseException:
         host.close(timeout=0)
         journal.close()
@@ -324,7 +325,7 @@ def build_host(
     host.threads_loaded = leftover_threads.snapshot()  # a daemon among them: on purpose
     for plugin in host.plugins:
         if not plugin.loaded:
-            print(f"adsim: handler not loaded: {_not_loaded(plugin)}", file=err)
+            _tell(f"adsim: handler not loaded: {_not_loaded(plugin)}", err)
     # A journal alone builds a host too: the stop line speaks of handlers only when there are.
     if host.plugins or getattr(args, "js_handlers", None) or getattr(args, "page", None):
         interrupts.handlers_loaded()
@@ -418,8 +419,15 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
             lines.append(f"  journal: {journal.path}" + (f" (run {run})" if run else ""))
         journal.close()
     for line in lines:
-        print(f"adsim: {line}", file=err)
+        _tell(f"adsim: {line}", err)
     return 1 if lines else 0
+
+
+def _tell(line: str, err: TextIO) -> None:
+    """One line on adsim's stderr: a stderr whose reader left (``2>&1 >out.json | head``) loses
+    it, not the run's output nor its exit code."""
+    with contextlib.suppress(OSError, ValueError):  # EPIPE, or the stream itself closed
+        print(line, file=err, flush=True)
 
 
 def threads_left(host: HandlerHost) -> None:

@@ -9,6 +9,7 @@ run (``simulator.handlers.cli_options``: the host built, the summary said, as fo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import Any, TextIO
 
@@ -115,8 +116,11 @@ class HostSeries:
         if self._looped is not None:
             lines.insert(0, self._looped)
         err = self.stderr if self.stderr is not None else sys.stderr  # adsim's own again
-        for line in lines:
-            print(f"adsim: {line}", file=err)
+        # A stderr whose reader left (``2>&1 >events.jsonl | head``) loses the lines, not the
+        # exit code that says what went wrong.
+        with contextlib.suppress(OSError, ValueError):  # EPIPE, or the stream itself closed
+            for line in lines:
+                print(f"adsim: {line}", file=err, flush=True)
         return 1 if lines else 0
 
     def _finish(self, host: HandlerHost) -> list[str]:

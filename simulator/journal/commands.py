@@ -325,11 +325,12 @@ def _print_run(
 def _runs_told(
     args: argparse.Namespace, path: str, span: tuple[int, int] | None, shown: int
 ) -> int:
-    """On stderr: an empty journal, or a list cut at ``--last``."""
+    """On stderr: an empty journal, or a list cut at ``--last`` (a note: lost, with no change
+    to the exit code, when stderr's reader has left)."""
     if span is None:
-        print(f"adsim: {path}: no runs yet", file=sys.stderr)
+        streams.complain(f"adsim: {path}: no runs yet")
     elif not args.all and shown < span[1] - span[0] + 1 and shown == args.last:
-        print(f"adsim: the last {shown} runs of {path}; --all lists every one", file=sys.stderr)
+        streams.complain(f"adsim: the last {shown} runs of {path}; --all lists every one")
     return 0
 
 

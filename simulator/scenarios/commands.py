@@ -240,10 +240,7 @@ def _run_all(
                 # A plugin that did not load fails the run as a failed handler does (CI must
                 # not go green while the integration never ran), and the verdict says so.
                 code = max(result.exit_code, finished)
-                print(
-                    format_result(result, code),
-                    file=sys.stderr if events_out is sys.stdout else None,
-                )
+                _summary(format_result(result, code), events_out)
             worst = max(worst, code)
     return worst
 
@@ -307,8 +304,18 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
         if finished and allowed and all(only_call_errors(host) for host in series.hosts):
             finished = EXIT_OK
     code = max(report.exit_code, finished)
-    print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)
+    _summary(format_load(report, code), events_out)
     return code
+
+
+def _summary(text: str, events_out: streams.Writer | None) -> None:
+    """A scenario's summary: on stdout, or on stderr when the events go there (``-o -``), where
+    a reader that left (``2>&1 >events.jsonl | head``) loses it, not the next scenarios' events
+    nor the exit code."""
+    if events_out is sys.stdout:
+        streams.complain(text)
+    else:
+        print(text)
 
 
 def _first_problem(index: int, result: ScenarioResult) -> str:
