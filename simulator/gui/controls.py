@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -19,9 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QStyle,
-    QStyleOptionComboBox,
-    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +30,7 @@ from simulator.gui.theme.icons import set_icon
 if TYPE_CHECKING:  # not at run time: making QEvent's class at start costs its first paint
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QStyleOptionComboBox
 
 __all__ = [
     "ElidedComboBox",
@@ -130,9 +128,13 @@ class ElidedLabel(QLabel):
 class ElidedComboBox(QComboBox):
     """A combo box whose shown choice ends in "…" where it does not fit: QComboBox cut it
     mid-word with nothing to say so ("Choose a disposition (require"). ``currentText()`` stays
-    whole, and the list shows every choice whole."""
+    whole, and the list shows every choice whole. (QStyle's classes are made when it is first
+    painted: the boxes that use it are built after the window's first paint.)"""
 
     def _option(self) -> QStyleOptionComboBox:
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QStyleOptionComboBox
+
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
         if self.currentIndex() < 0 and self.placeholderText():  # as QComboBox paints it
@@ -142,6 +144,8 @@ class ElidedComboBox(QComboBox):
 
     def shown_text(self) -> str:
         """What the box paints at its width: the current choice whole, or its start and "…"."""
+        from PySide6.QtWidgets import QStyle
+
         option = self._option()
         field = self.style().subControlRect(
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
@@ -163,6 +167,8 @@ class ElidedComboBox(QComboBox):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """QComboBox's painting, its label elided where it does not fit."""
+        from PySide6.QtWidgets import QStyle, QStylePainter
+
         painter = QStylePainter(self)
         painter.setPen(self.palette().text().color())
         option = self._option()

@@ -437,15 +437,15 @@ def test_at_1440_wide_no_choice_in_a_combo_box_is_cut_without_an_ellipsis(desk):
     QApplication.processEvents()
     assert disposition.currentText() == "Choose a disposition…"
     assert _combo_texts_cut(window) == []
-    desk.widget("customerService").addItem(LONG, LONG)  # a choice that cannot fit
-    desk.select("customerService", LONG)
-    service = desk.widget("customerService")
-    assert service.shown_text().endswith("…")
+    box = desk.widget("eventFilterInteraction")
+    box.addItem(LONG, LONG)  # a choice that cannot fit
+    box.setCurrentIndex(box.findData(LONG))
+    assert box.shown_text().endswith("…")
     assert _combo_texts_cut(window) == []
-    service.showPopup()  # the list shows it whole (the screen permitting)
+    box.showPopup()  # the list shows it whole (the screen permitting)
     try:
-        view = service.view()
+        view = box.view()
         desk.wait(view.isVisible)
         assert view.width() >= min(view.sizeHintForColumn(0), window.screen().size().width())
     finally:
-        service.hidePopup()
+        box.hidePopup()

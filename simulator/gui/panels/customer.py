@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import ElidedComboBox, button, card_in, plain_label, section
+from simulator.gui.controls import button, card_in, plain_label, section
 
 if TYPE_CHECKING:
     from simulator.gui.bridge import SimBridge
@@ -42,7 +43,7 @@ class CustomerPanel(QWidget):
         form = QFormLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(5)
-        self.service = ElidedComboBox(frame)
+        self.service = QComboBox(frame)
         self.service.setObjectName("customerService")
         form.addRow(plain_label("Service", role="key"), self.service)
         name_row = QHBoxLayout()
