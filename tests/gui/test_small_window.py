@@ -449,3 +449,29 @@ def test_at_1440_wide_no_choice_in_a_combo_box_is_cut_without_an_ellipsis(desk):
         assert view.width() >= min(view.sizeHintForColumn(0), window.screen().size().width())
     finally:
         box.hidePopup()
+
+
+def test_a_fields_clear_button_lies_inside_the_field(desk):
+    """The style sheet's button rule made a field's clear button 32 px tall in a 26 px field:
+    its icon was drawn over the field's bottom edge (the customer's name, the transfer field)."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs
+    window = desk.window
+    for name in ("customerName", "directorySearch", "dialNumber"):
+        desk.type(name, "1002")
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    shown = []
+    for field in window.findChildren(QLineEdit):
+        for clear in field.findChildren(QToolButton):
+            if clear.isVisibleTo(window):
+                shown.append(field.objectName())
+                assert field.rect().contains(clear.geometry()), (
+                    field.objectName(),
+                    clear.geometry(),
+                    field.rect(),
+                )
+    assert {"customerName", "directorySearch", "dialNumber"} <= set(shown), shown
