@@ -349,7 +349,18 @@ class SimBridge(QObject):
             if then is not None:
                 then()
 
-        self._loader.submit(what, work, ended)
+        host = self._host
+
+        def loaded() -> None:
+            try:
+                work()
+            finally:
+                if host is not None and hasattr(host, "threads_loaded"):
+                    # A daemon a plugin started meanwhile was made one on purpose: the close
+                    # leaves it, as ``adsim run`` does (``simulator.handlers.leftover_threads``).
+                    host.threads_loaded |= frozenset(threading.enumerate())
+
+        self._loader.submit(what, loaded, ended)
         self.pluginsLoading.emit(what)
         self._dirty = True
         self._settle()

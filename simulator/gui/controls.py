@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QLabel,
     QPushButton,
@@ -29,8 +30,10 @@ from simulator.gui.theme.icons import set_icon
 if TYPE_CHECKING:  # not at run time: making QEvent's class at start costs its first paint
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QStyleOptionComboBox
 
 __all__ = [
+    "ElidedComboBox",
     "ElidedLabel",
     "ScrollingPanel",
     "VerticalScroll",
@@ -120,6 +123,58 @@ class ElidedLabel(QLabel):
             shown,
             self.foregroundRole(),
         )
+
+
+class ElidedComboBox(QComboBox):
+    """A combo box whose shown choice ends in "…" where it does not fit: QComboBox cut it
+    mid-word with nothing to say so ("Choose a disposition (require"). ``currentText()`` stays
+    whole, and the list shows every choice whole. (QStyle's classes are made when it is first
+    painted: the boxes that use it are built after the window's first paint.)"""
+
+    def _option(self) -> QStyleOptionComboBox:
+        from PySide6.QtGui import QPalette
+        from PySide6.QtWidgets import QStyleOptionComboBox
+
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        if self.currentIndex() < 0 and self.placeholderText():  # as QComboBox paints it
+            option.palette.setBrush(QPalette.ColorRole.ButtonText, option.palette.placeholderText())
+            option.currentText = self.placeholderText()
+        return option
+
+    def shown_text(self) -> str:
+        """What the box paints at its width: the current choice whole, or its start and "…"."""
+        from PySide6.QtWidgets import QStyle
+
+        option = self._option()
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        room = field.width() - 2  # the label's own inset (QCommonStyle: 1 px each side)
+        if not option.currentIcon.isNull():
+            room -= option.iconSize.width() + 4
+        return self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, max(room, 0)
+        )
+
+    def showPopup(self) -> None:
+        """The list as wide as its longest choice (the screen permitting): each whole there."""
+        view = self.view()
+        view.setMinimumWidth(
+            view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
+        )
+        super().showPopup()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """QComboBox's painting, its label elided where it does not fit."""
+        from PySide6.QtWidgets import QStyle, QStylePainter
+
+        painter = QStylePainter(self)
+        painter.setPen(self.palette().text().color())
+        option = self._option()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 def plain_label(

@@ -6,7 +6,10 @@ Python code in adsim's own process). The window hands each load to a thread of i
 time and in order, and collects what finished on its poll timer (no Qt object is touched from
 the loading thread). Meanwhile it says what is loading and for how long; a load still running
 after the load timeout with thread isolation is said as stuck, and closing the window does not
-wait for it (the thread is a daemon: adsim exits and says which plugin never loaded).
+wait for it (the thread is a daemon: adsim exits and says which plugin never loaded). The
+threads a plugin starts there are not daemons unless it says so, as on ``adsim run``'s main
+thread: with thread isolation the close tells a thread a plugin left from one it made a daemon on
+purpose (``simulator.handlers.leftover_threads``), as ``adsim run`` does.
 """
 
 from __future__ import annotations
@@ -25,6 +28,22 @@ _ONE_AT_A_TIME = threading.Lock()
 """Loads run one at a time across the window (every agent's desktop), as they did on the GUI
 thread: two imports of one plugin file at once (each agent's ``--handler``) would race over the
 modules beside it (``forget_beside``)."""
+
+
+class _LoadingThread(threading.Thread):
+    """A daemon thread whose plugin code starts threads that are not daemons by default (a
+    thread takes its starter's ``daemon`` when not told): ``daemon`` says False while ``lending``
+    only, after the thread has started, so it is still a daemon for Python's exit."""
+
+    lending = False
+
+    @property
+    def daemon(self) -> bool:
+        return False if self.lending else bool(self._daemonic)  # type: ignore[attr-defined]
+
+    @daemon.setter
+    def daemon(self, value: bool) -> None:
+        threading.Thread.daemon.fset(self, value)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -106,14 +125,18 @@ class PluginLoader:
             try:
                 with _ONE_AT_A_TIME:
                     job.started = time.monotonic()
-                    job.work()
+                    thread.lending = True
+                    try:
+                        job.work()
+                    finally:
+                        thread.lending = False
             except BaseException as exc:  # a plugin's SystemExit too: said, never silent
                 job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             finally:
                 job.done.set()
 
         # ``adsim-``: adsim's own thread, not a plugin's leftover (handlers.leftover_threads).
-        thread = threading.Thread(target=run, name="adsim-plugin-loading", daemon=True)
+        thread = _LoadingThread(target=run, name="adsim-plugin-loading", daemon=True)
         thread.start()
 
 

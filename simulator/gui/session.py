@@ -97,13 +97,36 @@ class Session:
                 "ended after its close grace)"
             )
         deadline = time.monotonic() + (wait if owed else 0)
-        lost: list[str] = []
-        for session in sessions:
-            lost += session._close_own(max(0.0, deadline - time.monotonic()))
-        return lost
+        lost = [session._close_host(max(0.0, deadline - time.monotonic())) for session in sessions]
+        self._threads_left()  # once every host is closed: no handler of theirs runs any more
+        return [
+            line
+            for session, (lines, held) in zip(sessions, lost, strict=True)
+            for line in session._close_journal(lines, held)
+        ]
 
-    def _close_own(self, wait: float) -> list[str]:
-        """Close this desktop's bridge, host (its handlers get ``wait`` s) and journal."""
+    def _threads_left(self) -> None:
+        """With thread isolation, what the plugins left running in this process once every
+        desktop's host is closed, as ``adsim run`` says it: their threads and processes get
+        the close grace, then those still running are this desktop's host's incidents (one
+        process: the plugins' threads are everyone's; exit 1), the processes killed."""
+        hosts = [s.host for s in (self, *self.others) if s.host is not None]
+        if not hosts or getattr(hosts[0], "isolation", "process") != "thread":
+            return
+        try:
+            from simulator.handlers.cli_options import threads_left
+        except ImportError:  # a build without the handler package has no host either
+            return
+        for other in hosts[1:]:  # every desktop's daemons made on purpose; their streams back
+            hosts[0].threads_loaded |= other.threads_loaded
+            if other.streams is not None:
+                other.streams.mend("a plugin's code (a thread of its own)")
+                other.streams.release()
+        threads_left(hosts[0])  # the first host's: its snapshot is from before any plugin
+
+    def _close_host(self, wait: float) -> tuple[list[str], bool]:
+        """Close this desktop's bridge and host (its handlers get ``wait`` s); what to say,
+        and whether events were still held back (never journaled)."""
         lost: list[str] = []
         now = time.monotonic()
         for job in self.bridge.loading_all:
@@ -127,6 +150,12 @@ class Session:
             )
         if self.host is not None:
             self.host.close(timeout=wait)
+        return lost, held
+
+    def _close_journal(self, lost: list[str], held: bool) -> list[str]:
+        """``lost``, then this desktop's handler summary; close its journal (``_close_host``
+        first; ``held``: its events held back, said already)."""
+        if self.host is not None:
             lost += self._handler_summary()
         close = getattr(self.journal, "close", None)
         if close is not None:

@@ -15,6 +15,7 @@ from simulator.journal.checkpoints import Checkpointer
 from simulator.journal.errors import JournalWriteError, reason
 from simulator.journal.file_identity import FileIdentity
 from simulator.journal.rows import PacketDirection, _OutcomeLike
+from simulator.journal.run_ends import OFF_SQL
 from simulator.journal.run_rows import RunRows
 from simulator.journal.statements import (
     ANSWER_SQL,
@@ -37,6 +38,9 @@ class HeldRows(RunRows):
 
     path: str
     failure: JournalWriteError | None
+    _failure_retried: bool
+    """``failure`` lost no row: it is the ``journal-off`` end's, which the next flush writes
+    again (once written, ``failure`` is no longer true: the journal is whole)."""
     _buses: list[Any]
     _checkpointer: Checkpointer | None
     _file: FileIdentity | None
@@ -105,6 +109,9 @@ class HeldRows(RunRows):
             written = self._flush_transaction()
         if off is not None and written:
             self._off_written = True
+            if self._failure_retried:  # the one row it failed to write is written now
+                self.failure = None
+                self._failure_retried = False
 
     def _flush_transaction(self) -> bool:
         """Write the rows held back in one transaction; False when it failed (``failure``)."""
@@ -126,8 +133,14 @@ class HeldRows(RunRows):
                 self._run_id = None
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            # What cannot be written now is lost, as a row written at once would be; the
-            # first failure is told at the next commit (or in the run's summary).
+            # What cannot be written now is lost, as a row written at once would be (but the
+            # journal-off end, written again at the next flush); the first failure is told at
+            # the next commit (or in the run's summary).
+            lost = any(pending.sql != OFF_SQL for pending in self._pending)
+            if self.failure is None:
+                self._failure_retried = not lost
+            elif lost:
+                self._failure_retried = False
             if self.failure is None:
                 what, cause = (
                     (exc.pending.what, exc.cause)

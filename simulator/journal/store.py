@@ -122,6 +122,7 @@ class Journal(HeldRows, JournalReader):
         self.failure: JournalWriteError | None = None
         """The first write of an outcome, answer or packet that failed (None: none failed)."""
         self._failure_told = False
+        self._failure_retried = False
         self._detach: list[Callable[[], None]] = []
         # ``agent`` came with schema 3; a journal opened with fewer ``migrations`` (an older
         # adsim's file, as the migration tests write it) is written and read without it.
@@ -339,6 +340,7 @@ class Journal(HeldRows, JournalReader):
         if self.failure is None:
             self.failure = error
         self._failure_told = True
+        self._failure_retried = False  # a row lost: the journal stays incomplete
         return self.failure
 
     def _write_error(self, exc: BaseException, events: Sequence[_EventLike]) -> JournalWriteError:

@@ -293,3 +293,34 @@ def test_closing_with_the_journal_switched_off_and_still_unwritable_says_so(
     assert len(lost) == 1, lost
     assert lost[0].startswith(f"journal {journal_path}: cannot write the end of the run"), lost
     assert lost[0].endswith("the journal of jane's run is incomplete"), lost
+
+
+def test_closing_once_the_journal_took_the_end_it_could_not_take_says_nothing_of_it(
+    qtbot, window, journal_path
+):
+    """Switched off while locked, the journal could not take the end of its run then; the lock
+    gone, the close wrote it. The close said it could not (`cannot write the end of the run
+    (journal-off): database is locked ...; the journal of jane's run is incomplete`, exit 1):
+    a failure cured since, the journal whole."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+    from tests.gui.driver import Desk
+
+    options = WindowOptions(journal=str(journal_path), isolation="thread")
+    session = open_session(options, window.settings, window)
+    sim = session.sim
+    desk = Desk(qtbot, window)
+    desk.select("agentStateCombo", "ready")
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        qtbot.waitUntil(lambda: sim.bus.held is not None, timeout=WAIT_MS)
+        desk.click("journalOffButton")
+        qtbot.waitUntil(lambda: sim.bus.held is None, timeout=WAIT_MS)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert session.close() == []
+    with sqlite3.connect(journal_path) as reader:
+        ending, ended_ms = reader.execute("SELECT ending, ended_ms FROM runs").fetchone()
+    assert ending is None and ended_ms is not None  # its end: journal-off, written

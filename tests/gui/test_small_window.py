@@ -383,3 +383,95 @@ def test_on_a_big_screen_the_window_opens_at_1440x900_and_stays_so(tmp_path):
     width, height, least = map(int, result.stdout.split())
     assert (width, height) == (1440, 900), result.stdout
     assert least <= 900
+
+
+def _combo_texts_cut(window):
+    """Visible combo boxes whose shown choice is cut with nothing to say so: neither whole nor
+    ending in "…" (QComboBox cut "Choose a disposition (required)…" mid-word)."""
+    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+
+    cut = []
+    for combo in window.findChildren(QComboBox):
+        if not combo.isVisibleTo(window):
+            continue
+        text = combo.currentText()
+        shown = getattr(combo, "shown_text", lambda text=text: text)()
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        fits = combo.fontMetrics().horizontalAdvance(shown) <= field.width() - 2
+        whole_or_said = shown == text or (shown.endswith("…") and text.startswith(shown[:-1]))
+        if not (fits and whole_or_said):
+            cut.append((combo.objectName(), text, shown, field.width()))
+    return cut
+
+
+def test_at_1440_wide_no_choice_in_a_combo_box_is_cut_without_an_ellipsis(desk):
+    """In wrap-up on a service that requires a disposition, the box said `Choose a disposition
+    (require`, cut mid-word: a choice that does not fit ends in "…" (and the placeholder is short
+    enough to fit: `Required` is said beside the heading)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its sizes are its own
+    window = desk.window
+    window.resize(QSize(1440, 900))
+    desk.wait(lambda: window.width() == 1440)
+    window.default_layout()
+    desk.wait(lambda: window.directory_dock.width() >= 360)
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.select("customerService", "Sales")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.state() == "wrap_up")
+    disposition = desk.widget("dispositionCombo")
+    desk.wait(disposition.isEnabled)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    assert disposition.currentText() == "Choose a disposition…"
+    assert _combo_texts_cut(window) == []
+    box = desk.widget("eventFilterInteraction")
+    box.addItem(LONG, LONG)  # a choice that cannot fit
+    box.setCurrentIndex(box.findData(LONG))
+    assert box.shown_text().endswith("…")
+    assert _combo_texts_cut(window) == []
+    box.showPopup()  # the list shows it whole (the screen permitting)
+    try:
+        view = box.view()
+        desk.wait(view.isVisible)
+        assert view.width() >= min(view.sizeHintForColumn(0), window.screen().size().width())
+    finally:
+        box.hidePopup()
+
+
+def test_a_fields_clear_button_lies_inside_the_field(desk):
+    """The style sheet's button rule made a field's clear button 32 px tall in a 26 px field:
+    its icon was drawn over the field's bottom edge (the customer's name, the transfer field)."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QToolButton
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs
+    window = desk.window
+    for name in ("customerName", "directorySearch", "dialNumber"):
+        desk.type(name, "1002")
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    shown = []
+    for field in window.findChildren(QLineEdit):
+        for clear in field.findChildren(QToolButton):
+            if clear.isVisibleTo(window):
+                shown.append(field.objectName())
+                assert field.rect().contains(clear.geometry()), (
+                    field.objectName(),
+                    clear.geometry(),
+                    field.rect(),
+                )
+    assert {"customerName", "directorySearch", "dialNumber"} <= set(shown), shown

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+
+import pytest
 
 from simulator.contract import EVENTS
 from simulator.web import REQUESTS, UNSIMULATED, runner_path, shim_path
@@ -61,3 +66,21 @@ def test_the_shims_event_names_are_every_versions_events() -> None:
 
     block = SHIM.split("var EVENT_NAMES = [", 1)[1].split("];", 1)[0]
     assert re.findall(r'"(ON_\w+)"', block) == [name.value for name in EventName]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_shims_namespace_holds_only_what_a_page_or_adsim_uses() -> None:
+    """``window.brightpattern.instances`` (how many AdApi the page constructed) was left on the
+    namespace once adsim no longer read it: a page saw a counter nothing used."""
+    script = (
+        "globalThis.brightpattern = {};"
+        f"require({json.dumps(str(shim_path()))});"
+        "const ns = globalThis.brightpattern;"
+        "new ns.AdApi({ standalone: true });"
+        "console.log(JSON.stringify(Object.getOwnPropertyNames(ns).sort()));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    names = json.loads(done.stdout.splitlines()[-1])
+    assert names == ["AdApi", "METHODS", "NEED_RESPONSE", "transports", "widgetVersion"]

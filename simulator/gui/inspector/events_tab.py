@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import button, plain_label, section
+from simulator.gui.controls import ElidedComboBox, button, plain_label, section
 from simulator.gui.inspector.empty import EmptyState
 from simulator.gui.inspector.eventlog import EventFilter, changes, payload_json
 from simulator.gui.inspector.expect_step import expect_step
@@ -83,11 +82,11 @@ class EventsTab(QWidget):
 
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.name_filter = QComboBox(self)
+        self.name_filter = ElidedComboBox(self)
         self.name_filter.setObjectName("eventFilterName")
         self.name_filter.addItem("All events", ALL)
         self.name_filter.setMinimumWidth(230)
-        self.interaction_filter = QComboBox(self)
+        self.interaction_filter = ElidedComboBox(self)
         self.interaction_filter.setObjectName("eventFilterInteraction")
         self.interaction_filter.addItem("All interactions", ALL)
         self.interaction_filter.setMinimumWidth(230)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.gui.controls import button, card_in, plain_label, section
+from simulator.gui.controls import ElidedComboBox, button, card_in, plain_label, section
 from simulator.gui.long_lines import clipped
 from simulator.gui.panels.phone import KEYS, key_name
 from simulator.gui.theme.icons import set_icon
@@ -403,7 +402,7 @@ class WrapUpBox(QWidget):
         heading.addWidget(self.required)
         heading.addStretch(1)
         layout.addLayout(heading)
-        self.disposition = QComboBox(frame)
+        self.disposition = ElidedComboBox(frame)
         self.disposition.setObjectName("dispositionCombo")
         self.disposition.setEnabled(False)
         layout.addWidget(self.disposition)
@@ -458,9 +457,8 @@ class WrapUpBox(QWidget):
             )
             self.required.setVisible(required)
             self.disposition.setProperty("required", required)
-            self.disposition.addItem(
-                "Choose a disposition (required)…" if required else "Choose a disposition…", None
-            )
+            # "Required" is said beside the heading above: the box's room is for the choice.
+            self.disposition.addItem("Choose a disposition…", None)
             if service is not None and service.use_dispositions:
                 for disposition in service.dispositions:
                     self.disposition.addItem(disposition.name, disposition.name)

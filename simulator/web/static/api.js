@@ -40,9 +40,6 @@
   ns.transports = api.transports;
   ns.METHODS = api.METHODS;
   ns.NEED_RESPONSE = api.NEED_RESPONSE;
-  // How many AdApi instances this page constructed (read by adsim run --page when the page
-  // throws while loading: before one, its error is why it never connects).
-  Object.defineProperty(ns, "instances", { get: api.instances, configurable: true });
   if (typeof module === "object" && module && module.exports) {
     module.exports = api;
   }
@@ -456,15 +453,12 @@
    * disableNewInteractionPopup?, adaptiveWidth?}; `new AdApi(key)` / `new AdApi(key, mountRoot)`
    * (very old integrations) are accepted too.
    */
-  var constructed = 0;
-
   function namespace() {
     return root.brightpattern || {};
   }
 
   function AdApi(options, legacyMountRoot, widget) {
     if (!(this instanceof AdApi)) return new AdApi(options, legacyMountRoot, widget);
-    constructed += 1;
     if (typeof options === "string") {
       options = { integrationKey: options, mountRoot: legacyMountRoot };
     }
@@ -786,8 +780,5 @@
     METHODS_2: METHODS_2,
     NEED_RESPONSE: NEED_RESPONSE,
     transports: { qwebchannel: qwebchannelTransport, stream: streamTransport },
-    instances: function () {
-      return constructed;
-    },
   };
 });

@@ -1,0 +1,87 @@
+"""With ``--handler-isolation thread``, closing the window says what the plugins left running in
+adsim's process as ``adsim run`` says it (their threads and processes get the close grace, then
+each is named, exit 1), and a thread a plugin's ``register()`` started is not a daemon unless
+the plugin says so, as on ``adsim run``'s main thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+LEAVES_A_THREAD = """
+import threading
+
+from tests.gui.test_closing_leftovers import STOP
+
+
+
+def register(ad_api):
+    # Not a daemon; it ends when the test says so (``threading.Event`` the test sets).
+    threading.Thread(target=STOP.wait, name="crm-worker").start()
+    ad_api.on("ON_LOGIN", lambda event: None)
+"""
+
+DAEMON_ON_PURPOSE = """
+import threading
+
+NEVER = threading.Event()
+
+
+def register(ad_api):
+    threading.Thread(target=NEVER.wait, name="crm-telemetry", daemon=True).start()
+    ad_api.on("ON_LOGIN", lambda event: None)
+"""
+
+STOP = threading.Event()
+"""What the plugin's thread waits for: set once the close has named it."""
+
+LINE = (
+    "  thread(s) crm-worker that a plugin started still running 0.5 s after the end; adsim "
+    "ended them with itself (--handler-isolation thread), whatever they were doing"
+)
+
+
+def _open(window: Any, tmp_path: Path, source: str, name: str) -> Any:
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+
+    plugin = tmp_path / f"{name}.py"
+    plugin.write_text(source, encoding="utf-8")
+    options = WindowOptions(
+        handlers=[str(plugin)], isolation="thread", journal=":memory:", login=False
+    )
+    return open_session(options, window.settings, window)
+
+
+def test_a_thread_a_plugin_left_is_named_at_the_close(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    """Before: the window's close said nothing of it and exited 0 (the thread, a daemon as the
+    loading thread that started it, was cut off at exit without a word)."""
+    STOP.clear()
+    try:
+        session = _open(window, tmp_path, LEAVES_A_THREAD, "leaves_a_thread")
+        qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=30_000)
+        (thread,) = [t for t in threading.enumerate() if t.name == "crm-worker"]
+        assert not thread.daemon, "register() on the loading thread made its thread a daemon"
+        lines = session.close()
+    finally:
+        STOP.set()
+    thread.join(30)
+    assert lines, "the close said nothing of the thread the plugin left running"
+    assert lines[0].startswith("handlers: 0 of "), lines
+    assert lines[0].endswith("1 plugin problem(s)"), lines
+    assert LINE in lines, lines
+
+
+def test_a_daemon_made_on_purpose_is_left_as_adsim_run_leaves_it(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    session = _open(window, tmp_path, DAEMON_ON_PURPOSE, "daemon_on_purpose")
+    qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=30_000)
+    assert session.close() == []
