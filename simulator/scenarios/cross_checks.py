@@ -37,6 +37,27 @@ _INTERACTION_EVENTS = frozenset(
 )
 _PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
 
+EVENTS_ON_AN_INTERACTION = frozenset(
+    {
+        *_INTERACTION_EVENTS,
+        "ON_LOAD_TRANSFER_DATA",
+        "ON_REQUEST_TRANSFER_DATA",
+        "ON_SHOW_SCREEN",
+        "ON_WEB_SCREEN_POP_CUSTOM",
+        "ON_VALIDATE_ASSOCIATED_RECORDS",
+        "ON_REQUEST_RECORD_INFO",  # of a crm_pop; a record_info step's is about none
+        "ON_OPEN_RECORD",
+        "ON_SEARCH_RECORDS",
+        "ON_SUMMARY_GENERATION_STARTED",
+        "ON_SUMMARY_GENERATION_COMPLETED",
+        "ON_VOICE_TRANSCRIPT_MESSAGE",
+    }
+)
+"""The events the engine sends about one interaction (some of them only at times): the only
+ones ``on:`` can pick. The others (``ON_AGENT_STATE_CHANGE``, ``ON_LOGIN``, the knowledge base's,
+``ON_ACTIVE_INTERACTION_SWITCHED`` ...) are about none, so ``on:`` left none of them: ``count: 0``
+passed every run."""
+
 
 def _single_value(annotation: Any) -> str | None:
     """What a payload field of this type holds when it is one value (``a number``), else None."""
@@ -194,6 +215,8 @@ def _check_expect(
     clock_start_ms: int,
 ) -> None:
     use(spec.on, (*at, "on"))
+    if spec.on is not None:
+        _check_on(spec, raw, at, problem)
     matchers: list[tuple[tuple[Any, ...], Any]] = []
     if spec.payload is not None:
         matchers += [(("payload", key), value) for key, value in spec.payload.items()]
@@ -252,6 +275,42 @@ def _check_expect(
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _check_on(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``on:`` picks one interaction's events and names the interaction ``state`` reads: with
+    an event that is never about an interaction, or with nothing it picks for, it checked
+    nothing (or could never match)."""
+    mark = locate(raw, (*at, "on"))
+    if spec.event is not None and spec.event.value not in EVENTS_ON_AN_INTERACTION:
+        hint = "drop on:"
+        if spec.event.value == "ON_ACTIVE_INTERACTION_SWITCHED":
+            hint = (
+                f"for the switch to `{spec.on}`, drop on: and write args: "
+                f"[{{interaction: {spec.on}}}]"
+            )
+        problem(
+            mark,
+            f"on: `{spec.on}` keeps the events about that interaction, and {spec.event.value} is "
+            "never about one (the desktop sends it with no interaction): this expectation would "
+            f"see no such event, ever, whatever happened (count: 0 always true); {hint}",
+        )
+    lone = [e.value for e in spec.order or () if e.value not in EVENTS_ON_AN_INTERACTION]
+    if lone:
+        problem(
+            mark,
+            f"on: `{spec.on}` keeps the events about that interaction, and {lone[0]} in order: is "
+            "never about one (the desktop sends it with no interaction): this can never match; "
+            "drop on:, or that event from order:",
+        )
+    if spec.event is None and spec.order is None and spec.state is None and not spec.no_events:
+        looked = [name for name in ("agent", "handler", "api") if getattr(spec, name) is not None]
+        problem(
+            mark,
+            f"on: `{spec.on}` picks the events (event, order, no_events) and the state an "
+            f"expectation looks at, and {' and '.join(looked)} looks at no one interaction: "
+            "on: would narrow nothing; drop it",
+        )
 
 
 def _payload_fields(path: tuple[Any, ...], value: Any) -> list[tuple[str, tuple[Any, ...], Any]]:
