@@ -13,7 +13,11 @@ from pydantic import BaseModel
 from simulator.contract import InteractionData, models_5_24_1, models_2026
 from simulator.contract.versions import API_VERSIONS, events_for
 from simulator.engine.settings import _LAST_MS
-from simulator.scenarios.epoch_fields import epoch_mistakes
+from simulator.scenarios.epoch_fields import (
+    epoch_fields,
+    epoch_mistakes,
+    formula_epoch_mistakes,
+)
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -231,7 +235,7 @@ def _check_expect(
     if spec.answer is not None:
         matchers.append((("answer",), spec.answer))
     if spec.satisfies is not None:
-        _check_formula(spec, raw, at, problem)
+        _check_formula(spec, raw, at, problem, clock_start_ms)
     if spec.event is not None and spec.args:
         _check_args_count(spec, raw, at, problem)
     for path, value in matchers:
@@ -239,9 +243,10 @@ def _check_expect(
             problem(_matcher_mark(raw, (*at, *path, *inner), value, inner), message)
         if path[0] == "payload" and spec.event is not None:
             _check_single_value(str(path[1]), value, locate(raw, (*at, *path)), problem)
-        if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
+        moments = epoch_fields(spec.event.value) if spec.event is not None else frozenset()
+        if moments:
             for field, inner, expected in _payload_fields(path, value):
-                for number_at, message in epoch_mistakes(field, expected, clock_start_ms):
+                for number_at, message in epoch_mistakes(field, expected, clock_start_ms, moments):
                     problem(locate(raw, (*at, *inner, *number_at)), message)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
@@ -342,9 +347,12 @@ def _check_single_value(key: str, value: Any, mark: Any, problem: Any) -> None:
     )
 
 
-def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
-    """``satisfies`` must parse, and read fields the event's payload has: errors point at the
-    character inside the expression."""
+def _check_formula(
+    spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, clock_start_ms: int
+) -> None:
+    """``satisfies`` must parse, read fields the event's payload has, and compare a moment
+    with nothing before the clock's start: errors point at the character inside the
+    expression."""
     text = spec.satisfies or ""
     mark = locate(raw, (*at, "satisfies"))
     source = getattr(raw, "source_text", None)
@@ -353,6 +361,10 @@ def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], probl
     except FormulaError as exc:
         problem(char_mark(source, mark, text, exc.offset), f"satisfies: {exc}")
         return
+    if spec.event is not None:
+        moments = epoch_fields(spec.event.value)
+        for offset, message in formula_epoch_mistakes(formula, moments, clock_start_ms):
+            problem(char_mark(source, mark, text, offset), f"satisfies: {message}")
     if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
         return
     offsets = formula.field_offsets
