@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import InteractionData, models_5_24_1, models_2026
+from simulator.contract.events import EVENTS
 from simulator.contract.versions import API_VERSIONS, events_for
 from simulator.engine.settings import _LAST_MS
 from simulator.scenarios.epoch_fields import (
@@ -18,6 +19,7 @@ from simulator.scenarios.epoch_fields import (
     epoch_mistakes,
     formula_epoch_mistakes,
 )
+from simulator.scenarios.event_scope import EVENTS_ON_AN_INTERACTION, FIRST_ARGUMENT_NOT_A_MAPPING
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -40,27 +42,6 @@ _INTERACTION_EVENTS = frozenset(
     }
 )
 _PAYLOAD_KEYS = tuple((info.alias or name) for name, info in InteractionData.model_fields.items())
-
-EVENTS_ON_AN_INTERACTION = frozenset(
-    {
-        *_INTERACTION_EVENTS,
-        "ON_LOAD_TRANSFER_DATA",
-        "ON_REQUEST_TRANSFER_DATA",
-        "ON_SHOW_SCREEN",
-        "ON_WEB_SCREEN_POP_CUSTOM",
-        "ON_VALIDATE_ASSOCIATED_RECORDS",
-        "ON_REQUEST_RECORD_INFO",  # of a crm_pop; a record_info step's is about none
-        "ON_OPEN_RECORD",
-        "ON_SEARCH_RECORDS",
-        "ON_SUMMARY_GENERATION_STARTED",
-        "ON_SUMMARY_GENERATION_COMPLETED",
-        "ON_VOICE_TRANSCRIPT_MESSAGE",
-    }
-)
-"""The events the engine sends about one interaction (some of them only at times): the only
-ones ``on:`` can pick. The others (``ON_AGENT_STATE_CHANGE``, ``ON_LOGIN``, the knowledge base's,
-``ON_ACTIVE_INTERACTION_SWITCHED`` ...) are about none, so ``on:`` left none of them: ``count: 0``
-passed every run."""
 
 
 def _single_value(annotation: Any) -> str | None:
@@ -221,6 +202,8 @@ def _check_expect(
     use(spec.on, (*at, "on"))
     if spec.on is not None:
         _check_on(spec, raw, at, problem)
+    if spec.event is not None and spec.event.value in FIRST_ARGUMENT_NOT_A_MAPPING:
+        _check_no_fields(spec, raw, at, problem)
     matchers: list[tuple[tuple[Any, ...], Any]] = []
     if spec.payload is not None:
         matchers += [(("payload", key), value) for key, value in spec.payload.items()]
@@ -316,6 +299,29 @@ def _check_on(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: A
             f"expectation looks at, and {' and '.join(looked)} looks at no one interaction: "
             "on: would narrow nothing; drop it",
         )
+
+
+def _check_no_fields(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``payload``, ``present``, ``absent`` and ``satisfies`` read the fields of the event's
+    first argument: of an event whose first argument is never a mapping they matched no event
+    (``{event: ON_AGENT_STATE_CHANGE, payload: {state: ready}, count: 0}`` passed every run)."""
+    assert spec.event is not None
+    given = [
+        name
+        for name in ("payload", "present", "absent", "satisfies", "duration_rule")
+        if getattr(spec, name)
+    ]
+    if not given:
+        return
+    event = spec.event.value
+    names = EVENTS[spec.event].arguments
+    first = f"its first argument ({names[0]}) is never a mapping" if names else "it has no argument"
+    instead = f"match its arguments with args: [{', '.join(names)}]" if names else "drop it"
+    problem(
+        locate(raw, (*at, given[0])),
+        f"{given[0]}: reads the fields of the event's first argument, and {event} has none: "
+        f"{first}, so this never matches (count: 0 always true); {instead}",
+    )
 
 
 def _payload_fields(path: tuple[Any, ...], value: Any) -> list[tuple[str, tuple[Any, ...], Any]]:

@@ -1,0 +1,58 @@
+"""What an expectation can pick out of each event: whether the desktop ever sends it about an
+interaction (what ``on:`` keeps), and whether its first argument is a mapping (what ``payload:``,
+``present``, ``absent`` and ``satisfies`` read).
+
+An expectation that asks for what an event never has kept no event, so ``count: 0`` passed
+every run whatever happened; the loader refuses it (``cross_checks``). A test runs every
+fixture flow and holds these lists to the events the engine sends.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EVENTS_ON_AN_INTERACTION", "FIRST_ARGUMENT_NOT_A_MAPPING"]
+
+EVENTS_ON_AN_INTERACTION = frozenset(
+    {
+        "ON_NEW_INTERACTION",
+        "ON_INTERACTION_STATE_CHANGE",
+        "ON_INTERACTION_REMOVED",
+        "ON_SAVE_ACTIVITY_RECORD",
+        "ON_LOAD_TRANSFER_DATA",
+        "ON_REQUEST_TRANSFER_DATA",
+        "ON_SHOW_SCREEN",
+        "ON_WEB_SCREEN_POP_CUSTOM",
+        "ON_VALIDATE_ASSOCIATED_RECORDS",
+        "ON_REQUEST_RECORD_INFO",  # of a crm_pop; a record_info step's is about none
+        "ON_OPEN_RECORD",
+        "ON_SEARCH_RECORDS",
+        "ON_SUMMARY_GENERATION_STARTED",
+        "ON_SUMMARY_GENERATION_COMPLETED",
+        "ON_VOICE_TRANSCRIPT_MESSAGE",
+    }
+)
+"""The events the engine sends about one interaction (some of them only at times): the only
+ones ``on:`` can pick. The others (``ON_AGENT_STATE_CHANGE``, ``ON_LOGIN``, the knowledge base's,
+``ON_ACTIVE_INTERACTION_SWITCHED`` ...) are about none, so ``on:`` left none of them: ``count: 0``
+passed every run."""
+
+FIRST_ARGUMENT_NOT_A_MAPPING = frozenset(
+    {
+        "ON_LOGOUT",  # no argument
+        "ON_ACTIVE_INTERACTION_SWITCHED",  # an id, or null
+        "ON_AGENT_STATE_CHANGE",  # the state's name
+        "ON_REQUEST_TRANSFER_DATA",  # an interaction id
+        "ON_LOAD_TRANSFER_DATA",
+        "ON_WEB_SCREEN_POP_CUSTOM",
+        "ON_VALIDATE_ASSOCIATED_RECORDS",
+        "ON_SUMMARY_GENERATION_STARTED",
+        "ON_SEARCH_KNOWLEDGE_BASE",  # the query
+        "ON_GET_KNOWLEDGE_BASE_ARTICLE",  # the article's id
+        "ON_REQUEST_RECORD_ON_SCREEN",  # no argument
+        "ON_WIDGET_MINIMIZED_CHANGE",  # true or false
+        "ON_SOFTPHONE_STATUS_CHANGE",
+        "ON_AUDIO_DEVICE_CHANGE",  # a device's name
+        "ON_CALL_AUDIO_QUALITY_ALERT",  # a call id
+    }
+)
+"""The events whose first argument is never a mapping (in every adApi version): ``payload:``
+(the first argument's fields) never matches one; its arguments are matched with ``args:``."""
