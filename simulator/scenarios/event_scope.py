@@ -9,7 +9,15 @@ fixture flow and holds these lists to the events the engine sends.
 
 from __future__ import annotations
 
-__all__ = ["EVENTS_ON_AN_INTERACTION", "FIRST_ARGUMENT_NOT_A_MAPPING"]
+from typing import TYPE_CHECKING
+
+from simulator.contract.versions import API_VERSIONS, event_available
+
+if TYPE_CHECKING:
+    from simulator.contract import EventName
+    from simulator.scenarios.expect_spec import CountSpec, ExpectSpec
+
+__all__ = ["EVENTS_ON_AN_INTERACTION", "FIRST_ARGUMENT_NOT_A_MAPPING", "not_in_version"]
 
 EVENTS_ON_AN_INTERACTION = frozenset(
     {
@@ -56,3 +64,34 @@ FIRST_ARGUMENT_NOT_A_MAPPING = frozenset(
 )
 """The events whose first argument is never a mapping (in every adApi version): ``payload:``
 (the first argument's fields) never matches one; its arguments are matched with ``args:``."""
+
+
+def _versions_with(name: EventName) -> str:
+    quoted = [f'"{v}"' if v.isdigit() else v for v in API_VERSIONS if event_available(name, v)]
+    return f"[{', '.join(quoted)}]"
+
+
+def _takes_none(count: CountSpec | None) -> bool:
+    return count is not None and count.accepts(0)
+
+
+def not_in_version(spec: ExpectSpec, version: str) -> str | None:
+    """Why ``spec`` can never match in a run of adApi ``version``: an event it needs to come
+    that the version does not have, or None. (It failed saying only "No
+    ON_GET_KNOWLEDGE_BASE_FOLDER at all", as if the flow were wrong.) A count that takes 0 is
+    left alone: "none came" is true of a version without the event, and files say so of the
+    versions before it (``{event: ON_REQUEST_RECORD_INFO, api_version: "5.19", count: 0}``)."""
+    names = list(spec.order or ())
+    if spec.event is not None and not _takes_none(spec.count):
+        names.append(spec.event)
+    handler = spec.handler
+    if handler is not None and handler.event is not None and not _takes_none(handler.count):
+        names.append(handler.event)
+    for name in names:
+        if not event_available(name, version):
+            return (
+                f"{name.value} is not an event of adApi {version}: no run of it sends one, so "
+                f"this can never match; give this expectation api_version: "
+                f"{_versions_with(name)}, the versions that have it"
+            )
+    return None

@@ -16,6 +16,7 @@ from simulator.contract import EventName
 from simulator.contract.methods import method_named
 from simulator.data.model_wording import suggest
 from simulator.engine import AgentDesktop, Event
+from simulator.scenarios.event_scope import not_in_version
 from simulator.scenarios.formula import Formula, parse_formula
 from simulator.scenarios.matching import MISSING, MatchTimeoutError, describe, mismatches
 from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
@@ -70,6 +71,9 @@ def _check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
     failures: list[str] = []
     if not applies(spec, ctx.sim.api_version.value):
         return failures  # this version's payload is different: another expect checks it
+    missing = not_in_version(spec, ctx.sim.api_version.value)
+    if missing is not None:
+        return [missing]
     iid: str | None = None
     if spec.on is not None:
         iid = ctx.names.get(spec.on)
