@@ -19,7 +19,11 @@ from simulator.scenarios.epoch_fields import (
     epoch_mistakes,
     formula_epoch_mistakes,
 )
-from simulator.scenarios.event_scope import EVENTS_ON_AN_INTERACTION, FIRST_ARGUMENT_NOT_A_MAPPING
+from simulator.scenarios.event_scope import (
+    EVENTS_ON_AN_INTERACTION,
+    FIRST_ARGUMENT_KEYS,
+    FIRST_ARGUMENT_NOT_A_MAPPING,
+)
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -233,36 +237,53 @@ def _check_expect(
                     problem(locate(raw, (*at, *inner, *number_at)), message)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
+    if spec.event is not None and spec.event.value in FIRST_ARGUMENT_KEYS:
+        _check_fixed_keys(spec, raw, at, problem)
     if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
-        keys: list[tuple[str, str | int]] = [("payload", key) for key in (spec.payload or {})]
-        keys += [("present", i) for i in range(len(spec.present))]
-        keys += [("absent", i) for i in range(len(spec.absent))]
         known = _payload_keys(spec)
-        for path in keys:
-            key = path[1] if path[0] == "payload" else getattr(spec, path[0])[path[1]]
-            if key in known or (path[0] == "absent" and key in _ALL_KEYS):
+        for kind, where, key in _named_keys(spec):
+            if key in known or (kind == "absent" and key in _ALL_KEYS):
                 continue  # (a later version's key is absent from an earlier one's payload)
             if key in _ALL_KEYS:
                 side = 1 if spec.event.value == "ON_SAVE_ACTIVITY_RECORD" else 0
                 lacking = [v for v in spec.api_version or () if key not in _VERSION_KEYS[v][side]]
                 versions = ", ".join(lacking or spec.api_version or ())
                 problem(
-                    locate(raw, (*at, *path)),
+                    locate(raw, (*at, *where)),
                     f"`{key}` is not in the {spec.event} payload of adApi {versions}: "
                     "check api_version: of this expect",
                 )
                 continue
             if key not in _PAYLOAD_KEYS:
-                mark = (
-                    key_mark(raw, (*at, "payload"), key)
-                    if path[0] == "payload"
-                    else locate(raw, (*at, *path))
-                )
                 problem(
-                    mark,
+                    _key_mark(raw, at, kind, where, key),
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _named_keys(spec: ExpectSpec) -> list[tuple[str, tuple[Any, ...], str]]:
+    """Every key of the event's first argument an expectation names, each with its kind and
+    where its value is: ``payload``'s keys, a literal mapping's as the first of ``args``, and
+    ``present``'s and ``absent``'s."""
+    named: list[tuple[str, tuple[Any, ...], str]] = [
+        ("payload", ("payload", key), str(key)) for key in spec.payload or {}
+    ]
+    first = spec.args[0] if spec.args else None
+    if isinstance(first, dict) and not is_operator_map(first):
+        named += [("args", ("args", 0, key), str(key)) for key in first]
+    for kind in ("present", "absent"):
+        named += [(kind, (kind, i), str(key)) for i, key in enumerate(getattr(spec, kind))]
+    return named
+
+
+def _key_mark(
+    raw: MarkedDict, at: tuple[Any, ...], kind: str, where: tuple[Any, ...], key: str
+) -> Mark | None:
+    """Where a key an expectation names is written: the key itself in a mapping."""
+    if kind in ("payload", "args"):
+        return key_mark(raw, (*at, *where[:-1]), key)
+    return locate(raw, (*at, *where))
 
 
 def _check_on(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
@@ -324,6 +345,21 @@ def _check_no_fields(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], pro
     )
 
 
+def _check_fixed_keys(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """The keys an expectation names must be keys the event's first argument has
+    (``FIRST_ARGUMENT_KEYS``): a misspelt one matched nothing, silently."""
+    assert spec.event is not None
+    what, known = FIRST_ARGUMENT_KEYS[spec.event.value]
+    listed = sorted(known)
+    for kind, where, key in _named_keys(spec):
+        if key not in known:
+            problem(
+                _key_mark(raw, at, kind, where, key),
+                f"`{key}` is not a key of {spec.event.value}'s first argument ({what})"
+                f"{_suggest(key, listed)}; keys: {', '.join(listed)}",
+            )
+
+
 def _payload_fields(path: tuple[Any, ...], value: Any) -> list[tuple[str, tuple[Any, ...], Any]]:
     """The payload fields a matcher at ``path`` names, each with where it is and what is
     expected of it: ``payload: {startTime: ...}``, or the first argument's fields (``args:
@@ -371,13 +407,19 @@ def _check_formula(
         moments = epoch_fields(spec.event.value)
         for offset, message in formula_epoch_mistakes(formula, moments, clock_start_ms):
             problem(char_mark(source, mark, text, offset), f"satisfies: {message}")
-    if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
+    if spec.event is None:
+        return
+    if spec.event.value in _INTERACTION_EVENTS:
+        what, known = "InteractionData", _PAYLOAD_KEYS
+    elif spec.event.value in FIRST_ARGUMENT_KEYS:
+        kind, keys = FIRST_ARGUMENT_KEYS[spec.event.value]
+        what, known = f"{spec.event.value}'s first argument ({kind})", tuple(sorted(keys))
+    else:
         return
     offsets = formula.field_offsets
     for name in formula.fields:
-        if name not in _PAYLOAD_KEYS:
+        if name not in known:
             problem(
                 char_mark(source, mark, text, offsets[name]),
-                f"satisfies: `{name}` is not a key of InteractionData"
-                f"{_suggest(name, _PAYLOAD_KEYS)}",
+                f"satisfies: `{name}` is not a key of {what}{_suggest(name, list(known))}",
             )

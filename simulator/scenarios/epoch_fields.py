@@ -2,7 +2,8 @@
 that cannot be one.
 
 ``startTime`` and ``endTime`` are ``Date.now()`` values (epoch ms), ``duration`` is whole
-seconds; ``ON_SERVER_ERROR``'s ``timestamp`` is epoch ms too. ``startTime: {at_least: 30}``
+seconds; ``ON_SERVER_ERROR``'s ``timestamp`` and ``ON_VOICE_TRANSCRIPT_MESSAGE``'s ``time``
+are epoch ms too. ``startTime: {at_least: 30}``
 (seconds meant, or a duration) was true of every call, silently: no moment of a run comes
 before the simulated clock starts, so a positive number below that start checks nothing
 (``at_least``, ``greater_than``, ``not``) or never matches (``at_most``, ``less_than``, a
@@ -42,6 +43,8 @@ _INTERACTION_EVENTS = frozenset(
 )
 _SERVER_ERROR_FIELDS = frozenset({"timestamp"})
 """``ServerErrorData.timestamp``: ``Date.now()`` when the error happened."""
+_TRANSCRIPT_FIELDS = frozenset({"time"})
+"""``ON_VOICE_TRANSCRIPT_MESSAGE``'s ``time`` (2026): when the line was heard, epoch ms."""
 
 
 def epoch_fields(event: str) -> frozenset[str]:
@@ -50,6 +53,8 @@ def epoch_fields(event: str) -> frozenset[str]:
         return EPOCH_MS_FIELDS
     if event == "ON_SERVER_ERROR":
         return _SERVER_ERROR_FIELDS
+    if event == "ON_VOICE_TRANSCRIPT_MESSAGE":
+        return _TRANSCRIPT_FIELDS
     return frozenset()
 
 

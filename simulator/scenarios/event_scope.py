@@ -11,13 +11,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel
+
+from simulator.contract.models import (
+    LoginStateData,
+    PhoneCapabilities,
+    ScreenRecordingState,
+    ServerErrorData,
+)
 from simulator.contract.versions import API_VERSIONS, event_available
 
 if TYPE_CHECKING:
     from simulator.contract import EventName
     from simulator.scenarios.expect_spec import CountSpec, ExpectSpec
 
-__all__ = ["EVENTS_ON_AN_INTERACTION", "FIRST_ARGUMENT_NOT_A_MAPPING", "not_in_version"]
+__all__ = [
+    "EVENTS_ON_AN_INTERACTION",
+    "FIRST_ARGUMENT_KEYS",
+    "FIRST_ARGUMENT_NOT_A_MAPPING",
+    "not_in_version",
+]
 
 EVENTS_ON_AN_INTERACTION = frozenset(
     {
@@ -64,6 +77,34 @@ FIRST_ARGUMENT_NOT_A_MAPPING = frozenset(
 )
 """The events whose first argument is never a mapping (in every adApi version): ``payload:``
 (the first argument's fields) never matches one; its arguments are matched with ``args:``."""
+
+
+def _wire_keys(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset((info.alias or name) for name, info in model.model_fields.items())
+
+
+FIRST_ARGUMENT_KEYS: dict[str, tuple[str, frozenset[str]]] = {
+    "ON_LOGIN": ("LoginStateData", _wire_keys(LoginStateData)),
+    "ON_SERVER_ERROR": ("ServerErrorData", _wire_keys(ServerErrorData)),
+    "ON_PHONE_CAPABILITIES_CHANGE": ("caps", _wire_keys(PhoneCapabilities)),
+    "ON_SCREEN_RECORDING_STATE_CHANGE": ("ScreenRecordingState", _wire_keys(ScreenRecordingState)),
+    "ON_REQUEST_RECORD_INFO": ("the record's payload", frozenset({"id", "type"})),
+    "ON_SEARCH_RECORDS": ("the search", frozenset({"text", "types"})),
+    "ON_GET_KNOWLEDGE_BASE_FOLDER": ("the options", frozenset({"language", "folderId"})),
+    "ON_SUMMARY_GENERATION_COMPLETED": (
+        "the result",
+        frozenset({"interactionId", "success", "topics", "errorCode"}),
+    ),
+    "ON_VOICE_TRANSCRIPT_MESSAGE": (
+        "the message",
+        frozenset({"interactionId", "party", "text", "time"}),
+    ),
+}
+"""The keys of each event's first argument where they are fixed (the interaction events' are
+``InteractionData``'s, checked per version): a key misspelt there (``payload: {Code: 109},
+count: 0``, ``absent: [mesage]``) was never there, and the expectation passed whatever came.
+``ON_OPEN_RECORD``'s and ``ON_SHOW_SCREEN``'s are the scenario's own (``open_record``,
+``screen``), so any key goes."""
 
 
 def _versions_with(name: EventName) -> str:

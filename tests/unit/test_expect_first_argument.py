@@ -66,3 +66,52 @@ def test_fields_of_a_first_argument_that_is_no_mapping_are_refused(expect, key, 
 )
 def test_events_with_a_mapping_first_or_args_are_taken(expect):
     parse_scenario(f"steps:\n  - expect: {expect}\n", "s.yaml")
+
+
+@pytest.mark.parametrize(
+    ("expect", "at", "message"),
+    [
+        (
+            "{event: ON_SERVER_ERROR, payload: {Code: 109}, count: 0}",
+            "2:48",
+            "`Code` is not a key of ON_SERVER_ERROR's first argument (ServerErrorData) (did you "
+            "mean `code`?); keys: code, message, name, timestamp",
+        ),
+        (
+            "{event: ON_SERVER_ERROR, absent: [mesage]}",
+            "2:47",
+            "`mesage` is not a key of ON_SERVER_ERROR's first argument (ServerErrorData) (did "
+            "you mean `message`?); keys: code, message, name, timestamp",
+        ),
+        (
+            "{event: ON_LOGIN, args: [{agentid: {present: false}}]}",
+            "2:39",
+            "`agentid` is not a key of ON_LOGIN's first argument (LoginStateData) (did you mean "
+            "`agentId`?); keys: agentId, isLoggedIn, sessionId, username",
+        ),
+        (
+            "{event: ON_SAVE_ACTIVITY_RECORD, args: [{dispositon: X}], count: 0}",
+            "2:54",
+            "`dispositon` is not a key of InteractionData (did you mean `disposition`?); keys: ",
+        ),
+        (
+            '{event: ON_SUMMARY_GENERATION_COMPLETED, satisfies: "len(topic) > 0"}',
+            "2:70",
+            "satisfies: `topic` is not a key of ON_SUMMARY_GENERATION_COMPLETED's first argument "
+            "(the result) (did you mean `topics`?)",
+        ),
+    ],
+)
+def test_a_key_the_first_argument_never_has_is_refused_at_it(expect, at, message):
+    # A misspelt key was never there: payload {Code: 109} with count: 0 passed while a 109 came.
+    (problem,) = _problems(f"steps:\n  - expect: {expect}\n")
+    assert problem.startswith(f"s.yaml:{at}: {message}"), problem
+
+
+def test_a_transcript_lines_time_is_a_moment():
+    text = (
+        'api_version: "2026"\nsteps:\n  - expect:\n      event: ON_VOICE_TRANSCRIPT_MESSAGE\n'
+        "      payload: {time: {at_least: 30}}\n"
+    )
+    (problem,) = _problems(text)
+    assert "`time` is a moment in epoch milliseconds, and 30 is 1970-01-01" in problem

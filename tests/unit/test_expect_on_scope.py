@@ -16,7 +16,11 @@ from simulator.scenarios import (
     load_scenario,
     parse_scenario,
 )
-from simulator.scenarios.event_scope import EVENTS_ON_AN_INTERACTION, FIRST_ARGUMENT_NOT_A_MAPPING
+from simulator.scenarios.event_scope import (
+    EVENTS_ON_AN_INTERACTION,
+    FIRST_ARGUMENT_KEYS,
+    FIRST_ARGUMENT_NOT_A_MAPPING,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 
@@ -110,20 +114,26 @@ def _flows() -> list[ScenarioFile]:
 
 
 def test_the_lists_hold_the_events_the_engine_sends():
-    """The lists ``on:`` and ``payload:`` are checked against: an event the engine sends about
-    an interaction that is not on the first, or with a mapping first on the second, would be
-    refused wrongly; one the second misses checks nothing."""
+    """The lists ``on:``, ``payload:`` and its keys are checked against: an event the engine
+    sends about an interaction that is not on the first, with a mapping first on the second, or
+    a key the third lacks, would be refused wrongly; one the second misses checks nothing."""
     about: set[str] = set()
     mapping: set[str] = set()
     not_mapping: set[str] = set()
+    keyed: set[str] = set()
     for source in _flows():
         for event in ScenarioRunner(source).run().events:
             if event.interaction_id is not None:
                 about.add(event.name.value)
             first = event.wire_args[0] if event.wire_args else None
             (mapping if isinstance(first, dict) else not_mapping).add(event.name.value)
+            if isinstance(first, dict) and event.name.value in FIRST_ARGUMENT_KEYS:
+                keys = FIRST_ARGUMENT_KEYS[event.name.value][1]
+                assert set(first) <= keys, (event.name.value, first)
+                keyed.add(event.name.value)
     assert about - EVENTS_ON_AN_INTERACTION == set()
     assert "ON_SUMMARY_GENERATION_COMPLETED" in about  # the 2026 flow ran
     assert mapping & FIRST_ARGUMENT_NOT_A_MAPPING == set()
     assert not_mapping - FIRST_ARGUMENT_NOT_A_MAPPING == set()
     assert len(not_mapping) >= 8, not_mapping  # the flows send enough of them to tell
+    assert len(keyed) >= 5, keyed
