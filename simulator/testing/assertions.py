@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import sysconfig
@@ -144,6 +145,19 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
             "assert_record_matches: "
             + "; ".join(f"{'.'.join(map(str, (key, *path)))}: {text}" for key, path, text in early)
         )
+    # ``{"dispositon": {"present": False}}`` passed every record: a key no record has, whose
+    # check holds of a key left out.
+    vacuous = [
+        f"{key}: `{key}` is not a key of an activity record{_hint(key, value, record)}, and "
+        f"{value!r} holds of a key the record leaves out: true of every record"
+        for key, value in expected.items()
+        if isinstance(key, str)
+        and key not in record
+        and key not in _record_keys()
+        and not mismatches({key: value}, dict(record))
+    ]
+    if vacuous:
+        raise ValueError("assert_record_matches: " + "; ".join(vacuous))
     problems = [
         problem + _hint(key, value, record)
         for key, value in expected.items()
@@ -181,6 +195,25 @@ def _python_truths(expected: Any) -> Any:
 _WIRE_NAMES = {name: field.alias or name for name, field in InteractionData.model_fields.items()}
 """An activity record's model attribute names and their wire keys (``interaction_id``:
 ``interactionId``)."""
+
+
+@functools.cache
+def _record_keys() -> frozenset[str]:
+    """The wire keys an activity record has in some adApi version (imported when first asked
+    for: the plugin loads in every pytest run)."""
+    from simulator.contract import models_5_24_1, models_2026
+
+    models = (
+        InteractionData,
+        models_5_24_1.InteractionData,
+        models_5_24_1.InteractionActivityData,
+        models_2026.InteractionData,
+        models_2026.InteractionActivityData,
+    )
+    return frozenset(
+        info.alias or name for model in models for name, info in model.model_fields.items()
+    )
+
 
 _UNITS = {"duration": "whole seconds", "startTime": "epoch milliseconds"}
 _UNITS["endTime"] = _UNITS["startTime"]
