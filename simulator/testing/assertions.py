@@ -14,6 +14,7 @@ from typing import Any
 from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
 from simulator.scenarios.epoch_fields import PLAUSIBLE_EPOCH_MS, epoch_mistakes
+from simulator.scenarios.event_scope import EVENTS_ON_AN_INTERACTION
 from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
 from simulator.testing.imports import shown_path
 
@@ -23,6 +24,9 @@ __all__ = [
     "assert_record_matches",
     "assert_scenario_passed",
 ]
+
+
+_NAMES = frozenset(event.value for event in EventName)
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
@@ -65,6 +69,16 @@ def assert_event_sequence(
             "assert_event_sequence: an empty list of names checks nothing: list the events "
             "that must come, or give exact=True to assert that none came"
         )
+    if interaction_id is not None:
+        lone = [
+            name for name in expected if name in _NAMES and name not in EVENTS_ON_AN_INTERACTION
+        ]
+        if lone:  # it failed saying only "never came", as if the flow had not sent it
+            raise ValueError(
+                f"assert_event_sequence: {lone[0]} is never about an interaction (the desktop "
+                "sends it with none), so interaction_id= keeps none: this can never pass; "
+                "check it in a sequence without interaction_id="
+            )
     events = list(events)
     actual = _names(events, interaction_id)
     if interaction_id is not None and not actual and events:
