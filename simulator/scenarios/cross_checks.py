@@ -403,6 +403,14 @@ def _check_formula(
     except FormulaError as exc:
         problem(char_mark(source, mark, text, exc.offset), f"satisfies: {exc}")
         return
+    if not formula.fields:  # ``1 == 1`` passed every event; ``1 == 2`` with count: 0 as well
+        problem(
+            mark,
+            "satisfies: reads no field of the payload, so it is decided before any run (true "
+            "of every event, or of none): name the fields it checks (duration == "
+            "floor((endTime - startTime) / 1000))",
+        )
+        return
     if spec.event is not None:
         moments = epoch_fields(spec.event.value)
         for offset, message in formula_epoch_mistakes(formula, moments, clock_start_ms):
