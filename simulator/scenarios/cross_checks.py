@@ -33,6 +33,7 @@ from simulator.scenarios.matching import (
     pattern_error_offset,
 )
 from simulator.scenarios.model import ExpectSpec, Scenario
+from simulator.scenarios.payload_names import name_mistakes
 from simulator.scenarios.shapes import _NAMING
 from simulator.scenarios.source import Mark, MarkedDict, char_mark, key_mark, locate
 from simulator.scenarios.wording import _suggest
@@ -235,6 +236,10 @@ def _check_expect(
             for field, inner, expected in _payload_fields(path, value):
                 for number_at, message in epoch_mistakes(field, expected, clock_start_ms, moments):
                     problem(locate(raw, (*at, *inner, *number_at)), message)
+        if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
+            for field, inner, expected in _payload_fields(path, value):
+                for text_at, message in name_mistakes(field, expected):
+                    problem(locate(raw, (*at, *inner, *text_at)), message)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
     if spec.event is not None and spec.event.value in FIRST_ARGUMENT_KEYS:
