@@ -17,7 +17,7 @@ from typing import Any
 from simulator.engine import NOBODY, AgentDesktop, Event, Simulator
 from simulator.scenarios import model as m
 
-__all__ = ["ScenarioAgents", "UnknownStepAgentError", "settle_hosts"]
+__all__ = ["ScenarioAgents", "UnknownStepAgentError", "held_elsewhere", "settle_hosts"]
 
 
 class UnknownStepAgentError(LookupError):
@@ -129,3 +129,17 @@ def settle_hosts(hosts: Sequence[Any], sim: AgentDesktop) -> None:
         sim.drain_posted()
         if sum(desk.bus.count for desk in desks) == before:
             break
+
+
+def held_elsewhere(desk: AgentDesktop, target: str) -> str | None:
+    """The other agent whose desktop has or had the item ``target``, when ``desk`` never had
+    it (a name ``by:`` an agent who never got that customer interaction); else None."""
+    if not desk.keep_finished or any(inter.id == target for inter in desk.finished):
+        return None
+    for other in desk.center.desktops:
+        if other is not desk and (
+            other.interaction(target) is not None
+            or any(inter.id == target for inter in other.finished)
+        ):
+            return other.name
+    return None

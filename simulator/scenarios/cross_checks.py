@@ -11,9 +11,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.contract import InteractionData, models_5_24_1, models_2026
+from simulator.contract.events import EVENTS
 from simulator.contract.versions import API_VERSIONS, events_for
 from simulator.engine.settings import _LAST_MS
-from simulator.scenarios.epoch_fields import epoch_mistakes
+from simulator.scenarios.epoch_fields import (
+    epoch_fields,
+    epoch_mistakes,
+    formula_epoch_mistakes,
+)
+from simulator.scenarios.event_scope import (
+    EVENTS_ON_AN_INTERACTION,
+    FIRST_ARGUMENT_KEYS,
+    FIRST_ARGUMENT_NOT_A_MAPPING,
+)
 from simulator.scenarios.formula import FormulaError, parse_formula
 from simulator.scenarios.matching import (
     OPERATORS,
@@ -23,6 +33,7 @@ from simulator.scenarios.matching import (
     pattern_error_offset,
 )
 from simulator.scenarios.model import ExpectSpec, Scenario
+from simulator.scenarios.payload_names import name_mistakes
 from simulator.scenarios.shapes import _NAMING
 from simulator.scenarios.source import Mark, MarkedDict, char_mark, key_mark, locate
 from simulator.scenarios.wording import _suggest
@@ -194,6 +205,10 @@ def _check_expect(
     clock_start_ms: int,
 ) -> None:
     use(spec.on, (*at, "on"))
+    if spec.on is not None:
+        _check_on(spec, raw, at, problem)
+    if spec.event is not None and spec.event.value in FIRST_ARGUMENT_NOT_A_MAPPING:
+        _check_no_fields(spec, raw, at, problem)
     matchers: list[tuple[tuple[Any, ...], Any]] = []
     if spec.payload is not None:
         matchers += [(("payload", key), value) for key, value in spec.payload.items()]
@@ -208,7 +223,7 @@ def _check_expect(
     if spec.answer is not None:
         matchers.append((("answer",), spec.answer))
     if spec.satisfies is not None:
-        _check_formula(spec, raw, at, problem)
+        _check_formula(spec, raw, at, problem, clock_start_ms)
     if spec.event is not None and spec.args:
         _check_args_count(spec, raw, at, problem)
     for path, value in matchers:
@@ -216,42 +231,138 @@ def _check_expect(
             problem(_matcher_mark(raw, (*at, *path, *inner), value, inner), message)
         if path[0] == "payload" and spec.event is not None:
             _check_single_value(str(path[1]), value, locate(raw, (*at, *path)), problem)
+        moments = epoch_fields(spec.event.value) if spec.event is not None else frozenset()
+        if moments:
+            for field, inner, expected in _payload_fields(path, value):
+                for number_at, message in epoch_mistakes(field, expected, clock_start_ms, moments):
+                    problem(locate(raw, (*at, *inner, *number_at)), message)
         if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
             for field, inner, expected in _payload_fields(path, value):
-                for number_at, message in epoch_mistakes(field, expected, clock_start_ms):
-                    problem(locate(raw, (*at, *inner, *number_at)), message)
+                for text_at, message in name_mistakes(field, expected):
+                    problem(locate(raw, (*at, *inner, *text_at)), message)
         for inner, name in interaction_names(value):
             use(name, (*at, *path, *inner))
+    if spec.event is not None and spec.event.value in FIRST_ARGUMENT_KEYS:
+        _check_fixed_keys(spec, raw, at, problem)
     if spec.event is not None and spec.event.value in _INTERACTION_EVENTS:
-        keys: list[tuple[str, str | int]] = [("payload", key) for key in (spec.payload or {})]
-        keys += [("present", i) for i in range(len(spec.present))]
-        keys += [("absent", i) for i in range(len(spec.absent))]
         known = _payload_keys(spec)
-        for path in keys:
-            key = path[1] if path[0] == "payload" else getattr(spec, path[0])[path[1]]
-            if key in known or (path[0] == "absent" and key in _ALL_KEYS):
+        for kind, where, key in _named_keys(spec):
+            if key in known or (kind == "absent" and key in _ALL_KEYS):
                 continue  # (a later version's key is absent from an earlier one's payload)
             if key in _ALL_KEYS:
                 side = 1 if spec.event.value == "ON_SAVE_ACTIVITY_RECORD" else 0
                 lacking = [v for v in spec.api_version or () if key not in _VERSION_KEYS[v][side]]
                 versions = ", ".join(lacking or spec.api_version or ())
                 problem(
-                    locate(raw, (*at, *path)),
+                    locate(raw, (*at, *where)),
                     f"`{key}` is not in the {spec.event} payload of adApi {versions}: "
                     "check api_version: of this expect",
                 )
                 continue
             if key not in _PAYLOAD_KEYS:
-                mark = (
-                    key_mark(raw, (*at, "payload"), key)
-                    if path[0] == "payload"
-                    else locate(raw, (*at, *path))
-                )
                 problem(
-                    mark,
+                    _key_mark(raw, at, kind, where, key),
                     f"`{key}` is not a key of InteractionData{_suggest(key, _PAYLOAD_KEYS)}; "
                     f"keys: {', '.join(_PAYLOAD_KEYS)}",
                 )
+
+
+def _named_keys(spec: ExpectSpec) -> list[tuple[str, tuple[Any, ...], str]]:
+    """Every key of the event's first argument an expectation names, each with its kind and
+    where its value is: ``payload``'s keys, a literal mapping's as the first of ``args``, and
+    ``present``'s and ``absent``'s."""
+    named: list[tuple[str, tuple[Any, ...], str]] = [
+        ("payload", ("payload", key), str(key)) for key in spec.payload or {}
+    ]
+    first = spec.args[0] if spec.args else None
+    if isinstance(first, dict) and not is_operator_map(first):
+        named += [("args", ("args", 0, key), str(key)) for key in first]
+    for kind in ("present", "absent"):
+        named += [(kind, (kind, i), str(key)) for i, key in enumerate(getattr(spec, kind))]
+    return named
+
+
+def _key_mark(
+    raw: MarkedDict, at: tuple[Any, ...], kind: str, where: tuple[Any, ...], key: str
+) -> Mark | None:
+    """Where a key an expectation names is written: the key itself in a mapping."""
+    if kind in ("payload", "args"):
+        return key_mark(raw, (*at, *where[:-1]), key)
+    return locate(raw, (*at, *where))
+
+
+def _check_on(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``on:`` picks one interaction's events and names the interaction ``state`` reads: with
+    an event that is never about an interaction, or with nothing it picks for, it checked
+    nothing (or could never match)."""
+    mark = locate(raw, (*at, "on"))
+    if spec.event is not None and spec.event.value not in EVENTS_ON_AN_INTERACTION:
+        hint = "drop on:"
+        if spec.event.value == "ON_ACTIVE_INTERACTION_SWITCHED":
+            hint = (
+                f"for the switch to `{spec.on}`, drop on: and write args: "
+                f"[{{interaction: {spec.on}}}]"
+            )
+        problem(
+            mark,
+            f"on: `{spec.on}` keeps the events about that interaction, and {spec.event.value} is "
+            "never about one (the desktop sends it with no interaction): this expectation would "
+            f"see no such event, ever, whatever happened (count: 0 always true); {hint}",
+        )
+    lone = [e.value for e in spec.order or () if e.value not in EVENTS_ON_AN_INTERACTION]
+    if lone:
+        problem(
+            mark,
+            f"on: `{spec.on}` keeps the events about that interaction, and {lone[0]} in order: is "
+            "never about one (the desktop sends it with no interaction): this can never match; "
+            "drop on:, or that event from order:",
+        )
+    if spec.event is None and spec.order is None and spec.state is None and not spec.no_events:
+        looked = [name for name in ("agent", "handler", "api") if getattr(spec, name) is not None]
+        problem(
+            mark,
+            f"on: `{spec.on}` picks the events (event, order, no_events) and the state an "
+            f"expectation looks at, and {' and '.join(looked)} looks at no one interaction: "
+            "on: would narrow nothing; drop it",
+        )
+
+
+def _check_no_fields(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """``payload``, ``present``, ``absent`` and ``satisfies`` read the fields of the event's
+    first argument: of an event whose first argument is never a mapping they matched no event
+    (``{event: ON_AGENT_STATE_CHANGE, payload: {state: ready}, count: 0}`` passed every run)."""
+    assert spec.event is not None
+    given = [
+        name
+        for name in ("payload", "present", "absent", "satisfies", "duration_rule")
+        if getattr(spec, name)
+    ]
+    if not given:
+        return
+    event = spec.event.value
+    names = EVENTS[spec.event].arguments
+    first = f"its first argument ({names[0]}) is never a mapping" if names else "it has no argument"
+    instead = f"match its arguments with args: [{', '.join(names)}]" if names else "drop it"
+    problem(
+        locate(raw, (*at, given[0])),
+        f"{given[0]}: reads the fields of the event's first argument, and {event} has none: "
+        f"{first}, so this never matches (count: 0 always true); {instead}",
+    )
+
+
+def _check_fixed_keys(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
+    """The keys an expectation names must be keys the event's first argument has
+    (``FIRST_ARGUMENT_KEYS``): a misspelt one matched nothing, silently."""
+    assert spec.event is not None
+    what, known = FIRST_ARGUMENT_KEYS[spec.event.value]
+    listed = sorted(known)
+    for kind, where, key in _named_keys(spec):
+        if key not in known:
+            problem(
+                _key_mark(raw, at, kind, where, key),
+                f"`{key}` is not a key of {spec.event.value}'s first argument ({what})"
+                f"{_suggest(key, listed)}; keys: {', '.join(listed)}",
+            )
 
 
 def _payload_fields(path: tuple[Any, ...], value: Any) -> list[tuple[str, tuple[Any, ...], Any]]:
@@ -283,9 +394,12 @@ def _check_single_value(key: str, value: Any, mark: Any, problem: Any) -> None:
     )
 
 
-def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any) -> None:
-    """``satisfies`` must parse, and read fields the event's payload has: errors point at the
-    character inside the expression."""
+def _check_formula(
+    spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], problem: Any, clock_start_ms: int
+) -> None:
+    """``satisfies`` must parse, read fields the event's payload has, and compare a moment
+    with nothing before the clock's start: errors point at the character inside the
+    expression."""
     text = spec.satisfies or ""
     mark = locate(raw, (*at, "satisfies"))
     source = getattr(raw, "source_text", None)
@@ -294,13 +408,31 @@ def _check_formula(spec: ExpectSpec, raw: MarkedDict, at: tuple[Any, ...], probl
     except FormulaError as exc:
         problem(char_mark(source, mark, text, exc.offset), f"satisfies: {exc}")
         return
-    if spec.event is None or spec.event.value not in _INTERACTION_EVENTS:
+    if not formula.fields:  # ``1 == 1`` passed every event; ``1 == 2`` with count: 0 as well
+        problem(
+            mark,
+            "satisfies: reads no field of the payload, so it is decided before any run (true "
+            "of every event, or of none): name the fields it checks (duration == "
+            "floor((endTime - startTime) / 1000))",
+        )
+        return
+    if spec.event is not None:
+        moments = epoch_fields(spec.event.value)
+        for offset, message in formula_epoch_mistakes(formula, moments, clock_start_ms):
+            problem(char_mark(source, mark, text, offset), f"satisfies: {message}")
+    if spec.event is None:
+        return
+    if spec.event.value in _INTERACTION_EVENTS:
+        what, known = "InteractionData", _PAYLOAD_KEYS
+    elif spec.event.value in FIRST_ARGUMENT_KEYS:
+        kind, keys = FIRST_ARGUMENT_KEYS[spec.event.value]
+        what, known = f"{spec.event.value}'s first argument ({kind})", tuple(sorted(keys))
+    else:
         return
     offsets = formula.field_offsets
     for name in formula.fields:
-        if name not in _PAYLOAD_KEYS:
+        if name not in known:
             problem(
                 char_mark(source, mark, text, offsets[name]),
-                f"satisfies: `{name}` is not a key of InteractionData"
-                f"{_suggest(name, _PAYLOAD_KEYS)}",
+                f"satisfies: `{name}` is not a key of {what}{_suggest(name, list(known))}",
             )

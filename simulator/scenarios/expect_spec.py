@@ -68,6 +68,18 @@ class CountSpec(_Spec):
         return value  # ``count: "2"`` is text: refused as a number in quotes would be
 
     @model_validator(mode="after")
+    def _some_count_refused(self) -> CountSpec:
+        # ``count: {}`` and ``{at_least: 0}`` take every count, none included: the expectation
+        # passed whatever came.
+        if self.exactly is None and self.at_most is None and not self.at_least:
+            given = "{}" if self.at_least is None else "{at_least: 0}"
+            raise ValueError(
+                f"{given} takes every count, 0 included: it checks nothing; write a "
+                "number (count: 2, count: 0 for none) or bounds ({at_least: 1, at_most: 3})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _some_count_matches(self) -> CountSpec:
         # ``{at_least: 3, at_most: 1}`` failed every run, and ``{exactly: 2, at_least: 3}``
         # said only "expected exactly 2" when 2 came: a mistake of the file, not of the run.

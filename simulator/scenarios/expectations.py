@@ -16,6 +16,8 @@ from simulator.contract import EventName
 from simulator.contract.methods import method_named
 from simulator.data.model_wording import suggest
 from simulator.engine import AgentDesktop, Event
+from simulator.scenarios.agents import held_elsewhere
+from simulator.scenarios.event_scope import not_in_version
 from simulator.scenarios.formula import Formula, parse_formula
 from simulator.scenarios.matching import MISSING, MatchTimeoutError, describe, mismatches
 from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
@@ -70,6 +72,9 @@ def _check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
     failures: list[str] = []
     if not applies(spec, ctx.sim.api_version.value):
         return failures  # this version's payload is different: another expect checks it
+    missing = not_in_version(spec, ctx.sim.api_version.value)
+    if missing is not None:
+        return [missing]
     iid: str | None = None
     if spec.on is not None:
         iid = ctx.names.get(spec.on)
@@ -321,6 +326,12 @@ def _check_state(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[
         state = "queued"
     else:
         state = "completed"
+        elsewhere = held_elsewhere(sim, target)
+        if elsewhere is not None:  # it read "completed" on a desktop that never had it
+            return [
+                f"expected {who} in state {spec.state}: this desktop ({sim.name}) never had an "
+                f"item of it (it is on {elsewhere}'s)"
+            ]
     assert spec.state is not None
     if state != spec.state.value:
         return [f"expected {who} in state {spec.state.value}, it is {state}"]

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Formula", "FormulaError", "parse_formula"]
+__all__ = ["Comparison", "Formula", "FormulaError", "parse_formula"]
 
 _FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "floor": math.floor,
@@ -88,6 +88,42 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Gt: _ordered(operator.gt),
     ast.GtE: _ordered(operator.ge),
 }
+
+
+_SYMBOLS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A payload field compared directly with a number written in the formula
+    (``startTime >= 30``, ``30 <= startTime``)."""
+
+    field: str
+    op: str
+    """The comparison as written (``>=``)."""
+    number: int | float
+    number_offset: int
+    """Where the number is: its 0-based character offset in the text as written."""
+    field_first: bool
+    """Whether the field is on the left of ``op``."""
+
+
+def _number(node: ast.expr) -> int | float | None:
+    """The number ``node`` writes (``30``, ``-30``), else None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if not isinstance(node, ast.Constant) or isinstance(node.value, bool):
+        return None
+    return sign * node.value if isinstance(node.value, int | float) else None
 
 
 class FormulaError(ValueError):
@@ -185,23 +221,47 @@ class Formula:
     lead: int = 0
     """How many characters of the text as written precede ``text`` (stripped blanks)."""
 
+    def _char_offset(self, node: ast.expr) -> int:
+        """Where ``node`` starts: its 0-based character offset in the text as written."""
+        line = self.text.split("\n")[node.lineno - 1]
+        # col_offset counts UTF-8 bytes; the offset is in characters.
+        column = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore"))
+        return self.lead + _offset(self.text, node.lineno, column)
+
     @property
     def field_offsets(self) -> dict[str, int]:
         """Where each field in ``fields`` is first read: its 0-based character offset in the
         text as written (from the parse tree, so a field name inside a quoted text or inside a
         longer name earlier on is not mistaken for it)."""
-        lines = self.text.split("\n")
         fields = set(self.fields)
         first: dict[str, int] = {}
         for node in ast.walk(self.tree):
             if not isinstance(node, ast.Name) or node.id not in fields:
                 continue
-            line = lines[node.lineno - 1]
-            # col_offset counts UTF-8 bytes; the offset is in characters.
-            column = len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "ignore"))
-            offset = self.lead + _offset(self.text, node.lineno, column)
+            offset = self._char_offset(node)
             first[node.id] = min(offset, first.get(node.id, offset))
         return first
+
+    def comparisons(self) -> list[Comparison]:
+        """Every place a top-level field is compared directly with a written number."""
+        found = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            for index, op in enumerate(node.ops):
+                left, right = sides[index], sides[index + 1]
+                for field, other, first in ((left, right, True), (right, left, False)):
+                    number = _number(other)
+                    if (
+                        isinstance(field, ast.Name)
+                        and field.id not in _CONSTANTS
+                        and number is not None
+                    ):
+                        offset = self._char_offset(other)
+                        symbol = _SYMBOLS[type(op)]
+                        found.append(Comparison(field.id, symbol, number, offset, first))
+        return found
 
     @property
     def fields(self) -> list[str]:

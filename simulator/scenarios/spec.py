@@ -69,10 +69,10 @@ def _text_short(field: str):
 # ASCII digits only: ``Decimal()`` and ``\d`` also read other scripts' digits (``wait: ٣s`` was
 # 3 seconds) and ``Decimal()`` underscores (``1_0``), as no other reader of the file would.
 # Spaces may stand between a number and its unit and between parts (``4 s``, ``1m 30s``), never
-# inside a number: ``1 0s`` was 10 s and ``3 0`` 30 s, the spaces dropped.
-_DURATION = re.compile(
-    r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)\s*", re.IGNORECASE | re.ASCII
-)
+# inside a number: ``1 0s`` was 10 s and ``3 0`` 30 s, the spaces dropped. Units are lower case,
+# as the published JSON Schema has them: ``10Ms`` was 10 ms (megaseconds?), ``1M`` a minute
+# (a month?).
+_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)\s*", re.ASCII)
 _SECONDS = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "m": Decimal(60_000), "h": Decimal(3_600_000)}
 
@@ -126,22 +126,26 @@ def _text_duration_ms(value: str, text: str) -> Decimal:
         joined = "".join(text.split())
         if joined != text and _reads(joined):
             hint = f" (no space inside a number: {joined}?)"
+        elif text != text.lower() and _reads(text.lower()):
+            hint = f" (units are ms, s, m and h, in lower case: {text.lower()}?)"
         raise ValueError(f"{value!r} is not a duration: write 30s, 2m, 1m30s, 1.5s or 250ms{hint}")
-    units = [p.group(2).lower() for p in parts]
+    units = [p.group(2) for p in parts]
     twice = next((unit for unit in units if units.count(unit) > 1), None)
     if twice is not None:  # ``1h1h`` was 2 hours: a typo of 1h1m, or of 1h?
         raise ValueError(
             f"{value!r} is not a duration: it gives {twice} twice; write each unit once (1m30s)"
         )
-    return sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2).lower()] for p in parts), Decimal())
+    return sum((Decimal(p.group(1)) * _UNIT_MS[p.group(2)] for p in parts), Decimal())
 
 
 def _reads(text: str) -> bool:
-    """Whether ``text`` is a duration without any space (for the hint: ``1 0s`` is 10s?)."""
+    """Whether ``text`` is a duration (for the hints: ``1 0s`` is 10s? ``30S`` is 30s?)."""
     if _SECONDS.fullmatch(text):
         return True
     parts = list(_DURATION.finditer(text))
-    return bool(parts) and "".join(p.group(0) for p in parts) == text
+    units = [p.group(2) for p in parts]
+    whole = bool(parts) and "".join(p.group(0) for p in parts) == text
+    return whole and len(set(units)) == len(units)
 
 
 _DURATION_SCHEMA: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import sysconfig
@@ -13,6 +14,7 @@ from typing import Any
 from simulator.contract import EventName, InteractionData
 from simulator.engine import Event
 from simulator.scenarios.epoch_fields import PLAUSIBLE_EPOCH_MS, epoch_mistakes
+from simulator.scenarios.event_scope import EVENTS_ON_AN_INTERACTION
 from simulator.scenarios.matching import OPERATORS, check_matcher, is_operator_map, mismatches
 from simulator.testing.imports import shown_path
 
@@ -22,6 +24,9 @@ __all__ = [
     "assert_record_matches",
     "assert_scenario_passed",
 ]
+
+
+_NAMES = frozenset(event.value for event in EventName)
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
@@ -64,6 +69,16 @@ def assert_event_sequence(
             "assert_event_sequence: an empty list of names checks nothing: list the events "
             "that must come, or give exact=True to assert that none came"
         )
+    if interaction_id is not None:
+        lone = [
+            name for name in expected if name in _NAMES and name not in EVENTS_ON_AN_INTERACTION
+        ]
+        if lone:  # it failed saying only "never came", as if the flow had not sent it
+            raise ValueError(
+                f"assert_event_sequence: {lone[0]} is never about an interaction (the desktop "
+                "sends it with none), so interaction_id= keeps none: this can never pass; "
+                "check it in a sequence without interaction_id="
+            )
     events = list(events)
     actual = _names(events, interaction_id)
     if interaction_id is not None and not actual and events:
@@ -144,6 +159,19 @@ def assert_record_matches(record: Mapping[str, Any], expected: Mapping[str, Any]
             "assert_record_matches: "
             + "; ".join(f"{'.'.join(map(str, (key, *path)))}: {text}" for key, path, text in early)
         )
+    # ``{"dispositon": {"present": False}}`` passed every record: a key no record has, whose
+    # check holds of a key left out.
+    vacuous = [
+        f"{key}: `{key}` is not a key of an activity record{_hint(key, value, record)}, and "
+        f"{value!r} holds of a key the record leaves out: true of every record"
+        for key, value in expected.items()
+        if isinstance(key, str)
+        and key not in record
+        and key not in _record_keys()
+        and not mismatches({key: value}, dict(record))
+    ]
+    if vacuous:
+        raise ValueError("assert_record_matches: " + "; ".join(vacuous))
     problems = [
         problem + _hint(key, value, record)
         for key, value in expected.items()
@@ -181,6 +209,25 @@ def _python_truths(expected: Any) -> Any:
 _WIRE_NAMES = {name: field.alias or name for name, field in InteractionData.model_fields.items()}
 """An activity record's model attribute names and their wire keys (``interaction_id``:
 ``interactionId``)."""
+
+
+@functools.cache
+def _record_keys() -> frozenset[str]:
+    """The wire keys an activity record has in some adApi version (imported when first asked
+    for: the plugin loads in every pytest run)."""
+    from simulator.contract import models_5_24_1, models_2026
+
+    models = (
+        InteractionData,
+        models_5_24_1.InteractionData,
+        models_5_24_1.InteractionActivityData,
+        models_2026.InteractionData,
+        models_2026.InteractionActivityData,
+    )
+    return frozenset(
+        info.alias or name for model in models for name, info in model.model_fields.items()
+    )
+
 
 _UNITS = {"duration": "whole seconds", "startTime": "epoch milliseconds"}
 _UNITS["endTime"] = _UNITS["startTime"]

@@ -102,3 +102,69 @@ def test_assert_record_matches_refuses_a_small_number_for_a_moment():
     assert_record_matches(RECORD, {"startTime": {"greater_than": 0}, "endTime": {"present": True}})
     # A clock started at 0 (settings start_time_ms=0): the record's moments are small too.
     assert_record_matches({"startTime": 30_000}, {"startTime": {"at_least": 30}})
+
+
+def _satisfies(formula: str, event: str = "ON_SAVE_ACTIVITY_RECORD", settings: str = "") -> str:
+    return f'{settings}steps:\n  - expect:\n      event: {event}\n      satisfies: "{formula}"\n'
+
+
+@pytest.mark.parametrize(
+    ("formula", "column", "instead"),
+    [
+        ("startTime >= 30", 32, "duration >= 30"),  # true of every call
+        ("30 <= endTime", 19, "30 <= duration"),
+        ("present(endTime) and endTime < 120", 50, "duration < 120"),  # true of none
+        ("0 < startTime < 1.5", 35, "duration < 1.5"),
+    ],
+)
+def test_a_formula_comparing_a_moment_with_a_small_number_is_refused_at_it(
+    formula, column, instead
+):
+    (message,) = _problems(_satisfies(formula))
+    assert message.startswith(f"s.yaml:4:{column}: satisfies: `"), message
+    assert "is a moment in epoch milliseconds, and " in message
+    assert f"use duration (whole seconds): {instead}; for a moment, " in message
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "startTime > 0",
+        "endTime - startTime >= 30",  # milliseconds between two moments
+        "startTime >= 1700000000000",
+        "duration >= 30",
+        "startTime < -1",
+    ],
+)
+def test_formulas_with_moments_and_set_checks_are_taken(formula):
+    parse_scenario(_satisfies(formula), "s.yaml")
+
+
+def test_a_formula_on_a_clock_started_at_0_has_small_moments():
+    parse_scenario(_satisfies("startTime >= 30000", settings="settings: {start_time_ms: 0}\n"), "")
+
+
+@pytest.mark.parametrize(
+    ("expect", "column"),
+    [
+        ("payload: {timestamp: {at_least: 30}}", 39),
+        ("args: [{timestamp: 5}]", 26),
+        ('satisfies: "timestamp > 30"', 31),
+    ],
+)
+def test_a_server_errors_timestamp_is_a_moment_too(expect, column):
+    text = "steps:\n  - expect:\n      event: ON_SERVER_ERROR\n      " + expect + "\n"
+    (message,) = _problems(text)
+    assert message.startswith(f"s.yaml:4:{column}: "), message
+    assert "`timestamp` is a moment in epoch milliseconds, and " in message
+    assert "(true of every event, or of none)" in message
+    assert "s after the clock's start is 17676036" in message
+    assert "duration" not in message  # a server error has none
+
+
+def test_a_server_errors_set_timestamp_is_taken():
+    text = (
+        "steps:\n  - expect:\n      event: ON_SERVER_ERROR\n"
+        '      payload: {timestamp: {greater_than: 0}}\n      satisfies: "timestamp > 0"\n'
+    )
+    parse_scenario(text, "s.yaml")

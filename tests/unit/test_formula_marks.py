@@ -78,3 +78,21 @@ def test_a_syntax_error_at_the_end_of_the_text_is_marked_inside_the_value(satisf
     (problem,) = info.value.problems
     assert problem.mark is not None and problem.mark.line in (4, 5)
     assert problem.message.startswith("satisfies: not an expression")
+
+
+@pytest.mark.parametrize("formula", ["1 == 1", "true", "1 == 2", "len('abc') == 3"])
+def test_a_formula_that_reads_no_field_is_refused(formula):
+    """It was decided before any run: ``1 == 1`` passed every event, and ``1 == 2`` with
+    ``count: 0`` as well."""
+    text = (
+        "steps:\n  - expect:\n      event: ON_SAVE_ACTIVITY_RECORD\n"
+        f'      satisfies: "{formula}"\n      count: 0\n'
+    )
+    with pytest.raises(ScenarioFileError) as caught:
+        parse_scenario(text, "s.yaml")
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "s.yaml:4:18: satisfies: reads no field of the payload, so it is decided before any "
+        "run (true of every event, or of none): name the fields it checks (duration == "
+        "floor((endTime - startTime) / 1000))"
+    )

@@ -146,3 +146,50 @@ def test_an_interaction_id_no_event_has_is_named(adsim):
     )
     with pytest.raises(TypeError, match=r"not OperationSuccess \(the id of adsim.offer_call"):
         assert_event_sequence(adsim.events, ["ON_NEW_INTERACTION"], interaction_id=offered)
+
+
+@pytest.mark.parametrize(
+    ("expected", "hint"),
+    [
+        ({"dispositon": {"present": False}}, " (did you mean disposition?)"),
+        ({"interaction_id": None}, " (did you mean interactionId? adsim.records"),
+        ({"playbackURL": {"present": False}}, " (did you mean playbackUrl?)"),
+    ],
+)
+def test_a_key_no_record_has_whose_check_holds_of_its_absence_is_named(expected, hint):
+    # It passed every record: the misspelt key is never there, and "absent" was what it asked.
+    ((key, value),) = expected.items()
+    with pytest.raises(ValueError) as raised:
+        assert_record_matches(RECORD, expected)
+    message = str(raised.value)
+    assert message.startswith(
+        f"assert_record_matches: {key}: `{key}` is not a key of an activity record{hint}"
+    )
+    assert message.endswith(
+        f"and {value!r} holds of a key the record leaves out: true of every record"
+    )
+
+
+def test_a_key_of_a_record_left_out_may_be_expected_absent():
+    assert_record_matches(RECORD, {"playbackUrl": {"present": False}, "endTime": {"present": True}})
+    assert_record_matches(RECORD, {"chatParties": {"present": False}})  # a 5.24.1 key
+
+
+def test_an_event_never_about_an_interaction_with_interaction_id_is_named(adsim):
+    """``interaction_id=`` keeps that interaction's events: ON_AGENT_STATE_CHANGE is about none,
+    and the sequence failed saying it "never came" though it had."""
+    from simulator.testing import assert_event_sequence
+
+    adsim.login()
+    adsim.set_agent_state("ready")
+    call = adsim.offer_call("Sales").data["id"]
+    assert_event_sequence(adsim.events, ["ON_NEW_INTERACTION", "ON_AGENT_STATE_CHANGE"])
+    with pytest.raises(ValueError) as raised:
+        assert_event_sequence(
+            adsim.events, ["ON_NEW_INTERACTION", "ON_AGENT_STATE_CHANGE"], interaction_id=call
+        )
+    assert str(raised.value) == (
+        "assert_event_sequence: ON_AGENT_STATE_CHANGE is never about an interaction (the "
+        "desktop sends it with none), so interaction_id= keeps none: this can never pass; "
+        "check it in a sequence without interaction_id="
+    )

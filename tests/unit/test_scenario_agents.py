@@ -150,3 +150,19 @@ def test_a_handler_for_one_agent_only(tmp_path, capsys):
     code, events = _cli_run(tmp_path, "--handler", f"jane={plugin}", "--journal", ":memory:")
     assert code == EXIT_OK, capsys.readouterr().err
     assert '"event":"ON_LOAD_TRANSFER_DATA"' in events
+
+
+def test_the_state_on_a_desktop_that_never_had_the_interaction_is_no_pass():
+    """``{by: omar, state: completed, on: c}`` read "completed" on omar's desktop, which never
+    had ``c`` (it rang on jane's): it passed, checking nothing."""
+    head = "agents:\n  - omar\nsteps:\n  - call: Customer Support\n    as: c\n  - wait: 2s\n"
+    result = _run(head + "  - expect: {by: omar, state: completed, on: c}\n")
+    assert [failure.message for failure in result.failures] == [
+        "expected `c` in state completed: this desktop (omar) never had an item of it (it is "
+        "on jane's)"
+    ]
+    taken = "  - blind_transfer: 1002\n  - accept:\n    by: omar\n"
+    result = _run(
+        head + "  - accept\n" + taken + "  - expect: {by: omar, state: delivered, on: c}\n"
+    )
+    assert result.passed, result.failures
