@@ -7,6 +7,7 @@ exit code. Bad input gives a one-line message naming the file or argument and ex
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import gc
 import sys
@@ -159,8 +160,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def _cache_generated_code() -> None:
     """Dataclass methods and forward references compiled by an earlier run, and this run's kept
     at exit (~30 ms of a usable window's start: ``simulator.code_cache``)."""
-    import atexit
-
     from simulator.code_cache import install
 
     cache = install()
@@ -172,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adsim``; returns the exit code."""
     program = argv is None  # the process is adsim (not a caller's main([...]))
     if program:  # a caller's streams and signals are the caller's
+        atexit.register(interrupts.ignore_stops_once_ended)  # before the command's: runs last
         streams.open_standard_fds()
         streams.encodable_streams()
         streams.whole_lines()

@@ -15,7 +15,9 @@ that (its summary, ``atexit``) exits at once, with the stop's code (128 + the fi
 A signal while adsim ends after a run that ended by itself (its result known: ``result``) exits
 at once too, with the run's own code and one line saying so: the run's report is complete, and
 the signal cut only Python's exit (a Ctrl-C there printed a ``KeyboardInterrupt`` traceback, a
-SIGTERM ended adsim killed by it, a pass reported as a kill).
+SIGTERM ended adsim killed by it, a pass reported as a kill). In the last moments of the exit,
+after every ``atexit`` function, Python's own signal handling has ended: there such a signal is
+ignored (``ignore_stops_once_ended``) and the exit code is the same.
 A signal that comes inside a ``deferred`` block (an event being handed to a plugin's process)
 raises at the block's end, so a stop never waits for a call that was counted and never written.
 
@@ -52,6 +54,7 @@ __all__ = [
     "exit_code",
     "handlers_loaded",
     "held_off",
+    "ignore_stops_once_ended",
     "keep_unraisable_first",
     "paused",
     "result",
@@ -251,6 +254,26 @@ def result(code: int) -> None:
     docstring)."""
     if _ACTIVE:
         _ACTIVE[0].result = code
+
+
+def ignore_stops_once_ended() -> None:
+    """An ``atexit`` function, registered before any other of the command's so that it runs
+    last: once adsim's exit code is known (a stop's or the result's: the handlers are
+    ``_exit_now``), the stop signals are ignored for what is left of the exit. Python's
+    finalization, after the last ``atexit``, puts the default action back in place of every
+    handler of its own, and a signal in the milliseconds it then takes (its modules torn down)
+    killed adsim (-15, -2) instead of ending it with its code."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in _STOP_SIGNALS:
+        handler = signal.getsignal(signum)
+        if getattr(handler, "__func__", None) is _Stopper._exit_now:
+            signal.signal(signum, signal.SIG_IGN)
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def check() -> None:
