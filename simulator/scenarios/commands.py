@@ -37,7 +37,7 @@ from simulator.overwrite import (
     refuse_overwriting_inputs,
 )
 from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
-from simulator.scenarios.load_mode import run_load
+from simulator.scenarios.load_mode import LoadReport, run_load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
 from simulator.scenarios.report import ProgressBar, format_load, format_result
 from simulator.scenarios.run_checks import (
@@ -252,7 +252,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
     series = _series(args, source)
     build = series.build if series is not None else None
     bar = ProgressBar(args.repeat)
-    interactions = 0
+    live = LoadReport(source.name, rate=args.rate)  # filled as the runs go: the bar's pace
     finished = EXIT_OK
 
     runs = 0
@@ -260,16 +260,15 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
     first_failure = ""
 
     def seen(index: int, result: ScenarioResult) -> None:
-        nonlocal interactions, runs, failed, first_failure
+        nonlocal runs, failed, first_failure
         if events_out is not None:
             events_out.write(result.jsonl())
         # Counted once its events are written: the stop line counts the runs --output holds.
-        interactions += result.interactions
         runs = index + 1
         if not result.passed:
             failed += 1
             first_failure = first_failure or _first_problem(index, result)
-        bar.update(index + 1, interactions)
+        bar.update(index + 1, live)
 
     try:
         report = run_load(
@@ -280,6 +279,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
             host_factory=build,
             on_result=seen,
             close_host=series.end_run if series is not None else None,
+            report=live,
         )
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM: what ran, and no waiting for handlers
         bar.close()

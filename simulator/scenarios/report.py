@@ -75,6 +75,13 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
+def _pace(report: LoadReport) -> str:
+    """The pace the runs started at (``LoadReport.interactions_per_second``), when there is one."""
+    if report.paced:
+        return f", started at {report.interactions_per_second:,.1f} interactions/s"
+    return " (one run: no pace between runs)" if report.runs == 1 and report.interactions else ""
+
+
 def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     """The load-mode summary: throughput, handler latency percentiles, errors (``exit_code``:
     the command's, as for ``format_result``)."""
@@ -84,9 +91,8 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     lines = [
         f"{verdict}  {report.name}: {_plural(report.runs, 'run')}, "
         f"{_plural(report.failed_runs, 'failed run')}",
-        f"      {_plural(report.interactions, 'interaction')} in {report.wall_seconds:.2f} s: "
-        f"{report.interactions_per_second:,.1f} interactions/s; "
-        f"{_plural(report.events, 'event')}; "
+        f"      {_plural(report.interactions, 'interaction')} in {report.wall_seconds:.2f} s"
+        f"{_pace(report)}; {_plural(report.events, 'event')}; "
         f"{format_offset(report.simulated_ms)[1:]} simulated",
     ]
     if lat:
@@ -124,11 +130,11 @@ class ProgressBar:
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.started = time.monotonic()
-        self._last = 0.0
+        self._last = -1.0
 
-    def update(self, done: int, interactions: int = 0) -> None:
-        """Show ``done`` of ``total`` (redrawn at most ten times a second, and at the end)."""
+    def update(self, done: int, report: LoadReport | None = None) -> None:
+        """Show ``done`` of ``total`` and the pace so far, as the summary counts it
+        (``report``'s interactions/s); redrawn at most ten times a second, and at the end."""
         if not self.enabled:
             return
         now = time.monotonic()
@@ -136,11 +142,11 @@ class ProgressBar:
             return
         self._last = now
         filled = int(self.width * done / self.total)
-        elapsed = max(now - self.started, 1e-9)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(
-            f"\r[{bar}] {done}/{self.total} runs, {interactions / elapsed:,.0f} interactions/s"
-        )
+        pace = ""
+        if report is not None and report.paced:
+            pace = f", {report.interactions_per_second:,.1f} interactions/s"
+        self.stream.write(f"\r[{bar}] {done}/{self.total} runs{pace}")
         self.stream.flush()
 
     def close(self) -> None:
