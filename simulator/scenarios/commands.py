@@ -255,20 +255,35 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
     live = LoadReport(source.name, rate=args.rate)  # filled as the runs go: the bar's pace
     finished = EXIT_OK
 
-    runs = 0
-    failed = 0
+    ran = runs = 0
+    """The runs that finished; those of them whose events were written."""
+    failed_ran = failed = 0
     first_failure = ""
+    unwritten: list[OSError] = []
+    """The output's write that failed (a full disk), if one did."""
 
     def seen(index: int, result: ScenarioResult) -> None:
-        nonlocal runs, failed, first_failure
-        if events_out is not None:
-            events_out.write(result.jsonl())
-        # Counted once its events are written: the stop line counts the runs --output holds.
-        runs = index + 1
+        nonlocal ran, runs, failed_ran, failed, first_failure
+        ran = index + 1
         if not result.passed:
-            failed += 1
+            failed_ran += 1
             first_failure = first_failure or _first_problem(index, result)
+        if events_out is not None:
+            try:
+                events_out.write(result.jsonl())
+            except OSError as exc:
+                unwritten.append(exc)  # the line below says what it cut short
+                raise
+        # Counted once its events are written: the stop line counts the runs --output holds.
+        runs, failed = ran, failed_ran
         bar.update(index + 1, live)
+
+    def cut_short(finished: int, failed: int, why: str) -> None:
+        """How many runs finished before ``why``, and how many of them failed (the first)."""
+        # Failed runs are said: stopped after them, the line read as if they had passed.
+        verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
+        line = f"adsim: {source.name}: {finished} of {args.repeat} runs finished {why}{verdict}"
+        print(one_line(line), file=sys.stderr)
 
     try:
         report = run_load(
@@ -285,20 +300,16 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
         bar.close()
         for host in series.hosts if series is not None else []:
             _abandon(host)
-        # Failed runs are said: stopped after them, the line read as if they had passed.
-        verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
-        print(
-            one_line(
-                f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop"
-                f"{verdict}"
-            ),
-            file=sys.stderr,
-        )
+        cut_short(runs, failed, "before the stop")
         raise
-    except BaseException:
+    except BaseException as exc:
         bar.close()
         if series is not None:
             series.finish()
+        # The output's write failed (a full disk): the runs it cut short, said before the
+        # line that says why (a reader that left is quiet, as ever).
+        if exc in unwritten and not isinstance(exc, BrokenPipeError):
+            cut_short(ran, failed_ran, "before the output could not be written")
         raise
     bar.close()
     if series is not None:
