@@ -251,7 +251,10 @@ def _run_all(
 def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Writer | None) -> int:
     series = _series(args, source)
     build = series.build if series is not None else None
-    bar = ProgressBar(args.repeat)
+    # Others' lines on the bar's terminal (the events, the trace, below: the plugins' output)
+    # take the bar off its line: it is then a line of its own (``ProgressBar.shared``).
+    events_shown = events_out is sys.stdout and _terminal(sys.stdout)
+    bar = ProgressBar(args.repeat, shared=events_shown or getattr(args, "trace_handlers", False))
     live = LoadReport(source.name, rate=args.rate)  # filled as the runs go: the bar's pace
     finished = EXIT_OK
 
@@ -276,6 +279,8 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
                 raise
         # Counted once its events are written: the stop line counts the runs --output holds.
         runs, failed = ran, failed_ran
+        if index == 0 and series is not None:  # loaded in the first run: their prints
+            bar.shared = bar.shared or any(host.plugins for host in series.hosts)
         bar.update(index + 1, live)
 
     def cut_short(finished: int, failed: int, why: str) -> None:
@@ -320,6 +325,14 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
     code = max(report.exit_code, finished)
     print(format_load(report, code), file=sys.stderr if events_out is sys.stdout else None)
     return code
+
+
+def _terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (a closed one is not)."""
+    try:
+        return bool(getattr(stream, "isatty", lambda: False)())
+    except ValueError:
+        return False
 
 
 def _first_problem(index: int, result: ScenarioResult) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from simulator.one_line import one_line
@@ -122,23 +124,48 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     return _lines(lines)
 
 
-class ProgressBar:
-    """A one-line progress bar on a terminal; silent when the stream is not a TTY."""
+_SHARED_EVERY = 10.0
+"""Seconds at most between two lines of a shared progress bar (``ProgressBar.shared``)."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30):
+
+class ProgressBar:
+    """A progress bar on a terminal; silent when the stream is not a TTY.
+
+    Alone on its terminal it is one line, redrawn in place. ``shared``: others write to the
+    terminal too (a plugin's own output, ``--trace-handlers``, the events of ``-o -``), and a
+    line left open glued their text onto the bar (``... 3/10 runsplugin says: saved``); the bar
+    is then a line of its own at each tenth of the runs (and every 10 s), never left open."""
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO | None = None,
+        width: int = 30,
+        *,
+        shared: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.total = max(total, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last = -1.0
+        self.shared = shared
+        """Whether others write to the terminal (see the class docstring): set before the
+        first ``update``."""
+        self._clock = clock
+        self._last: float | None = None
+        self._open = False
+        """A line drawn in place and not ended yet."""
+        self._tenths = {math.ceil(self.total * k / 10) for k in range(1, 11)}
 
     def update(self, done: int, report: LoadReport | None = None) -> None:
         """Show ``done`` of ``total`` and the pace so far, as the summary counts it
-        (``report``'s interactions/s); redrawn at most ten times a second, and at the end."""
+        (``report``'s interactions/s): the first at once, then redrawn at most ten times a
+        second and at the end (``shared``: a line at each tenth of the runs, or 10 s on)."""
         if not self.enabled:
             return
-        now = time.monotonic()
-        if done < self.total and now - self._last < 0.1:
+        now = self._clock()
+        if self._last is not None and not self._due(done, now - self._last):  # the first is
             return
         self._last = now
         filled = int(self.width * done / self.total)
@@ -146,11 +173,23 @@ class ProgressBar:
         pace = ""
         if report is not None and report.paced:
             pace = f", {report.interactions_per_second:,.1f} interactions/s"
-        self.stream.write(f"\r[{bar}] {done}/{self.total} runs{pace}")
+        text = f"[{bar}] {done}/{self.total} runs{pace}"
+        if self.shared:
+            self.stream.write(f"{text}\n")  # one write: the line whole beside the others'
+        else:
+            self.stream.write(f"\r{text}")
+            self._open = True
         self.stream.flush()
 
+    def _due(self, done: int, since: float) -> bool:
+        """Whether ``done`` is drawn, ``since`` seconds after the last drawing."""
+        if self.shared:
+            return done in self._tenths or since >= _SHARED_EVERY
+        return done >= self.total or since >= 0.1
+
     def close(self) -> None:
-        """End the line."""
-        if self.enabled:
+        """End the line drawn in place, if one was."""
+        if self._open:
+            self._open = False
             self.stream.write("\n")
             self.stream.flush()
