@@ -123,6 +123,7 @@ class HostSeries:
 
     def _finish(self, host: HandlerHost) -> list[str]:
         """Close ``host``; its summary lines (none when all went well)."""
+        host.run_number = None  # what the close finds (a close() that raises) is no run's
         host.close()
         threads_left(host)
         lines = summary(host)
