@@ -219,11 +219,11 @@ def open_journal(
         raise InputFileError(exc.path or "--journal", None, message) from None
 
 
-def _tracer(err: TextIO | None) -> Callable[[HandlerOutcome], None]:
+def _tracer(err: TextIO | None, host: HandlerHost) -> Callable[[HandlerOutcome], None]:
     """``--trace-handlers``: each outcome on ``err`` (None: ``sys.stderr`` as it is then, which
-    adsim puts back if a plugin replaced it), from the handler thread. A stderr the reader
-    closed (``2>&1 | head``) ends the trace, not the thread: the call is still recorded and the
-    run goes on."""
+    adsim puts back if a plugin replaced it), from the handler thread; in a series, with its
+    run (``host.run_number``). A stderr the reader closed (``2>&1 | head``) ends the trace, not
+    the thread: the call is still recorded and the run goes on."""
     closed = False
 
     def trace(outcome: HandlerOutcome) -> None:
@@ -231,7 +231,11 @@ def _tracer(err: TextIO | None) -> Callable[[HandlerOutcome], None]:
         if closed:
             return
         try:
-            print(f"adsim: {outcome.line()}", file=err or sys.stderr, flush=True)
+            print(
+                f"adsim: {_in_run(host.run_number)}{outcome.line()}",
+                file=err or sys.stderr,
+                flush=True,
+            )
         except (OSError, ValueError):  # EPIPE, or the stream itself closed
             closed = True
 
@@ -289,7 +293,7 @@ def build_host(
         host.streams.keep_descriptors()
     try:
         if getattr(args, "trace_handlers", False):
-            host.subscribe_outcomes(_tracer(stderr))
+            host.subscribe_outcomes(_tracer(stderr, host))
         if getattr(args, "entry_points", True):
             host.load_entry_points()
         mine = [path for agent, path in map(agent_handler, getattr(args, "handlers", []) or [])
@@ -346,11 +350,19 @@ def _not_loaded(plugin: PluginStatus) -> str:
     return text
 
 
+def _in_run(run: int | None) -> str:
+    """A series' line's run (``HandlerHost.run_number``), as the load summary says it."""
+    return "" if run is None else f"run {run}: "
+
+
 def summary(host: HandlerHost) -> list[str]:
     """Lines describing what failed (empty when every plugin loaded and every call was ok)."""
     lines: list[str] = []
     broken = [p for p in host.plugins if not p.loaded]
-    failures = list(getattr(host, "all_failures", host.failures))
+    by_run = getattr(host, "all_failures_by_run", None)
+    if by_run is None:  # a host of one run
+        by_run = [(None, outcome) for outcome in getattr(host, "all_failures", host.failures)]
+    failures = [outcome for _run, outcome in by_run]
     incidents = list(getattr(host, "incidents", []))
     incident_count: int = getattr(host, "incident_count", len(incidents))
     counts: dict[str, int] | None = getattr(host, "all_failure_counts", None)
@@ -379,8 +391,8 @@ def summary(host: HandlerHost) -> list[str]:
     if incident_count > min(len(incidents), _SUMMARY_LINES):
         more = incident_count - min(len(incidents), _SUMMARY_LINES)
         lines.append(f"  ... and {more} more {problems}")
-    shown: list[HandlerOutcome] = failures[:_SUMMARY_LINES]
-    lines.extend(f"  {outcome.line()}" for outcome in shown)
+    shown = by_run[:_SUMMARY_LINES]
+    lines.extend(f"  {_in_run(run)}{outcome.line()}" for run, outcome in shown)
     if failed > len(shown):
         lines.append(f"  ... and {failed - len(shown)} more (adsim journal export)")
     return lines

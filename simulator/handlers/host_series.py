@@ -77,6 +77,7 @@ class HostSeries:
         host = self.by_agent.get(sim.name)
         if host is None:
             host = build_host(sim, self.args, meta=meta, stderr=self.stderr)
+            host.run_number = 1  # its lines say their run (a failed call of run 1 too)
             self.by_agent[sim.name] = host
             if self._start is not None:
                 self._start(host)
@@ -89,7 +90,8 @@ class HostSeries:
                 self._lasting = lasting_meta(self.args, self.meta)
             extra = {"agent": meta["agent"]} if "agent" in meta else {}
             journal.new_run({"seed": sim.seed, **self._lasting, **extra})
-        host.rebind(sim, journal)
+        host.rebind(sim, journal)  # the calls done are the last run's
+        host.run_number = (host.run_number or 0) + 1
         return host
 
     def end_run(self, host: HandlerHost) -> None:
@@ -125,6 +127,7 @@ class HostSeries:
 
     def _finish(self, host: HandlerHost) -> list[str]:
         """Close ``host``; its summary lines (none when all went well)."""
+        host.run_number = None  # what the close finds (a close() that raises) is no run's
         host.close()
         threads_left(host)
         lines = summary(host)

@@ -7,10 +7,14 @@ back over it) gets them where nobody looks. Both went unnoticed: the run passed 
 the user asked for did not have it. Each transaction now checks, under the write lock, that the
 path still names the file opened (device and inode, one ``stat``); when it does not, the
 transaction fails like any write that cannot be done, with one line that says why.
+
+Once such a journal is closed, its ``-wal`` (emptied) and ``-shm`` stay at a path that names no
+file: SQLite deletes them only beside the file they serve. ``remove_leftovers`` removes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 
@@ -60,3 +64,23 @@ class FileIdentity:
             return  # not ours to judge (a folder made unreadable): SQLite's writes say it
         if (stat.st_dev, stat.st_ino) != self._identity:
             raise sqlite3.DatabaseError(_REPLACED)
+
+    def remove_leftovers(self) -> None:
+        """After the close of a journal whose file was deleted or moved away: the ``-wal`` and
+        ``-shm`` SQLite left at the path, beside no file (a series whose journal was deleted
+        left them, empty). Only when the path names nothing (not even a link), so that another
+        journal made there since keeps its own, and only a WAL that holds no page (the close's
+        checkpoint emptied it): best effort, a folder that refuses keeps them."""
+        if os.path.lexists(self.path):
+            return
+        wal, shm = f"{self.path}-wal", f"{self.path}-shm"
+        try:
+            if os.lstat(wal).st_size > 0:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        for leftover in (wal, shm):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)

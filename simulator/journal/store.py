@@ -364,6 +364,8 @@ class Journal(HeldRows, JournalReader):
                 if self._file is not None and self._file.moved():
                     self._checkpoint_moved()
                 self._db.close()
+                if self._file is not None:
+                    self._file.remove_leftovers()
 
     def _checkpoint_moved(self) -> None:
         """The file was moved or replaced while open: SQLite's close leaves its WAL at the old

@@ -11,7 +11,8 @@ the engine refuses in that state).
 ``adsim generate --count N [--seed N] [--mix voice=70,chat=20,email=10] [--output FILE]`` writes
 finished activity records as JSON lines.
 
-The page side of ``run`` is ``run_pages``; its handler hosts are ``run_hosts``.
+The page side of ``run`` is ``run_pages``; its handler hosts are ``run_hosts``; a
+``--repeat`` series is ``load_command``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.file_args import file_path, output_name, page_spec
-from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
     open_output,
@@ -37,9 +37,9 @@ from simulator.overwrite import (
     refuse_overwriting_inputs,
 )
 from simulator.scenarios.generate import MediumMissingError, generate_records, parse_mix
-from simulator.scenarios.load_mode import run_load
+from simulator.scenarios.load_command import _load
 from simulator.scenarios.loader import ScenarioFile, load_scenario
-from simulator.scenarios.report import ProgressBar, format_load, format_result
+from simulator.scenarios.report import format_result, say_summary
 from simulator.scenarios.run_checks import (
     check_handler_agents,
     check_repeat_seeds,
@@ -51,7 +51,6 @@ from simulator.scenarios.run_hosts import (
     _abandon,
     _add_handler_options,
     _host_factory,
-    _series,
     only_call_errors,
 )
 from simulator.scenarios.run_pages import (
@@ -240,96 +239,9 @@ def _run_all(
                 # A plugin that did not load fails the run as a failed handler does (CI must
                 # not go green while the integration never ran), and the verdict says so.
                 code = max(result.exit_code, finished)
-                _summary(format_result(result, code), events_out)
+                say_summary(format_result(result, code), events_out)
             worst = max(worst, code)
     return worst
-
-
-def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Writer | None) -> int:
-    series = _series(args, source)
-    build = series.build if series is not None else None
-    bar = ProgressBar(args.repeat)
-    interactions = 0
-    finished = EXIT_OK
-
-    runs = 0
-    failed = 0
-    first_failure = ""
-
-    def seen(index: int, result: ScenarioResult) -> None:
-        nonlocal interactions, runs, failed, first_failure
-        if events_out is not None:
-            events_out.write(result.jsonl())
-        # Counted once its events are written: the stop line counts the runs --output holds.
-        interactions += result.interactions
-        runs = index + 1
-        if not result.passed:
-            failed += 1
-            first_failure = first_failure or _first_problem(index, result)
-        bar.update(index + 1, interactions)
-
-    try:
-        report = run_load(
-            source,
-            repeat=args.repeat,
-            rate=args.rate,
-            seed=args.seed,
-            host_factory=build,
-            on_result=seen,
-            close_host=series.end_run if series is not None else None,
-        )
-    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: what ran, and no waiting for handlers
-        bar.close()
-        for host in series.hosts if series is not None else []:
-            _abandon(host)
-        # Failed runs are said: stopped after them, the line read as if they had passed.
-        verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
-        print(
-            one_line(
-                f"adsim: {source.name}: {runs} of {args.repeat} runs finished before the stop"
-                f"{verdict}"
-            ),
-            file=sys.stderr,
-        )
-        raise
-    except BaseException:
-        bar.close()
-        if series is not None:
-            series.finish()
-        raise
-    bar.close()
-    if series is not None:
-        finished = series.finish()
-        allowed = source.scenario.allow_handler_errors and series.host is not None
-        if finished and allowed and all(only_call_errors(host) for host in series.hosts):
-            finished = EXIT_OK
-    code = max(report.exit_code, finished)
-    _summary(format_load(report, code), events_out)
-    return code
-
-
-def _summary(text: str, events_out: streams.Writer | None) -> None:
-    """A scenario's summary: on stdout, or on stderr when the events go there (``-o -``), where
-    a reader that left (``2>&1 >events.jsonl | head``) loses it, not the next scenarios' events
-    nor the exit code."""
-    if events_out is sys.stdout:
-        streams.complain(text)
-    else:
-        print(text)
-
-
-def _first_problem(index: int, result: ScenarioResult) -> str:
-    """What made run ``index`` of a series fail, as the load summary says it."""
-    where = f"run {index + 1} (seed {result.seed})"
-    if result.error is not None:
-        return f"{where}: {result.error}"
-    problems = [str(failure) for failure in result.failures] + result.subscriber_errors
-    problems += [
-        f"handler {outcome.handler} on {outcome.event_name}: {outcome.status} "
-        f"{outcome.error or ''}".rstrip()
-        for outcome in result.handler_failures
-    ]
-    return f"{where}: {problems[0]}" if problems else where
 
 
 def add_run_command(

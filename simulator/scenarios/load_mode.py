@@ -5,6 +5,11 @@ customers and ids each time, and still reproducible). ``rate`` paces the runs in
 per wall-clock second**: the handlers and the webhook are real, so that is the load they feel;
 the simulated clock inside each run still moves as fast as the machine allows. Without a rate
 the runs go back to back.
+
+The summary's interactions/s is the pace the runs started at, the one ``rate`` sets: the
+interactions of every run but the last over the wall time from the first run's start to the
+last run's start (N runs have N - 1 intervals between their starts; the last run's own length is
+none of them). Counted over the whole series' time instead, ``--rate 5`` printed 5.2.
 """
 
 from __future__ import annotations
@@ -116,11 +121,21 @@ class LoadReport:
     """The events the loaded handlers take, when no run called any (``ScenarioResult``)."""
     rate: float | None = None
     """``--rate``: interactions per wall-clock second (a series with none is not paced)."""
+    paced_interactions: int = 0
+    """The interactions of the runs before the last one started: those the pace counts."""
+    paced_seconds: float = 0.0
+    """Wall seconds from the first run's start to the last run's start."""
+
+    @property
+    def paced(self) -> bool:
+        """Whether the series has a pace to say: two runs started, interactions before the last."""
+        return self.paced_interactions > 0 and self.paced_seconds > 0
 
     @property
     def interactions_per_second(self) -> float:
-        """Interactions per wall-clock second."""
-        return self.interactions / self.wall_seconds if self.wall_seconds > 0 else 0.0
+        """The pace the runs started at, in interactions per wall-clock second (the module
+        docstring): what ``rate`` asks for; 0.0 when there is none (``paced``)."""
+        return self.paced_interactions / self.paced_seconds if self.paced else 0.0
 
     @property
     def exit_code(self) -> int:
@@ -163,11 +178,14 @@ def run_load(
     close_host: Callable[[HandlerHostLike], Any] | None = None,
     sleep: Callable[[float], Any] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    report: LoadReport | None = None,
 ) -> LoadReport:
     """Run ``source`` ``repeat`` times (paced at ``rate`` interactions per wall second);
-    ``on_result(index, result)`` sees each run (progress, ``--events-out``)."""
+    ``on_result(index, result)`` sees each run (progress, ``--events-out``); ``report``: the
+    one to fill, for a caller that shows it as the runs go (its pace in a progress bar)."""
     base = source.scenario.seed if seed is None else seed
-    report = LoadReport(source.name, rate=rate)
+    if report is None:
+        report = LoadReport(source.name, rate=rate)
     # The series' clock starts at its first run's first step: the plugins' loading (their
     # processes, imports and register(), in the first run's set-up) is neither part of the pace
     # (the runs after it went back to back to catch up) nor of the interactions per second.
@@ -192,6 +210,9 @@ def run_load(
             else:
                 behind += now - due
         set_up = clock()
+        if began is not None:  # this run's start is the pace's end so far
+            report.paced_interactions = report.interactions
+            report.paced_seconds = set_up - began
         runner = ScenarioRunner(
             source, seed=base + index, host_factory=host_factory, close_host=close_host
         )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
+from simulator import streams
 from simulator.one_line import one_line
 from simulator.scenarios.expectations import format_offset
 from simulator.scenarios.load_mode import LoadReport
 from simulator.scenarios.runner import ScenarioResult
 
-__all__ = ["ProgressBar", "format_load", "format_result"]
+__all__ = ["ProgressBar", "format_load", "format_result", "say_summary"]
 
 
 def _plural(n: int, word: str) -> str:
@@ -75,6 +78,13 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
+def _pace(report: LoadReport) -> str:
+    """The pace the runs started at (``LoadReport.interactions_per_second``), when there is one."""
+    if report.paced:
+        return f", started at {report.interactions_per_second:,.1f} interactions/s"
+    return " (one run: no pace between runs)" if report.runs == 1 and report.interactions else ""
+
+
 def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     """The load-mode summary: throughput, handler latency percentiles, errors (``exit_code``:
     the command's, as for ``format_result``)."""
@@ -84,9 +94,8 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     lines = [
         f"{verdict}  {report.name}: {_plural(report.runs, 'run')}, "
         f"{_plural(report.failed_runs, 'failed run')}",
-        f"      {_plural(report.interactions, 'interaction')} in {report.wall_seconds:.2f} s: "
-        f"{report.interactions_per_second:,.1f} interactions/s; "
-        f"{_plural(report.events, 'event')}; "
+        f"      {_plural(report.interactions, 'interaction')} in {report.wall_seconds:.2f} s"
+        f"{_pace(report)}; {_plural(report.events, 'event')}; "
         f"{format_offset(report.simulated_ms)[1:]} simulated",
     ]
     if lat:
@@ -116,35 +125,82 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     return _lines(lines)
 
 
-class ProgressBar:
-    """A one-line progress bar on a terminal; silent when the stream is not a TTY."""
+_SHARED_EVERY = 10.0
+"""Seconds at most between two lines of a shared progress bar (``ProgressBar.shared``)."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30):
+
+class ProgressBar:
+    """A progress bar on a terminal; silent when the stream is not a TTY.
+
+    Alone on its terminal it is one line, redrawn in place. ``shared``: others write to the
+    terminal too (a plugin's own output, ``--trace-handlers``, the events of ``-o -``), and a
+    line left open glued their text onto the bar (``... 3/10 runsplugin says: saved``); the bar
+    is then a line of its own at each tenth of the runs (and every 10 s), never left open."""
+
+    def __init__(
+        self,
+        total: int,
+        stream: TextIO | None = None,
+        width: int = 30,
+        *,
+        shared: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.total = max(total, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.started = time.monotonic()
-        self._last = 0.0
+        self.shared = shared
+        """Whether others write to the terminal (see the class docstring): set before the
+        first ``update``."""
+        self._clock = clock
+        self._last: float | None = None
+        self._open = False
+        """A line drawn in place and not ended yet."""
+        self._tenths = {math.ceil(self.total * k / 10) for k in range(1, 11)}
 
-    def update(self, done: int, interactions: int = 0) -> None:
-        """Show ``done`` of ``total`` (redrawn at most ten times a second, and at the end)."""
+    def update(self, done: int, report: LoadReport | None = None) -> None:
+        """Show ``done`` of ``total`` and the pace so far, as the summary counts it
+        (``report``'s interactions/s): the first at once, then redrawn at most ten times a
+        second and at the end (``shared``: a line at each tenth of the runs, or 10 s on)."""
         if not self.enabled:
             return
-        now = time.monotonic()
-        if done < self.total and now - self._last < 0.1:
+        now = self._clock()
+        if self._last is not None and not self._due(done, now - self._last):  # the first is
             return
         self._last = now
         filled = int(self.width * done / self.total)
-        elapsed = max(now - self.started, 1e-9)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(
-            f"\r[{bar}] {done}/{self.total} runs, {interactions / elapsed:,.0f} interactions/s"
-        )
+        pace = ""
+        if report is not None and report.paced:
+            pace = f", {report.interactions_per_second:,.1f} interactions/s"
+        text = f"[{bar}] {done}/{self.total} runs{pace}"
+        if self.shared:
+            self.stream.write(f"{text}\n")  # one write: the line whole beside the others'
+        else:
+            self.stream.write(f"\r{text}")
+            self._open = True
         self.stream.flush()
 
+    def _due(self, done: int, since: float) -> bool:
+        """Whether ``done`` is drawn, ``since`` seconds after the last drawing."""
+        if self.shared:
+            return done in self._tenths or since >= _SHARED_EVERY
+        return done >= self.total or since >= 0.1
+
     def close(self) -> None:
-        """End the line."""
-        if self.enabled:
+        """End the line drawn in place, if one was."""
+        if self._open:
+            self._open = False
             self.stream.write("\n")
             self.stream.flush()
+
+
+def say_summary(text: str, events_out: streams.Writer | None) -> None:
+    """A scenario's or a series' summary: on stdout, or on stderr when the events go there
+    (``-o -``), where a reader that left (``2>&1 >events.jsonl | head``) loses it, not the next
+    scenarios' events nor the exit code."""
+    if events_out is sys.stdout:
+        streams.complain(text)
+    else:
+        print(text)

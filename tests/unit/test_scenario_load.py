@@ -96,7 +96,7 @@ def test_progress_bar_only_on_a_terminal():
     plain, tty = io.StringIO(), Tty()
     for stream in (plain, tty):
         bar = ProgressBar(10, stream)
-        bar.update(10, 20)
+        bar.update(10)
         bar.close()
     assert plain.getvalue() == ""
     assert "[##############################] 10/10 runs" in tty.getvalue()

@@ -156,6 +156,7 @@ class HandlerHost(PluginLoading):
                 failed[outcome.status] = failed.get(outcome.status, 0) + 1
                 if len(self._earlier_failures) < state.FAILURES_KEPT:
                     self._earlier_failures.append(outcome)
+                    self._earlier_failure_runs.append(self.run_number)
         self._standing = None
         self._engine_thread = threading.get_ident()
         if journal is not None:

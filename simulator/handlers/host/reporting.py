@@ -42,6 +42,12 @@ class OutcomeLog(HostState):
         return [*self._earlier_failures, *self.failures]
 
     @property
+    def all_failures_by_run(self) -> list[tuple[int | None, HandlerOutcome]]:
+        """``all_failures``, each with the run of a series it came in (``run_number``)."""
+        runs = [*self._earlier_failure_runs, *(self.run_number for _ in self.failures)]
+        return list(zip(runs, self.all_failures, strict=True))
+
+    @property
     def all_failure_counts(self) -> dict[str, int]:
         """How many calls of every simulator this host served failed, by status."""
         counts = dict(self._earlier_failed)
@@ -68,7 +74,10 @@ class OutcomeLog(HostState):
             self._incident_count += 1
             if len(self._incidents) >= state.FAILURES_KEPT:
                 return
-        self._incidents.append(self.secrets.text(text) or text)
+        text = self.secrets.text(text) or text
+        self._incidents.append(
+            text if self.run_number is None else f"run {self.run_number}: {text}"
+        )
 
     def subscribe_outcomes(self, callback: Callable[[HandlerOutcome], Any]) -> Callable[[], None]:
         """``callback(outcome)`` for each handler call, on the handler thread; returns the

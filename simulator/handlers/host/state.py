@@ -129,6 +129,12 @@ class HostState:
         """This run's calls (since the last ``rebind``)."""
         self._earlier_calls = 0
         self._earlier_failures: list[HandlerOutcome] = []
+        self._earlier_failure_runs: list[int | None] = []
+        """The run of a series each of ``_earlier_failures`` came in (``run_number``)."""
+        self.run_number: int | None = None
+        """Which run of a load series the host serves now (1, 2 ...: ``HostSeries`` counts
+        them), None outside a series: the summary, the trace and the incidents then say each
+        line's run (a series' failed calls read alike, whichever run they came in)."""
         self._earlier_failed: dict[str, int] = {}
         """Earlier runs' calls: only their number, their first ``FAILURES_KEPT`` failures and
         how many failed by status are kept (a load run of millions of repeats must not keep
