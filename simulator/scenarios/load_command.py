@@ -58,7 +58,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
         # Failed runs are said: stopped after them, the line read as if they had passed.
         verdict = f"; {failed} of them failed, the first: {first_failure}" if failed else ""
         line = f"adsim: {source.name}: {finished} of {args.repeat} runs finished {why}{verdict}"
-        print(one_line(line), file=sys.stderr)
+        streams.complain(one_line(line))  # a stderr nobody reads loses it, not the exit code
 
     try:
         report = run_load(

@@ -122,3 +122,12 @@ def test_load_mode_keeps_the_exit_code_of_its_failed_handler_calls(tmp_path):
 def test_the_command_line_page_says_so():
     said = " ".join(text(page("cli.md")).split())
     assert "(`adsim demo 2>&1 >record.json | head -0` writes the record and exits 0;" in said
+
+
+def test_a_series_whose_output_is_full_keeps_exit_2(tmp_path):
+    """Its "N of M runs finished before the output could not be written" line, printed as the
+    full disk's error was on its way out, replaced that error: exit 141, not 2."""
+    scenario = ROOT / "fixtures" / "scenarios" / "missed_call.yaml"
+    argv = ["run", str(scenario), "--repeat", "3", "--output", "/dev/full"]
+    done = _with_stderr_gone(argv, tmp_path)
+    assert done.returncode == 2

@@ -110,23 +110,27 @@ def test_misbehaving_raises_hangs_and_answers_junk_and_the_call_goes_on(sim, tmp
     assert sim.finished[-1].id == iid
 
 
-def test_misbehaving_hangs_once_per_adsim_process_not_once_per_plugin_process(monkeypatch):
+def test_misbehaving_hangs_once_per_adsim_process_not_once_per_plugin_process(
+    monkeypatch, tmp_path
+):
     """In process isolation a timeout replaces the plugin's process: the fresh one forgot the
     hang and hung on every later state change (the documented demo: 8 timeouts, not 1)."""
     monkeypatch.setenv("ADSIM_MISBEHAVING_HANG", "0")
+    marker = tmp_path / "hung"  # a file of this test's own: never another run's
 
     def fresh_process_copy(name: str):  # a new import, as a fresh plugin process makes
         spec = importlib.util.spec_from_file_location(name, FIXTURES / "misbehaving.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
+        assert module._MARKER is None, "in a test's process: no marker file"
+        module._MARKER = marker  # as in a plugin process of adsim's
         return module
 
     first = fresh_process_copy("misbehaving_first")
-    first._MARKER.unlink(missing_ok=True)
     try:
         assert first.hang_once(None) == "woke up", "the first state change hangs"
         second = fresh_process_copy("misbehaving_second")
         assert second.hang_once(None) is None, "the replacement does not hang again"
     finally:
         first.close()
-    assert not first._MARKER.exists(), "close() leaves nothing behind"
+    assert not marker.exists(), "close() leaves nothing behind"
