@@ -6,9 +6,9 @@ Python attributes are snake_case; the wire names are the vendor's exactly (``int
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from simulator.contract.base import WireModel, omit_if_unset
 from simulator.contract.enums import (
@@ -89,8 +89,19 @@ class ChatParty(WireModel):
     phone: str | None = omit_if_unset()
 
 
+def _custom_fields_optional(schema: dict[str, Any]) -> None:
+    """``customFields?`` (reference 6.2): a record an integration or a scenario gives
+    (``ON_OPEN_RECORD``'s, an answer to ``ON_REQUEST_RECORD_INFO``) may leave it out and reaches
+    the wire as given; the records adsim makes itself always carry it."""
+    required = schema.get("required")
+    if isinstance(required, list) and "customFields" in required:
+        required.remove("customFields")
+
+
 class InteractionAssociatedObjectData(WireModel):
     """A CRM record associated with an interaction."""
+
+    model_config = ConfigDict(json_schema_extra=_custom_fields_optional)
 
     id: str
     """The record id in the CRM."""
@@ -106,6 +117,8 @@ class InteractionAssociatedObjectData(WireModel):
 
 class InteractionAssociatedObject(InteractionAssociatedObjectData):
     """An associated record as the desktop stores it: with the integration key that added it."""
+
+    model_config = ConfigDict(json_schema_extra=None)  # adsim's own: ``customFields`` always
 
     source: str
     """The ``integrationKey`` of the integration that added the record."""

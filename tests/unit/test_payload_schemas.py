@@ -208,3 +208,33 @@ def test_the_schema_holds_the_keys_the_wire_always_has_and_never_a_null(version)
         {"state": "ready", "reservedForIncomingInteraction": False, "notReadyReason": None}
     )
     assert not state.is_valid({"state": "ready"})
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_record_opened_as_docs_scenarios_writes_it_matches_the_schema(version):
+    """``open_record: {record: {id, type, displayName, displayType}}`` (docs/scenarios.md) sends
+    the record as written; ``customFields`` is optional in a record an integration or a scenario
+    gives (``customFields?``), and the schema made it required."""
+    from simulator.scenarios import parse_scenario
+
+    text = """\
+name: open a record
+steps:
+  - call: Sales
+  - wait: 2s
+  - accept
+  - open_record:
+      record: {id: "0031", type: Contact, displayName: Ann Lee, displayType: Contact}
+"""
+    source = parse_scenario(text, "open_record.yaml")
+    result = ScenarioRunner(
+        replace(source, scenario=source.scenario.for_api_version(version))
+    ).run()
+    assert result.error is None, result.error
+    opened = [e for e in result.events if e.name.value == "ON_OPEN_RECORD"]
+    assert len(opened) == 1
+    ref = _ARGUMENTS[("ON_OPEN_RECORD", "record")]
+    validator = _validator(_schema(version), ref)
+    assert [e.message for e in validator.iter_errors(opened[0].wire_args[0])] == []
+    stored = _validator(_schema(version), "#/$defs/InteractionAssociatedObject")
+    assert "customFields" in stored.schema["$defs"]["InteractionAssociatedObject"]["required"]
