@@ -33,13 +33,17 @@ modules beside it (``forget_beside``)."""
 class _LoadingThread(threading.Thread):
     """A daemon thread whose plugin code starts threads that are not daemons by default (a
     thread takes its starter's ``daemon`` when not told): ``daemon`` says False while ``lending``
-    only, after the thread has started, so it is still a daemon for Python's exit."""
+    only, and only to the thread itself (``Thread.__init__`` of a thread it starts asks it), so
+    it is still a daemon for Python's exit and for adsim's check of what a plugin left running
+    (a load that never ended must not look like a thread that keeps adsim from exiting)."""
 
     lending = False
 
     @property
     def daemon(self) -> bool:
-        return False if self.lending else bool(self._daemonic)  # type: ignore[attr-defined]
+        if self.lending and threading.current_thread() is self:
+            return False
+        return bool(self._daemonic)  # type: ignore[attr-defined]
 
     @daemon.setter
     def daemon(self, value: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from simulator.contract import EventName, InteractionState, ResultErrorCode
 from simulator.contract.events import EVENTS
@@ -48,6 +48,17 @@ class CountSpec(_Spec):
 
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "integer", "minimum": 0}
     short_help: ClassVar[str] = "a whole number"
+    # The editor refuses what ``_some_count_refused`` refuses: {} and {at_least: 0} alone.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "minProperties": 1,
+            "not": {
+                "properties": {"at_least": {"const": 0}},
+                "required": ["at_least"],
+                "maxProperties": 1,
+            },
+        }
+    )
 
     exactly: int | None = Field(default=None, ge=0)
     at_least: int | None = Field(default=None, ge=0)

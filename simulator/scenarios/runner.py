@@ -328,8 +328,9 @@ class ScenarioRunner(Settling):
                 if action.value not in _SYSTEM_ACTIONS and action.value != step.key
             )
             who = f"`{step.target}`" if step.target else "The active interaction"
+            stop = "" if message.endswith(".") else "."  # a message that ends a sentence
             message += (
-                f". {who} is a {inter.type.value} in state {inter.state.value}; allowed now: "
+                f"{stop} {who} is a {inter.type.value} in state {inter.state.value}; allowed now: "
                 f"{', '.join(allowed) or 'nothing'}"
             )
         message += " (add expect_error: CODE to the step if that is the point)"

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    model_validator,
+)
 
 from simulator.scenarios.expect_spec import ErrorName, ExpectSpec
 from simulator.scenarios.spec import _Spec
@@ -237,7 +246,7 @@ _STEPS: list[type[StepModel]] = [
     ),
     _step(
         "screen",
-        dict[str, Any],
+        dict[str, StrictStr | StrictInt | StrictFloat | StrictBool | None],  # flat, as the wire
         _OnStep,
         "Remember the CRM screen of an interaction (setInteractionActiveScreen).",
         "- screen: {url: https://crm.example.com/contact/0031}",

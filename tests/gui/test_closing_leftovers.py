@@ -85,3 +85,34 @@ def test_a_daemon_made_on_purpose_is_left_as_adsim_run_leaves_it(
     session = _open(window, tmp_path, DAEMON_ON_PURPOSE, "daemon_on_purpose")
     qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=30_000)
     assert session.close() == []
+
+
+def test_a_load_that_never_ends_is_still_a_daemon_to_everyone_else():
+    """While a load ran (``lending``), the loading thread said ``daemon`` False to every caller:
+    a load stuck at exit looked like a plugin's thread keeping adsim alive, and adsim's check of
+    leftovers (``leftover_threads.exit_past``) ended the process with ``os._exit``, skipping
+    every ``atexit`` function. Only the threads it starts take False from it."""
+    from simulator.gui.plugin_loading import _LoadingThread
+
+    inside = threading.Event()
+    release = threading.Event()
+    started: list[threading.Thread] = []
+
+    def load() -> None:
+        thread = threading.current_thread()
+        assert isinstance(thread, _LoadingThread)
+        thread.lending = True
+        child = threading.Thread(target=release.wait, args=(30,))
+        started.append(child)
+        inside.set()
+        release.wait(30)
+
+    loading = _LoadingThread(target=load, name="adsim-plugin-loading", daemon=True)
+    loading.start()
+    try:
+        assert inside.wait(30)
+        assert loading.daemon is True, "to the main thread (and adsim's exit checks): a daemon"
+        assert started[0].daemon is False, "a thread its plugin code made: not a daemon"
+    finally:
+        release.set()
+        loading.join(30)

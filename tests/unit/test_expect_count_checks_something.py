@@ -4,8 +4,13 @@ bad input at the count, saying what to write."""
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from jsonschema import Draft202012Validator
+
+import simulator.scenarios
 from simulator.scenarios import ScenarioFileError, parse_scenario
 
 
@@ -34,3 +39,24 @@ def test_a_count_that_takes_every_count_is_refused(expect, where, given):
 )
 def test_a_count_that_refuses_some_count_is_taken(count):
     parse_scenario(f"steps:\n  - expect: {{event: ON_LOGIN, count: {count}}}\n", "s.yaml")
+
+
+@pytest.mark.parametrize(
+    ("count", "taken"),
+    [
+        ({}, False),
+        ({"at_least": 0}, False),
+        ({"at_most": 0}, True),
+        ({"at_least": 0, "at_most": 2}, True),
+        ({"at_least": 1}, True),
+        ({"exactly": 0}, True),
+        (0, True),
+    ],
+)
+def test_the_editors_schema_refuses_the_counts_adsim_refuses(count, taken):
+    """The committed ``scenario.schema.json`` took ``{}`` and ``{at_least: 0}``: an editor said
+    nothing where adsim refused the file."""
+    path = Path(simulator.scenarios.__file__).with_name("scenario.schema.json")
+    defs = json.loads(path.read_text("utf-8"))["$defs"]
+    validator = Draft202012Validator({"$defs": defs, "$ref": "#/$defs/CountSpec"})
+    assert validator.is_valid(count) is taken

@@ -500,3 +500,17 @@ def test_a_tenant_that_is_no_regular_file_is_not_said_to_be_missing():
         "s.yaml:2:9: the tenant file is not usable: /dev/zero: cannot read the tenant file: it "
         "is a device, not a file"
     )
+
+
+def test_a_screen_holds_flat_values_as_the_wire_does():
+    """``setInteractionActiveScreen`` takes a flat object (the engine and ``ad_api`` refuse a
+    nested one: invalid_args); the step took any mapping and the run ended in a refusal, exit 2,
+    while the scenario's JSON Schema accepted the file. It is refused at the value."""
+    text = (
+        "name: s\nsteps:\n  - call: Sales\n  - accept\n"
+        "  - screen: {url: https://crm.example.com/contact/0031, context: {tab: notes}}\n"
+    )
+    found = problems(text)
+    assert len(found) == 1 and "screen.context" in found[0] and "got a mapping" in found[0]
+    flat = "  - screen: {url: 'https://x', tab: 3, pinned: true, none: null, r: 1.5}\n"
+    assert steps(f"name: s\nsteps:\n  - call: Sales\n  - accept\n{flat}")

@@ -392,3 +392,11 @@ def test_a_queued_chat_comes_in_when_a_chat_slot_frees():
         "  - expect: {event: ON_NEW_INTERACTION, on: c}\n"
     )
     assert result.passed, messages(result)
+
+
+def test_a_refusal_that_ends_a_sentence_gets_one_full_stop():
+    result = run("name: s\nsteps:\n  - call: Sales\n  - wait: 2s\n  - accept\n  - note: ''\n")
+    assert result.exit_code == EXIT_BAD_INPUT
+    said = str(result.error)
+    assert "a note needs some text. The active interaction is a voice" in said
+    assert ".." not in said
