@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.handlers.relative_imports import relative_import
 from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
@@ -251,6 +252,9 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         return None, clash
     module = ModuleType(name)
     module.__file__ = shown
+    # Its package: a relative import (which cannot work) is an ImportError to explain, not
+    # Python's ImportWarning "can't resolve package" first (an error under -W error).
+    module.__package__ = _PACKAGE
     _package_of_plugins()
     sys.modules[name] = module
     before = set(sys.modules)
@@ -262,6 +266,10 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
             raise
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
+        if isinstance(exc, ImportError):
+            relative = relative_import(path, source, line, ENTRY_POINT_GROUP)
+            if relative is not None:
+                return None, f"{shown}:{line}: {relative}"
         return None, f"{shown}:{line}: {_describe(exc)} while importing it"
     finally:
         _note_beside(folder, before)
