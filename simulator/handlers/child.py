@@ -425,7 +425,10 @@ class _Child:
                 left.append(thread.name)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
-        _end_python_helpers()
+        # Bounded: a pool left open still holds the tracker's pipe (its workers are named).
+        helpers = threading.Thread(target=_end_python_helpers, daemon=True)
+        helpers.start()
+        helpers.join(grace)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -452,8 +455,9 @@ def _end_python_helpers() -> None:
     ``forkserver`` pool starts them on its first use) as Python's own exit does: their pipe
     closed, each waited for. Left to this process's ``os._exit``, they were still running when
     adsim looked for what the plugin left behind, and were killed and named, failing a run whose
-    plugin had shut its pool down. One a pool left open still holds is ended with the pool's
-    workers (adsim's close kills the process in time)."""
+    plugin had shut its pool down. One a pool left open still holds does not end (its workers
+    hold its pipe): the close waits for them one grace, then they are ended with the pool's
+    workers, and named as before."""
     for module, holder in (
         ("multiprocessing.forkserver", "_forkserver"),
         ("multiprocessing.resource_tracker", "_resource_tracker"),
