@@ -12,7 +12,7 @@ import pytest
 
 from simulator.data import load_tenant
 from simulator.engine import Simulator
-from simulator.handlers import HandlerHost
+from simulator.handlers import HandlerHost, plugins
 
 
 @pytest.fixture
@@ -71,10 +71,16 @@ def test_outside_a_package_it_says_to_import_the_module_beside_it(package: Path)
 
 
 def test_a_relative_import_the_plugin_catches_is_its_own(package: Path) -> None:
+    # A name no other test's plugin folder has: one module of a name per process (``_clash``).
+    (package / "crm.py").rename(package / "relcrm_4c1e.py")
     plugin = package / "mod.py"
     plugin.write_text(
-        "try:\n    from . import crm\nexcept ImportError:\n    import crm\n\n"
-        "def register(ad_api):\n    assert crm.TAG == 'crm'\n",
+        "try:\n    from . import relcrm_4c1e\nexcept ImportError:\n    import relcrm_4c1e\n\n"
+        "def register(ad_api):\n    assert relcrm_4c1e.TAG == 'crm'\n",
         "utf-8",
     )
-    assert _error(plugin, "thread") is None
+    try:
+        assert _error(plugin, "thread") is None
+    finally:
+        sys.modules.pop("relcrm_4c1e", None)
+        plugins._BESIDE.pop("relcrm_4c1e", None)
