@@ -426,7 +426,9 @@ class _Child:
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
         # Bounded: a pool left open still holds the tracker's pipe (its workers are named).
-        helpers = threading.Thread(target=_end_python_helpers, daemon=True)
+        helpers = threading.Thread(
+            target=_end_python_helpers, name="adsim-python-helpers", daemon=True
+        )
         helpers.start()
         helpers.join(grace)
         for stream in (sys.stdout, sys.stderr):
