@@ -9,7 +9,9 @@ and CI runners send) ended adsim on the spot and left a plugin process that was 
 handler running for ever.
 
 The first signal says so on stderr at once, in one line: handlers still running get their
-timeout to finish (their outcome is journaled), and no longer. A second signal stops without
+timeout to finish (their outcome is journaled), and no longer; a handler in a plugin's process
+gets ``STOP_GRACE`` seconds from the stop, then its process is ended and named
+(``simulator.handlers.host.delivery``). A second signal stops without
 waiting for them (the line says so when handlers are loaded); one more while adsim ends after
 that (its summary, ``atexit``) exits at once, with the stop's code (128 + the first signal).
 A signal while adsim ends after a run that ended by itself (its result known: ``result``) exits
@@ -42,12 +44,14 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any
 
 __all__ = [
+    "STOP_GRACE",
     "Interrupted",
     "check",
     "deferred",
@@ -62,7 +66,12 @@ __all__ = [
     "shielded",
     "stop_in",
     "stop_on_signals",
+    "stop_started",
 ]
+
+STOP_GRACE = 5.0
+"""Seconds a handler still running in a plugin's process has after a stop before its process is
+ended (a JS module's blocked event loop gets as long to answer its ping)."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -119,6 +128,8 @@ class _Stopper:
         """After a stop, a signal ends the process at once (the process is adsim: ``uninstall``)."""
         self.stop_signum: int | None = None
         """The signal of the stop (the first the user sent): the exit code is 128 + it."""
+        self.stopped_at: float | None = None
+        """When the stop came (``time.monotonic``): a stuck handler's grace counts from it."""
         self.result: int | None = None
         """The command's exit code, once it is known (``result``)."""
         self.command: CodeType | None = None
@@ -146,6 +157,7 @@ class _Stopper:
         if not self.stopping:
             self.stopping = True
             self.stop_signum = signum
+            self.stopped_at = time.monotonic()
             name = signal.Signals(signum).name
             again = "Ctrl-C" if signum == signal.SIGINT else name
             line = f"adsim: interrupted ({name}): stopping"
@@ -381,6 +393,11 @@ def stopping() -> bool:
     """Whether a stop (a signal the user sent) is under way: its waits are not lengthened by the
     machine's load, so that another Ctrl-C is never held up by it."""
     return bool(_ACTIVE) and _ACTIVE[0].stopping
+
+
+def stop_started() -> float | None:
+    """When the stop under way came (``time.monotonic``); None when there is none."""
+    return _ACTIVE[0].stopped_at if _ACTIVE and _ACTIVE[0].stopping else None
 
 
 def handlers_loaded() -> None:

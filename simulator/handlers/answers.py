@@ -22,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, TypeAdapter, 
 from simulator.contract import EventName
 from simulator.handlers.limits import ANSWER_LIMIT
 
-__all__ = ["AnswerError", "check_answer", "oversized_answer"]
+__all__ = [
+    "AnswerError",
+    "check_answer",
+    "inexact_integer",
+    "javascript_reading",
+    "oversized_answer",
+]
 
 
 class AnswerError(ValueError):
@@ -97,22 +103,31 @@ def _exact_in_javascript(number: int) -> bool:
         return False
 
 
-def _inexact_integer(wire: Any) -> tuple[str, int] | None:
+def inexact_integer(wire: Any) -> tuple[str, int] | None:
     """Where the first integer no JavaScript number holds exactly in ``wire`` (JSON data) is
-    (``['case']['id']``; ``answer`` for the answer itself), and the integer; None when none."""
+    (``['case']['id']``; ``""`` for ``wire`` itself), and the integer; None when none."""
     todo: list[tuple[str, Any]] = [("", wire)]
     while todo:
         path, item = todo.pop()
         if type(item) is int and not _exact_in_javascript(item):
-            return path or "answer", item
+            return path, item
         if isinstance(item, dict):
             inner = [(f"{path}[{str.__repr__(key)[:40]}]", v) for key, v in item.items()]
-        elif isinstance(item, list):
+        elif isinstance(item, list | tuple):
             inner = [(f"{path}[{index}]", v) for index, v in enumerate(item)]
         else:
             continue
         todo.extend(reversed(inner))  # the first found is the first in the text
     return None
+
+
+def javascript_reading(number: int, what: str) -> str:
+    """``9007199254740993): the widget reads <what> as JavaScript and would get
+    9007199254740992``: the words after an inexact integer's place."""
+    return (
+        f"{_shown(str(number))}): the widget reads {what} as JavaScript and would get "
+        f"{_shown(_as_javascript(number))}"
+    )
 
 
 def _shown(digits: str) -> str:
@@ -147,13 +162,13 @@ def check_answer(
             "Unicode text"
         )
     wire = json.loads(text)
-    inexact = None if from_javascript else _inexact_integer(wire)
+    inexact = None if from_javascript else inexact_integer(wire)
     if inexact is not None:
         where, number = inexact
         raise AnswerError(
             f"{name} answer has an integer not representable exactly as a JavaScript number "
-            f"(a double) at {where} ({_shown(str(number))}): the widget reads the answer as "
-            f"JavaScript and would get {_shown(_as_javascript(number))}; return it as a string"
+            f"(a double) at {where or 'answer'} ({javascript_reading(number, 'the answer')}; "
+            "return it as a string"
         )
     shape = _shapes().get(name)
     if any_transfer_data and name is EventName.ON_REQUEST_TRANSFER_DATA:

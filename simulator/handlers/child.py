@@ -425,6 +425,12 @@ class _Child:
                 left.append(thread.name)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
+        # Bounded: a pool left open still holds the tracker's pipe (its workers are named).
+        helpers = threading.Thread(
+            target=_end_python_helpers, name="adsim-python-helpers", daemon=True
+        )
+        helpers.start()
+        helpers.join(grace)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
@@ -444,6 +450,24 @@ class _Child:
                 self.call(*message[1:])
             elif kind == "close":
                 self.close(message[1])
+
+
+def _end_python_helpers() -> None:
+    """End ``multiprocessing``'s fork server and resource tracker (a ``spawn`` or
+    ``forkserver`` pool starts them on its first use) as Python's own exit does: their pipe
+    closed, each waited for. Left to this process's ``os._exit``, they were still running when
+    adsim looked for what the plugin left behind, and were killed and named, failing a run whose
+    plugin had shut its pool down. One a pool left open still holds does not end (its workers
+    hold its pipe): the close waits for them one grace, then they are ended with the pool's
+    workers, and named as before."""
+    for module, holder in (
+        ("multiprocessing.forkserver", "_forkserver"),
+        ("multiprocessing.resource_tracker", "_resource_tracker"),
+    ):
+        stop = getattr(getattr(sys.modules.get(module), holder, None), "_stop", None)
+        if callable(stop):
+            with contextlib.suppress(Exception):
+                stop()
 
 
 def main(argv: list[str]) -> None:

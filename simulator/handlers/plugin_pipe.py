@@ -51,6 +51,8 @@ class Life:
     close_error: str | None = None
     """Its close() raised: where and what, one line (``file:line: ValueError: ...``)."""
     reader: threading.Thread | None = None
+    stop_dump: str | None = None
+    """Its stacks when a stop's grace ended it with a call running (``end_on_stop``)."""
     ended_leftovers: bool = False
     """What it left running was looked for (once: its reader and ``close`` both may)."""
 

@@ -16,6 +16,7 @@ import importlib
 import importlib.machinery
 import importlib.util
 import inspect
+import json
 import os
 import re
 import signal
@@ -28,6 +29,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
+from simulator.handlers.relative_imports import relative_import
 from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
@@ -118,6 +120,9 @@ def _describe(exc: BaseException) -> str:
 
 
 _PACKAGE = "adsim_handlers"
+_SPAWNED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugin_package")
+"""The folder of the ``adsim_handlers`` a spawned process imports (``plugin_package``)."""
+_MODULES = "ADSIM_PLUGIN_MODULES"
 
 
 def _module_name(path: Path) -> str:
@@ -220,12 +225,29 @@ def _package_of_plugins() -> None:
     """Put the package plugin files' modules are named in (``adsim_handlers``) in
     ``sys.modules``: pickle imports a function's module by its name, so a plugin's own function
     or class given to a ``ProcessPoolExecutor`` (fork) or a pickle cache said "import of module
-    'adsim_handlers.crm_...' failed", where a script's own are pickled."""
+    'adsim_handlers.crm_...' failed", where a script's own are pickled. A process
+    ``multiprocessing`` spawns imports the package from ``plugin_package``'s folder, and a
+    plugin's module from its file, named in ``$ADSIM_PLUGIN_MODULES``."""
+    if _SPAWNED not in sys.path:  # a process multiprocessing spawns finds it there
+        sys.path.append(_SPAWNED)
     if _PACKAGE not in sys.modules:
         package = ModuleType(_PACKAGE, "handler plugin files, each a module named after its path")
         package.__path__ = []  # a package, in which nothing is found on disk
         package.__spec__ = importlib.machinery.ModuleSpec(_PACKAGE, None, is_package=True)
         sys.modules[_PACKAGE] = package
+
+
+def _spawned_find(name: str, path: Path) -> None:
+    """Name the file of module ``name`` to the processes ``multiprocessing`` spawns from this
+    one (``simulator.handlers.plugin_package``): their environment has it."""
+    try:
+        files = json.loads(os.environ.get(_MODULES, "{}"))
+    except ValueError:
+        files = {}
+    if not isinstance(files, dict):
+        files = {}
+    files[name] = os.path.realpath(path)
+    os.environ[_MODULES] = json.dumps(files)
 
 
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
@@ -251,6 +273,10 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
         return None, clash
     module = ModuleType(name)
     module.__file__ = shown
+    # Its package: a relative import (which cannot work) is an ImportError to explain, not
+    # Python's ImportWarning "can't resolve package" first (an error under -W error).
+    module.__package__ = _PACKAGE
+    _spawned_find(name, path)
     _package_of_plugins()
     sys.modules[name] = module
     before = set(sys.modules)
@@ -262,6 +288,10 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
             raise
         del sys.modules[name]
         line = _line_in(exc, shown) or 1
+        if isinstance(exc, ImportError):
+            relative = relative_import(path, source, line, ENTRY_POINT_GROUP)
+            if relative is not None:
+                return None, f"{shown}:{line}: {relative}"
         return None, f"{shown}:{line}: {_describe(exc)} while importing it"
     finally:
         _note_beside(folder, before)

@@ -8,7 +8,8 @@ while a host runs plugins in adsim's process, those signals (SIGUSR1, SIGUSR2, S
 SIGVTALRM, SIGPROF) are caught when nobody else handles them: each is an incident of the run
 (exit 1), naming the plugin's code that sent it where the audit hook below saw it, and the run
 goes on. A handler the plugin sets itself in ``register()`` (its own
-``SIGALRM`` timeout) is its own and is left alone.
+``SIGALRM`` timeout) is its own and is left alone. With several hosts the first catcher made
+sets the handler; released while others listen, it hands the handler to the next.
 
 SIGINT, SIGTERM and SIGHUP are adsim's stops (``simulator.interrupts``). One a plugin's code
 sends adsim's process (``os.kill(os.getpid(), signal.SIGTERM)``, ``os.killpg``: seen by an audit
@@ -138,19 +139,26 @@ class StraySignals:
         return self._running is not None and self._running() is not None
 
     def release(self) -> None:
-        """Put the default action back where ours is still set."""
+        """Put the default action back where ours is still set, or, while another host's
+        catcher listens (a scenario's ``agents:``, whose first host closes before the others),
+        hand the signals to it: left to their default, the others' plugins' signals ended adsim
+        again."""
         with contextlib.suppress(ValueError):
             _listening.remove(self)
         for signum in [signum for signum, (catcher, _said) in _sent.items() if catcher is self]:
             _sent.pop(signum, None)
         if threading.current_thread() is not threading.main_thread():
             return
+        heir = _listening[0] if _listening else None
         for signum in self._installed:
             try:
-                if signal.getsignal(signum) is self._handler:
-                    signal.signal(signum, signal.SIG_DFL)
+                if signal.getsignal(signum) is not self._handler:
+                    continue
+                signal.signal(signum, signal.SIG_DFL if heir is None else heir._handler)
             except (OSError, ValueError):
                 continue
+            if heir is not None:
+                heir._installed.append(signum)
         self._installed = []
 
 

@@ -57,6 +57,7 @@ from simulator.handlers.plugins import Plugin
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen
 from simulator.handlers.stacks import describe_exit, dump_stacks, stuck_anywhere, stuck_at
 from simulator.handlers.start_marker import StartMarker
+from simulator.interrupts import stopping as stop
 
 if TYPE_CHECKING:
     from simulator.engine import Event
@@ -288,7 +289,7 @@ class PluginProcess(PluginMessages):
             None,
         )
         if self._closed and life.killed:  # adsim is stopping and ended it: no crash of its own
-            reply = ("timeout", None, STOPPED_RUNNING, None)
+            reply = ("timeout", None, STOPPED_RUNNING, life.stop_dump)
         for call in sorted(pending, key=lambda c: c.id):
             if call.done is not None:
                 call.reply = reply
@@ -336,6 +337,8 @@ class PluginProcess(PluginMessages):
             )
         done = threading.Event()
         call = _Pending(done=done)
+        if index < len(self.registrations):  # who is running, should a stop end it
+            call.label = (event.name.value, self.registrations[index][1])
         call_id = next(self._ids)
         with self._lock:
             dead = life.dead
@@ -386,6 +389,38 @@ class PluginProcess(PluginMessages):
                 return None
         return self._kill(life)
 
+    def end_on_stop(self, grace: float) -> str | None:
+        """A stop's grace (``grace`` s: ``interrupts.STOP_GRACE``) is over: if a call is still
+        in this plugin's process, its stacks are dumped and it is ended (no fresh one: its
+        calls are ``timeout``, adsim stopped). Returns the line that says so, naming the
+        handler, its event and where it was; None when it was running none."""
+        with self._restart_lock:
+            life = self._life
+            if life is None or life.dead or life.killed or not life.pending:
+                return None
+            self._closed = True  # no fresh process: the calls left never run
+        return self._end_running(life, f"{grace:g} s after adsim stopped")
+
+    def _end_running(self, life: Life, when: str) -> str | None:
+        """End ``life``, its stacks dumped first (its calls' trace); the line naming the call
+        it was running ``when`` (None when it was running none)."""
+        with self._lock:
+            pending = life.pending[min(life.pending)] if life.pending else None
+        life.killed = True
+        dump = life.stop_dump = dump_stacks(life.process, life.dump_path)
+        if life.process.poll() is None:
+            life.process.kill()
+        if pending is None:
+            return None
+        event, handler = self.pipeline.running() or pending.label
+        where = self.where(dump) or self.where_any(dump)
+        return (
+            f"adsim: plugin {self.name}: its handler {handler} of {event} was still running "
+            + when
+            + (f", at {where}" if where else "")
+            + "; its process was ended"
+        )
+
     def where(self, dump: str | None) -> str | None:
         """``file:line in function`` of a dump, this plugin's file first."""
         return stuck_at(dump, self.plugin.file)
@@ -393,6 +428,12 @@ class PluginProcess(PluginMessages):
     def where_any(self, dump: str | None) -> str | None:
         """Where in this plugin's file any thread of a dump was (a call that never started)."""
         return stuck_anywhere(dump, self.plugin.file)
+
+    def say(self, line: str | None) -> None:
+        """A stop's line on stderr (no summary follows a stop), masked as every plugin text."""
+        if line is not None:
+            with contextlib.suppress(OSError, ValueError):
+                print(self.host.secrets.text(line) or line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then
@@ -406,6 +447,7 @@ class PluginProcess(PluginMessages):
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
+                self.say(self._end_running(life, "when adsim stopped") if stop() else None)
                 life.killed = True
                 life.process.kill()
                 self.host.add_incident(
@@ -413,6 +455,7 @@ class PluginProcess(PluginMessages):
                     f"{self.grace:g} s (a handler still running); its process was killed"
                 )
             if not ended_within(life.process, self.grace + 1.0):  # of time it could run
+                self.say(self._end_running(life, "when adsim stopped") if stop() else None)
                 life.killed = True
                 life.process.kill()
                 self.host.add_incident(

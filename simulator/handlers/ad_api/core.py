@@ -21,6 +21,7 @@ from simulator.handlers.ad_api.checks import (
     request_message,
     wire,
 )
+from simulator.handlers.answers import inexact_integer, javascript_reading
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.widget_state import ApiCall, MessageLogger, WidgetState
 
@@ -33,6 +34,27 @@ EngineCall = Callable[[str, Callable[[], OperationResult]], OperationResult]
 
 def _direct(method: str, body: Callable[[], OperationResult]) -> OperationResult:
     return body()
+
+
+def _inexact_integer(message: str, arguments: tuple[Any, ...]) -> str | None:
+    """The ``invalid_args`` sentence of an argument holding an integer no JavaScript number
+    holds exactly (``2**53 + 1``): the widget reads the request as JavaScript, and would act on
+    another number (an answer holding one is junk the same way: ``simulator.handlers.answers``).
+    None when every integer is exact."""
+    spec = method_named(message)
+    for index, argument in enumerate(arguments):
+        found = inexact_integer(wire(argument))
+        if found is None:
+            continue
+        where, number = found
+        name = spec.params[index].name if spec is not None and index < len(spec.params) else ""
+        method = spec.name if spec is not None else message
+        return (
+            f"{method}: {name or f'argument {index + 1}'} has an integer not representable "
+            f"exactly as a JavaScript number (a double){f' at {where}' if where else ''} ("
+            f"{javascript_reading(number, 'the request')}; pass it as a string."
+        )
+    return None
 
 
 class AdApiCore:
@@ -131,13 +153,14 @@ class AdApiCore:
             if widget.loggers:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result
+        arguments = checked if checked is not None else params
         problem = (
             None
             if checked == ()
-            else argument_problem(
-                message, checked if checked is not None else params, self._sim.api_version.value
-            )
+            else argument_problem(message, arguments, self._sim.api_version.value)
         )
+        if problem is None:
+            problem = _inexact_integer(message, arguments)
 
         def guarded() -> OperationResult:
             if problem is not None:

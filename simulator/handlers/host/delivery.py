@@ -23,6 +23,9 @@ from simulator.handlers.host.state import EngineRequest
 __all__ = ["Delivery"]
 
 _WAIT_STEP_S = 0.02
+_AFTER_STOP_S = 5.0
+"""Seconds a wait goes on for the outcomes of the calls a stop's grace ended (their readers
+report them as their processes end)."""
 
 
 def _raise_the_stop_under(error: RuntimeError) -> None:
@@ -47,6 +50,7 @@ class Delivery(Dispatcher):
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         on_engine = threading.get_ident() == self._engine_thread
+        stop_end: float | None = None  # a stop's grace for handlers in plugins' processes
         try:
             with self._lock:
                 while True:
@@ -59,13 +63,43 @@ class Delivery(Dispatcher):
                         continue
                     if self._pending == 0:
                         return True
-                    remaining = None if deadline is None else deadline - time.monotonic()
+                    now = time.monotonic()
+                    if stop_end is None and self._processes:
+                        stopped = interrupts.stop_started() if on_engine else None
+                        if stopped is not None:
+                            stop_end = stopped + interrupts.STOP_GRACE
+                    if stop_end is not None and now >= stop_end:
+                        stop_end = float("inf")  # once: then the outcomes are waited for
+                        self._lock.release()
+                        try:
+                            ended = self._end_on_stop()
+                        finally:
+                            self._lock.acquire()
+                        if ended:  # their reports come from their readers: a bounded wait
+                            limit = time.monotonic() + _AFTER_STOP_S
+                            deadline = limit if deadline is None else min(deadline, limit)
+                        continue
+                    remaining = None if deadline is None else deadline - now
                     if remaining is not None and remaining <= 0:
                         return False
+                    if stop_end is not None and stop_end - now < (remaining or float("inf")):
+                        remaining = stop_end - now
                     self._idle.wait(remaining)
         except RuntimeError as exc:
             _raise_the_stop_under(exc)
             raise
+
+    def _end_on_stop(self) -> bool:
+        """A stop's grace is over: each plugin process still running a call is ended, and a
+        line on stderr names the plugin, the handler, the event and where it was (as a JS
+        module's blocked event loop is). True when one was ended."""
+        ended = False
+        for process in list(self._processes):
+            line = process.end_on_stop(interrupts.STOP_GRACE)
+            if line is not None:
+                ended = True
+                process.say(line)
+        return ended
 
     def wait_for(self, done: threading.Event, timeout: float) -> bool:
         """Wait up to ``timeout`` s for ``done`` (a plugin starting up); on the simulation thread
