@@ -16,7 +16,6 @@ import importlib
 import importlib.machinery
 import importlib.util
 import inspect
-import json
 import os
 import re
 import signal
@@ -122,7 +121,6 @@ def _describe(exc: BaseException) -> str:
 _PACKAGE = "adsim_handlers"
 _SPAWNED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugin_package")
 """The folder of the ``adsim_handlers`` a spawned process imports (``plugin_package``)."""
-_MODULES = "ADSIM_PLUGIN_MODULES"
 
 
 def _module_name(path: Path) -> str:
@@ -227,7 +225,7 @@ def _package_of_plugins() -> None:
     or class given to a ``ProcessPoolExecutor`` (fork) or a pickle cache said "import of module
     'adsim_handlers.crm_...' failed", where a script's own are pickled. A process
     ``multiprocessing`` spawns imports the package from ``plugin_package``'s folder, and a
-    plugin's module from its file, named in ``$ADSIM_PLUGIN_MODULES``."""
+    plugin's module from its file, found in its folder on ``sys.path`` by its name."""
     if _SPAWNED not in sys.path:  # a process multiprocessing spawns finds it there
         sys.path.append(_SPAWNED)
     if _PACKAGE not in sys.modules:
@@ -235,19 +233,6 @@ def _package_of_plugins() -> None:
         package.__path__ = []  # a package, in which nothing is found on disk
         package.__spec__ = importlib.machinery.ModuleSpec(_PACKAGE, None, is_package=True)
         sys.modules[_PACKAGE] = package
-
-
-def _spawned_find(name: str, path: Path) -> None:
-    """Name the file of module ``name`` to the processes ``multiprocessing`` spawns from this
-    one (``simulator.handlers.plugin_package``): their environment has it."""
-    try:
-        files = json.loads(os.environ.get(_MODULES, "{}"))
-    except ValueError:
-        files = {}
-    if not isinstance(files, dict):
-        files = {}
-    files[name] = os.path.realpath(path)
-    os.environ[_MODULES] = json.dumps(files)
 
 
 def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
@@ -276,7 +261,6 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     # Its package: a relative import (which cannot work) is an ImportError to explain, not
     # Python's ImportWarning "can't resolve package" first (an error under -W error).
     module.__package__ = _PACKAGE
-    _spawned_find(name, path)
     _package_of_plugins()
     sys.modules[name] = module
     before = set(sys.modules)

@@ -399,14 +399,18 @@ class PluginProcess(PluginMessages):
             if life is None or life.dead or life.killed or not life.pending:
                 return None
             self._closed = True  # no fresh process: the calls left never run
-        return self._end_running(life, f"{grace:g} s after adsim stopped")
+        return self._end_running(life, f"{grace:g} s after adsim stopped", only_running=True)
 
-    def _end_running(self, life: Life, when: str) -> str | None:
+    def _end_running(self, life: Life, when: str, *, only_running: bool = False) -> str | None:
         """End ``life``, its stacks dumped first (its calls' trace); the line naming the call
-        it was running ``when`` (None when it was running none)."""
+        it was running ``when`` (None when it was running none). ``only_running``: left alone
+        when its call ended meanwhile (a handler done just as the stop's grace ran out: its
+        process closes as any, its ``close()`` run)."""
         with self._lock:
             pending = life.pending[min(life.pending)] if life.pending else None
-        life.killed = True
+            if pending is None and only_running:
+                return None
+            life.killed = True
         dump = life.stop_dump = dump_stacks(life.process, life.dump_path)
         if life.process.poll() is None:
             life.process.kill()

@@ -6,6 +6,7 @@ was named as a process the plugin left running, failing the run."""
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -43,7 +44,6 @@ def test_a_spawn_pool_runs_the_plugin_s_own_function(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolation: str, kind: str
 ) -> None:
     monkeypatch.setattr(sys, "path", list(sys.path))  # the plugin's folder is appended
-    monkeypatch.delenv("ADSIM_PLUGIN_MODULES", raising=False)
     plugin = tmp_path / "pooled.py"
     plugin.write_text(f"KIND = {kind!r}\n" + textwrap.dedent(PLUGIN), encoding="utf-8")
     host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation=isolation)
@@ -86,7 +86,6 @@ def test_a_spawn_pool_left_open_is_named_and_its_close_is_not_held_up(
     # Its workers hold the resource tracker's pipe: the tracker cannot end before them, and
     # the close does not wait for it past its grace (it was said not to finish in time).
     monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.delenv("ADSIM_PLUGIN_MODULES", raising=False)
     plugin = tmp_path / "open_pool.py"
     plugin.write_text(textwrap.dedent(LEFT_OPEN), encoding="utf-8")
     host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation="process")
@@ -99,3 +98,30 @@ def test_a_spawn_pool_left_open_is_named_and_its_close_is_not_held_up(
         host.close()
     assert len(host.incidents) == 1, host.incidents
     assert "still running when its process ended; they were killed" in host.incidents[0]
+
+
+def test_a_plugin_loaded_after_the_fork_server_started_is_found_by_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork server read the plugins' files from an environment variable once, when it
+    started: a second plugin's pool (the next test of a session, the next scenario of an
+    ``adsim run``) waited out its timeout on "No module named 'adsim_handlers.second_...'". The
+    variable also grew with every plugin a session loaded, until no process could start."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    environment = dict(os.environ)
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        plugin = folder / f"{name}.py"
+        plugin.write_text('KIND = "forkserver"\n' + textwrap.dedent(PLUGIN), encoding="utf-8")
+        host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation="thread")
+        try:
+            [status] = host.load(plugin)
+            assert status.loaded, status.error
+            run_demo_call(host.sim, after_step=host.settle)
+            assert host.settle(timeout=60.0)
+            [outcome] = [o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION"]
+            assert (outcome.status, outcome.result) == ("ok", [1, 4, 9]), (name, outcome)
+        finally:
+            host.close()
+    assert dict(os.environ) == environment, "nothing of adsim's is left in the environment"

@@ -132,9 +132,18 @@ LATE_IN_ADSIM = textwrap.dedent(
     signal.signal(signal.SIGINT, signal.default_int_handler)  # a test worker may ignore it
     signum = int(sys.argv[1])
     sys.argv = ["adsim", "demo", "--journal", ":memory:"]
-    atexit.register(os.kill, os.getpid(), signum)  # runs last: while adsim ends
+    import simulator.cli
     from simulator.entry_point import main
 
+    command = simulator.cli._run
+
+    def _run(*args, **kwargs):
+        # Registered as the command runs (a library it imports, a plugin): runs in Python's
+        # exit before adsim's own last one, which ignores the stop signals from there on.
+        atexit.register(os.kill, os.getpid(), signum)
+        return command(*args, **kwargs)
+
+    simulator.cli._run = _run
     raise SystemExit(main())
     """
 )

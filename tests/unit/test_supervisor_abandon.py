@@ -56,3 +56,41 @@ def test_abandon_leaves_a_fresh_process_still_loading_alone():
 def test_abandon_leaves_a_dead_process_and_none_alone():
     assert _Watched(_life(dead=True)).abandon() is None
     assert _Watched(None).abandon() is None
+
+
+class _Stopping(PluginProcess):
+    """Only what ``end_on_stop`` uses: its call ends between the check and the kill."""
+
+    def __init__(self, life: Any) -> None:  # no host
+        self._lock = threading.Lock()
+        self._restart_lock = threading.Lock()
+        self._closed = False
+        self._life = life
+
+
+class _Ends(dict):
+    """A call in flight until the stop's check has seen it (its handler returned just then)."""
+
+    def __init__(self) -> None:
+        super().__init__({7: object()})
+        self.seen = 0
+
+    def __bool__(self) -> bool:
+        self.seen += 1
+        if self.seen > 1:
+            self.clear()
+        return len(self) > 0
+
+
+def test_a_call_that_ends_as_the_stops_grace_runs_out_is_not_killed():
+    """``end_on_stop`` saw a call pending; ``_end_running`` then found none and killed the
+    process anyway, saying nothing, and its ``close()`` never ran (a killed process)."""
+    process_killed: list[bool] = []
+    life = SimpleNamespace(
+        dead=False,
+        killed=False,
+        pending=_Ends(),
+        process=SimpleNamespace(poll=lambda: None, kill=lambda: process_killed.append(True)),
+    )
+    assert _Stopping(life).end_on_stop(5.0) is None
+    assert life.killed is False and process_killed == []
