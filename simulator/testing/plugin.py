@@ -270,7 +270,15 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
 
     __tracebackhide__ = usage_error  # a mistake in the options: its one line
     not_loaded = None
-    options = fixture_options(request)
+    usage: str | None = None
+    try:
+        options = fixture_options(request)
+    except pytest.UsageError as exc:
+        usage = str(exc)
+    if usage is not None:
+        # Its one line, and no frame: raised, it showed the frame of whichever hook wrapper
+        # stood around the set-up (pytest-qt's, a page of code under the line that says it).
+        pytest.fail(f"UsageError: {usage}", pytrace=False)
     checked = options.pop("handler_failures") == "fail"
     what = "setting up adsim: a handler module's import or register()"
     try:

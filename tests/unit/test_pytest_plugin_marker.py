@@ -120,3 +120,19 @@ def test_the_harness_refuses_a_tenant_that_is_not_a_path():
 
     with pytest.raises(TypeError, match=r"tenant=5: give a tenant file's path or a Tenant"):
         AdsimHarness(tenant=5)
+
+
+def test_a_marker_mistake_is_its_line_alone_with_pytest_qt_loaded(pytester):
+    """With pytest-qt loaded (as in most integrations' test runs: it comes with the window's
+    fixture) the mistake's line stood under a page of pytest-qt's set-up hook: the one frame
+    the marker's checks could not hide."""
+    pytester.makepyfile(
+        "import pytest\n\n@pytest.mark.adsim(handler_timout=3)\ndef test_a(adsim):\n    pass\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["UsageError: adsim: @pytest.mark.adsim(handler_timout=: not one of its keys *"]
+    )
+    output = result.stdout.str()
+    assert "pytestqt" not in output and "def pytest_runtest_setup" not in output, output
