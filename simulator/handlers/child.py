@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
-from simulator.engine.payloads import typed_args
+from simulator.engine.payloads import prepare, typed_args
 from simulator.handlers import background_errors, kept_builtins
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
@@ -298,6 +298,11 @@ class _Child:
         self.keep_builtins()
         self.end_lines()
         self.send(("loaded", plugin.error))
+        if plugin.error is None and self.registry.events():
+            # The payload models, before the first call (its duration is the handler's own).
+            self.running = "adsim's own start-up (the payload models)"
+            version = spec.get("attributes", {}).get("api_version", "5.19")
+            prepare(str(version), self.registry.events())
         self.running = "its code between calls"
 
     def call(
