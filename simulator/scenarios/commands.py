@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -103,8 +104,12 @@ def _megabytes(text: str) -> int:
         value = numbers.decimal(text, "a number of megabytes")
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not math.isfinite(value):  # nan was "must be more than 0 and at most 4096 MB"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number of megabytes")
     if not 0 < value <= _MAX_SCENARIO_MB:
-        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {_MAX_SCENARIO_MB} MB")
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range: use more than 0 and at most {_MAX_SCENARIO_MB:,} megabytes"
+        )
     if value * 1_048_576 < 1:  # 1e-300 was "more than 0", and every file over a 0-byte limit
         raise argparse.ArgumentTypeError(f"{text} MB is less than a byte: give megabytes, e.g. 10")
     return int(value * 1_048_576)

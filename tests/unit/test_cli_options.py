@@ -275,3 +275,19 @@ def test_a_callers_main_leaves_its_collector_alone(capsys):
     assert capsys.readouterr().out.startswith("{")
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+@pytest.mark.parametrize(
+    ("given", "line"),
+    [
+        ("nan", "'nan' is not a finite number of megabytes"),
+        ("inf", "'inf' is not a finite number of megabytes"),
+        ("0", "0 is out of range: use more than 0 and at most 4,096 megabytes"),
+        ("5000", "5000 is out of range: use more than 0 and at most 4,096 megabytes"),
+    ],
+)
+def test_a_scenario_size_limit_out_of_range_says_what_was_given(given, line, capsys):
+    """``--max-scenario-size nan`` was "must be more than 0 and at most 4096 MB", as if nan
+    were a number below 0: the value given, and the words of every other number option."""
+    err = _refused(["run", CHAT, "--max-scenario-size", given], capsys)
+    assert err.splitlines()[0] == f"adsim run: argument --max-scenario-size: {line}"
