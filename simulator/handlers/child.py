@@ -302,7 +302,8 @@ class _Child:
             # The payload models, before the first call (its duration is the handler's own).
             self.running = "adsim's own start-up (the payload models)"
             version = spec.get("attributes", {}).get("api_version", "5.19")
-            prepare(str(version), self.registry.events())
+            with contextlib.suppress(Exception):  # a failed build fails the call, said there
+                prepare(str(version), self.registry.events())
         self.running = "its code between calls"
 
     def call(
