@@ -38,6 +38,22 @@ def register(ad_api):
 """
 
 
+def _pooled_call(plugin: Path, isolation: str) -> HandlerHost:
+    """``plugin`` loaded in a host of ``isolation`` whose ``ON_NEW_INTERACTION`` handler ran its
+    pool and answered ``[1, 4, 9]``; the host, closed."""
+    host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation=isolation)
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+        run_demo_call(host.sim, after_step=host.settle)
+        assert host.settle(timeout=60.0)
+        [outcome] = [o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION"]
+        assert (outcome.status, outcome.result) == ("ok", [1, 4, 9]), (plugin, outcome)
+    finally:
+        host.close()
+    return host
+
+
 @pytest.mark.parametrize("isolation", ["process", "thread"])
 @pytest.mark.parametrize("kind", ["spawn", "forkserver"])
 def test_a_spawn_pool_runs_the_plugin_s_own_function(
@@ -46,16 +62,7 @@ def test_a_spawn_pool_runs_the_plugin_s_own_function(
     monkeypatch.setattr(sys, "path", list(sys.path))  # the plugin's folder is appended
     plugin = tmp_path / "pooled.py"
     plugin.write_text(f"KIND = {kind!r}\n" + textwrap.dedent(PLUGIN), encoding="utf-8")
-    host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation=isolation)
-    try:
-        [status] = host.load(plugin)
-        assert status.loaded, status.error
-        run_demo_call(host.sim, after_step=host.settle)
-        assert host.settle(timeout=60.0)
-        [outcome] = [o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION"]
-        assert (outcome.status, outcome.result) == ("ok", [1, 4, 9]), outcome
-    finally:
-        host.close()
+    host = _pooled_call(plugin, isolation)
     if isolation == "process":  # Python's own helpers are no process the plugin left running
         assert host.incidents == [], host.incidents
 
@@ -114,14 +121,5 @@ def test_a_plugin_loaded_after_the_fork_server_started_is_found_by_its_workers(
         folder.mkdir()
         plugin = folder / f"{name}.py"
         plugin.write_text('KIND = "forkserver"\n' + textwrap.dedent(PLUGIN), encoding="utf-8")
-        host = HandlerHost(Simulator(load_tenant(), seed=7), timeout=60.0, isolation="thread")
-        try:
-            [status] = host.load(plugin)
-            assert status.loaded, status.error
-            run_demo_call(host.sim, after_step=host.settle)
-            assert host.settle(timeout=60.0)
-            [outcome] = [o for o in host.outcomes if o.event_name == "ON_NEW_INTERACTION"]
-            assert (outcome.status, outcome.result) == ("ok", [1, 4, 9]), (name, outcome)
-        finally:
-            host.close()
+        _pooled_call(plugin, "thread")
     assert dict(os.environ) == environment, "nothing of adsim's is left in the environment"

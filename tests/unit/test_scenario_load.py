@@ -114,18 +114,22 @@ def test_the_pace_starts_when_the_first_run_does_not_when_its_plugins_load():
 
         if not built:  # a series loads its plugins once: their processes, imports, register()
             time.now += 2.0
-        built.append(sim)
-        return HandlerHost(sim, isolation="thread")
+        built.append(HandlerHost(sim, isolation="thread"))
+        return built[-1]
 
-    report = run_load(
-        parse_scenario(FLOW, "s.yaml"),
-        repeat=4,
-        rate=2.0,
-        sleep=time.sleep,
-        clock=time.clock,
-        host_factory=host_factory,
-        close_host=lambda host: None,
-    )
+    try:
+        report = run_load(
+            parse_scenario(FLOW, "s.yaml"),
+            repeat=4,
+            rate=2.0,
+            sleep=time.sleep,
+            clock=time.clock,
+            host_factory=host_factory,
+            close_host=lambda host: None,
+        )
+    finally:  # left open, each host kept SIGUSR1, SIGALRM ... caught for the rest of the session
+        for host in built:
+            host.close()
     assert report.runs == 4
     assert time.slept == [0.5, 0.5, 0.5]
     assert report.wall_seconds == 1.5
