@@ -23,30 +23,60 @@ __all__ = ["dumps", "dumps_each", "stable_repr"]
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def stable_repr(value: Any, _depth: int = 0) -> str:
-    """``repr(value)`` with every set's items in sorted order and no memory addresses."""
-    if _depth > 100:  # as repr itself gives up on deep nesting: no RecursionError here
-        return "..."
-    inner = _depth + 1
-    if isinstance(value, set | frozenset):
-        shown = ", ".join(sorted(stable_repr(item, inner) for item in value))
-        name = type(value).__name__
-        if not shown:
-            return f"{name}()"
-        return f"{{{shown}}}" if type(value) is set else f"{name}({{{shown}}})"
-    if type(value) is dict:
-        pairs = (f"{stable_repr(k, inner)}: {stable_repr(v, inner)}" for k, v in value.items())
-        return "{" + ", ".join(pairs) + "}"
-    if type(value) is list:
-        return "[" + ", ".join(stable_repr(item, inner) for item in value) + "]"
-    if type(value) is tuple:
-        items = [stable_repr(item, inner) for item in value]
+_REPR_ITEMS = 100_000
+"""Items ``stable_repr`` shows before the rest is ``...`` (a list holding the same list twice
+shows it twice: 60 such levels would be 2**60 items)."""
+
+
+def stable_repr(value: Any) -> str:
+    """``repr(value)`` with every set's items in sorted order and no memory addresses; a
+    container inside itself is ``{...}``/``[...]`` as in ``repr``, and past 100 levels or
+    ``_REPR_ITEMS`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
+    2**100 steps)."""
+    budget = [_REPR_ITEMS]
+    inside: set[int] = set()
+
+    def show(item: Any, depth: int) -> str:
+        budget[0] -= 1
+        if depth > 100 or budget[0] < 0:  # as repr itself gives up on deep nesting
+            return "..."
+        kind = type(item)
+        if kind not in (set, frozenset, dict, list, tuple) and not isinstance(
+            item, set | frozenset
+        ):
+            try:
+                text = repr(item)
+            except Exception as exc:  # a broken __repr__ must not lose the outcome
+                text = f"<{type(item).__qualname__}: repr failed: {type(exc).__name__}>"
+            return _ADDRESS.sub("", text)
+        ident = id(item)
+        if ident in inside:
+            return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
+        inside.add(ident)
+        try:
+            return shown(item, kind, depth + 1)
+        finally:
+            inside.discard(ident)
+
+    def shown(item: Any, kind: type, inner: int) -> str:
+        if isinstance(item, set | frozenset):
+            text = ", ".join(sorted(show(each, inner) for each in item))
+            name = kind.__name__
+            if not text:
+                return f"{name}()"
+            return f"{{{text}}}" if kind is set else f"{name}({{{text}}})"
+        if kind is dict:
+            return (
+                "{"
+                + ", ".join(f"{show(k, inner)}: {show(v, inner)}" for k, v in item.items())
+                + "}"
+            )
+        if kind is list:
+            return "[" + ", ".join(show(each, inner) for each in item) + "]"
+        items = [show(each, inner) for each in item]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    try:
-        text = repr(value)
-    except Exception as exc:  # a broken __repr__ must not lose the outcome
-        text = f"<{type(value).__qualname__}: repr failed: {type(exc).__name__}>"
-    return _ADDRESS.sub("", text)
+
+    return show(value, 0)
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=stable_repr)

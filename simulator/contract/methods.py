@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.contract.enums import AgentState, ChatChannelType, PhoneDevice, PhoneType
+from simulator.contract.json_tree import tree_problem
 
 __all__ = ["METHODS", "RECORDS", "MethodSpec", "Param", "argument_problem", "method_named"]
 
@@ -356,6 +357,12 @@ def argument_problem(method: str, args: Sequence[Any], api_version: str = "5.19"
         for since, kind in [_WIDENED.get((spec.name, param.name), ("", ""))]
         if since and api_version in _LATER[_LATER.index(since) :]
     }
+    for index, value in enumerate(args):
+        # First: a value that contains itself would send every walk below round forever.
+        name = params[index].name if index < len(params) else f"argument {index + 1}"
+        problem = tree_problem(value, name)
+        if problem is not None:
+            return f"{spec.name}: {problem}; pass JSON data."
     if len(args) > len(params):
         most = len(params)
         return (

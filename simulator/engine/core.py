@@ -380,6 +380,15 @@ class DesktopCore:
         if self._phase is _LOGGED_OUT:
             raise ActionError(Code.not_logged_in, "log in first (login)")
 
+    @staticmethod
+    def _require_boolean(method: str, state: Any) -> None:
+        """``state`` of a method whose published type is ``boolean`` (``setCallMute``): true or
+        false, never a truthy string (``"false"`` would have muted the call)."""
+        if not isinstance(state, bool):
+            from simulator.contract.methods import argument_problem
+
+            raise ActionError(Code.invalid_args, argument_problem(method, [state]) or method)
+
     def _get(self, interaction_id: str | None) -> Interaction:
         if self._phase is _LOGGED_OUT:  # _require_login(), inline: every action starts here
             raise ActionError(Code.not_logged_in, "log in first (login)")

@@ -55,13 +55,16 @@ class Routing(Lifecycle):
             return self._phase is not AgentPhase.logged_out
         if self._phase is AgentPhase.ready:
             return True
-        if offer.type is InteractionType.voice or self._phase is not AgentPhase.busy:
+        if self._phase is not AgentPhase.busy:
             return False
         live = list(self._interactions.values())
-        return (
-            all(inter.type is not InteractionType.voice for inter in live)
-            and len(live) < self.settings.max_concurrent_chats
-        )
+        if any(inter.type is InteractionType.voice for inter in live):
+            return False  # a call takes the agent's whole capacity
+        if offer.type is InteractionType.voice:
+            # The vendor's default capacity (contact-center reference, section 2): a chat or an
+            # email takes 25 %, a call needs 50 % free, so 1-2 of them still let a call in.
+            return self.settings.calls_with_chats == "route" and len(live) <= 2
+        return len(live) < self.settings.max_concurrent_chats
 
     def _takes(self, offer: QueuedOffer) -> bool:
         """Whether this agent may be offered ``offer`` now (its target, or of its service's

@@ -83,6 +83,10 @@ class Settings(BaseModel):
     """An agent-initiated call nobody answers fails after this long."""
     max_concurrent_chats: int = Field(default=3, ge=1, le=1000)
     """Chats and emails delivered at once while the agent is busy with chats only."""
+    calls_with_chats: Literal["route", "wait"] = "route"
+    """A routed call and an agent Busy with chats or emails only: offered while they are one or
+    two (the vendor's default capacity: each takes 25 %, a call needs 50 % free), or it waits
+    until the agent has none (what the simulator did before)."""
     offer_after_reject: Literal["next_agent", "drop"] = "next_agent"
     """A routed offer an agent rejects or lets ring out: offered to the next agent of its
     service's teams (the vendor's ACD; dropped when no other agent is logged in), or dropped."""

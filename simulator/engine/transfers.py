@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.contract import InteractionOrigination, OperationResult
+from simulator.contract.json_tree import tree_problem
 from simulator.engine.core import Code, E, S
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction, Party
@@ -107,7 +108,9 @@ class Transfers(Landing):
     def _transfer_data_problem(self, data: Any) -> str | None:
         """Why the widget refuses this transfer data (``transfer_data_shape``), or None."""
         if self.settings.transfer_data_shape == "any":
-            return None
+            # Any JSON, carried to the colleague's handlers and the journal: a tree, though.
+            problem = tree_problem(data, "transfer data")
+            return None if problem is None else f"{problem}; pass JSON data"
         if not isinstance(data, dict):
             return f"transfer data is an object, not {type(data).__name__}"
         for key, value in data.items():

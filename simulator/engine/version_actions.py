@@ -35,6 +35,7 @@ class ApiVersionActions(Lifecycle):
         def body() -> None:
             if interaction_id == "all":
                 self._require_login()
+                self._require_boolean("setCallRecordingMute", state)
                 targets = [
                     inter
                     for inter in self._interactions.values()
@@ -42,6 +43,7 @@ class ApiVersionActions(Lifecycle):
                 ]
             else:
                 inter = self._get(interaction_id)
+                self._require_boolean("setCallRecordingMute", state)
                 if inter.type is not InteractionType.voice:
                     raise ActionError(
                         ResultErrorCode.not_suitable_state, "only a call's recording can be muted"
@@ -53,13 +55,13 @@ class ApiVersionActions(Lifecycle):
                     )
                 targets = [inter]
             for inter in targets:
-                inter.recording_muted = bool(state)
+                inter.recording_muted = state
                 self._sync(inter)
 
         return self._perform(
             "agent",
             "set_call_recording_mute",
-            {"state": bool(state), "interaction_id": interaction_id},
+            {"state": state, "interaction_id": interaction_id},
             body,
         )
 

@@ -45,12 +45,13 @@ class Voice(Lifecycle):
 
         def body() -> None:
             inter = self._get(interaction_id)
+            self._require_boolean("setCallHold", state)
             action = Action.hold if state else Action.resume
             self._check(inter, action)
             self._transition(inter, action)
 
         return self._perform(
-            "agent", "set_call_hold", {"state": bool(state), "interaction_id": interaction_id}, body
+            "agent", "set_call_hold", {"state": state, "interaction_id": interaction_id}, body
         )
 
     def set_call_mute(self, state: bool, interaction_id: str | None = None) -> OperationResult:
@@ -58,12 +59,13 @@ class Voice(Lifecycle):
 
         def body() -> None:
             inter = self._get(interaction_id)
+            self._require_boolean("setCallMute", state)
             self._check(inter, Action.mute if state else Action.unmute)
             inter.muted = bool(state)
             self._sync(inter)
 
         return self._perform(
-            "agent", "set_call_mute", {"state": bool(state), "interaction_id": interaction_id}, body
+            "agent", "set_call_mute", {"state": state, "interaction_id": interaction_id}, body
         )
 
     def set_call_recording(self, state: bool, interaction_id: str | None = None) -> OperationResult:
@@ -71,6 +73,7 @@ class Voice(Lifecycle):
 
         def body() -> None:
             inter = self._get(interaction_id)
+            self._require_boolean("setCallRecording", state)
             self._check(inter, Action.record_start if state else Action.record_stop)
             inter.recording = bool(state)
             inter.recording_muted = False
@@ -89,7 +92,7 @@ class Voice(Lifecycle):
         return self._perform(
             "agent",
             "set_call_recording",
-            {"state": bool(state), "interaction_id": interaction_id},
+            {"state": state, "interaction_id": interaction_id},
             body,
         )
 

@@ -249,6 +249,13 @@ class _Child:
                 f"{method}: not run: called in a process the plugin forked (pid {os.getpid()}); "
                 "only the plugin's own process talks to adsim",
             )
+        from simulator.handlers.ad_api.checks import not_a_tree, request_message
+
+        # Before JSON walks them: the same sentence as with thread isolation, not json's own
+        # "Circular reference detected" or a RecursionError.
+        shape, _ = not_a_tree(request_message(method), (*args, *kwargs.values()))
+        if shape is not None:
+            return fail(ResultErrorCode.invalid_args, shape)
         request = next(self._ids)
         slot = self.mail.expect(request)
         try:

@@ -200,6 +200,8 @@ class _Converter:
         }
         if name in simple and simple[name] is not None:
             return simple[name]
+        if name in _BOOLEAN_STATE and not isinstance(a.get("state"), bool):
+            return None  # refused (``"false"``): no step holds a state that is not true/false
         table: dict[str, Any] = {
             "customer_hang_up": lambda: {"hang_up": "customer"},
             "customer_message": lambda: {"customer_says": a.get("text")},
@@ -335,6 +337,12 @@ def _center_actions(sim: Simulator) -> list[tuple[AgentDesktop, ActionRecord]]:
     if len(desks) > 1:
         actions.sort(key=lambda pair: pair[1].order)
     return actions
+
+
+_BOOLEAN_STATE = frozenset(
+    {"set_call_hold", "set_call_mute", "set_call_recording", "set_call_recording_mute"}
+)
+"""Actions whose ``state`` is a boolean (anything else was refused ``invalid_args``)."""
 
 
 def session_steps(sim: Simulator) -> tuple[list[Any], list[str]]:

@@ -50,7 +50,7 @@ def refused(
     error = result.error
     message = f"{who}.{action}() was refused: {error.name} ({error.code})"
     if error.message:
-        message += f": {error.message}"
+        message += f": {error.message.rstrip('.')}"  # the sentence goes on below
     inter = _named(desk, args, kwargs or {})
     if inter is not None:
         allowed = sorted(

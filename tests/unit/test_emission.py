@@ -355,12 +355,23 @@ def test_several_interactions_with_an_active_one(ready, recorder):
     assert active == [first, second, first, second]
 
 
-def test_voice_waits_while_chatting_but_chats_arrive(ready):
+def test_voice_arrives_beside_a_chat_as_chats_do(ready):
+    # The vendor's default capacity: a chat takes 25 %, a call needs 50 % free.
     ready.offer_chat("Web Chat")
     ready.accept_interaction()
     assert ready.agent.phase.value == "busy"
-    assert ready.offer_call("Customer Support").data["queued"] is True
-    assert ready.offer_chat("Web Chat").data["queued"] is False
+    assert ready.offer_call("Customer Support").data["queued"] is False
+    assert ready.offer_chat("Web Chat").data["queued"] is True  # a call takes it all
+
+
+def test_voice_waits_while_chatting_with_calls_with_chats_wait():
+    sim = Simulator(settings=Settings(calls_with_chats="wait"))
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_chat("Web Chat")
+    sim.accept_interaction()
+    assert sim.offer_call("Customer Support").data["queued"] is True
+    assert sim.offer_chat("Web Chat").data["queued"] is False
 
 
 def test_agent_choice_while_busy_applies_after_the_work(ready, recorder):

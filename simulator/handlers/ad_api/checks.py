@@ -8,7 +8,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["WITHOUT_LOGIN", "holds_lone_surrogate", "one_sentence", "request_message", "wire"]
+from simulator.contract.json_tree import tree_problem
+from simulator.contract.methods import method_named
+
+__all__ = [
+    "WITHOUT_LOGIN",
+    "holds_lone_surrogate",
+    "not_a_tree",
+    "one_sentence",
+    "request_message",
+    "wire",
+]
 
 WITHOUT_LOGIN = frozenset(
     {"GET_LOGIN_STATE", "LOGIN", "OPEN_LOGIN", "ACTIVATE_PAGE", "GET_CONFIG", "SET_DIAL_CANDIDATES"}
@@ -64,3 +74,24 @@ def one_sentence(message: str, exc: ValidationError) -> str:
     where = ".".join(str(part) for part in error["loc"])
     text = str(error["msg"]).removeprefix("Value error, ")
     return f"{message}: {where + ' ' if where else ''}{text[:1].lower()}{text[1:]}."
+
+
+def not_a_tree(message: str, params: tuple[Any, ...]) -> tuple[str | None, tuple[Any, ...]]:
+    """The ``invalid_args`` sentence of an argument that is no JSON tree (it contains itself,
+    nests or holds absurdly much: ``simulator.contract.json_tree``), checked before anything
+    walks the arguments, and the arguments to log and record: such an argument as a text
+    saying so, which every later reader (a logger, an expectation, the journal) can walk."""
+    spec = method_named(message)
+    method = spec.name if spec is not None else message
+    first: str | None = None
+    kept = list(params)
+    for index, value in enumerate(params):
+        if spec is not None and index < len(spec.params):
+            name = spec.params[index].name
+        else:
+            name = f"argument {index + 1}"
+        problem = tree_problem(value, name)  # a model is a leaf: pydantic refuses cycles
+        if problem is not None:
+            first = first or f"{method}: {problem}; pass JSON data."
+            kept[index] = f"(not JSON data: {problem})"
+    return first, params if first is None else tuple(kept)

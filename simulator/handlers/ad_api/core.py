@@ -17,6 +17,7 @@ from simulator.engine import AgentDesktop
 from simulator.handlers.ad_api.checks import (
     WITHOUT_LOGIN,
     holds_lone_surrogate,
+    not_a_tree,
     one_sentence,
     request_message,
     wire,
@@ -135,6 +136,7 @@ class AdApiCore:
         published types."""
         message = request_message(method)
         widget = self._widget
+        shape, params = not_a_tree(message, params)
         if widget.loggers:
             widget.log(message, [wire(p) for p in params])
         refusal = method_refusal(method, self._sim.api_version)
@@ -143,7 +145,7 @@ class AdApiCore:
             if widget.loggers:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result
-        if holds_lone_surrogate(params):
+        if shape is None and holds_lone_surrogate(params):
             # Refused where it enters: the journal, the webhook and UTF-8 cannot carry it.
             result = fail(
                 Code.invalid_args,
@@ -154,7 +156,7 @@ class AdApiCore:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result
         arguments = checked if checked is not None else params
-        problem = (
+        problem = shape or (
             None
             if checked == ()
             else argument_problem(message, arguments, self._sim.api_version.value)
