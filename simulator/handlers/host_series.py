@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.cli_options import (
     build_host,
+    journal_lines,
     lasting_meta,
     open_journal,
     summary,
@@ -139,7 +140,6 @@ class HostSeries:
         if failure is not None and self._looped is None and not told:
             lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
         if journal is not None:
-            if lines and journal.path != ":memory:":
-                lines.append(f"  journal: {journal.path}")
+            lines += journal_lines(journal, lines, "the series' runs")
             journal.close()
         return lines
