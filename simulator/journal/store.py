@@ -337,8 +337,11 @@ class Journal(HeldRows, JournalReader):
         """A held-back row failed inside a commit: nothing was written; that row is dropped
         (the others wait for the next commit) and its error stops the run, as ``failure``."""
         self._pending.remove(exc.pending)
+        run = self._run_id if exc.pending.run_id is None else exc.pending.run_id
         error = JournalWriteError(
-            f"cannot write {exc.pending.what}: {reason(exc.cause)}", self.path
+            f"cannot write {exc.pending.what}: {reason(exc.cause)}",
+            self.path,
+            () if run is None else (run,),
         )
         if self.failure is None:
             self.failure = error

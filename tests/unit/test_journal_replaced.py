@@ -137,3 +137,36 @@ def test_a_series_whose_journal_was_deleted_says_its_runs_went_with_it(
         f"adsim: journal {journal}: the file was deleted or moved away while adsim wrote it: "
         "the series' runs went with it"
     ) in err
+
+
+REPLACES_IT_IN_RUN_2 = """
+import os
+
+saves = []
+
+def register(ad_api):
+    def save(activity):
+        saves.append(activity)
+        if len(saves) == 2:  # the second run's: its outcome cannot be written any more
+            path = os.environ["ADSIM_TEST_JOURNAL"]
+            os.replace(path + ".other", path)
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_series_names_the_run_whose_journal_is_incomplete(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    # The series' other lines say `run 2: ...`; this one said "the journal of this run" of
+    # no run, after the summary of 3 runs.
+    journal = tmp_path / "j.sqlite3"
+    Path(f"{journal}.other").write_text("another file\n", encoding="utf-8")
+    handler = tmp_path / "replacing.py"
+    handler.write_text(REPLACES_IT_IN_RUN_2, encoding="utf-8")
+    monkeypatch.setenv("ADSIM_TEST_JOURNAL", str(journal))
+    argv = ["run", str(SCENARIO), "--repeat", "3", "--no-entry-points"]
+    argv += ["--handler-isolation", "thread", "--handler", str(handler)]
+    assert main([*argv, "--journal", str(journal)]) == 1
+    err = capsys.readouterr().err
+    assert f"adsim: run 2: journal {journal}: cannot write the outcome of replacing:" in err
+    assert "; the journal of this run is incomplete" in err
