@@ -1,6 +1,7 @@
 """``adsim journal runs`` and ``show`` on a journal another adsim is writing right now: a run
 read in the middle is ``running``, never ``finished`` with the events of its middle, nor
-``unfinished`` because its process ended (with its end written) just after the read began."""
+``unfinished`` because its process ended (with its end written) just after the read began; and
+two runs writing one journal at once each keep their own run whole."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from simulator.cli import main
 from simulator.journal import Journal, run_ends
 from simulator.journal.reading import JournalReader
-from tests.unit.journal_fakes import FakeEvent
+from tests.unit.journal_fakes import FakeEvent, fake_outcome
 
 
 def test_runs_reads_a_runs_counts_and_end_in_one_snapshot(
@@ -73,3 +74,27 @@ def test_a_run_whose_process_is_gone_with_no_end_is_still_unfinished(
     with Journal.open(path, writing=False) as reader:
         assert reader.run_end(run_id).status == "unfinished"
     writer.close()
+
+
+def test_two_writers_on_one_journal_each_keep_their_own_run_whole(tmp_path: Path) -> None:
+    # Two `adsim run --journal j.sqlite3` at once take turns at the write lock: their commits
+    # interleave, and each run's events and outcomes stay whole and its own.
+    path = tmp_path / "j.sqlite3"
+    first = Journal.open(path, meta={"seed": 1})
+    second = Journal.open(path, meta={"seed": 2})
+    for seq in range(1, 6):
+        first.commit([FakeEvent(seq)])
+        second.commit([FakeEvent(seq), FakeEvent(seq + 100)])
+        first.record_outcome(fake_outcome(seq, result="first"))
+        second.record_outcome(fake_outcome(seq, result="second"))
+    runs = first.run_id, second.run_id
+    first.close()
+    second.close()
+    with Journal.open(path, writing=False) as journal:
+        assert [meta["seed"] for _run, _started, meta in journal.runs()] == [1, 2]
+        assert [event.seq for event in journal.events(run_id=runs[0])] == [1, 2, 3, 4, 5]
+        assert len(journal.events(run_id=runs[1])) == 10
+        for run, result in zip(runs, ("first", "second"), strict=True):
+            outcomes = journal.outcomes(run_id=run)
+            assert [(o.event_seq, o.result) for o in outcomes] == [(s, result) for s in range(1, 6)]
+            assert journal.run_end(run).status == "finished"
