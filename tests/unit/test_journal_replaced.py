@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from simulator.cli import main
@@ -170,3 +172,30 @@ def test_a_series_names_the_run_whose_journal_is_incomplete(
     err = capsys.readouterr().err
     assert f"adsim: run 2: journal {journal}: cannot write the outcome of replacing:" in err
     assert "; the journal of this run is incomplete" in err
+
+
+def test_a_new_journal_where_one_was_deleted_mid_run_is_refused_saying_why(
+    tmp_path: Path,
+) -> None:
+    # `rm j.sqlite3` while an adsim writes it leaves its -wal and -shm; the next adsim at the
+    # path read that -shm for its new journal: "cannot be written (disk I/O error); pass a
+    # writable --journal file". (Another process: SQLite's locks never stop one's own.)
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.commit([FakeEvent(1)])
+    path.unlink()
+    argv = ["run", str(SCENARIO), "--no-entry-points", "--journal", str(path)]
+    other = subprocess.run(
+        [sys.executable, "-m", "simulator", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    journal.close()
+    assert (other.returncode, other.stdout) == (2, "")
+    assert other.stderr == (
+        f"adsim: {path}: cannot be opened: the -shm file beside it is another journal's, one "
+        "deleted at this path while an adsim still had it open; let that adsim finish or pass "
+        "another --journal file\n"
+    )
