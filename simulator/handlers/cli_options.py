@@ -46,6 +46,7 @@ __all__ = [
     "add_handler_options",
     "build_host",
     "finish_run",
+    "journal_lines",
     "lasting_meta",
     "open_journal",
     "redacted_argv",
@@ -426,13 +427,34 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     if failure is not None and looped is None:
         lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
     if journal is not None:
-        if lines and journal.path != ":memory:":
-            run = getattr(journal, "written_run_id", None)  # no write now: it may be locked
-            lines.append(f"  journal: {journal.path}" + (f" (run {run})" if run else ""))
+        run = getattr(journal, "written_run_id", None)  # no write now: it may be locked
+        lines += journal_lines(journal, lines, f"run {run}" if run else None)
         journal.close()
     for line in lines:
         _tell(f"adsim: {line}", err)
     return 1 if lines else 0
+
+
+def journal_lines(journal: Any, lines: list[str], runs: str | None) -> list[str]:
+    """The summary's line naming the journal (after other lines; none for ``:memory:``), and
+    saying so when its file was deleted or replaced while adsim wrote it: ``runs`` ("run 3",
+    "its runs") are then in the file adsim opened, not in the file at that path (another
+    adsim's new journal there had a run of that number), which is a failure of its own."""
+    if journal.path == ":memory:":
+        return []
+    change = journal.file_change() if hasattr(journal, "file_change") else None
+    if change is None:
+        return [f"  journal: {journal.path}" + (f" ({runs})" if runs else "")] if lines else []
+    what = runs or "the run"
+    if change == "replaced":
+        return [
+            f"journal {journal.path}: another file took its place while adsim wrote it: "
+            f"{what} went to the file adsim opened, not to the file now at that path"
+        ]
+    return [
+        f"journal {journal.path}: the file was deleted or moved away while adsim wrote it: "
+        f"{what} went with it"
+    ]
 
 
 def _tell(line: str, err: TextIO) -> None:

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from simulator.engine import AgentDesktop, CommitError
 from simulator.handlers.cli_options import (
     build_host,
+    journal_lines,
     lasting_meta,
     open_journal,
     summary,
@@ -54,6 +55,9 @@ class HostSeries:
         self._start = start
         """``start(host)`` once the host is built (JS handlers)."""
         self._looped: str | None = None
+        self._numbers: dict[tuple[int, int], int] = {}
+        """Each run's number in the series by its journal and the journal's id of it: a
+        journal's failure names the runs whose rows it lost by those ids."""
         self._lasting: dict[str, Any] | None = None
         """What each run's journal meta has besides its seed (``lasting_meta``), made once."""
 
@@ -103,12 +107,37 @@ class HostSeries:
             self._looped = self._looped or str(exc)
         except CommitError as exc:
             self._looped = self._looped or f"journal {exc}"
+        self._number(host)
         # The runner ends its run's host in a ``finally``: on a stop (Ctrl-C, SIGTERM) this
         # run did not finish, and ``abandon_run`` records it interrupted; on an error of ours it
         # did not finish either, and no end is written (``unfinished``).
         stop = sys.exception()
         if host.journal is not None and not isinstance(stop, KeyboardInterrupt):
             host.journal.end_run(failed=stop is not None)
+
+    def _number(self, host: HandlerHost) -> None:
+        """Note the journal's id of ``host``'s run as its number in the series."""
+        run_id = getattr(host.journal, "written_run_id", None)
+        if run_id is not None and host.run_number is not None:
+            self._numbers[(id(host.journal), run_id)] = host.run_number
+
+    def _incomplete(self, journal: Any, failure: Any) -> str:
+        """The line of a journal's failure, naming the runs of the series whose rows it lost
+        (``run 40: journal ...; the journal of this run is incomplete``), as the series' other
+        lines name theirs."""
+        numbers = sorted(
+            {
+                self._numbers[(id(journal), run_id)]
+                for run_id in getattr(failure, "runs", ())
+                if (id(journal), run_id) in self._numbers
+            }
+        )
+        if not numbers:
+            return f"journal {failure}; the journal of a run is incomplete"
+        if len(numbers) == 1:
+            return f"run {numbers[0]}: journal {failure}; the journal of this run is incomplete"
+        runs = ", ".join(str(number) for number in numbers)
+        return f"runs {runs}: journal {failure}; the journal of these runs is incomplete"
 
     def finish(self) -> int:
         """Close the hosts; one summary of every run on stderr; 1 if anything failed."""
@@ -127,6 +156,7 @@ class HostSeries:
 
     def _finish(self, host: HandlerHost) -> list[str]:
         """Close ``host``; its summary lines (none when all went well)."""
+        self._number(host)  # a run stopped before its end_run (Ctrl-C) has its number too
         host.run_number = None  # what the close finds (a close() that raises) is no run's
         host.close()
         threads_left(host)
@@ -137,9 +167,8 @@ class HostSeries:
         failure = getattr(journal, "failure", None)
         told = getattr(journal, "failure_told", False)  # the stopped run's report says it
         if failure is not None and self._looped is None and not told:
-            lines.insert(0, f"journal {failure}; the journal of this run is incomplete")
+            lines.insert(0, self._incomplete(journal, failure))
         if journal is not None:
-            if lines and journal.path != ":memory:":
-                lines.append(f"  journal: {journal.path}")
+            lines += journal_lines(journal, lines, "the series' runs")
             journal.close()
         return lines

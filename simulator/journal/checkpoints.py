@@ -19,6 +19,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from simulator.journal.file_identity import FileIdentity
+
 __all__ = ["EVERY", "WRITER_LIMIT", "Checkpointer"]
 
 EVERY = 32
@@ -41,6 +43,9 @@ class Checkpointer:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._commits = 0
+        self.file: FileIdentity | None = None
+        """The file the journal opened: a path that names another file by the time the thread
+        connects (deleted, and another adsim's new journal made there) is not checkpointed."""
 
     def committed(self) -> None:
         """One more commit (called under the journal's lock): every ``EVERY``, wake the thread."""
@@ -61,6 +66,10 @@ class Checkpointer:
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         except sqlite3.Error:
             return  # the writer's own checkpoints go on as SQLite's default
+        if self.file is not None and self.file.moved():  # another file: not the journal's
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+            return
         try:
             while True:
                 self._wake.wait()

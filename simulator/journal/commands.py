@@ -270,7 +270,9 @@ def _local_time(time_ms: int) -> str:
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
-    with _open_existing(args.journal) as journal, _damage_told(journal):
+    # One snapshot: a run's counts and its end as one commit left them (read apart, a run that
+    # ended between the two was listed finished with the events of its middle).
+    with _open_existing(args.journal) as journal, _damage_told(journal), journal.snapshot():
         runs = journal.last_runs(None if args.all else args.last)
         span = journal.run_span()
         rows = []

@@ -17,6 +17,12 @@ class JournalError(Exception):
 class JournalWriteError(JournalError):
     """A write failed: what could not be written and why (the events were not delivered)."""
 
+    def __init__(self, message: str, path: str | None = None, runs: tuple[int, ...] = ()):
+        super().__init__(message, path)
+        self.runs = runs
+        """The ids of the runs whose rows (outcomes, answers, packets) the failure lost, where
+        known: load mode names them (``run 40: journal ...``)."""
+
 
 UNWRITABLE = ("readonly", "read-only", "locked", "busy", "unable to open", "disk", "full")
 """Signs, in SQLite's messages, that the file cannot be written (rather than is not a journal)."""

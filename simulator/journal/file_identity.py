@@ -9,7 +9,9 @@ path still names the file opened (device and inode, one ``stat``); when it does 
 transaction fails like any write that cannot be done, with one line that says why.
 
 Once such a journal is closed, its ``-wal`` (emptied) and ``-shm`` stay at a path that names no
-file: SQLite deletes them only beside the file they serve. ``remove_leftovers`` removes them.
+file: SQLite deletes them only beside the file they serve. ``remove_leftovers`` removes them, and
+only them: a ``-wal`` or ``-shm`` at the path that is not the one this journal opened (another
+adsim's new journal there, made between the look and the removal) is left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class FileIdentity:
     def __init__(self, path: str, identity: tuple[int, int]):
         self.path = path
         self._identity = identity
+        self._siblings: dict[str, tuple[int, int]] = {}
+        """The ``-wal`` and ``-shm`` files SQLite opened beside it (``note_siblings``)."""
 
     @classmethod
     def of(cls, path: str) -> FileIdentity | None:
@@ -44,6 +48,23 @@ class FileIdentity:
         except OSError:
             return None
         return cls(absolute, (stat.st_dev, stat.st_ino))
+
+    def note_siblings(self) -> None:
+        """Remember the ``-wal`` and ``-shm`` beside the file now (once SQLite opened them, at
+        the journal's open): only those are ever removed (``remove_leftovers``)."""
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                stat = os.lstat(f"{self.path}{suffix}")
+                self._siblings[suffix] = (stat.st_dev, stat.st_ino)
+
+    def change(self) -> str | None:
+        """What became of the file at its path since it was opened: ``"deleted"`` (deleted or
+        moved away), ``"replaced"`` (another file took its place), None (it is still there)."""
+        try:
+            self.check()
+        except sqlite3.DatabaseError as exc:
+            return "deleted" if str(exc) == _GONE else "replaced"
+        return None
 
     def moved(self) -> bool:
         """Whether the path no longer names the file opened (deleted, moved or replaced)."""
@@ -66,14 +87,16 @@ class FileIdentity:
             raise sqlite3.DatabaseError(_REPLACED)
 
     def remove_leftovers(self) -> None:
-        """After the close of a journal whose file was deleted or moved away: the ``-wal`` and
-        ``-shm`` SQLite left at the path, beside no file (a series whose journal was deleted
-        left them, empty). Only when the path names nothing (not even a link), so that another
-        journal made there since keeps its own, and only a WAL that holds no page (the close's
-        checkpoint emptied it): best effort, a folder that refuses keeps them."""
+        """Before the close of a journal whose file was deleted or moved away: the ``-wal`` and
+        ``-shm`` SQLite would leave at the path, beside no file (a series whose journal was
+        deleted left them, empty). Only when the path names nothing (not even a link), only
+        the files this journal opened (called while they are still open, so that their inode
+        numbers cannot have gone to new files), and only a WAL that holds no page (checkpointed
+        and emptied): another adsim's new journal made there since keeps its own (removing its
+        ``-wal`` lost its commits). Best effort: a folder that refuses keeps them."""
         if os.path.lexists(self.path):
             return
-        wal, shm = f"{self.path}-wal", f"{self.path}-shm"
+        wal = f"{self.path}-wal"
         try:
             if os.lstat(wal).st_size > 0:
                 return
@@ -81,6 +104,9 @@ class FileIdentity:
             pass
         except OSError:
             return
-        for leftover in (wal, shm):
+        for suffix, identity in self._siblings.items():
+            leftover = f"{self.path}{suffix}"
             with contextlib.suppress(OSError):
-                os.remove(leftover)
+                stat = os.lstat(leftover)
+                if (stat.st_dev, stat.st_ino) == identity:
+                    os.remove(leftover)

@@ -147,7 +147,9 @@ class HeldRows(RunRows):
                     if isinstance(exc, RowError)
                     else (self._pending[0].what, exc)
                 )
-                self.failure = JournalWriteError(f"cannot write {what}: {reason(cause)}", self.path)
+                self.failure = JournalWriteError(
+                    f"cannot write {what}: {reason(cause)}", self.path, self._runs_of_pending()
+                )
             self._pending.clear()
             return False
         except BaseException:  # not the rows' fault: none lost, none left half-written
@@ -158,6 +160,14 @@ class HeldRows(RunRows):
             raise
         self._pending.clear()
         return True
+
+    def _runs_of_pending(self) -> tuple[int, ...]:
+        """The ids of the runs the rows held back belong to (a run whose own row is not
+        written has none)."""
+        runs = {
+            self._run_id if pending.run_id is None else pending.run_id for pending in self._pending
+        }
+        return tuple(sorted(run for run in runs if run is not None))
 
     def record_answer(self, seq: int, answer: Any) -> None:
         """Store the answer used for an event that needs one (with the next commit)."""

@@ -91,6 +91,18 @@ def _probe_write(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
 
 
+def _others_shm(exc: sqlite3.Error, target: str) -> bool:
+    """Whether opening ``target`` failed on the ``-shm`` of another journal: ``rm j.sqlite3``
+    while an adsim writes it leaves its ``-shm`` (and ``-wal``) at the path, which SQLite then
+    reads for a new journal made there, whose WAL has no such frames (a short read). It said
+    "cannot be written (disk I/O error); pass a writable --journal file"."""
+    return (
+        getattr(exc, "sqlite_errorname", None) == "SQLITE_IOERR_SHORT_READ"
+        and target != ":memory:"
+        and os.path.exists(f"{target}-shm")
+    )
+
+
 def _file_in_the_way(folder: Path) -> Path | None:
     """The nearest of ``folder`` and its parents that exists and is not a folder, if any."""
     for path in (folder, *folder.parents):
@@ -195,6 +207,13 @@ def _connect(
         if not any(sign in str(exc) for sign in UNWRITABLE):
             raise JournalError(
                 f"not a usable adsim journal ({exc}); pass another --journal file", target
+            ) from None
+        if _others_shm(exc, target):
+            raise JournalError(
+                "cannot be opened: the -shm file beside it is another journal's, one deleted "
+                "at this path while an adsim still had it open; let that adsim finish or pass "
+                "another --journal file",
+                target,
             ) from None
         if is_locked(exc):
             advice = f"waited {busy_timeout:g} s; {LOCKED_ADVICE}"

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from simulator.journal.rows import (
@@ -104,7 +106,45 @@ class JournalReader:
             row = self._db.execute(
                 f"SELECT {END_COLUMNS} FROM runs WHERE id = ?", (run_id,)
             ).fetchone()
-        return RunEnd("unknown") if row is None else run_end(row)
+        end = RunEnd("unknown") if row is None else run_end(row)
+        if end.status == "unfinished" and self._ended_since(run_id):
+            # Its process wrote its end after this read's snapshot, then exited: what was
+            # read of it (its events, counts) is a run being written then, not one cut short.
+            return RunEnd("running")
+        return end
+
+    def _ended_since(self, run_id: int) -> bool:
+        """Whether a read of the file now (a connection of its own: not this one's snapshot,
+        which a stream or ``snapshot`` holds) finds run ``run_id``'s end recorded."""
+        path = getattr(self, "path", ":memory:")
+        if path == ":memory:":
+            return False
+        try:
+            db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        except (sqlite3.Error, OSError, ValueError):
+            return False
+        try:
+            row = db.execute("SELECT ending, ended_ms FROM runs WHERE id = ?", (run_id,)).fetchone()
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+        return row is not None and (row[0] is not None or row[1] is not None)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees the journal as one commit left it (a read transaction,
+        which never makes a writer wait): a run's counts and its end from the same moment.
+        For a journal only read (``adsim journal runs``)."""
+        self._before_read()
+        with self._lock:
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
 
     def has_run(self, run_id: int) -> bool:
         """Whether the journal has run ``run_id``."""

@@ -177,6 +177,9 @@ class Journal(HeldRows, JournalReader):
         if writing and target != ":memory:":
             journal._checkpointer = Checkpointer(target)
             journal._file = FileIdentity.of(target)
+            if journal._file is not None:
+                journal._file.note_siblings()
+            journal._checkpointer.file = journal._file
         return journal
 
     # ------------------------------------------------------------------ writing
@@ -334,8 +337,11 @@ class Journal(HeldRows, JournalReader):
         """A held-back row failed inside a commit: nothing was written; that row is dropped
         (the others wait for the next commit) and its error stops the run, as ``failure``."""
         self._pending.remove(exc.pending)
+        run = self._run_id if exc.pending.run_id is None else exc.pending.run_id
         error = JournalWriteError(
-            f"cannot write {exc.pending.what}: {reason(exc.cause)}", self.path
+            f"cannot write {exc.pending.what}: {reason(exc.cause)}",
+            self.path,
+            () if run is None else (run,),
         )
         if self.failure is None:
             self.failure = error
@@ -363,9 +369,17 @@ class Journal(HeldRows, JournalReader):
                     self._checkpointer.close()  # its connection first: the writer's is the last
                 if self._file is not None and self._file.moved():
                     self._checkpoint_moved()
-                self._db.close()
-                if self._file is not None:
+                    # Before the close, while its -wal and -shm are open: their inode numbers
+                    # still name them, not another journal's files made at the path since.
                     self._file.remove_leftovers()
+                self._db.close()
+
+    def file_change(self) -> str | None:
+        """What became of the journal file at its path since it was opened for writing:
+        ``"deleted"`` (deleted or moved away), ``"replaced"`` (another file took its place),
+        or None (still there; a journal only read, or in memory). Its runs since then are not
+        in the file at that path."""
+        return None if self._file is None else self._file.change()
 
     def _checkpoint_moved(self) -> None:
         """The file was moved or replaced while open: SQLite's close leaves its WAL at the old
