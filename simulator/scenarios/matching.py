@@ -187,6 +187,8 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
                 else:
                     for index, item in enumerate(value):
                         problems += check_matcher(item, (*where, index))
+            elif key in ("contains", "matches") and value == "":
+                problems.append((where, _EMPTY[key]))
             elif key == "matches":
                 if not isinstance(value, str):
                     problems.append((where, "matches needs a regular expression (text)"))
@@ -200,6 +202,16 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
         for index, item in enumerate(expected):
             problems += check_matcher(item, (*path, index))
     return problems
+
+
+# ``""`` is in every text and the empty pattern found in every value: the expectation passed
+# whatever the value was, so long as there was one (and ``not:`` of it never passed).
+_EMPTY = {
+    "contains": 'contains: "" is in every text: it checks nothing; write the text to look for, '
+    'present: true for "there is a value", or contains: {equals: ""} for an empty item of a list',
+    "matches": 'matches: "" is found in every value: it checks nothing; write the pattern to '
+    'look for, or present: true for "there is a value"',
+}
 
 
 def _no_number_between(expected: Mapping[str, Any]) -> bool:
