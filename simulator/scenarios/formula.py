@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.scenarios.matching import as_json
+
 __all__ = ["Comparison", "Formula", "FormulaError", "parse_formula"]
 
 _FUNCTIONS: dict[str, Callable[[Any], Any]] = {
@@ -69,13 +71,33 @@ def _json_equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+def _kind(value: Any) -> str:
+    """What a JSON value is, in the file's words (Python's said ``'str'`` and ``'dict'``)."""
+    if isinstance(value, bool) or value is None:
+        return as_json(value)
+    if isinstance(value, int | float):
+        return "a number"
+    return (
+        "text" if isinstance(value, str) else "a list" if isinstance(value, list) else "a mapping"
+    )
+
+
+def _cannot(symbol: str, left: Any, right: Any) -> TypeError:
+    """``{"a": 1} + 1``: why Python refused it, said of JSON values."""
+    shown = f"{as_json(left, 40)} {symbol} {as_json(right, 40)}"
+    return TypeError(f"{symbol} does not take {_kind(left)} and {_kind(right)}: {shown}")
+
+
+def _ordered(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Any, Any], bool]:
     """An ordering that refuses booleans (``true < 2`` is Python's ``1 < 2``, not JSON's)."""
 
     def ordered(left: Any, right: Any) -> bool:
         if isinstance(left, bool) or isinstance(right, bool):
             raise TypeError("true and false have no order")
-        return compare(left, right)
+        try:
+            return compare(left, right)
+        except TypeError:
+            raise _cannot(symbol, left, right) from None
 
     return ordered
 
@@ -83,11 +105,12 @@ def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: _json_equal,
     ast.NotEq: lambda left, right: not _json_equal(left, right),
-    ast.Lt: _ordered(operator.lt),
-    ast.LtE: _ordered(operator.le),
-    ast.Gt: _ordered(operator.gt),
-    ast.GtE: _ordered(operator.ge),
+    ast.Lt: _ordered(operator.lt, "<"),
+    ast.LtE: _ordered(operator.le, "<="),
+    ast.Gt: _ordered(operator.gt, ">"),
+    ast.GtE: _ordered(operator.ge, ">="),
 }
+_OPERATOR_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//"}
 
 
 _SYMBOLS: dict[type[ast.cmpop], str] = {
@@ -326,12 +349,8 @@ def _offset(text: str, line: int, column: int) -> int:
 
 
 def _shown(value: Any) -> str:
-    """``repr`` for a message, cut short (a huge int has no decimal repr at all)."""
-    try:
-        text = repr(value)
-    except ValueError:
-        return "a number too large to show"
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+    """``value`` as JSON for a message (``null``, ``true``, ``"text"``), cut short."""
+    return as_json(value, _MAX_SHOWN)
 
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
@@ -346,7 +365,10 @@ def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
         raise TypeError("text and lists cannot be multiplied")
     if isinstance(op, ast.Mod) and isinstance(left, str | list | tuple):
         raise TypeError("% takes numbers")
-    value = _BINARY[type(op)](left, right)
+    try:
+        value = _BINARY[type(op)](left, right)
+    except TypeError:
+        raise _cannot(_OPERATOR_SYMBOLS.get(type(op), "%"), left, right) from None
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         raise OverflowError("the number is too large")
     if isinstance(value, float) and not math.isfinite(value):  # 1e308 * 10 > 0 held: no JSON
@@ -409,7 +431,12 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
                 return False
             return True
         argument = _eval(node.args[0], payload)
+        name = node.func.id
+        takes = "text, a list or a mapping" if name == "len" else "a number"
         if isinstance(argument, bool):
-            raise TypeError(f"{node.func.id} takes a number, not {str(argument).lower()}")
-        return _FUNCTIONS[node.func.id](argument)
+            raise TypeError(f"{name} takes {takes}, not {_shown(argument)}")
+        try:
+            return _FUNCTIONS[name](argument)
+        except TypeError:
+            raise TypeError(f"{name} takes {takes}, not {_shown(argument)}") from None
     raise TypeError("unsupported expression")  # _check refused it already
