@@ -136,6 +136,30 @@ class Comparison:
     """Where the number is: its 0-based character offset in the text as written."""
     field_first: bool
     """Whether the field is on the left of ``op``."""
+    divisor: float = 1
+    """What the field is divided by before the comparison (``floor(startTime / 1000) >= 30``
+    compares seconds: 1000), 1 when it is compared as it is."""
+    written: str = ""
+    """The field's side as written (``floor(startTime / 1000)``)."""
+
+
+def _scaled_field(node: ast.expr) -> tuple[str, float] | None:
+    """The field ``node`` reads and what it divides it by: ``startTime`` (1),
+    ``startTime / 1000``, ``floor(startTime // 1000)`` (1000); None for anything else."""
+    if isinstance(node, ast.Name):
+        return None if node.id in _CONSTANTS else (node.id, 1)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("floor", "ceil", "round")
+        and len(node.args) == 1
+    ):
+        return _scaled_field(node.args[0])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.FloorDiv):
+        inner, by = _scaled_field(node.left), _number(node.right)
+        if inner is not None and by is not None and by > 0:
+            return inner[0], inner[1] * by
+    return None
 
 
 def _number(node: ast.expr) -> int | float | None:
@@ -266,7 +290,8 @@ class Formula:
         return first
 
     def comparisons(self) -> list[Comparison]:
-        """Every place a top-level field is compared directly with a written number."""
+        """Every place a top-level field is compared with a written number, as it is or divided
+        by a number (``startTime >= 30``, ``floor(startTime / 1000) >= 30``)."""
         found = []
         for node in ast.walk(self.tree):
             if not isinstance(node, ast.Compare):
@@ -274,16 +299,17 @@ class Formula:
             sides = [node.left, *node.comparators]
             for index, op in enumerate(node.ops):
                 left, right = sides[index], sides[index + 1]
-                for field, other, first in ((left, right, True), (right, left, False)):
+                for side, other, first in ((left, right, True), (right, left, False)):
                     number = _number(other)
-                    if (
-                        isinstance(field, ast.Name)
-                        and field.id not in _CONSTANTS
-                        and number is not None
-                    ):
+                    scaled = _scaled_field(side)
+                    if scaled is not None and number is not None:
                         offset = self._char_offset(other)
                         symbol = _SYMBOLS[type(op)]
-                        found.append(Comparison(field.id, symbol, number, offset, first))
+                        field, divisor = scaled
+                        written = ast.unparse(side)
+                        found.append(
+                            Comparison(field, symbol, number, offset, first, divisor, written)
+                        )
         return found
 
     @property
