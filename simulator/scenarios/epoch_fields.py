@@ -160,12 +160,34 @@ def formula_epoch_mistakes(
     text as written and what to write instead."""
     found = []
     for comparison in formula.comparisons():
-        if comparison.field not in fields or not _is_early(comparison.number, clock_start_ms):
+        number, divisor = comparison.number, comparison.divisor
+        if comparison.field not in fields or not _is_early(number * divisor, clock_start_ms):
             continue
-        number = comparison.number
         shown = f"{number:g}" if isinstance(number, float) else str(number)
         sides = ("duration", shown) if comparison.field_first else (shown, "duration")
         duration_form = f"{sides[0]} {comparison.op} {sides[1]}"
-        message = _advice(comparison.field, number, clock_start_ms, duration_form)
+        if divisor == 1:
+            message = _advice(comparison.field, number, clock_start_ms, duration_form)
+        else:  # ``floor(startTime / 1000) >= 30``: the moment in seconds, 30 s after 1970
+            message = _scaled_advice(comparison, shown, clock_start_ms, duration_form)
         found.append((comparison.number_offset, message))
     return found
+
+
+def _scaled_advice(
+    comparison: Any, shown: str, clock_start_ms: int | None, duration_form: str
+) -> str:
+    """Why a number compared with a moment divided (``floor(startTime / 1000) >= 30``) is no
+    moment of a run either: in milliseconds it is before the clock starts and 1973."""
+    ms = comparison.number * comparison.divisor
+    unit = (
+        "epoch seconds" if comparison.divisor == 1000 else f"ms since 1970 / {comparison.divisor:g}"
+    )
+    message = f"`{comparison.written}` is a moment in {unit}, and {shown} is {_when(ms)}"
+    if clock_start_ms is not None:
+        message += f", before the simulated clock starts ({_when(clock_start_ms)})"
+    every = "every call" if comparison.field in EPOCH_MS_FIELDS else "every event"
+    message += f": the check is decided before any run (true of {every}, or of none). "
+    if comparison.field in EPOCH_MS_FIELDS and comparison.divisor == 1000:
+        return message + f"For how long, use duration (whole seconds): {duration_form}"
+    return message + "A moment is in milliseconds since 1970"

@@ -19,7 +19,7 @@ from simulator.engine import AgentDesktop, Event
 from simulator.scenarios.agents import held_elsewhere
 from simulator.scenarios.event_scope import not_in_version
 from simulator.scenarios.formula import Formula, parse_formula
-from simulator.scenarios.matching import MISSING, MatchTimeoutError, describe, mismatches
+from simulator.scenarios.matching import MISSING, MatchTimeoutError, as_json, describe, mismatches
 from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
 
 __all__ = ["ExpectContext", "check", "format_offset"]
@@ -145,21 +145,20 @@ def _event_mismatches(spec: ExpectSpec, event: Event, names: Mapping[str, str]) 
     if spec.payload is not None or spec.present or spec.absent:
         payload = _payload(event)
         if not isinstance(payload, dict):
-            return [f"its first argument is {payload!r}, not a mapping"]
+            return [f"its first argument is {as_json(payload)}, not a mapping"]
         if spec.payload is not None:
             found += mismatches(dict(spec.payload), payload, names)
         found += [
             f"{key}: expected present, was absent" for key in spec.present if key not in payload
         ]
-        found += [
-            f"{key}: expected absent, was {payload[key]!r}" for key in spec.absent if key in payload
-        ]
+        there = [key for key in spec.absent if key in payload]
+        found += [f"{key}: expected absent, was {as_json(payload[key])}" for key in there]
     if spec.args is not None:
         for index, want in enumerate(spec.args):
             got = event.wire_args[index] if index < len(event.wire_args) else MISSING
             found += mismatches(want, got, names, f"argument {index + 1}")
         if spec.exact_args and len(event.wire_args) > len(spec.args):
-            extra = ", ".join(repr(arg) for arg in event.wire_args[len(spec.args) :])
+            extra = ", ".join(as_json(arg) for arg in event.wire_args[len(spec.args) :])
             found.append(f"expected exactly {len(spec.args)} argument(s), also came: {extra}")
     if spec.answer is not None:
         if event.response is None:
@@ -170,7 +169,7 @@ def _event_mismatches(spec: ExpectSpec, event: Event, names: Mapping[str, str]) 
     if checks:
         payload = _payload(event)
         if not isinstance(payload, dict):
-            return [*found, f"its first argument is {payload!r}, not a mapping"]
+            return [*found, f"its first argument is {as_json(payload)}, not a mapping"]
         for formula in checks:
             failure = formula.failure(payload)
             if failure is not None:
@@ -491,7 +490,7 @@ def _check_api(want: ApiExpect, ctx: ExpectContext) -> list[str]:
     if results:
         call, found = min(reversed(results), key=lambda pair: len(pair[1]))
         return [
-            f"{head}. Closest: {call.plugin}'s {name}{tuple(call.params)!r}: "
+            f"{head}. Closest: {call.plugin}'s {name}({', '.join(map(as_json, call.params))}): "
             + "; ".join(found[:4])
         ]
     called = Counter(call.method for call in list(calls))

@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.scenarios.matching import as_json
+
 __all__ = ["Comparison", "Formula", "FormulaError", "parse_formula"]
 
 _FUNCTIONS: dict[str, Callable[[Any], Any]] = {
@@ -69,13 +71,33 @@ def _json_equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+def _kind(value: Any) -> str:
+    """What a JSON value is, in the file's words (Python's said ``'str'`` and ``'dict'``)."""
+    if isinstance(value, bool) or value is None:
+        return as_json(value)
+    if isinstance(value, int | float):
+        return "a number"
+    return (
+        "text" if isinstance(value, str) else "a list" if isinstance(value, list) else "a mapping"
+    )
+
+
+def _cannot(symbol: str, left: Any, right: Any) -> TypeError:
+    """``{"a": 1} + 1``: why Python refused it, said of JSON values."""
+    shown = f"{as_json(left, 40)} {symbol} {as_json(right, 40)}"
+    return TypeError(f"{symbol} does not take {_kind(left)} and {_kind(right)}: {shown}")
+
+
+def _ordered(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Any, Any], bool]:
     """An ordering that refuses booleans (``true < 2`` is Python's ``1 < 2``, not JSON's)."""
 
     def ordered(left: Any, right: Any) -> bool:
         if isinstance(left, bool) or isinstance(right, bool):
             raise TypeError("true and false have no order")
-        return compare(left, right)
+        try:
+            return compare(left, right)
+        except TypeError:
+            raise _cannot(symbol, left, right) from None
 
     return ordered
 
@@ -83,11 +105,12 @@ def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: _json_equal,
     ast.NotEq: lambda left, right: not _json_equal(left, right),
-    ast.Lt: _ordered(operator.lt),
-    ast.LtE: _ordered(operator.le),
-    ast.Gt: _ordered(operator.gt),
-    ast.GtE: _ordered(operator.ge),
+    ast.Lt: _ordered(operator.lt, "<"),
+    ast.LtE: _ordered(operator.le, "<="),
+    ast.Gt: _ordered(operator.gt, ">"),
+    ast.GtE: _ordered(operator.ge, ">="),
 }
+_OPERATOR_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//"}
 
 
 _SYMBOLS: dict[type[ast.cmpop], str] = {
@@ -113,6 +136,30 @@ class Comparison:
     """Where the number is: its 0-based character offset in the text as written."""
     field_first: bool
     """Whether the field is on the left of ``op``."""
+    divisor: float = 1
+    """What the field is divided by before the comparison (``floor(startTime / 1000) >= 30``
+    compares seconds: 1000), 1 when it is compared as it is."""
+    written: str = ""
+    """The field's side as written (``floor(startTime / 1000)``)."""
+
+
+def _scaled_field(node: ast.expr) -> tuple[str, float] | None:
+    """The field ``node`` reads and what it divides it by: ``startTime`` (1),
+    ``startTime / 1000``, ``floor(startTime // 1000)`` (1000); None for anything else."""
+    if isinstance(node, ast.Name):
+        return None if node.id in _CONSTANTS else (node.id, 1)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("floor", "ceil", "round")
+        and len(node.args) == 1
+    ):
+        return _scaled_field(node.args[0])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.FloorDiv):
+        inner, by = _scaled_field(node.left), _number(node.right)
+        if inner is not None and by is not None and by > 0:
+            return inner[0], inner[1] * by
+    return None
 
 
 def _number(node: ast.expr) -> int | float | None:
@@ -243,7 +290,8 @@ class Formula:
         return first
 
     def comparisons(self) -> list[Comparison]:
-        """Every place a top-level field is compared directly with a written number."""
+        """Every place a top-level field is compared with a written number, as it is or divided
+        by a number (``startTime >= 30``, ``floor(startTime / 1000) >= 30``)."""
         found = []
         for node in ast.walk(self.tree):
             if not isinstance(node, ast.Compare):
@@ -251,16 +299,17 @@ class Formula:
             sides = [node.left, *node.comparators]
             for index, op in enumerate(node.ops):
                 left, right = sides[index], sides[index + 1]
-                for field, other, first in ((left, right, True), (right, left, False)):
+                for side, other, first in ((left, right, True), (right, left, False)):
                     number = _number(other)
-                    if (
-                        isinstance(field, ast.Name)
-                        and field.id not in _CONSTANTS
-                        and number is not None
-                    ):
+                    scaled = _scaled_field(side)
+                    if scaled is not None and number is not None:
                         offset = self._char_offset(other)
                         symbol = _SYMBOLS[type(op)]
-                        found.append(Comparison(field.id, symbol, number, offset, first))
+                        field, divisor = scaled
+                        written = ast.unparse(side)
+                        found.append(
+                            Comparison(field, symbol, number, offset, first, divisor, written)
+                        )
         return found
 
     @property
@@ -326,12 +375,8 @@ def _offset(text: str, line: int, column: int) -> int:
 
 
 def _shown(value: Any) -> str:
-    """``repr`` for a message, cut short (a huge int has no decimal repr at all)."""
-    try:
-        text = repr(value)
-    except ValueError:
-        return "a number too large to show"
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+    """``value`` as JSON for a message (``null``, ``true``, ``"text"``), cut short."""
+    return as_json(value, _MAX_SHOWN)
 
 
 def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
@@ -346,7 +391,10 @@ def _arithmetic(op: ast.operator, left: Any, right: Any) -> Any:
         raise TypeError("text and lists cannot be multiplied")
     if isinstance(op, ast.Mod) and isinstance(left, str | list | tuple):
         raise TypeError("% takes numbers")
-    value = _BINARY[type(op)](left, right)
+    try:
+        value = _BINARY[type(op)](left, right)
+    except TypeError:
+        raise _cannot(_OPERATOR_SYMBOLS.get(type(op), "%"), left, right) from None
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         raise OverflowError("the number is too large")
     if isinstance(value, float) and not math.isfinite(value):  # 1e308 * 10 > 0 held: no JSON
@@ -409,7 +457,12 @@ def _eval(node: ast.expr, payload: Mapping[str, Any]) -> Any:
                 return False
             return True
         argument = _eval(node.args[0], payload)
+        name = node.func.id
+        takes = "text, a list or a mapping" if name == "len" else "a number"
         if isinstance(argument, bool):
-            raise TypeError(f"{node.func.id} takes a number, not {str(argument).lower()}")
-        return _FUNCTIONS[node.func.id](argument)
+            raise TypeError(f"{name} takes {takes}, not {_shown(argument)}")
+        try:
+            return _FUNCTIONS[name](argument)
+        except TypeError:
+            raise TypeError(f"{name} takes {takes}, not {_shown(argument)}") from None
     raise TypeError("unsupported expression")  # _check refused it already

@@ -23,6 +23,7 @@ expectation fails, saying so.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import warnings
@@ -35,6 +36,7 @@ __all__ = [
     "MISSING",
     "OPERATORS",
     "MatchTimeoutError",
+    "as_json",
     "check_matcher",
     "describe",
     "interaction_names",
@@ -178,7 +180,7 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
             if key == "length" and _is_number(value) and (value < 0 or value != int(value)):
                 problems.append((where, f"length {value} can never match: a length is 0, 1, 2 ..."))
             elif key in _NUMERIC and not _is_number(value):
-                problems.append((where, f"{key} needs a number, not {value!r}"))
+                problems.append((where, f"{key} needs a number, not {as_json(value)}"))
             elif key == "present" and not isinstance(value, bool):
                 problems.append((where, "present needs true or false"))
             elif key == "one_of":
@@ -187,6 +189,8 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
                 else:
                     for index, item in enumerate(value):
                         problems += check_matcher(item, (*where, index))
+            elif key in ("contains", "matches") and value == "":
+                problems.append((where, _EMPTY[key]))
             elif key == "matches":
                 if not isinstance(value, str):
                     problems.append((where, "matches needs a regular expression (text)"))
@@ -200,6 +204,16 @@ def check_matcher(expected: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple
         for index, item in enumerate(expected):
             problems += check_matcher(item, (*path, index))
     return problems
+
+
+# ``""`` is in every text and the empty pattern found in every value: the expectation passed
+# whatever the value was, so long as there was one (and ``not:`` of it never passed).
+_EMPTY = {
+    "contains": 'contains: "" is in every text: it checks nothing; write the text to look for, '
+    'present: true for "there is a value", or contains: {equals: ""} for an empty item of a list',
+    "matches": 'matches: "" is found in every value: it checks nothing; write the pattern to '
+    'look for, or present: true for "there is a value"',
+}
 
 
 def _no_number_between(expected: Mapping[str, Any]) -> bool:
@@ -245,7 +259,7 @@ def describe(expected: Any) -> str:
             if key == "present":
                 parts.append("present" if value else "absent")
             elif key == "equals":
-                parts.append(f"exactly {value!r}")
+                parts.append(f"exactly {as_json(value)}")
             elif key == "not":
                 parts.append(f"not {describe(value)}")
             elif key == "one_of":
@@ -255,13 +269,24 @@ def describe(expected: Any) -> str:
             elif key == "interaction":
                 parts.append(f"the id of `{value}`")
             else:
-                parts.append(f"{key.replace('_', ' ')} {value!r}")
+                parts.append(f"{key.replace('_', ' ')} {as_json(value)}")
         return " and ".join(parts)
     if isinstance(expected, Mapping):
         return "{" + ", ".join(f"{k}: {describe(v)}" for k, v in expected.items()) + "}"
     if expected is None:
         return "absent"
-    return repr(expected)
+    return as_json(expected)
+
+
+def as_json(value: Any, limit: int = 80) -> str:
+    """``value`` as JSON, as the file and the payloads write it (``null``, ``true``, ``"text"``,
+    ``{"a": 1}``), cut short at ``limit`` characters: Python's ``None``, ``True`` and
+    ``{'a': 1}`` were no words of either."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError):  # a number of 5,000 digits, a tuple key
+        text = "a number too large to show" if isinstance(value, int) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _equal(expected: Any, actual: Any) -> bool:
@@ -294,10 +319,7 @@ def _literal_equal(expected: Any, actual: Any) -> bool:
 
 
 def _shown(actual: Any) -> str:
-    if actual is _MISSING:
-        return "absent"
-    text = repr(actual)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return "absent" if actual is _MISSING else as_json(actual)
 
 
 def mismatches(
@@ -331,7 +353,7 @@ def mismatches(
             return []
         return [f"{label}expected absent, was {_shown(actual)}"]
     if actual is _MISSING or not _equal(expected, actual):
-        return [f"{label}expected {expected!r}, was {_shown(actual)}"]
+        return [f"{label}expected {as_json(expected)}, was {_shown(actual)}"]
     return []
 
 
@@ -355,7 +377,7 @@ def _operators(
             continue
         if key == "equals":
             if not _literal_equal(want, actual):
-                found.append(f"{label}expected exactly {want!r}, was {_shown(actual)}")
+                found.append(f"{label}expected exactly {as_json(want)}, was {_shown(actual)}")
         elif key == "not":
             if not mismatches(want, actual, names, path):
                 found.append(f"{label}expected not {describe(want)}, was {_shown(actual)}")
@@ -384,7 +406,7 @@ def _operators(
             else:
                 good = False
             if not good:
-                found.append(f"{label}expected to contain {want!r}, was {_shown(actual)}")
+                found.append(f"{label}expected to contain {as_json(want)}, was {_shown(actual)}")
         elif key == "matches":
             text = actual if isinstance(actual, str) else str(actual)
             if not _search(want, text, label):

@@ -34,9 +34,10 @@ from pydantic import TypeAdapter, ValidationError
 from simulator.data import Tenant, load_tenant
 from simulator.engine import ActionRecord, AgentDesktop, Settings, Simulator, VirtualClock
 from simulator.engine.center import UnknownAgentError
-from simulator.scenarios.model import AgentSpec, Scenario, Step
+from simulator.scenarios.model import AgentSpec, Scenario, Step, step_key
 from simulator.scenarios.runner import ScenarioRunner, StepRefusedError
 from simulator.scenarios.source import MarkedDict, scenario_resolvers
+from simulator.scenarios.version_steps import sends_nothing
 
 __all__ = ["record_session", "session_steps"]
 
@@ -356,6 +357,8 @@ def session_steps(sim: Simulator) -> tuple[list[Any], list[str]]:
         if record.name in _SKIPPED:
             continue
         step = converter.step(record, desk)
+        if step is not None and sends_nothing(step_key(step) or "", sim.api_version.value):
+            continue  # it did nothing in this version, and a replay of it would be refused
         if step is None:
             converter.notes.append(f"not replayable: {record.name} {record.args!r}")
             continue

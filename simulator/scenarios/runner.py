@@ -45,6 +45,7 @@ from simulator.scenarios.result import (
 )
 from simulator.scenarios.settling import HandlerHostLike, Settling
 from simulator.scenarios.step_actions import _ACTIONS, _error
+from simulator.scenarios.version_steps import version_problem
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -212,6 +213,10 @@ class ScenarioRunner(Settling):
         """Bring the agents to the scenario's start states (``result.error`` when refused)."""
         if self._agent_problem is not None:
             result.error = self._agent_problem
+            return
+        late = version_problem(self.file, self.sim.api_version.value)
+        if late is not None:  # a step this version has not: it would do nothing, silently
+            result.error = Failure(self.file.where(late[0]), late[1])
             return
         if self.host is None and self.file.handler_paths:
             # The scenario names its handlers and nobody gave a host (set after construction,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal
 
@@ -73,6 +74,9 @@ def _text_short(field: str):
 # as the published JSON Schema has them: ``10Ms`` was 10 ms (megaseconds?), ``1M`` a minute
 # (a month?).
 _DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(ms|h|m|s)\s*", re.ASCII)
+# Its spaces are ASCII's (``\s`` of ``re.ASCII``), as the schema's pattern spells them out: a
+# no-break space (U+00A0, pasted from a document) is refused by both, saying which it is.
+_SPACES = " \t\n\r\f\v"
 _SECONDS = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 _UNIT_MS = {"ms": Decimal(1), "s": Decimal(1000), "m": Decimal(60_000), "h": Decimal(3_600_000)}
 
@@ -88,10 +92,14 @@ def parse_duration_ms(value: Any) -> int:
         except InvalidOperation:
             raise ValueError("a duration must be a finite number of seconds") from None
     elif isinstance(value, str):
-        text = value.strip()
+        text = value.strip(_SPACES)
         if not text:
             raise ValueError("a duration cannot be empty: write 30s, 2m, 1m30s or 250ms")
         plain = _SECONDS.fullmatch(text)
+        if plain and text.startswith("-"):  # ``"-0"`` was 0; the schema has no sign but +
+            raise ValueError("a duration must be zero or more")
+        # Seconds as text (``wait: "30"``, or ``1e3``, text to YAML 1.1) are read as the
+        # number: the schema's pattern takes them too.
         ms = Decimal(text) * 1000 if plain else _text_duration_ms(value, text)
     else:
         raise ValueError("a duration is a number of seconds or text like 30s, 2m, 1m30s, 250ms")
@@ -124,7 +132,11 @@ def _text_duration_ms(value: str, text: str) -> Decimal:
         digits = any(char.isdigit() and not char.isascii() for char in text)
         hint = " in ASCII digits" if digits else ""
         joined = "".join(text.split())
-        if joined != text and _reads(joined):
+        odd = next((c for c in text if (c.isspace() or c == "\ufeff") and c not in _SPACES), "")
+        if odd:
+            name = unicodedata.name(odd, "a space").lower()
+            hint = f" (U+{ord(odd):04X}, {name}, is not a space here: write a plain space)"
+        elif joined != text and _reads(joined):
             hint = f" (no space inside a number: {joined}?)"
         elif text != text.lower() and _reads(text.lower()):
             hint = f" (units are ms, s, m and h, in lower case: {text.lower()}?)"
@@ -148,13 +160,20 @@ def _reads(text: str) -> bool:
     return whole and len(set(units)) == len(units)
 
 
+_SPACE = r"[ \t\n\r\f\v]"
 _DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0, "description": "seconds"},
         {
             "type": "string",
-            "pattern": r"^\s*((\d+(\.\d+)?|\.\d+)\s*(ms|h|m|s)\s*)+$",
-            "description": "30s, 2m, 1m30s, 1.5s, 250ms",
+            # What ``parse_duration_ms`` reads: parts with units, or seconds as text. Spaces
+            # and digits are ASCII's, spelt out: ECMA-262's ``\s`` (the schema's dialect) is
+            # also U+00A0 and the other Unicode spaces, which adsim refuses.
+            "pattern": (
+                rf"^{_SPACE}*(\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+                rf"|(([0-9]+(\.[0-9]+)?|\.[0-9]+){_SPACE}*(ms|h|m|s){_SPACE}*)+){_SPACE}*$"
+            ),
+            "description": "30s, 2m, 1m30s, 1.5s, 250ms, or seconds: 30",
         },
     ]
 }

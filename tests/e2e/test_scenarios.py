@@ -117,7 +117,7 @@ def test_failed_expectation_exits_1_and_says_what_came(tmp_path, capsys):
     assert main(["run", str(path)]) == EXIT_FAILED
     out = capsys.readouterr().out
     assert f"{path}:8:5: expected at least 1 ON_SAVE_ACTIVITY_RECORD" in out
-    assert "was 'Product sold'" in out
+    assert 'was "Product sold"' in out
 
 
 def test_refused_step_exits_2_with_file_line(tmp_path, capsys):

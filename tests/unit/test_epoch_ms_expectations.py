@@ -168,3 +168,43 @@ def test_a_server_errors_set_timestamp_is_taken():
         '      payload: {timestamp: {greater_than: 0}}\n      satisfies: "timestamp > 0"\n'
     )
     parse_scenario(text, "s.yaml")
+
+
+@pytest.mark.parametrize(
+    ("formula", "written", "number"),
+    [
+        ("floor(startTime / 1000) >= 30", "floor(startTime / 1000)", "30"),
+        ("startTime / 1000 > 30", "startTime / 1000", "30"),
+        ("30 <= ceil(endTime // 1000)", "ceil(endTime // 1000)", "30"),
+        ("round(startTime / 1000) < 120 and duration > 1", "round(startTime / 1000)", "120"),
+    ],
+)
+def test_a_moment_in_seconds_compared_with_a_small_number_is_refused(formula, written, number):
+    # Seconds since 1970 against 30: true of every call (or of none), decided before any run;
+    # the milliseconds check was escaped by writing the moment in seconds.
+    (message,) = _problems(_satisfies(formula))
+    column = 19 + formula.index(number)
+    assert message.startswith(f"s.yaml:4:{column}: satisfies: `{written}` is a moment in epoch "), (
+        message
+    )
+    assert f"seconds, and {number} is 1970-01-01T00:" in message
+    assert "For how long, use duration (whole seconds): " in message
+
+
+def test_a_moment_in_minutes_is_refused_without_the_duration_advice():
+    (message,) = _problems(_satisfies("floor(endTime / 60000) > 5"))
+    assert "`floor(endTime / 60000)` is a moment in ms since 1970 / 60000, and 5 is " in message
+    assert "duration" not in message
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "floor(startTime / 1000) >= 1700000000",  # a real moment in seconds
+        "(endTime - startTime) / 1000 >= 30",  # a length of time
+        "floor((endTime - startTime) / 1000) == duration",
+        "startTime / 1000 > 0",  # set
+    ],
+)
+def test_moments_in_seconds_and_lengths_of_time_are_taken(formula):
+    parse_scenario(_satisfies(formula), "s.yaml")

@@ -4,6 +4,8 @@ has no such event and which versions do. ``count: 0`` stays true of such a versi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from simulator.scenarios import ScenarioRunner, parse_scenario
@@ -12,8 +14,13 @@ from simulator.scenarios.model import ExpectSpec
 
 
 def _failures(expect: str, version: str = "5.19") -> list[str]:
-    text = f'api_version: "{version}"\nsteps:\n  - kb_folder\n  - expect: {expect}\n'
-    result = ScenarioRunner(parse_scenario(text, "s.yaml")).run()
+    # A file written for 5.24.1, run under ``version`` (``--api-version``): its kb_folder step
+    # sends nothing under 5.19 (a file of 5.19's own is refused at the step).
+    text = f'api_version: "5.24.1"\nsteps:\n  - kb_folder\n  - expect: {expect}\n'
+    source = parse_scenario(text, "s.yaml")
+    source = replace(source, scenario=source.scenario.for_api_version(version))
+    result = ScenarioRunner(source).run()
+    assert result.error is None
     return [failure.message for failure in result.failures]
 
 

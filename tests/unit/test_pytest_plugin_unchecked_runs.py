@@ -41,7 +41,7 @@ def test_a_failed_run_the_test_did_not_check_fails_it(pytester):
             "*adsim: 1 scenario run(s) failed during this test, and the test did not check them:",
             "FAIL  sale  (*flow.yaml, seed 0)",
             "*flow.yaml:9:5: expected at least 1 ON_SAVE_ACTIVITY_RECORD with disposition "
-            "'Service call'; 0 came.*",
+            '"Service call"; 0 came.*',
             "Check each run: assert_scenario_passed(result)*",
         ]
     )

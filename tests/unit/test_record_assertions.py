@@ -26,17 +26,17 @@ RECORD = {
     [
         (
             {"interaction_id": "F728B4FA"},
-            "  - interaction_id: expected 'F728B4FA', was absent (did you mean interactionId? "
+            '  - interaction_id: expected "F728B4FA", was absent (did you mean interactionId? '
             "adsim.records are wire JSON; adsim.record_models have the attributes)",
         ),
         (
             {"dispositon": "Product sold"},
-            "  - dispositon: expected 'Product sold', was absent (did you mean disposition?)",
+            '  - dispositon: expected "Product sold", was absent (did you mean disposition?)',
         ),
         ({"duration": 130000}, "  - duration: expected 130000, was 130 (whole seconds)"),
         (
             {"startTime": "2026-01-05T09:00:00Z"},
-            "  - startTime: expected '2026-01-05T09:00:00Z', was 1767603600000 "
+            '  - startTime: expected "2026-01-05T09:00:00Z", was 1767603600000 '
             "(epoch milliseconds)",
         ),
         (
@@ -58,7 +58,7 @@ def test_a_realistic_mistake_is_named(expected, line):
     [
         (
             {"duration": {"at_least": "120"}},
-            "duration.at_least: at_least needs a number, not '120'",
+            'duration.at_least: at_least needs a number, not "120"',
         ),
         ({"disposition": {"matches": "[a"}}, "disposition.matches: not a regular expression: "),
         ({"duration": {"present": "yes"}}, "duration.present: present needs true or false"),

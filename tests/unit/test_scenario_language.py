@@ -66,7 +66,7 @@ def test_exact_args_refuses_a_reason_that_is_there():
     )
     (message,) = failures(run(exact))
     assert "no other arguments" in message
-    assert "also came: 'No Answer'" in message
+    assert 'also came: "No Answer"' in message
     both = base + (
         "  - expect: {event: ON_AGENT_STATE_CHANGE, last: true, args: [not_ready, No Answer], "
         "exact_args: true}\n"

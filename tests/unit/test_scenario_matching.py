@@ -43,24 +43,24 @@ def test_matches(expected, actual):
 @pytest.mark.parametrize(
     ("expected", "actual", "message"),
     [
-        ("Product sold", "Offer rejected", "expected 'Product sold', was 'Offer rejected'"),
-        (True, 1, "expected True, was 1"),
-        (1, True, "expected 1, was True"),
+        ("Product sold", "Offer rejected", 'expected "Product sold", was "Offer rejected"'),
+        (True, 1, "expected true, was 1"),
+        (1, True, "expected 1, was true"),
         ({"at_least": 120}, 119, "expected at least 120, was 119"),
-        ({"at_least": 120}, "x", "expected at least 120, was 'x'"),
+        ({"at_least": 120}, "x", 'expected at least 120, was "x"'),
         ({"at_least": 120}, MISSING, "expected at least 120, was absent"),
         ({"present": False}, 3, "expected absent, was 3"),
         ({"present": True}, MISSING, "expected present, was absent"),
         ({"one_of": [1, 2]}, 3, "expected one of 1, 2, was 3"),
-        ({"matches": "^a"}, "ba", "expected to match /^a/, was 'ba'"),
+        ({"matches": "^a"}, "ba", 'expected to match /^a/, was "ba"'),
         ({"length": 3}, [1], "length: expected 3, was 1"),
         ({"length": 3}, 5, "expected something with a length, was 5"),
-        ({"not": "x"}, "x", "expected not 'x', was 'x'"),
-        ({"a": 1}, "x", "expected a mapping, was 'x'"),
+        ({"not": "x"}, "x", 'expected not "x", was "x"'),
+        ({"a": 1}, "x", 'expected a mapping, was "x"'),
         ([1], [1, 2], "expected 1 items, was 2"),
-        ({"interaction": "sale"}, "ID-2", "expected the id of `sale` (ID-1), was 'ID-2'"),
+        ({"interaction": "sale"}, "ID-2", 'expected the id of `sale` (ID-1), was "ID-2"'),
         ({"interaction": "other"}, "ID-2", "`other` has no interaction id"),
-        (None, "x", "expected absent, was 'x'"),
+        (None, "x", 'expected absent, was "x"'),
     ],
 )
 def test_mismatches_say_what_was_expected_and_what_came(expected, actual, message):
@@ -76,7 +76,7 @@ def test_nested_paths_are_named():
 
 def test_describe():
     assert describe({"at_least": 120, "at_most": 130}) == "at least 120 and at most 130"
-    assert describe("x") == "'x'"
+    assert describe("x") == '"x"'
     assert describe(None) == "absent"
     assert describe({"present": False}) == "absent"
 

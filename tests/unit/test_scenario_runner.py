@@ -87,9 +87,9 @@ def test_failed_expectation_names_the_closest_event():
     (message,) = messages(result)
     assert message.startswith(
         "s.yaml:7:5: expected at least 1 ON_SAVE_ACTIVITY_RECORD with disposition "
-        "'Offer rejected', state 'completed'; 0 came. Closest: ON_SAVE_ACTIVITY_RECORD #"
+        '"Offer rejected", state "completed"; 0 came. Closest: ON_SAVE_ACTIVITY_RECORD #'
     )
-    assert message.endswith("disposition: expected 'Offer rejected', was 'Product sold'")
+    assert message.endswith('disposition: expected "Offer rejected", was "Product sold"')
 
 
 def test_missing_event_lists_what_came():

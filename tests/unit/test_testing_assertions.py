@@ -33,7 +33,7 @@ def test_a_record_model_is_compared_as_its_wire_json(sale):
     with pytest.raises(AssertionError) as caught:
         assert_record_matches(model, {"disposition": "Nothing sold"})
     message = str(caught.value)
-    assert "disposition: expected 'Nothing sold', was 'Product sold'" in message
+    assert 'disposition: expected "Nothing sold", was "Product sold"' in message
     assert '"interactionId": ' in message  # the record shown, as wire JSON
 
 

@@ -1,0 +1,89 @@
+"""The steps and step fields that only a later adApi version has, and the run that cannot use
+them: ``- kb_folder`` under 5.19 sent nothing (5.19 has no ``ON_GET_KNOWLEDGE_BASE_FOLDER``),
+and the run passed, the folder never opened.
+
+A step is refused (at its line, exit 2) when neither the run's version nor the version the file
+itself asks for (its ``api_version``, 5.19 by default) has it. A file written for a later version
+and run under an earlier one on purpose (``--api-version 5.19``, to compare an upgrade) keeps
+running such steps, which send nothing there, as docs/versions.md says.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.contract import EventName
+from simulator.contract.versions import API_VERSIONS, DEFAULT_API_VERSION, event_available
+
+if TYPE_CHECKING:
+    from simulator.scenarios.loader import ScenarioFile
+
+__all__ = ["sends_nothing", "version_problem"]
+
+_STEP_EVENTS = {
+    "kb_folder": EventName.ON_GET_KNOWLEDGE_BASE_FOLDER,
+    "validate_records": EventName.ON_VALIDATE_ASSOCIATED_RECORDS,
+    "record_info": EventName.ON_REQUEST_RECORD_INFO,
+    "record_on_screen": EventName.ON_REQUEST_RECORD_ON_SCREEN,
+    "summary": EventName.ON_SUMMARY_GENERATION_STARTED,
+    "transcript": EventName.ON_VOICE_TRANSCRIPT_MESSAGE,
+}
+"""The steps that send an event, and nothing in a version without it."""
+
+_STEP_FIELDS = {("kb_search", "language"): "5.24.1", ("kb_search", "folder_id"): "5.24.1"}
+"""Fields of a step that the event carries from a version on (``ON_SEARCH_KNOWLEDGE_BASE(query,
+language?, folderId?)`` from 5.24.1)."""
+_EVENT_OF = {"kb_search": EventName.ON_SEARCH_KNOWLEDGE_BASE.value}
+
+
+def _declared(raw: Any) -> str:
+    """The version the file asks for (``api_version``, ``settings.api_version``, 5.19)."""
+    value = raw.get("api_version") if isinstance(raw, dict) else None
+    settings = raw.get("settings") if isinstance(raw, dict) else None
+    if value is None and isinstance(settings, dict):
+        value = settings.get("api_version")
+    return DEFAULT_API_VERSION.value if value is None else str(value)
+
+
+def _since(event: EventName) -> str:
+    return next((v for v in API_VERSIONS if event_available(event, v)), API_VERSIONS[-1])
+
+
+def _advice(since: str) -> str:
+    quoted = f'"{since}"'
+    return f"give the scenario api_version: {quoted} (or run it with --api-version {since})"
+
+
+def sends_nothing(key: str, version: str) -> bool:
+    """Whether the step ``key`` sends nothing under ``version`` (its event came later)."""
+    event = _STEP_EVENTS.get(key)
+    return event is not None and not event_available(event, version)
+
+
+def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | None:
+    """The first step (its mark and what to say) that neither ``version``, the run's, nor the
+    file's own version has; None when there is none."""
+    declared = _declared(source.raw)
+    if declared not in API_VERSIONS:
+        return None
+    for index, step in enumerate(source.scenario.steps):
+        event = _STEP_EVENTS.get(step.key)
+        if event is not None and not (
+            event_available(event, version) or event_available(event, declared)
+        ):
+            since = _since(event)
+            return source.step_mark(index), (
+                f"{step.key}: {event.value} is not an event of adApi {version}, so the step "
+                f"would send nothing: it came with {since}; {_advice(since)}"
+            )
+        value = step.value
+        for (key, field), since in _STEP_FIELDS.items():
+            rank = API_VERSIONS.index(since)
+            if step.key != key or getattr(value, field, None) is None:
+                continue
+            if API_VERSIONS.index(version) < rank and API_VERSIONS.index(declared) < rank:
+                return source.step_mark(index, key, field) or source.step_mark(index), (
+                    f"{key}.{field}: adApi {version}'s {_EVENT_OF[key]} takes no {field}: it "
+                    f"came with {since}; {_advice(since)}"
+                )
+    return None

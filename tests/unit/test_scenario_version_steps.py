@@ -1,0 +1,116 @@
+"""A step that only a later adApi version has, in a scenario of an earlier one: ``- kb_folder``
+under 5.19 sent nothing (5.19 has no ``ON_GET_KNOWLEDGE_BASE_FOLDER``) and the run passed, the
+folder never opened. It is refused at the step (file:line:col, exit 2), naming the version that
+has it, unless the file was written for that version and is run under an earlier one on purpose
+(``--api-version``, to compare an upgrade: there it still sends nothing, as documented)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from simulator.cli import main
+from simulator.engine import EventRecorder, Settings, Simulator
+from simulator.scenarios import ScenarioRunner, parse_scenario, record_session
+from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_OK
+
+
+def _run(text: str, version: str | None = None):
+    source = parse_scenario(text, "s.yaml")
+    if version is not None:
+        source = replace(source, scenario=source.scenario.for_api_version(version))
+    return ScenarioRunner(source).run()
+
+
+@pytest.mark.parametrize(
+    ("step", "event", "since"),
+    [
+        ("kb_folder", "ON_GET_KNOWLEDGE_BASE_FOLDER", "5.24.1"),
+        ("kb_folder: F-1", "ON_GET_KNOWLEDGE_BASE_FOLDER", "5.24.1"),
+        ("validate_records", "ON_VALIDATE_ASSOCIATED_RECORDS", "5.24.1"),
+        ("record_info: {id: '1', type: Contact}", "ON_REQUEST_RECORD_INFO", "5.24.1"),
+        ("record_on_screen", "ON_REQUEST_RECORD_ON_SCREEN", "5.24.1"),
+        ("summary", "ON_SUMMARY_GENERATION_STARTED", "2026"),
+        ("transcript: hi", "ON_VOICE_TRANSCRIPT_MESSAGE", "2026"),
+    ],
+)
+@pytest.mark.parametrize(
+    "header", ['api_version: "5.19"\n', "", "settings: {api_version: '5.19'}\n"]
+)
+def test_a_later_versions_step_in_a_5_19_scenario_is_refused_at_the_step(
+    step, event, since, header
+):
+    result = _run(f"{header}steps:\n  - wait: 1s\n  - {step}\n")
+    line = header.count("\n") + 3
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        f"s.yaml:{line}:5: {step.split(':')[0]}: {event} is not an event of adApi 5.19, so the "
+        f'step would send nothing: it came with {since}; give the scenario api_version: "{since}" '
+        f"(or run it with --api-version {since})"
+    )
+    assert result.events == []  # refused before the run started: not even the login
+
+
+def test_a_2026_step_in_a_5_24_1_scenario_names_2026():
+    result = _run('api_version: "5.24.1"\nsteps:\n  - summary\n')
+    assert "summary: ON_SUMMARY_GENERATION_STARTED is not an event of adApi 5.24.1" in str(
+        result.error
+    )
+
+
+@pytest.mark.parametrize("field", ["folder_id: F-1", "language: en"])
+def test_a_later_versions_field_is_refused_at_the_field(field):
+    result = _run(f"steps:\n  - kb_search: {{query: unlock, {field}}}\n")
+    name = field.split(":")[0]
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        f"s.yaml:2:{34 + len(name)}: kb_search.{name}: adApi 5.19's ON_SEARCH_KNOWLEDGE_BASE "
+        f'takes no {name}: it came with 5.24.1; give the scenario api_version: "5.24.1" (or run '
+        "it with --api-version 5.24.1)"
+    )
+
+
+FOLDERS = "steps:\n  - kb_folder: F-1\n  - kb_search: {query: q, folder_id: F-1}\n"
+
+
+def test_the_run_may_bring_the_version_that_has_it():
+    result = _run(FOLDERS, "5.24.1")
+    assert result.exit_code == EXIT_OK, result.error
+    names = [event.name.value for event in result.events]
+    assert "ON_GET_KNOWLEDGE_BASE_FOLDER" in names
+
+
+def test_a_file_written_for_a_later_version_runs_under_an_earlier_one_on_purpose():
+    result = _run('api_version: "5.24.1"\n' + FOLDERS, "5.19")
+    assert result.exit_code == EXIT_OK, result.error
+    assert "ON_GET_KNOWLEDGE_BASE_FOLDER" not in [event.name.value for event in result.events]
+
+
+def test_adsim_run_refuses_it_with_exit_2(tmp_path, capsys):
+    path = tmp_path / "kb.yaml"
+    path.write_text('api_version: "5.19"\nsteps:\n  - kb_folder: F-1\n', "utf-8")
+    assert main(["run", str(path)]) == EXIT_BAD_INPUT
+    assert f"{path}:3:5: kb_folder: ON_GET_KNOWLEDGE_BASE_FOLDER is not an event" in (
+        capsys.readouterr().out
+    )
+    assert main(["run", str(path), "--api-version", "5.24.1"]) == EXIT_OK
+
+
+def test_a_recorded_session_leaves_out_what_its_version_sent_nothing_for():
+    sim = Simulator(seed=4, settings=Settings(api_version="5.19"))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Customer Support").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(call)
+    sim.voice_transcript("I want a refund", "customer", call)
+    sim.generate_summary(call, {"Reason": "Refund"}, None, 1.5)
+    sim.advance(2)
+    text = record_session(sim)
+    assert "transcript" not in text and "summary" not in text
+    replayed = _run(text)
+    assert replayed.exit_code == EXIT_OK, replayed.error
+    assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
