@@ -62,6 +62,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "page/load_error.py",
         "panels/__init__.py",
         "panels/roster.py",
+        "panels/used_numbers.py",
         "plugin_loading.py",
         "session.py",
         "theme/__init__.py",

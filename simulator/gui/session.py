@@ -108,8 +108,10 @@ class Session:
     def _threads_left(self) -> None:
         """With thread isolation, what the plugins left running in this process once every
         desktop's host is closed, as ``adsim run`` says it: their threads and processes get
-        the close grace, then those still running are this desktop's host's incidents (one
-        process: the plugins' threads are everyone's; exit 1), the processes killed."""
+        the close grace, then those still running are incidents (exit 1), the processes
+        killed: a thread in the summary of the agent whose plugin's code it runs, one that
+        cannot be told (and a process) in the first agent's, as a plugin of one agent or
+        another (``simulator.handlers.leftover_owners``)."""
         hosts = [s.host for s in (self, *self.others) if s.host is not None]
         if not hosts or getattr(hosts[0], "isolation", "process") != "thread":
             return
@@ -122,7 +124,9 @@ class Session:
             if other.streams is not None:
                 other.streams.mend("a plugin's code (a thread of its own)")
                 other.streams.release()
-        threads_left(hosts[0])  # the first host's: its snapshot is from before any plugin
+        # The first host's snapshot is from before any plugin; each thread is said in the
+        # summary of the agent whose plugin left it, where that can be told.
+        threads_left(hosts[0], hosts[1:])
 
     def _close_host(self, wait: float) -> tuple[list[str], bool]:
         """Close this desktop's bridge and host (its handlers get ``wait`` s); what to say,

@@ -16,7 +16,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -464,25 +464,36 @@ def _tell(line: str, err: TextIO) -> None:
         print(line, file=err, flush=True)
 
 
-def threads_left(host: HandlerHost) -> None:
+def threads_left(host: HandlerHost, others: Sequence[HandlerHost] = ()) -> None:
     """With thread isolation, the threads and processes the plugins left running get the grace
     a plugin's process gives them, then the summary names those still running (an incident:
     exit 1); the processes are killed. adsim's stdout and stderr (descriptors 1 and 2 too) are
-    put back if a plugin replaced or closed them (an incident too)."""
+    put back if a plugin replaced or closed them (an incident too). ``others``: the other
+    agents' hosts in this process (``host``'s snapshot is from before any plugin): a thread is
+    said in the summary of the agent whose plugin's code it runs, or as one agent's or
+    another's where that cannot be told (``leftover_owners``); a process always so."""
     if host.isolation != "thread":
         return
     ending = leftover_processes.end_pools(CLOSE_GRACE)  # as Python's exit would, bounded
     before = host.threads_before | ending
-    left = leftover_threads.left_running(before, CLOSE_GRACE, host.threads_loaded)
+    left = leftover_threads.left_threads(before, CLOSE_GRACE, host.threads_loaded)
     if host.streams is not None:  # the summary reaches the user whatever a plugin did to them
         who = "a plugin's code (a thread of its own, or a handler past its timeout)"
         host.streams.mend(who)
         host.streams.release()
+    hosts = (host, *others)
     if left:
-        host.add_incident(leftover_threads.incident(left, CLOSE_GRACE))
+        from simulator.handlers.leftover_owners import owners
+
+        for owner, names, whose in owners(left, hosts):
+            owner.add_incident(leftover_threads.incident(names, CLOSE_GRACE, whose))
     started = leftover_processes.left_running(host.children_before, STARTED, CLOSE_GRACE)
     if started:
-        host.add_incident(leftover_processes.incident(started, CLOSE_GRACE))
+        from simulator.handlers.leftover_owners import anyone_of
+
+        # A process says nothing of the thread that started it: whose it is cannot be told.
+        whose = anyone_of(hosts)
+        host.add_incident(leftover_processes.incident(started, CLOSE_GRACE, whose))
 
 
 def abandon_run(host: HandlerHost, *, interrupted: bool = False) -> None:

@@ -155,10 +155,10 @@ def _kill_tree(pid: int) -> None:
         os.waitpid(pid, 0)  # ours: no zombie left behind
 
 
-def incident(names: list[str], grace: float) -> str:
-    """The summary's line for ``left_running``'s processes."""
+def incident(names: list[str], grace: float, who: str = "a plugin") -> str:
+    """The summary's line for ``left_running``'s processes (``who`` started them)."""
     return (
-        f"process(es) {', '.join(names)} that a plugin started still running {grace:g} s after "
+        f"process(es) {', '.join(names)} that {who} started still running {grace:g} s after "
         "the end; adsim killed them and what they started (--handler-isolation thread): left "
         "running, they would outlive adsim, holding its output open"
     )

@@ -32,6 +32,7 @@ __all__ = [
     "incident",
     "join_within",
     "left_running",
+    "left_threads",
     "process_delay",
     "run_delay",
     "snapshot",
@@ -154,8 +155,14 @@ def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) 
     ``grace`` seconds. ``daemons``: the threads running once the plugins were loaded; a daemon
     among them was made one on purpose (a plugin's ``register()`` runs on adsim's main thread),
     and is left to end with adsim, as a plugin's process leaves its daemons."""
-    left = _still_running(before, grace, lambda thread: thread.daemon and thread in daemons)
-    return [thread.name for thread in left]
+    return [thread.name for thread in left_threads(before, grace, daemons)]
+
+
+def left_threads(
+    before: Threads, grace: float, daemons: Threads = frozenset()
+) -> list[threading.Thread]:
+    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are)."""
+    return _still_running(before, grace, lambda thread: thread.daemon and thread in daemons)
 
 
 _HELD: list[threading.Thread] = []
@@ -188,12 +195,12 @@ def exit_if_held(code: int) -> None:
         _end(code)
 
 
-def incident(names: list[str], grace: float) -> str:
-    """The summary's line for ``left_running``'s threads."""
+def incident(names: list[str], grace: float, who: str = "a plugin") -> str:
+    """The summary's line for ``left_running``'s threads (``who`` started them)."""
     counts = Counter(names)  # a load run's handler may leave one per repeat: each name once
     shown = ", ".join(name if n == 1 else f"{name} ({n})" for name, n in counts.items())
     return (
-        f"thread(s) {shown} that a plugin started still running {grace:g} s after "
+        f"thread(s) {shown} that {who} started still running {grace:g} s after "
         "the end; adsim ended them with itself (--handler-isolation thread), whatever they "
         "were doing"
     )

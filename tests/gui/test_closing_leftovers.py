@@ -116,3 +116,93 @@ def test_a_load_that_never_ends_is_still_a_daemon_to_everyone_else():
     finally:
         release.set()
         loading.join(30)
+
+
+OMARS_WORKER = """
+import threading
+
+from tests.gui.test_closing_leftovers import STOP
+
+
+def work():
+    STOP.wait()
+
+
+def register(ad_api):
+    threading.Thread(target=work, name="omar-sync").start()
+    ad_api.on("ON_LOGIN", lambda event: None)
+"""
+
+QUIET = """
+def register(ad_api):
+    ad_api.on("ON_LOGIN", lambda event: None)
+"""
+
+
+@pytest.fixture
+def keep() -> Any:
+    """Top-level windows a test opens, alive until the test's widgets are closed."""
+    kept: list[Any] = []
+    yield kept
+    kept.clear()
+
+
+def _open_two(qtbot: Any, window: Any, tmp_path: Path, omars: str, keep: list[Any]) -> Any:
+    from simulator.gui.options import AgentOption, WindowOptions
+    from simulator.gui.session import open_session
+
+    jane = tmp_path / "quiet.py"
+    jane.write_text(QUIET, encoding="utf-8")
+    omar = tmp_path / "omars.py"
+    omar.write_text(omars, encoding="utf-8")
+    options = WindowOptions(
+        handlers=[f"jane={jane}", f"omar={omar}"],
+        agents=[AgentOption("omar")],
+        isolation="thread",
+        journal=":memory:",
+        login=False,
+    )
+    session = open_session(options, window.settings, window)
+    qtbot.addWidget(session.center)
+    keep.append(session.center)
+    for each in (session, *session.others):
+        qtbot.waitUntil(lambda each=each: each.bridge.loading is None, timeout=30_000)
+    return session
+
+
+def test_with_several_agents_a_thread_is_said_in_its_plugins_agents_summary(
+    qtbot: Any, window: Any, tmp_path: Path, keep: list[Any]
+) -> None:
+    """Omar's plugin left a thread running: the close said it in Jane's summary (`jane's
+    handlers: ...`), the tenant's agent's, whose plugins had left nothing."""
+    STOP.clear()
+    try:
+        session = _open_two(qtbot, window, tmp_path, OMARS_WORKER, keep)
+        (thread,) = [t for t in threading.enumerate() if t.name == "omar-sync"]
+        lines = session.close()
+    finally:
+        STOP.set()
+    thread.join(30)
+    assert lines[0].startswith("omar's handlers: 0 of "), lines
+    assert not any(line.startswith("jane's") for line in lines), lines
+    assert "  thread(s) omar-sync that a plugin started still running 0.5 s" in "\n".join(lines)
+
+
+def test_with_several_agents_a_thread_whose_plugin_cannot_be_told_says_so(
+    qtbot: Any, window: Any, tmp_path: Path, keep: list[Any]
+) -> None:
+    """A thread running a library's function (here `threading.Event.wait`) says nothing of the
+    plugin that started it: it is said as one agent's or another's, never pinned on one."""
+    STOP.clear()
+    try:
+        session = _open_two(qtbot, window, tmp_path, LEAVES_A_THREAD, keep)
+        (thread,) = [t for t in threading.enumerate() if t.name == "crm-worker"]
+        lines = session.close()
+    finally:
+        STOP.set()
+    thread.join(30)
+    said = "\n".join(lines)
+    assert (
+        "thread(s) crm-worker that a plugin of jane or omar (adsim cannot tell whose: they "
+        "share its process) started still running 0.5 s" in said
+    ), lines

@@ -67,14 +67,23 @@ class EventsTab(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("inspectorSplitter")
         self.split.setChildrenCollapsible(False)
-        self.table = table("eventTable", self.split)
+        # The copy buttons under the table whose selection they copy: under the details they
+        # made the tab taller than the inspector's room at 1440x900, which scrolled the table's
+        # last rows and its horizontal scroll bar out of sight.
+        left = QWidget(self.split)
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.setSpacing(6)
+        self.table = table("eventTable", left)
         self.empty = EmptyState(
             "eventsEmpty",
             self.table,
             "No events yet. Log in, go Ready, or make a contact arrive from the customer side.",
-            self.split,
+            left,
         )
-        self.split.addWidget(self.empty)
+        left_column.addWidget(self.empty, 1)
+        left_column.addLayout(self._copy_row())
+        self.split.addWidget(left)
         self.split.addWidget(self._detail())
         self.split.setStretchFactor(0, 4)
         self.split.setStretchFactor(1, 5)
@@ -124,6 +133,7 @@ class EventsTab(QWidget):
         self.json = JsonView(
             "eventJson", "Select an event to see its exact payload", self.detail_split
         )
+        self.json.setMinimumHeight(56)  # three lines; the splitter gives it more
         self.json.whole = "Copy as JSON and the journal have it whole"
         changes_box = QWidget(self.detail_split)
         changes_column = QVBoxLayout(changes_box)
@@ -138,6 +148,7 @@ class EventsTab(QWidget):
         self.diff.setTabKeyNavigation(False)  # Tab leaves it, as it leaves the tables
         self.diff.setWordWrap(True)
         self.diff.setFont(mono_font())
+        self.diff.setMinimumHeight(56)  # the header and a row
         header = self.diff.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -156,8 +167,10 @@ class EventsTab(QWidget):
         self.detail_split.setStretchFactor(0, 3)
         self.detail_split.setStretchFactor(1, 2)
         column.addWidget(self.detail_split, 1)
+        return right
+
+    def _copy_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.addStretch(1)
         self.copy_expect = button(
             "copyExpectButton",
             "Copy as expect step",
@@ -172,10 +185,10 @@ class EventsTab(QWidget):
         )
         row.addWidget(self.copy_expect)
         row.addWidget(self.copy)
-        column.addLayout(row)
+        row.addStretch(1)
         self.copy.clicked.connect(self.copy_json)
         self.copy_expect.clicked.connect(self.copy_expect_step)
-        return right
+        return row
 
     # ------------------------------------------------------------------ attaching
 

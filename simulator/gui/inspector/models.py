@@ -144,6 +144,8 @@ class EventTableModel(_FlatTable):
             if column == 3:
                 return self._log.summaries[position]
         elif role == _TOOLTIP:
+            if column == 1:  # whole where the column is too narrow for it ("ON_REQUEST_…")
+                return self._log.names[position]
             if column == 2:
                 return self._log.interaction_ids[position]
             if column == 3:

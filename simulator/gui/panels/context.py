@@ -34,6 +34,7 @@ from simulator.gui.times import duration_text
 if TYPE_CHECKING:
     from simulator.engine import Interaction
     from simulator.gui.bridge import SimBridge
+    from simulator.gui.panels.used_numbers import UsedNumbers
 
 __all__ = ["ContextPanel", "badge_text_color"]
 
@@ -67,6 +68,7 @@ class ContextPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._bridge: SimBridge | None = None
+        self._used: UsedNumbers | None = None
         frame, frame_layout = card_in(self, "contextPanel", margins=0)
         self.stack = QStackedWidget(frame)
         self.stack.setObjectName("contextStack")
@@ -200,14 +202,12 @@ class ContextPanel(QWidget):
         voice.record.clicked.connect(
             lambda: self._with(lambda i: self._act("set_call_recording", not i.recording))
         )
-        voice.blind.clicked.connect(
-            lambda: self._act("blind_transfer", voice.number.text().strip(), None)
-        )
+        voice.blind.clicked.connect(lambda: self._transfer(voice.number, "blind_transfer", None))
         voice.consult.clicked.connect(self._consult)
         voice.complete_transfer.clicked.connect(self._complete_transfer)
         voice.merge.clicked.connect(self._merge_calls)
         voice.conference.clicked.connect(
-            lambda: self._act("invite_to_call_conference", voice.number.text().strip(), None)
+            lambda: self._transfer(voice.number, "invite_to_call_conference", None)
         )
         voice.remove_party.clicked.connect(self._remove_party)
         voice.end_conference.clicked.connect(lambda: self._act("destroy_call_conference"))
@@ -218,10 +218,10 @@ class ContextPanel(QWidget):
         self.chat.simulate.clicked.connect(self._simulate_reply)
         chat = self.chat
         chat.transfer.clicked.connect(
-            lambda: self._act("blind_transfer", chat.transfer_number.text().strip(), None)
+            lambda: self._transfer(chat.transfer_number, "blind_transfer", None)
         )
         chat.invite.clicked.connect(
-            lambda: self._act("invite_to_chat_conference", chat.transfer_number.text().strip())
+            lambda: self._transfer(chat.transfer_number, "invite_to_chat_conference")
         )
         self.email.send.clicked.connect(self._send_email)
         # currentIndexChanged: a test may select by item data (the refresh blocks signals).
@@ -237,7 +237,10 @@ class ContextPanel(QWidget):
     def attach(self, bridge: SimBridge, *, build: bool = True) -> None:
         """Show ``bridge``'s active interaction (``build=False``: the interaction page is built
         by ``build()`` or when the first interaction needs it)."""
+        from simulator.gui.panels.used_numbers import UsedNumbers
+
         self._bridge = bridge
+        self._used = UsedNumbers(bridge)
         bridge.before_timers.append(self._before_timers)
         if build:
             self._build_page()
@@ -271,9 +274,16 @@ class ContextPanel(QWidget):
         if inter is not None:
             self._act("set_call_hold", inter.state.value != "hold")
 
+    def _transfer(self, field: Any, action: str, *args: Any) -> None:
+        """An action taking ``field``'s number: one that went through uses the number up."""
+        number = field.text().strip()
+        if self._used is not None:
+            self._used.act(field, lambda: self._act(action, number, *args))
+
     def _consult(self) -> None:
-        if self._bridge is not None:
-            self._bridge.act("consult_call", self.voice.number.text().strip())
+        if self._bridge is not None and self._used is not None:
+            bridge, number = self._bridge, self.voice.number.text().strip()
+            self._used.act(self.voice.number, lambda: bridge.act("consult_call", number))
 
     def _complete_transfer(self) -> None:
         if self._bridge is not None:

@@ -165,12 +165,17 @@ class VoicePage(QWidget):
         self.hold.setChecked(on_hold)
         self.hold.setText("Resume" if on_hold else "Hold")
         self._icon(self.hold, "play" if on_hold else "pause")
-        self.mute.setChecked(inter.muted)
-        self.mute.setText("Unmute" if inter.muted else "Mute")
-        self._icon(self.mute, "mic" if inter.muted else "mic-off")
-        self.record.setChecked(inter.recording)
-        self.record.setText("Stop recording" if inter.recording else "Record")
-        self._icon(self.record, "stop" if inter.recording else "record")
+        # The mute and the recording end with the call: in wrap-up nothing records (the
+        # payload's ``callRecording`` keeps the value it had, as the widget's display data does;
+        # ``callMuted`` too with ``mute_after_call: keep``).
+        muted = inter.muted and not inter.in_wrap_up
+        self.mute.setChecked(muted)
+        self.mute.setText("Unmute" if muted else "Mute")
+        self._icon(self.mute, "mic" if muted else "mic-off")
+        recording = inter.recording and not inter.in_wrap_up
+        self.record.setChecked(recording)
+        self.record.setText("Stop recording" if recording else "Record")
+        self._icon(self.record, "stop" if recording else "record")
         # After the call ends (wrap-up) nobody is on it any more, the customer included.
         on_call = [] if inter.in_wrap_up else inter.parties
         parties = [(party.id, party.name, party.phone) for party in on_call]

@@ -24,7 +24,7 @@ from simulator.gui.theme.palette import state_color
 if TYPE_CHECKING:
     from simulator.engine import Interaction, Simulator
 
-__all__ = ["DirectoryModel", "InteractionListModel", "ring_remaining_ms"]
+__all__ = ["DirectoryModel", "InteractionListModel", "call_flags", "ring_remaining_ms"]
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -48,6 +48,26 @@ def ring_remaining_ms(sim: Simulator, inter: Interaction) -> int | None:
     return max(0, int(since + timeout * 1000 - sim.now_ms))
 
 
+def call_flags(inter: Interaction) -> list[str]:
+    """What holds for the call now, in short words. Once it ended (wrap-up) the recording,
+    the mute and the conference ended with it: the payload still says ``callRecording: true``
+    (the widget's display data keeps it, docs/contract.md), but nothing records any more, so
+    a call recorded to its end says ``recorded``, not ``rec``."""
+    flags = []
+    ended = inter.in_wrap_up
+    if inter.muted and not ended:
+        flags.append("muted")
+    if inter.recording and not ended:
+        flags.append("rec")
+    elif ended and inter.ever_recorded:
+        flags.append("recorded")
+    if inter.consult_of is not None:
+        flags.append("consult")
+    if len(inter.parties) > 1 and not ended:
+        flags.append("conference")
+    return flags
+
+
 class InteractionListModel(QAbstractListModel):
     """The agent's live interactions (the engine's list, oldest first).
 
@@ -64,7 +84,7 @@ class InteractionListModel(QAbstractListModel):
     """Milliseconds in the current state."""
     ActiveRole = _USER + 7
     FlagsRole = _USER + 8
-    """Short words: muted, recording, consult."""
+    """Short words (``call_flags``): muted, rec, consult, conference; recorded in wrap-up."""
     AliasRole = _USER + 9
     """The scenario's ``as`` name of the interaction (while a scenario plays), else None."""
     RemainingRole = _USER + 10
@@ -149,16 +169,7 @@ class InteractionListModel(QAbstractListModel):
         if role == self.ActiveRole:
             return iid == self._sim.active_interaction_id
         if role == self.FlagsRole:
-            flags = []
-            if inter.muted:
-                flags.append("muted")
-            if inter.recording:
-                flags.append("rec")
-            if inter.consult_of is not None:
-                flags.append("consult")
-            if len(inter.parties) > 1:
-                flags.append("conference")
-            return " · ".join(flags)
+            return " · ".join(call_flags(inter))
         return None
 
 

@@ -1,0 +1,59 @@
+"""What the window says about a call once it ended: in wrap-up nothing records, nobody is muted
+and no conference goes on, whatever the payload's display flags kept."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+def _flags(desk) -> str:
+    from simulator.gui.panels.models import InteractionListModel
+
+    view = desk.widget("interactionList")
+    model = view.model()
+    return str(model.index(0, 0).data(InteractionListModel.FlagsRole) or "")
+
+
+def test_in_wrap_up_a_recorded_call_says_recorded_not_rec(bare_desk):
+    """The call's row kept `rec` and the page `Stop recording` (checked) through the wrap-up,
+    after the recording had ended with the call: the engine keeps `callRecording: true` in
+    the wrap-up payload, as the widget's display data does (docs/contract.md), and the window
+    showed that flag as a recording still going on."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    desk.click("recordButton")
+    record = desk.widget("recordButton")
+    desk.wait(lambda: record.isChecked() and _flags(desk) == "rec")
+    assert record.text() == "Stop recording"
+    desk.click("muteButton")
+    desk.wait(lambda: _flags(desk) == "muted · rec")
+    desk.click("customerHangUpButton")
+    desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
+    desk.wait(lambda: _flags(desk) == "recorded")
+    assert not record.isChecked() and record.text() == "Record"
+    assert not record.isEnabled()
+    mute = desk.widget("muteButton")
+    assert not mute.isChecked() and mute.text() == "Mute"
+    # The engine's payload is unchanged: the contract's choice, not the window's.
+    assert desk.active().wire()["callRecording"] is True
+
+
+def test_in_wrap_up_a_call_never_recorded_says_nothing_of_recording(bare_desk):
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    desk.click("customerHangUpButton")
+    desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
+    assert _flags(desk) == ""
+    assert not desk.widget("recordButton").isChecked()
