@@ -51,12 +51,26 @@ class CommandParser(argparse.ArgumentParser):
         if self._is_subcommand or self._subparsers is not None:
             unknown = self._unknown_option(given)
             if unknown is not None:  # before "SCENARIO is required" hides the typo
-                self.error(f"unrecognized arguments: {unknown}")
+                self.error(f"unrecognized arguments: {unknown}{self._did_you_mean(unknown)}")
         self._dashed = self._dashed_name(given)
         parsed, extras = super().parse_known_args(args, namespace)
         if extras and self._is_subcommand:
-            self.error(f"unrecognized arguments: {' '.join(extras)}")
+            first = next((e.split("=", 1)[0] for e in extras if e.startswith("--")), "")
+            self.error(f"unrecognized arguments: {' '.join(extras)}{self._did_you_mean(first)}")
         return parsed, extras
+
+    def _did_you_mean(self, name: str) -> str:
+        """`` (did you mean --handler?)`` for a misspelt or cut-short ``--long`` option: the
+        closest option of this parser, or none (``unrecognized arguments: --handlr`` did not say
+        what to write)."""
+        if not name.startswith("--"):
+            return ""
+        import difflib
+
+        options = [o for o in self._option_string_actions if o.startswith("--") and o != "--help"]
+        longer = [o for o in options if o.startswith(name)]
+        close = longer if len(longer) == 1 else difflib.get_close_matches(name, options, 1, 0.7)
+        return f" (did you mean {close[0]}?)" if close else ""
 
     def _unknown_option(self, args: list[str]) -> str | None:
         """The first ``--long`` option this parser does not have, before any ``--`` and, for a

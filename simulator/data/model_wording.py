@@ -72,6 +72,43 @@ def written(word: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_MEANT = {
+    # an interaction's state, in the words of a phone or a CRM: the adApi has its own
+    "connected": "delivered",
+    "answered": "delivered",
+    "active": "delivered",
+    "talking": "delivered",
+    "in_progress": "delivered",
+    "established": "delivered",
+    "ringing": "delivery_pending",
+    "offered": "delivery_pending",
+    "alerting": "delivery_pending",
+    "incoming": "delivery_pending",
+    "pending": "delivery_pending",
+    "held": "hold",
+    "on_hold": "hold",
+    "acw": "wrap_up",
+    "after_call_work": "wrap_up",
+    "ended": "completed",
+    "finished": "completed",
+    "done": "completed",
+    "closed": "completed",
+    # the agent's
+    "available": "ready",
+    "idle": "ready",
+    "away": "not_ready",
+    "unavailable": "not_ready",
+    "break": "not_ready",
+    "on_call": "busy",
+    "wrap_up": "after_call_work",
+    "wrapup": "after_call_work",
+    "offline": "logged_out",
+}
+"""The adApi's word for one a tester writes from another vocabulary (``connected``: ``delivered``),
+suggested when it is one of the choices: difflib, comparing letters, offered ``completed`` for
+``connected``, the opposite of what was meant."""
+
+
 def suggest(word: Any, choices: Sequence[str]) -> str:
     """`` (did you mean `x`?)`` for the choice closest to a misspelt ``word``, else empty; and
     the invisible characters ``word`` holds, named: ``name`` with a zero-width space pasted from
@@ -88,6 +125,10 @@ def suggest(word: Any, choices: Sequence[str]) -> str:
     # difflib, comparing characters as they are, does not find alike.
     folded = word.casefold()
     same = [c for c in choices if isinstance(c, str) and c != word and c.casefold() == folded]
+    meant = _MEANT.get(folded.replace(" ", "_").replace("-", "_"))
+    if meant is not None and meant in choices and word not in choices:
+        parts.append(f"did you mean `{meant}`? the adApi's word for {word!r}")
+        return f" ({'; '.join(parts)})"
     close = same[:1] or difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         parts.append(f"did you mean `{close[0]}`?")

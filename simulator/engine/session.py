@@ -186,7 +186,12 @@ class AgentSession(Lifecycle):
             try:
                 wanted = AgentState(state)
             except ValueError:
-                raise ActionError(Code.invalid_args, f"unknown agent state {state!r}") from None
+                from simulator.data.model_wording import suggest  # only for a wrong word
+
+                hint = suggest(state, [s.value for s in AGENT_SELECTABLE])
+                raise ActionError(
+                    Code.invalid_args, f"unknown agent state {state!r}{hint}"
+                ) from None
             if wanted not in AGENT_SELECTABLE:
                 raise ActionError(
                     Code.invalid_args, f"{wanted.value} is set by the system, not chosen"

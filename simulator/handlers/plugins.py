@@ -418,8 +418,11 @@ def discover_path(path: Path, isolated: bool = False) -> PluginSource:
             )
         raise InputFileError(str(path), None, "no such handler file or directory")
     if path.suffix != ".py":
+        js = f" (a JavaScript module goes to adsim run --js-handler {path})" if _is_js(path) else ""
         raise InputFileError(
-            str(path), None, "a handler is a .py file with register(ad_api), or a directory of them"
+            str(path),
+            None,
+            f"a handler is a .py file with register(ad_api), or a directory of them{js}",
         )
     return PluginSource(lambda: [read_file(path)])
 
@@ -532,3 +535,8 @@ def discover_entry_points(group: str = ENTRY_POINT_GROUP, isolated: bool = False
         return [entry_point_plugin(entry, again=calls > 1) for entry in entries]
 
     return PluginSource(read)
+
+
+def _is_js(path: Path) -> bool:
+    """Whether ``path`` is a JavaScript module (given to ``--handler`` by mistake)."""
+    return path.suffix.lower() in (".mjs", ".cjs", ".js")

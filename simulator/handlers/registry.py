@@ -94,6 +94,12 @@ class Registration:
         return args
 
 
+def _takes(registration: Registration) -> bool:
+    """Whether a registration is a handler of its event: all are but a Node module's forwarder
+    of an event the module has no handler of (``simulator.web.forwards.Forward``)."""
+    return getattr(registration.handler, "has_handler", None) is not False
+
+
 class HandlerRegistry:
     """Registrations per event, in order; reads are lock-free (copy-on-write tuples)."""
 
@@ -151,9 +157,22 @@ class HandlerRegistry:
         return self._by_event.get(event, ())
 
     def events(self) -> tuple[str, ...]:
-        """The names of the events some handler takes, in the contract's order."""
+        """The names of the events some handler takes, in the contract's order (a Node module's
+        forwarder of an event the module has no handler of takes none)."""
         by_event = self._by_event
-        return tuple(name.value for name in EventName if by_event.get(name))
+        return tuple(
+            name.value for name in EventName if any(_takes(r) for r in by_event.get(name, ()))
+        )
+
+    def forwarders(self) -> set[tuple[str, str]]:
+        """``(plugin, name)`` of the Node modules' forwarders of events the module has no
+        handler of: a call of one runs none of the integration's code."""
+        return {
+            (r.plugin, r.name)
+            for registrations in tuple(self._by_event.values())
+            for r in registrations
+            if not _takes(r)
+        }
 
     def count(self, plugin: str | None = None) -> int:
         """How many registrations (of one plugin, when given)."""

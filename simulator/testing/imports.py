@@ -29,6 +29,7 @@ __all__ = [
     "check_loadable_alone",
     "close_hook",
     "import_handler",
+    "make_importable",
     "resolve_handlers",
     "shown_path",
 ]
@@ -96,6 +97,17 @@ def _file_handler(file: Path) -> HandlerModule:
     if _on_sys_path(file.parent) and _same(_origin(file.stem), file):
         return HandlerModule(name=file.stem)
     return HandlerModule(path=file)
+
+
+def make_importable(file: Path) -> None:
+    """Append the folder of a loose handler file to ``sys.path`` when no other module has its
+    name, so it is imported by its name (the pytest plugin's, for the ini file's handlers)."""
+    file = file.resolve()
+    if file.suffix != ".py" or _package_name(file) is not None or not file.stem.isidentifier():
+        return
+    if not _on_sys_path(file.parent) and _origin(file.stem) is None:
+        sys.path.append(str(file.parent))
+        importlib.invalidate_caches()
 
 
 def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[HandlerModule]:

@@ -193,12 +193,32 @@ def pytest_configure(config: pytest.Config) -> None:
     from simulator.handlers import exit_guard
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
+    _importable_before_collection(config)
     config.addinivalue_line(
         "markers",
         "adsim(seed=None, tenant=None, handlers=None, settings=None, handler_timeout=None, "
         "handler_isolation=None, api_version=None, handler_failures=None): "
         "configure the adsim fixtures for this test",
     )
+
+
+def _importable_before_collection(config: pytest.Config) -> None:
+    """The folders of the ini file's loose handler files on ``sys.path`` before collection, so
+    the handler is imported by its name and a test's ``import crm_handler`` is its module: under
+    plain ``pytest`` (no working directory on ``sys.path``) the handler ran as its own copy, and
+    the import failed at collection (``No module named 'crm_handler'``) or, in a test, found a
+    second copy. A mistake in them is reported at the set-up, as before."""
+    base = Path(config.inipath).parent if config.inipath else Path(config.rootpath)
+    paths = [base / spec for spec in config.getini("adsim_handlers")]
+    if not paths:
+        return
+    from simulator.testing.imports import make_importable
+
+    for path in paths:
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and not file.name.startswith("_"):
+                make_importable(file)
 
 
 _TELLER = pytest.StashKey[slow_loads.Teller]()

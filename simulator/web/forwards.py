@@ -34,10 +34,14 @@ def _wire(value: Any) -> Any:
 class Forward:
     """The endpoint's handler for one event: post it to the page and wait for its handlers."""
 
-    def __init__(self, deliver: Deliver, event: EventName, name: str):
+    def __init__(self, deliver: Deliver, event: EventName, name: str, *, module: bool = False):
         self._deliver = deliver
         self.event = event
         self.__qualname__ = name
+        self.has_handler: bool | None = False if module else None
+        """A Node module's: whether the module has a handler of the event (its ``__on__``
+        said where); None for a page's, which does not say. A call of one without runs no
+        handler of the integration's (the run's "no handler was called" note skips it)."""
 
     def __call__(self, *args: Any) -> Any:
         return self._deliver(self.event, [_wire(a) for a in args])
@@ -59,7 +63,7 @@ class Forwards:
         who = "" if self.places else "page."
         for event in events:
             forward = self._by_event[event.value] = Forward(
-                self._deliver, event, f"{who}on({event.value})"
+                self._deliver, event, f"{who}on({event.value})", module=self.places
             )
             ad_api.on(event, forward)
 
@@ -73,5 +77,6 @@ class Forwards:
         said = ", ".join(str(p).removeprefix(self._folder) for p in places[:5])
         name = f"on({forward.event.value})" + (f" at {said}" if said else "")
         forward.__qualname__ = name
+        forward.has_handler = True
         if registry is not None:
             registry.rename(forward, name)

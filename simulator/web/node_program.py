@@ -92,6 +92,14 @@ def check_js_handlers(paths: list[Path]) -> str:
             raise InputFileError(
                 str(path), None, "no such JS handler file; check the --js-handler path"
             )
+        if Path(path).suffix.lower() in (".py", ".pyw"):
+            # Node said "TypeError: Unknown file extension ".py"" of a Python plugin.
+            raise InputFileError(
+                str(path),
+                None,
+                "is a Python handler plugin: load it with --handler "
+                f"{path}; --js-handler takes a JavaScript module (.mjs, .js, .cjs)",
+            )
     where = str(paths[0]) if paths else "--js-handler"
     found = find_node()
     chosen = os.environ.get("ADSIM_NODE")

@@ -42,8 +42,26 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def test_abbreviated_options_are_refused(argv, capsys):
     err = _refused(argv, capsys)
     abbreviated = next(arg for arg in argv if arg.startswith("--")).split("=")[0]
-    assert err.splitlines()[0].endswith(f"unrecognized arguments: {abbreviated}")
+    assert f"unrecognized arguments: {abbreviated} (did you mean --" in err.splitlines()[0]
     assert "s3cr3t-value" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["demo", "--handlr", "crm.py"], "--handler"),
+        (["demo", "--handle", "crm.py"], "--handler"),
+        (["run", CHAT, "--handler-timout", "3"], "--handler-timeout"),
+        (["run", "--trace", CHAT], "--trace-handlers"),
+        (["generate", "--count", "3", "--outpt", "x.jsonl"], "--output"),
+        (["journal", "runs", "--lats", "3"], "--last"),
+        (["--scenaro", CHAT], "--scenario"),
+    ],
+)
+def test_a_misspelt_option_says_which_was_meant(argv, meant, capsys):
+    """``unrecognized arguments: --handlr`` named the typo and not what to write."""
+    first = _refused(argv, capsys).splitlines()[0]
+    assert first.endswith(f" (did you mean {meant}?)"), first
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,10 @@ summary did not mention the handlers at all."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from simulator.cli import main
 
@@ -86,3 +89,24 @@ def test_load_mode_of_several_agents_says_which_events_never_came(tmp_path, caps
         "      no handler calls (the handlers loaded take ON_SAVE_ACTIVITY_RECORD, and none came)"
         in capsys.readouterr().out.splitlines()
     )
+
+
+def _module(tmp_path: Path, event: str) -> str:
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        f"export function register(adApi) {{\n  adApi.on('{event}', () => {{}});\n}}\n",
+        encoding="utf-8",
+    )
+    return str(module)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_node_module_whose_handlers_never_ran_says_so(tmp_path, capsys):
+    """A Node module is sent every event (its message logger sees them all), so each was an
+    outcome and the note never came for ``--js-handler``, though its handler never ran."""
+    _handler, flow = _files(tmp_path)
+    module = _module(tmp_path, "ON_SAVE_ACTIVITY_RECORD")
+    assert main(["run", flow, "--js-handler", module, "--journal", ":memory:"]) == 0
+    assert NOTE in capsys.readouterr().out.splitlines()
+    assert main(["run", CHAT, "--js-handler", module, "--journal", ":memory:"]) == 0
+    assert "note: no handler was called" not in capsys.readouterr().out
