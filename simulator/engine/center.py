@@ -23,10 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from simulator.contract import InteractionType
 from simulator.data import AgentProfile, CustomerFactory, IdFactory, Tenant, load_tenant
 from simulator.engine.clock import Clock, VirtualClock
 from simulator.engine.records import QueuedOffer
 from simulator.engine.settings import Settings
+from simulator.engine.tables import AgentPhase
 from simulator.engine.timers import TimerQueue
 
 if TYPE_CHECKING:
@@ -168,15 +170,22 @@ class ContactCenter:
 
     def route(self, offer: QueuedOffer) -> AgentDesktop | None:
         """The agent ``offer`` goes to now: of those who may take it, the longest idle (the
-        earliest start of their current state; the first to join on a tie), or None."""
+        earliest start of their current state; the first to join on a tie), or None. A call
+        goes to a Ready agent before one Busy with chats or emails (``calls_with_chats``): that
+        agent is not idle, however early their Busy began."""
         desktops = self.desktops
         if len(desktops) == 1:
             only = desktops[0]
             return only if only._takes(offer) else None
+        voice = offer.type is InteractionType.voice
         best: AgentDesktop | None = None
+        best_key: tuple[bool, int] = (True, 0)
         for desktop in desktops:
-            if desktop._takes(offer) and (best is None or desktop._since_ms < best._since_ms):
-                best = desktop
+            if not desktop._takes(offer):
+                continue
+            key = (voice and desktop._phase is not AgentPhase.ready, desktop._since_ms)
+            if best is None or key < best_key:
+                best, best_key = desktop, key
         return best
 
     def could_take(self, offer: QueuedOffer, declined: tuple[str, ...]) -> bool:

@@ -87,7 +87,10 @@ def test_a_signal_closes_the_window_and_ends_adsim(tmp_path: Path, signum: int) 
             process.communicate()
     name = signal.Signals(signum).name
     assert process.returncode == 128 + signum, rest.decode()
-    lines = rest.decode().strip().splitlines()
+    # Qt's offscreen platform may warn as the window is shown (after the plugin's first line).
+    lines = [
+        line for line in rest.decode().strip().splitlines() if "propagateSizeHints" not in line
+    ]
     assert lines == [f"adsim: interrupted ({name}): closing the window"], lines
     with sqlite3.connect(journal) as reader:
         assert [row[0] for row in reader.execute("SELECT name FROM events")][:1] == ["ON_LOGIN"]

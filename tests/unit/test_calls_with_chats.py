@@ -66,3 +66,25 @@ def test_wait_keeps_the_call_queued_until_every_chat_is_done():
     sim.leave_interaction(chat.id)
     sim.complete_interaction(chat.id)
     assert _calls(sim) == ["delivery_pending"]
+
+
+@pytest.mark.parametrize("omar_state", ["ready", "not_ready"])
+def test_a_call_goes_to_a_ready_colleague_before_an_agent_busy_with_a_chat(omar_state):
+    """Busy with a chat since before the colleague went Ready, Jane was "the longest idle" and
+    got the call: the Ready colleague comes first, and Jane only when nobody Ready can take it."""
+    sim = Simulator(seed=4)
+    omar = sim.center.add_agent("omar")
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.offer_chat("Web Chat")
+    assert sim.accept_interaction().ok
+    sim.advance(30)
+    assert omar.login().ok
+    assert omar.set_agent_state(omar_state, *(["Break"] if omar_state == "not_ready" else [])).ok
+    sim.advance(30)
+    assert sim.offer_call("Customer Support").ok
+    omar_calls = [i.state.value for i in omar.interactions if i.type is InteractionType.voice]
+    if omar_state == "ready":
+        assert (omar_calls, _calls(sim)) == (["delivery_pending"], [])
+    else:
+        assert (omar_calls, _calls(sim)) == ([], ["delivery_pending"])
