@@ -68,8 +68,9 @@ class Forwards:
             ad_api.on(event, forward)
 
     def placed(self, params: list[Any], registry: HandlerRegistry | None) -> None:
-        """``__on__ [event, [file:line, ...]]``: where the module registered its handlers of the
-        event, which then names that event's handler in its outcomes."""
+        """``__on__ [event, [file:line, ...], count]``: where the module registered its handlers
+        of the event, which then names that event's handler in its outcomes, and how many it
+        has (0 once ``remove`` took the last: its calls are then no handler's)."""
         forward = self._by_event.get(str(params[0])) if self.places and params else None
         if forward is None:
             return
@@ -77,6 +78,8 @@ class Forwards:
         said = ", ".join(str(p).removeprefix(self._folder) for p in places[:5])
         name = f"on({forward.event.value})" + (f" at {said}" if said else "")
         forward.__qualname__ = name
-        forward.has_handler = True
+        # The module's handlers of the event left (its third value; none: some, as before).
+        count = params[2] if len(params) > 2 else None
+        forward.has_handler = not (isinstance(count, int) and count <= 0)
         if registry is not None:
             registry.rename(forward, name)

@@ -110,3 +110,23 @@ def test_a_node_module_whose_handlers_never_ran_says_so(tmp_path, capsys):
     assert NOTE in capsys.readouterr().out.splitlines()
     assert main(["run", CHAT, "--js-handler", module, "--journal", ":memory:"]) == 0
     assert "note: no handler was called" not in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_node_module_that_removed_its_handler_has_none_called(tmp_path, capsys):
+    """``remove`` of the module's last handler of an event still left that event's calls
+    counted as the handler's (each ``__on__`` set it handled, whatever it said): the note did
+    not come, though none of the integration's handlers ran."""
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  const save = () => {};\n"
+        "  adApi.on('ON_SAVE_ACTIVITY_RECORD', save);\n"
+        "  adApi.remove('ON_SAVE_ACTIVITY_RECORD', save);\n"
+        "  adApi.on('ON_SCREEN_RECORDING_STATE_CHANGE', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", CHAT, "--js-handler", str(module), "--journal", ":memory:"]) == 0
+    out = capsys.readouterr().out
+    assert "note: no handler was called" in out, out

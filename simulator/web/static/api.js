@@ -539,7 +539,9 @@
   AdApi.prototype._sayPlaces = function (name) {
     if (!this._transport || !namespace().sayPlaces) return;
     var places = this._places[name].filter(Boolean);
-    this._transport.send({ uid: nextUid(), type: "__on__", params: [name, places] });
+    // The count too: a place can be unknown (""), and none left means no handler at all.
+    var count = this._places[name].length;
+    this._transport.send({ uid: nextUid(), type: "__on__", params: [name, places, count] });
   };
 
   AdApi.prototype.injectMessageLogger = function (logger) {
