@@ -67,3 +67,13 @@ def test_a_loose_file_whose_name_is_taken_still_runs_as_its_own_copy(tmp_path, n
     finally:
         sys.path[:] = before
     assert module.name is None and module.path == file.resolve()
+
+
+def test_a_handler_path_the_system_refuses_is_the_set_ups_error_not_the_sessions(pytester):
+    """A name too long for the file system (or a folder the user cannot read) in
+    ``adsim_handlers`` ended the whole session in INTERNALERROR at start-up, no test run."""
+    pytester.makeini(f"[pytest]\nadsim_handlers = {'a' * 300}.py\n")
+    pytester.makepyfile("def test_a(adsim):\n    pass\n\n\ndef test_b():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=1, errors=1)
