@@ -306,7 +306,7 @@ class Formula:
                         offset = self._char_offset(other)
                         symbol = _SYMBOLS[type(op)]
                         field, divisor = scaled
-                        written = ast.unparse(side)
+                        written = ast.get_source_segment(self.text, side) or ast.unparse(side)
                         found.append(
                             Comparison(field, symbol, number, offset, first, divisor, written)
                         )

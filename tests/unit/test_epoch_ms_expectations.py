@@ -177,6 +177,7 @@ def test_a_server_errors_set_timestamp_is_taken():
         ("startTime / 1000 > 30", "startTime / 1000", "30"),
         ("30 <= ceil(endTime // 1000)", "ceil(endTime // 1000)", "30"),
         ("round(startTime / 1000) < 120 and duration > 1", "round(startTime / 1000)", "120"),
+        ("floor( startTime/1e3 ) >= 30", "floor( startTime/1e3 )", "30"),  # quoted as written
     ],
 )
 def test_a_moment_in_seconds_compared_with_a_small_number_is_refused(formula, written, number):
