@@ -129,6 +129,9 @@ def test_a_marker_mistake_is_its_line_alone_with_pytest_qt_loaded(pytester):
     pytester.makepyfile(
         "import pytest\n\n@pytest.mark.adsim(handler_timout=3)\ndef test_a(adsim):\n    pass\n"
     )
+    pytester.makeconftest(  # the case itself: pytest-qt loaded
+        "def pytest_configure(config):\n    assert config.pluginmanager.hasplugin('pytest-qt')\n"
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
