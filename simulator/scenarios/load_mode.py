@@ -115,6 +115,8 @@ class LoadReport:
     """Why the runs stopped early: a step the engine refused (exit code 2), handlers that kept
     acting on their own events (``handlers_looped``) or a journal that could not be written
     (``journal_failed``), both exit code 1 as for one run."""
+    stopped_run: int | None = None
+    """The run (1, 2 ...) that ``stopped`` stopped in, which the summary names."""
     handlers_looped: bool = False
     journal_failed: bool = False
     idle_handlers: tuple[str, ...] = ()
@@ -236,6 +238,7 @@ def run_load(
             on_result(index, result)
         if result.error is not None:
             report.stopped = str(result.error)
+            report.stopped_run = index + 1
             report.handlers_looped = result.handlers_looped
             report.journal_failed = result.journal_failed
             report.failed_runs += 1

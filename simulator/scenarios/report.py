@@ -121,7 +121,8 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
     if report.errors_left_out:
         lines.append(f"  ... and {report.errors_left_out} more")
     if report.stopped:
-        lines.append(f"  stopped: {report.stopped}")
+        run = f"run {report.stopped_run}: " if report.stopped_run is not None else ""
+        lines.append(f"  stopped: {run}{report.stopped}")
     return _lines(lines)
 
 

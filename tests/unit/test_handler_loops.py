@@ -14,6 +14,7 @@ from simulator.cli import main
 from simulator.engine import Simulator
 from simulator.handlers import HandlerHost
 from simulator.scenarios import ScenarioRunner, parse_scenario, run_load
+from simulator.scenarios.report import format_load
 from simulator.scenarios.runner import EXIT_FAILED
 
 pytest_plugins = ["pytester"]
@@ -120,6 +121,10 @@ def test_load_mode_stops_at_the_first_looping_run(noter):
     assert report.handlers_looped
     assert report.exit_code == EXIT_FAILED
     assert report.stopped == f"s.yaml:6:5: {MESSAGE}"
+    assert report.stopped_run == 1
+    # The summary names the run it stopped in, as the series' other lines do (run 41 of 60
+    # read as if the first had stopped).
+    assert f"  stopped: run 1: s.yaml:6:5: {MESSAGE}" in format_load(report).splitlines()
 
 
 def test_adsim_run_ends_with_exit_1_and_one_line(noter, tmp_path, capsys):
