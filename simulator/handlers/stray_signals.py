@@ -79,7 +79,8 @@ class StraySignals:
             return  # only the main thread sets handlers: nothing to catch them with
         for signum in _SIGNALS:
             try:
-                if signal.getsignal(signum) is not signal.SIG_DFL:
+                current = signal.getsignal(signum)
+                if current is not signal.SIG_DFL and not _orphaned(current):
                     continue  # someone's own (a test runner's timeout): theirs
                 signal.signal(signum, self._handler)
             except (OSError, ValueError):
@@ -87,6 +88,24 @@ class StraySignals:
             self._installed.append(signum)
 
     def _caught(self, signum: int, frame: FrameType | None) -> None:
+        if self not in _listening:
+            # Released off the main thread (a session closed while a handler hung), which could
+            # not put its handler back: the signal was reported to the closed host, and lost.
+            # The listening host takes it (and the handler); with none, said on stderr (the
+            # default action would end adsim, a window still open, with no word).
+            heir = _listening[0] if _listening else None
+            if heir is None:
+                line = (
+                    f"adsim: signal {signal.Signals(signum).name} ({signum}) reached adsim's "
+                    "process after the handler host that caught it had closed; adsim went on\n"
+                )
+                with contextlib.suppress(OSError):
+                    os.write(2, line.encode("utf-8", "replace"))
+                return
+            signal.signal(signum, heir._handler)
+            heir._installed.append(signal.Signals(signum))
+            heir._caught(signum, frame)
+            return
         name = signal.Signals(signum).name
         sent = _sent.pop(signum, None)
         target, sender = sent if sent is not None and sent[0] in _listening else (self, None)
@@ -160,6 +179,13 @@ class StraySignals:
             if heir is not None:
                 heir._installed.append(signum)
         self._installed = []
+
+
+def _orphaned(handler: object) -> bool:
+    """Whether ``handler`` is a released catcher's (left set by a release off the main
+    thread, which cannot set handlers): the next catcher takes its place."""
+    owner = getattr(handler, "__self__", None)
+    return isinstance(owner, StraySignals) and owner not in _listening
 
 
 def _listen(catcher: StraySignals) -> None:

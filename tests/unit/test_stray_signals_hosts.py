@@ -22,10 +22,13 @@ def test_the_first_host_closing_leaves_the_signals_caught_for_the_others() -> No
     assert threading.current_thread() is threading.main_thread()
     # No skip: in the full suite a host an earlier test never closed still listened, and this
     # test skipped itself there. tests/unit/conftest.py fails a unit test that leaves one; the
-    # GUI and end-to-end tests (run first, serially) are not guarded yet, and one of them left
-    # one in CI: released here, as its close would have, so this test runs whatever ran first.
+    # GUI and end-to-end tests (run first, serially) are not guarded: what they left is put
+    # back here, so this test runs whatever ran first.
     for catcher in list(stray_signals._listening):
         catcher.release()
+    for signum in (signal.SIGUSR1, signal.SIGALRM):
+        if stray_signals._orphaned(signal.getsignal(signum)):  # a close off the main thread
+            signal.signal(signum, signal.SIG_DFL)
     assert stray_signals._listening == [], "a handler host left open still catches the signals"
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL, "SIGUSR1 has someone's handler"
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL, "SIGALRM has someone's handler"
@@ -45,3 +48,41 @@ def test_the_first_host_closing_leaves_the_signals_caught_for_the_others() -> No
         two.release()
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL  # the last one puts it back
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
+def test_a_host_released_off_the_main_thread_leaves_no_signal_lost(capfd) -> None:
+    """A session closed while a handler hung releases its host on another thread, which cannot
+    set signal handlers: its handler stayed, and a later plugin's SIGUSR1 was reported to the
+    closed host (lost). The next host takes the signal over; one arriving meanwhile goes to the
+    listening host."""
+    assert threading.current_thread() is threading.main_thread()
+    gone: list[str] = []
+    closed = StraySignals(gone.append)
+    try:
+        worker = threading.Thread(target=closed.release)
+        worker.start()
+        worker.join()
+        assert stray_signals._orphaned(signal.getsignal(signal.SIGUSR1))
+        seen: list[str] = []
+        later = StraySignals(seen.append)
+        try:
+            assert signal.getsignal(signal.SIGUSR1) == later._handler  # taken over
+            os.kill(os.getpid(), signal.SIGUSR1)
+            assert len(seen) == 1 and gone == []
+            signal.signal(signal.SIGUSR1, closed._handler)  # as if it came before the take-over
+            os.kill(os.getpid(), signal.SIGUSR1)
+            assert len(seen) == 2 and gone == []
+            assert signal.getsignal(signal.SIGUSR1) == later._handler
+        finally:
+            later.release()
+        signal.signal(signal.SIGUSR1, closed._handler)  # and with no host listening
+        os.kill(os.getpid(), signal.SIGUSR1)  # said on stderr, not the default action's end
+        assert gone == [] and len(seen) == 2
+        assert "reached adsim's process after the handler host that caught it had closed" in (
+            capfd.readouterr().err
+        )
+    finally:
+        for signum in (signal.SIGUSR1, signal.SIGALRM):
+            if stray_signals._orphaned(signal.getsignal(signum)):
+                signal.signal(signum, signal.SIG_DFL)
+    assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
