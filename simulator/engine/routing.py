@@ -15,6 +15,7 @@ from simulator.contract import (
     OperationResult,
     WebScreenPop,
 )
+from simulator.contract.json_tree import copied
 from simulator.data import (
     Customer,
     Service,
@@ -171,7 +172,7 @@ class Routing(Lifecycle):
             self._emit(
                 E.ON_LOAD_TRANSFER_DATA,
                 inter.id,
-                dict(offer.transfer_data),
+                copied(offer.transfer_data),
                 interaction_id=inter.id,
             )
         pop = service.web_screen_pop
