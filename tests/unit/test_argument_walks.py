@@ -96,6 +96,17 @@ def test_what_the_checks_find_is_said_as_before_after_one_walk():
     assert result.error is not None and "lone surrogate" in (result.error.message or "")
 
 
+def test_a_lone_surrogate_is_found_at_any_depth_an_argument_may_have():
+    """The search for one stopped 32 levels down: deeper, the text went on to the engine."""
+    api = _api()
+    for levels in (31, 40, 98):
+        deep: Any = "Ann \ud800"
+        for _ in range(levels):
+            deep = [deep]
+        result = api.get_dispositions_list({"service": "Sales", "x": deep})
+        assert result.error is not None and "lone surrogate" in (result.error.message or ""), levels
+
+
 def test_a_key_that_is_not_text_is_no_crash():
     """``{1: ...}`` from a Python caller (JSON writes the key as ``"1"``): the JSON-number
     check wrote every key's place as text, and ``str.__repr__(1)`` raised ``TypeError`` out of

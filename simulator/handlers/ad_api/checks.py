@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.contract.json_tree import TreeScan, scan
+from simulator.contract.json_tree import MAX_DEPTH, TreeScan, scan
 from simulator.contract.methods import method_named
 
 __all__ = [
@@ -55,7 +55,9 @@ def holds_lone_surrogate(value: Any, depth: int = 0) -> bool:
         except UnicodeEncodeError:
             return True
         return False
-    if depth > 32:  # arguments are shallow; a deeper structure is not searched further
+    if depth > MAX_DEPTH + 1:
+        # Past what an argument may nest (json_tree: the arguments' tuple is one level more):
+        # only a model's own fields get here, which json_tree does not walk.
         return False
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="python")
