@@ -131,8 +131,19 @@ def scan(value: Any, label: str) -> TreeScan:
                 surrogate = surrogate or _surrogate(child)
             elif not isinstance(child, int):
                 other = True
-            if type(key) is not int and isinstance(key, str) and not key.isascii():
-                surrogate = surrogate or _surrogate(key)
+            if type(key) is int:
+                pass
+            elif isinstance(key, str):
+                if not key.isascii():
+                    surrogate = surrogate or _surrogate(key)
+            elif key is None or isinstance(key, float | int):
+                other = True  # JSON writes it as text ("1"); the later checks look at it
+            else:  # a tuple, a model ...: no JSON text has such a key
+                where = _path(label, node)
+                return TreeScan(
+                    f"{label} has a key that JSON cannot write: {where} has the "
+                    f"{type(key).__name__} key {repr(key)[:40]}"
+                )
         if containers:
             containers.reverse()  # the first found is the first in the text
             todo.extend(containers)

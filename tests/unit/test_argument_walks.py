@@ -185,3 +185,51 @@ def test_copied_shares_nothing_and_scan_finds_no_loop_in_sharing():
     assert copy == tree
     assert copy["x"] is not shared and copy["y"][0] is not copy["y"][1]
     assert copy["x"][1] is not shared[1]
+
+
+def test_a_key_no_json_text_has_is_refused_and_a_surrogate_in_a_number_key_is_found():
+    """The walk took only text keys: a surrogate inside a tuple key got through (the search
+    for one looked at every key), and a tuple or model key went on into the records, which
+    JSON cannot write."""
+    api = _api()
+    result = api.set_interaction_active_screen({("a\ud800",): 1})
+    assert result.error is not None and result.error.code == Code.invalid_args
+    assert result.error.message == (
+        "setInteractionActiveScreen: screenData has a key that JSON cannot write: screenData "
+        "has the tuple key ('a\\ud800',); pass JSON data."
+    )
+    result = api.get_dispositions_list({"service": "Sales", "x": {("a",): 1}})
+    assert result.error is not None and "screenData" not in (result.error.message or "")
+    assert "target.x has the tuple key ('a',)" in (result.error.message or "")
+    assert api.get_dispositions_list({"service": "Sales", None: 1, 2.5: True}).error is None
+
+
+def test_transfer_data_offered_with_a_call_is_checked_where_it_enters():
+    """``offer_call(transfer_data=...)`` took any object: it is copied for the agent's
+    handlers, and a loop, 500 levels or 2**22 paths through shared parts ran the copy out of
+    stack or for minutes (the shallow copy before it handed the loop to the journal)."""
+    looped: dict[str, Any] = {"case": "C-1"}
+    looped["self"] = looped
+    deep: Any = {"id": "C-1"}
+    for _ in range(500):
+        deep = {"inner": deep}
+    shared: Any = {"id": "C-1"}
+    for _ in range(22):
+        shared = {"a": shared, "b": shared}
+    for data, said in (
+        (looped, "transfer data contains itself: transfer data.self is transfer data"),
+        (deep, "transfer data nests deeper than 100 levels"),
+        (shared, "transfer data holds more than 100,000 values"),
+    ):
+        sim = Simulator(seed=5)
+        sim.login()
+        sim.set_agent_state("ready")
+        before = sim.bus.count
+        result = sim.offer_call("Sales", transfer_data=data)
+        assert result.error is not None and result.error.code == Code.invalid_args, said
+        assert said in (result.error.message or "")
+        assert sim.bus.count == before  # refused: nothing happened
+    sim = Simulator(seed=5)
+    sim.login()
+    sim.set_agent_state("ready")
+    assert sim.offer_call("Sales", transfer_data={"case": {"id": "C-1"}}).ok
