@@ -344,9 +344,13 @@ _WIDENED: dict[tuple[str, str], tuple[str, str]] = {
 _LATER = ("5.24.1", "2026")
 
 
-def argument_problem(method: str, args: Sequence[Any], api_version: str = "5.19") -> str | None:
+def argument_problem(
+    method: str, args: Sequence[Any], api_version: str = "5.19", *, trees_checked: bool = False
+) -> str | None:
     """One sentence saying what is wrong with ``args`` for ``method`` (the vendor's name or
-    request message), or None when they fit its published signature in ``api_version``."""
+    request message), or None when they fit its published signature in ``api_version``.
+    ``trees_checked``: each of ``args`` is known to be a JSON tree already (``json_tree.scan``
+    found no problem in it), and is not walked again for that."""
     spec = method_named(method)
     if spec is None:
         raise KeyError(method)
@@ -357,7 +361,7 @@ def argument_problem(method: str, args: Sequence[Any], api_version: str = "5.19"
         for since, kind in [_WIDENED.get((spec.name, param.name), ("", ""))]
         if since and api_version in _LATER[_LATER.index(since) :]
     }
-    for index, value in enumerate(args):
+    for index, value in enumerate(() if trees_checked else args):
         # First: a value that contains itself would send every walk below round forever.
         name = params[index].name if index < len(params) else f"argument {index + 1}"
         problem = tree_problem(value, name)

@@ -32,6 +32,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simulator.contract import InteractionType, OperationResult
+from simulator.contract.json_tree import copied
 from simulator.data import Service, ServiceType
 from simulator.engine.chat_email import ChatEmail
 from simulator.engine.core import Code, E, S
@@ -324,7 +325,7 @@ class ChatTransfers(Transfers, ChatEmail):
         inter.selected_record = source.selected_record
         target._announce(inter)
         if data is not None:
-            target._emit(E.ON_LOAD_TRANSFER_DATA, inter.id, dict(data), interaction_id=inter.id)
+            target._emit(E.ON_LOAD_TRANSFER_DATA, inter.id, copied(data), interaction_id=inter.id)
         timeout = (
             target._offer_timeout(source.service, _CHAT)
             if source.service is not None

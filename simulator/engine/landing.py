@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import CallDirection, InteractionType
+from simulator.contract.json_tree import copied
 from simulator.data import Service, ServiceType, digits_only
 from simulator.engine.core import E, S
 from simulator.engine.interaction import Interaction, Party
@@ -93,7 +94,7 @@ class Landing(Voice):
             inter.recording_url = self.ids.recording_url(self.tenant.host, inter.step_id)
         target._announce(inter)
         if data is not None:
-            target._emit(E.ON_LOAD_TRANSFER_DATA, inter.id, dict(data), interaction_id=inter.id)
+            target._emit(E.ON_LOAD_TRANSFER_DATA, inter.id, copied(data), interaction_id=inter.id)
         if self.settings.ring_timeout_seconds is not None:
             target._schedule(
                 self.settings.ring_timeout_seconds,

@@ -15,6 +15,7 @@ from simulator.contract import (
     OperationResult,
     WebScreenPop,
 )
+from simulator.contract.json_tree import copied, tree_problem
 from simulator.data import (
     Customer,
     Service,
@@ -171,7 +172,7 @@ class Routing(Lifecycle):
             self._emit(
                 E.ON_LOAD_TRANSFER_DATA,
                 inter.id,
-                dict(offer.transfer_data),
+                copied(offer.transfer_data),
                 interaction_id=inter.id,
             )
         pop = service.web_screen_pop
@@ -299,6 +300,10 @@ class Routing(Lifecycle):
                     f"the customer's phone {resolved.phone!r} has no digits; "
                     "leave it empty for a generated one",
                 )
+            data = extra.get("transfer_data")
+            if data is not None and (problem := tree_problem(data, "transfer data")) is not None:
+                # Checked where it enters: it is copied for the agent's handlers and journaled.
+                raise ActionError(Code.invalid_args, f"{problem}; pass JSON data")
             found = self._resolve_service(service, *types)
             offer = QueuedOffer(
                 id=self._routed_id(),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.contract import InteractionOrigination, OperationResult
-from simulator.contract.json_tree import tree_problem
+from simulator.contract.json_tree import copied, tree_problem
 from simulator.engine.core import Code, E, S
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction, Party
@@ -35,7 +35,7 @@ def take_customer(
     item.transfer_data = data
     desktop._sync(item)
     if data is not None:
-        desktop._emit(E.ON_LOAD_TRANSFER_DATA, item.id, dict(data), interaction_id=item.id)
+        desktop._emit(E.ON_LOAD_TRANSFER_DATA, item.id, copied(data), interaction_id=item.id)
 
 
 class Transfers(Landing):
@@ -90,7 +90,7 @@ class Transfers(Landing):
             problem = self._transfer_data_problem(custom)
             if problem is not None:
                 raise ActionError(Code.invalid_args, problem)
-            then(dict(custom))
+            then(copied(custom))
             return
         if self.settings.transfer_data_request == "desktop_only" and (
             self.bus._delivering or self.handler_calls > 0
@@ -127,7 +127,7 @@ class Transfers(Landing):
             return None
         # A flat object; with ``transfer_data_shape: any`` whatever JSON the handler answered,
         # carried as it is (the engine's transfer data is typed as the vendor documents it).
-        usable: dict[str, Any] = answer
+        usable: dict[str, Any] = copied(answer)
         return usable
 
     def blind_transfer(

@@ -103,6 +103,11 @@ def _exact_in_javascript(number: int) -> bool:
         return False
 
 
+def _key_text(key: Any) -> str:
+    # A Python caller's dict may have a key that is not text (JSON would write 1 as "1").
+    return str.__repr__(key) if isinstance(key, str) else repr(key)
+
+
 def inexact_integer(wire: Any) -> tuple[str, int] | None:
     """Where the first integer no JavaScript number holds exactly in ``wire`` (JSON data) is
     (``['case']['id']``; ``""`` for ``wire`` itself), and the integer; None when none."""
@@ -112,7 +117,7 @@ def inexact_integer(wire: Any) -> tuple[str, int] | None:
         if type(item) is int and not _exact_in_javascript(item):
             return path, item
         if isinstance(item, dict):
-            inner = [(f"{path}[{str.__repr__(key)[:40]}]", v) for key, v in item.items()]
+            inner = [(f"{path}[{_key_text(key)[:40]}]", v) for key, v in item.items()]
         elif isinstance(item, list | tuple):
             inner = [(f"{path}[{index}]", v) for index, v in enumerate(item)]
         else:

@@ -56,3 +56,11 @@ def test_the_engine_workload_completes_its_calls():
     )
     full_calls(sim, customer, 3)
     assert saved == ["ON_SAVE_ACTIVITY_RECORD"] * 3
+
+
+def test_the_argument_checks_workload_calls_succeed():
+    from benchmarks.bench_arguments import calls
+
+    for name, work, _args in calls():
+        result = work()
+        assert result.ok, (name, result)

@@ -171,27 +171,42 @@ def test_transfer_data_of_any_shape_is_still_a_tree(through):
     assert sim.blind_transfer("+1 415 555 0177", {"case": {"id": [1, 2]}}).ok  # any JSON
 
 
-def test_a_handler_answer_that_contains_itself_is_shown_at_once(monkeypatch):
+class WalkNeverEnds(BaseException):
+    """Not an ``Exception``: ``stable_repr`` keeps a leaf whose ``repr`` raises one as text and
+    goes on, and a walk that never ends would go on too."""
+
+
+class Leaf:
+    """A leaf that counts how often a walk shows it, and stops the walk past ``limit``: a walk
+    of 2**60 steps fails the test at a fixed count (no clock) instead of hanging it."""
+
+    shown: ClassVar[list[int]] = [0]
+    limit: ClassVar[int] = stable_text._REPR_ITEMS + 1
+
+    def __repr__(self) -> str:
+        Leaf.shown[0] += 1
+        if Leaf.shown[0] > Leaf.limit:
+            raise WalkNeverEnds(f"a walk of the answer showed a leaf {Leaf.shown[0]:,} times")
+        return "leaf"
+
+
+def test_a_handler_answer_that_contains_itself_is_shown_at_once():
     """``stable_repr`` (how a non-JSON answer is kept) took 2**100 steps for ``d = {"a": d,
-    "b": d}``: the handler "timed out" though it had returned."""
-    original = stable_text.stable_repr
-    steps = [0]
-
-    def counted(*args: Any) -> str:  # the walk called itself by this name: counted, bounded
-        steps[0] += 1
-        if steps[0] > WALKS:
-            raise AssertionError("a walk of the answer never ends")
-        return original(*args)
-
-    monkeypatch.setattr(stable_text, "stable_repr", counted)
-    d: dict[str, Any] = {}
+    "b": d}``: the handler "timed out" though it had returned. Counted by the leaves it shows
+    (it called itself by name once; it does not any more, and a count of those calls would
+    miss an endless walk inside it)."""
+    Leaf.shown[0] = 0
+    d: dict[str, Any] = {"x": Leaf()}
     d["a"] = d
     d["b"] = d
-    assert counted(d) == "{'a': {...}, 'b': {...}}"
-    level: list[Any] = [0]
-    for _ in range(60):
+    assert stable_text.stable_repr(d) == "{'x': leaf, 'a': {...}, 'b': {...}}"
+    assert Leaf.shown[0] == 1
+    level: list[Any] = [Leaf()]
+    for _ in range(60):  # 2**60 leaves as text, 61 lists in memory
         level = [level, level]
-    assert counted(level).endswith(", ...]")
+    Leaf.shown[0] = 0
+    assert stable_text.stable_repr(level).endswith(", ...]")
+    assert Leaf.shown[0] <= stable_text._REPR_ITEMS
 
 
 PLUGIN = """

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.contract.json_tree import tree_problem
+from simulator.contract.json_tree import MAX_DEPTH, TreeScan, scan
 from simulator.contract.methods import method_named
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "not_a_tree",
     "one_sentence",
     "request_message",
+    "scanned",
     "wire",
 ]
 
@@ -54,7 +55,9 @@ def holds_lone_surrogate(value: Any, depth: int = 0) -> bool:
         except UnicodeEncodeError:
             return True
         return False
-    if depth > 32:  # arguments are shallow; a deeper structure is not searched further
+    if depth > MAX_DEPTH + 1:
+        # Past what an argument may nest (json_tree: the arguments' tuple is one level more):
+        # only a model's own fields get here, which json_tree does not walk.
         return False
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="python")
@@ -81,17 +84,28 @@ def not_a_tree(message: str, params: tuple[Any, ...]) -> tuple[str | None, tuple
     nests or holds absurdly much: ``simulator.contract.json_tree``), checked before anything
     walks the arguments, and the arguments to log and record: such an argument as a text
     saying so, which every later reader (a logger, an expectation, the journal) can walk."""
+    first, kept, _scans = scanned(message, params)
+    return first, kept
+
+
+def scanned(
+    message: str, params: tuple[Any, ...]
+) -> tuple[str | None, tuple[Any, ...], tuple[TreeScan, ...]]:
+    """``not_a_tree`` and the walk of each argument it took (``json_tree.scan``), for the
+    checks after it to reuse rather than walk the arguments again."""
     spec = method_named(message)
     method = spec.name if spec is not None else message
     first: str | None = None
     kept = list(params)
+    scans = []
     for index, value in enumerate(params):
         if spec is not None and index < len(spec.params):
             name = spec.params[index].name
         else:
             name = f"argument {index + 1}"
-        problem = tree_problem(value, name)  # a model is a leaf: pydantic refuses cycles
-        if problem is not None:
-            first = first or f"{method}: {problem}; pass JSON data."
-            kept[index] = f"(not JSON data: {problem})"
-    return first, params if first is None else tuple(kept)
+        found = scan(value, name)  # a model is a leaf: pydantic refuses cycles
+        scans.append(found)
+        if found.problem is not None:
+            first = first or f"{method}: {found.problem}; pass JSON data."
+            kept[index] = f"(not JSON data: {found.problem})"
+    return first, params if first is None else tuple(kept), tuple(scans)

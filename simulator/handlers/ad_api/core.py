@@ -11,15 +11,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail, ok
+from simulator.contract.json_tree import TreeScan, scan
 from simulator.contract.methods import argument_problem, method_named
 from simulator.contract.versions import EventNotInVersionError, event_available, method_refusal
 from simulator.engine import AgentDesktop
 from simulator.handlers.ad_api.checks import (
     WITHOUT_LOGIN,
     holds_lone_surrogate,
-    not_a_tree,
     one_sentence,
     request_message,
+    scanned,
     wire,
 )
 from simulator.handlers.answers import inexact_integer, javascript_reading
@@ -56,6 +57,21 @@ def _inexact_integer(message: str, arguments: tuple[Any, ...]) -> str | None:
             f"{javascript_reading(number, 'the request')}; pass it as a string."
         )
     return None
+
+
+def _walks_of(
+    arguments: tuple[Any, ...], params: tuple[Any, ...], scans: tuple[TreeScan, ...]
+) -> tuple[TreeScan | None, ...]:
+    """The walk of each of ``arguments`` (what a method checks, when it differs from what it
+    logs) taken among ``params``'; None for one that was not walked (a dict built for the
+    check: the login data with its password)."""
+    walks: list[TreeScan | None] = []
+    for argument in arguments:
+        found = next((s for p, s in zip(params, scans, strict=True) if p is argument), None)
+        if found is None and not isinstance(argument, dict | list | tuple):
+            found = scan(argument, "")  # a leaf: nothing to walk
+        walks.append(found)
+    return tuple(walks)
 
 
 class AdApiCore:
@@ -136,7 +152,9 @@ class AdApiCore:
         published types."""
         message = request_message(method)
         widget = self._widget
-        shape, params = not_a_tree(message, params)
+        # One walk of each argument (json_tree.scan); the checks below walk again only what it
+        # found something in (a lone surrogate, an integer past 2**53, a model or a set).
+        shape, params, scans = scanned(message, params)
         if widget.loggers:
             widget.log(message, [wire(p) for p in params])
         refusal = method_refusal(method, self._sim.api_version)
@@ -145,7 +163,11 @@ class AdApiCore:
             if widget.loggers:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result
-        if shape is None and holds_lone_surrogate(params):
+        if (
+            shape is None
+            and any(found.lone_surrogate or found.other for found in scans)
+            and holds_lone_surrogate(params)
+        ):
             # Refused where it enters: the journal, the webhook and UTF-8 cannot carry it.
             result = fail(
                 Code.invalid_args,
@@ -156,12 +178,20 @@ class AdApiCore:
                 widget.log(f"{message}_RESPONSE", [result.model_dump(mode="json")])
             return result
         arguments = checked if checked is not None else params
+        walks = scans if checked is None else _walks_of(arguments, params, scans)
         problem = shape or (
             None
             if checked == ()
-            else argument_problem(message, arguments, self._sim.api_version.value)
+            else argument_problem(
+                message,
+                arguments,
+                self._sim.api_version.value,
+                trees_checked=None not in walks,
+            )
         )
-        if problem is None:
+        if problem is None and any(
+            found is None or found.big_integer or found.other for found in walks
+        ):
             problem = _inexact_integer(message, arguments)
 
         def guarded() -> OperationResult:
