@@ -64,6 +64,9 @@ class Routing(Lifecycle):
             # The vendor's default capacity (contact-center reference, section 2): a chat or an
             # email takes 25 %, a call needs 50 % free, so 1-2 of them still let a call in.
             return self.settings.calls_with_chats == "route" and len(live) <= 2
+        if offer.type is InteractionType.email and self.settings.emails_with_chats == "wait":
+            # An email needs the agent's whole capacity free (the same section: 100 %).
+            return not live
         return len(live) < self.settings.max_concurrent_chats
 
     def _takes(self, offer: QueuedOffer) -> bool:
