@@ -323,7 +323,14 @@ class Routing(Lifecycle):
                 if target is not None:
                     target._deliver(offer)
                     return {"id": offer.id, "queued": False}
-            self._queue.append(offer)
+                self._queue.append(offer)
+            else:
+                # Behind the offers of its media, in order: one that waits for somebody else
+                # (declined by the free agent, of another team) does not hold this one back.
+                self._queue.append(offer)
+                self._deliver_queued()
+                if offer not in self._queue:
+                    return {"id": offer.id, "queued": False}
             self._notice("queued", offer.id, found.name)
             return {"id": offer.id, "queued": True}
 
