@@ -65,6 +65,9 @@ class Routing(Lifecycle):
             # The vendor's default capacity (contact-center reference, section 2): a chat or an
             # email takes 25 %, a call needs 50 % free, so 1-2 of them still let a call in.
             return self.settings.calls_with_chats == "route" and len(live) <= 2
+        if offer.type is InteractionType.email and self.settings.emails_with_chats == "wait":
+            # An email needs the agent's whole capacity free (the same section: 100 %).
+            return not live
         return len(live) < self.settings.max_concurrent_chats
 
     def _takes(self, offer: QueuedOffer) -> bool:
@@ -325,7 +328,14 @@ class Routing(Lifecycle):
                 if target is not None:
                     target._deliver(offer)
                     return {"id": offer.id, "queued": False}
-            self._queue.append(offer)
+                self._queue.append(offer)
+            else:
+                # Behind the offers of its media, in order: one that waits for somebody else
+                # (declined by the free agent, of another team) does not hold this one back.
+                self._queue.append(offer)
+                self._deliver_queued()
+                if offer not in self._queue:
+                    return {"id": offer.id, "queued": False}
             self._notice("queued", offer.id, found.name)
             return {"id": offer.id, "queued": True}
 

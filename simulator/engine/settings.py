@@ -82,11 +82,17 @@ class Settings(BaseModel):
     outbound_no_answer_seconds: float = Field(default=30, gt=0, le=_YEAR_S, allow_inf_nan=False)
     """An agent-initiated call nobody answers fails after this long."""
     max_concurrent_chats: int = Field(default=3, ge=1, le=1000)
-    """Chats and emails delivered at once while the agent is busy with chats only."""
+    """Chats and emails delivered at once while the agent is busy with chats or emails only (an
+    email comes beside them only with ``emails_with_chats: route``)."""
     calls_with_chats: Literal["route", "wait"] = "route"
     """A routed call and an agent Busy with chats or emails only: offered while they are one or
     two (the vendor's default capacity: each takes 25 %, a call needs 50 % free), or it waits
     until the agent has none (what the simulator did before)."""
+    emails_with_chats: Literal["wait", "route"] = "wait"
+    """A routed email and an agent Busy with chats or emails: it waits until the agent has
+    none (the vendor's default capacity: an email needs 100 % free, and each chat or email
+    takes 25 %), or ``route`` offers it beside them below ``max_concurrent_chats`` (what the
+    simulator did before)."""
     offer_after_reject: Literal["next_agent", "drop"] = "next_agent"
     """A routed offer an agent rejects or lets ring out: offered to the next agent of its
     service's teams (the vendor's ACD; dropped when no other agent is logged in), or dropped."""

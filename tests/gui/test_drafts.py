@@ -14,6 +14,24 @@ pytestmark = pytest.mark.gui
 FIELDS = {"chatComposer": "text", "noteEdit": "toPlainText", "emailReply": "toPlainText"}
 
 
+@pytest.fixture
+def sim() -> Any:
+    """The window's simulator of conftest, with two emails open at once: an email comes beside
+    another only with ``emails_with_chats: route`` (the vendor's capacity has it wait)."""
+    from simulator.engine import Settings, Simulator, WallClock
+
+    return Simulator(
+        seed=7,
+        clock=WallClock(),
+        settings=Settings(
+            ring_timeout_seconds=None,
+            chat_offer_timeout_seconds=None,
+            outbound_answer_seconds=None,
+            emails_with_chats="route",
+        ),
+    )
+
+
 def _two_accepted(desk: Any, offer: str) -> tuple[Any, Any]:
     desk.click("agentLoginButton")
     desk.wait(lambda: desk.sim.agent.logged_in)

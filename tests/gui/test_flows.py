@@ -315,3 +315,29 @@ def test_a_shortcut_on_a_greyed_control_says_why(ringing_desk):
             "choose one first"
         )
     )
+
+
+def test_an_email_offered_beside_a_chat_waits_in_the_queue_until_the_chat_is_done(bare_desk):
+    """The window offers what the engine does: an email needs the agent's whole capacity, so
+    beside a chat it waits (said in the status and the queue line), and rings once it is done."""
+    desk = bare_desk
+    _log_in_ready(desk)
+    desk.click("offerChatButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    chat = desk.active()
+    desk.click("acceptButton")
+    desk.click("offerEmailButton")
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: "An email waits in the queue" in status.text())
+    queue = desk.widget("queueLabel")
+    desk.wait(lambda: queue.isVisible() and "email (Email Support)" in queue.text())
+    view = desk.widget("interactionList")
+    assert view.model().rowCount() == 1
+    assert desk.active() is chat
+    desk.check_enabling()
+    desk.click("hangUpButton")
+    desk.click("completeButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    assert desk.active().type.value == "email"
+    desk.wait(lambda: not queue.isVisible())
+    assert view.model().rowCount() == 1

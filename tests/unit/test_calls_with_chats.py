@@ -12,12 +12,13 @@ from simulator.engine import Settings, Simulator
 
 
 def _chatting(chats: int, settings: Settings | None = None, *, email: bool = False) -> Simulator:
-    """Jane Busy with ``chats`` accepted chats (the last an email with ``email``)."""
+    """Jane Busy with ``chats`` accepted chats (the first an email with ``email``: an email
+    comes only to an agent with nothing else)."""
     sim = Simulator(seed=4, settings=settings)
     sim.login()
     sim.set_agent_state("ready")
     for index in range(chats):
-        if email and index == chats - 1:
+        if email and index == 0:
             sim.offer_email("Email Support")
         else:
             sim.offer_chat("Web Chat")

@@ -400,3 +400,23 @@ def test_a_refusal_that_ends_a_sentence_gets_one_full_stop():
     said = str(result.error)
     assert "a note needs some text. The active interaction is a voice" in said
     assert ".." not in said
+
+
+_EMAIL_BESIDE_A_CHAT = (
+    "steps:\n  - chat:\n    as: chat\n  - accept\n"
+    "  - email: {subject: First}\n    as: first\n"
+    "  - email: {subject: Second}\n    as: second\n"
+    "  - expect: {event: ON_NEW_INTERACTION, on: first, count: %d}\n"
+    "  - leave_and_complete:\n    on: chat\n"
+    "  - expect: {event: ON_NEW_INTERACTION, on: first}\n"
+    "  - expect: {event: ON_NEW_INTERACTION, on: second, count: %d}\n"
+)
+
+
+def test_an_email_waits_until_the_agent_has_no_chat():
+    """The vendor's capacity: an email needs 100 % free, so it waits while a chat is open (it
+    came beside the chat), and the queued emails then come one at a time, in queue order."""
+    result = run(_EMAIL_BESIDE_A_CHAT % (0, 0))
+    assert result.passed, messages(result)
+    routed = run("settings: {emails_with_chats: route}\n" + _EMAIL_BESIDE_A_CHAT % (1, 1))
+    assert routed.passed, messages(routed)
