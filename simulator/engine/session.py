@@ -120,6 +120,10 @@ class AgentSession(Lifecycle):
             self._emit(E.ON_LOGIN, self._login_state())
             self._emit(E.ON_AGENT_STATE_CHANGE, AgentState.not_ready.value)
             self._notice("agent_state", None, "not_ready")
+            if self._queue:
+                # A direct call offered while logged out rings once the agent is logged in (it
+                # waited until an unrelated later offer read the queue again).
+                self._deliver_queued()
 
         return self._perform("agent", "login", {"username": username}, body)
 

@@ -53,3 +53,14 @@ def test_a_later_offer_still_queues_behind_one_the_agent_could_take_first():
     sim.complete_interaction(chat)
     assert [i.subject_line for i in sim.interactions] == ["First"]
     assert [offer.subject for offer in sim.queued] == ["Second"]
+
+
+def test_a_direct_call_offered_while_logged_out_rings_at_the_login():
+    """A direct call rings a logged-in agent in any state; offered before the login it waited
+    until an unrelated later offer read the queue again (and then rang the agent Not Ready)."""
+    sim = Simulator(seed=3)
+    offered = sim.offer_call(direct=True).data
+    assert offered["queued"] is True and sim.interactions == []
+    assert sim.login().ok
+    assert [i.id for i in sim.interactions] == [offered["id"]]
+    assert sim.queued == []
