@@ -604,3 +604,29 @@ def test_a_module_knows_whose_desktop_it_serves(
     code = main([*argv, "--journal", ":memory:"])
     assert code == 0, capsys.readouterr().err
     assert sorted(seen.read_text(encoding="utf-8").splitlines()) == ["jane false", "omar false"]
+
+
+@needs_node
+@pytest.mark.parametrize("given", ["crm.mjs", "./crm.mjs", "js/crm.mjs"])
+def test_a_module_given_by_a_relative_path_is_named_relative_to_its_folder(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    given: str,
+) -> None:
+    """``--js-handler crm.mjs`` named its handler ``at tmp/x/crm.mjs:2`` (the leading ``/`` cut,
+    a path that is nowhere), and ``--js-handler js/crm.mjs`` by its absolute path: the folder
+    taken off the module's places was the path as given, not the file's."""
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "crm.mjs").write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw new Error('no CRM session'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path / "js" if "/" not in given.removeprefix("./") else tmp_path)
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", given]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "#1 ON_LOGIN -> js:crm.mjs:on(ON_LOGIN) at crm.mjs:2 error in " in err
