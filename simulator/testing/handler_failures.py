@@ -104,8 +104,12 @@ class RunFailures:
 
     @property
     def incidents(self) -> list[str]:
-        """None: a run's plugin failures outside calls are its result's (``result.passed``)."""
-        return []
+        """The run's plugin failures outside any call (its result's ``incidents``: a close that
+        raised, a process that died), unless the test read whether the run passed."""
+        state = vars(self._result)
+        if state.get(_CHECKED):
+            return []
+        return list(state.get("incidents", ()))
 
     @property
     def unjudged(self) -> Any:

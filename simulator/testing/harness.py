@@ -370,9 +370,17 @@ class AdsimHarness:
                 hosts.append(self._host(sim, journals[-1]))  # the load, not the long steps
             return hosts[-1]
 
-        # Its hosts are closed with HandlerHost.close, the runner's default.
+        incidents: list[str] = []
+
+        def close(made: Any) -> None:  # one of ``hosts``
+            # What went wrong outside the calls (its close() raised, its process died) is the
+            # run's, as adsim run's summary says it: the closed host was dropped with it.
+            made.close()
+            incidents.extend(made.incidents)
+
         try:
-            result = ScenarioRunner(source, seed=seed, host_factory=host).run()
+            runner = ScenarioRunner(source, seed=seed, host_factory=host, close_host=close)
+            result = runner.run()
         except KeyboardInterrupt:
             # Ctrl-C again, while the run gave its handlers their timeout: that wait and the
             # closing of its hosts after it were cut. They end here, waiting for nothing, as
@@ -383,6 +391,7 @@ class AdsimHarness:
         finally:
             for journal in journals:
                 journal.close()
+        result.incidents = incidents
         self._runs.append((f"scenario {name}: ", RunFailures(result)))
         return result
 
