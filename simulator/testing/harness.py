@@ -428,6 +428,8 @@ class AdsimHarness:
             "(adsim calls it after each test), or start them with daemon=True"
         )
         if ended:
+            for host, n in zip(hosts, before, strict=True):
+                self.ledger.said_from(host, n)  # said here: not again as unchecked incidents
             raise PluginCloseError(
                 "adsim: a handler plugin's end went wrong after this test:\n"
                 + "\n".join(f"  {line}" for line in [*ended, *([threads] if left else [])])
