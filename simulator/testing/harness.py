@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from simulator.data import Tenant, load_tenant
+from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
 from simulator.handlers import (
     HandlerHost,
@@ -160,6 +160,21 @@ class AdsimHarness:
             integration_key=self.integration_key,
             isolation=self.handler_isolation,
         )
+        try:
+            statuses = self._load(host)
+        except BaseException as exc:
+            host.close()  # left open, its signal catcher stayed set (thread isolation)
+            if isinstance(exc, InputFileError):  # its one line, not the host's frames
+                raise HandlerLoadError(str(exc)) from None
+            raise
+        broken = [status for status in statuses if not status.loaded]
+        if broken:
+            host.close()
+            raise HandlerLoadError("\n".join(status.error or status.name for status in broken))
+        return host
+
+    def _load(self, host: HandlerHost) -> list[PluginStatus]:
+        """Load the handlers into ``host``: each plugin's load status."""
         statuses: list[PluginStatus] = []
         for handler in self.handler_modules:
             if handler.name is None:
@@ -179,11 +194,7 @@ class AdsimHarness:
                     file=module.__file__,
                 )
             )
-        broken = [status for status in statuses if not status.loaded]
-        if broken:
-            host.close()
-            raise HandlerLoadError("\n".join(status.error or status.name for status in broken))
-        return host
+        return statuses
 
     # ------------------------------------------------------------------ driving
 
