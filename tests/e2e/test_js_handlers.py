@@ -156,7 +156,7 @@ def test_reload_restarts_the_module_from_disk(tmp_path: Path) -> None:
             [broken] = host.reload()
             assert broken.name == "js:crm.mjs" and not broken.loaded
             assert broken.error is not None
-            assert broken.error.startswith(f"{module}:2: SyntaxError"), broken.error
+            assert broken.error.startswith(f"{module}:2:11: SyntaxError"), broken.error
             assert handler.endpoint.status == broken
             assert second.poll() is not None and handler.process.poll() is not None
             count, outcomes = len(seen()), len(host.outcomes)
@@ -263,7 +263,8 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("export function register(a) {\n  let x = ;\n}\n", ":2: SyntaxError"),
+        # A syntax error in the module itself: its column too, as in a file it imports.
+        ("export function register(a) {\n  let x = ;\n}\n", ":2:11: SyntaxError"),
         ("export function register(a) {\n  throw new Error('boom');\n}\n", ":2: Error: boom"),
         ("export const nothing = 1;\n", ":1: no register(adApi) export"),
         # Values that are no Error: their `.message` showed "Error: undefined", or (null) the
