@@ -631,3 +631,39 @@ def test_a_module_given_by_a_relative_path_is_named_relative_to_its_folder(
     err = capsys.readouterr().err
     assert code == 1, err
     assert "#1 ON_LOGIN -> js:crm.mjs:on(ON_LOGIN) at crm.mjs:2 error in " in err
+
+
+@needs_node
+def test_events_before_a_module_loaded_are_errors_not_ok(tmp_path: Path) -> None:
+    """``NodeHandler(host, path)`` without ``start()``: events that came before the module's
+    handshake were ``ok`` outcomes its handlers never earned (a test of a module that throws
+    passed); they are errors saying so, and once it has loaded its handlers run."""
+    go = tmp_path / "go"  # the module loads once the test has sent its first events
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { existsSync } from "node:fs";\n'
+        "await new Promise((loaded) => {\n"
+        f"  const poll = setInterval(() => existsSync({json.dumps(str(go))}) && loaded(), 10);\n"
+        "});\n"
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => { throw new Error('crm down'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    sim = Simulator(load_tenant(None), seed=1)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module)
+        sim.login()  # before the handshake: the module's forwards are on the host already
+        assert host.settle(timeout=10)
+        early = [o for o in host.outcomes if o.event_name == "ON_AGENT_STATE_CHANGE"]
+        assert early and all(o.status == "error" for o in early), host.outcomes
+        assert "js:crm.mjs had not loaded" in (early[0].error or ""), early[0].error
+        assert "start()" in (early[0].error or "")
+        go.touch()
+        handler.start()
+        sim.set_agent_state("ready")
+        assert host.settle(timeout=10)
+        assert "crm down" in (host.outcomes[-1].error or ""), host.outcomes[-1]
+    finally:
+        host.close(timeout=5)
