@@ -53,6 +53,7 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
         )
     for message in result.subscriber_errors:
         lines.append(f"  subscriber error: {message}")
+    lines += [f"  {incident}" for incident in result.incidents]
     if result.idle_handlers and result.error is None:
         lines.append(
             f"  note: no handler was called: the handlers loaded take "

@@ -54,6 +54,11 @@ class ScenarioResult:
     handler_failures: list[Any] = field(default_factory=list)
     """Handler outcomes whose status is not ``ok`` (exit code 1 unless allowed)."""
     subscriber_errors: list[str] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+    """Plugin failures outside any handler call, one line each (a plugin's ``close()`` that
+    raised at the run's end, its process that died between calls): exit code 1, allowed or
+    not, as ``adsim run``'s "plugin problem(s)". Filled by the pytest harness's runs
+    (``adsim_scenario``); ``adsim run`` says them from its hosts."""
     outcomes: list[Any] = field(default_factory=list)
     """Every handler outcome, in order (latencies for load mode)."""
     allow_handler_errors: bool = False
@@ -73,7 +78,7 @@ class ScenarioResult:
         if self.error is not None:
             stopped = self.handlers_looped or self.journal_failed
             return EXIT_FAILED if stopped else EXIT_BAD_INPUT
-        if self.failures or self.subscriber_errors:
+        if self.failures or self.subscriber_errors or self.incidents:
             return EXIT_FAILED
         if self.handler_failures and not self.allow_handler_errors:
             return EXIT_FAILED

@@ -104,8 +104,12 @@ class RunFailures:
 
     @property
     def incidents(self) -> list[str]:
-        """None: a run's plugin failures outside calls are its result's (``result.passed``)."""
-        return []
+        """The run's plugin failures outside any call (its result's ``incidents``: a close that
+        raised, a process that died), unless the test read whether the run passed."""
+        state = vars(self._result)
+        if state.get(_CHECKED):
+            return []
+        return list(state.get("incidents", ()))
 
     @property
     def unjudged(self) -> Any:
@@ -128,6 +132,7 @@ class FailureLedger:
         self._seen: set[int] = set()
         self._kept: list[Any] = []  # the outcomes seen, alive: their ids stay theirs
         self._incidents_seen: dict[int, int] = {}
+        self._said_from: dict[int, int] = {}
 
     def saw(self, outcomes: list[HandlerOutcome]) -> None:
         """The test has these failed calls in hand (it read ``failures``, or expected them)."""
@@ -135,6 +140,11 @@ class FailureLedger:
             if id(outcome) not in self._seen:
                 self._seen.add(id(outcome))
                 self._kept.append(outcome)
+
+    def said_from(self, host: HandlerHost, start: int) -> None:
+        """``host``'s incidents from index ``start`` on (those of its close) are said already
+        (``PluginCloseError``): a report of those unseen leaves them out."""
+        self._said_from[id(host)] = start
 
     def saw_incidents(self, hosts: list[HandlerHost]) -> None:
         """The test read ``incidents``: those of each host so far are seen."""
@@ -153,7 +163,9 @@ class FailureLedger:
             self.saw(fresh)
             calls += [_call_text(who, outcome) for outcome in fresh]
             lines = host.incidents
-            incidents += [f"{who}{line}" for line in lines[self._incidents_seen.get(id(host), 0) :]]
+            start = self._incidents_seen.get(id(host), 0)
+            end = self._said_from.get(id(host), len(lines))
+            incidents += [f"{who}{line}" for line in lines[start:end]]
             self._incidents_seen[id(host)] = len(lines)
         return calls, incidents
 

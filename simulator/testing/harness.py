@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from simulator.data import Tenant, load_tenant
+from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
 from simulator.handlers import (
     HandlerHost,
@@ -160,6 +160,21 @@ class AdsimHarness:
             integration_key=self.integration_key,
             isolation=self.handler_isolation,
         )
+        try:
+            statuses = self._load(host)
+        except BaseException as exc:
+            host.close()  # left open, its signal catcher stayed set (thread isolation)
+            if isinstance(exc, InputFileError):  # its one line, not the host's frames
+                raise HandlerLoadError(str(exc)) from None
+            raise
+        broken = [status for status in statuses if not status.loaded]
+        if broken:
+            host.close()
+            raise HandlerLoadError("\n".join(status.error or status.name for status in broken))
+        return host
+
+    def _load(self, host: HandlerHost) -> list[PluginStatus]:
+        """Load the handlers into ``host``: each plugin's load status."""
         statuses: list[PluginStatus] = []
         for handler in self.handler_modules:
             if handler.name is None:
@@ -179,11 +194,7 @@ class AdsimHarness:
                     file=module.__file__,
                 )
             )
-        broken = [status for status in statuses if not status.loaded]
-        if broken:
-            host.close()
-            raise HandlerLoadError("\n".join(status.error or status.name for status in broken))
-        return host
+        return statuses
 
     # ------------------------------------------------------------------ driving
 
@@ -370,9 +381,17 @@ class AdsimHarness:
                 hosts.append(self._host(sim, journals[-1]))  # the load, not the long steps
             return hosts[-1]
 
-        # Its hosts are closed with HandlerHost.close, the runner's default.
+        incidents: list[str] = []
+
+        def close(made: Any) -> None:  # one of ``hosts``
+            # What went wrong outside the calls (its close() raised, its process died) is the
+            # run's, as adsim run's summary says it: the closed host was dropped with it.
+            made.close()
+            incidents.extend(made.incidents)
+
         try:
-            result = ScenarioRunner(source, seed=seed, host_factory=host).run()
+            runner = ScenarioRunner(source, seed=seed, host_factory=host, close_host=close)
+            result = runner.run()
         except KeyboardInterrupt:
             # Ctrl-C again, while the run gave its handlers their timeout: that wait and the
             # closing of its hosts after it were cut. They end here, waiting for nothing, as
@@ -383,6 +402,7 @@ class AdsimHarness:
         finally:
             for journal in journals:
                 journal.close()
+        result.incidents = incidents
         self._runs.append((f"scenario {name}: ", RunFailures(result)))
         return result
 
@@ -419,6 +439,8 @@ class AdsimHarness:
             "(adsim calls it after each test), or start them with daemon=True"
         )
         if ended:
+            for host, n in zip(hosts, before, strict=True):
+                self.ledger.said_from(host, n)  # said here: not again as unchecked incidents
             raise PluginCloseError(
                 "adsim: a handler plugin's end went wrong after this test:\n"
                 + "\n".join(f"  {line}" for line in [*ended, *([threads] if left else [])])

@@ -125,6 +125,11 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
             raise HandlerLoadError(f"{path}: no handler .py files in this folder")
         return [_file_handler(file.resolve()) for file in files]
     if path.is_file():
+        if path.suffix != ".py":  # the host's own refusal was a page of its frames in a test
+            raise HandlerLoadError(
+                f"{text}: a handler is a .py file with register(ad_api), or a "
+                f"folder of them{_javascript_hint(path, text)}"
+            )
         return [_file_handler(path.resolve())]
     if text.endswith(".py") or "/" in text or os.sep in text:
         # A path, not a module named "py": where it was looked for, not a pythonpath hint.
@@ -137,6 +142,16 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
             )
         return [HandlerModule(name=text)]
     raise HandlerLoadError(f"{text}: no such file, folder or importable module")
+
+
+def _javascript_hint(path: Path, text: str) -> str:
+    """How a test runs a JavaScript module (``adsim run --js-handler`` is no help there)."""
+    if path.suffix.lower() not in (".mjs", ".cjs", ".js"):
+        return ""
+    return (
+        "; a JavaScript module runs under Node: simulator.web.NodeHandler(adsim.host, "
+        f"{text!r}).start() in the test adds it to adsim (docs/javascript.md)"
+    )
 
 
 def _where(exc: BaseException, file: str | None) -> str:

@@ -120,6 +120,7 @@ class PageEndpoint:
         blocked: Callable[[str], Any] | None = None,
         blocked_ends: bool = False,
         places: bool = False,
+        unready: str | None = None,
     ):
         self.host = host
         # A Node module's (``places``) are named for where it calls adApi.on (``__on__``).
@@ -150,6 +151,10 @@ class PageEndpoint:
         went unanswered), until the page sends anything again."""
         self._on_blocked = blocked
         self._blocked_ends = blocked_ends
+        self._unready = unready
+        """The error of an event before the handshake (``{event}``: its name), which runs no
+        handler (a Node module not loaded yet); None: dropped, as the widget drops a loading
+        page's."""
         """Whether ``blocked`` ends the page for good (a Node module's process): the events sent
         meanwhile never run, rather than run once its event loop comes back."""
         self.integration_key: str | None = None
@@ -376,6 +381,8 @@ class PageEndpoint:
             if gone is not None:
                 self.gone_said = True
                 raise JsHandlerError(f"{gone} before {event.value}; its handlers did not run")
+            if self._unready is not None:  # an ok no handler earned would pass a test
+                raise JsHandlerError(self._unready.replace("{event}", event.value))
             return None  # not connected yet (a page loading): the widget posts nothing
         blocked = self._blocked
         if blocked is not None:

@@ -54,7 +54,10 @@ class Forwards:
     def __init__(self, deliver: Deliver, *, places: bool, source: str):
         self._deliver = deliver
         self.places = places
-        self._folder = os.path.dirname(source) + os.sep
+        # The file's folder as node names its frames (the path resolved, its links too) and as
+        # given, absolute: the path as given ("crm.mjs") cut the leading "/" off every place.
+        folder = os.path.dirname(os.path.abspath(source))
+        self._folders = tuple(dict.fromkeys((os.path.realpath(folder), folder)))
         self._by_event: dict[str, Forward] = {}
 
     def register(self, ad_api: AdApi, events: Iterable[EventName]) -> None:
@@ -67,6 +70,13 @@ class Forwards:
             )
             ad_api.on(event, forward)
 
+    def _relative(self, place: str) -> str:
+        """``place`` (``/path/crm.mjs:3``) made relative when it is in the module's folder."""
+        for folder in self._folders:
+            if place.startswith(folder + os.sep):
+                return place[len(folder) + 1 :]
+        return place
+
     def placed(self, params: list[Any], registry: HandlerRegistry | None) -> None:
         """``__on__ [event, [file:line, ...], count]``: where the module registered its handlers
         of the event, which then names that event's handler in its outcomes, and how many it
@@ -75,7 +85,7 @@ class Forwards:
         if forward is None:
             return
         places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
-        said = ", ".join(str(p).removeprefix(self._folder) for p in places[:5])
+        said = ", ".join(self._relative(str(p)) for p in places[:5])
         name = f"on({forward.event.value})" + (f" at {said}" if said else "")
         forward.__qualname__ = name
         # The module's handlers of the event left (its third value; none: some, as before).

@@ -133,6 +133,8 @@ class NodeHandler:
             blocked=self._blocked,
             blocked_ends=True,
             places=True,
+            unready=f"js:{self.path.name} had not loaded when {{event}} came: its handlers did "
+            "not run (NodeHandler(...).start() waits for its module to load)",
         )
         self._reader = self._start_reader(self.process, self._generation)
 

@@ -117,6 +117,8 @@ def check_js_handlers(paths: list[Path]) -> str:
         )
     problem = node_problem(found)
     if problem is not None:
+        if chosen:  # what chose it (a newer node on PATH looked ignored)
+            problem = problem.replace(found, f"{found} (from $ADSIM_NODE)", 1)
         raise InputFileError(
             where,
             None,

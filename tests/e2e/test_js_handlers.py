@@ -156,7 +156,7 @@ def test_reload_restarts_the_module_from_disk(tmp_path: Path) -> None:
             [broken] = host.reload()
             assert broken.name == "js:crm.mjs" and not broken.loaded
             assert broken.error is not None
-            assert broken.error.startswith(f"{module}:2: SyntaxError"), broken.error
+            assert broken.error.startswith(f"{module}:2:11: SyntaxError"), broken.error
             assert handler.endpoint.status == broken
             assert second.poll() is not None and handler.process.poll() is not None
             count, outcomes = len(seen()), len(host.outcomes)
@@ -263,7 +263,8 @@ def test_commonjs_handler_module(tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("export function register(a) {\n  let x = ;\n}\n", ":2: SyntaxError"),
+        # A syntax error in the module itself: its column too, as in a file it imports.
+        ("export function register(a) {\n  let x = ;\n}\n", ":2:11: SyntaxError"),
         ("export function register(a) {\n  throw new Error('boom');\n}\n", ":2: Error: boom"),
         ("export const nothing = 1;\n", ":1: no register(adApi) export"),
         # Values that are no Error: their `.message` showed "Error: undefined", or (null) the
@@ -604,3 +605,65 @@ def test_a_module_knows_whose_desktop_it_serves(
     code = main([*argv, "--journal", ":memory:"])
     assert code == 0, capsys.readouterr().err
     assert sorted(seen.read_text(encoding="utf-8").splitlines()) == ["jane false", "omar false"]
+
+
+@needs_node
+@pytest.mark.parametrize("given", ["crm.mjs", "./crm.mjs", "js/crm.mjs"])
+def test_a_module_given_by_a_relative_path_is_named_relative_to_its_folder(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    given: str,
+) -> None:
+    """``--js-handler crm.mjs`` named its handler ``at tmp/x/crm.mjs:2`` (the leading ``/`` cut,
+    a path that is nowhere), and ``--js-handler js/crm.mjs`` by its absolute path: the folder
+    taken off the module's places was the path as given, not the file's."""
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "crm.mjs").write_text(
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_LOGIN', () => { throw new Error('no CRM session'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path / "js" if "/" not in given.removeprefix("./") else tmp_path)
+    argv = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", given]
+    code = main([*argv, "--journal", ":memory:"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "#1 ON_LOGIN -> js:crm.mjs:on(ON_LOGIN) at crm.mjs:2 error in " in err
+
+
+@needs_node
+def test_events_before_a_module_loaded_are_errors_not_ok(tmp_path: Path) -> None:
+    """``NodeHandler(host, path)`` without ``start()``: events that came before the module's
+    handshake were ``ok`` outcomes its handlers never earned (a test of a module that throws
+    passed); they are errors saying so, and once it has loaded its handlers run."""
+    go = tmp_path / "go"  # the module loads once the test has sent its first events
+    module = tmp_path / "crm.mjs"
+    module.write_text(
+        'import { existsSync } from "node:fs";\n'
+        "await new Promise((loaded) => {\n"
+        f"  const poll = setInterval(() => existsSync({json.dumps(str(go))}) && loaded(), 10);\n"
+        "});\n"
+        "export function register(adApi) {\n"
+        "  adApi.on('ON_AGENT_STATE_CHANGE', () => { throw new Error('crm down'); });\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    sim = Simulator(load_tenant(None), seed=1)
+    host = HandlerHost(sim, timeout=5)
+    try:
+        handler = NodeHandler(host, module)
+        sim.login()  # before the handshake: the module's forwards are on the host already
+        assert host.settle(timeout=10)
+        early = [o for o in host.outcomes if o.event_name == "ON_AGENT_STATE_CHANGE"]
+        assert early and all(o.status == "error" for o in early), host.outcomes
+        assert "js:crm.mjs had not loaded" in (early[0].error or ""), early[0].error
+        assert "start()" in (early[0].error or "")
+        go.touch()
+        handler.start()
+        sim.set_agent_state("ready")
+        assert host.settle(timeout=10)
+        assert "crm down" in (host.outcomes[-1].error or ""), host.outcomes[-1]
+    finally:
+        host.close(timeout=5)

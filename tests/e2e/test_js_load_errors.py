@@ -72,6 +72,27 @@ def test_an_error_in_a_file_the_module_imports_is_placed(
 
 
 @needs_node
+@pytest.mark.parametrize(
+    ("name", "source", "place"),
+    [
+        (
+            "crm.mjs",
+            'export function register(adApi) {\n  adApi.on("ON_LOGIN", () => { let x = ; });\n}\n',
+            "2:40",
+        ),
+        ("crm.cjs", "module.exports.register = function (adApi) {\n  let x = ;\n};\n", "2:11"),
+    ],
+)
+def test_a_syntax_error_in_the_module_itself_names_its_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, source: str, place: str
+) -> None:
+    """Its line only (``crm.mjs:2: SyntaxError``), where one in a file it imports had its column."""
+    module = tmp_path / name
+    module.write_text(source, encoding="utf-8")
+    assert _load(module, capsys) == f"adsim: {module}:{place}: {UNEXPECTED} while importing it"
+
+
+@needs_node
 def test_a_syntax_error_two_imports_away_is_placed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

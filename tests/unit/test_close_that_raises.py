@@ -94,6 +94,28 @@ def test_the_adsim_fixture_fails_the_test_whose_plugin_close_raised(pytester, is
     assert "During handling of the above exception" not in result.stdout.str()
 
 
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_a_close_that_raised_is_said_once_at_the_teardown(pytester, isolation):
+    """A test that never read ``adsim.incidents`` got the close's line twice: as the end that
+    went wrong, then again as a failure outside any call it did not check."""
+    pytester.makepyfile(crm_flush=FLUSH_FAILS)
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.adsim(handlers=["crm_flush.py"], handler_isolation="{isolation}")
+        def test_a(adsim):
+            adsim.login()
+        """
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, errors=1)
+    # pytest's short summary echoes the message whole when CI is set: "once" is the report's.
+    report = result.stdout.str().partition("short test summary info")[0]
+    assert report.count("its close() raised") == 1, report
+    assert "outside any call during this test" not in report
+
+
 def test_incidents_during_a_test_are_listed(tmp_path):
     """``adsim.incidents`` is what the summary of a run would list outside the calls."""
     from simulator.testing import AdsimHarness

@@ -45,6 +45,18 @@ def test_a_node_too_old_is_named_with_its_version(tmp_path, monkeypatch, capsys)
     assert code == 2
     assert len(err) == 1, err
     assert "v14.21.3" in err[0] and "Node 18 or later" in err[0] and str(node) in err[0]
+    # What chose it, as a missing $ADSIM_NODE's line says: a PATH with a newer node looked
+    # ignored.
+    assert f"{node} (from $ADSIM_NODE) is Node v14.21.3" in err[0], err
+
+
+def test_a_node_too_old_on_path_is_not_said_to_come_from_adsim_node(tmp_path, monkeypatch, capsys):
+    node = _fake_node(tmp_path, "v16.20.0")
+    monkeypatch.delenv("ADSIM_NODE", raising=False)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    code, err = _run(capsys)
+    assert code == 2 and len(err) == 1, err
+    assert f"{node} is Node v16.20.0, too old" in err[0] and "(from $ADSIM_NODE)" not in err[0]
 
 
 @pytest.mark.parametrize("version", ["v18.0.0", "v20.20.2", "v24.1.0"])

@@ -34,6 +34,34 @@ def test_a_handler_that_did_not_load_is_said_once(pytester, handler, line):
     assert report.count(handler + ":") == 1, out
 
 
+@pytest.mark.parametrize(
+    ("handler", "line"),
+    [
+        (
+            "crm.mjs",
+            "crm.mjs: a handler is a .py file with register(ad_api), or a folder of them; a "
+            "JavaScript module runs under Node: simulator.web.NodeHandler(adsim.host, "
+            "'crm.mjs').start() in the test adds it to adsim (docs/javascript.md)",
+        ),
+        ("notes.txt", "notes.txt: a handler is a .py file with register(ad_api), or a folder*"),
+    ],
+    ids=["javascript", "text"],
+)
+def test_a_handler_that_is_no_python_file_is_one_line(pytester, handler, line):
+    """A ``.mjs`` (or any file not ``.py``) was a page of the handler host's frames ending in
+    ``InputFileError`` and a hint for ``adsim run --js-handler``, no help in a test."""
+    pytester.makefile(".mjs", crm="export function register(adApi) {}\n")
+    pytester.makefile(".txt", notes="hello\n")
+    pytester.makepyfile(
+        f"import pytest\n\n@pytest.mark.adsim(handlers=[{handler!r}])\n"
+        "def test_a(adsim):\n    pass\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["adsim: a handler plugin did not load:", line])
+    assert "Traceback" not in result.stdout.str() and "plugins.py" not in result.stdout.str()
+
+
 FAILING = """
 def register(ad_api):
     def lookup(interaction):

@@ -277,19 +277,23 @@ function loadError(error, path) {
   let line = places.find((p) => isModule(p.file, path))?.line;
   const column = at?.column ? `:${at.column}` : ""; // a syntax error's, under its caret
   let elsewhere = at && !isModule(at.file, path) ? `${at.file}:${at.line}${column}` : null;
+  // The column of a syntax error in the module itself, after its line (`crm.mjs:2:11:`).
+  let own = at && !elsewhere && error instanceof SyntaxError && at.line === line ? column : "";
   if (elsewhere && line === undefined) {
     line = importLine(path, importTrail(path, at.file, loadWalkMs()).specifier);
   }
   if (!at && error instanceof SyntaxError) {
     const trail = importTrail(path, null, loadWalkMs());
-    const place = trail.place ? /^(.*?):(\d+)(?::\d+)?$/.exec(trail.place) : null;
-    if (place && isModule(place[1], path)) line = Number(place[2]);
-    else if (place) {
+    const place = trail.place ? /^(.*?):(\d+)(?::(\d+))?$/.exec(trail.place) : null;
+    if (place && isModule(place[1], path)) {
+      line = Number(place[2]);
+      own = place[3] ? `:${place[3]}` : "";
+    } else if (place) {
       line = importLine(path, trail.specifier);
       elsewhere = trail.place;
     } else if (trail.slow) elsewhere = `its place was not found: ${trail.slow}`;
   }
-  return `${path}:${line ?? 1}: ${thrown(error)}${elsewhere ? ` (${elsewhere})` : ""}`;
+  return `${path}:${line ?? 1}${own}: ${thrown(error)}${elsewhere ? ` (${elsewhere})` : ""}`;
 }
 
 /** What to do about a package the module imports that is not installed, or "": Node's message
