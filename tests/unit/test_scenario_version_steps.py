@@ -114,3 +114,34 @@ def test_a_recorded_session_leaves_out_what_its_version_sent_nothing_for():
     replayed = _run(text)
     assert replayed.exit_code == EXIT_OK, replayed.error
     assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
+
+
+# ------------------------------------------------ ON_SEARCH_KNOWLEDGE_BASE's later arguments
+
+
+@pytest.mark.parametrize(
+    ("version", "sent"),
+    [("5.19", ("unlock",)), ("5.24.1", ("unlock", "en", "F-1")), ("2026", ("unlock", "en", "F-1"))],
+)
+def test_the_search_sends_the_arguments_its_version_has(version, sent):
+    """5.19's ``ON_SEARCH_KNOWLEDGE_BASE(query)`` takes no language or folder (they came with
+    5.24.1): the engine sent them in 5.19 too, and a 5.19 handler got three arguments."""
+    from simulator.engine import widget_requests as requests
+
+    sim = Simulator(seed=1, settings=Settings(api_version=version))
+    got: list[tuple] = []
+    sim.bus.on("ON_SEARCH_KNOWLEDGE_BASE", lambda *args: got.append(args))
+    sim.login()
+    event = requests.search_knowledge_base(sim, "unlock", "en", "F-1")
+    assert event.wire_args == sent
+    assert len(got) == 1 and len(got[0]) == len(sent)
+
+
+def test_a_5_24_1_search_run_under_5_19_on_purpose_sends_its_query_alone():
+    result = _run('api_version: "5.24.1"\n' + FOLDERS, "5.19")
+    assert result.exit_code == EXIT_OK, result.error
+    [search] = [e for e in result.events if e.name.value == "ON_SEARCH_KNOWLEDGE_BASE"]
+    assert search.wire_args == ("q",)
+    later = _run('api_version: "5.24.1"\n' + FOLDERS)
+    [search] = [e for e in later.events if e.name.value == "ON_SEARCH_KNOWLEDGE_BASE"]
+    assert search.wire_args == ("q", None, "F-1")
