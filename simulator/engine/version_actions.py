@@ -1,7 +1,7 @@
-"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1), the
-associated records validated before an interaction is completed (``ON_VALIDATE_ASSOCIATED_RECORDS``,
-5.24.1), ``getInteractionsState`` in the version's shape, and the ``ActivityRecordInfo`` a 2026
-``ON_SAVE_ACTIVITY_RECORD`` handler answers.
+"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1; 5.19
+answers ``api_method_not_implemented``), the associated records validated before an interaction is
+completed (``ON_VALIDATE_ASSOCIATED_RECORDS``, 5.24.1), ``getInteractionsState`` in the version's
+shape, and the ``ActivityRecordInfo`` a 2026 ``ON_SAVE_ACTIVITY_RECORD`` handler answers.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from simulator.contract import (
     ResultErrorCode,
     ok,
 )
+from simulator.contract.versions import method_refusal
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction
 from simulator.engine.lifecycle import Lifecycle
@@ -30,9 +31,13 @@ class ApiVersionActions(Lifecycle):
         self, state: bool, interaction_id: str | None = None
     ) -> OperationResult:
         """``setCallRecordingMute(state, interactionId? | 'all')`` (5.24.1): pause or resume an
-        active recording; while muted the call reports ``callRecording: false``."""
+        active recording; while muted the call reports ``callRecording: false``. An earlier
+        version has no recording mute: ``api_method_not_implemented``, as its widget answers."""
 
         def body() -> None:
+            refusal = method_refusal("setCallRecordingMute", self.api_version)
+            if refusal is not None:
+                raise ActionError(ResultErrorCode.api_method_not_implemented, refusal)
             if interaction_id == "all":
                 self._require_login()
                 self._require_boolean("setCallRecordingMute", state)

@@ -145,3 +145,59 @@ def test_a_5_24_1_search_run_under_5_19_on_purpose_sends_its_query_alone():
     later = _run('api_version: "5.24.1"\n' + FOLDERS)
     [search] = [e for e in later.events if e.name.value == "ON_SEARCH_KNOWLEDGE_BASE"]
     assert search.wire_args == ("q", None, "F-1")
+
+
+# ------------------------------------------------ record_mute: setCallRecordingMute (5.24.1)
+
+MUTE = "steps:\n  - call: Sales\n    as: c\n  - accept\n  - record: start\n  - record_mute\n"
+
+
+@pytest.mark.parametrize(
+    "header", ['api_version: "5.19"\n', "", "settings: {api_version: '5.19'}\n"]
+)
+def test_record_mute_in_a_5_19_scenario_is_refused_at_the_step(header):
+    """5.19 has no setCallRecordingMute: the step muted the recording all the same."""
+    result = _run(header + MUTE)
+    line = header.count("\n") + 6
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        f"s.yaml:{line}:5: record_mute: setCallRecordingMute is not a method of adApi 5.19 (its "
+        "widget answers api_method_not_implemented): it came with 5.24.1; give the scenario "
+        'api_version: "5.24.1" (or run it with --api-version 5.24.1)'
+    )
+    assert result.events == []
+
+
+def test_a_5_24_1_record_mute_run_under_5_19_on_purpose_changes_nothing():
+    later = _run('api_version: "5.24.1"\n' + MUTE)
+    earlier = _run('api_version: "5.24.1"\n' + MUTE, "5.19")
+    assert later.exit_code == earlier.exit_code == EXIT_OK, (later.error, earlier.error)
+    recording = [
+        e.wire_args[0]["callRecording"]
+        for e in earlier.events
+        if e.name.value == "ON_INTERACTION_STATE_CHANGE"
+    ]
+    assert recording[-1] is True  # still recording: nothing muted it
+    assert [e.name for e in later.events][:-1] == [e.name for e in earlier.events]
+
+
+@pytest.mark.parametrize("version", ["5.19", "5.24.1"])
+def test_the_engine_answers_the_recording_mute_as_the_versions_widget(version):
+    sim = Simulator(seed=2, settings=Settings(api_version=version))
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Sales").data["id"]
+    sim.accept_interaction(call)
+    assert sim.set_call_recording(True, call).ok
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    result = sim.set_call_recording_mute(True, call)
+    if version == "5.19":
+        assert result.error.name == "api_method_not_implemented"
+        assert result.error.message == (
+            "setCallRecordingMute is not in adApi 5.19: it appeared in 5.24.1"
+        )
+        assert recorder.events == [] and not sim.interaction(call).recording_muted
+        assert "record_mute" not in record_session(sim)  # a replay of it would be refused
+    else:
+        assert result.ok and sim.interaction(call).recording_muted
