@@ -13,9 +13,9 @@ from simulator.contract import (
     InteractionType,
     OperationResult,
     ResultErrorCode,
+    fail,
     ok,
 )
-from simulator.contract.versions import method_refusal
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction
 from simulator.engine.lifecycle import Lifecycle
@@ -35,9 +35,7 @@ class ApiVersionActions(Lifecycle):
         version has no recording mute: ``api_method_not_implemented``, as its widget answers."""
 
         def body() -> None:
-            refusal = method_refusal("setCallRecordingMute", self.api_version)
-            if refusal is not None:
-                raise ActionError(ResultErrorCode.api_method_not_implemented, refusal)
+            self._require_method("setCallRecordingMute")
             if interaction_id == "all":
                 self._require_login()
                 self._require_boolean("setCallRecordingMute", state)
@@ -197,7 +195,11 @@ class ApiVersionActions(Lifecycle):
 
     def get_interactions_state(self) -> OperationResult:
         """``getInteractionsState`` (5.24.1): the active id and every live interaction, in the
-        run's version."""
+        run's version (``api_method_not_implemented`` in 5.19)."""
+        try:
+            self._require_method("getInteractionsState")
+        except ActionError as exc:
+            return fail(exc.code, exc.message)
         result: OperationResult = super().get_interactions_state()  # type: ignore[misc]
         edge = self._payload_edge
         if edge is None or not result.ok:

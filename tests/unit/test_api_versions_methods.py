@@ -88,3 +88,32 @@ def test_a_pages_call_of_a_method_its_version_lacks_is_not_implemented_whatever_
     later = Simulator(seed=1, settings=Settings(api_version="2026"))
     answer = run_request(AdApi(later), message, params, "2026")
     assert answer.error.code == ResultErrorCode.invalid_args, answer
+
+
+QUERIES = {
+    "getInteractionsState": lambda sim, iid: sim.get_interactions_state(),
+    "getChatTranscript": lambda sim, iid: sim.get_chat_transcript(iid),
+    "getVoiceTranscript": lambda sim, iid: sim.get_voice_transcript(iid),
+}
+
+
+@pytest.mark.parametrize("version", ["5.19", "5.24.1", "2026"])
+@pytest.mark.parametrize("method", sorted(QUERIES))
+def test_the_engine_answers_a_later_query_as_the_versions_widget(method, version):
+    """The engine (``sim``, the pytest ``adsim`` fixture) answered ``getChatTranscript`` with the
+    chat's lines under 5.19, where only ``ad_api`` refused it."""
+    from simulator.contract.versions import METHODS, ApiVersion
+
+    sim = Simulator(seed=1, settings=Settings(api_version=version))
+    sim.login()
+    sim.set_agent_state("ready")
+    chat = sim.offer_chat("Web Chat", None, "hi").data["id"]
+    sim.advance(2)
+    sim.accept_interaction(chat)
+    result = QUERIES[method](sim, chat)
+    since = METHODS[method].since
+    if ApiVersion(version).has(since):
+        assert result.error is None or result.error.code != NOT_IMPLEMENTED, result
+    else:
+        assert result.error.code == NOT_IMPLEMENTED
+        assert result.error.message == f"{method} is not in adApi {version}: it appeared in {since}"

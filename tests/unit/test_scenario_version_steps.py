@@ -201,3 +201,15 @@ def test_the_engine_answers_the_recording_mute_as_the_versions_widget(version):
         assert "record_mute" not in record_session(sim)  # a replay of it would be refused
     else:
         assert result.ok and sim.interaction(call).recording_muted
+
+
+def test_a_5_24_1_validate_records_run_under_5_19_on_purpose_asks_nothing():
+    text = (
+        'api_version: "5.24.1"\nsteps:\n  - call: Sales\n  - accept\n'
+        "  - associate: {id: '1', type: Contact, displayName: A, displayType: Contact}\n"
+        "  - validate_records\n"
+    )
+    result = _run(text, "5.19")
+    assert result.exit_code == EXIT_OK, result.error
+    assert "ON_VALIDATE_ASSOCIATED_RECORDS" not in [e.name.value for e in result.events]
+    assert "ON_VALIDATE_ASSOCIATED_RECORDS" in [e.name.value for e in _run(text).events]
