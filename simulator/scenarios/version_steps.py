@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName, OperationResult, ResultErrorCode
+from simulator.contract.enums import CHAT_CHANNEL_SINCE
 from simulator.contract.versions import (
     API_VERSIONS,
     DEFAULT_API_VERSION,
@@ -125,4 +126,25 @@ def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | Non
                     f"{key}.{field}: adApi {version}'s {_EVENT_OF[key]} takes no {field}: it "
                     f"came with {since}; {_advice(since)}"
                 )
+        channel = _channel_problem(source, index, step, version, declared)
+        if channel is not None:
+            return channel
     return None
+
+
+def _channel_problem(
+    source: ScenarioFile, index: int, step: Any, version: str, declared: str
+) -> tuple[Any, str] | None:
+    """A ``start_chat`` on a channel neither version has (``whatsapp`` came with 5.24.1)."""
+    channel = getattr(step.value, "channel", None) if step.key == "start_chat" else None
+    since = {kind.value: v for kind, v in CHAT_CHANNEL_SINCE.items()}.get(channel or "")
+    if since is None:
+        return None
+    rank = API_VERSIONS.index(since)
+    if API_VERSIONS.index(version) >= rank or API_VERSIONS.index(declared) >= rank:
+        return None
+    mark = source.step_mark(index, "start_chat", "channel") or source.step_mark(index)
+    return mark, (
+        f"start_chat.channel: {channel!r} is not a chat channel of adApi {version}: it came "
+        f"with {since}; {_advice(since)}"
+    )

@@ -213,3 +213,28 @@ def test_a_5_24_1_validate_records_run_under_5_19_on_purpose_asks_nothing():
     assert result.exit_code == EXIT_OK, result.error
     assert "ON_VALIDATE_ASSOCIATED_RECORDS" not in [e.name.value for e in result.events]
     assert "ON_VALIDATE_ASSOCIATED_RECORDS" in [e.name.value for e in _run(text).events]
+
+
+@pytest.mark.parametrize(
+    ("header", "channel", "since"),
+    [
+        ("", "whatsapp", "5.24.1"),
+        ("", "ms_teams", "2026"),
+        ('api_version: "5.24.1"\n', "ms_teams", "2026"),
+    ],
+)
+def test_a_later_versions_chat_channel_is_refused_at_the_field(header, channel, since):
+    """``start_chat: {channel: whatsapp}`` in a 5.19 scenario was refused only when the step ran,
+    after the login's events; it is bad input at the field, as a later step field is."""
+    step = f"start_chat: {{channel: {channel}, address: x}}"
+    text = f"{header}steps:\n  - set_service: Web Chat\n  - {step}\n"
+    result = _run(text)
+    line = header.count("\n") + 3
+    assert result.exit_code == EXIT_BAD_INPUT
+    version = "5.24.1" if header else "5.19"
+    assert str(result.error) == (
+        f"s.yaml:{line}:27: start_chat.channel: {channel!r} is not a chat channel of adApi "
+        f'{version}: it came with {since}; give the scenario api_version: "{since}" (or run it '
+        f"with --api-version {since})"
+    )
+    assert result.events == []
