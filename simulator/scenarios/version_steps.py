@@ -107,15 +107,6 @@ def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | Non
                 f"{step.key}: {event.value} is not an event of adApi {version}, so the step "
                 f"would send nothing: it came with {since}; {_advice(since)}"
             )
-        method = _STEP_METHODS.get(step.key)
-        if method is not None and not (
-            method_available(method, version) or method_available(method, declared)
-        ):
-            since = METHODS[method].since
-            return source.step_mark(index), (
-                f"{step.key}: {method} is not a method of adApi {version} (its widget answers "
-                f"api_method_not_implemented): it came with {since}; {_advice(since)}"
-            )
         value = step.value
         for (key, field), since in _STEP_FIELDS.items():
             rank = API_VERSIONS.index(since)
@@ -126,6 +117,17 @@ def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | Non
                     f"{key}.{field}: adApi {version}'s {_EVENT_OF[key]} takes no {field}: it "
                     f"came with {since}; {_advice(since)}"
                 )
+        if getattr(step, "expect_error", None) is not None:
+            continue  # the refusal of a method or a channel is the point: the version answers it
+        method = _STEP_METHODS.get(step.key)
+        if method is not None and not (
+            method_available(method, version) or method_available(method, declared)
+        ):
+            since = METHODS[method].since
+            return source.step_mark(index), (
+                f"{step.key}: {method} is not a method of adApi {version} (its widget answers "
+                f"api_method_not_implemented): it came with {since}; {_advice(since)}"
+            )
         channel = _channel_problem(source, index, step, version, declared)
         if channel is not None:
             return channel

@@ -238,3 +238,35 @@ def test_a_later_versions_chat_channel_is_refused_at_the_field(header, channel, 
         f"with --api-version {since})"
     )
     assert result.events == []
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "record_mute:\n    expect_error: api_method_not_implemented",
+        "start_chat: {channel: whatsapp, address: x}\n    expect_error: invalid_args",
+    ],
+)
+def test_a_5_19_scenario_may_expect_the_version_to_refuse_a_later_method_or_channel(step):
+    """The refusal is the point (as a recorded session keeps a refused action): it runs."""
+    text = (
+        "steps:\n  - set_service: Web Chat\n  - call: Sales\n  - accept\n  - record: start\n"
+        f"  - {step}\n"
+    )
+    result = _run(text)
+    assert result.exit_code == EXIT_OK, result.error
+
+
+def test_a_recorded_5_19_session_with_a_refused_later_channel_replays():
+    sim = Simulator(seed=1, settings=Settings(api_version="5.19"))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.set_service("Web Chat")
+    assert sim.start_chat("whatsapp", "+14155550134").error.name == "invalid_args"
+    text = record_session(sim)
+    assert "expect_error: invalid_args" in text
+    replayed = _run(text)
+    assert replayed.exit_code == EXIT_OK, replayed.error
+    assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
