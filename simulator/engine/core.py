@@ -20,7 +20,7 @@ from simulator.contract import (
     fail,
     ok,
 )
-from simulator.contract.versions import ApiVersion
+from simulator.contract.versions import ApiVersion, method_refusal
 from simulator.engine.bus import Event, EventBus
 from simulator.engine.clock import Clock, VirtualClock
 from simulator.engine.errors import ActionError
@@ -379,6 +379,13 @@ class DesktopCore:
     def _require_login(self) -> None:
         if self._phase is _LOGGED_OUT:
             raise ActionError(Code.not_logged_in, "log in first (login)")
+
+    def _require_method(self, method: str) -> None:
+        """``api_method_not_implemented`` when the run's version lacks ``method`` (JS name), as
+        that version's widget answers a request it does not know."""
+        refusal = method_refusal(method, self.api_version)
+        if refusal is not None:
+            raise ActionError(Code.api_method_not_implemented, refusal)
 
     @staticmethod
     def _require_boolean(method: str, state: Any) -> None:

@@ -7,7 +7,7 @@ The reference gives these no moment and (for the transcripts) no payload: a scen
 summary is generated and what a call's speech recognition heard (steps ``summary`` and
 ``transcript``); the shapes are the simulator's, documented in docs/versions.md. Earlier versions
 never fire the events (the emission edge drops them) and refuse the methods
-(``api_method_not_implemented``, by the method table).
+(``api_method_not_implemented``, by the method table), here and in ``ad_api``.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ class Transcripts(Lifecycle):
     def get_chat_transcript(self, interaction_id: str | None = None) -> OperationResult:
         """``getChatTranscript(interactionId?)`` (2026): the chat's lines so far."""
         try:
+            self._require_method("getChatTranscript")
             inter = self._get(interaction_id)
             if inter.type is not InteractionType.chat:
                 raise ActionError(Code.not_suitable_state, "only a chat has a chat transcript")
@@ -123,6 +124,7 @@ class Transcripts(Lifecycle):
         """``getVoiceTranscript(interactionId?)`` (2026): what speech recognition heard on the
         call so far (the scenario's ``transcript`` steps)."""
         try:
+            self._require_method("getVoiceTranscript")
             inter = self._call(interaction_id)
         except ActionError as exc:
             return _failed(exc)

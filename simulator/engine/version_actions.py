@@ -1,7 +1,7 @@
-"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1), the
-associated records validated before an interaction is completed (``ON_VALIDATE_ASSOCIATED_RECORDS``,
-5.24.1), ``getInteractionsState`` in the version's shape, and the ``ActivityRecordInfo`` a 2026
-``ON_SAVE_ACTIVITY_RECORD`` handler answers.
+"""What the adApi versions after 5.19 add to the desktop: ``setCallRecordingMute`` (5.24.1; 5.19
+answers ``api_method_not_implemented``), the associated records validated before an interaction is
+completed (``ON_VALIDATE_ASSOCIATED_RECORDS``, 5.24.1), ``getInteractionsState`` in the version's
+shape, and the ``ActivityRecordInfo`` a 2026 ``ON_SAVE_ACTIVITY_RECORD`` handler answers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from simulator.contract import (
     InteractionType,
     OperationResult,
     ResultErrorCode,
+    fail,
     ok,
 )
 from simulator.engine.errors import ActionError
@@ -30,9 +31,11 @@ class ApiVersionActions(Lifecycle):
         self, state: bool, interaction_id: str | None = None
     ) -> OperationResult:
         """``setCallRecordingMute(state, interactionId? | 'all')`` (5.24.1): pause or resume an
-        active recording; while muted the call reports ``callRecording: false``."""
+        active recording; while muted the call reports ``callRecording: false``. An earlier
+        version has no recording mute: ``api_method_not_implemented``, as its widget answers."""
 
         def body() -> None:
+            self._require_method("setCallRecordingMute")
             if interaction_id == "all":
                 self._require_login()
                 self._require_boolean("setCallRecordingMute", state)
@@ -192,7 +195,11 @@ class ApiVersionActions(Lifecycle):
 
     def get_interactions_state(self) -> OperationResult:
         """``getInteractionsState`` (5.24.1): the active id and every live interaction, in the
-        run's version."""
+        run's version (``api_method_not_implemented`` in 5.19)."""
+        try:
+            self._require_method("getInteractionsState")
+        except ActionError as exc:
+            return fail(exc.code, exc.message)
         result: OperationResult = super().get_interactions_state()  # type: ignore[misc]
         edge = self._payload_edge
         if edge is None or not result.ok:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import EventName
+from simulator.contract.versions import events_for
 
 if TYPE_CHECKING:
     from simulator.engine.bus import Event
@@ -79,10 +80,13 @@ def search_knowledge_base(
     then: Then = None,
 ) -> Event:
     """``ON_SEARCH_KNOWLEDGE_BASE(query, language?, folderId?)`` -> the integration's articles
-    (``{id, text, title}[]``; 5.24.1: ``{id, type: 'article', title, text}[]``)."""
-    return _ask(
-        sim, EventName.ON_SEARCH_KNOWLEDGE_BASE, _trim(query, language, folder_id), then=then
-    )
+    (``{id, text, title}[]``; 5.24.1: ``{id, type: 'article', title, text}[]``).
+
+    5.19's event takes the query alone: ``language`` and ``folderId`` are not sent there (a
+    scenario written for 5.24.1 and run under 5.19 on purpose searches with its query only)."""
+    name = EventName.ON_SEARCH_KNOWLEDGE_BASE
+    taken = len(events_for(sim.api_version)[name].arguments)
+    return _ask(sim, name, _trim(query, language, folder_id)[:taken], then=then)
 
 
 def get_knowledge_base_article(sim: AgentDesktop, article_id: str, then: Then = None) -> Event:

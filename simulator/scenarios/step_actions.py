@@ -21,6 +21,7 @@ from simulator.data import digits_only, normalize_phone
 from simulator.engine import widget_requests as requests
 from simulator.scenarios import model as m
 from simulator.scenarios.result import StepRefusedError
+from simulator.scenarios.version_steps import sends_nothing
 
 if TYPE_CHECKING:
     from simulator.scenarios.runner import ScenarioRunner
@@ -122,6 +123,8 @@ def _panel(ask: Callable[[ScenarioRunner, Any, str | None], Any]) -> _Action:
 
 
 def _validate_records(r: ScenarioRunner, _v: Any, iid: str | None) -> OperationResult:
+    if sends_nothing("validate_records", r.sim.api_version.value):
+        return ok()  # a later version's file run under this one on purpose: nothing to ask
     state = r.sim.get_interactions_state()
     data = state.data
     if not state.ok or data is None:  # (an answer that is ok always has the state)

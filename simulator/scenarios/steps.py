@@ -230,7 +230,8 @@ _STEPS: list[type[StepModel]] = [
         "chat_conference",
         ChatConferenceSpec,
         _OnStep,
-        "Invite a colleague to a chat or remove one (inviteToChatConference ...).",
+        "Invite a colleague to a chat or remove one (the agent's + in the chat, in every "
+        "version; the integration's inviteToChatConference ... from 5.24.1).",
         '- chat_conference: {invite: "2001"}',
     ),
     _step("reply", str, _OnStep, "The agent replies to an email.", '- reply: "Done."'),

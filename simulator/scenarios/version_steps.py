@@ -1,24 +1,34 @@
 """The steps and step fields that only a later adApi version has, and the run that cannot use
 them: ``- kb_folder`` under 5.19 sent nothing (5.19 has no ``ON_GET_KNOWLEDGE_BASE_FOLDER``),
-and the run passed, the folder never opened.
+and the run passed, the folder never opened; ``- record_mute`` under 5.19 muted the recording
+although 5.19 has no ``setCallRecordingMute``.
 
 A step is refused (at its line, exit 2) when neither the run's version nor the version the file
 itself asks for (its ``api_version``, 5.19 by default) has it. A file written for a later version
 and run under an earlier one on purpose (``--api-version 5.19``, to compare an upgrade) keeps
-running such steps, which send nothing there, as docs/versions.md says.
+running such steps, which send nothing there, as docs/versions.md says; a method's step is
+answered ``api_method_not_implemented`` there, changes nothing, and the run goes on
+(``version_lacks``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.contract import EventName
-from simulator.contract.versions import API_VERSIONS, DEFAULT_API_VERSION, event_available
+from simulator.contract import EventName, OperationResult, ResultErrorCode
+from simulator.contract.enums import CHAT_CHANNEL_SINCE
+from simulator.contract.versions import (
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
+    METHODS,
+    event_available,
+    method_available,
+)
 
 if TYPE_CHECKING:
     from simulator.scenarios.loader import ScenarioFile
 
-__all__ = ["sends_nothing", "version_problem"]
+__all__ = ["sends_nothing", "version_lacks", "version_problem"]
 
 _STEP_EVENTS = {
     "kb_folder": EventName.ON_GET_KNOWLEDGE_BASE_FOLDER,
@@ -29,6 +39,12 @@ _STEP_EVENTS = {
     "transcript": EventName.ON_VOICE_TRANSCRIPT_MESSAGE,
 }
 """The steps that send an event, and nothing in a version without it."""
+
+_STEP_METHODS = {"record_mute": "setCallRecordingMute"}
+"""The steps that call a method of a later version (the desktop of an earlier one has no way to do
+it: 5.19 cannot mute a recording), answered ``api_method_not_implemented`` where it is missing.
+``chat_conference`` is not one: the agent's + in a chat adds a colleague in 5.19's desktop too;
+only the integration's ``inviteToChatConference`` came with 5.24.1."""
 
 _STEP_FIELDS = {("kb_search", "language"): "5.24.1", ("kb_search", "folder_id"): "5.24.1"}
 """Fields of a step that the event carries from a version on (``ON_SEARCH_KNOWLEDGE_BASE(query,
@@ -55,9 +71,24 @@ def _advice(since: str) -> str:
 
 
 def sends_nothing(key: str, version: str) -> bool:
-    """Whether the step ``key`` sends nothing under ``version`` (its event came later)."""
+    """Whether the step ``key`` sends nothing under ``version`` (its event or method came
+    later)."""
     event = _STEP_EVENTS.get(key)
-    return event is not None and not event_available(event, version)
+    if event is not None:
+        return not event_available(event, version)
+    method = _STEP_METHODS.get(key)
+    return method is not None and not method_available(method, version)
+
+
+def version_lacks(key: str, outcome: OperationResult) -> bool:
+    """Whether ``outcome`` is the run's version answering that it lacks the method of the step
+    ``key`` (a later version's file run under an earlier one: the step changed nothing)."""
+    error = outcome.error
+    return (
+        key in _STEP_METHODS
+        and error is not None
+        and error.code == ResultErrorCode.api_method_not_implemented
+    )
 
 
 def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | None:
@@ -86,4 +117,36 @@ def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | Non
                     f"{key}.{field}: adApi {version}'s {_EVENT_OF[key]} takes no {field}: it "
                     f"came with {since}; {_advice(since)}"
                 )
+        if getattr(step, "expect_error", None) is not None:
+            continue  # the refusal of a method or a channel is the point: the version answers it
+        method = _STEP_METHODS.get(step.key)
+        if method is not None and not (
+            method_available(method, version) or method_available(method, declared)
+        ):
+            since = METHODS[method].since
+            return source.step_mark(index), (
+                f"{step.key}: {method} is not a method of adApi {version} (its widget answers "
+                f"api_method_not_implemented): it came with {since}; {_advice(since)}"
+            )
+        channel = _channel_problem(source, index, step, version, declared)
+        if channel is not None:
+            return channel
     return None
+
+
+def _channel_problem(
+    source: ScenarioFile, index: int, step: Any, version: str, declared: str
+) -> tuple[Any, str] | None:
+    """A ``start_chat`` on a channel neither version has (``whatsapp`` came with 5.24.1)."""
+    channel = getattr(step.value, "channel", None) if step.key == "start_chat" else None
+    since = {kind.value: v for kind, v in CHAT_CHANNEL_SINCE.items()}.get(channel or "")
+    if since is None:
+        return None
+    rank = API_VERSIONS.index(since)
+    if API_VERSIONS.index(version) >= rank or API_VERSIONS.index(declared) >= rank:
+        return None
+    mark = source.step_mark(index, "start_chat", "channel") or source.step_mark(index)
+    return mark, (
+        f"start_chat.channel: {channel!r} is not a chat channel of adApi {version}: it came "
+        f"with {since}; {_advice(since)}"
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from simulator.contract import OperationResult, ResultErrorCode, fail
 from simulator.contract.methods import argument_problem
+from simulator.contract.versions import method_refusal
 from simulator.handlers import AdApi
 from simulator.handlers.ad_api import request_message
 
@@ -30,7 +31,10 @@ UNSIMULATED: frozenset[str] = frozenset()
 def run_request(
     api: AdApi | None, message: str, params: list[Any], api_version: str
 ) -> OperationResult:
-    """Run a request message (``SET_CALL_HOLD``) with the page's params on the facade ``api``."""
+    """Run a request message (``SET_CALL_HOLD``) with the page's params on the facade ``api``.
+
+    A method ``api_version`` lacks answers ``api_method_not_implemented`` whatever its params
+    (``setCallRecordingMute()`` under 5.19 answered ``invalid_args``, with 5.24.1's signature)."""
     method = REQUESTS.get(message)
     if method is None:
         if message in UNSIMULATED:
@@ -42,6 +46,9 @@ def run_request(
     try:
         inspect.signature(bound).bind(*params)
     except TypeError:
+        refusal = method_refusal(method, api_version)
+        if refusal is not None:  # the version's widget has no such method to check them for
+            return fail(ResultErrorCode.api_method_not_implemented, refusal)
         problem = argument_problem(message, params, api_version)
         return fail(
             ResultErrorCode.invalid_args, problem or f"{message}: wrong number of arguments."

@@ -316,13 +316,30 @@ LIBRARY = sorted((ROOT / "fixtures" / "scenarios").glob("*.yaml"))
 def test_an_upgrade_keeps_the_events_and_their_times_but_the_new_questions(path):
     """versions.md: 5.19 and 5.24.1 runs of a library scenario send the same events at the same
     times, but for the events only 5.24.1 has and what their answers change (a CRM pop
-    answered `null` associates and opens nothing)."""
+    answered `null` associates and opens nothing), and the state change of each `record_mute`
+    (5.19 has no recording mute: the step changes nothing there)."""
     from simulator.contract.versions import event_available
 
-    for name in ("ON_VALIDATE_ASSOCIATED_RECORDS", "ON_REQUEST_RECORD_INFO"):
+    for name in ("ON_VALIDATE_ASSOCIATED_RECORDS", "ON_REQUEST_RECORD_INFO", "record_mute"):
         assert f"`{name}`" in VERSIONS.split("Same seed, same flow", 1)[1].split("```", 1)[0]
     today = [(e.name.value, e.time_ms) for e in _run(path, "5.19").events]
-    later = _run(path, "5.24.1").events
+    source = load_scenario(path)
+    runner = ScenarioRunner(replace(source, scenario=source.scenario.for_api_version("5.24.1")))
+    sim, muting = runner.sim, set()
+    mute = sim.set_call_recording_mute
+
+    def seen_muting(*args):
+        before = sim.bus.count
+        try:
+            return mute(*args)
+        finally:
+            muting.update(range(before + 1, sim.bus.count + 1))
+
+    sim.set_call_recording_mute = seen_muting
+    events = runner.run().events
+    muted = [e.name.value for e in events if e.seq in muting]
+    assert muted == ["ON_INTERACTION_STATE_CHANGE"] * path.read_text("utf-8").count("- record_mute")
+    later = [e for e in events if e.seq not in muting]
     asked = [e for e in later if not event_available(e.name, "5.19")]
     kept = [(e.name.value, e.time_ms) for e in later if event_available(e.name, "5.19")]
     pops = [e.time_ms for e in asked if e.name.value == "ON_REQUEST_RECORD_INFO"]

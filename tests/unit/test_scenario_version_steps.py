@@ -114,3 +114,159 @@ def test_a_recorded_session_leaves_out_what_its_version_sent_nothing_for():
     replayed = _run(text)
     assert replayed.exit_code == EXIT_OK, replayed.error
     assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
+
+
+# ------------------------------------------------ ON_SEARCH_KNOWLEDGE_BASE's later arguments
+
+
+@pytest.mark.parametrize(
+    ("version", "sent"),
+    [("5.19", ("unlock",)), ("5.24.1", ("unlock", "en", "F-1")), ("2026", ("unlock", "en", "F-1"))],
+)
+def test_the_search_sends_the_arguments_its_version_has(version, sent):
+    """5.19's ``ON_SEARCH_KNOWLEDGE_BASE(query)`` takes no language or folder (they came with
+    5.24.1): the engine sent them in 5.19 too, and a 5.19 handler got three arguments."""
+    from simulator.engine import widget_requests as requests
+
+    sim = Simulator(seed=1, settings=Settings(api_version=version))
+    got: list[tuple] = []
+    sim.bus.on("ON_SEARCH_KNOWLEDGE_BASE", lambda *args: got.append(args))
+    sim.login()
+    event = requests.search_knowledge_base(sim, "unlock", "en", "F-1")
+    assert event.wire_args == sent
+    assert len(got) == 1 and len(got[0]) == len(sent)
+
+
+def test_a_5_24_1_search_run_under_5_19_on_purpose_sends_its_query_alone():
+    result = _run('api_version: "5.24.1"\n' + FOLDERS, "5.19")
+    assert result.exit_code == EXIT_OK, result.error
+    [search] = [e for e in result.events if e.name.value == "ON_SEARCH_KNOWLEDGE_BASE"]
+    assert search.wire_args == ("q",)
+    later = _run('api_version: "5.24.1"\n' + FOLDERS)
+    [search] = [e for e in later.events if e.name.value == "ON_SEARCH_KNOWLEDGE_BASE"]
+    assert search.wire_args == ("q", None, "F-1")
+
+
+# ------------------------------------------------ record_mute: setCallRecordingMute (5.24.1)
+
+MUTE = "steps:\n  - call: Sales\n    as: c\n  - accept\n  - record: start\n  - record_mute\n"
+
+
+@pytest.mark.parametrize(
+    "header", ['api_version: "5.19"\n', "", "settings: {api_version: '5.19'}\n"]
+)
+def test_record_mute_in_a_5_19_scenario_is_refused_at_the_step(header):
+    """5.19 has no setCallRecordingMute: the step muted the recording all the same."""
+    result = _run(header + MUTE)
+    line = header.count("\n") + 6
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        f"s.yaml:{line}:5: record_mute: setCallRecordingMute is not a method of adApi 5.19 (its "
+        "widget answers api_method_not_implemented): it came with 5.24.1; give the scenario "
+        'api_version: "5.24.1" (or run it with --api-version 5.24.1)'
+    )
+    assert result.events == []
+
+
+def test_a_5_24_1_record_mute_run_under_5_19_on_purpose_changes_nothing():
+    later = _run('api_version: "5.24.1"\n' + MUTE)
+    earlier = _run('api_version: "5.24.1"\n' + MUTE, "5.19")
+    assert later.exit_code == earlier.exit_code == EXIT_OK, (later.error, earlier.error)
+    recording = [
+        e.wire_args[0]["callRecording"]
+        for e in earlier.events
+        if e.name.value == "ON_INTERACTION_STATE_CHANGE"
+    ]
+    assert recording[-1] is True  # still recording: nothing muted it
+    assert [e.name for e in later.events][:-1] == [e.name for e in earlier.events]
+
+
+@pytest.mark.parametrize("version", ["5.19", "5.24.1"])
+def test_the_engine_answers_the_recording_mute_as_the_versions_widget(version):
+    sim = Simulator(seed=2, settings=Settings(api_version=version))
+    sim.login()
+    sim.set_agent_state("ready")
+    call = sim.offer_call("Sales").data["id"]
+    sim.accept_interaction(call)
+    assert sim.set_call_recording(True, call).ok
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    result = sim.set_call_recording_mute(True, call)
+    if version == "5.19":
+        assert result.error.name == "api_method_not_implemented"
+        assert result.error.message == (
+            "setCallRecordingMute is not in adApi 5.19: it appeared in 5.24.1"
+        )
+        assert recorder.events == [] and not sim.interaction(call).recording_muted
+        assert "record_mute" not in record_session(sim)  # a replay of it would be refused
+    else:
+        assert result.ok and sim.interaction(call).recording_muted
+
+
+def test_a_5_24_1_validate_records_run_under_5_19_on_purpose_asks_nothing():
+    text = (
+        'api_version: "5.24.1"\nsteps:\n  - call: Sales\n  - accept\n'
+        "  - associate: {id: '1', type: Contact, displayName: A, displayType: Contact}\n"
+        "  - validate_records\n"
+    )
+    result = _run(text, "5.19")
+    assert result.exit_code == EXIT_OK, result.error
+    assert "ON_VALIDATE_ASSOCIATED_RECORDS" not in [e.name.value for e in result.events]
+    assert "ON_VALIDATE_ASSOCIATED_RECORDS" in [e.name.value for e in _run(text).events]
+
+
+@pytest.mark.parametrize(
+    ("header", "channel", "since"),
+    [
+        ("", "whatsapp", "5.24.1"),
+        ("", "ms_teams", "2026"),
+        ('api_version: "5.24.1"\n', "ms_teams", "2026"),
+    ],
+)
+def test_a_later_versions_chat_channel_is_refused_at_the_field(header, channel, since):
+    """``start_chat: {channel: whatsapp}`` in a 5.19 scenario was refused only when the step ran,
+    after the login's events; it is bad input at the field, as a later step field is."""
+    step = f"start_chat: {{channel: {channel}, address: x}}"
+    text = f"{header}steps:\n  - set_service: Web Chat\n  - {step}\n"
+    result = _run(text)
+    line = header.count("\n") + 3
+    assert result.exit_code == EXIT_BAD_INPUT
+    version = "5.24.1" if header else "5.19"
+    assert str(result.error) == (
+        f"s.yaml:{line}:27: start_chat.channel: {channel!r} is not a chat channel of adApi "
+        f'{version}: it came with {since}; give the scenario api_version: "{since}" (or run it '
+        f"with --api-version {since})"
+    )
+    assert result.events == []
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "record_mute:\n    expect_error: api_method_not_implemented",
+        "start_chat: {channel: whatsapp, address: x}\n    expect_error: invalid_args",
+    ],
+)
+def test_a_5_19_scenario_may_expect_the_version_to_refuse_a_later_method_or_channel(step):
+    """The refusal is the point (as a recorded session keeps a refused action): it runs."""
+    text = (
+        "steps:\n  - set_service: Web Chat\n  - call: Sales\n  - accept\n  - record: start\n"
+        f"  - {step}\n"
+    )
+    result = _run(text)
+    assert result.exit_code == EXIT_OK, result.error
+
+
+def test_a_recorded_5_19_session_with_a_refused_later_channel_replays():
+    sim = Simulator(seed=1, settings=Settings(api_version="5.19"))
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready")
+    sim.set_service("Web Chat")
+    assert sim.start_chat("whatsapp", "+14155550134").error.name == "invalid_args"
+    text = record_session(sim)
+    assert "expect_error: invalid_args" in text
+    replayed = _run(text)
+    assert replayed.exit_code == EXIT_OK, replayed.error
+    assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
