@@ -23,6 +23,7 @@ from simulator.handlers.plugins import (
     Plugin,
     PluginSource,
     a_stop,
+    close_of,
     describe,
     register_of,
 )
@@ -121,9 +122,7 @@ def entry_point_plugin(
     plugin.file = file if isinstance(file, str) else None
     if isinstance(loaded, ModuleType):
         plugin.register, plugin.error = register_of(loaded, source)
-        plugin.on_close = getattr(loaded, "close", None)
-        if not callable(plugin.on_close):
-            plugin.on_close = None
+        plugin.on_close = close_of(loaded)
     elif callable(loaded):
         plugin.register = loaded
     else:
