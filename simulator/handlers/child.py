@@ -37,7 +37,7 @@ from simulator.handlers.child_mail import Mail
 from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
-from simulator.handlers.plugins import Plugin, entry_point_plugin, file_plugin, register_plugin
+from simulator.handlers.plugins import Plugin, file_plugin, register_plugin
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.spawner import PARENT_ENV, die_with_parent
 from simulator.handlers.stacks import traceback_text
@@ -291,6 +291,8 @@ class _Child:
             plugin = file_plugin(Path(spec["path"]))
         else:
             import importlib.metadata  # only an entry point needs it (email.*, zipfile: ~10 ms)
+
+            from simulator.handlers.entry_points import entry_point_plugin
 
             entry = importlib.metadata.EntryPoint(spec["entry"], spec["value"], spec["group"])
             plugin = entry_point_plugin(entry, again=False, dist=spec.get("dist"))

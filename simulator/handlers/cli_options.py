@@ -341,12 +341,13 @@ def _not_loaded(plugin: PluginStatus) -> str:
     """Why ``plugin`` did not load; for an installed package's plugin (one nobody named on
     the command line, loaded on every run) which package it is and how to run without it."""
     text = one_line(plugin.error or "")
-    if plugin.source.startswith("entry point "):
-        package = re.search(r"\(([^()]*)\)$", plugin.source)  # "entry point N = M (package)"
+    package = re.fullmatch(r"(\S+) \(entry point .*\)", plugin.source)  # "dist (entry point N = M)"
+    if package is not None and text.startswith(plugin.source):  # it names them already
+        text += "; an installed plugin (--no-entry-points runs without installed plugins)"
+    elif package is not None:
         text += (
-            f"; it is the plugin {plugin.name!r} of the installed package "
-            f"{package.group(1) if package else '?'} (--no-entry-points runs without "
-            "installed plugins)"
+            f"; it is the plugin {plugin.name!r} of the installed package {package.group(1)} "
+            "(--no-entry-points runs without installed plugins)"
         )
     return text
 

@@ -227,7 +227,7 @@ class PluginStatus:
 
     name: str
     source: str
-    """The file, ``entry point NAME (module:attr)``, or ``built-in``."""
+    """The file, ``dist (entry point NAME = module:attr)``, or ``built-in``."""
     loaded: bool
     error: str | None = None
     """``file:line: what went wrong; what to do`` when it did not load."""

@@ -1,4 +1,5 @@
-"""Finding and loading plugins: a ``.py`` file, a directory of them, or installed entry points.
+"""Finding and loading plugins: a ``.py`` file, a directory of them (installed packages' entry
+points: ``simulator.handlers.entry_points``).
 
 A plugin is a module with a ``register(ad_api)`` function (an entry point may also name the
 function itself). Every way a plugin can fail to load (syntax error, import error, no
@@ -25,23 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
 from simulator.handlers.relative_imports import relative_import
 from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
-if TYPE_CHECKING:
-    import importlib.metadata
-
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Plugin",
     "PluginSource",
-    "discover_entry_points",
     "discover_path",
-    "entry_point_plugin",
     "file_plugin",
     "register_plugin",
 ]
@@ -64,6 +60,35 @@ class Plugin:
     """For process isolation: how a child process finds the plugin (nothing imported here)."""
     own: bool = False
     """adsim's own plugin (the webhook, a JS module or page): its close bounds itself."""
+    home: tuple[str, ...] = ()
+    """Where its own code is besides ``file`` (real paths): an installed package's folders."""
+
+    def at(self, exc: BaseException) -> str | None:
+        """``file:line`` of the innermost frame of ``exc``'s traceback in the plugin's own code
+        (its file, its package's files), the place to fix; None when no frame is there."""
+        found = None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.lineno is not None and self._mine(frame.filename):
+                found = f"{frame.filename}:{frame.lineno}"
+        return found
+
+    def _mine(self, filename: str) -> bool:
+        real = os.path.realpath(filename)
+        if self.file is not None and real == os.path.realpath(self.file):
+            return True
+        return any(
+            real == home or real.startswith(home.rstrip(os.sep) + os.sep) for home in self.home
+        )
+
+    def at_line(self, line: int | None = None) -> str:
+        """Where to point for the plugin: ``file:line``; a plugin file's line 1 where no line is
+        known (the file itself); else its source, with no line it does not have (an entry
+        point: ``acme-crm-adsim (entry point crm = acme_crm.handler)``)."""
+        if self.file is not None and line is not None:
+            return f"{self.file}:{line}"
+        return (
+            f"{self.file}:1" if self.file is not None and self.file == self.source else self.source
+        )
 
     def close(self) -> tuple[str, str] | None:
         """Run the plugin's close hook, if it has one. None when it returned; when it raised,
@@ -75,18 +100,17 @@ class Plugin:
         try:
             self.on_close()
         except BaseException as exc:  # SystemExit as well: close() has no exit to make
-            if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C: a stop, no error
+            if isinstance(exc, KeyboardInterrupt) and a_stop(exc):  # Ctrl-C: a stop, no error
                 raise
-            line = _line_in(exc, self.file)
-            where = f"{self.file}:{line}" if self.file is not None and line else self.source
+            where = self.at(exc) or self.source
             # From the plugin's own frame: adsim's call of it is no news to its author.
             frames = exc.__traceback__
             trace = traceback.format_exception(type(exc), exc, frames and frames.tb_next)
-            return f"{where}: {_describe(exc)}", "".join(trace)
+            return f"{where}: {describe(exc)}", "".join(trace)
         return None
 
 
-def _a_stop(exc: KeyboardInterrupt) -> bool:
+def a_stop(exc: KeyboardInterrupt) -> bool:
     """Whether a ``KeyboardInterrupt`` out of a plugin's import, ``register()`` or ``close()`` is
     a stop (Ctrl-C, SIGTERM) rather than the plugin's own ``raise``. adsim's command line raises
     its stops as ``Interrupted``; where SIGINT is Python's own (pytest, a driver of one's own) a
@@ -112,7 +136,7 @@ def _line_in(exc: BaseException, file: str | None) -> int | None:
     return line
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     if isinstance(exc, UnknownEventError):
         return str(exc)
     return exception_text(exc)
@@ -267,7 +291,7 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
     try:
         exec(code, module.__dict__)
     except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
+        if isinstance(exc, KeyboardInterrupt) and a_stop(exc):  # Ctrl-C, SIGTERM: no error
             sys.modules.pop(name, None)
             raise
         del sys.modules[name]
@@ -276,20 +300,21 @@ def _import_file(path: Path) -> tuple[ModuleType | None, str | None]:
             relative = relative_import(path, source, line, ENTRY_POINT_GROUP)
             if relative is not None:
                 return None, f"{shown}:{line}: {relative}"
-        return None, f"{shown}:{line}: {_describe(exc)} while importing it"
+        return None, f"{shown}:{line}: {describe(exc)} while importing it"
     finally:
         _note_beside(folder, before)
     return module, None
 
 
-def _register_of(module: ModuleType, file: str) -> tuple[Callable[[Any], Any] | None, str | None]:
+def register_of(module: ModuleType, where: str) -> tuple[Callable[[Any], Any] | None, str | None]:
+    """The module's ``register``, or why it has none (``where``: what the error names)."""
     register = getattr(module, "register", None)
     if not callable(register):
-        return None, f"{file}:1: no register(ad_api) function; add one that calls ad_api.on(...)"
+        return None, f"{where}: no register(ad_api) function; add one that calls ad_api.on(...)"
     return register, None
 
 
-def _close_of(module: ModuleType) -> Callable[[], Any] | None:
+def close_of(module: ModuleType) -> Callable[[], Any] | None:
     """The plugin's optional ``close()``: run when the host closes and before a reload."""
     close = getattr(module, "close", None)
     return close if callable(close) else None
@@ -307,15 +332,16 @@ def register_plugin(plugin: Plugin, ad_api: Any, registry: HandlerRegistry) -> N
                 close()
             raise TypeError("register(ad_api) must be a plain function, not a coroutine")
     except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
+        if isinstance(exc, KeyboardInterrupt) and a_stop(exc):  # Ctrl-C, SIGTERM: no error
             raise
         registry.remove_plugin(plugin.name)
-        line = _line_in(exc, plugin.file)
-        if line is None and plugin.file is not None:
-            code = getattr(plugin.register, "__code__", None)
-            line = code.co_firstlineno if code is not None else 1
-        where = f"{plugin.file}:{line}" if plugin.file is not None else plugin.source
-        plugin.error = f"{where}: {_describe(exc)}"
+        where = plugin.at(exc)
+        code = getattr(plugin.register, "__code__", None)
+        if where is None and plugin.file is not None and code is not None:
+            # Raised calling it (a register() taking no ad_api): its def, in the file it is
+            # in (one plugin's register may be imported from a module beside it).
+            where = f"{code.co_filename}:{code.co_firstlineno}"
+        plugin.error = f"{where or plugin.at_line()}: {describe(exc)}"
 
 
 class PluginSource:
@@ -364,7 +390,7 @@ class PluginSource:
                 try:
                     error = reopen()
                 except Exception as exc:
-                    error = f"{source}: {_describe(exc)}"
+                    error = f"{source}: {describe(exc)}"
             return [Plugin(name, source, file, register, error, close, own=own)]
 
         return cls(read, own=own)
@@ -375,8 +401,8 @@ def file_plugin(path: Path) -> Plugin:
     module, error = _import_file(path)
     plugin = Plugin(path.stem, str(path), str(path))
     if module is not None:
-        plugin.register, error = _register_of(module, str(path))
-        plugin.on_close = _close_of(module)
+        plugin.register, error = register_of(module, f"{path}:1")
+        plugin.on_close = close_of(module)
     plugin.error = error
     return plugin
 
@@ -425,116 +451,6 @@ def discover_path(path: Path, isolated: bool = False) -> PluginSource:
             f"a handler is a .py file with register(ad_api), or a directory of them{js}",
         )
     return PluginSource(lambda: [read_file(path)])
-
-
-def _entry_point_file(module_name: str) -> str | None:
-    try:
-        spec = importlib.util.find_spec(module_name)
-    except (ImportError, ValueError):
-        return None
-    return spec.origin if spec is not None and spec.origin not in (None, "built-in") else None
-
-
-def _entry_module(entry: importlib.metadata.EntryPoint) -> str | None:
-    """The module an entry point names; ``None`` when its value names none (``acme-crm.handler``,
-    the distribution's name: ``EntryPoint.module`` raises ``AttributeError`` there)."""
-    try:
-        return entry.module
-    except AttributeError:
-        return None
-
-
-def _malformed_entry(entry: importlib.metadata.EntryPoint, source: str) -> str:
-    """The load error of an entry point whose value names no module."""
-    module = re.sub(r"[^\w.]", "_", entry.value.split(":")[0].strip()) or "my_package.handler"
-    return (
-        f"{source}:1: {entry.value!r} names no module: an entry point's value is a module's "
-        f"dotted name ({module}), or module:function ({module}:register)"
-    )
-
-
-def entry_point_plugin(
-    entry: importlib.metadata.EntryPoint, again: bool, dist: str | None = None
-) -> Plugin:
-    """Import an entry point's module (again: reloaded) and find its ``register``; ``dist``:
-    its package's name, where ``entry`` was rebuilt without it (a plugin's process)."""
-    dist = dist or getattr(entry.dist, "name", None) or "?"
-    source = f"entry point {entry.name} = {entry.value} ({dist})"
-    module = _entry_module(entry)
-    if module is None:
-        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
-    file = _entry_point_file(module)
-    plugin = Plugin(entry.name, source, file)
-    try:
-        if again and module in sys.modules:
-            importlib.reload(sys.modules[module])
-        loaded = entry.load()
-    except SyntaxError as exc:
-        plugin.error = f"{exc.filename or file}:{exc.lineno or 1}: syntax error: {exc.msg}"
-        return plugin
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt) and _a_stop(exc):  # Ctrl-C, SIGTERM: no error
-            raise
-        line = _line_in(exc, file) or 1
-        plugin.error = f"{file or source}:{line}: {_describe(exc)} while importing it"
-        return plugin
-    if isinstance(loaded, ModuleType):
-        plugin.register, plugin.error = _register_of(loaded, file or source)
-        plugin.on_close = _close_of(loaded)
-    elif callable(loaded):
-        plugin.register = loaded
-    else:
-        plugin.error = f"{file or source}:1: {entry.value} is neither a module nor register()"
-    return plugin
-
-
-_ENTRIES: dict[tuple[str, tuple[str, ...]], list[importlib.metadata.EntryPoint]] = {}
-
-
-def installed_entry_points(group: str = ENTRY_POINT_GROUP) -> list[importlib.metadata.EntryPoint]:
-    """The entry points of ``group``, sorted by name: scanned once per process and ``sys.path``
-    (the scan reads every installed distribution's metadata)."""
-    key = (group, tuple(sys.path))
-    entries = _ENTRIES.get(key)
-    if entries is None:
-        # Here, not at the top: email.*, zipfile, csv ... (~10 ms) that the window and plugin
-        # processes of .py files never need (only `adsim run/demo` scan entry points).
-        import importlib.metadata
-
-        entries = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
-        _ENTRIES[key] = entries
-    return entries
-
-
-def _isolated_entry(entry: importlib.metadata.EntryPoint, group: str) -> Plugin:
-    dist = getattr(entry.dist, "name", None) or "?"
-    source = f"entry point {entry.name} = {entry.value} ({dist})"
-    locator = {"kind": "entry", "entry": entry.name, "value": entry.value, "group": group}
-    locator["dist"] = dist  # the rebuilt entry point has none: its errors name it as here
-    module = _entry_module(entry)
-    if module is None:  # nothing to start a process for
-        return Plugin(entry.name, source, None, error=_malformed_entry(entry, source))
-    # find_spec of a submodule imports its package: plugin code that must not run here.
-    file = _entry_point_file(module) if "." not in module else None
-    return Plugin(entry.name, source, file, locator=locator)
-
-
-def discover_entry_points(group: str = ENTRY_POINT_GROUP, isolated: bool = False) -> PluginSource:
-    """The plugins installed packages declare under the entry-point ``group``; ``isolated``:
-    described for child processes, not imported here."""
-    calls = 0
-
-    def read() -> list[Plugin]:
-        nonlocal calls
-        calls += 1
-        if calls > 1:  # a reload: packages may have been installed meanwhile
-            _ENTRIES.pop((group, tuple(sys.path)), None)
-        entries = installed_entry_points(group)
-        if isolated:
-            return [_isolated_entry(entry, group) for entry in entries]
-        return [entry_point_plugin(entry, again=calls > 1) for entry in entries]
-
-    return PluginSource(read)
 
 
 def _is_js(path: Path) -> bool:

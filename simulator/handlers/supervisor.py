@@ -170,11 +170,11 @@ class PluginProcess(PluginMessages):
     def _load(self, restart: bool) -> str | None:
         from simulator.handlers.ad_api import AdApi  # loaded with the plugin's (self.api)
 
-        where = self.plugin.file or self.plugin.source
+        where = self.plugin.at_line()  # no line an entry point's package does not have
         try:
             life = self._spawn(restart)
         except OSError as exc:
-            return f"{where}:1: cannot start a process for it ({exc.strerror or exc})"
+            return f"{where}: cannot start a process for it ({exc.strerror or exc})"
         with self._lock:
             self._life = life
         spec = {
@@ -195,7 +195,7 @@ class PluginProcess(PluginMessages):
         if not life.started.wait(max(_START_TIMEOUT, self.load_timeout)) or life.dead:
             self._kill(life, dump=False)
             code = life.process.poll()
-            return f"{where}:1: its process did not start ({describe_exit(code)})"
+            return f"{where}: its process did not start ({describe_exit(code)})"
         self._send(life, ("load", spec))
         if threading.get_ident() == self.host._engine_thread:
             done = self.host.wait_for(life.loaded, self.load_timeout)
@@ -204,7 +204,7 @@ class PluginProcess(PluginMessages):
         if not done:
             dump = self._kill(life)
             stuck = stuck_at(dump, self.plugin.file)
-            line = 1
+            line = None
             if stuck and self.plugin.file and stuck.startswith(f"{self.plugin.file}:"):
                 line = int(stuck[len(self.plugin.file) + 1 :].split(" ", 1)[0])
             at = f"; stuck at {stuck}" if stuck else ""
@@ -213,14 +213,13 @@ class PluginProcess(PluginMessages):
                 if stacks.registering(dump)
                 else "its import did not end"
             )
-            return (
-                f"{where}:{line}: {what} within {self.load_timeout:g} s{at}; its process was killed"
-            )
+            where = self.plugin.at_line(line)
+            return f"{where}: {what} within {self.load_timeout:g} s{at}; its process was killed"
         if life.load_error is not None:
             self._kill(life, dump=False)
             return life.load_error
         if life.dead:
-            return f"{where}:1: its process {describe_exit(life.process.returncode)} while loading"
+            return f"{where}: its process {describe_exit(life.process.returncode)} while loading"
         return None
 
     def ensure_started(self) -> None:

@@ -208,7 +208,7 @@ def test_run_exits_1_when_a_handler_plugin_does_not_load(journal, tmp_path, caps
 def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeypatch, capsys):
     import importlib.metadata
 
-    from simulator.handlers import plugins
+    from simulator.handlers import entry_points
 
     registered = tmp_path / "registered.txt"
     plugin = tmp_path / "counts.py"
@@ -227,7 +227,7 @@ def test_load_mode_builds_the_host_and_scans_entry_points_once(tmp_path, monkeyp
         return real(**kwargs)
 
     monkeypatch.setattr(importlib.metadata, "entry_points", counted)
-    monkeypatch.setattr(plugins, "_ENTRIES", {})
+    monkeypatch.setattr(entry_points, "_ENTRIES", {})
     path = tmp_path / "journal.sqlite3"
     code = main(
         [

@@ -234,8 +234,8 @@ def test_installed_entry_points_are_loaded(sim, host, installed_plugins):
     assert statuses["as_module"].loaded
     assert statuses["as_module"].handler_count == 1
     assert statuses["as_function"].loaded
-    assert "entry point as_function = adsim_sample_crm:register_logins" in (
-        statuses["as_function"].source
+    assert statuses["as_function"].source == (
+        "adsim-sample-plugins (entry point as_function = adsim_sample_crm:register_logins)"
     )
     broken = statuses["broken"]
     assert not broken.loaded
@@ -288,8 +288,9 @@ def test_an_entry_point_whose_module_is_missing_names_its_package(tmp_path, sim,
     finally:
         sys.path.remove(str(tmp_path))
         host.close(timeout=WAIT)
+    # No file, so no line: the entry point is named (it said "(acme-crm-adsim):1:").
     assert status.error == (
-        "entry point crm = adsim_sample_not_there (acme-crm-adsim):1: ModuleNotFoundError: No "
+        "acme-crm-adsim (entry point crm = adsim_sample_not_there): ModuleNotFoundError: No "
         "module named 'adsim_sample_not_there' while importing it"
     )
 
@@ -313,7 +314,7 @@ def test_an_entry_point_whose_value_is_malformed_is_a_plugin_not_loaded(tmp_path
         host.close(timeout=WAIT)
     assert not status.loaded
     assert status.error == (
-        "entry point crm = acme-crm.handler (acme-crm-adsim):1: 'acme-crm.handler' names no "
+        "acme-crm-adsim (entry point crm = acme-crm.handler): 'acme-crm.handler' names no "
         "module: an entry point's value is a module's dotted name (acme_crm.handler), or "
         "module:function (acme_crm.handler:register)"
     )

@@ -21,14 +21,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGUSR1 and SIG
 def test_the_first_host_closing_leaves_the_signals_caught_for_the_others() -> None:
     assert threading.current_thread() is threading.main_thread()
     # No skip: in the full suite a host an earlier test never closed still listened, and this
-    # test skipped itself there. tests/unit/conftest.py fails a unit test that leaves one; the
-    # GUI and end-to-end tests (run first, serially) are not guarded: what they left is put
-    # back here, so this test runs whatever ran first.
-    for catcher in list(stray_signals._listening):
-        catcher.release()
-    for signum in (signal.SIGUSR1, signal.SIGALRM):
-        if stray_signals._orphaned(signal.getsignal(signum)):  # a close off the main thread
-            signal.signal(signum, signal.SIG_DFL)
+    # test skipped itself there. tests/conftest.py fails any test (unit, GUI or end-to-end) that
+    # leaves one, or a handler of these signals, and puts it back: this test starts clean.
     assert stray_signals._listening == [], "a handler host left open still catches the signals"
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL, "SIGUSR1 has someone's handler"
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL, "SIGALRM has someone's handler"

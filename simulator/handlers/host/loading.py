@@ -22,7 +22,6 @@ from simulator.handlers.plugins import (
     ENTRY_POINT_GROUP,
     Plugin,
     PluginSource,
-    discover_entry_points,
     discover_path,
     forget_beside,
     register_plugin,
@@ -100,6 +99,8 @@ class PluginLoading(Delivery):
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[PluginStatus]:
         """Load the plugins installed packages declare in the entry-point ``group``."""
+        from simulator.handlers.entry_points import discover_entry_points
+
         source = discover_entry_points(group, isolated=self.isolation == "process")
         self._sources.append(source)
         return self._load_source(source)
