@@ -80,15 +80,21 @@ def sends_nothing(key: str, version: str) -> bool:
     return method is not None and not method_available(method, version)
 
 
-def version_lacks(key: str, outcome: OperationResult) -> bool:
+def version_lacks(key: str, outcome: OperationResult, raw: Any = None) -> bool:
     """Whether ``outcome`` is the run's version answering that it lacks the method of the step
-    ``key`` (a later version's file run under an earlier one: the step changed nothing)."""
+    ``key`` (a later version's file run under an earlier one: the step changed nothing).
+    ``raw``: the file, given when the step expects another refusal (``expect_error:``, a
+    recording's): lacking the method is then a no-op only where the file's own version has it
+    (the refusal recorded there cannot come here); a file of the earlier version expecting it
+    is told."""
     error = outcome.error
-    return (
-        key in _STEP_METHODS
-        and error is not None
-        and error.code == ResultErrorCode.api_method_not_implemented
-    )
+    if (
+        key not in _STEP_METHODS
+        or error is None
+        or error.code != ResultErrorCode.api_method_not_implemented
+    ):
+        return False
+    return raw is None or method_available(_STEP_METHODS[key], _declared(raw))
 
 
 def version_problem(source: ScenarioFile, version: str) -> tuple[Any, str] | None:

@@ -270,3 +270,22 @@ def test_a_recorded_5_19_session_with_a_refused_later_channel_replays():
     replayed = _run(text)
     assert replayed.exit_code == EXIT_OK, replayed.error
     assert [e.name for e in replayed.events] == [e.name for e in recorder.events]
+
+
+REFUSED_MUTE = (
+    "steps:\n  - call: Sales\n    as: c\n  - accept\n"
+    "  - record_mute: true\n    expect_error: not_suitable_state\n  - record: start\n"
+)
+
+
+def test_a_5_24_1_recording_with_a_refused_mute_replays_under_5_19():
+    """The mute refused before the recording began (recorded ``expect_error:
+    not_suitable_state``): under 5.19 it is answered api_method_not_implemented, which failed
+    the replay though the step changes nothing there, as one that expects nothing."""
+    later = _run('api_version: "5.24.1"\n' + REFUSED_MUTE)
+    earlier = _run('api_version: "5.24.1"\n' + REFUSED_MUTE, "5.19")
+    assert later.exit_code == earlier.exit_code == EXIT_OK, (later.failures, earlier.failures)
+    # A 5.19 file expecting a refusal 5.19 cannot give is told (it never gets that refusal).
+    own = _run('api_version: "5.19"\n' + REFUSED_MUTE)
+    assert own.exit_code != EXIT_OK
+    assert "expected `record_mute` to fail with not_suitable_state" in str(own.failures[0])
