@@ -27,6 +27,10 @@ from simulator.handlers.host import HandlerHost
 
 __all__ = ["HostSeries"]
 
+_NUMBERS_KEPT = 100
+"""Runs whose numbers a series keeps for its journal's failure line (far more than can be
+held back at once)."""
+
 
 class HostSeries:
     """Load mode: one host for every run of a series (one per agent: ``hosts``), its plugins
@@ -56,8 +60,10 @@ class HostSeries:
         """``start(host)`` once the host is built (JS handlers)."""
         self._looped: str | None = None
         self._numbers: dict[tuple[int, int], int] = {}
-        """Each run's number in the series by its journal and the journal's id of it: a
-        journal's failure names the runs whose rows it lost by those ids."""
+        """Each recent run's number in the series by its journal and the journal's id of it: a
+        journal's failure names the runs whose rows it lost by those ids (rows held back for
+        the next commit: the last run or two). The last ``_NUMBERS_KEPT`` only: one entry per
+        run kept ~125 bytes a repeat for the whole series (100,000 repeats: 12 MB)."""
         self._lasting: dict[str, Any] | None = None
         """What each run's journal meta has besides its seed (``lasting_meta``), made once."""
 
@@ -120,6 +126,8 @@ class HostSeries:
         run_id = getattr(host.journal, "written_run_id", None)
         if run_id is not None and host.run_number is not None:
             self._numbers[(id(host.journal), run_id)] = host.run_number
+            if len(self._numbers) > _NUMBERS_KEPT:
+                del self._numbers[next(iter(self._numbers))]  # the oldest (insertion order)
 
     def _incomplete(self, journal: Any, failure: Any) -> str:
         """The line of a journal's failure, naming the runs of the series whose rows it lost
