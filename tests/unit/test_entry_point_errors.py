@@ -4,6 +4,8 @@ package's own files, or, where there is none, the entry point, with no line (it 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -124,3 +126,37 @@ def test_the_run_names_the_entry_point_once(site, capsys):
         "ModuleNotFoundError: No module named 'adsim_ep_acme.nothere' while importing it; an "
         "installed plugin (--no-entry-points runs without installed plugins)"
     ) in capsys.readouterr().err.splitlines()
+
+
+def test_an_exit_in_an_entry_points_import_is_said_by_its_name(tmp_path):
+    """Thread isolation: an ``os._exit`` while an entry point imported was said as "plugin
+    plugins called os._exit(7)" (every entry point loads under one name)."""
+    site = tmp_path / "site"
+    package = site / "adsim_ep_quit"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "handler.py").write_text(
+        "import os\nos._exit(7)\ndef register(ad_api):\n    pass\n", encoding="utf-8"
+    )
+    dist = site / "acme_quit-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-quit\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nquit = adsim_ep_quit.handler\n", encoding="utf-8"
+    )
+    scenario = Path(__file__).parents[2] / "fixtures" / "scenarios" / "chat.yaml"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    command = [sys.executable, "-m", "simulator", "run", str(scenario)]
+    done = subprocess.run(
+        [*command, "--handler-isolation", "thread", "--journal", ":memory:"],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 7
+    assert done.stderr.startswith(
+        "adsim: plugin acme-quit (entry point quit = adsim_ep_quit.handler) called os._exit(7) "
+        f"at {package / 'handler.py'}:2: "
+    ), done.stderr

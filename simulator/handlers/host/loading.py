@@ -103,7 +103,7 @@ class PluginLoading(Delivery):
 
         source = discover_entry_points(group, isolated=self.isolation == "process")
         self._sources.append(source)
-        return self._load_source(source)
+        return self._load_source(source, "installed plugins (entry points)")
 
     def add_plugin(
         self,
