@@ -667,3 +667,26 @@ def test_events_before_a_module_loaded_are_errors_not_ok(tmp_path: Path) -> None
         assert "crm down" in (host.outcomes[-1].error or ""), host.outcomes[-1]
     finally:
         host.close(timeout=5)
+
+
+@needs_node
+def test_a_module_subscribing_to_an_event_its_version_lacks_does_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a Python plugin does not: it loaded, and its handler was never called (5.19 has no
+    ON_VALIDATE_ASSOCIATED_RECORDS); under the version that has it, it loads."""
+    module = tmp_path / "later.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_VALIDATE_ASSOCIATED_RECORDS", () => null);\n}\n',
+        encoding="utf-8",
+    )
+    args = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module), "--journal"]
+    assert main([*args, ":memory:"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"adsim: {module}:2: EventNotInVersionError: ON_VALIDATE_ASSOCIATED_RECORDS is not in "
+        "adApi 5.19: it appeared in 5.24.1 (run with --api-version 5.24.1, or api_version: "
+        "'5.24.1' in the scenario)"
+    ]
+    assert main([*args, ":memory:", "--api-version", "5.24.1"]) == 0, capsys.readouterr().err
