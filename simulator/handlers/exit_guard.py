@@ -202,12 +202,18 @@ def _guarded(status: int) -> NoReturn:
             # The test running, when this process is pytest's (a child inherits the variable).
             test = os.environ.get("PYTEST_CURRENT_TEST") if "_pytest" in sys.modules else None
             during = f" during {test.removesuffix(' (call)')}" if test else ""
+            # Under pytest thread isolation is the default, and the way out is the marker's.
+            other = (
+                'handler_isolation="process" (the adsim marker, or the adsim_handler_isolation '
+                "ini option) reports it as a crash that fails the test, and the session goes on"
+                if test
+                else "process isolation, adsim's default, reports it as a crash and goes on"
+            )
             with contextlib.suppress(Exception):
                 print(
                     f"adsim: plugin {name} called os._exit({status}) at {where}{during}: in "
                     f"adsim's own process (thread isolation) its exit ends adsim with it, before "
-                    f"the run's end; exit {code} (process isolation, adsim's default, reports it "
-                    "as a crash and goes on)",
+                    f"the run's end; exit {code} ({other})",
                     file=sys.stderr,
                     flush=True,
                 )

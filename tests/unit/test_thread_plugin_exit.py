@@ -145,6 +145,14 @@ def test_a_pytest_run_whose_handler_exits_does_not_pass(pytester):
     assert result.ret == 1
     where = "*crm_exits.py:4 during test_sale.py::test_a_call"
     result.stderr.fnmatch_lines([f"adsim: plugin crm_exits called os._exit(0) at {where}: {SAID}*"])
+    # Its way out is the marker's (it said "process isolation, adsim's default": not in pytest).
+    result.stderr.fnmatch_lines(
+        [
+            '*exit 1 (handler_isolation="process" (the adsim marker, or the '
+            "adsim_handler_isolation ini option) reports it as a crash that fails the test, and "
+            "the session goes on)"
+        ]
+    )
 
 
 def test_exit_256_is_not_a_pass(tmp_path):
