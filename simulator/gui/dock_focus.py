@@ -3,11 +3,17 @@
 The customer side and the knowledge base share one place, one behind the other; Qt leaves the
 one behind "visible" (only covered), so Tab went on into it: a tester typed into a search box
 nobody could see, and Enter sent the search to the integration.
+
+Only a focus the tester moved does that. When the focused control goes away (the wrap-up's
+Complete button once the interaction is done, a control that becomes disabled), Qt hands the
+focus on to the next control in the Tab order, and that could be in the dock behind: the
+customer side went behind the knowledge base at every Complete. Such a focus goes to the
+window instead (its shortcuts keep working), and the docks stay as they were.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 __all__ = ["DockFocus"]
@@ -24,10 +30,16 @@ class DockFocus(QObject):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
 
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         widget = new
         while widget is not None and not isinstance(widget, QDockWidget):
             widget = widget.parentWidget()
         window = self._window
-        if widget is not None and widget.parent() is window and window.tabifiedDockWidgets(widget):
-            widget.raise_()
+        if widget is None or widget.parent() is not window:
+            return
+        if not window.tabifiedDockWidgets(widget):
+            return
+        if old is not None and not (old.isVisible() and old.isEnabled()):
+            window.setFocus(Qt.FocusReason.OtherFocusReason)  # handed on by Qt, not moved
+            return
+        widget.raise_()

@@ -57,3 +57,41 @@ def test_in_wrap_up_a_call_never_recorded_says_nothing_of_recording(bare_desk):
     desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
     assert _flags(desk) == ""
     assert not desk.widget("recordButton").isChecked()
+
+
+def test_a_long_service_name_gives_way_to_what_holds_for_the_call(bare_desk):
+    """A call on "Customer Support" that was recording said `On hold · Customer Supp…` in the
+    interactions list: the row's words were elided from the right, the flags last, so a tester
+    could not see that it recorded (or was muted). The service is elided first; the tooltip has
+    it all."""
+    from PySide6.QtCore import Qt
+
+    from simulator.gui.panels.interactions import detail_text
+    from simulator.gui.panels.models import InteractionListModel
+
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    desk.click("recordButton")
+    desk.click("muteButton")
+    desk.wait(lambda: _flags(desk) == "muted · rec")
+    view = desk.widget("interactionList")
+    index = view.model().index(0, 0)
+    service = str(index.data(InteractionListModel.ServiceRole))
+    metrics = view.fontMetrics()
+    whole = f"· {service} · muted · rec"
+    narrow = metrics.horizontalAdvance(whole) - 20
+    shown = detail_text(metrics, service, "muted · rec", narrow)
+    assert shown.endswith(" · muted · rec") and shown.startswith("· ")
+    assert "…" in shown and metrics.horizontalAdvance(shown) <= narrow
+    assert detail_text(metrics, service, "muted · rec", 10_000) == whole
+    assert detail_text(metrics, service, "", 10_000) == f"· {service}"
+    assert detail_text(metrics, "", "rec", 10_000) == "· rec"
+    tight = detail_text(metrics, service, "muted · rec", metrics.horizontalAdvance("· muted · rec"))
+    assert tight == "· muted · rec"  # no room for the service: the flags alone
+    tooltip = str(index.data(Qt.ItemDataRole.ToolTipRole))
+    assert f"voice · delivered · {service} · muted · rec" in tooltip.splitlines()

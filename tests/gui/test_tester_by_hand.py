@@ -130,3 +130,35 @@ def test_an_offer_that_rings_is_coming_in(desk):
     desk.click("offerCallButton")
     desk.wait(lambda: desk.state() == "delivery_pending")
     assert desk.widget("statusMessage").text() == "✓ A call is coming in"
+
+
+def test_complete_leaves_the_customer_side_in_front(bare_desk):
+    """The focus was on Complete; once the interaction was done the button went away and Qt
+    handed the focus on to the next control in the Tab order, the knowledge base's search box
+    behind the customer side, and the window brought the knowledge base to the front: at every
+    Complete the tester had to click back to the customer side for the next contact."""
+    from PySide6.QtWidgets import QApplication, QTabBar
+
+    desk = bare_desk
+    window = desk.window
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.count() == 2]
+    (bar,) = [bar for bar in bars if {bar.tabText(0), bar.tabText(1)} >= {"Knowledge base"}]
+    desk.widget("customerDock").raise_()
+    desk.wait(lambda: bar.tabText(bar.currentIndex()) == "Customer side")
+    desk.click("agentLoginButton")
+    desk.choose("agentStateCombo", "Ready")
+    desk.click("offerCallButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    desk.click("hangUpButton")
+    desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
+    complete = desk.widget("completeButton")
+    complete.setFocus(Qt.FocusReason.MouseFocusReason)
+    desk.wait(complete.hasFocus)
+    desk.click("completeButton")
+    desk.wait(lambda: not desk.sim.interactions)
+    desk.wait(lambda: not complete.isVisible())
+    assert bar.tabText(bar.currentIndex()) == "Customer side"
+    focused = QApplication.focusWidget()
+    assert focused is None or not desk.widget("knowledgeDock").isAncestorOf(focused)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from simulator.engine import Interaction, Notice
     from simulator.gui.bridge import SimBridge
 
-__all__ = ["InteractionDelegate", "InteractionsPanel"]
+__all__ = ["InteractionDelegate", "InteractionsPanel", "detail_text"]
 
 MEDIA_ICONS = {"voice": "phone", "chat": "chat", "email": "mail"}
 STATE_NAMES = {
@@ -47,6 +47,22 @@ STATE_NAMES = {
 """How the agent desktop names interaction states."""
 
 M = InteractionListModel
+
+
+def detail_text(metrics: QFontMetrics, service: str, flags: str, width: int) -> str:
+    """A row's words after its state: ``· service · flags`` in ``width`` pixels, the service
+    elided first, so what holds for the call now (``rec``, ``muted`` ...) stays whole beside a
+    long service name (``· Customer Su… · rec``)."""
+    elide = Qt.TextElideMode.ElideRight
+    if not flags:
+        return metrics.elidedText(f"· {service}", elide, width) if service else ""
+    tail = f"· {flags}"
+    if service:
+        room = width - metrics.horizontalAdvance(f" {tail}")
+        head = metrics.elidedText(f"· {service}", elide, room) if room > 0 else ""
+        if head and head != "…":
+            return f"{head} {tail}"
+    return metrics.elidedText(tail, elide, width)
 
 
 class InteractionDelegate(QStyledItemDelegate):
@@ -113,18 +129,16 @@ class InteractionDelegate(QStyledItemDelegate):
         painter.drawText(
             line2, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), state_name
         )
-        rest = str(index.data(M.ServiceRole) or "")
+        service = str(index.data(M.ServiceRole) or "")
         flags = str(index.data(M.FlagsRole) or "")
-        if flags:
-            rest = f"{rest} · {flags}" if rest else flags
-        if rest:
+        if service or flags:
             offset = metrics.horizontalAdvance(state_name + "  ")
             painter.setPen(QColor(c.muted))
             rest_rect = line2.adjusted(offset, 0, 0, 0)
             painter.drawText(
                 rest_rect,
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                metrics.elidedText("· " + rest, Qt.TextElideMode.ElideRight, rest_rect.width()),
+                detail_text(metrics, service, flags, rest_rect.width()),
             )
         timer_rect = QRect(rect.right() - timer_width - 8, rect.top(), timer_width, rect.height())
         painter.setFont(font)

@@ -156,7 +156,12 @@ class InteractionListModel(QAbstractListModel):
         if role in (_DISPLAY, self.NameRole):
             return inter.display_name
         if role == _TOOLTIP:
-            return f"{tip(inter.display_name)}\n{inter.type.value} · {inter.state.value}\n{iid}"
+            about = " · ".join(
+                [inter.type.value, inter.state.value]
+                + ([inter.service.name] if inter.service else [])
+                + call_flags(inter)
+            )
+            return f"{tip(inter.display_name)}\n{tip(about)}\n{iid}"
         if role == self.MediaRole:
             return inter.type.value
         if role == self.StateRole:
