@@ -250,3 +250,9 @@ class CustomerFactory:
     def paragraph(self) -> str:
         """An email body a customer might send."""
         return self.conversation().email_body(self._rng, self._pick(self._data.first))
+
+    def email(self, name: str) -> tuple[str, str]:
+        """An email a customer named ``name`` (a first name) might send: its subject and its
+        body, on one topic, signed with that name."""
+        conversation = self.conversation()
+        return conversation.subject(), conversation.email_body(self._rng, name)

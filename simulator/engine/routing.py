@@ -243,7 +243,9 @@ class Routing(Lifecycle):
             raise ActionError(Code.no_service, f"no such service {key!r}; one of: {names}")
         return service
 
-    def _resolve_customer(self, customer: Customer | dict[str, Any] | None) -> Customer:
+    def resolve_customer(self, customer: Customer | dict[str, Any] | None) -> Customer:
+        """The customer an offer with ``customer`` comes from: None draws one, a dict's missing
+        fields are drawn (an address that matches a given name), a ``Customer`` is itself."""
         if customer is None:
             return self.customers.customer()
         if isinstance(customer, Customer):
@@ -287,7 +289,7 @@ class Routing(Lifecycle):
         types: tuple[ServiceType, ...],
         **extra: Any,
     ) -> OperationResult:
-        resolved = self._resolve_customer(customer)
+        resolved = self.resolve_customer(customer)
         record: dict[str, Any] = {
             "service": service,
             "customer": self._customer_args(resolved),

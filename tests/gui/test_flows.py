@@ -4,6 +4,7 @@ allows it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -341,3 +342,27 @@ def test_an_email_offered_beside_a_chat_waits_in_the_queue_until_the_chat_is_don
     assert desk.active().type.value == "email"
     desk.wait(lambda: not queue.isVisible())
     assert view.model().rowCount() == 1
+
+
+def test_an_email_the_customer_makes_up_is_signed_by_them_on_its_subject(desk):
+    """With the customer side's fields empty, the email was signed with a random first name
+    (`From: Allen Greene`, `Thanks, Melvin`), on a random topic under the fixed subject
+    "Question about my order" (the body asked to change an address)."""
+    from simulator.data.texts import TOPICS
+
+    _log_in_ready(desk)
+    desk.click("offerEmailButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    email = desk.active()
+    body = desk.widget("emailBody").toPlainText()
+    assert body.rstrip().endswith(f"Thanks,\n{email.customer.first_name}"), body
+    subject = desk.widget("emailSubject").text()
+    topics = [t for t in TOPICS if _fits(t.subject, subject)]
+    assert topics, subject
+    assert any(_fits(line, body) for t in topics for line in t.opening), (subject, body)
+
+
+def _fits(template: str, text: str) -> bool:
+    """Whether ``text`` holds ``template`` with its ``{...}`` values filled in anyhow."""
+    pattern = re.sub(r"\\\{[a-z]+\\\}", ".+?", re.escape(template))
+    return re.search(pattern, text) is not None

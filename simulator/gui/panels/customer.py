@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from simulator.gui.controls import button, card_in, plain_label, section
 
 if TYPE_CHECKING:
+    from simulator.data.customers import Customer
     from simulator.gui.bridge import SimBridge
 
 __all__ = ["CustomerPanel"]
@@ -157,10 +158,17 @@ class CustomerPanel(QWidget):
             result = self._bridge.act(action, self._service_for(("chat",)), customer, text)
         else:
             subject = self.subject.text().strip() or None
-            body = text or self._bridge.sim.customers.paragraph()
-            result = self._bridge.act(
-                action, self._service_for(("email",)), customer, subject, body
-            )
+            sender: Customer | dict[str, str] | None = customer
+            body = text
+            if body is None:
+                # The customer writes one up, signed with their own name (it was another's),
+                # on the topic of the subject it makes up too (the subject was always "Question
+                # about my order", whatever the body asked).
+                sim = self._bridge.sim
+                sender = sim.resolve_customer(customer)
+                topic, body = sim.customers.email(sender.first_name)
+                subject = subject or topic
+            result = self._bridge.act(action, self._service_for(("email",)), sender, subject, body)
         if result.ok:  # refused, the tester's message stays to correct and offer again
             self.message.clear()
 
