@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
@@ -90,6 +90,10 @@ def _dot(color: str) -> QIcon:
     return QIcon(pixmap)
 
 
+_SWITCHER_TOP = 4
+"""Pixels above the agent switcher."""
+
+
 class CenterWindow(QMainWindow):
     """The window of a contact center: one agent's desktop at a time, the agent switcher above."""
 
@@ -101,6 +105,8 @@ class CenterWindow(QMainWindow):
         self.setObjectName("centerWindow")
         self.settings = settings
         self._desks: list[MainWindow] = []
+        self._desk_size = QSize()
+        """The first desktop's size on its own (``hold``): each keeps it."""
         self.switcher = QTabBar()
         self.switcher.setObjectName("agentSwitcher")
         self.switcher.setExpanding(False)
@@ -110,7 +116,7 @@ class CenterWindow(QMainWindow):
         self.stack.setObjectName("agentDesks")
         central = QWidget()
         column = QVBoxLayout(central)
-        column.setContentsMargins(0, 4, 0, 0)
+        column.setContentsMargins(0, _SWITCHER_TOP, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.switcher)
         column.addWidget(self.stack, 1)
@@ -128,6 +134,7 @@ class CenterWindow(QMainWindow):
         if self.stack.count() == 0:
             self.setWindowIcon(window.windowIcon())
             self.resize(window.size())
+            self._desk_size = window.size()
         window.setWindowFlags(Qt.WindowType.Widget)  # a page of the stack, not a window
         self.stack.addWidget(window)
 
@@ -142,8 +149,21 @@ class CenterWindow(QMainWindow):
         self._desks.append(window)
         index = self.switcher.addTab(desk_tab_text(bridge.sim))
         self.switcher.setTabData(index, name)
+        if index == 0:
+            self._room_for_the_switcher()
         bridge.changed.connect(self.refresh)
         self._title()
+
+    def _room_for_the_switcher(self) -> None:
+        """Grow by the switcher's row (now that it has a tab, and so a height), so that each
+        desktop keeps the size it has on its own: the row came out of the desktop, and at the
+        default 1440x900 its inspector's Copy buttons were cut off at the bottom."""
+        row = self.switcher.sizeHint().height() + _SWITCHER_TOP
+        size = QSize(self.width(), self._desk_size.height() + row)
+        screen = self.screen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        self.resize(size)
 
     @property
     def desks(self) -> list[MainWindow]:

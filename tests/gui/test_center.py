@@ -401,3 +401,18 @@ def test_a_chat_transferred_to_a_colleague_lands_on_the_colleagues_desktop(
     omar.wait(lambda: omar.widget("interactionState").text() == "Connected")
     # The lines so far came along with the chat.
     omar.wait(lambda: "Let me get my colleague" in omar.widget("chatTranscript").toPlainText())
+
+
+def test_a_desktop_behind_the_switcher_keeps_its_own_size(
+    qtbot: Any, open_center: Any, window: Any, host: Any, recorder_plugin: Path
+) -> None:
+    """The switcher's window took the desktop's size and put the switcher's row inside it: at
+    the default 1440x900 each desktop was ~36 px shorter than the one-agent window, and its
+    inspector's Copy buttons were cut off at the bottom."""
+    room = window.screen().availableGeometry().size()
+    window.resize(window.width(), room.height() - 100)  # room for the switcher's row above it
+    height = window.height()
+    center = open_center([AgentOption("omar")], [str(recorder_plugin)], host)
+    qtbot.waitUntil(window.isVisible, timeout=TIMEOUT_MS)
+    assert window.height() == height
+    assert center.height() > height
