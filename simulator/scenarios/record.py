@@ -26,7 +26,7 @@ window fired them at its next poll, so their times may differ by a few milliseco
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -462,7 +462,11 @@ def record_session(
     sim: Simulator, *, name: str | None = None, tenant_path: str | None = None
 ) -> str:
     """Scenario YAML that replays ``sim``'s session (``tenant_path``: refer to the tenant file
-    instead of writing a non-default tenant inline)."""
+    instead of writing a non-default tenant inline). In a center of several agents it is the
+    center's session, whichever desktop ``sim`` is: a scenario's own agent is the center's
+    first (the tenant's agent); recorded from a colleague's desktop, the colleague took its
+    place and the replay stopped at the first login (``already logged in``)."""
+    sim = cast("Simulator", sim.center.desktops[0]) if sim.center.desktops else sim
     steps, notes = session_steps(sim)
     document: dict[str, Any] = _Block(
         {

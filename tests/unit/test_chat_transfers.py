@@ -429,3 +429,32 @@ def test_a_line_that_is_not_text_is_invalid_args_not_a_crash():
     assert jane.send_chat_message(None, chat.id).error.code == Code.invalid_args
     assert _lines(chat) == [("customer", "Hi"), ("agent", "Let me ask a colleague")]
     assert len(rec["jane"]) == 0
+
+
+def test_a_session_recorded_from_a_colleagues_desktop_is_the_centers():
+    """The window's File → Save session as scenario on Omar's desktop (the agent switcher's
+    second tab) made Omar the scenario's own agent and listed Jane under `agents:`; the
+    replay logged the tenant's agent (Jane) in twice and stopped: `login` refused,
+    `already logged in`. The session is the center's, whichever desktop saves it."""
+    from simulator.scenarios import parse_scenario, record_session
+
+    sim = Simulator(load_tenant(), seed=6)
+    omar = sim.center.add_agent("omar")
+    recorder = EventRecorder()
+    for desk in (sim, omar):
+        desk.subscribe(recorder)
+    for desk in (omar, sim):
+        desk.login()
+        desk.set_agent_state("ready")
+    sim.offer_call("Customer Support")
+    sim.advance(2)
+    ringing = omar if omar.interactions else sim
+    ringing.accept_interaction()
+    ringing.leave_interaction()
+    ringing.complete_interaction()
+    sim.advance(3)
+    text = record_session(omar)
+    assert text == record_session(sim)
+    result = ScenarioRunner(parse_scenario(text, "recorded.yaml")).run()
+    assert result.error is None and result.failures == []
+    assert result.jsonl() == recorder.jsonl()
