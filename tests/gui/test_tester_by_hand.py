@@ -162,3 +162,22 @@ def test_complete_leaves_the_customer_side_in_front(bare_desk):
     assert bar.tabText(bar.currentIndex()) == "Customer side"
     focused = QApplication.focusWidget()
     assert focused is None or not desk.widget("knowledgeDock").isAncestorOf(focused)
+
+
+def test_a_focus_handed_on_inside_the_dock_in_front_stays_there(bare_desk):
+    """A control that greys under the keyboard focus in the dock in front: Qt hands the focus
+    on to the next control of that dock, and there it stays (only a focus handed into the
+    dock behind goes to the window)."""
+    from PySide6.QtWidgets import QApplication
+
+    desk = bare_desk
+    desk.widget("customerDock").raise_()
+    name = desk.widget("customerName")
+    name.setFocus(Qt.FocusReason.TabFocusReason)
+    desk.wait(name.hasFocus)
+    name.setEnabled(False)
+    try:
+        focused = QApplication.focusWidget()
+        assert focused is not None and desk.widget("customerDock").isAncestorOf(focused), focused
+    finally:
+        name.setEnabled(True)
