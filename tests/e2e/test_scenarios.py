@@ -38,6 +38,7 @@ def test_the_library_covers_every_flow():
         "not_ready_reasons",
         "required_disposition",
         "concurrent_interactions",
+        "chat_capacity",
         "knowledge_base",
         "screen_pop",
         "chat_conference",

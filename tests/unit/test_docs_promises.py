@@ -50,7 +50,7 @@ def test_every_setting_the_gap_table_names_is_a_setting_with_that_value():
 
 def test_every_choice_setting_is_documented():
     """Each field of ``Settings`` (the vendor-silent choices) is named on the contract page."""
-    timings = {"api_version", "max_concurrent_chats", "start_time_ms"}
+    timings = {"api_version", "start_time_ms"}
     for name in set(Settings.model_fields) - timings:
         assert f"`{name}" in CONTRACT or f"`settings: {{{name}" in VERSIONS, name
 

@@ -131,7 +131,8 @@ def test_route_keeps_the_email_beside_chats():
     assert sim.offer_email("Email Support", subject="Refund").data["queued"] is False
     assert _emails(sim) == [("Refund", "delivery_pending")]
     assert sim.offer_email("Email Support", subject="More").data["queued"] is False
-    assert sim.offer_email("Email Support", subject="Full").data["queued"] is True  # the cap
+    assert sim.offer_email("Email Support", subject="Last").data["queued"] is False
+    assert sim.offer_email("Email Support", subject="Full").data["queued"] is True  # the cap: 4
 
 
 def test_a_call_on_the_desktop_keeps_an_email_queued_either_way():
