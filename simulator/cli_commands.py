@@ -33,7 +33,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.demo import run_demo_call
     from simulator.engine import CommitError, Simulator
     from simulator.engine.settings import settings_for
-    from simulator.handlers.cli_options import abandon_run, agent_handler, build_host, finish_run
+    from simulator.handlers.cli_options import (
+        abandon_run,
+        agent_handler,
+        build_host,
+        finish_run,
+        say_unused_webhook_options,
+    )
 
     settings = settings_for(args.api_version or "5.19")
     sim = Simulator(
@@ -47,6 +53,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 f"adsim demo has one agent, {sim.name}: give the plugin without NAME= "
                 f"(or {sim.name}=)",
             )
+    say_unused_webhook_options(args)
     host = build_host(sim, args, meta={"command": "demo"})
     try:
         recorder = run_demo_call(sim, after_step=host.settle)

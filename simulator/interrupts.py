@@ -395,6 +395,15 @@ def stopping() -> bool:
     return bool(_ACTIVE) and _ACTIVE[0].stopping
 
 
+def raise_stop() -> None:
+    """Raise the stop under way, if any, outside a ``shielded`` block: for a command that
+    finished, under a shield, work a stop must not cut (``adsim journal prune``'s deletes once
+    committed) and said what it did, to stop now with the stop's exit code."""
+    stopper = _ACTIVE[0] if _ACTIVE else None
+    if stopper is not None and stopper.stop_signum is not None and stopper.shields == 0:
+        raise Interrupted(stopper.stop_signum)
+
+
 def stop_started() -> float | None:
     """When the stop under way came (``time.monotonic``); None when there is none."""
     return _ACTIVE[0].stopped_at if _ACTIVE and _ACTIVE[0].stopping else None

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulator.contract import DispositionType, TeamMemberState
 from simulator.contract.tenant_payloads import DIDNumber, WebScreenPop
 from simulator.data.errors import InputFileError
-from simulator.data.model_wording import error_text, place_of
-from simulator.data.tenant_unique import check_unique, relocated
+from simulator.data.model_wording import error_text, place_of, suggest
+from simulator.data.tenant_unique import PlacedError, check_unique, relocated
 
 if TYPE_CHECKING:
     from simulator.contract.models import DispositionData, ServiceData, Team, TeamMember
@@ -246,22 +246,32 @@ class Tenant(_FileModel):
         known teams, what must be unique is (``tenant_unique``), the default outbound service
         exists), services' team names replaced by ids; for a tenant built without validation
         (the built-in one). Raises ``ValueError``."""
-        team_ids = {team.id for team in self.teams}
-        if self.agent.team not in team_ids:
-            raise ValueError(f"agent.team {self.agent.team!r} is not one of the teams {team_ids}")
+        # Each refused at the value (``PlacedError``), the teams it could be listed in order.
+        if self.agent.team not in [team.id for team in self.teams]:
+            known = ", ".join(f"{team.id} {team.name}" for team in self.teams)
+            raise PlacedError(
+                ("agent", "team"),
+                f"{self.agent.team!r} is not one of the teams: give a team's id ({known})",
+            )
         for index, service in enumerate(self.services):
             found = [self.team(team) for team in service.teams]
             if None in found:
-                unknown = service.teams[found.index(None)]
-                raise ValueError(f"service {service.name!r}: no team {unknown!r}")
+                at = found.index(None)
+                known = ", ".join(team.name for team in self.teams)
+                raise PlacedError(
+                    ("services", index, "teams", at),
+                    f"no team {service.teams[at]!r}: give a team's id or name ({known})",
+                )
             ids = [team.id for team in found if team is not None]
             if ids != service.teams:  # named by name: routing compares ids
                 self.services[index] = service.model_copy(update={"teams": ids})
         check_unique(self)  # two teams or extensions alike ...: refused where the second is
         names = [service.name for service in self.services]
         if self.default_outbound_service and self.default_outbound_service not in names:
-            raise ValueError(
-                f"default_outbound_service {self.default_outbound_service!r} is not a service"
+            raise PlacedError(
+                ("default_outbound_service",),
+                f"{self.default_outbound_service!r} is not a service"
+                f"{suggest(self.default_outbound_service, names)}",
             )
         return self
 

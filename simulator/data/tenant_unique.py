@@ -21,17 +21,22 @@ if TYPE_CHECKING:
 
     from simulator.data.tenant import Tenant
 
-__all__ = ["DuplicateError", "check_unique", "relocated"]
+__all__ = ["DuplicateError", "PlacedError", "check_unique", "relocated"]
 
 Loc = tuple[str | int, ...]
 
 
-class DuplicateError(ValueError):
-    """A value given twice where it must be unique; ``loc`` is the second one's place."""
+class PlacedError(ValueError):
+    """A check across the file that knows the place of the value at fault (``loc``, in the
+    tenant): pydantic puts a model's own check at the model, the file's top."""
 
     def __init__(self, loc: Loc, message: str):
         super().__init__(message)
         self.loc = loc
+
+
+class DuplicateError(PlacedError):
+    """A value given twice where it must be unique; ``loc`` is the second one's place."""
 
 
 def _first_repeat(items: Iterable[tuple[Loc, str]], why: str, root: type[BaseModel]) -> None:
@@ -100,9 +105,9 @@ def check_unique(tenant: Tenant) -> None:
 
 
 def relocated(error: ErrorDetails) -> ErrorDetails:
-    """``error`` at the place of the value given twice when it is a ``DuplicateError`` (pydantic
-    puts a model's own check at the model), else as it is."""
+    """``error`` at the place of the value at fault when it is a ``PlacedError`` (a value given
+    twice, a team or service named that is not there), else as it is."""
     cause: Any = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, DuplicateError):
+    if isinstance(cause, PlacedError):
         return {**error, "loc": (*error["loc"], *cause.loc)}
     return error

@@ -51,6 +51,7 @@ __all__ = [
     "open_journal",
     "redacted_argv",
     "run_meta",
+    "say_unused_webhook_options",
     "summary",
     "threads_left",
 ]
@@ -142,14 +143,14 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--webhook-attempts",
         type=numbers.whole(1, 100),
-        default=4,
+        default=None,  # 4: None tells an option given without --webhook (it does nothing)
         metavar="N",
         help="tries per event before the webhook reports an error (default 4)",
     )
     group.add_argument(
         "--webhook-backoff",
         type=numbers.seconds(0.001, 3600),
-        default=0.5,
+        default=None,  # 0.5
         metavar="SECONDS",
         help="wait before the first retry, doubled for each next one (default 0.5)",
     )
@@ -311,8 +312,8 @@ def build_host(
                     secret=secret,
                     events=getattr(args, "webhook_events", None)
                     or (EventName.ON_SAVE_ACTIVITY_RECORD,),
-                    attempts=getattr(args, "webhook_attempts", 4),
-                    backoff=getattr(args, "webhook_backoff", 0.5),
+                    attempts=getattr(args, "webhook_attempts", None) or 4,
+                    backoff=getattr(args, "webhook_backoff", None) or 0.5,
                     # Done before the handler timeout: no retry after "timeout" is journaled.
                     budget=host.timeout * WEBHOOK_BUDGET,
                 )
@@ -321,8 +322,6 @@ def build_host(
             host.add_plugin(
                 "webhook", webhook.register, webhook.source, close=webhook.close, own=True
             )
-        elif secret and getattr(args, "webhook_secret", None):
-            _tell("adsim: --webhook-secret without --webhook does nothing", err)
     except BaseException:
         host.close(timeout=0)
         journal.close()
@@ -456,6 +455,19 @@ def journal_lines(journal: Any, lines: list[str], runs: str | None) -> list[str]
         f"journal {journal.path}: the file was deleted or moved away while adsim wrote it: "
         f"{what} went with it"
     ]
+
+
+def say_unused_webhook_options(args: argparse.Namespace, err: TextIO | None = None) -> None:
+    """One line naming the ``--webhook-...`` options given without ``--webhook``, once per
+    command: they post nothing, and a run that passed with nothing posted said nothing (but
+    for the secret, and that once per agent, only when a plugin or a journal made a host)."""
+    if getattr(args, "webhook", None):
+        return
+    unused = [f"--webhook-{name}" for name in ("secret", "events", "attempts", "backoff")
+              if getattr(args, f"webhook_{name}", None) is not None]  # fmt: skip
+    if unused:
+        does = "does" if len(unused) == 1 else "do"
+        _tell(f"adsim: {', '.join(unused)} without --webhook {does} nothing", err or sys.stderr)
 
 
 def _tell(line: str, err: TextIO) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator import numbers, streams
+from simulator import interrupts, numbers, streams
 from simulator.data import InputFileError
 from simulator.file_args import file_name, output_name
 from simulator.journal.export import export_csv, export_jsonl, json_text
@@ -347,6 +347,12 @@ def _cmd_prune(args: argparse.Namespace) -> int:
     _open_existing(args.journal).close()  # the same refusals as export's: missing, a folder ...
     try:
         pruned = prune(target, args.keep, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    except KeyboardInterrupt:  # before the deletes' commit (a stop waits for the rest)
+        streams.complain(
+            f"adsim: {target}: the prune was stopped before it deleted anything: the journal "
+            "is as it was"
+        )
+        raise
     except JournalError as exc:
         message = exc.message.replace(LOCKED_ADVICE, "prune it once the other adsim has finished")
         # Another file, or none, is no answer to a journal that must shrink.
@@ -357,6 +363,7 @@ def _cmd_prune(args: argparse.Namespace) -> int:
     sizes = f"{_megabytes(pruned.bytes_before)} -> {_megabytes(pruned.bytes_after)}"
     if not pruned.deleted:
         print(f"{target}: {pruned.kept} runs, none to delete ({_megabytes(pruned.bytes_after)})")
+        interrupts.raise_stop()
         return 0
     span = (
         f"run {pruned.first_deleted}"
@@ -367,6 +374,7 @@ def _cmd_prune(args: argparse.Namespace) -> int:
     if not pruned.shrunk:
         line += f" (not smaller: {pruned.not_shrunk}; the space is reused by the next runs)"
     print(line)
+    interrupts.raise_stop()  # one that came once the runs were deleted: said, then stopped
     return 0
 
 

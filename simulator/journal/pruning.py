@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator import interrupts
 from simulator.journal.errors import JournalError, is_locked, reason
 from simulator.journal.opening import open_database
 from simulator.journal.schema import MIGRATIONS
@@ -61,6 +62,42 @@ def _size(path: Path) -> int:
     return total
 
 
+def _rewritten(
+    db: sqlite3.Connection,
+    path: Path,
+    *,
+    first: int | None,
+    count: int,
+    keep: int,
+    below: int | None,
+    before: int,
+) -> Pruned:
+    """The file rewritten without the pages of the runs deleted (``below``: the first run
+    kept; None: none deleted), and what the prune did."""
+    shrunk = False
+    why = ""
+    if below is not None:
+        try:
+            db.execute("VACUUM")
+            # Into the file, and the WAL emptied: not while another connection reads.
+            busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            shrunk = busy == 0
+            why = "" if shrunk else _IN_USE
+        except sqlite3.DatabaseError as exc:  # the runs are gone all the same
+            why = _IN_USE if is_locked(exc) else f"it could not be rewritten: {exc}"
+    deleted = count - keep if below is not None else 0
+    return Pruned(
+        deleted=deleted,
+        first_deleted=first if deleted else None,
+        last_deleted=below - 1 if below is not None else None,
+        kept=count - deleted,
+        bytes_before=before,
+        bytes_after=_size(path),
+        shrunk=shrunk,
+        not_shrunk=why,
+    )
+
+
 def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
     """Delete every run of the journal at ``path`` but the last ``keep`` (at least 1: a run's
     number is the highest one's plus one, so with none left they would start again from 1,
@@ -82,33 +119,22 @@ def prune(path: Path, keep: int, *, busy_timeout: float) -> Pruned:
                 for table in _TABLES:
                     db.execute(f"DELETE FROM {table} WHERE run_id < ?", (below,))
                 db.execute("DELETE FROM runs WHERE id < ?", (below,))
-            db.execute("COMMIT")
-        except BaseException:
+        except BaseException:  # a stop too: nothing deleted
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        shrunk = False
-        why = ""
-        if below is not None:
+        # From the commit on a stop (Ctrl-C, SIGTERM) waits for the prune's end: the runs are
+        # gone then, and the command says so before it stops (``interrupts.raise_stop``).
+        with interrupts.shielded():
             try:
-                db.execute("VACUUM")
-                # Into the file, and the WAL emptied: not while another connection reads.
-                busy, _frames, _copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                shrunk = busy == 0
-                why = "" if shrunk else _IN_USE
-            except sqlite3.DatabaseError as exc:  # the runs are gone all the same
-                why = _IN_USE if is_locked(exc) else f"it could not be rewritten: {exc}"
-        deleted = count - keep if below is not None else 0
-        return Pruned(
-            deleted=deleted,
-            first_deleted=first if deleted else None,
-            last_deleted=below - 1 if below is not None else None,
-            kept=count - deleted,
-            bytes_before=before,
-            bytes_after=_size(path),
-            shrunk=shrunk,
-            not_shrunk=why,
-        )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            return _rewritten(
+                db, path, first=first, count=count, keep=keep, below=below, before=before
+            )
     except sqlite3.OperationalError as exc:
         # The deletes' transaction rolled back (the rewrite's failures are told above).
         raise JournalError(

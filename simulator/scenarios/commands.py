@@ -200,6 +200,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             for source in sources
         ]
     check_handler_agents(sources, args)
+    if getattr(args, "webhook", None) is None and any(  # --webhook-events ... alone: said once
+        getattr(args, f"webhook_{name}", None) is not None
+        for name in ("secret", "events", "attempts", "backoff")
+    ):
+        from simulator.handlers.cli_options import say_unused_webhook_options
+
+        say_unused_webhook_options(args)
     if getattr(args, "js_handlers", None):
         from simulator.web import check_js_handlers
 

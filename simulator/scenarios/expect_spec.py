@@ -216,6 +216,16 @@ class ApiExpect(_Spec):
         return value
 
 
+def _one_version_or_more(schema: dict[str, Any]) -> None:
+    """The editor takes what adsim takes: one version (``api_version: "5.19"``) or a list of
+    one or more (``[]`` would check the expectation under no version)."""
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "array":
+            branch["minItems"] = 1
+            schema["anyOf"].insert(0, dict(branch["items"]))
+            return
+
+
 class ExpectSpec(_Spec):
     """An assertion on what happened so far: events and their payloads, the state of an
     interaction or of the agent, handler outcomes."""
@@ -267,9 +277,12 @@ class ExpectSpec(_Spec):
     """Look at this agent's desktop (of ``agents``): its events, its interactions (``on``
     names the item of that customer interaction on this desktop) and its state; the tenant's
     agent by default."""
-    api_version: list[ApiVersionName] | None = None
+    api_version: list[ApiVersionName] | None = Field(
+        default=None, json_schema_extra=_one_version_or_more
+    )
     """Check this only when the run's adApi version is one of these (payloads differ by
-    version: ``api_version: [5.24.1, "2026"]``); every version by default."""
+    version: ``api_version: [5.24.1, "2026"]``, or one: ``api_version: "5.19"``); every
+    version by default."""
 
     @field_validator("api_version", mode="before")
     @classmethod
@@ -277,6 +290,11 @@ class ExpectSpec(_Spec):
         if value is None:
             return None
         values = value if isinstance(value, list) else [value]
+        if not values:  # the expectation would be checked under no version: never
+            raise ValueError(
+                "[] checks this under no version: it checks nothing; give one or more of "
+                "5.19, 5.24.1, 2026, or leave api_version out to check it under every version"
+            )
         return [
             str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values
         ]

@@ -42,7 +42,7 @@ import pytest
 
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
-from simulator.testing import slow_loads, terminal
+from simulator.testing import ini_options, slow_loads, terminal
 from simulator.testing.configuration import fixture_options, number, usage_error
 from simulator.testing.handler_failures import report
 
@@ -187,6 +187,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
     _INTERRUPTED[0] = False
+    ini_options.refuse_misspelt(config)
     terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
     teller: slow_loads.Teller = partial(_tell_if_slow, config)
     config.stash[_TELLER] = teller

@@ -53,6 +53,7 @@ from simulator.contract.versions import EventNotInVersionError, event_available,
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.limits import kept_packet
 from simulator.handlers.outcome import OpaqueResult
+from simulator.handlers.registry import UnknownEventError
 from simulator.web.adapi_requests import REQUESTS, UNSIMULATED, run_request
 from simulator.web.forwards import Forwards
 
@@ -285,19 +286,20 @@ class PageEndpoint:
 
     def _later_event(self, params: list[Any]) -> str | None:
         """A Node module registering, in its ``register``, a handler of an event the run's
-        version lacks: it does not load, as a Python plugin does not (``file:line:
-        EventNotInVersionError: ...``); it loaded, the handler was never called."""
+        version lacks, or of a name no event has: it does not load, as a Python plugin does
+        not (``file:line: EventNotInVersionError: ...``, ``file:line: unknown event ...``); it
+        loaded, the handler was never called (the shim leaves its console warning to this)."""
         if self.registered.is_set() or not params or not isinstance(params[0], str):
-            return None
-        try:
-            name = EventName(params[0])
-        except ValueError:
-            return None
-        version = self.host.sim.api_version
-        if event_available(name, version):
             return None
         places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
         where = str(places[0]) if places and places[0] else "?"
+        try:
+            name = EventName(params[0])
+        except ValueError:
+            return f"{where}: {UnknownEventError(params[0])}"
+        version = self.host.sim.api_version
+        if event_available(name, version):
+            return None
         return f"{where}: EventNotInVersionError: {EventNotInVersionError(name, version)}"
 
     def _attach(self, params: list[Any]) -> None:

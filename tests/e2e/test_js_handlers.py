@@ -481,10 +481,12 @@ def test_events_after_the_modules_node_process_exited_are_errors_not_ok(tmp_path
 
 
 @needs_node
-def test_a_handler_under_a_name_no_event_has_is_warned_about(tmp_path: Path) -> None:
+def test_a_handler_under_a_name_no_event_has_does_not_load(tmp_path: Path) -> None:
     """``adApi.on("ON_SAVE_ACTIVITY_RECORDS", save)`` never ran and nothing said so: the run
-    passed with no record saved (a Python handler's ``ad_api.on`` refuses the name). The shim
-    registers it, as the vendor's does, and warns on the console with the name meant."""
+    passed with no record saved. Then the shim warned on the console with the name meant, and
+    the run still passed, exit 0; a Python plugin's ``ad_api.on`` refuses the name, and the
+    plugin does not load: in ``register`` a module does not load either (``file:line: unknown
+    event ...``, exit 2, as for an event the run's version lacks), the one line said."""
     import subprocess
     import sys
 
@@ -502,13 +504,10 @@ def test_a_handler_under_a_name_no_event_has_is_warned_about(tmp_path: Path) -> 
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    warned = [line for line in done.stderr.splitlines() if "no adApi event has this name" in line]
-    assert warned == [
-        'adApi.on("ON_SAVE_ACTIVITY_RECORDS"): no adApi event has this name, so this handler '
-        "never runs; did you mean ON_SAVE_ACTIVITY_RECORD?",
-        'adApi.on("on_login"): no adApi event has this name, so this handler never runs; '
-        "did you mean ON_LOGIN?",
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.splitlines() == [
+        f"adsim: {module}:2: unknown event 'ON_SAVE_ACTIVITY_RECORDS'; did you mean "
+        "'ON_SAVE_ACTIVITY_RECORD'? (event names are exact: ON_...)"
     ]
 
 
@@ -690,3 +689,23 @@ def test_a_module_subscribing_to_an_event_its_version_lacks_does_not_load(
         "'5.24.1' in the scenario)"
     ]
     assert main([*args, ":memory:", "--api-version", "5.24.1"]) == 0, capsys.readouterr().err
+
+
+@needs_node
+def test_a_name_no_event_has_given_after_register_is_the_widgets_warning(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Outside ``register`` (a handler subscribing later) the module is loaded and running: the
+    name is registered as the vendor's widget does, with its console warning, as in a page."""
+    later = tmp_path / "later.mjs"
+    later.write_text(
+        "export function register(adApi) {\n"
+        '  adApi.on("ON_LOGIN", () => { adApi.on("ON_LOGN", () => null); });\n}\n',
+        encoding="utf-8",
+    )
+    args = ["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(later)]
+    assert main([*args, "--journal", ":memory:"]) == 0
+    assert (
+        'adApi.on("ON_LOGN"): no adApi event has this name, so this handler never runs; did '
+        "you mean ON_LOGIN?" in capfd.readouterr().err
+    )

@@ -215,3 +215,33 @@ def test_one_handler_given_to_the_marker_as_a_string_is_that_handler(pytester):
         "def test_a(adsim):\n    assert [p.name for p in adsim.host.plugins] == ['save']\n"
     )
     pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("adsim_handler", "adsim_handlers"), ("adsim_handlers_timeout", "adsim_handler_timeout")],
+)
+def test_a_misspelt_adsim_ini_option_is_refused(pytester, key, meant):
+    """``adsim_handler = crm.py`` (one letter short) was pytest's warning, "Unknown config
+    option", and every test ran without the handler and passed."""
+    pytester.makeini(f"[pytest]\n{key} = crm.py\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: adsim: ini option {key}: not one of adsim's (did you mean {meant}?); "
+            "they are adsim_handlers, adsim_seed, adsim_handler_timeout, "
+            "adsim_handler_isolation, adsim_api_version, adsim_handler_failures"
+        ]
+    )
+
+
+def test_a_pyproject_table_is_checked_too(pytester):
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\nadsim_sed = "3"\n')
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: adsim: ini option adsim_sed: * (did you mean adsim_seed?)*"]
+    )

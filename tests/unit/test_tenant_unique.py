@@ -136,3 +136,62 @@ def test_a_team_whose_id_is_another_teams_name_is_refused():
     with pytest.raises(ScenarioFileError) as info:
         parse_scenario(text, "s.yaml")
     assert "tenant.teams[0].name: 'Sales' is also the id of teams[1]" in str(info.value)
+
+
+def _place(path: Path, value: str) -> str:
+    """``line:column`` of the first ``value`` in the file, as an editor counts them."""
+    text = path.read_text(encoding="utf-8")
+    before = text[: text.index(value)]
+    return f"{before.count(chr(10)) + 1}:{len(before) - before.rfind(chr(10))}"
+
+
+@pytest.mark.parametrize(
+    ("edit", "value", "message"),
+    [
+        (
+            ("  team: E9237EA0-BB44-5CA6-ABBB-C3D0BCEF7119\nteams:", "  team: Nowhere\nteams:"),
+            "Nowhere",
+            "agent.team: 'Nowhere' is not one of the teams: give a team's id "
+            "(E9237EA0-BB44-5CA6-ABBB-C3D0BCEF7119 Customer Support, "
+            "9AA9CA33-F495-55BF-975C-F768A769071F Sales, 98FD3558-EAE3-500F-9119-49915E6B15F4 "
+            "Billing)",
+        ),
+        (
+            (
+                "    name: Sales\n    type: blended_voice\n",
+                "    name: Sales\n    type: blended_voice\n    teams: [Sales, Nobody]\n",
+            ),
+            "Nobody",
+            "services[1].teams[1]: no team 'Nobody': give a team's id or name (Customer "
+            "Support, Sales, Billing)",
+        ),
+        (
+            ("default_outbound_service: Outbound Calls", "default_outbound_service: Outbond Calls"),
+            "Outbond Calls",
+            "default_outbound_service: 'Outbond Calls' is not a service (did you mean "
+            "`Outbound Calls`?)",
+        ),
+    ],
+    ids=["agent-team", "service-team", "default-outbound-service"],
+)
+def test_a_name_that_finds_nothing_is_refused_at_its_line(tmp_path, capsys, edit, value, message):
+    """They were refused at the file's top (``tenant.yaml:4:1``), the agent's team with the
+    teams' ids as a Python set, in no fixed order."""
+    path, _line = _edited(tmp_path, *edit)
+    assert main(["demo", "--tenant", str(path), "--journal", ":memory:"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"adsim: {path}:{_place(path, value)}: {message}\n"
+
+
+def test_an_inline_tenants_unknown_team_is_refused_at_its_line():
+    text = (
+        "tenant:\n  name: x\n  host: h\n  id: t\n"
+        "  agent: {id: a, login_id: a, first_name: A, last_name: B, extension: '1',\n"
+        "          team: t2}\n"
+        "  teams:\n    - {id: t1, name: T}\n"
+        "  services: []\nsteps: []\n"
+    )
+    with pytest.raises(ScenarioFileError) as info:
+        parse_scenario(text, "s.yaml")
+    found = str(info.value)
+    assert "s.yaml:6:17: tenant.agent.team: 't2' is not one of the teams" in found, found

@@ -511,6 +511,7 @@ if (!file) {
       // Python plugin's ad_api.agent: not enumerable, the vendor's instance keeps its own keys.
       Object.defineProperty(adApi, "agent", { value: process.env.ADSIM_AGENT ?? "", enumerable: false });
       phase = "registering";
+      globalThis.brightpattern.registering = true; // api.js: a name no event has is ours to say
       try {
         await register(adApi);
         phase = "running";
@@ -518,6 +519,8 @@ if (!file) {
       } catch (error) {
         phase = "failed";
         fail(`${loadError(error, path)} in register(adApi)${missingPackage(error)}`);
+      } finally {
+        globalThis.brightpattern.registering = false;
       }
       input.on("end", () => setTimeout(() => endOfGrace(), END_GRACE_MS).unref());
     }
