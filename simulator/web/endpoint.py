@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator import interrupts
 from simulator.contract import EventName, OperationResult, ResultErrorCode, fail
-from simulator.contract.versions import EventNotInVersionError, event_available, events_for
+from simulator.contract.versions import events_for
 from simulator.handlers import AdApi, HandlerHost, PluginStatus
 from simulator.handlers.limits import kept_packet
 from simulator.handlers.outcome import OpaqueResult
@@ -271,34 +271,12 @@ class PageEndpoint:
         elif kind in ("__log__", "__crash__"):
             return  # journaled above; a crash is its NodeHandler's to report
         elif kind == "__on__":
-            later = self._later_event(params)
-            if later is not None:
-                self.error = later
-                self.registered.set()
-                return
             self._forwards.placed(params, getattr(self.host, "registry", None))
         elif self.ready.is_set():
             # A request, or ``__handled__`` behind the requests its handlers sent before it.
             self._requests.put((self._generation, packet))
         # Else it comes from no connected instance (the shim queues calls until ``ready``): an
         # AdApi that is gone, e.g. the page before a reload; its own timeout answers it.
-
-    def _later_event(self, params: list[Any]) -> str | None:
-        """A Node module registering, in its ``register``, a handler of an event the run's
-        version lacks: it does not load, as a Python plugin does not (``file:line:
-        EventNotInVersionError: ...``); it loaded, the handler was never called."""
-        if self.registered.is_set() or not params or not isinstance(params[0], str):
-            return None
-        try:
-            name = EventName(params[0])
-        except ValueError:
-            return None
-        version = self.host.sim.api_version
-        if event_available(name, version):
-            return None
-        places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
-        where = str(places[0]) if places and places[0] else "?"
-        return f"{where}: EventNotInVersionError: {EventNotInVersionError(name, version)}"
 
     def _attach(self, params: list[Any]) -> None:
         with self._lock:

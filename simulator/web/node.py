@@ -35,6 +35,7 @@ from simulator.web.node_pipes import PacketPipe, copy_output, process_state
 from simulator.web.node_program import (
     check_js_handlers,
     find_node,
+    later_events,
     node_problem,
     runner_path,
     shim_path,
@@ -147,6 +148,8 @@ class NodeHandler:
         env["ADSIM_AGENT"] = self.host.sim.name  # the module's adApi.agent (ad_api.agent's)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
+        # The events it lacks: the module's adApi.on of one throws (ad_api.on's error).
+        env["ADSIM_LATER_EVENTS"] = later_events(self.host.sim.api_version)
         env["ADSIM_PACKET_TAG"] = self._tag
         env["ADSIM_END_GRACE_MS"] = str(round(self._end_grace() * 1000))
         env[MARK_ENV] = mark = new_mark()
