@@ -110,6 +110,7 @@ class NodeHandler:
         self._ending: dict[int, threading.Event] = {}
         """Set for each of those groups once what its module left running has been ended."""
         self._generation = 0
+        self._reading = threading.local()  # ``reader``: on a reader thread (see ``_send``)
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
@@ -257,8 +258,12 @@ class NodeHandler:
                 stdin.flush()
         except (OSError, ValueError):
             # Node has exited (or is exiting): its reader, once through what node wrote, says
-            # why (a crash, an exit code); said first, it is the reason the endpoint keeps, not
-            # "the page's transport is closed" (what a request's answer found, racing the reader).
+            # why (a crash, an exit code, a load error); said first, it is the reason the
+            # endpoint keeps, not "the page's transport is closed" (what a request's answer
+            # found, racing the reader). The reader's own post (a hello to a node dead since)
+            # fails unsaid: disconnected here, the load's wait ended before its error was read.
+            if getattr(self._reading, "reader", False):
+                return
             self._await_exit_report()
             raise
 
@@ -276,6 +281,7 @@ class NodeHandler:
         self, process: subprocess.Popen[str], generation: int, stream: IO[str] | None
     ) -> None:
         assert stream is not None
+        self._reading.reader = True
         crash: str | None = None
         for line in stream:
             mark = line.find(self._tag)
