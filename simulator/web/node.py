@@ -35,6 +35,7 @@ from simulator.web.node_pipes import PacketPipe, copy_output, process_state
 from simulator.web.node_program import (
     check_js_handlers,
     find_node,
+    later_events,
     node_problem,
     runner_path,
     shim_path,
@@ -109,6 +110,7 @@ class NodeHandler:
         self._ending: dict[int, threading.Event] = {}
         """Set for each of those groups once what its module left running has been ended."""
         self._generation = 0
+        self._reading = threading.local()  # ``reader``: on a reader thread (see ``_send``)
         self._ended: str | None = None
         """Why adsim ended the current process (its event loop blocked), or None."""
         self._attached_before = 0
@@ -147,6 +149,8 @@ class NodeHandler:
         env["ADSIM_AGENT"] = self.host.sim.name  # the module's adApi.agent (ad_api.agent's)
         # The Comm.Widget generation of the run's adApi version (2026: the 2.0 adapter class).
         env["ADSIM_WIDGET"] = self.host.sim.api_version.widget
+        # The events it lacks: the module's adApi.on of one throws (ad_api.on's error).
+        env["ADSIM_LATER_EVENTS"] = later_events(self.host.sim.api_version)
         env["ADSIM_PACKET_TAG"] = self._tag
         env["ADSIM_END_GRACE_MS"] = str(round(self._end_grace() * 1000))
         env[MARK_ENV] = mark = new_mark()
@@ -254,8 +258,12 @@ class NodeHandler:
                 stdin.flush()
         except (OSError, ValueError):
             # Node has exited (or is exiting): its reader, once through what node wrote, says
-            # why (a crash, an exit code); said first, it is the reason the endpoint keeps, not
-            # "the page's transport is closed" (what a request's answer found, racing the reader).
+            # why (a crash, an exit code, a load error); said first, it is the reason the
+            # endpoint keeps, not "the page's transport is closed" (what a request's answer
+            # found, racing the reader). The reader's own post (a hello to a node dead since)
+            # fails unsaid: disconnected here, the load's wait ended before its error was read.
+            if getattr(self._reading, "reader", False):
+                return
             self._await_exit_report()
             raise
 
@@ -273,6 +281,7 @@ class NodeHandler:
         self, process: subprocess.Popen[str], generation: int, stream: IO[str] | None
     ) -> None:
         assert stream is not None
+        self._reading.reader = True
         crash: str | None = None
         for line in stream:
             mark = line.find(self._tag)

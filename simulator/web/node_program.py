@@ -8,6 +8,7 @@ input (exit 2) otherwise.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -15,9 +16,19 @@ import subprocess
 from importlib.resources import files
 from pathlib import Path
 
+from simulator.contract.events import EVENTS
+from simulator.contract.versions import ApiVersion, EventNotInVersionError, events_for
 from simulator.data import InputFileError
 
-__all__ = ["MIN_NODE", "check_js_handlers", "find_node", "node_problem", "runner_path", "shim_path"]
+__all__ = [
+    "MIN_NODE",
+    "check_js_handlers",
+    "find_node",
+    "later_events",
+    "node_problem",
+    "runner_path",
+    "shim_path",
+]
 
 MIN_NODE = 18
 """The oldest Node major version handler modules run under."""
@@ -32,6 +43,20 @@ def shim_path() -> Path:
 def runner_path() -> Path:
     """The Node runner script."""
     return Path(str(files("simulator.web") / "static" / "node-runner.mjs"))
+
+
+def later_events(version: ApiVersion) -> str:
+    """``$ADSIM_LATER_EVENTS`` for a run of ``version``: JSON of each event it lacks with the
+    error the module's ``adApi.on`` of it throws (``EventNotInVersionError``'s message, as a
+    Python plugin's ``ad_api.on`` raises it)."""
+    have = events_for(version)
+    return json.dumps(
+        {
+            name.value: str(EventNotInVersionError(name, version))
+            for name in EVENTS
+            if name not in have
+        }
+    )
 
 
 def find_node() -> str | None:

@@ -55,8 +55,8 @@ def test_need_response_events_match_the_contract() -> None:
 
 
 def test_default_handlers_and_timeout() -> None:
-    assert 'this.on("ON_WEB_SCREEN_POP_CUSTOM"' in SHIM
-    assert 'this.on("ON_VALIDATE_ASSOCIATED_RECORDS"' in SHIM
+    assert 'this._add("ON_WEB_SCREEN_POP_CUSTOM"' in SHIM
+    assert 'this._add("ON_VALIDATE_ASSOCIATED_RECORDS"' in SHIM
     assert "DEFAULT_TIMEOUT_MS = 20000" in SHIM
     assert 'name: "api_not_answer"' in SHIM
 

@@ -477,10 +477,11 @@
     this._widget = widget === "2.0" ? "2.0" : "1.0";
     this._needResponse = this._widget === "2.0" ? NEED_RESPONSE_2 : NEED_RESPONSE;
     this._widgetReady = [];
-    this.on("ON_WEB_SCREEN_POP_CUSTOM", function () {
+    // The built-in defaults, whatever the version (an event it lacks is never sent).
+    this._add("ON_WEB_SCREEN_POP_CUSTOM", function () {
       return false;
     });
-    this.on("ON_VALIDATE_ASSOCIATED_RECORDS", function () {
+    this._add("ON_VALIDATE_ASSOCIATED_RECORDS", function () {
       return { valid: true };
     });
     this.frame = mountFrame(this, options, this._widget);
@@ -508,7 +509,23 @@
     }
   }
 
+  /** Under the Node runner (`brightpattern.laterEvents`): each event the run's adApi version
+   * lacks, with the error its `on` throws, as the Python `ad_api.on` raises it. */
+  function laterEvent(name) {
+    var later = namespace().laterEvents;
+    if (!later || typeof name !== "string" || !Object.prototype.hasOwnProperty.call(later, name)) return null;
+    var error = new Error(String(later[name]));
+    error.name = "EventNotInVersionError";
+    return error;
+  }
+
   AdApi.prototype.on = function (name, handler) {
+    var later = laterEvent(name);
+    if (later) throw later;
+    this._add(name, handler);
+  };
+
+  AdApi.prototype._add = function (name, handler) {
     if (typeof handler !== "function") throw new TypeError("adApi.on(" + name + "): handler is not a function");
     // Under the Node runner, in the module's register(), the simulator refuses the module
     // naming the line instead (a Python plugin's `unknown event`): no warning besides.

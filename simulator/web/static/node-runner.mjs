@@ -455,6 +455,11 @@ if (!file) {
   globalThis.brightpattern = globalThis.brightpattern || {};
   if (timeout > 0) globalThis.brightpattern.apiTimeoutMs = timeout;
   if (process.env.ADSIM_WIDGET) globalThis.brightpattern.widgetVersion = process.env.ADSIM_WIDGET;
+  // The events the run's adApi version lacks, each with the error adApi.on of it throws (as a
+  // Python plugin's ad_api.on raises): in register (the module does not load, unless it catches
+  // it) and in a handler (that call fails). Taken out of the environment, as the tag is.
+  globalThis.brightpattern.laterEvents = JSON.parse(process.env.ADSIM_LATER_EVENTS || "{}");
+  delete process.env.ADSIM_LATER_EVENTS;
   const { AdApi, transports } = require("./api.js");
   const path = resolve(file);
   // A handler's SyntaxError with no place of its own (it imported a file that does not parse):
@@ -518,7 +523,9 @@ if (!file) {
         send({ uid: "runner", type: "__registered__", params: [] });
       } catch (error) {
         phase = "failed";
-        fail(`${loadError(error, path)} in register(adApi)${missingPackage(error)}`);
+        // Said as a Python plugin's load error says it (`crm.py:4: EventNotInVersionError: ...`).
+        const during = error?.name === "EventNotInVersionError" ? "" : " in register(adApi)";
+        fail(`${loadError(error, path)}${during}${missingPackage(error)}`);
       } finally {
         globalThis.brightpattern.registering = false;
       }
