@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import prepare, typed_args
 from simulator.handlers import background_errors, kept_builtins
-from simulator.handlers.child_atexit import run_exit_functions
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
 from simulator.handlers.child_signals import refuse_signals_to
@@ -440,8 +439,6 @@ class _Child:
             # Of time it could run: a loaded machine's wait for a CPU is not the thread's.
             if not join_within(thread, grace, deadline - grace):
                 left.append(thread.name)
-        for line in run_exit_functions(grace, self._files()):  # os._exit below skips them
-            self.incident(line)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
         # Bounded: a pool left open still holds the tracker's pipe (its workers are named).

@@ -11,7 +11,7 @@ the call raises ``PermissionError`` in the plugin (uncaught: the call's ``error`
 incident names who sent what, from where (the run's summary, exit 1). Signal 0 (is adsim still
 running?) sends nothing and is let through. Out of reach, as in thread isolation: a signal sent
 another way (a ``kill`` command the plugin runs, a C library's ``kill``, a process the plugin
-started).
+started, ``signal.pidfd_send_signal``, which raises no audit event in Python 3.11).
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ owner_finders: list[Callable[[], object | None]] = []
 """Asked, on the thread starting a thread from plugin code, who runs that code there (the
 first answer that is not None is kept: ``started_for``)."""
 _installed_in: list[int] = []
-_AT_EXIT = "a plugin's atexit function (atexit.register(os._exit, ...))"
 """The process the guard was installed in (a forked child's exits are its own business)."""
+_AT_EXIT = "a plugin's atexit function (atexit.register(os._exit, ...))"
 
 
 def _install() -> None:
