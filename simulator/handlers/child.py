@@ -34,6 +34,7 @@ from simulator.engine.payloads import prepare, typed_args
 from simulator.handlers import background_errors, kept_builtins
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
+from simulator.handlers.child_signals import refuse_signals_to
 from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
@@ -505,6 +506,9 @@ def main(argv: list[str]) -> None:
     child = _Child(read, write, marker, lines)
     threading.excepthook = child.thread_hook  # a thread of the plugin's that raised: said
     background_errors.watch_own_loops(child.own_loop_error)  # its own asyncio.run's tasks too
+    adsim = os.environ.get(PARENT_ENV, "")
+    if adsim.isdigit():  # its os.kill(os.getppid(), SIGTERM) stopped the run as the user's
+        refuse_signals_to(int(adsim), lambda: child.running, child._files, child.incident)
     child.send(("hello",))  # started: the load timeout counts from here, not from the fork
     child.serve()
 

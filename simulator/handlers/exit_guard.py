@@ -60,6 +60,7 @@ owner_finders: list[Callable[[], object | None]] = []
 first answer that is not None is kept: ``started_for``)."""
 _installed_in: list[int] = []
 """The process the guard was installed in (a forked child's exits are its own business)."""
+_AT_EXIT = "a plugin's atexit function (atexit.register(os._exit, ...))"
 
 
 def _install() -> None:
@@ -189,7 +190,11 @@ def plugin_code(frame: FrameType | None) -> tuple[str, str] | None:
 
 def _guarded(status: int) -> NoReturn:
     if [os.getpid()] == _installed_in:
-        culprit = plugin_code(sys._getframe(1))
+        try:
+            culprit = plugin_code(sys._getframe(1))
+        except ValueError:  # no Python caller: ``atexit.register(os._exit, 0)``, run at exit
+            # (adsim registers none; it said "call stack is not deep enough" in its traceback)
+            culprit = ("?", _AT_EXIT) if _plugins else None
         if culprit is not None:
             name, where = culprit
             code = status if status & 0xFF else 1  # 256 is 0 to the shell
@@ -209,11 +214,18 @@ def _guarded(status: int) -> NoReturn:
                 if test
                 else "process isolation, adsim's default, reports it as a crash and goes on"
             )
+            said = (
+                f"plugin {name} called os._exit({status}) at {where}{during}: in adsim's own "
+                "process (thread isolation) its exit ends adsim with it, before the run's end"
+            )
+            if where == _AT_EXIT:
+                said = (
+                    f"os._exit({status}) was {where}{during}, run as adsim exits after its "
+                    "report: in adsim's own process (thread isolation) its status would be adsim's"
+                )
             with contextlib.suppress(Exception):
                 print(
-                    f"adsim: plugin {name} called os._exit({status}) at {where}{during}: in "
-                    f"adsim's own process (thread isolation) its exit ends adsim with it, before "
-                    f"the run's end; exit {code} ({other})",
+                    f"adsim: {said}; exit {code} ({other})",
                     file=sys.stderr,
                     flush=True,
                 )

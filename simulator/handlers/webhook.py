@@ -32,7 +32,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from pydantic import BaseModel
 
-from simulator import __version__
+from simulator import __version__, interrupts
 from simulator.contract import EventName
 from simulator.handlers.registry import event_name
 from simulator.handlers.secrets import redact_url
@@ -215,7 +215,7 @@ class WebhookHandler:
         self._sleep = sleep
         self._client = client
         self._own_client = client is None
-        self._cutoff = Cutoff()
+        self._cutoff = Cutoff(_stop_bound)
         self._one_at_a_time = threading.Lock()
         self._one_argument: dict[EventName, bool] = {}
         """Per event (``register``): whether its callback takes one argument, posted as it is;
@@ -381,6 +381,11 @@ class WebhookHandler:
             wait = self.request_timeout
             if deadline is not None:
                 wait = min(wait, max(deadline - time.monotonic(), 0.001))
+            stop_end = _stop_bound()
+            if stop_end is not None:  # a stop came: what is left of its grace, as a plugin's
+                if time.monotonic() >= stop_end:
+                    raise WebhookError(self._stopped(name, attempt - 1, last))
+                wait = min(wait, max(stop_end - time.monotonic(), 0.001))
             try:
                 code, where = self._exchange(body, headers, wait)
             except httpx.HTTPError as exc:
@@ -404,6 +409,8 @@ class WebhookHandler:
                     if self._cutoff.fired
                     else f"{type(exc).__name__}: {exc}"
                 )
+                if self._cutoff.fired and _stop_bound() is not None:
+                    last = "no complete answer when the stop's grace ran out"
             else:
                 if 300 <= code < 400:
                     # httpx does not follow redirects, and following one would not deliver
@@ -425,6 +432,9 @@ class WebhookHandler:
                 last = f"HTTP {code}"
             if attempt < self.attempts:
                 pause = self.backoff * 2 ** (attempt - 1)
+                stop_end = _stop_bound()
+                if stop_end is not None and time.monotonic() + pause >= stop_end:
+                    raise WebhookError(self._stopped(name, attempt, last))
                 if deadline is not None and time.monotonic() + pause >= deadline:
                     raise WebhookError(
                         f"{redact_url(self.url)} did not take {name.value} in "
@@ -438,6 +448,14 @@ class WebhookHandler:
             f"attempt{'s' if sent > 1 else ''} (last: {last})"
         )
 
+    def _stopped(self, name: EventName, attempt: int, last: str) -> str:
+        sent = attempt + self._resent
+        return (
+            f"{redact_url(self.url)} did not take {name.value} before adsim stopped (Ctrl-C, "
+            f"SIGTERM): {sent} attempt(s) within {interrupts.STOP_GRACE:g} s of the stop, as a "
+            f"plugin's process gets; no more retries (last: {last or 'none'})"
+        )
+
     def close(self) -> None:
         """Close the HTTP client this handler opened (and its connections), end its cutoff
         thread."""
@@ -445,3 +463,12 @@ class WebhookHandler:
             self._client.close()
             self._client = None
         self._cutoff.close()
+
+
+def _stop_bound() -> float | None:
+    """When a stop under way (Ctrl-C, SIGTERM: ``simulator.interrupts``) ends a delivery:
+    ``STOP_GRACE`` after it came, as a handler in a plugin's process; None with no stop. A
+    delivery waited for its whole budget (16 s of the default handler timeout) after the stop:
+    past ``docker stop``'s 10 s, whose SIGKILL left no summary and the run ``unfinished``."""
+    stopped = interrupts.stop_started()
+    return None if stopped is None else stopped + interrupts.STOP_GRACE

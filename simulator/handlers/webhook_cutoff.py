@@ -10,12 +10,15 @@ import socket
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["Cutoff"]
 
 _IDLE_SECONDS = 30.0
 """How long the cutoff's thread waits unarmed before it ends (a handler nobody closed)."""
+_BOUND_LOOK_SECONDS = 0.25
+"""How often an armed cutoff with a ``bound`` asks it (a stop that came meanwhile)."""
 
 
 class Cutoff:
@@ -33,7 +36,10 @@ class Cutoff:
 
     _CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
 
-    def __init__(self) -> None:
+    def __init__(self, bound: Callable[[], float | None] | None = None) -> None:
+        self._bound = bound
+        """Asked while armed: a time (``time.monotonic``) that comes before the deadline ends
+        the attempt then (a stop's grace: ``interrupts.STOP_GRACE`` after Ctrl-C, SIGTERM)."""
         self.fired = False
         """Whether the time ran out since the last ``arm``."""
         self.connected = False
@@ -103,8 +109,14 @@ class Cutoff:
                     for sock in list(self._sockets):
                         self._shut(sock)
                 else:
+                    bound = self._bound() if self._bound is not None else None
+                    if bound is not None and bound < self._deadline:
+                        self._deadline = bound
+                        continue
                     self._wakes_at = self._deadline
-                    self._lock.wait(self._deadline - now)
+                    if self._bound is not None:
+                        self._wakes_at = min(self._deadline, now + _BOUND_LOOK_SECONDS)
+                    self._lock.wait(self._wakes_at - now)
             self._wakes_at = math.inf
             self._thread = None
 

@@ -316,3 +316,24 @@ def test_a_plugin_module_is_not_kept_alive_for_its_exit():
     assert gone() is None
     exit_guard.watch("other", None, [])  # forgets the copies that are gone
     assert all(exit_guard._globals(held) is not None for held, _ in exit_guard._plugins.values())
+
+
+def test_an_atexit_function_that_is_os_exit_itself_is_said_and_exits_1(tmp_path):
+    """``atexit.register(os._exit, 0)``: called with no Python code on the stack, the guard
+    failed in its own traceback ("call stack is not deep enough")."""
+    done = _demo(
+        tmp_path,
+        """
+        import atexit, os
+
+        def register(ad_api):
+            atexit.register(os._exit, 0)
+        """,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "call stack is not deep enough" not in done.stderr
+    assert (
+        "adsim: os._exit(0) was a plugin's atexit function (atexit.register(os._exit, ...)), "
+        "run as adsim exits after its report: in adsim's own process (thread isolation) its "
+        "status would be adsim's; exit 1"
+    ) in done.stderr
