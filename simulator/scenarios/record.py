@@ -464,8 +464,7 @@ def record_session(
     """Scenario YAML that replays ``sim``'s session (``tenant_path``: refer to the tenant file
     instead of writing a non-default tenant inline). In a center of several agents it is the
     center's session, whichever desktop ``sim`` is: a scenario's own agent is the center's
-    first (the tenant's agent); recorded from a colleague's desktop, the colleague took its
-    place and the replay stopped at the first login (``already logged in``)."""
+    first (a colleague's took its place, and the replay stopped: ``already logged in``)."""
     sim = cast("Simulator", sim.center.desktops[0]) if sim.center.desktops else sim
     steps, notes = session_steps(sim)
     document: dict[str, Any] = _Block(
