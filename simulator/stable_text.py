@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["dumps", "dumps_each", "stable_repr"]
+__all__ = ["brief_repr", "dumps", "dumps_each", "stable_repr"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -28,55 +28,82 @@ _REPR_ITEMS = 100_000
 shows it twice: 60 such levels would be 2**60 items)."""
 
 
-def stable_repr(value: Any) -> str:
+def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
     """``repr(value)`` with every set's items in sorted order and no memory addresses; a
     container inside itself is ``{...}``/``[...]`` as in ``repr``, and past 100 levels or
-    ``_REPR_ITEMS`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
-    2**100 steps)."""
-    budget = [_REPR_ITEMS]
+    ``items`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
+    2**100 steps). Every dict, list, tuple, set and frozenset is walked here, a subclass's too,
+    written ``Name(...)`` as ``repr`` writes a ``frozenset``: a subclass's own ``repr`` (the
+    builtin one of ``class L(list)``, an ``OrderedDict``'s) would walk its items with no
+    budget, a list holding the same list twice 60 levels deep for ever."""
+    budget = [items]
     inside: set[int] = set()
 
     def show(item: Any, depth: int) -> str:
         budget[0] -= 1
         if depth > 100 or budget[0] < 0:  # as repr itself gives up on deep nesting
             return "..."
-        kind = type(item)
-        if kind not in (set, frozenset, dict, list, tuple) and not isinstance(
-            item, set | frozenset
-        ):
+        if not isinstance(item, _WALKED):
             try:
                 text = repr(item)
             except Exception as exc:  # a broken __repr__ must not lose the outcome
                 text = f"<{type(item).__qualname__}: repr failed: {type(exc).__name__}>"
             return _ADDRESS.sub("", text)
+        kind = type(item)
         ident = id(item)
         if ident in inside:
-            return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
+            if isinstance(item, list | tuple):
+                return "[...]" if isinstance(item, list) else "(...)"
+            return "{...}"
         inside.add(ident)
         try:
-            return shown(item, kind, depth + 1)
+            text = shown(item, kind, depth + 1)
         finally:
             inside.discard(ident)
+        if kind in _WALKED or isinstance(item, set | frozenset):
+            return text
+        return f"{kind.__name__}({text})"
+
+    def listed(each_item: Iterable[Any], inner: int, pairs: bool = False) -> list[str]:
+        # The items' texts until the budget is spent, then one "...": a list of ten million
+        # items is not ten million steps.
+        parts = []
+        for each in each_item:
+            if budget[0] <= 0:
+                parts.append("...")
+                break
+            if pairs:
+                parts.append(f"{show(each[0], inner)}: {show(each[1], inner)}")
+            else:
+                parts.append(show(each, inner))
+        return parts
 
     def shown(item: Any, kind: type, inner: int) -> str:
         if isinstance(item, set | frozenset):
-            text = ", ".join(sorted(show(each, inner) for each in item))
+            text = ", ".join(sorted(listed(item, inner)))
             name = kind.__name__
             if not text:
                 return f"{name}()"
             return f"{{{text}}}" if kind is set else f"{name}({{{text}}})"
-        if kind is dict:
-            return (
-                "{"
-                + ", ".join(f"{show(k, inner)}: {show(v, inner)}" for k, v in item.items())
-                + "}"
-            )
-        if kind is list:
-            return "[" + ", ".join(show(each, inner) for each in item) + "]"
-        items = [show(each, inner) for each in item]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if isinstance(item, dict):
+            return "{" + ", ".join(listed(dict.items(item), inner, pairs=True)) + "}"
+        if isinstance(item, list):
+            return "[" + ", ".join(listed(list.__iter__(item), inner)) + "]"
+        shown_items = listed(tuple.__iter__(item), inner)
+        return "(" + ", ".join(shown_items) + ("," if len(shown_items) == 1 else "") + ")"
 
     return show(value, 0)
+
+
+_WALKED = (set, frozenset, dict, list, tuple)
+"""What ``stable_repr`` walks itself (subclasses too) rather than ask its ``repr``."""
+
+
+def brief_repr(value: Any, width: int = 80) -> str:
+    """``stable_repr`` of at most 20 items and ``width`` characters: a value a plugin passed,
+    named in a message (``on(..., needs a function, got [[[], []], [[], []]]``)."""
+    text = stable_repr(value, 20)
+    return text if len(text) <= width else f"{text[: width - 3]}..."
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=stable_repr)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.contract.json_tree import tree_problem
 from simulator.handlers.limits import (
     ANSWER_LIMIT,
     ERROR_LIMIT,
@@ -114,6 +115,11 @@ def _not_json_at(value: Any) -> str | None:
         return None
 
 
+_VALUES = ANSWER_LIMIT // 2
+"""Values (counted as JSON writes them) a result may hold: JSON writes each in two characters
+at least (``0,``), so more is over ``ANSWER_LIMIT`` characters, an answer refused anyway."""
+
+
 def _wire(item: Any) -> Any:
     if isinstance(item, BaseModel):
         return item.model_dump(mode="json")
@@ -124,7 +130,9 @@ def kept_result(value: Any, *, copy: bool) -> Any:
     """What a handler returned as the host keeps it, worked out while its call is still timed
     (a ``__repr__`` that never returns is the handler's timeout, not a hang of the host): JSON
     data (with ``copy``, a plain copy, models as their wire JSON), ``OpaqueResult`` for what
-    JSON has no form for, ``OversizedResult`` for JSON over ``ANSWER_LIMIT`` characters."""
+    JSON has no form for (a dict, list or tuple that is no JSON tree as ``ad_api`` arguments
+    must be one: ``simulator.contract.json_tree``), ``OversizedResult`` for JSON over
+    ``ANSWER_LIMIT`` characters."""
     kind = type(value)
     if kind is OpaqueResult or kind is OversizedResult:
         return value  # already judged where it was made (a JS page's answer: the shim's)
@@ -134,6 +142,15 @@ def kept_result(value: Any, *, copy: bool) -> Any:
         return value
     if kind in (type(None), int, bool):
         return value
+    problem = tree_problem(value, "answer", _VALUES)
+    if problem is not None:
+        # Before JSON walks it: a list holding the same list twice, 60 levels deep, is 2**60
+        # values of JSON, which the C encoder writes holding the GIL (with thread isolation the
+        # watchdog could not even say "timeout"); a loop, or more than 100 levels.
+        text = clipped(stable_repr(value), RESULT_LIMIT, "repr")
+        if problem.startswith("answer has a key"):  # said as before: "a key of ['m'] is ..."
+            problem = _not_json_at(value) or problem
+        return OpaqueResult(kind.__name__, text, problem)
     try:
         text = json.dumps(value, allow_nan=False, default=_wire)
     except (TypeError, ValueError, RecursionError):

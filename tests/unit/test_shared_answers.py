@@ -1,0 +1,127 @@
+"""A handler's answer (what it returns) built from a list that holds the same list twice, 60
+levels deep, is 2**60 items of JSON or of ``repr`` text: it is refused at once, in one line,
+never walked. With thread isolation ``json.dumps`` of it (C code holding the GIL) hung adsim
+whole, the watchdog and SIGTERM too; a ``list`` subclass's ``repr`` (``stable_repr`` asked
+for it) the same; with process isolation the call ran to its timeout."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from simulator import stable_text
+from simulator.handlers.outcome import OpaqueResult, kept_result
+
+from .plugin_demo import run_adsim
+
+OPENS = 1_000_000
+"""Containers a walk may open before the tripwire calls it endless (a fixed count, no clock):
+the bounded walks open ~270,000 of a 60-level shared tree, ``json.dumps`` 2**60."""
+
+
+class Tripwire(dict):  # type: ignore[type-arg]
+    """A dict whose ``items()`` fails the test once walks have opened it ``OPENS`` times: the
+    C JSON encoder asks a subclass for its items, so a walk that never ends fails instead."""
+
+    opened: ClassVar[list[int]] = [0]
+
+    def items(self):  # type: ignore[override]
+        Tripwire.opened[0] += 1
+        if Tripwire.opened[0] > OPENS:
+            raise AssertionError("a walk of the answer never ends")
+        return super().items()
+
+
+class Shared(list):  # type: ignore[type-arg]
+    """A list subclass: its builtin ``repr`` walks every path."""
+
+
+class WalkNeverEnds(BaseException):
+    """Not an ``Exception``: ``stable_repr`` keeps a leaf whose ``repr`` raises one as text."""
+
+
+class Leaf:
+    """Counts how often a walk shows it and stops the walk past ``_REPR_ITEMS`` showings."""
+
+    shown: ClassVar[list[int]] = [0]
+
+    def __repr__(self) -> str:
+        Leaf.shown[0] += 1
+        if Leaf.shown[0] > stable_text._REPR_ITEMS + 1:
+            raise WalkNeverEnds(f"a walk showed a leaf {Leaf.shown[0]:,} times")
+        return "leaf"
+
+
+def _shared_dicts() -> Tripwire:
+    Tripwire.opened[0] = 0
+    level = Tripwire(leaf=1)
+    for _ in range(60):
+        level = Tripwire(a=level, b=level)
+    return level
+
+
+def test_an_answer_of_shared_dicts_is_refused_before_json_walks_it():
+    kept = kept_result([_shared_dicts()], copy=False)
+    assert isinstance(kept, OpaqueResult)
+    assert kept.why == "answer holds more than 524,288 values"
+    assert len(kept.text) <= 65_536
+    assert Tripwire.opened[0] < OPENS
+
+
+def test_the_text_of_a_shared_list_subclass_is_bounded():
+    level: Any = Shared([Leaf()])
+    for _ in range(60):
+        level = Shared([level, level])
+    Leaf.shown[0] = 0
+    text = stable_text.stable_repr(level)
+    assert text.startswith("Shared([Shared([Shared([") and text.endswith(", ...])")
+    assert Leaf.shown[0] <= stable_text._REPR_ITEMS
+    kept = kept_result(level, copy=True)
+    assert isinstance(kept, OpaqueResult) and kept.type_name == "Shared"
+    assert kept.why == "answer holds more than 524,288 values"
+    brief = stable_text.brief_repr(level)
+    assert len(brief) == 80 and brief.startswith("Shared([Shared([") and brief.endswith("...")
+
+
+def test_subclasses_are_written_with_their_names():
+    looped = Shared()
+    looped.append(looped)
+    assert stable_text.stable_repr(looped) == "Shared([[...]])"
+    assert stable_text.stable_repr((Shared([1]), {2})) == "(Shared([1]), {2})"
+
+
+SEARCH = """
+    class Shared(list):
+        pass
+
+    def search(query, language=None, folder_id=None):
+        level = Shared()
+        for _ in range(60):
+            level = Shared([level, level])
+        return level
+
+    def register(ad_api):
+        ad_api.on("ON_SEARCH_KNOWLEDGE_BASE", search)
+"""
+
+
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_adsim_run_says_what_is_wrong_with_the_answer(tmp_path: Path, isolation: str):
+    plugin = tmp_path / "kb.py"
+    plugin.write_text(textwrap.dedent(SEARCH), encoding="utf-8")
+    done = run_adsim(
+        "run",
+        "fixtures/scenarios/knowledge_base.yaml",
+        *("--handler", str(plugin), "--handler-isolation", isolation),
+        *("--handler-timeout", "60", "--journal", str(tmp_path / "j.sqlite3")),
+    )
+    assert done.returncode == 1, done.stderr
+    assert "#9 ON_SEARCH_KNOWLEDGE_BASE -> kb:search junk in " in done.stderr, done.stderr
+    assert (
+        ": ON_SEARCH_KNOWLEDGE_BASE answer is not JSON (Shared: answer holds more than 524,288 "
+        "values); return JSON data\n" in done.stderr
+    ), done.stderr
+    assert "Traceback" not in done.stderr
