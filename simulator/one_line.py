@@ -6,14 +6,14 @@ the run summary). A newline in it split one failure over lines that no longer st
 ``adsim:`` (CI greps them, and the next line read as adsim's own), and an escape sequence
 (``\\x1b[2J``) reached the terminal as a command. The journal keeps the text exactly; only what
 is printed is escaped, as Python's ``repr`` writes those characters. ``exception_text`` is a
-plugin's exception as text, even one whose ``__str__`` raises.
+plugin's exception as text, even one whose ``__str__`` raises or would never end.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["exception_text", "one_line"]
+__all__ = ["exception_text", "one_line", "unwritten"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """C0 (all but tab), DEL, C1, the Unicode line and paragraph separators, and the bidirectional
@@ -36,9 +36,30 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def unwritten(exc: BaseException) -> str | None:
+    """Why the message of ``exc`` is not written (``str(exc)`` not asked), or None: its
+    arguments hold a dict, list or tuple that is no JSON tree (``simulator.contract.json_tree``:
+    ``raise ValueError(x)`` of a list holding the same list twice, 60 levels deep, whose
+    builtin ``repr`` walks 2**60 paths holding the GIL, which with thread isolation stopped
+    adsim whole)."""
+    try:
+        args = exc.args
+    except Exception:
+        return None
+    if type(args) is not tuple or not any(isinstance(arg, dict | list | tuple) for arg in args):
+        return None
+    from simulator.contract.json_tree import tree_problem
+
+    return tree_problem(args, "exc.args")
+
+
 def exception_text(exc: BaseException) -> str:
     """``Type: message`` of an exception a plugin raised, even one whose ``__str__`` raises
-    (formatted inline, that made the plugin's fault an "internal error" of adsim)."""
+    (formatted inline, that made the plugin's fault an "internal error" of adsim) or would
+    never end (``unwritten``)."""
+    problem = unwritten(exc)
+    if problem is not None:
+        return f"{type(exc).__name__}: (adsim did not write this message: {problem})"
     try:
         message = str(exc)
     except Exception:

@@ -43,6 +43,7 @@ from simulator.handlers.spawner import PARENT_ENV, die_with_parent
 from simulator.handlers.stacks import traceback_text
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
+from simulator.stable_text import brief_repr
 
 if TYPE_CHECKING:
     import asyncio
@@ -92,7 +93,8 @@ class _RemoteAdApi:
                 # The version crossed as its text: the error names it as ``AdApi.on``'s does.
                 raise EventNotInVersionError(name, ApiVersion(version))
         if not callable(handler):
-            raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
+            got = brief_repr(handler)  # not its own repr: a list of shared lists never ends it
+            raise TypeError(f"on({name.value!r}, ...) needs a function, got {got}")
         registration = Registration.of(name, handler, self._child.name)
         self._child.registry.add(registration)
         index = len(self._child.handlers)
@@ -226,7 +228,7 @@ class _Child:
             return
         name = thread.name if thread is not None else "?"
         with contextlib.suppress(Exception):  # the plugin's hook, or Python's own lines
-            (self.their_hook or threading.__excepthook__)(args)
+            (self.their_hook or background_errors.python_lines)(args)
         self.incident(background_errors.thread_error_line(name, exc, self._files()))
 
     def own_loop_error(self, record: logging.LogRecord) -> None:

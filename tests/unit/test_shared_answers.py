@@ -2,7 +2,9 @@
 levels deep, is 2**60 items of JSON or of ``repr`` text: it is refused at once, in one line,
 never walked. With thread isolation ``json.dumps`` of it (C code holding the GIL) hung adsim
 whole, the watchdog and SIGTERM too; a ``list`` subclass's ``repr`` (``stable_repr`` asked
-for it) the same; with process isolation the call ran to its timeout."""
+for it) the same; with process isolation the call ran to its timeout. So did such a value
+passed to ``ad_api.on``/``remove`` (named in the error by its ``repr``) or raised
+(``raise ValueError(x)``: the message is the list's ``repr``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from typing import Any, ClassVar
 import pytest
 
 from simulator import stable_text
+from simulator.engine import Simulator
+from simulator.handlers import AdApi
 from simulator.handlers.outcome import OpaqueResult, kept_result
+from simulator.handlers.stacks import traceback_text
+from simulator.one_line import exception_text
 
 from .plugin_demo import run_adsim
 
@@ -125,3 +131,100 @@ def test_adsim_run_says_what_is_wrong_with_the_answer(tmp_path: Path, isolation:
         "values); return JSON data\n" in done.stderr
     ), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _shared_lists(leaf: Any) -> list[Any]:
+    level: list[Any] = [leaf]
+    for _ in range(60):
+        level = [level, level]
+    return level
+
+
+NOT_WRITTEN = "exc.args holds more than 100,000 values"
+
+
+def test_an_exception_of_shared_lists_is_named_not_written():
+    Leaf.shown[0] = 0
+    exc = ValueError(_shared_lists(Leaf()))
+    assert exception_text(exc) == f"ValueError: (adsim did not write this message: {NOT_WRITTEN})"
+    try:
+        try:
+            raise KeyError(_shared_lists(Leaf()))
+        except KeyError:
+            raise RuntimeError("CRM down") from None
+    except RuntimeError as caught:
+        trace = traceback_text(caught)
+    assert trace.startswith("Traceback (most recent call last):\n  File ")
+    assert trace.endswith(
+        "RuntimeError: CRM down\n(adsim wrote this traceback without its source and chained "
+        f"exceptions: {NOT_WRITTEN})\n"
+    )
+    assert Leaf.shown[0] == 0
+
+
+def test_on_and_remove_name_a_value_of_shared_lists_briefly():
+    Leaf.shown[0] = 0
+    ad_api = AdApi(Simulator(seed=1))
+    with pytest.raises(TypeError) as raised:
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", _shared_lists(Leaf()))  # type: ignore[arg-type]
+    assert str(raised.value).startswith(
+        "on('ON_SAVE_ACTIVITY_RECORD', ...) needs a function, got [[[[[[[[[["
+    )
+    with pytest.raises(ValueError, match=r"^unknown event \[\[\[\[.{73}\.\.\. \(event names"):
+        ad_api.remove(_shared_lists(Leaf()), print)  # type: ignore[arg-type]
+    assert Leaf.shown[0] <= 2
+
+
+RAISES = """
+    import threading
+
+    def shared():
+        level = []
+        for _ in range(60):
+            level = [level, level]
+        return level
+
+    def work():
+        raise KeyError(shared())
+
+    def register(ad_api):
+        def save(activity):
+            raise ValueError(shared())
+
+        ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+        worker = threading.Thread(target=work, name="crm-worker")
+        worker.start()
+        worker.join()  # Python's lines of its exception are written before it ends
+
+    def close():
+        raise OSError(shared())
+"""
+TRACE_NOTE = (
+    f"(adsim wrote this traceback without its source and chained exceptions: {NOT_WRITTEN})\n"
+)
+
+
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_adsim_demo_names_what_a_plugin_raised(tmp_path: Path, isolation: str):
+    """A handler, a thread the plugin started and its ``close()``: each is said in one line,
+    its traceback without its source."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(textwrap.dedent(RAISES), encoding="utf-8")
+    done = run_adsim(
+        "demo",
+        *("--handler", str(plugin), "--handler-isolation", isolation),
+        *("--handler-timeout", "60", "--journal", str(tmp_path / "j.sqlite3")),
+    )
+    said = done.stderr
+    assert done.returncode == 1, said
+    assert "ON_SAVE_ACTIVITY_RECORD -> crm:register.<locals>.save error in " in said, said
+    assert f"ms: ValueError: (adsim did not write this message: {NOT_WRITTEN})\n" in said, said
+    assert (
+        f"plugin crm: its thread crm-worker raised: {plugin}:11: KeyError: (adsim did not write "
+        f"this message: {NOT_WRITTEN})\n" in said
+    ), said
+    assert (
+        f"plugin crm: its close() raised: {plugin}:23: OSError: (adsim did not write this "
+        f"message: {NOT_WRITTEN})\n" in said
+    ), said
+    assert said.count(TRACE_NOTE) >= 2, said
