@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from simulator.one_line import repr_items
+
 __all__ = ["brief_repr", "dumps", "dumps_each", "stable_repr"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -32,10 +34,11 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
     """``repr(value)`` with every set's items in sorted order and no memory addresses; a
     container inside itself is ``{...}``/``[...]`` as in ``repr``, and past 100 levels or
     ``items`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
-    2**100 steps). Every dict, list, tuple, set and frozenset is walked here, a subclass's too,
-    written ``Name(...)`` as ``repr`` writes a ``frozenset``: a subclass's own ``repr`` (the
-    builtin one of ``class L(list)``, an ``OrderedDict``'s) would walk its items with no
-    budget, a list holding the same list twice 60 levels deep for ever."""
+    2**100 steps). A dict, list or tuple subclass with no ``__repr__`` of its own is written
+    as its builtin type is; one with its own (a namedtuple, an ``OrderedDict``) by it when
+    ``repr`` would show at most the items left (``one_line.repr_items``), else walked here as
+    ``Name(...)``: its ``repr`` would walk a list holding the same list twice 60 levels deep
+    for ever. A set or frozenset subclass is ``Name({...})``."""
     budget = [items]
     inside: set[int] = set()
 
@@ -43,13 +46,13 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
         budget[0] -= 1
         if depth > 100 or budget[0] < 0:  # as repr itself gives up on deep nesting
             return "..."
-        if not isinstance(item, _WALKED):
+        kind = type(item)
+        if not isinstance(item, _WALKED) or _own_repr(item, kind, budget):
             try:
                 text = repr(item)
             except Exception as exc:  # a broken __repr__ must not lose the outcome
                 text = f"<{type(item).__qualname__}: repr failed: {type(exc).__name__}>"
             return _ADDRESS.sub("", text)
-        kind = type(item)
         ident = id(item)
         if ident in inside:
             if isinstance(item, list | tuple):
@@ -60,7 +63,7 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
             text = shown(item, kind, depth + 1)
         finally:
             inside.discard(ident)
-        if kind in _WALKED or isinstance(item, set | frozenset):
+        if kind in _WALKED or isinstance(item, set | frozenset) or kind.__repr__ in _BUILTIN:
             return text
         return f"{kind.__name__}({text})"
 
@@ -97,6 +100,24 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
 
 _WALKED = (set, frozenset, dict, list, tuple)
 """What ``stable_repr`` walks itself (subclasses too) rather than ask its ``repr``."""
+
+_BUILTIN = (dict.__repr__, list.__repr__, tuple.__repr__)
+"""The ``repr`` a dict, list or tuple subclass with none of its own has."""
+
+
+def _own_repr(item: Any, kind: type, budget: list[int]) -> bool:
+    """Whether ``stable_repr`` asks the ``repr`` of ``item``, a dict, list or tuple subclass
+    with its own: when it would show at most the items left in ``budget`` (they are spent)."""
+    if kind in _WALKED or isinstance(item, set | frozenset) or kind.__repr__ in _BUILTIN:
+        return False
+    try:
+        size = repr_items(item, max(budget[0], 0))
+    except Exception:  # the subclass's own container raised: its repr says what it says
+        return True
+    if size is None:
+        return False
+    budget[0] -= size - 1
+    return True
 
 
 def brief_repr(value: Any, width: int = 80) -> str:

@@ -340,6 +340,14 @@ class _Child:
                 if self._loop is None:  # asyncio only for a coroutine handler: ~13 ms
                     self._loop = background_errors.new_loop(self.incident, self._files)
                 result = self._loop.run_until_complete(result)
+            if os.getpid() != self.pid:
+                self.forked_copy(registration.name)
+            self.keep_builtins()
+            # JSON data crosses (a value over ANSWER_LIMIT as its size and its first
+            # characters); anything else (the plugin's own objects) as its repr. In the try:
+            # what the plugin's value does when looked at is the handler's error.
+            if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
+                result = kept_result(result, copy=True)
         except BaseException as exc:
             if os.getpid() != self.pid:
                 self.forked_copy(registration.name)
@@ -352,13 +360,6 @@ class _Child:
             self.end_lines()
             self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
-        if os.getpid() != self.pid:
-            self.forked_copy(registration.name)
-        self.keep_builtins()
-        # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
-        # anything else (the plugin's own objects) as its repr.
-        if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
-            result = kept_result(result, copy=True)
         self.end_lines()
         self.reply(registration, ("done", call_id, "ok", result, None, None, started))
 

@@ -51,11 +51,14 @@ class OversizedResult:
     """A value over ``ANSWER_LIMIT`` characters of JSON (or a ``str`` that long): its type, its
     size and its text cut to ``RESULT_LIMIT`` (all that crosses back from a plugin's process)."""
 
-    def __init__(self, type_name: str, size: int, text: str):
+    def __init__(self, type_name: str, size: int, text: str, *, at_least: bool = False):
         self.type_name = type_name
         self.size = size
         """Characters of its JSON text (of the ``str`` itself for a ``str``)."""
         self.text = text
+        self.at_least = at_least
+        """``size`` is only how many characters it is at least (it holds more values than
+        were counted: a list holding the same list twice, 60 levels deep, is 2**60)."""
 
     def __repr__(self) -> str:
         return self.text
@@ -142,7 +145,17 @@ def kept_result(value: Any, *, copy: bool) -> Any:
         return value
     if kind in (type(None), int, bool):
         return value
-    problem = tree_problem(value, "answer", _VALUES)
+    try:
+        problem = tree_problem(value, "answer", _VALUES)
+        if problem is not None and problem.startswith("answer holds more than"):
+            # Too big, not junk: over ANSWER_LIMIT characters of JSON. Its size is told when
+            # a second count, twice as far, ends (no list of shared lists); else at least.
+            if tree_problem(value, "answer", 2 * _VALUES) is not None:
+                text = clipped(stable_repr(value), RESULT_LIMIT, "repr")
+                return OversizedResult(kind.__name__, 2 * _VALUES, text, at_least=True)
+            problem = None
+    except Exception as exc:  # a subclass's __len__ or items() raised: JSON would too, or hang
+        problem = f"looking at it raised {type(exc).__name__}"
     if problem is not None:
         # Before JSON walks it: a list holding the same list twice, 60 levels deep, is 2**60
         # values of JSON, which the C encoder writes holding the GIL (with thread isolation the

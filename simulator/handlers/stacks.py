@@ -148,12 +148,12 @@ def traceback_text(exc: BaseException, skip: int = 0) -> str:
     tb = exc.__traceback__
     for _ in range(skip):
         tb = tb and tb.tb_next
-    why = unwritten_in_chain(exc)
-    if why is None:
-        try:
+    try:  # the chain's check too: a plugin's exception is the plugin's code
+        why = unwritten_in_chain(exc)
+        if why is None:
             return "".join(traceback.format_exception(type(exc), exc, tb))
-        except Exception as failure:
-            why = f"adsim could not format this traceback: {exception_text(failure)}"
+    except Exception as failure:
+        why = f"adsim could not format this traceback: {exception_text(failure)}"
     lines = ["Traceback (most recent call last):\n"]
     while tb is not None:  # nothing a plugin may have replaced: no len(), no linecache
         code = tb.tb_frame.f_code
@@ -179,6 +179,8 @@ def unwritten_in_chain(exc: BaseException) -> str | None:
             return (
                 f"adsim wrote this traceback without its source and chained exceptions: {problem}"
             )
-        inner = [each.__cause__, each.__context__, *getattr(each, "exceptions", ())]
+        inner = [each.__cause__, each.__context__]
+        if isinstance(each, BaseExceptionGroup):  # not any ``.exceptions`` (a count, a dict)
+            inner.extend(each.exceptions)
         todo.extend(e for e in inner if isinstance(e, BaseException))
     return None
