@@ -6,14 +6,15 @@ the run summary). A newline in it split one failure over lines that no longer st
 ``adsim:`` (CI greps them, and the next line read as adsim's own), and an escape sequence
 (``\\x1b[2J``) reached the terminal as a command. The journal keeps the text exactly; only what
 is printed is escaped, as Python's ``repr`` writes those characters. ``exception_text`` is a
-plugin's exception as text, even one whose ``__str__`` raises.
+plugin's exception as text, even one whose ``__str__`` raises or would never end.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["exception_text", "one_line"]
+__all__ = ["exception_text", "one_line", "repr_items", "unwritten"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """C0 (all but tab), DEL, C1, the Unicode line and paragraph separators, and the bidirectional
@@ -36,9 +37,90 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+_ARGS_ITEMS = 1_000_000
+"""Items the ``repr`` of an exception's arguments may show before its message is not written
+(``unwritten``): counted as ``repr`` shows them, a list held twice twice."""
+
+
+def unwritten(exc: BaseException) -> str | None:
+    """Why the message of ``exc`` is not written (``str(exc)`` not asked), or None: the
+    ``repr`` of its arguments would show more than ``_ARGS_ITEMS`` items (``raise
+    ValueError(x)`` of a list holding the same list twice, 60 levels deep, whose builtin
+    ``repr`` walks 2**60 paths holding the GIL, which with thread isolation stopped adsim
+    whole). A key of any type, a list inside itself (``repr`` writes ``[...]``) or a deep
+    nesting (``repr`` raises ``RecursionError``) is written as before."""
+    try:
+        args = exc.args
+        if type(args) is not tuple or not any(
+            isinstance(arg, dict | list | tuple | set | frozenset) for arg in args
+        ):
+            return None
+        if repr_items(args, _ARGS_ITEMS) is not None:
+            return None
+    except Exception:  # the plugin's own container raised: str() is asked, as before
+        return None
+    return f"exc.args holds more than {_ARGS_ITEMS:,} values"
+
+
+def repr_items(value: Any, limit: int) -> int | None:
+    """How many items the builtin ``repr`` of ``value`` shows (itself and, inside every dict,
+    list, tuple, set and frozenset, a subclass's too, each key and value, one held twice
+    twice, one inside itself once), or None when that is more than ``limit``. Each container
+    is looked into once, so this takes at most ``limit`` steps: a list holding the same list
+    twice, 60 levels deep, is 2**60 items, counted in 120 steps."""
+    sizes: dict[int, int] = {}
+    path: set[int] = set()
+    todo: list[tuple[Any, list[Any] | None, int]] = [(value, None, 0)]
+    steps = 0
+    while todo:
+        item, kids, leaves = todo.pop()
+        ident = id(item)
+        if kids is not None:  # every item of it was counted: its size is known
+            path.discard(ident)
+            size = 1 + leaves + sum(sizes.get(id(kid), 1) for kid in kids)
+            if size > limit:
+                return None
+            sizes[ident] = size
+            continue
+        if ident in sizes or ident in path:
+            continue
+        if not isinstance(item, _CONTAINERS):
+            sizes[ident] = 1
+            continue
+        if isinstance(item, dict):
+            each: Any = [*dict.keys(item), *dict.values(item)]
+        elif isinstance(item, list):
+            each = list.__iter__(item)
+        elif isinstance(item, tuple):
+            each = tuple.__iter__(item)
+        else:
+            each = set.__iter__(item) if isinstance(item, set) else frozenset.__iter__(item)
+        found: list[Any] = []
+        count = 0
+        for inner in each:
+            steps += 1
+            if steps > limit:
+                return None
+            if isinstance(inner, _CONTAINERS):
+                found.append(inner)
+            else:
+                count += 1
+        path.add(ident)
+        todo.append((item, found, count))
+        todo.extend((kid, None, 0) for kid in found if id(kid) not in path)
+    return sizes.get(id(value), 1)
+
+
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
 def exception_text(exc: BaseException) -> str:
     """``Type: message`` of an exception a plugin raised, even one whose ``__str__`` raises
-    (formatted inline, that made the plugin's fault an "internal error" of adsim)."""
+    (formatted inline, that made the plugin's fault an "internal error" of adsim) or would
+    never end (``unwritten``)."""
+    problem = unwritten(exc)
+    if problem is not None:
+        return f"{type(exc).__name__}: (adsim did not write this message: {problem})"
     try:
         message = str(exc)
     except Exception:

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["dumps", "dumps_each", "stable_repr"]
+from simulator.one_line import repr_items
+
+__all__ = ["brief_repr", "dumps", "dumps_each", "stable_repr"]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -28,12 +30,16 @@ _REPR_ITEMS = 100_000
 shows it twice: 60 such levels would be 2**60 items)."""
 
 
-def stable_repr(value: Any) -> str:
+def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
     """``repr(value)`` with every set's items in sorted order and no memory addresses; a
     container inside itself is ``{...}``/``[...]`` as in ``repr``, and past 100 levels or
-    ``_REPR_ITEMS`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
-    2**100 steps)."""
-    budget = [_REPR_ITEMS]
+    ``items`` items the rest is ``...`` (a handler's answer ``d = {"a": d, "b": d}`` took
+    2**100 steps). A dict, list or tuple subclass with no ``__repr__`` of its own is written
+    as its builtin type is; one with its own (a namedtuple, an ``OrderedDict``) by it when
+    ``repr`` would show at most the items left (``one_line.repr_items``), else walked here as
+    ``Name(...)``: its ``repr`` would walk a list holding the same list twice 60 levels deep
+    for ever. A set or frozenset subclass is ``Name({...})``."""
+    budget = [items]
     inside: set[int] = set()
 
     def show(item: Any, depth: int) -> str:
@@ -41,9 +47,7 @@ def stable_repr(value: Any) -> str:
         if depth > 100 or budget[0] < 0:  # as repr itself gives up on deep nesting
             return "..."
         kind = type(item)
-        if kind not in (set, frozenset, dict, list, tuple) and not isinstance(
-            item, set | frozenset
-        ):
+        if not isinstance(item, _WALKED) or _own_repr(item, kind, budget):
             try:
                 text = repr(item)
             except Exception as exc:  # a broken __repr__ must not lose the outcome
@@ -51,32 +55,76 @@ def stable_repr(value: Any) -> str:
             return _ADDRESS.sub("", text)
         ident = id(item)
         if ident in inside:
-            return "[...]" if kind is list else "(...)" if kind is tuple else "{...}"
+            if isinstance(item, list | tuple):
+                return "[...]" if isinstance(item, list) else "(...)"
+            return "{...}"
         inside.add(ident)
         try:
-            return shown(item, kind, depth + 1)
+            text = shown(item, kind, depth + 1)
         finally:
             inside.discard(ident)
+        if kind in _WALKED or isinstance(item, set | frozenset) or kind.__repr__ in _BUILTIN:
+            return text
+        return f"{kind.__name__}({text})"
+
+    def listed(each_item: Iterable[Any], inner: int, pairs: bool = False) -> list[str]:
+        # The items' texts until the budget is spent, then one "...": a list of ten million
+        # items is not ten million steps.
+        parts = []
+        for each in each_item:
+            if budget[0] <= 0:
+                parts.append("...")
+                break
+            if pairs:
+                parts.append(f"{show(each[0], inner)}: {show(each[1], inner)}")
+            else:
+                parts.append(show(each, inner))
+        return parts
 
     def shown(item: Any, kind: type, inner: int) -> str:
         if isinstance(item, set | frozenset):
-            text = ", ".join(sorted(show(each, inner) for each in item))
+            text = ", ".join(sorted(listed(item, inner)))
             name = kind.__name__
             if not text:
                 return f"{name}()"
             return f"{{{text}}}" if kind is set else f"{name}({{{text}}})"
-        if kind is dict:
-            return (
-                "{"
-                + ", ".join(f"{show(k, inner)}: {show(v, inner)}" for k, v in item.items())
-                + "}"
-            )
-        if kind is list:
-            return "[" + ", ".join(show(each, inner) for each in item) + "]"
-        items = [show(each, inner) for each in item]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if isinstance(item, dict):
+            return "{" + ", ".join(listed(dict.items(item), inner, pairs=True)) + "}"
+        if isinstance(item, list):
+            return "[" + ", ".join(listed(list.__iter__(item), inner)) + "]"
+        shown_items = listed(tuple.__iter__(item), inner)
+        return "(" + ", ".join(shown_items) + ("," if len(shown_items) == 1 else "") + ")"
 
     return show(value, 0)
+
+
+_WALKED = (set, frozenset, dict, list, tuple)
+"""What ``stable_repr`` walks itself (subclasses too) rather than ask its ``repr``."""
+
+_BUILTIN = (dict.__repr__, list.__repr__, tuple.__repr__)
+"""The ``repr`` a dict, list or tuple subclass with none of its own has."""
+
+
+def _own_repr(item: Any, kind: type, budget: list[int]) -> bool:
+    """Whether ``stable_repr`` asks the ``repr`` of ``item``, a dict, list or tuple subclass
+    with its own: when it would show at most the items left in ``budget`` (they are spent)."""
+    if kind in _WALKED or isinstance(item, set | frozenset) or kind.__repr__ in _BUILTIN:
+        return False
+    try:
+        size = repr_items(item, max(budget[0], 0))
+    except Exception:  # the subclass's own container raised: its repr says what it says
+        return True
+    if size is None:
+        return False
+    budget[0] -= size - 1
+    return True
+
+
+def brief_repr(value: Any, width: int = 80) -> str:
+    """``stable_repr`` of at most 20 items and ``width`` characters: a value a plugin passed,
+    named in a message (``on(..., needs a function, got [[[], []], [[], []]]``)."""
+    text = stable_repr(value, 20)
+    return text if len(text) <= width else f"{text[: width - 3]}..."
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=stable_repr)

@@ -72,9 +72,10 @@ def _surrogate(text: str) -> bool:
     return False
 
 
-def scan(value: Any, label: str) -> TreeScan:
+def scan(value: Any, label: str, values: int = MAX_VALUES) -> TreeScan:
     """One walk of ``value`` (the argument ``label``): its ``tree_problem`` and what the later
-    checks would look for. Only dicts, lists and tuples are walked."""
+    checks would look for. Only dicts, lists and tuples are walked; more than ``values`` values
+    is a problem."""
     if not isinstance(value, dict | list | tuple):
         kind = type(value)
         if kind is str or isinstance(value, str):
@@ -105,8 +106,8 @@ def scan(value: Any, label: str) -> TreeScan:
             where = _path(label, node)
             return TreeScan(f"{label} nests deeper than {MAX_DEPTH} levels (at {where[:120]})")
         count += len(item)
-        if count > MAX_VALUES:
-            return TreeScan(f"{label} holds more than {MAX_VALUES:,} values")
+        if count > values:
+            return TreeScan(f"{label} holds more than {values:,} values")
         inside[ident] = node
         todo.append(ident)
         inner = depth + 1
@@ -150,13 +151,13 @@ def scan(value: Any, label: str) -> TreeScan:
     return TreeScan(None, surrogate, big, other)
 
 
-def tree_problem(value: Any, label: str) -> str | None:
+def tree_problem(value: Any, label: str, values: int = MAX_VALUES) -> str | None:
     """What keeps ``value`` (the argument ``label``) from being a JSON tree, as the end of a
     sentence (``screenData contains itself: screenData.b[1].c is screenData``), or None. Only
     dicts, lists and tuples are walked; anything else is a leaf (its type is checked elsewhere)."""
     if not isinstance(value, dict | list | tuple):
         return None
-    return scan(value, label).problem
+    return scan(value, label, values).problem
 
 
 def copied(tree: Any) -> Any:

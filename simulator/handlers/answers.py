@@ -68,10 +68,12 @@ def _shapes() -> dict[EventName, TypeAdapter[Any]]:
     }
 
 
-def oversized_answer(name: EventName, size: int) -> str:
-    """The ``junk`` error of an answer over ``ANSWER_LIMIT`` characters of JSON."""
+def oversized_answer(name: EventName, size: int, at_least: bool = False) -> str:
+    """The ``junk`` error of an answer over ``ANSWER_LIMIT`` characters of JSON (``at_least``:
+    ``size`` characters or more)."""
+    more = "more than " if at_least else ""
     return (
-        f"{name} answer is {size:,} characters of JSON, over adsim's limit of "
+        f"{name} answer is {more}{size:,} characters of JSON, over adsim's limit of "
         f"{ANSWER_LIMIT:,}; it was not used (the earlier answer or the default was): return "
         "less, or a reference to the data"
     )

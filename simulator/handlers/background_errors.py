@@ -34,6 +34,7 @@ from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from simulator.handlers.stacks import traceback_text, unwritten_in_chain
 from simulator.one_line import exception_text
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "keep_first",
     "new_loop",
     "print_trace",
+    "python_lines",
     "task_error_line",
     "tasks_left_line",
     "thread_error_line",
@@ -130,7 +132,7 @@ def watch_own_loops(said: Callable[[logging.LogRecord], None]) -> Callable[[], N
 
 
 def _trace(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return traceback_text(exc)
 
 
 def new_loop(
@@ -264,7 +266,19 @@ def _hook(args: threading.ExceptHookArgs) -> None:
     with contextlib.suppress(Exception):  # whatever goes wrong here, Python's own lines below
         _attribute(args)
     previous = _previous[0] if _previous else threading.__excepthook__
-    previous(args)
+    (python_lines if previous is threading.__excepthook__ else previous)(args)
+
+
+def python_lines(args: threading.ExceptHookArgs) -> None:
+    """Python's own lines of a thread's exception (``threading.__excepthook__``); adsim's
+    traceback where they would never end (``stacks.unwritten_in_chain``: its message is a
+    list holding the same list twice, 60 levels deep, which stopped adsim's process whole)."""
+    exc = args.exc_value
+    if exc is None or isinstance(exc, SystemExit) or unwritten_in_chain(exc) is None:
+        threading.__excepthook__(args)
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    print_trace(f"Exception in thread {name}:\n{traceback_text(exc)}")
 
 
 def _attribute(args: threading.ExceptHookArgs) -> None:

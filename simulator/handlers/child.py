@@ -44,6 +44,7 @@ from simulator.handlers.spawner import PARENT_ENV, die_with_parent
 from simulator.handlers.stacks import traceback_text
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
+from simulator.stable_text import brief_repr
 
 if TYPE_CHECKING:
     import asyncio
@@ -93,7 +94,8 @@ class _RemoteAdApi:
                 # The version crossed as its text: the error names it as ``AdApi.on``'s does.
                 raise EventNotInVersionError(name, ApiVersion(version))
         if not callable(handler):
-            raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
+            got = brief_repr(handler)  # not its own repr: a list of shared lists never ends it
+            raise TypeError(f"on({name.value!r}, ...) needs a function, got {got}")
         registration = Registration.of(name, handler, self._child.name)
         self._child.registry.add(registration)
         index = len(self._child.handlers)
@@ -227,7 +229,7 @@ class _Child:
             return
         name = thread.name if thread is not None else "?"
         with contextlib.suppress(Exception):  # the plugin's hook, or Python's own lines
-            (self.their_hook or threading.__excepthook__)(args)
+            (self.their_hook or background_errors.python_lines)(args)
         self.incident(background_errors.thread_error_line(name, exc, self._files()))
 
     def own_loop_error(self, record: logging.LogRecord) -> None:
@@ -339,6 +341,14 @@ class _Child:
                 if self._loop is None:  # asyncio only for a coroutine handler: ~13 ms
                     self._loop = background_errors.new_loop(self.incident, self._files)
                 result = self._loop.run_until_complete(result)
+            if os.getpid() != self.pid:
+                self.forked_copy(registration.name)
+            self.keep_builtins()
+            # JSON data crosses (a value over ANSWER_LIMIT as its size and its first
+            # characters); anything else (the plugin's own objects) as its repr. In the try:
+            # what the plugin's value does when looked at is the handler's error.
+            if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
+                result = kept_result(result, copy=True)
         except BaseException as exc:
             if os.getpid() != self.pid:
                 self.forked_copy(registration.name)
@@ -351,13 +361,6 @@ class _Child:
             self.end_lines()
             self.reply(registration, ("done", call_id, "error", None, error, trace, started))
             return
-        if os.getpid() != self.pid:
-            self.forked_copy(registration.name)
-        self.keep_builtins()
-        # JSON data crosses (a value over ANSWER_LIMIT as its size and its first characters);
-        # anything else (the plugin's own objects) as its repr.
-        if type(result) not in _PLAIN or type(result) is str:  # most handlers return None
-            result = kept_result(result, copy=True)
         self.end_lines()
         self.reply(registration, ("done", call_id, "ok", result, None, None, started))
 

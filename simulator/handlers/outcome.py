@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from simulator.contract.json_tree import tree_problem
 from simulator.handlers.limits import (
     ANSWER_LIMIT,
     ERROR_LIMIT,
@@ -50,11 +51,14 @@ class OversizedResult:
     """A value over ``ANSWER_LIMIT`` characters of JSON (or a ``str`` that long): its type, its
     size and its text cut to ``RESULT_LIMIT`` (all that crosses back from a plugin's process)."""
 
-    def __init__(self, type_name: str, size: int, text: str):
+    def __init__(self, type_name: str, size: int, text: str, *, at_least: bool = False):
         self.type_name = type_name
         self.size = size
         """Characters of its JSON text (of the ``str`` itself for a ``str``)."""
         self.text = text
+        self.at_least = at_least
+        """``size`` is only how many characters it is at least (it holds more values than
+        were counted: a list holding the same list twice, 60 levels deep, is 2**60)."""
 
     def __repr__(self) -> str:
         return self.text
@@ -114,6 +118,11 @@ def _not_json_at(value: Any) -> str | None:
         return None
 
 
+_VALUES = ANSWER_LIMIT // 2
+"""Values (counted as JSON writes them) a result may hold: JSON writes each in two characters
+at least (``0,``), so more is over ``ANSWER_LIMIT`` characters, an answer refused anyway."""
+
+
 def _wire(item: Any) -> Any:
     if isinstance(item, BaseModel):
         return item.model_dump(mode="json")
@@ -124,7 +133,9 @@ def kept_result(value: Any, *, copy: bool) -> Any:
     """What a handler returned as the host keeps it, worked out while its call is still timed
     (a ``__repr__`` that never returns is the handler's timeout, not a hang of the host): JSON
     data (with ``copy``, a plain copy, models as their wire JSON), ``OpaqueResult`` for what
-    JSON has no form for, ``OversizedResult`` for JSON over ``ANSWER_LIMIT`` characters."""
+    JSON has no form for (a dict, list or tuple that is no JSON tree as ``ad_api`` arguments
+    must be one: ``simulator.contract.json_tree``), ``OversizedResult`` for JSON over
+    ``ANSWER_LIMIT`` characters."""
     kind = type(value)
     if kind is OpaqueResult or kind is OversizedResult:
         return value  # already judged where it was made (a JS page's answer: the shim's)
@@ -134,6 +145,25 @@ def kept_result(value: Any, *, copy: bool) -> Any:
         return value
     if kind in (type(None), int, bool):
         return value
+    try:
+        problem = tree_problem(value, "answer", _VALUES)
+        if problem is not None and problem.startswith("answer holds more than"):
+            # Too big, not junk: over ANSWER_LIMIT characters of JSON. Its size is told when
+            # a second count, twice as far, ends (no list of shared lists); else at least.
+            if tree_problem(value, "answer", 2 * _VALUES) is not None:
+                text = clipped(stable_repr(value), RESULT_LIMIT, "repr")
+                return OversizedResult(kind.__name__, 2 * _VALUES, text, at_least=True)
+            problem = None
+    except Exception as exc:  # a subclass's __len__ or items() raised: JSON would too, or hang
+        problem = f"looking at it raised {type(exc).__name__}"
+    if problem is not None:
+        # Before JSON walks it: a list holding the same list twice, 60 levels deep, is 2**60
+        # values of JSON, which the C encoder writes holding the GIL (with thread isolation the
+        # watchdog could not even say "timeout"); a loop, or more than 100 levels.
+        text = clipped(stable_repr(value), RESULT_LIMIT, "repr")
+        if problem.startswith("answer has a key"):  # said as before: "a key of ['m'] is ..."
+            problem = _not_json_at(value) or problem
+        return OpaqueResult(kind.__name__, text, problem)
     try:
         text = json.dumps(value, allow_nan=False, default=_wire)
     except (TypeError, ValueError, RecursionError):

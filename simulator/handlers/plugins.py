@@ -30,6 +30,7 @@ from typing import Any
 
 from simulator.handlers.registry import HandlerRegistry, UnknownEventError
 from simulator.handlers.relative_imports import relative_import
+from simulator.handlers.stacks import traceback_text
 from simulator.interrupts import Interrupted
 from simulator.one_line import exception_text
 
@@ -104,9 +105,7 @@ class Plugin:
                 raise
             where = self.at(exc) or self.source
             # From the plugin's own frame: adsim's call of it is no news to its author.
-            frames = exc.__traceback__
-            trace = traceback.format_exception(type(exc), exc, frames and frames.tb_next)
-            return f"{where}: {describe(exc)}", "".join(trace)
+            return f"{where}: {describe(exc)}", traceback_text(exc, skip=1)
         return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.contract import EventName, suggest_event_name
+from simulator.stable_text import brief_repr
 
 __all__ = ["HandlerRegistry", "Registration", "UnknownEventError", "event_name", "handler_name"]
 
@@ -25,7 +26,10 @@ class UnknownEventError(ValueError):
         self.name = name
         self.suggestion = suggest_event_name(name) if isinstance(name, str) else None
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        super().__init__(f"unknown event {name!r}{hint} (event names are exact: ON_...)")
+        # Not the value's own repr: a list holding the same list twice, 60 levels deep, never
+        # ends it.
+        shown = str.__repr__(name) if isinstance(name, str) else brief_repr(name)
+        super().__init__(f"unknown event {shown}{hint} (event names are exact: ON_...)")
 
 
 def event_name(name: EventName | str) -> EventName:

@@ -14,7 +14,7 @@ import signal
 import time
 from typing import TYPE_CHECKING
 
-from simulator.one_line import exception_text
+from simulator.one_line import exception_text, unwritten
 
 if TYPE_CHECKING:
     import subprocess
@@ -27,6 +27,7 @@ __all__ = [
     "stuck_anywhere",
     "stuck_at",
     "traceback_text",
+    "unwritten_in_chain",
 ]
 
 _DUMP_WAIT_S = 1.0
@@ -136,23 +137,50 @@ def dump_stacks(process: subprocess.Popen[bytes], path: str) -> str | None:
     return text or None
 
 
-def traceback_text(exc: BaseException) -> str:
-    """The traceback of ``exc`` as ``traceback.format_exception`` writes it. If that fails
-    itself (a plugin replaced a builtin or spoilt ``linecache``), the frames' ``file:line``
-    without their source, then the exception and why: a failure is reported, never lost."""
+def traceback_text(exc: BaseException, skip: int = 0) -> str:
+    """The traceback of ``exc`` as ``traceback.format_exception`` writes it, without its first
+    ``skip`` frames. If that fails itself (a plugin replaced a builtin or spoilt
+    ``linecache``), or would never end (a message it writes is not written:
+    ``one_line.unwritten``), the frames' ``file:line`` without their source, then the exception
+    and why: a failure is reported, never lost."""
     import traceback
 
-    try:
-        return "".join(traceback.format_exception(exc))
+    tb = exc.__traceback__
+    for _ in range(skip):
+        tb = tb and tb.tb_next
+    try:  # the chain's check too: a plugin's exception is the plugin's code
+        why = unwritten_in_chain(exc)
+        if why is None:
+            return "".join(traceback.format_exception(type(exc), exc, tb))
     except Exception as failure:
-        lines = ["Traceback (most recent call last):\n"]
-        frames = exc.__traceback__
-        while frames is not None:  # nothing a plugin may have replaced: no len(), no linecache
-            code = frames.tb_frame.f_code
-            lines.append(
-                f'  File "{code.co_filename}", line {frames.tb_lineno}, in {code.co_name}\n'
+        why = f"adsim could not format this traceback: {exception_text(failure)}"
+    lines = ["Traceback (most recent call last):\n"]
+    while tb is not None:  # nothing a plugin may have replaced: no len(), no linecache
+        code = tb.tb_frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {tb.tb_lineno}, in {code.co_name}\n')
+        tb = tb.tb_next
+    lines.append(f"{exception_text(exc)}\n")
+    lines.append(f"({why})\n")
+    return "".join(lines)
+
+
+def unwritten_in_chain(exc: BaseException) -> str | None:
+    """Why a message of ``exc``, of an exception it was raised from or during, or of one in
+    its group, is not written (``unwritten``); None when every one is."""
+    todo: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while todo and len(seen) < 1000:
+        each = todo.pop()
+        if id(each) in seen:
+            continue
+        seen.add(id(each))
+        problem = unwritten(each)
+        if problem is not None:
+            return (
+                f"adsim wrote this traceback without its source and chained exceptions: {problem}"
             )
-            frames = frames.tb_next
-        lines.append(f"{exception_text(exc)}\n")
-        lines.append(f"(adsim could not format this traceback: {exception_text(failure)})\n")
-        return "".join(lines)
+        inner = [each.__cause__, each.__context__]
+        if isinstance(each, BaseExceptionGroup):  # not any ``.exceptions`` (a count, a dict)
+            inner.extend(each.exceptions)
+        todo.extend(e for e in inner if isinstance(e, BaseException))
+    return None

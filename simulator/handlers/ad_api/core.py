@@ -26,6 +26,7 @@ from simulator.handlers.ad_api.checks import (
 from simulator.handlers.answers import inexact_integer, javascript_reading
 from simulator.handlers.registry import HandlerRegistry, Registration, event_name
 from simulator.handlers.widget_state import ApiCall, MessageLogger, WidgetState
+from simulator.stable_text import brief_repr
 
 __all__ = ["AdApiCore", "EngineCall"]
 
@@ -125,7 +126,8 @@ class AdApiCore:
         if not event_available(name, version):
             raise EventNotInVersionError(name, version)
         if not callable(handler):
-            raise TypeError(f"on({name.value!r}, ...) needs a function, got {handler!r}")
+            got = brief_repr(handler)  # not its own repr: a list of shared lists never ends it
+            raise TypeError(f"on({name.value!r}, ...) needs a function, got {got}")
         self._registry.add(Registration.of(name, handler, self._plugin))
 
     def remove(self, event: EventName | str, handler: Callable[..., Any]) -> None:

@@ -348,7 +348,10 @@ class Dispatcher(OutcomeLog):
                     + "); return JSON data",
                 )
             elif isinstance(result, OversizedResult) and event.response is not None:
-                status, error = "junk", oversized_answer(event.name, result.size)
+                status, error = (
+                    "junk",
+                    oversized_answer(event.name, result.size, getattr(result, "at_least", False)),
+                )
             elif status == "ok" and job.budget is not None and job.budget.expired:
                 status, error = "timeout", late_answer_error(job.budget)
             elif status == "ok" and event.response is not None and result is not None:
