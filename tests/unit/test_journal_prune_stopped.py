@@ -41,6 +41,17 @@ class _StopDuring:
         return getattr(self._db, name)
 
 
+@pytest.fixture(autouse=True)
+def _sigint_heard():
+    """SIGINT as an interactive shell leaves it: a CI job started in the background has it
+    ignored, and ``stop_on_signals`` leaves an ignored signal ignored (the prune went on)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.fixture
 def journal(tmp_path, capfd) -> Path:
     path = tmp_path / "j.sqlite3"
