@@ -214,6 +214,10 @@ class EventsTab(QWidget):
         fit_headers(self.table)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.model.rowsInserted.connect(self._follow_tail)
+        # And when the table's height changes: a desktop shown the first time (a colleague's,
+        # behind the agent switcher) followed its events on a table laid out at another
+        # height, and its newest rows were below the edge once shown.
+        self.table.verticalScrollBar().rangeChanged.connect(self._follow_tail)
         self.refresh()
 
     def refresh(self) -> None:
