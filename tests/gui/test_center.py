@@ -434,3 +434,15 @@ def test_a_desktop_shown_the_first_time_shows_its_newest_event(qtbot: Any, cente
     assert omar.widget("eventFollow").isChecked()
     omar.wait(lambda: table.model().rowCount() > 20 and table.isVisible())
     omar.wait(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+
+
+def test_the_window_title_names_the_application_once(qtbot: Any, center: Any) -> None:
+    """Qt adds the application's display name (set by ``adsim``) to a window's title on X11,
+    Wayland and Windows, as it does for Preferences: the switcher's window was titled
+    `Agent Desktop Simulator — Jane Agent (2 agents) — Agent Desktop Simulator`."""
+    app = "Agent Desktop Simulator"
+    title = center.windowTitle()
+    shown = title if title == app else f"{title} — {app}"  # QPlatformWindow::formatWindowTitle
+    assert shown == f"Jane Agent (2 agents) — {app}"
+    _switch(qtbot, center, "omar")
+    assert center.windowTitle() == "Omar Haddad (2 agents)"
