@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.agent_bar = AgentBar()
         self.interactions = InteractionsPanel()
         self.dial_pad = DialPad()
+        # Enter with Call greyed says why, as Ctrl+D does (it did nothing, silently).
+        self.dial_pad.on_enter = lambda: self.trigger("callButton", "Enter")
         self.context = ContextPanel()
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()

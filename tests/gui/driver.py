@@ -151,6 +151,11 @@ class Desk:
             "logged_in": bool(self.sim.agent.logged_in),
             "disposition": not required or (inter is not None and inter.disposition is not None),
             "no_transfer_wait": not self.bridge.waiting,
+            "no_call_in_progress": not any(
+                inter.type.value == "voice"
+                and inter.state.value in ("delivered", "unknown", "delivery_pending")
+                for inter in self.sim.interactions
+            ),
         }
         for field in ("dialNumber", "transferNumber", "chatComposer", "chatTransferNumber"):
             inputs[field] = bool(self.widget(field).text().strip())
