@@ -321,6 +321,7 @@ class MainWindow(QMainWindow):
         if bridge is None or self.inspector is not None:
             return
         self.context.build()
+        self.agent_bar.complete()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
         # Tab into the dock behind brings it to the front (after the first paint: a Python
