@@ -44,6 +44,7 @@ from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
 from simulator.gui.status_line import StatusLine, welcome_text
+from simulator.gui.tab_order import tab_after
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.style import apply_theme
@@ -321,6 +322,9 @@ class MainWindow(QMainWindow):
         if bridge is None or self.inspector is not None:
             return
         self.context.build()
+        # Tab reads the window left to right: the dial pad, then the active interaction
+        # (built now, it came after the docks built before it).
+        tab_after(self.dial_pad, self.context)
         self.agent_bar.complete()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
