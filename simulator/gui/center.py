@@ -204,7 +204,9 @@ class CenterWindow(QMainWindow):
         if self._desks:
             bridge = self.current.bridge
             who = bridge.sim.profile.display_name if bridge is not None else ""
-            self.setWindowTitle(f"Agent Desktop Simulator — {who} ({len(self._desks)} agents)")
+            # Qt adds " — Agent Desktop Simulator" (the display name `adsim` sets) where the
+            # window system shows a title: said here too, the title named the application twice.
+            self.setWindowTitle(f"{who} ({len(self._desks)} agents)")
 
     # ------------------------------------------------------------------ live
 

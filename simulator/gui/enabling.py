@@ -39,8 +39,11 @@ _MISSING = {
     "disposition": "the service requires a disposition: choose one first",
     "logged_in": "log in first",
     "no_transfer_wait": "it waits for the handlers' answer to ON_REQUEST_TRANSFER_DATA",
+    "no_call_in_progress": "a call is connected, dialling or ringing: hold it or hang up first",
 }
 """Why a control waits for its ``NEEDS`` input, said as what to do."""
+_CALL_IN_PROGRESS = frozenset({"delivered", "unknown", "delivery_pending"})
+"""A call in these states (connected, dialling, ringing) keeps the agent from placing one."""
 _MEDIA = {"voice": "call", "chat": "chat", "email": "email"}
 _STATES = {
     "delivery_pending": "ringing",
@@ -132,6 +135,11 @@ class Enabler:
             return bool(sim.agent.logged_in)
         if need == "no_transfer_wait":
             return not bridge.waiting
+        if need == "no_call_in_progress":  # as the engine's startCall refuses
+            return not any(
+                inter.type.value == "voice" and inter.state.value in _CALL_IN_PROGRESS
+                for inter in sim.interactions
+            )
         if need == "disposition":
             iid = sim.active_interaction_id
             inter = sim.interaction(iid) if iid else None

@@ -44,6 +44,7 @@ from simulator.gui.panels.phone import DialPad, DirectoryPanel
 from simulator.gui.refusal import RefusalNote
 from simulator.gui.settings import WindowSettings
 from simulator.gui.status_line import StatusLine, welcome_text
+from simulator.gui.tab_order import tab_after
 from simulator.gui.theme.assets import ASSETS
 from simulator.gui.theme.icons import retint
 from simulator.gui.theme.style import apply_theme
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         self.agent_bar = AgentBar()
         self.interactions = InteractionsPanel()
         self.dial_pad = DialPad()
+        # Enter with Call greyed says why, as Ctrl+D does (it did nothing, silently).
+        self.dial_pad.on_enter = lambda: self.trigger("callButton", "Enter")
         self.context = ContextPanel()
         self.directory = DirectoryPanel()
         self.customer = CustomerPanel()
@@ -319,6 +322,10 @@ class MainWindow(QMainWindow):
         if bridge is None or self.inspector is not None:
             return
         self.context.build()
+        # Tab reads the window left to right: the dial pad, then the active interaction
+        # (built now, it came after the docks built before it).
+        tab_after(self.dial_pad, self.context)
+        self.agent_bar.complete()
         self._knowledge().attach(bridge)
         self._inspector().attach(bridge)
         # Tab into the dock behind brings it to the front (after the first paint: a Python

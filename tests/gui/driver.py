@@ -109,6 +109,18 @@ class Desk:
         """Let the event loop turn until ``condition()`` is true."""
         self.qtbot.waitUntil(condition, timeout=timeout)
 
+    def connected_call(self) -> Any:
+        """Log in, choose Ready in the state box, offer a call from the customer side and
+        accept it, as a tester does: the connected call (engine object)."""
+        self.click("agentLoginButton")
+        self.wait(lambda: self.sim.agent.logged_in)
+        self.choose("agentStateCombo", "Ready")
+        self.click("offerCallButton")
+        self.wait(lambda: self.state() == "delivery_pending")
+        self.click("acceptButton")
+        self.wait(lambda: self.state() == "delivered")
+        return self.active()
+
     # ------------------------------------------------------------------ reading the engine
 
     def allowed(self) -> set[str]:
@@ -139,6 +151,11 @@ class Desk:
             "logged_in": bool(self.sim.agent.logged_in),
             "disposition": not required or (inter is not None and inter.disposition is not None),
             "no_transfer_wait": not self.bridge.waiting,
+            "no_call_in_progress": not any(
+                inter.type.value == "voice"
+                and inter.state.value in ("delivered", "unknown", "delivery_pending")
+                for inter in self.sim.interactions
+            ),
         }
         for field in ("dialNumber", "transferNumber", "chatComposer", "chatTransferNumber"):
             inputs[field] = bool(self.widget(field).text().strip())

@@ -22,12 +22,7 @@ def test_in_wrap_up_a_recorded_call_says_recorded_not_rec(bare_desk):
     the wrap-up payload, as the widget's display data does (docs/contract.md), and the window
     showed that flag as a recording still going on."""
     desk = bare_desk
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
+    desk.connected_call()
     desk.click("recordButton")
     record = desk.widget("recordButton")
     desk.wait(lambda: record.isChecked() and _flags(desk) == "rec")
@@ -47,12 +42,7 @@ def test_in_wrap_up_a_recorded_call_says_recorded_not_rec(bare_desk):
 
 def test_in_wrap_up_a_call_never_recorded_says_nothing_of_recording(bare_desk):
     desk = bare_desk
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
+    desk.connected_call()
     desk.click("customerHangUpButton")
     desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
     assert _flags(desk) == ""
@@ -70,12 +60,7 @@ def test_a_long_service_name_gives_way_to_what_holds_for_the_call(bare_desk):
     from simulator.gui.panels.models import InteractionListModel
 
     desk = bare_desk
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
+    desk.connected_call()
     desk.click("recordButton")
     desk.click("muteButton")
     desk.wait(lambda: _flags(desk) == "muted · rec")

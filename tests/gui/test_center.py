@@ -416,3 +416,33 @@ def test_a_desktop_behind_the_switcher_keeps_its_own_size(
     qtbot.waitUntil(window.isVisible, timeout=TIMEOUT_MS)
     assert window.height() == height
     assert center.height() > height
+
+
+def test_a_desktop_shown_the_first_time_shows_its_newest_event(qtbot: Any, center: Any) -> None:
+    """With Follow on (the default) the event table keeps the newest event in view: a colleague's
+    desktop never shown yet took its events on a table laid out at another height, and shown
+    the first time (its tab clicked) its newest rows were below the table's edge."""
+    omar = _desk(qtbot, center, "omar")
+    assert not omar.window.isVisible()
+    omar.bridge.act("login")
+    for _ in range(10):
+        omar.bridge.act("set_agent_state", "ready")
+        omar.bridge.act("set_agent_state", "not_ready", "Lunch")
+    _switch(qtbot, center, "omar")
+    table = omar.widget("eventTable")
+    bar = table.verticalScrollBar()
+    assert omar.widget("eventFollow").isChecked()
+    omar.wait(lambda: table.model().rowCount() > 20 and table.isVisible())
+    omar.wait(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+
+
+def test_the_window_title_names_the_application_once(qtbot: Any, center: Any) -> None:
+    """Qt adds the application's display name (set by ``adsim``) to a window's title on X11,
+    Wayland and Windows, as it does for Preferences: the switcher's window was titled
+    `Agent Desktop Simulator — Jane Agent (2 agents) — Agent Desktop Simulator`."""
+    app = "Agent Desktop Simulator"
+    title = center.windowTitle()
+    shown = title if title == app else f"{title} — {app}"  # QPlatformWindow::formatWindowTitle
+    assert shown == f"Jane Agent (2 agents) — {app}"
+    _switch(qtbot, center, "omar")
+    assert center.windowTitle() == "Omar Haddad (2 agents)"

@@ -5,8 +5,6 @@ the whole text stays where it came from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from simulator.gui.long_lines import LINE_LIMIT, TEXT_LIMIT, clipped
@@ -36,21 +34,10 @@ def test_past_the_text_limit_the_remaining_lines_are_counted():
     assert shown[-1] == f"… [{100 - (len(shown) - 1)} more line(s) not shown]"
 
 
-def _connected_call(desk: Any) -> Any:
-    desk.click("agentLoginButton")
-    desk.wait(lambda: desk.sim.agent.logged_in)
-    desk.select("agentStateCombo", "ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
-    return desk.active()
-
-
 def test_a_note_of_a_megabyte_is_cut_in_the_notes_view_and_whole_in_the_record(bare_desk):
     """As a plugin's ``ad_api.addNote(...)`` adds it (a pasted base64 attachment, a log)."""
     desk = bare_desk
-    call = _connected_call(desk)
+    call = desk.connected_call()
     note = "N" * 300_000
     desk.bridge.act("add_note", note, call.id)
     shown = desk.widget("notesView").toPlainText()

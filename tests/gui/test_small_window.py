@@ -397,8 +397,11 @@ area = window.inspector_dock.widget()
 seen = QRect(area.viewport().mapTo(window, QPoint(0, 0)), area.viewport().size())
 table = window.findChild(QWidget, "eventTable")
 bars = [table.horizontalScrollBar(), table.verticalScrollBar()]
+# The vertical bar scrolls the events; the horizontal one, when the columns need it, too is
+# in view (the Summary column fits by default: there may be none).
 print(area.verticalScrollBar().maximum(), seen.contains(rect(table)),
-      all(bar.maximum() > 0 and bar.isVisible() and seen.contains(rect(bar)) for bar in bars))
+      bars[1].maximum() > 0
+      and all(bar.isVisible() and seen.contains(rect(bar)) for bar in bars if bar.maximum() > 0))
 """
 
 
@@ -407,7 +410,7 @@ def test_at_1440x900_with_a_call_the_event_table_is_whole_on_screen(tmp_path):
     with a call on screen: the inspector scrolled, and the event table's last rows and its
     horizontal scroll bar (the way to its Interaction and Summary columns) were out of sight.
     The copy buttons moved under the table and the details' panes may be shorter: the tab fits,
-    the table is whole with both its scroll bars."""
+    the table is whole with its scroll bars."""
     import json
     import os
     import subprocess

@@ -145,12 +145,7 @@ def test_complete_leaves_the_customer_side_in_front(bare_desk):
     (bar,) = [bar for bar in bars if {bar.tabText(0), bar.tabText(1)} >= {"Knowledge base"}]
     desk.widget("customerDock").raise_()
     desk.wait(lambda: bar.tabText(bar.currentIndex()) == "Customer side")
-    desk.click("agentLoginButton")
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerCallButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
+    desk.connected_call()
     desk.click("hangUpButton")
     desk.wait(lambda: desk.widget("interactionState").text() == "Wrap-up")
     complete = desk.widget("completeButton")

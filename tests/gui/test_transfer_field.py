@@ -104,3 +104,43 @@ def test_a_transfer_not_done_keeps_the_number_to_try_again(
     status = desk.widget("statusMessage")
     desk.wait(lambda: not desk.bridge.waiting and "did not happen" in status.text())
     assert desk.widget("transferNumber").text() == NUMBER
+
+
+def test_a_number_picked_in_the_directory_and_used_by_the_call_leaves_no_chat_prefilled(
+    bare_desk,
+):
+    """A click in the directory puts the extension in the call's and the chat's transfer
+    fields; a consult used the call's up, and the next chat opened with the colleague already
+    in its transfer field: one click on Transfer chat sent the new customer there."""
+    from PySide6.QtCore import Qt
+
+    desk = bare_desk
+    _ready(desk)
+    customer = _answer(desk)
+    tree = desk.widget("directoryTree")
+    (omar,) = tree.model().match(
+        tree.model().index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        "Omar Haddad",
+        1,
+        Qt.MatchFlag.MatchRecursive,
+    )
+    desk.click_item("directoryTree", omar)
+    assert desk.widget("transferNumber").text() == "1002"
+    assert desk.widget("chatTransferNumber").text() == "1002"
+    desk.click("consultButton")
+    desk.wait(lambda: desk.active() is not None and desk.active().id != customer.id)
+    assert desk.widget("transferNumber").text() == ""
+    assert desk.widget("chatTransferNumber").text() == ""
+    assert desk.widget("dialNumber").text() == "1002"  # the dial pad's is no transfer's
+
+
+def test_a_number_typed_for_the_chat_stays_when_the_call_uses_another(bare_desk):
+    desk = bare_desk
+    _ready(desk)
+    customer = _answer(desk)
+    desk.widget("chatTransferNumber").setText("2001")
+    desk.type("transferNumber", NUMBER)
+    desk.click("consultButton")
+    desk.wait(lambda: desk.active() is not None and desk.active().id != customer.id)
+    assert desk.widget("chatTransferNumber").text() == "2001"

@@ -167,7 +167,7 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "removePartyButton",
         "QPushButton",
         "Voice",
-        "Remove the selected party",
+        "Remove the selected party (none selected: the last one added, never the customer)",
         ("conference_remove",),
     ),
     _C(

@@ -21,6 +21,7 @@ NEEDS = {
     "disposition": "a disposition chosen when the service requires one",
     "logged_in": "the agent logged in",
     "no_transfer_wait": "nothing waiting for `ON_REQUEST_TRANSFER_DATA`",
+    "no_call_in_progress": "no call connected, dialling or ringing",
 }
 """What each ``Control.needs`` value means (the README table says it in these words)."""
 

@@ -78,7 +78,12 @@ DESK_CONTROLS: tuple[Control, ...] = (
     ),
     # ------------------------------------------------------------------ dial pad
     _C("dialPad", "QFrame", "Dial pad", "Number entry and keypad"),
-    _C("dialNumber", "QLineEdit", "Dial pad", "Number or extension to call (Enter calls)"),
+    _C(
+        "dialNumber",
+        "QLineEdit",
+        "Dial pad",
+        "Number or extension to call (Enter calls; with Call greyed it says why)",
+    ),
     _C("dialBackspace", "QToolButton", "Dial pad", "Delete the last digit"),
     *(
         _C(
@@ -95,7 +100,7 @@ DESK_CONTROLS: tuple[Control, ...] = (
         "Dial pad",
         "Call the number in the dial pad",
         shortcut="Ctrl+D",
-        needs=("logged_in", "dialNumber"),
+        needs=("logged_in", "dialNumber", "no_call_in_progress"),
     ),
     # ------------------------------------------------------------------ directory
     _C("directoryPanel", "QFrame", "Directory", "Teams and members"),

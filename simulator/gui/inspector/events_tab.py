@@ -85,8 +85,12 @@ class EventsTab(QWidget):
         left_column.addLayout(self._copy_row())
         self.split.addWidget(left)
         self.split.addWidget(self._detail())
-        self.split.setStretchFactor(0, 4)
-        self.split.setStretchFactor(1, 5)
+        # The table's share leaves its Summary column in view at the default size: at 4:5 the
+        # table was ~380 px wide at 1440x900 and its first three columns took ~436, the
+        # Summary (what each event changed) started past its right edge.
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 400])
         layout.addWidget(self.split, 1)
 
     def _filter_bar(self) -> QHBoxLayout:
@@ -210,6 +214,10 @@ class EventsTab(QWidget):
         fit_headers(self.table)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.model.rowsInserted.connect(self._follow_tail)
+        # And when the table's height changes: a desktop shown the first time (a colleague's,
+        # behind the agent switcher) followed its events on a table laid out at another
+        # height, and its newest rows were below the edge once shown.
+        self.table.verticalScrollBar().rangeChanged.connect(self._follow_tail)
         self.refresh()
 
     def refresh(self) -> None:
@@ -321,9 +329,9 @@ class EventsTab(QWidget):
         previous = log.previous[index]
         first = event.wire_args[0] if event.wire_args else None
         if str(event.name) != "ON_INTERACTION_STATE_CHANGE" or not isinstance(first, dict):
-            self.diff_empty.set_text(
-                f"{event.name} is not a state change: select an ON_INTERACTION_STATE_CHANGE."
-            )
+            # Short enough for the two lines the pane has at 1440x900 with a call (the
+            # event's name, said in the table and the JSON, made it three: the last was cut).
+            self.diff_empty.set_text("Not a state change: select an ON_INTERACTION_STATE_CHANGE.")
             self.diff_empty.show_content(False)
             return
         if previous is None:

@@ -97,8 +97,13 @@ class AgentBar(QWidget):
         dismiss.clicked.connect(self._dismiss_missed)
         missed_row.addWidget(dismiss)
         self.missed.hide()
-        self.tenant = plain_label("", "tenantLabel", parent=self)
-        self.tenant.setMinimumWidth(0)
+        # Elided where the bar has no room: whole, it held the window 1107 px wide on a
+        # 1024 px screen (its right edge, the status bar's clock, out of reach). Shown from
+        # ``complete()`` on: the eliding label's paint is Python's, which made PySide build
+        # QEvent's enums for the first paint.
+        self.tenant = plain_label("", "tenantLabel", elide=True, parent=self)
+        self.tenant.hide()
+        self._complete = False
         # Never squeezed below its text (`Not Ready: No Answe`): the bar's other items give.
         self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout.addWidget(avatar)
@@ -155,7 +160,13 @@ class AgentBar(QWidget):
 
     def _dismiss_missed(self) -> None:
         self.missed.hide()
-        self.tenant.show()
+        self.tenant.setVisible(self._complete)
+
+    def complete(self) -> None:
+        """The window is usable: show the tenant's label (unless the missed notice has its
+        room)."""
+        self._complete = True
+        self.tenant.setVisible(self.missed.isHidden())
 
     def current_text(self) -> str:
         """The engine's state and reason as words (``agentStateLabel`` shows the same)."""

@@ -240,7 +240,9 @@ class ContextPanel(QWidget):
         from simulator.gui.panels.used_numbers import UsedNumbers
 
         self._bridge = bridge
-        self._used = UsedNumbers(bridge)
+        self._used = UsedNumbers(
+            bridge, lambda: (self.voice.number, self.chat.transfer_number) if self._built else ()
+        )
         bridge.before_timers.append(self._before_timers)
         if build:
             self._build_page()

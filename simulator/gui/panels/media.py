@@ -130,7 +130,9 @@ class VoicePage(QWidget):
         parties_column.addWidget(self.parties, 1)
         party_row = QHBoxLayout()
         self.remove_party = button("removePartyButton", "Remove", "user-minus")
-        self.remove_party.setToolTip("Remove the selected party from the conference")
+        self.remove_party.setToolTip(
+            "Remove the selected party from the conference (none selected: the last one added)"
+        )
         self.end_conference = button("endConferenceButton", "End conference", "users-x")
         party_row.addWidget(self.remove_party)
         party_row.addWidget(self.end_conference)
@@ -191,10 +193,12 @@ class VoicePage(QWidget):
         self.dtmf_sent.setText(f"Sent: {sent}" if sent else "")
 
     def selected_party(self) -> str | None:
-        """The selected party's id, else the last one added (never the first, the customer)."""
-        item = self.parties.currentItem()
-        if item is not None:
-            return str(item.data(Qt.ItemDataRole.UserRole))
+        """The selected party's id, else the last one added (never the first, the customer).
+        The selected one, not the current one: Tab into the list makes its first row (the
+        customer) current without selecting it, and Remove took the customer off the call."""
+        selected = self.parties.selectedItems()
+        if selected:
+            return str(selected[0].data(Qt.ItemDataRole.UserRole))
         if len(self._parties_shown) > 1:
             return self._parties_shown[-1][0]
         return None

@@ -21,6 +21,8 @@ from simulator.gui.panels.models import DirectoryModel
 from simulator.gui.panels.roster import roster
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from simulator.gui.bridge import SimBridge
 
 __all__ = ["KEYS", "DialPad", "DirectoryPanel", "key_name"]
@@ -57,7 +59,9 @@ class DialPad(QWidget):
         self.number.setObjectName("dialNumber")
         self.number.setPlaceholderText("Number or ext.")
         self.number.setClearButtonEnabled(True)
-        self.number.returnPressed.connect(self.call)
+        self.on_enter: Callable[[], None] = self.call
+        """What Enter in the number does (the window's: call, or say why Call is greyed)."""
+        self.number.returnPressed.connect(self._enter)
         self.number.textEdited.connect(lambda _text: self._set_origin("dialpad"))
         self._origin = "dialpad"
         self.backspace = tool_button("dialBackspace", "backspace", "Delete the last digit", frame)
@@ -100,6 +104,9 @@ class DialPad(QWidget):
         """Put a directory member's extension in the number field."""
         self.number.setText(number)
         self._set_origin("directory")
+
+    def _enter(self) -> None:
+        self.on_enter()
 
     def call(self) -> None:
         """Start a call to the number (``startCall``; origination dialpad or directory)."""

@@ -8,8 +8,10 @@ the field it took its number from (a consult's number is the call placed: Comple
 Merge calls need none). One refused (a wrong number) or not done (the calls changed while the
 handlers answered ``ON_REQUEST_TRANSFER_DATA``) leaves the number there to correct or try again.
 One that waits for the handlers' answer empties the field once it happened; a number typed
-meanwhile is the tester's next one and stays. Qt-free: the field is anything with ``text()``
-and ``clear()``.
+meanwhile is the tester's next one and stays. A click in the directory puts one number in both
+fields: the other field still holding the number used empties too (a consult used the call's,
+and the next chat opened with the colleague in its field). Qt-free: the field is anything with
+``text()`` and ``clear()``.
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ class _Waiting:
 class UsedNumbers:
     """Empties a transfer field once the action that took its number went through."""
 
-    def __init__(self, bridge: Any):
+    def __init__(self, bridge: Any, fields: Callable[[], tuple[Any, ...]] = tuple):
         self._bridge = bridge
+        self._fields = fields
+        """Every transfer field (built with the interaction page, maybe after this): a number
+        used up in one is used up in the others."""
         self._waiting: list[_Waiting] = []
         bridge.actionDone.connect(self._settled)
         bridge.actionFailed.connect(self._settled)
@@ -50,7 +55,7 @@ class UsedNumbers:
         if new:
             self._waiting.append(_Waiting(new[-1], field, text))
         else:
-            _empty(field, text)
+            self._empty(field, text)
         return result
 
     def _settled(self, *_: Any) -> None:
@@ -59,10 +64,11 @@ class UsedNumbers:
         for entry in [entry for entry in self._waiting if entry.wait not in waiting]:
             self._waiting.remove(entry)
             if entry.wait.carried_out():
-                _empty(entry.field, entry.text)
+                self._empty(entry.field, entry.text)
 
-
-def _empty(field: Any, text: str) -> None:
-    """Empty ``field`` unless the tester typed another number since."""
-    if field.text() == text:
-        field.clear()
+    def _empty(self, field: Any, text: str) -> None:
+        """Empty ``field``, and the other fields holding the same number, unless the tester
+        typed another number since."""
+        for each in (field, *(other for other in self._fields() if other is not field)):
+            if text.strip() and each.text() == text:
+                each.clear()
