@@ -43,7 +43,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
             first_failure = first_failure or _first_problem(index, result)
         if events_out is not None:
             try:
-                events_out.write(result.jsonl())
+                events_out.write(result.jsonl(index + 1))
             except OSError as exc:
                 unwritten.append(exc)  # the line below says what it cut short
                 raise
