@@ -248,7 +248,7 @@ def _run(argv: list[str], program: bool) -> int:
 
         if isinstance(exc, InputFileError):
             streams.complain(f"adsim: {exc}")
-            return EXIT_BAD_INPUT
+            return int(getattr(exc, "exit_code", EXIT_BAD_INPUT))  # a plugin not loaded: 1
         from simulator.handlers import HandlerLoopError
 
         if isinstance(exc, HandlerLoopError):  # the integration's bug, not bad input

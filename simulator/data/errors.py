@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputFileError"]
+__all__ = ["InputFileError", "PluginLoadError"]
 
 
 class InputFileError(Exception):
@@ -22,3 +22,10 @@ class InputFileError(Exception):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+class PluginLoadError(InputFileError):
+    """A handler plugin that did not load (a Node handler module): exit 1, as a Python plugin
+    that does not load fails the run, not 2 (bad input: a file adsim cannot use at all)."""
+
+    exit_code = 1

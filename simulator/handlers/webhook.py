@@ -100,6 +100,26 @@ def _untrusted_certificate(exc: BaseException) -> str | None:
     return None
 
 
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG"})
+"""OpenSSL's reasons when what came back to the client's hello is no TLS record: a plain-HTTP
+server's answer (``HTTP/1.1 400 ...`` read as a record header)."""
+
+
+def _not_tls(exc: BaseException) -> str | None:
+    """The reason when ``exc`` (or what caused it) is a handshake that met a server speaking
+    no TLS (an ``https://`` URL for a plain-HTTP endpoint); None for any other failure."""
+    import ssl
+
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLError) and getattr(cause, "reason", None) in _NOT_TLS:
+            return str(cause)
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 _DRAIN_SECONDS = 0.1
 """How long the answer's body may take once its headers are in: it is read only so that the
 connection can carry the next delivery (the status line is the answer); a body slower than this,
@@ -403,6 +423,15 @@ class WebhookHandler:
                         f"{redact_url(self.url)}: its TLS certificate is not trusted ({distrust}); "
                         f"{name.value} was not delivered: give the endpoint a certificate this "
                         "machine trusts, or set SSL_CERT_FILE to the file of its CA"
+                    ) from None
+                plain = _not_tls(exc)
+                if plain is not None and self.url.lower().startswith("https://"):
+                    # The same server answers every attempt in plain HTTP: said now, not retried.
+                    shown = redact_url(self.url)
+                    raise WebhookError(
+                        f"{shown}: the server there does not speak TLS ({plain}); {name.value} "
+                        f"was not delivered: use http://{shown[len('https://') :]} if it serves "
+                        "plain HTTP"
                     ) from None
                 last = (
                     f"no complete answer within {wait:.3g} s"

@@ -115,6 +115,22 @@ def _check_run(journal: Journal, run: int | None) -> None:
     raise InputFileError(journal.path, None, f"no run {run} in this journal ({have})")
 
 
+def _no_interaction(journal: Journal, interaction_id: str, run: int | None) -> InputFileError:
+    """No events of ``interaction_id``: the line names an id the journal has in another case
+    (a pasted id whose case a tool changed), else says where to find the ids."""
+    in_run = f" in run {run}" if run is not None else ""
+    like = journal.ids_like(interaction_id, run)
+    hint = (
+        f"did you mean {' or '.join(repr(iid) for iid in like)}? (ids are matched exactly, "
+        "case too)"
+        if like
+        else "list ids with export"
+    )
+    return InputFileError(
+        journal.path, None, f"no events of interaction {interaction_id!r}{in_run}; {hint}"
+    )
+
+
 def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
     """An ``--interaction`` or ``--agent`` that matches nothing is a typo to report, as a
     missing ``--run`` is: it was an empty export and exit 0 (a CI artifact with nothing in it)."""
@@ -123,13 +139,9 @@ def _check_filter(journal: Journal, args: argparse.Namespace) -> None:
     found = journal.iter_events(interaction_id=args.interaction, run_id=args.run, agent=args.agent)
     if next(found, None) is not None:
         return
-    in_run = f" in run {args.run}" if args.run is not None else ""
     if args.interaction is not None:
-        raise InputFileError(
-            journal.path,
-            None,
-            f"no events of interaction {args.interaction!r}{in_run}; list ids with export",
-        )
+        raise _no_interaction(journal, args.interaction, args.run)
+    in_run = f" in run {args.run}" if args.run is not None else ""
     names = journal.agents()
     have = f"its agents: {', '.join(names)}" if names else "its runs had one agent, unnamed"
     raise InputFileError(journal.path, None, f"no events of agent {args.agent!r}{in_run} ({have})")
@@ -209,12 +221,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
                     print(one_line(_outcome_line(outcome)))
                 outcome = next(outcomes, None)
         if run is None:
-            in_run = f" in run {args.run}" if args.run is not None else ""
-            raise InputFileError(
-                journal.path,
-                None,
-                f"no events of interaction {args.id!r}{in_run}; list ids with export",
-            )
+            raise _no_interaction(journal, args.id, args.run)
     return 0
 
 

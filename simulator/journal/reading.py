@@ -259,6 +259,21 @@ class JournalReader:
             row = self._db.execute(f"SELECT 1 FROM events{where} LIMIT 1", params).fetchone()
         return row is not None
 
+    def ids_like(self, interaction_id: str, run_id: int | None = None) -> list[str]:
+        """The interaction ids the journal has that differ from ``interaction_id`` in case
+        only (ASCII), sorted: what a "not found" offers instead (ids are matched exactly)."""
+        where, params = self._where(None, run_id)
+        clause = "interaction_id = ? COLLATE NOCASE AND interaction_id != ?"
+        where = f"{where} AND {clause}" if where else f" WHERE {clause}"
+        self._before_read()
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT interaction_id FROM events{where} ORDER BY interaction_id "
+                "LIMIT 3",
+                [*params, interaction_id, interaction_id],
+            ).fetchall()
+        return [str(iid) for (iid,) in rows]
+
     def agents(self) -> list[str]:
         """The names of the simulated agents whose events the journal has, sorted (its index
         on agents answers: not a read of every event)."""

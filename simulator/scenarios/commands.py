@@ -31,6 +31,7 @@ from simulator.contract.versions import add_api_version_option
 from simulator.data import InputFileError
 from simulator.data.bounded_yaml import MAX_FILE_BYTES
 from simulator.file_args import file_path, output_name, page_spec
+from simulator.one_line import one_line
 from simulator.overwrite import (
     is_standard_output,
     open_output,
@@ -52,6 +53,7 @@ from simulator.scenarios.run_hosts import (
     _abandon,
     _add_handler_options,
     _host_factory,
+    cut_short_line,
     only_call_errors,
 )
 from simulator.scenarios.run_pages import (
@@ -167,7 +169,8 @@ def _run_one(
             page.detach()
         for other in others.values():
             other.detach()
-        for host in [runner.host, *runner.agent_hosts] if runner.host is not None else []:
+        hosts = [runner.host, *runner.agent_hosts] if runner.host is not None else []
+        for host in hosts:
             cancelled = page is not None and page.cancelled.is_set()
             if interrupted or cancelled:
                 # Ctrl-C, SIGTERM: no summary, no waiting for handlers; the run interrupted
@@ -177,6 +180,10 @@ def _run_one(
                 if code and source.scenario.allow_handler_errors and only_call_errors(host):
                     code = EXIT_OK  # the summary said "error (allowed)", and failed the run
                 finished = max(finished, code)
+        # Its failed calls are journaled: said too, the stop's line being all it prints.
+        line = cut_short_line(source.name, hosts, runner.seed) if interrupted else None
+        if line is not None:
+            streams.complain(one_line(line))
     if events_out is not None:
         events_out.write(result.jsonl())
     return result, finished

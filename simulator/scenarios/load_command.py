@@ -12,7 +12,7 @@ from simulator.one_line import one_line
 from simulator.scenarios.load_mode import LoadReport, run_load
 from simulator.scenarios.loader import ScenarioFile
 from simulator.scenarios.report import ProgressBar, format_load, say_summary
-from simulator.scenarios.run_hosts import _abandon, _series, only_call_errors
+from simulator.scenarios.run_hosts import _abandon, _series, cut_short_line, only_call_errors
 from simulator.scenarios.runner import EXIT_OK, ScenarioResult
 
 __all__: list[str] = []
@@ -43,7 +43,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
             first_failure = first_failure or _first_problem(index, result)
         if events_out is not None:
             try:
-                events_out.write(result.jsonl())
+                events_out.write(result.jsonl(index + 1))
             except OSError as exc:
                 unwritten.append(exc)  # the line below says what it cut short
                 raise
@@ -73,9 +73,16 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
         )
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM: what ran, and no waiting for handlers
         bar.close()
-        for host in series.hosts if series is not None else []:
+        hosts = series.hosts if series is not None else []
+        for host in hosts:
             _abandon(host)
         cut_short(runs, failed, "before the stop")
+        # The run the stop cut short (not counted above): its failed calls are journaled.
+        number = max((host.run_number or 0 for host in hosts), default=0)
+        if number > runs:
+            line = cut_short_line(source.name, hosts, hosts[0].sim.seed, number)
+            if line is not None:
+                streams.complain(one_line(line))
         raise
     except BaseException as exc:
         bar.close()

@@ -89,9 +89,10 @@ class ScenarioResult:
         """True when the exit code is 0."""
         return self.exit_code == EXIT_OK
 
-    def jsonl(self) -> str:
-        """The events as JSON lines (``Event.to_json``): byte-identical for the same seed."""
-        return "".join(event.to_json() + "\n" for event in self.events)
+    def jsonl(self, repeat: int | None = None) -> str:
+        """The events as JSON lines (``Event.to_json``): byte-identical for the same seed;
+        ``repeat``: each line's ``"repeat"``, the run of a ``--repeat`` series they are from."""
+        return "".join(event.to_json(repeat) + "\n" for event in self.events)
 
 
 class StepRefusedError(Exception):

@@ -125,6 +125,31 @@ def only_call_errors(host: Any) -> bool:
     return host.sim.bus.held is None
 
 
+def cut_short_line(name: str, hosts: list[Any], seed: int, run: int | None = None) -> str | None:
+    """The line a stop (Ctrl-C, SIGTERM) adds for the handler calls of the run it cut short
+    that failed (a webhook's delivery that failed, or that the stop cut off: each journaled),
+    after its hosts were abandoned; None when none failed. ``run``: its number in a series."""
+    calls = failures = 0
+    first = None
+    for host in hosts:
+        outcomes = list(host.outcomes)
+        failed = [outcome for outcome in outcomes if outcome.status != "ok"]
+        calls += len(outcomes)
+        failures += len(failed)
+        first = first or (failed[0] if failed else None)
+    if first is None:
+        return None
+    which = (
+        f"run {run} (seed {seed}), which the stop cut short"
+        if run is not None
+        else f"the run the stop cut short (seed {seed})"
+    )
+    return (
+        f"adsim: {name}: {which}: {failures} of {calls} handler calls failed, the first: "
+        f"{first.line()}"
+    )
+
+
 def _abandon(host: Any, *, interrupted: bool = False) -> None:
     """Close a host whose set-up failed half-way or whose run was stopped (Ctrl-C), and its
     journal, without waiting for its handlers (``interrupted``: a page run's Ctrl-C, which

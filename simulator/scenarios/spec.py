@@ -51,7 +51,10 @@ class _Spec(BaseModel):
         schema = handler(core_schema)
         if cls.short_schema is None:
             return schema
-        return {"anyOf": [dict(cls.short_schema), handler.resolve_ref_schema(schema)]}
+        short = dict(cls.short_schema)
+        if short.get("type") == "string":  # ``_text_short``: a number is text, as in fields
+            short["type"] = ["string", "number"]
+        return {"anyOf": [short, handler.resolve_ref_schema(schema)]}
 
 
 def _text_short(field: str):

@@ -60,11 +60,14 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     for marker in reversed(list(request.node.iter_markers("adsim"))):
         unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYS))
         if unknown or marker.args:
-            what = f"{unknown[0]}=: not one of its keys" if unknown else "a positional argument"
-            close = difflib.get_close_matches(unknown[0], _MARKER_KEYS, n=1) if unknown else []
-            hint = f" (did you mean {close[0]}=?)" if close else ""
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], _MARKER_KEYS, n=1)
+                hint = f" (did you mean {close[0]}=?)" if close else ""
+                what = f"({unknown[0]}=...): {unknown[0]} is not one of its keys{hint}"
+            else:
+                what = "(...): a positional argument, which it does not take"
             raise pytest.UsageError(
-                f"adsim: @pytest.mark.adsim({what}{hint}; it takes only the keyword arguments "
+                f"adsim: @pytest.mark.adsim{what}; it takes only the keyword arguments "
                 f"{', '.join(_MARKER_KEYS)}"
             )
         # None is the default, as the marker's signature says (seed=None was a random seed).

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from simulator.data import InputFileError
+from simulator.data.errors import PluginLoadError
 from simulator.handlers import HandlerHost
 from simulator.handlers.spawner import OWN_GROUP, end_leftovers, popen, tied
 from simulator.handlers.supervisor import CLOSE_GRACE
@@ -374,12 +374,12 @@ class NodeHandler:
     def start(self, timeout: float | None = None) -> NodeHandler:
         """Wait until the module registered its handlers and the handshake is done (within
         ``timeout``, by default ``STARTUP_TIMEOUT`` or the host's longer ``load_timeout``); a
-        module that does not load raises ``InputFileError`` (``file:line: message``)."""
+        module that does not load raises ``PluginLoadError`` (``file:line: message``; exit 1)."""
         message = self._wait_loaded(self._load_timeout() if timeout is None else timeout)
         if message is not None:
             self.close()
             path, _, rest = message.partition(": ")
-            raise InputFileError(path, None, rest or message)
+            raise PluginLoadError(path, None, rest or message)
         self._loaded = True
         return self
 

@@ -66,4 +66,4 @@ def test_a_load_error_is_said_when_adsim_read_behind_node(
     )
     code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(module)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert (code, err) == (2, [f"adsim: {module}:2: Error: late (thrown outside any handler)"])
+    assert (code, err) == (1, [f"adsim: {module}:2: Error: late (thrown outside any handler)"])

@@ -174,7 +174,7 @@ def test_a_module_in_a_folder_with_a_space_or_hash_keeps_its_file_and_line(
         "const x = 1;\nthrow new Error('boom');\nexport function register(a) {}\n", encoding="utf-8"
     )
     code = main(["run", str(SCENARIOS / "chat.yaml"), "--js-handler", str(broken)])
-    assert code == 2
+    assert code == 1
     assert capsys.readouterr().err.strip() == f"adsim: {broken}:2: Error: boom while importing it"
 
     throws = folder / "throws.mjs"

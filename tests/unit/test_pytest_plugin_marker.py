@@ -98,12 +98,13 @@ def test_a_class_marker_and_a_test_marker_add_up(pytester):
     [
         (
             "handler_timout=1",
-            "@pytest.mark.adsim(handler_timout=: not one of its keys (did you mean "
-            "handler_timeout=?); it takes only the keyword arguments seed, tenant, handlers, *",
+            "@pytest.mark.adsim(handler_timout=...): handler_timout is not one of its keys (did "
+            "you mean handler_timeout=?); it takes only the keyword arguments seed, tenant, *",
         ),
         (
             "{'seed': 1}",
-            "@pytest.mark.adsim(a positional argument; it takes only the keyword arguments *",
+            "@pytest.mark.adsim(...): a positional argument, which it does not take; it takes "
+            "only the keyword arguments *",
         ),
     ],
     ids=["misspelt", "positional"],
@@ -135,7 +136,7 @@ def test_a_marker_mistake_is_its_line_alone_with_pytest_qt_loaded(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["UsageError: adsim: @pytest.mark.adsim(handler_timout=: not one of its keys *"]
+        ["UsageError: adsim: @pytest.mark.adsim(handler_timout=...): handler_timout is not one *"]
     )
     output = result.stdout.str()
     assert "pytestqt" not in output and "def pytest_runtest_setup" not in output, output

@@ -31,7 +31,7 @@ def test_every_step_is_in_the_schema_with_its_short_form():
     accept = defs["AcceptStep"]["anyOf"]
     assert {"const": "accept"} in accept
     call_spec = defs["CallSpec"]["anyOf"]
-    assert call_spec[0]["type"] == "string"
+    assert call_spec[0]["type"] == ["string", "number"]  # ``call: 2001``: text, as adsim reads it
     assert "Settings" in defs
     wait = defs["WaitSpec"]["anyOf"][0]["anyOf"]
     assert {s.get("type") for s in wait} == {"number", "string"}

@@ -1,0 +1,34 @@
+"""``adsim run --repeat N -o FILE``: each line says which run of the series it is from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from simulator.cli import main
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+
+
+def test_each_line_of_a_series_names_its_repeat(tmp_path, capsys):
+    """The lines of every run were alike: a run was told only by ``seq`` going back to 1, which
+    several agents' desktops do within one run too."""
+    out = tmp_path / "events.jsonl"
+    scenario = str(SCENARIOS / "missed_call.yaml")
+    argv = ["run", scenario, "--journal", ":memory:", "--seed", "3"]
+    assert main([*argv, "--repeat", "3", "-o", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    repeats = [line["repeat"] for line in lines]
+    assert sorted(set(repeats)) == [1, 2, 3] and repeats == sorted(repeats)
+    first = [line for line in lines if line["repeat"] == 1]
+    assert [line["seq"] for line in first] == list(range(1, len(first) + 1))
+    assert list(first[0]) == ["seq", "time", "event", "interactionId", "args", "repeat"]
+    # The series' run N is the run of seed + N - 1, line for line.
+    alone = tmp_path / "alone.jsonl"
+    assert main([*argv[:-1], "4", "-o", str(alone)]) == 0
+    second = [{k: v for k, v in line.items() if k != "repeat"} for line in lines]
+    second = [line for line, whole in zip(second, lines, strict=True) if whole["repeat"] == 2]
+    assert second == [json.loads(line) for line in alone.read_text().splitlines()]
+    # Without --repeat, no key: the lines as before.
+    assert all("repeat" not in json.loads(line) for line in alone.read_text().splitlines())
+    capsys.readouterr()

@@ -1,0 +1,91 @@
+"""The editors' JSON Schema of scenario files takes every value adsim's loader takes.
+
+The loader reads a number where text is due as that text (``dtmf: 5``, ``blind_transfer: 2001``,
+``kb_article: 12``, ``customer: {phone: 14155550134}``: pydantic's ``coerce_numbers_to_str``),
+and the schema said ``"type": "string"``: an editor underlined what adsim runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from simulator.data.bounded_yaml import TenantLoader
+from simulator.scenarios import ScenarioFileError, parse_scenario
+from simulator.scenarios.model import STEP_TYPES
+from simulator.scenarios.schema import committed_schema
+
+SCENARIOS = sorted((Path(__file__).parents[2] / "fixtures" / "scenarios").glob("*.yaml"))
+VALUES = [123, 12.5, 0, "abc", True, None]
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(committed_schema()))
+
+
+def _taken(text: str, name: str) -> bool:
+    try:
+        parse_scenario(text, name)
+    except ScenarioFileError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("step", sorted(STEP_TYPES))
+def test_a_short_form_the_loader_takes_the_schema_takes(validator, step):
+    for value in VALUES:
+        scenario = {"steps": [{step: value}]}
+        if _taken(json.dumps(scenario), "s.yaml"):
+            assert validator.is_valid(scenario), f"- {step}: {value!r}: adsim runs it"
+
+
+def _read(path: Path) -> Any:
+    loader = TenantLoader(path.read_text(encoding="utf-8"))
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _texts(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Where ``data`` holds text (the places a number may stand for it)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _texts(value, (*path, index))
+    elif isinstance(data, str):
+        yield path
+
+
+def test_a_number_for_any_text_of_the_library_is_taken_by_both_or_neither(validator):
+    """Each kind of text of the library's scenarios (each key path once: ``steps.call.service``,
+    ``steps.expect.by`` ...) replaced by a number: whenever the loader takes it, so does the
+    schema (which cannot see names given elsewhere in the file, or a payload key's type, so
+    it may take more than the loader)."""
+    seen: set[tuple[Any, ...]] = set()
+    disagree = []
+    for path in SCENARIOS:
+        base = _read(path)
+        for where in _texts(base):
+            kind = tuple(key for key in where if not isinstance(key, int))
+            if kind in seen:
+                continue
+            seen.add(kind)
+            data = copy.deepcopy(base)
+            holder = data
+            for key in where[:-1]:
+                holder = holder[key]
+            holder[where[-1]] = 2001
+            if _taken(json.dumps(data), str(path)) and not validator.is_valid(data):
+                disagree.append(f"{path.name}: {list(where)} = 2001")
+    assert len(seen) > 100  # the library's texts: its steps' and expectations' kinds
+    assert disagree == []
