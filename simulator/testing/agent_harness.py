@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine import AgentDesktop, Event, EventRecorder
+from simulator.engine.seconds import check_seconds
 from simulator.handlers import HandlerOutcome
 from simulator.journal import Journal
 from simulator.testing.refusals import refused
@@ -46,6 +47,10 @@ class AgentHarness:
             __tracebackhide__ = True
             who = f"adsim.agent({self.sim.name!r})"
             self.parent._check_open(f"{who}.{name}()")
+            if name == "advance" and (args or "seconds" in kwargs):
+                check_seconds(
+                    args[0] if args else kwargs["seconds"]
+                )  # at the test's line, not in the engine
             result = attribute(*args, **kwargs)
             self.parent.settle()
             problem = refused(name, result, self.sim, args, kwargs, who=who)

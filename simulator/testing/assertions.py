@@ -273,6 +273,13 @@ def assert_scenario_passed(result: Any) -> None:
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
     """No handler raised, timed out or answered junk."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    outcomes = list(outcomes)
+    for outcome in outcomes:
+        if not isinstance(getattr(outcome, "status", None), str):
+            raise TypeError(
+                "assert_no_handler_failures takes handler outcomes (adsim.outcomes), not "
+                f"{type(outcome).__name__}"
+            )
     failed = [outcome for outcome in outcomes if outcome.status != "ok"]
     if failed:
         raise AssertionError(failed_calls_text(failed))

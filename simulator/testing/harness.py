@@ -22,6 +22,7 @@ from typing import Any
 
 from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
+from simulator.engine.seconds import check_seconds
 from simulator.handlers import (
     HandlerHost,
     HandlerLoopError,
@@ -208,6 +209,10 @@ class AdsimHarness:
         def act(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True  # pytest: the test's line, then the error
             self._check_open(f"adsim.{name}()")
+            if name == "advance" and (args or "seconds" in kwargs):
+                check_seconds(
+                    args[0] if args else kwargs["seconds"]
+                )  # at the test's line, not in the engine
             result = attribute(*args, **kwargs)
             self.settle()
             problem = refused(name, result, self.sim, args, kwargs)

@@ -62,12 +62,36 @@ def refused(
             f". Its interaction is a {inter.type.value} in state {inter.state.value}; the "
             f"actions that state allows: {', '.join(allowed) or 'none'}"
         )
+    elif not desk.interactions and (waiting := _waiting_for(desk)):
+        # offer_call() while not ready queues the call unreported: a test that forgot
+        # set_agent_state("ready") read "there is no active interaction; pass an id".
+        message += f". {waiting}"
     raw = "adsim.sim" if who == "adsim" else f"{who}.sim"
     message += (
         " (to test the refusal itself: with pytest.raises(ActionRefusedError); "
         f"{raw}.{action}() returns the envelope)"
     )
     return ActionRefusedError(action, result, message)
+
+
+def _waiting_for(desk: Any) -> str | None:
+    """What waits in the queue while this desktop's agent is not ready or logged out (the
+    agent's ``not_ready`` after login), or None."""
+    state = desk.get_agent_state()
+    phase = state.data["state"] if state.ok else "logged_out"
+    if phase == "ready" or not desk.queued:
+        return None
+    offer = desk.queued[0]
+    setter = (
+        'login() and set_agent_state("ready")'
+        if phase == "logged_out"
+        else ('set_agent_state("ready")')
+    )
+    return (
+        f"Nothing was delivered to this desktop: the {offer.type.value} offered to "
+        f"{offer.service.name} waits in the queue while the agent is {phase} "
+        f"(adsim.{setter} delivers it)"
+    )
 
 
 def _named(desk: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
