@@ -91,6 +91,35 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
+def where_else(message: str, request: pytest.FixtureRequest, options: dict[str, Any]) -> str:
+    """``message`` (a handler that did not load) with, for a relative path of the marker or
+    ``--adsim-handler`` that is not under the working directory, where it is: beside the test
+    file or a folder above it, or beside the ini file (pytest run from another folder)."""
+    cwd = Path(options["base"])
+    config = request.config
+    folders = [Path(request.path).parent, *Path(request.path).parent.parents]
+    folders = folders[:6]
+    if config.inipath:
+        folders.append(Path(config.inipath).parent)
+    for spec in options["handlers"]:
+        text = str(spec)
+        path = Path(text)
+        looked = f"{text}: no such file or folder (looked for {(cwd / path).absolute()})"
+        if path.is_absolute() or looked not in message:
+            continue
+        found = next((folder for folder in folders if (folder / path).exists()), None)
+        if found is None:
+            continue
+        hint = (
+            f"; a path in @pytest.mark.adsim(handlers=) and --adsim-handler is relative to the "
+            f"working directory, {cwd}; it is at {found / path}: run pytest from {found}, or "
+            "name it in the ini file's adsim_handlers, relative to the ini file wherever pytest "
+            "runs)"
+        )
+        return message.replace(looked, looked[:-1] + hint, 1)
+    return message
+
+
 _MARKER_KEYS = (
     "seed",
     "tenant",

@@ -43,7 +43,7 @@ import pytest
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import ini_options, slow_loads, terminal
-from simulator.testing.configuration import fixture_options, number, usage_error
+from simulator.testing.configuration import fixture_options, number, usage_error, where_else
 from simulator.testing.handler_failures import report
 
 __all__ = [
@@ -310,7 +310,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         with slow_loads.watched(what, DEFAULT_LOAD_TIMEOUT):
             harness = AdsimHarness(**options)
     except HandlerLoadError as exc:
-        not_loaded = str(exc)
+        not_loaded = where_else(str(exc), request, options)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two
         pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
     if checked:
