@@ -417,6 +417,18 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         __tracebackhide__ = True
         from simulator.scenarios.errors import ScenarioFileError
 
+        if isinstance(path, str) and "\n" in path.strip():  # its text: no file has that name
+            first = path.strip().splitlines()[0][:40]
+            raise ValueError(
+                "adsim_scenario() takes the path of a scenario file, not its text "
+                f"({first} ...): write the text to a file, (tmp_path / 'flow.yaml')"
+                ".write_text(...), and give its path"
+            )
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(
+                "adsim_scenario() takes the path of a scenario file (a str or a pathlib.Path), "
+                f"not {type(path).__name__}"
+            )
         if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
             seed = number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:
@@ -426,6 +438,8 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
             # a page of the loader's frames above the one line that says it.
             raise exc.with_traceback(None) from None
 
+    # A misspelt keyword's TypeError names the fixture, not adsim_scenario.<locals>.run().
+    run.__name__ = run.__qualname__ = "adsim_scenario"
     return run
 
 
