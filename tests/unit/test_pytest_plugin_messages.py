@@ -270,3 +270,23 @@ def test_adsim_scenario_given_no_path_says_so_at_the_tests_line(pytester, call, 
     result.stdout.fnmatch_lines([line])
     out = result.stdout.str()
     assert "pathlib.py" not in out and "plugin.py" not in out and "<locals>" not in out
+
+
+def test_a_misspelt_module_of_a_package_found_names_the_package_and_the_module_meant(pytester):
+    """``adsim_handlers = pkg.handlr`` with ``pkg`` importable (``pythonpath = src``) said "add
+    its folder to pythonpath in the ini file", which it was: the cause was the module's name."""
+    pytester.makeini("[pytest]\npythonpath = src\nadsim_handlers = pkg.handlr\n")
+    package = pytester.mkdir("src") / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "handler.py").write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"pkg.handlr: the package pkg ({package}) has no module handlr (did you mean "
+            "pkg.handler?)"
+        ]
+    )
+    assert "pythonpath" not in result.stdout.str()
