@@ -98,8 +98,14 @@ def assert_event_sequence(
         try:
             position = actual.index(name, position) + 1
         except ValueError:
+            why = _absent(name)
+            if index and name in actual:  # it came, only not after the one before it
+                why = (
+                    f"did not come after {expected[index - 1]} (expected #{index}, event "
+                    f"{position}); it came before it (event {actual.index(name) + 1})"
+                )
             raise AssertionError(
-                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) {_absent(name)}")
+                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) {why}")
             ) from None
 
 
