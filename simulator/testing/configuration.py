@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
     handlers: list[str | Path] = [
         base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
-        for spec in config.getini("adsim_handlers")
+        for spec in map(_one_ini_handler, config.getini("adsim_handlers"), itertools.repeat(base))
     ]
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
@@ -89,6 +91,21 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if "tenant" in given:
         options["tenant"] = _tenant(given["tenant"])
     return options
+
+
+def _one_ini_handler(spec: str, base: Path) -> str:
+    """``spec``, one line of ``adsim_handlers``, unless it is several handlers on one line
+    (``a.py, b.py``), quoted or a TOML list in an ini file: ``UsageError`` saying one a line
+    (it was "no such file or folder (looked for .../a.py, b.py)")."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
+    parts = [part for part in re.split(r"[\s,\[\]\"']+", spec) if part]
+    if not parts or parts == [spec] or (base / spec).exists():
+        return spec
+    raise pytest.UsageError(
+        f"adsim: ini option adsim_handlers: {spec!r} names no file: give one handler a line, "
+        "without quotes or brackets (adsim_handlers = followed by indented lines: "
+        f"{', then '.join(parts)})"
+    )
 
 
 def where_else(message: str, request: pytest.FixtureRequest, options: dict[str, Any]) -> str:

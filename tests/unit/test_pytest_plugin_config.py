@@ -274,3 +274,32 @@ def test_a_marker_handler_path_from_another_folder_says_where_it_is(pytester, mo
             "pytest runs)"
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("save.py, other.py", "'save.py, other.py' names no file"),
+        ("save.py other.py", "'save.py other.py' names no file"),
+        ('"save.py"', "'\"save.py\"' names no file"),
+        ("[save.py, other.py]", "'[save.py, other.py]' names no file"),
+    ],
+    ids=["commas", "spaces", "quotes", "brackets"],
+)
+def test_several_ini_handlers_on_one_line_say_one_a_line(pytester, value, said):
+    """``adsim_handlers = save.py, other.py`` (or quoted, or a TOML list in pytest.ini) read as
+    one path, "no such file or folder (looked for .../save.py, other.py)": the ini option takes
+    one handler a line, unquoted."""
+    pytester.makeini(f"[pytest]\nadsim_handlers = {value}\n")
+    for name in ("save.py", "other.py"):
+        (pytester.path / name).write_text(SAVE_HANDLER, encoding="utf-8")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"UsageError: adsim: ini option adsim_handlers: {said.replace('[', '[[]')}: give "
+            "one handler a line, "
+            "without quotes or brackets (adsim_handlers = followed by indented lines: save.py*"
+        ]
+    )
