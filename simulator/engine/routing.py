@@ -251,6 +251,8 @@ class Routing(Lifecycle):
         if isinstance(customer, Customer):
             return customer
         drawn = self.customers.customer()
+        if not isinstance(customer, dict):  # refused by the offer (_customer_problem)
+            return drawn
         phone = customer.get("phone")
         digits = drawn.phone
         if phone:
@@ -297,7 +299,7 @@ class Routing(Lifecycle):
         }
 
         def body() -> dict[str, Any]:
-            if isinstance(customer, dict) and (problem := _unknown_customer_key(customer)):
+            if customer is not None and (problem := _customer_problem(customer)):
                 # Left out, a misspelt key drew a random customer: a lookup by phone missed.
                 raise ActionError(Code.invalid_args, problem)
             if not digits_only(resolved.phone):
@@ -468,9 +470,17 @@ class Routing(Lifecycle):
 _CUSTOMER_KEYS = ("first_name", "last_name", "phone", "email", "company")
 
 
-def _unknown_customer_key(customer: dict[Any, Any]) -> str | None:
-    """What is wrong with a customer given as a dict with a key the engine does not read
-    (``name``, ``phone_number``), or None."""
+def _customer_problem(customer: object) -> str | None:
+    """What is wrong with a customer that is no ``Customer`` nor a dict, or a dict with a key
+    the engine does not read (``name``, ``phone_number``), or None."""
+    if isinstance(customer, Customer):
+        return None
+    if not isinstance(customer, dict):
+        shown = repr(customer) if len(repr(customer)) <= 40 else repr(customer)[:40] + "..."
+        return (
+            f"the customer is a dict of {', '.join(_CUSTOMER_KEYS)} (each left out is drawn "
+            f"from the seed), not {type(customer).__name__} {shown}"
+        )
     unknown = [key for key in customer if key not in _CUSTOMER_KEYS]
     if not unknown:
         return None

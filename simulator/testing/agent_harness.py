@@ -15,7 +15,7 @@ from simulator.engine import AgentDesktop, Event, EventRecorder
 from simulator.engine.seconds import check_seconds
 from simulator.handlers import HandlerOutcome
 from simulator.journal import Journal
-from simulator.testing.refusals import refused
+from simulator.testing.refusals import no_such_action, refused
 
 if TYPE_CHECKING:
     from simulator.testing.harness import AdsimHarness
@@ -39,7 +39,13 @@ class AgentHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions on this desktop, each followed by ``settle()``; other attributes of
         the desktop."""
-        attribute = getattr(self.sim, name)
+        try:
+            attribute = getattr(self.sim, name)
+        except AttributeError:
+            if name.startswith("_"):
+                raise
+            who = f"adsim.agent({self.sim.name!r})"
+            raise AttributeError(no_such_action(self.sim, name, who)) from None
         if name.startswith("_") or not callable(attribute):
             return attribute
 

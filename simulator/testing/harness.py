@@ -42,7 +42,7 @@ from simulator.testing.imports import (
     import_handler,
     resolve_handlers,
 )
-from simulator.testing.refusals import refused
+from simulator.testing.refusals import no_such_action, refused
 
 __all__ = [
     "AdsimHarness",
@@ -202,7 +202,12 @@ class AdsimHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
         refuses one); other attributes of the simulator."""
-        attribute = getattr(self.sim, name)
+        try:
+            attribute = getattr(self.sim, name)
+        except AttributeError:
+            if name.startswith("_"):
+                raise
+            raise AttributeError(no_such_action(self.sim, name, "adsim")) from None
         if name.startswith("_") or not callable(attribute):
             return attribute
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.contract import OperationError
 
-__all__ = ["ActionRefusedError", "refused"]
+__all__ = ["ActionRefusedError", "no_such_action", "refused"]
 
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
 """Actions the engine takes itself (timers): never offered to a test."""
@@ -111,3 +111,16 @@ def _named(desk: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 def _looks_like_an_id(text: str) -> bool:
     """An interaction id's shape (a GUID), or a name a test may have passed for one."""
     return len(text) >= 8 and text.count("-") >= 1 and " " not in text
+
+
+def no_such_action(desk: Any, name: str, who: str = "adsim") -> str:
+    """The ``AttributeError`` message of ``adsim.<name>`` that the simulator has not: the
+    action meant, by its letters or its words (``hang_up_customer``: ``customer_hang_up``)."""
+    import difflib
+
+    names = [n for n in dir(desk) if not n.startswith("_")]
+    words = sorted(name.split("_"))
+    close = [n for n in names if sorted(n.split("_")) == words]
+    close = close or difflib.get_close_matches(name, names, n=1, cutoff=0.7)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"{who} has no action or attribute {name!r}{hint}"

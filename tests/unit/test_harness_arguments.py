@@ -124,3 +124,28 @@ def test_assert_no_handler_failures_given_the_events_names_what_it_takes():
             assert_no_handler_failures(adsim.events)
         assert_no_handler_failures(adsim.outcomes)
         assert_no_handler_failures([])
+
+
+def test_a_customer_that_is_no_dict_is_refused_naming_what_it_takes():
+    with AdsimHarness(seed=1) as adsim:
+        adsim.login()
+        adsim.set_agent_state("ready")
+        with pytest.raises(ActionRefusedError) as info:
+            adsim.offer_call("Sales", "Ann Lee")
+        text = str(info.value)
+        assert "invalid_args" in text
+        assert "the customer is a dict of first_name, last_name, phone, email, company" in text
+        assert "not str 'Ann Lee'" in text
+        assert adsim.queued == [] and adsim.interactions == []
+
+
+def test_a_misspelt_action_on_adsim_names_the_action_meant():
+    with AdsimHarness(seed=1) as adsim:
+        with pytest.raises(AttributeError) as info:
+            adsim.hang_up_customer()
+        assert str(info.value).startswith(
+            "adsim has no action or attribute 'hang_up_customer' (did you mean customer_hang_up?)"
+        )
+        with pytest.raises(AttributeError, match=r"^adsim has no action or attribute 'xyzzy'$"):
+            adsim.xyzzy  # noqa: B018
+        assert not hasattr(adsim, "_private_thing")
