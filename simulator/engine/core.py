@@ -26,6 +26,7 @@ from simulator.engine.clock import Clock, VirtualClock
 from simulator.engine.errors import ActionError
 from simulator.engine.interaction import Interaction
 from simulator.engine.records import ActionRecord, AgentStatus, Notice, QueuedOffer
+from simulator.engine.seconds import check_seconds
 from simulator.engine.tables import Action, AgentPhase, allowed_actions, is_allowed
 from simulator.engine.versioning import install_edge
 
@@ -227,6 +228,7 @@ class DesktopCore:
 
     def advance(self, seconds: float) -> None:
         """Move a virtual clock forward, firing timers in order on the way."""
+        check_seconds(seconds)
         self.advance_ms(round(seconds * 1000))
 
     def advance_ms(self, ms: int) -> None:

@@ -251,6 +251,8 @@ class Routing(Lifecycle):
         if isinstance(customer, Customer):
             return customer
         drawn = self.customers.customer()
+        if not isinstance(customer, dict):  # refused by the offer (_customer_problem)
+            return drawn
         phone = customer.get("phone")
         digits = drawn.phone
         if phone:
@@ -297,6 +299,9 @@ class Routing(Lifecycle):
         }
 
         def body() -> dict[str, Any]:
+            if customer is not None and (problem := _customer_problem(customer)):
+                # Left out, a misspelt key drew a random customer: a lookup by phone missed.
+                raise ActionError(Code.invalid_args, problem)
             if not digits_only(resolved.phone):
                 # It would arrive with an empty ANI, and a recording (which leaves empty
                 # values out) would replay it with a generated number.
@@ -460,3 +465,35 @@ class Routing(Lifecycle):
         return self._perform(
             "agent", "reject_interaction", {"interaction_id": interaction_id}, body
         )
+
+
+_CUSTOMER_KEYS = ("first_name", "last_name", "phone", "email", "company")
+
+
+def _customer_problem(customer: object) -> str | None:
+    """What is wrong with a customer that is no ``Customer`` nor a dict, or a dict with a key
+    the engine does not read (``name``, ``phone_number``), or None."""
+    if isinstance(customer, Customer):
+        return None
+    if not isinstance(customer, dict):
+        shown = repr(customer) if len(repr(customer)) <= 40 else repr(customer)[:40] + "..."
+        return (
+            f"the customer is a dict of {', '.join(_CUSTOMER_KEYS)} (each left out is drawn "
+            f"from the seed), not {type(customer).__name__} {shown}"
+        )
+    unknown = [key for key in customer if key not in _CUSTOMER_KEYS]
+    if not unknown:
+        return None
+    from simulator.data.model_wording import suggest
+
+    key = unknown[0]
+    folded = key.casefold().replace("-", "_") if isinstance(key, str) else ""
+    hint = " (a name is first_name and last_name)" if folded in ("name", "full_name") else ""
+    hint = hint or suggest(key, _CUSTOMER_KEYS)
+    if not hint and folded:  # phone_number, customer_email
+        inside = [k for k in _CUSTOMER_KEYS if k in folded]
+        hint = f" (did you mean `{inside[0]}`?)" if len(inside) == 1 else ""
+    return (
+        f"the customer has no key {key!r}{hint}; its keys: "
+        f"{', '.join(_CUSTOMER_KEYS)} (each left out is drawn from the seed)"
+    )

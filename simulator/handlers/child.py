@@ -120,11 +120,11 @@ class _RemoteAdApi:
             self._child.send(("logger",))
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
-        from simulator.handlers.ad_api import AdApi
+        from simulator.handlers.ad_api import AdApi, missing_method
 
         function = getattr(AdApi, method, None)
         if method.startswith("_") or not callable(function):
-            raise AttributeError(f"'AdApi' object has no attribute {method!r}")
+            raise AttributeError(missing_method(method))
         signature = _signature(method)
 
         def call(*args: Any, **kwargs: Any) -> Any:

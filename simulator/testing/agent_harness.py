@@ -12,9 +12,10 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from simulator.engine import AgentDesktop, Event, EventRecorder
+from simulator.engine.seconds import check_seconds
 from simulator.handlers import HandlerOutcome
 from simulator.journal import Journal
-from simulator.testing.refusals import refused
+from simulator.testing.refusals import no_such_action, refused
 
 if TYPE_CHECKING:
     from simulator.testing.harness import AdsimHarness
@@ -38,7 +39,13 @@ class AgentHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions on this desktop, each followed by ``settle()``; other attributes of
         the desktop."""
-        attribute = getattr(self.sim, name)
+        try:
+            attribute = getattr(self.sim, name)
+        except AttributeError:
+            if name.startswith("_"):
+                raise
+            who = f"adsim.agent({self.sim.name!r})"
+            raise AttributeError(no_such_action(self.sim, name, who)) from None
         if name.startswith("_") or not callable(attribute):
             return attribute
 
@@ -46,6 +53,10 @@ class AgentHarness:
             __tracebackhide__ = True
             who = f"adsim.agent({self.sim.name!r})"
             self.parent._check_open(f"{who}.{name}()")
+            if name == "advance" and (args or "seconds" in kwargs):
+                check_seconds(
+                    args[0] if args else kwargs["seconds"]
+                )  # at the test's line, not in the engine
             result = attribute(*args, **kwargs)
             self.parent.settle()
             problem = refused(name, result, self.sim, args, kwargs, who=who)

@@ -98,8 +98,14 @@ def assert_event_sequence(
         try:
             position = actual.index(name, position) + 1
         except ValueError:
+            why = _absent(name)
+            if index and name in actual:  # it came, only not after the one before it
+                why = (
+                    f"did not come after {expected[index - 1]} (expected #{index}, event "
+                    f"{position}); it came before it (event {actual.index(name) + 1})"
+                )
             raise AssertionError(
-                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) {_absent(name)}")
+                _sequence_diff(actual, expected, f"{name} (expected #{index + 1}) {why}")
             ) from None
 
 
@@ -273,6 +279,13 @@ def assert_scenario_passed(result: Any) -> None:
 def assert_no_handler_failures(outcomes: Iterable[Any]) -> None:
     """No handler raised, timed out or answered junk."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    outcomes = list(outcomes)
+    for outcome in outcomes:
+        if not isinstance(getattr(outcome, "status", None), str):
+            raise TypeError(
+                "assert_no_handler_failures takes handler outcomes (adsim.outcomes), not "
+                f"{type(outcome).__name__}"
+            )
     failed = [outcome for outcome in outcomes if outcome.status != "ok"]
     if failed:
         raise AssertionError(failed_calls_text(failed))

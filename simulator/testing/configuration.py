@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     # A path is relative to the ini file, wherever pytest runs; a folder's name has no slash.
     handlers: list[str | Path] = [
         base / spec if "/" in spec or spec.endswith(".py") or (base / spec).exists() else spec
-        for spec in config.getini("adsim_handlers")
+        for spec in map(_one_ini_handler, config.getini("adsim_handlers"), itertools.repeat(base))
     ]
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
@@ -92,6 +95,50 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if "tenant" in given:
         options["tenant"] = _tenant(given["tenant"])
     return options
+
+
+def _one_ini_handler(spec: str, base: Path) -> str:
+    """``spec``, one line of ``adsim_handlers``, unless it is several handlers on one line
+    (``a.py, b.py``), quoted or a TOML list in an ini file: ``UsageError`` saying one a line
+    (it was "no such file or folder (looked for .../a.py, b.py)")."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
+    parts = [part for part in re.split(r"[\s,\[\]\"']+", spec) if part]
+    if not parts or parts == [spec] or (base / spec).exists():
+        return spec
+    raise pytest.UsageError(
+        f"adsim: ini option adsim_handlers: {spec!r} names no file: give one handler a line, "
+        "without quotes or brackets (adsim_handlers = followed by indented lines: "
+        f"{', then '.join(parts)})"
+    )
+
+
+def where_else(message: str, request: pytest.FixtureRequest, options: dict[str, Any]) -> str:
+    """``message`` (a handler that did not load) with, for a relative path of the marker or
+    ``--adsim-handler`` that is not under the working directory, where it is: beside the test
+    file or a folder above it, or beside the ini file (pytest run from another folder)."""
+    cwd = Path(options["base"])
+    config = request.config
+    folders = [Path(request.path).parent, *Path(request.path).parent.parents]
+    folders = folders[:6]
+    if config.inipath:
+        folders.append(Path(config.inipath).parent)
+    for spec in options["handlers"]:
+        text = str(spec)
+        path = Path(text)
+        looked = f"{text}: no such file or folder (looked for {(cwd / path).absolute()})"
+        if path.is_absolute() or looked not in message:
+            continue
+        found = next((folder for folder in folders if (folder / path).exists()), None)
+        if found is None:
+            continue
+        hint = (
+            f"; a path in @pytest.mark.adsim(handlers=) and --adsim-handler is relative to the "
+            f"working directory, {cwd}; it is at {found / path}: run pytest from {found}, or "
+            "name it in the ini file's adsim_handlers, relative to the ini file wherever pytest "
+            "runs)"
+        )
+        return message.replace(looked, looked[:-1] + hint, 1)
+    return message
 
 
 _MARKER_KEYS = (
@@ -217,3 +264,21 @@ def _api_version(value: Any, where: str) -> str | None:
         return parse_api_version(value).value
     except ValueError as exc:
         raise pytest.UsageError(f"adsim: {where}: {exc}") from None
+
+
+def check_scenario_path(path: Any) -> None:
+    """``adsim_scenario(path)``'s ``path``: a scenario's text (no file has that name) or a
+    number is said at the test's line, not as a missing file or from pathlib's insides."""
+    __tracebackhide__ = True
+    if isinstance(path, str) and "\n" in path.strip():  # its text: no file has that name
+        first = path.strip().splitlines()[0][:40]
+        raise ValueError(
+            "adsim_scenario() takes the path of a scenario file, not its text "
+            f"({first} ...): write the text to a file, (tmp_path / 'flow.yaml')"
+            ".write_text(...), and give its path"
+        )
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            "adsim_scenario() takes the path of a scenario file (a str or a pathlib.Path), "
+            f"not {type(path).__name__}"
+        )

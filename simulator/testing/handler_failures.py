@@ -21,14 +21,20 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pytest
+
     from simulator.handlers import HandlerHost, HandlerOutcome
 
-__all__ = ["HANDLER_FAILURE_CHOICES", "FailureLedger", "RunFailures"]
+__all__ = [
+    "HANDLER_FAILURE_CHOICES",
+    "FailureLedger",
+    "RunFailures",
+    "how_it_stopped",
+    "report",
+]
 
 HANDLER_FAILURE_CHOICES = ("fail", "allow")
 """``adsim_handler_failures`` / ``handler_failures=``: what a failure nobody looked at does."""
@@ -169,14 +175,13 @@ class FailureLedger:
             self._incidents_seen[id(host)] = len(lines)
         return calls, incidents
 
-    @contextmanager
     def expect(
         self,
         desks: Any,
         *,
         status: str | None = None,
         match: str | re.Pattern[str] | None = None,
-    ) -> Iterator[list[HandlerOutcome]]:
+    ) -> Expecting:
         """Assert that a handler call fails in the block (of ``status``, with an error that
         ``match`` finds, ``re.search``); yields the list of those failures, filled at the
         block's end. ``desks()``: the ``(who, host)`` pairs after the block, settled."""
@@ -187,10 +192,42 @@ class FailureLedger:
                 f"{', '.join(_STATUSES)}"
             )
         pattern = re.compile(match) if isinstance(match, str) else match
-        before = {id(o) for _, host in desks() for o in host.failures}
-        caught: list[HandlerOutcome] = []
-        yield caught
-        new = [(who, o) for who, host in desks() for o in host.failures if id(o) not in before]
+        return Expecting(self, desks, status, pattern)
+
+
+class Expecting:
+    """``with adsim.expect_handler_failure(): ...``: a class, not a ``@contextmanager``, so
+    that a block with no failure fails at the test's line without contextlib's ``__exit__``
+    frame under it."""
+
+    def __init__(
+        self,
+        ledger: FailureLedger,
+        desks: Any,
+        status: str | None,
+        pattern: re.Pattern[str] | None,
+    ):
+        self._ledger = ledger
+        self._desks = desks
+        self._status = status
+        self._pattern = pattern
+        self._before: set[int] = set()
+        self._calls_before = (0, 0)
+        self._caught: list[HandlerOutcome] = []
+
+    def __enter__(self) -> list[HandlerOutcome]:
+        desks = self._desks()
+        self._before = {id(o) for _, host in desks for o in host.failures}
+        self._calls_before = _calls(desks)
+        return self._caught
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        __tracebackhide__ = True  # pytest: the test's line, then the sentence
+        if kind is not None:  # the block raised: that is the test's failure
+            return
+        desks = self._desks()
+        new = [(who, o) for who, host in desks for o in host.failures if id(o) not in self._before]
+        status, pattern = self._status, self._pattern
         wanted = [
             outcome
             for _, outcome in new
@@ -202,14 +239,23 @@ class FailureLedger:
             if pattern is not None:
                 what += f" with an error matching {pattern.pattern!r}"
             others = [_call_text(who, outcome) for who, outcome in new]
-            said = (
-                ". The calls that failed in it:\n" + "\n".join(others)
-                if others
-                else ": every handler call in it returned normally"
-            )
+            calls = _calls(desks)
+            if others:
+                said = ". The calls that failed in it:\n" + "\n".join(others)
+            elif calls == self._calls_before:
+                said = ": no handler was called in it (none of the events the handlers take came)"
+            else:
+                said = ": every handler call in it returned normally"
             raise AssertionError(f"adsim.expect_handler_failure(): expected {what}{said}")
-        self.saw(wanted)
-        caught.extend(wanted)
+        self._ledger.saw(wanted)
+        self._caught.extend(wanted)
+
+
+def _calls(desks: list[tuple[str, Any]]) -> tuple[int, int]:
+    """How many handler calls the desktops' hosts made so far, and how many scenario runs
+    there were (a run's calls are not counted: reading them would check the run)."""
+    hosts = [host for _, host in desks if not isinstance(host, RunFailures)]
+    return sum(len(host.outcomes) for host in hosts), len(desks) - len(hosts)
 
 
 def report(calls: list[str], incidents: list[str], why: str | None = None) -> str:
@@ -239,3 +285,22 @@ def _call_text(who: str, outcome: HandlerOutcome) -> str:
         trace = their_traceback(outcome.traceback)
         text += "\n" + "\n".join(f"      {row}" for row in trace.splitlines())
     return text
+
+
+def how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
+    """Why a test that did not fail has its handler failures said at its teardown."""
+    import pytest  # the pytest plugin's: the harness alone does not import it
+
+    reason = str(getattr(error, "msg", "") or "")
+    if isinstance(error, pytest.xfail.Exception):
+        what = "called pytest.xfail()"
+    elif hasattr(report_, "wasxfail"):
+        reason = str(report_.wasxfail)
+        what = "failed as its xfail marker expects"
+    else:
+        what = "skipped itself"
+    said = f" ({reason})" if reason else ""
+    return (
+        f"The test {what} after they failed{said}: that does not check them; check, expect "
+        "or allow them before it."
+    )

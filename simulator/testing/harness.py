@@ -22,6 +22,7 @@ from typing import Any
 
 from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
+from simulator.engine.seconds import check_seconds
 from simulator.handlers import (
     HandlerHost,
     HandlerLoopError,
@@ -41,7 +42,7 @@ from simulator.testing.imports import (
     import_handler,
     resolve_handlers,
 )
-from simulator.testing.refusals import refused
+from simulator.testing.refusals import no_such_action, refused
 
 __all__ = [
     "AdsimHarness",
@@ -201,13 +202,22 @@ class AdsimHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
         refuses one); other attributes of the simulator."""
-        attribute = getattr(self.sim, name)
+        try:
+            attribute = getattr(self.sim, name)
+        except AttributeError:
+            if name.startswith("_"):
+                raise
+            raise AttributeError(no_such_action(self.sim, name, "adsim")) from None
         if name.startswith("_") or not callable(attribute):
             return attribute
 
         def act(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True  # pytest: the test's line, then the error
             self._check_open(f"adsim.{name}()")
+            if name == "advance" and (args or "seconds" in kwargs):
+                check_seconds(
+                    args[0] if args else kwargs["seconds"]
+                )  # at the test's line, not in the engine
             result = attribute(*args, **kwargs)
             self.settle()
             problem = refused(name, result, self.sim, args, kwargs)

@@ -72,6 +72,29 @@ def _origin(name: str) -> str | None:
     return spec.origin if spec is not None else None
 
 
+def _missing_in_package(name: str) -> str | None:
+    """For ``pkg.handlr`` when the package ``pkg`` is importable: that it has no such module,
+    and the one of its modules the name is closest to (the cause is the name, not
+    ``pythonpath``); None when no package above it is importable."""
+    package, _, module = name.rpartition(".")
+    if not package:
+        return None
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    import difflib
+    import pkgutil
+
+    modules = [info.name for info in pkgutil.iter_modules(spec.submodule_search_locations)]
+    close = difflib.get_close_matches(module, modules, n=1, cutoff=0.6)
+    hint = f" (did you mean {package}.{close[0]}?)" if close else ""
+    where = ", ".join(spec.submodule_search_locations)
+    return f"the package {package} ({where}) has no module {module}{hint}"
+
+
 def _same(a: str | None, b: Path) -> bool:
     return a is not None and os.path.realpath(a) == os.path.realpath(b)
 
@@ -135,6 +158,8 @@ def resolve_handlers(spec: str | Path, base: Path | None = None) -> list[Handler
         # A path, not a module named "py": where it was looked for, not a pythonpath hint.
         raise HandlerLoadError(f"{text}: no such file or folder (looked for {path.absolute()})")
     if _is_module_name(text):
+        if _origin(text) is None and (missing := _missing_in_package(text)) is not None:
+            raise HandlerLoadError(f"{text}: {missing}")
         if _origin(text) is None:
             raise HandlerLoadError(
                 f"{text}: no such file, folder or importable module (plain pytest: add its "

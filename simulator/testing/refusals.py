@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.contract import OperationError
 
-__all__ = ["ActionRefusedError", "refused"]
+__all__ = ["ActionRefusedError", "no_such_action", "refused"]
 
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
 """Actions the engine takes itself (timers): never offered to a test."""
@@ -62,12 +62,36 @@ def refused(
             f". Its interaction is a {inter.type.value} in state {inter.state.value}; the "
             f"actions that state allows: {', '.join(allowed) or 'none'}"
         )
+    elif not desk.interactions and (waiting := _waiting_for(desk)):
+        # offer_call() while not ready queues the call unreported: a test that forgot
+        # set_agent_state("ready") read "there is no active interaction; pass an id".
+        message += f". {waiting}"
     raw = "adsim.sim" if who == "adsim" else f"{who}.sim"
     message += (
         " (to test the refusal itself: with pytest.raises(ActionRefusedError); "
         f"{raw}.{action}() returns the envelope)"
     )
     return ActionRefusedError(action, result, message)
+
+
+def _waiting_for(desk: Any) -> str | None:
+    """What waits in the queue while this desktop's agent is not ready or logged out (the
+    agent's ``not_ready`` after login), or None."""
+    state = desk.get_agent_state()
+    phase = state.data["state"] if state.ok else "logged_out"
+    if phase == "ready" or not desk.queued:
+        return None
+    offer = desk.queued[0]
+    setter = (
+        'login() and set_agent_state("ready")'
+        if phase == "logged_out"
+        else ('set_agent_state("ready")')
+    )
+    return (
+        f"Nothing was delivered to this desktop: the {offer.type.value} offered to "
+        f"{offer.service.name} waits in the queue while the agent is {phase} "
+        f"(adsim.{setter} delivers it)"
+    )
 
 
 def _named(desk: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -87,3 +111,16 @@ def _named(desk: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 def _looks_like_an_id(text: str) -> bool:
     """An interaction id's shape (a GUID), or a name a test may have passed for one."""
     return len(text) >= 8 and text.count("-") >= 1 and " " not in text
+
+
+def no_such_action(desk: Any, name: str, who: str = "adsim") -> str:
+    """The ``AttributeError`` message of ``adsim.<name>`` that the simulator has not: the
+    action meant, by its letters or its words (``hang_up_customer``: ``customer_hang_up``)."""
+    import difflib
+
+    names = [n for n in dir(desk) if not n.startswith("_")]
+    words = sorted(name.split("_"))
+    close = [n for n in names if sorted(n.split("_")) == words]
+    close = close or difflib.get_close_matches(name, names, n=1, cutoff=0.7)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"{who} has no action or attribute {name!r}{hint}"

@@ -38,3 +38,23 @@ def test_wrong_arguments_raise_type_error_in_the_handler(tmp_path, isolation):
         ("ok", "", True),
     ], host.outcomes
     assert all("crm.py" in o.traceback for o in host.outcomes if o.status == "error")
+
+
+CAMEL_PLUGIN = """
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: ad_api.setDisposition("Product sold"))
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: ad_api.add_notes("x"))
+"""
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_method_by_its_javascript_name_names_the_python_one(tmp_path, isolation):
+    """``ad_api.setDisposition(...)`` (the adApi's name, from a JavaScript integration) said
+    only ``'AdApi' object has no attribute 'setDisposition'``."""
+    host = demo_through(tmp_path, CAMEL_PLUGIN, isolation)
+    errors = [o.error for o in host.outcomes]
+    assert errors == [
+        "AttributeError: 'AdApi' object has no attribute 'setDisposition' (ad_api's methods are "
+        "the adApi's in snake_case: set_disposition)",
+        "AttributeError: 'AdApi' object has no attribute 'add_notes' (did you mean add_note?)",
+    ], host.outcomes

@@ -77,3 +77,44 @@ def test_a_handler_path_the_system_refuses_is_the_set_ups_error_not_the_sessions
     result = pytester.runpytest_subprocess("-p", "no:pytest-qt", "-p", "no:cacheprovider")
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     result.assert_outcomes(passed=1, errors=1)
+
+
+@pytest.mark.parametrize("spec", ["crm_handler.py", "crm_handler"])
+def test_a_test_reading_its_handlers_module_under_process_isolation_is_told_why(pytester, spec):
+    """With ``adsim_handler_isolation = process`` the handler runs in a process of its own: the
+    ``crm_handler`` the test imported is another copy, its ``RECORDS`` empty, and the test
+    failed with ``assert 0 == 1`` and no word of why. Its report now says so."""
+    pytester.makeini(
+        f"[pytest]\npythonpath = .\nadsim_handlers = {spec}\nadsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(
+        crm_handler=(
+            "RECORDS = []\n\n\ndef register(ad_api):\n"
+            "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', RECORDS.append)\n"
+        )
+    )
+    pytester.makepyfile(test_crm=TEST)
+    result = pytester.runpytest("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*adsim: handler isolation*",
+            "With handler_isolation=process each handler plugin runs in a process of its own: "
+            f"the module crm_handler this test process imported ({pytester.path}/crm_handler.py) "
+            "is another copy, which the handler's calls do not reach (its state stays as the "
+            "test left it). Check what the handler did through adsim (adsim.records, "
+            "adsim.outcomes) or your CRM's mock, or give this test "
+            '@pytest.mark.adsim(handler_isolation="thread").',
+        ]
+    )
+
+
+def test_a_test_that_passes_or_imports_no_handler_under_process_isolation_is_not_told(pytester):
+    pytester.makeini(
+        "[pytest]\nadsim_handlers = crm_handler.py\nadsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(crm_handler="def register(ad_api):\n    pass\n")
+    pytester.makepyfile(test_crm="def test_a(adsim):\n    adsim.login()\n    assert False\n")
+    result = pytester.runpytest("-p", "no:pytest-qt", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert "handler isolation" not in result.stdout.str()

@@ -245,3 +245,61 @@ def test_a_pyproject_table_is_checked_too(pytester):
     result.stderr.fnmatch_lines(
         ["ERROR: adsim: ini option adsim_sed: * (did you mean adsim_seed?)*"]
     )
+
+
+def test_a_marker_handler_path_from_another_folder_says_where_it_is(pytester, monkeypatch):
+    """``@pytest.mark.adsim(handlers=["handlers/save.py"])`` is relative to the working
+    directory: run from ``tests/`` (or a CI step's other folder) it said only "no such file or
+    folder (looked for .../tests/handlers/save.py)"; the line says the marker's paths are
+    relative to the working directory and where the file is."""
+    (pytester.path / "handlers").mkdir()
+    (pytester.path / "handlers" / "save.py").write_text(SAVE_HANDLER, encoding="utf-8")
+    tests = pytester.mkdir("tests")
+    (tests / "test_it.py").write_text(
+        "import pytest\n\n\n@pytest.mark.adsim(handlers=['handlers/save.py'])\n"
+        "def test_loaded(adsim):\n    adsim.login()\n",
+        encoding="utf-8",
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)  # from the folder it is written for
+    monkeypatch.chdir(tests)
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    where = pytester.path / "handlers" / "save.py"
+    result.stdout.fnmatch_lines(
+        [
+            f"handlers/save.py: no such file or folder (looked for {tests}/handlers/save.py; "
+            "a path in @pytest.mark.adsim(handlers=) and --adsim-handler is relative to the "
+            f"working directory, {tests}; it is at {where}: run pytest from {pytester.path}, "
+            "or name it in the ini file's adsim_handlers, relative to the ini file wherever "
+            "pytest runs)"
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("save.py, other.py", "'save.py, other.py' names no file"),
+        ("save.py other.py", "'save.py other.py' names no file"),
+        ('"save.py"', "'\"save.py\"' names no file"),
+        ("[save.py, other.py]", "'[save.py, other.py]' names no file"),
+    ],
+    ids=["commas", "spaces", "quotes", "brackets"],
+)
+def test_several_ini_handlers_on_one_line_say_one_a_line(pytester, value, said):
+    """``adsim_handlers = save.py, other.py`` (or quoted, or a TOML list in pytest.ini) read as
+    one path, "no such file or folder (looked for .../save.py, other.py)": the ini option takes
+    one handler a line, unquoted."""
+    pytester.makeini(f"[pytest]\nadsim_handlers = {value}\n")
+    for name in ("save.py", "other.py"):
+        (pytester.path / name).write_text(SAVE_HANDLER, encoding="utf-8")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"UsageError: adsim: ini option adsim_handlers: {said.replace('[', '[[]')}: give "
+            "one handler a line, "
+            "without quotes or brackets (adsim_handlers = followed by indented lines: save.py*"
+        ]
+    )

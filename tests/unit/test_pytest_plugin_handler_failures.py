@@ -508,3 +508,26 @@ def register(ad_api):
     line = next(line for line in err.splitlines() if line.startswith("adsim: "))
     assert fnmatch.fnmatch(line, f"adsim: test_it.py::test_it: {what} still running after 10 s; *")
     assert "; stuck at stuck.py:" in line
+
+
+def test_expect_handler_failure_with_no_handler_called_says_so_at_the_tests_line(pytester):
+    """A block in which no handler was called (the event the handler takes never came) read
+    "every handler call in it returned normally", as if the handler had run; and the failure
+    showed contextlib's ``__exit__`` frame under the test's line."""
+    test = """
+def test_nothing_called(adsim):
+    with adsim.expect_handler_failure():
+        adsim.login()
+"""
+    result = run(pytester, test)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*with adsim.expect_handler_failure():",
+            "E *AssertionError: adsim.expect_handler_failure(): expected a handler call to fail: "
+            "no handler was called in it (none of the events the handlers take came)",
+        ]
+    )
+    out = result.stdout.str()
+    assert "returned normally" not in out
+    assert "contextlib" not in out and "handler_failures.py" not in out

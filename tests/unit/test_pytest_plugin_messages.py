@@ -237,3 +237,56 @@ def test_a_package_handler_with_relative_imports_in_a_process_says_what_to_do(py
         ]
     )
     assert "adsim_handlers" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (
+            'adsim_scenario("name: x\\nsteps:\\n  - call: Sales\\n")',
+            "E *ValueError: adsim_scenario() takes the path of a scenario file, not its text "
+            "(name: x ...): write the text to a file, (tmp_path / 'flow.yaml').write_text(...), "
+            "and give its path",
+        ),
+        (
+            "adsim_scenario(5)",
+            "E *TypeError: adsim_scenario() takes the path of a scenario file (a str or a "
+            "pathlib.Path), not int",
+        ),
+        (
+            'adsim_scenario("flow.yaml", seeed=3)',
+            "E *TypeError: adsim_scenario() got an unexpected keyword argument 'seeed'",
+        ),
+    ],
+    ids=["text", "number", "keyword"],
+)
+def test_adsim_scenario_given_no_path_says_so_at_the_tests_line(pytester, call, line):
+    """A scenario's text given to ``adsim_scenario`` was "cannot read the scenario file: No such
+    file or directory" with the whole text as the file's name, a number a ``TypeError`` from
+    pathlib's insides, a misspelt keyword one naming ``adsim_scenario.<locals>.run()``."""
+    pytester.makepyfile(f"def test_a(adsim_scenario):\n    {call}\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([line])
+    out = result.stdout.str()
+    assert "pathlib.py" not in out and "plugin.py" not in out and "<locals>" not in out
+
+
+def test_a_misspelt_module_of_a_package_found_names_the_package_and_the_module_meant(pytester):
+    """``adsim_handlers = pkg.handlr`` with ``pkg`` importable (``pythonpath = src``) said "add
+    its folder to pythonpath in the ini file", which it was: the cause was the module's name."""
+    pytester.makeini("[pytest]\npythonpath = src\nadsim_handlers = pkg.handlr\n")
+    package = pytester.mkdir("src") / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "handler.py").write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"pkg.handlr: the package pkg ({package}) has no module handlr (did you mean "
+            "pkg.handler?)"
+        ]
+    )
+    assert "pythonpath" not in result.stdout.str()

@@ -69,3 +69,21 @@ def test_an_empty_expectation_checks_nothing_and_says_so(sale):
         assert_record_matches(sale.records[0], {})
     with pytest.raises(AssertionError, match="event sequence mismatch"):
         assert_event_sequence(sale.events, [], exact=True)  # "nothing came": a check
+
+
+def test_an_event_that_came_before_the_one_expected_first_is_not_said_never_to_have_come(sale):
+    """``["ON_SAVE_ACTIVITY_RECORD", "ON_NEW_INTERACTION"]`` (the order reversed) failed with
+    "ON_NEW_INTERACTION (expected #2) never came", though it had: it came before."""
+    names = [event.name.value for event in sale.events]
+    new, save = names.index("ON_NEW_INTERACTION"), names.index("ON_SAVE_ACTIVITY_RECORD")
+    with pytest.raises(AssertionError) as caught:
+        assert_event_sequence(sale.events, ["ON_SAVE_ACTIVITY_RECORD", "ON_NEW_INTERACTION"])
+    message = str(caught.value)
+    assert "never came" not in message
+    assert (
+        f"ON_NEW_INTERACTION (expected #2) did not come after ON_SAVE_ACTIVITY_RECORD "
+        f"(expected #1, event {save + 1}); it came before it (event {new + 1})"
+    ) in message
+    # An event that came only once, and before, in a list of names too.
+    with pytest.raises(AssertionError, match=r"ON_LOGIN \(expected #2\) did not come after "):
+        assert_event_sequence(["ON_LOGIN", "ON_LOGOUT"], ["ON_LOGOUT", "ON_LOGIN"])

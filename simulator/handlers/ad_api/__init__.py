@@ -23,6 +23,8 @@ widget does after 20 s.
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulator.handlers.ad_api.calls import CallMethods
 from simulator.handlers.ad_api.chat import ChatMethods
 from simulator.handlers.ad_api.checks import request_message
@@ -32,8 +34,38 @@ from simulator.handlers.ad_api.session import SessionMethods
 from simulator.handlers.ad_api.wrapup import WrapUpMethods
 from simulator.handlers.widget_state import ApiCall, MessageLogger, WidgetState
 
-__all__ = ["AdApi", "ApiCall", "EngineCall", "MessageLogger", "WidgetState", "request_message"]
+__all__ = [
+    "AdApi",
+    "ApiCall",
+    "EngineCall",
+    "MessageLogger",
+    "WidgetState",
+    "missing_method",
+    "request_message",
+]
 
 
 class AdApi(SessionMethods, CallMethods, ChatMethods, WrapUpMethods, DesktopMethods):
     """``adApi`` for one plugin: subscribe with ``on``/``remove``, act with the 5.19 methods."""
+
+    def __getattr__(self, name: str) -> Any:
+        """Only for a name it has not: the ``AttributeError`` names the method meant."""
+        raise AttributeError(missing_method(name))
+
+
+def missing_method(name: str) -> str:
+    """``'AdApi' object has no attribute NAME``, with the method meant: the snake_case name of
+    an adApi method called by its JavaScript name (``setDisposition``), or a close one."""
+    message = f"'AdApi' object has no attribute {name!r}"
+    if name.startswith("_"):
+        return message
+    from simulator.contract.versions import METHODS
+
+    spec = METHODS.get(name)
+    if spec is not None and spec.python_name != name:
+        return f"{message} (ad_api's methods are the adApi's in snake_case: {spec.python_name})"
+    import difflib
+
+    names = [n for n in dir(AdApi) if not n.startswith("_")]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return f"{message} (did you mean {close[0]}?)" if close else message
