@@ -23,6 +23,12 @@ from simulator.handlers.host.state import EngineRequest
 __all__ = ["Delivery"]
 
 _WAIT_STEP_S = 0.02
+_SIGNAL_LOOK_S = 0.1
+"""The longest the main thread waits for handlers without looking for a stop: a signal the
+kernel hands to another of adsim's threads (it may: any thread that does not block it) only
+marks Python's handler as due, and the main thread runs it when it next runs Python code. A
+wait with no end, there, held SIGTERM until the handler's timeout (a JS module's ``while (true)
+{}`` with ``--handler-timeout 300``: adsim ignored the stop for 300 s)."""
 _AFTER_STOP_S = 5.0
 """Seconds a wait goes on for the outcomes of the calls a stop's grace ended (their readers
 report them as their processes end)."""
@@ -50,6 +56,7 @@ class Delivery(Dispatcher):
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         on_engine = threading.get_ident() == self._engine_thread
+        on_main = threading.current_thread() is threading.main_thread()
         stop_end: float | None = None  # a stop's grace for handlers in plugins' processes
         try:
             with self._lock:
@@ -84,6 +91,8 @@ class Delivery(Dispatcher):
                         return False
                     if stop_end is not None and stop_end - now < (remaining or float("inf")):
                         remaining = stop_end - now
+                    if on_main and (remaining is None or remaining > _SIGNAL_LOOK_S):
+                        remaining = _SIGNAL_LOOK_S  # a signal another thread took: its stop
                     self._idle.wait(remaining)
         except RuntimeError as exc:
             _raise_the_stop_under(exc)
