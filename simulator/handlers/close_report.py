@@ -7,6 +7,7 @@ limit ran out (its stacks dumped, its process killed).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,16 +20,25 @@ __all__ = ["close_lines"]
 
 
 def close_lines(
-    life: Life, grace: float, late: str | None, where: Callable[[str], str | None]
+    life: Life,
+    grace: float,
+    late: str | None,
+    where: Callable[[str], str | None],
+    own: str | None,
 ) -> list[str]:
     """The lines (each to follow ``plugin crm: ``) of ``life``'s close, whose limit was
     ``grace`` + 1 s; ``late``: its stacks when that limit ran out and it was killed (None when
-    it ended in time); ``where``: a dump's ``file:line in function``."""
+    it ended in time); ``where``: a dump's ``file:line in function``; ``own``: the plugin's
+    file."""
     limit = grace + 1.0
     exiting = life.exiting[0] if life.exiting is not None else None
     lines = []
     if late is not None and exiting is None:
+        # Where in the plugin's own code: past its close(), in adsim's end (its threads'
+        # grace, Python's helpers), the dump's frames are adsim's and threading's.
         at = where(late)
+        if at is not None and not _in_file(at, own):
+            at = None
         lines.append(
             f"its close did not finish within {limit:g} s"
             + (f", at {at}" if at else "")
@@ -61,6 +71,12 @@ def close_lines(
         how = describe_exit(life.process.returncode)
         lines.append(f"its atexit function {exiting} ended its process: it {how}{skipped}")
     return lines
+
+
+def _in_file(at: str, file: str | None) -> bool:
+    """Whether ``at`` (``file:line in function``) is in ``file``."""
+    there = at.rsplit(" in ", 1)[0].rsplit(":", 1)[0]
+    return file is not None and os.path.realpath(there) == os.path.realpath(file)
 
 
 def _skipped(names: list[str], count: int) -> str:

@@ -478,7 +478,7 @@ class PluginProcess(PluginMessages):
             # load, and a close that went well was said to have ended the process early. Only
             # a process of the plugin's that left its group holding the pipe keeps it longer.
             life.reader.join(_READER_LIMIT)
-        for line in close_lines(life, self.grace, late, self.where):
+        for line in close_lines(life, self.grace, late, self.where, self.plugin.file):
             self.host.add_incident(f"plugin {self.name}: {line}")
         with contextlib.suppress(OSError):
             os.unlink(life.dump_path)
