@@ -60,7 +60,10 @@ def label(function: Any) -> str:
         function = function.func
     kind = type(function)
     if kind.__name__ not in ("function", "method", "builtin_function_or_method"):
-        return f"{kind.__module__}.{kind.__qualname__}() of an object"
+        home = kind.__module__
+        if home == "__main__" or home.startswith(_OWN_PACKAGE):
+            return f"{kind.__qualname__}() of an object"
+        return f"{home}.{kind.__qualname__}() of an object"
     name = getattr(function, "__qualname__", None) or getattr(function, "__name__", "?")
     module = getattr(function, "__module__", None)
     if module in ("posix", "nt"):  # ``os._exit`` is ``posix._exit``
@@ -118,13 +121,13 @@ class ExitFunctions:
             self._kept.clear()
         self._python[1]()
 
-    def _next(self) -> tuple[Registration, list[Callable[..., Any]]] | None:
-        """The last registered, taken off, and the functions left after it."""
+    def _take(self) -> list[Registration]:
+        """Every registration so far, taken off (last-registered last): what Python's exit runs.
+        One registered while they run is not run, as at Python's exit (a function registering
+        itself again ran until the close's limit killed it)."""
         with self._lock:
-            if not self._kept:
-                return None
-            each = self._kept.pop()
-            return each, [func for func, _, _ in reversed(self._kept)]
+            taken, self._kept = self._kept, []
+        return taken
 
     def run(
         self,
@@ -134,17 +137,26 @@ class ExitFunctions:
         """Run them, last-registered first, on this (the main) thread, each told to adsim
         first (``send``: the messages in the module docstring). One that raised (``SystemExit``
         too, which Python's exit passes over as well) is said, its traceback on stderr (``at``:
-        where in the plugin's code), and the next runs."""
-        while (taken := self._next()) is not None:
-            (func, args, kwargs), left = taken
-            name = label(func)
-            _told(send, ("exiting", name, [label(each) for each in left[:_NAMED]], len(left)))
+        where in the plugin's code), and the next runs. Each costs one short message, however
+        many there are (a library may register one a client: thousands)."""
+        kept = self._take()
+        labels: dict[int, str] = {}
+
+        def name(index: int) -> str:
+            if index not in labels:
+                labels[index] = label(kept[index][0])
+            return labels[index]
+
+        for index in range(len(kept) - 1, -1, -1):
+            func, args, kwargs = kept[index]
+            after = [name(each) for each in range(index - 1, max(index - 1 - _NAMED, -1), -1)]
+            _told(send, ("exiting", name(index), after, index))
             try:
                 func(*args, **kwargs)
             except BaseException as exc:
                 where = at(exc) if at is not None else None
-                line = f"its atexit function {name} raised: " + (f"{where}: " if where else "")
-                line += describe(exc)
+                line = f"its atexit function {name(index)} raised: "
+                line += (f"{where}: " if where else "") + describe(exc)
                 trace = traceback_text(exc, skip=1)
                 with contextlib.suppress(Exception):
                     sys.stderr.write(clipped(trace, TRACEBACK_LIMIT, "traceback", lines=True))
@@ -154,8 +166,7 @@ class ExitFunctions:
     def run_quietly(self) -> None:
         """``atexit._run_exitfuncs()`` called by the plugin itself: them, as Python runs them
         (an exception said on stderr and passed over)."""
-        while (taken := self._next()) is not None:
-            (func, args, kwargs), _ = taken
+        for func, args, kwargs in reversed(self._take()):
             try:
                 func(*args, **kwargs)
             except BaseException as exc:
