@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import prepare, typed_args
 from simulator.handlers import background_errors, kept_builtins
+from simulator.handlers.child_exit import ExitFunctions, end_python_helpers
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
 from simulator.handlers.child_signals import refuse_signals_to
@@ -159,8 +160,11 @@ class _Child:
         write: Connection,
         marker: StartMarker | None = None,
         lines: EndedLines | None = None,
+        exits: ExitFunctions | None = None,
     ):
         self.read = read
+        self.exits = exits
+        """The plugin's ``atexit`` functions, run at the close (``handlers.child_exit``)."""
         self.write = write
         self.name = ""
         self.lines = lines
@@ -423,8 +427,8 @@ class _Child:
                     continue
 
     def close(self, grace: float) -> None:
-        """The plugin's close hook, a short grace for its threads, then this process ends
-        whatever threads are left (a non-daemon thread must not keep anything alive)."""
+        """The plugin's close hook, a short grace for its threads, its atexit functions, then
+        this process ends whatever threads are left (a non-daemon one must not keep it alive)."""
         self.running = "its close()"
         failure = self.plugin.close() if self.plugin is not None else None
         if failure is not None:  # its traceback here (adsim's stderr), the line in the summary
@@ -444,9 +448,12 @@ class _Child:
                 left.append(thread.name)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
+        if self.exits is not None:  # on this, the main thread, as at Python's exit
+            self.running = "its atexit functions"
+            self.exits.run(self.send, self.plugin.at if self.plugin is not None else None)
         # Bounded: a pool left open still holds the tracker's pipe (its workers are named).
         helpers = threading.Thread(
-            target=_end_python_helpers, name="adsim-python-helpers", daemon=True
+            target=end_python_helpers, name="adsim-python-helpers", daemon=True
         )
         helpers.start()
         helpers.join(grace)
@@ -471,27 +478,12 @@ class _Child:
                 self.close(message[1])
 
 
-def _end_python_helpers() -> None:
-    """End ``multiprocessing``'s fork server and resource tracker (a ``spawn`` or
-    ``forkserver`` pool starts them on its first use) as Python's own exit does: their pipe
-    closed, each waited for. Left to this process's ``os._exit``, they were still running when
-    adsim looked for what the plugin left behind, and were killed and named, failing a run whose
-    plugin had shut its pool down. One a pool left open still holds does not end (its workers
-    hold its pipe): the close waits for them one grace, then they are ended with the pool's
-    workers, and named as before."""
-    for module, holder in (
-        ("multiprocessing.forkserver", "_forkserver"),
-        ("multiprocessing.resource_tracker", "_resource_tracker"),
-    ):
-        stop = getattr(getattr(sys.modules.get(module), holder, None), "_stop", None)
-        if callable(stop):
-            with contextlib.suppress(Exception):
-                stop()
-
-
 def main(argv: list[str]) -> None:
     """Serve one plugin over the two inherited pipe descriptors ``argv = [read, write, dump,
     marker]`` (the file for stack dumps, the descriptor of the start marker)."""
+    # Before anything registers one (adsim's import of logging, the plugin's): run at the close.
+    exits = ExitFunctions()
+    exits.install()
     # Ctrl-C is adsim's to handle: it ends this process through the protocol (or kills it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()  # a stuck plugin never outlives a killed adsim
@@ -506,7 +498,7 @@ def main(argv: list[str]) -> None:
         dump = open(argv[2], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True)
     marker = StartMarker.attach(int(argv[3])) if len(argv) > 3 else None
-    child = _Child(read, write, marker, lines)
+    child = _Child(read, write, marker, lines, exits)
     threading.excepthook = child.thread_hook  # a thread of the plugin's that raised: said
     background_errors.watch_own_loops(child.own_loop_error)  # its own asyncio.run's tasks too
     adsim = os.environ.get(PARENT_ENV, "")

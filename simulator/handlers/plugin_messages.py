@@ -87,6 +87,10 @@ class PluginMessages(PluginPipe):
         elif kind == "closed":
             life.left_threads = list(message[1])
             life.close_error = message[2]
+        elif kind == "exiting":  # an atexit function starts (None: they have all returned)
+            life.exiting = (message[1], list(message[2]), message[3])
+        elif kind == "exit_error":
+            life.exit_errors.append(message[1])
         elif kind == "incident":  # its thread or task raised, it replaced the pipe's descriptors
             self.host.add_incident(f"plugin {self.name}: {message[1]}")
 

@@ -50,6 +50,11 @@ class Life:
     left_threads: list[str] | None = None
     close_error: str | None = None
     """Its close() raised: where and what, one line (``file:line: ValueError: ...``)."""
+    exiting: tuple[str | None, list[str], int] | None = None
+    """The atexit function it said it runs at its end, the first few left after it and how many
+    (``simulator.handlers.child_exit``); ``(None, [], 0)`` once they have all returned."""
+    exit_errors: list[str] = field(default_factory=list)
+    """What its atexit functions raised, one line each."""
     reader: threading.Thread | None = None
     stop_dump: str | None = None
     """Its stacks when a stop's grace ended it with a call running (``end_on_stop``)."""

@@ -34,6 +34,8 @@ _DUMP_WAIT_S = 1.0
 _DUMP_POLL_S = 0.01
 _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
 _CHILD_FILE = "simulator/handlers/child.py"
+_EXIT_FILE = "simulator/handlers/child_exit.py"
+"""Where the child calls a plugin's atexit functions: adsim's frame, not where one is stuck."""
 
 
 def describe_exit(code: int | None) -> str:
@@ -58,7 +60,7 @@ def stuck_at(dump: str | None, prefer: str | None = None) -> str | None:
         if _CHILD_FILE not in block.replace("\\", "/") or " in serve" not in block:
             continue  # not the thread running the plugin (the child's reader, its own threads)
         for match in _FRAME.finditer(block):
-            if _CHILD_FILE in match["file"].replace("\\", "/"):
+            if any(own in match["file"].replace("\\", "/") for own in (_CHILD_FILE, _EXIT_FILE)):
                 break
             frames.append(match)
     if not frames:

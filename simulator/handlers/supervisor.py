@@ -13,6 +13,8 @@ tuples over them (``multiprocessing.connection.Connection``)::
                       ("api", request, method, args, kwargs)
                       ("done", id, status, result, error, traceback, started)
                       ("logger",) / ("closed", [threads still running], close error)
+                      ("exiting", atexit function | None, [next ones], how many)
+                      ("exit_error", line)  an atexit function raised (child_exit)
                       ("incident", line)   outside any call: a thread or an asyncio task of
                                            the plugin raised, a descriptor it replaced ...
 
@@ -48,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from simulator.contract import EventName
 from simulator.handlers import stacks
+from simulator.handlers.close_report import close_lines
 from simulator.handlers.leftover_processes import ended_within
 from simulator.handlers.outcome import Reply
 from simulator.handlers.pipeline import STOPPED_UNSTARTED, Pipeline, _Pending, wire_payload
@@ -439,14 +442,16 @@ class PluginProcess(PluginMessages):
                 print(self.host.secrets.text(line) or line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
-        """Run the plugin's close hook in the child, give its threads ``grace`` seconds, then
-        end the process whatever is left; threads still running are reported."""
+        """Run the plugin's close hook in the child, give its threads ``grace`` seconds, run its
+        atexit functions, then end the process whatever is left (within ``grace`` + 1 s of time
+        it could run, or it is killed); the summary says what went wrong (``close_report``)."""
         with self._restart_lock:
             self._closed = True
             life = self._life
         self.pipeline.close()
         if life is None:
             return
+        late: str | None = None  # its stacks when the close's limit ran out (then killed)
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
@@ -458,13 +463,11 @@ class PluginProcess(PluginMessages):
                     f"{self.grace:g} s (a handler still running); its process was killed"
                 )
             if not ended_within(life.process, self.grace + 1.0):  # of time it could run
-                self.say(self._end_running(life, "when adsim stopped") if stop() else None)
-                life.killed = True
-                life.process.kill()
-                self.host.add_incident(
-                    f"plugin {self.name}: its close did not finish within {self.grace + 1:g} s; "
-                    "its process was killed"
-                )
+                if stop():
+                    self.say(self._end_running(life, "when adsim stopped"))
+                    late = life.stop_dump or ""
+                else:
+                    late = self._kill(life) or ""  # where it was, for the line below
         elif life.process.poll() is None:
             life.process.kill()
         life.process.wait()
@@ -475,19 +478,7 @@ class PluginProcess(PluginMessages):
             # load, and a close that went well was said to have ended the process early. Only
             # a process of the plugin's that left its group holding the pipe keeps it longer.
             life.reader.join(_READER_LIMIT)
-        if life.closing and not life.killed and life.left_threads is None:
-            # It ended before it said so: its close() called os._exit, a signal, a crash.
-            self.host.add_incident(
-                f"plugin {self.name}: its process {describe_exit(life.process.returncode)} "
-                "during its close(), before it could say how its close went"
-            )
-        if life.close_error is not None:
-            self.host.add_incident(f"plugin {self.name}: its close() raised: {life.close_error}")
-        if life.left_threads:
-            names = ", ".join(life.left_threads)
-            self.host.add_incident(
-                f"plugin {self.name}: thread(s) {names} still running {self.grace:g} s after "
-                "the end; its process was ended"
-            )
+        for line in close_lines(life, self.grace, late, self.where, self.plugin.file):
+            self.host.add_incident(f"plugin {self.name}: {line}")
         with contextlib.suppress(OSError):
             os.unlink(life.dump_path)
