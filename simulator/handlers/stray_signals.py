@@ -18,14 +18,19 @@ hook as it is sent, on the sending thread) only ended the plugin's process in pr
 was the plugin's. Now it is an incident that names the plugin, its handler and the file:line,
 and the run goes on. With several hosts (a scenario's ``agents:``) it is the incident of the host
 whose plugin's code runs on the sending thread, or started it (it went to the last host made).
-What the hook cannot see is a stop as before: a signal sent another way
-(``signal.raise_signal``, a ``kill`` command the plugin runs, a C library), or one no plugin's
-code sent. Where adsim's stopper is not in place (the window, under pytest) the signal does what
-it does there, and a line on stderr says who sent it first.
+``signal.raise_signal``, ``signal.pthread_kill`` and ``_thread.interrupt_main`` (Python's own
+Ctrl-C, which no ``kill`` audits) are told apart the same way: the first and the last are
+replaced by functions that say who calls them before they call Python's (as ``os._exit`` is,
+``exit_guard``), the second is audited. What none of that sees is a stop as before: a signal
+sent another way (a ``kill`` command the plugin runs, a C library), a function taken before
+the first host was made, or one no plugin's code sent. Where adsim's stopper is not in place
+(the window, under pytest) the signal does what it does there, and a line on stderr says who
+sent it first.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
@@ -49,7 +54,9 @@ _STOPS = frozenset(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 _WATCHED = _STOPS | frozenset(_SIGNALS)
-_KILLS = frozenset({"os.kill", "os.killpg"})
+_KILLS = frozenset({"os.kill", "os.killpg", "signal.pthread_kill"})
+_REAL_RAISE = signal.raise_signal
+_REAL_INTERRUPT = _thread.interrupt_main
 
 _listening: list[StraySignals] = []
 """The hosts' catchers, latest last (several: a scenario's ``agents:``, one host each). The
@@ -194,6 +201,30 @@ def _listen(catcher: StraySignals) -> None:
         _hooked_in.append(os.getpid())
         sys.addaudithook(_audit)
         exit_guard.owner_finders.append(_running_here)
+        signal.raise_signal = _raise_signal
+        _thread.interrupt_main = _interrupt_main
+
+
+def _raise_signal(signalnum: int, /) -> None:
+    """``signal.raise_signal``, said as ``os.kill(os.getpid(), ...)`` is when a plugin's code
+    calls it (``_audit``), then Python's."""
+    _told("signal.raise_signal", signalnum, sys._getframe(1))
+    _REAL_RAISE(signalnum)
+
+
+def _interrupt_main(signum: int = signal.SIGINT, /) -> None:
+    """``_thread.interrupt_main``: a Ctrl-C as Python's handler of it gets one, which a
+    plugin's code calling it is not: said as ``signal.raise_signal`` is."""
+    _told("_thread.interrupt_main", signum, sys._getframe(1))
+    _REAL_INTERRUPT(signum)  # type: ignore[arg-type]
+
+
+def _told(call: str, signum: int, frame: FrameType | None) -> None:
+    try:
+        if _listening and [os.getpid()] == _hooked_in and int(signum) in _WATCHED:
+            _sender().sending(call, int(signum), frame)
+    except Exception:  # a report that failed must not fail the plugin's call
+        pass
 
 
 def _running_here() -> StraySignals | None:
@@ -222,7 +253,10 @@ def _catching(signum: int) -> bool:
 
 
 def _own(call: str, target: int) -> bool:
-    """Whether ``call`` (``os.kill``, ``os.killpg``) to ``target`` reaches this process."""
+    """Whether ``call`` (``os.kill``, ``os.killpg``, ``signal.pthread_kill``) to ``target``
+    reaches this process (a thread's signal is the process's, handled on its main thread)."""
+    if call == "signal.pthread_kill":
+        return True
     if call == "os.kill":
         return target in (os.getpid(), 0) or target == -os.getpgrp()
     return target in (0, os.getpgrp())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import signal
 
+import pytest
+
 from simulator.handlers import exit_guard
 from simulator.handlers.stray_signals import StraySignals
 from tests.unit.plugin_demo import run_adsim
@@ -46,6 +48,41 @@ def test_a_handlers_sigterm_to_adsims_process_names_it_and_stops_nothing(tmp_pat
         f"adsim:   plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill at "
         f"{tmp_path / 'crm.py'}:8); in adsim's own process (thread isolation) adsim took it as "
         "the plugin's, not as a stop, and went on"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "call"),
+    [
+        ("signal.raise_signal(signal.SIGINT)", "signal.raise_signal"),
+        ("_thread.interrupt_main()", "_thread.interrupt_main"),
+        (
+            "signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)",
+            "signal.pthread_kill",
+        ),
+    ],
+)
+def test_a_ctrl_c_a_handler_makes_another_way_is_the_plugins(tmp_path, body: str, call: str):
+    """No ``os.kill`` audits these: they stopped the run as the user's Ctrl-C (exit 130)."""
+    result = _thread_run(tmp_path, f"import _thread; {body}")
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "interrupted" not in result.stderr
+    assert (
+        f"adsim:   plugin crm: save sent SIGINT (2) to adsim's own process ({call} at "
+        f"{tmp_path / 'crm.py'}:8); in adsim's own process (thread isolation) adsim took it as "
+        "the plugin's, not as a stop, and went on"
+    ) in result.stderr
+
+
+def test_a_plugins_thread_calling_interrupt_main_is_named_where_it_was_started(tmp_path):
+    body = "import _thread; t = threading.Thread(target=_thread.interrupt_main); t.start()"
+    body += "; t.join()"
+    result = _thread_run(tmp_path, body)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "interrupted" not in result.stderr
+    assert (
+        f"adsim:   plugin crm sent SIGINT (2) to adsim's own process (_thread.interrupt_main at "
+        f"{tmp_path / 'crm.py'}:8 (on a thread started there))"
     ) in result.stderr
 
 
