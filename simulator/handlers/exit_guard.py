@@ -108,9 +108,11 @@ def _register(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Callabl
     return _REAL_REGISTER(func, *args, **kwargs)
 
 
-def registered(code: CodeType) -> tuple[str, str] | None:
+def registered(code: CodeType | None) -> tuple[str, str] | None:
     """(plugin, ``file:line``) of the plugin code that registered an ``atexit`` function of
-    ``code``; None when none did."""
+    ``code`` (None: any, the last); None when none did."""
+    if code is None:
+        return next(reversed(_registered.values()), None)
     return _registered.get(code)
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -43,7 +44,7 @@ from typing import Any
 from simulator import interrupts
 from simulator.handlers import exit_guard
 
-__all__ = ["StraySignals"]
+__all__ = ["RefusedStopError", "StraySignals"]
 
 _SIGNALS = tuple(
     getattr(signal, name)
@@ -67,6 +68,11 @@ the host whose plugin sent it, and what to say. The handler is set by the first 
 whichever host's plugin sends the signal."""
 _hooked_in: list[int] = []
 """The process the audit hook was added in (it cannot be removed: inert once none listens)."""
+
+
+class RefusedStopError(PermissionError):
+    """A stop a plugin's code sends adsim's process where adsim's stopper would not take it
+    as the plugin's: raised in the plugin's call (``os.kill``, ``signal.raise_signal`` ...)."""
 
 
 class StraySignals:
@@ -152,13 +158,20 @@ class StraySignals:
                 "a crashed call)"
             )
             return
-        if signal.getsignal(signum) is signal.SIG_DFL:  # it ends the process
-            for before in exit_guard.before_saying:
-                with contextlib.suppress(Exception):
-                    before()
-        line = f"adsim: {sent}: in adsim's own process (thread isolation) it stops adsim\n"
-        with contextlib.suppress(OSError):
-            os.write(2, line.encode("utf-8", "replace"))
+        # Where adsim's stopper is not the one to get it (under pytest, the window), taken it
+        # stopped them as the user's Ctrl-C or SIGTERM does (pytest: "KeyboardInterrupt, no
+        # tests ran", this line lost to its capture): refused, as a plugin's process's signal
+        # to adsim's is (``child_signals``).
+        self._report(
+            f"{sent}; adsim refused it (a PermissionError there) and went on: where adsim's "
+            "own handler of the stops is not in place (under pytest, the window) it stopped "
+            "them as the user's stop does (to fail the call, raise)"
+        )
+        raise RefusedStopError(
+            errno.EPERM,
+            f"adsim refused {call}({name}): it reaches adsim's own process, which a plugin "
+            "run in it (thread isolation) may not stop (to fail the call, raise)",
+        )
 
     def running(self) -> bool:
         """Whether this host's plugins' code runs on the calling thread."""
@@ -223,6 +236,8 @@ def _told(call: str, signum: int, frame: FrameType | None) -> None:
     try:
         if _listening and [os.getpid()] == _hooked_in and int(signum) in _WATCHED:
             _sender().sending(call, int(signum), frame)
+    except RefusedStopError:
+        raise
     except Exception:  # a report that failed must not fail the plugin's call
         pass
 
@@ -272,5 +287,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         if signum not in _WATCHED or [os.getpid()] != _hooked_in or not _own(event, target):
             return
         _sender().sending(event, signum, sys._getframe(1))
+    except RefusedStopError:
+        raise
     except Exception:  # a report that failed must not fail the plugin's call
         pass

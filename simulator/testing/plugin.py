@@ -182,6 +182,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from simulator.handlers.leftover_threads import exit_if_held
 
         exit_if_held(_EXIT_STATUS[0])
+    from simulator.handlers import exit_watch
+
+    if exit_watch.plugins_registered():  # an atexit function of a plugin's that never returns
+        exit_watch.watch(_EXIT_STATUS[0], pytest=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -192,9 +196,10 @@ def pytest_configure(config: pytest.Config) -> None:
     teller: slow_loads.Teller = partial(_tell_if_slow, config)
     config.stash[_TELLER] = teller
     slow_loads.install(teller)  # wherever a plugin loads: set-up, adsim.agent(), a reload
-    from simulator.handlers import exit_guard
+    from simulator.handlers import exit_guard, exit_watch
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
+    exit_watch.arm()  # before any handler plugin registers an atexit function
     _importable_before_collection(config)
     config.addinivalue_line(
         "markers",

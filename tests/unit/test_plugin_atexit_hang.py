@@ -15,6 +15,8 @@ from simulator.handlers import exit_watch
 
 from .plugin_demo import run_adsim
 
+pytest_plugins = ["pytester"]
+
 PLUGIN = """
     import atexit
     import threading
@@ -48,7 +50,7 @@ def _run(tmp_path: Path, body: str):
             "atexit.register(spin)",
             "plugin crm's atexit function spin (registered at {plugin}:12) was still running "
             "{grace:g} s after adsim's report, at {plugin}:7 in spin: in adsim's own process "
-            "(thread isolation) it held adsim's exit;",
+            "(thread isolation) it held the process's exit;",
         ),
         (
             "atexit.register(threading.Event().wait)",
@@ -73,3 +75,29 @@ def test_an_atexit_function_that_returns_changes_nothing(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "flushed" in done.stdout
     assert "atexit" not in done.stderr
+
+
+TEST = """
+def test_login(adsim):
+    adsim.login()
+"""
+
+
+def test_under_pytest_the_session_ends_too(pytester):
+    """The pytest fixtures run plugins in pytest's process: the session hung after its
+    summary, ``2 passed``."""
+    pytester.makepyfile(
+        crm=textwrap.dedent(PLUGIN.format(body="atexit.register(spin)")), test_crm=TEST
+    )
+    pytester.makeini("[pytest]\nadsim_handlers = crm.py\n")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:pytest-qt", "-p", "no:cacheprovider", timeout=120.0
+    )  # a guard: before, it never returned
+    assert result.ret == 1, result.stderr.str()
+    result.stdout.fnmatch_lines(["*1 passed*"])
+    result.stderr.fnmatch_lines(
+        [
+            "adsim: plugin crm's atexit function spin (registered at *crm.py:11) was still "
+            "running * s after pytest's report, at *crm.py:6 in spin: *; exit 1"
+        ]
+    )

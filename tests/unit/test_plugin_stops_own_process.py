@@ -12,8 +12,10 @@ import signal
 import pytest
 
 from simulator.handlers import exit_guard
-from simulator.handlers.stray_signals import StraySignals
+from simulator.handlers.stray_signals import RefusedStopError, StraySignals
 from tests.unit.plugin_demo import run_adsim
+
+pytest_plugins = ["pytester"]
 
 _PLUGIN = """
 import os
@@ -101,23 +103,58 @@ def test_one_a_thread_of_the_plugins_sends_names_where_it_was_started(tmp_path):
     ) in result.stderr
 
 
-def test_without_adsims_stopper_the_sender_is_said_before_the_signal_does_its_work(
-    monkeypatch, capfd
-):
-    """Under pytest or in the window the stop is theirs to handle (pytest's SIGINT, a SIGTERM
-    that ends the process): a line on stderr names who sent it first."""
+def test_without_adsims_stopper_a_plugins_stop_is_refused(monkeypatch, capfd):
+    """Under pytest or in the window the stop was theirs to handle (pytest's SIGINT: the
+    session ended, "KeyboardInterrupt, no tests ran", the line naming the sender lost to the
+    capture): refused, as a plugin's process's signal to adsim's is."""
     monkeypatch.setattr(exit_guard, "before_saying", [])  # pytest's capture stays as it is
     reports: list[str] = []
     catcher = StraySignals(reports.append, lambda: "plugin crm: save")
     try:
-        catcher.sending("os.kill", signal.SIGTERM, None)
+        with pytest.raises(RefusedStopError, match=r"adsim refused os.kill\(SIGTERM\)"):
+            catcher.sending("os.kill", signal.SIGTERM, None)
     finally:
         catcher.release()
-    assert reports == []
-    assert capfd.readouterr().err == (
-        "adsim: plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill): in "
-        "adsim's own process (thread isolation) it stops adsim\n"
+    assert reports == [
+        "plugin crm: save sent SIGTERM (15) to adsim's own process (os.kill); adsim refused it "
+        "(a PermissionError there) and went on: where adsim's own handler of the stops is not "
+        "in place (under pytest, the window) it stopped them as the user's stop does (to fail "
+        "the call, raise)"
+    ]
+    assert capfd.readouterr().err == ""
+
+
+TEST = """
+def test_save(adsim):
+    adsim.login()
+    adsim.set_agent_state("ready")
+    adsim.offer_call("Sales")
+    adsim.accept_interaction()
+    adsim.customer_hang_up()
+    adsim.set_disposition("Product sold")
+    adsim.complete_interaction()
+
+
+def test_after():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["_thread.interrupt_main()", "os.kill(os.getpid(), signal.SIGINT)"],
+)
+def test_under_pytest_a_plugins_ctrl_c_fails_its_test_and_the_session_goes_on(pytester, body):
+    """It ended the session as the user's Ctrl-C: "KeyboardInterrupt", "no tests ran"."""
+    plugin = _PLUGIN.format(body=f"import _thread; {body}")
+    pytester.makepyfile(crm=plugin, test_crm=TEST)
+    pytester.makeini("[pytest]\nadsim_handlers = crm.py\n")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:pytest-qt", "-p", "no:cacheprovider", timeout=120.0
     )
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*RefusedStopError: *adsim refused *(SIGINT)*"])
+    assert "KeyboardInterrupt" not in result.stdout.str()
 
 
 def test_adsims_own_kills_and_other_signals_are_not_the_plugins():
