@@ -24,8 +24,9 @@ replaced by functions that say who calls them before they call Python's (as ``os
 ``exit_guard``), the second is audited. What none of that sees is a stop as before: a signal
 sent another way (a ``kill`` command the plugin runs, a C library), a function taken before
 the first host was made, or one no plugin's code sent. Where adsim's stopper is not in place
-(the window, under pytest) the signal does what it does there, and a line on stderr says who
-sent it first.
+(the window, under pytest), which would take it as the user's stop (pytest ended the session,
+"no tests ran"), the stop is refused as a plugin's process's is (``child_signals``): the call
+raises ``RefusedStopError`` (a ``PermissionError``) in the plugin, and an incident names it.
 """
 
 from __future__ import annotations
