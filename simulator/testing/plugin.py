@@ -22,10 +22,8 @@ An ``adsim_scenario`` run that failed (an expectation not met, a step refused) f
 that passed without reading its verdict (``result.passed`` ...), at the same teardown.
 
 Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
-the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
-be importable: ``pythonpath = src`` in the ini file. Each pytest-xdist worker is its own process
-with its own simulators, handler modules and (in-memory) journals.
-"""
+the module's state. Under plain ``pytest`` the handler's folder must be importable (``pythonpath
+= src``). Each pytest-xdist worker has its own simulators, handler modules and journals."""
 
 from __future__ import annotations
 
@@ -182,10 +180,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from simulator.handlers.leftover_threads import exit_if_held
 
         exit_if_held(_EXIT_STATUS[0])
-    from simulator.handlers import exit_watch
-
-    if exit_watch.plugins_registered():  # an atexit function of a plugin's that never returns
-        exit_watch.watch(_EXIT_STATUS[0], pytest=True)
+    watch = sys.modules.get("simulator.handlers.exit_watch")  # a plugin's endless atexit
+    if watch is not None and watch.plugins_registered():
+        watch.watch(_EXIT_STATUS[0], pytest=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -287,9 +284,8 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     (``@pytest.mark.adsim(handler_failures="allow")``).
 
     Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers (and
-    fails the test with ``HandlerLoopError`` when they keep acting on their own events).
-    Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
-    """
+    fails the test with ``HandlerLoopError`` when they keep acting on their own events). Read
+    ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``."""
     from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
     from simulator.testing.harness import (
         AdsimHarness,
