@@ -159,6 +159,9 @@ class StraySignals:
                 "a crashed call)"
             )
             return
+        with contextlib.suppress(OSError, ValueError):
+            if signal.getsignal(signum) == signal.SIG_IGN:
+                return  # ignored (``nohup``, a script's background job): it stops nothing
         # Where adsim's stopper is not the one to get it (under pytest, the window), taken it
         # stopped them as the user's Ctrl-C or SIGTERM does (pytest: "KeyboardInterrupt, no
         # tests ran", this line lost to its capture): refused, as a plugin's process's signal
@@ -270,9 +273,11 @@ def _catching(signum: int) -> bool:
 
 def _own(call: str, target: int) -> bool:
     """Whether ``call`` (``os.kill``, ``os.killpg``, ``signal.pthread_kill``) to ``target``
-    reaches this process (a thread's signal is the process's, handled on its main thread)."""
+    reaches this process (a thread's signal is the process's, handled on its main thread): for
+    ``pthread_kill``, a thread of it that is running. One to a thread that has ended delivers
+    nothing: taken as coming, it made the user's next Ctrl-C or SIGTERM the plugin's (ignored)."""
     if call == "signal.pthread_kill":
-        return True
+        return target in sys._current_frames()
     if call == "os.kill":
         return target in (os.getpid(), 0) or target == -os.getpgrp()
     return target in (0, os.getpgrp())

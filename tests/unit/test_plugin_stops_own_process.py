@@ -8,12 +8,15 @@ plugin; in a process of its own the same handler is a crashed call and the run g
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
+import threading
 
 import pytest
 
 from simulator.handlers import exit_guard
-from simulator.handlers.stray_signals import RefusedStopError, StraySignals
-from tests.unit.plugin_demo import run_adsim
+from simulator.handlers.stray_signals import RefusedStopError, StraySignals, _own
+from tests.unit.plugin_demo import ROOT, run_adsim
 
 pytest_plugins = ["pytester"]
 
@@ -251,3 +254,44 @@ def test_with_several_agents_a_caught_signal_from_a_plugins_thread_is_its_hosts(
         f"plugin crm sent it (os.kill at {tmp_path / 'crm.py'}:13 (on a thread started there))"
     ) in jane
     assert "SIGUSR1" not in omar
+
+
+def test_a_pthread_kill_to_a_thread_that_has_ended_is_not_taken_as_coming():
+    """It delivers nothing: marked as the plugin's signal on its way, it made the user's next
+    Ctrl-C (or SIGTERM) the plugin's, and adsim ignored it (a run of 20,000 repeats went on)."""
+    ended = threading.Thread(target=lambda: None)
+    ended.start()
+    ended.join()
+    assert ended.ident is not None
+    assert not _own("signal.pthread_kill", ended.ident)
+    assert _own("signal.pthread_kill", threading.main_thread().ident or 0)
+    assert _own("signal.pthread_kill", threading.get_ident())
+
+
+def test_a_stop_the_process_ignores_is_not_refused(tmp_path):
+    """adsim started with SIGINT ignored (a script's background job, ``nohup``) leaves it
+    ignored: a plugin's ``raise_signal(SIGINT)`` then stops nothing, and was refused all the
+    same (a failed call, an incident blaming pytest or the window), unlike main's silence."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(
+        "import signal\n\n\ndef save(activity):\n    signal.raise_signal(signal.SIGINT)\n\n\n"
+        "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', save)\n",
+        encoding="utf-8",
+    )
+    launcher = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "sys.argv[0] = 'adsim'; runpy.run_module('simulator', run_name='__main__')"
+    )
+    argv = ["run", "fixtures/scenarios/inbound_acw_disposition.yaml", "--handler", str(plugin)]
+    argv += ["--handler-isolation", "thread", "--journal", ":memory:"]
+    result = subprocess.run(
+        [sys.executable, "-c", launcher, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=120.0,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "refused" not in result.stderr
