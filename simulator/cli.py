@@ -194,9 +194,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if program and "simulator.handlers.leftover_threads" in sys.modules:
         # A plugin run in this process (--handler-isolation thread) may have left a thread
         # that is not a daemon: Python would wait for it after the summary, for ever.
+        from simulator.handlers import exit_watch
         from simulator.handlers.leftover_threads import exit_past
 
-        return exit_past(code)
+        code = exit_past(code)
+        exit_watch.watch(code)  # an atexit function of a plugin's that never returns
+        return code
     return code
 
 

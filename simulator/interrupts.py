@@ -53,6 +53,7 @@ from typing import Any
 __all__ = [
     "STOP_GRACE",
     "Interrupted",
+    "at_exit_end",
     "check",
     "deferred",
     "exit_code",
@@ -275,6 +276,9 @@ def ignore_stops_once_ended() -> None:
     finalization, after the last ``atexit``, puts the default action back in place of every
     handler of its own, and a signal in the milliseconds it then takes (its modules torn down)
     killed adsim (-15, -2) instead of ending it with its code."""
+    for call in at_exit_end:
+        with contextlib.suppress(Exception):
+            call()
     if threading.current_thread() is not threading.main_thread():
         return
     for signum in _STOP_SIGNALS:
@@ -282,6 +286,10 @@ def ignore_stops_once_ended() -> None:
         if getattr(handler, "__func__", None) is _Stopper._exit_now:
             signal.signal(signum, signal.SIG_IGN)
 
+
+at_exit_end: list[Any] = []
+"""Called by ``ignore_stops_once_ended``, the last ``atexit`` function: every other has
+returned (``simulator.handlers.exit_watch``)."""
 
 _STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)

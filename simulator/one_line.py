@@ -12,9 +12,11 @@ plugin's exception as text, even one whose ``__str__`` raises or would never end
 from __future__ import annotations
 
 import re
+from collections import deque
+from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["exception_text", "one_line", "repr_items", "unwritten"]
+__all__ = ["exception_text", "one_line", "opened", "repr_items", "unwritten"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """C0 (all but tab), DEL, C1, the Unicode line and paragraph separators, and the bidirectional
@@ -52,7 +54,7 @@ def unwritten(exc: BaseException) -> str | None:
     try:
         args = exc.args
         if type(args) is not tuple or not any(
-            isinstance(arg, dict | list | tuple | set | frozenset) for arg in args
+            isinstance(arg, _CONTAINERS) or opened(arg) is not None for arg in args
         ):
             return None
         if repr_items(args, _ARGS_ITEMS) is not None:
@@ -64,10 +66,11 @@ def unwritten(exc: BaseException) -> str | None:
 
 def repr_items(value: Any, limit: int) -> int | None:
     """How many items the builtin ``repr`` of ``value`` shows (itself and, inside every dict,
-    list, tuple, set and frozenset, a subclass's too, each key and value, one held twice
-    twice, one inside itself once), or None when that is more than ``limit``. Each container
-    is looked into once, so this takes at most ``limit`` steps: a list holding the same list
-    twice, 60 levels deep, is 2**60 items, counted in 120 steps."""
+    list, tuple, set and frozenset, a subclass's too, each key and value, and inside what
+    ``opened`` opens what it holds; one held twice twice, one inside itself once), or None
+    when that is more than ``limit``. Each container is looked into once, so this takes at
+    most ``limit`` steps: a list holding the same list twice, 60 levels deep, is 2**60 items,
+    counted in 120 steps."""
     sizes: dict[int, int] = {}
     path: set[int] = set()
     todo: list[tuple[Any, list[Any] | None, int]] = [(value, None, 0)]
@@ -84,24 +87,26 @@ def repr_items(value: Any, limit: int) -> int | None:
             continue
         if ident in sizes or ident in path:
             continue
-        if not isinstance(item, _CONTAINERS):
-            sizes[ident] = 1
-            continue
         if isinstance(item, dict):
             each: Any = [*dict.keys(item), *dict.values(item)]
         elif isinstance(item, list):
             each = list.__iter__(item)
         elif isinstance(item, tuple):
             each = tuple.__iter__(item)
-        else:
+        elif isinstance(item, set | frozenset):
             each = set.__iter__(item) if isinstance(item, set) else frozenset.__iter__(item)
+        else:
+            each = opened(item)
+            if each is None:
+                sizes[ident] = 1
+                continue
         found: list[Any] = []
         count = 0
         for inner in each:
             steps += 1
             if steps > limit:
                 return None
-            if isinstance(inner, _CONTAINERS):
+            if isinstance(inner, _CONTAINERS) or opened(inner) is not None:
                 found.append(inner)
             else:
                 count += 1
@@ -112,6 +117,37 @@ def repr_items(value: Any, limit: int) -> int | None:
 
 
 _CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
+def opened(item: Any) -> list[Any] | None:
+    """What the ``repr`` of ``item`` shows inside it when it is none of the containers above
+    but its ``repr`` walks what it holds all the same, in C code or through C code that holds
+    the GIL (a ``collections.deque``, a dataclass instance, a pydantic model, a
+    ``SimpleNamespace``, an exception: its arguments); None for anything else (a leaf). A
+    model's or a dataclass's fields, not their ``repr=False`` choices: a bound, not a text."""
+    kind = type(item)
+    if kind in _LEAVES:
+        return None
+    if isinstance(item, deque):
+        return list(deque.__iter__(item))
+    if isinstance(item, BaseException):
+        args = item.args
+        return list(args) if type(args) is tuple else None
+    if kind is SimpleNamespace:
+        return list(vars(item).values())
+    fields = getattr(kind, "__dataclass_fields__", None)
+    if isinstance(fields, dict) and not isinstance(item, type):
+        return [getattr(item, name, None) for name in fields]
+    if getattr(kind, "__pydantic_fields__", None) is not None and not isinstance(item, type):
+        held = getattr(item, "__dict__", None)
+        extra = getattr(item, "__pydantic_extra__", None)
+        values = list(held.values()) if isinstance(held, dict) else []
+        return values + (list(extra.values()) if isinstance(extra, dict) else [])
+    return None
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), bytes})
+"""The commonest leaves, told at once."""
 
 
 def exception_text(exc: BaseException) -> str:

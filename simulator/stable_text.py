@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from types import SimpleNamespace
 from typing import Any
 
-from simulator.one_line import repr_items
+from simulator.one_line import opened, repr_items
 
 __all__ = ["brief_repr", "dumps", "dumps_each", "stable_repr"]
 
@@ -47,6 +49,18 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
         if depth > 100 or budget[0] < 0:  # as repr itself gives up on deep nesting
             return "..."
         kind = type(item)
+        if not isinstance(item, _WALKED) and _too_big(item, budget):
+            # A deque, a dataclass, a model ... whose repr would show more than is left: its
+            # repr walks what it holds holding the GIL (a deque of a list holding the same
+            # list twice, 60 levels deep, for ever), so the walk here shows it.
+            ident = id(item)
+            if ident in inside:
+                return f"{kind.__name__}(...)"
+            inside.add(ident)
+            try:
+                return f"{kind.__name__}({held(item, depth + 1)})"
+            finally:
+                inside.discard(ident)
         if not isinstance(item, _WALKED) or _own_repr(item, kind, budget):
             try:
                 text = repr(item)
@@ -80,6 +94,22 @@ def stable_repr(value: Any, items: int = _REPR_ITEMS) -> str:
             else:
                 parts.append(show(each, inner))
         return parts
+
+    def held(item: Any, inner: int) -> str:
+        # What ``repr`` would show inside ``Name(...)``: a deque's items as a list, an
+        # exception's arguments, the others' fields as ``name=value``.
+        if isinstance(item, deque):
+            return "[" + ", ".join(listed(deque.__iter__(item), inner)) + "]"
+        names = _field_names(item)
+        if names is None:
+            return ", ".join(listed(opened(item) or [], inner))
+        parts = []
+        for name, each in zip(names, opened(item) or [], strict=False):
+            if budget[0] <= 0:
+                parts.append("...")
+                break
+            parts.append(f"{name}={show(each, inner)}")
+        return ", ".join(parts)
 
     def shown(item: Any, kind: type, inner: int) -> str:
         if isinstance(item, set | frozenset):
@@ -118,6 +148,37 @@ def _own_repr(item: Any, kind: type, budget: list[int]) -> bool:
         return False
     budget[0] -= size - 1
     return True
+
+
+def _field_names(item: Any) -> list[str] | None:
+    """The names of the values ``opened`` gives for ``item``, in order; None for a deque's or
+    an exception's (no names)."""
+    if isinstance(item, deque | BaseException):
+        return None
+    if type(item) is SimpleNamespace:
+        return list(vars(item))
+    fields = getattr(type(item), "__dataclass_fields__", None)
+    if isinstance(fields, dict):
+        return list(fields)
+    held = getattr(item, "__dict__", None)
+    extra = getattr(item, "__pydantic_extra__", None)
+    names = list(held) if isinstance(held, dict) else []
+    return names + (list(extra) if isinstance(extra, dict) else [])
+
+
+def _too_big(item: Any, budget: list[int]) -> bool:
+    """Whether ``item``, none of ``_WALKED``, is one ``opened`` opens whose ``repr`` would
+    show more items than are left in ``budget`` (else they are spent, and its ``repr`` asked)."""
+    try:
+        if opened(item) is None:
+            return False
+        size = repr_items(item, max(budget[0], 0))
+    except Exception:  # its own fields raised: its repr says what it says
+        return False
+    if size is None:
+        return True
+    budget[0] -= size - 1
+    return False
 
 
 def brief_repr(value: Any, width: int = 80) -> str:

@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.one_line import opened, repr_items
+from simulator.stable_text import brief_repr
+
 __all__ = ["MAX_DEPTH", "MAX_VALUES", "TreeScan", "copied", "scan", "tree_problem"]
 
 MAX_DEPTH = 100
@@ -46,7 +49,7 @@ _LEAF = TreeScan()
 def _step(where: str, key: Any) -> str:
     if isinstance(key, str) and key.isidentifier():
         return f"{where}.{key}"
-    shown = str.__repr__(key) if isinstance(key, str) else repr(key)
+    shown = str.__repr__(key) if isinstance(key, str) else brief_repr(key, 40)
     return f"{where}[{shown[:40]}]"
 
 
@@ -84,6 +87,9 @@ def scan(value: Any, label: str, values: int = MAX_VALUES) -> TreeScan:
             return TreeScan(big_integer=not -_SAFE <= value <= _SAFE)
         if value is None or kind is float or kind is bool or isinstance(value, int):
             return _LEAF
+        if _hidden(value, values) > values:
+            problem = f"{label} holds more than {values:,} values (in the {kind.__name__})"
+            return TreeScan(problem, other=True)
         return TreeScan(other=True)
     # Depth first, without recursion; ``inside`` holds the containers on the current path, each
     # with its (parent, key) chain. The containers are taken in the order tree_problem always
@@ -132,6 +138,14 @@ def scan(value: Any, label: str, values: int = MAX_VALUES) -> TreeScan:
                 surrogate = surrogate or _surrogate(child)
             elif not isinstance(child, int):
                 other = True
+                size = _hidden(child, values - count)
+                count += size
+                if count > values:
+                    where = _path(label, (node, key))
+                    return TreeScan(
+                        f"{label} holds more than {values:,} values (the {kind.__name__} at "
+                        f"{where[:120]} holds more than JSON or repr can write in time)"
+                    )
             if type(key) is int:
                 pass
             elif isinstance(key, str):
@@ -143,7 +157,7 @@ def scan(value: Any, label: str, values: int = MAX_VALUES) -> TreeScan:
                 where = _path(label, node)
                 return TreeScan(
                     f"{label} has a key that JSON cannot write: {where} has the "
-                    f"{type(key).__name__} key {repr(key)[:40]}"
+                    f"{type(key).__name__} key {brief_repr(key, 40)}"
                 )
         if containers:
             containers.reverse()  # the first found is the first in the text
@@ -151,12 +165,26 @@ def scan(value: Any, label: str, values: int = MAX_VALUES) -> TreeScan:
     return TreeScan(None, surrogate, big, other)
 
 
+def _hidden(value: Any, values: int) -> int:
+    """How many values a value the walk above takes as a leaf holds (a deque, a dataclass, a
+    model: the later checks look at it themselves, and ``json.dumps`` or ``repr`` of it walks
+    what it holds in C code, holding the GIL), counted as ``repr`` shows them
+    (``one_line.repr_items``) up to ``values``; more is ``values + 1``: a deque of a list
+    holding the same list twice, 60 levels deep, is 2**60, counted in a few hundred steps."""
+    try:
+        if opened(value) is None:
+            return 0
+        size = repr_items(value, max(values, 0))
+    except Exception:  # its own fields raised: the later checks say what they say
+        return 0
+    return values + 1 if size is None else size - 1
+
+
 def tree_problem(value: Any, label: str, values: int = MAX_VALUES) -> str | None:
     """What keeps ``value`` (the argument ``label``) from being a JSON tree, as the end of a
     sentence (``screenData contains itself: screenData.b[1].c is screenData``), or None. Only
-    dicts, lists and tuples are walked; anything else is a leaf (its type is checked elsewhere)."""
-    if not isinstance(value, dict | list | tuple):
-        return None
+    dicts, lists and tuples are walked; anything else is a leaf (its type is checked elsewhere),
+    unless it holds more than ``values`` values (a deque, a dataclass, a model: ``_hidden``)."""
     return scan(value, label, values).problem
 
 

@@ -16,6 +16,7 @@ ends only its own process, reported as ``crashed``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sys
@@ -23,7 +24,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import CodeType, FrameType, ModuleType
 from typing import Any, NoReturn
 
 __all__ = [
@@ -67,6 +68,8 @@ def _install() -> None:
     if os._exit is not _guarded:
         _installed_in[:] = [os.getpid()]
         os._exit = _guarded
+    if atexit.register is not _register:
+        atexit.register = _register
     if threading.Thread.start is not _start:
         setattr(threading.Thread, "start", _start)  # noqa: B010 (a method replaced: typed apart)
 
@@ -87,6 +90,35 @@ def _start(thread: threading.Thread) -> None:
         if owner is not None:
             _started_for[thread] = owner
     _REAL_START(thread)
+
+
+_REAL_REGISTER = atexit.register
+_registered: dict[CodeType, tuple[str, str]] = {}
+"""The code of the ``atexit`` functions plugin code registered -> (plugin, the file:line that
+registered it): ``simulator.handlers.exit_watch`` names one that never returns."""
+
+
+def _register(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    """``atexit.register``, remembering the plugin whose code registers ``func``."""
+    with contextlib.suppress(Exception):
+        culprit = plugin_code(sys._getframe(1))
+        code = getattr(getattr(func, "__func__", func), "__code__", None)
+        if culprit is not None and isinstance(code, CodeType):
+            _registered[code] = culprit
+    return _REAL_REGISTER(func, *args, **kwargs)
+
+
+def registered(code: CodeType | None) -> tuple[str, str] | None:
+    """(plugin, ``file:line``) of the plugin code that registered an ``atexit`` function of
+    ``code`` (None: any, the last); None when none did."""
+    if code is None:
+        return next(reversed(_registered.values()), None)
+    return _registered.get(code)
+
+
+def real_exit(status: int) -> NoReturn:
+    """Python's ``os._exit``, not the guard's."""
+    _REAL_EXIT(status)
 
 
 def started_by(thread: threading.Thread) -> tuple[str, str] | None:

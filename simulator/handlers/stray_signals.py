@@ -18,15 +18,22 @@ hook as it is sent, on the sending thread) only ended the plugin's process in pr
 was the plugin's. Now it is an incident that names the plugin, its handler and the file:line,
 and the run goes on. With several hosts (a scenario's ``agents:``) it is the incident of the host
 whose plugin's code runs on the sending thread, or started it (it went to the last host made).
-What the hook cannot see is a stop as before: a signal sent another way
-(``signal.raise_signal``, a ``kill`` command the plugin runs, a C library), or one no plugin's
-code sent. Where adsim's stopper is not in place (the window, under pytest) the signal does what
-it does there, and a line on stderr says who sent it first.
+``signal.raise_signal``, ``signal.pthread_kill`` and ``_thread.interrupt_main`` (Python's own
+Ctrl-C, which no ``kill`` audits) are told apart the same way: the first and the last are
+replaced by functions that say who calls them before they call Python's (as ``os._exit`` is,
+``exit_guard``), the second is audited. What none of that sees is a stop as before: a signal
+sent another way (a ``kill`` command the plugin runs, a C library), a function taken before
+the first host was made, or one no plugin's code sent. Where adsim's stopper is not in place
+(the window, under pytest), which would take it as the user's stop (pytest ended the session,
+"no tests ran"), the stop is refused as a plugin's process's is (``child_signals``): the call
+raises ``RefusedStopError`` (a ``PermissionError``) in the plugin, and an incident names it.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -38,7 +45,7 @@ from typing import Any
 from simulator import interrupts
 from simulator.handlers import exit_guard
 
-__all__ = ["StraySignals"]
+__all__ = ["RefusedStopError", "StraySignals"]
 
 _SIGNALS = tuple(
     getattr(signal, name)
@@ -49,7 +56,9 @@ _STOPS = frozenset(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 _WATCHED = _STOPS | frozenset(_SIGNALS)
-_KILLS = frozenset({"os.kill", "os.killpg"})
+_KILLS = frozenset({"os.kill", "os.killpg", "signal.pthread_kill"})
+_REAL_RAISE = signal.raise_signal
+_REAL_INTERRUPT = _thread.interrupt_main
 
 _listening: list[StraySignals] = []
 """The hosts' catchers, latest last (several: a scenario's ``agents:``, one host each). The
@@ -60,6 +69,11 @@ the host whose plugin sent it, and what to say. The handler is set by the first 
 whichever host's plugin sends the signal."""
 _hooked_in: list[int] = []
 """The process the audit hook was added in (it cannot be removed: inert once none listens)."""
+
+
+class RefusedStopError(PermissionError):
+    """A stop a plugin's code sends adsim's process where adsim's stopper would not take it
+    as the plugin's: raised in the plugin's call (``os.kill``, ``signal.raise_signal`` ...)."""
 
 
 class StraySignals:
@@ -145,13 +159,23 @@ class StraySignals:
                 "a crashed call)"
             )
             return
-        if signal.getsignal(signum) is signal.SIG_DFL:  # it ends the process
-            for before in exit_guard.before_saying:
-                with contextlib.suppress(Exception):
-                    before()
-        line = f"adsim: {sent}: in adsim's own process (thread isolation) it stops adsim\n"
-        with contextlib.suppress(OSError):
-            os.write(2, line.encode("utf-8", "replace"))
+        with contextlib.suppress(OSError, ValueError):
+            if signal.getsignal(signum) == signal.SIG_IGN:
+                return  # ignored (``nohup``, a script's background job): it stops nothing
+        # Where adsim's stopper is not the one to get it (under pytest, the window), taken it
+        # stopped them as the user's Ctrl-C or SIGTERM does (pytest: "KeyboardInterrupt, no
+        # tests ran", this line lost to its capture): refused, as a plugin's process's signal
+        # to adsim's is (``child_signals``).
+        self._report(
+            f"{sent}; adsim refused it (a PermissionError there) and went on: where adsim's "
+            "own handler of the stops is not in place (under pytest, the window) it stopped "
+            "them as the user's stop does (to fail the call, raise)"
+        )
+        raise RefusedStopError(
+            errno.EPERM,
+            f"adsim refused {call}({name}): it reaches adsim's own process, which a plugin "
+            "run in it (thread isolation) may not stop (to fail the call, raise)",
+        )
 
     def running(self) -> bool:
         """Whether this host's plugins' code runs on the calling thread."""
@@ -194,6 +218,32 @@ def _listen(catcher: StraySignals) -> None:
         _hooked_in.append(os.getpid())
         sys.addaudithook(_audit)
         exit_guard.owner_finders.append(_running_here)
+        signal.raise_signal = _raise_signal
+        _thread.interrupt_main = _interrupt_main
+
+
+def _raise_signal(signalnum: int, /) -> None:
+    """``signal.raise_signal``, said as ``os.kill(os.getpid(), ...)`` is when a plugin's code
+    calls it (``_audit``), then Python's."""
+    _told("signal.raise_signal", signalnum, sys._getframe(1))
+    _REAL_RAISE(signalnum)
+
+
+def _interrupt_main(signum: int = signal.SIGINT, /) -> None:
+    """``_thread.interrupt_main``: a Ctrl-C as Python's handler of it gets one, which a
+    plugin's code calling it is not: said as ``signal.raise_signal`` is."""
+    _told("_thread.interrupt_main", signum, sys._getframe(1))
+    _REAL_INTERRUPT(signum)  # type: ignore[arg-type]
+
+
+def _told(call: str, signum: int, frame: FrameType | None) -> None:
+    try:
+        if _listening and [os.getpid()] == _hooked_in and int(signum) in _WATCHED:
+            _sender().sending(call, int(signum), frame)
+    except RefusedStopError:
+        raise
+    except Exception:  # a report that failed must not fail the plugin's call
+        pass
 
 
 def _running_here() -> StraySignals | None:
@@ -222,7 +272,12 @@ def _catching(signum: int) -> bool:
 
 
 def _own(call: str, target: int) -> bool:
-    """Whether ``call`` (``os.kill``, ``os.killpg``) to ``target`` reaches this process."""
+    """Whether ``call`` (``os.kill``, ``os.killpg``, ``signal.pthread_kill``) to ``target``
+    reaches this process (a thread's signal is the process's, handled on its main thread): for
+    ``pthread_kill``, a thread of it that is running. One to a thread that has ended delivers
+    nothing: taken as coming, it made the user's next Ctrl-C or SIGTERM the plugin's (ignored)."""
+    if call == "signal.pthread_kill":
+        return target in sys._current_frames()
     if call == "os.kill":
         return target in (os.getpid(), 0) or target == -os.getpgrp()
     return target in (0, os.getpgrp())
@@ -238,5 +293,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         if signum not in _WATCHED or [os.getpid()] != _hooked_in or not _own(event, target):
             return
         _sender().sending(event, signum, sys._getframe(1))
+    except RefusedStopError:
+        raise
     except Exception:  # a report that failed must not fail the plugin's call
         pass

@@ -22,10 +22,8 @@ An ``adsim_scenario`` run that failed (an expectation not met, a step refused) f
 that passed without reading its verdict (``result.passed`` ...), at the same teardown.
 
 Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
-the module's state. Under plain ``pytest`` (not ``python -m pytest``) the handler's folder must
-be importable: ``pythonpath = src`` in the ini file. Each pytest-xdist worker is its own process
-with its own simulators, handler modules and (in-memory) journals.
-"""
+the module's state. Under plain ``pytest`` the handler's folder must be importable (``pythonpath
+= src``). Each pytest-xdist worker has its own simulators, handler modules and journals."""
 
 from __future__ import annotations
 
@@ -189,6 +187,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         from simulator.handlers.leftover_threads import exit_if_held
 
         exit_if_held(_EXIT_STATUS[0])
+    watch = sys.modules.get("simulator.handlers.exit_watch")  # a plugin's endless atexit
+    if watch is not None and watch.plugins_registered():
+        watch.watch(_EXIT_STATUS[0], pytest=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -199,9 +200,10 @@ def pytest_configure(config: pytest.Config) -> None:
     teller: slow_loads.Teller = partial(_tell_if_slow, config)
     config.stash[_TELLER] = teller
     slow_loads.install(teller)  # wherever a plugin loads: set-up, adsim.agent(), a reload
-    from simulator.handlers import exit_guard
+    from simulator.handlers import exit_guard, exit_watch
 
     exit_guard.before_saying.append(partial(_stop_capturing, config))
+    exit_watch.arm()  # before any handler plugin registers an atexit function
     _importable_before_collection(config)
     config.addinivalue_line(
         "markers",
@@ -289,9 +291,8 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     (``@pytest.mark.adsim(handler_failures="allow")``).
 
     Call engine actions on it (``adsim.offer_call("Sales")``); each settles the handlers (and
-    fails the test with ``HandlerLoopError`` when they keep acting on their own events).
-    Read ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``.
-    """
+    fails the test with ``HandlerLoopError`` when they keep acting on their own events). Read
+    ``adsim.events``, ``adsim.records``, ``adsim.outcomes``, ``adsim.failures``."""
     from simulator.handlers.supervisor import DEFAULT_LOAD_TIMEOUT
     from simulator.testing.harness import (
         AdsimHarness,
