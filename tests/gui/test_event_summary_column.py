@@ -3,15 +3,11 @@ default size without scrolling sideways."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.test_small_window import OPENING
+from tests.gui.screens import open_on_screen
 
 pytestmark = pytest.mark.gui
 
@@ -28,29 +24,8 @@ def test_at_1440x900_the_summary_column_is_in_view(tmp_path: Path) -> None:
     """At the default split the table was ~380 px wide and its first three columns took ~436:
     the Summary column started past the table's right edge, only its horizontal scroll bar
     said it was there. The table's share of the split leaves the Summary at least 150 px."""
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
-                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path))
-    script = OPENING + "from PySide6.QtCore import Qt\nfrom PySide6.QtWidgets import QWidget\n"
-    result = subprocess.run(
-        [sys.executable, "-c", script + SUMMARY_SEEN],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    script = "from PySide6.QtCore import Qt\nfrom PySide6.QtWidgets import QWidget\n"
+    result = open_on_screen(tmp_path, 1600, 1000, script + SUMMARY_SEEN)
     assert result.returncode == 0, result.stderr
     opened, seen = result.stdout.splitlines()[-2:]
     assert opened.split()[:2] == ["1440", "900"], result.stdout
@@ -77,29 +52,8 @@ def test_at_1440x900_why_there_is_no_diff_is_said_whole(tmp_path: Path) -> None:
     is nothing to compare (`ON_LOGIN is not a state change: select an
     ON_INTERACTION_STATE_CHANGE.`, centred with a 12 px margin) lost its last line, cut through
     its underscores."""
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
-                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path))
-    script = OPENING + "from PySide6.QtCore import Qt\nfrom PySide6.QtWidgets import QWidget\n"
-    result = subprocess.run(
-        [sys.executable, "-c", script + DIFF_SAID],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    script = "from PySide6.QtCore import Qt\nfrom PySide6.QtWidgets import QWidget\n"
+    result = open_on_screen(tmp_path, 1600, 1000, script + DIFF_SAID)
     assert result.returncode == 0, result.stderr
     rows, cut = result.stdout.splitlines()[-1].split(" ", 1)
     assert int(rows) > 5 and cut == "[]", result.stdout

@@ -3,15 +3,11 @@ or ends in "…"."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.test_small_window import OPENING
+from tests.gui.screens import open_on_screen
 
 pytestmark = pytest.mark.gui
 
@@ -27,28 +23,7 @@ def test_on_a_1024x700_screen_the_window_fits_it(tmp_path: Path) -> None:
     name, seed and adApi version whole (236 px), and the directory's State column, the customer
     side's Email button and the status bar's clock were past the screen's right edge. The
     tenant's label ends in "…" where the bar has no room (whole in its tooltip)."""
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {"name": "small", "x": 0, "y": 0, "width": 1024, "height": 700}
-                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-c", OPENING + TENANT_SHOWN],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = open_on_screen(tmp_path, 1024, 700, TENANT_SHOWN)
     assert result.returncode == 0, result.stderr
     opened, tenant = result.stdout.splitlines()[-2:]
     width, height, _least = map(int, opened.split())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.gui.screens import open_on_screen
+
 pytestmark = pytest.mark.gui
 
 LONG = "Maximiliana Alexandrova-Featherstonehaugh de la Cruz y Montenegro-Vasquez III"
@@ -317,68 +319,11 @@ def test_a_control_greyed_or_hidden_under_the_focus_scrolls_nothing(qtbot, how):
     assert bar.value() > 0
 
 
-OPENING = """
-import sys, tempfile
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
-from simulator.gui.theme.style import FUSION_ARGS, apply_style_sheet
-app = QApplication(sys.argv[:1] + FUSION_ARGS)
-folder = tempfile.mkdtemp()
-from simulator.engine import Simulator
-from simulator.gui.bridge import SimBridge
-from simulator.gui.settings import WindowSettings
-from simulator.gui.window import MainWindow
-window = MainWindow(WindowSettings(QSettings(folder + "/adsim.ini", QSettings.Format.IniFormat)))
-apply_style_sheet(app)
-window.show()
-bridge = SimBridge(Simulator(seed=1), None, parent=window)
-window.attach(bridge)
-window.complete()
-def settle():
-    for _ in range(5):  # a layout's change arrives as posted events, each may post more
-        QApplication.sendPostedEvents()
-        QApplication.processEvents()
-settle()
-for action, args in (
-    ("login", ()), ("set_agent_state", ("ready",)), ("offer_call", ()), ("accept_interaction", ())
-):
-    assert bridge.act(action, *args).ok, action
-    settle()
-print(window.width(), window.height(), window.minimumSizeHint().height())
-"""
-
-
 def test_on_a_big_screen_the_window_opens_at_1440x900_and_stays_so(tmp_path):
     """The docs promise 1440x900; on a 1600x1000 screen the window opened so and grew to
     1440x952-956 as the call page came: each area claimed its share of the screen, and the
     shares of a screen taller than 900 added up to more. They are shares of 1440x900 now."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
-                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-c", OPENING],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = open_on_screen(tmp_path, 1600, 1000)
     assert result.returncode == 0, result.stderr
     width, height, least = map(int, result.stdout.split())
     assert (width, height) == (1440, 900), result.stdout
@@ -411,33 +356,7 @@ def test_at_1440x900_with_a_call_the_event_table_is_whole_on_screen(tmp_path):
     horizontal scroll bar (the way to its Interaction and Summary columns) were out of sight.
     The copy buttons moved under the table and the details' panes may be shorter: the tab fits,
     the table is whole with its scroll bars."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
-                    | {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path))
-    env.update(XDG_CONFIG_HOME=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-c", OPENING + EVENT_TABLE_SEEN],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = open_on_screen(tmp_path, 1600, 1000, EVENT_TABLE_SEEN)
     assert result.returncode == 0, result.stderr
     opened, seen = result.stdout.splitlines()[-2:]
     assert opened.split()[:2] == ["1440", "900"], result.stdout
