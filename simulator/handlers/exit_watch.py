@@ -111,12 +111,12 @@ def _stuck(frame: FrameType | None) -> str:
     else:
         who = f"an atexit function ({outer.f_code.co_qualname}, a plugin's or a library's)"
     report, other = (
-        ("pytest's report", 'handler_isolation="process" (the adsim marker) does not run it')
+        ("pytest's report", 'handler_isolation="process" (the adsim marker)')
         if _PYTEST[0]
-        else ("adsim's report", "process isolation, adsim's default, does not run it")
+        else ("adsim's report", "process isolation, adsim's default")
     )
     return (
         f"{who} was still running {GRACE:g} s after {report}, at {where}: in adsim's own "
         "process (thread isolation) it held the process's exit; it ended without it "
-        f"({other}: flush in the plugin's close())"
+        f"(with {other}, it runs in the plugin's process, within its close's limit)"
     )

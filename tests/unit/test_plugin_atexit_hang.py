@@ -67,7 +67,10 @@ def test_an_atexit_function_that_never_returns_ends_in_one_line(tmp_path, body, 
     assert len(lines) == 1, done.stderr
     expected = said.format(plugin=tmp_path / "crm.py", grace=exit_watch.GRACE)
     assert lines[0].startswith(f"adsim: {expected}"), lines[0]
-    assert lines[0].endswith("; exit 1")
+    assert lines[0].endswith(
+        "(with process isolation, adsim's default, it runs in the plugin's process, within its "
+        "close's limit); exit 1"
+    ), lines[0]
 
 
 def test_an_atexit_function_that_returns_changes_nothing(tmp_path):
