@@ -41,15 +41,8 @@ import pytest
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import ini_options, slow_loads, terminal
-from simulator.testing.configuration import (
-    check_scenario_path,
-    fixture_options,
-    number,
-    usage_error,
-    where_else,
-)
-from simulator.testing.copies import another_copy
-from simulator.testing.handler_failures import how_it_stopped, report
+from simulator.testing.configuration import fixture_options, number, usage_error, where_else
+from simulator.testing.handler_failures import report
 
 __all__ = [
     "adsim",
@@ -321,7 +314,6 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         not_loaded = where_else(str(exc), request, options)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two
         pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
-    request.node.stash[_HARNESS] = harness
     if checked:
         request.node.stash[_CHECKED] = harness
     try:
@@ -382,27 +374,37 @@ def pytest_runtest_makereport(
     outcome = yield
     if call.when == "call":
         item.stash[_PASSED] = outcome.get_result().passed
-        harness = item.stash.get(_HARNESS, None)
-        if outcome.get_result().failed and (said := another_copy(harness)) is not None:
-            outcome.get_result().sections.append(("adsim: handler isolation", said))
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
     report_ = outcome.get_result()
     if not report_.failed:
-        item.stash[_STOPPED] = how_it_stopped(report_, call.excinfo.value)
+        item.stash[_STOPPED] = _how_it_stopped(report_, call.excinfo.value)
         return
     calls, incidents = harness.ledger.unseen(harness.desks())
     if calls or incidents:
         report_.sections.append(("adsim: handler failures", report(calls, incidents)))
 
 
-_HARNESS = pytest.StashKey[Any]()
-"""The test's ``adsim`` harness."""
-
-
 _STOPPED = pytest.StashKey[str]()
 """How a test that did not fail stopped early (skipped itself, failed as expected)."""
+
+
+def _how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
+    """Why a test that did not fail has its handler failures said at its teardown."""
+    reason = str(getattr(error, "msg", "") or "")
+    if isinstance(error, pytest.xfail.Exception):
+        what = "called pytest.xfail()"
+    elif hasattr(report_, "wasxfail"):
+        reason = str(report_.wasxfail)
+        what = "failed as its xfail marker expects"
+    else:
+        what = "skipped itself"
+    said = f" ({reason})" if reason else ""
+    return (
+        f"The test {what} after they failed{said}: that does not check them; check, expect "
+        "or allow them before it."
+    )
 
 
 @pytest.fixture
@@ -416,7 +418,18 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         __tracebackhide__ = True
         from simulator.scenarios.errors import ScenarioFileError
 
-        check_scenario_path(path)
+        if isinstance(path, str) and "\n" in path.strip():  # its text: no file has that name
+            first = path.strip().splitlines()[0][:40]
+            raise ValueError(
+                "adsim_scenario() takes the path of a scenario file, not its text "
+                f"({first} ...): write the text to a file, (tmp_path / 'flow.yaml')"
+                ".write_text(...), and give its path"
+            )
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(
+                "adsim_scenario() takes the path of a scenario file (a str or a pathlib.Path), "
+                f"not {type(path).__name__}"
+            )
         if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
             seed = number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:
