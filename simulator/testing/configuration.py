@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import itertools
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -263,3 +264,21 @@ def _api_version(value: Any, where: str) -> str | None:
         return parse_api_version(value).value
     except ValueError as exc:
         raise pytest.UsageError(f"adsim: {where}: {exc}") from None
+
+
+def check_scenario_path(path: Any) -> None:
+    """``adsim_scenario(path)``'s ``path``: a scenario's text (no file has that name) or a
+    number is said at the test's line, not as a missing file or from pathlib's insides."""
+    __tracebackhide__ = True
+    if isinstance(path, str) and "\n" in path.strip():  # its text: no file has that name
+        first = path.strip().splitlines()[0][:40]
+        raise ValueError(
+            "adsim_scenario() takes the path of a scenario file, not its text "
+            f"({first} ...): write the text to a file, (tmp_path / 'flow.yaml')"
+            ".write_text(...), and give its path"
+        )
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            "adsim_scenario() takes the path of a scenario file (a str or a pathlib.Path), "
+            f"not {type(path).__name__}"
+        )

@@ -24,9 +24,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pytest
+
     from simulator.handlers import HandlerHost, HandlerOutcome
 
-__all__ = ["HANDLER_FAILURE_CHOICES", "FailureLedger", "RunFailures"]
+__all__ = [
+    "HANDLER_FAILURE_CHOICES",
+    "FailureLedger",
+    "RunFailures",
+    "how_it_stopped",
+    "report",
+]
 
 HANDLER_FAILURE_CHOICES = ("fail", "allow")
 """``adsim_handler_failures`` / ``handler_failures=``: what a failure nobody looked at does."""
@@ -277,3 +285,22 @@ def _call_text(who: str, outcome: HandlerOutcome) -> str:
         trace = their_traceback(outcome.traceback)
         text += "\n" + "\n".join(f"      {row}" for row in trace.splitlines())
     return text
+
+
+def how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
+    """Why a test that did not fail has its handler failures said at its teardown."""
+    import pytest  # the pytest plugin's: the harness alone does not import it
+
+    reason = str(getattr(error, "msg", "") or "")
+    if isinstance(error, pytest.xfail.Exception):
+        what = "called pytest.xfail()"
+    elif hasattr(report_, "wasxfail"):
+        reason = str(report_.wasxfail)
+        what = "failed as its xfail marker expects"
+    else:
+        what = "skipped itself"
+    said = f" ({reason})" if reason else ""
+    return (
+        f"The test {what} after they failed{said}: that does not check them; check, expect "
+        "or allow them before it."
+    )

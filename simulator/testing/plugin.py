@@ -41,8 +41,14 @@ import pytest
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import ini_options, slow_loads, terminal
-from simulator.testing.configuration import fixture_options, number, usage_error, where_else
-from simulator.testing.handler_failures import report
+from simulator.testing.configuration import (
+    check_scenario_path,
+    fixture_options,
+    number,
+    usage_error,
+    where_else,
+)
+from simulator.testing.handler_failures import how_it_stopped, report
 
 __all__ = [
     "adsim",
@@ -379,7 +385,7 @@ def pytest_runtest_makereport(
         return
     report_ = outcome.get_result()
     if not report_.failed:
-        item.stash[_STOPPED] = _how_it_stopped(report_, call.excinfo.value)
+        item.stash[_STOPPED] = how_it_stopped(report_, call.excinfo.value)
         return
     calls, incidents = harness.ledger.unseen(harness.desks())
     if calls or incidents:
@@ -388,23 +394,6 @@ def pytest_runtest_makereport(
 
 _STOPPED = pytest.StashKey[str]()
 """How a test that did not fail stopped early (skipped itself, failed as expected)."""
-
-
-def _how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
-    """Why a test that did not fail has its handler failures said at its teardown."""
-    reason = str(getattr(error, "msg", "") or "")
-    if isinstance(error, pytest.xfail.Exception):
-        what = "called pytest.xfail()"
-    elif hasattr(report_, "wasxfail"):
-        reason = str(report_.wasxfail)
-        what = "failed as its xfail marker expects"
-    else:
-        what = "skipped itself"
-    said = f" ({reason})" if reason else ""
-    return (
-        f"The test {what} after they failed{said}: that does not check them; check, expect "
-        "or allow them before it."
-    )
 
 
 @pytest.fixture
@@ -418,18 +407,7 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
         __tracebackhide__ = True
         from simulator.scenarios.errors import ScenarioFileError
 
-        if isinstance(path, str) and "\n" in path.strip():  # its text: no file has that name
-            first = path.strip().splitlines()[0][:40]
-            raise ValueError(
-                "adsim_scenario() takes the path of a scenario file, not its text "
-                f"({first} ...): write the text to a file, (tmp_path / 'flow.yaml')"
-                ".write_text(...), and give its path"
-            )
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(
-                "adsim_scenario() takes the path of a scenario file (a str or a pathlib.Path), "
-                f"not {type(path).__name__}"
-            )
+        check_scenario_path(path)
         if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
             seed = number(numbers.seed, seed, "adsim_scenario(seed=)")
         try:

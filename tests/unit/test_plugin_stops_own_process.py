@@ -20,6 +20,20 @@ from tests.unit.plugin_demo import ROOT, run_adsim
 
 pytest_plugins = ["pytester"]
 
+
+@pytest.fixture(autouse=True)
+def _sigint_heard():
+    """SIGINT as an interactive shell leaves it, here and in the adsim these tests start (a
+    handler Python set is reset at exec, an ignored signal stays ignored): a CI job started in
+    the background has it ignored, and adsim leaves an ignored signal ignored, so a plugin's
+    SIGINT stopped nothing there and these tests failed in the fresh-clone CI."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 _PLUGIN = """
 import os
 import signal
