@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from simulator.data import load_tenant
@@ -35,3 +37,16 @@ def ready(sim, recorder) -> Simulator:
     assert sim.set_agent_state("ready").ok
     recorder.clear()
     return sim
+
+
+@pytest.fixture
+def sigint_heard():
+    """SIGINT as an interactive shell leaves it, in the test and in the adsim it starts (a
+    handler Python set is reset at exec, an ignored signal stays ignored): a CI job started in
+    the background has it ignored, and adsim leaves an ignored signal ignored (its Ctrl-C and a
+    plugin's SIGINT then stop nothing). Use with ``pytest.mark.usefixtures("sigint_heard")``."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -53,3 +53,27 @@ def run_adsim(
         timeout=timeout,
         check=False,
     )
+
+
+SAVE_RUNS = """
+import os
+import signal
+import threading
+
+
+def save(activity):
+    {body}
+    return "went on"
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+"""A plugin whose ``ON_SAVE_ACTIVITY_RECORD`` handler runs ``{body}`` (line 8), then answers."""
+
+
+def save_runs(tmp_path: Path, body: str) -> Path:
+    """``SAVE_RUNS`` with ``body`` written to ``tmp_path / "crm.py"``; its path."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(SAVE_RUNS.format(body=body), encoding="utf-8")
+    return plugin

@@ -21,6 +21,7 @@ from simulator.journal import Journal, pruning
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = str(ROOT / "fixtures" / "scenarios" / "chat.yaml")
+pytestmark = pytest.mark.usefixtures("sigint_heard")
 
 
 class _StopDuring:
@@ -39,17 +40,6 @@ class _StopDuring:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._db, name)
-
-
-@pytest.fixture(autouse=True)
-def _sigint_heard():
-    """SIGINT as an interactive shell leaves it: a CI job started in the background has it
-    ignored, and ``stop_on_signals`` leaves an ignored signal ignored (the prune went on)."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture

@@ -8,27 +8,11 @@ the run ``unfinished``)."""
 
 from __future__ import annotations
 
-from tests.unit.plugin_demo import run_adsim
-
-_PLUGIN = """
-import os
-import signal
-import threading
-
-
-def save(activity):
-    {body}
-    return "went on"
-
-
-def register(ad_api):
-    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
-"""
+from tests.unit.plugin_demo import run_adsim, save_runs
 
 
 def _run(tmp_path, body: str):
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(_PLUGIN.format(body=body), encoding="utf-8")
+    plugin = save_runs(tmp_path, body)
     journal = tmp_path / "j.sqlite3"
     result = run_adsim("demo", "--journal", str(journal), "--handler", str(plugin))
     runs = run_adsim("journal", "runs", "--journal", str(journal), "--format", "jsonl")

@@ -16,43 +16,14 @@ import pytest
 
 from simulator.handlers import exit_guard
 from simulator.handlers.stray_signals import RefusedStopError, StraySignals, _own
-from tests.unit.plugin_demo import ROOT, run_adsim
+from tests.unit.plugin_demo import ROOT, SAVE_RUNS, run_adsim, save_runs
 
 pytest_plugins = ["pytester"]
-
-
-@pytest.fixture(autouse=True)
-def _sigint_heard():
-    """SIGINT as an interactive shell leaves it, here and in the adsim these tests start (a
-    handler Python set is reset at exec, an ignored signal stays ignored): a CI job started in
-    the background has it ignored, and adsim leaves an ignored signal ignored, so a plugin's
-    SIGINT stopped nothing there and these tests failed in the fresh-clone CI."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
-
-
-_PLUGIN = """
-import os
-import signal
-import threading
-
-
-def save(activity):
-    {body}
-    return "went on"
-
-
-def register(ad_api):
-    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
-"""
+pytestmark = pytest.mark.usefixtures("sigint_heard")
 
 
 def _thread_run(tmp_path, body: str):
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(_PLUGIN.format(body=body), encoding="utf-8")
+    plugin = save_runs(tmp_path, body)
     return run_adsim(
         "demo", "--journal", ":memory:", "--handler", str(plugin), "--handler-isolation", "thread"
     )
@@ -163,7 +134,7 @@ def test_after():
 )
 def test_under_pytest_a_plugins_ctrl_c_fails_its_test_and_the_session_goes_on(pytester, body):
     """It ended the session as the user's Ctrl-C: "KeyboardInterrupt", "no tests ran"."""
-    plugin = _PLUGIN.format(body=f"import _thread; {body}")
+    plugin = SAVE_RUNS.format(body=f"import _thread; {body}")
     pytester.makepyfile(crm=plugin, test_crm=TEST)
     pytester.makeini("[pytest]\nadsim_handlers = crm.py\n")
     result = pytester.runpytest_subprocess(
