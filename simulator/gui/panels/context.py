@@ -360,7 +360,9 @@ class ContextPanel(QWidget):
             result = self._add_note()
             if result is None or not result.ok:
                 return
-        self._act("leave_interaction")
+        # A call still dialling is cancelled (adApi's leaveInteraction refuses it).
+        dialling = inter is not None and inter.state.value == "unknown"
+        self._act("cancel_dial" if dialling else "leave_interaction")
 
     def _complete(self) -> None:
         """Complete; a note still in the note field is added first: it went nowhere (the
