@@ -370,3 +370,32 @@ def _fits(template: str, text: str) -> bool:
     """Whether ``text`` holds ``template`` with its ``{...}`` values filled in anyhow."""
     pattern = re.sub(r"\\\{[a-z]+\\\}", ".+?", re.escape(template))
     return re.search(pattern, text) is not None
+
+
+def test_a_chat_the_customer_makes_up_opens_on_a_topic_and_stays_on_it(desk):
+    """Every chat offered with the message empty opened "Hello, I need some help please.", and
+    each line the customer then wrote was on a topic of its own (a late order, then a locked
+    account, then a double charge)."""
+    from simulator.data.texts import TOPICS
+
+    _log_in_ready(desk)
+    firsts = []
+    for _ in range(3):
+        desk.click("offerChatButton")
+        desk.wait(lambda: desk.state() == "delivery_pending")
+        chat = desk.active()
+        firsts.append(chat.transcript[0].text if chat.transcript else None)
+        desk.click("acceptButton")
+        desk.wait(lambda: desk.state() == "delivered")
+        desk.click("customerWriteButton")
+        desk.wait(lambda c=chat: len(c.transcript) >= 2)
+        lines = [entry.text for entry in chat.transcript]
+        topics = [t for t in TOPICS if any(_fits(o, lines[0]) for o in t.opening)]
+        assert topics, lines
+        assert any(_fits(d, lines[1]) for t in topics for d in t.details), lines
+        desk.click("hangUpButton")
+        desk.wait(lambda: desk.state() == "wrap_up")
+        desk.choose("dispositionCombo", desk.widget("dispositionCombo").itemText(1))
+        desk.click("completeButton")
+        desk.wait(lambda: desk.active() is None)
+    assert "Hello, I need some help please." not in firsts

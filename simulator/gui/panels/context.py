@@ -313,7 +313,7 @@ class ContextPanel(QWidget):
 
     def _simulate_reply(self) -> None:
         if self._bridge is not None:
-            self._act("customer_message", self._bridge.sim.customers.sentence())
+            self._act("customer_message", self._bridge.customer_line())
 
     def _send_email(self) -> None:
         result = self._act("send_email_reply", self.email.reply.toPlainText())
