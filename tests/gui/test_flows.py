@@ -399,3 +399,24 @@ def test_a_chat_the_customer_makes_up_opens_on_a_topic_and_stays_on_it(desk):
         desk.click("completeButton")
         desk.wait(lambda: desk.active() is None)
     assert "Hello, I need some help please." not in firsts
+
+
+def test_the_reply_sent_is_in_view_in_the_thread(bare_desk):
+    """The reply went to the end of the thread, below the customer's email and out of sight:
+    the reply box emptied and the thread looked as before, as if the reply had gone nowhere."""
+    desk = bare_desk
+    _log_in_ready(desk)
+    long = "\n".join(f"Line {n} of a long email." for n in range(60))
+    desk.widget("customerMessage").setPlainText(long)  # pasted (keyClicks types no newline)
+    desk.click("offerEmailButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    body = desk.widget("emailBody")
+    bar = body.verticalScrollBar()
+    desk.wait(lambda: bar.maximum() > 0)
+    assert bar.value() == 0  # a new email opens at its top
+    desk.type("emailReply", "Here it is again.")
+    desk.click("emailSendButton")
+    desk.wait(lambda: "Here it is again." in body.toPlainText())
+    desk.wait(lambda: bar.value() == bar.maximum() > 0)
