@@ -76,3 +76,30 @@ steps:
     assert "- hang_up" in recorded, recorded
     replayed = ScenarioRunner(parse_scenario(recorded, "recorded.yaml")).run()
     assert replayed.error is None and replayed.failures == [], replayed.failures
+
+
+def test_a_refused_cancel_is_not_recorded_and_the_session_replays():
+    # ``hang_up`` is the recorded cancel's step; on a connected call it leaves it, so a
+    # refused cancel written as ``hang_up`` + expect_error ended the call in the replay.
+    sim, iid = _dialling(seed=4)
+    sim.advance(5)  # answered
+    assert not sim.cancel_dial(iid).ok
+    assert sim.leave_interaction(iid).ok
+    recorded = record_session(sim)
+    assert "expect_error" not in recorded, recorded
+    replayed = ScenarioRunner(parse_scenario(recorded, "recorded.yaml")).run()
+    assert replayed.error is None, replayed.error
+    assert replayed.failures == [], [str(failure) for failure in replayed.failures]
+
+
+def test_leave_on_a_dial_is_refused_naming_the_step_that_cancels_it():
+    scenario = """
+name: leave a dial
+steps:
+  - set_state: ready
+  - dial: "4155550134"
+  - leave
+"""
+    result = ScenarioRunner(parse_scenario(scenario, "leave.yaml")).run()
+    assert result.error is not None
+    assert "cancel_dial (the step `hang_up`)" in result.error.message, result.error.message
