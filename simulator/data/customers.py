@@ -240,6 +240,17 @@ class CustomerFactory:
         """A topic for an interaction, with its values drawn."""
         return Conversation.draw(self._rng)
 
+    def chat_opening(self) -> tuple[Conversation, str]:
+        """A chat's first line, with its topic (for the customer's later lines on it)."""
+        conversation = self.conversation()
+        return conversation, conversation.opening(self._rng)
+
+    def chat_line(self, conversation: Conversation | None) -> str:
+        """A later line of the customer's in a chat on ``conversation`` (None: any topic)."""
+        if conversation is None:
+            return self.sentence()
+        return conversation.customer_line(self._rng)
+
     def sentence(self) -> str:
         """A line a customer might write in a chat."""
         conversation = self.conversation()

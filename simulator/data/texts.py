@@ -265,14 +265,40 @@ class Conversation:
         return self._fill(rng.choice(self.topic.agent))
 
     def email_body(self, rng: random.Random, name: str) -> str:
-        """An email from the customer, signed with ``name``."""
+        """An email from the customer, signed with ``name``: its greeting, paragraphs and
+        sign-off vary with what it says (the same draws from ``rng`` as always)."""
         details = rng.sample(self.topic.details, k=min(2, len(self.topic.details)))
         lines = [self.opening(rng), *(self._fill(line) for line in details)]
-        return "Hello,\n\n" + " ".join(lines) + f"\n\nThanks,\n{name}"
+        style = self._style("email", name, *lines)
+        greeting = style.choice(_GREETINGS)
+        if greeting:  # "Hello,\n\nHi, my order ...": the opening does not greet again
+            lines[0] = _without_greeting(lines[0])
+        split = style.randrange(len(lines) + 1)  # a paragraph break, or none
+        paragraphs = [" ".join(lines[:split]), " ".join(lines[split:])]
+        closing = style.choice(_CLOSINGS)
+        if closing:
+            paragraphs.append(closing)
+        text = "\n\n".join(part for part in paragraphs if part)
+        return (
+            (greeting + "\n\n" if greeting else "")
+            + text
+            + f"\n\n{style.choice(_SIGN_OFFS)}\n{name}"
+        )
 
     def reply(self, rng: random.Random) -> str:
         """The agent's email reply."""
-        return "Hello,\n\n" + self.agent_line(rng) + "\n\nKind regards,\nCustomer Care"
+        line = self.agent_line(rng)
+        style = self._style("reply", line)
+        greeting, thanks = style.choice(_REPLY_GREETINGS), style.choice(_REPLY_THANKS)
+        body = f"{thanks} {line}" if thanks and not greeting.startswith("Thank") else line
+        return f"{greeting}\n\n{body}\n\n{style.choice(_REPLY_SIGN_OFFS)}"
+
+    def _style(self, *what: str) -> random.Random:
+        """A generator of the wording around the text, seeded by the text and the values drawn:
+        the same seed gives the same email, and the seeded stream is not drawn from (every
+        later seeded value stays as it was)."""
+        values = "|".join(f"{key}={value}" for key, value in sorted(self.values.items()))
+        return random.Random("|".join((self.topic.subject, values, *what)))
 
     def note(self, disposition: Any, reached: bool, rng: random.Random) -> str:
         """A note that fits the topic and how the interaction ended."""
@@ -281,6 +307,49 @@ class Conversation:
         kind = _type_of(disposition) if disposition is not None else "NONE"
         options = self.topic.notes.get(kind) or self.topic.notes["NONE"]
         return self._fill(rng.choice(options))
+
+
+_GREETINGS = (
+    "Hello,",
+    "Hi,",
+    "Hi there,",
+    "Good morning,",
+    "Good afternoon,",
+    "Dear Customer Care,",
+    "Dear support team,",
+    "To whom it may concern,",
+    "",
+    "",
+)
+"""A customer's first line ("" starts with what they write)."""
+_CLOSINGS = (
+    "",
+    "",
+    "Thanks in advance.",
+    "Looking forward to hearing from you.",
+    "Please let me know as soon as you can.",
+    "Could you get back to me today?",
+    "I hope you can help.",
+)
+_SIGN_OFFS = ("Thanks,", "Thank you,", "Many thanks,", "Best regards,", "Kind regards,", "Best,")
+_REPLY_GREETINGS = ("Hello,", "Hi,", "Dear customer,", "Good morning,", "Thank you for your email.")
+_REPLY_THANKS = ("", "", "Thanks for getting in touch.", "Thank you for your patience.")
+_REPLY_SIGN_OFFS = (
+    "Kind regards,\nCustomer Care",
+    "Best regards,\nThe support team",
+    "Thanks,\nCustomer Care",
+    "Have a good day,\nCustomer Care",
+)
+_GREETING_WORDS = ("Hi, ", "Hello, ")
+
+
+def _without_greeting(line: str) -> str:
+    """``line`` without a leading "Hi, " or "Hello, " (capitalised again)."""
+    for word in _GREETING_WORDS:
+        if line.startswith(word):
+            rest = line[len(word) :]
+            return rest[:1].upper() + rest[1:]
+    return line
 
 
 def is_sales(dispositions: Sequence[Any]) -> bool:

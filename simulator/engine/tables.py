@@ -55,6 +55,9 @@ class Action(StrEnum):
     conference_merge = "conference_merge"
     """``mergeAllCallsIntoConference``: every call of the agent (this one included) merged."""
     leave = "leave"
+    cancel_dial = "cancel_dial"
+    """The desktop's Hang up on a call the agent placed that nobody answered yet (not adApi's:
+    ``leaveInteraction`` refuses a call in ``unknown``)."""
     disposition = "disposition"
     note = "note"
     complete = "complete"
@@ -99,6 +102,7 @@ TRANSITIONS: dict[tuple[InteractionState, Action], InteractionState | Target] = 
     (S.unknown, Action.remote_join): S.delivered,
     (S.unknown, Action.ring_timeout): RELEASED,
     (S.unknown, Action.customer_hang_up): RELEASED,
+    (S.unknown, Action.cancel_dial): RELEASED,
     # connected
     (S.delivered, Action.hold): S.hold,
     (S.delivered, Action.leave): RELEASED,
@@ -158,6 +162,7 @@ MEDIA: dict[Action, frozenset[InteractionType]] = {
     Action.record_start: _VOICE,
     Action.record_stop: _VOICE,
     Action.dtmf: _VOICE,
+    Action.cancel_dial: _VOICE,
     # A chat is transferred by adding the colleague (or a chat service) and leaving it.
     Action.blind_transfer: frozenset({V.voice, V.chat}),
     Action.consult: _VOICE,

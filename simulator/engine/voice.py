@@ -247,6 +247,22 @@ class Voice(Lifecycle):
         self._transition(inter, Action.ring_timeout)
         self._refresh_agent()
 
+    def cancel_dial(self, interaction_id: str | None = None) -> OperationResult:
+        """The agent hangs up a call of theirs that is still dialling (the desktop's Hang up,
+        as a real agent desktop cancels a dial): it ends as one nobody answered, in wrap-up
+        with no ``startTime`` when its service has after-call work. adApi's
+        ``leaveInteraction`` (``leave_interaction``) refuses such a call, as the vendor's does
+        (only delivered, hold, delivery_pending, IVR)."""
+
+        def body() -> None:
+            inter = self._get(interaction_id)
+            self._check(inter, Action.cancel_dial)
+            self._scenario_data(inter)
+            self._transition(inter, Action.cancel_dial)
+            self._refresh_agent()
+
+        return self._perform("agent", "cancel_dial", {"interaction_id": interaction_id}, body)
+
     def _no_connected_call(self) -> None:
         for inter in self._interactions.values():
             if inter.type is InteractionType.voice and inter.state in (S.delivered, S.unknown):

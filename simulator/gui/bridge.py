@@ -143,6 +143,9 @@ class SimBridge(QObject):
         self.done_interaction: Any = None
         """The interaction the last action done was about, as it is now (gone from the desktop
         once completed), for its words: what Hang up did depends on its service."""
+        self.chat_topics: dict[str, Any] = {}
+        """The topic of each chat whose customer the window made up (``Conversation``): the
+        customer's later lines keep to it."""
         self._journal = journal if journal is not None else getattr(host, "journal", None)
         self._retry_at = 0.0
         self.journal_problem: str | None = None
@@ -205,6 +208,12 @@ class SimBridge(QObject):
         return self._host
 
     # ------------------------------------------------------------------ acting
+
+    def customer_line(self) -> str:
+        """A line the customer of the active chat writes, on its topic when the window made
+        the customer up."""
+        topic = self.chat_topics.get(self._sim.active_interaction_id or "")
+        return str(self._sim.customers.chat_line(topic))
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> Any:
         """Call the simulator's public action ``action``; report a refusal, then refresh."""

@@ -14,6 +14,7 @@ _DONE = {
     "accept_interaction": "Accepted",
     "reject_interaction": "Rejected",
     "leave_interaction": "Ended",
+    "cancel_dial": "Call cancelled",
     "complete_interaction": "Completed",
     "start_call": "Calling…",
     "blind_transfer": "Transferred",
@@ -46,6 +47,7 @@ _VERBS = {
     "accept_interaction": "accept",
     "reject_interaction": "reject",
     "leave_interaction": "end it",
+    "cancel_dial": "hang up the call",
     "complete_interaction": "complete",
     "start_call": "call",
     "set_call_hold": "hold or resume",
@@ -79,8 +81,8 @@ def done_text(action: str, sim: Any, data: Any = None, about: Any = None) -> str
     interaction it was about, as it is now."""
     iid = sim.active_interaction_id
     inter = sim.interaction(iid) if iid else None
-    if action == "leave_interaction" and about is not None:
-        return "✓ " + _ended(about)
+    if action in ("leave_interaction", "cancel_dial") and about is not None:
+        return "✓ " + _ended(about, "Cancelled" if action == "cancel_dial" else "Ended")
     if action == "set_agent_state":
         chosen = sim.agent.chosen
         if chosen is not None:
@@ -98,7 +100,7 @@ def done_text(action: str, sim: Any, data: Any = None, about: Any = None) -> str
     return "✓ " + _DONE.get(action, action.replace("_", " ").capitalize())
 
 
-def _ended(inter: Any) -> str:
+def _ended(inter: Any, ended: str = "Ended") -> str:
     """What Hang up did, by the service's after-call work setting: the interaction went to
     wrap-up (until Complete, or the service's limit), or it was completed at once."""
     service = inter.service
@@ -111,10 +113,12 @@ def _ended(inter: Any) -> str:
             if limit is None
             else f"complete it, or it completes by itself after {limit} s"
         )
-        return f"Ended: in wrap-up ({named} has after-call work): {then}"
+        return f"{ended}: in wrap-up ({named} has after-call work): {then}"
     if getattr(inter.state, "value", "") == "completed":
-        return f"Ended and completed ({named} has no after-call work): its activity record is saved"
-    return "Ended"
+        return (
+            f"{ended} and completed ({named} has no after-call work): its activity record is saved"
+        )
+    return ended
 
 
 def refused_text(action: str, message: str, code: str) -> str:

@@ -7,8 +7,7 @@ out in full (the engine records them), so a replay does not depend on drawing th
 
 Actions that handlers took while handling an event (``by_subscriber``) are left out: replay with
 the same handlers loaded and they take them again. Actions that failed are kept, with
-``expect_error``: a refused action can still draw ids and must happen again for the replay to
-match.
+``expect_error``: a refused action can still draw ids and must happen again to match.
 
 Interactions get names (``call1``, ``chat1``, ``dial1`` ...) instead of their ids: the ids are
 learnt by replaying the actions on a shadow simulator while converting.
@@ -191,11 +190,16 @@ class _Converter:
             spec["subject"] = a.get("subject", "")
             spec["body"] = a.get("body", "")
             return {"email": _without_none(spec)}
+        if name == "cancel_dial" and not record.ok:
+            # Refused before it drew anything (only a dialling call is cancelled), and its step,
+            # ``hang_up``, leaves any other call: a replay would end the call it left alone.
+            return None
         simple = {
             "customer_answer": "answer",
             "accept_interaction": "accept",
             "reject_interaction": "reject",
             "leave_interaction": "leave",
+            "cancel_dial": "hang_up",
             "complete_interaction": "complete",
             "destroy_call_conference": None,
         }

@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
+_STEP_OF = {"cancel_dial": "cancel_dial (the step `hang_up`)"}
+"""Engine actions no step is named after: the step that performs them."""
 
 
 class ScenarioRunner(Settling):
@@ -336,7 +338,7 @@ class ScenarioRunner(Settling):
             # ``allowed`` is by state: an action refused for another reason (``complete``
             # without the disposition its service requires) is not offered back.
             allowed = sorted(
-                action.value
+                _STEP_OF.get(action.value, action.value)
                 for action in desk.allowed(inter.id)
                 if action.value not in _SYSTEM_ACTIONS and action.value != step.key
             )

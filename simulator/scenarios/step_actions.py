@@ -18,6 +18,7 @@ from simulator.contract import (
     ok,
 )
 from simulator.data import digits_only, normalize_phone
+from simulator.engine import Action
 from simulator.engine import widget_requests as requests
 from simulator.scenarios import model as m
 from simulator.scenarios.result import StepRefusedError
@@ -95,6 +96,11 @@ def _switch(r: ScenarioRunner, v: str, _iid: str | None) -> OperationResult:
 def _hang_up(r: ScenarioRunner, v: str | None, iid: str | None) -> OperationResult:
     if v == "customer":
         return r.sim.customer_hang_up(iid)
+    # The agent's Hang up: a call still dialling is cancelled (``leave`` refuses it, as
+    # adApi's leaveInteraction does).
+    inter = r.sim.interaction(iid or r.sim.active_interaction_id or "")
+    if inter is not None and Action.cancel_dial in r.sim.allowed(inter.id):
+        return r.sim.cancel_dial(inter.id)
     return r.sim.leave_interaction(iid)
 
 

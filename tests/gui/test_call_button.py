@@ -68,3 +68,24 @@ def test_enter_in_the_dial_pad_with_call_greyed_says_why(bare_desk):
     note = desk.widget("refusalNote")
     assert note.isVisible() and note.property("control") == "callButton"
     assert len(desk.sim.interactions) == 1
+
+
+def test_a_call_still_dialling_can_be_hung_up(bare_desk):
+    """Hang up was greyed while the agent's own call was dialling: the tester could only wait
+    for the far end (30 s) to cancel a dial, where a real desktop hangs it up at once."""
+    desk = bare_desk
+    desk.click("agentLoginButton")
+    desk.wait(lambda: desk.sim.agent.logged_in)
+    desk.type("dialNumber", NUMBER)
+    desk.click("callButton")
+    desk.wait(lambda: desk.state() == "unknown")
+    hang_up = desk.widget("hangUpButton")
+    desk.wait(hang_up.isEnabled)
+    desk.check_enabling()
+    call = desk.active()
+    desk.keys(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    desk.wait(lambda: call.state.value == "wrap_up")
+    assert call.start_ms is None  # never connected: no startTime
+    status = desk.widget("statusMessage")
+    desk.wait(lambda: status.text().startswith("✓ Cancelled: in wrap-up ('Outbound Calls'"))
+    desk.check_enabling()

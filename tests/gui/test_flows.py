@@ -355,14 +355,68 @@ def test_an_email_the_customer_makes_up_is_signed_by_them_on_its_subject(desk):
     desk.wait(lambda: desk.state() == "delivery_pending")
     email = desk.active()
     body = desk.widget("emailBody").toPlainText()
-    assert body.rstrip().endswith(f"Thanks,\n{email.customer.first_name}"), body
+    assert body.rstrip().endswith(f",\n{email.customer.first_name}"), body
     subject = desk.widget("emailSubject").text()
     topics = [t for t in TOPICS if _fits(t.subject, subject)]
     assert topics, subject
-    assert any(_fits(line, body) for t in topics for line in t.opening), (subject, body)
+    # Under a greeting of its own the opening greets no more ("Hi, my order" -> "My order").
+    openings = [
+        line.removeprefix("Hi, ").removeprefix("Hello, ") for t in topics for line in t.opening
+    ]
+    assert any(_fits(line[1:], body) for line in openings), (subject, body)
 
 
 def _fits(template: str, text: str) -> bool:
     """Whether ``text`` holds ``template`` with its ``{...}`` values filled in anyhow."""
     pattern = re.sub(r"\\\{[a-z]+\\\}", ".+?", re.escape(template))
     return re.search(pattern, text) is not None
+
+
+def test_a_chat_the_customer_makes_up_opens_on_a_topic_and_stays_on_it(desk):
+    """Every chat offered with the message empty opened "Hello, I need some help please.", and
+    each line the customer then wrote was on a topic of its own (a late order, then a locked
+    account, then a double charge)."""
+    from simulator.data.texts import TOPICS
+
+    _log_in_ready(desk)
+    firsts = []
+    for _ in range(3):
+        desk.click("offerChatButton")
+        desk.wait(lambda: desk.state() == "delivery_pending")
+        chat = desk.active()
+        firsts.append(chat.transcript[0].text if chat.transcript else None)
+        desk.click("acceptButton")
+        desk.wait(lambda: desk.state() == "delivered")
+        desk.click("customerWriteButton")
+        desk.wait(lambda c=chat: len(c.transcript) >= 2)
+        lines = [entry.text for entry in chat.transcript]
+        topics = [t for t in TOPICS if any(_fits(o, lines[0]) for o in t.opening)]
+        assert topics, lines
+        assert any(_fits(d, lines[1]) for t in topics for d in t.details), lines
+        desk.click("hangUpButton")
+        desk.wait(lambda: desk.state() == "wrap_up")
+        desk.choose("dispositionCombo", desk.widget("dispositionCombo").itemText(1))
+        desk.click("completeButton")
+        desk.wait(lambda: desk.active() is None)
+    assert "Hello, I need some help please." not in firsts
+
+
+def test_the_reply_sent_is_in_view_in_the_thread(bare_desk):
+    """The reply went to the end of the thread, below the customer's email and out of sight:
+    the reply box emptied and the thread looked as before, as if the reply had gone nowhere."""
+    desk = bare_desk
+    _log_in_ready(desk)
+    long = "\n".join(f"Line {n} of a long email." for n in range(60))
+    desk.widget("customerMessage").setPlainText(long)  # pasted (keyClicks types no newline)
+    desk.click("offerEmailButton")
+    desk.wait(lambda: desk.state() == "delivery_pending")
+    desk.click("acceptButton")
+    desk.wait(lambda: desk.state() == "delivered")
+    body = desk.widget("emailBody")
+    bar = body.verticalScrollBar()
+    desk.wait(lambda: bar.maximum() > 0)
+    assert bar.value() == 0  # a new email opens at its top
+    desk.type("emailReply", "Here it is again.")
+    desk.click("emailSendButton")
+    desk.wait(lambda: "Here it is again." in body.toPlainText())
+    desk.wait(lambda: bar.value() == bar.maximum() > 0)

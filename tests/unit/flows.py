@@ -78,6 +78,7 @@ def perform(sim: Simulator, action: Action, iid: str) -> Any:
         Action.conference_destroy: lambda: sim.destroy_call_conference(iid),
         Action.conference_merge: sim.merge_all_calls_into_conference,
         Action.leave: lambda: sim.leave_interaction(iid),
+        Action.cancel_dial: lambda: sim.cancel_dial(iid),
         Action.disposition: lambda: sim.set_disposition(_a_disposition(sim, iid), iid),
         Action.note: lambda: sim.add_note("a note", iid),
         Action.complete: lambda: sim.complete_interaction(iid),

@@ -76,8 +76,9 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
         "hangUpButton",
         "QPushButton",
         "Context",
-        "Hang up / end chat / close email; hidden while ringing (Accept or Reject then)",
-        ("leave",),
+        "Hang up (a call dialling too: it is cancelled) / end chat / close email; hidden "
+        "while ringing (Accept or Reject then)",
+        ("leave", "cancel_dial"),
         "Ctrl+E",
         not_while_ringing=True,
     ),

@@ -44,6 +44,7 @@ ACTION_CONTROLS = {
     "accept_interaction": "acceptButton",
     "reject_interaction": "rejectButton",
     "leave_interaction": "hangUpButton",
+    "cancel_dial": "hangUpButton",
     "start_call": "callButton",
     "set_call_hold": "holdButton",
     "set_call_mute": "muteButton",

@@ -24,7 +24,7 @@ from simulator.gui.inspector.empty import EmptyState
 from simulator.gui.inspector.events_tab import EventsTab
 from simulator.gui.inspector.json_view import JsonView
 from simulator.gui.inspector.models import EventTableModel, OutcomeModel, PluginModel, repr_result
-from simulator.gui.inspector.tables import fit_headers, table
+from simulator.gui.inspector.tables import ColumnFit, fit_headers, table
 from simulator.gui.inspector.timeline import Timeline
 from simulator.gui.plugin_loading import loading_text
 from simulator.gui.theme.icons import icon
@@ -103,8 +103,10 @@ class Inspector(QTabWidget):
         self.outcome_detail.whole = "the journal has it whole"
         split.addWidget(self.outcomes_empty)
         split.addWidget(self.outcome_detail)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 4)
+        # The table first (its six columns), the detail beside it in a third.
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
+        split.setSizes([660, 330])
         layout.addWidget(split)
         self.addTab(tab, "Handler outcomes")
 
@@ -141,11 +143,12 @@ class Inspector(QTabWidget):
         outcome_header = self.outcome_table.horizontalHeader()
         for column, width in enumerate((150, 230, 104, 80, 66)):
             outcome_header.resizeSection(column, width)
-        fit_headers(self.outcome_table)
         # Status beside the handler, where it is seen: fifth, it was out of view in the docked
         # inspector (a handler that raised, timed out or crashed looked like the ones that
         # passed). The view's order only: the model's columns stay as documented.
         outcome_header.moveSection(outcome_header.visualIndex(OutcomeModel.STATUS), 1)
+        # Handler, Event and Interaction give up room before Duration and Result leave view.
+        ColumnFit(self.outcome_table, {0: 150, 1: 230, 2: 104})
         self.outcome_table.selectionModel().selectionChanged.connect(self._outcome_selected)
         host = bridge.host
         self.plugins = PluginModel(lambda: list(host.plugins) if host is not None else [], self)

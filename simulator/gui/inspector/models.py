@@ -221,9 +221,11 @@ class OutcomeModel(_FlatTable):
                 if status == "ok":
                     return _one_line(repr_result(getattr(outcome, "result", None)))
                 return _one_line(str(getattr(outcome, "error", "") or ""))
-        elif role == _TOOLTIP and column in (0, 2):
+        elif role == _TOOLTIP and column in (0, 1, 2):
             if column == 0:
                 return f"{getattr(outcome, 'plugin', '')}: {getattr(outcome, 'handler', '')}"
+            if column == 1:  # whole where a narrow inspector ends the name in "…"
+                return str(getattr(outcome, "event_name", ""))
             return getattr(outcome, "interaction_id", None)
         elif role == _FOREGROUND and column == 4:
             c = colors()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-__all__ = ["HEADER_PADDING", "fit_headers", "table"]
+__all__ = ["HEADER_PADDING", "ColumnFit", "fit_headers", "table"]
 
 HEADER_PADDING = 28
 """Room beside a header's text: the section's padding and the sort/resize margin."""
@@ -57,3 +57,80 @@ def fit_headers(view: QTableView) -> None:
         need = header_width(header, title)
         if header.sectionSize(column) < need:
             header.resizeSection(column, need)
+
+
+class ColumnFit(QObject):
+    """Keeps a table's columns inside its width: the ``elastic`` columns (logical index ->
+    the width they like) give up room, down to their titles, before the table scrolls
+    sideways; the others keep their width and the last one stretches. A column the tester
+    drags becomes the width it likes; none goes below its title.
+
+    The outcome table's columns asked for ~890 px where the inspector at 1440x900 gave it
+    ~640: Duration and Result were past its right edge."""
+
+    def __init__(self, view: QTableView, elastic: dict[int, int]):
+        super().__init__(view)
+        self._view = view
+        self._liked = dict(elastic)
+        self._fitting = False
+        header = view.horizontalHeader()
+        needs = self._titles()
+        header.setMinimumSectionSize(min(needs.values(), default=0))
+        for column, need in needs.items():
+            if header.sectionSize(column) < need:
+                header.resizeSection(column, need)
+        header.sectionResized.connect(self._resized)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def _titles(self) -> dict[int, int]:
+        header = self._view.horizontalHeader()
+        model = self._view.model()
+        if model is None:
+            return {}
+        return {
+            column: header_width(
+                header, str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            )
+            for column in range(model.columnCount())
+        }
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Fit again when the table's width changes."""
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        if self._fitting:
+            return
+        need = self._titles().get(column, 0)
+        if new < need:
+            self._set(column, need)
+        elif column in self._liked:
+            self._liked[column] = new
+
+    def _set(self, column: int, width: int) -> None:
+        self._fitting = True
+        try:
+            self._view.horizontalHeader().resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def fit(self) -> None:
+        """Share the width: the elastic columns as liked if they fit, else each squeezed in
+        proportion towards its title's width."""
+        header = self._view.horizontalHeader()
+        needs = self._titles()
+        if not needs:
+            return
+        last = header.logicalIndex(len(needs) - 1)
+        fixed = [c for c in needs if c not in self._liked and c != last]
+        others = sum(max(header.sectionSize(c), needs[c]) for c in fixed)
+        room = self._view.viewport().width() - others - needs[last]
+        liked = {c: max(w, needs[c]) for c, w in self._liked.items() if c in needs}
+        least = sum(needs[c] for c in liked)
+        give = sum(liked.values()) - least
+        keep = 1.0 if give <= 0 else min(1.0, max(0.0, (room - least) / give))
+        for column, width in liked.items():
+            self._set(column, needs[column] + int((width - needs[column]) * keep))

@@ -313,7 +313,7 @@ class ContextPanel(QWidget):
 
     def _simulate_reply(self) -> None:
         if self._bridge is not None:
-            self._act("customer_message", self._bridge.sim.customers.sentence())
+            self._act("customer_message", self._bridge.customer_line())
 
     def _send_email(self) -> None:
         result = self._act("send_email_reply", self.email.reply.toPlainText())
@@ -360,7 +360,9 @@ class ContextPanel(QWidget):
             result = self._add_note()
             if result is None or not result.ok:
                 return
-        self._act("leave_interaction")
+        # A call still dialling is cancelled (adApi's leaveInteraction refuses it).
+        dialling = inter is not None and inter.state.value == "unknown"
+        self._act("cancel_dial" if dialling else "leave_interaction")
 
     def _complete(self) -> None:
         """Complete; a note still in the note field is added first: it went nowhere (the

@@ -155,7 +155,15 @@ class CustomerPanel(QWidget):
         if action == "offer_call":
             result = self._bridge.act(action, self._service_for(_VOICE_TYPES), customer)
         elif action == "offer_chat":
+            made_up = None
+            if text is None:
+                # The customer opens on a topic and keeps to it (every chat opened "Hello, I
+                # need some help please.", and each later line was on a topic of its own).
+                made_up, text = self._bridge.sim.customers.chat_opening()
             result = self._bridge.act(action, self._service_for(("chat",)), customer, text)
+            data = result.data if result.ok else None
+            if made_up is not None and isinstance(data, dict) and data.get("id"):
+                self._bridge.chat_topics[data["id"]] = made_up
         else:
             subject = self.subject.text().strip() or None
             sender: Customer | dict[str, str] | None = customer
@@ -175,7 +183,7 @@ class CustomerPanel(QWidget):
     def _write(self) -> None:
         if self._bridge is None:
             return
-        text = self.message.toPlainText().strip() or self._bridge.sim.customers.sentence()
+        text = self.message.toPlainText().strip() or self._bridge.customer_line()
         result = self._on_active("customer_message", text)
         if result is not None and result.ok:
             self.message.clear()

@@ -379,6 +379,7 @@ class EmailPage(QWidget):
         key = (inter.id, len(inter.transcript))
         if key == self._shown:
             return
+        grew = self._shown is not None and self._shown[0] == inter.id
         self._shown = key
         customer = inter.customer
         name = customer.name if customer is not None else ""
@@ -389,6 +390,9 @@ class EmailPage(QWidget):
             who = "You" if line.sender == "agent" else name or "Customer"
             parts.append(f"— {who}, {clock_text(line.time_ms)[:8]} —\n{line.text}")
         self.body.setPlainText(clipped("\n\n".join(parts), "the email's event has it whole"))
+        if grew:  # the reply just sent, at the end, in view (it was below, out of sight)
+            bar = self.body.verticalScrollBar()
+            bar.setValue(bar.maximum())
 
 
 class WrapUpBox(QWidget):
