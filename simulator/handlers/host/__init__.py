@@ -226,6 +226,7 @@ class HandlerHost(PluginLoading):
             self._close_plugin(plugin)
         if self._signals is not None:
             self._signals.release()
+        self._ended = True
 
     def __enter__(self) -> HandlerHost:
         return self
