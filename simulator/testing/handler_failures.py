@@ -118,6 +118,12 @@ class RunFailures:
         return list(state.get("incidents", ()))
 
     @property
+    def called(self) -> bool:
+        """Some handler of the run was called (its result's ``idle_handlers`` is empty), read
+        without checking the run."""
+        return not vars(self._result).get("idle_handlers")
+
+    @property
     def unjudged(self) -> Any:
         """The run's result when its expectations were not met or a step was refused, and the
         test read none of ``passed``, ``exit_code``, ``failures``, ``error``: a test that ran a

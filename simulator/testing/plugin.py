@@ -10,20 +10,19 @@ Options and ini keys::
     adsim_seed = 0             the seed of the simulator fixtures
     adsim_handler_timeout = 5  seconds before a handler call is reported as api_not_answer
     adsim_api_version = 5.19   the adApi version (5.19, 5.24.1 or 2026; over scenario files')
+    adsim_handler_isolation = thread   or process: each plugin in a process of its own
     adsim_handler_failures = fail   a handler failure the test did not check fails it (or allow)
 
 Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
 api_version="2026", handler_failures="allow")`` overrides them for one test.
 
 A handler that raised, timed out, crashed or answered junk during a test fails it at its
-teardown, unless the test read ``adsim.failures``, expected it (``with
-adsim.expect_handler_failure(): ...``) or allowed it (``simulator.testing.handler_failures``).
-An ``adsim_scenario`` run that failed (an expectation not met, a step refused) fails a test
-that passed without reading its verdict (``result.passed`` ...), at the same teardown.
-
-Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
-the module's state. Under plain ``pytest`` the handler's folder must be importable (``pythonpath
-= src``). Each pytest-xdist worker has its own simulators, handler modules and journals."""
+teardown, unless the test read ``adsim.failures``, expected it or allowed it
+(``simulator.testing.handler_failures``); so does an ``adsim_scenario`` run that failed, unless
+the test read its verdict. A failed test's report also says when no handler was called
+or its failing line read a handler module the handler's process does not
+share (``failure_notes``). Handlers are imported as modules (``simulator.testing.imports``): a test
+and its handler share the module's state. Each pytest-xdist worker has its own."""
 
 from __future__ import annotations
 
@@ -40,7 +39,7 @@ import pytest
 
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
-from simulator.testing import ini_options, slow_loads, terminal
+from simulator.testing import failure_notes, ini_options, slow_loads, terminal
 from simulator.testing.configuration import (
     check_scenario_path,
     fixture_options,
@@ -320,6 +319,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         not_loaded = where_else(str(exc), request, options)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two
         pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
+    request.node.stash[_HARNESS] = harness
     if checked:
         request.node.stash[_CHECKED] = harness
     try:
@@ -347,6 +347,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
             pytest.fail("\n".join(problems), pytrace=False)
 
 
+_HARNESS = pytest.StashKey[Any]()
 _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
 _PASSED = pytest.StashKey[bool]()
@@ -378,12 +379,15 @@ def pytest_runtest_makereport(
     ``importorskip``, ``pytest.xfail``) or failed as its ``xfail`` marker expects has decided
     nothing about them: they fail it at its teardown, saying why (a skip showed them nowhere)."""
     outcome = yield
+    report_ = outcome.get_result()
     if call.when == "call":
-        item.stash[_PASSED] = outcome.get_result().passed
+        item.stash[_PASSED] = report_.passed
+        if report_.failed and call.excinfo is not None:  # no handler called, a module's copy
+            notes = failure_notes.sections(item.stash.get(_HARNESS, None), item, call.excinfo.tb)
+            report_.sections.extend(notes)
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
-    report_ = outcome.get_result()
     if not report_.failed:
         item.stash[_STOPPED] = how_it_stopped(report_, call.excinfo.value)
         return

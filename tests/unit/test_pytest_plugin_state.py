@@ -50,3 +50,121 @@ def test_an_ad_api_kept_from_an_earlier_test_says_it_acts_on_nothing(pytester, w
     result = pytester.runpytest(*NO_QT, "-s")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([f"*error {KEPT}"])
+
+
+CRM = (
+    "RECORDS = []\n\n\ndef register(ad_api):\n"
+    "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', RECORDS.append)\n"
+)
+
+FLOW = (
+    "def flow(adsim):\n    adsim.login()\n    adsim.set_agent_state('ready')\n"
+    "    adsim.offer_call('Sales')\n    adsim.accept_interaction()\n"
+    "    adsim.customer_hang_up()\n    adsim.set_disposition('Product sold')\n"
+    "    adsim.complete_interaction()\n\n\n"
+)
+
+ANOTHER_COPY = (
+    "test_crm.py:{line} reads {what}, of this test process's copy of the handler module "
+    "crm_handler ({path}/crm_handler.py). With handler_isolation=process the handler plugin "
+    "loaded from that file runs in a process of its own: its calls change that process's copy "
+    "of the module, never this one, which stays as this test process left it. Check what the "
+    "handler did through adsim (adsim.records, adsim.outcomes) or your CRM's mock, or give "
+    'this test @pytest.mark.adsim(handler_isolation="thread").'
+)
+
+
+@pytest.mark.parametrize("spec", ["crm_handler.py", "crm_handler"])
+@pytest.mark.parametrize(
+    ("reading", "what"),
+    [
+        ("assert len(crm_handler.RECORDS) == 1", "crm_handler.RECORDS"),
+        ("assert RECORDS", "RECORDS (crm_handler.RECORDS)"),
+        ("records = crm_handler.RECORDS\n    assert records", "records (crm_handler.RECORDS)"),
+    ],
+    ids=["module", "from-import", "kept"],
+)
+def test_a_failing_line_reading_the_handlers_module_under_process_isolation_says_why(
+    pytester, spec, reading, what
+):
+    """With ``adsim_handler_isolation = process`` the handler runs in a process of its own: the
+    ``crm_handler`` the test imported is another copy, its ``RECORDS`` empty, and the test
+    failed with ``assert 0 == 1`` and no word of why."""
+    pytester.makeini(
+        f"[pytest]\npythonpath = .\nadsim_handlers = {spec}\nadsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makepyfile(
+        test_crm=(
+            f"import crm_handler\nfrom crm_handler import RECORDS\n\n\n{FLOW}"
+            f"def test_saved(adsim):\n    flow(adsim)\n    {reading}\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    line = 17 + reading.count("\n")
+    result.stdout.fnmatch_lines(
+        [
+            "*- adsim: handler isolation -*",
+            ANOTHER_COPY.format(line=line, what=what, path=pytester.path),
+        ]
+    )
+
+
+def test_no_copy_is_said_of_a_failing_line_that_reads_no_handler_module(pytester):
+    """The false positive of a check of ``sys.modules``: test A imports the handler module
+    (earlier in the session), test B imports it at the top of its file too, or not at all, and
+    fails on a line that reads no handler state: neither B is told of a copy. Nor is a test
+    with thread isolation, whose module is the handler's own."""
+    pytester.makeini(
+        "[pytest]\npythonpath = .\nadsim_handlers = crm_handler.py\n"
+        "adsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makepyfile(
+        test_a=(
+            f"import pytest\n\n\n{FLOW}def test_a(adsim):\n    import crm_handler\n\n"
+            "    flow(adsim)\n    assert crm_handler.RECORDS == []\n\n\n"
+            "def test_b_same_module(adsim):\n    import crm_handler\n\n    flow(adsim)\n"
+            "    assert adsim.records == [], 'for another reason'\n\n\n"
+            "@pytest.mark.adsim(handler_isolation='thread')\n"
+            "def test_thread(adsim):\n    import crm_handler\n\n    flow(adsim)\n"
+            "    assert crm_handler.RECORDS == []\n"
+        ),
+        test_b=f"{FLOW}def test_b(adsim):\n    flow(adsim)\n    assert adsim.records == []\n",
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, failed=3)
+    out = result.stdout.str()
+    assert out.count("adsim: handler isolation") == 0, out
+
+
+def test_a_failed_test_whose_handlers_were_never_called_is_told(pytester):
+    """A handler subscribed to an event the test's flow never brings: a test asserting what it
+    stored failed with no word of why. Its report says so (as ``adsim run``'s summary); a test
+    that passes is not failed over it, and one whose handler was called gets no such note."""
+    pytester.makeini("[pytest]\nadsim_handlers = crm_handler.py\n")
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makepyfile(
+        test_crm=(
+            f"import crm_handler\n\n\n{FLOW}"
+            "def test_never_called(adsim):\n    adsim.login()\n"
+            "    assert crm_handler.RECORDS\n\n\n"
+            "def test_passes_uncalled(adsim):\n    adsim.login()\n\n\n"
+            "def test_called(adsim):\n    flow(adsim)\n    assert not crm_handler.RECORDS\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ test_never_called _*",
+            "*- adsim: no handler called -*",
+            "No handler was called during this test: the handlers loaded take "
+            "ON_SAVE_ACTIVITY_RECORD, and no such event came (adsim.events: ON_LOGIN, "
+            "ON_AGENT_STATE_CHANGE). An assertion on what a handler stored or did sees nothing "
+            "it did.",
+            "*_ test_called _*",
+        ]
+    )
+    assert result.stdout.str().count("adsim: no handler called") == 1

@@ -1,0 +1,194 @@
+"""A test that failed with its handler plugins in processes of their own
+(``handler_isolation="process"``) on a line that reads its handler's module as the test's
+process imported it (``assert len(crm_handler.RECORDS) == 1``): the handler's calls changed
+their own process's copy, never this one, and the test failed with ``assert 0 == 1`` and no word
+of why. Its report gets a section saying so (``simulator.testing.plugin``).
+
+Said only of what the failing lines themselves read: a name on them (the test's frame, and the
+frames it called down to, outside the libraries) that is the module of a file this test's
+plugins were loaded from, one of that module's functions or classes, or a mutable object its
+namespace holds (``RECORDS``, kept as ``records = crm_handler.RECORDS``). A module that an
+earlier test imported, or that the test's module imports but the failing line does not read,
+says nothing (``sys.modules`` alone said it of tests that never read it)."""
+
+from __future__ import annotations
+
+import ast
+import enum
+import os
+import sys
+import sysconfig
+import types
+from pathlib import Path
+from typing import Any
+
+__all__ = ["another_copy"]
+
+_IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset, range, enum.Enum)
+"""Values whose identity says nothing (``0`` in the test is ``0`` in any module, an enum's
+member in every module that names it)."""
+
+
+def another_copy(harness: Any, item: Any, tb: types.TracebackType | None) -> str | None:
+    """The section for a failed test whose failing lines read its handler's module here."""
+    if harness is None or harness.handler_isolation != "process" or tb is None:
+        return None
+    files = {
+        os.path.realpath(status.source)
+        for host in harness._hosts()
+        for status in host.plugins
+        if status.loaded and status.source.endswith(".py")
+    }
+    names = {os.path.basename(file) for file in files}
+    modules: dict[types.ModuleType, str] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        # The basename first: realpath of a thousand modules is a thousand system calls.
+        if (
+            isinstance(file, str)
+            and os.path.basename(file) in names
+            and os.path.realpath(file) in files
+        ):
+            modules[module] = name
+    if not modules:
+        return None
+    for frame, line in _their_frames(item, tb):
+        read = _reads(frame, line, modules)
+        if read is not None:
+            written, module = read
+            name = modules[module]
+            where = f"{Path(frame.f_code.co_filename).name}:{line}"
+            return (
+                f"{where} reads {written}, of this test process's copy of the handler module "
+                f"{name} ({module.__file__}). With handler_isolation=process the handler "
+                "plugin loaded from that file runs in a process of its own: its calls change "
+                "that process's copy of the module, never this one, which stays as this test "
+                "process left it. Check what the handler did through adsim (adsim.records, "
+                "adsim.outcomes) or your CRM's mock, or give this test "
+                '@pytest.mark.adsim(handler_isolation="thread").'
+            )
+    return None
+
+
+def _library_folders() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    found = {os.path.realpath(paths[key]) for key in ("stdlib", "purelib", "platlib")}
+    found.add(os.path.realpath(Path(__file__).parents[1]))  # simulator (an editable install)
+    return tuple(folder + os.sep for folder in found)
+
+
+def _their_frames(item: Any, tb: types.TracebackType) -> list[tuple[types.FrameType, int]]:
+    """The frames of the test's file and below it that are not the libraries', with the line
+    each was at when the test failed."""
+    test_file = os.path.realpath(str(getattr(item, "path", "")))
+    libraries = _library_folders()
+    frames: list[tuple[types.FrameType, int]] = []
+    started = False
+    walk: types.TracebackType | None = tb
+    while walk is not None:
+        frame = walk.tb_frame
+        file = os.path.realpath(frame.f_code.co_filename)
+        started = started or file == test_file
+        if started and not file.startswith(libraries):
+            frames.append((frame, walk.tb_lineno))
+        walk = walk.tb_next
+    return frames
+
+
+def _statement_expressions(file: str, line: int) -> list[ast.AST]:
+    """The expressions of the statement at ``line`` (a compound statement's header only)."""
+    try:
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return []
+    found: ast.stmt | None = None
+    for node in ast.walk(tree):
+        # The narrowest statement holding the line (a nested one over its parent, ast.walk
+        # giving parents first): a compound statement's body is not its header's line.
+        if (
+            isinstance(node, ast.stmt)
+            and node.lineno <= line <= (node.end_lineno or node.lineno)
+            and (found is None or _span(node) <= _span(found))
+        ):
+            found = node
+    if found is None:
+        return []
+    return [
+        value
+        for field, value in ast.iter_fields(found)
+        if field not in ("body", "orelse", "finalbody", "handlers", "cases")
+        for value in (value if isinstance(value, list) else [value])
+        if isinstance(value, ast.AST)
+    ]
+
+
+def _span(node: ast.stmt) -> int:
+    return (node.end_lineno or node.lineno) - node.lineno
+
+
+_MISSING = object()
+
+
+def _value(node: ast.AST, frame: types.FrameType) -> Any:
+    """What a name or a dotted name through modules is in ``frame`` (no code of theirs runs)."""
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals):
+            if node.id in scope:
+                return scope[node.id]
+        return _MISSING
+    if isinstance(node, ast.Attribute):
+        owner = _value(node.value, frame)
+        if isinstance(owner, types.ModuleType):
+            return vars(owner).get(node.attr, _MISSING)
+    return _MISSING
+
+
+def _reads(
+    frame: types.FrameType, line: int, modules: dict[types.ModuleType, str]
+) -> tuple[str, types.ModuleType] | None:
+    """What of the handler ``modules`` the statement at ``line`` of ``frame`` reads, named as
+    it is written there (``crm_handler.RECORDS``), and its module; None when nothing."""
+    if any(frame.f_globals is vars(module) for module in modules):
+        return None  # the module's own code running: what the test called is said above it
+    source = Path(frame.f_code.co_filename)
+    for expression in _statement_expressions(str(source), line):
+        for node in ast.walk(expression):
+            if not isinstance(node, ast.Name | ast.Attribute):
+                continue
+            value = _value(node, frame)
+            if value is _MISSING:
+                continue
+            module = _whose(value, modules)
+            if module is not None:
+                written = ast.unparse(node)
+                named = _named(value, module, modules[module])
+                return (written if named == written else f"{written} ({named})"), module
+    return None
+
+
+def _named(value: Any, module: types.ModuleType, name: str) -> str:
+    """``value`` as the module names it (``crm_handler.RECORDS``)."""
+    if value is module:
+        return name
+    key = next((key for key, kept in vars(module).items() if kept is value), None)
+    return f"{name}.{key}" if key is not None else f"an object of {name}"
+
+
+def _whose(value: Any, modules: dict[types.ModuleType, str]) -> types.ModuleType | None:
+    """The handler module ``value`` is, or is of (its function, class or mutable object)."""
+    for module in modules:
+        if value is module:
+            return module
+        if isinstance(value, (types.ModuleType, *_IMMUTABLE)):
+            continue
+        if getattr(value, "__globals__", None) is vars(module):
+            return module  # its function: its globals are this copy's
+        if isinstance(value, type):
+            if value.__module__ == module.__name__ and vars(module).get(value.__name__) is value:
+                return module
+            continue
+        if callable(value) and not isinstance(value, list | dict | set):
+            continue  # a function imported into it from elsewhere is not its
+        if any(value is kept for kept in vars(module).values()):
+            return module
+    return None

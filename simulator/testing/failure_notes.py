@@ -1,0 +1,55 @@
+"""The notes a failed test's report gets about its handlers, each a section of its own: the
+failing line read a handler module the handler's process does not share
+(``simulator.testing.copies``), or handlers were loaded and none was called in the test
+(subscribed to an event its flow never brought), as ``adsim run``'s summary says (``note: no
+handler was called ...``): an assertion on what the handler stored failed with no word of why.
+A test that passes gets nothing: the docs promise no check of either."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from simulator.contract import EventName
+from simulator.testing.copies import another_copy
+
+__all__ = ["never_called", "sections"]
+
+
+def sections(harness: Any, item: Any, tb: types.TracebackType | None) -> list[tuple[str, str]]:
+    """The report sections of a test that failed in its call, with ``harness`` its adsim."""
+    if harness is None:
+        return []
+    try:
+        found = [
+            ("adsim: handler isolation", another_copy(harness, item, tb)),
+            ("adsim: no handler called", never_called(harness)),
+        ]
+    except Exception as exc:  # a bug of ours: said, never an INTERNALERROR ending the session
+        return [("adsim: notes", f"adsim could not work out its notes: {exc!r}")]
+    return [(title, said) for title, said in found if said is not None]
+
+
+def never_called(harness: Any) -> str | None:
+    """The note for a failed test whose ``adsim`` loaded handlers none of which was called
+    (on any agent's desktop, nor in an ``adsim_scenario`` run); None otherwise."""
+    if harness is None:
+        return None
+    taken: set[str] = set()
+    for host in harness._hosts():
+        forwarders = host.registry.forwarders()  # a Node module's: none of its code runs
+        if any((o.plugin, o.handler) not in forwarders for o in host.outcomes):
+            return None
+        taken.update(host.registry.events())
+    if not taken or any(run.called for _, run in harness._runs):
+        return None
+    order = [name.value for name in EventName]
+    names = sorted(taken, key=order.index)
+    came = list(dict.fromkeys(event.name.value for event in harness.recorder.events))
+    listed = ", ".join(came[:6]) + (f" and {len(came) - 6} more" if len(came) > 6 else "")
+    return (
+        f"No handler was called during this test: the handlers loaded take "
+        f"{', '.join(names)}, and no such event came ("
+        + (f"adsim.events: {listed})" if came else "adsim.events is empty)")
+        + ". An assertion on what a handler stored or did sees nothing it did."
+    )
