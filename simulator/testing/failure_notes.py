@@ -3,11 +3,15 @@ failing line read a handler module the handler's process does not share
 (``simulator.testing.copies``), or handlers were loaded and none was called in the test
 (subscribed to an event its flow never brought), as ``adsim run``'s summary says (``note: no
 handler was called ...``): an assertion on what the handler stored failed with no word of why.
-A test that passes gets nothing: the docs promise no check of either."""
+Not said of a failure adsim raised itself (a refused action, a misused fixture, an
+``expect_handler_failure`` that says it already), except its assertion helpers' (a record
+without the disposition a handler sets). A test that passes gets nothing: the docs promise no
+check of either."""
 
 from __future__ import annotations
 
-import types
+import os
+from pathlib import Path
 from typing import Any
 
 from simulator.contract import EventName
@@ -16,18 +20,36 @@ from simulator.testing.copies import another_copy
 __all__ = ["never_called", "sections"]
 
 
-def sections(harness: Any, item: Any, tb: types.TracebackType | None) -> list[tuple[str, str]]:
-    """The report sections of a test that failed in its call, with ``harness`` its adsim."""
+def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, str]]:
+    """The report sections of a test that failed in its call with ``error``, with ``harness``
+    its adsim."""
     if harness is None:
         return []
+    tb = error.__traceback__
     try:
         found = [
             ("adsim: handler isolation", another_copy(harness, item, tb)),
-            ("adsim: no handler called", never_called(harness)),
+            ("adsim: no handler called", never_called(harness) if _theirs(error) else None),
         ]
     except Exception as exc:  # a bug of ours: said, never an INTERNALERROR ending the session
         return [("adsim: notes", f"adsim could not work out its notes: {exc!r}")]
     return [(title, said) for title, said in found if said is not None]
+
+
+_PACKAGE = str(Path(__file__).resolve().parents[1]) + os.sep
+_HELPERS = str(Path(__file__).resolve().with_name("assertions.py"))
+
+
+def _theirs(error: BaseException) -> bool:
+    """The failure was raised outside adsim (the test's assertion, its IndexError), or is an
+    assertion helper's ``AssertionError``: not a refusal or a misuse adsim explains itself."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    file = os.path.realpath(tb.tb_frame.f_code.co_filename)
+    return not file.startswith(_PACKAGE) or (file == _HELPERS and isinstance(error, AssertionError))
 
 
 def never_called(harness: Any) -> str | None:

@@ -382,9 +382,9 @@ def pytest_runtest_makereport(
     report_ = outcome.get_result()
     if call.when == "call":
         item.stash[_PASSED] = report_.passed
+        harness = item.stash.get(_HARNESS, None)
         if report_.failed and call.excinfo is not None:  # no handler called, a module's copy
-            notes = failure_notes.sections(item.stash.get(_HARNESS, None), item, call.excinfo.tb)
-            report_.sections.extend(notes)
+            report_.sections += failure_notes.sections(harness, item, call.excinfo.value)
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return

@@ -142,7 +142,8 @@ def test_no_copy_is_said_of_a_failing_line_that_reads_no_handler_module(pytester
 def test_a_failed_test_whose_handlers_were_never_called_is_told(pytester):
     """A handler subscribed to an event the test's flow never brings: a test asserting what it
     stored failed with no word of why. Its report says so (as ``adsim run``'s summary); a test
-    that passes is not failed over it, and one whose handler was called gets no such note."""
+    that passes is not failed over it, one whose handler was called gets no such note, nor one
+    failed by adsim's own refusal or usage error, which says what went wrong itself."""
     pytester.makeini("[pytest]\nadsim_handlers = crm_handler.py\n")
     pytester.makepyfile(crm_handler=CRM)
     pytester.makepyfile(
@@ -151,11 +152,13 @@ def test_a_failed_test_whose_handlers_were_never_called_is_told(pytester):
             "def test_never_called(adsim):\n    adsim.login()\n"
             "    assert crm_handler.RECORDS\n\n\n"
             "def test_passes_uncalled(adsim):\n    adsim.login()\n\n\n"
-            "def test_called(adsim):\n    flow(adsim)\n    assert not crm_handler.RECORDS\n"
+            "def test_called(adsim):\n    flow(adsim)\n    assert not crm_handler.RECORDS\n\n\n"
+            "def test_refused(adsim):\n    adsim.login()\n    adsim.accept_interaction()\n\n\n"
+            "def test_misused(adsim):\n    adsim.advance('2m')\n"
         )
     )
     result = pytester.runpytest(*NO_QT)
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=4)
     result.stdout.fnmatch_lines(
         [
             "*_ test_never_called _*",
