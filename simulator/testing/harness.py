@@ -202,6 +202,7 @@ class AdsimHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
         refuses one); other attributes of the simulator."""
+        __tracebackhide__ = True  # a misspelt action: the test's line, then the suggestion
         try:
             attribute = getattr(self.sim, name)
         except AttributeError:

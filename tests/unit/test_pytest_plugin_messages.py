@@ -290,3 +290,17 @@ def test_a_misspelt_module_of_a_package_found_names_the_package_and_the_module_m
         ]
     )
     assert "pythonpath" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("who", ["adsim", "adsim.agent('omar')"])
+def test_a_misspelt_action_is_its_line_and_the_suggestion_not_the_harness_frame(pytester, who):
+    """``adsim.hang_up_customer()`` showed the harness's ``__getattr__`` (its code, a page of
+    adsim's insides) between the test's line and the suggestion."""
+    pytester.makepyfile(f"def test_a(adsim):\n    {who}.hang_up_customer()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [f"E *AttributeError: {who} has no action or attribute 'hang_up_customer' (did you *"]
+    )
+    out = result.stdout.str()
+    assert "def __getattr__" not in out and "harness.py" not in out, out
