@@ -69,9 +69,11 @@ def never_called(harness: Any) -> str | None:
     names = sorted(taken, key=order.index)
     came = list(dict.fromkeys(event.name.value for event in harness.recorder.events))
     listed = ", ".join(came[:6]) + (f" and {len(came) - 6} more" if len(came) > 6 else "")
+    runs = len(harness._runs)
     return (
         f"No handler was called during this test: the handlers loaded take "
         f"{', '.join(names)}, and no such event came ("
-        + (f"adsim.events: {listed})" if came else "adsim.events is empty)")
-        + ". An assertion on what a handler stored or did sees nothing it did."
+        + (f"adsim.events: {listed}" if came else "adsim.events is empty")
+        + (f"; nor in its {runs} adsim_scenario run(s)" if runs else "")
+        + "). An assertion on what a handler stored or did sees nothing it did."
     )

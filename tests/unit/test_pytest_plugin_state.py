@@ -171,3 +171,37 @@ def test_a_failed_test_whose_handlers_were_never_called_is_told(pytester):
         ]
     )
     assert result.stdout.str().count("adsim: no handler called") == 1
+
+
+def test_the_no_handler_note_counts_the_scenario_runs(pytester):
+    """A run's events are not ``adsim.events``: the note says the runs brought none either, and
+    a run that called the handler is a call (no note)."""
+    pytester.makeini("[pytest]\nadsim_handlers = crm_handler.py\n")
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makefile(
+        ".yaml",
+        ringing="name: ringing\nsteps:\n  - call: Sales\n  - accept\n",
+        saved=(
+            "name: saved\nsteps:\n  - call: Sales\n  - accept\n  - hang_up\n"
+            "  - disposition: Product sold\n  - complete\n"
+        ),
+    )
+    pytester.makepyfile(
+        test_runs=(
+            "def test_ringing(adsim_scenario):\n    result = adsim_scenario('ringing.yaml')\n"
+            "    assert not result.passed\n\n\n"
+            "def test_saved(adsim_scenario):\n    result = adsim_scenario('saved.yaml')\n"
+            "    assert not result.passed\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*- adsim: no handler called -*",
+            "No handler was called during this test: the handlers loaded take "
+            "ON_SAVE_ACTIVITY_RECORD, and no such event came (adsim.events is empty; nor in its "
+            "1 adsim_scenario run(s)). *",
+        ]
+    )
+    assert result.stdout.str().count("adsim: no handler called") == 1
