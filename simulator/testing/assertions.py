@@ -327,6 +327,12 @@ def their_traceback(trace: str) -> str:
     the handler host's and Python's threads: noise above a hung handler's line); whole when
     its first exception has no such frame."""
     lines = trace.rstrip().splitlines()
+    if lines and lines[0].startswith(("Current thread ", "Thread 0x")):
+        # A plugin process's stack (faulthandler's, most recent call first): to the outermost
+        # frame of theirs; below it were adsim's child.py and runpy, five frames of noise.
+        block = lines[: lines.index("") if "" in lines else len(lines)]
+        ends = [i for i, line in enumerate(block) if (f := _FRAME.search(line)) and _theirs(f[1])]
+        return "\n".join(lines[: ends[-1] + 1]) if ends else trace.rstrip()
     # An exception's traceback has a header; a hung handler's stack (a timeout's) has none.
     header = lines[:1] if lines and lines[0].startswith("Traceback") else []
     for index in range(len(header), len(lines)):
