@@ -22,7 +22,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-__all__ = ["another_copy"]
+__all__ = ["another_copy", "library_folders"]
 
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset, range, enum.Enum)
 """Values whose identity says nothing (``0`` in the test is ``0`` in any module, an enum's
@@ -70,18 +70,22 @@ def another_copy(harness: Any, item: Any, tb: types.TracebackType | None) -> str
     return None
 
 
-def _library_folders() -> tuple[str, ...]:
+def library_folders() -> tuple[str, ...]:
+    """Python's and the installed libraries' folders (a frame there is none of the test's)."""
     paths = sysconfig.get_paths()
     found = {os.path.realpath(paths[key]) for key in ("stdlib", "purelib", "platlib")}
-    found.add(os.path.realpath(Path(__file__).parents[1]))  # simulator (an editable install)
     return tuple(folder + os.sep for folder in found)
+
+
+_PACKAGE = os.path.realpath(Path(__file__).parents[1]) + os.sep
+"""The simulator's own folder (outside the libraries' in an editable install)."""
 
 
 def _their_frames(item: Any, tb: types.TracebackType) -> list[tuple[types.FrameType, int]]:
     """The frames of the test's file and below it that are not the libraries', with the line
     each was at when the test failed."""
     test_file = os.path.realpath(str(getattr(item, "path", "")))
-    libraries = _library_folders()
+    libraries = (*library_folders(), _PACKAGE)
     frames: list[tuple[types.FrameType, int]] = []
     started = False
     walk: types.TracebackType | None = tb

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.contract import EventName
-from simulator.testing.copies import another_copy
+from simulator.testing.copies import another_copy, library_folders
 
 __all__ = ["never_called", "sections"]
 
@@ -36,20 +36,27 @@ def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, s
     return [(title, said) for title, said in found if said is not None]
 
 
-_PACKAGE = str(Path(__file__).resolve().parents[1]) + os.sep
-_HELPERS = str(Path(__file__).resolve().with_name("assertions.py"))
+_PACKAGE = os.path.realpath(Path(__file__).parents[1]) + os.sep
+_HELPERS = os.path.realpath(Path(__file__).with_name("assertions.py"))
 
 
 def _theirs(error: BaseException) -> bool:
     """The failure was raised outside adsim (the test's assertion, its IndexError), or is an
-    assertion helper's ``AssertionError``: not a refusal or a misuse adsim explains itself."""
+    assertion helper's ``AssertionError``: not a refusal or a misuse adsim explains itself.
+    Python's and the libraries' frames are not who raised it (``re.compile`` for adsim)."""
+    libraries = library_folders()
+    raiser = None
     tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    while tb is not None:
+        file = os.path.realpath(tb.tb_frame.f_code.co_filename)
+        if file.startswith(_PACKAGE) or not file.startswith(libraries):
+            raiser = file
         tb = tb.tb_next
-    if tb is None:
+    if raiser is None:
         return False
-    file = os.path.realpath(tb.tb_frame.f_code.co_filename)
-    return not file.startswith(_PACKAGE) or (file == _HELPERS and isinstance(error, AssertionError))
+    return not raiser.startswith(_PACKAGE) or (
+        raiser == _HELPERS and isinstance(error, AssertionError)
+    )
 
 
 def never_called(harness: Any) -> str | None:

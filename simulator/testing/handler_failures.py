@@ -197,7 +197,18 @@ class FailureLedger:
                 f"expect_handler_failure(status={status!r}): a failed call's status is one of "
                 f"{', '.join(_STATUSES)}"
             )
-        pattern = re.compile(match) if isinstance(match, str) else match
+        if not isinstance(match, str | re.Pattern | None):
+            raise TypeError(
+                f"expect_handler_failure(match={match!r}): a regular expression (a str or a "
+                f"compiled pattern), not {type(match).__name__}"
+            )
+        try:
+            pattern = re.compile(match) if isinstance(match, str) else match
+        except re.error as exc:  # a page of the re module's frames above its one line
+            raise ValueError(
+                f"expect_handler_failure(match={match!r}): not a regular expression: {exc} "
+                "(re.escape() the text for a literal match)"
+            ) from None
         return Expecting(self, desks, status, pattern)
 
 

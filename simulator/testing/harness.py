@@ -250,7 +250,10 @@ class AdsimHarness:
         except ValueError:
             desk = None
         if desk is None:  # outside the except: a refusal is one error, not a chain of two
-            desk = self.sim.center.add_agent(name, team=team)
+            try:
+                desk = self.sim.center.add_agent(name, team=team)
+            except ValueError as exc:  # nobody of the tenant's, a team that is not: its line
+                raise exc.with_traceback(None) from None
         found = self._agents.get(desk.name)
         if found is None:  # its handlers' register() runs now: one stuck is said
             with slow_loads.watched(f"adsim.agent({name!r}): loading its handlers"):
@@ -337,6 +340,7 @@ class AdsimHarness:
         finds, ``re.search``), else ``AssertionError``; yields those failures' list, filled
         at the block's end. They count as seen: the pytest plugin does not fail the test
         over them."""
+        __tracebackhide__ = True  # a wrong status= or match=: the test's line, then the error
 
         def desks() -> list[tuple[str, HandlerHost | RunFailures]]:
             self.settle()

@@ -304,3 +304,42 @@ def test_a_misspelt_action_is_its_line_and_the_suggestion_not_the_harness_frame(
     )
     out = result.stdout.str()
     assert "def __getattr__" not in out and "harness.py" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (
+            "with adsim.expect_handler_failure(match='('):\n        pass",
+            "E *ValueError: expect_handler_failure(match='('): not a regular expression: missing "
+            "), unterminated subpattern at position 0 (re.escape() the text for a literal match)",
+        ),
+        (
+            "with adsim.expect_handler_failure(match=5):\n        pass",
+            "E *TypeError: expect_handler_failure(match=5): a regular expression (a str or a "
+            "compiled pattern), not int",
+        ),
+        (
+            "with adsim.expect_handler_failure(status='bogus'):\n        pass",
+            "E *ValueError: expect_handler_failure(status='bogus'): a failed call's status is "
+            "one of error, timeout, junk, crashed",
+        ),
+        (
+            "adsim.agent('nobody_here')",
+            "E *UnknownAgentError: 'nobody_here' is nobody of the tenant's teams: give the new "
+            "agent a team",
+        ),
+    ],
+    ids=["broken-match", "match-of-no-text", "status", "unknown-agent"],
+)
+def test_a_wrong_argument_to_adsim_is_its_line_and_its_error(pytester, call, line):
+    """A broken ``match=`` regex was a page of the ``re`` module's frames ending in
+    ``re.error``, and ``match=5`` an ``AttributeError`` at the block's end; a wrong ``status=``
+    and an agent nobody of the tenant's showed the harness's (the engine's) frame and code."""
+    pytester.makepyfile(f"def test_a(adsim):\n    {call}\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([line])
+    out = result.stdout.str()
+    for frame in ("harness.py", "center.py", "handler_failures.py", "_parser.py", "re/"):
+        assert frame not in out, out
