@@ -270,6 +270,13 @@ def assert_scenario_passed(result: Any) -> None:
     ``adsim run`` prints it: each expectation not met, the refused step, each failed handler
     call (``result.failures`` alone holds only the expectations not met)."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    from simulator.scenarios.result import ScenarioResult
+
+    if not isinstance(result, ScenarioResult):  # adsim itself: "adsim has no action 'passed'"
+        raise TypeError(
+            "assert_scenario_passed takes a scenario run's result (result = "
+            f"adsim_scenario(path)), not {type(result).__name__}"
+        )
     if not result.passed:
         from simulator.scenarios.report import format_result
 

@@ -110,3 +110,21 @@ def test_a_plugin_process_stack_is_cut_below_the_integrations_outermost_frame():
     assert their_traceback(dump) == "\n".join(dump.splitlines()[:3])
     only_ours = f'Current thread 0x1 (most recent call first):\n  File "{child}", line 1 in x\n'
     assert their_traceback(only_ours) == only_ours.rstrip()
+
+
+@pytest.mark.parametrize("given", [None, "adsim"], ids=["none", "the-harness"])
+def test_assert_scenario_passed_given_no_run_result_says_what_it_takes(given, tmp_path):
+    """``assert_scenario_passed(adsim)`` said ``adsim has no action or attribute 'passed'``,
+    and ``None`` (a helper that forgot to return the result) ``'NoneType' object has no
+    attribute 'passed'``."""
+    from simulator.testing import assert_scenario_passed
+
+    with AdsimHarness() as adsim:
+        what = adsim if given == "adsim" else None
+        with pytest.raises(TypeError) as raised:
+            assert_scenario_passed(what)
+    name = "AdsimHarness" if given == "adsim" else "NoneType"
+    assert str(raised.value) == (
+        "assert_scenario_passed takes a scenario run's result (result = adsim_scenario(path)), "
+        f"not {name}"
+    )
