@@ -30,6 +30,7 @@ _NAMES = frozenset(event.value for event in EventName)
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     names = []
     for event in events:
         if isinstance(event, str):

@@ -343,3 +343,18 @@ def test_a_wrong_argument_to_adsim_is_its_line_and_its_error(pytester, call, lin
     out = result.stdout.str()
     for frame in ("harness.py", "center.py", "handler_failures.py", "_parser.py", "re/"):
         assert frame not in out, out
+
+
+def test_assert_event_sequence_given_records_fails_at_the_tests_line(pytester):
+    """``assert_event_sequence(adsim.records, ...)`` showed the helper's own frame and code
+    (``_names``) under the test's line, as no other misuse of the helpers does."""
+    pytester.makepyfile(
+        "from simulator.testing import assert_event_sequence\n\n\n"
+        "def test_a(adsim):\n    assert_event_sequence([{'duration': 1}], ['ON_LOGIN'])\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["E *TypeError: assert_event_sequence takes events (adsim.events) or event names, not dict"]
+    )
+    assert "assertions.py" not in result.stdout.str()
