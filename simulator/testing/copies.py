@@ -179,20 +179,22 @@ def _named(value: Any, module: types.ModuleType, name: str) -> str:
 
 
 def _whose(value: Any, modules: dict[types.ModuleType, str]) -> types.ModuleType | None:
-    """The handler module ``value`` is, or is of (its function, class or mutable object)."""
+    """The handler module ``value`` is, or is of (its function, class or mutable object). Only
+    identities and attributes of functions and classes are read: no code of the test's runs."""
+    function = value.__func__ if isinstance(value, types.MethodType) else value
     for module in modules:
         if value is module:
             return module
         if isinstance(value, (types.ModuleType, *_IMMUTABLE)):
             continue
-        if getattr(value, "__globals__", None) is vars(module):
-            return module  # its function: its globals are this copy's
+        if isinstance(function, types.FunctionType):
+            if function.__globals__ is vars(module):
+                return module  # its function: its globals are this copy's
+            continue  # a function imported into it from elsewhere is not its
         if isinstance(value, type):
-            if value.__module__ == module.__name__ and vars(module).get(value.__name__) is value:
+            if vars(module).get(value.__name__) is value and value.__module__ == module.__name__:
                 return module
             continue
-        if callable(value) and not isinstance(value, list | dict | set):
-            continue  # a function imported into it from elsewhere is not its
         if any(value is kept for kept in vars(module).values()):
             return module
     return None

@@ -53,7 +53,7 @@ def test_an_ad_api_kept_from_an_earlier_test_says_it_acts_on_nothing(pytester, w
 
 
 CRM = (
-    "RECORDS = []\n\n\ndef register(ad_api):\n"
+    "RECORDS = []\n\n\ndef saved():\n    return len(RECORDS)\n\n\ndef register(ad_api):\n"
     "    ad_api.on('ON_SAVE_ACTIVITY_RECORD', RECORDS.append)\n"
 )
 
@@ -81,8 +81,9 @@ ANOTHER_COPY = (
         ("assert len(crm_handler.RECORDS) == 1", "crm_handler.RECORDS"),
         ("assert RECORDS", "RECORDS (crm_handler.RECORDS)"),
         ("records = crm_handler.RECORDS\n    assert records", "records (crm_handler.RECORDS)"),
+        ("assert saved() == 1", "saved (crm_handler.saved)"),
     ],
-    ids=["module", "from-import", "kept"],
+    ids=["module", "from-import", "kept", "its-function"],
 )
 def test_a_failing_line_reading_the_handlers_module_under_process_isolation_says_why(
     pytester, spec, reading, what
@@ -96,7 +97,7 @@ def test_a_failing_line_reading_the_handlers_module_under_process_isolation_says
     pytester.makepyfile(crm_handler=CRM)
     pytester.makepyfile(
         test_crm=(
-            f"import crm_handler\nfrom crm_handler import RECORDS\n\n\n{FLOW}"
+            f"import crm_handler\nfrom crm_handler import RECORDS, saved\n\n\n{FLOW}"
             f"def test_saved(adsim):\n    flow(adsim)\n    {reading}\n"
         )
     )
@@ -127,6 +128,8 @@ def test_no_copy_is_said_of_a_failing_line_that_reads_no_handler_module(pytester
             "    flow(adsim)\n    assert crm_handler.RECORDS == []\n\n\n"
             "def test_b_same_module(adsim):\n    import crm_handler\n\n    flow(adsim)\n"
             "    assert adsim.records == [], 'for another reason'\n\n\n"
+            "class Odd:\n    def __getattr__(self, name):\n        raise KeyError(name)\n\n\n"
+            "def test_odd_object(adsim):\n    odd = Odd()\n    assert not odd\n\n\n"
             "@pytest.mark.adsim(handler_isolation='thread')\n"
             "def test_thread(adsim):\n    import crm_handler\n\n    flow(adsim)\n"
             "    assert crm_handler.RECORDS == []\n"
@@ -134,9 +137,9 @@ def test_no_copy_is_said_of_a_failing_line_that_reads_no_handler_module(pytester
         test_b=f"{FLOW}def test_b(adsim):\n    flow(adsim)\n    assert adsim.records == []\n",
     )
     result = pytester.runpytest(*NO_QT)
-    result.assert_outcomes(passed=1, failed=3)
+    result.assert_outcomes(passed=1, failed=4)
     out = result.stdout.str()
-    assert out.count("adsim: handler isolation") == 0, out
+    assert "adsim: handler isolation" not in out and "adsim: notes" not in out, out
 
 
 def test_a_failed_test_whose_handlers_were_never_called_is_told(pytester):
