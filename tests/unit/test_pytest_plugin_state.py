@@ -208,3 +208,26 @@ def test_the_no_handler_note_counts_the_scenario_runs(pytester):
         ]
     )
     assert result.stdout.str().count("adsim: no handler called") == 1
+
+
+def test_an_ad_api_kept_from_an_earlier_test_refuses_to_subscribe(pytester):
+    """``on`` of a kept ``ad_api`` subscribed to a registry nothing reads any more: the handler
+    was never called, and nothing said why."""
+    pytester.makeini("[pytest]\nadsim_handlers = crm_handler.py\n")
+    pytester.makepyfile(
+        crm_handler=(
+            "API = None\n\n\ndef register(ad_api):\n    global API\n    if API is None:\n"
+            "        API = ad_api\n"
+        )
+    )
+    pytester.makepyfile(
+        test_crm=(
+            "import pytest\n\nimport crm_handler\n\n\ndef test_a(adsim):\n    adsim.login()\n\n\n"
+            "def test_b(adsim):\n    with pytest.raises(RuntimeError) as raised:\n"
+            "        crm_handler.API.on('ON_NEW_INTERACTION', print)\n"
+            "    print(raised.value)\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT, "-s")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines([KEPT.replace("api_not_answer*", "*on")])
