@@ -22,7 +22,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-__all__ = ["another_copy", "library_folders"]
+__all__ = ["another_copy", "library_folders", "patched"]
 
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset, range, enum.Enum)
 """Values whose identity says nothing (``0`` in the test is ``0`` in any module, an enum's
@@ -33,23 +33,7 @@ def another_copy(harness: Any, item: Any, tb: types.TracebackType | None) -> str
     """The section for a failed test whose failing lines read its handler's module here."""
     if harness is None or harness.handler_isolation != "process" or tb is None:
         return None
-    files = {
-        os.path.realpath(status.source)
-        for host in harness._hosts()
-        for status in host.plugins
-        if status.loaded and status.source.endswith(".py")
-    }
-    names = {os.path.basename(file) for file in files}
-    modules: dict[types.ModuleType, str] = {}
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        # The basename first: realpath of a thousand modules is a thousand system calls.
-        if (
-            isinstance(file, str)
-            and os.path.basename(file) in names
-            and os.path.realpath(file) in files
-        ):
-            modules[module] = name
+    modules = _handler_modules(harness)
     if not modules:
         return None
     for frame, line in _their_frames(item, tb):
@@ -68,6 +52,62 @@ def another_copy(harness: Any, item: Any, tb: types.TracebackType | None) -> str
                 '@pytest.mark.adsim(handler_isolation="thread").'
             )
     return None
+
+
+def patched(harness: Any, item: Any) -> str | None:
+    """For a test whose plugins run in processes of their own: what of its handler's module
+    it patched in this process (``monkeypatch.setattr(crm_handler, "post", ...)``, a
+    ``unittest.mock`` object put in it), which the handler's calls never see; None if nothing."""
+    if harness is None or harness.handler_isolation != "process":
+        return None
+    modules = _handler_modules(harness)
+    if not modules:
+        return None
+    found = []
+    monkeypatch = getattr(item, "funcargs", {}).get("monkeypatch")
+    for owner, attribute, _ in getattr(monkeypatch, "_setattr", ()):  # undone at its teardown
+        module = next((module for module in modules if module is owner), None)
+        if module is not None:
+            found.append(f"{modules[module]}.{attribute}")
+    mock = sys.modules.get("unittest.mock")  # imported by the test if it made a mock
+    mocks = (mock.NonCallableMock,) if mock is not None else ()
+    for module, name in modules.items():
+        found += [
+            f"{name}.{key}" for key, value in vars(module).items() if isinstance(value, mocks)
+        ]
+    if not found:
+        return None
+    return (
+        f"This test patched {', '.join(dict.fromkeys(found))} in this test process. With "
+        "handler_isolation=process the handler plugin runs in a process of its own, which "
+        "loaded its file itself: the patch does not reach its calls. Give the handler what it "
+        "should use another way (an environment variable set before adsim, a mock server, as "
+        "fixtures/example_integration does), or give this test "
+        '@pytest.mark.adsim(handler_isolation="thread").'
+    )
+
+
+def _handler_modules(harness: Any) -> dict[types.ModuleType, str]:
+    """The modules of this process loaded from the files of ``harness``'s plugins, and their
+    names: copies of what the plugins' processes run."""
+    files = {
+        os.path.realpath(status.source)
+        for host in harness._hosts()
+        for status in host.plugins
+        if status.loaded and status.source.endswith(".py")
+    }
+    names = {os.path.basename(file) for file in files}
+    modules: dict[types.ModuleType, str] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        # The basename first: realpath of a thousand modules is a thousand system calls.
+        if (
+            isinstance(file, str)
+            and os.path.basename(file) in names
+            and os.path.realpath(file) in files
+        ):
+            modules[module] = name
+    return modules
 
 
 def library_folders() -> tuple[str, ...]:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.contract import EventName
-from simulator.testing.copies import another_copy, library_folders
+from simulator.testing.copies import another_copy, library_folders, patched
 
-__all__ = ["never_called", "sections"]
+__all__ = ["never_called", "patched_safely", "sections"]
 
 
 def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, str]]:
@@ -27,13 +27,24 @@ def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, s
         return []
     tb = error.__traceback__
     try:
+        copy = [another_copy(harness, item, tb), patched(harness, item)]
+        said = "\n".join(line for line in copy if line is not None)
         found = [
-            ("adsim: handler isolation", another_copy(harness, item, tb)),
+            ("adsim: handler isolation", said or None),
             ("adsim: no handler called", never_called(harness) if _theirs(error) else None),
         ]
     except Exception as exc:  # a bug of ours: said, never an INTERNALERROR ending the session
         return [("adsim: notes", f"adsim could not work out its notes: {exc!r}")]
     return [(title, said) for title, said in found if said is not None]
+
+
+def patched_safely(harness: Any, item: Any) -> str | None:
+    """``copies.patched``, kept at the end of a test's call for its teardown's report (a
+    handler failure fails it there, once its ``monkeypatch`` is undone)."""
+    try:
+        return patched(harness, item)
+    except Exception as exc:  # a bug of ours: said, never an INTERNALERROR
+        return f"adsim could not work out its notes: {exc!r}"
 
 
 _PACKAGE = os.path.realpath(Path(__file__).parents[1]) + os.sep

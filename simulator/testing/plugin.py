@@ -13,8 +13,7 @@ Options and ini keys::
     adsim_handler_isolation = thread   or process: each plugin in a process of its own
     adsim_handler_failures = fail   a handler failure the test did not check fails it (or allow)
 
-Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
-api_version="2026", handler_failures="allow")`` overrides them for one test.
+Marker: ``@pytest.mark.adsim(seed=..., handlers=[...], ...)`` overrides them for one test.
 
 A handler that raised, timed out, crashed or answered junk during a test fails it at its
 teardown, unless the test read ``adsim.failures``, expected it or allowed it
@@ -348,6 +347,7 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 _HARNESS = pytest.StashKey[Any]()
+_PATCHED = pytest.StashKey[str | None]()
 _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
 _PASSED = pytest.StashKey[bool]()
@@ -385,6 +385,10 @@ def pytest_runtest_makereport(
         harness = item.stash.get(_HARNESS, None)
         if report_.failed and call.excinfo is not None:  # no handler called, a module's copy
             report_.sections += failure_notes.sections(harness, item, call.excinfo.value)
+        else:  # failed by a handler at its teardown, once its monkeypatch is undone
+            item.stash[_PATCHED] = failure_notes.patched_safely(harness, item)
+    elif call.when == "teardown" and report_.failed and item.stash.get(_PATCHED, None):
+        report_.sections.append(("adsim: handler isolation", item.stash[_PATCHED]))
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return

@@ -231,3 +231,64 @@ def test_an_ad_api_kept_from_an_earlier_test_refuses_to_subscribe(pytester):
     result = pytester.runpytest(*NO_QT, "-s")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([KEPT.replace("api_not_answer*", "*on")])
+
+
+PATCHED = (
+    "This test patched crm_handler.post in this test process. With handler_isolation=process "
+    "the handler plugin runs in a process of its own, which loaded its file itself: the patch "
+    "does not reach its calls. Give the handler what it should use another way (an "
+    "environment variable set before adsim, a mock server, as fixtures/example_integration "
+    'does), or give this test @pytest.mark.adsim(handler_isolation="thread").'
+)
+
+
+def test_a_patch_of_the_handlers_module_under_process_isolation_is_said_not_to_reach_it(
+    pytester,
+):
+    """``monkeypatch.setattr(crm_handler, "post", ...)`` (or ``mock.patch.object``) patched
+    this process's copy: the handler's process called the real ``post``, and the test failed
+    (on its assertion, or at its teardown over the handler's failure) with no word of why. A
+    patch of something else, or with thread isolation (where it works), says nothing."""
+    pytester.makeini(
+        "[pytest]\npythonpath = .\nadsim_handlers = crm_handler.py\n"
+        "adsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(
+        crm_handler=(
+            "def post(record):\n    raise ConnectionError('the real CRM')\n\n\n"
+            "def register(ad_api):\n    ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda r: post(r))\n"
+        )
+    )
+    pytester.makepyfile(
+        test_crm=(
+            f"import os\nfrom unittest import mock\n\nimport pytest\n\nimport crm_handler\n\n\n"
+            f"{FLOW}def test_assertion(adsim, monkeypatch):\n    sent = []\n"
+            "    monkeypatch.setattr(crm_handler, 'post', sent.append)\n    flow(adsim)\n"
+            "    assert len(sent) == 1\n\n\n"
+            "def test_teardown(adsim, request):\n"
+            "    patcher = mock.patch.object(crm_handler, 'post')  # as pytest-mock's mocker\n"
+            "    patcher.start()\n    request.addfinalizer(patcher.stop)\n    flow(adsim)\n\n\n"
+            "def test_other_patch(adsim, monkeypatch):\n"
+            "    monkeypatch.setattr(os, 'sep', '/')\n    flow(adsim)\n\n\n"
+            "@pytest.mark.adsim(handler_isolation='thread')\n"
+            "def test_thread(adsim, monkeypatch):\n"
+            "    monkeypatch.setattr(crm_handler, 'post', print)\n    flow(adsim)\n"
+            "    assert False\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=2, passed=2, errors=2)
+    out = result.stdout.str()
+    assert out.count("adsim: handler isolation") == 2, out
+    result.stdout.fnmatch_lines(
+        [
+            "*_ ERROR at teardown of test_teardown _*",
+            "*- adsim: handler isolation -*",
+            PATCHED,
+            "*_ ERROR at teardown of test_other_patch _*",
+            "*_ test_assertion _*",
+            "*- adsim: handler isolation -*",
+            PATCHED,
+            "*_ test_thread _*",
+        ]
+    )
