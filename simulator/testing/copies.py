@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 import os
 import sys
 import sysconfig
@@ -182,7 +183,7 @@ def _value(node: ast.AST, frame: types.FrameType) -> Any:
         return _MISSING
     if isinstance(node, ast.Attribute):
         owner = _value(node.value, frame)
-        if isinstance(owner, types.ModuleType):
+        if issubclass(type(owner), types.ModuleType):  # no __class__ of a proxy read
             return vars(owner).get(node.attr, _MISSING)
     return _MISSING
 
@@ -214,27 +215,73 @@ def _named(value: Any, module: types.ModuleType, name: str) -> str:
     """``value`` as the module names it (``crm_handler.RECORDS``)."""
     if value is module:
         return name
-    key = next((key for key, kept in vars(module).items() if kept is value), None)
+    imported = _imported_names(getattr(module, "__file__", None)) or frozenset()
+    keys = [key for key, kept in vars(module).items() if kept is value]
+    key = next((key for key in keys if key not in imported), keys[0] if keys else None)
     return f"{name}.{key}" if key is not None else f"an object of {name}"
 
 
+_STATELESS = (
+    types.ModuleType,
+    types.BuiltinFunctionType,
+    types.MethodWrapperType,
+    types.WrapperDescriptorType,
+    types.MethodDescriptorType,
+)
+"""What holds no state of a module's even when mutable in principle (``now = time.time``)."""
+
+
 def _whose(value: Any, modules: dict[types.ModuleType, str]) -> types.ModuleType | None:
-    """The handler module ``value`` is, or is of (its function, class or mutable object). Only
-    identities and attributes of functions and classes are read: no code of the test's runs."""
-    function = value.__func__ if isinstance(value, types.MethodType) else value
+    """The handler module ``value`` is, or is its own (a function or class it defines, a
+    mutable object it binds under a name of its own, never one it imported: ``from os import
+    environ``). Only identities, types and attributes of functions and classes are read: no
+    code of the test's runs (``isinstance`` would read a proxy's ``__class__``)."""
     for module in modules:
         if value is module:
             return module
-        if isinstance(value, (types.ModuleType, *_IMMUTABLE)):
-            continue
-        if isinstance(function, types.FunctionType):
+    kind = type(value)
+    if issubclass(kind, (*_STATELESS, *_IMMUTABLE)):
+        return None
+    function = value.__func__ if kind is types.MethodType else value
+    for module in modules:
+        if type(function) is types.FunctionType:
             if function.__globals__ is vars(module):
                 return module  # its function: its globals are this copy's
-            continue  # a function imported into it from elsewhere is not its
-        if isinstance(value, type):
+        elif issubclass(kind, type):
             if vars(module).get(value.__name__) is value and value.__module__ == module.__name__:
                 return module
-            continue
-        if any(value is kept for kept in vars(module).values()):
+        elif _bound_by_itself(value, module):
             return module
     return None
+
+
+def _bound_by_itself(value: Any, module: types.ModuleType) -> bool:
+    """``value`` is bound in ``module``'s namespace under a name its source does not bind by
+    an import (nor a dunder: ``__builtins__``); nothing of an unreadable or ``*`` source."""
+    imported = _imported_names(getattr(module, "__file__", None))
+    if imported is None:
+        return False
+    return any(
+        kept is value and key not in imported and not key.startswith("__")
+        for key, kept in vars(module).items()
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _imported_names(file: str | None) -> frozenset[str] | None:
+    """The names the module at ``file`` binds by ``import``; None if unknown (unreadable,
+    ``from x import *``)."""
+    if not isinstance(file, str):
+        return None
+    try:
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add(alias.asname or alias.name.split(".")[0])
+    return frozenset(names)

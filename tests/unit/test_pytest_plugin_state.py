@@ -292,3 +292,27 @@ def test_a_patch_of_the_handlers_module_under_process_isolation_is_said_not_to_r
             "*_ test_thread _*",
         ]
     )
+
+
+def test_no_copy_is_said_of_what_the_handler_module_only_imported(pytester):
+    """``from os import environ`` in the handler bound ``os.environ`` in its namespace: a
+    failing ``assert os.environ.get(...)`` was told it read this process's copy of the
+    handler module (``crm_handler.environ``). What it imported is not its own state."""
+    pytester.makeini(
+        "[pytest]\npythonpath = .\nadsim_handlers = crm_handler.py\n"
+        "adsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(
+        crm_handler="import os\nfrom os import environ\nfrom time import time\n\n\n" + CRM
+    )
+    pytester.makepyfile(
+        test_crm=(
+            "import os\nimport time\n\nimport crm_handler\n\n\n"
+            "def test_environ(adsim):\n    adsim.login()\n"
+            "    assert os.environ.get('NOPE_X') == '1'\n\n\n"
+            "def test_time(adsim):\n    adsim.login()\n    assert time.time() < 0\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=2)
+    assert "adsim: handler isolation" not in result.stdout.str(), result.stdout.str()
