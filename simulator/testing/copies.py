@@ -197,17 +197,36 @@ def _reads(
         return None  # the module's own code running: what the test called is said above it
     source = Path(frame.f_code.co_filename)
     for expression in _statement_expressions(str(source), line):
-        for node in ast.walk(expression):
-            if not isinstance(node, ast.Name | ast.Attribute):
-                continue
-            value = _value(node, frame)
-            if value is _MISSING:
-                continue
+        found = _read_in(expression, frame, modules, prefix=False)
+        if found is not None:
+            return found
+    return None
+
+
+def _read_in(
+    node: ast.AST, frame: types.FrameType, modules: dict[types.ModuleType, str], prefix: bool
+) -> tuple[str, types.ModuleType] | None:
+    """What of ``modules`` ``node`` reads. A dotted name that resolves (to anything) is what
+    is read, not its prefix (``acme.phones.normalize`` reads no ``acme``, ``acme.TIMEOUT`` a
+    constant); a module as the prefix of what did not resolve is not read whole either."""
+    if isinstance(node, ast.Name | ast.Attribute):
+        value = _value(node, frame)
+        if value is not _MISSING:
+            if prefix and issubclass(type(value), types.ModuleType):
+                return None
             module = _whose(value, modules)
-            if module is not None:
-                written = ast.unparse(node)
-                named = _named(value, module, modules[module])
-                return (written if named == written else f"{written} ({named})"), module
+            if module is None:
+                return None
+            written = ast.unparse(node)
+            named = _named(value, module, modules[module])
+            return (written if named == written else f"{written} ({named})"), module
+        if isinstance(node, ast.Attribute):
+            return _read_in(node.value, frame, modules, prefix=True)
+        return None
+    for child in ast.iter_child_nodes(node):
+        found = _read_in(child, frame, modules, prefix=False)
+        if found is not None:
+            return found
     return None
 
 

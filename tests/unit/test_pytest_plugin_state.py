@@ -316,3 +316,35 @@ def test_no_copy_is_said_of_what_the_handler_module_only_imported(pytester):
     result = pytester.runpytest(*NO_QT)
     result.assert_outcomes(failed=2)
     assert "adsim: handler isolation" not in result.stdout.str(), result.stdout.str()
+
+
+def test_no_copy_is_said_of_a_sibling_module_or_a_constant(pytester):
+    """The handler a package (``acme``): ``acme.phones.normalize(...)`` was said to read
+    ``acme`` (the prefix of the dotted name); ``acme.TIMEOUT`` (a constant, the same in both
+    copies) too. The module itself passed whole still counts."""
+    pytester.makeini(
+        "[pytest]\npythonpath = src\nadsim_handlers = acme\nadsim_handler_isolation = process\n"
+    )
+    pytester.mkdir("src")
+    pytester.mkpydir("src/acme")
+    pytester.path.joinpath("src", "acme", "__init__.py").write_text(
+        "TIMEOUT = 5\nRECORDS = []\n\n\ndef register(ad_api):\n"
+        "    ad_api.on('ON_LOGIN', RECORDS.append)\n"
+    )
+    pytester.path.joinpath("src", "acme", "phones.py").write_text(
+        "def normalize(p):\n    return p.replace(' ', '')\n"
+    )
+    pytester.makepyfile(
+        test_crm=(
+            "import acme.phones\n\n\ndef test_sibling(adsim):\n    adsim.login()\n"
+            "    assert acme.phones.normalize('+1 415') == '+1-415'\n\n\n"
+            "def test_constant(adsim):\n    adsim.login()\n    assert acme.TIMEOUT == 6\n\n\n"
+            "def test_whole(adsim):\n    adsim.login()\n"
+            "    assert len(vars(acme)['RECORDS']) == 1\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=3)
+    out = result.stdout.str()
+    assert out.count("adsim: handler isolation") == 1, out
+    result.stdout.fnmatch_lines(["*_ test_whole _*", "test_crm.py:16 reads acme, of this*"])
