@@ -23,7 +23,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-__all__ = ["another_copy", "library_folders", "patched"]
+__all__ = ["another_copy", "library_folders", "namespaces", "patched"]
 
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset, range, enum.Enum)
 """Values whose identity says nothing (``0`` in the test is ``0`` in any module, an enum's
@@ -55,10 +55,12 @@ def another_copy(harness: Any, item: Any, tb: types.TracebackType | None) -> str
     return None
 
 
-def patched(harness: Any, item: Any) -> str | None:
+def patched(harness: Any, item: Any, before: Namespaces | None) -> str | None:
     """For a test whose plugins run in processes of their own: what of its handler's module
     it patched in this process (``monkeypatch.setattr(crm_handler, "post", ...)``, a
-    ``unittest.mock`` object put in it), which the handler's calls never see; None if nothing."""
+    ``unittest.mock`` object put in it since ``before``, the namespaces at its ``adsim``'s
+    setup), which the handler's calls never see; None if nothing. Not the module's own mock
+    (``CLIENT = mock.MagicMock()``), nor one an earlier test left in it."""
     if harness is None or harness.handler_isolation != "process":
         return None
     modules = _handler_modules(harness)
@@ -73,8 +75,13 @@ def patched(harness: Any, item: Any) -> str | None:
     mock = sys.modules.get("unittest.mock")  # imported by the test if it made a mock
     mocks = (mock.NonCallableMock,) if mock is not None else ()
     for module, name in modules.items():
+        kept = (before or {}).get(module)
+        if kept is None:  # imported since: what was in it then is not known
+            continue
         found += [
-            f"{name}.{key}" for key, value in vars(module).items() if isinstance(value, mocks)
+            f"{name}.{key}"
+            for key, value in vars(module).items()
+            if kept.get(key, _MISSING) is not value and issubclass(type(value), mocks)
         ]
     if not found:
         return None
@@ -86,6 +93,15 @@ def patched(harness: Any, item: Any) -> str | None:
         "fixtures/example_integration does), or give this test "
         '@pytest.mark.adsim(handler_isolation="thread").'
     )
+
+
+Namespaces = dict[types.ModuleType, dict[str, Any]]
+
+
+def namespaces(harness: Any) -> Namespaces:
+    """What the handler modules of this process hold now, name by name (``patched`` tells
+    what a test put in them since)."""
+    return {module: dict(vars(module)) for module in _handler_modules(harness)}
 
 
 def _handler_modules(harness: Any) -> dict[types.ModuleType, str]:

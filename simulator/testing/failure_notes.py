@@ -15,19 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from simulator.contract import EventName
-from simulator.testing.copies import another_copy, library_folders, patched
+from simulator.testing.copies import Namespaces, another_copy, library_folders, namespaces, patched
 
-__all__ = ["never_called", "patched_safely", "sections"]
+__all__ = ["before", "never_called", "patched_safely", "sections"]
 
 
-def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, str]]:
+def sections(
+    harness: Any, item: Any, error: BaseException, before: Namespaces | None
+) -> list[tuple[str, str]]:
     """The report sections of a test that failed in its call with ``error``, with ``harness``
-    its adsim."""
+    its adsim (``before``: ``before(harness)`` at its setup)."""
     if harness is None:
         return []
     tb = error.__traceback__
     try:
-        copy = [another_copy(harness, item, tb), patched(harness, item)]
+        copy = [another_copy(harness, item, tb), patched(harness, item, before)]
         said = "\n".join(line for line in copy if line is not None)
         found = [
             ("adsim: handler isolation", said or None),
@@ -38,11 +40,22 @@ def sections(harness: Any, item: Any, error: BaseException) -> list[tuple[str, s
     return [(title, said) for title, said in found if said is not None]
 
 
-def patched_safely(harness: Any, item: Any) -> str | None:
+def before(harness: Any) -> Namespaces | None:
+    """At a test's ``adsim`` setup, under process isolation only: its handler modules'
+    namespaces, for ``copies.patched`` to tell what the test put in them."""
+    if harness.handler_isolation != "process":
+        return None
+    try:
+        return namespaces(harness)
+    except Exception:  # a bug of ours: no note then, never an INTERNALERROR
+        return None
+
+
+def patched_safely(harness: Any, item: Any, before: Namespaces | None) -> str | None:
     """``copies.patched``, kept at the end of a test's call for its teardown's report (a
     handler failure fails it there, once its ``monkeypatch`` is undone)."""
     try:
-        return patched(harness, item)
+        return patched(harness, item, before)
     except Exception as exc:  # a bug of ours: said, never an INTERNALERROR
         return f"adsim could not work out its notes: {exc!r}"
 

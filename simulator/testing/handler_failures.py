@@ -34,6 +34,7 @@ __all__ = [
     "RunFailures",
     "how_it_stopped",
     "report",
+    "unjudged_runs",
 ]
 
 HANDLER_FAILURE_CHOICES = ("fail", "allow")
@@ -321,3 +322,19 @@ def how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
         f"The test {what} after they failed{said}: that does not check them; check, expect "
         "or allow them before it."
     )
+
+
+def unjudged_runs(results: list[Any]) -> list[str]:
+    """The message failing a test that passed over ``adsim_scenario`` runs that failed and
+    whose verdict it never read (``result = adsim_scenario(path)`` and no assertion)."""
+    if not results:
+        return []
+    from simulator.scenarios.report import format_result
+
+    summaries = "\n".join(format_result(result) for result in results)
+    return [
+        f"adsim: {len(results)} scenario run(s) failed during this test, and the test did not "
+        f"check them:\n{summaries}\nCheck each run: assert_scenario_passed(result) (reading "
+        "result.passed, result.exit_code, result.failures or result.error counts as checking; "
+        "a run that fails on purpose: assert not result.passed)."
+    ]

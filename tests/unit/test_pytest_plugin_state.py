@@ -348,3 +348,29 @@ def test_no_copy_is_said_of_a_sibling_module_or_a_constant(pytester):
     out = result.stdout.str()
     assert out.count("adsim: handler isolation") == 1, out
     result.stdout.fnmatch_lines(["*_ test_whole _*", "test_crm.py:16 reads acme, of this*"])
+
+
+def test_no_patch_is_said_of_the_handlers_own_mock_or_an_earlier_tests(pytester):
+    """Any mock in the handler's namespace was said to be this test's patch: the handler's
+    own default (``CLIENT = mock.MagicMock()``) and a patch an earlier test left in place."""
+    pytester.makeini(
+        "[pytest]\npythonpath = .\nadsim_handlers = crmh.py\nadsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(
+        crmh=(
+            "from unittest import mock\n\nCLIENT = mock.MagicMock()\n\n\n"
+            "def on_login(event):\n    CLIENT.post(event)\n\n\n"
+            "def register(ad_api):\n    ad_api.on('ON_LOGIN', on_login)\n"
+        )
+    )
+    pytester.makepyfile(
+        test_m=(
+            "from unittest import mock\n\nimport crmh\n\n\n"
+            "def test_1_leaks_a_patch(adsim):\n    mock.patch.object(crmh, 'on_login').start()\n"
+            "    adsim.login()\n\n\n"
+            "def test_2_unrelated(adsim):\n    adsim.login()\n    assert adsim.records == [1]\n"
+        )
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "adsim: handler isolation" not in result.stdout.str(), result.stdout.str()
