@@ -52,9 +52,16 @@ def before(harness: Any) -> Namespaces | None:
 
 
 def patched_safely(harness: Any, item: Any, before: Namespaces | None) -> str | None:
-    """``copies.patched``, kept at the end of a test's call for its teardown's report (a
-    handler failure fails it there, once its ``monkeypatch`` is undone)."""
+    """``copies.patched``, kept at the end of a test's call that did not fail for its
+    teardown's report (a handler failure fails it there, once its ``monkeypatch`` is undone):
+    nothing is worked out unless the handlers failed (``harness`` is the test's adsim when
+    their failures fail it)."""
+    if harness is None or before is None:
+        return None
     try:
+        desks = harness.desks()
+        if not any(host.failures or getattr(host, "incidents", ()) for _, host in desks):
+            return None
         return patched(harness, item, before)
     except Exception as exc:  # a bug of ours: said, never an INTERNALERROR
         return f"adsim could not work out its notes: {exc!r}"

@@ -371,7 +371,8 @@ def pytest_runtest_makereport(
         if report_.failed and call.excinfo is not None:  # no handler called, a module's copy
             report_.sections += failure_notes.sections(harness, item, call.excinfo.value, before)
         else:  # failed by a handler at its teardown, once its monkeypatch is undone
-            item.stash[_PATCHED] = failure_notes.patched_safely(harness, item, before)
+            checked = item.stash.get(_CHECKED, None)
+            item.stash[_PATCHED] = failure_notes.patched_safely(checked, item, before)
     elif call.when == "teardown" and report_.failed and item.stash.get(_PATCHED, None):
         report_.sections.append(("adsim: handler isolation", item.stash[_PATCHED]))
     harness = item.stash.get(_CHECKED, None)

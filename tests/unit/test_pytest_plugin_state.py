@@ -374,3 +374,30 @@ def test_no_patch_is_said_of_the_handlers_own_mock_or_an_earlier_tests(pytester)
     result = pytester.runpytest(*NO_QT)
     result.assert_outcomes(passed=1, failed=1)
     assert "adsim: handler isolation" not in result.stdout.str(), result.stdout.str()
+
+
+def test_a_passing_test_costs_no_patch_check(pytester, monkeypatch):
+    """Every call phase that did not fail looked for patches in all of ``sys.modules``
+    (about 1.5 ms a test), though only a teardown failing over handler failures reads it."""
+    from simulator.testing import failure_notes
+
+    calls = []
+    real = failure_notes.patched
+    monkeypatch.setattr(failure_notes, "patched", lambda *a: calls.append(a) or real(*a))
+    pytester.makeini(
+        "[pytest]\npythonpath = .\nadsim_handlers = crm_handler.py\n"
+        "adsim_handler_isolation = process\n"
+    )
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makepyfile(
+        test_crm=(
+            "import pytest\n\nimport crm_handler\n\n\n"
+            "def test_process(adsim, monkeypatch):\n"
+            "    monkeypatch.setattr(crm_handler, 'saved', print)\n    adsim.login()\n\n\n"
+            "@pytest.mark.adsim(handler_isolation='thread')\n"
+            "def test_thread(adsim):\n    adsim.login()\n"
+        )
+    )
+    result = pytester.runpytest_inprocess(*NO_QT)
+    result.assert_outcomes(passed=2)
+    assert calls == []
