@@ -373,8 +373,10 @@ def pytest_runtest_makereport(
         else:  # failed by a handler at its teardown, once its monkeypatch is undone
             checked = item.stash.get(_CHECKED, None)
             item.stash[_PATCHED] = failure_notes.patched_safely(checked, item, before)
-    elif call.when == "teardown" and report_.failed and item.stash.get(_PATCHED, None):
-        report_.sections.append(("adsim: handler isolation", item.stash[_PATCHED]))
+    elif call.when == "teardown":  # its harness let go (its simulator, hosts, journal)
+        if report_.failed and item.stash.get(_PATCHED, None):
+            report_.sections.append(("adsim: handler isolation", item.stash[_PATCHED]))
+        item.stash[_HARNESS] = item.stash[_BEFORE] = item.stash[_CHECKED] = None
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return

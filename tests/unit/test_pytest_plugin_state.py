@@ -401,3 +401,21 @@ def test_a_passing_test_costs_no_patch_check(pytester, monkeypatch):
     result = pytester.runpytest_inprocess(*NO_QT)
     result.assert_outcomes(passed=2)
     assert calls == []
+
+
+def test_a_tests_harness_is_let_go_after_its_teardown(pytester):
+    """Each test's adsim harness (its simulator, journal, hosts) stayed in its item's stash
+    until the session ended."""
+    pytester.makeini("[pytest]\nadsim_handlers = crm_handler.py\n")
+    pytester.makepyfile(crm_handler=CRM)
+    pytester.makeconftest(
+        "def pytest_sessionfinish(session):\n    from simulator.testing import plugin\n\n"
+        "    kept = [item.stash.get(plugin._HARNESS, None) for item in session.items]\n"
+        "    print('KEPT', sum(harness is not None for harness in kept))\n"
+    )
+    pytester.makepyfile(
+        test_crm="def test_a(adsim):\n    adsim.login()\n\n\ndef test_b(adsim):\n    assert 0\n"
+    )
+    result = pytester.runpytest(*NO_QT, "-s")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*KEPT 0"])
