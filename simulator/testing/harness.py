@@ -161,6 +161,7 @@ class AdsimHarness:
             integration_key=self.integration_key,
             isolation=self.handler_isolation,
         )
+        host.under_test = True  # a call after its close is a kept ad_api's: said so
         try:
             statuses = self._load(host)
         except BaseException as exc:

@@ -403,6 +403,47 @@ def test_a_passing_test_costs_no_patch_check(pytester, monkeypatch):
     assert calls == []
 
 
+def test_outside_pytest_a_call_after_the_end_says_the_simulator_stopped(tmp_path, monkeypatch):
+    """``adsim run`` or the window: a plugin's thread calling once the host closed was told
+    of an ``ad_api`` kept from an earlier register() and to use the latest one: advice for
+    pytest only. It says the simulator has stopped, with the same error code."""
+    import threading
+
+    from simulator.contract import ResultErrorCode
+    from simulator.engine import Simulator
+    from simulator.handlers import HandlerHost
+    from simulator.journal import Journal
+
+    (tmp_path / "kept_box.py").write_text("KEPT = []\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    plugin = tmp_path / "keeper_plugin.py"
+    plugin.write_text(
+        "import kept_box\n\n\ndef register(ad_api):\n    kept_box.KEPT.append(ad_api)\n"
+        "    ad_api.on('ON_LOGIN', print)\n",
+        encoding="utf-8",
+    )
+    sim = Simulator(seed=1)
+    host = HandlerHost(sim, timeout=30.0, journal=Journal.open(":memory:"))
+    try:
+        [status] = host.load(plugin)
+        assert status.loaded, status.error
+    finally:
+        host.close()
+        host.journal.close()
+    import kept_box
+
+    [api] = kept_box.KEPT
+    results = []
+    thread = threading.Thread(target=lambda: results.append(api.set_agent_state("not_ready")))
+    thread.start()
+    thread.join()
+    [result] = results
+    assert result.error.code == ResultErrorCode.api_not_answer
+    assert result.error.message == "set_agent_state: the simulator has stopped"
+    with pytest.raises(RuntimeError, match=r"^on: the simulator has stopped$"):
+        api.on("ON_LOGIN", print)
+
+
 def test_a_tests_harness_is_let_go_after_its_teardown(pytester):
     """Each test's adsim harness (its simulator, journal, hosts) stayed in its item's stash
     until the session ended."""

@@ -228,7 +228,7 @@ class HandlerHost(PluginLoading):
         if self._signals is not None:
             self._signals.release()
         self._ended = True
-        self.registry.ended = kept_past_its_end("on")
+        self.registry.ended = kept_past_its_end("on", self.under_test)
 
     def __enter__(self) -> HandlerHost:
         return self

@@ -46,8 +46,12 @@ def _raise_the_stop_under(error: RuntimeError) -> None:
         raise stop from None
 
 
-def kept_past_its_end(method: str) -> str:
-    """The ``api_not_answer`` message of an ``ad_api`` called after its host closed."""
+def kept_past_its_end(method: str, under_test: bool) -> str:
+    """The ``api_not_answer`` message of an ``ad_api`` called after its host closed: under
+    pytest (``under_test``, a harness's host) one an earlier test's ``register()`` gave; else
+    (``adsim run``, the window) a plugin's thread calling once the simulator stopped."""
+    if not under_test:
+        return f"{method}: the simulator has stopped"
     return (
         f"{method}: this ad_api's handler host was closed (its run ended; under pytest, the "
         "test whose adsim loaded the plugin ended), so the call does nothing. An ad_api kept "
@@ -238,7 +242,7 @@ class Delivery(Dispatcher):
             # Not one of its handlers running late: an ad_api kept past its host's end (a
             # global set by an earlier test's register()). On the simulation thread it acted
             # on the stopped simulator and answered success; elsewhere it said only "stopped".
-            return fail(ResultErrorCode.api_not_answer, kept_past_its_end(method))
+            return fail(ResultErrorCode.api_not_answer, kept_past_its_end(method, self.under_test))
         if threading.get_ident() == self._engine_thread:
             return self._run_request(method, body, caller)
         request = EngineRequest(method, body, caller)

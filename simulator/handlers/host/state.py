@@ -163,6 +163,9 @@ class HostState:
         self._ended = False
         """``close()`` has returned: an ``ad_api`` call from outside the host's threads is a
         kept ``ad_api``'s (``simulator.handlers.host.delivery``)."""
+        self.under_test = False
+        """A pytest harness's host (``simulator.testing.harness`` sets it): a call after its
+        close is an ``ad_api`` an earlier test kept, and is told so."""
         self._stopped = threading.Event()
         self._requests: deque[EngineRequest] = deque()
         self._budget: EventBudget | None = None  # set while settle runs; simulation thread only
