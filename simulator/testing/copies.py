@@ -76,8 +76,8 @@ def patched(harness: Any, item: Any, before: Namespaces | None) -> str | None:
     mocks = (mock.NonCallableMock,) if mock is not None else ()
     for module, name in modules.items():
         kept = (before or {}).get(module)
-        if kept is None:  # imported since: what was in it then is not known
-            continue
+        if kept is None or kept.get("__spec__") is not vars(module).get("__spec__"):
+            continue  # imported or reloaded since (a new __spec__): its own mocks made anew
         found += [
             f"{name}.{key}"
             for key, value in vars(module).items()

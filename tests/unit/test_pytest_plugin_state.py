@@ -352,7 +352,8 @@ def test_no_copy_is_said_of_a_sibling_module_or_a_constant(pytester):
 
 def test_no_patch_is_said_of_the_handlers_own_mock_or_an_earlier_tests(pytester):
     """Any mock in the handler's namespace was said to be this test's patch: the handler's
-    own default (``CLIENT = mock.MagicMock()``) and a patch an earlier test left in place."""
+    own default (``CLIENT = mock.MagicMock()``), a patch an earlier test left in place, and
+    the module's own mock made again by a reload in the test."""
     pytester.makeini(
         "[pytest]\npythonpath = .\nadsim_handlers = crmh.py\nadsim_handler_isolation = process\n"
     )
@@ -365,14 +366,16 @@ def test_no_patch_is_said_of_the_handlers_own_mock_or_an_earlier_tests(pytester)
     )
     pytester.makepyfile(
         test_m=(
-            "from unittest import mock\n\nimport crmh\n\n\n"
+            "import importlib\nfrom unittest import mock\n\nimport crmh\n\n\n"
             "def test_1_leaks_a_patch(adsim):\n    mock.patch.object(crmh, 'on_login').start()\n"
             "    adsim.login()\n\n\n"
-            "def test_2_unrelated(adsim):\n    adsim.login()\n    assert adsim.records == [1]\n"
+            "def test_2_unrelated(adsim):\n    adsim.login()\n    assert adsim.records == [1]\n\n\n"
+            "def test_3_reloaded(adsim):\n    importlib.reload(crmh)\n    adsim.login()\n"
+            "    assert adsim.records == [1]\n"
         )
     )
     result = pytester.runpytest(*NO_QT)
-    result.assert_outcomes(passed=1, failed=1)
+    result.assert_outcomes(passed=1, failed=2)
     assert "adsim: handler isolation" not in result.stdout.str(), result.stdout.str()
 
 
