@@ -110,9 +110,14 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_event: dict[EventName, tuple[Registration, ...]] = {}
+        self.ended: str | None = None
+        """Why no registration is taken any more (its host was closed), or None."""
 
     def add(self, registration: Registration) -> None:
-        """Append a registration (it runs after every earlier one for the same event)."""
+        """Append a registration (it runs after every earlier one for the same event);
+        ``RuntimeError`` once the host has ended (an ``ad_api`` kept past it: nothing calls it)."""
+        if self.ended is not None:
+            raise RuntimeError(self.ended)
         with self._lock:
             current = self._by_event.get(registration.event, ())
             self._by_event[registration.event] = (*current, registration)

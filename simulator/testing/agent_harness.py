@@ -39,6 +39,7 @@ class AgentHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions on this desktop, each followed by ``settle()``; other attributes of
         the desktop."""
+        __tracebackhide__ = True  # a misspelt action: the test's line, then the suggestion
         try:
             attribute = getattr(self.sim, name)
         except AttributeError:

@@ -30,6 +30,7 @@ _NAMES = frozenset(event.value for event in EventName)
 
 
 def _names(events: Iterable[Event | str], interaction_id: str | None) -> list[str]:
+    __tracebackhide__ = True  # pytest: the failure is at the test's line
     names = []
     for event in events:
         if isinstance(event, str):
@@ -270,6 +271,13 @@ def assert_scenario_passed(result: Any) -> None:
     ``adsim run`` prints it: each expectation not met, the refused step, each failed handler
     call (``result.failures`` alone holds only the expectations not met)."""
     __tracebackhide__ = True  # pytest: the failure is at the test's line
+    from simulator.scenarios.result import ScenarioResult
+
+    if not isinstance(result, ScenarioResult):  # adsim itself: "adsim has no action 'passed'"
+        raise TypeError(
+            "assert_scenario_passed takes a scenario run's result (result = "
+            f"adsim_scenario(path)), not {type(result).__name__}"
+        )
     if not result.passed:
         from simulator.scenarios.report import format_result
 
@@ -327,6 +335,12 @@ def their_traceback(trace: str) -> str:
     the handler host's and Python's threads: noise above a hung handler's line); whole when
     its first exception has no such frame."""
     lines = trace.rstrip().splitlines()
+    if lines and lines[0].startswith(("Current thread ", "Thread 0x")):
+        # A plugin process's stack (faulthandler's, most recent call first): to the outermost
+        # frame of theirs; below it were adsim's child.py and runpy, five frames of noise.
+        block = lines[: lines.index("") if "" in lines else len(lines)]
+        ends = [i for i, line in enumerate(block) if (f := _FRAME.search(line)) and _theirs(f[1])]
+        return "\n".join(lines[: ends[-1] + 1]) if ends else trace.rstrip()
     # An exception's traceback has a header; a hung handler's stack (a timeout's) has none.
     header = lines[:1] if lines and lines[0].startswith("Traceback") else []
     for index in range(len(header), len(lines)):

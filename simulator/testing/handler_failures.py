@@ -34,6 +34,7 @@ __all__ = [
     "RunFailures",
     "how_it_stopped",
     "report",
+    "unjudged_runs",
 ]
 
 HANDLER_FAILURE_CHOICES = ("fail", "allow")
@@ -118,6 +119,12 @@ class RunFailures:
         return list(state.get("incidents", ()))
 
     @property
+    def called(self) -> bool:
+        """Some handler of the run was called (its result's ``idle_handlers`` is empty), read
+        without checking the run."""
+        return not vars(self._result).get("idle_handlers")
+
+    @property
     def unjudged(self) -> Any:
         """The run's result when its expectations were not met or a step was refused, and the
         test read none of ``passed``, ``exit_code``, ``failures``, ``error``: a test that ran a
@@ -191,7 +198,18 @@ class FailureLedger:
                 f"expect_handler_failure(status={status!r}): a failed call's status is one of "
                 f"{', '.join(_STATUSES)}"
             )
-        pattern = re.compile(match) if isinstance(match, str) else match
+        if not isinstance(match, str | re.Pattern | None):
+            raise TypeError(
+                f"expect_handler_failure(match={match!r}): a regular expression (a str or a "
+                f"compiled pattern), not {type(match).__name__}"
+            )
+        try:
+            pattern = re.compile(match) if isinstance(match, str) else match
+        except re.error as exc:  # a page of the re module's frames above its one line
+            raise ValueError(
+                f"expect_handler_failure(match={match!r}): not a regular expression: {exc} "
+                "(re.escape() the text for a literal match)"
+            ) from None
         return Expecting(self, desks, status, pattern)
 
 
@@ -304,3 +322,19 @@ def how_it_stopped(report_: pytest.TestReport, error: BaseException) -> str:
         f"The test {what} after they failed{said}: that does not check them; check, expect "
         "or allow them before it."
     )
+
+
+def unjudged_runs(results: list[Any]) -> list[str]:
+    """The message failing a test that passed over ``adsim_scenario`` runs that failed and
+    whose verdict it never read (``result = adsim_scenario(path)`` and no assertion)."""
+    if not results:
+        return []
+    from simulator.scenarios.report import format_result
+
+    summaries = "\n".join(format_result(result) for result in results)
+    return [
+        f"adsim: {len(results)} scenario run(s) failed during this test, and the test did not "
+        f"check them:\n{summaries}\nCheck each run: assert_scenario_passed(result) (reading "
+        "result.passed, result.exit_code, result.failures or result.error counts as checking; "
+        "a run that fails on purpose: assert not result.passed)."
+    ]

@@ -161,6 +161,7 @@ class AdsimHarness:
             integration_key=self.integration_key,
             isolation=self.handler_isolation,
         )
+        host.under_test = True  # a call after its close is a kept ad_api's: said so
         try:
             statuses = self._load(host)
         except BaseException as exc:
@@ -202,6 +203,7 @@ class AdsimHarness:
     def __getattr__(self, name: str) -> Any:
         """Engine actions, each followed by ``settle()`` (``ActionRefusedError`` when the engine
         refuses one); other attributes of the simulator."""
+        __tracebackhide__ = True  # a misspelt action: the test's line, then the suggestion
         try:
             attribute = getattr(self.sim, name)
         except AttributeError:
@@ -249,7 +251,10 @@ class AdsimHarness:
         except ValueError:
             desk = None
         if desk is None:  # outside the except: a refusal is one error, not a chain of two
-            desk = self.sim.center.add_agent(name, team=team)
+            try:
+                desk = self.sim.center.add_agent(name, team=team)
+            except ValueError as exc:  # nobody of the tenant's, a team that is not: its line
+                raise exc.with_traceback(None) from None
         found = self._agents.get(desk.name)
         if found is None:  # its handlers' register() runs now: one stuck is said
             with slow_loads.watched(f"adsim.agent({name!r}): loading its handlers"):
@@ -336,6 +341,7 @@ class AdsimHarness:
         finds, ``re.search``), else ``AssertionError``; yields those failures' list, filled
         at the block's end. They count as seen: the pytest plugin does not fail the test
         over them."""
+        __tracebackhide__ = True  # a wrong status= or match=: the test's line, then the error
 
         def desks() -> list[tuple[str, HandlerHost | RunFailures]]:
             self.settle()

@@ -10,20 +10,18 @@ Options and ini keys::
     adsim_seed = 0             the seed of the simulator fixtures
     adsim_handler_timeout = 5  seconds before a handler call is reported as api_not_answer
     adsim_api_version = 5.19   the adApi version (5.19, 5.24.1 or 2026; over scenario files')
+    adsim_handler_isolation = thread   or process: each plugin in a process of its own
     adsim_handler_failures = fail   a handler failure the test did not check fails it (or allow)
 
-Marker: ``@pytest.mark.adsim(seed=..., tenant=..., handlers=[...], settings={...},
-api_version="2026", handler_failures="allow")`` overrides them for one test.
+Marker: ``@pytest.mark.adsim(seed=..., handlers=[...], ...)`` overrides them for one test.
 
 A handler that raised, timed out, crashed or answered junk during a test fails it at its
-teardown, unless the test read ``adsim.failures``, expected it (``with
-adsim.expect_handler_failure(): ...``) or allowed it (``simulator.testing.handler_failures``).
-An ``adsim_scenario`` run that failed (an expectation not met, a step refused) fails a test
-that passed without reading its verdict (``result.passed`` ...), at the same teardown.
-
-Handlers are imported as modules (``simulator.testing.imports``): a test and its handler share
-the module's state. Under plain ``pytest`` the handler's folder must be importable (``pythonpath
-= src``). Each pytest-xdist worker has its own simulators, handler modules and journals."""
+teardown, unless the test read ``adsim.failures``, expected it or allowed it
+(``simulator.testing.handler_failures``); so does an ``adsim_scenario`` run that failed, unless
+the test read its verdict. A failed test's report also says when no handler was called, or
+what of a handler module the handler's process does not share it read or patched
+(``failure_notes``). Handlers are imported as modules (``simulator.testing.imports``): a test and
+its handler share the module's state. Each pytest-xdist worker has its own."""
 
 from __future__ import annotations
 
@@ -40,7 +38,7 @@ import pytest
 
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
-from simulator.testing import ini_options, slow_loads, terminal
+from simulator.testing import failure_notes, ini_options, slow_loads, terminal
 from simulator.testing.configuration import (
     check_scenario_path,
     fixture_options,
@@ -48,7 +46,7 @@ from simulator.testing.configuration import (
     usage_error,
     where_else,
 )
-from simulator.testing.handler_failures import how_it_stopped, report
+from simulator.testing.handler_failures import how_it_stopped, report, unjudged_runs
 
 __all__ = [
     "adsim",
@@ -320,6 +318,8 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         not_loaded = where_else(str(exc), request, options)
     if not_loaded is not None:  # outside the except: said once, not as a chain of two
         pytest.fail(f"adsim: a handler plugin did not load:\n{not_loaded}", pytrace=False)
+    request.node.stash[_HARNESS] = harness
+    request.node.stash[_BEFORE] = failure_notes.before(harness)  # what the test patches since
     if checked:
         request.node.stash[_CHECKED] = harness
     try:
@@ -342,31 +342,17 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
         if checked and not _INTERRUPTED[0] and (calls or incidents):
             problems.append(report(calls, incidents, request.node.stash.get(_STOPPED, None)))
         if request.node.stash.get(_PASSED, False) and not _INTERRUPTED[0]:
-            problems += _unjudged_runs(harness.unjudged_runs())
+            problems += unjudged_runs(harness.unjudged_runs())
         if problems:  # the plugin's bug, said once (not as a chain of two)
             pytest.fail("\n".join(problems), pytrace=False)
 
 
+_HARNESS, _BEFORE = pytest.StashKey[Any](), pytest.StashKey[Any]()
+_PATCHED = pytest.StashKey[str | None]()
 _CHECKED = pytest.StashKey[Any]()
 """The test's ``adsim`` harness, when handler failures it did not check fail it."""
 _PASSED = pytest.StashKey[bool]()
 """The test's body passed (its report): a failed scenario run it did not check fails it."""
-
-
-def _unjudged_runs(results: list[Any]) -> list[str]:
-    """The message failing a test that passed over ``adsim_scenario`` runs that failed and
-    whose verdict it never read (``result = adsim_scenario(path)`` and no assertion)."""
-    if not results:
-        return []
-    from simulator.scenarios.report import format_result
-
-    summaries = "\n".join(format_result(result) for result in results)
-    return [
-        f"adsim: {len(results)} scenario run(s) failed during this test, and the test did not "
-        f"check them:\n{summaries}\nCheck each run: assert_scenario_passed(result) (reading "
-        "result.passed, result.exit_code, result.failures or result.error counts as checking; "
-        "a run that fails on purpose: assert not result.passed)."
-    ]
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # the outermost: the report as it ends
@@ -378,12 +364,22 @@ def pytest_runtest_makereport(
     ``importorskip``, ``pytest.xfail``) or failed as its ``xfail`` marker expects has decided
     nothing about them: they fail it at its teardown, saying why (a skip showed them nowhere)."""
     outcome = yield
+    report_ = outcome.get_result()
     if call.when == "call":
-        item.stash[_PASSED] = outcome.get_result().passed
+        item.stash[_PASSED] = report_.passed
+        harness, before = item.stash.get(_HARNESS, None), item.stash.get(_BEFORE, None)
+        if report_.failed and call.excinfo is not None:  # no handler called, a module's copy
+            report_.sections += failure_notes.sections(harness, item, call.excinfo.value, before)
+        else:  # failed by a handler at its teardown, once its monkeypatch is undone
+            checked = item.stash.get(_CHECKED, None)
+            item.stash[_PATCHED] = failure_notes.patched_safely(checked, item, before)
+    elif call.when == "teardown":  # its harness let go (its simulator, hosts, journal)
+        if report_.failed and item.stash.get(_PATCHED, None):
+            report_.sections.append(("adsim: handler isolation", item.stash[_PATCHED]))
+        item.stash[_HARNESS] = item.stash[_BEFORE] = item.stash[_CHECKED] = None
     harness = item.stash.get(_CHECKED, None)
     if harness is None or call.when != "call" or call.excinfo is None:
         return
-    report_ = outcome.get_result()
     if not report_.failed:
         item.stash[_STOPPED] = how_it_stopped(report_, call.excinfo.value)
         return

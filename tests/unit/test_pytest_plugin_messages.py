@@ -290,3 +290,71 @@ def test_a_misspelt_module_of_a_package_found_names_the_package_and_the_module_m
         ]
     )
     assert "pythonpath" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("who", ["adsim", "adsim.agent('omar')"])
+def test_a_misspelt_action_is_its_line_and_the_suggestion_not_the_harness_frame(pytester, who):
+    """``adsim.hang_up_customer()`` showed the harness's ``__getattr__`` (its code, a page of
+    adsim's insides) between the test's line and the suggestion."""
+    pytester.makepyfile(f"def test_a(adsim):\n    {who}.hang_up_customer()\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [f"E *AttributeError: {who} has no action or attribute 'hang_up_customer' (did you *"]
+    )
+    out = result.stdout.str()
+    assert "def __getattr__" not in out and "harness.py" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (
+            "with adsim.expect_handler_failure(match='('):\n        pass",
+            "E *ValueError: expect_handler_failure(match='('): not a regular expression: missing "
+            "), unterminated subpattern at position 0 (re.escape() the text for a literal match)",
+        ),
+        (
+            "with adsim.expect_handler_failure(match=5):\n        pass",
+            "E *TypeError: expect_handler_failure(match=5): a regular expression (a str or a "
+            "compiled pattern), not int",
+        ),
+        (
+            "with adsim.expect_handler_failure(status='bogus'):\n        pass",
+            "E *ValueError: expect_handler_failure(status='bogus'): a failed call's status is "
+            "one of error, timeout, junk, crashed",
+        ),
+        (
+            "adsim.agent('nobody_here')",
+            "E *UnknownAgentError: 'nobody_here' is nobody of the tenant's teams: give the new "
+            "agent a team",
+        ),
+    ],
+    ids=["broken-match", "match-of-no-text", "status", "unknown-agent"],
+)
+def test_a_wrong_argument_to_adsim_is_its_line_and_its_error(pytester, call, line):
+    """A broken ``match=`` regex was a page of the ``re`` module's frames ending in
+    ``re.error``, and ``match=5`` an ``AttributeError`` at the block's end; a wrong ``status=``
+    and an agent nobody of the tenant's showed the harness's (the engine's) frame and code."""
+    pytester.makepyfile(f"def test_a(adsim):\n    {call}\n")
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([line])
+    out = result.stdout.str()
+    for frame in ("harness.py", "center.py", "handler_failures.py", "_parser.py", "re/"):
+        assert frame not in out, out
+
+
+def test_assert_event_sequence_given_records_fails_at_the_tests_line(pytester):
+    """``assert_event_sequence(adsim.records, ...)`` showed the helper's own frame and code
+    (``_names``) under the test's line, as no other misuse of the helpers does."""
+    pytester.makepyfile(
+        "from simulator.testing import assert_event_sequence\n\n\n"
+        "def test_a(adsim):\n    assert_event_sequence([{'duration': 1}], ['ON_LOGIN'])\n"
+    )
+    result = pytester.runpytest(*NO_QT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["E *TypeError: assert_event_sequence takes events (adsim.events) or event names, not dict"]
+    )
+    assert "assertions.py" not in result.stdout.str()

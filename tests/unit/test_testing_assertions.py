@@ -7,9 +7,12 @@ as a string (``"ON_SAVE_ACTIVITY_RECORD"``) was read letter by letter ("O never 
 
 from __future__ import annotations
 
+import sysconfig
+from pathlib import Path
+
 import pytest
 
-from simulator.testing import assert_event_sequence, assert_record_matches
+from simulator.testing import assert_event_sequence, assert_record_matches, assertions
 from simulator.testing.harness import AdsimHarness
 
 
@@ -87,3 +90,41 @@ def test_an_event_that_came_before_the_one_expected_first_is_not_said_never_to_h
     # An event that came only once, and before, in a list of names too.
     with pytest.raises(AssertionError, match=r"ON_LOGIN \(expected #2\) did not come after "):
         assert_event_sequence(["ON_LOGIN", "ON_LOGOUT"], ["ON_LOGOUT", "ON_LOGIN"])
+
+
+def test_a_plugin_process_stack_is_cut_below_the_integrations_outermost_frame():
+    """A process-isolated handler's timeout has faulthandler's stack (most recent call first):
+    a test's report showed adsim's ``child.py`` and ``runpy`` under the handler's line, where a
+    thread-isolated one's starts at the integration's code."""
+    from simulator.testing.assertions import their_traceback
+
+    child = str(Path(assertions.__file__).resolve().parents[1] / "handlers" / "child.py")
+    dump = (
+        "Current thread 0x00007f319f842b80 (most recent call first):\n"
+        f'  File "{sysconfig.get_path("stdlib")}/socket.py", line 10 in recv\n'
+        '  File "/ci/crm.py", line 3 in slow\n'
+        f'  File "{child}", line 343 in call\n'
+        f'  File "{child}", line 476 in serve\n'
+        '  File "<frozen runpy>", line 88 in _run_code\n'
+    )
+    assert their_traceback(dump) == "\n".join(dump.splitlines()[:3])
+    only_ours = f'Current thread 0x1 (most recent call first):\n  File "{child}", line 1 in x\n'
+    assert their_traceback(only_ours) == only_ours.rstrip()
+
+
+@pytest.mark.parametrize("given", [None, "adsim"], ids=["none", "the-harness"])
+def test_assert_scenario_passed_given_no_run_result_says_what_it_takes(given, tmp_path):
+    """``assert_scenario_passed(adsim)`` said ``adsim has no action or attribute 'passed'``,
+    and ``None`` (a helper that forgot to return the result) ``'NoneType' object has no
+    attribute 'passed'``."""
+    from simulator.testing import assert_scenario_passed
+
+    with AdsimHarness() as adsim:
+        what = adsim if given == "adsim" else None
+        with pytest.raises(TypeError) as raised:
+            assert_scenario_passed(what)
+    name = "AdsimHarness" if given == "adsim" else "NoneType"
+    assert str(raised.value) == (
+        "assert_scenario_passed takes a scenario run's result (result = adsim_scenario(path)), "
+        f"not {name}"
+    )

@@ -42,6 +42,7 @@ from simulator.engine import AgentDesktop
 from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
+from simulator.handlers.host.delivery import kept_past_its_end
 from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
@@ -226,6 +227,8 @@ class HandlerHost(PluginLoading):
             self._close_plugin(plugin)
         if self._signals is not None:
             self._signals.release()
+        self._ended = True
+        self.registry.ended = kept_past_its_end("on", self.under_test)
 
     def __enter__(self) -> HandlerHost:
         return self

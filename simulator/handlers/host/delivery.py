@@ -20,7 +20,7 @@ from simulator.handlers.feedback import EventBudget, HandlerLoopError
 from simulator.handlers.host.dispatch import Dispatcher, Job
 from simulator.handlers.host.state import EngineRequest
 
-__all__ = ["Delivery"]
+__all__ = ["Delivery", "kept_past_its_end"]
 
 _WAIT_STEP_S = 0.02
 _SIGNAL_LOOK_S = 0.1
@@ -44,6 +44,20 @@ def _raise_the_stop_under(error: RuntimeError) -> None:
     stop = error.__context__
     if isinstance(stop, KeyboardInterrupt):
         raise stop from None
+
+
+def kept_past_its_end(method: str, under_test: bool) -> str:
+    """The ``api_not_answer`` message of an ``ad_api`` called after its host closed: under
+    pytest (``under_test``, a harness's host) one an earlier test's ``register()`` gave; else
+    (``adsim run``, the window) a plugin's thread calling once the simulator stopped."""
+    if not under_test:
+        return f"{method}: the simulator has stopped"
+    return (
+        f"{method}: this ad_api's handler host was closed (its run ended; under pytest, the "
+        "test whose adsim loaded the plugin ended), so the call does nothing. An ad_api kept "
+        "from an earlier register() call acts on nothing: use the one the latest "
+        "register(ad_api) gave (under pytest, register() runs again for each adsim fixture)"
+    )
 
 
 class Delivery(Dispatcher):
@@ -224,6 +238,11 @@ class Delivery(Dispatcher):
             caller = (running.job.event.name.value, plugin, running.registration.name)
         else:  # not from a handler call (a module's timer, a late abandoned handler ...)
             caller = ("?", plugin, "")
+        if self._ended and hint is None and not self._local.mine:
+            # Not one of its handlers running late: an ad_api kept past its host's end (a
+            # global set by an earlier test's register()). On the simulation thread it acted
+            # on the stopped simulator and answered success; elsewhere it said only "stopped".
+            return fail(ResultErrorCode.api_not_answer, kept_past_its_end(method, self.under_test))
         if threading.get_ident() == self._engine_thread:
             return self._run_request(method, body, caller)
         request = EngineRequest(method, body, caller)

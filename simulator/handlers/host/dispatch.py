@@ -156,6 +156,7 @@ class Dispatcher(OutcomeLog):
         return None
 
     def _dispatch_loop(self, generation: int, first: HandlerOutcome | None) -> None:
+        self._local.mine = True
         if first is not None:
             self._record(first)
         try:

@@ -67,6 +67,9 @@ class DispatcherLocal(threading.local):
     """Per dispatcher thread: the event loop its async handlers run in (made on first use)."""
 
     loop: asyncio.AbstractEventLoop | None = None
+    mine: bool = False
+    """This thread is (or was, abandoned) one of the host's dispatchers: a handler's
+    ``ad_api`` call from it after the close is a late call, not a kept ``ad_api``'s."""
 
 
 class CallerHint(threading.local):
@@ -157,6 +160,12 @@ class HostState:
         self._generation = 0
         self._watchdog_idle = False
         self._closed = False
+        self._ended = False
+        """``close()`` has returned: an ``ad_api`` call from outside the host's threads is a
+        kept ``ad_api``'s (``simulator.handlers.host.delivery``)."""
+        self.under_test = False
+        """A pytest harness's host (``simulator.testing.harness`` sets it): a call after its
+        close is an ``ad_api`` an earlier test kept, and is told so."""
         self._stopped = threading.Event()
         self._requests: deque[EngineRequest] = deque()
         self._budget: EventBudget | None = None  # set while settle runs; simulation thread only
