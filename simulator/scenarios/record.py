@@ -190,16 +190,12 @@ class _Converter:
             spec["subject"] = a.get("subject", "")
             spec["body"] = a.get("body", "")
             return {"email": _without_none(spec)}
-        if name == "cancel_dial" and not record.ok:
-            # Refused before it drew anything (only a dialling call is cancelled), and its step,
-            # ``hang_up``, leaves any other call: a replay would end the call it left alone.
-            return None
         simple = {
             "customer_answer": "answer",
             "accept_interaction": "accept",
             "reject_interaction": "reject",
             "leave_interaction": "leave",
-            "cancel_dial": "hang_up",
+            "cancel_dial": "hang_up" if record.ok else None,  # refused: drew nothing, left out
             "complete_interaction": "complete",
             "destroy_call_conference": None,
         }
