@@ -19,6 +19,7 @@ from simulator.handlers.answer_budget import answer_budget
 from simulator.handlers.feedback import EventBudget, HandlerLoopError
 from simulator.handlers.host.dispatch import Dispatcher, Job
 from simulator.handlers.host.state import EngineRequest
+from simulator.handlers.supervisor import RemoteHandler
 
 __all__ = ["Delivery"]
 
@@ -94,6 +95,31 @@ class Delivery(Dispatcher):
                     if on_main and (remaining is None or remaining > _SIGNAL_LOOK_S):
                         remaining = _SIGNAL_LOOK_S  # a signal another thread took: its stop
                     self._idle.wait(remaining)
+        except RuntimeError as exc:
+            _raise_the_stop_under(exc)
+            raise
+
+    def let_own_call_end(self, until: float) -> None:
+        """A stop (Ctrl-C, SIGTERM) before the host is abandoned (``adsim demo``): adsim's own
+        handler running in this process (the webhook's delivery, which ends itself within the
+        stop's grace) gets until ``until`` (``time.monotonic``) to end and record its outcome,
+        so that the journal has what the endpoint may have had. A plugin's call is not waited
+        for here (a plugin's process has the close's grace)."""
+        with self._lock:
+            call = self._running
+            calls = self.all_calls
+        if call is None or isinstance(call.registration.handler, RemoteHandler):
+            return
+        if not any(p.own and p.name == call.registration.plugin for p in self._plugins):
+            return
+        try:
+            with self._lock:
+                while self._running is call or self.all_calls == calls:
+                    remaining = until - time.monotonic()
+                    if remaining <= 0:
+                        return
+                    # Not notified when one handler of several is done: looked at each step.
+                    self._idle.wait(min(remaining, _WAIT_STEP_S))
         except RuntimeError as exc:
             _raise_the_stop_under(exc)
             raise
