@@ -31,12 +31,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import prepare, typed_args
-from simulator.handlers import background_errors, kept_builtins
+from simulator.handlers import background_errors, kept_builtins, leftover_threads
 from simulator.handlers.child_exit import ExitFunctions, end_python_helpers
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
 from simulator.handlers.child_signals import refuse_signals_to
-from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, file_plugin, register_plugin
@@ -439,13 +438,14 @@ class _Child:
             tasks = background_errors.finish_tasks(self._loop, grace)
             if tasks:
                 self.incident(background_errors.tasks_left_line(tasks, grace))
-        left = []
+        left, pooled = [], leftover_threads.pool_workers()
+        leftover_threads.shut_pools()  # as Python's exit: an idle pool's workers end
         for thread in threading.enumerate():
             if thread is threading.main_thread() or thread.daemon:
                 continue
             # Of time it could run: a loaded machine's wait for a CPU is not the thread's.
-            if not join_within(thread, grace, deadline - grace):
-                left.append(thread.name)
+            if not leftover_threads.join_within(thread, grace, deadline - grace):
+                left.append(leftover_threads.shown_name(thread, pooled))
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
         if self.exits is not None:  # on this, the main thread, as at Python's exit

@@ -33,8 +33,11 @@ __all__ = [
     "join_within",
     "left_running",
     "left_threads",
+    "pool_workers",
     "process_delay",
     "run_delay",
+    "shown_name",
+    "shut_pools",
     "snapshot",
     "wait_runnable",
 ]
@@ -118,19 +121,54 @@ def process_delay(pid: int) -> int | None:
     return sum(known) if known else None
 
 
-def _pool_workers() -> set[threading.Thread]:
+def pool_workers() -> set[threading.Thread]:
     """The threads of ``concurrent.futures`` thread pools: Python ends them itself when the
     process exits (once the work queued is done), so they keep nothing from exiting."""
     pools = sys.modules.get("concurrent.futures.thread")  # not imported: there is no pool
     return set(getattr(pools, "_threads_queues", {}) or ())
 
 
+_POOLS_SHUT: list[bool] = []
+"""Not empty once ``shut_pools`` has told the pools' workers to end (the end of a command)."""
+
+
+def shut_pools() -> None:
+    """Tell the workers of every ``concurrent.futures`` thread pool to end once the work queued
+    is done, as Python's exit does (``concurrent.futures.thread._python_exit``), without
+    waiting for them: an idle worker (a pool the plugin left open, waiting for work) ends at
+    once; one busy with a task ends after it, or is still running when its grace is over, and
+    then named. No pool takes work after this: only at the end of a command (nor under pytest,
+    whose tests share a plugin's pool)."""
+    pools = sys.modules.get("concurrent.futures.thread")
+    queues = getattr(pools, "_threads_queues", None)
+    if pools is None or queues is None:
+        return
+    lock = getattr(pools, "_global_shutdown_lock", None)
+    with lock if lock is not None else contextlib.nullcontext():
+        pools._shutdown = True  # type: ignore[attr-defined]
+    for queue in list(queues.values()):
+        queue.put(None)
+    _POOLS_SHUT.append(True)
+
+
+def shown_name(thread: threading.Thread, pooled: set[threading.Thread]) -> str:
+    """How the summary names a thread left running: a pool's worker told to end (``pooled``)
+    and still running is busy with a task that has not returned (an idle one ended)."""
+    if thread not in pooled:
+        return thread.name
+    return f"{thread.name} (a worker of a concurrent.futures thread pool, its task not done)"
+
+
 def _still_running(
-    before: Threads, grace: float, skip: Callable[[threading.Thread], bool]
+    before: Threads,
+    grace: float,
+    skip: Callable[[threading.Thread], bool],
+    pooled: set[threading.Thread] | None = None,
 ) -> list[threading.Thread]:
-    """The threads started since ``before`` (not adsim's, not ``skip``'s) still running after
-    ``grace`` seconds; each is waited for within that grace (of time it could run)."""
-    pooled = _pool_workers()
+    """The threads started since ``before`` (not adsim's, not ``skip``'s, not ``pooled``: the
+    thread pools' workers by default) still running after ``grace`` seconds; each is waited
+    for within that grace (of time it could run)."""
+    pooled = pool_workers() if pooled is None else pooled
     start = time.monotonic()
     left = []
     for thread in threading.enumerate():
@@ -161,8 +199,14 @@ def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) 
 def left_threads(
     before: Threads, grace: float, daemons: Threads = frozenset()
 ) -> list[threading.Thread]:
-    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are)."""
-    return _still_running(before, grace, lambda thread: thread.daemon and thread in daemons)
+    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are). The
+    thread pools are told to end first, as Python's exit does (``shut_pools``): their idle
+    workers end; a worker still busy with a task after the grace is one of them, a task that
+    kept adsim waiting after its summary (for ever, were it stuck), said with nothing."""
+    shut_pools()
+    return _still_running(
+        before, grace, lambda thread: thread.daemon and thread in daemons, pooled=set()
+    )
 
 
 _HELD: list[threading.Thread] = []
@@ -211,14 +255,16 @@ def exit_past(code: int) -> int:
     running (the summary named it): Python would wait for that thread before exiting, for ever.
     Ending here skips Python's exit handlers (``atexit``: the compiled-code cache is not saved,
     ``coverage run`` loses its data): only when the alternative is never exiting."""
-    pooled = _pool_workers()
+    # A pool's worker told to end (``shut_pools``) and still running is busy with a task,
+    # which Python's exit waits for, a daemon's too (one a handler's thread started is).
+    pooled = pool_workers()
+    busy = pooled if _POOLS_SHUT else set()
     stuck = [
         thread
         for thread in threading.enumerate()
         if thread is not threading.main_thread()
-        and not thread.daemon
         and thread.is_alive()
-        and thread not in pooled
+        and ((not thread.daemon and thread not in pooled) or thread in busy)
     ]
     if not stuck:
         return code
