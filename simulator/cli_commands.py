@@ -86,10 +86,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _stopped(host: HandlerHost, seed: int) -> None:
     """A stop (Ctrl-C, SIGTERM) in ``adsim demo``: the webhook's delivery in flight ends within
-    the stop's grace (``interrupts.STOP_GRACE``, its own bound) and its outcome is journaled, as
-    under ``adsim run`` (the host abandoned at once lost it: the journal said nothing of a
-    record the endpoint may have had); then the host is abandoned, and the calls that failed
-    are said in one line, as ``adsim run`` says them."""
+    the stop's grace (``interrupts.STOP_GRACE``, its own bound), and a thread-isolated plugin's
+    call at its timeout, and the outcome is journaled, as under ``adsim run`` (the host
+    abandoned at once lost it: the journal said nothing of a record the endpoint may have
+    had); then the host is abandoned, and the calls that failed are said in one line, as
+    ``adsim run`` says them. Another stop meanwhile ends the wait."""
     import time
 
     from simulator import interrupts
@@ -99,7 +100,7 @@ def _stopped(host: HandlerHost, seed: int) -> None:
     stopped = interrupts.stop_started()
     try:
         until = (stopped if stopped is not None else time.monotonic()) + interrupts.STOP_GRACE
-        host.let_own_call_end(until + 1.0)  # its last attempt's cutoff, and its outcome
+        host.let_call_here_end(until + 1.0)  # its last attempt's cutoff, and its outcome
     finally:
         abandon_run(host)
     line = cut_short_line("demo", [host], seed)

@@ -8,6 +8,7 @@ have had."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import sys
@@ -66,3 +67,53 @@ def test_a_stop_during_a_delivery_journals_its_outcome(tmp_path, monkeypatch, ca
         "interrupted",
         "SIGTERM",
     )
+
+
+PLUGIN = """
+import os
+
+
+def save(activity):
+    os.write(int(os.environ["ADSIM_TEST_STARTED"]), b"x")  # the call is running
+    os.read(int(os.environ["ADSIM_TEST_RELEASE"]), 1)  # until the test is over
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_stop_during_a_thread_isolated_call_journals_its_timeout(tmp_path, monkeypatch, capsys):
+    """With thread isolation the call cannot be ended: it gets its timeout, as under ``adsim
+    run``, and its ``timeout`` is journaled (the journal had no outcome for it)."""
+    started_r, started_w = os.pipe()
+    release_r, release_w = os.pipe()
+    monkeypatch.setenv("ADSIM_TEST_STARTED", str(started_w))
+    monkeypatch.setenv("ADSIM_TEST_RELEASE", str(release_r))
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(PLUGIN, encoding="utf-8")
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+
+    def stopper() -> None:
+        if os.read(started_r, 1):
+            signal.pthread_kill(main_thread, signal.SIGTERM)  # the user's SIGTERM
+
+    thread = threading.Thread(target=stopper, daemon=True)
+    thread.start()
+    journal = tmp_path / "j.db"
+    argv = ["demo", "--handler", str(plugin), "--handler-isolation", "thread"]
+    argv += ["--handler-timeout", "3", "--journal", str(journal)]  # past the close's 1 s
+    try:
+        with interrupts.stop_on_signals():
+            assert main(argv) == 143
+    finally:
+        os.close(release_w)  # the call returns
+        thread.join(60.0)
+        for fd in (started_r, started_w, release_r):
+            os.close(fd)
+    err = capsys.readouterr().err
+    assert "-> crm:save timeout in " in err, err
+    assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
+    [run] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert (run["calls"], run["failed"], run["end"]) == (1, 1, "interrupted")

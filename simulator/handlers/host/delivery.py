@@ -99,19 +99,20 @@ class Delivery(Dispatcher):
             _raise_the_stop_under(exc)
             raise
 
-    def let_own_call_end(self, until: float) -> None:
-        """A stop (Ctrl-C, SIGTERM) before the host is abandoned (``adsim demo``): adsim's own
-        handler running in this process (the webhook's delivery, which ends itself within the
-        stop's grace) gets until ``until`` (``time.monotonic``) to end and record its outcome,
-        so that the journal has what the endpoint may have had. A plugin's call is not waited
-        for here (a plugin's process has the close's grace)."""
+    def let_call_here_end(self, until: float) -> None:
+        """A stop (Ctrl-C, SIGTERM) before the host is abandoned (``adsim demo``): a call
+        running in this process gets to end and record its outcome, so that the journal has
+        it, as ``adsim run`` waits for it: adsim's own (the webhook's delivery, which ends
+        itself within the stop's grace) until ``until`` (``time.monotonic``), a plugin's
+        (thread isolation, which cannot be ended) until its timeout's outcome. A call in a
+        plugin's process is not waited for here (its process has the close's grace)."""
         with self._lock:
             call = self._running
             calls = self.all_calls
         if call is None or isinstance(call.registration.handler, RemoteHandler):
             return
         if not any(p.own and p.name == call.registration.plugin for p in self._plugins):
-            return
+            until = call.deadline + 1.0  # the watchdog's ``timeout`` outcome comes then
         try:
             with self._lock:
                 while self._running is call or self.all_calls == calls:
