@@ -439,13 +439,14 @@ class _Child:
             if tasks:
                 self.incident(background_errors.tasks_left_line(tasks, grace))
         left, pooled = [], leftover_threads.pool_workers()
-        leftover_threads.shut_pools()  # as Python's exit: an idle pool's workers end
-        for thread in threading.enumerate():
-            if thread is threading.main_thread() or thread.daemon:
+        for thread in threading.enumerate():  # of time it could run (a loaded machine's wait)
+            if thread in pooled:  # idle: Python's exit ends it; busy: Python's exit waits
+                if not leftover_threads.idle_within(thread, grace, deadline - grace):
+                    left.append(leftover_threads.shown_name(thread, pooled))
+            elif thread is threading.main_thread() or thread.daemon:
                 continue
-            # Of time it could run: a loaded machine's wait for a CPU is not the thread's.
-            if not leftover_threads.join_within(thread, grace, deadline - grace):
-                left.append(leftover_threads.shown_name(thread, pooled))
+            elif not leftover_threads.join_within(thread, grace, deadline - grace):
+                left.append(thread.name)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))
         if self.exits is not None:  # on this, the main thread, as at Python's exit

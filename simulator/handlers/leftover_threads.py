@@ -29,6 +29,8 @@ __all__ = [
     "exit_if_held",
     "exit_past",
     "held",
+    "idle",
+    "idle_within",
     "incident",
     "join_within",
     "left_running",
@@ -37,7 +39,6 @@ __all__ = [
     "process_delay",
     "run_delay",
     "shown_name",
-    "shut_pools",
     "snapshot",
     "wait_runnable",
 ]
@@ -128,32 +129,45 @@ def pool_workers() -> set[threading.Thread]:
     return set(getattr(pools, "_threads_queues", {}) or ())
 
 
-_POOLS_SHUT: list[bool] = []
-"""Not empty once ``shut_pools`` has told the pools' workers to end (the end of a command)."""
+_BUSY: set[threading.Thread] = set()
+"""The pools' workers ``left_threads`` found busy with a task at the end (named in the summary):
+Python's exit would wait for their task (``exit_past``)."""
 
 
-def shut_pools() -> None:
-    """Tell the workers of every ``concurrent.futures`` thread pool to end once the work queued
-    is done, as Python's exit does (``concurrent.futures.thread._python_exit``), without
-    waiting for them: an idle worker (a pool the plugin left open, waiting for work) ends at
-    once; one busy with a task ends after it, or is still running when its grace is over, and
-    then named. No pool takes work after this: only at the end of a command (nor under pytest,
-    whose tests share a plugin's pool)."""
+def idle(thread: threading.Thread) -> bool:
+    """Whether a pool's worker waits for work: its innermost frame is the pool's own loop (in
+    its queue's ``get``), not a task's code. Looked at, not changed: a pool left open may be
+    an installed plugin's, whose module the next run of this process uses again."""
     pools = sys.modules.get("concurrent.futures.thread")
-    queues = getattr(pools, "_threads_queues", None)
-    if pools is None or queues is None:
-        return
-    lock = getattr(pools, "_global_shutdown_lock", None)
-    with lock if lock is not None else contextlib.nullcontext():
-        pools._shutdown = True  # type: ignore[attr-defined]
-    for queue in list(queues.values()):
-        queue.put(None)
-    _POOLS_SHUT.append(True)
+    loop = getattr(getattr(pools, "_worker", None), "__code__", None)
+    ident = thread.ident
+    frame = sys._current_frames().get(ident) if ident is not None else None
+    return frame is None or frame.f_code is loop
+
+
+def idle_within(thread: threading.Thread, grace: float, start: float | None = None) -> bool:
+    """Whether a pool's worker is idle (or ended) within ``grace`` seconds of time it could
+    run from ``start`` (``wait_runnable``): a task that ends in time is no leftover."""
+
+    def became_idle(seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while thread.is_alive() and not idle(thread):
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, _IDLE_LOOK_S))
+        return True
+
+    return wait_runnable(became_idle, grace, lambda: run_delay(thread.native_id), start)
+
+
+_IDLE_LOOK_S = 0.01
+"""How often ``idle_within`` looks at a busy worker (a thread says nothing when its task ends)."""
 
 
 def shown_name(thread: threading.Thread, pooled: set[threading.Thread]) -> str:
-    """How the summary names a thread left running: a pool's worker told to end (``pooled``)
-    and still running is busy with a task that has not returned (an idle one ended)."""
+    """How the summary names a thread left running: a pool's worker (``pooled``) still running
+    is busy with a task that has not returned (an idle one is no leftover)."""
     if thread not in pooled:
         return thread.name
     return f"{thread.name} (a worker of a concurrent.futures thread pool, its task not done)"
@@ -163,12 +177,15 @@ def _still_running(
     before: Threads,
     grace: float,
     skip: Callable[[threading.Thread], bool],
-    pooled: set[threading.Thread] | None = None,
+    *,
+    busy_pools: bool = False,
 ) -> list[threading.Thread]:
-    """The threads started since ``before`` (not adsim's, not ``skip``'s, not ``pooled``: the
-    thread pools' workers by default) still running after ``grace`` seconds; each is waited
-    for within that grace (of time it could run)."""
-    pooled = pool_workers() if pooled is None else pooled
+    """The threads started since ``before`` (not adsim's, not ``skip``'s, not the thread pools'
+    workers, which Python's exit ends) still running after ``grace`` seconds; each is waited
+    for within that grace (of time it could run). ``busy_pools``: a pool's worker still busy
+    with a task after the grace is one of them, whatever ``skip`` says (Python's exit waits for
+    its task, a daemon's too)."""
+    pooled = pool_workers()
     start = time.monotonic()
     left = []
     for thread in threading.enumerate():
@@ -179,9 +196,14 @@ def _still_running(
             # A thread a C library started that ran Python code: not the plugin's to end,
             # and Python cannot wait for it (join refuses).
             or type(thread).__name__ == "_DummyThread"
-            or thread in pooled
-            or skip(thread)
         ):
+            continue
+        if thread in pooled:
+            if busy_pools and not idle_within(thread, grace, start):
+                left.append(thread)
+                _BUSY.add(thread)
+            continue
+        if skip(thread):
             continue
         if not join_within(thread, grace, start):
             left.append(thread)
@@ -199,13 +221,11 @@ def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) 
 def left_threads(
     before: Threads, grace: float, daemons: Threads = frozenset()
 ) -> list[threading.Thread]:
-    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are). The
-    thread pools are told to end first, as Python's exit does (``shut_pools``): their idle
-    workers end; a worker still busy with a task after the grace is one of them, a task that
-    kept adsim waiting after its summary (for ever, were it stuck), said with nothing."""
-    shut_pools()
+    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are). A
+    pool's worker still busy with a task after the grace is one of them: Python's exit waited
+    for the task after the summary, for ever were it stuck, and nothing was said."""
     return _still_running(
-        before, grace, lambda thread: thread.daemon and thread in daemons, pooled=set()
+        before, grace, lambda thread: thread.daemon and thread in daemons, busy_pools=True
     )
 
 
@@ -255,10 +275,10 @@ def exit_past(code: int) -> int:
     running (the summary named it): Python would wait for that thread before exiting, for ever.
     Ending here skips Python's exit handlers (``atexit``: the compiled-code cache is not saved,
     ``coverage run`` loses its data): only when the alternative is never exiting."""
-    # A pool's worker told to end (``shut_pools``) and still running is busy with a task,
-    # which Python's exit waits for, a daemon's too (one a handler's thread started is).
+    # A pool's worker the summary named busy with a task: Python's exit waits for its task, a
+    # daemon's too (one a handler's thread started is).
     pooled = pool_workers()
-    busy = pooled if _POOLS_SHUT else set()
+    busy = {thread for thread in _BUSY if not idle(thread)}
     stuck = [
         thread
         for thread in threading.enumerate()

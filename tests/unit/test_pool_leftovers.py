@@ -14,6 +14,7 @@ import pytest
 
 from tests.unit.plugin_demo import run_adsim
 
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 LIMIT = 120.0  # a guard: a hang fails the test rather than the suite
 
 IDLE = """
@@ -65,3 +66,16 @@ def test_a_pool_worker_busy_with_a_task_is_named_as_such(tmp_path, isolation):
         "thread(s) crm-pool_0 (a worker of a concurrent.futures thread pool, its task not done)"
         in result.stderr
     ), result.stderr
+
+
+def test_a_pool_works_on_in_the_next_scenario_file(tmp_path):
+    """The end of one scenario file's run changes no pool: ending them (Python's own shutdown
+    of every pool) failed each later file's ``submit`` ("cannot schedule new futures after
+    interpreter shutdown")."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(IDLE, encoding="utf-8")
+    scenario = str(SCENARIOS / "inbound_acw_disposition.yaml")
+    argv = ["--journal", ":memory:", "--handler", str(plugin), "--handler-isolation", "thread"]
+    result = run_adsim("run", scenario, scenario, *argv, timeout=LIMIT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("PASS") == 2, result.stdout
