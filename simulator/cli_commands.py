@@ -18,6 +18,7 @@ from simulator.streams import complain
 
 if TYPE_CHECKING:
     from simulator.data import Tenant
+    from simulator.handlers import HandlerHost
 
 __all__ = ["add_demo", "add_schema"]
 
@@ -34,7 +35,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from simulator.engine import CommitError, Simulator
     from simulator.engine.settings import settings_for
     from simulator.handlers.cli_options import (
-        abandon_run,
         agent_handler,
         build_host,
         finish_run,
@@ -59,8 +59,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         recorder = run_demo_call(sim, after_step=host.settle)
     except CommitError:  # the journal refused a step: finish_run names it in one line
         return finish_run(host)
-    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: no waiting for handlers, no summary
-        abandon_run(host)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: no summary, a plugin's call gets a short grace
+        _stopped(host, args.seed if args.seed is not None else 0)
         raise
     except BaseException:
         finish_run(host)
@@ -82,6 +82,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if saved is not None:  # 2026: where the integration saved it
         complain(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}")
     return code
+
+
+def _stopped(host: HandlerHost, seed: int) -> None:
+    """A stop (Ctrl-C, SIGTERM) in ``adsim demo``: the webhook's delivery in flight ends within
+    the stop's grace (``interrupts.STOP_GRACE``, its own bound), and a thread-isolated plugin's
+    call at its timeout, and the outcome is journaled, as under ``adsim run`` (the host
+    abandoned at once lost it: the journal said nothing of a record the endpoint may have
+    had); then the host is abandoned, and the calls that failed are said in one line, as
+    ``adsim run`` says them. Another stop meanwhile ends the wait."""
+    import time
+
+    from simulator import interrupts
+    from simulator.handlers.cli_options import abandon_run
+    from simulator.scenarios.run_hosts import cut_short_line
+
+    stopped = interrupts.stop_started()
+    try:
+        until = (stopped if stopped is not None else time.monotonic()) + interrupts.STOP_GRACE
+        host.let_call_here_end(until + 1.0)  # its last attempt's cutoff, and its outcome
+    finally:
+        abandon_run(host)
+    line = cut_short_line("demo", [host], seed)
+    if line is not None:
+        complain(line)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = [
     "STOP_GRACE",
@@ -200,14 +200,32 @@ class _Stopper:
             with contextlib.suppress(Exception):
                 stream.flush()
         if self.stop_signum is not None or self.result is None:
-            os._exit(128 + (self.stop_signum or signum))
+            _exit(128 + (self.stop_signum or signum))
         line = (
             f"adsim: {signal.Signals(signum).name} while adsim was ending, after the command "
-            f"had ended: exit {self.result}, its own result\n"
+            f"had ended: exit {self.result}, its own result"
         )
+        for running in at_exit_running:  # a plugin's atexit function the signal cut off
+            with contextlib.suppress(Exception):
+                cut = running(_frame)
+                if cut:
+                    line += f"; {cut}"
+                    break
         with contextlib.suppress(OSError):
-            os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))
-        os._exit(self.result)
+            text = ("\n" if os.isatty(2) else "") + line + "\n"
+            os.write(2, text.encode("utf-8", "replace"))
+        _exit(self.result)
+
+
+def _exit(code: int) -> NoReturn:
+    """End the process now: Python's ``os._exit``, not the one a plugin's guard put in its
+    place (``simulator.handlers.exit_guard``), which took adsim's own exit, from a signal's
+    handler run over a plugin's ``atexit`` function, for that plugin's ``os._exit``."""
+    guard = sys.modules.get("simulator.handlers.exit_guard")
+    real = getattr(guard, "real_exit", None)
+    if callable(real):
+        real(code)
+    os._exit(code)
 
 
 def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
@@ -286,6 +304,10 @@ def ignore_stops_once_ended() -> None:
         if getattr(handler, "__func__", None) is _Stopper._exit_now:
             signal.signal(signum, signal.SIG_IGN)
 
+
+at_exit_running: list[Any] = []
+"""Called (with the frame a signal interrupted) by a signal that ends adsim while it exits:
+what of a plugin's was running then, as a clause (``simulator.handlers.exit_watch``), or None."""
 
 at_exit_end: list[Any] = []
 """Called by ``ignore_stops_once_ended``, the last ``atexit`` function: every other has

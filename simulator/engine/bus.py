@@ -153,8 +153,9 @@ class Event:
         """True when the widget waits for the handlers' answer."""
         return self.response is not None
 
-    def to_json(self, repeat: int | None = None) -> str:
-        """A stable one-line JSON form (journal, ``--events-out``, golden files); ``repeat``:
+    def to_json(self, repeat: int | None = None, scenario: str | None = None) -> str:
+        """A stable one-line JSON form (journal, ``--events-out``, golden files); ``scenario``:
+        the file of the run it is from (``adsim run`` with several files), before ``repeat``:
         the run of a ``--repeat`` series it is from (1, 2, ...), a last key."""
         data: dict[str, Any] = {
             "seq": self.seq,
@@ -165,6 +166,8 @@ class Event:
         }
         if self.agent is not None:
             data["agent"] = self.agent
+        if scenario is not None:
+            data["scenario"] = scenario
         if repeat is not None:
             data["repeat"] = repeat
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)

@@ -31,12 +31,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import prepare, typed_args
-from simulator.handlers import background_errors, kept_builtins
+from simulator.handlers import background_errors, kept_builtins, leftover_threads
 from simulator.handlers.child_exit import ExitFunctions, end_python_helpers
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
 from simulator.handlers.child_signals import refuse_signals_to
-from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, file_plugin, register_plugin
@@ -439,12 +438,14 @@ class _Child:
             tasks = background_errors.finish_tasks(self._loop, grace)
             if tasks:
                 self.incident(background_errors.tasks_left_line(tasks, grace))
-        left = []
-        for thread in threading.enumerate():
-            if thread is threading.main_thread() or thread.daemon:
+        left, pooled = [], leftover_threads.pool_workers()
+        for thread in threading.enumerate():  # of time it could run (a loaded machine's wait)
+            if thread in pooled:  # idle: Python's exit ends it; busy: Python's exit waits
+                if not leftover_threads.idle_within(thread, grace, deadline - grace):
+                    left.append(leftover_threads.shown_name(thread, pooled))
+            elif thread is threading.main_thread() or thread.daemon:
                 continue
-            # Of time it could run: a loaded machine's wait for a CPU is not the thread's.
-            if not join_within(thread, grace, deadline - grace):
+            elif not leftover_threads.join_within(thread, grace, deadline - grace):
                 left.append(thread.name)
         with contextlib.suppress(Exception):
             self.send(("closed", left, None if failure is None else failure[0]))

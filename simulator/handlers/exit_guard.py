@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 __all__ = [
     "before_saying",
     "loading",
+    "own_frame",
     "owner_finders",
     "plugin_code",
     "started_by",
@@ -206,6 +207,16 @@ def _culprit(frame: FrameType | None) -> tuple[str, str] | None:
     what = getattr(_local, "loading", None)
     if what is not None and first is not None:
         return what, f"{first.f_code.co_filename}:{first.f_lineno}"
+    return None
+
+
+def own_frame(frame: FrameType | None) -> FrameType | None:
+    """The innermost frame of a plugin's code from ``frame`` out; None when there is none."""
+    while frame is not None:
+        known = _plugins.get(id(frame.f_globals))
+        if known is not None and _globals(known[0]) is frame.f_globals:
+            return frame
+        frame = frame.f_back
     return None
 
 

@@ -38,6 +38,8 @@ _CODE = [0]
 ends before the outer one)."""
 _PYTEST = [False]
 """The process is pytest's (the adsim fixtures): said so."""
+_BEGUN: list[threading.Event] = []
+"""Set by the first ``atexit`` function (``watch``): they have begun."""
 _armed: list[bool] = []
 _watching: list[bool] = []
 
@@ -64,6 +66,8 @@ def watch(code: int, *, pytest: bool = False) -> None:
         interrupts.at_exit_end.append(_DONE.set)
     begun = threading.Event()
     atexit.register(begun.set)  # registered last: runs first
+    _BEGUN[:] = [begun]
+    interrupts.at_exit_running.append(_cut_off)
     threading.Thread(
         target=_wait, args=(begun, threading.get_ident()), name="adsim-atexit-watch", daemon=True
     ).start()
@@ -92,24 +96,43 @@ def _wait(begun: threading.Event, main: int) -> None:
     exit_guard.real_exit(code or 1)
 
 
+def _running(frame: FrameType) -> tuple[str, str, bool]:
+    """Which ``atexit`` function runs ``frame`` (whose: the plugin by its name, as the summary
+    names it, not by its file), where in the plugin's own code (the innermost frame when none
+    is the plugin's: a library's function registered), and whether it is a plugin's."""
+    at = exit_guard.own_frame(frame) or frame  # threading.py's wait said nothing of the plugin
+    where = f"{at.f_code.co_filename}:{at.f_lineno} in {at.f_code.co_name}"
+    outer = frame
+    while outer.f_back is not None:
+        outer = outer.f_back
+    name = outer.f_code.co_qualname
+    found = exit_guard.registered(outer.f_code)
+    # Its name now (its file's when registered at import: the name was not known yet).
+    code_of = exit_guard.plugin_code(frame)
+    plugin = code_of[0] if code_of is not None else found[0] if found is not None else None
+    if plugin is None:
+        return f"an atexit function ({name}, a plugin's or a library's)", where, False
+    registered = f" (registered at {found[1]})" if found is not None else ""
+    return f"plugin {plugin}'s atexit function {name}{registered}", where, True
+
+
+def _cut_off(frame: FrameType | None) -> str | None:
+    """A signal that ends adsim as it exits (``interrupts``), over a plugin's ``atexit``
+    function: the clause saying the user's signal cut it off (it said the plugin had called
+    ``os._exit``); None when none was running."""
+    if not _BEGUN or not _BEGUN[0].is_set() or _DONE.is_set() or frame is None:
+        return None
+    who, where, mine = _running(frame)
+    if not mine:
+        return None
+    return f"{who} was still running, at {where}, and did not finish"
+
+
 def _stuck(frame: FrameType | None) -> str:
     """Which ``atexit`` function is still running, whose, and where."""
     if frame is None:
         return f"an atexit function was still running {GRACE:g} s after the report"
-    where = f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
-    outer = frame
-    while outer.f_back is not None:
-        outer = outer.f_back
-    found = exit_guard.registered(outer.f_code)
-    code_of = exit_guard.plugin_code(frame) if found is None else None
-    if found is not None:
-        plugin, registered = found
-        name = outer.f_code.co_qualname
-        who = f"plugin {plugin}'s atexit function {name} (registered at {registered})"
-    elif code_of is not None:
-        who = f"plugin {code_of[0]}'s atexit function {outer.f_code.co_qualname}"
-    else:
-        who = f"an atexit function ({outer.f_code.co_qualname}, a plugin's or a library's)"
+    who, where, _mine = _running(frame)
     report, other = (
         ("pytest's report", 'handler_isolation="process" (the adsim marker)')
         if _PYTEST[0]

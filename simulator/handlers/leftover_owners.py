@@ -49,8 +49,11 @@ def owners(
     """``(host, thread names, who started them)`` for the summaries: each thread on the host
     whose plugin's code it runs (``who``: ``a plugin``, the summary's line names the agent);
     those that cannot be told on the first host, ``who`` naming every agent."""
+    from simulator.handlers.leftover_threads import pool_workers, shown_name
+
+    pooled = pool_workers()
     if len(hosts) == 1:
-        return [(hosts[0], [thread.name for thread in threads], "a plugin")]
+        return [(hosts[0], [shown_name(thread, pooled) for thread in threads], "a plugin")]
     by_module: dict[int, list[Any]] = {}
     for host in hosts:
         for module_id in _modules(host):
@@ -61,9 +64,9 @@ def owners(
         runs = _globals_of(thread)
         candidates = by_module.get(id(runs), []) if runs is not None else []
         if len(candidates) == 1:
-            mine.setdefault(id(candidates[0]), []).append(thread.name)
+            mine.setdefault(id(candidates[0]), []).append(shown_name(thread, pooled))
         else:
-            unknown.append(thread.name)
+            unknown.append(shown_name(thread, pooled))
     found = [(host, mine[id(host)], "a plugin") for host in hosts if id(host) in mine]
     if unknown:
         found.append((hosts[0], unknown, anyone_of(hosts)))

@@ -29,12 +29,16 @@ __all__ = [
     "exit_if_held",
     "exit_past",
     "held",
+    "idle",
+    "idle_within",
     "incident",
     "join_within",
     "left_running",
     "left_threads",
+    "pool_workers",
     "process_delay",
     "run_delay",
+    "shown_name",
     "snapshot",
     "wait_runnable",
 ]
@@ -118,19 +122,70 @@ def process_delay(pid: int) -> int | None:
     return sum(known) if known else None
 
 
-def _pool_workers() -> set[threading.Thread]:
+def pool_workers() -> set[threading.Thread]:
     """The threads of ``concurrent.futures`` thread pools: Python ends them itself when the
     process exits (once the work queued is done), so they keep nothing from exiting."""
     pools = sys.modules.get("concurrent.futures.thread")  # not imported: there is no pool
     return set(getattr(pools, "_threads_queues", {}) or ())
 
 
+_BUSY: set[threading.Thread] = set()
+"""The pools' workers ``left_threads`` found busy with a task at the end (named in the summary):
+Python's exit would wait for their task (``exit_past``)."""
+
+
+def idle(thread: threading.Thread) -> bool:
+    """Whether a pool's worker waits for work: its innermost frame is the pool's own loop (in
+    its queue's ``get``), not a task's code. Looked at, not changed: a pool left open may be
+    an installed plugin's, whose module the next run of this process uses again."""
+    pools = sys.modules.get("concurrent.futures.thread")
+    loop = getattr(getattr(pools, "_worker", None), "__code__", None)
+    ident = thread.ident
+    frame = sys._current_frames().get(ident) if ident is not None else None
+    return frame is None or frame.f_code is loop
+
+
+def idle_within(thread: threading.Thread, grace: float, start: float | None = None) -> bool:
+    """Whether a pool's worker is idle (or ended) within ``grace`` seconds of time it could
+    run from ``start`` (``wait_runnable``): a task that ends in time is no leftover."""
+
+    def became_idle(seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while thread.is_alive() and not idle(thread):
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, _IDLE_LOOK_S))
+        return True
+
+    return wait_runnable(became_idle, grace, lambda: run_delay(thread.native_id), start)
+
+
+_IDLE_LOOK_S = 0.01
+"""How often ``idle_within`` looks at a busy worker (a thread says nothing when its task ends)."""
+
+
+def shown_name(thread: threading.Thread, pooled: set[threading.Thread]) -> str:
+    """How the summary names a thread left running: a pool's worker (``pooled``) still running
+    is busy with a task that has not returned (an idle one is no leftover)."""
+    if thread not in pooled:
+        return thread.name
+    return f"{thread.name} (a worker of a concurrent.futures thread pool, its task not done)"
+
+
 def _still_running(
-    before: Threads, grace: float, skip: Callable[[threading.Thread], bool]
+    before: Threads,
+    grace: float,
+    skip: Callable[[threading.Thread], bool],
+    *,
+    busy_pools: bool = False,
 ) -> list[threading.Thread]:
-    """The threads started since ``before`` (not adsim's, not ``skip``'s) still running after
-    ``grace`` seconds; each is waited for within that grace (of time it could run)."""
-    pooled = _pool_workers()
+    """The threads started since ``before`` (not adsim's, not ``skip``'s, not the thread pools'
+    workers, which Python's exit ends) still running after ``grace`` seconds; each is waited
+    for within that grace (of time it could run). ``busy_pools``: a pool's worker still busy
+    with a task after the grace is one of them, whatever ``skip`` says (Python's exit waits for
+    its task, a daemon's too)."""
+    pooled = pool_workers()
     start = time.monotonic()
     left = []
     for thread in threading.enumerate():
@@ -141,9 +196,14 @@ def _still_running(
             # A thread a C library started that ran Python code: not the plugin's to end,
             # and Python cannot wait for it (join refuses).
             or type(thread).__name__ == "_DummyThread"
-            or thread in pooled
-            or skip(thread)
         ):
+            continue
+        if thread in pooled:
+            if busy_pools and not idle_within(thread, grace, start):
+                left.append(thread)
+                _BUSY.add(thread)
+            continue
+        if skip(thread):
             continue
         if not join_within(thread, grace, start):
             left.append(thread)
@@ -161,8 +221,12 @@ def left_running(before: Threads, grace: float, daemons: Threads = frozenset()) 
 def left_threads(
     before: Threads, grace: float, daemons: Threads = frozenset()
 ) -> list[threading.Thread]:
-    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are)."""
-    return _still_running(before, grace, lambda thread: thread.daemon and thread in daemons)
+    """``left_running``'s threads themselves (``leftover_owners`` tells whose they are). A
+    pool's worker still busy with a task after the grace is one of them: Python's exit waited
+    for the task after the summary, for ever were it stuck, and nothing was said."""
+    return _still_running(
+        before, grace, lambda thread: thread.daemon and thread in daemons, busy_pools=True
+    )
 
 
 _HELD: list[threading.Thread] = []
@@ -211,14 +275,16 @@ def exit_past(code: int) -> int:
     running (the summary named it): Python would wait for that thread before exiting, for ever.
     Ending here skips Python's exit handlers (``atexit``: the compiled-code cache is not saved,
     ``coverage run`` loses its data): only when the alternative is never exiting."""
-    pooled = _pool_workers()
+    # A pool's worker the summary named busy with a task: Python's exit waits for its task, a
+    # daemon's too (one a handler's thread started is).
+    pooled = pool_workers()
+    busy = {thread for thread in _BUSY if not idle(thread)}
     stuck = [
         thread
         for thread in threading.enumerate()
         if thread is not threading.main_thread()
-        and not thread.daemon
         and thread.is_alive()
-        and thread not in pooled
+        and ((not thread.daemon and thread not in pooled) or thread in busy)
     ]
     if not stuck:
         return code

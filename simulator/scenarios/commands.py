@@ -143,9 +143,11 @@ def _run_one(
     events_out: streams.Writer | None,
     page: PageSessionLike | None = None,
     shot: Path | None = None,
+    *,
+    tag: str | None = None,
 ) -> tuple[ScenarioResult, int]:
     """One run; (its result, the exit code of finishing its handlers: 1 when a plugin did not
-    load or a handler failed)."""
+    load or a handler failed). ``tag``: each output line's ``"scenario"`` (several files)."""
     build, finish = _host_factory(args, source, page)
     finished = EXIT_OK
     runner = ScenarioRunner(source, seed=args.seed)
@@ -185,7 +187,7 @@ def _run_one(
         if line is not None:
             streams.complain(one_line(line))
     if events_out is not None:
-        events_out.write(result.jsonl())
+        events_out.write(result.jsonl(scenario=tag))
     return result, finished
 
 
@@ -249,10 +251,13 @@ def _run_all(
     with ExitStack() as stack:
         events_out = _open_out(stack, args.output, "the events")
         for source, shot in zip(sources, shots, strict=True):
+            # Several files: each output line names its run's file, so that the output splits
+            # back (one file's lines are as they always were).
+            tag = source.path if len(sources) > 1 else None
             if args.repeat > 1 or args.rate is not None:
-                code = _load(source, args, events_out)
+                code = _load(source, args, events_out, tag)
             else:
-                result, finished = _run_one(source, args, events_out, page, shot)
+                result, finished = _run_one(source, args, events_out, page, shot, tag=tag)
                 if page is not None and page.cancelled.is_set():
                     break
                 # A plugin that did not load fails the run as a failed handler does (CI must

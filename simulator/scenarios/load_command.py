@@ -18,7 +18,12 @@ from simulator.scenarios.runner import EXIT_OK, ScenarioResult
 __all__: list[str] = []
 
 
-def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Writer | None) -> int:
+def _load(
+    source: ScenarioFile,
+    args: argparse.Namespace,
+    events_out: streams.Writer | None,
+    tag: str | None = None,
+) -> int:
     series = _series(args, source)
     build = series.build if series is not None else None
     # Others' lines on the bar's terminal (the events, the trace, below: the plugins' output)
@@ -43,7 +48,7 @@ def _load(source: ScenarioFile, args: argparse.Namespace, events_out: streams.Wr
             first_failure = first_failure or _first_problem(index, result)
         if events_out is not None:
             try:
-                events_out.write(result.jsonl(index + 1))
+                events_out.write(result.jsonl(index + 1, tag))
             except OSError as exc:
                 unwritten.append(exc)  # the line below says what it cut short
                 raise

@@ -89,10 +89,11 @@ class ScenarioResult:
         """True when the exit code is 0."""
         return self.exit_code == EXIT_OK
 
-    def jsonl(self, repeat: int | None = None) -> str:
+    def jsonl(self, repeat: int | None = None, scenario: str | None = None) -> str:
         """The events as JSON lines (``Event.to_json``): byte-identical for the same seed;
-        ``repeat``: each line's ``"repeat"``, the run of a ``--repeat`` series they are from."""
-        return "".join(event.to_json(repeat) + "\n" for event in self.events)
+        ``repeat``: each line's ``"repeat"``, the run of a ``--repeat`` series they are from;
+        ``scenario``: each line's ``"scenario"``, the file of the run (several files)."""
+        return "".join(event.to_json(repeat, scenario) + "\n" for event in self.events)
 
 
 class StepRefusedError(Exception):

@@ -112,11 +112,11 @@ def test_a_stop_between_two_runs_leaves_the_last_one_finished(tmp_path, capsys, 
     written = ScenarioResult.jsonl
     calls: list[int] = []
 
-    def jsonl(self: ScenarioResult, repeat: int | None = None) -> str:
+    def jsonl(self: ScenarioResult, repeat: int | None = None, scenario: str | None = None) -> str:
         calls.append(self.seed)
         if len(calls) == 2:
             raise Interrupted(signal.SIGTERM)
-        return written(self, repeat)
+        return written(self, repeat, scenario)
 
     monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
     journal = tmp_path / "j.sqlite3"

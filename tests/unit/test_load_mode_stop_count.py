@@ -24,11 +24,11 @@ def test_the_stop_line_counts_the_runs_in_the_output(tmp_path, capsys, monkeypat
     written = ScenarioResult.jsonl
     calls = []
 
-    def jsonl(self: ScenarioResult, repeat: int | None = None) -> str:
+    def jsonl(self: ScenarioResult, repeat: int | None = None, scenario: str | None = None) -> str:
         calls.append(self.seed)
         if len(calls) == 3:  # SIGTERM while the third run's events are being written
             raise Interrupted(signal.SIGTERM)
-        return written(self, repeat)
+        return written(self, repeat, scenario)
 
     monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
     out = tmp_path / "events.jsonl"
@@ -52,11 +52,11 @@ def test_the_stop_line_says_the_runs_that_failed(tmp_path, capsys, monkeypatch):
     written = ScenarioResult.jsonl
     calls = []
 
-    def jsonl(self: ScenarioResult, repeat: int | None = None) -> str:
+    def jsonl(self: ScenarioResult, repeat: int | None = None, scenario: str | None = None) -> str:
         calls.append(self.seed)
         if len(calls) == 4:
             raise Interrupted(signal.SIGINT)
-        return written(self, repeat)
+        return written(self, repeat, scenario)
 
     monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
     out = tmp_path / "events.jsonl"

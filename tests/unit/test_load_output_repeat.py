@@ -32,3 +32,31 @@ def test_each_line_of_a_series_names_its_repeat(tmp_path, capsys):
     # Without --repeat, no key: the lines as before.
     assert all("repeat" not in json.loads(line) for line in alone.read_text().splitlines())
     capsys.readouterr()
+
+
+def test_each_line_of_several_files_names_its_file(tmp_path, capsys):
+    """``adsim run a.yaml b.yaml -o FILE``: the lines of the two runs were alike (``seq`` going
+    back to 1), and under ``--repeat`` both files' runs said ``"repeat": 1``: the output could
+    not be split back. One file's lines stay byte for byte as they were."""
+    first, second = str(SCENARIOS / "missed_call.yaml"), str(SCENARIOS / "chat.yaml")
+    alone = {}
+    for scenario in (first, second):
+        out = tmp_path / f"{Path(scenario).stem}.jsonl"
+        assert main(["run", scenario, "--journal", ":memory:", "-o", str(out)]) == 0
+        alone[scenario] = out.read_bytes()
+        assert b'"scenario"' not in alone[scenario]
+    for extra, repeat in (([], None), (["--repeat", "2"], 1)):
+        both = tmp_path / "both.jsonl"
+        assert main(["run", first, second, "--journal", ":memory:", "-o", str(both), *extra]) == 0
+        lines = [json.loads(line) for line in both.read_text().splitlines()]
+        assert {line["scenario"] for line in lines} == {first, second}
+        keys = ["seq", "time", "event", "interactionId", "args", "scenario"]
+        assert list(lines[0]) == keys + ([] if repeat is None else ["repeat"])
+        for scenario, whole in alone.items():
+            mine = [
+                {k: v for k, v in line.items() if k not in ("scenario", "repeat")}
+                for line in lines
+                if line["scenario"] == scenario and line.get("repeat") == repeat
+            ]
+            assert mine == [json.loads(line) for line in whole.decode().splitlines()]
+    capsys.readouterr()

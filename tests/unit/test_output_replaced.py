@@ -48,9 +48,9 @@ def test_the_output_is_untouched_until_the_run_ends(tmp_path, monkeypatch, capsy
     seen: list[str] = []
     jsonl = result_module.ScenarioResult.jsonl
 
-    def watched(self):  # what another reader of the output sees mid-run
+    def watched(self, repeat=None, scenario=None):  # what another reader sees mid-run
         seen.append(out.read_text())
-        return jsonl(self)
+        return jsonl(self, repeat, scenario)
 
     monkeypatch.setattr(result_module.ScenarioResult, "jsonl", watched)
     assert main(["run", CHAT, CHAT, "--journal", ":memory:", "-o", str(out)]) == 0

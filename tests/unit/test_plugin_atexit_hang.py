@@ -6,6 +6,9 @@ only on the failure (a hang)."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pytest
 
 from simulator.handlers import exit_watch
 
-from .plugin_demo import run_adsim
+from .plugin_demo import ROOT, run_adsim
 
 pytest_plugins = ["pytester"]
 
@@ -104,3 +107,80 @@ def test_under_pytest_the_session_ends_too(pytester):
             "running * s after pytest's report, at *crm.py:6 in spin: *; exit 1"
         ]
     )
+
+
+AT_IMPORT = """
+import atexit
+import sys
+import threading
+
+
+def flush():
+    print("flushing", file=sys.stderr, flush=True)
+    threading.Event().wait()
+
+
+atexit.register(flush)
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", lambda activity: None)
+"""
+
+
+def test_one_registered_at_import_is_named_as_the_summary_names_the_plugin(tmp_path):
+    """Registered by the module's body, it was named by its file (``plugin /tmp/crm.py's``,
+    where every other line says ``plugin crm``), and placed at ``threading.py:327 in wait``,
+    the innermost frame, rather than in the plugin's own code."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(AT_IMPORT, encoding="utf-8")
+    argv = ["--handler", str(plugin), "--handler-isolation", "thread", "--journal", ":memory:"]
+    done = run_adsim("demo", *argv)
+    assert done.returncode == 1, done.stderr
+    [line] = [line for line in done.stderr.splitlines() if "atexit function" in line]
+    assert line.startswith(
+        f"adsim: plugin crm's atexit function flush (registered at {plugin}:12) was still "
+        f"running {exit_watch.GRACE:g} s after adsim's report, at {plugin}:9 in flush: "
+    ), line
+
+
+@pytest.mark.usefixtures("sigint_heard")
+def test_a_ctrl_c_over_it_is_the_users_stop_not_the_plugins_exit(tmp_path):
+    """Ctrl-C while it hung was said as ``plugin crm called os._exit(0) at crm.py:9 ...``,
+    exit 1: adsim's own exit, from the signal's handler run over the plugin's frame, was taken
+    for the plugin's. Now the line says the signal ended it, with the command's own result."""
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(AT_IMPORT, encoding="utf-8")
+    argv = ["--handler", str(plugin), "--handler-isolation", "thread", "--journal", ":memory:"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "simulator", "demo", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    ) as adsim:
+        assert adsim.stderr is not None
+        before = []
+        for line in adsim.stderr:  # the atexit function has begun: Ctrl-C
+            before.append(line)
+            if line.strip() == "flushing":
+                adsim.send_signal(signal.SIGINT)
+                break
+        else:
+            pytest.fail("".join(before))
+        try:
+            rest = adsim.stderr.read()
+            code = adsim.wait(120.0)  # a guard: the watch would end it 5 s on
+        finally:
+            adsim.kill()
+    assert code == 0, rest
+    assert "os._exit" not in rest, rest
+    said = (
+        "adsim: SIGINT while adsim was ending, after the command had ended: exit 0, its own "
+        f"result; plugin crm's atexit function flush (registered at {plugin}:12) was still "
+        "running, at {at} in flush, and did not finish\n"
+    )
+    # At its wait, or still at the print that said it had begun (flushed, not yet returned).
+    at = (f"{plugin}:9", f"{plugin}:8")
+    assert any(said.format(at=where) in rest for where in at), rest

@@ -61,11 +61,11 @@ def test_a_stopped_series_counts_the_failed_calls_of_the_run_it_cut_short(
     written = ScenarioResult.jsonl
     calls = []
 
-    def jsonl(self: ScenarioResult, repeat: int | None = None) -> str:
+    def jsonl(self: ScenarioResult, repeat: int | None = None, scenario: str | None = None) -> str:
         calls.append(self.seed)
         if len(calls) == 2:  # SIGTERM while the second run's events are being written
             raise Interrupted(signal.SIGTERM)
-        return written(self, repeat)
+        return written(self, repeat, scenario)
 
     monkeypatch.setattr(ScenarioResult, "jsonl", jsonl)
     argv = [*_argv(tmp_path, url), "--repeat", "3", "-o", str(tmp_path / "events.jsonl")]

@@ -19,6 +19,7 @@ from simulator.handlers.answer_budget import answer_budget
 from simulator.handlers.feedback import EventBudget, HandlerLoopError
 from simulator.handlers.host.dispatch import Dispatcher, Job
 from simulator.handlers.host.state import EngineRequest
+from simulator.handlers.supervisor import RemoteHandler
 
 __all__ = ["Delivery", "kept_past_its_end"]
 
@@ -108,6 +109,32 @@ class Delivery(Dispatcher):
                     if on_main and (remaining is None or remaining > _SIGNAL_LOOK_S):
                         remaining = _SIGNAL_LOOK_S  # a signal another thread took: its stop
                     self._idle.wait(remaining)
+        except RuntimeError as exc:
+            _raise_the_stop_under(exc)
+            raise
+
+    def let_call_here_end(self, until: float) -> None:
+        """A stop (Ctrl-C, SIGTERM) before the host is abandoned (``adsim demo``): a call
+        running in this process gets to end and record its outcome, so that the journal has
+        it, as ``adsim run`` waits for it: adsim's own (the webhook's delivery, which ends
+        itself within the stop's grace) until ``until`` (``time.monotonic``), a plugin's
+        (thread isolation, which cannot be ended) until its timeout's outcome. A call in a
+        plugin's process is not waited for here (its process has the close's grace)."""
+        with self._lock:
+            call = self._running
+            calls = self.all_calls
+        if call is None or isinstance(call.registration.handler, RemoteHandler):
+            return
+        if not any(p.own and p.name == call.registration.plugin for p in self._plugins):
+            until = call.deadline + 1.0  # the watchdog's ``timeout`` outcome comes then
+        try:
+            with self._lock:
+                while self._running is call or self.all_calls == calls:
+                    remaining = until - time.monotonic()
+                    if remaining <= 0:
+                        return
+                    # Not notified when one handler of several is done: looked at each step.
+                    self._idle.wait(min(remaining, _WAIT_STEP_S))
         except RuntimeError as exc:
             _raise_the_stop_under(exc)
             raise
