@@ -201,20 +201,23 @@ class _Stopper:
                 stream.flush()
         if self.stop_signum is not None or self.result is None:
             _exit(128 + (self.stop_signum or signum))
-        line = (
-            f"adsim: {signal.Signals(signum).name} while adsim was ending, after the command "
-            f"had ended: exit {self.result}, its own result"
-        )
+        code, said = self.result, "its own result"
+        cut = ""
         for running in at_exit_running:  # a plugin's atexit function the signal cut off
             with contextlib.suppress(Exception):
-                cut = running(_frame)
+                cut = running(_frame) or ""
                 if cut:
-                    line += f"; {cut}"
+                    if not code:  # unfinished: the plugin's failure, as the watch says it 5 s on
+                        code, said = 1, "a plugin's atexit function did not finish"
                     break
+        line = (
+            f"adsim: {signal.Signals(signum).name} while adsim was ending, after the command "
+            f"had ended: exit {code}, {said}" + (f"; {cut}" if cut else "")
+        )
         with contextlib.suppress(OSError):
             text = ("\n" if os.isatty(2) else "") + line + "\n"
             os.write(2, text.encode("utf-8", "replace"))
-        _exit(self.result)
+        _exit(code)
 
 
 def _exit(code: int) -> NoReturn:

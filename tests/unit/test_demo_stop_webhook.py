@@ -117,3 +117,60 @@ def test_a_stop_during_a_thread_isolated_call_journals_its_timeout(tmp_path, mon
     assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
     [run] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
     assert (run["calls"], run["failed"], run["end"]) == (1, 1, "interrupted")
+
+
+API_PLUGIN = """
+import os
+
+
+def save(activity, ad_api=None):
+    os.write(int(os.environ["ADSIM_TEST_STARTED"]), b"x")  # the call is running
+    os.read(int(os.environ["ADSIM_TEST_RELEASE"]), 1)  # the stop has been sent
+    assert API[0].get_config().ok  # answered while adsim waits for this call
+
+
+API = []
+
+
+def register(ad_api):
+    API.append(ad_api)
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_thread_isolated_call_waited_for_after_a_stop_has_its_ad_api_calls_answered(
+    tmp_path, monkeypatch, capsys
+):
+    """The wait for a thread-isolated call after a stop runs its ``ad_api`` calls, as
+    ``adsim run``'s does: they went unanswered until the call's timeout, journaled as the
+    plugin's ``timeout``."""
+    started_r, started_w = os.pipe()
+    release_r, release_w = os.pipe()
+    monkeypatch.setenv("ADSIM_TEST_STARTED", str(started_w))
+    monkeypatch.setenv("ADSIM_TEST_RELEASE", str(release_r))
+    plugin = tmp_path / "crm.py"
+    plugin.write_text(API_PLUGIN, encoding="utf-8")
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+
+    def stopper() -> None:
+        if os.read(started_r, 1):
+            signal.pthread_kill(main_thread, signal.SIGTERM)  # the user's SIGTERM
+            os.write(release_w, b"x")  # then the handler calls ad_api
+
+    thread = threading.Thread(target=stopper, daemon=True)
+    thread.start()
+    journal = tmp_path / "j.db"
+    argv = ["demo", "--handler", str(plugin), "--handler-isolation", "thread"]
+    argv += ["--handler-timeout", "5", "--journal", str(journal)]
+    try:
+        with interrupts.stop_on_signals():
+            assert main(argv) == 143
+    finally:
+        thread.join(60.0)
+        for fd in (started_r, started_w, release_r, release_w):
+            os.close(fd)
+    capsys.readouterr()
+    assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
+    [run] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert (run["calls"], run["failed"], run["end"]) == (1, 0, "interrupted")

@@ -127,9 +127,17 @@ class Delivery(Dispatcher):
             return
         if not any(p.own and p.name == call.registration.plugin for p in self._plugins):
             until = call.deadline + 1.0  # the watchdog's ``timeout`` outcome comes then
+        on_engine = threading.get_ident() == self._engine_thread
         try:
             with self._lock:
                 while self._running is call or self.all_calls == calls:
+                    if on_engine and self._requests:  # its ad_api calls, as wait_idle runs them
+                        self._lock.release()
+                        try:
+                            self._run_engine_requests()
+                        finally:
+                            self._lock.acquire()
+                        continue
                     remaining = until - time.monotonic()
                     if remaining <= 0:
                         return
