@@ -77,11 +77,7 @@ class Delivery(Dispatcher):
             with self._lock:
                 while True:
                     if on_engine and self._requests:
-                        self._lock.release()
-                        try:
-                            self._run_engine_requests()
-                        finally:
-                            self._lock.acquire()
+                        self._serve_requests_locked()
                         continue
                     if self._pending == 0:
                         return True
@@ -132,11 +128,7 @@ class Delivery(Dispatcher):
             with self._lock:
                 while self._running is call or self.all_calls == calls:
                     if on_engine and self._requests:  # its ad_api calls, as wait_idle runs them
-                        self._lock.release()
-                        try:
-                            self._run_engine_requests()
-                        finally:
-                            self._lock.acquire()
+                        self._serve_requests_locked()
                         continue
                     remaining = until - time.monotonic()
                     if remaining <= 0:
@@ -146,6 +138,15 @@ class Delivery(Dispatcher):
         except RuntimeError as exc:
             _raise_the_stop_under(exc)
             raise
+
+    def _serve_requests_locked(self) -> None:
+        """Run the ``ad_api`` calls handlers made (on the simulation thread), from a wait that
+        holds the lock: released while they run (they emit events, which take it)."""
+        self._lock.release()
+        try:
+            self._run_engine_requests()
+        finally:
+            self._lock.acquire()
 
     def _end_on_stop(self) -> bool:
         """A stop's grace is over: each plugin process still running a call is ended, and a
