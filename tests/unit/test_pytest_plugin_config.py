@@ -195,7 +195,12 @@ def test_an_unknown_agent_is_one_error_not_a_chain(pytester):
     pytester.makepyfile("def test_a(adsim):\n    adsim.agent('nobody')\n")
     result = pytester.runpytest(*NO_QT)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*'nobody' is nobody of the tenant's teams: give the new agent*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*'nobody' is nobody of the tenant's teams: give the new agent a team, as in "
+            "adsim.agent('nobody', team='Customer Support') (the teams: *"
+        ]
+    )
     assert "During handling of the above exception" not in result.stdout.str()
 
 
