@@ -19,7 +19,7 @@ from __future__ import annotations
 import queue
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,13 +34,31 @@ from simulator.engine.timers import TimerQueue
 if TYPE_CHECKING:
     from simulator.engine.desktop import AgentDesktop
 
-__all__ = ["ContactCenter", "Tick", "UnknownAgentError"]
+__all__ = ["ContactCenter", "Tick", "UnknownAgentError", "team_needed"]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class UnknownAgentError(ValueError):
     """An agent name that is neither a simulated agent nor someone of the tenant's teams."""
+
+    teams: tuple[str, ...] = ()
+    """For a new agent asked for without a team (``team_needed``): the tenant's team names."""
+
+
+def team_needed(name: str, teams: Sequence[str], example: str | None = None) -> UnknownAgentError:
+    """The error of a new agent (nobody of the tenant's teams) asked for without a team, showing
+    how to give one: ``example``, ``add_agent``'s ``team=`` by default (a caller that takes the
+    team in other words, ``--agent NAME@TEAM`` or a scenario's ``{name, team}``, gives its own)."""
+    if example is None:
+        example = f"add_agent({name.strip()!r}, team={teams[0]!r})"
+    listed = ", ".join(repr(team) for team in teams)
+    error = UnknownAgentError(
+        f"{name!r} is nobody of the tenant's teams: give the new agent a team, as in {example} "
+        f"(the teams: {listed})"
+    )
+    error.teams = tuple(teams)
+    return error
 
 
 @dataclass(slots=True)
@@ -144,9 +162,7 @@ class ContactCenter:
                         team=definition.id,
                     )
         if team is None:
-            raise UnknownAgentError(
-                f"{name!r} is nobody of the tenant's teams: give the new agent a team"
-            )
+            raise team_needed(name, [t.name for t in tenant.teams])
         found = tenant.team(team)
         if found is None:
             teams = ", ".join(repr(t.name) for t in tenant.teams)

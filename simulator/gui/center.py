@@ -304,6 +304,7 @@ def open_agents(
     ``options.login``). ``SessionError`` for an agent the tenant cannot have or a ``NAME=``
     option naming nobody."""
     from simulator.engine import UnknownAgentError
+    from simulator.engine.center import team_needed
     from simulator.gui.bridge import SimBridge
     from simulator.gui.session import Session, log_in_once_loaded, make_host
     from simulator.gui.window import MainWindow
@@ -316,7 +317,13 @@ def open_agents(
         try:
             center.add_agent(agent.name, team=agent.team)
         except (UnknownAgentError, ValueError) as exc:
-            raise _session_error(f"{what}: {exc}") from None
+            said = str(exc)
+            if isinstance(exc, UnknownAgentError) and exc.teams:  # said as this option gives it
+                import shlex
+
+                example = "--agent " + shlex.quote(f"{agent.name.strip()}@{exc.teams[0]}")
+                said = str(team_needed(agent.name, exc.teams, example))
+            raise _session_error(f"{what}: {said}") from None
     # The agents just added, or a scenario's (its agents: joined when it was loaded).
     desks = [desk for desk in center.desktops if desk is not first.sim]
     check_agent_names(first.sim, handler_specs, options.pages)

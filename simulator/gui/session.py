@@ -176,7 +176,7 @@ class Session:
         naming the agent when the window has several): a handler still running at the close
         is stopped, a failure (``timeout``) as in ``adsim run``, exit 1."""
         try:
-            from simulator.handlers.cli_options import summary
+            from simulator.handlers.run_summary import summary
         except ImportError:  # a build without the handler package has no host either
             return []
         if self.host is None:

@@ -34,7 +34,7 @@ from simulator.gui.automation.contract import ACTION_CONTROLS, CONTROLS
 from simulator.gui.controls import ScrollingPanel, guard_wheel, scrolling
 from simulator.gui.dock_focus import DockFocus
 from simulator.gui.enabling import Enabler
-from simulator.gui.menus import build_menus, build_shortcuts
+from simulator.gui.menus import build_menus, build_shortcuts, shortcuts_first
 from simulator.gui.panels.agent_bar import AgentBar
 from simulator.gui.panels.context import ContextPanel
 from simulator.gui.panels.customer import CustomerPanel
@@ -340,6 +340,8 @@ class MainWindow(QMainWindow):
         self._enabler.watch_inputs()
         wheel_guarded = ("agentStateCombo", "dispositionCombo", "customerService")
         guard_wheel(self, [self._controls[name] for name in wheel_guarded])
+        numbers = ("dialNumber", "transferNumber", "chatTransferNumber")
+        shortcuts_first(self, [self._controls[name] for name in numbers])
         self.refresh()
 
     def refresh(self) -> None:

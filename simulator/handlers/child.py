@@ -4,7 +4,8 @@
 ``simulator.handlers.supervisor.PluginProcess``. It reads pickled messages (the protocol is
 described there), loads the plugin the first message names with the same loader the in-process
 host uses (so load errors read the same ``file:line: message``), calls its ``register`` with an
-``ad_api`` whose methods are sent to the parent and answered by the engine there, and then runs
+``ad_api`` whose methods are sent to the parent and answered by the engine there
+(``simulator.handlers.child_ad_api``), and then runs
 one handler call at a time on its main thread. The parent's messages are read by whichever thread
 needs the next one (``simulator.handlers.child_mail``). ``SIGUSR1`` dumps every thread's stack to
 a file the parent names (faulthandler works even while a handler holds the GIL), so a handler the
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import functools
 import inspect
 import itertools
 import json
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from simulator.contract import EventName, ResultErrorCode, fail
 from simulator.engine.payloads import prepare, typed_args
 from simulator.handlers import background_errors, kept_builtins, leftover_threads
+from simulator.handlers.child_ad_api import RemoteAdApi
 from simulator.handlers.child_exit import ExitFunctions, end_python_helpers
 from simulator.handlers.child_fds import EndedLines, KeptPipe
 from simulator.handlers.child_mail import Mail
@@ -39,12 +40,11 @@ from simulator.handlers.child_signals import refuse_signals_to
 from simulator.handlers.limits import ERROR_LIMIT, TRACEBACK_LIMIT, clipped
 from simulator.handlers.outcome import kept_result
 from simulator.handlers.plugins import Plugin, file_plugin, register_plugin
-from simulator.handlers.registry import HandlerRegistry, Registration, event_name
+from simulator.handlers.registry import HandlerRegistry, Registration
 from simulator.handlers.spawner import PARENT_ENV, die_with_parent
 from simulator.handlers.stacks import traceback_text
 from simulator.handlers.start_marker import StartMarker
 from simulator.one_line import exception_text
-from simulator.stable_text import brief_repr
 
 if TYPE_CHECKING:
     import asyncio
@@ -64,88 +64,6 @@ def _portable(value: Any) -> Any:
         raise TypeError(f"{type(item).__name__} is not JSON data")
 
     return json.loads(json.dumps(value, allow_nan=False, default=dump))
-
-
-class _RemoteAdApi:
-    """The ``ad_api`` a plugin gets in its process: ``on``/``remove`` are kept here (and told to
-    the parent), every other method is a call the parent runs on the engine and answers."""
-
-    def __init__(self, child: _Child, integration_key: str, agent: str | None = None):
-        self._child = child
-        self.integration_key = integration_key
-        self.agent = agent
-        """The name of the agent whose desktop this is (as ``AdApi.agent``)."""
-
-    def __repr__(self) -> str:
-        return f"<AdApi plugin={self._child.name!r} integrationKey={self.integration_key!r}>"
-
-    def on(self, event: Any, handler: Callable[..., Any]) -> None:
-        """As ``AdApi.on``: call ``handler(*args)`` for each ``event``."""
-        name = event_name(event)
-        version = getattr(self, "api_version", None)  # set from the parent's AdApi at load
-        if version is not None:
-            from simulator.contract.versions import (
-                ApiVersion,
-                EventNotInVersionError,
-                event_available,
-            )
-
-            if not event_available(name, version):
-                # The version crossed as its text: the error names it as ``AdApi.on``'s does.
-                raise EventNotInVersionError(name, ApiVersion(version))
-        if not callable(handler):
-            got = brief_repr(handler)  # not its own repr: a list of shared lists never ends it
-            raise TypeError(f"on({name.value!r}, ...) needs a function, got {got}")
-        registration = Registration.of(name, handler, self._child.name)
-        self._child.registry.add(registration)
-        index = len(self._child.handlers)
-        self._child.handlers.append(registration)
-        self._child.send(("on", name.value, index, registration.name))
-
-    def remove(self, event: Any, handler: Callable[..., Any]) -> None:
-        """As ``AdApi.remove``."""
-        name = event_name(event)
-        self._child.registry.remove(name, handler)
-        for index, registration in enumerate(self._child.handlers):
-            if registration.event is name and registration.handler == handler:
-                self._child.send(("remove", index))
-
-    def inject_message_logger(self, logger: Callable[[str, list[Any]], Any]) -> None:
-        """``injectMessageLogger``: the parent forwards every packet here."""
-        self._child.loggers.append(logger)
-        if len(self._child.loggers) == 1:
-            threading.Thread(
-                target=self._child.keep_reading, name="adsim-child-reader", daemon=True
-            ).start()
-            self._child.send(("logger",))
-
-    def __getattr__(self, method: str) -> Callable[..., Any]:
-        from simulator.handlers.ad_api import AdApi, missing_method
-
-        function = getattr(AdApi, method, None)
-        if method.startswith("_") or not callable(function):
-            raise AttributeError(missing_method(method))
-        signature = _signature(method)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            # Arguments the method does not take raise here, as in adsim's process (thread
-            # isolation): not an invalid_args envelope the handler may never look at.
-            try:
-                signature.bind(self, *args, **kwargs)
-            except TypeError as exc:
-                raise TypeError(f"{method}() {exc}") from None
-            return self._child.api(method, args, kwargs)
-
-        call.__name__ = method
-        return call
-
-
-@functools.cache
-def _signature(method: str) -> inspect.Signature:
-    """The signature of ``AdApi.method`` (its ``self`` first)."""
-    from simulator.handlers.ad_api import AdApi
-
-    return inspect.signature(getattr(AdApi, method))
 
 
 _PLAIN = (type(None), str, int, bool)
@@ -304,7 +222,7 @@ class _Child:
             plugin = entry_point_plugin(entry, again=False, dist=spec.get("dist"))
         plugin.name = self.name
         self.plugin = plugin
-        api = _RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
+        api = RemoteAdApi(self, spec["integration_key"], spec.get("agent"))
         for name, value in spec.get("attributes", {}).items():
             setattr(api, name, value)
         register_plugin(plugin, api, self.registry)

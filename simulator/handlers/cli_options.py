@@ -28,16 +28,16 @@ from simulator.file_args import file_name, handler_spec
 from simulator.handlers import leftover_processes, leftover_threads
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import DEFAULT_TIMEOUT, ISOLATION_MODES, HandlerHost
-from simulator.handlers.outcome import HandlerOutcome, PluginStatus
+from simulator.handlers.outcome import HandlerOutcome
 from simulator.handlers.plugins import NO_PLUGINS, plugin_files
 from simulator.handlers.registry import UnknownEventError, event_name
+from simulator.handlers.run_summary import in_run, journal_lines, not_loaded, summary
 from simulator.handlers.secrets import redacted_argv, secret_problem
 from simulator.handlers.spawner import STARTED
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.webhook import WebhookHandler
 from simulator.journal import Journal, JournalError
 from simulator.journal.store import ENV_JOURNAL
-from simulator.one_line import one_line
 
 __all__ = [
     "ENV_WEBHOOK_SECRET",
@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 ENV_WEBHOOK_SECRET = "ADSIM_WEBHOOK_SECRET"
-_SUMMARY_LINES = 20
 WEBHOOK_BUDGET = 0.8
 """The share of the handler timeout one webhook delivery (retries included) may take."""
 
@@ -234,7 +233,7 @@ def _tracer(err: TextIO | None, host: HandlerHost) -> Callable[[HandlerOutcome],
             return
         try:
             print(
-                f"adsim: {_in_run(host.run_number)}{outcome.line()}",
+                f"adsim: {in_run(host.run_number)}{outcome.line()}",
                 file=err or sys.stderr,
                 flush=True,
             )
@@ -329,74 +328,11 @@ def build_host(
     host.threads_loaded = leftover_threads.snapshot()  # a daemon among them: on purpose
     for plugin in host.plugins:
         if not plugin.loaded:
-            _tell(f"adsim: handler not loaded: {_not_loaded(plugin)}", err)
+            _tell(f"adsim: handler not loaded: {not_loaded(plugin)}", err)
     # A journal alone builds a host too: the stop line speaks of handlers only when there are.
     if host.plugins or getattr(args, "js_handlers", None) or getattr(args, "page", None):
         interrupts.handlers_loaded()
     return host
-
-
-def _not_loaded(plugin: PluginStatus) -> str:
-    """Why ``plugin`` did not load; for an installed package's plugin (one nobody named on
-    the command line, loaded on every run) which package it is and how to run without it."""
-    text = one_line(plugin.error or "")
-    package = re.fullmatch(r"(\S+) \(entry point .*\)", plugin.source)  # "dist (entry point N = M)"
-    if package is not None and text.startswith(plugin.source):  # it names them already
-        text += "; an installed plugin (--no-entry-points runs without installed plugins)"
-    elif package is not None:
-        text += (
-            f"; it is the plugin {plugin.name!r} of the installed package {package.group(1)} "
-            "(--no-entry-points runs without installed plugins)"
-        )
-    return text
-
-
-def _in_run(run: int | None) -> str:
-    """A series' line's run (``HandlerHost.run_number``), as the load summary says it."""
-    return "" if run is None else f"run {run}: "
-
-
-def summary(host: HandlerHost) -> list[str]:
-    """Lines describing what failed (empty when every plugin loaded and every call was ok)."""
-    lines: list[str] = []
-    broken = [p for p in host.plugins if not p.loaded]
-    by_run = getattr(host, "all_failures_by_run", None)
-    if by_run is None:  # a host of one run
-        by_run = [(None, outcome) for outcome in getattr(host, "all_failures", host.failures)]
-    failures = [outcome for _run, outcome in by_run]
-    incidents = list(getattr(host, "incidents", []))
-    incident_count: int = getattr(host, "incident_count", len(incidents))
-    counts: dict[str, int] | None = getattr(host, "all_failure_counts", None)
-    if counts is None:  # a host that keeps every failure
-        counts = {}
-        for outcome in failures:
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    failed = sum(counts.values())
-    if not broken and not failed and not incident_count:
-        return lines
-    detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    # In adsim's own process (thread isolation) a plugin has no process of its own.
-    isolated = getattr(host, "isolation", "process") == "process"
-    problems = "plugin process problem(s)" if isolated else "plugin problem(s)"
-    calls = getattr(host, "all_calls", None)
-    if calls is None:
-        calls = len(host.outcomes)
-    lines.append(
-        f"handlers: {failed} of {calls} calls failed"
-        + (f" ({detail})" if detail else "")
-        + (f"; {len(broken)} plugin(s) did not load" if broken else "")
-        + (f"; {incident_count} {problems}" if incident_count else "")
-    )
-    lines.extend(f"  not loaded: {_not_loaded(p)}" for p in broken)
-    lines.extend(f"  {one_line(incident)}" for incident in incidents[:_SUMMARY_LINES])
-    if incident_count > min(len(incidents), _SUMMARY_LINES):
-        more = incident_count - min(len(incidents), _SUMMARY_LINES)
-        lines.append(f"  ... and {more} more {problems}")
-    shown = by_run[:_SUMMARY_LINES]
-    lines.extend(f"  {_in_run(run)}{outcome.line()}" for run, outcome in shown)
-    if failed > len(shown):
-        lines.append(f"  ... and {failed - len(shown)} more (adsim journal export)")
-    return lines
 
 
 def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
@@ -433,28 +369,6 @@ def finish_run(host: HandlerHost, *, stderr: TextIO | None = None) -> int:
     for line in lines:
         _tell(f"adsim: {line}", err)
     return 1 if lines else 0
-
-
-def journal_lines(journal: Any, lines: list[str], runs: str | None) -> list[str]:
-    """The summary's line naming the journal (after other lines; none for ``:memory:``), and
-    saying so when its file was deleted or replaced while adsim wrote it: ``runs`` ("run 3",
-    "its runs") are then in the file adsim opened, not in the file at that path (another
-    adsim's new journal there had a run of that number), which is a failure of its own."""
-    if journal.path == ":memory:":
-        return []
-    change = journal.file_change() if hasattr(journal, "file_change") else None
-    if change is None:
-        return [f"  journal: {journal.path}" + (f" ({runs})" if runs else "")] if lines else []
-    what = runs or "the run"
-    if change == "replaced":
-        return [
-            f"journal {journal.path}: another file took its place while adsim wrote it: "
-            f"{what} went to the file adsim opened, not to the file now at that path"
-        ]
-    return [
-        f"journal {journal.path}: the file was deleted or moved away while adsim wrote it: "
-        f"{what} went with it"
-    ]
 
 
 def say_unused_webhook_options(args: argparse.Namespace, err: TextIO | None = None) -> None:

@@ -14,16 +14,10 @@ import sys
 from typing import Any, TextIO
 
 from simulator.engine import AgentDesktop, CommitError
-from simulator.handlers.cli_options import (
-    build_host,
-    journal_lines,
-    lasting_meta,
-    open_journal,
-    summary,
-    threads_left,
-)
+from simulator.handlers.cli_options import build_host, lasting_meta, open_journal, threads_left
 from simulator.handlers.feedback import HandlerLoopError
 from simulator.handlers.host import HandlerHost
+from simulator.handlers.run_summary import journal_lines, summary
 
 __all__ = ["HostSeries"]
 

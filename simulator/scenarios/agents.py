@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from simulator.engine import NOBODY, AgentDesktop, Event, Simulator
+from simulator.engine.center import UnknownAgentError, team_needed
 from simulator.scenarios import model as m
 
 __all__ = ["ScenarioAgents", "UnknownStepAgentError", "held_elsewhere", "settle_hosts"]
@@ -49,6 +50,11 @@ class ScenarioAgents:
                     desk = AgentDesktop(center, profile)
                     center.join(desk)
                     desk.subscribe(subscribe, NOBODY)
+            except UnknownAgentError as exc:  # a team needed: said as a scenario gives it
+                if not exc.teams:
+                    return index, str(exc)
+                example = f"{{name: {spec.name.strip()}, team: {exc.teams[0]}}}"
+                return index, str(team_needed(spec.name, exc.teams, example))
             except ValueError as exc:
                 return index, str(exc)
             self.start_states[desk.name] = spec.state

@@ -18,7 +18,7 @@ import pytest
 from simulator import numbers
 from simulator.testing.handler_failures import HANDLER_FAILURE_CHOICES
 
-__all__ = ["TIMEOUT", "fixture_options", "number", "usage_error"]
+__all__ = ["TIMEOUT", "argument", "fixture_options", "number", "usage_error"]
 
 
 def usage_error(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
@@ -77,9 +77,9 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
         given.update((key, value) for key, value in marker.kwargs.items() if value is not None)
     if "handlers" in given:
         options["handlers"] = _marker_handlers(given["handlers"])
-    for key, parse in (("seed", numbers.seed), ("handler_timeout", TIMEOUT)):
+    for key in ("seed", "handler_timeout"):
         if key in given:
-            options[key] = number(parse, given[key], f"@pytest.mark.adsim({key}=)")
+            options[key] = argument(given[key], key, "@pytest.mark.adsim")
     if "api_version" in given:
         options["api_version"] = _api_version(given["api_version"], "api_version=")
     if "handler_isolation" in given:
@@ -238,20 +238,55 @@ def _tenant(path: Any) -> Any:
         raise pytest.UsageError(f"adsim: @pytest.mark.adsim(tenant=): {exc}") from None
 
 
-TIMEOUT = numbers.seconds(0.001, 86_400)
+TIMEOUT_RANGE = (0.001, 86_400)
+TIMEOUT = numbers.seconds(*TIMEOUT_RANGE)
 """``adsim_handler_timeout``: the bounds of ``adsim run --handler-timeout`` (``inf`` waited for
 a hung handler for ever, ``nan`` timed every handler out at once)."""
 
 
 def number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
-    """``value`` (ini text or a marker's number) checked as the command line checks it."""
+    """``value``, an ini file's text, checked as the command line checks it."""
     __tracebackhide__ = usage_error  # pytest: the one line, not these frames
-    if isinstance(value, bool):  # True is 1 to int(): not a seed nor a timeout
-        value = str(value).lower()
     try:
         return parse(str(value))
     except argparse.ArgumentTypeError as exc:
         raise pytest.UsageError(f"adsim: {where}: {exc}") from None
+
+
+_ARGUMENTS: dict[str, tuple[Callable[[str], Any], str, str]] = {
+    "seed": (numbers.seed, "an int", f"a whole number from 0 to {numbers.MAX_SEED:,}"),
+    "handler_timeout": (
+        TIMEOUT,
+        "an int or a float",
+        f"a number of seconds from {TIMEOUT_RANGE[0]:,} to {TIMEOUT_RANGE[1]:,}",
+    ),
+}
+"""A number given in Python (the marker's, ``adsim_scenario``'s): its parser, the type it
+takes and what it is."""
+
+
+def argument(value: Any, key: str, call: str) -> Any:
+    """``value``, given in Python as ``call(key=value)``: of the Python type it takes (text or a
+    bool is not a number there: ``seed="3"`` passed as 3, ``seed=True`` was said as 'true'),
+    then checked as the command line checks it."""
+    __tracebackhide__ = usage_error  # pytest: the one line, not these frames
+    parse, expected, what = _ARGUMENTS[key]
+    where = f"{call}({key}=)"
+    whole = not isinstance(value, (bool, float)) and hasattr(type(value), "__index__")
+    if not (whole or (isinstance(value, float) and key != "seed")):
+        try:  # text that reads as one: what to write instead
+            meant = isinstance(value, str) and parse(value.strip()) is not None
+        except argparse.ArgumentTypeError:
+            meant = False
+        fix = f"write {key}={value.strip()}, without quotes" if meant else f"give {what}"
+        raise pytest.UsageError(
+            f"adsim: {where}: {value!r} is {_a(type(value).__name__)}, not {expected}: {fix}"
+        )
+    return number(parse, int(value) if whole else value, where)
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
 
 
 def _api_version(value: Any, where: str) -> str | None:

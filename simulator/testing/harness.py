@@ -22,6 +22,7 @@ from typing import Any
 
 from simulator.data import InputFileError, Tenant, load_tenant
 from simulator.engine import AgentDesktop, Event, EventRecorder, Settings, Simulator
+from simulator.engine.center import UnknownAgentError, team_needed
 from simulator.engine.seconds import check_seconds
 from simulator.handlers import (
     HandlerHost,
@@ -253,7 +254,12 @@ class AdsimHarness:
         if desk is None:  # outside the except: a refusal is one error, not a chain of two
             try:
                 desk = self.sim.center.add_agent(name, team=team)
-            except ValueError as exc:  # nobody of the tenant's, a team that is not: its line
+            except UnknownAgentError as exc:  # a team needed: said as this method takes it
+                if not exc.teams:
+                    raise exc.with_traceback(None) from None
+                example = f"adsim.agent({name.strip()!r}, team={exc.teams[0]!r})"
+                raise team_needed(name, exc.teams, example) from None
+            except ValueError as exc:  # a team that is not, a name that cannot be: its line
                 raise exc.with_traceback(None) from None
         found = self._agents.get(desk.name)
         if found is None:  # its handlers' register() runs now: one stuck is said

@@ -40,9 +40,9 @@ from simulator import interrupts, numbers
 from simulator.file_args import file_name
 from simulator.testing import failure_notes, ini_options, slow_loads, terminal
 from simulator.testing.configuration import (
+    argument,
     check_scenario_path,
     fixture_options,
-    number,
     usage_error,
     where_else,
 )
@@ -405,7 +405,7 @@ def adsim_scenario(request: pytest.FixtureRequest, adsim: Any) -> Callable[..., 
 
         check_scenario_path(path)
         if seed is not None:  # adsim run --seed's rule: a failed run's seed can be replayed
-            seed = number(numbers.seed, seed, "adsim_scenario(seed=)")
+            seed = argument(seed, "seed", "adsim_scenario")
         try:
             return adsim.run_scenario(here / path, seed=seed)  # an absolute path stays itself
         except ScenarioFileError as exc:

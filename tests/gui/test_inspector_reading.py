@@ -122,7 +122,12 @@ def test_headers_are_never_clipped(desk):
         model = table.model()
         for column in range(model.columnCount()):
             title = str(model.headerData(column, header.orientation()))
-            assert header.sectionSize(column) >= metrics.horizontalAdvance(title) + 16, (
+            # The outcome table's header is styled tighter (4 px beside a title, not 8): Qt's
+            # own measure of what shows its title whole.
+            need = metrics.horizontalAdvance(title) + 16
+            if name == "outcomeTable":
+                need = header.sectionSizeHint(column)
+            assert header.sectionSize(column) >= need, (
                 name,
                 title,
                 header.sectionSize(column),

@@ -318,7 +318,11 @@ def test_the_window_starts_with_two_agents_offscreen(tmp_path, recorder_plugin):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--agent", "nobody"], "adsim: --agent nobody: 'nobody' is nobody of the tenant's teams"),
+        (
+            ["--agent", "nobody"],
+            "adsim: --agent nobody: 'nobody' is nobody of the tenant's teams: give the new agent a "
+            "team, as in --agent 'nobody@Customer Support' (the teams: ",
+        ),
         (["--agent", "bob@Nowhere"], "adsim: --agent bob@Nowhere: no team 'Nowhere'"),
         (["--agent", "omar", "--agent", "omar"], "adsim: --agent omar: there is already"),
         (["--agent", "bad name"], "adsim: --agent: 'bad name' is not an agent"),

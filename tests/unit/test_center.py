@@ -48,8 +48,13 @@ def test_agents_are_found_by_first_name_login_or_extension_and_unknown_ones_are_
     bob = center.add_agent("bob", team=SALES)
     assert bob.profile.team == SALES
     assert bob.profile.extension == "3002"  # after the highest extension of the tenant
-    with pytest.raises(UnknownAgentError, match="give the new agent a team"):
+    with pytest.raises(UnknownAgentError) as refused:
         center.add_agent("zed")
+    assert str(refused.value) == (  # how to give a team, in add_agent's words
+        "'zed' is nobody of the tenant's teams: give the new agent a team, as in "
+        "add_agent('zed', team='Customer Support') (the teams: 'Customer Support', 'Sales', "
+        "'Billing')"
+    )
     with pytest.raises(UnknownAgentError, match="no team"):
         center.add_agent("zed", team="T-NOPE")
     with pytest.raises(ValueError, match="already an agent"):

@@ -13,6 +13,7 @@ import signal
 import socket
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -83,35 +84,53 @@ def register(ad_api):
 """
 
 
-def test_a_stop_during_a_thread_isolated_call_journals_its_timeout(tmp_path, monkeypatch, capsys):
-    """With thread isolation the call cannot be ended: it gets its timeout, as under ``adsim
-    run``, and its ``timeout`` is journaled (the journal had no outcome for it)."""
+def _demo_stopped_mid_call(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    timeout: str,
+    *,
+    release_after_stop: bool = False,
+) -> Path:
+    """Run ``adsim demo`` with ``source`` as a thread-isolated handler (its call writes to the
+    pipe ``ADSIM_TEST_STARTED``, then waits on ``ADSIM_TEST_RELEASE``), SIGTERM it once the
+    call has started, as the user does, and check it exits 143; the call is released right
+    after the stop (``release_after_stop``) or once the demo has returned. Its journal."""
     started_r, started_w = os.pipe()
     release_r, release_w = os.pipe()
     monkeypatch.setenv("ADSIM_TEST_STARTED", str(started_w))
     monkeypatch.setenv("ADSIM_TEST_RELEASE", str(release_r))
     plugin = tmp_path / "crm.py"
-    plugin.write_text(PLUGIN, encoding="utf-8")
+    plugin.write_text(source, encoding="utf-8")
     main_thread = threading.main_thread().ident
     assert main_thread is not None
 
     def stopper() -> None:
         if os.read(started_r, 1):
             signal.pthread_kill(main_thread, signal.SIGTERM)  # the user's SIGTERM
+            if release_after_stop:
+                os.write(release_w, b"x")  # then the handler goes on
 
     thread = threading.Thread(target=stopper, daemon=True)
     thread.start()
     journal = tmp_path / "j.db"
     argv = ["demo", "--handler", str(plugin), "--handler-isolation", "thread"]
-    argv += ["--handler-timeout", "3", "--journal", str(journal)]  # past the close's 1 s
+    argv += ["--handler-timeout", timeout, "--journal", str(journal)]
     try:
         with interrupts.stop_on_signals():
             assert main(argv) == 143
     finally:
-        os.close(release_w)  # the call returns
-        thread.join(60.0)
+        thread.join(60.0)  # before its pipe closes: it may still write to it
+        os.close(release_w)  # a call still waiting returns
         for fd in (started_r, started_w, release_r):
             os.close(fd)
+    return journal
+
+
+def test_a_stop_during_a_thread_isolated_call_journals_its_timeout(tmp_path, monkeypatch, capsys):
+    """With thread isolation the call cannot be ended: it gets its timeout, as under ``adsim
+    run``, and its ``timeout`` is journaled (the journal had no outcome for it)."""
+    journal = _demo_stopped_mid_call(tmp_path, monkeypatch, PLUGIN, "3")  # past the close's 1 s
     err = capsys.readouterr().err
     assert "-> crm:save timeout in " in err, err
     assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
@@ -144,32 +163,9 @@ def test_a_thread_isolated_call_waited_for_after_a_stop_has_its_ad_api_calls_ans
     """The wait for a thread-isolated call after a stop runs its ``ad_api`` calls, as
     ``adsim run``'s does: they went unanswered until the call's timeout, journaled as the
     plugin's ``timeout``."""
-    started_r, started_w = os.pipe()
-    release_r, release_w = os.pipe()
-    monkeypatch.setenv("ADSIM_TEST_STARTED", str(started_w))
-    monkeypatch.setenv("ADSIM_TEST_RELEASE", str(release_r))
-    plugin = tmp_path / "crm.py"
-    plugin.write_text(API_PLUGIN, encoding="utf-8")
-    main_thread = threading.main_thread().ident
-    assert main_thread is not None
-
-    def stopper() -> None:
-        if os.read(started_r, 1):
-            signal.pthread_kill(main_thread, signal.SIGTERM)  # the user's SIGTERM
-            os.write(release_w, b"x")  # then the handler calls ad_api
-
-    thread = threading.Thread(target=stopper, daemon=True)
-    thread.start()
-    journal = tmp_path / "j.db"
-    argv = ["demo", "--handler", str(plugin), "--handler-isolation", "thread"]
-    argv += ["--handler-timeout", "5", "--journal", str(journal)]
-    try:
-        with interrupts.stop_on_signals():
-            assert main(argv) == 143
-    finally:
-        thread.join(60.0)
-        for fd in (started_r, started_w, release_r, release_w):
-            os.close(fd)
+    journal = _demo_stopped_mid_call(
+        tmp_path, monkeypatch, API_PLUGIN, "5", release_after_stop=True
+    )
     capsys.readouterr()
     assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
     [run] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]

@@ -49,7 +49,7 @@ def test_incidents_are_counted_and_the_summary_shows_the_first(monkeypatch) -> N
     printed, one summary line each (a load run of 100,000 repeats: ~33,000 lines)."""
     from simulator.engine import Simulator
     from simulator.handlers import HandlerHost
-    from simulator.handlers.cli_options import summary
+    from simulator.handlers.run_summary import summary
 
     monkeypatch.setattr(state, "FAILURES_KEPT", KEPT)
     host = HandlerHost(Simulator(seed=1), journal=None, isolation="process")

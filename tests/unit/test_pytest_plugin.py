@@ -119,7 +119,7 @@ def test_a_bad_number_in_the_ini_file_is_named_as_the_command_line_names_it(pyte
     ("marker", "line"),
     [
         ("handler_timeout=float('inf')", "handler_timeout=): 'inf' is not a finite number"),
-        ("seed=True", "seed=): 'true' is not a whole number"),
+        ("seed=True", "seed=): True is a bool, not an int"),
     ],
 )
 def test_a_bad_number_in_the_marker_is_named(pytester, marker, line):

@@ -62,6 +62,52 @@ def test_a_bad_marker_value_is_one_line_naming_it(pytester, marker, line):
     _one_usage_line(_marked(pytester, marker), line)
 
 
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        (
+            "seed='3'",
+            "@pytest.mark.adsim(seed=): '3' is a str, not an int: write seed=3, without quotes",
+        ),
+        (
+            "seed=True",
+            "@pytest.mark.adsim(seed=): True is a bool, not an int: give a whole number from 0 "
+            "to 9,007,199,254,740,992",
+        ),
+        ("seed=3.0", "@pytest.mark.adsim(seed=): 3.0 is a float, not an int: give a whole number*"),
+        (
+            "handler_timeout='5'",
+            "@pytest.mark.adsim(handler_timeout=): '5' is a str, not an int or a float: write "
+            "handler_timeout=5, without quotes",
+        ),
+        (
+            "handler_timeout=False",
+            "@pytest.mark.adsim(handler_timeout=): False is a bool, not an int or a float: give "
+            "a number of seconds from 0.001 to 86,400",
+        ),
+        ("seed=-1", "@pytest.mark.adsim(seed=): -1 is negative: a seed is a whole number*"),
+    ],
+    ids=["str-seed", "bool-seed", "float-seed", "str-timeout", "bool-timeout", "range"],
+)
+def test_a_marker_number_of_another_python_type_is_named(pytester, marker, line):
+    """The marker's numbers are Python's: ``seed="3"`` passed as seed 3 (the docs say an
+    integer) and ``seed=True`` was said as ``'true' is not a whole number``."""
+    _one_usage_line(_marked(pytester, marker), line)
+
+
+def test_marker_numbers_of_their_types_and_ini_text_still_work(pytester):
+    pytester.makeini("[pytest]\nadsim_seed = 3\nadsim_handler_timeout = 2.5\n")
+    pytester.makepyfile(
+        "import pytest\n\n"
+        "def test_ini(adsim):\n    assert adsim.seed == 3\n\n"
+        "@pytest.mark.adsim(seed=4, handler_timeout=0.5)\n"
+        "def test_floats(adsim):\n    assert adsim.seed == 4\n\n"
+        "@pytest.mark.adsim(handler_timeout=5)\n"
+        "def test_int(adsim):\n    adsim.login()\n"
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=3)
+
+
 def test_a_bad_tenant_file_in_the_marker_names_its_line(pytester):
     pytester.path.joinpath("tenant.yaml").write_text("name: [unclosed\n", encoding="utf-8")
     result = _marked(pytester, f"tenant={str(pytester.path / 'tenant.yaml')!r}")
@@ -149,7 +195,12 @@ def test_an_unknown_agent_is_one_error_not_a_chain(pytester):
     pytester.makepyfile("def test_a(adsim):\n    adsim.agent('nobody')\n")
     result = pytester.runpytest(*NO_QT)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*'nobody' is nobody of the tenant's teams: give the new agent*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*'nobody' is nobody of the tenant's teams: give the new agent a team, as in "
+            "adsim.agent('nobody', team='Customer Support') (the teams: *"
+        ]
+    )
     assert "During handling of the above exception" not in result.stdout.str()
 
 
@@ -176,7 +227,8 @@ def test_an_empty_handler_name_is_refused_not_the_working_directory(pytester, ho
     [
         ("-1", "adsim_scenario(seed=): -1 is negative*"),
         ("2**60", "adsim_scenario(seed=): * is too big*"),
-        ("True", "adsim_scenario(seed=): 'true' is not a whole number*"),
+        ("True", "adsim_scenario(seed=): True is a bool, not an int: give a whole number*"),
+        ("'4'", "adsim_scenario(seed=): '4' is a str, not an int: write seed=4, without quotes"),
     ],
 )
 def test_a_bad_seed_for_adsim_scenario_is_named(pytester, seed, line):

@@ -327,7 +327,7 @@ def test_a_misspelt_action_is_its_line_and_the_suggestion_not_the_harness_frame(
         (
             "adsim.agent('nobody_here')",
             "E *UnknownAgentError: 'nobody_here' is nobody of the tenant's teams: give the new "
-            "agent a team",
+            "agent a team, as in adsim.agent('nobody_here', team='Customer Support') *",
         ),
     ],
     ids=["broken-match", "match-of-no-text", "status", "unknown-agent"],

@@ -66,7 +66,15 @@ steps:
     )
     assert result.exit_code == EXIT_BAD_INPUT
     assert "s.yaml:4:5" in str(result.error)
-    assert "give the new agent a team" in str(result.error)
+    # What to write, in the scenario's words (it said only "give the new agent a team").
+    assert str(result.error) == (
+        "s.yaml:4:5: 'zed' is nobody of the tenant's teams: give the new agent a team, as in "
+        "{name: zed, team: Customer Support} (the teams: 'Customer Support', 'Sales', 'Billing')"
+    )
+    fixed = _run(
+        "agents:\n  - omar\n  - {name: zed, team: Customer Support}\nsteps:\n  - set_state: ready\n"
+    )
+    assert fixed.exit_code == EXIT_OK, str(fixed.error)
 
 
 def test_listing_the_tenants_agent_sets_how_it_starts():

@@ -116,7 +116,8 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(
             plain_label(
                 "A shortcut acts only when its button is enabled; in a text field the field's "
-                "own keys win (Ctrl+A selects all there).",
+                "own keys win (Ctrl+A selects all there), but in the dial pad's and the "
+                "transfer fields' number every shortcut but Ctrl+A acts.",
                 role="muted",
                 parent=self,
             )

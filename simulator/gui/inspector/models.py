@@ -218,9 +218,9 @@ class OutcomeModel(_FlatTable):
             if column == 4:
                 return status
             if column == 5:
-                if status == "ok":
-                    return _one_line(repr_result(getattr(outcome, "result", None)))
-                return _one_line(str(getattr(outcome, "error", "") or ""))
+                return _one_line(_result_text(outcome, status))
+        elif role == _TOOLTIP and column == 5:  # whole where the column ends it in "…"
+            return tip(" ".join(_result_text(outcome, status).split()))
         elif role == _TOOLTIP and column in (0, 1, 2):
             if column == 0:
                 return f"{getattr(outcome, 'plugin', '')}: {getattr(outcome, 'handler', '')}"
@@ -235,6 +235,13 @@ class OutcomeModel(_FlatTable):
         elif role == self.OutcomeRole:
             return outcome
         return None
+
+
+def _result_text(outcome: Any, status: str) -> str:
+    """An outcome's result (``ok``) or error, as text."""
+    if status == "ok":
+        return repr_result(getattr(outcome, "result", None))
+    return str(getattr(outcome, "error", "") or "")
 
 
 def repr_result(value: Any) -> str:
