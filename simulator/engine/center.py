@@ -161,14 +161,15 @@ class ContactCenter:
                         extension=member.extension,
                         team=definition.id,
                     )
+        # The name first: a team given to a name that cannot be one would be refused next.
+        if not _NAME.match(name.strip()):
+            raise UnknownAgentError(f"{name!r} is not a usable agent name (letters, digits, . _ -)")
         if team is None:
             raise team_needed(name, [t.name for t in tenant.teams])
         found = tenant.team(team)
         if found is None:
             teams = ", ".join(repr(t.name) for t in tenant.teams)
             raise UnknownAgentError(f"no team {team!r}; one of: {teams} (a name or an id)")
-        if not _NAME.match(name.strip()):
-            raise UnknownAgentError(f"{name!r} is not a usable agent name (letters, digits, . _ -)")
         taken = [agent.extension] + [m.extension for t in tenant.teams for m in t.members]
         taken += [d.profile.extension for d in self.desktops]
         extension = str(max((int(e) for e in taken if e.isdigit()), default=1000) + 1)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import yaml
+
 from simulator.engine import NOBODY, AgentDesktop, Event, Simulator
 from simulator.engine.center import UnknownAgentError, team_needed
 from simulator.scenarios import model as m
@@ -53,7 +55,7 @@ class ScenarioAgents:
             except UnknownAgentError as exc:  # a team needed: said as a scenario gives it
                 if not exc.teams:
                     return index, str(exc)
-                example = f"{{name: {spec.name.strip()}, team: {exc.teams[0]}}}"
+                example = _flow({"name": spec.name.strip(), "team": exc.teams[0]})
                 return index, str(team_needed(spec.name, exc.teams, example))
             except ValueError as exc:
                 return index, str(exc)
@@ -149,3 +151,12 @@ def held_elsewhere(desk: AgentDesktop, target: str) -> str | None:
         ):
             return other.name
     return None
+
+
+def _flow(mapping: Mapping[str, str]) -> str:
+    """``mapping`` as one line of flow-style YAML a scenario takes as written: a team's name
+    such as ``Cards: EMEA, #1`` quoted (unquoted it would not be valid YAML)."""
+    text: str = yaml.safe_dump(
+        dict(mapping), default_flow_style=True, sort_keys=False, width=1_000_000
+    )
+    return text.strip()

@@ -10,6 +10,8 @@ import itertools
 import os
 import re
 from collections.abc import Callable
+from decimal import Decimal
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 
 from simulator import numbers
 from simulator.testing.handler_failures import HANDLER_FAILURE_CHOICES
+from simulator.testing.ini_options import ini_value
 
 __all__ = ["TIMEOUT", "argument", "fixture_options", "number", "usage_error"]
 
@@ -40,12 +43,12 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     handlers += config.getoption("adsim_handlers")
     seed = config.getoption("adsim_seed")
     if seed is None:
-        seed = number(numbers.seed, config.getini("adsim_seed"), "adsim_seed")
+        seed = number(numbers.seed, ini_value(config, "adsim_seed"), "adsim_seed")
     options: dict[str, Any] = {
         "seed": seed,
         "handlers": handlers,
         "handler_timeout": number(
-            TIMEOUT, config.getini("adsim_handler_timeout"), "adsim_handler_timeout"
+            TIMEOUT, ini_value(config, "adsim_handler_timeout"), "adsim_handler_timeout"
         ),
         "handler_isolation": _isolation(
             config.getini("adsim_handler_isolation"), "adsim_handler_isolation"
@@ -53,7 +56,9 @@ def fixture_options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "tenant": None,
         "settings": None,
         "base": Path(config.invocation_params.dir),
-        "api_version": _api_version(config.getini("adsim_api_version"), "adsim_api_version"),
+        "api_version": _api_version(
+            str(ini_value(config, "adsim_api_version")), "adsim_api_version"
+        ),
         "handler_failures": _handler_failures(
             config.getini("adsim_handler_failures"), "adsim_handler_failures"
         ),
@@ -245,10 +250,17 @@ a hung handler for ever, ``nan`` timed every handler out at once)."""
 
 
 def number(parse: Callable[[str], Any], value: Any, where: str) -> Any:
-    """``value``, an ini file's text, checked as the command line checks it."""
+    """``value``, an ini file's text (or a number pytest 9's TOML table gives: ``ini_value``),
+    checked as the command line checks it."""
     __tracebackhide__ = usage_error  # pytest: the one line, not these frames
     try:
-        return parse(str(value))
+        text = str(value).lower() if isinstance(value, bool) else str(value)  # TOML's `true`
+    except ValueError:  # an int past the 4,300 digits Python turns into text
+        raise pytest.UsageError(
+            f"adsim: {where}: a number of more than 4,300 digits is out of range"
+        ) from None
+    try:
+        return parse(text)
     except argparse.ArgumentTypeError as exc:
         raise pytest.UsageError(f"adsim: {where}: {exc}") from None
 
@@ -257,7 +269,7 @@ _ARGUMENTS: dict[str, tuple[Callable[[str], Any], str, str]] = {
     "seed": (numbers.seed, "an int", f"a whole number from 0 to {numbers.MAX_SEED:,}"),
     "handler_timeout": (
         TIMEOUT,
-        "an int or a float",
+        "a number",
         f"a number of seconds from {TIMEOUT_RANGE[0]:,} to {TIMEOUT_RANGE[1]:,}",
     ),
 }
@@ -273,7 +285,9 @@ def argument(value: Any, key: str, call: str) -> Any:
     parse, expected, what = _ARGUMENTS[key]
     where = f"{call}({key}=)"
     whole = not isinstance(value, (bool, float)) and hasattr(type(value), "__index__")
-    if not (whole or (isinstance(value, float) and key != "seed")):
+    # A timeout is any real number (a numpy float, a Fraction, a Decimal), as float() takes it.
+    real = key != "seed" and not whole and isinstance(value, Real | Decimal)
+    if not (whole or (real and not isinstance(value, bool))):
         try:  # text that reads as one: what to write instead
             meant = isinstance(value, str) and parse(value.strip()) is not None
         except argparse.ArgumentTypeError:
@@ -282,7 +296,13 @@ def argument(value: Any, key: str, call: str) -> Any:
         raise pytest.UsageError(
             f"adsim: {where}: {value!r} is {_a(type(value).__name__)}, not {expected}: {fix}"
         )
-    return number(parse, int(value) if whole else value, where)
+    if whole:
+        return number(parse, int(value), where)
+    try:
+        seconds = float(value)
+    except (OverflowError, ValueError):  # a Fraction or a Decimal past a float's range
+        raise pytest.UsageError(f"adsim: {where}: the value is out of range: give {what}") from None
+    return number(parse, seconds, where)
 
 
 def _a(name: str) -> str:

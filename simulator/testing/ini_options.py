@@ -4,9 +4,12 @@ every test then ran without the handler it named, and passed."""
 
 from __future__ import annotations
 
+import tomllib
+from typing import Any
+
 import pytest
 
-__all__ = ["INI_OPTIONS", "refuse_misspelt"]
+__all__ = ["INI_OPTIONS", "ini_value", "refuse_misspelt"]
 
 INI_OPTIONS = (
     "adsim_handlers",
@@ -37,3 +40,32 @@ def refuse_misspelt(config: pytest.Config) -> None:
                 f"adsim: ini option {key}: not one of adsim's{hint}; they are "
                 f"{', '.join(INI_OPTIONS)}"
             )
+
+
+def ini_value(config: pytest.Config, name: str) -> Any:
+    """``config.getini(name)``, or the number written for it in pytest 9's own TOML table
+    (``[tool.pytest]`` in pyproject.toml, ``[pytest]`` in pytest.toml): there TOML types the
+    values, and pytest refuses a bare number for an option it reads as text (``adsim_seed = 3``:
+    "expects a string, got int"), which the plugin then checks as it checks the text ``"3"``.
+    Any other value pytest refuses stays its usage error."""
+    try:
+        return config.getini(name)
+    except pytest.UsageError:
+        written = _written(config, name)
+        if isinstance(written, int | float):  # a bool too: said to be one where it is checked
+            return written
+        raise
+
+
+def _written(config: pytest.Config, name: str) -> Any:
+    """What the TOML file pytest read has for ``name`` in its pytest table; None when none."""
+    path = config.inipath
+    if path is None or path.suffix != ".toml":
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    table = data.get("tool", {}) if path.name == "pyproject.toml" else data
+    pytest_table = table.get("pytest", {}) if isinstance(table, dict) else {}
+    return pytest_table.get(name) if isinstance(pytest_table, dict) else None

@@ -57,6 +57,9 @@ def test_agents_are_found_by_first_name_login_or_extension_and_unknown_ones_are_
     )
     with pytest.raises(UnknownAgentError, match="no team"):
         center.add_agent("zed", team="T-NOPE")
+    with pytest.raises(UnknownAgentError) as unusable:  # not told to add a team it refuses
+        center.add_agent("bad name")
+    assert str(unusable.value) == "'bad name' is not a usable agent name (letters, digits, . _ -)"
     with pytest.raises(ValueError, match="already an agent"):
         center.add_agent("omar")
 

@@ -77,17 +77,35 @@ def test_a_bad_marker_value_is_one_line_naming_it(pytester, marker, line):
         ("seed=3.0", "@pytest.mark.adsim(seed=): 3.0 is a float, not an int: give a whole number*"),
         (
             "handler_timeout='5'",
-            "@pytest.mark.adsim(handler_timeout=): '5' is a str, not an int or a float: write "
+            "@pytest.mark.adsim(handler_timeout=): '5' is a str, not a number: write "
             "handler_timeout=5, without quotes",
         ),
         (
             "handler_timeout=False",
-            "@pytest.mark.adsim(handler_timeout=): False is a bool, not an int or a float: give "
+            "@pytest.mark.adsim(handler_timeout=): False is a bool, not a number: give "
             "a number of seconds from 0.001 to 86,400",
         ),
         ("seed=-1", "@pytest.mark.adsim(seed=): -1 is negative: a seed is a whole number*"),
+        (  # it ended in a ValueError traceback (Python turns no int of over 4,300 digits to text)
+            "seed=10**5000",
+            "@pytest.mark.adsim(seed=): a number of more than 4,300 digits is out of range",
+        ),
+        (
+            "handler_timeout=__import__('fractions').Fraction(10**400)",
+            "@pytest.mark.adsim(handler_timeout=): the value is out of range: give a number of "
+            "seconds from 0.001 to 86,400",
+        ),
     ],
-    ids=["str-seed", "bool-seed", "float-seed", "str-timeout", "bool-timeout", "range"],
+    ids=[
+        "str-seed",
+        "bool-seed",
+        "float-seed",
+        "str-timeout",
+        "bool-timeout",
+        "range",
+        "huge-seed",
+        "huge-timeout",
+    ],
 )
 def test_a_marker_number_of_another_python_type_is_named(pytester, marker, line):
     """The marker's numbers are Python's: ``seed="3"`` passed as seed 3 (the docs say an
@@ -103,9 +121,42 @@ def test_marker_numbers_of_their_types_and_ini_text_still_work(pytester):
         "@pytest.mark.adsim(seed=4, handler_timeout=0.5)\n"
         "def test_floats(adsim):\n    assert adsim.seed == 4\n\n"
         "@pytest.mark.adsim(handler_timeout=5)\n"
-        "def test_int(adsim):\n    adsim.login()\n"
+        "def test_int(adsim):\n    adsim.login()\n\n"
+        # Any real number is a timeout, as float() takes it (a Decimal ran before the types
+        # were checked, and was then refused though in range).
+        "@pytest.mark.adsim(handler_timeout=__import__('decimal').Decimal('2.5'))\n"
+        "def test_decimal(adsim):\n    assert adsim.host.timeout == 2.5\n\n"
+        "@pytest.mark.adsim(handler_timeout=__import__('fractions').Fraction(1, 2))\n"
+        "def test_fraction(adsim):\n    assert adsim.host.timeout == 0.5\n"
     )
-    pytester.runpytest(*NO_QT).assert_outcomes(passed=3)
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=5)
+
+
+@pytest.mark.parametrize("table", ["pyproject", "pytest.toml"])
+def test_bare_numbers_in_pytest_9s_own_toml_table_are_taken(pytester, table):
+    """pytest 9 types a TOML table's values: `adsim_seed = 3` was refused by pytest itself
+    ("expects a string, got int") for an option read as text."""
+    if int(pytest.__version__.split(".")[0]) < 9:
+        pytest.skip("pytest 9 reads its own TOML table")
+    body = "adsim_seed = 3\nadsim_handler_timeout = 2.5\nadsim_api_version = 2026\n"
+    if table == "pyproject":
+        pytester.makepyprojecttoml("[tool.pytest]\n" + body)
+    else:
+        pytester.path.joinpath("pytest.toml").write_text("[pytest]\n" + body, encoding="utf-8")
+    pytester.makepyfile(
+        "def test_a(adsim):\n"
+        "    assert (adsim.seed, adsim.host.timeout) == (3, 2.5)\n"
+        "    assert adsim.api_version == '2026'\n"
+    )
+    pytester.runpytest(*NO_QT).assert_outcomes(passed=1)
+
+
+def test_a_bool_in_pytest_9s_own_toml_table_is_named(pytester):
+    if int(pytest.__version__.split(".")[0]) < 9:
+        pytest.skip("pytest 9 reads its own TOML table")
+    pytester.makepyprojecttoml("[tool.pytest]\nadsim_seed = true\n")
+    pytester.makepyfile("def test_a(adsim):\n    adsim.login()\n")
+    _one_usage_line(pytester.runpytest(*NO_QT), "adsim_seed: 'true' is not a whole number*")
 
 
 def test_a_bad_tenant_file_in_the_marker_names_its_line(pytester):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+import yaml
+
 from simulator.scenarios import ScenarioRunner, parse_scenario
+from simulator.scenarios.agents import _flow
 from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 
 
@@ -75,6 +79,22 @@ steps:
         "agents:\n  - omar\n  - {name: zed, team: Customer Support}\nsteps:\n  - set_state: ready\n"
     )
     assert fixed.exit_code == EXIT_OK, str(fixed.error)
+
+
+@pytest.mark.parametrize("team", ["Customer Support", "Cards: EMEA, #1", "yes", "[x]", "it's"])
+def test_the_example_of_a_team_is_yaml_a_scenario_takes_as_written(team):
+    # Unquoted, `{name: zed, team: Cards: EMEA, #1}` was not valid YAML: pasted, it was refused.
+    example = _flow({"name": "zed", "team": team})
+    assert yaml.safe_load(example) == {"name": "zed", "team": team}
+    assert "\n" not in example
+
+
+def test_an_unusable_name_is_said_before_a_missing_team():
+    result = _run("agents:\n  - omar\n  - bad name\nsteps:\n  - set_state: ready\n")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error).endswith(
+        "'bad name' is not a usable agent name (letters, digits, . _ -)"
+    )
 
 
 def test_listing_the_tenants_agent_sets_how_it_starts():
