@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from types import CodeType
 from typing import NoReturn
 
 __all__ = [
@@ -135,14 +136,61 @@ Python's exit would wait for their task (``exit_past``)."""
 
 
 def idle(thread: threading.Thread) -> bool:
-    """Whether a pool's worker waits for work: its innermost frame is the pool's own loop (in
-    its queue's ``get``), not a task's code. Looked at, not changed: a pool left open may be
-    an installed plugin's, whose module the next run of this process uses again."""
+    """Whether a pool's worker waits for work: its innermost frame is the pool's own loop, on
+    the line of its queue's ``get`` (``_waiting_lines``). In any other C call the loop makes,
+    an ``initializer`` of C code (``functools.partial(time.sleep, ...)``, ``lock.acquire``)
+    included, the loop is the innermost frame too: such a worker is busy, and Python's exit
+    waits for it. Looked at, not changed: a pool left open may be an installed plugin's, whose
+    module the next run of this process uses again."""
     pools = sys.modules.get("concurrent.futures.thread")
     loop = getattr(getattr(pools, "_worker", None), "__code__", None)
     ident = thread.ident
     frame = sys._current_frames().get(ident) if ident is not None else None
-    return frame is None or frame.f_code is loop
+    if frame is None:
+        return True  # ended
+    return frame.f_code is loop and frame.f_lineno in _waiting_lines(loop)
+
+
+_ATTRIBUTE_LOADS = ("LOAD_ATTR", "LOAD_METHOD")  # LOAD_METHOD: Python 3.11
+
+_WAITING: dict[CodeType, frozenset[int]] = {}
+"""``_waiting_lines``'s answer for the running Python's ``_worker``, read once."""
+
+
+def _waiting_lines(loop: CodeType) -> frozenset[int]:
+    """The lines of the pools' worker loop ``loop`` where a worker waits in its queue's
+    ``get`` (a C call: the loop's frame is the innermost one, on the call's line), read from
+    the running Python's bytecode: the line differs from one Python to the next (3.13 tries
+    ``get_nowait`` first, which does not wait). None found: every worker counts as busy."""
+    if loop not in _WAITING:
+        import dis  # only once a pool's worker is looked at
+
+        lines: set[int] = set()
+        instructions = list(dis.get_instructions(loop))
+        for at, instruction in enumerate(instructions):
+            if instruction.argval != "get" or instruction.opname not in _ATTRIBUTE_LOADS:
+                continue
+            for later in instructions[at:]:  # from ``work_queue.get`` to its call
+                if later.positions is not None and later.positions.lineno is not None:
+                    lines.add(later.positions.lineno)
+                if later.opname.startswith("CALL"):
+                    break
+        _WAITING[loop] = frozenset(lines)
+    return _WAITING[loop]
+
+
+def _in_task(thread: threading.Thread) -> bool:
+    """Whether a pool's worker runs a task (a ``_WorkItem``'s ``run`` on its stack), not its
+    pool's ``initializer``."""
+    pools = sys.modules.get("concurrent.futures.thread")
+    run = getattr(getattr(getattr(pools, "_WorkItem", None), "run", None), "__code__", None)
+    ident = thread.ident
+    frame = sys._current_frames().get(ident) if ident is not None else None
+    while frame is not None:
+        if frame.f_code is run:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def idle_within(thread: threading.Thread, grace: float, start: float | None = None) -> bool:
@@ -167,10 +215,12 @@ _IDLE_LOOK_S = 0.01
 
 def shown_name(thread: threading.Thread, pooled: set[threading.Thread]) -> str:
     """How the summary names a thread left running: a pool's worker (``pooled``) still running
-    is busy with a task that has not returned (an idle one is no leftover)."""
+    is busy with a task that has not returned, or in its pool's ``initializer`` (an idle one is
+    no leftover)."""
     if thread not in pooled:
         return thread.name
-    return f"{thread.name} (a worker of a concurrent.futures thread pool, its task not done)"
+    busy = "task" if _in_task(thread) else "initializer"
+    return f"{thread.name} (a worker of a concurrent.futures thread pool, its {busy} not done)"
 
 
 def _still_running(
