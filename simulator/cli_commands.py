@@ -99,7 +99,8 @@ def _stopped(host: HandlerHost, seed: int) -> None:
     stopped = interrupts.stop_started()
     try:
         until = (stopped if stopped is not None else time.monotonic()) + interrupts.STOP_GRACE
-        host.let_call_here_end(until + 1.0)  # its last attempt's cutoff, and its outcome
+        if not interrupts.stopped_again():  # a second stop waits for nothing
+            host.let_call_here_end(until + 1.0)  # its last attempt's cutoff, and its outcome
     finally:
         abandon_run(host)
     # Imported once the run's end is written: its 0.26 s was a window in which a second stop

@@ -14,6 +14,7 @@ gets ``STOP_GRACE`` seconds from the stop, then its process is ended and named
 (``simulator.handlers.host.delivery``). A second signal stops without
 waiting for them (the line says so when handlers are loaded); one more while adsim ends after
 that (its summary, ``atexit``) exits at once, with the stop's code (128 + the first signal).
+Whatever the later signals are, the stop is the first one's: its exit code and its journaled end.
 A signal while adsim ends after a run that ended by itself (its result known: ``result``) exits
 at once too, with the run's own code and one line saying so: the run's report is complete, and
 the signal cut only Python's exit (a Ctrl-C there printed a ``KeyboardInterrupt`` traceback, a
@@ -68,6 +69,7 @@ __all__ = [
     "stop_in",
     "stop_on_signals",
     "stop_started",
+    "stopped_again",
 ]
 
 STOP_GRACE = 5.0
@@ -129,6 +131,8 @@ class _Stopper:
         """After a stop, a signal ends the process at once (the process is adsim: ``uninstall``)."""
         self.stop_signum: int | None = None
         """The signal of the stop (the first the user sent): the exit code is 128 + it."""
+        self.stops = 0
+        """How many stop signals the user sent (a second ends the waits: ``stopped_again``)."""
         self.stopped_at: float | None = None
         """When the stop came (``time.monotonic``): a stuck handler's grace counts from it."""
         self.result: int | None = None
@@ -155,6 +159,7 @@ class _Stopper:
         command = self.command if self.exit_after and self.stop_signum is not None else None
         if command is not None and not _on_stack(_frame, command):
             self._exit_now(signum, _frame)
+        self.stops += 1
         if not self.stopping:
             self.stopping = True
             self.stop_signum = signum
@@ -171,10 +176,13 @@ class _Stopper:
                 # its own after the terminal's "^C" or a progress bar.
                 os.write(2, (("\n" if os.isatty(2) else "") + line).encode("utf-8", "replace"))
         if self.shields == 0:
+            # The stop's signal, whichever this one is: a second (SIGTERM after Ctrl-C) made
+            # the exit code and the journal's end its own, or not, by when it came.
+            stop = self.stop_signum if self.stop_signum is not None else signum
             if self.critical > 0:
-                self.deferred = signum
+                self.deferred = stop
                 return
-            raise Interrupted(signum)
+            raise Interrupted(stop)
 
     def install(self) -> None:
         for signum in self.replaced:
@@ -440,6 +448,13 @@ def raise_stop() -> None:
 def stop_started() -> float | None:
     """When the stop under way came (``time.monotonic``); None when there is none."""
     return _ACTIVE[0].stopped_at if _ACTIVE and _ACTIVE[0].stopping else None
+
+
+def stopped_again() -> bool:
+    """Whether the user sent a second stop (Ctrl-C again, a SIGTERM after it): the waits for the
+    handlers still running are over, and one that has not begun does not begin (a second signal
+    back to back with the first was spent on the way to it, which then waited in full)."""
+    return bool(_ACTIVE) and _ACTIVE[0].stops >= 2
 
 
 def handlers_loaded() -> None:
