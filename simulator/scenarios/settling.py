@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from simulator import interrupts
 from simulator.engine import AgentDesktop
 from simulator.scenarios.agents import settle_hosts
 
@@ -50,8 +51,6 @@ class Settling:
         """Ctrl-C or SIGTERM: the handlers still running get their timeout to finish, and
         nothing more is waited for (their answers' continuations do not run), so the stop never
         waits longer than that, whatever the signal cut short."""
-        from simulator import interrupts
-
         for host in (self.host, *self.agent_hosts):
             if host is not None and not interrupts.stopped_again():  # a second stop: no wait
                 host.wait_idle(float(getattr(host, "timeout", 0.0) or 0.0) + 1.0)
