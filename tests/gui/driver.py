@@ -112,14 +112,21 @@ class Desk:
     def connected_call(self) -> Any:
         """Log in, choose Ready in the state box, offer a call from the customer side and
         accept it, as a tester does: the connected call (engine object)."""
+        return self._connected("offerCallButton")
+
+    def _connected(self, offer: str) -> Any:
         self.click("agentLoginButton")
         self.wait(lambda: self.sim.agent.logged_in)
         self.choose("agentStateCombo", "Ready")
-        self.click("offerCallButton")
+        self.click(offer)
         self.wait(lambda: self.state() == "delivery_pending")
         self.click("acceptButton")
         self.wait(lambda: self.state() == "delivered")
         return self.active()
+
+    def connected_chat(self) -> Any:
+        """As ``connected_call``, with a chat: the accepted chat (engine object)."""
+        return self._connected("offerChatButton")
 
     # ------------------------------------------------------------------ reading the engine
 

@@ -70,14 +70,7 @@ def test_ctrl_e_in_the_transfer_field_hangs_up(bare_desk, qtbot):
 
 def test_ctrl_e_in_the_chat_transfer_field_ends_the_chat(bare_desk, qtbot):
     desk = bare_desk
-    desk.click("agentLoginButton")
-    desk.wait(lambda: desk.sim.agent.logged_in)
-    desk.choose("agentStateCombo", "Ready")
-    desk.click("offerChatButton")
-    desk.wait(lambda: desk.state() == "delivery_pending")
-    desk.click("acceptButton")
-    desk.wait(lambda: desk.state() == "delivered")
-    chat = desk.active()
+    chat = desk.connected_chat()
     desk.type("chatTransferNumber", "1002")
     field = desk.widget("chatTransferNumber")
     field.installEventFilter(_LinuxLineEditKeys(field))
