@@ -10,10 +10,12 @@ wait lasted the handler's whole timeout (here 600 s, past the test's guard)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +96,11 @@ def test_sigint_then_sigterm_during_a_call_journal_the_runs_end_as_the_first(
     assert main(["journal", "runs", "--journal", str(journal), "--format", "jsonl"]) == 0
     [run] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (run["end"], run["signal"]) == ("interrupted", "SIGINT"), run
+    # The call cut short is journaled, a timeout, in both isolations: on a handler thread
+    # (which cannot be ended) it was in neither the journal nor the summary (calls 0).
+    assert (run["calls"], run["failed"]) == (1, 1), run
+    with contextlib.closing(sqlite3.connect(journal)) as db:
+        outcomes = db.execute("SELECT status, error FROM outcomes").fetchall()
+    [(status, error)] = outcomes
+    assert status == "timeout", outcomes
+    assert "adsim stopped while this call was running" in error, outcomes

@@ -174,6 +174,8 @@ class HandlerHost(PluginLoading):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        if not idle:  # a call here still running is given up: its outcome now, not never
+            self._abandon_running()
         if self.kept is not None:  # a mend in progress ends first; none after
             self.kept.over()
         with self._lock:

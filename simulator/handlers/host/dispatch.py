@@ -47,6 +47,12 @@ from simulator.handlers.stacks import killed_running, traceback_text
 from simulator.handlers.supervisor import PluginProcess, RemoteHandler
 from simulator.one_line import exception_text
 
+STOPPED_IN_THREAD = (
+    "api_not_answer: adsim stopped while this call was running; not waited for (on a thread of "
+    "adsim's own process, with --handler-isolation thread, it cannot be ended)"
+)
+"""The error of a call still running on a handler thread when adsim stopped (Ctrl-C, a signal)."""
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -465,6 +471,23 @@ class Dispatcher(OutcomeLog):
                 finally:
                     self._lock.acquire()
                 self._dispatcher = self._start_dispatcher(generation, outcome)
+
+    def _abandon_running(self) -> None:
+        """Closing with a handler still running on a thread of this process (a stop: ``close``
+        waits for nothing): its call is given up and its outcome recorded now, ``timeout``,
+        before the journal closes (its own end, should it come, records nothing). It was in
+        neither the journal nor the summary. A call in a plugin's process has its outcome from
+        that process's end."""
+        with self._lock:
+            call = self._running
+            if call is None or isinstance(call.registration.handler, RemoteHandler):
+                return
+            self._running = None
+        frame = sys._current_frames().get(call.thread)
+        stack = "".join(traceback.format_stack(frame)) if frame is not None else None
+        duration = (time.perf_counter() - call.started) * 1000
+        reply: Reply = ("timeout", None, STOPPED_IN_THREAD, stack)
+        self._record(_outcome(call.job.event, call.registration, duration, reply))
 
     def _timeout_outcome(self, call: Call) -> HandlerOutcome:
         handler = call.registration.handler
