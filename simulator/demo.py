@@ -42,6 +42,10 @@ def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None
     and ``ad_api`` calls land before the next step, as in a headless scenario run).
     """
     service, disposition = demo_choice(sim.tenant)
+    chosen = sim.tenant.service(service)
+    # Without after-call work the hang-up removes the call at once: its disposition is set
+    # while it is connected, or the record would be saved without the one the demo chose.
+    wrap_up = chosen is not None and chosen.after_call_work
     recorder = EventRecorder()
     sim.subscribe(recorder)
     steps: list[Callable[[], object]] = [
@@ -58,12 +62,14 @@ def run_demo_call(sim: Simulator, after_step: Callable[[], object] | None = None
         lambda: sim.set_call_hold(False),
         lambda: sim.advance(41),
         lambda: sim.add_note("Customer asked for the premium plan."),
-        sim.customer_hang_up,
-        lambda: sim.advance(18),
     ]
-    if disposition is not None:
+    if disposition is not None and not wrap_up:
         steps.append(lambda: sim.set_disposition(disposition))
-    steps.append(sim.complete_interaction)
+    steps += [sim.customer_hang_up, lambda: sim.advance(18)]
+    if wrap_up:
+        if disposition is not None:
+            steps.append(lambda: sim.set_disposition(disposition))
+        steps.append(sim.complete_interaction)
     for step in steps:
         step()
         if after_step is not None:

@@ -192,6 +192,10 @@ def _run_one(
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    # --repeat N (N = 1 too) or --rate is load mode: its summary, and "repeat" on each line of
+    # --output, as docs/cli.md says of --repeat N; without either, one run per file.
+    args.series = args.repeat is not None or args.rate is not None
+    args.repeat = 1 if args.repeat is None else args.repeat
     refuse_overwriting_inputs(args.output, run_inputs(args))
     refuse_journal_files(args.output, run_journal(args))
     limit = getattr(args, "max_scenario_size", MAX_FILE_BYTES)
@@ -226,7 +230,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if getattr(args, dest, None) is not None:
                 raise InputFileError(flag, None, "needs --page URL|DIR")
         return _run_all(sources, args, None)
-    if args.repeat > 1 or args.rate is not None:
+    if args.series:
         raise InputFileError(
             "--page", None, "a page runs one scenario run at a time; drop --repeat and --rate"
         )
@@ -254,7 +258,7 @@ def _run_all(
             # Several files: each output line names its run's file, so that the output splits
             # back (one file's lines are as they always were).
             tag = source.path if len(sources) > 1 else None
-            if args.repeat > 1 or args.rate is not None:
+            if args.series:
                 code = _load(source, args, events_out, tag)
             else:
                 result, finished = _run_one(source, args, events_out, page, shot, tag=tag)
@@ -312,7 +316,7 @@ def add_run_command(
     parser.add_argument(
         "--repeat",
         type=numbers.whole(1, MAX_REPEAT),
-        default=1,
+        default=None,
         metavar="N",
         help="load mode: run each scenario N times (seed, seed+1, ...) and summarise",
     )

@@ -68,4 +68,13 @@ def wait_loaded(
         host.wait_for(endpoint.ready, min(remaining, _EXIT_CHECK_S))
     # One line, as every load error: a message of the module's may hold newlines (Node's
     # "Cannot find module 'x'\nRequire stack:\n- ...").
-    return None if endpoint.error is None else one_line(endpoint.error)
+    return None if endpoint.error is None else _as_given(one_line(endpoint.error), path)
+
+
+def _as_given(message: str, path: Path) -> str:
+    """The runner names the module by its absolute path (node is given that): its line names
+    it as the command line gave it (``crm.mjs:2: ...``), as a Python plugin's does."""
+    absolute = str(path.resolve())
+    if str(path) != absolute and message.startswith(absolute + ":"):
+        return str(path) + message[len(absolute) :]
+    return message

@@ -34,3 +34,28 @@ def test_a_plugin_that_does_not_load_exits_1_in_python_and_in_node(tmp_path, cap
     # No such file: bad input for both.
     assert main([*run, "--handler", str(tmp_path / "gone.py")]) == 2
     assert main([*run, "--js-handler", str(tmp_path / "gone.mjs")]) == 2
+
+
+@needs_node
+def test_a_module_that_does_not_load_is_named_as_the_command_line_gave_it(
+    tmp_path, capsys, monkeypatch
+):
+    """docs/javascript.md's lines (``crm.mjs:2:11: SyntaxError: ...``, ``crm.mjs:2: unknown
+    event ...``) name the module as given, as a Python plugin's do: they named its absolute
+    path, which a tester's check of the documented line did not find."""
+    monkeypatch.chdir(tmp_path)
+    Path("crm.mjs").write_text("export function register(adApi) {\n  let x = ;\n}\n", "utf-8")
+    Path("typo.mjs").write_text(
+        'export function register(adApi) {\n  adApi.on("ON_SAVE_ACTIVITY_RECRD", () => {});\n}\n',
+        "utf-8",
+    )
+    run = ["run", SCENARIO, "--journal", ":memory:", "--js-handler"]
+    assert main([*run, "crm.mjs"]) == 1
+    assert capsys.readouterr().err == (
+        "adsim: crm.mjs:2:11: SyntaxError: Unexpected token ';' while importing it\n"
+    )
+    assert main([*run, "typo.mjs"]) == 1
+    assert capsys.readouterr().err == (
+        "adsim: typo.mjs:2: unknown event 'ON_SAVE_ACTIVITY_RECRD'; did you mean "
+        "'ON_SAVE_ACTIVITY_RECORD'? (event names are exact: ON_...)\n"
+    )

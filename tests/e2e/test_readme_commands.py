@@ -22,6 +22,8 @@ from tests.documentation import ROOT, blocks, file_samples, page, text
 
 BLOCKS = [source for _, source in blocks("sh|bash")]
 FILES = file_samples()
+FLOW = blocks("yaml", [page("scenarios.md")])[0][1]
+"""docs/scenarios.md's sample scenario, the ``flow.yaml`` of its commands."""
 
 # Commands the README says fail on purpose, and the exit code they must give.
 _EXPECTED_EXIT = {"fixtures/handlers/": 1}  # misbehaving.py raises: the run exits 1
@@ -44,6 +46,8 @@ COMMANDS = _commands()
 
 def test_the_readme_documents_commands():
     assert len(COMMANDS) >= 8
+    # docs/scenarios.md's commands are run too (their block was not marked sh, and was not).
+    assert "adsim run flow.yaml --seed 3 --output events.jsonl" in COMMANDS
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -55,6 +59,8 @@ def test_readme_command_runs(command, tmp_path):
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
     for name, source in FILES.items():
         (tmp_path / name).write_text(source)
+    # docs/scenarios.md's commands run its sample scenario, flow.yaml.
+    (tmp_path / "flow.yaml").write_text(FLOW, "utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     bin_dir = str(Path(sys.executable).parent)
     env.update(
@@ -78,12 +84,18 @@ def test_readme_command_runs(command, tmp_path):
     assignments = [part for part in argv if re.match(r"^[A-Z_]+=", part)]
     argv = argv[len(assignments) :]
     env.update(part.split("=", 1) for part in assignments)
+    stdout_file = None
+    if ">" in argv:  # `adsim generate ... > records.jsonl`, as a shell redirects it
+        argv, stdout_file = argv[: argv.index(">")], argv[argv.index(">") + 1]
     expanded = []
     for part in argv:
         expanded += sorted(str(p) for p in tmp_path.glob(part)) if "*" in part else [part]
     result = subprocess.run(
         expanded, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=False
     )
+    if stdout_file is not None:
+        (tmp_path / stdout_file).write_text(result.stdout, "utf-8")
+        assert result.stdout, command
     expected = next((code for key, code in _EXPECTED_EXIT.items() if key in command), 0)
     assert result.returncode == expected, (
         f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"

@@ -1,5 +1,5 @@
-"""What docs/cli.md says of a bad argument, a bad file and the events' JSON lines, and what
-docs/tenant.md says of a tenant file's ids, word for word."""
+"""What docs/cli.md says of a bad argument, a bad file, the events' JSON lines and the demo's
+disposition, and what docs/tenant.md says of a tenant file's ids, word for word."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def test_an_event_line_has_the_keys_the_page_lists(capsys):
     first = json.loads(capsys.readouterr().out.splitlines()[0])
     assert list(first) == documented
     assert (first["seq"], first["event"], first["interactionId"]) == (1, "ON_LOGIN", None)
+
+
+def test_the_demo_takes_the_first_success_disposition_without_after_call_work(tmp_path, capsys):
+    """The page says the demo ends with the service's first SUCCESS disposition: on a service
+    without after-call work the hang-up removed the call first, and the record had none."""
+    promise = "the first inbound voice service (one with After Call Work first) and its first"
+    assert promise + " SUCCESS disposition" in " ".join(text(page("cli.md")).split())
+    northwind = (ROOT / "fixtures" / "tenants" / "northwind-bank.yaml").read_text("utf-8")
+    no_wrap_up = "    after_call_work: true\n    acw_timeout_seconds: 60\n"
+    assert no_wrap_up in northwind
+    tenant = tmp_path / "tenant.yaml"
+    tenant.write_text(northwind.replace(no_wrap_up, "    after_call_work: false\n"), "utf-8")
+    assert main(["demo", "--tenant", str(tenant), "--journal", ":memory:"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["service"], record["disposition"]) == ("Card Services", "Card blocked")
+    assert "endTime" not in record  # no wrap-up: the call went straight to completed

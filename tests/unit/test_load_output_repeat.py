@@ -60,3 +60,15 @@ def test_each_line_of_several_files_names_its_file(tmp_path, capsys):
             ]
             assert mine == [json.loads(line) for line in whole.decode().splitlines()]
     capsys.readouterr()
+
+
+def test_a_series_of_one_run_is_a_series(tmp_path, capsys):
+    """docs/cli.md: under ``--repeat N`` each line has ``"repeat"``, without ``--repeat`` none;
+    docs/scenarios.md: a series of one run says ``one run: no pace between runs``. ``--repeat 1``
+    ran as if no ``--repeat`` were given: no key, and the one-run summary."""
+    out = tmp_path / "events.jsonl"
+    scenario = str(SCENARIOS / "missed_call.yaml")
+    assert main(["run", scenario, "--journal", ":memory:", "--repeat", "1", "-o", str(out)]) == 0
+    assert "1 run, 0 failed runs" in capsys.readouterr().out
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines and {line["repeat"] for line in lines} == {1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from simulator.contract import InteractionData
 from simulator.scenarios import generate_records, parse_mix
 from simulator.scenarios.generate import RecordGenerator
+from tests.documentation import page, text
 
 
 def test_count_and_validity():
@@ -73,3 +75,22 @@ def test_bad_mix(text, message):
 def test_a_mix_that_cannot_be_drawn_from_is_refused(text):
     with pytest.raises(ValueError):
         parse_mix(text)
+
+
+def test_dispositions_by_outcome_are_the_ones_docs_scenarios_md_names():
+    """The page said an unanswered outbound call gets only "Answering machine", "Silence" or
+    "Left voicemail": the built-in tenant's outbound service gave "Bad record" too."""
+    prose = " ".join(text(page("scenarios.md")).split())
+    sentence = prose.split("Dispositions are chosen by outcome:", 1)[1].split(" (see ", 1)[0]
+    named = set(re.findall(r'"([^"]+)"', sentence.split(" in the built-in tenant", 1)[0]))
+    assert {"Answering machine", "Silence", "Left voicemail"} <= named
+    records = list(generate_records(1500, seed=1))
+    unanswered = [
+        r
+        for r in records
+        if r.get("callDirection") == "outbound" and "startTime" not in r and "disposition" in r
+    ]
+    talked = [r for r in records if "startTime" in r and "disposition" in r]
+    assert unanswered and talked
+    assert {r["disposition"] for r in unanswered} <= named
+    assert not {r["disposition"] for r in talked} & named
