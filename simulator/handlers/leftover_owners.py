@@ -7,16 +7,23 @@ and each host executed its plugin files as modules of its own (the same file loa
 agents is two modules). A thread running a function of exactly one host's plugin module is that
 host's agent's. Any other (a library's function as its target, a module two plugins share) cannot
 be told: it is said as a plugin of one of the agents, naming them all, never pinned on one.
+
+A ``concurrent.futures`` pool's worker runs the pool's loop, whoever's pool it is: its work is a
+plugin's when a frame on its stack runs the plugin's code or its pool is bound to a name in one
+of the plugin's modules (``pool_work_of``), as the pytest session's end tells a handler plugin's
+pool from a test's own.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import threading
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["anyone_of", "owners"]
+__all__ = ["anyone_of", "owners", "pool_work_of"]
 
 
 def _globals_of(thread: threading.Thread) -> dict[str, Any] | None:
@@ -81,3 +88,66 @@ def anyone_of(hosts: Sequence[Any]) -> str:
     agents = [str(host.sim.name) for host in hosts]
     named = ", ".join(agents[:-1]) + f" or {agents[-1]}"
     return f"a plugin of {named} (adsim cannot tell whose: they share its process)"
+
+
+def pool_work_of(thread: threading.Thread, plugins: Sequence[Any]) -> bool:
+    """Whether the work a ``concurrent.futures`` pool's worker ``thread`` is busy with comes
+    from ``plugins``' code (``Plugin``s: their files, their packages' folders): a frame on its
+    stack runs their code (a task or ``initializer`` of theirs, at any depth), or its pool is
+    bound to a name of one of their modules, or to an attribute of an object so bound (``POOL =
+    ThreadPoolExecutor(...)`` then ``POOL.submit(requests.post, ...)``, an ``initializer`` of C
+    code). A pool only a test's own code holds is not theirs, whatever it runs."""
+    mine = _is_plugins_file(plugins)
+    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
+    while frame is not None:
+        if mine(frame.f_code.co_filename):
+            return True
+        frame = frame.f_back
+    args = getattr(thread, "_args", ())  # the pool's loop's: (a weak reference to its pool, ...)
+    pool = args[0]() if args and isinstance(args[0], weakref.ref) else None
+    if pool is None:
+        return False
+    for module in _plugin_modules(plugins, mine):
+        for value in list(module.values()):  # a thread of the plugin may add names
+            if value is pool or any(held is pool for held in _attributes(value)):
+                return True
+    return False
+
+
+def _is_plugins_file(plugins: Sequence[Any]) -> Callable[[str], bool]:
+    """A test of a file name: is it one of ``plugins``' code (``Plugin._mine``), remembered."""
+    seen: dict[str, bool] = {}
+
+    def mine(filename: str) -> bool:
+        if filename not in seen:
+            seen[filename] = any(plugin._mine(filename) for plugin in plugins)
+        return seen[filename]
+
+    return mine
+
+
+def _plugin_modules(plugins: Sequence[Any], mine: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """The globals of ``plugins``' modules: their ``register``'s, and each module imported whose
+    file is theirs (a package plugin's other modules)."""
+    found: dict[int, dict[str, Any]] = {}
+    for plugin in plugins:
+        module = getattr(plugin.register, "__globals__", None)
+        if isinstance(module, dict):
+            found[id(module)] = module
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str) and mine(file):
+            found[id(vars(module))] = vars(module)
+    return list(found.values())
+
+
+def _attributes(value: Any) -> list[Any]:
+    """The attributes ``value`` holds in its ``__dict__`` (an object, a class), read without
+    running its code (no ``__getattr__``); none for a module (a module a plugin imported is not
+    the plugin's)."""
+    if isinstance(value, type(sys)):
+        return []
+    try:
+        return list(object.__getattribute__(value, "__dict__").values())
+    except Exception:  # no __dict__ (slots, a C object), or one that is no mapping
+        return []
