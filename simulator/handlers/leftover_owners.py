@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -128,26 +129,55 @@ def _is_plugins_file(plugins: Sequence[Any]) -> Callable[[str], bool]:
 
 def _plugin_modules(plugins: Sequence[Any], mine: Callable[[str], bool]) -> list[dict[str, Any]]:
     """The globals of ``plugins``' modules: their ``register``'s, and each module imported whose
-    file is theirs (a package plugin's other modules)."""
+    file is theirs (a package plugin's other modules). Read without running any code of a
+    module's (its ``__getattr__``; a lazily loaded module is not imported by it)."""
     found: dict[int, dict[str, Any]] = {}
     for plugin in plugins:
         module = getattr(plugin.register, "__globals__", None)
         if isinstance(module, dict):
             found[id(module)] = module
     for module in list(sys.modules.values()):
-        file = getattr(module, "__file__", None)
-        if isinstance(file, str) and mine(file):
-            found[id(vars(module))] = vars(module)
+        try:
+            names = _module_dict(module)
+            file = names.get("__file__") if names is not None else None
+            if names is not None and isinstance(file, str) and mine(file):
+                found[id(names)] = names
+        except Exception:  # an odd entry of sys.modules: not a plugin's module
+            continue
     return list(found.values())
+
+
+_MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
+"""The module type's own ``__dict__`` descriptor: a module's namespace, no ``__getattr__``."""
+_CLASS_DICT: Any = vars(type)["__dict__"]
+_MRO: Any = vars(type)["__mro__"]
+
+
+def _module_dict(module: object) -> dict[str, Any] | None:
+    """``module``'s namespace when it is a module (``types.ModuleType``'s own slot), else None."""
+    if not issubclass(type(module), types.ModuleType):  # no __class__ of its own asked
+        return None
+    names = _MODULE_DICT.__get__(module)
+    return names if isinstance(names, dict) else None
 
 
 def _attributes(value: Any) -> list[Any]:
     """The attributes ``value`` holds in its ``__dict__`` (an object, a class), read without
-    running its code (no ``__getattr__``); none for a module (a module a plugin imported is not
-    the plugin's)."""
-    if isinstance(value, type(sys)):
-        return []
+    running its code (no ``__getattr__``, no ``__dict__`` property of its class: only the
+    instance dictionary Python itself keeps); none for a module (a module a plugin imported is
+    not the plugin's)."""
     try:
-        return list(object.__getattribute__(value, "__dict__").values())
-    except Exception:  # no __dict__ (slots, a C object), or one that is no mapping
+        if issubclass(type(value), types.ModuleType):
+            return []
+        if issubclass(type(value), type):
+            return list(_CLASS_DICT.__get__(value).values())
+        for klass in _MRO.__get__(type(value)):
+            slot = _CLASS_DICT.__get__(klass).get("__dict__")
+            if slot is not None:
+                if not isinstance(slot, types.GetSetDescriptorType):
+                    return []  # a property of the class's own: its code
+                held = slot.__get__(value)
+                return list(held.values()) if isinstance(held, dict) else []
+        return []
+    except Exception:  # an odd object: none of its attributes
         return []
