@@ -9,9 +9,9 @@ host's agent's. Any other (a library's function as its target, a module two plug
 be told: it is said as a plugin of one of the agents, naming them all, never pinned on one.
 
 A ``concurrent.futures`` pool's worker runs the pool's loop, whoever's pool it is: its work is a
-plugin's when a frame on its stack runs the plugin's code or its pool is bound to a name in one
-of the plugin's modules (``pool_work_of``), as the pytest session's end tells a handler plugin's
-pool from a test's own.
+plugin's when the plugin's code started it or its pool is bound to a name in one of the
+plugin's modules (``pool_work_of``), as the pytest session's end tells a handler plugin's pool
+from a test's own.
 """
 
 from __future__ import annotations
@@ -24,7 +24,27 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["anyone_of", "owners", "pool_work_of"]
+__all__ = ["anyone_of", "loaded", "loaded_since", "owners", "pool_work_of"]
+
+_LOADED: dict[tuple[str | None, tuple[str, ...]], list[Any]] = {}
+"""The handler plugins loaded in this process (thread isolation), by file: [the first loaded,
+the count of loads when it was last loaded] (``loaded``)."""
+_LOADS = [0]
+
+
+def loaded(plugin: Any) -> None:
+    """A handler host ran ``plugin``'s ``register`` in this process (thread isolation): how
+    the pytest session's end knows the plugins of every harness, the ``adsim`` fixture's or a
+    test's own ``AdsimHarness`` (``simulator.testing.session_end``)."""
+    if getattr(plugin, "own", False) or not (plugin.file or plugin.home):
+        return
+    _LOADS[0] += 1
+    _LOADED.setdefault((plugin.file, tuple(plugin.home)), [plugin, 0])[1] = _LOADS[0]
+
+
+def loaded_since(mark: int) -> tuple[int, list[Any]]:
+    """(the count of loads now, the plugins loaded after ``mark``, a count of before)."""
+    return _LOADS[0], [plugin for plugin, last in list(_LOADED.values()) if last > mark]
 
 
 def _globals_of(thread: threading.Thread) -> dict[str, Any] | None:
@@ -92,18 +112,23 @@ def anyone_of(hosts: Sequence[Any]) -> str:
 
 
 def pool_work_of(thread: threading.Thread, plugins: Sequence[Any]) -> bool:
-    """Whether the work a ``concurrent.futures`` pool's worker ``thread`` is busy with comes
-    from ``plugins``' code (``Plugin``s: their files, their packages' folders): a frame on its
-    stack runs their code (a task or ``initializer`` of theirs, at any depth), or its pool is
-    bound to a name of one of their modules, or to an attribute of an object so bound (``POOL =
-    ThreadPoolExecutor(...)`` then ``POOL.submit(requests.post, ...)``, an ``initializer`` of C
-    code). A pool only a test's own code holds is not theirs, whatever it runs."""
+    """Whether the work a ``concurrent.futures`` pool's worker ``thread`` is busy with is
+    ``plugins``' (``Plugin``s: their names, files, packages' folders): their code started the
+    worker (``exit_guard.started_by``: a pool's workers start at its ``submit``, a pool local
+    to ``register()`` too, whatever its task runs, C code included), or its pool is bound to a
+    name of one of their modules, or to an attribute of an object so bound (``POOL =
+    ThreadPoolExecutor(...)``, its workers started by a test's call). What the worker runs now
+    tells nothing: a test's own pool running a plugin's function is the test's."""
+    from simulator.handlers import exit_guard
+
     mine = _is_plugins_file(plugins)
-    frame = sys._current_frames().get(thread.ident) if thread.ident is not None else None
-    while frame is not None:
-        if mine(frame.f_code.co_filename):
+    started = exit_guard.started_by(thread)
+    if started is not None:
+        names, where = started
+        if set(names.split(" or ")) & {plugin.name for plugin in plugins}:
             return True
-        frame = frame.f_back
+        if mine(where.rpartition(":")[0]):
+            return True
     args = getattr(thread, "_args", ())  # the pool's loop's: (a weak reference to its pool, ...)
     pool = args[0]() if args and isinstance(args[0], weakref.ref) else None
     if pool is None:

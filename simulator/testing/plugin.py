@@ -309,7 +309,6 @@ def adsim(request: pytest.FixtureRequest) -> Iterator[Any]:
     try:
         yield harness
     finally:
-        session_end.seen(request.config, harness)  # its plugins, for the session's end
         problems = []
         try:
             if _INTERRUPTED[0]:

@@ -6,8 +6,10 @@ its exit status rather than wait for it for ever (``simulator.handlers.leftover_
 
 A ``concurrent.futures`` pool's worker a handler plugin left busy (its task, or its pool's
 ``initializer``, not done) was named nowhere, and Python's exit waited for it after the
-summary, for ever were it stuck. At ``pytest_sessionfinish`` (``finish``) a worker busy with a
-handler plugin's work (``leftover_owners.pool_work_of``: a test's own pool is not one) gets the
+summary, for ever were it stuck. At ``pytest_sessionfinish`` (``finish``) a worker busy with
+the work of a handler plugin the session loaded, whatever harness loaded it
+(``leftover_owners.loaded``; ``pool_work_of``: the plugin's code started it or its pool is
+bound in the plugin's module, a test's own pool is not one) gets the
 grace ``adsim run`` gives it, after Ctrl-C too; one still busy then is named in the terminal
 summary and fails the session (exit status 1 for 0). Under pytest-xdist the worker process
 that ran the tests decides and the controller says it and fails (``workeroutput``). At the
@@ -29,7 +31,7 @@ import pytest
 
 from simulator import interrupts
 
-__all__ = ["end", "finish", "opened", "pytest_terminal_summary", "pytest_testnodedown", "seen"]
+__all__ = ["end", "finish", "opened", "pytest_terminal_summary", "pytest_testnodedown"]
 
 _OUTPUT_KEY = "adsim_busy_pool_workers"
 """The names an xdist worker process sends its controller (``workeroutput``)."""
@@ -40,13 +42,15 @@ class _Session:
     """What one pytest session (one ``Config``) found: never another's."""
 
     plugins: dict[tuple[str | None, tuple[str, ...]], Any] = field(default_factory=dict)
-    """The handler plugins the ``adsim`` fixtures ran with thread isolation, by file."""
+    """The handler plugins this session loaded with thread isolation, by file."""
     busy: list[threading.Thread] = field(default_factory=list)
     """The pools' workers named busy at ``finish`` (this process's)."""
     named: list[str] = field(default_factory=list)
     """How they are named, an xdist worker's prefixed with its id (``[gw0] ...``)."""
     status: int = 0
     shown: bool = False
+    mark: int = 0
+    """``leftover_owners.loaded_since``'s count when the session opened."""
 
 
 _STATE = pytest.StashKey[_Session]()
@@ -63,17 +67,13 @@ def _state(config: pytest.Config) -> _Session:
 def opened(config: pytest.Config) -> None:
     """``pytest_configure``: one more session in this process."""
     _OPEN.append(config)
+    _mark(_state(config))
 
 
-def seen(config: pytest.Config, harness: Any) -> None:
-    """An ``adsim`` fixture's teardown: its handler plugins, when they ran in this process."""
-    if harness.handler_isolation != "thread":
-        return
-    plugins = _state(config).plugins
-    for host in harness._hosts():
-        for plugin in host._plugins:
-            if not plugin.own and (plugin.file or plugin.home):
-                plugins.setdefault((plugin.file, tuple(plugin.home)), plugin)
+def _mark(state: _Session) -> None:
+    """The handler plugins loaded before this session opened are not its own."""
+    owners = sys.modules.get("simulator.handlers.leftover_owners")
+    state.mark = owners.loaded_since(0)[0] if owners is not None else 0
 
 
 def finish(session: pytest.Session, *, interrupted: bool) -> None:
@@ -81,6 +81,10 @@ def finish(session: pytest.Session, *, interrupted: bool) -> None:
     grace, and fail the session over them (2 rather than 1 after Ctrl-C)."""
     config = session.config
     state = _state(config)
+    owners = sys.modules.get("simulator.handlers.leftover_owners")
+    if owners is not None:  # the plugins of every harness (``leftover_owners.loaded``)
+        for plugin in owners.loaded_since(state.mark)[1]:
+            state.plugins.setdefault((plugin.file, tuple(plugin.home)), plugin)
     if state.plugins:
         state.busy = _busy_after_grace(list(state.plugins.values()))
         from simulator.handlers.leftover_threads import pool_workers, shown_name
@@ -112,8 +116,7 @@ def _busy_after_grace(plugins: list[Any]) -> list[threading.Thread]:
         return []
     with interrupts.held_off():
         left = [thread for thread in busy if not idle_within(thread, CLOSE_GRACE, start)]
-    # Told again now: a worker that went on to a test's own work is not the plugin's.
-    return sorted((t for t in left if pool_work_of(t, plugins)), key=lambda t: t.name)
+    return sorted(left, key=lambda t: t.name)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -1,6 +1,6 @@
 """Whose is a ``concurrent.futures`` pool's worker still busy at the pytest session's end
-(``leftover_owners.pool_work_of``), told without running anyone's code. See
-test_pytest_plugin_busy_pools.py for the rest."""
+(``leftover_owners.pool_work_of``): who started it, told without running anyone's code, for
+every harness. See test_pytest_plugin_busy_pools.py for the rest."""
 
 from __future__ import annotations
 
@@ -96,3 +96,94 @@ def test_a_module_that_raises_on_reading_does_not_stop_the_sessions_end(pytester
     result.stdout.fnmatch_lines([_named("task", 1)])
     result.stderr.fnmatch_lines([ENDING])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_tests_own_pool_running_a_plugins_function_is_not_the_plugins(pytester):
+    """What a worker runs tells nothing of whose it is: the test's own pool running the
+    plugin's function (released as Python exits) failed a healthy session."""
+    pytester.makepyfile(
+        crm_pool="""
+        import threading
+
+        RELEASE = threading.Event()
+
+
+        def sync_all():
+            RELEASE.wait()
+
+
+        def register(ad_api):
+            pass
+        """,
+        test_w="""
+        import concurrent.futures
+        import threading
+
+        import pytest
+
+        import crm_pool
+
+        OWN = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="test-pool")
+
+
+        @pytest.mark.adsim(handlers=["crm_pool.py"])
+        def test_login(adsim):
+            adsim.login()
+            OWN.submit(crm_pool.sync_all)  # the test's own pool
+            threading._register_atexit(crm_pool.RELEASE.set)  # ends as Python exits
+        """,
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    assert "adsim: thread(s)" not in result.stdout.str() + result.stderr.str()
+
+
+LOCAL_POOL_IN_C_CODE = """
+import concurrent.futures
+import threading
+
+NEVER = threading.Event()  # stands for requests.post(url) with no timeout
+
+
+def register(ad_api):
+    pool = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="crm-pool")  # no global
+    ad_api.on("ON_LOGIN", lambda *args: pool.submit(NEVER.wait))
+"""
+
+
+def test_a_pool_local_to_register_stuck_in_c_code_is_the_plugins(pytester):
+    """No frame of the plugin's on the worker's stack, its pool bound to no name: the plugin
+    started it. It was missed, and Python's exit waited for it for ever."""
+    pytester.makepyfile(crm_pool=LOCAL_POOL_IN_C_CODE, test_w=TEST)
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)  # before: never returned
+    assert result.ret == 1, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines([_named("task", 1)])
+    result.stderr.fnmatch_lines([ENDING])
+
+
+def test_a_harness_of_the_tests_own_fixture_is_looked_at_too(pytester):
+    """``AdsimHarness`` built in a fixture of the user's (docs/pytest.md): its plugins were
+    never looked at, and Python's exit waited for the stuck worker for ever."""
+    pytester.makepyfile(
+        crm_pool=STUCK_TASK,
+        test_own="""
+        import pytest
+
+        from simulator.testing import AdsimHarness
+
+
+        @pytest.fixture
+        def desk():
+            harness = AdsimHarness(handlers=["crm_pool.py"])
+            yield harness
+            harness.close()
+
+
+        def test_login(desk):
+            desk.login()
+        """,
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)  # before: never returned
+    assert result.ret == 1, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines([_named("task", 1)])
+    result.stderr.fnmatch_lines([ENDING])
