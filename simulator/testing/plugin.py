@@ -123,19 +123,22 @@ _EXIT_STATUS: list[int] = [0]
 
 _INTERRUPTED: list[bool] = [False]
 """Ctrl-C (or ``pytest.exit``) ended the session: the fixtures' teardown waits for nothing."""
+_BY_EXIT: list[bool] = [False]
+"""It was ``pytest.exit``, not Ctrl-C: its exit status is its own (``session_end``)."""
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     """Called before the session's teardown: a handler stuck in a CRM call was waited for there,
     up to its timeout plus 1 s, and the session looked hung after Ctrl-C."""
     _INTERRUPTED[0] = True
+    _BY_EXIT[0] = isinstance(excinfo.value, pytest.exit.Exception)
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's teardown of the test Ctrl-C stopped
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A pool's worker a handler plugin left busy fails the session (``session_end``); remember
     the session's exit status."""
-    session_end.finish(session, interrupted=_INTERRUPTED[0])
+    session_end.finish(session, interrupted=_INTERRUPTED[0] and not _BY_EXIT[0])
     _EXIT_STATUS[0] = int(session.exitstatus)
 
 
@@ -173,7 +176,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
-    _INTERRUPTED[0] = False
+    _INTERRUPTED[0] = _BY_EXIT[0] = False
     ini_options.refuse_misspelt(config)
     session_end.opened(config)
     config.pluginmanager.register(session_end, "adsim-session-end")

@@ -21,6 +21,7 @@ session's to look at.
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -49,6 +50,8 @@ class _Session:
     """How they are named, an xdist worker's prefixed with its id (``[gw0] ...``)."""
     status: int = 0
     shown: bool = False
+    interrupted: bool = False
+    """Ctrl-C ended the session (not ``pytest.exit``): said as "ends interrupted"."""
     mark: int = 0
     """``leftover_owners.loaded_since``'s count when the session opened."""
 
@@ -78,34 +81,54 @@ def _mark(state: _Session) -> None:
 
 def finish(session: pytest.Session, *, interrupted: bool) -> None:
     """``pytest_sessionfinish``: name the pools' workers a handler plugin left busy, after the
-    grace, and fail the session over them (2 rather than 1 after Ctrl-C)."""
+    grace, and fail the session over them (2 rather than 1 after Ctrl-C). Never raises: a
+    Ctrl-C meanwhile is noted (the session ends interrupted), anything else is one line, and
+    the status is recorded whatever happens, for the last step (``end``)."""
     config = session.config
     state = _state(config)
+    with interrupts.held_off() as came:
+        try:
+            _look(config, state)
+        except Exception as exc:  # never out of pytest's session end: pytest would hang
+            _say(f"adsim: the look at handler plugins' pool workers failed ({exc!r}); skipped")
+        except KeyboardInterrupt:  # not on the main thread: held_off could not hold it
+            came.append(signal.SIGINT)
+        state.interrupted = interrupted or bool(came)
+        ended = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        if came and session.exitstatus in ended:  # a Ctrl-C here: interrupted, as documented
+            session.exitstatus = pytest.ExitCode.INTERRUPTED
+        elif state.named and session.exitstatus == pytest.ExitCode.OK:
+            failed = pytest.ExitCode.INTERRUPTED if interrupted else pytest.ExitCode.TESTS_FAILED
+            session.exitstatus = failed
+        state.status = int(session.exitstatus)
+
+
+def _look(config: pytest.Config, state: _Session) -> None:
+    """The pools' workers busy with the work of the handler plugins this session loaded (any
+    harness's: ``leftover_owners.loaded``), after the grace, named in ``state``."""
     owners = sys.modules.get("simulator.handlers.leftover_owners")
-    if owners is not None:  # the plugins of every harness (``leftover_owners.loaded``)
+    if owners is not None:
         for plugin in owners.loaded_since(state.mark)[1]:
             state.plugins.setdefault((plugin.file, tuple(plugin.home)), plugin)
-    if state.plugins:
-        state.busy = _busy_after_grace(list(state.plugins.values()))
-        from simulator.handlers.leftover_threads import pool_workers, shown_name
+    if not state.plugins:
+        return
+    state.busy = _busy_after_grace(list(state.plugins.values()))
+    from simulator.handlers.leftover_threads import pool_workers, shown_name
 
-        pooled = pool_workers()
-        names = [shown_name(thread, pooled) for thread in state.busy]
-        state.named += names
-        output = getattr(config, "workeroutput", None)
-        if isinstance(output, dict):  # an xdist worker: the controller says it
-            output[_OUTPUT_KEY] = names
-            state.shown = True
-    if state.named and session.exitstatus == pytest.ExitCode.OK:
-        failed = pytest.ExitCode.INTERRUPTED if interrupted else pytest.ExitCode.TESTS_FAILED
-        session.exitstatus = failed
-    state.status = int(session.exitstatus)
+    pooled = pool_workers()
+    names = [shown_name(thread, pooled) for thread in state.busy]
+    state.named += names
+    output = getattr(config, "workeroutput", None)
+    if isinstance(output, dict):  # an xdist worker: the controller says it
+        output[_OUTPUT_KEY] = names
+        state.shown = True
 
 
 def _busy_after_grace(plugins: list[Any]) -> list[threading.Thread]:
     """The pools' workers busy with ``plugins``' work after the grace (of time they could run,
-    from now). A Ctrl-C meanwhile cuts nothing (the grace is short): raised, it skipped the
-    last step, and pytest waited for a worker stuck for ever."""
+    from now). Run under ``interrupts.held_off`` (``finish``): a Ctrl-C meanwhile cuts nothing
+    (the grace is short); raised, it skipped the last step, and pytest waited for a worker
+    stuck for ever."""
     from simulator.handlers.leftover_owners import pool_work_of
     from simulator.handlers.leftover_threads import idle, idle_within, pool_workers
     from simulator.handlers.supervisor import CLOSE_GRACE
@@ -114,8 +137,7 @@ def _busy_after_grace(plugins: list[Any]) -> list[threading.Thread]:
     busy = [t for t in pool_workers() if not idle(t) and pool_work_of(t, plugins)]
     if not busy:
         return []
-    with interrupts.held_off():
-        left = [thread for thread in busy if not idle_within(thread, CLOSE_GRACE, start)]
+    left = [thread for thread in busy if not idle_within(thread, CLOSE_GRACE, start)]
     return sorted(left, key=lambda t: t.name)
 
 
@@ -132,7 +154,7 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 def _line(state: _Session) -> str:
     from simulator.handlers.supervisor import CLOSE_GRACE
 
-    ends = "ends interrupted" if state.status == pytest.ExitCode.INTERRUPTED else "fails"
+    ends = "ends interrupted" if state.interrupted else "fails"
     return (
         f"adsim: thread(s) {', '.join(state.named)} busy with a handler plugin's work still "
         f"running {CLOSE_GRACE:g} s after the session's tests: Python's exit waits for such a "
@@ -161,7 +183,7 @@ def end(config: pytest.Config, code: int, *, interrupted: bool) -> None:
         _OPEN.remove(config)
     state = config.stash.get(_STATE, None)
     if state is not None and state.named and not state.shown:  # no summary (--no-summary)
-        _say(_line(state))
+        _say(_line(state), config)
     module = sys.modules.get("simulator.handlers.leftover_threads")
     if module is None:  # no handler plugin ran in this process
         return
@@ -172,7 +194,8 @@ def end(config: pytest.Config, code: int, *, interrupted: bool) -> None:
             _say(
                 f"adsim: interrupted: thread(s) {', '.join(alive)} that a handler plugin started "
                 "still running, not daemons (pytest would wait for them for ever): the process "
-                "ends here"
+                "ends here",
+                config,
             )
     still = [thread for thread in state.busy if not module.idle(thread)] if state else []
     if still and _OPEN:  # a pytester session's: the enclosing session looks at them
@@ -181,12 +204,17 @@ def end(config: pytest.Config, code: int, *, interrupted: bool) -> None:
         _say(
             f"adsim: thread(s) {', '.join(thread.name for thread in still)} still busy with a "
             f"handler plugin's work: the process ends here with exit status {code or 1} rather "
-            "than wait for it (Python's exit handlers are skipped)"
+            "than wait for it (Python's exit handlers are skipped)",
+            config,
         )
         module.end_now(code)
     module.exit_if_held(code)
 
 
-def _say(line: str) -> None:
-    """``line`` on stderr (pytest captures nothing once the session is over)."""
+def _say(line: str, config: pytest.Config | None = None) -> None:
+    """``line`` on stderr (pytest captures nothing once the session is over), an xdist worker
+    process's prefixed with its id (``[gw0] adsim: ...``)."""
+    worker = getattr(config, "workerinput", None)
+    if isinstance(worker, dict) and worker.get("workerid"):
+        line = f"[{worker['workerid']}] {line}"
     print(line, file=sys.stderr, flush=True)

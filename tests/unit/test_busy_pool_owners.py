@@ -1,12 +1,15 @@
 """Whose is a ``concurrent.futures`` pool's worker still busy at the pytest session's end
 (``leftover_owners.pool_work_of``): who started it, told without running anyone's code, for
-every harness. See test_pytest_plugin_busy_pools.py for the rest."""
+every harness; and the session's end (``session_end.finish``) that never raises nor loses a
+Ctrl-C. See test_pytest_plugin_busy_pools.py for the rest."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 import types
+
+import pytest
 
 from simulator.handlers import leftover_owners
 from tests.unit.test_pytest_plugin_busy_pools import (
@@ -187,3 +190,92 @@ def test_a_harness_of_the_tests_own_fixture_is_looked_at_too(pytester):
     assert result.ret == 1, result.stdout.str() + result.stderr.str()
     result.stdout.fnmatch_lines([_named("task", 1)])
     result.stderr.fnmatch_lines([ENDING])
+
+
+SIGINT_AT = """
+import os
+import signal
+
+from simulator.handlers import {module}
+
+looks = {module}.{name}
+CALLS = []
+
+
+def {name}(*args):
+    CALLS.append(1)
+    if len(CALLS) == {at}:  # {when}
+        os.kill(os.getpid(), signal.SIGINT)
+    return looks(*args)
+
+
+{module}.{name} = {name}
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "at", "when"),
+    [
+        ("leftover_threads", "idle", 6, "inside the grace"),
+        ("leftover_owners", "loaded_since", 2, "at the session's end, before the grace"),
+    ],
+    ids=["in-the-grace", "before-it"],
+)
+def test_ctrl_c_at_the_sessions_end_ends_it_interrupted(pytester, module, name, at, when):
+    """A Ctrl-C in the grace was noted and lost (exit status 1); just before it, it raised out
+    of pytest's session end, and the process hung."""
+    pytester.makepyfile(crm_pool=STUCK_TASK, test_w=TEST)
+    pytester.makeconftest(SIGINT_AT.format(module=module, name=name, at=at, when=when))
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)  # before: 1, or never
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines([_named("task", 2)])
+    result.stderr.fnmatch_lines([ENDING.replace("*", " with exit status 2 *")])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_the_look_at_the_pools_failing_is_one_line(pytester):
+    """What it raised escaped pytest's session end: a traceback, and pytest skipped its last
+    step (a stuck worker: the process hung)."""
+    pytester.makepyfile(crm_pool=STUCK_TASK, test_w=TEST)
+    pytester.makeconftest(
+        """
+        from simulator.handlers import leftover_owners
+
+
+        def pool_work_of(thread, plugins):
+            raise RuntimeError("odd")
+
+
+        leftover_owners.pool_work_of = pool_work_of
+
+
+        def pytest_unconfigure(config):
+            import crm_pool
+
+            crm_pool.NEVER.set()  # the process can exit
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    result.stderr.fnmatch_lines(
+        ["adsim: the look at handler plugins' pool workers failed (RuntimeError(*odd*)); skipped"]
+    )
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_pytest_exit_with_0_and_a_stuck_worker_fails_and_is_no_interruption(pytester):
+    pytester.makepyfile(
+        crm_pool=STUCK_TASK,
+        test_w=TEST + "    pytest.exit('done early', returncode=0)\n",
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
+    assert result.ret == 1, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines([_named("task", 1)])  # "the session fails", not interrupted
+    result.stderr.fnmatch_lines([ENDING.replace("*", " with exit status 1 *")])
+
+
+def test_under_xdist_a_worker_processs_line_on_stderr_names_it(pytester):
+    pytester.makepyfile(crm_pool=STUCK_TASK, test_w=TEST)
+    result = pytester.runpytest_subprocess(*NO_QT, "-p", "xdist", "-n", "1", timeout=LIMIT)
+    assert result.ret == 1
+    result.stderr.fnmatch_lines(["[[]gw0] " + ENDING])
