@@ -91,10 +91,14 @@ class Session:
         owed = sum(pending.values())
         if owed and wait > 0 and say is not None:
             names = ", ".join(name for name, count in pending.items() if count)
+            then = (
+                "given up: on a thread of adsim's own process it cannot be ended"
+                if getattr(self.host, "isolation", "process") == "thread"
+                else "stopped, and its plugin's process ended after its close grace"
+            )
             say(
                 f"waiting up to {wait:g} s for {names}'s handlers to finish the {owed} event(s) "
-                "they were given (one still running then is stopped, and its plugin's process "
-                "ended after its close grace)"
+                f"they were given (one still running then is {then})"
             )
         deadline = time.monotonic() + (wait if owed else 0)
         lost = [session._close_host(max(0.0, deadline - time.monotonic())) for session in sessions]

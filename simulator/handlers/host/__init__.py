@@ -173,9 +173,10 @@ class HandlerHost(PluginLoading):
             return
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-        idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        waited = self.timeout + 1 if timeout is None else timeout
+        idle = self.wait_idle(waited)
         if not idle:  # a call here still running is given up: its outcome now, not never
-            self._abandon_running()
+            self._abandon_running(waited)
         if self.kept is not None:  # a mend in progress ends first; none after
             self.kept.over()
         with self._lock:

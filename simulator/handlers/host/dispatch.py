@@ -53,6 +53,18 @@ STOPPED_IN_THREAD = (
 )
 """The error of a call still running on a handler thread when adsim stopped (Ctrl-C, a signal)."""
 
+
+def _stopped_in_thread(waited: float) -> str:
+    """``STOPPED_IN_THREAD``, or after a close that waited ``waited`` s for the call (the
+    window's close gives the handlers 2 s): "not waited for" would be untrue then."""
+    seconds = round(waited, 1)
+    if seconds <= 0:
+        return STOPPED_IN_THREAD
+    return STOPPED_IN_THREAD.replace(
+        "not waited for", f"given up after the close's {seconds:g} s wait"
+    )
+
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -472,12 +484,12 @@ class Dispatcher(OutcomeLog):
                     self._lock.acquire()
                 self._dispatcher = self._start_dispatcher(generation, outcome)
 
-    def _abandon_running(self) -> None:
+    def _abandon_running(self, waited: float = 0.0) -> None:
         """Closing with a handler still running on a thread of this process (a stop: ``close``
-        waits for nothing): its call is given up and its outcome recorded now, ``timeout``,
-        before the journal closes (its own end, should it come, records nothing). It was in
-        neither the journal nor the summary. A call in a plugin's process has its outcome from
-        that process's end."""
+        waits for nothing; the window's close: ``waited`` s): its call is given up and its
+        outcome recorded now, ``timeout``, before the journal closes (its own end, should it
+        come, records nothing). It was in neither the journal nor the summary. A call in a
+        plugin's process has its outcome from that process's end."""
         with self._lock:
             call = self._running
             if call is None or isinstance(call.registration.handler, RemoteHandler):
@@ -486,7 +498,7 @@ class Dispatcher(OutcomeLog):
         frame = sys._current_frames().get(call.thread)
         stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
-        reply: Reply = ("timeout", None, STOPPED_IN_THREAD, stack)
+        reply: Reply = ("timeout", None, _stopped_in_thread(waited), stack)
         self._record(_outcome(call.job.event, call.registration, duration, reply))
 
     def _timeout_outcome(self, call: Call) -> HandlerOutcome:

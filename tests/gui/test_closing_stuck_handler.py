@@ -1,0 +1,117 @@
+"""Closing the window while a handler call is stuck (a CRM call with no timeout): the close
+ends within its grace, the call is journaled as a ``timeout`` with where it was, and the
+terminal is told what the close does with it, in both isolations."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+RELEASE = threading.Event()
+"""What the thread-isolated handler waits for: set only at the test's teardown."""
+
+STUCK = """
+import threading
+from pathlib import Path
+
+
+def on_state(*args):
+    Path({mark!r}).write_text("running", encoding="utf-8")
+    {wait}  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_AGENT_STATE_CHANGE", on_state)
+"""
+
+WAITS = {
+    # In adsim's process: it waits until the test's teardown lets it go.
+    "thread": "from tests.gui.test_closing_stuck_handler import RELEASE; RELEASE.wait()",
+    # In its own process, which the close ends: for ever.
+    "process": "threading.Event().wait()",
+}
+
+
+@pytest.fixture
+def released() -> Iterator[None]:
+    RELEASE.clear()
+    yield
+    RELEASE.set()
+
+
+def _stuck_session(qtbot: Any, window: Any, tmp_path: Path, isolation: str) -> Any:
+    """The window's session with a plugin whose handler is stuck in its call, running."""
+    from simulator.gui.options import WindowOptions
+    from simulator.gui.session import open_session
+
+    mark = tmp_path / "running"
+    plugin = tmp_path / "stuck.py"
+    source = STUCK.format(mark=str(mark), wait=WAITS[isolation])
+    plugin.write_text(source, encoding="utf-8")
+    journal = tmp_path / "journal.sqlite"
+    options = WindowOptions(
+        handlers=[str(plugin)], isolation=isolation, journal=str(journal), login=False
+    )
+    session = open_session(options, window.settings, window)
+    qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=30_000)
+    session.bridge.act("login")
+    qtbot.waitUntil(mark.exists, timeout=30_000)
+    return session
+
+
+def _journaled_outcomes(path: Path) -> list[tuple[str, str, str | None]]:
+    with contextlib.closing(sqlite3.connect(path)) as reader:
+        return reader.execute("SELECT status, error, traceback FROM outcomes").fetchall()
+
+
+@pytest.mark.usefixtures("released")
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_a_call_stuck_at_the_close_is_journaled_a_timeout_with_where_it_was(
+    qtbot: Any, window: Any, tmp_path: Path, isolation: str
+) -> None:
+    """With process isolation the call's outcome had no traceback (its process was killed at
+    the close with its stacks dumped for the summary's line only): where it was, which
+    docs/handlers.md promises, was in no journal."""
+    session = _stuck_session(qtbot, window, tmp_path, isolation)
+    lines = session.close(wait=0)
+    assert lines and lines[0].startswith("handlers: 1 of 1 calls failed (1 timeout)"), lines
+    [(status, error, trace)] = _journaled_outcomes(tmp_path / "journal.sqlite")
+    assert status == "timeout"
+    assert error.startswith("api_not_answer: adsim stopped while this call was running"), error
+    assert trace is not None, "where the call was is not journaled"
+    # A traceback of adsim's thread, or the plugin's process's stacks (faulthandler's): in
+    # its handler (at the mark's write or the wait after it: the test cannot tell when).
+    assert f'"{tmp_path / "stuck.py"}", line ' in trace, trace
+    assert "in on_state" in trace, trace
+
+
+@pytest.mark.usefixtures("released")
+def test_a_thread_call_the_close_waited_for_is_not_said_not_waited_for(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    """The terminal said `waiting up to 2 s ... (one still running then is stopped, and its
+    plugin's process ended after its close grace)`, then the call `not waited for`: with
+    thread isolation there is no plugin process, the call cannot be stopped, and it was
+    waited for."""
+    session = _stuck_session(qtbot, window, tmp_path, "thread")
+    said: list[str] = []
+    lines = session.close(wait=0.2, say=said.append)  # the window's close: CLOSE_GRACE_S
+    [line] = said
+    assert line.startswith("waiting up to 0.2 s for jane's handlers"), line
+    assert line.endswith(
+        "(one still running then is given up: on a thread of adsim's own "
+        "process it cannot be ended)"
+    ), line
+    [(status, error, _trace)] = _journaled_outcomes(tmp_path / "journal.sqlite")
+    assert status == "timeout"
+    assert "not waited for" not in error, error
+    assert "given up after the close's 0.2 s wait" in error, error
+    assert any("given up after the close's 0.2 s wait" in line for line in lines), lines
