@@ -74,14 +74,19 @@ class Session:
         return lines
 
     def close(
-        self, wait: float = CLOSE_GRACE_S, say: Callable[[str], Any] | None = None
+        self,
+        wait: float = CLOSE_GRACE_S,
+        say: Callable[[str], Any] | None = None,
+        signum: int | None = None,
     ) -> list[str]:
         """Stop polling, stop the handler thread, close the journal (every agent's). The
         handlers get ``wait`` seconds in all (every desktop's at once, not each in turn) to
         finish the events they were given; when some are still to handle, ``say`` is told
-        first, so a terminal that waits says why. Returns what the tester must be told: events
-        the journal still held back, which nobody got (a window closed under the banner lost
-        them without a word)."""
+        first, so a terminal that waits says why. ``signum``: the signal that stopped the
+        window (Ctrl-C, SIGTERM), the journaled end of each run (``interrupted``), as ``adsim
+        run`` journals a stop. Returns what the tester must be told: events the journal still
+        held back, which nobody got (a window closed under the banner lost them without a
+        word)."""
         sessions = (*self.others, self)
         pending = {
             session.sim.name: getattr(session.host, "pending", 0)
@@ -106,7 +111,7 @@ class Session:
         return [
             line
             for session, (lines, held) in zip(sessions, lost, strict=True)
-            for line in session._close_journal(lines, held)
+            for line in session._close_journal(lines, held, signum)
         ]
 
     def _threads_left(self) -> None:
@@ -160,11 +165,14 @@ class Session:
             self.host.close(timeout=wait)
         return lost, held
 
-    def _close_journal(self, lost: list[str], held: bool) -> list[str]:
+    def _close_journal(self, lost: list[str], held: bool, signum: int | None) -> list[str]:
         """``lost``, then this desktop's handler summary; close its journal (``_close_host``
-        first; ``held``: its events held back, said already)."""
+        first; ``held``: its events held back, said already; ``signum``: the stop's signal)."""
         if self.host is not None:
             lost += self._handler_summary()
+        end_run = getattr(self.journal, "end_run", None)
+        if signum is not None and end_run is not None:  # else ``close`` ends it: finished
+            end_run(interrupted=True, signum=signum)
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()

@@ -5,7 +5,12 @@ terminal is told what the close does with it, in both isolations."""
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +19,9 @@ from typing import Any
 import pytest
 
 pytestmark = pytest.mark.gui
+
+WAIT_S = 60.0
+"""Seconds for what takes well under one (a loaded 2-core machine): a guard, not a pace."""
 
 RELEASE = threading.Event()
 """What the thread-isolated handler waits for: set only at the test's teardown."""
@@ -115,3 +123,66 @@ def test_a_thread_call_the_close_waited_for_is_not_said_not_waited_for(
     assert "not waited for" not in error, error
     assert "given up after the close's 0.2 s wait" in error, error
     assert any("given up after the close's 0.2 s wait" in line for line in lines), lines
+
+
+TELLS = """
+import os
+import socket
+import threading
+
+
+def on_state(*args):
+    # The call is running: the test is told, and sends its signal.
+    socket.create_connection(("127.0.0.1", int(os.environ["ADSIM_TEST_PORT"]))).sendall(b"x")
+    threading.Event().wait()  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_AGENT_STATE_CHANGE", on_state)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+def test_sigterm_on_a_stuck_call_journals_the_run_interrupted(
+    tmp_path: Path, isolation: str
+) -> None:
+    """The window stopped by SIGTERM exited 143 and said `interrupted (SIGTERM)`, but its run
+    was journaled `finished` (`adsim journal runs`), as a window closed by hand: `adsim run`
+    and `adsim demo` journal a stop as `interrupted(SIGTERM)`. The call it cut short is
+    journaled a `timeout`, not waited for, with where it was."""
+    plugin = tmp_path / "stuck.py"
+    plugin.write_text(TELLS, encoding="utf-8")
+    journal = tmp_path / "journal.sqlite"
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(WAIT_S)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    env.update(XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
+    env["ADSIM_TEST_PORT"] = str(listener.getsockname()[1])
+    argv = [sys.executable, "-m", "simulator", "--handler", str(plugin), "--journal", str(journal)]
+    argv += ["--handler-isolation", isolation]
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(WAIT_S)
+            assert connection.recv(1) == b"x"
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=WAIT_S)
+    finally:
+        listener.close()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "adsim: interrupted (SIGTERM): closing the window" in err
+    with contextlib.closing(sqlite3.connect(journal)) as reader:
+        ending = reader.execute("SELECT ending, stop_signal FROM runs").fetchall()
+    assert ending == [("interrupted", "SIGTERM")], err
+    [(status, error, trace)] = _journaled_outcomes(journal)
+    assert status == "timeout", err
+    assert error.startswith("api_not_answer: adsim stopped while this call was running"), error
+    assert "given up after" not in error, error
+    assert trace is not None and "in on_state" in trace, trace
