@@ -55,8 +55,21 @@ def released() -> Iterator[None]:
     RELEASE.set()
 
 
-def _stuck_session(qtbot: Any, window: Any, tmp_path: Path, isolation: str) -> Any:
-    """The window's session with a plugin whose handler is stuck in its call, running."""
+QUIET = """
+def quiet(*args):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_AGENT_STATE_CHANGE", quiet)
+"""
+
+
+def _stuck_session(
+    qtbot: Any, window: Any, tmp_path: Path, isolation: str, *, quiet: bool = False
+) -> Any:
+    """The window's session with a plugin whose handler is stuck in its call, running
+    (``quiet``: and a second plugin taking the same events, after it)."""
     from simulator.gui.options import WindowOptions
     from simulator.gui.session import open_session
 
@@ -64,9 +77,13 @@ def _stuck_session(qtbot: Any, window: Any, tmp_path: Path, isolation: str) -> A
     plugin = tmp_path / "stuck.py"
     source = STUCK.format(mark=str(mark), wait=WAITS[isolation])
     plugin.write_text(source, encoding="utf-8")
+    handlers = [str(plugin)]
+    if quiet:
+        handlers.append(str(tmp_path / "quiet.py"))
+        (tmp_path / "quiet.py").write_text(QUIET, encoding="utf-8")
     journal = tmp_path / "journal.sqlite"
     options = WindowOptions(
-        handlers=[str(plugin)], isolation=isolation, journal=str(journal), login=False
+        handlers=handlers, isolation=isolation, journal=str(journal), login=False
     )
     session = open_session(options, window.settings, window)
     qtbot.waitUntil(lambda: session.bridge.loading is None, timeout=30_000)
@@ -186,3 +203,35 @@ def test_sigterm_on_a_stuck_call_journals_the_run_interrupted(
     assert error.startswith("api_not_answer: adsim stopped while this call was running"), error
     assert "given up after" not in error, error
     assert trace is not None and "in on_state" in trace, trace
+
+
+NEVER_RAN = ("timeout", "api_not_answer: adsim stopped before this call could run")
+
+
+@pytest.mark.usefixtures("released")
+@pytest.mark.parametrize("isolation", ["thread", "process"])
+@pytest.mark.parametrize("quiet", [False, True], ids=["one plugin", "two plugins"])
+def test_the_calls_queued_behind_the_stuck_one_are_said_never_run(
+    qtbot: Any, window: Any, tmp_path: Path, isolation: str, quiet: bool
+) -> None:
+    """With thread isolation (and with process isolation when two plugins take the event, so
+    that it waits in adsim, not in a plugin's pipe) the calls queued behind the stuck one had
+    no outcome at all: the summary said `1 of 1 calls failed`, the journal had
+    their events and nothing of their handlers, as if nobody took them. They are `adsim
+    stopped before this call could run`, as docs/handlers.md says."""
+    session = _stuck_session(qtbot, window, tmp_path, isolation, quiet=quiet)
+    session.bridge.act("set_agent_state", "ready")  # a second ON_AGENT_STATE_CHANGE, queued
+    qtbot.waitUntil(lambda: session.host.pending == 2, timeout=30_000)
+    lines = session.close(wait=0)
+    calls = 4 if quiet else 2  # events #2 (stuck) and #3, each to every plugin
+    assert lines[0].startswith(f"handlers: {calls} of {calls} calls failed"), lines
+    with contextlib.closing(sqlite3.connect(tmp_path / "journal.sqlite")) as reader:
+        rows = reader.execute("SELECT event_seq, handler, status, error FROM outcomes")
+        outcomes = sorted(rows.fetchall())
+    expected = [(2, "on_state"), *([(2, "quiet")] if quiet else [])]
+    expected += [(3, "on_state"), *([(3, "quiet")] if quiet else [])]
+    assert [(seq, handler) for seq, handler, *_ in outcomes] == expected, outcomes
+    [running] = [row for row in outcomes if row[:2] == (2, "on_state")]
+    assert "while this call was running" in running[3], outcomes
+    never = [tuple(row[2:]) for row in outcomes if row[:2] != (2, "on_state")]
+    assert never and set(never) == {NEVER_RAN}, outcomes

@@ -43,12 +43,14 @@ from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
 from simulator.handlers.host.delivery import kept_past_its_end
-from simulator.handlers.host.dispatch import Job
+from simulator.handlers.host.dispatch import Job, _outcome
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.leftover_threads import run_delay, snapshot, wait_runnable
+from simulator.handlers.outcome import Reply
+from simulator.handlers.pipeline import STOPPED_UNSTARTED
 from simulator.handlers.stray_signals import StraySignals
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
 from simulator.handlers.widget_state import WidgetState
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
 
+_NEVER_RAN: Reply = ("timeout", None, STOPPED_UNSTARTED, None)
+"""A handler call queued behind one still running at a stop or the window's close: never run."""
 _END_LIMIT = 10.0
 """Seconds past the close grace ``close`` waits for the dispatcher thread's end (a task that
 blocks its event loop is a plugin's hang: adsim goes on after that)."""
@@ -209,20 +213,31 @@ class HandlerHost(PluginLoading):
                 f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
                 "blocks the event loop); adsim went on without them"
             )
+        never_ran: list[tuple[Job, int]] = []  # each job, and its first handler never called
         with self._lock:
             self._stopped.set()
             # A dispatcher thread still running is given up: it ends at its next step (the
             # call in flight has its outcome), calling nothing else.
             self._generation += 1
             self._watch.notify_all()
+            current = self._current
+            if current is not None and not current.finished:
+                running = self._running is not None and self._running.job is current
+                never_ran.append((current, current.index + running))
         # Events never handled still owe the simulation an answer: the default.
         while True:
             try:
                 job = self._queue.get_nowait()
             except Exception:
                 break
-            if isinstance(job, Job) and job.resolve is not None:
-                self.sim.post(partial(job.resolve, None))
+            if isinstance(job, Job):
+                never_ran.append((job, 0))
+                if job.resolve is not None:
+                    self.sim.post(partial(job.resolve, None))
+        for job, first in never_ran:  # as a plugin's process says its calls never sent
+            handlers = job.registrations if job.started else self.registry.handlers(job.event.name)
+            for registration in handlers[first:]:
+                self._record(_outcome(job.event, registration, 0.0, _NEVER_RAN))
         self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))

@@ -495,6 +495,7 @@ class Dispatcher(OutcomeLog):
             if call is None or isinstance(call.registration.handler, RemoteHandler):
                 return
             self._running = None
+            call.job.index += 1  # its outcome is this one: the next handler's is "never ran"
         frame = sys._current_frames().get(call.thread)
         stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
