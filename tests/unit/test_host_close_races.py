@@ -46,6 +46,12 @@ def _module(plugin: Path) -> dict[str, Any]:
     return vars(loaded)
 
 
+def _unique_calls(host: HandlerHost) -> None:
+    """Each (event, handler) has one outcome: never both "never ran" and its own."""
+    calls = [(o.event_seq, o.handler) for o in host.outcomes]
+    assert len(calls) == len(set(calls)), host.outcomes
+
+
 def test_close_waits_for_the_tasks_left_pending_to_be_named(tmp_path):
     """The dispatcher thread gives the asyncio tasks a handler left pending the close grace,
     then names them (an incident); ``close`` waited 1 s for that thread whatever the grace, so
@@ -109,6 +115,7 @@ def test_a_dispatcher_thread_close_gave_up_on_calls_nothing_more(tmp_path):
     thread.join(60)
     assert not thread.is_alive(), "the dispatcher thread close gave up on ended"
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
+    _unique_calls(host)
     first, *never = host.outcomes
     assert first.handler == "first", "the call in flight has its outcome"
     # The calls queued behind it are said never run (they had no outcome at all).
@@ -146,6 +153,7 @@ def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_clos
     assert not host._dispatcher.is_alive(), "the dispatcher thread started at the close ended"
     module["release"].set()
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
+    _unique_calls(host)
     ran = [o for o in host.outcomes if o.error != STOPPED_UNSTARTED]
     assert [(o.handler, o.status) for o in ran] == [("first", "timeout")]
     never = [o for o in host.outcomes if o.error == STOPPED_UNSTARTED]
@@ -252,3 +260,64 @@ def test_a_call_that_comes_after_the_stop_is_no_crash_of_the_plugin(tmp_path):
     process.pipeline.submit(0, saved, lambda reply, duration: replies.append(reply))
     [(status, _, error, _)] = replies
     assert (status, error) == ("timeout", STOPPED_UNSTARTED)
+
+
+STUCK_NEW = """
+import threading
+
+
+def stuck(interaction):
+    threading.Event().wait()  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_NEW_INTERACTION", stuck)
+"""
+
+ON_STATE = """
+def on_state(interaction):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", on_state)
+"""
+
+
+def test_a_job_waiting_for_another_plugins_stuck_call_is_not_run_after_the_close(tmp_path):
+    """With process isolation the dispatcher thread's job for one plugin waited for another
+    plugin's pipelined call, stuck; the close said that job never ran, then ended the stuck
+    plugin's process, and the thread went on and ran it: two outcomes for one call (`adsim
+    stopped before this call could run`, then `ok`), a handler run after adsim stopped."""
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(STUCK_NEW, encoding="utf-8")
+    other = tmp_path / "other.py"
+    other.write_text(ON_STATE, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+    assert not host.load(stuck)[0].error
+    assert not host.load(other)[0].error
+    [waited] = [p for p in host._processes if p.name == "stuck"]
+    waiting = threading.Event()
+    waiter: list[threading.Thread] = []
+    real = waited.pipeline.drain
+
+    def drain() -> None:
+        if threading.current_thread() is host._dispatcher:
+            waiter.append(threading.current_thread())
+            waiting.set()
+        real()
+
+    waited.pipeline.drain = drain  # type: ignore[method-assign]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert waiting.wait(60), "the next job waits for the stuck call"
+    finally:
+        host.close(timeout=0)
+    [thread] = waiter
+    thread.join(60)
+    assert not thread.is_alive(), "the dispatcher thread close gave up on ended"
+    _unique_calls(host)
+    never = [o for o in host.outcomes if o.handler == "on_state"]
+    assert never and {(o.status, o.error) for o in never} == {("timeout", STOPPED_UNSTARTED)}

@@ -43,13 +43,13 @@ from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
 from simulator.handlers.host.delivery import kept_past_its_end
-from simulator.handlers.host.dispatch import Job, _outcome
+from simulator.handlers.host.dispatch import Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
 from simulator.handlers.leftover_threads import run_delay, snapshot, wait_runnable
-from simulator.handlers.outcome import Reply
+from simulator.handlers.outcome import Reply, call_outcome
 from simulator.handlers.pipeline import STOPPED_UNSTARTED
 from simulator.handlers.stray_signals import StraySignals
 from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
@@ -237,7 +237,7 @@ class HandlerHost(PluginLoading):
         for job, first in never_ran:  # as a plugin's process says its calls never sent
             handlers = job.registrations if job.started else self.registry.handlers(job.event.name)
             for registration in handlers[first:]:
-                self._record(_outcome(job.event, registration, 0.0, _NEVER_RAN))
+                self._record(call_outcome(job.event, registration, 0.0, _NEVER_RAN))
         self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))

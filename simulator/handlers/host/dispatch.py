@@ -35,11 +35,12 @@ from simulator.handlers.answers import AnswerError, check_answer, oversized_answ
 from simulator.handlers.host.reporting import OutcomeLog
 from simulator.handlers.kept_calls import Window
 from simulator.handlers.outcome import (
+    PLAIN,
     HandlerOutcome,
     OpaqueResult,
     OversizedResult,
     Reply,
-    jsonable,
+    call_outcome,
     kept_result,
 )
 from simulator.handlers.registry import Registration
@@ -105,30 +106,6 @@ def _copy_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_copy_json(item) for item in value)
     return value
-
-
-_PLAIN = (type(None), str, int, bool)
-"""Results that are JSON as they are (these exact types: a float may be NaN, a subclass is not
-what it seems): ``jsonable`` is spared for them (most handlers return None)."""
-
-
-def _outcome(
-    event: Event, registration: Registration, duration_ms: float, reply: Reply
-) -> HandlerOutcome:
-    """What one handler call on ``event`` did: ``reply`` is (status, result, error, trace)."""
-    status, result, error, trace = reply
-    return HandlerOutcome(
-        event.seq,
-        event.name.value,
-        event.interaction_id,
-        registration.name,
-        registration.plugin,
-        duration_ms,
-        status,
-        result if type(result) in _PLAIN else jsonable(result),
-        error,
-        trace,
-    )
 
 
 class Dispatcher(OutcomeLog):
@@ -235,7 +212,10 @@ class Dispatcher(OutcomeLog):
             job.registrations = self.registry.handlers(job.event.name)
             if self.widget.loggers:
                 self.widget.log(job.event.name.value, list(job.event.wire_args))
-        process = self._pipeline_for(job)
+        process = self._pipeline_for(job)  # may wait for another plugin's stuck call
+        with self._lock:
+            if generation != self._generation:
+                return False  # given up meanwhile (``close`` said this job never ran)
         if process is not None:
             self._pipeline(job, process)
             with self._lock:
@@ -327,7 +307,7 @@ class Dispatcher(OutcomeLog):
     ) -> None:
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
         try:
-            self._record(_outcome(job.event, registration, duration, reply))
+            self._record(call_outcome(job.event, registration, duration, reply))
         except Exception as exc:
             self._lost(job, traceback_text(exc))  # ends the job now: its other calls too
         with self._lock:
@@ -384,7 +364,8 @@ class Dispatcher(OutcomeLog):
                     )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
-            self._record(_outcome(event, registration, duration, (status, result, error, trace)))
+            reply = (status, result, error, trace)
+            self._record(call_outcome(event, registration, duration, reply))
         return True
 
     def _invoke(self, registration: Registration, event: Event) -> Reply:
@@ -403,7 +384,7 @@ class Dispatcher(OutcomeLog):
             result = handler(*registration.arguments(args))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
-            if type(result) not in _PLAIN or type(result) is str:
+            if type(result) not in PLAIN or type(result) is str:
                 # While the call is timed: a __repr__ that never returns is its timeout.
                 result = kept_result(result, copy=False)
         except BaseException as exc:
@@ -500,7 +481,7 @@ class Dispatcher(OutcomeLog):
         stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
         reply: Reply = ("timeout", None, _stopped_in_thread(waited), stack)
-        self._record(_outcome(call.job.event, call.registration, duration, reply))
+        self._record(call_outcome(call.job.event, call.registration, duration, reply))
 
     def _timeout_outcome(self, call: Call) -> HandlerOutcome:
         handler = call.registration.handler
@@ -518,4 +499,4 @@ class Dispatcher(OutcomeLog):
             stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
         reply: Reply = ("timeout", None, error, stack)
-        return _outcome(call.job.event, call.registration, duration, reply)
+        return call_outcome(call.job.event, call.registration, duration, reply)
