@@ -105,8 +105,11 @@ class Session:
                 f"waiting up to {wait:g} s for {names}'s handlers to finish the {owed} event(s) "
                 f"they were given (one still running then is {then})"
             )
-        deadline = time.monotonic() + (wait if owed else 0)
-        lost = [session._close_host(max(0.0, deadline - time.monotonic())) for session in sessions]
+        wait = wait if owed else 0
+        deadline = time.monotonic() + wait
+        lost = [
+            session._close_host(max(0.0, deadline - time.monotonic()), wait) for session in sessions
+        ]
         self._threads_left()  # once every host is closed: no handler of theirs runs any more
         return [
             line
@@ -137,9 +140,10 @@ class Session:
         # summary of the agent whose plugin left it, where that can be told.
         threads_left(hosts[0], hosts[1:])
 
-    def _close_host(self, wait: float) -> tuple[list[str], bool]:
-        """Close this desktop's bridge and host (its handlers get ``wait`` s); what to say,
-        and whether events were still held back (never journaled)."""
+    def _close_host(self, wait: float, close_wait: float) -> tuple[list[str], bool]:
+        """Close this desktop's bridge and host (its handlers get ``wait`` s, what is left of
+        the close's ``close_wait``); what to say, and whether events were still held back
+        (never journaled)."""
         lost: list[str] = []
         now = time.monotonic()
         for job in self.bridge.loading_all:
@@ -162,7 +166,7 @@ class Session:
                 f"{bus.held}"
             )
         if self.host is not None:
-            self.host.close(timeout=wait)
+            self.host.close(timeout=wait, close_wait=close_wait)
         return lost, held
 
     def _close_journal(self, lost: list[str], held: bool, signum: int | None) -> list[str]:

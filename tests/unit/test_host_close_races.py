@@ -321,3 +321,24 @@ def test_a_job_waiting_for_another_plugins_stuck_call_is_not_run_after_the_close
     _unique_calls(host)
     never = [o for o in host.outcomes if o.handler == "on_state"]
     assert never and {(o.status, o.error) for o in never} == {("timeout", STOPPED_UNSTARTED)}
+
+
+def test_a_call_given_up_says_the_close_s_whole_wait(tmp_path):
+    """The window's close shares one wait among its agents' hosts, each closed with what is
+    left of it: a call given up said that (`given up after the close's 1.9 s wait`, or `not
+    waited for` on a second agent's desktop), not the close's wait."""
+    plugin = _plugin(tmp_path, TWO_HANDLERS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="thread")
+    assert not host.load(plugin)[0].error
+    module = _module(plugin)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert module["running"].wait(60), "the first handler runs"
+    finally:
+        host.close(timeout=0, close_wait=2.0)
+        module["release"].set()
+    _unique_calls(host)
+    [given_up] = [o for o in host.outcomes if o.error != STOPPED_UNSTARTED]
+    assert "given up after the close's 2 s wait" in given_up.error, given_up.error

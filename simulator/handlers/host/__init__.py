@@ -170,9 +170,11 @@ class HandlerHost(PluginLoading):
 
     # ------------------------------------------------------------------ closing
 
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = None, *, close_wait: float | None = None) -> None:
         """Finish the events already queued (up to ``timeout``, default the handler timeout plus
-        1 s), then stop the threads and unsubscribe. Plugins' close hooks run."""
+        1 s), then stop the threads and unsubscribe. Plugins' close hooks run. ``close_wait``:
+        the whole wait of a close that shares it among hosts (the window's agents; ``timeout``
+        is what is left of it), which the outcome of a call given up says."""
         if self._closed:
             return
         for unsubscribe in self._unsubscribe:
@@ -180,7 +182,7 @@ class HandlerHost(PluginLoading):
         waited = self.timeout + 1 if timeout is None else timeout
         idle = self.wait_idle(waited)
         if not idle:  # a call here still running is given up: its outcome now, not never
-            self._abandon_running(waited)
+            self._abandon_running(waited if close_wait is None else close_wait)
         if self.kept is not None:  # a mend in progress ends first; none after
             self.kept.over()
         with self._lock:
