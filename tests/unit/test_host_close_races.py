@@ -342,3 +342,72 @@ def test_a_call_given_up_says_the_close_s_whole_wait(tmp_path):
     _unique_calls(host)
     [given_up] = [o for o in host.outcomes if o.error != STOPPED_UNSTARTED]
     assert "given up after the close's 2 s wait" in given_up.error, given_up.error
+
+
+STUCK_STATE = """
+import threading
+
+
+def stuck(interaction):
+    threading.Event().wait()  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", stuck)
+"""
+
+
+def test_a_plugin_process_call_stuck_at_the_close_has_its_outcome_before_the_close_ends(
+    tmp_path, monkeypatch
+):
+    """A call stuck in a plugin's process (not pipelined: two plugins take its event) has its
+    reply once the close ends that process, on the dispatcher thread, which nothing waited
+    for: on a loaded machine its outcome came after the close (the journal closed: dropped),
+    and the call was in neither the journal nor the summary."""
+    import simulator.handlers.host as host_module
+    from simulator.handlers import leftover_threads
+
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(STUCK_STATE, encoding="utf-8")
+    other = tmp_path / "other.py"
+    other.write_text(ON_STATE, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+    assert not host.load(stuck)[0].error
+    assert not host.load(other)[0].error
+    calling, waited_for = threading.Event(), threading.Event()
+    real_invoke, real_record = host._invoke, host._record
+
+    def invoke(registration: Any, event: Any) -> Any:
+        if registration.name == "stuck":
+            calling.set()
+        return real_invoke(registration, event)
+
+    def record(outcome: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            waited_for.wait(60)  # a dispatcher thread waiting for a CPU until the close ends
+        real_record(outcome)
+
+    real_join = leftover_threads.join_within
+
+    def join_within(thread: threading.Thread, grace: float, start: Any = None) -> bool:
+        waited_for.set()  # the close waits for it: it gets its CPU now
+        return real_join(thread, grace, start)
+
+    host._invoke = invoke  # type: ignore[method-assign]
+    host._record = record  # type: ignore[method-assign]
+    monkeypatch.setattr(host_module, "join_within", join_within, raising=False)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert calling.wait(60), "the stuck call runs"
+    finally:
+        host.close(timeout=0)
+        at_close = list(host.outcomes)
+        waited_for.set()
+    _unique_calls(host)
+    [stuck_call] = [o for o in at_close if o.error != STOPPED_UNSTARTED]
+    assert stuck_call.handler == "stuck", at_close
+    assert stuck_call.error.startswith("api_not_answer: adsim stopped while this call was run")
+    never = [o for o in at_close if o.error == STOPPED_UNSTARTED]
+    assert never and never[0].handler == "on_state", at_close

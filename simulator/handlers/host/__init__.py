@@ -43,16 +43,16 @@ from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
 from simulator.handlers.host.delivery import kept_past_its_end
-from simulator.handlers.host.dispatch import Job
+from simulator.handlers.host.dispatch import Call, Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
-from simulator.handlers.leftover_threads import run_delay, snapshot, wait_runnable
+from simulator.handlers.leftover_threads import join_within, run_delay, snapshot, wait_runnable
 from simulator.handlers.outcome import Reply, call_outcome
 from simulator.handlers.pipeline import STOPPED_UNSTARTED
 from simulator.handlers.stray_signals import StraySignals
-from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
+from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT, RemoteHandler
 from simulator.handlers.widget_state import WidgetState
 
 if TYPE_CHECKING:
@@ -223,8 +223,9 @@ class HandlerHost(PluginLoading):
             self._generation += 1
             self._watch.notify_all()
             current = self._current
+            call = self._running  # in a plugin's process: its outcome comes once that ends
             if current is not None and not current.finished:
-                running = self._running is not None and self._running.job is current
+                running = call is not None and call.job is current
                 never_ran.append((current, current.index + running))
         # Events never handled still owe the simulation an answer: the default.
         while True:
@@ -245,10 +246,23 @@ class HandlerHost(PluginLoading):
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:
             self._close_plugin(plugin)
+        if call is not None:
+            self._await_outcome(call)
         if self._signals is not None:
             self._signals.release()
         self._ended = True
         self.registry.ended = kept_past_its_end("on", self.under_test)
+
+    def _await_outcome(self, call: Call) -> None:
+        """The call in a plugin's process still running at the close has its reply once its
+        process was ended (``_close_plugin``), on its dispatcher thread: that thread is waited
+        for (of time it could run), or on a loaded machine the outcome came after the journal
+        had closed, and was in neither the journal nor the summary."""
+        if not isinstance(call.registration.handler, RemoteHandler):
+            return  # in this process: given up, its outcome recorded (``_abandon_running``)
+        for thread in threading.enumerate():
+            if thread.ident == call.thread and thread is not threading.current_thread():
+                join_within(thread, _END_LIMIT)
 
     def __enter__(self) -> HandlerHost:
         return self
