@@ -411,3 +411,78 @@ def test_a_plugin_process_call_stuck_at_the_close_has_its_outcome_before_the_clo
     assert stuck_call.error.startswith("api_not_answer: adsim stopped while this call was run")
     never = [o for o in at_close if o.error == STOPPED_UNSTARTED]
     assert never and never[0].handler == "on_state", at_close
+
+
+QUICK = """
+def quick(interaction):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", quick)
+"""
+
+
+class _Queue:
+    """The host's queue of jobs, with a seam where the dispatcher thread takes one: there,
+    unless it holds the host's lock (the take and its job made current at once), it waits
+    until the host has closed (a thread waiting for a CPU just there)."""
+
+    def __init__(self, host: HandlerHost, closed: threading.Event) -> None:
+        self.host, self.real, self.closed = host, host._queue, closed
+        self.jobs: list[Any] = []
+        self.took = threading.Event()
+
+    def _taken(self, job: Any) -> Any:
+        if job is not None and not self.took.is_set():
+            self.took.set()
+            if not self.host._lock._is_owned():  # type: ignore[attr-defined]
+                assert self.closed.wait(60), "the host closed"
+        return job
+
+    def put(self, job: Any) -> None:
+        self.jobs.append(job)
+        self.real.put(job)
+
+    def append(self, job: Any) -> None:
+        self.jobs.append(job)
+        self.real.append(job)
+
+    def get(self) -> Any:
+        return self._taken(self.real.get())
+
+    def popleft(self) -> Any:
+        return self._taken(self.real.popleft())
+
+    def __len__(self) -> int:
+        return len(self.real)
+
+    def __iter__(self) -> Any:
+        return iter(self.real)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_job_taken_from_the_queue_as_the_host_closes_has_its_outcome(tmp_path):
+    """The dispatcher thread took a job from the queue, then made it current under the lock:
+    a close in between found it neither queued nor current, and its calls had no outcome at
+    all (nor did the thread, given up, run them)."""
+    plugin = _plugin(tmp_path, QUICK)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="thread")
+    assert not host.load(plugin)[0].error
+    closed = threading.Event()
+    queue = _Queue(host, closed)
+    host._queue = queue  # type: ignore[assignment]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert queue.took.wait(60), "the dispatcher thread takes a job"
+    finally:
+        host.close(timeout=0)
+        closed.set()
+    host._dispatcher.join(60)
+    _unique_calls(host)
+    jobs = {job.event.seq for job in queue.jobs if job is not None}
+    assert jobs <= {o.event_seq for o in host.outcomes}, host.outcomes

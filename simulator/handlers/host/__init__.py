@@ -196,7 +196,7 @@ class HandlerHost(PluginLoading):
                 request.result = fail(ResultErrorCode.api_not_answer, "the simulator has stopped")
                 request.state = "done"
                 request.done.set()
-        self._queue.put(None)  # the dispatcher thread ends
+        self._put(None)  # the dispatcher thread ends
         # Idle, the dispatcher thread has its end left only: the close grace it gives the
         # asyncio tasks handlers left pending, then their names (an incident). That is waited
         # for however slow the machine (1 s was not, under load, and the summary went out
@@ -227,12 +227,9 @@ class HandlerHost(PluginLoading):
             if current is not None and not current.finished:
                 running = call is not None and call.job is current
                 never_ran.append((current, current.index + running))
-        # Events never handled still owe the simulation an answer: the default.
-        while True:
-            try:
-                job = self._queue.get_nowait()
-            except Exception:
-                break
+            queued = list(self._queue)  # with the current job: each taken is one or the other
+            self._queue.clear()
+        for job in queued:  # never handled, they owe the simulation an answer: the default
             if isinstance(job, Job):
                 never_ran.append((job, 0))
                 if job.resolve is not None:
@@ -241,7 +238,7 @@ class HandlerHost(PluginLoading):
             handlers = job.registrations if job.started else self.registry.handlers(job.event.name)
             for registration in handlers[first:]:
                 self._record(call_outcome(job.event, registration, 0.0, _NEVER_RAN))
-        self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
+        self._put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:

@@ -158,14 +158,16 @@ class Dispatcher(OutcomeLog):
             while True:
                 job = self._current
                 if job is None:
-                    job = self._queue.get()
                     with self._lock:
+                        while not self._queue:
+                            self._arrived.wait()
+                        job = self._queue.popleft()
                         given_up = generation != self._generation
                         if job is not None and not given_up:
                             self._current = job
                     if job is None:  # queued by ``close``
                         if given_up:  # its end is not this thread's: the next one's too
-                            self._queue.put(None)
+                            self._put(None)
                             return
                         try:
                             self._end_tasks()
@@ -193,6 +195,11 @@ class Dispatcher(OutcomeLog):
             loop = getattr(self._local, "loop", None)
             if loop is not None and self._stopped.is_set():
                 loop.close()
+
+    def _put(self, job: Job | None) -> None:
+        with self._lock:
+            self._queue.append(job)
+            self._arrived.notify()
 
     def _end_tasks(self) -> None:
         """The asyncio tasks handlers left pending get the grace a plugin's threads get;
