@@ -158,9 +158,10 @@ class Dispatcher(OutcomeLog):
             while True:
                 job = self._current
                 if job is None:
+                    self._arrived.get()
                     with self._lock:
-                        while not self._queue:
-                            self._arrived.wait()
+                        if not self._queue:
+                            continue  # taken by ``close``
                         job = self._queue.popleft()
                         given_up = generation != self._generation
                         if job is not None and not given_up:
@@ -199,7 +200,7 @@ class Dispatcher(OutcomeLog):
     def _put(self, job: Job | None) -> None:
         with self._lock:
             self._queue.append(job)
-            self._arrived.notify()
+        self._arrived.put(None)
 
     def _end_tasks(self) -> None:
         """The asyncio tasks handlers left pending get the grace a plugin's threads get;

@@ -13,6 +13,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from simulator.contract import OperationResult
@@ -153,9 +154,10 @@ class HostState:
         for ever) or released another thread's hold (``simulator.handlers.host.delivery``)."""
         self._idle = threading.Condition(self._lock)
         self._watch = threading.Condition(self._lock)
-        self._arrived = threading.Condition(self._lock)
-        """A job was queued: the dispatcher thread takes it and makes it current at once (a
-        close in between found it neither queued nor current: its calls had no outcome)."""
+        self._arrived: SimpleQueue[None] = SimpleQueue()
+        """One item per job queued: the dispatcher thread's wake-up; it then takes the job and
+        makes it current under ``_lock`` at once (a close in between found it neither queued
+        nor current: its calls had no outcome)."""
         self._pending = 0
         self._running: Call | None = None
         self._current: Job | None = None
