@@ -339,7 +339,9 @@ def _run(options: WindowOptions, collecting: bool, compiled: Callable[[], None])
 
         stopped = outcome.get("signal") is not None
         lost = session.close(
-            wait=0 if stopped else CLOSE_GRACE_S, say=lambda line: _tell(f"adsim: {line}")
+            wait=0 if stopped else CLOSE_GRACE_S,
+            say=lambda line: _tell(f"adsim: {line}"),
+            signum=outcome.get("signal"),
         )
         for line in lost:
             _tell(f"adsim: {line}")

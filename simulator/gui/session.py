@@ -74,14 +74,19 @@ class Session:
         return lines
 
     def close(
-        self, wait: float = CLOSE_GRACE_S, say: Callable[[str], Any] | None = None
+        self,
+        wait: float = CLOSE_GRACE_S,
+        say: Callable[[str], Any] | None = None,
+        signum: int | None = None,
     ) -> list[str]:
         """Stop polling, stop the handler thread, close the journal (every agent's). The
         handlers get ``wait`` seconds in all (every desktop's at once, not each in turn) to
         finish the events they were given; when some are still to handle, ``say`` is told
-        first, so a terminal that waits says why. Returns what the tester must be told: events
-        the journal still held back, which nobody got (a window closed under the banner lost
-        them without a word)."""
+        first, so a terminal that waits says why. ``signum``: the signal that stopped the
+        window (Ctrl-C, SIGTERM), the journaled end of each run (``interrupted``), as ``adsim
+        run`` journals a stop. Returns what the tester must be told: events the journal still
+        held back, which nobody got (a window closed under the banner lost them without a
+        word)."""
         sessions = (*self.others, self)
         pending = {
             session.sim.name: getattr(session.host, "pending", 0)
@@ -91,18 +96,25 @@ class Session:
         owed = sum(pending.values())
         if owed and wait > 0 and say is not None:
             names = ", ".join(name for name, count in pending.items() if count)
+            then = (
+                "given up: on a thread of adsim's own process it cannot be ended"
+                if getattr(self.host, "isolation", "process") == "thread"
+                else "stopped, and its plugin's process ended after its close grace"
+            )
             say(
                 f"waiting up to {wait:g} s for {names}'s handlers to finish the {owed} event(s) "
-                "they were given (one still running then is stopped, and its plugin's process "
-                "ended after its close grace)"
+                f"they were given (one still running then is {then})"
             )
-        deadline = time.monotonic() + (wait if owed else 0)
-        lost = [session._close_host(max(0.0, deadline - time.monotonic())) for session in sessions]
+        wait = wait if owed else 0
+        deadline = time.monotonic() + wait
+        lost = [
+            session._close_host(max(0.0, deadline - time.monotonic()), wait) for session in sessions
+        ]
         self._threads_left()  # once every host is closed: no handler of theirs runs any more
         return [
             line
             for session, (lines, held) in zip(sessions, lost, strict=True)
-            for line in session._close_journal(lines, held)
+            for line in session._close_journal(lines, held, signum)
         ]
 
     def _threads_left(self) -> None:
@@ -128,9 +140,10 @@ class Session:
         # summary of the agent whose plugin left it, where that can be told.
         threads_left(hosts[0], hosts[1:])
 
-    def _close_host(self, wait: float) -> tuple[list[str], bool]:
-        """Close this desktop's bridge and host (its handlers get ``wait`` s); what to say,
-        and whether events were still held back (never journaled)."""
+    def _close_host(self, wait: float, close_wait: float) -> tuple[list[str], bool]:
+        """Close this desktop's bridge and host (its handlers get ``wait`` s, what is left of
+        the close's ``close_wait``); what to say, and whether events were still held back
+        (never journaled)."""
         lost: list[str] = []
         now = time.monotonic()
         for job in self.bridge.loading_all:
@@ -153,14 +166,17 @@ class Session:
                 f"{bus.held}"
             )
         if self.host is not None:
-            self.host.close(timeout=wait)
+            self.host.close(timeout=wait, close_wait=close_wait)
         return lost, held
 
-    def _close_journal(self, lost: list[str], held: bool) -> list[str]:
+    def _close_journal(self, lost: list[str], held: bool, signum: int | None) -> list[str]:
         """``lost``, then this desktop's handler summary; close its journal (``_close_host``
-        first; ``held``: its events held back, said already)."""
+        first; ``held``: its events held back, said already; ``signum``: the stop's signal)."""
         if self.host is not None:
             lost += self._handler_summary()
+        end_run = getattr(self.journal, "end_run", None)
+        if signum is not None and end_run is not None:  # else ``close`` ends it: finished
+            end_run(interrupted=True, signum=signum)
         close = getattr(self.journal, "close", None)
         if close is not None:
             close()

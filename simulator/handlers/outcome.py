@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -20,13 +20,19 @@ from simulator.handlers.limits import (
 from simulator.one_line import one_line
 from simulator.stable_text import stable_repr
 
+if TYPE_CHECKING:
+    from simulator.engine import Event
+    from simulator.handlers.registry import Registration
+
 __all__ = [
+    "PLAIN",
     "HandlerOutcome",
     "OpaqueResult",
     "OutcomeStatus",
     "OversizedResult",
     "PluginStatus",
     "Reply",
+    "call_outcome",
     "jsonable",
     "kept_result",
 ]
@@ -262,3 +268,27 @@ class PluginStatus:
     error: str | None = None
     """``file:line: what went wrong; what to do`` when it did not load."""
     handler_count: int = 0
+
+
+PLAIN = (type(None), str, int, bool)
+"""Results that are JSON as they are (these exact types: a float may be NaN, a subclass is not
+what it seems): ``jsonable`` is spared for them (most handlers return None)."""
+
+
+def call_outcome(
+    event: Event, registration: Registration, duration_ms: float, reply: Reply
+) -> HandlerOutcome:
+    """What one handler call on ``event`` did: ``reply`` is (status, result, error, trace)."""
+    status, result, error, trace = reply
+    return HandlerOutcome(
+        event.seq,
+        event.name.value,
+        event.interaction_id,
+        registration.name,
+        registration.plugin,
+        duration_ms,
+        status,
+        result if type(result) in PLAIN else jsonable(result),
+        error,
+        trace,
+    )

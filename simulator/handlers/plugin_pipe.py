@@ -57,7 +57,8 @@ class Life:
     """What its atexit functions raised, one line each."""
     reader: threading.Thread | None = None
     stop_dump: str | None = None
-    """Its stacks when a stop's grace ended it with a call running (``end_on_stop``)."""
+    """Its stacks when a stop's grace ended it with a call running (``end_on_stop``), or
+    adsim's close did (the window's): the trace of the call it ran."""
     ended_leftovers: bool = False
     """What it left running was looked for (once: its reader and ``close`` both may)."""
 

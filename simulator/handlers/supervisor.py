@@ -467,7 +467,11 @@ class PluginProcess(PluginMessages):
                     self.say(self._end_running(life, "when adsim stopped"))
                     late = life.stop_dump or ""
                 else:
-                    late = self._kill(life) or ""  # where it was, for the line below
+                    # Where it was, before the kill: for the line below, and the trace of the
+                    # call it was running (its outcome, ``STOPPED_RUNNING``, from its reader).
+                    life.stop_dump = dump_stacks(life.process, life.dump_path)
+                    late = life.stop_dump or ""
+                    self._kill(life, dump=False)
         elif life.process.poll() is None:
             life.process.kill()
         life.process.wait()

@@ -6,8 +6,10 @@ kept in ``failure``, not raised: the next commit of events is refused with it.""
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import sqlite3
+import sys
 from typing import Any
 
 from simulator import interrupts
@@ -177,6 +179,15 @@ class HeldRows(RunRows):
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
+        if self._closed:  # a handler thread's last call, ended past the close: not silently
+            with contextlib.suppress(OSError, ValueError):
+                print(
+                    f"adsim: journal {self.path}: the outcome of {outcome.handler} on event "
+                    f"#{outcome.event_seq} came after the journal was closed; it is not in it",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            return
         what, values, failed = outcome_row(outcome)
         sql = self._outcome_sql if failed else self._outcome_ok_sql
         self._hold(what, sql, values, seq=outcome.event_seq)

@@ -30,6 +30,7 @@ class _Host:
         self.pending = pending
         self.said = said
         self.closed_with: float | None = None
+        self.close_wait: float | None = None
         self.said_before_close: list[str] = []
         self.outcomes: list[Any] = []
         self.plugins: list[Any] = []  # loaded, none failed: nothing for the summary
@@ -38,9 +39,10 @@ class _Host:
     def subscribe_outcomes(self, _callback: Any) -> Any:
         return lambda: None
 
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = None, *, close_wait: float | None = None) -> None:
         self.said_before_close = list(self.said)
         self.closed_with = timeout
+        self.close_wait = close_wait
         self.clock.now += timeout or 0
 
 
@@ -101,6 +103,15 @@ def test_several_desktops_share_one_grace_not_one_each(qtbot: Any, monkeypatch: 
     given = sorted(host.closed_with or 0 for host in hosts)
     assert given == [0, 0, CLOSE_GRACE_S]
     assert len(said) == 1
+    # What a call given up says is the close's wait, not what was left of it for its desktop
+    # (a second agent's stuck call said `not waited for`, a short pause made 2 s `1.9 s`).
+    assert [host.close_wait for host in hosts] == [CLOSE_GRACE_S] * 3
+
+
+def test_a_stop_says_its_calls_not_waited_for(qtbot: Any, monkeypatch: Any) -> None:
+    session, hosts, said = _sessions(qtbot, monkeypatch, [1, 1])
+    session.close(wait=0, say=said.append)
+    assert [host.close_wait for host in hosts] == [0, 0]
 
 
 STUCK_PLUGIN = """

@@ -324,3 +324,28 @@ def test_closing_once_the_journal_took_the_end_it_could_not_take_says_nothing_of
     with sqlite3.connect(journal_path) as reader:
         ending, ended_ms = reader.execute("SELECT ending, ended_ms FROM runs").fetchone()
     assert ending is None and ended_ms is not None  # its end: journal-off, written
+
+
+def test_a_journal_file_deleted_mid_session_is_not_said_to_be_retried(journaled, journal_path):
+    """Deleted while the window wrote to it, the journal never takes an event again (the banner
+    says `nothing more is written`), but the line under it said the events were held `until
+    the journal can be written (retrying every second) or you switch it off`: a tester waited
+    for a retry that cannot succeed. It says the switch is the way on; the switch delivers
+    them, and nothing is delivered before."""
+    desk = journaled
+    _logged_in(desk)
+    handled_before = len(_handled(desk))
+    banner = desk.widget("journalBanner")
+    journal_path.unlink()
+    desk.choose("agentStateCombo", "Ready")
+    desk.wait(banner.isVisible, WAIT_MS)
+    text = desk.widget("journalBannerText").text()
+    assert str(journal_path) in text and "deleted or moved" in text, text
+    held = desk.widget("journalHeldLabel").text()
+    assert "retrying" not in held, held
+    assert held.startswith("1 event held back: neither the handlers nor this window get them"), held
+    assert "switch the journal off: its file was deleted, moved or replaced" in held, held
+    assert len(_handled(desk)) == handled_before
+    desk.click("journalOffButton")
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)
+    desk.wait(lambda: _handled(desk)[-1:] == ["ON_AGENT_STATE_CHANGE"], WAIT_MS)

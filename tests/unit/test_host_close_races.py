@@ -46,6 +46,12 @@ def _module(plugin: Path) -> dict[str, Any]:
     return vars(loaded)
 
 
+def _unique_calls(host: HandlerHost) -> None:
+    """Each (event, handler) has one outcome: never both "never ran" and its own."""
+    calls = [(o.event_seq, o.handler) for o in host.outcomes]
+    assert len(calls) == len(set(calls)), host.outcomes
+
+
 def test_close_waits_for_the_tasks_left_pending_to_be_named(tmp_path):
     """The dispatcher thread gives the asyncio tasks a handler left pending the close grace,
     then names them (an incident); ``close`` waited 1 s for that thread whatever the grace, so
@@ -109,7 +115,12 @@ def test_a_dispatcher_thread_close_gave_up_on_calls_nothing_more(tmp_path):
     thread.join(60)
     assert not thread.is_alive(), "the dispatcher thread close gave up on ended"
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
-    assert [o.handler for o in host.outcomes] == ["first"], "the call in flight has its outcome"
+    _unique_calls(host)
+    first, *never = host.outcomes
+    assert first.handler == "first", "the call in flight has its outcome"
+    # The calls queued behind it are said never run (they had no outcome at all).
+    assert never and never[0].handler == "second", never
+    assert {(o.status, o.error) for o in never} == {("timeout", STOPPED_UNSTARTED)}
 
 
 def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_close(tmp_path):
@@ -142,7 +153,11 @@ def test_a_handler_abandoned_while_the_host_closes_starts_nothing_after_the_clos
     assert not host._dispatcher.is_alive(), "the dispatcher thread started at the close ended"
     module["release"].set()
     assert [name for name, _ in module["calls"]] == ["first"], "nothing ran after the close"
-    assert [(o.handler, o.status) for o in host.outcomes] == [("first", "timeout")]
+    _unique_calls(host)
+    ran = [o for o in host.outcomes if o.error != STOPPED_UNSTARTED]
+    assert [(o.handler, o.status) for o in ran] == [("first", "timeout")]
+    never = [o for o in host.outcomes if o.error == STOPPED_UNSTARTED]
+    assert never and never[0].handler == "second", host.outcomes
 
 
 HANGS = """
@@ -245,3 +260,229 @@ def test_a_call_that_comes_after_the_stop_is_no_crash_of_the_plugin(tmp_path):
     process.pipeline.submit(0, saved, lambda reply, duration: replies.append(reply))
     [(status, _, error, _)] = replies
     assert (status, error) == ("timeout", STOPPED_UNSTARTED)
+
+
+STUCK_NEW = """
+import threading
+
+
+def stuck(interaction):
+    threading.Event().wait()  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_NEW_INTERACTION", stuck)
+"""
+
+ON_STATE = """
+def on_state(interaction):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", on_state)
+"""
+
+
+def test_a_job_waiting_for_another_plugins_stuck_call_is_not_run_after_the_close(tmp_path):
+    """With process isolation the dispatcher thread's job for one plugin waited for another
+    plugin's pipelined call, stuck; the close said that job never ran, then ended the stuck
+    plugin's process, and the thread went on and ran it: two outcomes for one call (`adsim
+    stopped before this call could run`, then `ok`), a handler run after adsim stopped."""
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(STUCK_NEW, encoding="utf-8")
+    other = tmp_path / "other.py"
+    other.write_text(ON_STATE, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+    assert not host.load(stuck)[0].error
+    assert not host.load(other)[0].error
+    [waited] = [p for p in host._processes if p.name == "stuck"]
+    waiting = threading.Event()
+    waiter: list[threading.Thread] = []
+    real = waited.pipeline.drain
+
+    def drain() -> None:
+        if threading.current_thread() is host._dispatcher:
+            waiter.append(threading.current_thread())
+            waiting.set()
+        real()
+
+    waited.pipeline.drain = drain  # type: ignore[method-assign]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert waiting.wait(60), "the next job waits for the stuck call"
+    finally:
+        host.close(timeout=0)
+    [thread] = waiter
+    thread.join(60)
+    assert not thread.is_alive(), "the dispatcher thread close gave up on ended"
+    _unique_calls(host)
+    never = [o for o in host.outcomes if o.handler == "on_state"]
+    assert never and {(o.status, o.error) for o in never} == {("timeout", STOPPED_UNSTARTED)}
+
+
+def test_a_call_given_up_says_the_close_s_whole_wait(tmp_path):
+    """The window's close shares one wait among its agents' hosts, each closed with what is
+    left of it: a call given up said that (`given up after the close's 1.9 s wait`, or `not
+    waited for` on a second agent's desktop), not the close's wait."""
+    plugin = _plugin(tmp_path, TWO_HANDLERS)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="thread")
+    assert not host.load(plugin)[0].error
+    module = _module(plugin)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert module["running"].wait(60), "the first handler runs"
+    finally:
+        host.close(timeout=0, close_wait=2.0)
+        module["release"].set()
+    _unique_calls(host)
+    [given_up] = [o for o in host.outcomes if o.error != STOPPED_UNSTARTED]
+    assert "given up after the close's 2 s wait" in given_up.error, given_up.error
+
+
+STUCK_STATE = """
+import threading
+
+
+def stuck(interaction):
+    threading.Event().wait()  # a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", stuck)
+"""
+
+
+def test_a_plugin_process_call_stuck_at_the_close_has_its_outcome_before_the_close_ends(
+    tmp_path, monkeypatch
+):
+    """A call stuck in a plugin's process (not pipelined: two plugins take its event) has its
+    reply once the close ends that process, on the dispatcher thread, which nothing waited
+    for: on a loaded machine its outcome came after the close (the journal closed: dropped),
+    and the call was in neither the journal nor the summary."""
+    import simulator.handlers.host as host_module
+    from simulator.handlers import leftover_threads
+
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(STUCK_STATE, encoding="utf-8")
+    other = tmp_path / "other.py"
+    other.write_text(ON_STATE, encoding="utf-8")
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+    assert not host.load(stuck)[0].error
+    assert not host.load(other)[0].error
+    calling, waited_for = threading.Event(), threading.Event()
+    real_invoke, real_record = host._invoke, host._record
+
+    def invoke(registration: Any, event: Any) -> Any:
+        if registration.name == "stuck":
+            calling.set()
+        return real_invoke(registration, event)
+
+    def record(outcome: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            waited_for.wait(60)  # a dispatcher thread waiting for a CPU until the close ends
+        real_record(outcome)
+
+    real_join = leftover_threads.join_within
+
+    def join_within(thread: threading.Thread, grace: float, start: Any = None) -> bool:
+        waited_for.set()  # the close waits for it: it gets its CPU now
+        return real_join(thread, grace, start)
+
+    host._invoke = invoke  # type: ignore[method-assign]
+    host._record = record  # type: ignore[method-assign]
+    monkeypatch.setattr(host_module, "join_within", join_within, raising=False)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert calling.wait(60), "the stuck call runs"
+    finally:
+        host.close(timeout=0)
+        at_close = list(host.outcomes)
+        waited_for.set()
+    _unique_calls(host)
+    [stuck_call] = [o for o in at_close if o.error != STOPPED_UNSTARTED]
+    assert stuck_call.handler == "stuck", at_close
+    assert stuck_call.error.startswith("api_not_answer: adsim stopped while this call was run")
+    never = [o for o in at_close if o.error == STOPPED_UNSTARTED]
+    assert never and never[0].handler == "on_state", at_close
+
+
+QUICK = """
+def quick(interaction):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", quick)
+"""
+
+
+class _Queue:
+    """The host's queue of jobs, with a seam where the dispatcher thread takes one: there,
+    unless it holds the host's lock (the take and its job made current at once), it waits
+    until the host has closed (a thread waiting for a CPU just there)."""
+
+    def __init__(self, host: HandlerHost, closed: threading.Event) -> None:
+        self.host, self.real, self.closed = host, host._queue, closed
+        self.jobs: list[Any] = []
+        self.took = threading.Event()
+
+    def _taken(self, job: Any) -> Any:
+        if job is not None and not self.took.is_set():
+            self.took.set()
+            if not self.host._lock._is_owned():  # type: ignore[attr-defined]
+                assert self.closed.wait(60), "the host closed"
+        return job
+
+    def put(self, job: Any) -> None:
+        self.jobs.append(job)
+        self.real.put(job)
+
+    def append(self, job: Any) -> None:
+        self.jobs.append(job)
+        self.real.append(job)
+
+    def get(self) -> Any:
+        return self._taken(self.real.get())
+
+    def popleft(self) -> Any:
+        return self._taken(self.real.popleft())
+
+    def __len__(self) -> int:
+        return len(self.real)
+
+    def __iter__(self) -> Any:
+        return iter(self.real)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_job_taken_from_the_queue_as_the_host_closes_has_its_outcome(tmp_path):
+    """The dispatcher thread took a job from the queue, then made it current under the lock:
+    a close in between found it neither queued nor current, and its calls had no outcome at
+    all (nor did the thread, given up, run them)."""
+    plugin = _plugin(tmp_path, QUICK)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="thread")
+    assert not host.load(plugin)[0].error
+    closed = threading.Event()
+    queue = _Queue(host, closed)
+    host._queue = queue  # type: ignore[assignment]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert queue.took.wait(60), "the dispatcher thread takes a job"
+    finally:
+        host.close(timeout=0)
+        closed.set()
+    host._dispatcher.join(60)
+    _unique_calls(host)
+    jobs = {job.event.seq for job in queue.jobs if job is not None}
+    assert jobs <= {o.event_seq for o in host.outcomes}, host.outcomes

@@ -240,3 +240,19 @@ def test_a_commit_of_more_events_than_one_insert_takes_writes_them_all_in_order(
     assert [(e.seq, e.time_ms, e.args) for e in events] == [
         (seq, 1000 + seq, [{"n": seq}]) for seq in range(1, count + 1)
     ]
+
+
+def test_an_outcome_that_comes_after_the_journal_closed_is_said_not_lost_silently(tmp_path, capsys):
+    """A handler call's outcome recorded once its journal was closed (a dispatcher thread that
+    got no CPU until then) was dropped without a word: the call was in no journal, and no line
+    said why."""
+    from simulator.journal import Journal
+    from tests.unit.journal_fakes import FakeEvent, fake_outcome
+
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as journal:
+        journal.record_event(FakeEvent(1))
+    journal.record_outcome(fake_outcome(1))
+    err = capsys.readouterr().err
+    assert f"adsim: journal {path}: the outcome of " in err, err
+    assert "on event #1 came after the journal was closed; it is not in it" in err, err

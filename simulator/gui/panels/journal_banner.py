@@ -85,10 +85,16 @@ class JournalBanner(QFrame):
             return
         self.text.setText(problem)
         count = bridge.sim.bus.held_count
+        file_change = getattr(bridge.journal, "file_change", None)
+        until = (
+            # Deleted, moved or replaced: never written again, whatever the retries.
+            "until you switch the journal off: its file was deleted, moved or replaced."
+            if file_change is not None and file_change() is not None
+            else "until the journal can be written (retrying every second) or you switch it off."
+        )
         self.held.setText(
             f"{count} event{'s' if count != 1 else ''} held back: neither the handlers nor this "
-            "window get them until the journal can be written (retrying every second) or you "
-            "switch it off."
+            f"window get them {until}"
         )
         self.off.setEnabled(bridge.journal is not None)
         self.show()

@@ -43,14 +43,16 @@ from simulator.handlers import leftover_processes
 from simulator.handlers.feedback import MAX_EVENTS_PER_SETTLE
 from simulator.handlers.host import state
 from simulator.handlers.host.delivery import kept_past_its_end
-from simulator.handlers.host.dispatch import Job
+from simulator.handlers.host.dispatch import Call, Job
 from simulator.handlers.host.loading import PluginLoading
 from simulator.handlers.host.state import DEFAULT_TIMEOUT, ISOLATION_MODES
 from simulator.handlers.kept_calls import KeptCalls
 from simulator.handlers.kept_streams import KeptStreams
-from simulator.handlers.leftover_threads import run_delay, snapshot, wait_runnable
+from simulator.handlers.leftover_threads import join_within, run_delay, snapshot, wait_runnable
+from simulator.handlers.outcome import Reply, call_outcome
+from simulator.handlers.pipeline import STOPPED_UNSTARTED
 from simulator.handlers.stray_signals import StraySignals
-from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT
+from simulator.handlers.supervisor import CLOSE_GRACE, DEFAULT_LOAD_TIMEOUT, RemoteHandler
 from simulator.handlers.widget_state import WidgetState
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "ISOLATION_MODES", "HandlerHost"]
 
+_NEVER_RAN: Reply = ("timeout", None, STOPPED_UNSTARTED, None)
+"""A handler call queued behind one still running at a stop or the window's close: never run."""
 _END_LIMIT = 10.0
 """Seconds past the close grace ``close`` waits for the dispatcher thread's end (a task that
 blocks its event loop is a plugin's hang: adsim goes on after that)."""
@@ -166,16 +170,19 @@ class HandlerHost(PluginLoading):
 
     # ------------------------------------------------------------------ closing
 
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = None, *, close_wait: float | None = None) -> None:
         """Finish the events already queued (up to ``timeout``, default the handler timeout plus
-        1 s), then stop the threads and unsubscribe. Plugins' close hooks run."""
+        1 s), then stop the threads and unsubscribe. Plugins' close hooks run. ``close_wait``:
+        the whole wait of a close that shares it among hosts (the window's agents; ``timeout``
+        is what is left of it), which the outcome of a call given up says."""
         if self._closed:
             return
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-        idle = self.wait_idle(self.timeout + 1 if timeout is None else timeout)
+        waited = self.timeout + 1 if timeout is None else timeout
+        idle = self.wait_idle(waited)
         if not idle:  # a call here still running is given up: its outcome now, not never
-            self._abandon_running()
+            self._abandon_running(waited if close_wait is None else close_wait)
         if self.kept is not None:  # a mend in progress ends first; none after
             self.kept.over()
         with self._lock:
@@ -189,7 +196,7 @@ class HandlerHost(PluginLoading):
                 request.result = fail(ResultErrorCode.api_not_answer, "the simulator has stopped")
                 request.state = "done"
                 request.done.set()
-        self._queue.put(None)  # the dispatcher thread ends
+        self._put(None)  # the dispatcher thread ends
         # Idle, the dispatcher thread has its end left only: the close grace it gives the
         # asyncio tasks handlers left pending, then their names (an incident). That is waited
         # for however slow the machine (1 s was not, under load, and the summary went out
@@ -208,29 +215,51 @@ class HandlerHost(PluginLoading):
                 f"a plugin's asyncio task(s) still running {limit:g} s after the end (one that "
                 "blocks the event loop); adsim went on without them"
             )
+        never_ran: list[tuple[Job, int]] = []  # each job, and its first handler never called
         with self._lock:
             self._stopped.set()
             # A dispatcher thread still running is given up: it ends at its next step (the
             # call in flight has its outcome), calling nothing else.
             self._generation += 1
             self._watch.notify_all()
-        # Events never handled still owe the simulation an answer: the default.
-        while True:
-            try:
-                job = self._queue.get_nowait()
-            except Exception:
-                break
-            if isinstance(job, Job) and job.resolve is not None:
-                self.sim.post(partial(job.resolve, None))
-        self._queue.put(None)  # a dispatcher thread given up that comes for its next job ends
+            current = self._current
+            call = self._running  # in a plugin's process: its outcome comes once that ends
+            if current is not None and not current.finished:
+                running = call is not None and call.job is current
+                never_ran.append((current, current.index + running))
+            queued = list(self._queue)  # with the current job: each taken is one or the other
+            self._queue.clear()
+        for job in queued:  # never handled, they owe the simulation an answer: the default
+            if isinstance(job, Job):
+                never_ran.append((job, 0))
+                if job.resolve is not None:
+                    self.sim.post(partial(job.resolve, None))
+        for job, first in never_ran:  # as a plugin's process says its calls never sent
+            handlers = job.registrations if job.started else self.registry.handlers(job.event.name)
+            for registration in handlers[first:]:
+                self._record(call_outcome(job.event, registration, 0.0, _NEVER_RAN))
+        self._put(None)  # a dispatcher thread given up that comes for its next job ends
         if self._current is not None and self._current.resolve is not None:
             self.sim.post(partial(self._current.resolve, None))
         for plugin in self._plugins:
             self._close_plugin(plugin)
+        if call is not None:
+            self._await_outcome(call)
         if self._signals is not None:
             self._signals.release()
         self._ended = True
         self.registry.ended = kept_past_its_end("on", self.under_test)
+
+    def _await_outcome(self, call: Call) -> None:
+        """The call in a plugin's process still running at the close has its reply once its
+        process was ended (``_close_plugin``), on its dispatcher thread: that thread is waited
+        for (of time it could run), or on a loaded machine the outcome came after the journal
+        had closed, and was in neither the journal nor the summary."""
+        if not isinstance(call.registration.handler, RemoteHandler):
+            return  # in this process: given up, its outcome recorded (``_abandon_running``)
+        for thread in threading.enumerate():
+            if thread.ident == call.thread and thread is not threading.current_thread():
+                join_within(thread, _END_LIMIT)
 
     def __enter__(self) -> HandlerHost:
         return self

@@ -259,7 +259,7 @@ class Delivery(Dispatcher):
             with self._lock:
                 self._pending += 1
             if not self._send_now(job):
-                self._queue.put(job)
+                self._put(job)
         return None
 
     def _call_on_engine(

@@ -35,11 +35,12 @@ from simulator.handlers.answers import AnswerError, check_answer, oversized_answ
 from simulator.handlers.host.reporting import OutcomeLog
 from simulator.handlers.kept_calls import Window
 from simulator.handlers.outcome import (
+    PLAIN,
     HandlerOutcome,
     OpaqueResult,
     OversizedResult,
     Reply,
-    jsonable,
+    call_outcome,
     kept_result,
 )
 from simulator.handlers.registry import Registration
@@ -52,6 +53,18 @@ STOPPED_IN_THREAD = (
     "adsim's own process, with --handler-isolation thread, it cannot be ended)"
 )
 """The error of a call still running on a handler thread when adsim stopped (Ctrl-C, a signal)."""
+
+
+def _stopped_in_thread(waited: float) -> str:
+    """``STOPPED_IN_THREAD``, or after a close that waited ``waited`` s for the call (the
+    window's close gives the handlers 2 s): "not waited for" would be untrue then."""
+    seconds = round(waited, 1)
+    if seconds <= 0:
+        return STOPPED_IN_THREAD
+    return STOPPED_IN_THREAD.replace(
+        "not waited for", f"given up after the close's {seconds:g} s wait"
+    )
+
 
 if TYPE_CHECKING:
     import asyncio
@@ -93,30 +106,6 @@ def _copy_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(_copy_json(item) for item in value)
     return value
-
-
-_PLAIN = (type(None), str, int, bool)
-"""Results that are JSON as they are (these exact types: a float may be NaN, a subclass is not
-what it seems): ``jsonable`` is spared for them (most handlers return None)."""
-
-
-def _outcome(
-    event: Event, registration: Registration, duration_ms: float, reply: Reply
-) -> HandlerOutcome:
-    """What one handler call on ``event`` did: ``reply`` is (status, result, error, trace)."""
-    status, result, error, trace = reply
-    return HandlerOutcome(
-        event.seq,
-        event.name.value,
-        event.interaction_id,
-        registration.name,
-        registration.plugin,
-        duration_ms,
-        status,
-        result if type(result) in _PLAIN else jsonable(result),
-        error,
-        trace,
-    )
 
 
 class Dispatcher(OutcomeLog):
@@ -169,14 +158,17 @@ class Dispatcher(OutcomeLog):
             while True:
                 job = self._current
                 if job is None:
-                    job = self._queue.get()
+                    self._arrived.get()
                     with self._lock:
+                        if not self._queue:
+                            continue  # taken by ``close``
+                        job = self._queue.popleft()
                         given_up = generation != self._generation
                         if job is not None and not given_up:
                             self._current = job
                     if job is None:  # queued by ``close``
                         if given_up:  # its end is not this thread's: the next one's too
-                            self._queue.put(None)
+                            self._put(None)
                             return
                         try:
                             self._end_tasks()
@@ -205,6 +197,11 @@ class Dispatcher(OutcomeLog):
             if loop is not None and self._stopped.is_set():
                 loop.close()
 
+    def _put(self, job: Job | None) -> None:
+        with self._lock:
+            self._queue.append(job)
+        self._arrived.put(None)
+
     def _end_tasks(self) -> None:
         """The asyncio tasks handlers left pending get the grace a plugin's threads get;
         those still pending are cancelled and named (an incident)."""
@@ -223,7 +220,10 @@ class Dispatcher(OutcomeLog):
             job.registrations = self.registry.handlers(job.event.name)
             if self.widget.loggers:
                 self.widget.log(job.event.name.value, list(job.event.wire_args))
-        process = self._pipeline_for(job)
+        process = self._pipeline_for(job)  # may wait for another plugin's stuck call
+        with self._lock:
+            if generation != self._generation:
+                return False  # given up meanwhile (``close`` said this job never ran)
         if process is not None:
             self._pipeline(job, process)
             with self._lock:
@@ -315,7 +315,7 @@ class Dispatcher(OutcomeLog):
     ) -> None:
         """A pipelined call ended (on a supervisor thread): its outcome; the job's end."""
         try:
-            self._record(_outcome(job.event, registration, duration, reply))
+            self._record(call_outcome(job.event, registration, duration, reply))
         except Exception as exc:
             self._lost(job, traceback_text(exc))  # ends the job now: its other calls too
         with self._lock:
@@ -372,7 +372,8 @@ class Dispatcher(OutcomeLog):
                     )
                 except AnswerError as exc:
                     status, error = "junk", str(exc)
-            self._record(_outcome(event, registration, duration, (status, result, error, trace)))
+            reply = (status, result, error, trace)
+            self._record(call_outcome(event, registration, duration, reply))
         return True
 
     def _invoke(self, registration: Registration, event: Event) -> Reply:
@@ -391,7 +392,7 @@ class Dispatcher(OutcomeLog):
             result = handler(*registration.arguments(args))
             if inspect.isawaitable(result):
                 result = self._loop().run_until_complete(result)
-            if type(result) not in _PLAIN or type(result) is str:
+            if type(result) not in PLAIN or type(result) is str:
                 # While the call is timed: a __repr__ that never returns is its timeout.
                 result = kept_result(result, copy=False)
         except BaseException as exc:
@@ -472,22 +473,23 @@ class Dispatcher(OutcomeLog):
                     self._lock.acquire()
                 self._dispatcher = self._start_dispatcher(generation, outcome)
 
-    def _abandon_running(self) -> None:
+    def _abandon_running(self, waited: float = 0.0) -> None:
         """Closing with a handler still running on a thread of this process (a stop: ``close``
-        waits for nothing): its call is given up and its outcome recorded now, ``timeout``,
-        before the journal closes (its own end, should it come, records nothing). It was in
-        neither the journal nor the summary. A call in a plugin's process has its outcome from
-        that process's end."""
+        waits for nothing; the window's close: ``waited`` s): its call is given up and its
+        outcome recorded now, ``timeout``, before the journal closes (its own end, should it
+        come, records nothing). It was in neither the journal nor the summary. A call in a
+        plugin's process has its outcome from that process's end."""
         with self._lock:
             call = self._running
             if call is None or isinstance(call.registration.handler, RemoteHandler):
                 return
             self._running = None
+            call.job.index += 1  # its outcome is this one: the next handler's is "never ran"
         frame = sys._current_frames().get(call.thread)
         stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
-        reply: Reply = ("timeout", None, STOPPED_IN_THREAD, stack)
-        self._record(_outcome(call.job.event, call.registration, duration, reply))
+        reply: Reply = ("timeout", None, _stopped_in_thread(waited), stack)
+        self._record(call_outcome(call.job.event, call.registration, duration, reply))
 
     def _timeout_outcome(self, call: Call) -> HandlerOutcome:
         handler = call.registration.handler
@@ -505,4 +507,4 @@ class Dispatcher(OutcomeLog):
             stack = "".join(traceback.format_stack(frame)) if frame is not None else None
         duration = (time.perf_counter() - call.started) * 1000
         reply: Reply = ("timeout", None, error, stack)
-        return _outcome(call.job.event, call.registration, duration, reply)
+        return call_outcome(call.job.event, call.registration, duration, reply)

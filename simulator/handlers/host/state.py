@@ -145,8 +145,8 @@ class HostState:
         self._processes: list[PluginProcess] = []
         self._apis: weakref.WeakSet[AdApi] = weakref.WeakSet()
         self._outcome_callbacks: list[Callable[[HandlerOutcome], Any]] = []
-        self._queue: SimpleQueue[Job | None] = SimpleQueue()
-        """Events on their way to the dispatcher thread; None ends it."""
+        self._queue: deque[Job | None] = deque()
+        """Events on their way to the dispatcher thread (under ``_lock``; None ends it)."""
         self._lock = threading.RLock()
         """An ``RLock``, not a ``Lock``: a ``Condition`` takes it back after a wait in C, where
         no signal lands. Over a ``Lock`` it did so in Python, and a second Ctrl-C that came
@@ -154,6 +154,10 @@ class HostState:
         for ever) or released another thread's hold (``simulator.handlers.host.delivery``)."""
         self._idle = threading.Condition(self._lock)
         self._watch = threading.Condition(self._lock)
+        self._arrived: SimpleQueue[None] = SimpleQueue()
+        """One item per job queued: the dispatcher thread's wake-up; it then takes the job and
+        makes it current under ``_lock`` at once (a close in between found it neither queued
+        nor current: its calls had no outcome)."""
         self._pending = 0
         self._running: Call | None = None
         self._current: Job | None = None
