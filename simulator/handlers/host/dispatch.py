@@ -224,11 +224,13 @@ class Dispatcher(OutcomeLog):
         with self._lock:
             if generation != self._generation:
                 return False  # given up meanwhile (``close`` said this job never ran)
+            if process is not None and self._current is job:
+                # Sent from here on: its calls' outcomes are the pipeline's (a reply, or
+                # "never sent" once its process ends), not ``close``'s (twice, with a close
+                # in the middle of the sending).
+                self._current = None
         if process is not None:
             self._pipeline(job, process)
-            with self._lock:
-                if self._current is job:
-                    self._current = None
             return True
         for process in self._processes:
             process.pipeline.drain()  # what was sent earlier ends first
