@@ -27,7 +27,6 @@ from typing import NoReturn
 
 __all__ = [
     "LONGEST_WAIT",
-    "end_now",
     "exit_if_held",
     "exit_past",
     "held",
@@ -294,9 +293,8 @@ def held(before: Threads, grace: float) -> list[str]:
     return [thread.name for thread in left]
 
 
-def end_now(code: int) -> NoReturn:
-    """End the process now with ``code`` (1 for 0), what was printed flushed first: Python's
-    exit handlers are skipped (only when the alternative is never exiting)."""
+def _end(code: int) -> NoReturn:
+    """End the process now with ``code`` (1 for 0), what was printed flushed first."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
@@ -308,7 +306,7 @@ def exit_if_held(code: int) -> None:
     session's last step: it would wait for that thread for ever). As ``exit_past``, this skips
     Python's exit handlers."""
     if any(thread.is_alive() for thread in _HELD):
-        end_now(code)
+        _end(code)
 
 
 def incident(names: list[str], grace: float, who: str = "a plugin") -> str:
@@ -347,4 +345,4 @@ def exit_past(code: int) -> int:
                 f"adsim: thread(s) {names} still running at the end; adsim ends them",
                 file=sys.stderr,
             )
-    end_now(code)
+    _end(code)
