@@ -61,6 +61,7 @@ __all__ = [
     "handlers_loaded",
     "held_off",
     "ignore_stops_once_ended",
+    "inside",
     "keep_unraisable_first",
     "paused",
     "result",
@@ -137,6 +138,8 @@ class _Stopper:
         """When the stop came (``time.monotonic``): a stuck handler's grace counts from it."""
         self.result: int | None = None
         """The command's exit code, once it is known (``result``)."""
+        self.later: list[int] = []
+        """Signals whose handler Python ran inside this one's, to handle after it (``inside``)."""
         self.command: CodeType | None = None
         """The function whose frame is the command running (``stop_on_signals``): a signal
         after a stop, with none of its frames left on the stack, ends the process at once."""
@@ -150,9 +153,24 @@ class _Stopper:
         self.hooked(unraisable)
 
     def __call__(self, signum: int, _frame: FrameType | None) -> None:
+        if inside(_frame, _HANDLER):
+            # Python ran this inside the handler of a signal that came just before (from its
+            # first line on): that one is first, this one comes after it (see ``inside``).
+            self.later.append(signum)
+            return
+        stop = self._take(signum, _frame)
+        while self.later:  # the signals that came while it was handled, in turn
+            later, self.later = self.later, []
+            for queued in later:
+                stop = self._take(queued, _frame) or stop
+        if stop is not None:
+            raise stop
+
+    def _take(self, signum: int, _frame: FrameType | None) -> Interrupted | None:
+        """Handle one signal: the stop to raise, if any."""
         if signum in self.plugins:  # a plugin's (said where it sent it), not the user's
             self.plugins.discard(signum)
-            return
+            return None
         # Another signal once the stop has left the command (on its way to the exit code,
         # before the handlers are switched): raised there, it escaped every handler of the
         # stop, and Python's ended adsim killed by it (-2) instead of 128 + the stop.
@@ -181,8 +199,9 @@ class _Stopper:
             stop = self.stop_signum if self.stop_signum is not None else signum
             if self.critical > 0:
                 self.deferred = stop
-                return
-            raise Interrupted(stop)
+                return None
+            return Interrupted(stop)
+        return None
 
     def install(self) -> None:
         for signum in self.replaced:
@@ -239,6 +258,17 @@ def _exit(code: int) -> NoReturn:
     os._exit(code)
 
 
+def inside(frame: FrameType | None, handler: CodeType) -> bool:
+    """Whether a signal's handler was called (``frame``: the frame it interrupted) while a
+    handler of ``handler``'s code was running. Python runs a signal's handler between two
+    bytecodes, inside one already running when the signal comes meanwhile, and that can be
+    before the first line of the one running: two signals sent back to back (Ctrl-C, then a
+    CI runner's SIGTERM) had the second's handler run first, inside the first's (the stop
+    said and ended as SIGTERM's), or in the middle of it (its line never written). A handler
+    that must take signals in the order Python started them queues one that comes inside it."""
+    return _on_stack(frame, handler)
+
+
 def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
     """Whether a frame of ``code`` is ``frame`` or one of its callers."""
     while frame is not None:
@@ -247,6 +277,8 @@ def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
         frame = frame.f_back
     return False
 
+
+_HANDLER = _Stopper.__call__.__code__
 
 _ACTIVE: list[_Stopper] = []
 """The installed handler, if any (signals belong to the process: one at a time)."""
@@ -454,7 +486,8 @@ def stopped_again() -> bool:
     """Whether the user sent a second stop (Ctrl-C again, a SIGTERM after it): the waits for the
     handlers still running are over, and one that has not begun does not begin (a second signal
     back to back with the first was spent on the way to it, which then waited in full)."""
-    return bool(_ACTIVE) and _ACTIVE[0].stops >= 2
+    # One Python ran inside the first's handler, as it ended, may still be queued there.
+    return bool(_ACTIVE) and _ACTIVE[0].stops + len(_ACTIVE[0].later) >= 2
 
 
 def handlers_loaded() -> None:

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from simulator import interrupts
 from simulator.gui.display import display_problem, gui_problem
 from simulator.gui.options import WindowOptions
 
@@ -126,6 +127,16 @@ def _stopping_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
         return
     names = ["SIGINT", "SIGTERM", "SIGHUP"]
     replaced: dict[int, Any] = {}
+    later: list[int] = []
+
+    def on_signal(number: int, frame: Any) -> None:
+        if interrupts.inside(frame, on_signal.__code__):  # came inside the first's: after it
+            later.append(number)
+            return
+        stop(number)
+        while later:
+            stop(later.pop(0))
+
     for name in names:
         signum = getattr(signal, name, None)
         if signum is None:
@@ -133,7 +144,7 @@ def _stopping_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
         current = signal.getsignal(signum)
         if current in (signal.SIG_DFL, signal.default_int_handler):
             replaced[signum] = current
-            signal.signal(signum, lambda number, _frame: stop(number))
+            signal.signal(signum, on_signal)
     try:
         yield
     finally:

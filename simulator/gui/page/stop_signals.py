@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 
+from simulator.interrupts import inside
+
 __all__ = ["ctrl_c_quits"]
 
 _SIGNAL_CHECK_MS = 200
@@ -30,8 +32,15 @@ def ctrl_c_quits(loop: QEventLoop) -> Iterator[list[int]]:
         yield interrupted
         return
 
-    def quit_loop(signum: int, _frame: Any) -> None:
+    later: list[int] = []
+
+    def quit_loop(signum: int, frame: Any) -> None:
+        if inside(frame, quit_loop.__code__):  # came inside the first's: after it
+            later.append(signum)
+            return
         interrupted.append(signum)
+        while later:
+            interrupted.append(later.pop(0))
         loop.quit()
 
     previous: dict[int, Any] = {}
