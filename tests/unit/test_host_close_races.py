@@ -486,3 +486,58 @@ def test_a_job_taken_from_the_queue_as_the_host_closes_has_its_outcome(tmp_path)
     _unique_calls(host)
     jobs = {job.event.seq for job in queue.jobs if job is not None}
     assert jobs <= {o.event_seq for o in host.outcomes}, host.outcomes
+
+
+PIPELINED = """
+def first(interaction):
+    pass
+
+
+def second(interaction):
+    pass
+
+
+def register(ad_api):
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", first)
+    ad_api.on("ON_INTERACTION_STATE_CHANGE", second)
+"""
+
+
+def test_a_job_being_sent_down_a_pipeline_as_the_host_closes_has_one_outcome_a_call(tmp_path):
+    """The dispatcher thread was sending a job down a plugin's pipeline (no answer needed, one
+    plugin takes it) when the close came: the close found it current and said its calls never
+    ran, and the pipeline said so again, or said they ran: two outcomes a call (8 floods of 25
+    beside a CPU hog). A job being sent is the pipeline's."""
+    plugin = _plugin(tmp_path, PIPELINED)
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+    assert not host.load(plugin)[0].error
+    sending, closed = threading.Event(), threading.Event()
+    sent: list[Any] = []
+    real = host._pipeline
+
+    def pipeline(job: Any, process: Any) -> None:
+        if not sending.is_set():  # the dispatcher thread waits for a CPU just here
+            sending.set()
+            assert closed.wait(60), "the host closed"
+        sent.append(job)
+        real(job, process)
+
+    host._pipeline = pipeline  # type: ignore[method-assign]
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        steps.start()
+        assert sending.wait(60), "the dispatcher thread sends a job down the pipeline"
+    finally:
+        dispatcher = host._dispatcher
+        host.close(timeout=0)
+        closed.set()
+    dispatcher.join(60)
+    assert not dispatcher.is_alive()
+    [job, *_] = sent
+    _unique_calls(host)
+    calls = [(o.handler, o.status, o.error) for o in host.outcomes if o.event_seq == job.event.seq]
+    assert sorted(calls) == [
+        ("first", "timeout", STOPPED_UNSTARTED),
+        ("second", "timeout", STOPPED_UNSTARTED),
+    ], host.outcomes
