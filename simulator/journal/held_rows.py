@@ -74,19 +74,23 @@ class HeldRows(RunRows):
         *,
         now: bool = False,
         seq: int | None = None,
-    ) -> None:
+    ) -> bool:
         """Keep a row for the next transaction of events, or write it at once (``now``, or
         when no attached run commits lazily, or when the run's own row is not written yet;
         ``seq``: the event it is about, if any; once the journal is switched off, a row is
         kept only for an event journaled before).
         A failure is kept in ``failure``, not raised (the handler thread cannot stop the run:
-        the next commit of events does)."""
+        the next commit of events does). False when the journal was closed: nothing kept
+        (told under the lock that closes it)."""
         with self._lock:
-            if self._closed or (self._off_ms is not None and self._unjournaled(seq)):
-                return  # switched off: nothing more is journaled (see ``switch_off``)
+            if self._closed:
+                return False
+            if self._off_ms is not None and self._unjournaled(seq):
+                return True  # switched off: nothing more is journaled (see ``switch_off``)
             self._pending.append(Pending(self._run_id, what, sql, values))
             if now or self._run_id is None or not self._deferring():
                 self._flush_locked()
+        return True
 
     def _unjournaled(self, seq: int | None) -> bool:
         return seq is None or seq > self._journaled_seq
@@ -179,18 +183,18 @@ class HeldRows(RunRows):
 
     def record_outcome(self, outcome: _OutcomeLike) -> None:
         """Store one handler call's outcome (with the next commit)."""
-        if self._closed:  # a handler thread's last call, ended past the close: not silently
-            with contextlib.suppress(OSError, ValueError):
-                print(
-                    f"adsim: journal {self.path}: the outcome of {outcome.handler} on event "
-                    f"#{outcome.event_seq} came after the journal was closed; it is not in it",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            return
         what, values, failed = outcome_row(outcome)
         sql = self._outcome_sql if failed else self._outcome_ok_sql
-        self._hold(what, sql, values, seq=outcome.event_seq)
+        if self._hold(what, sql, values, seq=outcome.event_seq):
+            return
+        # A handler thread's last call, ended past the close (or as it closed): not silently.
+        with contextlib.suppress(OSError, ValueError):
+            print(
+                f"adsim: journal {self.path}: the outcome of {outcome.handler} on event "
+                f"#{outcome.event_seq} came after the journal was closed; it is not in it",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def record_packet(
         self, plugin: str, direction: PacketDirection, packet: dict[str, Any]

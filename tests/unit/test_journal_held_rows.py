@@ -256,3 +256,27 @@ def test_an_outcome_that_comes_after_the_journal_closed_is_said_not_lost_silentl
     err = capsys.readouterr().err
     assert f"adsim: journal {path}: the outcome of " in err, err
     assert "on event #1 came after the journal was closed; it is not in it" in err, err
+
+
+def test_an_outcome_whose_journal_closes_as_it_is_recorded_is_said_not_lost_silently(
+    tmp_path, capsys, monkeypatch
+):
+    """The closed journal was looked at before the lock that closes it was taken: a close in
+    between (the run's end, as a dispatcher thread records a handler's last outcome) dropped the
+    outcome without a word."""
+    from simulator.journal import Journal, held_rows
+    from tests.unit.journal_fakes import FakeEvent, fake_outcome
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal.open(path)
+    journal.record_event(FakeEvent(1))
+    real = held_rows.outcome_row
+
+    def outcome_row(outcome):
+        journal.close()  # the run's end, on another thread, just then
+        return real(outcome)
+
+    monkeypatch.setattr(held_rows, "outcome_row", outcome_row)
+    journal.record_outcome(fake_outcome(1))
+    err = capsys.readouterr().err
+    assert "on event #1 came after the journal was closed; it is not in it" in err, err
