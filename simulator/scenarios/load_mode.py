@@ -121,6 +121,8 @@ class LoadReport:
     journal_failed: bool = False
     idle_handlers: tuple[str, ...] = ()
     """The events the loaded handlers take, when no run called any (``ScenarioResult``)."""
+    unsubscribed: tuple[str, ...] = ()
+    """The plugins loaded that subscribed to no event (``ScenarioResult``)."""
     rate: float | None = None
     """``--rate``: interactions per wall-clock second (a series with none is not paced)."""
     paced_interactions: int = 0
@@ -230,6 +232,7 @@ def run_load(
         for outcome in result.outcomes:
             report.latencies_ms.add(outcome.duration_ms)
         report.idle_handlers = report.idle_handlers or result.idle_handlers
+        report.unsubscribed = report.unsubscribed or result.unsubscribed
         # Counted when allowed too (and said so): "0 handler errors" contradicted adsim's own
         # "1 of 50 calls failed" and the journal.
         report.handler_errors += len(result.handler_failures)

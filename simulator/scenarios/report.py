@@ -59,6 +59,8 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
             f"  note: no handler was called: the handlers loaded take "
             f"{_events(result.idle_handlers)}, and no such event came in this run"
         )
+    if result.unsubscribed and result.error is None:
+        lines.append(f"  note: {_unsubscribed(result.unsubscribed)}")
     if (exit_code or 0) > result.exit_code:
         lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return _lines(lines)
@@ -69,6 +71,17 @@ def _lines(lines: list[str]) -> str:
     newline in it (``name: >`` folds to one at the end) printed a line of its own, a ``PASS``
     that a failed run had written (``\r`` showed it over the ``FAIL``)."""
     return "\n".join(one_line(line) for line in lines)
+
+
+def _unsubscribed(names: tuple[str, ...]) -> str:
+    """What to say of the plugins loaded that subscribed to no event."""
+    one = len(names) == 1
+    which = f"plugin {names[0]}" if one else f"plugins {', '.join(names)}"
+    its, it = ("its", "it") if one else ("their", "them")
+    return (
+        f"{which} subscribed to no event: {its} register() called ad_api.on() for none, so "
+        f"adsim never called {it}"
+    )
 
 
 def _events(names: tuple[str, ...]) -> str:
@@ -106,11 +119,17 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             f"max {_ms(lat.max())}; {_plural(report.handler_errors, 'handler error')}"
             + (" (allowed)" if report.handler_errors and report.errors_allowed else "")
         )
+        if report.unsubscribed:
+            lines.append(f"      note: {_unsubscribed(report.unsubscribed)}")
     else:
         if plugins_failed:
             hint = "adsim's handler lines above say why"
         elif report.idle_handlers:
             hint = f"the handlers loaded take {_events(report.idle_handlers)}, and none came"
+            if report.unsubscribed:
+                hint += f"; {_unsubscribed(report.unsubscribed)}"
+        elif report.unsubscribed:
+            hint = _unsubscribed(report.unsubscribed)
         else:
             hint = "load handlers with --handler"
         lines.append(f"      no handler calls ({hint})")

@@ -65,6 +65,9 @@ class ScenarioResult:
     idle_handlers: tuple[str, ...] = ()
     """The events the loaded handlers take, when none of them was called (the summary says so:
     a run whose handlers never ran passed without testing them); empty otherwise."""
+    unsubscribed: tuple[str, ...] = ()
+    """The plugins loaded that subscribed to no event (their ``register()`` called
+    ``ad_api.on()`` for none): said, none of their code having run after it."""
     interactions: int = 0
     expectations: int = 0
     """How many expectations were checked."""

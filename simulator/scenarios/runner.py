@@ -177,6 +177,7 @@ class ScenarioRunner(Settling):
                 for error in desk.bus.errors
             ]
             taken: list[str] = []  # the events the hosts' handlers take, every agent's
+            unsubscribed: list[str] = []  # the plugins loaded that take none
             called = False  # a handler of the integration's ran (not a Node module's forwarder
             # of an event the module has no handler of: a module is sent every event)
             for host in ([self.host] if self.host is not None else []) + self.agent_hosts:
@@ -184,6 +185,11 @@ class ScenarioRunner(Settling):
                 result.handler_failures += list(host.failures)
                 registry = getattr(host, "registry", None)
                 taken += registry.events() if registry is not None else ()
+                unsubscribed += [
+                    plugin.name
+                    for plugin in getattr(host, "plugins", ())
+                    if plugin.loaded and not plugin.handler_count
+                ]
                 idle = registry.forwarders() if registry is not None else set()
                 called = called or any((o.plugin, o.handler) not in idle for o in host.outcomes)
                 if self._own_host:
@@ -191,6 +197,7 @@ class ScenarioRunner(Settling):
             if not called and taken:
                 order = [name.value for name in EventName]
                 result.idle_handlers = tuple(sorted(set(taken), key=order.index))
+            result.unsubscribed = tuple(dict.fromkeys(unsubscribed))
         return result
 
     def new_result(self) -> ScenarioResult:

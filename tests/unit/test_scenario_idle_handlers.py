@@ -130,3 +130,43 @@ def test_a_node_module_that_removed_its_handler_has_none_called(tmp_path, capsys
     assert main(["run", CHAT, "--js-handler", str(module), "--journal", ":memory:"]) == 0
     out = capsys.readouterr().out
     assert "note: no handler was called" in out, out
+
+
+SILENT = "plugin quiet subscribed to no event: its register() called ad_api.on() for none, so "
+SILENT += "adsim never called it"
+
+
+def _quiet(tmp_path: Path) -> str:
+    """A plugin whose ``register()`` subscribes to nothing (an ``on()`` behind a setting)."""
+    quiet = tmp_path / "quiet.py"
+    quiet.write_text(
+        "import os\n\n\ndef register(ad_api):\n"
+        "    if os.environ.get('CRM_ENABLED'):\n"
+        "        ad_api.on('ON_SAVE_ACTIVITY_RECORD', lambda a: None)\n",
+        encoding="utf-8",
+    )
+    return str(quiet)
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["alone", "beside-a-plugin-called"])
+def test_a_plugin_that_subscribed_to_no_event_is_said(tmp_path, capsys, beside):
+    """It passed saying nothing, alone or beside a plugin whose handlers ran; load mode said
+    "load handlers with --handler" to a run that had loaded one."""
+    handler, _flow = _files(tmp_path)
+    argv = ["run", CHAT, "--handler", _quiet(tmp_path), "--journal", ":memory:"]
+    argv += ["--handler", handler] if beside else []
+    assert main(argv) == 0
+    assert f"  note: {SILENT}" in capsys.readouterr().out.splitlines()
+    assert main([*argv, "--repeat", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    if beside:
+        assert f"      note: {SILENT}" in lines, lines
+    else:
+        assert f"      no handler calls ({SILENT})" in lines, lines
+
+
+def test_no_such_note_for_a_plugin_that_subscribed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CRM_ENABLED", "1")
+    argv = ["run", CHAT, "--handler", _quiet(tmp_path), "--journal", ":memory:"]
+    assert main(argv) == 0
+    assert "subscribed to no event" not in capsys.readouterr().out
