@@ -90,7 +90,10 @@ def finish(session: pytest.Session, *, interrupted: bool) -> None:
         try:
             _look(config, state)
         except Exception as exc:  # never out of pytest's session end: pytest would hang
-            _say(f"adsim: the look at handler plugins' pool workers failed ({exc!r}); skipped")
+            _say(
+                f"adsim: the look at handler plugins' pool workers failed ({exc!r}); skipped",
+                config,
+            )
         except KeyboardInterrupt:  # not on the main thread: held_off could not hold it
             came.append(signal.SIGINT)
         state.interrupted = interrupted or bool(came)

@@ -221,6 +221,7 @@ def {name}(*args):
     ],
     ids=["in-the-grace", "before-it"],
 )
+@pytest.mark.usefixtures("sigint_heard")  # a CI job started in the background ignores it
 def test_ctrl_c_at_the_sessions_end_ends_it_interrupted(pytester, module, name, at, when):
     """A Ctrl-C in the grace was noted and lost (exit status 1); just before it, it raised out
     of pytest's session end, and the process hung."""
@@ -233,34 +234,45 @@ def test_ctrl_c_at_the_sessions_end_ends_it_interrupted(pytester, module, name, 
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
+LOOK_FAILS = """
+from simulator.handlers import leftover_owners
+
+
+def pool_work_of(thread, plugins):
+    raise RuntimeError("odd")
+
+
+leftover_owners.pool_work_of = pool_work_of
+
+
+def pytest_unconfigure(config):
+    import crm_pool
+
+    crm_pool.NEVER.set()  # the process can exit
+"""
+
+LOOK_FAILED = (
+    "adsim: the look at handler plugins' pool workers failed (RuntimeError(*odd*)); skipped"
+)
+
+
 def test_the_look_at_the_pools_failing_is_one_line(pytester):
     """What it raised escaped pytest's session end: a traceback, and pytest skipped its last
     step (a stuck worker: the process hung)."""
     pytester.makepyfile(crm_pool=STUCK_TASK, test_w=TEST)
-    pytester.makeconftest(
-        """
-        from simulator.handlers import leftover_owners
-
-
-        def pool_work_of(thread, plugins):
-            raise RuntimeError("odd")
-
-
-        leftover_owners.pool_work_of = pool_work_of
-
-
-        def pytest_unconfigure(config):
-            import crm_pool
-
-            crm_pool.NEVER.set()  # the process can exit
-        """
-    )
+    pytester.makeconftest(LOOK_FAILS)
     result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
     assert result.ret == 0, result.stdout.str() + result.stderr.str()
-    result.stderr.fnmatch_lines(
-        ["adsim: the look at handler plugins' pool workers failed (RuntimeError(*odd*)); skipped"]
-    )
+    result.stderr.fnmatch_lines([LOOK_FAILED])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_under_xdist_the_look_failing_names_the_worker_process(pytester):
+    pytester.makepyfile(crm_pool=STUCK_TASK, test_w=TEST)
+    pytester.makeconftest(LOOK_FAILS)
+    result = pytester.runpytest_subprocess(*NO_QT, "-p", "xdist", "-n", "1", timeout=LIMIT)
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    result.stderr.fnmatch_lines(["[[]gw0] " + LOOK_FAILED])
 
 
 def test_pytest_exit_with_0_and_a_stuck_worker_fails_and_is_no_interruption(pytester):
