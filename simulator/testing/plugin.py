@@ -155,8 +155,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     teardown, naming it; a pool's worker still busy, named at the session's end) would keep the
     process from exiting for ever; it ends here instead, with the session's exit status (2 after
     Ctrl-C, even when pytest was told 0) (``session_end``)."""
-    interrupted = _INTERRUPTED[0]
-    _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    interrupted, by_exit = _INTERRUPTED[0], _BY_EXIT[0]
+    _INTERRUPTED[0] = _BY_EXIT[0] = False  # a pytester session run in this process is over
     teller = config.stash.get(_TELLER, None)
     if teller is not None:
         slow_loads.remove(teller)
@@ -166,9 +166,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.before_saying[:] = [
             call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
         ]
-    # After Ctrl-C: 2, even when a second one in pytest's own handling of it was told 0.
-    code = _EXIT_STATUS[0] or (pytest.ExitCode.INTERRUPTED if interrupted else 0)
-    session_end.end(config, code, interrupted=interrupted)
+    # After Ctrl-C: 2, even when a second one in pytest's own handling of it was told 0;
+    # ``pytest.exit``'s own status otherwise (0 ends over a plugin's thread as 1: a failure).
+    stopped = interrupted and not by_exit
+    code = _EXIT_STATUS[0] or (pytest.ExitCode.INTERRUPTED if stopped else 0)
+    session_end.end(config, code, interrupted=interrupted, by_exit=by_exit)
     watch = sys.modules.get("simulator.handlers.exit_watch")  # a plugin's endless atexit
     if watch is not None and watch.plugins_registered():
         watch.watch(_EXIT_STATUS[0], pytest=True)

@@ -176,12 +176,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     state.shown = True
 
 
-def end(config: pytest.Config, code: int, *, interrupted: bool) -> None:
+def end(config: pytest.Config, code: int, *, interrupted: bool, by_exit: bool = False) -> None:
     """``pytest_unconfigure``, the last step: end the process with ``code`` (1 for 0) when a
     thread a handler plugin left would keep it from exiting: a thread that is not a daemon
     (``leftover_threads.exit_if_held``), a pool's worker ``finish`` named, still busy now. Said
     on stderr first: what the summary did not show, and after Ctrl-C (or ``pytest.exit``) the
-    threads that are not daemons, which no teardown named then."""
+    threads that are not daemons, which no teardown named then (``by_exit``: it was
+    ``pytest.exit``, said as such)."""
     if config in _OPEN:
         _OPEN.remove(config)
     state = config.stash.get(_STATE, None)
@@ -194,10 +195,11 @@ def end(config: pytest.Config, code: int, *, interrupted: bool) -> None:
         # Its kept threads (simulator.handlers.leftover_threads), to name them before it ends.
         alive = [thread.name for thread in getattr(module, "_HELD", ()) if thread.is_alive()]
         if alive:
+            why = "pytest.exit ended the session" if by_exit else "interrupted"
             _say(
-                f"adsim: interrupted: thread(s) {', '.join(alive)} that a handler plugin started "
+                f"adsim: {why}: thread(s) {', '.join(alive)} that a handler plugin started "
                 "still running, not daemons (pytest would wait for them for ever): the process "
-                "ends here",
+                f"ends here with exit status {code or 1}",
                 config,
             )
     still = [thread for thread in state.busy if not module.idle(thread)] if state else []
