@@ -7,16 +7,44 @@ and each host executed its plugin files as modules of its own (the same file loa
 agents is two modules). A thread running a function of exactly one host's plugin module is that
 host's agent's. Any other (a library's function as its target, a module two plugins share) cannot
 be told: it is said as a plugin of one of the agents, naming them all, never pinned on one.
+
+A ``concurrent.futures`` pool's worker runs the pool's loop, whoever's pool it is: its work is a
+plugin's when the plugin's code started it or its pool is bound to a name in one of the
+plugin's modules (``pool_work_of``), as the pytest session's end tells a handler plugin's pool
+from a test's own.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import threading
-from collections.abc import Sequence
+import types
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["anyone_of", "owners"]
+__all__ = ["anyone_of", "loaded", "loaded_since", "owners", "pool_work_of"]
+
+_LOADED: dict[tuple[str | None, tuple[str, ...]], list[Any]] = {}
+"""The handler plugins loaded in this process (thread isolation), by file: [the first loaded,
+the count of loads when it was last loaded] (``loaded``)."""
+_LOADS = [0]
+
+
+def loaded(plugin: Any) -> None:
+    """A handler host ran ``plugin``'s ``register`` in this process (thread isolation): how
+    the pytest session's end knows the plugins of every harness, the ``adsim`` fixture's or a
+    test's own ``AdsimHarness`` (``simulator.testing.session_end``)."""
+    if getattr(plugin, "own", False) or not (plugin.file or plugin.home):
+        return
+    _LOADS[0] += 1
+    _LOADED.setdefault((plugin.file, tuple(plugin.home)), [plugin, 0])[1] = _LOADS[0]
+
+
+def loaded_since(mark: int) -> tuple[int, list[Any]]:
+    """(the count of loads now, the plugins loaded after ``mark``, a count of before)."""
+    return _LOADS[0], [plugin for plugin, last in list(_LOADED.values()) if last > mark]
 
 
 def _globals_of(thread: threading.Thread) -> dict[str, Any] | None:
@@ -81,3 +109,100 @@ def anyone_of(hosts: Sequence[Any]) -> str:
     agents = [str(host.sim.name) for host in hosts]
     named = ", ".join(agents[:-1]) + f" or {agents[-1]}"
     return f"a plugin of {named} (adsim cannot tell whose: they share its process)"
+
+
+def pool_work_of(thread: threading.Thread, plugins: Sequence[Any]) -> bool:
+    """Whether the work a ``concurrent.futures`` pool's worker ``thread`` is busy with is
+    ``plugins``' (``Plugin``s: their names, files, packages' folders): their code started the
+    worker (``exit_guard.started_by``: a pool's workers start at its ``submit``, a pool local
+    to ``register()`` too, whatever its task runs, C code included), or its pool is bound to a
+    name of one of their modules, or to an attribute of an object so bound (``POOL =
+    ThreadPoolExecutor(...)``, its workers started by a test's call). What the worker runs now
+    tells nothing: a test's own pool running a plugin's function is the test's."""
+    from simulator.handlers import exit_guard
+
+    mine = _is_plugins_file(plugins)
+    started = exit_guard.started_by(thread)
+    if started is not None:
+        names, where = started
+        if set(names.split(" or ")) & {plugin.name for plugin in plugins}:
+            return True
+        if mine(where.rpartition(":")[0]):
+            return True
+    args = getattr(thread, "_args", ())  # the pool's loop's: (a weak reference to its pool, ...)
+    pool = args[0]() if args and isinstance(args[0], weakref.ref) else None
+    if pool is None:
+        return False
+    for module in _plugin_modules(plugins, mine):
+        for value in list(module.values()):  # a thread of the plugin may add names
+            if value is pool or any(held is pool for held in _attributes(value)):
+                return True
+    return False
+
+
+def _is_plugins_file(plugins: Sequence[Any]) -> Callable[[str], bool]:
+    """A test of a file name: is it one of ``plugins``' code (``Plugin._mine``), remembered."""
+    seen: dict[str, bool] = {}
+
+    def mine(filename: str) -> bool:
+        if filename not in seen:
+            seen[filename] = any(plugin._mine(filename) for plugin in plugins)
+        return seen[filename]
+
+    return mine
+
+
+def _plugin_modules(plugins: Sequence[Any], mine: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """The globals of ``plugins``' modules: their ``register``'s, and each module imported whose
+    file is theirs (a package plugin's other modules). Read without running any code of a
+    module's (its ``__getattr__``; a lazily loaded module is not imported by it)."""
+    found: dict[int, dict[str, Any]] = {}
+    for plugin in plugins:
+        module = getattr(plugin.register, "__globals__", None)
+        if isinstance(module, dict):
+            found[id(module)] = module
+    for module in list(sys.modules.values()):
+        try:
+            names = _module_dict(module)
+            file = names.get("__file__") if names is not None else None
+            if names is not None and isinstance(file, str) and mine(file):
+                found[id(names)] = names
+        except Exception:  # an odd entry of sys.modules: not a plugin's module
+            continue
+    return list(found.values())
+
+
+_MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]
+"""The module type's own ``__dict__`` descriptor: a module's namespace, no ``__getattr__``."""
+_CLASS_DICT: Any = vars(type)["__dict__"]
+_MRO: Any = vars(type)["__mro__"]
+
+
+def _module_dict(module: object) -> dict[str, Any] | None:
+    """``module``'s namespace when it is a module (``types.ModuleType``'s own slot), else None."""
+    if not issubclass(type(module), types.ModuleType):  # no __class__ of its own asked
+        return None
+    names = _MODULE_DICT.__get__(module)
+    return names if isinstance(names, dict) else None
+
+
+def _attributes(value: Any) -> list[Any]:
+    """The attributes ``value`` holds in its ``__dict__`` (an object, a class), read without
+    running its code (no ``__getattr__``, no ``__dict__`` property of its class: only the
+    instance dictionary Python itself keeps); none for a module (a module a plugin imported is
+    not the plugin's)."""
+    try:
+        if issubclass(type(value), types.ModuleType):
+            return []
+        if issubclass(type(value), type):
+            return list(_CLASS_DICT.__get__(value).values())
+        for klass in _MRO.__get__(type(value)):
+            slot = _CLASS_DICT.__get__(klass).get("__dict__")
+            if slot is not None:
+                if not isinstance(slot, types.GetSetDescriptorType):
+                    return []  # a property of the class's own: its code
+                held = slot.__get__(value)
+                return list(held.values()) if isinstance(held, dict) else []
+        return []
+    except Exception:  # an odd object: none of its attributes
+        return []

@@ -27,6 +27,7 @@ from typing import NoReturn
 
 __all__ = [
     "LONGEST_WAIT",
+    "end_now",
     "exit_if_held",
     "exit_past",
     "held",
@@ -293,8 +294,9 @@ def held(before: Threads, grace: float) -> list[str]:
     return [thread.name for thread in left]
 
 
-def _end(code: int) -> NoReturn:
-    """End the process now with ``code`` (1 for 0), what was printed flushed first."""
+def end_now(code: int) -> NoReturn:
+    """End the process now with ``code`` (1 for 0), what was printed flushed first: Python's
+    exit handlers are skipped (only when the alternative is never exiting)."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
@@ -306,7 +308,7 @@ def exit_if_held(code: int) -> None:
     session's last step: it would wait for that thread for ever). As ``exit_past``, this skips
     Python's exit handlers."""
     if any(thread.is_alive() for thread in _HELD):
-        _end(code)
+        end_now(code)
 
 
 def incident(names: list[str], grace: float, who: str = "a plugin") -> str:
@@ -345,4 +347,4 @@ def exit_past(code: int) -> int:
                 f"adsim: thread(s) {names} still running at the end; adsim ends them",
                 file=sys.stderr,
             )
-    _end(code)
+    end_now(code)

@@ -38,7 +38,7 @@ import pytest
 
 from simulator import interrupts, numbers
 from simulator.file_args import file_name
-from simulator.testing import failure_notes, ini_options, slow_loads, terminal
+from simulator.testing import failure_notes, ini_options, session_end, slow_loads, terminal
 from simulator.testing.configuration import (
     argument,
     check_scenario_path,
@@ -123,36 +123,23 @@ _EXIT_STATUS: list[int] = [0]
 
 _INTERRUPTED: list[bool] = [False]
 """Ctrl-C (or ``pytest.exit``) ended the session: the fixtures' teardown waits for nothing."""
+_BY_EXIT: list[bool] = [False]
+"""It was ``pytest.exit``, not Ctrl-C: its exit status is its own (``session_end``)."""
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     """Called before the session's teardown: a handler stuck in a CRM call was waited for there,
     up to its timeout plus 1 s, and the session looked hung after Ctrl-C."""
     _INTERRUPTED[0] = True
+    _BY_EXIT[0] = isinstance(excinfo.value, pytest.exit.Exception)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's teardown of the test Ctrl-C stopped
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Remember the session's exit status."""
-    _EXIT_STATUS[0] = int(exitstatus)
-
-
-def _end_interrupted_if_held(code: int) -> None:
-    """After Ctrl-C (or ``pytest.exit``): end the process with ``code`` when a thread a handler
-    plugin left running (not a daemon) still runs (``leftover_threads.exit_if_held``), saying
-    so on stderr: the teardown after a Ctrl-C names nothing."""
-    module = sys.modules.get("simulator.handlers.leftover_threads")
-    if module is None:
-        return
-    # Its kept threads (simulator.handlers.leftover_threads), to name them before it ends.
-    alive = [thread.name for thread in getattr(module, "_HELD", ()) if thread.is_alive()]
-    if alive:
-        print(
-            f"adsim: interrupted: thread(s) {', '.join(alive)} that a handler plugin started still "
-            "running, not daemons (pytest would wait for them for ever): the process ends here",
-            file=sys.stderr,
-            flush=True,
-        )
-    module.exit_if_held(code)
+    """A pool's worker a handler plugin left busy fails the session (``session_end``); remember
+    the session's exit status."""
+    session_end.finish(session, interrupted=_INTERRUPTED[0] and not _BY_EXIT[0])
+    _EXIT_STATUS[0] = int(session.exitstatus)
 
 
 def _stop_capturing(config: pytest.Config) -> None:
@@ -165,10 +152,11 @@ def _stop_capturing(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The last step: a thread a handler plugin left running (not a daemon: its test failed at
-    teardown, naming it) would keep the process from exiting for ever; it ends here instead,
-    with the session's exit status (2 after Ctrl-C, even when pytest was told 0)."""
-    interrupted = _INTERRUPTED[0]
-    _INTERRUPTED[0] = False  # a pytester session run in this process is over
+    teardown, naming it; a pool's worker still busy, named at the session's end) would keep the
+    process from exiting for ever; it ends here instead, with the session's exit status (2 after
+    Ctrl-C, even when pytest was told 0) (``session_end``)."""
+    interrupted, by_exit = _INTERRUPTED[0], _BY_EXIT[0]
+    _INTERRUPTED[0] = _BY_EXIT[0] = False  # a pytester session run in this process is over
     teller = config.stash.get(_TELLER, None)
     if teller is not None:
         slow_loads.remove(teller)
@@ -178,12 +166,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.before_saying[:] = [
             call for call in guard.before_saying if getattr(call, "args", ())[:1] != (config,)
         ]
-    if interrupted:  # a second Ctrl-C in pytest's own handling of the first: it was told 0
-        _end_interrupted_if_held(_EXIT_STATUS[0] or pytest.ExitCode.INTERRUPTED)
-    elif "simulator.handlers.leftover_threads" in sys.modules:
-        from simulator.handlers.leftover_threads import exit_if_held
-
-        exit_if_held(_EXIT_STATUS[0])
+    # After Ctrl-C: 2, even when a second one in pytest's own handling of it was told 0;
+    # ``pytest.exit``'s own status otherwise (0 ends over a plugin's thread as 1: a failure).
+    stopped = interrupted and not by_exit
+    code = _EXIT_STATUS[0] or (pytest.ExitCode.INTERRUPTED if stopped else 0)
+    session_end.end(config, code, interrupted=interrupted, by_exit=by_exit)
     watch = sys.modules.get("simulator.handlers.exit_watch")  # a plugin's endless atexit
     if watch is not None and watch.plugins_registered():
         watch.watch(_EXIT_STATUS[0], pytest=True)
@@ -191,8 +178,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; a handler plugin's ``os._exit`` is said past the capture."""
-    _INTERRUPTED[0] = False
+    _INTERRUPTED[0] = _BY_EXIT[0] = False
     ini_options.refuse_misspelt(config)
+    session_end.opened(config)
+    config.pluginmanager.register(session_end, "adsim-session-end")
     terminal.keep(config)  # before any test captures stderr (a set-up stuck is said there)
     teller: slow_loads.Teller = partial(_tell_if_slow, config)
     config.stash[_TELLER] = teller

@@ -181,3 +181,31 @@ def test_a_second_ctrl_c_with_a_thread_a_plugin_left_running_ends_the_session_in
     result.stderr.fnmatch_lines(
         ["adsim: *: thread(s) crm-poller that a handler plugin started still running, *"]
     )
+
+
+def test_pytest_exit_with_0_and_a_thread_a_plugin_left_running_fails_and_is_no_interruption(
+    pytester,
+):
+    """``pytest.exit(returncode=0)`` is a test's own end, not Ctrl-C: the process, ended over
+    the thread a plugin left running (pytest would wait for it for ever), said it was
+    interrupted and exited 2."""
+    pytester.makepyfile(poller=POLLER)
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.adsim(handlers=["poller.py"], handler_isolation="thread")
+        def test_first(adsim):
+            pytest.exit("done early", returncode=0)
+        """
+    )
+    result = pytester.runpytest_subprocess(*NO_QT, timeout=120)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str() + result.stderr.str()
+    result.stderr.fnmatch_lines(
+        [
+            "adsim: pytest.exit ended the session: thread(s) crm-poller that a handler plugin "
+            "started still running, not daemons (pytest would wait for them for ever): the "
+            "process ends here with exit status 1"
+        ]
+    )
+    assert "interrupted" not in result.stderr.str()

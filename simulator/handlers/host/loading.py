@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.handlers import background_errors, exit_guard
+from simulator.handlers import background_errors, exit_guard, leftover_owners
 from simulator.handlers.host.delivery import Delivery
 from simulator.handlers.leftover_threads import join_within
 from simulator.handlers.outcome import PluginStatus
@@ -181,6 +181,7 @@ class PluginLoading(Delivery):
                 if not plugin.own:  # its os._exit is said, not a silent end (exit_guard)
                     imported = [sys.modules.get(name) for name in sys.modules.keys() - modules]
                     exit_guard.watch(plugin.name, plugin.register, imported)
+                    leftover_owners.loaded(plugin)  # for the pytest session's end
                     self._mend_kept(who, before)
             self._plugins.append(plugin)
             self._registering = []
