@@ -54,6 +54,8 @@ class _Session:
     """Ctrl-C ended the session (not ``pytest.exit``): said as "ends interrupted"."""
     mark: int = 0
     """``leftover_owners.loaded_since``'s count when the session opened."""
+    look_failed: bool = False
+    """The look at the pools' workers failed: at the end, the busy ones are said, unowned."""
 
 
 _STATE = pytest.StashKey[_Session]()
@@ -90,6 +92,7 @@ def finish(session: pytest.Session, *, interrupted: bool) -> None:
         try:
             _look(config, state)
         except Exception as exc:  # never out of pytest's session end: pytest would hang
+            state.look_failed = True
             _say(
                 f"adsim: the look at handler plugins' pool workers failed ({exc!r}); skipped",
                 config,
@@ -202,6 +205,8 @@ def end(config: pytest.Config, code: int, *, interrupted: bool, by_exit: bool = 
                 f"ends here with exit status {code or 1}",
                 config,
             )
+    if state is not None and state.look_failed and not _OPEN:
+        _say_unowned(module, config)
     still = [thread for thread in state.busy if not module.idle(thread)] if state else []
     if still and _OPEN:  # a pytester session's: the enclosing session looks at them
         _state(_OPEN[-1]).plugins.update(state.plugins if state else {})
@@ -214,6 +219,21 @@ def end(config: pytest.Config, code: int, *, interrupted: bool, by_exit: bool = 
         )
         module.end_now(code)
     module.exit_if_held(code)
+
+
+def _say_unowned(module: Any, config: pytest.Config) -> None:
+    """The look failed: whose a busy worker is cannot be told, so none ends the process, and
+    each is said, as what Python's exit will wait for (a hang after this line is theirs)."""
+    pooled = module.pool_workers()
+    busy = sorted((t for t in pooled if t.is_alive() and not module.idle(t)), key=lambda t: t.name)
+    if busy:
+        names = ", ".join(module.shown_name(thread, pooled) for thread in busy)
+        _say(
+            f"adsim: thread(s) {names} still busy at the session's end, whose adsim could not "
+            "tell (the look failed): Python's exit waits for them, for ever were their work "
+            "stuck",
+            config,
+        )
 
 
 def _say(line: str, config: pytest.Config | None = None) -> None:

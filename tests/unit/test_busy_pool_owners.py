@@ -245,14 +245,23 @@ def pool_work_of(thread, plugins):
 leftover_owners.pool_work_of = pool_work_of
 
 
-def pytest_unconfigure(config):
+def pytest_sessionfinish(session):
+    import threading
+
     import crm_pool
 
-    crm_pool.NEVER.set()  # the process can exit
+    threading._register_atexit(crm_pool.NEVER.set)  # as Python exits: it can
 """
 
 LOOK_FAILED = (
     "adsim: the look at handler plugins' pool workers failed (RuntimeError(*odd*)); skipped"
+)
+
+
+UNOWNED = (
+    "adsim: thread(s) crm-pool_0 (a worker of a concurrent.futures thread pool, its task not "
+    "done) still busy at the session's end, whose adsim could not tell (the look failed): "
+    "Python's exit waits for them, for ever were their work stuck"
 )
 
 
@@ -263,7 +272,8 @@ def test_the_look_at_the_pools_failing_is_one_line(pytester):
     pytester.makeconftest(LOOK_FAILS)
     result = pytester.runpytest_subprocess(*NO_QT, timeout=LIMIT)
     assert result.ret == 0, result.stdout.str() + result.stderr.str()
-    result.stderr.fnmatch_lines([LOOK_FAILED])
+    # Whose the busy worker is is not known: said, not ended (Python's exit waits for it).
+    result.stderr.fnmatch_lines([LOOK_FAILED, UNOWNED])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
