@@ -455,12 +455,17 @@ class PluginProcess(PluginMessages):
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
-                self.say(self._end_running(life, "when adsim stopped") if stop() else None)
-                life.killed = True
-                life.process.kill()
+                # Its stacks dumped before the kill: where it was stuck, said below, and the
+                # trace of the call it was running (the kill alone said no "where").
+                said = self._end_running(life, "when adsim stopped")
+                if stop():
+                    self.say(said)
+                where = self.where(life.stop_dump) or self.where_any(life.stop_dump)
                 self.host.add_incident(
                     f"plugin {self.name}: its process took nothing from its pipe for "
-                    f"{self.grace:g} s (a handler still running); its process was killed"
+                    f"{self.grace:g} s (a handler still running"
+                    + (f", at {where}" if where else "")
+                    + "); its process was killed"
                 )
             if not ended_within(life.process, self.grace + 1.0):  # of time it could run
                 if stop():

@@ -5,6 +5,7 @@ still running) ends without calling anything else."""
 from __future__ import annotations
 
 import io
+import socket
 import sys
 import textwrap
 import threading
@@ -541,3 +542,50 @@ def test_a_job_being_sent_down_a_pipeline_as_the_host_closes_has_one_outcome_a_c
         ("first", "timeout", STOPPED_UNSTARTED),
         ("second", "timeout", STOPPED_UNSTARTED),
     ], host.outcomes
+
+
+STUCK_SAVE = """
+import os
+import socket
+import threading
+
+
+def save(activity):
+    told = socket.create_connection(("127.0.0.1", int(os.environ["ADSIM_TEST_PORT"])))
+    threading.Event().wait(told.sendall(b"x"))  # the test told, then a CRM call with no timeout
+
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", save)
+"""
+
+
+def test_a_plugin_process_that_takes_nothing_at_its_close_is_said_where_it_was(
+    tmp_path, monkeypatch
+):
+    """Its pipe full behind a handler still running (the window's close, not a stop): its
+    process was killed with no stacks dumped, and the incident said no "where"."""
+    plugin = _plugin(tmp_path, STUCK_SAVE)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(60)
+    monkeypatch.setenv("ADSIM_TEST_PORT", str(listener.getsockname()[1]))
+    sim = Simulator(load_tenant(), seed=7)
+    host = HandlerHost(sim, timeout=120.0, isolation="process")
+
+    def full_pipe(self: PluginProcess, life: Any) -> bool:
+        return False  # a process not reading, its pipe full for the whole grace
+
+    monkeypatch.setattr(PluginProcess, "_send_close", full_pipe)
+    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
+    try:
+        assert not host.load(plugin)[0].error
+        steps.start()
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(60)
+            assert connection.recv(1) == b"x", "the handler runs"
+    finally:
+        listener.close()
+        host.close(timeout=0)
+    [line] = [line for line in host.incidents if "took nothing from its pipe" in line]
+    assert f"a handler still running, at {plugin}:9 in save); its process was killed" in line, line
