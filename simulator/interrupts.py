@@ -46,7 +46,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any, NoReturn
@@ -61,6 +61,7 @@ __all__ = [
     "handlers_loaded",
     "held_off",
     "ignore_stops_once_ended",
+    "in_turn",
     "inside",
     "keep_unraisable_first",
     "paused",
@@ -276,6 +277,24 @@ def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+def in_turn(handle: Callable[[int], None]) -> Callable[[int, FrameType | None], None]:
+    """A signal handler that calls ``handle(signum)`` for each signal in the order Python
+    started their handlers: one whose handler Python ran inside another's (``inside``) is
+    handled after it. For the window's and a ``--page`` run's handlers (adsim's stopper does
+    the same, with its stop raised at the end)."""
+    later: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if inside(frame, handler.__code__):
+            later.append(signum)
+            return
+        handle(signum)
+        while later:
+            handle(later.pop(0))
+
+    return handler
 
 
 _HANDLER = _Stopper.__call__.__code__

@@ -127,16 +127,7 @@ def _stopping_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
         return
     names = ["SIGINT", "SIGTERM", "SIGHUP"]
     replaced: dict[int, Any] = {}
-    later: list[int] = []
-
-    def on_signal(number: int, frame: Any) -> None:
-        if interrupts.inside(frame, on_signal.__code__):  # came inside the first's: after it
-            later.append(number)
-            return
-        stop(number)
-        while later:
-            stop(later.pop(0))
-
+    on_signal = interrupts.in_turn(stop)  # a second signal Python ran inside the first's: after
     for name in names:
         signum = getattr(signal, name, None)
         if signum is None:

@@ -67,7 +67,7 @@ class ScenarioResult:
     a run whose handlers never ran passed without testing them); empty otherwise."""
     unsubscribed: tuple[str, ...] = ()
     """The plugins loaded that subscribed to no event (their ``register()`` called
-    ``ad_api.on()`` for none): said, none of their code having run after it."""
+    ``ad_api.on()`` for none): said, as adsim never called them."""
     interactions: int = 0
     expectations: int = 0
     """How many expectations were checked."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QTimer
 
-from simulator.interrupts import inside
+from simulator.interrupts import in_turn
 
 __all__ = ["ctrl_c_quits"]
 
@@ -32,16 +32,11 @@ def ctrl_c_quits(loop: QEventLoop) -> Iterator[list[int]]:
         yield interrupted
         return
 
-    later: list[int] = []
-
-    def quit_loop(signum: int, frame: Any) -> None:
-        if inside(frame, quit_loop.__code__):  # came inside the first's: after it
-            later.append(signum)
-            return
+    def quit_with(signum: int) -> None:
         interrupted.append(signum)
-        while later:
-            interrupted.append(later.pop(0))
         loop.quit()
+
+    quit_loop = in_turn(quit_with)  # a second signal Python ran inside the first's: after it
 
     previous: dict[int, Any] = {}
     for name in _STOP_SIGNALS:
