@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.cli_parser import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from simulator.cli_window import add_engine_options
@@ -55,8 +55,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
     say_unused_webhook_options(args)
     host = build_host(sim, args, meta={"command": "demo"})
+    refused: list[str] = []
     try:
-        recorder = run_demo_call(sim, after_step=host.settle)
+        recorder = run_demo_call(
+            sim,
+            after_step=host.settle,
+            on_refused=lambda step, r: refused.append(_refusal(step, r)),
+        )
     except CommitError:  # the journal refused a step: finish_run names it in one line
         return finish_run(host)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM: no summary, a plugin's call gets a short grace
@@ -66,6 +71,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         finish_run(host)
         raise
     code = finish_run(host)
+    for line in refused:  # the record is the engine's: what the demo did not do is said here
+        complain(line)
     if args.events:
         sys.stdout.write(recorder.jsonl())
         return code
@@ -82,6 +89,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if saved is not None:  # 2026: where the integration saved it
         complain(f"ActivityRecordInfo {json.dumps(saved, ensure_ascii=False)}")
     return code
+
+
+def _refusal(step: str, outcome: Any) -> str:
+    """The note of a demo step the engine refused (a handler's ``ad_api`` call did it first,
+    or the tenant does not allow it)."""
+    error = outcome.error
+    code = f"{error.name} ({error.code})" if error is not None else "refused"
+    message = f": {error.message}" if error is not None and error.message else ""
+    return f"adsim: note: the demo's step {step} was refused: {code}{message}"
 
 
 def _stopped(host: HandlerHost, seed: int) -> None:

@@ -439,3 +439,33 @@ def test_an_expectation_naming_no_loaded_plugin_or_handler_fails(
     out, _ = capsys.readouterr()
     assert code == 1, out
     assert f"flow.yaml:10:5: {said}" in out
+
+
+@pytest.mark.parametrize("isolation", ["process", "thread"])
+def test_a_demo_step_a_handler_did_first_is_noted_not_passed_over(
+    journal, tmp_path, capsys, isolation
+):
+    # An integration that answers the call itself (ON_NEW_INTERACTION -> acceptInteraction)
+    # leaves the demo's own accept nothing to do: the engine refuses it, and the demo says so
+    # (it said nothing: the record printed read as the demo's own call).
+    plugin = tmp_path / "auto_answer.py"
+    plugin.write_text(
+        "def register(ad_api):\n"
+        "    ad_api.on('ON_NEW_INTERACTION',\n"
+        "              lambda i: ad_api.accept_interaction(i.interaction_id))\n",
+        encoding="utf-8",
+    )
+    code = _demo(journal, "--handler", str(plugin), "--handler-isolation", isolation)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["state"] == "completed"
+    notes = [line for line in err.splitlines() if "the demo's step" in line]
+    assert notes == [
+        "adsim: note: the demo's step accept_interaction was refused: not_suitable_state (15): "
+        "cannot accept a voice interaction in state delivered"
+    ]
+
+
+def test_a_demo_whose_steps_all_went_through_notes_nothing(journal, capsys):
+    assert _demo(journal) == 0
+    assert "note:" not in capsys.readouterr().err
