@@ -183,6 +183,25 @@ class HandlerRegistry:
             if not _takes(r)
         }
 
+    def handler_count(self, plugin: str) -> int:
+        """How many of ``plugin``'s registrations are handlers of their event (``count`` less a
+        Node module's forwarders of events the module has no handler of)."""
+        return sum(
+            1
+            for registrations in tuple(self._by_event.values())
+            for r in registrations
+            if r.plugin == plugin and _takes(r)
+        )
+
+    def forwards(self, plugin: str) -> bool:
+        """Whether ``plugin`` is a Node module (its registrations forward events to it)."""
+        return any(
+            hasattr(r.handler, "has_handler")
+            for registrations in tuple(self._by_event.values())
+            for r in registrations
+            if r.plugin == plugin
+        )
+
     def count(self, plugin: str | None = None) -> int:
         """How many registrations (of one plugin, when given)."""
         return sum(

@@ -123,6 +123,8 @@ class LoadReport:
     """The events the loaded handlers take, when no run called any (``ScenarioResult``)."""
     unsubscribed: tuple[str, ...] = ()
     """The plugins loaded that subscribed to no event (``ScenarioResult``)."""
+    unsubscribed_node: tuple[str, ...] = ()
+    """Which of them are Node modules (``ScenarioResult``)."""
     rate: float | None = None
     """``--rate``: interactions per wall-clock second (a series with none is not paced)."""
     paced_interactions: int = 0
@@ -232,7 +234,9 @@ def run_load(
         for outcome in result.outcomes:
             report.latencies_ms.add(outcome.duration_ms)
         report.idle_handlers = report.idle_handlers or result.idle_handlers
-        report.unsubscribed = report.unsubscribed or result.unsubscribed
+        if not report.unsubscribed:
+            report.unsubscribed = result.unsubscribed
+            report.unsubscribed_node = result.unsubscribed_node
         # Counted when allowed too (and said so): "0 handler errors" contradicted adsim's own
         # "1 of 50 calls failed" and the journal.
         report.handler_errors += len(result.handler_failures)

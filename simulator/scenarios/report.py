@@ -60,7 +60,7 @@ def format_result(result: ScenarioResult, exit_code: int | None = None) -> str:
             f"{_events(result.idle_handlers)}, and no such event came in this run"
         )
     if result.unsubscribed and result.error is None:
-        lines.append(f"  note: {_unsubscribed(result.unsubscribed)}")
+        lines.append(f"  note: {_unsubscribed(result.unsubscribed, result.unsubscribed_node)}")
     if (exit_code or 0) > result.exit_code:
         lines.append("  the handlers failed outside these calls: adsim's lines above say how")
     return _lines(lines)
@@ -73,13 +73,20 @@ def _lines(lines: list[str]) -> str:
     return "\n".join(one_line(line) for line in lines)
 
 
-def _unsubscribed(names: tuple[str, ...]) -> str:
-    """What to say of the plugins loaded that subscribed to no event."""
+def _unsubscribed(names: tuple[str, ...], node: tuple[str, ...] = ()) -> str:
+    """What to say of the plugins loaded that subscribed to no event (``node``: which of them
+    are Node modules, whose ``register`` calls ``adApi.on()``)."""
     one = len(names) == 1
     which = f"plugin {names[0]}" if one else f"plugins {', '.join(names)}"
     its, it = ("its", "it") if one else ("their", "them")
+    if not node:
+        on = "ad_api.on()"
+    elif set(names) <= set(node):
+        on = "adApi.on()"
+    else:
+        on = "ad_api.on() (a Node module's adApi.on())"
     return (
-        f"{which} subscribed to no event: {its} register() called ad_api.on() for none, so "
+        f"{which} subscribed to no event: {its} register() called {on} for none, so "
         f"adsim never called {it}"
     )
 
@@ -120,16 +127,18 @@ def format_load(report: LoadReport, exit_code: int | None = None) -> str:
             + (" (allowed)" if report.handler_errors and report.errors_allowed else "")
         )
         if report.unsubscribed:
-            lines.append(f"      note: {_unsubscribed(report.unsubscribed)}")
+            lines.append(
+                f"      note: {_unsubscribed(report.unsubscribed, report.unsubscribed_node)}"
+            )
     else:
         if plugins_failed:
             hint = "adsim's handler lines above say why"
         elif report.idle_handlers:
             hint = f"the handlers loaded take {_events(report.idle_handlers)}, and none came"
             if report.unsubscribed:
-                hint += f"; {_unsubscribed(report.unsubscribed)}"
+                hint += f"; {_unsubscribed(report.unsubscribed, report.unsubscribed_node)}"
         elif report.unsubscribed:
-            hint = _unsubscribed(report.unsubscribed)
+            hint = _unsubscribed(report.unsubscribed, report.unsubscribed_node)
         else:
             hint = "load handlers with --handler"
         lines.append(f"      no handler calls ({hint})")

@@ -68,6 +68,8 @@ class ScenarioResult:
     unsubscribed: tuple[str, ...] = ()
     """The plugins loaded that subscribed to no event (their ``register()`` called
     ``ad_api.on()`` for none): said, as adsim never called them."""
+    unsubscribed_node: tuple[str, ...] = ()
+    """Which of ``unsubscribed`` are Node modules (whose ``register`` calls ``adApi.on()``)."""
     interactions: int = 0
     expectations: int = 0
     """How many expectations were checked."""

@@ -178,6 +178,7 @@ class ScenarioRunner(Settling):
             ]
             taken: list[str] = []  # the events the hosts' handlers take, every agent's
             unsubscribed: list[str] = []  # the plugins loaded that take none
+            node: list[str] = []  # which of them are Node modules (adApi.on, not ad_api.on)
             called = False  # a handler of the integration's ran (not a Node module's forwarder
             # of an event the module has no handler of: a module is sent every event)
             for host in ([self.host] if self.host is not None else []) + self.agent_hosts:
@@ -190,6 +191,7 @@ class ScenarioRunner(Settling):
                     for plugin in getattr(host, "plugins", ())
                     if plugin.loaded and not plugin.handler_count
                 ]
+                node += [name for name in unsubscribed if registry and registry.forwards(name)]
                 idle = registry.forwarders() if registry is not None else set()
                 called = called or any((o.plugin, o.handler) not in idle for o in host.outcomes)
                 if self._own_host:
@@ -198,6 +200,7 @@ class ScenarioRunner(Settling):
                 order = [name.value for name in EventName]
                 result.idle_handlers = tuple(sorted(set(taken), key=order.index))
             result.unsubscribed = tuple(dict.fromkeys(unsubscribed))
+            result.unsubscribed_node = tuple(dict.fromkeys(node))
         return result
 
     def new_result(self) -> ScenarioResult:

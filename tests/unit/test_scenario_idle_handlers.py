@@ -170,3 +170,25 @@ def test_no_such_note_for_a_plugin_that_subscribed(tmp_path, capsys, monkeypatch
     argv = ["run", CHAT, "--handler", _quiet(tmp_path), "--journal", ":memory:"]
     assert main(argv) == 0
     assert "subscribed to no event" not in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_node_module_that_subscribed_to_no_event_is_said(tmp_path, capsys):
+    """A Node module is given a forwarder of every event (its message logger sees them all), so
+    its handler count was never 0 and a module whose ``register`` subscribed to nothing passed
+    saying nothing of it."""
+    module = tmp_path / "quiet.mjs"
+    module.write_text(
+        "export function register(adApi) {\n"
+        "  if (process.env.CRM_ENABLED) adApi.on('ON_SAVE_ACTIVITY_RECORD', () => {});\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    argv = ["run", CHAT, "--js-handler", str(module), "--journal", ":memory:"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  note: plugin js:quiet.mjs subscribed to no event: its register() called adApi.on() for "
+        "none, "
+        "so adsim never called it"
+    ) in out.splitlines(), out

@@ -264,7 +264,7 @@ class PluginLoading(Delivery):
             plugin.source,
             plugin.error is None,
             self.secrets.text(plugin.error),
-            self.registry.count(plugin.name) if plugin.error is None else 0,
+            self.registry.handler_count(plugin.name) if plugin.error is None else 0,
         )
 
     @property
