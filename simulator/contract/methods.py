@@ -23,7 +23,15 @@ from typing import Any
 from simulator.contract.enums import AgentState, ChatChannelType, PhoneDevice, PhoneType
 from simulator.contract.json_tree import tree_problem
 
-__all__ = ["METHODS", "RECORDS", "MethodSpec", "Param", "argument_problem", "method_named"]
+__all__ = [
+    "METHODS",
+    "RECORDS",
+    "Foreign",
+    "MethodSpec",
+    "Param",
+    "argument_problem",
+    "method_named",
+]
 
 _ENUMS: dict[str, tuple[str, ...]] = {
     "AgentState": tuple(state.value for state in AgentState),
@@ -239,7 +247,22 @@ def method_named(name: str) -> MethodSpec | None:
     return METHODS.get(name) or _BY_MESSAGE.get(name)
 
 
+@dataclass(frozen=True)
+class Foreign:
+    """An argument JSON has no form for (bytes, a set, a date), as it comes to adsim's process
+    from a plugin's own: its type's name and its ``repr`` (``stable_text``), so that the checks
+    say of it what they say of the value itself with thread isolation."""
+
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, Foreign):
+        return value.type_name
     if value is None:
         return "null"
     if isinstance(value, bool):

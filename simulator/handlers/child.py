@@ -53,17 +53,44 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 
-def _portable(value: Any) -> Any:
-    """``value`` as plain JSON data (models dumped to their wire JSON); ``TypeError`` or
-    ``ValueError`` when it is not JSON."""
+def _crossing(value: Any) -> Any:
+    """An ``ad_api`` call's arguments (a JSON tree: ``not_a_tree`` found nothing) as they go to
+    adsim's process: plain JSON data (models dumped to their wire JSON: an object of the
+    plugin's own classes cannot be rebuilt there), NaN and the infinities kept, and each value
+    JSON has no form for a ``Foreign`` naming it, so that the method checks them there as it
+    does with thread isolation (``addNote: note must be a string, not bytes.``)."""
+    try:
+        return json.loads(json.dumps(value, default=_dumped))
+    except (TypeError, ValueError):
+        return _walked(value)
+
+
+def _walked(value: Any) -> Any:
+    """``_crossing`` of a tree JSON cannot write whole: each leaf on its own."""
+    if isinstance(value, dict):
+        return {_walked_key(key): _walked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_walked(item) for item in value]
+    try:
+        return json.loads(json.dumps(value, default=_dumped))
+    except (TypeError, ValueError):
+        from simulator.contract.methods import Foreign
+        from simulator.stable_text import stable_repr
+
+        return Foreign(type(value).__name__, stable_repr(value))
+
+
+def _walked_key(key: Any) -> Any:
+    """A dict key as JSON writes it (a number as its text); ``not_a_tree`` refused others."""
+    return next(iter(json.loads(json.dumps({key: 0}))))
+
+
+def _dumped(item: Any) -> Any:
     from pydantic import BaseModel
 
-    def dump(item: Any) -> Any:
-        if isinstance(item, BaseModel):
-            return item.model_dump(mode="json")
-        raise TypeError(f"{type(item).__name__} is not JSON data")
-
-    return json.loads(json.dumps(value, allow_nan=False, default=dump))
+    if isinstance(item, BaseModel):
+        return item.model_dump(mode="json")
+    raise TypeError(f"{type(item).__name__} is not JSON data")
 
 
 _PLAIN = (type(None), str, int, bool)
@@ -184,7 +211,7 @@ class _Child:
         slot = self.mail.expect(request)
         try:
             # Plain JSON only: an object of the plugin's own classes cannot be rebuilt there.
-            args, kwargs = _portable(list(args)), _portable(kwargs)
+            args, kwargs = _crossing(list(args)), _crossing(kwargs)
             self.send(("api", request, method, tuple(args), kwargs))
         except Exception as exc:  # arguments that cannot cross: as the widget, invalid_args
             self.mail.forget(request)

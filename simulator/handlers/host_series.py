@@ -159,10 +159,13 @@ class HostSeries:
     def _finish(self, host: HandlerHost) -> list[str]:
         """Close ``host``; its summary lines (none when all went well)."""
         self._number(host)  # a run stopped before its end_run (Ctrl-C) has its number too
+        last = host.run_number
         host.run_number = None  # what the close finds (a close() that raises) is no run's
         host.close()
         threads_left(host)
+        host.run_number = last  # the last run's failed calls say their run, as the others'
         lines = summary(host)
+        host.run_number = None
         journal = host.journal
         if journal is not None:
             journal.flush()  # the outcomes held for a next commit: a failure is in the summary

@@ -37,6 +37,30 @@ def test_the_summary_says_the_run_of_each_failed_call(tmp_path: Path) -> None:
     assert failed[0].startswith("adsim:   run 2: #13 ON_SAVE_ACTIVITY_RECORD -> plugin:on_save")
 
 
+LAST_FAILS = """
+calls = []
+
+def on_save(activity):
+    calls.append(activity)
+    if len(calls) == 3:
+        raise ValueError("the CRM refused the last")
+
+def register(ad_api):
+    ad_api.on("ON_SAVE_ACTIVITY_RECORD", on_save)
+"""
+
+
+def test_a_failed_call_of_the_last_run_says_its_run_too(tmp_path: Path) -> None:
+    """The summary is written once the series is over: a failure of its last run lost its
+    ``run 3: ``, and read as one outside the series."""
+    with load_series(tmp_path, LAST_FAILS) as load:
+        load.run(3)
+    assert load.code == 1
+    failed = [line for line in load.err.getvalue().splitlines() if "refused the last" in line]
+    assert len(failed) == 1
+    assert failed[0].startswith("adsim:   run 3: #13 ON_SAVE_ACTIVITY_RECORD -> plugin:on_save")
+
+
 def test_the_trace_says_the_run_of_each_call(tmp_path: Path) -> None:
     path = tmp_path / "plugin.py"
     path.write_text(SECOND_FAILS, encoding="utf-8")
