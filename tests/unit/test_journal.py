@@ -470,3 +470,23 @@ def test_reading_an_older_journal_upgrades_a_copy_and_leaves_the_file_as_it_was(
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "packets" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
+
+
+@pytest.mark.parametrize("command", ["export", "runs", "show"])
+def test_reading_an_older_journal_leaves_no_file_beside_it(tmp_path, capsys, command):
+    # Read in a writable folder, a journal of schema 1 was left with a -shm (32 KB) and an
+    # empty -wal beside it: the copy was taken through a read-only connection, which SQLite
+    # lets make them and not remove. "They write nothing there."
+    from simulator.cli import main
+
+    path = tmp_path / "v1.sqlite3"
+    with Journal.open(path, migrations=MIGRATIONS[:1]) as old:
+        old.record_event(_FakeEvent(1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.sqlite3"]
+    argv = ["journal", command, "--journal", str(path)]
+    argv += ["--run", "1"] if command == "export" else []
+    if command == "show":
+        argv[2:2] = ["X"]
+    main(argv)
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.sqlite3"]
