@@ -185,8 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if program and not isinstance(exc, interrupts.Interrupted):
                 # Python's own handler raised it (the window's, while Qt is imported): said too
                 streams.complain("adsim: interrupted (SIGINT): stopping")
-        except RuntimeError as exc:
-            stop = interrupts.stop_in(exc)  # a signal during an import (``__set_name__``)
+        except Exception as exc:
+            # A signal during an import: in a ``__set_name__``, or in pydantic-core's Rust
+            stop = interrupts.stop_in(exc)
             if stop is None:
                 raise
             code = interrupts.exit_code(stop)

@@ -97,14 +97,32 @@ def stop_in(exc: BaseException) -> KeyboardInterrupt | None:
     """The stop (Ctrl-C, SIGTERM ...) ``exc`` is, or was caused by: Python wraps one raised in
     a class's ``__set_name__`` (a signal while a module is imported) in a ``RuntimeError``.
     Only the causes (``raise ... from``): an error raised while a stop was being handled has it
-    as its context, and is a bug to show, not a stop."""
+    as its context, and is a bug to show, not a stop. Or the stop under way that a C extension
+    caught and made its own error's last line (``as_text``)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         if isinstance(current, KeyboardInterrupt):
             return current
+        told = _as_text(current)
+        if told is not None:
+            return told
         seen.add(id(current))
         current = current.__cause__
+    return None
+
+
+def _as_text(exc: BaseException) -> Interrupted | None:
+    """The stop under way, when ``exc`` is an error a C extension made of it: pydantic-core
+    builds a model's serializer in Rust (at the import of a command's modules), and a signal
+    that lands there comes out as its ``SchemaError``, whose last line is the stop as text
+    (``Interrupted: 2``), with no cause to follow."""
+    stopper = _ACTIVE[0] if _ACTIVE else None
+    if stopper is None or stopper.stop_signum is None:
+        return None
+    last = str(exc).rstrip().rsplit("\n", 1)[-1].strip()
+    if last == f"{Interrupted.__name__}: {stopper.stop_signum}":
+        return Interrupted(stopper.stop_signum)
     return None
 
 

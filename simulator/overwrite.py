@@ -137,6 +137,10 @@ class _Replacing:
         """Flush the new file (the output is replaced at ``close``)."""
         self._handle.flush()
 
+    def fileno(self) -> int:
+        """The new file's descriptor."""
+        return self._handle.fileno()
+
     def close(self) -> None:
         """Close the new file and put it in the output's place, once; after a write that
         failed, remove it (on a full disk, its room is given back) and leave the output."""

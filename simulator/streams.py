@@ -30,6 +30,7 @@ import contextlib
 import errno
 import io
 import os
+import stat
 import sys
 from typing import Protocol, TextIO
 
@@ -41,6 +42,7 @@ __all__ = [
     "Writer",
     "complain",
     "encodable_streams",
+    "may_wait",
     "no_room",
     "open_standard_fds",
     "output_failure",
@@ -181,6 +183,10 @@ class OutputFile:
         except OSError as exc:
             raise self._failed(exc) from None
 
+    def fileno(self) -> int:
+        """The file's descriptor."""
+        return self._handle.fileno()
+
     def close(self) -> None:
         """Flush what is buffered and close the file."""
         try:
@@ -196,3 +202,13 @@ class OutputFile:
 
     def _failed(self, exc: OSError) -> OSError:
         return output_failure(exc, self.name)
+
+
+def may_wait(stream: object) -> bool:
+    """Whether a write to ``stream`` may wait on its reader for as long as the reader likes (a
+    pipe, a terminal, a socket): anything but a regular file, or a stream with no file."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is both
+        return True
+    return not stat.S_ISREG(mode)

@@ -75,6 +75,26 @@ def _event_list(text: str) -> list[EventName]:
     return names
 
 
+def _webhook_url(text: str) -> str:
+    """``--webhook URL``: never empty (a script's unset variable ran with no webhook, exit 0)."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "an empty URL; give the endpoint (https://HOST/PATH), or leave --webhook out"
+        )
+    return text
+
+
+def _webhook_secret(text: str) -> str:
+    """``--webhook-secret SECRET``: never empty (a script's unset variable sent unsigned bodies,
+    or signed them with another secret)."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            f"an empty secret; give the secret, or leave the option out (${ENV_WEBHOOK_SECRET} "
+            "is used then)"
+        )
+    return text
+
+
 def add_handler_options(parser: argparse.ArgumentParser) -> None:
     """Add the handler, journal and webhook options to a subcommand's parser (which then
     refuses abbreviated options: ``--webhook-secr X`` must not be taken for the secret)."""
@@ -124,10 +144,15 @@ def add_handler_options(parser: argparse.ArgumentParser) -> None:
         "directory, or $ADSIM_JOURNAL; ':memory:' keeps none)",
     )
     group.add_argument(
-        "--webhook", default=None, metavar="URL", help="POST each ON_SAVE_ACTIVITY_RECORD here"
+        "--webhook",
+        type=_webhook_url,
+        default=None,
+        metavar="URL",
+        help="POST each ON_SAVE_ACTIVITY_RECORD here",
     )
     group.add_argument(
         "--webhook-secret",
+        type=_webhook_secret,
         default=None,
         metavar="SECRET",
         help=f"sign webhook bodies (HMAC-SHA256); default ${ENV_WEBHOOK_SECRET}",

@@ -15,7 +15,7 @@ from pathlib import Path
 from simulator.journal.checkpoints import WRITER_LIMIT
 from simulator.journal.errors import UNWRITABLE, JournalError, is_locked, reason
 from simulator.journal.new_file import Created
-from simulator.journal.read_only import cannot_write, read_only
+from simulator.journal.read_only import cannot_write, read_only, upgraded_copy
 from simulator.journal.schema import adsim_version, migrate
 
 __all__ = ["APP_NAME", "ENV_JOURNAL", "broken_link", "default_journal_path", "open_database"]
@@ -188,9 +188,12 @@ def _connect(
                 db.execute(f"PRAGMA wal_autocheckpoint = {WRITER_LIMIT}")
         if not writing and target != ":memory:" and 0 < version < len(migrations):
             # Only reading: an older journal is upgraded in a temporary copy, never in place
-            # (the adsim that wrote it could no longer open it).
+            # (the adsim that wrote it could no longer open it). Copied through this
+            # connection, whose close removes the -wal and -shm it made: a read-only one
+            # (``read_only``, for a folder this user cannot write) left them beside it.
+            copy = upgraded_copy(db, migrations)
             _close_quietly(db)
-            return read_only(target, migrations)
+            return copy
         migrate(db, migrations)
         if writing:
             _probe_write(db)

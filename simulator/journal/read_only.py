@@ -13,7 +13,7 @@ from pathlib import Path
 from simulator.journal.errors import JournalError
 from simulator.journal.schema import migrate
 
-__all__ = ["cannot_write", "read_only"]
+__all__ = ["cannot_write", "read_only", "upgraded_copy"]
 
 
 def _close_quietly(db: sqlite3.Connection | None) -> None:
@@ -33,6 +33,20 @@ def _copy(db: sqlite3.Connection) -> sqlite3.Connection:
         _close_quietly(copy)
         copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         db.backup(copy)
+    return copy
+
+
+def upgraded_copy(
+    db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]]
+) -> sqlite3.Connection:
+    """A copy of ``db`` (a journal of an older schema) upgraded to ``migrations``; ``db`` is
+    left open for its caller to close."""
+    copy = _copy(db)
+    try:
+        migrate(copy, migrations)
+    except BaseException:
+        _close_quietly(copy)
+        raise
     return copy
 
 

@@ -16,6 +16,7 @@ no end recorded, no writer known.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -218,7 +219,26 @@ def _refuse_altered(
 def adsim_version(db: sqlite3.Connection, target: int) -> int:
     """The schema version of an adsim journal, or ``JournalError`` for a database that is none:
     another program's (tables, and no version) or a newer adsim's. Asked before anything is
-    written to the file: setting WAL mode alone changed the CRM's ``app.db`` for good."""
+    written to the file: setting WAL mode alone changed the CRM's ``app.db`` for good.
+
+    Both reads in one read transaction: apart, another adsim creating the same new journal
+    could commit its tables and its version between them, and the version 0 read before with
+    the tables read after was "another program's database"."""
+    if db.in_transaction:  # a caller's own: its reads are one state of the file already
+        return _checked_version(db, target)
+    db.execute("BEGIN")
+    try:
+        version = _checked_version(db, target)
+    except BaseException:
+        if db.in_transaction:  # the error is said, not one of ending a read
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")  # it only read
+    return version
+
+
+def _checked_version(db: sqlite3.Connection, target: int) -> int:
     version = _version(db, target)
     if version == 0:
         _refuse_foreign_tables(db)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simulator import streams
+from simulator import interrupts, streams
 from simulator.one_line import one_line
 from simulator.scenarios.load_mode import LoadReport, run_load
 from simulator.scenarios.loader import ScenarioFile
@@ -39,24 +39,39 @@ def _load(
     first_failure = ""
     unwritten: list[OSError] = []
     """The output's write that failed (a full disk), if one did."""
+    waits = events_out is not None and streams.may_wait(events_out)
 
     def seen(index: int, result: ScenarioResult) -> None:
         nonlocal ran, runs, failed_ran, failed, first_failure
-        ran = index + 1
-        if not result.passed:
-            failed_ran += 1
-            first_failure = first_failure or _first_problem(index, result)
-        if events_out is not None:
-            try:
-                events_out.write(result.jsonl(index + 1, tag))
-            except OSError as exc:
-                unwritten.append(exc)  # the line below says what it cut short
-                raise
-        # Counted once its events are written: the stop line counts the runs --output holds.
-        runs, failed = ran, failed_ran
+        # The run finished, and the journal has it so: a stop that comes now waits until it
+        # is counted and its events are written, unless that write may wait on a reader (a
+        # pipe, a terminal), which a stop must not be held up by. Raised at once, it made the
+        # summary and --output one run short of the journal's finished runs.
+        with interrupts.deferred():
+            ran = index + 1
+            if not result.passed:
+                failed_ran += 1
+                first_failure = first_failure or _first_problem(index, result)
+            text = result.jsonl(index + 1, tag) if events_out is not None else ""
+            if events_out is None or not waits:
+                _write(text)
+                runs, failed = ran, failed_ran
+        if events_out is not None and waits:
+            _write(text)
+            # Counted once its events are written: the stop line counts the runs --output holds.
+            runs, failed = ran, failed_ran
         if index == 0 and series is not None:  # loaded in the first run: their prints
             bar.shared = bar.shared or any(host.plugins for host in series.hosts)
         bar.update(index + 1, live)
+
+    def _write(text: str) -> None:
+        if events_out is None:
+            return
+        try:
+            events_out.write(text)
+        except OSError as exc:
+            unwritten.append(exc)  # the line below says what it cut short
+            raise
 
     def cut_short(finished: int, failed: int, why: str) -> None:
         """How many runs finished before ``why``, and how many of them failed (the first)."""

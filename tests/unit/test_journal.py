@@ -19,7 +19,7 @@ from simulator.journal import (
     export_csv,
     export_jsonl,
 )
-from simulator.journal.schema import migrate
+from simulator.journal.schema import adsim_version, migrate
 from simulator.journal.store import MIGRATIONS
 
 
@@ -106,6 +106,34 @@ def test_two_processes_creating_one_journal_at_once_both_open_it(tmp_path):
     with Journal.open(path) as journal:
         assert journal.schema_version == SCHEMA_VERSION
         assert journal.events() == []
+
+
+def test_a_journal_another_process_creates_between_two_reads_is_not_taken_for_foreign(tmp_path):
+    """Four ``adsim run`` started together on a new journal: one was refused as "not an adsim
+    journal: an SQLite database with other tables (events, outcomes, ...)". It read version 0,
+    then another opener committed the first version (its tables and its version together), then
+    it listed the tables: its two reads saw two states of the file. Forced here: the other opener
+    creates the journal at the moment this one lists the tables."""
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    others: list[Journal] = []
+
+    def the_other_process_between(statement: str) -> None:
+        if "FROM sqlite_master" in statement and not others:
+            others.append(Journal.open(path))
+
+    db.set_trace_callback(the_other_process_between)
+    try:
+        assert adsim_version(db, SCHEMA_VERSION) == 0  # the file as it was at the first read
+    finally:
+        db.set_trace_callback(None)
+        db.close()
+        for other in others:
+            other.close()
+    assert others, "the other opener never ran: the test did not force the race"
+    with Journal.open(path) as journal:
+        assert journal.schema_version == SCHEMA_VERSION
 
 
 def test_a_newer_journal_or_another_file_is_refused_with_what_to_do(tmp_path):
@@ -442,3 +470,23 @@ def test_reading_an_older_journal_upgrades_a_copy_and_leaves_the_file_as_it_was(
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "packets" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     db.close()
+
+
+@pytest.mark.parametrize("command", ["export", "runs", "show"])
+def test_reading_an_older_journal_leaves_no_file_beside_it(tmp_path, capsys, command):
+    # Read in a writable folder, a journal of schema 1 was left with a -shm (32 KB) and an
+    # empty -wal beside it: the copy was taken through a read-only connection, which SQLite
+    # lets make them and not remove. "They write nothing there."
+    from simulator.cli import main
+
+    path = tmp_path / "v1.sqlite3"
+    with Journal.open(path, migrations=MIGRATIONS[:1]) as old:
+        old.record_event(_FakeEvent(1))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.sqlite3"]
+    argv = ["journal", command, "--journal", str(path)]
+    argv += ["--run", "1"] if command == "export" else []
+    if command == "show":
+        argv[2:2] = ["X"]
+    main(argv)
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1.sqlite3"]

@@ -16,6 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pydantic_core
 import pytest
 
 from simulator import interrupts
@@ -134,3 +135,51 @@ def test_adsim_stopped_during_an_import_exits_143_without_a_traceback():
     )
     assert done.returncode == 143, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_stop_a_c_extension_turned_into_its_error_text_is_told_from_a_bug():
+    # pydantic-core builds a model's serializer in Rust: a signal that lands there is caught and
+    # becomes its SchemaError's last line, "Interrupted: 2", with no cause to follow.
+    wrapped = pydantic_core.SchemaError("Error building `literal` serializer:\n  Interrupted: 15")
+    assert interrupts.stop_in(wrapped) is None  # no stop under way: a bug to show
+    with interrupts.stop_on_signals():
+        with pytest.raises(interrupts.Interrupted):
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, None)
+        assert interrupts.stop_in(wrapped).signum == signal.SIGTERM
+        other = pydantic_core.SchemaError("Error building `literal` serializer:\n  Interrupted: 2")
+        assert interrupts.stop_in(other) is None  # not the stop under way
+
+
+def test_adsim_stopped_while_pydantic_builds_a_model_exits_130_without_a_traceback():
+    # Seen with `adsim run` sent SIGINT ~0.4 s in: exit 1 and pydantic-core's SchemaError
+    # traceback, "Error building `model` serializer: ... Interrupted: 2".
+    program = textwrap.dedent(
+        """
+        import signal, sys
+        import pydantic_core
+        import simulator.cli as cli
+
+        def run(argv, program):
+            try:
+                signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # the Ctrl-C, in Rust
+            except KeyboardInterrupt as stop:
+                raise pydantic_core.SchemaError(
+                    f"Error building `model` serializer:\\n  Interrupted: {stop}"
+                ) from None
+
+        cli._run = run
+        sys.argv = ["adsim", "run", "flow.yaml"]
+        sys.exit(cli.main())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr == "adsim: interrupted (SIGINT): stopping\n"
