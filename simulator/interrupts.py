@@ -46,10 +46,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import CodeType, FrameType
 from typing import Any, NoReturn
+
+from simulator.signal_order import in_turn, inside, on_stack
 
 __all__ = [
     "STOP_GRACE",
@@ -194,7 +196,7 @@ class _Stopper:
         # before the handlers are switched): raised there, it escaped every handler of the
         # stop, and Python's ended adsim killed by it (-2) instead of 128 + the stop.
         command = self.command if self.exit_after and self.stop_signum is not None else None
-        if command is not None and not _on_stack(_frame, command):
+        if command is not None and not on_stack(_frame, command):
             self._exit_now(signum, _frame)
         self.stops += 1
         if not self.stopping:
@@ -275,44 +277,6 @@ def _exit(code: int) -> NoReturn:
     if callable(real):
         real(code)
     os._exit(code)
-
-
-def inside(frame: FrameType | None, handler: CodeType) -> bool:
-    """Whether a signal's handler was called (``frame``: the frame it interrupted) while a
-    handler of ``handler``'s code was running. Python runs a signal's handler between two
-    bytecodes, inside one already running when the signal comes meanwhile, and that can be
-    before the first line of the one running: two signals sent back to back (Ctrl-C, then a
-    CI runner's SIGTERM) had the second's handler run first, inside the first's (the stop
-    said and ended as SIGTERM's), or in the middle of it (its line never written). A handler
-    that must take signals in the order Python started them queues one that comes inside it."""
-    return _on_stack(frame, handler)
-
-
-def _on_stack(frame: FrameType | None, code: CodeType) -> bool:
-    """Whether a frame of ``code`` is ``frame`` or one of its callers."""
-    while frame is not None:
-        if frame.f_code is code:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def in_turn(handle: Callable[[int], None]) -> Callable[[int, FrameType | None], None]:
-    """A signal handler that calls ``handle(signum)`` for each signal in the order Python
-    started their handlers: one whose handler Python ran inside another's (``inside``) is
-    handled after it. For the window's and a ``--page`` run's handlers (adsim's stopper does
-    the same, with its stop raised at the end)."""
-    later: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if inside(frame, handler.__code__):
-            later.append(signum)
-            return
-        handle(signum)
-        while later:
-            handle(later.pop(0))
-
-    return handler
 
 
 _HANDLER = _Stopper.__call__.__code__
