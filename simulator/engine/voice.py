@@ -191,7 +191,7 @@ class Voice(Lifecycle):
         if internal and self.settings.outbound_ani != "omit":
             # A call to a colleague is internal: it leaves from the agent's extension, not from
             # a DID (contact-center reference: ANI = sender's extension, DNIS = receiver's).
-            inter.ani = self.tenant.agent.extension
+            inter.ani = self.profile.extension
         elif self.settings.outbound_ani == "did":
             did = self._selected_did()
             if did is not None:
