@@ -361,8 +361,11 @@ def _is_date_time(text: str) -> bool:
 
 # Parameters whose type widened in a later version: (method, parameter) -> (since, type).
 _WIDENED: dict[tuple[str, str], tuple[str, str]] = {
-    # 5.24.1: startCall's second argument is InitialObjects (one record or an array of them).
+    # 5.24.1: startCall's second argument is InitialObjects (one record or an array of them);
+    # so is startChat's and startEmail's third ("initialObject(s)?", reference section 2).
     ("startCall", "initialObject"): ("5.24.1", "InteractionAssociatedObjectData[]"),
+    ("startChat", "initialObject"): ("5.24.1", "InteractionAssociatedObjectData[]"),
+    ("startEmail", "initialObject"): ("5.24.1", "InteractionAssociatedObjectData[]"),
 }
 _LATER = ("5.24.1", "2026")
 

@@ -124,16 +124,17 @@ class ChatEmail(Lifecycle):
         self,
         channel: str,
         address: str,
-        initial_object: dict[str, Any] | None = None,
+        initial_object: dict[str, Any] | list[dict[str, Any]] | None = None,
         *,
         source: str = "integration",
     ) -> OperationResult:
-        """``startChat(channel, address, initialObject?)``: the agent starts a chat on the
+        """``startChat(channel, address, initialObject(s)?)``: the agent starts a chat on the
         selected service (``setService``; ``no_service`` without one, ``no_chat_in_service``
         when it is not a chat service). Phone channels (SMS, WhatsApp, Viber, Nexmo) take a
         valid number, and SMS needs an SMS-enabled DID when one is selected. ``data`` is
         ``InitiateResult`` ``{id}``; the chat appears in state ``unknown`` and is connected a
-        second later."""
+        second later. ``initial_object`` is one CRM record or, from 5.24.1, a list of them
+        (``InitialObjects``, as ``startCall`` takes)."""
 
         def body() -> dict[str, Any]:
             self._require_login()
@@ -159,7 +160,7 @@ class ChatEmail(Lifecycle):
                     )
             elif "@" in address:
                 email = address.strip()
-            record = self._associated_record(initial_object, source) if initial_object else None
+            records = self._initial_records(initial_object, source, "startChat")
             inter = Interaction(
                 id=self.ids.client_uuid(),
                 type=InteractionType.chat,
@@ -179,7 +180,8 @@ class ChatEmail(Lifecycle):
             if email is not None:
                 party["email"] = email
             inter.chat_parties.append(party)
-            if record is not None:
+            for record in records:
+                inter.associated = [r for r in inter.associated if r["id"] != record["id"]]
                 inter.associated.append(record)
             self._announce(inter)
             self._schedule(1, lambda: self._chat_connected(inter.id), "chat connected")

@@ -206,7 +206,7 @@ class Routing(Lifecycle):
 
         wire = dict(_screen_pop_wire(pop))
         if self.settings.screen_pop_variables == "substitute":
-            wire = fill_for(wire, inter, self.tenant.agent)
+            wire = fill_for(wire, inter, self.profile)
         url = wire.get("url", pop.url)
 
         def answered(value: Any) -> None:

@@ -57,7 +57,7 @@ _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
 
 def variables_of(inter: Interaction, agent: Any) -> dict[str, str]:
     """The values of ``VARIABLES`` (and the interaction's scenario variables) for ``inter``;
-    ``agent`` is the tenant's agent profile."""
+    ``agent`` is the profile of the agent whose desktop pops it."""
     return {name: _value(name, inter, agent) for name in (*inter.attached_data, *VARIABLES)}
 
 

@@ -191,7 +191,7 @@ class Voice(Lifecycle):
         if internal and self.settings.outbound_ani != "omit":
             # A call to a colleague is internal: it leaves from the agent's extension, not from
             # a DID (contact-center reference: ANI = sender's extension, DNIS = receiver's).
-            inter.ani = self.tenant.agent.extension
+            inter.ani = self.profile.extension
         elif self.settings.outbound_ani == "did":
             did = self._selected_did()
             if did is not None:
@@ -274,15 +274,18 @@ class Voice(Lifecycle):
                 raise ActionError(Code.not_suitable_state, "answer or reject the ringing call")
 
     def _initial_records(
-        self, initial: dict[str, Any] | list[dict[str, Any]] | None, source: str
+        self,
+        initial: dict[str, Any] | list[dict[str, Any]] | None,
+        source: str,
+        method: str = "startCall",
     ) -> list[dict[str, Any]]:
-        """The records ``startCall``'s second argument associates: one object, or from 5.24.1
-        (``InitialObjects``) a list of objects."""
+        """The records ``startCall``'s second argument (``startChat``'s third) associates: one
+        object, or from 5.24.1 (``InitialObjects``) a list of objects."""
         if isinstance(initial, list):
             if not self.api_version.has("5.24.1"):
                 raise ActionError(
                     Code.invalid_args,
-                    f"startCall takes one initial object in adApi {self.api_version.value}: "
+                    f"{method} takes one initial object in adApi {self.api_version.value}: "
                     "a list (InitialObjects) needs 5.24.1 or later",
                 )
             if not all(isinstance(item, dict) for item in initial):

@@ -55,6 +55,32 @@ def test_a_single_object_stays_accepted(version):
     assert [r["id"] for r in sim.interaction(result.data["id"]).associated] == ["001A"]
 
 
+@pytest.mark.parametrize("version", ["5.24.1", "2026"])
+def test_start_chat_takes_a_list_of_initial_objects_from_5_24_1(version):
+    """``startChat(channel, address, initialObject(s)?)`` (reference section 2): its third
+    argument is ``InitialObjects`` from 5.24.1, as ``startCall``'s second is; a list answered
+    ``invalid_args`` in every version."""
+    sim = _logged_in(version)
+    api = AdApi(sim)
+    assert api.set_service("Web Chat").ok
+    result = api.start_chat("web", "ann@example.com", [ACCOUNT, CONTACT])
+    assert result.ok, result
+    assert [r["id"] for r in sim.interaction(result.data["id"]).associated] == ["001A", "003C"]
+
+
+def test_5_19_start_chat_refuses_a_list_and_starts_nothing():
+    sim = _logged_in("5.19")
+    api = AdApi(sim)
+    assert api.set_service("Web Chat").ok
+    result = api.start_chat("web", "ann@example.com", [ACCOUNT])
+    assert result.error is not None
+    assert result.error.name == ResultErrorCode.invalid_args.name
+    assert not sim.interactions
+    result = sim.start_chat("web", "ann@example.com", [ACCOUNT])
+    assert result.error is not None and "5.24.1" in result.error.message
+    assert not sim.interactions
+
+
 def test_a_list_item_that_is_not_a_record_is_invalid_args():
     sim = _logged_in("5.24.1")
     result = AdApi(sim).start_call("4155550100", [ACCOUNT, "003C"])

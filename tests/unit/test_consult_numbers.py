@@ -50,3 +50,22 @@ def test_a_consult_to_an_outside_number_carries_the_held_calls_giid(tenant):
     consult = sim.consult_call("+1 415 555 0134").data["id"]
     sim.advance(2)  # its scenario data arrives
     assert sim.interaction(consult).wire()["globalInteractionId"] == giid
+
+
+def test_a_colleague_consulting_shows_their_own_extension_as_ani(tenant):
+    """A consult placed by another simulated agent (Omar, 1002) leaves from Omar's extension,
+    on his item as on the receiver's (ANI = sender's extension); it read the tenant's agent's
+    (Jane's 1001, the number it dialled)."""
+    sim = Simulator(tenant, seed=7)
+    omar = sim.center.add_agent("omar")
+    sim.login()
+    omar.login()
+    omar.set_agent_state("ready")
+    call = sim.offer_call("Customer Support").data["id"]
+    omar.accept_interaction(call)
+    consult = omar.consult_call("1001").data["id"]
+    wire = omar.interaction(consult).wire()
+    assert wire["ANI"] == omar.profile.extension == "1002"
+    assert wire["DNIS"] == "1001"
+    (landed,) = sim.interactions
+    assert landed.wire()["ANI"] == "1002"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from simulator.contract import EventName
-from simulator.engine import Settings, Simulator
+from simulator.engine import EventRecorder, Settings, Simulator
 from simulator.engine.screen_pop import fill_screen_pop, substitute
 
 
@@ -65,3 +65,36 @@ def test_chats_and_emails_pop_with_the_customers_address():
     values = {"item.from": "bo.chen@example.com"}
     assert substitute("mailto:$(item.from)", values, url=True) == "mailto:bo.chen%40example.com"
     assert substitute("From $(item.from)", values) == "From bo.chen@example.com"
+
+
+def test_user_variables_name_the_agent_whose_desktop_pops(tenant):
+    """``$(user.loginId)`` ... are the agent the interaction was delivered to: on Omar's
+    desktop, Omar (they were filled in with the tenant's agent, Jane, whoever answered)."""
+    services = [
+        s.model_copy(
+            update={
+                "web_screen_pop": s.web_screen_pop.model_copy(
+                    update={
+                        "url": "https://crm.test/agent?login=$(user.loginId)",
+                        "label": "$(user.firstName) $(user.lastName)",
+                    }
+                )
+            }
+        )
+        if s.name == "Customer Support"
+        else s
+        for s in tenant.services
+    ]
+    sim = Simulator(tenant.model_copy(update={"services": services}), seed=7)
+    omar = sim.center.add_agent("omar")
+    recorder = EventRecorder()
+    omar.subscribe(recorder)
+    sim.login()  # Jane stays Not Ready: the call goes to Omar
+    omar.login()
+    omar.set_agent_state("ready")
+    iid = sim.offer_call("Customer Support").data["id"]
+    assert omar.accept_interaction(iid).ok
+    (event,) = recorder.of(EventName.ON_WEB_SCREEN_POP_CUSTOM)
+    pop = event.wire_args[1]
+    assert pop["url"] == f"https://crm.test/agent?login={omar.profile.login_id}"
+    assert pop["label"] == "Omar Haddad"

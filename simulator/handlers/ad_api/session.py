@@ -151,10 +151,18 @@ class SessionMethods(AdApiCore):
         )
 
     def start_chat(
-        self, channel: str, address: str, initial_object: dict[str, Any] | None = None
+        self,
+        channel: str,
+        address: str,
+        initial_object: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> OperationResult:
-        """``startChat(channel, address, initialObject?)``."""
-        record = wire(initial_object)
+        """``startChat(channel, address, initialObject?)``; from 5.24.1 the third argument may
+        be a list (``InitialObjects``)."""
+        record = (
+            [wire(item) for item in initial_object]
+            if isinstance(initial_object, list)
+            else wire(initial_object)
+        )
         return self._do(
             "start_chat",
             lambda: self._sim.start_chat(channel, address, record, source=self.integration_key),
