@@ -310,6 +310,7 @@ class PageEndpoint:
             self.instances += 1
             self.widget = "2.0" if len(params) > 1 and params[1] == "2.0" else "1.0"
             self.ready.clear()
+            self._forwards.attached()  # its __on__ come after its hello
             stale = list(self._waiters.values())
             self._waiters.clear()
         for waiter in stale:

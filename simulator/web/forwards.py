@@ -59,6 +59,10 @@ class Forwards:
         folder = os.path.dirname(os.path.abspath(source))
         self._folders = tuple(dict.fromkeys((os.path.realpath(folder), folder)))
         self._by_event: dict[str, Forward] = {}
+        self._said: dict[str, tuple[str, bool]] = {}
+        """What the module's node process said of each event (``__on__``): its handlers' name
+        and whether it has one. Kept for the forwards made after it (a reload registers new
+        ones, and the new process may say it first); forgotten when another process attaches."""
 
     def register(self, ad_api: AdApi, events: Iterable[EventName]) -> None:
         """A ``Forward`` for each event, on ``ad_api`` (again after a reload: new ones)."""
@@ -68,6 +72,9 @@ class Forwards:
             forward = self._by_event[event.value] = Forward(
                 self._deliver, event, f"{who}on({event.value})", module=self.places
             )
+            said = self._said.get(event.value)
+            if said is not None:  # the node process that runs now said it before this reload
+                forward.__qualname__, forward.has_handler = said
             ad_api.on(event, forward)
 
     def _relative(self, place: str) -> str:
@@ -81,15 +88,27 @@ class Forwards:
         """``__on__ [event, [file:line, ...], count]``: where the module registered its handlers
         of the event, which then names that event's handler in its outcomes, and how many it
         has (0 once ``remove`` took the last: its calls are then no handler's)."""
-        forward = self._by_event.get(str(params[0])) if self.places and params else None
-        if forward is None:
+        if not self.places or not params:
+            return
+        try:
+            event = EventName(str(params[0]))
+        except ValueError:
             return
         places = params[1] if len(params) > 1 and isinstance(params[1], list) else []
         said = ", ".join(self._relative(str(p)) for p in places[:5])
-        name = f"on({forward.event.value})" + (f" at {said}" if said else "")
-        forward.__qualname__ = name
+        name = f"on({event.value})" + (f" at {said}" if said else "")
         # The module's handlers of the event left (its third value; none: some, as before).
         count = params[2] if len(params) > 2 else None
-        forward.has_handler = not (isinstance(count, int) and count <= 0)
+        has_handler = not (isinstance(count, int) and count <= 0)
+        self._said[event.value] = (name, has_handler)
+        forward = self._by_event.get(event.value)
+        if forward is None:  # said before a reload registered this event's forward: kept
+            return
+        forward.__qualname__ = name
+        forward.has_handler = has_handler
         if registry is not None:
             registry.rename(forward, name)
+
+    def attached(self) -> None:
+        """Another node process (or page) attached: what the last one said is not its."""
+        self._said = {}

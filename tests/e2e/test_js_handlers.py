@@ -151,6 +151,11 @@ def test_reload_restarts_the_module_from_disk(tmp_path: Path) -> None:
             assert host.settle(timeout=10)
             assert seen()[count:] == ["v2 not_ready"]
             assert host.outcomes[-1].plugin == "js:crm.mjs" and host.outcomes[-1].ok
+            # Named for where the reloaded module registered it, and counted as its handler: its
+            # new node process said so (``__on__``) before the reload registered the new forwards.
+            assert host.outcomes[-1].handler == "on(ON_AGENT_STATE_CHANGE) at crm.mjs:3"
+            idle = {name for _plugin, name in host.registry.forwarders()}
+            assert not any("ON_AGENT_STATE_CHANGE" in name for name in idle), idle
 
             module.write_text("export function register(a) {\n  let x = ;\n}\n", "utf-8")
             [broken] = host.reload()
