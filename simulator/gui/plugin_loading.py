@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.data.errors import InputFileError
+
 __all__ = ["LoadJob", "PluginLoader", "loading_text"]
 
 _ONE_AT_A_TIME = threading.Lock()
@@ -135,7 +137,12 @@ class PluginLoader:
                     finally:
                         thread.lending = False
             except BaseException as exc:  # a plugin's SystemExit too: said, never silent
-                job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                if type(exc) in (InputFileError, LookupError):
+                    # The tester's choice (a file deleted since, a folder with no plugin): its
+                    # message says it all, without a class name (`simulator.data.errors...`).
+                    job.error = str(exc)
+                else:
+                    job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             finally:
                 job.done.set()
 

@@ -349,3 +349,35 @@ def test_a_journal_file_deleted_mid_session_is_not_said_to_be_retried(journaled,
     desk.click("journalOffButton")
     desk.wait(lambda: not banner.isVisible(), WAIT_MS)
     desk.wait(lambda: _handled(desk)[-1:] == ["ON_AGENT_STATE_CHANGE"], WAIT_MS)
+
+
+def test_the_banner_never_widens_the_window(journaled, journal_path):
+    """On a 1024x768 screen the window (912 pixels wide at least) grew to 1359 when the banner
+    appeared, the directory and the customer side off the screen's right edge, and stayed that
+    wide once the banner had gone: the line counting the held events did not wrap. It wraps as
+    the line above it does: the banner asks for no more width than the window's areas."""
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.theme.style import apply_style_sheet
+
+    apply_style_sheet(QApplication.instance())  # as the window runs: its minimums are larger
+    desk = journaled
+    _logged_in(desk)
+    desk.choose("agentStateCombo", "Ready")
+    window = desk.window
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    least = window.minimumSizeHint().width()
+    banner = desk.widget("journalBanner")
+    other = _lock(journal_path)
+    try:
+        desk.click("offerCallButton")
+        desk.wait(banner.isVisible, WAIT_MS)
+        desk.wait(lambda: "held back" in desk.widget("journalHeldLabel").text(), WAIT_MS)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        assert window.minimumSizeHint().width() <= least
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    desk.wait(lambda: not banner.isVisible(), WAIT_MS)

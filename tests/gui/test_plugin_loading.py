@@ -121,12 +121,17 @@ def test_a_plugin_file_that_cannot_be_loaded_is_said_not_raised_out_of_a_slot(
         message = window.findChild(QLabel, "statusMessage")
         qtbot.waitUntil(lambda: "Loading gone.py failed" in message.text(), timeout=10_000)
         assert "no such handler file" in message.text()
+        # The tester's own choice, said in words: not a Python exception's dotted class name.
+        assert message.text() == (
+            f"Loading gone.py failed: {gone}: no such handler file or directory"
+        ), message.text()
         assert message.property("error") is True
         empty = tmp_path / "empty"
         empty.mkdir()
         session.bridge.load_plugin(str(empty))
         qtbot.waitUntil(lambda: "Loading empty failed" in message.text(), timeout=10_000)
         assert "no handler plugin" in message.text()
+        assert "LookupError" not in message.text(), message.text()
         assert session.bridge.loading is None
     finally:
         session.close()

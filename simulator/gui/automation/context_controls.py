@@ -191,7 +191,12 @@ CONTEXT_CONTROLS: tuple[Control, ...] = (
     _C("dtmfSent", "QLabel", "Voice", "Digits sent on this call"),
     _C("chatPage", "QWidget", "Chat", "Transcript and composer"),
     _C("chatTranscript", "QTextEdit", "Chat", "Both sides of the chat (plain text)"),
-    _C("chatComposer", "QLineEdit", "Chat", "The agent's message (Enter sends)"),
+    _C(
+        "chatComposer",
+        "QLineEdit",
+        "Chat",
+        "The agent's message (Enter sends); a handler's `suggest_chat_message` shows here",
+    ),
     _C(
         "chatSendButton",
         "QPushButton",

@@ -461,6 +461,7 @@ class ContextPanel(QWidget):
         inter = self._active()
         if inter is None or self._bridge is None:
             return
+        self.chat.input_box.follow(getattr(self._bridge.host, "widget", None))  # suggestions
         now = self._bridge.sim.now_ms
         since = inter.history[-1][0] if inter.history else inter.created_ms
         self.timer.setText(duration_text(now - since))

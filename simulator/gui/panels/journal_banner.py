@@ -45,6 +45,9 @@ class JournalBanner(QFrame):
         self.text = plain_label("", "journalBannerText", selectable=True)
         self.text.setWordWrap(True)
         self.held = plain_label("", "journalHeldLabel")
+        # Wrapped as the cause above it: one line of it asked for 1,300 pixels, and the window
+        # grew past a 1024-wide screen while the banner showed (and stayed that wide after).
+        self.held.setWordWrap(True)
         texts.addWidget(self.text)
         texts.addWidget(self.held)
         row.addLayout(texts, 1)

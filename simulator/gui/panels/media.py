@@ -26,17 +26,16 @@ from PySide6.QtWidgets import (
 
 from simulator.gui.controls import ElidedComboBox, button, card_in, plain_label, section
 from simulator.gui.long_lines import clipped
+from simulator.gui.panels.drafts import Drafts, InputBox
 from simulator.gui.panels.phone import KEYS, key_name
 from simulator.gui.theme.icons import set_icon
 from simulator.gui.theme.palette import colors, state_color
 from simulator.gui.times import clock_text, duration_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from simulator.engine import Interaction
 
-__all__ = ["ChatPage", "Drafts", "EmailPage", "VoicePage", "WrapUpBox"]
+__all__ = ["ChatPage", "EmailPage", "VoicePage", "WrapUpBox"]
 
 
 class VoicePage(QWidget):
@@ -209,40 +208,6 @@ class VoicePage(QWidget):
             set_icon(widget, name)
 
 
-class Drafts:
-    """What the tester typed in one field, kept per interaction: switching to another
-    interaction and back keeps it (it was cleared, or worse, stayed to be sent to the other
-    customer)."""
-
-    def __init__(self, read: Callable[[], str], write: Callable[[str], None]):
-        self._read = read
-        self._write = write
-        self._for: str | None = None
-        self._kept: dict[str, str] = {}
-
-    def show(self, interaction_id: str) -> None:
-        """The field now belongs to ``interaction_id``: keep the last one's text, show its own."""
-        if interaction_id == self._for:
-            return
-        if self._for is not None and self._read():
-            self._kept[self._for] = self._read()
-        self._for = interaction_id
-        self._write(self._kept.pop(interaction_id, ""))
-
-    def text_of(self, interaction_id: str) -> str:
-        """What was typed for ``interaction_id`` (shown in the field now, or kept aside)."""
-        if interaction_id == self._for:
-            return self._read()
-        return self._kept.get(interaction_id, "")
-
-    def forget(self, interaction_id: str) -> None:
-        """The text typed for ``interaction_id`` was used up."""
-        if interaction_id == self._for:
-            self._write("")
-        else:
-            self._kept.pop(interaction_id, None)
-
-
 class ChatPage(QWidget):
     """The transcript with both sides, a composer and a simulated customer reply."""
 
@@ -297,6 +262,9 @@ class ChatPage(QWidget):
         layout.addLayout(transfer)
         self._shown: tuple[str, int] | None = None
         self._drafts = Drafts(self.composer.text, self.composer.setText)
+        self.input_box = InputBox(self._drafts)
+        """A handler's ``suggest_chat_message`` in the composer (``follow`` the widget state)."""
+        self.composer.textChanged.connect(self.input_box.changed)
 
     def forget(self) -> None:
         """Refill the transcript at the next refresh (after a colour scheme change)."""
@@ -304,6 +272,7 @@ class ChatPage(QWidget):
 
     def show_interaction(self, inter: Interaction, customer_name: str) -> None:
         """Append lines not shown yet (inserted as plain text, never as HTML)."""
+        self.input_box.pull()  # before the composer changes hands: a suggestion is never lost
         self._drafts.show(inter.id)
         key = (inter.id, len(inter.transcript))
         if key == self._shown:
