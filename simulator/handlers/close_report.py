@@ -25,11 +25,14 @@ def close_lines(
     late: str | None,
     where: Callable[[str], str | None],
     own: str | None,
+    *,
+    running: tuple[str, str] | None = None,
 ) -> list[str]:
     """The lines (each to follow ``plugin crm: ``) of ``life``'s close, whose limit was
     ``grace`` + 1 s; ``late``: its stacks when that limit ran out and it was killed (None when
     it ended in time); ``where``: a dump's ``file:line in function``; ``own``: the plugin's
-    file."""
+    file; ``running``: (event, handler) of a call its process was still running then (the
+    window closed with a handler busy): that is what did not finish, not its ``close()``."""
     limit = grace + 1.0
     exiting = life.exiting[0] if life.exiting is not None else None
     lines = []
@@ -39,11 +42,19 @@ def close_lines(
         at = where(late)
         if at is not None and not _in_file(at, own):
             at = None
-        lines.append(
-            f"its close did not finish within {limit:g} s"
-            + (f", at {at}" if at else "")
-            + "; its process was killed"
-        )
+        if running is not None:
+            event, handler = running
+            lines.append(
+                f"its handler {handler} of {event} was still running when adsim closed it"
+                + (f", at {at}" if at else "")
+                + f"; its process was killed after {limit:g} s"
+            )
+        else:
+            lines.append(
+                f"its close did not finish within {limit:g} s"
+                + (f", at {at}" if at else "")
+                + "; its process was killed"
+            )
     if life.closing and not life.killed and life.left_threads is None:
         # It ended before it said so: its close() called os._exit, a signal, a crash.
         lines.append(

@@ -427,6 +427,15 @@ class PluginProcess(PluginMessages):
             + "; its process was ended"
         )
 
+    def _running_call(self, life: Life) -> tuple[str, str] | None:
+        """(event, handler) of the call ``life`` is running, if it started one that has not
+        ended."""
+        with self._lock:
+            pending = life.pending[min(life.pending)] if life.pending else None
+        if pending is None or (pending.done is None and self.started(pending) is None):
+            return None
+        return self.pipeline.running() or pending.label
+
     def where(self, dump: str | None) -> str | None:
         """``file:line in function`` of a dump, this plugin's file first."""
         return stuck_at(dump, self.plugin.file)
@@ -452,6 +461,7 @@ class PluginProcess(PluginMessages):
         if life is None:
             return
         late: str | None = None  # its stacks when the close's limit ran out (then killed)
+        running: tuple[str, str] | None = None  # a call still running then: what did not end
         if not life.dead and not life.killed:
             life.closing = True
             if not self._send_close(life):
@@ -472,6 +482,7 @@ class PluginProcess(PluginMessages):
                     self.say(self._end_running(life, "when adsim stopped"))
                     late = life.stop_dump or ""
                 else:
+                    running = self._running_call(life)
                     # Where it was, before the kill: for the line below, and the trace of the
                     # call it was running (its outcome, ``STOPPED_RUNNING``, from its reader).
                     life.stop_dump = dump_stacks(life.process, life.dump_path)
@@ -487,7 +498,9 @@ class PluginProcess(PluginMessages):
             # load, and a close that went well was said to have ended the process early. Only
             # a process of the plugin's that left its group holding the pipe keeps it longer.
             life.reader.join(_READER_LIMIT)
-        for line in close_lines(life, self.grace, late, self.where, self.plugin.file):
+        for line in close_lines(
+            life, self.grace, late, self.where, self.plugin.file, running=running
+        ):
             self.host.add_incident(f"plugin {self.name}: {line}")
         with contextlib.suppress(OSError):
             os.unlink(life.dump_path)
