@@ -90,7 +90,7 @@ class ScenarioRunner(Settling):
         # The runner's own record (expectations, the result): it passes nothing on, so a journal
         # commits events when a handler is about to get one, or at the run's end.
         self.sim.subscribe(self.recorder, NOBODY)
-        self.agents = ScenarioAgents(self.sim, scenario.agent)
+        self.agents = ScenarioAgents(self.sim, scenario.agent, "agent" in scenario.model_fields_set)
         """The scenario's agents (``agents:``): their desktops and starting states."""
         self._agent_problem: Failure | None = None
         problem = self.agents.add(scenario.agents, self.recorder)

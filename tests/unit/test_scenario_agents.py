@@ -113,6 +113,42 @@ steps:
     assert result.exit_code == EXIT_OK, [str(f) for f in result.failures]
 
 
+def test_the_tenants_agent_listed_by_name_alone_starts_as_agent_says():
+    """``agent: not_ready`` with the tenant's agent listed as ``- jane`` started it Ready (the
+    listing's default): the call the file meant to queue was offered, and the run passed."""
+    result = _run(
+        """
+agent: not_ready
+agents: [jane, omar]
+steps:
+  - expect: {agent: not_ready}
+  - expect: {by: omar, agent: ready}
+"""
+    )
+    assert result.exit_code == EXIT_OK, [str(f) for f in result.failures] + [str(result.error)]
+
+
+def test_agent_and_the_tenants_agent_listed_with_another_state_are_refused():
+    """``agent: logged_out`` and ``agents: [{name: jane, state: ready}]`` ran it Ready,
+    saying nothing of the ``agent:`` it left aside."""
+    result = _run(
+        """
+agent: logged_out
+agents:
+  - omar
+  - {name: jane, state: ready}
+steps:
+  - expect: {agent: ready}
+"""
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        "s.yaml:5:5: agent: logged_out and this listing's state: ready say how jane, the "
+        "tenant's agent, starts, and disagree: keep one"
+    )
+    assert result.events == []
+
+
 def test_a_scenario_without_agents_emits_events_without_an_agent_key():
     result = _run(
         """
