@@ -89,3 +89,29 @@ def test_a_number_for_any_text_of_the_library_is_taken_by_both_or_neither(valida
                 disagree.append(f"{path.name}: {list(where)} = 2001")
     assert len(seen) > 100  # the library's texts: its steps' and expectations' kinds
     assert disagree == []
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        {"api_version": 2026, "steps": ["login"]},
+        {"api_version": 5.19, "steps": ["login"]},
+        {"settings": {"api_version": 2026}, "steps": ["login"]},
+        {"steps": [{"expect": {"event": "ON_LOGIN", "api_version": 5.19}}]},
+        {"steps": [{"expect": {"event": "ON_LOGIN", "api_version": [5.19, 2026]}}]},
+    ],
+    ids=["top", "top-float", "settings", "expect", "expect-list"],
+)
+def test_an_api_version_written_as_a_number_is_taken_by_both(validator, scenario):
+    """``api_version: 2026`` (a number to YAML, as ``5.19`` is) ran, and the editor's schema
+    underlined it; ``settings: {api_version: 2026}`` was refused by adsim as "expected one of
+    5.19, 5.24.1, 2026, got the number 2026"."""
+    assert _taken(json.dumps(scenario), "s.yaml")
+    assert validator.is_valid(scenario)
+
+
+def test_an_api_version_that_is_no_version_is_refused_by_both(validator):
+    for version in (5.2, 2025, 5.241):
+        scenario = {"api_version": version, "steps": ["login"]}
+        assert not _taken(json.dumps(scenario), "s.yaml")
+        assert not validator.is_valid(scenario)
