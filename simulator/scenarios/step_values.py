@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.json_schema import JsonValue
 
 from simulator.contract import InteractionOrigination
 from simulator.scenarios.spec import (
@@ -185,6 +186,11 @@ class StartChatSpec(_Spec):
     """A CRM record to associate (``initialObject``)."""
 
 
+def _given(*keys: str) -> list[JsonValue]:
+    """One JSON Schema alternative per key: that key is there, and not null."""
+    return [{"required": [key], "properties": {key: {"not": {"type": "null"}}}} for key in keys]
+
+
 class ChatConferenceSpec(_Spec):
     """A colleague joins or leaves a chat: ``{invite: "2001"}`` or ``{remove: "2001"}`` (a user
     id, an extension, or a ``ChatParty`` id). ``- chat_conference: "2001"`` invites."""
@@ -192,6 +198,8 @@ class ChatConferenceSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
     short_help: ClassVar[str] = "a colleague to invite"
     _short = _text_short("invite")
+    # The editor refuses what ``_one_thing`` refuses: neither, or both.
+    model_config = ConfigDict(json_schema_extra={"oneOf": _given("invite", "remove")})
 
     invite: str | None = None
     remove: str | None = None
@@ -244,6 +252,15 @@ class ConferenceSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
     short_help: ClassVar[str] = "a number to invite"
     _short = _text_short("invite")
+    # The editor refuses what ``_one_thing`` refuses: none of them, or two.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                *_given("invite", "remove"),
+                {"required": ["end"], "properties": {"end": {"const": True}}},
+            ]
+        }
+    )
 
     invite: str | None = None
     remove: str | None = None

@@ -115,3 +115,38 @@ def test_an_api_version_that_is_no_version_is_refused_by_both(validator):
         scenario = {"api_version": version, "steps": ["login"]}
         assert not _taken(json.dumps(scenario), "s.yaml")
         assert not validator.is_valid(scenario)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"conference": {}},
+        {"conference": {"invite": None}},
+        {"conference": {"data": {"topic": "refund"}}},
+        {"conference": {"invite": "1002", "remove": "1002"}},
+        {"conference": {"invite": "1002", "end": True}},
+        {"conference": {"end": False}},
+        {"conference": {"invite": "1002", "end": False}},
+        {"conference": {"invite": 1002, "remove": None}},
+        {"conference": {"end": True, "data": None}},
+        {"chat_conference": {}},
+        {"chat_conference": {"invite": "1002", "remove": "1002"}},
+        {"chat_conference": {"remove": None}},
+        {"chat_conference": {"remove": 1002}},
+        {"wait": "30s30s"},
+        {"wait": "1h 1h"},
+        {"wait": "1m30s1m"},
+        {"wait": "1ms1ms"},
+        {"wait": "1m1ms"},
+        {"wait": "1h1m1s1ms"},
+        {"wait": "1ms 1s 1m 1h"},
+        {"wait": "1.5m"},
+    ],
+    ids=str,
+)
+def test_a_step_the_loader_refuses_for_its_shape_the_schema_refuses(validator, step):
+    """``conference: {}`` (or ``{invite, remove}``) and ``wait: 30s30s`` are refused by adsim
+    (``give exactly one of invite, remove or end``; ``it gives s twice``), and the editor's
+    schema took them: each is taken by both or by neither."""
+    scenario = {"steps": [step]}
+    assert validator.is_valid(scenario) == _taken(json.dumps(scenario), "s.yaml")
