@@ -258,7 +258,10 @@ class ConferenceSpec(_Spec):
             "oneOf": [
                 *_given("invite", "remove"),
                 {"required": ["end"], "properties": {"end": {"const": True}}},
-            ]
+            ],
+            # Transfer data goes with an invite only: ``{remove, data}`` sent it nowhere.
+            "if": {"required": ["data"], "properties": {"data": {"type": "object"}}},
+            "then": {"oneOf": _given("invite")},
         }
     )
 
@@ -275,6 +278,12 @@ class ConferenceSpec(_Spec):
             chosen.append("end")
         if len(chosen) != 1:
             raise ValueError("give exactly one of invite, remove or end")
+        if self.data is not None and chosen != ["invite"]:
+            # Only an invite carries transfer data: with remove or end it was dropped, silently.
+            raise ValueError(
+                f"data: is the transfer data of an invite: with {chosen[0]} it would go "
+                "nowhere; drop it, or invite"
+            )
         return self
 
 
