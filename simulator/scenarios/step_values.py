@@ -306,10 +306,28 @@ class StateSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"enum": ["ready", "not_ready", "supervising"]}
     short_help: ClassVar[str] = "ready, not_ready or supervising"
     _short = _text_short("state")
+    # The editor refuses what ``_reason_only_when_not_ready`` refuses.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["reason"], "properties": {"reason": {"not": {"type": "null"}}}},
+            "then": {"properties": {"state": {"const": "not_ready"}}},
+        }
+    )
 
     state: Literal["ready", "not_ready", "supervising"]
     reason: str | None = None
     """A configured Not Ready reason (required for not_ready)."""
+
+    @model_validator(mode="after")
+    def _reason_only_when_not_ready(self) -> StateSpec:
+        # The desktop drops a reason given with ready or supervising: the run passed, and the
+        # agent was never "ready (Lunch)" as the file says.
+        if self.reason is not None and self.state != "not_ready":
+            raise ValueError(
+                f"a reason goes with not_ready only: in {self.state} the desktop drops it; "
+                "drop reason:, or set state: not_ready"
+            )
+        return self
 
 
 class VariableSpec(_Spec):
