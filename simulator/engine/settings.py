@@ -146,6 +146,15 @@ class Settings(BaseModel):
             raise ValueError(f"expected a number, got {str(value).lower()}")
         return value
 
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # ``api_version: 2026`` is a number to YAML (``5.19`` a float), as at a scenario's top,
+        # which takes it: here it was "expected one of 5.19, 5.24.1, 2026, got the number 2026".
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
 
 def settings_for(api_version: str) -> Settings:
     """``Settings(api_version=api_version)``, every other choice its default. A version the

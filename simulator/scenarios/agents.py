@@ -30,16 +30,19 @@ class UnknownStepAgentError(LookupError):
 class ScenarioAgents:
     """The desktops of a scenario's agents and their starting states."""
 
-    def __init__(self, sim: Simulator, default_state: str):
+    def __init__(self, sim: Simulator, default_state: str, state_given: bool = False):
         self.sim = sim
         self.start_states: dict[str, str] = {sim.name: default_state}
         """How each agent starts: ``ready``, ``not_ready`` or ``logged_out``."""
+        self._state_given = state_given
+        """Whether the file wrote ``agent:`` (the tenant's agent's state) itself."""
 
     def add(
         self, agents: Sequence[m.AgentSpec], subscribe: Callable[[Event], Any]
     ) -> tuple[int, str] | None:
         """Join the listed agents to the center (the tenant's agent is there already; listing
-        it sets how it starts); ``(index, message)`` of the first that cannot join."""
+        it with a ``state`` sets how it starts, as ``agent:`` does; by name alone it starts as
+        ``agent:`` says); ``(index, message)`` of the first that cannot join."""
         center = self.sim.center
         for index, spec in enumerate(agents):
             try:
@@ -59,7 +62,27 @@ class ScenarioAgents:
                 return index, str(team_needed(spec.name, exc.teams, example))
             except ValueError as exc:
                 return index, str(exc)
+            if desk is self.sim:
+                problem = self._tenant_agent_state(spec)
+                if problem is not None:
+                    return index, problem
+                continue
             self.start_states[desk.name] = spec.state
+        return None
+
+    def _tenant_agent_state(self, spec: m.AgentSpec) -> str | None:
+        """Take the listed tenant's agent's ``state`` when it gives one; a message when it
+        disagrees with ``agent:``. Listed by name alone (``- jane``), the listing's default
+        (ready) had overridden ``agent: not_ready``, silently."""
+        if "state" not in spec.model_fields_set:
+            return None
+        written = self.start_states[self.sim.name]
+        if self._state_given and spec.state != written:
+            return (
+                f"agent: {written} and this listing's state: {spec.state} say how "
+                f"{self.sim.name}, the tenant's agent, starts, and disagree: keep one"
+            )
+        self.start_states[self.sim.name] = spec.state
         return None
 
     @property

@@ -226,9 +226,33 @@ def _one_version_or_more(schema: dict[str, Any]) -> None:
             return
 
 
+def _given(key: str, value: dict[str, Any] | None = None) -> dict[str, Any]:
+    """JSON Schema: ``key`` is there, and not null (or is ``value``)."""
+    return {"required": [key], "properties": {key: value or {"not": {"type": "null"}}}}
+
+
+_CHECKS = ("event", "order", "state", "agent", "handler", "api")
+_NEED_EVENT = ("payload", "args", "count", "satisfies", "duration_rule", "answer")
+_EXPECT_SCHEMA: dict[str, Any] = {
+    # The editor refuses what ``_something_to_check`` refuses.
+    "anyOf": [*map(_given, _CHECKS), _given("no_events", {"const": True})],
+    "allOf": [
+        *({"if": _given(key), "then": _given("event")} for key in _NEED_EVENT),
+        *(
+            {"if": _given(key, {"minItems": 1}), "then": _given("event")}
+            for key in ("present", "absent")
+        ),
+        {"if": _given("last", {"const": True}), "then": _given("event")},
+        {"if": _given("no_events", {"const": True}), "then": {"not": _given("event")}},
+    ],
+}
+
+
 class ExpectSpec(_Spec):
     """An assertion on what happened so far: events and their payloads, the state of an
     interaction or of the agent, handler outcomes."""
+
+    model_config = ConfigDict(json_schema_extra=_EXPECT_SCHEMA)
 
     event: EventName | None = None
     """The event to look for."""
@@ -275,8 +299,8 @@ class ExpectSpec(_Spec):
     handler: HandlerExpect | None = None
     by: str | None = None
     """Look at this agent's desktop (of ``agents``): its events, its interactions (``on``
-    names the item of that customer interaction on this desktop) and its state; the tenant's
-    agent by default."""
+    names the item of that customer interaction on this desktop), its state and its handlers'
+    outcomes and calls; the tenant's agent by default."""
     api_version: list[ApiVersionName] | None = Field(
         default=None, json_schema_extra=_one_version_or_more
     )
@@ -301,18 +325,13 @@ class ExpectSpec(_Spec):
 
     @model_validator(mode="after")
     def _something_to_check(self) -> ExpectSpec:
-        checks = (self.event, self.order, self.state, self.agent, self.handler, self.api)
-        if not self.no_events and not any(value is not None for value in checks):
+        if not self.no_events and all(getattr(self, name) is None for name in _CHECKS):
             raise ValueError(
                 "say what to expect: event, order, no_events, state, agent, handler or api"
             )
         if self.no_events and self.event is not None:
             raise ValueError("no_events checks that nothing came; for one event use count: 0")
-        needs_event = [
-            name
-            for name in ("payload", "args", "count", "satisfies", "duration_rule", "answer")
-            if getattr(self, name) is not None
-        ]
+        needs_event = [name for name in _NEED_EVENT if getattr(self, name) is not None]
         needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
             raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")

@@ -172,7 +172,7 @@ class _Converter:
             return "logout"
         if name == "set_agent_state":
             state = a.get("state")
-            reason = a.get("not_ready_reason")
+            reason = a.get("not_ready_reason") if state == "not_ready" else None  # else dropped
             return {"set_state": _without_none({"state": state, "reason": reason})}
         if name in ("offer_call", "offer_chat", "offer_email"):
             spec = {"service": a.get("service"), "customer": _customer(a)}

@@ -90,7 +90,7 @@ class ScenarioRunner(Settling):
         # The runner's own record (expectations, the result): it passes nothing on, so a journal
         # commits events when a handler is about to get one, or at the run's end.
         self.sim.subscribe(self.recorder, NOBODY)
-        self.agents = ScenarioAgents(self.sim, scenario.agent)
+        self.agents = ScenarioAgents(self.sim, scenario.agent, "agent" in scenario.model_fields_set)
         """The scenario's agents (``agents:``): their desktops and starting states."""
         self._agent_problem: Failure | None = None
         problem = self.agents.add(scenario.agents, self.recorder)
@@ -106,6 +106,8 @@ class ScenarioRunner(Settling):
         self.agent_hosts: list[HandlerHostLike] = []
         """The handler hosts of the scenario's other agents (``agents:``), one per desktop;
         ``add_agent_hosts`` builds them with the same factory as ``host``."""
+        self._host_of: dict[str, HandlerHostLike] = {}
+        """Each other agent's host by the agent's name (``by:`` on ``handler:``, ``api:``)."""
         if self._own_host and host_factory is not None:
             self.add_agent_hosts(host_factory)
         self.names: dict[str, str] = {}
@@ -181,7 +183,7 @@ class ScenarioRunner(Settling):
             node: list[str] = []  # which of them are Node modules (adApi.on, not ad_api.on)
             called = False  # a handler of the integration's ran (not a Node module's forwarder
             # of an event the module has no handler of: a module is sent every event)
-            for host in ([self.host] if self.host is not None else []) + self.agent_hosts:
+            for host in self._hosts():
                 result.outcomes += list(host.outcomes)
                 result.handler_failures += list(host.failures)
                 registry = getattr(host, "registry", None)
@@ -216,7 +218,13 @@ class ScenarioRunner(Settling):
         """One handler host per other agent, built by ``factory(desktop)``: the same plugins
         for every agent by default (``ad_api.agent`` tells them apart)."""
         for desk in self.agents.others():
-            self.agent_hosts.append(factory(desk))
+            host = factory(desk)
+            self.agent_hosts.append(host)
+            self._host_of[desk.name] = host
+
+    def _hosts(self) -> list[HandlerHostLike]:
+        """Every agent's handler host, the tenant's agent's first."""
+        return ([self.host] if self.host is not None else []) + self.agent_hosts
 
     def desk(self, name: str | None) -> AgentDesktop:
         """The desktop of the agent ``name`` (``by:``); the tenant's agent for None."""
@@ -236,12 +244,15 @@ class ScenarioRunner(Settling):
             return
         if self.host is None and self.file.handler_paths:
             # The scenario names its handlers and nobody gave a host (set after construction,
-            # or a factory): the runner builds one here, and closes it after the run.
+            # or a factory): the runner builds one here, one per agent as ``--handler`` has
+            # them, and closes them after the run.
             self.host = _scenario_host(self.sim)
             self._own_host = True
-        widget = getattr(self.host, "widget", None)
-        if widget is not None and hasattr(widget, "record_calls"):
-            widget.record_calls()  # for `api:` expectations on the envelopes handlers got
+            self.add_agent_hosts(_scenario_host)
+        for host in self._hosts():
+            widget = getattr(host, "widget", None)
+            if widget is not None and hasattr(widget, "record_calls"):
+                widget.record_calls()  # for `api:` expectations on the envelopes handlers got
         for index, path in enumerate(self.file.handler_paths):
             failed = self._load_handlers(path)
             if failed is not None:
@@ -389,7 +400,8 @@ class ScenarioRunner(Settling):
             sim=desk,
             events=events,
             names=self.agents.names_for(desk, self.names),
-            host=self.host,
+            # Its handlers' outcomes and calls: ``by: omar`` looked at the tenant's agent's.
+            host=self.host if desk is self.sim else self._host_of.get(desk.name),
             last_step_from=last_step,
             last_expect_from=last_expect,
             start_ms=self.started_ms,
@@ -422,17 +434,18 @@ class ScenarioRunner(Settling):
             self.sim = tenant_agent
 
     def _load_handlers(self, path: Any) -> str | None:
-        """Load a scenario's handler file into the host; why it failed, or None."""
-        load = getattr(self.host, "load", None)
-        if load is None:
-            return f"this run's handler host cannot load {path}"
-        try:
-            statuses = load(path)
-        except (OSError, ValueError) as exc:
-            return f"cannot load handlers from {path}: {exc}"
-        for status in statuses:
-            if not status.loaded:
-                return f"handler {status.name} did not load: {status.error}"
+        """Load a scenario's handler file into every agent's host; why it failed, or None."""
+        for host in self._hosts():  # every agent's, as ``--handler`` loads its plugins
+            load = getattr(host, "load", None)
+            if load is None:
+                return f"this run's handler host cannot load {path}"
+            try:
+                statuses = load(path)
+            except (OSError, ValueError) as exc:
+                return f"cannot load handlers from {path}: {exc}"
+            for status in statuses:
+                if not status.loaded:
+                    return f"handler {status.name} did not load: {status.error}"
         return None
 
 

@@ -32,6 +32,29 @@ class _TextTakesNumbers(GenerateJsonSchema):
         """A text field's schema, which a number also satisfies."""
         return {**super().str_schema(schema), "type": ["string", "number"]}
 
+    def literal_schema(self, schema: Any) -> dict[str, Any]:
+        """A choice of texts, with the numbers YAML reads for those that are numbers
+        (``api_version: 2026``, ``5.19``), which the loader takes as that text."""
+        out = super().literal_schema(schema)
+        numbers = [n for n in map(_number_of, schema["expected"]) if n is not None]
+        if not numbers:
+            return out
+        texts = out["enum"] if "enum" in out else [out["const"]]
+        return {"enum": [*texts, *numbers], "type": ["string", "number"]}
+
+
+def _number_of(value: Any) -> int | float | None:
+    """The number YAML reads for ``value`` when written bare, if that reads back as it."""
+    if not isinstance(value, str):
+        return None
+    for kind in (int, float):
+        try:
+            number = kind(value)
+        except ValueError:
+            continue
+        return number if str(number) == value else None
+    return None
+
 
 def build_schema() -> dict[str, Any]:
     """The schema of a scenario file."""

@@ -164,6 +164,13 @@ def _reads(text: str) -> bool:
 
 
 _SPACE = r"[ \t\n\r\f\v]"
+_ANY = r"[\w\W]*"  # any text: ``.`` stops at a line break, which a duration's spaces may be
+# Each unit at most once (``30s30s`` is refused by ``_text_duration_ms``): h; m not before s;
+# s not after m; ms. A lookahead each, in the dialect's (ECMA-262's) and Python's syntax alike.
+_EACH_UNIT_ONCE = (
+    rf"(?!{_ANY}h{_ANY}h)(?!{_ANY}m(?!s){_ANY}m(?!s))"
+    rf"(?!{_ANY}[^m]s{_ANY}[^m]s)(?!{_ANY}ms{_ANY}ms)"
+)
 _DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0, "description": "seconds"},
@@ -173,7 +180,7 @@ _DURATION_SCHEMA: dict[str, Any] = {
             # and digits are ASCII's, spelt out: ECMA-262's ``\s`` (the schema's dialect) is
             # also U+00A0 and the other Unicode spaces, which adsim refuses.
             "pattern": (
-                rf"^{_SPACE}*(\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+                rf"^{_EACH_UNIT_ONCE}{_SPACE}*(\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
                 rf"|(([0-9]+(\.[0-9]+)?|\.[0-9]+){_SPACE}*(ms|h|m|s){_SPACE}*)+){_SPACE}*$"
             ),
             "description": "30s, 2m, 1m30s, 1.5s, 250ms, or seconds: 30",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.json_schema import JsonValue
 
 from simulator.contract import InteractionOrigination
 from simulator.scenarios.spec import (
@@ -185,6 +186,11 @@ class StartChatSpec(_Spec):
     """A CRM record to associate (``initialObject``)."""
 
 
+def _given(*keys: str) -> list[JsonValue]:
+    """One JSON Schema alternative per key: that key is there, and not null."""
+    return [{"required": [key], "properties": {key: {"not": {"type": "null"}}}} for key in keys]
+
+
 class ChatConferenceSpec(_Spec):
     """A colleague joins or leaves a chat: ``{invite: "2001"}`` or ``{remove: "2001"}`` (a user
     id, an extension, or a ``ChatParty`` id). ``- chat_conference: "2001"`` invites."""
@@ -192,6 +198,8 @@ class ChatConferenceSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
     short_help: ClassVar[str] = "a colleague to invite"
     _short = _text_short("invite")
+    # The editor refuses what ``_one_thing`` refuses: neither, or both.
+    model_config = ConfigDict(json_schema_extra={"oneOf": _given("invite", "remove")})
 
     invite: str | None = None
     remove: str | None = None
@@ -244,6 +252,18 @@ class ConferenceSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"type": "string", "description": "invite"}
     short_help: ClassVar[str] = "a number to invite"
     _short = _text_short("invite")
+    # The editor refuses what ``_one_thing`` refuses: none of them, or two.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                *_given("invite", "remove"),
+                {"required": ["end"], "properties": {"end": {"const": True}}},
+            ],
+            # Transfer data goes with an invite only: ``{remove, data}`` sent it nowhere.
+            "if": {"required": ["data"], "properties": {"data": {"type": "object"}}},
+            "then": {"oneOf": _given("invite")},
+        }
+    )
 
     invite: str | None = None
     remove: str | None = None
@@ -258,6 +278,12 @@ class ConferenceSpec(_Spec):
             chosen.append("end")
         if len(chosen) != 1:
             raise ValueError("give exactly one of invite, remove or end")
+        if self.data is not None and chosen != ["invite"]:
+            # Only an invite carries transfer data: with remove or end it was dropped, silently.
+            raise ValueError(
+                f"data: is the transfer data of an invite: with {chosen[0]} it would go "
+                "nowhere; drop it, or invite"
+            )
         return self
 
 
@@ -280,10 +306,28 @@ class StateSpec(_Spec):
     short_schema: ClassVar[dict[str, Any] | None] = {"enum": ["ready", "not_ready", "supervising"]}
     short_help: ClassVar[str] = "ready, not_ready or supervising"
     _short = _text_short("state")
+    # The editor refuses what ``_reason_only_when_not_ready`` refuses.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["reason"], "properties": {"reason": {"not": {"type": "null"}}}},
+            "then": {"properties": {"state": {"const": "not_ready"}}},
+        }
+    )
 
     state: Literal["ready", "not_ready", "supervising"]
     reason: str | None = None
     """A configured Not Ready reason (required for not_ready)."""
+
+    @model_validator(mode="after")
+    def _reason_only_when_not_ready(self) -> StateSpec:
+        # The desktop drops a reason given with ready or supervising: the run passed, and the
+        # agent was never "ready (Lunch)" as the file says.
+        if self.reason is not None and self.state != "not_ready":
+            raise ValueError(
+                f"a reason goes with not_ready only: in {self.state} the desktop drops it; "
+                "drop reason:, or set state: not_ready"
+            )
+        return self
 
 
 class VariableSpec(_Spec):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from simulator.scenarios import ScenarioRunner, parse_scenario
+from simulator.scenarios import ScenarioRunner, load_scenario, parse_scenario
 from simulator.scenarios.agents import _flow
 from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 
@@ -113,6 +113,42 @@ steps:
     assert result.exit_code == EXIT_OK, [str(f) for f in result.failures]
 
 
+def test_the_tenants_agent_listed_by_name_alone_starts_as_agent_says():
+    """``agent: not_ready`` with the tenant's agent listed as ``- jane`` started it Ready (the
+    listing's default): the call the file meant to queue was offered, and the run passed."""
+    result = _run(
+        """
+agent: not_ready
+agents: [jane, omar]
+steps:
+  - expect: {agent: not_ready}
+  - expect: {by: omar, agent: ready}
+"""
+    )
+    assert result.exit_code == EXIT_OK, [str(f) for f in result.failures] + [str(result.error)]
+
+
+def test_agent_and_the_tenants_agent_listed_with_another_state_are_refused():
+    """``agent: logged_out`` and ``agents: [{name: jane, state: ready}]`` ran it Ready,
+    saying nothing of the ``agent:`` it left aside."""
+    result = _run(
+        """
+agent: logged_out
+agents:
+  - omar
+  - {name: jane, state: ready}
+steps:
+  - expect: {agent: ready}
+"""
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error) == (
+        "s.yaml:5:5: agent: logged_out and this listing's state: ready say how jane, the "
+        "tenant's agent, starts, and disagree: keep one"
+    )
+    assert result.events == []
+
+
 def test_a_scenario_without_agents_emits_events_without_an_agent_key():
     result = _run(
         """
@@ -194,3 +230,71 @@ def test_the_state_on_a_desktop_that_never_had_the_interaction_is_no_pass():
         head + "  - accept\n" + taken + "  - expect: {by: omar, state: delivered, on: c}\n"
     )
     assert result.passed, result.failures
+
+
+_OWN_HANDLERS = """
+handlers: [crm.py]
+allow_handler_errors: true
+agents: [omar]
+steps:
+  - call: Customer Support
+  - accept
+  - blind_transfer: "1002"
+  - accept:
+    by: omar
+  - expect: {by: omar, handler: {event: ON_LOAD_TRANSFER_DATA, status: error}}
+  - expect: {handler: {event: ON_LOAD_TRANSFER_DATA, count: 0}}
+  - expect: {handler: {event: ON_REQUEST_TRANSFER_DATA, status: ok}}
+  - expect: {by: omar, handler: {event: ON_REQUEST_TRANSFER_DATA, count: 0}}
+  - expect: {by: omar, api: {method: setDisposition, error: object_not_found}}
+  - expect: {api: {method: setDisposition, count: 0}}
+"""
+
+_NOTING_PLUGIN = """
+def register(ad_api):
+    ad_api.on("ON_REQUEST_TRANSFER_DATA", lambda iid: {"from": ad_api.agent})
+
+    def load(iid, data):
+        ad_api.set_disposition("No such disposition", iid)
+        raise RuntimeError(f"{ad_api.agent} got {data}")
+
+    ad_api.on("ON_LOAD_TRANSFER_DATA", load)
+"""
+
+
+def _own_handlers(tmp_path):
+    (tmp_path / "crm.py").write_text(_NOTING_PLUGIN)
+    scenario = tmp_path / "transfer.yaml"
+    scenario.write_text(_OWN_HANDLERS)
+    return scenario
+
+
+def test_a_scenarios_own_handlers_run_for_every_agent_and_by_looks_at_theirs(tmp_path):
+    """``handlers:`` were loaded for the tenant's agent alone (``--handler`` for every agent):
+    omar's desktop called none, and ``by: omar`` on ``handler:`` and ``api:`` looked at jane's
+    handlers, saying "no handler outcome" for a handler of omar's that failed."""
+    scenario = _own_handlers(tmp_path)
+    result = ScenarioRunner(load_scenario(scenario)).run()
+    assert result.exit_code == EXIT_OK, [str(f) for f in result.failures] + [str(result.error)]
+    assert [(o.event_name, o.status) for o in result.handler_failures] == [
+        ("ON_LOAD_TRANSFER_DATA", "error")
+    ]
+
+
+def test_by_on_handler_expectations_looks_at_that_agents_handlers_on_the_command_line(
+    tmp_path, capsys
+):
+    from simulator.cli import main
+
+    scenario = _own_handlers(tmp_path)
+    code = main(["run", str(scenario), "--no-entry-points", "--journal", ":memory:"])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, out
+    assert "note: no handler was called" not in out
+    # The same handlers given with --handler instead: the same verdict.
+    scenario.write_text(_OWN_HANDLERS.replace("handlers: [crm.py]\n", ""))
+    handler = str(tmp_path / "crm.py")
+    code = main(
+        ["run", str(scenario), "--no-entry-points", "--journal", ":memory:", "--handler", handler]
+    )
+    assert code == EXIT_OK, capsys.readouterr().out

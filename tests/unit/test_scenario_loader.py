@@ -182,6 +182,21 @@ def test_modifier_inside_the_value_says_where_it_goes():
         ),
         ("steps:\n  - expect: {payload: {a: 1}}\n", "s.yaml:2:13: expect: say what to expect"),
         ("steps:\n  - conference: {}\n", "s.yaml:2:17: conference: give exactly one of invite"),
+        (  # the desktop drops it: the run passed, and the agent was never "ready, Lunch"
+            "steps:\n  - set_state: {state: ready, reason: Lunch}\n",
+            "s.yaml:2:16: set_state: a reason goes with not_ready only: in ready the desktop "
+            "drops it; drop reason:, or set state: not_ready",
+        ),
+        (  # the data went nowhere: only an invite carries transfer data
+            "steps:\n  - conference: {remove: '1002', data: {topic: refund}}\n",
+            "s.yaml:2:17: conference: data: is the transfer data of an invite: with remove it "
+            "would go nowhere; drop it, or invite",
+        ),
+        (
+            "steps:\n  - conference: {end: true, data: {topic: refund}}\n",
+            "s.yaml:2:17: conference: data: is the transfer data of an invite: with end it "
+            "would go nowhere; drop it, or invite",
+        ),
         ("steps:\n  - dial: {}\n", "s.yaml:2:11: `phone` is required in `dial`"),
         (
             "settings: {ring_timeout_seconds: -1}\n",

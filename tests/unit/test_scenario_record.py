@@ -148,6 +148,22 @@ def test_a_recorded_scenario_run_replays_identically():
     assert replay(record_session(runner.sim)) == original.jsonl()
 
 
+def test_a_reason_given_with_ready_is_left_out_and_the_replay_is_the_same():
+    """The desktop drops a reason given with ready (``set_state: {state: ready, reason:
+    Lunch}`` is refused in a scenario, which says what did not happen): the recording leaves
+    it out, and replays to the same events."""
+    sim = Simulator(seed=1)
+    recorder = EventRecorder()
+    sim.subscribe(recorder)
+    sim.login()
+    sim.set_agent_state("ready", "Lunch")
+    sim.set_agent_state("not_ready", "Lunch")
+    text = record_session(sim)
+    assert "set_state: ready\n" in text
+    assert "{state: not_ready, reason: Lunch}" in text
+    assert replay(text) == recorder.jsonl()
+
+
 def test_handler_actions_are_left_out():
     sim = Simulator(seed=3)
 

@@ -64,15 +64,26 @@ def test_the_editors_schema_takes_every_scenario_of_the_library(path):
 
 @pytest.mark.parametrize(
     ("versions", "taken"),
-    [("5.19", True), (["5.24.1", "2026"], True), ("5.20", False), ([], False), (5.19, False)],
+    [
+        ("5.19", True),
+        (["5.24.1", "2026"], True),
+        ("5.20", False),
+        ([], False),
+        (5.19, True),  # a number to YAML, which adsim reads as the text "5.19"
+        (5.2, False),
+    ],
 )
 def test_an_expectations_api_version_is_one_version_or_a_list(versions, taken):
     schema = json.loads(committed_schema())
     validator = Draft202012Validator(schema)
     scenario = {"steps": [{"expect": {"event": "ON_LOGIN", "api_version": versions}}]}
     assert validator.is_valid(scenario) is taken
+    text = f"steps:\n  - expect: {json.dumps(scenario['steps'][0]['expect'])}\n"
     if taken:  # and adsim takes it too
-        parse_scenario(f"steps:\n  - expect: {json.dumps(scenario['steps'][0]['expect'])}\n", "s")
+        parse_scenario(text, "s")
+    else:  # and adsim refuses it too
+        with pytest.raises(ScenarioFileError):
+            parse_scenario(text, "s")
 
 
 def test_an_expectation_checked_under_no_version_is_refused(tmp_path):
