@@ -52,6 +52,9 @@ class CommandParser(argparse.ArgumentParser):
             unknown = self._unknown_option(given)
             if unknown is not None:  # before "SCENARIO is required" hides the typo
                 self.error(f"unrecognized arguments: {unknown}{self._did_you_mean(unknown)}")
+        repeated = self._repeated(given)
+        if repeated is not None:
+            self.error(repeated)
         self._dashed = self._dashed_name(given)
         parsed, extras = super().parse_known_args(args, namespace)
         if extras and self._is_subcommand:
@@ -82,6 +85,33 @@ class CommandParser(argparse.ArgumentParser):
             name = arg.split("=", 1)[0]  # never echo the value: it may be a secret
             if arg.startswith("--") and name not in self._option_string_actions:
                 return name
+        return None
+
+    def _repeated(self, args: list[str]) -> str | None:
+        """The error of an option of one value given twice, before any ``--`` (and, for a
+        parser with subcommands, before the subcommand): argparse keeps the last in silence
+        (``--output a.jsonl --events-out b.jsonl`` never wrote a.jsonl). Options that collect
+        (``--handler``) and flags may repeat. The values are never echoed (a secret)."""
+        commands: Any = self._subparsers._group_actions[0].choices if self._subparsers else {}
+        first: dict[str, str] = {}
+        for arg in args:
+            if arg == "--" or arg in commands:
+                return None
+            if not arg.startswith("-"):
+                continue
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            action = self._option_string_actions.get(name)
+            if type(action) is not argparse._StoreAction:  # collecting (append), a flag
+                continue
+            earlier = first.get(action.dest)
+            if earlier is None:
+                first[action.dest] = name
+            else:
+                said = "" if earlier == name else f", as {earlier} and {name}"
+                return (
+                    f"argument {earlier}: given twice{said}: give it once (the second "
+                    "replaced the first)"
+                )
         return None
 
     def _dashed_name(self, args: list[str]) -> str | None:

@@ -309,3 +309,58 @@ def test_a_scenario_size_limit_out_of_range_says_what_was_given(given, line, cap
     were a number below 0: the value given, and the words of every other number option."""
     err = _refused(["run", CHAT, "--max-scenario-size", given], capsys)
     assert err.splitlines()[0] == f"adsim run: argument --max-scenario-size: {line}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["run", CHAT, "--seed", "1", "--seed", "2"],
+            "adsim run: argument --seed: given twice: give it once (the second replaced the first)",
+        ),
+        (
+            ["run", CHAT, "--output", "a1.jsonl", "--events-out", "a2.jsonl"],
+            "adsim run: argument --output: given twice, as --output and --events-out: give it "
+            "once (the second replaced the first)",
+        ),
+        (
+            ["run", CHAT, "-oa1.jsonl", "--output=a2.jsonl"],
+            "adsim run: argument -o: given twice, as -o and --output: give it once (the second "
+            "replaced the first)",
+        ),
+        (
+            ["demo", "--webhook-secret", "s3cr3t-value", "--webhook-secret=other-s3cr3t"],
+            "adsim demo: argument --webhook-secret: given twice: give it once (the second "
+            "replaced the first)",
+        ),
+        (
+            ["--seed", "4", "--seed", "5", "demo"],
+            "adsim: argument --seed: given twice: give it once (the second replaced the first)",
+        ),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused(argv, line, capsys):
+    """The last one won in silence: ``--output a1.jsonl --events-out a2.jsonl`` never wrote
+    a1.jsonl, and a CI script that appends its own ``--seed`` ran with one the log did not say."""
+    err = _refused(argv, capsys)
+    assert err.splitlines()[0] == line
+    assert "s3cr3t" not in err
+
+
+def test_options_that_take_several_values_may_be_repeated(tmp_path, capsys):
+    handler = tmp_path / "crm.py"
+    handler.write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+    other = tmp_path / "other.py"
+    other.write_text("def register(ad_api):\n    pass\n", encoding="utf-8")
+    argv = [
+        "run",
+        CHAT,
+        "--journal",
+        ":memory:",
+        "--handler",
+        str(handler),
+        "--handler",
+        str(other),
+    ]
+    assert main(argv) == 0
+    assert "given twice" not in capsys.readouterr().err
