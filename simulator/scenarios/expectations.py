@@ -192,11 +192,38 @@ def _conditions(spec: ExpectSpec) -> str:
     return f" with {', '.join(parts)}" if parts else ""
 
 
+_SINCE = {"start": "", "last_step": " in the step before", "last_expect": " since last expect"}
+
+
 def _what(spec: ExpectSpec) -> str:
     on = f" on `{spec.on}`" if spec.on else ""
-    since = {"start": "", "last_step": " in the step before", "last_expect": " since last expect"}
-    last = "the last " if spec.last else ""
-    return f"{last}{spec.event}{on}{_conditions(spec)}{since[spec.since]}"
+    return f"{spec.event}{on}{_conditions(spec)}{_SINCE[spec.since]}"
+
+
+def _last_failure(
+    spec: ExpectSpec, ctx: ExpectContext, results: list[tuple[Event, list[str]]], window: Any
+) -> str:
+    """Why ``last: true`` failed, said of the one event it looks at (it read "expected at least
+    1 the last ON_... with ...; 0 came")."""
+    on = f" on `{spec.on}`" if spec.on else ""
+    what = f"{spec.event}{on}{_SINCE[spec.since]}"
+    conditions = _conditions(spec)
+    unwanted = spec.count is not None and not spec.count.accepts(1)  # count: 0
+    if conditions:
+        head = f"expected the last {what} {'not ' if unwanted else ''}to be one{conditions}"
+    else:
+        head = f"expected {'no' if unwanted else 'an'} {what}"
+    if not results:
+        return f"{head}. No {spec.event}{on} at all; came: {_tally(window)}"
+    ((event, found),) = results
+    if not found:
+        return (
+            f"{head}; it is: {_label(event, ctx)}"
+            if conditions
+            else f"{head}; {event.name} {_label(event, ctx)} came"
+        )
+    detail = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
+    return f"{head}; it is not: {event.name} {_label(event, ctx)}: {detail}"
 
 
 def _label(event: Event, ctx: ExpectContext) -> str:
@@ -223,6 +250,8 @@ def _check_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list
     accepted = count.accepts(len(matching)) if count is not None else bool(matching)
     if accepted:
         return []
+    if spec.last:
+        return [_last_failure(spec, ctx, results, window)]
     wanted = count.describe() if count is not None else "at least 1"
     head = f"expected {wanted} {_what(spec)}; {len(matching)} came"
     if matching:
