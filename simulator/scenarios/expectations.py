@@ -100,7 +100,11 @@ def _check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
         ):
             want = spec.agent.state + (f" ({spec.agent.reason})" if spec.agent.reason else "")
             got = state + (f" ({agent.reason})" if agent.reason else "")
-            failures.append(f"expected the agent {want}, the agent is {got}")
+            if _several(ctx):  # "the agent is busy" named nobody of several
+                name = ctx.sim.name
+                failures.append(f"expected the agent {want} on {name}'s desktop, {name} is {got}")
+            else:
+                failures.append(f"expected the agent {want}, the agent is {got}")
     if spec.handler is not None:
         failures += check_handler(spec.handler, ctx)
     if spec.api is not None:
@@ -201,7 +205,11 @@ def _what(spec: ExpectSpec) -> str:
 
 
 def _last_failure(
-    spec: ExpectSpec, ctx: ExpectContext, results: list[tuple[Event, list[str]]], window: Any
+    spec: ExpectSpec,
+    ctx: ExpectContext,
+    iid: str | None,
+    results: list[tuple[Event, list[str]]],
+    window: Any,
 ) -> str:
     """Why ``last: true`` failed, said of the one event it looks at (it read "expected at least
     1 the last ON_... with ...; 0 came")."""
@@ -214,7 +222,7 @@ def _last_failure(
     else:
         head = f"expected {'no' if unwanted else 'an'} {what}"
     if not results:
-        return f"{head}. No {spec.event}{on} at all; came: {_tally(window)}"
+        return f"{head}. {_none_at_all(spec, ctx, iid, window)}"
     ((event, found),) = results
     if not found:
         return (
@@ -224,6 +232,26 @@ def _last_failure(
         )
     detail = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
     return f"{head}; it is not: {event.name} {_label(event, ctx)}: {detail}"
+
+
+def _none_at_all(spec: ExpectSpec, ctx: ExpectContext, iid: str | None, window: Any) -> str:
+    """``No ON_... at all; came: ...``; with several agents, an ``on:`` interaction that is on
+    another agent's desktop only is said as that (it read "came: no events at all")."""
+    on = f" on `{spec.on}`" if spec.on else ""
+    elsewhere = held_elsewhere(ctx.sim, iid) if iid is not None and _several(ctx) else None
+    if elsewhere is None:
+        return f"No {spec.event}{on} at all; came: {_tally(window)}"
+    tenant_agent = ctx.sim.center.desktops[0].name
+    look = "an expectation without `by:`" if elsewhere == tenant_agent else f"`by: {elsewhere}`"
+    return (
+        f"No {spec.event}{on} at all: `{spec.on}` is on {elsewhere}'s desktop, not on "
+        f"{ctx.sim.name}'s ({look} looks there)"
+    )
+
+
+def _several(ctx: ExpectContext) -> bool:
+    """Whether the scenario has more agents than the tenant's (``agents:``)."""
+    return len(ctx.sim.center.desktops) > 1
 
 
 def _label(event: Event, ctx: ExpectContext) -> str:
@@ -251,7 +279,7 @@ def _check_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list
     if accepted:
         return []
     if spec.last:
-        return [_last_failure(spec, ctx, results, window)]
+        return [_last_failure(spec, ctx, iid, results, window)]
     wanted = count.describe() if count is not None else "at least 1"
     head = f"expected {wanted} {_what(spec)}; {len(matching)} came"
     if matching:
@@ -261,8 +289,7 @@ def _check_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list
         event, found = min(reversed(results), key=lambda pair: len(pair[1]))
         detail = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
         return [f"{head}. Closest: {event.name} {_label(event, ctx)}: {detail}"]
-    on = f" on `{spec.on}`" if spec.on else ""
-    return [f"{head}. No {spec.event}{on} at all; came: {_tally(window)}"]
+    return [f"{head}. {_none_at_all(spec, ctx, iid, window)}"]
 
 
 def _check_order(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[str]:
