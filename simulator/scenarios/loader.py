@@ -32,7 +32,6 @@ from simulator.data.bounded_yaml import (
     unreadable,
 )
 from simulator.file_args import not_a_file
-from simulator.scenarios.agent_names import check_agent_names
 from simulator.scenarios.cross_checks import _cross_check
 from simulator.scenarios.errors import Problem, ScenarioFileError
 from simulator.scenarios.model import Scenario
@@ -185,8 +184,6 @@ def _parse_scenario(text: str, path: str, base_dir: str | Path | None) -> Scenar
 
     _cross_check(scenario, raw, problem)
     tenant = _tenant(scenario, raw, path, base_dir, problem)
-    if tenant is not None:  # ``by:`` and ``agents:`` name the tenant's people
-        check_agent_names(scenario, raw, tenant, problem)
     handler_paths = _handler_paths(scenario, raw, base_dir, problem)
     if problems or tenant is None:
         raise ScenarioFileError(problems)

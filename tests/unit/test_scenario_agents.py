@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from simulator.scenarios import ScenarioFileError, ScenarioRunner, load_scenario, parse_scenario
+from simulator.scenarios import ScenarioRunner, load_scenario, parse_scenario
 from simulator.scenarios.agents import _flow
 from simulator.scenarios.runner import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 
@@ -45,10 +45,17 @@ steps:
     assert "s.yaml:4:5" in str(result.failures[0])
 
 
-def test_an_unknown_agent_in_by_is_bad_input_at_its_value():
-    with pytest.raises(ScenarioFileError) as exc:
-        _run("agents: [omar]\nsteps:\n  - set_state: ready\n    by: nobody\n")
-    assert str(exc.value).startswith("s.yaml:4:9: by: no agent `nobody` in this scenario")
+def test_an_unknown_agent_in_by_is_bad_input_at_its_step():
+    result = _run(
+        """
+agents: [omar]
+steps:
+  - set_state: ready
+    by: nobody
+"""
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert str(result.error).startswith("s.yaml:4:5: no agent `nobody`")
 
 
 def test_an_agent_who_is_nobody_of_the_tenant_needs_a_team():
