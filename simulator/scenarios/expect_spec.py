@@ -334,9 +334,13 @@ class ExpectSpec(_Spec):
         needs_event = [name for name in _NEED_EVENT if getattr(self, name) is not None]
         needs_event += [name for name in ("present", "absent", "last") if getattr(self, name)]
         if needs_event and self.event is None:
-            raise ValueError(f"{', '.join(needs_event)} need an event: add event: NAME")
+            if len(needs_event) == 1:
+                listed = f"{needs_event[0]} needs"
+            else:
+                listed = f"{', '.join(needs_event[:-1])} and {needs_event[-1]} need"
+            raise ValueError(f"{listed} an event: add event: NAME")
         if self.last and self.count is not None and not any(map(self.count.accepts, (0, 1))):
-            raise ValueError(  # it failed every run: "expected exactly 2 the last ..."
+            raise ValueError(  # it failed every run: one event is never 2
                 f"last: true looks at one event, and count {self.count.describe()} never "
                 "matches one: drop last or the count"
             )

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from simulator.contract import EventName
-from simulator.contract.methods import method_named
-from simulator.data.model_wording import suggest
 from simulator.engine import AgentDesktop, Event
 from simulator.scenarios.agents import held_elsewhere
 from simulator.scenarios.event_scope import not_in_version
 from simulator.scenarios.formula import Formula, parse_formula
+from simulator.scenarios.handler_expectations import check_api, check_handler
 from simulator.scenarios.matching import MISSING, MatchTimeoutError, as_json, describe, mismatches
-from simulator.scenarios.model import ApiExpect, ExpectSpec, HandlerExpect
+from simulator.scenarios.model import ExpectSpec
 
 __all__ = ["ExpectContext", "check", "format_offset"]
 
@@ -39,6 +37,10 @@ class ExpectContext:
     last_expect_from: int = 0
     """Index in ``events`` just after the previous expect."""
     start_ms: int = 0
+
+    def offset(self, time_ms: int) -> str:
+        """``time_ms`` as an offset from the run's start: ``+0:05``."""
+        return format_offset(time_ms - self.start_ms)
 
 
 def format_offset(ms: int) -> str:
@@ -98,11 +100,15 @@ def _check(spec: ExpectSpec, ctx: ExpectContext) -> list[str]:
         ):
             want = spec.agent.state + (f" ({spec.agent.reason})" if spec.agent.reason else "")
             got = state + (f" ({agent.reason})" if agent.reason else "")
-            failures.append(f"expected the agent {want}, the agent is {got}")
+            if _several(ctx):  # "the agent is busy" named nobody of several
+                name = ctx.sim.name
+                failures.append(f"expected the agent {want} on {name}'s desktop, {name} is {got}")
+            else:
+                failures.append(f"expected the agent {want}, the agent is {got}")
     if spec.handler is not None:
-        failures += _check_handler(spec.handler, ctx)
+        failures += check_handler(spec.handler, ctx)
     if spec.api is not None:
-        failures += _check_api(spec.api, ctx)
+        failures += check_api(spec.api, ctx)
     return failures
 
 
@@ -190,15 +196,66 @@ def _conditions(spec: ExpectSpec) -> str:
     return f" with {', '.join(parts)}" if parts else ""
 
 
+_SINCE = {"start": "", "last_step": " in the step before", "last_expect": " since last expect"}
+
+
 def _what(spec: ExpectSpec) -> str:
     on = f" on `{spec.on}`" if spec.on else ""
-    since = {"start": "", "last_step": " in the step before", "last_expect": " since last expect"}
-    last = "the last " if spec.last else ""
-    return f"{last}{spec.event}{on}{_conditions(spec)}{since[spec.since]}"
+    return f"{spec.event}{on}{_conditions(spec)}{_SINCE[spec.since]}"
+
+
+def _last_failure(
+    spec: ExpectSpec,
+    ctx: ExpectContext,
+    iid: str | None,
+    results: list[tuple[Event, list[str]]],
+    window: Any,
+) -> str:
+    """Why ``last: true`` failed, said of the one event it looks at (it read "expected at least
+    1 the last ON_... with ...; 0 came")."""
+    on = f" on `{spec.on}`" if spec.on else ""
+    what = f"{spec.event}{on}{_SINCE[spec.since]}"
+    conditions = _conditions(spec)
+    unwanted = spec.count is not None and not spec.count.accepts(1)  # count: 0
+    if conditions:
+        head = f"expected the last {what} {'not ' if unwanted else ''}to be one{conditions}"
+    else:
+        head = f"expected {'no' if unwanted else 'an'} {what}"
+    if not results:
+        return f"{head}. {_none_at_all(spec, ctx, iid, window)}"
+    ((event, found),) = results
+    if not found:
+        return (
+            f"{head}; it is: {_label(event, ctx)}"
+            if conditions
+            else f"{head}; {event.name} {_label(event, ctx)} came"
+        )
+    detail = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
+    return f"{head}; it is not: {event.name} {_label(event, ctx)}: {detail}"
+
+
+def _none_at_all(spec: ExpectSpec, ctx: ExpectContext, iid: str | None, window: Any) -> str:
+    """``No ON_... at all; came: ...``; with several agents, an ``on:`` interaction that is on
+    another agent's desktop only is said as that (it read "came: no events at all")."""
+    on = f" on `{spec.on}`" if spec.on else ""
+    elsewhere = held_elsewhere(ctx.sim, iid) if iid is not None and _several(ctx) else None
+    if elsewhere is None:
+        return f"No {spec.event}{on} at all; came: {_tally(window)}"
+    tenant_agent = ctx.sim.center.desktops[0].name
+    look = "an expectation without `by:`" if elsewhere == tenant_agent else f"`by: {elsewhere}`"
+    return (
+        f"No {spec.event}{on} at all: `{spec.on}` is on {elsewhere}'s desktop, not on "
+        f"{ctx.sim.name}'s ({look} looks there)"
+    )
+
+
+def _several(ctx: ExpectContext) -> bool:
+    """Whether the scenario has more agents than the tenant's (``agents:``)."""
+    return len(ctx.sim.center.desktops) > 1
 
 
 def _label(event: Event, ctx: ExpectContext) -> str:
-    return f"#{event.seq} at {format_offset(event.time_ms - ctx.start_ms)}"
+    return f"#{event.seq} at {ctx.offset(event.time_ms)}"
 
 
 def _tally(events: Sequence[Event]) -> str:
@@ -221,6 +278,8 @@ def _check_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list
     accepted = count.accepts(len(matching)) if count is not None else bool(matching)
     if accepted:
         return []
+    if spec.last:
+        return [_last_failure(spec, ctx, iid, results, window)]
     wanted = count.describe() if count is not None else "at least 1"
     head = f"expected {wanted} {_what(spec)}; {len(matching)} came"
     if matching:
@@ -230,8 +289,7 @@ def _check_events(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list
         event, found = min(reversed(results), key=lambda pair: len(pair[1]))
         detail = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
         return [f"{head}. Closest: {event.name} {_label(event, ctx)}: {detail}"]
-    on = f" on `{spec.on}`" if spec.on else ""
-    return [f"{head}. No {spec.event}{on} at all; came: {_tally(window)}"]
+    return [f"{head}. {_none_at_all(spec, ctx, iid, window)}"]
 
 
 def _check_order(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[str]:
@@ -335,164 +393,3 @@ def _check_state(spec: ExpectSpec, ctx: ExpectContext, iid: str | None) -> list[
     if state != spec.state.value:
         return [f"expected {who} in state {spec.state.value}, it is {state}"]
     return []
-
-
-def _outcome_mismatches(want: HandlerExpect, outcome: Any, names: Mapping[str, str]) -> list[str]:
-    found: list[str] = []
-    name = str(getattr(outcome, "event_name", ""))
-    if want.event is not None and name != want.event.value:
-        found.append(f"event was {name}")
-    handler = str(getattr(outcome, "handler", ""))
-    if want.handler is not None and want.handler not in (handler, handler.rsplit(".", 1)[-1]):
-        found.append(f"handler was {handler}")
-    plugin = str(getattr(outcome, "plugin", ""))
-    if want.plugin is not None and want.plugin != plugin:
-        found.append(f"plugin was {plugin}")
-    status = str(getattr(outcome, "status", ""))
-    if want.status is not None and want.status != status:
-        error = getattr(outcome, "error", None)
-        found.append(f"status was {status}" + (f" ({error})" if error else ""))
-    if want.result is not None:
-        found += mismatches(want.result, getattr(outcome, "result", None), names, "result")
-    return found
-
-
-def _names_nothing(plugin: str | None, handler: str | None, host: Any) -> str | None:
-    """Why an expectation's ``plugin:`` or ``handler:`` names nothing the run loaded, or None: a
-    typo there matched no outcome, so ``count: 0`` ("the sync plugin was never called") passed
-    whatever the plugin did."""
-    registry = getattr(host, "registry", None)
-    if registry is None or (plugin is None and handler is None):
-        return None
-    registrations = [r for event in EventName for r in registry.handlers(event)]
-    done = list(getattr(host, "outcomes", ()))
-    plugins = sorted(
-        {p.name for p in getattr(host, "plugins", ()) if p.loaded}
-        | {r.plugin for r in registrations}
-        | {str(o.plugin) for o in done}
-    )
-    if plugin is not None and plugin not in plugins:
-        return (
-            f"`plugin: {plugin}` names no plugin this run loaded{suggest(plugin, plugins)}; "
-            f"plugins: {', '.join(plugins) or 'none'}"
-        )
-    if handler is None:
-        return None
-    names = {r.name for r in registrations if plugin in (None, r.plugin)}
-    names |= {str(o.handler) for o in done if plugin in (None, o.plugin)}
-    short = sorted(names | {name.rsplit(".", 1)[-1] for name in names})
-    if handler in short:
-        return None
-    listed = ", ".join(sorted(names)) or "none"
-    return (
-        f"`handler: {handler}` names no handler {'plugin ' + plugin if plugin else 'a plugin'} "
-        f"registered{suggest(handler, short)}; handlers: {listed}"
-    )
-
-
-def _check_handler(want: HandlerExpect, ctx: ExpectContext) -> list[str]:
-    host = ctx.host
-    if host is None:
-        return ["handler outcomes need handlers: run with --handler FILE_OR_DIR"]
-    unknown = _names_nothing(want.plugin, want.handler, host)
-    if unknown is not None:
-        return [unknown]
-    outcomes = list(host.outcomes)
-    if want.event is not None:
-        same_event = [o for o in outcomes if str(o.event_name) == want.event.value]
-    else:
-        same_event = outcomes
-    results = [(o, _outcome_mismatches(want, o, ctx.names)) for o in same_event]
-    matching = [o for o, found in results if not found]
-    count = want.count
-    if count.accepts(len(matching)) if count is not None else bool(matching):
-        return []
-    conditions = ", ".join(
-        f"{key} {value}"
-        for key, value in (
-            ("event", want.event.value if want.event else None),
-            ("handler", want.handler),
-            ("plugin", want.plugin),
-            ("status", want.status),
-        )
-        if value is not None
-    )
-    wanted = count.describe() if count is not None else "at least 1"
-    head = (
-        f"expected {wanted} handler outcome(s) with {conditions or 'anything'}; "
-        f"{len(matching)} came"
-    )
-    if matching:
-        detail = "; ".join(
-            f"{o.handler} on {o.event_name} #{o.event_seq}: {o.status}"
-            + (f" ({o.error})" if getattr(o, "error", None) else "")
-            for o in matching[:4]
-        )
-        return [f"{head}: {detail}"]
-    if results:
-        outcome, found = min(reversed(results), key=lambda pair: len(pair[1]))
-        return [
-            f"{head}. Closest: {outcome.handler} on {outcome.event_name} #{outcome.event_seq}: "
-            + "; ".join(found[:4])
-        ]
-    return [f"{head}. No handler outcome{' for ' + want.event.value if want.event else ''} at all"]
-
-
-def _call_mismatches(want: ApiExpect, call: Any, names: Mapping[str, str]) -> list[str]:
-    found: list[str] = []
-    if want.plugin is not None and want.plugin != call.plugin:
-        found.append(f"plugin was {call.plugin}")
-    result = call.result
-    status = result.get("status")
-    error = result.get("error") or {}
-    wanted_status = "error" if want.error is not None else want.status
-    if wanted_status is not None and status != wanted_status:
-        found.append(
-            f"status was {status}" + (f" ({error.get('name')})" if status == "error" else "")
-        )
-    elif want.error is not None and error.get("name") != want.error:
-        found.append(f"error was {error.get('name')}: {error.get('message', '')}")
-    if want.args is not None:
-        for index, expected in enumerate(want.args):
-            got = call.params[index] if index < len(call.params) else MISSING
-            found += mismatches(expected, got, names, f"argument {index + 1}")
-    if want.data is not None:
-        found += mismatches(want.data, result.get("data", MISSING), names, "data")
-    return found
-
-
-def _check_api(want: ApiExpect, ctx: ExpectContext) -> list[str]:
-    widget = getattr(ctx.host, "widget", None)
-    calls = getattr(widget, "calls", None)
-    if calls is None:
-        return ["api expectations need handlers: run with --handler FILE_OR_DIR"]
-    unknown = _names_nothing(want.plugin, None, ctx.host)
-    if unknown is not None:
-        return [unknown]
-    spec = method_named(want.method)
-    name = spec.name if spec is not None else want.method
-    same = [call for call in list(calls) if call.method == name]
-    results = [(call, _call_mismatches(want, call, ctx.names)) for call in same]
-    matching = [call for call, found in results if not found]
-    count = want.count
-    if count.accepts(len(matching)) if count is not None else bool(matching):
-        return []
-    wanted = count.describe() if count is not None else "at least 1"
-    what = want.error or want.status or "any envelope"
-    head = f"expected {wanted} {name} call(s) answered {what}; {len(matching)} came"
-    if matching:
-        detail = "; ".join(
-            f"{call.plugin} at {format_offset(call.time_ms - ctx.start_ms)}: "
-            f"{call.result.get('status')}"
-            for call in matching[:4]
-        )
-        return [f"{head}: {detail}"]
-    if results:
-        call, found = min(reversed(results), key=lambda pair: len(pair[1]))
-        return [
-            f"{head}. Closest: {call.plugin}'s {name}({', '.join(map(as_json, call.params))}): "
-            + "; ".join(found[:4])
-        ]
-    called = Counter(call.method for call in list(calls))
-    came = ", ".join(f"{method} x{n}" for method, n in called.items()) or "no calls at all"
-    return [f"{head}. No {name} call at all; handlers called: {came}"]

@@ -343,7 +343,8 @@ def mismatches(
         if not isinstance(actual, list):
             return [f"{label}expected a list, was {_shown(actual)}"]
         if len(expected) != len(actual):
-            return [f"{label}expected {len(expected)} items, was {len(actual)}: {_shown(actual)}"]
+            want = f"{len(expected)} item{'' if len(expected) == 1 else 's'}"
+            return [f"{label}expected {want}, was {len(actual)}: {_shown(actual)}"]
         found = []
         for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
             found += mismatches(want, got, names, f"{path}[{index}]")

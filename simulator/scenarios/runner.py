@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 _SYSTEM_ACTIONS = frozenset({"ring_timeout", "acw_timeout"})
+_ARGUMENT_ERRORS = frozenset({"invalid_args", "empty_number", "self_call", "object_not_found"})
+"""Refusals of what an action was given (a number, a disposition's name), not of the action."""
 _STEP_OF = {"cancel_dial": "cancel_dial (the step `hang_up`)"}
 """Engine actions no step is named after: the step that performs them."""
 
@@ -357,11 +359,13 @@ class ScenarioRunner(Settling):
         inter = desk.interaction(target) if target else None
         if inter is not None:
             # ``allowed`` is by state: an action refused for another reason (``complete``
-            # without the disposition its service requires) is not offered back.
+            # without the disposition its service requires) is not offered back; one refused
+            # for its arguments (``consult: abc``) is allowed now with others, and is.
+            offered = outcome.error is not None and outcome.error.name in _ARGUMENT_ERRORS
             allowed = sorted(
                 _STEP_OF.get(action.value, action.value)
                 for action in desk.allowed(inter.id)
-                if action.value not in _SYSTEM_ACTIONS and action.value != step.key
+                if action.value not in _SYSTEM_ACTIONS and (offered or action.value != step.key)
             )
             who = f"`{step.target}`" if step.target else "The active interaction"
             stop = "" if message.endswith(".") else "."  # a message that ends a sentence

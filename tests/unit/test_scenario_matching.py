@@ -57,7 +57,7 @@ def test_matches(expected, actual):
         ({"length": 3}, 5, "expected something with a length, was 5"),
         ({"not": "x"}, "x", 'expected not "x", was "x"'),
         ({"a": 1}, "x", 'expected a mapping, was "x"'),
-        ([1], [1, 2], "expected 1 items, was 2"),
+        ([1], [1, 2], "expected 1 item, was 2"),
         ({"interaction": "sale"}, "ID-2", 'expected the id of `sale` (ID-1), was "ID-2"'),
         ({"interaction": "other"}, "ID-2", "`other` has no interaction id"),
         (None, "x", 'expected absent, was "x"'),

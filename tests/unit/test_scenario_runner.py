@@ -169,6 +169,31 @@ def test_a_refused_action_is_not_listed_as_allowed_now():
     assert "disposition" in allowed
 
 
+def _allowed_now(message: str) -> list[str]:
+    return message.split("allowed now: ")[1].split(" (add expect_error", maxsplit=1)[0].split(", ")
+
+
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        ("consult: abc", "invalid_args (3)"),
+        ("consult: ''", "empty_number (10)"),
+        ("consult: '1001'", "self_call (12)"),
+        ("dtmf: xyz", "invalid_args (3)"),
+        ("disposition: Nope", "object_not_found (17)"),
+    ],
+)
+def test_an_action_refused_for_its_arguments_is_listed_as_allowed_now(step, error):
+    # `consult: abc` listed every action but consult: the refused step was left out whatever
+    # refused it, though with another number it is allowed now.
+    result = run(f"steps:\n  - call: Customer Support\n  - accept\n  - {step}\n")
+    assert result.exit_code == EXIT_BAD_INPUT
+    message = str(result.error)
+    key = step.split(":", maxsplit=1)[0]
+    assert f"`{key}` was refused: {error}" in message
+    assert key in _allowed_now(message)
+
+
 def test_refusal_names_interactions_by_their_names():
     result = run("steps:\n  - call:\n    as: c\n  - reject\n  - accept:\n    on: c\n")
     assert "no interaction `c`" in str(result.error)
