@@ -61,6 +61,7 @@ GUI_WITHOUT_MENTION = frozenset(
         "page/__init__.py",
         "page/load_error.py",
         "panels/__init__.py",
+        "panels/drafts.py",
         "panels/roster.py",
         "panels/used_numbers.py",
         "plugin_loading.py",

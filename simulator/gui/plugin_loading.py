@@ -22,8 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.data.errors import InputFileError
-
 __all__ = ["LoadJob", "PluginLoader", "loading_text"]
 
 _ONE_AT_A_TIME = threading.Lock()
@@ -137,6 +135,9 @@ class PluginLoader:
                     finally:
                         thread.lending = False
             except BaseException as exc:  # a plugin's SystemExit too: said, never silent
+                # Imported here: at the top it brought pydantic into the window's start.
+                from simulator.data.errors import InputFileError
+
                 if type(exc) in (InputFileError, LookupError):
                     # The tester's choice (a file deleted since, a folder with no plugin): its
                     # message says it all, without a class name (`simulator.data.errors...`).
