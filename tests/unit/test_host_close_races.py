@@ -560,22 +560,15 @@ def register(ad_api):
 """
 
 
-def test_a_plugin_process_that_takes_nothing_at_its_close_is_said_where_it_was(
-    tmp_path, monkeypatch
-):
-    """Its pipe full behind a handler still running (the window's close, not a stop): its
-    process was killed with no stacks dumped, and the incident said no "where"."""
+def _closed_with_save_stuck(tmp_path: Path, monkeypatch: Any) -> tuple[Path, HandlerHost]:
+    """A host whose plugin's SAVE handler is running (stuck) when the host is closed, not
+    stopped (the window's close): the plugin's file and the closed host."""
     plugin = _plugin(tmp_path, STUCK_SAVE)
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(60)
     monkeypatch.setenv("ADSIM_TEST_PORT", str(listener.getsockname()[1]))
     sim = Simulator(load_tenant(), seed=7)
     host = HandlerHost(sim, timeout=120.0, isolation="process")
-
-    def full_pipe(self: PluginProcess, life: Any) -> bool:
-        return False  # a process not reading, its pipe full for the whole grace
-
-    monkeypatch.setattr(PluginProcess, "_send_close", full_pipe)
     steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
     try:
         assert not host.load(plugin)[0].error
@@ -587,6 +580,20 @@ def test_a_plugin_process_that_takes_nothing_at_its_close_is_said_where_it_was(
     finally:
         listener.close()
         host.close(timeout=0)
+    return plugin, host
+
+
+def test_a_plugin_process_that_takes_nothing_at_its_close_is_said_where_it_was(
+    tmp_path, monkeypatch
+):
+    """Its pipe full behind a handler still running (the window's close, not a stop): its
+    process was killed with no stacks dumped, and the incident said no "where"."""
+
+    def full_pipe(self: PluginProcess, life: Any) -> bool:
+        return False  # a process not reading, its pipe full for the whole grace
+
+    monkeypatch.setattr(PluginProcess, "_send_close", full_pipe)
+    plugin, host = _closed_with_save_stuck(tmp_path, monkeypatch)
     [line] = [line for line in host.incidents if "took nothing from its pipe" in line]
     assert f"a handler still running, at {plugin}:9 in save); its process was killed" in line, line
 
@@ -595,23 +602,7 @@ def test_a_handler_still_running_at_the_close_is_said_not_the_close(tmp_path, mo
     """The window closed with a handler busy (not a stop): its process takes the close but
     never runs it, and is killed after the close's limit. The incident said "its close did not
     finish within 1.5 s, at crm.py:9 in save": the handler, not its close(), did not end."""
-    plugin = _plugin(tmp_path, STUCK_SAVE)
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(60)
-    monkeypatch.setenv("ADSIM_TEST_PORT", str(listener.getsockname()[1]))
-    sim = Simulator(load_tenant(), seed=7)
-    host = HandlerHost(sim, timeout=120.0, isolation="process")
-    steps = threading.Thread(target=run_demo_call, args=(sim,), daemon=True)
-    try:
-        assert not host.load(plugin)[0].error
-        steps.start()
-        connection, _ = listener.accept()
-        with connection:
-            connection.settimeout(60)
-            assert connection.recv(1) == b"x", "the handler runs"
-    finally:
-        listener.close()
-        host.close(timeout=0)
+    plugin, host = _closed_with_save_stuck(tmp_path, monkeypatch)
     lines = [line for line in host.incidents if "crm" in line]
     assert lines == [
         "plugin crm: its handler save of ON_SAVE_ACTIVITY_RECORD was still running when adsim "
